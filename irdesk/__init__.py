@@ -1,0 +1,3 @@
+"""irdesk: incident performance reviews on the desktop."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The vocabulary of incident reviews: plain Python, no Qt, no I/O."""

@@ -1,0 +1,83 @@
+"""Closed sets of values the schema enforces.
+
+Each enum's member names equal their values, so the database stores the
+readable value and a CHECK constraint keeps anything else out.
+"""
+
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """Normalised severity; SEV1 is the worst."""
+
+    SEV1 = "SEV1"
+    SEV2 = "SEV2"
+    SEV3 = "SEV3"
+    SEV4 = "SEV4"
+    SEV5 = "SEV5"
+
+    @property
+    def rank(self) -> int:
+        return int(self.value[-1])
+
+
+class IncidentStatus(StrEnum):
+    TRIGGERED = "triggered"
+    ACKNOWLEDGED = "acknowledged"
+    MITIGATED = "mitigated"
+    RESOLVED = "resolved"
+
+
+class EventKind(StrEnum):
+    ALERT = "alert"
+    PAGE = "page"
+    ACKNOWLEDGE = "acknowledge"
+    ESCALATE = "escalate"
+    NOTE = "note"
+    ACTION = "action"
+    STATUS_CHANGE = "status_change"
+    MITIGATE = "mitigate"
+    RESOLVE = "resolve"
+    VERIFY = "verify"
+    COMMUNICATION = "communication"
+
+
+class ServiceTier(StrEnum):
+    """Criticality: tier 1 services are customer-facing and revenue-critical."""
+
+    TIER1 = "tier1"
+    TIER2 = "tier2"
+    TIER3 = "tier3"
+
+
+class ReviewTier(StrEnum):
+    FULL = "full"
+    LIGHTWEIGHT = "lightweight"
+
+
+class ReviewStatus(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    SIGNED = "signed"
+    ARCHIVED = "archived"
+
+
+class FindingCategory(StrEnum):
+    CONTRIBUTING_FACTOR = "contributing_factor"
+    WENT_WELL = "went_well"
+    LUCKY = "lucky"
+    OPEN_QUESTION = "open_question"
+
+
+class FeedbackKind(StrEnum):
+    RECOGNITION = "recognition"
+    GROWTH = "growth"
+    PROCEDURAL_COMPLIANCE = "procedural_compliance"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    WONT_DO = "wont_do"

@@ -1,0 +1,58 @@
+"""Lifecycle timestamps of an incident and the contradictions we flag.
+
+Source data is sometimes wrong (a ticket resolved before the alert that
+detected it). We store what the source says and name the problem, so a
+facilitator sees it and the metrics can leave the incident out knowingly.
+"""
+
+from datetime import datetime
+from typing import Protocol
+
+LIFECYCLE_FIELDS = (
+    "started_at",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "verified_at",
+)
+
+# (earlier, later): the first must not come after the second.
+ORDER_RULES = (
+    ("started_at", "detected_at"),
+    ("detected_at", "acknowledged_at"),
+    ("started_at", "mitigated_at"),
+    ("detected_at", "resolved_at"),
+    ("started_at", "resolved_at"),
+    ("mitigated_at", "resolved_at"),
+    ("resolved_at", "verified_at"),
+)
+
+
+class HasLifecycle(Protocol):
+    started_at: datetime | None
+    detected_at: datetime | None
+    acknowledged_at: datetime | None
+    mitigated_at: datetime | None
+    resolved_at: datetime | None
+    verified_at: datetime | None
+
+
+def _short(field: str) -> str:
+    return field.removesuffix("_at")
+
+
+def lifecycle_problems(incident: HasLifecycle) -> list[str]:
+    """Names like ``resolved_before_detected`` for each rule the timestamps break."""
+    problems = []
+    for earlier, later in ORDER_RULES:
+        first, second = getattr(incident, earlier), getattr(incident, later)
+        if first is not None and second is not None and second < first:
+            problems.append(f"{_short(later)}_before_{_short(earlier)}")
+    return problems
+
+
+def describe_problem(flag: str) -> str:
+    """A sentence for the user: 'resolved_before_detected' → 'Resolved before detected'."""
+    later, _, earlier = flag.partition("_before_")
+    return f"{later.capitalize()} before {earlier}" if earlier else flag

@@ -1,0 +1,349 @@
+"""The tables of an irdesk database, one class per entity of DESIGN.md.
+
+Timestamps are aware UTC (``UTCDateTime``); enums are stored as their values
+with CHECK constraints; foreign keys say what happens on delete so that
+SQLite (with ``PRAGMA foreign_keys=ON``) keeps the file consistent.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+from irdesk.domain.enums import (
+    ActionStatus,
+    EventKind,
+    FeedbackKind,
+    FindingCategory,
+    IncidentStatus,
+    ReviewStatus,
+    ReviewTier,
+    ServiceTier,
+    Severity,
+)
+from irdesk.domain.lifecycle import lifecycle_problems
+from irdesk.domain.utc import UTCDateTime, utc_now
+
+
+def enum_type(enum: type[StrEnum]) -> SAEnum:
+    return SAEnum(
+        enum,
+        name=enum.__name__.lower(),
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def utc_field(*, nullable: bool = True, index: bool = False, default: Any = None) -> Any:
+    if default is None and not nullable:
+        return Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False, index=index)
+    return Field(default=default, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+class Team(SQLModel, table=True):
+    __tablename__ = "team"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    rotation: str | None = Field(default=None, description="on-call rotation the team staffs")
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "person"
+    __table_args__ = (
+        CheckConstraint("email IS NULL OR email <> ''", name="person_email_not_empty"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    email: str | None = Field(default=None, unique=True)
+    team_id: int | None = Field(
+        default=None, foreign_key="team.id", ondelete="SET NULL", index=True
+    )
+    role: str | None = None
+    time_zone: str | None = Field(default=None, description="IANA zone, e.g. Europe/Berlin")
+    hourly_rate: float | None = None
+
+
+class Service(SQLModel, table=True):
+    __tablename__ = "service"
+    __table_args__ = (
+        CheckConstraint("slo_target > 0 AND slo_target <= 100", name="service_slo_range"),
+        CheckConstraint("cost_per_minute >= 0", name="service_cost_not_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    description: str | None = None
+    tier: ServiceTier = Field(sa_type=enum_type(ServiceTier), nullable=False)
+    slo_target: float = Field(description="availability target in percent, e.g. 99.9")
+    cost_per_minute: float = Field(default=0.0, description="downtime cost per minute")
+    owner_team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
+
+
+class Incident(SQLModel, table=True):
+    __tablename__ = "incident"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="incident_source_key"),
+        CheckConstraint("external_id <> ''", name="incident_external_id_not_empty"),
+        CheckConstraint("source <> ''", name="incident_source_not_empty"),
+        Index("ix_incident_started_at", "started_at"),
+        Index("ix_incident_service_started", "service_id", "started_at"),
+        Index("ix_incident_severity_started", "severity", "started_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(description="where the incident came from: pagerduty, jira, demo, …")
+    external_id: str
+    title: str
+    summary: str | None = Field(default=None, sa_type=Text)
+    url: str | None = None
+    service_id: int | None = Field(default=None, foreign_key="service.id", ondelete="SET NULL")
+    severity: Severity | None = Field(default=None, sa_type=enum_type(Severity))
+    severity_raw: str | None = Field(default=None, description="the source's own value, e.g. P1")
+    customer_severity: Severity | None = Field(default=None, sa_type=enum_type(Severity))
+    status: IncidentStatus = Field(
+        default=IncidentStatus.TRIGGERED, sa_type=enum_type(IncidentStatus), nullable=False
+    )
+    started_at: datetime | None = utc_field()
+    detected_at: datetime | None = utc_field()
+    acknowledged_at: datetime | None = utc_field()
+    mitigated_at: datetime | None = utc_field()
+    resolved_at: datetime | None = utc_field()
+    verified_at: datetime | None = utc_field()
+    users_affected: int | None = None
+    downtime_cost: float | None = None
+    external_cause: bool = False
+    approved_tech_debt: bool = False
+    regulatory_exposure: bool = False
+    consistency_flags: str = Field(
+        default="",
+        description="comma-separated lifecycle problems found in the source data; empty if none",
+    )
+    created_at: datetime = utc_field(nullable=False)
+    updated_at: datetime = utc_field(nullable=False)
+
+    def refresh_consistency_flags(self) -> None:
+        """Record (never reject) lifecycle timestamps that contradict each other."""
+        self.consistency_flags = ",".join(lifecycle_problems(self))
+
+    @property
+    def flags(self) -> list[str]:
+        return [f for f in self.consistency_flags.split(",") if f]
+
+
+class TimelineEvent(SQLModel, table=True):
+    __tablename__ = "timeline_event"
+    __table_args__ = (
+        Index("ix_timeline_incident_time", "incident_id", "occurred_at"),
+        # The same event seen twice (re-import) is one event; hand-added events have no key.
+        Index(
+            "ux_timeline_source_key",
+            "incident_id",
+            "source",
+            "external_id",
+            unique=True,
+            sqlite_where=Column("external_id").isnot(None),
+        ),
+        CheckConstraint(
+            "external_id IS NULL OR external_id <> ''", name="event_external_id_not_empty"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE")
+    occurred_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    kind: EventKind = Field(sa_type=enum_type(EventKind), nullable=False)
+    source: str
+    external_id: str | None = None
+    actor_person_id: int | None = Field(
+        default=None, foreign_key="person.id", ondelete="SET NULL", index=True
+    )
+    actor_name: str | None = Field(default=None, description="the actor as the source named them")
+    text: str = Field(default="", sa_type=Text)
+    is_key_moment: bool = False
+    added_by_facilitator: bool = False
+    original_occurred_at: datetime | None = utc_field()
+    original_text: str | None = Field(default=None, sa_type=Text)
+    corrected_by: str | None = None
+    correction_reason: str | None = None
+    corrected_at: datetime | None = utc_field()
+
+
+class Review(SQLModel, table=True):
+    __tablename__ = "review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE", unique=True)
+    tier: ReviewTier = Field(sa_type=enum_type(ReviewTier), nullable=False)
+    tier_reason: str | None = None
+    status: ReviewStatus = Field(
+        default=ReviewStatus.DRAFT, sa_type=enum_type(ReviewStatus), nullable=False
+    )
+    facilitator_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    due_on: date | None = None
+    summary: str | None = Field(default=None, sa_type=Text)
+    blameless_override_reason: str | None = None
+    approved_at: datetime | None = utc_field()
+    created_at: datetime = utc_field(nullable=False)
+    updated_at: datetime = utc_field(nullable=False)
+
+
+class ReviewIncidentLink(SQLModel, table=True):
+    """Further (recurring) incidents a review covers besides its own."""
+
+    __tablename__ = "review_incident"
+
+    review_id: int = Field(foreign_key="review.id", ondelete="CASCADE", primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE", primary_key=True)
+
+
+class ReviewAttendee(SQLModel, table=True):
+    __tablename__ = "review_attendee"
+
+    review_id: int = Field(foreign_key="review.id", ondelete="CASCADE", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+
+
+class Finding(SQLModel, table=True):
+    __tablename__ = "finding"
+    __table_args__ = (Index("ix_finding_review_position", "review_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", ondelete="CASCADE")
+    category: FindingCategory = Field(sa_type=enum_type(FindingCategory), nullable=False)
+    text: str = Field(sa_type=Text)
+    position: int = 0
+    created_at: datetime = utc_field(nullable=False)
+    updated_at: datetime = utc_field(nullable=False)
+
+
+class FindingEventLink(SQLModel, table=True):
+    __tablename__ = "finding_event"
+
+    finding_id: int = Field(foreign_key="finding.id", ondelete="CASCADE", primary_key=True)
+    event_id: int = Field(foreign_key="timeline_event.id", ondelete="CASCADE", primary_key=True)
+
+
+class FeedbackNote(SQLModel, table=True):
+    """Sensitive personnel data: kept in its own table, away from findings."""
+
+    __tablename__ = "feedback_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    author_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    incident_id: int | None = Field(
+        default=None, foreign_key="incident.id", ondelete="SET NULL", index=True
+    )
+    kind: FeedbackKind = Field(sa_type=enum_type(FeedbackKind), nullable=False)
+    text: str = Field(sa_type=Text)
+    deviation_justified: bool | None = Field(
+        default=None, description="for procedural compliance: was leaving the runbook justified"
+    )
+    created_at: datetime = utc_field(nullable=False)
+    updated_at: datetime = utc_field(nullable=False)
+
+
+class ActionItem(SQLModel, table=True):
+    __tablename__ = "action_item"
+    __table_args__ = (
+        CheckConstraint(
+            "owner_person_id IS NULL OR owner_team_id IS NULL", name="action_single_owner"
+        ),
+        Index("ix_action_status_due", "status", "due_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    title: str
+    description: str | None = Field(default=None, sa_type=Text)
+    owner_person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    owner_team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
+    due_on: date | None = None
+    status: ActionStatus = Field(
+        default=ActionStatus.OPEN, sa_type=enum_type(ActionStatus), nullable=False
+    )
+    external_key: str | None = Field(default=None, description="e.g. a Jira issue key")
+    completed_at: datetime | None = utc_field()
+    created_at: datetime = utc_field(nullable=False)
+
+    def is_overdue(self, today: date) -> bool:
+        open_ = self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+        return open_ and self.due_on is not None and self.due_on < today
+
+
+class ActionFindingLink(SQLModel, table=True):
+    __tablename__ = "action_finding"
+
+    action_id: int = Field(foreign_key="action_item.id", ondelete="CASCADE", primary_key=True)
+    finding_id: int = Field(foreign_key="finding.id", ondelete="CASCADE", primary_key=True)
+
+
+class Policy(SQLModel, table=True):
+    __tablename__ = "policy"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    created_at: datetime = utc_field(nullable=False)
+
+
+class PolicyVersion(SQLModel, table=True):
+    """One immutable set of choices; every change makes a new version."""
+
+    __tablename__ = "policy_version"
+    __table_args__ = (
+        UniqueConstraint("policy_id", "version", name="policy_version_number"),
+        CheckConstraint("version >= 1", name="policy_version_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    policy_id: int = Field(foreign_key="policy.id", ondelete="RESTRICT")
+    version: int
+    settings_json: str = Field(sa_type=Text, description="the policy's choices as JSON")
+    note: str | None = None
+    author: str | None = None
+    created_at: datetime = utc_field(nullable=False)
+
+
+class Packet(SQLModel, table=True):
+    """The record of an exported PDF: what left the building."""
+
+    __tablename__ = "packet"
+    __table_args__ = (Index("ix_packet_created", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    packet_uid: str = Field(unique=True)
+    review_id: int | None = Field(default=None, foreign_key="review.id", ondelete="SET NULL")
+    profile: str
+    policy_version_id: int | None = Field(
+        default=None, foreign_key="policy_version.id", ondelete="RESTRICT"
+    )
+    sha256: str = Field(max_length=64)
+    file_name: str
+    signers_json: str = Field(default="[]", sa_type=Text)
+    created_by: str | None = None
+    created_at: datetime = utc_field(nullable=False)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only, hash-chained: each entry's hash covers the previous one."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = utc_field(nullable=False)
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None = None
+    detail_json: str = Field(default="{}", sa_type=Text)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(unique=True, max_length=64)

@@ -1,0 +1,224 @@
+"""Opening an irdesk file: recognise it, refuse what is not ours, back up and upgrade.
+
+Nothing here writes to a file before it has been recognised as an irdesk
+database of a revision we know; the inspection uses a read-only connection.
+"""
+
+import contextlib
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+from irdesk.domain.models import ActionItem, Finding, Incident, Review
+from irdesk.domain.utc import utc_now
+from irdesk.storage import schema
+from irdesk.storage.errors import (
+    CorruptDatabase,
+    NewerDatabase,
+    NotAnIrdeskDatabase,
+    UpgradeFailed,
+    UpgradeRequired,
+)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What a read-only look at an existing file found."""
+
+    revision: str
+    is_current: bool
+
+
+def inspect_file(path: Path) -> FileState:
+    """Recognise an irdesk database without changing a byte of it."""
+    if path.is_dir():
+        raise NotAnIrdeskDatabase(path, "is a folder, not a database file.")
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAnIrdeskDatabase(path, "is empty (0 bytes), not an irdesk database.")
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise NotAnIrdeskDatabase(
+            path, "is not an irdesk database (it is not an SQLite file at all)."
+        )
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+            check = [row[0] for row in conn.execute("PRAGMA quick_check")]
+            if check != ["ok"]:
+                raise CorruptDatabase(
+                    path,
+                    f"is damaged: SQLite's check reports {check[0]!r}"
+                    + (f" and {len(check) - 1} more problems." if len(check) > 1 else "."),
+                    "Open a backup copy instead.",
+                )
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = {
+                row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            revision = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabase(
+            path, f"cannot be read: {exc}.", "Open a backup copy instead."
+        ) from exc
+
+    if app_id != schema.APPLICATION_ID or revision is None:
+        sample = ", ".join(sorted(tables)[:5]) or "no tables"
+        raise NotAnIrdeskDatabase(
+            path, f"is an SQLite database of another program (it holds {sample})."
+        )
+    known = schema.known_revisions()
+    if revision not in known:
+        raise NewerDatabase(
+            path,
+            f"was written by a newer irdesk (schema revision {revision}; this irdesk knows up to "
+            f"{known[-1]}).",
+            "Update irdesk to open it; the file has not been changed.",
+        )
+    return FileState(revision=revision, is_current=revision == known[-1])
+
+
+def backup_path(path: Path, revision: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return path.with_name(f"{path.name}.backup-{revision}-{stamp}")
+
+
+def backup(path: Path, target: Path) -> Path:
+    """A consistent copy via SQLite's backup API (it includes a WAL's contents)."""
+    with (
+        contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as source,
+        contextlib.closing(sqlite3.connect(target)) as copy,
+    ):
+        source.backup(copy)
+    return target
+
+
+def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+    event.listen(engine, "connect", _configure_connection)
+    return engine
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_and_flag(session: Session, _context: Any, _instances: Any) -> None:
+    """Keep `updated_at` and the incident consistency flags true on every write."""
+    now = utc_now()
+    for obj in session.new | session.dirty:
+        if isinstance(obj, Incident):
+            obj.refresh_consistency_flags()
+        if isinstance(obj, Incident | Review | Finding) and obj in session.dirty:
+            obj.updated_at = now
+        if isinstance(obj, ActionItem) and obj.completed_at is None and obj.status == "done":
+            obj.completed_at = now
+
+
+@dataclass
+class Database:
+    """An open irdesk file. Pass it to whoever needs the data; there is no global one."""
+
+    path: Path
+    engine: Engine
+    backup_made: Path | None = field(default=None)
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One all-or-nothing unit of work: commit on success, roll back on any error."""
+        with self.session() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _create(path: Path) -> Database:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(path)
+    try:
+        with engine.begin() as conn:
+            schema.upgrade(conn)
+    except BaseException:
+        engine.dispose()
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return Database(path=path, engine=engine)
+
+
+def _upgrade(path: Path, state: FileState) -> Path:
+    saved = backup(path, backup_path(path, state.revision))
+    engine = make_engine(path)
+    try:
+        with engine.begin() as conn:
+            schema.upgrade(conn)
+    except Exception as exc:
+        engine.dispose()
+        for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(saved, path)
+        raise UpgradeFailed(
+            path,
+            f"could not be upgraded from schema revision {state.revision}: {exc}.",
+            f"The file was restored from the backup {saved.name}.",
+        ) from exc
+    engine.dispose()
+    return saved
+
+
+def open_database(
+    path: Path,
+    *,
+    create: bool = True,
+    upgrade: bool = True,
+    on_backup: Callable[[Path], None] | None = None,
+) -> Database:
+    """Open `path`, creating it if missing and `create`, upgrading an older schema if `upgrade`.
+
+    Raises a `DatabaseError` subclass, with the file unchanged, for anything
+    that is not an irdesk database this version can use.
+    """
+    path = Path(path).expanduser().resolve()
+    if not path.exists():
+        if not create:
+            raise NotAnIrdeskDatabase(path, "does not exist.")
+        return _create(path)
+    state = inspect_file(path)
+    saved = None
+    if not state.is_current:
+        if not upgrade:
+            raise UpgradeRequired(
+                path,
+                f"uses the older schema revision {state.revision}.",
+                "Run `irdesk db upgrade` on it (a backup is made first).",
+            )
+        saved = _upgrade(path, state)
+        if on_backup is not None:
+            on_backup(saved)
+    return Database(path=path, engine=make_engine(path), backup_made=saved)

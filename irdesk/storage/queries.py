@@ -1,0 +1,126 @@
+"""Read-only questions the windows and commands ask, answered as plain rows.
+
+Rows are frozen dataclasses, detached from any session, so they can cross
+from a worker thread to the GUI thread safely.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from irdesk.domain.enums import EventKind, IncidentStatus, ReviewStatus, Severity
+from irdesk.domain.models import Incident, Person, Review, Service, Team, TimelineEvent
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """One line of the incident list."""
+
+    id: int
+    source: str
+    external_id: str
+    title: str
+    service: str | None
+    severity: Severity | None
+    status: IncidentStatus
+    started_at: datetime | None
+    resolved_at: datetime | None
+    review_status: ReviewStatus | None
+    external_cause: bool
+    flags: tuple[str, ...]
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at is None or self.resolved_at is None:
+            return None
+        return (self.resolved_at - self.started_at).total_seconds()
+
+
+@dataclass(frozen=True)
+class IncidentDetail:
+    incident: Incident
+    service: Service | None
+    owner_team: Team | None
+    review: Review | None
+    event_count: int
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    occurred_at: datetime
+    kind: EventKind
+    source: str
+    actor: str | None
+    text: str
+    is_key_moment: bool
+    corrected: bool
+
+
+def list_incidents(session: Session) -> list[IncidentRow]:
+    """Every incident, newest impact first; incidents with no start time last."""
+    statement = (
+        select(Incident, Service.name, Review.status)
+        .join(Service, col(Incident.service_id) == col(Service.id), isouter=True)
+        .join(Review, col(Review.incident_id) == col(Incident.id), isouter=True)
+        .order_by(col(Incident.started_at).is_(None), col(Incident.started_at).desc())
+    )
+    return [
+        IncidentRow(
+            id=incident.id,
+            source=incident.source,
+            external_id=incident.external_id,
+            title=incident.title,
+            service=service_name,
+            severity=incident.severity,
+            status=incident.status,
+            started_at=incident.started_at,
+            resolved_at=incident.resolved_at,
+            review_status=review_status,
+            external_cause=incident.external_cause,
+            flags=tuple(incident.flags),
+        )
+        for incident, service_name, review_status in session.exec(statement)
+    ]
+
+
+def incident_detail(session: Session, incident_id: int) -> IncidentDetail | None:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        return None
+    service = session.get(Service, incident.service_id) if incident.service_id else None
+    owner = session.get(Team, service.owner_team_id) if service and service.owner_team_id else None
+    review = session.exec(select(Review).where(Review.incident_id == incident_id)).first()
+    count = session.exec(
+        select(func.count())
+        .select_from(TimelineEvent)
+        .where(TimelineEvent.incident_id == incident_id)
+    ).one()
+    return IncidentDetail(
+        incident=incident, service=service, owner_team=owner, review=review, event_count=count
+    )
+
+
+def timeline(session: Session, incident_id: int) -> list[EventRow]:
+    """The incident's events in time order (ties keep insertion order)."""
+    statement = (
+        select(TimelineEvent, Person.name)
+        .join(Person, col(TimelineEvent.actor_person_id) == col(Person.id), isouter=True)
+        .where(TimelineEvent.incident_id == incident_id)
+        .order_by(col(TimelineEvent.occurred_at), col(TimelineEvent.id))
+    )
+    return [
+        EventRow(
+            id=event.id,
+            occurred_at=event.occurred_at,
+            kind=event.kind,
+            source=event.source,
+            actor=person_name or event.actor_name,
+            text=event.text,
+            is_key_moment=event.is_key_moment,
+            corrected=event.corrected_at is not None,
+        )
+        for event, person_name in session.exec(statement)
+    ]
