@@ -39,6 +39,17 @@ class FileState:
     is_current: bool
 
 
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write and, for a closed file, leaves no -wal/-shm behind.
+
+    With no write-ahead log beside the file, all its content is in the file and
+    `immutable=1` reads it without creating SQLite's sidecar files. With a log
+    present (another process has it open, or one crashed) we must read through it.
+    """
+    immutable = "" if Path(f"{path}-wal").exists() else "&immutable=1"
+    return sqlite3.connect(f"{path.as_uri()}?mode=ro{immutable}", uri=True)
+
+
 def inspect_file(path: Path) -> FileState:
     """Recognise an irdesk database without changing a byte of it."""
     if path.is_dir():
@@ -53,7 +64,7 @@ def inspect_file(path: Path) -> FileState:
             path, "is not an irdesk database (it is not an SQLite file at all)."
         )
     try:
-        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+        with contextlib.closing(read_only_connection(path)) as conn:
             check = [row[0] for row in conn.execute("PRAGMA quick_check")]
             if check != ["ok"]:
                 raise CorruptDatabase(
@@ -99,7 +110,7 @@ def backup_path(path: Path, revision: str) -> Path:
 def backup(path: Path, target: Path) -> Path:
     """A consistent copy via SQLite's backup API (it includes a WAL's contents)."""
     with (
-        contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as source,
+        contextlib.closing(read_only_connection(path)) as source,
         contextlib.closing(sqlite3.connect(target)) as copy,
     ):
         source.backup(copy)

@@ -1,0 +1,176 @@
+"""The `irdesk` command: the GUI by default, headless commands for scripts.
+
+Exit codes: 0 success, 1 the work failed (message on stderr), 2 bad usage.
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from irdesk import __version__
+from irdesk.storage import paths
+from irdesk.storage.check import check_database
+from irdesk.storage.database import open_database
+from irdesk.storage.errors import DatabaseError
+
+HEADLESS_HINT = "Headless commands work without one: irdesk demo, irdesk db check, irdesk db upgrade (see irdesk --help)."
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-11-01, got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="irdesk",
+        description="Incident performance reviews: opens the irdesk window, or runs a headless command.",
+        epilog=f"Without --db, irdesk opens {paths.default_database()}.",
+    )
+    parser.add_argument("--version", action="version", version=f"irdesk {__version__}")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--db", type=Path, metavar="PATH", help="open this database file (created if missing)"
+    )
+    where.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a fresh copy of the demo organisation (replaces the previous demo copy)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="write a demo database to PATH")
+    demo.add_argument("path", type=Path, metavar="PATH")
+    demo.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: the shipped demo's)"
+    )
+    demo.add_argument(
+        "--anchor",
+        type=_parse_date,
+        default=None,
+        metavar="DATE",
+        help="the demo's 'today', YYYY-MM-DD (default: today)",
+    )
+    demo.add_argument("--force", action="store_true", help="replace PATH if it exists")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = db_commands.add_parser(
+        "upgrade", help="upgrade PATH to this irdesk's schema (backs it up first)"
+    )
+    upgrade.add_argument("path", type=Path, metavar="PATH")
+    check = db_commands.add_parser(
+        "check", help="check PATH's integrity and schema version (read-only)"
+    )
+    check.add_argument("path", type=Path, metavar="PATH")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"irdesk: error: {message}", file=sys.stderr)
+    return 1
+
+
+def display_problem() -> str | None:
+    """Why a window cannot be shown here, or None. Checked before Qt aborts the process."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the irdesk window cannot open."
+    return None
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from irdesk.storage.demo import DEFAULT_SEED, write_demo
+
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    try:
+        summary = write_demo(
+            args.path, seed=seed, anchor=args.anchor or _today(), overwrite=args.force
+        )
+    except FileExistsError:
+        return _fail(f"{args.path} already exists; add --force to replace it.")
+    except (DatabaseError, OSError) as exc:
+        return _fail(str(exc))
+    print(
+        f"Wrote {args.path}: {summary.incidents} incidents, {summary.events} timeline events, "
+        f"{summary.reviews} reviews, {summary.people} people in {summary.teams} teams, "
+        f"{summary.services} services."
+    )
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    saved: list[Path] = []
+    try:
+        database = open_database(args.path, create=False, on_backup=saved.append)
+    except DatabaseError as exc:
+        return _fail(str(exc))
+    database.close()
+    report = check_database(database.path)
+    if saved:
+        print(f"Upgraded {database.path} to schema revision {report.revision}.")
+        print(f"Backup of the previous file: {saved[0]}")
+    else:
+        print(f"{database.path} is already at the current schema revision {report.revision}.")
+    return 0
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    try:
+        report = check_database(args.path)
+    except DatabaseError as exc:
+        return _fail(str(exc))
+    state = (
+        "current"
+        if report.is_current
+        else f"older than {report.head}; `irdesk db upgrade` updates it"
+    )
+    print(report.path)
+    print(f"  schema revision: {report.revision} ({state})")
+    print(f"  integrity:       {'ok' if report.integrity == ['ok'] else 'DAMAGED'}")
+    for line in report.integrity if report.integrity != ["ok"] else []:
+        print(f"    {line}")
+    print(f"  foreign keys:    {'ok' if not report.foreign_key_problems else 'BROKEN'}")
+    for line in report.foreign_key_problems:
+        print(f"    {line}")
+    print("  rows:            " + ", ".join(f"{t} {n}" for t, n in report.counts.items()))
+    if not report.ok:
+        return _fail(f"{report.path} failed its integrity check.")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    problem = display_problem()
+    if problem:
+        return _fail(f"{problem}\n{HEADLESS_HINT}")
+    if args.demo:
+        from irdesk.storage.demo import DEFAULT_SEED, write_demo
+
+        path = paths.demo_database()
+        write_demo(path, seed=DEFAULT_SEED, anchor=_today(), overwrite=True)
+    else:
+        path = args.db or paths.default_database()
+    from irdesk.gui.app import run_gui
+
+    return run_gui(path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        return cmd_demo(args)
+    if args.command == "db":
+        return cmd_db_upgrade(args) if args.db_command == "upgrade" else cmd_db_check(args)
+    return cmd_gui(args)

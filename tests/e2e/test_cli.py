@@ -1,0 +1,123 @@
+"""The `irdesk` command as a user runs it: a real subprocess, real files, exit codes."""
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from irdesk import __version__
+from irdesk.storage import schema
+
+
+def irdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "irdesk", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env if env is not None else os.environ.copy(),
+        check=False,
+    )
+
+
+def listed_commands(help_text: str) -> list[str]:
+    """The sub-command names argparse prints under 'positional arguments'."""
+    section = help_text.split("positional arguments:")[1].split("options:")[0]
+    return re.findall(r"^    (\w+)  ", section, flags=re.MULTILINE)
+
+
+def test_version() -> None:
+    result = irdesk("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"irdesk {__version__}"
+
+
+def test_help_lists_exactly_the_commands_that_work() -> None:
+    result = irdesk("--help")
+    assert result.returncode == 0
+    assert listed_commands(result.stdout) == ["demo", "db"]
+    for option in ("--db PATH", "--demo", "--version"):
+        assert option in result.stdout
+    assert listed_commands(irdesk("db", "--help").stdout) == ["upgrade", "check"]
+
+
+def test_an_unknown_command_is_a_usage_error() -> None:
+    result = irdesk("frobnicate")
+    assert result.returncode == 2
+    assert "invalid choice: 'frobnicate'" in result.stderr
+
+
+def test_demo_writes_a_database_that_passes_its_check(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    result = irdesk("demo", str(path), "--anchor", "2026-11-01")
+    assert result.returncode == 0, result.stderr
+    assert "incidents" in result.stdout
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+
+    check = irdesk("db", "check", str(path))
+    assert check.returncode == 0, check.stderr
+    assert f"schema revision: {schema.head_revision()} (current)" in check.stdout
+    assert "integrity:       ok" in check.stdout
+
+    again = irdesk("demo", str(path))
+    assert again.returncode == 1
+    assert "already exists; add --force" in again.stderr
+
+
+def test_check_names_the_file_that_is_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("id,title\n1,Checkout down\n")
+    result = irdesk("db", "check", str(path))
+    assert result.returncode == 1
+    assert str(path) in result.stderr and "not an SQLite file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_upgrade_backs_up_an_older_file_and_reports_where(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        schema.upgrade(conn, schema.known_revisions()[0])
+    engine.dispose()
+
+    result = irdesk("db", "upgrade", str(path))
+    assert result.returncode == 0, result.stderr
+    assert f"to schema revision {schema.head_revision()}" in result.stdout
+    backups = list(tmp_path.glob("old.db.backup-*"))
+    assert len(backups) == 1 and str(backups[0]) in result.stdout
+
+    again = irdesk("db", "upgrade", str(path))
+    assert again.returncode == 0
+    assert "already at the current schema revision" in again.stdout
+
+
+def test_upgrade_of_a_missing_file_fails_clearly(tmp_path: Path) -> None:
+    result = irdesk("db", "upgrade", str(tmp_path / "missing.db"))
+    assert result.returncode == 1
+    assert "missing.db: does not exist." in result.stderr
+    assert not (tmp_path / "missing.db").exists()
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="display detection is per platform"
+)
+def test_without_a_display_the_gui_says_so_instead_of_aborting(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = irdesk("--db", str(tmp_path / "x.db"), env=env)
+    assert result.returncode == 1
+    assert "no display found" in result.stderr
+    assert "irdesk db check" in result.stderr
+    assert "Traceback" not in result.stderr and "Aborted" not in result.stderr
+    assert not (tmp_path / "x.db").exists()
