@@ -144,7 +144,7 @@ def test_another_programs_sqlite_file_is_refused_untouched(tmp_path: Path) -> No
         conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
     conn.close()
     before = digest(path)
-    with pytest.raises(NotAnIrdeskDatabase, match="another program .*moz_places"):
+    with pytest.raises(NotAnIrdeskDatabase, match=r"another program .*moz_places"):
         open_database(path)
     assert digest(path) == before
 
@@ -172,7 +172,7 @@ def test_a_corrupt_file_is_refused_untouched(tmp_path: Path) -> None:
         data[start : start + 64] = b"\xff" * 64
     path.write_bytes(bytes(data))
     before = digest(path)
-    with pytest.raises(CorruptDatabase, match="damaged|cannot be read"):
+    with pytest.raises(CorruptDatabase, match=r"damaged|cannot be read"):
         open_database(path)
     assert digest(path) == before
 

@@ -1,0 +1,1 @@
+"""Icons, fonts and screenshots shipped with irdesk (installed as irdesk.resources)."""

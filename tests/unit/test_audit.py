@@ -1,0 +1,59 @@
+"""The audit log detects tampering done to the file behind irdesk's back."""
+
+from sqlalchemy import text
+
+from irdesk.storage.audit import append_entry, verify_chain
+from irdesk.storage.database import Database
+
+
+def record_three(db: Database) -> list[int]:
+    ids = []
+    with db.transaction() as session:
+        for n, action in enumerate(["create", "update", "approve"]):
+            entry = append_entry(
+                session,
+                actor="Ελένη Παπαδοπούλου",
+                action=action,
+                entity="review",
+                entity_id=1,
+                detail={"step": n, "text": "Rollback <took> 4 min & worked"},
+            )
+            ids.append(entry.id)
+    return ids
+
+
+def test_an_untouched_chain_verifies(database: Database) -> None:
+    record_three(database)
+    with database.session() as session:
+        assert verify_chain(session) is None
+
+
+def test_editing_an_entry_is_detected_at_that_entry(database: Database) -> None:
+    ids = record_three(database)
+    with database.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE audit_entry SET actor = 'someone else' WHERE id = :id"), {"id": ids[1]}
+        )
+    with database.session() as session:
+        assert verify_chain(session) == ids[1]
+
+
+def test_deleting_an_entry_is_detected_at_the_next_one(database: Database) -> None:
+    ids = record_three(database)
+    with database.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entry WHERE id = :id"), {"id": ids[1]})
+    with database.session() as session:
+        assert verify_chain(session) == ids[2]
+
+
+def test_an_entry_rolled_back_with_its_change_leaves_no_trace(database: Database) -> None:
+    record_three(database)
+    try:
+        with database.transaction() as session:
+            append_entry(session, actor="x", action="update", entity="finding", entity_id=2)
+            raise RuntimeError("the edit failed")
+    except RuntimeError:
+        pass
+    with database.session() as session:
+        assert verify_chain(session) is None
+        assert session.exec(text("SELECT count(*) FROM audit_entry")).one()[0] == 3
