@@ -9,7 +9,7 @@ import pytest
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from irdesk.storage.database import Database, open_database  # noqa: E402
+from irdesk.storage.database import Database, open_database
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

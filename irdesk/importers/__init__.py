@@ -1,0 +1,1 @@
+"""Source formats (PagerDuty, Opsgenie, Jira, Statuspage, Slack, CSV) into domain objects."""

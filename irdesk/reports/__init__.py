@@ -1,0 +1,1 @@
+"""Charts, PDF review packets, redaction, signing and verification."""
