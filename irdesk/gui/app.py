@@ -1,0 +1,61 @@
+"""Starting the desktop application: QApplication, crash handler, settings, main window."""
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QWidget
+
+from irdesk import __version__
+from irdesk.gui.crash_dialog import install_excepthook
+from irdesk.gui.main_window import MainWindow
+from irdesk.storage import paths
+
+ICON_NAMES = ("irdesk.svg", "irdesk.png")
+
+
+def window_icon() -> QIcon | None:
+    """The bundled icon, found the same way from a source tree and an installed package."""
+    try:
+        folder = resources.files("irdesk.resources")
+    except ModuleNotFoundError:
+        return None
+    for name in ICON_NAMES:
+        candidate = folder / name
+        if candidate.is_file():
+            icon = QIcon(str(candidate))
+            if not icon.isNull():
+                return icon
+    return None
+
+
+def user_settings() -> QSettings:
+    """Window state in an ini file under irdesk's config folder (IRDESK_HOME moves it)."""
+    return QSettings(str(paths.config_dir() / "irdesk.ini"), QSettings.Format.IniFormat)
+
+
+def run_gui(
+    db_path: Path, *, argv: list[str] | None = None, settings: QSettings | None = None
+) -> int:
+    """Show the main window on `db_path` (created if missing) and run until it closes."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    app.setOrganizationName("irdesk")
+    app.setApplicationName("irdesk")
+    app.setApplicationVersion(__version__)
+    icon = window_icon()
+    if icon is not None:
+        app.setWindowIcon(icon)
+
+    window: list[QWidget] = []
+    previous_hook = install_excepthook(lambda: window[0] if window else None)
+    try:
+        main = MainWindow(settings if settings is not None else user_settings())
+        window.append(main)
+        main.show()
+        main.open_database(Path(db_path), create=True)
+        return app.exec()
+    finally:
+        sys.excepthook = previous_hook

@@ -1,0 +1,395 @@
+"""The main window: the incident list on the left, the selected incident on the right."""
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QWidget,
+)
+
+from irdesk import __version__
+from irdesk.gui.background import BackgroundTasks, Report
+from irdesk.gui.incident_details import IncidentDetails, IncidentView, load_incident_view
+from irdesk.gui.incident_list import IncidentList
+from irdesk.gui.recent_files import RecentFiles
+from irdesk.gui.versions import version_lines
+from irdesk.storage import paths, queries
+from irdesk.storage.database import Database
+from irdesk.storage.database import open_database as open_database_file
+from irdesk.storage.errors import DatabaseError
+
+FILE_FILTER = "irdesk databases (*.db *.irdesk *.sqlite);;All files (*)"
+DEFAULT_SIZE = (1400, 850)
+SPLIT_RATIO = (57, 43)
+# A load that finishes quicker than this shows no busy indicator: no flicker per click.
+BUSY_DELAY_MS = 250
+BACKUP_MESSAGE_MS = 30_000
+
+FALLBACK_KEYS = {
+    QKeySequence.StandardKey.New: "Ctrl+N",
+    QKeySequence.StandardKey.Open: "Ctrl+O",
+    QKeySequence.StandardKey.Quit: "Ctrl+Q",
+    QKeySequence.StandardKey.Find: "Ctrl+F",
+}
+
+KEY_GEOMETRY = "mainWindow/geometry"
+KEY_SPLITTER = "mainWindow/splitter"
+KEY_HEADER = "mainWindow/incidentHeader"
+KEY_DETAILS_VISIBLE = "mainWindow/detailsVisible"
+
+OpenResult = tuple[Database, list[queries.IncidentRow]]
+
+
+def _load_database(path: Path, create: bool, report: Report) -> OpenResult:
+    """Worker side of opening: recognise, maybe back up and upgrade, then list."""
+
+    def backed_up(saved: Path) -> None:
+        report(f"Upgrading {path.name} (backup saved as {saved.name})…")
+
+    db = open_database_file(path, create=create, on_backup=backed_up)
+    try:
+        with db.session() as session:
+            rows = queries.list_incidents(session)
+    except BaseException:
+        db.close()
+        raise
+    return db, rows
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.recent = RecentFiles(settings)
+        self.db: Database | None = None
+        self._closed = False
+        # Bumped on every selection and database change, so a late detail load is dropped.
+        self._detail_generation = 0
+        self.tasks = BackgroundTasks(expected=(DatabaseError, OSError), parent=self)
+
+        self.setWindowTitle("irdesk")
+        self.incident_list = IncidentList()
+        # Short names for what the window and its tests reach for most.
+        self.incident_model = self.incident_list.model
+        self.proxy = self.incident_list.proxy
+        self.table = self.incident_list.table
+        self.filter_edit = self.incident_list.filter_edit
+        self.incident_list.current_incident_changed.connect(self._current_incident_changed)
+        self.incident_list.counts_changed.connect(self._update_count)
+        self.details = IncidentDetails()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.incident_list)
+        self.splitter.addWidget(self.details)
+        self.setCentralWidget(self.splitter)
+        self._build_status_bar()
+        self._build_menus()
+        self._restore_settings()
+
+    # ----------------------------------------------------------------- building
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.path_label = QLabel("No database open")
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.busy_label = QLabel()
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)  # indeterminate: we cannot know how long SQLite takes
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.setMaximumHeight(14)
+        self.busy_bar.setTextVisible(False)
+        self.count_label = QLabel()
+        bar.addWidget(self.path_label, 1)
+        bar.addPermanentWidget(self.busy_label)
+        bar.addPermanentWidget(self.busy_bar)
+        bar.addPermanentWidget(self.count_label)
+        self._set_busy_visible(False)
+
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_DELAY_MS)
+        self._busy_timer.timeout.connect(lambda: self._set_busy_visible(True))
+        self.tasks.busy_changed.connect(self._busy_changed)
+        self.tasks.progress.connect(self.busy_label.setText)
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        self.new_action = self._action(file_menu, "&New…", QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_database)
+        self.open_action = self._action(file_menu, "&Open…", QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.choose_database)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+
+        edit_menu = menus.addMenu("&Edit")
+        self.find_action = self._action(edit_menu, "&Find", QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.focus_filter)
+
+        view_menu = menus.addMenu("&View")
+        self.details_action = self._action(view_menu, "&Details Pane", None)
+        self.details_action.setCheckable(True)
+        self.details_action.setChecked(True)
+        self.details_action.toggled.connect(self.details.setVisible)
+
+        help_menu = menus.addMenu("&Help")
+        self.about_action = self._action(help_menu, "&About irdesk", None)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+        self._rebuild_recent_menu()
+
+    def _action(self, menu: QMenu, text: str, shortcut: QKeySequence.StandardKey | None) -> QAction:
+        action = menu.addAction(text)
+        if shortcut is not None:
+            # Some platform themes bind no key to a standard action (Quit, on a bare X11
+            # or offscreen session); the usual key beats none.
+            keys = QKeySequence.keyBindings(shortcut) or [QKeySequence(FALLBACK_KEYS[shortcut])]
+            action.setShortcuts(keys)
+        return action
+
+    # ---------------------------------------------------------------- settings
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value(KEY_GEOMETRY)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self.resize(*DEFAULT_SIZE)
+        splitter = self.settings.value(KEY_SPLITTER)
+        if not (isinstance(splitter, QByteArray) and self.splitter.restoreState(splitter)):
+            width = self.width()
+            self.splitter.setSizes([width * SPLIT_RATIO[0] // 100, width * SPLIT_RATIO[1] // 100])
+        header = self.settings.value(KEY_HEADER)
+        if isinstance(header, QByteArray):
+            self.table.horizontalHeader().restoreState(header)
+        visible = self.settings.value(KEY_DETAILS_VISIBLE, True, type=bool)
+        self.details_action.setChecked(bool(visible))
+
+    def _save_settings(self) -> None:
+        self.settings.setValue(KEY_GEOMETRY, self.saveGeometry())
+        self.settings.setValue(KEY_SPLITTER, self.splitter.saveState())
+        self.settings.setValue(KEY_HEADER, self.table.horizontalHeader().saveState())
+        self.settings.setValue(KEY_DETAILS_VISIBLE, self.details_action.isChecked())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed:
+            self._closed = True
+            self._save_settings()
+            # Running work may still hold the database: let it finish before closing it.
+            self.tasks.shutdown()
+            if self.db is not None:
+                self.db.close()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------- fakeable dialogs
+
+    def ask_open_path(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open irdesk database", str(self._dialog_folder()), FILE_FILTER
+        )
+        return Path(name) if name else None
+
+    def ask_new_path(self) -> Path | None:
+        # We refuse existing files ourselves, so the dialog must not offer to replace one.
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            "New irdesk database",
+            str(self._dialog_folder() / "incidents.db"),
+            FILE_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        return Path(name) if name else None
+
+    def show_message(
+        self, icon: QMessageBox.Icon, title: str, text: str, informative: str = ""
+    ) -> QMessageBox:
+        """A modeless box: the window stays usable, and tests can read and accept it."""
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText(informative)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setModal(False)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+        return box
+
+    def _dialog_folder(self) -> Path:
+        return self.db.path.parent if self.db is not None else paths.data_dir()
+
+    # ------------------------------------------------------------ user actions
+
+    def choose_database(self) -> None:
+        path = self.ask_open_path()
+        if path is not None:
+            self.open_database(path)
+
+    def new_database(self) -> None:
+        path = self.ask_new_path()
+        if path is None:
+            return
+        if not path.suffix:
+            path = path.with_suffix(".db")
+        if path.exists():
+            self.show_message(
+                QMessageBox.Icon.Warning,
+                "File already exists",
+                f"“{path.name}” already exists; New… never replaces a file.",
+                f"Choose another name, or use File › Open… to open it.\n\n{path}",
+            )
+            return
+        self.open_database(path, create=True)
+
+    def open_database(self, path: Path, *, create: bool = False) -> None:
+        """Open `path` in the background; on failure the current database stays open.
+
+        Without `create`, a missing file is an error rather than a new empty database.
+        """
+        path = Path(path).expanduser()
+        self.tasks.run(
+            lambda report: _load_database(path, create, report),
+            on_done=self._database_opened,
+            on_expected_error=lambda exc: self._open_failed(path, exc),
+            description=f"Opening {path.name}…",
+        )
+
+    def open_recent(self, path: Path) -> None:
+        if path.exists():
+            self.open_database(path)
+            return
+        self.recent.remove(path)
+        self._rebuild_recent_menu()
+        self.show_message(
+            QMessageBox.Icon.Information,
+            "File not found",
+            f"“{path.name}” is no longer there, so it was removed from the recent list.",
+            str(path),
+        )
+
+    def clear_recent(self) -> None:
+        self.recent.clear()
+        self._rebuild_recent_menu()
+
+    def focus_filter(self) -> None:
+        self.incident_list.focus_filter()
+
+    def show_about(self) -> QMessageBox:
+        versions = "\n".join(f"{name} {version}" for name, version in version_lines())
+        open_file = str(self.db.path) if self.db is not None else "none"
+        return self.show_message(
+            QMessageBox.Icon.Information,
+            "About irdesk",
+            f"irdesk {__version__}\nIncident performance reviews on your desktop.",
+            f"{versions}\n\nOpen database: {open_file}",
+        )
+
+    # ------------------------------------------------------ background results
+
+    def _database_opened(self, result: OpenResult) -> None:
+        db, rows = result
+        previous, self.db = self.db, db
+        if previous is not None:
+            # Queued behind any work still reading the old file.
+            self.tasks.run(lambda _report: previous.close(), on_done=lambda _none: None)
+        self._detail_generation += 1
+        self.incident_list.set_rows(rows)
+        self.details.clear()
+        self.path_label.setText(str(db.path))
+        self.path_label.setToolTip(str(db.path))
+        self.setWindowTitle(f"{db.path.name} — irdesk")
+        self.setWindowFilePath(str(db.path))
+        self.recent.add(db.path)
+        self._rebuild_recent_menu()
+        if db.backup_made is not None:
+            self.statusBar().showMessage(
+                f"Upgraded {db.path.name} to the current schema; "
+                f"backup saved as {db.backup_made.name}",
+                BACKUP_MESSAGE_MS,
+            )
+
+    def _open_failed(self, path: Path, exc: Exception) -> None:
+        if isinstance(exc, DatabaseError):
+            text = f"“{exc.path.name}” {exc.problem}"
+            hint = exc.hint
+            where = exc.path
+        else:
+            text = f"“{path.name}” could not be opened: {exc}"
+            hint = ""
+            where = path
+        still_open = (
+            f"{self.db.path.name} stays open." if self.db is not None else "No database is open."
+        )
+        informative = "\n\n".join(part for part in (hint, str(where), still_open) if part)
+        self.statusBar().showMessage(f"Could not open {path.name}", BACKUP_MESSAGE_MS)
+        self.show_message(QMessageBox.Icon.Warning, "Cannot open database", text, informative)
+
+    def _current_incident_changed(self, incident_id: int | None) -> None:
+        if self._closed:
+            return
+        self._detail_generation += 1
+        db = self.db
+        if incident_id is None or db is None:
+            self.details.clear()
+            return
+        generation = self._detail_generation
+        self.tasks.run(
+            lambda _report: load_incident_view(db, incident_id),
+            on_done=lambda view: self._incident_loaded(generation, view),
+            description="Loading incident…",
+        )
+
+    def _incident_loaded(self, generation: int, view: IncidentView | None) -> None:
+        if generation != self._detail_generation:
+            return  # the user has moved on; a newer load is queued
+        if view is None:
+            self.details.show_missing()
+        else:
+            self.details.show_incident(view)
+
+    # -------------------------------------------------------------- status bar
+
+    def _update_count(self) -> None:
+        self.count_label.setText(self.incident_list.count_text())
+
+    def _busy_changed(self, busy: bool) -> None:
+        if busy:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self._set_busy_visible(False)
+
+    def _set_busy_visible(self, visible: bool) -> None:
+        self.busy_label.setVisible(visible)
+        self.busy_bar.setVisible(visible)
+
+    @property
+    def busy_indicator_visible(self) -> bool:
+        return self.busy_bar.isVisible()
+
+    def _rebuild_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        recent = self.recent.paths()
+        for number, path in enumerate(recent, start=1):
+            # "&" marks an accelerator in menu text; one in a file name must be doubled.
+            label = f"&{number}  " + f"{path.name}  —  {path.parent}".replace("&", "&&")
+            exists = path.exists()
+            action = menu.addAction(label if exists else f"{label}  (not found)")
+            action.setData(str(path))
+            action.setEnabled(exists)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_recent(p))
+        if recent:
+            menu.addSeparator()
+        clear = menu.addAction("&Clear list")
+        clear.setEnabled(bool(recent))
+        clear.triggered.connect(self.clear_recent)

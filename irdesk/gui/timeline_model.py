@@ -1,0 +1,114 @@
+"""One incident's timeline as a table: time, kind, source, actor, text."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from irdesk.gui import formatting
+from irdesk.storage.queries import EventRow
+
+COL_TIME = 0
+COL_KIND = 1
+COL_SOURCE = 2
+COL_ACTOR = 3
+COL_TEXT = 4
+
+HEADERS = ("Time", "Kind", "Source", "Actor", "What happened")
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+KEY_MOMENT_MARK = "★"
+CORRECTED_MARK = "✎"
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def kind_text(row: EventRow) -> str:
+    return row.kind.value.replace("_", " ")
+
+
+class TimelineModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[EventRow] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_events(self, rows: Sequence[EventRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def event_at(self, row: int) -> EventRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == Qt.ItemDataRole.FontRole and row.is_key_moment:
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            # Rows grow when the text wraps; the other cells then read from the top line.
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        return None
+
+    def _display(self, row: EventRow, column: int) -> str:
+        if column == COL_TIME:
+            clock = formatting.day_offset_time(row.occurred_at, self._rows[0].occurred_at)
+            return f"{clock} {CORRECTED_MARK}" if row.corrected else clock
+        if column == COL_KIND:
+            return f"{KEY_MOMENT_MARK} {kind_text(row)}" if row.is_key_moment else kind_text(row)
+        if column == COL_SOURCE:
+            return row.source
+        if column == COL_ACTOR:
+            return row.actor or formatting.MISSING
+        if column == COL_TEXT:
+            return row.text
+        return ""
+
+    @staticmethod
+    def _sort_key(row: EventRow, column: int) -> Any:
+        if column == COL_TIME:
+            return row.occurred_at.timestamp()
+        if column == COL_ACTOR:
+            return row.actor.casefold() if row.actor else None
+        return {COL_KIND: row.kind.value, COL_SOURCE: row.source, COL_TEXT: row.text}.get(column)
+
+    @staticmethod
+    def _tooltip(row: EventRow, column: int) -> str | None:
+        lines = []
+        if column == COL_TIME:
+            lines.append(formatting.local_time(row.occurred_at, "%Y-%m-%d %H:%M:%S %Z"))
+        if column == COL_TEXT and row.text:
+            lines.append(row.text)
+        if row.is_key_moment:
+            lines.append(f"{KEY_MOMENT_MARK} Key moment")
+        if row.corrected:
+            lines.append(f"{CORRECTED_MARK} Corrected by the facilitator; the original is kept")
+        return "\n".join(lines) or None

@@ -1,0 +1,111 @@
+"""Render the main window to a PNG, the way the README shows it.
+
+    QT_QPA_PLATFORM=offscreen python packaging/screenshot.py OUT.png [--db PATH]
+
+Without --db it writes the demo organisation (fixed seed and anchor day, so
+the picture is the same every time) into a temporary folder. It selects the
+SEV1/SEV2 incident with the richest timeline, waits for the background loads,
+and saves `window.grab()`. Window settings go to a temporary file, never to
+the user's configuration.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from irdesk.domain.enums import Severity
+from irdesk.gui.app import window_icon
+from irdesk.gui.incident_table_model import COL_TITLE
+from irdesk.gui.main_window import MainWindow
+from irdesk.storage import queries
+from irdesk.storage.database import open_database
+
+SIZE = (1400, 850)
+DEMO_ANCHOR = date(2026, 11, 2)
+TIMEOUT_MS = 60_000
+
+
+def wait_until_idle(window: MainWindow) -> None:
+    if not window.tasks.busy:
+        return
+    loop = QEventLoop()
+    window.tasks.idle.connect(loop.quit)
+    QTimer.singleShot(TIMEOUT_MS, loop.quit)
+    loop.exec()
+    if window.tasks.busy:
+        raise SystemExit("screenshot: the window did not finish loading in time")
+
+
+def richest_severe_incident(db_path: Path) -> int | None:
+    """The SEV1/SEV2 incident with the most timeline events (ties: the newest)."""
+    db = open_database(db_path, create=False)
+    try:
+        with db.session() as session:
+            severe = [
+                row
+                for row in queries.list_incidents(session)
+                if row.severity in (Severity.SEV1, Severity.SEV2)
+            ]
+            counted = [(len(queries.timeline(session, row.id)), row) for row in severe]
+    finally:
+        db.close()
+    if not counted:
+        return None
+    return max(counted, key=lambda pair: pair[0])[1].id
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="PNG file to write")
+    parser.add_argument("--db", type=Path, help="database to show (default: the demo)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:
+        db_path = args.db
+        if db_path is None:
+            from irdesk.storage.demo import DEFAULT_SEED, write_demo
+
+            db_path = Path(scratch) / "irdesk-demo.db"
+            write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        icon = window_icon()
+        if icon is not None:
+            app.setWindowIcon(icon)
+        settings = QSettings(str(Path(scratch) / "irdesk.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings)
+        window.resize(*SIZE)
+        window.show()
+        window.open_database(db_path)
+        wait_until_idle(window)
+        if window.db is None:
+            raise SystemExit(f"screenshot: could not open {db_path}")
+
+        incident_id = richest_severe_incident(db_path)
+        if incident_id is not None:
+            row = window.incident_model.row_of(incident_id)
+            assert row is not None
+            index = window.proxy.mapFromSource(window.incident_model.index(row, COL_TITLE))
+            window.table.setCurrentIndex(index)
+            window.table.scrollTo(index)
+            wait_until_idle(window)
+        window.table.setFocus()
+
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(args.out)):
+            raise SystemExit(f"screenshot: could not write {args.out}")
+        window.close()
+    print(f"Wrote {args.out} ({SIZE[0]}×{SIZE[1]})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""The background helper: work off the GUI thread, results and errors back on it."""
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, QThread
+from pytestqt.qtbot import QtBot
+
+from irdesk.gui.background import BackgroundTasks, Report
+from irdesk.storage.errors import DatabaseError, NotAnIrdeskDatabase
+
+
+@pytest.fixture
+def tasks() -> Iterator[BackgroundTasks]:
+    owner = QObject()
+    unexpected: list[BaseException] = []
+    helper = BackgroundTasks(
+        expected=(DatabaseError,), on_unexpected=unexpected.append, parent=owner
+    )
+    helper.unexpected = unexpected  # type: ignore[attr-defined]
+    yield helper
+    helper.shutdown()
+    assert helper.active_thread_count() == 0
+
+
+def test_work_runs_off_the_gui_thread_and_results_arrive_on_it(
+    qtbot: QtBot, tasks: BackgroundTasks
+) -> None:
+    gui_thread = QThread.currentThread()
+    seen: dict[str, object] = {}
+
+    def work(report: Report) -> int:
+        seen["worker_is_gui"] = QThread.currentThread() is gui_thread
+        report("halfway")
+        return 42
+
+    def done(result: int) -> None:
+        seen["result"] = result
+        seen["callback_is_gui"] = QThread.currentThread() is gui_thread
+
+    progress: list[str] = []
+    tasks.progress.connect(progress.append)
+    with qtbot.waitSignals([tasks.finished, tasks.idle], timeout=5000):
+        tasks.run(work, on_done=done, description="starting")
+    assert seen == {"worker_is_gui": False, "result": 42, "callback_is_gui": True}
+    assert progress == ["starting", "halfway"]
+    assert not tasks.busy
+
+
+def test_expected_errors_go_to_the_callers_handler(qtbot: QtBot, tasks: BackgroundTasks) -> None:
+    failure = NotAnIrdeskDatabase(Path("x.db"), "is not an irdesk database.")
+    handled: list[Exception] = []
+
+    def work(_report: Report) -> None:
+        raise failure
+
+    with qtbot.waitSignal(tasks.errored, timeout=5000):
+        tasks.run(work, on_done=lambda _r: None, on_expected_error=handled.append)
+    assert handled == [failure]
+    assert tasks.unexpected == []  # type: ignore[attr-defined]
+
+
+def test_bugs_go_to_the_crash_handler_with_their_traceback(
+    qtbot: QtBot, tasks: BackgroundTasks
+) -> None:
+    handled: list[Exception] = []
+
+    def work(_report: Report) -> None:
+        raise KeyError("bug")
+
+    with qtbot.waitSignal(tasks.errored, timeout=5000):
+        tasks.run(work, on_done=lambda _r: None, on_expected_error=handled.append)
+    [bug] = tasks.unexpected  # type: ignore[attr-defined]
+    assert isinstance(bug, KeyError)
+    assert bug.__traceback__ is not None
+    assert handled == []
+
+
+def test_results_arrive_in_the_order_work_was_queued(qtbot: QtBot, tasks: BackgroundTasks) -> None:
+    order: list[int] = []
+    with qtbot.waitSignal(tasks.idle, timeout=5000):
+        for number in range(5):
+            tasks.run(lambda _r, n=number: n, on_done=order.append)
+    assert order == [0, 1, 2, 3, 4]
+
+
+def test_shutdown_waits_for_running_work_and_drops_its_result(
+    qtbot: QtBot, tasks: BackgroundTasks
+) -> None:
+    started = threading.Event()
+    finished = threading.Event()
+    delivered: list[str] = []
+
+    def slow(_report: Report) -> str:
+        started.set()
+        finished.wait(0.2)
+        return "late"
+
+    tasks.run(slow, on_done=delivered.append)
+    assert started.wait(5)
+    tasks.shutdown()
+    assert tasks.active_thread_count() == 0
+    qtbot.wait(20)  # let the queued result reach the event loop
+    assert delivered == []
+    with pytest.raises(RuntimeError, match="shut down"):
+        tasks.run(slow, on_done=delivered.append)

@@ -1,0 +1,372 @@
+"""The main window driven as a user would: keyboard, mouse, menus."""
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+from sample_incidents import IncidentFile, write_incidents
+from window_driver import (
+    activate,
+    choose_from_menu,
+    click_row,
+    open_and_wait,
+    row_of,
+    shown_column,
+    timeline_texts,
+    visible_boxes,
+)
+
+from irdesk import __version__
+from irdesk.gui.incident_list import FILTER_PLACEHOLDER
+from irdesk.gui.incident_table_model import COL_ID, COL_SEVERITY, COL_TITLE
+from irdesk.gui.main_window import MainWindow
+from irdesk.storage.database import open_database
+
+
+def test_opening_lists_incidents_and_names_the_file(
+    opened: MainWindow, incident_file: IncidentFile
+) -> None:
+    assert sorted(shown_column(opened, COL_ID)) == sorted(incident_file.ids)
+    # Newest impact first, as the list query orders them.
+    assert shown_column(opened, COL_ID)[0] == "INC-101"
+    assert opened.path_label.text() == str(incident_file.path.resolve())
+    assert opened.count_label.text() == "5 incidents"
+    assert "incidents.db" in opened.windowTitle()
+    assert opened.filter_edit.placeholderText() == FILTER_PLACEHOLDER
+    assert not opened.busy_indicator_visible
+
+
+def test_typing_in_the_filter_narrows_the_list_and_the_status_bar_says_so(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    activate(qtbot, opened)
+    qtbot.keyClick(opened, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert opened.filter_edit.hasFocus()
+    qtbot.keyClicks(opened.filter_edit, "Payment")
+    assert shown_column(opened, COL_TITLE) == ["Payment provider outage"]
+    assert opened.count_label.text() == "5 incidents · 1 shown"
+
+    qtbot.keyClick(opened.filter_edit, Qt.Key.Key_Escape)
+    assert opened.filter_edit.text() == ""
+    assert opened.proxy.rowCount() == 5
+    assert opened.count_label.text() == "5 incidents"
+
+
+def test_clicking_a_row_shows_its_details_and_timeline(qtbot: QtBot, opened: MainWindow) -> None:
+    details = opened.details
+    assert details.pages.currentWidget() is details.placeholder
+
+    click_row(qtbot, opened, row_of(opened, "INC-101"))
+
+    assert details.title_label.text() == "Checkout latency spike"
+    assert details.subtitle_label.text() == "INC-101 · from pagerduty"
+    assert details.values["Service"].text() == "checkout-api (tier 1, owned by Payments)"
+    assert "SEV2" in details.values["Severity"].text()
+    assert "(source: P2)" in details.values["Severity"].text()
+    assert details.values["Review"].text() == "Full postmortem · In review, due 2026-10-21"
+    assert details.values["Time to detect"].text() == "4m"
+    assert details.values["Time to resolve"].text() == "1h 15m"
+    assert details.values["Verified"].text() == "—"
+    assert details.values["Impact"].text() == "12,000 users affected"
+    assert not details.warning_label.isVisible()
+    assert details.timeline_label.text() == "Timeline (4 events)"
+    assert timeline_texts(opened) == [
+        "p99 latency above 2 s on checkout-api",
+        "Acknowledged",
+        "Rolled back release 4.2.1",
+        "Resolved after cache warm-up",
+    ]
+
+
+def test_keyboard_selection_from_the_filter_box_shows_details(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    activate(qtbot, opened)
+    qtbot.keyClick(opened, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(opened.filter_edit, "search")
+    with qtbot.waitSignal(opened.tasks.idle, timeout=5000):
+        qtbot.keyClick(opened.filter_edit, Qt.Key.Key_Down)  # into the list, first row
+    assert opened.table.hasFocus()
+    assert opened.details.title_label.text() == "Search index lagging"
+    assert opened.details.timeline_label.text() == "Timeline (0 events)"
+
+    # Back to the filter, clear it, and walk on down the whole list.
+    qtbot.keyClick(opened, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(opened.filter_edit, Qt.Key.Key_Escape)
+    assert opened.proxy.rowCount() == 5
+    qtbot.keyClick(opened.filter_edit, Qt.Key.Key_Down)
+    assert opened.table.hasFocus()
+    row = opened.table.currentIndex().row()
+    assert opened.proxy.index(row, COL_TITLE).data() == "Search index lagging"
+    with qtbot.waitSignal(opened.tasks.idle, timeout=5000):
+        qtbot.keyClick(opened.table, Qt.Key.Key_Down)
+    assert opened.table.currentIndex().row() == row + 1
+    expected = opened.proxy.index(row + 1, COL_TITLE).data().removeprefix("⚠ ")
+    assert opened.details.title_label.text() == expected
+
+
+def test_clicking_the_severity_header_puts_sev1_first(qtbot: QtBot, opened: MainWindow) -> None:
+    header = opened.table.horizontalHeader()
+    x = header.sectionViewportPosition(COL_SEVERITY) + header.sectionSize(COL_SEVERITY) // 2
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+    assert shown_column(opened, COL_SEVERITY) == ["SEV1", "SEV2", "SEV3", "SEV4", "—"]
+    assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+
+
+def test_flagged_incident_shows_its_warning(qtbot: QtBot, opened: MainWindow) -> None:
+    row = row_of(opened, "OPS-9")
+    assert shown_column(opened, COL_TITLE)[row] == "⚠ Login emails delayed"
+    click_row(qtbot, opened, row)
+    warning = opened.details.warning_label
+    assert warning.isVisible()
+    assert warning.text() == "⚠ Resolved before detected — from the source data"
+    assert opened.details.values["Time to resolve"].text() == "20m"
+
+    click_row(qtbot, opened, row_of(opened, "INC-102"))
+    assert not warning.isVisible()
+    assert opened.details.values["Notes"].text() == "External cause (third party)"
+    assert opened.details.values["Notes"].isVisible()
+
+
+def test_opening_a_garbage_file_reports_it_and_keeps_the_open_database(
+    qtbot: QtBot,
+    opened: MainWindow,
+    incident_file: IncidentFile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database")
+    monkeypatch.setattr(opened, "ask_open_path", lambda: garbage)
+    activate(qtbot, opened)
+
+    with qtbot.waitSignal(opened.tasks.idle, timeout=5000):
+        qtbot.keyClick(opened, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+
+    [box] = visible_boxes(opened)
+    assert box.icon() == QMessageBox.Icon.Warning
+    assert "garbage.db" in box.text()
+    assert "not an irdesk database" in box.text()
+    assert "incidents.db stays open." in box.informativeText()
+    assert opened.db is not None
+    assert opened.db.path == incident_file.path.resolve()
+    assert opened.proxy.rowCount() == 5
+    assert opened.path_label.text() == str(incident_file.path.resolve())
+    assert garbage.read_bytes() == b"not a database"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("garbage")) == [
+        "garbage.db"
+    ]
+    box.button(QMessageBox.StandardButton.Ok).click()
+    assert not visible_boxes(opened)
+
+
+def test_an_upgrade_backup_is_reported(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The upgrade itself is storage's business; the window must tell the user about it."""
+    path = write_incidents(tmp_path / "old.db").path
+    backup = tmp_path / "old.db.backup-0001-20261014T093200Z"
+    real_open = open_database
+
+    def upgrading_open(*args: object, on_backup: Callable[[Path], None], **kwargs: object):
+        on_backup(backup)
+        db = real_open(*args, **kwargs)
+        db.backup_made = backup
+        return db
+
+    monkeypatch.setattr("irdesk.gui.main_window.open_database_file", upgrading_open)
+    progress: list[str] = []
+    window.tasks.progress.connect(progress.append)
+    open_and_wait(qtbot, window, path)
+
+    assert window.statusBar().currentMessage() == (
+        f"Upgraded old.db to the current schema; backup saved as {backup.name}"
+    )
+    assert f"Upgrading old.db (backup saved as {backup.name})…" in progress
+
+
+def test_a_missing_file_is_not_created_by_open(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    missing = tmp_path / "typo.db"
+    open_and_wait(qtbot, window, missing)
+    [box] = visible_boxes(window)
+    assert "typo.db" in box.text()
+    assert "does not exist" in box.text()
+    assert not missing.exists()
+    assert window.db is None
+
+
+def test_new_creates_an_empty_database_and_never_replaces_a_file(
+    qtbot: QtBot,
+    opened: MainWindow,
+    incident_file: IncidentFile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    activate(qtbot, opened)
+    monkeypatch.setattr(opened, "ask_new_path", lambda: incident_file.path)
+    before = incident_file.path.read_bytes()
+    qtbot.keyClick(opened, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    [box] = visible_boxes(opened)
+    assert "already exists" in box.text()
+    assert incident_file.path.read_bytes() == before
+    box.close()
+
+    monkeypatch.setattr(opened, "ask_new_path", lambda: tmp_path / "fresh")
+    with qtbot.waitSignal(opened.tasks.idle, timeout=5000):
+        qtbot.keyClick(opened, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert opened.db is not None
+    assert opened.db.path == (tmp_path / "fresh.db").resolve()
+    assert opened.proxy.rowCount() == 0
+    assert opened.count_label.text() == "0 incidents"
+    # A real irdesk file: it opens without being created again.
+    open_database(tmp_path / "fresh.db", create=False).close()
+
+
+def choose_from_open_recent(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    """Alt+F, R, then `key`: the File menu walked with the keyboard."""
+    choose_from_menu(qtbot, window, Qt.Key.Key_F, Qt.Key.Key_R)
+    qtbot.waitUntil(window.recent_menu.isVisible, timeout=2000)
+    qtbot.keyClick(window.recent_menu, key)
+
+
+def recent_entries(window: MainWindow) -> list[QAction]:
+    return [action for action in window.recent_menu.actions() if action.data()]
+
+
+def test_open_recent_lists_opened_files_most_recent_first(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile, tmp_path: Path
+) -> None:
+    other = write_incidents(tmp_path / "other.db").path
+    open_and_wait(qtbot, opened, other)
+    assert opened.db is not None
+    assert opened.db.path == other.resolve()
+
+    def names() -> list[str]:
+        return [a.text().split("  ")[1] for a in recent_entries(opened)]
+
+    assert names() == ["other.db", "incidents.db"]
+    assert all(a.isEnabled() for a in recent_entries(opened))
+    with qtbot.waitSignal(opened.tasks.idle, timeout=5000):
+        choose_from_open_recent(qtbot, opened, Qt.Key.Key_2)
+    assert not opened.recent_menu.isVisible()
+    assert opened.db is not None
+    assert opened.db.path == incident_file.path.resolve()
+    assert names() == ["incidents.db", "other.db"]
+
+
+def test_open_recent_greys_out_missing_files_and_can_be_cleared(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile, tmp_path: Path
+) -> None:
+    other = write_incidents(tmp_path / "other.db").path
+    open_and_wait(qtbot, opened, other)
+    open_and_wait(qtbot, opened, incident_file.path)
+    other.unlink()
+
+    choose_from_open_recent(qtbot, opened, Qt.Key.Key_2)  # disabled: nothing happens
+    greyed = recent_entries(opened)[1]
+    assert greyed.data() == str(other.resolve())
+    assert not greyed.isEnabled()
+    assert greyed.text().endswith("(not found)")
+    assert not opened.tasks.busy
+    assert not visible_boxes(opened)
+    qtbot.keyClick(opened.recent_menu, Qt.Key.Key_Escape)
+
+    # Deleted after the menu was built, then chosen: say so and forget it.
+    opened.open_recent(other.resolve())
+    [box] = visible_boxes(opened)
+    assert "other.db" in box.text()
+    assert "no longer there" in box.text()
+    assert [a.data() for a in recent_entries(opened)] == [str(incident_file.path.resolve())]
+    box.close()
+
+    choose_from_open_recent(qtbot, opened, Qt.Key.Key_C)  # "Clear list"
+    assert opened.recent.paths() == []
+    assert recent_entries(opened) == []
+
+
+def test_recent_list_keeps_the_last_eight_and_survives_a_restart(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], settings_path: Path, tmp_path: Path
+) -> None:
+    first = make_window()
+    paths = [tmp_path / f"db{n}.db" for n in range(10)]
+    for path in paths:
+        first.recent.add(path)
+    first.recent.add(paths[3])  # again: moves to the top, no duplicate
+    first.close()
+
+    second = make_window(QSettings(str(settings_path), QSettings.Format.IniFormat))
+    expected = [paths[3], paths[9], paths[8], paths[7], paths[6], paths[5], paths[4], paths[2]]
+    assert second.recent.paths() == [p.resolve() for p in expected]
+
+
+def test_geometry_and_splitter_survive_a_restart(
+    make_window: Callable[..., MainWindow], gui_settings: QSettings, settings_path: Path
+) -> None:
+    first = make_window()
+    first.resize(760, 540)
+    first.splitter.setSizes([250, 500])
+    sizes = first.splitter.sizes()
+    first.close()
+    assert settings_path.exists()
+
+    second = make_window(QSettings(str(settings_path), QSettings.Format.IniFormat))
+    assert (second.width(), second.height()) == (760, 540)
+    assert second.splitter.sizes() == sizes
+    assert gui_settings.fileName() == str(settings_path)
+
+
+def test_about_shows_versions_and_the_open_file(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
+) -> None:
+    choose_from_menu(qtbot, opened, Qt.Key.Key_H, Qt.Key.Key_A)  # Help › About irdesk
+    [box] = visible_boxes(opened)
+    assert f"irdesk {__version__}" in box.text()
+    details = box.informativeText()
+    assert "PySide6 " in details
+    assert "Python " in details
+    assert str(incident_file.path.resolve()) in details
+
+
+def test_busy_indicator_shows_while_work_runs(qtbot: QtBot, window: MainWindow) -> None:
+    release = threading.Event()
+    window.tasks.run(
+        lambda report: release.wait(5),
+        on_done=lambda _result: None,
+        description="Crunching…",
+    )
+    qtbot.waitUntil(lambda: window.busy_indicator_visible, timeout=2000)
+    assert window.busy_label.text() == "Crunching…"
+    with qtbot.waitSignal(window.tasks.idle, timeout=5000):
+        release.set()
+    assert not window.busy_indicator_visible
+
+
+def test_menus_use_standard_shortcuts(window: MainWindow) -> None:
+    shortcut = {a.text(): a.shortcut().toString() for a in window.findChildren(QAction)}
+    assert shortcut["&New…"] == "Ctrl+N"
+    assert shortcut["&Open…"] == "Ctrl+O"
+    assert shortcut["&Quit"] == "Ctrl+Q"
+    assert shortcut["&Find"] == "Ctrl+F"
+
+
+def test_ctrl_q_closes_the_window(qtbot: QtBot, opened: MainWindow) -> None:
+    activate(qtbot, opened)
+    qtbot.keyClick(opened, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not opened.isVisible()
+    assert opened.tasks.active_thread_count() == 0
+
+
+def test_hiding_the_details_pane(window: MainWindow) -> None:
+    window.details_action.trigger()
+    assert not window.details.isVisible()
+    window.details_action.trigger()
+    assert window.details.isVisible()

@@ -1,0 +1,28 @@
+"""packaging/screenshot.py keeps working: the README's picture is made by it."""
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+from PySide6.QtGui import QImage
+from sample_incidents import IncidentFile
+
+SCRIPT = Path(__file__).resolve().parents[2] / "packaging" / "screenshot.py"
+
+
+def load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("irdesk_screenshot", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_screenshot_renders_the_window_on_a_database(
+    incident_file: IncidentFile, tmp_path: Path
+) -> None:
+    out = tmp_path / "shots" / "main-window.png"
+    assert load_script().main([str(out), "--db", str(incident_file.path)]) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1400, 850)
+    assert incident_file.path.exists()
