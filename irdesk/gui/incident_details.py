@@ -220,7 +220,7 @@ class IncidentDetails(QWidget):
 
     def clear(self) -> None:
         self.view = None
-        self.timeline_model.set_events([])
+        self.timeline_model.set_rows([])
         self.pages.setCurrentWidget(self.placeholder)
         self.placeholder.setText(self.PLACEHOLDER)
 
@@ -259,7 +259,7 @@ class IncidentDetails(QWidget):
 
         count = len(view.events)
         self.timeline_label.setText(f"Timeline ({count} event{'s' if count != 1 else ''})")
-        self.timeline_model.set_events(view.events)
+        self.timeline_model.set_rows(view.events)
         self.pages.setCurrentIndex(1)
 
     @staticmethod

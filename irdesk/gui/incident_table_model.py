@@ -1,13 +1,10 @@
 """The incident list: a table model over `IncidentRow`s and the proxy that sorts and filters it."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -15,6 +12,7 @@ from PySide6.QtGui import QFont
 
 from irdesk.domain.enums import Severity
 from irdesk.gui import formatting
+from irdesk.gui.row_table_model import SORT_ROLE, AnyIndex, RowTableModel
 from irdesk.storage.queries import IncidentRow
 
 COL_ID = 0
@@ -34,12 +32,9 @@ INITIAL_ORDER = {
     COL_DURATION: Qt.SortOrder.DescendingOrder,
 }
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 # One lower-case string per row with everything the filter box searches.
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
 INCIDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 3
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def _filter_text(row: IncidentRow) -> str:
@@ -87,22 +82,17 @@ _SORT_KEY: dict[int, Callable[[IncidentRow], Any]] = {
 }
 
 
-class IncidentTableModel(QAbstractTableModel):
+class IncidentTableModel(RowTableModel[IncidentRow]):
+    headers = HEADERS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[IncidentRow] = []
         self._filter_texts: list[str] = []
         self._bold = QFont()
         self._bold.setBold(True)
 
-    def set_rows(self, rows: Sequence[IncidentRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
+    def _rows_replaced(self) -> None:
         self._filter_texts = [_filter_text(row) for row in self._rows]
-        self.endResetModel()
-
-    def row_at(self, row: int) -> IncidentRow:
-        return self._rows[row]
 
     def row_of(self, incident_id: int) -> int | None:
         for number, row in enumerate(self._rows):
@@ -110,27 +100,17 @@ class IncidentTableModel(QAbstractTableModel):
                 return number
         return None
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.InitialSortOrderRole:
+        if role == Qt.ItemDataRole.InitialSortOrderRole and 0 <= section < len(HEADERS):
             return INITIAL_ORDER.get(section, Qt.SortOrder.AscendingOrder).value
-        return None
+        return super().headerData(section, orientation, role)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self._row_for(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return _DISPLAY[column](row)

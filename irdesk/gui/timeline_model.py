@@ -1,12 +1,12 @@
 """One incident's timeline as a table: time, kind, source, actor, text."""
 
-from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from irdesk.gui import formatting
+from irdesk.gui.row_table_model import SORT_ROLE, AnyIndex, RowTableModel
 from irdesk.storage.queries import EventRow
 
 COL_TIME = 0
@@ -16,54 +16,27 @@ COL_ACTOR = 3
 COL_TEXT = 4
 
 HEADERS = ("Time", "Kind", "Source", "Actor", "What happened")
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 KEY_MOMENT_MARK = "★"
 CORRECTED_MARK = "✎"
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def kind_text(row: EventRow) -> str:
     return row.kind.value.replace("_", " ")
 
 
-class TimelineModel(QAbstractTableModel):
+class TimelineModel(RowTableModel[EventRow]):
+    headers = HEADERS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[EventRow] = []
         self._bold = QFont()
         self._bold.setBold(True)
 
-    def set_events(self, rows: Sequence[EventRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def event_at(self, row: int) -> EventRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self._row_for(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)

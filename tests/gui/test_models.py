@@ -63,7 +63,7 @@ def test_timeline_model_passes_qt_model_checks(
     qtmodeltester: ModelTester, incident_file: IncidentFile
 ) -> None:
     model = TimelineModel()
-    model.set_events(event_rows(incident_file, "INC-101"))
+    model.set_rows(event_rows(incident_file, "INC-101"))
     qtmodeltester.check(model, force_py=True)
 
 
@@ -144,7 +144,7 @@ def test_timeline_marks_key_moments_and_corrections(
 ) -> None:
     local_zone("UTC")
     model = TimelineModel()
-    model.set_events(event_rows(incident_file, "INC-101"))
+    model.set_rows(event_rows(incident_file, "INC-101"))
     assert [model.index(r, COL_TIME).data() for r in range(4)] == [
         "09:36:00",
         "09:38:00",
