@@ -56,3 +56,33 @@ def describe_problem(flag: str) -> str:
     """A sentence for the user: 'resolved_before_detected' → 'Resolved before detected'."""
     later, _, earlier = flag.partition("_before_")
     return f"{later.capitalize()} before {earlier}" if earlier else flag
+
+
+# Which event kinds mark which lifecycle moment when a source states none itself:
+# the first alert detects, the first acknowledgement acknowledges, and so on.
+FIRST_EVENT_OF_KIND = {
+    "detected_at": ("alert", "page"),
+    "acknowledged_at": ("acknowledge",),
+    "mitigated_at": ("mitigate",),
+}
+LAST_EVENT_OF_KIND = {
+    "resolved_at": ("resolve",),
+    "verified_at": ("verify",),
+}
+
+
+def derive_from_events(events: "list[tuple[str, datetime]]") -> dict[str, datetime]:
+    """Lifecycle moments implied by (kind, time) pairs; the caller fills only what is missing."""
+    ordered = sorted(events, key=lambda pair: pair[1])
+    derived: dict[str, datetime] = {}
+    if ordered:
+        derived["started_at"] = ordered[0][1]
+    for name, kinds in FIRST_EVENT_OF_KIND.items():
+        first = next((when for kind, when in ordered if kind in kinds), None)
+        if first is not None:
+            derived[name] = first
+    for name, kinds in LAST_EVENT_OF_KIND.items():
+        last = next((when for kind, when in reversed(ordered) if kind in kinds), None)
+        if last is not None:
+            derived[name] = last
+    return derived

@@ -1,0 +1,29 @@
+"""A located import error: which file, where in it, which field, what was expected."""
+
+
+class ImportProblem(Exception):
+    """Bad input. Raised before anything is written; the message is for the user."""
+
+    def __init__(
+        self,
+        file: str,
+        location: str,
+        expected: str,
+        *,
+        field: str | None = None,
+        found: object = None,
+    ) -> None:
+        self.file = file
+        self.location = location
+        self.field = field
+        self.expected = expected
+        self.found = found
+        where = f"{file}, {location}" if location else file
+        what = f"field {field!r}: " if field else ""
+        shown = f", found {_short(found)}" if found is not None else ""
+        super().__init__(f"{where}: {what}expected {expected}{shown}")
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,81 @@
+"""What a parser makes of a file: plain records, before any database id exists.
+
+Parsers fill these; `pipeline.py` merges them and `storage.bulk_import`
+writes them. Times are aware UTC by the time a record is built.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from irdesk.domain.enums import EventKind, IncidentStatus, Severity
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """Someone as a source names them; matched to a Person by email, then by name."""
+
+    name: str | None = None
+    email: str | None = None
+
+
+@dataclass
+class EventRecord:
+    occurred_at: datetime
+    kind: EventKind
+    source: str
+    external_id: str | None
+    text: str
+    actor: PersonRef | None = None
+    is_key_moment: bool = False
+
+
+@dataclass
+class IncidentRecord:
+    source: str
+    external_id: str
+    title: str
+    location: str  # where in the file it came from, for messages: "incidents[3]", "line 12"
+    summary: str | None = None
+    url: str | None = None
+    service: str | None = None
+    severity: Severity | None = None
+    severity_raw: str | None = None
+    status: IncidentStatus = IncidentStatus.TRIGGERED
+    started_at: datetime | None = None
+    detected_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    mitigated_at: datetime | None = None
+    resolved_at: datetime | None = None
+    verified_at: datetime | None = None
+    events: list[EventRecord] = field(default_factory=list)
+    # Keys of incidents in other sources this one names ("pagerduty:PH4UE4E", "#12728", URLs).
+    references: list[str] = field(default_factory=list)
+    # Keys other sources may use to name this one (its number, its URL).
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EventBatch:
+    """Events for an incident described in another file (log entries, alert logs)."""
+
+    source: str
+    incident_external_id: str
+    location: str
+    events: list[EventRecord] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFile:
+    name: str
+    sha256: str
+    size: int
+    format: str
+    incidents: list[IncidentRecord] = field(default_factory=list)
+    event_batches: list[EventBatch] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def event_count(self) -> int:
+        return sum(len(i.events) for i in self.incidents) + sum(
+            len(b.events) for b in self.event_batches
+        )

@@ -1,0 +1,174 @@
+"""Reading what the user dropped: files, folders and zips, as bytes with their hashes.
+
+Everything is read up front so that parsing can fail on any file before a
+single row is written, and so the provenance (name, size, SHA-256) of each
+file is known.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from irdesk.importers.problems import ImportProblem
+
+# A single export beyond this is almost certainly not an incident export; refusing it
+# early keeps a mistaken drop (a disk image, a database dump) from exhausting memory.
+MAX_FILE_BYTES = 100 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    name: str  # as shown to the user: "export.zip!page-2.json"
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.name.rsplit("!", 1)[-1]).suffix.lower()
+
+
+def _check_size(name: str, size: int) -> None:
+    if size == 0:
+        raise ImportProblem(
+            name, "", "an export file with content", found="an empty file (0 bytes)"
+        )
+    if size > MAX_FILE_BYTES:
+        raise ImportProblem(
+            name,
+            "",
+            f"an export of at most {MAX_FILE_BYTES // (1024 * 1024)} MB (split larger exports into pages)",
+            found=f"{size / (1024 * 1024):.0f} MB",
+        )
+
+
+def _from_zip(path: Path) -> list[SourceFile]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = sorted(
+                info
+                for info in archive.infolist()
+                if not info.is_dir() and not Path(info.filename).name.startswith((".", "__MACOSX"))
+            )
+            files = []
+            for info in members:
+                name = f"{path}!{info.filename}"
+                _check_size(name, info.file_size)
+                files.append(SourceFile(name, archive.read(info)))
+            return files
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise ImportProblem(
+            str(path), "", "a complete zip archive", found=f"a damaged one ({exc})"
+        ) from exc
+
+
+def _from_file(path: Path) -> list[SourceFile]:
+    if not path.exists():
+        raise ImportProblem(
+            str(path), "", "an existing file or folder", found="nothing at that path"
+        )
+    _check_size(str(path), path.stat().st_size)
+    if zipfile.is_zipfile(path):
+        return _from_zip(path)
+    return [SourceFile(str(path), path.read_bytes())]
+
+
+def load_sources(paths: Iterable[Path]) -> list[SourceFile]:
+    """Files as given, folders by their visible files in name order, zips by their members."""
+    files: list[SourceFile] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    files.extend(_from_file(child))
+        else:
+            files.extend(_from_file(path))
+    return files
+
+
+def decode_text(file: SourceFile, *, allow_legacy: bool = False) -> str:
+    """UTF-8 (a byte-order mark is dropped); Windows-1252 for spreadsheet exports if allowed."""
+    if b"\x00" in file.data[:4096]:
+        raise ImportProblem(file.name, "", "a text export (JSON or CSV)", found="binary data")
+    try:
+        return file.data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if allow_legacy:
+            try:
+                return file.data.decode("cp1252")
+            except UnicodeDecodeError:
+                pass
+        line = file.data[: exc.start].count(b"\n") + 1
+        raise ImportProblem(
+            file.name, f"line {line}", "UTF-8 text", found=f"byte 0x{file.data[exc.start]:02x}"
+        ) from exc
+
+
+def load_json(file: SourceFile) -> Any:
+    text = decode_text(file)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportProblem(
+            file.name,
+            f"line {exc.lineno}, column {exc.colno}",
+            "valid JSON",
+            found=exc.msg + (" (the file may be cut short)" if exc.pos >= len(text) - 1 else ""),
+        ) from exc
+
+
+def load_json_lines(file: SourceFile) -> list[tuple[int, Any]]:
+    """(line number, object) for each non-empty line of a JSON Lines file."""
+    records = []
+    for number, line in enumerate(decode_text(file).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append((number, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise ImportProblem(
+                file.name,
+                f"line {number}, column {exc.colno}",
+                "one JSON object per line",
+                found=exc.msg,
+            ) from exc
+    return records
+
+
+def load_csv(file: SourceFile) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line number, cells) rows. Duplicate column names are kept as they are."""
+    text = decode_text(file, allow_legacy=True)
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportProblem(file.name, "line 1", "a header row") from None
+    except csv.Error as exc:
+        raise ImportProblem(file.name, "line 1", "a CSV header row", found=str(exc)) from exc
+    rows = []
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise ImportProblem(
+            file.name, f"line {reader.line_num}", "well-formed CSV", found=str(exc)
+        ) from exc
+    return header, rows

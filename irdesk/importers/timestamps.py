@@ -1,0 +1,59 @@
+"""Timestamps as the tools write them, turned into aware UTC, with located errors."""
+
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from irdesk.importers.problems import ImportProblem
+
+
+def parse_timestamp(
+    value: object,
+    *,
+    file: str,
+    location: str,
+    field: str,
+    zone: tzinfo | None = None,
+    offset: timedelta = timedelta(0),
+) -> datetime:
+    """ISO 8601 with Z, ±HH:MM or ±HHMM and any fraction. A zone-less value needs `zone`.
+
+    `offset` corrects a source whose clock ran fast (positive) or slow (negative).
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ImportProblem(file, location, "an ISO 8601 timestamp", field=field, found=value)
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ImportProblem(
+            file,
+            location,
+            "an ISO 8601 timestamp such as 2026-10-14T09:30:00Z",
+            field=field,
+            found=value,
+        ) from None
+    if parsed.tzinfo is None:
+        if zone is None:
+            raise ImportProblem(
+                file,
+                location,
+                "a timestamp with a time zone; this source has none, so give one (--tz Europe/Madrid)",
+                field=field,
+                found=value,
+            )
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.astimezone(UTC) - offset
+
+
+def optional_timestamp(
+    value: object,
+    *,
+    file: str,
+    location: str,
+    field: str,
+    zone: tzinfo | None = None,
+    offset: timedelta = timedelta(0),
+) -> datetime | None:
+    if value is None or value == "":
+        return None
+    return parse_timestamp(
+        value, file=file, location=location, field=field, zone=zone, offset=offset
+    )
