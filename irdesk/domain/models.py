@@ -347,3 +347,60 @@ class AuditEntry(SQLModel, table=True):
     detail_json: str = Field(default="{}", sa_type=Text)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(unique=True, max_length=64)
+
+
+class LifecycleOverride(SQLModel, table=True):
+    """A facilitator's correction of one lifecycle timestamp; the imported value stays beside it."""
+
+    __tablename__ = "lifecycle_override"
+    __table_args__ = (
+        CheckConstraint(
+            "field IN ('started_at','detected_at','acknowledged_at','mitigated_at','resolved_at','verified_at')",
+            name="override_lifecycle_field",
+        ),
+    )
+
+    incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE", primary_key=True)
+    field: str = Field(primary_key=True)
+    value: datetime | None = utc_field()
+    reason: str | None = None
+    set_by: str | None = None
+    set_at: datetime = utc_field(nullable=False)
+
+
+class IncidentMerge(SQLModel, table=True):
+    """The same outage seen by another tool: this incident's events join `into_id`'s timeline."""
+
+    __tablename__ = "incident_merge"
+    __table_args__ = (CheckConstraint("incident_id <> into_id", name="merge_not_self"),)
+
+    incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE", primary_key=True)
+    into_id: int = Field(foreign_key="incident.id", ondelete="CASCADE", index=True)
+    how: str = Field(description="'reference' (found in the source data) or 'manual'")
+    evidence: str | None = Field(default=None, description="the reference that linked them")
+    created_at: datetime = utc_field(nullable=False)
+
+
+class SourceFile(SQLModel, table=True):
+    """One imported file, for provenance: a packet names the files its data came from."""
+
+    __tablename__ = "source_file"
+    __table_args__ = (Index("ix_source_file_sha256", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    import_id: str = Field(index=True, description="groups the files of one import")
+    name: str
+    size: int
+    sha256: str = Field(max_length=64)
+    format: str
+    importer_version: str
+    imported_at: datetime = utc_field(nullable=False)
+
+
+class IncidentSourceFile(SQLModel, table=True):
+    __tablename__ = "incident_source_file"
+
+    incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE", primary_key=True)
+    source_file_id: int = Field(
+        foreign_key="source_file.id", ondelete="CASCADE", primary_key=True, index=True
+    )
