@@ -7,8 +7,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from irdesk import __version__
 from irdesk.storage import paths
@@ -16,7 +17,7 @@ from irdesk.storage.check import check_database
 from irdesk.storage.database import open_database
 from irdesk.storage.errors import DatabaseError
 
-HEADLESS_HINT = "Headless commands work without one: irdesk demo, irdesk db check, irdesk db upgrade (see irdesk --help)."
+HEADLESS_HINT = "Headless commands work without one: irdesk import, irdesk demo, irdesk db check, irdesk db upgrade (see irdesk --help)."
 
 
 def _today() -> date:
@@ -28,6 +29,25 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-11-01, got {text!r}") from None
+
+
+def _parse_zone(text: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"unknown time zone {text!r}; use an IANA name such as Europe/Madrid or UTC"
+        ) from None
+
+
+def _parse_offset(text: str) -> tuple[str, timedelta]:
+    source, _, seconds = text.partition("=")
+    try:
+        return source.strip(), timedelta(seconds=float(seconds))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected SOURCE=SECONDS such as jira=-90, got {text!r}"
+        ) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +81,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="the demo's 'today', YYYY-MM-DD (default: today)",
     )
     demo.add_argument("--force", action="store_true", help="replace PATH if it exists")
+
+    imp = commands.add_parser(
+        "import",
+        help="import incident exports (files, folders or zips) into the database",
+        description="Import exports from PagerDuty, Opsgenie, Jira and Statuspage. The format is "
+        "detected from each file's content. All files are one transaction: on any error nothing "
+        "is written.",
+    )
+    imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    imp.add_argument(
+        "--db", dest="import_db", type=Path, metavar="PATH", help="database to import into"
+    )
+    imp.add_argument(
+        "--source",
+        metavar="KIND",
+        help="the format, when detection should not decide (e.g. jira-csv)",
+    )
+    imp.add_argument(
+        "--tz",
+        type=_parse_zone,
+        metavar="ZONE",
+        help="time zone of sources whose times carry none (Jira CSV), e.g. Europe/Madrid",
+    )
+    imp.add_argument(
+        "--clock-offset",
+        type=_parse_offset,
+        action="append",
+        default=[],
+        metavar="SOURCE=SECONDS",
+        help="a source's clock ran this many seconds fast (negative: slow); repeatable",
+    )
+    imp.add_argument(
+        "--dry-run", action="store_true", help="report what would change, write nothing"
+    )
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -151,6 +205,35 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from irdesk.importers.formats import ImportOptions
+    from irdesk.importers.pipeline import run_import
+    from irdesk.importers.problems import ImportProblem
+    from irdesk.importers.registry import format_named
+
+    if args.source:
+        try:
+            format_named(args.source)
+        except ValueError as exc:
+            return _fail(str(exc))
+    options = ImportOptions(zone=args.tz, clock_offsets=dict(args.clock_offset), format=args.source)
+    path = args.import_db or args.db or paths.default_database()
+    try:
+        database = open_database(path)
+    except DatabaseError as exc:
+        return _fail(str(exc))
+    try:
+        report = run_import(database, args.files, options, dry_run=args.dry_run)
+    except ImportProblem as problem:
+        return _fail(f"{problem}\nNothing was imported.")
+    finally:
+        database.close()
+    print("\n".join(report.lines()))
+    if not args.dry_run:
+        print(f"Database: {database.path}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     problem = display_problem()
     if problem:
@@ -171,6 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return cmd_demo(args)
+    if args.command == "import":
+        return cmd_import(args)
     if args.command == "db":
         return cmd_db_upgrade(args) if args.db_command == "upgrade" else cmd_db_check(args)
     return cmd_gui(args)

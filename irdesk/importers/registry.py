@@ -1,0 +1,53 @@
+"""Every format irdesk reads, and recognising which one a file is."""
+
+import importlib
+from functools import cache
+
+from irdesk.importers.formats import Content, SourceFormat
+from irdesk.importers.problems import ImportProblem
+
+# Detection order: the most specific shapes first.
+FORMAT_MODULES = (
+    "irdesk.importers.pagerduty",
+    "irdesk.importers.opsgenie",
+)
+
+
+@cache
+def formats() -> tuple[SourceFormat, ...]:
+    return tuple(importlib.import_module(name).FORMAT for name in FORMAT_MODULES)
+
+
+def format_named(name: str) -> SourceFormat:
+    for candidate in formats():
+        if candidate.name == name:
+            return candidate
+    known = ", ".join(f.name for f in formats())
+    raise ValueError(f"unknown source {name!r}; irdesk reads: {known}")
+
+
+def _describe(content: Content) -> str:
+    if content.first_char in "{[":
+        try:
+            data = content.json
+        except ImportProblem as problem:
+            return f"unreadable JSON ({problem.found})"
+        if isinstance(data, dict):
+            keys = ", ".join(list(data)[:6]) or "no keys"
+            return f"a JSON object with keys {keys}"
+        return f"a JSON {type(data).__name__}"
+    try:
+        header, _rows = content.csv
+    except ImportProblem as problem:
+        return problem.found if isinstance(problem.found, str) else "unreadable text"
+    return f"a table with columns {', '.join(header[:6])}" if len(header) > 1 else "plain text"
+
+
+def detect(content: Content) -> SourceFormat:
+    for candidate in formats():
+        if candidate.sniff(content):
+            return candidate
+    names = ", ".join(f.label for f in formats())
+    raise ImportProblem(
+        content.name, "", f"an export irdesk reads ({names})", found=_describe(content)
+    )
