@@ -10,6 +10,9 @@ from irdesk.importers.problems import ImportProblem
 FORMAT_MODULES = (
     "irdesk.importers.pagerduty",
     "irdesk.importers.opsgenie",
+    "irdesk.importers.statuspage",
+    "irdesk.importers.jira_json",
+    "irdesk.importers.jira_csv",
 )
 
 
