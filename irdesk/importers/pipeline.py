@@ -35,12 +35,14 @@ class ImportReport:
 
     @property
     def new_events(self) -> int:
-        return sum(outcome.new_events for outcome in self.result.incidents)
+        return self.result.new_events
 
     @property
     def changed_anything(self) -> bool:
-        return any(o.change != "unchanged" for o in self.result.incidents) or bool(
-            self.result.merges
+        return (
+            any(o.change != "unchanged" for o in self.result.incidents)
+            or bool(self.result.merges)
+            or bool(self.result.new_events or self.result.updated_events)
         )
 
     def lines(self) -> list[str]:
@@ -55,7 +57,8 @@ class ImportReport:
             f"{self.count('unchanged')} unchanged"
         )
         out.append(
-            f"Timeline events: {self.new_events} new, {self.result.unchanged_events} unchanged"
+            f"Timeline events: {self.new_events} new, {self.result.updated_events} updated, "
+            f"{self.result.unchanged_events} unchanged"
         )
         for title, items in (
             (

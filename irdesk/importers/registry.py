@@ -50,6 +50,10 @@ def detect(content: Content) -> SourceFormat:
     for candidate in formats():
         if candidate.sniff(content):
             return candidate
+    if content.first_char in "{[":
+        # Meant as JSON but unreadable (cut short, hand-edited, wrong encoding): where it
+        # breaks says more than "not a format irdesk reads".
+        content.json  # noqa: B018  (raises the located ImportProblem)
     names = ", ".join(f.label for f in formats())
     raise ImportProblem(
         content.name, "", f"an export irdesk reads ({names})", found=_describe(content)

@@ -126,7 +126,9 @@ def load_json(file: SourceFile) -> Any:
             file.name,
             f"line {exc.lineno}, column {exc.colno}",
             "valid JSON",
-            found=exc.msg + (" (the file may be cut short)" if exc.pos >= len(text) - 1 else ""),
+            # A download that stopped early no longer ends where JSON documents end.
+            found=exc.msg
+            + ("; the file seems cut short" if not text.rstrip().endswith(("}", "]")) else ""),
         ) from exc
 
 

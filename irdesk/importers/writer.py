@@ -70,6 +70,8 @@ class IncidentOutcome:
 @dataclass
 class WriteResult:
     incidents: list[IncidentOutcome] = field(default_factory=list)
+    new_events: int = 0
+    updated_events: int = 0
     unchanged_events: int = 0
     new_people: list[str] = field(default_factory=list)
     new_services: list[str] = field(default_factory=list)
@@ -322,6 +324,7 @@ def write_events(
                         )
                     else:
                         updates.append((when, event.text, event.kind.value, event_id))
+                        result.updated_events += 1
                         if outcome:
                             outcome.updated_events += 1
                     continue
@@ -338,6 +341,7 @@ def write_events(
                     int(event.is_key_moment),
                 )
             )
+            result.new_events += 1
             if outcome:
                 outcome.new_events += 1
     if inserts:

@@ -11,7 +11,15 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from irdesk.domain.enums import EventKind, IncidentStatus, ReviewStatus, Severity
-from irdesk.domain.models import Incident, Person, Review, Service, Team, TimelineEvent
+from irdesk.domain.models import (
+    Incident,
+    IncidentMerge,
+    Person,
+    Review,
+    Service,
+    Team,
+    TimelineEvent,
+)
 
 
 @dataclass(frozen=True)
@@ -60,11 +68,17 @@ class EventRow:
 
 
 def list_incidents(session: Session) -> list[IncidentRow]:
-    """Every incident, newest impact first; incidents with no start time last."""
+    """Every incident, newest impact first, no start time last.
+
+    An incident merged into another (the same outage seen by a second tool) is
+    shown through that one, not as a row of its own.
+    """
+    merged = select(IncidentMerge.incident_id)
     statement = (
         select(Incident, Service.name, Review.status)
         .join(Service, col(Incident.service_id) == col(Service.id), isouter=True)
         .join(Review, col(Review.incident_id) == col(Incident.id), isouter=True)
+        .where(col(Incident.id).not_in(merged))
         .order_by(col(Incident.started_at).is_(None), col(Incident.started_at).desc())
     )
     return [
@@ -96,19 +110,27 @@ def incident_detail(session: Session, incident_id: int) -> IncidentDetail | None
     count = session.exec(
         select(func.count())
         .select_from(TimelineEvent)
-        .where(TimelineEvent.incident_id == incident_id)
+        .where(col(TimelineEvent.incident_id).in_(merged_ids(session, incident_id)))
     ).one()
     return IncidentDetail(
         incident=incident, service=service, owner_team=owner, review=review, event_count=count
     )
 
 
+def merged_ids(session: Session, incident_id: int) -> list[int]:
+    """The incident and every incident merged into it: one outage, one timeline."""
+    joined = session.exec(
+        select(IncidentMerge.incident_id).where(IncidentMerge.into_id == incident_id)
+    ).all()
+    return [incident_id, *joined]
+
+
 def timeline(session: Session, incident_id: int) -> list[EventRow]:
-    """The incident's events in time order (ties keep insertion order)."""
+    """The events of the incident and of those merged into it, in time order."""
     statement = (
         select(TimelineEvent, Person.name)
         .join(Person, col(TimelineEvent.actor_person_id) == col(Person.id), isouter=True)
-        .where(TimelineEvent.incident_id == incident_id)
+        .where(col(TimelineEvent.incident_id).in_(merged_ids(session, incident_id)))
         .order_by(col(TimelineEvent.occurred_at), col(TimelineEvent.id))
     )
     return [

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
+from testdata import SHARED_DATA
 
 from irdesk import __version__
 from irdesk.storage import schema
@@ -121,3 +122,40 @@ def test_without_a_display_the_gui_says_so_instead_of_aborting(tmp_path: Path) -
     assert "irdesk db check" in result.stderr
     assert "Traceback" not in result.stderr and "Aborted" not in result.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_import_reports_and_a_second_import_changes_nothing(tmp_path: Path) -> None:
+    sample = SHARED_DATA / "pagerduty_incidents_page.json"
+    db = tmp_path / "irdesk.db"
+    first = irdesk("import", str(sample), "--db", str(db))
+    assert first.returncode == 0, first.stderr
+    assert "Incidents: 26 new, 0 updated, 0 unchanged" in first.stdout
+    again = irdesk("import", str(sample), "--db", str(db))
+    assert "Incidents: 0 new, 0 updated, 26 unchanged" in again.stdout
+
+
+def test_import_of_a_bad_file_exits_non_zero_and_writes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "irdesk.db"
+    bad = tmp_path / "cut.json"
+    bad.write_bytes((SHARED_DATA / "pagerduty_incidents_page.json").read_bytes()[:4000])
+    result = irdesk("import", str(bad), "--db", str(db))
+    assert result.returncode == 1
+    assert str(bad) in result.stderr and "Nothing was imported." in result.stderr
+    assert "Traceback" not in result.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM incident").fetchone() == (0,)
+    conn.close()
+
+
+def test_import_of_a_zoneless_csv_asks_for_tz_and_accepts_it(tmp_path: Path) -> None:
+    csv_export = SHARED_DATA / "jira_service_management_export_es.csv"
+    db = tmp_path / "irdesk.db"
+    refused = irdesk("import", str(csv_export), "--db", str(db))
+    assert refused.returncode == 1 and "--tz" in refused.stderr
+    bad_zone = irdesk("import", str(csv_export), "--db", str(db), "--tz", "Mars/Olympus")
+    assert bad_zone.returncode == 2 and "unknown time zone 'Mars/Olympus'" in bad_zone.stderr
+    accepted = irdesk(
+        "import", str(csv_export), "--db", str(db), "--tz", "Europe/Madrid", "--dry-run"
+    )
+    assert accepted.returncode == 0, accepted.stderr
+    assert "Would import 1 file(s)" in accepted.stdout and "3 new" in accepted.stdout

@@ -1,0 +1,212 @@
+"""Import semantics: idempotent, updates from newer exports, all-or-nothing, edits kept, merged timelines.
+
+Samples: /work/shared/data/pagerduty_incidents_page.json (26 incidents, among them
+#12728 = PH4UE4E) and tests/fixtures/jira/jira_cloud_v3_search_adf.json (OPS-7, which
+names PagerDuty #12728 and links its URL).
+"""
+
+import hashlib
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from testdata import FIXTURES, SHARED_DATA
+
+from irdesk.domain.enums import EventKind
+from irdesk.domain.models import (
+    Incident,
+    IncidentMerge,
+    IncidentSourceFile,
+    LifecycleOverride,
+    SourceFile,
+    TimelineEvent,
+)
+from irdesk.importers.pipeline import run_import
+from irdesk.importers.problems import ImportProblem
+from irdesk.storage import queries
+from irdesk.storage.database import Database
+
+PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
+PD_LOG_ENTRIES = FIXTURES / "pagerduty" / "log_entries_PGW5XNE.json"
+JIRA_OPS_7 = FIXTURES / "jira" / "jira_cloud_v3_search_adf.json"
+
+
+def dump(db: Database) -> list[str]:
+    conn = sqlite3.connect(db.path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def incident(db: Database, external_id: str) -> Incident:
+    with db.session() as session:
+        return session.exec(select(Incident).where(Incident.external_id == external_id)).one()
+
+
+def test_the_pagerduty_page_imports_every_incident_with_its_provenance(database: Database) -> None:
+    report = run_import(database, [PD_PAGE])
+    assert report.count("new") == 26
+    with database.session() as session:
+        assert len(session.exec(select(Incident)).all()) == 26
+        files = session.exec(select(SourceFile)).all()
+        links = session.exec(select(IncidentSourceFile)).all()
+    assert [(f.name, f.format) for f in files] == [(str(PD_PAGE), "pagerduty")]
+    assert files[0].sha256 == hashlib.sha256(PD_PAGE.read_bytes()).hexdigest()
+    assert files[0].size == PD_PAGE.stat().st_size
+    assert len(links) == 26
+    triggered = incident(database, "PH4UE4E")
+    assert triggered.title == "Test"
+    assert triggered.started_at == datetime(2021, 6, 3, 20, 16, 54, tzinfo=UTC)
+    assert triggered.resolved_at is None
+
+
+def test_importing_the_same_files_twice_changes_nothing(database: Database) -> None:
+    run_import(database, [PD_PAGE, PD_LOG_ENTRIES])
+    before = dump(database)
+    again = run_import(database, [PD_PAGE, PD_LOG_ENTRIES])
+    assert again.count("unchanged") == 26 and again.count("new") == again.count("updated") == 0
+    assert again.new_events == 0 and not again.changed_anything
+    assert dump(database) == before
+
+
+def test_a_newer_export_updates_what_changed(database: Database, tmp_path: Path) -> None:
+    run_import(database, [PD_PAGE])
+    page = json.loads(PD_PAGE.read_text())
+    page["incidents"][0]["title"] = "Analytics ingestion stalled"
+    page["incidents"][0]["description"] = "Analytics ingestion stalled"
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(page))
+
+    report = run_import(database, [newer])
+
+    assert report.count("updated") == 1 and report.count("unchanged") == 25
+    changed = next(o for o in report.result.incidents if o.change == "updated")
+    assert changed.changed_fields == ["title"]
+    assert incident(database, "PH4UE4E").title == "Analytics ingestion stalled"
+
+
+def test_a_dry_run_reports_but_writes_nothing(database: Database) -> None:
+    before = dump(database)
+    report = run_import(database, [PD_PAGE], dry_run=True)
+    assert report.dry_run and report.count("new") == 26
+    assert "Would import 1 file(s):" in report.lines()[0]
+    assert dump(database) == before
+
+
+def test_one_bad_file_stops_the_whole_import(database: Database, tmp_path: Path) -> None:
+    bad = tmp_path / "page-2.json"
+    bad.write_text(
+        '{"incidents": [{"id": "PX1", "type": "incident", "title": "Search down",'
+        ' "created_at": "yesterday"}], "limit": 25, "offset": 25, "more": false}'
+    )
+    before = dump(database)
+    with pytest.raises(ImportProblem) as error:
+        run_import(database, [PD_PAGE, bad])
+    message = str(error.value)
+    assert str(bad) in message and "incidents[0]" in message and "created_at" in message
+    assert dump(database) == before
+
+
+def test_log_entries_for_an_unknown_incident_are_refused(database: Database) -> None:
+    before = dump(database)
+    with pytest.raises(ImportProblem, match="import the incident list too"):
+        run_import(database, [PD_LOG_ENTRIES])
+    assert dump(database) == before
+
+
+def test_log_entries_imported_later_join_their_incident(database: Database) -> None:
+    run_import(database, [PD_PAGE])
+    report = run_import(database, [PD_LOG_ENTRIES])
+    assert report.new_events > 0
+    entries = json.loads(PD_LOG_ENTRIES.read_text())["log_entries"]
+    incident_id = entries[0]["incident"]["id"]
+    with database.session() as session:
+        events = queries.timeline(session, incident(database, incident_id).id)
+    assert events[0].kind == EventKind.ALERT
+    assert {EventKind.PAGE, EventKind.ACKNOWLEDGE, EventKind.RESOLVE} <= {e.kind for e in events}
+
+
+def test_a_facilitators_lifecycle_override_survives_a_reimport(
+    database: Database, tmp_path: Path
+) -> None:
+    run_import(database, [PD_PAGE])
+    target = incident(database, "PH4UE4E")
+    corrected = datetime(2021, 6, 3, 20, 10, tzinfo=UTC)
+    with database.transaction() as session:
+        session.add(
+            LifecycleOverride(
+                incident_id=target.id,
+                field="started_at",
+                value=corrected,
+                reason="customer reports",
+            )
+        )
+    page = json.loads(PD_PAGE.read_text())
+    page["incidents"][0]["created_at"] = "2021-06-03T20:15:00Z"
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(page))
+
+    report = run_import(database, [newer])
+
+    assert any("pagerduty:PH4UE4E" in c and "started_at" in c for c in report.result.conflicts)
+    with database.session() as session:
+        override = session.get(LifecycleOverride, (target.id, "started_at"))
+    assert override is not None and override.value == corrected
+
+
+def test_hand_added_and_corrected_events_are_never_overwritten(
+    database: Database, tmp_path: Path
+) -> None:
+    run_import(database, [PD_PAGE])
+    target = incident(database, "PH4UE4E")
+    with database.transaction() as session:
+        event = session.exec(
+            select(TimelineEvent).where(TimelineEvent.incident_id == target.id)
+        ).first()
+        event.original_text, event.text = event.text, "Triggered by the synthetic checkout probe"
+        event.corrected_at = datetime(2026, 11, 1, tzinfo=UTC)
+        session.add(
+            TimelineEvent(
+                incident_id=target.id,
+                occurred_at=datetime(2021, 6, 3, 20, 30, tzinfo=UTC),
+                kind=EventKind.ACTION,
+                source="facilitator",
+                text="Called the database team",
+                added_by_facilitator=True,
+            )
+        )
+        corrected_key = event.external_id
+    page = json.loads(PD_PAGE.read_text())
+    page["incidents"][0]["first_trigger_log_entry"]["summary"] = "Triggered through the API"
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(page))
+
+    report = run_import(database, [newer])
+
+    assert any(corrected_key in c for c in report.result.conflicts)
+    with database.session() as session:
+        texts = [e.text for e in queries.timeline(session, target.id)]
+    assert "Triggered by the synthetic checkout probe" in texts
+    assert "Called the database team" in texts
+
+
+def test_a_jira_ticket_naming_a_pagerduty_incident_joins_its_timeline(database: Database) -> None:
+    report = run_import(database, [PD_PAGE, JIRA_OPS_7])
+    assert any("jira:OPS-7 joins pagerduty:PH4UE4E" in m for m in report.result.merges)
+    pd = incident(database, "PH4UE4E")
+    jira = incident(database, "OPS-7")
+    with database.session() as session:
+        merge = session.get(IncidentMerge, jira.id)
+        rows = queries.list_incidents(session)
+        events = queries.timeline(session, pd.id)
+    assert merge is not None and merge.into_id == pd.id and merge.how == "reference"
+    # One outage, one row in the list, one timeline with both tools' events in time order.
+    assert jira.id not in {r.id for r in rows} and pd.id in {r.id for r in rows}
+    assert {"pagerduty", "jira"} <= {e.source for e in events}
+    assert [e.occurred_at for e in events] == sorted(e.occurred_at for e in events)
+    # Importing the pair again neither duplicates the link nor reports it again.
+    assert run_import(database, [PD_PAGE, JIRA_OPS_7]).result.merges == []
