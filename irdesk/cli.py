@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from irdesk import __version__
+from irdesk.domain.enums import Severity
 from irdesk.storage import paths
 from irdesk.storage.check import check_database
 from irdesk.storage.database import open_database
@@ -47,6 +48,17 @@ def _parse_offset(text: str) -> tuple[str, timedelta]:
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected SOURCE=SECONDS such as jira=-90, got {text!r}"
+        ) from None
+
+
+def _parse_severity_rule(text: str) -> tuple[str, str, Severity]:
+    source, _, rest = text.partition(":")
+    raw, _, severity = rest.rpartition("=")
+    try:
+        return source.strip(), raw.strip(), Severity(severity.strip().upper())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected SOURCE:VALUE=SEVn such as jira:Blocker=SEV1, got {text!r}"
         ) from None
 
 
@@ -111,6 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="SOURCE=SECONDS",
         help="a source's clock ran this many seconds fast (negative: slow); repeatable",
+    )
+    imp.add_argument(
+        "--severity",
+        type=_parse_severity_rule,
+        action="append",
+        default=[],
+        metavar="SOURCE:VALUE=SEVn",
+        help="map a source's priority to a severity, over the defaults "
+        "(e.g. jira:Blocker=SEV1, pagerduty:P2=SEV1); repeatable",
     )
     imp.add_argument(
         "--dry-run", action="store_true", help="report what would change, write nothing"
@@ -216,7 +237,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             format_named(args.source)
         except ValueError as exc:
             return _fail(str(exc))
-    options = ImportOptions(zone=args.tz, clock_offsets=dict(args.clock_offset), format=args.source)
+    severity_maps: dict[str, dict[str, Severity]] = {}
+    for source, raw, severity in args.severity:
+        severity_maps.setdefault(source, {})[raw] = severity
+    options = ImportOptions(
+        zone=args.tz,
+        clock_offsets=dict(args.clock_offset),
+        format=args.source,
+        severity_maps=severity_maps,
+    )
     path = args.import_db or args.db or paths.default_database()
     try:
         database = open_database(path)

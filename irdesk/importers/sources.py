@@ -54,9 +54,12 @@ def _check_size(name: str, size: int) -> None:
         )
 
 
-def _from_zip(path: Path) -> list[SourceFile]:
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _from_zip(path: Path, data: bytes) -> list[SourceFile]:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = sorted(
                 info
                 for info in archive.infolist()
@@ -80,9 +83,10 @@ def _from_file(path: Path) -> list[SourceFile]:
             str(path), "", "an existing file or folder", found="nothing at that path"
         )
     _check_size(str(path), path.stat().st_size)
-    if zipfile.is_zipfile(path):
-        return _from_zip(path)
-    return [SourceFile(str(path), path.read_bytes())]
+    data = path.read_bytes()
+    if data.startswith(ZIP_MAGIC):
+        return _from_zip(path, data)
+    return [SourceFile(str(path), data)]
 
 
 def load_sources(paths: Iterable[Path]) -> list[SourceFile]:

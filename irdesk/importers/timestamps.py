@@ -21,7 +21,7 @@ def parse_timestamp(
     if not isinstance(value, str) or not value.strip():
         raise ImportProblem(file, location, "an ISO 8601 timestamp", field=field, found=value)
     try:
-        parsed = datetime.fromisoformat(value.strip())
+        parsed = datetime.fromisoformat(value if value[-1] == "Z" else value.strip())
     except ValueError:
         raise ImportProblem(
             file,
@@ -40,7 +40,9 @@ def parse_timestamp(
                 found=value,
             )
         parsed = parsed.replace(tzinfo=zone)
-    return parsed.astimezone(UTC) - offset
+    if parsed.tzinfo is not UTC:
+        parsed = parsed.astimezone(UTC)
+    return parsed - offset if offset else parsed
 
 
 def optional_timestamp(

@@ -159,3 +159,19 @@ def test_import_of_a_zoneless_csv_asks_for_tz_and_accepts_it(tmp_path: Path) -> 
     )
     assert accepted.returncode == 0, accepted.stderr
     assert "Would import 1 file(s)" in accepted.stdout and "3 new" in accepted.stdout
+
+
+def test_import_severity_rules_override_the_defaults(tmp_path: Path) -> None:
+    # PH4UE4E in pagerduty_incidents_page.json has priority P4 (SEV4 by default).
+    db = tmp_path / "irdesk.db"
+    sample = SHARED_DATA / "pagerduty_incidents_page.json"
+    result = irdesk("import", str(sample), "--db", str(db), "--severity", "pagerduty:p4=sev2")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT severity, severity_raw FROM incident WHERE external_id = 'PH4UE4E'"
+        ).fetchone()
+    conn.close()
+    assert row == ("SEV2", "P4")
+    bad = irdesk("import", str(sample), "--db", str(db), "--severity", "P4 is bad")
+    assert bad.returncode == 2 and "SOURCE:VALUE=SEVn" in bad.stderr
