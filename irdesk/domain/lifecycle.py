@@ -86,3 +86,13 @@ def derive_from_events(events: "list[tuple[str, datetime]]") -> dict[str, dateti
         if last is not None:
             derived[name] = last
     return derived
+
+
+def effective_lifecycle(
+    incident: HasLifecycle, overrides: "dict[str, datetime | None]"
+) -> dict[str, datetime | None]:
+    """What the review and the metrics use: a facilitator's value where one was set."""
+    return {
+        name: overrides[name] if name in overrides else getattr(incident, name)
+        for name in LIFECYCLE_FIELDS
+    }

@@ -249,13 +249,23 @@ class IncidentDetails(QWidget):
         self.values["Status"].setText(formatting.status_text(incident.status))
         self.values["Review"].setText(self._review_text(detail))
         self.values["Impact"].setText(_impact_text(incident))
+        times = detail.lifecycle
         for label, field in LIFECYCLE:
-            self.values[label].setText(formatting.local_time(getattr(incident, field)))
+            value = self.values[label]
+            override = detail.overrides.get(field)
+            if override is None:
+                value.setText(formatting.local_time(times[field]))
+                value.setToolTip("")
+            else:
+                # A correction is visible as one, with what the source said beside it.
+                source = formatting.local_time(getattr(incident, field))
+                value.setText(f"{formatting.local_time(times[field])}  ✎ (source: {source})")
+                value.setToolTip(
+                    f"Corrected by {override.set_by or 'a facilitator'}: {override.reason or ''}"
+                )
             if field in INTERVALS:
                 name, start = INTERVALS[field]
-                self.values[name].setText(
-                    formatting.interval_text(getattr(incident, start), getattr(incident, field))
-                )
+                self.values[name].setText(formatting.interval_text(times[start], times[field]))
 
         count = len(view.events)
         self.timeline_label.setText(f"Timeline ({count} event{'s' if count != 1 else ''})")

@@ -11,9 +11,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from irdesk.domain.enums import EventKind, IncidentStatus, ReviewStatus, Severity
+from irdesk.domain.lifecycle import effective_lifecycle
 from irdesk.domain.models import (
     Incident,
     IncidentMerge,
+    LifecycleOverride,
     Person,
     Review,
     Service,
@@ -53,6 +55,14 @@ class IncidentDetail:
     owner_team: Team | None
     review: Review | None
     event_count: int
+    overrides: dict[str, LifecycleOverride]
+
+    @property
+    def lifecycle(self) -> dict[str, datetime | None]:
+        """The times that count: a facilitator's where set, the source's otherwise."""
+        return effective_lifecycle(
+            self.incident, {name: o.value for name, o in self.overrides.items()}
+        )
 
 
 @dataclass(frozen=True)
@@ -112,8 +122,16 @@ def incident_detail(session: Session, incident_id: int) -> IncidentDetail | None
         .select_from(TimelineEvent)
         .where(col(TimelineEvent.incident_id).in_(merged_ids(session, incident_id)))
     ).one()
+    overrides = session.exec(
+        select(LifecycleOverride).where(LifecycleOverride.incident_id == incident_id)
+    ).all()
     return IncidentDetail(
-        incident=incident, service=service, owner_team=owner, review=review, event_count=count
+        incident=incident,
+        service=service,
+        owner_team=owner,
+        review=review,
+        event_count=count,
+        overrides={o.field: o for o in overrides},
     )
 
 
