@@ -1,9 +1,10 @@
 """The main window: the incident list on the left, the selected incident on the right."""
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -17,16 +18,20 @@ from PySide6.QtWidgets import (
 
 from irdesk import __version__
 from irdesk.gui.background import BackgroundTasks, Report
+from irdesk.gui.import_dialog import ImportDialog
 from irdesk.gui.incident_details import IncidentDetails, IncidentView, load_incident_view
 from irdesk.gui.incident_list import IncidentList
+from irdesk.gui.incident_table_model import INCIDENT_ID_ROLE
 from irdesk.gui.recent_files import RecentFiles
 from irdesk.gui.versions import version_lines
+from irdesk.importers.pipeline import ImportReport
 from irdesk.storage import paths, queries
 from irdesk.storage.database import Database
 from irdesk.storage.database import open_database as open_database_file
 from irdesk.storage.errors import DatabaseError
 
 FILE_FILTER = "irdesk databases (*.db *.irdesk *.sqlite);;All files (*)"
+IMPORT_FILTER = "Exports (*.json *.jsonl *.csv *.zip);;All files (*)"
 DEFAULT_SIZE = (1400, 850)
 SPLIT_RATIO = (57, 43)
 # A load that finishes quicker than this shows no busy indicator: no flicker per click.
@@ -39,13 +44,21 @@ FALLBACK_KEYS = {
     QKeySequence.StandardKey.Quit: "Ctrl+Q",
     QKeySequence.StandardKey.Find: "Ctrl+F",
 }
+IMPORT_KEY = "Ctrl+I"
+IMPORT_FOLDER_KEY = "Ctrl+Shift+I"
 
 KEY_GEOMETRY = "mainWindow/geometry"
 KEY_SPLITTER = "mainWindow/splitter"
 KEY_HEADER = "mainWindow/incidentHeader"
 KEY_DETAILS_VISIBLE = "mainWindow/detailsVisible"
+KEY_IMPORT_FOLDER = "import/lastFolder"
 
 OpenResult = tuple[Database, list[queries.IncidentRow]]
+
+
+def _list_incidents(db: Database) -> list[queries.IncidentRow]:
+    with db.session() as session:
+        return queries.list_incidents(session)
 
 
 def _load_database(path: Path, create: bool, report: Report) -> OpenResult:
@@ -56,12 +69,21 @@ def _load_database(path: Path, create: bool, report: Report) -> OpenResult:
 
     db = open_database_file(path, create=create, on_backup=backed_up)
     try:
-        with db.session() as session:
-            rows = queries.list_incidents(session)
+        rows = _list_incidents(db)
     except BaseException:
         db.close()
         raise
     return db, rows
+
+
+def dropped_paths(mime: QMimeData) -> list[Path]:
+    """The local files and folders in a drag, or [] if it carries anything else."""
+    if not mime.hasUrls():
+        return []
+    urls = mime.urls()
+    if not urls or not all(url.isLocalFile() for url in urls):
+        return []
+    return [Path(url.toLocalFile()) for url in urls]
 
 
 class MainWindow(QMainWindow):
@@ -74,6 +96,7 @@ class MainWindow(QMainWindow):
         # Bumped on every selection and database change, so a late detail load is dropped.
         self._detail_generation = 0
         self.tasks = BackgroundTasks(expected=(DatabaseError, OSError), parent=self)
+        self.import_dialog: ImportDialog | None = None
 
         self.setWindowTitle("irdesk")
         self.incident_list = IncidentList()
@@ -90,9 +113,13 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.incident_list)
         self.splitter.addWidget(self.details)
         self.setCentralWidget(self.splitter)
+        # Files dropped anywhere on the window are imported, the filter box included.
+        self.setAcceptDrops(True)
+        self.filter_edit.setAcceptDrops(False)
         self._build_status_bar()
         self._build_menus()
         self._restore_settings()
+        self._update_actions()
 
     # ----------------------------------------------------------------- building
 
@@ -129,6 +156,17 @@ class MainWindow(QMainWindow):
         self.open_action.triggered.connect(self.choose_database)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
+        file_menu.addSeparator()
+        self.import_action = self._action(file_menu, "&Import…", None)
+        self.import_action.setShortcut(QKeySequence(IMPORT_KEY))
+        self.import_action.setStatusTip(
+            "Import exports from PagerDuty, Opsgenie, Jira or Statuspage (you can also drop "
+            "files on the window)"
+        )
+        self.import_action.triggered.connect(self.choose_import_files)
+        self.import_folder_action = self._action(file_menu, "Import &Folder…", None)
+        self.import_folder_action.setShortcut(QKeySequence(IMPORT_FOLDER_KEY))
+        self.import_folder_action.triggered.connect(self.choose_import_folder)
         file_menu.addSeparator()
         self.quit_action = self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -186,6 +224,9 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self._closed = True
             self._save_settings()
+            if self.import_dialog is not None:
+                # An import being written stops at its next step and rolls back.
+                self.import_dialog.shut_down()
             # Running work may still hold the database: let it finish before closing it.
             self.tasks.shutdown()
             if self.db is not None:
@@ -211,6 +252,18 @@ class MainWindow(QMainWindow):
         )
         return Path(name) if name else None
 
+    def ask_import_paths(self) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Import incident exports", str(self._import_folder()), IMPORT_FILTER
+        )
+        return [Path(name) for name in names]
+
+    def ask_import_folder(self) -> Path | None:
+        name = QFileDialog.getExistingDirectory(
+            self, "Import a folder of incident exports", str(self._import_folder())
+        )
+        return Path(name) if name else None
+
     def show_message(
         self, icon: QMessageBox.Icon, title: str, text: str, informative: str = ""
     ) -> QMessageBox:
@@ -225,6 +278,12 @@ class MainWindow(QMainWindow):
 
     def _dialog_folder(self) -> Path:
         return self.db.path.parent if self.db is not None else paths.data_dir()
+
+    def _import_folder(self) -> Path:
+        folder = self.settings.value(KEY_IMPORT_FOLDER)
+        if isinstance(folder, str) and folder and Path(folder).is_dir():
+            return Path(folder)
+        return Path.home()
 
     # ------------------------------------------------------------ user actions
 
@@ -282,6 +341,45 @@ class MainWindow(QMainWindow):
     def focus_filter(self) -> None:
         self.incident_list.focus_filter()
 
+    def choose_import_files(self) -> None:
+        chosen = self.ask_import_paths()
+        if chosen:
+            self.settings.setValue(KEY_IMPORT_FOLDER, str(chosen[0].parent))
+            self.import_paths(chosen)
+
+    def choose_import_folder(self) -> None:
+        folder = self.ask_import_folder()
+        if folder is not None:
+            self.settings.setValue(KEY_IMPORT_FOLDER, str(folder.parent))
+            self.import_paths([folder])
+
+    def import_paths(self, chosen: Sequence[Path]) -> ImportDialog | None:
+        """Preview importing `chosen` into the open database; nothing is written yet."""
+        if self.db is None:
+            self.statusBar().showMessage("Open a database before importing into it.", 10_000)
+            return None
+        if self.import_dialog is None:
+            self.import_dialog = ImportDialog(self.tasks, self)
+            self.import_dialog.imported.connect(self._imported)
+        dialog = self.import_dialog
+        if not dialog.start(self.db, chosen):
+            dialog.raise_()
+            self.statusBar().showMessage(
+                "An import is being written; wait for it before starting another.", 10_000
+            )
+        return dialog
+
+    def reload_incidents(self) -> None:
+        """List the incidents again, keeping the selected one selected if it is still there."""
+        db = self.db
+        if db is None:
+            return
+        self.tasks.run(
+            lambda _report: _list_incidents(db),
+            on_done=lambda rows: self._incidents_reloaded(db, rows),
+            description="Loading incidents…",
+        )
+
     def show_about(self) -> QMessageBox:
         versions = "\n".join(f"{name} {version}" for name, version in version_lines())
         open_file = str(self.db.path) if self.db is not None else "none"
@@ -291,6 +389,22 @@ class MainWindow(QMainWindow):
             f"irdesk {__version__}\nIncident performance reviews on your desktop.",
             f"{versions}\n\nOpen database: {open_file}",
         )
+
+    # ---------------------------------------------------------- drag and drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.db is not None and dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        dropped = dropped_paths(event.mimeData())
+        if not dropped or self.db is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_paths(dropped)
 
     # ------------------------------------------------------ background results
 
@@ -309,12 +423,30 @@ class MainWindow(QMainWindow):
         self.setWindowFilePath(str(db.path))
         self.recent.add(db.path)
         self._rebuild_recent_menu()
+        self._update_actions()
         if db.backup_made is not None:
             self.statusBar().showMessage(
                 f"Upgraded {db.path.name} to the current schema; "
                 f"backup saved as {db.backup_made.name}",
                 BACKUP_MESSAGE_MS,
             )
+
+    def _imported(self, report: ImportReport) -> None:
+        self.statusBar().showMessage(
+            f"Imported {report.count('new')} new, {report.count('updated')} updated incidents",
+            BACKUP_MESSAGE_MS,
+        )
+        self.reload_incidents()
+
+    def _incidents_reloaded(self, db: Database, rows: list[queries.IncidentRow]) -> None:
+        if db is not self.db or self._closed:
+            return  # another database was opened meanwhile; its own rows are shown
+        current = self.table.currentIndex()
+        selected = current.data(INCIDENT_ID_ROLE) if current.isValid() else None
+        self._detail_generation += 1
+        self.incident_list.set_rows(rows)
+        if selected is None or not self.incident_list.select_incident(selected):
+            self.details.clear()
 
     def _open_failed(self, path: Path, exc: Exception) -> None:
         if isinstance(exc, DatabaseError):
@@ -356,6 +488,10 @@ class MainWindow(QMainWindow):
             self.details.show_incident(view)
 
     # -------------------------------------------------------------- status bar
+
+    def _update_actions(self) -> None:
+        for action in (self.import_action, self.import_folder_action):
+            action.setEnabled(self.db is not None)
 
     def _update_count(self) -> None:
         self.count_label.setText(self.incident_list.count_text())

@@ -1,0 +1,116 @@
+"""Render the import preview to a PNG, the way the README shows it.
+
+    QT_QPA_PLATFORM=offscreen python packaging/screenshot_import.py OUT.png [--window]
+
+Writes the demo organisation (fixed seed and anchor day) into a temporary
+folder, opens it in the main window, starts File › Import for the shared
+PagerDuty and Statuspage samples, waits for the preview (a dry run: nothing is
+written) and saves the dialog's `grab()`; with --window, the window with the
+dialog over it. Window settings go to a temporary file, never to the user's
+configuration.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QPoint, QSettings, QTimer
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import QApplication
+
+from irdesk.gui.app import window_icon
+from irdesk.gui.main_window import MainWindow
+
+SIZE = (1400, 850)
+DEMO_ANCHOR = date(2026, 11, 2)
+TIMEOUT_MS = 60_000
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SAMPLES = ("pagerduty_incidents_page.json", "statuspage_incident_github_2023.json")
+
+
+def wait_until_idle(window: MainWindow) -> None:
+    if not window.tasks.busy:
+        return
+    loop = QEventLoop()
+    window.tasks.idle.connect(loop.quit)
+    QTimer.singleShot(TIMEOUT_MS, loop.quit)
+    loop.exec()
+    if window.tasks.busy:
+        raise SystemExit("screenshot: the window did not finish its work in time")
+
+
+def settle() -> None:
+    """Let layouts and the delayed widgets (timers of 0 ms) catch up before grabbing."""
+    loop = QEventLoop()
+    QTimer.singleShot(50, loop.quit)
+    loop.exec()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="PNG file to write")
+    parser.add_argument(
+        "--data", type=Path, default=SHARED_DATA, help="folder holding the sample exports"
+    )
+    parser.add_argument(
+        "--window", action="store_true", help="the whole window with the dialog over it"
+    )
+    args = parser.parse_args(argv)
+    samples = [args.data / name for name in SAMPLES]
+    missing = [str(p) for p in samples if not p.is_file()]
+    if missing:
+        raise SystemExit(f"screenshot: sample exports not found: {', '.join(missing)}")
+
+    with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:
+        from irdesk.storage.demo import DEFAULT_SEED, write_demo
+
+        db_path = Path(scratch) / "irdesk-demo.db"
+        write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        icon = window_icon()
+        if icon is not None:
+            app.setWindowIcon(icon)
+        settings = QSettings(str(Path(scratch) / "irdesk.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings)
+        window.resize(*SIZE)
+        window.show()
+        window.open_database(db_path)
+        wait_until_idle(window)
+        if window.db is None:
+            raise SystemExit(f"screenshot: could not open {db_path}")
+
+        dialog = window.import_paths(samples)
+        assert dialog is not None
+        wait_until_idle(window)
+        if dialog.report is None:
+            raise SystemExit(f"screenshot: the preview failed: {dialog.headline.text()}")
+        settle()
+
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        if args.window:
+            picture = window.grab()
+            painter = QPainter(picture)
+            shot = dialog.grab()
+            corner = QPoint(
+                (picture.width() - shot.width()) // 2, (picture.height() - shot.height()) // 2
+            )
+            painter.drawPixmap(corner, shot)
+            painter.end()
+        else:
+            picture = QPixmap(dialog.grab())
+        if not picture.save(str(args.out)):
+            raise SystemExit(f"screenshot: could not write {args.out}")
+        size = (picture.width(), picture.height())
+        window.close()
+    print(f"Wrote {args.out} ({size[0]}×{size[1]})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
