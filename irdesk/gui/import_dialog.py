@@ -175,7 +175,7 @@ def names_text(items: Sequence[str], limit: int = LIST_LIMIT) -> str:
 
 
 def asks_for_zone(problem: ImportProblem) -> bool:
-    return "time zone" in problem.expected
+    return problem.needs_zone
 
 
 @cache

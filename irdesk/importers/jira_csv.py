@@ -264,7 +264,7 @@ def _local_date(
             )
         hour = hour % 12 + (12 if match["half"].casefold() == "p" else 0)
     if options.zone is None:
-        raise ImportProblem(file, location, NO_ZONE, field=field, found=raw)
+        raise ImportProblem(file, location, NO_ZONE, field=field, found=raw, needs_zone=True)
     try:
         local = datetime(
             year,

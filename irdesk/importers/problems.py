@@ -12,8 +12,11 @@ class ImportProblem(Exception):
         *,
         field: str | None = None,
         found: object = None,
+        needs_zone: bool = False,
     ) -> None:
         self.file = file
+        # The file is fine but its times carry no zone: the user must name one.
+        self.needs_zone = needs_zone
         self.location = location
         self.field = field
         self.expected = expected

@@ -38,6 +38,7 @@ def parse_timestamp(
                 "a timestamp with a time zone; this source has none, so give one (--tz Europe/Madrid)",
                 field=field,
                 found=value,
+                needs_zone=True,
             )
         parsed = parsed.replace(tzinfo=zone)
     if parsed.tzinfo is not UTC:

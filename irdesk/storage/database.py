@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from irdesk.domain.models import ActionItem, Finding, Incident, Review
@@ -25,6 +26,7 @@ from irdesk.storage.errors import (
     NotAnIrdeskDatabase,
     UpgradeFailed,
     UpgradeRequired,
+    expected_error,
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -120,16 +122,16 @@ def backup(path: Path, target: Path) -> Path:
 def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # The driver's `timeout` above sets SQLite's busy timeout for this connection.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-def make_engine(path: Path) -> Engine:
+def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
     )
     event.listen(engine, "connect", _configure_connection)
     return engine
@@ -161,9 +163,25 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One all-or-nothing unit of work: commit on success, roll back on any error."""
-        with self.session() as session, session.begin():
-            yield session
+        """One all-or-nothing unit of work: commit on success, roll back on any error.
+
+        A locked, read-only or full database raises a `DatabaseError` the user can act
+        on rather than SQLAlchemy's OperationalError.
+        """
+        try:
+            with self.session() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise expected_error(exc, self.path) or exc from exc
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A raw connection in one transaction, for set-based writes; errors as above."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise expected_error(exc, self.path) or exc from exc
 
     def close(self) -> None:
         self.engine.dispose()

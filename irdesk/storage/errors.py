@@ -32,3 +32,37 @@ class UpgradeRequired(DatabaseError):
 
 class UpgradeFailed(DatabaseError):
     pass
+
+
+class DatabaseBusy(DatabaseError):
+    """Another program held a write lock for longer than the busy timeout."""
+
+
+class DatabaseNotWritable(DatabaseError):
+    """Read-only file or folder, full disk, or an I/O error: the change was not saved."""
+
+
+def expected_error(exc: BaseException, path: Path) -> DatabaseError | None:
+    """SQLite's run-time failures a user can act on, as messages; None for anything else (a bug)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "database is locked" in text or "database table is locked" in text:
+        return DatabaseBusy(
+            path,
+            "is locked by another program or irdesk window, so the change could not be saved.",
+            "Close the other program or try again in a moment; nothing was changed.",
+        )
+    if "readonly" in text or "read-only" in text:
+        return DatabaseNotWritable(
+            path,
+            "cannot be written (the file or its folder is read-only).",
+            "Copy it somewhere you can write to, or change its permissions; nothing was changed.",
+        )
+    if "disk is full" in text or "database or disk is full" in text:
+        return DatabaseNotWritable(
+            path, "cannot be written: the disk is full.", "Free some space; nothing was changed."
+        )
+    if "disk i/o error" in text:
+        return DatabaseNotWritable(
+            path, "could not be written (disk I/O error).", "Check the disk; nothing was changed."
+        )
+    return None
