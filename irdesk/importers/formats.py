@@ -8,6 +8,7 @@ from typing import Any
 
 from irdesk.domain.enums import Severity
 from irdesk.importers import sources
+from irdesk.importers.column_mapping import ColumnMapping
 from irdesk.importers.records import ParsedFile
 from irdesk.importers.severity import map_severity
 from irdesk.importers.sources import SourceFile
@@ -23,6 +24,13 @@ class ImportOptions:
     format: str | None = None
     # Per source: raw priority/impact (case-insensitive) → severity, over the defaults.
     severity_maps: Mapping[str, Mapping[str, Severity]] = field(default_factory=dict)
+    # Slack: channel name → incident key ("#12728", "pagerduty:PH4UE4E", a URL), over the
+    # link guessed from the channel's name or topic; a channel named here must link.
+    slack_channels: Mapping[str, str] = field(default_factory=dict)
+    # Slack: messages with this reaction (and pinned ones) become key moments.
+    key_reaction: str = "pushpin"
+    # Generic CSV/JSON: a mapping for this import only (the stored ones apply anyway).
+    column_mapping: ColumnMapping | None = None
 
     def offset(self, source: str) -> timedelta:
         return self.clock_offsets.get(source, timedelta(0))

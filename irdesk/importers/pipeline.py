@@ -6,21 +6,48 @@ the database as it was. A dry run does all of it and rolls back.
 """
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
+from typing import Protocol, runtime_checkable
+
+from sqlalchemy import Connection
 
 from irdesk import __version__
 from irdesk.domain.lifecycle import derive_from_events
 from irdesk.importers import registry, writer
-from irdesk.importers.formats import Content, ImportOptions
+from irdesk.importers.formats import Content, ImportOptions, SourceFormat
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.records import EventBatch, EventRecord, IncidentRecord, ParsedFile
-from irdesk.importers.sources import load_sources
+from irdesk.importers.sources import SourceFile, load_sources
 from irdesk.storage.database import Database
 
 IMPORTER_VERSION = f"irdesk {__version__}"
 Progress = Callable[[str, int, int], None]  # (what, done, total)
+# Every file of one import by name ("export.zip!users.json"): what a format that reads a
+# file in the context of its export looks its other files up in.
+SiblingFiles = Mapping[str, SourceFile]
+
+
+@runtime_checkable
+class ReadsWithImport(Protocol):
+    """A format whose files only make sense with the rest of the import in view.
+
+    A Slack day file names people by id, resolved through its export's users.json; a CSV
+    read by a one-off column mapping is recognised by ImportOptions.column_mapping. Such a
+    format's FORMAT (a SourceFormat subclass) also has these two methods, and parse_files
+    uses them instead of `sniff` and `parse`, which keep working without that context.
+    """
+
+    def sniff_in_import(
+        self, content: Content, options: ImportOptions, siblings: SiblingFiles
+    ) -> bool: ...
+
+    def parse_in_import(
+        self, content: Content, options: ImportOptions, siblings: SiblingFiles
+    ) -> ParsedFile: ...
 
 
 @dataclass
@@ -80,16 +107,33 @@ def parse_files(
     paths: Iterable[Path], options: ImportOptions, progress: Progress | None = None
 ) -> list[ParsedFile]:
     files = load_sources(paths)
+    siblings: SiblingFiles = MappingProxyType({file.name: file for file in files})
     parsed = []
     for number, file in enumerate(files):
         if progress:
             progress(f"Reading {file.name}", number, len(files))
         content = Content(file)
         source_format = (
-            registry.format_named(options.format) if options.format else registry.detect(content)
+            registry.format_named(options.format)
+            if options.format
+            else _detect(content, options, siblings)
         )
-        parsed.append(source_format.parse(content, options))
+        if isinstance(source_format, ReadsWithImport):
+            parsed.append(source_format.parse_in_import(content, options, siblings))
+        else:
+            parsed.append(source_format.parse(content, options))
     return parsed
+
+
+def _detect(content: Content, options: ImportOptions, siblings: SiblingFiles) -> SourceFormat:
+    """registry.detect, in the same order, letting formats that read with the import see it."""
+    for candidate in registry.formats():
+        if isinstance(candidate, ReadsWithImport):
+            if candidate.sniff_in_import(content, options, siblings):
+                return candidate
+        elif candidate.sniff(content):
+            return candidate
+    return registry.detect(content)  # finds nothing either, and raises its located problem
 
 
 def _merge_records(parsed: list[ParsedFile]) -> dict[tuple[str, str], writer.PreparedIncident]:
@@ -136,6 +180,134 @@ def _links(
     return links
 
 
+@dataclass(frozen=True)
+class ReferencedIncident:
+    """An incident events are attached to by reference, and the times its window needs."""
+
+    label: str  # "pagerduty:PH4UE4E"
+    start: datetime | None
+    end: datetime | None
+
+
+def _target(
+    label: str,
+    started: datetime | None,
+    detected: datetime | None,
+    resolved: datetime | None,
+    verified: datetime | None,
+) -> ReferencedIncident:
+    # Detection bounds the start when impact is unknown; the later of resolution and
+    # verification bounds the end, since talk about the fix holding belongs to the incident.
+    ends = [t for t in (resolved, verified) if t is not None]
+    return ReferencedIncident(label, started or detected, max(ends) if ends else None)
+
+
+class _ReferralLog:
+    """Counts what batches attached by reference left out, for one warning per channel."""
+
+    def __init__(self) -> None:
+        # (location, incident, window start, window end) → events left out
+        self.outside: dict[tuple[str, str, datetime | None, datetime | None], int] = {}
+        self.unlinked: dict[tuple[str, str], int] = {}
+
+    def keep(self, batch: EventBatch, target: ReferencedIncident) -> list[EventRecord]:
+        """The batch's events inside the target's window (all of them when it has none)."""
+        if batch.window is None:
+            return list(batch.events)
+        before, after = batch.window
+        low = target.start - before if target.start is not None else None
+        high = target.end + after if target.end is not None else None
+        kept = [
+            event
+            for event in batch.events
+            if (low is None or event.occurred_at >= low)
+            and (high is None or event.occurred_at <= high)
+        ]
+        if len(kept) < len(batch.events):
+            key = (batch.location, target.label, low, high)
+            self.outside[key] = self.outside.get(key, 0) + len(batch.events) - len(kept)
+        return kept
+
+    def skip(self, batch: EventBatch, file_name: str) -> None:
+        reference = batch.incident_ref or ""
+        if batch.required:
+            raise ImportProblem(
+                file_name,
+                batch.location,
+                f"an incident known as {reference!r} in this import or already in the database "
+                "(import that incident too, or link this to another incident's key, such as "
+                "pagerduty:PH4UE4E)",
+                field="incident",
+                found=reference,
+            )
+        key = (batch.location, reference)
+        self.unlinked[key] = self.unlinked.get(key, 0) + len(batch.events)
+
+    def warnings(self) -> list[str]:
+        out = [
+            f"{location}: no incident known as {reference!r} in this import or the database; "
+            f"{count} event(s) skipped"
+            for (location, reference), count in self.unlinked.items()
+        ]
+        for (location, label, low, high), count in self.outside.items():
+            since = f"from {low:%Y-%m-%d %H:%M} UTC" if low else "from any time"
+            until = f"to {high:%Y-%m-%d %H:%M} UTC" if high else "on, as it has no end time"
+            out.append(
+                f"{location}: {count} event(s) outside the time window of {label} "
+                f"({since} {until}) left out"
+            )
+        return out
+
+
+def _reference_index(
+    prepared: dict[tuple[str, str], writer.PreparedIncident],
+) -> dict[str, tuple[str, str]]:
+    """Casefolded key → incident, for every name an incident of this import goes by."""
+    index: dict[str, tuple[str, str]] = {}
+    for key, item in prepared.items():
+        names = (f"{key[0]}:{key[1]}", key[1], item.record.url, *item.record.aliases)
+        for name in names:
+            if name:
+                index.setdefault(name.casefold(), key)
+    return index
+
+
+def _db_time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def stored_incidents_by_reference(
+    conn: Connection, references: Iterable[str]
+) -> dict[str, tuple[int, ReferencedIncident]]:
+    """Incidents already in the database that each key names: "source:external_id", the
+    URL, or the external id ("#12728" also tries "12728").
+
+    Aliases such as a PagerDuty incident number are not stored, so "#12728" finds a
+    PagerDuty incident only within the import that holds it; a channel can always be
+    linked by "pagerduty:PH4UE4E" or the incident's URL instead.
+    """
+    columns = "id, source, external_id, started_at, detected_at, resolved_at, verified_at"
+    found: dict[str, tuple[int, ReferencedIncident]] = {}
+    for reference in sorted(set(references)):
+        queries: list[tuple[str, tuple[str, ...]]] = []
+        source, colon, external_id = reference.partition(":")
+        if colon and "://" not in reference:
+            queries.append(("source = ? AND external_id = ?", (source, external_id)))
+        queries.append(("url = ?", (reference,)))
+        queries.append(("external_id = ? COLLATE NOCASE", (reference,)))
+        if reference.startswith("#") and len(reference) > 1:
+            queries.append(("external_id = ? COLLATE NOCASE", (reference[1:],)))
+        for where, params in queries:
+            row = conn.exec_driver_sql(
+                f"SELECT {columns} FROM incident WHERE {where} ORDER BY id LIMIT 1", params
+            ).first()
+            if row is not None:
+                times = (_db_time(value) for value in row[3:])
+                found[reference] = (row[0], _target(f"{row[1]}:{row[2]}", *times))
+                break
+    return found
+
+
 def run_import(
     db: Database,
     paths: Iterable[Path],
@@ -150,7 +322,11 @@ def run_import(
     prepared = _merge_records(parsed)
     batches: list[tuple[EventBatch, str]] = [(b, f.name) for f in parsed for b in f.event_batches]
     orphan_batches: list[tuple[EventBatch, str]] = []
+    referring: list[tuple[EventBatch, str]] = []
     for batch, file_name in batches:
+        if not batch.incident_external_id and batch.incident_ref:
+            referring.append((batch, file_name))
+            continue
         item = prepared.get((batch.source, batch.incident_external_id))
         if item is None:
             orphan_batches.append((batch, file_name))
@@ -159,6 +335,29 @@ def run_import(
             item.files.add(file_name)
     for item in prepared.values():
         _fill_lifecycle(item.record, item.events)
+    # Batches naming their incident by reference join after the lifecycle is filled: chat
+    # around an incident must not move its start, and their window needs its times.
+    referrals = _ReferralLog()
+    index = _reference_index(prepared)
+    stored_referring: list[tuple[EventBatch, str]] = []
+    for batch, file_name in referring:
+        key = index.get((batch.incident_ref or "").casefold())
+        if key is None:
+            stored_referring.append((batch, file_name))
+            continue
+        item = prepared[key]
+        record = item.record
+        target = _target(
+            f"{key[0]}:{key[1]}",
+            record.started_at,
+            record.detected_at,
+            record.resolved_at,
+            record.verified_at,
+        )
+        kept = referrals.keep(batch, target)
+        if kept:
+            item.events.extend(kept)
+            item.files.add(file_name)
 
     result = writer.WriteResult()
     if progress:
@@ -188,6 +387,19 @@ def run_import(
                     )
                 events.setdefault(incident_id, []).extend(batch.events)
                 incident_files.setdefault(incident_id, set()).add(file_name)
+            stored = stored_incidents_by_reference(
+                conn, [b.incident_ref or "" for b, _ in stored_referring]
+            )
+            for batch, file_name in stored_referring:
+                found = stored.get(batch.incident_ref or "")
+                if found is None:
+                    referrals.skip(batch, file_name)  # raises when the link was asked for
+                    continue
+                incident_id, target = found
+                kept = referrals.keep(batch, target)
+                if kept:
+                    events.setdefault(incident_id, []).extend(kept)
+                    incident_files.setdefault(incident_id, set()).add(file_name)
             writer.write_events(conn, events, outcomes, writer.People(conn, result), result)
             labels = {ids[key]: f"{key[0]}:{key[1]}" for key in prepared}
             merges = [(ids[a], ids[b], evidence) for a, b, evidence in _links(prepared)]
@@ -203,4 +415,5 @@ def run_import(
         else:
             transaction.commit()
     warnings = [f"{f.name}: {w}" for f in parsed for w in f.warnings]
+    warnings += referrals.warnings()
     return ImportReport(files=parsed, result=result, warnings=warnings, dry_run=dry_run)

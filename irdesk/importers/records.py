@@ -5,7 +5,7 @@ writes them. Times are aware UTC by the time a record is built.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
 
@@ -59,9 +59,19 @@ class EventBatch:
     """Events for an incident described in another file (log entries, alert logs)."""
 
     source: str
-    incident_external_id: str
+    incident_external_id: str  # "" when the batch names its incident by incident_ref
     location: str
     events: list[EventRecord] = field(default_factory=list)
+    # A key the incident is known by in any source ("#12728", "INC-1042", a URL,
+    # "pagerduty:PH4UE4E"), for sources that only know how people name it (chat channels);
+    # used when incident_external_id is empty.
+    incident_ref: str | None = None
+    # False: an incident nobody can find only skips the batch, with a warning. For links
+    # irdesk guessed (from a channel's name), not ones the user asked for.
+    required: bool = True
+    # (before, after): keep only events from the incident's start − before to its
+    # resolution (or verification) + after; chat goes on long before and after an outage.
+    window: tuple[timedelta, timedelta] | None = None
 
 
 @dataclass

@@ -13,6 +13,9 @@ FORMAT_MODULES = (
     "irdesk.importers.statuspage",
     "irdesk.importers.jira_json",
     "irdesk.importers.jira_csv",
+    "irdesk.importers.slack",
+    # Last: it takes any table a column mapping fits, so it must never shadow a real format.
+    "irdesk.importers.generic",
 )
 
 

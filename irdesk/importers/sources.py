@@ -61,9 +61,13 @@ def _from_zip(path: Path, data: bytes) -> list[SourceFile]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = sorted(
-                info
-                for info in archive.infolist()
-                if not info.is_dir() and not Path(info.filename).name.startswith((".", "__MACOSX"))
+                (
+                    info
+                    for info in archive.infolist()
+                    if not info.is_dir()
+                    and not Path(info.filename).name.startswith((".", "__MACOSX"))
+                ),
+                key=lambda info: info.filename,
             )
             files = []
             for info in members:
