@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from irdesk import __version__
@@ -17,6 +18,9 @@ from irdesk.storage import paths
 from irdesk.storage.check import check_database
 from irdesk.storage.database import open_database
 from irdesk.storage.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from irdesk.importers.column_mapping import ColumnMapping
 
 HEADLESS_HINT = "Headless commands work without one: irdesk import, irdesk demo, irdesk db check, irdesk db upgrade (see irdesk --help)."
 
@@ -49,6 +53,21 @@ def _parse_offset(text: str) -> tuple[str, timedelta]:
         raise argparse.ArgumentTypeError(
             f"expected SOURCE=SECONDS such as jira=-90, got {text!r}"
         ) from None
+
+
+def _parse_pair(text: str, example: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"expected {example}, got {text!r}")
+    return name.strip(), value.strip()
+
+
+def _parse_channel_link(text: str) -> tuple[str, str]:
+    return _parse_pair(text, "CHANNEL=INCIDENT such as inc-12728=pagerduty:PH4UE4E")
+
+
+def _parse_column(text: str) -> tuple[str, str]:
+    return _parse_pair(text, "FIELD=COLUMN such as title=Summary")
 
 
 def _parse_severity_rule(text: str) -> tuple[str, str, Severity]:
@@ -132,6 +151,40 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SOURCE:VALUE=SEVn",
         help="map a source's priority to a severity, over the defaults "
         "(e.g. jira:Blocker=SEV1, pagerduty:P2=SEV1); repeatable",
+    )
+    imp.add_argument(
+        "--slack-channel",
+        type=_parse_channel_link,
+        action="append",
+        default=[],
+        metavar="CHANNEL=INCIDENT",
+        help="put a Slack channel's messages on this incident (key, URL or #number); repeatable",
+    )
+    imp.add_argument(
+        "--key-reaction",
+        default="pushpin",
+        metavar="NAME",
+        help="Slack messages with this reaction (or pinned) are key moments (default: pushpin)",
+    )
+    imp.add_argument(
+        "--column",
+        type=_parse_column,
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="for a CSV/JSON of your own: which column holds a field (external_id, title, "
+        "started_at, …); repeatable. The mapping is remembered for files with the same columns",
+    )
+    imp.add_argument(
+        "--date-format",
+        metavar="PATTERN",
+        help="with --column: how its times are written, e.g. '%%d/%%m/%%Y %%H:%%M' (default ISO 8601)",
+    )
+    imp.add_argument(
+        "--source-name",
+        default="csv",
+        metavar="NAME",
+        help="with --column: the tool these incidents come from, e.g. ops-tracker (default: csv)",
     )
     imp.add_argument(
         "--dry-run", action="store_true", help="report what would change, write nothing"
@@ -226,6 +279,21 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def remember_mapping(files: list[Path], mapping: "ColumnMapping") -> None:
+    """The next export with these columns is read without --column."""
+    from irdesk.importers.column_mapping import MappingStore
+    from irdesk.importers.formats import Content
+    from irdesk.importers.generic import read_header
+    from irdesk.importers.sources import load_sources
+
+    store = MappingStore()
+    for file in load_sources(files):
+        header = read_header(Content(file))
+        if header is not None and mapping.fits(header):
+            store.save(header, mapping)
+            print(f"Column mapping remembered for {file.name}'s columns.")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from irdesk.importers.formats import ImportOptions
     from irdesk.importers.pipeline import run_import
@@ -240,11 +308,27 @@ def cmd_import(args: argparse.Namespace) -> int:
     severity_maps: dict[str, dict[str, Severity]] = {}
     for source, raw, severity in args.severity:
         severity_maps.setdefault(source, {})[raw] = severity
+    mapping = None
+    if args.column:
+        from irdesk.importers.column_mapping import ColumnMapping
+
+        try:
+            mapping = ColumnMapping(
+                source=args.source_name,
+                columns=dict(args.column),
+                date_format=args.date_format,
+                zone=args.tz.key if args.tz else None,
+            )
+        except ValueError as exc:
+            return _fail(str(exc))
     options = ImportOptions(
         zone=args.tz,
         clock_offsets=dict(args.clock_offset),
-        format=args.source,
+        format=args.source if mapping is None else "csv",
         severity_maps=severity_maps,
+        slack_channels=dict(args.slack_channel),
+        key_reaction=args.key_reaction,
+        column_mapping=mapping,
     )
     path = args.import_db or args.db or paths.default_database()
     try:
@@ -260,6 +344,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     print("\n".join(report.lines()))
     if not args.dry_run:
         print(f"Database: {database.path}")
+        if mapping is not None:
+            remember_mapping(args.files, mapping)
     return 0
 
 

@@ -175,3 +175,36 @@ def test_import_severity_rules_override_the_defaults(tmp_path: Path) -> None:
     assert row == ("SEV2", "P4")
     bad = irdesk("import", str(sample), "--db", str(db), "--severity", "P4 is bad")
     assert bad.returncode == 2 and "SOURCE:VALUE=SEVn" in bad.stderr
+
+
+def test_import_of_your_own_csv_with_columns_then_remembered(tmp_path: Path) -> None:
+    # tests/fixtures/generic/ops_tracker_export.csv: an in-house tracker with no importer.
+    export = Path(__file__).resolve().parents[1] / "fixtures" / "generic" / "ops_tracker_export.csv"
+    db = tmp_path / "irdesk.db"
+    unknown = irdesk("import", str(export), "--db", str(db))
+    assert unknown.returncode == 1 and "an export irdesk reads" in unknown.stderr
+    columns = ["external_id=Ticket", "title=Headline", "started_at=Opened", "resolved_at=Resolved"]
+    mapped = irdesk(
+        "import",
+        str(export),
+        "--db",
+        str(db),
+        "--tz",
+        "Europe/Madrid",
+        "--date-format",
+        "%d/%m/%Y %H:%M",
+        "--source-name",
+        "ops-tracker",
+        *(arg for column in columns for arg in ("--column", column)),
+    )
+    assert mapped.returncode == 0, mapped.stderr
+    assert "Incidents: 3 new" in mapped.stdout and "Column mapping remembered" in mapped.stdout
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT title, started_at FROM incident WHERE source = 'ops-tracker' AND external_id = '4711'"
+        ).fetchone()
+    conn.close()
+    assert row == ("Checkout 502s after deploy", "2026-10-14 07:12:00.000000")
+    again = irdesk("import", str(export), "--db", str(db))
+    assert again.returncode == 0, again.stderr
+    assert "3 unchanged" in again.stdout
