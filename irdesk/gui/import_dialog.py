@@ -20,16 +20,16 @@ from enum import Enum, auto
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QCompleter,
     QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,11 +44,20 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.gui.background import BackgroundTasks, Report
+from irdesk.gui.column_mapping_dialog import (
+    ColumnMappingDialog,
+    MappableFile,
+    mappable_file,
+)
 from irdesk.gui.row_table_model import AnyIndex, RowTableModel
+from irdesk.gui.slack_links import IncidentChoice, SlackLinksBox, problem_channel, unlinked_channels
+from irdesk.gui.zones import parse_zone, unknown_zone_text, zone_completer
 from irdesk.importers import registry
+from irdesk.importers.column_mapping import ColumnMapping
 from irdesk.importers.formats import ImportOptions
 from irdesk.importers.pipeline import ImportReport, Progress, run_import
 from irdesk.importers.problems import ImportProblem
+from irdesk.storage import queries
 from irdesk.storage.database import Database
 from irdesk.storage.errors import DatabaseError
 
@@ -62,18 +71,22 @@ CANCELLED_TEXT = "Import cancelled; nothing was written."
 LIST_LIMIT = 5
 FILE_ROWS_SHOWN = 6
 
+# The headline box: a frame holding the headline and, for a file irdesk does not know,
+# the Map columns button. The frame draws the box; the text takes its colour.
 ERROR_STYLE = (
-    "QLabel { background: #fdecea; color: #5f1412; border: 1px solid #e57373;"
-    " border-radius: 3px; padding: 6px 8px; }"
+    "QFrame#headlineBox { background: #fdecea; border: 1px solid #e57373; border-radius: 3px; }"
+    " QFrame#headlineBox QLabel { color: #5f1412; }"
 )
 DONE_STYLE = (
-    "QLabel { background: #e8f5e9; color: #1b4d1e; border: 1px solid #81c784;"
-    " border-radius: 3px; padding: 6px 8px; }"
+    "QFrame#headlineBox { background: #e8f5e9; border: 1px solid #81c784; border-radius: 3px; }"
+    " QFrame#headlineBox QLabel { color: #1b4d1e; }"
 )
 NOTE_STYLE = (
-    "QLabel { background: palette(alternate-base); border: 1px solid palette(mid);"
-    " border-radius: 3px; padding: 6px 8px; }"
+    "QFrame#headlineBox { background: palette(alternate-base); border: 1px solid palette(mid);"
+    " border-radius: 3px; }"
 )
+MAP_COLUMNS_TEXT = "&Map columns…"
+EDIT_MAPPING_TEXT = "&Edit column mapping…"
 
 
 class ImportCancelled(Exception):
@@ -103,6 +116,8 @@ class Outcome:
     report: ImportReport | None = None
     problem: ImportProblem | None = None
     cancelled: bool = False
+    # The problem's file, when it is a table irdesk has no importer for: it can be mapped.
+    mappable: MappableFile | None = None
 
 
 def import_work(
@@ -128,7 +143,7 @@ def import_work(
             report=run_import(db, list(paths), options, dry_run=dry_run, progress=progress)
         )
     except ImportProblem as problem:
-        return Outcome(problem=problem)
+        return Outcome(problem=problem, mappable=mappable_file(paths, problem, options))
     except ImportCancelled:
         return Outcome(cancelled=True)
 
@@ -178,19 +193,11 @@ def asks_for_zone(problem: ImportProblem) -> bool:
     return problem.needs_zone
 
 
-@cache
-def zone_names() -> dict[str, str]:
-    """Lower-case name → IANA name, so 'europe/madrid' finds Europe/Madrid."""
-    return {name.lower(): name for name in sorted(available_timezones())}
-
-
-def parse_zone(text: str) -> ZoneInfo | None:
-    """The zone named by `text` (case-insensitive); ValueError if there is none."""
-    name = zone_names().get(text.strip().lower(), text.strip())
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(text) from None
+def incident_choices(db: Database) -> list[IncidentChoice]:
+    """Worker side: the database's incidents, as the Slack links' completers offer them."""
+    with db.session() as session:
+        rows = queries.list_incidents(session)
+    return [IncidentChoice(f"{row.source}:{row.external_id}", row.title) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -243,7 +250,9 @@ class ImportDialog(QDialog):
         self.state = State.BLOCKED
         self.report: ImportReport | None = None
         self.problem: ImportProblem | None = None
+        self.mappable: MappableFile | None = None  # the problem's file, when it can be mapped
         self._zone: ZoneInfo | None = None
+        self._column_mapping: ColumnMapping | None = None  # set in the mapping dialog
         self._run = 0  # bumped by every preview and import; late results of older runs drop
         self._task_id: int | None = None
         self._cancel = threading.Event()
@@ -280,10 +289,7 @@ class ImportDialog(QDialog):
         self.zone_edit.setPlaceholderText(ZONE_PLACEHOLDER)
         self.zone_edit.setClearButtonEnabled(True)
         self.zone_edit.setToolTip(ZONE_HINT)
-        completer = QCompleter(QStringListModel(list(zone_names().values()), self), self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setMaxVisibleItems(12)
+        completer = zone_completer(self)
         self.zone_edit.setCompleter(completer)
         self.zone_completer = completer
         # After setCompleter: the line edit takes the chosen name first, then we read it.
@@ -319,11 +325,30 @@ class ImportDialog(QDialog):
         self.options_box.setLayout(options)
         options.setContentsMargins(0, 0, 0, 0)
 
+        self.slack_box = SlackLinksBox()
+        self.slack_box.edited.connect(self._slack_edited)
+        self.slack_box.applied.connect(self._slack_applied)
+        self.slack_box.hide()
+
         self.headline = QLabel()
         self.headline.setWordWrap(True)
         self.headline.setTextFormat(Qt.TextFormat.RichText)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.headline.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.map_button = QPushButton(MAP_COLUMNS_TEXT)
+        self.map_button.setToolTip(
+            "Say which column holds what; irdesk remembers it for files with these columns"
+        )
+        self.map_button.clicked.connect(self.open_mapping_dialog)
+        self.map_button.hide()
+        self.headline_box = QFrame()
+        self.headline_box.setObjectName("headlineBox")
+        box = QHBoxLayout(self.headline_box)
+        box.setContentsMargins(8, 6, 8, 6)
+        box.setSpacing(12)
+        box.addWidget(self.headline, 1)
+        box.addWidget(self.map_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.mapping_dialog: ColumnMappingDialog | None = None
 
         self.file_model = ImportFileModel(self)
         self.files_table = QTableView()
@@ -415,7 +440,8 @@ class ImportDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(self.title_label)
         layout.addWidget(self.options_box)
-        layout.addWidget(self.headline)
+        layout.addWidget(self.slack_box)
+        layout.addWidget(self.headline_box)
         layout.addWidget(self.preview_area, 1)
         layout.addLayout(buttons)
         self._set_progress_visible(False)
@@ -432,7 +458,13 @@ class ImportDialog(QDialog):
         return self.state in WRITING_IMPORT
 
     def options(self) -> ImportOptions:
-        return ImportOptions(zone=self._zone, format=self.source_combo.currentData())
+        return ImportOptions(
+            zone=self._zone,
+            format=self.source_combo.currentData(),
+            slack_channels=self.slack_box.links(),
+            key_reaction=self.slack_box.reaction(),
+            column_mapping=self._column_mapping,
+        )
 
     def start(self, db: Database, paths: Sequence[Path]) -> bool:
         """Preview importing `paths` into `db`; False while an import is being written."""
@@ -445,9 +477,15 @@ class ImportDialog(QDialog):
         self.source_combo.blockSignals(True)
         self.source_combo.setCurrentIndex(0)  # the time zone is the user's; it stays
         self.source_combo.blockSignals(False)
+        # Options that belong to the files chosen before go with them.
+        self._column_mapping = None
+        self.slack_box.reset()
+        self.slack_box.hide()
+        self._close_mapping_dialog()
         self.show()
         self.raise_()
         self.activateWindow()
+        self._load_incident_choices(db)
         self.preview()
         return True
 
@@ -458,6 +496,8 @@ class ImportDialog(QDialog):
         self._zone_timer.stop()
         self.report = None
         self.problem = None
+        self.mappable = None
+        self.slack_box.mark_applied()
         self.file_model.set_rows([FileRow(str(p), "…", "") for p in self.paths])
         self._clear_summary()
         self._launch(dry_run=True)
@@ -480,6 +520,7 @@ class ImportDialog(QDialog):
         self._shut = True
         self._cancel.set()
         self._zone_timer.stop()
+        self._close_mapping_dialog()
         self.hide()
 
     # ------------------------------------------------------------- closing
@@ -493,6 +534,7 @@ class ImportDialog(QDialog):
             return  # the worker is finishing; its result is on its way
         self._cancel.set()  # a preview still running need not finish
         self._zone_timer.stop()
+        self._close_mapping_dialog()
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -560,7 +602,7 @@ class ImportDialog(QDialog):
             self.import_finished.emit()
             return
         if outcome.problem is not None:
-            self._show_problem(outcome.problem)
+            self._show_problem(outcome.problem, outcome.mappable if dry_run else None)
             if dry_run:
                 self.preview_finished.emit()
             else:
@@ -576,6 +618,8 @@ class ImportDialog(QDialog):
         else:
             self._enter(State.DONE)
             self.imported.emit(report)
+            if self.db is not None:
+                self._load_incident_choices(self.db)  # the new incidents can be linked to
             self.import_finished.emit()
 
     def _failed(self, run: int, dry_run: bool, exc: Exception) -> None:
@@ -621,12 +665,7 @@ class ImportDialog(QDialog):
         try:
             zone = parse_zone(text) if text else None
         except ValueError:
-            self._zone_note(
-                f"“{text}” is not a time zone irdesk knows. Pick one from the list, such as "
-                "Europe/Madrid, America/New_York or UTC."
-                if explicit
-                else ""
-            )
+            self._zone_note(unknown_zone_text(text) if explicit else "")
             if self.state is State.READY:
                 self._enter(State.BLOCKED)
             return
@@ -644,6 +683,73 @@ class ImportDialog(QDialog):
         self.zone_note.setText(text)
         self._options_form.setRowVisible(self.zone_note, bool(text))
 
+    # ------------------------------------------------------------ Slack links
+
+    def _load_incident_choices(self, db: Database) -> None:
+        self.tasks.run(
+            lambda _report: incident_choices(db),
+            on_done=lambda choices: self._incident_choices_loaded(db, choices),
+            description="Listing incidents…",
+        )
+
+    def _incident_choices_loaded(self, db: Database, choices: list[IncidentChoice]) -> None:
+        if db is self.db:
+            self.slack_box.set_choices(choices)
+
+    def _slack_edited(self) -> None:
+        # The preview shown was made without what is being typed: no importing with it.
+        if self.state in (State.READY, State.CANCELLED) and self.slack_box.pending:
+            self._enter(State.BLOCKED)
+
+    def _slack_applied(self) -> None:
+        if self.writing or self.db is None or self._shut or not self.isVisible():
+            return
+        self.preview()
+
+    def _show_slack(self, report: ImportReport | None, problem: ImportProblem | None) -> None:
+        """Rows for the channels this preview could not link; the box once there is Slack."""
+        channels = unlinked_channels(report.warnings) if report is not None else []
+        failed = problem_channel(problem.location, problem.field) if problem else None
+        if failed is not None:
+            channels.append(failed)
+        self.slack_box.add_channels(channels)
+        has_slack = report is not None and any(f.format == "slack" for f in report.files)
+        self.slack_box.mark_problem(failed)
+        if has_slack or self.slack_box.edits:
+            self.slack_box.show()
+
+    # --------------------------------------------------------- column mapping
+
+    def open_mapping_dialog(self) -> ColumnMappingDialog | None:
+        """Map columns…: set the mapping for the file the preview did not recognise."""
+        if self.mappable is None or self.writing:
+            return None
+        self._close_mapping_dialog()
+        dialog = ColumnMappingDialog(
+            self.mappable, zone=self._zone, options=self.options(), parent=self
+        )
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(lambda result: self._mapping_finished(dialog, result))
+        self.mapping_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _mapping_finished(self, dialog: ColumnMappingDialog, result: int) -> None:
+        dialog.deleteLater()
+        if dialog is not self.mapping_dialog:
+            return  # closed because the import moved on
+        self.mapping_dialog = None
+        mapping = dialog.mapping
+        if result != QDialog.DialogCode.Accepted or mapping is None or self._shut:
+            return  # Cancel changes nothing
+        self._column_mapping = mapping  # stored too; this import uses it either way
+        self.preview()
+
+    def _close_mapping_dialog(self) -> None:
+        dialog, self.mapping_dialog = self.mapping_dialog, None
+        if dialog is not None:
+            dialog.reject()
+
     # ---------------------------------------------------------------- showing
 
     def _enter(self, state: State, *, error: str = "") -> None:
@@ -653,6 +759,7 @@ class ImportDialog(QDialog):
             self._progress_timer.stop()
             self._set_progress_visible(False)
         self.options_box.setEnabled(state not in (*WRITING_IMPORT, State.DONE))
+        self.slack_box.setEnabled(state not in (*WRITING_IMPORT, State.DONE))
         self.preview_area.setEnabled(state in (State.READY, State.DONE, State.CANCELLED))
         self.import_button.setVisible(state is not State.DONE)
         self.import_button.setEnabled(state in (State.READY, State.CANCELLED))
@@ -679,7 +786,13 @@ class ImportDialog(QDialog):
         elif state is State.READY and report is not None:
             self._headline(_preview_headline(report), NOTE_STYLE)
         elif state is State.BLOCKED and problem is not None:
-            self._headline(_problem_html(problem), ERROR_STYLE, rich=True)
+            self._headline(_problem_html(problem, self.mappable), ERROR_STYLE, rich=True)
+        elif state is State.BLOCKED and self.slack_box.pending:
+            self._headline(
+                "The Slack options have changed: the preview updates when you press Enter "
+                "or leave the field.",
+                NOTE_STYLE,
+            )
         elif state is State.BLOCKED:
             self._headline(
                 "The time zone has changed: the preview updates when you finish typing "
@@ -705,7 +818,13 @@ class ImportDialog(QDialog):
 
     def _headline(self, text: str, style: str, *, rich: bool = False) -> None:
         self.headline.setText(text if rich else html.escape(text))
-        self.headline.setStyleSheet(style)
+        self.headline_box.setStyleSheet(style)
+        mappable = self.mappable
+        self.map_button.setVisible(
+            self.state is State.BLOCKED and self.problem is not None and mappable is not None
+        )
+        if mappable is not None:
+            self.map_button.setText(EDIT_MAPPING_TEXT if mappable.mapped else MAP_COLUMNS_TEXT)
 
     def _fit_files_table(self) -> None:
         """As tall as its rows, from two up to FILE_ROWS_SHOWN; more rows scroll."""
@@ -719,15 +838,19 @@ class ImportDialog(QDialog):
         self.progress_label.setVisible(visible)
         self.progress_bar.setVisible(visible)
 
-    def _show_problem(self, problem: ImportProblem) -> None:
+    def _show_problem(self, problem: ImportProblem, mappable: MappableFile | None) -> None:
         self.problem = problem
+        self.mappable = mappable
         self.report = None
         self.file_model.set_rows([FileRow(str(p), "—", "") for p in self.paths])
         self._clear_summary()
         self._enter(State.BLOCKED)
+        self._show_slack(None, problem)
         if asks_for_zone(problem):
             self.zone_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             self.zone_edit.selectAll()
+        elif mappable is not None:
+            self.map_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _clear_summary(self) -> None:
         for name, value in self.values.items():
@@ -757,6 +880,7 @@ class ImportDialog(QDialog):
                 self.values[name], name in ("Incidents", "Timeline events") or text != "none"
             )
         self.report_text.setPlainText("\n".join(report.lines()))
+        self._show_slack(report, None)
 
 
 def _preview_headline(report: ImportReport) -> str:
@@ -782,12 +906,23 @@ def _done_headline(report: ImportReport, cancel_came_late: bool) -> str:
     return text
 
 
-def _problem_html(problem: ImportProblem) -> str:
-    hint = (
-        "Choose the time zone these times were written in, in the Time zone field above."
-        if asks_for_zone(problem)
-        else "Nothing was written. Fix the file, or choose its format under Source."
-    )
+def _problem_html(problem: ImportProblem, mappable: MappableFile | None = None) -> str:
+    if asks_for_zone(problem):
+        hint = "Choose the time zone these times were written in, in the Time zone field above."
+    elif mappable is not None and mappable.mapped:
+        hint = (
+            f"{mappable.name} is read through the column mapping set for its columns. "
+            "Press Edit column mapping to change it, or fix the file."
+        )
+    elif mappable is not None:
+        hint = (
+            f"If {mappable.name} is a table of incidents from a tool of your own, press "
+            "Map columns to say which column holds what; irdesk remembers it."
+        )
+    elif problem_channel(problem.location, problem.field) is not None:
+        hint = "Nothing was written. Link the channel to another incident under Slack, or clear it."
+    else:
+        hint = "Nothing was written. Fix the file, or choose its format under Source."
     return (
         f"<b>This import cannot go ahead.</b><br>{html.escape(str(problem))}"
         f"<br><br>{html.escape(hint)}"

@@ -1,15 +1,21 @@
-"""The side pane: one incident's facts, its source-data warnings, and its timeline."""
+"""The side pane: one incident's facts, its source-data warnings, and its timeline.
+
+An incident that others are merged into lists them ("Also seen as"), each with an
+Unlink button; the pane only says which was pressed (`unlink_requested`).
+"""
 
 import html
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -22,7 +28,7 @@ from irdesk.domain.enums import Severity
 from irdesk.domain.models import Incident
 from irdesk.gui import formatting
 from irdesk.gui.timeline_model import COL_ACTOR, COL_KIND, COL_SOURCE, COL_TIME, TimelineModel
-from irdesk.storage import queries
+from irdesk.storage import merges, queries
 from irdesk.storage.database import Database
 
 
@@ -32,6 +38,8 @@ class IncidentView:
 
     detail: queries.IncidentDetail
     events: list[queries.EventRow]
+    # Incidents merged into this one: the same outage as other tools saw it.
+    linked: tuple[merges.LinkedIncident, ...] = ()
 
 
 def load_incident_view(db: Database, incident_id: int) -> IncidentView | None:
@@ -39,7 +47,11 @@ def load_incident_view(db: Database, incident_id: int) -> IncidentView | None:
         detail = queries.incident_detail(session, incident_id)
         if detail is None:
             return None
-        return IncidentView(detail=detail, events=queries.timeline(session, incident_id))
+        return IncidentView(
+            detail=detail,
+            events=queries.timeline(session, incident_id),
+            linked=tuple(merges.linked_into(session, incident_id)),
+        )
 
 
 LIFECYCLE = (
@@ -112,8 +124,16 @@ class _RoomyRowDelegate(QStyledItemDelegate):
         return QSize(size.width(), size.height() + self.ROW_PADDING)
 
 
+def linked_text(linked: merges.LinkedIncident) -> str:
+    """'jira:OPS-7 (found in the source data)' or 'jira:OPS-7 (linked by hand)'."""
+    how = "found in the source data" if linked.found_in_source else "linked by hand"
+    return f"{linked.label} ({how})"
+
+
 class IncidentDetails(QWidget):
     """Shows a placeholder until `show_incident` is given a loaded `IncidentView`."""
+
+    unlink_requested = Signal(int)  # the id of a merged incident to show on its own again
 
     PLACEHOLDER = "Select an incident to see its details and timeline."
 
@@ -138,6 +158,16 @@ class IncidentDetails(QWidget):
         self.warning_label.setStyleSheet(formatting.WARNING_STYLE)
         self.warning_label.setWordWrap(True)
         self.warning_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        # "Also seen as": one row per merged incident, rebuilt for each incident shown.
+        self.linked_box = QWidget()
+        self.linked_layout = QGridLayout(self.linked_box)
+        self.linked_layout.setContentsMargins(0, 2, 0, 2)
+        self.linked_layout.setHorizontalSpacing(8)
+        self.linked_layout.setVerticalSpacing(2)
+        self.linked_layout.setColumnStretch(2, 1)
+        self.linked_labels: list[QLabel] = []
+        self.unlink_buttons: list[QPushButton] = []
 
         self.names: dict[str, QLabel] = {}
         self.values: dict[str, QLabel] = {}
@@ -173,6 +203,7 @@ class IncidentDetails(QWidget):
         layout.addWidget(self.title_label)
         layout.addWidget(self.subtitle_label)
         layout.addWidget(self.warning_label)
+        layout.addWidget(self.linked_box)
         layout.addSpacing(4)
         layout.addLayout(facts)
         layout.addSpacing(8)
@@ -236,6 +267,8 @@ class IncidentDetails(QWidget):
         self.title_label.setText(incident.title)
         self.subtitle_label.setText(f"{incident.external_id} · from {incident.source}")
 
+        self._show_linked(view.linked)
+
         flags = incident.flags
         self.warning_label.setText("\n".join(formatting.flag_warning(f) for f in flags))
         self.warning_label.setVisible(bool(flags))
@@ -271,6 +304,40 @@ class IncidentDetails(QWidget):
         self.timeline_label.setText(f"Timeline ({count} event{'s' if count != 1 else ''})")
         self.timeline_model.set_rows(view.events)
         self.pages.setCurrentIndex(1)
+
+    def _show_linked(self, linked: tuple[merges.LinkedIncident, ...]) -> None:
+        while self.linked_layout.count():
+            item = self.linked_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.linked_labels = []
+        self.unlink_buttons = []
+        for row, item in enumerate(linked):
+            if row == 0:
+                self.linked_layout.addWidget(_secondary(QLabel("Also seen as:")), 0, 0)
+            text = QLabel(linked_text(item))
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            tip = (
+                item.title if item.evidence is None else f"{item.title}\nLinked by {item.evidence}"
+            )
+            text.setToolTip(tip)
+            button = QPushButton("Unlink")
+            button.setToolTip(f"Show {item.label} as an incident of its own again (Ctrl+Z undoes)")
+            button.clicked.connect(lambda _checked=False, i=item.id: self.unlink_requested.emit(i))
+            row_layout = QHBoxLayout()
+            row_layout.setSpacing(8)
+            row_layout.addWidget(text)
+            row_layout.addWidget(button)
+            row_layout.addStretch(1)
+            holder = QWidget()
+            holder.setLayout(row_layout)
+            row_layout.setContentsMargins(0, 0, 0, 0)
+            self.linked_layout.addWidget(holder, row, 1, 1, 2)
+            self.linked_labels.append(text)
+            self.unlink_buttons.append(button)
+        self.linked_box.setVisible(bool(linked))
 
     @staticmethod
     def _service_text(detail: queries.IncidentDetail) -> str:

@@ -3,8 +3,15 @@
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QMimeData, QPoint, QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -22,6 +29,16 @@ from irdesk.gui.import_dialog import ImportDialog
 from irdesk.gui.incident_details import IncidentDetails, IncidentView, load_incident_view
 from irdesk.gui.incident_list import IncidentList
 from irdesk.gui.incident_table_model import INCIDENT_ID_ROLE
+from irdesk.gui.link_dialog import (
+    LinkIncidentDialog,
+    MergeChange,
+    MergeCommand,
+    MergeOutcome,
+    apply_work,
+    current_actor,
+    link_work,
+    unlink_work,
+)
 from irdesk.gui.recent_files import RecentFiles
 from irdesk.gui.versions import version_lines
 from irdesk.importers.pipeline import ImportReport
@@ -43,8 +60,11 @@ FALLBACK_KEYS = {
     QKeySequence.StandardKey.Open: "Ctrl+O",
     QKeySequence.StandardKey.Quit: "Ctrl+Q",
     QKeySequence.StandardKey.Find: "Ctrl+F",
+    QKeySequence.StandardKey.Undo: "Ctrl+Z",
+    QKeySequence.StandardKey.Redo: "Ctrl+Shift+Z",
 }
 IMPORT_KEY = "Ctrl+I"
+LINK_KEY = "Ctrl+L"
 IMPORT_FOLDER_KEY = "Ctrl+Shift+I"
 
 KEY_GEOMETRY = "mainWindow/geometry"
@@ -97,6 +117,11 @@ class MainWindow(QMainWindow):
         self._detail_generation = 0
         self.tasks = BackgroundTasks(expected=(DatabaseError, OSError), parent=self)
         self.import_dialog: ImportDialog | None = None
+        self.link_dialog: LinkIncidentDialog | None = None
+        self.context_menu: QMenu | None = None
+        # Links and unlinks made here, for Ctrl+Z; emptied when another database opens.
+        self.undo_stack = QUndoStack(self)
+        self.actor = current_actor()
 
         self.setWindowTitle("irdesk")
         self.incident_list = IncidentList()
@@ -108,6 +133,9 @@ class MainWindow(QMainWindow):
         self.incident_list.current_incident_changed.connect(self._current_incident_changed)
         self.incident_list.counts_changed.connect(self._update_count)
         self.details = IncidentDetails()
+        self.details.unlink_requested.connect(self.unlink_incident)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.incident_list)
@@ -173,8 +201,24 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
 
         edit_menu = menus.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        for action, key in (
+            (self.undo_action, QKeySequence.StandardKey.Undo),
+            (self.redo_action, QKeySequence.StandardKey.Redo),
+        ):
+            action.setShortcuts(QKeySequence.keyBindings(key) or [QKeySequence(FALLBACK_KEYS[key])])
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
         self.find_action = self._action(edit_menu, "&Find", QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_filter)
+        edit_menu.addSeparator()
+        self.link_action = self._action(edit_menu, "&Link to Incident…", None)
+        self.link_action.setShortcut(QKeySequence(LINK_KEY))
+        self.link_action.setStatusTip(
+            "Join the selected incident to another one: the same outage seen by another tool"
+        )
+        self.link_action.triggered.connect(self.link_current_incident)
 
         view_menu = menus.addMenu("&View")
         self.details_action = self._action(view_menu, "&Details Pane", None)
@@ -369,15 +413,67 @@ class MainWindow(QMainWindow):
             )
         return dialog
 
-    def reload_incidents(self) -> None:
-        """List the incidents again, keeping the selected one selected if it is still there."""
+    def reload_incidents(self, *, select: int | None = None) -> None:
+        """List the incidents again, keeping the selected one (or `select`) selected."""
         db = self.db
         if db is None:
             return
         self.tasks.run(
             lambda _report: _list_incidents(db),
-            on_done=lambda rows: self._incidents_reloaded(db, rows),
+            on_done=lambda rows: self._incidents_reloaded(db, rows, select),
             description="Loading incidents…",
+        )
+
+    def current_incident_id(self) -> int | None:
+        current = self.table.currentIndex()
+        return current.data(INCIDENT_ID_ROLE) if current.isValid() else None
+
+    def link_current_incident(self) -> LinkIncidentDialog | None:
+        """Edit › Link to Incident…: pick the incident the selected one is the same outage as."""
+        incident_id = self.current_incident_id()
+        if self.db is None or incident_id is None:
+            self.statusBar().showMessage("Select the incident to link first.", 10_000)
+            return None
+        rows = [self.incident_model.row_at(r) for r in range(self.incident_model.rowCount())]
+        incident = next((row for row in rows if row.id == incident_id), None)
+        if incident is None:
+            return None
+        if len(rows) < 2:
+            self.statusBar().showMessage("There is no other incident to link it to.", 10_000)
+            return None
+        if self.link_dialog is not None:
+            self.link_dialog.reject()
+        dialog = LinkIncidentDialog(incident, rows, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._link_chosen(dialog, incident_id))
+        dialog.destroyed.connect(lambda _obj=None: self._link_dialog_gone(dialog))
+        self.link_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def link_incidents(self, incident_id: int, into_id: int) -> None:
+        """Merge `incident_id` into `into_id` in the background; Ctrl+Z takes it back."""
+        db, actor = self.db, self.actor
+        if db is None:
+            return
+        self.tasks.run(
+            lambda _report: link_work(db, incident_id, into_id, actor=actor),
+            on_done=lambda outcome: self._merge_done(db, outcome, undoable=True),
+            on_expected_error=self._merge_failed,
+            description="Linking incidents…",
+        )
+
+    def unlink_incident(self, incident_id: int) -> None:
+        """Show a merged incident on its own again; Ctrl+Z links it back as it was."""
+        db, actor = self.db, self.actor
+        if db is None:
+            return
+        self.tasks.run(
+            lambda _report: unlink_work(db, incident_id, actor=actor),
+            on_done=lambda outcome: self._merge_done(db, outcome, undoable=True),
+            on_expected_error=self._merge_failed,
+            description="Unlinking incident…",
         )
 
     def show_about(self) -> QMessageBox:
@@ -415,6 +511,7 @@ class MainWindow(QMainWindow):
             # Queued behind any work still reading the old file.
             self.tasks.run(lambda _report: previous.close(), on_done=lambda _none: None)
         self._detail_generation += 1
+        self.undo_stack.clear()  # the history belongs to the file it was made in
         self.incident_list.set_rows(rows)
         self.details.clear()
         self.path_label.setText(str(db.path))
@@ -438,15 +535,90 @@ class MainWindow(QMainWindow):
         )
         self.reload_incidents()
 
-    def _incidents_reloaded(self, db: Database, rows: list[queries.IncidentRow]) -> None:
+    def _incidents_reloaded(
+        self, db: Database, rows: list[queries.IncidentRow], select: int | None = None
+    ) -> None:
         if db is not self.db or self._closed:
             return  # another database was opened meanwhile; its own rows are shown
-        current = self.table.currentIndex()
-        selected = current.data(INCIDENT_ID_ROLE) if current.isValid() else None
+        selected = select if select is not None else self.current_incident_id()
         self._detail_generation += 1
         self.incident_list.set_rows(rows)
         if selected is None or not self.incident_list.select_incident(selected):
             self.details.clear()
+        self._update_actions()
+
+    # ------------------------------------------------------------------ links
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            self.table.setCurrentIndex(index)
+        if self.context_menu is not None:
+            self.context_menu.close()
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction(self.link_action)
+        menu.destroyed.connect(lambda _obj=None: self._context_menu_gone(menu))
+        self.context_menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _context_menu_gone(self, menu: QMenu) -> None:
+        if self.context_menu is menu:
+            self.context_menu = None
+
+    def _link_dialog_gone(self, dialog: LinkIncidentDialog) -> None:
+        if self.link_dialog is dialog:
+            self.link_dialog = None
+
+    def _link_chosen(self, dialog: LinkIncidentDialog, incident_id: int) -> None:
+        into_id = dialog.chosen_id()
+        if into_id is not None:
+            self.link_incidents(incident_id, into_id)
+
+    def _apply_merge_change(self, change: MergeChange) -> None:
+        """Undo and redo: make `change` happen; the stack already moved."""
+        db, actor = self.db, self.actor
+        if db is None:
+            return
+        self.tasks.run(
+            lambda _report: apply_work(db, change, actor=actor),
+            on_done=lambda outcome: self._merge_done(db, outcome, undoable=False),
+            on_expected_error=self._merge_failed,
+            description="Undoing…",
+        )
+
+    def _merge_done(self, db: Database, outcome: MergeOutcome, *, undoable: bool) -> None:
+        if db is not self.db or self._closed:
+            return
+        change = outcome.change
+        if change is None:
+            if not undoable:
+                self.undo_stack.clear()  # the file changed under the history: it no longer holds
+            self.show_message(
+                QMessageBox.Icon.Warning,
+                "Cannot link" if undoable else "Cannot undo",
+                outcome.refused,
+                "Nothing was changed.",
+            )
+            return
+        if undoable:
+            self.undo_stack.push(MergeCommand(change, self._apply_merge_change))
+        if change.linked:
+            message = (
+                f"Linked {change.incident_label} into {change.into_label}; "
+                "its events are in that timeline now (Ctrl+Z undoes)"
+            )
+        else:
+            message = f"{change.incident_label} is an incident of its own again (Ctrl+Z undoes)"
+        self.statusBar().showMessage(message, BACKUP_MESSAGE_MS)
+        self.reload_incidents(select=change.into_id)
+
+    def _merge_failed(self, exc: Exception) -> None:
+        """A database that cannot be written (locked, read-only, full)."""
+        self.undo_stack.clear()
+        text = f"“{exc.path.name}” {exc.problem}" if isinstance(exc, DatabaseError) else str(exc)
+        hint = exc.hint if isinstance(exc, DatabaseError) else ""
+        self.show_message(QMessageBox.Icon.Warning, "Cannot change the links", text, hint)
 
     def _open_failed(self, path: Path, exc: Exception) -> None:
         if isinstance(exc, DatabaseError):
@@ -467,6 +639,7 @@ class MainWindow(QMainWindow):
     def _current_incident_changed(self, incident_id: int | None) -> None:
         if self._closed:
             return
+        self._update_actions()
         self._detail_generation += 1
         db = self.db
         if incident_id is None or db is None:
@@ -492,6 +665,11 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         for action in (self.import_action, self.import_folder_action):
             action.setEnabled(self.db is not None)
+        self.link_action.setEnabled(
+            self.db is not None
+            and self.current_incident_id() is not None
+            and self.incident_list.total_count() > 1
+        )
 
     def _update_count(self) -> None:
         self.count_label.setText(self.incident_list.count_text())
