@@ -368,6 +368,13 @@ class LifecycleOverride(SQLModel, table=True):
     set_at: datetime = utc_field(nullable=False)
 
 
+# IncidentMerge.how: found in the source data, linked by hand, or unlinked by hand. An
+# unlinked row stays so that re-importing the same files does not link them again.
+MERGE_REFERENCE = "reference"
+MERGE_MANUAL = "manual"
+MERGE_UNLINKED = "unlinked"
+
+
 class IncidentMerge(SQLModel, table=True):
     """The same outage seen by another tool: this incident's events join `into_id`'s timeline."""
 
@@ -376,7 +383,7 @@ class IncidentMerge(SQLModel, table=True):
 
     incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE", primary_key=True)
     into_id: int = Field(foreign_key="incident.id", ondelete="CASCADE", index=True)
-    how: str = Field(description="'reference' (found in the source data) or 'manual'")
+    how: str = Field(description="MERGE_REFERENCE, MERGE_MANUAL or MERGE_UNLINKED")
     evidence: str | None = Field(default=None, description="the reference that linked them")
     created_at: datetime = utc_field(nullable=False)
 

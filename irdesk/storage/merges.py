@@ -1,8 +1,10 @@
 """Linking incidents by hand: the same outage, seen by two tools, becomes one timeline.
 
 Imports link incidents whose source data names each other (how="reference");
-a facilitator links the rest here (how="manual") and can undo either kind. Each
-change is written to the audit log in the caller's transaction.
+a facilitator links the rest here (how="manual") and can undo either kind. An
+unlink is remembered (how="unlinked"), so re-importing the files that linked the
+pair leaves them apart. Each change is written to the audit log in the caller's
+transaction.
 
 Links are one level deep: an incident merged into another is shown only through
 that one (queries.list_incidents, queries.timeline), so these functions never
@@ -15,12 +17,18 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from irdesk.domain.models import Incident, IncidentMerge
+from irdesk.domain.models import (
+    MERGE_MANUAL,
+    MERGE_REFERENCE,
+    MERGE_UNLINKED,
+    Incident,
+    IncidentMerge,
+)
 from irdesk.domain.utc import utc_now
 from irdesk.storage.audit import append_entry
 
-MANUAL = "manual"
-REFERENCE = "reference"
+MANUAL = MERGE_MANUAL
+REFERENCE = MERGE_REFERENCE
 # A chain longer than this is a damaged file, not something a user made.
 _MAX_DEPTH = 64
 
@@ -60,7 +68,8 @@ def _incident(session: Session, incident_id: int) -> Incident:
 
 def merge_of(session: Session, incident_id: int) -> IncidentMerge | None:
     """The link that merges `incident_id` into another incident, if there is one."""
-    return session.get(IncidentMerge, incident_id)
+    merge = session.get(IncidentMerge, incident_id)
+    return None if merge is None or merge.how == MERGE_UNLINKED else merge
 
 
 def linked_into(session: Session, into_id: int) -> list[LinkedIncident]:
@@ -68,7 +77,7 @@ def linked_into(session: Session, into_id: int) -> list[LinkedIncident]:
     statement = (
         select(IncidentMerge, Incident)
         .join(Incident, col(Incident.id) == col(IncidentMerge.incident_id))
-        .where(IncidentMerge.into_id == into_id)
+        .where(IncidentMerge.into_id == into_id, IncidentMerge.how != MERGE_UNLINKED)
         .order_by(col(Incident.source), col(Incident.external_id))
     )
     return [
@@ -140,13 +149,12 @@ def link_incidents(
             f"{'it' if len(joined) == 1 else 'them'} first"
         )
     target = _incident(session, target_id)
-    merge = IncidentMerge(
-        incident_id=incident_id,
-        into_id=target_id,
-        how=how,
-        evidence=evidence,
-        created_at=utc_now(),
-    )
+    # A pair unlinked earlier keeps its row (so imports leave it unlinked): reuse it.
+    merge = session.get(IncidentMerge, incident_id) or IncidentMerge(incident_id=incident_id)
+    merge.into_id = target_id
+    merge.how = how
+    merge.evidence = evidence
+    merge.created_at = utc_now()
     session.add(merge)
     detail: dict[str, object] = {
         "incident": label(incident),
@@ -185,7 +193,8 @@ def unlink_incident(session: Session, incident_id: int, *, actor: str) -> bool:
     }
     if merge.evidence is not None:
         detail["evidence"] = merge.evidence
-    session.delete(merge)
+    # Kept, marked: re-importing the files that linked them must not link them again.
+    merge.how = MERGE_UNLINKED
     append_entry(
         session,
         actor=actor,

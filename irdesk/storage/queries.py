@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from irdesk.domain.enums import EventKind, IncidentStatus, ReviewStatus, Severity
 from irdesk.domain.lifecycle import effective_lifecycle
 from irdesk.domain.models import (
+    MERGE_UNLINKED,
     Incident,
     IncidentMerge,
     LifecycleOverride,
@@ -83,7 +84,7 @@ def list_incidents(session: Session) -> list[IncidentRow]:
     An incident merged into another (the same outage seen by a second tool) is
     shown through that one, not as a row of its own.
     """
-    merged = select(IncidentMerge.incident_id)
+    merged = select(IncidentMerge.incident_id).where(IncidentMerge.how != MERGE_UNLINKED)
     statement = (
         select(Incident, Service.name, Review.status)
         .join(Service, col(Incident.service_id) == col(Service.id), isouter=True)
@@ -138,7 +139,9 @@ def incident_detail(session: Session, incident_id: int) -> IncidentDetail | None
 def merged_ids(session: Session, incident_id: int) -> list[int]:
     """The incident and every incident merged into it: one outage, one timeline."""
     joined = session.exec(
-        select(IncidentMerge.incident_id).where(IncidentMerge.into_id == incident_id)
+        select(IncidentMerge.incident_id).where(
+            IncidentMerge.into_id == incident_id, IncidentMerge.how != MERGE_UNLINKED
+        )
     ).all()
     return [incident_id, *joined]
 

@@ -28,6 +28,7 @@ from irdesk.importers.pipeline import run_import
 from irdesk.importers.problems import ImportProblem
 from irdesk.storage import queries
 from irdesk.storage.database import Database
+from irdesk.storage.merges import unlink_incident
 
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 PD_LOG_ENTRIES = FIXTURES / "pagerduty" / "log_entries_PGW5XNE.json"
@@ -210,3 +211,17 @@ def test_a_jira_ticket_naming_a_pagerduty_incident_joins_its_timeline(database: 
     assert [e.occurred_at for e in events] == sorted(e.occurred_at for e in events)
     # Importing the pair again neither duplicates the link nor reports it again.
     assert run_import(database, [PD_PAGE, JIRA_OPS_7]).result.merges == []
+
+
+def test_a_pair_unlinked_by_hand_stays_apart_on_reimport(database: Database) -> None:
+    run_import(database, [PD_PAGE, JIRA_OPS_7])
+    jira = incident(database, "OPS-7")
+    with database.transaction() as session:
+        assert unlink_incident(session, jira.id, actor="Zoë Ñúñez")
+    report = run_import(database, [PD_PAGE, JIRA_OPS_7])
+    assert report.result.merges == []
+    with database.session() as session:
+        assert jira.id in {row.id for row in queries.list_incidents(session)}
+        assert {e.source for e in queries.timeline(session, incident(database, "PH4UE4E").id)} == {
+            "pagerduty"
+        }
