@@ -48,8 +48,8 @@ is ``agent`` when it is a user; services and integrations are no person.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers.formats import Content, ImportOptions, SourceFormat
@@ -61,7 +61,7 @@ from irdesk.importers.records import (
     ParsedFile,
     PersonRef,
 )
-from irdesk.importers.timestamps import optional_timestamp, parse_timestamp
+from irdesk.importers.timestamps import optional_timestamp, parse_timestamp, utc_if_plain
 
 SOURCE = "pagerduty"
 
@@ -99,6 +99,11 @@ LOG_ENTRY_KINDS: dict[str, EventKind] = {
     "link": EventKind.NOTE,
 }
 
+# The full types of the log entries above, as the API writes them, for the fast path.
+_KINDS_BY_TYPE: dict[str, EventKind] = {
+    f"{short}_log_entry": kind for short, kind in LOG_ENTRY_KINDS.items()
+}
+
 # Reference types that name a person; everything else (services, integrations,
 # escalation policies) acted automatically and is nobody to give feedback to.
 PERSON_TYPES = frozenset({"user_reference", "user"})
@@ -125,7 +130,11 @@ class _Reader:
     def __init__(self, file: str, options: ImportOptions) -> None:
         self.file = file
         self.options = options
+        self.offset: timedelta = options.offset(SOURCE)
         self.unknown_log_types: dict[str, int] = {}
+        # One PersonRef per person: a page names the same few people thousands of times.
+        self.people: dict[tuple[str | None, str | None], PersonRef] = {}
+        self.agents: dict[tuple[object, ...], PersonRef | None] = {}
 
     def problem(
         self, location: str, expected: str, *, field: str | None = None, found: object = None
@@ -212,7 +221,13 @@ class _Reader:
         email = self.text(ref, "email", location)
         if name is None and email is None:
             return None
-        return PersonRef(name=name, email=email)
+        return self.person_named(name, email)
+
+    def person_named(self, name: str | None, email: str | None) -> PersonRef:
+        person = self.people.get((name, email))
+        if person is None:
+            person = self.people[(name, email)] = PersonRef(name=name, email=email)
+        return person
 
 
 def _ref_name(reader: _Reader, ref: dict[str, Any] | None, location: str) -> str | None:
@@ -397,8 +412,24 @@ def _log_kind(reader: _Reader, entry_type: str) -> EventKind:
     return kind
 
 
-def _log_entry(reader: _Reader, value: object, location: str) -> tuple[str, EventRecord]:
-    """(PagerDuty incident id, event) for one log entry."""
+class _Entry(NamedTuple):
+    """What every log entry has, read and checked; the rest depends on its kind."""
+
+    raw: dict[str, Any]
+    entry_id: str
+    entry_type: str
+    kind: EventKind
+    incident_id: str
+    occurred_at: datetime
+    agent: dict[str, Any] | None
+    channel: dict[str, Any] | None
+    summary: str | None
+    channel_summary: str | None
+    actor: PersonRef | None
+
+
+def _checked_entry(reader: _Reader, value: object, location: str) -> _Entry:
+    """Any log entry, every wrong value a located ImportProblem."""
     raw = reader.mapping(value, location, "a PagerDuty log entry object")
     entry_id = reader.ident(raw, "id", location, "R2XQ6NVNQ6QKN5")
     entry_type = reader.text(raw, "type", location)
@@ -412,67 +443,175 @@ def _log_entry(reader: _Reader, value: object, location: str) -> tuple[str, Even
     incident_id = reader.ident(incident, "id", _key_path(location, "incident"), "PH4UE4E")
     occurred_at = reader.time(raw, "created_at", location)
     kind = _log_kind(reader, entry_type)
-
     agent = reader.child(raw, "agent", location)
-    agent_where = _key_path(location, "agent")
     channel = reader.child(raw, "channel", location)
-    channel_where = _key_path(location, "channel")
     summary = reader.text(raw, "summary", location)
-    channel_summary = None if channel is None else reader.text(channel, "summary", channel_where)
+    channel_summary = (
+        None if channel is None else reader.text(channel, "summary", _key_path(location, "channel"))
+    )
+    actor = reader.person(agent, _key_path(location, "agent"))
+    return _Entry(
+        raw,
+        entry_id,
+        entry_type,
+        kind,
+        incident_id,
+        occurred_at,
+        agent,
+        channel,
+        summary,
+        channel_summary,
+        actor,
+    )
 
-    external_id = entry_id
-    actor = reader.person(agent, agent_where)
-    if kind is EventKind.NOTE and entry_type.startswith("annotate"):
+
+_UNREAD = object()
+
+
+class _Unusual(Exception):
+    """Raised by the plain readers below at anything _checked_entry must look at."""
+
+
+def _plain_text(value: object) -> str | None:
+    """_Reader.text of a value that needs no problem: text stripped, null or blank None."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _Unusual
+    return value.strip() or None
+
+
+def _plain_id(value: object) -> str:
+    """_Reader.ident of a value that needs no problem."""
+    if not isinstance(value, str) or not (value := value.strip()):
+        raise _Unusual
+    return value
+
+
+def _plain_child(value: object) -> dict[str, Any] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    raise _Unusual
+
+
+def _plain_person(reader: _Reader, ref: dict[str, Any] | None) -> PersonRef | None:
+    """_Reader.person of a reference that needs no problem."""
+    if ref is None:
+        return None
+    # A page names the same few agents on every entry: each distinct one is read once.
+    try:
+        key = (ref.get("type"), ref.get("summary"), ref.get("name"), ref.get("email"))
+        person = reader.agents.get(key, _UNREAD)
+    except TypeError:  # a list or object where text belongs
+        raise _Unusual from None
+    if person is _UNREAD:
+        person = reader.agents[key] = _read_person(reader, ref)
+    return person
+
+
+def _read_person(reader: _Reader, ref: dict[str, Any]) -> PersonRef | None:
+    kind = _plain_text(ref.get("type"))
+    if kind is not None and kind not in PERSON_TYPES:
+        return None
+    name = _plain_text(ref.get("summary")) or _plain_text(ref.get("name"))
+    email = _plain_text(ref.get("email"))
+    if name is None and email is None:
+        return None
+    return reader.person_named(name, email)
+
+
+def _plain_entry(reader: _Reader, value: object) -> _Entry:
+    """_checked_entry for an entry with nothing to report, without building locations.
+
+    Nearly every entry of a real export is like that, and with 200,000 of them the
+    locations and checks cost more than reading the JSON. Raises _Unusual at anything
+    else (a wrong type, an unknown entry type, a time that is not plain UTC), before any
+    side effect, so that _checked_entry reads that entry again and reports it.
+    """
+    if not isinstance(value, dict):
+        raise _Unusual
+    entry_type = value.get("type")
+    kind = _KINDS_BY_TYPE.get(entry_type) if isinstance(entry_type, str) else None
+    incident = value.get("incident")
+    occurred_at = utc_if_plain(value.get("created_at"))
+    if kind is None or occurred_at is None or not isinstance(incident, dict):
+        raise _Unusual
+    agent = _plain_child(value.get("agent"))
+    channel = _plain_child(value.get("channel"))
+    return _Entry(
+        value,
+        _plain_id(value.get("id")),
+        entry_type,
+        kind,
+        _plain_id(incident.get("id")),
+        occurred_at - reader.offset if reader.offset else occurred_at,
+        agent,
+        channel,
+        _plain_text(value.get("summary")),
+        None if channel is None else _plain_text(channel.get("summary")),
+        _plain_person(reader, agent),
+    )
+
+
+def _event(reader: _Reader, entry: _Entry, location: str) -> EventRecord:
+    """The event for a read log entry: its key, text and actor depend on its kind."""
+    kind, agent, channel = entry.kind, entry.agent, entry.channel
+    summary, channel_summary = entry.summary, entry.channel_summary
+    external_id = entry.entry_id
+    actor = entry.actor
+    if kind is EventKind.NOTE and entry.entry_type.startswith("annotate"):
         # The note itself is in the channel; `summary` only says "Note added by …".
-        note = None
-        if channel is not None:
-            note = (
-                channel_summary
-                or reader.text(channel, "notes", channel_where)
-                or reader.text(channel, "content", channel_where)
+        note = channel_summary
+        if note is None and channel is not None:
+            channel_where = _key_path(location, "channel")
+            note = reader.text(channel, "notes", channel_where) or reader.text(
+                channel, "content", channel_where
             )
         text = note or summary or "Note added"
     elif kind is EventKind.ACKNOWLEDGE:
+        agent_where = _key_path(location, "agent")
         agent_id = None if agent is None else reader.text(agent, "id", agent_where)
-        external_id = _ack_key(agent_id, str(raw["created_at"]).strip())
+        external_id = _ack_key(agent_id, str(entry.raw["created_at"]).strip())
         text = _acknowledged_text(_ref_name(reader, agent, agent_where))
     elif kind is EventKind.RESOLVE:
         external_id = RESOLVED_KEY
-        text = _resolved_text(_ref_name(reader, agent, agent_where))
+        text = _resolved_text(_ref_name(reader, agent, _key_path(location, "agent")))
     elif kind is EventKind.PAGE:
         # The person paged is what on-call load counts; the agent is the escalation policy.
-        paged = reader.child(raw, "user", location)
-        actor = reader.person(paged, _key_path(location, "user")) or actor
+        paged = reader.child(entry.raw, "user", location)
+        if paged is not None:
+            actor = reader.person(paged, _key_path(location, "user")) or actor
         text = summary or channel_summary or "Notified"
     elif kind is EventKind.COMMUNICATION:
         text = (
-            reader.text(raw, "message", location) or summary or channel_summary or "Status update"
+            reader.text(entry.raw, "message", location)
+            or summary
+            or channel_summary
+            or "Status update"
         )
     else:
-        text = summary or channel_summary or entry_type.removesuffix("_log_entry").replace("_", " ")
-
-    event = EventRecord(
-        occurred_at=occurred_at,
-        kind=kind,
-        source=SOURCE,
-        external_id=external_id,
-        text=text,
-        actor=actor,
-    )
-    return incident_id, event
+        text = (
+            summary
+            or channel_summary
+            or entry.entry_type.removesuffix("_log_entry").replace("_", " ")
+        )
+    return EventRecord(entry.occurred_at, kind, SOURCE, external_id, text, actor)
 
 
 def _batches(reader: _Reader, entries: Iterable[tuple[str, object]]) -> list[EventBatch]:
     """One batch per incident, in the order incidents first appear, events in time order."""
     batches: dict[str, EventBatch] = {}
     for location, value in entries:
-        incident_id, event = _log_entry(reader, value, location)
-        batch = batches.get(incident_id)
+        try:
+            entry = _plain_entry(reader, value)
+        except _Unusual:  # read it again, the slow way, to say what is wrong where
+            entry = _checked_entry(reader, value, location)
+        batch = batches.get(entry.incident_id)
         if batch is None:
-            batch = batches[incident_id] = EventBatch(
-                source=SOURCE, incident_external_id=incident_id, location=location
+            batch = batches[entry.incident_id] = EventBatch(
+                source=SOURCE, incident_external_id=entry.incident_id, location=location
             )
-        batch.events.append(event)
+        batch.events.append(_event(reader, entry, location))
     for batch in batches.values():
         batch.events = oldest_first(batch.events)
     return list(batches.values())

@@ -5,10 +5,13 @@ is written; the writing runs in one transaction, so a failure there leaves
 the database as it was. A dry run does all of it and rolls back.
 """
 
+import contextlib
+import gc
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol, runtime_checkable
@@ -25,7 +28,9 @@ from irdesk.importers.sources import SourceFile, load_sources
 from irdesk.storage.database import Database
 
 IMPORTER_VERSION = f"irdesk {__version__}"
-Progress = Callable[[str, int, int], None]  # (what, done, total)
+# (what, done, total), before each file and while writing; raising from it stops the
+# import, and while writing rolls the transaction back.
+Progress = writer.Progress
 # Every file of one import by name ("export.zip!users.json"): what a format that reads a
 # file in the context of its export looks its other files up in.
 SiblingFiles = Mapping[str, SourceFile]
@@ -48,6 +53,14 @@ class ReadsWithImport(Protocol):
     def parse_in_import(
         self, content: Content, options: ImportOptions, siblings: SiblingFiles
     ) -> ParsedFile: ...
+
+
+@cache
+def _with_import(source_format: SourceFormat) -> ReadsWithImport | None:
+    """The format as a ReadsWithImport, or None when it reads files on their own."""
+    # isinstance against a runtime-checkable Protocol inspects the class on every call;
+    # once per format instead of twice per file matters for an export of 10,000 pages.
+    return source_format if isinstance(source_format, ReadsWithImport) else None
 
 
 @dataclass
@@ -118,8 +131,9 @@ def parse_files(
             if options.format
             else _detect(content, options, siblings)
         )
-        if isinstance(source_format, ReadsWithImport):
-            parsed.append(source_format.parse_in_import(content, options, siblings))
+        in_import = _with_import(source_format)
+        if in_import is not None:
+            parsed.append(in_import.parse_in_import(content, options, siblings))
         else:
             parsed.append(source_format.parse(content, options))
     return parsed
@@ -128,8 +142,9 @@ def parse_files(
 def _detect(content: Content, options: ImportOptions, siblings: SiblingFiles) -> SourceFormat:
     """registry.detect, in the same order, letting formats that read with the import see it."""
     for candidate in registry.formats():
-        if isinstance(candidate, ReadsWithImport):
-            if candidate.sniff_in_import(content, options, siblings):
+        in_import = _with_import(candidate)
+        if in_import is not None:
+            if in_import.sniff_in_import(content, options, siblings):
                 return candidate
         elif candidate.sniff(content):
             return candidate
@@ -155,7 +170,8 @@ def _merge_records(parsed: list[ParsedFile]) -> dict[tuple[str, str], writer.Pre
 
 
 def _fill_lifecycle(record: IncidentRecord, events: list[EventRecord]) -> None:
-    derived = derive_from_events([(e.kind.value, e.occurred_at) for e in events])
+    # An EventKind is its value, as a str: no need to ask 200,000 times for `.value`.
+    derived = derive_from_events([(e.kind, e.occurred_at) for e in events])
     for name, value in derived.items():
         if getattr(record, name) is None:
             setattr(record, name, value)
@@ -308,6 +324,29 @@ def stored_incidents_by_reference(
     return found
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Hold off Python's cycle collector while an import builds its records.
+
+    An import keeps hundreds of thousands of records alive, none of them in a cycle:
+    every collection walks all of them for nothing, which took a fifth of a large import.
+    Reference counting still frees everything, and later collections find what cycles
+    there are.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            # What survived the import goes straight to the oldest generation, where
+            # repeated collections would have moved it, instead of one young collection
+            # walking all of it (a tenth of a second for 200,000 events).
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
+
+
 def run_import(
     db: Database,
     paths: Iterable[Path],
@@ -317,7 +356,17 @@ def run_import(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import `paths` into `db`, all or nothing. Raises ImportProblem for bad input."""
-    options = options or ImportOptions()
+    with _cyclic_gc_paused():
+        return _run_import(db, paths, options or ImportOptions(), dry_run, progress)
+
+
+def _run_import(
+    db: Database,
+    paths: Iterable[Path],
+    options: ImportOptions,
+    dry_run: bool,
+    progress: Progress | None,
+) -> ImportReport:
     parsed = parse_files(paths, options, progress)
     prepared = _merge_records(parsed)
     batches: list[tuple[EventBatch, str]] = [(b, f.name) for f in parsed for b in f.event_batches]
@@ -400,7 +449,8 @@ def run_import(
                 if kept:
                     events.setdefault(incident_id, []).extend(kept)
                     incident_files.setdefault(incident_id, set()).add(file_name)
-            writer.write_events(conn, events, outcomes, writer.People(conn, result), result)
+            people = writer.People(conn, result)
+            writer.write_events(conn, events, outcomes, people, result, progress)
             labels = {ids[key]: f"{key[0]}:{key[1]}" for key in prepared}
             merges = [(ids[a], ids[b], evidence) for a, b, evidence in _links(prepared)]
             writer.write_merges(conn, merges, result, labels)

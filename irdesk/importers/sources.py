@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -82,15 +83,41 @@ def _from_zip(path: Path, data: bytes) -> list[SourceFile]:
 
 
 def _from_file(path: Path) -> list[SourceFile]:
-    if not path.exists():
+    try:
+        # One open for the size and the bytes: an export can be 10,000 pages.
+        with path.open("rb") as handle:
+            _check_size(str(path), os.fstat(handle.fileno()).st_size)
+            data = handle.read()
+    except FileNotFoundError:
         raise ImportProblem(
             str(path), "", "an existing file or folder", found="nothing at that path"
-        )
-    _check_size(str(path), path.stat().st_size)
-    data = path.read_bytes()
+        ) from None
     if data.startswith(ZIP_MAGIC):
         return _from_zip(path, data)
     return [SourceFile(str(path), data)]
+
+
+def _visible_files(folder: Path) -> list[Path]:
+    """The files under `folder` in name order, leaving out hidden files and folders.
+
+    What `sorted(folder.rglob("*"))` would give, filtered, at a fraction of the cost: the
+    directory entries say which are files without a stat of each.
+    """
+    found: list[str] = []
+    pending = [str(folder)]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir() and not entry.is_symlink():  # as rglob: no symlinked folders
+                    pending.append(entry.path)
+                elif entry.is_file():
+                    found.append(entry.path)
+    # Path's own order (by parts, case-insensitive on Windows) without building 10,000 Paths
+    # to compare: Path.parts is what this avoids.
+    found.sort(key=lambda name: os.path.normcase(name).split(os.sep))  # noqa: PTH206
+    return [Path(name) for name in found]
 
 
 def load_sources(paths: Iterable[Path]) -> list[SourceFile]:
@@ -99,9 +126,8 @@ def load_sources(paths: Iterable[Path]) -> list[SourceFile]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    files.extend(_from_file(child))
+            for child in _visible_files(path):
+                files.extend(_from_file(child))
         else:
             files.extend(_from_file(path))
     return files
