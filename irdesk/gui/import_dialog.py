@@ -98,7 +98,7 @@ class State(Enum):
     READY = auto()  # a preview is shown and matches the options: Import may go ahead
     BLOCKED = auto()  # the preview failed, or the options are not usable yet
     IMPORTING = auto()
-    WRITING = auto()  # the last step: it can no longer be cancelled
+    WRITING = auto()  # the last step: cancelling rolls the transaction back
     CANCELLING = auto()
     CANCELLED = auto()
     DONE = auto()
@@ -512,7 +512,7 @@ class ImportDialog(QDialog):
     def cancel(self) -> None:
         """Stop the running work; an import being written rolls back."""
         self._cancel.set()
-        if self.state is State.IMPORTING:
+        if self.state in (State.IMPORTING, State.WRITING):
             self._enter(State.CANCELLING)
 
     def shut_down(self) -> None:
@@ -527,11 +527,11 @@ class ImportDialog(QDialog):
 
     def reject(self) -> None:
         """Esc and Cancel: stop an import being written, otherwise close."""
-        if self.state is State.IMPORTING:
+        if self.state in (State.IMPORTING, State.WRITING):
             self.cancel()
             return
-        if self.state in (State.WRITING, State.CANCELLING):
-            return  # the worker is finishing; its result is on its way
+        if self.state is State.CANCELLING:
+            return  # the worker is rolling back; its result is on its way
         self._cancel.set()  # a preview still running need not finish
         self._zone_timer.stop()
         self._close_mapping_dialog()
@@ -581,7 +581,12 @@ class ImportDialog(QDialog):
     def _on_progress(self, run: int, what: str, done: int, total: int) -> None:
         if run != self._run or self.state not in RUNNING:
             return
-        step = f" ({done + 1} of {total})" if total > 1 else ""
+        if total <= 1:
+            step = ""
+        elif what.startswith("Writing"):
+            step = f" ({done:,} of {total:,})"  # rows written so far
+        else:
+            step = f" ({done + 1} of {total})"  # the file being read
         self.progress_label.setText(f"{what}{step}…")
         if total <= 1 and done == 0:
             self.progress_bar.setRange(0, 0)  # one step of unknown length
@@ -763,14 +768,12 @@ class ImportDialog(QDialog):
         self.preview_area.setEnabled(state in (State.READY, State.DONE, State.CANCELLED))
         self.import_button.setVisible(state is not State.DONE)
         self.import_button.setEnabled(state in (State.READY, State.CANCELLED))
-        self.cancel_button.setEnabled(state not in (State.WRITING, State.CANCELLING))
+        self.cancel_button.setEnabled(state is not State.CANCELLING)
         self.cancel_button.setText(
             "Close" if state in (State.DONE, State.CANCELLED, State.FAILED) else "Cancel"
         )
         self.cancel_button.setToolTip(
-            "Writing has begun: it completes, or rolls back, as a whole."
-            if state is State.WRITING
-            else ""
+            "Cancel rolls back everything written so far." if state is State.WRITING else ""
         )
         if state is State.DONE:
             self.cancel_button.setDefault(True)
@@ -802,7 +805,7 @@ class ImportDialog(QDialog):
         elif state is State.IMPORTING:
             self._headline("Importing… Cancel stops it and writes nothing.", NOTE_STYLE)
         elif state is State.WRITING:
-            self._headline("Writing to the database…", NOTE_STYLE)
+            self._headline("Writing to the database… Cancel rolls it all back.", NOTE_STYLE)
         elif state is State.CANCELLING:
             self._headline("Cancelling…", NOTE_STYLE)
         elif state is State.CANCELLED:

@@ -362,3 +362,48 @@ def test_screenshot_script_renders_the_preview(tmp_path: Path) -> None:
     assert module.main([str(out), "--data", str(SHARED_DATA)]) == 0
     image = QImage(str(out))
     assert image.width() >= 700 and image.height() >= 500
+
+
+@pytest.fixture
+def gated_write(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Holds the real import once it has started writing rows, until the test says go."""
+    reached, go = threading.Event(), threading.Event()
+    real_run_import = import_dialog.run_import
+
+    def run_import(*args: Any, dry_run: bool, progress: Callable[..., None]) -> Any:
+        def gated(what: str, done: int, total: int) -> None:
+            progress(what, done, total)  # the dialog hears "Writing…" first
+            if not dry_run and what == "Writing timeline events" and not reached.is_set():
+                reached.set()
+                go.wait(TIMEOUT_MS / 1000)
+                progress(what, done, total)  # where a cancel takes effect
+
+        return real_run_import(*args, dry_run=dry_run, progress=gated)
+
+    monkeypatch.setattr(import_dialog, "run_import", run_import)
+    yield reached, go
+    go.set()
+
+
+def test_cancel_while_writing_rolls_everything_back(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    empty: MainWindow,
+    gated_write: tuple[threading.Event, threading.Event],
+) -> None:
+    reached, go = gated_write
+    dialog = choose_files(qtbot, monkeypatch, empty, PAGERDUTY)
+    click(qtbot, dialog.import_button)
+    qtbot.waitUntil(reached.is_set, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: dialog.state is State.WRITING, timeout=TIMEOUT_MS)
+    assert dialog.progress_label.text().startswith("Writing timeline events (0 of ")
+    assert dialog.cancel_button.isEnabled()
+
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.state is State.CANCELLING
+    with qtbot.waitSignal(dialog.import_finished, timeout=TIMEOUT_MS):
+        go.set()
+
+    assert dialog.state is State.CANCELLED
+    assert dialog.headline.text() == CANCELLED_TEXT
+    assert stored_ids(empty.db.path) == []  # type: ignore[union-attr]
