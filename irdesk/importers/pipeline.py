@@ -117,9 +117,14 @@ class ImportReport:
 
 
 def parse_files(
-    paths: Iterable[Path], options: ImportOptions, progress: Progress | None = None
+    paths: Iterable[Path],
+    options: ImportOptions,
+    progress: Progress | None = None,
+    skipped: list[str] | None = None,
 ) -> list[ParsedFile]:
-    files = load_sources(paths)
+    """Every file parsed, or the first located ImportProblem. Non-exports found inside
+    folders and zips are listed in `skipped`."""
+    files = load_sources(paths, skipped)
     siblings: SiblingFiles = MappingProxyType({file.name: file for file in files})
     parsed = []
     for number, file in enumerate(files):
@@ -367,7 +372,8 @@ def _run_import(
     dry_run: bool,
     progress: Progress | None,
 ) -> ImportReport:
-    parsed = parse_files(paths, options, progress)
+    skipped: list[str] = []
+    parsed = parse_files(paths, options, progress, skipped)
     prepared = _merge_records(parsed)
     batches: list[tuple[EventBatch, str]] = [(b, f.name) for f in parsed for b in f.event_batches]
     orphan_batches: list[tuple[EventBatch, str]] = []
@@ -464,6 +470,7 @@ def _run_import(
             transaction.rollback()
         else:
             transaction.commit()
-    warnings = [f"{f.name}: {w}" for f in parsed for w in f.warnings]
+    warnings = [f"{name}: skipped, not an export file" for name in skipped]
+    warnings += [f"{f.name}: {w}" for f in parsed for w in f.warnings]
     warnings += referrals.warnings()
     return ImportReport(files=parsed, result=result, warnings=warnings, dry_run=dry_run)

@@ -56,9 +56,17 @@ def _check_size(name: str, size: int) -> None:
 
 
 ZIP_MAGIC = b"PK\x03\x04"
+# Inside a folder or zip, only these are taken as exports; a README or a screenshot
+# beside the pages is skipped (and reported), not an error. A file named directly is
+# always read, whatever its name.
+EXPORT_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".zip"})
 
 
-def _from_zip(path: Path, data: bytes) -> list[SourceFile]:
+def _is_export_name(name: str) -> bool:
+    return Path(name).suffix.lower() in EXPORT_SUFFIXES
+
+
+def _from_zip(path: Path, data: bytes, skipped: list[str]) -> list[SourceFile]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = sorted(
@@ -73,6 +81,9 @@ def _from_zip(path: Path, data: bytes) -> list[SourceFile]:
             files = []
             for info in members:
                 name = f"{path}!{info.filename}"
+                if not _is_export_name(info.filename):
+                    skipped.append(name)
+                    continue
                 _check_size(name, info.file_size)
                 files.append(SourceFile(name, archive.read(info)))
             return files
@@ -82,7 +93,7 @@ def _from_zip(path: Path, data: bytes) -> list[SourceFile]:
         ) from exc
 
 
-def _from_file(path: Path) -> list[SourceFile]:
+def _from_file(path: Path, skipped: list[str]) -> list[SourceFile]:
     try:
         # One open for the size and the bytes: an export can be 10,000 pages.
         with path.open("rb") as handle:
@@ -93,7 +104,7 @@ def _from_file(path: Path) -> list[SourceFile]:
             str(path), "", "an existing file or folder", found="nothing at that path"
         ) from None
     if data.startswith(ZIP_MAGIC):
-        return _from_zip(path, data)
+        return _from_zip(path, data, skipped)
     return [SourceFile(str(path), data)]
 
 
@@ -120,16 +131,24 @@ def _visible_files(folder: Path) -> list[Path]:
     return [Path(name) for name in found]
 
 
-def load_sources(paths: Iterable[Path]) -> list[SourceFile]:
-    """Files as given, folders by their visible files in name order, zips by their members."""
+def load_sources(paths: Iterable[Path], skipped: list[str] | None = None) -> list[SourceFile]:
+    """Files as given, folders by their visible files in name order, zips by their members.
+
+    Names of files inside folders and zips that are not exports (README.md, images) are
+    appended to `skipped` instead of being read.
+    """
+    skipped = [] if skipped is None else skipped
     files: list[SourceFile] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
             for child in _visible_files(path):
-                files.extend(_from_file(child))
+                if _is_export_name(child.name):
+                    files.extend(_from_file(child, skipped))
+                else:
+                    skipped.append(str(child))
         else:
-            files.extend(_from_file(path))
+            files.extend(_from_file(path, skipped))
     return files
 
 

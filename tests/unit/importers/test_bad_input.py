@@ -202,3 +202,22 @@ def test_mutated_exports_import_cleanly_or_fail_located(
             assert report.files[0].name == str(mutant)
     finally:
         db.close()
+
+
+def test_non_export_files_inside_a_folder_are_skipped_and_reported(
+    database: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "incidents.json").write_bytes(PD_PAGE.read_bytes())
+    (folder / "README.md").write_text("Exported by the on-call bot on 2021-06-04.\n")
+    (folder / "dashboard.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    report = run_import(database, [folder])
+    assert report.count("new") == 26
+    assert [w for w in report.warnings if "skipped" in w] == [
+        f"{folder / 'README.md'}: skipped, not an export file",
+        f"{folder / 'dashboard.png'}: skipped, not an export file",
+    ]
+    # Named on its own, the same README is an error: the user asked for that file.
+    with pytest.raises(ImportProblem, match=r"README\.md"):
+        run_import(database, [folder / "README.md"])

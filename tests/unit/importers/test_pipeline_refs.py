@@ -278,7 +278,7 @@ class _Recorder(SourceFormat):
     def sniff_in_import(
         self, content: Content, options: ImportOptions, siblings: SiblingFiles
     ) -> bool:
-        return content.name.endswith(".chat")
+        return content.name.endswith(".chat.json")
 
     def parse_in_import(
         self, content: Content, options: ImportOptions, siblings: SiblingFiles
@@ -304,12 +304,12 @@ def test_formats_reading_with_the_import_get_every_file(
     pagerduty = registry.format_named("pagerduty")
     assert not isinstance(pagerduty, ReadsWithImport)
     monkeypatch.setattr(registry, "formats", lambda: (pagerduty, recorder))
-    (tmp_path / "a.chat").write_text("x", encoding="utf-8")
-    (tmp_path / "b.chat").write_text("y", encoding="utf-8")
+    (tmp_path / "a.chat.json").write_text("x", encoding="utf-8")
+    (tmp_path / "b.chat.json").write_text("y", encoding="utf-8")
     (tmp_path / "incidents.json").write_bytes(PD_PAGE.read_bytes())
     parsed = parse_files([tmp_path], ImportOptions())
     assert [p.format for p in parsed] == ["recorder", "recorder", "pagerduty"]
-    assert parsed[0].warnings == ["a.chat,b.chat,incidents.json"]
+    assert parsed[0].warnings == ["a.chat.json,b.chat.json,incidents.json"]
     # A format the user names is read the same way.
     monkeypatch.setattr(registry, "format_named", lambda name: recorder)
     parsed = parse_files([tmp_path / "incidents.json"], ImportOptions(format="recorder"))

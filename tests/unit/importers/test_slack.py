@@ -423,7 +423,9 @@ def test_zip_member_names_find_their_export(
         if path.is_file()
     ]
     real = pipeline.load_sources
-    monkeypatch.setattr(pipeline, "load_sources", lambda paths: [*real([PD_PAGE]), *members])
+    monkeypatch.setattr(
+        pipeline, "load_sources", lambda paths, skipped=None: [*real([PD_PAGE]), *members]
+    )
     report = run_import(database, [PD_PAGE, archive])
     assert_channel_on_ph4ue4e(database, report)
     assert any(f.name == f"{archive}!users.json" for f in report.files)
