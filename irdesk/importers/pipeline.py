@@ -106,6 +106,7 @@ class ImportReport:
                 self.result.new_services,
             ),
             ("New people", self.result.new_people),
+            ("People to check (kept apart until someone links them)", self.result.uncertain_people),
             ("Linked across tools", self.result.merges),
             ("Conflicts (your edits kept)", self.result.conflicts),
             ("Warnings", self.warnings),

@@ -8,6 +8,7 @@ a source that now disagrees is listed as a conflict instead.
 """
 
 import contextlib
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -83,6 +84,7 @@ class WriteResult:
     updated_events: int = 0
     unchanged_events: int = 0
     new_people: list[str] = field(default_factory=list)
+    uncertain_people: list[str] = field(default_factory=list)
     new_services: list[str] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
@@ -106,10 +108,13 @@ class People:
         self.by_email: dict[str, int] = {}
         self.by_name: dict[str, int] = {}
         self.resolved: dict[tuple[str | None, str | None], int | None] = {}
+        # For the review list: names that differ only in spacing, case or accents.
+        self.by_squashed: dict[str, str] = {}
         for pid, name, email in conn.exec_driver_sql("SELECT id, name, email FROM person"):
             if email:
                 self.by_email[email.casefold()] = pid
             self.by_name.setdefault(name.casefold(), pid)
+            self.by_squashed.setdefault(_squash(name), _shown(name, email))
 
     def resolve_cached(self, ref: PersonRef | None) -> int | None:
         """resolve, once per distinct ref: its answer cannot change within an import."""
@@ -130,6 +135,12 @@ class People:
         name = (ref.name or ref.email or "").strip()
         if name.casefold() in self.by_name and email is None:
             return self.by_name[name.casefold()]
+        # Not certain enough to merge: a new person, listed for someone to check.
+        similar = self.by_squashed.get(_squash(name))
+        if similar is not None:
+            self.result.uncertain_people.append(
+                f"{_shown(name, ref.email)} may be the same person as {similar}"
+            )
         cursor = self.conn.exec_driver_sql(
             "INSERT INTO person (name, email) VALUES (?, ?)", (name, ref.email or None)
         )
@@ -137,8 +148,19 @@ class People:
         if email:
             self.by_email[email] = pid
         self.by_name.setdefault(name.casefold(), pid)
+        self.by_squashed.setdefault(_squash(name), _shown(name, ref.email))
         self.result.new_people.append(name)
         return pid
+
+
+def _squash(name: str) -> str:
+    """'Zoë Ñúñez', 'zoe nunez' and 'ZoeNunez' alike: letters and digits, no accents."""
+    plain = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in plain if c.isalnum())
+
+
+def _shown(name: str, email: str | None) -> str:
+    return f"{name} <{email}>" if email else name
 
 
 def _services(conn: Connection, names: Iterable[str], result: WriteResult) -> dict[str, int]:
@@ -558,7 +580,18 @@ def write_merges(
 ) -> None:
     """(incident, into, evidence): a link already made (by hand or earlier) is left as it is."""
     now = db_time(utc_now())
-    for incident_id, into_id, evidence in merges:
+    for incident_id, requested_into, evidence in merges:
+        # Links are one level deep: into the incident's own target if it has one, and never
+        # from an incident that others are already linked into.
+        into_id = _merge_target(conn, requested_into)
+        if into_id == incident_id:
+            continue
+        if _has_merged_into_it(conn, incident_id):
+            result.conflicts.append(
+                f"{labels.get(incident_id, incident_id)} names {labels.get(requested_into, requested_into)}, "
+                "but other incidents are linked into it; link them by hand if they are one outage."
+            )
+            continue
         cursor = conn.exec_driver_sql(
             "INSERT OR IGNORE INTO incident_merge (incident_id, into_id, how, evidence, created_at)"
             " VALUES (?, ?, 'reference', ?, ?)",
@@ -568,3 +601,21 @@ def write_merges(
             result.merges.append(
                 f"{labels.get(incident_id, incident_id)} joins {labels.get(into_id, into_id)} ({evidence})"
             )
+
+
+def _merge_target(conn: Connection, incident_id: int) -> int:
+    into = conn.exec_driver_sql(
+        "SELECT into_id FROM incident_merge WHERE incident_id = ? AND how != 'unlinked'",
+        (incident_id,),
+    ).scalar()
+    return incident_id if into is None else int(into)
+
+
+def _has_merged_into_it(conn: Connection, incident_id: int) -> bool:
+    return (
+        conn.exec_driver_sql(
+            "SELECT 1 FROM incident_merge WHERE into_id = ? AND how != 'unlinked' LIMIT 1",
+            (incident_id,),
+        ).scalar()
+        is not None
+    )

@@ -28,7 +28,7 @@ from irdesk.importers.pipeline import run_import
 from irdesk.importers.problems import ImportProblem
 from irdesk.storage import queries
 from irdesk.storage.database import Database
-from irdesk.storage.merges import unlink_incident
+from irdesk.storage.merges import link_incidents, unlink_incident
 
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 PD_LOG_ENTRIES = FIXTURES / "pagerduty" / "log_entries_PGW5XNE.json"
@@ -225,3 +225,40 @@ def test_a_pair_unlinked_by_hand_stays_apart_on_reimport(database: Database) -> 
         assert {e.source for e in queries.timeline(session, incident(database, "PH4UE4E").id)} == {
             "pagerduty"
         }
+
+
+def test_people_who_may_be_the_same_are_listed_not_merged(
+    database: Database, tmp_path: Path
+) -> None:
+    run_import(database, [PD_PAGE])  # knows "Hattie Hendricks" from the resolve entries
+    page = json.loads(PD_PAGE.read_text())
+    page["incidents"][0]["acknowledgements"] = [
+        {
+            "at": "2021-06-03T20:20:00Z",
+            "acknowledger": {
+                "id": "PXHH01",
+                "type": "user_reference",
+                "summary": "hattie  hendricks",
+                "email": "h.hendricks@example.com",
+            },
+        }
+    ]
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(page))
+    report = run_import(database, [newer])
+    assert report.result.uncertain_people == [
+        "hattie  hendricks <h.hendricks@example.com> may be the same person as Hattie Hendricks"
+    ]
+    assert any(line.startswith("People to check") for line in report.lines())
+
+
+def test_a_reference_to_a_merged_incident_links_into_its_target(database: Database) -> None:
+    run_import(database, [PD_PAGE])
+    target = incident(database, "PGW5XNE")
+    with database.transaction() as session:
+        link_incidents(session, incident(database, "PH4UE4E").id, target.id, actor="Ελένη")
+    report = run_import(database, [PD_PAGE, JIRA_OPS_7])
+    assert report.result.merges == ["jira:OPS-7 joins pagerduty:PGW5XNE (#12728)"]
+    with database.session() as session:
+        assert session.get(IncidentMerge, incident(database, "OPS-7").id).into_id == target.id
+        assert {e.source for e in queries.timeline(session, target.id)} >= {"pagerduty", "jira"}
