@@ -11,14 +11,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
-from irdesk.domain.models import ActionItem, Finding, Incident, Review
-from irdesk.domain.utc import utc_now
 from irdesk.storage import schema
 from irdesk.storage.errors import (
     CorruptDatabase,
@@ -28,6 +25,9 @@ from irdesk.storage.errors import (
     UpgradeRequired,
     expected_error,
 )
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -137,9 +137,11 @@ def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     return engine
 
 
-@event.listens_for(Session, "before_flush")
-def _stamp_and_flag(session: Session, _context: Any, _instances: Any) -> None:
+def _stamp_and_flag(session: "Session", _context: Any, _instances: Any) -> None:
     """Keep `updated_at` and the incident consistency flags true on every write."""
+    from irdesk.domain.models import ActionItem, Finding, Incident, Review
+    from irdesk.domain.utc import utc_now
+
     now = utc_now()
     for obj in session.new | session.dirty:
         if isinstance(obj, Incident):
@@ -150,6 +152,20 @@ def _stamp_and_flag(session: Session, _context: Any, _instances: Any) -> None:
             obj.completed_at = now
 
 
+def _session_class() -> "type[Session]":
+    """sqlmodel's Session, with `_stamp_and_flag` on every flush.
+
+    Imported on the first session rather than with this module: the ORM and the models
+    are a good part of a headless command's start-up, and `irdesk import` writes through
+    plain connections and never needs them. Every Session irdesk makes comes from here.
+    """
+    from sqlmodel import Session
+
+    if not event.contains(Session, "before_flush", _stamp_and_flag):
+        event.listen(Session, "before_flush", _stamp_and_flag)
+    return Session
+
+
 @dataclass
 class Database:
     """An open irdesk file. Pass it to whoever needs the data; there is no global one."""
@@ -158,11 +174,11 @@ class Database:
     engine: Engine
     backup_made: Path | None = field(default=None)
 
-    def session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
+    def session(self) -> "Session":
+        return _session_class()(self.engine, expire_on_commit=False)
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self) -> Iterator["Session"]:
         """One all-or-nothing unit of work: commit on success, roll back on any error.
 
         A locked, read-only or full database raises a `DatabaseError` the user can act

@@ -1,17 +1,31 @@
-"""Schema revisions: which ones this irdesk knows, and upgrading to the newest."""
+"""Schema revisions: which ones this irdesk knows, and upgrading to the newest.
+
+Opening a current file only needs to know the revisions, so they are listed here
+rather than read from the migration scripts: importing alembic and walking its
+scripts is a good part of a headless command's start-up. tests/unit/test_schema_head.py
+checks REVISIONS against alembic's script directory, so the two cannot drift apart;
+alembic itself is imported only to create or upgrade a file.
+"""
 
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import Connection
 
 # "IRDK": written into the SQLite header so irdesk files are recognisable.
 APPLICATION_ID = 0x4952444B
 
+# Every revision in migrations/versions, oldest first; the last is the head. A new
+# migration must be added here too (the test above fails until it is).
+REVISIONS = ("0001", "0002", "0003")
 
-def alembic_config(connection: Connection | None = None) -> Config:
+
+def alembic_config(connection: "Connection | None" = None) -> "Config":
+    from alembic.config import Config
+
     config = Config()
     location = resources.files("irdesk.storage") / "migrations"
     config.set_main_option("script_location", str(location))
@@ -20,21 +34,22 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def script_directory() -> ScriptDirectory:
+def script_directory() -> "ScriptDirectory":
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
 def head_revision() -> str:
-    head = script_directory().get_current_head()
-    if head is None:  # pragma: no cover - the package always ships revisions
-        raise RuntimeError("irdesk ships no schema revisions")
-    return head
+    return REVISIONS[-1]
 
 
 def known_revisions() -> list[str]:
     """Oldest first."""
-    return [rev.revision for rev in reversed(list(script_directory().walk_revisions()))]
+    return list(REVISIONS)
 
 
-def upgrade(connection: Connection, target: str = "head") -> None:
+def upgrade(connection: "Connection", target: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(connection), target)
