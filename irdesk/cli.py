@@ -267,20 +267,26 @@ def cmd_db_check(args: argparse.Namespace) -> int:
         report = check_database(args.path)
     except DatabaseError as exc:
         return _fail(str(exc))
-    state = (
-        "current"
-        if report.is_current
-        else f"older than {report.head}; `irdesk db upgrade` updates it"
-    )
+    damaged = report.integrity != ["ok"]
+    if damaged:
+        revision = "unknown (the file is damaged)"
+    elif report.is_current:
+        revision = f"{report.revision} (current)"
+    else:
+        revision = f"{report.revision} (older than {report.head}; `irdesk db upgrade` updates it)"
     print(report.path)
-    print(f"  schema revision: {report.revision} ({state})")
-    print(f"  integrity:       {'ok' if report.integrity == ['ok'] else 'DAMAGED'}")
-    for line in report.integrity if report.integrity != ["ok"] else []:
+    print(f"  schema revision: {revision}")
+    print(f"  integrity:       {'DAMAGED' if damaged else 'ok'}")
+    for line in report.integrity if damaged else []:
         print(f"    {line}")
-    print(f"  foreign keys:    {'ok' if not report.foreign_key_problems else 'BROKEN'}")
+    if damaged:
+        print("  foreign keys:    not checked (the file is damaged)")
+    else:
+        print(f"  foreign keys:    {'BROKEN' if report.foreign_key_problems else 'ok'}")
     for line in report.foreign_key_problems:
         print(f"    {line}")
-    print("  rows:            " + ", ".join(f"{t} {n}" for t, n in report.counts.items()))
+    if report.counts:
+        print("  rows:            " + ", ".join(f"{t} {n}" for t, n in report.counts.items()))
     if not report.ok:
         return _fail(f"{report.path} failed its integrity check.")
     return 0
@@ -338,17 +344,25 @@ def cmd_import(args: argparse.Namespace) -> int:
         key_reaction=args.key_reaction,
         column_mapping=mapping,
     )
-    path = args.import_db or args.db or paths.default_database()
+    path = Path(args.import_db or args.db or paths.default_database()).expanduser()
+    created = not path.exists()
     try:
         database = open_database(path)
     except DatabaseError as exc:
         return _fail(str(exc))
+    written = False
     try:
         report = run_import(database, args.files, options, dry_run=args.dry_run)
+        written = not args.dry_run
     except ImportProblem as problem:
         return _fail(f"{problem}\nNothing was imported.")
     finally:
         database.close()
+        # A dry run or a failed import into a file that did not exist leaves no file behind
+        # (a typo in --db must not leave an empty database to be found later).
+        if created and not written:
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
     print("\n".join(report.lines()))
     if not args.dry_run:
         print(f"Database: {database.path}")
@@ -390,6 +404,15 @@ def _ending_process() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line; `argv` None means this process's own, and the process ends after."""
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # `irdesk import … | head`: the reader left; what was done is done, say nothing more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return cmd_demo(args)

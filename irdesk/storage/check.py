@@ -1,11 +1,13 @@
 """`irdesk db check`: integrity and schema version, read-only."""
 
 import contextlib
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from irdesk.storage import schema
 from irdesk.storage.database import inspect_file, read_only_connection
+from irdesk.storage.errors import CorruptDatabase
 
 # Tables whose sizes are worth showing; older revisions may lack some.
 COUNTED_TABLES = (
@@ -38,20 +40,47 @@ class CheckReport:
 
 
 def check_database(path: Path) -> CheckReport:
-    """Raises the same `DatabaseError`s as opening; never writes to the file."""
+    """Raises the same `DatabaseError`s as opening, except that a damaged file is
+    reported on (every problem SQLite finds) rather than refused; never writes."""
     path = Path(path).expanduser().resolve()
-    state = inspect_file(path)
-    report = CheckReport(path=path, revision=state.revision, head=schema.head_revision())
-    with contextlib.closing(read_only_connection(path)) as conn:
-        report.integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        report.foreign_key_problems = [
-            f"{table} row {rowid} refers to a missing {parent}"
-            for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
-        ]
-        tables = {
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
-        for table in COUNTED_TABLES:
-            if table in tables:
-                report.counts[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    try:
+        revision = inspect_file(path).revision
+    except CorruptDatabase as damaged:
+        revision = "unknown"
+        error: CorruptDatabase | None = damaged
+    else:
+        error = None
+    report = CheckReport(path=path, revision=revision, head=schema.head_revision())
+    try:
+        with contextlib.closing(read_only_connection(path)) as conn:
+            _fill(report, conn)
+    except sqlite3.DatabaseError:
+        if error is not None:
+            raise error from None  # too damaged to say more than opening did
+        raise
     return report
+
+
+def _fill(report: CheckReport, conn: sqlite3.Connection) -> None:
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError:
+        # The full check stops at some damage the quick one still describes.
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    # SQLite puts several problems in one row, separated by newlines.
+    report.integrity = [
+        line
+        for row in rows
+        for line in row[0].splitlines()
+        if line.strip() and line.strip() != "*** in database main ***"
+    ]
+    if report.integrity != ["ok"]:
+        return  # foreign keys and counts would read the damaged pages: the list says enough
+    report.foreign_key_problems = [
+        f"{table} row {rowid} refers to a missing {parent}"
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
+    ]
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    for table in COUNTED_TABLES:
+        if table in tables:
+            report.counts[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -54,6 +54,8 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
 
 def inspect_file(path: Path) -> FileState:
     """Recognise an irdesk database without changing a byte of it."""
+    if not path.exists():
+        raise NotAnIrdeskDatabase(path, "does not exist.")
     if path.is_dir():
         raise NotAnIrdeskDatabase(path, "is a folder, not a database file.")
     size = path.stat().st_size
@@ -69,11 +71,13 @@ def inspect_file(path: Path) -> FileState:
         with contextlib.closing(read_only_connection(path)) as conn:
             check = [row[0] for row in conn.execute("PRAGMA quick_check")]
             if check != ["ok"]:
+                first = check[0].replace("*** in database main ***", "").strip().splitlines()
+                more = len(check) - 1
                 raise CorruptDatabase(
                     path,
-                    f"is damaged: SQLite's check reports {check[0]!r}"
-                    + (f" and {len(check) - 1} more problems." if len(check) > 1 else "."),
-                    "Open a backup copy instead.",
+                    f"is damaged: SQLite reports {(first or check)[0]!r}"
+                    + (f" and {more} more problem{'s' if more > 1 else ''}." if more else "."),
+                    "Open a backup copy instead; `irdesk db check` lists every problem.",
                 )
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = {

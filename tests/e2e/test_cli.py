@@ -142,9 +142,7 @@ def test_import_of_a_bad_file_exits_non_zero_and_writes_nothing(tmp_path: Path) 
     assert result.returncode == 1
     assert str(bad) in result.stderr and "Nothing was imported." in result.stderr
     assert "Traceback" not in result.stderr
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM incident").fetchone() == (0,)
-    conn.close()
+    assert not db.exists()  # the database it would have created is not left behind
 
 
 def test_import_of_a_zoneless_csv_asks_for_tz_and_accepts_it(tmp_path: Path) -> None:
@@ -208,3 +206,34 @@ def test_import_of_your_own_csv_with_columns_then_remembered(tmp_path: Path) -> 
     again = irdesk("import", str(export), "--db", str(db))
     assert again.returncode == 0, again.stderr
     assert "3 unchanged" in again.stdout
+
+
+def test_a_dry_run_into_a_new_file_leaves_no_file(tmp_path: Path) -> None:
+    db = tmp_path / "typo.db"
+    result = irdesk(
+        "import", str(SHARED_DATA / "pagerduty_incidents_page.json"), "--db", str(db), "--dry-run"
+    )
+    assert result.returncode == 0 and "Would import 1 file(s)" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_of_a_missing_file_is_a_message(tmp_path: Path) -> None:
+    result = irdesk("db", "check", str(tmp_path / "nothere.db"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"irdesk: error: {tmp_path / 'nothere.db'}: does not exist."
+
+
+def test_check_lists_the_problems_of_a_damaged_file(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    assert irdesk("demo", str(path), "--anchor", "2026-11-01").returncode == 0
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for number in (100, 101):  # scribble over two b-tree page headers
+        data[number * page + 1 : number * page + 12] = b"\xff" * 11
+    path.write_bytes(bytes(data))
+    result = irdesk("db", "check", str(path))
+    assert result.returncode == 1
+    assert "integrity:       DAMAGED" in result.stdout
+    problems = [line for line in result.stdout.splitlines() if line.startswith("    ")]
+    assert problems and all("\\n" not in line for line in problems)
+    assert "failed its integrity check" in result.stderr
