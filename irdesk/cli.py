@@ -118,9 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser(
         "import",
         help="import incident exports (files, folders or zips) into the database",
-        description="Import exports from PagerDuty, Opsgenie, Jira and Statuspage. The format is "
-        "detected from each file's content. All files are one transaction: on any error nothing "
-        "is written.",
+        description="Import exports from PagerDuty, Opsgenie, Jira, Statuspage and Slack, or a "
+        "CSV/JSON of your own through --column. The format is detected from each file's content. "
+        "All files are one transaction: on any error nothing is written.",
     )
     imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
     imp.add_argument(
@@ -129,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--source",
         metavar="KIND",
-        help="the format, when detection should not decide (e.g. jira-csv)",
+        help="the format, when detection should not decide: pagerduty, opsgenie, statuspage, "
+        "jira, jira-csv, slack or csv",
     )
     imp.add_argument(
         "--tz",
@@ -318,7 +319,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             format_named(args.source)
         except ValueError as exc:
-            return _fail(str(exc))
+            print(f"irdesk import: error: {exc}", file=sys.stderr)
+            return 2  # a wrong command line, like argparse's own errors
     severity_maps: dict[str, dict[str, Severity]] = {}
     for source, raw, severity in args.severity:
         severity_maps.setdefault(source, {})[raw] = severity

@@ -41,6 +41,8 @@ def _describe(content: Content) -> str:
         if isinstance(data, dict):
             keys = ", ".join(list(data)[:6]) or "no keys"
             return f"a JSON object with keys {keys}"
+        if isinstance(data, list) and data and isinstance(data[0], dict):
+            return f"a JSON list of objects with keys {', '.join(list(data[0])[:6])}"
         return f"a JSON {type(data).__name__}"
     try:
         header, _rows = content.csv
@@ -58,6 +60,11 @@ def detect(content: Content) -> SourceFormat:
         # breaks says more than "not a format irdesk reads".
         content.json  # noqa: B018  (raises the located ImportProblem)
     names = ", ".join(f.label for f in formats())
-    raise ImportProblem(
-        content.name, "", f"an export irdesk reads ({names})", found=_describe(content)
+    found = _describe(content)
+    hint = (
+        "; a table of your own is read by mapping its columns once (irdesk import "
+        "--column external_id=COLUMN --column title=COLUMN …, or Map columns… in the window)"
+        if found.startswith(("a table with columns", "a JSON list"))
+        else ""
     )
+    raise ImportProblem(content.name, "", f"an export irdesk reads ({names}){hint}", found=found)

@@ -219,9 +219,12 @@ def load_csv(file: SourceFile) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise ImportProblem(file.name, "line 1", "a CSV header row", found=str(exc)) from exc
     rows = []
     try:
+        # A record may span lines (a comment with newlines): report where it starts.
+        start = reader.line_num + 1
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                rows.append((reader.line_num, cells))
+                rows.append((start, cells))
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise ImportProblem(
             file.name, f"line {reader.line_num}", "well-formed CSV", found=str(exc)

@@ -547,7 +547,7 @@ def test_missing_key_column_and_empty_key() -> None:
 
 def test_duplicate_key_in_csv() -> None:
     problem = csv_problem(fixture_es().replace(",PAY-13,", ",PAY-12,"))
-    assert problem.location == "line 4" and "line 2" in str(problem)
+    assert problem.location == "line 3" and "line 2" in str(problem)  # where PAY-13 starts
 
 
 # --- sniffing -----------------------------------------------------------------------------------
