@@ -286,10 +286,14 @@ def cmd_db_check(args: argparse.Namespace) -> int:
         print(f"  foreign keys:    {'BROKEN' if report.foreign_key_problems else 'ok'}")
     for line in report.foreign_key_problems:
         print(f"    {line}")
+    if not damaged:
+        broken = report.audit_broken_at
+        audit = "ok" if broken is None else f"TAMPERED: entry {broken} does not match its hash"
+        print(f"  audit log:       {audit}")
     if report.counts:
         print("  rows:            " + ", ".join(f"{t} {n}" for t, n in report.counts.items()))
     if not report.ok:
-        return _fail(f"{report.path} failed its integrity check.")
+        return _fail(f"{report.path} failed its check.")
     return 0
 
 

@@ -6,6 +6,7 @@ finds tampering with the file done outside irdesk.
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -65,20 +66,35 @@ def append_entry(
     return entry
 
 
+# (id, occurred_at, actor, action, entity, entity_id, detail_json, prev_hash, hash)
+AuditRow = tuple[int, datetime, str, str, str, int | None, str, str, str]
+
+
+def first_broken(rows: Iterable[AuditRow]) -> int | None:
+    """The id of the first entry (rows in id order) whose hash does not hold, or None."""
+    prev_hash = GENESIS
+    for entry_id, when, actor, action, entity, entity_id, detail, stored_prev, stored in rows:
+        expected = _entry_hash(prev_hash, when, actor, action, entity, entity_id, detail)
+        if stored_prev != prev_hash or stored != expected:
+            return entry_id
+        prev_hash = stored
+    return None
+
+
 def verify_chain(session: Session) -> int | None:
     """The id of the first entry whose hash does not hold, or None if the whole chain is intact."""
-    prev_hash = GENESIS
-    for entry in session.exec(select(AuditEntry).order_by(col(AuditEntry.id))):
-        expected = _entry_hash(
-            prev_hash,
-            entry.occurred_at,
-            entry.actor,
-            entry.action,
-            entry.entity,
-            entry.entity_id,
-            entry.detail_json,
+    entries = session.exec(select(AuditEntry).order_by(col(AuditEntry.id)))
+    return first_broken(
+        (
+            e.id,
+            e.occurred_at,
+            e.actor,
+            e.action,
+            e.entity,
+            e.entity_id,
+            e.detail_json,
+            e.prev_hash,
+            e.hash,
         )
-        if entry.prev_hash != prev_hash or entry.hash != expected:
-            return entry.id
-        prev_hash = entry.hash
-    return None
+        for e in entries
+    )

@@ -3,9 +3,11 @@
 import contextlib
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from irdesk.storage import schema
+from irdesk.storage.audit import first_broken
 from irdesk.storage.database import inspect_file, read_only_connection
 from irdesk.storage.errors import CorruptDatabase
 
@@ -29,6 +31,8 @@ class CheckReport:
     integrity: list[str] = field(default_factory=list)
     foreign_key_problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # None: intact (or no log yet); otherwise the first audit entry whose hash fails.
+    audit_broken_at: int | None = None
 
     @property
     def is_current(self) -> bool:
@@ -36,7 +40,11 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        return self.integrity == ["ok"] and not self.foreign_key_problems
+        return (
+            self.integrity == ["ok"]
+            and not self.foreign_key_problems
+            and self.audit_broken_at is None
+        )
 
 
 def check_database(path: Path) -> CheckReport:
@@ -84,3 +92,14 @@ def _fill(report: CheckReport, conn: sqlite3.Connection) -> None:
     for table in COUNTED_TABLES:
         if table in tables:
             report.counts[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    if "audit_entry" in tables:
+        report.counts["audit_entry"] = conn.execute("SELECT count(*) FROM audit_entry").fetchone()[
+            0
+        ]
+        rows = conn.execute(
+            "SELECT id, occurred_at, actor, action, entity, entity_id, detail_json, prev_hash, hash"
+            " FROM audit_entry ORDER BY id"
+        )
+        report.audit_broken_at = first_broken(
+            (row[0], datetime.fromisoformat(row[1]).replace(tzinfo=UTC), *row[2:]) for row in rows
+        )

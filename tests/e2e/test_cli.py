@@ -236,4 +236,24 @@ def test_check_lists_the_problems_of_a_damaged_file(tmp_path: Path) -> None:
     assert "integrity:       DAMAGED" in result.stdout
     problems = [line for line in result.stdout.splitlines() if line.startswith("    ")]
     assert problems and all("\\n" not in line for line in problems)
-    assert "failed its integrity check" in result.stderr
+    assert "failed its check" in result.stderr
+
+
+def test_check_detects_an_audit_log_edited_behind_irdesks_back(tmp_path: Path) -> None:
+    from irdesk.storage.database import open_database
+    from irdesk.storage.lifecycle_edits import set_override
+
+    path = tmp_path / "demo.db"
+    assert irdesk("demo", str(path), "--anchor", "2026-11-01").returncode == 0
+    db = open_database(path)
+    with db.transaction() as session:
+        set_override(session, 1, "started_at", None, reason="no impact after all", actor="Zoë")
+    db.close()
+    assert "audit log:       ok" in irdesk("db", "check", str(path)).stdout
+
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE audit_entry SET actor = 'someone else'")
+    conn.close()
+    result = irdesk("db", "check", str(path))
+    assert result.returncode == 1
+    assert "audit log:       TAMPERED: entry 1 does not match its hash" in result.stdout
