@@ -472,6 +472,13 @@ def _run_import(
         else:
             transaction.commit()
     warnings = [f"{name}: skipped, not an export file" for name in skipped]
+    # An export with a header and nothing else is legal but rarely meant (a cut download,
+    # a filter that matched nothing). Slack's users.json and channels.json hold no events.
+    warnings += [
+        f"{f.name}: holds no incidents or events (cut short, or an empty export?)"
+        for f in parsed
+        if not f.incidents and not f.event_batches and f.format != "slack"
+    ]
     warnings += [f"{f.name}: {w}" for f in parsed for w in f.warnings]
     warnings += referrals.warnings()
     return ImportReport(files=parsed, result=result, warnings=warnings, dry_run=dry_run)

@@ -221,3 +221,14 @@ def test_non_export_files_inside_a_folder_are_skipped_and_reported(
     # Named on its own, the same README is an error: the user asked for that file.
     with pytest.raises(ImportProblem, match=r"README\.md"):
         run_import(database, [folder / "README.md"])
+
+
+def test_an_export_with_nothing_in_it_is_reported(database: Database, tmp_path: Path) -> None:
+    # The header of jira_service_management_export_es.csv and no rows: a cut download.
+    header_only = tmp_path / "jira.csv"
+    header_only.write_text(JIRA_CSV.read_text(encoding="utf-8-sig").splitlines()[0] + "\n")
+    report = run_import(database, [header_only], ImportOptions(zone=ZoneInfo("Europe/Madrid")))
+    assert report.count("new") == 0
+    assert report.warnings == [
+        f"{header_only}: holds no incidents or events (cut short, or an empty export?)"
+    ]
