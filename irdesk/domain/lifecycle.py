@@ -5,6 +5,7 @@ detected it). We store what the source says and name the problem, so a
 facilitator sees it and the metrics can leave the incident out knowingly.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 
@@ -44,9 +45,14 @@ def _short(field: str) -> str:
 
 def lifecycle_problems(incident: HasLifecycle) -> list[str]:
     """Names like ``resolved_before_detected`` for each rule the timestamps break."""
+    return problems_in({name: getattr(incident, name) for name in LIFECYCLE_FIELDS})
+
+
+def problems_in(times: "Mapping[str, datetime | None]") -> list[str]:
+    """`lifecycle_problems` for times held by name (rows read straight from the database)."""
     problems = []
     for earlier, later in ORDER_RULES:
-        first, second = getattr(incident, earlier), getattr(incident, later)
+        first, second = times.get(earlier), times.get(later)
         if first is not None and second is not None and second < first:
             problems.append(f"{_short(later)}_before_{_short(earlier)}")
     return problems

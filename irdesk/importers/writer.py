@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from irdesk.domain.enums import EventKind, ServiceTier
-from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, lifecycle_problems
+from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, lifecycle_problems, problems_in
 from irdesk.domain.utc import utc_now
 from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile, PersonRef
 
@@ -178,16 +178,13 @@ def _services(conn: Connection, names: Iterable[str], result: WriteResult) -> di
 def _existing_incidents(
     conn: Connection, keys: Sequence[tuple[str, str]]
 ) -> dict[tuple[str, str], dict[str, Any]]:
-    columns = ", ".join(("id", "source", "external_id", "service_id", *COMPARED_FIELDS))
+    columns = ("id", "source", "external_id", "service_id", *COMPARED_FIELDS)
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    for chunk in _chunks(keys, CHUNK // 2):
-        where = " OR ".join("(source = ? AND external_id = ?)" for _ in chunk)
-        params = tuple(value for key in chunk for value in key)
-        for row in conn.exec_driver_sql(f"SELECT {columns} FROM incident WHERE {where}", params):
-            values = dict(row._mapping)
-            for name in LIFECYCLE_FIELDS:
-                values[name] = _from_db_time(values[name])
-            found[(values["source"], values["external_id"])] = values
+    for row in _incidents_by_key(conn, keys, columns):
+        values = dict(row._mapping)
+        for name in LIFECYCLE_FIELDS:
+            values[name] = _from_db_time(values[name])
+        found[(values["source"], values["external_id"])] = values
     return found
 
 
@@ -287,15 +284,19 @@ def write_incidents(
 
 
 def existing_ids(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    found: dict[tuple[str, str], int] = {}
-    for chunk in _chunks(keys, CHUNK // 2):
+    rows = _incidents_by_key(conn, keys, ("id", "source", "external_id"))
+    return {(source, external_id): iid for iid, source, external_id in rows}
+
+
+def _incidents_by_key(
+    conn: Connection, keys: Sequence[tuple[str, str]], columns: Sequence[str]
+) -> Iterator[Any]:
+    """Rows of `columns` for the incidents with these (source, external id) keys."""
+    selected = ", ".join(columns)
+    for chunk in _chunks(keys, CHUNK // 2):  # two parameters a key
         where = " OR ".join("(source = ? AND external_id = ?)" for _ in chunk)
         params = tuple(value for key in chunk for value in key)
-        for iid, source, external_id in conn.exec_driver_sql(
-            f"SELECT id, source, external_id FROM incident WHERE {where}", params
-        ):
-            found[(source, external_id)] = iid
-    return found
+        yield from conn.exec_driver_sql(f"SELECT {selected} FROM incident WHERE {where}", params)
 
 
 def _refresh_flags(conn: Connection, ids: Sequence[int]) -> None:
@@ -309,22 +310,12 @@ def _refresh_flags(conn: Connection, ids: Sequence[int]) -> None:
             tuple(chunk),
         )
         for row in rows:
-            stamps = _Stamps(*(_from_db_time(v) for v in row[2:]))
-            flags = ",".join(lifecycle_problems(stamps))
+            times = dict(zip(LIFECYCLE_FIELDS, map(_from_db_time, row[2:]), strict=True))
+            flags = ",".join(problems_in(times))
             if flags != row[1]:
                 updates.append((flags, row[0]))
     if updates:
         conn.exec_driver_sql("UPDATE incident SET consistency_flags = ? WHERE id = ?", updates)
-
-
-@dataclass
-class _Stamps:
-    started_at: datetime | None
-    detected_at: datetime | None
-    acknowledged_at: datetime | None
-    mitigated_at: datetime | None
-    resolved_at: datetime | None
-    verified_at: datetime | None
 
 
 # Existing event of an incident by (source, external id): (id, occurred_at, text, corrected_at).
