@@ -1,12 +1,26 @@
-"""Where test inputs live. Import as `from testdata import SHARED_DATA, FIXTURES`.
+"""Where test inputs live, and how tests compare databases: `from testdata import …`.
 
 (A module of its own: `from conftest import …` breaks once pytest has loaded a
 second conftest.py under the same module name.)
 """
 
+import contextlib
+import sqlite3
 from pathlib import Path
+from typing import Protocol
 
 # ../shared/data beside the repository: real exports from the tools our users have.
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 # Small hand-made files, each folder with a README saying what was made up.
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+class _HasPath(Protocol):
+    path: Path
+
+
+def database_dump(database: Path | _HasPath) -> list[str]:
+    """Every row and schema statement of a database file: equal dumps, unchanged database."""
+    path = database if isinstance(database, Path) else database.path
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return list(conn.iterdump())

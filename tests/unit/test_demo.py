@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from testdata import database_dump as dump
 
 from irdesk.domain.enums import ActionStatus, EventKind, FindingCategory, IncidentStatus, Severity
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, lifecycle_problems
@@ -35,11 +36,6 @@ ANCHOR = date(2026, 12, 1)
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 # Besides the default, a few seeds: the promises must not hold by luck of one draw.
 SEEDS = [DEFAULT_SEED, 1, 77, 31337]
-
-
-def dump(path: Path) -> list[str]:
-    with contextlib.closing(sqlite3.connect(path)) as conn:
-        return list(conn.iterdump())
 
 
 def query(path: Path, sql: str) -> list[tuple[object, ...]]:

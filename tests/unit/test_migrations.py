@@ -11,6 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel, select
+from testdata import database_dump as dump
 
 from irdesk.domain.models import Incident
 from irdesk.storage import schema
@@ -25,14 +26,6 @@ from irdesk.storage.errors import (
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def siblings(path: Path) -> set[str]:

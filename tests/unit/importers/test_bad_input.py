@@ -6,7 +6,6 @@ damages them the ways downloads and spreadsheets do.
 """
 
 import json
-import sqlite3
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from testdata import SHARED_DATA
+from testdata import database_dump as dump
 
 from irdesk.importers.formats import ImportOptions
 from irdesk.importers.pipeline import run_import
@@ -26,14 +26,6 @@ from irdesk.storage.database import Database, open_database
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 STATUSPAGE = SHARED_DATA / "statuspage_incident_github_2019.json"
 JIRA_CSV = SHARED_DATA / "jira_service_management_export_es.csv"
-
-
-def dump(db: Database) -> list[str]:
-    conn = sqlite3.connect(db.path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def pd_with(change: Callable[[dict], None]) -> bytes:

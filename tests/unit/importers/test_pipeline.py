@@ -7,13 +7,13 @@ names PagerDuty #12728 and links its URL).
 
 import hashlib
 import json
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 from testdata import FIXTURES, SHARED_DATA
+from testdata import database_dump as dump
 
 from irdesk.domain.enums import EventKind
 from irdesk.domain.models import (
@@ -33,14 +33,6 @@ from irdesk.storage.merges import link_incidents, unlink_incident
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 PD_LOG_ENTRIES = FIXTURES / "pagerduty" / "log_entries_PGW5XNE.json"
 JIRA_OPS_7 = FIXTURES / "jira" / "jira_cloud_v3_search_adf.json"
-
-
-def dump(db: Database) -> list[str]:
-    conn = sqlite3.connect(db.path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def incident(db: Database, external_id: str) -> Incident:

@@ -8,12 +8,12 @@ the slice size is made small.
 
 import gc
 import json
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from testdata import SHARED_DATA
+from testdata import database_dump as dump
 
 from irdesk.importers import writer
 from irdesk.importers.pipeline import run_import
@@ -26,14 +26,6 @@ SLICE = 100  # rows per progress report in these tests
 
 class Cancelled(Exception):
     """What the GUI's callback raises once the user presses Cancel."""
-
-
-def dump(db: Database) -> list[str]:
-    conn = sqlite3.connect(db.path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def log_entries_pages(folder: Path) -> Path:
