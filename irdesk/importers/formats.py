@@ -9,6 +9,7 @@ from typing import Any
 from irdesk.domain.enums import Severity
 from irdesk.importers import sources
 from irdesk.importers.column_mapping import ColumnMapping
+from irdesk.importers.problems import ImportProblem
 from irdesk.importers.records import ParsedFile
 from irdesk.importers.severity import map_severity
 from irdesk.importers.sources import SourceFile
@@ -57,6 +58,17 @@ class Content:
     @cached_property
     def json(self) -> Any:
         return sources.load_json(self.file)
+
+    def json_object(self) -> dict[str, Any] | None:
+        """The file's top-level JSON object, or None for anything else. For sniffers,
+        which must never raise on another format's file."""
+        if self.first_char != "{":
+            return None
+        try:
+            data = self.json
+        except ImportProblem:
+            return None
+        return data if isinstance(data, dict) else None
 
     @cached_property
     def json_lines(self) -> list[tuple[int, Any]]:

@@ -360,13 +360,8 @@ def _is_issue(value: object) -> bool:
 
 
 def sniff(content: Content) -> bool:
-    if content.first_char != "{":
-        return False
-    try:
-        data = content.json
-    except ImportProblem:
-        return False
-    if not isinstance(data, dict):
+    data = content.json_object()
+    if data is None:
         return False
     if _is_issue(data):
         return True

@@ -319,13 +319,8 @@ def _is_log(value: object) -> bool:
 
 
 def sniff(content: Content) -> bool:
-    if content.first_char != "{":
-        return False
-    try:
-        data = content.json
-    except ImportProblem:
-        return False
-    if not isinstance(data, dict) or "data" not in data:
+    data = content.json_object()
+    if data is None or "data" not in data:
         return False
     items = data["data"]
     if "alertId" in data:

@@ -87,14 +87,9 @@ def _looks_like_incident(value: object) -> bool:
 
 
 def sniff(content: Content) -> bool:
-    if content.first_char != "{":
-        return False
-    try:
-        data = content.json
-    except ImportProblem:
-        return False
+    data = content.json_object()
     # Both shapes carry the page; PagerDuty's {incidents: [...]} has none.
-    if not isinstance(data, dict) or not isinstance(data.get("page"), dict):
+    if data is None or not isinstance(data.get("page"), dict):
         return False
     if "incident" in data:
         return _looks_like_incident(data["incident"])
