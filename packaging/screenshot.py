@@ -62,6 +62,24 @@ def richest_severe_incident(db_path: Path) -> int | None:
     return max(counted, key=lambda pair: pair[0])[1].id
 
 
+def open_window(db_path: Path, scratch: Path) -> tuple[QApplication, MainWindow]:
+    """The main window at the README's size on `db_path`, loaded; settings kept in `scratch`."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    icon = window_icon()
+    if icon is not None:
+        app.setWindowIcon(icon)
+    settings = QSettings(str(scratch / "irdesk.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings)
+    window.resize(*SIZE)
+    window.show()
+    window.open_database(db_path)
+    wait_until_idle(window)
+    if window.db is None:
+        raise SystemExit(f"screenshot: could not open {db_path}")
+    return app, window
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="PNG file to write")
@@ -76,18 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             db_path = Path(scratch) / "irdesk-demo.db"
             write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
 
-        app = QApplication.instance() or QApplication(sys.argv[:1])
-        icon = window_icon()
-        if icon is not None:
-            app.setWindowIcon(icon)
-        settings = QSettings(str(Path(scratch) / "irdesk.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(settings)
-        window.resize(*SIZE)
-        window.show()
-        window.open_database(db_path)
-        wait_until_idle(window)
-        if window.db is None:
-            raise SystemExit(f"screenshot: could not open {db_path}")
+        _app, window = open_window(db_path, Path(scratch))  # the app lives until the grab
 
         incident_id = richest_severe_incident(db_path)
         if incident_id is not None:

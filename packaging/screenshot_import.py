@@ -14,34 +14,19 @@ import argparse
 import os
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QPoint, QSettings, QTimer
+from PySide6.QtCore import QEventLoop, QPoint, QTimer
 from PySide6.QtGui import QPainter, QPixmap
-from PySide6.QtWidgets import QApplication
 
-from irdesk.gui.app import window_icon
-from irdesk.gui.main_window import MainWindow
+# The main window is set up as for the README's other picture.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshot import DEMO_ANCHOR, open_window, wait_until_idle
 
-SIZE = (1400, 850)
-DEMO_ANCHOR = date(2026, 11, 2)
-TIMEOUT_MS = 60_000
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SAMPLES = ("pagerduty_incidents_page.json", "statuspage_incident_github_2023.json")
-
-
-def wait_until_idle(window: MainWindow) -> None:
-    if not window.tasks.busy:
-        return
-    loop = QEventLoop()
-    window.tasks.idle.connect(loop.quit)
-    QTimer.singleShot(TIMEOUT_MS, loop.quit)
-    loop.exec()
-    if window.tasks.busy:
-        raise SystemExit("screenshot: the window did not finish its work in time")
 
 
 def settle() -> None:
@@ -72,18 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         db_path = Path(scratch) / "irdesk-demo.db"
         write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
 
-        app = QApplication.instance() or QApplication(sys.argv[:1])
-        icon = window_icon()
-        if icon is not None:
-            app.setWindowIcon(icon)
-        settings = QSettings(str(Path(scratch) / "irdesk.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(settings)
-        window.resize(*SIZE)
-        window.show()
-        window.open_database(db_path)
-        wait_until_idle(window)
-        if window.db is None:
-            raise SystemExit(f"screenshot: could not open {db_path}")
+        _app, window = open_window(db_path, Path(scratch))  # the app lives until the grab
 
         dialog = window.import_paths(samples)
         assert dialog is not None
