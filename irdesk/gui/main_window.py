@@ -1,6 +1,6 @@
 """The main window: the incident list on the left, the selected incident on the right."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMimeData, QPoint, QSettings, Qt, QTimer
@@ -454,25 +454,17 @@ class MainWindow(QMainWindow):
 
     def link_incidents(self, incident_id: int, into_id: int) -> None:
         """Merge `incident_id` into `into_id` in the background; Ctrl+Z takes it back."""
-        db, actor = self.db, self.actor
-        if db is None:
-            return
-        self.tasks.run(
-            lambda _report: link_work(db, incident_id, into_id, actor=actor),
-            on_done=lambda outcome: self._merge_done(db, outcome, undoable=True),
-            on_expected_error=self._merge_failed,
+        self._run_merge_work(
+            lambda db, actor: link_work(db, incident_id, into_id, actor=actor),
+            undoable=True,
             description="Linking incidents…",
         )
 
     def unlink_incident(self, incident_id: int) -> None:
         """Show a merged incident on its own again; Ctrl+Z links it back as it was."""
-        db, actor = self.db, self.actor
-        if db is None:
-            return
-        self.tasks.run(
-            lambda _report: unlink_work(db, incident_id, actor=actor),
-            on_done=lambda outcome: self._merge_done(db, outcome, undoable=True),
-            on_expected_error=self._merge_failed,
+        self._run_merge_work(
+            lambda db, actor: unlink_work(db, incident_id, actor=actor),
+            undoable=True,
             description="Unlinking incident…",
         )
 
@@ -577,14 +569,28 @@ class MainWindow(QMainWindow):
 
     def _apply_merge_change(self, change: MergeChange) -> None:
         """Undo and redo: make `change` happen; the stack already moved."""
+        self._run_merge_work(
+            lambda db, actor: apply_work(db, change, actor=actor),
+            undoable=False,
+            description="Undoing…",
+        )
+
+    def _run_merge_work(
+        self,
+        work: Callable[[Database, str], MergeOutcome],
+        *,
+        undoable: bool,
+        description: str,
+    ) -> None:
+        """Link, unlink or undo on the open database in the background."""
         db, actor = self.db, self.actor
         if db is None:
             return
         self.tasks.run(
-            lambda _report: apply_work(db, change, actor=actor),
-            on_done=lambda outcome: self._merge_done(db, outcome, undoable=False),
+            lambda _report: work(db, actor),
+            on_done=lambda outcome: self._merge_done(db, outcome, undoable=undoable),
             on_expected_error=self._merge_failed,
-            description="Undoing…",
+            description=description,
         )
 
     def _merge_done(self, db: Database, outcome: MergeOutcome, *, undoable: bool) -> None:
