@@ -174,6 +174,11 @@ class TimelineEvent(SQLModel, table=True):
     corrected_by: str | None = None
     correction_reason: str | None = None
     corrected_at: datetime | None = utc_field()
+    revision: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="bumped by every edit, so a writer holding an older copy is refused",
+    )
 
 
 class Review(SQLModel, table=True):
@@ -191,6 +196,11 @@ class Review(SQLModel, table=True):
     summary: str | None = Field(default=None, sa_type=Text)
     blameless_override_reason: str | None = None
     approved_at: datetime | None = utc_field()
+    revision: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="bumped by every edit, so a writer holding an older copy is refused",
+    )
     created_at: datetime = utc_field(nullable=False)
     updated_at: datetime = utc_field(nullable=False)
 
@@ -220,6 +230,11 @@ class Finding(SQLModel, table=True):
     category: FindingCategory = Field(sa_type=enum_type(FindingCategory), nullable=False)
     text: str = Field(sa_type=Text)
     position: int = 0
+    revision: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="bumped by every edit, so a writer holding an older copy is refused",
+    )
     created_at: datetime = utc_field(nullable=False)
     updated_at: datetime = utc_field(nullable=False)
 
@@ -247,6 +262,11 @@ class FeedbackNote(SQLModel, table=True):
     deviation_justified: bool | None = Field(
         default=None, description="for procedural compliance: was leaving the runbook justified"
     )
+    revision: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="bumped by every edit, so a writer holding an older copy is refused",
+    )
     created_at: datetime = utc_field(nullable=False)
     updated_at: datetime = utc_field(nullable=False)
 
@@ -272,6 +292,11 @@ class ActionItem(SQLModel, table=True):
     )
     external_key: str | None = Field(default=None, description="e.g. a Jira issue key")
     completed_at: datetime | None = utc_field()
+    revision: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="bumped by every edit, so a writer holding an older copy is refused",
+    )
     created_at: datetime = utc_field(nullable=False)
 
     def is_overdue(self, today: date) -> bool:
@@ -321,6 +346,10 @@ class Packet(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     packet_uid: str = Field(unique=True)
     review_id: int | None = Field(default=None, foreign_key="review.id", ondelete="SET NULL")
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", ondelete="SET NULL")
+    subject: str | None = Field(
+        default=None, description="what an aggregate packet covers: a period, or a person"
+    )
     profile: str
     policy_version_id: int | None = Field(
         default=None, foreign_key="policy_version.id", ondelete="RESTRICT"

@@ -1,5 +1,6 @@
 """The `irdesk` command as a user runs it: a real subprocess, real files, exit codes."""
 
+import contextlib
 import os
 import re
 import sqlite3
@@ -226,10 +227,16 @@ def test_check_of_a_missing_file_is_a_message(tmp_path: Path) -> None:
 def test_check_lists_the_problems_of_a_damaged_file(tmp_path: Path) -> None:
     path = tmp_path / "demo.db"
     assert irdesk("demo", str(path), "--anchor", "2026-11-01").returncode == 0
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        leaves = conn.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'ix_timeline_incident_time' AND pagetype = 'leaf'"
+            " ORDER BY pageno LIMIT 2"
+        ).fetchall()
     data = bytearray(path.read_bytes())
     page = 4096
-    for number in (100, 101):  # scribble over two b-tree page headers
-        data[number * page + 1 : number * page + 12] = b"\xff" * 11
+    for (number,) in leaves:  # scribble over two page headers of an index
+        start = (number - 1) * page
+        data[start + 1 : start + 12] = b"\xff" * 11
     path.write_bytes(bytes(data))
     result = irdesk("db", "check", str(path))
     assert result.returncode == 1
