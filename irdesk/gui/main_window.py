@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QSplitter,
+    QTabWidget,
     QWidget,
 )
 
@@ -138,8 +139,12 @@ class MainWindow(QMainWindow):
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
+        # One tab per way of looking at the selected incident.
+        self.incident_tabs = QTabWidget()
+        self.incident_tabs.setDocumentMode(True)
+        self.incident_tabs.addTab(self.details, "&Overview")
         self.splitter.addWidget(self.incident_list)
-        self.splitter.addWidget(self.details)
+        self.splitter.addWidget(self.incident_tabs)
         self.setCentralWidget(self.splitter)
         # Files dropped anywhere on the window are imported, the filter box included.
         self.setAcceptDrops(True)
