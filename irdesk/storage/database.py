@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 
-from irdesk.storage import schema
+from irdesk.storage import head_schema, schema
 from irdesk.storage.errors import (
     CorruptDatabase,
     NewerDatabase,
@@ -209,12 +209,13 @@ class Database:
 
 def _create(path: Path) -> Database:
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(path)
+    engine = None
     try:
-        with engine.begin() as conn:
-            schema.upgrade(conn)
+        head_schema.create(path)
+        engine = make_engine(path)
     except BaseException:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             leftover.unlink(missing_ok=True)
         raise
