@@ -61,7 +61,12 @@ from irdesk.importers.records import (
     ParsedFile,
     PersonRef,
 )
-from irdesk.importers.timestamps import optional_timestamp, parse_timestamp, utc_if_plain
+from irdesk.importers.timestamps import (
+    optional_timestamp,
+    parse_timestamp,
+    stored_time,
+    utc_if_plain,
+)
 
 SOURCE = "pagerduty"
 
@@ -421,6 +426,7 @@ class _Entry(NamedTuple):
     kind: EventKind
     incident_id: str
     occurred_at: datetime
+    stored_at: str | None  # occurred_at as the database stores it, when that was cheap to know
     agent: dict[str, Any] | None
     channel: dict[str, Any] | None
     summary: str | None
@@ -457,6 +463,7 @@ def _checked_entry(reader: _Reader, value: object, location: str) -> _Entry:
         kind,
         incident_id,
         occurred_at,
+        None,
         agent,
         channel,
         summary,
@@ -479,19 +486,6 @@ def _plain_text(value: object) -> str | None:
     if not isinstance(value, str):
         raise _Unusual
     return value.strip() or None
-
-
-def _plain_id(value: object) -> str:
-    """_Reader.ident of a value that needs no problem."""
-    if not isinstance(value, str) or not (value := value.strip()):
-        raise _Unusual
-    return value
-
-
-def _plain_child(value: object) -> dict[str, Any] | None:
-    if value is None or isinstance(value, dict):
-        return value
-    raise _Unusual
 
 
 def _plain_person(reader: _Reader, ref: dict[str, Any] | None) -> PersonRef | None:
@@ -530,31 +524,57 @@ def _plain_entry(reader: _Reader, value: object) -> _Entry:
     """
     if not isinstance(value, dict):
         raise _Unusual
+    # The helpers above, inlined: this runs once per log entry.
     entry_type = value.get("type")
     kind = _KINDS_BY_TYPE.get(entry_type) if isinstance(entry_type, str) else None
     incident = value.get("incident")
-    occurred_at = utc_if_plain(value.get("created_at"))
+    created_at = value.get("created_at")
+    occurred_at = utc_if_plain(created_at)
     if kind is None or occurred_at is None or not isinstance(incident, dict):
         raise _Unusual
-    agent = _plain_child(value.get("agent"))
-    channel = _plain_child(value.get("channel"))
+    agent = value.get("agent")
+    channel = value.get("channel")
+    entry_id = value.get("id")
+    incident_id = incident.get("id")
+    summary = value.get("summary")
+    channel_summary = None if channel is None else channel.get("summary")
+    if (
+        not (agent is None or isinstance(agent, dict))
+        or not (channel is None or isinstance(channel, dict))
+        or not isinstance(entry_id, str)
+        or not (entry_id := entry_id.strip())
+        or not isinstance(incident_id, str)
+        or not (incident_id := incident_id.strip())
+        or not (summary is None or isinstance(summary, str))
+        or not (channel_summary is None or isinstance(channel_summary, str))
+    ):
+        raise _Unusual
+    if reader.offset:
+        occurred_at -= reader.offset
+        stored_at = None
+    else:
+        stored_at = stored_time(created_at)
     return _Entry(
         value,
-        _plain_id(value.get("id")),
+        entry_id,
         entry_type,
         kind,
-        _plain_id(incident.get("id")),
-        occurred_at - reader.offset if reader.offset else occurred_at,
+        incident_id,
+        occurred_at,
+        stored_at,
         agent,
         channel,
-        _plain_text(value.get("summary")),
-        None if channel is None else _plain_text(channel.get("summary")),
+        (summary.strip() or None) if summary else None,
+        (channel_summary.strip() or None) if channel_summary else None,
         _plain_person(reader, agent),
     )
 
 
-def _event(reader: _Reader, entry: _Entry, location: str) -> EventRecord:
-    """The event for a read log entry: its key, text and actor depend on its kind."""
+def _event(reader: _Reader, entry: _Entry, where: "_Where") -> EventRecord:
+    """The event for a read log entry: its key, text and actor depend on its kind.
+
+    The entry's location is built only by the kinds that read more of it.
+    """
     kind, agent, channel = entry.kind, entry.agent, entry.channel
     summary, channel_summary = entry.summary, entry.channel_summary
     external_id = entry.entry_id
@@ -563,28 +583,29 @@ def _event(reader: _Reader, entry: _Entry, location: str) -> EventRecord:
         # The note itself is in the channel; `summary` only says "Note added by …".
         note = channel_summary
         if note is None and channel is not None:
-            channel_where = _key_path(location, "channel")
+            channel_where = _key_path(where.text(), "channel")
             note = reader.text(channel, "notes", channel_where) or reader.text(
                 channel, "content", channel_where
             )
         text = note or summary or "Note added"
     elif kind is EventKind.ACKNOWLEDGE:
-        agent_where = _key_path(location, "agent")
+        agent_where = _key_path(where.text(), "agent")
         agent_id = None if agent is None else reader.text(agent, "id", agent_where)
         external_id = _ack_key(agent_id, str(entry.raw["created_at"]).strip())
         text = _acknowledged_text(_ref_name(reader, agent, agent_where))
     elif kind is EventKind.RESOLVE:
         external_id = RESOLVED_KEY
-        text = _resolved_text(_ref_name(reader, agent, _key_path(location, "agent")))
+        text = _resolved_text(_ref_name(reader, agent, _key_path(where.text(), "agent")))
     elif kind is EventKind.PAGE:
         # The person paged is what on-call load counts; the agent is the escalation policy.
+        location = where.text()
         paged = reader.child(entry.raw, "user", location)
         if paged is not None:
             actor = reader.person(paged, _key_path(location, "user")) or actor
         text = summary or channel_summary or "Notified"
     elif kind is EventKind.COMMUNICATION:
         text = (
-            reader.text(entry.raw, "message", location)
+            reader.text(entry.raw, "message", where.text())
             or summary
             or channel_summary
             or "Status update"
@@ -595,23 +616,45 @@ def _event(reader: _Reader, entry: _Entry, location: str) -> EventRecord:
             or channel_summary
             or entry.entry_type.removesuffix("_log_entry").replace("_", " ")
         )
-    return EventRecord(entry.occurred_at, kind, SOURCE, external_id, text, actor)
+    return EventRecord(
+        entry.occurred_at, kind, SOURCE, external_id, text, actor, stored_at=entry.stored_at
+    )
 
 
-def _batches(reader: _Reader, entries: Iterable[tuple[str, object]]) -> list[EventBatch]:
-    """One batch per incident, in the order incidents first appear, events in time order."""
+class _Where:
+    """Where a log entry is, as text only when asked: most entries never need it."""
+
+    __slots__ = ("key", "prefix")
+
+    def __init__(self, prefix: str | None, key: int | str) -> None:
+        self.prefix, self.key = prefix, key
+
+    def text(self) -> str:
+        return str(self.key) if self.prefix is None else f"{self.prefix}[{self.key}]"
+
+
+def _batches(
+    reader: _Reader, entries: Iterable[tuple[int | str, object]], prefix: str | None = None
+) -> list[EventBatch]:
+    """One batch per incident, in the order incidents first appear, events in time order.
+
+    `entries` are (index, entry) under the JSON array `prefix`, or (location, entry)
+    without one.
+    """
     batches: dict[str, EventBatch] = {}
-    for location, value in entries:
+    where = _Where(prefix, 0)
+    for key, value in entries:
+        where.key = key
         try:
             entry = _plain_entry(reader, value)
         except _Unusual:  # read it again, the slow way, to say what is wrong where
-            entry = _checked_entry(reader, value, location)
+            entry = _checked_entry(reader, value, where.text())
         batch = batches.get(entry.incident_id)
         if batch is None:
             batch = batches[entry.incident_id] = EventBatch(
-                source=SOURCE, incident_external_id=entry.incident_id, location=location
+                source=SOURCE, incident_external_id=entry.incident_id, location=where.text()
             )
-        batch.events.append(_event(reader, entry, location))
+        batch.events.append(_event(reader, entry, where))
     for batch in batches.values():
         batch.events = oldest_first(batch.events)
     return list(batches.values())
@@ -705,7 +748,7 @@ def sniff(content: Content) -> bool:
 
 
 def _parse_airbyte(reader: _Reader, lines: list[tuple[int, Any]], parsed: ParsedFile) -> None:
-    log_entries: list[tuple[str, object]] = []
+    log_entries: list[tuple[int | str, object]] = []
     skipped: dict[str, int] = {}
     for number, record in lines:
         location = f"line {number}"
@@ -735,9 +778,7 @@ def _parse_list(reader: _Reader, key: str, items: list[Any], parsed: ParsedFile)
             _incident(reader, item, f"{prefix}[{index}]") for index, item in enumerate(items)
         )
     else:
-        parsed.event_batches.extend(
-            _batches(reader, ((f"{prefix}[{index}]", item) for index, item in enumerate(items)))
-        )
+        parsed.event_batches.extend(_batches(reader, enumerate(items), prefix))
 
 
 def parse(content: Content, options: ImportOptions) -> ParsedFile:

@@ -27,6 +27,9 @@ class EventRecord:
     text: str
     actor: PersonRef | None = None
     is_key_moment: bool = False
+    # occurred_at as the database stores it, when the reader had that text for free;
+    # set only at construction (nothing moves an event's time afterwards).
+    stored_at: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -76,3 +76,23 @@ def utc_if_plain(value: object) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo is UTC else None
+
+
+def stored_time(value: str) -> str | None:
+    """The database's text for a `YYYY-MM-DDTHH:MM:SSZ` time, without making a datetime.
+
+    None for any other shape. Used with utc_if_plain in hot loops: formatting 200,000
+    datetimes costs more than this slicing. The result equals writer.db_time of the
+    parsed value (tests/unit/importers/test_timestamps.py holds them together).
+    """
+    if (
+        len(value) == 20
+        and value[4] == "-"
+        and value[7] == "-"
+        and value[10] in "Tt "
+        and value[13] == ":"
+        and value[16] == ":"
+        and value[19] == "Z"
+    ):
+        return f"{value[:10]} {value[11:19]}.000000"
+    return None

@@ -361,7 +361,7 @@ def _incident_event_rows(
     seen: set[tuple[str, str]] = set()
     resolve = people.resolve_cached
     for event in events:
-        when = db_time(event.occurred_at)
+        when = event.stored_at or db_time(event.occurred_at)
         if event.external_id is not None:
             key = (event.source, event.external_id)
             if key in seen:
