@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.gui.background import BackgroundTasks, Report
+from irdesk.gui.clock_offsets import ClockOffsetBox, sources_in
 from irdesk.gui.column_mapping_dialog import (
     ColumnMappingDialog,
     MappableFile,
@@ -320,6 +321,12 @@ class ImportDialog(QDialog):
         options.addRow(zone_label, self.zone_edit)
         options.addRow("", self.zone_note)
         options.setRowVisible(self.zone_note, False)
+        self.clock_box = ClockOffsetBox()
+        self.clock_box.changed.connect(self.preview)
+        clock_label = QLabel("&Clock offset:")
+        clock_label.setBuddy(self.clock_box.seconds)
+        options.addRow(clock_label, self.clock_box)
+        options.setRowVisible(self.clock_box, False)  # until a preview names its sources
         self._options_form = options
         self.options_box = QWidget()
         self.options_box.setLayout(options)
@@ -460,6 +467,7 @@ class ImportDialog(QDialog):
     def options(self) -> ImportOptions:
         return ImportOptions(
             zone=self._zone,
+            clock_offsets=self.clock_box.offsets(),
             format=self.source_combo.currentData(),
             slack_channels=self.slack_box.links(),
             key_reaction=self.slack_box.reaction(),
@@ -481,6 +489,8 @@ class ImportDialog(QDialog):
         self._column_mapping = None
         self.slack_box.reset()
         self.slack_box.hide()
+        self.clock_box.reset()
+        self._options_form.setRowVisible(self.clock_box, False)
         self._close_mapping_dialog()
         self.show()
         self.raise_()
@@ -884,6 +894,8 @@ class ImportDialog(QDialog):
             )
         self.report_text.setPlainText("\n".join(report.lines()))
         self._show_slack(report, None)
+        self.clock_box.set_sources(sources_in(report))
+        self._options_form.setRowVisible(self.clock_box, self.clock_box.source_combo.count() > 0)
 
 
 def _preview_headline(report: ImportReport) -> str:
