@@ -51,7 +51,7 @@ from irdesk.gui.column_mapping_dialog import (
     mappable_file,
 )
 from irdesk.gui.row_table_model import AnyIndex, RowTableModel
-from irdesk.gui.slack_links import IncidentChoice, SlackLinksBox, problem_channel, unlinked_channels
+from irdesk.gui.slack_links import IncidentChoice, SlackLinksBox
 from irdesk.gui.zones import parse_zone, unknown_zone_text, zone_completer
 from irdesk.importers import registry
 from irdesk.importers.column_mapping import ColumnMapping
@@ -723,8 +723,8 @@ class ImportDialog(QDialog):
 
     def _show_slack(self, report: ImportReport | None, problem: ImportProblem | None) -> None:
         """Rows for the channels this preview could not link; the box once there is Slack."""
-        channels = unlinked_channels(report.warnings) if report is not None else []
-        failed = problem_channel(problem.location, problem.field) if problem else None
+        channels = list(report.unlinked_channels) if report is not None else []
+        failed = problem.channel if problem else None
         if failed is not None:
             channels.append(failed)
         self.slack_box.add_channels(channels)
@@ -934,7 +934,7 @@ def _problem_html(problem: ImportProblem, mappable: MappableFile | None = None) 
             f"If {mappable.name} is a table of incidents from a tool of your own, press "
             "Map columns to say which column holds what; irdesk remembers it."
         )
-    elif problem_channel(problem.location, problem.field) is not None:
+    elif problem.channel is not None:
         hint = "Nothing was written. Link the channel to another incident under Slack, or clear it."
     else:
         hint = "Nothing was written. Fix the file, or choose its format under Source."

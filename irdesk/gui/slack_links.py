@@ -9,7 +9,6 @@ ImportOptions.key_reaction; it says `applied` when the user has finished editing
 (Enter, leaving a field, picking a completion) and `edited` while they type.
 """
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -30,29 +29,6 @@ DEFAULT_REACTION = "pushpin"
 KEY_TITLE_SEPARATOR = "  —  "
 LINK_PLACEHOLDER = "Incident key (pagerduty:PH4UE4E) or URL; type to pick from the database"
 PROBLEM_STYLE = "QLineEdit { border: 1px solid #e57373; border-radius: 2px; padding: 1px 2px; }"
-
-# The warnings a Slack import gives for a channel it could not link (importers/slack.py and
-# the pipeline's referrals): "… channel #random (1 day file(s)) not linked to any incident
-# …" and "channel #inc-12728: no incident known as '#12728' …".
-_UNLINKED = re.compile(r"channel #(?P<name>[^\s:(),]+)(?: \(\d+ day file\(s\)\))? not linked")
-_NOT_FOUND = re.compile(r"channel #(?P<name>[^\s:(),]+): no incident known as")
-_PROBLEM_CHANNEL = re.compile(r"^channel #(?P<name>[^\s:(),]+)$")
-
-
-def unlinked_channels(warnings: Iterable[str]) -> list[str]:
-    """Channels the warnings say were skipped for want of an incident, in order, once each."""
-    names: dict[str, None] = {}
-    for warning in warnings:
-        match = _UNLINKED.search(warning) or _NOT_FOUND.search(warning)
-        if match:
-            names.setdefault(match.group("name"), None)
-    return list(names)
-
-
-def problem_channel(location: str, field: str | None) -> str | None:
-    """The channel an ImportProblem is about, when a link the user gave finds no incident."""
-    match = _PROBLEM_CHANNEL.match(location)
-    return match.group("name") if match and field == "incident" else None
 
 
 def reaction_name(text: str) -> str:

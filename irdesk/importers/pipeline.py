@@ -69,6 +69,8 @@ class ImportReport:
     result: writer.WriteResult
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # Chat channels skipped for want of an incident, once each: the GUI offers to link them.
+    unlinked_channels: list[str] = field(default_factory=list)
 
     def count(self, change: str) -> int:
         return sum(1 for outcome in self.result.incidents if outcome.change == change)
@@ -231,6 +233,7 @@ class _ReferralLog:
         # (location, incident, window start, window end) → events left out
         self.outside: dict[tuple[str, str, datetime | None, datetime | None], int] = {}
         self.unlinked: dict[tuple[str, str], int] = {}
+        self.unlinked_channels: list[str] = []
 
     def keep(self, batch: EventBatch, target: ReferencedIncident) -> list[EventRecord]:
         """The batch's events inside the target's window (all of them when it has none)."""
@@ -261,9 +264,12 @@ class _ReferralLog:
                 "pagerduty:PH4UE4E)",
                 field="incident",
                 found=reference,
+                channel=batch.channel,
             )
         key = (batch.location, reference)
         self.unlinked[key] = self.unlinked.get(key, 0) + len(batch.events)
+        if batch.channel is not None:
+            self.unlinked_channels.append(batch.channel)
 
     def warnings(self) -> list[str]:
         out = [
@@ -481,4 +487,11 @@ def _run_import(
     ]
     warnings += [f"{f.name}: {w}" for f in parsed for w in f.warnings]
     warnings += referrals.warnings()
-    return ImportReport(files=parsed, result=result, warnings=warnings, dry_run=dry_run)
+    channels = [c for f in parsed for c in f.unlinked_channels] + referrals.unlinked_channels
+    return ImportReport(
+        files=parsed,
+        result=result,
+        warnings=warnings,
+        dry_run=dry_run,
+        unlinked_channels=list(dict.fromkeys(channels)),
+    )

@@ -13,8 +13,11 @@ class ImportProblem(Exception):
         field: str | None = None,
         found: object = None,
         needs_zone: bool = False,
+        channel: str | None = None,
     ) -> None:
         self.file = file
+        # The chat channel whose link (one the user gave) found no incident.
+        self.channel = channel
         # The file is fine but its times carry no zone: the user must name one.
         self.needs_zone = needs_zone
         self.location = location

@@ -75,6 +75,8 @@ class EventBatch:
     # (before, after): keep only events from the incident's start − before to its
     # resolution (or verification) + after; chat goes on long before and after an outage.
     window: tuple[timedelta, timedelta] | None = None
+    # The chat channel the events came from, so the user can be asked to link it.
+    channel: str | None = None
 
 
 @dataclass
@@ -86,6 +88,8 @@ class ParsedFile:
     incidents: list[IncidentRecord] = field(default_factory=list)
     event_batches: list[EventBatch] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Chat channels skipped because no incident could be found for them.
+    unlinked_channels: list[str] = field(default_factory=list)
 
     @property
     def event_count(self) -> int:

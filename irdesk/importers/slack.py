@@ -513,6 +513,7 @@ def _day_file(
         # The channel list warns once for each listed channel; one it lacks warns here.
         if channel not in export.channels:
             parsed.warnings.append(_unlinked_warning(channel, None))
+            parsed.unlinked_channels.append(channel)
         return parsed
 
     authors = _Authors(export)
@@ -552,6 +553,7 @@ def _day_file(
                 incident_ref=reference,
                 required=explicit,
                 window=WINDOW,
+                channel=channel,
             )
         )
     return parsed
@@ -583,6 +585,7 @@ def _workspace_file(
     for channel, meta in channels.items():
         if days.get(channel) and channel_link(channel, meta, options)[0] is None:
             parsed.warnings.append(_unlinked_warning(channel, days[channel]))
+            parsed.unlinked_channels.append(channel)
     if base == "channels.json":
         for wanted in options.slack_channels:
             name = wanted.strip().lstrip("#")

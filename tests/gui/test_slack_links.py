@@ -13,9 +13,7 @@ from irdesk.gui.import_dialog import ImportDialog, State
 from irdesk.gui.main_window import MainWindow
 from irdesk.gui.slack_links import (
     PROBLEM_STYLE,
-    problem_channel,
     reaction_name,
-    unlinked_channels,
 )
 from irdesk.storage import queries
 from irdesk.storage.database import open_database
@@ -176,18 +174,6 @@ def test_a_new_import_starts_without_the_last_ones_links(
     assert dialog.options().key_reaction == "pushpin"
 
 
-def test_warnings_name_the_channels_to_link() -> None:
-    warnings = [
-        "x/channels.json: channel #random (1 day file(s)) not linked to any incident; skipped",
-        "channel #inc-12728: no incident known as '#12728' in this import or the database; "
-        "10 event(s) skipped",
-        "channel #inc-12728: 1 event(s) outside the time window of pagerduty:PH4UE4E",
-        "channel #ops-chat not linked to any incident; skipped",
-        "x/channels.json: channel #random (1 day file(s)) not linked to any incident; skipped",
-    ]
-    assert unlinked_channels(warnings) == ["random", "inc-12728", "ops-chat"]
-    assert problem_channel("channel #inc-12728", "incident") == "inc-12728"
-    assert problem_channel("channel #inc-12728", "ts") is None
-    assert problem_channel("line 3", "incident") is None
+def test_a_reaction_is_named_without_its_colons() -> None:
     assert reaction_name(" :eyes: ") == "eyes"
     assert reaction_name("") == "pushpin"

@@ -63,6 +63,7 @@ def chat(reference: str, *events: EventRecord, **fields: Any) -> EventBatch:
         location="channel #inc-1",
         events=list(events),
         incident_ref=reference,
+        channel="inc-1",
         **fields,
     )
 
@@ -245,6 +246,7 @@ def test_unlinked_references(database: Database, monkeypatch: pytest.MonkeyPatch
         "channel #inc-1: no incident known as '#999' in this import or the database; "
         "2 event(s) skipped"
     ]
+    assert report.unlinked_channels == ["inc-1"]  # for the import dialog to offer a link
     files = [
         parsed_file("tracker.json", [incident()]),
         parsed_file("c.json", batches=[chat("#999", note(1, "a"))]),
@@ -258,6 +260,7 @@ def test_unlinked_references(database: Database, monkeypatch: pytest.MonkeyPatch
         "incident",
         "#999",
     )
+    assert problem.channel == "inc-1"
     with database.engine.connect() as conn:  # all or nothing: the tracker incident is not there
         assert conn.exec_driver_sql("SELECT count(*) FROM incident").scalar() == 0
 

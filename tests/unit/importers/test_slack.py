@@ -188,9 +188,11 @@ def test_channel_list_warns_once_about_an_unlinked_channel() -> None:
         "inc-<number>, put the incident's link in its topic, or link it in the Slack channel "
         "options)"
     ]
+    assert parsed.unlinked_channels == ["random"]
     # Its day file is silent: the channel list said it.
     random_day = parse_in_export("random/2021-06-03.json")
     assert (random_day.event_batches, random_day.warnings) == ([], [])
+    assert random_day.unlinked_channels == []
 
 
 def test_explicit_channel_link_is_required() -> None:
@@ -452,6 +454,7 @@ def test_slack_alone_links_to_incidents_already_in_the_database(database: Databa
         "channel #inc-12728: no incident known as '#12728' in this import or the database; "
         "10 event(s) skipped"
     ) in report.warnings
+    assert report.unlinked_channels == ["random", "inc-12728"]
     options = ImportOptions(slack_channels={"inc-12728": "pagerduty:PH4UE4E"})
     report = run_import(database, [EXPORT], options)
     assert [row[0] for row in timeline(database)] == IN_WINDOW
