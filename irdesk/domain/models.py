@@ -417,6 +417,22 @@ class IncidentMerge(SQLModel, table=True):
     created_at: datetime = utc_field(nullable=False)
 
 
+class IncidentAlias(SQLModel, table=True):
+    """Another name an incident goes by in its source ("12728" for PagerDuty's #12728).
+
+    Stored casefolded, so that a later import (a Slack channel named inc-12728, a ticket
+    citing #12728) finds the incident by it. Names the incident row already holds (its
+    external id and URL) are not repeated here.
+    """
+
+    __tablename__ = "incident_alias"
+
+    alias: str = Field(primary_key=True)
+    incident_id: int = Field(
+        foreign_key="incident.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+
+
 class SourceFile(SQLModel, table=True):
     """One imported file, for provenance: a packet names the files its data came from."""
 

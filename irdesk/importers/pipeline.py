@@ -204,6 +204,38 @@ def _links(
     return links
 
 
+def _links_to_stored(
+    conn: Connection,
+    prepared: dict[tuple[str, str], writer.PreparedIncident],
+    ids: dict[tuple[str, str], int],
+    linked: set[tuple[str, str]],
+    labels: dict[int, str],
+) -> list[tuple[int, int, str]]:
+    """(incident, into, evidence) for records naming an incident an earlier import stored.
+
+    A Jira ticket imported a week after its PagerDuty incident joins it just as it would
+    had both come in one import. `labels` learns the stored incidents' names.
+    """
+    wanted = {
+        key: item.record.references
+        for key, item in prepared.items()
+        if key not in linked and item.record.references
+    }
+    if not wanted:
+        return []
+    found = stored_incidents_by_reference(conn, [r for refs in wanted.values() for r in refs])
+    links = []
+    for key, references in wanted.items():
+        for reference in references:
+            hit = found.get(reference)
+            if hit is not None and hit[0] != ids[key]:
+                into_id, target = hit
+                labels.setdefault(into_id, target.label)
+                links.append((ids[key], into_id, reference))
+                break
+    return links
+
+
 @dataclass(frozen=True)
 class ReferencedIncident:
     """An incident events are attached to by reference, and the times its window needs."""
@@ -308,11 +340,8 @@ def stored_incidents_by_reference(
     conn: Connection, references: Iterable[str]
 ) -> dict[str, tuple[int, ReferencedIncident]]:
     """Incidents already in the database that each key names: "source:external_id", the
-    URL, or the external id ("#12728" also tries "12728").
-
-    Aliases such as a PagerDuty incident number are not stored, so "#12728" finds a
-    PagerDuty incident only within the import that holds it; a channel can always be
-    linked by "pagerduty:PH4UE4E" or the incident's URL instead.
+    URL, the external id ("#12728" also tries "12728"), or an alias an earlier import
+    stored (PagerDuty's incident number 12728, an Opsgenie tiny id).
     """
     columns = "id, source, external_id, started_at, detected_at, resolved_at, verified_at"
     found: dict[str, tuple[int, ReferencedIncident]] = {}
@@ -325,6 +354,12 @@ def stored_incidents_by_reference(
         queries.append(("external_id = ? COLLATE NOCASE", (reference,)))
         if reference.startswith("#") and len(reference) > 1:
             queries.append(("external_id = ? COLLATE NOCASE", (reference[1:],)))
+        queries.append(
+            (
+                "id IN (SELECT incident_id FROM incident_alias WHERE alias = ?)",
+                (writer.alias_text(reference),),
+            )
+        )
         for where, params in queries:
             row = conn.exec_driver_sql(
                 f"SELECT {columns} FROM incident WHERE {where} ORDER BY id LIMIT 1", params
@@ -428,6 +463,7 @@ def _run_import(
         transaction = conn.begin()
         try:
             ids = writer.write_incidents(conn, list(prepared.values()), result) if prepared else {}
+            writer.write_aliases(conn, {ids[key]: item for key, item in prepared.items()})
             outcomes = {
                 ids[(o.key.split(":", 1)[0], o.key.split(":", 1)[1])]: o for o in result.incidents
             }
@@ -465,7 +501,9 @@ def _run_import(
             people = writer.People(conn, result)
             writer.write_events(conn, events, outcomes, people, result, progress)
             labels = {ids[key]: f"{key[0]}:{key[1]}" for key in prepared}
-            merges = [(ids[a], ids[b], evidence) for a, b, evidence in _links(prepared)]
+            links = _links(prepared)
+            merges = [(ids[a], ids[b], evidence) for a, b, evidence in links]
+            merges += _links_to_stored(conn, prepared, ids, {a for a, _, _ in links}, labels)
             writer.write_merges(conn, merges, result, labels)
             writer.write_provenance(
                 conn, parsed, incident_files, uuid.uuid4().hex, IMPORTER_VERSION

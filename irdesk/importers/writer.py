@@ -283,6 +283,26 @@ def write_incidents(
     return ids
 
 
+def alias_text(name: str) -> str:
+    """How an alias is stored and looked up: casefolded, without a leading '#'."""
+    return name.casefold().removeprefix("#")
+
+
+def write_aliases(conn: Connection, incidents: dict[int, "PreparedIncident"]) -> None:
+    """Remember the names incidents go by beyond their key and URL, for later imports."""
+    rows = []
+    for incident_id, item in incidents.items():
+        record = item.record
+        known = {alias_text(record.external_id), alias_text(record.url or "")}
+        for alias in dict.fromkeys(alias_text(name) for name in record.aliases if name):
+            if alias and alias not in known:
+                rows.append((alias, incident_id))
+    if rows:
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO incident_alias (alias, incident_id) VALUES (?, ?)", rows
+        )
+
+
 def existing_ids(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
     rows = _incidents_by_key(conn, keys, ("id", "source", "external_id"))
     return {(source, external_id): iid for iid, source, external_id in rows}

@@ -303,5 +303,12 @@ CREATE TABLE "packet" (
 	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE SET NULL
 );
 CREATE INDEX ix_packet_created ON packet (created_at);
-INSERT INTO alembic_version (version_num) VALUES ('0004');
+CREATE TABLE incident_alias (
+	alias VARCHAR NOT NULL, 
+	incident_id INTEGER NOT NULL, 
+	PRIMARY KEY (alias, incident_id), 
+	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_incident_alias_incident_id ON incident_alias (incident_id);
+INSERT INTO alembic_version (version_num) VALUES ('0005');
 COMMIT;

@@ -97,18 +97,18 @@ def test_channels_are_linked_to_incidents_already_in_the_database_by_completion(
     dialog = choose_files(qtbot, monkeypatch, window, SLACK)
     box = dialog.slack_box
 
-    # "#12728" names the PagerDuty incident only within an import that holds it.
+    # inc-12728 links itself: the earlier import stored PagerDuty's number #12728.
     assert dialog.state is State.READY
-    assert dialog.values["Timeline events"].text().startswith("0 new")
-    assert list(box.edits) == ["random", "inc-12728"]
+    assert dialog.values["Timeline events"].text().startswith("9 new")
+    assert list(box.edits) == ["random"]
 
-    edit = box.edits["inc-12728"]
+    edit = box.edits["random"]
     dialog.activateWindow()
     qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(edit, "ph4ue")
-    popup = box.completers["inc-12728"].popup()
+    popup = box.completers["random"].popup()
     qtbot.waitUntil(popup.isVisible, timeout=TIMEOUT_MS)
-    assert box.completers["inc-12728"].currentCompletion() == "pagerduty:PH4UE4E  —  Test"
+    assert box.completers["random"].currentCompletion() == "pagerduty:PH4UE4E  —  Test"
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     with qtbot.waitSignal(dialog.preview_finished, timeout=TIMEOUT_MS):
         qtbot.keyClick(popup, Qt.Key.Key_Return)
@@ -116,6 +116,10 @@ def test_channels_are_linked_to_incidents_already_in_the_database_by_completion(
 
     assert edit.text() == "pagerduty:PH4UE4E"
     assert dialog.state is State.READY, dialog.headline.text()
+    assert dialog.options().slack_channels == {"random": "pagerduty:PH4UE4E"}
+    # Lunch chat hours before the page: linked now, and left out by the incident's window.
+    report = dialog.report_text.toPlainText()
+    assert "channel #random: 2 event(s) outside the time window of pagerduty:PH4UE4E" in report
     assert dialog.values["Timeline events"].text().startswith("9 new")
 
     # The key moment reaction: :eyes: instead of :pushpin:.
@@ -143,20 +147,19 @@ def test_a_link_to_no_incident_stops_the_import_until_it_is_changed(
     dialog = choose_files(qtbot, monkeypatch, with_pagerduty, SLACK)
     box = dialog.slack_box
 
-    link_by_typing(qtbot, dialog, box.edits["inc-12728"], "pagerduty:NOPE")
+    link_by_typing(qtbot, dialog, box.edits["random"], "pagerduty:NOPE")
     assert dialog.state is State.BLOCKED
     assert "expected an incident known as &#x27;pagerduty:NOPE&#x27;" in dialog.headline.text()
     assert "Link the channel to another incident under Slack" in dialog.headline.text()
     assert box.isVisible()
-    assert box.edits["inc-12728"].styleSheet() == PROBLEM_STYLE
-    assert box.edits["random"].styleSheet() == ""
+    assert box.edits["random"].styleSheet() == PROBLEM_STYLE
     assert not dialog.import_button.isEnabled()
 
     link_by_typing(
-        qtbot, dialog, box.edits["inc-12728"], "https://pdt-giran.pagerduty.com/incidents/PH4UE4E"
+        qtbot, dialog, box.edits["random"], "https://pdt-giran.pagerduty.com/incidents/PH4UE4E"
     )
     assert dialog.state is State.READY, dialog.headline.text()
-    assert box.edits["inc-12728"].styleSheet() == ""
+    assert box.edits["random"].styleSheet() == ""
     assert dialog.values["Timeline events"].text().startswith("9 new")
 
 

@@ -205,6 +205,21 @@ def test_a_jira_ticket_naming_a_pagerduty_incident_joins_its_timeline(database: 
     assert run_import(database, [PD_PAGE, JIRA_OPS_7]).result.merges == []
 
 
+def test_a_jira_ticket_imported_later_joins_the_pagerduty_incident_it_names(
+    database: Database,
+) -> None:
+    run_import(database, [PD_PAGE])
+    # OPS-7 names the incident by its number, "#12728", which only the page gave.
+    report = run_import(database, [JIRA_OPS_7])
+    assert report.result.merges == ["jira:OPS-7 joins pagerduty:PH4UE4E (#12728)"]
+    pd = incident(database, "PH4UE4E")
+    with database.session() as session:
+        merge = session.get(IncidentMerge, incident(database, "OPS-7").id)
+        assert {e.source for e in queries.timeline(session, pd.id)} >= {"pagerduty", "jira"}
+    assert merge is not None and merge.into_id == pd.id and merge.how == "reference"
+    assert run_import(database, [JIRA_OPS_7]).result.merges == []
+
+
 def test_a_pair_unlinked_by_hand_stays_apart_on_reimport(database: Database) -> None:
     run_import(database, [PD_PAGE, JIRA_OPS_7])
     jira = incident(database, "OPS-7")
@@ -212,6 +227,7 @@ def test_a_pair_unlinked_by_hand_stays_apart_on_reimport(database: Database) -> 
         assert unlink_incident(session, jira.id, actor="Zoë Ñúñez")
     report = run_import(database, [PD_PAGE, JIRA_OPS_7])
     assert report.result.merges == []
+    assert run_import(database, [JIRA_OPS_7]).result.merges == []  # nor on its own
     with database.session() as session:
         assert jira.id in {row.id for row in queries.list_incidents(session)}
         assert {e.source for e in queries.timeline(session, incident(database, "PH4UE4E").id)} == {

@@ -212,15 +212,18 @@ def test_stored_incidents_by_reference(database: Database) -> None:
                 "pagerduty:PH4UE4E",
                 "https://pdt-giran.pagerduty.com/incidents/PE8XPNI",
                 "ph4ue4e",
-                "#12728",  # PagerDuty numbers are aliases, which the database does not keep
+                "#12728",  # PagerDuty's incident number, stored as an alias
+                "#99999",  # a number no incident has
                 "jira:PH4UE4E",
             ],
         )
     assert sorted(found) == [
+        "#12728",
         "https://pdt-giran.pagerduty.com/incidents/PE8XPNI",
         "pagerduty:PH4UE4E",
         "ph4ue4e",
     ]
+    assert found["#12728"][0] == found["pagerduty:PH4UE4E"][0]
     _id, target = found["pagerduty:PH4UE4E"]
     assert target.label == "pagerduty:PH4UE4E"
     assert (target.start, target.end) == (utc(2021, 6, 3, 20, 16, 54), None)
