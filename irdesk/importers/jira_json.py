@@ -67,9 +67,9 @@ from typing import Any
 
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers.formats import Content, ImportOptions, SourceFormat
+from irdesk.importers.located import JsonNode, join
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile, PersonRef
-from irdesk.importers.timestamps import parse_timestamp
 
 SOURCE = "jira"
 
@@ -184,37 +184,10 @@ def category_of_name(name: str | None) -> str | None:
 # --- located access to JSON values -------------------------------------------------
 
 
-def _join(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
+class _Node(JsonNode):
+    """A Jira JSON object; Jira writes some identifiers as numbers."""
 
-
-class _Node:
-    """One JSON object and where it is, so that every bad value is reported with its path."""
-
-    def __init__(self, file: str, path: str, value: dict[str, Any]) -> None:
-        self.file = file
-        self.path = path
-        self.value = value
-
-    def problem(self, key: str, expected: str, found: object) -> ImportProblem:
-        return ImportProblem(self.file, _join(self.path, key), expected, field=key, found=found)
-
-    def text(self, key: str, expected: str) -> str:
-        """A required, non-blank string."""
-        value = self.value.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise self.problem(key, expected, value)
-        return value
-
-    def optional_text(self, key: str, expected: str = "text") -> str | None:
-        value = self.value.get(key)
-        if value is None or value == "":
-            return None
-        if not isinstance(value, str):
-            raise self.problem(key, expected, value)
-        return value
+    source = SOURCE
 
     def optional_id(self, key: str) -> str | None:
         """An identifier as Jira writes them (text, sometimes a number); None when empty."""
@@ -226,45 +199,6 @@ class _Node:
         if not isinstance(value, str):
             raise self.problem(key, "an identifier", value)
         return value.strip()
-
-    def child(self, key: str) -> "_Node | None":
-        value = self.value.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            raise self.problem(key, "an object", value)
-        return _Node(self.file, _join(self.path, key), value)
-
-    def children(self, key: str) -> list["_Node"]:
-        value = self.value.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.problem(key, "a list", value)
-        path = _join(self.path, key)
-        nodes = []
-        for index, item in enumerate(value):
-            if not isinstance(item, dict):
-                raise ImportProblem(
-                    self.file, _join(path, index), "an object", field=key, found=item
-                )
-            nodes.append(_Node(self.file, _join(path, index), item))
-        return nodes
-
-    def time(self, key: str, options: ImportOptions) -> datetime:
-        return parse_timestamp(
-            self.value.get(key),
-            file=self.file,
-            location=_join(self.path, key),
-            field=key,
-            zone=options.zone,
-            offset=options.offset(SOURCE),
-        )
-
-    def optional_time(self, key: str, options: ImportOptions) -> datetime | None:
-        if self.value.get(key) in (None, ""):
-            return None
-        return self.time(key, options)
 
 
 # --- Atlassian document format (API v3) ---------------------------------------------
@@ -500,7 +434,7 @@ def _parse_issue(
     if key in seen:
         raise ImportProblem(
             file,
-            _join(path, "key"),
+            join(path, "key"),
             f"each issue once; {key} is already at {seen[key]}",
             field="key",
             found=key,

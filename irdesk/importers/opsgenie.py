@@ -40,13 +40,13 @@ NOTE; otherwise ``alertAction`` â†’ ACTION and ``alertRecipient`` / ``system`` â
 """
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers.formats import Content, ImportOptions, SourceFormat
-from irdesk.importers.problems import ImportProblem
+from irdesk.importers.located import JsonReader
 from irdesk.importers.records import (
     EventBatch,
     EventRecord,
@@ -54,7 +54,6 @@ from irdesk.importers.records import (
     ParsedFile,
     PersonRef,
 )
-from irdesk.importers.timestamps import parse_timestamp
 
 SOURCE = "opsgenie"
 
@@ -104,22 +103,10 @@ def _key_path(location: str, key: str) -> str:
     return f"{location}.{key}" if location else key
 
 
-class _Reader:
-    """Typed access to one file's JSON values; every wrong value is an ImportProblem."""
+class _Reader(JsonReader):
+    """JsonReader with Opsgenie's ids and durations."""
 
-    def __init__(self, file: str, options: ImportOptions) -> None:
-        self.file = file
-        self.options = options
-
-    def problem(
-        self, location: str, expected: str, *, field: str | None = None, found: object = None
-    ) -> ImportProblem:
-        return ImportProblem(self.file, location, expected, field=field, found=found)
-
-    def mapping(self, value: object, location: str, what: str) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.problem(location, what, found=value)
-        return value
+    source = SOURCE
 
     def ident(self, raw: dict[str, Any], key: str, location: str, what: str) -> str:
         """A non-empty id: records are keyed by it, so an empty one would merge strangers."""
@@ -129,25 +116,6 @@ class _Reader:
         if not isinstance(value, str) or not value.strip():
             raise self.problem(location, f"a non-empty {what}", field=key, found=value)
         return value.strip()
-
-    def text(self, raw: dict[str, Any], key: str, location: str) -> str | None:
-        """An optional string; null and blank are absent."""
-        value = raw.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise self.problem(location, "text", field=key, found=value)
-        return value.strip() or None
-
-    def time(self, raw: dict[str, Any], key: str, location: str) -> datetime:
-        return parse_timestamp(
-            raw.get(key),
-            file=self.file,
-            location=location,
-            field=key,
-            zone=self.options.zone,
-            offset=self.options.offset(SOURCE),
-        )
 
     def millis(self, raw: dict[str, Any], key: str, location: str) -> timedelta | None:
         """A duration in milliseconds (report.ackTime, report.closeTime)."""

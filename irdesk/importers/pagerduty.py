@@ -53,6 +53,7 @@ from typing import Any, NamedTuple
 
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers.formats import Content, ImportOptions, SourceFormat
+from irdesk.importers.located import JsonReader
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.records import (
     EventBatch,
@@ -63,7 +64,6 @@ from irdesk.importers.records import (
 )
 from irdesk.importers.timestamps import (
     optional_timestamp,
-    parse_timestamp,
     stored_time,
     utc_if_plain,
 )
@@ -129,27 +129,18 @@ def _key_path(location: str, key: str) -> str:
     return f"{location}.{key}"
 
 
-class _Reader:
-    """Typed access to one file's JSON values; every wrong value is an ImportProblem."""
+class _Reader(JsonReader):
+    """JsonReader with PagerDuty's ids, references and people, read once each."""
+
+    source = SOURCE
 
     def __init__(self, file: str, options: ImportOptions) -> None:
-        self.file = file
-        self.options = options
+        super().__init__(file, options)
         self.offset: timedelta = options.offset(SOURCE)
         self.unknown_log_types: dict[str, int] = {}
         # One PersonRef per person: a page names the same few people thousands of times.
         self.people: dict[tuple[str | None, str | None], PersonRef] = {}
         self.agents: dict[tuple[object, ...], PersonRef | None] = {}
-
-    def problem(
-        self, location: str, expected: str, *, field: str | None = None, found: object = None
-    ) -> ImportProblem:
-        return ImportProblem(self.file, location, expected, field=field, found=found)
-
-    def mapping(self, value: object, location: str, what: str) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.problem(location, what, found=value)
-        return value
 
     def array(self, value: object, location: str, field: str | None, what: str) -> list[Any]:
         if not isinstance(value, list):
@@ -169,15 +160,6 @@ class _Reader:
             )
         return value.strip()
 
-    def text(self, raw: dict[str, Any], key: str, location: str) -> str | None:
-        """An optional string; null and blank are absent."""
-        value = raw.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise self.problem(location, "text", field=key, found=value)
-        return value.strip() or None
-
     def child(self, raw: dict[str, Any], key: str, location: str) -> dict[str, Any] | None:
         """An optional nested object (a reference such as `service`); null is absent."""
         value = raw.get(key)
@@ -193,16 +175,6 @@ class _Reader:
         if value is None:
             return []
         return self.array(value, location, key, "a list")
-
-    def time(self, raw: dict[str, Any], key: str, location: str) -> datetime:
-        return parse_timestamp(
-            raw.get(key),
-            file=self.file,
-            location=location,
-            field=key,
-            zone=self.options.zone,
-            offset=self.options.offset(SOURCE),
-        )
 
     def optional_time(self, raw: dict[str, Any], key: str, location: str) -> datetime | None:
         return optional_timestamp(

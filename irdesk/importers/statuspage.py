@@ -49,13 +49,12 @@ Aliases: the incident id, its shortlink and its page URL (``<page url>/incidents
 """
 
 from datetime import datetime
-from typing import Any
 
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers.formats import Content, ImportOptions, SourceFormat
+from irdesk.importers.located import JsonNode
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile
-from irdesk.importers.timestamps import parse_timestamp
 
 SOURCE = "statuspage"
 
@@ -72,12 +71,6 @@ STATUSES: dict[str, IncidentStatus] = {
     "completed": IncidentStatus.RESOLVED,
 }
 _EXPECTED_STATUS = "a Statuspage status (" + ", ".join(STATUSES) + ")"
-
-
-def _join(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
 
 
 def _looks_like_incident(value: object) -> bool:
@@ -99,30 +92,13 @@ def sniff(content: Content) -> bool:
     return not incidents or _looks_like_incident(incidents[0])
 
 
-class _Node:
-    """One JSON object and its path, so that every bad value is reported where it is."""
+class _Node(JsonNode):
+    """A Statuspage JSON object; its texts are read without surrounding spaces."""
 
-    def __init__(self, file: str, path: str, value: dict[str, Any]) -> None:
-        self.file = file
-        self.path = path
-        self.value = value
-
-    def problem(self, key: str, expected: str, found: object) -> ImportProblem:
-        return ImportProblem(self.file, _join(self.path, key), expected, field=key, found=found)
+    source = SOURCE
 
     def text(self, key: str, expected: str) -> str:
-        value = self.value.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise self.problem(key, expected, value)
-        return value.strip()
-
-    def optional_text(self, key: str) -> str | None:
-        value = self.value.get(key)
-        if value is None or value == "":
-            return None
-        if not isinstance(value, str):
-            raise self.problem(key, "text", value)
-        return value
+        return super().text(key, expected).strip()
 
     def status(self, key: str = "status") -> str:
         value = self.text(key, _EXPECTED_STATUS)
@@ -132,33 +108,7 @@ class _Node:
 
     def objects(self, key: str) -> list["_Node"]:
         """A list of objects; null or missing is an empty list (affected_components can be null)."""
-        value = self.value.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.problem(key, "a list (or null)", value)
-        nodes = []
-        for index, item in enumerate(value):
-            path = _join(_join(self.path, key), index)
-            if not isinstance(item, dict):
-                raise ImportProblem(self.file, path, "an object", field=key, found=item)
-            nodes.append(_Node(self.file, path, item))
-        return nodes
-
-    def time(self, key: str, options: ImportOptions) -> datetime:
-        return parse_timestamp(
-            self.value.get(key),
-            file=self.file,
-            location=_join(self.path, key),
-            field=key,
-            zone=options.zone,
-            offset=options.offset(SOURCE),
-        )
-
-    def optional_time(self, key: str, options: ImportOptions) -> datetime | None:
-        if self.value.get(key) in (None, ""):
-            return None
-        return self.time(key, options)
+        return self.children(key, "a list (or null)")
 
 
 def _words(value: str) -> str:
