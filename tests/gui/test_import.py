@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from import_driver import choose_files, click, open_empty, wait_for_preview
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sample_incidents import IncidentFile
 from testdata import SHARED_DATA
-from window_driver import activate, open_and_wait
 
 from irdesk.gui import import_dialog
 from irdesk.gui.import_dialog import CANCELLED_TEXT, ImportDialog, ImportFileModel, State
@@ -40,31 +40,7 @@ def stored_ids(path: Path) -> list[str]:
 
 @pytest.fixture
 def empty(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> MainWindow:
-    path = tmp_path / "fresh.db"
-    open_database(path).close()
-    open_and_wait(qtbot, window, path)
-    return window
-
-
-def choose_files(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, window: MainWindow, *paths: Path
-) -> ImportDialog:
-    """File › Import… (Ctrl+I) with `paths` picked in the file dialog; waits for the preview."""
-    monkeypatch.setattr(window, "ask_import_paths", lambda: list(paths))
-    activate(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
-    dialog = window.import_dialog
-    assert dialog is not None and dialog.isVisible()
-    wait_for_preview(qtbot, dialog)
-    return dialog
-
-
-def wait_for_preview(qtbot: QtBot, dialog: ImportDialog) -> None:
-    qtbot.waitUntil(lambda: dialog.state is not State.PREVIEWING, timeout=TIMEOUT_MS)
-
-
-def click(qtbot: QtBot, button: Any) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    return open_empty(qtbot, window, tmp_path / "fresh.db")
 
 
 def file_column(dialog: ImportDialog, column: int) -> list[str]:
