@@ -4,9 +4,9 @@ The dialog first runs the import as a dry run (the pipeline does everything and
 rolls back) and shows that report; nothing is written until the user presses
 Import. Both runs go through the window's `BackgroundTasks`, one at a time.
 
-Cancelling sets a flag that the pipeline's progress callback checks inside the
-worker: the callback raises `ImportCancelled`, the pipeline rolls its
-transaction back, and the dialog says that nothing was written. The pipeline
+Cancelling sets a flag that the worker (`import_work.py`) checks at each progress
+step, so the pipeline rolls its transaction back and the dialog says that
+nothing was written. The pipeline
 reports progress before each file and once before it starts writing; once
 writing has begun it finishes or rolls back as a whole, so Cancel is disabled
 for that last step.
@@ -15,11 +15,8 @@ for that last step.
 import html
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum, auto
-from functools import cache
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -43,22 +40,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from irdesk.gui.background import BackgroundTasks, Report
+from irdesk.gui.background import BackgroundTasks
 from irdesk.gui.clock_offsets import ClockOffsetBox, sources_in
 from irdesk.gui.column_mapping_dialog import (
     ColumnMappingDialog,
     MappableFile,
-    mappable_file,
 )
-from irdesk.gui.row_table_model import AnyIndex, RowTableModel
+from irdesk.gui.import_presentation import (
+    FileRow,
+    ImportFileModel,
+    asks_for_zone,
+    done_headline,
+    format_labels,
+    names_text,
+    preview_headline,
+    problem_html,
+    short_format,
+    size_text,
+)
+from irdesk.gui.import_work import Outcome, import_work, incident_choices
 from irdesk.gui.slack_links import IncidentChoice, SlackLinksBox
 from irdesk.gui.zones import parse_zone, unknown_zone_text, zone_completer
 from irdesk.importers import registry
 from irdesk.importers.column_mapping import ColumnMapping
 from irdesk.importers.formats import ImportOptions
-from irdesk.importers.pipeline import ImportReport, Progress, run_import
+from irdesk.importers.pipeline import ImportReport
 from irdesk.importers.problems import ImportProblem
-from irdesk.storage import queries
 from irdesk.storage.database import Database
 from irdesk.storage.errors import DatabaseError
 
@@ -69,7 +76,6 @@ ZONE_APPLY_DELAY_MS = 600
 # A preview that finishes quicker than this never shows its progress bar: no flicker.
 PROGRESS_DELAY_MS = 200
 CANCELLED_TEXT = "Import cancelled; nothing was written."
-LIST_LIMIT = 5
 FILE_ROWS_SHOWN = 6
 
 # The headline box: a frame holding the headline and, for a file irdesk does not know,
@@ -90,10 +96,6 @@ MAP_COLUMNS_TEXT = "&Map columns…"
 EDIT_MAPPING_TEXT = "&Edit column mapping…"
 
 
-class ImportCancelled(Exception):
-    """Raised by the progress callback, inside the worker, once the user has cancelled."""
-
-
 class State(Enum):
     PREVIEWING = auto()
     READY = auto()  # a preview is shown and matches the options: Import may go ahead
@@ -108,126 +110,6 @@ class State(Enum):
 
 RUNNING = (State.PREVIEWING, State.IMPORTING, State.WRITING, State.CANCELLING)
 WRITING_IMPORT = (State.IMPORTING, State.WRITING, State.CANCELLING)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a worker hands back: a report, the problem that stopped it, or a cancel."""
-
-    report: ImportReport | None = None
-    problem: ImportProblem | None = None
-    cancelled: bool = False
-    # The problem's file, when it is a table irdesk has no importer for: it can be mapped.
-    mappable: MappableFile | None = None
-
-
-def import_work(
-    db: Database,
-    paths: Sequence[Path],
-    options: ImportOptions,
-    *,
-    dry_run: bool,
-    cancel: threading.Event,
-    report: Report,
-    on_progress: Progress,
-) -> Outcome:
-    """Worker side: run the pipeline; bad input and cancelling are results, not crashes."""
-
-    def progress(what: str, done: int, total: int) -> None:
-        if cancel.is_set():
-            raise ImportCancelled
-        report(f"{what}…")
-        on_progress(what, done, total)
-
-    try:
-        return Outcome(
-            report=run_import(db, list(paths), options, dry_run=dry_run, progress=progress)
-        )
-    except ImportProblem as problem:
-        return Outcome(problem=problem, mappable=mappable_file(paths, problem, options))
-    except ImportCancelled:
-        return Outcome(cancelled=True)
-
-
-# ----------------------------------------------------------------- presentation
-
-
-@cache
-def format_labels() -> dict[str, str]:
-    return {f.name: f.label for f in registry.formats()}
-
-
-def short_format(name: str) -> str:
-    """'PagerDuty REST API v2 (incidents, …)' → 'PagerDuty REST API v2'."""
-    label = format_labels().get(name, name)
-    return label.split(" (", 1)[0]
-
-
-def size_text(size: int) -> str:
-    """'512 bytes', '4.2 KB', '104 KB', '12 MB'."""
-    if size < 1024:
-        return f"{size:,} bytes"
-    value, unit = size / 1024, "KB"
-    for bigger in ("MB", "GB"):
-        if value < 1024:
-            break
-        value, unit = value / 1024, bigger
-    return f"{value:.1f} {unit}" if value < 10 else f"{value:,.0f} {unit}"
-
-
-def display_name(name: str) -> str:
-    """A file as the pipeline names it ('/a/b.zip!page-2.json') → 'b.zip › page-2.json'."""
-    outer, bang, member = name.partition("!")
-    shown = Path(outer).name or outer
-    return f"{shown} › {member}" if bang else shown
-
-
-def names_text(items: Sequence[str], limit: int = LIST_LIMIT) -> str:
-    if not items:
-        return "none"
-    shown = ", ".join(items[:limit])
-    rest = len(items) - limit
-    return f"{len(items)}: {shown}" + (f", and {rest} more" if rest > 0 else "")
-
-
-def asks_for_zone(problem: ImportProblem) -> bool:
-    return problem.needs_zone
-
-
-def incident_choices(db: Database) -> list[IncidentChoice]:
-    """Worker side: the database's incidents, as the Slack links' completers offer them."""
-    with db.session() as session:
-        rows = queries.list_incidents(session)
-    return [IncidentChoice(f"{row.source}:{row.external_id}", row.title) for row in rows]
-
-
-@dataclass(frozen=True)
-class FileRow:
-    name: str  # as the pipeline names it
-    format: str
-    size: str
-
-
-class ImportFileModel(RowTableModel[FileRow]):
-    headers = ("File", "Format", "Size")
-    COL_NAME, COL_FORMAT, COL_SIZE = range(3)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self._row_for(index)
-        if row is None:
-            return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (display_name(row.name), row.format, row.size)[column]
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_NAME:
-            return row.name
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_SIZE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def column(self, column: int) -> list[str]:
-        """What the table shows in `column`, top to bottom."""
-        return [self.index(r, column).data() for r in range(self.rowCount())]
 
 
 # ------------------------------------------------------------------- the dialog
@@ -797,9 +679,9 @@ class ImportDialog(QDialog):
         if state is State.PREVIEWING:
             self._headline("Checking the files… nothing is written while you look.", NOTE_STYLE)
         elif state is State.READY and report is not None:
-            self._headline(_preview_headline(report), NOTE_STYLE)
+            self._headline(preview_headline(report), NOTE_STYLE)
         elif state is State.BLOCKED and problem is not None:
-            self._headline(_problem_html(problem, self.mappable), ERROR_STYLE, rich=True)
+            self._headline(problem_html(problem, self.mappable), ERROR_STYLE, rich=True)
         elif state is State.BLOCKED and self.slack_box.pending:
             self._headline(
                 "The Slack options have changed: the preview updates when you press Enter "
@@ -821,7 +703,7 @@ class ImportDialog(QDialog):
         elif state is State.CANCELLED:
             self._headline(CANCELLED_TEXT, NOTE_STYLE)
         elif state is State.DONE and report is not None:
-            self._headline(_done_headline(report, self._cancel.is_set()), DONE_STYLE)
+            self._headline(done_headline(report, self._cancel.is_set()), DONE_STYLE)
         elif state is State.FAILED:
             self._headline(
                 f"<b>Could not import.</b> Nothing was written.<br>{html.escape(error)}",
@@ -896,49 +778,3 @@ class ImportDialog(QDialog):
         self._show_slack(report, None)
         self.clock_box.set_sources(sources_in(report))
         self._options_form.setRowVisible(self.clock_box, self.clock_box.source_combo.count() > 0)
-
-
-def _preview_headline(report: ImportReport) -> str:
-    if not report.changed_anything:
-        return (
-            f"Nothing new: all {report.count('unchanged')} incidents in these files are "
-            "already in the database, unchanged. Nothing has been written."
-        )
-    return (
-        f"Preview: {report.count('new')} new and {report.count('updated')} updated incidents, "
-        f"{report.new_events} new timeline events. Nothing has been written yet; "
-        "press Import to write them."
-    )
-
-
-def _done_headline(report: ImportReport, cancel_came_late: bool) -> str:
-    text = (
-        f"Imported {report.count('new')} new and {report.count('updated')} updated incidents, "
-        f"{report.new_events} new timeline events."
-    )
-    if cancel_came_late:
-        text += " Cancel came after writing had begun, so the import was completed."
-    return text
-
-
-def _problem_html(problem: ImportProblem, mappable: MappableFile | None = None) -> str:
-    if asks_for_zone(problem):
-        hint = "Choose the time zone these times were written in, in the Time zone field above."
-    elif mappable is not None and mappable.mapped:
-        hint = (
-            f"{mappable.name} is read through the column mapping set for its columns. "
-            "Press Edit column mapping to change it, or fix the file."
-        )
-    elif mappable is not None:
-        hint = (
-            f"If {mappable.name} is a table of incidents from a tool of your own, press "
-            "Map columns to say which column holds what; irdesk remembers it."
-        )
-    elif problem.channel is not None:
-        hint = "Nothing was written. Link the channel to another incident under Slack, or clear it."
-    else:
-        hint = "Nothing was written. Fix the file, or choose its format under Source."
-    return (
-        f"<b>This import cannot go ahead.</b><br>{html.escape(str(problem))}"
-        f"<br><br>{html.escape(hint)}"
-    )

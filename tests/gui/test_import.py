@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from sample_incidents import IncidentFile
 from testdata import SHARED_DATA
 
-from irdesk.gui import import_dialog
+from irdesk.gui import import_work
 from irdesk.gui.import_dialog import CANCELLED_TEXT, ImportDialog, ImportFileModel, State
 from irdesk.gui.main_window import MainWindow
 from irdesk.importers import registry
@@ -186,7 +186,7 @@ def test_editing_the_zone_holds_the_import_until_the_preview_matches(
 def gated_import(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
     """Holds the real import at its first progress step until the test says go."""
     reached, go = threading.Event(), threading.Event()
-    real_run_import = import_dialog.run_import
+    real_run_import = import_work.run_import
 
     def run_import(*args: Any, dry_run: bool, progress: Callable[..., None]) -> Any:
         def gated(what: str, done: int, total: int) -> None:
@@ -197,7 +197,7 @@ def gated_import(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, thre
 
         return real_run_import(*args, dry_run=dry_run, progress=gated)
 
-    monkeypatch.setattr(import_dialog, "run_import", run_import)
+    monkeypatch.setattr(import_work, "run_import", run_import)
     yield reached, go
     go.set()
 
@@ -344,7 +344,7 @@ def test_screenshot_script_renders_the_preview(tmp_path: Path) -> None:
 def gated_write(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
     """Holds the real import once it has started writing rows, until the test says go."""
     reached, go = threading.Event(), threading.Event()
-    real_run_import = import_dialog.run_import
+    real_run_import = import_work.run_import
 
     def run_import(*args: Any, dry_run: bool, progress: Callable[..., None]) -> Any:
         def gated(what: str, done: int, total: int) -> None:
@@ -356,7 +356,7 @@ def gated_write(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threa
 
         return real_run_import(*args, dry_run=dry_run, progress=gated)
 
-    monkeypatch.setattr(import_dialog, "run_import", run_import)
+    monkeypatch.setattr(import_work, "run_import", run_import)
     yield reached, go
     go.set()
 
