@@ -352,10 +352,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     path = Path(args.import_db or args.db or paths.default_database()).expanduser()
     created = not path.exists()
+    saved: list[Path] = []
     try:
-        database = open_database(path)
+        # A dry run changes nothing, not even the schema of an older file.
+        database = open_database(path, upgrade=not args.dry_run, on_backup=saved.append)
     except DatabaseError as exc:
         return _fail(str(exc))
+    if saved:
+        print(f"Upgraded {database.path} to this irdesk's schema first; backup: {saved[0]}")
     written = False
     try:
         report = run_import(database, args.files, options, dry_run=args.dry_run)

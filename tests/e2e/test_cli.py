@@ -101,6 +101,32 @@ def test_upgrade_backs_up_an_older_file_and_reports_where(tmp_path: Path) -> Non
     assert "already at the current schema revision" in again.stdout
 
 
+def test_import_into_an_older_file_says_it_upgraded_it_and_a_dry_run_does_not(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        schema.upgrade(conn, schema.known_revisions()[0])
+    engine.dispose()
+    before = path.read_bytes()
+
+    dry = irdesk(
+        "import", str(SHARED_DATA / "pagerduty_incidents_page.json"), "--db", str(path), "--dry-run"
+    )
+    assert dry.returncode == 1
+    assert "older schema revision 0001" in dry.stderr and "irdesk db upgrade" in dry.stderr
+    assert path.read_bytes() == before and not list(tmp_path.glob("old.db.backup-*"))
+
+    result = irdesk("import", str(SHARED_DATA / "pagerduty_incidents_page.json"), "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    (backup,) = tmp_path.glob("old.db.backup-*")
+    assert result.stdout.splitlines()[0] == (
+        f"Upgraded {path} to this irdesk's schema first; backup: {backup}"
+    )
+    assert "Incidents: 26 new" in result.stdout
+
+
 def test_upgrade_of_a_missing_file_fails_clearly(tmp_path: Path) -> None:
     result = irdesk("db", "upgrade", str(tmp_path / "missing.db"))
     assert result.returncode == 1
