@@ -36,7 +36,9 @@ def settle() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out_dir", type=Path, help="folder for walk-mode.png and presenter-mode.png")
+    parser.add_argument(
+        "out_dir", type=Path, help="folder for walk-mode.png and presenter-mode.png"
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:

@@ -24,7 +24,7 @@ FOREGROUND = "#ffffff"
 def screen_label(number: int, screen: QScreen) -> str:
     """'&1  HDMI-1 (1920×1080)' for the View › Present On menu."""
     size = screen.geometry().size()
-    name = screen.name() or screen.model() or "screen"
+    name = screen.name() or screen.model() or f"Screen {number}"
     name = name.replace("&", "&&")  # "&" marks an accelerator in menu text
     return f"&{number}  {name} ({size.width()}×{size.height()})"
 

@@ -196,7 +196,7 @@ class TimelineController(QObject):
         self.add_action = self._action("&Add Event…", ADD_KEY, self.add_event)
         self.correct_action = self._action("&Correct Event…", CORRECT_KEY, self.correct_event)
         self.key_action = self._action("Mark &Key Moment", KEY_MOMENT_KEY, self.toggle_key_moment)
-        self.lifecycle_menu = QMenu("Set &Lifecycle Time from Event")
+        self.lifecycle_menu = QMenu("Set Lifecycle &Time from Event")
         self.lifecycle_actions: dict[str, QAction] = {}
         for field_name, label in LIFECYCLE_LABELS.items():
             action = self.lifecycle_menu.addAction(label)

@@ -1,0 +1,164 @@
+"""The Timeline tab: events with their phase, the ruler, filters and search, walk mode by keys.
+
+The sample database (tests/gui/sample_incidents.py) has INC-101 with four events:
+an alert 4 minutes after impact (09:36 UTC), Ada's acknowledgement at 09:38,
+the rollback at 10:12 (a key moment) and the resolution at 10:47 (corrected by a
+facilitator); its lifecycle: started 09:32, detected 09:36, acknowledged 09:38,
+mitigated 10:12, resolved 10:47, no verification.
+"""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+from pytestqt.qtbot import QtBot
+from timeline_driver import open_timeline, press, shown, shown_phases, time_cell
+from window_driver import activate
+
+from irdesk.gui.main_window import MainWindow
+
+TEXTS = [
+    "p99 latency above 2 s on checkout-api",
+    "Acknowledged",
+    "Rolled back release 4.2.1",
+    "Resolved after cache warm-up",
+]
+
+
+def test_the_timeline_lists_events_in_order_with_their_phase_and_corrections(
+    qtbot: QtBot, opened: MainWindow, local_zone
+) -> None:
+    local_zone("UTC")
+    tab = open_timeline(qtbot, opened, "INC-101")
+
+    assert shown(tab) == TEXTS
+    assert shown_phases(tab) == ["responding", "mitigating", "recovering", "after"]
+    assert tab.count_label.text() == "4 events"
+    # The corrected event says so, and who corrected it.
+    clock, tip = time_cell(tab, 3)
+    assert clock == "10:47:00 ✎"
+    assert "Corrected by facilitator" in tip and "“Resolved”" in tip
+    # The ruler: one tick per event, the markers of the effective lifecycle, scale from 09:32.
+    ruler = tab.ruler
+    assert len(ruler.times) == 4 and ruler.key_moments == [False, False, True, False]
+    assert ruler.lifecycle["started_at"] is not None and ruler.lifecycle["verified_at"] is None
+    assert ruler.x_of(ruler.lifecycle["started_at"].timestamp()) < ruler.x_of(ruler._stamps[0])
+    assert tab.current_event() is not None and tab.current_event().text == TEXTS[0]
+
+
+def test_search_with_ctrl_f_and_filters_by_source_and_kind(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    tab = open_timeline(qtbot, opened, "INC-101")
+    tab.table.setFocus()
+    activate(qtbot, opened)
+
+    # Ctrl+F in the tab searches the timeline, not the incident list.
+    qtbot.keyClick(tab.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert tab.search_edit.hasFocus()
+    qtbot.keyClicks(tab.search_edit, "ROLLED back")
+    assert shown(tab) == ["Rolled back release 4.2.1"]
+    assert tab.count_label.text() == "1 of 4 events"
+    assert len(tab.ruler.times) == 1
+    assert opened.filter_edit.text() == ""
+    qtbot.keyClick(tab.search_edit, Qt.Key.Key_Escape)
+    assert shown(tab) == TEXTS
+
+    # Typing a name in a closed combo box picks it, as on any desktop.
+    tab.source_combo.setFocus()
+    qtbot.keyClicks(tab.source_combo, "pagerduty")
+    assert shown(tab) == ["Acknowledged", "Resolved after cache warm-up"]
+    tab.kind_combo.setFocus()
+    qtbot.keyClicks(tab.kind_combo, "resolve")
+    assert shown(tab) == ["Resolved after cache warm-up"]
+    # The actor is searched too (Ada acknowledged).
+    tab.source_combo.setCurrentIndex(0)
+    tab.kind_combo.setCurrentIndex(0)
+    qtbot.keyClicks(tab.search_edit, "ada")
+    assert shown(tab) == ["Acknowledged"]
+
+
+def test_walk_mode_steps_with_arrows_clicker_keys_space_home_and_end(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    tab = open_timeline(qtbot, opened, "INC-101")
+    activate(qtbot, opened)
+    tab.table.setFocus()
+
+    press(qtbot, opened, Qt.Key.Key_F5)
+    assert tab.walking and tab.pages.currentWidget() is tab.walk_page
+    assert tab.walk_page.hasFocus()
+    card = tab.card
+    assert card.text_label.text() == TEXTS[0]
+    assert card.position_label.text() == "1 of 4"
+    assert card.elapsed_label.text() == "T+4m since impact started  ·  first event"
+
+    steps = [
+        (Qt.Key.Key_Right, 1),
+        (Qt.Key.Key_PageDown, 2),
+        (Qt.Key.Key_Space, 3),
+        (Qt.Key.Key_Right, 3),  # the last event stays
+        (Qt.Key.Key_PageUp, 2),
+        (Qt.Key.Key_Left, 1),
+        (Qt.Key.Key_End, 3),
+        (Qt.Key.Key_Home, 0),
+    ]
+    for key, expected in steps:
+        qtbot.keyClick(tab.walk_page, key)
+        assert card.text_label.text() == TEXTS[expected], key
+        assert tab.ruler.current == expected
+    qtbot.keyClick(tab.walk_page, Qt.Key.Key_Right)
+    assert card.elapsed_label.text() == "T+6m since impact started  ·  +2m after the previous event"
+    assert card.phase_label.text() == "MITIGATING"
+    assert card.heading_label.text() == "acknowledge · pagerduty · Ada Lovelace"
+    qtbot.keyClick(tab.walk_page, Qt.Key.Key_End)
+    assert card.heading_label.text().startswith("✎ resolve")
+    assert "Corrected by facilitator" in card.note_label.text()
+
+    # Esc goes back to the list, on the event the walk reached.
+    qtbot.keyClick(tab.walk_page, Qt.Key.Key_Escape)
+    assert not tab.walking and tab.pages.currentWidget() is tab.table
+    assert tab.table.currentIndex().row() == 3
+    assert not opened.timeline.walk_action.isChecked()
+
+
+def test_f5_from_the_incident_list_walks_the_selected_incident(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    tab = open_timeline(qtbot, opened, "INC-101")
+    opened.incident_tabs.setCurrentIndex(0)
+    opened.table.setFocus()
+    activate(qtbot, opened)
+
+    qtbot.keyClick(opened.table, Qt.Key.Key_F5)
+
+    assert opened.incident_tabs.currentWidget() is tab
+    assert tab.walking and tab.card.text_label.text() == TEXTS[0]
+    qtbot.keyClick(tab.walk_page, Qt.Key.Key_F5)
+    assert not tab.walking
+
+
+def test_menu_accelerators_and_shortcuts_stay_unique(window: MainWindow) -> None:
+    """Two entries with one accelerator (or one key) make the key do nothing useful."""
+
+    def accelerators(menu: QMenu) -> list[str]:
+        keys = []
+        for action in menu.actions():
+            text = action.text().replace("&&", "")
+            if "&" in text:
+                keys.append(text[text.index("&") + 1].lower())
+        return keys
+
+    menus = [action.menu() for action in window.menuBar().actions()]
+    menus += [window.timeline.lifecycle_menu]
+    for menu in menus:
+        assert isinstance(menu, QMenu)
+        keys = accelerators(menu)
+        assert len(keys) == len(set(keys)), (menu.title(), keys)
+    shortcuts = [
+        key.toString()
+        for action in window.findChildren(QAction)
+        for key in action.shortcuts()
+        if not key.isEmpty()
+    ]
+    assert len(shortcuts) == len(set(shortcuts)), sorted(shortcuts)
+    assert {"F5", "Shift+F5", "Ctrl+E", "Ctrl+Shift+E", "Ctrl+K"} <= set(shortcuts)
