@@ -250,10 +250,12 @@ class MainWindow(QMainWindow):
             show_message=self.show_message,
             status=self.statusBar().showMessage,
             lifecycle_changed=lambda: self._current_incident_changed(self.current_incident_id()),
+            current_incident=self.current_incident_id,
             parent=self,
         )
         self.incident_tabs.addTab(self.timeline.tab, "&Timeline")
         self.incident_list.current_incident_changed.connect(self.timeline.incident_changed)
+        self.incident_model.modelReset.connect(self.timeline.list_reset)
         menus = {action.text(): action.menu() for action in self.menuBar().actions()}
         for name, actions in (
             ("&Edit", self.timeline.edit_actions()),

@@ -50,7 +50,7 @@ class PresenterWindow(QWidget):
         self.title_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.title_label.setWordWrap(True)
         font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 2.4)
+        font.setPointSizeF(font.pointSizeF() * 2.8)
         font.setBold(True)
         self.title_label.setFont(font)
         self.ruler = TimeRuler(HIGH_CONTRAST)

@@ -78,7 +78,7 @@ HIGH_CONTRAST = RulerTheme(
     current="#00e5ff",
     marker="#ffffff",
     band_alpha=110,
-    font_scale=2.0,
+    font_scale=2.5,
     tick_width=2.0,
 )
 
@@ -282,14 +282,16 @@ class TimeRuler(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(colour, 3 * self.theme.tick_width))
         painter.drawLine(QLineF(x, plot.top(), x, plot.bottom()))
-        size = plot.height() * 0.22
+        # A notch pointing down into the ruler: clear of the labels above and below it.
+        size = plot.height() * 0.28
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawPolygon(
             QPolygonF(
                 [
-                    QPointF(x - size, plot.bottom() + size * 1.4),
-                    QPointF(x + size, plot.bottom() + size * 1.4),
-                    QPointF(x, plot.bottom() + 1),
+                    QPointF(x - size, plot.top()),
+                    QPointF(x + size, plot.top()),
+                    QPointF(x, plot.top() + size * 1.2),
                 ]
             )
         )

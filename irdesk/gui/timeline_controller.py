@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QGuiApplication,
@@ -138,6 +138,7 @@ class TimelineController(QObject):
         show_message: Callable[[QMessageBox.Icon, str, str, str], object],
         status: Callable[[str, int], None],
         lifecycle_changed: Callable[[], None],
+        current_incident: Callable[[], int | None],
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
@@ -150,6 +151,7 @@ class TimelineController(QObject):
         self.show_message = show_message
         self.status = status
         self.lifecycle_changed = lifecycle_changed
+        self.current_incident = current_incident
         self.book = RevisionBook()
         self.tab = TimelineTab()
         self.presenter: PresenterWindow | None = None
@@ -249,6 +251,21 @@ class TimelineController(QObject):
             self._update_actions()
             return
         self.reload()
+
+    def list_reset(self) -> None:
+        """The incident list was refilled (another file, an import): follow what it selects.
+
+        A refill that selects an incident again says so itself; one that selects
+        nothing (another database opened) leaves the tab to be cleared here.
+        """
+        QTimer.singleShot(0, self._follow_list)
+
+    def _follow_list(self) -> None:
+        if self._closed:
+            return
+        current = self.current_incident()
+        if current != self.incident_id or self.database() is not self._db_seen:
+            self.incident_changed(current)
 
     def reload(self, *, select: int | None = None, then: Callable[[], None] | None = None) -> None:
         db, incident_id = self.database(), self.incident_id

@@ -7,14 +7,18 @@ facilitator); its lifecycle: started 09:32, detected 09:36, acknowledged 09:38,
 mitigated 10:12, resolved 10:47, no verification.
 """
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
+from sample_incidents import write_incidents
 from timeline_driver import open_timeline, press, shown, shown_phases, time_cell
-from window_driver import activate
+from window_driver import activate, open_and_wait
 
 from irdesk.gui.main_window import MainWindow
+from irdesk.gui.timeline_tab import TimelineTab
 
 TEXTS = [
     "p99 latency above 2 s on checkout-api",
@@ -162,3 +166,22 @@ def test_menu_accelerators_and_shortcuts_stay_unique(window: MainWindow) -> None
     ]
     assert len(shortcuts) == len(set(shortcuts)), sorted(shortcuts)
     assert {"F5", "Shift+F5", "Ctrl+E", "Ctrl+Shift+E", "Ctrl+K"} <= set(shortcuts)
+
+
+def test_opening_another_database_clears_the_timeline(
+    qtbot: QtBot, opened: MainWindow, tmp_path: Path
+) -> None:
+    tab = open_timeline(qtbot, opened, "INC-101")
+    qtbot.keyClick(tab.table, Qt.Key.Key_F5)
+    assert tab.walking
+
+    other = write_incidents(tmp_path / "other.db")
+    open_and_wait(qtbot, opened, other.path)
+
+    qtbot.waitUntil(lambda: tab.record is None, timeout=2000)
+    assert not tab.walking and tab.model.rowCount() == 0
+    assert tab.title_label.text() == TimelineTab.PLACEHOLDER
+    # Selecting an incident of the new file shows its own timeline.
+    tab = open_timeline(qtbot, opened, "INC-101")
+    assert tab.record is not None and tab.record.detail.incident.external_id == "INC-101"
+    assert shown(tab) == TEXTS
