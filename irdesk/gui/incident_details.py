@@ -62,6 +62,9 @@ LIFECYCLE = (
     ("Resolved", "resolved_at"),
     ("Verified", "verified_at"),
 )
+# Above this many events the side pane's timeline stops wrapping rows (the Timeline tab
+# shows each event in full).
+WRAPPED_ROWS_LIMIT = 300
 # (label, from, to), shown beside the later timestamp; DESIGN.md's metric definitions.
 INTERVALS = {
     "detected_at": ("Time to detect", "started_at"),
@@ -302,6 +305,14 @@ class IncidentDetails(QWidget):
 
         count = len(view.events)
         self.timeline_label.setText(f"Timeline ({count} event{'s' if count != 1 else ''})")
+        # Measuring thousands of wrapped rows takes seconds: a long timeline gets one line a row.
+        wrap = count <= WRAPPED_ROWS_LIMIT
+        self.timeline_view.setWordWrap(wrap)
+        self.timeline_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents if wrap else QHeaderView.ResizeMode.Fixed
+        )
+        # Column widths from the rows in view, not from a thousand of them.
+        self.timeline_view.horizontalHeader().setResizeContentsPrecision(-1 if wrap else 0)
         self.timeline_model.set_rows(view.events)
         self.pages.setCurrentIndex(1)
 

@@ -33,7 +33,7 @@ CORRECTED_MARK = "✎"
 ADDED_MARK = "+"
 EVENT_ID_ROLE = Qt.ItemDataRole.UserRole + 10
 
-# Light tints under the phase column and on the ruler; the phase's name carries the meaning.
+# The phase column's tint (lightened) and the ruler's bands; the phase's name carries the meaning.
 PHASE_COLOURS: dict[Phase, str] = {
     Phase.UNKNOWN: "#9e9e9e",
     Phase.BEFORE: "#9e9e9e",
