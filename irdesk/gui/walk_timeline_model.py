@@ -46,6 +46,13 @@ PHASE_COLOURS: dict[Phase, str] = {
 }
 
 
+def _tint(colour: str, strength: float = 0.38) -> QColor:
+    """The colour mixed with white: a pale cell behind dark text, equally pale for every phase."""
+    base = QColor(colour)
+    r, g, b = (strength * c + (1 - strength) for c in (base.redF(), base.greenF(), base.blueF()))
+    return QColor.fromRgbF(r, g, b)
+
+
 def kind_text(kind: EventKind) -> str:
     return kind.value.replace("_", " ")
 
@@ -109,9 +116,7 @@ class WalkTimelineModel(RowTableModel[RecordEvent]):
         self._first: datetime | None = None
         self._bold = QFont()
         self._bold.setBold(True)
-        self._phase_brushes = {
-            phase: QColor(colour).lighter(170) for phase, colour in PHASE_COLOURS.items()
-        }
+        self._phase_brushes = {phase: _tint(colour) for phase, colour in PHASE_COLOURS.items()}
         self._phase_text = QColor("#111111")
         self._row_index: dict[int, int] = {}
 

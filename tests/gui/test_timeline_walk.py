@@ -9,9 +9,10 @@ mitigated 10:12, resolved 10:47, no verification.
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sample_incidents import write_incidents
 from timeline_driver import open_timeline, press, shown, shown_phases, time_cell
@@ -185,3 +186,24 @@ def test_opening_another_database_clears_the_timeline(
     tab = open_timeline(qtbot, opened, "INC-101")
     assert tab.record is not None and tab.record.detail.incident.external_id == "INC-101"
     assert shown(tab) == TEXTS
+
+
+def test_clicking_the_ruler_moves_to_the_nearest_event(qtbot: QtBot, opened: MainWindow) -> None:
+    tab = open_timeline(qtbot, opened, "INC-101")
+    ruler = tab.ruler
+    rollback = ruler.x_of(ruler.times[2].timestamp())
+    resolution = ruler.x_of(ruler.times[3].timestamp())
+    # A little to the right of the rollback, well short of the resolution.
+    x = rollback + (resolution - rollback) * 0.2
+    qtbot.mouseClick(
+        ruler, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(ruler.height() / 2))
+    )
+    assert tab.current_event() is not None and tab.current_event().text == TEXTS[2]
+    assert ruler.current == 2 and tab.table.currentIndex().row() == 2
+
+
+def test_the_timeline_model_passes_the_model_tester(
+    qtbot: QtBot, opened: MainWindow, qtmodeltester: ModelTester
+) -> None:
+    tab = open_timeline(qtbot, opened, "INC-101")
+    qtmodeltester.check(tab.model)
