@@ -1,10 +1,10 @@
 """Render walk mode and presenter mode to PNGs, the way the README shows them.
 
-    QT_QPA_PLATFORM=offscreen python packaging/screenshot_walk.py OUT_DIR
+    QT_QPA_PLATFORM=offscreen python packaging/screenshot_walk.py OUT_DIR [--db PATH]
 
-Writes the demo organisation (fixed seed and anchor day) into a temporary
-folder, opens the SEV1/SEV2 incident with the richest timeline in the Timeline
-tab, walks to its first key moment (or a few events in) and saves
+Without --db it writes the demo organisation (fixed seed and anchor day) into
+a temporary folder. It opens the SEV1/SEV2 incident with the richest timeline
+in the Timeline tab, walks to its first key moment (or a few events in) and saves
 `walk-mode.png` (the main window) and `presenter-mode.png` (the presenter
 window at projector size, 1920×1080). Window settings go to a temporary file,
 never to the user's configuration.
@@ -39,18 +39,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "out_dir", type=Path, help="folder for walk-mode.png and presenter-mode.png"
     )
+    parser.add_argument("--db", type=Path, help="database to show (default: the demo)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:
-        from irdesk.storage.demo import DEFAULT_SEED, write_demo
+        db_path = args.db
+        if db_path is None:
+            from irdesk.storage.demo import DEFAULT_SEED, write_demo
 
-        db_path = Path(scratch) / "irdesk-demo.db"
-        write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
+            db_path = Path(scratch) / "irdesk-demo.db"
+            write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
         _app, window = open_window(db_path, Path(scratch))  # the app lives until the grabs
 
         incident_id = richest_severe_incident(db_path)
         if incident_id is None:
-            raise SystemExit("screenshot: the demo has no SEV1/SEV2 incident")
+            raise SystemExit("screenshot: the database has no SEV1/SEV2 incident")
         row = window.incident_model.row_of(incident_id)
         assert row is not None
         index = window.proxy.mapFromSource(window.incident_model.index(row, COL_TITLE))

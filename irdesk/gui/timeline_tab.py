@@ -344,7 +344,13 @@ class TimelineTab(QWidget):
             return
         text = self.walk_text()
         if text is None:
-            self.card.clear("No event matches the filters" if self.record else "No incident")
+            if self.record is None:
+                message = "No incident"
+            elif not self.model.all_events:
+                message = "This incident has no timeline events yet"
+            else:
+                message = "No event matches the filters"
+            self.card.clear(message)
         else:
             self.card.show_text(text)
 

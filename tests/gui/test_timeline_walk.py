@@ -207,3 +207,20 @@ def test_the_timeline_model_passes_the_model_tester(
 ) -> None:
     tab = open_timeline(qtbot, opened, "INC-101")
     qtmodeltester.check(tab.model)
+
+
+def test_an_incident_without_events_says_so_and_can_still_be_walked(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    tab = open_timeline(qtbot, opened, "INC-102")
+    assert tab.count_label.text() == "0 events" and tab.current_event() is None
+    activate(qtbot, opened)
+    qtbot.keyClick(tab.table, Qt.Key.Key_F5)
+    assert tab.walking
+    assert tab.card.text_label.text() == "This incident has no timeline events yet"
+    qtbot.keyClick(tab.walk_page, Qt.Key.Key_Right)
+    assert tab.current_event() is None
+    # Filtering everything away is told apart from an empty timeline.
+    tab = open_timeline(qtbot, opened, "INC-101")
+    qtbot.keyClicks(tab.search_edit, "nothing matches this")
+    assert tab.card.text_label.text() == "No event matches the filters"
