@@ -87,6 +87,15 @@ def walk_text(
     )
 
 
+# (characters up to, share of the full text size): a tweet-length text at full size.
+TEXT_SCALES = ((160, 1.0), (320, 0.75), (640, 0.55), (1200, 0.42))
+SMALLEST_TEXT_SCALE = 0.34
+
+
+def text_scale(length: int) -> float:
+    return next((share for limit, share in TEXT_SCALES if length <= limit), SMALLEST_TEXT_SCALE)
+
+
 @dataclass(frozen=True)
 class CardStyle:
     background: str | None  # None: the window's own
@@ -116,6 +125,7 @@ class WalkCard(QWidget):
         self.clock_label = self._label(2.0, bold=True)
         self.heading_label = self._label(1.3)
         self.text_label = self._label(2.3, bold=True)
+        self._text_size = self.text_label.font().pointSizeF()
         self.text_label.setWordWrap(True)
         self.elapsed_label = self._label(1.25)
         self.elapsed_label.setWordWrap(True)
@@ -152,6 +162,12 @@ class WalkCard(QWidget):
         return label
 
     def show_text(self, text: WalkText) -> None:
+        # A long chat message still fits the screen: the longer the text, the smaller the type.
+        size = self._text_size * text_scale(len(text.text))
+        if size != self.text_label.font().pointSizeF():
+            font = self.text_label.font()
+            font.setPointSizeF(size)
+            self.text_label.setFont(font)
         self.position_label.setText(text.position)
         self.phase_label.setText(text.phase.upper())
         self.clock_label.setText(text.clock)

@@ -14,12 +14,15 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
-from sample_incidents import write_incidents
+from sample_incidents import IncidentFile, write_incidents
+from sqlmodel import select
 from timeline_driver import open_timeline, press, shown, shown_phases, time_cell
 from window_driver import activate, open_and_wait
 
+from irdesk.domain.models import TimelineEvent
 from irdesk.gui.main_window import MainWindow
 from irdesk.gui.timeline_tab import TimelineTab
+from irdesk.storage.database import open_database
 
 TEXTS = [
     "p99 latency above 2 s on checkout-api",
@@ -224,3 +227,25 @@ def test_an_incident_without_events_says_so_and_can_still_be_walked(
     tab = open_timeline(qtbot, opened, "INC-101")
     qtbot.keyClicks(tab.search_edit, "nothing matches this")
     assert tab.card.text_label.text() == "No event matches the filters"
+
+
+def test_a_long_event_text_is_set_smaller_so_it_still_fits(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
+) -> None:
+    db = open_database(incident_file.path)
+    with db.transaction() as session:
+        event = session.exec(
+            select(TimelineEvent).where(TimelineEvent.text == "Acknowledged")
+        ).one()
+        event.text = "Acknowledged. " + "Checking the replica lag on every shard first. " * 20
+    db.close()
+    tab = open_timeline(qtbot, opened, "INC-101")
+    activate(qtbot, opened)
+    qtbot.keyClick(tab.table, Qt.Key.Key_F5)
+    full = tab.card.text_label.font().pointSizeF()
+    qtbot.keyClick(tab.walk_page, Qt.Key.Key_Right)
+    assert tab.card.text_label.text().startswith("Acknowledged. Checking")
+    assert tab.card.text_label.font().pointSizeF() < full * 0.6
+    assert tab.card.text_label.sizeHint().height() < tab.walk_page.height()
+    qtbot.keyClick(tab.walk_page, Qt.Key.Key_Right)
+    assert tab.card.text_label.font().pointSizeF() == full
