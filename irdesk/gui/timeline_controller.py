@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
+    QScreen,
     QUndoCommand,
     QUndoStack,
 )
@@ -177,19 +178,32 @@ class TimelineController(QObject):
 
     # ---------------------------------------------------------------- actions
 
-    def _action(self, text: str, key: str | None, slot: Callable[[], object]) -> QAction:
+    def _action(
+        self, text: str, key: str | None, slot: Callable[[], object], *, window_wide: bool = False
+    ) -> QAction:
+        """A menu action; its key works anywhere in the window, or only in the Timeline tab.
+
+        Edits take their keys only inside the tab, so other panes (the review's capture
+        panes) are free to use the same keys for their own work.
+        """
         action = QAction(text, self.window)
         if key is not None:
             action.setShortcut(QKeySequence(key))
         action.triggered.connect(lambda _checked=False: slot())
-        self.window.addAction(action)  # the shortcut works wherever the focus is in the window
+        if window_wide:
+            self.window.addAction(action)
+        else:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.tab.addAction(action)
         return action
 
     def _build_actions(self) -> None:
-        self.walk_action = self._action("&Walk the Timeline", WALK_KEY, self.toggle_walk)
+        self.walk_action = self._action(
+            "&Walk the Timeline", WALK_KEY, self.toggle_walk, window_wide=True
+        )
         self.walk_action.setCheckable(True)
         self.walk_action.setStatusTip("Step through the events one at a time (Esc leaves)")
-        self.present_action = self._action("&Present", PRESENT_KEY, self.present)
+        self.present_action = self._action("&Present", PRESENT_KEY, self.present, window_wide=True)
         self.present_action.setStatusTip(
             "Show the walk full screen on the projector (another screen if there is one)"
         )
@@ -323,7 +337,7 @@ class TimelineController(QObject):
             action = self.present_menu.addAction(screen_label(number, screen))
             action.triggered.connect(lambda _checked=False, s=screen: self.present(s))
 
-    def present(self, screen: object = None) -> PresenterWindow | None:
+    def present(self, screen: QScreen | None = None) -> PresenterWindow | None:
         """Presenter mode on `screen`; by default a screen other than the window's, if any."""
         if self.tab.record is None:
             self.status("Select an incident to present its timeline.", MESSAGE_MS)
@@ -339,7 +353,7 @@ class TimelineController(QObject):
             self.presenter.closed.connect(self._presenter_closed)
         self.presenter.show_record(self.tab.record, self.tab.model.events())
         self.presenter.show_current(self.tab.current_row, self.tab.walk_text())
-        self.presenter.present_on(screen)  # type: ignore[arg-type]
+        self.presenter.present_on(screen)
         self.status("Presenting: Esc on the presenter screen ends it.", MESSAGE_MS)
         return self.presenter
 
@@ -366,6 +380,8 @@ class TimelineController(QObject):
     # ----------------------------------------------------------------- edits
 
     def _editable(self) -> tuple[Database, IncidentRecord] | None:
+        # An edit chosen from the menu while another pane is in front: show what is edited.
+        self.tabs.setCurrentWidget(self.tab)
         db, record = self.database(), self.tab.record
         if db is None or record is None:
             self.status("Select an incident first.", MESSAGE_MS)

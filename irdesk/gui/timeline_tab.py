@@ -162,7 +162,6 @@ class TimelineTab(QWidget):
         # Ctrl+F inside the tab searches the timeline, not the incident list.
         for widget in (self.table, self.walk_page, self.search_edit, self.ruler):
             widget.installEventFilter(self)
-        self.search_edit.installEventFilter(self)
         self.clear()
 
     def _setup_table(self) -> None:

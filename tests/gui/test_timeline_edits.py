@@ -265,3 +265,24 @@ def test_an_event_changed_in_another_window_is_a_conflict_not_an_overwrite(
     boxes[0].accept()
     press(qtbot, opened, Qt.Key.Key_K, CTRL)
     assert events_of(incident_file)[0].is_key_moment
+
+
+def test_edit_keys_work_in_the_timeline_tab_only_and_the_menu_shows_the_tab(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
+) -> None:
+    tab = open_timeline(qtbot, opened, "INC-101")
+    opened.incident_tabs.setCurrentIndex(0)
+    opened.table.setFocus()
+
+    # Ctrl+K in the incident list is not a timeline edit: other panes may use the key.
+    press(qtbot, opened, Qt.Key.Key_K, CTRL)
+    assert not any(e.is_key_moment for e in events_of(incident_file)[:1])
+    assert audit_actions(incident_file) == []
+
+    # Edit › Mark Key Moment brings the timeline to the front and marks its current event.
+    with qtbot.waitSignal(opened.tasks.idle, timeout=5000):
+        choose_from_menu(qtbot, opened, Qt.Key.Key_E, Qt.Key.Key_K)
+    qtbot.waitUntil(lambda: not opened.tasks.busy, timeout=5000)
+    assert opened.incident_tabs.currentWidget() is tab
+    assert events_of(incident_file)[0].is_key_moment
+    assert audit_actions(incident_file) == ["mark_key_moment"]
