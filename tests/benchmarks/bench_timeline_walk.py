@@ -12,7 +12,13 @@ showing, and measures:
          card, ruler and table have followed and the paint is done; the 95th
          percentile over every step through the incident; target under 16 ms
 
+Both are wall-clock medians of what this process waits for; the open also
+prints its CPU time (all threads), which a busy machine does not inflate.
+--present steps with presenter mode showing the walk as well; --overview opens
+with the Overview tab in front (the side pane's own timeline table).
+
 Run:  QT_QPA_PLATFORM=offscreen .venv/bin/python tests/benchmarks/bench_timeline_walk.py
+      [--events N] [--opens N] [--present] [--overview]
 """
 
 import argparse
