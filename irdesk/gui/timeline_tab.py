@@ -42,6 +42,7 @@ from irdesk.gui.walk_timeline_model import (
 from irdesk.storage.timeline_records import IncidentRecord, RecordEvent
 
 ALL_SOURCES = "All sources"
+WALK_BUTTON = "&Walk (F5)"
 ALL_KINDS = "All kinds"
 WALK_HINT = (
     "→ / Space / PageDown next  ·  ← / PageUp previous  ·  Home / End  ·  "
@@ -128,7 +129,7 @@ class TimelineTab(QWidget):
             self.kind_combo.addItem(kind_text(kind), kind)
         self.kind_combo.currentIndexChanged.connect(self._filters_changed)
         self.count_label = QLabel()
-        self.walk_button = QPushButton("&Walk (F5)")
+        self.walk_button = QPushButton(WALK_BUTTON)
         self.walk_button.setToolTip("Step through the events one at a time, large")
         self.walk_button.clicked.connect(self.toggle_walk)
 
@@ -366,6 +367,7 @@ class TimelineTab(QWidget):
             self.walking = True
             self.pages.setCurrentWidget(self.walk_page)
             self._show_walk_text()
+            self.walk_button.setText("&Back to List (Esc)")
             self.walk_mode_changed.emit(True)
         self.walk_page.setFocus()
         return True
@@ -378,6 +380,7 @@ class TimelineTab(QWidget):
         if self.current_row is not None:
             self.table.scrollTo(self.model.index(self.current_row, COL_TEXT))
         self.table.setFocus()
+        self.walk_button.setText(WALK_BUTTON)
         self.walk_mode_changed.emit(False)
 
     def toggle_walk(self) -> None:
@@ -427,6 +430,14 @@ class TimelineTab(QWidget):
                 return True
             if event.type() == QEvent.Type.KeyPress:
                 self.focus_search()
+                return True
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if (
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and self.current_row is not None
+            ):
+                self.enter_walk()  # walk from the event chosen in the table
                 return True
         if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)

@@ -123,10 +123,16 @@ def test_walk_mode_steps_with_arrows_clicker_keys_space_home_and_end(
     assert "Corrected by facilitator" in card.note_label.text()
 
     # Esc goes back to the list, on the event the walk reached.
+    assert tab.walk_button.text() == "&Back to List (Esc)"
     qtbot.keyClick(tab.walk_page, Qt.Key.Key_Escape)
     assert not tab.walking and tab.pages.currentWidget() is tab.table
     assert tab.table.currentIndex().row() == 3
     assert not opened.timeline.walk_action.isChecked()
+    assert tab.walk_button.text() == "&Walk (F5)"
+    # Enter on an event in the table walks from there.
+    qtbot.keyClick(tab.table, Qt.Key.Key_Up)
+    qtbot.keyClick(tab.table, Qt.Key.Key_Return)
+    assert tab.walking and tab.card.text_label.text() == TEXTS[2]
 
 
 def test_f5_from_the_incident_list_walks_the_selected_incident(
