@@ -184,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
 
     where = "the Overview tab" if args.overview else "the Timeline tab"
     print(f"opened in {where}; walked {'with' if args.present else 'without'} presenter mode")
+    print("opens (ms, in order):", " ".join(f"{t:.0f}" for t in opens))
     open_ms = statistics.median(opens)
     p95 = percentile(steps, 0.95)
     print(
