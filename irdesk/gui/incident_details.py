@@ -62,6 +62,15 @@ LIFECYCLE = (
     ("Resolved", "resolved_at"),
     ("Verified", "verified_at"),
 )
+# Above this many events the side pane's timeline stops wrapping rows (the Timeline tab
+# shows each event in full).
+WRAPPED_ROWS_LIMIT = 300
+# Widths for the fitted columns of such a long timeline, from the widest value they show.
+LONG_TIMELINE_COLUMNS = {
+    COL_TIME: "+10d 00:00:00 ✎",
+    COL_KIND: "★ status change",
+    COL_SOURCE: "statuspage",
+}
 # (label, from, to), shown beside the later timestamp; DESIGN.md's metric definitions.
 INTERVALS = {
     "detected_at": ("Time to detect", "started_at"),
@@ -302,6 +311,21 @@ class IncidentDetails(QWidget):
 
         count = len(view.events)
         self.timeline_label.setText(f"Timeline ({count} event{'s' if count != 1 else ''})")
+        # Measuring thousands of wrapped rows takes seconds: a long timeline gets one line a row.
+        wrap = count <= WRAPPED_ROWS_LIMIT
+        self.timeline_view.setWordWrap(wrap)
+        self.timeline_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents if wrap else QHeaderView.ResizeMode.Fixed
+        )
+        # Nor are the columns fitted to every row (a hidden table measures them all).
+        header = self.timeline_view.horizontalHeader()
+        metrics = self.timeline_view.fontMetrics()
+        for column, sample in LONG_TIMELINE_COLUMNS.items():
+            if wrap:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
         self.timeline_model.set_rows(view.events)
         self.pages.setCurrentIndex(1)
 

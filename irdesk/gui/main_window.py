@@ -41,6 +41,7 @@ from irdesk.gui.link_dialog import (
     unlink_work,
 )
 from irdesk.gui.recent_files import RecentFiles
+from irdesk.gui.timeline_controller import TimelineController
 from irdesk.gui.versions import version_lines
 from irdesk.importers.pipeline import ImportReport
 from irdesk.storage import paths, queries
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
         self.filter_edit.setAcceptDrops(False)
         self._build_status_bar()
         self._build_menus()
+        self._build_timeline()
         self._restore_settings()
         self._update_actions()
 
@@ -236,6 +238,33 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
         self._rebuild_recent_menu()
+
+    def _build_timeline(self) -> None:
+        """The Timeline tab, walk and presenter modes (View menu) and record edits (Edit menu)."""
+        self.timeline = TimelineController(
+            tabs=self.incident_tabs,
+            tasks=self.tasks,
+            undo_stack=self.undo_stack,
+            database=lambda: self.db,
+            actor=self.actor,
+            show_message=self.show_message,
+            status=self.statusBar().showMessage,
+            lifecycle_changed=lambda: self._current_incident_changed(self.current_incident_id()),
+            current_incident=self.current_incident_id,
+            parent=self,
+        )
+        self.incident_tabs.addTab(self.timeline.tab, "&Timeline")
+        self.incident_list.current_incident_changed.connect(self.timeline.incident_changed)
+        self.incident_model.modelReset.connect(self.timeline.list_reset)
+        menus = {action.text(): action.menu() for action in self.menuBar().actions()}
+        for name, actions in (
+            ("&Edit", self.timeline.edit_actions()),
+            ("&View", self.timeline.view_actions()),
+        ):
+            menu = menus[name]
+            assert isinstance(menu, QMenu)
+            menu.addSeparator()
+            menu.addActions(actions)
 
     def _action(self, menu: QMenu, text: str, shortcut: QKeySequence.StandardKey | None) -> QAction:
         action = menu.addAction(text)

@@ -148,22 +148,45 @@ def merged_ids(session: Session, incident_id: int) -> list[int]:
 
 def timeline(session: Session, incident_id: int) -> list[EventRow]:
     """The events of the incident and of those merged into it, in time order."""
+    # Plain columns, not ORM objects: an incident of thousands of events opens several
+    # times faster.
+    e = TimelineEvent
     statement = (
-        select(TimelineEvent, Person.name)
-        .join(Person, col(TimelineEvent.actor_person_id) == col(Person.id), isouter=True)
-        .where(col(TimelineEvent.incident_id).in_(merged_ids(session, incident_id)))
-        .order_by(col(TimelineEvent.occurred_at), col(TimelineEvent.id))
+        select(
+            e.id,
+            e.occurred_at,
+            e.kind,
+            e.source,
+            Person.name,
+            e.actor_name,
+            e.text,
+            e.is_key_moment,
+            e.corrected_at,
+        )
+        .join(Person, col(e.actor_person_id) == col(Person.id), isouter=True)
+        .where(col(e.incident_id).in_(merged_ids(session, incident_id)))
+        .order_by(col(e.occurred_at), col(e.id))
     )
     return [
         EventRow(
-            id=event.id,
-            occurred_at=event.occurred_at,
-            kind=event.kind,
-            source=event.source,
-            actor=person_name or event.actor_name,
-            text=event.text,
-            is_key_moment=event.is_key_moment,
-            corrected=event.corrected_at is not None,
+            id=event_id,
+            occurred_at=occurred_at,
+            kind=kind,
+            source=source,
+            actor=person_name or actor_name,
+            text=text,
+            is_key_moment=is_key_moment,
+            corrected=corrected_at is not None,
         )
-        for event, person_name in session.exec(statement)
+        for (
+            event_id,
+            occurred_at,
+            kind,
+            source,
+            person_name,
+            actor_name,
+            text,
+            is_key_moment,
+            corrected_at,
+        ) in session.exec(statement)
     ]

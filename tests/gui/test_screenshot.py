@@ -10,8 +10,8 @@ from sample_incidents import IncidentFile
 SCRIPT = Path(__file__).resolve().parents[2] / "packaging" / "screenshot.py"
 
 
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("irdesk_screenshot", SCRIPT)
+def load_script(script: Path = SCRIPT) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"irdesk_{script.stem}", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -26,3 +26,17 @@ def test_screenshot_renders_the_window_on_a_database(
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1400, 850)
     assert incident_file.path.exists()
+
+
+def test_walk_screenshots_render_walk_and_presenter_mode(
+    incident_file: IncidentFile, tmp_path: Path
+) -> None:
+    script = SCRIPT.with_name("screenshot_walk.py")
+    out = tmp_path / "shots"
+    assert load_script(script).main([str(out), "--db", str(incident_file.path)]) == 0
+    walk = QImage(str(out / "walk-mode.png"))
+    presenter = QImage(str(out / "presenter-mode.png"))
+    assert (walk.width(), walk.height()) == (1400, 850)
+    assert (presenter.width(), presenter.height()) == (1920, 1080)
+    # High contrast: the projector's picture is mostly black.
+    assert presenter.pixelColor(5, presenter.height() - 5).name() == "#000000"
