@@ -1,0 +1,274 @@
+"""Read, in bulk, the columns the metrics need (`load_metric_data`).
+
+Plain SQL on the raw connection: the figures are recomputed often and over
+large files, and building ORM objects would cost more than the arithmetic.
+Times leave SQLite as epoch seconds; a facilitator's lifecycle corrections
+replace the source's times; events of an incident linked into another count
+for the one it joined.
+"""
+
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+
+from irdesk.domain.enums import IncidentStatus, ReviewStatus, Severity
+from irdesk.domain.metrics.data import (
+    LIFECYCLE,
+    NONE_ID,
+    ActionInfo,
+    EventColumns,
+    IncidentColumns,
+    MetricData,
+    PersonInfo,
+    ReviewInfo,
+    ServiceInfo,
+    TeamInfo,
+    epoch_from_text,
+    factorize_titles,
+)
+from irdesk.domain.metrics.figures import Figures, compute_figures
+from irdesk.domain.metrics.selection import Period
+from irdesk.domain.models import MERGE_UNLINKED
+from irdesk.storage.database import Database
+from irdesk.storage.policies import policy_version as policy_version_record
+from irdesk.storage.queries import IncidentRow
+
+
+def _epoch(column: str) -> str:
+    # julianday is exact to well under a millisecond at today's dates; round to that.
+    return f"round((julianday({column}) - 2440587.5) * 86400.0, 3)"
+
+
+RANK = "CAST(substr({0}, 4, 1) AS INTEGER)"
+# Times as stored (UTC text), parsed by numpy: several times faster than julianday per row.
+INCIDENTS = f"""
+SELECT i.id, i.title, i.service_id, {RANK.format("i.severity")}, {RANK.format("i.customer_severity")},
+       {", ".join(f"i.{name}_at" for name in LIFECYCLE)},
+       i.users_affected, i.downtime_cost, i.external_cause, i.approved_tech_debt,
+       i.regulatory_exposure
+FROM incident i ORDER BY i.id
+"""
+MERGED = "SELECT incident_id, into_id FROM incident_merge WHERE how <> ?"
+OVERRIDES = f"SELECT incident_id, field, {_epoch('value')} FROM lifecycle_override"
+EVENTS = """
+SELECT incident_id, actor_person_id, occurred_at, (kind = 'page') + 2 * (kind = 'resolve')
+FROM timeline_event WHERE actor_person_id IS NOT NULL ORDER BY id
+"""
+ACTIONS = """
+SELECT a.id, r.incident_id, a.title, a.owner_person_id, a.owner_team_id, a.due_on, a.status,
+       a.completed_at, a.created_at
+FROM action_item a JOIN review r ON r.id = a.review_id
+"""
+# A review covers its own incident and the recurring ones linked to it.
+REVIEWS = """
+SELECT incident_id, tier, status, approved_at FROM review
+UNION ALL
+SELECT l.incident_id, r.tier, r.status, r.approved_at
+FROM review_incident l JOIN review r ON r.id = l.review_id
+"""
+
+
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _zone(name: str | None) -> tzinfo:
+    if not name:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC  # an unknown zone: judged in UTC rather than not at all
+
+
+def _columns(rows: list[tuple[Any, ...]], count: int) -> list[list[Any]]:
+    return [[r[i] for r in rows] for i in range(count)]
+
+
+@contextlib.contextmanager
+def _cycle_gc_paused() -> Iterator[None]:
+    # Hundreds of thousands of row tuples make the cycle collector run over and over for
+    # nothing (rows hold no cycles); it doubled the load time.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _incidents(cur: Any, merged: dict[int, int]) -> IncidentColumns:
+    rows = cur.execute(INCIDENTS).fetchall()
+    c = _columns(rows, 16)
+    ids = np.array(c[0], dtype=np.int64)
+    times = {name: epoch_from_text(c[5 + n]) for n, name in enumerate(LIFECYCLE)}
+    overrides = cur.execute(OVERRIDES).fetchall()
+    if overrides:
+        position = {int(i): n for n, i in enumerate(ids.tolist())}
+        for incident_id, field, value in overrides:
+            n = position.get(incident_id)
+            if n is not None:
+                times[field.removesuffix("_at")][n] = np.nan if value is None else value
+    return IncidentColumns(
+        ids=ids,
+        **factorize_titles(c[1]),
+        service=np.array([NONE_ID if s is None else s for s in c[2]], dtype=np.int64),
+        severity=np.array([s or 0 for s in c[3]], dtype=np.int8),
+        customer_severity=np.array([s or 0 for s in c[4]], dtype=np.int8),
+        **times,
+        users_affected=np.array(c[11], dtype=np.float64),
+        downtime_cost=np.array(c[12], dtype=np.float64),
+        external_cause=np.array(c[13], dtype=bool),
+        tech_debt=np.array(c[14], dtype=bool),
+        regulatory=np.array(c[15], dtype=bool),
+        merged=np.isin(ids, list(merged)),
+    )
+
+
+def _events(cur: Any, merged: dict[int, int]) -> EventColumns:
+    c = _columns(cur.execute(EVENTS).fetchall(), 4)
+    kind = np.array(c[3], dtype=np.int8)
+    incident = np.array(c[0], dtype=np.int64)
+    if merged and len(incident):
+        # Events of an incident linked into another count for the one it joined.
+        source = np.array(sorted(merged), dtype=np.int64)
+        target = np.array([merged[i] for i in source.tolist()], dtype=np.int64)
+        pos = np.clip(np.searchsorted(source, incident), 0, len(source) - 1)
+        incident = np.where(source[pos] == incident, target[pos], incident)
+    return EventColumns.from_events(
+        incident,
+        np.array(c[1], dtype=np.int64),
+        epoch_from_text(c[2]),
+        kind == 1,
+        kind == 2,
+    )
+
+
+def load_metric_data(db: Database) -> MetricData:
+    """Everything `compute_figures` reads, in one read transaction."""
+    with _cycle_gc_paused(), db.connection() as conn:
+        cur = conn.connection.cursor()
+        try:
+            merged = dict(cur.execute(MERGED, (MERGE_UNLINKED,)).fetchall())
+            incidents = _incidents(cur, merged)
+            events = _events(cur, merged)
+            services = {
+                r[0]: ServiceInfo(r[0], r[1], float(r[2]), float(r[3]), r[4])
+                for r in cur.execute(
+                    "SELECT id, name, slo_target, cost_per_minute, owner_team_id FROM service"
+                )
+            }
+            teams = {r[0]: TeamInfo(r[0], r[1]) for r in cur.execute("SELECT id, name FROM team")}
+            people = {
+                r[0]: PersonInfo(r[0], r[1], r[2], _zone(r[3]), r[4])
+                for r in cur.execute("SELECT id, name, team_id, time_zone, hourly_rate FROM person")
+            }
+            actions = tuple(
+                ActionInfo(
+                    id=r[0],
+                    incident_id=r[1],
+                    title=r[2],
+                    owner_person_id=r[3],
+                    owner_team_id=r[4],
+                    due_on=date.fromisoformat(r[5]) if r[5] else None,
+                    status=r[6],
+                    completed_at=_time(r[7]),
+                    created_at=_time(r[8]) or datetime.min.replace(tzinfo=UTC),
+                )
+                for r in cur.execute(ACTIONS)
+            )
+            reviews: dict[int, ReviewInfo] = {}
+            for incident_id, tier, status, approved in cur.execute(REVIEWS):
+                reviews.setdefault(
+                    incident_id, ReviewInfo(incident_id, tier, status, _time(approved))
+                )
+        finally:
+            cur.close()
+    return MetricData(
+        incidents=incidents,
+        events=events,
+        services=services,
+        teams=teams,
+        people=people,
+        actions=actions,
+        reviews=reviews,
+    )
+
+
+def compute_from_database(
+    db: Database,
+    period: Period,
+    by: str = "service",
+    *,
+    policy_version: int | None = None,
+    as_of: datetime | None = None,
+    data: MetricData | None = None,
+) -> Figures:
+    """The figures under the stored policy `policy_version` (None: the current one).
+
+    The one entry point for the command line and the window, so both show the same
+    numbers. Pass `data` (from `load_metric_data`) to recompute without reading again.
+    """
+    record = policy_version_record(db, policy_version)
+    return compute_figures(
+        data if data is not None else load_metric_data(db),
+        record.policy,
+        period,
+        by,
+        policy_version=record.version,
+        as_of=as_of,
+    )
+
+
+INCIDENT_ROWS = """
+SELECT i.id, i.source, i.external_id, i.title, s.name, i.severity, i.status, i.started_at,
+       i.resolved_at, r.status, i.external_cause, i.consistency_flags
+FROM incident i
+LEFT JOIN service s ON s.id = i.service_id
+LEFT JOIN review r ON r.incident_id = i.id
+WHERE i.id IN ({})
+ORDER BY i.started_at IS NULL, i.started_at DESC
+"""
+
+
+def incident_rows(db: Database, ids: Sequence[int]) -> list[IncidentRow]:
+    """The incident-list rows of `ids` (the incidents behind a figure), newest first."""
+    unique = sorted({int(i) for i in ids})
+    result: list[IncidentRow] = []
+    with db.connection() as conn:
+        cur = conn.connection.cursor()
+        try:
+            # SQLite caps the number of parameters; ask in slices.
+            for start in range(0, len(unique), 500):
+                chunk = unique[start : start + 500]
+                sql = INCIDENT_ROWS.format(", ".join("?" * len(chunk)))
+                for r in cur.execute(sql, chunk):
+                    result.append(
+                        IncidentRow(
+                            id=r[0],
+                            source=r[1],
+                            external_id=r[2],
+                            title=r[3],
+                            service=r[4],
+                            severity=Severity(r[5]) if r[5] else None,
+                            status=IncidentStatus(r[6]),
+                            started_at=_time(r[7]),
+                            resolved_at=_time(r[8]),
+                            review_status=ReviewStatus(r[9]) if r[9] else None,
+                            external_cause=bool(r[10]),
+                            flags=tuple(f for f in (r[11] or "").split(",") if f),
+                        )
+                    )
+        finally:
+            cur.close()
+    result.sort(key=lambda row: (row.started_at is None, -(row.started_at or _EPOCH).timestamp()))
+    return result
+
+
+_EPOCH = datetime.fromtimestamp(0, UTC)
