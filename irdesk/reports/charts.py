@@ -12,10 +12,12 @@ from datetime import UTC, datetime
 from io import BytesIO
 
 import numpy as np
+from matplotlib import font_manager
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from irdesk.domain.metrics.durations import KPI_LABELS
 from irdesk.domain.metrics.figures import Figures
@@ -31,6 +33,22 @@ SEVERITY_COLOURS = {
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 BUSINESS, AFTER_HOURS = "#56B4E9", "#0B3C5D"
 FONT_SIZE = 8.5
+# Names are in any script (Ελένη, 王伟): DejaVu first, then a CJK font where one is installed.
+_FALLBACKS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "Droid Sans Fallback")
+_INSTALLED = {f.name for f in font_manager.fontManager.ttflist}
+FONT_FAMILIES = ["DejaVu Sans", *[f for f in _FALLBACKS if f in _INSTALLED]]
+LEGEND_FONT = {"family": FONT_FAMILIES, "size": FONT_SIZE}
+
+
+def _hours_text(hours: float, _position: object = None) -> str:
+    if hours >= 48:
+        return f"{hours / 24:g} d"
+    if hours >= 1:
+        return f"{hours:g} h"
+    return f"{hours * 60:g} min"
+
+
+HOURS_FORMAT = FuncFormatter(_hours_text)
 
 
 @dataclass(frozen=True)
@@ -80,7 +98,7 @@ def _figure(width: float = 6.0, height: float = 3.4) -> Figure:
 
 def _style(ax, title: str) -> None:  # type: ignore[no-untyped-def]
     ax.set_title(title, fontsize=FONT_SIZE + 1.5, loc="left", fontweight="semibold")
-    ax.tick_params(labelsize=FONT_SIZE)
+    ax.tick_params(labelsize=FONT_SIZE, labelfontfamily=FONT_FAMILIES)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -118,19 +136,21 @@ def trend_chart(figures: Figures) -> Chart:
             picker=6,
         )
         chart.targets[line] = Target(
-            f"{series.label} incidents in the {figures.policy.trend_window_days} days to",
+            f"{series.label}, {figures.policy.trend_window_days} days to",
             per_point=series.ids,
             point_labels=tuple(d.strftime("%Y-%m-%d") for d in _dates(series.times)),
         )
         if not np.isnan(series.target):
             ax.axhline(series.target / 60.0, color=colour, linestyle="--", linewidth=0.9, alpha=0.8)
-    ax.set_ylabel("hours (dashed: target)", fontsize=FONT_SIZE)
+    ax.set_ylabel("median (dashed: target)", fontsize=FONT_SIZE)
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(HOURS_FORMAT)
+    ax.yaxis.set_minor_formatter(NullFormatter())
     locator = AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     if figures.trends:
-        ax.legend(fontsize=FONT_SIZE, frameon=False, ncols=min(5, len(figures.trends)))
+        ax.legend(prop=LEGEND_FONT, frameon=False, ncols=min(5, len(figures.trends)))
     return chart
 
 
@@ -151,7 +171,7 @@ def distribution_chart(figures: Figures, kpi: str | None = None) -> Chart:
     bars = ax.bar(positions, medians, color="#0072B2", width=0.6, label="median")
     for bar, row in zip(bars, rows, strict=True):
         bar.set_picker(True)
-        chart.targets[bar] = Target(f"{KPI_LABELS[kpi]}, {row.label}:", ids=row.ids["count"])
+        chart.targets[bar] = Target(f"{KPI_LABELS[kpi]}, {row.label}", ids=row.ids["count"])
     rng = np.random.default_rng(0)  # fixed jitter: the same picture every time
     for x, row in zip(positions, rows, strict=True):
         values = row.values / 60.0
@@ -173,9 +193,10 @@ def distribution_chart(figures: Figures, kpi: str | None = None) -> Chart:
         rotation=20 if len(rows) > 4 else 0,
         ha="right" if len(rows) > 4 else "center",
     )
-    ax.set_ylabel("hours", fontsize=FONT_SIZE)
     ax.set_yscale("log")
-    ax.legend(fontsize=FONT_SIZE, frameon=False)
+    ax.yaxis.set_major_formatter(HOURS_FORMAT)
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.legend(prop=LEGEND_FONT, frameon=False)
     return chart
 
 
@@ -205,7 +226,7 @@ def slo_burn_chart(figures: Figures) -> Chart:
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     if figures.slo:
-        ax.legend(fontsize=FONT_SIZE - 1, frameon=False, loc="lower left")
+        ax.legend(prop={**LEGEND_FONT, "size": FONT_SIZE - 1}, frameon=False, loc="lower left")
     else:
         _empty(ax, "no services")
     return chart
@@ -242,7 +263,7 @@ def load_chart(figures: Figures) -> Chart:
         if row.flags:
             tick.set_color("#B00020")
     ax.set_xlabel("pages (⚠ over the alert-fatigue limits)", fontsize=FONT_SIZE)
-    ax.legend(fontsize=FONT_SIZE, frameon=False, loc="lower right")
+    ax.legend(prop=LEGEND_FONT, frameon=False, loc="lower right")
     return chart
 
 
