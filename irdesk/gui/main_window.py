@@ -570,8 +570,8 @@ class MainWindow(QMainWindow):
         if self.metrics_dashboard is None:
             self.metrics_dashboard = MetricsDashboard(self.tasks, self)
             self.metrics_dashboard.incident_chosen.connect(self._metrics_incident_chosen)
-        if self.metrics_dashboard.db is not self.db:
-            self.metrics_dashboard.set_database(self.db)
+        # Read again each time it is asked for: imports and edits since then count.
+        self.metrics_dashboard.set_database(self.db)
         self.metrics_dashboard.show()
         self.metrics_dashboard.raise_()
         self.metrics_dashboard.activateWindow()

@@ -17,7 +17,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from irdesk.domain.metrics.durations import KPI_LABELS
 from irdesk.domain.metrics.figures import Figures
@@ -42,10 +42,10 @@ LEGEND_FONT = {"family": FONT_FAMILIES, "size": FONT_SIZE}
 
 def _hours_text(hours: float, _position: object = None) -> str:
     if hours >= 48:
-        return f"{hours / 24:g} d"
+        return f"{round(hours / 24, 1):g} d"
     if hours >= 1:
-        return f"{hours:g} h"
-    return f"{hours * 60:g} min"
+        return f"{round(hours, 1):g} h"
+    return f"{round(hours * 60):g} min"
 
 
 HOURS_FORMAT = FuncFormatter(_hours_text)
@@ -97,7 +97,7 @@ def _figure(width: float = 6.0, height: float = 3.4) -> Figure:
 
 
 def _style(ax, title: str) -> None:  # type: ignore[no-untyped-def]
-    ax.set_title(title, fontsize=FONT_SIZE + 1.5, loc="left", fontweight="semibold")
+    ax.set_title(title, fontsize=FONT_SIZE + 1.5, loc="left", fontweight="bold")
     ax.tick_params(labelsize=FONT_SIZE, labelfontfamily=FONT_FAMILIES)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -144,6 +144,7 @@ def trend_chart(figures: Figures) -> Chart:
             ax.axhline(series.target / 60.0, color=colour, linestyle="--", linewidth=0.9, alpha=0.8)
     ax.set_ylabel("median (dashed: target)", fontsize=FONT_SIZE)
     ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
     ax.yaxis.set_major_formatter(HOURS_FORMAT)
     ax.yaxis.set_minor_formatter(NullFormatter())
     locator = AutoDateLocator()
@@ -193,9 +194,8 @@ def distribution_chart(figures: Figures, kpi: str | None = None) -> Chart:
         rotation=20 if len(rows) > 4 else 0,
         ha="right" if len(rows) > 4 else "center",
     )
-    ax.set_yscale("log")
+    ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(HOURS_FORMAT)
-    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.legend(prop=LEGEND_FONT, frameon=False)
     return chart
 

@@ -35,6 +35,7 @@ from irdesk.domain.metrics.figures import Figures, compute_figures
 from irdesk.domain.metrics.selection import Period
 from irdesk.domain.models import MERGE_UNLINKED
 from irdesk.storage.database import Database
+from irdesk.storage.packed_rows import Packed, read_packed
 from irdesk.storage.policies import policy_version as policy_version_record
 from irdesk.storage.queries import IncidentRow
 
@@ -103,11 +104,27 @@ def _cycle_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _incidents(cur: Any, merged: dict[int, int]) -> IncidentColumns:
-    rows = cur.execute(INCIDENTS).fetchall()
-    c = _columns(rows, 16)
-    ids = np.array(c[0], dtype=np.int64)
-    times = {name: epoch_from_text(c[5 + n]) for n, name in enumerate(LIFECYCLE)}
+PACKED_INCIDENTS = (
+    Packed("id", "id", 13),
+    Packed("service", "service_id", 13),
+    Packed("severity", "CAST(substr(severity, 4, 1) AS INTEGER)", 2),
+    Packed("customer_severity", "CAST(substr(customer_severity, 4, 1) AS INTEGER)", 2),
+    *(Packed(name, f"{name}_at") for name in LIFECYCLE),
+    Packed("users_affected", "users_affected", 16),
+    Packed("downtime_cents", "CAST(round(downtime_cost * 100) AS INTEGER)", 17),
+    Packed("external_cause", "external_cause", 2),
+    Packed("tech_debt", "approved_tech_debt", 2),
+    Packed("regulatory", "regulatory_exposure", 2),
+)
+PACKED_EVENTS = (
+    Packed("incident", "incident_id", 13),
+    Packed("person", "actor_person_id", 13),
+    Packed("kind", "(kind = 'page') + 2 * (kind = 'resolve')", 2),
+    Packed("time", "occurred_at"),
+)
+
+
+def _apply_overrides(cur: Any, ids: np.ndarray, times: dict[str, np.ndarray]) -> None:
     overrides = cur.execute(OVERRIDES).fetchall()
     if overrides:
         position = {int(i): n for n, i in enumerate(ids.tolist())}
@@ -115,6 +132,48 @@ def _incidents(cur: Any, merged: dict[int, int]) -> IncidentColumns:
             n = position.get(incident_id)
             if n is not None:
                 times[field.removesuffix("_at")][n] = np.nan if value is None else value
+
+
+def _incidents_packed(cur: Any, merged: dict[int, int]) -> IncidentColumns | None:
+    packed = read_packed(cur, PACKED_INCIDENTS, "FROM incident")
+    if packed is None:
+        return None
+    order = np.argsort(packed["id"][0], kind="stable")  # group_concat keeps no order
+    col = {name: (values[order], present[order]) for name, (values, present) in packed.items()}
+    ids = col["id"][0]
+    titles = [r[0] for r in cur.execute("SELECT title FROM incident ORDER BY id")]
+    if len(titles) != len(ids):
+        return None  # written to meanwhile
+    times = {name: col[name][0] for name in LIFECYCLE}
+    _apply_overrides(cur, ids, times)
+    users, known_users = col["users_affected"]
+    cents, known_cost = col["downtime_cents"]
+    service, has_service = col["service"]
+    return IncidentColumns(
+        ids=ids,
+        **factorize_titles(titles),
+        service=np.where(has_service, service, NONE_ID),
+        severity=col["severity"][0].astype(np.int8),
+        customer_severity=col["customer_severity"][0].astype(np.int8),
+        **times,
+        users_affected=np.where(known_users, users.astype(np.float64), np.nan),
+        downtime_cost=np.where(known_cost, cents / 100.0, np.nan),
+        external_cause=col["external_cause"][0] != 0,
+        tech_debt=col["tech_debt"][0] != 0,
+        regulatory=col["regulatory"][0] != 0,
+        merged=np.isin(ids, list(merged)),
+    )
+
+
+def _incidents(cur: Any, merged: dict[int, int]) -> IncidentColumns:
+    fast = _incidents_packed(cur, merged)
+    if fast is not None:
+        return fast
+    rows = cur.execute(INCIDENTS).fetchall()
+    c = _columns(rows, 16)
+    ids = np.array(c[0], dtype=np.int64)
+    times = {name: epoch_from_text(c[5 + n]) for n, name in enumerate(LIFECYCLE)}
+    _apply_overrides(cur, ids, times)
     return IncidentColumns(
         ids=ids,
         **factorize_titles(c[1]),
@@ -132,22 +191,25 @@ def _incidents(cur: Any, merged: dict[int, int]) -> IncidentColumns:
 
 
 def _events(cur: Any, merged: dict[int, int]) -> EventColumns:
-    c = _columns(cur.execute(EVENTS).fetchall(), 4)
-    kind = np.array(c[3], dtype=np.int8)
-    incident = np.array(c[0], dtype=np.int64)
+    packed = read_packed(
+        cur, PACKED_EVENTS, "FROM timeline_event WHERE actor_person_id IS NOT NULL"
+    )
+    if packed is not None:
+        incident, person = packed["incident"][0], packed["person"][0]
+        kind, time = packed["kind"][0], packed["time"][0]
+    else:
+        c = _columns(cur.execute(EVENTS).fetchall(), 4)
+        kind = np.array(c[3], dtype=np.int8)
+        incident = np.array(c[0], dtype=np.int64)
+        person = np.array(c[1], dtype=np.int64)
+        time = epoch_from_text(c[2])
     if merged and len(incident):
         # Events of an incident linked into another count for the one it joined.
         source = np.array(sorted(merged), dtype=np.int64)
         target = np.array([merged[i] for i in source.tolist()], dtype=np.int64)
         pos = np.clip(np.searchsorted(source, incident), 0, len(source) - 1)
         incident = np.where(source[pos] == incident, target[pos], incident)
-    return EventColumns.from_events(
-        incident,
-        np.array(c[1], dtype=np.int64),
-        epoch_from_text(c[2]),
-        kind == 1,
-        kind == 2,
-    )
+    return EventColumns.from_events(incident, person, time, kind == 1, kind == 2)
 
 
 def load_metric_data(db: Database) -> MetricData:

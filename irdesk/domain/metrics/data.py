@@ -9,6 +9,7 @@ with aware datetimes in any zone (`incident_columns`, `MetricData.build`).
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -71,6 +72,14 @@ class IncidentColumns:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @cached_property
+    def id_order(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """(ids sorted, the row of each) for lookups; None when the rows are in id order."""
+        if len(self.ids) < 2 or bool(np.all(self.ids[1:] > self.ids[:-1])):
+            return self.ids, None
+        order = np.argsort(self.ids, kind="stable")
+        return self.ids[order], order
 
     def title(self, row: int) -> str:
         return self.title_texts[int(self.title_codes[row])]

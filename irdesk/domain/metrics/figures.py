@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+
 from irdesk.domain.metrics.data import MetricData
 from irdesk.domain.metrics.durations import DurationRow, TrendSeries, duration_rows, trend_series
 from irdesk.domain.metrics.followup import (
@@ -23,7 +25,13 @@ from irdesk.domain.metrics.people import (
     load_rows,
     rotation_rows,
 )
-from irdesk.domain.metrics.selection import GROUPINGS, Period, anchor_times, in_period
+from irdesk.domain.metrics.selection import (
+    GROUPINGS,
+    Period,
+    anchor_times,
+    in_period,
+    index_of_ids,
+)
 from irdesk.domain.metrics.service import CostRow, SloRow, cost_rows, slo_rows
 from irdesk.domain.policy import Policy
 
@@ -68,7 +76,10 @@ def compute_figures(
     anchors = anchor_times(data)
     rows = in_period(data, period, anchors)
     recurrence = recurrence_groups(data, policy, rows, anchors)
-    recurring = {int(i) for g in recurrence for i in g.ids["count"]}
+    # Row mask of the incidents that recur (they may need a full postmortem).
+    recurring = np.zeros(len(data.incidents), dtype=bool)
+    if recurrence:
+        recurring[index_of_ids(data, np.concatenate([g.ids["count"] for g in recurrence]))] = True
     return Figures(
         period=period,
         by=by,

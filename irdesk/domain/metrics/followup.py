@@ -10,7 +10,14 @@ from datetime import date, datetime
 import numpy as np
 
 from irdesk.domain.metrics.data import MetricData, from_epoch
-from irdesk.domain.metrics.selection import Group, Period, groups, merged_exclusion, without
+from irdesk.domain.metrics.selection import (
+    Group,
+    Period,
+    groups,
+    index_of_ids,
+    merged_exclusion,
+    without,
+)
 from irdesk.domain.policy import Policy
 
 # --- action items -------------------------------------------------------------
@@ -148,7 +155,10 @@ def recurrence_groups(
     rows = without(rows, merged_exclusion(data, rows))
     rows = rows[~np.isnan(anchors[rows])]
     window = policy.recurrence_window_days * 86400.0
-    resolver = dict(zip(ev.resolver_incident.tolist(), ev.resolver_person.tolist(), strict=True))
+    resolver = np.full(len(inc), -1, dtype=np.int64)  # person id per incident row
+    resolved_rows = index_of_ids(data, ev.resolver_incident)
+    known = resolved_rows >= 0
+    resolver[resolved_rows[known]] = ev.resolver_person[known]
     result = []
     for service_id in np.unique(inc.service[rows]):
         own = rows[inc.service[rows] == service_id]
@@ -175,11 +185,12 @@ def recurrence_groups(
                     continue
                 info = data.services.get(int(service_id))
                 team = data.teams.get(info.owner_team_id) if info and info.owner_team_id else None
-                resolvers = []
-                for i in inc.ids[chain].tolist():
-                    person = data.people.get(resolver.get(i, -1))
-                    if person and person.name not in resolvers:
-                        resolvers.append(person.name)
+                people, first_seen = np.unique(resolver[chain], return_index=True)
+                resolvers = [
+                    data.people[p].name
+                    for p in people[np.argsort(first_seen)].tolist()
+                    if p in data.people
+                ]
                 result.append(
                     RecurrenceGroup(
                         service_id=int(service_id),
@@ -269,13 +280,13 @@ def compliance_rows(
     data: MetricData,
     policy: Policy,
     rows: np.ndarray,
-    recurring: set[int],
+    recurring: np.ndarray,
     as_of: datetime,
 ) -> tuple[ComplianceRow, ...]:
     inc = data.incidents
     rows = without(rows, merged_exclusion(data, rows))
     ids = inc.ids[rows]
-    tiers = required_tiers(data, policy, rows, np.isin(ids, list(recurring)))
+    tiers = required_tiers(data, policy, rows, recurring[rows])
     days = np.where(
         tiers == "full", policy.postmortem_deadline_days, policy.lightweight_deadline_days
     )

@@ -110,15 +110,13 @@ def without(rows: np.ndarray, excluded: dict[str, np.ndarray]) -> np.ndarray:
 
 def index_of_ids(data: MetricData, ids: np.ndarray) -> np.ndarray:
     """Row index of each incident id; -1 for ids not among the incidents."""
-    all_ids = data.incidents.ids
-    order = np.argsort(all_ids, kind="stable")
-    sorted_ids = all_ids[order]
-    pos = np.searchsorted(sorted_ids, ids)
-    pos = np.clip(pos, 0, max(len(sorted_ids) - 1, 0))
+    sorted_ids, order = data.incidents.id_order
     if len(sorted_ids) == 0:
         return np.full(len(ids), -1, dtype=np.int64)
+    pos = np.clip(np.searchsorted(sorted_ids, ids), 0, len(sorted_ids) - 1)
     found = sorted_ids[pos] == ids
-    return np.where(found, order[pos], -1)
+    result: np.ndarray = np.where(found, order[pos] if order is not None else pos, -1)
+    return result
 
 
 def _split(keys: np.ndarray, rows: np.ndarray) -> dict[int, np.ndarray]:

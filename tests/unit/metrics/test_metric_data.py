@@ -16,7 +16,14 @@ from irdesk.domain.models import (
 from irdesk.domain.policy import Policy
 from irdesk.storage.database import Database
 from irdesk.storage.lifecycle_edits import set_override
-from irdesk.storage.metric_data import compute_from_database, incident_rows, load_metric_data
+from irdesk.storage.metric_data import (
+    PACKED_EVENTS,
+    PACKED_INCIDENTS,
+    compute_from_database,
+    incident_rows,
+    load_metric_data,
+)
+from irdesk.storage.packed_rows import Packed, read_packed
 
 
 def cells(figures: object) -> list[object]:
@@ -61,3 +68,39 @@ def test_the_incidents_behind_a_figure_are_listed_newest_first(database: Databas
     assert [r.id for r in rows] == [4, 2, 1]
     assert rows[0].title == "Web checkout errors after config push"
     assert rows[0].service == "web" and rows[0].severity == Severity.SEV3
+
+
+def test_times_stored_in_another_format_are_read_the_ordinary_way(database: Database) -> None:
+    """Another tool may have written a time without microseconds: the packed fast read
+    cannot cut it at a fixed width, and the ordinary read gives the same figures."""
+    with database.transaction() as session:
+        fx.write_to(session)
+    expected = cells(compute_from_database(database, fx.PERIOD, "team"))
+    with database.connection() as conn:
+        conn.exec_driver_sql(
+            "UPDATE incident SET started_at = substr(started_at, 1, 19) WHERE id = 1"
+        )
+        conn.exec_driver_sql(
+            "UPDATE timeline_event SET occurred_at = substr(occurred_at, 1, 19) WHERE id = 1"
+        )
+        cur = conn.connection.cursor()
+        assert read_packed(cur, PACKED_INCIDENTS, "FROM incident") is None
+        assert read_packed(cur, PACKED_EVENTS, "FROM timeline_event") is None
+    assert cells(compute_from_database(database, fx.PERIOD, "team")) == expected
+
+
+def test_packed_values_keep_nulls_and_refuse_what_does_not_fit(database: Database) -> None:
+    with database.connection() as conn:
+        cur = conn.connection.cursor()
+        fields = (Packed("n", "n", 3), Packed("t", "t"))
+        source = (
+            "FROM (SELECT 7 AS n, '2026-01-05 10:00:00.250000' AS t UNION ALL SELECT NULL, NULL)"
+        )
+        read = read_packed(cur, fields, source)
+        assert read is not None
+        (numbers, known), (times, timed) = read["n"], read["t"]
+        assert sorted(zip(numbers.tolist(), known.tolist(), strict=True)) == [(0, False), (7, True)]
+        assert sorted(timed.tolist()) == [False, True]
+        assert times[timed][0] == fx.at(0, 10).timestamp() + 0.25
+        # 900 + 200 needs four digits: the row no longer fits three.
+        assert read_packed(cur, fields, source.replace("7 AS n", "900 AS n")) is None
