@@ -157,7 +157,7 @@ class MetricsDashboard(QWidget):
         tables_page = QSplitter(Qt.Orientation.Horizontal)
         tables_page.addWidget(self.table_list)
         tables_page.addWidget(self.table_view)
-        tables_page.setSizes([220, 900])
+        tables_page.setSizes([300, 980])
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.chart_page, "C&harts")

@@ -166,15 +166,17 @@ def duration_rows(
     current_groups = [Group(ALL, "All", rows), *groups(data, rows, by)]
     previous_groups = {g.key: g for g in groups(data, without(before, excluded_before), by)}
     previous_groups[ALL] = Group(ALL, "All", without(before, excluded_before))
+    excluded_per_group = []
+    for group in current_groups:
+        parts = {
+            reason: np.intersect1d(hit, group.rows, assume_unique=True)
+            for reason, hit in excluded.items()
+        }
+        excluded_per_group.append({k: v for k, v in parts.items() if len(v)})
     for kpi in KPIS:
         minutes = duration_minutes(data, kpi, policy)
         out = []
-        for group in current_groups:
-            group_excluded = {
-                reason: np.intersect1d(hit, group.rows, assume_unique=True)
-                for reason, hit in excluded.items()
-            }
-            group_excluded = {k: v for k, v in group_excluded.items() if len(v)}
+        for group, group_excluded in zip(current_groups, excluded_per_group, strict=True):
             prev = previous_groups.get(group.key)
             prev_rows = prev.rows if prev is not None else rows[:0]
             out.append(_row(data, policy, kpi, group, group_excluded, minutes, prev_rows))
@@ -211,7 +213,7 @@ def trend_series(
         rows = np.flatnonzero(usable & (inc.severity == rank))
         if len(rows) == 0:
             continue
-        order = rows[np.argsort(anchors[rows], kind="stable")]
+        order = rows[np.lexsort((inc.ids[rows], anchors[rows]))]
         t = anchors[order]
         lo = np.searchsorted(t, points - window, side="left")
         hi = np.searchsorted(t, points, side="left")

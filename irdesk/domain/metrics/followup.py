@@ -177,7 +177,8 @@ def recurrence_groups(
         cls = np.array(classes, dtype=np.int64)[keys] if len(keys) else keys
         for c in np.unique(cls):
             members = own[cls == c]
-            members = members[np.argsort(anchors[members], kind="stable")]
+            # In time order; incidents at the same moment by id, whatever the input order.
+            members = members[np.lexsort((inc.ids[members], anchors[members]))]
             t = anchors[members]
             breaks = np.flatnonzero(np.diff(t) > window) + 1
             for chain in np.split(members, breaks):
