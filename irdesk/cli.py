@@ -247,6 +247,18 @@ def _add_metrics_parser(commands: "argparse._SubParsersAction[argparse.ArgumentP
     )
 
 
+def _display_width(text: str) -> int:
+    """Columns a terminal gives `text`: wide characters (王伟) take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, *, left: bool) -> str:
+    space = " " * (width - _display_width(text))
+    return text + space if left else space + text
+
+
 def metrics_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
     """(first day, day after the last) from the command line's inclusive dates."""
     last = end or today
@@ -316,15 +328,14 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         cells = [[c.label for c in columns]] + [
             [format_cell(row.values[c.key], c.kind) for c in columns] for row in table.rows
         ]
-        widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+        widths = [max(_display_width(line[i]) for line in cells) for i in range(len(columns))]
         print(f"\n{table.title}")
         for n, line in enumerate(cells):
-            print(
-                "  ".join(
-                    text.ljust(w) if columns[i].kind == "text" else text.rjust(w)
-                    for i, (text, w) in enumerate(zip(line, widths, strict=True))
-                ).rstrip()
-            )
+            padded = [
+                _pad(text, w, left=columns[i].kind == "text")
+                for i, (text, w) in enumerate(zip(line, widths, strict=True))
+            ]
+            print("  ".join(padded).rstrip())
             if n == 0:
                 print("  ".join("-" * w for w in widths))
         if not table.rows:

@@ -29,6 +29,7 @@ from irdesk.domain.enums import (
     Severity,
 )
 from irdesk.domain.metrics.data import (
+    ActionColumns,
     ActionInfo,
     EventColumns,
     IncidentInput,
@@ -190,7 +191,7 @@ def metric_data(incidents: list[IncidentInput] | None = None) -> MetricData:
         services=ORG.services,
         teams=ORG.teams,
         people=ORG.people,
-        actions=ACTIONS,
+        actions=ActionColumns.from_items(ACTIONS),
         reviews=REVIEWS,
     )
 

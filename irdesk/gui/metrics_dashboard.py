@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 from matplotlib.backend_bases import PickEvent
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,6 +40,7 @@ from irdesk.domain.metrics.tables import Table, figure_tables
 from irdesk.gui.background import BackgroundTasks, Report
 from irdesk.gui.incident_table_model import INCIDENT_ID_ROLE, IncidentTableModel
 from irdesk.gui.metrics_models import FigureTableModel
+from irdesk.gui.row_table_model import SORT_ROLE
 from irdesk.reports.charts import Chart, dashboard_charts
 from irdesk.storage.database import Database
 from irdesk.storage.metric_data import compute_from_database, incident_rows, load_metric_data
@@ -144,8 +145,14 @@ class MetricsDashboard(QWidget):
         self.table_list = QListWidget()
         self.table_list.currentRowChanged.connect(self._show_table)
         self.table_model = FigureTableModel(self)
+        # Sorted by the raw values (a click on a header), never by their text.
+        self.table_proxy = QSortFilterProxyModel(self)
+        self.table_proxy.setSourceModel(self.table_model)
+        self.table_proxy.setSortRole(SORT_ROLE)
         self.table_view = QTableView()
-        self.table_view.setModel(self.table_model)
+        self.table_view.setModel(self.table_proxy)
+        self.table_view.setSortingEnabled(True)
+        self.table_view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # as computed: "All" first
         self.table_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table_view.verticalHeader().hide()
@@ -331,7 +338,8 @@ class MetricsDashboard(QWidget):
         if found is not None:
             self.show_incidents(*found)
 
-    def _table_clicked(self, index: QModelIndex) -> None:
+    def _table_clicked(self, shown: QModelIndex) -> None:
+        index = self.table_proxy.mapToSource(shown)
         found = self.table_model.drill(index)
         if found is not None:
             description, ids = found

@@ -10,7 +10,7 @@ for the one it joined.
 import contextlib
 import gc
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,9 +18,11 @@ import numpy as np
 
 from irdesk.domain.enums import IncidentStatus, ReviewStatus, Severity
 from irdesk.domain.metrics.data import (
+    ACTION_STATUSES,
+    DAY,
     LIFECYCLE,
     NONE_ID,
-    ActionInfo,
+    ActionColumns,
     EventColumns,
     IncidentColumns,
     MetricData,
@@ -212,6 +214,29 @@ def _events(cur: Any, merged: dict[int, int]) -> EventColumns:
     return EventColumns.from_events(incident, person, time, kind == 1, kind == 2)
 
 
+def _actions(cur: Any) -> ActionColumns:
+    c = _columns(cur.execute(ACTIONS).fetchall(), 9)
+
+    def ids(values: list[Any]) -> np.ndarray:
+        return np.array([NONE_ID if v is None else v for v in values], dtype=np.int64)
+
+    def days(seconds: np.ndarray) -> np.ndarray:
+        return np.floor(seconds / DAY)
+
+    due = np.array(c[5], dtype="datetime64[D]")  # None becomes NaT
+    due_day = due.astype(np.int64).astype(np.float64)
+    due_day[np.isnat(due)] = np.nan
+    return ActionColumns(
+        incident=ids(c[1]),
+        owner_person=ids(c[3]),
+        owner_team=ids(c[4]),
+        due_day=due_day,
+        created_day=days(epoch_from_text(c[8])),
+        completed_day=days(epoch_from_text(c[7])),
+        status=np.array([ACTION_STATUSES.index(v) for v in c[6]], dtype=np.int8),
+    )
+
+
 def load_metric_data(db: Database) -> MetricData:
     """Everything `compute_figures` reads, in one read transaction."""
     with _cycle_gc_paused(), db.connection() as conn:
@@ -231,20 +256,7 @@ def load_metric_data(db: Database) -> MetricData:
                 r[0]: PersonInfo(r[0], r[1], r[2], _zone(r[3]), r[4])
                 for r in cur.execute("SELECT id, name, team_id, time_zone, hourly_rate FROM person")
             }
-            actions = tuple(
-                ActionInfo(
-                    id=r[0],
-                    incident_id=r[1],
-                    title=r[2],
-                    owner_person_id=r[3],
-                    owner_team_id=r[4],
-                    due_on=date.fromisoformat(r[5]) if r[5] else None,
-                    status=r[6],
-                    completed_at=_time(r[7]),
-                    created_at=_time(r[8]) or datetime.min.replace(tzinfo=UTC),
-                )
-                for r in cur.execute(ACTIONS)
-            )
+            actions = _actions(cur)
             reviews: dict[int, ReviewInfo] = {}
             for incident_id, tier, status, approved in cur.execute(REVIEWS):
                 reviews.setdefault(

@@ -112,9 +112,18 @@ def test_a_table_cell_leads_to_its_incidents_and_on_to_the_main_window(
     click_list_item(qtbot, dashboard, "SLO adherence per service")
     assert dashboard.table_model.table is not None
     assert dashboard.table_model.table.key == "slo"
-    rows = shown(dashboard)
-    web = next(r for r, line in enumerate(rows) if line[0] == "web")
-    cell = dashboard.table_view.visualRect(dashboard.table_model.index(web, 2)).center()
+    # Sorted by availability (a click on its header), worst first: web (99.03%), api (99.375%).
+    header = dashboard.table_view.horizontalHeader()
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(header.sectionViewportPosition(2) + 5, 5),
+    )
+    proxy = dashboard.table_proxy
+    shown_services = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    assert shown_services == ["web", "api"]
+    web = shown_services.index("web")
+    cell = dashboard.table_view.visualRect(proxy.index(web, 2)).center()
     with qtbot.waitSignal(dashboard.drill_shown, timeout=TIMEOUT_MS):
         qtbot.mouseClick(dashboard.table_view.viewport(), Qt.MouseButton.LeftButton, pos=cell)
     # web's impact: incident 4 (newest first) and 3, the external one included.

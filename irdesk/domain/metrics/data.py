@@ -176,6 +176,50 @@ class ActionInfo:
     created_at: datetime
 
 
+ACTION_STATUSES = ("open", "in_progress", "done", "wont_do")
+DAY = 86400.0
+
+
+def _day(value: date | None) -> float:
+    return float("nan") if value is None else float((value - date(1970, 1, 1)).days)
+
+
+@dataclass(frozen=True)
+class ActionColumns:
+    """Action items as columns; days are whole UTC days since the epoch (NaN: none)."""
+
+    incident: np.ndarray  # int64: the incident of the review the item came from
+    owner_person: np.ndarray  # int64, NONE_ID when owned by a team
+    owner_team: np.ndarray  # int64, NONE_ID when owned by a person
+    due_day: np.ndarray
+    created_day: np.ndarray
+    completed_day: np.ndarray
+    status: np.ndarray  # int8 index into ACTION_STATUSES
+
+    def __len__(self) -> int:
+        return len(self.incident)
+
+    @staticmethod
+    def from_items(items: Sequence[ActionInfo]) -> "ActionColumns":
+        def ids(values: Iterable[int | None]) -> np.ndarray:
+            return np.array([NONE_ID if v is None else v for v in values], dtype=np.int64)
+
+        def days(values: Iterable[date | None]) -> np.ndarray:
+            return np.array([_day(v) for v in values], dtype=np.float64)
+
+        return ActionColumns(
+            incident=ids(a.incident_id for a in items),
+            owner_person=ids(a.owner_person_id for a in items),
+            owner_team=ids(a.owner_team_id for a in items),
+            due_day=days(a.due_on for a in items),
+            created_day=days(as_utc(a.created_at).date() for a in items),
+            completed_day=days(
+                as_utc(a.completed_at).date() if a.completed_at else None for a in items
+            ),
+            status=np.array([ACTION_STATUSES.index(a.status) for a in items], dtype=np.int8),
+        )
+
+
 @dataclass(frozen=True)
 class ReviewInfo:
     incident_id: int
@@ -217,11 +261,12 @@ class EventColumns:
         """From every timeline event that has a person as actor (in id order)."""
         pages = is_page
         key = incident.astype(np.int64) * (int(person.max(initial=0)) + 1) + person
-        order = np.lexsort((time, key))
+        order = np.argsort(key, kind="stable")
         k, t = key[order], time[order]
         starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if len(k) else np.zeros(0, np.int64)
-        ends = np.r_[starts[1:] - 1, len(k) - 1] if len(k) else starts
         firsts = order[starts]
+        earliest = np.minimum.reduceat(t, starts) if len(k) else t
+        latest = np.maximum.reduceat(t, starts) if len(k) else t
         r = np.flatnonzero(is_resolve)
         r_order = r[np.lexsort((time[r], incident[r]))]
         r_inc = incident[r_order]
@@ -233,8 +278,8 @@ class EventColumns:
             page_time=time[pages].astype(np.float64),
             part_incident=incident[firsts].astype(np.int64),
             part_person=person[firsts].astype(np.int64),
-            part_first=t[starts].astype(np.float64),
-            part_last=t[ends].astype(np.float64),
+            part_first=earliest.astype(np.float64),
+            part_last=latest.astype(np.float64),
             resolver_incident=incident[resolvers].astype(np.int64),
             resolver_person=person[resolvers].astype(np.int64),
         )
@@ -276,7 +321,7 @@ class MetricData:
     services: dict[int, ServiceInfo] = field(default_factory=dict)
     teams: dict[int, TeamInfo] = field(default_factory=dict)
     people: dict[int, PersonInfo] = field(default_factory=dict)
-    actions: tuple[ActionInfo, ...] = ()
+    actions: ActionColumns = field(default_factory=lambda: ActionColumns.from_items(()))
     reviews: dict[int, ReviewInfo] = field(default_factory=dict)  # by incident id
 
     def team_of_service(self, service_id: int) -> int | None:

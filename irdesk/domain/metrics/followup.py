@@ -3,13 +3,12 @@ and customer-reported vs internal severity.
 """
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
 
-from irdesk.domain.metrics.data import MetricData, from_epoch
+from irdesk.domain.metrics.data import ACTION_STATUSES, DAY, NONE_ID, MetricData, from_epoch
 from irdesk.domain.metrics.selection import (
     Group,
     Period,
@@ -57,44 +56,62 @@ def action_outcome(
     return "open"
 
 
+def _day_of(value: datetime) -> float:
+    return float(np.floor(value.timestamp() / DAY))
+
+
 def follow_through_rows(
     data: MetricData, period: Period, as_of: date
 ) -> tuple[FollowThroughRow, ...]:
     """Items due in the period (or, without a due date, created in it), per owning team and
-    person; a person's items count for their team too."""
-    buckets: dict[tuple[str, int], dict[str, list[int]]] = defaultdict(
-        lambda: {o: [] for o in ACTION_OUTCOMES}
+    person; a person's items count for their team too. `action_outcome` item by item."""
+    items = data.actions
+    when = np.where(np.isnan(items.due_day), items.created_day, items.due_day)
+    chosen = np.flatnonzero((when >= _day_of(period.start)) & (when < _day_of(period.end)))
+    status = items.status[chosen]
+    due, done_day = items.due_day[chosen], items.completed_day[chosen]
+    today = float((as_of - date(1970, 1, 1)).days)
+    done = status == ACTION_STATUSES.index("done")
+    code = np.select(
+        [
+            status == ACTION_STATUSES.index("wont_do"),
+            done & (done_day > due),  # NaN (no due date or no completion time) compares False
+            done,
+            due < today,
+        ],
+        [
+            ACTION_OUTCOMES.index(o)
+            for o in ("wont_do", "done_late", "done_on_time", "open_overdue")
+        ],
+        default=ACTION_OUTCOMES.index("open"),
     )
-    start, end = period.start.date(), period.end.date()
-    for item in data.actions:
-        when = item.due_on if item.due_on is not None else item.created_at.date()
-        if not start <= when < end:
-            continue
-        outcome = action_outcome(item.status, item.due_on, item.completed_at, as_of)
-        team_id = item.owner_team_id
-        if item.owner_person_id is not None:
-            buckets[("person", item.owner_person_id)][outcome].append(item.incident_id)
-            person = data.people.get(item.owner_person_id)
-            team_id = person.team_id if person else None
-        if team_id is not None:
-            buckets[("team", team_id)][outcome].append(item.incident_id)
+    outcomes = {o: code == n for n, o in enumerate(ACTION_OUTCOMES)}
+    person = items.owner_person[chosen]
+    team_of = {
+        pid: (p.team_id if p.team_id is not None else NONE_ID) for pid, p in data.people.items()
+    }
+    uniq, inverse = np.unique(person, return_inverse=True)
+    person_team = np.array([team_of.get(int(u), NONE_ID) for u in uniq], dtype=np.int64)[inverse]
+    team = np.where(person != NONE_ID, person_team, items.owner_team[chosen])
+    incident = items.incident[chosen]
     result = []
-    for (kind, owner), outcomes in buckets.items():
-        if kind == "team":
-            label = data.teams[owner].name if owner in data.teams else f"team {owner}"
-        else:
-            label = data.people[owner].name if owner in data.people else f"person {owner}"
-        ids = {o: np.array(sorted(set(v)), dtype=np.int64) for o, v in outcomes.items()}
-        ids["count"] = np.array(sorted({i for v in outcomes.values() for i in v}), dtype=np.int64)
-        result.append(
-            FollowThroughRow(
-                owner_kind=kind,
-                key=str(owner),
-                label=label,
-                **{o: len(v) for o, v in outcomes.items()},
-                ids=ids,
+    for kind, owners in (("team", team), ("person", person)):
+        for owner in np.unique(owners[owners != NONE_ID]).tolist():
+            mine = owners == owner
+            names = data.teams if kind == "team" else data.people
+            label = names[owner].name if owner in names else f"{kind} {owner}"
+            counts = {o: int(np.count_nonzero(mine & hit)) for o, hit in outcomes.items()}
+            ids = {o: np.unique(incident[mine & hit]) for o, hit in outcomes.items()}
+            ids["count"] = np.unique(incident[mine])
+            result.append(
+                FollowThroughRow(
+                    owner_kind=kind,
+                    key=str(owner),
+                    label=label,
+                    **counts,
+                    ids=ids,
+                )
             )
-        )
     result.sort(key=lambda r: (r.owner_kind != "team", r.label))
     return tuple(result)
 
