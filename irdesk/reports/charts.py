@@ -218,7 +218,7 @@ def slo_burn_chart(figures: Figures) -> Chart:
             picker=6,
         )
         chart.targets[line] = Target(
-            f"{row.service}: incidents with impact in the period", ids=row.ids["count"]
+            f"{row.service}, incidents with impact in the period", ids=row.ids["count"]
         )
     ax.axhline(0, color="#333333", linewidth=0.8)
     ax.set_ylabel("% of budget left", fontsize=FONT_SIZE)
@@ -253,9 +253,9 @@ def load_chart(figures: Figures) -> Chart:
     for row, day, night in zip(rows, day_bars, night_bars, strict=True):
         day.set_picker(True)
         night.set_picker(True)
-        chart.targets[day] = Target(f"{row.person}: paged for", ids=row.ids["pages"])
+        chart.targets[day] = Target(f"{row.person}, paged", ids=row.ids["pages"])
         chart.targets[night] = Target(
-            f"{row.person}: paged after hours for", ids=row.ids["after_hours"]
+            f"{row.person}, paged after hours", ids=row.ids["after_hours"]
         )
     labels = [f"{'⚠ ' if r.flags else ''}{r.person}" for r in rows]
     ax.set_yticks(positions, labels)

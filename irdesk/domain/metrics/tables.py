@@ -120,7 +120,12 @@ def _why(excluded: dict[str, int]) -> str:
     return "; ".join(f"{reason}: {n}" for reason, n in sorted(excluded.items()))
 
 
-def _duration_table(kpi: str, rows: tuple[DurationRow, ...], by: str) -> Table:
+# Columns that belong to one way of evaluating (Policy.evaluation); the other hides them.
+THRESHOLD_COLUMNS = ("attainment",)
+TREND_COLUMNS = ("previous_median", "change")
+
+
+def _duration_table(kpi: str, rows: tuple[DurationRow, ...], by: str, evaluation: str) -> Table:
     columns = (
         Column("group", by.capitalize()),
         Column("count", "Counted", COUNT),
@@ -134,6 +139,8 @@ def _duration_table(kpi: str, rows: tuple[DurationRow, ...], by: str) -> Table:
         Column("previous_median", "Previous median", MINUTES),
         Column("change", "Change", "signed_minutes"),
     )
+    hidden = {"threshold": TREND_COLUMNS, "trend": THRESHOLD_COLUMNS}.get(evaluation, ())
+    columns = tuple(c for c in columns if c.key not in hidden)
     out = []
     for r in rows:
         counted = ("incidents counted", r.ids["count"])
@@ -168,7 +175,8 @@ def figure_tables(figures: Figures) -> list[Table]:
     """Every figure as a table, the primary KPI first."""
     by = figures.by
     kpis = [figures.policy.primary_kpi, *[k for k in KPIS if k != figures.policy.primary_kpi]]
-    tables = [_duration_table(k, figures.durations[k], by) for k in kpis]
+    evaluation = figures.policy.evaluation
+    tables = [_duration_table(k, figures.durations[k], by, evaluation) for k in kpis]
 
     tables.append(
         Table(

@@ -8,6 +8,7 @@ from metric_fixture import PERIOD, metric_data
 
 from irdesk.domain.metrics.figures import Figures, compute_figures
 from irdesk.domain.metrics.selection import CONTRADICTORY, EXTERNAL
+from irdesk.domain.metrics.tables import figure_tables
 from irdesk.domain.policy import Policy
 
 approx = pytest.approx
@@ -227,3 +228,15 @@ def test_postmortem_compliance() -> None:
     # Without the recurrence rule 3 and 4 are SEV3: lightweight, due 10 days after, not yet.
     assert (full.required, full.compliance) == (2, approx(1 / 2))
     assert (light.required, light.pending, light.overdue) == (2, 2, 0)
+
+
+def test_the_evaluation_chosen_decides_which_columns_show() -> None:
+    def columns(evaluation: str) -> list[str]:
+        table = figure_tables(figures(evaluation=evaluation))[0]
+        return [c.key for c in table.visible_columns()]
+
+    assert {"attainment", "previous_median", "change"} <= set(columns("both"))
+    assert "attainment" in columns("threshold") and "change" not in columns("threshold")
+    assert "change" in columns("trend") and "attainment" not in columns("trend")
+    # The primary KPI comes first.
+    assert figure_tables(figures(primary_kpi="time_to_detect"))[0].key == "time_to_detect"
