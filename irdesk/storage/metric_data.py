@@ -10,6 +10,7 @@ for the one it joined.
 import contextlib
 import gc
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -237,14 +238,33 @@ def _actions(cur: Any) -> ActionColumns:
     )
 
 
+def _read_events(db: Database, merged: dict[int, int]) -> EventColumns:
+    with db.connection() as conn:
+        cur = conn.connection.cursor()
+        try:
+            return _events(cur, merged)
+        finally:
+            cur.close()
+
+
 def load_metric_data(db: Database) -> MetricData:
-    """Everything `compute_figures` reads, in one read transaction."""
-    with _cycle_gc_paused(), db.connection() as conn:
+    """Everything `compute_figures` reads.
+
+    The timeline is read on a second connection while this one reads the rest: SQLite
+    builds each packed string without holding Python's lock, so the two overlap. They are
+    two read transactions; a write landing between their starts (another process
+    importing) could show in one and not the other until the next read.
+    """
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="irdesk-metrics") as pool,
+        _cycle_gc_paused(),
+        db.connection() as conn,
+    ):
         cur = conn.connection.cursor()
         try:
             merged = dict(cur.execute(MERGED, (MERGE_UNLINKED,)).fetchall())
+            reading_events = pool.submit(_read_events, db, merged)
             incidents = _incidents(cur, merged)
-            events = _events(cur, merged)
             services = {
                 r[0]: ServiceInfo(r[0], r[1], float(r[2]), float(r[3]), r[4])
                 for r in cur.execute(
@@ -264,6 +284,7 @@ def load_metric_data(db: Database) -> MetricData:
                 )
         finally:
             cur.close()
+        events = reading_events.result()
     return MetricData(
         incidents=incidents,
         events=events,
