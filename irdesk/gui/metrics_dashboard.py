@@ -238,6 +238,10 @@ class MetricsDashboard(QWidget):
         for record in versions:
             when = f"{record.created_at:%Y-%m-%d}" if record.created_at else ""
             self.version_combo.addItem(f"Version {record.version} ({when})", record.version)
+            why = f"{record.note or ''} — {record.author or 'unknown'}"
+            self.version_combo.setItemData(
+                self.version_combo.count() - 1, why, Qt.ItemDataRole.ToolTipRole
+            )
         position = self.version_combo.findData(chosen)
         self.version_combo.setCurrentIndex(max(position, 0))
         self.version_combo.blockSignals(False)
