@@ -91,7 +91,7 @@ def compute_figures(
         trends=trend_series(data, policy, period, anchors, policy.primary_kpi),
         mismatches=mismatch_rows(data, rows, by),
         slo=slo_rows(data, period),
-        cost=cost_rows(data, policy, period, by, rows),
+        cost=cost_rows(data, policy, by, rows),
         load=load_rows(data, policy, period, rows),
         rotations=rotation_rows(data, period),
         concentration=concentration_rows(data, policy, rows),

@@ -43,19 +43,6 @@ class FollowThroughRow:
         return self.done_on_time / due if due else float("nan")
 
 
-def action_outcome(
-    status: str, due_on: date | None, completed_at: datetime | None, as_of: date
-) -> str:
-    if status == "wont_do":
-        return "wont_do"
-    if status == "done":
-        late = due_on is not None and completed_at is not None and completed_at.date() > due_on
-        return "done_late" if late else "done_on_time"
-    if due_on is not None and due_on < as_of:
-        return "open_overdue"
-    return "open"
-
-
 def _day_of(value: datetime) -> float:
     return float(np.floor(value.timestamp() / DAY))
 
@@ -64,7 +51,11 @@ def follow_through_rows(
     data: MetricData, period: Period, as_of: date
 ) -> tuple[FollowThroughRow, ...]:
     """Items due in the period (or, without a due date, created in it), per owning team and
-    person; a person's items count for their team too. `action_outcome` item by item."""
+    person; a person's items count for their team too.
+
+    Won't do; done after its due day (UTC) is late, else on time (also without a due
+    date); open or in progress past its due day on `as_of` is overdue, else open.
+    """
     items = data.actions
     when = np.where(np.isnan(items.due_day), items.created_day, items.due_day)
     chosen = np.flatnonzero((when >= _day_of(period.start)) & (when < _day_of(period.end)))

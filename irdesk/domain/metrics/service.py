@@ -144,12 +144,10 @@ def responder_hours(data: MetricData) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return rows, people, np.clip(end - first, 0, None) / 3600.0
 
 
-def cost_rows(
-    data: MetricData, policy: Policy, period: Period, by: str, rows: np.ndarray
-) -> tuple[CostRow, ...]:
+def cost_rows(data: MetricData, policy: Policy, by: str, rows: np.ndarray) -> tuple[CostRow, ...]:
+    """What the incidents of `rows` cost (downtime of an incident still going is missing)."""
     inc = data.incidents
     rows = without(rows, merged_exclusion(data, rows))
-    low, high = period.bounds
     start = np.where(np.isnan(inc.started), inc.detected, inc.started)
     end = np.where(np.isnan(inc.mitigated), inc.resolved, inc.mitigated)
     minutes = (end - start) / 60.0
@@ -210,5 +208,4 @@ def cost_rows(
                 ids={"count": inc.ids[r], "missing": inc.ids[r[~ok]]},
             )
         )
-    del low, high
     return tuple(result)
