@@ -271,7 +271,12 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     import json
 
     from irdesk.domain.metrics.selection import Period
-    from irdesk.domain.metrics.tables import figure_tables, figures_json, format_cell
+    from irdesk.domain.metrics.tables import (
+        figure_tables,
+        figures_json,
+        format_cell,
+        undated_note,
+    )
     from irdesk.domain.policy import PolicyError
     from irdesk.storage.database import open_database
     from irdesk.storage.metric_data import compute_from_database
@@ -323,6 +328,8 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         f"{figures.incidents} incidents from {first} to {after - timedelta(days=1)} (UTC days), "
         f"by {figures.by}, policy {version}"
     )
+    if undated_note(figures):
+        print(undated_note(figures))
     for table in tables:
         columns = table.visible_columns(args.mean)
         cells = [[c.label for c in columns]] + [

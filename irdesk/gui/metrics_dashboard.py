@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from irdesk.domain.metrics.data import MetricData
 from irdesk.domain.metrics.figures import Figures
 from irdesk.domain.metrics.selection import GROUPINGS, Period
-from irdesk.domain.metrics.tables import Table, figure_tables
+from irdesk.domain.metrics.tables import Table, figure_tables, undated_note
 from irdesk.gui.background import BackgroundTasks, Report
 from irdesk.gui.incident_table_model import INCIDENT_ID_ROLE, IncidentTableModel
 from irdesk.gui.metrics_models import FigureTableModel
@@ -301,7 +301,7 @@ class MetricsDashboard(QWidget):
         self.status_label.setText(
             f"{figures.incidents} incidents from {figures.period.start:%Y-%m-%d} to "
             f"{figures.period.end - timedelta(days=1):%Y-%m-%d} (UTC days), by {figures.by}, "
-            f"under {policy}; computed in {seconds * 1000:.0f} ms."
+            f"under {policy}; computed in {seconds * 1000:.0f} ms. {undated_note(figures)}".strip()
         )
         self.figures_shown.emit()
 

@@ -44,6 +44,7 @@ class Figures:
     policy_version: int | None  # None: the built-in defaults, never saved
     as_of: datetime
     incidents: int  # in the period, before any exclusion
+    undated: np.ndarray  # ids of incidents with neither a start nor a detection time: no period
     durations: dict[str, tuple[DurationRow, ...]]  # kpi → "all" row, then per group
     trends: tuple[TrendSeries, ...]  # the primary KPI's rolling median per severity
     mismatches: tuple[MismatchRow, ...]
@@ -87,6 +88,7 @@ def compute_figures(
         policy_version=policy_version,
         as_of=as_of,
         incidents=len(rows),
+        undated=data.incidents.ids[np.isnan(anchors)],
         durations=duration_rows(data, policy, period, by, anchors),
         trends=trend_series(data, policy, period, anchors, policy.primary_kpi),
         mismatches=mismatch_rows(data, rows, by),

@@ -481,6 +481,16 @@ def figure_tables(figures: Figures) -> list[Table]:
     return tables
 
 
+def undated_note(figures: Figures) -> str:
+    """A sentence about incidents no period can hold, or ""."""
+    n = len(figures.undated)
+    if not n:
+        return ""
+    if n == 1:
+        return "1 incident has neither a start nor a detection time, so it is in no period."
+    return f"{n} incidents have neither a start nor a detection time, so they are in no period."
+
+
 def figures_json(figures: Figures, *, with_optional: bool = True) -> dict[str, Any]:
     """The tables as plain JSON-able data, with the policy and period they were computed under."""
     return {
@@ -489,6 +499,7 @@ def figures_json(figures: Figures, *, with_optional: bool = True) -> dict[str, A
         "policy_version": figures.policy_version,
         "policy": figures.policy.to_dict(),
         "incidents": figures.incidents,
+        "undated_incidents": figures.undated.tolist(),
         "tables": {
             t.key: {
                 "title": t.title,

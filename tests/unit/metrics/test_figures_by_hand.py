@@ -8,7 +8,7 @@ from metric_fixture import PERIOD, metric_data
 
 from irdesk.domain.metrics.figures import Figures, compute_figures
 from irdesk.domain.metrics.selection import CONTRADICTORY, EXTERNAL
-from irdesk.domain.metrics.tables import figure_tables
+from irdesk.domain.metrics.tables import figure_tables, undated_note
 from irdesk.domain.policy import Policy
 
 approx = pytest.approx
@@ -240,3 +240,15 @@ def test_the_evaluation_chosen_decides_which_columns_show() -> None:
     assert "change" in columns("trend") and "attainment" not in columns("trend")
     # The primary KPI comes first.
     assert figure_tables(figures(primary_kpi="time_to_detect"))[0].key == "time_to_detect"
+
+
+def test_an_incident_without_start_or_detection_is_named_not_dropped() -> None:
+    from metric_fixture import INCIDENTS
+
+    lost = replace(INCIDENTS[0], id=9, started_at=None, detected_at=None)
+    result = compute_figures(metric_data([*INCIDENTS, lost]), Policy(), PERIOD)
+    assert result.undated.tolist() == [9]
+    assert result.incidents == 4  # it belongs to no period
+    assert undated_note(result) == (
+        "1 incident has neither a start nor a detection time, so it is in no period."
+    )
