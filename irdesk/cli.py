@@ -24,7 +24,7 @@ from irdesk.storage.errors import DatabaseError
 if TYPE_CHECKING:
     from irdesk.importers.column_mapping import ColumnMapping
 
-HEADLESS_HINT = "Headless commands work without one: irdesk import, irdesk demo, irdesk db check, irdesk db upgrade (see irdesk --help)."
+HEADLESS_HINT = "Headless commands work without one: irdesk import, irdesk metrics, irdesk demo, irdesk db check, irdesk db upgrade (see irdesk --help)."
 
 
 def _today() -> date:
@@ -193,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="report what would change, write nothing"
     )
 
+    _add_metrics_parser(commands)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     upgrade = db_commands.add_parser(
@@ -204,6 +206,148 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("path", type=Path, metavar="PATH")
     return parser
+
+
+# --- irdesk metrics -------------------------------------------------------------
+
+METRIC_FORMATS = ("table", "csv", "json")
+METRIC_DEFAULT_DAYS = 90
+
+
+def _add_metrics_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    metrics = commands.add_parser(
+        "metrics",
+        help="incident metrics for a period, under the stored policy",
+        description="Medians and p90s of time to detect, acknowledge, mitigate and resolve, "
+        "SLO adherence, cost, on-call load, concentration, follow-through, recurrence and "
+        "postmortem compliance: the figures of the metrics dashboard. Periods are whole UTC "
+        f"days; the default is the last {METRIC_DEFAULT_DAYS} days up to today.",
+    )
+    metrics.add_argument(
+        "--db", dest="metrics_db", type=Path, metavar="PATH", help="database to read"
+    )
+    metrics.add_argument(
+        "--from", dest="start", type=_parse_date, metavar="DATE", help="first day, YYYY-MM-DD"
+    )
+    metrics.add_argument(
+        "--to", dest="end", type=_parse_date, metavar="DATE", help="last day (included)"
+    )
+    metrics.add_argument(
+        "--by", choices=("service", "team", "severity", "person"), default="service"
+    )
+    metrics.add_argument("--format", choices=METRIC_FORMATS, default="table")
+    metrics.add_argument(
+        "--policy-version",
+        type=int,
+        metavar="N",
+        help="recompute under stored policy version N (default: the current one)",
+    )
+    metrics.add_argument(
+        "--mean", action="store_true", help="show the mean too (medians are the headline)"
+    )
+
+
+def _display_width(text: str) -> int:
+    """Columns a terminal gives `text`: wide characters (王伟) take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, *, left: bool) -> str:
+    space = " " * (width - _display_width(text))
+    return text + space if left else space + text
+
+
+def metrics_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
+    """(first day, day after the last) from the command line's inclusive dates."""
+    last = end or today
+    first = start or last - timedelta(days=METRIC_DEFAULT_DAYS - 1)
+    return first, last + timedelta(days=1)
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    import csv
+    import json
+
+    from irdesk.domain.metrics.selection import Period
+    from irdesk.domain.metrics.tables import (
+        figure_tables,
+        figures_json,
+        format_cell,
+        undated_note,
+    )
+    from irdesk.domain.policy import PolicyError
+    from irdesk.storage.database import open_database
+    from irdesk.storage.metric_data import compute_from_database
+
+    path = Path(args.metrics_db or args.db or paths.default_database()).expanduser()
+    if not path.exists():
+        return _fail(f"{path} does not exist; import incidents first or name a file with --db.")
+    first, after = metrics_period(args.start, args.end, _today())
+    if after <= first:
+        print(
+            f"irdesk metrics: error: --to ({after - timedelta(days=1)}) is before --from ({first})",
+            file=sys.stderr,
+        )
+        return 2
+    period = Period(
+        datetime.combine(first, datetime.min.time(), UTC),
+        datetime.combine(after, datetime.min.time(), UTC),
+    )
+    try:
+        db = open_database(path, create=False)
+    except DatabaseError as exc:
+        return _fail(str(exc))
+    try:
+        figures = compute_from_database(db, period, args.by, policy_version=args.policy_version)
+    except (LookupError, PolicyError, DatabaseError) as exc:
+        return _fail(str(exc))
+    finally:
+        db.close()
+    if args.format == "json":
+        json.dump(figures_json(figures, with_optional=args.mean), sys.stdout, indent=2)
+        print()
+        return 0
+    tables = figure_tables(figures)
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["table", "row", "column", "value"])
+        for table in tables:
+            for n, row in enumerate(table.rows):
+                for column in table.visible_columns(args.mean):
+                    value = row.values[column.key]
+                    writer.writerow([table.key, n, column.key, "" if value is None else value])
+        return 0
+    version = (
+        "built-in defaults"
+        if figures.policy_version is None
+        else f"version {figures.policy_version}"
+    )
+    print(
+        f"{figures.incidents} incidents from {first} to {after - timedelta(days=1)} (UTC days), "
+        f"by {figures.by}, policy {version}"
+    )
+    if undated_note(figures):
+        print(undated_note(figures))
+    for table in tables:
+        columns = table.visible_columns(args.mean)
+        cells = [[c.label for c in columns]] + [
+            [format_cell(row.values[c.key], c.kind) for c in columns] for row in table.rows
+        ]
+        widths = [max(_display_width(line[i]) for line in cells) for i in range(len(columns))]
+        print(f"\n{table.title}")
+        for n, line in enumerate(cells):
+            padded = [
+                _pad(text, w, left=columns[i].kind == "text")
+                for i, (text, w) in enumerate(zip(line, widths, strict=True))
+            ]
+            print("  ".join(padded).rstrip())
+            if n == 0:
+                print("  ".join("-" * w for w in widths))
+        if not table.rows:
+            print("(none)")
+    return 0
 
 
 def _fail(message: str) -> int:
@@ -431,6 +575,8 @@ def _run(argv: Sequence[str] | None) -> int:
         if argv is None:  # the `irdesk` script or `python -m irdesk`, not a caller in-process
             _ending_process()
         return code
+    if args.command == "metrics":
+        return cmd_metrics(args)
     if args.command == "db":
         return cmd_db_upgrade(args) if args.db_command == "upgrade" else cmd_db_check(args)
     return cmd_gui(args)

@@ -40,6 +40,8 @@ from irdesk.gui.link_dialog import (
     link_work,
     unlink_work,
 )
+from irdesk.gui.metrics_dashboard import MetricsDashboard
+from irdesk.gui.policy_dialog import PolicyDialog
 from irdesk.gui.recent_files import RecentFiles
 from irdesk.gui.timeline_controller import TimelineController
 from irdesk.gui.versions import version_lines
@@ -67,6 +69,7 @@ FALLBACK_KEYS = {
 }
 IMPORT_KEY = "Ctrl+I"
 LINK_KEY = "Ctrl+L"
+METRICS_KEY = "Ctrl+Shift+M"
 IMPORT_FOLDER_KEY = "Ctrl+Shift+I"
 
 KEY_GEOMETRY = "mainWindow/geometry"
@@ -233,6 +236,18 @@ class MainWindow(QMainWindow):
         self.details_action.setChecked(True)
         self.details_action.toggled.connect(self.details.setVisible)
 
+        # Metrics (issue 5): the dashboard window and the policy editor.
+        self.metrics_dashboard: MetricsDashboard | None = None
+        self.metrics_action = self._action(view_menu, "&Metrics Dashboard", None)
+        self.metrics_action.setShortcut(QKeySequence(METRICS_KEY))
+        self.metrics_action.triggered.connect(self.show_metrics_dashboard)
+        tools_menu = menus.addMenu("&Tools")
+        self.policy_action = self._action(tools_menu, "&Policy…", None)
+        self.policy_action.setStatusTip(
+            "The choices behind the metrics; saving makes a new version"
+        )
+        self.policy_action.triggered.connect(self.edit_policy)
+
         help_menu = menus.addMenu("&Help")
         self.about_action = self._action(help_menu, "&About irdesk", None)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -253,7 +268,7 @@ class MainWindow(QMainWindow):
             current_incident=self.current_incident_id,
             parent=self,
         )
-        self.incident_tabs.addTab(self.timeline.tab, "&Timeline")
+        self.incident_tabs.addTab(self.timeline.tab, "Ti&meline")
         self.incident_list.current_incident_changed.connect(self.timeline.incident_changed)
         self.incident_model.modelReset.connect(self.timeline.list_reset)
         menus = {action.text(): action.menu() for action in self.menuBar().actions()}
@@ -538,6 +553,8 @@ class MainWindow(QMainWindow):
             self.tasks.run(lambda _report: previous.close(), on_done=lambda _none: None)
         self._detail_generation += 1
         self.undo_stack.clear()  # the history belongs to the file it was made in
+        if self.metrics_dashboard is not None:
+            self.metrics_dashboard.set_database(db)
         self.incident_list.set_rows(rows)
         self.details.clear()
         self.path_label.setText(str(db.path))
@@ -572,6 +589,44 @@ class MainWindow(QMainWindow):
         if selected is None or not self.incident_list.select_incident(selected):
             self.details.clear()
         self._update_actions()
+
+    # ---------------------------------------------------------------- metrics
+
+    def show_metrics_dashboard(self) -> MetricsDashboard | None:
+        if self.db is None:
+            self.show_message(QMessageBox.Icon.Information, "Metrics", "Open a database first.")
+            return None
+        if self.metrics_dashboard is None:
+            self.metrics_dashboard = MetricsDashboard(self.tasks, self)
+            self.metrics_dashboard.incident_chosen.connect(self._metrics_incident_chosen)
+        # Read again each time it is asked for: imports and edits since then count.
+        self.metrics_dashboard.set_database(self.db)
+        self.metrics_dashboard.show()
+        self.metrics_dashboard.raise_()
+        self.metrics_dashboard.activateWindow()
+        return self.metrics_dashboard
+
+    def edit_policy(self) -> PolicyDialog | None:
+        if self.db is None:
+            self.show_message(QMessageBox.Icon.Information, "Policy", "Open a database first.")
+            return None
+        dialog = PolicyDialog(self.db, self.tasks, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._policy_saved)
+        dialog.open()
+        return dialog
+
+    def _policy_saved(self, record: object) -> None:
+        self.statusBar().showMessage(f"Saved the policy as {getattr(record, 'label', '')}", 5000)
+        if self.metrics_dashboard is not None:
+            self.metrics_dashboard.refresh()
+
+    def _metrics_incident_chosen(self, incident_id: int) -> None:
+        if not self.incident_list.select_incident(incident_id):
+            self.filter_edit.clear()  # it may only have been filtered out
+            self.incident_list.select_incident(incident_id)
+        self.raise_()
+        self.activateWindow()
 
     # ------------------------------------------------------------------ links
 

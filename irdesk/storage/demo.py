@@ -57,6 +57,7 @@ from irdesk.storage.demo_content import (
     RECOGNITION_NOTES,
     REGIONS,
     RESPOND_NOTES,
+    REVISED_POLICY_SETTINGS,
     SCENARIOS,
     SERVICES,
     TEAMS,
@@ -242,6 +243,17 @@ def _add_org(session: Session, origin: datetime) -> _Org:
             note="Defaults from the review curriculum, adopted when irdesk was introduced.",
             author="Fatima Al-Sayed",
             created_at=origin,
+        )
+    )
+    # A later change, so that figures and packets show which version they used.
+    session.add(
+        PolicyVersion(
+            policy_id=policy.id,
+            version=2,
+            settings_json=json.dumps(REVISED_POLICY_SETTINGS, sort_keys=True),
+            note="Judge trends as well as thresholds; SEV1 acknowledged within 5 minutes.",
+            author="Fatima Al-Sayed",
+            created_at=origin + timedelta(days=WINDOW_DAYS // 2),
         )
     )
     return _Org(
@@ -565,7 +577,7 @@ def _draft_timeline(rng: random.Random, case: _Case, org: _Org, now: datetime) -
         EventKind.PAGE,
         "pagerduty",
         f"Notified {primary.person.name} via push and SMS ({ctx['rotation']}, level 1)",
-        actor_name="PagerDuty",
+        primary,  # as the PagerDuty importer does: a page's actor is the person paged
     )
     waited_until = acknowledged or now
     if waited_until - detected > 5 * minute:
@@ -574,7 +586,7 @@ def _draft_timeline(rng: random.Random, case: _Case, org: _Org, now: datetime) -
             EventKind.PAGE,
             "pagerduty",
             f"Notified {primary.person.name} by phone call (not acknowledged after 5 minutes)",
-            actor_name="PagerDuty",
+            primary,
         )
     if waited_until - detected > 15 * minute:
         line.add(

@@ -6,6 +6,7 @@ Only words and numbers live here; `demo.py` turns them into rows.
 from dataclasses import dataclass
 
 from irdesk.domain.enums import ServiceTier
+from irdesk.domain.policy import Policy
 
 # --- the organisation -------------------------------------------------------
 
@@ -104,23 +105,16 @@ SERVICES = (
 REGIONS = ("eu-west-1", "eu-central-1", "us-east-1", "ap-southeast-2")
 
 # The policy's defaults as DESIGN.md describes them.
-DEFAULT_POLICY_SETTINGS: dict[str, object] = {
-    "primary_kpi": "time_to_resolve",
-    "weighting": "equal",
-    "evaluation": "threshold",
-    "verification_counts": False,
-    "exclude_external_from_accountability": True,
-    "full_review_severities": ["SEV1", "SEV2"],
-    "lightweight_review_severities": ["SEV3"],
-    "postmortem_deadline_days": {"full": 5, "lightweight": 10},
-    "threshold_minutes": {
-        "time_to_detect": {"SEV1": 5, "SEV2": 10, "SEV3": 15, "SEV4": 30, "SEV5": 60},
-        "time_to_acknowledge": {"SEV1": 5, "SEV2": 10, "SEV3": 15, "SEV4": 30, "SEV5": 60},
-        "time_to_resolve": {"SEV1": 120, "SEV2": 240, "SEV3": 480, "SEV4": 1440, "SEV5": 4320},
+# The demo's policy history: thresholds only at first, then trends as well, with a
+# stricter acknowledgement target for SEV1.
+DEFAULT_POLICY_SETTINGS: dict[str, object] = Policy(
+    evaluation="threshold",
+    thresholds_minutes={
+        **Policy().thresholds_minutes,
+        "time_to_acknowledge": {"SEV1": 10, "SEV2": 15, "SEV3": 30, "SEV4": 60, "SEV5": 120},
     },
-    "trend_window_days": 28,
-    "alert_fatigue": {"pages_per_shift_threshold": 2, "shift_hours": 12},
-}
+).to_dict()
+REVISED_POLICY_SETTINGS: dict[str, object] = Policy(evaluation="both").to_dict()
 
 
 # --- what goes wrong ----------------------------------------------------------

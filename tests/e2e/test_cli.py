@@ -42,7 +42,7 @@ def test_version() -> None:
 def test_help_lists_exactly_the_commands_that_work() -> None:
     result = irdesk("--help")
     assert result.returncode == 0
-    assert listed_commands(result.stdout) == ["demo", "import", "db"]
+    assert listed_commands(result.stdout) == ["demo", "import", "metrics", "db"]
     for option in ("--db PATH", "--demo", "--version"):
         assert option in result.stdout
     assert listed_commands(irdesk("db", "--help").stdout) == ["upgrade", "check"]

@@ -28,6 +28,7 @@ from irdesk.domain.models import (
     Team,
     TimelineEvent,
 )
+from irdesk.domain.policy import Policy
 from irdesk.storage import demo
 from irdesk.storage.database import Database, open_database
 from irdesk.storage.demo import DEFAULT_SEED, generate_demo, write_demo
@@ -153,7 +154,7 @@ def test_timelines_fit_their_incidents(database: Database) -> None:
         events: dict[int | None, list[TimelineEvent]] = defaultdict(list)
         for event in session.exec(select(TimelineEvent).order_by(TimelineEvent.id)):
             events[event.incident_id].append(event)
-        policy = session.exec(select(PolicyVersion)).one()
+        versions = session.exec(select(PolicyVersion).order_by(PolicyVersion.version)).all()
 
     human = {EventKind.ACKNOWLEDGE, EventKind.NOTE, EventKind.ACTION, EventKind.MITIGATE}
     for incident in incidents:
@@ -178,10 +179,18 @@ def test_timelines_fit_their_incidents(database: Database) -> None:
         else:
             assert known == sorted(known)
 
-    settings = json.loads(policy.settings_json)
-    assert policy.settings_json == json.dumps(settings, sort_keys=True)
-    assert settings["primary_kpi"] == "time_to_resolve"
-    assert settings["exclude_external_from_accountability"] is True
+    # Two versions, so figures and packets show which one they used; both read back whole.
+    assert [v.version for v in versions] == [1, 2]
+    assert versions[0].created_at < versions[1].created_at < NOW
+    for version in versions:
+        settings = json.loads(version.settings_json)
+        assert version.settings_json == json.dumps(settings, sort_keys=True)
+        policy = Policy.from_json(version.settings_json)
+        assert policy.primary_kpi == "time_to_resolve"
+        assert policy.exclude_external_cause is True
+        assert policy.retired == {}
+    first, second = (Policy.from_json(v.settings_json) for v in versions)
+    assert (first.evaluation, second.evaluation) == ("threshold", "both")
 
 
 def test_no_placeholder_text_anywhere(tmp_path: Path) -> None:

@@ -1,0 +1,329 @@
+"""What the metrics read, as columns: one numpy array per field, one entry per row.
+
+Times are float seconds since the Unix epoch (UTC), NaN where the source has
+none, so a missing time stays missing instead of becoming zero. Storage fills
+these in bulk from SQL; tests and small callers build them from plain rows
+with aware datetimes in any zone (`incident_columns`, `MetricData.build`).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from irdesk.domain.utc import as_utc
+
+LIFECYCLE = ("started", "detected", "acknowledged", "mitigated", "resolved", "verified")
+NONE_ID = -1
+
+
+def epoch(value: datetime | None) -> float:
+    """Seconds since the epoch of an aware datetime; NaN for None. Naive times are refused."""
+    return float("nan") if value is None else as_utc(value).timestamp()
+
+
+def from_epoch(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def severity_rank(value: str | None) -> int:
+    """SEV1 → 1 … SEV5 → 5; 0 for none."""
+    return int(value[-1]) if value else 0
+
+
+def factorize_titles(titles: Sequence[str]) -> dict[str, Any]:
+    """`title_codes` and `title_texts` for IncidentColumns."""
+    codes: dict[str, int] = {}
+    numbers = [codes.setdefault(t, len(codes)) for t in titles]
+    return {"title_codes": np.array(numbers, dtype=np.int64), "title_texts": tuple(codes)}
+
+
+def epoch_from_text(values: Sequence[str | None]) -> np.ndarray:
+    """Epoch seconds from SQLite's stored UTC text ("YYYY-MM-DD HH:MM:SS.ffffff"); NaN for None."""
+    parsed = np.array(values, dtype="datetime64[us]")
+    seconds = parsed.astype(np.int64).astype(np.float64) / 1e6
+    seconds[np.isnat(parsed)] = np.nan
+    return seconds
+
+
+@dataclass(frozen=True)
+class IncidentColumns:
+    ids: np.ndarray  # int64
+    title_codes: np.ndarray  # int64 index into title_texts: equal titles share a code
+    title_texts: tuple[str, ...]
+    service: np.ndarray  # int64 service id, NONE_ID when none
+    severity: np.ndarray  # int8 rank, 0 when none
+    customer_severity: np.ndarray  # int8 rank, 0 when none
+    started: np.ndarray
+    detected: np.ndarray
+    acknowledged: np.ndarray
+    mitigated: np.ndarray
+    resolved: np.ndarray
+    verified: np.ndarray
+    users_affected: np.ndarray  # float, NaN when unknown
+    downtime_cost: np.ndarray  # float, NaN when unknown
+    external_cause: np.ndarray  # bool
+    tech_debt: np.ndarray  # bool
+    regulatory: np.ndarray  # bool
+    merged: np.ndarray  # bool: the same outage as another incident, counted there
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @cached_property
+    def id_order(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """(ids sorted, the row of each) for lookups; None when the rows are in id order."""
+        if len(self.ids) < 2 or bool(np.all(self.ids[1:] > self.ids[:-1])):
+            return self.ids, None
+        order = np.argsort(self.ids, kind="stable")
+        return self.ids[order], order
+
+    def title(self, row: int) -> str:
+        return self.title_texts[int(self.title_codes[row])]
+
+    def time(self, name: str) -> np.ndarray:
+        arr: np.ndarray = getattr(self, name)
+        return arr
+
+
+@dataclass(frozen=True)
+class IncidentInput:
+    """One incident as plain values, for `incident_columns`."""
+
+    id: int
+    title: str = ""
+    service_id: int | None = None
+    severity: str | None = None
+    customer_severity: str | None = None
+    started_at: datetime | None = None
+    detected_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    mitigated_at: datetime | None = None
+    resolved_at: datetime | None = None
+    verified_at: datetime | None = None
+    users_affected: int | None = None
+    downtime_cost: float | None = None
+    external_cause: bool = False
+    approved_tech_debt: bool = False
+    regulatory_exposure: bool = False
+    merged: bool = False
+
+
+def incident_columns(rows: Sequence[IncidentInput]) -> IncidentColumns:
+    def times(name: str) -> np.ndarray:
+        return np.array([epoch(getattr(r, f"{name}_at")) for r in rows], dtype=np.float64)
+
+    def floats(values: Iterable[float | int | None]) -> np.ndarray:
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+    return IncidentColumns(
+        ids=np.array([r.id for r in rows], dtype=np.int64),
+        **factorize_titles([r.title for r in rows]),
+        service=np.array(
+            [NONE_ID if r.service_id is None else r.service_id for r in rows], dtype=np.int64
+        ),
+        severity=np.array([severity_rank(r.severity) for r in rows], dtype=np.int8),
+        customer_severity=np.array(
+            [severity_rank(r.customer_severity) for r in rows], dtype=np.int8
+        ),
+        **{name: times(name) for name in LIFECYCLE},
+        users_affected=floats(r.users_affected for r in rows),
+        downtime_cost=floats(r.downtime_cost for r in rows),
+        external_cause=np.array([r.external_cause for r in rows], dtype=bool),
+        tech_debt=np.array([r.approved_tech_debt for r in rows], dtype=bool),
+        regulatory=np.array([r.regulatory_exposure for r in rows], dtype=bool),
+        merged=np.array([r.merged for r in rows], dtype=bool),
+    )
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    id: int
+    name: str
+    slo_target: float  # percent
+    cost_per_minute: float
+    owner_team_id: int | None
+
+
+@dataclass(frozen=True)
+class TeamInfo:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    id: int
+    name: str
+    team_id: int | None
+    time_zone: tzinfo  # for after-hours pages; UTC when unknown
+    hourly_rate: float | None
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    id: int
+    incident_id: int  # the incident of the review the item came from
+    title: str
+    owner_person_id: int | None
+    owner_team_id: int | None
+    due_on: date | None
+    status: str  # open, in_progress, done, wont_do
+    completed_at: datetime | None
+    created_at: datetime
+
+
+ACTION_STATUSES = ("open", "in_progress", "done", "wont_do")
+DAY = 86400.0
+
+
+def _day(value: date | None) -> float:
+    return float("nan") if value is None else float((value - date(1970, 1, 1)).days)
+
+
+@dataclass(frozen=True)
+class ActionColumns:
+    """Action items as columns; days are whole UTC days since the epoch (NaN: none)."""
+
+    incident: np.ndarray  # int64: the incident of the review the item came from
+    owner_person: np.ndarray  # int64, NONE_ID when owned by a team
+    owner_team: np.ndarray  # int64, NONE_ID when owned by a person
+    due_day: np.ndarray
+    created_day: np.ndarray
+    completed_day: np.ndarray
+    status: np.ndarray  # int8 index into ACTION_STATUSES
+
+    def __len__(self) -> int:
+        return len(self.incident)
+
+    @staticmethod
+    def from_items(items: Sequence[ActionInfo]) -> "ActionColumns":
+        def ids(values: Iterable[int | None]) -> np.ndarray:
+            return np.array([NONE_ID if v is None else v for v in values], dtype=np.int64)
+
+        def days(values: Iterable[date | None]) -> np.ndarray:
+            return np.array([_day(v) for v in values], dtype=np.float64)
+
+        return ActionColumns(
+            incident=ids(a.incident_id for a in items),
+            owner_person=ids(a.owner_person_id for a in items),
+            owner_team=ids(a.owner_team_id for a in items),
+            due_day=days(a.due_on for a in items),
+            created_day=days(as_utc(a.created_at).date() for a in items),
+            completed_day=days(
+                as_utc(a.completed_at).date() if a.completed_at else None for a in items
+            ),
+            status=np.array([ACTION_STATUSES.index(a.status) for a in items], dtype=np.int8),
+        )
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    incident_id: int
+    tier: str  # full, lightweight
+    status: str  # draft, in_review, approved, signed, archived
+    approved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class EventColumns:
+    """Timeline facts per (incident, person): pages received, participation, resolutions."""
+
+    # Pages: one entry per page event with a person paged.
+    page_incident: np.ndarray  # int64 incident id
+    page_person: np.ndarray  # int64 person id
+    page_time: np.ndarray  # float epoch seconds
+    # Participation: one entry per (incident, person) who acted or was paged.
+    part_incident: np.ndarray
+    part_person: np.ndarray
+    part_first: np.ndarray  # their first event in the incident
+    part_last: np.ndarray  # their last event in the incident
+    # Who resolved each incident (the actor of its last resolve event).
+    resolver_incident: np.ndarray
+    resolver_person: np.ndarray
+
+    @staticmethod
+    def empty() -> "EventColumns":
+        i, f = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        return EventColumns(i, i, f, i, i, f, f, i, i)
+
+    @staticmethod
+    def from_events(
+        incident: np.ndarray,
+        person: np.ndarray,
+        time: np.ndarray,
+        is_page: np.ndarray,
+        is_resolve: np.ndarray,
+    ) -> "EventColumns":
+        """From every timeline event that has a person as actor (in id order)."""
+        pages = is_page
+        key = incident.astype(np.int64) * (int(person.max(initial=0)) + 1) + person
+        order = np.argsort(key, kind="stable")
+        k, t = key[order], time[order]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if len(k) else np.zeros(0, np.int64)
+        firsts = order[starts]
+        earliest = np.minimum.reduceat(t, starts) if len(k) else t
+        latest = np.maximum.reduceat(t, starts) if len(k) else t
+        r = np.flatnonzero(is_resolve)
+        r_order = r[np.lexsort((time[r], incident[r]))]
+        r_inc = incident[r_order]
+        last = np.flatnonzero(np.r_[r_inc[1:] != r_inc[:-1], True]) if len(r_inc) else r_order
+        resolvers = r_order[last]
+        return EventColumns(
+            page_incident=incident[pages].astype(np.int64),
+            page_person=person[pages].astype(np.int64),
+            page_time=time[pages].astype(np.float64),
+            part_incident=incident[firsts].astype(np.int64),
+            part_person=person[firsts].astype(np.int64),
+            part_first=earliest.astype(np.float64),
+            part_last=latest.astype(np.float64),
+            resolver_incident=incident[resolvers].astype(np.int64),
+            resolver_person=person[resolvers].astype(np.int64),
+        )
+
+    @staticmethod
+    def build(
+        *,
+        pages: Sequence[tuple[int, int, datetime]] = (),
+        participation: Sequence[tuple[int, int, datetime, datetime]] = (),
+        resolvers: Sequence[tuple[int, int]] = (),
+    ) -> "EventColumns":
+        """From (incident, person, time), (incident, person, first, last) and (incident, person)."""
+
+        def ints(values: Iterable[int]) -> np.ndarray:
+            return np.array(list(values), dtype=np.int64)
+
+        def times(values: Iterable[datetime]) -> np.ndarray:
+            return np.array([epoch(v) for v in values], dtype=np.float64)
+
+        return EventColumns(
+            page_incident=ints(p[0] for p in pages),
+            page_person=ints(p[1] for p in pages),
+            page_time=times(p[2] for p in pages),
+            part_incident=ints(p[0] for p in participation),
+            part_person=ints(p[1] for p in participation),
+            part_first=times(p[2] for p in participation),
+            part_last=times(p[3] for p in participation),
+            resolver_incident=ints(r[0] for r in resolvers),
+            resolver_person=ints(r[1] for r in resolvers),
+        )
+
+
+@dataclass(frozen=True)
+class MetricData:
+    """Everything the figures are computed from, read once."""
+
+    incidents: IncidentColumns
+    events: EventColumns = field(default_factory=EventColumns.empty)
+    services: dict[int, ServiceInfo] = field(default_factory=dict)
+    teams: dict[int, TeamInfo] = field(default_factory=dict)
+    people: dict[int, PersonInfo] = field(default_factory=dict)
+    actions: ActionColumns = field(default_factory=lambda: ActionColumns.from_items(()))
+    reviews: dict[int, ReviewInfo] = field(default_factory=dict)  # by incident id
+
+    def team_of_service(self, service_id: int) -> int | None:
+        service = self.services.get(service_id)
+        return service.owner_team_id if service else None

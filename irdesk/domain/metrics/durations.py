@@ -1,0 +1,240 @@
+"""Time to detect, acknowledge, mitigate and resolve (DESIGN.md, Metric definitions).
+
+Per group: how many incidents were counted, missing (a timestamp absent: never
+zero) and excluded (with the reason); mean, median and p90, weighted per
+policy; the share inside the severity's target; the median of the previous
+period of the same length, for the trend.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from irdesk.domain.metrics.data import MetricData
+from irdesk.domain.metrics.selection import (
+    CONTRADICTORY,
+    Group,
+    Period,
+    excluded_for,
+    groups,
+    in_period,
+    weights,
+    without,
+)
+from irdesk.domain.metrics.stats import summary, weighted_quantile
+from irdesk.domain.policy import KPIS, Policy
+
+# kpi → (start field, end field); resolve ends at verification when the policy says so.
+SPANS = {
+    "time_to_detect": ("started", "detected"),
+    "time_to_acknowledge": ("detected", "acknowledged"),
+    "time_to_mitigate": ("started", "mitigated"),
+    "time_to_resolve": ("started", "resolved"),
+}
+KPI_LABELS = {
+    "time_to_detect": "Time to detect",
+    "time_to_acknowledge": "Time to acknowledge",
+    "time_to_mitigate": "Time to mitigate",
+    "time_to_resolve": "Time to resolve",
+}
+ALL = "all"
+
+
+def span(kpi: str, policy: Policy) -> tuple[str, str]:
+    start, end = SPANS[kpi]
+    if kpi == "time_to_resolve" and policy.verification_counts:
+        end = "verified"
+    return start, end
+
+
+def duration_minutes(data: MetricData, kpi: str, policy: Policy) -> np.ndarray:
+    """One value per incident, NaN where a timestamp is missing; may be negative (contradictory)."""
+    start, end = span(kpi, policy)
+    inc = data.incidents
+    result: np.ndarray = (inc.time(end) - inc.time(start)) / 60.0
+    return result
+
+
+@dataclass(frozen=True)
+class DurationRow:
+    kpi: str
+    key: str
+    label: str
+    count: int
+    missing: int
+    excluded: dict[str, int]
+    mean: float
+    median: float
+    p90: float
+    attained: int  # inside the target for their severity (weighted share in `attainment`)
+    evaluated: int  # had a target
+    attainment: float  # NaN when nothing had a target
+    previous_median: float
+    values: np.ndarray = field(repr=False)  # minutes, of the counted incidents
+    ids: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+
+    @property
+    def excluded_count(self) -> int:
+        return sum(self.excluded.values())
+
+    @property
+    def change(self) -> float:
+        """Median minus the previous period's median: negative is faster."""
+        return self.median - self.previous_median
+
+
+def _targets(data: MetricData, kpi: str, policy: Policy, rows: np.ndarray) -> np.ndarray:
+    table = np.full(6, np.nan)
+    for rank in range(1, 6):
+        seconds = policy.threshold_seconds(kpi, f"SEV{rank}")
+        if seconds is not None:
+            table[rank] = seconds / 60.0
+    result: np.ndarray = table[data.incidents.severity[rows].astype(np.int64)]
+    return result
+
+
+def _row(
+    data: MetricData,
+    policy: Policy,
+    kpi: str,
+    group: Group,
+    excluded: dict[str, np.ndarray],
+    minutes: np.ndarray,
+    previous_rows: np.ndarray,
+) -> DurationRow:
+    ids = data.incidents.ids
+    rows = without(group.rows, excluded)
+    values = minutes[rows]
+    missing = rows[np.isnan(values)]
+    bad = rows[values < 0]  # NaN compares False
+    counted = rows[values >= 0]
+    reasons = {reason: len(r) for reason, r in excluded.items()}
+    excluded_rows = list(excluded.values())
+    if len(bad):
+        reasons[CONTRADICTORY] = len(bad)
+        excluded_rows.append(bad)
+    v = minutes[counted]
+    w = weights(data, policy, counted)
+    mean, median, p90 = summary(v, w)
+    target = _targets(data, kpi, policy, counted)
+    has_target = ~np.isnan(target)
+    inside = has_target & (v <= np.nan_to_num(target, nan=-1.0))
+    if has_target.any():
+        tw = np.ones(len(v)) if w is None else w
+        total = float(np.sum(tw[has_target]))
+        attainment = float(np.sum(tw[inside]) / total) if total > 0 else float("nan")
+    else:
+        attainment = float("nan")
+    previous = minutes[previous_rows]
+    kept = previous_rows[previous >= 0]
+    # The previous period's median is weighted like this period's.
+    previous_median = weighted_quantile(minutes[kept], 0.5, weights(data, policy, kept))
+    return DurationRow(
+        kpi=kpi,
+        key=group.key,
+        label=group.label,
+        count=len(counted),
+        missing=len(missing),
+        excluded=reasons,
+        mean=mean,
+        median=median,
+        p90=p90,
+        attained=int(inside.sum()),
+        evaluated=int(has_target.sum()),
+        attainment=attainment,
+        previous_median=previous_median,
+        values=v,
+        ids={
+            "count": ids[counted],
+            "missing": ids[missing],
+            "excluded": ids[np.concatenate(excluded_rows)] if excluded_rows else ids[:0],
+            "attained": ids[counted[inside]],
+            "missed": ids[counted[has_target & ~inside]],
+        },
+    )
+
+
+def duration_rows(
+    data: MetricData, policy: Policy, period: Period, by: str, anchors: np.ndarray
+) -> dict[str, tuple[DurationRow, ...]]:
+    """kpi → the "all" row, then one row per group."""
+    rows = in_period(data, period, anchors)
+    before = in_period(data, period.previous(), anchors)
+    excluded = excluded_for(data, policy, rows, by)
+    excluded_before = excluded_for(data, policy, before, by)
+    result: dict[str, tuple[DurationRow, ...]] = {}
+    current_groups = [Group(ALL, "All", rows), *groups(data, rows, by)]
+    previous_groups = {g.key: g for g in groups(data, without(before, excluded_before), by)}
+    previous_groups[ALL] = Group(ALL, "All", without(before, excluded_before))
+    excluded_per_group = []
+    for group in current_groups:
+        parts = {
+            reason: np.intersect1d(hit, group.rows, assume_unique=True)
+            for reason, hit in excluded.items()
+        }
+        excluded_per_group.append({k: v for k, v in parts.items() if len(v)})
+    for kpi in KPIS:
+        minutes = duration_minutes(data, kpi, policy)
+        out = []
+        for group, group_excluded in zip(current_groups, excluded_per_group, strict=True):
+            prev = previous_groups.get(group.key)
+            prev_rows = prev.rows if prev is not None else rows[:0]
+            out.append(_row(data, policy, kpi, group, group_excluded, minutes, prev_rows))
+        result[kpi] = tuple(out)
+    return result
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """The rolling median of one KPI for one severity, sampled weekly, with its target."""
+
+    kpi: str
+    key: str
+    label: str
+    times: np.ndarray  # epoch seconds: the end of each rolling window
+    medians: np.ndarray  # minutes; NaN where the window held nothing
+    target: float  # minutes; NaN when the severity has none
+    ids: tuple[np.ndarray, ...] = field(repr=False, default=())  # incidents behind each point
+
+
+def trend_series(
+    data: MetricData, policy: Policy, period: Period, anchors: np.ndarray, kpi: str
+) -> tuple[TrendSeries, ...]:
+    inc = data.incidents
+    low, high = period.bounds
+    week, window = 7 * 86400.0, policy.trend_window_days * 86400.0
+    points = np.arange(high, low, -week)[::-1]
+    if len(points) < 2:
+        points = np.array([low + (high - low) / 2, high])
+    minutes = duration_minutes(data, kpi, policy)
+    usable = ~inc.merged & (minutes >= 0) & ~np.isnan(anchors)
+    series = []
+    for rank in range(1, 6):
+        rows = np.flatnonzero(usable & (inc.severity == rank))
+        if len(rows) == 0:
+            continue
+        order = rows[np.lexsort((inc.ids[rows], anchors[rows]))]
+        t = anchors[order]
+        lo = np.searchsorted(t, points - window, side="left")
+        hi = np.searchsorted(t, points, side="left")
+        if not (hi > lo).any():
+            continue
+        medians = np.array(
+            [
+                float(np.median(minutes[order[a:b]])) if b > a else np.nan
+                for a, b in zip(lo, hi, strict=True)
+            ]
+        )
+        seconds = policy.threshold_seconds(kpi, f"SEV{rank}")
+        series.append(
+            TrendSeries(
+                kpi=kpi,
+                key=f"SEV{rank}",
+                label=f"SEV{rank}",
+                times=points,
+                medians=medians,
+                target=seconds / 60.0 if seconds is not None else float("nan"),
+                ids=tuple(inc.ids[order[a:b]] for a, b in zip(lo, hi, strict=True)),
+            )
+        )
+    return tuple(series)

@@ -1,0 +1,103 @@
+"""The full figure set for one period, grouping and policy version: `compute_figures`."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from irdesk.domain.metrics.data import MetricData
+from irdesk.domain.metrics.durations import DurationRow, TrendSeries, duration_rows, trend_series
+from irdesk.domain.metrics.followup import (
+    ComplianceRow,
+    FollowThroughRow,
+    MismatchRow,
+    RecurrenceGroup,
+    compliance_rows,
+    follow_through_rows,
+    mismatch_rows,
+    recurrence_groups,
+)
+from irdesk.domain.metrics.people import (
+    ConcentrationRow,
+    LoadRow,
+    RotationRow,
+    concentration_rows,
+    load_rows,
+    rotation_rows,
+)
+from irdesk.domain.metrics.selection import (
+    GROUPINGS,
+    Period,
+    anchor_times,
+    in_period,
+    index_of_ids,
+)
+from irdesk.domain.metrics.service import CostRow, SloRow, cost_rows, slo_rows
+from irdesk.domain.policy import Policy
+
+
+@dataclass(frozen=True)
+class Figures:
+    period: Period
+    by: str
+    policy: Policy
+    policy_version: int | None  # None: the built-in defaults, never saved
+    as_of: datetime
+    incidents: int  # in the period, before any exclusion
+    undated: np.ndarray  # ids of incidents with neither a start nor a detection time: no period
+    durations: dict[str, tuple[DurationRow, ...]]  # kpi → "all" row, then per group
+    trends: tuple[TrendSeries, ...]  # the primary KPI's rolling median per severity
+    mismatches: tuple[MismatchRow, ...]
+    slo: tuple[SloRow, ...]
+    cost: tuple[CostRow, ...]
+    load: tuple[LoadRow, ...]
+    rotations: tuple[RotationRow, ...]
+    concentration: tuple[ConcentrationRow, ...]
+    follow_through: tuple[FollowThroughRow, ...]
+    recurrence: tuple[RecurrenceGroup, ...]
+    compliance: tuple[ComplianceRow, ...]
+
+
+def compute_figures(
+    data: MetricData,
+    policy: Policy,
+    period: Period,
+    by: str = "service",
+    *,
+    policy_version: int | None = None,
+    as_of: datetime | None = None,
+) -> Figures:
+    """Every figure of the issue for incidents that started in `period`, grouped `by`.
+
+    `as_of` decides what is overdue (default: the period's end).
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"cannot group by {by!r}; one of {', '.join(GROUPINGS)}")
+    as_of = as_of or period.end
+    anchors = anchor_times(data)
+    rows = in_period(data, period, anchors)
+    recurrence = recurrence_groups(data, policy, rows, anchors)
+    # Row mask of the incidents that recur (they may need a full postmortem).
+    recurring = np.zeros(len(data.incidents), dtype=bool)
+    if recurrence:
+        recurring[index_of_ids(data, np.concatenate([g.ids["count"] for g in recurrence]))] = True
+    return Figures(
+        period=period,
+        by=by,
+        policy=policy,
+        policy_version=policy_version,
+        as_of=as_of,
+        incidents=len(rows),
+        undated=data.incidents.ids[np.isnan(anchors)],
+        durations=duration_rows(data, policy, period, by, anchors),
+        trends=trend_series(data, policy, period, anchors, policy.primary_kpi),
+        mismatches=mismatch_rows(data, rows, by),
+        slo=slo_rows(data, period),
+        cost=cost_rows(data, policy, by, rows),
+        load=load_rows(data, policy, period, rows),
+        rotations=rotation_rows(data, period),
+        concentration=concentration_rows(data, policy, rows),
+        follow_through=follow_through_rows(data, period, as_of.date()),
+        recurrence=recurrence,
+        compliance=compliance_rows(data, policy, rows, recurring, as_of),
+    )

@@ -1,0 +1,379 @@
+"""After the incident: action-item follow-through, recurrence, postmortem compliance,
+and customer-reported vs internal severity.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+
+from irdesk.domain.metrics.data import ACTION_STATUSES, DAY, NONE_ID, MetricData, from_epoch
+from irdesk.domain.metrics.selection import (
+    Group,
+    Period,
+    groups,
+    index_of_ids,
+    merged_exclusion,
+    without,
+)
+from irdesk.domain.policy import Policy
+
+# --- action items -------------------------------------------------------------
+
+ACTION_OUTCOMES = ("done_on_time", "done_late", "open_overdue", "open", "wont_do")
+
+
+@dataclass(frozen=True)
+class FollowThroughRow:
+    owner_kind: str  # team or person
+    key: str
+    label: str
+    done_on_time: int
+    done_late: int
+    open_overdue: int
+    open: int
+    wont_do: int
+    ids: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+
+    @property
+    def on_time_share(self) -> float:
+        """Done on time among the items already due (done, or open past their date)."""
+        due = self.done_on_time + self.done_late + self.open_overdue
+        return self.done_on_time / due if due else float("nan")
+
+
+def _day_of(value: datetime) -> float:
+    return float(np.floor(value.timestamp() / DAY))
+
+
+def follow_through_rows(
+    data: MetricData, period: Period, as_of: date
+) -> tuple[FollowThroughRow, ...]:
+    """Items due in the period (or, without a due date, created in it), per owning team and
+    person; a person's items count for their team too.
+
+    Won't do; done after its due day (UTC) is late, else on time (also without a due
+    date); open or in progress past its due day on `as_of` is overdue, else open.
+    """
+    items = data.actions
+    when = np.where(np.isnan(items.due_day), items.created_day, items.due_day)
+    chosen = np.flatnonzero((when >= _day_of(period.start)) & (when < _day_of(period.end)))
+    status = items.status[chosen]
+    due, done_day = items.due_day[chosen], items.completed_day[chosen]
+    today = float((as_of - date(1970, 1, 1)).days)
+    done = status == ACTION_STATUSES.index("done")
+    code = np.select(
+        [
+            status == ACTION_STATUSES.index("wont_do"),
+            done & (done_day > due),  # NaN (no due date or no completion time) compares False
+            done,
+            due < today,
+        ],
+        [
+            ACTION_OUTCOMES.index(o)
+            for o in ("wont_do", "done_late", "done_on_time", "open_overdue")
+        ],
+        default=ACTION_OUTCOMES.index("open"),
+    )
+    outcomes = {o: code == n for n, o in enumerate(ACTION_OUTCOMES)}
+    person = items.owner_person[chosen]
+    team_of = {
+        pid: (p.team_id if p.team_id is not None else NONE_ID) for pid, p in data.people.items()
+    }
+    uniq, inverse = np.unique(person, return_inverse=True)
+    person_team = np.array([team_of.get(int(u), NONE_ID) for u in uniq], dtype=np.int64)[inverse]
+    team = np.where(person != NONE_ID, person_team, items.owner_team[chosen])
+    incident = items.incident[chosen]
+    result = []
+    for kind, owners in (("team", team), ("person", person)):
+        for owner in np.unique(owners[owners != NONE_ID]).tolist():
+            mine = owners == owner
+            names = data.teams if kind == "team" else data.people
+            label = names[owner].name if owner in names else f"{kind} {owner}"
+            counts = {o: int(np.count_nonzero(mine & hit)) for o, hit in outcomes.items()}
+            ids = {o: np.unique(incident[mine & hit]) for o, hit in outcomes.items()}
+            ids["count"] = np.unique(incident[mine])
+            result.append(
+                FollowThroughRow(
+                    owner_kind=kind,
+                    key=str(owner),
+                    label=label,
+                    **counts,
+                    ids=ids,
+                )
+            )
+    result.sort(key=lambda r: (r.owner_kind != "team", r.label))
+    return tuple(result)
+
+
+# --- recurrence ---------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+# Per service; beyond this, comparing every pair of distinct titles takes too long.
+MAX_WORDINGS_COMPARED = 500
+
+
+def title_words(title: str) -> frozenset[str]:
+    """Words of three letters or more, lower-cased: ids, numbers and hosts drop out."""
+    return frozenset(w.lower() for w in _WORD.findall(title))
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard: shared words over all words."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+@dataclass(frozen=True)
+class RecurrenceGroup:
+    service_id: int
+    service: str
+    owner_team: str
+    title: str  # the earliest incident's
+    count: int
+    first: datetime
+    last: datetime
+    owners: tuple[str, ...]  # the owning team, then who resolved them
+    ids: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+
+
+def _title_classes(words: list[frozenset[str]], threshold: float) -> list[int]:
+    """A class per title, joining titles at least `threshold` alike (transitively)."""
+    parent = list(range(len(words)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(words)):
+        for j in range(i):
+            if similarity(words[i], words[j]) >= threshold:
+                parent[find(i)] = find(j)
+    return [find(i) for i in range(len(words))]
+
+
+def recurrence_groups(
+    data: MetricData, policy: Policy, rows: np.ndarray, anchors: np.ndarray
+) -> tuple[RecurrenceGroup, ...]:
+    """Incidents of one service with similar titles, each within the window of the previous."""
+    inc, ev = data.incidents, data.events
+    rows = without(rows, merged_exclusion(data, rows))
+    rows = rows[~np.isnan(anchors[rows])]
+    window = policy.recurrence_window_days * 86400.0
+    resolver = np.full(len(inc), -1, dtype=np.int64)  # person id per incident row
+    resolved_rows = index_of_ids(data, ev.resolver_incident)
+    known = resolved_rows >= 0
+    resolver[resolved_rows[known]] = ev.resolver_person[known]
+    result = []
+    for service_id in np.unique(inc.service[rows]):
+        own = rows[inc.service[rows] == service_id]
+        # Compare each distinct wording once, not every pair of incidents.
+        codes, inverse = np.unique(inc.title_codes[own], return_inverse=True)
+        distinct: dict[frozenset[str], int] = {}
+        word_class = [
+            distinct.setdefault(title_words(inc.title_texts[c]), len(distinct))
+            for c in codes.tolist()
+        ]
+        keys = np.array(word_class, dtype=np.int64)[inverse]
+        if len(distinct) <= MAX_WORDINGS_COMPARED:
+            classes = _title_classes(list(distinct), policy.recurrence_title_similarity)
+        else:  # comparing every pair would take minutes: only identical wordings recur
+            classes = list(range(len(distinct)))
+        cls = np.array(classes, dtype=np.int64)[keys] if len(keys) else keys
+        for c in np.unique(cls):
+            members = own[cls == c]
+            # In time order; incidents at the same moment by id, whatever the input order.
+            members = members[np.lexsort((inc.ids[members], anchors[members]))]
+            t = anchors[members]
+            breaks = np.flatnonzero(np.diff(t) > window) + 1
+            for chain in np.split(members, breaks):
+                if len(chain) < 2:
+                    continue
+                info = data.services.get(int(service_id))
+                team = data.teams.get(info.owner_team_id) if info and info.owner_team_id else None
+                people, first_seen = np.unique(resolver[chain], return_index=True)
+                resolvers = [
+                    data.people[p].name
+                    for p in people[np.argsort(first_seen)].tolist()
+                    if p in data.people
+                ]
+                result.append(
+                    RecurrenceGroup(
+                        service_id=int(service_id),
+                        service=info.name if info else "no service",
+                        owner_team=team.name if team else "",
+                        title=inc.title(chain[0]),
+                        count=len(chain),
+                        first=from_epoch(float(anchors[chain[0]])),
+                        last=from_epoch(float(anchors[chain[-1]])),
+                        owners=((team.name,) if team else ()) + tuple(resolvers),
+                        ids={"count": inc.ids[chain]},
+                    )
+                )
+    result.sort(key=lambda g: (-g.count, g.service, g.first))
+    return tuple(result)
+
+
+# --- postmortem compliance ----------------------------------------------------
+
+COMPLETED = ("approved", "signed", "archived")
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    tier: str  # full, lightweight, all
+    required: int
+    on_time: int
+    late: int
+    undated: int  # completed, but the approval time is unknown
+    overdue: int  # not completed, deadline passed
+    pending: int  # not completed, deadline ahead (or the incident still open)
+    ids: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+
+    @property
+    def compliance(self) -> float:
+        """Completed on time among the reviews already due."""
+        due = self.on_time + self.late + self.undated + self.overdue
+        return self.on_time / due if due else float("nan")
+
+
+def required_tier(data: MetricData, policy: Policy, row: int, recurring: bool) -> str | None:
+    """full, lightweight or None, per the policy's tiering rules."""
+    inc = data.incidents
+    rank = int(inc.severity[row])
+    severity = f"SEV{rank}" if rank else None
+    users = inc.users_affected[row]
+    if (
+        severity in policy.full_review_severities
+        or (
+            policy.full_review_users_affected is not None
+            and not np.isnan(users)
+            and users >= policy.full_review_users_affected
+        )
+        or (policy.full_review_regulatory and bool(inc.regulatory[row]))
+        or (policy.full_review_on_recurrence and recurring)
+    ):
+        return "full"
+    if severity in policy.lightweight_review_severities:
+        return "lightweight"
+    return None
+
+
+def required_tiers(
+    data: MetricData, policy: Policy, rows: np.ndarray, recurring: np.ndarray
+) -> np.ndarray:
+    """`required_tier` for many incidents at once: "full", "lightweight" or "" per row;
+    `recurring` is a mask over `rows`."""
+    inc = data.incidents
+    sev = inc.severity[rows]
+    full_ranks = [int(s[-1]) for s in policy.full_review_severities]
+    light_ranks = [int(s[-1]) for s in policy.lightweight_review_severities]
+    full = np.isin(sev, full_ranks)
+    if policy.full_review_users_affected is not None:
+        full |= np.nan_to_num(inc.users_affected[rows], nan=-1) >= policy.full_review_users_affected
+    if policy.full_review_regulatory:
+        full |= inc.regulatory[rows]
+    if policy.full_review_on_recurrence:
+        full |= recurring
+    light = ~full & np.isin(sev, light_ranks)
+    return np.where(full, "full", np.where(light, "lightweight", ""))
+
+
+OUTCOMES = ("on_time", "late", "undated", "overdue", "pending")
+
+
+def compliance_rows(
+    data: MetricData,
+    policy: Policy,
+    rows: np.ndarray,
+    recurring: np.ndarray,
+    as_of: datetime,
+) -> tuple[ComplianceRow, ...]:
+    inc = data.incidents
+    rows = without(rows, merged_exclusion(data, rows))
+    ids = inc.ids[rows]
+    tiers = required_tiers(data, policy, rows, recurring[rows])
+    days = np.where(
+        tiers == "full", policy.postmortem_deadline_days, policy.lightweight_deadline_days
+    )
+    deadline = inc.resolved[rows] + days * 86400.0  # NaN while unresolved
+    done = np.zeros(len(rows), dtype=bool)
+    approved = np.full(len(rows), np.nan)
+    position = {int(i): n for n, i in enumerate(ids.tolist())}
+    for incident_id, review in data.reviews.items():
+        n = position.get(incident_id)
+        if n is not None and review.status in COMPLETED:
+            done[n] = True
+            if review.approved_at is not None:
+                approved[n] = review.approved_at.timestamp()
+    now = as_of.timestamp()
+    undated = done & np.isnan(approved)
+    # A completed review of a still-open incident has no deadline yet: on time.
+    on_time = done & ~undated & (np.isnan(deadline) | (approved <= deadline))
+    late = done & ~undated & ~on_time
+    overdue = ~done & (deadline < now)
+    pending = ~done & ~overdue
+    masks = dict(zip(OUTCOMES, (on_time, late, undated, overdue, pending), strict=True))
+    result = []
+    for tier in ("all", "full", "lightweight"):
+        chosen = tiers != "" if tier == "all" else tiers == tier
+        parts = {k: ids[chosen & m] for k, m in masks.items()}
+        result.append(
+            ComplianceRow(
+                tier=tier,
+                required=int(chosen.sum()),
+                **{k: len(v) for k, v in parts.items()},
+                ids={"count": ids[chosen], **parts},
+            )
+        )
+    return tuple(result)
+
+
+# --- severity mismatch --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MismatchRow:
+    key: str
+    label: str
+    compared: int  # incidents with both severities
+    mismatched: int
+    customer_worse: int  # customers rated it more severe than we did
+    internal_worse: int
+    ids: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+
+    @property
+    def share(self) -> float:
+        return self.mismatched / self.compared if self.compared else float("nan")
+
+
+def mismatch_rows(data: MetricData, rows: np.ndarray, by: str) -> tuple[MismatchRow, ...]:
+    inc = data.incidents
+    rows = without(rows, merged_exclusion(data, rows))
+    result = []
+    for group in [Group("all", "All", rows), *groups(data, rows, by)]:
+        r = group.rows
+        ours, theirs = inc.severity[r], inc.customer_severity[r]
+        both = (ours > 0) & (theirs > 0)
+        worse_for_customer = both & (theirs < ours)  # SEV1 is rank 1: lower is worse
+        worse_inside = both & (theirs > ours)
+        result.append(
+            MismatchRow(
+                key=group.key,
+                label=group.label,
+                compared=int(both.sum()),
+                mismatched=int((worse_for_customer | worse_inside).sum()),
+                customer_worse=int(worse_for_customer.sum()),
+                internal_worse=int(worse_inside.sum()),
+                ids={
+                    "count": inc.ids[r[both]],
+                    "mismatched": inc.ids[r[worse_for_customer | worse_inside]],
+                    "customer_worse": inc.ids[r[worse_for_customer]],
+                    "internal_worse": inc.ids[r[worse_inside]],
+                },
+            )
+        )
+    return tuple(result)

@@ -1,0 +1,207 @@
+"""Which incidents a figure counts: the period, the grouping, exclusions, weights.
+
+Exclusions are always counted and named, never silent: an incident merged into
+another is the same outage (counted there); external causes and approved
+technical debt leave team and individual figures when the policy says so, but
+never service or SLO figures.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from irdesk.domain.metrics.data import MetricData, epoch
+from irdesk.domain.policy import Policy
+from irdesk.domain.utc import as_utc
+
+GROUPINGS = ("service", "team", "severity", "person")
+MERGED = "merged into another incident"
+EXTERNAL = "external cause"
+TECH_DEBT = "approved technical debt"
+CONTRADICTORY = "timestamps contradict each other"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Half-open [start, end), aware UTC."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", as_utc(self.start))
+        object.__setattr__(self, "end", as_utc(self.end))
+        if self.end <= self.start:
+            raise ValueError(
+                f"the period ends ({self.end:%Y-%m-%d}) before it starts ({self.start:%Y-%m-%d})"
+            )
+
+    def previous(self) -> "Period":
+        return Period(self.start - (self.end - self.start), self.start)
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return epoch(self.start), epoch(self.end)
+
+    @property
+    def minutes(self) -> float:
+        return (self.end - self.start) / timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    rows: np.ndarray  # indices into the incident columns
+
+
+def anchor_times(data: MetricData) -> np.ndarray:
+    """When an incident counts as happening: impact start, else detection."""
+    inc = data.incidents
+    return np.where(np.isnan(inc.started), inc.detected, inc.started)
+
+
+def in_period(data: MetricData, period: Period, anchors: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the incidents of the period (merged ones included; callers exclude them)."""
+    t = anchor_times(data) if anchors is None else anchors
+    low, high = period.bounds
+    return np.flatnonzero((t >= low) & (t < high))
+
+
+def accountability_exclusions(
+    data: MetricData, policy: Policy, rows: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Reason → incident rows left out of team and individual figures."""
+    inc = data.incidents
+    reasons: dict[str, np.ndarray] = {}
+    taken = np.zeros(len(rows), dtype=bool)
+    checks = [(MERGED, inc.merged[rows])]
+    if policy.exclude_external_cause:
+        checks.append((EXTERNAL, inc.external_cause[rows]))
+    if policy.exclude_approved_tech_debt:
+        checks.append((TECH_DEBT, inc.tech_debt[rows]))
+    for reason, hit in checks:
+        new = hit & ~taken
+        if new.any():
+            reasons[reason] = rows[new]
+        taken |= hit
+    return reasons
+
+
+def merged_exclusion(data: MetricData, rows: np.ndarray) -> dict[str, np.ndarray]:
+    hit = data.incidents.merged[rows]
+    return {MERGED: rows[hit]} if hit.any() else {}
+
+
+def excluded_for(
+    data: MetricData, policy: Policy, rows: np.ndarray, by: str
+) -> dict[str, np.ndarray]:
+    if by in ("team", "person"):
+        return accountability_exclusions(data, policy, rows)
+    return merged_exclusion(data, rows)
+
+
+def without(rows: np.ndarray, excluded: dict[str, np.ndarray]) -> np.ndarray:
+    if not excluded:
+        return rows
+    return np.setdiff1d(rows, np.concatenate(list(excluded.values())), assume_unique=True)
+
+
+def index_of_ids(data: MetricData, ids: np.ndarray) -> np.ndarray:
+    """Row index of each incident id; -1 for ids not among the incidents."""
+    sorted_ids, order = data.incidents.id_order
+    if len(sorted_ids) == 0:
+        return np.full(len(ids), -1, dtype=np.int64)
+    pos = np.clip(np.searchsorted(sorted_ids, ids), 0, len(sorted_ids) - 1)
+    found = sorted_ids[pos] == ids
+    result: np.ndarray = np.where(found, order[pos] if order is not None else pos, -1)
+    return result
+
+
+def _split(keys: np.ndarray, rows: np.ndarray) -> dict[int, np.ndarray]:
+    if len(rows) == 0:
+        return {}
+    order = np.argsort(keys, kind="stable")
+    k, r = keys[order], rows[order]
+    uniq, starts = np.unique(k, return_index=True)
+    parts = np.split(r, starts[1:])
+    return {int(key): np.sort(part) for key, part in zip(uniq, parts, strict=True)}
+
+
+def team_per_row(data: MetricData, rows: np.ndarray) -> np.ndarray:
+    """The team owning each incident's service; -1 for none."""
+    lookup = {
+        sid: (s.owner_team_id if s.owner_team_id is not None else -1)
+        for sid, s in data.services.items()
+    }
+    uniq, inverse = np.unique(data.incidents.service[rows], return_inverse=True)
+    result: np.ndarray = np.array([lookup.get(int(u), -1) for u in uniq], dtype=np.int64)[inverse]
+    return result
+
+
+def groups(data: MetricData, rows: np.ndarray, by: str) -> list[Group]:
+    """The incidents of `rows` per group, in a stable, readable order; a person's are the
+    incidents they were paged for or acted in."""
+    inc = data.incidents
+    if by == "severity":
+        parts = _split(inc.severity[rows].astype(np.int64), rows)
+        return [
+            Group(f"SEV{k}" if k else "none", f"SEV{k}" if k else "no severity", parts[k])
+            for k in sorted(parts, key=lambda k: k or 9)
+        ]
+    if by == "service":
+        parts = _split(inc.service[rows], rows)
+        named = [(data.services[k].name if k in data.services else "no service", k) for k in parts]
+        return [Group(str(k), name, parts[k]) for name, k in sorted(named)]
+    if by == "team":
+        owner = team_per_row(data, rows)
+        parts = _split(owner, rows)
+        named = [(data.teams[k].name if k in data.teams else "no team", k) for k in parts]
+        return [Group(str(k), name, parts[k]) for name, k in sorted(named)]
+    if by == "person":
+        ev = data.events
+        idx = index_of_ids(data, ev.part_incident)
+        member = np.zeros(len(inc), dtype=bool)
+        member[rows] = True
+        keep = (idx >= 0) & member[np.clip(idx, 0, None)]
+        pairs_rows, pairs_people = idx[keep], ev.part_person[keep]
+        parts = _split(pairs_people, pairs_rows)
+        named = [(data.people[k].name if k in data.people else f"person {k}", k) for k in parts]
+        return [Group(str(k), name, np.unique(parts[k])) for name, k in sorted(named)]
+    raise ValueError(f"cannot group by {by!r}; one of {', '.join(GROUPINGS)}")
+
+
+def impact_minutes(data: MetricData, rows: np.ndarray, until: float) -> np.ndarray:
+    """Impact start (started, else detected) to mitigation (else resolution, else `until`)."""
+    inc = data.incidents
+    start = np.where(np.isnan(inc.started[rows]), inc.detected[rows], inc.started[rows])
+    end = np.where(np.isnan(inc.mitigated[rows]), inc.resolved[rows], inc.mitigated[rows])
+    end = np.where(np.isnan(end), until, end)
+    return (end - start) / 60.0
+
+
+def weights(data: MetricData, policy: Policy, rows: np.ndarray) -> np.ndarray | None:
+    """Business-impact weights per policy; None for equal weighting (the plain figures)."""
+    inc = data.incidents
+    if policy.weighting == "equal":
+        return None
+    if policy.weighting == "severity":
+        table = np.array(
+            [policy.severity_weights["SEV5"]]  # no severity: the lightest weight
+            + [policy.severity_weights[f"SEV{r}"] for r in range(1, 6)],
+            dtype=np.float64,
+        )
+        return table[inc.severity[rows].astype(np.int64)]
+    cost = inc.downtime_cost[rows].copy()
+    gap = np.isnan(cost)
+    if gap.any():
+        per_minute = np.array(
+            [
+                data.services[int(s)].cost_per_minute if int(s) in data.services else 0.0
+                for s in inc.service[rows][gap]
+            ]
+        )
+        minutes = impact_minutes(data, rows[gap], float("nan"))
+        cost[gap] = np.nan_to_num(np.clip(minutes, 0, None) * per_minute)
+    return np.clip(cost, 0, None)

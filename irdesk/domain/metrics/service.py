@@ -1,0 +1,211 @@
+"""Per service: SLO adherence and error budget; per group: what incidents cost.
+
+SLO figures always count every incident of the service (external causes and
+technical debt included: customers felt them); only an incident merged into
+another is left out, because its impact is already counted there.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from irdesk.domain.metrics.data import MetricData
+from irdesk.domain.metrics.selection import (
+    CONTRADICTORY,
+    Group,
+    Period,
+    groups,
+    index_of_ids,
+    merged_exclusion,
+    without,
+)
+from irdesk.domain.policy import Policy
+
+
+@dataclass(frozen=True)
+class SloRow:
+    service_id: int
+    service: str
+    target: float  # percent
+    window_minutes: float
+    impact_minutes: float
+    availability: float  # percent
+    budget_minutes: float
+    budget_consumed: float  # share of the error budget used; above 1 is a breach
+    missing: int  # incidents without any start time
+    excluded: dict[str, int]
+    burn_times: np.ndarray = field(repr=False)  # epoch seconds
+    burn_remaining: np.ndarray = field(repr=False)  # share of the budget left at each time
+    ids: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+
+    @property
+    def met(self) -> bool:
+        return self.availability >= self.target
+
+
+def _impact(
+    data: MetricData, rows: np.ndarray, low: float, high: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) of each incident's impact clipped to [low, high]; NaN start when unknown."""
+    inc = data.incidents
+    start = np.where(np.isnan(inc.started[rows]), inc.detected[rows], inc.started[rows])
+    end = np.where(np.isnan(inc.mitigated[rows]), inc.resolved[rows], inc.mitigated[rows])
+    end = np.where(np.isnan(end), high, end)  # still going: impact until the window's end
+    return np.clip(start, low, high), np.clip(end, low, high)
+
+
+def _merged_intervals(s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Overlapping impact of one service is one outage: (end of each outage, its minutes)."""
+    if len(s) == 0:
+        return np.zeros(0), np.zeros(0)
+    order = np.argsort(s, kind="stable")
+    s, e = s[order], e[order]
+    reach = np.maximum.accumulate(e)
+    first = np.flatnonzero(np.r_[True, s[1:] > reach[:-1]])
+    ends = np.maximum.reduceat(e, first)
+    return ends, (ends - s[first]) / 60.0
+
+
+def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
+    inc = data.incidents
+    low, high = period.bounds
+    start = np.where(np.isnan(inc.started), inc.detected, inc.started)
+    end = np.where(np.isnan(inc.mitigated), inc.resolved, inc.mitigated)
+    known = ~np.isnan(start)
+    # Any impact overlapping the window counts, including an incident that began before it.
+    overlaps = known & (start < high) & (np.isnan(end) | (end > low))
+    unknown = ~known & (end >= low) & (end < high)
+    candidates = np.flatnonzero(overlaps | unknown)
+    window = period.minutes
+    result = []
+    for service_id, info in sorted(data.services.items(), key=lambda kv: kv[1].name):
+        rows = candidates[inc.service[candidates] == service_id]
+        excluded = merged_exclusion(data, rows)
+        rows = without(rows, excluded)
+        s, e = _impact(data, rows, low, high)
+        missing = rows[np.isnan(s)]
+        contradictory = rows[~np.isnan(s) & (e < s)]
+        good = ~np.isnan(s) & (e >= s)
+        counted = rows[good]
+        ends, minutes = _merged_intervals(s[good], e[good])
+        impact = float(minutes.sum())
+        budget = (1.0 - info.slo_target / 100.0) * window
+        used = np.concatenate([[0.0], np.cumsum(minutes), [impact]])
+        reasons = {reason: len(r) for reason, r in excluded.items()}
+        if len(contradictory):
+            reasons[CONTRADICTORY] = len(contradictory)
+        result.append(
+            SloRow(
+                service_id=service_id,
+                service=info.name,
+                target=info.slo_target,
+                window_minutes=window,
+                impact_minutes=impact,
+                availability=100.0 * (1.0 - impact / window),
+                budget_minutes=budget,
+                budget_consumed=impact / budget if budget > 0 else float(impact > 0),
+                missing=len(missing),
+                excluded=reasons,
+                burn_times=np.concatenate([[low], ends, [high]]),
+                burn_remaining=1.0 - used / budget if budget > 0 else np.zeros(len(used)),
+                ids={"count": inc.ids[counted], "missing": inc.ids[missing]},
+            )
+        )
+    return tuple(result)
+
+
+@dataclass(frozen=True)
+class CostRow:
+    key: str
+    label: str
+    count: int
+    missing: int  # incidents whose downtime cannot be measured
+    downtime_minutes: float
+    downtime_cost: float
+    responder_hours: float
+    responder_cost: float
+    ids: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+
+    @property
+    def total(self) -> float:
+        return self.downtime_cost + self.responder_cost
+
+
+def responder_hours(data: MetricData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(incident row, person id, hours) per participation: from a person's first event in the
+    incident to its resolution (or their last event, when later or unresolved)."""
+    ev, inc = data.events, data.incidents
+    rows = index_of_ids(data, ev.part_incident)
+    known = rows >= 0
+    rows, people = rows[known], ev.part_person[known]
+    first, last = ev.part_first[known], ev.part_last[known]
+    resolved = inc.resolved[rows]
+    end = np.where(np.isnan(resolved), last, np.fmax(resolved, last))
+    return rows, people, np.clip(end - first, 0, None) / 3600.0
+
+
+def cost_rows(data: MetricData, policy: Policy, by: str, rows: np.ndarray) -> tuple[CostRow, ...]:
+    """What the incidents of `rows` cost (downtime of an incident still going is missing)."""
+    inc = data.incidents
+    rows = without(rows, merged_exclusion(data, rows))
+    start = np.where(np.isnan(inc.started), inc.detected, inc.started)
+    end = np.where(np.isnan(inc.mitigated), inc.resolved, inc.mitigated)
+    minutes = (end - start) / 60.0
+    per_minute_of = {sid: s.cost_per_minute for sid, s in data.services.items()}
+    uniq, inverse = np.unique(inc.service, return_inverse=True)
+    per_minute = (
+        np.array([per_minute_of.get(int(u), 0.0) for u in uniq])[inverse]
+        if len(uniq)
+        else np.zeros(0)
+    )
+    downtime = minutes * per_minute
+    p_rows, p_people, p_hours = responder_hours(data)
+    rates = {
+        pid: (p.hourly_rate if p.hourly_rate is not None else policy.default_hourly_rate)
+        for pid, p in data.people.items()
+    }
+    uniq_p, inv_p = np.unique(p_people, return_inverse=True)
+    p_rate = (
+        np.array([rates.get(int(u), policy.default_hourly_rate) for u in uniq_p])[inv_p]
+        if len(uniq_p)
+        else np.zeros(0)
+    )
+    hours_by_row = np.bincount(p_rows, weights=p_hours, minlength=len(inc))
+    cost_by_row = np.bincount(p_rows, weights=p_hours * p_rate, minlength=len(inc))
+    result = []
+    for group in [Group("all", "All", rows), *groups(data, rows, by)]:
+        r = group.rows
+        ok = ~np.isnan(minutes[r]) & (minutes[r] >= 0)
+        if by == "person" and group.key != "all":
+            # A person's own time; the downtime belongs to the services, not to them.
+            pid = int(group.key)
+            mine = (p_people == pid) & np.isin(p_rows, r)
+            hours = float(np.sum(p_hours[mine]))
+            result.append(
+                CostRow(
+                    group.key,
+                    group.label,
+                    len(r),
+                    0,
+                    0.0,
+                    0.0,
+                    hours,
+                    float(np.sum(p_hours[mine] * p_rate[mine])),
+                    ids={"count": inc.ids[r]},
+                )
+            )
+            continue
+        result.append(
+            CostRow(
+                key=group.key,
+                label=group.label,
+                count=len(r),
+                missing=int((~ok).sum()),
+                downtime_minutes=float(np.sum(minutes[r][ok])),
+                downtime_cost=float(np.sum(downtime[r][ok])),
+                responder_hours=float(np.sum(hours_by_row[r])),
+                responder_cost=float(np.sum(cost_by_row[r])),
+                ids={"count": inc.ids[r], "missing": inc.ids[r[~ok]]},
+            )
+        )
+    return tuple(result)

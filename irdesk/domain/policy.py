@@ -1,0 +1,227 @@
+"""The organisation's choices behind every figure, as one immutable, versionable value.
+
+DESIGN.md (Policy, Metric definitions) names the choices; the defaults follow the
+review curriculum. A policy is stored as JSON (``to_json``/``from_json``); a
+setting this irdesk no longer knows (a retired metric's) is kept in ``retired``
+rather than refused, so an old version stays readable and recomputable.
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+SCHEMA = 1
+SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4", "SEV5")
+KPIS = ("time_to_detect", "time_to_acknowledge", "time_to_mitigate", "time_to_resolve")
+PRIMARY_KPIS = ("time_to_detect", "time_to_resolve")
+WEIGHTINGS = ("equal", "severity", "downtime_cost")
+EVALUATIONS = ("threshold", "trend", "both")
+
+
+class PolicyError(ValueError):
+    """A policy setting is missing, of the wrong type or out of range; the message names it."""
+
+
+def _default_thresholds() -> dict[str, dict[str, float]]:
+    # Minutes. SEV1 acknowledged within 5 minutes, resolved within 2 hours, and so on.
+    return {
+        "time_to_detect": {"SEV1": 5, "SEV2": 10, "SEV3": 15, "SEV4": 30, "SEV5": 60},
+        "time_to_acknowledge": {"SEV1": 5, "SEV2": 10, "SEV3": 15, "SEV4": 30, "SEV5": 60},
+        "time_to_mitigate": {"SEV1": 60, "SEV2": 120, "SEV3": 240, "SEV4": 720, "SEV5": 1440},
+        "time_to_resolve": {"SEV1": 120, "SEV2": 240, "SEV3": 480, "SEV4": 1440, "SEV5": 4320},
+    }
+
+
+def _default_severity_weights() -> dict[str, float]:
+    return {"SEV1": 16.0, "SEV2": 8.0, "SEV3": 4.0, "SEV4": 2.0, "SEV5": 1.0}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Every choice the metrics depend on. Construct with keywords; invalid values raise PolicyError."""
+
+    # What leadership is judged on; the other durations are always shown too.
+    primary_kpi: str = "time_to_resolve"
+    # equal: every incident counts once; severity: by severity_weights; downtime_cost: by cost.
+    weighting: str = "equal"
+    severity_weights: dict[str, float] = field(default_factory=_default_severity_weights)
+    evaluation: str = "both"
+    # kpi → severity → target minutes; a severity without a target is not evaluated.
+    thresholds_minutes: dict[str, dict[str, float]] = field(default_factory=_default_thresholds)
+    trend_window_days: int = 28
+    # Resolve time ends at verified_at instead of resolved_at.
+    verification_counts: bool = False
+    # Left out of team and individual figures; always kept in service SLO figures.
+    exclude_external_cause: bool = True
+    exclude_approved_tech_debt: bool = True
+    # Review tiering: what needs a full postmortem, what a lightweight summary.
+    full_review_severities: tuple[str, ...] = ("SEV1", "SEV2")
+    lightweight_review_severities: tuple[str, ...] = ("SEV3",)
+    full_review_users_affected: int | None = 50_000
+    full_review_on_recurrence: bool = True
+    full_review_regulatory: bool = True
+    postmortem_deadline_days: int = 5
+    lightweight_deadline_days: int = 10
+    # Recurrence: same service, similar title (word overlap), within the window.
+    recurrence_window_days: int = 30
+    recurrence_title_similarity: float = 0.5
+    # Alert fatigue.
+    pages_per_shift: int = 2
+    shift_hours: int = 12
+    after_hours_pages_per_week: int = 3
+    business_hours_start: int = 9
+    business_hours_end: int = 18
+    # Hero culture: one person resolving more than this share of a team's incidents.
+    concentration_share: float = 0.5
+    # For responders without an hourly rate of their own.
+    default_hourly_rate: float = 90.0
+    # Settings from another irdesk version this one no longer uses, kept as they were.
+    retired: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    def with_changes(self, **changes: Any) -> "Policy":
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"schema": SCHEMA}
+        for f in fields(self):
+            if f.name == "retired":
+                continue
+            value = getattr(self, f.name)
+            data[f.name] = list(value) if isinstance(value, tuple) else value
+        data.update(self.retired)
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Policy":
+        if not isinstance(data, Mapping):
+            raise PolicyError("a policy must be a JSON object of settings")
+        schema = data.get("schema", SCHEMA)
+        if schema != SCHEMA:
+            raise PolicyError(f"schema: this irdesk reads policy schema {SCHEMA}, not {schema!r}")
+        known = {f.name for f in fields(cls)} - {"retired"}
+        values: dict[str, Any] = {}
+        retired: dict[str, Any] = {}
+        for key, value in data.items():
+            if key == "schema":
+                continue
+            if key in known:
+                values[key] = tuple(value) if isinstance(value, list) else value
+            else:
+                retired[key] = value
+        return cls(**values, retired=retired)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Policy":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise PolicyError(
+                f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+            ) from exc
+        return cls.from_dict(data)
+
+    def threshold_seconds(self, kpi: str, severity: str) -> float | None:
+        minutes = self.thresholds_minutes.get(kpi, {}).get(severity)
+        return None if minutes is None else float(minutes) * 60.0
+
+    def review_deadline_days(self, tier: str) -> int:
+        return self.postmortem_deadline_days if tier == "full" else self.lightweight_deadline_days
+
+
+def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise PolicyError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+
+
+def _number(name: str, value: Any, *, low: float, high: float | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PolicyError(f"{name}: expected a number, got {value!r}")
+    if value < low or (high is not None and value > high):
+        bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+        raise PolicyError(f"{name}: {value!r} must be {bound}")
+
+
+def _whole(name: str, value: Any, *, low: int, high: int | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PolicyError(f"{name}: expected a whole number, got {value!r}")
+    _number(name, value, low=low, high=high)
+
+
+def _flag(name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise PolicyError(f"{name}: expected true or false, got {value!r}")
+
+
+def _severities(name: str, value: Any) -> None:
+    if not isinstance(value, tuple) or any(s not in SEVERITIES for s in value):
+        raise PolicyError(f"{name}: expected a list of {', '.join(SEVERITIES)}, got {value!r}")
+
+
+def _validate(p: Policy) -> None:
+    _choice("primary_kpi", p.primary_kpi, PRIMARY_KPIS)
+    _choice("weighting", p.weighting, WEIGHTINGS)
+    _choice("evaluation", p.evaluation, EVALUATIONS)
+    if not isinstance(p.severity_weights, Mapping):
+        raise PolicyError("severity_weights: expected an object of SEV1..SEV5 to a weight")
+    for sev in SEVERITIES:
+        if sev not in p.severity_weights:
+            raise PolicyError(f"severity_weights: {sev} has no weight")
+        _number(f"severity_weights.{sev}", p.severity_weights[sev], low=0)
+    if not isinstance(p.thresholds_minutes, Mapping):
+        raise PolicyError("thresholds_minutes: expected an object of KPI to severity targets")
+    for kpi, targets in p.thresholds_minutes.items():
+        _choice("thresholds_minutes", kpi, KPIS)
+        if not isinstance(targets, Mapping):
+            raise PolicyError(
+                f"thresholds_minutes.{kpi}: expected an object of severity to minutes"
+            )
+        for sev, minutes in targets.items():
+            _choice(f"thresholds_minutes.{kpi}", sev, SEVERITIES)
+            _number(f"thresholds_minutes.{kpi}.{sev}", minutes, low=0)
+    _whole("trend_window_days", p.trend_window_days, low=1, high=366)
+    for name in (
+        "verification_counts",
+        "exclude_external_cause",
+        "exclude_approved_tech_debt",
+        "full_review_on_recurrence",
+        "full_review_regulatory",
+    ):
+        _flag(name, getattr(p, name))
+    _severities("full_review_severities", p.full_review_severities)
+    _severities("lightweight_review_severities", p.lightweight_review_severities)
+    both = set(p.full_review_severities) & set(p.lightweight_review_severities)
+    if both:
+        raise PolicyError(
+            f"lightweight_review_severities: {', '.join(sorted(both))} already needs a full review"
+        )
+    if p.full_review_users_affected is not None:
+        _whole("full_review_users_affected", p.full_review_users_affected, low=1)
+    _whole("postmortem_deadline_days", p.postmortem_deadline_days, low=1, high=365)
+    _whole("lightweight_deadline_days", p.lightweight_deadline_days, low=1, high=365)
+    _whole("recurrence_window_days", p.recurrence_window_days, low=1, high=365)
+    _number("recurrence_title_similarity", p.recurrence_title_similarity, low=0.05, high=1)
+    _whole("pages_per_shift", p.pages_per_shift, low=1)
+    _whole("shift_hours", p.shift_hours, low=1, high=24)
+    if 24 % p.shift_hours:
+        raise PolicyError(
+            f"shift_hours: {p.shift_hours} must divide a day (1, 2, 3, 4, 6, 8, 12, 24)"
+        )
+    _whole("after_hours_pages_per_week", p.after_hours_pages_per_week, low=0)
+    _whole("business_hours_start", p.business_hours_start, low=0, high=23)
+    _whole("business_hours_end", p.business_hours_end, low=1, high=24)
+    if p.business_hours_end <= p.business_hours_start:
+        raise PolicyError(
+            f"business_hours_end: {p.business_hours_end} must be after the start "
+            f"({p.business_hours_start})"
+        )
+    _number("concentration_share", p.concentration_share, low=0.05, high=1)
+    _number("default_hourly_rate", p.default_hourly_rate, low=0)
+    if not isinstance(p.retired, Mapping):
+        raise PolicyError("retired: expected an object")

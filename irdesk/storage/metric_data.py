@@ -1,0 +1,369 @@
+"""Read, in bulk, the columns the metrics need (`load_metric_data`).
+
+Plain SQL on the raw connection: the figures are recomputed often and over
+large files, and building ORM objects would cost more than the arithmetic.
+Times leave SQLite as epoch seconds; a facilitator's lifecycle corrections
+replace the source's times; events of an incident linked into another count
+for the one it joined.
+"""
+
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+
+from irdesk.domain.enums import IncidentStatus, ReviewStatus, Severity
+from irdesk.domain.metrics.data import (
+    ACTION_STATUSES,
+    DAY,
+    LIFECYCLE,
+    NONE_ID,
+    ActionColumns,
+    EventColumns,
+    IncidentColumns,
+    MetricData,
+    PersonInfo,
+    ReviewInfo,
+    ServiceInfo,
+    TeamInfo,
+    epoch_from_text,
+    factorize_titles,
+)
+from irdesk.domain.metrics.figures import Figures, compute_figures
+from irdesk.domain.metrics.selection import Period
+from irdesk.domain.models import MERGE_UNLINKED
+from irdesk.storage.database import Database
+from irdesk.storage.packed_rows import Packed, read_packed
+from irdesk.storage.policies import policy_version as policy_version_record
+from irdesk.storage.queries import IncidentRow
+
+
+def _epoch(column: str) -> str:
+    # julianday is exact to well under a millisecond at today's dates; round to that.
+    return f"round((julianday({column}) - 2440587.5) * 86400.0, 3)"
+
+
+RANK = "CAST(substr({0}, 4, 1) AS INTEGER)"
+# Times as stored (UTC text), parsed by numpy: several times faster than julianday per row.
+INCIDENTS = f"""
+SELECT i.id, i.title, i.service_id, {RANK.format("i.severity")}, {RANK.format("i.customer_severity")},
+       {", ".join(f"i.{name}_at" for name in LIFECYCLE)},
+       i.users_affected, i.downtime_cost, i.external_cause, i.approved_tech_debt,
+       i.regulatory_exposure
+FROM incident i ORDER BY i.id
+"""
+MERGED = "SELECT incident_id, into_id FROM incident_merge WHERE how <> ?"
+OVERRIDES = f"SELECT incident_id, field, {_epoch('value')} FROM lifecycle_override"
+EVENTS = """
+SELECT incident_id, actor_person_id, occurred_at, (kind = 'page') + 2 * (kind = 'resolve')
+FROM timeline_event WHERE actor_person_id IS NOT NULL ORDER BY id
+"""
+ACTIONS = """
+SELECT a.id, r.incident_id, a.title, a.owner_person_id, a.owner_team_id, a.due_on, a.status,
+       a.completed_at, a.created_at
+FROM action_item a JOIN review r ON r.id = a.review_id
+"""
+# A review covers its own incident and the recurring ones linked to it.
+REVIEWS = """
+SELECT incident_id, tier, status, approved_at FROM review
+UNION ALL
+SELECT l.incident_id, r.tier, r.status, r.approved_at
+FROM review_incident l JOIN review r ON r.id = l.review_id
+"""
+
+
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _zone(name: str | None) -> tzinfo:
+    if not name:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC  # an unknown zone: judged in UTC rather than not at all
+
+
+def _columns(rows: list[tuple[Any, ...]], count: int) -> list[list[Any]]:
+    return [[r[i] for r in rows] for i in range(count)]
+
+
+@contextlib.contextmanager
+def _cycle_gc_paused() -> Iterator[None]:
+    # Hundreds of thousands of row tuples make the cycle collector run over and over for
+    # nothing (rows hold no cycles); it doubled the load time.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+PACKED_INCIDENTS = (
+    Packed("id", "id", 13),
+    Packed("service", "service_id", 13),
+    Packed("severity", "CAST(substr(severity, 4, 1) AS INTEGER)", 2),
+    Packed("customer_severity", "CAST(substr(customer_severity, 4, 1) AS INTEGER)", 2),
+    *(Packed(name, f"{name}_at") for name in LIFECYCLE),
+    Packed("users_affected", "users_affected", 16),
+    Packed("downtime_cents", "CAST(round(downtime_cost * 100) AS INTEGER)", 17),
+    Packed("external_cause", "external_cause", 2),
+    Packed("tech_debt", "approved_tech_debt", 2),
+    Packed("regulatory", "regulatory_exposure", 2),
+)
+PACKED_EVENTS = (
+    Packed("incident", "incident_id", 13),
+    Packed("person", "actor_person_id", 13),
+    Packed("kind", "(kind = 'page') + 2 * (kind = 'resolve')", 2),
+    Packed("time", "occurred_at"),
+)
+
+
+def _apply_overrides(cur: Any, ids: np.ndarray, times: dict[str, np.ndarray]) -> None:
+    overrides = cur.execute(OVERRIDES).fetchall()
+    if overrides:
+        position = {int(i): n for n, i in enumerate(ids.tolist())}
+        for incident_id, field, value in overrides:
+            n = position.get(incident_id)
+            if n is not None:
+                times[field.removesuffix("_at")][n] = np.nan if value is None else value
+
+
+def _incidents_packed(cur: Any, merged: dict[int, int]) -> IncidentColumns | None:
+    packed = read_packed(cur, PACKED_INCIDENTS, "FROM incident")
+    if packed is None:
+        return None
+    order = np.argsort(packed["id"][0], kind="stable")  # group_concat keeps no order
+    col = {name: (values[order], present[order]) for name, (values, present) in packed.items()}
+    ids = col["id"][0]
+    titles = [r[0] for r in cur.execute("SELECT title FROM incident ORDER BY id")]
+    if len(titles) != len(ids):
+        return None  # written to meanwhile
+    times = {name: col[name][0] for name in LIFECYCLE}
+    _apply_overrides(cur, ids, times)
+    users, known_users = col["users_affected"]
+    cents, known_cost = col["downtime_cents"]
+    service, has_service = col["service"]
+    return IncidentColumns(
+        ids=ids,
+        **factorize_titles(titles),
+        service=np.where(has_service, service, NONE_ID),
+        severity=col["severity"][0].astype(np.int8),
+        customer_severity=col["customer_severity"][0].astype(np.int8),
+        **times,
+        users_affected=np.where(known_users, users.astype(np.float64), np.nan),
+        downtime_cost=np.where(known_cost, cents / 100.0, np.nan),
+        external_cause=col["external_cause"][0] != 0,
+        tech_debt=col["tech_debt"][0] != 0,
+        regulatory=col["regulatory"][0] != 0,
+        merged=np.isin(ids, list(merged)),
+    )
+
+
+def _incidents(cur: Any, merged: dict[int, int]) -> IncidentColumns:
+    fast = _incidents_packed(cur, merged)
+    if fast is not None:
+        return fast
+    rows = cur.execute(INCIDENTS).fetchall()
+    c = _columns(rows, 16)
+    ids = np.array(c[0], dtype=np.int64)
+    times = {name: epoch_from_text(c[5 + n]) for n, name in enumerate(LIFECYCLE)}
+    _apply_overrides(cur, ids, times)
+    return IncidentColumns(
+        ids=ids,
+        **factorize_titles(c[1]),
+        service=np.array([NONE_ID if s is None else s for s in c[2]], dtype=np.int64),
+        severity=np.array([s or 0 for s in c[3]], dtype=np.int8),
+        customer_severity=np.array([s or 0 for s in c[4]], dtype=np.int8),
+        **times,
+        users_affected=np.array(c[11], dtype=np.float64),
+        downtime_cost=np.array(c[12], dtype=np.float64),
+        external_cause=np.array(c[13], dtype=bool),
+        tech_debt=np.array(c[14], dtype=bool),
+        regulatory=np.array(c[15], dtype=bool),
+        merged=np.isin(ids, list(merged)),
+    )
+
+
+def _events(cur: Any, merged: dict[int, int]) -> EventColumns:
+    packed = read_packed(
+        cur, PACKED_EVENTS, "FROM timeline_event WHERE actor_person_id IS NOT NULL"
+    )
+    if packed is not None:
+        incident, person = packed["incident"][0], packed["person"][0]
+        kind, time = packed["kind"][0], packed["time"][0]
+    else:
+        c = _columns(cur.execute(EVENTS).fetchall(), 4)
+        kind = np.array(c[3], dtype=np.int8)
+        incident = np.array(c[0], dtype=np.int64)
+        person = np.array(c[1], dtype=np.int64)
+        time = epoch_from_text(c[2])
+    if merged and len(incident):
+        # Events of an incident linked into another count for the one it joined.
+        source = np.array(sorted(merged), dtype=np.int64)
+        target = np.array([merged[i] for i in source.tolist()], dtype=np.int64)
+        pos = np.clip(np.searchsorted(source, incident), 0, len(source) - 1)
+        incident = np.where(source[pos] == incident, target[pos], incident)
+    return EventColumns.from_events(incident, person, time, kind == 1, kind == 2)
+
+
+def _actions(cur: Any) -> ActionColumns:
+    c = _columns(cur.execute(ACTIONS).fetchall(), 9)
+
+    def ids(values: list[Any]) -> np.ndarray:
+        return np.array([NONE_ID if v is None else v for v in values], dtype=np.int64)
+
+    def days(seconds: np.ndarray) -> np.ndarray:
+        return np.floor(seconds / DAY)
+
+    due = np.array(c[5], dtype="datetime64[D]")  # None becomes NaT
+    due_day = due.astype(np.int64).astype(np.float64)
+    due_day[np.isnat(due)] = np.nan
+    return ActionColumns(
+        incident=ids(c[1]),
+        owner_person=ids(c[3]),
+        owner_team=ids(c[4]),
+        due_day=due_day,
+        created_day=days(epoch_from_text(c[8])),
+        completed_day=days(epoch_from_text(c[7])),
+        status=np.array([ACTION_STATUSES.index(v) for v in c[6]], dtype=np.int8),
+    )
+
+
+def _read_events(db: Database, merged: dict[int, int]) -> EventColumns:
+    with db.connection() as conn:
+        cur = conn.connection.cursor()
+        try:
+            return _events(cur, merged)
+        finally:
+            cur.close()
+
+
+def load_metric_data(db: Database) -> MetricData:
+    """Everything `compute_figures` reads.
+
+    The timeline is read on a second connection while this one reads the rest: SQLite
+    builds each packed string without holding Python's lock, so the two overlap. They are
+    two read transactions; a write landing between their starts (another process
+    importing) could show in one and not the other until the next read.
+    """
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="irdesk-metrics") as pool,
+        _cycle_gc_paused(),
+        db.connection() as conn,
+    ):
+        cur = conn.connection.cursor()
+        try:
+            merged = dict(cur.execute(MERGED, (MERGE_UNLINKED,)).fetchall())
+            reading_events = pool.submit(_read_events, db, merged)
+            incidents = _incidents(cur, merged)
+            services = {
+                r[0]: ServiceInfo(r[0], r[1], float(r[2]), float(r[3]), r[4])
+                for r in cur.execute(
+                    "SELECT id, name, slo_target, cost_per_minute, owner_team_id FROM service"
+                )
+            }
+            teams = {r[0]: TeamInfo(r[0], r[1]) for r in cur.execute("SELECT id, name FROM team")}
+            people = {
+                r[0]: PersonInfo(r[0], r[1], r[2], _zone(r[3]), r[4])
+                for r in cur.execute("SELECT id, name, team_id, time_zone, hourly_rate FROM person")
+            }
+            actions = _actions(cur)
+            reviews: dict[int, ReviewInfo] = {}
+            for incident_id, tier, status, approved in cur.execute(REVIEWS):
+                reviews.setdefault(
+                    incident_id, ReviewInfo(incident_id, tier, status, _time(approved))
+                )
+        finally:
+            cur.close()
+        events = reading_events.result()
+    return MetricData(
+        incidents=incidents,
+        events=events,
+        services=services,
+        teams=teams,
+        people=people,
+        actions=actions,
+        reviews=reviews,
+    )
+
+
+def compute_from_database(
+    db: Database,
+    period: Period,
+    by: str = "service",
+    *,
+    policy_version: int | None = None,
+    as_of: datetime | None = None,
+    data: MetricData | None = None,
+) -> Figures:
+    """The figures under the stored policy `policy_version` (None: the current one).
+
+    The one entry point for the command line and the window, so both show the same
+    numbers. Pass `data` (from `load_metric_data`) to recompute without reading again.
+    """
+    record = policy_version_record(db, policy_version)
+    return compute_figures(
+        data if data is not None else load_metric_data(db),
+        record.policy,
+        period,
+        by,
+        policy_version=record.version,
+        as_of=as_of,
+    )
+
+
+INCIDENT_ROWS = """
+SELECT i.id, i.source, i.external_id, i.title, s.name, i.severity, i.status, i.started_at,
+       i.resolved_at, r.status, i.external_cause, i.consistency_flags
+FROM incident i
+LEFT JOIN service s ON s.id = i.service_id
+LEFT JOIN review r ON r.incident_id = i.id
+WHERE i.id IN ({})
+ORDER BY i.started_at IS NULL, i.started_at DESC
+"""
+
+
+def incident_rows(db: Database, ids: Sequence[int]) -> list[IncidentRow]:
+    """The incident-list rows of `ids` (the incidents behind a figure), newest first."""
+    unique = sorted({int(i) for i in ids})
+    result: list[IncidentRow] = []
+    with db.connection() as conn:
+        cur = conn.connection.cursor()
+        try:
+            # SQLite caps the number of parameters; ask in slices.
+            for start in range(0, len(unique), 500):
+                chunk = unique[start : start + 500]
+                sql = INCIDENT_ROWS.format(", ".join("?" * len(chunk)))
+                for r in cur.execute(sql, chunk):
+                    result.append(
+                        IncidentRow(
+                            id=r[0],
+                            source=r[1],
+                            external_id=r[2],
+                            title=r[3],
+                            service=r[4],
+                            severity=Severity(r[5]) if r[5] else None,
+                            status=IncidentStatus(r[6]),
+                            started_at=_time(r[7]),
+                            resolved_at=_time(r[8]),
+                            review_status=ReviewStatus(r[9]) if r[9] else None,
+                            external_cause=bool(r[10]),
+                            flags=tuple(f for f in (r[11] or "").split(",") if f),
+                        )
+                    )
+        finally:
+            cur.close()
+    result.sort(key=lambda row: (row.started_at is None, -(row.started_at or _EPOCH).timestamp()))
+    return result
+
+
+_EPOCH = datetime.fromtimestamp(0, UTC)

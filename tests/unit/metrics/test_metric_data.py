@@ -1,0 +1,106 @@
+"""Reading the figures' columns from a database file gives what the domain computes from rows."""
+
+from datetime import timedelta
+
+import metric_fixture as fx
+
+from irdesk.domain.enums import (
+    Severity,
+)
+from irdesk.domain.metrics.figures import compute_figures
+from irdesk.domain.metrics.tables import figure_tables
+from irdesk.domain.models import (
+    MERGE_MANUAL,
+    IncidentMerge,
+)
+from irdesk.domain.policy import Policy
+from irdesk.storage.database import Database
+from irdesk.storage.lifecycle_edits import set_override
+from irdesk.storage.metric_data import (
+    PACKED_EVENTS,
+    PACKED_INCIDENTS,
+    compute_from_database,
+    incident_rows,
+    load_metric_data,
+)
+from irdesk.storage.packed_rows import Packed, read_packed
+
+
+def cells(figures: object) -> list[object]:
+    return [[r.values for r in t.rows] for t in figure_tables(figures)]  # type: ignore[arg-type]
+
+
+def test_the_file_gives_the_same_figures_as_the_rows(database: Database) -> None:
+    with database.transaction() as session:
+        fx.write_to(session)
+    for by in ("service", "team", "severity", "person"):
+        from_file = compute_from_database(database, fx.PERIOD, by)
+        from_rows = compute_figures(fx.metric_data(), Policy(), fx.PERIOD, by)
+        assert cells(from_file) == cells(from_rows), by
+    assert from_file.policy_version is None  # nothing saved: the built-in defaults
+
+
+def test_corrections_count_and_linked_incidents_count_once(database: Database) -> None:
+    with database.transaction() as session:
+        fx.write_to(session)
+        # A facilitator corrects incident 4's resolution from 20:50 to 21:20 (80 minutes).
+        set_override(
+            session, 4, "resolved_at", fx.at(3, 21, 20), reason="ticket closed late", actor="t"
+        )
+    data = load_metric_data(database)
+    assert data.incidents.resolved[3] == fx.at(3, 21, 20).timestamp()
+    with database.transaction() as session:
+        # Incident 3 is the same outage as 4 seen by another tool.
+        session.add(IncidentMerge(incident_id=3, into_id=4, how=MERGE_MANUAL))
+    figures = compute_from_database(database, fx.PERIOD, "service")
+    web = next(r for r in figures.durations["time_to_resolve"] if r.label == "web")
+    assert (web.count, web.median) == (1, 80)
+    assert web.excluded == {"merged into another incident": 1}
+    # Cy's work on 3 now counts for 4: first event 12:30 on day 2, resolution 21:20 on day 3.
+    cy = next(r for r in figures.load if r.person == "Cy")
+    assert cy.incident_hours == (fx.at(3, 21, 20) - fx.at(2, 12, 30)) / timedelta(hours=1)
+
+
+def test_the_incidents_behind_a_figure_are_listed_newest_first(database: Database) -> None:
+    with database.transaction() as session:
+        fx.write_to(session)
+    rows = incident_rows(database, [2, 4, 1, 4])
+    assert [r.id for r in rows] == [4, 2, 1]
+    assert rows[0].title == "Web checkout errors after config push"
+    assert rows[0].service == "web" and rows[0].severity == Severity.SEV3
+
+
+def test_times_stored_in_another_format_are_read_the_ordinary_way(database: Database) -> None:
+    """Another tool may have written a time without microseconds: the packed fast read
+    cannot cut it at a fixed width, and the ordinary read gives the same figures."""
+    with database.transaction() as session:
+        fx.write_to(session)
+    expected = cells(compute_from_database(database, fx.PERIOD, "team"))
+    with database.connection() as conn:
+        conn.exec_driver_sql(
+            "UPDATE incident SET started_at = substr(started_at, 1, 19) WHERE id = 1"
+        )
+        conn.exec_driver_sql(
+            "UPDATE timeline_event SET occurred_at = substr(occurred_at, 1, 19) WHERE id = 1"
+        )
+        cur = conn.connection.cursor()
+        assert read_packed(cur, PACKED_INCIDENTS, "FROM incident") is None
+        assert read_packed(cur, PACKED_EVENTS, "FROM timeline_event") is None
+    assert cells(compute_from_database(database, fx.PERIOD, "team")) == expected
+
+
+def test_packed_values_keep_nulls_and_refuse_what_does_not_fit(database: Database) -> None:
+    with database.connection() as conn:
+        cur = conn.connection.cursor()
+        fields = (Packed("n", "n", 3), Packed("t", "t"))
+        source = (
+            "FROM (SELECT 7 AS n, '2026-01-05 10:00:00.250000' AS t UNION ALL SELECT NULL, NULL)"
+        )
+        read = read_packed(cur, fields, source)
+        assert read is not None
+        (numbers, known), (times, timed) = read["n"], read["t"]
+        assert sorted(zip(numbers.tolist(), known.tolist(), strict=True)) == [(0, False), (7, True)]
+        assert sorted(timed.tolist()) == [False, True]
+        assert times[timed][0] == fx.at(0, 10).timestamp() + 0.25
+        # 900 + 200 needs four digits: the row no longer fits three.
+        assert read_packed(cur, fields, source.replace("7 AS n", "900 AS n")) is None
