@@ -1,0 +1,101 @@
+"""Redaction: what a profile keeps from its reader, applied to every piece of text.
+
+The same `Redactor` produces the preview (what will be removed, and how often)
+and the packet, so what the user approved is what leaves.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from irdesk.reports.packets.profiles import RedactionRules
+from irdesk.storage.packet_data import PersonRecord
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.IGNORECASE)
+IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
+IPV6 = re.compile(r"\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b", re.IGNORECASE)
+# db01.prod.internal, api.corp.example.com: two or more dots, or a private-looking suffix.
+FQDN = re.compile(
+    r"\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+    r"\.(?:internal|local|lan|corp|intra|priv|svc|cluster\.local|example|com|net|org|io|cloud)\b",
+    re.IGNORECASE,
+)
+# Machine names as operators write them: pg-checkout-06, es-search-05, web-3.
+HOST = re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)*-\d+[a-z]?\b")
+
+
+@dataclass(frozen=True)
+class Removal:
+    rule: str
+    text: str
+    replacement: str
+    count: int
+
+
+@dataclass
+class Redactor:
+    rules: RedactionRules
+    people: list[PersonRecord] = field(default_factory=list)
+    # The user's own patterns (regular expressions), always applied.
+    patterns: list[str] = field(default_factory=list)
+    seen: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._steps: list[tuple[str, re.Pattern[str], str | dict[str, str]]] = []
+        for pattern in self.patterns:
+            try:
+                compiled = re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"redaction pattern {pattern!r} is not valid: {exc}") from None
+            self._steps.append(("your pattern", compiled, "[redacted]"))
+        if self.rules.emails or self.rules.names_to_roles:
+            self._steps.append(("email", EMAIL, "[email removed]"))
+        if self.rules.urls:
+            self._steps.append(("URL", URL, "[URL removed]"))
+        if self.rules.hosts:
+            self._steps.append(("IP address", IPV4, "[IP removed]"))
+            self._steps.append(("IP address", IPV6, "[IP removed]"))
+            self._steps.append(("host name", FQDN, "[host removed]"))
+            self._steps.append(("host name", HOST, "[host removed]"))
+        if self.rules.names_to_roles:
+            roles: dict[str, str] = {}
+            for person in sorted(self.people, key=lambda p: -len(p.name)):
+                if person.name.strip():
+                    roles[person.name.casefold()] = person.role or "team member"
+            if roles:
+                names = "|".join(re.escape(n) for n in sorted(roles, key=len, reverse=True))
+                self._steps.append(("name", re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.I), roles))
+
+    def __call__(self, text: str | None) -> str:
+        """`text` with everything the profile keeps back replaced (None stays empty)."""
+        if not text:
+            return ""
+        for rule, pattern, replacement in self._steps:
+            text = pattern.sub(lambda m, r=rule, rep=replacement: self._replace(r, m, rep), text)
+        return text
+
+    def _replace(self, rule: str, match: re.Match[str], replacement: str | dict[str, str]) -> str:
+        found = match.group(0)
+        new = replacement[found.casefold()] if isinstance(replacement, dict) else replacement
+        self.seen[(rule, found, new)] += 1
+        return new
+
+    def person(self, name: str | None) -> str:
+        """A person as this profile shows them: by name, or by role."""
+        return self(name) if name else ""
+
+    def removals(self) -> list[Removal]:
+        return [
+            Removal(rule=rule, text=text, replacement=new, count=count)
+            for (rule, text, new), count in sorted(self.seen.items())
+        ]
+
+
+def preview(redactor: Redactor, texts: Iterable[str | None]) -> list[Removal]:
+    """What `redactor` would remove from `texts`, without touching its own record."""
+    probe = Redactor(redactor.rules, redactor.people, redactor.patterns)
+    for text in texts:
+        probe(text)
+    return probe.removals()
