@@ -457,7 +457,7 @@ class PersonSections:
                     str(item.events),
                 ]
             )
-        return [self.layout.table(rows, [0.46, 0.13, 0.1, 0.21, 0.1])]
+        return [self.layout.table(rows, [0.44, 0.13, 0.11, 0.22, 0.1])]
 
     def feedback(self) -> list[Flowable]:
         if not self.data.feedback:
@@ -545,6 +545,9 @@ def _manifest_page(layout: Layout, manifest: Manifest) -> list[Flowable]:
     else:
         out.append(layout.para("None: this data was entered or generated in irdesk.", redact=False))
     out.append(layout.heading("Metric definitions used", 2))
+    if not data["metric_definitions"]:
+        out.append(layout.para("None: this packet shows no computed figures.", redact=False))
+        return out
     definition_rows: list[list[str | None]] = [["Figure", "Definition"]]
     definition_rows += [[k.replace("_", " "), v] for k, v in data["metric_definitions"].items()]
     out.append(layout.table(definition_rows, [0.25, 0.75], redact=False))
@@ -578,12 +581,10 @@ def compose(
         PageBreak(),
     ]
     for section in profile.sections:
-        story += [
-            CondPageBreak(90),
-            layout.heading(section),
-            *draw_section(section),
-            layout.gap(10),
-        ]
+        body = draw_section(section)
+        # A heading never ends a page: it travels with the first thing it heads.
+        story += [CondPageBreak(90), KeepTogether([layout.heading(section), *body[:1]])]
+        story += [*body[1:], layout.gap(10)]
     story += [PageBreak(), layout.heading("Signatures"), *_signature_page(layout, slots)]
     story += [PageBreak(), layout.heading("Data manifest"), *_manifest_page(layout, manifest)]
     document = PacketDocument(

@@ -63,11 +63,26 @@ def _styles() -> dict[str, ParagraphStyle]:
         "subtitle": ParagraphStyle(
             "subtitle", parent=body, fontSize=12, leading=16, textColor=MUTED, spaceAfter=14
         ),
+        # keepWithNext: a heading never ends a page without what it heads.
         "h1": ParagraphStyle(
-            "h1", parent=body, fontName=BOLD, fontSize=14, leading=18, spaceBefore=6, spaceAfter=6
+            "h1",
+            parent=body,
+            fontName=BOLD,
+            fontSize=14,
+            leading=18,
+            spaceBefore=6,
+            spaceAfter=6,
+            keepWithNext=1,
         ),
         "h2": ParagraphStyle(
-            "h2", parent=body, fontName=BOLD, fontSize=10.5, leading=14, spaceBefore=6, spaceAfter=3
+            "h2",
+            parent=body,
+            fontName=BOLD,
+            fontSize=10.5,
+            leading=14,
+            spaceBefore=6,
+            spaceAfter=3,
+            keepWithNext=1,
         ),
         "toc": ParagraphStyle("toc", parent=body, fontSize=10, leading=16),
     }
