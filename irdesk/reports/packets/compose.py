@@ -17,6 +17,8 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
 
 from irdesk.reports.packets.charts import Chart
 from irdesk.reports.packets.layout import (
+    ContentsEntry,
+    ContentsPageNumbers,
     Layout,
     PacketDocument,
     PageFurniture,
@@ -570,6 +572,8 @@ def compose(
         heading=f"irdesk review packet · {profile.title}",
     )
     slots = [SignatureSlot(name) for name, _ in SIGNATURE_FIELDS]
+    names = [*profile.sections, "Signatures", "Data manifest"]
+    headings = {name: layout.heading(name) for name in names}
     story: list[Flowable] = [
         layout.gap(60),
         layout.para(cover.title, "title", redact=False),
@@ -577,16 +581,16 @@ def compose(
         layout.facts(cover.facts),
         layout.gap(24),
         layout.para("Contents", "h2", redact=False),
-        layout.toc(),
+        *(ContentsEntry(name, headings[name].key) for name in names),
         PageBreak(),
     ]
     for section in profile.sections:
         body = draw_section(section)
         # A heading never ends a page: it travels with the first thing it heads.
-        story += [CondPageBreak(90), KeepTogether([layout.heading(section), *body[:1]])]
+        story += [CondPageBreak(90), KeepTogether([headings[section], *body[:1]])]
         story += [*body[1:], layout.gap(10)]
-    story += [PageBreak(), layout.heading("Signatures"), *_signature_page(layout, slots)]
-    story += [PageBreak(), layout.heading("Data manifest"), *_manifest_page(layout, manifest)]
+    story += [PageBreak(), headings["Signatures"], *_signature_page(layout, slots)]
+    story += [PageBreak(), headings["Data manifest"], *_manifest_page(layout, manifest)]
     document = PacketDocument(
         buffer,
         furniture,
@@ -596,5 +600,6 @@ def compose(
         creator="irdesk",
         **(meta or {}),
     )
-    document.multiBuild(story)
+    story.append(ContentsPageNumbers(document.heading_pages))
+    document.build(story)
     return ComposedPdf(pdf=buffer.getvalue(), slots=slots, pages=document.page)

@@ -25,7 +25,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from irdesk.reports.packets.charts import Chart
 from irdesk.reports.packets.fonts import BODY, BOLD, register_fonts
@@ -138,6 +137,58 @@ class SignatureBox(Flowable):
         )
 
 
+class ContentsEntry(Flowable):
+    """One line of the contents; its page number is a form filled in once the pages are known.
+
+    A TableOfContents needs reportlab's multiBuild, which lays every page out twice;
+    a form referenced now and defined on the last page (`ContentsPageNumbers`) costs
+    one layout.
+    """
+
+    def __init__(self, text: str, key: str) -> None:
+        super().__init__()
+        self.text = text
+        self.key = key
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, 17
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFont(BODY, 10)
+        canvas.setFillColor(INK)
+        canvas.drawString(0, 4, self.text)
+        start = canvas.stringWidth(self.text, BODY, 10) + 6
+        canvas.setFillColor(RULE)
+        dots = "." * max(0, int((self.width - 30 - start) / canvas.stringWidth(". ", BODY, 10)))
+        canvas.drawString(start, 4, " ".join(dots))
+        canvas.saveState()
+        canvas.translate(self.width, 4)
+        canvas.doForm(f"toc-{self.key}")
+        canvas.restoreState()
+
+
+class ContentsPageNumbers(Flowable):
+    """Defines the contents' page-number forms; placed last, when every heading has its page."""
+
+    def __init__(self, pages: dict[str, int]) -> None:
+        super().__init__()
+        self.pages = pages
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        canvas = self.canv
+        for key, page in self.pages.items():
+            canvas.beginForm(f"toc-{key}", lowerx=-40, lowery=-4, upperx=2, uppery=12)
+            canvas.setFont(BODY, 10)
+            canvas.setFillColor(INK)
+            canvas.drawRightString(0, 0, str(page))
+            canvas.endForm()
+
+
 @dataclass
 class PageFurniture:
     packet_uid: str
@@ -157,6 +208,7 @@ class PacketDocument(BaseDocTemplate):
             **kwargs,
         )
         self.furniture = furniture
+        self.heading_pages: dict[str, int] = {}
         frame = Frame(
             self.leftMargin, self.bottomMargin, self.width, self.height, id="body", showBoundary=0
         )
@@ -187,7 +239,7 @@ class PacketDocument(BaseDocTemplate):
             self.canv.bookmarkPage(flowable.key)
             self.canv.addOutlineEntry(flowable.plain_text, flowable.key, level=level)
             if level == 0:
-                self.notify("TOCEntry", (level, flowable.plain_text, self.page, flowable.key))
+                self.heading_pages[flowable.key] = self.page
 
 
 @dataclass
@@ -209,11 +261,6 @@ class Layout:
     def heading(self, text: str, level: int = 1) -> Heading:
         self._keys += 1
         return Heading(text, self.styles["h1" if level == 1 else "h2"], f"s{self._keys}")
-
-    def toc(self) -> TableOfContents:
-        toc = TableOfContents(dotsMinLevel=0)
-        toc.levelStyles = [self.styles["toc"]]
-        return toc
 
     def table(
         self,
