@@ -40,6 +40,7 @@ from irdesk.gui.link_dialog import (
     link_work,
     unlink_work,
 )
+from irdesk.gui.packet_dialog import PacketActions
 from irdesk.gui.recent_files import RecentFiles
 from irdesk.gui.versions import version_lines
 from irdesk.importers.pipeline import ImportReport
@@ -230,6 +231,12 @@ class MainWindow(QMainWindow):
         self.details_action.setCheckable(True)
         self.details_action.setChecked(True)
         self.details_action.toggled.connect(self.details.setVisible)
+
+        # Review packets (issue 6): Export › Review Packet…, Tools › Verify Packet…
+        self.packet_actions = PacketActions(
+            self, self.tasks, lambda: self.db, self.current_incident_id, self.show_message
+        )
+        self.packet_actions.add_menus(menus)
 
         help_menu = menus.addMenu("&Help")
         self.about_action = self._action(help_menu, "&About irdesk", None)
