@@ -69,6 +69,20 @@ def test_every_rule_replaces_what_it_names() -> None:
     )
 
 
+def test_a_first_name_only_one_person_has_is_replaced_too() -> None:
+    people = [
+        *PEOPLE,
+        PersonRecord(id=4, name="Emre Ağaoğlu", email=None, role="SRE", team=None),
+        PersonRecord(id=5, name="Ann Other", email=None, role="Manager", team=None),
+    ]
+    redact = Redactor(RedactionRules(names_to_roles=True), people)
+    assert (
+        redact("Emre, keep driving; Zoë is on it") == "SRE, keep driving; Staff Engineer is on it"
+    )
+    # Two people answer to "Ann": the first name alone stays, it names no one in particular.
+    assert redact("Ann Other and Ann") == "Manager and team member"
+
+
 def test_names_match_whole_words_only_and_a_person_without_a_role_is_a_team_member() -> None:
     redact = Redactor(RedactionRules(names_to_roles=True), PEOPLE)
     assert redact("Ann and Annabel") == "team member and Annabel"

@@ -52,9 +52,18 @@ def _styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10),
         "cellhead": ParagraphStyle("cellhead", parent=body, fontName=BOLD, fontSize=8, leading=10),
-        "event": ParagraphStyle("event", parent=body, fontSize=8, leading=10.5, spaceAfter=1.5),
+        # Hanging indent: each event's time stands out at the margin.
+        "event": ParagraphStyle(
+            "event",
+            parent=body,
+            fontSize=8,
+            leading=10.5,
+            spaceAfter=1.5,
+            leftIndent=12,
+            firstLineIndent=-12,
+        ),
         "correction": ParagraphStyle(
-            "correction", parent=body, fontSize=7.5, leading=9.5, leftIndent=12, textColor=MUTED
+            "correction", parent=body, fontSize=7.5, leading=9.5, leftIndent=24, textColor=MUTED
         ),
         "title": ParagraphStyle(
             "title", parent=body, fontName=BOLD, fontSize=22, leading=27, spaceAfter=6

@@ -67,9 +67,19 @@ class Redactor:
             self._steps.append(("host name", HOST, "[host removed]"))
         if self.rules.names_to_roles:
             roles: dict[str, str] = {}
-            for person in sorted(self.people, key=lambda p: -len(p.name)):
+            for person in self.people:
                 if person.name.strip():
-                    roles[person.name.casefold()] = person.role or "team member"
+                    roles[person.name.strip().casefold()] = person.role or "team member"
+            # People call each other by first name in chat ("Emre, keep driving"): a first
+            # name that only one person has is theirs too.
+            firsts: dict[str, list[PersonRecord]] = {}
+            for person in self.people:
+                parts = person.name.split()
+                if len(parts) > 1 and len(parts[0]) >= 3:
+                    firsts.setdefault(parts[0].casefold(), []).append(person)
+            for first, owners in firsts.items():
+                if len(owners) == 1 and first not in roles:
+                    roles[first] = owners[0].role or "team member"
             if roles:
                 names = "|".join(re.escape(n) for n in sorted(roles, key=len, reverse=True))
                 self._steps.append(("name", re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.I), roles))
