@@ -175,10 +175,12 @@ class IncidentSections:
         layout = self.layout
         star = "★ " if event.is_key_moment else ""
         actor = layout.redact(event.actor) if event.actor else ""
+        # Few style changes per line: each is a fragment reportlab measures and breaks apart,
+        # and a packet may hold thousands of events.
         head = (
             f"<b>{event.occurred_at.strftime('%Y-%m-%d %H:%M:%S')}</b> {star}"
-            f"<font color='#52606d'>{para_text(event.kind.replace('_', ' '))} · "
-            f"{para_text(event.source)}{' · ' + para_text(actor) if actor else ''}</font> — "
+            f"{para_text(event.kind.replace('_', ' '))} · "
+            f"{para_text(event.source)}{' · ' + para_text(actor) if actor else ''} — "
         )
         text = "" if self.profile.redaction.free_text else para_text(layout.redact(event.text))
         out: list[Flowable] = [layout.markup(head + text, "event")]
