@@ -102,6 +102,9 @@ class PacketDialog(QDialog):
         self.period.setPlaceholderText("2026-Q3, 2026-07 or 2026")
         self.person = QLineEdit()
         self.person.setPlaceholderText("the person's full name")
+        self.pattern = QLineEdit()
+        self.pattern.setPlaceholderText("optional regular expression, e.g. CUST-\\d+|ACME Corp")
+        self.pattern.setToolTip("Text matching it is replaced by [redacted] in this packet")
         self.sign = QCheckBox("Sign with my identity")
         self.identity = QLineEdit()
         self.identity.setPlaceholderText("PKCS#12 file (irdesk identity create)")
@@ -123,6 +126,12 @@ class PacketDialog(QDialog):
             "&Export…", QDialogButtonBox.ButtonRole.ActionRole
         )
 
+        # Enter in a field refreshes the preview; it must not export or close the dialog.
+        for button in self.buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
+
         identity_row = QHBoxLayout()
         identity_row.addWidget(self.identity)
         identity_row.addWidget(self.choose_identity)
@@ -131,6 +140,7 @@ class PacketDialog(QDialog):
         form.addRow("Incident:", self.incident_label)
         form.addRow("P&eriod:", self.period)
         form.addRow("P&erson:", self.person)
+        form.addRow("Also &remove:", self.pattern)
         form.addRow("", self.sign)
         form.addRow("&Identity:", identity_row)
         form.addRow("Pass&phrase:", self.passphrase)
@@ -145,6 +155,7 @@ class PacketDialog(QDialog):
         self.profile.currentIndexChanged.connect(self._profile_changed)
         self.period.editingFinished.connect(self.refresh_preview)
         self.person.editingFinished.connect(self.refresh_preview)
+        self.pattern.editingFinished.connect(self.refresh_preview)
         self.sign.toggled.connect(self._update_fields)
         self.choose_identity.clicked.connect(self._choose_identity)
         self.buttons.rejected.connect(self.reject)
@@ -177,6 +188,7 @@ class PacketDialog(QDialog):
             incident_id=self.incident_id if scope is Scope.INCIDENT else None,
             period=self.period.text().strip() if scope is Scope.PERIOD else None,
             person=self.person.text().strip() if scope is Scope.PERSON else None,
+            patterns=(self.pattern.text(),) if self.pattern.text().strip() else (),
         )
 
     def _profile_changed(self) -> None:

@@ -70,6 +70,11 @@ def test_export_a_signed_packet_with_a_redaction_preview(
     assert "people's names (shown as their roles)" in shown
     assert "name: “Ada Lovelace” → team member" in shown
     assert not dialog.period.isEnabled() and not dialog.person.isEnabled()
+    dialog.pattern.setFocus()
+    with qtbot.waitSignal(dialog.tasks.idle, timeout=10_000):
+        qtbot.keyClicks(dialog.pattern, r"release \d\.\d\.\d")
+        qtbot.keyClick(dialog.pattern, Qt.Key.Key_Return)
+    assert "your pattern: “release 4.2.1” → [redacted] (1×)" in dialog.preview.toPlainText()
 
     tick(qtbot, dialog)
     monkeypatch.setattr(dialog, "ask_identity_path", lambda: identity)
@@ -85,6 +90,8 @@ def test_export_a_signed_packet_with_a_redaction_preview(
     assert dialog.passphrase.text() == ""  # not kept around after use
     report = verify_packet(out)
     assert report.ok() and report.signatures[0].signer == "Søren Kjærgaard"
+    assert report.manifest is not None
+    assert report.manifest["redaction"]["patterns"] == [r"release \d\.\d\.\d"]
     with sqlite3.connect(incident_file.path) as conn:
         rows = conn.execute("SELECT profile, incident_id, signers_json FROM packet").fetchall()
     assert rows == [("insurance", incident_file.ids["INC-101"], '["Søren Kjærgaard"]')]

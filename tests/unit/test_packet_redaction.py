@@ -83,6 +83,14 @@ def test_a_first_name_only_one_person_has_is_replaced_too() -> None:
     assert redact("Ann Other and Ann") == "Manager and team member"
 
 
+def test_a_first_name_that_is_also_a_word_is_replaced_only_as_a_name() -> None:
+    people = [PersonRecord(id=1, name="Will Jones", email=None, role="SRE", team=None)]
+    redact = Redactor(RedactionRules(names_to_roles=True), people)
+    assert redact("Will says we will restart; WILL JONES agreed") == (
+        "SRE says we will restart; SRE agreed"
+    )
+
+
 def test_names_match_whole_words_only_and_a_person_without_a_role_is_a_team_member() -> None:
     redact = Redactor(RedactionRules(names_to_roles=True), PEOPLE)
     assert redact("Ann and Annabel") == "team member and Annabel"

@@ -70,19 +70,30 @@ class Redactor:
             for person in self.people:
                 if person.name.strip():
                     roles[person.name.strip().casefold()] = person.role or "team member"
+            self._add_names(roles, re.IGNORECASE)
             # People call each other by first name in chat ("Emre, keep driving"): a first
-            # name that only one person has is theirs too.
+            # name only one person has is theirs too. Matched as capitalised, so that
+            # "Will" is replaced and "we will restart" is not.
             firsts: dict[str, list[PersonRecord]] = {}
             for person in self.people:
                 parts = person.name.split()
                 if len(parts) > 1 and len(parts[0]) >= 3:
-                    firsts.setdefault(parts[0].casefold(), []).append(person)
-            for first, owners in firsts.items():
-                if len(owners) == 1 and first not in roles:
-                    roles[first] = owners[0].role or "team member"
-            if roles:
-                names = "|".join(re.escape(n) for n in sorted(roles, key=len, reverse=True))
-                self._steps.append(("name", re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.I), roles))
+                    firsts.setdefault(parts[0], []).append(person)
+            self._add_names(
+                {
+                    first: owners[0].role or "team member"
+                    for first, owners in firsts.items()
+                    if len(owners) == 1 and first.casefold() not in roles
+                },
+                0,
+            )
+
+    def _add_names(self, roles: dict[str, str], flags: int) -> None:
+        if not roles:
+            return
+        names = "|".join(re.escape(n) for n in sorted(roles, key=len, reverse=True))
+        pattern = re.compile(rf"(?<!\w)(?:{names})(?!\w)", flags)
+        self._steps.append(("name", pattern, roles))
 
     def __call__(self, text: str | None) -> str:
         """`text` with everything the profile keeps back replaced (None stays empty)."""
@@ -94,7 +105,10 @@ class Redactor:
 
     def _replace(self, rule: str, match: re.Match[str], replacement: str | dict[str, str]) -> str:
         found = match.group(0)
-        new = replacement[found.casefold()] if isinstance(replacement, dict) else replacement
+        if isinstance(replacement, dict):
+            new = replacement.get(found.casefold()) or replacement[found]
+        else:
+            new = replacement
         self.seen[(rule, found, new)] += 1
         return new
 
