@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from irdesk.gui.background import BackgroundTasks, Report
 from irdesk.gui.link_dialog import current_actor
@@ -237,6 +238,8 @@ class PacketDialog(QDialog):
         self.tasks.run(work, on_done=lambda result: self._previewed(generation, result))
 
     def _previewed(self, generation: int, result: list[str] | Failure) -> None:
+        if not isValid(self):
+            return  # closed while the preview was read
         if generation != self._preview_generation:
             return  # an older request; a newer preview is on its way
         if isinstance(result, Failure):
@@ -282,6 +285,8 @@ class PacketDialog(QDialog):
         self.tasks.run(work, on_done=self._exported, description="Exporting the packet…")
 
     def _exported(self, result: ExportResult | Failure) -> None:
+        if not isValid(self):
+            return  # closed while exporting: the export itself finished and was recorded
         self.progress.setVisible(False)
         self.export_button.setEnabled(True)
         self.passphrase.clear()

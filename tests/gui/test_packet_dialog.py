@@ -120,6 +120,25 @@ def test_a_wrong_passphrase_is_said_in_the_dialog_and_writes_nothing(
         assert conn.execute("SELECT count(*) FROM packet").fetchone() == (0,)
 
 
+def test_closing_the_dialog_during_an_export_lets_the_export_finish(
+    qtbot: QtBot,
+    opened: MainWindow,
+    incident_file: IncidentFile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dialog = open_packet_dialog(qtbot, opened)
+    out = tmp_path / "legal.pdf"
+    monkeypatch.setattr(dialog, "ask_output_path", lambda _suggested: out)
+    with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: opened.packet_actions.dialog is None, timeout=2000)
+    assert verify_packet(out).problems == ["the packet is not signed"]
+    with sqlite3.connect(incident_file.path) as conn:
+        assert conn.execute("SELECT profile FROM packet").fetchall() == [("legal",)]
+
+
 def test_a_period_the_profile_cannot_use_is_explained_in_the_preview(
     qtbot: QtBot, opened: MainWindow
 ) -> None:
