@@ -96,9 +96,8 @@ class PacketDialog(QDialog):
         self.profile = QComboBox()
         for profile in PROFILES.values():
             self.profile.addItem(f"{profile.title} — for {profile.audience}", profile.key)
-        self.incident_label = QLabel(
-            f"the selected incident (#{incident_id})" if incident_id else "no incident selected"
-        )
+        self.incident_label = QLabel("…" if incident_id else "no incident selected")
+        self.incident_label.setWordWrap(True)
         self.period = QLineEdit(current_quarter())
         self.period.setPlaceholderText("2026-Q3, 2026-07 or 2026")
         self.person = QLineEdit()
@@ -143,7 +142,9 @@ class PacketDialog(QDialog):
         form.addRow("P&erson:", self.person)
         form.addRow("Also &remove:", self.pattern)
         form.addRow("", self.sign)
-        form.addRow("&Identity:", identity_row)
+        identity_label = QLabel("&Identity:")
+        identity_label.setBuddy(self.identity)
+        form.addRow(identity_label, identity_row)
         form.addRow("Pass&phrase:", self.passphrase)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -224,20 +225,29 @@ class PacketDialog(QDialog):
         generation = self._preview_generation
         self.preview.setPlainText("Reading…")
 
-        def work(_report: Report) -> list[str] | Failure:
-            def lines() -> list[str]:
-                removals = redaction_preview(prepare(database, request))
+        def work(_report: Report) -> tuple[str | None, list[str]] | Failure:
+            def lines() -> tuple[str | None, list[str]]:
+                prepared = prepare(database, request)
+                removals = redaction_preview(prepared)
+                incident = getattr(prepared.data, "incident", None)
+                label = (
+                    f"{incident.source}:{incident.external_id} — {incident.title}"
+                    if incident
+                    else None
+                )
                 if not removals:
-                    return [
+                    return label, [
                         "Nothing: no text in this packet matches the profile's redaction rules."
                     ]
-                return [f"{r.rule}: “{r.text}” → {r.replacement} ({r.count}×)" for r in removals]
+                return label, [
+                    f"{r.rule}: “{r.text}” → {r.replacement} ({r.count}×)" for r in removals
+                ]
 
             return _guarded(lines)
 
         self.tasks.run(work, on_done=lambda result: self._previewed(generation, result))
 
-    def _previewed(self, generation: int, result: list[str] | Failure) -> None:
+    def _previewed(self, generation: int, result: tuple[str | None, list[str]] | Failure) -> None:
         if not isValid(self):
             return  # closed while the preview was read
         if generation != self._preview_generation:
@@ -246,9 +256,12 @@ class PacketDialog(QDialog):
             self.preview.setPlainText(f"Cannot make this packet: {result.message}")
             self.export_button.setEnabled(False)
             return
+        label, lines = result
+        if label is not None:
+            self.incident_label.setText(label)
         rules = PROFILES[self.profile.currentData()].redaction.names()
         header = "Rules: " + (", ".join(rules) if rules else "none") + "\n\n"
-        self.preview.setPlainText(header + "\n".join(result))
+        self.preview.setPlainText(header + "\n".join(lines))
         self.export_button.setEnabled(True)
 
     # ----------------------------------------------------------------- export
@@ -260,7 +273,7 @@ class PacketDialog(QDialog):
             if not identity:
                 self.status.setText("Choose the identity to sign with, or untick Sign.")
                 return
-            sign = SignRequest(Path(identity), self.passphrase.text().encode())
+            sign = SignRequest(Path(identity).expanduser(), self.passphrase.text().encode())
         request = self.request()
         subject = request.period or request.person or f"incident-{request.incident_id}"
         suggested = f"{request.profile}-{subject}.pdf".replace(" ", "-").replace("/", "-")

@@ -65,6 +65,7 @@ def test_export_a_signed_packet_with_a_redaction_preview(
 ) -> None:
     dialog = open_packet_dialog(qtbot, opened)
     assert "Rules: email addresses" in dialog.preview.toPlainText()  # legal, the first profile
+    assert dialog.incident_label.text() == "pagerduty:INC-101 — Checkout latency spike"
     choose_profile(qtbot, dialog, "insurance")
     shown = dialog.preview.toPlainText()
     assert "people's names (shown as their roles)" in shown
