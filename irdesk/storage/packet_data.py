@@ -14,17 +14,19 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
-from irdesk.domain.enums import EventKind, ReviewStatus
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, effective_lifecycle
 from irdesk.domain.models import (
+    MERGE_UNLINKED,
     ActionItem,
     AuditEntry,
     FeedbackNote,
     Finding,
     Incident,
+    IncidentMerge,
     IncidentSourceFile,
     LifecycleOverride,
     Person,
+    Policy,
     PolicyVersion,
     Review,
     ReviewAttendee,
@@ -211,8 +213,6 @@ def records_sha256(records: object) -> str:
 
 
 def latest_policy(session: Session) -> PolicyRecord:
-    from irdesk.domain.models import Policy
-
     row = session.exec(
         select(PolicyVersion, Policy.name)
         .join(Policy, col(Policy.id) == col(PolicyVersion.policy_id))
@@ -467,8 +467,6 @@ def period_incidents(session: Session, label: str, start: date, end: date) -> Pe
     """Incidents whose impact began in [start, end) (dates in UTC)."""
     begin = datetime(start.year, start.month, start.day, tzinfo=UTC)
     finish = datetime(end.year, end.month, end.day, tzinfo=UTC)
-    from irdesk.domain.models import MERGE_UNLINKED, IncidentMerge
-
     merged = select(IncidentMerge.incident_id).where(IncidentMerge.how != MERGE_UNLINKED)
     rows = session.exec(
         select(Incident)
@@ -488,17 +486,6 @@ def period_incidents(session: Session, label: str, start: date, end: date) -> Pe
         policy=latest_policy(session),
         services=services,
     )
-
-
-def review_is_approved(review: ReviewRecord | None) -> bool:
-    return review is not None and review.status in (
-        ReviewStatus.APPROVED,
-        ReviewStatus.SIGNED,
-        ReviewStatus.ARCHIVED,
-    )
-
-
-THIRD_PARTY_KINDS = {EventKind.COMMUNICATION.value, EventKind.STATUS_CHANGE.value}
 
 
 def find_incident(session: Session, text: str) -> int:

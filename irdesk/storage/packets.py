@@ -7,7 +7,7 @@ transaction as the packet row they write.
 import json
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from irdesk.domain.models import Packet
 from irdesk.storage.audit import append_entry
@@ -90,7 +90,3 @@ def record_countersignature(
     )
     session.flush()
     return packet
-
-
-def list_packets(session: Session) -> list[Packet]:
-    return list(session.exec(select(Packet).order_by(col(Packet.created_at).desc())))

@@ -11,7 +11,6 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
 
@@ -565,7 +564,6 @@ def compose(
     cover: Cover,
     draw_section: Callable[[str], list[Flowable]],
     manifest: Manifest,
-    meta: dict[str, Any] | None = None,
 ) -> ComposedPdf:
     buffer = io.BytesIO()
     furniture = PageFurniture(
@@ -600,7 +598,6 @@ def compose(
         author=str(manifest.data["created_by"]),
         subject=f"Packet {manifest.packet_uid}",
         creator="irdesk",
-        **(meta or {}),
     )
     story.append(ContentsPageNumbers(document.heading_pages))
     document.build(story)

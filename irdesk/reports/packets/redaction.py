@@ -112,10 +112,6 @@ class Redactor:
         self.seen[(rule, found, new)] += 1
         return new
 
-    def person(self, name: str | None) -> str:
-        """A person as this profile shows them: by name, or by role."""
-        return self(name) if name else ""
-
     def removals(self) -> list[Removal]:
         return [
             Removal(rule=rule, text=text, replacement=new, count=count)
