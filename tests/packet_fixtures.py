@@ -95,6 +95,19 @@ def tamper_page_content(pdf: bytes) -> bytes:
     return bytes(changed)
 
 
+def append_page_content(pdf: bytes) -> bytes:
+    """The file with text drawn on page 1 in an incremental update: every signed byte kept."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 100 100 Td (ALTERED) Tj ET")
+    writer.add_stream_to_page(0, writer.add_object(stream))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def _plant(database: Database) -> tuple[int, str, str]:
     """An incident with a review and planted text; a person with a known feedback note."""
     with database.transaction() as session:

@@ -25,6 +25,7 @@ from packet_fixtures import (
     SOURCE_FILE,
     URL,
     PacketWorld,
+    append_page_content,
     packet_world,
     pdf_text,
     run_tool,
@@ -253,6 +254,21 @@ def test_one_changed_byte_of_page_content_fails_verify_and_pdfsig(
     out = run_tool("pdfsig", str(tampered)).stdout
     assert "Signature is Valid." not in out
     assert "Digest Mismatch." in out
+
+
+def test_content_added_after_signing_fails_verify_though_the_signed_bytes_are_intact(
+    packet_world: PacketWorld, tmp_path: Path
+) -> None:
+    altered = tmp_path / "altered.pdf"
+    altered.write_bytes(append_page_content(packet_world.packets["legal"].path.read_bytes()))
+    report = verify_packet(altered)
+    (signature,) = report.signatures
+    assert signature.intact and signature.valid
+    assert not signature.allowed_changes and signature.changes_after == "content changed"
+    assert not report.ok()
+    # pdfsig checks the signed range only: valid, but no longer the whole document.
+    out = run_tool("pdfsig", str(altered)).stdout
+    assert "Signature is Valid." in out and "  - Not total document signed" in out
 
 
 def test_pdf_text_of_a_cjk_and_greek_name_is_searchable(packet_world: PacketWorld) -> None:

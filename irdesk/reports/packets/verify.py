@@ -36,6 +36,8 @@ from irdesk.reports.packets.manifest import MANIFEST_NAME
 # pyHanko logs a traceback for every self-signed certificate it cannot chain; our report says it.
 logging.getLogger("pyhanko.sign.validation").setLevel(logging.CRITICAL)
 logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+# …and one for every suspicious later revision, which our report names too.
+logging.getLogger("pyhanko.sign.diff_analysis").setLevel(logging.CRITICAL)
 
 CHANGES = {
     ModificationLevel.NONE: "no changes",
