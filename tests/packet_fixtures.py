@@ -134,10 +134,11 @@ def _plant(database: Database) -> tuple[int, str, str]:
                 is_key_moment=True,
             )
         )
+        # The last event (the planted one comes early), so both are in the packet as typed.
         corrected = session.exec(
             select(TimelineEvent)
             .where(TimelineEvent.incident_id == incident.id)
-            .order_by(col(TimelineEvent.occurred_at))
+            .order_by(col(TimelineEvent.occurred_at).desc())
             .limit(1)
         ).one()
         corrected.original_text = corrected.text
