@@ -399,58 +399,38 @@ def cmd_packet(args: argparse.Namespace) -> int:
 
 
 def cmd_countersign(args: argparse.Namespace) -> int:
-    import hashlib
+    from irdesk.reports.packets.export import countersign_packet
+    from irdesk.reports.packets.identity import IdentityError
+    from irdesk.reports.packets.signing import SigningError
+    from irdesk.reports.packets.verify import PacketReadError
+    from irdesk.storage.database import open_database
 
-    from irdesk.reports.packets.export import write_atomically
-    from irdesk.reports.packets.identity import IdentityError, read_identity
-    from irdesk.reports.packets.signing import SigningError, sign_packet
-    from irdesk.reports.packets.verify import PacketReadError, verify_packet
-
-    try:
-        before = verify_packet(args.packet)
-    except PacketReadError as exc:
-        return _fail(str(exc))
-    if not before.ok():
-        return _fail(
-            f"{args.packet} does not verify as it is; it is not countersigned "
-            "(see `irdesk verify`)."
-        )
     passphrase = _passphrase(args)
     if passphrase is None:
         return 1
-    try:
-        signer = read_identity(args.sign, passphrase).name
-        signed = sign_packet(args.packet.read_bytes(), args.sign, passphrase)
-    except (IdentityError, SigningError, OSError) as exc:
-        return _fail(f"{exc}\nThe packet was not changed.")
-    out = args.out or args.packet
-    digest = hashlib.sha256(signed).hexdigest()
-    packet_uid = (before.manifest or {}).get("packet_id")
-    if args.packet_db is not None and packet_uid:
-        from irdesk.storage.database import open_database
-        from irdesk.storage.packets import record_countersignature
-
+    database = None
+    if args.packet_db is not None:
         try:
             database = open_database(args.packet_db, create=False)
         except DatabaseError as exc:
             return _fail(str(exc))
-        try:
-            with database.transaction() as session:
-                found = record_countersignature(
-                    session,
-                    packet_uid=packet_uid,
-                    signer=signer,
-                    sha256=digest,
-                    actor=_login_name(),
-                )
-                write_atomically(out, signed)
-        finally:
+    try:
+        result = countersign_packet(
+            args.packet,
+            args.sign,
+            passphrase,
+            actor=_login_name(),
+            out=args.out,
+            database=database,
+        )
+    except (PacketReadError, IdentityError, SigningError, ValueError, OSError) as exc:
+        return _fail(f"{exc}\nThe packet was not changed.")
+    finally:
+        if database is not None:
             database.close()
-        if found is None:
-            print(f"(packet {packet_uid} was not exported from {args.packet_db}; not recorded)")
-    else:
-        write_atomically(out, signed)
-    print(f"Countersigned {out} as {signer}. SHA-256 {digest}.")
+    print(f"Countersigned {result.path} as {result.signer}. SHA-256 {result.sha256}.")
+    if database is not None and not result.recorded:
+        print(f"(packet {result.packet_uid} was not exported from {args.packet_db}; not recorded)")
     return 0
 
 

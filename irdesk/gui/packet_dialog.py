@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMenuBar,
@@ -38,9 +39,11 @@ from shiboken6 import isValid
 from irdesk.gui.background import BackgroundTasks, Report
 from irdesk.gui.link_dialog import current_actor
 from irdesk.reports.packets.export import (
+    CountersignResult,
     ExportResult,
     PacketRequest,
     SignRequest,
+    countersign_packet,
     export_packet,
     prepare,
     redaction_preview,
@@ -339,10 +342,15 @@ class PacketActions(QObject):
         self.verify_action = QAction("&Verify Packet…", window)
         self.verify_action.setStatusTip("Check a packet's signatures and whether it was changed")
         self.verify_action.triggered.connect(self.choose_and_verify)
+        self.countersign_action = QAction("&Countersign Packet…", window)
+        self.countersign_action.setStatusTip("Add the second signature to a signed packet")
+        self.countersign_action.triggered.connect(self.choose_and_countersign)
 
     def add_menus(self, menus: QMenuBar) -> None:
         menus.addMenu("E&xport").addAction(self.packet_action)
-        menus.addMenu("&Tools").addAction(self.verify_action)
+        tools = menus.addMenu("&Tools")
+        tools.addAction(self.verify_action)
+        tools.addAction(self.countersign_action)
 
     def open_dialog(self) -> PacketDialog | None:
         database = self.database()
@@ -369,6 +377,66 @@ class PacketActions(QObject):
             self.window, "Verify a review packet", str(Path.home()), PDF_FILTER
         )
         return Path(name) if name else None
+
+    def ask_identity_path(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            self.window, "Countersign with identity", str(Path.home()), IDENTITY_FILTER
+        )
+        return Path(name) if name else None
+
+    def ask_passphrase(self, identity: Path) -> str | None:
+        text, ok = QInputDialog.getText(
+            self.window,
+            "Passphrase",
+            f"Passphrase of {identity.name}:",
+            QLineEdit.EchoMode.Password,
+        )
+        return text if ok else None
+
+    def choose_and_countersign(self) -> None:
+        packet = self.ask_packet_path()
+        if packet is None:
+            return
+        identity = self.ask_identity_path()
+        if identity is None:
+            return
+        passphrase = self.ask_passphrase(identity)
+        if passphrase is not None:
+            self.countersign(packet, identity, passphrase.encode())
+
+    def countersign(self, packet: Path, identity: Path, passphrase: bytes) -> None:
+        """Countersign `packet` in place; recorded when the open database exported it."""
+        database, actor = self.database(), current_actor()
+        self.tasks.run(
+            lambda _report: _guarded(
+                lambda: countersign_packet(
+                    packet, identity, passphrase, actor=actor, database=database
+                )
+            ),
+            on_done=lambda result: self._countersigned(packet, result),
+            description=f"Countersigning {packet.name}…",
+        )
+
+    def _countersigned(self, packet: Path, result: CountersignResult | Failure) -> None:
+        if isinstance(result, Failure):
+            self.show_message(
+                QMessageBox.Icon.Warning,
+                "Not countersigned",
+                f"{packet.name} was not changed: {result.message}",
+                "",
+            )
+            return
+        recorded = (
+            "Recorded in the open database."
+            if result.recorded
+            else "Not recorded: the open database did not export this packet."
+        )
+        self.show_message(
+            QMessageBox.Icon.Information,
+            "Packet countersigned",
+            f"{packet.name} is countersigned by {result.signer}.",
+            f"{recorded}\nSHA-256 {result.sha256}",
+        )
 
     def choose_and_verify(self) -> None:
         path = self.ask_packet_path()

@@ -188,3 +188,42 @@ def test_verify_packet_reports_a_valid_and_a_tampered_file(
         box.accept()
         qtbot.waitUntil(lambda: not visible_boxes(opened), timeout=2000)
     assert QApplication.activePopupWidget() is None
+
+
+def test_countersign_from_the_tools_menu_records_the_second_signer(
+    qtbot: QtBot,
+    opened: MainWindow,
+    incident_file: IncidentFile,
+    identity: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from irdesk.reports.packets.export import PacketRequest, SignRequest, export_packet
+
+    assert opened.db is not None
+    packet = tmp_path / "legal.pdf"
+    export_packet(
+        opened.db,
+        PacketRequest("legal", incident_id="INC-101"),
+        packet,
+        created_by="t",
+        sign=SignRequest(identity, PASSPHRASE.encode()),
+    )
+    second = tmp_path / "second.p12"
+    create_identity(
+        second, name="王伟", role="Auditor", organisation=None, email=None, passphrase=b"phrase two"
+    )
+    monkeypatch.setattr(PacketActions, "ask_packet_path", lambda _self: packet)
+    monkeypatch.setattr(PacketActions, "ask_identity_path", lambda _self: second)
+    monkeypatch.setattr(PacketActions, "ask_passphrase", lambda _self, _identity: "phrase two")
+    with qtbot.waitSignal(opened.tasks.idle, timeout=10_000):
+        choose_from_menu(qtbot, opened, Qt.Key.Key_T, Qt.Key.Key_C)  # Tools › Countersign…
+    (box,) = visible_boxes(opened)
+    assert box.windowTitle() == "Packet countersigned"
+    assert "Recorded in the open database." in box.informativeText()
+    box.accept()
+    report = verify_packet(packet)
+    assert report.ok() and [s.signer for s in report.signatures] == ["Søren Kjærgaard", "王伟"]
+    with sqlite3.connect(incident_file.path) as conn:
+        (signers,) = conn.execute("SELECT signers_json FROM packet").fetchone()
+    assert signers == '["Søren Kjærgaard", "王伟"]'
