@@ -65,7 +65,7 @@ def build_manifest(
             "metric_definitions": definitions,
             "records": {
                 name: {
-                    "count": len(rows) if isinstance(rows, list) else 1,
+                    "count": len(rows) if isinstance(rows, list) else int(rows is not None),
                     "sha256": records_sha256(rows),
                 }
                 for name, rows in records.items()
