@@ -399,7 +399,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
 
 
 def cmd_countersign(args: argparse.Namespace) -> int:
-    from irdesk.reports.packets.export import countersign_packet
+    from irdesk.reports.packets.countersign import countersign_packet
     from irdesk.reports.packets.identity import IdentityError
     from irdesk.reports.packets.signing import SigningError
     from irdesk.reports.packets.verify import PacketReadError

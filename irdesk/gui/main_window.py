@@ -40,7 +40,7 @@ from irdesk.gui.link_dialog import (
     link_work,
     unlink_work,
 )
-from irdesk.gui.packet_dialog import PacketActions
+from irdesk.gui.packet_actions import PacketActions
 from irdesk.gui.recent_files import RecentFiles
 from irdesk.gui.versions import version_lines
 from irdesk.importers.pipeline import ImportReport

@@ -11,7 +11,8 @@ from sample_incidents import IncidentFile
 from window_driver import choose_from_menu, click_row, row_of, visible_boxes
 
 from irdesk.gui.main_window import MainWindow
-from irdesk.gui.packet_dialog import PacketActions, PacketDialog
+from irdesk.gui.packet_actions import PacketActions
+from irdesk.gui.packet_dialog import PacketDialog
 from irdesk.reports.packets.identity import create_identity
 from irdesk.reports.packets.verify import verify_packet
 

@@ -17,17 +17,14 @@ from reportlab.platypus import Flowable
 from irdesk.domain.utc import utc_now
 from irdesk.reports.packets.assemble import assemble
 from irdesk.reports.packets.charts import incident_charts, period_charts
-from irdesk.reports.packets.compose import (
-    Cover,
-    IncidentSections,
-    PeriodSections,
-    PersonSections,
-    compose,
-    incident_label,
-)
+from irdesk.reports.packets.compose import Cover, compose
+from irdesk.reports.packets.formatting import incident_label
+from irdesk.reports.packets.incident_sections import IncidentSections
 from irdesk.reports.packets.layout import Layout, utc_text
 from irdesk.reports.packets.manifest import LIFECYCLE_DEFINITIONS, build_manifest
 from irdesk.reports.packets.period_figures import parse_period, period_figures
+from irdesk.reports.packets.period_sections import PeriodSections
+from irdesk.reports.packets.person_sections import PersonSections
 from irdesk.reports.packets.profiles import Profile, Scope, profile_named
 from irdesk.reports.packets.redaction import Redactor, Removal, preview
 from irdesk.reports.packets.signing import sign_packet
@@ -329,65 +326,4 @@ def export_packet(
         pages=rendered.pages,
         signed_by=signed_by,
         removals=prepared.redactor.removals(),
-    )
-
-
-class CountersignRefused(ValueError):
-    """The packet does not verify as it is, so it is not countersigned."""
-
-
-@dataclass(frozen=True)
-class CountersignResult:
-    path: Path
-    signer: str
-    sha256: str
-    packet_uid: str | None
-    recorded: bool
-
-
-def countersign_packet(
-    packet: Path,
-    identity: Path,
-    passphrase: bytes,
-    *,
-    actor: str,
-    out: Path | None = None,
-    database: Database | None = None,
-) -> CountersignResult:
-    """Fill the packet's next signature field; record it if `database` exported the packet.
-
-    A packet that does not verify as it is (invalid, modified, unsigned) is refused:
-    a countersignature must not vouch for a document already broken.
-    """
-    from irdesk.reports.packets.identity import read_identity
-    from irdesk.reports.packets.verify import verify_packet
-    from irdesk.storage.packets import record_countersignature
-
-    before = verify_packet(packet)
-    if not before.ok():
-        raise CountersignRefused(
-            f"{packet.name} does not verify as it is; it was not countersigned "
-            "(irdesk verify shows why)"
-        )
-    signer = read_identity(identity, passphrase).name
-    signed = sign_packet(packet.read_bytes(), identity, passphrase)
-    digest = hashlib.sha256(signed).hexdigest()
-    target = out or packet
-    packet_uid = (before.manifest or {}).get("packet_id")
-    recorded = False
-    if database is not None and packet_uid:
-        with database.transaction() as session:
-            found = record_countersignature(
-                session, packet_uid=str(packet_uid), signer=signer, sha256=digest, actor=actor
-            )
-            recorded = found is not None
-            write_atomically(target, signed)
-    else:
-        write_atomically(target, signed)
-    return CountersignResult(
-        path=target,
-        signer=signer,
-        sha256=digest,
-        packet_uid=str(packet_uid) if packet_uid else None,
-        recorded=recorded,
     )
