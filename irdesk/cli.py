@@ -24,7 +24,7 @@ from irdesk.storage.errors import DatabaseError
 if TYPE_CHECKING:
     from irdesk.importers.column_mapping import ColumnMapping
 
-HEADLESS_HINT = "Headless commands work without one: irdesk import, irdesk metrics, irdesk demo, irdesk db check, irdesk db upgrade (see irdesk --help)."
+HEADLESS_HINT = "Headless commands work without one: irdesk import, irdesk metrics, irdesk demo, irdesk packet, irdesk verify, irdesk db check, irdesk db upgrade (see irdesk --help)."
 
 
 def _today() -> date:
@@ -205,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="check PATH's integrity and schema version (read-only)"
     )
     check.add_argument("path", type=Path, metavar="PATH")
+    _add_packet_commands(commands)
     return parser
 
 
@@ -347,6 +348,270 @@ def cmd_metrics(args: argparse.Namespace) -> int:
                 print("  ".join("-" * w for w in widths))
         if not table.rows:
             print("(none)")
+
+
+# --- review packets: packet, countersign, verify, identity ----------------------------------
+
+PASSPHRASE_ENV = "IRDESK_PASSPHRASE"
+
+
+def _add_packet_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    packet = commands.add_parser(
+        "packet",
+        help="export a review packet (PDF) for one audience, optionally signed",
+        description="Export a review packet for a profile: legal, insurance or postmortem for one "
+        "incident; executive for a period (--period 2026-Q3); manager for one person (--person). "
+        "Passphrases come from --passphrase-file, the IRDESK_PASSPHRASE variable, or a prompt.",
+    )
+    packet.add_argument(
+        "incident",
+        nargs="?",
+        metavar="INCIDENT",
+        help="the incident: its number, SOURCE:ID (demo:INC-1022) or a unique ID",
+    )
+    packet.add_argument(
+        "--profile", required=True, help="legal, insurance, executive, postmortem or manager"
+    )
+    packet.add_argument("--period", metavar="PERIOD", help="executive: 2026-Q3, 2026-07 or 2026")
+    packet.add_argument("--person", metavar="NAME", help="manager: the person's full name")
+    packet.add_argument("--out", type=Path, metavar="FILE", help="the PDF to write")
+    packet.add_argument(
+        "--sign", type=Path, metavar="ID.p12", help="sign with this PKCS#12 identity"
+    )
+    packet.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="the identity's passphrase (first line)",
+    )
+    packet.add_argument(
+        "--redact",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="also remove text matching this regular expression; repeatable",
+    )
+    packet.add_argument(
+        "--preview", action="store_true", help="list what redaction removes; write nothing"
+    )
+    packet.add_argument("--db", dest="packet_db", type=Path, metavar="PATH", help="the database")
+
+    counter = commands.add_parser(
+        "countersign",
+        help="add a second signature to a signed packet (keeps the first valid)",
+    )
+    counter.add_argument("packet", type=Path, metavar="PACKET.pdf")
+    counter.add_argument("--sign", type=Path, required=True, metavar="ID.p12")
+    counter.add_argument("--out", type=Path, metavar="FILE", help="default: update PACKET.pdf")
+    counter.add_argument("--passphrase-file", type=Path, metavar="FILE")
+    counter.add_argument(
+        "--db", dest="packet_db", type=Path, metavar="PATH", help="record it in this database"
+    )
+
+    verify = commands.add_parser(
+        "verify", help="check every signature of a packet; exit 1 if any is invalid or modified"
+    )
+    verify.add_argument("packet", type=Path, metavar="PACKET.pdf")
+    verify.add_argument(
+        "--trust",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="CERT.pem",
+        help="trust signers whose certificate is (or is issued by) this one; repeatable",
+    )
+    verify.add_argument(
+        "--require-trust", action="store_true", help="also fail when a signer is not trusted"
+    )
+
+    identity = commands.add_parser("identity", help="signing identities")
+    identity_commands = identity.add_subparsers(
+        dest="identity_command", metavar="ACTION", required=True
+    )
+    create = identity_commands.add_parser(
+        "create",
+        help="make a self-signed, passphrase-protected PKCS#12 identity and its certificate",
+    )
+    create.add_argument("path", type=Path, metavar="ID.p12")
+    create.add_argument("--name", required=True, help="the signer's name as it appears on packets")
+    create.add_argument("--role", help="e.g. Compliance Officer")
+    create.add_argument("--org", help="organisation")
+    create.add_argument("--email")
+    create.add_argument("--passphrase-file", type=Path, metavar="FILE")
+    create.add_argument("--force", action="store_true", help="replace ID.p12 if it exists")
+
+
+def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> bytes | None:
+    """From --passphrase-file, the environment, or a prompt; None (after a message) if none."""
+    import getpass
+
+    if args.passphrase_file is not None:
+        try:
+            text = args.passphrase_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            print(f"irdesk: error: {args.passphrase_file}: {exc.strerror or exc}", file=sys.stderr)
+            return None
+        return (text[0] if text else "").encode()
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV].encode()
+    if not sys.stdin.isatty():
+        print(
+            f"irdesk: error: no passphrase: use --passphrase-file or set {PASSPHRASE_ENV}",
+            file=sys.stderr,
+        )
+        return None
+    first = getpass.getpass("Passphrase: ")
+    if confirm and getpass.getpass("Passphrase again: ") != first:
+        print("irdesk: error: the passphrases differ", file=sys.stderr)
+        return None
+    return first.encode()
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser() or "irdesk user"
+    except (OSError, KeyError):
+        return "irdesk user"
+
+
+def cmd_packet(args: argparse.Namespace) -> int:
+    from irdesk.reports.packets.export import (
+        PacketRequest,
+        SignRequest,
+        export_packet,
+        prepare,
+        redaction_preview,
+    )
+    from irdesk.reports.packets.identity import IdentityError
+    from irdesk.reports.packets.signing import SigningError
+    from irdesk.storage.database import open_database
+    from irdesk.storage.packet_data import PacketDataError
+
+    request = PacketRequest(
+        profile=args.profile,
+        incident_id=args.incident,
+        period=args.period,
+        person=args.person,
+        patterns=tuple(args.redact),
+    )
+    try:
+        request.check()
+    except ValueError as exc:
+        print(f"irdesk packet: error: {exc}", file=sys.stderr)
+        return 2
+    if args.out is None and not args.preview:
+        print(
+            "irdesk packet: error: say where to write the packet with --out FILE", file=sys.stderr
+        )
+        return 2
+    sign = None
+    if args.sign is not None and not args.preview:
+        passphrase = _passphrase(args)
+        if passphrase is None:
+            return 1
+        sign = SignRequest(args.sign, passphrase)
+    path = Path(args.packet_db or args.db or paths.default_database()).expanduser()
+    try:
+        database = open_database(path, create=False)
+    except DatabaseError as exc:
+        return _fail(str(exc))
+    try:
+        if args.preview:
+            removals = redaction_preview(prepare(database, request))
+            print(f"The {args.profile} profile removes {len(removals)} different pieces of text:")
+            for removal in removals:
+                print(
+                    f"  {removal.rule}: {removal.text!r} -> {removal.replacement!r} ({removal.count}x)"
+                )
+            return 0
+        result = export_packet(database, request, args.out, created_by=_login_name(), sign=sign)
+    except (PacketDataError, ValueError, IdentityError, SigningError, OSError) as exc:
+        return _fail(f"{exc}\nNo packet was written.")
+    finally:
+        database.close()
+    signed = f", signed by {result.signed_by}" if result.signed_by else ", not signed"
+    print(f"Wrote {result.path}: packet {result.packet_uid}, {result.pages} pages{signed}.")
+    print(f"SHA-256 {result.sha256}; recorded in {path}.")
+    if result.removals:
+        print(
+            f"Redacted {sum(r.count for r in result.removals)} pieces of text ({args.profile} profile)."
+        )
+    return 0
+
+
+def cmd_countersign(args: argparse.Namespace) -> int:
+    from irdesk.reports.packets.countersign import countersign_packet
+    from irdesk.reports.packets.identity import IdentityError
+    from irdesk.reports.packets.signing import SigningError
+    from irdesk.reports.packets.verify import PacketReadError
+    from irdesk.storage.database import open_database
+
+    passphrase = _passphrase(args)
+    if passphrase is None:
+        return 1
+    database = None
+    if args.packet_db is not None:
+        try:
+            database = open_database(args.packet_db, create=False)
+        except DatabaseError as exc:
+            return _fail(str(exc))
+    try:
+        result = countersign_packet(
+            args.packet,
+            args.sign,
+            passphrase,
+            actor=_login_name(),
+            out=args.out,
+            database=database,
+        )
+    except (PacketReadError, IdentityError, SigningError, ValueError, OSError) as exc:
+        return _fail(f"{exc}\nThe packet was not changed.")
+    finally:
+        if database is not None:
+            database.close()
+    print(f"Countersigned {result.path} as {result.signer}. SHA-256 {result.sha256}.")
+    if database is not None and not result.recorded:
+        print(f"(packet {result.packet_uid} was not exported from {args.packet_db}; not recorded)")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from irdesk.reports.packets.verify import PacketReadError, report_lines, verify_packet
+
+    try:
+        report = verify_packet(args.packet, trust=args.trust)
+    except (PacketReadError, ValueError) as exc:
+        return _fail(str(exc))
+    print("\n".join(report_lines(report, require_trust=args.require_trust)))
+    return 0 if report.ok(require_trust=args.require_trust) else 1
+
+
+def cmd_identity(args: argparse.Namespace) -> int:
+    from irdesk.reports.packets.identity import IdentityError, create_identity
+
+    passphrase = _passphrase(args, confirm=True)
+    if passphrase is None:
+        return 1
+    try:
+        identity = create_identity(
+            args.path,
+            name=args.name,
+            role=args.role,
+            organisation=args.org,
+            email=args.email,
+            passphrase=passphrase,
+            overwrite=args.force,
+        )
+    except (IdentityError, OSError) as exc:
+        return _fail(str(exc))
+    certificate = args.path.with_suffix(".pem")
+    certificate.write_bytes(identity.certificate_pem)
+    print(f"Wrote {args.path} (keep it and its passphrase private) for {identity.name}.")
+    print(
+        f"Certificate for readers to trust: {certificate} (irdesk verify --trust {certificate.name})."
+    )
     return 0
 
 
@@ -579,4 +844,12 @@ def _run(argv: Sequence[str] | None) -> int:
         return cmd_metrics(args)
     if args.command == "db":
         return cmd_db_upgrade(args) if args.db_command == "upgrade" else cmd_db_check(args)
+    packet_commands = {
+        "packet": cmd_packet,
+        "countersign": cmd_countersign,
+        "verify": cmd_verify,
+        "identity": cmd_identity,
+    }
+    if args.command in packet_commands:
+        return packet_commands[args.command](args)
     return cmd_gui(args)

@@ -41,6 +41,7 @@ from irdesk.gui.link_dialog import (
     unlink_work,
 )
 from irdesk.gui.metrics_dashboard import MetricsDashboard
+from irdesk.gui.packet_actions import PacketActions
 from irdesk.gui.policy_dialog import PolicyDialog
 from irdesk.gui.recent_files import RecentFiles
 from irdesk.gui.timeline_controller import TimelineController
@@ -247,6 +248,11 @@ class MainWindow(QMainWindow):
             "The choices behind the metrics; saving makes a new version"
         )
         self.policy_action.triggered.connect(self.edit_policy)
+        # Review packets (issue 6): Export › Review Packet…, Tools › Verify Packet…
+        self.packet_actions = PacketActions(
+            self, self.tasks, lambda: self.db, self.current_incident_id, self.show_message
+        )
+        self.packet_actions.add_menus(menus, tools_menu)
 
         help_menu = menus.addMenu("&Help")
         self.about_action = self._action(help_menu, "&About irdesk", None)

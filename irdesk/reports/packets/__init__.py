@@ -1,0 +1,1 @@
+"""Review packets: composition (reportlab), redaction, manifest, signing and verification (pyHanko)."""

@@ -1,0 +1,177 @@
+"""The packets' charts: matplotlib figures rendered to PNG without pyplot's global state.
+
+Incident packets draw the incident's own timeline; executive packets draw the
+period's months. No chart carries a name or a free-text entry, so charts need
+no redaction.
+"""
+
+import io
+from collections import Counter
+from dataclasses import dataclass
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+
+from irdesk.reports.packets.period_figures import SEVERITIES, PeriodFigures
+from irdesk.storage.packet_data import EventRecord, IncidentRecord
+
+DPI = 150
+WIDTH_IN = 6.6
+# Colour-blind-safe (Okabe-Ito); severity is also named in every legend.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
+SEVERITY_COLOURS = dict(
+    zip(SEVERITIES, ("#D55E00", "#E69F00", "#0072B2", "#56B4E9", "#999999"), strict=True)
+)
+PHASES = (
+    ("time to detect", "started_at", "detected_at"),
+    ("time to acknowledge", "detected_at", "acknowledged_at"),
+    ("time to mitigate", "started_at", "mitigated_at"),
+    ("time to resolve", "started_at", "resolved_at"),
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    png: bytes
+    width_in: float
+    height_in: float
+
+
+def _figure(height: float) -> Figure:
+    figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _render(title: str, figure: Figure) -> Chart:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    width, height = figure.get_size_inches()
+    return Chart(title=title, png=buffer.getvalue(), width_in=width, height_in=height)
+
+
+def _style(axes: object) -> None:
+    axes.spines[["top", "right"]].set_visible(False)  # type: ignore[attr-defined]
+    axes.tick_params(labelsize=7)  # type: ignore[attr-defined]
+
+
+def timeline_chart(incident: IncidentRecord, events: list[EventRecord]) -> Chart:
+    figure = _figure(2.6)
+    axes = figure.add_subplot()
+    kinds = sorted({e.kind for e in events}) or ["(no events)"]
+    for index, kind in enumerate(kinds):
+        times = [e.occurred_at for e in events if e.kind == kind]
+        axes.scatter(times, [index] * len(times), s=14, color=PALETTE[index % len(PALETTE)])
+    axes.set_yticks(range(len(kinds)), [k.replace("_", " ") for k in kinds])
+    for name, value in incident.lifecycle.items():
+        if value is not None:
+            axes.axvline(value, color="#555555", linewidth=0.6, linestyle=":")
+            axes.annotate(
+                name.removesuffix("_at"),
+                (value, len(kinds) - 0.4),
+                fontsize=6,
+                rotation=90,
+                va="top",
+                ha="right",
+                color="#555555",
+            )
+    locator = AutoDateLocator()
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axes.set_title("Timeline events by kind (UTC)", fontsize=9)
+    _style(axes)
+    return _render("Timeline", figure)
+
+
+def phases_chart(incident: IncidentRecord) -> Chart:
+    figure = _figure(1.9)
+    axes = figure.add_subplot()
+    labels, minutes = [], []
+    for label, start, end in PHASES:
+        first, second = incident.lifecycle[start], incident.lifecycle[end]
+        labels.append(label)
+        if first is None or second is None or second < first:
+            minutes.append(0.0)
+            axes.annotate("missing", (0, len(labels) - 1), fontsize=7, va="center")
+        else:
+            minutes.append((second - first).total_seconds() / 60)
+    bars = axes.barh(range(len(labels)), minutes, color=PALETTE[0])
+    axes.bar_label(bars, labels=[f"{m:.0f} min" if m else "" for m in minutes], fontsize=7)
+    axes.set_yticks(range(len(labels)), labels)
+    axes.invert_yaxis()
+    axes.set_xlabel("minutes", fontsize=7)
+    axes.set_title("Response phases", fontsize=9)
+    _style(axes)
+    return _render("Response phases", figure)
+
+
+def sources_chart(events: list[EventRecord]) -> Chart:
+    figure = _figure(2.0)
+    axes = figure.add_subplot()
+    sources = sorted({e.source for e in events})
+    if events:
+        first = min(e.occurred_at for e in events)
+        last = max(e.occurred_at for e in events)
+        bins = 24 if last > first else 1
+        axes.hist(
+            [[e.occurred_at for e in events if e.source == s] for s in sources],
+            bins=bins,
+            stacked=True,
+            label=sources,
+            color=[PALETTE[i % len(PALETTE)] for i in range(len(sources))],
+        )
+        axes.legend(fontsize=6, frameon=False, ncols=min(4, len(sources)))
+        locator = AutoDateLocator()
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axes.set_ylabel("events", fontsize=7)
+    axes.set_title("Events per source over time", fontsize=9)
+    _style(axes)
+    return _render("Events per source", figure)
+
+
+def kinds_chart(events: list[EventRecord]) -> Chart:
+    figure = _figure(1.9)
+    axes = figure.add_subplot()
+    counts = Counter(e.kind for e in events).most_common()
+    labels = [k.replace("_", " ") for k, _ in counts]
+    bars = axes.bar(range(len(counts)), [n for _, n in counts], color=PALETTE[2])
+    axes.bar_label(bars, fontsize=7)
+    axes.set_xticks(range(len(counts)), labels, rotation=20, ha="right")
+    axes.set_title("Events by kind", fontsize=9)
+    _style(axes)
+    return _render("Events by kind", figure)
+
+
+def incident_charts(incident: IncidentRecord, events: list[EventRecord]) -> list[Chart]:
+    return [
+        timeline_chart(incident, events),
+        phases_chart(incident),
+        sources_chart(events),
+        kinds_chart(events),
+    ]
+
+
+def period_charts(figures: PeriodFigures) -> list[Chart]:
+    months = [m.month for m in figures.by_month]
+    counts = _figure(2.2)
+    axes = counts.add_subplot()
+    bottom = [0] * len(months)
+    for severity in SEVERITIES:
+        values = [m.counts[severity] for m in figures.by_month]
+        axes.bar(months, values, bottom=bottom, label=severity, color=SEVERITY_COLOURS[severity])
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    axes.legend(fontsize=6, frameon=False, ncols=5)
+    axes.set_ylabel("incidents", fontsize=7)
+    axes.set_title("Incidents per month by severity", fontsize=9)
+    _style(axes)
+    trend = _figure(2.0)
+    line = trend.add_subplot()
+    points = [(m.month, m.median_minutes) for m in figures.by_month if m.median_minutes is not None]
+    line.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=PALETTE[0])
+    line.set_ylabel("minutes", fontsize=7)
+    line.set_title("Median time to resolve per month", fontsize=9)
+    _style(line)
+    return [_render("Incidents per month", counts), _render("Time to resolve trend", trend)]

@@ -1,0 +1,329 @@
+"""Exporting a packet: gather, preview the redaction, compose, assemble, sign, record.
+
+`prepare` reads everything from the database in one session; `preview` says
+what redaction will remove; `render` makes the PDF bytes (no database);
+`export_packet` does all of it, writes the file and records the export.
+"""
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from reportlab.platypus import Flowable
+
+from irdesk.domain.utc import utc_now
+from irdesk.reports.packets.assemble import assemble
+from irdesk.reports.packets.charts import incident_charts, period_charts
+from irdesk.reports.packets.compose import Cover, compose
+from irdesk.reports.packets.formatting import incident_label
+from irdesk.reports.packets.incident_sections import IncidentSections
+from irdesk.reports.packets.layout import Layout, utc_text
+from irdesk.reports.packets.manifest import LIFECYCLE_DEFINITIONS, build_manifest
+from irdesk.reports.packets.period_figures import parse_period, period_figures
+from irdesk.reports.packets.period_sections import PeriodSections
+from irdesk.reports.packets.person_sections import PersonSections
+from irdesk.reports.packets.profiles import Profile, Scope, profile_named
+from irdesk.reports.packets.redaction import Redactor, Removal, preview
+from irdesk.reports.packets.signing import sign_packet
+from irdesk.storage.database import Database
+from irdesk.storage.packet_data import (
+    IncidentPacketData,
+    PeriodIncidents,
+    PersonPacketData,
+    find_incident,
+    incident_packet_data,
+    period_incidents,
+    person_packet_data,
+)
+from irdesk.storage.packets import record_packet
+
+Report = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PacketRequest:
+    profile: str
+    # The incident's number in the database, SOURCE:ID (demo:INC-1022) or a unique ID.
+    incident_id: int | str | None = None
+    period: str | None = None
+    person: str | None = None
+    patterns: tuple[str, ...] = ()
+
+    def check(self) -> Profile:
+        """The profile, once the request names exactly what that profile is about."""
+        profile = profile_named(self.profile)
+        given = {
+            Scope.INCIDENT: self.incident_id is not None,
+            Scope.PERIOD: self.period is not None,
+            Scope.PERSON: self.person is not None,
+        }
+        wants = {Scope.INCIDENT: "an incident", Scope.PERIOD: "a period", Scope.PERSON: "a person"}
+        if not given[profile.scope] or sum(given.values()) != 1:
+            raise ValueError(f"the {profile.key} profile is about {wants[profile.scope]} only")
+        if self.period is not None:
+            parse_period(self.period)
+        return profile
+
+
+@dataclass(frozen=True)
+class SignRequest:
+    identity: Path
+    passphrase: bytes
+
+
+@dataclass
+class PreparedPacket:
+    profile: Profile
+    data: IncidentPacketData | PeriodIncidents | PersonPacketData
+    redactor: Redactor
+    patterns: tuple[str, ...]
+    incident_id: int | None = None
+    subject: str | None = None
+    texts: list[str | None] = field(default_factory=list)
+
+
+def prepare(database: Database, request: PacketRequest) -> PreparedPacket:
+    profile = request.check()
+    with database.session() as session:
+        if profile.scope is Scope.INCIDENT:
+            assert request.incident_id is not None
+            incident_id = find_incident(session, str(request.incident_id))
+            data: IncidentPacketData | PeriodIncidents | PersonPacketData = incident_packet_data(
+                session, incident_id
+            )
+        elif profile.scope is Scope.PERIOD:
+            assert request.period is not None
+            label, start, end = parse_period(request.period)
+            data = period_incidents(session, label, start, end)
+        else:
+            assert request.person is not None
+            data = person_packet_data(session, request.person)
+    redactor = Redactor(profile.redaction, data.people, list(request.patterns))
+    prepared = PreparedPacket(
+        profile=profile, data=data, redactor=redactor, patterns=request.patterns
+    )
+    if isinstance(data, IncidentPacketData):
+        prepared.incident_id = data.incident.id
+        prepared.texts = _incident_texts(data, profile)
+    elif isinstance(data, PeriodIncidents):
+        prepared.subject = data.label
+    else:
+        prepared.subject = data.person.name
+        prepared.texts = [data.person.name, *(n.text for n in data.feedback)]
+        prepared.texts += [i.incident.title for i in data.incidents]
+    return prepared
+
+
+def _incident_texts(data: IncidentPacketData, profile: Profile) -> list[str | None]:
+    texts: list[str | None] = [data.incident.title, data.incident.summary]
+    if data.review is not None:
+        texts += [data.review.summary, data.review.facilitator, *data.review.attendees]
+    for event in data.events:
+        texts += [event.actor, event.corrected_by]
+        if not profile.redaction.free_text:
+            texts += [event.text, event.original_text, event.correction_reason]
+    texts += [f.text for f in data.findings]
+    texts += [t for a in data.actions for t in (a.title, a.description, a.owner)]
+    if "Audit excerpt" in profile.sections:
+        texts += [a.detail for a in data.audit]
+    return texts
+
+
+def redaction_preview(prepared: PreparedPacket) -> list[Removal]:
+    """What the packet will not show, and what shows instead, before anything is made."""
+    return preview(prepared.redactor, prepared.texts)
+
+
+@dataclass(frozen=True)
+class RenderedPacket:
+    packet_uid: str
+    pdf: bytes
+    pages: int
+    subject: str
+
+
+def new_packet_uid(now: datetime) -> str:
+    return f"PKT-{now:%Y%m%d}-{secrets.token_hex(4).upper()}"
+
+
+def render(
+    prepared: PreparedPacket,
+    *,
+    packet_uid: str,
+    created_by: str,
+    now: datetime,
+    report: Report = lambda _text: None,
+) -> RenderedPacket:
+    profile, data, redact = prepared.profile, prepared.data, prepared.redactor
+    layout = Layout(redact=redact)
+    policy = data.policy
+    policy_text = f"{policy.name}, version {policy.version}" if policy.version else policy.name
+    common: list[tuple[str, str | None]] = [
+        ("Profile", f"{profile.title} (for {profile.audience})"),
+        ("Classification", profile.classification),
+        ("Packet ID", packet_uid),
+        ("Policy version", policy_text),
+        ("Created", f"{utc_text(now)} by {created_by}"),
+    ]
+    report("Drawing charts…")
+    draw: Callable[[str], list[Flowable]]
+    if isinstance(data, IncidentPacketData):
+        incident = data.incident
+        subject = f"{incident_label(incident)} — {incident.title}"
+        cover = Cover(
+            title=f"Review packet: {profile.title}",
+            subject=subject,
+            facts=[
+                ("Incident", f"{incident_label(incident)}: {incident.title}"),
+                ("Service", incident.service),
+                ("Severity", incident.severity),
+                ("Started", utc_text(incident.lifecycle["started_at"])),
+                ("Resolved", utc_text(incident.lifecycle["resolved_at"])),
+                *common,
+            ],
+        )
+        charts = incident_charts(incident, data.events)
+        draw = IncidentSections(layout, data, profile, charts).draw
+        definitions = LIFECYCLE_DEFINITIONS
+        records: dict[str, object] = {
+            "incident": incident,
+            "review": data.review,
+            "timeline_event": data.events,
+            "finding": data.findings,
+            "action_item": data.actions,
+            "audit_entry": data.audit,
+        }
+        if "Findings" not in profile.sections and "External cause" not in profile.sections:
+            del records["finding"]
+        if "Audit excerpt" not in profile.sections:
+            del records["audit_entry"]
+    elif isinstance(data, PeriodIncidents):
+        figures = period_figures(data)
+        subject = f"Period {data.label}"
+        cover = Cover(
+            title=f"Review packet: {profile.title}",
+            subject=subject,
+            facts=[
+                ("Period", f"{data.label} ({data.start:%Y-%m-%d} to {data.end:%Y-%m-%d}, UTC)"),
+                ("Incidents", str(len(data.incidents))),
+                *common,
+            ],
+        )
+        draw = PeriodSections(layout, figures, period_charts(figures)).draw
+        definitions = figures.definitions
+        records = {"incident": data.incidents}
+    else:
+        person = data.person
+        subject = f"{person.name}, {person.role or 'no role recorded'}"
+        cover = Cover(
+            title=f"Review packet: {profile.title}",
+            subject=subject,
+            facts=[
+                ("Person", person.name),
+                ("Team", person.team),
+                ("Incidents", str(len(data.incidents))),
+                *common,
+            ],
+        )
+        draw = PersonSections(layout, data).draw
+        definitions = {}
+        records = {
+            "person": person,
+            "incident": [i.incident for i in data.incidents],
+            "feedback_note": data.feedback,
+        }
+    manifest = build_manifest(
+        packet_uid=packet_uid,
+        profile=profile.key,
+        subject=subject,
+        created_at=now,
+        created_by=created_by,
+        policy=policy,
+        definitions=definitions,
+        records=records,
+        source_files=data.source_files,
+        redaction=profile.redaction.names(),
+        patterns=list(prepared.patterns),
+    )
+    report("Composing pages…")
+    composed = compose(
+        profile=profile, layout=layout, cover=cover, draw_section=draw, manifest=manifest
+    )
+    report("Adding signature fields and the manifest…")
+    pdf = assemble(composed.pdf, composed.slots, manifest)
+    return RenderedPacket(packet_uid=packet_uid, pdf=pdf, pages=composed.pages, subject=subject)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    packet_uid: str
+    path: Path
+    sha256: str
+    pages: int
+    signed_by: str | None
+    removals: list[Removal]
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Readers never see half a packet: write beside it, then rename over."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+def export_packet(
+    database: Database,
+    request: PacketRequest,
+    out: Path,
+    *,
+    created_by: str,
+    sign: SignRequest | None = None,
+    report: Report = lambda _text: None,
+    now: datetime | None = None,
+) -> ExportResult:
+    report("Reading the records…")
+    prepared = prepare(database, request)
+    now = now or utc_now()
+    rendered = render(
+        prepared, packet_uid=new_packet_uid(now), created_by=created_by, now=now, report=report
+    )
+    pdf = rendered.pdf
+    signed_by = None
+    if sign is not None:
+        report("Signing…")
+        from irdesk.reports.packets.identity import read_identity
+
+        signed_by = read_identity(sign.identity, sign.passphrase).name
+        pdf = sign_packet(pdf, sign.identity, sign.passphrase)
+    digest = hashlib.sha256(pdf).hexdigest()
+    report("Writing and recording the export…")
+    review = prepared.data.review if isinstance(prepared.data, IncidentPacketData) else None
+    # The file is written inside the transaction: if it cannot be written, nothing is recorded.
+    with database.transaction() as session:
+        record_packet(
+            session,
+            packet_uid=rendered.packet_uid,
+            profile=prepared.profile.key,
+            incident_id=prepared.incident_id,
+            review_id=review.id if review else None,
+            subject=prepared.subject,
+            policy_version_id=prepared.data.policy.id,
+            sha256=digest,
+            file_name=out.name,
+            signers=[signed_by] if signed_by else [],
+            created_by=created_by,
+            created_at=now,
+        )
+        write_atomically(out, pdf)
+    return ExportResult(
+        packet_uid=rendered.packet_uid,
+        path=out,
+        sha256=digest,
+        pages=rendered.pages,
+        signed_by=signed_by,
+        removals=prepared.redactor.removals(),
+    )

@@ -1,0 +1,76 @@
+"""The packet's machine-readable manifest, embedded in the PDF as a JSON file.
+
+It says what the packet is (ID, profile, policy version, metric definitions)
+and what it was made from: the SHA-256 of the records exported (canonical
+JSON of the rows as read, before redaction, so they can be checked against
+the database later) and each imported source file's name and SHA-256.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from irdesk import __version__
+from irdesk.storage.packet_data import PolicyRecord, SourceFileRecord, records_sha256
+
+MANIFEST_NAME = "irdesk-manifest.json"
+FORMAT = "irdesk-packet-manifest/1"
+
+# The lifecycle definitions incident packets use (DESIGN.md, Metric definitions).
+LIFECYCLE_DEFINITIONS = {
+    "time_to_detect": "detected_at − started_at",
+    "time_to_acknowledge": "acknowledged_at − detected_at",
+    "time_to_mitigate": "mitigated_at − started_at",
+    "time_to_resolve": "resolved_at − started_at",
+}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    data: dict[str, Any]
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.data, indent=2, ensure_ascii=False, sort_keys=True).encode()
+
+    @property
+    def packet_uid(self) -> str:
+        return str(self.data["packet_id"])
+
+
+def build_manifest(
+    *,
+    packet_uid: str,
+    profile: str,
+    subject: str,
+    created_at: datetime,
+    created_by: str,
+    policy: PolicyRecord,
+    definitions: dict[str, str],
+    records: dict[str, object],
+    source_files: list[SourceFileRecord],
+    redaction: list[str],
+    patterns: list[str],
+) -> Manifest:
+    return Manifest(
+        {
+            "format": FORMAT,
+            "packet_id": packet_uid,
+            "profile": profile,
+            "subject": subject,
+            "created_at": created_at.isoformat(),
+            "created_by": created_by,
+            "irdesk_version": __version__,
+            "policy": {"name": policy.name, "version": policy.version},
+            "metric_definitions": definitions,
+            "records": {
+                name: {
+                    "count": len(rows) if isinstance(rows, list) else int(rows is not None),
+                    "sha256": records_sha256(rows),
+                }
+                for name, rows in records.items()
+            },
+            "source_files": [{"name": f.name, "sha256": f.sha256} for f in source_files],
+            "redaction": {"rules": redaction, "patterns": patterns},
+        }
+    )

@@ -1,0 +1,85 @@
+"""The sections of a manager's packet: one person's incidents and the feedback notes about them."""
+
+from reportlab.platypus import Flowable, KeepTogether
+
+from irdesk.reports.packets.layout import Layout, utc_text
+from irdesk.storage.packet_data import PersonPacketData
+
+
+class PersonSections:
+    def __init__(self, layout: Layout, data: PersonPacketData) -> None:
+        self.layout = layout
+        self.data = data
+
+    def draw(self, name: str) -> list[Flowable]:
+        return {
+            "Overview": self.overview,
+            "Incidents": self.incidents,
+            "Feedback notes": self.feedback,
+        }[name]()
+
+    def overview(self) -> list[Flowable]:
+        p = self.data.person
+        return [
+            self.layout.facts(
+                [
+                    ("Person", p.name),
+                    ("Role", p.role),
+                    ("Team", p.team),
+                    ("Incidents taken part in", str(len(self.data.incidents))),
+                    ("Feedback notes", str(len(self.data.feedback))),
+                ]
+            ),
+            self.layout.gap(),
+            self.layout.para(
+                "Facts for a conversation, not a verdict: findings about the system stay in the "
+                "reviews; these notes are about one person and are shown to their manager only.",
+                "small",
+                redact=False,
+            ),
+        ]
+
+    def incidents(self) -> list[Flowable]:
+        if not self.data.incidents:
+            return [self.layout.para("No incidents involve this person.", redact=False)]
+        rows: list[list[str | None]] = [["Incident", "Started", "Severity", "Part", "Events"]]
+        for item in self.data.incidents:
+            rows.append(
+                [
+                    f"{item.incident.external_id} — {item.incident.title}",
+                    utc_text(item.incident.lifecycle["started_at"])[:10],
+                    item.incident.severity,
+                    item.part,
+                    str(item.events),
+                ]
+            )
+        return [self.layout.table(rows, [0.44, 0.13, 0.11, 0.22, 0.1])]
+
+    def feedback(self) -> list[Flowable]:
+        if not self.data.feedback:
+            return [
+                self.layout.para("No feedback notes were written about this person.", redact=False)
+            ]
+        out: list[Flowable] = []
+        for note in self.data.feedback:
+            about = f" on {note.incident}" if note.incident else ""
+            author = f" by {note.author}" if note.author else ""
+            justified = ""
+            if note.deviation_justified is not None:
+                justified = " — leaving the runbook was " + (
+                    "justified" if note.deviation_justified else "not justified"
+                )
+            out.append(
+                KeepTogether(
+                    [
+                        self.layout.para(
+                            f"{note.kind.replace('_', ' ').capitalize()}{about}, "
+                            f"{note.written_at:%Y-%m-%d}{author}{justified}",
+                            "cellhead",
+                        ),
+                        self.layout.para(note.text),
+                        self.layout.gap(4),
+                    ]
+                )
+            )
+        return out

@@ -1,0 +1,127 @@
+"""Redaction: what a profile keeps from its reader, applied to every piece of text.
+
+The same `Redactor` produces the preview (what will be removed, and how often)
+and the packet, so what the user approved is what leaves.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from irdesk.reports.packets.profiles import RedactionRules
+from irdesk.storage.packet_data import PersonRecord
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.IGNORECASE)
+IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
+# Full eight groups, or compressed with "::" — never a time of day like 13:50:14.
+IPV6 = re.compile(
+    r"(?<![\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}"
+    r"|(?:[0-9a-f]{1,4}:){1,6}(?::[0-9a-f]{1,4}){1,6}"
+    r"|(?:[0-9a-f]{1,4}:){1,7}:|::(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})(?![\w:])",
+    re.IGNORECASE,
+)
+# db01.prod.internal, api.corp.example.com: two or more dots, or a private-looking suffix.
+FQDN = re.compile(
+    r"\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+    r"\.(?:internal|local|lan|corp|intra|priv|svc|cluster\.local|example|com|net|org|io|cloud)\b",
+    re.IGNORECASE,
+)
+# Machine names as operators write them: pg-checkout-06, es-search-05, web-3.
+HOST = re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)*-\d+[a-z]?\b")
+
+
+@dataclass(frozen=True)
+class Removal:
+    rule: str
+    text: str
+    replacement: str
+    count: int
+
+
+@dataclass
+class Redactor:
+    rules: RedactionRules
+    people: list[PersonRecord] = field(default_factory=list)
+    # The user's own patterns (regular expressions), always applied.
+    patterns: list[str] = field(default_factory=list)
+    seen: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._steps: list[tuple[str, re.Pattern[str], str | dict[str, str]]] = []
+        for pattern in self.patterns:
+            try:
+                compiled = re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"redaction pattern {pattern!r} is not valid: {exc}") from None
+            self._steps.append(("your pattern", compiled, "[redacted]"))
+        if self.rules.emails or self.rules.names_to_roles:
+            self._steps.append(("email", EMAIL, "[email removed]"))
+        if self.rules.urls:
+            self._steps.append(("URL", URL, "[URL removed]"))
+        if self.rules.hosts:
+            self._steps.append(("IP address", IPV4, "[IP removed]"))
+            self._steps.append(("IP address", IPV6, "[IP removed]"))
+            self._steps.append(("host name", FQDN, "[host removed]"))
+            self._steps.append(("host name", HOST, "[host removed]"))
+        if self.rules.names_to_roles:
+            roles: dict[str, str] = {}
+            for person in self.people:
+                if person.name.strip():
+                    roles[person.name.strip().casefold()] = person.role or "team member"
+            self._add_names(roles, re.IGNORECASE)
+            # People call each other by first name in chat ("Emre, keep driving"): a first
+            # name only one person has is theirs too. Matched as capitalised, so that
+            # "Will" is replaced and "we will restart" is not.
+            firsts: dict[str, list[PersonRecord]] = {}
+            for person in self.people:
+                parts = person.name.split()
+                if len(parts) > 1 and len(parts[0]) >= 3:
+                    firsts.setdefault(parts[0], []).append(person)
+            self._add_names(
+                {
+                    first: owners[0].role or "team member"
+                    for first, owners in firsts.items()
+                    if len(owners) == 1 and first.casefold() not in roles
+                },
+                0,
+            )
+
+    def _add_names(self, roles: dict[str, str], flags: int) -> None:
+        if not roles:
+            return
+        names = "|".join(re.escape(n) for n in sorted(roles, key=len, reverse=True))
+        pattern = re.compile(rf"(?<!\w)(?:{names})(?!\w)", flags)
+        self._steps.append(("name", pattern, roles))
+
+    def __call__(self, text: str | None) -> str:
+        """`text` with everything the profile keeps back replaced (None stays empty)."""
+        if not text:
+            return ""
+        for rule, pattern, replacement in self._steps:
+            text = pattern.sub(lambda m, r=rule, rep=replacement: self._replace(r, m, rep), text)
+        return text
+
+    def _replace(self, rule: str, match: re.Match[str], replacement: str | dict[str, str]) -> str:
+        found = match.group(0)
+        if isinstance(replacement, dict):
+            new = replacement.get(found.casefold()) or replacement[found]
+        else:
+            new = replacement
+        self.seen[(rule, found, new)] += 1
+        return new
+
+    def removals(self) -> list[Removal]:
+        return [
+            Removal(rule=rule, text=text, replacement=new, count=count)
+            for (rule, text, new), count in sorted(self.seen.items())
+        ]
+
+
+def preview(redactor: Redactor, texts: Iterable[str | None]) -> list[Removal]:
+    """What `redactor` would remove from `texts`, without touching its own record."""
+    probe = Redactor(redactor.rules, redactor.people, redactor.patterns)
+    for text in texts:
+        probe(text)
+    return probe.removals()

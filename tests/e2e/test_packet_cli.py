@@ -1,0 +1,199 @@
+"""irdesk identity / packet / countersign / verify as a compliance officer runs them.
+
+Passphrases come from files (--passphrase-file) or the IRDESK_PASSPHRASE
+variable, never from the command line.
+"""
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from packet_fixtures import pdf_text, require_tools, run_tool, tamper_page_content
+from test_cli import irdesk
+
+from irdesk.cli import main
+from irdesk.storage.demo import write_demo
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.db"
+    from datetime import date
+
+    write_demo(path, anchor=date(2026, 11, 28))
+    return path
+
+
+def _secret(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def test_sign_countersign_verify_and_a_tampered_copy(demo_db: Path, tmp_path: Path) -> None:
+    require_tools("pdfsig")
+    first = _secret(tmp_path, "first.txt", "facilitator phrase")
+    second = _secret(tmp_path, "second.txt", "compliance phrase")
+    made = irdesk(
+        "identity",
+        "create",
+        str(tmp_path / "fac.p12"),
+        "--name",
+        "Ελένη Παπαδοπούλου",
+        "--role",
+        "Review Facilitator",
+        "--passphrase-file",
+        str(first),
+    )
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "fac.pem").read_text().startswith("-----BEGIN CERTIFICATE-----")
+    env = {**os.environ, "IRDESK_PASSPHRASE": "compliance phrase"}
+    made = irdesk(
+        "identity",
+        "create",
+        str(tmp_path / "comp.p12"),
+        "--name",
+        "Aiko Tanaka",
+        "--role",
+        "Compliance Officer",
+        env=env,
+    )
+    assert made.returncode == 0, made.stderr
+
+    packet = tmp_path / "legal.pdf"
+    exported = irdesk(
+        "packet",
+        "demo:INC-1022",
+        "--profile",
+        "legal",
+        "--out",
+        str(packet),
+        "--sign",
+        str(tmp_path / "fac.p12"),
+        "--passphrase-file",
+        str(first),
+        "--db",
+        str(demo_db),
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert "signed by Ελένη Παπαδοπούλου" in exported.stdout
+    assert "Summary" in pdf_text(packet)
+
+    countersigned = irdesk(
+        "countersign",
+        str(packet),
+        "--sign",
+        str(tmp_path / "comp.p12"),
+        "--passphrase-file",
+        str(second),
+        "--db",
+        str(demo_db),
+    )
+    assert countersigned.returncode == 0, countersigned.stderr
+    with sqlite3.connect(demo_db) as conn:
+        (signers,) = conn.execute("SELECT signers_json FROM packet").fetchone()
+        actions = [a for (a,) in conn.execute("SELECT action FROM audit_entry ORDER BY id")]
+    assert signers == '["Ελένη Παπαδοπούλου", "Aiko Tanaka"]'
+    assert actions[-2:] == ["export_packet", "countersign_packet"]
+
+    verified = irdesk("verify", str(packet))
+    assert verified.returncode == 0, verified.stdout
+    assert "Ελένη Παπαδοπούλου (Review Facilitator)" in verified.stdout
+    assert "after it: only later signatures or form fields filled" in verified.stdout
+    assert verified.stdout.count("valid; signer not trusted") == 2
+    assert irdesk("verify", str(packet), "--require-trust").returncode == 1
+    trusted = irdesk(
+        "verify",
+        str(packet),
+        "--require-trust",
+        "--trust",
+        str(tmp_path / "fac.pem"),
+        "--trust",
+        str(tmp_path / "comp.pem"),
+    )
+    assert trusted.returncode == 0 and trusted.stdout.count("valid; trusted") == 2
+
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(tamper_page_content(packet.read_bytes()))
+    failed = irdesk("verify", str(tampered))
+    assert failed.returncode == 1
+    assert "INVALID" in failed.stdout and "result: FAILED" in failed.stdout
+    assert "Signature is Valid." not in run_tool("pdfsig", str(tampered)).stdout
+
+
+def test_a_wrong_passphrase_writes_nothing_and_records_nothing(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    right = _secret(tmp_path, "right.txt", "the right phrase")
+    wrong = _secret(tmp_path, "wrong.txt", "not the phrase")
+    identity = tmp_path / "id.p12"
+    assert (
+        irdesk(
+            "identity", "create", str(identity), "--name", "Kwame", "--passphrase-file", str(right)
+        ).returncode
+        == 0
+    )
+    out = tmp_path / "p.pdf"
+    result = irdesk(
+        "packet",
+        "4",
+        "--profile",
+        "postmortem",
+        "--out",
+        str(out),
+        "--sign",
+        str(identity),
+        "--passphrase-file",
+        str(wrong),
+        "--db",
+        str(demo_db),
+    )
+    assert result.returncode == 1
+    assert "wrong passphrase" in result.stderr and "No packet was written." in result.stderr
+    assert not out.exists()
+    with sqlite3.connect(demo_db) as conn:
+        assert conn.execute("SELECT count(*) FROM packet").fetchone() == (0,)
+
+
+def test_usage_errors_name_what_is_wrong(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # In-process: each case is about the command line, not about a fresh process.
+    out = str(tmp_path / "x.pdf")
+    cases = {
+        ("packet", "--profile", "manager", "--period", "2026-Q3", "--out", out): "about a person",
+        ("packet", "4", "--profile", "legal"): "--out FILE",
+        ("packet", "--profile", "executive", "--period", "2026-Q5", "--out", out): "like 2026-Q3",
+        ("packet", "4", "--profile", "board", "--out", out): "unknown profile 'board'",
+    }
+    for args, message in cases.items():
+        assert main([*args, "--db", str(demo_db)]) == 2, args
+        assert message in capsys.readouterr().err
+    args = ["packet", "no-such", "--profile", "legal", "--out", out, "--db", str(demo_db)]
+    assert main(args) == 1
+    assert "no incident 'no-such'" in capsys.readouterr().err
+    assert not Path(out).exists()
+
+
+def test_an_unsigned_packet_does_not_verify(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "unsigned.pdf"
+    args = ["packet", "--profile", "executive", "--period", "2026-Q3", "--out", str(out)]
+    assert main([*args, "--db", str(demo_db)]) == 0
+    assert "not signed" in capsys.readouterr().out
+    assert main(["verify", str(out)]) == 1
+    shown = capsys.readouterr().out
+    assert "problem: the packet is not signed" in shown
+    assert "signature field Signature1: not signed yet" in shown
+
+
+def test_the_redaction_preview_lists_what_will_be_removed(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["packet", "demo:INC-1022", "--profile", "insurance", "--preview", "--db", str(demo_db)]
+    assert main(args) == 0
+    assert "name: 'Emre Ağaoğlu' -> 'Site Reliability Engineer'" in capsys.readouterr().out

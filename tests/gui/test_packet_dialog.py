@@ -1,0 +1,230 @@
+"""Export › Review Packet… and Tools › Verify Packet…, driven as a compliance officer would."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sample_incidents import IncidentFile
+from window_driver import choose_from_menu, click_row, row_of, visible_boxes
+
+from irdesk.gui.main_window import MainWindow
+from irdesk.gui.packet_actions import PacketActions
+from irdesk.gui.packet_dialog import PacketDialog
+from irdesk.reports.packets.identity import create_identity
+from irdesk.reports.packets.verify import verify_packet
+
+PASSPHRASE = "gui test phrase"
+
+
+@pytest.fixture
+def identity(tmp_path: Path) -> Path:
+    path = tmp_path / "officer.p12"
+    create_identity(
+        path,
+        name="Søren Kjærgaard",
+        role="Compliance Officer",
+        organisation=None,
+        email=None,
+        passphrase=PASSPHRASE.encode(),
+    )
+    return path
+
+
+def open_packet_dialog(qtbot: QtBot, window: MainWindow) -> PacketDialog:
+    click_row(qtbot, window, row_of(window, "INC-101"))
+    with qtbot.waitSignal(window.tasks.idle, timeout=10_000):
+        choose_from_menu(qtbot, window, Qt.Key.Key_X, Qt.Key.Key_P)  # Export › Review Packet…
+    dialog = window.packet_actions.dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def choose_profile(qtbot: QtBot, dialog: PacketDialog, key: str) -> None:
+    keys = [dialog.profile.itemData(i) for i in range(dialog.profile.count())]
+    dialog.profile.setFocus()
+    with qtbot.waitSignal(dialog.tasks.idle, timeout=10_000):
+        for _ in range(keys.index(key) - dialog.profile.currentIndex()):
+            qtbot.keyClick(dialog.profile, Qt.Key.Key_Down)
+
+
+def tick(qtbot: QtBot, dialog: PacketDialog) -> None:
+    dialog.sign.setFocus()
+    qtbot.keyClick(dialog.sign, Qt.Key.Key_Space)
+    assert dialog.sign.isChecked() and dialog.passphrase.isEnabled()
+
+
+def test_export_a_signed_packet_with_a_redaction_preview(
+    qtbot: QtBot,
+    opened: MainWindow,
+    incident_file: IncidentFile,
+    identity: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dialog = open_packet_dialog(qtbot, opened)
+    assert "Rules: email addresses" in dialog.preview.toPlainText()  # legal, the first profile
+    assert dialog.incident_label.text() == "pagerduty:INC-101 — Checkout latency spike"
+    choose_profile(qtbot, dialog, "insurance")
+    shown = dialog.preview.toPlainText()
+    assert "people's names (shown as their roles)" in shown
+    assert "name: “Ada Lovelace” → team member" in shown
+    assert not dialog.period.isEnabled() and not dialog.person.isEnabled()
+    dialog.pattern.setFocus()
+    with qtbot.waitSignal(dialog.tasks.idle, timeout=10_000):
+        qtbot.keyClicks(dialog.pattern, r"release \d\.\d\.\d")
+        qtbot.keyClick(dialog.pattern, Qt.Key.Key_Return)
+    assert "your pattern: “release 4.2.1” → [redacted] (1×)" in dialog.preview.toPlainText()
+
+    tick(qtbot, dialog)
+    monkeypatch.setattr(dialog, "ask_identity_path", lambda: identity)
+    qtbot.mouseClick(dialog.choose_identity, Qt.MouseButton.LeftButton)
+    assert dialog.identity.text() == str(identity)
+    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    out = tmp_path / "insurance.pdf"
+    monkeypatch.setattr(dialog, "ask_output_path", lambda _suggested: out)
+    with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+
+    assert "signed by Søren Kjærgaard" in dialog.status.text()
+    assert dialog.passphrase.text() == ""  # not kept around after use
+    report = verify_packet(out)
+    assert report.ok() and report.signatures[0].signer == "Søren Kjærgaard"
+    assert report.manifest is not None
+    assert report.manifest["redaction"]["patterns"] == [r"release \d\.\d\.\d"]
+    with sqlite3.connect(incident_file.path) as conn:
+        rows = conn.execute("SELECT profile, incident_id, signers_json FROM packet").fetchall()
+    assert rows == [("insurance", incident_file.ids["INC-101"], '["Søren Kjærgaard"]')]
+
+
+def test_a_wrong_passphrase_is_said_in_the_dialog_and_writes_nothing(
+    qtbot: QtBot,
+    opened: MainWindow,
+    incident_file: IncidentFile,
+    identity: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dialog = open_packet_dialog(qtbot, opened)
+    tick(qtbot, dialog)
+    dialog.identity.setFocus()
+    qtbot.keyClicks(dialog.identity, str(identity))
+    qtbot.keyClicks(dialog.passphrase, "not it")
+    out = tmp_path / "legal.pdf"
+    monkeypatch.setattr(dialog, "ask_output_path", lambda _suggested: out)
+    with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert "Not exported:" in dialog.status.text() and "wrong passphrase" in dialog.status.text()
+    assert not out.exists()
+    with sqlite3.connect(incident_file.path) as conn:
+        assert conn.execute("SELECT count(*) FROM packet").fetchone() == (0,)
+
+
+def test_closing_the_dialog_during_an_export_lets_the_export_finish(
+    qtbot: QtBot,
+    opened: MainWindow,
+    incident_file: IncidentFile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dialog = open_packet_dialog(qtbot, opened)
+    out = tmp_path / "legal.pdf"
+    monkeypatch.setattr(dialog, "ask_output_path", lambda _suggested: out)
+    with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: opened.packet_actions.dialog is None, timeout=2000)
+    assert verify_packet(out).problems == ["the packet is not signed"]
+    with sqlite3.connect(incident_file.path) as conn:
+        assert conn.execute("SELECT profile FROM packet").fetchall() == [("legal",)]
+
+
+def test_a_period_the_profile_cannot_use_is_explained_in_the_preview(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    dialog = open_packet_dialog(qtbot, opened)
+    choose_profile(qtbot, dialog, "executive")
+    assert dialog.period.isEnabled()
+    dialog.period.selectAll()
+    with qtbot.waitSignal(opened.tasks.idle, timeout=10_000):
+        qtbot.keyClicks(dialog.period, "2026-Q9")
+        qtbot.keyClick(dialog.period, Qt.Key.Key_Return)
+    assert "Cannot make this packet: expected a period like 2026-Q3" in (
+        dialog.preview.toPlainText()
+    )
+    assert not dialog.export_button.isEnabled()
+
+
+def test_verify_packet_reports_a_valid_and_a_tampered_file(
+    qtbot: QtBot,
+    opened: MainWindow,
+    identity: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from irdesk.reports.packets.export import PacketRequest, SignRequest, export_packet
+
+    assert opened.db is not None
+    good = tmp_path / "good.pdf"
+    export_packet(
+        opened.db,
+        PacketRequest("legal", incident_id="INC-101"),
+        good,
+        created_by="t",
+        sign=SignRequest(identity, PASSPHRASE.encode()),
+    )
+    bad = tmp_path / "bad.pdf"
+    data = bytearray(good.read_bytes())
+    data[data.index(b"/Producer") + 2] ^= 1  # inside the signed bytes
+    bad.write_bytes(bytes(data))
+    for path, title in ((good, "Packet verified"), (bad, "Packet does NOT verify")):
+        monkeypatch.setattr(PacketActions, "ask_packet_path", lambda _self, p=path: p)
+        with qtbot.waitSignal(opened.tasks.idle, timeout=10_000):
+            choose_from_menu(qtbot, opened, Qt.Key.Key_T, Qt.Key.Key_V)  # Tools › Verify Packet…
+        (box,) = visible_boxes(opened)
+        assert box.windowTitle() == title
+        assert "Søren Kjærgaard (Compliance Officer)" in box.informativeText()
+        box.accept()
+        qtbot.waitUntil(lambda: not visible_boxes(opened), timeout=2000)
+    assert QApplication.activePopupWidget() is None
+
+
+def test_countersign_from_the_tools_menu_records_the_second_signer(
+    qtbot: QtBot,
+    opened: MainWindow,
+    incident_file: IncidentFile,
+    identity: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from irdesk.reports.packets.export import PacketRequest, SignRequest, export_packet
+
+    assert opened.db is not None
+    packet = tmp_path / "legal.pdf"
+    export_packet(
+        opened.db,
+        PacketRequest("legal", incident_id="INC-101"),
+        packet,
+        created_by="t",
+        sign=SignRequest(identity, PASSPHRASE.encode()),
+    )
+    second = tmp_path / "second.p12"
+    create_identity(
+        second, name="王伟", role="Auditor", organisation=None, email=None, passphrase=b"phrase two"
+    )
+    monkeypatch.setattr(PacketActions, "ask_packet_path", lambda _self: packet)
+    monkeypatch.setattr(PacketActions, "ask_identity_path", lambda _self: second)
+    monkeypatch.setattr(PacketActions, "ask_passphrase", lambda _self, _identity: "phrase two")
+    with qtbot.waitSignal(opened.tasks.idle, timeout=10_000):
+        choose_from_menu(qtbot, opened, Qt.Key.Key_T, Qt.Key.Key_C)  # Tools › Countersign…
+    (box,) = visible_boxes(opened)
+    assert box.windowTitle() == "Packet countersigned"
+    assert "Recorded in the open database." in box.informativeText()
+    box.accept()
+    report = verify_packet(packet)
+    assert report.ok() and [s.signer for s in report.signatures] == ["Søren Kjærgaard", "王伟"]
+    with sqlite3.connect(incident_file.path) as conn:
+        (signers,) = conn.execute("SELECT signers_json FROM packet").fetchone()
+    assert signers == '["Søren Kjærgaard", "王伟"]'

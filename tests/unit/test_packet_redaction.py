@@ -1,0 +1,127 @@
+"""Redaction rules and the escaping every user string goes through before reportlab sees it."""
+
+import pytest
+from reportlab.platypus import Paragraph
+
+from irdesk.reports.packets.fonts import CJK
+from irdesk.reports.packets.layout import Layout
+from irdesk.reports.packets.profiles import (
+    EXECUTIVE,
+    INSURANCE,
+    LEGAL,
+    MANAGER,
+    PROFILES,
+    RedactionRules,
+    profile_named,
+)
+from irdesk.reports.packets.redaction import Redactor, preview
+from irdesk.reports.packets.text import para_text
+from irdesk.storage.packet_data import PersonRecord
+
+PEOPLE = [
+    PersonRecord(id=1, name="Zoë Ñúñez", email="zoe@x.example", role="Staff Engineer", team=None),
+    PersonRecord(id=2, name="王伟", email=None, role="SRE", team=None),
+    PersonRecord(id=3, name="Ann", email=None, role=None, team=None),
+]
+ALL = RedactionRules(names_to_roles=True, emails=True, hosts=True, urls=True)
+
+
+def test_markup_like_text_is_escaped_and_cjk_runs_get_the_cjk_font() -> None:
+    assert para_text("<b>x</b> & y") == "&lt;b&gt;x&lt;/b&gt; &amp; y"
+    assert para_text("a\nb") == "a<br/>b"
+    assert para_text("Hi 王伟!") == f'Hi <font face="{CJK}">王伟</font>!'
+    assert para_text(None) == ""
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["<font size=90>", "&amp;", "a<b", "<para>", "</b>", "&#169;", "]]>", "<br/>"],
+)
+def test_paragraphs_print_markup_like_text_as_typed(typed: str) -> None:
+    layout = Layout(redact=lambda text: text or "")
+    paragraph = layout.para(f"before {typed} after")
+    assert isinstance(paragraph, Paragraph)
+    paragraph.wrap(400, 100)
+    assert paragraph.getPlainText() == f"before {typed} after"
+
+
+def test_a_very_long_word_wraps_inside_the_width() -> None:
+    layout = Layout(redact=lambda text: text or "")
+    paragraph = layout.para("x" * 400)
+    width, _height = paragraph.wrap(200, 1000)
+    assert len(paragraph.blPara.lines) > 3
+    spare = [
+        line[0] if isinstance(line, tuple) else line.extraSpace for line in paragraph.blPara.lines
+    ]
+    assert min(spare) >= -0.01  # no line sticks out of the width
+    assert width == 200
+
+
+def test_every_rule_replaces_what_it_names() -> None:
+    redact = Redactor(ALL, PEOPLE)
+    text = (
+        "Zoë Ñúñez (zoe.nunez@larkspur.example) saw 10.1.2.3 and 2001:db8::1 on "
+        "db-main-3 and api.corp.internal, see https://wiki.internal/x?y=1 with 王伟 at 13:50:14"
+    )
+    assert redact(text) == (
+        "Staff Engineer ([email removed]) saw [IP removed] and [IP removed] on "
+        "[host removed] and [host removed], see [URL removed] with SRE at 13:50:14"
+    )
+
+
+def test_a_first_name_only_one_person_has_is_replaced_too() -> None:
+    people = [
+        *PEOPLE,
+        PersonRecord(id=4, name="Emre Ağaoğlu", email=None, role="SRE", team=None),
+        PersonRecord(id=5, name="Ann Other", email=None, role="Manager", team=None),
+    ]
+    redact = Redactor(RedactionRules(names_to_roles=True), people)
+    assert (
+        redact("Emre, keep driving; Zoë is on it") == "SRE, keep driving; Staff Engineer is on it"
+    )
+    # Two people answer to "Ann": the first name alone stays, it names no one in particular.
+    assert redact("Ann Other and Ann") == "Manager and team member"
+
+
+def test_a_first_name_that_is_also_a_word_is_replaced_only_as_a_name() -> None:
+    people = [PersonRecord(id=1, name="Will Jones", email=None, role="SRE", team=None)]
+    redact = Redactor(RedactionRules(names_to_roles=True), people)
+    assert redact("Will says we will restart; WILL JONES agreed") == (
+        "SRE says we will restart; SRE agreed"
+    )
+
+
+def test_names_match_whole_words_only_and_a_person_without_a_role_is_a_team_member() -> None:
+    redact = Redactor(RedactionRules(names_to_roles=True), PEOPLE)
+    assert redact("Ann and Annabel") == "team member and Annabel"
+
+
+def test_a_profile_without_a_rule_keeps_that_text() -> None:
+    redact = Redactor(LEGAL.redaction, PEOPLE)
+    assert redact("Zoë on db-main-3, https://x.example/") == "Zoë on db-main-3, https://x.example/"
+    assert redact("mail a@b.example") == "mail [email removed]"
+
+
+def test_user_patterns_apply_and_a_bad_pattern_is_a_clear_error() -> None:
+    redact = Redactor(RedactionRules(), [], [r"CUST-\d+"])
+    assert redact("refund CUST-1234 today") == "refund [redacted] today"
+    with pytest.raises(ValueError, match="redaction pattern '\\(' is not valid"):
+        Redactor(RedactionRules(), [], ["("])
+
+
+def test_the_preview_counts_removals_without_changing_the_redactors_record() -> None:
+    redact = Redactor(ALL, PEOPLE)
+    removals = preview(redact, ["Zoë Ñúñez on db-main-3", "db-main-3 again", None])
+    assert [(r.rule, r.text, r.count) for r in removals] == [
+        ("host name", "db-main-3", 2),
+        ("name", "Zoë Ñúñez", 1),
+    ]
+    assert redact.removals() == []
+
+
+def test_only_the_manager_profile_includes_feedback_and_profiles_are_named() -> None:
+    assert [p.key for p in PROFILES.values() if p.includes_feedback] == [MANAGER.key]
+    assert INSURANCE.redaction.names_to_roles and INSURANCE.redaction.hosts
+    assert EXECUTIVE.redaction.free_text
+    with pytest.raises(ValueError, match="unknown profile 'board'; one of legal, insurance"):
+        profile_named("board")
