@@ -41,6 +41,7 @@ from irdesk.gui.link_dialog import (
     unlink_work,
 )
 from irdesk.gui.recent_files import RecentFiles
+from irdesk.gui.review_tab import ReviewTab
 from irdesk.gui.versions import version_lines
 from irdesk.importers.pipeline import ImportReport
 from irdesk.storage import paths, queries
@@ -143,6 +144,11 @@ class MainWindow(QMainWindow):
         self.incident_tabs = QTabWidget()
         self.incident_tabs.setDocumentMode(True)
         self.incident_tabs.addTab(self.details, "&Overview")
+        # The review record of the selected incident (findings, action items; issue 4).
+        self.review_tab = ReviewTab(self.tasks, self.undo_stack, self.actor, lambda: self.db)
+        self.incident_tabs.addTab(self.review_tab, "&Review")
+        self.incident_list.current_incident_changed.connect(self.review_tab.show_incident)
+        self.review_tab.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.splitter.addWidget(self.incident_list)
         self.splitter.addWidget(self.incident_tabs)
         self.setCentralWidget(self.splitter)
@@ -231,6 +237,8 @@ class MainWindow(QMainWindow):
         self.details_action.setChecked(True)
         self.details_action.toggled.connect(self.details.setVisible)
 
+        self.review_menu = self.review_tab.build_menu(menus)
+
         help_menu = menus.addMenu("&Help")
         self.about_action = self._action(help_menu, "&About irdesk", None)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -276,6 +284,7 @@ class MainWindow(QMainWindow):
             if self.import_dialog is not None:
                 # An import being written stops at its next step and rolls back.
                 self.import_dialog.shut_down()
+            self.review_tab.shut_down()  # what was typed is queued before the shutdown
             # Running work may still hold the database: let it finish before closing it.
             self.tasks.shutdown()
             if self.db is not None:
@@ -503,6 +512,7 @@ class MainWindow(QMainWindow):
 
     def _database_opened(self, result: OpenResult) -> None:
         db, rows = result
+        self.review_tab.flush()  # typing still unsaved goes to the file it was typed in
         previous, self.db = self.db, db
         if previous is not None:
             # Queued behind any work still reading the old file.
@@ -511,6 +521,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()  # the history belongs to the file it was made in
         self.incident_list.set_rows(rows)
         self.details.clear()
+        self.review_tab.database_changed()
         self.path_label.setText(str(db.path))
         self.path_label.setToolTip(str(db.path))
         self.setWindowTitle(f"{db.path.name} — irdesk")
