@@ -41,6 +41,7 @@ from irdesk.gui.review_models import (
     ActionsModel,
     first_line,
     local_today,
+    select_quietly,
 )
 from irdesk.gui.review_work import in_transaction
 from irdesk.storage import action_items
@@ -181,7 +182,7 @@ class ActionsPanel(QWidget):
         if index is not None:
             row = self.model.row_at(index)
             self._bind(row, force=force or row.id != keep_bound)
-            self.table.selectRow(index)
+            select_quietly(self.table, index)
         else:
             self._bind(None)
         for widget in (self.add_button, self.delete_button, self.form_box):

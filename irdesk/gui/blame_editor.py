@@ -42,11 +42,15 @@ class BlameTextEdit(QPlainTextEdit):
     """Plain text with the blameless check drawn in; `flags()` for what it found."""
 
     flags_changed = Signal(int)
+    # The text itself changed; textChanged also fires when only the underlines are redrawn.
+    text_edited = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._checker = BlamelessChecker()
         self._count = 0
+        self.last_text = ""
+        self.textChanged.connect(self._text_changed)
         self.highlighter = BlameHighlighter(self.document(), self._checker)
         self.textChanged.connect(self.recount)
         self.viewport().installEventFilter(self)
@@ -83,6 +87,12 @@ class BlameTextEdit(QPlainTextEdit):
             return True
         return super().eventFilter(watched, event)
 
+    def _text_changed(self) -> None:
+        text = self.toPlainText()
+        if text != self.last_text:
+            self.last_text = text
+            self.text_edited.emit(text)
+
     def recount(self) -> None:
         count = len(self.flags())
         if count != self._count:
@@ -103,5 +113,6 @@ def set_text_quietly(editor: QPlainTextEdit, text: str) -> None:
         editor.blockSignals(blocked)
     editor.document().setModified(False)
     if isinstance(editor, BlameTextEdit):
+        editor.last_text = text
         editor.recount()
     editor.moveCursor(editor.textCursor().MoveOperation.End)

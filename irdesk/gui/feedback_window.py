@@ -33,7 +33,7 @@ from irdesk.gui import formatting
 from irdesk.gui.autosave import Autosaver, Write
 from irdesk.gui.background import BackgroundTasks
 from irdesk.gui.blame_editor import set_text_quietly
-from irdesk.gui.review_models import first_line
+from irdesk.gui.review_models import first_line, select_quietly
 from irdesk.gui.review_work import in_transaction, revision_now
 from irdesk.gui.row_table_model import AnyIndex, RowTableModel
 from irdesk.storage import feedback
@@ -245,7 +245,7 @@ class FeedbackWindow(QWidget):
             return
         row = self.model.row_at(index)
         self._bind(row, force=force or row.id != keep)
-        self.table.selectRow(index)
+        select_quietly(self.table, index)
 
     def _bind(self, row: NoteRow | None, *, force: bool = True) -> None:
         if row is None or row.id != self.bound_id:

@@ -37,6 +37,7 @@ from irdesk.gui.review_models import (
     F_TEXT,
     FindingsModel,
     first_line,
+    select_quietly,
 )
 from irdesk.gui.review_work import in_transaction
 from irdesk.storage import findings
@@ -86,7 +87,7 @@ class FindingsPanel(QWidget):
             self.new_category.addItem(CATEGORY_TEXT[category], category)
         self.add_button = QPushButton("&Add Finding")
         self.add_button.setToolTip("Add a finding of the chosen category (Ctrl+Shift+N)")
-        self.add_button.clicked.connect(self.add_finding)
+        self.add_button.clicked.connect(lambda: self.add_finding())
         self.up_button = QPushButton("↑")
         self.up_button.setToolTip("Move up within its category (Alt+Up)")
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
@@ -119,7 +120,7 @@ class FindingsPanel(QWidget):
             "Say what the system did and what made it possible — not who erred."
         )
         self.editor.setTabChangesFocus(True)
-        self.editor.textChanged.connect(self._text_edited)
+        self.editor.text_edited.connect(self._text_edited)
         self.editor.flags_changed.connect(lambda _n: self._show_flag_hints())
         self.events_label = QLabel()
         self.events_label.setWordWrap(True)
@@ -186,7 +187,7 @@ class FindingsPanel(QWidget):
         if row_index is not None:
             selected = self.model.row_at(row_index)
             self._bind(selected, force=force or selected.id != keep_bound)
-            self.table.selectRow(row_index)
+            select_quietly(self.table, row_index)
         else:
             self._bind(None)
         for widget in (self.add_button, self.new_category, self.delete_button, self.editor_box):
@@ -270,7 +271,7 @@ class FindingsPanel(QWidget):
             (record, "category"): self._category_write(self.bound_id),
         }
 
-    def _text_edited(self) -> None:
+    def _text_edited(self, _text: str) -> None:
         finding_id = self.bound_id
         if finding_id is None:
             return

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QTableView
 
 from irdesk.domain.blameless import BlamelessChecker
 from irdesk.domain.enums import ActionStatus, FindingCategory
@@ -38,6 +39,15 @@ FLAG_MARK = "⚑"
 
 F_CATEGORY, F_TEXT, F_EVENTS, F_FLAGS = range(4)
 A_TITLE, A_OWNER, A_DUE, A_STATUS, A_KEY, A_FINDINGS = range(6)
+
+
+def select_quietly(table: QTableView, row: int) -> None:
+    """Select a row without it counting as the user choosing it (the caller shows it)."""
+    model = table.selectionModel()
+    blocked = model.blockSignals(True)
+    table.selectRow(row)
+    model.blockSignals(blocked)
+    table.viewport().update()
 
 
 def local_today() -> date:

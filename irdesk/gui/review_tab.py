@@ -212,7 +212,7 @@ class ReviewTab(QWidget):
         self.summary_edit.setPlaceholderText("What happened, in two or three sentences…")
         self.summary_edit.setMaximumHeight(64)
         self.summary_edit.setTabChangesFocus(True)
-        self.summary_edit.textChanged.connect(self._summary_edited)
+        self.summary_edit.text_edited.connect(self._summary_edited)
         self.summary_edit.flags_changed.connect(lambda _n: self._update_flag_label())
         form.addRow(self._buddy("Su&mmary:", self.summary_edit), self.summary_edit)
         self.flag_label = QLabel()
@@ -242,7 +242,7 @@ class ReviewTab(QWidget):
         menu.addSeparator()
         self.add_finding_action = menu.addAction("Add &Finding")
         self.add_finding_action.setShortcut(QKeySequence(ADD_FINDING_KEY))
-        self.add_finding_action.triggered.connect(self.findings.add_finding)
+        self.add_finding_action.triggered.connect(lambda: self.findings.add_finding())
         self.link_events_action = menu.addAction("&Link Finding to Events…")
         self.link_events_action.triggered.connect(self.findings.choose_events)
         self.add_action_action = menu.addAction("Add &Action Item")
@@ -517,7 +517,7 @@ class ReviewTab(QWidget):
 
         return write
 
-    def _summary_edited(self) -> None:
+    def _summary_edited(self, _text: str) -> None:
         record = self._review_record()
         if record is None:
             return

@@ -1,0 +1,95 @@
+"""Two windows on one file: a change made in one is never silently overwritten by the other."""
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+from review_driver import open_review, query, wait_settled
+from sample_incidents import IncidentFile
+from window_driver import open_and_wait
+
+from irdesk.gui.main_window import MainWindow
+
+
+def conflict_box(qtbot: QtBot, window: MainWindow) -> QMessageBox:
+    tab = window.review_tab
+    qtbot.waitUntil(lambda: bool(tab.conflict_boxes), timeout=3000)
+    [box] = tab.conflict_boxes.values()
+    assert box.isVisible()
+    return box
+
+
+def button(box: QMessageBox, text: str) -> object:
+    return next(b for b in box.buttons() if b.text().replace("&", "") == text)
+
+
+def test_the_second_writer_is_told_and_chooses(
+    qtbot: QtBot,
+    opened: MainWindow,
+    make_window: Callable[..., MainWindow],
+    incident_file: IncidentFile,
+) -> None:
+    first = opened
+    second = make_window()
+    open_and_wait(qtbot, second, incident_file.path)
+    open_review(qtbot, first, "INC-101")
+    open_review(qtbot, second, "INC-101")
+
+    qtbot.keyClicks(first.review_tab.summary_edit, "alpha from the first window")
+    wait_settled(qtbot, first)
+    assert query(incident_file.path, "SELECT summary FROM review") == [
+        ("alpha from the first window",)
+    ]
+
+    qtbot.keyClicks(second.review_tab.summary_edit, "beta from the second")
+    box = conflict_box(qtbot, second)
+    assert "changed in another window" in box.text()
+    # Nothing overwritten while the user decides.
+    assert query(incident_file.path, "SELECT summary FROM review") == [
+        ("alpha from the first window",)
+    ]
+    qtbot.mouseClick(button(box, "Keep Mine"), qtbot_button())
+    wait_settled(qtbot, second)
+    assert query(incident_file.path, "SELECT summary FROM review") == [("beta from the second",)]
+
+    # Now the first window is the stale one; it reloads the other's version.
+    qtbot.keyClicks(first.review_tab.summary_edit, "!")
+    box = conflict_box(qtbot, first)
+    qtbot.mouseClick(button(box, "Reload Theirs"), qtbot_button())
+    wait_settled(qtbot, first)
+    assert first.review_tab.summary_edit.toPlainText() == "beta from the second"
+    assert query(incident_file.path, "SELECT summary FROM review") == [("beta from the second",)]
+    # Typing after the reload saves normally again.
+    qtbot.keyClicks(first.review_tab.summary_edit, " (agreed)")
+    wait_settled(qtbot, first)
+    assert query(incident_file.path, "SELECT summary FROM review") == [
+        ("beta from the second (agreed)",)
+    ]
+    assert not first.review_tab.conflict_boxes
+
+
+def test_a_finding_edited_in_two_windows_conflicts_too(
+    qtbot: QtBot,
+    opened: MainWindow,
+    make_window: Callable[..., MainWindow],
+    incident_file: IncidentFile,
+) -> None:
+    first = opened
+    open_review(qtbot, first, "INC-101")
+    first.review_tab.findings.add_button.click()
+    wait_settled(qtbot, first)
+    second = make_window()
+    open_and_wait(qtbot, second, incident_file.path)
+    open_review(qtbot, second, "INC-101")
+    qtbot.keyClicks(first.review_tab.findings.editor, "Caches were cold")
+    wait_settled(qtbot, first)
+    qtbot.keyClicks(second.review_tab.findings.editor, "Deploys skip canaries")
+    conflict_box(qtbot, second)
+    assert query(incident_file.path, "SELECT text FROM finding") == [("Caches were cold",)]
+    wait_settled(qtbot, second)
+
+
+def qtbot_button() -> object:
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
