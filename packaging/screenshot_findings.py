@@ -3,13 +3,14 @@
     QT_QPA_PLATFORM=offscreen python packaging/screenshot_findings.py OUT.png
 
 It writes the demo organisation (fixed seed and anchor day) to a temporary
-folder, selects the SEV1 review that is still in review, opens the Review tab
+folder (or copies --db there), selects the SEV1 review that is still in review, opens the Review tab
 and types a sentence into one finding the way a facilitator might, so that the
 blameless check has something to flag, then saves `window.grab()`.
 """
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -58,13 +59,18 @@ def settle(window: MainWindow, ms: int = 200) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="PNG file to write")
+    parser.add_argument("--db", type=Path, help="a copy of this database (default: the demo)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:
-        from irdesk.storage.demo import DEFAULT_SEED, write_demo
-
         db_path = Path(scratch) / "irdesk-demo.db"
-        write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
+        if args.db is not None:
+            # A copy: the script types into a finding, which autosaves.
+            shutil.copyfile(args.db, db_path)
+        else:
+            from irdesk.storage.demo import DEFAULT_SEED, write_demo
+
+            write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
         _app, window = open_window(db_path, Path(scratch))
         width = window.width()
         window.splitter.setSizes([width * SPLIT[0] // 100, width * SPLIT[1] // 100])
@@ -82,14 +88,17 @@ def main(argv: list[str] | None = None) -> int:
         wait_until_idle(window)
 
         findings = window.review_tab.findings
+        if findings.model.rowCount() == 0:
+            findings.add_finding()
+            wait_until_idle(window)
         findings.table.selectRow(0)
         editor = findings.editor
         editor.setFocus()
         editor.moveCursor(editor.textCursor().MoveOperation.End)
         QTest.keyClicks(editor, TYPED)
         settle(window, 600)
-        # The mouse over the first flag shows its reframing hint, as a user would see it.
-        editor.ensureCursorVisible()
+        if window.review_tab.flag_count() == 0:
+            raise SystemExit("screenshot: the typed sentence raised no blame flag to show")
 
         args.out.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(args.out)):

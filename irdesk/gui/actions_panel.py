@@ -14,13 +14,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -54,6 +53,7 @@ if TYPE_CHECKING:
     from irdesk.gui.review_tab import ReviewTab
 
 DEFAULT_DUE_DAYS = 14
+OWNER_WIDTH = 120
 
 
 def _qdate(value: date) -> QDate:
@@ -77,8 +77,12 @@ class ActionsPanel(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(A_TITLE, QHeaderView.ResizeMode.Stretch)
-        for column in (A_OWNER, A_DUE, A_STATUS, A_KEY, A_FINDINGS):
+        for column in (A_DUE, A_STATUS, A_KEY, A_FINDINGS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Names can be long (and in any script); the title keeps the room.
+        header.setSectionResizeMode(A_OWNER, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(A_OWNER, OWNER_WIDTH)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -104,6 +108,10 @@ class ActionsPanel(QWidget):
         self.title_edit.setPlaceholderText("What will be done")
         self.title_edit.textEdited.connect(self._title_edited)
         self.owner_combo = QComboBox()
+        self.owner_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.owner_combo.setMinimumContentsLength(12)
         self.owner_combo.activated.connect(self._owner_chosen)
         self.due_edit = QDateEdit()
         self.due_edit.setCalendarPopup(True)
@@ -119,35 +127,43 @@ class ActionsPanel(QWidget):
         self.key_edit.setPlaceholderText("e.g. OPS-123")
         self.key_edit.textEdited.connect(self._key_edited)
         self.findings_label = QLabel()
-        self.findings_button = QPushButton("Addresses…")
+        self.findings_button = QPushButton("Findings…")
         self.findings_button.clicked.connect(self.choose_findings)
 
+        # Under the table rather than beside it: the table keeps the tab's full width.
         form_box = QWidget()
-        form = QFormLayout(form_box)
+        form = QGridLayout(form_box)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Title:", self.title_edit)
-        form.addRow("&Owner:", self.owner_combo)
+        owner_label = QLabel("&Owner:")
+        owner_label.setBuddy(self.owner_combo)
+        status_label = QLabel("&Status:")
+        status_label.setBuddy(self.status_combo)
+        form.addWidget(QLabel("Title:"), 0, 0)
+        form.addWidget(self.title_edit, 0, 1, 1, 3)
+        form.addWidget(QLabel("Key:"), 0, 4)
+        form.addWidget(self.key_edit, 0, 5)
+        form.addWidget(owner_label, 1, 0)
+        form.addWidget(self.owner_combo, 1, 1)
+        form.addWidget(QLabel("Due:"), 1, 2)
         due_row = QHBoxLayout()
         due_row.addWidget(self.due_edit, 1)
         due_row.addWidget(self.no_due_check)
-        form.addRow("Due:", due_row)
-        form.addRow("&Status:", self.status_combo)
-        form.addRow("External key:", self.key_edit)
-        findings_row = QHBoxLayout()
-        findings_row.addWidget(self.findings_label, 1)
-        findings_row.addWidget(self.findings_button)
-        form.addRow("Findings:", findings_row)
+        form.addLayout(due_row, 1, 3)
+        form.addWidget(status_label, 1, 4)
+        form.addWidget(self.status_combo, 1, 5)
+        form.addWidget(QLabel("Addresses:"), 2, 0)
+        form.addWidget(self.findings_label, 2, 1, 1, 4)
+        form.addWidget(self.findings_button, 2, 5)
+        form.setColumnStretch(1, 2)
+        form.setColumnStretch(3, 1)
+        form.setColumnStretch(5, 1)
         self.form_box = form_box
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.table)
-        splitter.addWidget(form_box)
-        splitter.setSizes([560, 330])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(form_box)
         self._bind(None)
 
     # ------------------------------------------------------------- showing

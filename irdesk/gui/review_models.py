@@ -160,9 +160,7 @@ class ActionsModel(RowTableModel[ActionRow]):
                 if row.due_on is None:
                     return "—"
                 days = (self.today - row.due_on).days
-                return (
-                    f"{row.due_on.isoformat()} ⚠ {days} d overdue" if overdue else str(row.due_on)
-                )
+                return f"{row.due_on.isoformat()} ⚠ {days} d late" if overdue else str(row.due_on)
             if column == A_STATUS:
                 return STATUS_TEXT[row.status]
             if column == A_KEY:
@@ -177,5 +175,6 @@ class ActionsModel(RowTableModel[ActionRow]):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and overdue:
-            return f"Overdue: was due on {row.due_on}"
+            days = (self.today - row.due_on).days if row.due_on else 0
+            return f"Overdue by {days} day{'s' if days != 1 else ''}: was due on {row.due_on}"
         return None

@@ -139,7 +139,7 @@ class ReviewTab(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.findings)
         splitter.addWidget(self.actions)
-        splitter.setSizes([520, 300])
+        splitter.setSizes([400, 340])
         page.addWidget(splitter, 1)
         self.stack.addWidget(self.review_page)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from review_driver import click_cell, open_review, query, wait_settled
 from sample_incidents import IncidentFile
+from window_driver import activate
 
 from irdesk.gui.checklist_dialog import ChecklistDialog
 from irdesk.gui.main_window import MainWindow
@@ -279,7 +280,8 @@ def test_action_items_are_created_owned_dated_and_overdue_ones_stand_out(
     ]
     model = panel.model
     assert model.index(0, A_TITLE).data() == "Load-test checkout releases"
-    assert "3 d overdue" in model.index(0, A_DUE).data()
+    assert model.index(0, A_DUE).data() == f"{overdue_day} ⚠ 3 d late"
+    assert model.index(0, A_DUE).data(Qt.ItemDataRole.ToolTipRole).startswith("Overdue by 3 days")
     assert model.index(0, A_DUE).data(Qt.ItemDataRole.ForegroundRole) == OVERDUE_COLOUR
     assert panel.overdue_label.text() == "⚠ 1 overdue"
 
@@ -291,3 +293,36 @@ def test_action_items_are_created_owned_dated_and_overdue_ones_stand_out(
     ) == [("done", 1)]
     assert model.index(0, A_DUE).data(Qt.ItemDataRole.ForegroundRole) is None
     assert panel.overdue_label.text() == ""
+
+
+def test_keys_add_a_finding_and_an_action_and_undo_the_action_delete(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
+) -> None:
+    tab = open_review(qtbot, opened, "INC-101")
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    activate(qtbot, opened)
+    qtbot.keyClick(opened, Qt.Key.Key_N, shift_ctrl)
+    wait_settled(qtbot, opened)
+    assert query(incident_file.path, "SELECT category FROM finding") == [("contributing_factor",)]
+    assert tab.findings.editor.hasFocus()  # type straight away
+    qtbot.keyClick(opened, Qt.Key.Key_A, shift_ctrl)
+    wait_settled(qtbot, opened)
+    qtbot.keyClicks(tab.actions.title_edit, "Add a canary stage")
+    wait_settled(qtbot, opened)
+    table = tab.actions.table
+    click_cell(qtbot, table, 0, A_TITLE)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    wait_settled(qtbot, opened)
+    assert query(incident_file.path, "SELECT title FROM action_item") == []
+    assert tab.actions.model.rowCount() == 0
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_settled(qtbot, opened)
+    assert query(
+        incident_file.path,
+        "SELECT a.title, f.category FROM action_item a "
+        "JOIN action_finding af ON af.action_id = a.id JOIN finding f ON f.id = af.finding_id",
+    ) == [("Add a canary stage", "contributing_factor")]
+    assert tab.actions.model.index(0, A_TITLE).data() == "Add a canary stage"
+    qtbot.keyClick(table, Qt.Key.Key_Z, shift_ctrl)  # redo: deleted again
+    wait_settled(qtbot, opened)
+    assert query(incident_file.path, "SELECT title FROM action_item") == []
