@@ -624,6 +624,8 @@ class ReviewTab(QWidget):
     # ------------------------------------------------------------- autosave news
 
     def _saved(self, record: Record, field: str) -> None:
+        if field in ("external_key", "tier"):
+            self.clear_problem()  # what was refused while typing is accepted now
         if record[0] == "review" and field in ("status", "attendees", "tier", "facilitator"):
             self.reload()
         if record[0] == "action" and field in ("status", "due_on", "owner"):
@@ -631,7 +633,8 @@ class ReviewTab(QWidget):
 
     def _refused(self, record: Record, field: str, message: str) -> None:
         self.show_problem(message)
-        if field in ("status", "attendees", "owner", "due_on", "external_key"):
+        # A refused choice is shown as it is stored; refused typing stays for the user to fix.
+        if field in ("status", "attendees", "owner", "due_on", "facilitator"):
             self.reload(force=True)
 
     def _conflicted(self, record: Record, field: str, error: EditConflict, value: Any) -> None:

@@ -326,3 +326,34 @@ def test_keys_add_a_finding_and_an_action_and_undo_the_action_delete(
     qtbot.keyClick(table, Qt.Key.Key_Z, shift_ctrl)  # redo: deleted again
     wait_settled(qtbot, opened)
     assert query(incident_file.path, "SELECT title FROM action_item") == []
+
+
+def test_closing_the_window_right_after_typing_keeps_the_text(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
+) -> None:
+    tab = open_review(qtbot, opened, "INC-101")
+    qtbot.keyClicks(tab.summary_edit, "Typed just before closing")
+    assert tab.autosaver.busy  # not saved yet: the timer has not fired
+    opened.close()
+    assert query(incident_file.path, "SELECT summary FROM review") == [
+        ("Typed just before closing",)
+    ]
+
+
+def test_a_refused_key_is_explained_and_kept_for_fixing(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
+) -> None:
+    tab = open_review(qtbot, opened, "INC-101")
+    qtbot.mouseClick(tab.actions.add_button, Qt.MouseButton.LeftButton)
+    wait_settled(qtbot, opened)
+    qtbot.keyClicks(tab.actions.key_edit, "OPS 12")
+    wait_settled(qtbot, opened)
+    assert "no spaces" in tab.problem_label.text()
+    assert tab.actions.key_edit.text() == "OPS 12"
+    assert query(incident_file.path, "SELECT external_key FROM action_item") == [(None,)]
+    tab.actions.key_edit.setCursorPosition(3)
+    qtbot.keyClick(tab.actions.key_edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(tab.actions.key_edit, "-")
+    wait_settled(qtbot, opened)
+    assert query(incident_file.path, "SELECT external_key FROM action_item") == [("OPS-12",)]
+    assert tab.problem_label.isHidden()
