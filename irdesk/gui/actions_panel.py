@@ -4,6 +4,7 @@ Title and key autosave as they are typed; owner, due date and status save when
 chosen; Delete removes the item (Ctrl+Z brings it back).
 """
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -171,12 +172,24 @@ class ActionsPanel(QWidget):
     def show_sheet(self, sheet: ReviewSheet, *, force: bool) -> None:
         self.sheet = sheet
         editable = sheet.review is not None and sheet.review.status in EDITABLE
+        saver = self.tab.autosaver
+        rows = []
         for row in sheet.actions:
             record = ("action", row.id)
             if force:
-                self.tab.autosaver.set_revision(record, row.revision)
+                saver.set_revision(record, row.revision)
+            elif row.id == self.bound_id:
+                # As typed, on the revision it is based on (see FindingsPanel.show_sheet).
+                known = saver.revision(record)
+                row = replace(
+                    row,
+                    title=self.title_edit.text(),
+                    external_key=self.key_edit.text() or None,
+                    revision=row.revision if known is None else known,
+                )
             else:
-                self.tab.autosaver.note_revision(record, row.revision)
+                saver.note_revision(record, row.revision)
+            rows.append(row)
         self.owner_combo.clear()
         self.owner_combo.addItem("(no owner)", None)
         for person in sheet.people:
@@ -188,12 +201,12 @@ class ActionsPanel(QWidget):
         keep_bound = self.bound_id
         self.model.today = self._today()
         blocked = self.table.selectionModel().blockSignals(True)
-        self.model.set_rows(sheet.actions)
+        self.model.set_rows(rows)
         self.table.selectionModel().blockSignals(blocked)
         overdue = self.model.overdue_count()
         self.overdue_label.setText(f"⚠ {overdue} overdue" if overdue else "")
         index = self.model.row_of(wanted) if wanted is not None else None
-        if index is None and sheet.actions:
+        if index is None and rows:
             index = 0
         if index is not None:
             row = self.model.row_at(index)

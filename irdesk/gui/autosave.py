@@ -99,7 +99,12 @@ class Autosaver(QObject):
         self._revisions[record] = revision
 
     def is_saving(self, record: Key) -> bool:
-        return record in self._in_flight or any(r == record for r, _f in self._queued)
+        """Typed but not yet saved, queued, or being written."""
+        return (
+            record in self._in_flight
+            or any(r == record for r, _f in self._queued)
+            or any(r == record for r, _f in self._editing)
+        )
 
     def forget(self) -> None:
         """Another database: nothing known about its records (saves under way still finish)."""

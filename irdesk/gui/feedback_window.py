@@ -7,7 +7,7 @@ autosave like every capture field; the window's title says they are private.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QItemSelection, Qt
@@ -200,13 +200,23 @@ class FeedbackWindow(QWidget):
     def _loaded(self, incident_id: int, view: FeedbackView | None, force: bool) -> None:
         if incident_id != self.incident_id or view is None:
             return
-        self.view = view
+        notes = []
         for note in view.notes:
             record = ("note", note.id)
             if force:
                 self.autosaver.set_revision(record, note.revision)
+            elif note.id == self.bound_id:
+                # As typed, on the revision it is based on (see FindingsPanel.show_sheet).
+                known = self.autosaver.revision(record)
+                note = replace(
+                    note,
+                    text=self.editor.toPlainText(),
+                    revision=note.revision if known is None else known,
+                )
             else:
                 self.autosaver.note_revision(record, note.revision)
+            notes.append(note)
+        self.view = view = replace(view, notes=tuple(notes))
         self.incident_label.setText(f"Incident {view.incident_label}")
         chosen = self.person_combo.currentData()
         if self._select_after_load is not None:

@@ -164,17 +164,24 @@ class FindingsPanel(QWidget):
         editable = sheet.review is not None and sheet.review.status in EDITABLE
         self.editor.set_people([p.name for p in sheet.people])
         self.model.checker = checker
+        saver = self.tab.autosaver
+        rows = []
         for row in sheet.findings:
             record = ("finding", row.id)
             if force:
-                self.tab.autosaver.set_revision(record, row.revision)
+                saver.set_revision(record, row.revision)
+            elif row.id == self.bound_id:
+                # What is being typed stays as typed, with the revision it is based on: the
+                # file's newer revision (another window's change) must still conflict.
+                known = saver.revision(record)
+                row = replace(
+                    row,
+                    text=self.editor.toPlainText(),
+                    revision=row.revision if known is None else known,
+                )
             else:
-                self.tab.autosaver.note_revision(record, row.revision)
-        rows = list(sheet.findings)
-        if not force and self.bound_id is not None:
-            # What is being typed stays as typed; the list shows it too.
-            typed = self.editor.toPlainText()
-            rows = [replace(r, text=typed) if r.id == self.bound_id else r for r in rows]
+                saver.note_revision(record, row.revision)
+            rows.append(row)
         wanted = self._select_after_load or self.bound_id
         self._select_after_load = None
         keep_bound = self.bound_id

@@ -100,6 +100,7 @@ class ReviewTab(QWidget):
         self.conflict_boxes: dict[Record, QMessageBox] = {}
         self.feedback_window: FeedbackWindow | None = None
         self._stale = False
+        self._shown_review_id: int | None = None
         self._build()
 
     # ---------------------------------------------------------------- building
@@ -302,6 +303,7 @@ class ReviewTab(QWidget):
 
     def database_changed(self) -> None:
         self.autosaver.forget()
+        self._shown_review_id = None
         if self.feedback_window is not None:
             self.feedback_window.autosaver.flush()
             self.feedback_window.close()
@@ -363,10 +365,6 @@ class ReviewTab(QWidget):
         force: bool,
     ) -> None:
         record = ("review", review.id)
-        if force:
-            self.autosaver.set_revision(record, review.revision)
-        else:
-            self.autosaver.note_revision(record, review.revision)
         editable = review.status in reviews.EDITABLE
         self.title_label.setText(sheet.incident_label)
         self.status_label.setText(STATUS_TEXT[review.status])
@@ -376,8 +374,16 @@ class ReviewTab(QWidget):
         self.proposal_label.setText(
             f"Proposed: {TIER_TEXT[proposal.tier].lower()} — {proposal.explanation}"
         )
-        saving = self.autosaver.is_saving(record)
-        if force or not saving:
+        # A reload never replaces what is being typed into this review's fields; only a
+        # review shown for the first time, or "Reload Theirs" (force), sets them.
+        fresh = force or review.id != self._shown_review_id
+        self._shown_review_id = review.id
+        # The revision goes with the text shown: one the fields do not show must still conflict.
+        if force:
+            self.autosaver.set_revision(record, review.revision)
+        elif fresh:
+            self.autosaver.note_revision(record, review.revision)
+        if fresh:
             self.tier_reason_edit.setText(review.tier_reason or "")
         self.tier_reason_edit.setVisible(review.tier != proposal.tier or bool(review.tier_reason))
         self.facilitator_combo.clear()
@@ -388,14 +394,14 @@ class ReviewTab(QWidget):
             max(0, self.facilitator_combo.findData(review.facilitator_id))
         )
         blocked = self.due_edit.blockSignals(True)
-        if review.due_on is not None:
+        if review.due_on is not None and (fresh or not self.autosaver.is_saving(record)):
             self.due_edit.setDate(QDate(review.due_on.year, review.due_on.month, review.due_on.day))
         self.due_edit.blockSignals(blocked)
         self._show_overdue(review.due_on, review.status)
         names = [sheet.person_name(p) or f"#{p}" for p in review.attendee_ids]
         self.attendees_label.setText(", ".join(names) if names else "(none yet)")
         self.summary_edit.set_people([p.name for p in sheet.people])
-        if (force or not saving) and self.summary_edit.toPlainText() != review.summary:
+        if fresh and self.summary_edit.toPlainText() != review.summary:
             set_text_quietly(self.summary_edit, review.summary)
         for widget in self._header_widgets:
             widget.setEnabled(editable)
@@ -635,7 +641,7 @@ class ReviewTab(QWidget):
         self.show_problem(message)
         # A refused choice is shown as it is stored; refused typing stays for the user to fix.
         if field in ("status", "attendees", "owner", "due_on", "facilitator"):
-            self.reload(force=True)
+            self.reload()
 
     def _conflicted(self, record: Record, field: str, error: EditConflict, value: Any) -> None:
         what = WHAT.get(record[0], "This record")

@@ -93,3 +93,29 @@ def qtbot_button() -> object:
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_a_reload_for_something_else_does_not_make_a_stale_field_look_current(
+    qtbot: QtBot,
+    opened: MainWindow,
+    make_window: Callable[..., MainWindow],
+    incident_file: IncidentFile,
+) -> None:
+    """The first window shows an old summary; adding a finding reloads the tab, but the summary
+    field still shows the old text, so typing into it must conflict, not overwrite."""
+    first = opened
+    second = make_window()
+    open_and_wait(qtbot, second, incident_file.path)
+    open_review(qtbot, first, "INC-101")
+    open_review(qtbot, second, "INC-101")
+    qtbot.keyClicks(second.review_tab.summary_edit, "the second window's summary")
+    wait_settled(qtbot, second)
+
+    first.review_tab.findings.add_button.click()  # a reload of the first window's tab
+    wait_settled(qtbot, first)
+    assert first.review_tab.summary_edit.toPlainText() == ""
+    qtbot.keyClicks(first.review_tab.summary_edit, "stale")
+    conflict_box(qtbot, first)
+    assert query(incident_file.path, "SELECT summary FROM review") == [
+        ("the second window's summary",)
+    ]
