@@ -350,7 +350,7 @@ class ReviewTab(QWidget):
             self.stack.setCurrentIndex(1)
         else:
             checker = BlamelessChecker(p.name for p in sheet.people)
-            self._show_review(sheet, sheet.review, checker, force)
+            self._show_review(sheet, sheet.review, force)
             self.findings.show_sheet(sheet, checker, force=force)
             self.actions.show_sheet(sheet, force=force)
             self.stack.setCurrentIndex(2)
@@ -361,7 +361,6 @@ class ReviewTab(QWidget):
         self,
         sheet: ReviewSheet,
         review: reviews.ReviewRecord,
-        checker: BlamelessChecker,
         force: bool,
     ) -> None:
         record = ("review", review.id)
@@ -405,7 +404,6 @@ class ReviewTab(QWidget):
             set_text_quietly(self.summary_edit, review.summary)
         for widget in self._header_widgets:
             widget.setEnabled(editable)
-        del checker
 
     def _show_overdue(self, due_on: date | None, status: ReviewStatus) -> None:
         today = local_today()
@@ -647,7 +645,7 @@ class ReviewTab(QWidget):
         what = WHAT.get(record[0], "This record")
         if error.deleted:
             self.show_problem(
-                f"{what.lower()} was deleted in another window; your edit was not saved"
+                f"{what} was deleted in another window; your edit was not saved"
             )
             self.reload(force=True)
             return
@@ -671,7 +669,7 @@ class ReviewTab(QWidget):
         box.setModal(False)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         write = self._conflict_write(record, field)
-        reload_button.clicked.connect(lambda: self._reload_theirs(record))
+        reload_button.clicked.connect(self._reload_theirs)
         keep_button.clicked.connect(lambda: self._keep_mine(record, field, value, write))
         box.destroyed.connect(lambda _o=None: self._conflict_box_gone(record, box))
         self.conflict_boxes[record] = box
@@ -699,10 +697,9 @@ class ReviewTab(QWidget):
         if self.conflict_boxes.get(record) is box:
             del self.conflict_boxes[record]
 
-    def _reload_theirs(self, record: Record) -> None:
+    def _reload_theirs(self) -> None:
         self.message.emit("Showing the version saved by the other window")
         self.reload(force=True)
-        del record
 
     def _keep_mine(self, record: Record, field: str, value: Any, write: Write | None) -> None:
         db = self.database()

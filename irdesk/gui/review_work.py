@@ -26,8 +26,12 @@ MODELS: dict[str, Any] = {
     "action": ActionItem,
     "note": FeedbackNote,
 }
-WHAT = {"review": "The review", "finding": "This finding", "action": "This action item"}
-WHAT["note"] = "This feedback note"
+WHAT = {
+    "review": "The review",
+    "finding": "This finding",
+    "action": "This action item",
+    "note": "This feedback note",
+}
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,45 @@ def test_a_reload_for_something_else_does_not_make_a_stale_field_look_current(
     assert query(incident_file.path, "SELECT summary FROM review") == [
         ("the second window's summary",)
     ]
+
+
+def test_feedback_notes_conflict_in_their_own_window(
+    qtbot: QtBot,
+    opened: MainWindow,
+    make_window: Callable[..., MainWindow],
+    incident_file: IncidentFile,
+) -> None:
+    first = opened
+    second = make_window()
+    open_and_wait(qtbot, second, incident_file.path)
+    open_review(qtbot, first, "INC-101")
+    open_review(qtbot, second, "INC-101")
+    mine = first.review_tab.open_feedback()
+    assert mine is not None
+    wait_settled(qtbot, first)
+    mine.add_button.click()
+    wait_settled(qtbot, first)
+    qtbot.keyClicks(mine.editor, "Calm on the bridge")
+    qtbot.waitUntil(lambda: not mine.autosaver.busy and not first.tasks.busy, timeout=3000)
+
+    theirs = second.review_tab.open_feedback()
+    assert theirs is not None
+    qtbot.waitUntil(lambda: theirs.editor.toPlainText() == "Calm on the bridge", timeout=3000)
+    qtbot.keyClicks(mine.editor, ", and clear")
+    qtbot.waitUntil(lambda: not mine.autosaver.busy and not first.tasks.busy, timeout=3000)
+    qtbot.keyClicks(theirs.editor, " under pressure")
+    qtbot.waitUntil(lambda: theirs.conflict_box is not None, timeout=3000)
+    box = theirs.conflict_box
+    assert box.isVisible() and box.parent() is theirs  # shown in the notes window only
+    assert query(incident_file.path, "SELECT text FROM feedback_note") == [
+        ("Calm on the bridge, and clear",)
+    ]
+    qtbot.mouseClick(button(box, "Keep Mine"), qtbot_button())
+    qtbot.waitUntil(
+        lambda: (
+            query(incident_file.path, "SELECT text FROM feedback_note")
+            == [("Calm on the bridge under pressure",)]
+        ),
+        timeout=3000,
+    )
+    wait_settled(qtbot, second)

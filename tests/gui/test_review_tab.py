@@ -240,6 +240,22 @@ def test_review_fields_save_and_an_overdue_review_says_so(
         ("Checkout slowed for 75 minutes after release 4.2.1.", due)
     ]
 
+    tab.facilitator_combo.setFocus()
+    qtbot.keyClicks(tab.facilitator_combo, "Ada")
+    qtbot.mouseClick(tab.attendees_button, Qt.MouseButton.LeftButton)
+    [dialog] = [d for d in tab.findChildren(ChecklistDialog) if d.isVisible()]
+    dialog.list.setFocus()
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Space)  # the first (and only) person: Ada
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    wait_settled(qtbot, opened)
+    assert query(
+        incident_file.path,
+        "SELECT p.name FROM review r JOIN person p ON p.id = r.facilitator_id "
+        "JOIN review_attendee a ON a.review_id = r.id AND a.person_id = p.id",
+    ) == [("Ada Lovelace",)]
+    assert tab.attendees_label.text() == "Ada Lovelace"
+    assert tab.facilitator_combo.currentText() == "Ada Lovelace"
+
 
 def test_action_items_are_created_owned_dated_and_overdue_ones_stand_out(
     qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
