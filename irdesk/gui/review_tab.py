@@ -644,9 +644,7 @@ class ReviewTab(QWidget):
     def _conflicted(self, record: Record, field: str, error: EditConflict, value: Any) -> None:
         what = WHAT.get(record[0], "This record")
         if error.deleted:
-            self.show_problem(
-                f"{what} was deleted in another window; your edit was not saved"
-            )
+            self.show_problem(f"{what} was deleted in another window; your edit was not saved")
             self.reload(force=True)
             return
         old = self.conflict_boxes.pop(record, None)
