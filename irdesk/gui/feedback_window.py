@@ -77,6 +77,13 @@ class NotesModel(RowTableModel[NoteRow]):
     def row_of(self, note_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.id == note_id), None)
 
+    def show_text(self, note_id: int, text: str) -> None:
+        """The list follows the typing before it is saved."""
+        row = self.row_of(note_id)
+        if row is not None:
+            self._rows[row] = replace(self._rows[row], text=text)
+            self.dataChanged.emit(self.index(row, N_TEXT), self.index(row, N_TEXT))
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self._row_for(index)
         if row is None or role != Qt.ItemDataRole.DisplayRole:
@@ -133,7 +140,10 @@ class FeedbackWindow(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(N_TEXT, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(N_KIND, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(N_TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(N_CHANGED, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.kind_combo = QComboBox()
         for kind, text in KIND_TEXT.items():
@@ -164,7 +174,8 @@ class FeedbackWindow(QWidget):
         kind_row = QHBoxLayout()
         kind_row.addWidget(QLabel("Kind:"))
         kind_row.addWidget(self.kind_combo)
-        kind_row.addWidget(self.justified_check, 1)
+        kind_row.addWidget(self.justified_check)
+        kind_row.addStretch(1)
         self.editor_box = QWidget()
         editor_layout = QVBoxLayout(self.editor_box)
         editor_layout.setContentsMargins(0, 0, 0, 0)
@@ -231,7 +242,8 @@ class FeedbackWindow(QWidget):
             self.person_combo.insertSeparator(self.person_combo.count())
         for person in others:
             self.person_combo.addItem(person.name, person.id)
-        index = self.person_combo.findData(chosen)
+        # findData(None) would find the separator, which has no data.
+        index = self.person_combo.findData(chosen) if chosen is not None else 0
         self.person_combo.setCurrentIndex(max(0, index))
         self._show_person(force=force)
 
@@ -290,6 +302,7 @@ class FeedbackWindow(QWidget):
 
     def _text_edited(self) -> None:
         if self.bound_id is not None:
+            self.model.show_text(self.bound_id, self.editor.toPlainText())
             self.autosaver.edited(
                 ("note", self.bound_id),
                 "text",

@@ -62,7 +62,6 @@ MOVE_TEXT = {
     ReviewStatus.IN_REVIEW: "Submit for Review",
     ReviewStatus.APPROVED: "Approve…",
     ReviewStatus.DRAFT: "Back to Draft",
-    ReviewStatus.SIGNED: "Mark Signed",
     ReviewStatus.ARCHIVED: "Archive",
 }
 ADD_FINDING_KEY = "Ctrl+Shift+N"
@@ -419,7 +418,12 @@ class ReviewTab(QWidget):
             if item is not None and (widget := item.widget()) is not None:
                 widget.deleteLater()
         for target in reviews.TRANSITIONS[status]:
-            button = QPushButton(MOVE_TEXT[target])
+            if target == ReviewStatus.SIGNED:
+                continue  # signing is what exporting a signed packet does, not a button here
+            text = MOVE_TEXT[target]
+            if target == ReviewStatus.IN_REVIEW and status == ReviewStatus.APPROVED:
+                text = "Reopen"
+            button = QPushButton(text)
             button.setObjectName(f"move_to_{target.value}")
             button.clicked.connect(lambda _c=False, t=target: self.move_review(t))
             self.status_buttons.addWidget(button)

@@ -21,6 +21,7 @@ from review_driver import model_texts, open_review, query, wait_settled
 from sample_incidents import IncidentFile
 from window_driver import activate
 
+from irdesk.domain.models import Person
 from irdesk.gui.feedback_window import FeedbackWindow
 from irdesk.gui.main_window import MainWindow
 
@@ -77,6 +78,8 @@ def open_notes(qtbot: QtBot, window: MainWindow) -> FeedbackWindow:
 def test_a_note_is_written_in_its_own_window_and_saved_as_typed(
     qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
 ) -> None:
+    with opened.db.transaction() as session:  # someone with no part in INC-101
+        session.add(Person(name="Grace Hopper"))
     open_review(qtbot, opened, "INC-101")
     notes = open_notes(qtbot, opened)
     # Its own top-level window: nothing in the main window's tree holds it.
@@ -84,7 +87,9 @@ def test_a_note_is_written_in_its_own_window_and_saved_as_typed(
     assert notes not in opened.findChildren(QWidget)
     assert "private" in notes.windowTitle()
     # People with a part in the incident come first: Ada acknowledged the page.
-    assert notes.person_combo.currentText() == "Ada Lovelace"
+    combo = notes.person_combo
+    assert combo.currentText() == "Ada Lovelace"
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Ada Lovelace", "", "Grace Hopper"]
     qtbot.mouseClick(notes.add_button, Qt.MouseButton.LeftButton)
     wait_notes_saved(qtbot, opened, notes)
     notes.kind_combo.setFocus()
@@ -104,6 +109,7 @@ def test_a_note_is_written_in_its_own_window_and_saved_as_typed(
         "JOIN person p ON p.id = n.person_id",
     ) == [("Ada Lovelace", incident_file.ids["INC-101"], "procedural_compliance", 1)]
     assert notes.model.index(0, 0).data() == "Procedural compliance (deviation justified)"
+    assert notes.model.index(0, 1).data() == SECRET
     # The audit log records the change, never the words.
     audit = query(incident_file.path, "SELECT detail_json FROM audit_entry")
     assert audit and not contains([row[0] for row in audit], "Zanzibar")

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QTextCharFormat
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 from pytestqt.qtbot import QtBot
 from review_driver import click_cell, open_review, query, wait_settled
 from sample_incidents import IncidentFile
@@ -201,6 +201,12 @@ def test_approving_with_open_flags_needs_a_reason_which_is_recorded(
         ("approved", "the words are the customer's")
     ]
     assert tab.status_label.text() == "Approved"
+    moves = [
+        b.text()
+        for b in tab.findChildren(QPushButton)
+        if b.objectName().startswith("move_to_") and b.isVisible()
+    ]
+    assert moves == ["Reopen"]  # signing comes with a signed packet, not from a button
     assert not tab.summary_edit.isEnabled()  # an approved review is read-only until reopened
     detail = query(
         incident_file.path,
