@@ -244,7 +244,9 @@ def delete_action(session: Session, action_id: int, *, actor: str) -> DeletedAct
 
 def restore_action(session: Session, deleted: DeletedAction, *, actor: str) -> ActionRow:
     row = deleted.row
+    # The same id when it is still free, so earlier undo steps that name it still apply.
     item = ActionItem(
+        id=row.id if session.get(ActionItem, row.id) is None else None,
         review_id=row.review_id,
         title=row.title,
         description=deleted.description,

@@ -235,10 +235,15 @@ def delete_finding(session: Session, finding_id: int, *, actor: str) -> DeletedF
 
 
 def restore_finding(session: Session, deleted: DeletedFinding, *, actor: str) -> FindingRow:
-    """Undo a delete: the finding comes back (with a new id) with the links that still can."""
+    """Undo a delete: the finding comes back with the links that still can."""
     row = deleted.row
+    # The same id when it is still free, so earlier undo steps that name it still apply.
     finding = Finding(
-        review_id=row.review_id, category=row.category, text=row.text, position=row.position
+        id=row.id if session.get(Finding, row.id) is None else None,
+        review_id=row.review_id,
+        category=row.category,
+        text=row.text,
+        position=row.position,
     )
     session.add(finding)
     session.flush()

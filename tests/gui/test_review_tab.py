@@ -149,6 +149,10 @@ def test_findings_reorder_with_alt_arrows_and_a_delete_is_undone(
     assert stored() == ["second factor", "first factor"]
     assert shown() == ["second factor", "first factor"]
     assert opened.undo_stack.redoText().startswith("Delete finding")
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the move
+    wait_settled(qtbot, opened)
+    assert stored() == ["first factor", "second factor"]
+    assert shown() == ["first factor", "second factor"]
 
 
 def test_a_finding_is_linked_to_timeline_events_through_the_picker(

@@ -206,6 +206,7 @@ def test_findings_move_within_their_category_and_come_back_with_links_after_dele
     with database.transaction() as session:
         assert [f.text for f in findings.list_findings(session, review.id)] == ["A", "W"]
         back = findings.restore_finding(session, deleted, actor=ACTOR)
+        assert back.id == b.id  # its id was free: undo steps before the delete still apply
     with database.session() as session:
         assert [f.text for f in findings.list_findings(session, review.id)] == ["B", "A", "W"]
         assert back.event_ids == (ids["event"],)
@@ -218,7 +219,12 @@ def test_findings_move_within_their_category_and_come_back_with_links_after_dele
             "link_finding_events",
         }
         assert verify_chain(session) is None
-    del well, a
+    with database.transaction() as session:  # not the newest: SQLite alone would not reuse it
+        again = findings.restore_finding(
+            session, findings.delete_finding(session, well.id, actor=ACTOR), actor=ACTOR
+        )
+    assert again.id == well.id
+    del a
 
 
 def test_action_items_owner_status_key_and_overdue(database: Database, ids: dict[str, int]) -> None:
