@@ -62,7 +62,6 @@ class Autosaver(QObject):
     refused = Signal(object, str, str)  # record, field, why (the rules did not allow it)
     conflicted = Signal(object, object, object, object)  # record, field, EditConflict, value
     failed = Signal(object)  # the DatabaseError or OSError; the value stays queued
-    idle = Signal()
 
     def __init__(
         self,
@@ -188,8 +187,6 @@ class Autosaver(QObject):
         elif isinstance(outcome, _Refused):
             self.refused.emit(record, field, outcome.message)
             self._pump(record)
-        if not self.busy:
-            self.idle.emit()
 
     def _failed(self, record: Key, field: str, pending: _Pending, exc: Exception) -> None:
         # A locked, read-only or full file: keep the value for the next attempt (the next

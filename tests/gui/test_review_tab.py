@@ -5,9 +5,9 @@ import time
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QTextCharFormat
-from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtGui import QHelpEvent, QTextCharFormat
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton, QToolTip
 from pytestqt.qtbot import QtBot
 from review_driver import click_cell, open_review, query, wait_settled
 from sample_incidents import IncidentFile
@@ -73,6 +73,16 @@ def test_typing_a_finding_saves_it_within_a_second_and_underlines_blame(
     assert "Hindsight" in underlined["should have"]
     assert "Feedback Notes" in underlined["Ada Lovelace"]
     assert editor.flag_at(typed.index("should") + 2).hint.startswith("Hindsight")
+    # Hovering the underline shows the hint.
+    cursor = editor.textCursor()
+    cursor.setPosition(typed.index("should") + 2)
+    where = editor.cursorRect(cursor).center()
+    QApplication.sendEvent(
+        editor.viewport(),
+        QHelpEvent(QEvent.Type.ToolTip, where, editor.viewport().mapToGlobal(where)),
+    )
+    assert QToolTip.text().startswith("Hindsight")
+    QToolTip.hideText()
     # …and the count is shown, in the tab, the list and under the editor.
     assert tab.flag_label.text().startswith("⚑ 2 blameless-language flags")
     model = tab.findings.model
