@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -100,6 +101,7 @@ class ReviewTab(QWidget):
         self.feedback_window: FeedbackWindow | None = None
         self._stale = False
         self._shown_review_id: int | None = None
+        self._after_load: Callable[[], object] | None = None
         self._build()
 
     # ---------------------------------------------------------------- building
@@ -238,16 +240,20 @@ class ReviewTab(QWidget):
         """The Review menu (Alt+W: Alt+R is the Review tab)."""
         menu = menus.addMenu("Revie&w")
         self.start_action = menu.addAction("&Start Review")
-        self.start_action.triggered.connect(self.start_review)
+        self.start_action.triggered.connect(lambda: self.when_loaded(self.start_review))
         menu.addSeparator()
         self.add_finding_action = menu.addAction("Add &Finding")
         self.add_finding_action.setShortcut(QKeySequence(ADD_FINDING_KEY))
-        self.add_finding_action.triggered.connect(lambda: self.findings.add_finding())
+        self.add_finding_action.triggered.connect(
+            lambda: self.when_loaded(self.findings.add_finding)
+        )
         self.link_events_action = menu.addAction("&Link Finding to Events…")
-        self.link_events_action.triggered.connect(self.findings.choose_events)
+        self.link_events_action.triggered.connect(
+            lambda: self.when_loaded(self.findings.choose_events)
+        )
         self.add_action_action = menu.addAction("Add &Action Item")
         self.add_action_action.setShortcut(QKeySequence(ADD_ACTION_KEY))
-        self.add_action_action.triggered.connect(self.actions.add_action)
+        self.add_action_action.triggered.connect(lambda: self.when_loaded(self.actions.add_action))
         menu.addSeparator()
         # Deliberately a separate window with a chord of its own, never a tab beside the
         # findings: a facilitator sharing the screen cannot open it by a stray click.
@@ -265,8 +271,12 @@ class ReviewTab(QWidget):
     def show_incident(self, incident_id: int | None) -> None:
         """Show `incident_id`'s review (or the button to start one); None shows nothing."""
         self.autosaver.flush()
+        if incident_id != self.incident_id:
+            self.sheet = None  # nothing is written to the previous incident's review from here
+            self._after_load = None
         self.incident_id = incident_id
         self._generation += 1
+        self._update_actions()
         if incident_id is None or self.database() is None:
             self.sheet = None
             self._stale = False
@@ -277,6 +287,27 @@ class ReviewTab(QWidget):
         self._stale = True
         if self.isVisible():
             self.reload()
+
+    def when_loaded(self, action: Callable[[], object]) -> None:
+        """A Review menu command from any tab: bring this tab forward and act once it shows
+        the selected incident's review (at once if it already does)."""
+        if self.incident_id is None:
+            return
+        self._bring_forward()
+        sheet = self.sheet
+        if sheet is not None and sheet.incident_id == self.incident_id and not self._stale:
+            action()
+            return
+        self._after_load = action
+        if self.isVisible() and self._stale:
+            self.reload()
+
+    def _bring_forward(self) -> None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QTabWidget):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.setCurrentWidget(self)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -355,6 +386,12 @@ class ReviewTab(QWidget):
             self.stack.setCurrentIndex(2)
         self._update_actions()
         self._update_flag_label()
+        action, self._after_load = self._after_load, None
+        if action is not None and sheet is not None:
+            if sheet.review is None and action != self.start_review:
+                self.show_problem("Start the review first (Review › Start Review)")
+            else:
+                action()
 
     def _show_review(
         self,
@@ -431,11 +468,13 @@ class ReviewTab(QWidget):
     def _update_actions(self) -> None:
         if not hasattr(self, "start_action"):
             return
-        has_incident = self.sheet is not None
-        has_review = self.sheet is not None and self.sheet.review is not None
+        # Until the tab has loaded the selected incident, commands are offered and wait for it.
+        has_incident = self.incident_id is not None
+        known = self.sheet is not None
+        has_review = known and self.sheet is not None and self.sheet.review is not None
         self.start_action.setEnabled(has_incident and not has_review)
         for action in (self.add_finding_action, self.add_action_action, self.link_events_action):
-            action.setEnabled(has_review)
+            action.setEnabled(has_incident and (has_review or not known))
         self.feedback_action.setEnabled(has_incident)
 
     def _update_flag_label(self) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton, QTool
 from pytestqt.qtbot import QtBot
 from review_driver import click_cell, open_review, query, wait_settled
 from sample_incidents import IncidentFile
-from window_driver import activate
+from window_driver import activate, click_row, row_of
 
 from irdesk.gui.checklist_dialog import ChecklistDialog
 from irdesk.gui.main_window import MainWindow
@@ -393,3 +393,33 @@ def test_a_refused_key_is_explained_and_kept_for_fixing(
     wait_settled(qtbot, opened)
     assert query(incident_file.path, "SELECT external_key FROM action_item") == [("OPS-12",)]
     assert tab.problem_label.isHidden()
+
+
+def test_add_finding_from_another_tab_brings_the_review_forward_and_adds(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
+) -> None:
+    """Walking the timeline elsewhere, Ctrl+Shift+N captures a finding without hunting for it."""
+    click_row(qtbot, opened, row_of(opened, "INC-101"))
+    assert opened.incident_tabs.currentWidget() is opened.details  # the review never shown yet
+    activate(qtbot, opened)
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(opened, Qt.Key.Key_N, shift_ctrl)
+    wait_settled(qtbot, opened)
+    assert opened.incident_tabs.currentWidget() is opened.review_tab
+    assert query(incident_file.path, "SELECT category, text FROM finding") == [
+        ("contributing_factor", "")
+    ]
+    qtbot.keyClicks(opened.review_tab.findings.editor, "Caches were cold after the deploy")
+    wait_settled(qtbot, opened)
+    assert query(incident_file.path, "SELECT text FROM finding") == [
+        ("Caches were cold after the deploy",)
+    ]
+
+    # An incident without a review says so instead of adding anything.
+    opened.incident_tabs.setCurrentWidget(opened.details)
+    click_row(qtbot, opened, row_of(opened, "INC-102"))
+    qtbot.keyClick(opened, Qt.Key.Key_N, shift_ctrl)
+    wait_settled(qtbot, opened)
+    assert opened.review_tab.stack.currentIndex() == 1  # the Start Review page
+    assert "Start the review first" in opened.statusBar().currentMessage()
+    assert query(incident_file.path, "SELECT count(*) FROM finding") == [(1,)]
