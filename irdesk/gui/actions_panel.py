@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irdesk.domain.enums import ReviewStatus
 from irdesk.gui.autosave import Write
 from irdesk.gui.checklist_dialog import ChecklistDialog
 from irdesk.gui.review_commands import Holder, ReviewCommand
@@ -214,8 +215,12 @@ class ActionsPanel(QWidget):
             select_quietly(self.table, index)
         else:
             self._bind(None)
-        for widget in (self.add_button, self.delete_button, self.form_box):
+        for widget in (self.add_button, self.delete_button):
             widget.setEnabled(editable)
+        # Follow-through (status, owner, dates) is tracked after approval, until archived.
+        archived = sheet.review is not None and sheet.review.status == ReviewStatus.ARCHIVED
+        self.form_box.setEnabled(sheet.review is not None and not archived)
+        self.findings_button.setEnabled(not archived)
 
     @staticmethod
     def _today() -> date:

@@ -197,7 +197,14 @@ class FindingsPanel(QWidget):
             select_quietly(self.table, row_index)
         else:
             self._bind(None)
-        for widget in (self.add_button, self.new_category, self.delete_button, self.editor_box):
+        for widget in (
+            self.add_button,
+            self.new_category,
+            self.delete_button,
+            self.up_button,
+            self.down_button,
+            self.editor_box,
+        ):
             widget.setEnabled(editable)
         self.flags_changed.emit()
 

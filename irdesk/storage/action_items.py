@@ -12,10 +12,11 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from irdesk.domain.enums import ActionStatus
+from irdesk.domain.enums import ActionStatus, ReviewStatus
 from irdesk.domain.models import ActionFindingLink, ActionItem, Finding, Person, Review, Team
 from irdesk.domain.utc import utc_now
 from irdesk.storage.audit import append_entry
+from irdesk.storage.reviews import EDITABLE
 from irdesk.storage.revisions import EditConflict, compare_and_set
 
 OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
@@ -50,6 +51,22 @@ class DeletedAction:
 
 class ActionRefused(ValueError):
     """Input the record cannot take; nothing was written."""
+
+
+def _require_review(session: Session, review_id: int, *, adding: bool) -> None:
+    """Items are added and removed while the review is open; their follow-through (status,
+    owner, dates) is tracked after approval too, until the review is archived."""
+    review = session.get(Review, review_id)
+    if review is None:
+        raise LookupError(f"review {review_id} does not exist")
+    session.refresh(review)
+    if adding and review.status not in EDITABLE:
+        raise ActionRefused(
+            f"the review is {review.status.value.replace('_', ' ')}; reopen it to add or "
+            "remove action items"
+        )
+    if review.status == ReviewStatus.ARCHIVED:
+        raise ActionRefused("the review is archived; its action items no longer change")
 
 
 def _item(session: Session, action_id: int) -> ActionItem:
@@ -110,8 +127,7 @@ def add_action(
     due_on: date | None = None,
     finding_ids: tuple[int, ...] = (),
 ) -> ActionRow:
-    if session.get(Review, review_id) is None:
-        raise LookupError(f"review {review_id} does not exist")
+    _require_review(session, review_id, adding=True)
     item = ActionItem(review_id=review_id, title=title, due_on=due_on)
     session.add(item)
     session.flush()
@@ -146,6 +162,7 @@ def edit_action(
     """Change fields of FIELDS; status done stamps `completed_at`, reopening clears it."""
     if unknown := set(changes) - set(FIELDS):
         raise ActionRefused(f"not a field of an action item: {', '.join(sorted(unknown))}")
+    _require_review(session, _item(session, action_id).review_id, adding=False)
     values = dict(changes)
     if "external_key" in values:
         values["external_key"] = _clean_key(values["external_key"])
@@ -186,6 +203,7 @@ def set_owner(
         raise ActionRefused(f"person {person_id} does not exist")
     if team_id is not None and session.get(Team, team_id) is None:
         raise ActionRefused(f"team {team_id} does not exist")
+    _require_review(session, _item(session, action_id).review_id, adding=False)
     values = {"owner_person_id": person_id, "owner_team_id": team_id}
     new_revision = compare_and_set(session, ActionItem, action_id, revision, values, stamp=False)
     append_entry(
@@ -202,6 +220,7 @@ def set_owner(
 def set_findings(session: Session, action_id: int, finding_ids: list[int], *, actor: str) -> None:
     """The findings this action item addresses; they must belong to the same review."""
     item = _item(session, action_id)
+    _require_review(session, item.review_id, adding=False)
     chosen = sorted(set(finding_ids))
     same_review = set(
         session.exec(
@@ -227,6 +246,7 @@ def set_findings(session: Session, action_id: int, finding_ids: list[int], *, ac
 
 def delete_action(session: Session, action_id: int, *, actor: str) -> DeletedAction:
     item = _item(session, action_id)
+    _require_review(session, item.review_id, adding=True)
     row = _row(session, item)
     description = item.description
     session.delete(item)
@@ -244,6 +264,7 @@ def delete_action(session: Session, action_id: int, *, actor: str) -> DeletedAct
 
 def restore_action(session: Session, deleted: DeletedAction, *, actor: str) -> ActionRow:
     row = deleted.row
+    _require_review(session, row.review_id, adding=True)
     # The same id when it is still free, so earlier undo steps that name it still apply.
     item = ActionItem(
         id=row.id if session.get(ActionItem, row.id) is None else None,

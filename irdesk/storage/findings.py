@@ -19,6 +19,7 @@ from irdesk.domain.models import (
     TimelineEvent,
 )
 from irdesk.storage.audit import append_entry
+from irdesk.storage.reviews import EDITABLE, ReviewRefused
 from irdesk.storage.revisions import EditConflict, compare_and_set
 
 # The order categories are shown in.
@@ -75,6 +76,19 @@ def _finding(session: Session, finding_id: int) -> Finding:
     return finding
 
 
+def _require_open_review(session: Session, review_id: int) -> None:
+    """Findings are the review's content: fixed once it is approved (Reopen to change them)."""
+    review = session.get(Review, review_id)
+    if review is None:
+        raise LookupError(f"review {review_id} does not exist")
+    session.refresh(review)
+    if review.status not in EDITABLE:
+        raise ReviewRefused(
+            f"the review is {review.status.value.replace('_', ' ')}; its findings can no longer "
+            "change (reopen it first)"
+        )
+
+
 def display_key(row: FindingRow) -> tuple[int, int, int]:
     return (CATEGORY_ORDER.index(row.category), row.position, row.id)
 
@@ -97,8 +111,7 @@ def add_finding(
     actor: str,
     text: str = "",
 ) -> FindingRow:
-    if session.get(Review, review_id) is None:
-        raise LookupError(f"review {review_id} does not exist")
+    _require_open_review(session, review_id)
     last = session.exec(
         select(func.max(Finding.position)).where(Finding.review_id == review_id)
     ).one()
@@ -122,6 +135,7 @@ def add_finding(
 
 
 def set_text(session: Session, finding_id: int, revision: int, text: str, *, actor: str) -> int:
+    _require_open_review(session, _finding(session, finding_id).review_id)
     new_revision = compare_and_set(session, Finding, finding_id, revision, {"text": text})
     append_entry(
         session,
@@ -138,10 +152,10 @@ def set_category(
     session: Session, finding_id: int, revision: int, category: FindingCategory, *, actor: str
 ) -> int:
     category = FindingCategory(category)
+    review_id = _finding(session, finding_id).review_id
+    _require_open_review(session, review_id)
     last = session.exec(
-        select(func.max(Finding.position)).where(
-            Finding.review_id == _finding(session, finding_id).review_id
-        )
+        select(func.max(Finding.position)).where(Finding.review_id == review_id)
     ).one()
     # A finding moved to another category goes to its end.
     new_revision = compare_and_set(
@@ -165,6 +179,7 @@ def set_category(
 def move_finding(session: Session, finding_id: int, step: int, *, actor: str) -> bool:
     """Swap with the neighbour `step` (-1 up, +1 down) within its category; False at an end."""
     finding = _finding(session, finding_id)
+    _require_open_review(session, finding.review_id)
     same = [
         row for row in list_findings(session, finding.review_id) if row.category == finding.category
     ]
@@ -196,6 +211,7 @@ def move_finding(session: Session, finding_id: int, step: int, *, actor: str) ->
 def set_events(session: Session, finding_id: int, event_ids: list[int], *, actor: str) -> None:
     """Link the finding to exactly these timeline events."""
     finding = _finding(session, finding_id)
+    _require_open_review(session, finding.review_id)
     chosen = sorted(set(event_ids))
     known = set(
         session.exec(select(TimelineEvent.id).where(col(TimelineEvent.id).in_(chosen))).all()
@@ -217,6 +233,7 @@ def set_events(session: Session, finding_id: int, event_ids: list[int], *, actor
 
 def delete_finding(session: Session, finding_id: int, *, actor: str) -> DeletedFinding:
     finding = _finding(session, finding_id)
+    _require_open_review(session, finding.review_id)
     row = _row(session, finding)
     actions = session.exec(
         select(ActionFindingLink.action_id).where(ActionFindingLink.finding_id == finding_id)
@@ -237,6 +254,7 @@ def delete_finding(session: Session, finding_id: int, *, actor: str) -> DeletedF
 def restore_finding(session: Session, deleted: DeletedFinding, *, actor: str) -> FindingRow:
     """Undo a delete: the finding comes back with the links that still can."""
     row = deleted.row
+    _require_open_review(session, row.review_id)
     # The same id when it is still free, so earlier undo steps that name it still apply.
     finding = Finding(
         id=row.id if session.get(Finding, row.id) is None else None,

@@ -277,3 +277,44 @@ def test_feedback_note_edits_are_audited_without_their_words(
         assert [e.action for e in entries] == ["add_feedback_note", "edit_feedback_note"]
         assert all(secret not in e.detail_json for e in entries)
         assert feedback.involved_people(session, ids["incident"]) == []
+
+
+def test_an_approved_review_keeps_its_findings_but_tracks_action_follow_through(
+    database: Database, ids: dict[str, int]
+) -> None:
+    review = new_review(database, ids["incident"])
+    with database.transaction() as session:
+        finding = findings.add_finding(
+            session, review.id, FindingCategory.WENT_WELL, actor=ACTOR, text="Rollback was quick"
+        )
+        item = action_items.add_action(session, review.id, actor=ACTOR, title="Automate it")
+        revision = reviews.set_status(
+            session, review.id, review.revision, ReviewStatus.IN_REVIEW, actor=ACTOR
+        )
+        revision = reviews.set_status(
+            session, review.id, revision, ReviewStatus.APPROVED, actor=ACTOR
+        )
+    refusals = [
+        lambda s: findings.set_text(s, finding.id, finding.revision, "changed", actor=ACTOR),
+        lambda s: findings.add_finding(s, review.id, FindingCategory.LUCKY, actor=ACTOR),
+        lambda s: findings.delete_finding(s, finding.id, actor=ACTOR),
+        lambda s: findings.set_events(s, finding.id, [ids["event"]], actor=ACTOR),
+        lambda s: action_items.add_action(s, review.id, actor=ACTOR, title="late"),
+        lambda s: action_items.delete_action(s, item.id, actor=ACTOR),
+    ]
+    for refused in refusals:
+        with database.transaction() as session, pytest.raises(ValueError, match="reopen"):
+            refused(session)
+    with database.transaction() as session:  # weeks later: the item is done
+        action_items.edit_action(
+            session, item.id, item.revision, actor=ACTOR, status=ActionStatus.DONE
+        )
+        reviews.set_status(session, review.id, revision, ReviewStatus.SIGNED, actor=ACTOR)
+        reviews.set_status(session, review.id, revision + 1, ReviewStatus.ARCHIVED, actor=ACTOR)
+    with database.transaction() as session, pytest.raises(ValueError, match="archived"):
+        action_items.edit_action(
+            session, item.id, item.revision + 1, actor=ACTOR, status=ActionStatus.OPEN
+        )
+    with database.session() as session:
+        assert findings.get_finding(session, finding.id).text == "Rollback was quick"
+        assert action_items.get_action(session, item.id).status == ActionStatus.DONE
