@@ -33,8 +33,9 @@ from irdesk.gui import formatting
 from irdesk.gui.autosave import Autosaver, Write
 from irdesk.gui.background import BackgroundTasks
 from irdesk.gui.blame_editor import set_text_quietly
+from irdesk.gui.conflict_prompt import ask_about_conflict, keep_mine
 from irdesk.gui.review_models import first_line, select_quietly
-from irdesk.gui.review_work import in_transaction, revision_now
+from irdesk.gui.review_work import in_transaction
 from irdesk.gui.row_table_model import AnyIndex, RowTableModel
 from irdesk.storage import feedback
 from irdesk.storage.database import Database
@@ -391,32 +392,30 @@ class FeedbackWindow(QWidget):
             return
         if self.conflict_box is not None:
             self.conflict_box.close()
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Changed in another window",
-            "This note was changed in another window since you started editing it.",
-            QMessageBox.StandardButton.NoButton,
-            self,
-        )
-        reload_button = box.addButton("&Reload Theirs", QMessageBox.ButtonRole.RejectRole)
-        keep_button = box.addButton("&Keep Mine", QMessageBox.ButtonRole.AcceptRole)
-        box.setModal(False)
         write = self._write(record[1], field)
-        reload_button.clicked.connect(lambda: self.reload(force=True))
-        keep_button.clicked.connect(lambda: self._keep_mine(record, field, value, write))
+        box = ask_about_conflict(
+            self,
+            "This note",
+            on_reload=lambda: self.reload(force=True),
+            on_keep=lambda: self._keep_mine(record, field, value, write),
+        )
+        box.destroyed.connect(lambda _o=None: self._conflict_box_gone(box))
         self.conflict_box = box
-        box.show()
+
+    def _conflict_box_gone(self, box: QMessageBox) -> None:
+        if self.conflict_box is box:
+            self.conflict_box = None
 
     def _keep_mine(self, record: Any, field: str, value: Any, write: Write) -> None:
         db = self.database()
         if db is None:
             return
 
-        def done(revision: int | None) -> None:
-            if revision is not None:
-                self.autosaver.keep_mine(record, field, value, write, revision)
+        def gone() -> None:
+            self._problem("This note was deleted in another window; your edit was not saved")
+            self.reload(force=True)
 
-        self.tasks.run(lambda _report: revision_now(db, record), on_done=done)
+        keep_mine(self.tasks, db, self.autosaver, (record, field, value, write), gone)
 
     def shut_down(self) -> None:
         self.autosaver.flush()

@@ -39,10 +39,11 @@ from irdesk.gui.autosave import Autosaver, Write
 from irdesk.gui.background import BackgroundTasks
 from irdesk.gui.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.checklist_dialog import ChecklistDialog
+from irdesk.gui.conflict_prompt import ask_about_conflict, keep_mine
 from irdesk.gui.feedback_window import FeedbackWindow
 from irdesk.gui.findings_panel import FindingsPanel
 from irdesk.gui.review_models import local_today
-from irdesk.gui.review_work import WHAT, Refused, guarded, in_transaction, revision_now
+from irdesk.gui.review_work import WHAT, Refused, guarded, in_transaction
 from irdesk.storage import reviews
 from irdesk.storage.database import Database
 from irdesk.storage.review_sheet import ReviewSheet, load_sheet
@@ -693,28 +694,15 @@ class ReviewTab(QWidget):
         old = self.conflict_boxes.pop(record, None)
         if old is not None:
             old.close()
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Changed in another window",
-            f"{what} was changed in another window (or by another irdesk) since you "
-            "started editing it. Your latest change is not saved yet.",
-            QMessageBox.StandardButton.NoButton,
-            self,
-        )
-        box.setInformativeText(
-            "Reload shows their version and drops yours; Keep Mine saves yours over theirs."
-        )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        reload_button = box.addButton("&Reload Theirs", QMessageBox.ButtonRole.RejectRole)
-        keep_button = box.addButton("&Keep Mine", QMessageBox.ButtonRole.AcceptRole)
-        box.setModal(False)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         write = self._conflict_write(record, field)
-        reload_button.clicked.connect(self._reload_theirs)
-        keep_button.clicked.connect(lambda: self._keep_mine(record, field, value, write))
+        box = ask_about_conflict(
+            self,
+            what,
+            on_reload=self._reload_theirs,
+            on_keep=lambda: self._keep_mine(record, field, value, write),
+        )
         box.destroyed.connect(lambda _o=None: self._conflict_box_gone(record, box))
         self.conflict_boxes[record] = box
-        box.show()
 
     def _conflict_write(self, record: Record, field: str) -> Write | None:
         return self._pending_writes.get((record, field))
@@ -748,11 +736,8 @@ class ReviewTab(QWidget):
             self.show_problem("Your change could not be saved: reload and type it again")
             return
 
-        def done(revision: int | None) -> None:
-            if revision is None:
-                self.show_problem("It was deleted in the other window; your edit was not saved")
-                self.reload(force=True)
-                return
-            self.autosaver.keep_mine(record, field, value, write, revision)
+        def gone() -> None:
+            self.show_problem("It was deleted in the other window; your edit was not saved")
+            self.reload(force=True)
 
-        self.tasks.run(lambda _report: revision_now(db, record), on_done=done)
+        keep_mine(self.tasks, db, self.autosaver, (record, field, value, write), gone)
