@@ -22,6 +22,7 @@ from irdesk.storage.database import Database
 from irdesk.storage.revisions import EditConflict
 
 SAVE_DELAY_MS = 400
+RETRY_MS = 2000
 
 # write(db, value, revision) -> the record's new revision; raises EditConflict.
 Write = Callable[[Database, Any, int], int]
@@ -81,6 +82,7 @@ class Autosaver(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self.flush)
+        self.retry_ms = RETRY_MS
 
     # ------------------------------------------------------------ revisions
 
@@ -189,8 +191,9 @@ class Autosaver(QObject):
             self._pump(record)
 
     def _failed(self, record: Key, field: str, pending: _Pending, exc: Exception) -> None:
-        # A locked, read-only or full file: keep the value for the next attempt (the next
-        # edit or flush) unless a newer one is already waiting.
+        # A locked, read-only or full file: keep the value (unless a newer one is already
+        # waiting) and try again shortly; the user is told each time it still fails.
         self._in_flight.discard(record)
         self._queued.setdefault((record, field), pending)
         self.failed.emit(exc)
+        QTimer.singleShot(self.retry_ms, self, lambda: self._pump(record))
