@@ -168,11 +168,14 @@ class Autosaver(QObject):
             except (ValueError, LookupError) as exc:
                 return _Refused(str(exc))
 
-        self._tasks.run(
-            work,
-            on_done=lambda outcome: self._done(record, field, pending, outcome),
-            on_expected_error=lambda exc: self._failed(record, field, pending, exc),
-        )
+        try:
+            self._tasks.run(
+                work,
+                on_done=lambda outcome: self._done(record, field, pending, outcome),
+                on_expected_error=lambda exc: self._failed(record, field, pending, exc),
+            )
+        except RuntimeError:  # the window is closing: its work queue takes nothing new
+            self._in_flight.discard(record)
 
     def _done(self, record: Key, field: str, pending: _Pending, outcome: object) -> None:
         self._in_flight.discard(record)
