@@ -35,6 +35,7 @@ test: lint
 screenshot: $(STAMP_RUN)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot.py resources/screenshots/main-window.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_dashboard.py resources/screenshots/dashboard.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_findings.py resources/screenshots/findings.png
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -44,6 +44,7 @@ from irdesk.gui.metrics_dashboard import MetricsDashboard
 from irdesk.gui.packet_actions import PacketActions
 from irdesk.gui.policy_dialog import PolicyDialog
 from irdesk.gui.recent_files import RecentFiles
+from irdesk.gui.review_tab import ReviewTab
 from irdesk.gui.timeline_controller import TimelineController
 from irdesk.gui.versions import version_lines
 from irdesk.importers.pipeline import ImportReport
@@ -148,6 +149,11 @@ class MainWindow(QMainWindow):
         self.incident_tabs = QTabWidget()
         self.incident_tabs.setDocumentMode(True)
         self.incident_tabs.addTab(self.details, "&Overview")
+        # The review record of the selected incident (findings, action items; issue 4).
+        self.review_tab = ReviewTab(self.tasks, self.undo_stack, self.actor, lambda: self.db)
+        self.incident_tabs.addTab(self.review_tab, "&Review")
+        self.incident_list.current_incident_changed.connect(self.review_tab.show_incident)
+        self.review_tab.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.splitter.addWidget(self.incident_list)
         self.splitter.addWidget(self.incident_tabs)
         self.setCentralWidget(self.splitter)
@@ -237,6 +243,7 @@ class MainWindow(QMainWindow):
         self.details_action.setChecked(True)
         self.details_action.toggled.connect(self.details.setVisible)
 
+        self.review_menu = self.review_tab.build_menu(menus)
         # Metrics (issue 5): the dashboard window and the policy editor.
         self.metrics_dashboard: MetricsDashboard | None = None
         self.metrics_action = self._action(view_menu, "&Metrics Dashboard", None)
@@ -274,7 +281,8 @@ class MainWindow(QMainWindow):
             current_incident=self.current_incident_id,
             parent=self,
         )
-        self.incident_tabs.addTab(self.timeline.tab, "Ti&meline")
+        # Second, between the facts and the review: the order a review walks through.
+        self.incident_tabs.insertTab(1, self.timeline.tab, "Ti&meline")
         self.incident_list.current_incident_changed.connect(self.timeline.incident_changed)
         self.incident_model.modelReset.connect(self.timeline.list_reset)
         menus = {action.text(): action.menu() for action in self.menuBar().actions()}
@@ -326,6 +334,7 @@ class MainWindow(QMainWindow):
             if self.import_dialog is not None:
                 # An import being written stops at its next step and rolls back.
                 self.import_dialog.shut_down()
+            self.review_tab.shut_down()  # what was typed is queued before the shutdown
             # Running work may still hold the database: let it finish before closing it.
             self.tasks.shutdown()
             if self.db is not None:
@@ -553,6 +562,7 @@ class MainWindow(QMainWindow):
 
     def _database_opened(self, result: OpenResult) -> None:
         db, rows = result
+        self.review_tab.flush()  # typing still unsaved goes to the file it was typed in
         previous, self.db = self.db, db
         if previous is not None:
             # Queued behind any work still reading the old file.
@@ -563,6 +573,7 @@ class MainWindow(QMainWindow):
             self.metrics_dashboard.set_database(db)
         self.incident_list.set_rows(rows)
         self.details.clear()
+        self.review_tab.database_changed()
         self.path_label.setText(str(db.path))
         self.path_label.setToolTip(str(db.path))
         self.setWindowTitle(f"{db.path.name} — irdesk")

@@ -370,3 +370,26 @@ def test_hiding_the_details_pane(window: MainWindow) -> None:
     assert not window.details.isVisible()
     window.details_action.trigger()
     assert window.details.isVisible()
+
+
+def test_alt_keys_of_menus_and_tabs_are_all_different(qtbot: QtBot, window: MainWindow) -> None:
+    """Alt+letter opens one menu or one tab; two owners of a letter make it do neither well."""
+
+    def mnemonic(text: str) -> str:
+        text = text.replace("&&", "")
+        assert "&" in text, f"{text!r} has no Alt key"
+        return text[text.index("&") + 1].lower()
+
+    menus = [mnemonic(action.text()) for action in window.menuBar().actions()]
+    tabs = [mnemonic(window.incident_tabs.tabText(i)) for i in range(window.incident_tabs.count())]
+    assert len(menus + tabs) == len(set(menus + tabs)), (menus, tabs)
+    assert [window.incident_tabs.tabText(i).replace("&", "") for i in range(len(tabs))] == [
+        "Overview",
+        "Timeline",
+        "Review",
+    ]
+
+    # Alt+R brings the Review tab forward; Alt+T opens Tools, not a tab.
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    assert window.incident_tabs.currentWidget() is window.review_tab

@@ -40,3 +40,19 @@ def test_walk_screenshots_render_walk_and_presenter_mode(
     assert (presenter.width(), presenter.height()) == (1920, 1080)
     # High contrast: the projector's picture is mostly black.
     assert presenter.pixelColor(5, presenter.height() - 5).name() == "#000000"
+
+
+def test_findings_screenshot_shows_a_flag_on_a_copy_of_the_database(
+    incident_file: IncidentFile, tmp_path: Path
+) -> None:
+    before = incident_file.path.read_bytes()
+    script = SCRIPT.with_name("screenshot_findings.py")
+    spec = importlib.util.spec_from_file_location("irdesk_screenshot_findings", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "findings.png"
+    assert module.main([str(out), "--db", str(incident_file.path)]) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1400, 850)
+    assert incident_file.path.read_bytes() == before  # it typed into a copy

@@ -1,0 +1,135 @@
+"""The blameless-language check: phrasing that assigns blame, and people named in findings.
+
+A finding is about the system (what made the mistake easy, what caught it),
+never about who erred. `find_flags` returns every span a reviewer should look
+at again, each with a hint on how to say it about the system instead. Matching
+is case-insensitive and on word boundaries ("mistaken" is not "mistake by").
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+PHRASE = "phrase"
+PERSON = "person"
+
+
+@dataclass(frozen=True)
+class BlameFlag:
+    start: int
+    end: int
+    text: str
+    kind: str  # PHRASE or PERSON
+    hint: str
+
+
+# (pattern, hint). Patterns are regular expressions matched between word boundaries.
+BLAME_PHRASES: tuple[tuple[str, str], ...] = (
+    (
+        r"should(?:\s+not|n['’]t)?\s+have",
+        "Hindsight: describe what the person knew and saw at the time, and what made the "
+        "other path hard to see.",
+    ),
+    (
+        r"(?:could|would)(?:\s+not|n['’]t)?\s+have\s+(?:prevented|avoided|caught)",
+        "Counterfactual: describe what happened and which safeguard was missing.",
+    ),
+    (
+        r"failed\s+to",
+        "Say what the system allowed or did not check, e.g. 'the runbook had no step for …'.",
+    ),
+    (r"careless(?:ly|ness)?", "Describe the conditions (time pressure, tooling) instead."),
+    (
+        r"human\s+errors?",
+        "'Human error' ends the inquiry: ask what made the action easy to get wrong.",
+    ),
+    (r"negligen(?:t|ce|tly)", "Describe the gap in process or tooling instead."),
+    (
+        r"forg(?:o|e)t\s+to|forgotten\s+to",
+        "Ask what reminder or automation was missing, e.g. 'no check ensured …'.",
+    ),
+    (
+        r"did(?:\s+not|n['’]t)\s+bother",
+        "Assumes intent: describe what competing demands there were.",
+    ),
+    (r"sloppy|sloppiness", "Describe the specific gap and what would have caught it."),
+    (r"mistakes?\s+(?:by|of)", "Name the action and its context, not the person who took it."),
+    (
+        r"(?:his|her|their|my|your)\s+(?:own\s+)?fault",
+        "Findings are about the system: say what allowed it to happen.",
+    ),
+    (r"to\s+blame|blamed?\s+(?:on|for)", "Findings are about the system, not about fault."),
+    (r"lazy|laziness|incompeten(?:t|ce)", "Judges the person: describe the situation instead."),
+    (r"ignored\s+the", "Ask why the signal was easy to miss or to discount."),
+    (r"(?:wasn['’]t|was\s+not)\s+paying\s+attention", "Ask what competed for attention."),
+    (r"obviously|simply\s+(?:had|needed)\s+to", "Obvious only in hindsight: say what was known."),
+)
+
+PERSON_HINT = (
+    "Names a person: findings describe roles and systems ('the on-call engineer', "
+    "'the deploy tool'); individual feedback belongs in Feedback Notes."
+)
+
+_PHRASE_RE = re.compile(
+    "|".join(f"(?P<p{i}>\\b(?:{pattern})\\b)" for i, (pattern, _hint) in enumerate(BLAME_PHRASES)),
+    re.IGNORECASE,
+)
+# Shorter than this, a first or last name alone is too likely an ordinary word ("Al", "Ng").
+MIN_NAME_PART = 3
+
+
+def phrase_flags(text: str) -> list[BlameFlag]:
+    flags = []
+    for match in _PHRASE_RE.finditer(text):
+        index = int((match.lastgroup or "p0")[1:])
+        flags.append(
+            BlameFlag(match.start(), match.end(), match.group(), PHRASE, BLAME_PHRASES[index][1])
+        )
+    return flags
+
+
+def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """Full names match in any case; a single first or last name only capitalised."""
+    full: set[str] = set()
+    parts: set[str] = set()
+    for name in names:
+        words = name.split()
+        if not words:
+            continue
+        full.add(r"\s+".join(re.escape(w) for w in words))
+        parts.update(re.escape(w) for w in words if len(w) >= MIN_NAME_PART and w[:1].isupper())
+    if not full:
+        return None
+    # Longest first, so "Hattie Hendricks" wins over "Hattie".
+    alternatives = sorted(full, key=len, reverse=True)
+    whole = "|".join(f"(?i:{a})" for a in alternatives)
+    single = "|".join(sorted(parts, key=len, reverse=True))
+    body = f"{whole}|{single}" if single else whole
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+class BlamelessChecker:
+    """Checks texts against the phrase list and a fixed set of people's names."""
+
+    def __init__(self, people_names: Iterable[str] = ()) -> None:
+        self._names = _name_pattern(people_names)
+
+    def flags(self, text: str) -> list[BlameFlag]:
+        found = phrase_flags(text)
+        if self._names is not None:
+            found += [
+                BlameFlag(m.start(), m.end(), m.group(), PERSON, PERSON_HINT)
+                for m in self._names.finditer(text)
+            ]
+        found.sort(key=lambda flag: (flag.start, -flag.end))
+        # One span is flagged once: a name inside a blame phrase keeps the phrase.
+        kept: list[BlameFlag] = []
+        for flag in found:
+            if kept and flag.start < kept[-1].end:
+                continue
+            kept.append(flag)
+        return kept
+
+
+def find_flags(text: str, people_names: Iterable[str] = ()) -> list[BlameFlag]:
+    return BlamelessChecker(people_names).flags(text)

@@ -1,0 +1,163 @@
+"""Two windows on one file: a change made in one is never silently overwritten by the other."""
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+from review_driver import open_review, query, wait_settled
+from sample_incidents import IncidentFile
+from window_driver import open_and_wait
+
+from irdesk.gui.main_window import MainWindow
+
+
+def conflict_box(qtbot: QtBot, window: MainWindow) -> QMessageBox:
+    tab = window.review_tab
+    qtbot.waitUntil(lambda: bool(tab.conflict_boxes), timeout=3000)
+    [box] = tab.conflict_boxes.values()
+    assert box.isVisible()
+    return box
+
+
+def button(box: QMessageBox, text: str) -> object:
+    return next(b for b in box.buttons() if b.text().replace("&", "") == text)
+
+
+def test_the_second_writer_is_told_and_chooses(
+    qtbot: QtBot,
+    opened: MainWindow,
+    make_window: Callable[..., MainWindow],
+    incident_file: IncidentFile,
+) -> None:
+    first = opened
+    second = make_window()
+    open_and_wait(qtbot, second, incident_file.path)
+    open_review(qtbot, first, "INC-101")
+    open_review(qtbot, second, "INC-101")
+
+    qtbot.keyClicks(first.review_tab.summary_edit, "alpha from the first window")
+    wait_settled(qtbot, first)
+    assert query(incident_file.path, "SELECT summary FROM review") == [
+        ("alpha from the first window",)
+    ]
+
+    qtbot.keyClicks(second.review_tab.summary_edit, "beta from the second")
+    box = conflict_box(qtbot, second)
+    assert "changed in another window" in box.text()
+    # Nothing overwritten while the user decides.
+    assert query(incident_file.path, "SELECT summary FROM review") == [
+        ("alpha from the first window",)
+    ]
+    qtbot.mouseClick(button(box, "Keep Mine"), qtbot_button())
+    wait_settled(qtbot, second)
+    assert query(incident_file.path, "SELECT summary FROM review") == [("beta from the second",)]
+
+    # Now the first window is the stale one; it reloads the other's version.
+    qtbot.keyClicks(first.review_tab.summary_edit, "!")
+    box = conflict_box(qtbot, first)
+    qtbot.mouseClick(button(box, "Reload Theirs"), qtbot_button())
+    wait_settled(qtbot, first)
+    assert first.review_tab.summary_edit.toPlainText() == "beta from the second"
+    assert query(incident_file.path, "SELECT summary FROM review") == [("beta from the second",)]
+    # Typing after the reload saves normally again.
+    qtbot.keyClicks(first.review_tab.summary_edit, " (agreed)")
+    wait_settled(qtbot, first)
+    assert query(incident_file.path, "SELECT summary FROM review") == [
+        ("beta from the second (agreed)",)
+    ]
+    assert not first.review_tab.conflict_boxes
+
+
+def test_a_finding_edited_in_two_windows_conflicts_too(
+    qtbot: QtBot,
+    opened: MainWindow,
+    make_window: Callable[..., MainWindow],
+    incident_file: IncidentFile,
+) -> None:
+    first = opened
+    open_review(qtbot, first, "INC-101")
+    first.review_tab.findings.add_button.click()
+    wait_settled(qtbot, first)
+    second = make_window()
+    open_and_wait(qtbot, second, incident_file.path)
+    open_review(qtbot, second, "INC-101")
+    qtbot.keyClicks(first.review_tab.findings.editor, "Caches were cold")
+    wait_settled(qtbot, first)
+    qtbot.keyClicks(second.review_tab.findings.editor, "Deploys skip canaries")
+    conflict_box(qtbot, second)
+    assert query(incident_file.path, "SELECT text FROM finding") == [("Caches were cold",)]
+    wait_settled(qtbot, second)
+
+
+def qtbot_button() -> object:
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
+
+
+def test_a_reload_for_something_else_does_not_make_a_stale_field_look_current(
+    qtbot: QtBot,
+    opened: MainWindow,
+    make_window: Callable[..., MainWindow],
+    incident_file: IncidentFile,
+) -> None:
+    """The first window shows an old summary; adding a finding reloads the tab, but the summary
+    field still shows the old text, so typing into it must conflict, not overwrite."""
+    first = opened
+    second = make_window()
+    open_and_wait(qtbot, second, incident_file.path)
+    open_review(qtbot, first, "INC-101")
+    open_review(qtbot, second, "INC-101")
+    qtbot.keyClicks(second.review_tab.summary_edit, "the second window's summary")
+    wait_settled(qtbot, second)
+
+    first.review_tab.findings.add_button.click()  # a reload of the first window's tab
+    wait_settled(qtbot, first)
+    assert first.review_tab.summary_edit.toPlainText() == ""
+    qtbot.keyClicks(first.review_tab.summary_edit, "stale")
+    conflict_box(qtbot, first)
+    assert query(incident_file.path, "SELECT summary FROM review") == [
+        ("the second window's summary",)
+    ]
+
+
+def test_feedback_notes_conflict_in_their_own_window(
+    qtbot: QtBot,
+    opened: MainWindow,
+    make_window: Callable[..., MainWindow],
+    incident_file: IncidentFile,
+) -> None:
+    first = opened
+    second = make_window()
+    open_and_wait(qtbot, second, incident_file.path)
+    open_review(qtbot, first, "INC-101")
+    open_review(qtbot, second, "INC-101")
+    mine = first.review_tab.open_feedback()
+    assert mine is not None
+    wait_settled(qtbot, first)
+    mine.add_button.click()
+    wait_settled(qtbot, first)
+    qtbot.keyClicks(mine.editor, "Calm on the bridge")
+    qtbot.waitUntil(lambda: not mine.autosaver.busy and not first.tasks.busy, timeout=3000)
+
+    theirs = second.review_tab.open_feedback()
+    assert theirs is not None
+    qtbot.waitUntil(lambda: theirs.editor.toPlainText() == "Calm on the bridge", timeout=3000)
+    qtbot.keyClicks(mine.editor, ", and clear")
+    qtbot.waitUntil(lambda: not mine.autosaver.busy and not first.tasks.busy, timeout=3000)
+    qtbot.keyClicks(theirs.editor, " under pressure")
+    qtbot.waitUntil(lambda: theirs.conflict_box is not None, timeout=3000)
+    box = theirs.conflict_box
+    assert box.isVisible() and box.parent() is theirs  # shown in the notes window only
+    assert query(incident_file.path, "SELECT text FROM feedback_note") == [
+        ("Calm on the bridge, and clear",)
+    ]
+    qtbot.mouseClick(button(box, "Keep Mine"), qtbot_button())
+    qtbot.waitUntil(
+        lambda: (
+            query(incident_file.path, "SELECT text FROM feedback_note")
+            == [("Calm on the bridge under pressure",)]
+        ),
+        timeout=3000,
+    )
+    wait_settled(qtbot, second)

@@ -1,0 +1,144 @@
+"""Feedback notes: their own window, reached deliberately, and nowhere in any review view."""
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QPlainTextEdit,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+from review_driver import model_texts, open_review, query, wait_settled
+from sample_incidents import IncidentFile
+from window_driver import activate
+
+from irdesk.domain.models import Person
+from irdesk.gui.feedback_window import FeedbackWindow
+from irdesk.gui.main_window import MainWindow
+
+SECRET = "Zanzibar-7 kept the bridge calm while the vendor was unreachable"
+
+
+def shown_texts(root: QWidget) -> list[str]:
+    """Every text `root` and its widgets could show: labels, fields, buttons, lists, tips, menus."""
+    texts: list[str] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        texts += [widget.windowTitle(), widget.toolTip(), widget.statusTip()]
+        texts.append(widget.accessibleName())
+        if isinstance(widget, QLabel):
+            texts.append(widget.text())
+        if isinstance(widget, QAbstractButton):
+            texts.append(widget.text())
+        if isinstance(widget, QLineEdit):
+            texts += [widget.text(), widget.placeholderText()]
+        if isinstance(widget, QPlainTextEdit | QTextEdit):
+            texts.append(widget.toPlainText())
+        if isinstance(widget, QComboBox):
+            texts += [widget.itemText(i) for i in range(widget.count())]
+            texts += model_texts(widget.model())
+        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            texts += model_texts(widget.model())
+        if isinstance(widget, QTabBar):
+            texts += [widget.tabText(i) for i in range(widget.count())]
+        if isinstance(widget, QMenu):
+            texts += [action.text() for action in widget.actions()]
+        if isinstance(widget, QMainWindow):
+            texts.append(widget.statusBar().currentMessage())
+    return texts
+
+
+def contains(texts: list[str], needle: Any) -> bool:
+    return any(needle in text for text in texts if text)
+
+
+def wait_notes_saved(qtbot: QtBot, window: MainWindow, notes: FeedbackWindow) -> None:
+    qtbot.waitUntil(lambda: not notes.autosaver.busy and not window.tasks.busy, timeout=5000)
+
+
+def open_notes(qtbot: QtBot, window: MainWindow) -> FeedbackWindow:
+    activate(qtbot, window)
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    qtbot.keyClick(window, Qt.Key.Key_F, modifiers)
+    notes = window.review_tab.feedback_window
+    assert notes is not None
+    qtbot.waitUntil(notes.isVisible, timeout=2000)
+    wait_notes_saved(qtbot, window, notes)
+    return notes
+
+
+def test_a_note_is_written_in_its_own_window_and_saved_as_typed(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
+) -> None:
+    with opened.db.transaction() as session:  # someone with no part in INC-101
+        session.add(Person(name="Grace Hopper"))
+    open_review(qtbot, opened, "INC-101")
+    notes = open_notes(qtbot, opened)
+    # Its own top-level window: nothing in the main window's tree holds it.
+    assert notes.parent() is None and notes.isWindow()
+    assert notes not in opened.findChildren(QWidget)
+    assert "private" in notes.windowTitle()
+    # People with a part in the incident come first: Ada acknowledged the page.
+    combo = notes.person_combo
+    assert combo.currentText() == "Ada Lovelace"
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Ada Lovelace", "", "Grace Hopper"]
+    qtbot.mouseClick(notes.add_button, Qt.MouseButton.LeftButton)
+    wait_notes_saved(qtbot, opened, notes)
+    notes.kind_combo.setFocus()
+    qtbot.keyClicks(notes.kind_combo, "Proc")  # Procedural compliance
+    wait_notes_saved(qtbot, opened, notes)
+    assert notes.justified_check.isVisible()
+    qtbot.mouseClick(notes.justified_check, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(notes.editor, SECRET)
+    qtbot.waitUntil(
+        lambda: query(incident_file.path, "SELECT text FROM feedback_note") == [(SECRET,)],
+        timeout=1000,
+    )
+    wait_notes_saved(qtbot, opened, notes)
+    assert query(
+        incident_file.path,
+        "SELECT p.name, n.incident_id, n.kind, n.deviation_justified FROM feedback_note n "
+        "JOIN person p ON p.id = n.person_id",
+    ) == [("Ada Lovelace", incident_file.ids["INC-101"], "procedural_compliance", 1)]
+    assert notes.model.index(0, 0).data() == "Procedural compliance (deviation justified)"
+    assert notes.model.index(0, 1).data() == SECRET
+    # The audit log records the change, never the words.
+    audit = query(incident_file.path, "SELECT detail_json FROM audit_entry")
+    assert audit and not contains([row[0] for row in audit], "Zanzibar")
+
+
+def test_feedback_notes_appear_in_no_view_of_the_main_window(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
+) -> None:
+    tab = open_review(qtbot, opened, "INC-101")
+    notes = open_notes(qtbot, opened)
+    qtbot.mouseClick(notes.add_button, Qt.MouseButton.LeftButton)
+    wait_notes_saved(qtbot, opened, notes)
+    qtbot.keyClicks(notes.editor, SECRET)
+    wait_notes_saved(qtbot, opened, notes)
+    assert query(incident_file.path, "SELECT text FROM feedback_note") == [(SECRET,)]
+    # The walk finds the note where it is meant to be, so it would find it elsewhere too.
+    assert contains(shown_texts(notes), "Zanzibar-7")
+
+    # Every tab of the main window, with the notes window open and after it is closed.
+    for close_notes in (False, True):
+        if close_notes:
+            notes.close()
+        for index in range(opened.incident_tabs.count()):
+            opened.incident_tabs.setCurrentIndex(index)
+            wait_settled(qtbot, opened)
+            texts = shown_texts(opened)
+            assert texts, "the walk saw nothing"
+            assert not contains(texts, "Zanzibar"), opened.incident_tabs.tabText(index)
+    # The review itself, reloaded from the file, carries findings but not the note.
+    tab.reload(force=True)
+    wait_settled(qtbot, opened)
+    assert not contains(shown_texts(opened), "Zanzibar")
