@@ -33,6 +33,12 @@ def _default_thresholds() -> dict[str, dict[str, float]]:
     }
 
 
+# Settings added after policies were first stored, and what a stored version without one
+# means: the rule did not exist when it was saved, so it stays off and figures computed
+# under that version recompute as they were.
+ADDED_LATER: dict[str, Any] = {"full_review_customer_severities": ()}
+
+
 def _default_severity_weights() -> dict[str, float]:
     return {"SEV1": 16.0, "SEV2": 8.0, "SEV3": 4.0, "SEV4": 2.0, "SEV5": 1.0}
 
@@ -58,6 +64,8 @@ class Policy:
     # Review tiering: what needs a full postmortem, what a lightweight summary.
     full_review_severities: tuple[str, ...] = ("SEV1", "SEV2")
     lightweight_review_severities: tuple[str, ...] = ("SEV3",)
+    # What customers reported counts on its own (customer_severity), whatever ours says.
+    full_review_customer_severities: tuple[str, ...] = ("SEV1", "SEV2")
     full_review_users_affected: int | None = 50_000
     full_review_on_recurrence: bool = True
     full_review_regulatory: bool = True
@@ -106,7 +114,7 @@ class Policy:
         if schema != SCHEMA:
             raise PolicyError(f"schema: this irdesk reads policy schema {SCHEMA}, not {schema!r}")
         known = {f.name for f in fields(cls)} - {"retired"}
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = {k: v for k, v in ADDED_LATER.items() if k not in data}
         retired: dict[str, Any] = {}
         for key, value in data.items():
             if key == "schema":
@@ -196,6 +204,7 @@ def _validate(p: Policy) -> None:
         _flag(name, getattr(p, name))
     _severities("full_review_severities", p.full_review_severities)
     _severities("lightweight_review_severities", p.lightweight_review_severities)
+    _severities("full_review_customer_severities", p.full_review_customer_severities)
     both = set(p.full_review_severities) & set(p.lightweight_review_severities)
     if both:
         raise PolicyError(

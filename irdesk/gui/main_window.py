@@ -637,6 +637,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved the policy as {getattr(record, 'label', '')}", 5000)
         if self.metrics_dashboard is not None:
             self.metrics_dashboard.refresh()
+        self.review_tab.policy_changed()  # its tier proposal follows the new version
 
     def _metrics_incident_chosen(self, incident_id: int) -> None:
         if not self.incident_list.select_incident(incident_id):

@@ -126,6 +126,10 @@ class PolicyDialog(QDialog):
         full_row = QHBoxLayout()
         for box in self.full_checks.values():
             full_row.addWidget(box)
+        self.customer_checks = {s: QCheckBox(s) for s in SEVERITIES}
+        customer_row = QHBoxLayout()
+        for box in self.customer_checks.values():
+            customer_row.addWidget(box)
         self.users_spin = _spin(0, 100_000_000, policy.full_review_users_affected or 0)
         self.users_spin.setSpecialValueText("never")
         self.recurrence_check = QCheckBox("A recurring incident needs a full postmortem")
@@ -134,6 +138,7 @@ class PolicyDialog(QDialog):
         self.light_deadline_spin = _spin(1, 365, policy.lightweight_deadline_days, " days")
         reviews = QFormLayout()
         reviews.addRow("Full postmortem for", full_row)
+        reviews.addRow("…or when customers report", customer_row)
         reviews.addRow("…or when &users affected reach", self.users_spin)
         reviews.addRow(self.recurrence_check)
         reviews.addRow(self.regulatory_check)
@@ -188,6 +193,8 @@ class PolicyDialog(QDialog):
         self.debt_check.setChecked(policy.exclude_approved_tech_debt)
         for severity, box in self.full_checks.items():
             box.setChecked(severity in policy.full_review_severities)
+        for severity, box in self.customer_checks.items():
+            box.setChecked(severity in policy.full_review_customer_severities)
         self.recurrence_check.setChecked(policy.full_review_on_recurrence)
         self.regulatory_check.setChecked(policy.full_review_regulatory)
 
@@ -211,6 +218,9 @@ class PolicyDialog(QDialog):
             full_review_severities=full,
             lightweight_review_severities=tuple(
                 s for s in before.lightweight_review_severities if s not in full
+            ),
+            full_review_customer_severities=tuple(
+                s for s, box in self.customer_checks.items() if box.isChecked()
             ),
             full_review_users_affected=self.users_spin.value() or None,
             full_review_on_recurrence=self.recurrence_check.isChecked(),

@@ -289,6 +289,10 @@ class ReviewTab(QWidget):
         if self.isVisible():
             self.reload()
 
+    def policy_changed(self) -> None:
+        """A new policy version was saved: the proposal (and a new review's due date) follow it."""
+        self.show_incident(self.incident_id)
+
     def when_loaded(self, action: Callable[[], object]) -> None:
         """A Review menu command from any tab: bring this tab forward and act once it shows
         the selected incident's review (at once if it already does)."""
@@ -374,9 +378,11 @@ class ReviewTab(QWidget):
         if sheet is None:
             self.stack.setCurrentIndex(0)
         elif sheet.review is None:
+            due = sheet.proposed_due_on
             self.start_label.setText(
-                f"{sheet.incident_label}\n\nThis incident has no review yet. The rules propose "
-                f"a {TIER_TEXT[sheet.proposal.tier].lower()} ({sheet.proposal.explanation})."
+                f"{sheet.incident_label}\n\nThis incident has no review yet. The policy proposes "
+                f"a {TIER_TEXT[sheet.proposal.tier].lower()} ({sheet.proposal.explanation})"
+                + (f", due {due.isoformat()}." if due is not None else ".")
             )
             self.stack.setCurrentIndex(1)
         else:
@@ -583,7 +589,7 @@ class ReviewTab(QWidget):
         if differs and not self.tier_reason_edit.text().strip():
             self.tier_reason_edit.setFocus()
             self.show_problem(
-                f"The rules propose a {TIER_TEXT[sheet.proposal.tier].lower()}; say why this "
+                f"The policy proposes a {TIER_TEXT[sheet.proposal.tier].lower()}; say why this "
                 "review is different and it is saved with the reason."
             )
             return

@@ -56,24 +56,35 @@ def _policy_id(session: Session) -> int | None:
     return row.id if row else None
 
 
+def _versions(session: Session, limit: int | None = None) -> list[PolicyRecord]:
+    policy_id = _policy_id(session)
+    if policy_id is None:
+        return []
+    rows = session.exec(
+        select(PolicyVersion)
+        .where(PolicyVersion.policy_id == policy_id)
+        .order_by(col(PolicyVersion.version).desc())
+        .limit(limit)
+    ).all()
+    return [_record(r) for r in rows]
+
+
 def policy_versions(db: Database) -> list[PolicyRecord]:
     """Every saved version, newest first."""
     with db.session() as session:
-        policy_id = _policy_id(session)
-        if policy_id is None:
-            return []
-        rows = session.exec(
-            select(PolicyVersion)
-            .where(PolicyVersion.policy_id == policy_id)
-            .order_by(col(PolicyVersion.version).desc())
-        ).all()
-        return [_record(r) for r in rows]
+        return _versions(session)
+
+
+def current_policy_in(session: Session) -> PolicyRecord:
+    """`current_policy` inside a session the caller holds (one read with the rest)."""
+    versions = _versions(session, limit=1)
+    return versions[0] if versions else PolicyRecord(version=None, policy=Policy())
 
 
 def current_policy(db: Database) -> PolicyRecord:
     """The newest saved version, or the built-in defaults."""
-    versions = policy_versions(db)
-    return versions[0] if versions else PolicyRecord(version=None, policy=Policy())
+    with db.session() as session:
+        return current_policy_in(session)
 
 
 def policy_version(db: Database, number: int | None) -> PolicyRecord:

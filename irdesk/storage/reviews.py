@@ -6,23 +6,23 @@ summary still carry blameless-language flags needs an override reason, which
 is stored on the review and in the audit log.
 """
 
+import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from irdesk.domain.blameless import BlameFlag, BlamelessChecker
 from irdesk.domain.enums import ReviewStatus, ReviewTier
-from irdesk.domain.models import Finding, Incident, Person, Review, ReviewAttendee
-from irdesk.domain.tiering import DEFAULT_RULES, TierFacts, TieringRules, TierProposal, propose_tier
+from irdesk.domain.models import AuditEntry, Finding, Incident, Person, Review, ReviewAttendee
+from irdesk.domain.tiering import TieringRules, TierProposal, propose_tier
 from irdesk.domain.utc import utc_now
 from irdesk.storage.audit import append_entry
+from irdesk.storage.policies import PolicyRecord, current_policy_in
 from irdesk.storage.revisions import EditConflict, compare_and_set
-
-# Days from starting a review to its due date (DESIGN: the policy's postmortem deadline).
-DUE_DAYS = {ReviewTier.FULL: 10, ReviewTier.LIGHTWEIGHT: 5}
+from irdesk.storage.tier_facts import IncidentTiering, incident_tiering
 
 # Where a review may go from each status; "back" moves let a reviewer reopen a draft.
 TRANSITIONS: dict[ReviewStatus, tuple[ReviewStatus, ...]] = {
@@ -115,36 +115,33 @@ def review_by_id(session: Session, review_id: int) -> ReviewRecord:
     return _record(session, _review(session, review_id))
 
 
-def tier_facts(session: Session, incident: Incident, rules: TieringRules) -> TierFacts:
-    recurrences = 0
-    if incident.service_id is not None and incident.started_at is not None:
-        since = incident.started_at - timedelta(days=rules.recurrence_window_days)
-        recurrences = session.exec(
-            select(func.count())
-            .select_from(Incident)
-            .where(
-                Incident.service_id == incident.service_id,
-                col(Incident.id) != incident.id,
-                col(Incident.started_at) >= since,
-                col(Incident.started_at) < incident.started_at,
-            )
-        ).one()
-    return TierFacts(
-        severity=incident.severity,
-        customer_severity=incident.customer_severity,
-        users_affected=incident.users_affected,
-        recurrences=recurrences,
-        regulatory_exposure=incident.regulatory_exposure,
-    )
+@dataclass(frozen=True)
+class TierPlan:
+    """The proposal for an incident under a policy version, and how its due date is set."""
+
+    proposal: TierProposal
+    rules: TieringRules
+    tiering: IncidentTiering
+
+    def due_on(self, tier: ReviewTier, today: date) -> date:
+        return self.rules.due_on(tier, self.tiering.resolved_on, today)
 
 
-def proposal_for(
-    session: Session, incident_id: int, rules: TieringRules = DEFAULT_RULES
-) -> TierProposal:
+def tier_plan(session: Session, incident_id: int, policy: PolicyRecord | None = None) -> TierPlan:
+    """The tier the policy (default: the current version) proposes for the incident."""
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise LookupError(f"incident {incident_id} does not exist")
-    return propose_tier(tier_facts(session, incident, rules), rules)
+    record = policy if policy is not None else current_policy_in(session)
+    rules = TieringRules.from_policy(record.policy, record.version)
+    tiering = incident_tiering(session, incident, record.policy)
+    return TierPlan(propose_tier(tiering.facts, rules), rules, tiering)
+
+
+def proposal_for(
+    session: Session, incident_id: int, policy: PolicyRecord | None = None
+) -> TierProposal:
+    return tier_plan(session, incident_id, policy).proposal
 
 
 def create_review(
@@ -152,20 +149,17 @@ def create_review(
     incident_id: int,
     *,
     actor: str,
-    rules: TieringRules = DEFAULT_RULES,
+    policy: PolicyRecord | None = None,
     today: date | None = None,
 ) -> ReviewRecord:
-    """Start the incident's review with the proposed tier and a due date from it."""
+    """Start the incident's review with the proposed tier, due the policy's deadline after
+    the incident was resolved (after `today` while it is unresolved)."""
     if get_review(session, incident_id) is not None:
         raise ReviewRefused("this incident already has a review")
-    proposal = proposal_for(session, incident_id, rules)
-    start = today or utc_now().date()
-    review = Review(
-        incident_id=incident_id,
-        tier=proposal.tier,
-        due_on=start + timedelta(days=DUE_DAYS[proposal.tier]),
-        summary="",
-    )
+    plan = tier_plan(session, incident_id, policy)
+    proposal = plan.proposal
+    due_on = plan.due_on(proposal.tier, today or utc_now().date())
+    review = Review(incident_id=incident_id, tier=proposal.tier, due_on=due_on, summary="")
     session.add(review)
     session.flush()
     append_entry(
@@ -178,6 +172,7 @@ def create_review(
             "incident_id": incident_id,
             "tier": proposal.tier.value,
             "proposed_because": proposal.explanation,
+            "due_on": due_on.isoformat(),
         },
     )
     return _record(session, review)
@@ -226,6 +221,22 @@ def set_facilitator(
     return _edit(session, review_id, revision, {"facilitator_id": person_id}, actor=actor)
 
 
+def due_set_by_hand(session: Session, review_id: int) -> bool:
+    """Whether someone chose the due date (set_due_on), read from the review's audit trail."""
+    entries = session.exec(
+        select(AuditEntry.detail_json).where(
+            AuditEntry.entity == "review",
+            AuditEntry.entity_id == review_id,
+            AuditEntry.action == "edit_review",
+        )
+    ).all()
+    for text in entries:
+        detail = json.loads(text)
+        if "due_on" in detail and "tier" not in detail:  # a tier change moves it by rule
+            return True
+    return False
+
+
 def set_tier(
     session: Session,
     review_id: int,
@@ -234,23 +245,26 @@ def set_tier(
     reason: str | None,
     *,
     actor: str,
-    rules: TieringRules = DEFAULT_RULES,
+    policy: PolicyRecord | None = None,
+    today: date | None = None,
 ) -> int:
-    """Choose the tier; one other than the proposal needs a reason, kept as `tier_reason`."""
+    """Choose the tier; one other than the proposal needs a reason, kept as `tier_reason`.
+
+    A due date nobody set by hand moves to the new tier's deadline under the policy.
+    """
     review = _review(session, review_id)
-    proposed = proposal_for(session, review.incident_id, rules).tier
+    plan = tier_plan(session, review.incident_id, policy)
+    proposed = plan.proposal.tier
     reason = (reason or "").strip() or None
     if tier != proposed and reason is None:
         raise ReviewRefused(
-            f"the rules propose a {proposed.value} review; say why this one is {tier.value}"
+            f"{plan.proposal.source} proposes a {proposed.value} review; say why this one is "
+            f"{tier.value}"
         )
-    return _edit(
-        session,
-        review_id,
-        revision,
-        {"tier": tier, "tier_reason": reason if tier != proposed else None},
-        actor=actor,
-    )
+    values: dict[str, Any] = {"tier": tier, "tier_reason": reason if tier != proposed else None}
+    if tier != review.tier and not due_set_by_hand(session, review_id):
+        values["due_on"] = plan.due_on(tier, today or utc_now().date())
+    return _edit(session, review_id, revision, values, actor=actor)
 
 
 def set_attendees(

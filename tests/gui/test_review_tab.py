@@ -25,7 +25,7 @@ def test_an_incident_without_a_review_offers_one_with_the_proposed_tier(
 ) -> None:
     tab = open_review(qtbot, opened, "INC-102")
     assert tab.stack.currentIndex() == 1
-    assert "full postmortem (severity SEV1)" in tab.start_label.text()
+    assert "full postmortem (built-in policy defaults: severity SEV1)" in tab.start_label.text()
     qtbot.mouseClick(tab.start_button, Qt.MouseButton.LeftButton)
     wait_settled(qtbot, opened)
     assert tab.stack.currentIndex() == 2

@@ -17,9 +17,11 @@ from irdesk.domain.enums import (
     Severity,
 )
 from irdesk.domain.models import AuditEntry, Incident, Person, Service, Team, TimelineEvent
+from irdesk.domain.policy import Policy
 from irdesk.storage import action_items, feedback, findings, reviews
 from irdesk.storage.audit import verify_chain
 from irdesk.storage.database import Database
+from irdesk.storage.policies import save_policy
 from irdesk.storage.revisions import EditConflict
 
 T0 = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)
@@ -79,7 +81,8 @@ def test_a_review_starts_with_the_proposed_tier_and_a_due_date(
     review = new_review(database, ids["incident"])
     assert review.tier == ReviewTier.LIGHTWEIGHT
     assert review.status == ReviewStatus.DRAFT
-    assert review.due_on == date(2026, 10, 20)
+    # Unresolved: the default policy's lightweight deadline (10 days) from the day it started.
+    assert review.due_on == date(2026, 10, 15) + timedelta(days=10)
     with database.session() as session:
         [entry] = audit(session, "review")
         assert entry.action == "create_review"
@@ -105,7 +108,10 @@ def test_recurrence_on_the_same_service_proposes_a_full_postmortem(
     with database.session() as session:
         proposal = reviews.proposal_for(session, ids["incident"])
     assert proposal.tier == ReviewTier.FULL
-    assert "recurring: 2 earlier incidents" in proposal.explanation
+    # The metrics' recurrence: "Slow search again" shares 2 of 3 words (≥ 0.5), each incident
+    # within the default policy's 30 days of the previous one.
+    assert "recurring: 2 similar incidents on the service" in proposal.explanation
+    assert proposal.explanation.startswith("built-in policy defaults: ")
 
 
 def test_an_edit_based_on_an_old_revision_is_refused_not_written(
@@ -318,3 +324,59 @@ def test_an_approved_review_keeps_its_findings_but_tracks_action_follow_through(
     with database.session() as session:
         assert findings.get_finding(session, finding.id).text == "Rollback was quick"
         assert action_items.get_action(session, item.id).status == ActionStatus.DONE
+
+
+def test_the_proposal_and_due_date_follow_the_current_policy_version(
+    database: Database, ids: dict[str, int]
+) -> None:
+    with database.transaction() as session:
+        incident = session.get(Incident, ids["incident"])
+        assert incident is not None
+        incident.severity = Severity.SEV2
+        incident.resolved_at = T0 + timedelta(hours=2)
+    with database.session() as session:
+        before = reviews.proposal_for(session, ids["incident"])
+    assert before.tier == ReviewTier.FULL
+    assert before.explanation == "built-in policy defaults: severity SEV2"
+    save_policy(
+        database,
+        Policy(
+            full_review_severities=("SEV1",),
+            lightweight_review_severities=("SEV2", "SEV3"),
+            lightweight_deadline_days=7,
+        ),
+        note="full postmortems for SEV1 only",
+        author=ACTOR,
+    )
+    review = new_review(database, ids["incident"])
+    assert review.tier == ReviewTier.LIGHTWEIGHT
+    # Due the policy's 7 days after the incident was resolved (2026-10-14), not after today.
+    assert review.due_on == date(2026, 10, 21)
+    with database.session() as session:
+        [entry] = audit(session, "review")
+        detail = json.loads(entry.detail_json)
+    assert detail["proposed_because"].startswith("policy version 1: SEV2 is not a full-post")
+    assert detail["due_on"] == "2026-10-21"
+
+
+def test_changing_the_tier_moves_a_due_date_nobody_set_by_hand(
+    database: Database, ids: dict[str, int]
+) -> None:
+    review = new_review(database, ids["incident"])  # lightweight, unresolved: 10 days from today
+    assert review.due_on == date(2026, 10, 25)
+    with database.transaction() as session:
+        revision = reviews.set_tier(
+            session,
+            review.id,
+            review.revision,
+            ReviewTier.FULL,
+            "customers noticed",
+            actor=ACTOR,
+            today=date(2026, 10, 15),
+        )
+        assert reviews.review_by_id(session, review.id).due_on == date(2026, 10, 20)  # 5 days
+        revision = reviews.set_due_on(session, review.id, revision, date(2026, 11, 2), actor=ACTOR)
+    with database.transaction() as session:
+        reviews.set_tier(session, review.id, revision, ReviewTier.LIGHTWEIGHT, None, actor=ACTOR)
+        stored = reviews.review_by_id(session, review.id)
+    assert (stored.tier, stored.due_on) == (ReviewTier.LIGHTWEIGHT, date(2026, 11, 2))

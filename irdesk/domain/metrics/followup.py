@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 import numpy as np
 
+from irdesk.domain import tiering
+from irdesk.domain.enums import ReviewTier, Severity
 from irdesk.domain.metrics.data import ACTION_STATUSES, DAY, NONE_ID, MetricData, from_epoch
 from irdesk.domain.metrics.selection import (
     Group,
@@ -18,6 +20,7 @@ from irdesk.domain.metrics.selection import (
     without,
 )
 from irdesk.domain.policy import Policy
+from irdesk.domain.tiering import TierFacts, TieringRules
 
 # --- action items -------------------------------------------------------------
 
@@ -240,45 +243,47 @@ class ComplianceRow:
         return self.on_time / due if due else float("nan")
 
 
+def _severity(rank: int) -> Severity | None:
+    return Severity(f"SEV{rank}") if rank else None
+
+
 def required_tier(data: MetricData, policy: Policy, row: int, recurring: bool) -> str | None:
-    """full, lightweight or None, per the policy's tiering rules."""
+    """full, lightweight or None, by `tiering.required_tier`: the rule the Review tab
+    proposes from. `recurring`: the incident is in one of `recurrence_groups`."""
     inc = data.incidents
-    rank = int(inc.severity[row])
-    severity = f"SEV{rank}" if rank else None
     users = inc.users_affected[row]
-    if (
-        severity in policy.full_review_severities
-        or (
-            policy.full_review_users_affected is not None
-            and not np.isnan(users)
-            and users >= policy.full_review_users_affected
-        )
-        or (policy.full_review_regulatory and bool(inc.regulatory[row]))
-        or (policy.full_review_on_recurrence and recurring)
-    ):
-        return "full"
-    if severity in policy.lightweight_review_severities:
-        return "lightweight"
-    return None
+    facts = TierFacts(
+        severity=_severity(int(inc.severity[row])),
+        customer_severity=_severity(int(inc.customer_severity[row])),
+        users_affected=None if np.isnan(users) else int(users),
+        recurrences=1 if recurring else 0,
+        regulatory_exposure=bool(inc.regulatory[row]),
+    )
+    tier = tiering.required_tier(facts, TieringRules.from_policy(policy))
+    return tier.value if tier is not None else None
 
 
 def required_tiers(
     data: MetricData, policy: Policy, rows: np.ndarray, recurring: np.ndarray
 ) -> np.ndarray:
     """`required_tier` for many incidents at once: "full", "lightweight" or "" per row;
-    `recurring` is a mask over `rows`."""
+    `recurring` is a mask over `rows`. The same rule over columns (a test holds them equal)."""
     inc = data.incidents
+    rules = TieringRules.from_policy(policy)
     sev = inc.severity[rows]
-    full_ranks = [int(s[-1]) for s in policy.full_review_severities]
-    light_ranks = [int(s[-1]) for s in policy.lightweight_review_severities]
-    full = np.isin(sev, full_ranks)
-    if policy.full_review_users_affected is not None:
-        full |= np.nan_to_num(inc.users_affected[rows], nan=-1) >= policy.full_review_users_affected
-    if policy.full_review_regulatory:
+
+    def ranks(severities: frozenset[str]) -> list[int]:
+        return [int(s[-1]) for s in severities]
+
+    full = np.isin(sev, ranks(rules.full_severities))
+    full |= np.isin(inc.customer_severity[rows], ranks(rules.full_customer_severities))
+    if rules.full_at_users_affected is not None:
+        full |= np.nan_to_num(inc.users_affected[rows], nan=-1) >= rules.full_at_users_affected
+    if rules.full_if_regulatory:
         full |= inc.regulatory[rows]
-    if policy.full_review_on_recurrence:
+    if rules.full_on_recurrence:
         full |= recurring
-    light = ~full & np.isin(sev, light_ranks)
+    light = ~full & np.isin(sev, ranks(rules.lightweight_severities))
     return np.where(full, "full", np.where(light, "lightweight", ""))
 
 
@@ -296,8 +301,11 @@ def compliance_rows(
     rows = without(rows, merged_exclusion(data, rows))
     ids = inc.ids[rows]
     tiers = required_tiers(data, policy, rows, recurring[rows])
+    rules = TieringRules.from_policy(policy)
     days = np.where(
-        tiers == "full", policy.postmortem_deadline_days, policy.lightweight_deadline_days
+        tiers == "full",
+        rules.deadline_days(ReviewTier.FULL),
+        rules.deadline_days(ReviewTier.LIGHTWEIGHT),
     )
     deadline = inc.resolved[rows] + days * 86400.0  # NaN while unresolved
     done = np.zeros(len(rows), dtype=bool)

@@ -114,3 +114,15 @@ def test_old_figures_recompute_under_the_version_they_used(tmp_path: Path) -> No
     )
     assert strict.median == lenient.median  # the same incidents and times …
     assert strict.attainment < lenient.attainment  # … judged against the targets of each version
+
+
+def test_the_customer_severity_rule_round_trips_and_is_off_in_versions_saved_before_it() -> None:
+    policy = Policy(full_review_customer_severities=("SEV1",))
+    assert Policy.from_json(policy.to_json()) == policy
+    assert Policy().full_review_customer_severities == ("SEV1", "SEV2")
+    # A version stored before the setting existed: the rule did not apply when it was saved.
+    old = json.loads(Policy().to_json())
+    del old["full_review_customer_severities"]
+    assert Policy.from_dict(old).full_review_customer_severities == ()
+    with pytest.raises(PolicyError, match=r"^full_review_customer_severities: expected a list"):
+        Policy(full_review_customer_severities=("SEV0",))

@@ -1,0 +1,110 @@
+"""What the tiering rule needs to know about one incident, read as the metrics read it.
+
+The lifecycle times are the ones in force (a facilitator's corrections replace the
+source's), and recurrence is the metrics' own `recurrence_groups`, run over the
+incident's service. The one difference from the dashboard: the dashboard groups only
+the incidents of the period it shows, while the Review tab looks at every incident
+of the service on file, before and after this one. An incident near the edge of a
+dashboard period can therefore recur here and not there; over a period that holds
+the whole chain the two agree.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, select
+
+from irdesk.domain.metrics.data import IncidentInput, MetricData, incident_columns
+from irdesk.domain.metrics.followup import recurrence_groups
+from irdesk.domain.metrics.selection import anchor_times
+from irdesk.domain.models import MERGE_UNLINKED, Incident, IncidentMerge, LifecycleOverride
+from irdesk.domain.policy import Policy
+from irdesk.domain.tiering import TierFacts
+from irdesk.domain.utc import as_utc
+
+TIMES = ("started_at", "detected_at", "resolved_at")
+
+
+@dataclass(frozen=True)
+class IncidentTiering:
+    facts: TierFacts
+    resolved_on: date | None  # UTC day the incident was resolved (as corrected), if it was
+
+
+def _times_in_force(
+    session: Session, which: ColumnElement[bool]
+) -> dict[int, dict[str, datetime | None]]:
+    """Started, detected and resolved of the incidents `which` selects, a correction
+    replacing the source's time."""
+    rows = session.exec(
+        select(Incident.id, Incident.started_at, Incident.detected_at, Incident.resolved_at).where(
+            which
+        )
+    ).all()
+    times = {r[0]: dict(zip(TIMES, r[1:], strict=True)) for r in rows if r[0] is not None}
+    overrides = session.exec(
+        select(LifecycleOverride)
+        .join(Incident, col(Incident.id) == col(LifecycleOverride.incident_id))
+        .where(which, col(LifecycleOverride.field).in_(TIMES))
+    ).all()
+    for override in overrides:
+        times[override.incident_id][override.field] = override.value
+    return times
+
+
+def _merged(session: Session, which: ColumnElement[bool]) -> set[int]:
+    """Incidents linked into another: the same outage, counted (and grouped) there."""
+    rows = session.exec(
+        select(IncidentMerge.incident_id)
+        .join(Incident, col(Incident.id) == col(IncidentMerge.incident_id))
+        .where(which, IncidentMerge.how != MERGE_UNLINKED)
+    ).all()
+    return set(rows)
+
+
+def _recurrences(session: Session, incident: Incident, policy: Policy) -> int:
+    """How many other incidents share this one's recurrence group (0: it does not recur)."""
+    if incident.service_id is None or incident.id is None:
+        return 0
+    same_service = col(Incident.service_id) == incident.service_id
+    rows = session.exec(select(Incident.id, Incident.title).where(same_service)).all()
+    if len(rows) < 2:
+        return 0
+    times = _times_in_force(session, same_service)
+    merged = _merged(session, same_service)
+
+    columns = incident_columns(
+        [
+            IncidentInput(
+                id=incident_id,
+                title=title,
+                service_id=incident.service_id,
+                started_at=times[incident_id]["started_at"],
+                detected_at=times[incident_id]["detected_at"],
+                merged=incident_id in merged,
+            )
+            for incident_id, title in rows
+            if incident_id is not None
+        ]
+    )
+    data = MetricData(incidents=columns)
+    everything = np.arange(len(columns), dtype=np.int64)
+    for group in recurrence_groups(data, policy, everything, anchor_times(data)):
+        if incident.id in group.ids["count"]:
+            return group.count - 1
+    return 0
+
+
+def incident_tiering(session: Session, incident: Incident, policy: Policy) -> IncidentTiering:
+    assert incident.id is not None
+    resolved = _times_in_force(session, col(Incident.id) == incident.id)[incident.id]["resolved_at"]
+    facts = TierFacts(
+        severity=incident.severity,
+        customer_severity=incident.customer_severity,
+        users_affected=incident.users_affected,
+        recurrences=_recurrences(session, incident, policy),
+        regulatory_exposure=incident.regulatory_exposure,
+    )
+    return IncidentTiering(facts, as_utc(resolved).date() if resolved is not None else None)
