@@ -246,11 +246,12 @@ def set_tier(
     *,
     actor: str,
     policy: PolicyRecord | None = None,
-    today: date | None = None,
 ) -> int:
     """Choose the tier; one other than the proposal needs a reason, kept as `tier_reason`.
 
-    A due date nobody set by hand moves to the new tier's deadline under the policy.
+    A due date nobody set by hand moves to the new tier's deadline under the policy,
+    counted as when the review started: from the incident's resolution, or from the day
+    the review started while the incident is unresolved.
     """
     review = _review(session, review_id)
     plan = tier_plan(session, review.incident_id, policy)
@@ -263,7 +264,7 @@ def set_tier(
         )
     values: dict[str, Any] = {"tier": tier, "tier_reason": reason if tier != proposed else None}
     if tier != review.tier and not due_set_by_hand(session, review_id):
-        values["due_on"] = plan.due_on(tier, today or utc_now().date())
+        values["due_on"] = plan.due_on(tier, review.created_at.date())
     return _edit(session, review_id, revision, values, actor=actor)
 
 
