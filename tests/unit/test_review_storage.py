@@ -26,7 +26,7 @@ from irdesk.domain.models import (
     TimelineEvent,
 )
 from irdesk.domain.policy import Policy
-from irdesk.storage import action_items, feedback, findings, reviews
+from irdesk.storage import action_items, feedback, findings, lifecycle_edits, reviews
 from irdesk.storage.audit import verify_chain
 from irdesk.storage.database import Database
 from irdesk.storage.policies import save_policy
@@ -392,3 +392,22 @@ def test_changing_the_tier_moves_a_due_date_nobody_set_by_hand(
         reviews.set_tier(session, review.id, revision, ReviewTier.LIGHTWEIGHT, None, actor=ACTOR)
         stored = reviews.review_by_id(session, review.id)
     assert (stored.tier, stored.due_on) == (ReviewTier.LIGHTWEIGHT, date(2026, 11, 2))
+
+
+def test_a_corrected_resolution_time_is_the_one_the_due_date_counts_from(
+    database: Database, ids: dict[str, int]
+) -> None:
+    with database.transaction() as session:
+        incident = session.get(Incident, ids["incident"])
+        assert incident is not None
+        incident.resolved_at = T0 + timedelta(hours=1)  # the source: 2026-10-14
+        lifecycle_edits.set_override(
+            session,
+            ids["incident"],
+            "resolved_at",
+            T0 + timedelta(days=3),
+            reason="the fix only held on the 17th",
+            actor=ACTOR,
+        )
+    review = new_review(database, ids["incident"])
+    assert review.due_on == date(2026, 10, 17) + timedelta(days=10)  # lightweight: 10 days
