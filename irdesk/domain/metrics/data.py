@@ -81,6 +81,23 @@ class IncidentColumns:
         order = np.argsort(self.ids, kind="stable")
         return self.ids[order], order
 
+    def rows_of(self, ids: np.ndarray) -> np.ndarray:
+        """Row index of each incident id; -1 for ids not among the incidents."""
+        sorted_ids, order = self.id_order
+        n = len(sorted_ids)
+        if n == 0:
+            return np.full(len(ids), -1, dtype=np.int64)
+        first = int(sorted_ids[0])
+        if order is None and int(sorted_ids[-1]) - first == n - 1:
+            # Ids without gaps (the usual case): the row is the id's offset, no search.
+            offset = ids.astype(np.int64) - first
+            inside: np.ndarray = np.where((offset >= 0) & (offset < n), offset, -1)
+            return inside
+        pos = np.clip(np.searchsorted(sorted_ids, ids), 0, n - 1)
+        found = sorted_ids[pos] == ids
+        result: np.ndarray = np.where(found, order[pos] if order is not None else pos, -1)
+        return result
+
     def title(self, row: int) -> str:
         return self.title_texts[int(self.title_codes[row])]
 
@@ -220,6 +237,9 @@ class ActionColumns:
         )
 
 
+COMPLETED_REVIEW = ("approved", "signed", "archived")
+
+
 @dataclass(frozen=True)
 class ReviewInfo:
     incident_id: int
@@ -323,6 +343,49 @@ class MetricData:
     people: dict[int, PersonInfo] = field(default_factory=dict)
     actions: ActionColumns = field(default_factory=lambda: ActionColumns.from_items(()))
     reviews: dict[int, ReviewInfo] = field(default_factory=dict)  # by incident id
+
+    @cached_property
+    def part_rows(self) -> np.ndarray:
+        """The incident row of each participation in `events` (-1: not among the incidents);
+        found once, as several figures need it and the window recomputes them often."""
+        return self.incidents.rows_of(self.events.part_incident)
+
+    @cached_property
+    def resolver_rows(self) -> np.ndarray:
+        """The incident row of each entry of `events.resolver_incident` (-1: none)."""
+        return self.incidents.rows_of(self.events.resolver_incident)
+
+    @cached_property
+    def incident_team(self) -> np.ndarray:
+        """The team owning each incident's service; -1 for none."""
+        sids = np.array(sorted(self.services), dtype=np.int64)
+        teams = np.array(
+            [
+                team if (team := self.services[int(s)].owner_team_id) is not None else -1
+                for s in sids
+            ]
+            + [-1],
+            dtype=np.int64,
+        )
+        service = self.incidents.service
+        if len(sids) == 0:
+            return np.full(len(service), -1, dtype=np.int64)
+        pos = np.searchsorted(sids, service)
+        pos = np.where(sids[np.clip(pos, 0, len(sids) - 1)] == service, pos, len(sids))
+        result: np.ndarray = teams[pos]
+        return result
+
+    @cached_property
+    def completed_reviews(self) -> tuple[np.ndarray, np.ndarray]:
+        """(incident row, approval time or NaN) of each completed review."""
+        done = [r for r in self.reviews.values() if r.status in COMPLETED_REVIEW]
+        rows = self.incidents.rows_of(np.array([r.incident_id for r in done], dtype=np.int64))
+        approved = np.array(
+            [np.nan if r.approved_at is None else r.approved_at.timestamp() for r in done],
+            dtype=np.float64,
+        )
+        known = rows >= 0
+        return rows[known], approved[known]
 
     def team_of_service(self, service_id: int) -> int | None:
         service = self.services.get(service_id)

@@ -15,7 +15,6 @@ from irdesk.domain.metrics.selection import (
     Group,
     Period,
     groups,
-    index_of_ids,
     merged_exclusion,
     without,
 )
@@ -135,7 +134,7 @@ def responder_hours(data: MetricData) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """(incident row, person id, hours) per participation: from a person's first event in the
     incident to its resolution (or their last event, when later or unresolved)."""
     ev, inc = data.events, data.incidents
-    rows = index_of_ids(data, ev.part_incident)
+    rows = data.part_rows
     known = rows >= 0
     rows, people = rows[known], ev.part_person[known]
     first, last = ev.part_first[known], ev.part_last[known]

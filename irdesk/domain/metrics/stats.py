@@ -53,3 +53,13 @@ def gini(values: np.ndarray) -> float:
     ranked = np.sort(values.astype(np.float64))
     index = np.arange(1, n + 1)
     return float(2.0 * np.dot(index, ranked) / (n * total) - (n + 1) / n)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values: `np.unique` by sorting. numpy 2's default `np.unique`
+    hashes, which is several times slower on the hundred-thousand-long id arrays here."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    result: np.ndarray = ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+    return result
