@@ -8,6 +8,9 @@ same rows in the same order, so the columns line up. Each column is a plain
 column reference or a cheap `ifnull`: SQLite evaluates a per-row expression (a
 concatenation, a CASE) far more slowly than it appends a value.
 
+Numbers cross as SQLite's text: integers exactly, reals to 15 significant digits
+(a cost in cents is exact far beyond any budget).
+
 Whatever does not parse (a timestamp stored in another format, a title holding
 the separator) makes `read_columns` return None, and the caller reads the rows
 the ordinary way.

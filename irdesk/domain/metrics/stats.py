@@ -37,6 +37,10 @@ def weighted_quantile(values: np.ndarray, q: float, weights: np.ndarray | None =
 
 def summary(values: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, float, float]:
     """(mean, median, p90); NaN each when there are no values."""
+    if weights is None and len(values):
+        # Both quantiles from one partition of the values.
+        median, p90 = np.quantile(values, [0.5, 0.9]).tolist()
+        return float(np.mean(values)), median, p90
     return (
         weighted_mean(values, weights),
         weighted_quantile(values, 0.5, weights),

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import metric_fixture as fx
 import numpy as np
+import pytest
 
 from irdesk.domain.enums import (
     Severity,
@@ -15,6 +16,7 @@ from irdesk.domain.models import (
     IncidentMerge,
 )
 from irdesk.domain.policy import Policy
+from irdesk.storage import metric_data
 from irdesk.storage.column_scan import MISSING_INT, Column, read_columns
 from irdesk.storage.database import Database
 from irdesk.storage.lifecycle_edits import set_override
@@ -135,3 +137,26 @@ def test_scanned_columns_keep_nulls_and_refuse_what_does_not_parse(database: Dat
             cur, columns, source.replace("UNION ALL", "WHERE 0 UNION ALL") + " WHERE 0"
         )
         assert empty is not None and len(empty["n"]) == 0 and empty["w"] == []
+
+
+def test_the_column_scan_reads_what_the_ordinary_row_read_does(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with database.transaction() as session:
+        fx.write_to(session)
+        set_override(session, 2, "detected_at", None, reason="alert was a test", actor="t")
+    with database.connection() as conn:
+        conn.exec_driver_sql("UPDATE incident SET downtime_cost = 1234.56 WHERE id = 1")
+    fast = load_metric_data(database)
+    assert fast.incidents.downtime_cost[0] == 1234.56
+    # Every column scan refused: the rows are read one by one.
+    monkeypatch.setattr(metric_data, "read_columns", lambda *args: None)
+    slow = load_metric_data(database)
+    for part in ("incidents", "events", "actions"):
+        for name, value in vars(getattr(fast, part)).items():
+            other = vars(getattr(slow, part))[name]
+            if isinstance(value, np.ndarray):
+                assert value.dtype == other.dtype, (part, name)
+                assert np.array_equal(value, other, equal_nan=value.dtype.kind == "f"), (part, name)
+            else:
+                assert value == other, (part, name)
