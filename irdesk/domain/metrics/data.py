@@ -248,6 +248,23 @@ class ReviewInfo:
     approved_at: datetime | None
 
 
+def _last_per_incident(events: np.ndarray, incident: np.ndarray, time: np.ndarray) -> np.ndarray:
+    """Of `events` (positions in id order), each incident's latest; among equal times the
+    last in id order. (Sorting by incident alone is several times faster than by both.)"""
+    if len(events) == 0:
+        return events
+    order = events[np.argsort(incident[events], kind="stable")]
+    inc, t = incident[order], time[order]
+    starts = np.flatnonzero(np.r_[True, inc[1:] != inc[:-1]])
+    sizes = np.diff(np.r_[starts, len(order)])
+    group = np.repeat(np.arange(len(starts)), sizes)
+    # fmax: a time NaN never wins, as with sorting, unless every time of the incident is NaN.
+    latest = np.fmax.reduceat(t, starts)
+    best = np.flatnonzero((t == latest[group]) | np.isnan(latest[group]))
+    last: np.ndarray = order[best[np.r_[group[best][1:] != group[best][:-1], True]]]
+    return last
+
+
 @dataclass(frozen=True)
 class EventColumns:
     """Timeline facts per (incident, person): pages received, participation, resolutions."""
@@ -287,11 +304,7 @@ class EventColumns:
         firsts = order[starts]
         earliest = np.minimum.reduceat(t, starts) if len(k) else t
         latest = np.maximum.reduceat(t, starts) if len(k) else t
-        r = np.flatnonzero(is_resolve)
-        r_order = r[np.lexsort((time[r], incident[r]))]
-        r_inc = incident[r_order]
-        last = np.flatnonzero(np.r_[r_inc[1:] != r_inc[:-1], True]) if len(r_inc) else r_order
-        resolvers = r_order[last]
+        resolvers = _last_per_incident(np.flatnonzero(is_resolve), incident, time)
         return EventColumns(
             page_incident=incident[pages].astype(np.int64),
             page_person=person[pages].astype(np.int64),

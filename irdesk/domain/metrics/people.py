@@ -27,22 +27,30 @@ DAY = 86400.0
 MIN_RESOLVED_FOR_CONCENTRATION = 4
 
 
-def local_seconds(times: np.ndarray, zone: tzinfo) -> np.ndarray:
-    """Epoch seconds shifted into `zone`'s wall clock (offsets looked up once per day)."""
-    if len(times) == 0:
-        return times
-    days = np.floor(times / DAY)
-    uniq, inverse = np.unique(days, return_inverse=True)
-    offsets = np.array(
+def day_offsets(days: np.ndarray, zone: tzinfo) -> np.ndarray:
+    """`zone`'s offset from UTC in seconds on each day (days since the epoch, at noon UTC)."""
+    return np.array(
         [
             (
                 datetime.fromtimestamp(d * DAY + DAY / 2, UTC).astimezone(zone).utcoffset()
             ).total_seconds()
-            for d in uniq
-        ]
+            for d in days.tolist()
+        ],
+        dtype=np.float64,
     )
-    shifted: np.ndarray = times + offsets[inverse]
+
+
+def local_seconds(times: np.ndarray, zone: tzinfo) -> np.ndarray:
+    """Epoch seconds shifted into `zone`'s wall clock (offsets looked up once per day)."""
+    if len(times) == 0:
+        return times
+    uniq, inverse = np.unique(np.floor(times / DAY), return_inverse=True)
+    shifted: np.ndarray = times + day_offsets(uniq, zone)[inverse]
     return shifted
+
+
+# Beyond this many days between the first and last page, look offsets up per distinct day.
+DENSE_DAYS = 4000
 
 
 def after_hours(local: np.ndarray, policy: Policy) -> np.ndarray:
@@ -124,14 +132,27 @@ class RotationRow:
 
 def local_page_times(data: MetricData, people: np.ndarray, times: np.ndarray) -> np.ndarray:
     """Wall-clock time of each page in the paged person's zone (UTC for someone unknown)."""
-    local = times.copy()
-    zones: dict[str, tuple[tzinfo, list[int]]] = {}
+    if len(times) == 0:
+        return times.copy()
+    zones: dict[str, tuple[tzinfo, int]] = {}
+    zone_of: dict[int, int] = {}
     for pid, person in data.people.items():
-        zones.setdefault(str(person.time_zone), (person.time_zone, []))[1].append(pid)
-    for zone, members in zones.values():
-        mask = np.isin(people, members)
-        local[mask] = local_seconds(times[mask], zone)
-    return local
+        zone_of[pid] = zones.setdefault(str(person.time_zone), (person.time_zone, len(zones)))[1]
+    paged, inverse = np.unique(people, return_inverse=True)
+    # The zone of each page's person; the extra last row of offsets (zeros) is UTC.
+    zone = np.array([zone_of.get(p, len(zones)) for p in paged.tolist()])[inverse]
+    days = np.floor(times / DAY)
+    first, span = days.min(), int(days.max() - days.min()) + 1
+    if span <= DENSE_DAYS:  # one lookup per day of the span and zone: no sort
+        lookup_days, day = first + np.arange(span), (days - first).astype(np.int64)
+    else:
+        lookup_days, day = np.unique(days, return_inverse=True)
+    offsets = np.zeros((len(zones) + 1, len(lookup_days)))
+    for tz, n in zones.values():
+        if n in zone:  # someone of this zone was paged
+            offsets[n] = day_offsets(lookup_days, tz)
+    shifted: np.ndarray = times + offsets[zone, day]
+    return shifted
 
 
 def load_rows(
