@@ -175,8 +175,9 @@ def recurrence_groups(
     known = resolved_rows >= 0
     resolver[resolved_rows[known]] = ev.resolver_person[known]
     result = []
-    for service_id in distinct(inc.service[rows]):
-        own = rows[inc.service[rows] == service_id]
+    row_service = inc.service[rows]
+    for service_id in distinct(row_service):
+        own = rows[row_service == service_id]
         # Compare each distinct wording once, not every pair of incidents.
         codes, inverse = np.unique(inc.title_codes[own], return_inverse=True)
         wordings: dict[frozenset[str], int] = {}

@@ -15,7 +15,7 @@ from irdesk.domain.metrics.data import MetricData
 from irdesk.domain.metrics.selection import (
     Period,
     accountability_exclusions,
-    team_per_row,
+    position_in,
     without,
 )
 from irdesk.domain.metrics.service import responder_hours
@@ -173,8 +173,8 @@ def load_rows(
     # Everyone paged in the period or acting in its incidents, as 0 … n-1 for bincount.
     ids = distinct(np.r_[page_person, p_people])
     n = len(ids)
-    who = np.searchsorted(ids, page_person)
-    part_who = np.searchsorted(ids, p_people)
+    who = position_in(ids, page_person)
+    part_who = position_in(ids, p_people)
     pages = np.bincount(who, minlength=n)
     late_pages = np.bincount(who[late], minlength=n)
     hours = np.bincount(part_who, weights=p_hours, minlength=n)
@@ -277,11 +277,12 @@ def concentration_rows(
     member[counted] = True
     keep = (r_rows >= 0) & member[np.clip(r_rows, 0, None)]
     r_rows, r_people = r_rows[keep], ev.resolver_person[keep]
-    team_of = team_per_row(data, np.arange(len(inc)))
+    team_of = data.incident_team
     excluded_teams = {reason: team_of[hit] for reason, hit in excluded.items()}
+    resolved_team = team_of[r_rows]
     result = []
     for team_id, team in sorted(data.teams.items(), key=lambda kv: kv[1].name):
-        own = team_of[r_rows] == team_id
+        own = resolved_team == team_id
         if not own.any():
             continue
         people, counts = np.unique(r_people[own], return_counts=True)

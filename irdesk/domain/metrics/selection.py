@@ -114,6 +114,37 @@ def index_of_ids(data: MetricData, ids: np.ndarray) -> np.ndarray:
     return data.incidents.rows_of(ids)
 
 
+def lookup(keys: np.ndarray, table: dict[int, float], default: float) -> np.ndarray:
+    """`table[k]` for each of `keys` (`default` where absent), by one search of the table's
+    sorted keys instead of a Python lookup per row."""
+    known = np.array(sorted(table), dtype=np.int64)
+    values = np.array([table[k] for k in known.tolist()] + [default], dtype=np.float64)
+    if len(known) == 0:
+        return np.full(len(keys), float(default))
+    top = int(known[-1])
+    if known[0] >= 0 and top <= 4 * len(keys) + 1024:
+        # Small ids (the usual case): index a dense table, no search.
+        dense = np.full(top + 2, float(default))
+        dense[known] = values[:-1]
+        inside: np.ndarray = dense[np.where((keys >= 0) & (keys <= top), keys, top + 1)]
+        return inside
+    pos = np.searchsorted(known, keys)
+    pos = np.where(known[np.clip(pos, 0, len(known) - 1)] == keys, pos, len(known))
+    result: np.ndarray = values[pos]
+    return result
+
+
+def position_in(known: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The position of each of `keys` in `known` (sorted, distinct, holding every key)."""
+    if len(known) and known[0] >= 0 and int(known[-1]) <= 4 * len(keys) + 1024:
+        dense = np.zeros(int(known[-1]) + 1, dtype=np.int64)
+        dense[known] = np.arange(len(known))
+        found: np.ndarray = dense[keys]
+        return found
+    searched: np.ndarray = np.searchsorted(known, keys)
+    return searched
+
+
 def _split(keys: np.ndarray, rows: np.ndarray) -> dict[int, np.ndarray]:
     if len(rows) == 0:
         return {}
