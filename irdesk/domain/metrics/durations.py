@@ -21,7 +21,7 @@ from irdesk.domain.metrics.selection import (
     weights,
     without,
 )
-from irdesk.domain.metrics.stats import summary, weighted_quantile
+from irdesk.domain.metrics.stats import middle, summary, weighted_quantile
 from irdesk.domain.policy import KPIS, Policy
 
 # kpi → (start field, end field); resolve ends at verification when the policy says so.
@@ -213,17 +213,17 @@ def trend_series(
         rows = np.flatnonzero(usable & (inc.severity == rank))
         if len(rows) == 0:
             continue
-        order = rows[np.lexsort((inc.ids[rows], anchors[rows]))]
+        if inc.id_order[1] is None:  # rows in id order: a stable sort keeps ties by id
+            order = rows[np.argsort(anchors[rows], kind="stable")]
+        else:
+            order = rows[np.lexsort((inc.ids[rows], anchors[rows]))]
         t = anchors[order]
         lo = np.searchsorted(t, points - window, side="left")
         hi = np.searchsorted(t, points, side="left")
         if not (hi > lo).any():
             continue
         medians = np.array(
-            [
-                float(np.median(minutes[order[a:b]])) if b > a else np.nan
-                for a, b in zip(lo, hi, strict=True)
-            ]
+            [middle(minutes[order[a:b]]) if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
         )
         seconds = policy.threshold_seconds(kpi, f"SEV{rank}")
         series.append(

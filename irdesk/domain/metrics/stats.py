@@ -35,6 +35,17 @@ def weighted_quantile(values: np.ndarray, q: float, weights: np.ndarray | None =
     return float(np.interp(q, positions, v))
 
 
+def middle(values: np.ndarray) -> float:
+    """`np.median` of values without NaN, by one partition and without its checks (the
+    trend takes hundreds of medians)."""
+    n = len(values)
+    half = n // 2
+    if n % 2:
+        return float(np.partition(values, half)[half])
+    low, high = np.partition(values, [half - 1, half])[half - 1 : half + 1]
+    return float((low + high) / 2.0)
+
+
 def summary(values: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, float, float]:
     """(mean, median, p90); NaN each when there are no values."""
     if weights is None and len(values):
