@@ -2,7 +2,9 @@
 
 Plain SQL on the raw connection: the figures are recomputed often and over
 large files, and building ORM objects would cost more than the arithmetic.
-Times leave SQLite as epoch seconds; a facilitator's lifecycle corrections
+Each table is read in one scan, a string per column (`column_scan`), and the
+rows the ordinary way only when a value does not parse. Times become epoch
+seconds (numpy parses the stored UTC text); a facilitator's lifecycle corrections
 replace the source's times; events of an incident linked into another count
 for the one it joined.
 """
