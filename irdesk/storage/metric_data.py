@@ -116,7 +116,7 @@ SCANNED_INCIDENTS = (
     Column("severity", "severity", "rank"),
     Column("customer_severity", "customer_severity", "rank"),
     *(Column(name, f"{name}_at", "time") for name in LIFECYCLE),
-    Column("users_affected", "users_affected", "float"),
+    Column("users_affected", "users_affected", "int"),
     Column("downtime_cost", "downtime_cost", "float"),
     Column("external_cause", "external_cause", "int", nullable=False),
     Column("tech_debt", "approved_tech_debt", "int", nullable=False),
@@ -170,7 +170,7 @@ def _incidents_scanned(cur: Any, merged: dict[int, int]) -> IncidentColumns | No
         ids, titles = col["id"], col["title"]
     times = {name: col[name] for name in LIFECYCLE}
     _apply_overrides(cur, ids, times)
-    service = col["service"]
+    service, users = col["service"], col["users_affected"]
     return IncidentColumns(
         ids=ids,
         **factorize_titles(titles),
@@ -178,7 +178,7 @@ def _incidents_scanned(cur: Any, merged: dict[int, int]) -> IncidentColumns | No
         severity=col["severity"],
         customer_severity=col["customer_severity"],
         **times,
-        users_affected=col["users_affected"],
+        users_affected=np.where(users == MISSING_INT, np.nan, users.astype(np.float64)),
         downtime_cost=col["downtime_cost"],
         external_cause=col["external_cause"] != 0,
         tech_debt=col["tech_debt"] != 0,

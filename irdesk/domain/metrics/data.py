@@ -36,9 +36,10 @@ def severity_rank(value: str | None) -> int:
 
 def factorize_titles(titles: Sequence[str]) -> dict[str, Any]:
     """`title_codes` and `title_texts` for IncidentColumns."""
-    codes: dict[str, int] = {}
-    numbers = [codes.setdefault(t, len(codes)) for t in titles]
-    return {"title_codes": np.array(numbers, dtype=np.int64), "title_texts": tuple(codes)}
+    texts = tuple(dict.fromkeys(titles))  # in order of first appearance
+    code = {t: n for n, t in enumerate(texts)}
+    numbers = np.fromiter(map(code.__getitem__, titles), dtype=np.int64, count=len(titles))
+    return {"title_codes": numbers, "title_texts": texts}
 
 
 def epoch_from_text(values: Sequence[str | None]) -> np.ndarray:
