@@ -78,12 +78,14 @@ def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
     candidates = np.flatnonzero(overlaps | unknown)
     window = period.minutes
     candidate_service = inc.service[candidates]
+    candidate_merged = inc.merged[candidates]
+    start_all, end_all = _impact(data, candidates, low, high)  # once, then per service
     result = []
     for service_id, info in sorted(data.services.items(), key=lambda kv: kv[1].name):
-        rows = candidates[candidate_service == service_id]
-        excluded = merged_exclusion(data, rows)
-        rows = without(rows, excluded)
-        s, e = _impact(data, rows, low, high)
+        own = candidate_service == service_id
+        excluded = merged_exclusion(data, candidates[own])
+        kept = own & ~candidate_merged
+        rows, s, e = candidates[kept], start_all[kept], end_all[kept]
         missing = rows[np.isnan(s)]
         contradictory = rows[~np.isnan(s) & (e < s)]
         good = ~np.isnan(s) & (e >= s)
