@@ -2,7 +2,9 @@
 
 Plain SQL on the raw connection: the figures are recomputed often and over
 large files, and building ORM objects would cost more than the arithmetic.
-Times leave SQLite as epoch seconds; a facilitator's lifecycle corrections
+Each table is read in one scan, a string per column (`column_scan`), and the
+rows the ordinary way only when a value does not parse. Times become epoch
+seconds (numpy parses the stored UTC text); a facilitator's lifecycle corrections
 replace the source's times; events of an incident linked into another count
 for the one it joined.
 """
@@ -17,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
-from irdesk.domain.enums import IncidentStatus, ReviewStatus, Severity
+from irdesk.domain.enums import EventKind, IncidentStatus, ReviewStatus, Severity
 from irdesk.domain.metrics.data import (
     ACTION_STATUSES,
     DAY,
@@ -37,8 +39,8 @@ from irdesk.domain.metrics.data import (
 from irdesk.domain.metrics.figures import Figures, compute_figures
 from irdesk.domain.metrics.selection import Period
 from irdesk.domain.models import MERGE_UNLINKED
+from irdesk.storage.column_scan import MISSING_INT, Column, read_columns
 from irdesk.storage.database import Database
-from irdesk.storage.packed_rows import Packed, read_packed
 from irdesk.storage.policies import policy_version as policy_version_record
 from irdesk.storage.queries import IncidentRow
 
@@ -107,24 +109,43 @@ def _cycle_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-PACKED_INCIDENTS = (
-    Packed("id", "id", 13),
-    Packed("service", "service_id", 13),
-    Packed("severity", "CAST(substr(severity, 4, 1) AS INTEGER)", 2),
-    Packed("customer_severity", "CAST(substr(customer_severity, 4, 1) AS INTEGER)", 2),
-    *(Packed(name, f"{name}_at") for name in LIFECYCLE),
-    Packed("users_affected", "users_affected", 16),
-    Packed("downtime_cents", "CAST(round(downtime_cost * 100) AS INTEGER)", 17),
-    Packed("external_cause", "external_cause", 2),
-    Packed("tech_debt", "approved_tech_debt", 2),
-    Packed("regulatory", "regulatory_exposure", 2),
+SCANNED_INCIDENTS = (
+    Column("id", "id", "int", nullable=False),
+    Column("title", "title", "text", nullable=False),
+    Column("service", "service_id", "int"),
+    Column("severity", "severity", "rank"),
+    Column("customer_severity", "customer_severity", "rank"),
+    *(Column(name, f"{name}_at", "time") for name in LIFECYCLE),
+    Column("users_affected", "users_affected", "int"),
+    Column("downtime_cost", "downtime_cost", "float"),
+    Column("external_cause", "external_cause", "int", nullable=False),
+    Column("tech_debt", "approved_tech_debt", "int", nullable=False),
+    Column("regulatory", "regulatory_exposure", "int", nullable=False),
 )
-PACKED_EVENTS = (
-    Packed("incident", "incident_id", 13),
-    Packed("person", "actor_person_id", 13),
-    Packed("kind", "(kind = 'page') + 2 * (kind = 'resolve')", 2),
-    Packed("time", "occurred_at"),
+# Only a page's and a resolution's kind matter, and no other kind starts with their letter.
+PAGE, RESOLVE = ord("p"), ord("r")
+assert [k for k in EventKind if k[0] in "pr"] == [EventKind.PAGE, EventKind.RESOLVE]
+SCANNED_EVENTS = (
+    Column("incident", "incident_id", "int", nullable=False),
+    Column("person", "actor_person_id", "int", nullable=False),
+    Column("time", "occurred_at", "time", nullable=False),
+    Column("kind", "kind", "initial", nullable=False),
 )
+EVENTS_SOURCE = "FROM timeline_event WHERE actor_person_id IS NOT NULL"
+# Each status has its own first letter.
+STATUS_OF_INITIAL = np.full(256, -1, dtype=np.int8)
+STATUS_OF_INITIAL[[ord(s[0]) for s in ACTION_STATUSES]] = range(len(ACTION_STATUSES))
+assert len({s[0] for s in ACTION_STATUSES}) == len(ACTION_STATUSES)
+SCANNED_ACTIONS = (
+    Column("incident", "r.incident_id", "int", nullable=False),
+    Column("owner_person", "a.owner_person_id", "int"),
+    Column("owner_team", "a.owner_team_id", "int"),
+    Column("due_on", "a.due_on", "text"),
+    Column("status", "a.status", "initial", nullable=False),
+    Column("completed", "a.completed_at", "time"),
+    Column("created", "a.created_at", "time", nullable=False),
+)
+ACTIONS_SOURCE = "FROM action_item a JOIN review r ON r.id = a.review_id"
 
 
 def _apply_overrides(cur: Any, ids: np.ndarray, times: dict[str, np.ndarray]) -> None:
@@ -137,39 +158,37 @@ def _apply_overrides(cur: Any, ids: np.ndarray, times: dict[str, np.ndarray]) ->
                 times[field.removesuffix("_at")][n] = np.nan if value is None else value
 
 
-def _incidents_packed(cur: Any, merged: dict[int, int]) -> IncidentColumns | None:
-    packed = read_packed(cur, PACKED_INCIDENTS, "FROM incident")
-    if packed is None:
+def _incidents_scanned(cur: Any, merged: dict[int, int]) -> IncidentColumns | None:
+    col = read_columns(cur, SCANNED_INCIDENTS, "FROM incident")
+    if col is None:
         return None
-    order = np.argsort(packed["id"][0], kind="stable")  # group_concat keeps no order
-    col = {name: (values[order], present[order]) for name, (values, present) in packed.items()}
-    ids = col["id"][0]
-    titles = [r[0] for r in cur.execute("SELECT title FROM incident ORDER BY id")]
-    if len(titles) != len(ids):
-        return None  # written to meanwhile
-    times = {name: col[name][0] for name in LIFECYCLE}
+    ids = col["id"]
+    titles = col["title"]
+    if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+        order = np.argsort(ids, kind="stable")
+        col = {k: [v[i] for i in order] if k == "title" else v[order] for k, v in col.items()}
+        ids, titles = col["id"], col["title"]
+    times = {name: col[name] for name in LIFECYCLE}
     _apply_overrides(cur, ids, times)
-    users, known_users = col["users_affected"]
-    cents, known_cost = col["downtime_cents"]
-    service, has_service = col["service"]
+    service, users = col["service"], col["users_affected"]
     return IncidentColumns(
         ids=ids,
         **factorize_titles(titles),
-        service=np.where(has_service, service, NONE_ID),
-        severity=col["severity"][0].astype(np.int8),
-        customer_severity=col["customer_severity"][0].astype(np.int8),
+        service=np.where(service == MISSING_INT, NONE_ID, service),
+        severity=col["severity"],
+        customer_severity=col["customer_severity"],
         **times,
-        users_affected=np.where(known_users, users.astype(np.float64), np.nan),
-        downtime_cost=np.where(known_cost, cents / 100.0, np.nan),
-        external_cause=col["external_cause"][0] != 0,
-        tech_debt=col["tech_debt"][0] != 0,
-        regulatory=col["regulatory"][0] != 0,
+        users_affected=np.where(users == MISSING_INT, np.nan, users.astype(np.float64)),
+        downtime_cost=col["downtime_cost"],
+        external_cause=col["external_cause"] != 0,
+        tech_debt=col["tech_debt"] != 0,
+        regulatory=col["regulatory"] != 0,
         merged=np.isin(ids, list(merged)),
     )
 
 
 def _incidents(cur: Any, merged: dict[int, int]) -> IncidentColumns:
-    fast = _incidents_packed(cur, merged)
+    fast = _incidents_scanned(cur, merged)
     if fast is not None:
         return fast
     rows = cur.execute(INCIDENTS).fetchall()
@@ -194,15 +213,14 @@ def _incidents(cur: Any, merged: dict[int, int]) -> IncidentColumns:
 
 
 def _events(cur: Any, merged: dict[int, int]) -> EventColumns:
-    packed = read_packed(
-        cur, PACKED_EVENTS, "FROM timeline_event WHERE actor_person_id IS NOT NULL"
-    )
-    if packed is not None:
-        incident, person = packed["incident"][0], packed["person"][0]
-        kind, time = packed["kind"][0], packed["time"][0]
+    scanned = read_columns(cur, SCANNED_EVENTS, EVENTS_SOURCE)
+    if scanned is not None:
+        incident, person, time = scanned["incident"], scanned["person"], scanned["time"]
+        is_page, is_resolve = scanned["kind"] == PAGE, scanned["kind"] == RESOLVE
     else:
         c = _columns(cur.execute(EVENTS).fetchall(), 4)
-        kind = np.array(c[3], dtype=np.int8)
+        is_page = np.array(c[3], dtype=np.int8) == 1
+        is_resolve = np.array(c[3], dtype=np.int8) == 2
         incident = np.array(c[0], dtype=np.int64)
         person = np.array(c[1], dtype=np.int64)
         time = epoch_from_text(c[2])
@@ -212,10 +230,40 @@ def _events(cur: Any, merged: dict[int, int]) -> EventColumns:
         target = np.array([merged[i] for i in source.tolist()], dtype=np.int64)
         pos = np.clip(np.searchsorted(source, incident), 0, len(source) - 1)
         incident = np.where(source[pos] == incident, target[pos], incident)
-    return EventColumns.from_events(incident, person, time, kind == 1, kind == 2)
+    return EventColumns.from_events(incident, person, time, is_page, is_resolve)
+
+
+def _actions_scanned(cur: Any) -> ActionColumns | None:
+    col = read_columns(cur, SCANNED_ACTIONS, ACTIONS_SOURCE)
+    status = None if col is None else STATUS_OF_INITIAL[col["status"]]
+    if col is None or status is None or (status < 0).any():
+        return None
+    try:
+        # An empty text (no due date) becomes NaT.
+        due = np.array(col["due_on"], dtype="datetime64[D]")
+    except ValueError:
+        return None
+    due_day = due.astype(np.int64).astype(np.float64)
+    due_day[np.isnat(due)] = np.nan
+
+    def ids(values: np.ndarray) -> np.ndarray:
+        return np.where(values == MISSING_INT, NONE_ID, values)
+
+    return ActionColumns(
+        incident=col["incident"],
+        owner_person=ids(col["owner_person"]),
+        owner_team=ids(col["owner_team"]),
+        due_day=due_day,
+        created_day=np.floor(col["created"] / DAY),
+        completed_day=np.floor(col["completed"] / DAY),
+        status=status,
+    )
 
 
 def _actions(cur: Any) -> ActionColumns:
+    fast = _actions_scanned(cur)
+    if fast is not None:
+        return fast
     c = _columns(cur.execute(ACTIONS).fetchall(), 9)
 
     def ids(values: list[Any]) -> np.ndarray:
@@ -251,7 +299,7 @@ def load_metric_data(db: Database) -> MetricData:
     """Everything `compute_figures` reads.
 
     The timeline is read on a second connection while this one reads the rest: SQLite
-    builds each packed string without holding Python's lock, so the two overlap. They are
+    builds each column string without holding Python's lock, so the two overlap. They are
     two read transactions; a write landing between their starts (another process
     importing) could show in one and not the other until the next read.
     """

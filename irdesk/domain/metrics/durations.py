@@ -21,7 +21,7 @@ from irdesk.domain.metrics.selection import (
     weights,
     without,
 )
-from irdesk.domain.metrics.stats import summary, weighted_quantile
+from irdesk.domain.metrics.stats import middle, summary, weighted_quantile
 from irdesk.domain.policy import KPIS, Policy
 
 # kpi → (start field, end field); resolve ends at verification when the policy says so.
@@ -99,11 +99,12 @@ def _row(
     kpi: str,
     group: Group,
     excluded: dict[str, np.ndarray],
+    rows: np.ndarray,
     minutes: np.ndarray,
     previous_rows: np.ndarray,
 ) -> DurationRow:
+    """`rows`: the group's rows without the `excluded` ones."""
     ids = data.incidents.ids
-    rows = without(group.rows, excluded)
     values = minutes[rows]
     missing = rows[np.isnan(values)]
     bad = rows[values < 0]  # NaN compares False
@@ -166,20 +167,26 @@ def duration_rows(
     current_groups = [Group(ALL, "All", rows), *groups(data, rows, by)]
     previous_groups = {g.key: g for g in groups(data, without(before, excluded_before), by)}
     previous_groups[ALL] = Group(ALL, "All", without(before, excluded_before))
-    excluded_per_group = []
+    # Each group's excluded and kept rows, through masks over all incidents (no sorting).
+    hit_masks = {}
+    for reason, hit in excluded.items():
+        hit_masks[reason] = np.zeros(len(data.incidents), dtype=bool)
+        hit_masks[reason][hit] = True
+    any_hit = np.logical_or.reduce(list(hit_masks.values())) if hit_masks else None
+    excluded_per_group, kept_per_group = [], []
     for group in current_groups:
-        parts = {
-            reason: np.intersect1d(hit, group.rows, assume_unique=True)
-            for reason, hit in excluded.items()
-        }
+        parts = {reason: group.rows[mask[group.rows]] for reason, mask in hit_masks.items()}
         excluded_per_group.append({k: v for k, v in parts.items() if len(v)})
+        kept_per_group.append(group.rows if any_hit is None else group.rows[~any_hit[group.rows]])
     for kpi in KPIS:
         minutes = duration_minutes(data, kpi, policy)
         out = []
-        for group, group_excluded in zip(current_groups, excluded_per_group, strict=True):
+        for group, group_excluded, kept in zip(
+            current_groups, excluded_per_group, kept_per_group, strict=True
+        ):
             prev = previous_groups.get(group.key)
             prev_rows = prev.rows if prev is not None else rows[:0]
-            out.append(_row(data, policy, kpi, group, group_excluded, minutes, prev_rows))
+            out.append(_row(data, policy, kpi, group, group_excluded, kept, minutes, prev_rows))
         result[kpi] = tuple(out)
     return result
 
@@ -213,17 +220,17 @@ def trend_series(
         rows = np.flatnonzero(usable & (inc.severity == rank))
         if len(rows) == 0:
             continue
-        order = rows[np.lexsort((inc.ids[rows], anchors[rows]))]
+        if inc.id_order[1] is None:  # rows in id order: a stable sort keeps ties by id
+            order = rows[np.argsort(anchors[rows], kind="stable")]
+        else:
+            order = rows[np.lexsort((inc.ids[rows], anchors[rows]))]
         t = anchors[order]
         lo = np.searchsorted(t, points - window, side="left")
         hi = np.searchsorted(t, points, side="left")
         if not (hi > lo).any():
             continue
         medians = np.array(
-            [
-                float(np.median(minutes[order[a:b]])) if b > a else np.nan
-                for a, b in zip(lo, hi, strict=True)
-            ]
+            [middle(minutes[order[a:b]]) if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
         )
         seconds = policy.threshold_seconds(kpi, f"SEV{rank}")
         series.append(

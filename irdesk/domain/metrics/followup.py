@@ -10,15 +10,22 @@ import numpy as np
 
 from irdesk.domain import tiering
 from irdesk.domain.enums import ReviewTier, Severity
-from irdesk.domain.metrics.data import ACTION_STATUSES, DAY, NONE_ID, MetricData, from_epoch
+from irdesk.domain.metrics.data import (
+    ACTION_STATUSES,
+    COMPLETED_REVIEW,
+    DAY,
+    NONE_ID,
+    MetricData,
+    from_epoch,
+)
 from irdesk.domain.metrics.selection import (
     Group,
     Period,
     groups,
-    index_of_ids,
     merged_exclusion,
     without,
 )
+from irdesk.domain.metrics.stats import distinct
 from irdesk.domain.policy import Policy
 from irdesk.domain.tiering import TierFacts, TieringRules
 
@@ -90,13 +97,13 @@ def follow_through_rows(
     incident = items.incident[chosen]
     result = []
     for kind, owners in (("team", team), ("person", person)):
-        for owner in np.unique(owners[owners != NONE_ID]).tolist():
+        for owner in distinct(owners[owners != NONE_ID]).tolist():
             mine = owners == owner
             names = data.teams if kind == "team" else data.people
             label = names[owner].name if owner in names else f"{kind} {owner}"
             counts = {o: int(np.count_nonzero(mine & hit)) for o, hit in outcomes.items()}
-            ids = {o: np.unique(incident[mine & hit]) for o, hit in outcomes.items()}
-            ids["count"] = np.unique(incident[mine])
+            ids = {o: distinct(incident[mine & hit]) for o, hit in outcomes.items()}
+            ids["count"] = distinct(incident[mine])
             result.append(
                 FollowThroughRow(
                     owner_kind=kind,
@@ -167,26 +174,27 @@ def recurrence_groups(
     rows = rows[~np.isnan(anchors[rows])]
     window = policy.recurrence_window_days * 86400.0
     resolver = np.full(len(inc), -1, dtype=np.int64)  # person id per incident row
-    resolved_rows = index_of_ids(data, ev.resolver_incident)
+    resolved_rows = data.resolver_rows
     known = resolved_rows >= 0
     resolver[resolved_rows[known]] = ev.resolver_person[known]
     result = []
-    for service_id in np.unique(inc.service[rows]):
-        own = rows[inc.service[rows] == service_id]
+    row_service = inc.service[rows]
+    for service_id in distinct(row_service):
+        own = rows[row_service == service_id]
         # Compare each distinct wording once, not every pair of incidents.
         codes, inverse = np.unique(inc.title_codes[own], return_inverse=True)
-        distinct: dict[frozenset[str], int] = {}
+        wordings: dict[frozenset[str], int] = {}
         word_class = [
-            distinct.setdefault(title_words(inc.title_texts[c]), len(distinct))
+            wordings.setdefault(title_words(inc.title_texts[c]), len(wordings))
             for c in codes.tolist()
         ]
         keys = np.array(word_class, dtype=np.int64)[inverse]
-        if len(distinct) <= MAX_WORDINGS_COMPARED:
-            classes = _title_classes(list(distinct), policy.recurrence_title_similarity)
+        if len(wordings) <= MAX_WORDINGS_COMPARED:
+            classes = _title_classes(list(wordings), policy.recurrence_title_similarity)
         else:  # comparing every pair would take minutes: only identical wordings recur
-            classes = list(range(len(distinct)))
+            classes = list(range(len(wordings)))
         cls = np.array(classes, dtype=np.int64)[keys] if len(keys) else keys
-        for c in np.unique(cls):
+        for c in distinct(cls):
             members = own[cls == c]
             # In time order; incidents at the same moment by id, whatever the input order.
             members = members[np.lexsort((inc.ids[members], anchors[members]))]
@@ -222,7 +230,7 @@ def recurrence_groups(
 
 # --- postmortem compliance ----------------------------------------------------
 
-COMPLETED = ("approved", "signed", "archived")
+COMPLETED = COMPLETED_REVIEW
 
 
 @dataclass(frozen=True)
@@ -310,13 +318,12 @@ def compliance_rows(
     deadline = inc.resolved[rows] + days * 86400.0  # NaN while unresolved
     done = np.zeros(len(rows), dtype=bool)
     approved = np.full(len(rows), np.nan)
-    position = {int(i): n for n, i in enumerate(ids.tolist())}
-    for incident_id, review in data.reviews.items():
-        n = position.get(incident_id)
-        if n is not None and review.status in COMPLETED:
-            done[n] = True
-            if review.approved_at is not None:
-                approved[n] = review.approved_at.timestamp()
+    position = np.full(len(inc), -1, dtype=np.int64)
+    position[rows] = np.arange(len(rows))
+    review_rows, review_approved = data.completed_reviews
+    n = position[review_rows]
+    done[n[n >= 0]] = True
+    approved[n[n >= 0]] = review_approved[n >= 0]
     now = as_of.timestamp()
     undated = done & np.isnan(approved)
     # A completed review of a still-open incident has no deadline yet: on time.

@@ -15,12 +15,11 @@ from irdesk.domain.metrics.data import MetricData
 from irdesk.domain.metrics.selection import (
     Period,
     accountability_exclusions,
-    index_of_ids,
-    team_per_row,
+    position_in,
     without,
 )
 from irdesk.domain.metrics.service import responder_hours
-from irdesk.domain.metrics.stats import gini
+from irdesk.domain.metrics.stats import distinct, gini
 from irdesk.domain.policy import Policy
 
 DAY = 86400.0
@@ -28,22 +27,30 @@ DAY = 86400.0
 MIN_RESOLVED_FOR_CONCENTRATION = 4
 
 
-def local_seconds(times: np.ndarray, zone: tzinfo) -> np.ndarray:
-    """Epoch seconds shifted into `zone`'s wall clock (offsets looked up once per day)."""
-    if len(times) == 0:
-        return times
-    days = np.floor(times / DAY)
-    uniq, inverse = np.unique(days, return_inverse=True)
-    offsets = np.array(
+def day_offsets(days: np.ndarray, zone: tzinfo) -> np.ndarray:
+    """`zone`'s offset from UTC in seconds on each day (days since the epoch, at noon UTC)."""
+    return np.array(
         [
             (
                 datetime.fromtimestamp(d * DAY + DAY / 2, UTC).astimezone(zone).utcoffset()
             ).total_seconds()
-            for d in uniq
-        ]
+            for d in days.tolist()
+        ],
+        dtype=np.float64,
     )
-    shifted: np.ndarray = times + offsets[inverse]
+
+
+def local_seconds(times: np.ndarray, zone: tzinfo) -> np.ndarray:
+    """Epoch seconds shifted into `zone`'s wall clock (offsets looked up once per day)."""
+    if len(times) == 0:
+        return times
+    uniq, inverse = np.unique(np.floor(times / DAY), return_inverse=True)
+    shifted: np.ndarray = times + day_offsets(uniq, zone)[inverse]
     return shifted
+
+
+# Beyond this many days between the first and last page, look offsets up per distinct day.
+DENSE_DAYS = 4000
 
 
 def after_hours(local: np.ndarray, policy: Policy) -> np.ndarray:
@@ -54,10 +61,45 @@ def after_hours(local: np.ndarray, policy: Policy) -> np.ndarray:
     return result
 
 
-def _most_in_one(buckets: np.ndarray) -> int:
+def distinct_per_group(group: np.ndarray, values: np.ndarray, groups: int) -> list[np.ndarray]:
+    """For each group 0 … groups-1, the sorted distinct `values` (int64) it has: one sort
+    for all groups instead of one per group."""
+    if len(values) == 0:
+        return [values[:0].astype(np.int64)] * groups
+    group = group.astype(np.int64)
+    low = int(values.min())
+    span = int(values.max()) - low + 1
+    if span * groups < 2**62:
+        key = distinct(group * span + (values - low))
+        g, v = key // span, key % span + low
+    else:  # values too far apart to share one integer key with the group
+        order = np.lexsort((values, group))
+        g, v = group[order], values[order]
+        new = np.r_[True, (g[1:] != g[:-1]) | (v[1:] != v[:-1])]
+        g, v = g[new], v[new]
+    bounds = np.searchsorted(g, np.arange(groups + 1))
+    return [v[bounds[i] : bounds[i + 1]] for i in range(groups)]
+
+
+def most_in_one_bucket(group: np.ndarray, buckets: np.ndarray, groups: int) -> np.ndarray:
+    """For each group 0 … groups-1, the most entries sharing one (whole-numbered) bucket;
+    0 for none."""
+    most = np.zeros(groups, dtype=np.int64)
     if len(buckets) == 0:
-        return 0
-    return int(np.unique(buckets, return_counts=True)[1].max())
+        return most
+    b = buckets.astype(np.int64)
+    low, span = int(b.min()), int(b.max()) - int(b.min()) + 1
+    if span * groups < 2**62:
+        key = np.sort(group.astype(np.int64) * span + (b - low))
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        g = key[starts] // span
+    else:
+        order = np.lexsort((b, group))
+        g, b = group[order], b[order]
+        starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (b[1:] != b[:-1])])
+        g = g[starts]
+    np.maximum.at(most, g, np.diff(np.r_[starts, len(buckets)]))
+    return most
 
 
 @dataclass(frozen=True)
@@ -88,13 +130,29 @@ class RotationRow:
     ids: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
 
 
-def _by_person(people: np.ndarray) -> dict[int, np.ndarray]:
-    """Person id → positions in `people`."""
-    if len(people) == 0:
-        return {}
-    order = np.argsort(people, kind="stable")
-    uniq, starts = np.unique(people[order], return_index=True)
-    return dict(zip(uniq.tolist(), np.split(order, starts[1:]), strict=True))
+def local_page_times(data: MetricData, people: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Wall-clock time of each page in the paged person's zone (UTC for someone unknown)."""
+    if len(times) == 0:
+        return times.copy()
+    zones: dict[str, tuple[tzinfo, int]] = {}
+    zone_of: dict[int, int] = {}
+    for pid, person in data.people.items():
+        zone_of[pid] = zones.setdefault(str(person.time_zone), (person.time_zone, len(zones)))[1]
+    paged, inverse = np.unique(people, return_inverse=True)
+    # The zone of each page's person; the extra last row of offsets (zeros) is UTC.
+    zone = np.array([zone_of.get(p, len(zones)) for p in paged.tolist()])[inverse]
+    days = np.floor(times / DAY)
+    first, span = days.min(), int(days.max() - days.min()) + 1
+    if span <= DENSE_DAYS:  # one lookup per day of the span and zone: no sort
+        lookup_days, day = first + np.arange(span), (days - first).astype(np.int64)
+    else:
+        lookup_days, day = np.unique(days, return_inverse=True)
+    offsets = np.zeros((len(zones) + 1, len(lookup_days)))
+    for tz, n in zones.values():
+        if n in zone:  # someone of this zone was paged
+            offsets[n] = day_offsets(lookup_days, tz)
+    shifted: np.ndarray = times + offsets[zone, day]
+    return shifted
 
 
 def load_rows(
@@ -105,57 +163,52 @@ def load_rows(
     in_window = (ev.page_time >= low) & (ev.page_time < high)
     page_person, page_time = ev.page_person[in_window], ev.page_time[in_window]
     page_incident = ev.page_incident[in_window]
-    # Wall-clock time of each page in the paged person's zone, one pass per zone.
-    local = page_time.copy()
-    zones: dict[str, tuple[tzinfo, list[int]]] = {}
-    for pid, person in data.people.items():
-        zones.setdefault(str(person.time_zone), (person.time_zone, []))[1].append(pid)
-    for zone, members in zones.values():
-        mask = np.isin(page_person, members)
-        local[mask] = local_seconds(page_time[mask], zone)
-    late_all = after_hours(local, policy)
+    local = local_page_times(data, page_person, page_time)
+    late = after_hours(local, policy)
     p_rows, p_people, p_hours = responder_hours(data)
     member = np.zeros(len(inc), dtype=bool)
     member[rows] = True
     mine = member[p_rows] if len(p_rows) else np.zeros(0, dtype=bool)
     p_rows, p_people, p_hours = p_rows[mine], p_people[mine], p_hours[mine]
-    pages_of, parts_of = _by_person(page_person), _by_person(p_people)
-    shift = policy.shift_hours * 3600.0
-    empty = np.zeros(0, dtype=np.int64)
+    # Everyone paged in the period or acting in its incidents, as 0 … n-1 for bincount.
+    ids = distinct(np.r_[page_person, p_people])
+    n = len(ids)
+    who = position_in(ids, page_person)
+    part_who = position_in(ids, p_people)
+    pages = np.bincount(who, minlength=n)
+    late_pages = np.bincount(who[late], minlength=n)
+    hours = np.bincount(part_who, weights=p_hours, minlength=n)
+    most_shift = most_in_one_bucket(who, np.floor(local / (policy.shift_hours * 3600.0)), n)
+    most_week = most_in_one_bucket(who[late], np.floor((local[late] / DAY + 3) / 7), n)
+    paged = distinct_per_group(who, page_incident, n)
+    paged_late = distinct_per_group(who[late], page_incident[late], n)
+    involved = distinct_per_group(
+        np.r_[who, part_who], np.r_[page_incident, inc.ids[p_rows]].astype(np.int64), n
+    )
     result = []
-    for pid in sorted(set(pages_of) | set(parts_of)):
+    for k, pid in enumerate(ids.tolist()):
         person = data.people.get(pid)
-        mine_pages = pages_of.get(pid, empty)
-        mine_parts = parts_of.get(pid, empty)
-        t, late = local[mine_pages], late_all[mine_pages]
-        most_shift = _most_in_one(np.floor(t / shift))
-        most_week = _most_in_one(np.floor((t[late] / DAY + 3) / 7))
         flags = []
-        if most_shift > policy.pages_per_shift:
-            flags.append(f"{most_shift} pages in one shift (limit {policy.pages_per_shift})")
-        if most_week > policy.after_hours_pages_per_week:
+        if most_shift[k] > policy.pages_per_shift:
+            flags.append(f"{most_shift[k]} pages in one shift (limit {policy.pages_per_shift})")
+        if most_week[k] > policy.after_hours_pages_per_week:
             flags.append(
-                f"{most_week} after-hours pages in one week "
+                f"{most_week[k]} after-hours pages in one week "
                 f"(limit {policy.after_hours_pages_per_week})"
             )
-        paged = np.unique(page_incident[mine_pages])
         team = data.teams.get(person.team_id) if person and person.team_id is not None else None
         result.append(
             LoadRow(
                 person_id=pid,
                 person=person.name if person else f"person {pid}",
                 team=team.name if team else "",
-                pages=len(mine_pages),
-                after_hours_pages=int(late.sum()),
-                incident_hours=float(np.sum(p_hours[mine_parts])),
-                most_pages_in_a_shift=most_shift,
-                most_after_hours_pages_in_a_week=most_week,
+                pages=int(pages[k]),
+                after_hours_pages=int(late_pages[k]),
+                incident_hours=float(hours[k]),
+                most_pages_in_a_shift=int(most_shift[k]),
+                most_after_hours_pages_in_a_week=int(most_week[k]),
                 flags=tuple(flags),
-                ids={
-                    "count": np.union1d(paged, inc.ids[p_rows[mine_parts]]),
-                    "pages": paged,
-                    "after_hours": np.unique(page_incident[mine_pages][late]),
-                },
+                ids={"count": involved[k], "pages": paged[k], "after_hours": paged_late[k]},
             )
         )
     result.sort(key=lambda r: (r.team, r.person))
@@ -165,18 +218,29 @@ def load_rows(
 def rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
     ev = data.events
     low, high = period.bounds
-    ever_paged = set(np.unique(ev.page_person).tolist())
+    ever_paged = set(distinct(ev.page_person).tolist())
     in_window = (ev.page_time >= low) & (ev.page_time < high)
     counts = dict(zip(*np.unique(ev.page_person[in_window], return_counts=True), strict=True))
+    teams = sorted(data.teams.items(), key=lambda kv: kv[1].name)
+    position = {team_id: n for n, (team_id, _) in enumerate(teams)}
+    # Each page in the period, by the position of the paged person's team (-1: no team).
+    team_of_person = {
+        pid: position.get(p.team_id, -1) for pid, p in data.people.items() if p.team_id is not None
+    }
+    page_person = ev.page_person[in_window]
+    people, inverse = np.unique(page_person, return_inverse=True)
+    team_of_page = np.array([team_of_person.get(p, -1) for p in people.tolist()], dtype=np.int64)
+    team_of_page = team_of_page[inverse] if len(people) else np.zeros(0, dtype=np.int64)
+    known = team_of_page >= 0
+    paged = distinct_per_group(team_of_page[known], ev.page_incident[in_window][known], len(teams))
     result = []
-    for team_id, team in sorted(data.teams.items(), key=lambda kv: kv[1].name):
+    for n, (team_id, team) in enumerate(teams):
         roster = [
             pid for pid, p in data.people.items() if p.team_id == team_id and pid in ever_paged
         ]
         if not roster:
             continue
         pages = np.array([counts.get(pid, 0) for pid in roster], dtype=np.float64)
-        paged = in_window & np.isin(ev.page_person, roster)
         result.append(
             RotationRow(
                 team_id=team_id,
@@ -184,7 +248,7 @@ def rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
                 members=len(roster),
                 pages=int(pages.sum()),
                 gini=gini(pages),
-                ids={"count": np.unique(ev.page_incident[paged])},
+                ids={"count": paged[n]},
             )
         )
     return tuple(result)
@@ -208,16 +272,17 @@ def concentration_rows(
     inc, ev = data.incidents, data.events
     excluded = accountability_exclusions(data, policy, rows)
     counted = without(rows, excluded)
-    r_rows = index_of_ids(data, ev.resolver_incident)
+    r_rows = data.resolver_rows
     member = np.zeros(len(inc), dtype=bool)
     member[counted] = True
     keep = (r_rows >= 0) & member[np.clip(r_rows, 0, None)]
     r_rows, r_people = r_rows[keep], ev.resolver_person[keep]
-    team_of = team_per_row(data, np.arange(len(inc)))
+    team_of = data.incident_team
     excluded_teams = {reason: team_of[hit] for reason, hit in excluded.items()}
+    resolved_team = team_of[r_rows]
     result = []
     for team_id, team in sorted(data.teams.items(), key=lambda kv: kv[1].name):
-        own = team_of[r_rows] == team_id
+        own = resolved_team == team_id
         if not own.any():
             continue
         people, counts = np.unique(r_people[own], return_counts=True)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from irdesk.domain.metrics.data import MetricData, epoch
+from irdesk.domain.metrics.stats import distinct
 from irdesk.domain.policy import Policy
 from irdesk.domain.utc import as_utc
 
@@ -110,13 +111,38 @@ def without(rows: np.ndarray, excluded: dict[str, np.ndarray]) -> np.ndarray:
 
 def index_of_ids(data: MetricData, ids: np.ndarray) -> np.ndarray:
     """Row index of each incident id; -1 for ids not among the incidents."""
-    sorted_ids, order = data.incidents.id_order
-    if len(sorted_ids) == 0:
-        return np.full(len(ids), -1, dtype=np.int64)
-    pos = np.clip(np.searchsorted(sorted_ids, ids), 0, len(sorted_ids) - 1)
-    found = sorted_ids[pos] == ids
-    result: np.ndarray = np.where(found, order[pos] if order is not None else pos, -1)
+    return data.incidents.rows_of(ids)
+
+
+def lookup(keys: np.ndarray, table: dict[int, float], default: float) -> np.ndarray:
+    """`table[k]` for each of `keys` (`default` where absent), by one search of the table's
+    sorted keys instead of a Python lookup per row."""
+    known = np.array(sorted(table), dtype=np.int64)
+    values = np.array([table[k] for k in known.tolist()] + [default], dtype=np.float64)
+    if len(known) == 0:
+        return np.full(len(keys), float(default))
+    top = int(known[-1])
+    if known[0] >= 0 and top <= 4 * len(keys) + 1024:
+        # Small ids (the usual case): index a dense table, no search.
+        dense = np.full(top + 2, float(default))
+        dense[known] = values[:-1]
+        inside: np.ndarray = dense[np.where((keys >= 0) & (keys <= top), keys, top + 1)]
+        return inside
+    pos = np.searchsorted(known, keys)
+    pos = np.where(known[np.clip(pos, 0, len(known) - 1)] == keys, pos, len(known))
+    result: np.ndarray = values[pos]
     return result
+
+
+def position_in(known: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The position of each of `keys` in `known` (sorted, distinct, holding every key)."""
+    if len(known) and known[0] >= 0 and int(known[-1]) <= 4 * len(keys) + 1024:
+        dense = np.zeros(int(known[-1]) + 1, dtype=np.int64)
+        dense[known] = np.arange(len(known))
+        found: np.ndarray = dense[keys]
+        return found
+    searched: np.ndarray = np.searchsorted(known, keys)
+    return searched
 
 
 def _split(keys: np.ndarray, rows: np.ndarray) -> dict[int, np.ndarray]:
@@ -131,12 +157,7 @@ def _split(keys: np.ndarray, rows: np.ndarray) -> dict[int, np.ndarray]:
 
 def team_per_row(data: MetricData, rows: np.ndarray) -> np.ndarray:
     """The team owning each incident's service; -1 for none."""
-    lookup = {
-        sid: (s.owner_team_id if s.owner_team_id is not None else -1)
-        for sid, s in data.services.items()
-    }
-    uniq, inverse = np.unique(data.incidents.service[rows], return_inverse=True)
-    result: np.ndarray = np.array([lookup.get(int(u), -1) for u in uniq], dtype=np.int64)[inverse]
+    result: np.ndarray = data.incident_team[rows]
     return result
 
 
@@ -161,14 +182,14 @@ def groups(data: MetricData, rows: np.ndarray, by: str) -> list[Group]:
         return [Group(str(k), name, parts[k]) for name, k in sorted(named)]
     if by == "person":
         ev = data.events
-        idx = index_of_ids(data, ev.part_incident)
+        idx = data.part_rows
         member = np.zeros(len(inc), dtype=bool)
         member[rows] = True
         keep = (idx >= 0) & member[np.clip(idx, 0, None)]
         pairs_rows, pairs_people = idx[keep], ev.part_person[keep]
         parts = _split(pairs_people, pairs_rows)
         named = [(data.people[k].name if k in data.people else f"person {k}", k) for k in parts]
-        return [Group(str(k), name, np.unique(parts[k])) for name, k in sorted(named)]
+        return [Group(str(k), name, distinct(parts[k])) for name, k in sorted(named)]
     raise ValueError(f"cannot group by {by!r}; one of {', '.join(GROUPINGS)}")
 
 

@@ -15,7 +15,7 @@ from irdesk.domain.metrics.selection import (
     Group,
     Period,
     groups,
-    index_of_ids,
+    lookup,
     merged_exclusion,
     without,
 )
@@ -77,12 +77,15 @@ def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
     unknown = ~known & (end >= low) & (end < high)
     candidates = np.flatnonzero(overlaps | unknown)
     window = period.minutes
+    candidate_service = inc.service[candidates]
+    candidate_merged = inc.merged[candidates]
+    start_all, end_all = _impact(data, candidates, low, high)  # once, then per service
     result = []
     for service_id, info in sorted(data.services.items(), key=lambda kv: kv[1].name):
-        rows = candidates[inc.service[candidates] == service_id]
-        excluded = merged_exclusion(data, rows)
-        rows = without(rows, excluded)
-        s, e = _impact(data, rows, low, high)
+        own = candidate_service == service_id
+        excluded = merged_exclusion(data, candidates[own])
+        kept = own & ~candidate_merged
+        rows, s, e = candidates[kept], start_all[kept], end_all[kept]
         missing = rows[np.isnan(s)]
         contradictory = rows[~np.isnan(s) & (e < s)]
         good = ~np.isnan(s) & (e >= s)
@@ -135,7 +138,7 @@ def responder_hours(data: MetricData) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """(incident row, person id, hours) per participation: from a person's first event in the
     incident to its resolution (or their last event, when later or unresolved)."""
     ev, inc = data.events, data.incidents
-    rows = index_of_ids(data, ev.part_incident)
+    rows = data.part_rows
     known = rows >= 0
     rows, people = rows[known], ev.part_person[known]
     first, last = ev.part_first[known], ev.part_last[known]
@@ -152,24 +155,14 @@ def cost_rows(data: MetricData, policy: Policy, by: str, rows: np.ndarray) -> tu
     end = np.where(np.isnan(inc.mitigated), inc.resolved, inc.mitigated)
     minutes = (end - start) / 60.0
     per_minute_of = {sid: s.cost_per_minute for sid, s in data.services.items()}
-    uniq, inverse = np.unique(inc.service, return_inverse=True)
-    per_minute = (
-        np.array([per_minute_of.get(int(u), 0.0) for u in uniq])[inverse]
-        if len(uniq)
-        else np.zeros(0)
-    )
+    per_minute = lookup(inc.service, per_minute_of, 0.0)
     downtime = minutes * per_minute
     p_rows, p_people, p_hours = responder_hours(data)
     rates = {
         pid: (p.hourly_rate if p.hourly_rate is not None else policy.default_hourly_rate)
         for pid, p in data.people.items()
     }
-    uniq_p, inv_p = np.unique(p_people, return_inverse=True)
-    p_rate = (
-        np.array([rates.get(int(u), policy.default_hourly_rate) for u in uniq_p])[inv_p]
-        if len(uniq_p)
-        else np.zeros(0)
-    )
+    p_rate = lookup(p_people, rates, policy.default_hourly_rate)
     hours_by_row = np.bincount(p_rows, weights=p_hours, minlength=len(inc))
     cost_by_row = np.bincount(p_rows, weights=p_hours * p_rate, minlength=len(inc))
     result = []

@@ -35,8 +35,23 @@ def weighted_quantile(values: np.ndarray, q: float, weights: np.ndarray | None =
     return float(np.interp(q, positions, v))
 
 
+def middle(values: np.ndarray) -> float:
+    """`np.median` of values without NaN, by one partition and without its checks (the
+    trend takes hundreds of medians)."""
+    n = len(values)
+    half = n // 2
+    if n % 2:
+        return float(np.partition(values, half)[half])
+    low, high = np.partition(values, [half - 1, half])[half - 1 : half + 1]
+    return float((low + high) / 2.0)
+
+
 def summary(values: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, float, float]:
     """(mean, median, p90); NaN each when there are no values."""
+    if weights is None and len(values):
+        # Both quantiles from one partition of the values.
+        median, p90 = np.quantile(values, [0.5, 0.9]).tolist()
+        return float(np.mean(values)), median, p90
     return (
         weighted_mean(values, weights),
         weighted_quantile(values, 0.5, weights),
@@ -53,3 +68,13 @@ def gini(values: np.ndarray) -> float:
     ranked = np.sort(values.astype(np.float64))
     index = np.arange(1, n + 1)
     return float(2.0 * np.dot(index, ranked) / (n * total) - (n + 1) / n)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values: `np.unique` by sorting. numpy 2's default `np.unique`
+    hashes, which is several times slower on the hundred-thousand-long id arrays here."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    result: np.ndarray = ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+    return result

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import metric_fixture as fx
+import numpy as np
+import pytest
 
 from irdesk.domain.enums import (
     Severity,
@@ -14,16 +16,18 @@ from irdesk.domain.models import (
     IncidentMerge,
 )
 from irdesk.domain.policy import Policy
+from irdesk.storage import metric_data
+from irdesk.storage.column_scan import MISSING_INT, Column, read_columns
 from irdesk.storage.database import Database
 from irdesk.storage.lifecycle_edits import set_override
 from irdesk.storage.metric_data import (
-    PACKED_EVENTS,
-    PACKED_INCIDENTS,
+    EVENTS_SOURCE,
+    SCANNED_EVENTS,
+    SCANNED_INCIDENTS,
     compute_from_database,
     incident_rows,
     load_metric_data,
 )
-from irdesk.storage.packed_rows import Packed, read_packed
 
 
 def cells(figures: object) -> list[object]:
@@ -71,7 +75,7 @@ def test_the_incidents_behind_a_figure_are_listed_newest_first(database: Databas
 
 
 def test_times_stored_in_another_format_are_read_the_ordinary_way(database: Database) -> None:
-    """Another tool may have written a time without microseconds: the packed fast read
+    """Another tool may have written a time without microseconds: the fast column read
     cannot cut it at a fixed width, and the ordinary read gives the same figures."""
     with database.transaction() as session:
         fx.write_to(session)
@@ -84,23 +88,75 @@ def test_times_stored_in_another_format_are_read_the_ordinary_way(database: Data
             "UPDATE timeline_event SET occurred_at = substr(occurred_at, 1, 19) WHERE id = 1"
         )
         cur = conn.connection.cursor()
-        assert read_packed(cur, PACKED_INCIDENTS, "FROM incident") is None
-        assert read_packed(cur, PACKED_EVENTS, "FROM timeline_event") is None
+        assert read_columns(cur, SCANNED_INCIDENTS, "FROM incident") is None
+        assert read_columns(cur, SCANNED_EVENTS, EVENTS_SOURCE) is None
     assert cells(compute_from_database(database, fx.PERIOD, "team")) == expected
 
 
-def test_packed_values_keep_nulls_and_refuse_what_does_not_fit(database: Database) -> None:
+def test_titles_holding_the_separator_are_read_the_ordinary_way(database: Database) -> None:
+    with database.transaction() as session:
+        fx.write_to(session)
+    expected = cells(compute_from_database(database, fx.PERIOD, "service"))
+    with database.connection() as conn:
+        conn.exec_driver_sql("UPDATE incident SET title = title || char(31) || 'x' WHERE id = 2")
+        assert read_columns(conn.connection.cursor(), SCANNED_INCIDENTS, "FROM incident") is None
+    figures = compute_from_database(database, fx.PERIOD, "service")
+    assert cells(figures) == expected  # the title is not among the table cells...
+    assert load_metric_data(database).incidents.title(1).endswith("\x1fx")  # ...but read whole
+
+
+def test_scanned_columns_keep_nulls_and_refuse_what_does_not_parse(database: Database) -> None:
     with database.connection() as conn:
         cur = conn.connection.cursor()
-        fields = (Packed("n", "n", 3), Packed("t", "t"))
-        source = (
-            "FROM (SELECT 7 AS n, '2026-01-05 10:00:00.250000' AS t UNION ALL SELECT NULL, NULL)"
+        columns = (
+            Column("n", "n", "int"),
+            Column("x", "x", "float"),
+            Column("t", "t", "time"),
+            Column("s", "s", "rank"),
+            Column("k", "k", "initial", nullable=False),
+            Column("w", "w", "text"),
         )
-        read = read_packed(cur, fields, source)
+        source = (
+            "FROM (SELECT 7 AS n, 2.5 AS x, '2026-01-05 10:00:00.250000' AS t, 'SEV2' AS s,"
+            " 'page' AS k, 'a, b' AS w"
+            " UNION ALL SELECT NULL, NULL, NULL, NULL, 'resolve', NULL)"
+        )
+        read = read_columns(cur, columns, source)
         assert read is not None
-        (numbers, known), (times, timed) = read["n"], read["t"]
-        assert sorted(zip(numbers.tolist(), known.tolist(), strict=True)) == [(0, False), (7, True)]
-        assert sorted(timed.tolist()) == [False, True]
-        assert times[timed][0] == fx.at(0, 10).timestamp() + 0.25
-        # 900 + 200 needs four digits: the row no longer fits three.
-        assert read_packed(cur, fields, source.replace("7 AS n", "900 AS n")) is None
+        assert read["n"].tolist() == [7, MISSING_INT]
+        assert read["x"][0] == 2.5 and np.isnan(read["x"][1])
+        assert read["t"][0] == fx.at(0, 10).timestamp() + 0.25 and np.isnan(read["t"][1])
+        assert read["s"].tolist() == [2, 0]
+        assert bytes(read["k"]) == b"pr"
+        assert read["w"] == ["a, b", ""]
+        # Text in a number column, a date without a time: not what the columns hold.
+        assert read_columns(cur, columns, source.replace("7 AS n", "'seven' AS n")) is None
+        assert read_columns(cur, columns, source.replace("10:00:00.250000", "")) is None
+        # No rows: empty columns.
+        empty = read_columns(
+            cur, columns, source.replace("UNION ALL", "WHERE 0 UNION ALL") + " WHERE 0"
+        )
+        assert empty is not None and len(empty["n"]) == 0 and empty["w"] == []
+
+
+def test_the_column_scan_reads_what_the_ordinary_row_read_does(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with database.transaction() as session:
+        fx.write_to(session)
+        set_override(session, 2, "detected_at", None, reason="alert was a test", actor="t")
+    with database.connection() as conn:
+        conn.exec_driver_sql("UPDATE incident SET downtime_cost = 1234.56 WHERE id = 1")
+    fast = load_metric_data(database)
+    assert fast.incidents.downtime_cost[0] == 1234.56
+    # Every column scan refused: the rows are read one by one.
+    monkeypatch.setattr(metric_data, "read_columns", lambda *args: None)
+    slow = load_metric_data(database)
+    for part in ("incidents", "events", "actions"):
+        for name, value in vars(getattr(fast, part)).items():
+            other = vars(getattr(slow, part))[name]
+            if isinstance(value, np.ndarray):
+                assert value.dtype == other.dtype, (part, name)
+                assert np.array_equal(value, other, equal_nan=value.dtype.kind == "f"), (part, name)
+            else:
+                assert value == other, (part, name)
