@@ -50,7 +50,7 @@ def test_a_bad_period_is_refused_with_an_example(text: str) -> None:
 
 
 def metrics_json(
-    db_path: Path, period: str, by: str, capsys: pytest.CaptureFixture[str]
+    db_path: Path, period: str, by: str, capsys: pytest.CaptureFixture[str], *more: str
 ) -> dict[str, Any]:
     """`irdesk metrics --format json` for the packet's period, as a script would read it."""
     _, named = named_period(period)
@@ -69,6 +69,7 @@ def metrics_json(
             by,
             "--format",
             "json",
+            *more,
         ]
     )
     assert code == 0
@@ -146,3 +147,29 @@ def test_on_call_load_shows_rotations_and_names_no_person(
     for rotation in by_person["tables"]["rotations"]["rows"]:
         if rotation["pages"]:
             assert squash(f"{rotation['team']}{rotation['members']}{rotation['pages']}") in text
+
+
+def test_an_older_policy_version_names_and_computes_the_packet_as_it_did(
+    packet_world: PacketWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = open_database(packet_world.db_path)
+    try:
+        request = PacketRequest("executive", period=packet_world.period, policy_version=1)
+        prepared = prepare(database, request)
+    finally:
+        database.close()
+    figures = prepared.figures
+    assert figures is not None and prepared.policy.version == 1
+    assert figures.by_severity.policy_version == 1
+    # The demo's version 1 evaluated thresholds only; version 2 trends as well.
+    then = metrics_json(
+        packet_world.db_path, packet_world.period, "severity", capsys, "--policy-version", "1"
+    )
+    now = metrics_json(packet_world.db_path, packet_world.period, "severity", capsys)
+    assert figures.by_severity.policy.to_dict() == then["policy"] != now["policy"]
+    kpi = then["policy"]["primary_kpi"]
+    assert "change" not in then["tables"][kpi]["columns"]
+    assert "change" in now["tables"][kpi]["columns"]
+    assert [r.median for r in figures.by_severity.durations[kpi]] == pytest.approx(
+        [r["median"] for r in then["tables"][kpi]["rows"]]
+    )

@@ -41,7 +41,7 @@ from irdesk.storage.packet_data import (
     person_packet_data,
 )
 from irdesk.storage.packets import record_packet
-from irdesk.storage.policies import PolicyRecord, current_policy
+from irdesk.storage.policies import PolicyRecord, policy_version
 
 Report = Callable[[str], None]
 
@@ -54,6 +54,8 @@ class PacketRequest:
     period: str | None = None
     person: str | None = None
     patterns: tuple[str, ...] = ()
+    # A stored policy version to name and compute under; None: the current one.
+    policy_version: int | None = None
 
     def check(self) -> Profile:
         """The profile, once the request names exactly what that profile is about."""
@@ -93,7 +95,7 @@ class PreparedPacket:
 
 def prepare(database: Database, request: PacketRequest) -> PreparedPacket:
     profile = request.check()
-    policy = current_policy(database)
+    policy = policy_version(database, request.policy_version)
     figures = None
     if profile.scope is Scope.PERIOD:
         assert request.period is not None
