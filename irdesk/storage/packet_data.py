@@ -105,7 +105,6 @@ class IncidentRecord:
     summary: str | None
     url: str | None
     service: str | None
-    slo_target: float | None
     cost_per_minute: float | None
     severity: str | None
     status: str
@@ -216,7 +215,6 @@ def _incident_record(session: Session, incident: Incident) -> IncidentRecord:
         summary=incident.summary,
         url=incident.url,
         service=service.name if service else None,
-        slo_target=service.slo_target if service else None,
         cost_per_minute=service.cost_per_minute if service else None,
         severity=incident.severity.value if incident.severity else None,
         status=incident.status.value,
