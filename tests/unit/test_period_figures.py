@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from packet_fixtures import PacketWorld, packet_world
+from packet_fixtures import PacketWorld, packet_world, pdf_text
 
 from irdesk import cli
 from irdesk.domain.metrics.named_periods import named_period
 from irdesk.domain.metrics.tables import MINUTES, MONEY, PERCENT, SHARE, format_cell
-from irdesk.reports.packets.export import PacketRequest, prepare
+from irdesk.reports.packets.export import PacketRequest, prepare, render
 from irdesk.storage.database import open_database
 from irdesk.storage.policies import current_policy
 
@@ -173,3 +173,22 @@ def test_an_older_policy_version_names_and_computes_the_packet_as_it_did(
     assert [r.median for r in figures.by_severity.durations[kpi]] == pytest.approx(
         [r["median"] for r in then["tables"][kpi]["rows"]]
     )
+
+
+def test_a_period_without_incidents_says_so_instead_of_drawing_empty_charts(
+    packet_world: PacketWorld, tmp_path: Path
+) -> None:
+    database = open_database(packet_world.db_path)
+    try:
+        prepared = prepare(database, PacketRequest("executive", period="2020-Q1"))
+    finally:
+        database.close()
+    assert prepared.figures is not None and prepared.figures.incident_ids == []
+    now = datetime(2026, 11, 28, tzinfo=UTC)
+    rendered = render(prepared, packet_uid="PKT-TEST", created_by="tester", now=now)
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(rendered.pdf)
+    text = squash(pdf_text(path))
+    assert squash("Incidents 0") in text
+    assert text.count(squash("No incidents in the period: nothing to chart.")) == 2
+    assert squash("Services meeting their SLO 4 of 4") in text  # no impact: every SLO held

@@ -86,6 +86,9 @@ class PeriodSections:
         }[name]()
 
     def _chart(self, key: str) -> Flowable:
+        if key != "slo_burn" and not self.figures.by_severity.incidents:
+            # Empty axes say nothing a sentence cannot (the error budget is still worth a line).
+            return self.layout.para("No incidents in the period: nothing to chart.", redact=False)
         return KeepTogether([self.layout.gap(4), self.layout.chart(self.charts[key])])
 
     def overview(self) -> list[Flowable]:
