@@ -374,6 +374,12 @@ def _add_packet_commands(commands: "argparse._SubParsersAction[argparse.Argument
     )
     packet.add_argument("--period", metavar="PERIOD", help="executive: 2026-Q3, 2026-07 or 2026")
     packet.add_argument("--person", metavar="NAME", help="manager: the person's full name")
+    packet.add_argument(
+        "--policy-version",
+        type=int,
+        metavar="N",
+        help="name and compute under stored policy version N (default: the current one)",
+    )
     packet.add_argument("--out", type=Path, metavar="FILE", help="the PDF to write")
     packet.add_argument(
         "--sign", type=Path, metavar="ID.p12", help="sign with this PKCS#12 identity"
@@ -487,7 +493,6 @@ def cmd_packet(args: argparse.Namespace) -> int:
     from irdesk.reports.packets.identity import IdentityError
     from irdesk.reports.packets.signing import SigningError
     from irdesk.storage.database import open_database
-    from irdesk.storage.packet_data import PacketDataError
 
     request = PacketRequest(
         profile=args.profile,
@@ -495,6 +500,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
         period=args.period,
         person=args.person,
         patterns=tuple(args.redact),
+        policy_version=args.policy_version,
     )
     try:
         request.check()
@@ -527,7 +533,8 @@ def cmd_packet(args: argparse.Namespace) -> int:
                 )
             return 0
         result = export_packet(database, request, args.out, created_by=_login_name(), sign=sign)
-    except (PacketDataError, ValueError, IdentityError, SigningError, OSError) as exc:
+    except (LookupError, ValueError, IdentityError, SigningError, OSError) as exc:
+        # LookupError: no such incident or person (PacketDataError), or policy version.
         return _fail(f"{exc}\nNo packet was written.")
     finally:
         database.close()

@@ -8,26 +8,21 @@ no other reader fetches them.
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
-from typing import Any
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
 
 from sqlmodel import Session, col, or_, select
 
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, effective_lifecycle
 from irdesk.domain.models import (
-    MERGE_UNLINKED,
     ActionItem,
     AuditEntry,
     FeedbackNote,
     Finding,
     Incident,
-    IncidentMerge,
     IncidentSourceFile,
     LifecycleOverride,
     Person,
-    Policy,
-    PolicyVersion,
     Review,
     ReviewAttendee,
     Service,
@@ -102,14 +97,6 @@ class SourceFileRecord:
 
 
 @dataclass(frozen=True)
-class PolicyRecord:
-    id: int | None
-    name: str
-    version: int | None
-    settings: dict[str, Any]
-
-
-@dataclass(frozen=True)
 class IncidentRecord:
     id: int
     source: str
@@ -118,7 +105,6 @@ class IncidentRecord:
     summary: str | None
     url: str | None
     service: str | None
-    slo_target: float | None
     cost_per_minute: float | None
     severity: str | None
     status: str
@@ -153,7 +139,6 @@ class IncidentPacketData:
     audit: list[AuditRecord]
     people: list[PersonRecord]
     source_files: list[SourceFileRecord]
-    policy: PolicyRecord
 
 
 @dataclass(frozen=True)
@@ -181,21 +166,16 @@ class PersonPacketData:
     feedback: list[FeedbackRecord]
     people: list[PersonRecord]
     source_files: list[SourceFileRecord]
-    policy: PolicyRecord
 
 
 @dataclass(frozen=True)
 class PeriodIncidents:
-    """The incidents a period packet aggregates; the figures come from `period_figures`."""
+    """The incidents behind a period packet's figures (which come from the metrics module)."""
 
     label: str
-    start: datetime
-    end: datetime
     incidents: list[IncidentRecord]
     people: list[PersonRecord]
     source_files: list[SourceFileRecord]
-    policy: PolicyRecord
-    services: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def _json_default(value: object) -> str:
@@ -210,24 +190,6 @@ def records_sha256(records: object) -> str:
     plain = [asdict(r) if hasattr(r, "__dataclass_fields__") else r for r in items]  # type: ignore[call-overload]
     text = json.dumps(plain, default=_json_default, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def latest_policy(session: Session) -> PolicyRecord:
-    row = session.exec(
-        select(PolicyVersion, Policy.name)
-        .join(Policy, col(Policy.id) == col(PolicyVersion.policy_id))
-        .order_by(col(PolicyVersion.created_at).desc(), col(PolicyVersion.id).desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return PolicyRecord(id=None, name="none recorded", version=None, settings={})
-    version, name = row
-    return PolicyRecord(
-        id=version.id,
-        name=name,
-        version=version.version,
-        settings=json.loads(version.settings_json),
-    )
 
 
 def _people(session: Session) -> list[PersonRecord]:
@@ -253,7 +215,6 @@ def _incident_record(session: Session, incident: Incident) -> IncidentRecord:
         summary=incident.summary,
         url=incident.url,
         service=service.name if service else None,
-        slo_target=service.slo_target if service else None,
         cost_per_minute=service.cost_per_minute if service else None,
         severity=incident.severity.value if incident.severity else None,
         status=incident.status.value,
@@ -383,7 +344,6 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
         audit=audit,
         people=people,
         source_files=_source_files(session, ids),
-        policy=latest_policy(session),
     )
 
 
@@ -459,32 +419,22 @@ def person_packet_data(session: Session, person_name: str) -> PersonPacketData:
         feedback=feedback,
         people=people,
         source_files=_source_files(session, [i.incident.id for i in incidents]),
-        policy=latest_policy(session),
     )
 
 
-def period_incidents(session: Session, label: str, start: date, end: date) -> PeriodIncidents:
-    """Incidents whose impact began in [start, end) (dates in UTC)."""
-    begin = datetime(start.year, start.month, start.day, tzinfo=UTC)
-    finish = datetime(end.year, end.month, end.day, tzinfo=UTC)
-    merged = select(IncidentMerge.incident_id).where(IncidentMerge.how != MERGE_UNLINKED)
+def period_incidents(session: Session, label: str, incident_ids: list[int]) -> PeriodIncidents:
+    """The records of the incidents a period's figures counted (`incident_ids`), by start."""
     rows = session.exec(
         select(Incident)
-        .where(col(Incident.started_at) >= begin, col(Incident.started_at) < finish)
-        .where(col(Incident.id).not_in(merged))
-        .order_by(col(Incident.started_at))
+        .where(col(Incident.id).in_(incident_ids))
+        .order_by(col(Incident.started_at), col(Incident.id))
     ).all()
     incidents = [_incident_record(session, i) for i in rows]
-    services = {s.name: (s.slo_target, s.cost_per_minute) for s in session.exec(select(Service))}
     return PeriodIncidents(
         label=label,
-        start=begin,
-        end=finish,
         incidents=incidents,
         people=_people(session),
         source_files=_source_files(session, [i.id for i in incidents]),
-        policy=latest_policy(session),
-        services=services,
     )
 
 

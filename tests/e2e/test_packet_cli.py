@@ -175,6 +175,9 @@ def test_usage_errors_name_what_is_wrong(
     args = ["packet", "no-such", "--profile", "legal", "--out", out, "--db", str(demo_db)]
     assert main(args) == 1
     assert "no incident 'no-such'" in capsys.readouterr().err
+    args = ["packet", "--profile", "executive", "--period", "2026-Q3", "--policy-version", "9"]
+    assert main([*args, "--out", out, "--db", str(demo_db)]) == 1
+    assert "there is no policy version 9 in demo.db (versions: 1, 2)" in capsys.readouterr().err
     assert not Path(out).exists()
 
 

@@ -1,20 +1,25 @@
 """Export › Review Packet… and Tools › Verify Packet…, driven as a compliance officer would."""
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from packet_fixtures import pdf_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sample_incidents import IncidentFile
 from window_driver import choose_from_menu, click_row, row_of, visible_boxes
 
+from irdesk.domain.metrics.selection import Period
 from irdesk.gui.main_window import MainWindow
 from irdesk.gui.packet_actions import PacketActions
 from irdesk.gui.packet_dialog import PacketDialog
 from irdesk.reports.packets.identity import create_identity
 from irdesk.reports.packets.verify import verify_packet
+from irdesk.storage.database import open_database
+from irdesk.storage.metric_data import compute_from_database
 
 PASSPHRASE = "gui test phrase"
 
@@ -155,6 +160,42 @@ def test_a_period_the_profile_cannot_use_is_explained_in_the_preview(
         dialog.preview.toPlainText()
     )
     assert not dialog.export_button.isEnabled()
+
+
+def test_an_executive_packet_from_the_dialog_shows_the_metrics_figures(
+    qtbot: QtBot,
+    opened: MainWindow,
+    incident_file: IncidentFile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dialog = open_packet_dialog(qtbot, opened)
+    choose_profile(qtbot, dialog, "executive")
+    dialog.period.selectAll()
+    with qtbot.waitSignal(opened.tasks.idle, timeout=10_000):
+        qtbot.keyClicks(dialog.period, "2026-Q4")
+        qtbot.keyClick(dialog.period, Qt.Key.Key_Return)
+    out = tmp_path / "board.pdf"
+    monkeypatch.setattr(dialog, "ask_output_path", lambda _suggested: out)
+    with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert "not signed" in dialog.status.text()
+    database = open_database(incident_file.path)
+    try:
+        figures = compute_from_database(
+            database,
+            Period(datetime(2026, 10, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)),
+            "severity",
+        )
+    finally:
+        database.close()
+    assert figures.incidents > 0
+    text = " ".join(pdf_text(out).split())
+    assert f"Incidents {figures.incidents}" in text
+    assert "Policy built-in defaults" in text  # the file never saved a policy
+    with sqlite3.connect(incident_file.path) as conn:
+        row = conn.execute("SELECT profile, subject, policy_version_id FROM packet").fetchone()
+    assert row == ("executive", "2026-Q4", None)
 
 
 def test_verify_packet_reports_a_valid_and_a_tampered_file(

@@ -28,6 +28,7 @@ from packet_fixtures import (
     append_page_content,
     packet_world,
     pdf_text,
+    require_tools,
     run_tool,
     tamper_page_content,
 )
@@ -36,11 +37,13 @@ from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from irdesk.domain.metrics.definitions import metric_definitions
 from irdesk.reports.packets.profiles import PROFILES as PROFILE_SPECS
 from irdesk.reports.packets.signing import sign_packet
 from irdesk.reports.packets.verify import verify_packet
 from irdesk.storage.audit import verify_chain
 from irdesk.storage.database import open_database
+from irdesk.storage.policies import current_policy
 
 __all__ = ["packet_world"]  # the fixture, imported for pytest
 
@@ -54,15 +57,15 @@ def shows(text: str, wanted: str) -> bool:
     return squash(wanted) in squash(text)
 
 
-def newest_policy(db_path: Path) -> tuple[str, int]:
-    """The policy a packet made now must name: the newest stored version."""
+def newest_policy(db_path: Path) -> tuple[int, int]:
+    """(row id, number) of the version a packet made now must name: the newest stored one,
+    which the dashboard and `irdesk metrics` call current."""
     with sqlite3.connect(db_path) as conn:
-        name, version = conn.execute(
-            "SELECT p.name, v.version FROM policy_version v JOIN policy p ON p.id = v.policy_id"
-            " ORDER BY v.created_at DESC, v.id DESC LIMIT 1"
+        row_id, version = conn.execute(
+            "SELECT id, version FROM policy_version ORDER BY version DESC LIMIT 1"
         ).fetchone()
     conn.close()
-    return name, version
+    return row_id, version
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -76,8 +79,8 @@ def test_each_profile_has_its_sections_cover_and_page_furniture(
         assert shows(text, section), f"{profile} lacks section {section!r}"
     assert shows(text, f"Packet {uid}")
     assert shows(text, spec.classification)
-    name, version = newest_policy(packet_world.db_path)
-    assert shows(text, "Policy version") and shows(text, f"{name}, version {version}")
+    _, version = newest_policy(packet_world.db_path)
+    assert shows(text, f"Policy version {version}, saved")
     pages = packet_world.packets[profile].pages
     assert shows(text, f"Page {pages}") and not shows(text, f"Page {pages + 1}")
 
@@ -135,8 +138,12 @@ def test_the_executive_summary_has_figures_and_no_operational_detail(
     for kept_back in (HOST, IP, URL, MARKUP, LONG_WORD, "Alert fired (corrected wording)"):
         assert not shows(text, kept_back), kept_back
     assert shows(text, f"Period {packet_world.period}")
-    for figure in ("Median TTR", "p90 TTR", "Availability", "Estimated cost", "SEV1"):
-        assert shows(text, figure)
+    for figure in ("Within target", "Availability", "Budget used", "Estimated cost", "Gini"):
+        assert shows(text, figure), figure
+    # Three of the dashboard's charts (distribution, trend, error budget); not load per person.
+    require_tools("pdfimages")
+    images = run_tool("pdfimages", "-list", str(packet_world.packets["executive"].path))
+    assert [line.split()[2] for line in images.stdout.splitlines()[2:]].count("image") == 3
 
 
 def test_the_postmortem_is_blameless_but_keeps_the_systems_names(
@@ -168,10 +175,10 @@ def test_each_export_is_recorded_with_its_hash_in_the_packet_table_and_audit_log
 ) -> None:
     with sqlite3.connect(packet_world.db_path) as conn:
         rows = {
-            uid: (profile, sha, incident, subject, json.loads(signers), who)
-            for uid, profile, sha, incident, subject, signers, who in conn.execute(
-                "SELECT packet_uid, profile, sha256, incident_id, subject, signers_json, created_by "
-                "FROM packet"
+            uid: (profile, sha, incident, subject, json.loads(signers), who, policy)
+            for uid, profile, sha, incident, subject, signers, who, policy in conn.execute(
+                "SELECT packet_uid, profile, sha256, incident_id, subject, signers_json, created_by,"
+                " policy_version_id FROM packet"
             )
         }
         audit = [
@@ -186,6 +193,7 @@ def test_each_export_is_recorded_with_its_hash_in_the_packet_table_and_audit_log
         assert stored[0] == profile
         assert stored[1] == result.sha256 == hashlib.sha256(result.path.read_bytes()).hexdigest()
         assert stored[4] == ["Zoë Ñúñez"] and stored[5] == "tester"
+        assert stored[6] == newest_policy(packet_world.db_path)[0]  # the version it names
     assert rows[packet_world.packets["legal"].packet_uid][2] == packet_world.incident_id
     assert rows[packet_world.packets["executive"].packet_uid][3] == packet_world.period
     assert [a["packet_uid"] for a in audit] == [r.packet_uid for r in packet_world.packets.values()]
@@ -209,9 +217,18 @@ def test_the_manifest_names_profile_policy_records_and_source_files(
     manifest = _manifest(packet_world.packets["legal"].path)
     assert manifest["packet_id"] == packet_world.packets["legal"].packet_uid
     assert manifest["profile"] == "legal"
-    name, version = newest_policy(packet_world.db_path)
-    assert manifest["policy"] == {"name": name, "version": version}
-    assert version == 2  # the demo's second version: the newest is named, not the first
+    _, version = newest_policy(packet_world.db_path)
+    database = open_database(packet_world.db_path)
+    try:
+        current = current_policy(database)
+    finally:
+        database.close()
+    assert manifest["policy"] == {
+        "version": version,
+        "label": f"version {version}",
+        "settings": current.policy.to_dict(),  # enough to recompute every figure
+    }
+    assert version == current.version == 2  # the demo's second version, not the first
     assert {"name": SOURCE_FILE[0], "sha256": SOURCE_FILE[1]} in manifest["source_files"]  # type: ignore[operator]
     records = manifest["records"]
     assert isinstance(records, dict)
@@ -220,6 +237,7 @@ def test_the_manifest_names_profile_policy_records_and_source_files(
     assert "time_to_resolve" in manifest["metric_definitions"]  # type: ignore[operator]
     executive = _manifest(packet_world.packets["executive"].path)
     assert "slo_adherence" in executive["metric_definitions"]  # type: ignore[operator]
+    assert executive["metric_definitions"] == metric_definitions(current.policy)
 
 
 def test_the_same_records_hash_the_same_in_two_exports(packet_world: PacketWorld) -> None:

@@ -1,8 +1,9 @@
-"""The packets' charts: matplotlib figures rendered to PNG without pyplot's global state.
+"""Incident packets' own charts, and every packet chart as the PNG a page places.
 
-Incident packets draw the incident's own timeline; executive packets draw the
-period's months. No chart carries a name or a free-text entry, so charts need
-no redaction.
+An incident packet draws that incident's timeline, phases and sources here;
+figures over many incidents are drawn by `irdesk.reports.charts`, the module
+the dashboard draws with, and placed through `rendered`. No chart drawn here
+carries a name or a free-text entry, so charts need no redaction.
 """
 
 import io
@@ -13,22 +14,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
-from irdesk.reports.packets.period_figures import SEVERITIES, PeriodFigures
+from irdesk.domain.metrics.durations import KPI_LABELS, span
+from irdesk.domain.policy import KPIS, Policy
+from irdesk.reports import charts as metric_charts
 from irdesk.storage.packet_data import EventRecord, IncidentRecord
 
 DPI = 150
 WIDTH_IN = 6.6
 # Colour-blind-safe (Okabe-Ito); severity is also named in every legend.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
-SEVERITY_COLOURS = dict(
-    zip(SEVERITIES, ("#D55E00", "#E69F00", "#0072B2", "#56B4E9", "#999999"), strict=True)
-)
-PHASES = (
-    ("time to detect", "started_at", "detected_at"),
-    ("time to acknowledge", "detected_at", "acknowledged_at"),
-    ("time to mitigate", "started_at", "mitigated_at"),
-    ("time to resolve", "started_at", "resolved_at"),
-)
 
 
 @dataclass(frozen=True)
@@ -37,6 +31,18 @@ class Chart:
     png: bytes
     width_in: float
     height_in: float
+
+
+def rendered(chart: metric_charts.Chart, width_in: float | None = None) -> Chart:
+    """A chart of the metrics module (the dashboard's), placed `width_in` wide on the page."""
+    width, height = chart.figure.get_size_inches()
+    scale = (width_in or width) / width
+    return Chart(
+        title=chart.title,
+        png=chart.png(round(DPI * scale)),  # DPI pixels per inch on paper
+        width_in=width * scale,
+        height_in=height * scale,
+    )
 
 
 def _figure(height: float) -> Figure:
@@ -85,13 +91,15 @@ def timeline_chart(incident: IncidentRecord, events: list[EventRecord]) -> Chart
     return _render("Timeline", figure)
 
 
-def phases_chart(incident: IncidentRecord) -> Chart:
+def phases_chart(incident: IncidentRecord, policy: Policy) -> Chart:
+    """The incident's time to detect … resolve, spanned as the policy's metrics span them."""
     figure = _figure(1.9)
     axes = figure.add_subplot()
     labels, minutes = [], []
-    for label, start, end in PHASES:
-        first, second = incident.lifecycle[start], incident.lifecycle[end]
-        labels.append(label)
+    for kpi in KPIS:
+        start, end = span(kpi, policy)
+        first, second = incident.lifecycle[f"{start}_at"], incident.lifecycle[f"{end}_at"]
+        labels.append(KPI_LABELS[kpi].lower())
         if first is None or second is None or second < first:
             minutes.append(0.0)
             axes.annotate("missing", (0, len(labels) - 1), fontsize=7, va="center")
@@ -145,33 +153,12 @@ def kinds_chart(events: list[EventRecord]) -> Chart:
     return _render("Events by kind", figure)
 
 
-def incident_charts(incident: IncidentRecord, events: list[EventRecord]) -> list[Chart]:
+def incident_charts(
+    incident: IncidentRecord, events: list[EventRecord], policy: Policy
+) -> list[Chart]:
     return [
         timeline_chart(incident, events),
-        phases_chart(incident),
+        phases_chart(incident, policy),
         sources_chart(events),
         kinds_chart(events),
     ]
-
-
-def period_charts(figures: PeriodFigures) -> list[Chart]:
-    months = [m.month for m in figures.by_month]
-    counts = _figure(2.2)
-    axes = counts.add_subplot()
-    bottom = [0] * len(months)
-    for severity in SEVERITIES:
-        values = [m.counts[severity] for m in figures.by_month]
-        axes.bar(months, values, bottom=bottom, label=severity, color=SEVERITY_COLOURS[severity])
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    axes.legend(fontsize=6, frameon=False, ncols=5)
-    axes.set_ylabel("incidents", fontsize=7)
-    axes.set_title("Incidents per month by severity", fontsize=9)
-    _style(axes)
-    trend = _figure(2.0)
-    line = trend.add_subplot()
-    points = [(m.month, m.median_minutes) for m in figures.by_month if m.median_minutes is not None]
-    line.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=PALETTE[0])
-    line.set_ylabel("minutes", fontsize=7)
-    line.set_title("Median time to resolve per month", fontsize=9)
-    _style(line)
-    return [_render("Incidents per month", counts), _render("Time to resolve trend", trend)]

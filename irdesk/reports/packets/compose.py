@@ -79,7 +79,7 @@ def _manifest_page(layout: Layout, manifest: Manifest) -> list[Flowable]:
                 ("Profile", data["profile"]),
                 ("Subject", data["subject"]),
                 ("Created", f"{data['created_at']} by {data['created_by']}"),
-                ("Policy", f"{policy['name']}, version {policy['version']}"),
+                ("Policy", policy["label"]),
                 ("irdesk", data["irdesk_version"]),
                 ("Redaction", ", ".join(data["redaction"]["rules"]) or "none"),
             ]

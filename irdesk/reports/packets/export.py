@@ -14,16 +14,18 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
+from irdesk.domain.metrics.definitions import LIFECYCLE, metric_definitions
+from irdesk.domain.metrics.named_periods import named_period
 from irdesk.domain.utc import utc_now
 from irdesk.reports.packets.assemble import assemble
-from irdesk.reports.packets.charts import incident_charts, period_charts
+from irdesk.reports.packets.charts import incident_charts
 from irdesk.reports.packets.compose import Cover, compose
+from irdesk.reports.packets.executive_figures import ExecutiveFigures, executive_figures
 from irdesk.reports.packets.formatting import incident_label
 from irdesk.reports.packets.incident_sections import IncidentSections
 from irdesk.reports.packets.layout import Layout, utc_text
-from irdesk.reports.packets.manifest import LIFECYCLE_DEFINITIONS, build_manifest
-from irdesk.reports.packets.period_figures import parse_period, period_figures
-from irdesk.reports.packets.period_sections import PeriodSections
+from irdesk.reports.packets.manifest import build_manifest
+from irdesk.reports.packets.period_sections import PeriodSections, period_charts
 from irdesk.reports.packets.person_sections import PersonSections
 from irdesk.reports.packets.profiles import Profile, Scope, profile_named
 from irdesk.reports.packets.redaction import Redactor, Removal, preview
@@ -39,6 +41,7 @@ from irdesk.storage.packet_data import (
     person_packet_data,
 )
 from irdesk.storage.packets import record_packet
+from irdesk.storage.policies import PolicyRecord, policy_version
 
 Report = Callable[[str], None]
 
@@ -51,6 +54,8 @@ class PacketRequest:
     period: str | None = None
     person: str | None = None
     patterns: tuple[str, ...] = ()
+    # A stored policy version to name and compute under; None: the current one.
+    policy_version: int | None = None
 
     def check(self) -> Profile:
         """The profile, once the request names exactly what that profile is about."""
@@ -64,7 +69,7 @@ class PacketRequest:
         if not given[profile.scope] or sum(given.values()) != 1:
             raise ValueError(f"the {profile.key} profile is about {wants[profile.scope]} only")
         if self.period is not None:
-            parse_period(self.period)
+            named_period(self.period)
         return profile
 
 
@@ -80,6 +85,9 @@ class PreparedPacket:
     data: IncidentPacketData | PeriodIncidents | PersonPacketData
     redactor: Redactor
     patterns: tuple[str, ...]
+    # The version the dashboard and `irdesk metrics` call current: every packet names it.
+    policy: PolicyRecord
+    figures: ExecutiveFigures | None = None  # a period packet's
     incident_id: int | None = None
     subject: str | None = None
     texts: list[str | None] = field(default_factory=list)
@@ -87,6 +95,12 @@ class PreparedPacket:
 
 def prepare(database: Database, request: PacketRequest) -> PreparedPacket:
     profile = request.check()
+    policy = policy_version(database, request.policy_version)
+    figures = None
+    if profile.scope is Scope.PERIOD:
+        assert request.period is not None
+        label, period = named_period(request.period)
+        figures = executive_figures(database, label, period, policy)
     with database.session() as session:
         if profile.scope is Scope.INCIDENT:
             assert request.incident_id is not None
@@ -94,16 +108,20 @@ def prepare(database: Database, request: PacketRequest) -> PreparedPacket:
             data: IncidentPacketData | PeriodIncidents | PersonPacketData = incident_packet_data(
                 session, incident_id
             )
-        elif profile.scope is Scope.PERIOD:
-            assert request.period is not None
-            label, start, end = parse_period(request.period)
-            data = period_incidents(session, label, start, end)
+        elif figures is not None:
+            # The records hashed in the manifest are the incidents the figures counted.
+            data = period_incidents(session, figures.label, figures.incident_ids)
         else:
             assert request.person is not None
             data = person_packet_data(session, request.person)
     redactor = Redactor(profile.redaction, data.people, list(request.patterns))
     prepared = PreparedPacket(
-        profile=profile, data=data, redactor=redactor, patterns=request.patterns
+        profile=profile,
+        data=data,
+        redactor=redactor,
+        patterns=request.patterns,
+        policy=policy,
+        figures=figures,
     )
     if isinstance(data, IncidentPacketData):
         prepared.incident_id = data.incident.id
@@ -159,13 +177,13 @@ def render(
 ) -> RenderedPacket:
     profile, data, redact = prepared.profile, prepared.data, prepared.redactor
     layout = Layout(redact=redact)
-    policy = data.policy
-    policy_text = f"{policy.name}, version {policy.version}" if policy.version else policy.name
+    policy = prepared.policy
+    saved = f", saved {policy.created_at:%Y-%m-%d}" if policy.created_at else ""
     common: list[tuple[str, str | None]] = [
         ("Profile", f"{profile.title} (for {profile.audience})"),
         ("Classification", profile.classification),
         ("Packet ID", packet_uid),
-        ("Policy version", policy_text),
+        ("Policy", f"{policy.label}{saved}"),
         ("Created", f"{utc_text(now)} by {created_by}"),
     ]
     report("Drawing charts…")
@@ -185,9 +203,9 @@ def render(
                 *common,
             ],
         )
-        charts = incident_charts(incident, data.events)
+        charts = incident_charts(incident, data.events, policy.policy)
         draw = IncidentSections(layout, data, profile, charts).draw
-        definitions = LIFECYCLE_DEFINITIONS
+        definitions = metric_definitions(policy.policy, LIFECYCLE)
         records: dict[str, object] = {
             "incident": incident,
             "review": data.review,
@@ -201,19 +219,24 @@ def render(
         if "Audit excerpt" not in profile.sections:
             del records["audit_entry"]
     elif isinstance(data, PeriodIncidents):
-        figures = period_figures(data)
+        figures = prepared.figures
+        assert figures is not None
+        period = figures.period
         subject = f"Period {data.label}"
         cover = Cover(
             title=f"Review packet: {profile.title}",
             subject=subject,
             facts=[
-                ("Period", f"{data.label} ({data.start:%Y-%m-%d} to {data.end:%Y-%m-%d}, UTC)"),
-                ("Incidents", str(len(data.incidents))),
+                (
+                    "Period",
+                    f"{data.label} ({period.start:%Y-%m-%d} to {period.end:%Y-%m-%d}, UTC)",
+                ),
+                ("Incidents", str(figures.by_severity.incidents)),
                 *common,
             ],
         )
         draw = PeriodSections(layout, figures, period_charts(figures)).draw
-        definitions = figures.definitions
+        definitions = metric_definitions(policy.policy)
         records = {"incident": data.incidents}
     else:
         person = data.person
@@ -311,7 +334,7 @@ def export_packet(
             incident_id=prepared.incident_id,
             review_id=review.id if review else None,
             subject=prepared.subject,
-            policy_version_id=prepared.data.policy.id,
+            policy_version_id=prepared.policy.id,
             sha256=digest,
             file_name=out.name,
             signers=[signed_by] if signed_by else [],

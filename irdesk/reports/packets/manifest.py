@@ -12,18 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from irdesk import __version__
-from irdesk.storage.packet_data import PolicyRecord, SourceFileRecord, records_sha256
+from irdesk.storage.packet_data import SourceFileRecord, records_sha256
+from irdesk.storage.policies import PolicyRecord
 
 MANIFEST_NAME = "irdesk-manifest.json"
-FORMAT = "irdesk-packet-manifest/1"
-
-# The lifecycle definitions incident packets use (DESIGN.md, Metric definitions).
-LIFECYCLE_DEFINITIONS = {
-    "time_to_detect": "detected_at − started_at",
-    "time_to_acknowledge": "acknowledged_at − detected_at",
-    "time_to_mitigate": "mitigated_at − started_at",
-    "time_to_resolve": "resolved_at − started_at",
-}
+# 2: the policy is named as the dashboard and `irdesk metrics` name it, with its settings.
+FORMAT = "irdesk-packet-manifest/2"
 
 
 @dataclass(frozen=True)
@@ -61,7 +55,12 @@ def build_manifest(
             "created_at": created_at.isoformat(),
             "created_by": created_by,
             "irdesk_version": __version__,
-            "policy": {"name": policy.name, "version": policy.version},
+            # version None: the built-in defaults; the settings make the figures recomputable.
+            "policy": {
+                "version": policy.version,
+                "label": policy.label,
+                "settings": policy.policy.to_dict(),
+            },
             "metric_definitions": definitions,
             "records": {
                 name: {

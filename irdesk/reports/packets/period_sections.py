@@ -1,18 +1,77 @@
-"""The sections of an executive packet: figures over a period, no operational detail."""
+"""The sections of an executive packet: the metrics module's figures, no operational detail.
 
+Every number is a cell of `figure_tables`, written by `format_cell`: the text
+`irdesk metrics` prints and the dashboard shows. The charts are the
+dashboard's (`irdesk.reports.charts`). On-call load appears per rotation
+(team) only: a board packet names no person, and roles would name them too
+in a small team, so the per-person load table and chart stay out.
+"""
+
+from datetime import timedelta
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether
 
-from irdesk.reports.packets.charts import Chart
-from irdesk.reports.packets.formatting import minutes_text, money
+from irdesk.domain.metrics.definitions import metric_definitions
+from irdesk.domain.metrics.durations import KPI_LABELS
+from irdesk.domain.metrics.figures import Figures
+from irdesk.domain.metrics.tables import COUNT, MINUTES, MONEY, Table, figure_tables, format_cell
+from irdesk.domain.policy import KPIS
+from irdesk.reports import charts as metric_charts
+from irdesk.reports.packets.charts import Chart, rendered
+from irdesk.reports.packets.executive_figures import ExecutiveFigures
+from irdesk.reports.packets.fonts import BODY, BOLD
 from irdesk.reports.packets.layout import Layout
-from irdesk.reports.packets.period_figures import PeriodFigures
+
+Cells = list[list[str | None]]
+# Inches on the page: a little under the dashboard's size, so a table and a chart share a page.
+CHART_WIDTH = 5.4
+CELL_POINTS, CELL_PADDING = 8, 14  # the layout's cell font size; reportlab's padding, and air
+
+
+def period_charts(figures: ExecutiveFigures) -> dict[str, Chart]:
+    """The dashboard's charts that name no person: distribution, SLO burn-down, trend."""
+    return {
+        "distribution": rendered(
+            metric_charts.distribution_chart(figures.by_severity), CHART_WIDTH
+        ),
+        "slo_burn": rendered(metric_charts.slo_burn_chart(figures.by_service), CHART_WIDTH),
+        "trend": rendered(metric_charts.trend_chart(figures.by_severity), CHART_WIDTH),
+    }
+
+
+def _tables(figures: Figures) -> dict[str, Table]:
+    return {t.key: t for t in figure_tables(figures)}
+
+
+def _cells(table: Table, keys: list[str]) -> Cells:
+    """The table's header and rows for the columns `keys` (those it has), as the CLI writes them."""
+    columns = [c for key in keys for c in table.columns if c.key == key]
+    rows: Cells = [[c.label for c in columns]]
+    rows += [[format_cell(r.values[c.key], c.kind) for c in columns] for r in table.rows]
+    return rows
+
+
+def _shares(rows: Cells) -> list[float]:
+    """Column widths as shares, by what each column holds, so no header word breaks in two."""
+
+    def need(n: int) -> float:
+        words = (rows[0][n] or "").split() or [""]
+        header = max(stringWidth(w, BOLD, CELL_POINTS) for w in words)
+        cells = [stringWidth(r[n] or "", BODY, CELL_POINTS) for r in rows[1:]]
+        return CELL_PADDING + max([header, *cells])
+
+    needs = [need(n) for n in range(len(rows[0]))]
+    return [n / sum(needs) for n in needs]
 
 
 class PeriodSections:
-    def __init__(self, layout: Layout, figures: PeriodFigures, charts: list[Chart]) -> None:
+    def __init__(self, layout: Layout, figures: ExecutiveFigures, charts: dict[str, Chart]) -> None:
         self.layout = layout
         self.figures = figures
         self.charts = charts
+        self.severity = _tables(figures.by_severity)
+        self.service = _tables(figures.by_service)
 
     def draw(self, name: str) -> list[Flowable]:
         return {
@@ -20,26 +79,54 @@ class PeriodSections:
             "Response times by severity": self.response,
             "SLO adherence": self.slo,
             "Cost": self.cost,
+            "On-call load": self.load,
+            "Postmortem compliance": self.compliance,
             "Trend": self.trend,
             "Metric definitions": self.definitions,
         }[name]()
 
+    def _chart(self, key: str) -> Flowable:
+        if key != "slo_burn" and not self.figures.by_severity.incidents:
+            # Empty axes say nothing a sentence cannot (the error budget is still worth a line).
+            return self.layout.para("No incidents in the period: nothing to chart.", redact=False)
+        return KeepTogether([self.layout.gap(4), self.layout.chart(self.charts[key])])
+
     def overview(self) -> list[Flowable]:
         f = self.figures
+        period, policy = f.period, f.policy
+        kpi = policy.policy.primary_kpi
+        everything = self.severity[kpi].rows[0].values
+        costs = self.service["cost"].rows[0].values
+        slo = f.by_service.slo
+        last_day = (period.end - timedelta(days=1)).date()
+        version = "" if policy.version is None else f" --policy-version {policy.version}"
         return [
             self.layout.facts(
                 [
+                    ("Period", f"{f.label}: {period.start:%Y-%m-%d} to {last_day} (UTC days)"),
                     (
-                        "Period",
-                        f"{f.label}: {f.start:%Y-%m-%d} to {f.end:%Y-%m-%d} (exclusive), UTC",
+                        "Incidents",
+                        f"{format_cell(f.by_severity.incidents, COUNT)}"
+                        + (
+                            f", of which {f.merged} linked into another (counted there)"
+                            if f.merged
+                            else ""
+                        ),
                     ),
-                    ("Incidents", str(f.incidents)),
-                    ("Caused by third parties", str(f.external)),
-                    ("Flagged for regulatory exposure", str(f.regulatory)),
-                    ("Estimated downtime cost", money(f.total_cost)),
+                    ("Caused by third parties", format_cell(f.external, COUNT)),
+                    ("Flagged for regulatory exposure", format_cell(f.regulatory, COUNT)),
                     (
-                        "Services meeting their SLO",
-                        f"{sum(s.meets_slo for s in f.by_service)} of {len(f.by_service)}",
+                        f"{KPI_LABELS[kpi]} (primary)",
+                        f"median {format_cell(everything['median'], MINUTES)}, "
+                        f"p90 {format_cell(everything['p90'], MINUTES)}",
+                    ),
+                    ("Estimated cost", format_cell(costs["total"], MONEY)),
+                    ("Services meeting their SLO", f"{sum(s.met for s in slo)} of {len(slo)}"),
+                    ("Policy", policy.label),
+                    (
+                        "The same figures",
+                        f"irdesk metrics --from {period.start:%Y-%m-%d} --to {last_day} "
+                        f"--by severity{version}",
                     ),
                 ],
                 redact=False,
@@ -47,51 +134,79 @@ class PeriodSections:
         ]
 
     def response(self) -> list[Flowable]:
-        rows: list[list[str | None]] = [
-            ["Severity", "Incidents", "Median TTR", "p90 TTR", "Target", "Within target", "Missing"]
+        policy = self.figures.policy.policy
+        kpi = policy.primary_kpi
+        table = self.severity[kpi]
+        keys = ["group", "count", "missing", "excluded", "median", "p90", "attainment"]
+        keys += ["previous_median", "change"]
+        rows = _cells(table, keys)
+        layout = self.layout
+        out: list[Flowable] = [
+            layout.para(
+                f"{KPI_LABELS[kpi]}, the policy's primary measure, per severity; targets are the "
+                "policy's. Change is against the previous period of the same length.",
+                redact=False,
+            ),
+            layout.gap(4),
+            layout.table(rows, _shares(rows), redact=False),
         ]
-        for s in self.figures.by_severity:
-            measured = s.count - s.missing
-            rows.append(
+        why = table.rows[0].values["why"]
+        if why:
+            out += [layout.gap(2), layout.para(f"Excluded: {why}.", "small", redact=False)]
+        others: Cells = [["Measure, all incidents", "Counted", "Missing", "Median", "p90"]]
+        for other in (k for k in KPIS if k != kpi):
+            values = self.severity[other].rows[0].values
+            others.append(
                 [
-                    s.severity,
-                    str(s.count),
-                    minutes_text(s.median_minutes) if s.count else "—",
-                    minutes_text(s.p90_minutes) if s.count else "—",
-                    minutes_text(s.target_minutes) if s.target_minutes else "—",
-                    f"{s.within_target} of {measured}" if measured else "—",
-                    str(s.missing),
+                    KPI_LABELS[other],
+                    format_cell(values["count"], COUNT),
+                    format_cell(values["missing"], COUNT),
+                    format_cell(values["median"], MINUTES),
+                    format_cell(values["p90"], MINUTES),
                 ]
             )
-        return [self.layout.table(rows, [0.13, 0.13, 0.15, 0.15, 0.14, 0.17, 0.13], redact=False)]
+        out += [layout.gap(8), layout.table(others, _shares(others), redact=False)]
+        out.append(self._chart("distribution"))
+        return out
 
     def slo(self) -> list[Flowable]:
-        rows: list[list[str | None]] = [
-            ["Service", "Incidents", "Impact", "Availability", "SLO", "Met"]
-        ]
-        for s in self.figures.by_service:
-            rows.append(
-                [
-                    s.service,
-                    str(s.incidents),
-                    minutes_text(s.impact_minutes),
-                    f"{s.availability * 100:.3f} %",
-                    f"{s.slo_target:g} %",
-                    "yes" if s.meets_slo else "NO",
-                ]
-            )
-        return [self.layout.table(rows, [0.3, 0.12, 0.14, 0.16, 0.14, 0.14])]
+        keys = ["service", "target", "availability", "impact_minutes", "budget_minutes"]
+        rows = _cells(self.service["slo"], [*keys, "budget_consumed", "met", "missing"])
+        return [self.layout.table(rows, _shares(rows)), self._chart("slo_burn")]
 
     def cost(self) -> list[Flowable]:
-        rows: list[list[str | None]] = [["Service", "Incidents", "Estimated cost"]]
-        rows += [[s.service, str(s.incidents), money(s.cost)] for s in self.figures.by_service]
-        rows.append(["Total", str(self.figures.incidents), money(self.figures.total_cost)])
-        return [self.layout.table(rows, [0.5, 0.2, 0.3])]
+        keys = ["group", "count", "downtime_minutes", "downtime_cost", "responder_hours"]
+        rows = _cells(self.service["cost"], [*keys, "responder_cost", "total", "missing"])
+        return [self.layout.table(rows, _shares(rows))]
+
+    def load(self) -> list[Flowable]:
+        flagged: dict[str, int] = {}
+        for person in self.figures.by_severity.load:
+            flagged[person.team] = flagged.get(person.team, 0) + bool(person.flags)
+        rows = _cells(self.service["rotations"], ["team", "members", "pages", "gini"])
+        rows[0].append("Over the alert-fatigue limits")
+        for row, rotation in zip(rows[1:], self.figures.by_service.rotations, strict=True):
+            row.append(f"{flagged.get(rotation.team, 0)} of {rotation.members}")
+        return [
+            self.layout.para(
+                "Per rotation; no person is named. Gini 0 means pages were spread evenly across "
+                "the people paged, 1 that one person took them all.",
+                redact=False,
+            ),
+            self.layout.gap(4),
+            self.layout.table(rows, _shares(rows)),
+        ]
+
+    def compliance(self) -> list[Flowable]:
+        keys = ["tier", "required", "on_time", "late", "overdue", "pending", "compliance"]
+        rows = _cells(self.severity["compliance"], keys)
+        return [self.layout.table(rows, _shares(rows), redact=False)]
 
     def trend(self) -> list[Flowable]:
-        return [KeepTogether([self.layout.chart(c), self.layout.gap(8)]) for c in self.charts]
+        return [self._chart("trend")]
 
     def definitions(self) -> list[Flowable]:
-        rows: list[list[str | None]] = [["Figure", "Definition"]]
-        rows += [[k.replace("_", " "), v] for k, v in self.figures.definitions.items()]
+        rows: Cells = [["Figure", "Definition"]]
+        definitions = metric_definitions(self.figures.policy.policy)
+        rows += [[k.replace("_", " "), v] for k, v in definitions.items()]
         return [self.layout.table(rows, [0.25, 0.75], redact=False)]

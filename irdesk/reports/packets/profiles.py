@@ -87,9 +87,11 @@ EXECUTIVE = Profile(
     sections=(
         "Overview",
         "Response times by severity",
+        "Trend",
         "SLO adherence",
         "Cost",
-        "Trend",
+        "On-call load",
+        "Postmortem compliance",
         "Metric definitions",
     ),
     redaction=RedactionRules(

@@ -182,10 +182,10 @@ def report_lines(report: VerifyReport, *, require_trust: bool = False) -> list[s
     lines = [str(report.path)]
     if report.manifest:
         m = report.manifest
-        lines.append(
-            f"  packet {m.get('packet_id')}, profile {m.get('profile')}, "
-            f"policy {m.get('policy', {}).get('name')} v{m.get('policy', {}).get('version')}"
-        )
+        policy = m.get("policy", {})
+        # Format 1 manifests named the policy and its version number only.
+        label = policy.get("label") or f"{policy.get('name')} v{policy.get('version')}"
+        lines.append(f"  packet {m.get('packet_id')}, profile {m.get('profile')}, policy {label}")
     else:
         lines.append("  no irdesk manifest attached")
     for n, s in enumerate(report.signatures, 1):
