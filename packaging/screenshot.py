@@ -22,7 +22,7 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from irdesk.domain.enums import Severity
-from irdesk.gui.app import window_icon
+from irdesk.gui.app import add_shipped_fonts, window_icon
 from irdesk.gui.incident_table_model import COL_TITLE
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage import queries
@@ -69,6 +69,7 @@ def open_window(db_path: Path, scratch: Path) -> tuple[QApplication, MainWindow]
     icon = window_icon()
     if icon is not None:
         app.setWindowIcon(icon)
+    add_shipped_fonts()
     settings = QSettings(str(scratch / "irdesk.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings)
     window.resize(*SIZE)

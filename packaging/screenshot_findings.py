@@ -27,7 +27,7 @@ from irdesk.storage import queries
 from irdesk.storage.database import open_database
 
 sys.path.insert(0, str(Path(__file__).parent))
-from screenshot import DEMO_ANCHOR, SIZE, open_window, wait_until_idle  # noqa: E402
+from screenshot import DEMO_ANCHOR, SIZE, open_window, wait_until_idle
 
 TYPED = " Kwame should have checked the index before the rollout; human error."
 SPLIT = (36, 64)

@@ -5,7 +5,7 @@ from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from irdesk import __version__
@@ -14,6 +14,8 @@ from irdesk.gui.main_window import MainWindow
 from irdesk.storage import paths
 
 ICON_NAMES = ("irdesk.svg", "irdesk.png")
+# A CJK font for names in Chinese or Japanese; the system's own fonts cover the rest.
+SHIPPED_FONTS = ("WenQuanYiMicroHei.ttf",)
 
 
 def window_icon() -> QIcon | None:
@@ -29,6 +31,19 @@ def window_icon() -> QIcon | None:
             if not icon.isNull():
                 return icon
     return None
+
+
+def add_shipped_fonts() -> list[str]:
+    """Make the fonts irdesk ships available to Qt: names such as 王伟 then show on a
+    machine without a CJK font of its own (Qt falls back to them per character)."""
+    families: list[str] = []
+    folder = resources.files("irdesk.resources").joinpath("fonts")
+    for name in SHIPPED_FONTS:
+        with resources.as_file(folder.joinpath(name)) as path:
+            font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            families += QFontDatabase.applicationFontFamilies(font_id)
+    return families
 
 
 def user_settings() -> QSettings:
@@ -48,6 +63,7 @@ def run_gui(
     icon = window_icon()
     if icon is not None:
         app.setWindowIcon(icon)
+    add_shipped_fonts()
 
     window: list[QWidget] = []
     previous_hook = install_excepthook(lambda: window[0] if window else None)

@@ -9,6 +9,7 @@ line point or series (`Chart.incidents_at`), which is how a click drills down.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import resources
 from io import BytesIO
 
 import numpy as np
@@ -33,7 +34,12 @@ SEVERITY_COLOURS = {
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 BUSINESS, AFTER_HOURS = "#56B4E9", "#0B3C5D"
 FONT_SIZE = 8.5
-# Names are in any script (Ελένη, 王伟): DejaVu first, then a CJK font where one is installed.
+# Names are in any script (Ελένη, 王伟): DejaVu first, then a CJK font. irdesk ships one
+# (resources/fonts, also used by the PDF packets), so charts never depend on what the
+# system has installed; others found on the system come after it.
+_SHIPPED_CJK = resources.files("irdesk.resources").joinpath("fonts", "WenQuanYiMicroHei.ttf")
+with resources.as_file(_SHIPPED_CJK) as _path:
+    font_manager.fontManager.addfont(str(_path))
 _FALLBACKS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "Droid Sans Fallback")
 _INSTALLED = {f.name for f in font_manager.fontManager.ttflist}
 FONT_FAMILIES = ["DejaVu Sans", *[f for f in _FALLBACKS if f in _INSTALLED]]

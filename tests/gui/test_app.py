@@ -45,3 +45,16 @@ def test_run_gui_opens_the_file_and_returns_when_the_window_closes(
     assert not QApplication.windowIcon().isNull()
     # Window state went to the test's irdesk home, not the user's configuration.
     assert (irdesk_home / "config" / "irdesk.ini").exists()
+
+
+def test_the_shipped_cjk_font_is_available_to_the_window(qtbot: QtBot) -> None:
+    # Names such as 王伟 must not turn into boxes on a machine without a CJK font.
+    from PySide6.QtGui import QFontDatabase
+
+    from irdesk.gui.app import add_shipped_fonts
+
+    families = add_shipped_fonts()
+    assert "WenQuanYi Micro Hei" in families
+    assert QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(
+        "WenQuanYi Micro Hei"
+    )

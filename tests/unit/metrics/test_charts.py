@@ -36,3 +36,19 @@ def test_charts_render_as_png_for_a_packet() -> None:
     pngs = chart_pngs(figures, dpi=50)
     assert [title for title, _ in pngs][1] == "Time to resolve by team: median and p90"
     assert all(png.startswith(b"\x89PNG\r\n\x1a\n") for _, png in pngs)
+
+
+def test_charts_use_the_cjk_font_irdesk_ships_not_only_one_the_system_may_have() -> None:
+    # A load chart names people such as 王伟; on a machine without a CJK font installed
+    # that must still draw (and warnings are errors in the tests).
+    from matplotlib import font_manager
+
+    from irdesk.reports import charts
+
+    shipped = [
+        f.fname
+        for f in font_manager.fontManager.ttflist
+        if f.fname.endswith("fonts/WenQuanYiMicroHei.ttf")
+    ]
+    assert shipped, "resources/fonts/WenQuanYiMicroHei.ttf is not registered with matplotlib"
+    assert charts.FONT_FAMILIES[:2] == ["DejaVu Sans", "WenQuanYi Micro Hei"]
