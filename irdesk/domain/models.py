@@ -103,7 +103,7 @@ class Incident(SQLModel, table=True):
     external_id: str
     title: str
     summary: str | None = Field(default=None, sa_type=Text)
-    url: str | None = None
+    url: str | None = Field(default=None, index=True)  # later imports link by it
     service_id: int | None = Field(default=None, foreign_key="service.id", ondelete="SET NULL")
     severity: Severity | None = Field(default=None, sa_type=enum_type(Severity))
     severity_raw: str | None = Field(default=None, description="the source's own value, e.g. P1")

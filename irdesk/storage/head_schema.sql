@@ -310,5 +310,6 @@ CREATE TABLE incident_alias (
 	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE
 );
 CREATE INDEX ix_incident_alias_incident_id ON incident_alias (incident_id);
-INSERT INTO alembic_version (version_num) VALUES ('0005');
+CREATE INDEX ix_incident_url ON incident (url);
+INSERT INTO alembic_version (version_num) VALUES ('0006');
 COMMIT;

@@ -154,6 +154,12 @@ def test_connections_use_wal_foreign_keys_and_a_busy_timeout(database: Database)
             "SELECT * FROM incident WHERE service_id = 1 ORDER BY started_at",
             "ix_incident_service_started",
         ),
+        # A later import links to stored incidents by URL and by alias, once per reference.
+        (
+            "SELECT id FROM incident WHERE url = 'https://x/1' ORDER BY id LIMIT 1",
+            "ix_incident_url",
+        ),
+        ("SELECT incident_id FROM incident_alias WHERE alias = '12728'", "sqlite_autoindex"),
     ],
 )
 def test_list_and_timeline_queries_use_an_index(database: Database, query: str, index: str) -> None:
