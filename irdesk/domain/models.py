@@ -433,6 +433,21 @@ class IncidentAlias(SQLModel, table=True):
     )
 
 
+class IncidentReference(SQLModel, table=True):
+    """A name of another incident that this one cites ("#12728", a URL, "pagerduty:PH4UE4E").
+
+    Kept, casefolded, so that the incident it names can find it when that incident is
+    imported later: a Jira ticket stored first joins its PagerDuty incident then.
+    """
+
+    __tablename__ = "incident_reference"
+
+    reference: str = Field(primary_key=True)
+    incident_id: int = Field(
+        foreign_key="incident.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+
+
 class SourceFile(SQLModel, table=True):
     """One imported file, for provenance: a packet names the files its data came from."""
 

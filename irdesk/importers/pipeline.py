@@ -236,6 +236,46 @@ def _links_to_stored(
     return links
 
 
+def _links_from_stored(
+    conn: Connection,
+    prepared: dict[tuple[str, str], writer.PreparedIncident],
+    ids: dict[tuple[str, str], int],
+    labels: dict[int, str],
+) -> list[tuple[int, int, str]]:
+    """(incident, into, evidence) for stored incidents citing one of this import's.
+
+    The other order of `_links_to_stored`: a Jira ticket imported last week that cites
+    "#12728" joins PagerDuty's incident #12728 when that incident arrives.
+    """
+    names: dict[str, tuple[str, str]] = {}
+    for key, item in prepared.items():
+        record = item.record
+        for name in (f"{key[0]}:{key[1]}", key[1], record.url, *record.aliases):
+            if name:
+                names.setdefault(name.casefold(), key)
+    if not names:
+        return []
+    ours = set(ids.values())
+    links: dict[int, tuple[int, int, str]] = {}
+    wanted = sorted(names)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.exec_driver_sql(
+            "SELECT r.incident_id, r.reference, i.source, i.external_id"
+            " FROM incident_reference r JOIN incident i ON i.id = r.incident_id"
+            f" WHERE r.reference IN ({marks}) ORDER BY r.incident_id, r.reference",
+            tuple(chunk),
+        )
+        for citing_id, reference, source, external_id in rows:
+            into_id = ids[names[reference]]
+            if citing_id in ours or citing_id == into_id or citing_id in links:
+                continue  # one of this import's: _links saw it already
+            labels.setdefault(citing_id, f"{source}:{external_id}")
+            links[citing_id] = (citing_id, into_id, reference)
+    return list(links.values())
+
+
 @dataclass(frozen=True)
 class ReferencedIncident:
     """An incident events are attached to by reference, and the times its window needs."""
@@ -463,7 +503,9 @@ def _run_import(
         transaction = conn.begin()
         try:
             ids = writer.write_incidents(conn, list(prepared.values()), result) if prepared else {}
-            writer.write_aliases(conn, {ids[key]: item for key, item in prepared.items()})
+            by_id = {ids[key]: item for key, item in prepared.items()}
+            writer.write_aliases(conn, by_id)
+            writer.write_references(conn, by_id)
             outcomes = {
                 ids[(o.key.split(":", 1)[0], o.key.split(":", 1)[1])]: o for o in result.incidents
             }
@@ -504,6 +546,7 @@ def _run_import(
             links = _links(prepared)
             merges = [(ids[a], ids[b], evidence) for a, b, evidence in links]
             merges += _links_to_stored(conn, prepared, ids, {a for a, _, _ in links}, labels)
+            merges += _links_from_stored(conn, prepared, ids, labels)
             writer.write_merges(conn, merges, result, labels)
             writer.write_provenance(
                 conn, parsed, incident_files, uuid.uuid4().hex, IMPORTER_VERSION

@@ -303,6 +303,21 @@ def write_aliases(conn: Connection, incidents: dict[int, "PreparedIncident"]) ->
         )
 
 
+def write_references(conn: Connection, incidents: dict[int, "PreparedIncident"]) -> None:
+    """Remember what incidents cite, so that a cited incident imported later finds them."""
+    rows = {
+        (reference.casefold(), incident_id)
+        for incident_id, item in incidents.items()
+        for reference in item.record.references
+        if reference
+    }
+    if rows:
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO incident_reference (reference, incident_id) VALUES (?, ?)",
+            sorted(rows),
+        )
+
+
 def existing_ids(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
     rows = _incidents_by_key(conn, keys, ("id", "source", "external_id"))
     return {(source, external_id): iid for iid, source, external_id in rows}

@@ -311,5 +311,12 @@ CREATE TABLE incident_alias (
 );
 CREATE INDEX ix_incident_alias_incident_id ON incident_alias (incident_id);
 CREATE INDEX ix_incident_url ON incident (url);
-INSERT INTO alembic_version (version_num) VALUES ('0006');
+CREATE TABLE incident_reference (
+	reference VARCHAR NOT NULL, 
+	incident_id INTEGER NOT NULL, 
+	PRIMARY KEY (reference, incident_id), 
+	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_incident_reference_incident_id ON incident_reference (incident_id);
+INSERT INTO alembic_version (version_num) VALUES ('0007');
 COMMIT;

@@ -220,6 +220,20 @@ def test_a_jira_ticket_imported_later_joins_the_pagerduty_incident_it_names(
     assert run_import(database, [JIRA_OPS_7]).result.merges == []
 
 
+def test_a_pagerduty_incident_imported_after_the_ticket_naming_it_gathers_the_ticket(
+    database: Database,
+) -> None:
+    run_import(database, [JIRA_OPS_7])  # cites "#12728" before irdesk knows that incident
+    report = run_import(database, [PD_PAGE])
+    assert report.result.merges == ["jira:OPS-7 joins pagerduty:PH4UE4E (#12728)"]
+    with database.session() as session:
+        merge = session.get(IncidentMerge, incident(database, "OPS-7").id)
+        events = queries.timeline(session, incident(database, "PH4UE4E").id)
+    assert merge is not None and merge.into_id == incident(database, "PH4UE4E").id
+    assert {"pagerduty", "jira"} <= {e.source for e in events}
+    assert run_import(database, [PD_PAGE]).result.merges == []  # once
+
+
 def test_a_pair_unlinked_by_hand_stays_apart_on_reimport(database: Database) -> None:
     run_import(database, [PD_PAGE, JIRA_OPS_7])
     jira = incident(database, "OPS-7")
@@ -228,6 +242,7 @@ def test_a_pair_unlinked_by_hand_stays_apart_on_reimport(database: Database) -> 
     report = run_import(database, [PD_PAGE, JIRA_OPS_7])
     assert report.result.merges == []
     assert run_import(database, [JIRA_OPS_7]).result.merges == []  # nor on its own
+    assert run_import(database, [PD_PAGE]).result.merges == []  # nor from the other side
     with database.session() as session:
         assert jira.id in {row.id for row in queries.list_incidents(session)}
         assert {e.source for e in queries.timeline(session, incident(database, "PH4UE4E").id)} == {
