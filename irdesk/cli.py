@@ -23,8 +23,9 @@ from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
     from irdesk.importers.column_mapping import ColumnMapping
+    from irdesk.storage.database import Database
 
-HEADLESS_HINT = "Headless commands work without one: irdesk import, irdesk metrics, irdesk demo, irdesk packet, irdesk verify, irdesk db check, irdesk db upgrade (see irdesk --help)."
+HEADLESS_HINT = "Headless commands work without one: irdesk import, irdesk metrics, irdesk demo, irdesk packet, irdesk countersign, irdesk verify, irdesk identity, irdesk db check, irdesk db upgrade (see irdesk --help)."
 
 
 def _today() -> date:
@@ -279,7 +280,6 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         undated_note,
     )
     from irdesk.domain.policy import PolicyError
-    from irdesk.storage.database import open_database
     from irdesk.storage.metric_data import compute_from_database
 
     path = Path(args.metrics_db or args.db or paths.default_database()).expanduser()
@@ -297,7 +297,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         datetime.combine(after, datetime.min.time(), UTC),
     )
     try:
-        db = open_database(path, create=False)
+        db = _open_existing(path, upgrade=False)  # reading figures never changes the file
     except DatabaseError as exc:
         return _fail(str(exc))
     try:
@@ -367,7 +367,7 @@ def _add_packet_commands(commands: "argparse._SubParsersAction[argparse.Argument
         "incident",
         nargs="?",
         metavar="INCIDENT",
-        help="the incident: its number, SOURCE:ID (demo:INC-1022) or a unique ID",
+        help="the incident: the ID the list shows (INC-1022), SOURCE:ID or its number (12728)",
     )
     packet.add_argument(
         "--profile", required=True, help="legal, insurance, executive, postmortem or manager"
@@ -381,6 +381,7 @@ def _add_packet_commands(commands: "argparse._SubParsersAction[argparse.Argument
         help="name and compute under stored policy version N (default: the current one)",
     )
     packet.add_argument("--out", type=Path, metavar="FILE", help="the PDF to write")
+    packet.add_argument("--force", action="store_true", help="replace FILE if it exists")
     packet.add_argument(
         "--sign", type=Path, metavar="ID.p12", help="sign with this PKCS#12 identity"
     )
@@ -409,6 +410,7 @@ def _add_packet_commands(commands: "argparse._SubParsersAction[argparse.Argument
     counter.add_argument("packet", type=Path, metavar="PACKET.pdf")
     counter.add_argument("--sign", type=Path, required=True, metavar="ID.p12")
     counter.add_argument("--out", type=Path, metavar="FILE", help="default: update PACKET.pdf")
+    counter.add_argument("--force", action="store_true", help="replace --out FILE if it exists")
     counter.add_argument("--passphrase-file", type=Path, metavar="FILE")
     counter.add_argument(
         "--db", dest="packet_db", type=Path, metavar="PATH", help="record it in this database"
@@ -492,7 +494,6 @@ def cmd_packet(args: argparse.Namespace) -> int:
     )
     from irdesk.reports.packets.identity import IdentityError
     from irdesk.reports.packets.signing import SigningError
-    from irdesk.storage.database import open_database
 
     request = PacketRequest(
         profile=args.profile,
@@ -512,6 +513,11 @@ def cmd_packet(args: argparse.Namespace) -> int:
             "irdesk packet: error: say where to write the packet with --out FILE", file=sys.stderr
         )
         return 2
+    if args.out is not None and not args.preview and args.out.exists() and not args.force:
+        # A signed packet that left the building must not be replaced by accident.
+        return _fail(
+            f"{args.out} already exists; add --force to replace it.\nNo packet was written."
+        )
     sign = None
     if args.sign is not None and not args.preview:
         passphrase = _passphrase(args)
@@ -520,7 +526,8 @@ def cmd_packet(args: argparse.Namespace) -> int:
         sign = SignRequest(args.sign, passphrase)
     path = Path(args.packet_db or args.db or paths.default_database()).expanduser()
     try:
-        database = open_database(path, create=False)
+        # A preview reads only; an export records the packet, so it may upgrade (and says so).
+        database = _open_existing(path, upgrade=not args.preview)
     except DatabaseError as exc:
         return _fail(str(exc))
     try:
@@ -553,15 +560,18 @@ def cmd_countersign(args: argparse.Namespace) -> int:
     from irdesk.reports.packets.identity import IdentityError
     from irdesk.reports.packets.signing import SigningError
     from irdesk.reports.packets.verify import PacketReadError
-    from irdesk.storage.database import open_database
 
+    if args.out is not None and args.out.exists() and not args.force:
+        return _fail(
+            f"{args.out} already exists; add --force to replace it.\nThe packet was not changed."
+        )
     passphrase = _passphrase(args)
     if passphrase is None:
         return 1
     database = None
     if args.packet_db is not None:
         try:
-            database = open_database(args.packet_db, create=False)
+            database = _open_existing(args.packet_db, upgrade=True)
         except DatabaseError as exc:
             return _fail(str(exc))
     try:
@@ -620,6 +630,18 @@ def cmd_identity(args: argparse.Namespace) -> int:
         f"Certificate for readers to trust: {certificate} (irdesk verify --trust {certificate.name})."
     )
     return 0
+
+
+def _open_existing(path: Path, *, upgrade: bool) -> "Database":
+    """An existing database. An older one is upgraded (after a backup, which is named on
+    stdout) only for commands that write; read-only ones refuse it with the command to run."""
+    from irdesk.storage.database import open_database
+
+    saved: list[Path] = []
+    database = open_database(path, create=False, upgrade=upgrade, on_backup=saved.append)
+    if saved:
+        print(f"Upgraded {database.path} to this irdesk's schema first; backup: {saved[0]}")
+    return database
 
 
 def _fail(message: str) -> int:

@@ -42,7 +42,8 @@ from irdesk.gui.walk_timeline_model import (
 from irdesk.storage.timeline_records import IncidentRecord, RecordEvent
 
 ALL_SOURCES = "All sources"
-WALK_BUTTON = "&Walk (F5)"
+# No Alt key: Alt+W opens the Review menu, and F5 walks from anywhere.
+WALK_BUTTON = "Walk (F5)"
 ALL_KINDS = "All kinds"
 WALK_HINT = (
     "→ / Space / PageDown next  ·  ← / PageUp previous  ·  Home / End  ·  "

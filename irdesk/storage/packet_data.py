@@ -20,6 +20,7 @@ from irdesk.domain.models import (
     FeedbackNote,
     Finding,
     Incident,
+    IncidentAlias,
     IncidentSourceFile,
     LifecycleOverride,
     Person,
@@ -439,19 +440,41 @@ def period_incidents(session: Session, label: str, incident_ids: list[int]) -> P
 
 
 def find_incident(session: Session, text: str) -> int:
-    """An incident by its number in this database, SOURCE:ID (demo:INC-1022) or a unique ID."""
+    """An incident as people name it: the ID the list shows (INC-1022), SOURCE:ID
+    (demo:INC-1022), a number it goes by in its tool (PagerDuty's 12728, "#12728",
+    or 1022 for INC-1022), or, failing those, irdesk's own row number."""
     text = text.strip()
-    if text.isdigit() and session.get(Incident, int(text)) is not None:
-        return int(text)
     source, sep, external = text.partition(":")
-    statement = select(Incident.id)
-    if sep:
-        statement = statement.where(Incident.source == source, Incident.external_id == external)
+    if sep and "://" not in text:
+        statement = select(Incident.id).where(
+            Incident.source == source, Incident.external_id == external
+        )
     else:
-        statement = statement.where(Incident.external_id == text)
-    found = session.exec(statement).all()
-    if len(found) == 1 and found[0] is not None:
-        return found[0]
+        statement = select(Incident.id).where(
+            or_(col(Incident.external_id) == text, col(Incident.url) == text)
+        )
+    found = {i for i in session.exec(statement).all() if i is not None}
+    number = text.removeprefix("#")
+    if not found and number:
+        alias = session.exec(
+            select(IncidentAlias.incident_id).where(IncidentAlias.alias == number.casefold())
+        ).all()
+        found = set(alias)
+    if not found and number.isdigit():
+        # "1022" for INC-1022: the number part of the ID the list shows.
+        suffix = session.exec(
+            select(Incident.id).where(col(Incident.external_id).endswith(f"-{number}"))
+        ).all()
+        found = {i for i in suffix if i is not None}
+    if not found and text.isdigit() and session.get(Incident, int(text)) is not None:
+        return int(text)
+    if len(found) == 1:
+        return found.pop()
     if len(found) > 1:
-        raise PacketDataError(f"{len(found)} incidents have the ID {text!r}; write SOURCE:ID")
-    raise PacketDataError(f"no incident {text!r} (use its number, or SOURCE:ID like demo:INC-1022)")
+        raise PacketDataError(
+            f"{len(found)} incidents go by {text!r}; write SOURCE:ID, such as demo:INC-1022"
+        )
+    raise PacketDataError(
+        f"no incident {text!r}: use the ID the incident list shows (INC-1022), SOURCE:ID "
+        "(demo:INC-1022) or its number in its tool (12728)"
+    )

@@ -81,3 +81,20 @@ def test_mistakes_are_named(demo: Path, tmp_path: Path) -> None:
     nowhere = irdesk("metrics", "--db", str(tmp_path / "none.db"))
     assert nowhere.returncode == 1 and "does not exist" in nowhere.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_figures_from_an_older_file_leave_it_as_it_was(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine
+
+    from irdesk.storage import schema
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        schema.upgrade(conn, schema.known_revisions()[0])
+    engine.dispose()
+    before = path.read_bytes()
+    result = irdesk("metrics", "--db", str(path))
+    assert result.returncode == 1
+    assert "irdesk db upgrade" in result.stderr
+    assert path.read_bytes() == before and not list(tmp_path.glob("old.db.backup-*"))

@@ -181,6 +181,23 @@ def test_usage_errors_name_what_is_wrong(
     assert not Path(out).exists()
 
 
+def test_an_existing_packet_is_replaced_only_with_force(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "INC-1022-legal.pdf"
+    out.write_bytes(b"%PDF- a signed packet that already left the building")
+    args = ["packet", "INC-1022", "--profile", "legal", "--out", str(out), "--db", str(demo_db)]
+    assert main(args) == 1
+    assert "already exists; add --force" in capsys.readouterr().err
+    assert out.read_bytes().startswith(b"%PDF- a signed packet")
+    with sqlite3.connect(demo_db) as conn:
+        assert conn.execute("SELECT count(*) FROM packet").fetchone() == (0,)
+    conn.close()
+    assert main([*args, "--force"]) == 0  # "INC-1022": the ID the list shows
+    assert "Wrote" in capsys.readouterr().out
+    assert pdf_text(out).count("INC-1022") > 0
+
+
 def test_an_unsigned_packet_does_not_verify(
     demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

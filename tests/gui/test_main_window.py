@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QMessageBox
 from pytestqt.qtbot import QtBot
 from sample_incidents import IncidentFile, write_incidents
 from window_driver import (
@@ -388,6 +388,14 @@ def test_alt_keys_of_menus_and_tabs_are_all_different(qtbot: QtBot, window: Main
         "Timeline",
         "Review",
     ]
+
+    # No button of a tab takes a letter the menus or tabs own.
+    taken = set(menus + tabs)
+    for page in range(window.incident_tabs.count()):
+        for button in window.incident_tabs.widget(page).findChildren(QAbstractButton):
+            text = button.text().replace("&&", "")
+            if "&" in text:
+                assert mnemonic(text) not in taken, (button.text(), menus, tabs)
 
     # Alt+R brings the Review tab forward; Alt+T opens Tools, not a tab.
     activate(qtbot, window)

@@ -128,7 +128,7 @@ def test_walk_mode_steps_with_arrows_clicker_keys_space_home_and_end(
     assert not tab.walking and tab.pages.currentWidget() is tab.table
     assert tab.table.currentIndex().row() == 3
     assert not opened.timeline.walk_action.isChecked()
-    assert tab.walk_button.text() == "&Walk (F5)"
+    assert tab.walk_button.text() == "Walk (F5)"
     # Enter on an event in the table walks from there.
     qtbot.keyClick(tab.table, Qt.Key.Key_Up)
     qtbot.keyClick(tab.table, Qt.Key.Key_Return)
