@@ -626,9 +626,7 @@ def cmd_identity(args: argparse.Namespace) -> int:
     certificate = args.path.with_suffix(".pem")
     certificate.write_bytes(identity.certificate_pem)
     print(f"Wrote {args.path} (keep it and its passphrase private) for {identity.name}.")
-    print(
-        f"Certificate for readers to trust: {certificate} (irdesk verify --trust {certificate.name})."
-    )
+    print(f"Certificate for readers to trust: {certificate} (irdesk verify --trust {certificate}).")
     return 0
 
 
@@ -664,6 +662,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from irdesk.storage.demo import DEFAULT_SEED, write_demo
 
     seed = DEFAULT_SEED if args.seed is None else args.seed
+    if args.force and args.path.exists():
+        # --force replaces an irdesk database, never a folder or another program's file.
+        from irdesk.storage.database import inspect_file
+        from irdesk.storage.errors import NotAnIrdeskDatabase
+
+        if args.path.is_dir():
+            return _fail(f"{args.path} is a folder; name the database file to write.")
+        try:
+            inspect_file(args.path.resolve())
+        except NotAnIrdeskDatabase as exc:
+            return _fail(f"{exc} --force replaces only an irdesk database; choose another name.")
+        except DatabaseError:
+            pass  # an irdesk file, damaged or from a newer irdesk: replacing it is what was asked
     try:
         summary = write_demo(
             args.path, seed=seed, anchor=args.anchor or _today(), overwrite=args.force

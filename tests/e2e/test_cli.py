@@ -299,3 +299,17 @@ def test_check_detects_an_audit_log_edited_behind_irdesks_back(tmp_path: Path) -
     result = irdesk("db", "check", str(path))
     assert result.returncode == 1
     assert "audit log:       TAMPERED: entry 1 does not match its hash" in result.stdout
+
+
+def test_demo_force_replaces_only_an_irdesk_database(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# what we said in the review\n")
+    result = irdesk("demo", str(notes), "--force")
+    assert result.returncode == 1
+    assert "--force replaces only an irdesk database" in result.stderr
+    assert notes.read_text() == "# what we said in the review\n"
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    result = irdesk("demo", str(folder), "--force")
+    assert result.returncode == 1 and "is a folder" in result.stderr
+    assert "Traceback" not in result.stderr
