@@ -533,7 +533,14 @@ def cmd_packet(args: argparse.Namespace) -> int:
     try:
         if args.preview:
             removals = redaction_preview(prepare(database, request))
-            print(f"The {args.profile} profile removes {len(removals)} different pieces of text:")
+            total = sum(r.count for r in removals)
+            if not removals:
+                print(f"The {args.profile} profile removes nothing from this packet.")
+                return 0
+            print(
+                f"The {args.profile} profile removes {total} piece{'s' if total != 1 else ''} "
+                f"of text ({len(removals)} different):"
+            )
             for removal in removals:
                 print(
                     f"  {removal.rule}: {removal.text!r} -> {removal.replacement!r} ({removal.count}x)"

@@ -217,3 +217,18 @@ def test_the_redaction_preview_lists_what_will_be_removed(
     args = ["packet", "demo:INC-1022", "--profile", "insurance", "--preview", "--db", str(demo_db)]
     assert main(args) == 0
     assert "name: 'Emre Ağaoğlu' -> 'Site Reliability Engineer'" in capsys.readouterr().out
+
+
+def test_the_preview_lists_exactly_what_the_export_removes(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for profile in ("insurance", "postmortem"):
+        base = ["packet", "demo:INC-1022", "--profile", profile, "--db", str(demo_db)]
+        assert main([*base, "--preview"]) == 0
+        preview = capsys.readouterr().out
+        listed = [line.strip() for line in preview.splitlines() if line.startswith("  ")]
+        total = int(preview.split(" removes ")[1].split(" piece")[0])
+        assert main([*base, "--out", str(tmp_path / f"{profile}.pdf")]) == 0
+        exported = capsys.readouterr().out
+        assert f"Redacted {total} pieces of text" in exported, (preview, exported)
+        assert listed and total == sum(int(line.rsplit("(", 1)[1].rstrip("x)")) for line in listed)

@@ -8,7 +8,7 @@ what redaction will remove; `render` makes the PDF bytes (no database);
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from irdesk.reports.packets.manifest import build_manifest
 from irdesk.reports.packets.period_sections import PeriodSections, period_charts
 from irdesk.reports.packets.person_sections import PersonSections
 from irdesk.reports.packets.profiles import Profile, Scope, profile_named
-from irdesk.reports.packets.redaction import Redactor, Removal, preview
+from irdesk.reports.packets.redaction import Redactor, Removal
 from irdesk.reports.packets.signing import sign_packet
 from irdesk.storage.database import Database
 from irdesk.storage.packet_data import (
@@ -90,7 +90,6 @@ class PreparedPacket:
     figures: ExecutiveFigures | None = None  # a period packet's
     incident_id: int | None = None
     subject: str | None = None
-    texts: list[str | None] = field(default_factory=list)
 
 
 def prepare(database: Database, request: PacketRequest) -> PreparedPacket:
@@ -125,34 +124,24 @@ def prepare(database: Database, request: PacketRequest) -> PreparedPacket:
     )
     if isinstance(data, IncidentPacketData):
         prepared.incident_id = data.incident.id
-        prepared.texts = _incident_texts(data, profile)
     elif isinstance(data, PeriodIncidents):
         prepared.subject = data.label
     else:
         prepared.subject = data.person.name
-        prepared.texts = [data.person.name, *(n.text for n in data.feedback)]
-        prepared.texts += [i.incident.title for i in data.incidents]
     return prepared
 
 
-def _incident_texts(data: IncidentPacketData, profile: Profile) -> list[str | None]:
-    texts: list[str | None] = [data.incident.title, data.incident.summary]
-    if data.review is not None:
-        texts += [data.review.summary, data.review.facilitator, *data.review.attendees]
-    for event in data.events:
-        texts += [event.actor, event.corrected_by]
-        if not profile.redaction.free_text:
-            texts += [event.text, event.original_text, event.correction_reason]
-    texts += [f.text for f in data.findings]
-    texts += [t for a in data.actions for t in (a.title, a.description, a.owner)]
-    if "Audit excerpt" in profile.sections:
-        texts += [a.detail for a in data.audit]
-    return texts
-
-
 def redaction_preview(prepared: PreparedPacket) -> list[Removal]:
-    """What the packet will not show, and what shows instead, before anything is made."""
-    return preview(prepared.redactor, prepared.texts)
+    """What the packet will not show, and what shows instead, before anything is written.
+
+    Counted on a rendering that is thrown away, with a redactor of its own: the preview
+    then lists exactly what the export will remove, field for field, not an estimate
+    from a list of texts that could drift from what the profile prints.
+    """
+    own = prepared.redactor
+    probe = replace(prepared, redactor=Redactor(own.rules, own.people, own.patterns))
+    render(probe, packet_uid="PKT-PREVIEW", created_by="preview", now=utc_now())
+    return probe.redactor.removals()
 
 
 @dataclass(frozen=True)

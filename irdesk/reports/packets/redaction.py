@@ -6,7 +6,6 @@ and the packet, so what the user approved is what leaves.
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from irdesk.reports.packets.profiles import RedactionRules
@@ -117,11 +116,3 @@ class Redactor:
             Removal(rule=rule, text=text, replacement=new, count=count)
             for (rule, text, new), count in sorted(self.seen.items())
         ]
-
-
-def preview(redactor: Redactor, texts: Iterable[str | None]) -> list[Removal]:
-    """What `redactor` would remove from `texts`, without touching its own record."""
-    probe = Redactor(redactor.rules, redactor.people, redactor.patterns)
-    for text in texts:
-        probe(text)
-    return probe.removals()
