@@ -55,6 +55,7 @@ class PacketReadError(ValueError):
 
 @dataclass(frozen=True)
 class SignatureReport:
+    number: int  # its place among the document's signatures, first signed first
     field: str
     signer: str
     role: str | None
@@ -139,18 +140,22 @@ def verify_packet(path: Path, *, trust: list[Path] | None = None) -> VerifyRepor
     except (PdfError, ValueError, KeyError) as exc:
         raise PacketReadError(f"{path} is not a readable PDF: {exc}") from None
     reports, problems = [], []
-    for signature in signatures:
+    for number, signature in enumerate(signatures, 1):
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
         try:
             status = validate_pdf_signature(signature, context)
         except (SignatureValidationError, PdfError, ValueError) as exc:
-            problems.append(f"{signature.field_name}: cannot be validated: {exc}")
+            problems.append(
+                f"signature {number} [{signature.field_name}] is INVALID: the bytes it signed "
+                f"were changed or damaged, so it cannot be checked (pyHanko: {exc})"
+            )
             continue
         certificate = status.signing_cert
         level = status.modification_level
         whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
         reports.append(
             SignatureReport(
+                number=number,
                 field=signature.field_name,
                 signer=_attribute(certificate.subject, "common_name") or "unknown signer",
                 role=_attribute(certificate.subject, "title"),
@@ -188,7 +193,7 @@ def report_lines(report: VerifyReport, *, require_trust: bool = False) -> list[s
         lines.append(f"  packet {m.get('packet_id')}, profile {m.get('profile')}, policy {label}")
     else:
         lines.append("  no irdesk manifest attached")
-    for n, s in enumerate(report.signatures, 1):
+    for s in report.signatures:
         when = s.signed_at.strftime("%Y-%m-%d %H:%M:%S UTC") if s.signed_at else "time unknown"
         role = f" ({s.role})" if s.role else ""
         verdict = "valid" if s.intact and s.valid else "INVALID (the signed bytes do not match)"
@@ -196,7 +201,7 @@ def report_lines(report: VerifyReport, *, require_trust: bool = False) -> list[s
         changed = (
             s.changes_after if s.allowed_changes else f"MODIFIED after signing: {s.changes_after}"
         )
-        lines.append(f"  signature {n} [{s.field}]: {s.signer}{role}, {when}")
+        lines.append(f"  signature {s.number} [{s.field}]: {s.signer}{role}, {when}")
         lines.append(f"    {verdict}; {trust}")
         lines.append(f"    after it: {changed}")
     for name in report.unsigned_fields:
