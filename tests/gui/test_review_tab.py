@@ -215,12 +215,16 @@ def test_approving_with_open_flags_needs_a_reason_which_is_recorded(
         ("approved", "the words are the customer's")
     ]
     assert tab.status_label.text() == "Approved"
-    moves = [
-        b.text()
-        for b in tab.findChildren(QPushButton)
-        if b.objectName().startswith("move_to_") and b.isVisible()
-    ]
-    assert moves == ["Reopen"]  # signing comes with a signed packet, not from a button
+
+    def moves() -> list[str]:
+        return [
+            b.text()
+            for b in tab.findChildren(QPushButton)
+            if b.objectName().startswith("move_to_") and b.isVisible()
+        ]
+
+    # The buttons follow the reloaded record, which can come a moment after the label.
+    qtbot.waitUntil(lambda: moves() == ["Reopen"], timeout=5000)  # signing: a signed packet
     assert not tab.summary_edit.isEnabled()  # an approved review is read-only until reopened
     detail = query(
         incident_file.path,
