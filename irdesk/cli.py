@@ -457,7 +457,11 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> bytes | N
         try:
             text = args.passphrase_file.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
-            print(f"irdesk: error: {args.passphrase_file}: {exc.strerror or exc}", file=sys.stderr)
+            print(
+                f"irdesk: error: cannot read the passphrase file {args.passphrase_file}: "
+                f"{exc.strerror or exc}",
+                file=sys.stderr,
+            )
             return None
         return (text[0] if text else "").encode()
     if os.environ.get(PASSPHRASE_ENV):

@@ -178,6 +178,10 @@ def test_usage_errors_name_what_is_wrong(
     args = ["packet", "--profile", "executive", "--period", "2026-Q3", "--policy-version", "9"]
     assert main([*args, "--out", out, "--db", str(demo_db)]) == 1
     assert "there is no policy version 9 in demo.db (versions: 1, 2)" in capsys.readouterr().err
+    missing = tmp_path / "no-such-passphrase.txt"
+    args = ["packet", "INC-1022", "--profile", "legal", "--out", out, "--sign", str(missing)]
+    assert main([*args, "--passphrase-file", str(missing), "--db", str(demo_db)]) == 1
+    assert f"cannot read the passphrase file {missing}" in capsys.readouterr().err
     assert not Path(out).exists()
 
 
