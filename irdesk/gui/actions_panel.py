@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlmodel import Session
 
 from irdesk.domain.enums import ReviewStatus
 from irdesk.gui.autosave import Write
@@ -44,6 +45,7 @@ from irdesk.gui.review_models import (
     local_today,
     select_quietly,
 )
+from irdesk.gui.review_rows_panel import ReviewRowsPanel
 from irdesk.gui.review_work import in_transaction
 from irdesk.storage import action_items
 from irdesk.storage.action_items import ActionRow
@@ -62,13 +64,12 @@ def _qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
-class ActionsPanel(QWidget):
+class ActionsPanel(ReviewRowsPanel):
+    noun = "action item"
+
     def __init__(self, tab: "ReviewTab") -> None:
         super().__init__(tab)
-        self.tab = tab
         self.sheet: ReviewSheet | None = None
-        self.bound_id: int | None = None
-        self._select_after_load: int | None = None
 
         self.model = ActionsModel(self)
         self.table = QTableView()
@@ -390,45 +391,14 @@ class ActionsPanel(QWidget):
 
     def delete_selected(self) -> None:
         row = self.current_row()
-        if row is None:
-            return
-        holder = Holder(id=row.id, deleted=None)
+        if row is not None:
+            self._delete_undoably(row.id, row.title)
 
-        def deleted(_none: None) -> None:
-            self.tab.undo_stack.push(
-                ReviewCommand(
-                    f"Delete action item “{first_line(row.title, 30)}”",
-                    redo=lambda: self._delete(holder),
-                    undo=lambda: self._restore(holder),
-                )
-            )
-            self.tab.message.emit("Action item deleted (Ctrl+Z brings it back)")
+    def delete_row(self, session: Session, row_id: int, *, actor: str) -> Any:
+        return action_items.delete_action(session, row_id, actor=actor)
 
-        self.bound_id = None
-        self._delete(holder, then=deleted)
-
-    def _delete(self, holder: Holder, then: Any = None) -> None:
-        actor, action_id = self.tab.actor, holder.id
-
-        def work(session: Any) -> None:
-            holder.deleted = action_items.delete_action(session, action_id, actor=actor)
-
-        self.tab.run(in_transaction(work), then, description="Deleting action item…")
-
-    def _restore(self, holder: Holder) -> None:
-        actor, deleted = self.tab.actor, holder.deleted
-        if deleted is None:
-            return
-
-        def restored(row: ActionRow) -> None:
-            holder.id = row.id
-            self._select_after_load = row.id
-
-        self.tab.run(
-            in_transaction(lambda s: action_items.restore_action(s, deleted, actor=actor)),
-            restored,
-            description="Restoring action item…",
-        )
+    def restore_row(self, session: Session, deleted: Any, *, actor: str) -> ActionRow:
+        return action_items.restore_action(session, deleted, actor=actor)
 
     def choose_findings(self) -> ChecklistDialog | None:
         row, sheet = self.current_row(), self.sheet
@@ -450,21 +420,12 @@ class ActionsPanel(QWidget):
         dialog.open()
         return dialog
 
-    def _link(self, action_id: int, before: list[int], after: list[int]) -> None:
-        actor = self.tab.actor
-
-        def link(finding_ids: list[int]) -> None:
-            self._select_after_load = action_id
-            self.tab.run(
-                in_transaction(
-                    lambda s: action_items.set_findings(s, action_id, finding_ids, actor=actor)
-                ),
-                description="Linking findings…",
-            )
-
-        link(after)
-        self.tab.undo_stack.push(
-            ReviewCommand(
-                "Link action item to findings", redo=lambda: link(after), undo=lambda: link(before)
-            )
+    def _link(self, row_id: int, before: list[int], after: list[int]) -> None:
+        self._link_undoably(
+            row_id,
+            before,
+            after,
+            action_items.set_findings,
+            text="Link action item to findings",
+            description="Linking findings…",
         )

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlmodel import Session
 
 from irdesk.domain.blameless import BlamelessChecker
 from irdesk.domain.enums import FindingCategory
@@ -39,6 +40,7 @@ from irdesk.gui.review_models import (
     first_line,
     select_quietly,
 )
+from irdesk.gui.review_rows_panel import ReviewRowsPanel
 from irdesk.gui.review_work import in_transaction
 from irdesk.storage import findings
 from irdesk.storage.database import Database
@@ -50,15 +52,14 @@ if TYPE_CHECKING:
     from irdesk.gui.review_tab import ReviewTab
 
 
-class FindingsPanel(QWidget):
+class FindingsPanel(ReviewRowsPanel):
+    noun = "finding"
+
     flags_changed = Signal()
 
     def __init__(self, tab: "ReviewTab") -> None:
         super().__init__(tab)
-        self.tab = tab
         self.sheet: ReviewSheet | None = None
-        self.bound_id: int | None = None
-        self._select_after_load: int | None = None
 
         self.model = FindingsModel(self)
         self.table = QTableView()
@@ -341,47 +342,14 @@ class FindingsPanel(QWidget):
 
     def delete_selected(self) -> None:
         row = self.current_row()
-        if row is None:
-            return
-        holder = Holder(id=row.id, deleted=None)
+        if row is not None:
+            self._delete_undoably(row.id, row.text)
 
-        def deleted(_none: None) -> None:
-            self.tab.undo_stack.push(
-                ReviewCommand(
-                    f"Delete finding “{first_line(row.text, 30)}”",
-                    redo=lambda: self._delete(holder),
-                    undo=lambda: self._restore(holder),
-                )
-            )
-            self.tab.message.emit("Finding deleted (Ctrl+Z brings it back)")
+    def delete_row(self, session: Session, row_id: int, *, actor: str) -> Any:
+        return findings.delete_finding(session, row_id, actor=actor)
 
-        self.bound_id = None  # nothing more is saved into it
-        self._delete(holder, then=deleted)
-
-    def _delete(self, holder: Holder, then: Any = None) -> None:
-        actor = self.tab.actor
-        finding_id = holder.id
-
-        def work(session: Any) -> None:
-            holder.deleted = findings.delete_finding(session, finding_id, actor=actor)
-
-        self.tab.run(in_transaction(work), then, description="Deleting finding…")
-
-    def _restore(self, holder: Holder) -> None:
-        actor = self.tab.actor
-        deleted = holder.deleted
-        if deleted is None:
-            return
-
-        def restored(row: FindingRow) -> None:
-            holder.id = row.id
-            self._select_after_load = row.id
-
-        self.tab.run(
-            in_transaction(lambda s: findings.restore_finding(s, deleted, actor=actor)),
-            restored,
-            description="Restoring finding…",
-        )
+    def restore_row(self, session: Session, deleted: Any, *, actor: str) -> FindingRow:
+        return findings.restore_finding(session, deleted, actor=actor)
 
     def move_selected(self, step: int) -> None:
         row = self.current_row()
@@ -437,21 +405,12 @@ class FindingsPanel(QWidget):
         dialog.open()
         return dialog
 
-    def _link_events(self, finding_id: int, before: list[int], after: list[int]) -> None:
-        actor = self.tab.actor
-
-        def link(event_ids: list[int]) -> None:
-            self._select_after_load = finding_id
-            self.tab.run(
-                in_transaction(
-                    lambda s: findings.set_events(s, finding_id, event_ids, actor=actor)
-                ),
-                description="Linking events…",
-            )
-
-        link(after)
-        self.tab.undo_stack.push(
-            ReviewCommand(
-                "Link finding to events", redo=lambda: link(after), undo=lambda: link(before)
-            )
+    def _link_events(self, row_id: int, before: list[int], after: list[int]) -> None:
+        self._link_undoably(
+            row_id,
+            before,
+            after,
+            findings.set_events,
+            text="Link finding to events",
+            description="Linking events…",
         )
