@@ -30,7 +30,6 @@ from sqlmodel import Session
 from irdesk.domain.enums import ReviewStatus
 from irdesk.gui.autosave import Write
 from irdesk.gui.checklist_dialog import ChecklistDialog
-from irdesk.gui.review_commands import Holder, ReviewCommand
 from irdesk.gui.review_models import (
     A_DUE,
     A_FINDINGS,
@@ -46,7 +45,6 @@ from irdesk.gui.review_models import (
     select_quietly,
 )
 from irdesk.gui.review_rows_panel import ReviewRowsPanel
-from irdesk.gui.review_work import in_transaction
 from irdesk.storage import action_items
 from irdesk.storage.action_items import ActionRow
 from irdesk.storage.database import Database
@@ -361,32 +359,12 @@ class ActionsPanel(ReviewRowsPanel):
         finding = self.tab.findings.current_row()
         addresses = (finding.id,) if finding is not None else ()
         due = self._today().toordinal() + DEFAULT_DUE_DAYS
-        holder = Holder(id=None, deleted=None)
-
-        def added(row: ActionRow) -> None:
-            holder.id = row.id
-            self._select_after_load = row.id
-            self.tab.undo_stack.push(
-                ReviewCommand(
-                    "Add action item",
-                    redo=lambda: self._restore(holder),
-                    undo=lambda: self._delete(holder),
-                )
-            )
-            self.title_edit.setFocus()
-
-        self.tab.run(
-            in_transaction(
-                lambda s: action_items.add_action(
-                    s,
-                    review_id,
-                    actor=actor,
-                    due_on=date.fromordinal(due),
-                    finding_ids=addresses,
-                )
+        self._add_undoably(
+            lambda s: action_items.add_action(
+                s, review_id, actor=actor, due_on=date.fromordinal(due), finding_ids=addresses
             ),
-            added,
-            description="Adding action item…",
+            text="Add action item",
+            focus=self.title_edit,
         )
 
     def delete_selected(self) -> None:

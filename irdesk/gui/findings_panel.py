@@ -29,7 +29,7 @@ from irdesk.gui import formatting
 from irdesk.gui.autosave import Write
 from irdesk.gui.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.checklist_dialog import ChecklistDialog
-from irdesk.gui.review_commands import Holder, ReviewCommand
+from irdesk.gui.review_commands import ReviewCommand
 from irdesk.gui.review_models import (
     CATEGORY_TEXT,
     F_CATEGORY,
@@ -320,24 +320,10 @@ class FindingsPanel(ReviewRowsPanel):
             return
         chosen = FindingCategory(category or self.new_category.currentData())
         review_id, actor = review.id, self.tab.actor
-        holder = Holder(id=None, deleted=None)
-
-        def added(row: FindingRow) -> None:
-            holder.id = row.id
-            self._select_after_load = row.id
-            self.tab.undo_stack.push(
-                ReviewCommand(
-                    f"Add finding ({CATEGORY_TEXT[chosen].lower()})",
-                    redo=lambda: self._restore(holder),
-                    undo=lambda: self._delete(holder),
-                )
-            )
-            self.editor.setFocus()
-
-        self.tab.run(
-            in_transaction(lambda s: findings.add_finding(s, review_id, chosen, actor=actor)),
-            added,
-            description="Adding finding…",
+        self._add_undoably(
+            lambda s: findings.add_finding(s, review_id, chosen, actor=actor),
+            text=f"Add finding ({CATEGORY_TEXT[chosen].lower()})",
+            focus=self.editor,
         )
 
     def delete_selected(self) -> None:

@@ -1,5 +1,5 @@
-"""What the findings and action-item panels share: rows of a review that are deleted,
-restored and linked to other records, each step undoable.
+"""What the findings and action-item panels share: rows of a review that are added,
+deleted, restored and linked to other records, each step undoable.
 
 A delete keeps the snapshot storage hands back, so that undo restores the row (under
 its old id when that is still free) with its links; a link change remembers the ids
@@ -41,6 +41,22 @@ class ReviewRowsPanel(QWidget):
     def restore_row(self, session: Session, deleted: Any, *, actor: str) -> Any:
         """Bring a deleted row back; return it (with its id)."""
         raise NotImplementedError
+
+    def _add_undoably(self, add: Callable[[Session], Any], *, text: str, focus: QWidget) -> None:
+        """Run `add` (returning the new row); undo deletes the row, redo restores it."""
+        holder = Holder(id=None, deleted=None)
+
+        def added(row: Any) -> None:
+            holder.id = row.id
+            self._select_after_load = row.id
+            self.tab.undo_stack.push(
+                ReviewCommand(
+                    text, redo=lambda: self._restore(holder), undo=lambda: self._delete(holder)
+                )
+            )
+            focus.setFocus()
+
+        self.tab.run(in_transaction(add), added, description=f"Adding {self.noun}…")
 
     def _delete_undoably(self, row_id: int, title: str) -> None:
         holder = Holder(id=row_id, deleted=None)
