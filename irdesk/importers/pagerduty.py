@@ -486,17 +486,19 @@ def _read_person(reader: _Reader, ref: dict[str, Any]) -> PersonRef | None:
     return reader.person_named(name, email)
 
 
-def _plain_entry(reader: _Reader, value: object) -> _Entry:
-    """_checked_entry for an entry with nothing to report, without building locations.
+def _plain_event(reader: _Reader, value: object) -> tuple[str, EventRecord]:
+    """(incident id, event) as _checked_entry and _event make them, for an entry with
+    nothing to report, without building locations or the intermediate _Entry.
 
-    Nearly every entry of a real export is like that, and with 200,000 of them the
-    locations and checks cost more than reading the JSON. Raises _Unusual at anything
-    else (a wrong type, an unknown entry type, a time that is not plain UTC), before any
-    side effect, so that _checked_entry reads that entry again and reports it.
+    Nearly every entry of a real export is like that, and with 200,000 of them each
+    object and call per entry shows. Raises _Unusual at anything else (a wrong type, an
+    unknown entry type, a time that is not plain UTC), so that the caller reads that
+    entry again the slow way and reports it; the only side effect before that is the
+    cache of people read.
     """
     if not isinstance(value, dict):
         raise _Unusual
-    # The helpers above, inlined: this runs once per log entry.
+    # The checks of _checked_entry and the readers, inlined: this runs once per entry.
     entry_type = value.get("type")
     kind = _KINDS_BY_TYPE.get(entry_type) if isinstance(entry_type, str) else None
     incident = value.get("incident")
@@ -506,39 +508,65 @@ def _plain_entry(reader: _Reader, value: object) -> _Entry:
         raise _Unusual
     agent = value.get("agent")
     channel = value.get("channel")
-    entry_id = value.get("id")
+    external_id = value.get("id")
     incident_id = incident.get("id")
     summary = value.get("summary")
     channel_summary = None if channel is None else channel.get("summary")
     if (
         not (agent is None or isinstance(agent, dict))
         or not (channel is None or isinstance(channel, dict))
-        or not isinstance(entry_id, str)
-        or not (entry_id := entry_id.strip())
+        or not isinstance(external_id, str)
+        or not (external_id := external_id.strip())
         or not isinstance(incident_id, str)
         or not (incident_id := incident_id.strip())
         or not (summary is None or isinstance(summary, str))
         or not (channel_summary is None or isinstance(channel_summary, str))
     ):
         raise _Unusual
+    summary = (summary.strip() or None) if summary else None
+    actor = _plain_person(reader, agent)
+    # What _event does per kind.
+    if kind is EventKind.NOTE and entry_type.startswith("annotate"):
+        # The note itself is in the channel; `summary` only says "Note added by …".
+        note = (channel_summary.strip() or None) if channel_summary else None
+        if note is None and channel is not None:
+            note = _plain_text(channel.get("notes")) or _plain_text(channel.get("content"))
+        text = note or summary or "Note added"
+    elif kind is EventKind.ACKNOWLEDGE:
+        agent_id = None if agent is None else _plain_text(agent.get("id"))
+        external_id = _ack_key(agent_id, created_at.strip())
+        text = _acknowledged_text(None if agent is None else _plain_text(agent.get("summary")))
+    elif kind is EventKind.RESOLVE:
+        external_id = RESOLVED_KEY
+        text = _resolved_text(None if agent is None else _plain_text(agent.get("summary")))
+    elif kind is EventKind.PAGE:
+        # The person paged is what on-call load counts; the agent is the escalation policy.
+        paged = value.get("user")
+        if paged is not None:
+            if not isinstance(paged, dict):
+                raise _Unusual
+            actor = _plain_person(reader, paged) or actor
+        text = summary or _plain_text(channel_summary) or "Notified"
+    elif kind is EventKind.COMMUNICATION:
+        text = (
+            _plain_text(value.get("message"))
+            or summary
+            or _plain_text(channel_summary)
+            or "Status update"
+        )
+    else:
+        text = (
+            summary
+            or _plain_text(channel_summary)
+            or entry_type.removesuffix("_log_entry").replace("_", " ")
+        )
     if reader.offset:
         occurred_at -= reader.offset
         stored_at = None
     else:
         stored_at = stored_time(created_at)
-    return _Entry(
-        value,
-        entry_id,
-        entry_type,
-        kind,
-        incident_id,
-        occurred_at,
-        stored_at,
-        agent,
-        channel,
-        (summary.strip() or None) if summary else None,
-        (channel_summary.strip() or None) if channel_summary else None,
-        _plain_person(reader, agent),
+    return incident_id, EventRecord(
+        occurred_at, kind, SOURCE, external_id, text, actor, stored_at=stored_at
     )
 
 
@@ -618,15 +646,16 @@ def _batches(
     for key, value in entries:
         where.key = key
         try:
-            entry = _plain_entry(reader, value)
+            incident_id, event = _plain_event(reader, value)
         except _Unusual:  # read it again, the slow way, to say what is wrong where
             entry = _checked_entry(reader, value, where.text())
-        batch = batches.get(entry.incident_id)
+            incident_id, event = entry.incident_id, _event(reader, entry, where)
+        batch = batches.get(incident_id)
         if batch is None:
-            batch = batches[entry.incident_id] = EventBatch(
-                source=SOURCE, incident_external_id=entry.incident_id, location=where.text()
+            batch = batches[incident_id] = EventBatch(
+                source=SOURCE, incident_external_id=incident_id, location=where.text()
             )
-        batch.events.append(_event(reader, entry, where))
+        batch.events.append(event)
     for batch in batches.values():
         batch.events = oldest_first(batch.events)
     return list(batches.values())
