@@ -511,10 +511,14 @@ def _plain_event(reader: _Reader, value: object) -> tuple[str, EventRecord]:
     external_id = value.get("id")
     incident_id = incident.get("id")
     summary = value.get("summary")
-    channel_summary = None if channel is None else channel.get("summary")
+    if channel is None:
+        channel_summary = None
+    elif isinstance(channel, dict):
+        channel_summary = channel.get("summary")
+    else:
+        raise _Unusual
     if (
         not (agent is None or isinstance(agent, dict))
-        or not (channel is None or isinstance(channel, dict))
         or not isinstance(external_id, str)
         or not (external_id := external_id.strip())
         or not isinstance(incident_id, str)
