@@ -47,6 +47,7 @@ merge → STATUS_CHANGE, anything else → NOTE (with a warning naming the type)
 is ``agent`` when it is a user; services and integrations are no person.
 """
 
+import operator
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -665,6 +666,9 @@ def _batches(
     return list(batches.values())
 
 
+_OCCURRED_AT = operator.attrgetter("occurred_at")
+
+
 def oldest_first(events: list[EventRecord]) -> list[EventRecord]:
     """Events in time order, ties in the order they happened.
 
@@ -674,7 +678,7 @@ def oldest_first(events: list[EventRecord]) -> list[EventRecord]:
     """
     if len(events) > 1 and events[0].occurred_at > events[-1].occurred_at:
         events = events[::-1]
-    return sorted(events, key=lambda event: event.occurred_at)
+    return sorted(events, key=_OCCURRED_AT)
 
 
 # --- file shapes ------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from irdesk.importers.problems import ImportProblem
 
 # A single export beyond this is almost certainly not an incident export; refusing it
@@ -171,7 +173,35 @@ def decode_text(file: SourceFile, *, allow_legacy: bool = False) -> str:
         ) from exc
 
 
+# Every digit as "0", so one substring search finds a run of 19 digits anywhere.
+_DIGITS_AS_ZERO = bytes(ord("0") if chr(i).isdigit() and i < 128 else i for i in range(256))
+_LONG_NUMBER = b"0" * 19
+
+
+def _fast_json(data: bytes) -> Any:
+    """orjson's reading of `data`, or _NOT_FAST when json must read it.
+
+    orjson reads UTF-8 JSON in two thirds of json's time, a tenth of a large import. It
+    refuses a BOM, NaN, bad bytes and bad JSON, and json below reads those as it always
+    did and locates what it cannot. But it turns integers beyond 64 bits into floats,
+    losing digits, so text with 19 digits in a row (beyond 2**63 needs that many) goes
+    to json too.
+    """
+    if _LONG_NUMBER in data.translate(_DIGITS_AS_ZERO):
+        return _NOT_FAST
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _NOT_FAST
+
+
+_NOT_FAST = object()
+
+
 def load_json(file: SourceFile) -> Any:
+    data = _fast_json(file.data)
+    if data is not _NOT_FAST:
+        return data
     text = decode_text(file)
     try:
         return json.loads(text)

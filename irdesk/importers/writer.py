@@ -405,6 +405,10 @@ def _incident_event_rows(
     append = rows.inserts.append
     # Locals and no lookup of stored events in a fresh database: this runs per event.
     any_stored = bool(stored)
+    # Runs of events by the same person (readers share one PersonRef per person).
+    last_actor: PersonRef | None = None
+    actor_id: int | None = None
+    actor_name: str | None = None
     for event in events:
         when = event.stored_at or db_time(event.occurred_at)
         source, external_id = event.source, event.external_id
@@ -423,6 +427,10 @@ def _incident_event_rows(
                 f"{label}: timeline_event refuses kind {event.kind!r} or key {external_id!r}"
             )
         actor = event.actor
+        if actor is not last_actor:
+            last_actor = actor
+            actor_id = resolve(actor)
+            actor_name = (actor.name or actor.email) if actor else None
         append(
             (
                 incident_id,
@@ -430,8 +438,8 @@ def _incident_event_rows(
                 kind,
                 source,
                 external_id,
-                resolve(actor),
-                (actor.name or actor.email) if actor else None,
+                actor_id,
+                actor_name,
                 event.text,
                 1 if event.is_key_moment else 0,
             )
@@ -512,6 +520,29 @@ def _indexes_built_after(conn: Connection, table: str, rows: int) -> Iterator[No
     yield
     for _name, sql in indexes:
         conn.exec_driver_sql(sql)
+
+
+# Pages SQLite may keep in memory while an import writes, in KiB (negative: a size, not
+# a page count). The default 2 MB makes a large import write pages out and read them back
+# while it inserts and builds indexes; the connection returns to the pool with its own.
+IMPORT_CACHE_KIB = 64 * 1024
+
+
+@contextlib.contextmanager
+def bulk_write_cache(conn: Connection) -> Iterator[None]:
+    """A page cache large enough for an import's inserts and index builds, for its length.
+
+    On the driver's connection: through SQLAlchemy's the pragma would begin the
+    transaction that the caller begins next.
+    """
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    (before,) = raw.execute("PRAGMA cache_size").fetchone()
+    raw.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 @contextlib.contextmanager
