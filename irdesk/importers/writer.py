@@ -180,6 +180,8 @@ def _existing_incidents(
 ) -> dict[tuple[str, str], dict[str, Any]]:
     columns = ("id", "source", "external_id", "service_id", *COMPARED_FIELDS)
     found: dict[tuple[str, str], dict[str, Any]] = {}
+    if conn.exec_driver_sql("SELECT NOT EXISTS (SELECT 1 FROM incident)").scalar():
+        return found  # a first import: nothing to look up, key by key
     for row in _incidents_by_key(conn, keys, columns):
         values = dict(row._mapping)
         for name in LIFECYCLE_FIELDS:
@@ -289,7 +291,9 @@ def write_incidents(
         outcome.changed_fields = changed
         if changed:
             updates.append((outcome.key, changed, values, old["id"]))
+    ids = {key: row["id"] for key, row in existing.items()}
     if inserts:
+        (largest_before,) = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM incident").one()
         columns = INSERT_COLUMNS
         marks = ",".join("?" * len(columns))
         # Severity and status come from their enums and the keys were checked above; the
@@ -300,17 +304,19 @@ def write_incidents(
                 f" regulatory_exposure) VALUES ({marks}, 0, 0, 0)",
                 inserts,
             )
+        # This transaction's inserts are the rows after the largest id before them.
+        new_rows = conn.exec_driver_sql(
+            "SELECT id, source, external_id FROM incident WHERE id > ?", (largest_before,)
+        )
+        ids.update({(source, external_id): iid for iid, source, external_id in new_rows})
     for _key, changed, values, incident_id in updates:
         sets = ", ".join(f"{name} = ?" for name in changed)
         params = [db_time(values[n]) if n in LIFECYCLE_FIELDS else values[n] for n in changed]
         conn.exec_driver_sql(
             f"UPDATE incident SET {sets}, updated_at = ? WHERE id = ?", (*params, now, incident_id)
         )
-    ids = {key: row["id"] for key, row in existing.items()}
     # New rows got their flags from the same timestamps above; stored ones may be stale.
-    _refresh_flags(conn, list(ids.values()))
-    missing = [key for key in keys if key not in ids]
-    ids.update(existing_ids(conn, missing))
+    _refresh_flags(conn, [row["id"] for row in existing.values()])
     return ids
 
 
