@@ -499,7 +499,7 @@ def _run_import(
     result = writer.WriteResult()
     if progress:
         progress("Writing to the database", 0, 1)
-    with db.engine.connect() as conn, writer.bulk_write_cache(conn):
+    with db.engine.connect() as conn, writer.bulk_write_settings(conn):
         transaction = conn.begin()
         try:
             ids = writer.write_incidents(conn, list(prepared.values()), result) if prepared else {}

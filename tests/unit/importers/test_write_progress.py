@@ -112,6 +112,7 @@ def test_raising_from_progress_while_writing_leaves_the_database_unchanged(
         assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
         # The import's larger page cache was its own: SQLite's default of 2,000 KiB again.
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -2000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert gc.isenabled()
 
 
