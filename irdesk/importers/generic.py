@@ -338,6 +338,17 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
     mapping = mapping_for(header, options) if header is not None else None
     if mapping is None:
         read_table(content)  # a file that is no table says where it breaks
+        given = options.column_mapping
+        absent = given.absent_columns(header) if given is not None and header else []
+        if absent:
+            # The user named the columns (--column, or the dialog): say which are not there.
+            raise ImportProblem(
+                content.name,
+                "line 1" if content.first_char not in ("[", "{") else "top level",
+                f"the column{'s' if len(absent) > 1 else ''} the mapping names: "
+                + ", ".join(repr(name) for name in absent),
+                found="columns " + ", ".join(header[:12]),
+            )
         raise ImportProblem(
             content.name,
             "line 1" if content.first_char not in ("[", "{") else "top level",

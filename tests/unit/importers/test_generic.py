@@ -374,6 +374,16 @@ def test_parse_without_a_fitting_mapping() -> None:
     assert "'Owner'" in str(caught.value)
 
 
+def test_a_mapping_naming_columns_the_file_lacks_names_them() -> None:
+    """`irdesk import --column title=Headlne …` (a typo): the message says which column."""
+    typo = ColumnMapping("x", {"external_id": "Ticket", "title": "Headlne", "started_at": "Open"})
+    with pytest.raises(ImportProblem) as caught:
+        generic.parse(content_of(CSV_FILE), ImportOptions(column_mapping=typo))
+    assert caught.value.location == "line 1"
+    assert caught.value.expected == "the columns the mapping names: 'Headlne', 'Open'"
+    assert "Ticket, Headline" in str(caught.value.found)
+
+
 def test_preview_reads_only_the_first_rows() -> None:
     preview = generic.parse_with(content_of(CSV_FILE), CSV_MAPPING, ImportOptions(), limit=1)
     assert [i.external_id for i in preview.incidents] == ["4711"]
