@@ -529,16 +529,7 @@ def _plain_event(reader: _Reader, value: object) -> tuple[str, EventRecord]:
     ):
         raise _Unusual
     summary = (summary.strip() or None) if summary else None
-    if agent is None:
-        actor = None
-    else:  # _plain_person, inlined
-        try:
-            key = (agent.get("type"), agent.get("summary"), agent.get("name"), agent.get("email"))
-            actor = reader.agents.get(key, _UNREAD)
-        except TypeError:  # a list or object where text belongs
-            raise _Unusual from None
-        if actor is _UNREAD:
-            actor = reader.agents[key] = _read_person(reader, agent)
+    actor = _plain_person(reader, agent)
     # What _event does per kind.
     if kind is EventKind.NOTE and entry_type.startswith("annotate"):
         # The note itself is in the channel; `summary` only says "Note added by …".
