@@ -142,6 +142,7 @@ SCANNED_INCIDENTS = (
     ),
 )
 INCIDENT_IDS = (Column("id", "id", "int", nullable=False),)
+NUMBERS_OF_INCIDENTS = tuple(c for c in SCANNED_INCIDENTS if c.kind != "text")
 # NOT INDEXED: the rows in id order (an index could otherwise serve a narrow range).
 INCIDENTS_PART = "FROM incident NOT INDEXED WHERE id BETWEEN ? AND ?"
 # Only a page's and a resolution's kind matter, and no other kind starts with their letter.
@@ -203,7 +204,9 @@ def _incident_part(lo: int, hi: int) -> Callable[[Cursor], Scanned | None]:
         col = read_columns(cur, SCANNED_INCIDENTS, INCIDENTS_PART, (lo, hi))
         if col is None:
             return None
-        if len(col["title"]) == hi - lo + 1:
+        # Here rather than on the whole: the readers share the work.
+        col["title"] = factorize_titles(col["title"])
+        if len(col["flags"]) == hi - lo + 1:
             col["id"] = np.arange(lo, hi + 1, dtype=np.int64)  # every id of the range
         else:
             ids = read_columns(cur, INCIDENT_IDS, INCIDENTS_PART, (lo, hi))
@@ -223,20 +226,31 @@ def _event_part(lo: int, hi: int) -> Callable[[Cursor], Scanned | None]:
 
 
 def _joined(parts: list["Future[Scanned | None]"], columns: tuple[Column, ...]) -> Scanned | None:
-    """The parts one after the other; None when any did not parse."""
+    """The parts' numbers one after the other; None when any part did not parse."""
     scanned = [p.result() for p in parts]
     if any(p is None for p in scanned):
         return None
     whole: Scanned = {}
     for column in columns:
         values = [p[column.name] for p in scanned if p is not None]
-        if not values:
-            whole[column.name] = empty_column(column)
-        elif column.kind == "text":
-            whole[column.name] = list(itertools.chain.from_iterable(values))
-        else:
-            whole[column.name] = np.concatenate(values)
+        whole[column.name] = np.concatenate(values) if values else empty_column(column)
     return whole
+
+
+def _merged_titles(parts: list[Scanned]) -> dict[str, Any]:
+    """`factorize_titles` of all the parts' titles, from each part's own."""
+    code: dict[str, int] = {}  # in order of first appearance, as the parts are in id order
+    codes = []
+    for part in parts:
+        texts = part["title"]["title_texts"]
+        renumber = np.fromiter(
+            (code.setdefault(t, len(code)) for t in texts), dtype=np.int64, count=len(texts)
+        )
+        codes.append(renumber[part["title"]["title_codes"]])
+    return {
+        "title_codes": np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64),
+        "title_texts": tuple(code),
+    }
 
 
 def _apply_overrides(
@@ -252,29 +266,21 @@ def _apply_overrides(
 
 def _incidents(
     cur: Cursor,
-    scanned: Scanned | None,
+    parts: list["Future[Scanned | None]"],
     overrides: "Future[list[tuple[Any, ...]]]",
     merged: dict[int, int],
 ) -> IncidentColumns:
-    if scanned is None:
+    col = _joined(parts, INCIDENT_IDS + NUMBERS_OF_INCIDENTS)
+    if col is None:
         return _incident_rows(cur, overrides.result(), merged)
-    return _incidents_scanned(scanned, overrides.result(), merged)
-
-
-def _incidents_scanned(
-    col: Scanned, overrides: list[tuple[Any, ...]], merged: dict[int, int]
-) -> IncidentColumns:
+    # The parts are ranges of ids read in id order (NOT INDEXED), one after the other.
     ids = col["id"]
-    if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
-        order = np.argsort(ids, kind="stable")
-        col = {k: [v[i] for i in order] if k == "title" else v[order] for k, v in col.items()}
-        ids = col["id"]
     times = {name: col[name] for name in LIFECYCLE}
-    _apply_overrides(overrides, ids, times)
+    _apply_overrides(overrides.result(), ids, times)
     service, users, flags = col["service"], col["users_affected"], col["flags"]
     return IncidentColumns(
         ids=ids,
-        **factorize_titles(col["title"]),
+        **_merged_titles([p.result() for p in parts]),
         service=np.where(service == MISSING_INT, NONE_ID, service),
         severity=col["severity"],
         customer_severity=col["customer_severity"],
@@ -431,19 +437,15 @@ def load_metric_data(db: Database) -> MetricData:
         # Ordered so that the Python work (parsing, putting the parts together) of one
         # reader mostly meets SQLite work, which does not hold Python's lock, on the other.
         tasks = InOrder()
+        reviews = tasks.add(_reviews)
+        actions = tasks.add(_actions)
         event_parts = [tasks.add(_event_part(lo, hi)) for lo, hi in event_ranges]
         incident_parts = [tasks.add(_incident_part(lo, hi)) for lo, hi in incident_ranges[:1]]
         events = tasks.add(lambda c: _events(c, _joined(event_parts, SCANNED_EVENTS), merged))
-        actions = tasks.add(_actions)
-        reviews = tasks.add(_reviews)
         incident_parts += [tasks.add(_incident_part(lo, hi)) for lo, hi in incident_ranges[1:]]
         overrides = tasks.add(lambda c: c.execute(OVERRIDES).fetchall())
         services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
-        incidents = tasks.add(
-            lambda c: _incidents(
-                c, _joined(incident_parts, INCIDENT_IDS + SCANNED_INCIDENTS), overrides, merged
-            )
-        )
+        incidents = tasks.add(lambda c: _incidents(c, incident_parts, overrides, merged))
         tasks.run(cursors)
         return MetricData(
             incidents=incidents.result(),
