@@ -126,21 +126,23 @@ def _cycle_gc_paused() -> Iterator[None]:
 # usual case) the rows' ids are the part's range; only a part with gaps reads them.
 SCANNED_INCIDENTS = (
     Column("title", "title", "text", nullable=False),
-    Column("service", "service_id", "int"),
     Column("severity", "severity", "rank"),
     Column("customer_severity", "customer_severity", "rank"),
     *(Column(name, f"{name}_at", "time") for name in LIFECYCLE),
     Column("users_affected", "users_affected", "int"),
     Column("downtime_cost", "downtime_cost", "float"),
-    # Three flags as the bits of one number: SQLite's arithmetic costs far less than
-    # appending three values. `<> 0` is Python's truth of a number.
+    # The service and three flags in one number (taken apart in `_incidents`): SQLite's
+    # arithmetic costs far less than appending four values. `<> 0` is Python's truth.
+    # A service id too big for the arithmetic comes as a real, which does not parse.
     Column(
-        "flags",
-        "(external_cause <> 0) + 2 * (approved_tech_debt <> 0) + 4 * (regulatory_exposure <> 0)",
+        "service_and_flags",
+        "8 * (ifnull(service_id, -1) + 1)"
+        " + (external_cause <> 0) + 2 * (approved_tech_debt <> 0) + 4 * (regulatory_exposure <> 0)",
         "int",
         nullable=False,
     ),
 )
+assert NONE_ID == -1  # what the service of `service_and_flags` gives for none
 INCIDENT_IDS = (Column("id", "id", "int", nullable=False),)
 NUMBERS_OF_INCIDENTS = tuple(c for c in SCANNED_INCIDENTS if c.kind != "text")
 # NOT INDEXED: the rows in id order (an index could otherwise serve a narrow range).
@@ -206,7 +208,7 @@ def _incident_part(lo: int, hi: int) -> Callable[[Cursor], Scanned | None]:
             return None
         # Here rather than on the whole: the readers share the work.
         col["title"] = factorize_titles(col["title"])
-        if len(col["flags"]) == hi - lo + 1:
+        if len(col["service_and_flags"]) == hi - lo + 1:
             col["id"] = np.arange(lo, hi + 1, dtype=np.int64)  # every id of the range
         else:
             ids = read_columns(cur, INCIDENT_IDS, INCIDENTS_PART, (lo, hi))
@@ -277,11 +279,11 @@ def _incidents(
     ids = col["id"]
     times = {name: col[name] for name in LIFECYCLE}
     _apply_overrides(overrides.result(), ids, times)
-    service, users, flags = col["service"], col["users_affected"], col["flags"]
+    users, flags = col["users_affected"], col["service_and_flags"]
     return IncidentColumns(
         ids=ids,
         **_merged_titles([p.result() for p in parts]),
-        service=np.where(service == MISSING_INT, NONE_ID, service),
+        service=(flags >> 3) - 1,  # no service (NULL) was made 0, hence -1: NONE_ID
         severity=col["severity"],
         customer_severity=col["customer_severity"],
         **times,
