@@ -2,11 +2,13 @@
 
 Fetching 500,000 rows through the sqlite3 module builds millions of Python
 objects, and that, not SQLite, is most of the time. Here one query returns, per
-column, SQLite's `group_concat` of the whole column: a single string that numpy
-parses without a Python object per value. Every aggregate of one query walks the
-same rows in the same order, so the columns line up. Each column is a plain
-column reference or a cheap `ifnull`: SQLite evaluates a per-row expression (a
-concatenation, a CASE) far more slowly than it appends a value.
+column, SQLite's `group_concat` of the column over the rows it reads (a table, or
+a range of its ids): a single string that numpy parses without a Python object
+per value. Every aggregate of one query walks the same rows in the same order, so
+the columns line up. Each column is a plain column reference, a cheap `ifnull` or
+plain arithmetic: SQLite calls a function (substr, char, CASE …) or concatenates
+far more slowly than it appends a value, and appends a value more slowly than it
+adds two numbers.
 
 Numbers cross as SQLite's text: integers exactly, reals to 15 significant digits
 (a cost in cents is exact far beyond any budget).
