@@ -223,3 +223,14 @@ def test_stored_times_of_reviews_read_fast_as_the_ordinary_way() -> None:
         assert metric_data._utc(text) == metric_data._time(text), text
         assert metric_data._utc(text).tzinfo is metric_data._time(text).tzinfo  # type: ignore[union-attr]
     assert metric_data._utc(None) is None
+
+
+def test_one_reader_reads_the_same_as_two(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The figures do not depend on how many connections read (or cores there are)."""
+    add_awkward_incidents(database)
+    in_small_parts(monkeypatch)
+    two = load_metric_data(database)
+    monkeypatch.setattr(metric_data, "READERS", 1)
+    assert_same(load_metric_data(database), two)
