@@ -2,11 +2,13 @@
 
 Fetching 500,000 rows through the sqlite3 module builds millions of Python
 objects, and that, not SQLite, is most of the time. Here one query returns, per
-column, SQLite's `group_concat` of the whole column: a single string that numpy
-parses without a Python object per value. Every aggregate of one query walks the
-same rows in the same order, so the columns line up. Each column is a plain
-column reference or a cheap `ifnull`: SQLite evaluates a per-row expression (a
-concatenation, a CASE) far more slowly than it appends a value.
+column, SQLite's `group_concat` of the column over the rows it reads (a table, or
+a range of its ids): a single string that numpy parses without a Python object
+per value. Every aggregate of one query walks the same rows in the same order, so
+the columns line up. Each column is a plain column reference, a cheap `ifnull` or
+plain arithmetic: SQLite calls a function (substr, char, CASE …) or concatenates
+far more slowly than it appends a value, and appends a value more slowly than it
+adds two numbers.
 
 Numbers cross as SQLite's text: integers exactly, reals to 15 significant digits
 (a cost in cents is exact far beyond any budget).
@@ -25,6 +27,7 @@ import numpy as np
 # Stands in for a missing time; numpy parses it, and no incident is that old.
 MISSING_TIME = "1000-01-01 00:00:00.000000"
 TIME_WIDTH = len(MISSING_TIME)
+MISSING_MICROSECONDS = int(np.datetime64(MISSING_TIME, "us").astype(np.int64))
 # Stands in for a missing integer; no id, count or flag is that value.
 MISSING_INT = -(2**62)
 TEXT_SEPARATOR = "\x1f"  # the ASCII unit separator: not found in titles
@@ -56,7 +59,8 @@ class Column:
             return f"group_concat({value}, '')"
         if self.kind == "text":
             value = f"ifnull({value}, '')" if self.nullable else value
-            return f"group_concat({value}, char(31))"
+            # The separator written into the SQL itself: char(31) would be called per row.
+            return f"group_concat({value}, '{TEXT_SEPARATOR}')"
         if self.nullable and self.kind == "int":
             value = f"ifnull({value}, {MISSING_INT})"
         elif self.nullable and self.kind == "float":
@@ -65,11 +69,15 @@ class Column:
 
 
 def columns_query(columns: tuple[Column, ...], source: str) -> str:
-    """SELECT count(*) and one string per column; `source` is "FROM … WHERE …"."""
-    return f"SELECT count(*), {', '.join(c.aggregate() for c in columns)} {source}"
+    """SELECT count(*) and one string per column; `source` is "FROM … WHERE …".
+
+    Each string comes as a blob, its bytes as SQLite built them: numpy reads bytes, and
+    Python's text would be decoded only to be encoded again."""
+    blobs = ", ".join(f"CAST({c.aggregate()} AS BLOB)" for c in columns)
+    return f"SELECT count(*), {blobs} {source}"
 
 
-def _numbers(text: str, count: int, dtype: type) -> np.ndarray | None:
+def _numbers(text: bytes, count: int, dtype: type) -> np.ndarray | None:
     with warnings.catch_warnings():
         # numpy warns, and stops, at the first value it cannot read.
         warnings.simplefilter("error")
@@ -80,23 +88,23 @@ def _numbers(text: str, count: int, dtype: type) -> np.ndarray | None:
     return values if len(values) == count else None
 
 
-def _times(text: str, count: int) -> np.ndarray | None:
+def _times(text: bytes, count: int) -> np.ndarray | None:
     if len(text) != count * TIME_WIDTH or not text.isascii():
         return None  # not all in the format irdesk writes
-    stamps = np.frombuffer(text.encode("ascii"), dtype=f"S{TIME_WIDTH}")
+    stamps = np.frombuffer(text, dtype=f"S{TIME_WIDTH}")
     try:
-        parsed = stamps.astype("datetime64[us]")
+        microseconds = stamps.astype("datetime64[us]").view(np.int64)
     except ValueError:
         return None
-    seconds = parsed.astype(np.int64).astype(np.float64) / 1e6
-    seconds[stamps == MISSING_TIME.encode()] = np.nan
+    seconds: np.ndarray = microseconds / 1e6
+    seconds[microseconds == MISSING_MICROSECONDS] = np.nan
     return seconds
 
 
-def _initials(text: str, count: int) -> np.ndarray | None:
+def _initials(text: bytes, count: int) -> np.ndarray | None:
     if not text.isascii():
         return None
-    raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    raw = np.frombuffer(text, dtype=np.uint8)
     starts = np.r_[0, np.flatnonzero(raw == ord(",")) + 1]
     if len(starts) != count or starts[-1] >= len(raw):
         return None  # a value held a comma, or was empty
@@ -104,15 +112,23 @@ def _initials(text: str, count: int) -> np.ndarray | None:
     return result
 
 
-def _ranks(text: str, count: int) -> np.ndarray | None:
+def _ranks(text: bytes, count: int) -> np.ndarray | None:
     if len(text) != count * RANK_WIDTH or not text.isascii():
         return None
-    digits = np.frombuffer(text.encode("ascii"), dtype=np.uint8)[RANK_WIDTH - 1 :: RANK_WIDTH]
+    digits = np.frombuffer(text, dtype=np.uint8)[RANK_WIDTH - 1 :: RANK_WIDTH]
     ranks = digits.astype(np.int8) - ord("0")
     return ranks if bool(np.all((ranks >= 0) & (ranks <= 9))) else None
 
 
-def _parse(column: Column, text: str, count: int) -> Any:
+def _texts(text: bytes, count: int) -> list[str] | None:
+    try:
+        values = text.decode().split(TEXT_SEPARATOR)
+    except UnicodeDecodeError:
+        return None  # the ordinary read reports it
+    return values if len(values) == count else None
+
+
+def _parse(column: Column, text: bytes, count: int) -> Any:
     if column.kind == "int":
         return _numbers(text, count, np.int64)
     if column.kind == "float":
@@ -123,11 +139,11 @@ def _parse(column: Column, text: str, count: int) -> Any:
         return _initials(text, count)
     if column.kind == "rank":
         return _ranks(text, count)
-    values = text.split(TEXT_SEPARATOR)
-    return values if len(values) == count else None
+    return _texts(text, count)
 
 
-def _empty(column: Column) -> Any:
+def empty_column(column: Column) -> Any:
+    """What `read_columns` gives for a column of no rows."""
     if column.kind == "text":
         return []
     dtype = {
@@ -148,7 +164,7 @@ def read_columns(
     and times NaN."""
     count, *texts = cur.execute(columns_query(columns, source), params).fetchone()
     if not count:
-        return {c.name: _empty(c) for c in columns}
+        return {c.name: empty_column(c) for c in columns}
     result: dict[str, Any] = {}
     for column, text in zip(columns, texts, strict=True):
         parsed = None if text is None else _parse(column, text, count)

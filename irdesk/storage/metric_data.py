@@ -2,8 +2,9 @@
 
 Plain SQL on the raw connection: the figures are recomputed often and over
 large files, and building ORM objects would cost more than the arithmetic.
-Each table is read in one scan, a string per column (`column_scan`), and the
-rows the ordinary way only when a value does not parse. Times become epoch
+The big tables are read in parts, a string per column and part (`column_scan`),
+on two connections at once (`snapshot_readers`), and a table's rows the ordinary
+way only when a value of it does not parse. Times become epoch
 seconds (numpy parses the stored UTC text); a facilitator's lifecycle corrections
 replace the source's times; events of an incident linked into another count
 for the one it joined.
@@ -11,8 +12,9 @@ for the one it joined.
 
 import contextlib
 import gc
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -39,10 +41,11 @@ from irdesk.domain.metrics.data import (
 from irdesk.domain.metrics.figures import Figures, compute_figures
 from irdesk.domain.metrics.selection import Period
 from irdesk.domain.models import MERGE_UNLINKED
-from irdesk.storage.column_scan import MISSING_INT, Column, read_columns
+from irdesk.storage.column_scan import MISSING_INT, Column, empty_column, read_columns
 from irdesk.storage.database import Database
 from irdesk.storage.policies import policy_version as policy_version_record
 from irdesk.storage.queries import IncidentRow
+from irdesk.storage.snapshot_readers import InOrder, snapshot_cursors
 
 
 def _epoch(column: str) -> str:
@@ -83,6 +86,16 @@ def _time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
+def _utc(text: str | None) -> datetime | None:
+    """`_time`, several times faster for the stored format (no offset of its own)."""
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(f"{text}+00:00")
+    except ValueError:
+        return _time(text)
+
+
 def _zone(name: str | None) -> tzinfo:
     if not name:
         return UTC
@@ -109,19 +122,31 @@ def _cycle_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+# The incident's id is not scanned: in a part of the table whose ids have no gaps (the
+# usual case) the rows' ids are the part's range; only a part with gaps reads them.
 SCANNED_INCIDENTS = (
-    Column("id", "id", "int", nullable=False),
     Column("title", "title", "text", nullable=False),
-    Column("service", "service_id", "int"),
     Column("severity", "severity", "rank"),
     Column("customer_severity", "customer_severity", "rank"),
     *(Column(name, f"{name}_at", "time") for name in LIFECYCLE),
     Column("users_affected", "users_affected", "int"),
     Column("downtime_cost", "downtime_cost", "float"),
-    Column("external_cause", "external_cause", "int", nullable=False),
-    Column("tech_debt", "approved_tech_debt", "int", nullable=False),
-    Column("regulatory", "regulatory_exposure", "int", nullable=False),
+    # The service and three flags in one number (taken apart in `_incidents`): SQLite's
+    # arithmetic costs far less than appending four values. `<> 0` is Python's truth.
+    # A service id too big for the arithmetic comes as a real, which does not parse.
+    Column(
+        "service_and_flags",
+        "8 * (ifnull(service_id, -1) + 1)"
+        " + (external_cause <> 0) + 2 * (approved_tech_debt <> 0) + 4 * (regulatory_exposure <> 0)",
+        "int",
+        nullable=False,
+    ),
 )
+assert NONE_ID == -1  # what the service of `service_and_flags` gives for none
+INCIDENT_IDS = (Column("id", "id", "int", nullable=False),)
+NUMBERS_OF_INCIDENTS = tuple(c for c in SCANNED_INCIDENTS if c.kind != "text")
+# NOT INDEXED: the rows in id order (an index could otherwise serve a narrow range).
+INCIDENTS_PART = "FROM incident NOT INDEXED WHERE id BETWEEN ? AND ?"
 # Only a page's and a resolution's kind matter, and no other kind starts with their letter.
 PAGE, RESOLVE = ord("p"), ord("r")
 assert [k for k in EventKind if k[0] in "pr"] == [EventKind.PAGE, EventKind.RESOLVE]
@@ -131,7 +156,8 @@ SCANNED_EVENTS = (
     Column("time", "occurred_at", "time", nullable=False),
     Column("kind", "kind", "initial", nullable=False),
 )
-EVENTS_SOURCE = "FROM timeline_event WHERE actor_person_id IS NOT NULL"
+EVENTS_SOURCE = "FROM timeline_event NOT INDEXED WHERE actor_person_id IS NOT NULL"
+EVENTS_PART = f"{EVENTS_SOURCE} AND id BETWEEN ? AND ?"
 # Each status has its own first letter.
 STATUS_OF_INITIAL = np.full(256, -1, dtype=np.int8)
 STATUS_OF_INITIAL[[ord(s[0]) for s in ACTION_STATUSES]] = range(len(ACTION_STATUSES))
@@ -147,9 +173,91 @@ SCANNED_ACTIONS = (
 )
 ACTIONS_SOURCE = "FROM action_item a JOIN review r ON r.id = a.review_id"
 
+# Connections reading at once: SQLite scans on one core each while Python parses.
+READERS = 2
+# Rows read by one statement: enough parts for the readers to share the work evenly,
+# few enough that each statement's fixed cost stays small. An incident has four times
+# the values of an event.
+INCIDENT_PART_ROWS = 12_500
+EVENT_PART_ROWS = 50_000
+MAX_PARTS = 16
 
-def _apply_overrides(cur: Any, ids: np.ndarray, times: dict[str, np.ndarray]) -> None:
-    overrides = cur.execute(OVERRIDES).fetchall()
+Cursor = Any  # sqlite3.Cursor
+Scanned = dict[str, Any]  # column name → values, as read_columns returns them
+
+
+def _parts(cur: Cursor, table: str, rows: int) -> list[tuple[int, int]]:
+    """Consecutive id ranges covering the table, inclusive, of about `rows` ids each;
+    none for an empty table."""
+    # Two subqueries: SQLite finds a lone min() or max() of the rowid at once, but
+    # scans the whole table for both in one SELECT.
+    first, last = cur.execute(
+        f"SELECT (SELECT min(id) FROM {table}), (SELECT max(id) FROM {table})"
+    ).fetchone()
+    if first is None:
+        return []
+    count = max(1, min(MAX_PARTS, (last - first + 1) // rows))
+    edges = [first + (last + 1 - first) * k // count for k in range(count + 1)]
+    return [(lo, hi - 1) for lo, hi in itertools.pairwise(edges)]
+
+
+def _incident_part(lo: int, hi: int) -> Callable[[Cursor], Scanned | None]:
+    def read(cur: Cursor) -> Scanned | None:
+        col = read_columns(cur, SCANNED_INCIDENTS, INCIDENTS_PART, (lo, hi))
+        if col is None:
+            return None
+        # Here rather than on the whole: the readers share the work.
+        col["title"] = factorize_titles(col["title"])
+        if len(col["service_and_flags"]) == hi - lo + 1:
+            col["id"] = np.arange(lo, hi + 1, dtype=np.int64)  # every id of the range
+        else:
+            ids = read_columns(cur, INCIDENT_IDS, INCIDENTS_PART, (lo, hi))
+            if ids is None:
+                return None
+            col["id"] = ids["id"]
+        return col
+
+    return read
+
+
+def _event_part(lo: int, hi: int) -> Callable[[Cursor], Scanned | None]:
+    def read(cur: Cursor) -> Scanned | None:
+        return read_columns(cur, SCANNED_EVENTS, EVENTS_PART, (lo, hi))
+
+    return read
+
+
+def _joined(parts: list["Future[Scanned | None]"], columns: tuple[Column, ...]) -> Scanned | None:
+    """The parts' numbers one after the other; None when any part did not parse."""
+    scanned = [p.result() for p in parts]
+    if any(p is None for p in scanned):
+        return None
+    whole: Scanned = {}
+    for column in columns:
+        values = [p[column.name] for p in scanned if p is not None]
+        whole[column.name] = np.concatenate(values) if values else empty_column(column)
+    return whole
+
+
+def _merged_titles(parts: list[Scanned]) -> dict[str, Any]:
+    """`factorize_titles` of all the parts' titles, from each part's own."""
+    code: dict[str, int] = {}  # in order of first appearance, as the parts are in id order
+    codes = []
+    for part in parts:
+        texts = part["title"]["title_texts"]
+        renumber = np.fromiter(
+            (code.setdefault(t, len(code)) for t in texts), dtype=np.int64, count=len(texts)
+        )
+        codes.append(renumber[part["title"]["title_codes"]])
+    return {
+        "title_codes": np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64),
+        "title_texts": tuple(code),
+    }
+
+
+def _apply_overrides(
+    overrides: list[tuple[Any, ...]], ids: np.ndarray, times: dict[str, np.ndarray]
+) -> None:
     if overrides:
         position = {int(i): n for n, i in enumerate(ids.tolist())}
         for incident_id, field, value in overrides:
@@ -158,44 +266,45 @@ def _apply_overrides(cur: Any, ids: np.ndarray, times: dict[str, np.ndarray]) ->
                 times[field.removesuffix("_at")][n] = np.nan if value is None else value
 
 
-def _incidents_scanned(cur: Any, merged: dict[int, int]) -> IncidentColumns | None:
-    col = read_columns(cur, SCANNED_INCIDENTS, "FROM incident")
+def _incidents(
+    cur: Cursor,
+    parts: list["Future[Scanned | None]"],
+    overrides: "Future[list[tuple[Any, ...]]]",
+    merged: dict[int, int],
+) -> IncidentColumns:
+    col = _joined(parts, INCIDENT_IDS + NUMBERS_OF_INCIDENTS)
     if col is None:
-        return None
+        return _incident_rows(cur, overrides.result(), merged)
+    # The parts are ranges of ids read in id order (NOT INDEXED), one after the other.
     ids = col["id"]
-    titles = col["title"]
-    if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
-        order = np.argsort(ids, kind="stable")
-        col = {k: [v[i] for i in order] if k == "title" else v[order] for k, v in col.items()}
-        ids, titles = col["id"], col["title"]
     times = {name: col[name] for name in LIFECYCLE}
-    _apply_overrides(cur, ids, times)
-    service, users = col["service"], col["users_affected"]
+    _apply_overrides(overrides.result(), ids, times)
+    users, flags = col["users_affected"], col["service_and_flags"]
     return IncidentColumns(
         ids=ids,
-        **factorize_titles(titles),
-        service=np.where(service == MISSING_INT, NONE_ID, service),
+        **_merged_titles([p.result() for p in parts]),
+        service=(flags >> 3) - 1,  # no service (NULL) was made 0, hence -1: NONE_ID
         severity=col["severity"],
         customer_severity=col["customer_severity"],
         **times,
         users_affected=np.where(users == MISSING_INT, np.nan, users.astype(np.float64)),
         downtime_cost=col["downtime_cost"],
-        external_cause=col["external_cause"] != 0,
-        tech_debt=col["tech_debt"] != 0,
-        regulatory=col["regulatory"] != 0,
+        external_cause=(flags & 1) != 0,
+        tech_debt=(flags & 2) != 0,
+        regulatory=(flags & 4) != 0,
         merged=np.isin(ids, list(merged)),
     )
 
 
-def _incidents(cur: Any, merged: dict[int, int]) -> IncidentColumns:
-    fast = _incidents_scanned(cur, merged)
-    if fast is not None:
-        return fast
+def _incident_rows(
+    cur: Cursor, overrides: list[tuple[Any, ...]], merged: dict[int, int]
+) -> IncidentColumns:
+    """The ordinary read, row by row, for a table the column scan could not read."""
     rows = cur.execute(INCIDENTS).fetchall()
     c = _columns(rows, 16)
     ids = np.array(c[0], dtype=np.int64)
     times = {name: epoch_from_text(c[5 + n]) for n, name in enumerate(LIFECYCLE)}
-    _apply_overrides(cur, ids, times)
+    _apply_overrides(overrides, ids, times)
     return IncidentColumns(
         ids=ids,
         **factorize_titles(c[1]),
@@ -212,8 +321,7 @@ def _incidents(cur: Any, merged: dict[int, int]) -> IncidentColumns:
     )
 
 
-def _events(cur: Any, merged: dict[int, int]) -> EventColumns:
-    scanned = read_columns(cur, SCANNED_EVENTS, EVENTS_SOURCE)
+def _events(cur: Cursor, scanned: Scanned | None, merged: dict[int, int]) -> EventColumns:
     if scanned is not None:
         incident, person, time = scanned["incident"], scanned["person"], scanned["time"]
         is_page, is_resolve = scanned["kind"] == PAGE, scanned["kind"] == RESOLVE
@@ -233,7 +341,7 @@ def _events(cur: Any, merged: dict[int, int]) -> EventColumns:
     return EventColumns.from_events(incident, person, time, is_page, is_resolve)
 
 
-def _actions_scanned(cur: Any) -> ActionColumns | None:
+def _actions_scanned(cur: Cursor) -> ActionColumns | None:
     col = read_columns(cur, SCANNED_ACTIONS, ACTIONS_SOURCE)
     status = None if col is None else STATUS_OF_INITIAL[col["status"]]
     if col is None or status is None or (status < 0).any():
@@ -260,7 +368,7 @@ def _actions_scanned(cur: Any) -> ActionColumns | None:
     )
 
 
-def _actions(cur: Any) -> ActionColumns:
+def _actions(cur: Cursor) -> ActionColumns:
     fast = _actions_scanned(cur)
     if fast is not None:
         return fast
@@ -286,62 +394,70 @@ def _actions(cur: Any) -> ActionColumns:
     )
 
 
-def _read_events(db: Database, merged: dict[int, int]) -> EventColumns:
-    with db.connection() as conn:
-        cur = conn.connection.cursor()
-        try:
-            return _events(cur, merged)
-        finally:
-            cur.close()
+def _services(cur: Cursor) -> dict[int, ServiceInfo]:
+    return {
+        r[0]: ServiceInfo(r[0], r[1], float(r[2]), float(r[3]), r[4])
+        for r in cur.execute(
+            "SELECT id, name, slo_target, cost_per_minute, owner_team_id FROM service"
+        )
+    }
+
+
+def _teams(cur: Cursor) -> dict[int, TeamInfo]:
+    return {r[0]: TeamInfo(r[0], r[1]) for r in cur.execute("SELECT id, name FROM team")}
+
+
+def _people(cur: Cursor) -> dict[int, PersonInfo]:
+    return {
+        r[0]: PersonInfo(r[0], r[1], r[2], _zone(r[3]), r[4])
+        for r in cur.execute("SELECT id, name, team_id, time_zone, hourly_rate FROM person")
+    }
+
+
+def _reviews(cur: Cursor) -> dict[int, ReviewInfo]:
+    reviews: dict[int, ReviewInfo] = {}
+    for incident_id, tier, status, approved in cur.execute(REVIEWS).fetchall():
+        if incident_id not in reviews:  # the review of its own incident comes first
+            reviews[incident_id] = ReviewInfo(incident_id, tier, status, _utc(approved))
+    return reviews
 
 
 def load_metric_data(db: Database) -> MetricData:
     """Everything `compute_figures` reads.
 
-    The timeline is read on a second connection while this one reads the rest: SQLite
-    builds each column string without holding Python's lock, so the two overlap. They are
-    two read transactions; a write landing between their starts (another process
-    importing) could show in one and not the other until the next read.
+    The big tables are read in parts (ranges of ids), on READERS connections at once:
+    SQLite builds each part's column strings without holding Python's lock, so one part
+    is scanned while another is parsed. The connections read in one snapshot of the file
+    (`snapshot_cursors`): a write committed meanwhile (another process importing) shows
+    in none of them or in all.
     """
-    with (
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="irdesk-metrics") as pool,
-        _cycle_gc_paused(),
-        db.connection() as conn,
-    ):
-        cur = conn.connection.cursor()
-        try:
-            merged = dict(cur.execute(MERGED, (MERGE_UNLINKED,)).fetchall())
-            reading_events = pool.submit(_read_events, db, merged)
-            incidents = _incidents(cur, merged)
-            services = {
-                r[0]: ServiceInfo(r[0], r[1], float(r[2]), float(r[3]), r[4])
-                for r in cur.execute(
-                    "SELECT id, name, slo_target, cost_per_minute, owner_team_id FROM service"
-                )
-            }
-            teams = {r[0]: TeamInfo(r[0], r[1]) for r in cur.execute("SELECT id, name FROM team")}
-            people = {
-                r[0]: PersonInfo(r[0], r[1], r[2], _zone(r[3]), r[4])
-                for r in cur.execute("SELECT id, name, team_id, time_zone, hourly_rate FROM person")
-            }
-            actions = _actions(cur)
-            reviews: dict[int, ReviewInfo] = {}
-            for incident_id, tier, status, approved in cur.execute(REVIEWS):
-                reviews.setdefault(
-                    incident_id, ReviewInfo(incident_id, tier, status, _time(approved))
-                )
-        finally:
-            cur.close()
-        events = reading_events.result()
-    return MetricData(
-        incidents=incidents,
-        events=events,
-        services=services,
-        teams=teams,
-        people=people,
-        actions=actions,
-        reviews=reviews,
-    )
+    with _cycle_gc_paused(), snapshot_cursors(db, READERS) as cursors:
+        cur = cursors[0]
+        merged = dict(cur.execute(MERGED, (MERGE_UNLINKED,)).fetchall())
+        incident_ranges = _parts(cur, "incident", INCIDENT_PART_ROWS)
+        event_ranges = _parts(cur, "timeline_event", EVENT_PART_ROWS)
+        # Ordered so that the Python work (parsing, putting the parts together) of one
+        # reader mostly meets SQLite work, which does not hold Python's lock, on the other.
+        tasks = InOrder()
+        reviews = tasks.add(_reviews)
+        actions = tasks.add(_actions)
+        event_parts = [tasks.add(_event_part(lo, hi)) for lo, hi in event_ranges]
+        incident_parts = [tasks.add(_incident_part(lo, hi)) for lo, hi in incident_ranges[:1]]
+        events = tasks.add(lambda c: _events(c, _joined(event_parts, SCANNED_EVENTS), merged))
+        incident_parts += [tasks.add(_incident_part(lo, hi)) for lo, hi in incident_ranges[1:]]
+        overrides = tasks.add(lambda c: c.execute(OVERRIDES).fetchall())
+        services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
+        incidents = tasks.add(lambda c: _incidents(c, incident_parts, overrides, merged))
+        tasks.run(cursors)
+        return MetricData(
+            incidents=incidents.result(),
+            events=events.result(),
+            services=services.result(),
+            teams=teams.result(),
+            people=people.result(),
+            actions=actions.result(),
+            reviews=reviews.result(),
+        )
 
 
 def compute_from_database(
