@@ -18,10 +18,11 @@ from irdesk.domain.metrics.selection import (
     excluded_for,
     groups,
     in_period,
+    time_order,
     weights,
     without,
 )
-from irdesk.domain.metrics.stats import middle, summary, weighted_quantile
+from irdesk.domain.metrics.stats import code_order, middle, summary, weighted_quantile
 from irdesk.domain.policy import KPIS, Policy
 
 # kpi → (start field, end field); resolve ends at verification when the policy says so.
@@ -156,15 +157,23 @@ def _row(
 
 
 def duration_rows(
-    data: MetricData, policy: Policy, period: Period, by: str, anchors: np.ndarray
+    data: MetricData,
+    policy: Policy,
+    period: Period,
+    by: str,
+    anchors: np.ndarray,
+    grouped: list[Group] | None = None,
 ) -> dict[str, tuple[DurationRow, ...]]:
-    """kpi → the "all" row, then one row per group."""
+    """kpi → the "all" row, then one row per group. `grouped`: `groups` of the period's
+    incidents, when the caller has it already."""
     rows = in_period(data, period, anchors)
     before = in_period(data, period.previous(), anchors)
     excluded = excluded_for(data, policy, rows, by)
     excluded_before = excluded_for(data, policy, before, by)
     result: dict[str, tuple[DurationRow, ...]] = {}
-    current_groups = [Group(ALL, "All", rows), *groups(data, rows, by)]
+    if grouped is None:
+        grouped = groups(data, rows, by)
+    current_groups = [Group(ALL, "All", rows), *grouped]
     previous_groups = {g.key: g for g in groups(data, without(before, excluded_before), by)}
     previous_groups[ALL] = Group(ALL, "All", without(before, excluded_before))
     # Each group's excluded and kept rows, through masks over all incidents (no sorting).
@@ -205,8 +214,14 @@ class TrendSeries:
 
 
 def trend_series(
-    data: MetricData, policy: Policy, period: Period, anchors: np.ndarray, kpi: str
+    data: MetricData,
+    policy: Policy,
+    period: Period,
+    anchors: np.ndarray,
+    kpi: str,
+    timeline: np.ndarray | None = None,
 ) -> tuple[TrendSeries, ...]:
+    """`timeline`: `time_order(data, anchors)`, when the caller has it already."""
     inc = data.incidents
     low, high = period.bounds
     week, window = 7 * 86400.0, policy.trend_window_days * 86400.0
@@ -214,23 +229,23 @@ def trend_series(
     if len(points) < 2:
         points = np.array([low + (high - low) / 2, high])
     minutes = duration_minutes(data, kpi, policy)
-    usable = ~inc.merged & (minutes >= 0) & ~np.isnan(anchors)
+    if timeline is None:
+        timeline = time_order(data, anchors)
+    usable = timeline[~inc.merged[timeline] & (minutes[timeline] >= 0)]
+    # Split by severity keeping time order: each severity's incidents by time, ties by id.
+    by_rank, bounds = code_order(inc.severity[usable], 6)
     series = []
     for rank in range(1, 6):
-        rows = np.flatnonzero(usable & (inc.severity == rank))
-        if len(rows) == 0:
+        order = usable[by_rank[bounds[rank] : bounds[rank + 1]]]
+        if len(order) == 0:
             continue
-        if inc.id_order[1] is None:  # rows in id order: a stable sort keeps ties by id
-            order = rows[np.argsort(anchors[rows], kind="stable")]
-        else:
-            order = rows[np.lexsort((inc.ids[rows], anchors[rows]))]
-        t = anchors[order]
+        t, m = anchors[order], minutes[order]
         lo = np.searchsorted(t, points - window, side="left")
         hi = np.searchsorted(t, points, side="left")
         if not (hi > lo).any():
             continue
         medians = np.array(
-            [middle(minutes[order[a:b]]) if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
+            [middle(m[a:b]) if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
         )
         seconds = policy.threshold_seconds(kpi, f"SEV{rank}")
         series.append(

@@ -23,9 +23,12 @@ from irdesk.domain.metrics.selection import (
     Period,
     groups,
     merged_exclusion,
+    position_in,
+    restricted,
+    time_order,
     without,
 )
-from irdesk.domain.metrics.stats import distinct
+from irdesk.domain.metrics.stats import code_order, distinct
 from irdesk.domain.policy import Policy
 from irdesk.domain.tiering import TierFacts, TieringRules
 
@@ -165,65 +168,97 @@ def _title_classes(words: list[frozenset[str]], threshold: float) -> list[int]:
     return [find(i) for i in range(len(words))]
 
 
+def _class_per_pair(
+    data: MetricData, policy: Policy, pairs: np.ndarray, titles: int
+) -> tuple[np.ndarray, int]:
+    """For each distinct (service code × `titles` + title code) of `pairs` (sorted), its
+    title class, numbered service by service and within one by the class's label: the
+    order the groups were always found in. Returns (class per pair, number of classes)."""
+    inc = data.incidents
+    words_of: dict[int, frozenset[str]] = {}
+    result = np.zeros(len(pairs), dtype=np.int64)
+    service_of = pairs // titles
+    starts = np.flatnonzero(np.r_[True, service_of[1:] != service_of[:-1]])
+    classes_so_far = 0
+    for first, last in zip(starts.tolist(), np.r_[starts[1:], len(pairs)].tolist(), strict=True):
+        # Compare each distinct wording once, not every pair of incidents.
+        wordings: dict[frozenset[str], int] = {}
+        word_class = []
+        for code in (pairs[first:last] % titles).tolist():
+            if code not in words_of:
+                words_of[code] = title_words(inc.title_texts[code])
+            word_class.append(wordings.setdefault(words_of[code], len(wordings)))
+        if len(wordings) <= MAX_WORDINGS_COMPARED:
+            classes = _title_classes(list(wordings), policy.recurrence_title_similarity)
+        else:  # comparing every pair would take minutes: only identical wordings recur
+            classes = list(range(len(wordings)))
+        labels = np.array(classes, dtype=np.int64)[word_class]
+        known, numbered = np.unique(labels, return_inverse=True)
+        result[first:last] = classes_so_far + numbered
+        classes_so_far += len(known)
+    return result, classes_so_far
+
+
 def recurrence_groups(
-    data: MetricData, policy: Policy, rows: np.ndarray, anchors: np.ndarray
+    data: MetricData,
+    policy: Policy,
+    rows: np.ndarray,
+    anchors: np.ndarray,
+    timeline: np.ndarray | None = None,
 ) -> tuple[RecurrenceGroup, ...]:
-    """Incidents of one service with similar titles, each within the window of the previous."""
+    """Incidents of one service with similar titles, each within the window of the previous.
+    `timeline`: `time_order(data, anchors)`, when the caller has it already."""
     inc, ev = data.incidents, data.events
     rows = without(rows, merged_exclusion(data, rows))
-    rows = rows[~np.isnan(anchors[rows])]
+    if timeline is None:
+        timeline = time_order(data, anchors)
+    member = np.zeros(len(inc), dtype=bool)
+    member[rows] = True
+    # In time order, at the same moment by id; no anchor time, no place in time: left out.
+    ordered = timeline[member[timeline]]
     window = policy.recurrence_window_days * 86400.0
     resolver = np.full(len(inc), -1, dtype=np.int64)  # person id per incident row
     resolved_rows = data.resolver_rows
     known = resolved_rows >= 0
     resolver[resolved_rows[known]] = ev.resolver_person[known]
+    services = distinct(inc.service[ordered])
+    titles = len(inc.title_texts)
+    pair = position_in(services, inc.service[ordered]) * titles + inc.title_codes[ordered]
+    pairs = distinct(pair)
+    class_of_pair, classes = _class_per_pair(data, policy, pairs, titles)
+    # One split of the incidents by class; each class's incidents stay in time order.
+    order, bounds = code_order(class_of_pair[np.searchsorted(pairs, pair)], classes)
+    service_of_class = np.zeros(classes, dtype=np.int64)
+    service_of_class[class_of_pair] = services[pairs // titles]
     result = []
-    row_service = inc.service[rows]
-    for service_id in distinct(row_service):
-        own = rows[row_service == service_id]
-        # Compare each distinct wording once, not every pair of incidents.
-        codes, inverse = np.unique(inc.title_codes[own], return_inverse=True)
-        wordings: dict[frozenset[str], int] = {}
-        word_class = [
-            wordings.setdefault(title_words(inc.title_texts[c]), len(wordings))
-            for c in codes.tolist()
-        ]
-        keys = np.array(word_class, dtype=np.int64)[inverse]
-        if len(wordings) <= MAX_WORDINGS_COMPARED:
-            classes = _title_classes(list(wordings), policy.recurrence_title_similarity)
-        else:  # comparing every pair would take minutes: only identical wordings recur
-            classes = list(range(len(wordings)))
-        cls = np.array(classes, dtype=np.int64)[keys] if len(keys) else keys
-        for c in distinct(cls):
-            members = own[cls == c]
-            # In time order; incidents at the same moment by id, whatever the input order.
-            members = members[np.lexsort((inc.ids[members], anchors[members]))]
-            t = anchors[members]
-            breaks = np.flatnonzero(np.diff(t) > window) + 1
-            for chain in np.split(members, breaks):
-                if len(chain) < 2:
-                    continue
-                info = data.services.get(int(service_id))
-                team = data.teams.get(info.owner_team_id) if info and info.owner_team_id else None
-                people, first_seen = np.unique(resolver[chain], return_index=True)
-                resolvers = [
-                    data.people[p].name
-                    for p in people[np.argsort(first_seen)].tolist()
-                    if p in data.people
-                ]
-                result.append(
-                    RecurrenceGroup(
-                        service_id=int(service_id),
-                        service=info.name if info else "no service",
-                        owner_team=team.name if team else "",
-                        title=inc.title(chain[0]),
-                        count=len(chain),
-                        first=from_epoch(float(anchors[chain[0]])),
-                        last=from_epoch(float(anchors[chain[-1]])),
-                        owners=((team.name,) if team else ()) + tuple(resolvers),
-                        ids={"count": inc.ids[chain]},
-                    )
+    for c, service_id in enumerate(service_of_class.tolist()):
+        members = ordered[order[bounds[c] : bounds[c + 1]]]
+        t = anchors[members]
+        breaks = np.flatnonzero(np.diff(t) > window) + 1
+        for chain in np.split(members, breaks):
+            if len(chain) < 2:
+                continue
+            info = data.services.get(service_id)
+            team = data.teams.get(info.owner_team_id) if info and info.owner_team_id else None
+            # Who resolved them, in order of first appearance.
+            resolvers = [
+                data.people[p].name
+                for p in dict.fromkeys(resolver[chain].tolist())
+                if p in data.people
+            ]
+            result.append(
+                RecurrenceGroup(
+                    service_id=service_id,
+                    service=info.name if info else "no service",
+                    owner_team=team.name if team else "",
+                    title=inc.title(chain[0]),
+                    count=len(chain),
+                    first=from_epoch(float(anchors[chain[0]])),
+                    last=from_epoch(float(anchors[chain[-1]])),
+                    owners=((team.name,) if team else ()) + tuple(resolvers),
+                    ids={"count": inc.ids[chain]},
                 )
+            )
     result.sort(key=lambda g: (-g.count, g.service, g.first))
     return tuple(result)
 
@@ -365,11 +400,15 @@ class MismatchRow:
         return self.mismatched / self.compared if self.compared else float("nan")
 
 
-def mismatch_rows(data: MetricData, rows: np.ndarray, by: str) -> tuple[MismatchRow, ...]:
+def mismatch_rows(
+    data: MetricData, rows: np.ndarray, by: str, grouped: list[Group] | None = None
+) -> tuple[MismatchRow, ...]:
+    """`grouped`: `groups(data, rows, by)`, when the caller has it already."""
     inc = data.incidents
     rows = without(rows, merged_exclusion(data, rows))
+    grouped = groups(data, rows, by) if grouped is None else restricted(grouped, ~inc.merged)
     result = []
-    for group in [Group("all", "All", rows), *groups(data, rows, by)]:
+    for group in [Group("all", "All", rows), *grouped]:
         r = group.rows
         ours, theirs = inc.severity[r], inc.customer_severity[r]
         both = (ours > 0) & (theirs > 0)

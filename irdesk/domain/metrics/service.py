@@ -17,6 +17,7 @@ from irdesk.domain.metrics.selection import (
     groups,
     lookup,
     merged_exclusion,
+    restricted,
     without,
 )
 from irdesk.domain.policy import Policy
@@ -147,10 +148,18 @@ def responder_hours(data: MetricData) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return rows, people, np.clip(end - first, 0, None) / 3600.0
 
 
-def cost_rows(data: MetricData, policy: Policy, by: str, rows: np.ndarray) -> tuple[CostRow, ...]:
-    """What the incidents of `rows` cost (downtime of an incident still going is missing)."""
+def cost_rows(
+    data: MetricData,
+    policy: Policy,
+    by: str,
+    rows: np.ndarray,
+    grouped: list[Group] | None = None,
+) -> tuple[CostRow, ...]:
+    """What the incidents of `rows` cost (downtime of an incident still going is missing).
+    `grouped`: `groups(data, rows, by)`, when the caller has it already."""
     inc = data.incidents
     rows = without(rows, merged_exclusion(data, rows))
+    grouped = groups(data, rows, by) if grouped is None else restricted(grouped, ~inc.merged)
     start = np.where(np.isnan(inc.started), inc.detected, inc.started)
     end = np.where(np.isnan(inc.mitigated), inc.resolved, inc.mitigated)
     minutes = (end - start) / 60.0
@@ -166,7 +175,7 @@ def cost_rows(data: MetricData, policy: Policy, by: str, rows: np.ndarray) -> tu
     hours_by_row = np.bincount(p_rows, weights=p_hours, minlength=len(inc))
     cost_by_row = np.bincount(p_rows, weights=p_hours * p_rate, minlength=len(inc))
     result = []
-    for group in [Group("all", "All", rows), *groups(data, rows, by)]:
+    for group in [Group("all", "All", rows), *grouped]:
         r = group.rows
         ok = ~np.isnan(minutes[r]) & (minutes[r] >= 0)
         if by == "person" and group.key != "all":
