@@ -28,7 +28,7 @@ from irdesk.domain.metrics.selection import (
     time_order,
     without,
 )
-from irdesk.domain.metrics.stats import code_order, distinct
+from irdesk.domain.metrics.stats import code_order, distinct, distinct_per_group
 from irdesk.domain.policy import Policy
 from irdesk.domain.tiering import TierFacts, TieringRules
 
@@ -89,7 +89,6 @@ def follow_through_rows(
         ],
         default=ACTION_OUTCOMES.index("open"),
     )
-    outcomes = {o: code == n for n, o in enumerate(ACTION_OUTCOMES)}
     person = items.owner_person[chosen]
     team_of = {
         pid: (p.team_id if p.team_id is not None else NONE_ID) for pid, p in data.people.items()
@@ -98,22 +97,30 @@ def follow_through_rows(
     person_team = np.array([team_of.get(int(u), NONE_ID) for u in uniq], dtype=np.int64)[inverse]
     team = np.where(person != NONE_ID, person_team, items.owner_team[chosen])
     incident = items.incident[chosen]
+    kinds = len(ACTION_OUTCOMES)
     result = []
     for kind, owners in (("team", team), ("person", person)):
-        for owner in distinct(owners[owners != NONE_ID]).tolist():
-            mine = owners == owner
-            names = data.teams if kind == "team" else data.people
-            label = names[owner].name if owner in names else f"{kind} {owner}"
-            counts = {o: int(np.count_nonzero(mine & hit)) for o, hit in outcomes.items()}
-            ids = {o: distinct(incident[mine & hit]) for o, hit in outcomes.items()}
-            ids["count"] = distinct(incident[mine])
+        names = data.teams if kind == "team" else data.people
+        owned = owners != NONE_ID
+        known = distinct(owners[owned])
+        # Owners as 0 … n-1 and (owner, outcome) cells, so one sort finds every cell's items.
+        who = position_in(known, owners[owned])
+        cell = who * kinds + code[owned]
+        counts = np.bincount(cell, minlength=len(known) * kinds)
+        per_cell = distinct_per_group(cell, incident[owned], len(known) * kinds)
+        per_owner = distinct_per_group(who, incident[owned], len(known))
+        for k, owner in enumerate(known.tolist()):
+            cells = range(k * kinds, (k + 1) * kinds)
             result.append(
                 FollowThroughRow(
                     owner_kind=kind,
                     key=str(owner),
-                    label=label,
-                    **counts,
-                    ids=ids,
+                    label=names[owner].name if owner in names else f"{kind} {owner}",
+                    **{o: int(counts[c]) for o, c in zip(ACTION_OUTCOMES, cells, strict=True)},
+                    ids={
+                        **{o: per_cell[c] for o, c in zip(ACTION_OUTCOMES, cells, strict=True)},
+                        "count": per_owner[k],
+                    },
                 )
             )
     result.sort(key=lambda r: (r.owner_kind != "team", r.label))

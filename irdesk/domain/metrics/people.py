@@ -15,11 +15,12 @@ from irdesk.domain.metrics.data import MetricData
 from irdesk.domain.metrics.selection import (
     Period,
     accountability_exclusions,
+    lookup,
     position_in,
     without,
 )
 from irdesk.domain.metrics.service import responder_hours
-from irdesk.domain.metrics.stats import distinct, gini
+from irdesk.domain.metrics.stats import code_order, distinct, distinct_per_group, gini
 from irdesk.domain.policy import Policy
 
 DAY = 86400.0
@@ -59,26 +60,6 @@ def after_hours(local: np.ndarray, policy: Policy) -> np.ndarray:
     outside = (hour < policy.business_hours_start) | (hour >= policy.business_hours_end)
     result: np.ndarray = outside | (weekday >= 5)
     return result
-
-
-def distinct_per_group(group: np.ndarray, values: np.ndarray, groups: int) -> list[np.ndarray]:
-    """For each group 0 … groups-1, the sorted distinct `values` (int64) it has: one sort
-    for all groups instead of one per group."""
-    if len(values) == 0:
-        return [values[:0].astype(np.int64)] * groups
-    group = group.astype(np.int64)
-    low = int(values.min())
-    span = int(values.max()) - low + 1
-    if span * groups < 2**62:
-        key = distinct(group * span + (values - low))
-        g, v = key // span, key % span + low
-    else:  # values too far apart to share one integer key with the group
-        order = np.lexsort((values, group))
-        g, v = group[order], values[order]
-        new = np.r_[True, (g[1:] != g[:-1]) | (v[1:] != v[:-1])]
-        g, v = g[new], v[new]
-    bounds = np.searchsorted(g, np.arange(groups + 1))
-    return [v[bounds[i] : bounds[i + 1]] for i in range(groups)]
 
 
 def most_in_one_bucket(group: np.ndarray, buckets: np.ndarray, groups: int) -> np.ndarray:
@@ -279,15 +260,22 @@ def concentration_rows(
     r_rows, r_people = r_rows[keep], ev.resolver_person[keep]
     team_of = data.incident_team
     excluded_teams = {reason: team_of[hit] for reason, hit in excluded.items()}
-    resolved_team = team_of[r_rows]
+    teams = sorted(data.teams.items(), key=lambda kv: kv[1].name)
+    # Resolutions split by team (in that order, the last part: no team), each in the order
+    # given; who resolved them as 0 … n-1 in id order, so counting is a bincount.
+    position = {team_id: n for n, (team_id, _) in enumerate(teams)}
+    code = lookup(team_of[r_rows], position, len(teams)).astype(np.int64)
+    order, bounds = code_order(code, len(teams) + 1)
+    people = distinct(r_people)
+    who = position_in(people, r_people)
     result = []
-    for team_id, team in sorted(data.teams.items(), key=lambda kv: kv[1].name):
-        own = resolved_team == team_id
-        if not own.any():
+    for k, (team_id, team) in enumerate(teams):
+        own = order[bounds[k] : bounds[k + 1]]
+        if len(own) == 0:
             continue
-        people, counts = np.unique(r_people[own], return_counts=True)
-        top = int(np.argmax(counts))
-        share = float(counts[top] / counts.sum())
+        counts = np.bincount(who[own], minlength=len(people))
+        top = int(np.argmax(counts))  # the first of equals: the lowest person id
+        share = float(counts[top] / len(own))
         top_id = int(people[top])
         person = data.people.get(top_id)
         left_out = {reason: int((t == team_id).sum()) for reason, t in excluded_teams.items()}
@@ -295,15 +283,15 @@ def concentration_rows(
             ConcentrationRow(
                 team_id=team_id,
                 team=team.name,
-                resolved=int(counts.sum()),
+                resolved=len(own),
                 top_person=person.name if person else f"person {top_id}",
                 top_share=share,
                 flagged=share > policy.concentration_share
-                and counts.sum() >= MIN_RESOLVED_FOR_CONCENTRATION,
+                and len(own) >= MIN_RESOLVED_FOR_CONCENTRATION,
                 excluded={reason: n for reason, n in left_out.items() if n},
                 ids={
                     "count": inc.ids[r_rows[own]],
-                    "top": inc.ids[r_rows[own][r_people[own] == top_id]],
+                    "top": inc.ids[r_rows[own][who[own] == top]],
                 },
             )
         )

@@ -12,6 +12,7 @@ import numpy as np
 from irdesk.domain.metrics.data import MetricData
 from irdesk.domain.metrics.selection import (
     CONTRADICTORY,
+    MERGED,
     Group,
     Period,
     groups,
@@ -20,6 +21,7 @@ from irdesk.domain.metrics.selection import (
     restricted,
     without,
 )
+from irdesk.domain.metrics.stats import code_order, stable_argsort
 from irdesk.domain.policy import Policy
 
 
@@ -59,7 +61,7 @@ def _merged_intervals(s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndar
     """Overlapping impact of one service is one outage: (end of each outage, its minutes)."""
     if len(s) == 0:
         return np.zeros(0), np.zeros(0)
-    order = np.argsort(s, kind="stable")
+    order = stable_argsort(s)
     s, e = s[order], e[order]
     reach = np.maximum.accumulate(e)
     first = np.flatnonzero(np.r_[True, s[1:] > reach[:-1]])
@@ -78,14 +80,19 @@ def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
     unknown = ~known & (end >= low) & (end < high)
     candidates = np.flatnonzero(overlaps | unknown)
     window = period.minutes
-    candidate_service = inc.service[candidates]
     candidate_merged = inc.merged[candidates]
     start_all, end_all = _impact(data, candidates, low, high)  # once, then per service
+    services = sorted(data.services.items(), key=lambda kv: kv[1].name)
+    # The candidates split by service (in that order, the last part: no known service).
+    position = {service_id: n for n, (service_id, _) in enumerate(services)}
+    code = lookup(inc.service[candidates], position, len(services)).astype(np.int64)
+    order, bounds = code_order(code, len(services) + 1)
     result = []
-    for service_id, info in sorted(data.services.items(), key=lambda kv: kv[1].name):
-        own = candidate_service == service_id
-        excluded = merged_exclusion(data, candidates[own])
-        kept = own & ~candidate_merged
+    for n, (service_id, info) in enumerate(services):
+        own = order[bounds[n] : bounds[n + 1]]
+        merged = candidate_merged[own]
+        excluded = {MERGED: candidates[own][merged]} if merged.any() else {}
+        kept = own[~merged]
         rows, s, e = candidates[kept], start_all[kept], end_all[kept]
         missing = rows[np.isnan(s)]
         contradictory = rows[~np.isnan(s) & (e < s)]

@@ -127,3 +127,23 @@ def code_order(codes: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
     bounds = np.zeros(groups + 1, dtype=np.int64)
     np.cumsum(np.bincount(codes, minlength=groups), out=bounds[1:])
     return order, bounds
+
+
+def distinct_per_group(group: np.ndarray, values: np.ndarray, groups: int) -> list[np.ndarray]:
+    """For each group 0 … groups-1, the sorted distinct `values` (int64) it has: one sort
+    for all groups instead of one per group."""
+    if len(values) == 0:
+        return [values[:0].astype(np.int64)] * groups
+    group = group.astype(np.int64)
+    low = int(values.min())
+    span = int(values.max()) - low + 1
+    if span * groups < 2**62:
+        key = distinct(group * span + (values - low))
+        g, v = key // span, key % span + low
+    else:  # values too far apart to share one integer key with the group
+        order = np.lexsort((values, group))
+        g, v = group[order], values[order]
+        new = np.r_[True, (g[1:] != g[:-1]) | (v[1:] != v[:-1])]
+        g, v = g[new], v[new]
+    bounds = np.searchsorted(g, np.arange(groups + 1))
+    return [v[bounds[i] : bounds[i + 1]] for i in range(groups)]
