@@ -84,13 +84,14 @@ class DurationRow:
         return self.median - self.previous_median
 
 
-def _targets(data: MetricData, kpi: str, policy: Policy, rows: np.ndarray) -> np.ndarray:
+def _targets(data: MetricData, kpi: str, policy: Policy) -> np.ndarray:
+    """Each incident's target in minutes for its severity; NaN where it has none."""
     table = np.full(6, np.nan)
     for rank in range(1, 6):
         seconds = policy.threshold_seconds(kpi, f"SEV{rank}")
         if seconds is not None:
             table[rank] = seconds / 60.0
-    result: np.ndarray = table[data.incidents.severity[rows].astype(np.int64)]
+    result: np.ndarray = table[data.incidents.severity.astype(np.int64)]
     return result
 
 
@@ -102,31 +103,35 @@ def _row(
     excluded: dict[str, np.ndarray],
     rows: np.ndarray,
     minutes: np.ndarray,
+    targets: np.ndarray,
     previous_rows: np.ndarray,
 ) -> DurationRow:
-    """`rows`: the group's rows without the `excluded` ones."""
+    """`rows`: the group's rows without the `excluded` ones; `targets`: `_targets`."""
     ids = data.incidents.ids
     values = minutes[rows]
     missing = rows[np.isnan(values)]
     bad = rows[values < 0]  # NaN compares False
-    counted = rows[values >= 0]
+    ok = values >= 0
+    counted = rows[ok]
     reasons = {reason: len(r) for reason, r in excluded.items()}
     excluded_rows = list(excluded.values())
     if len(bad):
         reasons[CONTRADICTORY] = len(bad)
         excluded_rows.append(bad)
-    v = minutes[counted]
+    v = values[ok]
     w = weights(data, policy, counted)
     mean, median, p90 = summary(v, w)
-    target = _targets(data, kpi, policy, counted)
+    target = targets[counted]
     has_target = ~np.isnan(target)
-    inside = has_target & (v <= np.nan_to_num(target, nan=-1.0))
-    if has_target.any():
-        tw = np.ones(len(v)) if w is None else w
-        total = float(np.sum(tw[has_target]))
-        attainment = float(np.sum(tw[inside]) / total) if total > 0 else float("nan")
-    else:
+    inside = v <= target  # False where there is no target (NaN compares False)
+    evaluated, attained = int(np.count_nonzero(has_target)), int(np.count_nonzero(inside))
+    if evaluated == 0:
         attainment = float("nan")
+    elif w is None:
+        attainment = attained / evaluated
+    else:
+        total = float(np.sum(w[has_target]))
+        attainment = float(np.sum(w[inside]) / total) if total > 0 else float("nan")
     previous = minutes[previous_rows]
     kept = previous_rows[previous >= 0]
     # The previous period's median is weighted like this period's.
@@ -141,8 +146,8 @@ def _row(
         mean=mean,
         median=median,
         p90=p90,
-        attained=int(inside.sum()),
-        evaluated=int(has_target.sum()),
+        attained=attained,
+        evaluated=evaluated,
         attainment=attainment,
         previous_median=previous_median,
         values=v,
@@ -189,13 +194,16 @@ def duration_rows(
         kept_per_group.append(group.rows if any_hit is None else group.rows[~any_hit[group.rows]])
     for kpi in KPIS:
         minutes = duration_minutes(data, kpi, policy)
+        targets = _targets(data, kpi, policy)
         out = []
         for group, group_excluded, kept in zip(
             current_groups, excluded_per_group, kept_per_group, strict=True
         ):
             prev = previous_groups.get(group.key)
             prev_rows = prev.rows if prev is not None else rows[:0]
-            out.append(_row(data, policy, kpi, group, group_excluded, kept, minutes, prev_rows))
+            out.append(
+                _row(data, policy, kpi, group, group_excluded, kept, minutes, targets, prev_rows)
+            )
         result[kpi] = tuple(out)
     return result
 

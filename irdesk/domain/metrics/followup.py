@@ -234,7 +234,7 @@ def recurrence_groups(
     pairs = distinct(pair)
     class_of_pair, classes = _class_per_pair(data, policy, pairs, titles)
     # One split of the incidents by class; each class's incidents stay in time order.
-    order, bounds = code_order(class_of_pair[np.searchsorted(pairs, pair)], classes)
+    order, bounds = code_order(class_of_pair[position_in(pairs, pair)], classes)
     service_of_class = np.zeros(classes, dtype=np.int64)
     service_of_class[class_of_pair] = services[pairs // titles]
     result = []

@@ -6,8 +6,9 @@ weekend, in the person's own time zone. Shifts are windows of the policy's
 shift length from local midnight.
 """
 
+import functools
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 
 import numpy as np
 
@@ -28,17 +29,37 @@ DAY = 86400.0
 MIN_RESOLVED_FOR_CONCENTRATION = 4
 
 
+def _offsets_of_days(days: list[int], zone: tzinfo) -> np.ndarray:
+    noons = (datetime.fromtimestamp(d * DAY + DAY / 2, zone) for d in days)
+    return np.array([n.utcoffset().total_seconds() for n in noons], dtype=np.float64)
+
+
+# A zone's offsets are looked up per block of this many days and kept: the dashboard
+# recomputes the figures on every change, over the same days, and a look-up costs a
+# microsecond per day and zone.
+OFFSET_BLOCK = 128
+
+
+@functools.lru_cache(maxsize=256)
+def _offset_block(zone: tzinfo, block: int) -> np.ndarray:
+    first = block * OFFSET_BLOCK
+    offsets = _offsets_of_days(list(range(first, first + OFFSET_BLOCK)), zone)
+    offsets.flags.writeable = False
+    return offsets
+
+
 def day_offsets(days: np.ndarray, zone: tzinfo) -> np.ndarray:
     """`zone`'s offset from UTC in seconds on each day (days since the epoch, at noon UTC)."""
-    return np.array(
-        [
-            (
-                datetime.fromtimestamp(d * DAY + DAY / 2, UTC).astimezone(zone).utcoffset()
-            ).total_seconds()
-            for d in days.tolist()
-        ],
-        dtype=np.float64,
-    )
+    if len(days) == 0:
+        return np.zeros(0)
+    whole = days.astype(np.int64)
+    block = whole // OFFSET_BLOCK
+    low, high = int(block.min()), int(block.max())
+    if high - low >= 64:  # days far apart: only those
+        return _offsets_of_days(whole.tolist(), zone)
+    table = np.concatenate([_offset_block(zone, b) for b in range(low, high + 1)])
+    result: np.ndarray = table[whole - low * OFFSET_BLOCK]
+    return result
 
 
 def local_seconds(times: np.ndarray, zone: tzinfo) -> np.ndarray:
@@ -119,9 +140,10 @@ def local_page_times(data: MetricData, people: np.ndarray, times: np.ndarray) ->
     zone_of: dict[int, int] = {}
     for pid, person in data.people.items():
         zone_of[pid] = zones.setdefault(str(person.time_zone), (person.time_zone, len(zones)))[1]
-    paged, inverse = np.unique(people, return_inverse=True)
+    paged = distinct(people)
     # The zone of each page's person; the extra last row of offsets (zeros) is UTC.
-    zone = np.array([zone_of.get(p, len(zones)) for p in paged.tolist()])[inverse]
+    zone_of_paged = np.array([zone_of.get(p, len(zones)) for p in paged.tolist()], dtype=np.int64)
+    zone = zone_of_paged[position_in(paged, people)]
     days = np.floor(times / DAY)
     first, span = days.min(), int(days.max() - days.min()) + 1
     if span <= DENSE_DAYS:  # one lookup per day of the span and zone: no sort
@@ -129,8 +151,9 @@ def local_page_times(data: MetricData, people: np.ndarray, times: np.ndarray) ->
     else:
         lookup_days, day = np.unique(days, return_inverse=True)
     offsets = np.zeros((len(zones) + 1, len(lookup_days)))
+    paged_zones = set(zone_of_paged.tolist())
     for tz, n in zones.values():
-        if n in zone:  # someone of this zone was paged
+        if n in paged_zones:  # someone of this zone was paged
             offsets[n] = day_offsets(lookup_days, tz)
     shifted: np.ndarray = times + offsets[zone, day]
     return shifted
