@@ -20,7 +20,7 @@ from irdesk.domain.metrics.selection import (
     position_in,
     without,
 )
-from irdesk.domain.metrics.service import responder_hours
+from irdesk.domain.metrics.service import Responders, responder_hours
 from irdesk.domain.metrics.stats import code_order, distinct, distinct_per_group, gini
 from irdesk.domain.policy import Policy
 
@@ -160,8 +160,13 @@ def local_page_times(data: MetricData, people: np.ndarray, times: np.ndarray) ->
 
 
 def load_rows(
-    data: MetricData, policy: Policy, period: Period, rows: np.ndarray
+    data: MetricData,
+    policy: Policy,
+    period: Period,
+    rows: np.ndarray,
+    responders: Responders | None = None,
 ) -> tuple[LoadRow, ...]:
+    """`responders`: `responder_hours(data)`, when the caller has it already."""
     ev, inc = data.events, data.incidents
     low, high = period.bounds
     in_window = (ev.page_time >= low) & (ev.page_time < high)
@@ -169,7 +174,7 @@ def load_rows(
     page_incident = ev.page_incident[in_window]
     local = local_page_times(data, page_person, page_time)
     late = after_hours(local, policy)
-    p_rows, p_people, p_hours = responder_hours(data)
+    p_rows, p_people, p_hours = responders if responders is not None else responder_hours(data)
     member = np.zeros(len(inc), dtype=bool)
     member[rows] = True
     mine = member[p_rows] if len(p_rows) else np.zeros(0, dtype=bool)
@@ -224,17 +229,19 @@ def rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
     low, high = period.bounds
     ever_paged = set(distinct(ev.page_person).tolist())
     in_window = (ev.page_time >= low) & (ev.page_time < high)
-    counts = dict(zip(*np.unique(ev.page_person[in_window], return_counts=True), strict=True))
+    page_person = ev.page_person[in_window]
+    people = distinct(page_person)
+    who = position_in(people, page_person)  # the paged people as 0 … n-1
+    pages_of = np.bincount(who, minlength=len(people))
+    counts = dict(zip(people.tolist(), pages_of.tolist(), strict=True))
     teams = sorted(data.teams.items(), key=lambda kv: kv[1].name)
     position = {team_id: n for n, (team_id, _) in enumerate(teams)}
     # Each page in the period, by the position of the paged person's team (-1: no team).
     team_of_person = {
         pid: position.get(p.team_id, -1) for pid, p in data.people.items() if p.team_id is not None
     }
-    page_person = ev.page_person[in_window]
-    people, inverse = np.unique(page_person, return_inverse=True)
-    team_of_page = np.array([team_of_person.get(p, -1) for p in people.tolist()], dtype=np.int64)
-    team_of_page = team_of_page[inverse] if len(people) else np.zeros(0, dtype=np.int64)
+    team_of = np.array([team_of_person.get(p, -1) for p in people.tolist()], dtype=np.int64)
+    team_of_page = team_of[who]
     known = team_of_page >= 0
     paged = distinct_per_group(team_of_page[known], ev.page_incident[in_window][known], len(teams))
     result = []

@@ -142,7 +142,11 @@ class CostRow:
         return self.downtime_cost + self.responder_cost
 
 
-def responder_hours(data: MetricData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+# (incident row, person id, hours) per participation: what `responder_hours` gives.
+Responders = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def responder_hours(data: MetricData) -> Responders:
     """(incident row, person id, hours) per participation: from a person's first event in the
     incident to its resolution (or their last event, when later or unresolved)."""
     ev, inc = data.events, data.incidents
@@ -161,9 +165,11 @@ def cost_rows(
     by: str,
     rows: np.ndarray,
     grouped: list[Group] | None = None,
+    responders: Responders | None = None,
 ) -> tuple[CostRow, ...]:
     """What the incidents of `rows` cost (downtime of an incident still going is missing).
-    `grouped`: `groups(data, rows, by)`, when the caller has it already."""
+    `grouped` and `responders`: `groups(data, rows, by)` and `responder_hours(data)`, when
+    the caller has them already."""
     inc = data.incidents
     rows = without(rows, merged_exclusion(data, rows))
     grouped = groups(data, rows, by) if grouped is None else restricted(grouped, ~inc.merged)
@@ -173,7 +179,7 @@ def cost_rows(
     per_minute_of = {sid: s.cost_per_minute for sid, s in data.services.items()}
     per_minute = lookup(inc.service, per_minute_of, 0.0)
     downtime = minutes * per_minute
-    p_rows, p_people, p_hours = responder_hours(data)
+    p_rows, p_people, p_hours = responders if responders is not None else responder_hours(data)
     rates = {
         pid: (p.hourly_rate if p.hourly_rate is not None else policy.default_hourly_rate)
         for pid, p in data.people.items()
@@ -184,7 +190,8 @@ def cost_rows(
     result = []
     for group in [Group("all", "All", rows), *grouped]:
         r = group.rows
-        ok = ~np.isnan(minutes[r]) & (minutes[r] >= 0)
+        m = minutes[r]
+        ok = m >= 0  # NaN compares False: missing
         if by == "person" and group.key != "all":
             # A person's own time; the downtime belongs to the services, not to them.
             pid = int(group.key)
@@ -209,9 +216,9 @@ def cost_rows(
                 key=group.key,
                 label=group.label,
                 count=len(r),
-                missing=int((~ok).sum()),
-                downtime_minutes=float(np.sum(minutes[r][ok])),
-                downtime_cost=float(np.sum(downtime[r][ok])),
+                missing=len(r) - int(np.count_nonzero(ok)),
+                downtime_minutes=float(np.sum(m[ok])),
+                downtime_cost=float(np.sum(downtime[r[ok]])),
                 responder_hours=float(np.sum(hours_by_row[r])),
                 responder_cost=float(np.sum(cost_by_row[r])),
                 ids={"count": inc.ids[r], "missing": inc.ids[r[~ok]]},
