@@ -101,10 +101,19 @@ def distinct(values: np.ndarray) -> np.ndarray:
             # Small ids (people, services): mark which occur, no sort.
             present: np.ndarray = np.flatnonzero(np.bincount(values, minlength=high + 1))
             return present.astype(values.dtype)
-    ordered = np.sort(values)
+        if values.dtype.itemsize > 4 and low >= -(2**31) and high < 2**31:
+            # Sorting 32-bit numbers takes half the time of 64-bit ones.
+            ordered = np.sort(values.astype(np.int32)).astype(values.dtype)
+        else:
+            ordered = np.sort(values)
+    else:
+        ordered = np.sort(values)
     if len(ordered) < 2:
         return ordered
-    result: np.ndarray = ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    result: np.ndarray = ordered[first]
     return result
 
 
@@ -146,7 +155,8 @@ def distinct_per_group(group: np.ndarray, values: np.ndarray, groups: int) -> li
     span = int(values.max()) - low + 1
     if span * groups < 2**62:
         key = distinct(group * span + (values - low))
-        g, v = key // span, key % span + low
+        g = key // span
+        v = key - g * span + low  # the remainder, without numpy's slower `%`
     else:  # values too far apart to share one integer key with the group
         order = np.lexsort((values, group))
         g, v = group[order], values[order]
