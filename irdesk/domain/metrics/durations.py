@@ -247,7 +247,7 @@ def trend_series(
         order = usable[by_rank[bounds[rank] : bounds[rank + 1]]]
         if len(order) == 0:
             continue
-        t, m = anchors[order], minutes[order]
+        t, m, ids = anchors[order], minutes[order], inc.ids[order]
         lo = np.searchsorted(t, points - window, side="left")
         hi = np.searchsorted(t, points, side="left")
         if not (hi > lo).any():
@@ -264,7 +264,7 @@ def trend_series(
                 times=points,
                 medians=medians,
                 target=seconds / 60.0 if seconds is not None else float("nan"),
-                ids=tuple(inc.ids[order[a:b]] for a, b in zip(lo, hi, strict=True)),
+                ids=tuple(ids[a:b] for a, b in zip(lo, hi, strict=True)),
             )
         )
     return tuple(series)

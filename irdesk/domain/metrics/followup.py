@@ -2,6 +2,7 @@
 and customer-reported vs internal severity.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -134,6 +135,7 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 MAX_WORDINGS_COMPARED = 500
 
 
+@functools.lru_cache(maxsize=4096)  # the same titles come back on every recomputation
 def title_words(title: str) -> frozenset[str]:
     """Words of three letters or more, lower-cased: ids, numbers and hosts drop out."""
     return frozenset(w.lower() for w in _WORD.findall(title))

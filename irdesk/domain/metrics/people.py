@@ -76,8 +76,12 @@ DENSE_DAYS = 4000
 
 
 def after_hours(local: np.ndarray, policy: Policy) -> np.ndarray:
-    hour = (local % DAY) / 3600.0
-    weekday = (np.floor(local / DAY).astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
+    day = np.floor(local / DAY)
+    seconds = local - day * DAY  # `local % DAY` to the last bit, without numpy's slow `%`
+    seconds[seconds < 0] += DAY  # where local / DAY rounded up to a whole day
+    hour = seconds / 3600.0
+    shifted = day + 3  # 1970-01-01 was a Thursday: 0 is a Monday
+    weekday = shifted - 7 * np.floor(shifted / 7)
     outside = (hour < policy.business_hours_start) | (hour >= policy.business_hours_end)
     result: np.ndarray = outside | (weekday >= 5)
     return result

@@ -154,9 +154,11 @@ def distinct_per_group(group: np.ndarray, values: np.ndarray, groups: int) -> li
     low = int(values.min())
     span = int(values.max()) - low + 1
     if span * groups < 2**62:
-        key = distinct(group * span + (values - low))
+        key = group * span + (values - low)
+        # 32-bit keys, when they fit, sort in half the time of 64-bit ones.
+        key = distinct(key.astype(np.int32) if span * groups < 2**31 else key)
         g = key // span
-        v = key - g * span + low  # the remainder, without numpy's slower `%`
+        v = (key - g * span).astype(np.int64) + low  # the remainder, without the slower `%`
     else:  # values too far apart to share one integer key with the group
         order = np.lexsort((values, group))
         g, v = group[order], values[order]
