@@ -132,6 +132,7 @@ def _row(
     else:
         total = float(np.sum(w[has_target]))
         attainment = float(np.sum(w[inside]) / total) if total > 0 else float("nan")
+    counted_ids = ids[counted]
     previous = minutes[previous_rows]
     kept = previous_rows[previous >= 0]
     # The previous period's median is weighted like this period's.
@@ -152,11 +153,11 @@ def _row(
         previous_median=previous_median,
         values=v,
         ids={
-            "count": ids[counted],
+            "count": counted_ids,
             "missing": ids[missing],
             "excluded": ids[np.concatenate(excluded_rows)] if excluded_rows else ids[:0],
-            "attained": ids[counted[inside]],
-            "missed": ids[counted[has_target & ~inside]],
+            "attained": counted_ids[inside],
+            "missed": counted_ids[has_target ^ inside],  # inside implies a target
         },
     )
 

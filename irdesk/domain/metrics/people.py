@@ -106,7 +106,10 @@ def most_in_one_bucket(group: np.ndarray, buckets: np.ndarray, groups: int) -> n
         g, b = group[order], b[order]
         starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (b[1:] != b[:-1])])
         g = g[starts]
-    np.maximum.at(most, g, np.diff(np.r_[starts, len(buckets)]))
+    counts = np.diff(np.append(starts, len(buckets)))
+    # g is sorted (the key sorts by group first): the largest count of each group's run.
+    runs = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    most[g[runs]] = np.maximum.reduceat(counts, runs)
     return most
 
 
@@ -186,7 +189,7 @@ def load_rows(
     mine = member[p_rows] if len(p_rows) else np.zeros(0, dtype=bool)
     p_rows, p_people, p_hours = p_rows[mine], p_people[mine], p_hours[mine]
     # Everyone paged in the period or acting in its incidents, as 0 … n-1 for bincount.
-    ids = distinct(np.r_[page_person, p_people])
+    ids = distinct(np.concatenate([page_person, p_people]))
     n = len(ids)
     who = position_in(ids, page_person)
     part_who = position_in(ids, p_people)
@@ -198,7 +201,9 @@ def load_rows(
     paged = distinct_per_group(who, page_incident, n)
     paged_late = distinct_per_group(who[late], page_incident[late], n)
     involved = distinct_per_group(
-        np.r_[who, part_who], np.r_[page_incident, inc.ids[p_rows]].astype(np.int64), n
+        np.concatenate([who, part_who]),
+        np.concatenate([page_incident, inc.ids[p_rows]]).astype(np.int64),
+        n,
     )
     result = []
     for k, pid in enumerate(ids.tolist()):
