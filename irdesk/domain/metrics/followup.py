@@ -239,35 +239,41 @@ def recurrence_groups(
     order, bounds = code_order(class_of_pair[position_in(pairs, pair)], classes)
     service_of_class = np.zeros(classes, dtype=np.int64)
     service_of_class[class_of_pair] = services[pairs // titles]
+    seq = ordered[order]  # class by class, each class in time order
+    # A chain starts with each class and after each gap longer than the window.
+    starts = np.zeros(len(seq), dtype=bool)
+    starts[1:] = np.diff(anchors[seq]) > window
+    starts[bounds[:-1]] = True
+    first = np.flatnonzero(starts)
+    lengths = np.diff(np.append(first, len(seq)))
+    chain_class = np.searchsorted(bounds, first, side="right") - 1
     result = []
-    for c, service_id in enumerate(service_of_class.tolist()):
-        members = ordered[order[bounds[c] : bounds[c + 1]]]
-        t = anchors[members]
-        breaks = np.flatnonzero(np.diff(t) > window) + 1
-        for chain in np.split(members, breaks):
-            if len(chain) < 2:
-                continue
-            info = data.services.get(service_id)
-            team = data.teams.get(info.owner_team_id) if info and info.owner_team_id else None
-            # Who resolved them, in order of first appearance.
-            resolvers = [
-                data.people[p].name
-                for p in dict.fromkeys(resolver[chain].tolist())
-                if p in data.people
-            ]
-            result.append(
-                RecurrenceGroup(
-                    service_id=service_id,
-                    service=info.name if info else "no service",
-                    owner_team=team.name if team else "",
-                    title=inc.title(chain[0]),
-                    count=len(chain),
-                    first=from_epoch(float(anchors[chain[0]])),
-                    last=from_epoch(float(anchors[chain[-1]])),
-                    owners=((team.name,) if team else ()) + tuple(resolvers),
-                    ids={"count": inc.ids[chain]},
-                )
+    for begin, length, c in zip(
+        first.tolist(), lengths.tolist(), chain_class.tolist(), strict=True
+    ):
+        if length < 2:
+            continue
+        chain = seq[begin : begin + length]
+        service_id = int(service_of_class[c])
+        info = data.services.get(service_id)
+        team = data.teams.get(info.owner_team_id) if info and info.owner_team_id else None
+        # Who resolved them, in order of first appearance.
+        resolvers = [
+            data.people[p].name for p in dict.fromkeys(resolver[chain].tolist()) if p in data.people
+        ]
+        result.append(
+            RecurrenceGroup(
+                service_id=service_id,
+                service=info.name if info else "no service",
+                owner_team=team.name if team else "",
+                title=inc.title(chain[0]),
+                count=length,
+                first=from_epoch(float(anchors[chain[0]])),
+                last=from_epoch(float(anchors[chain[-1]])),
+                owners=((team.name,) if team else ()) + tuple(resolvers),
+                ids={"count": inc.ids[chain]},
             )
+        )
     result.sort(key=lambda g: (-g.count, g.service, g.first))
     return tuple(result)
 

@@ -115,9 +115,17 @@ def excluded_for(
 
 
 def without(rows: np.ndarray, excluded: dict[str, np.ndarray]) -> np.ndarray:
+    """`rows` (in their order) but the excluded ones: `np.setdiff1d`, by marking the
+    excluded rows in a mask instead of its sort-based search (several times faster)."""
     if not excluded:
         return rows
-    return np.setdiff1d(rows, np.concatenate(list(excluded.values())), assume_unique=True)
+    drop = np.concatenate(list(excluded.values()))
+    if len(rows) == 0 or len(drop) == 0:
+        return rows.copy()
+    dropped = np.zeros(max(int(rows.max()), int(drop.max())) + 1, dtype=bool)
+    dropped[drop] = True
+    kept: np.ndarray = rows[~dropped[rows]]
+    return kept
 
 
 def index_of_ids(data: MetricData, ids: np.ndarray) -> np.ndarray:
