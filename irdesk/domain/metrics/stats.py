@@ -1,4 +1,7 @@
-"""Aggregates: mean, median and p90, plain or weighted, and the Gini coefficient.
+"""Aggregates: mean, median and p90, plain or weighted, and the Gini coefficient; and the
+sorting helpers every figure shares (distinct values, splitting by a small code, a fast
+stable sort), each giving exactly what the plain numpy call gives, only faster over the
+hundred thousand incidents the dashboard recomputes on every change.
 
 The weighted quantile interpolates linearly between sorted values placed at
 their cumulative weight, so with equal weights it is exactly numpy's (and
