@@ -202,7 +202,7 @@ def load_rows(
     paged_late = distinct_per_group(who[late], page_incident[late], n)
     involved = distinct_per_group(
         np.concatenate([who, part_who]),
-        np.concatenate([page_incident, inc.ids[p_rows]]).astype(np.int64),
+        np.concatenate([page_incident, inc.ids[p_rows]]).astype(np.int64, copy=False),
         n,
     )
     result = []

@@ -157,7 +157,11 @@ def distinct_per_group(group: np.ndarray, values: np.ndarray, groups: int) -> li
     low = int(values.min())
     span = int(values.max()) - low + 1
     if span * groups < 2**62:
-        key = group * span + (values - low)
+        # In place: these arrays run to millions of bytes, and fresh memory for each
+        # costs page faults on every recomputation.
+        key = group * span
+        key += values
+        key -= low
         # 32-bit keys, when they fit, sort in half the time of 64-bit ones.
         key = distinct(key.astype(np.int32) if span * groups < 2**31 else key)
         g = key // span
