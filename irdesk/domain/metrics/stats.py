@@ -153,7 +153,7 @@ def distinct_per_group(group: np.ndarray, values: np.ndarray, groups: int) -> li
     for all groups instead of one per group."""
     if len(values) == 0:
         return [values[:0].astype(np.int64)] * groups
-    group = group.astype(np.int64)
+    group = group.astype(np.int64, copy=False)
     low = int(values.min())
     span = int(values.max()) - low + 1
     if span * groups < 2**62:
@@ -162,10 +162,13 @@ def distinct_per_group(group: np.ndarray, values: np.ndarray, groups: int) -> li
         key = group * span
         key += values
         key -= low
-        # 32-bit keys, when they fit, sort in half the time of 64-bit ones.
-        key = distinct(key.astype(np.int32) if span * groups < 2**31 else key)
+        if span * groups < 2**31:  # 32-bit keys sort in half the time of 64-bit ones
+            key = key.astype(np.int32)
+        key = distinct(key)
         g = key // span
-        v = (key - g * span).astype(np.int64) + low  # the remainder, without the slower `%`
+        key -= g * span  # the remainder, without numpy's slower `%`
+        v = key.astype(np.int64)
+        v += low
     else:  # values too far apart to share one integer key with the group
         order = np.lexsort((values, group))
         g, v = group[order], values[order]
