@@ -18,10 +18,11 @@ from irdesk.domain.metrics.selection import (
     excluded_for,
     groups,
     in_period,
+    time_order,
     weights,
     without,
 )
-from irdesk.domain.metrics.stats import middle, summary, weighted_quantile
+from irdesk.domain.metrics.stats import code_order, middle, summary, weighted_quantile
 from irdesk.domain.policy import KPIS, Policy
 
 # kpi → (start field, end field); resolve ends at verification when the policy says so.
@@ -83,13 +84,14 @@ class DurationRow:
         return self.median - self.previous_median
 
 
-def _targets(data: MetricData, kpi: str, policy: Policy, rows: np.ndarray) -> np.ndarray:
+def _targets(data: MetricData, kpi: str, policy: Policy) -> np.ndarray:
+    """Each incident's target in minutes for its severity; NaN where it has none."""
     table = np.full(6, np.nan)
     for rank in range(1, 6):
         seconds = policy.threshold_seconds(kpi, f"SEV{rank}")
         if seconds is not None:
             table[rank] = seconds / 60.0
-    result: np.ndarray = table[data.incidents.severity[rows].astype(np.int64)]
+    result: np.ndarray = table[data.incidents.severity.astype(np.int64)]
     return result
 
 
@@ -101,31 +103,36 @@ def _row(
     excluded: dict[str, np.ndarray],
     rows: np.ndarray,
     minutes: np.ndarray,
+    targets: np.ndarray,
     previous_rows: np.ndarray,
 ) -> DurationRow:
-    """`rows`: the group's rows without the `excluded` ones."""
+    """`rows`: the group's rows without the `excluded` ones; `targets`: `_targets`."""
     ids = data.incidents.ids
     values = minutes[rows]
     missing = rows[np.isnan(values)]
     bad = rows[values < 0]  # NaN compares False
-    counted = rows[values >= 0]
+    ok = values >= 0
+    counted = rows[ok]
     reasons = {reason: len(r) for reason, r in excluded.items()}
     excluded_rows = list(excluded.values())
     if len(bad):
         reasons[CONTRADICTORY] = len(bad)
         excluded_rows.append(bad)
-    v = minutes[counted]
+    v = values[ok]
     w = weights(data, policy, counted)
     mean, median, p90 = summary(v, w)
-    target = _targets(data, kpi, policy, counted)
+    target = targets[counted]
     has_target = ~np.isnan(target)
-    inside = has_target & (v <= np.nan_to_num(target, nan=-1.0))
-    if has_target.any():
-        tw = np.ones(len(v)) if w is None else w
-        total = float(np.sum(tw[has_target]))
-        attainment = float(np.sum(tw[inside]) / total) if total > 0 else float("nan")
-    else:
+    inside = v <= target  # False where there is no target (NaN compares False)
+    evaluated, attained = int(np.count_nonzero(has_target)), int(np.count_nonzero(inside))
+    if evaluated == 0:
         attainment = float("nan")
+    elif w is None:
+        attainment = attained / evaluated
+    else:
+        total = float(np.sum(w[has_target]))
+        attainment = float(np.sum(w[inside]) / total) if total > 0 else float("nan")
+    counted_ids = ids[counted]
     previous = minutes[previous_rows]
     kept = previous_rows[previous >= 0]
     # The previous period's median is weighted like this period's.
@@ -140,31 +147,39 @@ def _row(
         mean=mean,
         median=median,
         p90=p90,
-        attained=int(inside.sum()),
-        evaluated=int(has_target.sum()),
+        attained=attained,
+        evaluated=evaluated,
         attainment=attainment,
         previous_median=previous_median,
         values=v,
         ids={
-            "count": ids[counted],
+            "count": counted_ids,
             "missing": ids[missing],
             "excluded": ids[np.concatenate(excluded_rows)] if excluded_rows else ids[:0],
-            "attained": ids[counted[inside]],
-            "missed": ids[counted[has_target & ~inside]],
+            "attained": counted_ids[inside],
+            "missed": counted_ids[has_target ^ inside],  # inside implies a target
         },
     )
 
 
 def duration_rows(
-    data: MetricData, policy: Policy, period: Period, by: str, anchors: np.ndarray
+    data: MetricData,
+    policy: Policy,
+    period: Period,
+    by: str,
+    anchors: np.ndarray,
+    grouped: list[Group] | None = None,
 ) -> dict[str, tuple[DurationRow, ...]]:
-    """kpi → the "all" row, then one row per group."""
+    """kpi → the "all" row, then one row per group. `grouped`: `groups` of the period's
+    incidents, when the caller has it already."""
     rows = in_period(data, period, anchors)
     before = in_period(data, period.previous(), anchors)
     excluded = excluded_for(data, policy, rows, by)
     excluded_before = excluded_for(data, policy, before, by)
     result: dict[str, tuple[DurationRow, ...]] = {}
-    current_groups = [Group(ALL, "All", rows), *groups(data, rows, by)]
+    if grouped is None:
+        grouped = groups(data, rows, by)
+    current_groups = [Group(ALL, "All", rows), *grouped]
     previous_groups = {g.key: g for g in groups(data, without(before, excluded_before), by)}
     previous_groups[ALL] = Group(ALL, "All", without(before, excluded_before))
     # Each group's excluded and kept rows, through masks over all incidents (no sorting).
@@ -180,13 +195,16 @@ def duration_rows(
         kept_per_group.append(group.rows if any_hit is None else group.rows[~any_hit[group.rows]])
     for kpi in KPIS:
         minutes = duration_minutes(data, kpi, policy)
+        targets = _targets(data, kpi, policy)
         out = []
         for group, group_excluded, kept in zip(
             current_groups, excluded_per_group, kept_per_group, strict=True
         ):
             prev = previous_groups.get(group.key)
             prev_rows = prev.rows if prev is not None else rows[:0]
-            out.append(_row(data, policy, kpi, group, group_excluded, kept, minutes, prev_rows))
+            out.append(
+                _row(data, policy, kpi, group, group_excluded, kept, minutes, targets, prev_rows)
+            )
         result[kpi] = tuple(out)
     return result
 
@@ -205,8 +223,14 @@ class TrendSeries:
 
 
 def trend_series(
-    data: MetricData, policy: Policy, period: Period, anchors: np.ndarray, kpi: str
+    data: MetricData,
+    policy: Policy,
+    period: Period,
+    anchors: np.ndarray,
+    kpi: str,
+    timeline: np.ndarray | None = None,
 ) -> tuple[TrendSeries, ...]:
+    """`timeline`: `time_order(data, anchors)`, when the caller has it already."""
     inc = data.incidents
     low, high = period.bounds
     week, window = 7 * 86400.0, policy.trend_window_days * 86400.0
@@ -214,23 +238,23 @@ def trend_series(
     if len(points) < 2:
         points = np.array([low + (high - low) / 2, high])
     minutes = duration_minutes(data, kpi, policy)
-    usable = ~inc.merged & (minutes >= 0) & ~np.isnan(anchors)
+    if timeline is None:
+        timeline = time_order(data, anchors)
+    usable = timeline[~inc.merged[timeline] & (minutes[timeline] >= 0)]
+    # Split by severity keeping time order: each severity's incidents by time, ties by id.
+    by_rank, bounds = code_order(inc.severity[usable], 6)
     series = []
     for rank in range(1, 6):
-        rows = np.flatnonzero(usable & (inc.severity == rank))
-        if len(rows) == 0:
+        order = usable[by_rank[bounds[rank] : bounds[rank + 1]]]
+        if len(order) == 0:
             continue
-        if inc.id_order[1] is None:  # rows in id order: a stable sort keeps ties by id
-            order = rows[np.argsort(anchors[rows], kind="stable")]
-        else:
-            order = rows[np.lexsort((inc.ids[rows], anchors[rows]))]
-        t = anchors[order]
+        t, m, ids = anchors[order], minutes[order], inc.ids[order]
         lo = np.searchsorted(t, points - window, side="left")
         hi = np.searchsorted(t, points, side="left")
         if not (hi > lo).any():
             continue
         medians = np.array(
-            [middle(minutes[order[a:b]]) if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
+            [middle(m[a:b]) if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
         )
         seconds = policy.threshold_seconds(kpi, f"SEV{rank}")
         series.append(
@@ -241,7 +265,7 @@ def trend_series(
                 times=points,
                 medians=medians,
                 target=seconds / 60.0 if seconds is not None else float("nan"),
-                ids=tuple(inc.ids[order[a:b]] for a, b in zip(lo, hi, strict=True)),
+                ids=tuple(ids[a:b] for a, b in zip(lo, hi, strict=True)),
             )
         )
     return tuple(series)

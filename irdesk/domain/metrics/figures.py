@@ -29,10 +29,12 @@ from irdesk.domain.metrics.selection import (
     GROUPINGS,
     Period,
     anchor_times,
+    groups,
     in_period,
     index_of_ids,
+    time_order,
 )
-from irdesk.domain.metrics.service import CostRow, SloRow, cost_rows, slo_rows
+from irdesk.domain.metrics.service import CostRow, SloRow, cost_rows, responder_hours, slo_rows
 from irdesk.domain.policy import Policy
 
 
@@ -76,7 +78,10 @@ def compute_figures(
     as_of = as_of or period.end
     anchors = anchor_times(data)
     rows = in_period(data, period, anchors)
-    recurrence = recurrence_groups(data, policy, rows, anchors)
+    grouped = groups(data, rows, by)  # split once; each figure keeps the rows it counts
+    timeline = time_order(data, anchors)  # sorted once for the trend and the recurrence
+    recurrence = recurrence_groups(data, policy, rows, anchors, timeline)
+    responders = responder_hours(data)  # for both the cost and the on-call load
     # Row mask of the incidents that recur (they may need a full postmortem).
     recurring = np.zeros(len(data.incidents), dtype=bool)
     if recurrence:
@@ -89,12 +94,12 @@ def compute_figures(
         as_of=as_of,
         incidents=len(rows),
         undated=data.incidents.ids[np.isnan(anchors)],
-        durations=duration_rows(data, policy, period, by, anchors),
-        trends=trend_series(data, policy, period, anchors, policy.primary_kpi),
-        mismatches=mismatch_rows(data, rows, by),
+        durations=duration_rows(data, policy, period, by, anchors, grouped),
+        trends=trend_series(data, policy, period, anchors, policy.primary_kpi, timeline),
+        mismatches=mismatch_rows(data, rows, by, grouped),
         slo=slo_rows(data, period),
-        cost=cost_rows(data, policy, by, rows),
-        load=load_rows(data, policy, period, rows),
+        cost=cost_rows(data, policy, by, rows, grouped, responders),
+        load=load_rows(data, policy, period, rows, responders),
         rotations=rotation_rows(data, period),
         concentration=concentration_rows(data, policy, rows),
         follow_through=follow_through_rows(data, period, as_of.date()),

@@ -2,6 +2,7 @@
 and customer-reported vs internal severity.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,9 +24,12 @@ from irdesk.domain.metrics.selection import (
     Period,
     groups,
     merged_exclusion,
+    position_in,
+    restricted,
+    time_order,
     without,
 )
-from irdesk.domain.metrics.stats import distinct
+from irdesk.domain.metrics.stats import code_order, distinct, distinct_per_group
 from irdesk.domain.policy import Policy
 from irdesk.domain.tiering import TierFacts, TieringRules
 
@@ -86,7 +90,6 @@ def follow_through_rows(
         ],
         default=ACTION_OUTCOMES.index("open"),
     )
-    outcomes = {o: code == n for n, o in enumerate(ACTION_OUTCOMES)}
     person = items.owner_person[chosen]
     team_of = {
         pid: (p.team_id if p.team_id is not None else NONE_ID) for pid, p in data.people.items()
@@ -95,22 +98,30 @@ def follow_through_rows(
     person_team = np.array([team_of.get(int(u), NONE_ID) for u in uniq], dtype=np.int64)[inverse]
     team = np.where(person != NONE_ID, person_team, items.owner_team[chosen])
     incident = items.incident[chosen]
+    kinds = len(ACTION_OUTCOMES)
     result = []
     for kind, owners in (("team", team), ("person", person)):
-        for owner in distinct(owners[owners != NONE_ID]).tolist():
-            mine = owners == owner
-            names = data.teams if kind == "team" else data.people
-            label = names[owner].name if owner in names else f"{kind} {owner}"
-            counts = {o: int(np.count_nonzero(mine & hit)) for o, hit in outcomes.items()}
-            ids = {o: distinct(incident[mine & hit]) for o, hit in outcomes.items()}
-            ids["count"] = distinct(incident[mine])
+        names = data.teams if kind == "team" else data.people
+        owned = owners != NONE_ID
+        known = distinct(owners[owned])
+        # Owners as 0 … n-1 and (owner, outcome) cells, so one sort finds every cell's items.
+        who = position_in(known, owners[owned])
+        cell = who * kinds + code[owned]
+        counts = np.bincount(cell, minlength=len(known) * kinds)
+        per_cell = distinct_per_group(cell, incident[owned], len(known) * kinds)
+        per_owner = distinct_per_group(who, incident[owned], len(known))
+        for k, owner in enumerate(known.tolist()):
+            cells = range(k * kinds, (k + 1) * kinds)
             result.append(
                 FollowThroughRow(
                     owner_kind=kind,
                     key=str(owner),
-                    label=label,
-                    **counts,
-                    ids=ids,
+                    label=names[owner].name if owner in names else f"{kind} {owner}",
+                    **{o: int(counts[c]) for o, c in zip(ACTION_OUTCOMES, cells, strict=True)},
+                    ids={
+                        **{o: per_cell[c] for o, c in zip(ACTION_OUTCOMES, cells, strict=True)},
+                        "count": per_owner[k],
+                    },
                 )
             )
     result.sort(key=lambda r: (r.owner_kind != "team", r.label))
@@ -124,6 +135,7 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 MAX_WORDINGS_COMPARED = 500
 
 
+@functools.lru_cache(maxsize=4096)  # the same titles come back on every recomputation
 def title_words(title: str) -> frozenset[str]:
     """Words of three letters or more, lower-cased: ids, numbers and hosts drop out."""
     return frozenset(w.lower() for w in _WORD.findall(title))
@@ -165,65 +177,103 @@ def _title_classes(words: list[frozenset[str]], threshold: float) -> list[int]:
     return [find(i) for i in range(len(words))]
 
 
+def _class_per_pair(
+    data: MetricData, policy: Policy, pairs: np.ndarray, titles: int
+) -> tuple[np.ndarray, int]:
+    """For each distinct (service code × `titles` + title code) of `pairs` (sorted), its
+    title class, numbered service by service and within one by the class's label: the
+    order the groups were always found in. Returns (class per pair, number of classes)."""
+    inc = data.incidents
+    words_of: dict[int, frozenset[str]] = {}
+    result = np.zeros(len(pairs), dtype=np.int64)
+    service_of = pairs // titles
+    starts = np.flatnonzero(np.r_[True, service_of[1:] != service_of[:-1]])
+    classes_so_far = 0
+    for first, last in zip(starts.tolist(), np.r_[starts[1:], len(pairs)].tolist(), strict=True):
+        # Compare each distinct wording once, not every pair of incidents.
+        wordings: dict[frozenset[str], int] = {}
+        word_class = []
+        for code in (pairs[first:last] % titles).tolist():
+            if code not in words_of:
+                words_of[code] = title_words(inc.title_texts[code])
+            word_class.append(wordings.setdefault(words_of[code], len(wordings)))
+        if len(wordings) <= MAX_WORDINGS_COMPARED:
+            classes = _title_classes(list(wordings), policy.recurrence_title_similarity)
+        else:  # comparing every pair would take minutes: only identical wordings recur
+            classes = list(range(len(wordings)))
+        labels = np.array(classes, dtype=np.int64)[word_class]
+        known, numbered = np.unique(labels, return_inverse=True)
+        result[first:last] = classes_so_far + numbered
+        classes_so_far += len(known)
+    return result, classes_so_far
+
+
 def recurrence_groups(
-    data: MetricData, policy: Policy, rows: np.ndarray, anchors: np.ndarray
+    data: MetricData,
+    policy: Policy,
+    rows: np.ndarray,
+    anchors: np.ndarray,
+    timeline: np.ndarray | None = None,
 ) -> tuple[RecurrenceGroup, ...]:
-    """Incidents of one service with similar titles, each within the window of the previous."""
+    """Incidents of one service with similar titles, each within the window of the previous.
+    `timeline`: `time_order(data, anchors)`, when the caller has it already."""
     inc, ev = data.incidents, data.events
     rows = without(rows, merged_exclusion(data, rows))
-    rows = rows[~np.isnan(anchors[rows])]
+    if timeline is None:
+        timeline = time_order(data, anchors)
+    member = np.zeros(len(inc), dtype=bool)
+    member[rows] = True
+    # In time order, at the same moment by id; no anchor time, no place in time: left out.
+    ordered = timeline[member[timeline]]
     window = policy.recurrence_window_days * 86400.0
     resolver = np.full(len(inc), -1, dtype=np.int64)  # person id per incident row
     resolved_rows = data.resolver_rows
     known = resolved_rows >= 0
     resolver[resolved_rows[known]] = ev.resolver_person[known]
+    services = distinct(inc.service[ordered])
+    titles = len(inc.title_texts)
+    pair = position_in(services, inc.service[ordered]) * titles + inc.title_codes[ordered]
+    pairs = distinct(pair)
+    class_of_pair, classes = _class_per_pair(data, policy, pairs, titles)
+    # One split of the incidents by class; each class's incidents stay in time order.
+    order, bounds = code_order(class_of_pair[position_in(pairs, pair)], classes)
+    service_of_class = np.zeros(classes, dtype=np.int64)
+    service_of_class[class_of_pair] = services[pairs // titles]
+    seq = ordered[order]  # class by class, each class in time order
+    # A chain starts with each class and after each gap longer than the window.
+    starts = np.zeros(len(seq), dtype=bool)
+    starts[1:] = np.diff(anchors[seq]) > window
+    starts[bounds[:-1]] = True
+    first = np.flatnonzero(starts)
+    lengths = np.diff(np.append(first, len(seq)))
+    chain_class = np.searchsorted(bounds, first, side="right") - 1
     result = []
-    row_service = inc.service[rows]
-    for service_id in distinct(row_service):
-        own = rows[row_service == service_id]
-        # Compare each distinct wording once, not every pair of incidents.
-        codes, inverse = np.unique(inc.title_codes[own], return_inverse=True)
-        wordings: dict[frozenset[str], int] = {}
-        word_class = [
-            wordings.setdefault(title_words(inc.title_texts[c]), len(wordings))
-            for c in codes.tolist()
+    for begin, length, c in zip(
+        first.tolist(), lengths.tolist(), chain_class.tolist(), strict=True
+    ):
+        if length < 2:
+            continue
+        chain = seq[begin : begin + length]
+        service_id = int(service_of_class[c])
+        info = data.services.get(service_id)
+        team = data.teams.get(info.owner_team_id) if info and info.owner_team_id else None
+        # Who resolved them, in order of first appearance.
+        resolvers = [
+            data.people[p].name for p in dict.fromkeys(resolver[chain].tolist()) if p in data.people
         ]
-        keys = np.array(word_class, dtype=np.int64)[inverse]
-        if len(wordings) <= MAX_WORDINGS_COMPARED:
-            classes = _title_classes(list(wordings), policy.recurrence_title_similarity)
-        else:  # comparing every pair would take minutes: only identical wordings recur
-            classes = list(range(len(wordings)))
-        cls = np.array(classes, dtype=np.int64)[keys] if len(keys) else keys
-        for c in distinct(cls):
-            members = own[cls == c]
-            # In time order; incidents at the same moment by id, whatever the input order.
-            members = members[np.lexsort((inc.ids[members], anchors[members]))]
-            t = anchors[members]
-            breaks = np.flatnonzero(np.diff(t) > window) + 1
-            for chain in np.split(members, breaks):
-                if len(chain) < 2:
-                    continue
-                info = data.services.get(int(service_id))
-                team = data.teams.get(info.owner_team_id) if info and info.owner_team_id else None
-                people, first_seen = np.unique(resolver[chain], return_index=True)
-                resolvers = [
-                    data.people[p].name
-                    for p in people[np.argsort(first_seen)].tolist()
-                    if p in data.people
-                ]
-                result.append(
-                    RecurrenceGroup(
-                        service_id=int(service_id),
-                        service=info.name if info else "no service",
-                        owner_team=team.name if team else "",
-                        title=inc.title(chain[0]),
-                        count=len(chain),
-                        first=from_epoch(float(anchors[chain[0]])),
-                        last=from_epoch(float(anchors[chain[-1]])),
-                        owners=((team.name,) if team else ()) + tuple(resolvers),
-                        ids={"count": inc.ids[chain]},
-                    )
-                )
+        result.append(
+            RecurrenceGroup(
+                service_id=service_id,
+                service=info.name if info else "no service",
+                owner_team=team.name if team else "",
+                title=inc.title(chain[0]),
+                count=length,
+                first=from_epoch(float(anchors[chain[0]])),
+                last=from_epoch(float(anchors[chain[-1]])),
+                owners=((team.name,) if team else ()) + tuple(resolvers),
+                ids={"count": inc.ids[chain]},
+            )
+        )
     result.sort(key=lambda g: (-g.count, g.service, g.first))
     return tuple(result)
 
@@ -271,28 +321,48 @@ def required_tier(data: MetricData, policy: Policy, row: int, recurring: bool) -
     return tier.value if tier is not None else None
 
 
+# Tier codes of `tier_codes`, standing for "", "full" and "lightweight".
+NO_TIER, FULL, LIGHTWEIGHT = 0, 1, 2
+TIER_NAMES = ("", "full", "lightweight")
+
+
+def tier_codes(
+    data: MetricData, policy: Policy, rows: np.ndarray, recurring: np.ndarray
+) -> np.ndarray:
+    """`required_tiers` as the codes NO_TIER, FULL or LIGHTWEIGHT (int8): comparing numbers
+    is much faster than comparing strings over a hundred thousand incidents."""
+    inc = data.incidents
+    rules = TieringRules.from_policy(policy)
+    sev = inc.severity[rows]
+
+    def among(severities: frozenset[str]) -> np.ndarray:
+        """Whether each severity rank (0 … 5) is one of `severities`: a table to index."""
+        table = np.zeros(6, dtype=bool)
+        table[[int(s[-1]) for s in severities]] = True
+        return table
+
+    full = among(rules.full_severities)[sev]
+    full |= among(rules.full_customer_severities)[inc.customer_severity[rows]]
+    if rules.full_at_users_affected is not None:
+        full |= inc.users_affected[rows] >= rules.full_at_users_affected  # NaN compares False
+    if rules.full_if_regulatory:
+        full |= inc.regulatory[rows]
+    if rules.full_on_recurrence:
+        full |= recurring
+    light = ~full & among(rules.lightweight_severities)[sev]
+    codes = np.full(len(rows), NO_TIER, dtype=np.int8)
+    codes[full] = FULL
+    codes[light] = LIGHTWEIGHT
+    return codes
+
+
 def required_tiers(
     data: MetricData, policy: Policy, rows: np.ndarray, recurring: np.ndarray
 ) -> np.ndarray:
     """`required_tier` for many incidents at once: "full", "lightweight" or "" per row;
     `recurring` is a mask over `rows`. The same rule over columns (a test holds them equal)."""
-    inc = data.incidents
-    rules = TieringRules.from_policy(policy)
-    sev = inc.severity[rows]
-
-    def ranks(severities: frozenset[str]) -> list[int]:
-        return [int(s[-1]) for s in severities]
-
-    full = np.isin(sev, ranks(rules.full_severities))
-    full |= np.isin(inc.customer_severity[rows], ranks(rules.full_customer_severities))
-    if rules.full_at_users_affected is not None:
-        full |= np.nan_to_num(inc.users_affected[rows], nan=-1) >= rules.full_at_users_affected
-    if rules.full_if_regulatory:
-        full |= inc.regulatory[rows]
-    if rules.full_on_recurrence:
-        full |= recurring
-    light = ~full & np.isin(sev, ranks(rules.lightweight_severities))
-    return np.where(full, "full", np.where(light, "lightweight", ""))
+    names: np.ndarray = np.array(TIER_NAMES)[tier_codes(data, policy, rows, recurring)]
+    return names
 
 
 OUTCOMES = ("on_time", "late", "undated", "overdue", "pending")
@@ -308,10 +378,10 @@ def compliance_rows(
     inc = data.incidents
     rows = without(rows, merged_exclusion(data, rows))
     ids = inc.ids[rows]
-    tiers = required_tiers(data, policy, rows, recurring[rows])
+    tiers = tier_codes(data, policy, rows, recurring[rows])
     rules = TieringRules.from_policy(policy)
     days = np.where(
-        tiers == "full",
+        tiers == FULL,
         rules.deadline_days(ReviewTier.FULL),
         rules.deadline_days(ReviewTier.LIGHTWEIGHT),
     )
@@ -334,7 +404,7 @@ def compliance_rows(
     masks = dict(zip(OUTCOMES, (on_time, late, undated, overdue, pending), strict=True))
     result = []
     for tier in ("all", "full", "lightweight"):
-        chosen = tiers != "" if tier == "all" else tiers == tier
+        chosen = tiers != NO_TIER if tier == "all" else tiers == TIER_NAMES.index(tier)
         parts = {k: ids[chosen & m] for k, m in masks.items()}
         result.append(
             ComplianceRow(
@@ -365,11 +435,15 @@ class MismatchRow:
         return self.mismatched / self.compared if self.compared else float("nan")
 
 
-def mismatch_rows(data: MetricData, rows: np.ndarray, by: str) -> tuple[MismatchRow, ...]:
+def mismatch_rows(
+    data: MetricData, rows: np.ndarray, by: str, grouped: list[Group] | None = None
+) -> tuple[MismatchRow, ...]:
+    """`grouped`: `groups(data, rows, by)`, when the caller has it already."""
     inc = data.incidents
     rows = without(rows, merged_exclusion(data, rows))
+    grouped = groups(data, rows, by) if grouped is None else restricted(grouped, ~inc.merged)
     result = []
-    for group in [Group("all", "All", rows), *groups(data, rows, by)]:
+    for group in [Group("all", "All", rows), *grouped]:
         r = group.rows
         ours, theirs = inc.severity[r], inc.customer_severity[r]
         both = (ours > 0) & (theirs > 0)

@@ -6,8 +6,9 @@ weekend, in the person's own time zone. Shifts are windows of the policy's
 shift length from local midnight.
 """
 
+import functools
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 
 import numpy as np
 
@@ -15,11 +16,12 @@ from irdesk.domain.metrics.data import MetricData
 from irdesk.domain.metrics.selection import (
     Period,
     accountability_exclusions,
+    lookup,
     position_in,
     without,
 )
-from irdesk.domain.metrics.service import responder_hours
-from irdesk.domain.metrics.stats import distinct, gini
+from irdesk.domain.metrics.service import Responders, responder_hours
+from irdesk.domain.metrics.stats import code_order, distinct, distinct_per_group, gini
 from irdesk.domain.policy import Policy
 
 DAY = 86400.0
@@ -27,17 +29,37 @@ DAY = 86400.0
 MIN_RESOLVED_FOR_CONCENTRATION = 4
 
 
+def _offsets_of_days(days: list[int], zone: tzinfo) -> np.ndarray:
+    noons = (datetime.fromtimestamp(d * DAY + DAY / 2, zone) for d in days)
+    return np.array([n.utcoffset().total_seconds() for n in noons], dtype=np.float64)
+
+
+# A zone's offsets are looked up per block of this many days and kept: the dashboard
+# recomputes the figures on every change, over the same days, and a look-up costs a
+# microsecond per day and zone.
+OFFSET_BLOCK = 128
+
+
+@functools.lru_cache(maxsize=256)
+def _offset_block(zone: tzinfo, block: int) -> np.ndarray:
+    first = block * OFFSET_BLOCK
+    offsets = _offsets_of_days(list(range(first, first + OFFSET_BLOCK)), zone)
+    offsets.flags.writeable = False
+    return offsets
+
+
 def day_offsets(days: np.ndarray, zone: tzinfo) -> np.ndarray:
     """`zone`'s offset from UTC in seconds on each day (days since the epoch, at noon UTC)."""
-    return np.array(
-        [
-            (
-                datetime.fromtimestamp(d * DAY + DAY / 2, UTC).astimezone(zone).utcoffset()
-            ).total_seconds()
-            for d in days.tolist()
-        ],
-        dtype=np.float64,
-    )
+    if len(days) == 0:
+        return np.zeros(0)
+    whole = days.astype(np.int64)
+    block = whole // OFFSET_BLOCK
+    low, high = int(block.min()), int(block.max())
+    if high - low >= 64:  # days far apart: only those
+        return _offsets_of_days(whole.tolist(), zone)
+    table = np.concatenate([_offset_block(zone, b) for b in range(low, high + 1)])
+    result: np.ndarray = table[whole - low * OFFSET_BLOCK]
+    return result
 
 
 def local_seconds(times: np.ndarray, zone: tzinfo) -> np.ndarray:
@@ -54,31 +76,15 @@ DENSE_DAYS = 4000
 
 
 def after_hours(local: np.ndarray, policy: Policy) -> np.ndarray:
-    hour = (local % DAY) / 3600.0
-    weekday = (np.floor(local / DAY).astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
+    day = np.floor(local / DAY)
+    seconds = local - day * DAY  # `local % DAY` to the last bit, without numpy's slow `%`
+    seconds[seconds < 0] += DAY  # where local / DAY rounded up to a whole day
+    hour = seconds / 3600.0
+    shifted = day + 3  # 1970-01-01 was a Thursday: 0 is a Monday
+    weekday = shifted - 7 * np.floor(shifted / 7)
     outside = (hour < policy.business_hours_start) | (hour >= policy.business_hours_end)
     result: np.ndarray = outside | (weekday >= 5)
     return result
-
-
-def distinct_per_group(group: np.ndarray, values: np.ndarray, groups: int) -> list[np.ndarray]:
-    """For each group 0 … groups-1, the sorted distinct `values` (int64) it has: one sort
-    for all groups instead of one per group."""
-    if len(values) == 0:
-        return [values[:0].astype(np.int64)] * groups
-    group = group.astype(np.int64)
-    low = int(values.min())
-    span = int(values.max()) - low + 1
-    if span * groups < 2**62:
-        key = distinct(group * span + (values - low))
-        g, v = key // span, key % span + low
-    else:  # values too far apart to share one integer key with the group
-        order = np.lexsort((values, group))
-        g, v = group[order], values[order]
-        new = np.r_[True, (g[1:] != g[:-1]) | (v[1:] != v[:-1])]
-        g, v = g[new], v[new]
-    bounds = np.searchsorted(g, np.arange(groups + 1))
-    return [v[bounds[i] : bounds[i + 1]] for i in range(groups)]
 
 
 def most_in_one_bucket(group: np.ndarray, buckets: np.ndarray, groups: int) -> np.ndarray:
@@ -90,7 +96,9 @@ def most_in_one_bucket(group: np.ndarray, buckets: np.ndarray, groups: int) -> n
     b = buckets.astype(np.int64)
     low, span = int(b.min()), int(b.max()) - int(b.min()) + 1
     if span * groups < 2**62:
-        key = np.sort(group.astype(np.int64) * span + (b - low))
+        key = group.astype(np.int64) * span + (b - low)
+        # 32-bit keys, when they fit, sort in half the time of 64-bit ones.
+        key = np.sort(key.astype(np.int32) if span * groups < 2**31 else key)
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         g = key[starts] // span
     else:
@@ -98,7 +106,10 @@ def most_in_one_bucket(group: np.ndarray, buckets: np.ndarray, groups: int) -> n
         g, b = group[order], b[order]
         starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (b[1:] != b[:-1])])
         g = g[starts]
-    np.maximum.at(most, g, np.diff(np.r_[starts, len(buckets)]))
+    counts = np.diff(np.append(starts, len(buckets)))
+    # g is sorted (the key sorts by group first): the largest count of each group's run.
+    runs = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    most[g[runs]] = np.maximum.reduceat(counts, runs)
     return most
 
 
@@ -138,9 +149,10 @@ def local_page_times(data: MetricData, people: np.ndarray, times: np.ndarray) ->
     zone_of: dict[int, int] = {}
     for pid, person in data.people.items():
         zone_of[pid] = zones.setdefault(str(person.time_zone), (person.time_zone, len(zones)))[1]
-    paged, inverse = np.unique(people, return_inverse=True)
+    paged = distinct(people)
     # The zone of each page's person; the extra last row of offsets (zeros) is UTC.
-    zone = np.array([zone_of.get(p, len(zones)) for p in paged.tolist()])[inverse]
+    zone_of_paged = np.array([zone_of.get(p, len(zones)) for p in paged.tolist()], dtype=np.int64)
+    zone = zone_of_paged[position_in(paged, people)]
     days = np.floor(times / DAY)
     first, span = days.min(), int(days.max() - days.min()) + 1
     if span <= DENSE_DAYS:  # one lookup per day of the span and zone: no sort
@@ -148,16 +160,22 @@ def local_page_times(data: MetricData, people: np.ndarray, times: np.ndarray) ->
     else:
         lookup_days, day = np.unique(days, return_inverse=True)
     offsets = np.zeros((len(zones) + 1, len(lookup_days)))
+    paged_zones = set(zone_of_paged.tolist())
     for tz, n in zones.values():
-        if n in zone:  # someone of this zone was paged
+        if n in paged_zones:  # someone of this zone was paged
             offsets[n] = day_offsets(lookup_days, tz)
     shifted: np.ndarray = times + offsets[zone, day]
     return shifted
 
 
 def load_rows(
-    data: MetricData, policy: Policy, period: Period, rows: np.ndarray
+    data: MetricData,
+    policy: Policy,
+    period: Period,
+    rows: np.ndarray,
+    responders: Responders | None = None,
 ) -> tuple[LoadRow, ...]:
+    """`responders`: `responder_hours(data)`, when the caller has it already."""
     ev, inc = data.events, data.incidents
     low, high = period.bounds
     in_window = (ev.page_time >= low) & (ev.page_time < high)
@@ -165,13 +183,13 @@ def load_rows(
     page_incident = ev.page_incident[in_window]
     local = local_page_times(data, page_person, page_time)
     late = after_hours(local, policy)
-    p_rows, p_people, p_hours = responder_hours(data)
+    p_rows, p_people, p_hours = responders if responders is not None else responder_hours(data)
     member = np.zeros(len(inc), dtype=bool)
     member[rows] = True
     mine = member[p_rows] if len(p_rows) else np.zeros(0, dtype=bool)
     p_rows, p_people, p_hours = p_rows[mine], p_people[mine], p_hours[mine]
     # Everyone paged in the period or acting in its incidents, as 0 … n-1 for bincount.
-    ids = distinct(np.r_[page_person, p_people])
+    ids = distinct(np.concatenate([page_person, p_people]))
     n = len(ids)
     who = position_in(ids, page_person)
     part_who = position_in(ids, p_people)
@@ -183,7 +201,9 @@ def load_rows(
     paged = distinct_per_group(who, page_incident, n)
     paged_late = distinct_per_group(who[late], page_incident[late], n)
     involved = distinct_per_group(
-        np.r_[who, part_who], np.r_[page_incident, inc.ids[p_rows]].astype(np.int64), n
+        np.concatenate([who, part_who]),
+        np.concatenate([page_incident, inc.ids[p_rows]]).astype(np.int64, copy=False),
+        n,
     )
     result = []
     for k, pid in enumerate(ids.tolist()):
@@ -220,17 +240,19 @@ def rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
     low, high = period.bounds
     ever_paged = set(distinct(ev.page_person).tolist())
     in_window = (ev.page_time >= low) & (ev.page_time < high)
-    counts = dict(zip(*np.unique(ev.page_person[in_window], return_counts=True), strict=True))
+    page_person = ev.page_person[in_window]
+    people = distinct(page_person)
+    who = position_in(people, page_person)  # the paged people as 0 … n-1
+    pages_of = np.bincount(who, minlength=len(people))
+    counts = dict(zip(people.tolist(), pages_of.tolist(), strict=True))
     teams = sorted(data.teams.items(), key=lambda kv: kv[1].name)
     position = {team_id: n for n, (team_id, _) in enumerate(teams)}
     # Each page in the period, by the position of the paged person's team (-1: no team).
     team_of_person = {
         pid: position.get(p.team_id, -1) for pid, p in data.people.items() if p.team_id is not None
     }
-    page_person = ev.page_person[in_window]
-    people, inverse = np.unique(page_person, return_inverse=True)
-    team_of_page = np.array([team_of_person.get(p, -1) for p in people.tolist()], dtype=np.int64)
-    team_of_page = team_of_page[inverse] if len(people) else np.zeros(0, dtype=np.int64)
+    team_of = np.array([team_of_person.get(p, -1) for p in people.tolist()], dtype=np.int64)
+    team_of_page = team_of[who]
     known = team_of_page >= 0
     paged = distinct_per_group(team_of_page[known], ev.page_incident[in_window][known], len(teams))
     result = []
@@ -279,15 +301,22 @@ def concentration_rows(
     r_rows, r_people = r_rows[keep], ev.resolver_person[keep]
     team_of = data.incident_team
     excluded_teams = {reason: team_of[hit] for reason, hit in excluded.items()}
-    resolved_team = team_of[r_rows]
+    teams = sorted(data.teams.items(), key=lambda kv: kv[1].name)
+    # Resolutions split by team (in that order, the last part: no team), each in the order
+    # given; who resolved them as 0 … n-1 in id order, so counting is a bincount.
+    position = {team_id: n for n, (team_id, _) in enumerate(teams)}
+    code = lookup(team_of[r_rows], position, len(teams)).astype(np.int64)
+    order, bounds = code_order(code, len(teams) + 1)
+    people = distinct(r_people)
+    who = position_in(people, r_people)
     result = []
-    for team_id, team in sorted(data.teams.items(), key=lambda kv: kv[1].name):
-        own = resolved_team == team_id
-        if not own.any():
+    for k, (team_id, team) in enumerate(teams):
+        own = order[bounds[k] : bounds[k + 1]]
+        if len(own) == 0:
             continue
-        people, counts = np.unique(r_people[own], return_counts=True)
-        top = int(np.argmax(counts))
-        share = float(counts[top] / counts.sum())
+        counts = np.bincount(who[own], minlength=len(people))
+        top = int(np.argmax(counts))  # the first of equals: the lowest person id
+        share = float(counts[top] / len(own))
         top_id = int(people[top])
         person = data.people.get(top_id)
         left_out = {reason: int((t == team_id).sum()) for reason, t in excluded_teams.items()}
@@ -295,15 +324,15 @@ def concentration_rows(
             ConcentrationRow(
                 team_id=team_id,
                 team=team.name,
-                resolved=int(counts.sum()),
+                resolved=len(own),
                 top_person=person.name if person else f"person {top_id}",
                 top_share=share,
                 flagged=share > policy.concentration_share
-                and counts.sum() >= MIN_RESOLVED_FOR_CONCENTRATION,
+                and len(own) >= MIN_RESOLVED_FOR_CONCENTRATION,
                 excluded={reason: n for reason, n in left_out.items() if n},
                 ids={
                     "count": inc.ids[r_rows[own]],
-                    "top": inc.ids[r_rows[own][r_people[own] == top_id]],
+                    "top": inc.ids[r_rows[own][who[own] == top]],
                 },
             )
         )

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from irdesk.domain.metrics.data import MetricData, epoch
-from irdesk.domain.metrics.stats import distinct
+from irdesk.domain.metrics.stats import code_order, distinct, stable_argsort
 from irdesk.domain.policy import Policy
 from irdesk.domain.utc import as_utc
 
@@ -63,6 +63,17 @@ def anchor_times(data: MetricData) -> np.ndarray:
     return np.where(np.isnan(inc.started), inc.detected, inc.started)
 
 
+def time_order(data: MetricData, anchors: np.ndarray) -> np.ndarray:
+    """The rows that have an anchor time, by that time; at the same moment by id, whatever
+    the input order. Sorted once: any subset taken in this order is in time order too."""
+    inc = data.incidents
+    # Rows in id order: a stable sort keeps ties by id.
+    in_id_order = inc.id_order[1] is None
+    order = stable_argsort(anchors) if in_id_order else np.lexsort((inc.ids, anchors))
+    timed: np.ndarray = order[: np.count_nonzero(~np.isnan(anchors))]  # NaN sorts last
+    return timed
+
+
 def in_period(data: MetricData, period: Period, anchors: np.ndarray | None = None) -> np.ndarray:
     """Indices of the incidents of the period (merged ones included; callers exclude them)."""
     t = anchor_times(data) if anchors is None else anchors
@@ -104,9 +115,17 @@ def excluded_for(
 
 
 def without(rows: np.ndarray, excluded: dict[str, np.ndarray]) -> np.ndarray:
+    """`rows` (in their order) but the excluded ones: `np.setdiff1d`, by marking the
+    excluded rows in a mask instead of its sort-based search (several times faster)."""
     if not excluded:
         return rows
-    return np.setdiff1d(rows, np.concatenate(list(excluded.values())), assume_unique=True)
+    drop = np.concatenate(list(excluded.values()))
+    if len(rows) == 0 or len(drop) == 0:
+        return rows.copy()
+    dropped = np.zeros(max(int(rows.max()), int(drop.max())) + 1, dtype=bool)
+    dropped[drop] = True
+    kept: np.ndarray = rows[~dropped[rows]]
+    return kept
 
 
 def index_of_ids(data: MetricData, ids: np.ndarray) -> np.ndarray:
@@ -148,11 +167,11 @@ def position_in(known: np.ndarray, keys: np.ndarray) -> np.ndarray:
 def _split(keys: np.ndarray, rows: np.ndarray) -> dict[int, np.ndarray]:
     if len(rows) == 0:
         return {}
-    order = np.argsort(keys, kind="stable")
-    k, r = keys[order], rows[order]
-    uniq, starts = np.unique(k, return_index=True)
-    parts = np.split(r, starts[1:])
-    return {int(key): np.sort(part) for key, part in zip(uniq, parts, strict=True)}
+    uniq = distinct(keys)
+    # The keys as 0 … n-1, so one radix sort splits the rows (in their order) by key.
+    order, bounds = code_order(position_in(uniq, keys), len(uniq))
+    r = rows[order]
+    return {key: np.sort(r[bounds[n] : bounds[n + 1]]) for n, key in enumerate(uniq.tolist())}
 
 
 def team_per_row(data: MetricData, rows: np.ndarray) -> np.ndarray:
@@ -191,6 +210,17 @@ def groups(data: MetricData, rows: np.ndarray, by: str) -> list[Group]:
         named = [(data.people[k].name if k in data.people else f"person {k}", k) for k in parts]
         return [Group(str(k), name, distinct(parts[k])) for name, k in sorted(named)]
     raise ValueError(f"cannot group by {by!r}; one of {', '.join(GROUPINGS)}")
+
+
+def restricted(grouped: list[Group], keep: np.ndarray) -> list[Group]:
+    """`grouped` with only the rows where `keep` (a mask over all incidents) holds, empty
+    groups dropped: what `groups` gives for those rows, without splitting them again."""
+    result = []
+    for group in grouped:
+        rows = group.rows[keep[group.rows]]
+        if len(rows):
+            result.append(Group(group.key, group.label, rows))
+    return result
 
 
 def impact_minutes(data: MetricData, rows: np.ndarray, until: float) -> np.ndarray:

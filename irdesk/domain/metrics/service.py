@@ -12,13 +12,17 @@ import numpy as np
 from irdesk.domain.metrics.data import MetricData
 from irdesk.domain.metrics.selection import (
     CONTRADICTORY,
+    MERGED,
     Group,
     Period,
     groups,
     lookup,
     merged_exclusion,
+    position_in,
+    restricted,
     without,
 )
+from irdesk.domain.metrics.stats import code_order, distinct, stable_argsort
 from irdesk.domain.policy import Policy
 
 
@@ -58,7 +62,7 @@ def _merged_intervals(s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndar
     """Overlapping impact of one service is one outage: (end of each outage, its minutes)."""
     if len(s) == 0:
         return np.zeros(0), np.zeros(0)
-    order = np.argsort(s, kind="stable")
+    order = stable_argsort(s)
     s, e = s[order], e[order]
     reach = np.maximum.accumulate(e)
     first = np.flatnonzero(np.r_[True, s[1:] > reach[:-1]])
@@ -77,14 +81,19 @@ def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
     unknown = ~known & (end >= low) & (end < high)
     candidates = np.flatnonzero(overlaps | unknown)
     window = period.minutes
-    candidate_service = inc.service[candidates]
     candidate_merged = inc.merged[candidates]
     start_all, end_all = _impact(data, candidates, low, high)  # once, then per service
+    services = sorted(data.services.items(), key=lambda kv: kv[1].name)
+    # The candidates split by service (in that order, the last part: no known service).
+    position = {service_id: n for n, (service_id, _) in enumerate(services)}
+    code = lookup(inc.service[candidates], position, len(services)).astype(np.int64)
+    order, bounds = code_order(code, len(services) + 1)
     result = []
-    for service_id, info in sorted(data.services.items(), key=lambda kv: kv[1].name):
-        own = candidate_service == service_id
-        excluded = merged_exclusion(data, candidates[own])
-        kept = own & ~candidate_merged
+    for n, (service_id, info) in enumerate(services):
+        own = order[bounds[n] : bounds[n + 1]]
+        merged = candidate_merged[own]
+        excluded = {MERGED: candidates[own][merged]} if merged.any() else {}
+        kept = own[~merged]
         rows, s, e = candidates[kept], start_all[kept], end_all[kept]
         missing = rows[np.isnan(s)]
         contradictory = rows[~np.isnan(s) & (e < s)]
@@ -134,7 +143,11 @@ class CostRow:
         return self.downtime_cost + self.responder_cost
 
 
-def responder_hours(data: MetricData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+# (incident row, person id, hours) per participation: what `responder_hours` gives.
+Responders = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def responder_hours(data: MetricData) -> Responders:
     """(incident row, person id, hours) per participation: from a person's first event in the
     incident to its resolution (or their last event, when later or unresolved)."""
     ev, inc = data.events, data.incidents
@@ -147,17 +160,50 @@ def responder_hours(data: MetricData) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return rows, people, np.clip(end - first, 0, None) / 3600.0
 
 
-def cost_rows(data: MetricData, policy: Policy, by: str, rows: np.ndarray) -> tuple[CostRow, ...]:
-    """What the incidents of `rows` cost (downtime of an incident still going is missing)."""
+def _own_time(
+    incidents: int,
+    rows: np.ndarray,
+    p_rows: np.ndarray,
+    p_people: np.ndarray,
+    p_hours: np.ndarray,
+    p_rate: np.ndarray,
+) -> dict[int, tuple[float, float]]:
+    """Person id → (hours, their cost) over their participations in the incidents of `rows`:
+    a person's group holds exactly the incidents they took part in. One split of the
+    participations by person instead of a search of all of them per person."""
+    counted = np.zeros(incidents, dtype=bool)
+    counted[rows] = True
+    inside = np.flatnonzero(counted[p_rows])
+    people = distinct(p_people[inside])
+    order, bounds = code_order(position_in(people, p_people[inside]), len(people))
+    result = {}
+    for k, pid in enumerate(people.tolist()):
+        mine = inside[order[bounds[k] : bounds[k + 1]]]  # in their order: the same sums
+        result[pid] = (float(np.sum(p_hours[mine])), float(np.sum(p_hours[mine] * p_rate[mine])))
+    return result
+
+
+def cost_rows(
+    data: MetricData,
+    policy: Policy,
+    by: str,
+    rows: np.ndarray,
+    grouped: list[Group] | None = None,
+    responders: Responders | None = None,
+) -> tuple[CostRow, ...]:
+    """What the incidents of `rows` cost (downtime of an incident still going is missing).
+    `grouped` and `responders`: `groups(data, rows, by)` and `responder_hours(data)`, when
+    the caller has them already."""
     inc = data.incidents
     rows = without(rows, merged_exclusion(data, rows))
+    grouped = groups(data, rows, by) if grouped is None else restricted(grouped, ~inc.merged)
     start = np.where(np.isnan(inc.started), inc.detected, inc.started)
     end = np.where(np.isnan(inc.mitigated), inc.resolved, inc.mitigated)
     minutes = (end - start) / 60.0
     per_minute_of = {sid: s.cost_per_minute for sid, s in data.services.items()}
     per_minute = lookup(inc.service, per_minute_of, 0.0)
     downtime = minutes * per_minute
-    p_rows, p_people, p_hours = responder_hours(data)
+    p_rows, p_people, p_hours = responders if responders is not None else responder_hours(data)
     rates = {
         pid: (p.hourly_rate if p.hourly_rate is not None else policy.default_hourly_rate)
         for pid, p in data.people.items()
@@ -165,15 +211,17 @@ def cost_rows(data: MetricData, policy: Policy, by: str, rows: np.ndarray) -> tu
     p_rate = lookup(p_people, rates, policy.default_hourly_rate)
     hours_by_row = np.bincount(p_rows, weights=p_hours, minlength=len(inc))
     cost_by_row = np.bincount(p_rows, weights=p_hours * p_rate, minlength=len(inc))
+    own_time = (
+        _own_time(len(inc), rows, p_rows, p_people, p_hours, p_rate) if by == "person" else {}
+    )
     result = []
-    for group in [Group("all", "All", rows), *groups(data, rows, by)]:
+    for group in [Group("all", "All", rows), *grouped]:
         r = group.rows
-        ok = ~np.isnan(minutes[r]) & (minutes[r] >= 0)
+        m = minutes[r]
+        ok = m >= 0  # NaN compares False: missing
         if by == "person" and group.key != "all":
             # A person's own time; the downtime belongs to the services, not to them.
-            pid = int(group.key)
-            mine = (p_people == pid) & np.isin(p_rows, r)
-            hours = float(np.sum(p_hours[mine]))
+            hours, cost = own_time.get(int(group.key), (0.0, 0.0))
             result.append(
                 CostRow(
                     group.key,
@@ -183,7 +231,7 @@ def cost_rows(data: MetricData, policy: Policy, by: str, rows: np.ndarray) -> tu
                     0.0,
                     0.0,
                     hours,
-                    float(np.sum(p_hours[mine] * p_rate[mine])),
+                    cost,
                     ids={"count": inc.ids[r]},
                 )
             )
@@ -193,9 +241,9 @@ def cost_rows(data: MetricData, policy: Policy, by: str, rows: np.ndarray) -> tu
                 key=group.key,
                 label=group.label,
                 count=len(r),
-                missing=int((~ok).sum()),
-                downtime_minutes=float(np.sum(minutes[r][ok])),
-                downtime_cost=float(np.sum(downtime[r][ok])),
+                missing=len(r) - int(np.count_nonzero(ok)),
+                downtime_minutes=float(np.sum(m[ok])),
+                downtime_cost=float(np.sum(downtime[r[ok]])),
                 responder_hours=float(np.sum(hours_by_row[r])),
                 responder_cost=float(np.sum(cost_by_row[r])),
                 ids={"count": inc.ids[r], "missing": inc.ids[r[~ok]]},
