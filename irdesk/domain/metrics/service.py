@@ -38,6 +38,10 @@ class SloRow:
     budget_consumed: float  # share of the error budget used; above 1 is a breach
     missing: int  # incidents without any start time
     excluded: dict[str, int]
+    # Incidents with neither a mitigation nor a resolution time, counted as impact to
+    # the window's end: right for an outage still going on, wrong for one nobody closed
+    # in its source, so the count is shown and the incidents listed.
+    still_open: int
     burn_times: np.ndarray = field(repr=False)  # epoch seconds
     burn_remaining: np.ndarray = field(repr=False)  # share of the budget left at each time
     ids: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
@@ -82,6 +86,7 @@ def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
     candidates = np.flatnonzero(overlaps | unknown)
     window = period.minutes
     candidate_merged = inc.merged[candidates]
+    candidate_open = np.isnan(end[candidates])
     start_all, end_all = _impact(data, candidates, low, high)  # once, then per service
     services = sorted(data.services.items(), key=lambda kv: kv[1].name)
     # The candidates split by service (in that order, the last part: no known service).
@@ -98,6 +103,7 @@ def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
         missing = rows[np.isnan(s)]
         contradictory = rows[~np.isnan(s) & (e < s)]
         good = ~np.isnan(s) & (e >= s)
+        still_open = rows[good & candidate_open[kept]]
         counted = rows[good]
         ends, minutes = _merged_intervals(s[good], e[good])
         impact = float(minutes.sum())
@@ -118,9 +124,14 @@ def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
                 budget_consumed=impact / budget if budget > 0 else float(impact > 0),
                 missing=len(missing),
                 excluded=reasons,
+                still_open=len(still_open),
                 burn_times=np.concatenate([[low], ends, [high]]),
                 burn_remaining=1.0 - used / budget if budget > 0 else np.zeros(len(used)),
-                ids={"count": inc.ids[counted], "missing": inc.ids[missing]},
+                ids={
+                    "count": inc.ids[counted],
+                    "missing": inc.ids[missing],
+                    "still_open": inc.ids[still_open],
+                },
             )
         )
     return tuple(result)

@@ -226,6 +226,7 @@ def figure_tables(figures: Figures) -> list[Table]:
                 Column("met", "Met"),
                 Column("missing", "Missing data", COUNT),
                 Column("excluded", "Excluded", COUNT),
+                Column("still_open", "Still open", COUNT),
             ),
             tuple(
                 _row(
@@ -239,10 +240,15 @@ def figure_tables(figures: Figures) -> list[Table]:
                         "met": "yes" if s.met else "no",
                         "missing": s.missing,
                         "excluded": sum(s.excluded.values()),
+                        "still_open": s.still_open,
                     },
                     {
                         "": ("incidents with impact in the window", s.ids["count"]),
                         "missing": ("incidents without a start time", s.ids["missing"]),
+                        "still_open": (
+                            "incidents not mitigated or resolved, counted to the window's end",
+                            s.ids["still_open"],
+                        ),
                     },
                 )
                 for s in figures.slo

@@ -139,6 +139,24 @@ def test_slo_availability_and_error_budget() -> None:
     assert web.burn_remaining[-1] == approx(1 - 140 / 144)
 
 
+def test_an_incident_still_open_counts_to_the_window_end_and_is_named() -> None:
+    from metric_fixture import API, INCIDENTS, _incident, at
+
+    # Incident 6 on api began on day 8 at 10:00 and was never mitigated or resolved
+    # (still going on, or never closed in its source).
+    still = _incident(6, API, "SEV3", None, at(8, 10), 5, None, None, None, title="Stuck")
+    slo = {
+        s.service: s
+        for s in compute_figures(metric_data([*INCIDENTS, still]), Policy(), PERIOD).slo
+    }
+    api, web = slo["api"], slo["web"]
+    # Day 8 10:00 to the window's end (day 10 00:00) is 38 hours: 2,280 minutes on top of 90.
+    assert api.impact_minutes == approx(90 + 2280)
+    assert (api.still_open, api.ids["still_open"].tolist()) == (1, [6])
+    assert (web.still_open, web.ids["still_open"].tolist()) == (0, [])
+    assert all(s.still_open == 0 for s in figures().slo)
+
+
 def test_cost_of_downtime_and_responders() -> None:
     cost = {c.label: c for c in figures().cost}
     api = cost["api"]
