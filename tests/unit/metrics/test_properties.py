@@ -163,3 +163,40 @@ def test_per_group_distinct_values_and_fullest_bucket_match_one_group_at_a_time(
         counts = [int((mine == v).sum()) for v in set(mine.tolist())]
         assert fullest[g] == max(counts, default=0)
     assert distinct(values).tolist() == sorted(set(values.tolist()))
+
+
+class _InTurn:
+    """ThreadPoolExecutor's place in compute_figures, running each task when submitted."""
+
+    def __init__(self, **_: object) -> None:
+        pass
+
+    def __enter__(self) -> "_InTurn":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def submit(self, task):  # type: ignore[no-untyped-def]
+        from concurrent.futures import Future
+
+        future: Future[object] = Future()
+        future.set_result(task())
+        return future
+
+
+@settings(max_examples=25, deadline=None)
+@given(incidents(), st.sampled_from(["service", "severity", "team", "person"]))
+def test_figures_on_two_threads_equal_figures_in_turn(rows: list[IncidentInput], by: str) -> None:
+    """compute_figures shares its work with a second thread; it must not matter."""
+    import irdesk.domain.metrics.figures as figures_module
+
+    data = data_of(rows)
+    threaded = table_values(compute_figures(data, Policy(), PERIOD, by))
+    real = figures_module.ThreadPoolExecutor
+    figures_module.ThreadPoolExecutor = _InTurn  # type: ignore[misc,assignment]
+    try:
+        in_turn = table_values(compute_figures(data_of(rows), Policy(), PERIOD, by))
+    finally:
+        figures_module.ThreadPoolExecutor = real  # type: ignore[misc]
+    assert threaded == in_turn
