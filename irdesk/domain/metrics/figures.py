@@ -92,6 +92,7 @@ def compute_figures(
                 mismatch_rows(data, rows, by, grouped),
                 slo_rows(data, period),
                 follow_through_rows(data, period, as_of.date()),
+                rotation_rows(data, period),
             )
         )
         recurrence = recurrence_groups(data, policy, rows, anchors, timeline)
@@ -103,10 +104,9 @@ def compute_figures(
             recurring[index_of_ids(data, ids)] = True
         cost = cost_rows(data, policy, by, rows, grouped, responders)
         load = load_rows(data, policy, period, rows, responders)
-        rotations = rotation_rows(data, period)
         concentration = concentration_rows(data, policy, rows)
         compliance = compliance_rows(data, policy, rows, recurring, as_of)
-        durations, trends, mismatches, slo, follow_through = first.result()
+        durations, trends, mismatches, slo, follow_through, rotations = first.result()
     return Figures(
         period=period,
         by=by,
