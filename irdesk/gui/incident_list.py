@@ -2,12 +2,13 @@
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -111,6 +112,30 @@ class IncidentList(QWidget):
                 metrics.horizontalAdvance(HEADERS[column]) + SORT_ARROW_ROOM,
             )
             header.resizeSection(column, width)
+        # On a narrow screen the title gets what the other columns leave: let people drop
+        # the ones they do not need. The window saves the header's state, hidden ones too.
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._show_column_menu)
+
+    def column_menu(self) -> QMenu:
+        """Every column but the title, checked when shown; choosing one shows or hides it."""
+        header = self.table.horizontalHeader()
+        menu = QMenu("Columns", self)
+        for column in range(self.model.columnCount()):
+            if column == COL_TITLE:
+                continue  # the one column the list is about
+            action = menu.addAction(HEADERS[column])
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(
+                lambda shown, column=column: header.setSectionHidden(column, not shown)
+            )
+        return menu
+
+    def _show_column_menu(self, position: QPoint) -> None:
+        menu = self.column_menu()
+        menu.exec(self.table.horizontalHeader().mapToGlobal(position))
+        menu.deleteLater()
 
     # ------------------------------------------------------------------- API
 

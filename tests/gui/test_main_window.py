@@ -5,9 +5,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractButton, QMessageBox
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QContextMenuEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 from sample_incidents import IncidentFile, write_incidents
 from window_driver import (
@@ -23,7 +23,7 @@ from window_driver import (
 
 from irdesk import __version__
 from irdesk.gui.incident_list import FILTER_PLACEHOLDER
-from irdesk.gui.incident_table_model import COL_ID, COL_SEVERITY, COL_TITLE
+from irdesk.gui.incident_table_model import COL_ID, COL_SEVERITY, COL_STATUS, COL_TITLE
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage.database import open_database
 
@@ -118,6 +118,49 @@ def test_clicking_the_severity_header_puts_sev1_first(qtbot: QtBot, opened: Main
     )
     assert shown_column(opened, COL_SEVERITY) == ["SEV1", "SEV2", "SEV3", "SEV4", "—"]
     assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+
+
+def test_columns_can_be_hidden_from_the_header_and_stay_hidden_after_a_restart(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    incident_file: IncidentFile,
+    settings_path: Path,
+) -> None:
+    """Right-click the list's header, untick Status: the title gets its width; the next
+    window starts without it; ticking it again brings it back."""
+    first = make_window()
+    open_and_wait(qtbot, first, incident_file.path)
+    first.resize(1100, 700)
+    header = first.table.horizontalHeader()
+    title_before = header.sectionSize(COL_TITLE)
+    seen: list[list[str]] = []
+
+    def untick_status() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        seen.append([a.text() for a in menu.actions()])
+        next(a for a in menu.actions() if a.text() == "Status").trigger()
+        menu.close()
+
+    QTimer.singleShot(0, untick_status)
+    # A right click on the header, as the window system delivers it.
+    where = QPoint(10, header.height() // 2)
+    click = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, where, header.viewport().mapToGlobal(where)
+    )
+    QApplication.sendEvent(header.viewport(), click)
+    assert seen == [["ID", "Severity", "Service", "Status", "Started", "Duration", "Review"]]
+    assert header.isSectionHidden(COL_STATUS)
+    qtbot.waitUntil(lambda: header.sectionSize(COL_TITLE) > title_before)
+    first.close()
+
+    second = make_window(QSettings(str(settings_path), QSettings.Format.IniFormat))
+    second_header = second.table.horizontalHeader()
+    assert second_header.isSectionHidden(COL_STATUS)
+    [status] = [a for a in second.incident_list.column_menu().actions() if a.text() == "Status"]
+    assert not status.isChecked()
+    status.trigger()
+    assert not second_header.isSectionHidden(COL_STATUS)
 
 
 def test_flagged_incident_shows_its_warning(qtbot: QtBot, opened: MainWindow) -> None:
