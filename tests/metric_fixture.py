@@ -18,6 +18,7 @@ minute), web (Edge, SLO 99%, 2 a minute).
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 from sqlmodel import Session
 
 from irdesk.domain.enums import (
@@ -287,3 +288,32 @@ def write_to(session: Session) -> None:
                 created_at=a.created_at,
             )
         )
+
+
+def assert_same_data(fast: MetricData, slow: MetricData) -> None:
+    """Two reads of the same file agree field by field, dtypes included."""
+    for part in ("incidents", "events", "actions"):
+        for name, value in vars(getattr(fast, part)).items():
+            other = vars(getattr(slow, part))[name]
+            if isinstance(value, np.ndarray):
+                assert value.dtype == other.dtype, (part, name)
+                assert np.array_equal(value, other, equal_nan=value.dtype.kind == "f"), (part, name)
+            else:
+                assert value == other, (part, name)
+    for part in ("services", "teams", "people", "reviews"):
+        assert getattr(fast, part) == getattr(slow, part), part
+
+
+def check_per_group_helpers(pairs: list[tuple[int, int]], groups: int) -> None:
+    """distinct_per_group and most_in_one_bucket against the obvious loop per group."""
+    from irdesk.domain.metrics.people import distinct_per_group, most_in_one_bucket
+
+    group = np.array([g for g, _ in pairs], dtype=np.int64)
+    values = np.array([v for _, v in pairs], dtype=np.int64)
+    distinct_values = distinct_per_group(group, values, groups)
+    fullest = most_in_one_bucket(group, values.astype(np.float64), groups)
+    for g in range(groups):
+        mine = values[group == g]
+        assert distinct_values[g].tolist() == sorted(set(mine.tolist()))
+        counts = [int((mine == v).sum()) for v in set(mine.tolist())]
+        assert fullest[g] == max(counts, default=0)

@@ -14,17 +14,16 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from metric_fixture import API, PERIOD, START, WEB, metric_data
+from metric_fixture import API, PERIOD, START, WEB, check_per_group_helpers, metric_data
 
 from irdesk.domain.metrics.data import IncidentInput
 from irdesk.domain.metrics.followup import mismatch_rows
-from irdesk.domain.metrics.people import DAY, day_offsets, most_in_one_bucket
+from irdesk.domain.metrics.people import DAY, day_offsets
 from irdesk.domain.metrics.selection import GROUPINGS, anchor_times, groups, in_period, time_order
 from irdesk.domain.metrics.service import cost_rows
 from irdesk.domain.metrics.stats import (
     code_order,
     distinct,
-    distinct_per_group,
     sorted_quantile,
     stable_argsort,
     summary,
@@ -103,14 +102,7 @@ def test_per_group_helpers_with_32_bit_keys_match_one_group_at_a_time(
     pairs: list[tuple[int, int]],
 ) -> None:
     """A hundred people by a hundred thousand incidents: the keys fit in 32 bits."""
-    group = np.array([g for g, _ in pairs], dtype=np.int64)
-    values = np.array([v for _, v in pairs], dtype=np.int64)
-    per_group = distinct_per_group(group, values, 100)
-    fullest = most_in_one_bucket(group, values.astype(np.float64), 100)
-    for g in range(100):
-        mine = values[group == g]
-        assert per_group[g].tolist() == sorted(set(mine.tolist()))
-        assert fullest[g] == max((int((mine == x).sum()) for x in set(mine.tolist())), default=0)
+    check_per_group_helpers(pairs, 100)
 
 
 ZONES = ("Europe/London", "America/New_York", "Australia/Lord_Howe", "Africa/Casablanca")

@@ -19,18 +19,7 @@ from irdesk.storage.database import Database
 from irdesk.storage.lifecycle_edits import set_override
 from irdesk.storage.metric_data import load_metric_data
 
-
-def assert_same(fast: MetricData, slow: MetricData) -> None:
-    for part in ("incidents", "events", "actions"):
-        for name, value in vars(getattr(fast, part)).items():
-            other = vars(getattr(slow, part))[name]
-            if isinstance(value, np.ndarray):
-                assert value.dtype == other.dtype, (part, name)
-                assert np.array_equal(value, other, equal_nan=value.dtype.kind == "f"), (part, name)
-            else:
-                assert value == other, (part, name)
-    for part in ("services", "teams", "people", "reviews"):
-        assert getattr(fast, part) == getattr(slow, part), part
+assert_same = fx.assert_same_data
 
 
 @contextlib.contextmanager

@@ -6,11 +6,10 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from metric_fixture import ORG, PERIOD, START
+from metric_fixture import ORG, PERIOD, START, check_per_group_helpers
 
 from irdesk.domain.metrics.data import IncidentInput, MetricData, incident_columns
 from irdesk.domain.metrics.figures import compute_figures
-from irdesk.domain.metrics.people import distinct_per_group, most_in_one_bucket
 from irdesk.domain.metrics.stats import distinct, middle, weighted_mean, weighted_quantile
 from irdesk.domain.metrics.tables import figure_tables
 from irdesk.domain.policy import Policy
@@ -153,15 +152,8 @@ def test_per_group_distinct_values_and_fullest_bucket_match_one_group_at_a_time(
 ) -> None:
     """The one-sort helpers of the on-call figures, against the obvious loop per group
     (values far apart take the helpers' other path)."""
-    group = np.array([g for g, _ in pairs], dtype=np.int64)
+    check_per_group_helpers(pairs, 5)
     values = np.array([v for _, v in pairs], dtype=np.int64)
-    distinct_values = distinct_per_group(group, values, 5)
-    fullest = most_in_one_bucket(group, values.astype(np.float64), 5)
-    for g in range(5):
-        mine = values[group == g]
-        assert distinct_values[g].tolist() == sorted(set(mine.tolist()))
-        counts = [int((mine == v).sum()) for v in set(mine.tolist())]
-        assert fullest[g] == max(counts, default=0)
     assert distinct(values).tolist() == sorted(set(values.tolist()))
 
 
