@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from irdesk.domain.enums import EventKind, ServiceTier
-from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, problems_in
+from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, lifecycle_problems, problems_in
 from irdesk.domain.utc import utc_now
 from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile, PersonRef
 
@@ -231,7 +231,6 @@ def _insert_row(record: IncidentRecord, service_id: int | None, now: str | None)
     if not record.source or not record.external_id:
         # incident's CHECKs, made here since the insert skips SQLite's.
         raise ValueError(f"incident refuses source {record.source!r} or key {record.external_id!r}")
-    times = [getattr(record, name) for name in LIFECYCLE_FIELDS]
     return (
         record.source,
         record.external_id,
@@ -241,9 +240,9 @@ def _insert_row(record: IncidentRecord, service_id: int | None, now: str | None)
         record.severity.value if record.severity else None,
         record.severity_raw,
         record.status.value,
-        *map(db_time, times),
+        *(db_time(getattr(record, name)) for name in LIFECYCLE_FIELDS),
         service_id,
-        ",".join(problems_in(dict(zip(LIFECYCLE_FIELDS, times, strict=True)))),
+        ",".join(lifecycle_problems(record)),
         now,
         now,
     )
