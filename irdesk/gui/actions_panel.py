@@ -382,28 +382,20 @@ class ActionsPanel(ReviewRowsPanel):
         row, sheet = self.current_row(), self.sheet
         if row is None or sheet is None:
             return None
-        dialog = ChecklistDialog(
-            "Findings Addressed",
-            f"Which findings does “{first_line(row.title, 60)}” address?",
-            [
-                (f.id, f"{CATEGORY_TEXT[f.category]}: {first_line(f.text, 100)}")
-                for f in sheet.findings
-            ],
+        return self._choose_links(
+            row.id,
             row.finding_ids,
-            self,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        before = list(row.finding_ids)
-        dialog.accepted.connect(lambda: self._link(row.id, before, dialog.chosen_ids()))
-        dialog.open()
-        return dialog
-
-    def _link(self, row_id: int, before: list[int], after: list[int]) -> None:
-        self._link_undoably(
-            row_id,
-            before,
-            after,
             action_items.set_findings,
+            ChecklistDialog(
+                "Findings Addressed",
+                f"Which findings does “{first_line(row.title, 60)}” address?",
+                [
+                    (f.id, f"{CATEGORY_TEXT[f.category]}: {first_line(f.text, 100)}")
+                    for f in sheet.findings
+                ],
+                row.finding_ids,
+                self,
+            ),
             text="Link action item to findings",
             description="Linking findings…",
         )

@@ -378,25 +378,17 @@ class FindingsPanel(ReviewRowsPanel):
             )
             for e in sheet.events
         ]
-        dialog = ChecklistDialog(
-            "Link Finding to Events",
-            f"Timeline events this finding is about:\n“{first_line(row.text, 80)}”",
-            items,
+        return self._choose_links(
+            row.id,
             row.event_ids,
-            self,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        before = list(row.event_ids)
-        dialog.accepted.connect(lambda: self._link_events(row.id, before, dialog.chosen_ids()))
-        dialog.open()
-        return dialog
-
-    def _link_events(self, row_id: int, before: list[int], after: list[int]) -> None:
-        self._link_undoably(
-            row_id,
-            before,
-            after,
             findings.set_events,
+            ChecklistDialog(
+                "Link Finding to Events",
+                f"Timeline events this finding is about:\n“{first_line(row.text, 80)}”",
+                items,
+                row.event_ids,
+                self,
+            ),
             text="Link finding to events",
             description="Linking events…",
         )

@@ -9,9 +9,11 @@ before it. Both run through the tab's background work and its undo stack.
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from sqlmodel import Session
 
+from irdesk.gui.checklist_dialog import ChecklistDialog
 from irdesk.gui.review_commands import Holder, ReviewCommand
 from irdesk.gui.review_models import first_line
 from irdesk.gui.review_work import in_transaction
@@ -120,3 +122,29 @@ class ReviewRowsPanel(QWidget):
         self.tab.undo_stack.push(
             ReviewCommand(text, redo=lambda: link(after), undo=lambda: link(before))
         )
+
+    def _choose_links(
+        self,
+        row_id: int,
+        linked: list[int],
+        set_links: SetLinks,
+        dialog: ChecklistDialog,
+        *,
+        text: str,
+        description: str,
+    ) -> ChecklistDialog:
+        """Open `dialog` (its choices, `linked` ticked); what is accepted is linked undoably."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        before = list(linked)
+        dialog.accepted.connect(
+            lambda: self._link_undoably(
+                row_id,
+                before,
+                dialog.chosen_ids(),
+                set_links,
+                text=text,
+                description=description,
+            )
+        )
+        dialog.open()
+        return dialog

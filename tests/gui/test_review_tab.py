@@ -335,6 +335,39 @@ def test_action_items_are_created_owned_dated_and_overdue_ones_stand_out(
     assert panel.overdue_label.text() == ""
 
 
+def test_an_action_item_is_linked_to_findings_through_the_picker_and_undone(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
+) -> None:
+    tab = open_review(qtbot, opened, "INC-101")
+    _add_finding(qtbot, opened, "Release 4.2.1 had no load test")
+    _add_finding(qtbot, opened, "Paging reached the right person fast")
+    wait_settled(qtbot, opened)
+    panel = tab.actions
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    wait_settled(qtbot, opened)
+    linked = "SELECT f.text FROM action_finding af JOIN finding f ON f.id = af.finding_id"
+    before = query(incident_file.path, linked)  # a new action addresses the current finding
+    qtbot.mouseClick(panel.findings_button, Qt.MouseButton.LeftButton)
+    [dialog] = [d for d in panel.findChildren(ChecklistDialog) if d.isVisible()]
+    assert dialog.windowTitle() == "Findings Addressed"
+    qtbot.keyClicks(dialog.filter_edit, "load test")
+    assert dialog.proxy.rowCount() == 1
+    dialog.list.setFocus()
+    dialog.list.setCurrentIndex(dialog.proxy.index(0, 0))
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Space)
+    qtbot.mouseClick(
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+        Qt.MouseButton.LeftButton,
+    )
+    wait_settled(qtbot, opened)
+    after = query(incident_file.path, linked)
+    assert ("Release 4.2.1 had no load test",) in after and after != before
+    assert opened.undo_action.text() == "&Undo Link action item to findings"
+    opened.undo_action.trigger()
+    wait_settled(qtbot, opened)
+    assert query(incident_file.path, linked) == before
+
+
 def test_keys_add_a_finding_and_an_action_and_undo_the_action_delete(
     qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
 ) -> None:
