@@ -6,6 +6,7 @@ from a worker thread to the GUI thread safely.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -146,26 +147,35 @@ def merged_ids(session: Session, incident_id: int) -> list[int]:
     return [incident_id, *joined]
 
 
+def timeline_columns(session: Session, incident_id: int, *columns: Any) -> Any:
+    """SELECT `columns` of the events of the incident and of those merged into it, with
+    the actor's Person joined, in time order."""
+    e = TimelineEvent
+    return (
+        select(*columns)
+        .join(Person, col(e.actor_person_id) == col(Person.id), isouter=True)
+        .where(col(e.incident_id).in_(merged_ids(session, incident_id)))
+        .order_by(col(e.occurred_at), col(e.id))
+    )
+
+
 def timeline(session: Session, incident_id: int) -> list[EventRow]:
     """The events of the incident and of those merged into it, in time order."""
     # Plain columns, not ORM objects: an incident of thousands of events opens several
     # times faster.
     e = TimelineEvent
-    statement = (
-        select(
-            e.id,
-            e.occurred_at,
-            e.kind,
-            e.source,
-            Person.name,
-            e.actor_name,
-            e.text,
-            e.is_key_moment,
-            e.corrected_at,
-        )
-        .join(Person, col(e.actor_person_id) == col(Person.id), isouter=True)
-        .where(col(e.incident_id).in_(merged_ids(session, incident_id)))
-        .order_by(col(e.occurred_at), col(e.id))
+    statement = timeline_columns(
+        session,
+        incident_id,
+        e.id,
+        e.occurred_at,
+        e.kind,
+        e.source,
+        Person.name,
+        e.actor_name,
+        e.text,
+        e.is_key_moment,
+        e.corrected_at,
     )
     return [
         EventRow(

@@ -10,7 +10,7 @@ events, and opening it must stay well under a third of a second.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from irdesk.domain.enums import EventKind
 from irdesk.domain.models import Person, TimelineEvent
@@ -63,28 +63,25 @@ class IncidentRecord:
 def record_events(session: Session, incident_id: int) -> list[RecordEvent]:
     """The events of the incident and of those merged into it, in time order."""
     e = TimelineEvent
-    statement = (
-        select(
-            e.id,
-            e.incident_id,
-            e.occurred_at,
-            e.kind,
-            e.source,
-            Person.name,
-            e.actor_name,
-            e.text,
-            e.is_key_moment,
-            e.added_by_facilitator,
-            e.original_occurred_at,
-            e.original_text,
-            e.corrected_by,
-            e.correction_reason,
-            e.corrected_at,
-            e.revision,
-        )
-        .join(Person, col(e.actor_person_id) == col(Person.id), isouter=True)
-        .where(col(e.incident_id).in_(queries.merged_ids(session, incident_id)))
-        .order_by(col(e.occurred_at), col(e.id))
+    statement = queries.timeline_columns(
+        session,
+        incident_id,
+        e.id,
+        e.incident_id,
+        e.occurred_at,
+        e.kind,
+        e.source,
+        Person.name,
+        e.actor_name,
+        e.text,
+        e.is_key_moment,
+        e.added_by_facilitator,
+        e.original_occurred_at,
+        e.original_text,
+        e.corrected_by,
+        e.correction_reason,
+        e.corrected_at,
+        e.revision,
     )
     return [
         RecordEvent(
