@@ -19,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from irdesk.domain.enums import Severity
 from irdesk.gui.app import add_shipped_fonts, window_icon
@@ -62,6 +62,38 @@ def richest_severe_incident(db_path: Path) -> int | None:
     return max(counted, key=lambda pair: pair[0])[1].id
 
 
+def settle(ms: int = 50) -> None:
+    """Let layouts and the delayed widgets (timers of 0 ms) catch up before grabbing."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def demo_database(scratch: Path) -> Path:
+    """The demo organisation (fixed seed and anchor day) written into `scratch`."""
+    from irdesk.storage.demo import DEFAULT_SEED, write_demo
+
+    db_path = scratch / "irdesk-demo.db"
+    write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
+    return db_path
+
+
+def select_incident(window: MainWindow, incident_id: int) -> None:
+    """Select the incident in the list, scrolled into view, and wait for its panes."""
+    row = window.incident_model.row_of(incident_id)
+    assert row is not None
+    index = window.proxy.mapFromSource(window.incident_model.index(row, COL_TITLE))
+    window.table.setCurrentIndex(index)
+    window.table.scrollTo(index)
+    wait_until_idle(window)
+
+
+def save_grab(widget: QWidget, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(str(out)):
+        raise SystemExit(f"screenshot: could not write {out}")
+
+
 def open_window(db_path: Path, scratch: Path) -> tuple[QApplication, MainWindow]:
     """The main window at the README's size on `db_path`, loaded; settings kept in `scratch`."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -88,28 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:
-        db_path = args.db
-        if db_path is None:
-            from irdesk.storage.demo import DEFAULT_SEED, write_demo
-
-            db_path = Path(scratch) / "irdesk-demo.db"
-            write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
-
+        db_path = args.db or demo_database(Path(scratch))
         _app, window = open_window(db_path, Path(scratch))  # the app lives until the grab
 
         incident_id = richest_severe_incident(db_path)
         if incident_id is not None:
-            row = window.incident_model.row_of(incident_id)
-            assert row is not None
-            index = window.proxy.mapFromSource(window.incident_model.index(row, COL_TITLE))
-            window.table.setCurrentIndex(index)
-            window.table.scrollTo(index)
-            wait_until_idle(window)
+            select_incident(window, incident_id)
         window.table.setFocus()
-
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(args.out)):
-            raise SystemExit(f"screenshot: could not write {args.out}")
+        save_grab(window, args.out)
         window.close()
     print(f"Wrote {args.out} ({SIZE[0]}×{SIZE[1]})")
     return 0

@@ -19,8 +19,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshot import DEMO_ANCHOR, open_window, wait_until_idle
-from screenshot_import import settle
+from screenshot import DEMO_ANCHOR, demo_database, open_window, save_grab, settle, wait_until_idle
 
 from irdesk.gui.metrics_dashboard import _qdate, default_period
 
@@ -33,11 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tables", action="store_true", help="show a table, not the charts")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:
-        from irdesk.storage.demo import DEFAULT_SEED, write_demo
-
-        db_path = Path(scratch) / "irdesk-demo.db"
-        write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
-        _app, window = open_window(db_path, Path(scratch))
+        _app, window = open_window(demo_database(Path(scratch)), Path(scratch))
         dashboard = window.show_metrics_dashboard()
         assert dashboard is not None
         dashboard.resize(*SIZE)
@@ -57,9 +52,7 @@ def main(argv: list[str] | None = None) -> int:
                 wait_until_idle(window)
         dashboard.tabs.setFocus()
         settle()
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        if not dashboard.grab().save(str(args.out)):
-            raise SystemExit(f"screenshot: could not write {args.out}")
+        save_grab(dashboard, args.out)
         window.close()
     print(f"Wrote {args.out} ({SIZE[0]}×{SIZE[1]})")
     return 0

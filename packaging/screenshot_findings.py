@@ -17,17 +17,22 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtTest import QTest
 
 from irdesk.domain.enums import ReviewStatus, Severity
-from irdesk.gui.incident_table_model import COL_TITLE
-from irdesk.gui.main_window import MainWindow
 from irdesk.storage import queries
 from irdesk.storage.database import open_database
 
 sys.path.insert(0, str(Path(__file__).parent))
-from screenshot import DEMO_ANCHOR, SIZE, open_window, wait_until_idle
+from screenshot import (
+    SIZE,
+    demo_database,
+    open_window,
+    save_grab,
+    select_incident,
+    settle,
+    wait_until_idle,
+)
 
 TYPED = " Kwame should have checked the index before the rollout; human error."
 SPLIT = (36, 64)
@@ -49,13 +54,6 @@ def review_in_progress(db_path: Path) -> int | None:
     return rows[0].id if rows else None
 
 
-def settle(window: MainWindow, ms: int = 200) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-    wait_until_idle(window)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="PNG file to write")
@@ -68,9 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             # A copy: the script types into a finding, which autosaves.
             shutil.copyfile(args.db, db_path)
         else:
-            from irdesk.storage.demo import DEFAULT_SEED, write_demo
-
-            write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
+            demo_database(Path(scratch))
         _app, window = open_window(db_path, Path(scratch))
         width = window.width()
         window.splitter.setSizes([width * SPLIT[0] // 100, width * SPLIT[1] // 100])
@@ -78,12 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         incident_id = review_in_progress(db_path)
         if incident_id is None:
             raise SystemExit("screenshot: the demo has no review in progress")
-        row = window.incident_model.row_of(incident_id)
-        assert row is not None
-        index = window.proxy.mapFromSource(window.incident_model.index(row, COL_TITLE))
-        window.table.setCurrentIndex(index)
-        window.table.scrollTo(index)
-        wait_until_idle(window)
+        select_incident(window, incident_id)
         window.incident_tabs.setCurrentWidget(window.review_tab)
         wait_until_idle(window)
 
@@ -96,13 +87,12 @@ def main(argv: list[str] | None = None) -> int:
         editor.setFocus()
         editor.moveCursor(editor.textCursor().MoveOperation.End)
         QTest.keyClicks(editor, TYPED)
-        settle(window, 600)
+        settle(600)
+        wait_until_idle(window)
         if window.review_tab.flag_count() == 0:
             raise SystemExit("screenshot: the typed sentence raised no blame flag to show")
 
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(args.out)):
-            raise SystemExit(f"screenshot: could not write {args.out}")
+        save_grab(window, args.out)
         window.close()
     print(f"Wrote {args.out} ({SIZE[0]}×{SIZE[1]})")
     return 0

@@ -18,22 +18,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QPoint, QTimer
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPainter, QPixmap
 
 # The main window is set up as for the README's other picture.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshot import DEMO_ANCHOR, open_window, wait_until_idle
+from screenshot import demo_database, open_window, settle, wait_until_idle
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SAMPLES = ("pagerduty_incidents_page.json", "statuspage_incident_github_2023.json")
-
-
-def settle() -> None:
-    """Let layouts and the delayed widgets (timers of 0 ms) catch up before grabbing."""
-    loop = QEventLoop()
-    QTimer.singleShot(50, loop.quit)
-    loop.exec()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,10 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"screenshot: sample exports not found: {', '.join(missing)}")
 
     with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:
-        from irdesk.storage.demo import DEFAULT_SEED, write_demo
-
-        db_path = Path(scratch) / "irdesk-demo.db"
-        write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
+        db_path = demo_database(Path(scratch))
 
         _app, window = open_window(db_path, Path(scratch))  # the app lives until the grab
 

@@ -17,10 +17,15 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshot import DEMO_ANCHOR, open_window, richest_severe_incident, wait_until_idle
-from screenshot_import import settle
-
-from irdesk.gui.incident_table_model import COL_TITLE
+from screenshot import (
+    demo_database,
+    open_window,
+    richest_severe_incident,
+    save_grab,
+    select_incident,
+    settle,
+    wait_until_idle,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,19 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="PNG file to write")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:
-        from irdesk.storage.demo import DEFAULT_SEED, write_demo
-
-        db_path = Path(scratch) / "irdesk-demo.db"
-        write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
+        db_path = demo_database(Path(scratch))
         _app, window = open_window(db_path, Path(scratch))
         incident_id = richest_severe_incident(db_path)
         assert incident_id is not None
-        row = window.incident_model.row_of(incident_id)
-        assert row is not None
-        window.table.setCurrentIndex(
-            window.proxy.mapFromSource(window.incident_model.index(row, COL_TITLE))
-        )
-        wait_until_idle(window)
+        select_incident(window, incident_id)
         dialog = window.packet_actions.open_dialog()
         assert dialog is not None
         dialog.resize(720, 640)
@@ -50,9 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         dialog.identity.setText("~/keys/fatima.p12")
         wait_until_idle(window)
         settle()
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        if not dialog.grab().save(str(args.out)):
-            raise SystemExit(f"screenshot: could not write {args.out}")
+        save_grab(dialog, args.out)
         dialog.close()
         window.close()
     print(f"Wrote {args.out}")

@@ -18,20 +18,19 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import Qt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshot import DEMO_ANCHOR, open_window, richest_severe_incident, wait_until_idle
-
-from irdesk.gui.incident_table_model import COL_TITLE
+from screenshot import (
+    demo_database,
+    open_window,
+    richest_severe_incident,
+    save_grab,
+    select_incident,
+    settle,
+)
 
 PROJECTOR = (1920, 1080)
-
-
-def settle() -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(80, loop.quit)
-    loop.exec()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,23 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:
-        db_path = args.db
-        if db_path is None:
-            from irdesk.storage.demo import DEFAULT_SEED, write_demo
-
-            db_path = Path(scratch) / "irdesk-demo.db"
-            write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)
+        db_path = args.db or demo_database(Path(scratch))
         _app, window = open_window(db_path, Path(scratch))  # the app lives until the grabs
 
         incident_id = richest_severe_incident(db_path)
         if incident_id is None:
             raise SystemExit("screenshot: the database has no SEV1/SEV2 incident")
-        row = window.incident_model.row_of(incident_id)
-        assert row is not None
-        index = window.proxy.mapFromSource(window.incident_model.index(row, COL_TITLE))
-        window.table.setCurrentIndex(index)
-        window.table.scrollTo(index)
-        wait_until_idle(window)
+        select_incident(window, incident_id)
 
         tab = window.timeline.tab
         window.incident_tabs.setCurrentWidget(tab)
@@ -67,23 +56,19 @@ def main(argv: list[str] | None = None) -> int:
         key = next((n for n, e in enumerate(events) if e.is_key_moment), min(4, len(events) - 1))
         tab.move_to(key)
         window.timeline.toggle_walk()
-        settle()
-
-        args.out_dir.mkdir(parents=True, exist_ok=True)
+        settle(80)
         walk_png = args.out_dir / "walk-mode.png"
-        if not window.grab().save(str(walk_png)):
-            raise SystemExit(f"screenshot: could not write {walk_png}")
+        save_grab(window, walk_png)
 
         presenter = window.timeline.present()
         assert presenter is not None
-        settle()  # let the platform finish showing it full screen
+        settle(80)  # let the platform finish showing it full screen
         # The offscreen screen is small; a projector is not: render at projector size.
         presenter.hide()
         presenter.setWindowState(Qt.WindowState.WindowNoState)
         presenter.resize(*PROJECTOR)
         presenter_png = args.out_dir / "presenter-mode.png"
-        if not presenter.grab().save(str(presenter_png)):
-            raise SystemExit(f"screenshot: could not write {presenter_png}")
+        save_grab(presenter, presenter_png)
         presenter.close()
         window.close()
     print(f"Wrote {walk_png} and {presenter_png}")
