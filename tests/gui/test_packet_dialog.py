@@ -38,6 +38,21 @@ def identity(tmp_path: Path) -> Path:
     return path
 
 
+def signed_legal_packet(window: MainWindow, identity: Path, path: Path) -> Path:
+    """INC-101's legal packet, signed with `identity`, written without the dialog."""
+    from irdesk.reports.packets.export import PacketRequest, SignRequest, export_packet
+
+    assert window.db is not None
+    export_packet(
+        window.db,
+        PacketRequest("legal", incident_id="INC-101"),
+        path,
+        created_by="t",
+        sign=SignRequest(identity, PASSPHRASE.encode()),
+    )
+    return path
+
+
 def open_packet_dialog(qtbot: QtBot, window: MainWindow) -> PacketDialog:
     click_row(qtbot, window, row_of(window, "INC-101"))
     with qtbot.waitSignal(window.tasks.idle, timeout=10_000):
@@ -205,17 +220,7 @@ def test_verify_packet_reports_a_valid_and_a_tampered_file(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from irdesk.reports.packets.export import PacketRequest, SignRequest, export_packet
-
-    assert opened.db is not None
-    good = tmp_path / "good.pdf"
-    export_packet(
-        opened.db,
-        PacketRequest("legal", incident_id="INC-101"),
-        good,
-        created_by="t",
-        sign=SignRequest(identity, PASSPHRASE.encode()),
-    )
+    good = signed_legal_packet(opened, identity, tmp_path / "good.pdf")
     bad = tmp_path / "bad.pdf"
     data = bytearray(good.read_bytes())
     data[data.index(b"/Producer") + 2] ^= 1  # inside the signed bytes
@@ -240,17 +245,7 @@ def test_countersign_from_the_tools_menu_records_the_second_signer(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from irdesk.reports.packets.export import PacketRequest, SignRequest, export_packet
-
-    assert opened.db is not None
-    packet = tmp_path / "legal.pdf"
-    export_packet(
-        opened.db,
-        PacketRequest("legal", incident_id="INC-101"),
-        packet,
-        created_by="t",
-        sign=SignRequest(identity, PASSPHRASE.encode()),
-    )
+    packet = signed_legal_packet(opened, identity, tmp_path / "legal.pdf")
     second = tmp_path / "second.p12"
     create_identity(
         second, name="王伟", role="Auditor", organisation=None, email=None, passphrase=b"phrase two"
