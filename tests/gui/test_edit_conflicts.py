@@ -23,6 +23,20 @@ def button(box: QMessageBox, text: str) -> object:
     return next(b for b in box.buttons() if b.text().replace("&", "") == text)
 
 
+def second_window_on_the_review(
+    qtbot: QtBot,
+    first: MainWindow,
+    make_window: Callable[..., MainWindow],
+    incident_file: IncidentFile,
+) -> MainWindow:
+    """Another window on the same file; both show INC-101's review."""
+    second = make_window()
+    open_and_wait(qtbot, second, incident_file.path)
+    open_review(qtbot, first, "INC-101")
+    open_review(qtbot, second, "INC-101")
+    return second
+
+
 def test_the_second_writer_is_told_and_chooses(
     qtbot: QtBot,
     opened: MainWindow,
@@ -30,10 +44,7 @@ def test_the_second_writer_is_told_and_chooses(
     incident_file: IncidentFile,
 ) -> None:
     first = opened
-    second = make_window()
-    open_and_wait(qtbot, second, incident_file.path)
-    open_review(qtbot, first, "INC-101")
-    open_review(qtbot, second, "INC-101")
+    second = second_window_on_the_review(qtbot, first, make_window, incident_file)
 
     qtbot.keyClicks(first.review_tab.summary_edit, "alpha from the first window")
     wait_settled(qtbot, first)
@@ -104,10 +115,7 @@ def test_a_reload_for_something_else_does_not_make_a_stale_field_look_current(
     """The first window shows an old summary; adding a finding reloads the tab, but the summary
     field still shows the old text, so typing into it must conflict, not overwrite."""
     first = opened
-    second = make_window()
-    open_and_wait(qtbot, second, incident_file.path)
-    open_review(qtbot, first, "INC-101")
-    open_review(qtbot, second, "INC-101")
+    second = second_window_on_the_review(qtbot, first, make_window, incident_file)
     qtbot.keyClicks(second.review_tab.summary_edit, "the second window's summary")
     wait_settled(qtbot, second)
 
@@ -128,10 +136,7 @@ def test_feedback_notes_conflict_in_their_own_window(
     incident_file: IncidentFile,
 ) -> None:
     first = opened
-    second = make_window()
-    open_and_wait(qtbot, second, incident_file.path)
-    open_review(qtbot, first, "INC-101")
-    open_review(qtbot, second, "INC-101")
+    second = second_window_on_the_review(qtbot, first, make_window, incident_file)
     mine = first.review_tab.open_feedback()
     assert mine is not None
     wait_settled(qtbot, first)
