@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtGui import QHelpEvent, QTextCharFormat
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton, QToolTip
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 from review_driver import click_cell, open_review, query, wait_settled
 from sample_incidents import IncidentFile
@@ -165,16 +165,15 @@ def test_findings_reorder_with_alt_arrows_and_a_delete_is_undone(
     assert shown() == ["first factor", "second factor"]
 
 
-def test_a_finding_is_linked_to_timeline_events_through_the_picker(
-    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
+def tick_one_in_picker(
+    qtbot: QtBot, panel: QWidget, opener: QWidget, title: str, words: str
 ) -> None:
-    tab = open_review(qtbot, opened, "INC-101")
-    _add_finding(qtbot, opened, "The rollback took 30 minutes")
-    wait_settled(qtbot, opened)
-    qtbot.mouseClick(tab.findings.events_button, Qt.MouseButton.LeftButton)
-    [dialog] = [d for d in tab.findings.findChildren(ChecklistDialog) if d.isVisible()]
-    assert dialog.windowTitle() == "Link Finding to Events"
-    qtbot.keyClicks(dialog.filter_edit, "rolled back")
+    """Open a link picker with its button, filter to the one row matching `words`, tick it
+    with Space and press OK."""
+    qtbot.mouseClick(opener, Qt.MouseButton.LeftButton)
+    [dialog] = [d for d in panel.findChildren(ChecklistDialog) if d.isVisible()]
+    assert dialog.windowTitle() == title
+    qtbot.keyClicks(dialog.filter_edit, words)
     assert dialog.proxy.rowCount() == 1
     dialog.list.setFocus()
     dialog.list.setCurrentIndex(dialog.proxy.index(0, 0))
@@ -182,6 +181,17 @@ def test_a_finding_is_linked_to_timeline_events_through_the_picker(
     qtbot.mouseClick(
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
         Qt.MouseButton.LeftButton,
+    )
+
+
+def test_a_finding_is_linked_to_timeline_events_through_the_picker(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
+) -> None:
+    tab = open_review(qtbot, opened, "INC-101")
+    _add_finding(qtbot, opened, "The rollback took 30 minutes")
+    wait_settled(qtbot, opened)
+    tick_one_in_picker(
+        qtbot, tab.findings, tab.findings.events_button, "Link Finding to Events", "rolled back"
     )
     wait_settled(qtbot, opened)
     linked = query(
@@ -347,18 +357,7 @@ def test_an_action_item_is_linked_to_findings_through_the_picker_and_undone(
     wait_settled(qtbot, opened)
     linked = "SELECT f.text FROM action_finding af JOIN finding f ON f.id = af.finding_id"
     before = query(incident_file.path, linked)  # a new action addresses the current finding
-    qtbot.mouseClick(panel.findings_button, Qt.MouseButton.LeftButton)
-    [dialog] = [d for d in panel.findChildren(ChecklistDialog) if d.isVisible()]
-    assert dialog.windowTitle() == "Findings Addressed"
-    qtbot.keyClicks(dialog.filter_edit, "load test")
-    assert dialog.proxy.rowCount() == 1
-    dialog.list.setFocus()
-    dialog.list.setCurrentIndex(dialog.proxy.index(0, 0))
-    qtbot.keyClick(dialog.list, Qt.Key.Key_Space)
-    qtbot.mouseClick(
-        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
-        Qt.MouseButton.LeftButton,
-    )
+    tick_one_in_picker(qtbot, panel, panel.findings_button, "Findings Addressed", "load test")
     wait_settled(qtbot, opened)
     after = query(incident_file.path, linked)
     assert ("Release 4.2.1 had no load test",) in after and after != before
