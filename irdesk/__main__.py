@@ -2,6 +2,6 @@
 
 import sys
 
-from irdesk.cli import main
+from irdesk.cli.main import main
 
 sys.exit(main())

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from sqlmodel import col, func, select
 
+from irdesk.demo.generator import write_demo
 from irdesk.domain.enums import Severity
 from irdesk.domain.models import Incident, TimelineEvent
 from irdesk.reports.packets.export import PacketRequest, SignRequest, export_packet
-from irdesk.reports.packets.identity import create_identity
+from irdesk.reports.signing.identity import create_identity
 from irdesk.storage.database import Database, open_database
-from irdesk.storage.demo import write_demo
 
 DEMO_ANCHOR = date(2026, 11, 2)
 PASSPHRASE = b"screenshot only"

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from irdesk.domain.enums import Severity
 from irdesk.gui.app import add_shipped_fonts, window_icon
-from irdesk.gui.incident_table_model import COL_TITLE
+from irdesk.gui.common.incident_table_model import COL_TITLE
 from irdesk.gui.main_window import MainWindow
-from irdesk.storage import queries
 from irdesk.storage.database import open_database
+from irdesk.storage.reads import queries
 
 SIZE = (1400, 850)
 DEMO_ANCHOR = date(2026, 11, 2)
@@ -71,7 +71,7 @@ def settle(ms: int = 50) -> None:
 
 def demo_database(scratch: Path) -> Path:
     """The demo organisation (fixed seed and anchor day) written into `scratch`."""
-    from irdesk.storage.demo import DEFAULT_SEED, write_demo
+    from irdesk.demo.generator import DEFAULT_SEED, write_demo
 
     db_path = scratch / "irdesk-demo.db"
     write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR)

@@ -21,7 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screenshot import DEMO_ANCHOR, demo_database, open_window, save_grab, settle, wait_until_idle
 
-from irdesk.gui.metrics_dashboard import _qdate, default_period
+from irdesk.gui.metrics.dashboard import _qdate, default_period
 
 SIZE = (1440, 980)
 

@@ -20,8 +20,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtTest import QTest
 
 from irdesk.domain.enums import ReviewStatus, Severity
-from irdesk.storage import queries
 from irdesk.storage.database import open_database
+from irdesk.storage.reads import queries
 
 sys.path.insert(0, str(Path(__file__).parent))
 from screenshot import (

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, func, select
 
+from irdesk.demo.generator import write_demo
 from irdesk.domain.enums import EventKind, FeedbackKind
 from irdesk.domain.models import (
     FeedbackNote,
@@ -29,9 +30,8 @@ from irdesk.domain.models import (
     TimelineEvent,
 )
 from irdesk.reports.packets.export import ExportResult, PacketRequest, SignRequest, export_packet
-from irdesk.reports.packets.identity import create_identity
+from irdesk.reports.signing.identity import create_identity
 from irdesk.storage.database import Database, open_database
-from irdesk.storage.demo import write_demo
 
 PASSPHRASE = b"correct horse battery"
 COUNTER_PASSPHRASE = b"second signer's phrase"

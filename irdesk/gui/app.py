@@ -9,7 +9,7 @@ from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from irdesk import __version__
-from irdesk.gui.crash_dialog import install_excepthook
+from irdesk.gui.common.crash_dialog import install_excepthook
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage import paths
 

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk import __version__
-from irdesk.gui.background import BackgroundTasks, Report
-from irdesk.gui.import_dialog import ImportDialog
-from irdesk.gui.incident_details import IncidentDetails, IncidentView, load_incident_view
-from irdesk.gui.incident_list import IncidentList
-from irdesk.gui.incident_table_model import INCIDENT_ID_ROLE
-from irdesk.gui.link_dialog import (
+from irdesk.gui.common.background import BackgroundTasks, Report
+from irdesk.gui.common.incident_table_model import INCIDENT_ID_ROLE
+from irdesk.gui.common.recent_files import RecentFiles
+from irdesk.gui.common.versions import version_lines
+from irdesk.gui.importing.dialog import ImportDialog
+from irdesk.gui.incidents.details import IncidentDetails, IncidentView, load_incident_view
+from irdesk.gui.incidents.link_dialog import (
     LinkIncidentDialog,
     MergeChange,
     MergeCommand,
@@ -40,18 +41,18 @@ from irdesk.gui.link_dialog import (
     link_work,
     unlink_work,
 )
-from irdesk.gui.metrics_dashboard import MetricsDashboard
-from irdesk.gui.packet_actions import PacketActions
-from irdesk.gui.policy_dialog import PolicyDialog
-from irdesk.gui.recent_files import RecentFiles
-from irdesk.gui.review_tab import ReviewTab
-from irdesk.gui.timeline_controller import TimelineController
-from irdesk.gui.versions import version_lines
+from irdesk.gui.incidents.list_pane import IncidentList
+from irdesk.gui.metrics.dashboard import MetricsDashboard
+from irdesk.gui.metrics.policy_dialog import PolicyDialog
+from irdesk.gui.packets.actions import PacketActions
+from irdesk.gui.review.tab import ReviewTab
+from irdesk.gui.timeline.controller import TimelineController
 from irdesk.importers.pipeline import ImportReport
-from irdesk.storage import paths, queries
+from irdesk.storage import paths
 from irdesk.storage.database import Database
 from irdesk.storage.database import open_database as open_database_file
 from irdesk.storage.errors import DatabaseError
+from irdesk.storage.reads import queries
 
 FILE_FILTER = "irdesk databases (*.db *.irdesk *.sqlite);;All files (*)"
 IMPORT_FILTER = "Exports (*.json *.jsonl *.csv *.zip);;All files (*)"

@@ -21,10 +21,10 @@ from sqlalchemy import Connection
 from irdesk import __version__
 from irdesk.domain.lifecycle import derive_from_events
 from irdesk.importers import registry, writer
-from irdesk.importers.formats import Content, ImportOptions, SourceFormat
+from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
 from irdesk.importers.problems import ImportProblem
+from irdesk.importers.reading.sources import SourceFile, load_sources
 from irdesk.importers.records import EventBatch, EventRecord, IncidentRecord, ParsedFile
-from irdesk.importers.sources import SourceFile, load_sources
 from irdesk.storage.database import Database
 
 IMPORTER_VERSION = f"irdesk {__version__}"

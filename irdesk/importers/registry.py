@@ -3,19 +3,19 @@
 import importlib
 from functools import cache
 
-from irdesk.importers.formats import Content, SourceFormat
+from irdesk.importers.formats.base import Content, SourceFormat
 from irdesk.importers.problems import ImportProblem
 
 # Detection order: the most specific shapes first.
 FORMAT_MODULES = (
-    "irdesk.importers.pagerduty",
-    "irdesk.importers.opsgenie",
-    "irdesk.importers.statuspage",
-    "irdesk.importers.jira_json",
-    "irdesk.importers.jira_csv",
-    "irdesk.importers.slack",
+    "irdesk.importers.formats.pagerduty",
+    "irdesk.importers.formats.opsgenie",
+    "irdesk.importers.formats.statuspage",
+    "irdesk.importers.formats.jira_json",
+    "irdesk.importers.formats.jira_csv",
+    "irdesk.importers.formats.slack",
     # Last: it takes any table a column mapping fits, so it must never shadow a real format.
-    "irdesk.importers.generic",
+    "irdesk.importers.formats.generic",
 )
 
 

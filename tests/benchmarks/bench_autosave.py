@@ -17,10 +17,10 @@ import time
 from datetime import date
 from pathlib import Path
 
+from irdesk.demo.generator import DEFAULT_SEED, write_demo
 from irdesk.domain.enums import FindingCategory
-from irdesk.storage import findings, reviews
 from irdesk.storage.database import open_database
-from irdesk.storage.demo import DEFAULT_SEED, write_demo
+from irdesk.storage.records import findings, reviews
 
 SENTENCE = "Retries had no backoff or jitter, so every timeout became two more requests. "
 

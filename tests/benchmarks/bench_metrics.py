@@ -37,9 +37,9 @@ import pandas as pd
 
 from irdesk.domain.metrics.figures import compute_figures
 from irdesk.domain.metrics.selection import Period
+from irdesk.storage.bulk.metric_data import load_metric_data
 from irdesk.storage.database import Database, open_database
-from irdesk.storage.metric_data import load_metric_data
-from irdesk.storage.policies import current_policy
+from irdesk.storage.records.policies import current_policy
 
 START = datetime(2024, 12, 1, tzinfo=UTC)
 DAYS = 730

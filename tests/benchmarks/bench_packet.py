@@ -49,7 +49,7 @@ from irdesk.domain.models import (
     TimelineEvent,
 )
 from irdesk.reports.packets.export import PacketRequest, SignRequest, export_packet
-from irdesk.reports.packets.identity import create_identity
+from irdesk.reports.signing.identity import create_identity
 from irdesk.storage.database import Database, open_database
 
 PASSPHRASE = b"benchmark passphrase"
@@ -154,7 +154,7 @@ def main() -> None:
             passphrase=PASSPHRASE,
         )
         with database.session() as session:
-            from irdesk.storage.queries import timeline
+            from irdesk.storage.reads.queries import timeline
 
             rows = timeline(session, incident_id)
         texts = [

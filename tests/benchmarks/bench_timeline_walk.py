@@ -39,7 +39,7 @@ from PySide6.QtWidgets import QApplication
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
 from irdesk.domain.models import Incident, TimelineEvent
-from irdesk.gui.incident_table_model import COL_TITLE
+from irdesk.gui.common.incident_table_model import COL_TITLE
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage.database import open_database
 

@@ -14,9 +14,9 @@ import pytest
 
 from irdesk.domain.enums import FindingCategory, Severity
 from irdesk.domain.models import Incident
-from irdesk.storage import findings, reviews
-from irdesk.storage.audit import verify_chain
 from irdesk.storage.database import open_database
+from irdesk.storage.records import findings, reviews
+from irdesk.storage.records.audit import verify_chain
 
 TYPIST = Path(__file__).with_name("autosave_typist.py")
 # Long enough that the kill always falls mid-typing: about 8 s at the typist's pace.

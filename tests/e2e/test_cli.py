@@ -283,7 +283,7 @@ def test_check_lists_the_problems_of_a_damaged_file(tmp_path: Path) -> None:
 
 def test_check_detects_an_audit_log_edited_behind_irdesks_back(tmp_path: Path) -> None:
     from irdesk.storage.database import open_database
-    from irdesk.storage.lifecycle_edits import set_override
+    from irdesk.storage.records.lifecycle_edits import set_override
 
     path = tmp_path / "demo.db"
     assert irdesk("demo", str(path), "--anchor", "2026-11-01").returncode == 0

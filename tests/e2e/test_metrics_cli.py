@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from irdesk.storage.demo import write_demo
+from irdesk.demo.generator import write_demo
 
 ANCHOR = date(2026, 11, 2)
 

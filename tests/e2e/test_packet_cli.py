@@ -12,8 +12,8 @@ import pytest
 from packet_fixtures import pdf_text, require_tools, run_tool, tamper_page_content
 from test_cli import irdesk
 
-from irdesk.cli import main
-from irdesk.storage.demo import write_demo
+from irdesk.cli.main import main
+from irdesk.demo.generator import write_demo
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from window_driver import click_row, row_of
 
 from irdesk.gui.main_window import MainWindow
-from irdesk.gui.review_tab import ReviewTab
+from irdesk.gui.review.tab import ReviewTab
 
 
 def query(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from irdesk.gui.autosave import SAVE_DELAY_MS, Autosaver
-from irdesk.gui.background import BackgroundTasks
+from irdesk.gui.common.autosave import SAVE_DELAY_MS, Autosaver
+from irdesk.gui.common.background import BackgroundTasks
 from irdesk.storage.database import Database
 from irdesk.storage.errors import DatabaseBusy, DatabaseError
 

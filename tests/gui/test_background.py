@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QObject, QThread
 from pytestqt.qtbot import QtBot
 
-from irdesk.gui.background import BackgroundTasks, Report
+from irdesk.gui.common.background import BackgroundTasks, Report
 from irdesk.storage.errors import DatabaseError, NotAnIrdeskDatabase
 
 

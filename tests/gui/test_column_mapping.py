@@ -11,7 +11,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from testdata import FIXTURES
 
-from irdesk.gui.column_mapping_dialog import (
+from irdesk.gui.importing.column_mapping_dialog import (
     ISO_TEXT,
     NO_COLUMN,
     ColumnMappingDialog,
@@ -20,14 +20,14 @@ from irdesk.gui.column_mapping_dialog import (
     guess_date_format,
     mappable_file,
 )
-from irdesk.gui.import_dialog import ImportDialog, ImportFileModel, State
+from irdesk.gui.importing.dialog import ImportDialog, ImportFileModel, State
 from irdesk.gui.main_window import MainWindow
-from irdesk.importers.column_mapping import ColumnMapping, MappingStore, suggest_mapping
-from irdesk.importers.formats import Content, ImportOptions
-from irdesk.importers.generic import parse_with
+from irdesk.importers.formats.base import Content, ImportOptions
+from irdesk.importers.formats.generic import parse_with
 from irdesk.importers.problems import ImportProblem
-from irdesk.storage import queries
+from irdesk.importers.reading.column_mapping import ColumnMapping, MappingStore, suggest_mapping
 from irdesk.storage.database import open_database
+from irdesk.storage.reads import queries
 
 CSV = FIXTURES / "generic" / "ops_tracker_export.csv"
 API_JSON = FIXTURES / "generic" / "ops_tracker_api.json"

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from irdesk import __version__
-from irdesk.gui.crash_dialog import CrashDialog, install_excepthook, show_crash_dialog
+from irdesk.gui.common.crash_dialog import CrashDialog, install_excepthook, show_crash_dialog
 
 
 def raise_and_catch() -> BaseException:

@@ -22,8 +22,8 @@ from sample_incidents import IncidentFile
 from window_driver import activate
 
 from irdesk.domain.models import Person
-from irdesk.gui.feedback_window import FeedbackWindow
 from irdesk.gui.main_window import MainWindow
+from irdesk.gui.review.feedback_window import FeedbackWindow
 
 SECRET = "Zanzibar-7 kept the bridge calm while the vendor was unreachable"
 

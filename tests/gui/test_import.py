@@ -16,12 +16,12 @@ from pytestqt.qtbot import QtBot
 from sample_incidents import IncidentFile
 from testdata import SHARED_DATA
 
-from irdesk.gui import import_work
-from irdesk.gui.import_dialog import CANCELLED_TEXT, ImportDialog, ImportFileModel, State
+from irdesk.gui.importing import work as import_work
+from irdesk.gui.importing.dialog import CANCELLED_TEXT, ImportDialog, ImportFileModel, State
 from irdesk.gui.main_window import MainWindow
 from irdesk.importers import registry
-from irdesk.storage import queries
 from irdesk.storage.database import open_database
+from irdesk.storage.reads import queries
 
 PAGERDUTY = SHARED_DATA / "pagerduty_incidents_page.json"
 JIRA_CSV_ES = SHARED_DATA / "jira_service_management_export_es.csv"

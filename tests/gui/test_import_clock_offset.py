@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from testdata import SHARED_DATA
 
-from irdesk.gui.import_dialog import State
+from irdesk.gui.importing.dialog import State
 from irdesk.gui.main_window import MainWindow
 from irdesk.importers.pipeline import run_import
 from irdesk.storage.database import open_database

@@ -10,7 +10,7 @@ from window_driver import click_row, open_and_wait, row_of
 from irdesk.domain.models import Incident
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage.database import open_database
-from irdesk.storage.lifecycle_edits import set_override
+from irdesk.storage.records.lifecycle_edits import set_override
 
 
 def test_an_override_is_shown_beside_the_source_value(

@@ -23,11 +23,11 @@ from window_driver import (
 
 from irdesk.domain.enums import EventKind
 from irdesk.domain.models import AuditEntry, TimelineEvent
-from irdesk.gui.incident_table_model import COL_ID, COL_TITLE
-from irdesk.gui.link_dialog import LinkIncidentDialog
+from irdesk.gui.common.incident_table_model import COL_ID, COL_TITLE
+from irdesk.gui.incidents.link_dialog import LinkIncidentDialog
 from irdesk.gui.main_window import MainWindow
-from irdesk.storage import merges
 from irdesk.storage.database import open_database
+from irdesk.storage.records import merges
 
 TIMEOUT_MS = 10_000
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -22,8 +22,8 @@ from window_driver import (
 )
 
 from irdesk import __version__
-from irdesk.gui.incident_list import FILTER_PLACEHOLDER
-from irdesk.gui.incident_table_model import COL_ID, COL_SEVERITY, COL_STATUS, COL_TITLE
+from irdesk.gui.common.incident_table_model import COL_ID, COL_SEVERITY, COL_STATUS, COL_TITLE
+from irdesk.gui.incidents.list_pane import FILTER_PLACEHOLDER
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage.database import open_database
 

@@ -13,14 +13,14 @@ from pytestqt.qtbot import QtBot
 from sqlmodel import select
 from window_driver import activate, choose_from_menu, open_and_wait
 
-from irdesk import cli
+from irdesk.cli import main as cli
 from irdesk.domain.metrics.tables import format_cell
 from irdesk.domain.models import AuditEntry, PolicyVersion
-from irdesk.gui.incident_table_model import COL_ID, INCIDENT_ID_ROLE
+from irdesk.gui.common.incident_table_model import COL_ID, INCIDENT_ID_ROLE
 from irdesk.gui.main_window import MainWindow
-from irdesk.gui.metrics_dashboard import MetricsDashboard, _qdate
-from irdesk.gui.metrics_models import RAW_ROLE
-from irdesk.gui.policy_dialog import PolicyDialog
+from irdesk.gui.metrics.dashboard import MetricsDashboard, _qdate
+from irdesk.gui.metrics.models import RAW_ROLE
+from irdesk.gui.metrics.policy_dialog import PolicyDialog
 from irdesk.storage.database import open_database
 
 TIMEOUT_MS = 10_000

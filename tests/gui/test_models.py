@@ -7,8 +7,8 @@ from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
 from sample_incidents import IncidentFile
 
-from irdesk.gui import formatting
-from irdesk.gui.incident_table_model import (
+from irdesk.gui.common import formatting
+from irdesk.gui.common.incident_table_model import (
     COL_DURATION,
     COL_ID,
     COL_SERVICE,
@@ -19,9 +19,15 @@ from irdesk.gui.incident_table_model import (
     IncidentFilterProxy,
     IncidentTableModel,
 )
-from irdesk.gui.timeline_model import COL_ACTOR, COL_KIND, COL_TEXT, COL_TIME, TimelineModel
-from irdesk.storage import queries
+from irdesk.gui.incidents.overview_timeline_model import (
+    COL_ACTOR,
+    COL_KIND,
+    COL_TEXT,
+    COL_TIME,
+    TimelineModel,
+)
 from irdesk.storage.database import open_database
+from irdesk.storage.reads import queries
 
 
 def incident_rows(incident_file: IncidentFile) -> list[queries.IncidentRow]:

@@ -14,12 +14,12 @@ from window_driver import choose_from_menu, click_row, row_of, visible_boxes
 
 from irdesk.domain.metrics.selection import Period
 from irdesk.gui.main_window import MainWindow
-from irdesk.gui.packet_actions import PacketActions
-from irdesk.gui.packet_dialog import PacketDialog
-from irdesk.reports.packets.identity import create_identity
-from irdesk.reports.packets.verify import verify_packet
+from irdesk.gui.packets.actions import PacketActions
+from irdesk.gui.packets.dialog import PacketDialog
+from irdesk.reports.signing.identity import create_identity
+from irdesk.reports.signing.verify import verify_packet
+from irdesk.storage.bulk.metric_data import compute_from_database
 from irdesk.storage.database import open_database
-from irdesk.storage.metric_data import compute_from_database
 
 PASSPHRASE = "gui test phrase"
 

@@ -14,10 +14,10 @@ from irdesk.domain.enums import IncidentStatus, ServiceTier, Severity
 from irdesk.domain.models import Incident, Service
 from irdesk.domain.policy import Policy
 from irdesk.gui.main_window import MainWindow
-from irdesk.gui.policy_dialog import PolicyDialog
+from irdesk.gui.metrics.policy_dialog import PolicyDialog
 from irdesk.storage.database import open_database
-from irdesk.storage.policies import save_policy
-from irdesk.storage.review_sheet import ReviewSheet
+from irdesk.storage.reads.review_sheet import ReviewSheet
+from irdesk.storage.records.policies import save_policy
 
 RESOLVED = T0 + timedelta(hours=1)  # 2026-10-14 (UTC)
 SEV1_ONLY = Policy(

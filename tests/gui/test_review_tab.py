@@ -13,9 +13,9 @@ from review_driver import click_cell, open_review, query, wait_settled
 from sample_incidents import IncidentFile
 from window_driver import activate, click_row, row_of
 
-from irdesk.gui.checklist_dialog import ChecklistDialog
 from irdesk.gui.main_window import MainWindow
-from irdesk.gui.review_models import A_DUE, A_TITLE, F_FLAGS, F_TEXT, OVERDUE_COLOUR, local_today
+from irdesk.gui.review.checklist_dialog import ChecklistDialog
+from irdesk.gui.review.models import A_DUE, A_TITLE, F_FLAGS, F_TEXT, OVERDUE_COLOUR, local_today
 
 pytestmark = pytest.mark.usefixtures("opened")
 

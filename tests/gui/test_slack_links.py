@@ -9,14 +9,14 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 from testdata import FIXTURES, SHARED_DATA
 
-from irdesk.gui.import_dialog import ImportDialog, State
-from irdesk.gui.main_window import MainWindow
-from irdesk.gui.slack_links import (
+from irdesk.gui.importing.dialog import ImportDialog, State
+from irdesk.gui.importing.slack_links import (
     PROBLEM_STYLE,
     reaction_name,
 )
-from irdesk.storage import queries
+from irdesk.gui.main_window import MainWindow
 from irdesk.storage.database import open_database
+from irdesk.storage.reads import queries
 
 PAGERDUTY = SHARED_DATA / "pagerduty_incidents_page.json"
 SLACK = FIXTURES / "slack" / "export"

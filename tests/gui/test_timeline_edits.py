@@ -17,9 +17,9 @@ from window_driver import activate, choose_from_menu, visible_boxes
 
 from irdesk.domain.models import AuditEntry, LifecycleOverride, TimelineEvent
 from irdesk.gui.main_window import MainWindow
-from irdesk.storage import event_edits
-from irdesk.storage.audit import verify_chain
 from irdesk.storage.database import open_database
+from irdesk.storage.records import event_edits
+from irdesk.storage.records.audit import verify_chain
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier

@@ -21,7 +21,7 @@ from window_driver import activate, open_and_wait
 
 from irdesk.domain.models import TimelineEvent
 from irdesk.gui.main_window import MainWindow
-from irdesk.gui.timeline_tab import TimelineTab
+from irdesk.gui.timeline.tab import TimelineTab
 from irdesk.storage.database import open_database
 
 TEXTS = [

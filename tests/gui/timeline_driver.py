@@ -5,8 +5,8 @@ from pytestqt.qtbot import QtBot
 from window_driver import activate, click_row, row_of
 
 from irdesk.gui.main_window import MainWindow
-from irdesk.gui.timeline_tab import TimelineTab
-from irdesk.gui.walk_timeline_model import COL_PHASE, COL_SOURCE, COL_TEXT, COL_TIME
+from irdesk.gui.timeline.tab import TimelineTab
+from irdesk.gui.timeline.walk_model import COL_PHASE, COL_SOURCE, COL_TEXT, COL_TIME
 
 
 def open_timeline(qtbot: QtBot, window: MainWindow, external_id: str) -> TimelineTab:

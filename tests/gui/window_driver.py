@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from irdesk.gui.incident_table_model import COL_ID, COL_TITLE
+from irdesk.gui.common.incident_table_model import COL_ID, COL_TITLE
+from irdesk.gui.incidents.overview_timeline_model import COL_TEXT
 from irdesk.gui.main_window import MainWindow
-from irdesk.gui.timeline_model import COL_TEXT
 
 
 def open_and_wait(qtbot: QtBot, window: MainWindow, path: Path) -> None:

@@ -2,8 +2,8 @@
 
 from sqlalchemy import text
 
-from irdesk.storage.audit import append_entry, verify_chain
 from irdesk.storage.database import Database
+from irdesk.storage.records.audit import append_entry, verify_chain
 
 
 def record_three(db: Database) -> list[int]:

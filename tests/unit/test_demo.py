@@ -11,6 +11,8 @@ import pytest
 from sqlmodel import select
 from testdata import database_dump as dump
 
+from irdesk.demo import generator as demo
+from irdesk.demo.generator import DEFAULT_SEED, generate_demo, write_demo
 from irdesk.domain.enums import ActionStatus, EventKind, FindingCategory, IncidentStatus, Severity
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, lifecycle_problems
 from irdesk.domain.models import (
@@ -29,9 +31,7 @@ from irdesk.domain.models import (
     TimelineEvent,
 )
 from irdesk.domain.policy import Policy
-from irdesk.storage import demo
 from irdesk.storage.database import Database, open_database
-from irdesk.storage.demo import DEFAULT_SEED, generate_demo, write_demo
 
 ANCHOR = date(2026, 12, 1)
 NOW = datetime(2026, 12, 1, tzinfo=UTC)

@@ -11,10 +11,11 @@ from sqlmodel import col, select
 
 from irdesk.domain.enums import EventKind
 from irdesk.domain.models import AuditEntry, Incident, IncidentMerge, TimelineEvent
-from irdesk.storage import event_edits, timeline_records
-from irdesk.storage.audit import verify_chain
 from irdesk.storage.database import Database
-from irdesk.storage.event_edits import EditConflict
+from irdesk.storage.reads import timeline_records
+from irdesk.storage.records import event_edits
+from irdesk.storage.records.audit import verify_chain
+from irdesk.storage.records.event_edits import EditConflict
 
 T0 = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from testdata import SHARED_DATA
 
+from irdesk.demo.generator import write_demo
 from irdesk.importers.pipeline import run_import
 from irdesk.storage.database import open_database
-from irdesk.storage.demo import write_demo
-from irdesk.storage.packet_data import PacketDataError, find_incident
+from irdesk.storage.reads.packet_data import PacketDataError, find_incident
 
 
 def test_the_list_id_the_source_key_and_the_bare_number_name_one_incident(tmp_path: Path) -> None:

@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import select
 
 from irdesk.domain.models import AuditEntry, Incident
-from irdesk.storage import queries
-from irdesk.storage.audit import verify_chain
 from irdesk.storage.database import Database
-from irdesk.storage.lifecycle_edits import clear_override, set_override
+from irdesk.storage.reads import queries
+from irdesk.storage.records.audit import verify_chain
+from irdesk.storage.records.lifecycle_edits import clear_override, set_override
 
 T0 = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)
 

@@ -8,10 +8,10 @@ from sqlmodel import select
 
 from irdesk.domain.enums import EventKind
 from irdesk.domain.models import AuditEntry, Incident, IncidentMerge, TimelineEvent
-from irdesk.storage import queries
-from irdesk.storage.audit import verify_chain
 from irdesk.storage.database import Database
-from irdesk.storage.merges import (
+from irdesk.storage.reads import queries
+from irdesk.storage.records.audit import verify_chain
+from irdesk.storage.records.merges import (
     MANUAL,
     REFERENCE,
     link_incidents,

@@ -16,7 +16,7 @@ from irdesk.reports.packets.profiles import (
 )
 from irdesk.reports.packets.redaction import Redactor
 from irdesk.reports.packets.text import para_text
-from irdesk.storage.packet_data import PersonRecord
+from irdesk.storage.reads.packet_data import PersonRecord
 
 PEOPLE = [
     PersonRecord(id=1, name="Zoë Ñúñez", email="zoe@x.example", role="Staff Engineer", team=None),

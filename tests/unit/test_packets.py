@@ -39,11 +39,11 @@ from pyhanko_certvalidator import ValidationContext
 
 from irdesk.domain.metrics.definitions import metric_definitions
 from irdesk.reports.packets.profiles import PROFILES as PROFILE_SPECS
-from irdesk.reports.packets.signing import sign_packet
-from irdesk.reports.packets.verify import verify_packet
-from irdesk.storage.audit import verify_chain
+from irdesk.reports.signing.sign import sign_packet
+from irdesk.reports.signing.verify import verify_packet
 from irdesk.storage.database import open_database
-from irdesk.storage.policies import current_policy
+from irdesk.storage.records.audit import verify_chain
+from irdesk.storage.records.policies import current_policy
 
 __all__ = ["packet_world"]  # the fixture, imported for pytest
 

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from packet_fixtures import PacketWorld, packet_world, pdf_text
 
-from irdesk import cli
+from irdesk.cli import main as cli
 from irdesk.domain.metrics.named_periods import named_period
 from irdesk.domain.metrics.tables import MINUTES, MONEY, PERCENT, SHARE, format_cell
 from irdesk.reports.packets.export import PacketRequest, prepare, render
 from irdesk.storage.database import open_database
-from irdesk.storage.policies import current_policy
+from irdesk.storage.records.policies import current_policy
 
 __all__ = ["packet_world"]  # the fixture, imported for pytest
 

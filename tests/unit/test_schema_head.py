@@ -33,7 +33,7 @@ def test_opening_a_current_file_for_an_import_needs_no_alembic_orm_or_qt(tmp_pat
     # imported by other tests counts. Alembic is for creating and upgrading files only.
     open_database(tmp_path / "current.db").close()
     probe = (
-        "import sys; from pathlib import Path; import irdesk.cli, irdesk.importers.pipeline;"
+        "import sys; from pathlib import Path; import irdesk.cli.main, irdesk.importers.pipeline;"
         "from irdesk.storage.database import open_database;"
         f"open_database(Path({str(tmp_path / 'current.db')!r})).close();"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'sqlmodel', 'PySide6'}),"

@@ -8,16 +8,16 @@ import numpy as np
 import pytest
 from sqlmodel import select
 
+from irdesk.demo.generator import write_demo
 from irdesk.domain.enums import ReviewTier
 from irdesk.domain.metrics.figures import compute_figures
 from irdesk.domain.metrics.followup import required_tier, required_tiers
 from irdesk.domain.metrics.selection import Period, index_of_ids
 from irdesk.domain.models import Incident, Review
-from irdesk.storage import reviews
+from irdesk.storage.bulk.metric_data import load_metric_data
 from irdesk.storage.database import Database, open_database
-from irdesk.storage.demo import write_demo
-from irdesk.storage.metric_data import load_metric_data
-from irdesk.storage.policies import current_policy, save_policy
+from irdesk.storage.records import reviews
+from irdesk.storage.records.policies import current_policy, save_policy
 
 ANCHOR = date(2026, 11, 28)
 # Wider than the demo's six months, so every recurrence chain lies inside it.

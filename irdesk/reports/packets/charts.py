@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from irdesk.domain.metrics.durations import KPI_LABELS, span
 from irdesk.domain.policy import KPIS, Policy
 from irdesk.reports import charts as metric_charts
-from irdesk.storage.packet_data import EventRecord, IncidentRecord
+from irdesk.storage.reads.packet_data import EventRecord, IncidentRecord
 
 DPI = 150
 WIDTH_IN = 6.6

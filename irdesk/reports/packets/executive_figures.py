@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from irdesk.domain.metrics.figures import Figures
 from irdesk.domain.metrics.selection import Period, in_period
+from irdesk.storage.bulk.metric_data import compute_from_database, load_metric_data
 from irdesk.storage.database import Database
-from irdesk.storage.metric_data import compute_from_database, load_metric_data
-from irdesk.storage.policies import PolicyRecord
+from irdesk.storage.records.policies import PolicyRecord
 
 
 @dataclass(frozen=True)

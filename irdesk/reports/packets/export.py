@@ -29,9 +29,9 @@ from irdesk.reports.packets.period_sections import PeriodSections, period_charts
 from irdesk.reports.packets.person_sections import PersonSections
 from irdesk.reports.packets.profiles import Profile, Scope, profile_named
 from irdesk.reports.packets.redaction import Redactor, Removal
-from irdesk.reports.packets.signing import sign_packet
+from irdesk.reports.signing.sign import sign_packet
 from irdesk.storage.database import Database
-from irdesk.storage.packet_data import (
+from irdesk.storage.reads.packet_data import (
     IncidentPacketData,
     PeriodIncidents,
     PersonPacketData,
@@ -40,8 +40,8 @@ from irdesk.storage.packet_data import (
     period_incidents,
     person_packet_data,
 )
-from irdesk.storage.packets import record_packet
-from irdesk.storage.policies import PolicyRecord, policy_version
+from irdesk.storage.records.packets import record_packet
+from irdesk.storage.records.policies import PolicyRecord, policy_version
 
 Report = Callable[[str], None]
 
@@ -307,7 +307,7 @@ def export_packet(
     signed_by = None
     if sign is not None:
         report("Signing…")
-        from irdesk.reports.packets.identity import read_identity
+        from irdesk.reports.signing.identity import read_identity
 
         signed_by = read_identity(sign.identity, sign.passphrase).name
         pdf = sign_packet(pdf, sign.identity, sign.passphrase)

@@ -1,6 +1,6 @@
 """How packets write figures: minutes, money, yes/no, an incident's label."""
 
-from irdesk.storage.packet_data import IncidentRecord
+from irdesk.storage.reads.packet_data import IncidentRecord
 
 
 def minutes_text(minutes: float | None) -> str:

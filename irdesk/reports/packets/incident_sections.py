@@ -10,7 +10,7 @@ from irdesk.reports.packets.formatting import minutes_text, money, yes
 from irdesk.reports.packets.layout import Layout, utc_text
 from irdesk.reports.packets.profiles import Profile
 from irdesk.reports.packets.text import para_text
-from irdesk.storage.packet_data import EventRecord, IncidentPacketData
+from irdesk.storage.reads.packet_data import EventRecord, IncidentPacketData
 
 # Sources whose events are a third party's own words about the outage.
 THIRD_PARTY_SOURCES = {"statuspage"}

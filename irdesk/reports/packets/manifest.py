@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from irdesk import __version__
-from irdesk.storage.packet_data import SourceFileRecord, records_sha256
-from irdesk.storage.policies import PolicyRecord
+from irdesk.storage.reads.packet_data import SourceFileRecord, records_sha256
+from irdesk.storage.records.policies import PolicyRecord
 
 MANIFEST_NAME = "irdesk-manifest.json"
 # 2: the policy is named as the dashboard and `irdesk metrics` name it, with its settings.

@@ -3,7 +3,7 @@
 from reportlab.platypus import Flowable, KeepTogether
 
 from irdesk.reports.packets.layout import Layout, utc_text
-from irdesk.storage.packet_data import PersonPacketData
+from irdesk.storage.reads.packet_data import PersonPacketData
 
 
 class PersonSections:

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from irdesk.reports.packets.profiles import RedactionRules
-from irdesk.storage.packet_data import PersonRecord
+from irdesk.storage.reads.packet_data import PersonRecord
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.IGNORECASE)

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from testdata import SHARED_DATA
 from testdata import database_dump as dump
 
-from irdesk.importers.formats import ImportOptions
+from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.pipeline import run_import
 from irdesk.importers.problems import ImportProblem
-from irdesk.importers.sources import MAX_FILE_BYTES
+from irdesk.importers.reading.sources import MAX_FILE_BYTES
 from irdesk.storage.database import Database, open_database
 
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"

@@ -11,8 +11,12 @@ import pytest
 from testdata import FIXTURES, SHARED_DATA
 
 from irdesk.domain.enums import IncidentStatus, Severity
-from irdesk.importers import generic, registry
-from irdesk.importers.column_mapping import (
+from irdesk.importers import registry
+from irdesk.importers.formats import generic
+from irdesk.importers.formats.base import Content, ImportOptions
+from irdesk.importers.pipeline import run_import
+from irdesk.importers.problems import ImportProblem
+from irdesk.importers.reading.column_mapping import (
     FIELDS,
     ColumnMapping,
     MappingStore,
@@ -20,10 +24,7 @@ from irdesk.importers.column_mapping import (
     header_signature,
     suggest_mapping,
 )
-from irdesk.importers.formats import Content, ImportOptions
-from irdesk.importers.pipeline import run_import
-from irdesk.importers.problems import ImportProblem
-from irdesk.importers.sources import SourceFile
+from irdesk.importers.reading.sources import SourceFile
 from irdesk.storage.database import Database
 from irdesk.storage.paths import config_dir
 

@@ -13,11 +13,11 @@ import pytest
 from testdata import FIXTURES, SHARED_DATA
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
-from irdesk.importers import jira_csv, jira_json
-from irdesk.importers.formats import Content, ImportOptions
+from irdesk.importers.formats import jira_csv, jira_json
+from irdesk.importers.formats.base import Content, ImportOptions
 from irdesk.importers.problems import ImportProblem
+from irdesk.importers.reading.sources import SourceFile
 from irdesk.importers.records import IncidentRecord, ParsedFile, PersonRef
-from irdesk.importers.sources import SourceFile
 
 JIRA_FIXTURES = FIXTURES / "jira"
 SEARCH_SAMPLE = SHARED_DATA / "jira_search_with_changelog.json"

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from irdesk.importers.problems import ImportProblem
-from irdesk.importers.sources import SourceFile, load_json
+from irdesk.importers.reading.sources import SourceFile, load_json
 
 JSON_VALUES = st.recursive(
     st.none()

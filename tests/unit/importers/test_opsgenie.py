@@ -10,11 +10,11 @@ import pytest
 from testdata import SHARED_DATA
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
-from irdesk.importers import opsgenie
-from irdesk.importers.formats import Content, ImportOptions
+from irdesk.importers.formats import opsgenie
+from irdesk.importers.formats.base import Content, ImportOptions
 from irdesk.importers.problems import ImportProblem
+from irdesk.importers.reading.sources import SourceFile, load_sources
 from irdesk.importers.records import ParsedFile, PersonRef
-from irdesk.importers.sources import SourceFile, load_sources
 
 ALERTS_PAGE = SHARED_DATA / "opsgenie_alerts_page.json"
 ALERT_LOGS = SHARED_DATA / "opsgenie_alert_logs.json"

@@ -10,11 +10,11 @@ import pytest
 from testdata import SHARED_DATA
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
-from irdesk.importers import pagerduty
-from irdesk.importers.formats import Content, ImportOptions
+from irdesk.importers.formats import pagerduty
+from irdesk.importers.formats.base import Content, ImportOptions
 from irdesk.importers.problems import ImportProblem
+from irdesk.importers.reading.sources import SourceFile
 from irdesk.importers.records import EventBatch, IncidentRecord, ParsedFile, PersonRef
-from irdesk.importers.sources import SourceFile
 
 INCIDENTS_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 AIRBYTE_JSONL = SHARED_DATA / "pagerduty_incident_and_log_entry.jsonl"

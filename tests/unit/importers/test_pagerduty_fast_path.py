@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from irdesk.importers import pagerduty
-from irdesk.importers.formats import Content, ImportOptions
+from irdesk.importers.formats import pagerduty
+from irdesk.importers.formats.base import Content, ImportOptions
 from irdesk.importers.problems import ImportProblem
-from irdesk.importers.sources import SourceFile
+from irdesk.importers.reading.sources import SourceFile
 from irdesk.importers.writer import db_time
 
 # Hand-written in the shape GET /incidents/PGW5XNE/log_entries returns.

@@ -25,12 +25,12 @@ from irdesk.domain.models import (
     SourceFile,
     TimelineEvent,
 )
-from irdesk.importers.formats import ImportOptions
+from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.pipeline import run_import
 from irdesk.importers.problems import ImportProblem
-from irdesk.storage import queries
 from irdesk.storage.database import Database
-from irdesk.storage.merges import link_incidents, unlink_incident
+from irdesk.storage.reads import queries
+from irdesk.storage.records.merges import link_incidents, unlink_incident
 
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 PD_LOG_ENTRIES = FIXTURES / "pagerduty" / "log_entries_PGW5XNE.json"

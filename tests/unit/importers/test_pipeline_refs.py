@@ -13,7 +13,7 @@ from testdata import SHARED_DATA
 
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers import pipeline, registry
-from irdesk.importers.formats import Content, ImportOptions, SourceFormat
+from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
 from irdesk.importers.pipeline import (
     ReadsWithImport,
     SiblingFiles,

@@ -12,12 +12,13 @@ import pytest
 from testdata import FIXTURES, SHARED_DATA
 
 from irdesk.domain.enums import EventKind
-from irdesk.importers import pipeline, registry, slack
-from irdesk.importers.formats import Content, ImportOptions
+from irdesk.importers import pipeline, registry
+from irdesk.importers.formats import slack
+from irdesk.importers.formats.base import Content, ImportOptions
 from irdesk.importers.pipeline import ImportReport, SiblingFiles, run_import
 from irdesk.importers.problems import ImportProblem
+from irdesk.importers.reading.sources import SourceFile, load_sources
 from irdesk.importers.records import ParsedFile, PersonRef
-from irdesk.importers.sources import SourceFile, load_sources
 from irdesk.storage.database import Database
 
 EXPORT = FIXTURES / "slack" / "export"

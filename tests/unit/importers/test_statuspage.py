@@ -9,11 +9,11 @@ import pytest
 from testdata import SHARED_DATA
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
-from irdesk.importers import statuspage
-from irdesk.importers.formats import Content, ImportOptions
+from irdesk.importers.formats import statuspage
+from irdesk.importers.formats.base import Content, ImportOptions
 from irdesk.importers.problems import ImportProblem
+from irdesk.importers.reading.sources import SourceFile
 from irdesk.importers.records import ParsedFile
-from irdesk.importers.sources import SourceFile
 
 SAMPLE_2019 = SHARED_DATA / "statuspage_incident_github_2019.json"
 SAMPLE_2023 = SHARED_DATA / "statuspage_incident_github_2023.json"

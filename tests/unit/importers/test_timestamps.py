@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from irdesk.importers.timestamps import stored_time, utc_if_plain
+from irdesk.importers.reading.timestamps import stored_time, utc_if_plain
 from irdesk.importers.writer import db_time
 
 whole_seconds = st.datetimes(

@@ -16,11 +16,9 @@ from irdesk.domain.models import (
     IncidentMerge,
 )
 from irdesk.domain.policy import Policy
-from irdesk.storage import metric_data
-from irdesk.storage.column_scan import MISSING_INT, Column, read_columns
-from irdesk.storage.database import Database
-from irdesk.storage.lifecycle_edits import set_override
-from irdesk.storage.metric_data import (
+from irdesk.storage.bulk import metric_data
+from irdesk.storage.bulk.column_scan import MISSING_INT, Column, read_columns
+from irdesk.storage.bulk.metric_data import (
     EVENTS_SOURCE,
     SCANNED_EVENTS,
     SCANNED_INCIDENTS,
@@ -28,6 +26,8 @@ from irdesk.storage.metric_data import (
     incident_rows,
     load_metric_data,
 )
+from irdesk.storage.database import Database
+from irdesk.storage.records.lifecycle_edits import set_override
 
 
 def cells(figures: object) -> list[object]:

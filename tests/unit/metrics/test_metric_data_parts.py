@@ -14,10 +14,10 @@ import pytest
 from irdesk.domain.enums import EventKind, Severity
 from irdesk.domain.metrics.data import MetricData
 from irdesk.domain.models import MERGE_MANUAL, Incident, IncidentMerge, TimelineEvent
-from irdesk.storage import metric_data, snapshot_readers
+from irdesk.storage.bulk import metric_data, snapshot_readers
+from irdesk.storage.bulk.metric_data import load_metric_data
 from irdesk.storage.database import Database
-from irdesk.storage.lifecycle_edits import set_override
-from irdesk.storage.metric_data import load_metric_data
+from irdesk.storage.records.lifecycle_edits import set_override
 
 assert_same = fx.assert_same_data
 

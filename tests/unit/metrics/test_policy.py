@@ -7,14 +7,19 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from irdesk.demo.generator import write_demo
 from irdesk.domain.metrics.selection import Period
 from irdesk.domain.models import AuditEntry
 from irdesk.domain.policy import Policy, PolicyError
-from irdesk.storage.audit import verify_chain
+from irdesk.storage.bulk.metric_data import compute_from_database
 from irdesk.storage.database import Database, open_database
-from irdesk.storage.demo import write_demo
-from irdesk.storage.metric_data import compute_from_database
-from irdesk.storage.policies import current_policy, policy_version, policy_versions, save_policy
+from irdesk.storage.records.audit import verify_chain
+from irdesk.storage.records.policies import (
+    current_policy,
+    policy_version,
+    policy_versions,
+    save_policy,
+)
 
 
 def test_defaults_round_trip_through_json() -> None:

@@ -1,0 +1,1 @@
+"""The `irdesk` command: the GUI by default, headless commands for scripts."""

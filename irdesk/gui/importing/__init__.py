@@ -1,0 +1,1 @@
+"""File › Import: preview, column mapping, clock offsets, Slack links, write."""

@@ -1,0 +1,1 @@
+"""The incident list, the incident's overview and linking incidents by hand."""

@@ -1,0 +1,302 @@
+"""Edit › Link to Incident: the same outage seen by two tools, joined by hand, and undone.
+
+The picker lists the other incidents of the list (filterable as the list is);
+choosing one links the selected incident into it through storage.merges, off the
+GUI thread. Each link or unlink made from the window is a `MergeCommand` on the
+window's undo stack: undoing it applies the opposite change, restoring a link
+found in the source data as it was.
+"""
+
+import getpass
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from irdesk.gui.common.incident_table_model import (
+    COL_DURATION,
+    COL_ID,
+    COL_REVIEW,
+    COL_SERVICE,
+    COL_SEVERITY,
+    COL_STARTED,
+    COL_STATUS,
+    COL_TITLE,
+    INCIDENT_ID_ROLE,
+    IncidentFilterProxy,
+    IncidentTableModel,
+)
+from irdesk.storage.database import Database
+from irdesk.storage.reads.queries import IncidentRow
+from irdesk.storage.records import merges
+
+PICKER_COLUMNS = (COL_ID, COL_SEVERITY, COL_TITLE, COL_STARTED)
+HIDDEN_COLUMNS = (COL_SERVICE, COL_STATUS, COL_DURATION, COL_REVIEW)
+
+
+def current_actor() -> str:
+    """Who the audit log names for changes made in this window: the logged-in user."""
+    try:
+        return getpass.getuser() or "irdesk user"
+    except (OSError, KeyError):  # no login name in this environment
+        return "irdesk user"
+
+
+# ------------------------------------------------------------------- the changes
+
+
+@dataclass(frozen=True)
+class MergeChange:
+    """One link made (`linked`) or removed, with what doing the opposite needs."""
+
+    incident_id: int
+    into_id: int
+    incident_label: str  # "jira:OPS-7"
+    into_label: str
+    linked: bool
+    how: str = merges.MANUAL
+    evidence: str | None = None
+
+    def inverse(self) -> "MergeChange":
+        return replace(self, linked=not self.linked)
+
+    @property
+    def text(self) -> str:
+        """What the Edit menu's Undo and Redo say: 'Link jira:OPS-7 into pagerduty:P1'."""
+        if self.linked:
+            return f"Link {self.incident_label} into {self.into_label}"
+        return f"Unlink {self.incident_label} from {self.into_label}"
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    """What a worker hands back: the change as made, or why it was refused."""
+
+    change: MergeChange | None = None
+    refused: str = ""
+
+
+def link_work(
+    db: Database,
+    incident_id: int,
+    into_id: int,
+    *,
+    actor: str,
+    how: str = merges.MANUAL,
+    evidence: str | None = None,
+) -> MergeOutcome:
+    """Worker side: link, or say why not (a refusal is an answer, not a crash)."""
+    try:
+        with db.transaction() as session:
+            merge = merges.link_incidents(
+                session, incident_id, into_id, actor=actor, how=how, evidence=evidence
+            )
+            change = MergeChange(
+                incident_id=incident_id,
+                into_id=merge.into_id,
+                incident_label=merges.label_of(session, incident_id),
+                into_label=merges.label_of(session, merge.into_id),
+                linked=True,
+                how=merge.how,
+                evidence=merge.evidence,
+            )
+    except ValueError as exc:
+        return MergeOutcome(refused=str(exc))
+    return MergeOutcome(change=change)
+
+
+def unlink_work(db: Database, incident_id: int, *, actor: str) -> MergeOutcome:
+    """Worker side: unlink, keeping how the link was made so that undo restores it."""
+    try:
+        with db.transaction() as session:
+            merge = merges.merge_of(session, incident_id)
+            if merge is None:
+                return MergeOutcome(
+                    refused=f"{merges.label_of(session, incident_id)} is not linked to another incident "
+                    "any more."
+                )
+            change = MergeChange(
+                incident_id=incident_id,
+                into_id=merge.into_id,
+                incident_label=merges.label_of(session, incident_id),
+                into_label=merges.label_of(session, merge.into_id),
+                linked=False,
+                how=merge.how,
+                evidence=merge.evidence,
+            )
+            merges.unlink_incident(session, incident_id, actor=actor)
+    except ValueError as exc:
+        return MergeOutcome(refused=str(exc))
+    return MergeOutcome(change=change)
+
+
+def apply_work(db: Database, change: MergeChange, *, actor: str) -> MergeOutcome:
+    """Worker side: make `change` happen again (for undo and redo)."""
+    if change.linked:
+        return link_work(
+            db,
+            change.incident_id,
+            change.into_id,
+            actor=actor,
+            how=change.how,
+            evidence=change.evidence,
+        )
+    return unlink_work(db, change.incident_id, actor=actor)
+
+
+class MergeCommand(QUndoCommand):
+    """A link or unlink already made; undo and redo hand the opposite or same to `apply`."""
+
+    def __init__(self, change: MergeChange, apply: Callable[[MergeChange], None]) -> None:
+        super().__init__(change.text)
+        self.change = change
+        self._apply = apply
+        self._first = True  # pushed after it was done: the push's redo() does nothing
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self._apply(self.change)
+
+    def undo(self) -> None:
+        self._apply(self.change.inverse())
+
+
+# --------------------------------------------------------------------- the picker
+
+
+class LinkIncidentDialog(QDialog):
+    """Pick the incident to link `incident` into; `chosen_id()` once accepted."""
+
+    def __init__(
+        self,
+        incident: IncidentRow,
+        candidates: Sequence[IncidentRow],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.incident = incident
+        self.setWindowTitle("Link to Incident")
+        self.setSizeGripEnabled(True)
+        self.resize(720, 460)
+
+        self.intro = intro = QLabel(
+            f"Link <b>{html.escape(incident.source)}:{html.escape(incident.external_id)}</b> "
+            f"({html.escape(incident.title)}) into the incident it is the same outage as. Its "
+            "events join that incident's timeline and it leaves the list; Edit › Undo takes "
+            "the link back."
+        )
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter incidents…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.model = IncidentTableModel(self)
+        self.model.set_rows([row for row in candidates if row.id != incident.id])
+        self.proxy = IncidentFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter_edit.textChanged.connect(self._filter_changed)
+        down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.filter_edit)
+        down.setContext(Qt.ShortcutContext.WidgetShortcut)
+        down.activated.connect(self._focus_list)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self._setup_table()
+        self.table.doubleClicked.connect(lambda _index: self.accept())
+        self.table.selectionModel().currentRowChanged.connect(self._update_ok)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.link_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.link_button.setText("&Link")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 14)
+        layout.setSpacing(10)
+        layout.addWidget(intro)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.buttons)
+
+        self.table.sortByColumn(COL_STARTED, Qt.SortOrder.DescendingOrder)
+        self._select_first()
+        self.filter_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _setup_table(self) -> None:
+        table = self.table
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setSortingEnabled(True)
+        table.verticalHeader().hide()
+        metrics = table.fontMetrics()
+        table.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        for column in HIDDEN_COLUMNS:
+            table.hideColumn(column)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        for column, sample in ((COL_ID, "pagerduty:PH4UE4E"), (COL_SEVERITY, "■  SEV1")):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
+        header.resizeSection(COL_STARTED, metrics.horizontalAdvance("2026-10-14 09:32") + 28)
+
+    def chosen_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return index.data(INCIDENT_ID_ROLE) if index.isValid() else None
+
+    def choose(self, incident_id: int) -> bool:
+        """Make `incident_id` the current row, as clicking it would."""
+        row = self.model.row_of(incident_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, COL_TITLE))
+        if not index.isValid():
+            return False
+        self.table.setCurrentIndex(index)
+        return True
+
+    def accept(self) -> None:
+        if self.chosen_id() is None:
+            return
+        super().accept()
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.set_filter_text(text)
+        if not self.table.currentIndex().isValid():
+            self._select_first()
+        self._update_ok()
+
+    def _select_first(self) -> None:
+        if self.proxy.rowCount() > 0:
+            self.table.setCurrentIndex(self.proxy.index(0, COL_TITLE))
+        self._update_ok()
+
+    def _focus_list(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.currentIndex().isValid():
+            self._select_first()
+
+    def _update_ok(self, *_args: QModelIndex) -> None:
+        self.link_button.setEnabled(self.chosen_id() is not None)

@@ -1,0 +1,180 @@
+"""The left pane: the filter box over the sortable incident table."""
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from irdesk.gui.common.incident_table_model import (
+    COL_DURATION,
+    COL_ID,
+    COL_REVIEW,
+    COL_SERVICE,
+    COL_SEVERITY,
+    COL_STARTED,
+    COL_STATUS,
+    COL_TITLE,
+    HEADERS,
+    INCIDENT_ID_ROLE,
+    IncidentFilterProxy,
+    IncidentTableModel,
+)
+from irdesk.storage.reads.queries import IncidentRow
+
+FILTER_PLACEHOLDER = "Filter incidents…  (Ctrl+F)"
+
+# The widest text each narrow column usually holds; the title takes what is left.
+COLUMN_SAMPLES = {
+    COL_ID: "INC-00000",
+    COL_SEVERITY: "■  SEV1",
+    COL_SERVICE: "payments-api",
+    COL_STATUS: "Acknowledged",
+    COL_STARTED: "2026-10-14 09:32",
+    COL_DURATION: "23h 59m",
+    COL_REVIEW: "In review",
+}
+CELL_PADDING = 12
+SORT_ARROW_ROOM = 18
+
+
+class IncidentList(QWidget):
+    """Emits `current_incident_changed(id or None)` as the user moves through the list."""
+
+    current_incident_changed = Signal(object)
+    counts_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = IncidentTableModel(self)
+        self.proxy = IncidentFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(FILTER_PLACEHOLDER)
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
+        self._on_filter_key(Qt.Key.Key_Escape, self.filter_edit.clear)
+        for key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._on_filter_key(key, self.focus_list)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self._setup_table()
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        for signal in (
+            self.proxy.modelReset,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(self.counts_changed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.table)
+
+    def _on_filter_key(self, key: Qt.Key, slot: object) -> None:
+        shortcut = QShortcut(QKeySequence(key), self.filter_edit)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(slot)
+
+    def _setup_table(self) -> None:
+        table = self.table
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setSortingEnabled(True)
+        table.sortByColumn(COL_STARTED, Qt.SortOrder.DescendingOrder)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.verticalHeader().hide()
+        metrics = table.fontMetrics()
+        table.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        for column, sample in COLUMN_SAMPLES.items():
+            width = max(
+                metrics.horizontalAdvance(sample) + CELL_PADDING,
+                metrics.horizontalAdvance(HEADERS[column]) + SORT_ARROW_ROOM,
+            )
+            header.resizeSection(column, width)
+        # On a narrow screen the title gets what the other columns leave: let people drop
+        # the ones they do not need. The window saves the header's state, hidden ones too.
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._show_column_menu)
+
+    def column_menu(self) -> QMenu:
+        """Every column but the title, checked when shown; choosing one shows or hides it."""
+        header = self.table.horizontalHeader()
+        menu = QMenu("Columns", self)
+        for column in range(self.model.columnCount()):
+            if column == COL_TITLE:
+                continue  # the one column the list is about
+            action = menu.addAction(HEADERS[column])
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(
+                lambda shown, column=column: header.setSectionHidden(column, not shown)
+            )
+        return menu
+
+    def _show_column_menu(self, position: QPoint) -> None:
+        menu = self.column_menu()
+        menu.exec(self.table.horizontalHeader().mapToGlobal(position))
+        menu.deleteLater()
+
+    # ------------------------------------------------------------------- API
+
+    def set_rows(self, rows: Sequence[IncidentRow]) -> None:
+        self.model.set_rows(rows)
+
+    def total_count(self) -> int:
+        return self.model.rowCount()
+
+    def shown_count(self) -> int:
+        return self.proxy.rowCount()
+
+    def count_text(self) -> str:
+        total = self.total_count()
+        text = f"{total} incident{'s' if total != 1 else ''}"
+        if self.proxy.is_filtering:
+            text += f" · {self.shown_count()} shown"
+        return text
+
+    def select_incident(self, incident_id: int) -> bool:
+        row = self.model.row_of(incident_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, COL_TITLE))
+        if not index.isValid():
+            return False  # filtered out
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        return True
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def focus_list(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount() > 0:
+            self.table.setCurrentIndex(self.proxy.index(0, COL_TITLE))
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        incident_id = current.data(INCIDENT_ID_ROLE) if current.isValid() else None
+        self.current_incident_changed.emit(incident_id)

@@ -1,0 +1,1 @@
+"""The metrics dashboard and the policy editor."""

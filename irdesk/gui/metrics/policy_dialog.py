@@ -1,0 +1,263 @@
+"""Tools › Policy…: edit the organisation's metric choices and save them as a new version.
+
+Nothing is overwritten: saving stores the next version with the note saying why,
+and writes an audit entry with it. A value the policy refuses is named in the
+dialog and nothing is saved.
+"""
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from irdesk.domain.metrics.durations import KPI_LABELS
+from irdesk.domain.policy import (
+    EVALUATIONS,
+    KPIS,
+    PRIMARY_KPIS,
+    SEVERITIES,
+    WEIGHTINGS,
+    Policy,
+    PolicyError,
+)
+from irdesk.gui.common.background import BackgroundTasks, Report
+from irdesk.storage.database import Database
+from irdesk.storage.records.policies import PolicyRecord, current_policy, save_policy
+
+WEIGHTING_LABELS = {
+    "equal": "Every incident counts once",
+    "severity": "By severity weight",
+    "downtime_cost": "By downtime cost",
+}
+EVALUATION_LABELS = {
+    "threshold": "Targets per severity",
+    "trend": "Trend against the previous period",
+    "both": "Targets and trend",
+}
+
+
+def _spin(low: int, high: int, value: int, suffix: str = "") -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setValue(value)
+    if suffix:
+        box.setSuffix(suffix)
+    return box
+
+
+class PolicyDialog(QDialog):
+    """Shows the current version; `saved(PolicyRecord)` after a new version is stored."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        tasks: BackgroundTasks,
+        actor: str,
+        parent: QWidget | None = None,
+        *,
+        record: Callable[[Database], PolicyRecord] = current_policy,
+    ) -> None:
+        super().__init__(parent)
+        self.db, self.tasks, self.actor = db, tasks, actor
+        self.record = record(db)
+        policy = self.record.policy
+        self.setWindowTitle(f"Policy ({self.record.label}) — irdesk")
+
+        self.kpi_combo = QComboBox()
+        for kpi in PRIMARY_KPIS:
+            self.kpi_combo.addItem(KPI_LABELS[kpi], kpi)
+        self.weighting_combo = QComboBox()
+        for weighting in WEIGHTINGS:
+            self.weighting_combo.addItem(WEIGHTING_LABELS[weighting], weighting)
+        self.evaluation_combo = QComboBox()
+        for evaluation in EVALUATIONS:
+            self.evaluation_combo.addItem(EVALUATION_LABELS[evaluation], evaluation)
+        self.verification_check = QCheckBox("Response time ends at verification, not resolution")
+        self.external_check = QCheckBox("Leave external causes out of team and personal figures")
+        self.debt_check = QCheckBox(
+            "Leave approved technical debt out of team and personal figures"
+        )
+        self.trend_spin = _spin(1, 366, policy.trend_window_days, " days")
+        choices = QFormLayout()
+        choices.addRow("Primary &KPI", self.kpi_combo)
+        choices.addRow("&Weighting", self.weighting_combo)
+        choices.addRow("&Evaluation", self.evaluation_combo)
+        choices.addRow("Trend &window", self.trend_spin)
+        choices.addRow(self.verification_check)
+        choices.addRow(self.external_check)
+        choices.addRow(self.debt_check)
+
+        # Targets: KPI × severity, in minutes.
+        self.threshold_spins: dict[tuple[str, str], QDoubleSpinBox] = {}
+        targets = QGridLayout()
+        for col, severity in enumerate(SEVERITIES, start=1):
+            targets.addWidget(QLabel(severity), 0, col)
+        for row, kpi in enumerate(KPIS, start=1):
+            targets.addWidget(QLabel(KPI_LABELS[kpi]), row, 0)
+            for col, severity in enumerate(SEVERITIES, start=1):
+                spin = QDoubleSpinBox()
+                spin.setRange(0, 100_000)
+                spin.setDecimals(0)
+                spin.setSuffix(" min")
+                spin.setValue(float(policy.thresholds_minutes.get(kpi, {}).get(severity, 0)))
+                targets.addWidget(spin, row, col)
+                self.threshold_spins[(kpi, severity)] = spin
+        target_box = QGroupBox("Targets (0: none)")
+        target_box.setLayout(targets)
+
+        self.full_checks = {s: QCheckBox(s) for s in SEVERITIES}
+        full_row = QHBoxLayout()
+        for box in self.full_checks.values():
+            full_row.addWidget(box)
+        self.customer_checks = {s: QCheckBox(s) for s in SEVERITIES}
+        customer_row = QHBoxLayout()
+        for box in self.customer_checks.values():
+            customer_row.addWidget(box)
+        self.users_spin = _spin(0, 100_000_000, policy.full_review_users_affected or 0)
+        self.users_spin.setSpecialValueText("never")
+        self.recurrence_check = QCheckBox("A recurring incident needs a full postmortem")
+        self.regulatory_check = QCheckBox("Regulatory exposure needs a full postmortem")
+        self.deadline_spin = _spin(1, 365, policy.postmortem_deadline_days, " days")
+        self.light_deadline_spin = _spin(1, 365, policy.lightweight_deadline_days, " days")
+        reviews = QFormLayout()
+        reviews.addRow("Full postmortem for", full_row)
+        reviews.addRow("…or when customers report", customer_row)
+        reviews.addRow("…or when &users affected reach", self.users_spin)
+        reviews.addRow(self.recurrence_check)
+        reviews.addRow(self.regulatory_check)
+        reviews.addRow("Postmortem &deadline", self.deadline_spin)
+        reviews.addRow("Lightweight review deadline", self.light_deadline_spin)
+        review_box = QGroupBox("Reviews")
+        review_box.setLayout(reviews)
+
+        self.pages_spin = _spin(1, 1000, policy.pages_per_shift)
+        self.shift_spin = _spin(1, 24, policy.shift_hours, " h")
+        self.after_hours_spin = _spin(0, 1000, policy.after_hours_pages_per_week)
+        fatigue = QFormLayout()
+        fatigue.addRow("Pages per on-call &shift, at most", self.pages_spin)
+        fatigue.addRow("Shift length", self.shift_spin)
+        fatigue.addRow("After-hours pages per week, at most", self.after_hours_spin)
+        fatigue_box = QGroupBox("Alert fatigue")
+        fatigue_box.setLayout(fatigue)
+
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("Why it changes (kept with the version)")
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #B00020")
+        self.error_label.setWordWrap(True)
+        note_row = QFormLayout()
+        note_row.addRow("&Note", self.note_edit)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(choices)
+        layout.addWidget(target_box)
+        layout.addWidget(review_box)
+        layout.addWidget(fatigue_box)
+        if policy.retired:
+            retired = ", ".join(sorted(policy.retired))
+            layout.addWidget(QLabel(f"Kept from an older irdesk, no longer used: {retired}"))
+        layout.addLayout(note_row)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self._show(policy)
+
+    def _show(self, policy: Policy) -> None:
+        self.kpi_combo.setCurrentIndex(self.kpi_combo.findData(policy.primary_kpi))
+        self.weighting_combo.setCurrentIndex(self.weighting_combo.findData(policy.weighting))
+        self.evaluation_combo.setCurrentIndex(self.evaluation_combo.findData(policy.evaluation))
+        self.verification_check.setChecked(policy.verification_counts)
+        self.external_check.setChecked(policy.exclude_external_cause)
+        self.debt_check.setChecked(policy.exclude_approved_tech_debt)
+        for severity, box in self.full_checks.items():
+            box.setChecked(severity in policy.full_review_severities)
+        for severity, box in self.customer_checks.items():
+            box.setChecked(severity in policy.full_review_customer_severities)
+        self.recurrence_check.setChecked(policy.full_review_on_recurrence)
+        self.regulatory_check.setChecked(policy.full_review_regulatory)
+
+    def chosen_policy(self) -> Policy:
+        """The policy as edited; PolicyError names a value it refuses."""
+        thresholds: dict[str, dict[str, float]] = {}
+        for (kpi, severity), spin in self.threshold_spins.items():
+            if spin.value() > 0:
+                thresholds.setdefault(kpi, {})[severity] = spin.value()
+        full = tuple(s for s, box in self.full_checks.items() if box.isChecked())
+        before = self.record.policy
+        return before.with_changes(
+            primary_kpi=self.kpi_combo.currentData(),
+            weighting=self.weighting_combo.currentData(),
+            evaluation=self.evaluation_combo.currentData(),
+            trend_window_days=self.trend_spin.value(),
+            verification_counts=self.verification_check.isChecked(),
+            exclude_external_cause=self.external_check.isChecked(),
+            exclude_approved_tech_debt=self.debt_check.isChecked(),
+            thresholds_minutes=thresholds,
+            full_review_severities=full,
+            lightweight_review_severities=tuple(
+                s for s in before.lightweight_review_severities if s not in full
+            ),
+            full_review_customer_severities=tuple(
+                s for s, box in self.customer_checks.items() if box.isChecked()
+            ),
+            full_review_users_affected=self.users_spin.value() or None,
+            full_review_on_recurrence=self.recurrence_check.isChecked(),
+            full_review_regulatory=self.regulatory_check.isChecked(),
+            postmortem_deadline_days=self.deadline_spin.value(),
+            lightweight_deadline_days=self.light_deadline_spin.value(),
+            pages_per_shift=self.pages_spin.value(),
+            shift_hours=self.shift_spin.value(),
+            after_hours_pages_per_week=self.after_hours_spin.value(),
+        )
+
+    def save(self) -> None:
+        try:
+            policy = self.chosen_policy()
+        except PolicyError as exc:
+            self.error_label.setText(str(exc))
+            return
+        note = self.note_edit.text()
+        if not note.strip():
+            self.error_label.setText("Say why the policy changes: the note is kept with it.")
+            self.note_edit.setFocus()
+            return
+        if policy == self.record.policy:
+            self.error_label.setText("Nothing changed; no new version was saved.")
+            return
+        self.buttons.setEnabled(False)
+        db, actor = self.db, self.actor
+
+        def work(_report: Report) -> PolicyRecord:
+            return save_policy(db, policy, note=note, author=actor)
+
+        self.tasks.run(work, on_done=self._saved, on_expected_error=self._failed)
+
+    def _saved(self, record: PolicyRecord) -> None:
+        self.saved.emit(record)
+        self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        self.buttons.setEnabled(True)
+        self.error_label.setText(str(exc))

@@ -1,0 +1,1 @@
+"""Review packet export, verification and countersigning in the window."""

@@ -1,0 +1,186 @@
+"""The packet menu entries: Export › Review Packet…, Tools › Verify / Countersign Packet…
+
+The main window constructs one `PacketActions` and adds its menus; the work
+runs on the window's background tasks, and outcomes are shown in the
+window's non-blocking message boxes.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMenu,
+    QMenuBar,
+    QMessageBox,
+    QWidget,
+)
+
+from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.incidents.link_dialog import current_actor
+from irdesk.gui.packets.dialog import IDENTITY_FILTER, PDF_FILTER, Failure, PacketDialog, guarded
+from irdesk.reports.signing.countersign import CountersignResult, countersign_packet
+from irdesk.reports.signing.verify import VerifyReport, report_lines, verify_packet
+from irdesk.storage.database import Database
+
+PACKET_KEY = "Ctrl+Shift+P"
+
+
+class PacketActions(QObject):
+    """The menu entries, and the dialogs they open, for the main window."""
+
+    def __init__(
+        self,
+        window: QWidget,
+        tasks: BackgroundTasks,
+        database: Callable[[], Database | None],
+        incident_id: Callable[[], int | None],
+        show_message: Callable[[QMessageBox.Icon, str, str, str], QMessageBox],
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.tasks = tasks
+        self.database = database
+        self.incident_id = incident_id
+        self.show_message = show_message
+        self.dialog: PacketDialog | None = None
+        self.packet_action = QAction("Review &Packet…", window)
+        self.packet_action.setShortcut(QKeySequence(PACKET_KEY))
+        self.packet_action.setStatusTip("Export a signed PDF packet for legal, insurance, …")
+        self.packet_action.triggered.connect(self.open_dialog)
+        self.verify_action = QAction("&Verify Packet…", window)
+        self.verify_action.setStatusTip("Check a packet's signatures and whether it was changed")
+        self.verify_action.triggered.connect(self.choose_and_verify)
+        self.countersign_action = QAction("&Countersign Packet…", window)
+        self.countersign_action.setStatusTip("Add the second signature to a signed packet")
+        self.countersign_action.triggered.connect(self.choose_and_countersign)
+
+    def add_menus(self, menus: QMenuBar, tools: QMenu) -> None:
+        """Export › Review Packet… just before Tools; Verify and Countersign in `tools`."""
+        export = QMenu("E&xport", menus)
+        export.addAction(self.packet_action)
+        menus.insertMenu(tools.menuAction(), export)
+        tools.addSeparator()
+        tools.addAction(self.verify_action)
+        tools.addAction(self.countersign_action)
+
+    def open_dialog(self) -> PacketDialog | None:
+        database = self.database()
+        if database is None:
+            self.show_message(
+                QMessageBox.Icon.Information, "No database", "Open a database first.", ""
+            )
+            return None
+        if self.dialog is not None:
+            self.dialog.close()
+        dialog = PacketDialog(self.tasks, database, self.incident_id(), self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda _obj=None: self._dialog_gone(dialog))
+        self.dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _dialog_gone(self, dialog: PacketDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+
+    def ask_packet_path(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            self.window, "Verify a review packet", str(Path.home()), PDF_FILTER
+        )
+        return Path(name) if name else None
+
+    def ask_identity_path(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            self.window, "Countersign with identity", str(Path.home()), IDENTITY_FILTER
+        )
+        return Path(name) if name else None
+
+    def ask_passphrase(self, identity: Path) -> str | None:
+        text, ok = QInputDialog.getText(
+            self.window,
+            "Passphrase",
+            f"Passphrase of {identity.name}:",
+            QLineEdit.EchoMode.Password,
+        )
+        return text if ok else None
+
+    def choose_and_countersign(self) -> None:
+        packet = self.ask_packet_path()
+        if packet is None:
+            return
+        identity = self.ask_identity_path()
+        if identity is None:
+            return
+        passphrase = self.ask_passphrase(identity)
+        if passphrase is not None:
+            self.countersign(packet, identity, passphrase.encode())
+
+    def countersign(self, packet: Path, identity: Path, passphrase: bytes) -> None:
+        """Countersign `packet` in place; recorded when the open database exported it."""
+        database, actor = self.database(), current_actor()
+        self.tasks.run(
+            lambda _report: guarded(
+                lambda: countersign_packet(
+                    packet, identity, passphrase, actor=actor, database=database
+                )
+            ),
+            on_done=lambda result: self._countersigned(packet, result),
+            description=f"Countersigning {packet.name}…",
+        )
+
+    def _countersigned(self, packet: Path, result: CountersignResult | Failure) -> None:
+        if isinstance(result, Failure):
+            self.show_message(
+                QMessageBox.Icon.Warning,
+                "Not countersigned",
+                f"{packet.name} was not changed: {result.message}",
+                "",
+            )
+            return
+        recorded = (
+            "Recorded in the open database."
+            if result.recorded
+            else "Not recorded: the open database did not export this packet."
+        )
+        self.show_message(
+            QMessageBox.Icon.Information,
+            "Packet countersigned",
+            f"{packet.name} is countersigned by {result.signer}.",
+            f"{recorded}\nSHA-256 {result.sha256}",
+        )
+
+    def choose_and_verify(self) -> None:
+        path = self.ask_packet_path()
+        if path is not None:
+            self.verify(path)
+
+    def verify(self, path: Path) -> None:
+        self.tasks.run(
+            lambda _report: guarded(lambda: verify_packet(path)),
+            on_done=lambda result: self._verified(path, result),
+            description=f"Verifying {path.name}…",
+        )
+
+    def _verified(self, path: Path, result: VerifyReport | Failure) -> None:
+        if isinstance(result, Failure):
+            self.show_message(
+                QMessageBox.Icon.Warning, "Cannot verify", f"{path.name}: {result.message}", ""
+            )
+            return
+        ok = result.ok()
+        self.show_message(
+            QMessageBox.Icon.Information if ok else QMessageBox.Icon.Warning,
+            "Packet verified" if ok else "Packet does NOT verify",
+            f"{path.name}: "
+            + (
+                "every signature is valid and nothing changed after it."
+                if ok
+                else "a signature is invalid or missing, or the document changed after signing."
+            ),
+            "\n".join(report_lines(result)[1:]),
+        )

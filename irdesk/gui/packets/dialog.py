@@ -1,0 +1,309 @@
+"""Export › Review Packet…: the dialog that makes a packet.
+
+It picks a profile and what it is about (the selected incident, a
+period or a person), shows what redaction will remove before anything is
+made, and exports, optionally signed with a PKCS#12 identity whose passphrase
+is typed into a password field. Reading, composing and signing run on the
+window's background tasks; the dialog only shows progress and the outcome.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from irdesk.gui.common.background import BackgroundTasks, Report
+from irdesk.gui.incidents.link_dialog import current_actor
+from irdesk.reports.packets.export import (
+    ExportResult,
+    PacketRequest,
+    SignRequest,
+    export_packet,
+    prepare,
+    redaction_preview,
+)
+from irdesk.reports.packets.profiles import PROFILES, Scope
+from irdesk.storage.database import Database
+
+PDF_FILTER = "PDF packets (*.pdf);;All files (*)"
+IDENTITY_FILTER = "PKCS#12 identities (*.p12 *.pfx);;All files (*)"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An expected problem (bad input, wrong passphrase): shown in the dialog, not the crash box."""
+
+    message: str
+
+
+EXPECTED = (LookupError, ValueError, OSError)
+T = TypeVar("T")
+
+
+def guarded(work: Callable[[], T]) -> T | Failure:
+    try:
+        return work()
+    except EXPECTED as exc:
+        return Failure(str(exc))
+
+
+def current_quarter(now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    return f"{now.year}-Q{(now.month - 1) // 3 + 1}"
+
+
+class PacketDialog(QDialog):
+    def __init__(
+        self,
+        tasks: BackgroundTasks,
+        database: Database,
+        incident_id: int | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export Review Packet")
+        self.tasks = tasks
+        self.database = database
+        self.incident_id = incident_id
+        self.result: ExportResult | None = None
+        self._preview_generation = 0
+
+        self.profile = QComboBox()
+        for profile in PROFILES.values():
+            self.profile.addItem(f"{profile.title} — for {profile.audience}", profile.key)
+        self.incident_label = QLabel("…" if incident_id else "no incident selected")
+        self.incident_label.setWordWrap(True)
+        self.period = QLineEdit(current_quarter())
+        self.period.setPlaceholderText("2026-Q3, 2026-07 or 2026")
+        self.person = QLineEdit()
+        self.person.setPlaceholderText("the person's full name")
+        self.pattern = QLineEdit()
+        self.pattern.setPlaceholderText("optional regular expression, e.g. CUST-\\d+|ACME Corp")
+        self.pattern.setToolTip("Text matching it is replaced by [redacted] in this packet")
+        self.sign = QCheckBox("Sign with my identity")
+        self.identity = QLineEdit()
+        self.identity.setPlaceholderText("PKCS#12 file (irdesk identity create)")
+        self.choose_identity = QPushButton("Choose…")
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText("the identity's passphrase")
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setMinimumHeight(140)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(False)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.export_button = self.buttons.addButton(
+            "&Export…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+
+        # Enter in a field refreshes the preview; it must not export or close the dialog.
+        for button in self.buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
+
+        identity_row = QHBoxLayout()
+        identity_row.addWidget(self.identity)
+        identity_row.addWidget(self.choose_identity)
+        form = QFormLayout()
+        form.addRow("&Profile:", self.profile)
+        form.addRow("Incident:", self.incident_label)
+        form.addRow("P&eriod:", self.period)
+        form.addRow("P&erson:", self.person)
+        form.addRow("Also &remove:", self.pattern)
+        form.addRow("", self.sign)
+        identity_label = QLabel("&Identity:")
+        identity_label.setBuddy(self.identity)
+        form.addRow(identity_label, identity_row)
+        form.addRow("Pass&phrase:", self.passphrase)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Redaction: what this packet will not show"))
+        layout.addWidget(self.preview)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+        self.profile.currentIndexChanged.connect(self._profile_changed)
+        self.period.editingFinished.connect(self.refresh_preview)
+        self.person.editingFinished.connect(self.refresh_preview)
+        self.pattern.editingFinished.connect(self.refresh_preview)
+        self.sign.toggled.connect(self._update_fields)
+        self.choose_identity.clicked.connect(self._choose_identity)
+        self.buttons.rejected.connect(self.reject)
+        self.export_button.clicked.connect(self.choose_output)
+        self.tasks.progress.connect(self._progress_text)
+        self._update_fields()
+        self.refresh_preview()
+
+    # ------------------------------------------------------- fakeable dialogs
+
+    def ask_output_path(self, suggested: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save review packet", str(Path.home() / suggested), PDF_FILTER
+        )
+        return Path(name) if name else None
+
+    def ask_identity_path(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Choose a signing identity", str(Path.home()), IDENTITY_FILTER
+        )
+        return Path(name) if name else None
+
+    # ------------------------------------------------------------------ state
+
+    def request(self) -> PacketRequest:
+        key = self.profile.currentData()
+        scope = PROFILES[key].scope
+        return PacketRequest(
+            profile=key,
+            incident_id=self.incident_id if scope is Scope.INCIDENT else None,
+            period=self.period.text().strip() if scope is Scope.PERIOD else None,
+            person=self.person.text().strip() if scope is Scope.PERSON else None,
+            patterns=(self.pattern.text(),) if self.pattern.text().strip() else (),
+        )
+
+    def _profile_changed(self) -> None:
+        self._update_fields()
+        self.refresh_preview()
+
+    def _update_fields(self) -> None:
+        scope = PROFILES[self.profile.currentData()].scope
+        self.period.setEnabled(scope is Scope.PERIOD)
+        self.person.setEnabled(scope is Scope.PERSON)
+        self.incident_label.setEnabled(scope is Scope.INCIDENT)
+        signing = self.sign.isChecked()
+        for widget in (self.identity, self.choose_identity, self.passphrase):
+            widget.setEnabled(signing)
+
+    def _choose_identity(self) -> None:
+        path = self.ask_identity_path()
+        if path is not None:
+            self.identity.setText(str(path))
+            self.passphrase.setFocus()
+
+    def _progress_text(self, text: str) -> None:
+        if self.progress.isVisible():
+            self.status.setText(text)
+
+    # ---------------------------------------------------------------- preview
+
+    def refresh_preview(self) -> None:
+        request = self.request()
+        database = self.database
+        self._preview_generation += 1
+        generation = self._preview_generation
+        self.preview.setPlainText("Reading…")
+
+        def work(_report: Report) -> tuple[str | None, list[str]] | Failure:
+            def lines() -> tuple[str | None, list[str]]:
+                prepared = prepare(database, request)
+                removals = redaction_preview(prepared)
+                incident = getattr(prepared.data, "incident", None)
+                label = (
+                    f"{incident.source}:{incident.external_id} — {incident.title}"
+                    if incident
+                    else None
+                )
+                if not removals:
+                    return label, [
+                        "Nothing: no text in this packet matches the profile's redaction rules."
+                    ]
+                return label, [
+                    f"{r.rule}: “{r.text}” → {r.replacement} ({r.count}×)" for r in removals
+                ]
+
+            return guarded(lines)
+
+        self.tasks.run(work, on_done=lambda result: self._previewed(generation, result))
+
+    def _previewed(self, generation: int, result: tuple[str | None, list[str]] | Failure) -> None:
+        if not isValid(self):
+            return  # closed while the preview was read
+        if generation != self._preview_generation:
+            return  # an older request; a newer preview is on its way
+        if isinstance(result, Failure):
+            self.preview.setPlainText(f"Cannot make this packet: {result.message}")
+            self.export_button.setEnabled(False)
+            return
+        label, lines = result
+        if label is not None:
+            self.incident_label.setText(label)
+        rules = PROFILES[self.profile.currentData()].redaction.names()
+        header = "Rules: " + (", ".join(rules) if rules else "none") + "\n\n"
+        self.preview.setPlainText(header + "\n".join(lines))
+        self.export_button.setEnabled(True)
+
+    # ----------------------------------------------------------------- export
+
+    def choose_output(self) -> None:
+        sign = None
+        if self.sign.isChecked():
+            identity = self.identity.text().strip()
+            if not identity:
+                self.status.setText("Choose the identity to sign with, or untick Sign.")
+                return
+            sign = SignRequest(Path(identity).expanduser(), self.passphrase.text().encode())
+        request = self.request()
+        subject = request.period or request.person or f"incident-{request.incident_id}"
+        suggested = f"{request.profile}-{subject}.pdf".replace(" ", "-").replace("/", "-")
+        out = self.ask_output_path(suggested)
+        if out is None:
+            return
+        self.export(request, out, sign)
+
+    def export(self, request: PacketRequest, out: Path, sign: SignRequest | None) -> None:
+        database, actor = self.database, current_actor()
+        self.export_button.setEnabled(False)
+        self.progress.setVisible(True)
+        self.status.setText("Exporting…")
+
+        def work(report: Report) -> ExportResult | Failure:
+            return guarded(
+                lambda: export_packet(
+                    database, request, out, created_by=actor, sign=sign, report=report
+                )
+            )
+
+        self.tasks.run(work, on_done=self._exported, description="Exporting the packet…")
+
+    def _exported(self, result: ExportResult | Failure) -> None:
+        if not isValid(self):
+            return  # closed while exporting: the export itself finished and was recorded
+        self.progress.setVisible(False)
+        self.export_button.setEnabled(True)
+        self.passphrase.clear()
+        if isinstance(result, Failure):
+            self.status.setText(f"Not exported: {result.message}")
+            return
+        self.result = result
+        signed = f"signed by {result.signed_by}" if result.signed_by else "not signed"
+        self.status.setText(
+            f"Wrote {result.path.name}: packet {result.packet_uid}, {result.pages} pages, "
+            f"{signed}.\nSHA-256 {result.sha256}"
+        )

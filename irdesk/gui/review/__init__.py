@@ -1,0 +1,1 @@
+"""The Review tab: review record, findings, action items and feedback notes."""

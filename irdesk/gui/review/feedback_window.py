@@ -1,0 +1,426 @@
+"""Feedback notes: a window of its own for private notes on one person's part in an incident.
+
+Reached only through Review › Feedback Notes… (Ctrl+Alt+F), never a tab beside
+the findings, and never a child of the main window: nothing in the main
+window's widget tree can show a note, whatever tab or pane is open. The notes
+autosave like every capture field; the window's title says they are private.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from irdesk.domain.enums import FeedbackKind
+from irdesk.domain.models import Incident
+from irdesk.gui.common import formatting
+from irdesk.gui.common.autosave import Autosaver, Write
+from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
+from irdesk.gui.review.blame_editor import set_text_quietly
+from irdesk.gui.review.conflict_prompt import ask_about_conflict, keep_mine
+from irdesk.gui.review.models import first_line, select_quietly
+from irdesk.gui.review.work import in_transaction
+from irdesk.storage.database import Database
+from irdesk.storage.reads.review_sheet import Named, people
+from irdesk.storage.records import feedback
+from irdesk.storage.records.feedback import NoteRow
+from irdesk.storage.records.revisions import EditConflict
+
+KIND_TEXT = {
+    FeedbackKind.RECOGNITION: "Recognition",
+    FeedbackKind.GROWTH: "Growth",
+    FeedbackKind.PROCEDURAL_COMPLIANCE: "Procedural compliance",
+}
+N_KIND, N_TEXT, N_CHANGED = range(3)
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    incident_label: str
+    involved: tuple[int, ...]
+    people: tuple[Named, ...]
+    notes: tuple[NoteRow, ...]
+
+
+def load_feedback(db: Database, incident_id: int) -> FeedbackView | None:
+    with db.session() as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None:
+            return None
+        return FeedbackView(
+            incident_label=f"{incident.external_id} — {incident.title}",
+            involved=tuple(feedback.involved_people(session, incident_id)),
+            people=people(session),
+            notes=tuple(feedback.list_notes(session, incident_id=incident_id)),
+        )
+
+
+class NotesModel(RowTableModel[NoteRow]):
+    headers: ClassVar[tuple[str, ...]] = ("Kind", "Note", "Changed")
+
+    def row_of(self, note_id: int) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.id == note_id), None)
+
+    def show_text(self, note_id: int, text: str) -> None:
+        """The list follows the typing before it is saved."""
+        row = self.row_of(note_id)
+        if row is not None:
+            self._rows[row] = replace(self._rows[row], text=text)
+            self.dataChanged.emit(self.index(row, N_TEXT), self.index(row, N_TEXT))
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self._row_for(index)
+        if row is None or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if index.column() == N_KIND:
+            text = KIND_TEXT[row.kind]
+            if row.kind == FeedbackKind.PROCEDURAL_COMPLIANCE and row.deviation_justified:
+                text += " (deviation justified)"
+            return text
+        if index.column() == N_TEXT:
+            return first_line(row.text, 100) or "(empty)"
+        return formatting.local_time(row.updated_at)
+
+
+class FeedbackWindow(QWidget):
+    """Notes on the people of one incident; `show_incident` chooses which."""
+
+    def __init__(
+        self,
+        tasks: BackgroundTasks,
+        actor: str,
+        database: Callable[[], Database | None],
+    ) -> None:
+        # No parent on purpose (see the module docstring).
+        super().__init__(None, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.setWindowTitle("Feedback Notes — private — irdesk")
+        self.resize(760, 560)
+        self.tasks = tasks
+        self.actor = actor
+        self.database = database
+        self.autosaver = Autosaver(tasks, database, parent=self)
+        self.autosaver.conflicted.connect(self._conflicted)
+        self.autosaver.refused.connect(lambda _r, _f, message: self._problem(message))
+        self.incident_id: int | None = None
+        self.view: FeedbackView | None = None
+        self.bound_id: int | None = None
+        self._select_after_load: int | None = None
+        self.conflict_box: QMessageBox | None = None
+
+        notice = QLabel(
+            "Private: notes on one person's part, for their manager's conversation. They are "
+            "not part of the review and are never shown in its views or on a shared screen."
+        )
+        notice.setWordWrap(True)
+        notice.setStyleSheet("background: #fff8e1; color: #5d4037; padding: 6px")
+        self.incident_label = QLabel()
+        self.incident_label.setStyleSheet("font-weight: bold")
+        self.person_combo = QComboBox()
+        self.person_combo.activated.connect(lambda _i: self._show_person())
+        self.model = NotesModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(N_KIND, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(N_TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(N_CHANGED, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.kind_combo = QComboBox()
+        for kind, text in KIND_TEXT.items():
+            self.kind_combo.addItem(text, kind)
+        self.kind_combo.activated.connect(self._kind_chosen)
+        self.justified_check = QCheckBox("Deviation from the runbook was &justified")
+        self.justified_check.clicked.connect(self._justified_toggled)
+        self.editor = QPlainTextEdit()
+        self.editor.setPlaceholderText("What they did, and what it meant…")
+        self.editor.textChanged.connect(self._text_edited)
+        self.add_button = QPushButton("&Add Note")
+        self.add_button.clicked.connect(self.add_note)
+        self.delete_button = QPushButton("&Delete Note")
+        self.delete_button.clicked.connect(self.delete_note)
+        self.problem_label = QLabel()
+        self.problem_label.setStyleSheet("color: #c62828")
+        self.problem_label.hide()
+        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
+        close.activated.connect(self.close)
+
+        person_row = QHBoxLayout()
+        person_label = QLabel("&Person:")
+        person_label.setBuddy(self.person_combo)
+        person_row.addWidget(person_label)
+        person_row.addWidget(self.person_combo, 1)
+        person_row.addWidget(self.add_button)
+        person_row.addWidget(self.delete_button)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(QLabel("Kind:"))
+        kind_row.addWidget(self.kind_combo)
+        kind_row.addWidget(self.justified_check)
+        kind_row.addStretch(1)
+        self.editor_box = QWidget()
+        editor_layout = QVBoxLayout(self.editor_box)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addLayout(kind_row)
+        editor_layout.addWidget(self.editor, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(notice)
+        layout.addWidget(self.incident_label)
+        layout.addLayout(person_row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.editor_box, 2)
+        layout.addWidget(self.problem_label)
+        self._bind(None)
+
+    # ------------------------------------------------------------- loading
+
+    def show_incident(self, incident_id: int) -> None:
+        self.autosaver.flush()
+        if incident_id != self.incident_id:
+            self.bound_id = None
+        self.incident_id = incident_id
+        self.reload()
+
+    def reload(self, *, force: bool = False) -> None:
+        db, incident_id = self.database(), self.incident_id
+        if db is None or incident_id is None:
+            return
+        self.tasks.run(
+            lambda _report: load_feedback(db, incident_id),
+            on_done=lambda view: self._loaded(incident_id, view, force),
+        )
+
+    def _loaded(self, incident_id: int, view: FeedbackView | None, force: bool) -> None:
+        if incident_id != self.incident_id or view is None:
+            return
+        notes = []
+        for note in view.notes:
+            record = ("note", note.id)
+            if force:
+                self.autosaver.set_revision(record, note.revision)
+            elif note.id == self.bound_id:
+                # As typed, on the revision it is based on (see FindingsPanel.show_sheet).
+                known = self.autosaver.revision(record)
+                note = replace(
+                    note,
+                    text=self.editor.toPlainText(),
+                    revision=note.revision if known is None else known,
+                )
+            else:
+                self.autosaver.note_revision(record, note.revision)
+            notes.append(note)
+        self.view = view = replace(view, notes=tuple(notes))
+        self.incident_label.setText(f"Incident {view.incident_label}")
+        chosen = self.person_combo.currentData()
+        if self._select_after_load is not None:
+            note = next((n for n in view.notes if n.id == self._select_after_load), None)
+            chosen = note.person_id if note is not None else chosen
+        involved = [p for p in view.people if p.id in view.involved]
+        others = [p for p in view.people if p.id not in view.involved]
+        self.person_combo.clear()
+        for person in involved:
+            self.person_combo.addItem(person.name, person.id)
+        if involved and others:
+            self.person_combo.insertSeparator(self.person_combo.count())
+        for person in others:
+            self.person_combo.addItem(person.name, person.id)
+        # findData(None) would find the separator, which has no data.
+        index = self.person_combo.findData(chosen) if chosen is not None else 0
+        self.person_combo.setCurrentIndex(max(0, index))
+        self._show_person(force=force)
+
+    def _show_person(self, *, force: bool = False) -> None:
+        view = self.view
+        person_id = self.person_combo.currentData()
+        if view is None:
+            return
+        notes = [n for n in view.notes if n.person_id == person_id]
+        wanted = self._select_after_load or self.bound_id
+        self._select_after_load = None
+        keep = self.bound_id
+        blocked = self.table.selectionModel().blockSignals(True)
+        self.model.set_rows(notes)
+        self.table.selectionModel().blockSignals(blocked)
+        index = self.model.row_of(wanted) if wanted is not None else None
+        if index is None and notes:
+            index = 0
+        if index is None:
+            self._bind(None)
+            return
+        row = self.model.row_at(index)
+        self._bind(row, force=force or row.id != keep)
+        select_quietly(self.table, index)
+
+    def _bind(self, row: NoteRow | None, *, force: bool = True) -> None:
+        if row is None or row.id != self.bound_id:
+            self.autosaver.flush()
+        self.bound_id = row.id if row is not None else None
+        self.editor_box.setEnabled(row is not None)
+        self.delete_button.setEnabled(row is not None)
+        if row is None:
+            set_text_quietly(self.editor, "")
+            return
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(row.kind))
+        self.justified_check.setVisible(row.kind == FeedbackKind.PROCEDURAL_COMPLIANCE)
+        self.justified_check.setChecked(bool(row.deviation_justified))
+        if force:
+            set_text_quietly(self.editor, row.text)
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            self._bind(self.model.row_at(indexes[0].row()))
+
+    # ------------------------------------------------------------- editing
+
+    def _write(self, note_id: int, field: str) -> Write:
+        actor = self.actor
+
+        def write(db: Database, value: Any, revision: int) -> int:
+            with db.transaction() as session:
+                return feedback.edit_note(session, note_id, revision, actor=actor, **{field: value})
+
+        return write
+
+    def _text_edited(self) -> None:
+        if self.bound_id is not None:
+            self.model.show_text(self.bound_id, self.editor.toPlainText())
+            self.autosaver.edited(
+                ("note", self.bound_id),
+                "text",
+                self.editor.toPlainText,
+                self._write(self.bound_id, "text"),
+            )
+
+    def _kind_chosen(self, _index: int) -> None:
+        if self.bound_id is None:
+            return
+        kind = self.kind_combo.currentData()
+        self.justified_check.setVisible(kind == FeedbackKind.PROCEDURAL_COMPLIANCE)
+        self._select_after_load = self.bound_id
+        self.autosaver.save_now(
+            ("note", self.bound_id), "kind", kind, self._write(self.bound_id, "kind")
+        )
+        self.reload()
+
+    def _justified_toggled(self, checked: bool) -> None:
+        if self.bound_id is None:
+            return
+        self._select_after_load = self.bound_id
+        self.autosaver.save_now(
+            ("note", self.bound_id),
+            "deviation_justified",
+            checked,
+            self._write(self.bound_id, "deviation_justified"),
+        )
+        self.reload()
+
+    def add_note(self) -> None:
+        db, incident_id = self.database(), self.incident_id
+        person_id = self.person_combo.currentData()
+        if db is None or incident_id is None or person_id is None:
+            return
+        self.autosaver.flush()
+        kind, actor = self.kind_combo.currentData() or FeedbackKind.RECOGNITION, self.actor
+
+        def added(row: NoteRow) -> None:
+            self._select_after_load = row.id
+            self.reload()
+            self.editor.setFocus()
+
+        self.tasks.run(
+            lambda _report: in_transaction(
+                lambda s: feedback.add_note(
+                    s, person_id=person_id, incident_id=incident_id, kind=kind, actor=actor
+                )
+            )(db),
+            on_done=added,
+            on_expected_error=lambda exc: self._problem(str(exc)),
+        )
+
+    def delete_note(self) -> None:
+        db, note_id = self.database(), self.bound_id
+        if db is None or note_id is None:
+            return
+        if not self.ask_delete():
+            return
+        self.autosaver.flush()
+        actor = self.actor
+        self.bound_id = None
+        self.tasks.run(
+            lambda _report: in_transaction(lambda s: feedback.delete_note(s, note_id, actor=actor))(
+                db
+            ),
+            on_done=lambda _row: self.reload(),
+            on_expected_error=lambda exc: self._problem(str(exc)),
+        )
+
+    def ask_delete(self) -> bool:
+        """Fakeable: a note deleted is gone (notes are not on the window's undo stack)."""
+        answer = QMessageBox.question(
+            self, "Delete note", "Delete this feedback note? This cannot be undone."
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _problem(self, text: str) -> None:
+        self.problem_label.setText(f"⚠ {text}")
+        self.problem_label.show()
+
+    def _conflicted(self, record: Any, field: str, error: EditConflict, value: Any) -> None:
+        if error.deleted:
+            self._problem("This note was deleted in another window; your edit was not saved")
+            self.reload(force=True)
+            return
+        if self.conflict_box is not None:
+            self.conflict_box.close()
+        write = self._write(record[1], field)
+        box = ask_about_conflict(
+            self,
+            "This note",
+            on_reload=lambda: self.reload(force=True),
+            on_keep=lambda: self._keep_mine(record, field, value, write),
+        )
+        box.destroyed.connect(lambda _o=None: self._conflict_box_gone(box))
+        self.conflict_box = box
+
+    def _conflict_box_gone(self, box: QMessageBox) -> None:
+        if self.conflict_box is box:
+            self.conflict_box = None
+
+    def _keep_mine(self, record: Any, field: str, value: Any, write: Write) -> None:
+        db = self.database()
+        if db is None:
+            return
+
+        def gone() -> None:
+            self._problem("This note was deleted in another window; your edit was not saved")
+            self.reload(force=True)
+
+        keep_mine(self.tasks, db, self.autosaver, (record, field, value, write), gone)
+
+    def shut_down(self) -> None:
+        self.autosaver.flush()
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.autosaver.flush()
+        super().closeEvent(event)

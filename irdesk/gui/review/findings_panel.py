@@ -1,0 +1,394 @@
+"""The findings of a review: a list by category beside an editor with the blameless check.
+
+Alt+Up / Alt+Down move the selected finding within its category, Delete removes
+it (Ctrl+Z brings it back with its links), the editor autosaves as one types.
+"""
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import Session
+
+from irdesk.domain.blameless import BlamelessChecker
+from irdesk.domain.enums import FindingCategory
+from irdesk.gui.common import formatting
+from irdesk.gui.common.autosave import Write
+from irdesk.gui.common.undo import ReviewCommand
+from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
+from irdesk.gui.review.checklist_dialog import ChecklistDialog
+from irdesk.gui.review.models import (
+    CATEGORY_TEXT,
+    F_CATEGORY,
+    F_EVENTS,
+    F_FLAGS,
+    F_TEXT,
+    FindingsModel,
+    first_line,
+    select_quietly,
+)
+from irdesk.gui.review.rows_panel import ReviewRowsPanel
+from irdesk.gui.review.work import in_transaction
+from irdesk.storage.database import Database
+from irdesk.storage.reads.review_sheet import ReviewSheet
+from irdesk.storage.records import findings
+from irdesk.storage.records.findings import CATEGORY_ORDER, FindingRow
+from irdesk.storage.records.reviews import EDITABLE
+
+if TYPE_CHECKING:
+    from irdesk.gui.review.tab import ReviewTab
+
+
+class FindingsPanel(ReviewRowsPanel):
+    noun = "finding"
+
+    flags_changed = Signal()
+
+    def __init__(self, tab: "ReviewTab") -> None:
+        super().__init__(tab)
+        self.sheet: ReviewSheet | None = None
+
+        self.model = FindingsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(F_CATEGORY, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(F_TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(F_EVENTS, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(F_FLAGS, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        for key, step in (("Alt+Up", -1), ("Alt+Down", 1)):
+            shortcut = QShortcut(QKeySequence(key), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda s=step: self.move_selected(s))
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.delete_selected)
+
+        self.new_category = QComboBox()
+        for category in CATEGORY_ORDER:
+            self.new_category.addItem(CATEGORY_TEXT[category], category)
+        self.add_button = QPushButton("&Add Finding")
+        self.add_button.setToolTip("Add a finding of the chosen category (Ctrl+Shift+N)")
+        self.add_button.clicked.connect(lambda: self.add_finding())
+        self.up_button = QPushButton("↑")
+        self.up_button.setToolTip("Move up within its category (Alt+Up)")
+        self.up_button.clicked.connect(lambda: self.move_selected(-1))
+        self.down_button = QPushButton("↓")
+        self.down_button.setToolTip("Move down within its category (Alt+Down)")
+        self.down_button.clicked.connect(lambda: self.move_selected(1))
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Delete the finding (Delete; Ctrl+Z brings it back)")
+        self.delete_button.clicked.connect(self.delete_selected)
+        for button in (self.up_button, self.down_button):
+            button.setFixedWidth(32)
+
+        title = QLabel("Findings")
+        title.setStyleSheet("font-weight: bold")
+        bar = QHBoxLayout()
+        bar.addWidget(title)
+        bar.addStretch(1)
+        bar.addWidget(self.new_category)
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.up_button)
+        bar.addWidget(self.down_button)
+        bar.addWidget(self.delete_button)
+
+        self.category_combo = QComboBox()
+        for category in CATEGORY_ORDER:
+            self.category_combo.addItem(CATEGORY_TEXT[category], category)
+        self.category_combo.activated.connect(self._category_chosen)
+        self.editor = BlameTextEdit()
+        self.editor.setPlaceholderText(
+            "Say what the system did and what made it possible — not who erred."
+        )
+        self.editor.setTabChangesFocus(True)
+        self.editor.text_edited.connect(self._text_edited)
+        self.editor.flags_changed.connect(lambda _n: self._show_flag_hints())
+        self.events_label = QLabel()
+        self.events_label.setWordWrap(True)
+        self.events_button = QPushButton("Lin&k Events…")
+        self.events_button.clicked.connect(self.choose_events)
+        self.hints_label = QLabel()
+        self.hints_label.setWordWrap(True)
+        self.hints_label.setStyleSheet("color: #c62828")
+        self.hints_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        editor_box = QWidget()
+        editor_layout = QVBoxLayout(editor_box)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        category_row = QHBoxLayout()
+        category_row.addWidget(QLabel("Category:"))
+        category_row.addWidget(self.category_combo, 1)
+        editor_layout.addLayout(category_row)
+        editor_layout.addWidget(self.editor, 1)
+        editor_layout.addWidget(self.hints_label)
+        events_row = QHBoxLayout()
+        events_row.addWidget(self.events_label, 1)
+        events_row.addWidget(self.events_button)
+        editor_layout.addLayout(events_row)
+        self.editor_box = editor_box
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.table)
+        splitter.addWidget(editor_box)
+        splitter.setSizes([330, 330])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        self._bind(None)
+
+    # ------------------------------------------------------------- showing
+
+    def show_sheet(self, sheet: ReviewSheet, checker: BlamelessChecker, *, force: bool) -> None:
+        self.sheet = sheet
+        editable = sheet.review is not None and sheet.review.status in EDITABLE
+        self.editor.set_people([p.name for p in sheet.people])
+        self.model.checker = checker
+        saver = self.tab.autosaver
+        rows = []
+        for row in sheet.findings:
+            record = ("finding", row.id)
+            if force:
+                saver.set_revision(record, row.revision)
+            elif row.id == self.bound_id:
+                # What is being typed stays as typed, with the revision it is based on: the
+                # file's newer revision (another window's change) must still conflict.
+                known = saver.revision(record)
+                row = replace(
+                    row,
+                    text=self.editor.toPlainText(),
+                    revision=row.revision if known is None else known,
+                )
+            else:
+                saver.note_revision(record, row.revision)
+            rows.append(row)
+        wanted = self._select_after_load or self.bound_id
+        self._select_after_load = None
+        keep_bound = self.bound_id
+        blocked = self.table.selectionModel().blockSignals(True)
+        self.model.set_rows(rows)
+        self.table.selectionModel().blockSignals(blocked)
+        row_index = self.model.row_of(wanted) if wanted is not None else None
+        if row_index is None and rows:
+            row_index = 0
+        if row_index is not None:
+            selected = self.model.row_at(row_index)
+            self._bind(selected, force=force or selected.id != keep_bound)
+            select_quietly(self.table, row_index)
+        else:
+            self._bind(None)
+        for widget in (
+            self.add_button,
+            self.new_category,
+            self.delete_button,
+            self.up_button,
+            self.down_button,
+            self.editor_box,
+        ):
+            widget.setEnabled(editable)
+        self.flags_changed.emit()
+
+    def _bind(self, row: FindingRow | None, *, force: bool = True) -> None:
+        """Point the editor at `row`; the same finding keeps what is typed unless `force`."""
+        if row is None or row.id != self.bound_id:
+            self.tab.autosaver.flush()
+        self.bound_id = row.id if row is not None else None
+        self.editor_box.setVisible(row is not None)
+        if row is None:
+            set_text_quietly(self.editor, "")
+            return
+        self.category_combo.setCurrentIndex(self.category_combo.findData(row.category))
+        if force and self.editor.toPlainText() != row.text:
+            set_text_quietly(self.editor, row.text)
+        self._show_events(row)
+        self._show_flag_hints()
+
+    def _show_events(self, row: FindingRow) -> None:
+        sheet = self.sheet
+        if not row.event_ids or sheet is None:
+            self.events_label.setText("Linked events: none")
+            return
+        by_id = {e.id: e for e in sheet.events}
+        shown = [
+            f"{formatting.local_time(by_id[e].occurred_at, '%H:%M')} {first_line(by_id[e].text, 40)}"
+            for e in row.event_ids
+            if e in by_id
+        ]
+        self.events_label.setText("Linked events: " + "; ".join(shown))
+
+    def _show_flag_hints(self) -> None:
+        flags = self.editor.flags()
+        self.hints_label.setText("\n".join(f"⚑ “{f.text}”: {f.hint}" for f in flags))
+        self.hints_label.setVisible(bool(flags))
+
+    def flag_total(self) -> int:
+        return self.model.flag_total()
+
+    def current_row(self) -> FindingRow | None:
+        if self.bound_id is None:
+            return None
+        index = self.model.row_of(self.bound_id)
+        return self.model.row_at(index) if index is not None else None
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        self._bind(self.model.row_at(indexes[0].row()))
+
+    # ------------------------------------------------------------- editing
+
+    def _text_write(self, finding_id: int) -> Write:
+        actor = self.tab.actor
+
+        def write(db: Database, value: Any, revision: int) -> int:
+            with db.transaction() as session:
+                return findings.set_text(session, finding_id, revision, value, actor=actor)
+
+        return write
+
+    def _category_write(self, finding_id: int) -> Write:
+        actor = self.tab.actor
+
+        def write(db: Database, value: Any, revision: int) -> int:
+            with db.transaction() as session:
+                return findings.set_category(session, finding_id, revision, value, actor=actor)
+
+        return write
+
+    def writes(self) -> dict[tuple[tuple[str, int], str], Write]:
+        if self.bound_id is None:
+            return {}
+        record = ("finding", self.bound_id)
+        return {
+            (record, "text"): self._text_write(self.bound_id),
+            (record, "category"): self._category_write(self.bound_id),
+        }
+
+    def _text_edited(self, _text: str) -> None:
+        finding_id = self.bound_id
+        if finding_id is None:
+            return
+        self.model.show_text(finding_id, self.editor.toPlainText())
+        self.flags_changed.emit()
+        self.tab.autosaver.edited(
+            ("finding", finding_id), "text", self.editor.toPlainText, self._text_write(finding_id)
+        )
+
+    def _category_chosen(self, _index: int) -> None:
+        finding_id = self.bound_id
+        if finding_id is None:
+            return
+        self._select_after_load = finding_id
+        self.tab.autosaver.save_now(
+            ("finding", finding_id),
+            "category",
+            self.category_combo.currentData(),
+            self._category_write(finding_id),
+        )
+        self.tab.autosaver.saved.connect(self._reload_once)
+
+    def _reload_once(self, record: object, field: str) -> None:
+        if field == "category":
+            self.tab.autosaver.saved.disconnect(self._reload_once)
+            self.tab.reload()
+
+    def add_finding(self, category: FindingCategory | None = None) -> None:
+        review = self.tab.review
+        if review is None:
+            return
+        chosen = FindingCategory(category or self.new_category.currentData())
+        review_id, actor = review.id, self.tab.actor
+        self._add_undoably(
+            lambda s: findings.add_finding(s, review_id, chosen, actor=actor),
+            text=f"Add finding ({CATEGORY_TEXT[chosen].lower()})",
+            focus=self.editor,
+        )
+
+    def delete_selected(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self._delete_undoably(row.id, row.text)
+
+    def delete_row(self, session: Session, row_id: int, *, actor: str) -> Any:
+        return findings.delete_finding(session, row_id, actor=actor)
+
+    def restore_row(self, session: Session, deleted: Any, *, actor: str) -> FindingRow:
+        return findings.restore_finding(session, deleted, actor=actor)
+
+    def move_selected(self, step: int) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        actor = self.tab.actor
+        finding_id = row.id
+        self._select_after_load = finding_id
+
+        def move(direction: int) -> None:
+            self._select_after_load = finding_id
+            self.tab.run(
+                in_transaction(
+                    lambda s: findings.move_finding(s, finding_id, direction, actor=actor)
+                ),
+                description="Moving finding…",
+            )
+
+        def moved(done: bool) -> None:
+            if done:
+                self.tab.undo_stack.push(
+                    ReviewCommand("Move finding", redo=lambda: move(step), undo=lambda: move(-step))
+                )
+
+        self.tab.run(
+            in_transaction(lambda s: findings.move_finding(s, finding_id, step, actor=actor)),
+            moved,
+            description="Moving finding…",
+        )
+
+    def choose_events(self) -> ChecklistDialog | None:
+        row, sheet = self.current_row(), self.sheet
+        if row is None or sheet is None:
+            return None
+        items = [
+            (
+                e.id,
+                f"{formatting.local_time(e.occurred_at)}  {e.source} · {e.kind.value}"
+                f"{' · ' + e.actor if e.actor else ''} — {first_line(e.text, 90)}",
+            )
+            for e in sheet.events
+        ]
+        return self._choose_links(
+            row.id,
+            row.event_ids,
+            findings.set_events,
+            ChecklistDialog(
+                "Link Finding to Events",
+                f"Timeline events this finding is about:\n“{first_line(row.text, 80)}”",
+                items,
+                row.event_ids,
+                self,
+            ),
+            text="Link finding to events",
+            description="Linking events…",
+        )

@@ -1,0 +1,1 @@
+"""The Timeline tab, walk mode and presenter mode."""

@@ -1,0 +1,638 @@
+"""Timeline walking in the main window: loading the tab, walk and presenter modes, record edits.
+
+The window builds one `TimelineController` and puts its tab beside the
+overview. Loads and edits run on the window's background tasks; every edit is
+a command on the window's undo stack (Ctrl+Z / Ctrl+Shift+Z).
+
+Compare-and-set: a fresh edit expects the revision the user saw, or the one
+this window's own last edit left if that is newer (two quick K presses on one
+event are not a conflict). Undo and redo expect exactly what this window's own
+last edit left, so a change made meanwhile in another window is never
+overwritten: the undo is refused, the history dropped, and the user told.
+"""
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QScreen,
+    QUndoCommand,
+    QUndoStack,
+)
+from PySide6.QtWidgets import QMenu, QMessageBox, QTabWidget, QWidget
+from sqlmodel import Session
+
+from irdesk.domain.enums import EventKind
+from irdesk.domain.lifecycle import LIFECYCLE_FIELDS
+from irdesk.domain.models import TimelineEvent
+from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.timeline.event_dialog import EventDialog, EventInput
+from irdesk.gui.timeline.presenter_window import PresenterWindow, screen_label
+from irdesk.gui.timeline.tab import TimelineTab
+from irdesk.storage.database import Database
+from irdesk.storage.errors import DatabaseError
+from irdesk.storage.reads import timeline_records
+from irdesk.storage.reads.timeline_records import IncidentRecord, RecordEvent
+from irdesk.storage.records import event_edits
+from irdesk.storage.records.event_edits import EditConflict, EventState
+
+WALK_KEY = "F5"
+PRESENT_KEY = "Shift+F5"
+ADD_KEY = "Ctrl+E"
+CORRECT_KEY = "Ctrl+Shift+E"
+KEY_MOMENT_KEY = "Ctrl+K"
+MESSAGE_MS = 15_000
+
+LIFECYCLE_LABELS = {
+    "started_at": "&Started (impact began)",
+    "detected_at": "&Detected",
+    "acknowledged_at": "&Acknowledged",
+    "mitigated_at": "&Mitigated",
+    "resolved_at": "&Resolved",
+    "verified_at": "&Verified",
+}
+assert tuple(LIFECYCLE_LABELS) == LIFECYCLE_FIELDS
+
+
+class RevisionBook:
+    """The revision of each event after this window's own last edit of it (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._revisions: dict[int, int] = {}
+
+    def expected(self, event_id: int, seen: int) -> int:
+        with self._lock:
+            return max(seen, self._revisions.get(event_id, seen))
+
+    def own(self, event_id: int) -> int:
+        with self._lock:
+            return self._revisions.get(event_id, 0)
+
+    def record(self, event_id: int, revision: int) -> None:
+        with self._lock:
+            self._revisions[event_id] = revision
+
+    def clear(self) -> None:
+        with self._lock:
+            self._revisions.clear()
+
+
+@dataclass(frozen=True)
+class EditOutcome:
+    """What a worker hands back: what to select and say, or why nothing changed."""
+
+    select: int | None = None
+    message: str = ""
+    refused: str = ""
+    undo: Callable[[Session], "EditOutcome"] | None = field(default=None, compare=False)
+    redo: Callable[[Session], "EditOutcome"] | None = field(default=None, compare=False)
+
+
+Edit = Callable[[Session], EditOutcome]
+
+
+def run_edit(db: Database, edit: Edit) -> EditOutcome:
+    """Worker side: one transaction; a refused edit (conflict, bad input) writes nothing."""
+    try:
+        with db.transaction() as session:
+            return edit(session)
+    except (EditConflict, ValueError, LookupError) as exc:
+        return EditOutcome(refused=str(exc))
+
+
+class TimelineCommand(QUndoCommand):
+    """An edit already made; undo and redo run its stored edits in the background."""
+
+    def __init__(self, text: str, outcome: EditOutcome, apply: Callable[[Edit, str], None]) -> None:
+        super().__init__(text)
+        self._outcome = outcome
+        self._apply = apply
+        self._done_once = True
+
+    def redo(self) -> None:
+        if self._done_once:  # pushed after the edit was made; nothing to do the first time
+            self._done_once = False
+            return
+        assert self._outcome.redo is not None
+        self._apply(self._outcome.redo, "Redoing…")
+
+    def undo(self) -> None:
+        assert self._outcome.undo is not None
+        self._apply(self._outcome.undo, "Undoing…")
+
+
+class TimelineController(QObject):
+    def __init__(
+        self,
+        *,
+        tabs: QTabWidget,
+        tasks: BackgroundTasks,
+        undo_stack: QUndoStack,
+        database: Callable[[], Database | None],
+        actor: str,
+        show_message: Callable[[QMessageBox.Icon, str, str, str], object],
+        status: Callable[[str, int], None],
+        lifecycle_changed: Callable[[], None],
+        current_incident: Callable[[], int | None],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.window = parent
+        self.tabs = tabs
+        self.tasks = tasks
+        self.undo_stack = undo_stack
+        self.database = database
+        self.actor = actor
+        self.show_message = show_message
+        self.status = status
+        self.lifecycle_changed = lifecycle_changed
+        self.current_incident = current_incident
+        self.book = RevisionBook()
+        self.tab = TimelineTab()
+        self.presenter: PresenterWindow | None = None
+        self.dialog: EventDialog | None = None
+        self.incident_id: int | None = None
+        self._generation = 0
+        self._db_seen: Database | None = None
+        self._closed = False
+        self._build_actions()
+        self.tab.key_moment_requested.connect(self.toggle_key_moment)
+        self.tab.current_event_changed.connect(self._current_changed)
+        self.tab.timeline_shown.connect(self._timeline_shown)
+        self.tab.walk_mode_changed.connect(self.walk_action.setChecked)
+        self.tabs.currentChanged.connect(lambda _index: self._update_actions())
+        parent.installEventFilter(self)  # the presenter goes when the window closes
+        self._update_actions()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self._closed = True  # the window's background tasks are shutting down
+            self.close_presenter()
+        return super().eventFilter(watched, event)
+
+    # ---------------------------------------------------------------- actions
+
+    def _action(
+        self, text: str, key: str | None, slot: Callable[[], object], *, window_wide: bool = False
+    ) -> QAction:
+        """A menu action; its key works anywhere in the window, or only in the Timeline tab.
+
+        Edits take their keys only inside the tab, so other panes (the review's capture
+        panes) are free to use the same keys for their own work.
+        """
+        action = QAction(text, self.window)
+        if key is not None:
+            action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _checked=False: slot())
+        if window_wide:
+            self.window.addAction(action)
+        else:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.tab.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.walk_action = self._action(
+            "&Walk the Timeline", WALK_KEY, self.toggle_walk, window_wide=True
+        )
+        self.walk_action.setCheckable(True)
+        self.walk_action.setStatusTip("Step through the events one at a time (Esc leaves)")
+        self.present_action = self._action("&Present", PRESENT_KEY, self.present, window_wide=True)
+        self.present_action.setStatusTip(
+            "Show the walk full screen on the projector (another screen if there is one)"
+        )
+        self.present_menu = QMenu("Present &On")
+        self.present_menu.aboutToShow.connect(self._rebuild_present_menu)
+        self.add_action = self._action("&Add Event…", ADD_KEY, self.add_event)
+        self.correct_action = self._action("&Correct Event…", CORRECT_KEY, self.correct_event)
+        self.key_action = self._action("Mark &Key Moment", KEY_MOMENT_KEY, self.toggle_key_moment)
+        self.lifecycle_menu = QMenu("Set Lifecycle &Time from Event")
+        self.lifecycle_actions: dict[str, QAction] = {}
+        for field_name, label in LIFECYCLE_LABELS.items():
+            action = self.lifecycle_menu.addAction(label)
+            action.triggered.connect(
+                lambda _checked=False, f=field_name: self.lifecycle_from_current(f)
+            )
+            self.lifecycle_actions[field_name] = action
+        self._rebuild_present_menu()
+
+    def view_actions(self) -> list[QAction]:
+        return [self.walk_action, self.present_action, self.present_menu.menuAction()]
+
+    def edit_actions(self) -> list[QAction]:
+        return [
+            self.add_action,
+            self.correct_action,
+            self.key_action,
+            self.lifecycle_menu.menuAction(),
+        ]
+
+    def _update_actions(self) -> None:
+        has_record = self.tab.record is not None
+        has_event = self.tab.current_event() is not None
+        self.walk_action.setEnabled(has_record or self.incident_id is not None)
+        self.present_action.setEnabled(has_record)
+        self.add_action.setEnabled(has_record)
+        for action in (self.correct_action, self.key_action, self.lifecycle_menu.menuAction()):
+            action.setEnabled(has_event)
+        event = self.tab.current_event()
+        self.key_action.setText(
+            "Unmark &Key Moment"
+            if event is not None and event.is_key_moment
+            else "Mark &Key Moment"
+        )
+
+    # --------------------------------------------------------------- loading
+
+    def incident_changed(self, incident_id: int | None) -> None:
+        """The incident list moved: load the new incident's timeline in the background."""
+        if self._closed:
+            return
+        db = self.database()
+        if db is not self._db_seen:
+            self._db_seen = db
+            self.book.clear()  # revisions belong to the file they were read from
+        self.incident_id = incident_id
+        self._generation += 1
+        if incident_id is None or db is None:
+            self.tab.clear()
+            self._update_actions()
+            return
+        self.reload()
+
+    def list_reset(self) -> None:
+        """The incident list was refilled (another file, an import): follow what it selects.
+
+        A refill that selects an incident again says so itself; one that selects
+        nothing (another database opened) leaves the tab to be cleared here.
+        """
+        QTimer.singleShot(0, self._follow_list)
+
+    def _follow_list(self) -> None:
+        if self._closed:
+            return
+        current = self.current_incident()
+        if current != self.incident_id or self.database() is not self._db_seen:
+            self.incident_changed(current)
+
+    def reload(self, *, select: int | None = None, then: Callable[[], None] | None = None) -> None:
+        db, incident_id = self.database(), self.incident_id
+        if db is None or incident_id is None or self._closed:
+            return
+        generation = self._generation
+
+        def load(_report: object) -> IncidentRecord | None:
+            with db.session() as session:
+                return timeline_records.incident_record(session, incident_id)
+
+        self.tasks.run(
+            load,
+            on_done=lambda record: self._loaded(generation, record, select, then),
+            description="Loading timeline…",
+        )
+
+    def _loaded(
+        self,
+        generation: int,
+        record: IncidentRecord | None,
+        select: int | None,
+        then: Callable[[], None] | None,
+    ) -> None:
+        if generation != self._generation:
+            return  # the user has moved on to another incident
+        if record is None:
+            self.tab.clear("This incident no longer exists in the database.")
+        else:
+            self.tab.show_record(record, keep_event=select)
+        self._update_actions()
+        if then is not None:
+            then()
+
+    # ------------------------------------------------------- walk and present
+
+    def toggle_walk(self) -> None:
+        if self.tab.walking:
+            self.tab.leave_walk()
+            return
+        self.tabs.setCurrentWidget(self.tab)
+        if self.tab.record is None:
+            # F5 right after choosing an incident: walk as soon as its timeline is there.
+            self.walk_action.setChecked(False)
+            if self.incident_id is not None and self.tasks.busy:
+                self.reload(then=self.tab.enter_walk)
+            else:
+                self.status("Select an incident to walk its timeline.", MESSAGE_MS)
+            return
+        self.tab.enter_walk()
+
+    def _rebuild_present_menu(self) -> None:
+        self.present_menu.clear()
+        for number, screen in enumerate(QGuiApplication.screens(), start=1):
+            action = self.present_menu.addAction(screen_label(number, screen))
+            action.triggered.connect(lambda _checked=False, s=screen: self.present(s))
+
+    def present(self, screen: QScreen | None = None) -> PresenterWindow | None:
+        """Presenter mode on `screen`; by default a screen other than the window's, if any."""
+        if self.tab.record is None:
+            self.status("Select an incident to present its timeline.", MESSAGE_MS)
+            return None
+        screens = QGuiApplication.screens()
+        if screen is None:
+            here = self.window.screen()
+            others = [s for s in screens if s is not here]
+            screen = others[0] if others else here
+        if self.presenter is None:
+            self.presenter = PresenterWindow(self.window)
+            self.presenter.key_pressed.connect(self._presenter_key)
+            self.presenter.closed.connect(self._presenter_closed)
+        self.presenter.show_record(self.tab.record, self.tab.model.events())
+        self.presenter.show_current(self.tab.current_row, self.tab.walk_text())
+        self.presenter.present_on(screen)
+        self.status("Presenting: Esc on the presenter screen ends it.", MESSAGE_MS)
+        return self.presenter
+
+    def close_presenter(self) -> None:
+        if self.presenter is not None:
+            self.presenter.close()
+
+    def _presenter_key(self, event: QKeyEvent) -> None:
+        if self.tab.handle_walk_key(event):
+            event.accept()
+
+    def _presenter_closed(self) -> None:
+        self.window.activateWindow()
+
+    def _timeline_shown(self) -> None:
+        if self.presenter is not None and self.presenter.isVisible():
+            self.presenter.show_record(self.tab.record, self.tab.model.events())
+
+    def _current_changed(self, _event: RecordEvent | None) -> None:
+        if self.presenter is not None and self.presenter.isVisible():
+            self.presenter.show_current(self.tab.current_row, self.tab.walk_text())
+        self._update_actions()
+
+    # ----------------------------------------------------------------- edits
+
+    def _editable(self) -> tuple[Database, IncidentRecord] | None:
+        # An edit chosen from the menu while another pane is in front: show what is edited.
+        self.tabs.setCurrentWidget(self.tab)
+        db, record = self.database(), self.tab.record
+        if db is None or record is None:
+            self.status("Select an incident first.", MESSAGE_MS)
+            return None
+        return db, record
+
+    def add_event(self) -> EventDialog | None:
+        if self._editable() is None:
+            return None
+        current = self.tab.current_event()
+        record = self.tab.record
+        assert record is not None
+        when = current.occurred_at if current is not None else record.lifecycle.get("started_at")
+        if when is None:
+            when = record.detail.incident.created_at
+        dialog = EventDialog.adding(when, self.window)
+        dialog.accepted.connect(lambda: self._add_chosen(dialog))
+        return self._open_dialog(dialog)
+
+    def correct_event(self) -> EventDialog | None:
+        event = self.tab.current_event()
+        if self._editable() is None or event is None:
+            return None
+        dialog = EventDialog.correcting_event(event, self.window)
+        dialog.accepted.connect(lambda: self._correct_chosen(dialog, event))
+        return self._open_dialog(dialog)
+
+    def _open_dialog(self, dialog: EventDialog) -> EventDialog:
+        if self.dialog is not None:
+            self.dialog.reject()
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda _obj=None: self._dialog_gone(dialog))
+        self.dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _dialog_gone(self, dialog: EventDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+
+    def _add_chosen(self, dialog: EventDialog) -> None:
+        value = dialog.value()
+        record = self.tab.record
+        if value is None or record is None:
+            return
+        self._edit(self._adding(record.incident_id, value), f"Add event “{_short(value.text)}”")
+
+    def _correct_chosen(self, dialog: EventDialog, event: RecordEvent) -> None:
+        value = dialog.value()
+        if value is not None:
+            self._edit(self._correcting(event, value), f"Correct event “{_short(event.text)}”")
+
+    def toggle_key_moment(self) -> None:
+        event = self.tab.current_event()
+        if self._editable() is None or event is None:
+            return
+        marked = not event.is_key_moment
+        text = "Mark key moment" if marked else "Unmark key moment"
+        self._edit(self._keying(event, marked), f"{text} “{_short(event.text)}”")
+
+    def lifecycle_from_current(self, field_name: str) -> None:
+        event = self.tab.current_event()
+        editable = self._editable()
+        if editable is None or event is None:
+            return
+        label = field_name.removesuffix("_at")
+        self._edit(
+            self._lifecycle(editable[1].incident_id, event, field_name),
+            f"Set {label} from “{_short(event.text)}”",
+        )
+
+    # Each edit below returns the worker-side function and builds the undo/redo pair.
+
+    def _adding(self, incident_id: int, value: EventInput) -> Edit:
+        book, actor = self.book, self.actor
+
+        def add(session: Session, event_id: int | None = None) -> EditOutcome:
+            added = event_edits.add_event(
+                session,
+                incident_id,
+                occurred_at=value.occurred_at,
+                kind=EventKind(value.kind),
+                text=value.text,
+                actor=actor,
+                event_id=event_id,
+            )
+            book.record(added.event_id, added.revision)
+            new_id = added.event_id
+
+            def remove(s: Session) -> EditOutcome:
+                event_edits.remove_added_event(s, new_id, revision=book.own(new_id), actor=actor)
+                return EditOutcome(message="Added event taken back")
+
+            return EditOutcome(
+                select=new_id,
+                message="Event added (Ctrl+Z undoes)",
+                undo=remove,
+                redo=lambda s: add(s, new_id),
+            )
+
+        return add
+
+    def _correcting(self, event: RecordEvent, value: EventInput) -> Edit:
+        book, actor, event_id = self.book, self.actor, event.id
+
+        def restore(state: EventState, message: str) -> Edit:
+            def apply(session: Session) -> EditOutcome:
+                done = event_edits.restore_event(
+                    session, event_id, revision=book.own(event_id), state=state, actor=actor
+                )
+                book.record(event_id, done.revision)
+                return EditOutcome(select=event_id, message=message)
+
+            return apply
+
+        def correct(session: Session) -> EditOutcome:
+            done = event_edits.correct_event(
+                session,
+                event_id,
+                revision=book.expected(event_id, event.revision),
+                occurred_at=value.occurred_at,
+                text=value.text,
+                reason=value.reason,
+                actor=actor,
+            )
+            book.record(event_id, done.revision)
+            stored = session.get(TimelineEvent, event_id)
+            assert stored is not None
+            after = EventState.of(stored)
+            return EditOutcome(
+                select=event_id,
+                message="Event corrected; the original is kept (Ctrl+Z undoes)",
+                undo=restore(done.before, "Correction taken back"),
+                redo=restore(after, "Correction made again"),
+            )
+
+        return correct
+
+    def _keying(self, event: RecordEvent, marked: bool) -> Edit:
+        book, actor, event_id = self.book, self.actor, event.id
+
+        def setting(value: bool, expected: Callable[[], int], message: str) -> Edit:
+            def apply(session: Session) -> EditOutcome:
+                done = event_edits.set_key_moment(
+                    session, event_id, revision=expected(), key_moment=value, actor=actor
+                )
+                book.record(event_id, done.revision)
+                return EditOutcome(
+                    select=event_id,
+                    message=message,
+                    undo=setting(not value, lambda: book.own(event_id), "Key moment taken back"),
+                    redo=setting(value, lambda: book.own(event_id), "Key moment set again"),
+                )
+
+            return apply
+
+        message = "Marked as a key moment" if marked else "No longer a key moment"
+        return setting(
+            marked, lambda: book.expected(event_id, event.revision), f"{message} (Ctrl+Z undoes)"
+        )
+
+    def _lifecycle(self, incident_id: int, event: RecordEvent, field_name: str) -> Edit:
+        actor, label = self.actor, field_name.removesuffix("_at")
+
+        def set_time(session: Session) -> EditOutcome:
+            change = event_edits.lifecycle_from_event(
+                session, incident_id, event.id, field_name, actor=actor
+            )
+
+            def undo(s: Session) -> EditOutcome:
+                event_edits.restore_lifecycle(s, change, actor=actor)
+                return EditOutcome(select=event.id, message=f"{label.capitalize()} time restored")
+
+            def redo(s: Session) -> EditOutcome:
+                event_edits.redo_lifecycle(s, change, actor=actor)
+                return EditOutcome(select=event.id, message=f"{label.capitalize()} time set again")
+
+            return EditOutcome(
+                select=event.id,
+                message=f"{label.capitalize()} is now this event's time (Ctrl+Z undoes)",
+                undo=undo,
+                redo=redo,
+            )
+
+        return set_time
+
+    # ----------------------------------------------------------- running edits
+
+    def _edit(self, edit: Edit, text: str) -> None:
+        """A fresh edit: made in the background, pushed on the undo stack once it is done."""
+        self._run(edit, "Saving…", lambda outcome: self._fresh_done(outcome, text))
+
+    def _apply(self, edit: Edit, description: str) -> None:
+        """Undo or redo: the stack already moved; a refusal drops the history."""
+        self._run(edit, description, self._replayed)
+
+    def _run(self, edit: Edit, description: str, on_done: Callable[[EditOutcome], None]) -> None:
+        db = self.database()
+        if db is None or self._closed:
+            return
+        self.tasks.run(
+            lambda _report: run_edit(db, edit),
+            on_done=lambda outcome: self._if_same(db, outcome, on_done),
+            on_expected_error=self._failed,
+            description=description,
+        )
+
+    def _if_same(
+        self, db: Database, outcome: EditOutcome, on_done: Callable[[EditOutcome], None]
+    ) -> None:
+        if db is self.database():
+            on_done(outcome)
+
+    def _fresh_done(self, outcome: EditOutcome, text: str) -> None:
+        if outcome.refused:
+            self.show_message(
+                QMessageBox.Icon.Warning,
+                "Cannot change the timeline",
+                outcome.refused,
+                "Nothing was changed.",
+            )
+            self.reload()
+            return
+        self.undo_stack.push(TimelineCommand(text, outcome, self._apply))
+        self._changed(outcome)
+
+    def _replayed(self, outcome: EditOutcome) -> None:
+        if outcome.refused:
+            self.undo_stack.clear()  # the file changed under the history: it no longer holds
+            self.show_message(
+                QMessageBox.Icon.Warning, "Cannot undo", outcome.refused, "Nothing was changed."
+            )
+            self.reload()
+            return
+        self._changed(outcome)
+
+    def _changed(self, outcome: EditOutcome) -> None:
+        self.status(outcome.message, MESSAGE_MS)
+        self.reload(select=outcome.select)
+        self.lifecycle_changed()
+
+    def _failed(self, exc: Exception) -> None:
+        """A database that cannot be written (locked, read-only, full)."""
+        self.undo_stack.clear()
+        text = f"“{exc.path.name}” {exc.problem}" if isinstance(exc, DatabaseError) else str(exc)
+        hint = exc.hint if isinstance(exc, DatabaseError) else ""
+        self.show_message(QMessageBox.Icon.Warning, "Cannot change the timeline", text, hint)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

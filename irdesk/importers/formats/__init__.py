@@ -1,0 +1,1 @@
+"""One module per source format, each turning a file into plain records."""

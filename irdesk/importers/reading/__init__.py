@@ -1,0 +1,1 @@
+"""Reading files as the tools write them: sources, located JSON, timestamps, severities."""

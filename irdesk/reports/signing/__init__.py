@@ -1,0 +1,1 @@
+"""Signing identities, PAdES signatures, countersigning and verification (pyHanko)."""

@@ -1,0 +1,69 @@
+"""The second signature: verify the packet as it is, sign the next field, record it."""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from irdesk.reports.packets.export import write_atomically
+from irdesk.reports.signing.identity import read_identity
+from irdesk.reports.signing.sign import sign_packet
+from irdesk.reports.signing.verify import verify_packet
+from irdesk.storage.database import Database
+from irdesk.storage.records.packets import record_countersignature
+
+
+class CountersignRefused(ValueError):
+    """The packet does not verify as it is, so it is not countersigned."""
+
+
+@dataclass(frozen=True)
+class CountersignResult:
+    path: Path
+    signer: str
+    sha256: str
+    packet_uid: str | None
+    recorded: bool
+
+
+def countersign_packet(
+    packet: Path,
+    identity: Path,
+    passphrase: bytes,
+    *,
+    actor: str,
+    out: Path | None = None,
+    database: Database | None = None,
+) -> CountersignResult:
+    """Fill the packet's next signature field; record it if `database` exported the packet.
+
+    A packet that does not verify as it is (invalid, modified, unsigned) is refused:
+    a countersignature must not vouch for a document already broken.
+    """
+    before = verify_packet(packet)
+    if not before.ok():
+        raise CountersignRefused(
+            f"{packet.name} does not verify as it is; it was not countersigned "
+            "(irdesk verify shows why)"
+        )
+    signer = read_identity(identity, passphrase).name
+    signed = sign_packet(packet.read_bytes(), identity, passphrase)
+    digest = hashlib.sha256(signed).hexdigest()
+    target = out or packet
+    packet_uid = (before.manifest or {}).get("packet_id")
+    recorded = False
+    if database is not None and packet_uid:
+        with database.transaction() as session:
+            found = record_countersignature(
+                session, packet_uid=str(packet_uid), signer=signer, sha256=digest, actor=actor
+            )
+            recorded = found is not None
+            write_atomically(target, signed)
+    else:
+        write_atomically(target, signed)
+    return CountersignResult(
+        path=target,
+        signer=signer,
+        sha256=digest,
+        packet_uid=str(packet_uid) if packet_uid else None,
+        recorded=recorded,
+    )

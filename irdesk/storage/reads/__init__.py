@@ -1,0 +1,1 @@
+"""Read models: the plain rows and records the windows, commands and packets read."""

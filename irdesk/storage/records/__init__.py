@@ -1,0 +1,1 @@
+"""The edits: every write to a review record, compare-and-set and audited."""

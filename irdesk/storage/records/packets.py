@@ -1,0 +1,92 @@
+"""The record of every packet that left the building: the packet table and the audit log.
+
+An export and a countersignature each add their audit entry in the same
+transaction as the packet row they write.
+"""
+
+import json
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from irdesk.domain.models import Packet
+from irdesk.storage.records.audit import append_entry
+
+
+def record_packet(
+    session: Session,
+    *,
+    packet_uid: str,
+    profile: str,
+    incident_id: int | None,
+    review_id: int | None,
+    subject: str | None,
+    policy_version_id: int | None,
+    sha256: str,
+    file_name: str,
+    signers: list[str],
+    created_by: str,
+    created_at: datetime,
+) -> Packet:
+    packet = Packet(
+        packet_uid=packet_uid,
+        profile=profile,
+        incident_id=incident_id,
+        review_id=review_id,
+        subject=subject,
+        policy_version_id=policy_version_id,
+        sha256=sha256,
+        file_name=file_name,
+        signers_json=json.dumps(signers, ensure_ascii=False),
+        created_by=created_by,
+        created_at=created_at,
+    )
+    session.add(packet)
+    session.flush()
+    append_entry(
+        session,
+        actor=created_by,
+        action="export_packet",
+        entity="packet",
+        entity_id=packet.id,
+        detail={
+            "packet_uid": packet_uid,
+            "profile": profile,
+            "incident_id": incident_id,
+            "subject": subject,
+            "sha256": sha256,
+            "file_name": file_name,
+            "signers": signers,
+        },
+        occurred_at=created_at,
+    )
+    return packet
+
+
+def record_countersignature(
+    session: Session, *, packet_uid: str, signer: str, sha256: str, actor: str
+) -> Packet | None:
+    """Note a countersignature on a packet this database exported; None if it did not."""
+    packet = session.exec(select(Packet).where(Packet.packet_uid == packet_uid)).first()
+    if packet is None:
+        return None
+    signers = [*json.loads(packet.signers_json), signer]
+    previous = packet.sha256
+    packet.signers_json = json.dumps(signers, ensure_ascii=False)
+    packet.sha256 = sha256
+    session.add(packet)
+    append_entry(
+        session,
+        actor=actor,
+        action="countersign_packet",
+        entity="packet",
+        entity_id=packet.id,
+        detail={
+            "packet_uid": packet_uid,
+            "signer": signer,
+            "sha256": sha256,
+            "previous_sha256": previous,
+        },
+    )
+    session.flush()
+    return packet
