@@ -348,6 +348,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
                 print("  ".join("-" * w for w in widths))
         if not table.rows:
             print("(none)")
+    return 0
 
 
 # --- review packets: packet, countersign, verify, identity ----------------------------------
