@@ -1,0 +1,142 @@
+"""The database file itself: `irdesk db check`, `irdesk db upgrade` and `irdesk demo`."""
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from irdesk.cli.common import (
+    CommandFailed,
+    failures_reported,
+    parse_date,
+    refuse_to_replace,
+    today,
+)
+from irdesk.storage.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from irdesk.cli.common import Subcommands
+    from irdesk.storage.check import CheckReport
+
+
+def add_demo_parser(commands: "Subcommands") -> None:
+    demo = commands.add_parser("demo", help="write a demo database to PATH")
+    demo.set_defaults(handler=cmd_demo)
+    demo.add_argument("path", type=Path, metavar="PATH")
+    demo.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: the shipped demo's)"
+    )
+    demo.add_argument(
+        "--anchor",
+        type=parse_date,
+        default=None,
+        metavar="DATE",
+        help="the demo's 'today', YYYY-MM-DD (default: today)",
+    )
+    demo.add_argument("--force", action="store_true", help="replace PATH if it exists")
+
+
+def add_db_parser(commands: "Subcommands") -> None:
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = db_commands.add_parser(
+        "upgrade", help="upgrade PATH to this irdesk's schema (backs it up first)"
+    )
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+    upgrade.add_argument("path", type=Path, metavar="PATH")
+    check = db_commands.add_parser(
+        "check", help="check PATH's integrity and schema version (read-only)"
+    )
+    check.set_defaults(handler=cmd_db_check)
+    check.add_argument("path", type=Path, metavar="PATH")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from irdesk.demo.generator import DEFAULT_SEED, write_demo
+
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    refuse_to_replace(args.path, force=args.force)
+    if args.force and args.path.exists():
+        refuse_to_overwrite_a_stranger(args.path)
+    with failures_reported(DatabaseError, OSError):
+        summary = write_demo(
+            args.path, seed=seed, anchor=args.anchor or today(), overwrite=args.force
+        )
+    print(
+        f"Wrote {args.path}: {summary.incidents} incidents, {summary.events} timeline events, "
+        f"{summary.reviews} reviews, {summary.people} people in {summary.teams} teams, "
+        f"{summary.services} services."
+    )
+    return 0
+
+
+def refuse_to_overwrite_a_stranger(path: Path) -> None:
+    """--force replaces an irdesk database, never a folder or another program's file."""
+    from irdesk.storage.database import inspect_file
+    from irdesk.storage.errors import NotAnIrdeskDatabase
+
+    if path.is_dir():
+        raise CommandFailed(f"{path} is a folder; name the database file to write.")
+    try:
+        inspect_file(path.resolve())
+    except NotAnIrdeskDatabase as exc:
+        raise CommandFailed(
+            f"{exc} --force replaces only an irdesk database; choose another name."
+        ) from exc
+    except DatabaseError:
+        pass  # an irdesk file, damaged or from a newer irdesk: replacing it is what was asked
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from irdesk.storage.check import check_database
+    from irdesk.storage.database import open_database
+
+    saved: list[Path] = []
+    with failures_reported(DatabaseError):
+        database = open_database(args.path, create=False, on_backup=saved.append)
+    database.close()
+    report = check_database(database.path)
+    if saved:
+        print(f"Upgraded {database.path} to schema revision {report.revision}.")
+        print(f"Backup of the previous file: {saved[0]}")
+    else:
+        print(f"{database.path} is already at the current schema revision {report.revision}.")
+    return 0
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    from irdesk.storage.check import check_database
+
+    with failures_reported(DatabaseError):
+        report = check_database(args.path)
+    print_check_report(report)
+    if not report.ok:
+        raise CommandFailed(f"{report.path} failed its check.")
+    return 0
+
+
+def print_check_report(report: "CheckReport") -> None:
+    """One line per check; on a damaged file, only what can be trusted is reported."""
+    damaged = report.integrity != ["ok"]
+    if damaged:
+        revision = "unknown (the file is damaged)"
+    elif report.is_current:
+        revision = f"{report.revision} (current)"
+    else:
+        revision = f"{report.revision} (older than {report.head}; `irdesk db upgrade` updates it)"
+    print(report.path)
+    print(f"  schema revision: {revision}")
+    print(f"  integrity:       {'DAMAGED' if damaged else 'ok'}")
+    for line in report.integrity if damaged else []:
+        print(f"    {line}")
+    if damaged:
+        print("  foreign keys:    not checked (the file is damaged)")
+    else:
+        print(f"  foreign keys:    {'BROKEN' if report.foreign_key_problems else 'ok'}")
+    for line in report.foreign_key_problems:
+        print(f"    {line}")
+    if not damaged:
+        broken = report.audit_broken_at
+        audit = "ok" if broken is None else f"TAMPERED: entry {broken} does not match its hash"
+        print(f"  audit log:       {audit}")
+    if report.counts:
+        print("  rows:            " + ", ".join(f"{t} {n}" for t, n in report.counts.items()))

@@ -1,0 +1,48 @@
+"""The `irdesk` command line: its options, and which handler each command runs.
+
+Each command module adds its own parsers and names its handler (`handler` in the
+parsed arguments); with no command, the handler is the window's.
+
+Building the parser imports every command module, so each imports only light
+modules at its top and the rest inside its handler: a headless command starts in a
+new process, and SQLAlchemy, pyHanko or Qt imported for nothing (for `--help`, or
+for another command) is start-up time a script pays.
+"""
+
+import argparse
+from pathlib import Path
+
+from irdesk import __version__
+from irdesk.cli.database import add_db_parser, add_demo_parser
+from irdesk.cli.gui import cmd_gui
+from irdesk.cli.imports import add_import_parser
+from irdesk.cli.metrics import add_metrics_parser
+from irdesk.cli.packets import add_packet_parsers
+from irdesk.storage import paths
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="irdesk",
+        description="Incident performance reviews: opens the irdesk window, or runs a headless command.",
+        epilog=f"Without --db, irdesk opens {paths.default_database()}.",
+    )
+    parser.set_defaults(handler=cmd_gui)
+    parser.add_argument("--version", action="version", version=f"irdesk {__version__}")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--db", type=Path, metavar="PATH", help="open this database file (created if missing)"
+    )
+    where.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a fresh copy of the demo organisation (replaces the previous demo copy)",
+    )
+    # The order here is the order `irdesk --help` lists the commands in.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_demo_parser(commands)
+    add_import_parser(commands)
+    add_metrics_parser(commands)
+    add_db_parser(commands)
+    add_packet_parsers(commands)
+    return parser
