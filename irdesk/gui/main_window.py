@@ -25,22 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk import __version__
+from irdesk.gui.common.actor import current_actor
 from irdesk.gui.common.background import BackgroundTasks, Report
 from irdesk.gui.common.incident_table_model import INCIDENT_ID_ROLE
 from irdesk.gui.common.recent_files import RecentFiles
 from irdesk.gui.common.versions import version_lines
 from irdesk.gui.importing.dialog import ImportDialog
-from irdesk.gui.incidents.details import IncidentDetails, IncidentView, load_incident_view
-from irdesk.gui.incidents.link_dialog import (
-    LinkIncidentDialog,
-    MergeChange,
-    MergeCommand,
-    MergeOutcome,
-    apply_work,
-    current_actor,
-    link_work,
-    unlink_work,
-)
+from irdesk.gui.incidents.details import IncidentDetails
+from irdesk.gui.incidents.link_dialog import LinkIncidentDialog, MergeCommand
 from irdesk.gui.incidents.list_pane import IncidentList
 from irdesk.gui.metrics.dashboard import MetricsDashboard
 from irdesk.gui.metrics.policy_dialog import PolicyDialog
@@ -53,6 +45,9 @@ from irdesk.storage.database import Database
 from irdesk.storage.database import open_database as open_database_file
 from irdesk.storage.errors import DatabaseError
 from irdesk.storage.reads import queries
+from irdesk.storage.reads.incident_view import IncidentView, incident_list, load_incident_view
+from irdesk.storage.records import merge_changes
+from irdesk.storage.records.merge_changes import MergeChange, MergeOutcome
 
 FILE_FILTER = "irdesk databases (*.db *.irdesk *.sqlite);;All files (*)"
 IMPORT_FILTER = "Exports (*.json *.jsonl *.csv *.zip);;All files (*)"
@@ -84,11 +79,6 @@ KEY_IMPORT_FOLDER = "import/lastFolder"
 OpenResult = tuple[Database, list[queries.IncidentRow]]
 
 
-def _list_incidents(db: Database) -> list[queries.IncidentRow]:
-    with db.session() as session:
-        return queries.list_incidents(session)
-
-
 def _load_database(path: Path, create: bool, report: Report) -> OpenResult:
     """Worker side of opening: recognise, maybe back up and upgrade, then list."""
 
@@ -97,7 +87,7 @@ def _load_database(path: Path, create: bool, report: Report) -> OpenResult:
 
     db = open_database_file(path, create=create, on_backup=backed_up)
     try:
-        rows = _list_incidents(db)
+        rows = incident_list(db)
     except BaseException:
         db.close()
         raise
@@ -484,7 +474,7 @@ class MainWindow(QMainWindow):
         if db is None:
             return
         self.tasks.run(
-            lambda _report: _list_incidents(db),
+            lambda _report: incident_list(db),
             on_done=lambda rows: self._incidents_reloaded(db, rows, select),
             description="Loading incidents…",
         )
@@ -520,7 +510,7 @@ class MainWindow(QMainWindow):
     def link_incidents(self, incident_id: int, into_id: int) -> None:
         """Merge `incident_id` into `into_id` in the background; Ctrl+Z takes it back."""
         self._run_merge_work(
-            lambda db, actor: link_work(db, incident_id, into_id, actor=actor),
+            lambda db, actor: merge_changes.link(db, incident_id, into_id, actor=actor),
             undoable=True,
             description="Linking incidents…",
         )
@@ -528,7 +518,7 @@ class MainWindow(QMainWindow):
     def unlink_incident(self, incident_id: int) -> None:
         """Show a merged incident on its own again; Ctrl+Z links it back as it was."""
         self._run_merge_work(
-            lambda db, actor: unlink_work(db, incident_id, actor=actor),
+            lambda db, actor: merge_changes.unlink(db, incident_id, actor=actor),
             undoable=True,
             description="Unlinking incident…",
         )
@@ -678,7 +668,7 @@ class MainWindow(QMainWindow):
     def _apply_merge_change(self, change: MergeChange) -> None:
         """Undo and redo: make `change` happen; the stack already moved."""
         self._run_merge_work(
-            lambda db, actor: apply_work(db, change, actor=actor),
+            lambda db, actor: merge_changes.apply(db, change, actor=actor),
             undoable=False,
             description="Undoing…",
         )

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irdesk.gui.common.actor import current_actor
 from irdesk.gui.common.background import BackgroundTasks
-from irdesk.gui.incidents.link_dialog import current_actor
 from irdesk.gui.packets.dialog import IDENTITY_FILTER, PDF_FILTER, Failure, PacketDialog, guarded
 from irdesk.reports.signing.countersign import CountersignResult, countersign_packet
 from irdesk.reports.signing.verify import VerifyReport, report_lines, verify_packet
