@@ -28,6 +28,7 @@ from irdesk import __version__
 from irdesk.gui.common.actor import current_actor
 from irdesk.gui.common.background import BackgroundTasks, Report
 from irdesk.gui.common.incident_table_model import INCIDENT_ID_ROLE
+from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.recent_files import RecentFiles
 from irdesk.gui.common.versions import version_lines
 from irdesk.gui.importing.dialog import ImportDialog
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings
         self.recent = RecentFiles(settings)
-        self.db: Database | None = None
+        self.database = OpenDatabase(self)
         self._closed = False
         # Bumped on every selection and database change, so a late detail load is dropped.
         self._detail_generation = 0
@@ -141,7 +142,7 @@ class MainWindow(QMainWindow):
         self.incident_tabs.setDocumentMode(True)
         self.incident_tabs.addTab(self.details, "&Overview")
         # The review record of the selected incident (findings, action items; issue 4).
-        self.review_tab = ReviewTab(self.tasks, self.undo_stack, self.actor, lambda: self.db)
+        self.review_tab = ReviewTab(self.tasks, self.undo_stack, self.actor, self.database)
         self.incident_tabs.addTab(self.review_tab, "&Review")
         self.incident_list.current_incident_changed.connect(self.review_tab.show_incident)
         self.review_tab.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
@@ -156,6 +157,11 @@ class MainWindow(QMainWindow):
         self._build_timeline()
         self._restore_settings()
         self._update_actions()
+
+    @property
+    def db(self) -> Database | None:
+        """The open database, or None before the first file opens."""
+        return self.database.current()
 
     # ----------------------------------------------------------------- building
 
@@ -248,7 +254,7 @@ class MainWindow(QMainWindow):
         self.policy_action.triggered.connect(self.edit_policy)
         # Review packets (issue 6): Export › Review Packet…, Tools › Verify Packet…
         self.packet_actions = PacketActions(
-            self, self.tasks, lambda: self.db, self.current_incident_id, self.show_message
+            self, self.tasks, self.database, self.current_incident_id, self.show_message
         )
         self.packet_actions.add_menus(menus, tools_menu)
 
@@ -264,7 +270,7 @@ class MainWindow(QMainWindow):
             tabs=self.incident_tabs,
             tasks=self.tasks,
             undo_stack=self.undo_stack,
-            database=lambda: self.db,
+            database=self.database,
             actor=self.actor,
             show_message=self.show_message,
             status=self.statusBar().showMessage,
@@ -554,7 +560,7 @@ class MainWindow(QMainWindow):
     def _database_opened(self, result: OpenResult) -> None:
         db, rows = result
         self.review_tab.flush()  # typing still unsaved goes to the file it was typed in
-        previous, self.db = self.db, db
+        previous = self.database.replace(db)
         if previous is not None:
             # Queued behind any work still reading the old file.
             self.tasks.run(lambda _report: previous.close(), on_done=lambda _none: None)

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 
 from irdesk.gui.common.actor import current_actor
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.packets.dialog import IDENTITY_FILTER, PDF_FILTER, Failure, PacketDialog, guarded
 from irdesk.reports.signing.countersign import CountersignResult, countersign_packet
 from irdesk.reports.signing.verify import VerifyReport, report_lines, verify_packet
-from irdesk.storage.database import Database
 
 PACKET_KEY = "Ctrl+Shift+P"
 
@@ -37,7 +37,7 @@ class PacketActions(QObject):
         self,
         window: QWidget,
         tasks: BackgroundTasks,
-        database: Callable[[], Database | None],
+        database: OpenDatabase,
         incident_id: Callable[[], int | None],
         show_message: Callable[[QMessageBox.Icon, str, str, str], QMessageBox],
     ) -> None:
@@ -69,7 +69,7 @@ class PacketActions(QObject):
         tools.addAction(self.countersign_action)
 
     def open_dialog(self) -> PacketDialog | None:
-        database = self.database()
+        database = self.database.current()
         if database is None:
             self.show_message(
                 QMessageBox.Icon.Information, "No database", "Open a database first.", ""
@@ -122,7 +122,7 @@ class PacketActions(QObject):
 
     def countersign(self, packet: Path, identity: Path, passphrase: bytes) -> None:
         """Countersign `packet` in place; recorded when the open database exported it."""
-        database, actor = self.database(), current_actor()
+        database, actor = self.database.current(), current_actor()
         self.tasks.run(
             lambda _report: guarded(
                 lambda: countersign_packet(
