@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:
         _app, window = open_window(demo_database(Path(scratch)), Path(scratch))
-        dashboard = window.show_metrics_dashboard()
+        dashboard = window.metrics.show_dashboard()
         assert dashboard is not None
         dashboard.resize(*SIZE)
         wait_until_idle(window)

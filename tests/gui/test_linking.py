@@ -105,11 +105,11 @@ def test_ctrl_l_links_the_selected_incident_into_one_picked_by_keyboard_and_ctrl
 ) -> None:
     ids, path = incident_file.ids, incident_file.path
     click_row(qtbot, opened, row_of(opened, "OPS-7"))
-    assert opened.link_action.isEnabled()
+    assert opened.merging.link_action.isEnabled()
 
     activate(qtbot, opened)
     qtbot.keyClick(opened.table, Qt.Key.Key_L, CTRL)
-    dialog = opened.link_dialog
+    dialog = opened.merging.dialog
     assert isinstance(dialog, LinkIncidentDialog) and dialog.isVisible()
     assert dialog.windowTitle() == "Link to Incident"
     assert "<b>jira:OPS-7</b> (Search index lagging)" in dialog.intro.text()
@@ -166,16 +166,16 @@ def test_the_list_context_menu_links_into_an_incident_double_clicked_in_the_pick
             QContextMenuEvent.Reason.Mouse, centre, table.viewport().mapToGlobal(centre)
         ),
     )
-    menu = opened.context_menu
+    menu = opened.merging.context_menu
     assert isinstance(menu, QMenu)
     qtbot.waitUntil(menu.isVisible, timeout=TIMEOUT_MS)
     assert table.currentIndex().data() == "⚠ Login emails delayed"  # the row clicked on
     [action] = [a for a in menu.actions() if not a.isSeparator()]
-    assert action is opened.link_action
+    assert action is opened.merging.link_action
     assert action.text() == "&Link to Incident…"
     qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
 
-    dialog = opened.link_dialog
+    dialog = opened.merging.dialog
     assert dialog is not None and dialog.isVisible()
     dialog.activateWindow()
     row = [dialog.proxy.index(r, COL_ID).data() for r in range(dialog.proxy.rowCount())].index(
@@ -245,7 +245,7 @@ def test_a_refused_link_says_why_and_changes_nothing(
     open_and_wait(qtbot, window, path)
     click_row(qtbot, window, row_of(window, "INC-101"))
 
-    dialog = window.link_current_incident()
+    dialog = window.merging.link_current_incident()
     assert dialog is not None
     assert dialog.choose(ids["INC-102"])
     with qtbot.waitSignal(window.tasks.idle, timeout=TIMEOUT_MS):
@@ -263,11 +263,11 @@ def test_a_refused_link_says_why_and_changes_nothing(
 def test_link_needs_a_selected_incident_and_the_edit_menu_has_its_keys(
     qtbot: QtBot, window: MainWindow, incident_file: IncidentFile
 ) -> None:
-    assert not window.link_action.isEnabled()  # no database
+    assert not window.merging.link_action.isEnabled()  # no database
     open_and_wait(qtbot, window, incident_file.path)
-    assert not window.link_action.isEnabled()  # nothing selected
+    assert not window.merging.link_action.isEnabled()  # nothing selected
     click_row(qtbot, window, 0)
-    assert window.link_action.isEnabled()
+    assert window.merging.link_action.isEnabled()
 
     shortcut = {a.text(): a.shortcut().toString() for a in window.findChildren(QAction)}
     assert shortcut["&Link to Incident…"] == "Ctrl+L"
@@ -276,17 +276,17 @@ def test_link_needs_a_selected_incident_and_the_edit_menu_has_its_keys(
     assert not window.undo_action.isEnabled()
     edit_menu = window.menuBar().actions()[1].menu()
     assert [a.text() for a in edit_menu.actions() if a.text()][:2] == ["&Undo", "&Redo"]
-    assert window.link_action in edit_menu.actions()
+    assert window.merging.link_action in edit_menu.actions()
 
 
 def test_escape_in_the_picker_links_nothing(
     qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
 ) -> None:
     click_row(qtbot, opened, row_of(opened, "OPS-7"))
-    dialog = opened.link_current_incident()
+    dialog = opened.merging.link_current_incident()
     assert dialog is not None
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: opened.link_dialog is None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: opened.merging.dialog is None, timeout=TIMEOUT_MS)
     wait_idle(qtbot, opened)
     assert links(incident_file.path) == {}
     assert not opened.undo_action.isEnabled()

@@ -187,7 +187,7 @@ def test_opening_a_garbage_file_reports_it_and_keeps_the_open_database(
 ) -> None:
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"not a database")
-    monkeypatch.setattr(opened, "ask_open_path", lambda: garbage)
+    monkeypatch.setattr(opened.files, "ask_open_path", lambda: garbage)
     activate(qtbot, opened)
 
     with qtbot.waitSignal(opened.tasks.idle, timeout=5000):
@@ -224,7 +224,7 @@ def test_an_upgrade_backup_is_reported(
         db.backup_made = backup
         return db
 
-    monkeypatch.setattr("irdesk.gui.main_window.open_database_file", upgrading_open)
+    monkeypatch.setattr("irdesk.gui.database_files.open_database_file", upgrading_open)
     progress: list[str] = []
     window.tasks.progress.connect(progress.append)
     open_and_wait(qtbot, window, path)
@@ -255,7 +255,7 @@ def test_new_creates_an_empty_database_and_never_replaces_a_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     activate(qtbot, opened)
-    monkeypatch.setattr(opened, "ask_new_path", lambda: incident_file.path)
+    monkeypatch.setattr(opened.files, "ask_new_path", lambda: incident_file.path)
     before = incident_file.path.read_bytes()
     qtbot.keyClick(opened, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     [box] = visible_boxes(opened)
@@ -263,7 +263,7 @@ def test_new_creates_an_empty_database_and_never_replaces_a_file(
     assert incident_file.path.read_bytes() == before
     box.close()
 
-    monkeypatch.setattr(opened, "ask_new_path", lambda: tmp_path / "fresh")
+    monkeypatch.setattr(opened.files, "ask_new_path", lambda: tmp_path / "fresh")
     with qtbot.waitSignal(opened.tasks.idle, timeout=5000):
         qtbot.keyClick(opened, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert opened.db is not None
@@ -277,12 +277,12 @@ def test_new_creates_an_empty_database_and_never_replaces_a_file(
 def choose_from_open_recent(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
     """Alt+F, R, then `key`: the File menu walked with the keyboard."""
     choose_from_menu(qtbot, window, Qt.Key.Key_F, Qt.Key.Key_R)
-    qtbot.waitUntil(window.recent_menu.isVisible, timeout=2000)
-    qtbot.keyClick(window.recent_menu, key)
+    qtbot.waitUntil(window.files.recent_menu.isVisible, timeout=2000)
+    qtbot.keyClick(window.files.recent_menu, key)
 
 
 def recent_entries(window: MainWindow) -> list[QAction]:
-    return [action for action in window.recent_menu.actions() if action.data()]
+    return [action for action in window.files.recent_menu.actions() if action.data()]
 
 
 def test_open_recent_lists_opened_files_most_recent_first(
@@ -300,7 +300,7 @@ def test_open_recent_lists_opened_files_most_recent_first(
     assert all(a.isEnabled() for a in recent_entries(opened))
     with qtbot.waitSignal(opened.tasks.idle, timeout=5000):
         choose_from_open_recent(qtbot, opened, Qt.Key.Key_2)
-    assert not opened.recent_menu.isVisible()
+    assert not opened.files.recent_menu.isVisible()
     assert opened.db is not None
     assert opened.db.path == incident_file.path.resolve()
     assert names() == ["incidents.db", "other.db"]
@@ -321,10 +321,10 @@ def test_open_recent_greys_out_missing_files_and_can_be_cleared(
     assert greyed.text().endswith("(not found)")
     assert not opened.tasks.busy
     assert not visible_boxes(opened)
-    qtbot.keyClick(opened.recent_menu, Qt.Key.Key_Escape)
+    qtbot.keyClick(opened.files.recent_menu, Qt.Key.Key_Escape)
 
     # Deleted after the menu was built, then chosen: say so and forget it.
-    opened.open_recent(other.resolve())
+    opened.files.open_recent(other.resolve())
     [box] = visible_boxes(opened)
     assert "other.db" in box.text()
     assert "no longer there" in box.text()
@@ -332,7 +332,7 @@ def test_open_recent_greys_out_missing_files_and_can_be_cleared(
     box.close()
 
     choose_from_open_recent(qtbot, opened, Qt.Key.Key_C)  # "Clear list"
-    assert opened.recent.paths() == []
+    assert opened.files.recent.paths() == []
     assert recent_entries(opened) == []
 
 
@@ -342,13 +342,13 @@ def test_recent_list_keeps_the_last_eight_and_survives_a_restart(
     first = make_window()
     paths = [tmp_path / f"db{n}.db" for n in range(10)]
     for path in paths:
-        first.recent.add(path)
-    first.recent.add(paths[3])  # again: moves to the top, no duplicate
+        first.files.recent.add(path)
+    first.files.recent.add(paths[3])  # again: moves to the top, no duplicate
     first.close()
 
     second = make_window(QSettings(str(settings_path), QSettings.Format.IniFormat))
     expected = [paths[3], paths[9], paths[8], paths[7], paths[6], paths[5], paths[4], paths[2]]
-    assert second.recent.paths() == [p.resolve() for p in expected]
+    assert second.files.recent.paths() == [p.resolve() for p in expected]
 
 
 def test_geometry_and_splitter_survive_a_restart(

@@ -46,7 +46,7 @@ def dashboard(qtbot: QtBot, window: MainWindow, fixture_file: Path) -> MetricsDa
     activate(qtbot, window)
     with qtbot.waitSignal(window.tasks.idle, timeout=TIMEOUT_MS):
         qtbot.keyClick(window, Qt.Key.Key_M, CTRL_SHIFT)
-    board = window.metrics_dashboard
+    board = window.metrics.dashboard
     assert board is not None and board.isVisible()
     with qtbot.waitSignal(board.figures_shown, timeout=TIMEOUT_MS):
         board.from_edit.setDate(_qdate(date(2026, 1, 5)))

@@ -1,8 +1,10 @@
-"""The File › Open Recent list, kept in the window's QSettings."""
+"""The File › Open Recent list, kept in the window's QSettings, and the menu that shows it."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMenu
 
 MAX_RECENT = 8
 _GROUP = "recentFiles"
@@ -46,3 +48,24 @@ class RecentFiles:
             self._settings.setArrayIndex(i)
             self._settings.setValue(_KEY, str(path))
         self._settings.endArray()
+
+
+def fill_recent_menu(
+    menu: QMenu, recent: list[Path], open_path: Callable[[Path], None], clear: Callable[[], None]
+) -> None:
+    """Replace `menu`'s entries: one per file (greyed when gone), then Clear list."""
+    menu.clear()
+    for number, path in enumerate(recent, start=1):
+        # "&" marks an accelerator in menu text; one in a file name must be doubled.
+        label = f"&{number}  " + f"{path.name}  —  {path.parent}".replace("&", "&&")
+        exists = path.exists()
+        action = menu.addAction(label if exists else f"{label}  (not found)")
+        action.setData(str(path))
+        action.setEnabled(exists)
+        action.setToolTip(str(path))
+        action.triggered.connect(lambda _checked=False, p=path: open_path(p))
+    if recent:
+        menu.addSeparator()
+    clear_action = menu.addAction("&Clear list")
+    clear_action.setEnabled(bool(recent))
+    clear_action.triggered.connect(clear)

@@ -1,12 +1,12 @@
 """The versions a bug report needs, shared by the About box and the crash dialog."""
 
 import platform
-import sqlite3
 
 import PySide6
 from PySide6.QtCore import qVersion
 
 from irdesk import __version__
+from irdesk.storage.reads.library_versions import sqlite_version
 
 
 def version_lines() -> list[tuple[str, str]]:
@@ -15,7 +15,7 @@ def version_lines() -> list[tuple[str, str]]:
         ("Python", platform.python_version()),
         ("Qt", qVersion()),
         ("PySide6", PySide6.__version__),
-        ("SQLite", sqlite3.sqlite_version),
+        ("SQLite", sqlite_version()),
         ("Platform", platform.platform()),
     ]
 

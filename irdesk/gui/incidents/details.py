@@ -5,7 +5,6 @@ Unlink button; the pane only says which was pressed (`unlink_requested`).
 """
 
 import html
-from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -34,32 +33,9 @@ from irdesk.gui.incidents.overview_timeline_model import (
     COL_TIME,
     TimelineModel,
 )
-from irdesk.storage.database import Database
 from irdesk.storage.reads import queries
+from irdesk.storage.reads.incident_view import IncidentView
 from irdesk.storage.records import merges
-
-
-@dataclass(frozen=True)
-class IncidentView:
-    """Everything the pane shows, loaded in one go on a worker thread."""
-
-    detail: queries.IncidentDetail
-    events: list[queries.EventRow]
-    # Incidents merged into this one: the same outage as other tools saw it.
-    linked: tuple[merges.LinkedIncident, ...] = ()
-
-
-def load_incident_view(db: Database, incident_id: int) -> IncidentView | None:
-    with db.session() as session:
-        detail = queries.incident_detail(session, incident_id)
-        if detail is None:
-            return None
-        return IncidentView(
-            detail=detail,
-            events=queries.timeline(session, incident_id),
-            linked=tuple(merges.linked_into(session, incident_id)),
-        )
-
 
 LIFECYCLE = (
     ("Started", "started_at"),
@@ -78,7 +54,8 @@ LONG_TIMELINE_COLUMNS = {
     COL_KIND: "★ status change",
     COL_SOURCE: "statuspage",
 }
-# (label, from, to), shown beside the later timestamp; DESIGN.md's metric definitions.
+# Later field → (label, earlier field): shown beside the later timestamp, as the metrics
+# define these intervals.
 INTERVALS = {
     "detected_at": ("Time to detect", "started_at"),
     "acknowledged_at": ("Time to acknowledge", "detected_at"),
@@ -318,7 +295,7 @@ class IncidentDetails(QWidget):
 
         count = len(view.events)
         self.timeline_label.setText(f"Timeline ({count} event{'s' if count != 1 else ''})")
-        # Measuring thousands of wrapped rows takes seconds: a long timeline gets one line a row.
+        # Measuring thousands of wrapped rows stalls the window: a long timeline gets one line a row.
         wrap = count <= WRAPPED_ROWS_LIMIT
         self.timeline_view.setWordWrap(wrap)
         self.timeline_view.verticalHeader().setSectionResizeMode(

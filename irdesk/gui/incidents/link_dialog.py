@@ -1,16 +1,14 @@
 """Edit › Link to Incident: the same outage seen by two tools, joined by hand, and undone.
 
 The picker lists the other incidents of the list (filterable as the list is);
-choosing one links the selected incident into it through storage.merges, off the
-GUI thread. Each link or unlink made from the window is a `MergeCommand` on the
-window's undo stack: undoing it applies the opposite change, restoring a link
-found in the source data as it was.
+`merging` links the selected incident into the one chosen, off the GUI thread.
+Each link or unlink made from the window is a `MergeCommand` on the window's
+undo stack: undoing it applies the opposite change, restoring a link found in
+the source data as it was.
 """
 
-import getpass
 import html
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand
@@ -39,122 +37,10 @@ from irdesk.gui.common.incident_table_model import (
     IncidentFilterProxy,
     IncidentTableModel,
 )
-from irdesk.storage.database import Database
 from irdesk.storage.reads.queries import IncidentRow
-from irdesk.storage.records import merges
+from irdesk.storage.records.merge_changes import MergeChange
 
-PICKER_COLUMNS = (COL_ID, COL_SEVERITY, COL_TITLE, COL_STARTED)
 HIDDEN_COLUMNS = (COL_SERVICE, COL_STATUS, COL_DURATION, COL_REVIEW)
-
-
-def current_actor() -> str:
-    """Who the audit log names for changes made in this window: the logged-in user."""
-    try:
-        return getpass.getuser() or "irdesk user"
-    except (OSError, KeyError):  # no login name in this environment
-        return "irdesk user"
-
-
-# ------------------------------------------------------------------- the changes
-
-
-@dataclass(frozen=True)
-class MergeChange:
-    """One link made (`linked`) or removed, with what doing the opposite needs."""
-
-    incident_id: int
-    into_id: int
-    incident_label: str  # "jira:OPS-7"
-    into_label: str
-    linked: bool
-    how: str = merges.MANUAL
-    evidence: str | None = None
-
-    def inverse(self) -> "MergeChange":
-        return replace(self, linked=not self.linked)
-
-    @property
-    def text(self) -> str:
-        """What the Edit menu's Undo and Redo say: 'Link jira:OPS-7 into pagerduty:P1'."""
-        if self.linked:
-            return f"Link {self.incident_label} into {self.into_label}"
-        return f"Unlink {self.incident_label} from {self.into_label}"
-
-
-@dataclass(frozen=True)
-class MergeOutcome:
-    """What a worker hands back: the change as made, or why it was refused."""
-
-    change: MergeChange | None = None
-    refused: str = ""
-
-
-def link_work(
-    db: Database,
-    incident_id: int,
-    into_id: int,
-    *,
-    actor: str,
-    how: str = merges.MANUAL,
-    evidence: str | None = None,
-) -> MergeOutcome:
-    """Worker side: link, or say why not (a refusal is an answer, not a crash)."""
-    try:
-        with db.transaction() as session:
-            merge = merges.link_incidents(
-                session, incident_id, into_id, actor=actor, how=how, evidence=evidence
-            )
-            change = MergeChange(
-                incident_id=incident_id,
-                into_id=merge.into_id,
-                incident_label=merges.label_of(session, incident_id),
-                into_label=merges.label_of(session, merge.into_id),
-                linked=True,
-                how=merge.how,
-                evidence=merge.evidence,
-            )
-    except ValueError as exc:
-        return MergeOutcome(refused=str(exc))
-    return MergeOutcome(change=change)
-
-
-def unlink_work(db: Database, incident_id: int, *, actor: str) -> MergeOutcome:
-    """Worker side: unlink, keeping how the link was made so that undo restores it."""
-    try:
-        with db.transaction() as session:
-            merge = merges.merge_of(session, incident_id)
-            if merge is None:
-                return MergeOutcome(
-                    refused=f"{merges.label_of(session, incident_id)} is not linked to another incident "
-                    "any more."
-                )
-            change = MergeChange(
-                incident_id=incident_id,
-                into_id=merge.into_id,
-                incident_label=merges.label_of(session, incident_id),
-                into_label=merges.label_of(session, merge.into_id),
-                linked=False,
-                how=merge.how,
-                evidence=merge.evidence,
-            )
-            merges.unlink_incident(session, incident_id, actor=actor)
-    except ValueError as exc:
-        return MergeOutcome(refused=str(exc))
-    return MergeOutcome(change=change)
-
-
-def apply_work(db: Database, change: MergeChange, *, actor: str) -> MergeOutcome:
-    """Worker side: make `change` happen again (for undo and redo)."""
-    if change.linked:
-        return link_work(
-            db,
-            change.incident_id,
-            change.into_id,
-            actor=actor,
-            how=change.how,
-            evidence=change.evidence,
-        )
-    return unlink_work(db, change.incident_id, actor=actor)
 
 
 class MergeCommand(QUndoCommand):

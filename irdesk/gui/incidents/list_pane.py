@@ -142,6 +142,14 @@ class IncidentList(QWidget):
     def set_rows(self, rows: Sequence[IncidentRow]) -> None:
         self.model.set_rows(rows)
 
+    def rows(self) -> list[IncidentRow]:
+        """Every listed incident, the ones the filter hides included."""
+        return [self.model.row_at(row) for row in range(self.model.rowCount())]
+
+    def current_incident_id(self) -> int | None:
+        current = self.table.currentIndex()
+        return current.data(INCIDENT_ID_ROLE) if current.isValid() else None
+
     def total_count(self) -> int:
         return self.model.rowCount()
 
@@ -165,6 +173,13 @@ class IncidentList(QWidget):
         self.table.setCurrentIndex(index)
         self.table.scrollTo(index)
         return True
+
+    def reveal_incident(self, incident_id: int) -> bool:
+        """Select `incident_id`, clearing the filter if that is what hides it."""
+        if self.select_incident(incident_id):
+            return True
+        self.filter_edit.clear()  # it may only have been filtered out
+        return self.select_incident(incident_id)
 
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

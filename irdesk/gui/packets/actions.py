@@ -1,8 +1,8 @@
 """The packet menu entries: Export › Review Packet…, Tools › Verify / Countersign Packet…
 
-The main window constructs one `PacketActions` and adds its menus; the work
-runs on the window's background tasks, and outcomes are shown in the
-window's non-blocking message boxes.
+The main window constructs one `PacketActions` and adds its entries to the
+menus; the work runs on the window's background tasks, and outcomes are shown
+in non-blocking message boxes over the window.
 """
 
 from collections.abc import Callable
@@ -10,22 +10,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QInputDialog,
-    QLineEdit,
-    QMenu,
-    QMenuBar,
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from irdesk.gui.common.actor import current_actor
 from irdesk.gui.common.background import BackgroundTasks
-from irdesk.gui.incidents.link_dialog import current_actor
+from irdesk.gui.common.menus import Menus
+from irdesk.gui.common.message_box import show_message
+from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.packets.dialog import IDENTITY_FILTER, PDF_FILTER, Failure, PacketDialog, guarded
 from irdesk.reports.signing.countersign import CountersignResult, countersign_packet
 from irdesk.reports.signing.verify import VerifyReport, report_lines, verify_packet
-from irdesk.storage.database import Database
 
 PACKET_KEY = "Ctrl+Shift+P"
 
@@ -37,16 +31,14 @@ class PacketActions(QObject):
         self,
         window: QWidget,
         tasks: BackgroundTasks,
-        database: Callable[[], Database | None],
+        database: OpenDatabase,
         incident_id: Callable[[], int | None],
-        show_message: Callable[[QMessageBox.Icon, str, str, str], QMessageBox],
     ) -> None:
         super().__init__(window)
         self.window = window
         self.tasks = tasks
         self.database = database
         self.incident_id = incident_id
-        self.show_message = show_message
         self.dialog: PacketDialog | None = None
         self.packet_action = QAction("Review &Packet…", window)
         self.packet_action.setShortcut(QKeySequence(PACKET_KEY))
@@ -59,20 +51,21 @@ class PacketActions(QObject):
         self.countersign_action.setStatusTip("Add the second signature to a signed packet")
         self.countersign_action.triggered.connect(self.choose_and_countersign)
 
-    def add_menus(self, menus: QMenuBar, tools: QMenu) -> None:
-        """Export › Review Packet… just before Tools; Verify and Countersign in `tools`."""
-        export = QMenu("E&xport", menus)
-        export.addAction(self.packet_action)
-        menus.insertMenu(tools.menuAction(), export)
-        tools.addSeparator()
-        tools.addAction(self.verify_action)
-        tools.addAction(self.countersign_action)
+    def add_to(self, menus: Menus) -> None:
+        """Export › Review Packet…; Verify and Countersign at the end of Tools."""
+        menus.export.addAction(self.packet_action)
+        menus.tools.addSeparator()
+        menus.tools.addAction(self.verify_action)
+        menus.tools.addAction(self.countersign_action)
 
     def open_dialog(self) -> PacketDialog | None:
-        database = self.database()
+        database = self.database.current()
         if database is None:
-            self.show_message(
-                QMessageBox.Icon.Information, "No database", "Open a database first.", ""
+            show_message(
+                self.window,
+                QMessageBox.Icon.Information,
+                "No database",
+                "Open a database first.",
             )
             return None
         if self.dialog is not None:
@@ -122,7 +115,7 @@ class PacketActions(QObject):
 
     def countersign(self, packet: Path, identity: Path, passphrase: bytes) -> None:
         """Countersign `packet` in place; recorded when the open database exported it."""
-        database, actor = self.database(), current_actor()
+        database, actor = self.database.current(), current_actor()
         self.tasks.run(
             lambda _report: guarded(
                 lambda: countersign_packet(
@@ -135,11 +128,11 @@ class PacketActions(QObject):
 
     def _countersigned(self, packet: Path, result: CountersignResult | Failure) -> None:
         if isinstance(result, Failure):
-            self.show_message(
+            show_message(
+                self.window,
                 QMessageBox.Icon.Warning,
                 "Not countersigned",
                 f"{packet.name} was not changed: {result.message}",
-                "",
             )
             return
         recorded = (
@@ -147,7 +140,8 @@ class PacketActions(QObject):
             if result.recorded
             else "Not recorded: the open database did not export this packet."
         )
-        self.show_message(
+        show_message(
+            self.window,
             QMessageBox.Icon.Information,
             "Packet countersigned",
             f"{packet.name} is countersigned by {result.signer}.",
@@ -168,12 +162,16 @@ class PacketActions(QObject):
 
     def _verified(self, path: Path, result: VerifyReport | Failure) -> None:
         if isinstance(result, Failure):
-            self.show_message(
-                QMessageBox.Icon.Warning, "Cannot verify", f"{path.name}: {result.message}", ""
+            show_message(
+                self.window,
+                QMessageBox.Icon.Warning,
+                "Cannot verify",
+                f"{path.name}: {result.message}",
             )
             return
         ok = result.ok()
-        self.show_message(
+        show_message(
+            self.window,
             QMessageBox.Icon.Information if ok else QMessageBox.Icon.Warning,
             "Packet verified" if ok else "Packet does NOT verify",
             f"{path.name}: "

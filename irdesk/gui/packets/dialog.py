@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from irdesk.gui.common.actor import current_actor
 from irdesk.gui.common.background import BackgroundTasks, Report
-from irdesk.gui.incidents.link_dialog import current_actor
 from irdesk.reports.packets.export import (
     ExportResult,
     PacketRequest,

@@ -6,7 +6,6 @@ window's widget tree can show a note, whatever tab or pane is open. The notes
 autosave like every capture field; the window's title says they are private.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -32,6 +31,7 @@ from irdesk.domain.models import Incident
 from irdesk.gui.common import formatting
 from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
 from irdesk.gui.review.blame_editor import set_text_quietly
 from irdesk.gui.review.conflict_prompt import ask_about_conflict, keep_mine
@@ -106,7 +106,7 @@ class FeedbackWindow(QWidget):
         self,
         tasks: BackgroundTasks,
         actor: str,
-        database: Callable[[], Database | None],
+        database: OpenDatabase,
     ) -> None:
         # No parent on purpose (see the module docstring).
         super().__init__(None, Qt.WindowType.Window)
@@ -116,7 +116,7 @@ class FeedbackWindow(QWidget):
         self.tasks = tasks
         self.actor = actor
         self.database = database
-        self.autosaver = Autosaver(tasks, database, parent=self)
+        self.autosaver = Autosaver(tasks, database.current, parent=self)
         self.autosaver.conflicted.connect(self._conflicted)
         self.autosaver.refused.connect(lambda _r, _f, message: self._problem(message))
         self.incident_id: int | None = None
@@ -201,7 +201,7 @@ class FeedbackWindow(QWidget):
         self.reload()
 
     def reload(self, *, force: bool = False) -> None:
-        db, incident_id = self.database(), self.incident_id
+        db, incident_id = self.database.current(), self.incident_id
         if db is None or incident_id is None:
             return
         self.tasks.run(
@@ -335,7 +335,7 @@ class FeedbackWindow(QWidget):
         self.reload()
 
     def add_note(self) -> None:
-        db, incident_id = self.database(), self.incident_id
+        db, incident_id = self.database.current(), self.incident_id
         person_id = self.person_combo.currentData()
         if db is None or incident_id is None or person_id is None:
             return
@@ -358,7 +358,7 @@ class FeedbackWindow(QWidget):
         )
 
     def delete_note(self) -> None:
-        db, note_id = self.database(), self.bound_id
+        db, note_id = self.database.current(), self.bound_id
         if db is None or note_id is None:
             return
         if not self.ask_delete():
@@ -407,7 +407,7 @@ class FeedbackWindow(QWidget):
             self.conflict_box = None
 
     def _keep_mine(self, record: Any, field: str, value: Any, write: Write) -> None:
-        db = self.database()
+        db = self.database.current()
         if db is None:
             return
 

@@ -36,6 +36,7 @@ from irdesk.domain.blameless import BlamelessChecker
 from irdesk.domain.enums import ReviewStatus, ReviewTier
 from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.review.actions_panel import ActionsPanel
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
@@ -82,7 +83,7 @@ class ReviewTab(QWidget):
         tasks: BackgroundTasks,
         undo_stack: QUndoStack,
         actor: str,
-        database: Callable[[], Database | None],
+        database: OpenDatabase,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -90,7 +91,7 @@ class ReviewTab(QWidget):
         self.undo_stack = undo_stack
         self.actor = actor
         self.database = database
-        self.autosaver = Autosaver(tasks, database, parent=self)
+        self.autosaver = Autosaver(tasks, database.current, parent=self)
         self.autosaver.conflicted.connect(self._conflicted)
         self.autosaver.refused.connect(self._refused)
         self.autosaver.saved.connect(self._saved)
@@ -278,7 +279,7 @@ class ReviewTab(QWidget):
         self.incident_id = incident_id
         self._generation += 1
         self._update_actions()
-        if incident_id is None or self.database() is None:
+        if incident_id is None or self.database.current() is None:
             self.sheet = None
             self._stale = False
             self.stack.setCurrentIndex(0)
@@ -320,7 +321,7 @@ class ReviewTab(QWidget):
             self.reload()
 
     def reload(self, *, force: bool = False) -> None:
-        db, incident_id = self.database(), self.incident_id
+        db, incident_id = self.database.current(), self.incident_id
         if db is None or incident_id is None:
             return
         generation = self._generation
@@ -352,7 +353,7 @@ class ReviewTab(QWidget):
 
     def open_feedback(self) -> FeedbackWindow | None:
         """Review › Feedback Notes…: the selected incident's notes, in their own window."""
-        if self.incident_id is None or self.database() is None:
+        if self.incident_id is None or self.database.current() is None:
             return None
         if self.feedback_window is None:
             self.feedback_window = FeedbackWindow(self.tasks, self.actor, self.database)
@@ -510,7 +511,7 @@ class ReviewTab(QWidget):
         description: str = "",
     ) -> None:
         """Structural work on the open file after pending typing is saved; then reload."""
-        db = self.database()
+        db = self.database.current()
         if db is None:
             return
         self.autosaver.flush()
@@ -737,7 +738,7 @@ class ReviewTab(QWidget):
         self.reload(force=True)
 
     def _keep_mine(self, record: Record, field: str, value: Any, write: Write | None) -> None:
-        db = self.database()
+        db = self.database.current()
         if db is None or write is None:
             self.show_problem("Your change could not be saved: reload and type it again")
             return

@@ -32,6 +32,7 @@ from irdesk.domain.enums import EventKind
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS
 from irdesk.domain.models import TimelineEvent
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.timeline.event_dialog import EventDialog, EventInput
 from irdesk.gui.timeline.presenter_window import PresenterWindow, screen_label
 from irdesk.gui.timeline.tab import TimelineTab
@@ -135,7 +136,7 @@ class TimelineController(QObject):
         tabs: QTabWidget,
         tasks: BackgroundTasks,
         undo_stack: QUndoStack,
-        database: Callable[[], Database | None],
+        database: OpenDatabase,
         actor: str,
         show_message: Callable[[QMessageBox.Icon, str, str, str], object],
         status: Callable[[str, int], None],
@@ -255,7 +256,7 @@ class TimelineController(QObject):
         """The incident list moved: load the new incident's timeline in the background."""
         if self._closed:
             return
-        db = self.database()
+        db = self.database.current()
         if db is not self._db_seen:
             self._db_seen = db
             self.book.clear()  # revisions belong to the file they were read from
@@ -279,11 +280,11 @@ class TimelineController(QObject):
         if self._closed:
             return
         current = self.current_incident()
-        if current != self.incident_id or self.database() is not self._db_seen:
+        if current != self.incident_id or self.database.current() is not self._db_seen:
             self.incident_changed(current)
 
     def reload(self, *, select: int | None = None, then: Callable[[], None] | None = None) -> None:
-        db, incident_id = self.database(), self.incident_id
+        db, incident_id = self.database.current(), self.incident_id
         if db is None or incident_id is None or self._closed:
             return
         generation = self._generation
@@ -383,7 +384,7 @@ class TimelineController(QObject):
     def _editable(self) -> tuple[Database, IncidentRecord] | None:
         # An edit chosen from the menu while another pane is in front: show what is edited.
         self.tabs.setCurrentWidget(self.tab)
-        db, record = self.database(), self.tab.record
+        db, record = self.database.current(), self.tab.record
         if db is None or record is None:
             self.status("Select an incident first.", MESSAGE_MS)
             return None
@@ -581,7 +582,7 @@ class TimelineController(QObject):
         self._run(edit, description, self._replayed)
 
     def _run(self, edit: Edit, description: str, on_done: Callable[[EditOutcome], None]) -> None:
-        db = self.database()
+        db = self.database.current()
         if db is None or self._closed:
             return
         self.tasks.run(
@@ -594,7 +595,7 @@ class TimelineController(QObject):
     def _if_same(
         self, db: Database, outcome: EditOutcome, on_done: Callable[[EditOutcome], None]
     ) -> None:
-        if db is self.database():
+        if db is self.database.current():
             on_done(outcome)
 
     def _fresh_done(self, outcome: EditOutcome, text: str) -> None:

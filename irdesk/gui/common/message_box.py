@@ -1,0 +1,20 @@
+"""The message boxes the window shows: modeless, so the window stays usable behind them."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+def show_message(
+    parent: QWidget, icon: QMessageBox.Icon, title: str, text: str, informative: str = ""
+) -> QMessageBox:
+    """A modeless box over `parent`: tests find it among the parent's children and accept it.
+
+    Plain text only: file names and incident titles come from outside and may hold "<".
+    """
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setInformativeText(informative)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setModal(False)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.show()
+    return box

@@ -1,0 +1,181 @@
+"""File › New…, Open… and Open Recent: choosing a database file and opening it.
+
+A file is recognised, backed up and upgraded if it must be, and listed on the
+window's background tasks; `opened(db, rows)` hands the result to the window,
+which switches every screen over to it. A file that cannot be opened is
+explained in a message box, and the database already open stays open.
+"""
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+
+from irdesk.gui.common.background import BackgroundTasks, Report
+from irdesk.gui.common.menus import add_action
+from irdesk.gui.common.message_box import show_message
+from irdesk.gui.common.open_database import OpenDatabase
+from irdesk.gui.common.recent_files import RecentFiles, fill_recent_menu
+from irdesk.storage import paths
+from irdesk.storage.database import Database
+from irdesk.storage.database import open_database as open_database_file
+from irdesk.storage.errors import DatabaseError
+from irdesk.storage.reads.incident_view import incident_list
+from irdesk.storage.reads.queries import IncidentRow
+
+FILE_FILTER = "irdesk databases (*.db *.irdesk *.sqlite);;All files (*)"
+MESSAGE_MS = 30_000
+
+OpenResult = tuple[Database, list[IncidentRow]]
+
+
+def _load_database(path: Path, create: bool, report: Report) -> OpenResult:
+    """Worker side of opening: recognise, maybe back up and upgrade, then list."""
+
+    def backed_up(saved: Path) -> None:
+        report(f"Upgrading {path.name} (backup saved as {saved.name})…")
+
+    db = open_database_file(path, create=create, on_backup=backed_up)
+    try:
+        rows = incident_list(db)
+    except BaseException:
+        db.close()
+        raise
+    return db, rows
+
+
+class DatabaseFiles(QObject):
+    """The File menu's database entries, the file dialogs they show, and the recent list."""
+
+    opened = Signal(object, object)  # the Database and its incident rows
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        tasks: BackgroundTasks,
+        database: OpenDatabase,
+        settings: QSettings,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.tasks = tasks
+        self.database = database
+        self.recent = RecentFiles(settings)
+        self.recent_menu = QMenu("Open &Recent", window)
+        self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
+
+    def add_to(self, file_menu: QMenu) -> None:
+        """New…, Open… and Open Recent at the top of the File menu."""
+        self.new_action = add_action(file_menu, "&New…", QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_database)
+        self.open_action = add_action(file_menu, "&Open…", QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.choose_database)
+        file_menu.addMenu(self.recent_menu)
+        self._rebuild_recent_menu()
+
+    # ------------------------------------------------------- fakeable dialogs
+
+    def ask_open_path(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            self.window, "Open irdesk database", str(self._dialog_folder()), FILE_FILTER
+        )
+        return Path(name) if name else None
+
+    def ask_new_path(self) -> Path | None:
+        # We refuse existing files ourselves, so the dialog must not offer to replace one.
+        name, _ = QFileDialog.getSaveFileName(
+            self.window,
+            "New irdesk database",
+            str(self._dialog_folder() / "incidents.db"),
+            FILE_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        return Path(name) if name else None
+
+    def _dialog_folder(self) -> Path:
+        db = self.database.current()
+        return db.path.parent if db is not None else paths.data_dir()
+
+    # ------------------------------------------------------------ user actions
+
+    def choose_database(self) -> None:
+        path = self.ask_open_path()
+        if path is not None:
+            self.open_database(path)
+
+    def new_database(self) -> None:
+        path = self.ask_new_path()
+        if path is None:
+            return
+        if not path.suffix:
+            path = path.with_suffix(".db")
+        if path.exists():
+            show_message(
+                self.window,
+                QMessageBox.Icon.Warning,
+                "File already exists",
+                f"“{path.name}” already exists; New… never replaces a file.",
+                f"Choose another name, or use File › Open… to open it.\n\n{path}",
+            )
+            return
+        self.open_database(path, create=True)
+
+    def open_database(self, path: Path, *, create: bool = False) -> None:
+        """Open `path` in the background; on failure the current database stays open.
+
+        Without `create`, a missing file is an error rather than a new empty database.
+        """
+        path = Path(path).expanduser()
+        self.tasks.run(
+            lambda report: _load_database(path, create, report),
+            on_done=self._opened,
+            on_expected_error=lambda exc: self._open_failed(path, exc),
+            description=f"Opening {path.name}…",
+        )
+
+    def open_recent(self, path: Path) -> None:
+        if path.exists():
+            self.open_database(path)
+            return
+        self.recent.remove(path)
+        self._rebuild_recent_menu()
+        show_message(
+            self.window,
+            QMessageBox.Icon.Information,
+            "File not found",
+            f"“{path.name}” is no longer there, so it was removed from the recent list.",
+            str(path),
+        )
+
+    def clear_recent(self) -> None:
+        self.recent.clear()
+        self._rebuild_recent_menu()
+
+    # ------------------------------------------------------ background results
+
+    def _opened(self, result: OpenResult) -> None:
+        db, rows = result
+        self.opened.emit(db, rows)
+        self.recent.add(db.path)
+        self._rebuild_recent_menu()
+
+    def _open_failed(self, path: Path, exc: Exception) -> None:
+        if isinstance(exc, DatabaseError):
+            text = f"“{exc.path.name}” {exc.problem}"
+            hint = exc.hint
+            where = exc.path
+        else:
+            text = f"“{path.name}” could not be opened: {exc}"
+            hint = ""
+            where = path
+        db = self.database.current()
+        still_open = f"{db.path.name} stays open." if db is not None else "No database is open."
+        informative = "\n\n".join(part for part in (hint, str(where), still_open) if part)
+        self.window.statusBar().showMessage(f"Could not open {path.name}", MESSAGE_MS)
+        show_message(
+            self.window, QMessageBox.Icon.Warning, "Cannot open database", text, informative
+        )
+
+    def _rebuild_recent_menu(self) -> None:
+        fill_recent_menu(self.recent_menu, self.recent.paths(), self.open_recent, self.clear_recent)
