@@ -35,6 +35,7 @@ from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.busy_indicator import BusyIndicator
 from irdesk.gui.common.menus import Menus, add_action, standard_keys
 from irdesk.gui.common.open_database import OpenDatabase
+from irdesk.gui.common.user_guides import guides, show_user_guide
 from irdesk.gui.common.versions import version_lines
 from irdesk.gui.database_files import DatabaseFiles
 from irdesk.gui.importing.dialog import ImportDialog
@@ -203,6 +204,14 @@ class MainWindow(QMainWindow):
         self.metrics.add_to(menus)
         self.packet_actions.add_to(menus)
 
+        # F1 opens the first guide: the facilitator's, the one the review room reaches for.
+        self.guide_actions = []
+        for index, (title, name) in enumerate(guides()):
+            key = QKeySequence.StandardKey.HelpContents if index == 0 else None
+            action = add_action(menus.help, title, key)
+            action.triggered.connect(lambda _checked=False, n=name: show_user_guide(n, self))
+            self.guide_actions.append(action)
+        menus.help.addSeparator()
         self.about_action = add_action(menus.help, "&About irdesk")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)

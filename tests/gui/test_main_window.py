@@ -23,6 +23,7 @@ from window_driver import (
 
 from irdesk import __version__
 from irdesk.gui.common.incident_table_model import COL_ID, COL_SEVERITY, COL_STATUS, COL_TITLE
+from irdesk.gui.common.user_guides import UserGuideDialog
 from irdesk.gui.incidents.list_pane import FILTER_PLACEHOLDER
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage.database import open_database
@@ -399,6 +400,22 @@ def test_menus_use_standard_shortcuts(window: MainWindow) -> None:
     assert shortcut["&Open…"] == "Ctrl+O"
     assert shortcut["&Quit"] == "Ctrl+Q"
     assert shortcut["&Find"] == "Ctrl+F"
+
+
+def test_help_menu_opens_each_guide_and_f1_the_facilitators(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    help_entries = [a.text() for a in opened.menus.help.actions() if not a.isSeparator()]
+    assert help_entries[:2] == ["Facilitator's guide", "Manager's guide"]
+    assert help_entries[-1] == "&About irdesk"
+    activate(qtbot, opened)
+    qtbot.keyClick(opened, Qt.Key.Key_F1)
+    guide = opened.findChild(UserGuideDialog)
+    assert guide is not None and guide.isVisible()
+    assert guide.browser.document().firstBlock().text() == "Facilitator's guide"
+    opened.guide_actions[-1].trigger()  # the command reference, in the same window
+    assert opened.findChildren(UserGuideDialog) == [guide]
+    assert "irdesk import" in guide.browser.toPlainText()
 
 
 def test_ctrl_q_closes_the_window(qtbot: QtBot, opened: MainWindow) -> None:
