@@ -36,11 +36,11 @@ from irdesk.gui.timeline.event_dialog import EventDialog, EventInput
 from irdesk.gui.timeline.presenter_window import PresenterWindow, screen_label
 from irdesk.gui.timeline.tab import TimelineTab
 from irdesk.storage.database import Database
-from irdesk.storage.errors import DatabaseError
+from irdesk.storage.errors import DatabaseError, EditConflict
 from irdesk.storage.reads import timeline_records
 from irdesk.storage.reads.timeline_records import IncidentRecord, RecordEvent
 from irdesk.storage.records import event_edits
-from irdesk.storage.records.event_edits import EditConflict, EventState
+from irdesk.storage.records.event_edits import EventState
 
 WALK_KEY = "F5"
 PRESENT_KEY = "Shift+F5"

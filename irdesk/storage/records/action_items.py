@@ -15,9 +15,10 @@ from sqlmodel import Session, col, select
 from irdesk.domain.enums import ActionStatus, ReviewStatus
 from irdesk.domain.models import ActionFindingLink, ActionItem, Finding, Person, Review, Team
 from irdesk.domain.utc import utc_now
+from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.reviews import EDITABLE
-from irdesk.storage.records.revisions import EditConflict, compare_and_set
+from irdesk.storage.records.revisions import compare_and_set
 
 OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 FIELDS = ("title", "description", "due_on", "status", "external_key")
@@ -49,7 +50,7 @@ class DeletedAction:
     description: str | None
 
 
-class ActionRefused(ValueError):
+class ActionRefused(EditRefused):
     """Input the record cannot take; nothing was written."""
 
 

@@ -21,9 +21,10 @@ from irdesk.domain.models import (
     ReviewAttendee,
     TimelineEvent,
 )
+from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.reads.queries import merged_ids
 from irdesk.storage.records.audit import append_entry
-from irdesk.storage.records.revisions import EditConflict, compare_and_set
+from irdesk.storage.records.revisions import compare_and_set
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class NoteRow:
     updated_at: datetime
 
 
-class FeedbackRefused(ValueError):
+class FeedbackRefused(EditRefused):
     """Input a note cannot take; nothing was written."""
 
 

@@ -18,9 +18,10 @@ from irdesk.domain.models import (
     Review,
     TimelineEvent,
 )
+from irdesk.storage.errors import EditConflict
 from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.reviews import EDITABLE, ReviewRefused
-from irdesk.storage.records.revisions import EditConflict, compare_and_set
+from irdesk.storage.records.revisions import compare_and_set
 
 # The order categories are shown in.
 CATEGORY_ORDER = (

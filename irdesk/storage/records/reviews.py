@@ -19,10 +19,11 @@ from irdesk.domain.enums import ReviewStatus, ReviewTier
 from irdesk.domain.models import AuditEntry, Finding, Incident, Person, Review, ReviewAttendee
 from irdesk.domain.tiering import TieringRules, TierProposal, propose_tier
 from irdesk.domain.utc import utc_now
+from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.reads.tier_facts import IncidentTiering, incident_tiering
 from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.policies import PolicyRecord, current_policy_in
-from irdesk.storage.records.revisions import EditConflict, compare_and_set
+from irdesk.storage.records.revisions import compare_and_set
 
 # Where a review may go from each status; "back" moves let a reviewer reopen a draft.
 TRANSITIONS: dict[ReviewStatus, tuple[ReviewStatus, ...]] = {
@@ -35,7 +36,7 @@ TRANSITIONS: dict[ReviewStatus, tuple[ReviewStatus, ...]] = {
 EDITABLE = (ReviewStatus.DRAFT, ReviewStatus.IN_REVIEW)
 
 
-class ReviewRefused(ValueError):
+class ReviewRefused(EditRefused):
     """A change the rules do not allow; the message says which and nothing was written."""
 
 

@@ -6,23 +6,30 @@ other window changed it first, and `EditConflict` says so instead of the later
 write silently replacing the earlier one.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel
 
 from irdesk.domain.utc import utc_now
+from irdesk.storage.errors import EditConflict
 
 
-class EditConflict(Exception):
-    """The record changed (or went) since the caller read it; nothing was written."""
+@dataclass(frozen=True)
+class ConflictWording:
+    """What a conflict says about one kind of record, for screens that show it as it is.
 
-    def __init__(self, entity: str, entity_id: int, *, deleted: bool = False) -> None:
-        self.entity = entity
-        self.entity_id = entity_id
-        self.deleted = deleted
-        what = "was deleted" if deleted else "was changed"
-        super().__init__(f"{entity} {entity_id} {what} elsewhere (another window?)")
+    Each template may name the record's id as ``{id}``.
+    """
+
+    changed: str
+    deleted: str
+
+    def conflict(self, entity: str, entity_id: int, *, deleted: bool) -> EditConflict:
+        template = self.deleted if deleted else self.changed
+        message = template.format(id=entity_id)
+        return EditConflict(entity, entity_id, deleted=deleted, message=message)
 
 
 def compare_and_set(
@@ -33,9 +40,14 @@ def compare_and_set(
     values: dict[str, Any],
     *,
     stamp: bool = True,
+    wording: ConflictWording | None = None,
 ) -> int:
-    """Write `values` if the row is still at `revision`; returns the new revision."""
-    table = model.__table__  # type: ignore[attr-defined]
+    """Write `values` if the row is still at `revision`; returns the new revision.
+
+    `stamp` also sets the row's `updated_at`, if it has one. A refused write raises
+    `EditConflict`, in `wording` if given.
+    """
+    table = model.__table__  # type: ignore[attr-defined]  # SQLModel adds it to table classes only
     if stamp and "updated_at" in table.c:
         values = {**values, "updated_at": utc_now()}
     result = session.execute(
@@ -44,8 +56,11 @@ def compare_and_set(
         .values(**values, revision=revision + 1)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        exists = session.get(model, entity_id) is not None
-        raise EditConflict(str(table.name), entity_id, deleted=not exists)
+        deleted = session.get(model, entity_id) is None
+        entity = str(table.name)
+        if wording is not None:
+            raise wording.conflict(entity, entity_id, deleted=deleted)
+        raise EditConflict(entity, entity_id, deleted=deleted)
     # The ORM may hold this row from earlier in the session; make it read the new values.
     cached = session.get(model, entity_id)
     if cached is not None:
