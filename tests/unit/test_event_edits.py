@@ -217,7 +217,7 @@ def test_a_lifecycle_time_from_an_event_of_a_merged_incident_and_its_undo(
             session, ids["incident"], ids["comment"], "acknowledged_at", actor="maria"
         )
     with database.session() as session:
-        record = timeline_records.incident_record(session, ids["incident"])
+        record = timeline_records.incident_timeline(session, ids["incident"])
     assert record is not None
     assert record.lifecycle["acknowledged_at"] == T0 + timedelta(minutes=9)
     assert "event" in record.detail.overrides["acknowledged_at"].reason
@@ -225,7 +225,7 @@ def test_a_lifecycle_time_from_an_event_of_a_merged_incident_and_its_undo(
     with database.transaction() as session:
         event_edits.restore_lifecycle(session, change, actor="maria")
     with database.session() as session:
-        record = timeline_records.incident_record(session, ids["incident"])
+        record = timeline_records.incident_timeline(session, ids["incident"])
     assert record is not None and record.lifecycle["acknowledged_at"] is None
     assert actions(database) == ["override_lifecycle", "clear_lifecycle_override"]
 

@@ -38,7 +38,7 @@ from irdesk.gui.timeline.tab import TimelineTab
 from irdesk.storage.database import Database
 from irdesk.storage.errors import DatabaseError, EditConflict
 from irdesk.storage.reads import timeline_records
-from irdesk.storage.reads.timeline_records import IncidentRecord, RecordEvent
+from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
 from irdesk.storage.records import event_edits
 from irdesk.storage.records.event_edits import EventState
 
@@ -288,9 +288,9 @@ class TimelineController(QObject):
             return
         generation = self._generation
 
-        def load(_report: object) -> IncidentRecord | None:
+        def load(_report: object) -> IncidentTimeline | None:
             with db.session() as session:
-                return timeline_records.incident_record(session, incident_id)
+                return timeline_records.incident_timeline(session, incident_id)
 
         self.tasks.run(
             load,
@@ -301,7 +301,7 @@ class TimelineController(QObject):
     def _loaded(
         self,
         generation: int,
-        record: IncidentRecord | None,
+        record: IncidentTimeline | None,
         select: int | None,
         then: Callable[[], None] | None,
     ) -> None:
@@ -380,7 +380,7 @@ class TimelineController(QObject):
 
     # ----------------------------------------------------------------- edits
 
-    def _editable(self) -> tuple[Database, IncidentRecord] | None:
+    def _editable(self) -> tuple[Database, IncidentTimeline] | None:
         # An edit chosen from the menu while another pane is in front: show what is edited.
         self.tabs.setCurrentWidget(self.tab)
         db, record = self.database(), self.tab.record

@@ -4,6 +4,10 @@ Three shapes, one per kind of packet: one incident (legal, insurance,
 postmortem), one period (executive) and one person (manager). Feedback notes
 are read only by `person_packet_data`: no other packet can carry them because
 no other reader fetches them.
+
+The records hold what a packet prints: names instead of ids, enums as their
+text. `PacketIncident`, `PacketEvent` and `PacketReview` are named for the packet
+so they are not taken for the importers' records or the review being edited.
 """
 
 import hashlib
@@ -48,7 +52,9 @@ class PersonRecord:
 
 
 @dataclass(frozen=True)
-class EventRecord:
+class PacketEvent:
+    """A timeline event as the packet lists it, with what a correction kept."""
+
     id: int
     occurred_at: datetime
     kind: str
@@ -98,7 +104,9 @@ class SourceFileRecord:
 
 
 @dataclass(frozen=True)
-class IncidentRecord:
+class PacketIncident:
+    """An incident as a packet describes it: its service by name, its effective lifecycle."""
+
     id: int
     source: str
     external_id: str
@@ -119,7 +127,9 @@ class IncidentRecord:
 
 
 @dataclass(frozen=True)
-class ReviewRecord:
+class PacketReview:
+    """The review as a packet states it: facilitator and attendees by name."""
+
     id: int
     tier: str
     status: str
@@ -132,9 +142,9 @@ class ReviewRecord:
 
 @dataclass(frozen=True)
 class IncidentPacketData:
-    incident: IncidentRecord
-    review: ReviewRecord | None
-    events: list[EventRecord]
+    incident: PacketIncident
+    review: PacketReview | None
+    events: list[PacketEvent]
     findings: list[FindingRecord]
     actions: list[ActionRecord]
     audit: list[AuditRecord]
@@ -144,7 +154,7 @@ class IncidentPacketData:
 
 @dataclass(frozen=True)
 class PersonIncident:
-    incident: IncidentRecord
+    incident: PacketIncident
     part: str
     events: int
 
@@ -174,7 +184,7 @@ class PeriodIncidents:
     """The incidents behind a period packet's figures (which come from the metrics module)."""
 
     label: str
-    incidents: list[IncidentRecord]
+    incidents: list[PacketIncident]
     people: list[PersonRecord]
     source_files: list[SourceFileRecord]
 
@@ -203,12 +213,12 @@ def _people(session: Session) -> list[PersonRecord]:
     ]
 
 
-def _incident_record(session: Session, incident: Incident) -> IncidentRecord:
+def _packet_incident(session: Session, incident: Incident) -> PacketIncident:
     service = session.get(Service, incident.service_id) if incident.service_id else None
     overrides = session.exec(
         select(LifecycleOverride).where(LifecycleOverride.incident_id == incident.id)
     ).all()
-    return IncidentRecord(
+    return PacketIncident(
         id=incident.id or 0,
         source=incident.source,
         external_id=incident.external_id,
@@ -253,7 +263,7 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
     by_id = {p.id: p for p in people}
     ids = merged_ids(session, incident_id)
     events = [
-        EventRecord(
+        PacketEvent(
             id=e.id or 0,
             occurred_at=e.occurred_at,
             kind=e.kind.value,
@@ -273,7 +283,7 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
         )
     ]
     review = session.exec(select(Review).where(Review.incident_id == incident_id)).first()
-    review_record = None
+    packet_review = None
     findings: list[FindingRecord] = []
     actions: list[ActionRecord] = []
     entity_filters = [(AuditEntry.entity == "incident") & (col(AuditEntry.entity_id).in_(ids))]
@@ -281,7 +291,7 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
         attendees = session.exec(
             select(ReviewAttendee.person_id).where(ReviewAttendee.review_id == review.id)
         ).all()
-        review_record = ReviewRecord(
+        packet_review = PacketReview(
             id=review.id or 0,
             tier=review.tier.value,
             status=review.status.value,
@@ -337,8 +347,8 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
         )
     ]
     return IncidentPacketData(
-        incident=_incident_record(session, incident),
-        review=review_record,
+        incident=_packet_incident(session, incident),
+        review=packet_review,
         events=events,
         findings=findings,
         actions=actions,
@@ -392,7 +402,7 @@ def person_packet_data(session: Session, person_name: str) -> PersonPacketData:
         assert incident.id is not None
         incidents.append(
             PersonIncident(
-                incident=_incident_record(session, incident),
+                incident=_packet_incident(session, incident),
                 part=", ".join(sorted(parts[incident.id])),
                 events=counts.get(incident.id, 0),
             )
@@ -430,7 +440,7 @@ def period_incidents(session: Session, label: str, incident_ids: list[int]) -> P
         .where(col(Incident.id).in_(incident_ids))
         .order_by(col(Incident.started_at), col(Incident.id))
     ).all()
-    incidents = [_incident_record(session, i) for i in rows]
+    incidents = [_packet_incident(session, i) for i in rows]
     return PeriodIncidents(
         label=label,
         incidents=incidents,
