@@ -28,6 +28,17 @@ from irdesk.domain.lifecycle import lifecycle_problems
 from irdesk.domain.utc import UTCDateTime, utc_now
 
 
+def stored_id(value: int | None) -> int:
+    """A primary key read from the database: only a row not yet flushed lacks one.
+
+    The tables declare `id: int | None` because a new row has no id until it is
+    written; every row a query returns has one.
+    """
+    if value is None:
+        raise ValueError("the row has no id: it has not been written to the database yet")
+    return value
+
+
 def enum_type(enum: type[StrEnum]) -> SAEnum:
     return SAEnum(
         enum,

@@ -12,10 +12,10 @@ so they are not taken for the importers' records or the review being edited.
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, and_, col, or_, select
 
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, effective_lifecycle
 from irdesk.domain.models import (
@@ -34,6 +34,7 @@ from irdesk.domain.models import (
     SourceFile,
     Team,
     TimelineEvent,
+    stored_id,
 )
 from irdesk.storage.reads.queries import merged_ids
 
@@ -198,7 +199,7 @@ def _json_default(value: object) -> str:
 def records_sha256(records: object) -> str:
     """SHA-256 of records as canonical JSON: the same rows give the same hash on any machine."""
     items = records if isinstance(records, list) else [records]
-    plain = [asdict(r) if hasattr(r, "__dataclass_fields__") else r for r in items]  # type: ignore[call-overload]
+    plain = [asdict(r) if is_dataclass(r) and not isinstance(r, type) else r for r in items]
     text = json.dumps(plain, default=_json_default, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -208,7 +209,7 @@ def _people(session: Session) -> list[PersonRecord]:
         select(Person, Team.name).join(Team, col(Person.team_id) == col(Team.id), isouter=True)
     )
     return [
-        PersonRecord(id=p.id or 0, name=p.name, email=p.email, role=p.role, team=team)
+        PersonRecord(id=stored_id(p.id), name=p.name, email=p.email, role=p.role, team=team)
         for p, team in rows
     ]
 
@@ -219,7 +220,7 @@ def _packet_incident(session: Session, incident: Incident) -> PacketIncident:
         select(LifecycleOverride).where(LifecycleOverride.incident_id == incident.id)
     ).all()
     return PacketIncident(
-        id=incident.id or 0,
+        id=stored_id(incident.id),
         source=incident.source,
         external_id=incident.external_id,
         title=incident.title,
@@ -264,7 +265,7 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
     ids = merged_ids(session, incident_id)
     events = [
         PacketEvent(
-            id=e.id or 0,
+            id=stored_id(e.id),
             occurred_at=e.occurred_at,
             kind=e.kind.value,
             source=e.source,
@@ -286,13 +287,15 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
     packet_review = None
     findings: list[FindingRecord] = []
     actions: list[ActionRecord] = []
-    entity_filters = [(AuditEntry.entity == "incident") & (col(AuditEntry.entity_id).in_(ids))]
+    entity_filters = [
+        and_(col(AuditEntry.entity) == "incident", col(AuditEntry.entity_id).in_(ids))
+    ]
     if review is not None:
         attendees = session.exec(
             select(ReviewAttendee.person_id).where(ReviewAttendee.review_id == review.id)
         ).all()
         packet_review = PacketReview(
-            id=review.id or 0,
+            id=stored_id(review.id),
             tier=review.tier.value,
             status=review.status.value,
             facilitator=_name(by_id, review.facilitator_id),
@@ -302,7 +305,7 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
             attendees=tuple(sorted(n for a in attendees if (n := _name(by_id, a)))),
         )
         findings = [
-            FindingRecord(id=f.id or 0, category=f.category.value, text=f.text)
+            FindingRecord(id=stored_id(f.id), category=f.category.value, text=f.text)
             for f in session.exec(
                 select(Finding)
                 .where(Finding.review_id == review.id)
@@ -312,7 +315,7 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
         teams = {t.id: t.name for t in session.exec(select(Team))}
         actions = [
             ActionRecord(
-                id=a.id or 0,
+                id=stored_id(a.id),
                 title=a.title,
                 description=a.description,
                 owner=_name(by_id, a.owner_person_id)
@@ -328,14 +331,18 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
             )
         ]
         finding_ids = [f.id for f in findings]
-        entity_filters.append((AuditEntry.entity == "review") & (AuditEntry.entity_id == review.id))
+        entity_filters.append(
+            and_(col(AuditEntry.entity) == "review", col(AuditEntry.entity_id) == review.id)
+        )
         if finding_ids:
             entity_filters.append(
-                (AuditEntry.entity == "finding") & (col(AuditEntry.entity_id).in_(finding_ids))
+                and_(
+                    col(AuditEntry.entity) == "finding", col(AuditEntry.entity_id).in_(finding_ids)
+                )
             )
     audit = [
         AuditRecord(
-            id=a.id or 0,
+            id=stored_id(a.id),
             occurred_at=a.occurred_at,
             actor=a.actor,
             action=a.action,
@@ -410,7 +417,7 @@ def person_packet_data(session: Session, person_name: str) -> PersonPacketData:
     titles = {i.incident.id: f"{i.incident.external_id}" for i in incidents}
     feedback = [
         FeedbackRecord(
-            id=n.id or 0,
+            id=stored_id(n.id),
             kind=n.kind.value,
             text=n.text,
             incident=titles.get(n.incident_id) if n.incident_id else None,
@@ -425,7 +432,7 @@ def person_packet_data(session: Session, person_name: str) -> PersonPacketData:
         )
     ]
     return PersonPacketData(
-        person=by_id[person.id or 0],
+        person=by_id[stored_id(person.id)],
         incidents=incidents,
         feedback=feedback,
         people=people,

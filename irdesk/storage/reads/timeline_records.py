@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from irdesk.domain.enums import EventKind
-from irdesk.domain.models import Person, TimelineEvent
+from irdesk.domain.models import Person, TimelineEvent, stored_id
 from irdesk.storage.reads import queries
 
 
@@ -51,9 +51,7 @@ class IncidentTimeline:
 
     @property
     def incident_id(self) -> int:
-        incident_id = self.detail.incident.id
-        assert incident_id is not None
-        return incident_id
+        return stored_id(self.detail.incident.id)
 
     @property
     def lifecycle(self) -> dict[str, datetime | None]:

@@ -13,7 +13,15 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from irdesk.domain.enums import ActionStatus, ReviewStatus
-from irdesk.domain.models import ActionFindingLink, ActionItem, Finding, Person, Review, Team
+from irdesk.domain.models import (
+    ActionFindingLink,
+    ActionItem,
+    Finding,
+    Person,
+    Review,
+    Team,
+    stored_id,
+)
 from irdesk.domain.utc import utc_now
 from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.records.audit import append_entry
@@ -283,7 +291,9 @@ def restore_action(session: Session, deleted: DeletedAction, *, actor: str) -> A
     session.flush()
     assert item.id is not None
     findings = session.exec(select(Finding.id).where(col(Finding.id).in_(row.finding_ids))).all()
-    session.add_all([ActionFindingLink(action_id=item.id, finding_id=f) for f in findings])
+    session.add_all(
+        [ActionFindingLink(action_id=item.id, finding_id=stored_id(f)) for f in findings]
+    )
     append_entry(
         session,
         actor=actor,

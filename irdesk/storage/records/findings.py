@@ -17,6 +17,7 @@ from irdesk.domain.models import (
     FindingEventLink,
     Review,
     TimelineEvent,
+    stored_id,
 )
 from irdesk.storage.errors import EditConflict
 from irdesk.storage.records.audit import append_entry
@@ -273,8 +274,12 @@ def restore_finding(session: Session, deleted: DeletedFinding, *, actor: str) ->
     actions = session.exec(
         select(ActionItem.id).where(col(ActionItem.id).in_(deleted.action_ids))
     ).all()
-    session.add_all([FindingEventLink(finding_id=finding.id, event_id=e) for e in events])
-    session.add_all([ActionFindingLink(action_id=a, finding_id=finding.id) for a in actions])
+    session.add_all(
+        [FindingEventLink(finding_id=finding.id, event_id=stored_id(e)) for e in events]
+    )
+    session.add_all(
+        [ActionFindingLink(action_id=stored_id(a), finding_id=finding.id) for a in actions]
+    )
     append_entry(
         session,
         actor=actor,

@@ -23,6 +23,7 @@ from irdesk.domain.models import (
     MERGE_UNLINKED,
     Incident,
     IncidentMerge,
+    stored_id,
 )
 from irdesk.domain.utc import utc_now
 from irdesk.storage.errors import EditRefused
@@ -83,7 +84,7 @@ def linked_into(session: Session, into_id: int) -> list[LinkedIncident]:
     )
     return [
         LinkedIncident(
-            id=incident.id,
+            id=stored_id(incident.id),
             label=label(incident),
             title=incident.title,
             how=merge.how,
@@ -151,7 +152,9 @@ def link_incidents(
         )
     target = _incident(session, target_id)
     # A pair unlinked earlier keeps its row (so imports leave it unlinked): reuse it.
-    merge = session.get(IncidentMerge, incident_id) or IncidentMerge(incident_id=incident_id)
+    merge = session.get(IncidentMerge, incident_id)
+    if merge is None:
+        merge = IncidentMerge(incident_id=incident_id, into_id=target_id, how=how)
     merge.into_id = target_id
     merge.how = how
     merge.evidence = evidence

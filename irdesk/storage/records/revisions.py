@@ -47,7 +47,8 @@ def compare_and_set(
     `stamp` also sets the row's `updated_at`, if it has one. A refused write raises
     `EditConflict`, in `wording` if given.
     """
-    table = model.__table__  # type: ignore[attr-defined]  # SQLModel adds it to table classes only
+    # SQLModel sets __table__ on table classes only, so its type for SQLModel does not have it.
+    table = model.__table__  # type: ignore[attr-defined]
     if stamp and "updated_at" in table.c:
         values = {**values, "updated_at": utc_now()}
     result = session.execute(
@@ -55,6 +56,7 @@ def compare_and_set(
         .where(table.c.id == entity_id, table.c.revision == revision)
         .values(**values, revision=revision + 1)
     )
+    # An UPDATE gives a CursorResult, which has rowcount; Session.execute is typed more broadly.
     if result.rowcount != 1:  # type: ignore[attr-defined]
         deleted = session.get(model, entity_id) is None
         entity = str(table.name)
@@ -74,4 +76,5 @@ def current_revision(session: Session, model: type[SQLModel], entity_id: int) ->
     if row is None:
         return None
     session.refresh(row)
+    # Every model passed here has a revision column; SQLModel, the type of `model`, does not.
     return int(row.revision)  # type: ignore[attr-defined]
