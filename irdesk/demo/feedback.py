@@ -7,7 +7,7 @@ from irdesk.demo.times import seconds
 from irdesk.demo.wording import GROWTH_NOTES, PROCEDURAL_NOTES, RECOGNITION_NOTES
 from irdesk.demo.working_state import Case, Org
 from irdesk.domain.enums import FeedbackKind
-from irdesk.domain.models import FeedbackNote
+from irdesk.domain.models import FeedbackNote, stored_id
 
 
 def feedback_notes(
@@ -22,7 +22,7 @@ def feedback_notes(
     ]
     count = rng.randint(12, 18)
     chosen = rng.sample(pairs, min(count, len(pairs)))
-    chosen.sort(key=lambda pair: (pair[0].times["started_at"] or now, pair[1].person.id or 0))
+    chosen.sort(key=lambda pair: (pair[0].times["started_at"] or now, stored_id(pair[1].person.id)))
     kinds = [FeedbackKind.PROCEDURAL_COMPLIANCE] * rng.randint(3, 5)
     kinds += [FeedbackKind.GROWTH] * rng.randint(3, 5)
     kinds += [FeedbackKind.RECOGNITION] * (len(chosen) - len(kinds))
@@ -60,7 +60,7 @@ def feedback_notes(
         assert case.incident is not None
         notes.append(
             FeedbackNote(
-                person_id=member.person.id,
+                person_id=stored_id(member.person.id),
                 author_id=org.manager_of(member).person.id,
                 incident_id=case.incident.id,
                 kind=kind,

@@ -37,7 +37,15 @@ from irdesk.demo.organisation import (
 from irdesk.demo.reviews import add_reviews
 from irdesk.demo.timelines import draft_timeline
 from irdesk.demo.working_state import Member, Org
-from irdesk.domain.models import Incident, Person, Policy, PolicyVersion, Service, Team
+from irdesk.domain.models import (
+    Incident,
+    Person,
+    Policy,
+    PolicyVersion,
+    Service,
+    Team,
+    stored_id,
+)
 from irdesk.storage.database import Database, open_database
 
 DEFAULT_SEED = 2026
@@ -94,7 +102,7 @@ def _add_org(session: Session, origin: datetime) -> Org:
     session.flush()
     session.add(
         PolicyVersion(
-            policy_id=policy.id,
+            policy_id=stored_id(policy.id),
             version=1,
             settings_json=json.dumps(DEFAULT_POLICY_SETTINGS, sort_keys=True),
             note="Defaults from the review curriculum, adopted when irdesk was introduced.",
@@ -105,7 +113,7 @@ def _add_org(session: Session, origin: datetime) -> Org:
     # A later change, so that figures and packets show which version they used.
     session.add(
         PolicyVersion(
-            policy_id=policy.id,
+            policy_id=stored_id(policy.id),
             version=2,
             settings_json=json.dumps(REVISED_POLICY_SETTINGS, sort_keys=True),
             note="Judge trends as well as thresholds; SEV1 acknowledged within 5 minutes.",
@@ -151,7 +159,8 @@ def generate_demo(db: Database, *, seed: int = DEFAULT_SEED, anchor: date) -> De
         for case in cases:
             assert case.incident is not None
             for event in case.events:
-                event.incident_id = case.incident.id  # not yet in the session: no update issued
+                # Not yet in the session, so setting it issues no UPDATE.
+                event.incident_id = stored_id(case.incident.id)
             events += case.events
         session.add_all(events)
         session.flush()

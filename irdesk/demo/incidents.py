@@ -45,7 +45,7 @@ SERVICE_WEIGHTS = {
 def _durations(
     rng: random.Random, severity: Severity, external: bool, night: bool
 ) -> list[timedelta]:
-    medians = list(MEDIANS[severity])
+    medians: list[float] = list(MEDIANS[severity])
     if night:
         medians[1] *= 1.8  # phones on the nightstand
     if external:

@@ -18,6 +18,7 @@ from irdesk.domain.models import (
     ReviewAttendee,
     ReviewIncidentLink,
     TimelineEvent,
+    stored_id,
 )
 
 
@@ -105,7 +106,7 @@ def add_reviews(
         users = incident.users_affected
         impact = f" Impact: {users:,} customers over {minutes} minutes." if users else ""
         review = Review(
-            incident_id=incident.id,
+            incident_id=stored_id(incident.id),
             tier=ReviewTier.FULL if full else ReviewTier.LIGHTWEIGHT,
             tier_reason=reason,
             status=status,
@@ -129,8 +130,10 @@ def add_reviews(
     links: list[ReviewAttendee | ReviewIncidentLink] = []
     for case, review, attendees in reviews:
         links += [
-            ReviewAttendee(review_id=review.id, person_id=m.person.id)
-            for m in sorted({id(m): m for m in attendees}.values(), key=lambda m: m.person.id or 0)
+            ReviewAttendee(review_id=stored_id(review.id), person_id=stored_id(m.person.id))
+            for m in sorted(
+                {id(m): m for m in attendees}.values(), key=lambda m: stored_id(m.person.id)
+            )
         ]
         sc, ctx, tagged = case.scenario, case.ctx, case.tagged
         full = review.tier == ReviewTier.FULL
@@ -168,7 +171,7 @@ def add_reviews(
         for position, (category, text, events) in enumerate(items):
             at = review.created_at + timedelta(minutes=5 + 4 * position)
             finding = Finding(
-                review_id=review.id,
+                review_id=stored_id(review.id),
                 category=category,
                 text=text.format_map(ctx),
                 position=position,
@@ -211,7 +214,10 @@ def add_reviews(
                     and other.incident is not None
                 ):
                     links.append(
-                        ReviewIncidentLink(review_id=review.id, incident_id=other.incident.id)
+                        ReviewIncidentLink(
+                            review_id=stored_id(review.id),
+                            incident_id=stored_id(other.incident.id),
+                        )
                     )
     session.add_all(links)
     session.add_all([f for f, _ in findings])
@@ -221,7 +227,9 @@ def add_reviews(
     counters = {name: rng.randint(120, 420) for name, _, _ in TEAMS}
     actions: list[tuple[ActionItem, Finding]] = []
     event_links = [
-        FindingEventLink(finding_id=f.id, event_id=e.id) for f, events in findings for e in events
+        FindingEventLink(finding_id=stored_id(f.id), event_id=stored_id(e.id))
+        for f, events in findings
+        for e in events
     ]
     for review, case, wanted in remedies:
         spec = org.specs[case.scenario.service]
@@ -232,15 +240,15 @@ def add_reviews(
             due = created.date() + timedelta(days=rng.randint(14, 45))
             S = ActionStatus
             if review.status == ReviewStatus.DRAFT:
-                status = rng.choices([S.OPEN, S.IN_PROGRESS], weights=[7, 3])[0]
+                progress = rng.choices([S.OPEN, S.IN_PROGRESS], weights=[7, 3])[0]
             elif due < anchor:
-                status = rng.choices(
+                progress = rng.choices(
                     [S.DONE, S.OPEN, S.IN_PROGRESS, S.WONT_DO], weights=[55, 20, 18, 7]
                 )[0]
             else:
-                status = rng.choices([S.OPEN, S.IN_PROGRESS, S.DONE], weights=[45, 40, 15])[0]
+                progress = rng.choices([S.OPEN, S.IN_PROGRESS, S.DONE], weights=[45, 40, 15])[0]
             completed = None
-            if status == S.DONE:
+            if progress == S.DONE:
                 latest = (due - created.date()).days + 10
                 completed = min(
                     seconds(created + timedelta(days=rng.uniform(2, latest))), now - hour
@@ -251,13 +259,13 @@ def add_reviews(
                 counters[spec.team] += rng.randint(1, 9)
                 key = f"{prefixes[spec.team]}-{counters[spec.team]}"
             item = ActionItem(
-                review_id=review.id,
+                review_id=stored_id(review.id),
                 title=title.format_map(case.ctx),
                 description=description.format_map(case.ctx),
                 owner_person_id=rng.choice(rotation).person.id if by_person else None,
                 owner_team_id=None if by_person else team.id,
                 due_on=due,
-                status=status,
+                status=progress,
                 external_key=key,
                 completed_at=completed,
                 created_at=created,
@@ -266,5 +274,10 @@ def add_reviews(
     session.add_all(event_links)
     session.add_all([a for a, _ in actions])
     session.flush()
-    session.add_all([ActionFindingLink(action_id=a.id, finding_id=f.id) for a, f in actions])
+    session.add_all(
+        [
+            ActionFindingLink(action_id=stored_id(a.id), finding_id=stored_id(f.id))
+            for a, f in actions
+        ]
+    )
     return len(reviews), len(findings), len(actions)

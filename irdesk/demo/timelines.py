@@ -48,7 +48,8 @@ class _Timeline:
     ) -> None:
         if actor is not None:
             actor_name = actor.handle if source == "slack" else actor.person.name
-        values = dict(self.ctx, other=(other or actor).short if (other or actor) else "")
+        addressed = other or actor
+        values = dict(self.ctx, other=addressed.short if addressed else "")
         event = TimelineEvent(
             incident_id=0,
             occurred_at=at,
@@ -327,7 +328,7 @@ def draft_timeline(rng: random.Random, case: Case, org: Org, now: datetime) -> N
         ):
             line.add(at, EventKind.NOTE, "slack", text, rng.choice(working))
         extra -= monitoring
-    pool = RESPOND_NOTES
+    pool: tuple[str, ...] = RESPOND_NOTES
     if acknowledged is None:  # nobody else has joined yet to be spoken to
         pool = tuple(text for text in RESPOND_NOTES if "{other}" not in text)
     chatter = rng.sample(pool, min(extra, len(pool)))
