@@ -1,4 +1,4 @@
-"""The tables of an irdesk database, one class per entity of DESIGN.md.
+"""The tables of an irdesk database, one class per entity.
 
 Timestamps are aware UTC (``UTCDateTime``); enums are stored as their values
 with CHECK constraints; foreign keys say what happens on delete so that

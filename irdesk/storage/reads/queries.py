@@ -164,8 +164,8 @@ def timeline_columns(session: Session, incident_id: int, *columns: Any) -> Any:
 
 def timeline(session: Session, incident_id: int) -> list[EventRow]:
     """The events of the incident and of those merged into it, in time order."""
-    # Plain columns, not ORM objects: an incident of thousands of events opens several
-    # times faster.
+    # Plain columns, not ORM objects: an incident can have thousands of events, and an
+    # ORM object per event is what would make opening it slow.
     e = TimelineEvent
     statement = timeline_columns(
         session,
