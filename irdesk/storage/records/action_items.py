@@ -26,7 +26,7 @@ from irdesk.domain.utc import utc_now
 from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.reviews import EDITABLE
-from irdesk.storage.records.revisions import compare_and_set
+from irdesk.storage.records.revisions import audited_edit
 
 OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 FIELDS = ("title", "description", "due_on", "status", "external_key")
@@ -179,16 +179,17 @@ def edit_action(
         status = ActionStatus(values["status"])
         values["status"] = status
         values["completed_at"] = utc_now() if status == ActionStatus.DONE else None
-    new_revision = compare_and_set(session, ActionItem, action_id, revision, values, stamp=False)
-    append_entry(
+    return audited_edit(
         session,
+        ActionItem,
+        action_id,
+        revision,
+        values,
         actor=actor,
         action="edit_action_item",
-        entity="action_item",
-        entity_id=action_id,
         detail={k: _plain(v) for k, v in values.items()},
+        stamp=False,
     )
-    return new_revision
 
 
 def _plain(value: object) -> object:
@@ -214,16 +215,17 @@ def set_owner(
         raise ActionRefused(f"team {team_id} does not exist")
     _require_review(session, _item(session, action_id).review_id, adding=False)
     values = {"owner_person_id": person_id, "owner_team_id": team_id}
-    new_revision = compare_and_set(session, ActionItem, action_id, revision, values, stamp=False)
-    append_entry(
+    return audited_edit(
         session,
+        ActionItem,
+        action_id,
+        revision,
+        values,
         actor=actor,
         action="edit_action_item",
-        entity="action_item",
-        entity_id=action_id,
         detail=values,
+        stamp=False,
     )
-    return new_revision
 
 
 def set_findings(session: Session, action_id: int, finding_ids: list[int], *, actor: str) -> None:

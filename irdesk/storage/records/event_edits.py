@@ -26,7 +26,7 @@ from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.reads import queries
 from irdesk.storage.records import lifecycle_edits
 from irdesk.storage.records.audit import append_entry
-from irdesk.storage.records.revisions import ConflictWording, compare_and_set
+from irdesk.storage.records.revisions import ConflictWording, audited_edit
 
 # The source of an event a facilitator adds by hand.
 FACILITATOR_SOURCE = "facilitator"
@@ -122,13 +122,6 @@ def _event(session: Session, event_id: int) -> TimelineEvent:
     if event is None:
         raise _EVENT_CONFLICT.conflict("timeline_event", event_id, deleted=True)
     return event
-
-
-def _compare_and_set(session: Session, event_id: int, revision: int, values: dict[str, Any]) -> int:
-    """Write `values` if the event is still at `revision`; the new revision."""
-    return compare_and_set(
-        session, TimelineEvent, event_id, revision, values, wording=_EVENT_CONFLICT
-    )
 
 
 def add_event(
@@ -241,13 +234,15 @@ def correct_event(
         values["original_occurred_at"] = before.occurred_at
     if before.original_text is None and new_text != before.text:
         values["original_text"] = before.text
-    new_revision = _compare_and_set(session, event_id, revision, values)
-    append_entry(
+    new_revision = audited_edit(
         session,
+        TimelineEvent,
+        event_id,
+        revision,
+        values,
+        wording=_EVENT_CONFLICT,
         actor=actor,
         action="correct_event",
-        entity="timeline_event",
-        entity_id=event_id,
         detail={
             "occurred_at": when.isoformat(),
             "previous_occurred_at": before.occurred_at.isoformat(),
@@ -264,13 +259,15 @@ def restore_event(
 ) -> Edited:
     """Put an event back as `state` had it (undo or redo of a correction)."""
     _event(session, event_id)
-    new_revision = _compare_and_set(session, event_id, revision, state.values())
-    append_entry(
+    new_revision = audited_edit(
         session,
+        TimelineEvent,
+        event_id,
+        revision,
+        state.values(),
+        wording=_EVENT_CONFLICT,
         actor=actor,
         action="restore_event",
-        entity="timeline_event",
-        entity_id=event_id,
         detail={
             "occurred_at": state.occurred_at.isoformat(),
             "text": state.text,
@@ -284,13 +281,15 @@ def set_key_moment(
     session: Session, event_id: int, *, revision: int, key_moment: bool, actor: str
 ) -> Edited:
     _event(session, event_id)
-    new_revision = _compare_and_set(session, event_id, revision, {"is_key_moment": key_moment})
-    append_entry(
+    new_revision = audited_edit(
         session,
+        TimelineEvent,
+        event_id,
+        revision,
+        {"is_key_moment": key_moment},
+        wording=_EVENT_CONFLICT,
         actor=actor,
         action="mark_key_moment" if key_moment else "unmark_key_moment",
-        entity="timeline_event",
-        entity_id=event_id,
     )
     return Edited(event_id, new_revision)
 

@@ -24,7 +24,7 @@ from irdesk.domain.models import (
 from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.reads.queries import merged_ids
 from irdesk.storage.records.audit import append_entry
-from irdesk.storage.records.revisions import compare_and_set
+from irdesk.storage.records.revisions import audited_edit
 
 
 @dataclass(frozen=True)
@@ -137,20 +137,20 @@ def edit_note(
         values["deviation_justified"] = deviation_justified
     if not values:
         raise FeedbackRefused("nothing to change")
-    new_revision = compare_and_set(session, FeedbackNote, note_id, revision, values)
     # Which fields changed, never the words: the audit log is not a place for personnel notes.
     detail: dict[str, Any] = {"fields": sorted(values)}
     if "kind" in values:
         detail["kind"] = values["kind"].value
-    append_entry(
+    return audited_edit(
         session,
+        FeedbackNote,
+        note_id,
+        revision,
+        values,
         actor=actor,
         action="edit_feedback_note",
-        entity="feedback_note",
-        entity_id=note_id,
         detail=detail,
     )
-    return new_revision
 
 
 def delete_note(session: Session, note_id: int, *, actor: str) -> NoteRow:

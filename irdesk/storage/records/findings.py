@@ -22,7 +22,7 @@ from irdesk.domain.models import (
 from irdesk.storage.errors import EditConflict
 from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.reviews import EDITABLE, ReviewRefused
-from irdesk.storage.records.revisions import compare_and_set
+from irdesk.storage.records.revisions import audited_edit
 
 # The order categories are shown in.
 CATEGORY_ORDER = (
@@ -138,16 +138,16 @@ def add_finding(
 
 def set_text(session: Session, finding_id: int, revision: int, text: str, *, actor: str) -> int:
     _require_open_review(session, _finding(session, finding_id).review_id)
-    new_revision = compare_and_set(session, Finding, finding_id, revision, {"text": text})
-    append_entry(
+    return audited_edit(
         session,
+        Finding,
+        finding_id,
+        revision,
+        {"text": text},
         actor=actor,
         action="edit_finding",
-        entity="finding",
-        entity_id=finding_id,
         detail={"text": text},
     )
-    return new_revision
 
 
 def set_category(
@@ -160,22 +160,16 @@ def set_category(
         select(func.max(Finding.position)).where(Finding.review_id == review_id)
     ).one()
     # A finding moved to another category goes to its end.
-    new_revision = compare_and_set(
+    return audited_edit(
         session,
         Finding,
         finding_id,
         revision,
         {"category": category, "position": (last or 0) + 1},
-    )
-    append_entry(
-        session,
         actor=actor,
         action="edit_finding",
-        entity="finding",
-        entity_id=finding_id,
         detail={"category": category.value},
     )
-    return new_revision
 
 
 def move_finding(session: Session, finding_id: int, step: int, *, actor: str) -> bool:

@@ -23,7 +23,7 @@ from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.reads.tier_facts import IncidentTiering, incident_tiering
 from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.policies import PolicyRecord, current_policy_in
-from irdesk.storage.records.revisions import compare_and_set
+from irdesk.storage.records.revisions import audited_edit, compare_and_set
 
 # Where a review may go from each status; "back" moves let a reviewer reopen a draft.
 TRANSITIONS: dict[ReviewStatus, tuple[ReviewStatus, ...]] = {
@@ -192,16 +192,16 @@ def _edit(
 ) -> int:
     review = _review(session, review_id)
     _require_editable(review)
-    new_revision = compare_and_set(session, Review, review_id, revision, values)
-    append_entry(
+    return audited_edit(
         session,
+        Review,
+        review_id,
+        revision,
+        values,
         actor=actor,
         action="edit_review",
-        entity="review",
-        entity_id=review_id,
         detail={k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()},
     )
-    return new_revision
 
 
 def set_summary(session: Session, review_id: int, revision: int, text: str, *, actor: str) -> int:
@@ -341,13 +341,13 @@ def set_status(
             detail["blameless_override_reason"] = reason
     elif review.status == ReviewStatus.APPROVED and status == ReviewStatus.IN_REVIEW:
         values["approved_at"] = None
-    new_revision = compare_and_set(session, Review, review_id, revision, values)
-    append_entry(
+    return audited_edit(
         session,
+        Review,
+        review_id,
+        revision,
+        values,
         actor=actor,
         action="set_review_status",
-        entity="review",
-        entity_id=review_id,
         detail=detail,
     )
-    return new_revision

@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel
 
 from irdesk.domain.utc import utc_now
 from irdesk.storage.errors import EditConflict
+from irdesk.storage.records.audit import append_entry
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,34 @@ def compare_and_set(
     if cached is not None:
         session.expire(cached)
     return revision + 1
+
+
+def audited_edit(
+    session: Session,
+    model: type[SQLModel],
+    entity_id: int,
+    revision: int,
+    values: dict[str, Any],
+    *,
+    actor: str,
+    action: str,
+    detail: dict[str, Any] | None = None,
+    stamp: bool = True,
+    wording: ConflictWording | None = None,
+) -> int:
+    """`compare_and_set`, and its audit entry in the same transaction; the new revision.
+
+    The entry names the record by its table, so every edit of one record is found
+    under the same entity in the audit log.
+    """
+    new_revision = compare_and_set(
+        session, model, entity_id, revision, values, stamp=stamp, wording=wording
+    )
+    entity = str(model.__table__.name)  # type: ignore[attr-defined]  # as in compare_and_set
+    append_entry(
+        session, actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail
+    )
+    return new_revision
 
 
 def current_revision(session: Session, model: type[SQLModel], entity_id: int) -> int | None:
