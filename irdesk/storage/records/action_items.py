@@ -23,10 +23,10 @@ from irdesk.domain.models import (
     stored_id,
 )
 from irdesk.domain.utc import utc_now
-from irdesk.storage.errors import EditConflict, EditRefused
+from irdesk.storage.errors import EditRefused
 from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.reviews import EDITABLE
-from irdesk.storage.records.revisions import audited_edit
+from irdesk.storage.records.revisions import audited_edit, current_row
 
 OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 FIELDS = ("title", "description", "due_on", "status", "external_key")
@@ -79,11 +79,7 @@ def _require_review(session: Session, review_id: int, *, adding: bool) -> None:
 
 
 def _item(session: Session, action_id: int) -> ActionItem:
-    item = session.get(ActionItem, action_id)
-    if item is None:
-        raise EditConflict("action_item", action_id, deleted=True)
-    session.refresh(item)
-    return item
+    return current_row(session, ActionItem, action_id)
 
 
 def _row(session: Session, item: ActionItem) -> ActionRow:

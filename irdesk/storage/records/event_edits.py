@@ -26,7 +26,7 @@ from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.reads import queries
 from irdesk.storage.records import lifecycle_edits
 from irdesk.storage.records.audit import append_entry
-from irdesk.storage.records.revisions import ConflictWording, audited_edit
+from irdesk.storage.records.revisions import ConflictWording, audited_edit, current_row
 
 # The source of an event a facilitator adds by hand.
 FACILITATOR_SOURCE = "facilitator"
@@ -118,10 +118,7 @@ def _clean_text(text: str) -> str:
 
 
 def _event(session: Session, event_id: int) -> TimelineEvent:
-    event = session.get(TimelineEvent, event_id)
-    if event is None:
-        raise _EVENT_CONFLICT.conflict("timeline_event", event_id, deleted=True)
-    return event
+    return current_row(session, TimelineEvent, event_id, wording=_EVENT_CONFLICT)
 
 
 def add_event(

@@ -21,10 +21,10 @@ from irdesk.domain.models import (
     ReviewAttendee,
     TimelineEvent,
 )
-from irdesk.storage.errors import EditConflict, EditRefused
+from irdesk.storage.errors import EditRefused
 from irdesk.storage.reads.queries import merged_ids
 from irdesk.storage.records.audit import append_entry
-from irdesk.storage.records.revisions import audited_edit
+from irdesk.storage.records.revisions import audited_edit, current_row
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,7 @@ def _row(note: FeedbackNote) -> NoteRow:
 
 
 def _note(session: Session, note_id: int) -> FeedbackNote:
-    note = session.get(FeedbackNote, note_id)
-    if note is None:
-        raise EditConflict("feedback_note", note_id, deleted=True)
-    session.refresh(note)
-    return note
+    return current_row(session, FeedbackNote, note_id)
 
 
 def list_notes(

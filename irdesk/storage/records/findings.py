@@ -19,10 +19,9 @@ from irdesk.domain.models import (
     TimelineEvent,
     stored_id,
 )
-from irdesk.storage.errors import EditConflict
 from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.reviews import EDITABLE, ReviewRefused
-from irdesk.storage.records.revisions import audited_edit
+from irdesk.storage.records.revisions import audited_edit, current_row
 
 # The order categories are shown in.
 CATEGORY_ORDER = (
@@ -71,11 +70,7 @@ def _row(session: Session, finding: Finding) -> FindingRow:
 
 
 def _finding(session: Session, finding_id: int) -> Finding:
-    finding = session.get(Finding, finding_id)
-    if finding is None:
-        raise EditConflict("finding", finding_id, deleted=True)
-    session.refresh(finding)
-    return finding
+    return current_row(session, Finding, finding_id)
 
 
 def _require_open_review(session: Session, review_id: int) -> None:

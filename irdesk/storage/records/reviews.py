@@ -19,11 +19,11 @@ from irdesk.domain.enums import ReviewStatus, ReviewTier
 from irdesk.domain.models import AuditEntry, Finding, Incident, Person, Review, ReviewAttendee
 from irdesk.domain.tiering import TieringRules, TierProposal, propose_tier
 from irdesk.domain.utc import utc_now
-from irdesk.storage.errors import EditConflict, EditRefused
+from irdesk.storage.errors import EditRefused
 from irdesk.storage.reads.tier_facts import IncidentTiering, incident_tiering
 from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.policies import PolicyRecord, current_policy_in
-from irdesk.storage.records.revisions import audited_edit, compare_and_set
+from irdesk.storage.records.revisions import audited_edit, compare_and_set, current_row
 
 # Where a review may go from each status; "back" moves let a reviewer reopen a draft.
 TRANSITIONS: dict[ReviewStatus, tuple[ReviewStatus, ...]] = {
@@ -100,11 +100,7 @@ def _record(session: Session, review: Review) -> ReviewRecord:
 
 
 def _review(session: Session, review_id: int) -> Review:
-    review = session.get(Review, review_id)
-    if review is None:
-        raise EditConflict("review", review_id, deleted=True)
-    session.refresh(review)
-    return review
+    return current_row(session, Review, review_id)
 
 
 def get_review(session: Session, incident_id: int) -> ReviewRecord | None:

@@ -7,7 +7,7 @@ write silently replacing the earlier one.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel
@@ -15,6 +15,8 @@ from sqlmodel import Session, SQLModel
 from irdesk.domain.utc import utc_now
 from irdesk.storage.errors import EditConflict
 from irdesk.storage.records.audit import append_entry
+
+Row = TypeVar("Row", bound=SQLModel)
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,22 @@ class ConflictWording:
         template = self.deleted if deleted else self.changed
         message = template.format(id=entity_id)
         return EditConflict(entity, entity_id, deleted=deleted, message=message)
+
+
+def current_row(
+    session: Session, model: type[Row], entity_id: int, *, wording: ConflictWording | None = None
+) -> Row:
+    """The row as the database holds it now (not as the session last saw it).
+
+    EditConflict, in `wording` if given, when another window deleted it.
+    """
+    row = session.get(model, entity_id, populate_existing=True)
+    if row is None:
+        entity = str(model.__table__.name)  # type: ignore[attr-defined]  # see compare_and_set
+        if wording is not None:
+            raise wording.conflict(entity, entity_id, deleted=True)
+        raise EditConflict(entity, entity_id, deleted=True)
+    return row
 
 
 def compare_and_set(
