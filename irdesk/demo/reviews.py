@@ -36,9 +36,46 @@ def _review_status(rng: random.Random, due: date, anchor: date) -> ReviewStatus:
     return rng.choices([S.SIGNED, S.ARCHIVED], weights=[4, 6])[0]
 
 
+# What a remediation is drawn as: (title, description, the finding it answers).
+Remedy = tuple[str, str, Finding]
+
+
 def add_reviews(
     session: Session, rng: random.Random, org: Org, cases: list[Case], anchor: date, now: datetime
 ) -> tuple[int, int, int]:
+    """The reviews of the incidents planned for one, with findings and action items.
+
+    Returns how many reviews, findings and action items were written.
+    """
+    reviews = _draft_reviews(rng, org, cases, anchor, now)
+    session.add_all([r for _, r, _ in reviews])
+    session.flush()
+    findings, remedies, links = _draft_findings(rng, cases, reviews)
+    session.add_all(links)
+    session.add_all([f for f, _ in findings])
+    session.flush()
+    actions = _draft_actions(rng, org, remedies, anchor, now)
+    event_links = [
+        FindingEventLink(finding_id=stored_id(f.id), event_id=stored_id(e.id))
+        for f, events in findings
+        for e in events
+    ]
+    session.add_all(event_links)
+    session.add_all([a for a, _ in actions])
+    session.flush()
+    session.add_all(
+        [
+            ActionFindingLink(action_id=stored_id(a.id), finding_id=stored_id(f.id))
+            for a, f in actions
+        ]
+    )
+    return len(reviews), len(findings), len(actions)
+
+
+def _draft_reviews(
+    rng: random.Random, org: Org, cases: list[Case], anchor: date, now: datetime
+) -> list[tuple[Case, Review, list[Member]]]:
+    """A review for each case planned for one, with its facilitator, status and attendees."""
     reviewed = [c for c in cases if c.reviewed]
     hour = timedelta(hours=1)
     plans = []
@@ -121,9 +158,17 @@ def add_reviews(
         if manager not in attendees:
             attendees.append(manager)
         reviews.append((case, review, attendees))
-    session.add_all([r for _, r, _ in reviews])
-    session.flush()
+    return reviews
 
+
+def _draft_findings(
+    rng: random.Random, cases: list[Case], reviews: list[tuple[Case, Review, list[Member]]]
+) -> tuple[
+    list[tuple[Finding, list[TimelineEvent]]],
+    list[tuple[Review, Case, list[Remedy]]],
+    list[ReviewAttendee | ReviewIncidentLink],
+]:
+    """Each review's findings with the events they cite, the remedies wanted, and its links."""
     # Findings, with the events they point at and the factor each remediation answers.
     findings: list[tuple[Finding, list[TimelineEvent]]] = []
     remedies: list[tuple[Review, Case, list[tuple[str, str, Finding]]]] = []
@@ -219,18 +264,21 @@ def add_reviews(
                             incident_id=stored_id(other.incident.id),
                         )
                     )
-    session.add_all(links)
-    session.add_all([f for f, _ in findings])
-    session.flush()
+    return findings, remedies, links
 
+
+def _draft_actions(
+    rng: random.Random,
+    org: Org,
+    remedies: list[tuple[Review, Case, list[Remedy]]],
+    anchor: date,
+    now: datetime,
+) -> list[tuple[ActionItem, Finding]]:
+    """An action item for each remedy, with the finding it answers."""
+    hour = timedelta(hours=1)
     prefixes = {name: key for name, _, key in TEAMS}
     counters = {name: rng.randint(120, 420) for name, _, _ in TEAMS}
     actions: list[tuple[ActionItem, Finding]] = []
-    event_links = [
-        FindingEventLink(finding_id=stored_id(f.id), event_id=stored_id(e.id))
-        for f, events in findings
-        for e in events
-    ]
     for review, case, wanted in remedies:
         spec = org.specs[case.scenario.service]
         team = org.teams[spec.team]
@@ -271,13 +319,4 @@ def add_reviews(
                 created_at=created,
             )
             actions.append((item, finding))
-    session.add_all(event_links)
-    session.add_all([a for a, _ in actions])
-    session.flush()
-    session.add_all(
-        [
-            ActionFindingLink(action_id=stored_id(a.id), finding_id=stored_id(f.id))
-            for a, f in actions
-        ]
-    )
-    return len(reviews), len(findings), len(actions)
+    return actions
