@@ -2,9 +2,10 @@
 
 import random
 import string
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from irdesk.demo.organisation import TEAMS
+from irdesk.demo.organisation import TEAMS, ServiceSpec
 from irdesk.demo.times import seconds, spread
 from irdesk.demo.wording import MONITOR_NOTES, RESPOND_NOTES
 from irdesk.demo.working_state import Case, Member, Org
@@ -89,27 +90,86 @@ class _Timeline:
         return "".join(rng.choices(ID_LOWER, k=12))
 
 
-def draft_timeline(rng: random.Random, case: Case, org: Org, now: datetime) -> None:
+MINUTE = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class _Story:
+    """What every part of one incident's timeline is told from."""
+
+    case: Case
+    org: Org
+    now: datetime
+    spec: ServiceSpec
+    started: datetime
+    detected: datetime
+    acknowledged: datetime | None
+    mitigated: datetime | None
+    resolved: datetime | None
+    verified: datetime | None
+    people: list[Member]
+    primary: Member
+    secondary: Member
+    # While the problem is worked on in Slack, and who is there to work on it.
+    work_start: datetime
+    work_end: datetime
+    working: list[Member]
+
+
+def _story(case: Case, org: Org, now: datetime) -> _Story:
     t = case.times
     started, detected = t["started_at"], t["detected_at"]
     assert started is not None and detected is not None
-    acknowledged, mitigated, resolved, verified = (
-        t["acknowledged_at"],
-        t["mitigated_at"],
-        t["resolved_at"],
-        t["verified_at"],
-    )
-    sc, ctx, spec = case.scenario, case.ctx, org.specs[case.scenario.service]
+    acknowledged, mitigated = t["acknowledged_at"], t["mitigated_at"]
     people = case.participants
     primary, secondary = people[0], people[1] if len(people) > 1 else people[0]
-    line = _Timeline(rng, ctx)
+    working = [primary] + [p for p in people[1:] if p is not org.head]
+    if acknowledged is None:
+        working = [secondary]  # only the escalation has reached someone so far
+    return _Story(
+        case=case,
+        org=org,
+        now=now,
+        spec=org.specs[case.scenario.service],
+        started=started,
+        detected=detected,
+        acknowledged=acknowledged,
+        mitigated=mitigated,
+        resolved=t["resolved_at"],
+        verified=t["verified_at"],
+        people=people,
+        primary=primary,
+        secondary=secondary,
+        work_start=acknowledged or detected + 15 * MINUTE,
+        work_end=mitigated or now - MINUTE,
+        working=working,
+    )
+
+
+def draft_timeline(rng: random.Random, case: Case, org: Org, now: datetime) -> None:
+    """Tell the incident as its tools would have recorded it, in `case.events`.
+
+    The parts are told in a fixed order, each drawing from `rng` in turn.
+    """
+    story = _story(case, org, now)
+    line = _Timeline(rng, case.ctx)
+    _detect_and_page(rng, line, story)
+    _work_the_problem(rng, line, story)
+    _tell_customers(rng, line, story)
+    _resolve_and_verify(line, story)
+    _chat_to_volume(rng, line, story)
+    case.events = line.finish()
+    case.tagged = line.tagged
+
+
+def _detect_and_page(rng: random.Random, line: _Timeline, story: _Story) -> None:
+    sc, severity = story.case.scenario, story.case.severity
+    started, detected, acknowledged = story.started, story.detected, story.acknowledged
+    primary, secondary = story.primary, story.secondary
     tool = "Datadog" if sc.alert_source == "datadog" else "Alertmanager"
     firing = "[Triggered] " if sc.alert_source == "datadog" else "FIRING: "
     warning = "[Warn] " if sc.alert_source == "datadog" else "FIRING (warning): "
-    minute = timedelta(minutes=1)
-
-    # Detection and paging.
-    if case.severity.rank <= 3 and detected - started > 2 * minute and rng.random() < 0.5:
+    if severity.rank <= 3 and detected - started > 2 * MINUTE and rng.random() < 0.5:
         at = started + (detected - started) * rng.uniform(0.3, 0.8)
         line.add(seconds(at), EventKind.ALERT, sc.alert_source, warning + sc.alert, actor_name=tool)
     line.add(
@@ -125,21 +185,21 @@ def draft_timeline(rng: random.Random, case: Case, org: Org, now: datetime) -> N
         detected + timedelta(seconds=rng.randint(5, 40)),
         EventKind.PAGE,
         "pagerduty",
-        f"Notified {primary.person.name} via push and SMS ({ctx['rotation']}, level 1)",
+        f"Notified {primary.person.name} via push and SMS ({story.case.ctx['rotation']}, level 1)",
         primary,  # as the PagerDuty importer does: a page's actor is the person paged
     )
-    waited_until = acknowledged or now
-    if waited_until - detected > 5 * minute:
+    waited_until = acknowledged or story.now
+    if waited_until - detected > 5 * MINUTE:
         line.add(
-            detected + 5 * minute,
+            detected + 5 * MINUTE,
             EventKind.PAGE,
             "pagerduty",
             f"Notified {primary.person.name} by phone call (not acknowledged after 5 minutes)",
             primary,
         )
-    if waited_until - detected > 15 * minute:
+    if waited_until - detected > 15 * MINUTE:
         line.add(
-            detected + 15 * minute,
+            detected + 15 * MINUTE,
             EventKind.ESCALATE,
             "pagerduty",
             f"Escalated to level 2: {secondary.person.name} (not acknowledged within 15 minutes)",
@@ -154,19 +214,19 @@ def draft_timeline(rng: random.Random, case: Case, org: Org, now: datetime) -> N
             "pagerduty",
             f"Acknowledged by {primary.person.name}",
             primary,
-            key=mitigated is None,
+            key=story.mitigated is None,
         )
 
-    # Working the problem, in Slack.
-    work_start = acknowledged or detected + 15 * minute
-    work_end = mitigated or now - minute
-    working = [primary] + [p for p in people[1:] if p is not org.head]
-    if acknowledged is None:
-        working = [secondary]  # only the escalation has reached someone so far
+
+def _work_the_problem(rng: random.Random, line: _Timeline, story: _Story) -> None:
+    """In Slack: helpers, notes, the actions tried and the one that mitigated it."""
+    case, sc, org = story.case, story.case.scenario, story.org
+    primary, working, mitigated = story.primary, story.working, story.mitigated
+    work_start, work_end = story.work_start, story.work_end
     # Helpers from other teams advise; the owning team changes its own service.
-    owners = [p for p in working if p.team == spec.team] or working
+    owners = [p for p in working if p.team == story.spec.team] or working
     if case.severity.rank <= 2:
-        helper = people[2]
+        helper = story.people[2]
         at = spread(rng, work_start, work_start + (work_end - work_start) / 3, 1)[0]
         line.add(
             at,
@@ -186,7 +246,7 @@ def draft_timeline(rng: random.Random, case: Case, org: Org, now: datetime) -> N
             org.head,
             other=primary,
         )
-    notes = list(sc.notes) if acknowledged is not None else list(sc.notes[:1])
+    notes = list(sc.notes) if story.acknowledged is not None else list(sc.notes[:1])
     for at, text in zip(
         spread(rng, work_start, work_start + (work_end - work_start) * 0.75, len(notes)),
         notes,
@@ -195,7 +255,7 @@ def draft_timeline(rng: random.Random, case: Case, org: Org, now: datetime) -> N
         line.add(at, EventKind.NOTE, "slack", text, rng.choice(working), other=primary)
     actions = list(sc.actions)
     if mitigated is not None:
-        decisive_at = seconds(max(work_start + minute / 2, mitigated - minute * rng.uniform(1, 8)))
+        decisive_at = seconds(max(work_start + MINUTE / 2, mitigated - MINUTE * rng.uniform(1, 8)))
         earlier = spread(
             rng, work_start + (work_end - work_start) / 2, decisive_at, len(actions) - 1
         )
@@ -214,18 +274,22 @@ def draft_timeline(rng: random.Random, case: Case, org: Org, now: datetime) -> N
         line.add(
             mitigated, EventKind.MITIGATE, "slack", sc.mitigation, fixer, key=True, tag="mitigate"
         )
-    elif acknowledged is not None and len(actions) > 1:
+    elif story.acknowledged is not None and len(actions) > 1:
         at = spread(rng, work_start + (work_end - work_start) / 2, work_end, 1)[0]
         line.add(at, EventKind.ACTION, "slack", actions[0], primary)
 
-    # Telling customers (status page) or support (Slack).
-    public = case.severity.rank <= 2 or (case.severity.rank == 3 and spec.tier != ServiceTier.TIER3)
-    impact = "major outage" if case.severity == Severity.SEV1 else "partial outage"
+
+def _tell_customers(rng: random.Random, line: _Timeline, story: _Story) -> None:
+    """Updates on the status page for what customers notice; a note to support otherwise."""
+    severity, spec = story.case.severity, story.spec
+    acknowledged, mitigated, resolved = story.acknowledged, story.mitigated, story.resolved
+    public = severity.rank <= 2 or (severity.rank == 3 and spec.tier != ServiceTier.TIER3)
+    impact = "major outage" if severity == Severity.SEV1 else "partial outage"
     name = spec.component.lower()
     # (time, phase, component status, message)
     phases: list[tuple[datetime, str, str, str]] = []
-    first_update = detected + minute * rng.uniform(6, 15)
-    if first_update < work_end:
+    first_update = story.detected + MINUTE * rng.uniform(6, 15)
+    if first_update < story.work_end:
         phases.append(
             (
                 first_update,
@@ -246,7 +310,7 @@ def draft_timeline(rng: random.Random, case: Case, org: Org, now: datetime) -> N
         )
         phases.append(
             (
-                mitigated + minute * rng.uniform(1, 5),
+                mitigated + MINUTE * rng.uniform(1, 5),
                 "Monitoring",
                 "degraded performance",
                 f"A fix has been applied and we are seeing recovery for {name}. "
@@ -256,14 +320,14 @@ def draft_timeline(rng: random.Random, case: Case, org: Org, now: datetime) -> N
     if resolved is not None:
         phases.append(
             (
-                resolved + minute * rng.uniform(1, 10),
+                resolved + MINUTE * rng.uniform(1, 10),
                 "Resolved",
                 "operational",
                 f"This incident has been resolved and service for {name} is back to normal. "
                 "We apologise for the disruption.",
             )
         )
-    comms = people[-1] if case.severity == Severity.SEV1 else secondary
+    comms = story.people[-1] if severity == Severity.SEV1 else story.secondary
     if public:
         for at, phase, status, message in phases:
             line.add(
@@ -293,13 +357,16 @@ def draft_timeline(rng: random.Random, case: Case, org: Org, now: datetime) -> N
         )
         if mitigated is not None:
             line.add(
-                seconds(mitigated + minute * rng.uniform(2, 6)),
+                seconds(mitigated + MINUTE * rng.uniform(2, 6)),
                 EventKind.COMMUNICATION,
                 "slack",
                 f"Posted to #support-escalations: {name} has recovered, no customer action needed.",
                 comms,
             )
 
+
+def _resolve_and_verify(line: _Timeline, story: _Story) -> None:
+    resolved, verified, primary = story.resolved, story.verified, story.primary
     if resolved is not None:
         line.add(
             resolved, EventKind.RESOLVE, "pagerduty", f"Resolved by {primary.person.name}", primary
@@ -310,16 +377,19 @@ def draft_timeline(rng: random.Random, case: Case, org: Org, now: datetime) -> N
             verified,
             EventKind.VERIFY,
             "slack",
-            f"verified: {spec.name} stable for {stable} minutes since resolving, errors and "
-            "latency at baseline",
+            f"verified: {story.spec.name} stable for {stable} minutes since resolving, errors "
+            "and latency at baseline",
             primary,
         )
 
-    # Filler chat up to a realistic volume for the severity.
-    low, high = EVENTS_PER_SEVERITY[case.severity]
+
+def _chat_to_volume(rng: random.Random, line: _Timeline, story: _Story) -> None:
+    """Filler chat up to a realistic volume for the severity."""
+    mitigated, working = story.mitigated, story.working
+    low, high = EVENTS_PER_SEVERITY[story.case.severity]
     extra = max(0, rng.randint(low, high) - len(line.items))
     if mitigated is not None:
-        watch_end = resolved or now - minute
+        watch_end = story.resolved or story.now - MINUTE
         monitoring = min(extra, rng.randint(1, 2))
         for at, text in zip(
             spread(rng, mitigated, watch_end, monitoring),
@@ -329,13 +399,11 @@ def draft_timeline(rng: random.Random, case: Case, org: Org, now: datetime) -> N
             line.add(at, EventKind.NOTE, "slack", text, rng.choice(working))
         extra -= monitoring
     pool: tuple[str, ...] = RESPOND_NOTES
-    if acknowledged is None:  # nobody else has joined yet to be spoken to
+    if story.acknowledged is None:  # nobody else has joined yet to be spoken to
         pool = tuple(text for text in RESPOND_NOTES if "{other}" not in text)
     chatter = rng.sample(pool, min(extra, len(pool)))
-    for at, text in zip(spread(rng, work_start, work_end, len(chatter)), chatter, strict=True):
+    spoken = spread(rng, story.work_start, story.work_end, len(chatter))
+    for at, text in zip(spoken, chatter, strict=True):
         speaker = rng.choice(working)
-        buddy = next((p for p in people if p is not speaker), org.manager_of(speaker))
+        buddy = next((p for p in story.people if p is not speaker), story.org.manager_of(speaker))
         line.add(at, EventKind.NOTE, "slack", text, speaker, other=buddy)
-
-    case.events = line.finish()
-    case.tagged = line.tagged
