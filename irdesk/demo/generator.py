@@ -46,7 +46,7 @@ from irdesk.domain.models import (
     Team,
     stored_id,
 )
-from irdesk.storage.database import Database, open_database
+from irdesk.storage.database import Database, log_files, open_database
 
 DEFAULT_SEED = 2026
 
@@ -180,10 +180,6 @@ def generate_demo(db: Database, *, seed: int = DEFAULT_SEED, anchor: date) -> De
     )
 
 
-def _companions(path: Path) -> list[Path]:
-    return [Path(f"{path}-wal"), Path(f"{path}-shm")]
-
-
 def write_demo(
     path: Path, *, seed: int = DEFAULT_SEED, anchor: date, overwrite: bool = False
 ) -> DemoSummary:
@@ -207,14 +203,14 @@ def write_demo(
             summary = generate_demo(db, seed=seed, anchor=anchor)
         finally:
             db.close()
-        if any(p.exists() for p in _companions(draft)):
+        if any(p.exists() for p in log_files(draft)):
             raise RuntimeError(f"{draft} still has its write-ahead log after closing")
         if path.exists() and not overwrite:
             raise FileExistsError(
                 f"{path} appeared while the demo was being written; it was left untouched."
             )
         # A stale log next to the target would be replayed into the new file.
-        for leftover in _companions(path):
+        for leftover in log_files(path):
             leftover.unlink(missing_ok=True)
         draft.replace(path)
     finally:
