@@ -1,4 +1,4 @@
-"""The tables of an irdesk database, one class per entity of DESIGN.md.
+"""The tables of an irdesk database, one class per entity.
 
 Timestamps are aware UTC (``UTCDateTime``); enums are stored as their values
 with CHECK constraints; foreign keys say what happens on delete so that
@@ -26,6 +26,17 @@ from irdesk.domain.enums import (
 )
 from irdesk.domain.lifecycle import lifecycle_problems
 from irdesk.domain.utc import UTCDateTime, utc_now
+
+
+def stored_id(value: int | None) -> int:
+    """A primary key read from the database: only a row not yet flushed lacks one.
+
+    The tables declare `id: int | None` because a new row has no id until it is
+    written; every row a query returns has one.
+    """
+    if value is None:
+        raise ValueError("the row has no id: it has not been written to the database yet")
+    return value
 
 
 def enum_type(enum: type[StrEnum]) -> SAEnum:

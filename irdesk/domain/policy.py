@@ -1,7 +1,9 @@
 """The organisation's choices behind every figure, as one immutable, versionable value.
 
-DESIGN.md (Policy, Metric definitions) names the choices; the defaults follow the
-review curriculum. A policy is stored as JSON (``to_json``/``from_json``); a
+Every choice a figure depends on (which duration leads, how incidents are weighted,
+thresholds and trends, what is left out, which reviews are due) is a field here, so a
+figure can say under which version it was computed; the defaults follow the review
+curriculum. A policy is stored as JSON (``to_json``/``from_json``); a
 setting this irdesk no longer knows (a retired metric's) is kept in ``retired``
 rather than refused, so an old version stays readable and recomputable.
 """

@@ -36,7 +36,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         return as_utc(value).replace(tzinfo=None)
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC)

@@ -96,10 +96,11 @@ def _fill(report: CheckReport, conn: sqlite3.Connection) -> None:
         report.counts["audit_entry"] = conn.execute("SELECT count(*) FROM audit_entry").fetchone()[
             0
         ]
-        rows = conn.execute(
+        entries = conn.execute(
             "SELECT id, occurred_at, actor, action, entity, entity_id, detail_json, prev_hash, hash"
             " FROM audit_entry ORDER BY id"
         )
         report.audit_broken_at = first_broken(
-            (row[0], datetime.fromisoformat(row[1]).replace(tzinfo=UTC), *row[2:]) for row in rows
+            (row[0], datetime.fromisoformat(row[1]).replace(tzinfo=UTC), *row[2:])
+            for row in entries
         )

@@ -41,6 +41,11 @@ class FileState:
     is_current: bool
 
 
+def log_files(path: Path) -> tuple[Path, Path]:
+    """The write-ahead log and its shared-memory index SQLite keeps beside the file `path`."""
+    return Path(f"{path}-wal"), Path(f"{path}-shm")
+
+
 def read_only_connection(path: Path) -> sqlite3.Connection:
     """A connection that cannot write and, for a closed file, leaves no -wal/-shm behind.
 
@@ -48,7 +53,8 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
     `immutable=1` reads it without creating SQLite's sidecar files. With a log
     present (another process has it open, or one crashed) we must read through it.
     """
-    immutable = "" if Path(f"{path}-wal").exists() else "&immutable=1"
+    wal, _ = log_files(path)
+    immutable = "" if wal.exists() else "&immutable=1"
     return sqlite3.connect(f"{path.as_uri()}?mode=ro{immutable}", uri=True)
 
 
@@ -216,7 +222,7 @@ def _create(path: Path) -> Database:
     except BaseException:
         if engine is not None:
             engine.dispose()
-        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        for leftover in (path, *log_files(path)):
             leftover.unlink(missing_ok=True)
         raise
     return Database(path=path, engine=engine)
@@ -230,7 +236,7 @@ def _upgrade(path: Path, state: FileState) -> Path:
             schema.upgrade(conn)
     except Exception as exc:
         engine.dispose()
-        for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        for leftover in log_files(path):
             leftover.unlink(missing_ok=True)
         shutil.copyfile(saved, path)
         raise UpgradeFailed(

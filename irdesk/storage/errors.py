@@ -1,4 +1,11 @@
-"""Expected storage failures: each becomes a clear message, never a crash dialog."""
+"""Expected storage failures: each becomes a clear message, never a crash dialog.
+
+Two families. `DatabaseError`: the file itself cannot be used as asked. And the
+answers to an edit that was not made, nothing written: `EditRefused` (the rules do
+not allow it; each kind of record has its own subclass) and `EditConflict` (another
+window changed or removed the record first), which callers handle apart because
+they offer to reload or keep the user's version.
+"""
 
 from pathlib import Path
 
@@ -66,3 +73,26 @@ def expected_error(exc: BaseException, path: Path) -> DatabaseError | None:
             path, "could not be written (disk I/O error).", "Check the disk; nothing was changed."
         )
     return None
+
+
+class EditRefused(ValueError):
+    """An edit the rules do not allow; the message says which, and nothing was written.
+
+    A ValueError, so that a caller that already treats bad input as a message keeps working.
+    """
+
+
+class EditConflict(Exception):
+    """The record changed (or went) since the caller read it; nothing was written.
+
+    `message` replaces the general wording where a screen shows the text as it is.
+    """
+
+    def __init__(
+        self, entity: str, entity_id: int, *, deleted: bool = False, message: str | None = None
+    ) -> None:
+        self.entity = entity
+        self.entity_id = entity_id
+        self.deleted = deleted
+        what = "was deleted" if deleted else "was changed"
+        super().__init__(message or f"{entity} {entity_id} {what} elsewhere (another window?)")

@@ -1,14 +1,15 @@
 """Schema revisions: which ones this irdesk knows, and upgrading to the newest.
 
-Opening a current file only needs to know the revisions, so they are listed here
-rather than read from the migration scripts: importing alembic and walking its
-scripts is a good part of a headless command's start-up. tests/unit/test_schema_head.py
-checks REVISIONS against alembic's script directory, so the two cannot drift apart;
-alembic itself is imported only to create or upgrade a file.
+Opening a current file only needs to know the revisions. They come from
+schema_revisions.py, generated from the migration scripts (see head_schema), not
+from alembic: importing alembic and walking its scripts is a good part of a
+headless command's start-up. Alembic is imported only to create or upgrade a file.
 """
 
 from importlib import resources
 from typing import TYPE_CHECKING
+
+from irdesk.storage.schema_revisions import REVISIONS
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -17,10 +18,6 @@ if TYPE_CHECKING:
 
 # "IRDK": written into the SQLite header so irdesk files are recognisable.
 APPLICATION_ID = 0x4952444B
-
-# Every revision in migrations/versions, oldest first; the last is the head. A new
-# migration must be added here too (the test above fails until it is).
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 
 
 def alembic_config(connection: "Connection | None" = None) -> "Config":

@@ -12,10 +12,10 @@ from sqlmodel import col, select
 from irdesk.domain.enums import EventKind
 from irdesk.domain.models import AuditEntry, Incident, IncidentMerge, TimelineEvent
 from irdesk.storage.database import Database
+from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.reads import timeline_records
 from irdesk.storage.records import event_edits
 from irdesk.storage.records.audit import verify_chain
-from irdesk.storage.records.event_edits import EditConflict
 
 T0 = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)
 
@@ -179,6 +179,36 @@ def test_an_edit_from_a_stale_revision_is_a_conflict_and_overwrites_nothing(
     assert actions(database) == ["mark_key_moment"]
 
 
+def test_a_conflict_names_the_event_and_says_whether_it_was_changed_or_removed(
+    database: Database, ids: dict[str, int]
+) -> None:
+    with database.transaction() as session:
+        event_edits.set_key_moment(session, ids["alert"], revision=0, key_moment=True, actor="a")
+    with pytest.raises(EditConflict) as changed, database.transaction() as session:
+        event_edits.set_key_moment(session, ids["alert"], revision=0, key_moment=False, actor="b")
+    assert (changed.value.entity_id, changed.value.deleted) == (ids["alert"], False)
+    assert str(changed.value) == (
+        f"event {ids['alert']} was changed elsewhere since you saw it; reload to see the change"
+    )
+
+    with database.transaction() as session:
+        stale = session.get(TimelineEvent, ids["alert"])
+        session.delete(stale)
+    with pytest.raises(EditConflict) as removed, database.transaction() as session:
+        event_edits.set_key_moment(session, ids["alert"], revision=1, key_moment=False, actor="b")
+    assert removed.value.deleted
+    assert str(removed.value) == f"event {ids['alert']} no longer exists; it was removed elsewhere"
+    assert actions(database) == ["mark_key_moment"]
+
+
+def test_bad_input_is_an_edit_refusal(database: Database, ids: dict[str, int]) -> None:
+    with pytest.raises(EditRefused, match="nothing to correct"), database.transaction() as session:
+        event_edits.correct_event(
+            session, ids["alert"], revision=0, reason="typo", actor="m", text="p99 high"
+        )
+    assert actions(database) == []
+
+
 def test_a_lifecycle_time_from_an_event_of_a_merged_incident_and_its_undo(
     database: Database, ids: dict[str, int]
 ) -> None:
@@ -187,7 +217,7 @@ def test_a_lifecycle_time_from_an_event_of_a_merged_incident_and_its_undo(
             session, ids["incident"], ids["comment"], "acknowledged_at", actor="maria"
         )
     with database.session() as session:
-        record = timeline_records.incident_record(session, ids["incident"])
+        record = timeline_records.incident_timeline(session, ids["incident"])
     assert record is not None
     assert record.lifecycle["acknowledged_at"] == T0 + timedelta(minutes=9)
     assert "event" in record.detail.overrides["acknowledged_at"].reason
@@ -195,7 +225,7 @@ def test_a_lifecycle_time_from_an_event_of_a_merged_incident_and_its_undo(
     with database.transaction() as session:
         event_edits.restore_lifecycle(session, change, actor="maria")
     with database.session() as session:
-        record = timeline_records.incident_record(session, ids["incident"])
+        record = timeline_records.incident_timeline(session, ids["incident"])
     assert record is not None and record.lifecycle["acknowledged_at"] is None
     assert actions(database) == ["override_lifecycle", "clear_lifecycle_override"]
 

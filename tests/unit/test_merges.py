@@ -9,6 +9,7 @@ from sqlmodel import select
 from irdesk.domain.enums import EventKind
 from irdesk.domain.models import AuditEntry, Incident, IncidentMerge, TimelineEvent
 from irdesk.storage.database import Database
+from irdesk.storage.errors import EditRefused
 from irdesk.storage.reads import queries
 from irdesk.storage.records.audit import verify_chain
 from irdesk.storage.records.merges import (
@@ -139,6 +140,16 @@ def test_linking_an_incident_to_itself_is_refused(database: Database, ids: dict[
         pytest.raises(ValueError, match="jira:OPS-7 cannot be linked to itself"),
     ):
         link_incidents(session, ids["OPS-7"], ids["OPS-7"], actor="a")
+
+
+def test_a_refused_link_is_an_edit_refusal_a_caller_can_catch_with_the_others(
+    database: Database, ids: dict[str, int]
+) -> None:
+    with database.transaction() as session:
+        link_incidents(session, ids["OPS-7"], ids["P1"], actor="a")
+    with database.transaction() as session, pytest.raises(EditRefused, match="unlink it first"):
+        link_incidents(session, ids["OPS-7"], ids["A9"], actor="a")
+    assert len(audit(database)) == 1
 
 
 def test_linking_into_a_merged_incident_links_into_its_target(

@@ -27,10 +27,10 @@ from irdesk.domain.models import (
 )
 from irdesk.domain.policy import Policy
 from irdesk.storage.database import Database
+from irdesk.storage.errors import EditConflict
 from irdesk.storage.records import action_items, feedback, findings, lifecycle_edits, reviews
 from irdesk.storage.records.audit import verify_chain
 from irdesk.storage.records.policies import save_policy
-from irdesk.storage.records.revisions import EditConflict
 
 T0 = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)
 ACTOR = "tester"

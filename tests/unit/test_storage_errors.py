@@ -9,7 +9,15 @@ from sqlmodel import select
 
 from irdesk.domain.models import Team
 from irdesk.storage.database import Database, make_engine
-from irdesk.storage.errors import DatabaseBusy, DatabaseNotWritable
+from irdesk.storage.errors import (
+    DatabaseBusy,
+    DatabaseNotWritable,
+    EditConflict,
+    EditRefused,
+)
+from irdesk.storage.records.action_items import ActionRefused
+from irdesk.storage.records.feedback import FeedbackRefused
+from irdesk.storage.records.reviews import OpenBlameFlags, ReviewRefused
 
 
 def test_a_database_locked_by_another_program_is_reported(database: Database) -> None:
@@ -48,3 +56,16 @@ def test_a_database_that_cannot_be_written_is_reported(database: Database) -> No
             conn.exec_driver_sql("INSERT INTO team (name) VALUES ('Payments')")
     finally:
         readonly.close()
+
+
+def test_every_refusal_of_an_edit_can_be_caught_as_one_error() -> None:
+    refusals = [ReviewRefused, OpenBlameFlags, ActionRefused, FeedbackRefused]
+    assert all(issubclass(refusal, EditRefused) for refusal in refusals)
+    # Callers that treat a ValueError as a message for the user keep working.
+    assert issubclass(EditRefused, ValueError)
+    # A conflict is answered differently (reload, or keep mine), so it is not a refusal.
+    assert not issubclass(EditConflict, EditRefused)
+    assert str(EditConflict("review", 3)) == "review 3 was changed elsewhere (another window?)"
+    assert str(EditConflict("finding", 4, deleted=True)) == (
+        "finding 4 was deleted elsewhere (another window?)"
+    )

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.storage.database import Database
-from irdesk.storage.records.revisions import EditConflict
+from irdesk.storage.errors import EditConflict
 
 SAVE_DELAY_MS = 400
 RETRY_MS = 2000

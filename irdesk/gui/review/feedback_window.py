@@ -38,10 +38,10 @@ from irdesk.gui.review.conflict_prompt import ask_about_conflict, keep_mine
 from irdesk.gui.review.models import first_line, select_quietly
 from irdesk.gui.review.work import in_transaction
 from irdesk.storage.database import Database
+from irdesk.storage.errors import EditConflict
 from irdesk.storage.reads.review_sheet import Named, people
 from irdesk.storage.records import feedback
 from irdesk.storage.records.feedback import NoteRow
-from irdesk.storage.records.revisions import EditConflict
 
 KIND_TEXT = {
     FeedbackKind.RECOGNITION: "Recognition",

@@ -46,9 +46,9 @@ from irdesk.gui.review.findings_panel import FindingsPanel
 from irdesk.gui.review.models import local_today
 from irdesk.gui.review.work import WHAT, Refused, guarded, in_transaction
 from irdesk.storage.database import Database
+from irdesk.storage.errors import EditConflict
 from irdesk.storage.reads.review_sheet import ReviewSheet, load_sheet
 from irdesk.storage.records import reviews
-from irdesk.storage.records.revisions import EditConflict
 
 T = TypeVar("T")
 Record = tuple[str, int]

@@ -12,10 +12,11 @@ from sqlmodel import Session
 
 from irdesk.domain.models import ActionItem, FeedbackNote, Finding, Review
 from irdesk.storage.database import Database
+from irdesk.storage.errors import EditConflict
 from irdesk.storage.records.action_items import ActionRefused
 from irdesk.storage.records.feedback import FeedbackRefused
 from irdesk.storage.records.reviews import ReviewRefused
-from irdesk.storage.records.revisions import EditConflict, current_revision
+from irdesk.storage.records.revisions import current_revision
 
 T = TypeVar("T")
 

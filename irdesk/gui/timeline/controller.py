@@ -37,11 +37,11 @@ from irdesk.gui.timeline.event_dialog import EventDialog, EventInput
 from irdesk.gui.timeline.presenter_window import PresenterWindow, screen_label
 from irdesk.gui.timeline.tab import TimelineTab
 from irdesk.storage.database import Database
-from irdesk.storage.errors import DatabaseError
+from irdesk.storage.errors import DatabaseError, EditConflict
 from irdesk.storage.reads import timeline_records
-from irdesk.storage.reads.timeline_records import IncidentRecord, RecordEvent
+from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
 from irdesk.storage.records import event_edits
-from irdesk.storage.records.event_edits import EditConflict, EventState
+from irdesk.storage.records.event_edits import EventState
 
 WALK_KEY = "F5"
 PRESENT_KEY = "Shift+F5"
@@ -289,9 +289,9 @@ class TimelineController(QObject):
             return
         generation = self._generation
 
-        def load(_report: object) -> IncidentRecord | None:
+        def load(_report: object) -> IncidentTimeline | None:
             with db.session() as session:
-                return timeline_records.incident_record(session, incident_id)
+                return timeline_records.incident_timeline(session, incident_id)
 
         self.tasks.run(
             load,
@@ -302,7 +302,7 @@ class TimelineController(QObject):
     def _loaded(
         self,
         generation: int,
-        record: IncidentRecord | None,
+        record: IncidentTimeline | None,
         select: int | None,
         then: Callable[[], None] | None,
     ) -> None:
@@ -381,7 +381,7 @@ class TimelineController(QObject):
 
     # ----------------------------------------------------------------- edits
 
-    def _editable(self) -> tuple[Database, IncidentRecord] | None:
+    def _editable(self) -> tuple[Database, IncidentTimeline] | None:
         # An edit chosen from the menu while another pane is in front: show what is edited.
         self.tabs.setCurrentWidget(self.tab)
         db, record = self.database.current(), self.tab.record

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from irdesk.gui.timeline.time_ruler import HIGH_CONTRAST, TimeRuler
 from irdesk.gui.timeline.walk_card import PROJECTOR, WalkCard, WalkText
-from irdesk.storage.reads.timeline_records import IncidentRecord, RecordEvent
+from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
 
 BACKGROUND = "#000000"
 FOREGROUND = "#ffffff"
@@ -61,7 +61,7 @@ class PresenterWindow(QWidget):
         layout.addWidget(self.ruler)
         layout.addWidget(self.card, 1)
 
-    def show_record(self, record: IncidentRecord | None, events: Sequence[RecordEvent]) -> None:
+    def show_record(self, record: IncidentTimeline | None, events: Sequence[RecordEvent]) -> None:
         """The incident and the events shown in the tab (its filters apply here too)."""
         self.title_label.setText(record.detail.incident.title if record is not None else "")
         self.ruler.set_timeline(

@@ -39,7 +39,7 @@ from irdesk.gui.timeline.walk_model import (
     WalkTimelineModel,
     kind_text,
 )
-from irdesk.storage.reads.timeline_records import IncidentRecord, RecordEvent
+from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
 
 ALL_SOURCES = "All sources"
 # No Alt key: Alt+W opens the Review menu, and F5 walks from anywhere.
@@ -104,7 +104,7 @@ class TimelineTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = WalkTimelineModel(self)
-        self.record: IncidentRecord | None = None
+        self.record: IncidentTimeline | None = None
         self.current_row: int | None = None
         self.walking = False
         self._moving = False
@@ -215,7 +215,7 @@ class TimelineTab(QWidget):
         self.current_event_changed.emit(None)
         self.timeline_shown.emit()
 
-    def show_record(self, record: IncidentRecord, *, keep_event: int | None = None) -> None:
+    def show_record(self, record: IncidentTimeline, *, keep_event: int | None = None) -> None:
         """Show `record`; `keep_event` (an event id) stays current if it is still shown."""
         same_incident = self.record is not None and self.record.incident_id == record.incident_id
         if keep_event is None and same_incident and self.current_event() is not None:
@@ -234,7 +234,7 @@ class TimelineTab(QWidget):
             self.pages.setCurrentWidget(self.table)
         self.timeline_shown.emit()
 
-    def _reset_filters(self, record: IncidentRecord) -> None:
+    def _reset_filters(self, record: IncidentTimeline) -> None:
         for widget in (self.search_edit, self.source_combo, self.kind_combo):
             widget.blockSignals(True)
         self.search_edit.clear()

@@ -18,7 +18,7 @@ from irdesk.domain.enums import EventKind
 from irdesk.domain.phases import Phase, PhaseLookup
 from irdesk.gui.common import formatting
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
-from irdesk.storage.reads.timeline_records import IncidentRecord, RecordEvent
+from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
 
 COL_TIME = 0
 COL_PHASE = 1
@@ -109,7 +109,7 @@ class WalkTimelineModel(RowTableModel[RecordEvent]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.record: IncidentRecord | None = None
+        self.record: IncidentTimeline | None = None
         self.all_events: tuple[RecordEvent, ...] = ()
         self.filter = TimelineFilter()
         self._phase: dict[int, Phase] = {}
@@ -120,7 +120,7 @@ class WalkTimelineModel(RowTableModel[RecordEvent]):
         self._phase_text = QColor("#111111")
         self._row_index: dict[int, int] = {}
 
-    def set_record(self, record: IncidentRecord | None) -> None:
+    def set_record(self, record: IncidentTimeline | None) -> None:
         self.record = record
         self.all_events = record.events if record is not None else ()
         lookup = PhaseLookup(record.lifecycle if record is not None else {})

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from irdesk.domain.metrics.durations import KPI_LABELS, span
 from irdesk.domain.policy import KPIS, Policy
 from irdesk.reports import charts as metric_charts
-from irdesk.storage.reads.packet_data import EventRecord, IncidentRecord
+from irdesk.storage.reads.packet_data import PacketEvent, PacketIncident
 
 DPI = 150
 WIDTH_IN = 6.6
@@ -63,7 +63,7 @@ def _style(axes: object) -> None:
     axes.tick_params(labelsize=7)  # type: ignore[attr-defined]
 
 
-def timeline_chart(incident: IncidentRecord, events: list[EventRecord]) -> Chart:
+def timeline_chart(incident: PacketIncident, events: list[PacketEvent]) -> Chart:
     figure = _figure(2.6)
     axes = figure.add_subplot()
     kinds = sorted({e.kind for e in events}) or ["(no events)"]
@@ -91,7 +91,7 @@ def timeline_chart(incident: IncidentRecord, events: list[EventRecord]) -> Chart
     return _render("Timeline", figure)
 
 
-def phases_chart(incident: IncidentRecord, policy: Policy) -> Chart:
+def phases_chart(incident: PacketIncident, policy: Policy) -> Chart:
     """The incident's time to detect … resolve, spanned as the policy's metrics span them."""
     figure = _figure(1.9)
     axes = figure.add_subplot()
@@ -115,7 +115,7 @@ def phases_chart(incident: IncidentRecord, policy: Policy) -> Chart:
     return _render("Response phases", figure)
 
 
-def sources_chart(events: list[EventRecord]) -> Chart:
+def sources_chart(events: list[PacketEvent]) -> Chart:
     figure = _figure(2.0)
     axes = figure.add_subplot()
     sources = sorted({e.source for e in events})
@@ -140,7 +140,7 @@ def sources_chart(events: list[EventRecord]) -> Chart:
     return _render("Events per source", figure)
 
 
-def kinds_chart(events: list[EventRecord]) -> Chart:
+def kinds_chart(events: list[PacketEvent]) -> Chart:
     figure = _figure(1.9)
     axes = figure.add_subplot()
     counts = Counter(e.kind for e in events).most_common()
@@ -154,7 +154,7 @@ def kinds_chart(events: list[EventRecord]) -> Chart:
 
 
 def incident_charts(
-    incident: IncidentRecord, events: list[EventRecord], policy: Policy
+    incident: PacketIncident, events: list[PacketEvent], policy: Policy
 ) -> list[Chart]:
     return [
         timeline_chart(incident, events),

@@ -1,6 +1,6 @@
 """How packets write figures: minutes, money, yes/no, an incident's label."""
 
-from irdesk.storage.reads.packet_data import IncidentRecord
+from irdesk.storage.reads.packet_data import PacketIncident
 
 
 def minutes_text(minutes: float | None) -> str:
@@ -19,5 +19,5 @@ def yes(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def incident_label(incident: IncidentRecord) -> str:
+def incident_label(incident: PacketIncident) -> str:
     return f"{incident.source}:{incident.external_id}"

@@ -10,7 +10,7 @@ from irdesk.reports.packets.formatting import minutes_text, money, yes
 from irdesk.reports.packets.layout import Layout, utc_text
 from irdesk.reports.packets.profiles import Profile
 from irdesk.reports.packets.text import para_text
-from irdesk.storage.reads.packet_data import EventRecord, IncidentPacketData
+from irdesk.storage.reads.packet_data import IncidentPacketData, PacketEvent
 
 # Sources whose events are a third party's own words about the outage.
 THIRD_PARTY_SOURCES = {"statuspage"}
@@ -106,7 +106,7 @@ class IncidentSections:
     def charts_section(self) -> list[Flowable]:
         return [KeepTogether([self.layout.chart(c), self.layout.gap(8)]) for c in self.charts]
 
-    def _event(self, event: EventRecord) -> list[Flowable]:
+    def _event(self, event: PacketEvent) -> list[Flowable]:
         layout = self.layout
         star = "★ " if event.is_key_moment else ""
         actor = layout.redact(event.actor) if event.actor else ""

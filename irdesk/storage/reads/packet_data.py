@@ -4,14 +4,18 @@ Three shapes, one per kind of packet: one incident (legal, insurance,
 postmortem), one period (executive) and one person (manager). Feedback notes
 are read only by `person_packet_data`: no other packet can carry them because
 no other reader fetches them.
+
+The records hold what a packet prints: names instead of ids, enums as their
+text. `PacketIncident`, `PacketEvent` and `PacketReview` are named for the packet
+so they are not taken for the importers' records or the review being edited.
 """
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, and_, col, or_, select
 
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, effective_lifecycle
 from irdesk.domain.models import (
@@ -30,6 +34,7 @@ from irdesk.domain.models import (
     SourceFile,
     Team,
     TimelineEvent,
+    stored_id,
 )
 from irdesk.storage.reads.queries import merged_ids
 
@@ -48,7 +53,9 @@ class PersonRecord:
 
 
 @dataclass(frozen=True)
-class EventRecord:
+class PacketEvent:
+    """A timeline event as the packet lists it, with what a correction kept."""
+
     id: int
     occurred_at: datetime
     kind: str
@@ -98,7 +105,9 @@ class SourceFileRecord:
 
 
 @dataclass(frozen=True)
-class IncidentRecord:
+class PacketIncident:
+    """An incident as a packet describes it: its service by name, its effective lifecycle."""
+
     id: int
     source: str
     external_id: str
@@ -119,7 +128,9 @@ class IncidentRecord:
 
 
 @dataclass(frozen=True)
-class ReviewRecord:
+class PacketReview:
+    """The review as a packet states it: facilitator and attendees by name."""
+
     id: int
     tier: str
     status: str
@@ -132,9 +143,9 @@ class ReviewRecord:
 
 @dataclass(frozen=True)
 class IncidentPacketData:
-    incident: IncidentRecord
-    review: ReviewRecord | None
-    events: list[EventRecord]
+    incident: PacketIncident
+    review: PacketReview | None
+    events: list[PacketEvent]
     findings: list[FindingRecord]
     actions: list[ActionRecord]
     audit: list[AuditRecord]
@@ -144,7 +155,7 @@ class IncidentPacketData:
 
 @dataclass(frozen=True)
 class PersonIncident:
-    incident: IncidentRecord
+    incident: PacketIncident
     part: str
     events: int
 
@@ -174,7 +185,7 @@ class PeriodIncidents:
     """The incidents behind a period packet's figures (which come from the metrics module)."""
 
     label: str
-    incidents: list[IncidentRecord]
+    incidents: list[PacketIncident]
     people: list[PersonRecord]
     source_files: list[SourceFileRecord]
 
@@ -188,7 +199,7 @@ def _json_default(value: object) -> str:
 def records_sha256(records: object) -> str:
     """SHA-256 of records as canonical JSON: the same rows give the same hash on any machine."""
     items = records if isinstance(records, list) else [records]
-    plain = [asdict(r) if hasattr(r, "__dataclass_fields__") else r for r in items]  # type: ignore[call-overload]
+    plain = [asdict(r) if is_dataclass(r) and not isinstance(r, type) else r for r in items]
     text = json.dumps(plain, default=_json_default, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -198,18 +209,18 @@ def _people(session: Session) -> list[PersonRecord]:
         select(Person, Team.name).join(Team, col(Person.team_id) == col(Team.id), isouter=True)
     )
     return [
-        PersonRecord(id=p.id or 0, name=p.name, email=p.email, role=p.role, team=team)
+        PersonRecord(id=stored_id(p.id), name=p.name, email=p.email, role=p.role, team=team)
         for p, team in rows
     ]
 
 
-def _incident_record(session: Session, incident: Incident) -> IncidentRecord:
+def _packet_incident(session: Session, incident: Incident) -> PacketIncident:
     service = session.get(Service, incident.service_id) if incident.service_id else None
     overrides = session.exec(
         select(LifecycleOverride).where(LifecycleOverride.incident_id == incident.id)
     ).all()
-    return IncidentRecord(
-        id=incident.id or 0,
+    return PacketIncident(
+        id=stored_id(incident.id),
         source=incident.source,
         external_id=incident.external_id,
         title=incident.title,
@@ -253,8 +264,8 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
     by_id = {p.id: p for p in people}
     ids = merged_ids(session, incident_id)
     events = [
-        EventRecord(
-            id=e.id or 0,
+        PacketEvent(
+            id=stored_id(e.id),
             occurred_at=e.occurred_at,
             kind=e.kind.value,
             source=e.source,
@@ -273,16 +284,18 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
         )
     ]
     review = session.exec(select(Review).where(Review.incident_id == incident_id)).first()
-    review_record = None
+    packet_review = None
     findings: list[FindingRecord] = []
     actions: list[ActionRecord] = []
-    entity_filters = [(AuditEntry.entity == "incident") & (col(AuditEntry.entity_id).in_(ids))]
+    entity_filters = [
+        and_(col(AuditEntry.entity) == "incident", col(AuditEntry.entity_id).in_(ids))
+    ]
     if review is not None:
         attendees = session.exec(
             select(ReviewAttendee.person_id).where(ReviewAttendee.review_id == review.id)
         ).all()
-        review_record = ReviewRecord(
-            id=review.id or 0,
+        packet_review = PacketReview(
+            id=stored_id(review.id),
             tier=review.tier.value,
             status=review.status.value,
             facilitator=_name(by_id, review.facilitator_id),
@@ -292,7 +305,7 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
             attendees=tuple(sorted(n for a in attendees if (n := _name(by_id, a)))),
         )
         findings = [
-            FindingRecord(id=f.id or 0, category=f.category.value, text=f.text)
+            FindingRecord(id=stored_id(f.id), category=f.category.value, text=f.text)
             for f in session.exec(
                 select(Finding)
                 .where(Finding.review_id == review.id)
@@ -302,7 +315,7 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
         teams = {t.id: t.name for t in session.exec(select(Team))}
         actions = [
             ActionRecord(
-                id=a.id or 0,
+                id=stored_id(a.id),
                 title=a.title,
                 description=a.description,
                 owner=_name(by_id, a.owner_person_id)
@@ -318,14 +331,18 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
             )
         ]
         finding_ids = [f.id for f in findings]
-        entity_filters.append((AuditEntry.entity == "review") & (AuditEntry.entity_id == review.id))
+        entity_filters.append(
+            and_(col(AuditEntry.entity) == "review", col(AuditEntry.entity_id) == review.id)
+        )
         if finding_ids:
             entity_filters.append(
-                (AuditEntry.entity == "finding") & (col(AuditEntry.entity_id).in_(finding_ids))
+                and_(
+                    col(AuditEntry.entity) == "finding", col(AuditEntry.entity_id).in_(finding_ids)
+                )
             )
     audit = [
         AuditRecord(
-            id=a.id or 0,
+            id=stored_id(a.id),
             occurred_at=a.occurred_at,
             actor=a.actor,
             action=a.action,
@@ -337,8 +354,8 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
         )
     ]
     return IncidentPacketData(
-        incident=_incident_record(session, incident),
-        review=review_record,
+        incident=_packet_incident(session, incident),
+        review=packet_review,
         events=events,
         findings=findings,
         actions=actions,
@@ -392,7 +409,7 @@ def person_packet_data(session: Session, person_name: str) -> PersonPacketData:
         assert incident.id is not None
         incidents.append(
             PersonIncident(
-                incident=_incident_record(session, incident),
+                incident=_packet_incident(session, incident),
                 part=", ".join(sorted(parts[incident.id])),
                 events=counts.get(incident.id, 0),
             )
@@ -400,7 +417,7 @@ def person_packet_data(session: Session, person_name: str) -> PersonPacketData:
     titles = {i.incident.id: f"{i.incident.external_id}" for i in incidents}
     feedback = [
         FeedbackRecord(
-            id=n.id or 0,
+            id=stored_id(n.id),
             kind=n.kind.value,
             text=n.text,
             incident=titles.get(n.incident_id) if n.incident_id else None,
@@ -415,7 +432,7 @@ def person_packet_data(session: Session, person_name: str) -> PersonPacketData:
         )
     ]
     return PersonPacketData(
-        person=by_id[person.id or 0],
+        person=by_id[stored_id(person.id)],
         incidents=incidents,
         feedback=feedback,
         people=people,
@@ -430,7 +447,7 @@ def period_incidents(session: Session, label: str, incident_ids: list[int]) -> P
         .where(col(Incident.id).in_(incident_ids))
         .order_by(col(Incident.started_at), col(Incident.id))
     ).all()
-    incidents = [_incident_record(session, i) for i in rows]
+    incidents = [_packet_incident(session, i) for i in rows]
     return PeriodIncidents(
         label=label,
         incidents=incidents,

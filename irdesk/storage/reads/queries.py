@@ -6,7 +6,7 @@ from a worker thread to the GUI thread safely.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -23,6 +23,7 @@ from irdesk.domain.models import (
     Service,
     Team,
     TimelineEvent,
+    stored_id,
 )
 
 
@@ -95,7 +96,7 @@ def list_incidents(session: Session) -> list[IncidentRow]:
     )
     return [
         IncidentRow(
-            id=incident.id,
+            id=stored_id(incident.id),
             source=incident.source,
             external_id=incident.external_id,
             title=incident.title,
@@ -104,7 +105,9 @@ def list_incidents(session: Session) -> list[IncidentRow]:
             status=incident.status,
             started_at=incident.started_at,
             resolved_at=incident.resolved_at,
-            review_status=review_status,
+            # sqlmodel's select() types a column through a TypeVar that widens an enum
+            # to str and drops the None of an outer join; the value is the enum, or None.
+            review_status=cast(ReviewStatus | None, review_status),
             external_cause=incident.external_cause,
             flags=tuple(incident.flags),
         )
@@ -161,8 +164,8 @@ def timeline_columns(session: Session, incident_id: int, *columns: Any) -> Any:
 
 def timeline(session: Session, incident_id: int) -> list[EventRow]:
     """The events of the incident and of those merged into it, in time order."""
-    # Plain columns, not ORM objects: an incident of thousands of events opens several
-    # times faster.
+    # Plain columns, not ORM objects: an incident can have thousands of events, and an
+    # ORM object per event is what would make opening it slow.
     e = TimelineEvent
     statement = timeline_columns(
         session,

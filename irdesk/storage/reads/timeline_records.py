@@ -4,7 +4,7 @@
 need each event's revision (for compare-and-set edits), what a correction kept
 and who made it, and the effective lifecycle the phases hang on. Rows are read
 as plain columns rather than ORM objects: an incident can have thousands of
-events, and opening it must stay well under a third of a second.
+events, and an ORM object per event is what would make opening it feel slow.
 """
 
 from dataclasses import dataclass
@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from irdesk.domain.enums import EventKind
-from irdesk.domain.models import Person, TimelineEvent
+from irdesk.domain.models import Person, TimelineEvent, stored_id
 from irdesk.storage.reads import queries
 
 
@@ -43,7 +43,7 @@ class RecordEvent:
 
 
 @dataclass(frozen=True)
-class IncidentRecord:
+class IncidentTimeline:
     """The incident, its effective lifecycle and its merged timeline, in time order."""
 
     detail: queries.IncidentDetail
@@ -51,9 +51,7 @@ class IncidentRecord:
 
     @property
     def incident_id(self) -> int:
-        incident_id = self.detail.incident.id
-        assert incident_id is not None
-        return incident_id
+        return stored_id(self.detail.incident.id)
 
     @property
     def lifecycle(self) -> dict[str, datetime | None]:
@@ -105,8 +103,8 @@ def record_events(session: Session, incident_id: int) -> list[RecordEvent]:
     ]
 
 
-def incident_record(session: Session, incident_id: int) -> IncidentRecord | None:
+def incident_timeline(session: Session, incident_id: int) -> IncidentTimeline | None:
     detail = queries.incident_detail(session, incident_id)
     if detail is None:
         return None
-    return IncidentRecord(detail=detail, events=tuple(record_events(session, incident_id)))
+    return IncidentTimeline(detail=detail, events=tuple(record_events(session, incident_id)))

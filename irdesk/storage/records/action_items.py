@@ -13,11 +13,20 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from irdesk.domain.enums import ActionStatus, ReviewStatus
-from irdesk.domain.models import ActionFindingLink, ActionItem, Finding, Person, Review, Team
+from irdesk.domain.models import (
+    ActionFindingLink,
+    ActionItem,
+    Finding,
+    Person,
+    Review,
+    Team,
+    stored_id,
+)
 from irdesk.domain.utc import utc_now
+from irdesk.storage.errors import EditRefused
 from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.reviews import EDITABLE
-from irdesk.storage.records.revisions import EditConflict, compare_and_set
+from irdesk.storage.records.revisions import audited_edit, current_row
 
 OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 FIELDS = ("title", "description", "due_on", "status", "external_key")
@@ -49,7 +58,7 @@ class DeletedAction:
     description: str | None
 
 
-class ActionRefused(ValueError):
+class ActionRefused(EditRefused):
     """Input the record cannot take; nothing was written."""
 
 
@@ -70,11 +79,7 @@ def _require_review(session: Session, review_id: int, *, adding: bool) -> None:
 
 
 def _item(session: Session, action_id: int) -> ActionItem:
-    item = session.get(ActionItem, action_id)
-    if item is None:
-        raise EditConflict("action_item", action_id, deleted=True)
-    session.refresh(item)
-    return item
+    return current_row(session, ActionItem, action_id)
 
 
 def _row(session: Session, item: ActionItem) -> ActionRow:
@@ -170,16 +175,17 @@ def edit_action(
         status = ActionStatus(values["status"])
         values["status"] = status
         values["completed_at"] = utc_now() if status == ActionStatus.DONE else None
-    new_revision = compare_and_set(session, ActionItem, action_id, revision, values, stamp=False)
-    append_entry(
+    return audited_edit(
         session,
+        ActionItem,
+        action_id,
+        revision,
+        values,
         actor=actor,
         action="edit_action_item",
-        entity="action_item",
-        entity_id=action_id,
         detail={k: _plain(v) for k, v in values.items()},
+        stamp=False,
     )
-    return new_revision
 
 
 def _plain(value: object) -> object:
@@ -205,16 +211,17 @@ def set_owner(
         raise ActionRefused(f"team {team_id} does not exist")
     _require_review(session, _item(session, action_id).review_id, adding=False)
     values = {"owner_person_id": person_id, "owner_team_id": team_id}
-    new_revision = compare_and_set(session, ActionItem, action_id, revision, values, stamp=False)
-    append_entry(
+    return audited_edit(
         session,
+        ActionItem,
+        action_id,
+        revision,
+        values,
         actor=actor,
         action="edit_action_item",
-        entity="action_item",
-        entity_id=action_id,
         detail=values,
+        stamp=False,
     )
-    return new_revision
 
 
 def set_findings(session: Session, action_id: int, finding_ids: list[int], *, actor: str) -> None:
@@ -282,7 +289,9 @@ def restore_action(session: Session, deleted: DeletedAction, *, actor: str) -> A
     session.flush()
     assert item.id is not None
     findings = session.exec(select(Finding.id).where(col(Finding.id).in_(row.finding_ids))).all()
-    session.add_all([ActionFindingLink(action_id=item.id, finding_id=f) for f in findings])
+    session.add_all(
+        [ActionFindingLink(action_id=item.id, finding_id=stored_id(f)) for f in findings]
+    )
     append_entry(
         session,
         actor=actor,

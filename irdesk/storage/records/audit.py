@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from irdesk.domain.models import AuditEntry
+from irdesk.domain.models import AuditEntry, stored_id
 from irdesk.domain.utc import utc_now
 
 GENESIS = "0" * 64
@@ -86,7 +86,7 @@ def verify_chain(session: Session) -> int | None:
     entries = session.exec(select(AuditEntry).order_by(col(AuditEntry.id)))
     return first_broken(
         (
-            e.id,
+            stored_id(e.id),
             e.occurred_at,
             e.actor,
             e.action,

@@ -16,24 +16,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from irdesk.domain.enums import EventKind
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS
 from irdesk.domain.models import LifecycleOverride, TimelineEvent
 from irdesk.domain.utc import as_utc, utc_now
+from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.reads import queries
 from irdesk.storage.records import lifecycle_edits
 from irdesk.storage.records.audit import append_entry
+from irdesk.storage.records.revisions import ConflictWording, audited_edit, current_row
 
 # The source of an event a facilitator adds by hand.
 FACILITATOR_SOURCE = "facilitator"
 MAX_TEXT = 4000
-
-
-class EditConflict(Exception):
-    """The event changed (or vanished) since it was read; nothing was written."""
+# The Timeline tab shows these as they are, so they speak of events, not table rows.
+_EVENT_CONFLICT = ConflictWording(
+    changed="event {id} was changed elsewhere since you saw it; reload to see the change",
+    deleted="event {id} no longer exists; it was removed elsewhere",
+)
 
 
 @dataclass(frozen=True)
@@ -109,35 +111,14 @@ def _iso(value: datetime | None) -> str | None:
 def _clean_text(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
-        raise ValueError("the event needs a text: what happened")
+        raise EditRefused("the event needs a text: what happened")
     if len(cleaned) > MAX_TEXT:
-        raise ValueError(f"the text is {len(cleaned)} characters long; at most {MAX_TEXT} fit")
+        raise EditRefused(f"the text is {len(cleaned)} characters long; at most {MAX_TEXT} fit")
     return cleaned
 
 
 def _event(session: Session, event_id: int) -> TimelineEvent:
-    event = session.get(TimelineEvent, event_id)
-    if event is None:
-        raise EditConflict(f"event {event_id} no longer exists; it was removed elsewhere")
-    return event
-
-
-def _compare_and_set(session: Session, event_id: int, revision: int, values: dict[str, Any]) -> int:
-    """Write `values` if the event is still at `revision`; the new revision."""
-    statement = (
-        update(TimelineEvent)
-        .where(col(TimelineEvent.id) == event_id, col(TimelineEvent.revision) == revision)
-        .values(**values, revision=TimelineEvent.revision + 1)  # type: ignore[operator]
-    )
-    result = session.connection().execute(statement)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        if session.get(TimelineEvent, event_id) is None:
-            raise EditConflict(f"event {event_id} no longer exists; it was removed elsewhere")
-        raise EditConflict(
-            f"event {event_id} was changed elsewhere since you saw it; reload to see the change"
-        )
-    session.expire_all()
-    return revision + 1
+    return current_row(session, TimelineEvent, event_id, wording=_EVENT_CONFLICT)
 
 
 def add_event(
@@ -154,9 +135,18 @@ def add_event(
     when = as_utc(occurred_at)
     cleaned = _clean_text(text)
     if queries.incident_detail(session, incident_id) is None:
-        raise EditConflict(f"incident {incident_id} no longer exists")
+        raise EditConflict(
+            "incident",
+            incident_id,
+            deleted=True,
+            message=f"incident {incident_id} no longer exists",
+        )
     if event_id is not None and session.get(TimelineEvent, event_id) is not None:
-        raise EditConflict(f"event {event_id} exists already; it cannot be added again")
+        raise EditConflict(
+            "timeline_event",
+            event_id,
+            message=f"event {event_id} exists already; it cannot be added again",
+        )
     event = TimelineEvent(
         id=event_id,
         incident_id=incident_id,
@@ -190,10 +180,12 @@ def remove_added_event(session: Session, event_id: int, *, revision: int, actor:
     """Take back an event a facilitator added (undo); imported events are never removed."""
     event = _event(session, event_id)
     if not event.added_by_facilitator:
-        raise ValueError(f"event {event_id} came from {event.source}; only added events go")
+        raise EditRefused(f"event {event_id} came from {event.source}; only added events go")
     if event.revision != revision:
         raise EditConflict(
-            f"event {event_id} was changed elsewhere since you added it; it stays as it is"
+            "timeline_event",
+            event_id,
+            message=f"event {event_id} was changed elsewhere since you added it; it stays as it is",
         )
     detail = {"incident_id": event.incident_id, "text": event.text}
     session.delete(event)
@@ -220,13 +212,13 @@ def correct_event(
 ) -> Corrected:
     """Correct an event's time and/or text; the source's first version stays beside it."""
     if not reason.strip():
-        raise ValueError("say why the event is corrected; the reason is kept with it")
+        raise EditRefused("say why the event is corrected; the reason is kept with it")
     event = _event(session, event_id)
     before = EventState.of(event)
     when = as_utc(occurred_at) if occurred_at is not None else before.occurred_at
     new_text = _clean_text(text) if text is not None else before.text
     if when == before.occurred_at and new_text == before.text:
-        raise ValueError("the time and text are as they were; nothing to correct")
+        raise EditRefused("the time and text are as they were; nothing to correct")
     values: dict[str, Any] = {
         "occurred_at": when,
         "text": new_text,
@@ -239,13 +231,15 @@ def correct_event(
         values["original_occurred_at"] = before.occurred_at
     if before.original_text is None and new_text != before.text:
         values["original_text"] = before.text
-    new_revision = _compare_and_set(session, event_id, revision, values)
-    append_entry(
+    new_revision = audited_edit(
         session,
+        TimelineEvent,
+        event_id,
+        revision,
+        values,
+        wording=_EVENT_CONFLICT,
         actor=actor,
         action="correct_event",
-        entity="timeline_event",
-        entity_id=event_id,
         detail={
             "occurred_at": when.isoformat(),
             "previous_occurred_at": before.occurred_at.isoformat(),
@@ -262,13 +256,15 @@ def restore_event(
 ) -> Edited:
     """Put an event back as `state` had it (undo or redo of a correction)."""
     _event(session, event_id)
-    new_revision = _compare_and_set(session, event_id, revision, state.values())
-    append_entry(
+    new_revision = audited_edit(
         session,
+        TimelineEvent,
+        event_id,
+        revision,
+        state.values(),
+        wording=_EVENT_CONFLICT,
         actor=actor,
         action="restore_event",
-        entity="timeline_event",
-        entity_id=event_id,
         detail={
             "occurred_at": state.occurred_at.isoformat(),
             "text": state.text,
@@ -282,13 +278,15 @@ def set_key_moment(
     session: Session, event_id: int, *, revision: int, key_moment: bool, actor: str
 ) -> Edited:
     _event(session, event_id)
-    new_revision = _compare_and_set(session, event_id, revision, {"is_key_moment": key_moment})
-    append_entry(
+    new_revision = audited_edit(
         session,
+        TimelineEvent,
+        event_id,
+        revision,
+        {"is_key_moment": key_moment},
+        wording=_EVENT_CONFLICT,
         actor=actor,
         action="mark_key_moment" if key_moment else "unmark_key_moment",
-        entity="timeline_event",
-        entity_id=event_id,
     )
     return Edited(event_id, new_revision)
 
@@ -314,25 +312,32 @@ def lifecycle_from_event(
         raise ValueError(f"{field!r} is not a lifecycle time; one of {', '.join(LIFECYCLE_FIELDS)}")
     event = _event(session, event_id)
     if event.incident_id not in queries.merged_ids(session, incident_id):
-        raise ValueError(f"event {event_id} is not on the timeline of incident {incident_id}")
+        raise EditRefused(f"event {event_id} is not on the timeline of incident {incident_id}")
     before = _override_state(session, incident_id, field)
     label = field.removesuffix("_at")
     why = reason or f"set from timeline event {event_id} ({event.kind.value}: {event.text[:80]})"
     if before is not None and before.value == event.occurred_at:
-        raise ValueError(f"{label} is already set to this event's time")
+        raise EditRefused(f"{label} is already set to this event's time")
     lifecycle_edits.set_override(
         session, incident_id, field, event.occurred_at, reason=why, actor=actor
     )
     return LifecycleSet(incident_id, field, event.occurred_at, why, before)
 
 
+def _lifecycle_conflict(change: LifecycleSet) -> EditConflict:
+    label = change.field.removesuffix("_at")
+    return EditConflict(
+        "lifecycle_override",
+        change.incident_id,
+        message=f"{label} was changed elsewhere since; it stays as it is",
+    )
+
+
 def restore_lifecycle(session: Session, change: LifecycleSet, *, actor: str) -> None:
     """Undo `lifecycle_from_event`, unless the time was changed again since."""
     current = _override_state(session, change.incident_id, change.field)
     if current is None or current.value != change.value:
-        raise EditConflict(
-            f"{change.field.removesuffix('_at')} was changed elsewhere since; it stays as it is"
-        )
+        raise _lifecycle_conflict(change)
     if change.before is None:
         lifecycle_edits.clear_override(session, change.incident_id, change.field, actor=actor)
     else:
@@ -350,9 +355,7 @@ def redo_lifecycle(session: Session, change: LifecycleSet, *, actor: str) -> Non
     """Set the time again as `change` set it, unless it was changed elsewhere since."""
     current = _override_state(session, change.incident_id, change.field)
     if current != change.before:
-        raise EditConflict(
-            f"{change.field.removesuffix('_at')} was changed elsewhere since; it stays as it is"
-        )
+        raise _lifecycle_conflict(change)
     lifecycle_edits.set_override(
         session,
         change.incident_id,

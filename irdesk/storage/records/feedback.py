@@ -21,9 +21,10 @@ from irdesk.domain.models import (
     ReviewAttendee,
     TimelineEvent,
 )
+from irdesk.storage.errors import EditRefused
 from irdesk.storage.reads.queries import merged_ids
 from irdesk.storage.records.audit import append_entry
-from irdesk.storage.records.revisions import EditConflict, compare_and_set
+from irdesk.storage.records.revisions import audited_edit, current_row
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class NoteRow:
     updated_at: datetime
 
 
-class FeedbackRefused(ValueError):
+class FeedbackRefused(EditRefused):
     """Input a note cannot take; nothing was written."""
 
 
@@ -59,11 +60,7 @@ def _row(note: FeedbackNote) -> NoteRow:
 
 
 def _note(session: Session, note_id: int) -> FeedbackNote:
-    note = session.get(FeedbackNote, note_id)
-    if note is None:
-        raise EditConflict("feedback_note", note_id, deleted=True)
-    session.refresh(note)
-    return note
+    return current_row(session, FeedbackNote, note_id)
 
 
 def list_notes(
@@ -136,20 +133,20 @@ def edit_note(
         values["deviation_justified"] = deviation_justified
     if not values:
         raise FeedbackRefused("nothing to change")
-    new_revision = compare_and_set(session, FeedbackNote, note_id, revision, values)
     # Which fields changed, never the words: the audit log is not a place for personnel notes.
     detail: dict[str, Any] = {"fields": sorted(values)}
     if "kind" in values:
         detail["kind"] = values["kind"].value
-    append_entry(
+    return audited_edit(
         session,
+        FeedbackNote,
+        note_id,
+        revision,
+        values,
         actor=actor,
         action="edit_feedback_note",
-        entity="feedback_note",
-        entity_id=note_id,
         detail=detail,
     )
-    return new_revision
 
 
 def delete_note(session: Session, note_id: int, *, actor: str) -> NoteRow:

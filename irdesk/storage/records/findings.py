@@ -17,10 +17,11 @@ from irdesk.domain.models import (
     FindingEventLink,
     Review,
     TimelineEvent,
+    stored_id,
 )
 from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.reviews import EDITABLE, ReviewRefused
-from irdesk.storage.records.revisions import EditConflict, compare_and_set
+from irdesk.storage.records.revisions import audited_edit, current_row
 
 # The order categories are shown in.
 CATEGORY_ORDER = (
@@ -69,11 +70,7 @@ def _row(session: Session, finding: Finding) -> FindingRow:
 
 
 def _finding(session: Session, finding_id: int) -> Finding:
-    finding = session.get(Finding, finding_id)
-    if finding is None:
-        raise EditConflict("finding", finding_id, deleted=True)
-    session.refresh(finding)
-    return finding
+    return current_row(session, Finding, finding_id)
 
 
 def _require_open_review(session: Session, review_id: int) -> None:
@@ -136,16 +133,16 @@ def add_finding(
 
 def set_text(session: Session, finding_id: int, revision: int, text: str, *, actor: str) -> int:
     _require_open_review(session, _finding(session, finding_id).review_id)
-    new_revision = compare_and_set(session, Finding, finding_id, revision, {"text": text})
-    append_entry(
+    return audited_edit(
         session,
+        Finding,
+        finding_id,
+        revision,
+        {"text": text},
         actor=actor,
         action="edit_finding",
-        entity="finding",
-        entity_id=finding_id,
         detail={"text": text},
     )
-    return new_revision
 
 
 def set_category(
@@ -158,22 +155,16 @@ def set_category(
         select(func.max(Finding.position)).where(Finding.review_id == review_id)
     ).one()
     # A finding moved to another category goes to its end.
-    new_revision = compare_and_set(
+    return audited_edit(
         session,
         Finding,
         finding_id,
         revision,
         {"category": category, "position": (last or 0) + 1},
-    )
-    append_entry(
-        session,
         actor=actor,
         action="edit_finding",
-        entity="finding",
-        entity_id=finding_id,
         detail={"category": category.value},
     )
-    return new_revision
 
 
 def move_finding(session: Session, finding_id: int, step: int, *, actor: str) -> bool:
@@ -272,8 +263,12 @@ def restore_finding(session: Session, deleted: DeletedFinding, *, actor: str) ->
     actions = session.exec(
         select(ActionItem.id).where(col(ActionItem.id).in_(deleted.action_ids))
     ).all()
-    session.add_all([FindingEventLink(finding_id=finding.id, event_id=e) for e in events])
-    session.add_all([ActionFindingLink(action_id=a, finding_id=finding.id) for a in actions])
+    session.add_all(
+        [FindingEventLink(finding_id=finding.id, event_id=stored_id(e)) for e in events]
+    )
+    session.add_all(
+        [ActionFindingLink(action_id=stored_id(a), finding_id=finding.id) for a in actions]
+    )
     append_entry(
         session,
         actor=actor,

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS
 from irdesk.domain.models import Incident, LifecycleOverride
 from irdesk.domain.utc import as_utc, utc_now
+from irdesk.storage.errors import EditRefused
 from irdesk.storage.records.audit import append_entry
 
 
@@ -35,7 +36,7 @@ def set_override(
     """Set `field` by hand (None: "this never happened"); a reason is required."""
     incident = _require(session, incident_id, field)
     if not reason.strip():
-        raise ValueError("say why the time is corrected; the reason is kept with the change")
+        raise EditRefused("say why the time is corrected; the reason is kept with the change")
     value = as_utc(value) if value is not None else None
     override = session.get(LifecycleOverride, (incident_id, field))
     if override is None:

@@ -23,8 +23,10 @@ from irdesk.domain.models import (
     MERGE_UNLINKED,
     Incident,
     IncidentMerge,
+    stored_id,
 )
 from irdesk.domain.utc import utc_now
+from irdesk.storage.errors import EditRefused
 from irdesk.storage.records.audit import append_entry
 
 MANUAL = MERGE_MANUAL
@@ -62,7 +64,7 @@ def label_of(session: Session, incident_id: int) -> str:
 def _incident(session: Session, incident_id: int) -> Incident:
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise ValueError(f"incident {incident_id} does not exist")
+        raise EditRefused(f"incident {incident_id} does not exist")
     return incident
 
 
@@ -82,7 +84,7 @@ def linked_into(session: Session, into_id: int) -> list[LinkedIncident]:
     )
     return [
         LinkedIncident(
-            id=incident.id,
+            id=stored_id(incident.id),
             label=label(incident),
             title=incident.title,
             how=merge.how,
@@ -93,7 +95,7 @@ def linked_into(session: Session, into_id: int) -> list[LinkedIncident]:
 
 
 def _final_target(session: Session, incident_id: int, into_id: int) -> int:
-    """`into_id`, or the incident it is merged into; ValueError for a cycle."""
+    """`into_id`, or the incident it is merged into; EditRefused for a cycle."""
     seen = {into_id}
     target = into_id
     for _ in range(_MAX_DEPTH):
@@ -103,12 +105,12 @@ def _final_target(session: Session, incident_id: int, into_id: int) -> int:
         target = merge.into_id
         if target == incident_id or target in seen:
             into = _incident(session, into_id)
-            raise ValueError(
+            raise EditRefused(
                 f"{label(into)} is already linked into "
                 f"{label(_incident(session, incident_id))}; linking back would make a cycle"
             )
         seen.add(target)
-    raise ValueError(f"the links from incident {into_id} go on too long; the file may be damaged")
+    raise EditRefused(f"the links from incident {into_id} go on too long; the file may be damaged")
 
 
 def link_incidents(
@@ -123,7 +125,7 @@ def link_incidents(
     """Merge `incident_id` into `into_id`: its events join that timeline, its row goes.
 
     If `into_id` is itself merged into another incident, the link goes to that one
-    (the merge returned says which). ValueError, with a message for the user, for a
+    (the merge returned says which). EditRefused, with a message for the user, for a
     link to itself, a cycle, an incident already linked elsewhere, or an incident
     that others are linked into. `how` and `evidence` are for undoing an unlink.
     """
@@ -132,25 +134,27 @@ def link_incidents(
     incident = _incident(session, incident_id)
     _incident(session, into_id)
     if incident_id == into_id:
-        raise ValueError(f"{label(incident)} cannot be linked to itself")
+        raise EditRefused(f"{label(incident)} cannot be linked to itself")
     existing = merge_of(session, incident_id)
     if existing is not None:
         current = _incident(session, existing.into_id)
-        raise ValueError(
+        raise EditRefused(
             f"{label(incident)} is already linked into {label(current)}; unlink it first"
         )
     target_id = _final_target(session, incident_id, into_id)
     joined = linked_into(session, incident_id)
     if joined:
         names = ", ".join(item.label for item in joined)
-        raise ValueError(
+        raise EditRefused(
             f"{names} {'is' if len(joined) == 1 else 'are'} linked into {label(incident)}; "
             f"link the other way round (into {label(incident)}), or unlink "
             f"{'it' if len(joined) == 1 else 'them'} first"
         )
     target = _incident(session, target_id)
     # A pair unlinked earlier keeps its row (so imports leave it unlinked): reuse it.
-    merge = session.get(IncidentMerge, incident_id) or IncidentMerge(incident_id=incident_id)
+    merge = session.get(IncidentMerge, incident_id)
+    if merge is None:
+        merge = IncidentMerge(incident_id=incident_id, into_id=target_id, how=how)
     merge.into_id = target_id
     merge.how = how
     merge.evidence = evidence

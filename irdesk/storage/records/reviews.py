@@ -19,10 +19,11 @@ from irdesk.domain.enums import ReviewStatus, ReviewTier
 from irdesk.domain.models import AuditEntry, Finding, Incident, Person, Review, ReviewAttendee
 from irdesk.domain.tiering import TieringRules, TierProposal, propose_tier
 from irdesk.domain.utc import utc_now
+from irdesk.storage.errors import EditRefused
 from irdesk.storage.reads.tier_facts import IncidentTiering, incident_tiering
 from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.policies import PolicyRecord, current_policy_in
-from irdesk.storage.records.revisions import EditConflict, compare_and_set
+from irdesk.storage.records.revisions import audited_edit, compare_and_set, current_row
 
 # Where a review may go from each status; "back" moves let a reviewer reopen a draft.
 TRANSITIONS: dict[ReviewStatus, tuple[ReviewStatus, ...]] = {
@@ -35,7 +36,7 @@ TRANSITIONS: dict[ReviewStatus, tuple[ReviewStatus, ...]] = {
 EDITABLE = (ReviewStatus.DRAFT, ReviewStatus.IN_REVIEW)
 
 
-class ReviewRefused(ValueError):
+class ReviewRefused(EditRefused):
     """A change the rules do not allow; the message says which and nothing was written."""
 
 
@@ -99,11 +100,7 @@ def _record(session: Session, review: Review) -> ReviewRecord:
 
 
 def _review(session: Session, review_id: int) -> Review:
-    review = session.get(Review, review_id)
-    if review is None:
-        raise EditConflict("review", review_id, deleted=True)
-    session.refresh(review)
-    return review
+    return current_row(session, Review, review_id)
 
 
 def get_review(session: Session, incident_id: int) -> ReviewRecord | None:
@@ -191,16 +188,16 @@ def _edit(
 ) -> int:
     review = _review(session, review_id)
     _require_editable(review)
-    new_revision = compare_and_set(session, Review, review_id, revision, values)
-    append_entry(
+    return audited_edit(
         session,
+        Review,
+        review_id,
+        revision,
+        values,
         actor=actor,
         action="edit_review",
-        entity="review",
-        entity_id=review_id,
         detail={k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()},
     )
-    return new_revision
 
 
 def set_summary(session: Session, review_id: int, revision: int, text: str, *, actor: str) -> int:
@@ -340,13 +337,13 @@ def set_status(
             detail["blameless_override_reason"] = reason
     elif review.status == ReviewStatus.APPROVED and status == ReviewStatus.IN_REVIEW:
         values["approved_at"] = None
-    new_revision = compare_and_set(session, Review, review_id, revision, values)
-    append_entry(
+    return audited_edit(
         session,
+        Review,
+        review_id,
+        revision,
+        values,
         actor=actor,
         action="set_review_status",
-        entity="review",
-        entity_id=review_id,
         detail=detail,
     )
-    return new_revision
