@@ -31,14 +31,11 @@ from irdesk.reports.packets.profiles import Profile, Scope, profile_named
 from irdesk.reports.packets.redaction import Redactor, Removal
 from irdesk.reports.signing.sign import sign_packet
 from irdesk.storage.database import Database
-from irdesk.storage.reads.packet_data import (
-    IncidentPacketData,
-    PeriodIncidents,
-    PersonPacketData,
-    find_incident,
-    incident_packet_data,
-    period_incidents,
-    person_packet_data,
+from irdesk.storage.reads.packet_data import IncidentPacketData, PeriodIncidents, PersonPacketData
+from irdesk.storage.reads.packet_reads import (
+    read_incident_packet,
+    read_period_packet,
+    read_person_packet,
 )
 from irdesk.storage.records.packets import record_packet
 from irdesk.storage.records.policies import PolicyRecord, policy_version
@@ -100,19 +97,16 @@ def prepare(database: Database, request: PacketRequest) -> PreparedPacket:
         assert request.period is not None
         label, period = named_period(request.period)
         figures = executive_figures(database, label, period, policy)
-    with database.session() as session:
-        if profile.scope is Scope.INCIDENT:
-            assert request.incident_id is not None
-            incident_id = find_incident(session, str(request.incident_id))
-            data: IncidentPacketData | PeriodIncidents | PersonPacketData = incident_packet_data(
-                session, incident_id
-            )
-        elif figures is not None:
-            # The records hashed in the manifest are the incidents the figures counted.
-            data = period_incidents(session, figures.label, figures.incident_ids)
-        else:
-            assert request.person is not None
-            data = person_packet_data(session, request.person)
+    data: IncidentPacketData | PeriodIncidents | PersonPacketData
+    if profile.scope is Scope.INCIDENT:
+        assert request.incident_id is not None
+        data = read_incident_packet(database, str(request.incident_id))
+    elif figures is not None:
+        # The records hashed in the manifest are the incidents the figures counted.
+        data = read_period_packet(database, figures.label, figures.incident_ids)
+    else:
+        assert request.person is not None
+        data = read_person_packet(database, request.person)
     redactor = Redactor(profile.redaction, data.people, list(request.patterns))
     prepared = PreparedPacket(
         profile=profile,
@@ -314,23 +308,23 @@ def export_packet(
     digest = hashlib.sha256(pdf).hexdigest()
     report("Writing and recording the export…")
     review = prepared.data.review if isinstance(prepared.data, IncidentPacketData) else None
-    # The file is written inside the transaction: if it cannot be written, nothing is recorded.
-    with database.transaction() as session:
-        record_packet(
-            session,
-            packet_uid=rendered.packet_uid,
-            profile=prepared.profile.key,
-            incident_id=prepared.incident_id,
-            review_id=review.id if review else None,
-            subject=prepared.subject,
-            policy_version_id=prepared.policy.id,
-            sha256=digest,
-            file_name=out.name,
-            signers=[signed_by] if signed_by else [],
-            created_by=created_by,
-            created_at=now,
-        )
-        write_atomically(out, pdf)
+    # The file is written inside the recording transaction: if it cannot be written,
+    # nothing is recorded.
+    record_packet(
+        database,
+        packet_uid=rendered.packet_uid,
+        profile=prepared.profile.key,
+        incident_id=prepared.incident_id,
+        review_id=review.id if review else None,
+        subject=prepared.subject,
+        policy_version_id=prepared.policy.id,
+        sha256=digest,
+        file_name=out.name,
+        signers=[signed_by] if signed_by else [],
+        created_by=created_by,
+        created_at=now,
+        write=lambda: write_atomically(out, pdf),
+    )
     return ExportResult(
         packet_uid=rendered.packet_uid,
         path=out,

@@ -2,7 +2,7 @@
 
 A profile is data, not code: its sections, its classification and its
 redaction rules. Only the manager profile reads feedback notes, and only
-about one person (DESIGN.md: feedback never reaches any other reader).
+about one person: feedback is personnel data and never reaches any other reader.
 """
 
 from dataclasses import dataclass

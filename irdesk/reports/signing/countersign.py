@@ -52,12 +52,14 @@ def countersign_packet(
     packet_uid = (before.manifest or {}).get("packet_id")
     recorded = False
     if database is not None and packet_uid:
-        with database.transaction() as session:
-            found = record_countersignature(
-                session, packet_uid=str(packet_uid), signer=signer, sha256=digest, actor=actor
-            )
-            recorded = found is not None
-            write_atomically(target, signed)
+        recorded = record_countersignature(
+            database,
+            packet_uid=str(packet_uid),
+            signer=signer,
+            sha256=digest,
+            actor=actor,
+            write=lambda: write_atomically(target, signed),
+        )
     else:
         write_atomically(target, signed)
     return CountersignResult(

@@ -1,20 +1,23 @@
 """The record of every packet that left the building: the packet table and the audit log.
 
 An export and a countersignature each add their audit entry in the same
-transaction as the packet row they write.
+transaction as the packet row they write, and write the PDF itself (`write`) inside
+that transaction: a file that cannot be written leaves nothing recorded.
 """
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session, select
 
 from irdesk.domain.models import Packet
+from irdesk.storage.database import Database
 from irdesk.storage.records.audit import append_entry
 
 
 def record_packet(
-    session: Session,
+    database: Database,
     *,
     packet_uid: str,
     profile: str,
@@ -27,49 +30,71 @@ def record_packet(
     signers: list[str],
     created_by: str,
     created_at: datetime,
-) -> Packet:
-    packet = Packet(
-        packet_uid=packet_uid,
-        profile=profile,
-        incident_id=incident_id,
-        review_id=review_id,
-        subject=subject,
-        policy_version_id=policy_version_id,
-        sha256=sha256,
-        file_name=file_name,
-        signers_json=json.dumps(signers, ensure_ascii=False),
-        created_by=created_by,
-        created_at=created_at,
-    )
-    session.add(packet)
-    session.flush()
-    append_entry(
-        session,
-        actor=created_by,
-        action="export_packet",
-        entity="packet",
-        entity_id=packet.id,
-        detail={
-            "packet_uid": packet_uid,
-            "profile": profile,
-            "incident_id": incident_id,
-            "subject": subject,
-            "sha256": sha256,
-            "file_name": file_name,
-            "signers": signers,
-        },
-        occurred_at=created_at,
-    )
-    return packet
+    write: Callable[[], None],
+) -> None:
+    with database.transaction() as session:
+        packet = Packet(
+            packet_uid=packet_uid,
+            profile=profile,
+            incident_id=incident_id,
+            review_id=review_id,
+            subject=subject,
+            policy_version_id=policy_version_id,
+            sha256=sha256,
+            file_name=file_name,
+            signers_json=json.dumps(signers, ensure_ascii=False),
+            created_by=created_by,
+            created_at=created_at,
+        )
+        session.add(packet)
+        session.flush()
+        append_entry(
+            session,
+            actor=created_by,
+            action="export_packet",
+            entity="packet",
+            entity_id=packet.id,
+            detail={
+                "packet_uid": packet_uid,
+                "profile": profile,
+                "incident_id": incident_id,
+                "subject": subject,
+                "sha256": sha256,
+                "file_name": file_name,
+                "signers": signers,
+            },
+            occurred_at=created_at,
+        )
+        write()
 
 
 def record_countersignature(
+    database: Database,
+    *,
+    packet_uid: str,
+    signer: str,
+    sha256: str,
+    actor: str,
+    write: Callable[[], None],
+) -> bool:
+    """Note a countersignature on a packet this database exported, then `write` the file.
+
+    False, and the file written all the same, when this database did not export it.
+    """
+    with database.transaction() as session:
+        recorded = _note_countersignature(
+            session, packet_uid=packet_uid, signer=signer, sha256=sha256, actor=actor
+        )
+        write()
+    return recorded
+
+
+def _note_countersignature(
     session: Session, *, packet_uid: str, signer: str, sha256: str, actor: str
-) -> Packet | None:
-    """Note a countersignature on a packet this database exported; None if it did not."""
+) -> bool:
     packet = session.exec(select(Packet).where(Packet.packet_uid == packet_uid)).first()
     if packet is None:
-        return None
+        return False
     signers = [*json.loads(packet.signers_json), signer]
     previous = packet.sha256
     packet.signers_json = json.dumps(signers, ensure_ascii=False)
@@ -89,4 +114,4 @@ def record_countersignature(
         },
     )
     session.flush()
-    return packet
+    return True
