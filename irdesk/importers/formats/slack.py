@@ -621,7 +621,7 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
 
 @dataclass(frozen=True)
 class _SlackFormat(SourceFormat):
-    """Reads each file with the rest of its export in view (pipeline.ReadsWithImport)."""
+    """Reads each file with the rest of its export in view (parsing.ReadsWithImport)."""
 
     def sniff_in_import(
         self, content: Content, options: ImportOptions, siblings: Mapping[str, SourceFile]

@@ -19,7 +19,7 @@ from irdesk.importers.formats import pagerduty
 from irdesk.importers.formats.base import Content, ImportOptions
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.sources import SourceFile
-from irdesk.importers.writer import db_time
+from irdesk.storage.bulk.stored_text import db_time
 
 # Hand-written in the shape GET /incidents/PGW5XNE/log_entries returns.
 LOG_ENTRIES_PAGE = (

@@ -12,10 +12,11 @@ import pytest
 from testdata import FIXTURES, SHARED_DATA
 
 from irdesk.domain.enums import EventKind
-from irdesk.importers import pipeline, registry
+from irdesk.importers import parsing, registry
 from irdesk.importers.formats import slack
 from irdesk.importers.formats.base import Content, ImportOptions
-from irdesk.importers.pipeline import ImportReport, SiblingFiles, run_import
+from irdesk.importers.parsing import SiblingFiles
+from irdesk.importers.pipeline import ImportReport, run_import
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.sources import SourceFile, load_sources
 from irdesk.importers.records import ParsedFile, PersonRef
@@ -425,9 +426,9 @@ def test_zip_member_names_find_their_export(
         for path in sorted(EXPORT.rglob("*"))
         if path.is_file()
     ]
-    real = pipeline.load_sources
+    real = parsing.load_sources
     monkeypatch.setattr(
-        pipeline, "load_sources", lambda paths, skipped=None: [*real([PD_PAGE]), *members]
+        parsing, "load_sources", lambda paths, skipped=None: [*real([PD_PAGE]), *members]
     )
     report = run_import(database, [PD_PAGE, archive])
     assert_channel_on_ph4ue4e(database, report)
