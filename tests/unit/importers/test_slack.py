@@ -15,6 +15,7 @@ from irdesk.domain.enums import EventKind
 from irdesk.importers import parsing, registry
 from irdesk.importers.formats import slack
 from irdesk.importers.formats.base import Content, ImportOptions
+from irdesk.importers.formats.slack import channels
 from irdesk.importers.parsing import SiblingFiles
 from irdesk.importers.pipeline import ImportReport, run_import
 from irdesk.importers.problems import ImportProblem
@@ -259,7 +260,7 @@ def test_authors_missing_from_users_json() -> None:
     ],
 )
 def test_reference_from_channel_name(channel: str, reference: str | None) -> None:
-    assert slack.reference_from_name(channel) == reference
+    assert channels.reference_from_name(channel) == reference
 
 
 @pytest.mark.parametrize(
@@ -281,7 +282,7 @@ def test_reference_from_channel_name(channel: str, reference: str | None) -> Non
     ],
 )
 def test_reference_from_topic(text: str, reference: str | None) -> None:
-    assert slack.reference_from_text(text) == reference
+    assert channels.reference_from_text(text) == reference
 
 
 def test_channel_named_by_its_topic_only() -> None:
