@@ -13,7 +13,7 @@ The records carry what the API sends and irdesk reads, compact as the API writes
 them: incidents as GET /incidents lists them; log entries with id, type, summary,
 created_at, channel, and `incident` and `agent` as full references {id, type,
 summary, self, html_url}. That is about 120 MB: the references alone are some 330
-bytes an entry, so the issue's "about 50 MB" cannot hold them. --short-refs drops
+bytes an entry, so a smaller export of as many entries would not be a real one. --short-refs drops
 self and html_url from every reference (about 75 MB) to show how the ratio moves
 with the size of the JSON (hardly: most of either side's time is per row).
 

@@ -1,7 +1,8 @@
 """Writing an import's rows: set-based, in the import's one transaction.
 
-Rows go in through executemany, not the ORM's per-object path: an import of a few
-hundred thousand log entries must take seconds. What to insert and update is decided
+Rows go in through executemany, not the ORM's per-object path, which would cost far
+more per row than an export of hundreds of thousands of log entries can afford. What
+to insert and update is decided
 by the importer; this module sends it, and checks in Python what SQLite's CHECK
 constraints would, for the inserts that skip them.
 """
