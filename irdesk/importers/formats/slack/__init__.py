@@ -48,6 +48,7 @@ Joins, leaves, pins-as-messages, renames and archiving say nothing about the inc
 and are left out.
 """
 
-from irdesk.importers.formats.slack.files import FORMAT, parse, sniff
+from irdesk.importers.formats.slack.export import sniff
+from irdesk.importers.formats.slack.files import FORMAT, parse
 
 __all__ = ["FORMAT", "parse", "sniff"]
