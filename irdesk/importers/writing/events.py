@@ -20,7 +20,7 @@ from irdesk.storage.bulk.import_writer import EventChange, NewEvent
 from irdesk.storage.bulk.stored_text import db_time
 
 # The text stored for each kind: a dict lookup rather than enum .value (a descriptor
-# call) for every event. Anything else is None, which the writer refuses.
+# call) for every event. Anything else is None, which import_writer refuses.
 _KIND_TEXT: dict[object, str] = {kind: kind.value for kind in EventKind}
 
 
