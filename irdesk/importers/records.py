@@ -1,7 +1,8 @@
 """What a parser makes of a file: plain records, before any database id exists.
 
-Parsers fill these; `pipeline.py` merges them and `storage.bulk_import`
-writes them. Times are aware UTC by the time a record is built.
+Parsers fill these; the pipeline merges them (merging.py), turns them into rows
+(writing/) and has irdesk.storage.bulk write those. Times are aware UTC by the time a
+record is built.
 """
 
 from dataclasses import dataclass, field

@@ -11,8 +11,8 @@ FORMAT_MODULES = (
     "irdesk.importers.formats.pagerduty",
     "irdesk.importers.formats.opsgenie",
     "irdesk.importers.formats.statuspage",
-    "irdesk.importers.formats.jira_json",
-    "irdesk.importers.formats.jira_csv",
+    "irdesk.importers.formats.jira.json_issues",
+    "irdesk.importers.formats.jira.csv_export",
     "irdesk.importers.formats.slack",
     # Last: it takes any table a column mapping fits, so it must never shadow a real format.
     "irdesk.importers.formats.generic",

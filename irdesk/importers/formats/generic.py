@@ -360,7 +360,7 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
 
 @dataclass(frozen=True)
 class _GenericFormat(SourceFormat):
-    """Recognises files by this import's own mapping too (pipeline.ReadsWithImport)."""
+    """Recognises files by this import's own mapping too (parsing.ReadsWithImport)."""
 
     def sniff_in_import(
         self, content: Content, options: ImportOptions, siblings: Mapping[str, SourceFile]

@@ -13,8 +13,8 @@ import pytest
 from testdata import FIXTURES, SHARED_DATA
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
-from irdesk.importers.formats import jira_csv, jira_json
 from irdesk.importers.formats.base import Content, ImportOptions
+from irdesk.importers.formats.jira import csv_export, json_issues
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.sources import SourceFile
 from irdesk.importers.records import IncidentRecord, ParsedFile, PersonRef
@@ -40,17 +40,17 @@ def content_of(name: str, data: bytes) -> Content:
 
 
 def parse_json_path(path: Path, options: ImportOptions | None = None) -> ParsedFile:
-    return jira_json.parse(content_of(path.name, path.read_bytes()), options or ImportOptions())
+    return json_issues.parse(content_of(path.name, path.read_bytes()), options or ImportOptions())
 
 
 def parse_json_value(value: Any, name: str = "search.json") -> ParsedFile:
-    return jira_json.parse(content_of(name, json.dumps(value).encode()), ImportOptions())
+    return json_issues.parse(content_of(name, json.dumps(value).encode()), ImportOptions())
 
 
 def parse_csv_bytes(
     data: bytes, name: str = "export.csv", options: ImportOptions = MADRID
 ) -> ParsedFile:
-    return jira_csv.parse(content_of(name, data), options)
+    return csv_export.parse(content_of(name, data), options)
 
 
 def sample_search() -> dict[str, Any]:
@@ -417,7 +417,7 @@ def test_cp1252_and_bom_copies_import_like_the_utf8_export() -> None:
 
     def summary(data: bytes) -> list[tuple[Any, ...]]:
         content = content_of("copy.csv", data)
-        assert jira_csv.sniff(content)
+        assert csv_export.sniff(content)
         return [
             (
                 i.external_id,
@@ -426,7 +426,7 @@ def test_cp1252_and_bom_copies_import_like_the_utf8_export() -> None:
                 i.resolved_at,
                 [(e.text, e.actor) for e in i.events],
             )
-            for i in jira_csv.parse(content, MADRID).incidents
+            for i in csv_export.parse(content, MADRID).incidents
         ]
 
     expected = summary(utf8)
@@ -556,15 +556,15 @@ def test_duplicate_key_in_csv() -> None:
 @pytest.mark.parametrize("name", ALL_SAMPLES)
 def test_sniff_only_claims_its_own_sample(name: str) -> None:
     content = content_of(name, (SHARED_DATA / name).read_bytes())
-    assert jira_json.sniff(content) is (name == "jira_search_with_changelog.json")
-    assert jira_csv.sniff(content) is (name == "jira_service_management_export_es.csv")
+    assert json_issues.sniff(content) is (name == "jira_search_with_changelog.json")
+    assert csv_export.sniff(content) is (name == "jira_service_management_export_es.csv")
 
 
 def test_sniff_accepts_the_fixtures() -> None:
     for path in (V3_FIXTURE, SERVER_ISSUE_FIXTURE):
-        assert jira_json.sniff(content_of(path.name, path.read_bytes())), path.name
+        assert json_issues.sniff(content_of(path.name, path.read_bytes())), path.name
     for path in (CSV_FIXTURE_ES, CSV_FIXTURE_EN):
-        assert jira_csv.sniff(content_of(path.name, path.read_bytes())), path.name
+        assert csv_export.sniff(content_of(path.name, path.read_bytes())), path.name
 
 
 @pytest.mark.parametrize(
@@ -583,8 +583,8 @@ def test_sniff_accepts_the_fixtures() -> None:
 )
 def test_sniff_refuses_other_content_without_raising(data: bytes) -> None:
     content = content_of("other.txt", data)
-    assert not jira_json.sniff(content)
-    assert not jira_csv.sniff(content)
+    assert not json_issues.sniff(content)
+    assert not csv_export.sniff(content)
 
 
 def test_search_without_changelog_is_warned_about() -> None:
@@ -602,5 +602,5 @@ def test_search_without_changelog_is_warned_about() -> None:
 
 def test_empty_search_page_is_jira_and_yields_nothing() -> None:
     page = {"startAt": 0, "maxResults": 50, "total": 0, "issues": []}
-    assert jira_json.sniff(content_of("empty.json", json.dumps(page).encode()))
+    assert json_issues.sniff(content_of("empty.json", json.dumps(page).encode()))
     assert parse_json_value(copy.deepcopy(page)).incidents == []

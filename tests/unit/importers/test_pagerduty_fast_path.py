@@ -1,6 +1,6 @@
 """The fast reading of PagerDuty log entries gives what the careful, located one gives.
 
-An export of 200,000 entries is read by `_plain_event`, which skips locations and
+An export of 200,000 entries is read by `plain_event`, which skips locations and
 falls back to the careful reader at anything unusual. These tests import the same
 pages with the fast path switched off and require the same events, the same actors,
 the same times as stored, and the same problems.
@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 
 from irdesk.importers.formats import pagerduty
 from irdesk.importers.formats.base import Content, ImportOptions
+from irdesk.importers.formats.pagerduty import log_entries, rules
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.sources import SourceFile
-from irdesk.importers.writer import db_time
+from irdesk.storage.bulk.stored_text import db_time
 
 # Hand-written in the shape GET /incidents/PGW5XNE/log_entries returns.
 LOG_ENTRIES_PAGE = (
@@ -28,7 +29,7 @@ LOG_ENTRIES_PAGE = (
 
 
 def _never_plain(_reader: object, _value: object) -> tuple[str, Any]:
-    raise pagerduty._Unusual
+    raise log_entries.Unusual
 
 
 def _read(page: dict[str, Any], options: ImportOptions) -> list[tuple[Any, ...]] | str:
@@ -57,7 +58,7 @@ def _both_ways(
     options = options or ImportOptions()
     fast = _read(page, options)
     with monkeypatch.context() as patched:
-        patched.setattr(pagerduty, "_plain_event", _never_plain)
+        patched.setattr(log_entries, "plain_event", _never_plain)
         careful = _read(page, options)
     return fast, careful
 
@@ -77,7 +78,7 @@ def test_a_clock_offset_moves_both_ways_alike(monkeypatch: pytest.MonkeyPatch) -
     assert isinstance(fast, list) and fast[0][2] == db_time(fast[0][1].occurred_at)
 
 
-TYPES = [*(f"{short}_log_entry" for short in pagerduty.LOG_ENTRY_KINDS), "odd_log_entry"]
+TYPES = [*(f"{short}_log_entry" for short in rules.RULES), "odd_log_entry"]
 # Values a field may hold: usual ones, blanks, and the wrong types a damaged export has.
 TEXTS = st.one_of(
     st.none(),

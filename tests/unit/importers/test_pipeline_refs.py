@@ -14,15 +14,12 @@ from testdata import SHARED_DATA
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers import pipeline, registry
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
-from irdesk.importers.pipeline import (
-    ReadsWithImport,
-    SiblingFiles,
-    parse_files,
-    run_import,
-    stored_incidents_by_reference,
-)
+from irdesk.importers.parsing import ReadsWithImport, SiblingFiles, parse_files
+from irdesk.importers.pipeline import run_import
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.records import EventBatch, EventRecord, IncidentRecord, ParsedFile
+from irdesk.importers.referrals import stored_incidents_by_reference
+from irdesk.storage.bulk.import_transaction import import_transaction
 from irdesk.storage.database import Database
 
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
@@ -205,9 +202,9 @@ def test_referring_events_do_not_move_the_lifecycle(
 
 def test_stored_incidents_by_reference(database: Database) -> None:
     run_import(database, [PD_PAGE])
-    with database.engine.connect() as conn:
+    with import_transaction(database, dry_run=True) as tx:
         found = stored_incidents_by_reference(
-            conn,
+            tx,
             [
                 "pagerduty:PH4UE4E",
                 "https://pdt-giran.pagerduty.com/incidents/PE8XPNI",

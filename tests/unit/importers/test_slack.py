@@ -12,10 +12,12 @@ import pytest
 from testdata import FIXTURES, SHARED_DATA
 
 from irdesk.domain.enums import EventKind
-from irdesk.importers import pipeline, registry
+from irdesk.importers import parsing, registry
 from irdesk.importers.formats import slack
 from irdesk.importers.formats.base import Content, ImportOptions
-from irdesk.importers.pipeline import ImportReport, SiblingFiles, run_import
+from irdesk.importers.formats.slack import channels
+from irdesk.importers.parsing import SiblingFiles
+from irdesk.importers.pipeline import ImportReport, run_import
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.sources import SourceFile, load_sources
 from irdesk.importers.records import ParsedFile, PersonRef
@@ -258,7 +260,7 @@ def test_authors_missing_from_users_json() -> None:
     ],
 )
 def test_reference_from_channel_name(channel: str, reference: str | None) -> None:
-    assert slack.reference_from_name(channel) == reference
+    assert channels.reference_from_name(channel) == reference
 
 
 @pytest.mark.parametrize(
@@ -280,7 +282,7 @@ def test_reference_from_channel_name(channel: str, reference: str | None) -> Non
     ],
 )
 def test_reference_from_topic(text: str, reference: str | None) -> None:
-    assert slack.reference_from_text(text) == reference
+    assert channels.reference_from_text(text) == reference
 
 
 def test_channel_named_by_its_topic_only() -> None:
@@ -425,9 +427,9 @@ def test_zip_member_names_find_their_export(
         for path in sorted(EXPORT.rglob("*"))
         if path.is_file()
     ]
-    real = pipeline.load_sources
+    real = parsing.load_sources
     monkeypatch.setattr(
-        pipeline, "load_sources", lambda paths, skipped=None: [*real([PD_PAGE]), *members]
+        parsing, "load_sources", lambda paths, skipped=None: [*real([PD_PAGE]), *members]
     )
     report = run_import(database, [PD_PAGE, archive])
     assert_channel_on_ph4ue4e(database, report)

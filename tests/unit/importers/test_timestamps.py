@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from irdesk.importers.reading.timestamps import stored_time, utc_if_plain
-from irdesk.importers.writer import db_time
+from irdesk.storage.bulk.stored_text import db_time
 
 whole_seconds = st.datetimes(
     # hypothesis wants naive bounds; the values it makes are aware (timezones=UTC).

@@ -15,8 +15,9 @@ import pytest
 from testdata import SHARED_DATA
 from testdata import database_dump as dump
 
-from irdesk.importers import writer
 from irdesk.importers.pipeline import run_import
+from irdesk.importers.progress import WRITING_EVENTS
+from irdesk.storage.bulk import import_writer
 from irdesk.storage.database import Database
 
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
@@ -53,7 +54,7 @@ def log_entries_pages(folder: Path) -> Path:
 
 @pytest.fixture
 def small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(writer, "PROGRESS_ROWS", SLICE)
+    monkeypatch.setattr(import_writer, "PROGRESS_ROWS", SLICE)
 
 
 @pytest.mark.usefixtures("small_slices")
@@ -66,7 +67,7 @@ def test_progress_arrives_while_writing_with_growing_counts(
         [PD_PAGE, log_entries_pages(tmp_path / "logs")],
         progress=lambda what, done, total: calls.append((what, done, total)),
     )
-    writing = [(done, total) for what, done, total in calls if what == writer.WRITING_EVENTS]
+    writing = [(done, total) for what, done, total in calls if what == WRITING_EVENTS]
     total = report.new_events
     assert total > 10 * SLICE
     assert {t for _, t in writing} == {total}
@@ -76,7 +77,7 @@ def test_progress_arrives_while_writing_with_growing_counts(
     assert done[-1] == total
     assert len(done) == -(-total // SLICE) + 1  # before each slice, and once at the end
     # After every file is read and the write has begun.
-    first = calls.index((writer.WRITING_EVENTS, 0, total))
+    first = calls.index((WRITING_EVENTS, 0, total))
     assert all(not what.startswith("Reading") for what, _, _ in calls[first:])
     assert calls[first - 1][0] == "Writing to the database"
 
@@ -91,13 +92,13 @@ def test_raising_from_progress_while_writing_leaves_the_database_unchanged(
     bulk_rows: int,
     stop_at: int,
 ) -> None:
-    monkeypatch.setattr(writer, "BULK_ROWS", bulk_rows)
+    monkeypatch.setattr(import_writer, "BULK_ROWS", bulk_rows)
     run_import(database, [PD_PAGE])
     before = dump(database)
     written: list[int] = []
 
     def progress(what: str, done: int, total: int) -> None:
-        if what == writer.WRITING_EVENTS:
+        if what == WRITING_EVENTS:
             written.append(done)
             if done >= stop_at:
                 raise Cancelled
@@ -123,7 +124,7 @@ def test_an_import_cancelled_while_writing_runs_again_in_full(
     logs = log_entries_pages(tmp_path / "logs")
 
     def cancel_midway(what: str, done: int, total: int) -> None:
-        if what == writer.WRITING_EVENTS and done > 0:
+        if what == WRITING_EVENTS and done > 0:
             raise Cancelled
 
     with pytest.raises(Cancelled):

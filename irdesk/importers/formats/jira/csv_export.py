@@ -56,23 +56,17 @@ summary, description, environment, labels and custom fields, as for Jira JSON.
 
 import csv
 import hashlib
-import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
-from irdesk.importers.formats.jira_json import (
-    DONE,
-    STATUS_FOR_CATEGORY,
-    category_of_name,
-    find_references,
-)
+from irdesk.importers.formats.jira import SOURCE
+from irdesk.importers.formats.jira.csv_dates import local_date
+from irdesk.importers.formats.jira.references import find_references
+from irdesk.importers.formats.jira.statuses import DONE, STATUS_FOR_CATEGORY, category_of_name
 from irdesk.importers.problems import ImportProblem
-from irdesk.importers.reading.timestamps import parse_timestamp
 from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile, PersonRef
-
-SOURCE = "jira"
 
 # Our name for a column → the header Jira writes for it, per interface language.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -110,35 +104,7 @@ PERSON_ID_COLUMNS = (
 # A file is this format when its header has all of these.
 REQUIRED = ("key", "summary", "created")
 
-MONTHS: dict[str, int] = {
-    # English
-    **{
-        name: number
-        for number, name in enumerate(
-            ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-            start=1,
-        )
-    },
-    "sept": 9,
-    # Spanish (mar and may are the same words)
-    "ene": 1,
-    "abr": 4,
-    "ago": 8,
-    "dic": 12,
-}
-# "18/jul/26 9:10 AM", "18/Jul/2026 21:10", "18/jul./26 9:10 p. m."
-LOCAL_DATE = re.compile(
-    r"""^\s*(?P<day>\d{1,2})/(?P<month>[^\W\d_]+)\.?/(?P<year>\d{2}|\d{4})
-        \s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?
-        \s*(?P<half>[ap])?(?:\.?\s?m\.?)?\s*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
 UNRESOLVED = {"unresolved", "sin resolver", "no resuelta", "none", "ninguna"}
-ISO_LIKE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}")
-NO_ZONE = (
-    "a time zone for these dates: Jira CSV exports write local times without one, so "
-    "give the zone they were exported in (--tz Europe/Madrid)"
-)
 
 
 class _Header(NamedTuple):
@@ -220,68 +186,6 @@ class _Row:
         return value
 
 
-def _local_date(
-    raw: str, *, file: str, location: str, field: str, options: ImportOptions
-) -> datetime:
-    """A Jira CSV date, in options.zone, as aware UTC."""
-    if ISO_LIKE.match(raw):
-        return parse_timestamp(
-            raw,
-            file=file,
-            location=location,
-            field=field,
-            zone=options.zone,
-            offset=options.offset(SOURCE),
-        )
-    match = LOCAL_DATE.match(raw)
-    if match is None:
-        raise ImportProblem(
-            file,
-            location,
-            "a Jira date such as 18/jul/26 9:10 AM or 2026-07-18 09:10",
-            field=field,
-            found=raw,
-        )
-    month_name = match["month"].casefold()
-    month = MONTHS.get(month_name)
-    if month is None:
-        raise ImportProblem(
-            file,
-            location,
-            "a month name in English (jan…dec) or Spanish (ene…dic), as in 18/jul/26 9:10 AM",
-            field=field,
-            found=raw,
-        )
-    year = int(match["year"])
-    if len(match["year"]) == 2:
-        # The pivot Python's %y uses, the usual one for two-digit years.
-        year += 2000 if year < 69 else 1900
-    hour = int(match["hour"])
-    if match["half"]:
-        if not 1 <= hour <= 12:
-            raise ImportProblem(
-                file, location, "an hour from 1 to 12 before AM/PM", field=field, found=raw
-            )
-        hour = hour % 12 + (12 if match["half"].casefold() == "p" else 0)
-    if options.zone is None:
-        raise ImportProblem(file, location, NO_ZONE, field=field, found=raw, needs_zone=True)
-    try:
-        local = datetime(
-            year,
-            month,
-            int(match["day"]),
-            hour,
-            int(match["minute"]),
-            int(match["second"] or 0),
-            tzinfo=options.zone,
-        )
-    except ValueError as exc:
-        raise ImportProblem(
-            file, location, f"a real date and time ({exc})", field=field, found=raw
-        ) from None
-    return local.astimezone(UTC) - options.offset(SOURCE)
-
-
 def _person(value: str | None) -> PersonRef | None:
     if not value:
         return None
@@ -317,7 +221,7 @@ def _comments(
                 field=column,
                 found=cell,
             )
-        when = _local_date(
+        when = local_date(
             parts[0], file=row.file, location=row.location, field=column, options=options
         )
         author = parts[1].strip() if len(parts) == 3 else ""
@@ -380,7 +284,7 @@ def _parse_row(
     def date(column: str, raw: str | None) -> datetime | None:
         if raw is None:
             return None
-        return _local_date(
+        return local_date(
             raw,
             file=row.file,
             location=row.location,
@@ -388,7 +292,7 @@ def _parse_row(
             options=options,
         )
 
-    created = _local_date(
+    created = local_date(
         row.required("created", "the date the issue was created"),
         file=row.file,
         location=row.location,

@@ -60,126 +60,27 @@ description, environment, labels and custom fields: PagerDuty incident URLs
 (``#12345``). Aliases: the issue key and its browse URL.
 """
 
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
+from irdesk.importers.formats.jira import SOURCE
+from irdesk.importers.formats.jira.documents import adf_links, adf_text
+from irdesk.importers.formats.jira.references import find_references
+from irdesk.importers.formats.jira.statuses import (
+    DONE,
+    IN_PROGRESS,
+    NEW,
+    STATUS_FOR_CATEGORY,
+    Categories,
+    category_of_name,
+    status_categories,
+)
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.located import JsonNode, join
 from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile, PersonRef
-
-SOURCE = "jira"
-
-# Jira's three status category keys ("undefined" exists too and means "not known").
-NEW, IN_PROGRESS, DONE = "new", "indeterminate", "done"
-
-# Well-known status (and status category) names, casefolded, in English and Spanish.
-# Jira returns status names in the interface language, in JSON as in CSV exports.
-STATUS_NAME_CATEGORIES: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "to do",
-            "open",
-            "backlog",
-            "new",
-            "reopened",
-            "selected for development",
-            "waiting for support",
-            "por hacer",
-            "tareas por hacer",
-            "abierta",
-            "abierto",
-            "nueva",
-            "nuevo",
-            "reabierta",
-            "reabierto",
-            "esperando soporte",
-            "esperando por soporte",
-        ),
-        NEW,
-    ),
-    **dict.fromkeys(
-        (
-            "in progress",
-            "work in progress",
-            "pending",
-            "in review",
-            "waiting for customer",
-            "escalated",
-            "investigating",
-            "en curso",
-            "en progreso",
-            "trabajo en curso",
-            "en revisión",
-            "pendiente",
-            "esperando al cliente",
-            "escalada",
-            "escalado",
-            "en investigación",
-        ),
-        IN_PROGRESS,
-    ),
-    **dict.fromkeys(
-        (
-            "done",
-            "resolved",
-            "closed",
-            "completed",
-            "cancelled",
-            "canceled",
-            "declined",
-            "won't do",
-            "listo",
-            "lista",
-            "hecho",
-            "hecha",
-            "resuelta",
-            "resuelto",
-            "completado",
-            "completada",
-            "cerrada",
-            "cerrado",
-            "finalizado",
-            "finalizada",
-            "cancelado",
-            "cancelada",
-            "rechazado",
-            "rechazada",
-        ),
-        DONE,
-    ),
-}
-
-STATUS_FOR_CATEGORY = {
-    NEW: IncidentStatus.TRIGGERED,
-    IN_PROGRESS: IncidentStatus.ACKNOWLEDGED,
-    DONE: IncidentStatus.RESOLVED,
-}
-
-# "https://acme.pagerduty.com/incidents/PH4UE4E" (also behind a /t/ or ?query).
-PAGERDUTY_URL = re.compile(r"https?://[\w.-]*pagerduty\.com/incidents/([A-Za-z0-9]+)", re.I)
-# "#12345" as people write an incident number; not "&#123;" (an HTML entity), not
-# "page#123" (a URL fragment), and three digits at least so that "step #1" is no reference.
-INCIDENT_NUMBER = re.compile(r"(?<![\w&#/])#(\d{3,})\b")
-
-
-def find_references(texts: Iterable[str]) -> list[str]:
-    """PagerDuty keys named in free text, in order of appearance, each once."""
-    found: dict[str, None] = {}
-    for text in texts:
-        for match in PAGERDUTY_URL.finditer(text):
-            found[f"pagerduty:{match.group(1)}"] = None
-        for match in INCIDENT_NUMBER.finditer(text):
-            found[f"#{match.group(1)}"] = None
-    return list(found)
-
-
-def category_of_name(name: str | None) -> str | None:
-    return STATUS_NAME_CATEGORIES.get(name.strip().casefold()) if name else None
-
 
 # --- located access to JSON values -------------------------------------------------
 
@@ -199,67 +100,6 @@ class _Node(JsonNode):
         if not isinstance(value, str):
             raise self.problem(key, "an identifier", value)
         return value.strip()
-
-
-# --- Atlassian document format (API v3) ---------------------------------------------
-
-_INLINE_NODES = {"text", "hardBreak", "mention", "emoji", "inlineCard", "status", "date"}
-
-
-def adf_text(node: object) -> str:
-    """The readable text of an Atlassian document: blocks on their own lines."""
-    if isinstance(node, list):
-        return _adf_children(node)
-    if not isinstance(node, dict):
-        return ""
-    kind = node.get("type")
-    found = node.get("attrs")
-    attrs: dict[str, Any] = found if isinstance(found, dict) else {}
-    if kind == "text":
-        return str(node.get("text") or "")
-    if kind == "hardBreak":
-        return "\n"
-    if kind in ("mention", "emoji", "status"):
-        return str(attrs.get("text") or attrs.get("shortName") or "")
-    if kind in ("inlineCard", "blockCard", "embedCard"):
-        return str(attrs.get("url") or "")
-    text = _adf_children(node.get("content"))
-    return f"• {text}" if kind == "listItem" else text
-
-
-def _adf_children(children: object) -> str:
-    if not isinstance(children, list):
-        return ""
-    blocks: list[str] = []
-    inline: list[str] = []
-    for child in children:
-        if isinstance(child, dict) and child.get("type") in _INLINE_NODES:
-            inline.append(adf_text(child))
-            continue
-        if inline:
-            blocks.append("".join(inline))
-            inline = []
-        blocks.append(adf_text(child))
-    if inline:
-        blocks.append("".join(inline))
-    return "\n".join(block for block in blocks if block)
-
-
-def adf_links(node: object) -> Iterator[str]:
-    """Link targets in an Atlassian document (links hide their URL behind the text)."""
-    if isinstance(node, list):
-        for child in node:
-            yield from adf_links(child)
-    elif isinstance(node, dict):
-        attrs = node.get("attrs")
-        if isinstance(attrs, dict) and isinstance(attrs.get("url"), str):
-            yield attrs["url"]
-        for mark in node.get("marks") or []:
-            if isinstance(mark, dict) and isinstance(mark.get("attrs"), dict):
-                href = mark["attrs"].get("href")
-                if isinstance(href, str):
-                    yield href
-        yield from adf_links(node.get("content"))
 
 
 def _rich_text(node: _Node, key: str) -> tuple[str | None, list[str]]:
@@ -326,42 +166,6 @@ def _browse_url(self_url: str | None, key: str) -> str | None:
     return f"{self_url.split('/rest/api/', 1)[0]}/browse/{key}"
 
 
-def _status_categories(issues: list[Any]) -> dict[str, str]:
-    """Status id and casefolded name → category key, from the issues' current statuses."""
-    known: dict[str, str] = {}
-    for issue in issues:
-        fields = issue.get("fields") if isinstance(issue, dict) else None
-        status = fields.get("status") if isinstance(fields, dict) else None
-        category = status.get("statusCategory") if isinstance(status, dict) else None
-        key = category.get("key") if isinstance(category, dict) else None
-        if not isinstance(status, dict) or key not in (NEW, IN_PROGRESS, DONE):
-            continue
-        if isinstance(status.get("id"), str | int):
-            known[f"id:{status['id']}"] = key
-        if isinstance(status.get("name"), str):
-            known[f"name:{status['name'].strip().casefold()}"] = key
-    return known
-
-
-class _Categories:
-    def __init__(self, known: dict[str, str]) -> None:
-        self.known = known
-
-    def of(self, status_id: object, name: object) -> str:
-        if isinstance(status_id, str | int) and f"id:{status_id}" in self.known:
-            return self.known[f"id:{status_id}"]
-        if isinstance(name, str):
-            from_file = self.known.get(f"name:{name.strip().casefold()}")
-            if from_file:
-                return from_file
-            well_known = category_of_name(name)
-            if well_known:
-                return well_known
-        # Neither the file nor the name says: leaving the initial status for a status
-        # that is not known to be Done is work in progress.
-        return IN_PROGRESS
-
-
 def _issues(data: object, file: str, parsed: ParsedFile) -> list[tuple[str, dict[str, Any]]]:
     """(path, issue) for a search page or a single issue; warns about a partial page."""
     if not isinstance(data, dict):
@@ -420,7 +224,7 @@ def _changelog(
 def _parse_issue(
     path: str,
     raw: object,
-    categories: _Categories,
+    categories: Categories,
     options: ImportOptions,
     parsed: ParsedFile,
     seen: dict[str, str],
@@ -594,7 +398,7 @@ def _comments(
 def parse(content: Content, options: ImportOptions) -> ParsedFile:
     parsed = content.parsed(FORMAT.name)
     issues = _issues(content.json, content.name, parsed)
-    categories = _Categories(_status_categories([issue for _path, issue in issues]))
+    categories = Categories(status_categories([issue for _path, issue in issues]))
     seen: dict[str, str] = {}
     for path, raw in issues:
         parsed.incidents.append(_parse_issue(path, raw, categories, options, parsed, seen))

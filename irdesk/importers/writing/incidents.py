@@ -1,0 +1,130 @@
+"""Incidents: new ones inserted, changed ones updated, a facilitator's edits kept.
+
+The same file imported twice changes nothing; a newer export updates what changed.
+A lifecycle time a facilitator set by hand is never overwritten: a source that now
+disagrees is listed as a conflict instead.
+"""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from irdesk.domain.enums import ServiceTier
+from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, lifecycle_problems
+from irdesk.importers.merging import PreparedIncident
+from irdesk.importers.records import IncidentRecord
+from irdesk.importers.writing.outcomes import IncidentOutcome, WriteResult
+from irdesk.storage.bulk import import_lookup, import_writer
+from irdesk.storage.bulk.import_lookup import IncidentKey
+from irdesk.storage.bulk.import_transaction import ImportTransaction
+from irdesk.storage.bulk.import_writer import NewIncident, ServiceSettings
+from irdesk.storage.bulk.stored_text import alias_text, db_time
+
+# A service first seen in an import gets these until someone sets the real values.
+NEW_SERVICE = ServiceSettings(tier=ServiceTier.TIER3.value, slo_target=99.9, cost_per_minute=0.0)
+
+
+def write_incidents(
+    tx: ImportTransaction, prepared: Sequence[PreparedIncident], result: WriteResult
+) -> dict[IncidentKey, int]:
+    """Insert new incidents, update changed ones; returns the id of every key."""
+    services = _services(tx, (p.record.service for p in prepared if p.record.service), result)
+    keys = [(p.record.source, p.record.external_id) for p in prepared]
+    existing = import_lookup.stored_incidents(tx, keys)
+    overridden = import_lookup.overridden_fields(tx, [row["id"] for row in existing.values()])
+    inserts: list[NewIncident] = []
+    changes: list[tuple[int, dict[str, Any]]] = []
+    for item in prepared:
+        record = item.record
+        key = (record.source, record.external_id)
+        service_id = services.get(record.service) if record.service else None
+        outcome = IncidentOutcome(record.source, record.external_id, record.title, change="new")
+        result.incidents.append(outcome)
+        if key not in existing:
+            inserts.append(_new_incident(record, service_id))
+            continue
+        values = _source_values(record)
+        old = existing[key]
+        changed = [name for name, value in values.items() if old[name] != value]
+        if service_id is not None and old["service_id"] != service_id:
+            changed.append("service_id")
+            values["service_id"] = service_id
+        for name in changed:
+            if (old["id"], name) in overridden:
+                result.conflicts.append(
+                    f"{outcome.key}: the source now says {name} = {values[name]}, "
+                    "but a facilitator set it by hand; the facilitator's value stays."
+                )
+        outcome.change = "updated" if changed else "unchanged"
+        outcome.changed_fields = changed
+        if changed:
+            changes.append((old["id"], {name: values[name] for name in changed}))
+    ids = {key: row["id"] for key, row in existing.items()}
+    if inserts:
+        ids.update(import_writer.insert_incidents(tx, inserts))
+    import_writer.update_incidents(tx, changes)
+    # New rows got their flags from the same timestamps above; stored ones may be stale.
+    import_writer.refresh_consistency_flags(tx, [row["id"] for row in existing.values()])
+    return ids
+
+
+def _services(tx: ImportTransaction, names: Iterable[str], result: WriteResult) -> dict[str, int]:
+    """Every named service's id; those not stored yet are added with NEW_SERVICE."""
+    known = import_lookup.services(tx)
+    new = sorted(set(names) - known.keys())
+    known.update(import_writer.insert_services(tx, new, NEW_SERVICE))
+    result.new_services.extend(new)
+    return known
+
+
+def _source_values(record: IncidentRecord) -> dict[str, Any]:
+    """The record's values of import_lookup.SOURCE_FIELDS, as a stored incident has them."""
+    return {
+        "title": record.title,
+        "summary": record.summary,
+        "url": record.url,
+        "severity": record.severity.value if record.severity else None,
+        "severity_raw": record.severity_raw,
+        "status": record.status.value,
+        **{name: getattr(record, name) for name in LIFECYCLE_FIELDS},
+    }
+
+
+def _new_incident(record: IncidentRecord, service_id: int | None) -> NewIncident:
+    return NewIncident(
+        source=record.source,
+        external_id=record.external_id,
+        title=record.title,
+        summary=record.summary,
+        url=record.url,
+        severity=record.severity.value if record.severity else None,
+        severity_raw=record.severity_raw,
+        status=record.status.value,
+        started_at=db_time(record.started_at),
+        detected_at=db_time(record.detected_at),
+        acknowledged_at=db_time(record.acknowledged_at),
+        mitigated_at=db_time(record.mitigated_at),
+        resolved_at=db_time(record.resolved_at),
+        verified_at=db_time(record.verified_at),
+        service_id=service_id,
+        consistency_flags=",".join(lifecycle_problems(record)),
+    )
+
+
+def write_names(tx: ImportTransaction, incidents: dict[int, PreparedIncident]) -> None:
+    """Remember the names incidents go by beyond their key and URL, and the names they
+    cite, so that an incident imported later finds them, or is found by them."""
+    aliases = []
+    for incident_id, item in incidents.items():
+        record = item.record
+        known = {alias_text(record.external_id), alias_text(record.url or "")}
+        for alias in dict.fromkeys(alias_text(name) for name in record.aliases if name):
+            if alias and alias not in known:
+                aliases.append((alias, incident_id))
+    import_writer.insert_aliases(tx, aliases)
+    references = {
+        (reference.casefold(), incident_id)
+        for incident_id, item in incidents.items()
+        for reference in item.record.references
+        if reference
+    }
+    import_writer.insert_references(tx, sorted(references))

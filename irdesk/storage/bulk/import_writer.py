@@ -1,0 +1,397 @@
+"""Writing an import's rows: set-based, in the import's one transaction.
+
+Rows go in through executemany, not the ORM's per-object path, which would cost far
+more per row than an export of hundreds of thousands of log entries can afford. What
+to insert and update is decided
+by the importer; this module sends it, and checks in Python what SQLite's CHECK
+constraints would, for the inserts that skip them.
+"""
+
+import contextlib
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from enum import Enum
+from operator import itemgetter
+from typing import Any, NamedTuple, Protocol
+
+from sqlalchemy import Connection
+
+from irdesk.domain.enums import EventKind, IncidentStatus, Severity
+from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, problems_in
+from irdesk.domain.utc import utc_now
+from irdesk.storage.bulk.batching import batches
+from irdesk.storage.bulk.import_lookup import SOURCE_FIELDS, IncidentKey
+from irdesk.storage.bulk.import_transaction import ImportTransaction
+from irdesk.storage.bulk.stored_text import db_time, from_db_time
+
+# Rows written between two progress reports: few enough that a cancel is heard soon,
+# enough that the reports cost nothing next to the writing.
+PROGRESS_ROWS = 5_000
+# Fewer rows than this go in with the indexes in place, however small the table.
+BULK_ROWS = 10_000
+
+# (done, total) rows, before each slice of the writing and once at the end; raising from
+# it stops the write (and the import's transaction rolls back).
+RowProgress = Callable[[int, int], None]
+
+
+class NewIncident(NamedTuple):
+    """An incident to insert; times as db_time stores them, severity and status as text."""
+
+    source: str
+    external_id: str
+    title: str
+    summary: str | None
+    url: str | None
+    severity: str | None
+    severity_raw: str | None
+    status: str
+    started_at: str | None
+    detected_at: str | None
+    acknowledged_at: str | None
+    mitigated_at: str | None
+    resolved_at: str | None
+    verified_at: str | None
+    service_id: int | None
+    consistency_flags: str
+
+
+# An event to insert: (incident_id, occurred_at as stored, kind as text, source,
+# external_id, actor_person_id, actor_name, text, is_key_moment as 0 or 1). A plain tuple,
+# not a NamedTuple: an import builds one for each of its events.
+NewEvent = tuple[int, str | None, str | None, str, str | None, int | None, str | None, str, int]
+# A stored event the source changed: (occurred_at as stored, text, kind as text, event id).
+EventChange = tuple[str | None, str, str, int]
+
+_SEVERITIES = frozenset(severity.value for severity in Severity)
+_STATUSES = frozenset(status.value for status in IncidentStatus)
+_KINDS = frozenset(kind.value for kind in EventKind)
+_UPDATABLE = frozenset((*SOURCE_FIELDS, "service_id"))
+
+
+def insert_person(tx: ImportTransaction, name: str, email: str | None) -> int:
+    cursor = tx.conn.exec_driver_sql(
+        "INSERT INTO person (name, email) VALUES (?, ?)", (name, email)
+    )
+    return int(cursor.lastrowid)
+
+
+class ServiceSettings(NamedTuple):
+    tier: str  # a ServiceTier value
+    slo_target: float
+    cost_per_minute: float
+
+
+def insert_services(
+    tx: ImportTransaction, names: Iterable[str], settings: ServiceSettings
+) -> dict[str, int]:
+    """New services, all with the same settings, in the order given; their ids by name."""
+    ids: dict[str, int] = {}
+    for name in names:
+        cursor = tx.conn.exec_driver_sql(
+            "INSERT INTO service (name, tier, slo_target, cost_per_minute) VALUES (?, ?, ?, ?)",
+            (name, *settings),
+        )
+        ids[name] = int(cursor.lastrowid)
+    return ids
+
+
+def insert_incidents(tx: ImportTransaction, rows: Sequence[NewIncident]) -> dict[IncidentKey, int]:
+    """Insert new incidents; returns their ids by (source, external id)."""
+    for row in rows:
+        if (
+            not row.source
+            or not row.external_id
+            or row.status not in _STATUSES
+            or not (row.severity is None or row.severity in _SEVERITIES)
+        ):
+            raise ValueError(
+                f"incident refuses source {row.source!r}, key {row.external_id!r}, "
+                f"status {row.status!r} or severity {row.severity!r}"
+            )
+    conn = tx.conn
+    now = db_time(utc_now())
+    (largest_before,) = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM incident").one()
+    columns = (*NewIncident._fields, "created_at", "updated_at")
+    marks = ",".join("?" * len(columns))
+    # The values were checked above; the IN-list CHECKs on severity and status would cost
+    # SQLite a lookup table per row.
+    with _checks_made_here(conn):
+        conn.exec_driver_sql(
+            f"INSERT INTO incident ({', '.join(columns)}, external_cause, approved_tech_debt,"
+            f" regulatory_exposure) VALUES ({marks}, 0, 0, 0)",
+            [(*row, now, now) for row in rows],
+        )
+    # This transaction's inserts are the rows after the largest id before them.
+    new_rows = conn.exec_driver_sql(
+        "SELECT id, source, external_id FROM incident WHERE id > ?", (largest_before,)
+    )
+    return {(source, external_id): iid for iid, source, external_id in new_rows}
+
+
+def update_incidents(
+    tx: ImportTransaction, changes: Sequence[tuple[int, Mapping[str, Any]]]
+) -> None:
+    """(incident id, {column: new value}) for each changed incident: SOURCE_FIELDS (times
+    as aware datetimes) and service_id."""
+    now = db_time(utc_now())
+    for incident_id, values in changes:
+        unknown = values.keys() - _UPDATABLE
+        if unknown:
+            raise ValueError(f"an import does not set incident columns {sorted(unknown)}")
+        sets = ", ".join(f"{name} = ?" for name in values)
+        params = [
+            db_time(value) if name in LIFECYCLE_FIELDS else value for name, value in values.items()
+        ]
+        tx.conn.exec_driver_sql(
+            f"UPDATE incident SET {sets}, updated_at = ? WHERE id = ?", (*params, now, incident_id)
+        )
+
+
+def refresh_consistency_flags(tx: ImportTransaction, incident_ids: Sequence[int]) -> None:
+    """Recompute consistency flags from the stored timestamps (imports change them in bulk)."""
+    conn = tx.conn
+    columns = ", ".join(LIFECYCLE_FIELDS)
+    updates = []
+    for batch in batches(incident_ids):
+        marks = ",".join("?" * len(batch))
+        rows = conn.exec_driver_sql(
+            f"SELECT id, consistency_flags, {columns} FROM incident WHERE id IN ({marks})",
+            tuple(batch),
+        )
+        for row in rows:
+            times = dict(zip(LIFECYCLE_FIELDS, map(from_db_time, row[2:]), strict=True))
+            flags = ",".join(problems_in(times))
+            if flags != row[1]:
+                updates.append((flags, row[0]))
+    if updates:
+        conn.exec_driver_sql("UPDATE incident SET consistency_flags = ? WHERE id = ?", updates)
+
+
+def insert_aliases(tx: ImportTransaction, rows: Sequence[tuple[str, int]]) -> None:
+    """(alias as alias_text makes it, incident id); one already stored is left as it is."""
+    if rows:
+        tx.conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO incident_alias (alias, incident_id) VALUES (?, ?)", rows
+        )
+
+
+def insert_references(tx: ImportTransaction, rows: Sequence[tuple[str, int]]) -> None:
+    """(reference casefolded, citing incident id); one already stored is left as it is."""
+    if rows:
+        tx.conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO incident_reference (reference, incident_id) VALUES (?, ?)",
+            rows,
+        )
+
+
+INSERT_EVENT = (
+    "INSERT INTO timeline_event (incident_id, occurred_at, kind, source, external_id,"
+    " actor_person_id, actor_name, text, is_key_moment, added_by_facilitator)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+)
+UPDATE_EVENT = "UPDATE timeline_event SET occurred_at = ?, text = ?, kind = ? WHERE id = ?"
+
+
+def write_events(
+    tx: ImportTransaction,
+    inserts: Sequence[NewEvent],
+    changes: Sequence[EventChange],
+    progress: RowProgress | None = None,
+) -> None:
+    """executemany in slices of PROGRESS_ROWS, reporting before each, so that a raising
+    callback stops the write between two slices."""
+    _check_new_events(inserts)
+    conn = tx.conn
+    total = len(inserts) + len(changes)
+    done = 0
+    with _checks_made_here(conn), _indexes_built_after(conn, "timeline_event", len(inserts)):
+        for batch in batches(inserts, PROGRESS_ROWS):
+            if progress:
+                progress(done, total)
+            conn.exec_driver_sql(INSERT_EVENT, batch)
+            done += len(batch)
+    # The rare updates keep SQLite's own checks.
+    for changed in batches(changes, PROGRESS_ROWS):
+        if progress:
+            progress(done, total)
+        conn.exec_driver_sql(UPDATE_EVENT, changed)
+        done += len(changed)
+    if total and progress:
+        progress(total, total)
+
+
+def _check_new_events(rows: Sequence[NewEvent]) -> None:
+    """timeline_event's CHECKs, made here since the insert skips SQLite's: a known kind,
+    and an external id that is None or not empty."""
+    kinds = set(map(itemgetter(2), rows))
+    if not kinds <= _KINDS or "" in map(itemgetter(4), rows):
+        bad = next(row for row in rows if row[2] not in _KINDS or row[4] == "")
+        raise ValueError(
+            f"timeline_event of incident {bad[0]} refuses kind {bad[2]!r} or key {bad[4]!r}"
+        )
+
+
+@contextlib.contextmanager
+def _checks_made_here(conn: Connection) -> Iterator[None]:
+    """SQLite's CHECK constraints off for rows whose values were checked in Python.
+
+    SQLite evaluates an IN-list CHECK such as timeline_event's `kind IN (…11 values…)` by
+    building a lookup table for every row, a large part of the cost of a bulk insert;
+    the inserts above check the same in Python, once for all rows, and skip SQLite's.
+    """
+    conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+
+
+@contextlib.contextmanager
+def _indexes_built_after(conn: Connection, table: str, rows: int) -> Iterator[None]:
+    """For an insert at least as large as the table: its indexes dropped, then built anew.
+
+    SQLite builds an index from all its keys at once faster than it inserts them one
+    by one; on a table already larger than the insert the rebuild would cost more. In the
+    transaction, so a rollback brings the indexes back as they were.
+    """
+    (largest_id,) = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").one()
+    if rows < max(largest_id, BULK_ROWS):
+        yield
+        return
+    indexes = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+        " AND sql IS NOT NULL",  # automatic indexes of UNIQUE constraints have none
+        (table,),
+    ).all()
+    for name, _sql in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        conn.exec_driver_sql(sql)
+
+
+class ImportedFile(Protocol):
+    """A file an import read, as its provenance records it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def format(self) -> str: ...
+
+
+def write_provenance(
+    tx: ImportTransaction,
+    files: Sequence[ImportedFile],
+    incident_files: Mapping[int, set[str]],
+    importer_version: str,
+) -> None:
+    """Record the files read and which incidents each one gave (names as in `files`)."""
+    conn = tx.conn
+    now = db_time(utc_now())
+    import_id = uuid.uuid4().hex
+    # The same file imported again is the same provenance, not a new record of it.
+    file_ids: dict[str, int] = {}
+    hashes = sorted({file.sha256 for file in files})
+    for batch in batches(hashes):
+        marks = ",".join("?" * len(batch))
+        for file_id, name, sha256 in conn.exec_driver_sql(
+            f"SELECT id, name, sha256 FROM source_file WHERE sha256 IN ({marks}) ORDER BY id DESC",
+            tuple(batch),
+        ):
+            file_ids[f"{sha256}/{name}"] = file_id
+    new_files: dict[str, ImportedFile] = {}
+    for file in files:
+        key = f"{file.sha256}/{file.name}"
+        if key not in file_ids:
+            new_files.setdefault(key, file)
+    if new_files:
+        # One executemany and one query for the ids, not one insert per file.
+        conn.exec_driver_sql(
+            "INSERT INTO source_file (import_id, name, size, sha256, format,"
+            " importer_version, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (import_id, f.name, f.size, f.sha256, f.format, importer_version, now)
+                for f in new_files.values()
+            ],
+        )
+        for file_id, name, sha256 in conn.exec_driver_sql(
+            "SELECT id, name, sha256 FROM source_file WHERE import_id = ?", (import_id,)
+        ):
+            file_ids[f"{sha256}/{name}"] = file_id
+    by_name = {file.name: file_ids[f"{file.sha256}/{file.name}"] for file in files}
+    links = [
+        (incident_id, by_name[name])
+        for incident_id, names in incident_files.items()
+        for name in sorted(names)
+    ]
+    if links:
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO incident_source_file (incident_id, source_file_id)"
+            " VALUES (?, ?)",
+            links,
+        )
+
+
+class LinkOutcome(Enum):
+    LINKED = "linked"
+    ALREADY_LINKED = "already linked"  # by hand or by an earlier import: left as it is
+    SAME_INCIDENT = "same incident"  # the target is linked into the incident itself
+    OTHERS_LINKED_INTO_IT = "others linked into it"  # links are one level deep
+
+
+class Link(NamedTuple):
+    incident_id: int
+    requested_into: int
+    into_id: int  # the requested incident's own target when it has one
+    evidence: str
+    outcome: LinkOutcome
+
+
+def link_by_reference(
+    tx: ImportTransaction, requests: Sequence[tuple[int, int, str]]
+) -> list[Link]:
+    """(incident, into, evidence) requests, linked in order; what became of each."""
+    conn = tx.conn
+    now = db_time(utc_now())
+    done = []
+    for incident_id, requested_into, evidence in requests:
+        # Links are one level deep: into the incident's own target if it has one, and never
+        # from an incident that others are already linked into.
+        into_id = _merge_target(conn, requested_into)
+        if into_id == incident_id:
+            outcome = LinkOutcome.SAME_INCIDENT
+        elif _has_merged_into_it(conn, incident_id):
+            outcome = LinkOutcome.OTHERS_LINKED_INTO_IT
+        else:
+            cursor = conn.exec_driver_sql(
+                "INSERT OR IGNORE INTO incident_merge"
+                " (incident_id, into_id, how, evidence, created_at)"
+                " VALUES (?, ?, 'reference', ?, ?)",
+                (incident_id, into_id, evidence, now),
+            )
+            outcome = LinkOutcome.LINKED if cursor.rowcount else LinkOutcome.ALREADY_LINKED
+        done.append(Link(incident_id, requested_into, into_id, evidence, outcome))
+    return done
+
+
+def _merge_target(conn: Connection, incident_id: int) -> int:
+    into = conn.exec_driver_sql(
+        "SELECT into_id FROM incident_merge WHERE incident_id = ? AND how != 'unlinked'",
+        (incident_id,),
+    ).scalar()
+    return incident_id if into is None else int(into)
+
+
+def _has_merged_into_it(conn: Connection, incident_id: int) -> bool:
+    return (
+        conn.exec_driver_sql(
+            "SELECT 1 FROM incident_merge WHERE into_id = ? AND how != 'unlinked' LIMIT 1",
+            (incident_id,),
+        ).scalar()
+        is not None
+    )
