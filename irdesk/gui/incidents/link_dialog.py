@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -39,6 +39,7 @@ from irdesk.gui.common.incident_table_model import (
     IncidentFilterProxy,
     IncidentTableModel,
 )
+from irdesk.gui.common.undo import EditCommand
 from irdesk.storage.database import Database
 from irdesk.storage.reads.queries import IncidentRow
 from irdesk.storage.records import merges
@@ -157,23 +158,14 @@ def apply_work(db: Database, change: MergeChange, *, actor: str) -> MergeOutcome
     return unlink_work(db, change.incident_id, actor=actor)
 
 
-class MergeCommand(QUndoCommand):
-    """A link or unlink already made; undo and redo hand the opposite or same to `apply`."""
+class MergeCommand(EditCommand):
+    """A link or unlink already made: undo hands its inverse to `apply`, redo the change."""
 
     def __init__(self, change: MergeChange, apply: Callable[[MergeChange], None]) -> None:
-        super().__init__(change.text)
+        super().__init__(
+            change.text, redo=lambda: apply(change), undo=lambda: apply(change.inverse())
+        )
         self.change = change
-        self._apply = apply
-        self._first = True  # pushed after it was done: the push's redo() does nothing
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self._apply(self.change)
-
-    def undo(self) -> None:
-        self._apply(self.change.inverse())
 
 
 # --------------------------------------------------------------------- the picker

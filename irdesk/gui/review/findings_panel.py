@@ -27,7 +27,7 @@ from irdesk.domain.blameless import BlamelessChecker
 from irdesk.domain.enums import FindingCategory
 from irdesk.gui.common import formatting
 from irdesk.gui.common.autosave import Write
-from irdesk.gui.common.undo import ReviewCommand
+from irdesk.gui.common.undo import EditCommand
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
 from irdesk.gui.review.models import (
@@ -357,7 +357,7 @@ class FindingsPanel(ReviewRowsPanel):
         def moved(done: bool) -> None:
             if done:
                 self.tab.undo_stack.push(
-                    ReviewCommand("Move finding", redo=lambda: move(step), undo=lambda: move(-step))
+                    EditCommand("Move finding", redo=lambda: move(step), undo=lambda: move(-step))
                 )
 
         self.tab.run(

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from sqlmodel import Session
 
-from irdesk.gui.common.undo import Holder, ReviewCommand
+from irdesk.gui.common.undo import EditCommand, Holder
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
 from irdesk.gui.review.models import first_line
 from irdesk.gui.review.work import in_transaction
@@ -52,7 +52,7 @@ class ReviewRowsPanel(QWidget):
             holder.id = row.id
             self._select_after_load = row.id
             self.tab.undo_stack.push(
-                ReviewCommand(
+                EditCommand(
                     text, redo=lambda: self._restore(holder), undo=lambda: self._delete(holder)
                 )
             )
@@ -65,7 +65,7 @@ class ReviewRowsPanel(QWidget):
 
         def deleted(_none: None) -> None:
             self.tab.undo_stack.push(
-                ReviewCommand(
+                EditCommand(
                     f"Delete {self.noun} “{first_line(title, 30)}”",
                     redo=lambda: self._delete(holder),
                     undo=lambda: self._restore(holder),
@@ -120,7 +120,7 @@ class ReviewRowsPanel(QWidget):
 
         link(after)
         self.tab.undo_stack.push(
-            ReviewCommand(text, redo=lambda: link(after), undo=lambda: link(before))
+            EditCommand(text, redo=lambda: link(after), undo=lambda: link(before))
         )
 
     def _choose_links(

@@ -36,6 +36,7 @@ from irdesk.domain.blameless import BlamelessChecker
 from irdesk.domain.enums import ReviewStatus, ReviewTier
 from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.review.actions_panel import ActionsPanel
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
@@ -43,7 +44,7 @@ from irdesk.gui.review.conflict_prompt import ask_about_conflict, keep_mine
 from irdesk.gui.review.feedback_window import FeedbackWindow
 from irdesk.gui.review.findings_panel import FindingsPanel
 from irdesk.gui.review.models import local_today
-from irdesk.gui.review.work import WHAT, Refused, guarded, in_transaction
+from irdesk.gui.review.work import WHAT, in_transaction
 from irdesk.storage.database import Database
 from irdesk.storage.reads.review_sheet import ReviewSheet, load_sheet
 from irdesk.storage.records import reviews
@@ -526,7 +527,7 @@ class ReviewTab(QWidget):
                 self.reload()
 
         self.tasks.run(
-            lambda _report: guarded(work, db),
+            lambda _report: refusing(lambda: work(db)),
             on_done=done,
             on_expected_error=lambda exc: self.show_problem(f"Not changed: {exc}"),
             description=description,

@@ -22,7 +22,6 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QScreen,
-    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import QMenu, QMessageBox, QTabWidget, QWidget
@@ -32,6 +31,8 @@ from irdesk.domain.enums import EventKind
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS
 from irdesk.domain.models import TimelineEvent
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.refusals import Refused, ShowMessage, refusing, tell_refused
+from irdesk.gui.common.undo import EditCommand, replay_refused
 from irdesk.gui.timeline.event_dialog import EventDialog, EventInput
 from irdesk.gui.timeline.presenter_window import PresenterWindow, screen_label
 from irdesk.gui.timeline.tab import TimelineTab
@@ -40,7 +41,7 @@ from irdesk.storage.errors import DatabaseError
 from irdesk.storage.reads import timeline_records
 from irdesk.storage.reads.timeline_records import IncidentRecord, RecordEvent
 from irdesk.storage.records import event_edits
-from irdesk.storage.records.event_edits import EditConflict, EventState
+from irdesk.storage.records.event_edits import EventState
 
 WALK_KEY = "F5"
 PRESENT_KEY = "Shift+F5"
@@ -86,11 +87,10 @@ class RevisionBook:
 
 @dataclass(frozen=True)
 class EditOutcome:
-    """What a worker hands back: what to select and say, or why nothing changed."""
+    """What a worker hands back for an edit storage accepted: what to select and say."""
 
     select: int | None = None
     message: str = ""
-    refused: str = ""
     undo: Callable[[Session], "EditOutcome"] | None = field(default=None, compare=False)
     redo: Callable[[Session], "EditOutcome"] | None = field(default=None, compare=False)
 
@@ -98,34 +98,14 @@ class EditOutcome:
 Edit = Callable[[Session], EditOutcome]
 
 
-def run_edit(db: Database, edit: Edit) -> EditOutcome:
+def run_edit(db: Database, edit: Edit) -> EditOutcome | Refused:
     """Worker side: one transaction; a refused edit (conflict, bad input) writes nothing."""
-    try:
+
+    def transact() -> EditOutcome:
         with db.transaction() as session:
             return edit(session)
-    except (EditConflict, ValueError, LookupError) as exc:
-        return EditOutcome(refused=str(exc))
 
-
-class TimelineCommand(QUndoCommand):
-    """An edit already made; undo and redo run its stored edits in the background."""
-
-    def __init__(self, text: str, outcome: EditOutcome, apply: Callable[[Edit, str], None]) -> None:
-        super().__init__(text)
-        self._outcome = outcome
-        self._apply = apply
-        self._done_once = True
-
-    def redo(self) -> None:
-        if self._done_once:  # pushed after the edit was made; nothing to do the first time
-            self._done_once = False
-            return
-        assert self._outcome.redo is not None
-        self._apply(self._outcome.redo, "Redoing…")
-
-    def undo(self) -> None:
-        assert self._outcome.undo is not None
-        self._apply(self._outcome.undo, "Undoing…")
+    return refusing(transact)
 
 
 class TimelineController(QObject):
@@ -137,7 +117,7 @@ class TimelineController(QObject):
         undo_stack: QUndoStack,
         database: Callable[[], Database | None],
         actor: str,
-        show_message: Callable[[QMessageBox.Icon, str, str, str], object],
+        show_message: ShowMessage,
         status: Callable[[str, int], None],
         lifecycle_changed: Callable[[], None],
         current_incident: Callable[[], int | None],
@@ -580,7 +560,9 @@ class TimelineController(QObject):
         """Undo or redo: the stack already moved; a refusal drops the history."""
         self._run(edit, description, self._replayed)
 
-    def _run(self, edit: Edit, description: str, on_done: Callable[[EditOutcome], None]) -> None:
+    def _run(
+        self, edit: Edit, description: str, on_done: Callable[[EditOutcome | Refused], None]
+    ) -> None:
         db = self.database()
         if db is None or self._closed:
             return
@@ -592,30 +574,33 @@ class TimelineController(QObject):
         )
 
     def _if_same(
-        self, db: Database, outcome: EditOutcome, on_done: Callable[[EditOutcome], None]
+        self,
+        db: Database,
+        outcome: EditOutcome | Refused,
+        on_done: Callable[[EditOutcome | Refused], None],
     ) -> None:
         if db is self.database():
             on_done(outcome)
 
-    def _fresh_done(self, outcome: EditOutcome, text: str) -> None:
-        if outcome.refused:
-            self.show_message(
-                QMessageBox.Icon.Warning,
-                "Cannot change the timeline",
-                outcome.refused,
-                "Nothing was changed.",
-            )
+    def _fresh_done(self, outcome: EditOutcome | Refused, text: str) -> None:
+        if isinstance(outcome, Refused):
+            tell_refused(self.show_message, "Cannot change the timeline", outcome)
             self.reload()
             return
-        self.undo_stack.push(TimelineCommand(text, outcome, self._apply))
+        undo, redo = outcome.undo, outcome.redo
+        assert undo is not None and redo is not None
+        self.undo_stack.push(
+            EditCommand(
+                text,
+                redo=lambda: self._apply(redo, "Redoing…"),
+                undo=lambda: self._apply(undo, "Undoing…"),
+            )
+        )
         self._changed(outcome)
 
-    def _replayed(self, outcome: EditOutcome) -> None:
-        if outcome.refused:
-            self.undo_stack.clear()  # the file changed under the history: it no longer holds
-            self.show_message(
-                QMessageBox.Icon.Warning, "Cannot undo", outcome.refused, "Nothing was changed."
-            )
+    def _replayed(self, outcome: EditOutcome | Refused) -> None:
+        if isinstance(outcome, Refused):
+            replay_refused(self.undo_stack, self.show_message, outcome)
             self.reload()
             return
         self._changed(outcome)
