@@ -17,7 +17,7 @@ from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.pipeline import ImportReport, Progress, run_import
 from irdesk.importers.problems import ImportProblem
 from irdesk.storage.database import Database
-from irdesk.storage.reads import queries
+from irdesk.storage.reads import database_reads
 
 
 class ImportCancelled(Exception):
@@ -65,6 +65,5 @@ def import_work(
 
 def incident_choices(db: Database) -> list[IncidentChoice]:
     """Worker side: the database's incidents, as the Slack links' completers offer them."""
-    with db.session() as session:
-        rows = queries.list_incidents(session)
+    rows = database_reads.list_incidents(db)
     return [IncidentChoice(f"{row.source}:{row.external_id}", row.title) for row in rows]

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
 from irdesk.domain.enums import ReviewStatus
 from irdesk.gui.common.autosave import Write
@@ -47,7 +46,7 @@ from irdesk.gui.review.models import (
 from irdesk.gui.review.rows_panel import ReviewRowsPanel
 from irdesk.storage.database import Database
 from irdesk.storage.reads.review_sheet import ReviewSheet
-from irdesk.storage.records import action_items
+from irdesk.storage.records import database_edits
 from irdesk.storage.records.action_items import ActionRow
 from irdesk.storage.records.reviews import EDITABLE
 
@@ -281,20 +280,19 @@ class ActionsPanel(ReviewRowsPanel):
         actor = self.tab.actor
 
         def write(db: Database, value: Any, revision: int) -> int:
-            with db.transaction() as session:
-                if field == "owner":
-                    kind, _, owner_id = (value or ":").partition(":")
-                    return action_items.set_owner(
-                        session,
-                        action_id,
-                        revision,
-                        person_id=int(owner_id) if kind == "person" else None,
-                        team_id=int(owner_id) if kind == "team" else None,
-                        actor=actor,
-                    )
-                return action_items.edit_action(
-                    session, action_id, revision, actor=actor, **{field: value}
+            if field == "owner":
+                kind, _, owner_id = (value or ":").partition(":")
+                return database_edits.set_action_owner(
+                    db,
+                    action_id,
+                    revision,
+                    person_id=int(owner_id) if kind == "person" else None,
+                    team_id=int(owner_id) if kind == "team" else None,
+                    actor=actor,
                 )
+            return database_edits.edit_action(
+                db, action_id, revision, actor=actor, **{field: value}
+            )
 
         return write
 
@@ -360,8 +358,8 @@ class ActionsPanel(ReviewRowsPanel):
         addresses = (finding.id,) if finding is not None else ()
         due = self._today().toordinal() + DEFAULT_DUE_DAYS
         self._add_undoably(
-            lambda s: action_items.add_action(
-                s, review_id, actor=actor, due_on=date.fromordinal(due), finding_ids=addresses
+            lambda db: database_edits.add_action(
+                db, review_id, actor=actor, due_on=date.fromordinal(due), finding_ids=addresses
             ),
             text="Add action item",
             focus=self.title_edit,
@@ -372,11 +370,11 @@ class ActionsPanel(ReviewRowsPanel):
         if row is not None:
             self._delete_undoably(row.id, row.title)
 
-    def delete_row(self, session: Session, row_id: int, *, actor: str) -> Any:
-        return action_items.delete_action(session, row_id, actor=actor)
+    def delete_row(self, db: Database, row_id: int, *, actor: str) -> Any:
+        return database_edits.delete_action(db, row_id, actor=actor)
 
-    def restore_row(self, session: Session, deleted: Any, *, actor: str) -> ActionRow:
-        return action_items.restore_action(session, deleted, actor=actor)
+    def restore_row(self, db: Database, deleted: Any, *, actor: str) -> ActionRow:
+        return database_edits.restore_action(db, deleted, actor=actor)
 
     def choose_findings(self) -> ChecklistDialog | None:
         row, sheet = self.current_row(), self.sheet
@@ -385,7 +383,7 @@ class ActionsPanel(ReviewRowsPanel):
         return self._choose_links(
             row.id,
             row.finding_ids,
-            action_items.set_findings,
+            database_edits.set_action_findings,
             ChecklistDialog(
                 "Findings Addressed",
                 f"Which findings does “{first_line(row.title, 60)}” address?",

@@ -12,9 +12,16 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.common.background import BackgroundTasks
-from irdesk.gui.review.work import revision_now
 from irdesk.storage.database import Database
+from irdesk.storage.reads import database_reads
 
+# How the question names each kind of record.
+WHAT = {
+    "review": "The review",
+    "finding": "This finding",
+    "action": "This action item",
+    "note": "This feedback note",
+}
 RELOAD_TEXT = "&Reload Theirs"
 KEEP_TEXT = "&Keep Mine"
 
@@ -65,4 +72,5 @@ def keep_mine(
             return
         saver.keep_mine(record, field, value, write, revision)
 
-    tasks.run(lambda _report: revision_now(db, record), on_done=done)
+    kind, record_id = record
+    tasks.run(lambda _report: database_reads.current_revision(db, kind, record_id), on_done=done)

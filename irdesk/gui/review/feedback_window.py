@@ -7,7 +7,7 @@ autosave like every capture field; the window's title says they are private.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QItemSelection, Qt
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.domain.enums import FeedbackKind
-from irdesk.domain.models import Incident
 from irdesk.gui.common import formatting
 from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.common.background import BackgroundTasks
@@ -36,10 +35,9 @@ from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
 from irdesk.gui.review.blame_editor import set_text_quietly
 from irdesk.gui.review.conflict_prompt import ask_about_conflict, keep_mine
 from irdesk.gui.review.models import first_line, select_quietly
-from irdesk.gui.review.work import in_transaction
 from irdesk.storage.database import Database
-from irdesk.storage.reads.review_sheet import Named, people
-from irdesk.storage.records import feedback
+from irdesk.storage.reads.database_reads import FeedbackView, load_feedback
+from irdesk.storage.records import database_edits
 from irdesk.storage.records.feedback import NoteRow
 from irdesk.storage.records.revisions import EditConflict
 
@@ -49,27 +47,6 @@ KIND_TEXT = {
     FeedbackKind.PROCEDURAL_COMPLIANCE: "Procedural compliance",
 }
 N_KIND, N_TEXT, N_CHANGED = range(3)
-
-
-@dataclass(frozen=True)
-class FeedbackView:
-    incident_label: str
-    involved: tuple[int, ...]
-    people: tuple[Named, ...]
-    notes: tuple[NoteRow, ...]
-
-
-def load_feedback(db: Database, incident_id: int) -> FeedbackView | None:
-    with db.session() as session:
-        incident = session.get(Incident, incident_id)
-        if incident is None:
-            return None
-        return FeedbackView(
-            incident_label=f"{incident.external_id} — {incident.title}",
-            involved=tuple(feedback.involved_people(session, incident_id)),
-            people=people(session),
-            notes=tuple(feedback.list_notes(session, incident_id=incident_id)),
-        )
 
 
 class NotesModel(RowTableModel[NoteRow]):
@@ -296,8 +273,7 @@ class FeedbackWindow(QWidget):
         actor = self.actor
 
         def write(db: Database, value: Any, revision: int) -> int:
-            with db.transaction() as session:
-                return feedback.edit_note(session, note_id, revision, actor=actor, **{field: value})
+            return database_edits.edit_note(db, note_id, revision, actor=actor, **{field: value})
 
         return write
 
@@ -348,11 +324,9 @@ class FeedbackWindow(QWidget):
             self.editor.setFocus()
 
         self.tasks.run(
-            lambda _report: in_transaction(
-                lambda s: feedback.add_note(
-                    s, person_id=person_id, incident_id=incident_id, kind=kind, actor=actor
-                )
-            )(db),
+            lambda _report: database_edits.add_note(
+                db, person_id=person_id, incident_id=incident_id, kind=kind, actor=actor
+            ),
             on_done=added,
             on_expected_error=lambda exc: self._problem(str(exc)),
         )
@@ -367,9 +341,7 @@ class FeedbackWindow(QWidget):
         actor = self.actor
         self.bound_id = None
         self.tasks.run(
-            lambda _report: in_transaction(lambda s: feedback.delete_note(s, note_id, actor=actor))(
-                db
-            ),
+            lambda _report: database_edits.delete_note(db, note_id, actor=actor),
             on_done=lambda _row: self.reload(),
             on_expected_error=lambda exc: self._problem(str(exc)),
         )

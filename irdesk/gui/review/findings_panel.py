@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
 from irdesk.domain.blameless import BlamelessChecker
 from irdesk.domain.enums import FindingCategory
@@ -41,10 +40,9 @@ from irdesk.gui.review.models import (
     select_quietly,
 )
 from irdesk.gui.review.rows_panel import ReviewRowsPanel
-from irdesk.gui.review.work import in_transaction
 from irdesk.storage.database import Database
 from irdesk.storage.reads.review_sheet import ReviewSheet
-from irdesk.storage.records import findings
+from irdesk.storage.records import database_edits
 from irdesk.storage.records.findings import CATEGORY_ORDER, FindingRow
 from irdesk.storage.records.reviews import EDITABLE
 
@@ -263,8 +261,7 @@ class FindingsPanel(ReviewRowsPanel):
         actor = self.tab.actor
 
         def write(db: Database, value: Any, revision: int) -> int:
-            with db.transaction() as session:
-                return findings.set_text(session, finding_id, revision, value, actor=actor)
+            return database_edits.set_finding_text(db, finding_id, revision, value, actor=actor)
 
         return write
 
@@ -272,8 +269,7 @@ class FindingsPanel(ReviewRowsPanel):
         actor = self.tab.actor
 
         def write(db: Database, value: Any, revision: int) -> int:
-            with db.transaction() as session:
-                return findings.set_category(session, finding_id, revision, value, actor=actor)
+            return database_edits.set_finding_category(db, finding_id, revision, value, actor=actor)
 
         return write
 
@@ -321,7 +317,7 @@ class FindingsPanel(ReviewRowsPanel):
         chosen = FindingCategory(category or self.new_category.currentData())
         review_id, actor = review.id, self.tab.actor
         self._add_undoably(
-            lambda s: findings.add_finding(s, review_id, chosen, actor=actor),
+            lambda db: database_edits.add_finding(db, review_id, chosen, actor=actor),
             text=f"Add finding ({CATEGORY_TEXT[chosen].lower()})",
             focus=self.editor,
         )
@@ -331,11 +327,11 @@ class FindingsPanel(ReviewRowsPanel):
         if row is not None:
             self._delete_undoably(row.id, row.text)
 
-    def delete_row(self, session: Session, row_id: int, *, actor: str) -> Any:
-        return findings.delete_finding(session, row_id, actor=actor)
+    def delete_row(self, db: Database, row_id: int, *, actor: str) -> Any:
+        return database_edits.delete_finding(db, row_id, actor=actor)
 
-    def restore_row(self, session: Session, deleted: Any, *, actor: str) -> FindingRow:
-        return findings.restore_finding(session, deleted, actor=actor)
+    def restore_row(self, db: Database, deleted: Any, *, actor: str) -> FindingRow:
+        return database_edits.restore_finding(db, deleted, actor=actor)
 
     def move_selected(self, step: int) -> None:
         row = self.current_row()
@@ -348,9 +344,7 @@ class FindingsPanel(ReviewRowsPanel):
         def move(direction: int) -> None:
             self._select_after_load = finding_id
             self.tab.run(
-                in_transaction(
-                    lambda s: findings.move_finding(s, finding_id, direction, actor=actor)
-                ),
+                lambda db: database_edits.move_finding(db, finding_id, direction, actor=actor),
                 description="Moving finding…",
             )
 
@@ -361,7 +355,7 @@ class FindingsPanel(ReviewRowsPanel):
                 )
 
         self.tab.run(
-            in_transaction(lambda s: findings.move_finding(s, finding_id, step, actor=actor)),
+            lambda db: database_edits.move_finding(db, finding_id, step, actor=actor),
             moved,
             description="Moving finding…",
         )
@@ -381,7 +375,7 @@ class FindingsPanel(ReviewRowsPanel):
         return self._choose_links(
             row.id,
             row.event_ids,
-            findings.set_events,
+            database_edits.set_finding_events,
             ChecklistDialog(
                 "Link Finding to Events",
                 f"Timeline events this finding is about:\n“{first_line(row.text, 80)}”",

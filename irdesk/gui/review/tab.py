@@ -40,14 +40,14 @@ from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.review.actions_panel import ActionsPanel
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
-from irdesk.gui.review.conflict_prompt import ask_about_conflict, keep_mine
+from irdesk.gui.review.conflict_prompt import WHAT, ask_about_conflict, keep_mine
 from irdesk.gui.review.feedback_window import FeedbackWindow
 from irdesk.gui.review.findings_panel import FindingsPanel
 from irdesk.gui.review.models import local_today
-from irdesk.gui.review.work import WHAT, in_transaction
 from irdesk.storage.database import Database
-from irdesk.storage.reads.review_sheet import ReviewSheet, load_sheet
-from irdesk.storage.records import reviews
+from irdesk.storage.reads import database_reads
+from irdesk.storage.reads.review_sheet import ReviewSheet
+from irdesk.storage.records import database_edits, reviews
 from irdesk.storage.records.revisions import EditConflict
 
 T = TypeVar("T")
@@ -327,12 +327,8 @@ class ReviewTab(QWidget):
         generation = self._generation
         self._stale = False
 
-        def work(_report: object) -> ReviewSheet | None:
-            with db.session() as session:
-                return load_sheet(session, incident_id)
-
         self.tasks.run(
-            work,
+            lambda _report: database_reads.load_review_sheet(db, incident_id),
             on_done=lambda sheet: self._loaded(generation, sheet, force),
             description="Loading review…",
         )
@@ -552,7 +548,7 @@ class ReviewTab(QWidget):
         if incident_id is None or self.review is not None:
             return
         self.run(
-            in_transaction(lambda s: reviews.create_review(s, incident_id, actor=actor)),
+            lambda db: database_edits.create_review(db, incident_id, actor=actor),
             description="Starting review…",
         )
 
@@ -561,14 +557,13 @@ class ReviewTab(QWidget):
         return ("review", review.id) if review is not None else None
 
     def _write(self, fn: Callable[..., int]) -> Write:
-        """A storage edit `fn(session, review_id, revision, value, actor=)` as an autosave write."""
+        """A storage edit `fn(db, review_id, revision, value, actor=)` as an autosave write."""
         review = self.review
         assert review is not None
         review_id, actor = review.id, self.actor
 
         def write(db: Database, value: Any, revision: int) -> int:
-            with db.transaction() as session:
-                return fn(session, review_id, revision, value, actor=actor)
+            return fn(db, review_id, revision, value, actor=actor)
 
         return write
 
@@ -577,7 +572,10 @@ class ReviewTab(QWidget):
         if record is None:
             return
         self.autosaver.edited(
-            record, "summary", self.summary_edit.toPlainText, self._write(reviews.set_summary)
+            record,
+            "summary",
+            self.summary_edit.toPlainText,
+            self._write(database_edits.set_summary),
         )
 
     def _tier_edited(self, *_args: object) -> None:
@@ -596,9 +594,9 @@ class ReviewTab(QWidget):
             return
         self.clear_problem()
 
-        def set_tier(session: Any, review_id: int, revision: int, value: Any, *, actor: str) -> int:
+        def set_tier(db: Database, review_id: int, revision: int, value: Any, *, actor: str) -> int:
             chosen, reason = value
-            return reviews.set_tier(session, review_id, revision, chosen, reason, actor=actor)
+            return database_edits.set_tier(db, review_id, revision, chosen, reason, actor=actor)
 
         self.autosaver.edited(
             record, "tier", lambda: (tier, self.tier_reason_edit.text()), self._write(set_tier)
@@ -611,7 +609,7 @@ class ReviewTab(QWidget):
                 record,
                 "facilitator",
                 self.facilitator_combo.currentData(),
-                self._write(reviews.set_facilitator),
+                self._write(database_edits.set_facilitator),
             )
 
     def _due_edited(self, value: QDate) -> None:
@@ -620,7 +618,7 @@ class ReviewTab(QWidget):
             return
         due = date(value.year(), value.month(), value.day())
         self._show_overdue(due, review.status)
-        self.autosaver.edited(record, "due_on", lambda: due, self._write(reviews.set_due_on))
+        self.autosaver.edited(record, "due_on", lambda: due, self._write(database_edits.set_due_on))
 
     def choose_attendees(self) -> ChecklistDialog | None:
         sheet, record = self.sheet, self._review_record()
@@ -634,7 +632,7 @@ class ReviewTab(QWidget):
             self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        write = self._write(reviews.set_attendees)
+        write = self._write(database_edits.set_attendees)
         dialog.accepted.connect(
             lambda: self.autosaver.save_now(record, "attendees", dialog.chosen_ids(), write)
         )
@@ -667,10 +665,10 @@ class ReviewTab(QWidget):
                 return
 
         def set_status(
-            session: Any, review_id: int, revision: int, value: Any, *, actor: str
+            db: Database, review_id: int, revision: int, value: Any, *, actor: str
         ) -> int:
-            return reviews.set_status(
-                session, review_id, revision, value, actor=actor, override_reason=reason
+            return database_edits.set_status(
+                db, review_id, revision, value, actor=actor, override_reason=reason
             )
 
         self.clear_problem()
@@ -721,10 +719,10 @@ class ReviewTab(QWidget):
         review = self.review
         if review is not None:
             record = ("review", review.id)
-            writes[(record, "summary")] = self._write(reviews.set_summary)
-            writes[(record, "due_on")] = self._write(reviews.set_due_on)
-            writes[(record, "facilitator")] = self._write(reviews.set_facilitator)
-            writes[(record, "attendees")] = self._write(reviews.set_attendees)
+            writes[(record, "summary")] = self._write(database_edits.set_summary)
+            writes[(record, "due_on")] = self._write(database_edits.set_due_on)
+            writes[(record, "facilitator")] = self._write(database_edits.set_facilitator)
+            writes[(record, "attendees")] = self._write(database_edits.set_attendees)
         writes.update(self.findings.writes())
         writes.update(self.actions.writes())
         return writes
