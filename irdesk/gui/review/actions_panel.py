@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.domain.enums import ReviewStatus
-from irdesk.gui.common.autosave import Write
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
+from irdesk.gui.review.fields import ACTION
 from irdesk.gui.review.models import (
     A_DUE,
     A_FINDINGS,
@@ -112,7 +112,7 @@ class ActionsPanel(ReviewRowsPanel):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.owner_combo.setMinimumContentsLength(12)
-        self.owner_combo.activated.connect(self._owner_chosen)
+        self.owner_combo.activated.connect(self._keep_selected)
         self.due_edit = QDateEdit()
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setDisplayFormat("yyyy-MM-dd")
@@ -122,10 +122,9 @@ class ActionsPanel(ReviewRowsPanel):
         self.status_combo = QComboBox()
         for status, text in STATUS_TEXT.items():
             self.status_combo.addItem(text, status)
-        self.status_combo.activated.connect(self._status_chosen)
+        self.status_combo.activated.connect(self._keep_selected)
         self.key_edit = QLineEdit()
         self.key_edit.setPlaceholderText("e.g. OPS-123")
-        self.key_edit.textEdited.connect(self._key_edited)
         self.findings_label = QLabel()
         self.findings_button = QPushButton("Findings…")
         self.findings_button.clicked.connect(self.choose_findings)
@@ -276,78 +275,29 @@ class ActionsPanel(ReviewRowsPanel):
 
     # ------------------------------------------------------------- editing
 
-    def _field_write(self, action_id: int, field: str) -> Write:
-        actor = self.tab.actor
-
-        def write(db: Database, value: Any, revision: int) -> int:
-            if field == "owner":
-                kind, _, owner_id = (value or ":").partition(":")
-                return database_edits.set_action_owner(
-                    db,
-                    action_id,
-                    revision,
-                    person_id=int(owner_id) if kind == "person" else None,
-                    team_id=int(owner_id) if kind == "team" else None,
-                    actor=actor,
-                )
-            return database_edits.edit_action(
-                db, action_id, revision, actor=actor, **{field: value}
-            )
-
-        return write
-
-    def writes(self) -> dict[tuple[tuple[str, int], str], Write]:
-        if self.bound_id is None:
-            return {}
-        record = ("action", self.bound_id)
-        return {
-            (record, field): self._field_write(self.bound_id, field)
-            for field in ("title", "external_key", "owner", "due_on", "status")
-        }
+    # Saving what is typed and chosen is the tab's field table (review.fields); here the
+    # table follows the typing, and the item stays selected once the choice is stored.
 
     def _title_edited(self, text: str) -> None:
-        if self.bound_id is None:
-            return
-        self.model.show_title(self.bound_id, text)
-        self.tab.autosaver.edited(
-            ("action", self.bound_id),
-            "title",
-            self.title_edit.text,
-            self._field_write(self.bound_id, "title"),
-        )
+        if self.bound_id is not None:
+            self.model.show_title(self.bound_id, text)
 
-    def _key_edited(self, _text: str) -> None:
-        if self.bound_id is None:
-            return
-        self.tab.autosaver.edited(
-            ("action", self.bound_id),
-            "external_key",
-            self.key_edit.text,
-            self._field_write(self.bound_id, "external_key"),
-        )
-
-    def _save_now(self, field: str, value: Any) -> None:
-        if self.bound_id is None:
-            return
+    def _keep_selected(self, *_args: object) -> None:
         self._select_after_load = self.bound_id
-        self.tab.autosaver.save_now(
-            ("action", self.bound_id), field, value, self._field_write(self.bound_id, field)
-        )
 
-    def _owner_chosen(self, _index: int) -> None:
-        self._save_now("owner", self.owner_combo.currentData())
-
-    def _status_chosen(self, _index: int) -> None:
-        self._save_now("status", self.status_combo.currentData())
+    def due_value(self) -> date | None:
+        """The due date as the form shows it; None when 'no date' is ticked."""
+        if self.no_due_check.isChecked():
+            return None
+        value = self.due_edit.date()
+        return date(value.year(), value.month(), value.day())
 
     def _due_edited(self, *_args: object) -> None:
         if self.bound_id is None:
             return
-        no_date = self.no_due_check.isChecked()
-        self.due_edit.setEnabled(not no_date)
-        value = self.due_edit.date()
-        due = None if no_date else date(value.year(), value.month(), value.day())
-        self._save_now("due_on", due)
+        self.due_edit.setEnabled(not self.no_due_check.isChecked())
+        self._keep_selected()
+        self.tab.fields.changed(ACTION, "due_on", self.due_value)
 
     def add_action(self) -> None:
         review = self.tab.review

@@ -33,13 +33,12 @@ from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
 from irdesk.gui.review.blame_editor import set_text_quietly
-from irdesk.gui.review.conflict_prompt import ask_about_conflict, keep_mine
+from irdesk.gui.review.conflict_prompt import ConflictPrompts
 from irdesk.gui.review.models import first_line, select_quietly
 from irdesk.storage.database import Database
 from irdesk.storage.reads.database_reads import FeedbackView, load_feedback
 from irdesk.storage.records import database_edits
 from irdesk.storage.records.feedback import NoteRow
-from irdesk.storage.records.revisions import EditConflict
 
 KIND_TEXT = {
     FeedbackKind.RECOGNITION: "Recognition",
@@ -94,13 +93,23 @@ class FeedbackWindow(QWidget):
         self.actor = actor
         self.database = database
         self.autosaver = Autosaver(tasks, database, parent=self)
-        self.autosaver.conflicted.connect(self._conflicted)
+        self.conflicts = ConflictPrompts(
+            self,
+            tasks,
+            self.autosaver,
+            database,
+            what=lambda _record: "This note",
+            write=lambda record, field: self._write(record[1], field),
+            show_problem=self._problem,
+            reload_stored=lambda: self.reload(force=True),
+            reload_theirs=lambda: self.reload(force=True),
+        )
+        self.autosaver.conflicted.connect(self.conflicts.conflicted)
         self.autosaver.refused.connect(lambda _r, _f, message: self._problem(message))
         self.incident_id: int | None = None
         self.view: FeedbackView | None = None
         self.bound_id: int | None = None
         self._select_after_load: int | None = None
-        self.conflict_box: QMessageBox | None = None
 
         notice = QLabel(
             "Private: notes on one person's part, for their manager's conversation. They are "
@@ -357,37 +366,10 @@ class FeedbackWindow(QWidget):
         self.problem_label.setText(f"⚠ {text}")
         self.problem_label.show()
 
-    def _conflicted(self, record: Any, field: str, error: EditConflict, value: Any) -> None:
-        if error.deleted:
-            self._problem("This note was deleted in another window; your edit was not saved")
-            self.reload(force=True)
-            return
-        if self.conflict_box is not None:
-            self.conflict_box.close()
-        write = self._write(record[1], field)
-        box = ask_about_conflict(
-            self,
-            "This note",
-            on_reload=lambda: self.reload(force=True),
-            on_keep=lambda: self._keep_mine(record, field, value, write),
-        )
-        box.destroyed.connect(lambda _o=None: self._conflict_box_gone(box))
-        self.conflict_box = box
-
-    def _conflict_box_gone(self, box: QMessageBox) -> None:
-        if self.conflict_box is box:
-            self.conflict_box = None
-
-    def _keep_mine(self, record: Any, field: str, value: Any, write: Write) -> None:
-        db = self.database()
-        if db is None:
-            return
-
-        def gone() -> None:
-            self._problem("This note was deleted in another window; your edit was not saved")
-            self.reload(force=True)
-
-        keep_mine(self.tasks, db, self.autosaver, (record, field, value, write), gone)
+    @property
+    def conflict_box(self) -> QMessageBox | None:
+        """The latest question about a note another window changed first, while it is open."""
+        return next(reversed(self.conflicts.boxes.values()), None)
 
     def shut_down(self) -> None:
         self.autosaver.flush()

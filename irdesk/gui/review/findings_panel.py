@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from irdesk.domain.blameless import BlamelessChecker
 from irdesk.domain.enums import FindingCategory
 from irdesk.gui.common import formatting
-from irdesk.gui.common.autosave import Write
 from irdesk.gui.common.undo import EditCommand
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
@@ -257,58 +256,17 @@ class FindingsPanel(ReviewRowsPanel):
 
     # ------------------------------------------------------------- editing
 
-    def _text_write(self, finding_id: int) -> Write:
-        actor = self.tab.actor
-
-        def write(db: Database, value: Any, revision: int) -> int:
-            return database_edits.set_finding_text(db, finding_id, revision, value, actor=actor)
-
-        return write
-
-    def _category_write(self, finding_id: int) -> Write:
-        actor = self.tab.actor
-
-        def write(db: Database, value: Any, revision: int) -> int:
-            return database_edits.set_finding_category(db, finding_id, revision, value, actor=actor)
-
-        return write
-
-    def writes(self) -> dict[tuple[tuple[str, int], str], Write]:
-        if self.bound_id is None:
-            return {}
-        record = ("finding", self.bound_id)
-        return {
-            (record, "text"): self._text_write(self.bound_id),
-            (record, "category"): self._category_write(self.bound_id),
-        }
+    # Saving what is typed and chosen is the tab's field table (review.fields); here the
+    # list follows the typing, and the finding stays selected once it moves.
 
     def _text_edited(self, _text: str) -> None:
-        finding_id = self.bound_id
-        if finding_id is None:
+        if self.bound_id is None:
             return
-        self.model.show_text(finding_id, self.editor.toPlainText())
+        self.model.show_text(self.bound_id, self.editor.toPlainText())
         self.flags_changed.emit()
-        self.tab.autosaver.edited(
-            ("finding", finding_id), "text", self.editor.toPlainText, self._text_write(finding_id)
-        )
 
     def _category_chosen(self, _index: int) -> None:
-        finding_id = self.bound_id
-        if finding_id is None:
-            return
-        self._select_after_load = finding_id
-        self.tab.autosaver.save_now(
-            ("finding", finding_id),
-            "category",
-            self.category_combo.currentData(),
-            self._category_write(finding_id),
-        )
-        self.tab.autosaver.saved.connect(self._reload_once)
-
-    def _reload_once(self, record: object, field: str) -> None:
-        if field == "category":
-            self.tab.autosaver.saved.disconnect(self._reload_once)
-            self.tab.reload()
+        self._select_after_load = self.bound_id
 
     def add_finding(self, category: FindingCategory | None = None) -> None:
         review = self.tab.review
