@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
-from irdesk.gui.importing.column_mapping_dialog import MappableFile
+from irdesk.gui.importing.mappable_file import MappableFile
 from irdesk.importers import registry
 from irdesk.importers.pipeline import ImportReport
 from irdesk.importers.problems import ImportProblem

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from irdesk.gui.common.background import Report
-from irdesk.gui.importing.column_mapping_dialog import MappableFile, mappable_file
+from irdesk.gui.importing.mappable_file import MappableFile, mappable_file
 from irdesk.gui.importing.slack_links import IncidentChoice
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.pipeline import ImportReport, Progress, run_import
