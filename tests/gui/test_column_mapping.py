@@ -12,9 +12,11 @@ from pytestqt.qtbot import QtBot
 from testdata import FIXTURES
 
 from irdesk.gui.importing.column_mapping_dialog import ISO_TEXT, NO_COLUMN, ColumnMappingDialog
-from irdesk.gui.importing.dialog import ImportDialog, ImportFileModel, State
+from irdesk.gui.importing.dialog import ImportDialog
 from irdesk.gui.importing.mappable_file import default_source_name, guess_date_format, mappable_file
 from irdesk.gui.importing.mapping_preview import MappingPreviewModel
+from irdesk.gui.importing.presentation import ImportFileModel
+from irdesk.gui.importing.states import State
 from irdesk.gui.main_window import MainWindow
 from irdesk.importers.formats.base import Content, ImportOptions
 from irdesk.importers.formats.generic import parse_with
@@ -177,8 +179,8 @@ def test_an_unknown_csv_is_mapped_previewed_stored_and_then_imported(
     assert (irdesk_home / "config" / "column-mappings.json").is_file()
 
     assert dialog.state is State.READY, dialog.headline.text()
-    assert dialog.values["Incidents"].text() == "3 new · 0 updated · 0 unchanged"
-    assert dialog.file_model.column(ImportFileModel.COL_FORMAT) == [
+    assert dialog.report_view.values["Incidents"].text() == "3 new · 0 updated · 0 unchanged"
+    assert dialog.report_view.file_model.column(ImportFileModel.COL_FORMAT) == [
         "CSV or JSON with a column mapping"
     ]
     assert not dialog.map_button.isVisible()
@@ -196,7 +198,7 @@ def test_an_unknown_csv_is_mapped_previewed_stored_and_then_imported(
     assert again.state is State.READY, again.headline.text()
     assert again.mapping_dialog is None
     assert not again.map_button.isVisible()
-    assert again.values["Incidents"].text() == "0 new · 0 updated · 3 unchanged"
+    assert again.report_view.values["Incidents"].text() == "0 new · 0 updated · 3 unchanged"
 
 
 def test_a_json_array_is_mapped_with_iso_times_and_cancel_changes_nothing(
