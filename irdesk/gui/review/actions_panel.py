@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,8 +39,10 @@ from irdesk.gui.review.models import (
     CATEGORY_TEXT,
     STATUS_TEXT,
     ActionsModel,
+    as_date,
     first_line,
     local_today,
+    qdate,
     select_quietly,
 )
 from irdesk.gui.review.rows_panel import ReviewRowsPanel
@@ -55,10 +57,6 @@ if TYPE_CHECKING:
 
 DEFAULT_DUE_DAYS = 14
 OWNER_WIDTH = 120
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
 
 
 class ActionsPanel(ReviewRowsPanel):
@@ -173,7 +171,7 @@ class ActionsPanel(ReviewRowsPanel):
         saver = self.tab.autosaver
         rows = []
         for row in sheet.actions:
-            record = ("action", row.id)
+            record = (ACTION, row.id)
             if force:
                 saver.set_revision(record, row.revision)
             elif row.id == self.bound_id:
@@ -240,7 +238,7 @@ class ActionsPanel(ReviewRowsPanel):
             owner = f"team:{row.owner_team_id}"
         self.owner_combo.setCurrentIndex(max(0, self.owner_combo.findData(owner)))
         for widget, setter in (
-            (self.due_edit, lambda: self.due_edit.setDate(_qdate(row.due_on or self._today()))),
+            (self.due_edit, lambda: self.due_edit.setDate(qdate(row.due_on or self._today()))),
             (self.no_due_check, lambda: self.no_due_check.setChecked(row.due_on is None)),
         ):
             blocked = widget.blockSignals(True)
@@ -289,8 +287,7 @@ class ActionsPanel(ReviewRowsPanel):
         """The due date as the form shows it; None when 'no date' is ticked."""
         if self.no_due_check.isChecked():
             return None
-        value = self.due_edit.date()
-        return date(value.year(), value.month(), value.day())
+        return as_date(self.due_edit.date())
 
     def _due_edited(self, *_args: object) -> None:
         if self.bound_id is None:

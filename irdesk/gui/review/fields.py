@@ -14,15 +14,14 @@ the tab's Autosaver, which carries each record's revision and reports conflicts.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from enum import Flag, auto
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
 
 from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.review.blame_editor import BlameTextEdit
+from irdesk.gui.review.models import as_date
 from irdesk.storage.database import Database
 from irdesk.storage.records import database_edits
 
@@ -164,12 +163,8 @@ def _edits(widget: QWidget) -> tuple[Any, Callable[[], Any]]:
     if isinstance(widget, QComboBox):
         return widget.activated, widget.currentData
     if isinstance(widget, QDateEdit):
-        return widget.dateChanged, lambda: _as_date(widget.date())
+        return widget.dateChanged, lambda: as_date(widget.date())
     raise TypeError(f"no capture field is edited in a {type(widget).__name__}")
-
-
-def _as_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 class FieldTable:

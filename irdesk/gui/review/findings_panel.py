@@ -28,6 +28,7 @@ from irdesk.gui.common import formatting
 from irdesk.gui.common.undo import EditCommand
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
+from irdesk.gui.review.fields import FINDING
 from irdesk.gui.review.models import (
     CATEGORY_TEXT,
     F_CATEGORY,
@@ -165,7 +166,7 @@ class FindingsPanel(ReviewRowsPanel):
         saver = self.tab.autosaver
         rows = []
         for row in sheet.findings:
-            record = ("finding", row.id)
+            record = (FINDING, row.id)
             if force:
                 saver.set_revision(record, row.revision)
             elif row.id == self.bound_id:

@@ -26,7 +26,7 @@ from irdesk.domain.enums import ReviewStatus, ReviewTier
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
 from irdesk.gui.review.fields import REVIEW
-from irdesk.gui.review.models import local_today
+from irdesk.gui.review.models import as_date, local_today, qdate
 from irdesk.storage.reads.review_sheet import ReviewSheet
 from irdesk.storage.records import reviews
 
@@ -47,10 +47,6 @@ MOVE_TEXT = {
     ReviewStatus.DRAFT: "Back to Draft",
     ReviewStatus.ARCHIVED: "Archive",
 }
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
 
 
 class ReviewHeader(QWidget):
@@ -179,7 +175,7 @@ class ReviewHeader(QWidget):
         )
         blocked = self.due_edit.blockSignals(True)
         if review.due_on is not None and (fresh or not saver.is_saving(record)):
-            self.due_edit.setDate(_qdate(review.due_on))
+            self.due_edit.setDate(qdate(review.due_on))
         self.due_edit.blockSignals(blocked)
         self.show_overdue(review.due_on, review.status)
         names = [sheet.person_name(p) or f"#{p}" for p in review.attendee_ids]
@@ -249,7 +245,7 @@ class ReviewHeader(QWidget):
         # Saving is the field table's; the overdue warning follows the date as it is chosen.
         review = self.tab.review
         if review is not None:
-            self.show_overdue(date(value.year(), value.month(), value.day()), review.status)
+            self.show_overdue(as_date(value), review.status)
 
     def choose_attendees(self) -> ChecklistDialog | None:
         sheet = self.tab.sheet
