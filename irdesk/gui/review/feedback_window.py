@@ -8,7 +8,7 @@ autosave like every capture field; the window's title says they are private.
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -31,6 +31,7 @@ from irdesk.domain.enums import FeedbackKind
 from irdesk.gui.common import formatting
 from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
 from irdesk.gui.review.blame_editor import set_text_quietly
 from irdesk.gui.review.conflict_prompt import ConflictPrompts
@@ -46,6 +47,7 @@ KIND_TEXT = {
     FeedbackKind.PROCEDURAL_COMPLIANCE: "Procedural compliance",
 }
 N_KIND, N_TEXT, N_CHANGED = range(3)
+T = TypeVar("T")
 
 
 class NotesModel(RowTableModel[NoteRow]):
@@ -332,12 +334,11 @@ class FeedbackWindow(QWidget):
             self.reload()
             self.editor.setFocus()
 
-        self.tasks.run(
-            lambda _report: database_edits.add_note(
+        self._run(
+            lambda: database_edits.add_note(
                 db, person_id=person_id, incident_id=incident_id, kind=kind, actor=actor
             ),
-            on_done=added,
-            on_expected_error=lambda exc: self._problem(str(exc)),
+            added,
         )
 
     def delete_note(self) -> None:
@@ -349,9 +350,24 @@ class FeedbackWindow(QWidget):
         self.autosaver.flush()
         actor = self.actor
         self.bound_id = None
+        self._run(
+            lambda: database_edits.delete_note(db, note_id, actor=actor),
+            lambda _row: self.reload(),
+        )
+
+    def _run(self, work: Callable[[], T], on_done: Callable[[T], None]) -> None:
+        """Add or delete in the background; a refusal is shown here, like a refused save."""
+
+        def done(result: T | Refused) -> None:
+            if isinstance(result, Refused):
+                self._problem(result.message)
+                self.reload()
+            else:
+                on_done(result)
+
         self.tasks.run(
-            lambda _report: database_edits.delete_note(db, note_id, actor=actor),
-            on_done=lambda _row: self.reload(),
+            lambda _report: refusing(work),
+            on_done=done,
             on_expected_error=lambda exc: self._problem(str(exc)),
         )
 
