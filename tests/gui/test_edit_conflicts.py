@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 
+import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from review_driver import open_review, query, wait_settled
@@ -166,3 +168,33 @@ def test_feedback_notes_conflict_in_their_own_window(
         timeout=3000,
     )
     wait_settled(qtbot, second)
+
+
+def test_a_note_deleted_in_another_window_cannot_be_deleted_again(
+    qtbot: QtBot,
+    opened: MainWindow,
+    make_window: Callable[..., MainWindow],
+    incident_file: IncidentFile,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Storage refuses the second delete: the notes window says why instead of crashing."""
+    first = opened
+    second = second_window_on_the_review(qtbot, first, make_window, incident_file)
+    mine = first.review_tab.open_feedback()
+    assert mine is not None
+    wait_settled(qtbot, first)
+    mine.add_button.click()
+    qtbot.waitUntil(lambda: mine.bound_id is not None and not first.tasks.busy, timeout=3000)
+
+    theirs = second.review_tab.open_feedback()
+    assert theirs is not None
+    qtbot.waitUntil(lambda: theirs.bound_id is not None and not second.tasks.busy, timeout=3000)
+    for window in (mine, theirs):
+        monkeypatch.setattr(window, "ask_delete", lambda: True)
+    qtbot.mouseClick(theirs.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: query(incident_file.path, "SELECT id FROM feedback_note") == [])
+
+    qtbot.mouseClick(mine.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: mine.problem_label.isVisible(), timeout=3000)
+    assert "was deleted" in mine.problem_label.text()
+    qtbot.waitUntil(lambda: mine.model.rowCount() == 0 and not first.tasks.busy, timeout=3000)
