@@ -19,7 +19,7 @@ from irdesk.storage.records import findings, reviews
 from irdesk.storage.records.audit import verify_chain
 
 TYPIST = Path(__file__).with_name("autosave_typist.py")
-# Long enough that the kill always falls mid-typing: about 8 s at the typist's pace.
+# Long enough that the kill, KILL_AFTER_CHARS in, always falls mid-typing.
 TEXT = (
     "Retries from the checkout service had no backoff or jitter, so when the acquirer slowed "
     "down every timeout turned into two more requests; the retry budget that would have capped "

@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from window_driver import activate, open_and_wait
 
-from irdesk.gui.importing.dialog import ImportDialog, State
+from irdesk.gui.importing.dialog import ImportDialog
+from irdesk.gui.importing.states import State
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage.database import open_database
 

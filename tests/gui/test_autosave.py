@@ -13,6 +13,7 @@ from irdesk.storage.database import Database
 from irdesk.storage.errors import DatabaseBusy, DatabaseError
 
 RECORD = ("finding", 1)
+KEY_INTERVAL_MS = 60  # well under SAVE_DELAY_MS, while the 11 keys below take longer
 
 
 class FakeFile:
@@ -43,11 +44,12 @@ def test_typing_is_saved_every_delay_not_only_when_it_stops(
     saver = Autosaver(tasks, lambda: database)
     file = FakeFile()
     text = ""
-    for char in "retry storm":  # a key every 60 ms: 660 ms of typing
+    # Keys come quicker than SAVE_DELAY_MS, and the typing lasts longer than it.
+    for char in "retry storm":
         text += char
         saver.edited(RECORD, "text", lambda t=text: t, file.write)
-        qtbot.wait(60)
-    # At least one save landed mid-typing, although the typing never paused for 400 ms.
+        qtbot.wait(KEY_INTERVAL_MS)
+    # At least one save landed mid-typing, although the typing never paused for SAVE_DELAY_MS.
     assert file.writes and file.writes[0][0] != "retry storm"
     qtbot.waitUntil(lambda: not saver.busy and not tasks.busy, timeout=2 * SAVE_DELAY_MS)
     assert file.writes[-1][0] == "retry storm"

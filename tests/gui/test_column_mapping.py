@@ -11,16 +11,12 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from testdata import FIXTURES
 
-from irdesk.gui.importing.column_mapping_dialog import (
-    ISO_TEXT,
-    NO_COLUMN,
-    ColumnMappingDialog,
-    MappingPreviewModel,
-    default_source_name,
-    guess_date_format,
-    mappable_file,
-)
-from irdesk.gui.importing.dialog import ImportDialog, ImportFileModel, State
+from irdesk.gui.importing.column_mapping_dialog import ISO_TEXT, NO_COLUMN, ColumnMappingDialog
+from irdesk.gui.importing.dialog import ImportDialog
+from irdesk.gui.importing.mappable_file import default_source_name, guess_date_format, mappable_file
+from irdesk.gui.importing.mapping_preview import MappingPreviewModel
+from irdesk.gui.importing.presentation import ImportFileModel
+from irdesk.gui.importing.states import State
 from irdesk.gui.main_window import MainWindow
 from irdesk.importers.formats.base import Content, ImportOptions
 from irdesk.importers.formats.generic import parse_with
@@ -77,7 +73,7 @@ def open_mapping(qtbot: QtBot, dialog: ImportDialog) -> ColumnMappingDialog:
 
 
 def preview(mapping: ColumnMappingDialog, field: str) -> list[str]:
-    return mapping.preview_model.column_values(field)
+    return mapping.preview.model.column_values(field)
 
 
 def test_an_unknown_csv_is_mapped_previewed_stored_and_then_imported(
@@ -113,8 +109,8 @@ def test_an_unknown_csv_is_mapped_previewed_stored_and_then_imported(
     assert mapping.date_example.text() == "e.g. 14/10/2026 09:30"
 
     # The times carry no zone: the preview says where, and asks for one.
-    assert mapping.preview_stack.currentIndex() == 1
-    error = mapping.error_label.text()
+    assert mapping.preview.stack.currentIndex() == 1
+    error = mapping.preview.error_label.text()
     assert "line 2, column “Opened”" in error
     assert "14/10/2026 09:12" in error
     assert "choose the zone they were written in" in error
@@ -129,8 +125,8 @@ def test_an_unknown_csv_is_mapped_previewed_stored_and_then_imported(
         qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert mapping.isVisible()  # Enter in the list picks the zone, it does not save
     assert mapping.zone_edit.text() == "Europe/Madrid"
-    assert mapping.preview_stack.currentIndex() == 0
-    assert mapping.preview_heading.text().startswith("Preview: all 3 incidents")
+    assert mapping.preview.stack.currentIndex() == 0
+    assert mapping.preview.heading.text().startswith("Preview: all 3 incidents")
     assert preview(mapping, "external_id") == ["4711", "4712", "4713"]
     assert preview(mapping, "title")[0] == "Checkout 502s after deploy"
     # Madrid in October is UTC+2; the preview shows the user's clock (UTC here).
@@ -148,7 +144,7 @@ def test_an_unknown_csv_is_mapped_previewed_stored_and_then_imported(
     # No title column: nothing can be imported, and the preview says what is missing.
     mapping.set_column("title", None)
     assert mapping.combos["title"].currentText() == NO_COLUMN
-    assert "Choose the column that holds the title" in mapping.error_label.text()
+    assert "Choose the column that holds the title" in mapping.preview.error_label.text()
     assert not mapping.ok_button.isEnabled()
     mapping.set_column("title", "Headline")
     assert mapping.ok_button.isEnabled()
@@ -159,7 +155,7 @@ def test_an_unknown_csv_is_mapped_previewed_stored_and_then_imported(
     with qtbot.waitSignal(mapping.preview_updated, timeout=TIMEOUT_MS):
         qtbot.keyClicks(line_edit, "%m/%d/%Y %H:%M")
     assert "line 2: field 'Opened': expected a time like 10/14/2026 09:30" in (
-        mapping.error_label.text().replace("&#x27;", "'")
+        mapping.preview.error_label.text().replace("&#x27;", "'")
     )
     assert not mapping.ok_button.isEnabled()
     line_edit.selectAll()
@@ -183,8 +179,8 @@ def test_an_unknown_csv_is_mapped_previewed_stored_and_then_imported(
     assert (irdesk_home / "config" / "column-mappings.json").is_file()
 
     assert dialog.state is State.READY, dialog.headline.text()
-    assert dialog.values["Incidents"].text() == "3 new · 0 updated · 0 unchanged"
-    assert dialog.file_model.column(ImportFileModel.COL_FORMAT) == [
+    assert dialog.report_view.values["Incidents"].text() == "3 new · 0 updated · 0 unchanged"
+    assert dialog.report_view.file_model.column(ImportFileModel.COL_FORMAT) == [
         "CSV or JSON with a column mapping"
     ]
     assert not dialog.map_button.isVisible()
@@ -202,7 +198,7 @@ def test_an_unknown_csv_is_mapped_previewed_stored_and_then_imported(
     assert again.state is State.READY, again.headline.text()
     assert again.mapping_dialog is None
     assert not again.map_button.isVisible()
-    assert again.values["Incidents"].text() == "0 new · 0 updated · 3 unchanged"
+    assert again.report_view.values["Incidents"].text() == "0 new · 0 updated · 3 unchanged"
 
 
 def test_a_json_array_is_mapped_with_iso_times_and_cancel_changes_nothing(
@@ -214,7 +210,7 @@ def test_a_json_array_is_mapped_with_iso_times_and_cancel_changes_nothing(
     assert mapping.columns()["started_at"] == "startedAt"
     assert mapping.date_combo.currentText() == ISO_TEXT
     assert mapping.zone_edit.text() == ""  # these times carry their zone
-    assert mapping.preview_stack.currentIndex() == 0, mapping.error_label.text()
+    assert mapping.preview.stack.currentIndex() == 0, mapping.preview.error_label.text()
     # The same instants as the CSV's Madrid times.
     assert preview(mapping, "started_at") == [
         "2026-10-14 07:12",
@@ -240,7 +236,7 @@ def test_an_edited_source_name_keys_the_incidents(
     mapping.source_edit.selectAll()
     with qtbot.waitSignal(mapping.preview_updated, timeout=TIMEOUT_MS):
         qtbot.keyClicks(mapping.source_edit, "ops tracker")
-    assert "cannot be a source name" in mapping.error_label.text()
+    assert "cannot be a source name" in mapping.preview.error_label.text()
     assert not mapping.ok_button.isEnabled()
     mapping.source_edit.selectAll()
     with qtbot.waitSignal(mapping.preview_updated, timeout=TIMEOUT_MS):
@@ -294,10 +290,10 @@ def test_a_stored_mapping_that_does_not_fit_the_values_can_be_edited(
     assert mapping.source_edit.text() == "tracker"
     assert mapping.zone_edit.text() == "Europe/Madrid"
     assert mapping.columns() == {"external_id": "Ticket", "title": "Notes", "started_at": "Opened"}
-    assert "line 3: field &#x27;Notes&#x27;" in mapping.error_label.text()
+    assert "line 3: field &#x27;Notes&#x27;" in mapping.preview.error_label.text()
 
     mapping.set_column("title", "Headline")
-    assert mapping.preview_stack.currentIndex() == 0
+    assert mapping.preview.stack.currentIndex() == 0
     assert preview(mapping, "title")[2] == "Payments provider timeouts"
     with qtbot.waitSignal(dialog.preview_finished, timeout=TIMEOUT_MS):
         click(qtbot, mapping.ok_button)
@@ -320,8 +316,8 @@ def test_a_mapping_that_cannot_be_stored_says_why_and_keeps_the_dialog_open(
     click(qtbot, mapping.ok_button)
 
     assert dialog.mapping_dialog is mapping and mapping.isVisible()
-    assert "The mapping could not be saved" in mapping.error_label.text()
-    assert "is not valid JSON" in mapping.error_label.text()
+    assert "The mapping could not be saved" in mapping.preview.error_label.text()
+    assert "is not valid JSON" in mapping.preview.error_label.text()
     assert not mapping.ok_button.isEnabled()
     assert store_file.read_text(encoding="utf-8") == "{ not json"  # never overwritten
     assert dialog.state is State.BLOCKED

@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 
+import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from review_driver import open_review, query, wait_settled
@@ -46,13 +48,13 @@ def test_the_second_writer_is_told_and_chooses(
     first = opened
     second = second_window_on_the_review(qtbot, first, make_window, incident_file)
 
-    qtbot.keyClicks(first.review_tab.summary_edit, "alpha from the first window")
+    qtbot.keyClicks(first.review_tab.header.summary_edit, "alpha from the first window")
     wait_settled(qtbot, first)
     assert query(incident_file.path, "SELECT summary FROM review") == [
         ("alpha from the first window",)
     ]
 
-    qtbot.keyClicks(second.review_tab.summary_edit, "beta from the second")
+    qtbot.keyClicks(second.review_tab.header.summary_edit, "beta from the second")
     box = conflict_box(qtbot, second)
     assert "changed in another window" in box.text()
     # Nothing overwritten while the user decides.
@@ -64,14 +66,14 @@ def test_the_second_writer_is_told_and_chooses(
     assert query(incident_file.path, "SELECT summary FROM review") == [("beta from the second",)]
 
     # Now the first window is the stale one; it reloads the other's version.
-    qtbot.keyClicks(first.review_tab.summary_edit, "!")
+    qtbot.keyClicks(first.review_tab.header.summary_edit, "!")
     box = conflict_box(qtbot, first)
     qtbot.mouseClick(button(box, "Reload Theirs"), qtbot_button())
     wait_settled(qtbot, first)
-    assert first.review_tab.summary_edit.toPlainText() == "beta from the second"
+    assert first.review_tab.header.summary_edit.toPlainText() == "beta from the second"
     assert query(incident_file.path, "SELECT summary FROM review") == [("beta from the second",)]
     # Typing after the reload saves normally again.
-    qtbot.keyClicks(first.review_tab.summary_edit, " (agreed)")
+    qtbot.keyClicks(first.review_tab.header.summary_edit, " (agreed)")
     wait_settled(qtbot, first)
     assert query(incident_file.path, "SELECT summary FROM review") == [
         ("beta from the second (agreed)",)
@@ -116,13 +118,13 @@ def test_a_reload_for_something_else_does_not_make_a_stale_field_look_current(
     field still shows the old text, so typing into it must conflict, not overwrite."""
     first = opened
     second = second_window_on_the_review(qtbot, first, make_window, incident_file)
-    qtbot.keyClicks(second.review_tab.summary_edit, "the second window's summary")
+    qtbot.keyClicks(second.review_tab.header.summary_edit, "the second window's summary")
     wait_settled(qtbot, second)
 
     first.review_tab.findings.add_button.click()  # a reload of the first window's tab
     wait_settled(qtbot, first)
-    assert first.review_tab.summary_edit.toPlainText() == ""
-    qtbot.keyClicks(first.review_tab.summary_edit, "stale")
+    assert first.review_tab.header.summary_edit.toPlainText() == ""
+    qtbot.keyClicks(first.review_tab.header.summary_edit, "stale")
     conflict_box(qtbot, first)
     assert query(incident_file.path, "SELECT summary FROM review") == [
         ("the second window's summary",)
@@ -166,3 +168,33 @@ def test_feedback_notes_conflict_in_their_own_window(
         timeout=3000,
     )
     wait_settled(qtbot, second)
+
+
+def test_a_note_deleted_in_another_window_cannot_be_deleted_again(
+    qtbot: QtBot,
+    opened: MainWindow,
+    make_window: Callable[..., MainWindow],
+    incident_file: IncidentFile,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Storage refuses the second delete: the notes window says why instead of crashing."""
+    first = opened
+    second = second_window_on_the_review(qtbot, first, make_window, incident_file)
+    mine = first.review_tab.open_feedback()
+    assert mine is not None
+    wait_settled(qtbot, first)
+    mine.add_button.click()
+    qtbot.waitUntil(lambda: mine.bound_id is not None and not first.tasks.busy, timeout=3000)
+
+    theirs = second.review_tab.open_feedback()
+    assert theirs is not None
+    qtbot.waitUntil(lambda: theirs.bound_id is not None and not second.tasks.busy, timeout=3000)
+    for window in (mine, theirs):
+        monkeypatch.setattr(window, "ask_delete", lambda: True)
+    qtbot.mouseClick(theirs.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: query(incident_file.path, "SELECT id FROM feedback_note") == [])
+
+    qtbot.mouseClick(mine.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: mine.problem_label.isVisible(), timeout=3000)
+    assert "was deleted" in mine.problem_label.text()
+    qtbot.waitUntil(lambda: mine.model.rowCount() == 0 and not first.tasks.busy, timeout=3000)

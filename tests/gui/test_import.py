@@ -17,7 +17,9 @@ from sample_incidents import IncidentFile
 from testdata import SHARED_DATA
 
 from irdesk.gui.importing import work as import_work
-from irdesk.gui.importing.dialog import CANCELLED_TEXT, ImportDialog, ImportFileModel, State
+from irdesk.gui.importing.dialog import ImportDialog
+from irdesk.gui.importing.presentation import ImportFileModel
+from irdesk.gui.importing.states import CANCELLED_TEXT, State
 from irdesk.gui.main_window import MainWindow
 from irdesk.importers import registry
 from irdesk.storage.database import open_database
@@ -44,7 +46,7 @@ def empty(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> MainWindow:
 
 
 def file_column(dialog: ImportDialog, column: int) -> list[str]:
-    return dialog.file_model.column(column)
+    return dialog.report_view.file_model.column(column)
 
 
 def test_pagerduty_sample_is_previewed_then_imported_then_seen_unchanged(
@@ -56,13 +58,13 @@ def test_pagerduty_sample_is_previewed_then_imported_then_seen_unchanged(
     dialog = choose_files(qtbot, monkeypatch, empty, PAGERDUTY)
 
     assert dialog.state is State.READY
-    assert dialog.values["Incidents"].text() == "26 new · 0 updated · 0 unchanged"
+    assert dialog.report_view.values["Incidents"].text() == "26 new · 0 updated · 0 unchanged"
     assert "26 new" in dialog.headline.text()
     assert "Nothing has been written yet" in dialog.headline.text()
     assert file_column(dialog, ImportFileModel.COL_NAME) == ["pagerduty_incidents_page.json"]
     assert file_column(dialog, ImportFileModel.COL_FORMAT) == ["PagerDuty REST API v2"]
     assert file_column(dialog, ImportFileModel.COL_SIZE) == ["104 KB"]
-    assert dialog.report_text.toPlainText().startswith("Would import 1 file(s):")
+    assert dialog.report_view.report_text.toPlainText().startswith("Would import 1 file(s):")
     assert dialog.import_button.isEnabled() and dialog.import_button.isDefault()
     assert stored_ids(db_path) == []  # a preview writes nothing
     assert empty.incident_list.total_count() == 0
@@ -71,7 +73,7 @@ def test_pagerduty_sample_is_previewed_then_imported_then_seen_unchanged(
         click(qtbot, dialog.import_button)
     assert dialog.state is State.DONE
     assert "Imported 26 new" in dialog.headline.text()
-    assert dialog.report_text.toPlainText().startswith("Imported 1 file(s):")
+    assert dialog.report_view.report_text.toPlainText().startswith("Imported 1 file(s):")
     assert not dialog.import_button.isVisible()
     assert dialog.cancel_button.text() == "Close"
     assert len(stored_ids(db_path)) == 26
@@ -84,7 +86,7 @@ def test_pagerduty_sample_is_previewed_then_imported_then_seen_unchanged(
 
     again = choose_files(qtbot, monkeypatch, empty, PAGERDUTY)
     assert again is dialog
-    assert dialog.values["Incidents"].text() == "0 new · 0 updated · 26 unchanged"
+    assert dialog.report_view.values["Incidents"].text() == "0 new · 0 updated · 26 unchanged"
     assert "Nothing new" in dialog.headline.text()
 
 
@@ -119,7 +121,7 @@ def test_choosing_the_source_previews_again_with_that_format(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, empty: MainWindow
 ) -> None:
     dialog = choose_files(qtbot, monkeypatch, empty, PAGERDUTY)
-    combo = dialog.source_combo
+    combo = dialog.options_box.source_combo
     assert combo.currentText() == "Detect automatically"
     assert combo.count() == 1 + len(registry.formats())
 
@@ -134,7 +136,7 @@ def test_choosing_the_source_previews_again_with_that_format(
         combo.setCurrentIndex(0)
     assert dialog.options().format is None
     assert dialog.state is State.READY
-    assert dialog.values["Incidents"].text() == "26 new · 0 updated · 0 unchanged"
+    assert dialog.report_view.values["Incidents"].text() == "26 new · 0 updated · 0 unchanged"
     assert stored_ids(empty.db.path) == []  # type: ignore[union-attr]
 
 
@@ -146,25 +148,25 @@ def test_a_csv_without_zones_asks_for_one_and_previews_with_the_zone_typed(
     assert dialog.state is State.BLOCKED
     assert "expected a time zone for these dates" in dialog.headline.text()
     assert "Time zone field" in dialog.headline.text()
-    assert dialog.focusWidget() is dialog.zone_edit
+    assert dialog.focusWidget() is dialog.options_box.zone_edit
     assert not dialog.import_button.isEnabled()
 
-    qtbot.keyClicks(dialog.zone_edit, "Mars/Olympus")
-    qtbot.keyClick(dialog.zone_edit, Qt.Key.Key_Return)
-    assert "not a time zone irdesk knows" in dialog.zone_note.text()
+    qtbot.keyClicks(dialog.options_box.zone_edit, "Mars/Olympus")
+    qtbot.keyClick(dialog.options_box.zone_edit, Qt.Key.Key_Return)
+    assert "not a time zone irdesk knows" in dialog.options_box.zone_note.text()
     assert not dialog.import_button.isEnabled()
 
-    dialog.zone_edit.clear()
+    dialog.options_box.zone_edit.clear()
     with qtbot.waitSignal(dialog.preview_finished, timeout=TIMEOUT_MS):
-        qtbot.keyClicks(dialog.zone_edit, "Europe/Madrid")
-        qtbot.keyClick(dialog.zone_edit, Qt.Key.Key_Return)
+        qtbot.keyClicks(dialog.options_box.zone_edit, "Europe/Madrid")
+        qtbot.keyClick(dialog.options_box.zone_edit, Qt.Key.Key_Return)
     assert dialog.state is State.READY
     assert dialog.options().zone is not None
     assert str(dialog.options().zone) == "Europe/Madrid"
-    assert dialog.values["Incidents"].text() == "3 new · 0 updated · 0 unchanged"
+    assert dialog.report_view.values["Incidents"].text() == "3 new · 0 updated · 0 unchanged"
     assert file_column(dialog, ImportFileModel.COL_FORMAT) == ["Jira CSV export, all fields"]
     assert dialog.import_button.isEnabled()
-    assert dialog.zone_note.text() == ""
+    assert dialog.options_box.zone_note.text() == ""
     assert stored_ids(empty.db.path) == []  # type: ignore[union-attr]
 
 
@@ -174,10 +176,10 @@ def test_editing_the_zone_holds_the_import_until_the_preview_matches(
     dialog = choose_files(qtbot, monkeypatch, empty, PAGERDUTY)
     assert dialog.import_button.isEnabled()
 
-    qtbot.keyClicks(dialog.zone_edit, "UT")
+    qtbot.keyClicks(dialog.options_box.zone_edit, "UT")
     assert not dialog.import_button.isEnabled()  # the preview shown is for no zone
     with qtbot.waitSignal(dialog.preview_finished, timeout=TIMEOUT_MS):
-        qtbot.keyClicks(dialog.zone_edit, "C")  # applied by itself after a pause
+        qtbot.keyClicks(dialog.options_box.zone_edit, "C")  # applied by itself after a pause
     assert str(dialog.options().zone) == "UTC"
     assert dialog.import_button.isEnabled()
 
@@ -280,7 +282,7 @@ def test_dropping_a_file_on_the_window_previews_it(
     assert dialog is not None and dialog.isVisible()
     assert dialog.paths == [PAGERDUTY]
     wait_for_preview(qtbot, dialog)
-    assert dialog.values["Incidents"].text() == "26 new · 0 updated · 0 unchanged"
+    assert dialog.report_view.values["Incidents"].text() == "26 new · 0 updated · 0 unchanged"
     assert stored_ids(empty.db.path) == []  # type: ignore[union-attr]
 
 
@@ -323,7 +325,7 @@ def test_a_folder_is_imported_through_file_import_folder(
     wait_for_preview(qtbot, dialog)
 
     assert file_column(dialog, ImportFileModel.COL_NAME) == ["page-1.json", "status.json"]
-    assert dialog.values["Incidents"].text() == "27 new · 0 updated · 0 unchanged"
+    assert dialog.report_view.values["Incidents"].text() == "27 new · 0 updated · 0 unchanged"
 
 
 def test_screenshot_script_renders_the_preview(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from testdata import SHARED_DATA
 
-from irdesk.gui.importing.dialog import State
+from irdesk.gui.importing.states import State
 from irdesk.gui.main_window import MainWindow
 from irdesk.importers.pipeline import run_import
 from irdesk.storage.database import open_database
@@ -36,7 +36,7 @@ def test_an_offset_typed_for_pagerduty_moves_its_times_back(
 
     open_empty(qtbot, window, tmp_path / "corrected.db")
     dialog = choose_files(qtbot, monkeypatch, window, PAGERDUTY)
-    box = dialog.clock_box
+    box = dialog.options_box.clock_box
     assert box.isVisible()
     assert [box.source_combo.itemText(i) for i in range(box.source_combo.count())] == ["pagerduty"]
     assert box.seconds.value() == 0
@@ -62,11 +62,11 @@ def test_new_files_start_without_the_last_imports_offset(
 ) -> None:
     open_empty(qtbot, window, tmp_path / "fresh.db")
     dialog = choose_files(qtbot, monkeypatch, window, PAGERDUTY)
-    dialog.clock_box.seconds.setValue(-30)
+    dialog.options_box.clock_box.seconds.setValue(-30)
     wait_for_preview(qtbot, dialog)
     assert dialog.options().clock_offsets
     click(qtbot, dialog.cancel_button)
 
     again = choose_files(qtbot, monkeypatch, window, PAGERDUTY)
     assert again.options().clock_offsets == {}
-    assert again.clock_box.seconds.value() == 0
+    assert again.options_box.clock_box.seconds.value() == 0

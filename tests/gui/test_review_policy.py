@@ -107,16 +107,16 @@ def test_a_new_policy_version_changes_the_proposal_and_the_review_it_starts(
         "WHERE i.external_id = 'INC-103'",
     )
     assert stored == [("lightweight", "2026-10-21")]
-    assert tab.tier_combo.currentText() == "Lightweight summary"
-    assert tab.proposal_label.text().startswith(
+    assert tab.header.tier_combo.currentText() == "Lightweight summary"
+    assert tab.header.proposal_label.text().startswith(
         "Proposed: lightweight summary — policy version 1: SEV2 is not a full-postmortem"
     )
-    assert tab.due_edit.date() == QDate(2026, 10, 21)
+    assert tab.header.due_edit.date() == QDate(2026, 10, 21)
 
     # Choosing the full postmortem (with a reason) moves the untouched due date to its deadline.
-    tab.tier_combo.setFocus()
-    qtbot.keyClick(tab.tier_combo, Qt.Key.Key_Up)  # Full postmortem
-    qtbot.keyClicks(tab.tier_reason_edit, "card data involved")
+    tab.header.tier_combo.setFocus()
+    qtbot.keyClick(tab.header.tier_combo, Qt.Key.Key_Up)  # Full postmortem
+    qtbot.keyClicks(tab.header.tier_reason_edit, "card data involved")
     qtbot.waitUntil(
         lambda: (
             query(
@@ -129,7 +129,7 @@ def test_a_new_policy_version_changes_the_proposal_and_the_review_it_starts(
         timeout=3000,
     )
     wait_settled(qtbot, window)
-    qtbot.waitUntil(lambda: tab.due_edit.date() == QDate(2026, 10, 17), timeout=3000)
+    qtbot.waitUntil(lambda: tab.header.due_edit.date() == QDate(2026, 10, 17), timeout=3000)
 
 
 def test_saving_the_policy_in_its_dialog_updates_the_open_review_tab(

@@ -34,9 +34,9 @@ def test_an_incident_without_a_review_offers_one_with_the_proposed_tier(
         "SELECT tier, status FROM review WHERE incident_id = ?",
         incident_file.ids["INC-102"],
     ) == [("full", "draft")]
-    assert tab.status_label.text() == "Draft"
-    assert tab.tier_combo.currentText() == "Full postmortem"
-    assert "severity SEV1" in tab.proposal_label.text()
+    assert tab.header.status_label.text() == "Draft"
+    assert tab.header.tier_combo.currentText() == "Full postmortem"
+    assert "severity SEV1" in tab.header.proposal_label.text()
     actions = [a[0] for a in query(incident_file.path, "SELECT action FROM audit_entry")]
     assert actions == ["create_review"]
 
@@ -84,7 +84,7 @@ def test_typing_a_finding_saves_it_within_a_second_and_underlines_blame(
     assert QToolTip.text().startswith("Hindsight")
     QToolTip.hideText()
     # …and the count is shown, in the tab, the list and under the editor.
-    assert tab.flag_label.text().startswith("⚑ 2 blameless-language flags")
+    assert tab.header.flag_label.text().startswith("⚑ 2 blameless-language flags")
     model = tab.findings.model
     assert model.index(0, F_FLAGS).data() == "⚑ 2"
     assert model.index(0, F_TEXT).data() == typed
@@ -93,7 +93,7 @@ def test_typing_a_finding_saves_it_within_a_second_and_underlines_blame(
     # Rewording it about the system clears the flags.
     editor.selectAll()
     qtbot.keyClicks(editor, "The rollback runbook needed a manual approval step")
-    qtbot.waitUntil(lambda: tab.flag_label.text().startswith("✓"), timeout=1000)
+    qtbot.waitUntil(lambda: tab.header.flag_label.text().startswith("✓"), timeout=1000)
     wait_settled(qtbot, opened)
     assert query(incident_file.path, "SELECT text FROM finding") == [
         ("The rollback runbook needed a manual approval step",)
@@ -224,7 +224,7 @@ def test_approving_with_open_flags_needs_a_reason_which_is_recorded(
     assert query(incident_file.path, "SELECT status, blameless_override_reason FROM review") == [
         ("approved", "the words are the customer's")
     ]
-    assert tab.status_label.text() == "Approved"
+    assert tab.header.status_label.text() == "Approved"
 
     def moves() -> list[str]:
         return [
@@ -235,7 +235,7 @@ def test_approving_with_open_flags_needs_a_reason_which_is_recorded(
 
     # The buttons follow the reloaded record, which can come a moment after the label.
     qtbot.waitUntil(lambda: moves() == ["Reopen"], timeout=5000)  # signing: a signed packet
-    assert not tab.summary_edit.isEnabled()  # an approved review is read-only until reopened
+    assert not tab.header.summary_edit.isEnabled()  # an approved review is read-only until reopened
     detail = query(
         incident_file.path,
         "SELECT detail_json FROM audit_entry WHERE action = 'set_review_status'",
@@ -247,13 +247,13 @@ def test_choosing_the_other_tier_waits_for_a_reason(
     qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
 ) -> None:
     tab = open_review(qtbot, opened, "INC-101")  # SEV2 and 12,000 users: full is proposed
-    tab.tier_combo.setFocus()
-    qtbot.keyClick(tab.tier_combo, Qt.Key.Key_Down)  # Lightweight summary
+    tab.header.tier_combo.setFocus()
+    qtbot.keyClick(tab.header.tier_combo, Qt.Key.Key_Down)  # Lightweight summary
     wait_settled(qtbot, opened)
     assert query(incident_file.path, "SELECT tier, tier_reason FROM review") == [("full", None)]
-    assert tab.tier_reason_edit.isVisible()
+    assert tab.header.tier_reason_edit.isVisible()
     assert "say why" in tab.problem_label.text()
-    qtbot.keyClicks(tab.tier_reason_edit, "a repeat of INC-90, already reviewed")
+    qtbot.keyClicks(tab.header.tier_reason_edit, "a repeat of INC-90, already reviewed")
     wait_settled(qtbot, opened)
     assert query(incident_file.path, "SELECT tier, tier_reason FROM review") == [
         ("lightweight", "a repeat of INC-90, already reviewed")
@@ -264,19 +264,19 @@ def test_review_fields_save_and_an_overdue_review_says_so(
     qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
 ) -> None:
     tab = open_review(qtbot, opened, "INC-101")  # due 2026-10-21, still in review
-    assert tab.overdue_label.text().startswith("⚠ Overdue by")
-    qtbot.keyClicks(tab.summary_edit, "Checkout slowed for 75 minutes after release 4.2.1.")
-    tab.due_edit.setDate(QDate.currentDate().addDays(7))
+    assert tab.header.overdue_label.text().startswith("⚠ Overdue by")
+    qtbot.keyClicks(tab.header.summary_edit, "Checkout slowed for 75 minutes after release 4.2.1.")
+    tab.header.due_edit.setDate(QDate.currentDate().addDays(7))
     wait_settled(qtbot, opened)
-    assert tab.overdue_label.text() == ""
+    assert tab.header.overdue_label.text() == ""
     due = (local_today() + timedelta(days=7)).isoformat()
     assert query(incident_file.path, "SELECT summary, due_on FROM review") == [
         ("Checkout slowed for 75 minutes after release 4.2.1.", due)
     ]
 
-    tab.facilitator_combo.setFocus()
-    qtbot.keyClicks(tab.facilitator_combo, "Ada")
-    qtbot.mouseClick(tab.attendees_button, Qt.MouseButton.LeftButton)
+    tab.header.facilitator_combo.setFocus()
+    qtbot.keyClicks(tab.header.facilitator_combo, "Ada")
+    qtbot.mouseClick(tab.header.attendees_button, Qt.MouseButton.LeftButton)
     [dialog] = [d for d in tab.findChildren(ChecklistDialog) if d.isVisible()]
     dialog.list.setFocus()
     qtbot.keyClick(dialog.list, Qt.Key.Key_Space)  # the first (and only) person: Ada
@@ -287,8 +287,8 @@ def test_review_fields_save_and_an_overdue_review_says_so(
         "SELECT p.name FROM review r JOIN person p ON p.id = r.facilitator_id "
         "JOIN review_attendee a ON a.review_id = r.id AND a.person_id = p.id",
     ) == [("Ada Lovelace",)]
-    assert tab.attendees_label.text() == "Ada Lovelace"
-    assert tab.facilitator_combo.currentText() == "Ada Lovelace"
+    assert tab.header.attendees_label.text() == "Ada Lovelace"
+    assert tab.header.facilitator_combo.currentText() == "Ada Lovelace"
 
 
 def test_action_items_are_created_owned_dated_and_overdue_ones_stand_out(
@@ -404,7 +404,7 @@ def test_closing_the_window_right_after_typing_keeps_the_text(
     qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
 ) -> None:
     tab = open_review(qtbot, opened, "INC-101")
-    qtbot.keyClicks(tab.summary_edit, "Typed just before closing")
+    qtbot.keyClicks(tab.header.summary_edit, "Typed just before closing")
     assert tab.autosaver.busy  # not saved yet: the timer has not fired
     opened.close()
     assert query(incident_file.path, "SELECT summary FROM review") == [

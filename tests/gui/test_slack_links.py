@@ -9,11 +9,12 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 from testdata import FIXTURES, SHARED_DATA
 
-from irdesk.gui.importing.dialog import ImportDialog, State
+from irdesk.gui.importing.dialog import ImportDialog
 from irdesk.gui.importing.slack_links import (
     PROBLEM_STYLE,
     reaction_name,
 )
+from irdesk.gui.importing.states import State
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage.database import open_database
 from irdesk.storage.reads import queries
@@ -74,7 +75,7 @@ def test_a_channel_the_export_did_not_link_can_be_linked_by_key(
     assert dialog.state is State.READY
     assert box.isVisible()
     assert list(box.edits) == ["random"]  # inc-12728 linked itself by its name
-    assert "#random (1 day file(s)) not linked" in dialog.values["Warnings"].text()
+    assert "#random (1 day file(s)) not linked" in dialog.report_view.values["Warnings"].text()
     assert box.reaction_edit.text() == "pushpin"
     assert dialog.options().slack_channels == {}
 
@@ -82,7 +83,7 @@ def test_a_channel_the_export_did_not_link_can_be_linked_by_key(
 
     assert dialog.state is State.READY, dialog.headline.text()
     assert dialog.options().slack_channels == {"random": "pagerduty:PH4UE4E"}
-    report = dialog.report_text.toPlainText()
+    report = dialog.report_view.report_text.toPlainText()
     assert "not linked to any incident" not in report
     # Lunch chat hours before the page: linked now, and left out by the incident's window.
     assert "channel #random: 2 event(s) outside the time window of pagerduty:PH4UE4E" in report
@@ -99,7 +100,7 @@ def test_channels_are_linked_to_incidents_already_in_the_database_by_completion(
 
     # inc-12728 links itself: the earlier import stored PagerDuty's number #12728.
     assert dialog.state is State.READY
-    assert dialog.values["Timeline events"].text().startswith("9 new")
+    assert dialog.report_view.values["Timeline events"].text().startswith("9 new")
     assert list(box.edits) == ["random"]
 
     edit = box.edits["random"]
@@ -118,9 +119,9 @@ def test_channels_are_linked_to_incidents_already_in_the_database_by_completion(
     assert dialog.state is State.READY, dialog.headline.text()
     assert dialog.options().slack_channels == {"random": "pagerduty:PH4UE4E"}
     # Lunch chat hours before the page: linked now, and left out by the incident's window.
-    report = dialog.report_text.toPlainText()
+    report = dialog.report_view.report_text.toPlainText()
     assert "channel #random: 2 event(s) outside the time window of pagerduty:PH4UE4E" in report
-    assert dialog.values["Timeline events"].text().startswith("9 new")
+    assert dialog.report_view.values["Timeline events"].text().startswith("9 new")
 
     # The key moment reaction: :eyes: instead of :pushpin:.
     box.reaction_edit.selectAll()
@@ -160,7 +161,7 @@ def test_a_link_to_no_incident_stops_the_import_until_it_is_changed(
     )
     assert dialog.state is State.READY, dialog.headline.text()
     assert box.edits["random"].styleSheet() == ""
-    assert dialog.values["Timeline events"].text().startswith("9 new")
+    assert dialog.report_view.values["Timeline events"].text().startswith("9 new")
 
 
 def test_a_new_import_starts_without_the_last_ones_links(

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.storage.database import Database
 from irdesk.storage.errors import EditConflict
 
@@ -37,11 +38,6 @@ class _Saved:
 @dataclass(frozen=True)
 class _Conflict:
     error: EditConflict
-
-
-@dataclass(frozen=True)
-class _Refused:
-    message: str
 
 
 @dataclass
@@ -160,13 +156,14 @@ class Autosaver(QObject):
         revision = self._revisions.get(record, 0)
         self._in_flight.add(record)
 
-        def work(_report: object) -> _Saved | _Conflict | _Refused:
+        def save() -> _Saved | _Conflict:
             try:
                 return _Saved(pending.write(db, pending.value, revision))
             except EditConflict as exc:
                 return _Conflict(exc)
-            except (ValueError, LookupError) as exc:
-                return _Refused(str(exc))
+
+        def work(_report: object) -> _Saved | _Conflict | Refused:
+            return refusing(save)
 
         try:
             self._tasks.run(
@@ -189,7 +186,7 @@ class Autosaver(QObject):
             value = newer.value if newer is not None else pending.value
             self.conflicted.emit(record, field, outcome.error, value)
             self._pump(record)
-        elif isinstance(outcome, _Refused):
+        elif isinstance(outcome, Refused):
             self.refused.emit(record, field, outcome.message)
             self._pump(record)
 

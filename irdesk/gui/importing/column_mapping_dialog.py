@@ -4,41 +4,40 @@ When an import stops because a file is a table irdesk has no importer for, the
 import dialog offers this dialog. It shows the file's columns, a column for each
 incident field (pre-filled from `suggest_mapping`, or from the mapping stored for
 these columns), a source name, how the times are written and their zone, and a
-live preview of the first incidents read through the mapping, or the first
-located problem instead. OK stores the mapping (MappingStore, by header
+live preview (importing.mapping_preview) of the first incidents read through the
+mapping, or the first located problem instead. OK stores the mapping (MappingStore, by header
 signature), so the next export with these columns is recognised on its own.
 """
 
 import html
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from irdesk.gui.common import formatting
-from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
 from irdesk.gui.common.zones import parse_zone, unknown_zone_text, zone_completer
+from irdesk.gui.importing.mappable_file import (
+    DATE_PATTERNS,
+    MappableFile,
+    default_source_name,
+    guess_date_format,
+    needs_zone,
+    problem_text,
+)
+from irdesk.gui.importing.mapping_preview import FIELD_LABELS, MappingPreview
 from irdesk.importers.formats import generic
 from irdesk.importers.formats.base import Content, ImportOptions
 from irdesk.importers.problems import ImportProblem
@@ -52,23 +51,8 @@ from irdesk.importers.reading.column_mapping import (
     normalise,
     suggest_mapping,
 )
-from irdesk.importers.reading.sources import SourceFile, load_sources
 from irdesk.importers.records import IncidentRecord
 
-FIELD_LABELS = {
-    "external_id": "Incident id",
-    "title": "Title",
-    "started_at": "Started",
-    "detected_at": "Detected",
-    "acknowledged_at": "Acknowledged",
-    "mitigated_at": "Mitigated",
-    "resolved_at": "Resolved",
-    "severity": "Severity",
-    "service": "Service",
-    "status": "Status",
-    "url": "URL",
-    "summary": "Summary",
-}
 FIELD_HINTS = {
     "external_id": "The tool's own id for each incident; it keys the incident in irdesk.",
     "title": "A one-line description of the incident.",
@@ -88,202 +72,11 @@ LEFT_FIELDS = ("external_id", "title", *TIME_FIELDS)
 RIGHT_FIELDS = tuple(name for name in FIELDS if name not in LEFT_FIELDS)
 NO_COLUMN = "(none)"
 ISO_TEXT = "ISO 8601 (2026-10-14T09:30:00+02:00)"
-# Ways spreadsheets and trackers write times, most common first; the first one every
-# sample parses with is the guess. Day-first comes before month-first.
-DATE_PATTERNS = (
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %I:%M %p",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S",
-    "%d-%m-%Y %H:%M",
-    "%Y/%m/%d %H:%M",
-    "%d/%m/%y %H:%M",
-    "%d/%b/%y %I:%M %p",
-    "%d %b %Y %H:%M",
-    "%d/%m/%Y",
-    "%m/%d/%Y",
-)
 EXAMPLE_TIME = datetime(2026, 10, 14, 9, 30)  # noqa: DTZ001 (only ever formatted)
 PREVIEW_ROWS = 10
 SAMPLE_ROWS = 50
 TEXT_APPLY_DELAY_MS = 250
-# Words that name the file rather than the tool it came from.
-_FILE_WORDS = frozenset(
-    {"export", "exports", "api", "incidents", "incident", "data", "dump", "report", "list", "all"}
-)
 _SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-ERROR_STYLE = (
-    "QLabel { background: #fdecea; color: #5f1412; border: 1px solid #e57373;"
-    " border-radius: 3px; padding: 8px 10px; }"
-)
-
-
-# ----------------------------------------------------------------- the file itself
-
-
-@dataclass(frozen=True)
-class MappableFile:
-    """A file of an import that is a table irdesk has no importer for."""
-
-    file: SourceFile
-    header: tuple[str, ...]
-    # A mapping (stored, or this import's) already reads it: the problem is in that mapping.
-    mapped: bool = False
-
-    @property
-    def name(self) -> str:
-        """'ops_tracker_export.csv', or 'exports.zip › ops.csv' for a zip member."""
-        outer, bang, member = self.file.name.partition("!")
-        shown = Path(outer).name or outer
-        return f"{shown} › {member}" if bang else shown
-
-
-def wants_mapping(problem: ImportProblem) -> bool:
-    """The import stopped because it did not recognise a file, not because a value is bad."""
-    return problem.expected.startswith(("an export irdesk reads", "a column mapping for these"))
-
-
-def mappable_file(
-    paths: Sequence[Path], problem: ImportProblem, options: ImportOptions
-) -> MappableFile | None:
-    """Worker side: the file `problem` is about, when a column mapping can fix it.
-
-    That is a CSV or a JSON array of objects which irdesk did not recognise, or one it
-    read through a column mapping that does not fit its values.
-    """
-    try:
-        files = load_sources(paths)
-    except (ImportProblem, OSError):
-        return None
-    for file in files:
-        if file.name != problem.file:
-            continue
-        header = generic.read_header(Content(file))
-        if not header:
-            return None
-        mapped = generic.mapping_for(header, options) is not None
-        if mapped and options.format not in (None, generic.FORMAT.name):
-            return None  # read by the format the user chose; the mapping played no part
-        if mapped or wants_mapping(problem):
-            return MappableFile(file, tuple(header), mapped=mapped)
-        return None
-    return None
-
-
-def default_source_name(file_name: str) -> str:
-    """'/exports/Ops Tracker_export-2026-10.csv' → 'ops-tracker': the tool, not the file."""
-    stem = Path(file_name.rsplit("!", 1)[-1]).stem
-    words = [w for w in re.split(r"[^a-z0-9]+", stem.casefold()) if w]
-    while len(words) > 1 and (words[-1] in _FILE_WORDS or words[-1].isdigit()):
-        words.pop()
-    return "-".join(words) or "csv"
-
-
-def _is_iso(value: str) -> bool:
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _parses(value: str, pattern: str) -> bool:
-    try:
-        datetime.strptime(value, pattern)  # noqa: DTZ007 (only checking the shape)
-    except ValueError:
-        return False
-    return True
-
-
-def guess_date_format(samples: Sequence[object]) -> str | None:
-    """None for ISO 8601 (or nothing to go by), else the first pattern all samples fit."""
-    values = [s.strip() for s in samples if isinstance(s, str) and s.strip()]
-    if not values or all(_is_iso(v) for v in values):
-        return None
-    for pattern in DATE_PATTERNS:
-        if all(_parses(v, pattern) for v in values):
-            return pattern
-    return None
-
-
-def problem_text(problem: ImportProblem) -> str:
-    """The problem without the file's path, which the dialog's title already names."""
-    if needs_zone(problem):
-        # The importer's wording points at the command line; here the field is at hand.
-        column = f", column “{problem.field}”" if problem.field else ""
-        return f"{problem.location}{column}: the time {problem.found!r} carries no time zone."
-    text = str(problem)
-    prefix = f"{problem.file}, "
-    return text[len(prefix) :] if text.startswith(prefix) else text
-
-
-def needs_zone(problem: ImportProblem) -> bool:
-    return problem.needs_zone or "time with a zone" in problem.expected
-
-
-# ----------------------------------------------------------------------- preview
-
-
-def cell_text(record: IncidentRecord, name: str) -> str:
-    """How the preview shows one field of one incident."""
-    if name in TIME_FIELDS:
-        return formatting.local_time(getattr(record, name))
-    if name == "severity":
-        shown = formatting.severity_text(record.severity)
-        raw = record.severity_raw
-        return f"{shown} ({raw})" if raw and raw != shown else shown
-    if name == "status":
-        return formatting.status_text(record.status)
-    value = getattr(record, name)
-    return formatting.MISSING if value is None else str(value)
-
-
-class MappingPreviewModel(RowTableModel[IncidentRecord]):
-    """The first incidents as the mapping reads them, one column per mapped field."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.fields: tuple[str, ...] = ()
-
-    def set_preview(self, fields: Sequence[str], records: Sequence[IncidentRecord]) -> None:
-        self.beginResetModel()
-        self.fields = tuple(fields)
-        self._rows = list(records)
-        self.endResetModel()
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self.fields)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.fields)
-        ):
-            return FIELD_LABELS[self.fields[section]]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self._row_for(index)
-        if row is None or not 0 <= index.column() < len(self.fields):
-            return None
-        name = self.fields[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return " ".join(cell_text(row, name).split())  # one line per incident
-        if role == Qt.ItemDataRole.ToolTipRole and name in ("title", "summary", "url"):
-            return cell_text(row, name)
-        return None
-
-    def column_values(self, name: str) -> list[str]:
-        """What the preview shows for field `name`, top to bottom."""
-        column = self.fields.index(name)
-        return [self.index(r, column).data() for r in range(self.rowCount())]
 
 
 # ------------------------------------------------------------------------ dialog
@@ -432,40 +225,7 @@ class ColumnMappingDialog(QDialog):
                 grid.addWidget(combo, row, column + 1)
                 self.combos[name] = combo
 
-        self.preview_heading = QLabel()
-        heading_font = self.preview_heading.font()
-        heading_font.setBold(True)
-        self.preview_heading.setFont(heading_font)
-        self.preview_model = MappingPreviewModel(self)
-        self.preview_table = QTableView()
-        self.preview_table.setModel(self.preview_model)
-        self.preview_table.verticalHeader().hide()
-        self.preview_table.setAlternatingRowColors(True)
-        self.preview_table.setShowGrid(False)
-        self.preview_table.setWordWrap(False)
-        self.preview_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.preview_table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.preview_table.verticalHeader().setDefaultSectionSize(
-            self.preview_table.fontMetrics().height() + 8
-        )
-        header = self.preview_table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setTextFormat(Qt.TextFormat.RichText)
-        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        error_page = QWidget()
-        error_layout = QVBoxLayout(error_page)
-        error_layout.setContentsMargins(0, 0, 0, 0)
-        error_layout.addWidget(self.error_label)
-        error_layout.addStretch(1)
-        self.preview_stack = QStackedWidget()
-        self.preview_stack.addWidget(self.preview_table)
-        self.preview_stack.addWidget(error_page)
+        self.preview = MappingPreview(self)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -485,8 +245,8 @@ class ColumnMappingDialog(QDialog):
         layout.addWidget(self.columns_label)
         layout.addLayout(settings)
         layout.addWidget(fields_box)
-        layout.addWidget(self.preview_heading)
-        layout.addWidget(self.preview_stack, 1)
+        layout.addWidget(self.preview.heading)
+        layout.addWidget(self.preview.stack, 1)
         layout.addWidget(self.buttons)
 
     def _starting_mapping(self) -> ColumnMapping:
@@ -620,24 +380,11 @@ class ColumnMappingDialog(QDialog):
             fields += [name for name in FIELDS[2:] if name in mapping.columns]
             if "status" not in fields:
                 fields.append("status")  # follows the times when no column says it
-            self.preview_model.set_preview(fields, records)
-            self._fit_columns()
-            self.preview_stack.setCurrentIndex(0)
-            total = len(self._rows)
-            shown = len(records)
-            heading = (
-                f"Preview: the first {shown} of {total} incidents"
-                if total > shown
-                else f"Preview: all {shown} incident{'s' if shown != 1 else ''}"
-            )
-            zone = datetime.now().astimezone().tzname()
-            self.preview_heading.setText(f"{heading}  ·  times in your time zone ({zone})")
+            self.preview.show_incidents(fields, records, total=len(self._rows))
         self.ok_button.setEnabled(not error)
         self.preview_updated.emit()
 
     def _show_error(self, error: str) -> None:
-        self.preview_model.set_preview([], [])
-        self.preview_heading.setText("Preview")
         hint = ""
         if self.problem is not None and needs_zone(self.problem):
             hint = (
@@ -648,20 +395,7 @@ class ColumnMappingDialog(QDialog):
             hint = "Check how the times are written (Times written as) and the column chosen."
         elif self.problem is not None:
             hint = "Choose another column for this field, or fix the file."
-        text = f"<b>Nothing to preview yet.</b><br>{html.escape(error)}"
-        if hint:
-            text += f"<br><br>{html.escape(hint)}"
-        self.error_label.setText(text)
-        self.preview_stack.setCurrentIndex(1)
-
-    def _fit_columns(self) -> None:
-        header = self.preview_table.horizontalHeader()
-        metrics = self.preview_table.fontMetrics()
-        widest = {"title": 260, "summary": 320, "url": 240}
-        for column, name in enumerate(self.preview_model.fields):
-            values = [*self.preview_model.column_values(name), FIELD_LABELS[name]]
-            width = max(metrics.horizontalAdvance(value) for value in values) + 24
-            header.resizeSection(column, min(width, widest.get(name, 200)))
+        self.preview.show_problem(error, hint)
 
     # ------------------------------------------------------------- reactions
 

@@ -4,112 +4,52 @@ The dialog first runs the import as a dry run (the pipeline does everything and
 rolls back) and shows that report; nothing is written until the user presses
 Import. Both runs go through the window's `BackgroundTasks`, one at a time.
 
-Cancelling sets a flag that the worker (`import_work.py`) checks at each progress
+Cancelling sets a flag that the worker (importing.work) checks at each progress
 step, so the pipeline rolls its transaction back and the dialog says that
-nothing was written. The pipeline
-reports progress before each file and once before it starts writing; once
-writing has begun it finishes or rolls back as a whole, so Cancel is disabled
-for that last step.
+nothing was written. The pipeline reports progress before each file and once
+before it starts writing; once writing has begun it finishes or rolls back as a
+whole, so Cancel is disabled for that last step.
 """
 
-import html
-import threading
 from collections.abc import Sequence
-from enum import Enum, auto
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QDialog,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from irdesk.gui.common.background import BackgroundTasks
-from irdesk.gui.common.zones import parse_zone, unknown_zone_text, zone_completer
-from irdesk.gui.importing.clock_offsets import ClockOffsetBox, sources_in
-from irdesk.gui.importing.column_mapping_dialog import (
-    ColumnMappingDialog,
-    MappableFile,
-)
-from irdesk.gui.importing.presentation import (
-    FileRow,
-    ImportFileModel,
-    asks_for_zone,
-    done_headline,
-    format_labels,
-    names_text,
-    preview_headline,
-    problem_html,
-    short_format,
-    size_text,
-)
+from irdesk.gui.common.zones import parse_zone, unknown_zone_text
+from irdesk.gui.importing.clock_offsets import sources_in
+from irdesk.gui.importing.column_mapping_dialog import ColumnMappingDialog
+from irdesk.gui.importing.mappable_file import MappableFile
+from irdesk.gui.importing.options_form import ImportOptionsForm
+from irdesk.gui.importing.presentation import asks_for_zone, failure_text, progress_text
+from irdesk.gui.importing.report_view import ImportReportView
 from irdesk.gui.importing.slack_links import IncidentChoice, SlackLinksBox
-from irdesk.gui.importing.work import Outcome, import_work, incident_choices
-from irdesk.importers import registry
+from irdesk.gui.importing.states import RUNNING, WRITING_IMPORT, Headline, State, headline_for
+from irdesk.gui.importing.work import ImportRunner, Outcome, incident_choices
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.pipeline import ImportReport
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.column_mapping import ColumnMapping
 from irdesk.storage.database import Database
-from irdesk.storage.errors import DatabaseError
 
-AUTO_DETECT = "Detect automatically"
-ZONE_PLACEHOLDER = "None: only for exports without zones (Jira CSV), e.g. Europe/Madrid"
-ZONE_HINT = "Needed only for exports whose times carry no zone (Jira CSV); never guessed."
-ZONE_APPLY_DELAY_MS = 600
 # A preview that finishes quicker than this never shows its progress bar: no flicker.
 PROGRESS_DELAY_MS = 200
-CANCELLED_TEXT = "Import cancelled; nothing was written."
-FILE_ROWS_SHOWN = 6
-
-# The headline box: a frame holding the headline and, for a file irdesk does not know,
-# the Map columns button. The frame draws the box; the text takes its colour.
-ERROR_STYLE = (
-    "QFrame#headlineBox { background: #fdecea; border: 1px solid #e57373; border-radius: 3px; }"
-    " QFrame#headlineBox QLabel { color: #5f1412; }"
-)
-DONE_STYLE = (
-    "QFrame#headlineBox { background: #e8f5e9; border: 1px solid #81c784; border-radius: 3px; }"
-    " QFrame#headlineBox QLabel { color: #1b4d1e; }"
-)
-NOTE_STYLE = (
-    "QFrame#headlineBox { background: palette(alternate-base); border: 1px solid palette(mid);"
-    " border-radius: 3px; }"
-)
 MAP_COLUMNS_TEXT = "&Map columns…"
 EDIT_MAPPING_TEXT = "&Edit column mapping…"
-
-
-class State(Enum):
-    PREVIEWING = auto()
-    READY = auto()  # a preview is shown and matches the options: Import may go ahead
-    BLOCKED = auto()  # the preview failed, or the options are not usable yet
-    IMPORTING = auto()
-    WRITING = auto()  # the last step: cancelling rolls the transaction back
-    CANCELLING = auto()
-    CANCELLED = auto()
-    DONE = auto()
-    FAILED = auto()
-
-
-RUNNING = (State.PREVIEWING, State.IMPORTING, State.WRITING, State.CANCELLING)
-WRITING_IMPORT = (State.IMPORTING, State.WRITING, State.CANCELLING)
 
 
 # ------------------------------------------------------------------- the dialog
@@ -122,9 +62,6 @@ class ImportDialog(QDialog):
     import_finished = Signal()  # an import ended: written, cancelled or failed
     imported = Signal(object)  # the ImportReport of a committed import
 
-    # Emitted on the worker thread, received (queued) here: (run, what, done, total).
-    _progressed = Signal(int, str, int, int)
-
     def __init__(self, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks = tasks
@@ -136,9 +73,11 @@ class ImportDialog(QDialog):
         self.mappable: MappableFile | None = None  # the problem's file, when it can be mapped
         self._zone: ZoneInfo | None = None
         self._column_mapping: ColumnMapping | None = None  # set in the mapping dialog
-        self._run = 0  # bumped by every preview and import; late results of older runs drop
-        self._task_id: int | None = None
-        self._cancel = threading.Event()
+        self.runner = ImportRunner(tasks, self)
+        self.runner.progressed.connect(self._on_progress)
+        self.runner.finished.connect(self._finished)
+        self.runner.failed.connect(self._failed)
+        self.runner.crashed.connect(self._crashed)
         self._shut = False
 
         self.setWindowTitle("Import incidents")
@@ -146,8 +85,6 @@ class ImportDialog(QDialog):
         self.setSizeGripEnabled(True)
         self.resize(820, 620)
         self._build()
-        self._progressed.connect(self._on_progress)
-        tasks.errored.connect(self._task_errored)
 
     # ---------------------------------------------------------------- building
 
@@ -158,61 +95,11 @@ class ImportDialog(QDialog):
         font.setBold(True)
         self.title_label.setFont(font)
 
-        self.source_combo = QComboBox()
-        self.source_combo.addItem(AUTO_DETECT, None)
-        for source_format in registry.formats():
-            self.source_combo.addItem(source_format.label, source_format.name)
-        self.source_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.source_combo.setMinimumContentsLength(24)
-        self.source_combo.currentIndexChanged.connect(self._source_changed)
-
-        self.zone_edit = QLineEdit()
-        self.zone_edit.setPlaceholderText(ZONE_PLACEHOLDER)
-        self.zone_edit.setClearButtonEnabled(True)
-        self.zone_edit.setToolTip(ZONE_HINT)
-        completer = zone_completer(self)
-        self.zone_edit.setCompleter(completer)
-        self.zone_completer = completer
-        # After setCompleter: the line edit takes the chosen name first, then we read it.
-        completer.activated.connect(lambda _text: self._apply_zone(explicit=True))
-        self.zone_edit.textEdited.connect(self._zone_edited)
-        self.zone_edit.editingFinished.connect(lambda: self._apply_zone(explicit=True))
-        # Enter in the zone field applies the zone; it never imports with the old one.
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            shortcut = QShortcut(QKeySequence(key), self.zone_edit)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(lambda: self._apply_zone(explicit=True))
-        self._zone_timer = QTimer(self)
-        self._zone_timer.setSingleShot(True)
-        self._zone_timer.setInterval(ZONE_APPLY_DELAY_MS)
-        self._zone_timer.timeout.connect(lambda: self._apply_zone(explicit=False))
-        # Says what is wrong with the zone typed; hidden while there is nothing to say.
-        self.zone_note = QLabel()
-        self.zone_note.setWordWrap(True)
-        self.zone_note.setStyleSheet("QLabel { color: #b3261e; }")
-
-        options = QFormLayout()
-        options.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        source_label = QLabel("&Source:")
-        source_label.setBuddy(self.source_combo)
-        zone_label = QLabel("&Time zone:")
-        zone_label.setBuddy(self.zone_edit)
-        options.addRow(source_label, self.source_combo)
-        options.addRow(zone_label, self.zone_edit)
-        options.addRow("", self.zone_note)
-        options.setRowVisible(self.zone_note, False)
-        self.clock_box = ClockOffsetBox()
-        self.clock_box.changed.connect(self.preview)
-        clock_label = QLabel("&Clock offset:")
-        clock_label.setBuddy(self.clock_box.seconds)
-        options.addRow(clock_label, self.clock_box)
-        options.setRowVisible(self.clock_box, False)  # until a preview names its sources
-        self._options_form = options
-        self.options_box = QWidget()
-        self.options_box.setLayout(options)
-        options.setContentsMargins(0, 0, 0, 0)
+        self.options_box = ImportOptionsForm()
+        self.options_box.source_changed.connect(self.preview)
+        self.options_box.zone_typed.connect(self._zone_typed)
+        self.options_box.zone_applied.connect(lambda explicit: self._apply_zone(explicit=explicit))
+        self.options_box.clock_changed.connect(self.preview)
 
         self.slack_box = SlackLinksBox()
         self.slack_box.edited.connect(self._slack_edited)
@@ -239,65 +126,7 @@ class ImportDialog(QDialog):
         box.addWidget(self.map_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.mapping_dialog: ColumnMappingDialog | None = None
 
-        self.file_model = ImportFileModel(self)
-        self.files_table = QTableView()
-        self.files_table.setModel(self.file_model)
-        self.files_table.verticalHeader().hide()
-        self.files_table.setShowGrid(False)
-        self.files_table.setAlternatingRowColors(True)
-        self.files_table.setWordWrap(False)
-        self.files_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.files_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.files_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        row_height = self.files_table.fontMetrics().height() + 8
-        self.files_table.verticalHeader().setDefaultSectionSize(row_height)
-        header = self.files_table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(ImportFileModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
-        metrics = self.files_table.fontMetrics()
-        header.resizeSection(
-            ImportFileModel.COL_FORMAT,
-            max(metrics.horizontalAdvance(short_format(n)) for n in format_labels()) + 16,
-        )
-        header.resizeSection(ImportFileModel.COL_SIZE, metrics.horizontalAdvance("1,024 KB") + 16)
-        self.file_model.modelReset.connect(self._fit_files_table)
-
-        self.summary = QFormLayout()
-        self.summary.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.summary.setHorizontalSpacing(14)
-        self.summary.setVerticalSpacing(4)
-        self.values: dict[str, QLabel] = {}
-        for name in (
-            "Incidents",
-            "Timeline events",
-            "New services",
-            "New people",
-            "Linked across tools",
-            "Conflicts",
-            "Warnings",
-        ):
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.values[name] = value
-            self.summary.addRow(f"{name}:", value)
-
-        self.report_text = QPlainTextEdit()
-        self.report_text.setReadOnly(True)
-        self.report_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.report_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.report_text.setPlaceholderText("The full report appears here.")
-        self.report_text.setMinimumHeight(row_height * 4)
-
-        self.preview_area = QWidget()
-        preview = QVBoxLayout(self.preview_area)
-        preview.setContentsMargins(0, 0, 0, 0)
-        preview.setSpacing(8)
-        preview.addWidget(self.files_table)
-        preview.addLayout(self.summary)
-        self.report_heading = QLabel("Full report")
-        preview.addWidget(self.report_heading)
-        preview.addWidget(self.report_text, 1)
+        self.report_view = ImportReportView()
 
         self.progress_label = QLabel()
         self.progress_bar = QProgressBar()
@@ -331,7 +160,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.options_box)
         layout.addWidget(self.slack_box)
         layout.addWidget(self.headline_box)
-        layout.addWidget(self.preview_area, 1)
+        layout.addWidget(self.report_view, 1)
         layout.addLayout(buttons)
         self._set_progress_visible(False)
 
@@ -349,8 +178,8 @@ class ImportDialog(QDialog):
     def options(self) -> ImportOptions:
         return ImportOptions(
             zone=self._zone,
-            clock_offsets=self.clock_box.offsets(),
-            format=self.source_combo.currentData(),
+            clock_offsets=self.options_box.clock_box.offsets(),
+            format=self.options_box.source_combo.currentData(),
             slack_channels=self.slack_box.links(),
             key_reaction=self.slack_box.reaction(),
             column_mapping=self._column_mapping,
@@ -364,15 +193,11 @@ class ImportDialog(QDialog):
         self.paths = [Path(p) for p in paths]
         self.title_label.setText(f"Import into {db.path.name}")
         self.title_label.setToolTip("\n".join(str(p) for p in self.paths))
-        self.source_combo.blockSignals(True)
-        self.source_combo.setCurrentIndex(0)  # the time zone is the user's; it stays
-        self.source_combo.blockSignals(False)
         # Options that belong to the files chosen before go with them.
         self._column_mapping = None
         self.slack_box.reset()
         self.slack_box.hide()
-        self.clock_box.reset()
-        self._options_form.setRowVisible(self.clock_box, False)
+        self.options_box.new_files()
         self._close_mapping_dialog()
         self.show()
         self.raise_()
@@ -385,13 +210,12 @@ class ImportDialog(QDialog):
         """(Re)run the dry run for the current files and options."""
         if self.db is None or self.writing:
             return
-        self._zone_timer.stop()
+        self.options_box.stop_zone_timer()
         self.report = None
         self.problem = None
         self.mappable = None
         self.slack_box.mark_applied()
-        self.file_model.set_rows([FileRow(str(p), "…", "") for p in self.paths])
-        self._clear_summary()
+        self.report_view.show_paths(self.paths, "…")
         self._launch(dry_run=True)
         self._enter(State.PREVIEWING)
 
@@ -403,15 +227,15 @@ class ImportDialog(QDialog):
 
     def cancel(self) -> None:
         """Stop the running work; an import being written rolls back."""
-        self._cancel.set()
+        self.runner.cancel()
         if self.state in (State.IMPORTING, State.WRITING):
             self._enter(State.CANCELLING)
 
     def shut_down(self) -> None:
         """The window is closing: stop whatever runs, and go."""
         self._shut = True
-        self._cancel.set()
-        self._zone_timer.stop()
+        self.runner.cancel()
+        self.options_box.stop_zone_timer()
         self._close_mapping_dialog()
         self.hide()
 
@@ -424,8 +248,8 @@ class ImportDialog(QDialog):
             return
         if self.state is State.CANCELLING:
             return  # the worker is rolling back; its result is on its way
-        self._cancel.set()  # a preview still running need not finish
-        self._zone_timer.stop()
+        self.runner.cancel()  # a preview still running need not finish
+        self.options_box.stop_zone_timer()
         self._close_mapping_dialog()
         super().reject()
 
@@ -434,52 +258,22 @@ class ImportDialog(QDialog):
             self.reject()
             event.ignore()
             return
-        self._cancel.set()
+        self.runner.cancel()
         super().closeEvent(event)
 
     # ---------------------------------------------------------------- running
 
     def _launch(self, *, dry_run: bool) -> None:
-        db = self.db
-        assert db is not None
-        self._cancel.set()  # an older preview still queued or running stops at its next step
-        self._cancel = cancel = threading.Event()
-        self._run += 1
-        run = self._run
-        paths, options = list(self.paths), self.options()
-
-        def emit_progress(what: str, done: int, total: int) -> None:
-            self._progressed.emit(run, what, done, total)
-
-        self._task_id = self.tasks.run(
-            lambda report: import_work(
-                db,
-                paths,
-                options,
-                dry_run=dry_run,
-                cancel=cancel,
-                report=report,
-                on_progress=emit_progress,
-            ),
-            on_done=lambda outcome: self._finished(run, dry_run, outcome),
-            on_expected_error=lambda exc: self._failed(run, dry_run, exc),
-            description="Previewing import…" if dry_run else "Importing…",
-        )
+        assert self.db is not None
+        self.runner.start(self.db, self.paths, self.options(), dry_run=dry_run)
         self.progress_label.setText("Reading…" if dry_run else "Importing…")
         self.progress_bar.setRange(0, 0)
         self._progress_timer.start(0 if not dry_run else PROGRESS_DELAY_MS)
 
-    @Slot(int, str, int, int)
-    def _on_progress(self, run: int, what: str, done: int, total: int) -> None:
-        if run != self._run or self.state not in RUNNING:
+    def _on_progress(self, what: str, done: int, total: int) -> None:
+        if self.state not in RUNNING:
             return
-        if total <= 1:
-            step = ""
-        elif what.startswith("Writing"):
-            step = f" ({done:,} of {total:,})"  # rows written so far
-        else:
-            step = f" ({done + 1} of {total})"  # the file being read
-        self.progress_label.setText(f"{what}{step}…")
+        self.progress_label.setText(progress_text(what, done, total))
         if total <= 1 and done == 0:
             self.progress_bar.setRange(0, 0)  # one step of unknown length
         else:
@@ -488,10 +282,7 @@ class ImportDialog(QDialog):
         if self.state is State.IMPORTING and what.startswith("Writing"):
             self._enter(State.WRITING)
 
-    def _finished(self, run: int, dry_run: bool, outcome: Outcome) -> None:
-        if run != self._run:
-            return  # a preview for options the user has since changed
-        self._task_id = None
+    def _finished(self, dry_run: bool, outcome: Outcome) -> None:
         if outcome.cancelled:
             if dry_run:
                 return  # only ever cancelled by closing the dialog or a newer run
@@ -519,66 +310,45 @@ class ImportDialog(QDialog):
                 self._load_incident_choices(self.db)  # the new incidents can be linked to
             self.import_finished.emit()
 
-    def _failed(self, run: int, dry_run: bool, exc: Exception) -> None:
-        """An expected failure (a file that cannot be read, a database that cannot be written)."""
-        if run != self._run:
-            return
-        self._task_id = None
-        if isinstance(exc, DatabaseError):
-            text = f"“{exc.path.name}” {exc.problem} {exc.hint}".strip()
-        elif isinstance(exc, OSError) and exc.filename:
-            text = f"{exc.filename}: {exc.strerror or exc}"
-        else:
-            text = str(exc)
-        self._enter(State.FAILED, error=text)
+    def _failed(self, dry_run: bool, exc: Exception) -> None:
+        self._enter(State.FAILED, error=failure_text(exc))
         (self.preview_finished if dry_run else self.import_finished).emit()
 
-    @Slot(int, object)
-    def _task_errored(self, task_id: int, exc: object) -> None:
+    def _crashed(self, exc: object) -> None:
         """A bug in the worker went to the crash dialog; the dialog must not wait forever."""
-        if task_id != self._task_id:
-            return
         dry_run = self.state is State.PREVIEWING
-        self._task_id = None
         self._enter(State.FAILED, error=f"The import stopped on an unexpected error: {exc}")
         (self.preview_finished if dry_run else self.import_finished).emit()
 
     # ------------------------------------------------------------- options
 
-    def _source_changed(self, _index: int) -> None:
-        self.preview()
-
-    def _zone_edited(self, _text: str) -> None:
+    def _zone_typed(self) -> None:
         # The shown preview no longer matches what the field says: no importing with it.
         if self.state in (State.READY, State.CANCELLED):
             self._enter(State.BLOCKED)
-        self._zone_timer.start()
 
     def _apply_zone(self, *, explicit: bool) -> None:
-        self._zone_timer.stop()
+        options = self.options_box
+        options.stop_zone_timer()
         if self.writing or self.db is None or self._shut or not self.isVisible():
             return  # also: the field lost focus because the dialog is closing
-        text = self.zone_edit.text().strip()
+        text = options.zone_edit.text().strip()
         try:
             zone = parse_zone(text) if text else None
         except ValueError:
-            self._zone_note(unknown_zone_text(text) if explicit else "")
+            options.show_zone_note(unknown_zone_text(text) if explicit else "")
             if self.state is State.READY:
                 self._enter(State.BLOCKED)
             return
         if zone is not None and zone.key != text:
-            self.zone_edit.setText(zone.key)  # 'europe/madrid' → 'Europe/Madrid'
-        self._zone_note("")
-        self.zone_completer.popup().hide()
+            options.zone_edit.setText(zone.key)  # 'europe/madrid' → 'Europe/Madrid'
+        options.show_zone_note("")
+        options.zone_completer.popup().hide()
         if zone != self._zone:
             self._zone = zone
             self.preview()
         elif self.state is State.BLOCKED and self.report is not None:
             self._enter(State.READY)  # edited and put back: the shown preview still holds
-
-    def _zone_note(self, text: str) -> None:
-        self.zone_note.setText(text)
-        self._options_form.setRowVisible(self.zone_note, bool(text))
 
     # ------------------------------------------------------------ Slack links
 
@@ -604,16 +374,11 @@ class ImportDialog(QDialog):
         self.preview()
 
     def _show_slack(self, report: ImportReport | None, problem: ImportProblem | None) -> None:
-        """Rows for the channels this preview could not link; the box once there is Slack."""
-        channels = list(report.unlinked_channels) if report is not None else []
-        failed = problem.channel if problem else None
-        if failed is not None:
-            channels.append(failed)
-        self.slack_box.add_channels(channels)
-        has_slack = report is not None and any(f.format == "slack" for f in report.files)
-        self.slack_box.mark_problem(failed)
-        if has_slack or self.slack_box.edits:
-            self.slack_box.show()
+        self.slack_box.show_unlinked(
+            list(report.unlinked_channels) if report is not None else [],
+            problem.channel if problem else None,
+            has_slack=report is not None and any(f.format == "slack" for f in report.files),
+        )
 
     # --------------------------------------------------------- column mapping
 
@@ -657,7 +422,7 @@ class ImportDialog(QDialog):
             self._set_progress_visible(False)
         self.options_box.setEnabled(state not in (*WRITING_IMPORT, State.DONE))
         self.slack_box.setEnabled(state not in (*WRITING_IMPORT, State.DONE))
-        self.preview_area.setEnabled(state in (State.READY, State.DONE, State.CANCELLED))
+        self.report_view.setEnabled(state in (State.READY, State.DONE, State.CANCELLED))
         self.import_button.setVisible(state is not State.DONE)
         self.import_button.setEnabled(state in (State.READY, State.CANCELLED))
         self.cancel_button.setEnabled(state is not State.CANCELLING)
@@ -675,59 +440,27 @@ class ImportDialog(QDialog):
         self._show_headline(state, error)
 
     def _show_headline(self, state: State, error: str) -> None:
-        report, problem = self.report, self.problem
-        if state is State.PREVIEWING:
-            self._headline("Checking the files… nothing is written while you look.", NOTE_STYLE)
-        elif state is State.READY and report is not None:
-            self._headline(preview_headline(report), NOTE_STYLE)
-        elif state is State.BLOCKED and problem is not None:
-            self._headline(problem_html(problem, self.mappable), ERROR_STYLE, rich=True)
-        elif state is State.BLOCKED and self.slack_box.pending:
-            self._headline(
-                "The Slack options have changed: the preview updates when you press Enter "
-                "or leave the field.",
-                NOTE_STYLE,
-            )
-        elif state is State.BLOCKED:
-            self._headline(
-                "The time zone has changed: the preview updates when you finish typing "
-                "or press Enter.",
-                NOTE_STYLE,
-            )
-        elif state is State.IMPORTING:
-            self._headline("Importing… Cancel stops it and writes nothing.", NOTE_STYLE)
-        elif state is State.WRITING:
-            self._headline("Writing to the database… Cancel rolls it all back.", NOTE_STYLE)
-        elif state is State.CANCELLING:
-            self._headline("Cancelling…", NOTE_STYLE)
-        elif state is State.CANCELLED:
-            self._headline(CANCELLED_TEXT, NOTE_STYLE)
-        elif state is State.DONE and report is not None:
-            self._headline(done_headline(report, self._cancel.is_set()), DONE_STYLE)
-        elif state is State.FAILED:
-            self._headline(
-                f"<b>Could not import.</b> Nothing was written.<br>{html.escape(error)}",
-                ERROR_STYLE,
-                rich=True,
-            )
+        headline = headline_for(
+            state,
+            report=self.report,
+            problem=self.problem,
+            mappable=self.mappable,
+            slack_pending=self.slack_box.pending,
+            cancel_came_late=self.runner.cancelled,
+            error=error,
+        )
+        if headline is not None:
+            self._headline(headline)
 
-    def _headline(self, text: str, style: str, *, rich: bool = False) -> None:
-        self.headline.setText(text if rich else html.escape(text))
-        self.headline_box.setStyleSheet(style)
+    def _headline(self, headline: Headline) -> None:
+        self.headline.setText(headline.html)
+        self.headline_box.setStyleSheet(headline.style)
         mappable = self.mappable
         self.map_button.setVisible(
             self.state is State.BLOCKED and self.problem is not None and mappable is not None
         )
         if mappable is not None:
             self.map_button.setText(EDIT_MAPPING_TEXT if mappable.mapped else MAP_COLUMNS_TEXT)
-
-    def _fit_files_table(self) -> None:
-        """As tall as its rows, from two up to FILE_ROWS_SHOWN; more rows scroll."""
-        table = self.files_table
-        rows = min(max(self.file_model.rowCount(), 2), FILE_ROWS_SHOWN)
-        height = table.horizontalHeader().sizeHint().height()
-        height += rows * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth()
-        table.setFixedHeight(height)
 
     def _set_progress_visible(self, visible: bool) -> None:
         self.progress_label.setVisible(visible)
@@ -737,44 +470,18 @@ class ImportDialog(QDialog):
         self.problem = problem
         self.mappable = mappable
         self.report = None
-        self.file_model.set_rows([FileRow(str(p), "—", "") for p in self.paths])
-        self._clear_summary()
+        self.report_view.show_paths(self.paths, "—")
         self._enter(State.BLOCKED)
         self._show_slack(None, problem)
         if asks_for_zone(problem):
-            self.zone_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.zone_edit.selectAll()
+            self.options_box.zone_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.options_box.zone_edit.selectAll()
         elif mappable is not None:
             self.map_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _clear_summary(self) -> None:
-        for name, value in self.values.items():
-            value.setText("")
-            self.summary.setRowVisible(value, name in ("Incidents", "Timeline events"))
-        self.report_text.clear()
-
     def _show_report(self, report: ImportReport) -> None:
-        self.file_model.set_rows(
-            [FileRow(f.name, short_format(f.format), size_text(f.size)) for f in report.files]
-        )
-        result = report.result
-        counts = {
-            "Incidents": f"{report.count('new')} new · {report.count('updated')} updated · "
-            f"{report.count('unchanged')} unchanged",
-            "Timeline events": f"{report.new_events} new · {result.updated_events} updated · "
-            f"{result.unchanged_events} unchanged",
-            "New services": names_text(result.new_services),
-            "New people": names_text(result.new_people),
-            "Linked across tools": names_text(result.merges),
-            "Conflicts": names_text(result.conflicts),
-            "Warnings": names_text(report.warnings, limit=2),
-        }
-        for name, text in counts.items():
-            self.values[name].setText(text)
-            self.summary.setRowVisible(
-                self.values[name], name in ("Incidents", "Timeline events") or text != "none"
-            )
-        self.report_text.setPlainText("\n".join(report.lines()))
+        self.report_view.show_report(report)
         self._show_slack(report, None)
-        self.clock_box.set_sources(sources_in(report))
-        self._options_form.setRowVisible(self.clock_box, self.clock_box.source_combo.count() > 0)
+        clock_box = self.options_box.clock_box
+        clock_box.set_sources(sources_in(report))
+        self.options_box.show_clock(clock_box.source_combo.count() > 0)

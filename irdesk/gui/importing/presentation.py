@@ -10,10 +10,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
-from irdesk.gui.importing.column_mapping_dialog import MappableFile
+from irdesk.gui.importing.mappable_file import MappableFile
 from irdesk.importers import registry
 from irdesk.importers.pipeline import ImportReport
 from irdesk.importers.problems import ImportProblem
+from irdesk.storage.errors import DatabaseError
 
 LIST_LIMIT = 5
 
@@ -133,3 +134,23 @@ def problem_html(problem: ImportProblem, mappable: MappableFile | None = None) -
         f"<b>This import cannot go ahead.</b><br>{html.escape(str(problem))}"
         f"<br><br>{html.escape(hint)}"
     )
+
+
+def progress_text(what: str, done: int, total: int) -> str:
+    """'Reading pd.json (1 of 3)…', 'Writing incidents (1,200 of 5,000)…'."""
+    if total <= 1:
+        step = ""
+    elif what.startswith("Writing"):
+        step = f" ({done:,} of {total:,})"  # rows written so far
+    else:
+        step = f" ({done + 1} of {total})"  # the file being read
+    return f"{what}{step}…"
+
+
+def failure_text(exc: Exception) -> str:
+    """An expected failure (a file that cannot be read, a database that cannot be written)."""
+    if isinstance(exc, DatabaseError):
+        return f"“{exc.path.name}” {exc.problem} {exc.hint}".strip()
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return str(exc)

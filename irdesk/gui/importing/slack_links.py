@@ -144,6 +144,14 @@ class SlackLinksBox(QGroupBox):
     def reaction(self) -> str:
         return reaction_name(self.reaction_edit.text())
 
+    def show_unlinked(self, channels: Sequence[str], problem: str | None, has_slack: bool) -> None:
+        """After a preview: rows for the channels it could not link (`problem` the one that
+        stopped it); the box shows once the import has Slack files, or rows to fill."""
+        self.add_channels([*channels, *([problem] if problem is not None else [])])
+        self.mark_problem(problem)
+        if has_slack or self.edits:
+            self.show()
+
     def mark_problem(self, channel: str | None) -> None:
         """Outline the channel whose link found no incident (None: clear every mark)."""
         for name, edit in self.edits.items():

@@ -2,16 +2,16 @@
 
 The picker lists the other incidents of the list (filterable as the list is);
 `merging` links the selected incident into the one chosen, off the GUI thread.
-Each link or unlink made from the window is a `MergeCommand` on the window's
+Each link or unlink made from the window is an `EditCommand` on the window's
 undo stack: undoing it applies the opposite change, restoring a link found in
 the source data as it was.
 """
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -38,28 +38,8 @@ from irdesk.gui.common.incident_table_model import (
     IncidentTableModel,
 )
 from irdesk.storage.reads.queries import IncidentRow
-from irdesk.storage.records.merge_changes import MergeChange
 
 HIDDEN_COLUMNS = (COL_SERVICE, COL_STATUS, COL_DURATION, COL_REVIEW)
-
-
-class MergeCommand(QUndoCommand):
-    """A link or unlink already made; undo and redo hand the opposite or same to `apply`."""
-
-    def __init__(self, change: MergeChange, apply: Callable[[MergeChange], None]) -> None:
-        super().__init__(change.text)
-        self.change = change
-        self._apply = apply
-        self._first = True  # pushed after it was done: the push's redo() does nothing
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self._apply(self.change)
-
-    def undo(self) -> None:
-        self._apply(self.change.inverse())
 
 
 # --------------------------------------------------------------------- the picker

@@ -3,7 +3,7 @@
 Edit › Link to Incident… (also on the incident list's context menu) opens the
 picker; the Overview's Unlink buttons come here too. Each change is written on
 the window's background tasks (storage.records.merge_changes) and, once made,
-pushed on the window's undo stack as a `MergeCommand`; `links_changed(id)` then
+pushed on the window's undo stack as an `EditCommand`; `links_changed(id)` then
 asks the window to list the incidents again with `id` selected.
 """
 
@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.message_box import show_message
 from irdesk.gui.common.open_database import OpenDatabase
-from irdesk.gui.incidents.link_dialog import LinkIncidentDialog, MergeCommand
+from irdesk.gui.common.refusals import Refused, tell_refused
+from irdesk.gui.common.undo import EditCommand, replay_refused
+from irdesk.gui.incidents.link_dialog import LinkIncidentDialog
 from irdesk.gui.incidents.list_pane import IncidentList
 from irdesk.storage.database import Database
 from irdesk.storage.errors import DatabaseError
@@ -174,18 +176,20 @@ class IncidentMerging(QObject):
             return
         change = outcome.change
         if change is None:
-            if not undoable:
-                self.undo_stack.clear()  # the file changed under the history: it no longer holds
-            show_message(
-                self.window,
-                QMessageBox.Icon.Warning,
-                "Cannot link" if undoable else "Cannot undo",
-                outcome.refused,
-                "Nothing was changed.",
-            )
+            refused = Refused(outcome.refused)
+            if undoable:
+                tell_refused(self._show_message, "Cannot link", refused)
+            else:
+                replay_refused(self.undo_stack, self._show_message, refused)
             return
         if undoable:
-            self.undo_stack.push(MergeCommand(change, self._apply))
+            self.undo_stack.push(
+                EditCommand(
+                    change.text,
+                    redo=lambda: self._apply(change),
+                    undo=lambda: self._apply(change.inverse()),
+                )
+            )
         if change.linked:
             message = (
                 f"Linked {change.incident_label} into {change.into_label}; "
@@ -195,6 +199,11 @@ class IncidentMerging(QObject):
             message = f"{change.incident_label} is an incident of its own again (Ctrl+Z undoes)"
         self.status(message, MESSAGE_MS)
         self.links_changed.emit(change.into_id)
+
+    def _show_message(
+        self, icon: QMessageBox.Icon, title: str, text: str, informative: str
+    ) -> None:
+        show_message(self.window, icon, title, text, informative)
 
     def _failed(self, exc: Exception) -> None:
         """A database that cannot be written (locked, read-only, full)."""

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,11 +25,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
 from irdesk.domain.enums import ReviewStatus
-from irdesk.gui.common.autosave import Write
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
+from irdesk.gui.review.fields import ACTION
 from irdesk.gui.review.models import (
     A_DUE,
     A_FINDINGS,
@@ -40,14 +39,16 @@ from irdesk.gui.review.models import (
     CATEGORY_TEXT,
     STATUS_TEXT,
     ActionsModel,
+    as_date,
     first_line,
     local_today,
+    qdate,
     select_quietly,
 )
 from irdesk.gui.review.rows_panel import ReviewRowsPanel
 from irdesk.storage.database import Database
 from irdesk.storage.reads.review_sheet import ReviewSheet
-from irdesk.storage.records import action_items
+from irdesk.storage.records import database_edits
 from irdesk.storage.records.action_items import ActionRow
 from irdesk.storage.records.reviews import EDITABLE
 
@@ -56,10 +57,6 @@ if TYPE_CHECKING:
 
 DEFAULT_DUE_DAYS = 14
 OWNER_WIDTH = 120
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
 
 
 class ActionsPanel(ReviewRowsPanel):
@@ -113,7 +110,7 @@ class ActionsPanel(ReviewRowsPanel):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.owner_combo.setMinimumContentsLength(12)
-        self.owner_combo.activated.connect(self._owner_chosen)
+        self.owner_combo.activated.connect(self._keep_selected)
         self.due_edit = QDateEdit()
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setDisplayFormat("yyyy-MM-dd")
@@ -123,10 +120,9 @@ class ActionsPanel(ReviewRowsPanel):
         self.status_combo = QComboBox()
         for status, text in STATUS_TEXT.items():
             self.status_combo.addItem(text, status)
-        self.status_combo.activated.connect(self._status_chosen)
+        self.status_combo.activated.connect(self._keep_selected)
         self.key_edit = QLineEdit()
         self.key_edit.setPlaceholderText("e.g. OPS-123")
-        self.key_edit.textEdited.connect(self._key_edited)
         self.findings_label = QLabel()
         self.findings_button = QPushButton("Findings…")
         self.findings_button.clicked.connect(self.choose_findings)
@@ -175,7 +171,7 @@ class ActionsPanel(ReviewRowsPanel):
         saver = self.tab.autosaver
         rows = []
         for row in sheet.actions:
-            record = ("action", row.id)
+            record = (ACTION, row.id)
             if force:
                 saver.set_revision(record, row.revision)
             elif row.id == self.bound_id:
@@ -242,7 +238,7 @@ class ActionsPanel(ReviewRowsPanel):
             owner = f"team:{row.owner_team_id}"
         self.owner_combo.setCurrentIndex(max(0, self.owner_combo.findData(owner)))
         for widget, setter in (
-            (self.due_edit, lambda: self.due_edit.setDate(_qdate(row.due_on or self._today()))),
+            (self.due_edit, lambda: self.due_edit.setDate(qdate(row.due_on or self._today()))),
             (self.no_due_check, lambda: self.no_due_check.setChecked(row.due_on is None)),
         ):
             blocked = widget.blockSignals(True)
@@ -277,79 +273,28 @@ class ActionsPanel(ReviewRowsPanel):
 
     # ------------------------------------------------------------- editing
 
-    def _field_write(self, action_id: int, field: str) -> Write:
-        actor = self.tab.actor
-
-        def write(db: Database, value: Any, revision: int) -> int:
-            with db.transaction() as session:
-                if field == "owner":
-                    kind, _, owner_id = (value or ":").partition(":")
-                    return action_items.set_owner(
-                        session,
-                        action_id,
-                        revision,
-                        person_id=int(owner_id) if kind == "person" else None,
-                        team_id=int(owner_id) if kind == "team" else None,
-                        actor=actor,
-                    )
-                return action_items.edit_action(
-                    session, action_id, revision, actor=actor, **{field: value}
-                )
-
-        return write
-
-    def writes(self) -> dict[tuple[tuple[str, int], str], Write]:
-        if self.bound_id is None:
-            return {}
-        record = ("action", self.bound_id)
-        return {
-            (record, field): self._field_write(self.bound_id, field)
-            for field in ("title", "external_key", "owner", "due_on", "status")
-        }
+    # Saving what is typed and chosen is the tab's field table (review.fields); here the
+    # table follows the typing, and the item stays selected once the choice is stored.
 
     def _title_edited(self, text: str) -> None:
-        if self.bound_id is None:
-            return
-        self.model.show_title(self.bound_id, text)
-        self.tab.autosaver.edited(
-            ("action", self.bound_id),
-            "title",
-            self.title_edit.text,
-            self._field_write(self.bound_id, "title"),
-        )
+        if self.bound_id is not None:
+            self.model.show_title(self.bound_id, text)
 
-    def _key_edited(self, _text: str) -> None:
-        if self.bound_id is None:
-            return
-        self.tab.autosaver.edited(
-            ("action", self.bound_id),
-            "external_key",
-            self.key_edit.text,
-            self._field_write(self.bound_id, "external_key"),
-        )
-
-    def _save_now(self, field: str, value: Any) -> None:
-        if self.bound_id is None:
-            return
+    def _keep_selected(self, *_args: object) -> None:
         self._select_after_load = self.bound_id
-        self.tab.autosaver.save_now(
-            ("action", self.bound_id), field, value, self._field_write(self.bound_id, field)
-        )
 
-    def _owner_chosen(self, _index: int) -> None:
-        self._save_now("owner", self.owner_combo.currentData())
-
-    def _status_chosen(self, _index: int) -> None:
-        self._save_now("status", self.status_combo.currentData())
+    def due_value(self) -> date | None:
+        """The due date as the form shows it; None when 'no date' is ticked."""
+        if self.no_due_check.isChecked():
+            return None
+        return as_date(self.due_edit.date())
 
     def _due_edited(self, *_args: object) -> None:
         if self.bound_id is None:
             return
-        no_date = self.no_due_check.isChecked()
-        self.due_edit.setEnabled(not no_date)
-        value = self.due_edit.date()
-        due = None if no_date else date(value.year(), value.month(), value.day())
-        self._save_now("due_on", due)
+        self.due_edit.setEnabled(not self.no_due_check.isChecked())
+        self._keep_selected()
+        self.tab.fields.changed(ACTION, "due_on", self.due_value)
 
     def add_action(self) -> None:
         review = self.tab.review
@@ -360,8 +305,8 @@ class ActionsPanel(ReviewRowsPanel):
         addresses = (finding.id,) if finding is not None else ()
         due = self._today().toordinal() + DEFAULT_DUE_DAYS
         self._add_undoably(
-            lambda s: action_items.add_action(
-                s, review_id, actor=actor, due_on=date.fromordinal(due), finding_ids=addresses
+            lambda db: database_edits.add_action(
+                db, review_id, actor=actor, due_on=date.fromordinal(due), finding_ids=addresses
             ),
             text="Add action item",
             focus=self.title_edit,
@@ -372,11 +317,11 @@ class ActionsPanel(ReviewRowsPanel):
         if row is not None:
             self._delete_undoably(row.id, row.title)
 
-    def delete_row(self, session: Session, row_id: int, *, actor: str) -> Any:
-        return action_items.delete_action(session, row_id, actor=actor)
+    def delete_row(self, db: Database, row_id: int, *, actor: str) -> Any:
+        return database_edits.delete_action(db, row_id, actor=actor)
 
-    def restore_row(self, session: Session, deleted: Any, *, actor: str) -> ActionRow:
-        return action_items.restore_action(session, deleted, actor=actor)
+    def restore_row(self, db: Database, deleted: Any, *, actor: str) -> ActionRow:
+        return database_edits.restore_action(db, deleted, actor=actor)
 
     def choose_findings(self) -> ChecklistDialog | None:
         row, sheet = self.current_row(), self.sheet
@@ -385,7 +330,7 @@ class ActionsPanel(ReviewRowsPanel):
         return self._choose_links(
             row.id,
             row.finding_ids,
-            action_items.set_findings,
+            database_edits.set_action_findings,
             ChecklistDialog(
                 "Findings Addressed",
                 f"Which findings does “{first_line(row.title, 60)}” address?",

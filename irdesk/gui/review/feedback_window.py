@@ -6,8 +6,9 @@ window's widget tree can show a note, whatever tab or pane is open. The notes
 autosave like every capture field; the window's title says they are private.
 """
 
-from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, ClassVar, TypeVar
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -27,20 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.domain.enums import FeedbackKind
-from irdesk.domain.models import Incident
 from irdesk.gui.common import formatting
 from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.open_database import OpenDatabase
+from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
 from irdesk.gui.review.blame_editor import set_text_quietly
-from irdesk.gui.review.conflict_prompt import ask_about_conflict, keep_mine
+from irdesk.gui.review.conflict_prompt import ConflictPrompts
 from irdesk.gui.review.models import first_line, select_quietly
-from irdesk.gui.review.work import in_transaction
 from irdesk.storage.database import Database
-from irdesk.storage.errors import EditConflict
-from irdesk.storage.reads.review_sheet import Named, people
-from irdesk.storage.records import feedback
+from irdesk.storage.reads.database_reads import FeedbackView, load_feedback
+from irdesk.storage.records import database_edits
 from irdesk.storage.records.feedback import NoteRow
 
 KIND_TEXT = {
@@ -49,27 +48,7 @@ KIND_TEXT = {
     FeedbackKind.PROCEDURAL_COMPLIANCE: "Procedural compliance",
 }
 N_KIND, N_TEXT, N_CHANGED = range(3)
-
-
-@dataclass(frozen=True)
-class FeedbackView:
-    incident_label: str
-    involved: tuple[int, ...]
-    people: tuple[Named, ...]
-    notes: tuple[NoteRow, ...]
-
-
-def load_feedback(db: Database, incident_id: int) -> FeedbackView | None:
-    with db.session() as session:
-        incident = session.get(Incident, incident_id)
-        if incident is None:
-            return None
-        return FeedbackView(
-            incident_label=f"{incident.external_id} — {incident.title}",
-            involved=tuple(feedback.involved_people(session, incident_id)),
-            people=people(session),
-            notes=tuple(feedback.list_notes(session, incident_id=incident_id)),
-        )
+T = TypeVar("T")
 
 
 class NotesModel(RowTableModel[NoteRow]):
@@ -117,13 +96,23 @@ class FeedbackWindow(QWidget):
         self.actor = actor
         self.database = database
         self.autosaver = Autosaver(tasks, database.current, parent=self)
-        self.autosaver.conflicted.connect(self._conflicted)
+        self.conflicts = ConflictPrompts(
+            self,
+            tasks,
+            self.autosaver,
+            database.current,
+            what=lambda _record: "This note",
+            write=lambda record, field: self._write(record[1], field),
+            show_problem=self._problem,
+            reload_stored=lambda: self.reload(force=True),
+            reload_theirs=lambda: self.reload(force=True),
+        )
+        self.autosaver.conflicted.connect(self.conflicts.conflicted)
         self.autosaver.refused.connect(lambda _r, _f, message: self._problem(message))
         self.incident_id: int | None = None
         self.view: FeedbackView | None = None
         self.bound_id: int | None = None
         self._select_after_load: int | None = None
-        self.conflict_box: QMessageBox | None = None
 
         notice = QLabel(
             "Private: notes on one person's part, for their manager's conversation. They are "
@@ -296,8 +285,7 @@ class FeedbackWindow(QWidget):
         actor = self.actor
 
         def write(db: Database, value: Any, revision: int) -> int:
-            with db.transaction() as session:
-                return feedback.edit_note(session, note_id, revision, actor=actor, **{field: value})
+            return database_edits.edit_note(db, note_id, revision, actor=actor, **{field: value})
 
         return write
 
@@ -347,14 +335,11 @@ class FeedbackWindow(QWidget):
             self.reload()
             self.editor.setFocus()
 
-        self.tasks.run(
-            lambda _report: in_transaction(
-                lambda s: feedback.add_note(
-                    s, person_id=person_id, incident_id=incident_id, kind=kind, actor=actor
-                )
-            )(db),
-            on_done=added,
-            on_expected_error=lambda exc: self._problem(str(exc)),
+        self._run(
+            lambda: database_edits.add_note(
+                db, person_id=person_id, incident_id=incident_id, kind=kind, actor=actor
+            ),
+            added,
         )
 
     def delete_note(self) -> None:
@@ -366,11 +351,24 @@ class FeedbackWindow(QWidget):
         self.autosaver.flush()
         actor = self.actor
         self.bound_id = None
+        self._run(
+            lambda: database_edits.delete_note(db, note_id, actor=actor),
+            lambda _row: self.reload(),
+        )
+
+    def _run(self, work: Callable[[], T], on_done: Callable[[T], None]) -> None:
+        """Add or delete in the background; a refusal is shown here, like a refused save."""
+
+        def done(result: T | Refused) -> None:
+            if isinstance(result, Refused):
+                self._problem(result.message)
+                self.reload()
+            else:
+                on_done(result)
+
         self.tasks.run(
-            lambda _report: in_transaction(lambda s: feedback.delete_note(s, note_id, actor=actor))(
-                db
-            ),
-            on_done=lambda _row: self.reload(),
+            lambda _report: refusing(work),
+            on_done=done,
             on_expected_error=lambda exc: self._problem(str(exc)),
         )
 
@@ -385,37 +383,10 @@ class FeedbackWindow(QWidget):
         self.problem_label.setText(f"⚠ {text}")
         self.problem_label.show()
 
-    def _conflicted(self, record: Any, field: str, error: EditConflict, value: Any) -> None:
-        if error.deleted:
-            self._problem("This note was deleted in another window; your edit was not saved")
-            self.reload(force=True)
-            return
-        if self.conflict_box is not None:
-            self.conflict_box.close()
-        write = self._write(record[1], field)
-        box = ask_about_conflict(
-            self,
-            "This note",
-            on_reload=lambda: self.reload(force=True),
-            on_keep=lambda: self._keep_mine(record, field, value, write),
-        )
-        box.destroyed.connect(lambda _o=None: self._conflict_box_gone(box))
-        self.conflict_box = box
-
-    def _conflict_box_gone(self, box: QMessageBox) -> None:
-        if self.conflict_box is box:
-            self.conflict_box = None
-
-    def _keep_mine(self, record: Any, field: str, value: Any, write: Write) -> None:
-        db = self.database.current()
-        if db is None:
-            return
-
-        def gone() -> None:
-            self._problem("This note was deleted in another window; your edit was not saved")
-            self.reload(force=True)
-
-        keep_mine(self.tasks, db, self.autosaver, (record, field, value, write), gone)
+    @property
+    def conflict_box(self) -> QMessageBox | None:
+        """The latest question about a note another window changed first, while it is open."""
+        return next(reversed(self.conflicts.boxes.values()), None)
 
     def shut_down(self) -> None:
         self.autosaver.flush()

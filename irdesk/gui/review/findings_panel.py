@@ -21,15 +21,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
 from irdesk.domain.blameless import BlamelessChecker
 from irdesk.domain.enums import FindingCategory
 from irdesk.gui.common import formatting
-from irdesk.gui.common.autosave import Write
-from irdesk.gui.common.undo import ReviewCommand
+from irdesk.gui.common.undo import EditCommand
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
+from irdesk.gui.review.fields import FINDING
 from irdesk.gui.review.models import (
     CATEGORY_TEXT,
     F_CATEGORY,
@@ -41,10 +40,9 @@ from irdesk.gui.review.models import (
     select_quietly,
 )
 from irdesk.gui.review.rows_panel import ReviewRowsPanel
-from irdesk.gui.review.work import in_transaction
 from irdesk.storage.database import Database
 from irdesk.storage.reads.review_sheet import ReviewSheet
-from irdesk.storage.records import findings
+from irdesk.storage.records import database_edits
 from irdesk.storage.records.findings import CATEGORY_ORDER, FindingRow
 from irdesk.storage.records.reviews import EDITABLE
 
@@ -168,7 +166,7 @@ class FindingsPanel(ReviewRowsPanel):
         saver = self.tab.autosaver
         rows = []
         for row in sheet.findings:
-            record = ("finding", row.id)
+            record = (FINDING, row.id)
             if force:
                 saver.set_revision(record, row.revision)
             elif row.id == self.bound_id:
@@ -259,60 +257,17 @@ class FindingsPanel(ReviewRowsPanel):
 
     # ------------------------------------------------------------- editing
 
-    def _text_write(self, finding_id: int) -> Write:
-        actor = self.tab.actor
-
-        def write(db: Database, value: Any, revision: int) -> int:
-            with db.transaction() as session:
-                return findings.set_text(session, finding_id, revision, value, actor=actor)
-
-        return write
-
-    def _category_write(self, finding_id: int) -> Write:
-        actor = self.tab.actor
-
-        def write(db: Database, value: Any, revision: int) -> int:
-            with db.transaction() as session:
-                return findings.set_category(session, finding_id, revision, value, actor=actor)
-
-        return write
-
-    def writes(self) -> dict[tuple[tuple[str, int], str], Write]:
-        if self.bound_id is None:
-            return {}
-        record = ("finding", self.bound_id)
-        return {
-            (record, "text"): self._text_write(self.bound_id),
-            (record, "category"): self._category_write(self.bound_id),
-        }
+    # Saving what is typed and chosen is the tab's field table (review.fields); here the
+    # list follows the typing, and the finding stays selected once it moves.
 
     def _text_edited(self, _text: str) -> None:
-        finding_id = self.bound_id
-        if finding_id is None:
+        if self.bound_id is None:
             return
-        self.model.show_text(finding_id, self.editor.toPlainText())
+        self.model.show_text(self.bound_id, self.editor.toPlainText())
         self.flags_changed.emit()
-        self.tab.autosaver.edited(
-            ("finding", finding_id), "text", self.editor.toPlainText, self._text_write(finding_id)
-        )
 
     def _category_chosen(self, _index: int) -> None:
-        finding_id = self.bound_id
-        if finding_id is None:
-            return
-        self._select_after_load = finding_id
-        self.tab.autosaver.save_now(
-            ("finding", finding_id),
-            "category",
-            self.category_combo.currentData(),
-            self._category_write(finding_id),
-        )
-        self.tab.autosaver.saved.connect(self._reload_once)
-
-    def _reload_once(self, record: object, field: str) -> None:
-        if field == "category":
-            self.tab.autosaver.saved.disconnect(self._reload_once)
-            self.tab.reload()
+        self._select_after_load = self.bound_id
 
     def add_finding(self, category: FindingCategory | None = None) -> None:
         review = self.tab.review
@@ -321,7 +276,7 @@ class FindingsPanel(ReviewRowsPanel):
         chosen = FindingCategory(category or self.new_category.currentData())
         review_id, actor = review.id, self.tab.actor
         self._add_undoably(
-            lambda s: findings.add_finding(s, review_id, chosen, actor=actor),
+            lambda db: database_edits.add_finding(db, review_id, chosen, actor=actor),
             text=f"Add finding ({CATEGORY_TEXT[chosen].lower()})",
             focus=self.editor,
         )
@@ -331,11 +286,11 @@ class FindingsPanel(ReviewRowsPanel):
         if row is not None:
             self._delete_undoably(row.id, row.text)
 
-    def delete_row(self, session: Session, row_id: int, *, actor: str) -> Any:
-        return findings.delete_finding(session, row_id, actor=actor)
+    def delete_row(self, db: Database, row_id: int, *, actor: str) -> Any:
+        return database_edits.delete_finding(db, row_id, actor=actor)
 
-    def restore_row(self, session: Session, deleted: Any, *, actor: str) -> FindingRow:
-        return findings.restore_finding(session, deleted, actor=actor)
+    def restore_row(self, db: Database, deleted: Any, *, actor: str) -> FindingRow:
+        return database_edits.restore_finding(db, deleted, actor=actor)
 
     def move_selected(self, step: int) -> None:
         row = self.current_row()
@@ -348,20 +303,18 @@ class FindingsPanel(ReviewRowsPanel):
         def move(direction: int) -> None:
             self._select_after_load = finding_id
             self.tab.run(
-                in_transaction(
-                    lambda s: findings.move_finding(s, finding_id, direction, actor=actor)
-                ),
+                lambda db: database_edits.move_finding(db, finding_id, direction, actor=actor),
                 description="Moving finding…",
             )
 
         def moved(done: bool) -> None:
             if done:
                 self.tab.undo_stack.push(
-                    ReviewCommand("Move finding", redo=lambda: move(step), undo=lambda: move(-step))
+                    EditCommand("Move finding", redo=lambda: move(step), undo=lambda: move(-step))
                 )
 
         self.tab.run(
-            in_transaction(lambda s: findings.move_finding(s, finding_id, step, actor=actor)),
+            lambda db: database_edits.move_finding(db, finding_id, step, actor=actor),
             moved,
             description="Moving finding…",
         )
@@ -381,7 +334,7 @@ class FindingsPanel(ReviewRowsPanel):
         return self._choose_links(
             row.id,
             row.event_ids,
-            findings.set_events,
+            database_edits.set_finding_events,
             ChecklistDialog(
                 "Link Finding to Events",
                 f"Timeline events this finding is about:\n“{first_line(row.text, 80)}”",

@@ -11,17 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
-from sqlmodel import Session
 
-from irdesk.gui.common.undo import Holder, ReviewCommand
+from irdesk.gui.common.undo import EditCommand, Holder
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
 from irdesk.gui.review.models import first_line
-from irdesk.gui.review.work import in_transaction
+from irdesk.storage.database import Database
 
 if TYPE_CHECKING:
     from irdesk.gui.review.tab import ReviewTab
 
-# set_links(session, row id, linked ids, *, actor): storage setting one row's links.
+# set_links(db, row id, linked ids, *, actor): storage setting one row's links.
 SetLinks = Callable[..., None]
 
 
@@ -36,15 +35,15 @@ class ReviewRowsPanel(QWidget):
         self.bound_id: int | None = None  # the row the editor is bound to
         self._select_after_load: int | None = None
 
-    def delete_row(self, session: Session, row_id: int, *, actor: str) -> Any:
+    def delete_row(self, db: Database, row_id: int, *, actor: str) -> Any:
         """Delete the row; return what `restore_row` needs to bring it back."""
         raise NotImplementedError
 
-    def restore_row(self, session: Session, deleted: Any, *, actor: str) -> Any:
+    def restore_row(self, db: Database, deleted: Any, *, actor: str) -> Any:
         """Bring a deleted row back; return it (with its id)."""
         raise NotImplementedError
 
-    def _add_undoably(self, add: Callable[[Session], Any], *, text: str, focus: QWidget) -> None:
+    def _add_undoably(self, add: Callable[[Database], Any], *, text: str, focus: QWidget) -> None:
         """Run `add` (returning the new row); undo deletes the row, redo restores it."""
         holder = Holder(id=None, deleted=None)
 
@@ -52,20 +51,20 @@ class ReviewRowsPanel(QWidget):
             holder.id = row.id
             self._select_after_load = row.id
             self.tab.undo_stack.push(
-                ReviewCommand(
+                EditCommand(
                     text, redo=lambda: self._restore(holder), undo=lambda: self._delete(holder)
                 )
             )
             focus.setFocus()
 
-        self.tab.run(in_transaction(add), added, description=f"Adding {self.noun}…")
+        self.tab.run(add, added, description=f"Adding {self.noun}…")
 
     def _delete_undoably(self, row_id: int, title: str) -> None:
         holder = Holder(id=row_id, deleted=None)
 
         def deleted(_none: None) -> None:
             self.tab.undo_stack.push(
-                ReviewCommand(
+                EditCommand(
                     f"Delete {self.noun} “{first_line(title, 30)}”",
                     redo=lambda: self._delete(holder),
                     undo=lambda: self._restore(holder),
@@ -79,10 +78,10 @@ class ReviewRowsPanel(QWidget):
     def _delete(self, holder: Holder, then: Any = None) -> None:
         actor, row_id = self.tab.actor, holder.id
 
-        def work(session: Session) -> None:
-            holder.deleted = self.delete_row(session, row_id, actor=actor)
+        def work(db: Database) -> None:
+            holder.deleted = self.delete_row(db, row_id, actor=actor)
 
-        self.tab.run(in_transaction(work), then, description=f"Deleting {self.noun}…")
+        self.tab.run(work, then, description=f"Deleting {self.noun}…")
 
     def _restore(self, holder: Holder) -> None:
         actor, deleted = self.tab.actor, holder.deleted
@@ -94,7 +93,7 @@ class ReviewRowsPanel(QWidget):
             self._select_after_load = row.id
 
         self.tab.run(
-            in_transaction(lambda s: self.restore_row(s, deleted, actor=actor)),
+            lambda db: self.restore_row(db, deleted, actor=actor),
             restored,
             description=f"Restoring {self.noun}…",
         )
@@ -114,13 +113,13 @@ class ReviewRowsPanel(QWidget):
         def link(ids: list[int]) -> None:
             self._select_after_load = row_id
             self.tab.run(
-                in_transaction(lambda s: set_links(s, row_id, ids, actor=actor)),
+                lambda db: set_links(db, row_id, ids, actor=actor),
                 description=description,
             )
 
         link(after)
         self.tab.undo_stack.push(
-            ReviewCommand(text, redo=lambda: link(after), undo=lambda: link(before))
+            EditCommand(text, redo=lambda: link(after), undo=lambda: link(before))
         )
 
     def _choose_links(

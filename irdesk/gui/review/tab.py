@@ -1,26 +1,21 @@
 """The Review tab: the selected incident's review record, findings and action items.
 
-Everything typed is autosaved (gui.autosave); choices save at once. Structural
-edits (add, delete, move, link) go on the window's undo stack. An edit another
-window made first is reported with a choice (reload theirs / keep mine), never
-overwritten silently. Feedback notes are not here and never will be: they live
-in their own window (gui.feedback_window), reached from the Review menu.
+Everything typed is autosaved (gui.common.autosave) and choices save at once,
+each field through the tab's field table (review.fields). Structural edits (add,
+delete, move, link) go on the window's undo stack. An edit another window made
+first is reported with a choice (reload theirs / keep mine), never overwritten
+silently. Feedback notes are not here and never will be: they live in their own
+window (review.feedback_window), reached from the Review menu.
 """
 
 from collections.abc import Callable
-from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QFormLayout,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMenu,
     QMenuBar,
     QMessageBox,
@@ -33,44 +28,27 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.domain.blameless import BlamelessChecker
-from irdesk.domain.enums import ReviewStatus, ReviewTier
-from irdesk.gui.common.autosave import Autosaver, Write
+from irdesk.domain.enums import ReviewStatus
+from irdesk.gui.common.autosave import Autosaver
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.open_database import OpenDatabase
+from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.review.actions_panel import ActionsPanel
-from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
-from irdesk.gui.review.checklist_dialog import ChecklistDialog
-from irdesk.gui.review.conflict_prompt import ask_about_conflict, keep_mine
+from irdesk.gui.review.conflict_prompt import ConflictPrompts
 from irdesk.gui.review.feedback_window import FeedbackWindow
+from irdesk.gui.review.fields import REVIEW, WHAT, Record, Then, review_fields
 from irdesk.gui.review.findings_panel import FindingsPanel
-from irdesk.gui.review.models import local_today
-from irdesk.gui.review.work import WHAT, Refused, guarded, in_transaction
+from irdesk.gui.review.header import TIER_TEXT, ReviewHeader
 from irdesk.storage.database import Database
-from irdesk.storage.errors import EditConflict
-from irdesk.storage.reads.review_sheet import ReviewSheet, load_sheet
-from irdesk.storage.records import reviews
+from irdesk.storage.reads import database_reads
+from irdesk.storage.reads.review_sheet import ReviewSheet
+from irdesk.storage.records import database_edits, reviews
 
 T = TypeVar("T")
-Record = tuple[str, int]
 
-TIER_TEXT = {ReviewTier.FULL: "Full postmortem", ReviewTier.LIGHTWEIGHT: "Lightweight summary"}
-STATUS_TEXT = {
-    ReviewStatus.DRAFT: "Draft",
-    ReviewStatus.IN_REVIEW: "In review",
-    ReviewStatus.APPROVED: "Approved",
-    ReviewStatus.SIGNED: "Signed",
-    ReviewStatus.ARCHIVED: "Archived",
-}
-MOVE_TEXT = {
-    ReviewStatus.IN_REVIEW: "Submit for Review",
-    ReviewStatus.APPROVED: "Approve…",
-    ReviewStatus.DRAFT: "Back to Draft",
-    ReviewStatus.ARCHIVED: "Archive",
-}
 ADD_FINDING_KEY = "Ctrl+Shift+N"
 ADD_ACTION_KEY = "Ctrl+Shift+A"
 FEEDBACK_KEY = "Ctrl+Alt+F"
-MESSAGE_MS = 15_000
 
 
 class ReviewTab(QWidget):
@@ -92,19 +70,34 @@ class ReviewTab(QWidget):
         self.actor = actor
         self.database = database
         self.autosaver = Autosaver(tasks, database.current, parent=self)
-        self.autosaver.conflicted.connect(self._conflicted)
-        self.autosaver.refused.connect(self._refused)
-        self.autosaver.saved.connect(self._saved)
-        self.autosaver.failed.connect(lambda exc: self.show_problem(f"Not saved yet: {exc}"))
         self.sheet: ReviewSheet | None = None
         self.incident_id: int | None = None
         self._generation = 0
-        self.conflict_boxes: dict[Record, QMessageBox] = {}
         self.feedback_window: FeedbackWindow | None = None
         self._stale = False
-        self._shown_review_id: int | None = None
         self._after_load: Callable[[], object] | None = None
         self._build()
+        self.fields = review_fields(self)
+        self.conflicts = ConflictPrompts(
+            self,
+            tasks,
+            self.autosaver,
+            database.current,
+            what=lambda record: WHAT.get(record[0], "This record"),
+            write=self.fields.write,
+            show_problem=self.show_problem,
+            reload_stored=lambda: self.reload(force=True),
+            reload_theirs=self._reload_theirs,
+        )
+        self.autosaver.conflicted.connect(self.conflicts.conflicted)
+        self.autosaver.refused.connect(self._refused)
+        self.autosaver.saved.connect(self._saved)
+        self.autosaver.failed.connect(lambda exc: self.show_problem(f"Not saved yet: {exc}"))
+
+    @property
+    def conflict_boxes(self) -> dict[Record, QMessageBox]:
+        """The questions open about records another window changed first."""
+        return self.conflicts.boxes
 
     # ---------------------------------------------------------------- building
 
@@ -130,7 +123,8 @@ class ReviewTab(QWidget):
         self.review_page = QWidget()
         page = QVBoxLayout(self.review_page)
         page.setContentsMargins(6, 6, 6, 6)
-        page.addLayout(self._build_header())
+        self.header = ReviewHeader(self)
+        page.addWidget(self.header)
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #c62828")
@@ -139,6 +133,7 @@ class ReviewTab(QWidget):
         self.findings = FindingsPanel(self)
         self.actions = ActionsPanel(self)
         self.findings.flags_changed.connect(self._update_flag_label)
+        self.header.summary_edit.flags_changed.connect(lambda _n: self._update_flag_label())
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.findings)
@@ -150,93 +145,6 @@ class ReviewTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
-
-    def _build_header(self) -> QVBoxLayout:
-        header = QVBoxLayout()
-        top = QHBoxLayout()
-        self.title_label = QLabel()
-        self.title_label.setStyleSheet("font-weight: bold; font-size: 13pt")
-        self.title_label.setWordWrap(True)
-        self.status_label = QLabel()
-        self.status_label.setStyleSheet(
-            "padding: 2px 8px; border-radius: 8px; background: #e3f2fd; color: #0d47a1;"
-            "font-weight: bold"
-        )
-        top.addWidget(self.title_label, 1)
-        top.addWidget(self.status_label)
-        self.status_buttons = QHBoxLayout()
-        top.addLayout(self.status_buttons)
-        header.addLayout(top)
-
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        tier_row = QHBoxLayout()
-        self.tier_combo = QComboBox()
-        for tier, text in TIER_TEXT.items():
-            self.tier_combo.addItem(text, tier)
-        self.tier_combo.activated.connect(self._tier_edited)
-        self.proposal_label = QLabel()
-        self.proposal_label.setWordWrap(True)
-        self.proposal_label.setStyleSheet("color: palette(mid)")
-        self.tier_reason_edit = QLineEdit()
-        self.tier_reason_edit.setPlaceholderText("Why not the proposed tier? (required)")
-        self.tier_reason_edit.textEdited.connect(self._tier_edited)
-        tier_row.addWidget(self.tier_combo)
-        tier_row.addWidget(self.proposal_label, 1)
-        form.addRow("Tier:", tier_row)
-        form.addRow("", self.tier_reason_edit)
-
-        people_row = QHBoxLayout()
-        self.facilitator_combo = QComboBox()
-        self.facilitator_combo.activated.connect(self._facilitator_chosen)
-        self.due_edit = QDateEdit()
-        self.due_edit.setCalendarPopup(True)
-        self.due_edit.setDisplayFormat("yyyy-MM-dd")
-        self.due_edit.dateChanged.connect(self._due_edited)
-        self.overdue_label = QLabel()
-        self.overdue_label.setStyleSheet("color: #c62828; font-weight: bold")
-        people_row.addWidget(self.facilitator_combo, 1)
-        due_label = QLabel("Due:")
-        due_label.setBuddy(self.due_edit)
-        people_row.addWidget(due_label)
-        people_row.addWidget(self.due_edit)
-        people_row.addWidget(self.overdue_label)
-        form.addRow("Facilitator:", people_row)
-
-        attendee_row = QHBoxLayout()
-        self.attendees_label = QLabel()
-        self.attendees_label.setWordWrap(True)
-        self.attendees_button = QPushButton("Atte&ndees…")
-        self.attendees_button.clicked.connect(self.choose_attendees)
-        attendee_row.addWidget(self.attendees_label, 1)
-        attendee_row.addWidget(self.attendees_button)
-        form.addRow("Attendees:", attendee_row)
-
-        self.summary_edit = BlameTextEdit()
-        self.summary_edit.setPlaceholderText("What happened, in two or three sentences…")
-        self.summary_edit.setMaximumHeight(64)
-        self.summary_edit.setTabChangesFocus(True)
-        self.summary_edit.text_edited.connect(self._summary_edited)
-        self.summary_edit.flags_changed.connect(lambda _n: self._update_flag_label())
-        form.addRow(self._buddy("Su&mmary:", self.summary_edit), self.summary_edit)
-        self.flag_label = QLabel()
-        form.addRow("", self.flag_label)
-        header.addLayout(form)
-        self._header_widgets: list[QWidget] = [
-            self.tier_combo,
-            self.tier_reason_edit,
-            self.facilitator_combo,
-            self.due_edit,
-            self.attendees_button,
-            self.summary_edit,
-        ]
-        return header
-
-    @staticmethod
-    def _buddy(text: str, widget: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(widget)
-        return label
 
     def build_menu(self, menus: QMenuBar) -> QMenu:
         """The Review menu (Alt+W: Alt+R is the Review tab)."""
@@ -327,25 +235,19 @@ class ReviewTab(QWidget):
         generation = self._generation
         self._stale = False
 
-        def work(_report: object) -> ReviewSheet | None:
-            with db.session() as session:
-                return load_sheet(session, incident_id)
-
         self.tasks.run(
-            work,
+            lambda _report: database_reads.load_review_sheet(db, incident_id),
             on_done=lambda sheet: self._loaded(generation, sheet, force),
             description="Loading review…",
         )
 
     def database_changed(self) -> None:
         self.autosaver.forget()
-        self._shown_review_id = None
+        self.header.forget_shown()
         if self.feedback_window is not None:
             self.feedback_window.autosaver.flush()
             self.feedback_window.close()
-        for box in list(self.conflict_boxes.values()):
-            box.close()
-        self.conflict_boxes.clear()
+        self.conflicts.close_all()
         self.show_incident(None)
 
     def flush(self) -> None:
@@ -388,7 +290,7 @@ class ReviewTab(QWidget):
             self.stack.setCurrentIndex(1)
         else:
             checker = BlamelessChecker(p.name for p in sheet.people)
-            self._show_review(sheet, sheet.review, force)
+            self.header.show_review(sheet, sheet.review, force)
             self.findings.show_sheet(sheet, checker, force=force)
             self.actions.show_sheet(sheet, force=force)
             self.stack.setCurrentIndex(2)
@@ -400,78 +302,6 @@ class ReviewTab(QWidget):
                 self.show_problem("Start the review first (Review › Start Review)")
             else:
                 action()
-
-    def _show_review(
-        self,
-        sheet: ReviewSheet,
-        review: reviews.ReviewRecord,
-        force: bool,
-    ) -> None:
-        record = ("review", review.id)
-        editable = review.status in reviews.EDITABLE
-        self.title_label.setText(sheet.incident_label)
-        self.status_label.setText(STATUS_TEXT[review.status])
-        self._rebuild_status_buttons(review.status)
-        self.tier_combo.setCurrentIndex(self.tier_combo.findData(review.tier))
-        proposal = sheet.proposal
-        self.proposal_label.setText(
-            f"Proposed: {TIER_TEXT[proposal.tier].lower()} — {proposal.explanation}"
-        )
-        # A reload never replaces what is being typed into this review's fields; only a
-        # review shown for the first time, or "Reload Theirs" (force), sets them.
-        fresh = force or review.id != self._shown_review_id
-        self._shown_review_id = review.id
-        # The revision goes with the text shown: one the fields do not show must still conflict.
-        if force:
-            self.autosaver.set_revision(record, review.revision)
-        elif fresh:
-            self.autosaver.note_revision(record, review.revision)
-        if fresh:
-            self.tier_reason_edit.setText(review.tier_reason or "")
-        self.tier_reason_edit.setVisible(review.tier != proposal.tier or bool(review.tier_reason))
-        self.facilitator_combo.clear()
-        self.facilitator_combo.addItem("(no facilitator)", None)
-        for person in sheet.people:
-            self.facilitator_combo.addItem(person.name, person.id)
-        self.facilitator_combo.setCurrentIndex(
-            max(0, self.facilitator_combo.findData(review.facilitator_id))
-        )
-        blocked = self.due_edit.blockSignals(True)
-        if review.due_on is not None and (fresh or not self.autosaver.is_saving(record)):
-            self.due_edit.setDate(QDate(review.due_on.year, review.due_on.month, review.due_on.day))
-        self.due_edit.blockSignals(blocked)
-        self._show_overdue(review.due_on, review.status)
-        names = [sheet.person_name(p) or f"#{p}" for p in review.attendee_ids]
-        self.attendees_label.setText(", ".join(names) if names else "(none yet)")
-        self.summary_edit.set_people([p.name for p in sheet.people])
-        if fresh and self.summary_edit.toPlainText() != review.summary:
-            set_text_quietly(self.summary_edit, review.summary)
-        for widget in self._header_widgets:
-            widget.setEnabled(editable)
-
-    def _show_overdue(self, due_on: date | None, status: ReviewStatus) -> None:
-        today = local_today()
-        if due_on is not None and status in reviews.EDITABLE and due_on < today:
-            days = (today - due_on).days
-            self.overdue_label.setText(f"⚠ Overdue by {days} day{'s' if days != 1 else ''}")
-        else:
-            self.overdue_label.setText("")
-
-    def _rebuild_status_buttons(self, status: ReviewStatus) -> None:
-        while self.status_buttons.count():
-            item = self.status_buttons.takeAt(0)
-            if item is not None and (widget := item.widget()) is not None:
-                widget.deleteLater()
-        for target in reviews.TRANSITIONS[status]:
-            if target == ReviewStatus.SIGNED:
-                continue  # signing is what exporting a signed packet does, not a button here
-            text = MOVE_TEXT[target]
-            if target == ReviewStatus.IN_REVIEW and status == ReviewStatus.APPROVED:
-                text = "Reopen"
-            button = QPushButton(text)
-            button.setObjectName(f"move_to_{target.value}")
-            button.clicked.connect(lambda _c=False, t=target: self.move_review(t))
-            self.status_buttons.addWidget(button)
 
     def _update_actions(self) -> None:
         if not hasattr(self, "start_action"):
@@ -486,25 +316,16 @@ class ReviewTab(QWidget):
         self.feedback_action.setEnabled(has_incident)
 
     def _update_flag_label(self) -> None:
-        count = self.flag_count()
-        if count:
-            self.flag_label.setText(
-                f"⚑ {count} blameless-language flag{'s' if count != 1 else ''} — hover an "
-                "underline for a way to say it about the system"
-            )
-            self.flag_label.setStyleSheet("color: #c62828; font-weight: bold")
-        else:
-            self.flag_label.setText("✓ No blame phrasing or names found")
-            self.flag_label.setStyleSheet("color: #2e7d32")
+        self.header.show_flags(self.flag_count())
 
     def flag_count(self) -> int:
-        return self.summary_edit.flag_count + self.findings.flag_total()
+        return self.header.summary_edit.flag_count + self.findings.flag_total()
 
     # ------------------------------------------------------------- running work
 
     def run(
         self,
-        work: Callable[[Any], T],
+        work: Callable[[Database], T],
         on_done: Callable[[T], None] | None = None,
         *,
         reload: bool = True,
@@ -527,7 +348,7 @@ class ReviewTab(QWidget):
                 self.reload()
 
         self.tasks.run(
-            lambda _report: guarded(work, db),
+            lambda _report: refusing(lambda: work(db)),
             on_done=done,
             on_expected_error=lambda exc: self.show_problem(f"Not changed: {exc}"),
             description=description,
@@ -552,94 +373,9 @@ class ReviewTab(QWidget):
         if incident_id is None or self.review is not None:
             return
         self.run(
-            in_transaction(lambda s: reviews.create_review(s, incident_id, actor=actor)),
+            lambda db: database_edits.create_review(db, incident_id, actor=actor),
             description="Starting review…",
         )
-
-    def _review_record(self) -> Record | None:
-        review = self.review
-        return ("review", review.id) if review is not None else None
-
-    def _write(self, fn: Callable[..., int]) -> Write:
-        """A storage edit `fn(session, review_id, revision, value, actor=)` as an autosave write."""
-        review = self.review
-        assert review is not None
-        review_id, actor = review.id, self.actor
-
-        def write(db: Database, value: Any, revision: int) -> int:
-            with db.transaction() as session:
-                return fn(session, review_id, revision, value, actor=actor)
-
-        return write
-
-    def _summary_edited(self, _text: str) -> None:
-        record = self._review_record()
-        if record is None:
-            return
-        self.autosaver.edited(
-            record, "summary", self.summary_edit.toPlainText, self._write(reviews.set_summary)
-        )
-
-    def _tier_edited(self, *_args: object) -> None:
-        record, sheet = self._review_record(), self.sheet
-        if record is None or sheet is None:
-            return
-        tier = self.tier_combo.currentData()
-        differs = tier != sheet.proposal.tier
-        self.tier_reason_edit.setVisible(differs)
-        if differs and not self.tier_reason_edit.text().strip():
-            self.tier_reason_edit.setFocus()
-            self.show_problem(
-                f"The policy proposes a {TIER_TEXT[sheet.proposal.tier].lower()}; say why this "
-                "review is different and it is saved with the reason."
-            )
-            return
-        self.clear_problem()
-
-        def set_tier(session: Any, review_id: int, revision: int, value: Any, *, actor: str) -> int:
-            chosen, reason = value
-            return reviews.set_tier(session, review_id, revision, chosen, reason, actor=actor)
-
-        self.autosaver.edited(
-            record, "tier", lambda: (tier, self.tier_reason_edit.text()), self._write(set_tier)
-        )
-
-    def _facilitator_chosen(self, _index: int) -> None:
-        record = self._review_record()
-        if record is not None:
-            self.autosaver.save_now(
-                record,
-                "facilitator",
-                self.facilitator_combo.currentData(),
-                self._write(reviews.set_facilitator),
-            )
-
-    def _due_edited(self, value: QDate) -> None:
-        record, review = self._review_record(), self.review
-        if record is None or review is None:
-            return
-        due = date(value.year(), value.month(), value.day())
-        self._show_overdue(due, review.status)
-        self.autosaver.edited(record, "due_on", lambda: due, self._write(reviews.set_due_on))
-
-    def choose_attendees(self) -> ChecklistDialog | None:
-        sheet, record = self.sheet, self._review_record()
-        if sheet is None or sheet.review is None or record is None:
-            return None
-        dialog = ChecklistDialog(
-            "Attendees",
-            "Who took part in the review meeting:",
-            [(p.id, p.name) for p in sheet.people],
-            sheet.review.attendee_ids,
-            self,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        write = self._write(reviews.set_attendees)
-        dialog.accepted.connect(
-            lambda: self.autosaver.save_now(record, "attendees", dialog.chosen_ids(), write)
-        )
-        dialog.open()
-        return dialog
 
     def ask_override_reason(self, count: int) -> str | None:
         """Fakeable: why approve with `count` open blameless-language flags (None: don't)."""
@@ -653,8 +389,7 @@ class ReviewTab(QWidget):
         return text.strip() if ok and text.strip() else None
 
     def move_review(self, target: ReviewStatus) -> None:
-        record = self._review_record()
-        if record is None:
+        if self.review is None:
             return
         reason: str | None = None
         if target == ReviewStatus.APPROVED and (count := self.flag_count()):
@@ -666,85 +401,24 @@ class ReviewTab(QWidget):
                 )
                 return
 
-        def set_status(
-            session: Any, review_id: int, revision: int, value: Any, *, actor: str
-        ) -> int:
-            return reviews.set_status(
-                session, review_id, revision, value, actor=actor, override_reason=reason
-            )
-
         self.clear_problem()
-        self.autosaver.save_now(record, "status", target, self._write(set_status))
+        self.fields.changed(REVIEW, "status", lambda: (target, reason))
 
     # ------------------------------------------------------------- autosave news
 
     def _saved(self, record: Record, field: str) -> None:
-        if field in ("external_key", "tier"):
+        then = self.fields.then(record, field)
+        if Then.CLEAR_PROBLEM in then:
             self.clear_problem()  # what was refused while typing is accepted now
-        if record[0] == "review" and field in ("status", "attendees", "tier", "facilitator"):
-            self.reload()
-        if record[0] == "action" and field in ("status", "due_on", "owner"):
+        if Then.RELOAD in then:
             self.reload()
 
     def _refused(self, record: Record, field: str, message: str) -> None:
         self.show_problem(message)
         # A refused choice is shown as it is stored; refused typing stays for the user to fix.
-        if field in ("status", "attendees", "owner", "due_on", "facilitator"):
+        if Then.RELOAD_IF_REFUSED in self.fields.then(record, field):
             self.reload()
-
-    def _conflicted(self, record: Record, field: str, error: EditConflict, value: Any) -> None:
-        what = WHAT.get(record[0], "This record")
-        if error.deleted:
-            self.show_problem(f"{what} was deleted in another window; your edit was not saved")
-            self.reload(force=True)
-            return
-        old = self.conflict_boxes.pop(record, None)
-        if old is not None:
-            old.close()
-        write = self._conflict_write(record, field)
-        box = ask_about_conflict(
-            self,
-            what,
-            on_reload=self._reload_theirs,
-            on_keep=lambda: self._keep_mine(record, field, value, write),
-        )
-        box.destroyed.connect(lambda _o=None: self._conflict_box_gone(record, box))
-        self.conflict_boxes[record] = box
-
-    def _conflict_write(self, record: Record, field: str) -> Write | None:
-        return self._pending_writes.get((record, field))
-
-    @property
-    def _pending_writes(self) -> dict[tuple[Record, str], Write]:
-        # Rebuilt per conflict: which storage function writes this field of this record.
-        writes: dict[tuple[Record, str], Write] = {}
-        review = self.review
-        if review is not None:
-            record = ("review", review.id)
-            writes[(record, "summary")] = self._write(reviews.set_summary)
-            writes[(record, "due_on")] = self._write(reviews.set_due_on)
-            writes[(record, "facilitator")] = self._write(reviews.set_facilitator)
-            writes[(record, "attendees")] = self._write(reviews.set_attendees)
-        writes.update(self.findings.writes())
-        writes.update(self.actions.writes())
-        return writes
-
-    def _conflict_box_gone(self, record: Record, box: QMessageBox) -> None:
-        if self.conflict_boxes.get(record) is box:
-            del self.conflict_boxes[record]
 
     def _reload_theirs(self) -> None:
         self.message.emit("Showing the version saved by the other window")
         self.reload(force=True)
-
-    def _keep_mine(self, record: Record, field: str, value: Any, write: Write | None) -> None:
-        db = self.database.current()
-        if db is None or write is None:
-            self.show_problem("Your change could not be saved: reload and type it again")
-            return
-
-        def gone() -> None:
-            self.show_problem("It was deleted in the other window; your edit was not saved")
-            self.reload(force=True)
-
-        keep_mine(self.tasks, db, self.autosaver, (record, field, value, write), gone)

@@ -2,18 +2,12 @@
 
 The window builds one `TimelineController` and puts its tab beside the
 overview. Loads and edits run on the window's background tasks; every edit is
-a command on the window's undo stack (Ctrl+Z / Ctrl+Shift+Z).
-
-Compare-and-set: a fresh edit expects the revision the user saw, or the one
-this window's own last edit left if that is newer (two quick K presses on one
-event are not a conflict). Undo and redo expect exactly what this window's own
-last edit left, so a change made meanwhile in another window is never
-overwritten: the undo is refused, the history dropped, and the user told.
+a command on the window's undo stack (Ctrl+Z / Ctrl+Shift+Z). What each edit
+does, and how it is undone, is timeline.edits; an undo storage refuses (another
+window changed the event meanwhile) drops the history, and the user is told.
 """
 
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import (
@@ -22,26 +16,24 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QScreen,
-    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import QMenu, QMessageBox, QTabWidget, QWidget
-from sqlmodel import Session
 
-from irdesk.domain.enums import EventKind
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS
-from irdesk.domain.models import TimelineEvent
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.open_database import OpenDatabase
-from irdesk.gui.timeline.event_dialog import EventDialog, EventInput
+from irdesk.gui.common.refusals import Refused, ShowMessage, tell_refused
+from irdesk.gui.common.undo import EditCommand, replay_refused
+from irdesk.gui.timeline import edits
+from irdesk.gui.timeline.edits import Edit, EditOutcome, RevisionBook, run_edit, short
+from irdesk.gui.timeline.event_dialog import EventDialog
 from irdesk.gui.timeline.presenter_window import PresenterWindow, screen_label
 from irdesk.gui.timeline.tab import TimelineTab
 from irdesk.storage.database import Database
-from irdesk.storage.errors import DatabaseError, EditConflict
-from irdesk.storage.reads import timeline_records
+from irdesk.storage.errors import DatabaseError
+from irdesk.storage.reads import database_reads
 from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
-from irdesk.storage.records import event_edits
-from irdesk.storage.records.event_edits import EventState
 
 WALK_KEY = "F5"
 PRESENT_KEY = "Shift+F5"
@@ -61,74 +53,6 @@ LIFECYCLE_LABELS = {
 assert tuple(LIFECYCLE_LABELS) == LIFECYCLE_FIELDS
 
 
-class RevisionBook:
-    """The revision of each event after this window's own last edit of it (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._revisions: dict[int, int] = {}
-
-    def expected(self, event_id: int, seen: int) -> int:
-        with self._lock:
-            return max(seen, self._revisions.get(event_id, seen))
-
-    def own(self, event_id: int) -> int:
-        with self._lock:
-            return self._revisions.get(event_id, 0)
-
-    def record(self, event_id: int, revision: int) -> None:
-        with self._lock:
-            self._revisions[event_id] = revision
-
-    def clear(self) -> None:
-        with self._lock:
-            self._revisions.clear()
-
-
-@dataclass(frozen=True)
-class EditOutcome:
-    """What a worker hands back: what to select and say, or why nothing changed."""
-
-    select: int | None = None
-    message: str = ""
-    refused: str = ""
-    undo: Callable[[Session], "EditOutcome"] | None = field(default=None, compare=False)
-    redo: Callable[[Session], "EditOutcome"] | None = field(default=None, compare=False)
-
-
-Edit = Callable[[Session], EditOutcome]
-
-
-def run_edit(db: Database, edit: Edit) -> EditOutcome:
-    """Worker side: one transaction; a refused edit (conflict, bad input) writes nothing."""
-    try:
-        with db.transaction() as session:
-            return edit(session)
-    except (EditConflict, ValueError, LookupError) as exc:
-        return EditOutcome(refused=str(exc))
-
-
-class TimelineCommand(QUndoCommand):
-    """An edit already made; undo and redo run its stored edits in the background."""
-
-    def __init__(self, text: str, outcome: EditOutcome, apply: Callable[[Edit, str], None]) -> None:
-        super().__init__(text)
-        self._outcome = outcome
-        self._apply = apply
-        self._done_once = True
-
-    def redo(self) -> None:
-        if self._done_once:  # pushed after the edit was made; nothing to do the first time
-            self._done_once = False
-            return
-        assert self._outcome.redo is not None
-        self._apply(self._outcome.redo, "Redoing…")
-
-    def undo(self) -> None:
-        assert self._outcome.undo is not None
-        self._apply(self._outcome.undo, "Undoing…")
-
-
 class TimelineController(QObject):
     def __init__(
         self,
@@ -138,7 +62,7 @@ class TimelineController(QObject):
         undo_stack: QUndoStack,
         database: OpenDatabase,
         actor: str,
-        show_message: Callable[[QMessageBox.Icon, str, str, str], object],
+        show_message: ShowMessage,
         status: Callable[[str, int], None],
         lifecycle_changed: Callable[[], None],
         current_incident: Callable[[], int | None],
@@ -289,12 +213,8 @@ class TimelineController(QObject):
             return
         generation = self._generation
 
-        def load(_report: object) -> IncidentTimeline | None:
-            with db.session() as session:
-                return timeline_records.incident_timeline(session, incident_id)
-
         self.tasks.run(
-            load,
+            lambda _report: database_reads.load_timeline(db, incident_id),
             on_done=lambda record: self._loaded(generation, record, select, then),
             description="Loading timeline…",
         )
@@ -430,12 +350,18 @@ class TimelineController(QObject):
         record = self.tab.record
         if value is None or record is None:
             return
-        self._edit(self._adding(record.incident_id, value), f"Add event “{_short(value.text)}”")
+        self._edit(
+            edits.adding(self.book, self.actor, record.incident_id, value),
+            f"Add event “{short(value.text)}”",
+        )
 
     def _correct_chosen(self, dialog: EventDialog, event: RecordEvent) -> None:
         value = dialog.value()
         if value is not None:
-            self._edit(self._correcting(event, value), f"Correct event “{_short(event.text)}”")
+            self._edit(
+                edits.correcting(self.book, self.actor, event, value),
+                f"Correct event “{short(event.text)}”",
+            )
 
     def toggle_key_moment(self) -> None:
         event = self.tab.current_event()
@@ -443,7 +369,9 @@ class TimelineController(QObject):
             return
         marked = not event.is_key_moment
         text = "Mark key moment" if marked else "Unmark key moment"
-        self._edit(self._keying(event, marked), f"{text} “{_short(event.text)}”")
+        self._edit(
+            edits.keying(self.book, self.actor, event, marked), f"{text} “{short(event.text)}”"
+        )
 
     def lifecycle_from_current(self, field_name: str) -> None:
         event = self.tab.current_event()
@@ -452,124 +380,9 @@ class TimelineController(QObject):
             return
         label = field_name.removesuffix("_at")
         self._edit(
-            self._lifecycle(editable[1].incident_id, event, field_name),
-            f"Set {label} from “{_short(event.text)}”",
+            edits.lifecycle_from(self.actor, editable[1].incident_id, event, field_name),
+            f"Set {label} from “{short(event.text)}”",
         )
-
-    # Each edit below returns the worker-side function and builds the undo/redo pair.
-
-    def _adding(self, incident_id: int, value: EventInput) -> Edit:
-        book, actor = self.book, self.actor
-
-        def add(session: Session, event_id: int | None = None) -> EditOutcome:
-            added = event_edits.add_event(
-                session,
-                incident_id,
-                occurred_at=value.occurred_at,
-                kind=EventKind(value.kind),
-                text=value.text,
-                actor=actor,
-                event_id=event_id,
-            )
-            book.record(added.event_id, added.revision)
-            new_id = added.event_id
-
-            def remove(s: Session) -> EditOutcome:
-                event_edits.remove_added_event(s, new_id, revision=book.own(new_id), actor=actor)
-                return EditOutcome(message="Added event taken back")
-
-            return EditOutcome(
-                select=new_id,
-                message="Event added (Ctrl+Z undoes)",
-                undo=remove,
-                redo=lambda s: add(s, new_id),
-            )
-
-        return add
-
-    def _correcting(self, event: RecordEvent, value: EventInput) -> Edit:
-        book, actor, event_id = self.book, self.actor, event.id
-
-        def restore(state: EventState, message: str) -> Edit:
-            def apply(session: Session) -> EditOutcome:
-                done = event_edits.restore_event(
-                    session, event_id, revision=book.own(event_id), state=state, actor=actor
-                )
-                book.record(event_id, done.revision)
-                return EditOutcome(select=event_id, message=message)
-
-            return apply
-
-        def correct(session: Session) -> EditOutcome:
-            done = event_edits.correct_event(
-                session,
-                event_id,
-                revision=book.expected(event_id, event.revision),
-                occurred_at=value.occurred_at,
-                text=value.text,
-                reason=value.reason,
-                actor=actor,
-            )
-            book.record(event_id, done.revision)
-            stored = session.get(TimelineEvent, event_id)
-            assert stored is not None
-            after = EventState.of(stored)
-            return EditOutcome(
-                select=event_id,
-                message="Event corrected; the original is kept (Ctrl+Z undoes)",
-                undo=restore(done.before, "Correction taken back"),
-                redo=restore(after, "Correction made again"),
-            )
-
-        return correct
-
-    def _keying(self, event: RecordEvent, marked: bool) -> Edit:
-        book, actor, event_id = self.book, self.actor, event.id
-
-        def setting(value: bool, expected: Callable[[], int], message: str) -> Edit:
-            def apply(session: Session) -> EditOutcome:
-                done = event_edits.set_key_moment(
-                    session, event_id, revision=expected(), key_moment=value, actor=actor
-                )
-                book.record(event_id, done.revision)
-                return EditOutcome(
-                    select=event_id,
-                    message=message,
-                    undo=setting(not value, lambda: book.own(event_id), "Key moment taken back"),
-                    redo=setting(value, lambda: book.own(event_id), "Key moment set again"),
-                )
-
-            return apply
-
-        message = "Marked as a key moment" if marked else "No longer a key moment"
-        return setting(
-            marked, lambda: book.expected(event_id, event.revision), f"{message} (Ctrl+Z undoes)"
-        )
-
-    def _lifecycle(self, incident_id: int, event: RecordEvent, field_name: str) -> Edit:
-        actor, label = self.actor, field_name.removesuffix("_at")
-
-        def set_time(session: Session) -> EditOutcome:
-            change = event_edits.lifecycle_from_event(
-                session, incident_id, event.id, field_name, actor=actor
-            )
-
-            def undo(s: Session) -> EditOutcome:
-                event_edits.restore_lifecycle(s, change, actor=actor)
-                return EditOutcome(select=event.id, message=f"{label.capitalize()} time restored")
-
-            def redo(s: Session) -> EditOutcome:
-                event_edits.redo_lifecycle(s, change, actor=actor)
-                return EditOutcome(select=event.id, message=f"{label.capitalize()} time set again")
-
-            return EditOutcome(
-                select=event.id,
-                message=f"{label.capitalize()} is now this event's time (Ctrl+Z undoes)",
-                undo=undo,
-                redo=redo,
-            )
-
-        return set_time
 
     # ----------------------------------------------------------- running edits
 
@@ -581,7 +394,9 @@ class TimelineController(QObject):
         """Undo or redo: the stack already moved; a refusal drops the history."""
         self._run(edit, description, self._replayed)
 
-    def _run(self, edit: Edit, description: str, on_done: Callable[[EditOutcome], None]) -> None:
+    def _run(
+        self, edit: Edit, description: str, on_done: Callable[[EditOutcome | Refused], None]
+    ) -> None:
         db = self.database.current()
         if db is None or self._closed:
             return
@@ -593,30 +408,33 @@ class TimelineController(QObject):
         )
 
     def _if_same(
-        self, db: Database, outcome: EditOutcome, on_done: Callable[[EditOutcome], None]
+        self,
+        db: Database,
+        outcome: EditOutcome | Refused,
+        on_done: Callable[[EditOutcome | Refused], None],
     ) -> None:
         if db is self.database.current():
             on_done(outcome)
 
-    def _fresh_done(self, outcome: EditOutcome, text: str) -> None:
-        if outcome.refused:
-            self.show_message(
-                QMessageBox.Icon.Warning,
-                "Cannot change the timeline",
-                outcome.refused,
-                "Nothing was changed.",
-            )
+    def _fresh_done(self, outcome: EditOutcome | Refused, text: str) -> None:
+        if isinstance(outcome, Refused):
+            tell_refused(self.show_message, "Cannot change the timeline", outcome)
             self.reload()
             return
-        self.undo_stack.push(TimelineCommand(text, outcome, self._apply))
+        undo, redo = outcome.undo, outcome.redo
+        assert undo is not None and redo is not None
+        self.undo_stack.push(
+            EditCommand(
+                text,
+                redo=lambda: self._apply(redo, "Redoing…"),
+                undo=lambda: self._apply(undo, "Undoing…"),
+            )
+        )
         self._changed(outcome)
 
-    def _replayed(self, outcome: EditOutcome) -> None:
-        if outcome.refused:
-            self.undo_stack.clear()  # the file changed under the history: it no longer holds
-            self.show_message(
-                QMessageBox.Icon.Warning, "Cannot undo", outcome.refused, "Nothing was changed."
-            )
+    def _replayed(self, outcome: EditOutcome | Refused) -> None:
+        if isinstance(outcome, Refused):
+            replay_refused(self.undo_stack, self.show_message, outcome)
             self.reload()
             return
         self._changed(outcome)
@@ -632,8 +450,3 @@ class TimelineController(QObject):
         text = f"“{exc.path.name}” {exc.problem}" if isinstance(exc, DatabaseError) else str(exc)
         hint = exc.hint if isinstance(exc, DatabaseError) else ""
         self.show_message(QMessageBox.Icon.Warning, "Cannot change the timeline", text, hint)
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,115 @@
+"""The record edits the screens make, as functions of the Database: each its own transaction.
+
+The edits themselves (reviews, findings, action_items, feedback, event_edits) take
+a session so that several can share one transaction. A screen's worker thread
+wants one edit, all or nothing, and no session in its hands: these are those
+doors. A refusal (ReviewRefused, EditConflict, …) rolls the transaction back and
+reaches the caller unchanged.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlmodel import Session
+
+from irdesk.domain.models import TimelineEvent
+from irdesk.storage.database import Database
+from irdesk.storage.records import action_items, event_edits, feedback, findings, reviews
+from irdesk.storage.records.event_edits import Corrected, EventState
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def in_transaction(
+    edit: Callable[Concatenate[Session, P], T],
+) -> Callable[Concatenate[Database, P], T]:
+    """`edit`, taking the Database instead of a session: one transaction per call."""
+
+    def run(db: Database, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with db.transaction() as session:
+            return edit(session, *args, **kwargs)
+
+    run.__name__ = edit.__name__
+    run.__doc__ = edit.__doc__
+    return run
+
+
+# ------------------------------------------------------------------ a review
+
+create_review = in_transaction(reviews.create_review)
+set_summary = in_transaction(reviews.set_summary)
+set_tier = in_transaction(reviews.set_tier)
+set_facilitator = in_transaction(reviews.set_facilitator)
+set_due_on = in_transaction(reviews.set_due_on)
+set_attendees = in_transaction(reviews.set_attendees)
+set_status = in_transaction(reviews.set_status)
+
+# ------------------------------------------------------------- its findings
+
+add_finding = in_transaction(findings.add_finding)
+set_finding_text = in_transaction(findings.set_text)
+set_finding_category = in_transaction(findings.set_category)
+move_finding = in_transaction(findings.move_finding)
+set_finding_events = in_transaction(findings.set_events)
+delete_finding = in_transaction(findings.delete_finding)
+restore_finding = in_transaction(findings.restore_finding)
+
+# --------------------------------------------------------- its action items
+
+add_action = in_transaction(action_items.add_action)
+set_action_owner = in_transaction(action_items.set_owner)
+set_action_findings = in_transaction(action_items.set_findings)
+delete_action = in_transaction(action_items.delete_action)
+restore_action = in_transaction(action_items.restore_action)
+
+
+def edit_action(db: Database, action_id: int, revision: int, *, actor: str, **changes: Any) -> int:
+    """`action_items.edit_action`; spelled out, as its keyword fields could be named anything."""
+    with db.transaction() as session:
+        return action_items.edit_action(session, action_id, revision, actor=actor, **changes)
+
+
+# ---------------------------------------------------------- feedback notes
+
+add_note = in_transaction(feedback.add_note)
+edit_note = in_transaction(feedback.edit_note)
+delete_note = in_transaction(feedback.delete_note)
+
+# ---------------------------------------------------------------- timeline
+
+add_event = in_transaction(event_edits.add_event)
+remove_added_event = in_transaction(event_edits.remove_added_event)
+restore_event = in_transaction(event_edits.restore_event)
+set_key_moment = in_transaction(event_edits.set_key_moment)
+lifecycle_from_event = in_transaction(event_edits.lifecycle_from_event)
+restore_lifecycle = in_transaction(event_edits.restore_lifecycle)
+redo_lifecycle = in_transaction(event_edits.redo_lifecycle)
+
+
+def correct_event(
+    db: Database,
+    event_id: int,
+    *,
+    revision: int,
+    reason: str,
+    actor: str,
+    occurred_at: datetime | None = None,
+    text: str | None = None,
+) -> tuple[Corrected, EventState]:
+    """`event_edits.correct_event`, handing back the event's state after it too: what a
+    redo after an undo puts back."""
+    with db.transaction() as session:
+        done = event_edits.correct_event(
+            session,
+            event_id,
+            revision=revision,
+            reason=reason,
+            actor=actor,
+            occurred_at=occurred_at,
+            text=text,
+        )
+        stored = session.get(TimelineEvent, event_id)
+        assert stored is not None  # corrected in this very transaction
+        return done, EventState.of(stored)
