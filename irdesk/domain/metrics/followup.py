@@ -274,7 +274,8 @@ def recurrence_groups(
                 ids={"count": inc.ids[chain]},
             )
         )
-    result.sort(key=lambda g: (-g.count, g.service, g.first))
+    # The title last: chains of different classes may start at the same moment.
+    result.sort(key=lambda g: (-g.count, g.service, g.first, g.title))
     return tuple(result)
 
 
