@@ -1,4 +1,5 @@
-"""Incident performance figures under a policy (DESIGN.md, Metric definitions).
+"""Incident performance figures under a policy: how fast incidents are handled, what
+they cost, who carries them, and whether what follows them gets done.
 
 `figures.compute_figures` computes the full set from `data.MetricData`;
 `tables.figure_tables` turns it into the tables the CLI prints and the GUI shows.

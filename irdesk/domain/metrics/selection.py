@@ -12,7 +12,9 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from irdesk.domain.metrics.data import MetricData, epoch
-from irdesk.domain.metrics.stats import code_order, distinct, stable_argsort
+from irdesk.domain.metrics.kernels.grouping import split_rows_by_key
+from irdesk.domain.metrics.kernels.lookups import marked, row_mask, rows_without
+from irdesk.domain.metrics.kernels.sorting import distinct, stable_argsort
 from irdesk.domain.policy import Policy
 from irdesk.domain.utc import as_utc
 
@@ -115,63 +117,15 @@ def excluded_for(
 
 
 def without(rows: np.ndarray, excluded: dict[str, np.ndarray]) -> np.ndarray:
-    """`rows` (in their order) but the excluded ones: `np.setdiff1d`, by marking the
-    excluded rows in a mask instead of its sort-based search (several times faster)."""
+    """`rows` (in their order) but the excluded ones."""
     if not excluded:
         return rows
-    drop = np.concatenate(list(excluded.values()))
-    if len(rows) == 0 or len(drop) == 0:
-        return rows.copy()
-    dropped = np.zeros(max(int(rows.max()), int(drop.max())) + 1, dtype=bool)
-    dropped[drop] = True
-    kept: np.ndarray = rows[~dropped[rows]]
-    return kept
+    return rows_without(rows, np.concatenate(list(excluded.values())))
 
 
 def index_of_ids(data: MetricData, ids: np.ndarray) -> np.ndarray:
     """Row index of each incident id; -1 for ids not among the incidents."""
     return data.incidents.rows_of(ids)
-
-
-def lookup(keys: np.ndarray, table: dict[int, float], default: float) -> np.ndarray:
-    """`table[k]` for each of `keys` (`default` where absent), by one search of the table's
-    sorted keys instead of a Python lookup per row."""
-    known = np.array(sorted(table), dtype=np.int64)
-    values = np.array([table[k] for k in known.tolist()] + [default], dtype=np.float64)
-    if len(known) == 0:
-        return np.full(len(keys), float(default))
-    top = int(known[-1])
-    if known[0] >= 0 and top <= 4 * len(keys) + 1024:
-        # Small ids (the usual case): index a dense table, no search.
-        dense = np.full(top + 2, float(default))
-        dense[known] = values[:-1]
-        inside: np.ndarray = dense[np.where((keys >= 0) & (keys <= top), keys, top + 1)]
-        return inside
-    pos = np.searchsorted(known, keys)
-    pos = np.where(known[np.clip(pos, 0, len(known) - 1)] == keys, pos, len(known))
-    result: np.ndarray = values[pos]
-    return result
-
-
-def position_in(known: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """The position of each of `keys` in `known` (sorted, distinct, holding every key)."""
-    if len(known) and known[0] >= 0 and int(known[-1]) <= 4 * len(keys) + 1024:
-        dense = np.zeros(int(known[-1]) + 1, dtype=np.int64)
-        dense[known] = np.arange(len(known))
-        found: np.ndarray = dense[keys]
-        return found
-    searched: np.ndarray = np.searchsorted(known, keys)
-    return searched
-
-
-def _split(keys: np.ndarray, rows: np.ndarray) -> dict[int, np.ndarray]:
-    if len(rows) == 0:
-        return {}
-    uniq = distinct(keys)
-    # The keys as 0 … n-1, so one radix sort splits the rows (in their order) by key.
-    order, bounds = code_order(position_in(uniq, keys), len(uniq))
-    r = rows[order]
-    return {key: np.sort(r[bounds[n] : bounds[n + 1]]) for n, key in enumerate(uniq.tolist())}
 
 
 def team_per_row(data: MetricData, rows: np.ndarray) -> np.ndarray:
@@ -185,28 +139,24 @@ def groups(data: MetricData, rows: np.ndarray, by: str) -> list[Group]:
     incidents they were paged for or acted in."""
     inc = data.incidents
     if by == "severity":
-        parts = _split(inc.severity[rows].astype(np.int64), rows)
+        parts = split_rows_by_key(inc.severity[rows].astype(np.int64), rows)
         return [
             Group(f"SEV{k}" if k else "none", f"SEV{k}" if k else "no severity", parts[k])
             for k in sorted(parts, key=lambda k: k or 9)
         ]
     if by == "service":
-        parts = _split(inc.service[rows], rows)
+        parts = split_rows_by_key(inc.service[rows], rows)
         named = [(data.services[k].name if k in data.services else "no service", k) for k in parts]
         return [Group(str(k), name, parts[k]) for name, k in sorted(named)]
     if by == "team":
         owner = team_per_row(data, rows)
-        parts = _split(owner, rows)
+        parts = split_rows_by_key(owner, rows)
         named = [(data.teams[k].name if k in data.teams else "no team", k) for k in parts]
         return [Group(str(k), name, parts[k]) for name, k in sorted(named)]
     if by == "person":
-        ev = data.events
-        idx = data.part_rows
-        member = np.zeros(len(inc), dtype=bool)
-        member[rows] = True
-        keep = (idx >= 0) & member[np.clip(idx, 0, None)]
-        pairs_rows, pairs_people = idx[keep], ev.part_person[keep]
-        parts = _split(pairs_people, pairs_rows)
+        # Each participation (incident, person) in one of `rows`.
+        taking_part = marked(data.part_rows, row_mask(rows, len(inc)))
+        parts = split_rows_by_key(data.events.part_person[taking_part], data.part_rows[taking_part])
         named = [(data.people[k].name if k in data.people else f"person {k}", k) for k in parts]
         return [Group(str(k), name, distinct(parts[k])) for name, k in sorted(named)]
     raise ValueError(f"cannot group by {by!r}; one of {', '.join(GROUPINGS)}")

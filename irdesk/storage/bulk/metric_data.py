@@ -24,7 +24,6 @@ import numpy as np
 from irdesk.domain.enums import EventKind, IncidentStatus, ReviewStatus, Severity
 from irdesk.domain.metrics.data import (
     ACTION_STATUSES,
-    DAY,
     LIFECYCLE,
     NONE_ID,
     ActionColumns,
@@ -39,6 +38,7 @@ from irdesk.domain.metrics.data import (
     factorize_titles,
 )
 from irdesk.domain.metrics.figures import Figures, compute_figures
+from irdesk.domain.metrics.kernels.calendar import DAY
 from irdesk.domain.metrics.selection import Period
 from irdesk.domain.models import MERGE_UNLINKED
 from irdesk.storage.bulk.column_scan import MISSING_INT, Column, empty_column, read_columns
