@@ -137,7 +137,12 @@ def incident_columns(rows: Sequence[IncidentInput]) -> IncidentColumns:
         customer_severity=np.array(
             [severity_rank(r.customer_severity) for r in rows], dtype=np.int8
         ),
-        **{name: times(name) for name in LIFECYCLE},
+        started=times("started"),
+        detected=times("detected"),
+        acknowledged=times("acknowledged"),
+        mitigated=times("mitigated"),
+        resolved=times("resolved"),
+        verified=times("verified"),
         users_affected=floats(r.users_affected for r in rows),
         downtime_cost=floats(r.downtime_cost for r in rows),
         external_cause=np.array([r.external_cause for r in rows], dtype=bool),

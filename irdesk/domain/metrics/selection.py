@@ -179,7 +179,8 @@ def impact_minutes(data: MetricData, rows: np.ndarray, until: float) -> np.ndarr
     start = np.where(np.isnan(inc.started[rows]), inc.detected[rows], inc.started[rows])
     end = np.where(np.isnan(inc.mitigated[rows]), inc.resolved[rows], inc.mitigated[rows])
     end = np.where(np.isnan(end), until, end)
-    return (end - start) / 60.0
+    minutes: np.ndarray = (end - start) / 60.0
+    return minutes
 
 
 def weights(data: MetricData, policy: Policy, rows: np.ndarray) -> np.ndarray | None:
@@ -193,7 +194,8 @@ def weights(data: MetricData, policy: Policy, rows: np.ndarray) -> np.ndarray | 
             + [policy.severity_weights[f"SEV{r}"] for r in range(1, 6)],
             dtype=np.float64,
         )
-        return table[inc.severity[rows].astype(np.int64)]
+        by_severity: np.ndarray = table[inc.severity[rows].astype(np.int64)]
+        return by_severity
     cost = inc.downtime_cost[rows].copy()
     gap = np.isnan(cost)
     if gap.any():
@@ -205,4 +207,5 @@ def weights(data: MetricData, policy: Policy, rows: np.ndarray) -> np.ndarray | 
         )
         minutes = impact_minutes(data, rows[gap], float("nan"))
         cost[gap] = np.nan_to_num(np.clip(minutes, 0, None) * per_minute)
-    return np.clip(cost, 0, None)
+    by_cost: np.ndarray = np.clip(cost, 0, None)
+    return by_cost
