@@ -1,12 +1,13 @@
 """Time to detect, acknowledge, mitigate and resolve.
 
-Each is the minutes from one lifecycle time of an incident to a later one (`SPANS`;
-to resolve ends at verification when the policy counts it). Per group: how many
-incidents were counted, missing (a timestamp absent: never zero) and excluded (with
-the reason: merged, accountability exclusions, or times that contradict each other);
-mean, median and p90, weighted per policy; the share inside the severity's target;
-the median of the previous period of the same length, for the trend. The trend is the
-rolling median per severity, sampled weekly back from the period's end.
+Each is the minutes between two lifecycle times of an incident (`SPANS`): start to
+detection, detection to acknowledgement, start to mitigation, start to resolution (to
+verification when the policy counts it). Per group: how many incidents were counted,
+missing (a time absent: never zero) and excluded, with the reason (merged into another;
+for team and person groups, the policy's accountability exclusions; times that
+contradict each other); mean, median and p90, weighted per policy; the share inside the
+severity's target; the median of the previous period of the same length. The trend is
+each severity's rolling median, sampled weekly back from the period's end.
 """
 
 from dataclasses import dataclass, field

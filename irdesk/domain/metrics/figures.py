@@ -81,10 +81,10 @@ def compute_figures(
     rows = in_period(data, period, anchors)
     grouped = groups(data, rows, by)  # split once; each figure keeps the rows it counts
     timeline = time_order(data, anchors)  # sorted once for the trend and the recurrence
-    # The figures in two halves, one on a second thread. numpy releases Python's lock
-    # while it sorts, sums and indexes large arrays, so the halves overlap on two cores;
-    # the split balances the halves' numpy work. Safe because every figure only reads
-    # `data` and the shared inputs computed above, and writes nothing shared.
+    # Half the figures on a second thread: numpy releases Python's lock while it sorts,
+    # sums and indexes large arrays, so the two halves overlap on two cores. Safe because
+    # every figure only reads `data` and the inputs computed above, and writes nothing
+    # another figure reads.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="irdesk-figures") as pool:
         first = pool.submit(
             lambda: (

@@ -331,8 +331,9 @@ TIER_NAMES = ("", "full", "lightweight")
 def tier_codes(
     data: MetricData, policy: Policy, rows: np.ndarray, recurring: np.ndarray
 ) -> np.ndarray:
-    """`required_tiers` as the codes NO_TIER, FULL or LIGHTWEIGHT (int8): comparing numbers
-    is much faster than comparing strings over a hundred thousand incidents."""
+    """`required_tiers` as the codes NO_TIER, FULL or LIGHTWEIGHT (int8): the compliance
+    figures compare tiers over every incident, and small numbers compare in one vectorised
+    pass where strings compare character by character."""
     inc = data.incidents
     rules = TieringRules.from_policy(policy)
     sev = inc.severity[rows]

@@ -59,10 +59,30 @@ class Group:
     rows: np.ndarray  # indices into the incident columns
 
 
-def anchor_times(data: MetricData) -> np.ndarray:
-    """When an incident counts as happening: impact start, else detection."""
+# Every incident, for `impact_start` and `impact_end`: a slice selects without copying.
+EVERY = slice(None)
+
+
+def impact_start(data: MetricData, rows: np.ndarray | slice = EVERY) -> np.ndarray:
+    """When each incident's impact started: its start, else its detection (NaN: neither)."""
     inc = data.incidents
-    return np.where(np.isnan(inc.started), inc.detected, inc.started)
+    started = inc.started[rows]
+    start: np.ndarray = np.where(np.isnan(started), inc.detected[rows], started)
+    return start
+
+
+def impact_end(data: MetricData, rows: np.ndarray | slice = EVERY) -> np.ndarray:
+    """When each incident's impact ended: its mitigation, else its resolution (NaN:
+    neither, the impact still going or never closed in its source)."""
+    inc = data.incidents
+    mitigated = inc.mitigated[rows]
+    end: np.ndarray = np.where(np.isnan(mitigated), inc.resolved[rows], mitigated)
+    return end
+
+
+def anchor_times(data: MetricData) -> np.ndarray:
+    """When an incident counts as happening, for periods and time order: its impact start."""
+    return impact_start(data)
 
 
 def time_order(data: MetricData, anchors: np.ndarray) -> np.ndarray:
@@ -174,12 +194,10 @@ def restricted(grouped: list[Group], keep: np.ndarray) -> list[Group]:
 
 
 def impact_minutes(data: MetricData, rows: np.ndarray, until: float) -> np.ndarray:
-    """Impact start (started, else detected) to mitigation (else resolution, else `until`)."""
-    inc = data.incidents
-    start = np.where(np.isnan(inc.started[rows]), inc.detected[rows], inc.started[rows])
-    end = np.where(np.isnan(inc.mitigated[rows]), inc.resolved[rows], inc.mitigated[rows])
+    """Minutes from `impact_start` to `impact_end` (`until` while the impact goes on)."""
+    end = impact_end(data, rows)
     end = np.where(np.isnan(end), until, end)
-    minutes: np.ndarray = (end - start) / 60.0
+    minutes: np.ndarray = (end - impact_start(data, rows)) / 60.0
     return minutes
 
 

@@ -19,6 +19,8 @@ from irdesk.domain.metrics.selection import (
     Group,
     Period,
     groups,
+    impact_end,
+    impact_start,
     merged_exclusion,
     restricted,
     without,
@@ -51,13 +53,10 @@ class SloRow:
         return self.availability >= self.target
 
 
-def _impact(
-    data: MetricData, rows: np.ndarray, low: float, high: float
+def _clipped(
+    start: np.ndarray, end: np.ndarray, low: float, high: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(start, end) of each incident's impact clipped to [low, high]; NaN start when unknown."""
-    inc = data.incidents
-    start = np.where(np.isnan(inc.started[rows]), inc.detected[rows], inc.started[rows])
-    end = np.where(np.isnan(inc.mitigated[rows]), inc.resolved[rows], inc.mitigated[rows])
+    """Impact (start, end) clipped to [low, high]; the start stays NaN when unknown."""
     end = np.where(np.isnan(end), high, end)  # still going: impact until the window's end
     return np.clip(start, low, high), np.clip(end, low, high)
 
@@ -71,8 +70,7 @@ def _outages(s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
     inc = data.incidents
     low, high = period.bounds
-    start = np.where(np.isnan(inc.started), inc.detected, inc.started)
-    end = np.where(np.isnan(inc.mitigated), inc.resolved, inc.mitigated)
+    start, end = impact_start(data), impact_end(data)
     known = ~np.isnan(start)
     # Any impact overlapping the window counts, including an incident that began before it.
     overlaps = known & (start < high) & (np.isnan(end) | (end > low))
@@ -81,7 +79,7 @@ def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
     window = period.minutes
     candidate_merged = inc.merged[candidates]
     candidate_open = np.isnan(end[candidates])
-    start_all, end_all = _impact(data, candidates, low, high)  # once, then per service
+    start_all, end_all = _clipped(start[candidates], end[candidates], low, high)
     services = sorted(data.services.items(), key=lambda kv: kv[1].name)
     # The candidates split by service (in that order, the last part: no known service).
     position = {service_id: n for n, (service_id, _) in enumerate(services)}
@@ -200,9 +198,7 @@ def cost_rows(
     inc = data.incidents
     rows = without(rows, merged_exclusion(data, rows))
     grouped = groups(data, rows, by) if grouped is None else restricted(grouped, ~inc.merged)
-    start = np.where(np.isnan(inc.started), inc.detected, inc.started)
-    end = np.where(np.isnan(inc.mitigated), inc.resolved, inc.mitigated)
-    minutes = (end - start) / 60.0
+    minutes = (impact_end(data) - impact_start(data)) / 60.0
     per_minute_of = {sid: s.cost_per_minute for sid, s in data.services.items()}
     per_minute = lookup(inc.service, per_minute_of, 0.0)
     downtime = minutes * per_minute

@@ -352,7 +352,8 @@ def test_wall_clock_times_shift_each_time_by_its_zones_offset_that_day(
     assert shifted.tolist() == expected
 
 
-wall_clock = st.integers(-(10**10), 5 * 10**9).map(lambda us: us / 1e3)  # to the millisecond
+# Wall-clock epoch seconds to the millisecond, 1938 to 2128.
+wall_clock = st.integers(-(10**12), 5 * 10**12).map(lambda ms: ms / 1e3)
 
 
 @given(st.lists(wall_clock, min_size=1, max_size=40))
