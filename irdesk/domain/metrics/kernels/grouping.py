@@ -71,7 +71,8 @@ class PackedPairs(NamedTuple):
     def unpack(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(major, minor as int64) of each key."""
         major = self.major(keys)
-        minor = (keys - major * self.span).astype(np.int64)  # the remainder, without `%`
+        minor = keys.astype(np.int64)
+        minor -= major * self.span  # the remainder, without numpy's slower `%`
         minor += self.low
         return major, minor
 
