@@ -201,18 +201,18 @@ def load_metric_data(db: Database) -> MetricData:
     with cyclic_gc_paused(), snapshot_cursors(db, READERS) as cursors:
         cur = cursors[0]
         merged = dict(cur.execute(MERGED, (MERGE_UNLINKED,)).fetchall())
-        incident_ids, event_ids = incident_ranges(cur), event_ranges(cur)
+        incident_id_ranges, event_id_ranges = incident_ranges(cur), event_ranges(cur)
         tasks = InOrder()
         # Python work (a named tuple per review) beside the action items' scan.
         reviews = tasks.add(_reviews)
         actions = tasks.add(_actions)
         # The events' scans, then one incident part so that the other reader has SQLite
         # work while the first joins the event parts (which waits for all of them).
-        event_parts = [tasks.add(event_part(lo, hi)) for lo, hi in event_ids]
-        incident_parts = [tasks.add(incident_part(lo, hi)) for lo, hi in incident_ids[:1]]
+        event_parts = [tasks.add(event_part(lo, hi)) for lo, hi in event_id_ranges]
+        incident_parts = [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[:1]]
         events = tasks.add(lambda c: _events(c, event_parts, merged))
         # The other incident parts, the small tables, and last the incidents joined.
-        incident_parts += [tasks.add(incident_part(lo, hi)) for lo, hi in incident_ids[1:]]
+        incident_parts += [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[1:]]
         overrides = tasks.add(_overrides)
         services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
         incidents = tasks.add(lambda c: _incidents(c, incident_parts, overrides, merged))
