@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from irdesk.domain.metrics.data import MetricData
+from irdesk.domain.metrics.kernels.calendar import DAY
 from irdesk.domain.metrics.kernels.grouping import split_by_code, windows_in_sorted
 from irdesk.domain.metrics.kernels.lookups import row_mask
 from irdesk.domain.metrics.kernels.reductions import partition_median
@@ -237,7 +238,7 @@ def trend_series(
     """`timeline`: `time_order(data, anchors)`, when the caller has it already."""
     inc = data.incidents
     low, high = period.bounds
-    week, window = 7 * 86400.0, policy.trend_window_days * 86400.0
+    week, window = 7 * DAY, policy.trend_window_days * DAY
     points = np.arange(high, low, -week)[::-1]
     if len(points) < 2:
         points = np.array([low + (high - low) / 2, high])

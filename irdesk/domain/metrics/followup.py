@@ -388,7 +388,7 @@ def compliance_rows(
         rules.deadline_days(ReviewTier.FULL),
         rules.deadline_days(ReviewTier.LIGHTWEIGHT),
     )
-    deadline = inc.resolved[rows] + days * 86400.0  # NaN while unresolved
+    deadline = inc.resolved[rows] + days * DAY  # NaN while unresolved
     done = np.zeros(len(rows), dtype=bool)
     approved = np.full(len(rows), np.nan)
     position = np.full(len(inc), -1, dtype=np.int64)

@@ -31,6 +31,7 @@ from irdesk.domain.metrics.data import (
     TeamInfo,
 )
 from irdesk.domain.metrics.figures import Figures, compute_figures
+from irdesk.domain.metrics.kernels.lookups import find_keys
 from irdesk.domain.metrics.selection import Period
 from irdesk.domain.models import MERGE_UNLINKED
 from irdesk.storage.bulk.batching import batches, cyclic_gc_paused
@@ -174,8 +175,8 @@ def _events(
         # Events of an incident linked into another count for the one it joined.
         source = np.array(sorted(merged), dtype=np.int64)
         target = np.array([merged[i] for i in source.tolist()], dtype=np.int64)
-        pos = np.clip(np.searchsorted(source, incident), 0, len(source) - 1)
-        incident = np.where(source[pos] == incident, target[pos], incident)
+        linked = find_keys(source, incident, None)  # -1: not linked into another
+        incident = np.where(linked >= 0, target[linked], incident)
     return EventColumns.from_events(incident, read.person, read.time, read.is_page, read.is_resolve)
 
 
