@@ -68,11 +68,16 @@ class PackedPairs(NamedTuple):
         result: np.ndarray = keys // self.span
         return result
 
-    def unpack(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(major, minor as int64) of each key."""
+    def unpack(
+        self, keys: np.ndarray, overwrite_keys: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(major, minor as int64) of each key. With `overwrite_keys` the remainder is
+        worked out in `keys` itself (like numpy's `overwrite_input`): no copy of a long
+        array, and the arithmetic stays in the keys' own (often 32-bit) type."""
         major = self.major(keys)
-        minor = keys.astype(np.int64)
-        minor -= major * self.span  # the remainder, without numpy's slower `%`
+        rest = keys if overwrite_keys else keys.copy()
+        rest -= major * self.span  # the remainder, without numpy's slower `%`
+        minor = rest.astype(np.int64)
         minor += self.low
         return major, minor
 
@@ -124,7 +129,7 @@ def distinct_per_group(group: np.ndarray, values: np.ndarray, groups: int) -> li
         return [values[:0].astype(np.int64)] * groups
     pairs = pack_pairs(group, values, groups)
     if pairs is not None:
-        g, v = pairs.unpack(distinct(pairs.keys))
+        g, v = pairs.unpack(distinct(pairs.keys), overwrite_keys=True)
     else:
         group = group.astype(np.int64, copy=False)
         order, starts = _lexsorted_pairs(group, values)
