@@ -188,6 +188,8 @@ def test_packed_pairs_sort_as_the_pairs_and_unpack_to_them(pairs: list[tuple[int
     assert np.argsort(packed.keys, kind="stable").tolist() == np.lexsort((minor, major)).tolist()
     a, b = packed.unpack(packed.keys)
     assert (a.tolist(), b.tolist()) == (major.tolist(), minor.tolist())
+    a, b = packed.unpack(packed.keys.copy(), overwrite_keys=True)
+    assert (a.tolist(), b.tolist()) == (major.tolist(), minor.tolist())
     order, starts = sorted_pairs(major, minor)
     assert order.tolist() == np.lexsort((minor, major)).tolist()
     seen = [(int(major[i]), int(minor[i])) for i in order]
