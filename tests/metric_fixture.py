@@ -302,18 +302,3 @@ def assert_same_data(fast: MetricData, slow: MetricData) -> None:
                 assert value == other, (part, name)
     for part in ("services", "teams", "people", "reviews"):
         assert getattr(fast, part) == getattr(slow, part), part
-
-
-def check_per_group_helpers(pairs: list[tuple[int, int]], groups: int) -> None:
-    """distinct_per_group and most_in_one_bucket against the obvious loop per group."""
-    from irdesk.domain.metrics.people import distinct_per_group, most_in_one_bucket
-
-    group = np.array([g for g, _ in pairs], dtype=np.int64)
-    values = np.array([v for _, v in pairs], dtype=np.int64)
-    distinct_values = distinct_per_group(group, values, groups)
-    fullest = most_in_one_bucket(group, values.astype(np.float64), groups)
-    for g in range(groups):
-        mine = values[group == g]
-        assert distinct_values[g].tolist() == sorted(set(mine.tolist()))
-        counts = [int((mine == v).sum()) for v in set(mine.tolist())]
-        assert fullest[g] == max(counts, default=0)

@@ -14,6 +14,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from irdesk.domain.metrics.kernels.grouping import last_per_group, sorted_pairs
+from irdesk.domain.metrics.kernels.lookups import find_keys, lookup
 from irdesk.domain.utc import as_utc
 
 LIFECYCLE = ("started", "detected", "acknowledged", "mitigated", "resolved", "verified")
@@ -85,19 +87,7 @@ class IncidentColumns:
     def rows_of(self, ids: np.ndarray) -> np.ndarray:
         """Row index of each incident id; -1 for ids not among the incidents."""
         sorted_ids, order = self.id_order
-        n = len(sorted_ids)
-        if n == 0:
-            return np.full(len(ids), -1, dtype=np.int64)
-        first = int(sorted_ids[0])
-        if order is None and int(sorted_ids[-1]) - first == n - 1:
-            # Ids without gaps (the usual case): the row is the id's offset, no search.
-            offset = ids.astype(np.int64) - first
-            inside: np.ndarray = np.where((offset >= 0) & (offset < n), offset, -1)
-            return inside
-        pos = np.clip(np.searchsorted(sorted_ids, ids), 0, n - 1)
-        found = sorted_ids[pos] == ids
-        result: np.ndarray = np.where(found, order[pos] if order is not None else pos, -1)
-        return result
+        return find_keys(sorted_ids, ids, order)
 
     def title(self, row: int) -> str:
         return self.title_texts[int(self.title_codes[row])]
@@ -147,7 +137,12 @@ def incident_columns(rows: Sequence[IncidentInput]) -> IncidentColumns:
         customer_severity=np.array(
             [severity_rank(r.customer_severity) for r in rows], dtype=np.int8
         ),
-        **{name: times(name) for name in LIFECYCLE},
+        started=times("started"),
+        detected=times("detected"),
+        acknowledged=times("acknowledged"),
+        mitigated=times("mitigated"),
+        resolved=times("resolved"),
+        verified=times("verified"),
         users_affected=floats(r.users_affected for r in rows),
         downtime_cost=floats(r.downtime_cost for r in rows),
         external_cause=np.array([r.external_cause for r in rows], dtype=bool),
@@ -195,7 +190,6 @@ class ActionInfo:
 
 
 ACTION_STATUSES = ("open", "in_progress", "done", "wont_do")
-DAY = 86400.0
 
 
 def _day(value: date | None) -> float:
@@ -242,29 +236,12 @@ COMPLETED_REVIEW = ("approved", "signed", "archived")
 
 
 class ReviewInfo(NamedTuple):
-    # A named tuple, not a frozen dataclass: 15,000 of them are made per read, and a
-    # frozen dataclass's __init__ costs three times as much.
+    # A named tuple, not a frozen dataclass: one is made per review on every read, and a
+    # frozen dataclass's __init__ sets each field through object.__setattr__.
     incident_id: int
     tier: str  # full, lightweight
     status: str  # draft, in_review, approved, signed, archived
     approved_at: datetime | None
-
-
-def _last_per_incident(events: np.ndarray, incident: np.ndarray, time: np.ndarray) -> np.ndarray:
-    """Of `events` (positions in id order), each incident's latest; among equal times the
-    last in id order. (Sorting by incident alone is several times faster than by both.)"""
-    if len(events) == 0:
-        return events
-    order = events[np.argsort(incident[events], kind="stable")]
-    inc, t = incident[order], time[order]
-    starts = np.flatnonzero(np.r_[True, inc[1:] != inc[:-1]])
-    sizes = np.diff(np.r_[starts, len(order)])
-    group = np.repeat(np.arange(len(starts)), sizes)
-    # fmax: a time NaN never wins, as with sorting, unless every time of the incident is NaN.
-    latest = np.fmax.reduceat(t, starts)
-    best = np.flatnonzero((t == latest[group]) | np.isnan(latest[group]))
-    last: np.ndarray = order[best[np.r_[group[best][1:] != group[best][:-1], True]]]
-    return last
 
 
 @dataclass(frozen=True)
@@ -299,14 +276,14 @@ class EventColumns:
     ) -> "EventColumns":
         """From every timeline event that has a person as actor (in id order)."""
         pages = is_page
-        key = incident.astype(np.int64) * (int(person.max(initial=0)) + 1) + person
-        order = np.argsort(key, kind="stable")
-        k, t = key[order], time[order]
-        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if len(k) else np.zeros(0, np.int64)
+        # The events by (incident, person), each pair's in id order: a run per pair.
+        order, starts = sorted_pairs(incident, person)
+        t = time[order]
         firsts = order[starts]
-        earliest = np.minimum.reduceat(t, starts) if len(k) else t
-        latest = np.maximum.reduceat(t, starts) if len(k) else t
-        resolvers = _last_per_incident(np.flatnonzero(is_resolve), incident, time)
+        earliest = np.minimum.reduceat(t, starts) if len(t) else t
+        latest = np.maximum.reduceat(t, starts) if len(t) else t
+        # The resolver: the actor of the incident's latest resolve event (the last of equals).
+        resolvers = last_per_group(np.flatnonzero(is_resolve), incident, time)
         return EventColumns(
             page_incident=incident[pages].astype(np.int64),
             page_person=person[pages].astype(np.int64),
@@ -373,22 +350,11 @@ class MetricData:
     @cached_property
     def incident_team(self) -> np.ndarray:
         """The team owning each incident's service; -1 for none."""
-        sids = np.array(sorted(self.services), dtype=np.int64)
-        teams = np.array(
-            [
-                team if (team := self.services[int(s)].owner_team_id) is not None else -1
-                for s in sids
-            ]
-            + [-1],
-            dtype=np.int64,
-        )
-        service = self.incidents.service
-        if len(sids) == 0:
-            return np.full(len(service), -1, dtype=np.int64)
-        pos = np.searchsorted(sids, service)
-        pos = np.where(sids[np.clip(pos, 0, len(sids) - 1)] == service, pos, len(sids))
-        result: np.ndarray = teams[pos]
-        return result
+        owner = {
+            sid: (s.owner_team_id if s.owner_team_id is not None else NONE_ID)
+            for sid, s in self.services.items()
+        }
+        return lookup(self.incidents.service, owner, NONE_ID, np.int64)
 
     @cached_property
     def completed_reviews(self) -> tuple[np.ndarray, np.ndarray]:

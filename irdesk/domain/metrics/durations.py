@@ -1,9 +1,13 @@
-"""Time to detect, acknowledge, mitigate and resolve (DESIGN.md, Metric definitions).
+"""Time to detect, acknowledge, mitigate and resolve.
 
-Per group: how many incidents were counted, missing (a timestamp absent: never
-zero) and excluded (with the reason); mean, median and p90, weighted per
-policy; the share inside the severity's target; the median of the previous
-period of the same length, for the trend.
+Each is the minutes between two lifecycle times of an incident (`SPANS`): start to
+detection, detection to acknowledgement, start to mitigation, start to resolution (to
+verification when the policy counts it). Per group: how many incidents were counted,
+missing (a time absent: never zero) and excluded, with the reason (merged into another;
+for team and person groups, the policy's accountability exclusions; times that
+contradict each other); mean, median and p90, weighted per policy; the share inside the
+severity's target; the median of the previous period of the same length. The trend is
+each severity's rolling median, sampled weekly back from the period's end.
 """
 
 from dataclasses import dataclass, field
@@ -11,6 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from irdesk.domain.metrics.data import MetricData
+from irdesk.domain.metrics.kernels.calendar import DAY
+from irdesk.domain.metrics.kernels.grouping import split_by_code, windows_in_sorted
+from irdesk.domain.metrics.kernels.lookups import row_mask
+from irdesk.domain.metrics.kernels.reductions import partition_median
 from irdesk.domain.metrics.selection import (
     CONTRADICTORY,
     Group,
@@ -22,7 +30,7 @@ from irdesk.domain.metrics.selection import (
     weights,
     without,
 )
-from irdesk.domain.metrics.stats import code_order, middle, summary, weighted_quantile
+from irdesk.domain.metrics.stats import summary, weighted_quantile
 from irdesk.domain.policy import KPIS, Policy
 
 # kpi → (start field, end field); resolve ends at verification when the policy says so.
@@ -183,10 +191,7 @@ def duration_rows(
     previous_groups = {g.key: g for g in groups(data, without(before, excluded_before), by)}
     previous_groups[ALL] = Group(ALL, "All", without(before, excluded_before))
     # Each group's excluded and kept rows, through masks over all incidents (no sorting).
-    hit_masks = {}
-    for reason, hit in excluded.items():
-        hit_masks[reason] = np.zeros(len(data.incidents), dtype=bool)
-        hit_masks[reason][hit] = True
+    hit_masks = {reason: row_mask(hit, len(data.incidents)) for reason, hit in excluded.items()}
     any_hit = np.logical_or.reduce(list(hit_masks.values())) if hit_masks else None
     excluded_per_group, kept_per_group = [], []
     for group in current_groups:
@@ -233,7 +238,7 @@ def trend_series(
     """`timeline`: `time_order(data, anchors)`, when the caller has it already."""
     inc = data.incidents
     low, high = period.bounds
-    week, window = 7 * 86400.0, policy.trend_window_days * 86400.0
+    week, window = 7 * DAY, policy.trend_window_days * DAY
     points = np.arange(high, low, -week)[::-1]
     if len(points) < 2:
         points = np.array([low + (high - low) / 2, high])
@@ -242,19 +247,18 @@ def trend_series(
         timeline = time_order(data, anchors)
     usable = timeline[~inc.merged[timeline] & (minutes[timeline] >= 0)]
     # Split by severity keeping time order: each severity's incidents by time, ties by id.
-    by_rank, bounds = code_order(inc.severity[usable], 6)
+    by_severity = split_by_code(inc.severity[usable], 6)
     series = []
     for rank in range(1, 6):
-        order = usable[by_rank[bounds[rank] : bounds[rank + 1]]]
+        order = usable[by_severity.positions(rank)]
         if len(order) == 0:
             continue
         t, m, ids = anchors[order], minutes[order], inc.ids[order]
-        lo = np.searchsorted(t, points - window, side="left")
-        hi = np.searchsorted(t, points, side="left")
+        lo, hi = windows_in_sorted(t, points, window)
         if not (hi > lo).any():
             continue
         medians = np.array(
-            [middle(m[a:b]) if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
+            [partition_median(m[a:b]) if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
         )
         seconds = policy.threshold_seconds(kpi, f"SEV{rank}")
         series.append(

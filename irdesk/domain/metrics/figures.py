@@ -70,7 +70,7 @@ def compute_figures(
     policy_version: int | None = None,
     as_of: datetime | None = None,
 ) -> Figures:
-    """Every figure of the issue for incidents that started in `period`, grouped `by`.
+    """Every figure of the dashboard for incidents that started in `period`, grouped `by`.
 
     `as_of` decides what is overdue (default: the period's end).
     """
@@ -81,10 +81,11 @@ def compute_figures(
     rows = in_period(data, period, anchors)
     grouped = groups(data, rows, by)  # split once; each figure keeps the rows it counts
     timeline = time_order(data, anchors)  # sorted once for the trend and the recurrence
+    # Half the figures on a second thread: numpy releases Python's lock while it sorts,
+    # sums and indexes large arrays, so the two halves overlap on two cores. Safe because
+    # every figure only reads `data` and the inputs computed above, and writes nothing
+    # another figure reads.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="irdesk-figures") as pool:
-        # Half the figures on a second thread: numpy lets go of Python's lock while it
-        # sorts and sums large arrays, so the two halves share two cores (over 100,000
-        # incidents, 60 ms become 42). Every figure reads the data and writes nothing.
         first = pool.submit(
             lambda: (
                 duration_rows(data, policy, period, by, anchors, grouped),

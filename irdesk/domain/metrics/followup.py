@@ -14,22 +14,23 @@ from irdesk.domain.enums import ReviewTier, Severity
 from irdesk.domain.metrics.data import (
     ACTION_STATUSES,
     COMPLETED_REVIEW,
-    DAY,
     NONE_ID,
     MetricData,
     from_epoch,
 )
+from irdesk.domain.metrics.kernels.calendar import DAY
+from irdesk.domain.metrics.kernels.grouping import distinct_per_group, split_by_code
+from irdesk.domain.metrics.kernels.lookups import lookup, position_in, row_mask
+from irdesk.domain.metrics.kernels.sorting import distinct, run_starts
 from irdesk.domain.metrics.selection import (
     Group,
     Period,
     groups,
     merged_exclusion,
-    position_in,
     restricted,
     time_order,
     without,
 )
-from irdesk.domain.metrics.stats import code_order, distinct, distinct_per_group
 from irdesk.domain.policy import Policy
 from irdesk.domain.tiering import TierFacts, TieringRules
 
@@ -94,8 +95,7 @@ def follow_through_rows(
     team_of = {
         pid: (p.team_id if p.team_id is not None else NONE_ID) for pid, p in data.people.items()
     }
-    uniq, inverse = np.unique(person, return_inverse=True)
-    person_team = np.array([team_of.get(int(u), NONE_ID) for u in uniq], dtype=np.int64)[inverse]
+    person_team = lookup(person, team_of, NONE_ID, np.int64)
     team = np.where(person != NONE_ID, person_team, items.owner_team[chosen])
     incident = items.incident[chosen]
     kinds = len(ACTION_OUTCOMES)
@@ -104,7 +104,8 @@ def follow_through_rows(
         names = data.teams if kind == "team" else data.people
         owned = owners != NONE_ID
         known = distinct(owners[owned])
-        # Owners as 0 … n-1 and (owner, outcome) cells, so one sort finds every cell's items.
+        # Owners as 0 … n-1, and each (owner, outcome) as one cell number, owner-major: one
+        # count and one sort serve every cell.
         who = position_in(known, owners[owned])
         cell = who * kinds + code[owned]
         counts = np.bincount(cell, minlength=len(known) * kinds)
@@ -184,10 +185,11 @@ def _class_per_pair(
     title class, numbered service by service and within one by the class's label: the
     order the groups were always found in. Returns (class per pair, number of classes)."""
     inc = data.incidents
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.int64), 0
     words_of: dict[int, frozenset[str]] = {}
     result = np.zeros(len(pairs), dtype=np.int64)
-    service_of = pairs // titles
-    starts = np.flatnonzero(np.r_[True, service_of[1:] != service_of[:-1]])
+    starts = run_starts(pairs // titles)  # where each service's pairs begin
     classes_so_far = 0
     for first, last in zip(starts.tolist(), np.r_[starts[1:], len(pairs)].tolist(), strict=True):
         # Compare each distinct wording once, not every pair of incidents.
@@ -221,22 +223,21 @@ def recurrence_groups(
     rows = without(rows, merged_exclusion(data, rows))
     if timeline is None:
         timeline = time_order(data, anchors)
-    member = np.zeros(len(inc), dtype=bool)
-    member[rows] = True
     # In time order, at the same moment by id; no anchor time, no place in time: left out.
-    ordered = timeline[member[timeline]]
-    window = policy.recurrence_window_days * 86400.0
+    ordered = timeline[row_mask(rows, len(inc))[timeline]]
+    window = policy.recurrence_window_days * DAY
     resolver = np.full(len(inc), -1, dtype=np.int64)  # person id per incident row
     resolved_rows = data.resolver_rows
     known = resolved_rows >= 0
     resolver[resolved_rows[known]] = ev.resolver_person[known]
     services = distinct(inc.service[ordered])
     titles = len(inc.title_texts)
+    # (service, title) as one number, service-major, as `_class_per_pair` takes them.
     pair = position_in(services, inc.service[ordered]) * titles + inc.title_codes[ordered]
     pairs = distinct(pair)
     class_of_pair, classes = _class_per_pair(data, policy, pairs, titles)
     # One split of the incidents by class; each class's incidents stay in time order.
-    order, bounds = code_order(class_of_pair[position_in(pairs, pair)], classes)
+    order, bounds = split_by_code(class_of_pair[position_in(pairs, pair)], classes)
     service_of_class = np.zeros(classes, dtype=np.int64)
     service_of_class[class_of_pair] = services[pairs // titles]
     seq = ordered[order]  # class by class, each class in time order
@@ -274,7 +275,8 @@ def recurrence_groups(
                 ids={"count": inc.ids[chain]},
             )
         )
-    result.sort(key=lambda g: (-g.count, g.service, g.first))
+    # The title last: chains of different classes may start at the same moment.
+    result.sort(key=lambda g: (-g.count, g.service, g.first, g.title))
     return tuple(result)
 
 
@@ -329,8 +331,9 @@ TIER_NAMES = ("", "full", "lightweight")
 def tier_codes(
     data: MetricData, policy: Policy, rows: np.ndarray, recurring: np.ndarray
 ) -> np.ndarray:
-    """`required_tiers` as the codes NO_TIER, FULL or LIGHTWEIGHT (int8): comparing numbers
-    is much faster than comparing strings over a hundred thousand incidents."""
+    """`required_tiers` as the codes NO_TIER, FULL or LIGHTWEIGHT (int8): the compliance
+    figures compare tiers over every incident, and small numbers compare in one vectorised
+    pass where strings compare character by character."""
     inc = data.incidents
     rules = TieringRules.from_policy(policy)
     sev = inc.severity[rows]
@@ -385,7 +388,7 @@ def compliance_rows(
         rules.deadline_days(ReviewTier.FULL),
         rules.deadline_days(ReviewTier.LIGHTWEIGHT),
     )
-    deadline = inc.resolved[rows] + days * 86400.0  # NaN while unresolved
+    deadline = inc.resolved[rows] + days * DAY  # NaN while unresolved
     done = np.zeros(len(rows), dtype=bool)
     approved = np.full(len(rows), np.nan)
     position = np.full(len(inc), -1, dtype=np.int64)

@@ -6,111 +6,42 @@ weekend, in the person's own time zone. Shifts are windows of the policy's
 shift length from local midnight.
 """
 
-import functools
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import UTC, tzinfo
 
 import numpy as np
 
 from irdesk.domain.metrics.data import MetricData
-from irdesk.domain.metrics.selection import (
-    Period,
-    accountability_exclusions,
-    lookup,
-    position_in,
-    without,
+from irdesk.domain.metrics.kernels.calendar import (
+    SATURDAY,
+    split_days,
+    wall_clock_times,
+    week_index,
+    weekday,
 )
+from irdesk.domain.metrics.kernels.grouping import (
+    distinct_per_group,
+    fullest_bucket_per_group,
+    split_by_code,
+)
+from irdesk.domain.metrics.kernels.lookups import lookup, marked, position_in, row_mask
+from irdesk.domain.metrics.kernels.sorting import distinct
+from irdesk.domain.metrics.selection import Period, accountability_exclusions, without
 from irdesk.domain.metrics.service import Responders, responder_hours
-from irdesk.domain.metrics.stats import code_order, distinct, distinct_per_group, gini
+from irdesk.domain.metrics.stats import gini
 from irdesk.domain.policy import Policy
 
-DAY = 86400.0
 # Fewer resolved incidents than this say nothing about concentration.
 MIN_RESOLVED_FOR_CONCENTRATION = 4
 
 
-def _offsets_of_days(days: list[int], zone: tzinfo) -> np.ndarray:
-    noons = (datetime.fromtimestamp(d * DAY + DAY / 2, zone) for d in days)
-    return np.array([n.utcoffset().total_seconds() for n in noons], dtype=np.float64)
-
-
-# A zone's offsets are looked up per block of this many days and kept: the dashboard
-# recomputes the figures on every change, over the same days, and a look-up costs a
-# microsecond per day and zone.
-OFFSET_BLOCK = 128
-
-
-@functools.lru_cache(maxsize=256)
-def _offset_block(zone: tzinfo, block: int) -> np.ndarray:
-    first = block * OFFSET_BLOCK
-    offsets = _offsets_of_days(list(range(first, first + OFFSET_BLOCK)), zone)
-    offsets.flags.writeable = False
-    return offsets
-
-
-def day_offsets(days: np.ndarray, zone: tzinfo) -> np.ndarray:
-    """`zone`'s offset from UTC in seconds on each day (days since the epoch, at noon UTC)."""
-    if len(days) == 0:
-        return np.zeros(0)
-    whole = days.astype(np.int64)
-    block = whole // OFFSET_BLOCK
-    low, high = int(block.min()), int(block.max())
-    if high - low >= 64:  # days far apart: only those
-        return _offsets_of_days(whole.tolist(), zone)
-    table = np.concatenate([_offset_block(zone, b) for b in range(low, high + 1)])
-    result: np.ndarray = table[whole - low * OFFSET_BLOCK]
-    return result
-
-
-def local_seconds(times: np.ndarray, zone: tzinfo) -> np.ndarray:
-    """Epoch seconds shifted into `zone`'s wall clock (offsets looked up once per day)."""
-    if len(times) == 0:
-        return times
-    uniq, inverse = np.unique(np.floor(times / DAY), return_inverse=True)
-    shifted: np.ndarray = times + day_offsets(uniq, zone)[inverse]
-    return shifted
-
-
-# Beyond this many days between the first and last page, look offsets up per distinct day.
-DENSE_DAYS = 4000
-
-
 def after_hours(local: np.ndarray, policy: Policy) -> np.ndarray:
-    day = np.floor(local / DAY)
-    seconds = local - day * DAY  # `local % DAY` to the last bit, without numpy's slow `%`
-    seconds[seconds < 0] += DAY  # where local / DAY rounded up to a whole day
+    """Whether each wall-clock time is outside the policy's business hours or on a weekend."""
+    day, seconds = split_days(local)
     hour = seconds / 3600.0
-    shifted = day + 3  # 1970-01-01 was a Thursday: 0 is a Monday
-    weekday = shifted - 7 * np.floor(shifted / 7)
     outside = (hour < policy.business_hours_start) | (hour >= policy.business_hours_end)
-    result: np.ndarray = outside | (weekday >= 5)
+    result: np.ndarray = outside | (weekday(day) >= SATURDAY)
     return result
-
-
-def most_in_one_bucket(group: np.ndarray, buckets: np.ndarray, groups: int) -> np.ndarray:
-    """For each group 0 … groups-1, the most entries sharing one (whole-numbered) bucket;
-    0 for none."""
-    most = np.zeros(groups, dtype=np.int64)
-    if len(buckets) == 0:
-        return most
-    b = buckets.astype(np.int64)
-    low, span = int(b.min()), int(b.max()) - int(b.min()) + 1
-    if span * groups < 2**62:
-        key = group.astype(np.int64) * span + (b - low)
-        # 32-bit keys, when they fit, sort in half the time of 64-bit ones.
-        key = np.sort(key.astype(np.int32) if span * groups < 2**31 else key)
-        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        g = key[starts] // span
-    else:
-        order = np.lexsort((b, group))
-        g, b = group[order], b[order]
-        starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (b[1:] != b[:-1])])
-        g = g[starts]
-    counts = np.diff(np.append(starts, len(buckets)))
-    # g is sorted (the key sorts by group first): the largest count of each group's run.
-    runs = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    most[g[runs]] = np.maximum.reduceat(counts, runs)
-    return most
 
 
 @dataclass(frozen=True)
@@ -145,27 +76,20 @@ def local_page_times(data: MetricData, people: np.ndarray, times: np.ndarray) ->
     """Wall-clock time of each page in the paged person's zone (UTC for someone unknown)."""
     if len(times) == 0:
         return times.copy()
-    zones: dict[str, tuple[tzinfo, int]] = {}
-    zone_of: dict[int, int] = {}
-    for pid, person in data.people.items():
-        zone_of[pid] = zones.setdefault(str(person.time_zone), (person.time_zone, len(zones)))[1]
+    # The zones of the people paged, each numbered once (zones compared by name).
+    zones: list[tzinfo] = []
+    number_of: dict[str, int] = {}
     paged = distinct(people)
-    # The zone of each page's person; the extra last row of offsets (zeros) is UTC.
-    zone_of_paged = np.array([zone_of.get(p, len(zones)) for p in paged.tolist()], dtype=np.int64)
-    zone = zone_of_paged[position_in(paged, people)]
-    days = np.floor(times / DAY)
-    first, span = days.min(), int(days.max() - days.min()) + 1
-    if span <= DENSE_DAYS:  # one lookup per day of the span and zone: no sort
-        lookup_days, day = first + np.arange(span), (days - first).astype(np.int64)
-    else:
-        lookup_days, day = np.unique(days, return_inverse=True)
-    offsets = np.zeros((len(zones) + 1, len(lookup_days)))
-    paged_zones = set(zone_of_paged.tolist())
-    for tz, n in zones.values():
-        if n in paged_zones:  # someone of this zone was paged
-            offsets[n] = day_offsets(lookup_days, tz)
-    shifted: np.ndarray = times + offsets[zone, day]
-    return shifted
+    zone_of_paged = []
+    for pid in paged.tolist():
+        person = data.people.get(pid)
+        zone = person.time_zone if person is not None else UTC
+        if str(zone) not in number_of:
+            number_of[str(zone)] = len(zones)
+            zones.append(zone)
+        zone_of_paged.append(number_of[str(zone)])
+    zone = np.array(zone_of_paged, dtype=np.int64)[position_in(paged, people)]
+    return wall_clock_times(times, zone, zones)
 
 
 def load_rows(
@@ -184,9 +108,7 @@ def load_rows(
     local = local_page_times(data, page_person, page_time)
     late = after_hours(local, policy)
     p_rows, p_people, p_hours = responders if responders is not None else responder_hours(data)
-    member = np.zeros(len(inc), dtype=bool)
-    member[rows] = True
-    mine = member[p_rows] if len(p_rows) else np.zeros(0, dtype=bool)
+    mine = row_mask(rows, len(inc))[p_rows] if len(p_rows) else np.zeros(0, dtype=bool)
     p_rows, p_people, p_hours = p_rows[mine], p_people[mine], p_hours[mine]
     # Everyone paged in the period or acting in its incidents, as 0 … n-1 for bincount.
     ids = distinct(np.concatenate([page_person, p_people]))
@@ -196,8 +118,9 @@ def load_rows(
     pages = np.bincount(who, minlength=n)
     late_pages = np.bincount(who[late], minlength=n)
     hours = np.bincount(part_who, weights=p_hours, minlength=n)
-    most_shift = most_in_one_bucket(who, np.floor(local / (policy.shift_hours * 3600.0)), n)
-    most_week = most_in_one_bucket(who[late], np.floor((local[late] / DAY + 3) / 7), n)
+    shift = np.floor(local / (policy.shift_hours * 3600.0))
+    most_shift = fullest_bucket_per_group(who, shift, n)
+    most_week = fullest_bucket_per_group(who[late], week_index(local[late]), n)
     paged = distinct_per_group(who, page_incident, n)
     paged_late = distinct_per_group(who[late], page_incident[late], n)
     involved = distinct_per_group(
@@ -294,24 +217,20 @@ def concentration_rows(
     inc, ev = data.incidents, data.events
     excluded = accountability_exclusions(data, policy, rows)
     counted = without(rows, excluded)
-    r_rows = data.resolver_rows
-    member = np.zeros(len(inc), dtype=bool)
-    member[counted] = True
-    keep = (r_rows >= 0) & member[np.clip(r_rows, 0, None)]
-    r_rows, r_people = r_rows[keep], ev.resolver_person[keep]
+    keep = marked(data.resolver_rows, row_mask(counted, len(inc)))
+    r_rows, r_people = data.resolver_rows[keep], ev.resolver_person[keep]
     team_of = data.incident_team
     excluded_teams = {reason: team_of[hit] for reason, hit in excluded.items()}
     teams = sorted(data.teams.items(), key=lambda kv: kv[1].name)
     # Resolutions split by team (in that order, the last part: no team), each in the order
     # given; who resolved them as 0 … n-1 in id order, so counting is a bincount.
     position = {team_id: n for n, (team_id, _) in enumerate(teams)}
-    code = lookup(team_of[r_rows], position, len(teams)).astype(np.int64)
-    order, bounds = code_order(code, len(teams) + 1)
+    by_team = split_by_code(lookup(team_of[r_rows], position, len(teams), np.int64), len(teams) + 1)
     people = distinct(r_people)
     who = position_in(people, r_people)
     result = []
     for k, (team_id, team) in enumerate(teams):
-        own = order[bounds[k] : bounds[k + 1]]
+        own = by_team.positions(k)
         if len(own) == 0:
             continue
         counts = np.bincount(who[own], minlength=len(people))

@@ -12,7 +12,9 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from irdesk.domain.metrics.data import MetricData, epoch
-from irdesk.domain.metrics.stats import code_order, distinct, stable_argsort
+from irdesk.domain.metrics.kernels.grouping import split_rows_by_key
+from irdesk.domain.metrics.kernels.lookups import marked, row_mask, rows_without
+from irdesk.domain.metrics.kernels.sorting import distinct, stable_argsort
 from irdesk.domain.policy import Policy
 from irdesk.domain.utc import as_utc
 
@@ -57,10 +59,30 @@ class Group:
     rows: np.ndarray  # indices into the incident columns
 
 
-def anchor_times(data: MetricData) -> np.ndarray:
-    """When an incident counts as happening: impact start, else detection."""
+# Every incident, for `impact_start` and `impact_end`: a slice selects without copying.
+EVERY = slice(None)
+
+
+def impact_start(data: MetricData, rows: np.ndarray | slice = EVERY) -> np.ndarray:
+    """When each incident's impact started: its start, else its detection (NaN: neither)."""
     inc = data.incidents
-    return np.where(np.isnan(inc.started), inc.detected, inc.started)
+    started = inc.started[rows]
+    start: np.ndarray = np.where(np.isnan(started), inc.detected[rows], started)
+    return start
+
+
+def impact_end(data: MetricData, rows: np.ndarray | slice = EVERY) -> np.ndarray:
+    """When each incident's impact ended: its mitigation, else its resolution (NaN:
+    neither, the impact still going or never closed in its source)."""
+    inc = data.incidents
+    mitigated = inc.mitigated[rows]
+    end: np.ndarray = np.where(np.isnan(mitigated), inc.resolved[rows], mitigated)
+    return end
+
+
+def anchor_times(data: MetricData) -> np.ndarray:
+    """When an incident counts as happening, for periods and time order: its impact start."""
+    return impact_start(data)
 
 
 def time_order(data: MetricData, anchors: np.ndarray) -> np.ndarray:
@@ -115,63 +137,15 @@ def excluded_for(
 
 
 def without(rows: np.ndarray, excluded: dict[str, np.ndarray]) -> np.ndarray:
-    """`rows` (in their order) but the excluded ones: `np.setdiff1d`, by marking the
-    excluded rows in a mask instead of its sort-based search (several times faster)."""
+    """`rows` (in their order) but the excluded ones."""
     if not excluded:
         return rows
-    drop = np.concatenate(list(excluded.values()))
-    if len(rows) == 0 or len(drop) == 0:
-        return rows.copy()
-    dropped = np.zeros(max(int(rows.max()), int(drop.max())) + 1, dtype=bool)
-    dropped[drop] = True
-    kept: np.ndarray = rows[~dropped[rows]]
-    return kept
+    return rows_without(rows, np.concatenate(list(excluded.values())))
 
 
 def index_of_ids(data: MetricData, ids: np.ndarray) -> np.ndarray:
     """Row index of each incident id; -1 for ids not among the incidents."""
     return data.incidents.rows_of(ids)
-
-
-def lookup(keys: np.ndarray, table: dict[int, float], default: float) -> np.ndarray:
-    """`table[k]` for each of `keys` (`default` where absent), by one search of the table's
-    sorted keys instead of a Python lookup per row."""
-    known = np.array(sorted(table), dtype=np.int64)
-    values = np.array([table[k] for k in known.tolist()] + [default], dtype=np.float64)
-    if len(known) == 0:
-        return np.full(len(keys), float(default))
-    top = int(known[-1])
-    if known[0] >= 0 and top <= 4 * len(keys) + 1024:
-        # Small ids (the usual case): index a dense table, no search.
-        dense = np.full(top + 2, float(default))
-        dense[known] = values[:-1]
-        inside: np.ndarray = dense[np.where((keys >= 0) & (keys <= top), keys, top + 1)]
-        return inside
-    pos = np.searchsorted(known, keys)
-    pos = np.where(known[np.clip(pos, 0, len(known) - 1)] == keys, pos, len(known))
-    result: np.ndarray = values[pos]
-    return result
-
-
-def position_in(known: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """The position of each of `keys` in `known` (sorted, distinct, holding every key)."""
-    if len(known) and known[0] >= 0 and int(known[-1]) <= 4 * len(keys) + 1024:
-        dense = np.zeros(int(known[-1]) + 1, dtype=np.int64)
-        dense[known] = np.arange(len(known))
-        found: np.ndarray = dense[keys]
-        return found
-    searched: np.ndarray = np.searchsorted(known, keys)
-    return searched
-
-
-def _split(keys: np.ndarray, rows: np.ndarray) -> dict[int, np.ndarray]:
-    if len(rows) == 0:
-        return {}
-    uniq = distinct(keys)
-    # The keys as 0 … n-1, so one radix sort splits the rows (in their order) by key.
-    order, bounds = code_order(position_in(uniq, keys), len(uniq))
-    r = rows[order]
-    return {key: np.sort(r[bounds[n] : bounds[n + 1]]) for n, key in enumerate(uniq.tolist())}
 
 
 def team_per_row(data: MetricData, rows: np.ndarray) -> np.ndarray:
@@ -185,28 +159,24 @@ def groups(data: MetricData, rows: np.ndarray, by: str) -> list[Group]:
     incidents they were paged for or acted in."""
     inc = data.incidents
     if by == "severity":
-        parts = _split(inc.severity[rows].astype(np.int64), rows)
+        parts = split_rows_by_key(inc.severity[rows].astype(np.int64), rows)
         return [
             Group(f"SEV{k}" if k else "none", f"SEV{k}" if k else "no severity", parts[k])
             for k in sorted(parts, key=lambda k: k or 9)
         ]
     if by == "service":
-        parts = _split(inc.service[rows], rows)
+        parts = split_rows_by_key(inc.service[rows], rows)
         named = [(data.services[k].name if k in data.services else "no service", k) for k in parts]
         return [Group(str(k), name, parts[k]) for name, k in sorted(named)]
     if by == "team":
         owner = team_per_row(data, rows)
-        parts = _split(owner, rows)
+        parts = split_rows_by_key(owner, rows)
         named = [(data.teams[k].name if k in data.teams else "no team", k) for k in parts]
         return [Group(str(k), name, parts[k]) for name, k in sorted(named)]
     if by == "person":
-        ev = data.events
-        idx = data.part_rows
-        member = np.zeros(len(inc), dtype=bool)
-        member[rows] = True
-        keep = (idx >= 0) & member[np.clip(idx, 0, None)]
-        pairs_rows, pairs_people = idx[keep], ev.part_person[keep]
-        parts = _split(pairs_people, pairs_rows)
+        # Each participation (incident, person) in one of `rows`.
+        taking_part = marked(data.part_rows, row_mask(rows, len(inc)))
+        parts = split_rows_by_key(data.events.part_person[taking_part], data.part_rows[taking_part])
         named = [(data.people[k].name if k in data.people else f"person {k}", k) for k in parts]
         return [Group(str(k), name, distinct(parts[k])) for name, k in sorted(named)]
     raise ValueError(f"cannot group by {by!r}; one of {', '.join(GROUPINGS)}")
@@ -224,12 +194,11 @@ def restricted(grouped: list[Group], keep: np.ndarray) -> list[Group]:
 
 
 def impact_minutes(data: MetricData, rows: np.ndarray, until: float) -> np.ndarray:
-    """Impact start (started, else detected) to mitigation (else resolution, else `until`)."""
-    inc = data.incidents
-    start = np.where(np.isnan(inc.started[rows]), inc.detected[rows], inc.started[rows])
-    end = np.where(np.isnan(inc.mitigated[rows]), inc.resolved[rows], inc.mitigated[rows])
+    """Minutes from `impact_start` to `impact_end` (`until` while the impact goes on)."""
+    end = impact_end(data, rows)
     end = np.where(np.isnan(end), until, end)
-    return (end - start) / 60.0
+    minutes: np.ndarray = (end - impact_start(data, rows)) / 60.0
+    return minutes
 
 
 def weights(data: MetricData, policy: Policy, rows: np.ndarray) -> np.ndarray | None:
@@ -243,7 +212,8 @@ def weights(data: MetricData, policy: Policy, rows: np.ndarray) -> np.ndarray | 
             + [policy.severity_weights[f"SEV{r}"] for r in range(1, 6)],
             dtype=np.float64,
         )
-        return table[inc.severity[rows].astype(np.int64)]
+        by_severity: np.ndarray = table[inc.severity[rows].astype(np.int64)]
+        return by_severity
     cost = inc.downtime_cost[rows].copy()
     gap = np.isnan(cost)
     if gap.any():
@@ -255,4 +225,5 @@ def weights(data: MetricData, policy: Policy, rows: np.ndarray) -> np.ndarray | 
         )
         minutes = impact_minutes(data, rows[gap], float("nan"))
         cost[gap] = np.nan_to_num(np.clip(minutes, 0, None) * per_minute)
-    return np.clip(cost, 0, None)
+    by_cost: np.ndarray = np.clip(cost, 0, None)
+    return by_cost

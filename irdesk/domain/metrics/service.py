@@ -10,19 +10,21 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from irdesk.domain.metrics.data import MetricData
+from irdesk.domain.metrics.kernels.grouping import overlap_unions, split_by_code
+from irdesk.domain.metrics.kernels.lookups import lookup, position_in, row_mask
+from irdesk.domain.metrics.kernels.sorting import distinct
 from irdesk.domain.metrics.selection import (
     CONTRADICTORY,
     MERGED,
     Group,
     Period,
     groups,
-    lookup,
+    impact_end,
+    impact_start,
     merged_exclusion,
-    position_in,
     restricted,
     without,
 )
-from irdesk.domain.metrics.stats import code_order, distinct, stable_argsort
 from irdesk.domain.policy import Policy
 
 
@@ -51,34 +53,24 @@ class SloRow:
         return self.availability >= self.target
 
 
-def _impact(
-    data: MetricData, rows: np.ndarray, low: float, high: float
+def _clipped(
+    start: np.ndarray, end: np.ndarray, low: float, high: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(start, end) of each incident's impact clipped to [low, high]; NaN start when unknown."""
-    inc = data.incidents
-    start = np.where(np.isnan(inc.started[rows]), inc.detected[rows], inc.started[rows])
-    end = np.where(np.isnan(inc.mitigated[rows]), inc.resolved[rows], inc.mitigated[rows])
+    """Impact (start, end) clipped to [low, high]; the start stays NaN when unknown."""
     end = np.where(np.isnan(end), high, end)  # still going: impact until the window's end
     return np.clip(start, low, high), np.clip(end, low, high)
 
 
-def _merged_intervals(s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _outages(s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Overlapping impact of one service is one outage: (end of each outage, its minutes)."""
-    if len(s) == 0:
-        return np.zeros(0), np.zeros(0)
-    order = stable_argsort(s)
-    s, e = s[order], e[order]
-    reach = np.maximum.accumulate(e)
-    first = np.flatnonzero(np.r_[True, s[1:] > reach[:-1]])
-    ends = np.maximum.reduceat(e, first)
-    return ends, (ends - s[first]) / 60.0
+    starts, ends = overlap_unions(s, e)
+    return ends, (ends - starts) / 60.0
 
 
 def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
     inc = data.incidents
     low, high = period.bounds
-    start = np.where(np.isnan(inc.started), inc.detected, inc.started)
-    end = np.where(np.isnan(inc.mitigated), inc.resolved, inc.mitigated)
+    start, end = impact_start(data), impact_end(data)
     known = ~np.isnan(start)
     # Any impact overlapping the window counts, including an incident that began before it.
     overlaps = known & (start < high) & (np.isnan(end) | (end > low))
@@ -87,15 +79,15 @@ def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
     window = period.minutes
     candidate_merged = inc.merged[candidates]
     candidate_open = np.isnan(end[candidates])
-    start_all, end_all = _impact(data, candidates, low, high)  # once, then per service
+    start_all, end_all = _clipped(start[candidates], end[candidates], low, high)
     services = sorted(data.services.items(), key=lambda kv: kv[1].name)
     # The candidates split by service (in that order, the last part: no known service).
     position = {service_id: n for n, (service_id, _) in enumerate(services)}
-    code = lookup(inc.service[candidates], position, len(services)).astype(np.int64)
-    order, bounds = code_order(code, len(services) + 1)
+    code = lookup(inc.service[candidates], position, len(services), np.int64)
+    by_service = split_by_code(code, len(services) + 1)
     result = []
     for n, (service_id, info) in enumerate(services):
-        own = order[bounds[n] : bounds[n + 1]]
+        own = by_service.positions(n)
         merged = candidate_merged[own]
         excluded = {MERGED: candidates[own][merged]} if merged.any() else {}
         kept = own[~merged]
@@ -105,7 +97,7 @@ def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
         good = ~np.isnan(s) & (e >= s)
         still_open = rows[good & candidate_open[kept]]
         counted = rows[good]
-        ends, minutes = _merged_intervals(s[good], e[good])
+        ends, minutes = _outages(s[good], e[good])
         impact = float(minutes.sum())
         budget = (1.0 - info.slo_target / 100.0) * window
         used = np.concatenate([[0.0], np.cumsum(minutes), [impact]])
@@ -182,14 +174,12 @@ def _own_time(
     """Person id → (hours, their cost) over their participations in the incidents of `rows`:
     a person's group holds exactly the incidents they took part in. One split of the
     participations by person instead of a search of all of them per person."""
-    counted = np.zeros(incidents, dtype=bool)
-    counted[rows] = True
-    inside = np.flatnonzero(counted[p_rows])
+    inside = np.flatnonzero(row_mask(rows, incidents)[p_rows])
     people = distinct(p_people[inside])
-    order, bounds = code_order(position_in(people, p_people[inside]), len(people))
+    by_person = split_by_code(position_in(people, p_people[inside]), len(people))
     result = {}
     for k, pid in enumerate(people.tolist()):
-        mine = inside[order[bounds[k] : bounds[k + 1]]]  # in their order: the same sums
+        mine = inside[by_person.positions(k)]  # in their order: the same sums
         result[pid] = (float(np.sum(p_hours[mine])), float(np.sum(p_hours[mine] * p_rate[mine])))
     return result
 
@@ -208,9 +198,7 @@ def cost_rows(
     inc = data.incidents
     rows = without(rows, merged_exclusion(data, rows))
     grouped = groups(data, rows, by) if grouped is None else restricted(grouped, ~inc.merged)
-    start = np.where(np.isnan(inc.started), inc.detected, inc.started)
-    end = np.where(np.isnan(inc.mitigated), inc.resolved, inc.mitigated)
-    minutes = (end - start) / 60.0
+    minutes = (impact_end(data) - impact_start(data)) / 60.0
     per_minute_of = {sid: s.cost_per_minute for sid, s in data.services.items()}
     per_minute = lookup(inc.service, per_minute_of, 0.0)
     downtime = minutes * per_minute

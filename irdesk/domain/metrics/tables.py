@@ -126,7 +126,7 @@ TREND_COLUMNS = ("previous_median", "change")
 
 
 def _duration_table(kpi: str, rows: tuple[DurationRow, ...], by: str, evaluation: str) -> Table:
-    columns = (
+    columns: tuple[Column, ...] = (
         Column("group", by.capitalize()),
         Column("count", "Counted", COUNT),
         Column("missing", "Missing data", COUNT),

@@ -19,8 +19,10 @@ the ordinary way.
 """
 
 import warnings
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
@@ -34,6 +36,16 @@ TEXT_SEPARATOR = "\x1f"  # the ASCII unit separator: not found in titles
 
 Kind = Literal["int", "float", "time", "text", "initial", "rank"]
 RANK_WIDTH = 4  # SEV1 … SEV5
+
+Word = TypeVar("Word", bound=str)
+
+
+def distinct_initials(words: Iterable[Word]) -> dict[Word, int]:
+    """Each of `words` whose first byte no other of them shares → that byte: the words an
+    "initial" column tells apart. (The others it tells apart only as a group.)"""
+    firsts = {word: word.encode()[0] for word in words}
+    shared = Counter(firsts.values())
+    return {word: first for word, first in firsts.items() if shared[first] == 1}
 
 
 @dataclass(frozen=True)
@@ -82,7 +94,7 @@ def _numbers(text: bytes, count: int, dtype: type) -> np.ndarray | None:
         # numpy warns, and stops, at the first value it cannot read.
         warnings.simplefilter("error")
         try:
-            values = np.fromstring(text, dtype=dtype, sep=",")
+            values: np.ndarray = np.fromstring(text, dtype=dtype, sep=",")
         except (ValueError, DeprecationWarning):
             return None
     return values if len(values) == count else None

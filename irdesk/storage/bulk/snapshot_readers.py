@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from irdesk.storage.database import Database
 
@@ -47,7 +47,8 @@ def snapshot_cursors(db: Database, count: int) -> Iterator[list[sqlite3.Cursor]]
     with contextlib.ExitStack() as stack:
 
         def cursor() -> sqlite3.Cursor:
-            cur: sqlite3.Cursor = stack.enter_context(db.connection()).connection.cursor()
+            raw = stack.enter_context(db.connection()).connection
+            cur = cast(sqlite3.Cursor, raw.cursor())  # the sqlite3 driver's own cursor
             stack.callback(cur.close)
             return cur
 

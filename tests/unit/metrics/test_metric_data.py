@@ -1,5 +1,6 @@
 """Reading the figures' columns from a database file gives what the domain computes from rows."""
 
+from collections import Counter
 from datetime import timedelta
 
 import metric_fixture as fx
@@ -7,8 +8,10 @@ import numpy as np
 import pytest
 
 from irdesk.domain.enums import (
+    EventKind,
     Severity,
 )
+from irdesk.domain.metrics.data import ACTION_STATUSES
 from irdesk.domain.metrics.figures import compute_figures
 from irdesk.domain.metrics.tables import figure_tables
 from irdesk.domain.models import (
@@ -16,16 +19,11 @@ from irdesk.domain.models import (
     IncidentMerge,
 )
 from irdesk.domain.policy import Policy
-from irdesk.storage.bulk import metric_data
+from irdesk.storage.bulk import metric_scans
 from irdesk.storage.bulk.column_scan import MISSING_INT, Column, read_columns
-from irdesk.storage.bulk.metric_data import (
-    EVENTS_SOURCE,
-    SCANNED_EVENTS,
-    SCANNED_INCIDENTS,
-    compute_from_database,
-    incident_rows,
-    load_metric_data,
-)
+from irdesk.storage.bulk.metric_data import compute_from_database, incident_rows, load_metric_data
+from irdesk.storage.bulk.metric_scans import EVENTS_SOURCE, SCANNED_EVENTS, SCANNED_INCIDENTS
+from irdesk.storage.bulk.service_and_flags import packing_sql, unpack
 from irdesk.storage.database import Database
 from irdesk.storage.records.lifecycle_edits import set_override
 
@@ -150,6 +148,47 @@ def test_the_column_scan_reads_what_the_ordinary_row_read_does(
     fast = load_metric_data(database)
     assert fast.incidents.downtime_cost[0] == 1234.56
     # Every column scan refused: the rows are read one by one.
-    monkeypatch.setattr(metric_data, "read_columns", lambda *args: None)
+    monkeypatch.setattr(metric_scans, "read_columns", lambda *args: None)
     slow = load_metric_data(database)
     fx.assert_same_data(fast, slow)
+
+
+def test_the_service_and_flags_packed_by_sql_unpack_to_what_the_row_holds(
+    database: Database,
+) -> None:
+    """Every flag combination, no service, and a large service id, through SQLite."""
+    rows = [
+        (service, external, debt, regulatory)
+        for service in (None, 1, 7, 2**40)
+        for external in (0, 1, 5)  # any non-zero is true, as in Python
+        for debt in (0, 1)
+        for regulatory in (0, 1)
+    ]
+    values = " UNION ALL ".join(
+        f"SELECT {'NULL' if s is None else s} AS service_id, {e} AS external_cause,"
+        f" {d} AS approved_tech_debt, {r} AS regulatory_exposure"
+        for s, e, d, r in rows
+    )
+    with database.connection() as conn:
+        packed = [
+            v for (v,) in conn.exec_driver_sql(f"SELECT {packing_sql()} FROM ({values})").all()
+        ]
+    fields = unpack(np.array(packed, dtype=np.int64))
+    assert fields["service"].tolist() == [-1 if s is None else s for s, *_ in rows]
+    assert fields["external_cause"].tolist() == [bool(e) for _, e, _, _ in rows]
+    assert fields["tech_debt"].tolist() == [bool(d) for _, _, d, _ in rows]
+    assert fields["regulatory"].tolist() == [bool(r) for *_, r in rows]
+
+
+def test_first_bytes_tell_apart_the_event_kinds_and_statuses_the_metrics_need() -> None:
+    """An "initial" column keeps only a word's first byte: pages and resolutions must each
+    have one no other kind shares, and so must every action status."""
+    first_bytes = Counter(kind[0] for kind in EventKind)
+    assert ord("p") == metric_scans.PAGE_INITIAL and first_bytes["p"] == 1
+    assert ord("r") == metric_scans.RESOLVE_INITIAL and first_bytes["r"] == 1
+    # The table holds exactly the kinds whose first byte is theirs alone.
+    assert set(metric_scans.EVENT_KIND_INITIALS) == {k for k in EventKind if first_bytes[k[0]] == 1}
+    assert len({s[0] for s in ACTION_STATUSES}) == len(ACTION_STATUSES)
+    status = metric_scans.STATUS_OF_INITIAL
+    assert [int(status[ord(s[0])]) for s in ACTION_STATUSES] == list(range(len(ACTION_STATUSES)))
+    assert int((status >= 0).sum()) == len(ACTION_STATUSES)

@@ -14,7 +14,7 @@ import pytest
 from irdesk.domain.enums import EventKind, Severity
 from irdesk.domain.metrics.data import MetricData
 from irdesk.domain.models import MERGE_MANUAL, Incident, IncidentMerge, TimelineEvent
-from irdesk.storage.bulk import metric_data, snapshot_readers
+from irdesk.storage.bulk import metric_data, metric_row_reads, metric_scans, snapshot_readers
 from irdesk.storage.bulk.metric_data import load_metric_data
 from irdesk.storage.database import Database
 from irdesk.storage.records.lifecycle_edits import set_override
@@ -34,8 +34,8 @@ def raw_cursor(database: Database) -> Iterator[Any]:
 
 def read_row_by_row(database: Database, monkeypatch: pytest.MonkeyPatch) -> MetricData:
     with monkeypatch.context() as patch:
-        patch.setattr(metric_data, "read_columns", lambda *args: None)
-        patch.setattr(metric_data, "_joined", lambda *args: None)  # even of no parts
+        patch.setattr(metric_scans, "read_columns", lambda *args: None)
+        patch.setattr(metric_scans, "joined", lambda *args: None)  # even of no parts
         return load_metric_data(database)
 
 
@@ -47,15 +47,15 @@ def only_column_scans(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         raise AssertionError("read row by row")
 
     with monkeypatch.context() as patch:
-        patch.setattr(metric_data, "_incident_rows", refuse)
-        patch.setattr(metric_data, "EVENTS", "not SQL: the rows were read one by one")
+        patch.setattr(metric_data, "incident_fields_by_rows", refuse)
+        patch.setattr(metric_row_reads, "EVENTS", "not SQL: the rows were read one by one")
         yield
 
 
 def in_small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Parts of two incidents and three events: the fixture's tables in many parts."""
-    monkeypatch.setattr(metric_data, "INCIDENT_PART_ROWS", 2)
-    monkeypatch.setattr(metric_data, "EVENT_PART_ROWS", 3)
+    monkeypatch.setattr(metric_scans, "INCIDENT_PART_ROWS", 2)
+    monkeypatch.setattr(metric_scans, "EVENT_PART_ROWS", 3)
 
 
 def add_awkward_incidents(database: Database) -> None:
@@ -111,7 +111,7 @@ def test_many_parts_with_gaps_read_what_the_rows_hold(
     add_awkward_incidents(database)
     in_small_parts(monkeypatch)
     with raw_cursor(database) as cur:
-        assert len(metric_data._parts(cur, "incident", 2)) > 3
+        assert len(metric_scans.id_ranges(cur, "incident", 2)) > 3
     with only_column_scans(monkeypatch):
         fast = load_metric_data(database)
     assert fast.incidents.ids.tolist() == [1, 2, 3, 4, 5, 9, 10, 31]
@@ -146,8 +146,8 @@ def test_empty_tables_read_as_empty_columns(
 def test_parts_cover_every_id_once(database: Database) -> None:
     add_awkward_incidents(database)
     with raw_cursor(database) as cur:
-        parts = metric_data._parts(cur, "incident", 7)  # ids 1 … 31: four parts
-        assert metric_data._parts(cur, "finding", 7) == []  # an empty table
+        parts = metric_scans.id_ranges(cur, "incident", 7)  # ids 1 … 31: four parts
+        assert metric_scans.id_ranges(cur, "finding", 7) == []  # an empty table
     assert parts[0][0] == 1 and parts[-1][1] == 31 and len(parts) == 4
     assert all(hi + 1 == lo for (_, hi), (lo, _) in itertools.pairwise(parts))
 
