@@ -59,14 +59,18 @@ test: lint
 # `make lock UPGRADE=` keeps the current pins that still fit (after adding a package).
 # The build system's requirements come from pyproject.toml on stdin, so that
 # `pip install --no-build-isolation -e .` builds with locked setuptools and wheel.
+# The lock is replaced only when it changed: a newer file makes every .venv anew.
 UPGRADE ?= --upgrade
 lock: $(LOCK_VENV)/bin/uv
+	cp $(LOCK) $(LOCK).new
 	$(PYTHON) -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' | \
 	env -u UV_INDEX -u UV_INDEX_URL -u UV_EXTRA_INDEX_URL -u UV_FIND_LINKS -u UV_CONSTRAINT -u UV_OVERRIDE \
 	  $(LOCK_VENV)/bin/uv pip compile --quiet --no-config --default-index https://pypi.org/simple \
 	    --universal --python-version 3.11 --generate-hashes $(UPGRADE) \
 	    --extra test --extra bench --extra package --constraints $(LOCK_CONSTRAINTS) \
-	    --custom-compile-command "make lock" --output-file $(LOCK) pyproject.toml -
+	    --custom-compile-command "make lock" --output-file $(LOCK).new pyproject.toml -
+	if cmp -s $(LOCK).new $(LOCK); then rm $(LOCK).new; echo "$(LOCK) is unchanged."; \
+	else mv $(LOCK).new $(LOCK); echo "$(LOCK) changed: review the diff, make test, commit."; fi
 
 $(LOCK_VENV)/bin/uv:
 	$(PYTHON) -m venv $(LOCK_VENV)
