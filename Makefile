@@ -1,42 +1,107 @@
-# The two commands of the README. Both set up .venv from scratch when missing.
+# The two commands of the README, `make run` and `make test`, and what they stand on.
+#
+# .venv holds exactly requirements/lock.txt: every package, direct and transitive, at
+# one version, checked against its hashes. Nothing is resolved on a user's machine, so
+# a release of some dependency tomorrow changes nothing here until `make lock` (and a
+# commit) says so. `make test-latest` tries what pyproject.toml's ranges allow today.
 PYTHON ?= python3
-VENV := .venv
-BIN := $(VENV)/bin
-STAMP_RUN := $(VENV)/.installed-run
-STAMP_TEST := $(VENV)/.installed-test
+VENV ?= .venv
+BIN = $(VENV)/bin
+LOCK := requirements/lock.txt
+LOCK_CONSTRAINTS := requirements/lock-constraints.txt
+# Every extra is in the lock and in .venv: the tests and lint, the benchmarks' pandas,
+# and the packaging tools.
+EXTRAS := test,bench,package
+# Only `make lock` needs uv, in a venv of its own; users and CI install with plain pip.
+UV_VERSION := 0.13.9
+LOCK_VENV := .venv-lock
+LATEST_VENV := .venv-latest
 
-.PHONY: run test lint venv screenshot clean
+.PHONY: run test lint lint-only system-packages venv lock test-latest screenshot clean
 
-$(BIN)/python:
+# Debian's packages first (Qt's libraries, poppler-utils, qpdf, …): installed when
+# allowed, otherwise a stop with the apt-get line to run.
+system-packages:
+	@PYTHON="$(PYTHON)" bash tools/system-packages.sh
+
+# Made anew whenever the lock changes, so a package the lock dropped does not linger.
+$(VENV)/.lock-installed: $(LOCK) | system-packages
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "irdesk needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1). Run make PYTHON=python3.11 …" >&2; exit 1; }
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-
-$(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
 	touch $@
 
-$(STAMP_TEST): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@ $(STAMP_RUN)
+# irdesk itself, editable, built by the lock's setuptools so that nothing unpinned is
+# fetched; `pip check` catches a pyproject.toml whose ranges the lock no longer meets.
+$(VENV)/.installed: $(VENV)/.lock-installed pyproject.toml
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	touch $@
 
-venv: $(STAMP_TEST)
+venv: system-packages $(VENV)/.installed
 
-run: $(STAMP_RUN)
-	$(BIN)/irdesk --demo
+# Your own database: on the first start it is created holding the demo organisation,
+# then opened as it is. `irdesk --demo` is the throwaway copy.
+run: venv
+	$(BIN)/irdesk
 
-lint: $(STAMP_TEST)
+lint: venv
+	@$(MAKE) --no-print-directory lint-only
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# Refresh the lock from pyproject.toml's ranges (and the holds in $(LOCK_CONSTRAINTS)):
+# the newest versions they allow, for every platform and Python from 3.11 on, with the
+# hashes of PyPI's own files whatever index this machine's pip is set up with.
+# `make lock UPGRADE=` keeps the current pins that still fit (after adding a package).
+# The build system's requirements come from pyproject.toml on stdin, so that
+# `pip install --no-build-isolation -e .` builds with locked setuptools and wheel.
+# The lock is replaced only when it changed: a newer file makes every .venv anew.
+UPGRADE ?= --upgrade
+lock: $(LOCK_VENV)/bin/uv
+	cp $(LOCK) $(LOCK).new
+	$(PYTHON) -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' | \
+	env -u UV_INDEX -u UV_INDEX_URL -u UV_EXTRA_INDEX_URL -u UV_FIND_LINKS -u UV_CONSTRAINT -u UV_OVERRIDE \
+	  $(LOCK_VENV)/bin/uv pip compile --quiet --no-config --default-index https://pypi.org/simple \
+	    --universal --python-version 3.11 --generate-hashes $(UPGRADE) \
+	    --extra test --extra bench --extra package --constraints $(LOCK_CONSTRAINTS) \
+	    --custom-compile-command "make lock" --output-file $(LOCK).new pyproject.toml -
+	if cmp -s $(LOCK).new $(LOCK); then rm $(LOCK).new; echo "$(LOCK) is unchanged."; \
+	else mv $(LOCK).new $(LOCK); echo "$(LOCK) changed: review the diff, make test, commit."; fi
+
+$(LOCK_VENV)/bin/uv:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+# The newest versions pyproject.toml allows, in a venv of their own made anew each
+# time, then the suite and lint there: a failure here is what `make lock` would bring.
+test-latest: system-packages
+	rm -rf $(LATEST_VENV)
+	$(PYTHON) -m venv $(LATEST_VENV)
+	$(LATEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LATEST_VENV)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[$(EXTRAS)]'
+	$(LATEST_VENV)/bin/python tools/lock_drift.py $(LOCK)
+	QT_QPA_PLATFORM=offscreen $(LATEST_VENV)/bin/python -m pytest
+	@$(MAKE) --no-print-directory lint-only VENV=$(LATEST_VENV)
+
+# Lint alone, with the tools of whichever venv VENV names; nothing is installed.
+lint-only:
 	$(BIN)/ruff check irdesk tests
 	$(BIN)/ruff format --check irdesk tests
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+# Packaging (packaging/: the desktop bundle, the wheel and its smoke test, the desktop
+# entry) adds its `package` target here; its tools are the lock's `package` extra,
+# already in .venv.
 
-screenshot: $(STAMP_RUN)
+screenshot: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot.py resources/screenshots/main-window.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_dashboard.py resources/screenshots/dashboard.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_findings.py resources/screenshots/findings.png
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) $(LATEST_VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -77,7 +77,7 @@ def run_tool(*args: str) -> subprocess.CompletedProcess[str]:
 def require_tools(*names: str) -> None:
     missing = [n for n in names if shutil.which(n) is None]
     if missing:
-        pytest.fail(f"{', '.join(missing)} not installed (.ci/run installs poppler-utils and qpdf)")
+        pytest.fail(f"{', '.join(missing)} not installed (make test installs them)")
 
 
 def tamper_page_content(pdf: bytes) -> bytes:

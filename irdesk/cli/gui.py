@@ -1,8 +1,14 @@
-"""`irdesk` with no command: the window, on --db, the user's database, or a fresh --demo."""
+"""`irdesk` with no command: the window, on --db, the user's database, or a fresh --demo.
+
+The user's own database starts as a copy of the demo organisation, so a first start
+has something to explore; from then on it is the user's file, opened as it is and
+never regenerated. `--demo` is the throwaway copy, rewritten on every start.
+"""
 
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from irdesk.cli.common import CommandFailed, today
 from irdesk.storage import paths
@@ -30,9 +36,35 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
         path = paths.demo_database()
         write_demo(path, seed=DEFAULT_SEED, anchor=today(), overwrite=True)
+    elif args.db:
+        path = args.db
     else:
-        path = args.db or paths.default_database()
+        path = paths.default_database()
+        # A dangling link is the user's file on a drive not mounted now: not a first start.
+        if not (path.exists() or path.is_symlink()):
+            first_start(path)
     # Qt is imported here and only here: every headless command starts without it.
     from irdesk.gui.app import run_gui
 
     return run_gui(path)
+
+
+def first_start(path: Path) -> None:
+    """Create the user's database at `path` holding the demo organisation, and say so.
+
+    Never over a file: one that appears meanwhile (another irdesk starting) is kept,
+    and the window opens it as it is.
+    """
+    from irdesk.demo.generator import DEFAULT_SEED, write_demo
+
+    try:
+        write_demo(path, seed=DEFAULT_SEED, anchor=today(), overwrite=False)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise CommandFailed(f"{path}: cannot create your database there: {exc.strerror}.") from exc
+    print(
+        f"First start: created your database {path} with the demo organisation in it to "
+        "explore. It is yours now: irdesk opens it as it is from now on, and "
+        "`irdesk --db PATH` opens (or starts) another file."
+    )

@@ -7,20 +7,44 @@ import argparse
 import gc
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 
 from irdesk.cli.common import CommandFailed, UsageError
 from irdesk.cli.parser import build_parser
 
+# Set to anything but "" or "0" to see what irdesk's libraries warn about.
+DEBUG_VARIABLE = "IRDESK_DEBUG"
+# Any module but irdesk's own: `filterwarnings` matches this at the start of the name
+# of the module a warning is attributed to.
+NOT_IRDESK = r"(?!irdesk(\.|$))"
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line; `argv` None means this process's own, and the process ends after."""
+    if argv is None:
+        quiet_third_party_warnings()
     try:
         return _run(argv)
     except BrokenPipeError:
         # `irdesk import … | head`: the reader left; what was done is done, say nothing more.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+
+
+def quiet_third_party_warnings() -> None:
+    """Keep the libraries' warnings off the user's terminal.
+
+    A deprecation inside pyHanko or matplotlib is for their developers, or for ours
+    when we upgrade them (the tests and `make test-latest` show them); a facilitator
+    exporting a packet can do nothing about it. Warnings attributed to irdesk's own
+    modules (its own, and a library's complaint about how irdesk calls it) keep
+    Python's usual handling. Python's -W, PYTHONWARNINGS, -X dev or IRDESK_DEBUG
+    leave every warning as Python would show it.
+    """
+    if sys.warnoptions or sys.flags.dev_mode or os.environ.get(DEBUG_VARIABLE, "") not in ("", "0"):
+        return
+    warnings.filterwarnings("ignore", module=NOT_IRDESK)
 
 
 def _run(argv: Sequence[str] | None) -> int:

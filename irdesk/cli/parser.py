@@ -25,7 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="irdesk",
         description="Incident performance reviews: opens the irdesk window, or runs a headless command.",
-        epilog=f"Without --db, irdesk opens {paths.default_database()}.",
+        epilog=(
+            f"Without --db, irdesk opens your database, {paths.default_database()}; "
+            "the first start creates it holding the demo organisation."
+        ),
     )
     parser.set_defaults(handler=cmd_gui)
     parser.add_argument("--version", action="version", version=f"irdesk {__version__}")
@@ -36,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--demo",
         action="store_true",
-        help="open a fresh copy of the demo organisation (replaces the previous demo copy)",
+        help="open a throwaway copy of the demo organisation, written anew on every start "
+        "(your own database is not touched)",
     )
     # The order here is the order `irdesk --help` lists the commands in.
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
