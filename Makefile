@@ -65,7 +65,7 @@ lock: $(LOCK_VENV)/bin/uv
 	cp $(LOCK) $(LOCK).new
 	$(PYTHON) -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' | \
 	env -u UV_INDEX -u UV_INDEX_URL -u UV_EXTRA_INDEX_URL -u UV_FIND_LINKS -u UV_CONSTRAINT -u UV_OVERRIDE \
-	  $(LOCK_VENV)/bin/uv pip compile --quiet --no-config --default-index https://pypi.org/simple \
+	  $(LOCK_VENV)/bin/uv pip compile --quiet --no-config \
 	    --universal --python-version 3.11 --generate-hashes $(UPGRADE) \
 	    --extra test --extra bench --extra package --constraints $(LOCK_CONSTRAINTS) \
 	    --custom-compile-command "make lock" --output-file $(LOCK).new pyproject.toml -
