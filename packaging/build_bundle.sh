@@ -4,8 +4,9 @@
 #   PYTHON=.venv/bin/python packaging/build_bundle.sh
 #
 # PYTHON is an interpreter with irdesk's dependencies and the `package` extra
-# (PyInstaller, build). irdesk itself is taken from its wheel, built here, so
-# the bundle ships the files the wheel ships. Prints the build time and size.
+# (PyInstaller, build). irdesk itself is taken from its wheel, made here by
+# packaging/build_dist.sh, so the bundle ships the files the wheel ships.
+# Prints the build time and size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,11 +16,7 @@ started=$(date +%s)
 
 rm -rf "$work" dist/irdesk
 mkdir -p "$work"
-if ! "$python" -m build --wheel --outdir "$work/wheel" . >"$work/wheel.log" 2>&1; then
-  tail -n 40 "$work/wheel.log" >&2
-  echo "build_bundle: building the wheel failed (log: $work/wheel.log)" >&2
-  exit 1
-fi
+PYTHON="$python" packaging/build_dist.sh "$work/wheel" >/dev/null
 wheels=("$work"/wheel/irdesk-*.whl)
 "$python" -m zipfile -e "${wheels[0]}" "$work/stage"
 

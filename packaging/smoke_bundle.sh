@@ -69,6 +69,22 @@ echo "smoke_bundle: $repo/$bundle"
 [[ -f "$sample" ]] || fail "sample" "no sample export at $sample"
 step "bundle size" "$(du -sh "$bundle" | cut -f1) ($(find "$bundle" -type f | wc -l) files)"
 
+# irdesk's own files, where importlib.resources looks for them in the bundle:
+# everything git tracks beside the Python modules, and the migrations as source.
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git ls-files irdesk resources docs |
+    grep -v '\.py$' |
+    cat - <(git ls-files irdesk/storage/migrations | grep '\.py$') |
+    sed -e 's|^resources/|irdesk/resources/|' -e 's|^docs/|irdesk/docs/|' >"$tmp/tracked"
+  while IFS= read -r file; do
+    [[ -f "$bundle/_internal/$file" ]] || echo "$file"
+  done <"$tmp/tracked" >"$tmp/err"
+  [[ -s "$tmp/err" ]] && fail "bundle contents" "$(wc -l <"$tmp/err") of irdesk's files missing from $bundle/_internal"
+  step "bundle contents" "all $(wc -l <"$tmp/tracked") data files and migrations of irdesk"
+else
+  step "bundle contents" "skipped (not a git checkout: nothing to compare with)"
+fi
+
 run "version" "$exe" --version
 expect "version" "^irdesk $version$"
 times=()
