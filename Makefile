@@ -17,7 +17,8 @@ UV_VERSION := 0.13.9
 LOCK_VENV := .venv-lock
 LATEST_VENV := .venv-latest
 
-.PHONY: run test lint lint-only system-packages venv lock test-latest screenshot clean
+.PHONY: run test lint lint-only system-packages venv lock test-latest screenshot clean \
+	dist bundle smoke-bundle smoke-wheel package install-desktop uninstall-desktop icons
 
 # Debian's packages first (Qt's libraries, poppler-utils, qpdf, …): installed when
 # allowed, otherwise a stop with the apt-get line to run.
@@ -94,9 +95,31 @@ lint-only:
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-# Packaging (packaging/: the desktop bundle, the wheel and its smoke test, the desktop
-# entry) adds its `package` target here; its tools are the lock's `package` extra,
-# already in .venv.
+# Packaging: the wheel and sdist (dist/), the one-folder desktop bundle (dist/irdesk/),
+# each checked by its smoke script; its tools are the lock's `package` extra, in .venv.
+dist: venv
+	PYTHON=$(BIN)/python packaging/build_dist.sh dist
+
+bundle: venv
+	PYTHON=$(BIN)/python packaging/build_bundle.sh
+
+smoke-bundle: bundle
+	PYTHON=$(BIN)/python packaging/smoke_bundle.sh
+
+smoke-wheel: dist
+	PYTHON=$(BIN)/python packaging/smoke_wheel.sh
+
+package: smoke-bundle smoke-wheel
+
+# The menu entry, icons, file type and AppStream data in ~/.local/share.
+install-desktop:
+	packaging/install_desktop.sh
+
+uninstall-desktop:
+	packaging/install_desktop.sh --uninstall
+
+icons: venv
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/render_icons.py
 
 screenshot: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot.py resources/screenshots/main-window.png
@@ -104,4 +127,4 @@ screenshot: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_findings.py resources/screenshots/findings.png
 
 clean:
-	rm -rf $(VENV) $(LOCK_VENV) $(LATEST_VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(LOCK_VENV) $(LATEST_VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache
