@@ -1,0 +1,112 @@
+"""How long a facilitator waits for the window: from `irdesk --db demo.db` to its incident list.
+
+Runs, as separate processes, alternately and several times each:
+
+- the floor: a bare Qt window (QApplication and an empty QMainWindow, shown, painted,
+  closed), the least any PySide6 window can cost on this machine;
+- irdesk through its real entry point (`python -m irdesk --db FILE`, i.e.
+  `irdesk.cli.main:main`) on a demo database written once by `irdesk demo`, told by
+  IRDESK_EXIT_WHEN_SHOWN to close its window once the incidents are listed and painted.
+
+Each time is the wall clock from starting the process to its end, so interpreter
+start-up and shutdown count for both. Prints min/median/max of each, the ratio of the
+medians, and whether the targets hold: irdesk within TARGET_SECONDS and within
+TARGET_RATIO times the floor measured in the same run.
+
+Run:  QT_QPA_PLATFORM=offscreen .venv/bin/python tests/benchmarks/bench_startup.py [--runs N]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_SECONDS = 0.5
+TARGET_RATIO = 3.0
+
+BARE_WINDOW = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1400, 850)
+window.show()
+
+
+def shown() -> None:
+    window.repaint()
+    window.close()
+
+
+QTimer.singleShot(0, shown)
+sys.exit(app.exec())
+"""
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(
+            f"{' '.join(command)} exited {done.returncode}\n{done.stdout}{done.stderr}"
+        )
+    return elapsed
+
+
+def summary(times: list[float]) -> str:
+    return (
+        f"min {min(times):.3f} s, median {statistics.median(times):.3f} s, max {max(times):.3f} s"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        env = dict(os.environ, IRDESK_HOME=str(folder / "home"))
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        database = folder / "demo.db"
+        subprocess.run(
+            [sys.executable, "-m", "irdesk", "demo", str(database)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        bare_script = folder / "bare_window.py"
+        bare_script.write_text(BARE_WINDOW, encoding="utf-8")
+        bare = [sys.executable, str(bare_script)]
+        irdesk = [sys.executable, "-m", "irdesk", "--db", str(database)]
+        irdesk_env = dict(env, IRDESK_EXIT_WHEN_SHOWN="1")
+        # One unmeasured run of each fills the file cache and writes the settings file.
+        timed(bare, env)
+        timed(irdesk, irdesk_env)
+        floor: list[float] = []
+        ours: list[float] = []
+        for _ in range(args.runs):
+            floor.append(timed(bare, env))
+            ours.append(timed(irdesk, irdesk_env))
+    ratio = statistics.median(ours) / statistics.median(floor)
+    within_seconds = statistics.median(ours) <= TARGET_SECONDS
+    within_ratio = ratio <= TARGET_RATIO
+    print(f"{args.runs} runs each, alternating, on {os.cpu_count()} cores")
+    print(f"bare QMainWindow (floor):        {summary(floor)}")
+    print(f"irdesk --db demo.db to its list: {summary(ours)}")
+    print(f"ratio of medians: {ratio:.2f}x the floor")
+    print(
+        f"targets: median <= {TARGET_SECONDS} s {'met' if within_seconds else 'NOT met'}; "
+        f"<= {TARGET_RATIO:g}x the floor {'met' if within_ratio else 'NOT met'}"
+    )
+    return 0 if within_seconds and within_ratio else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
