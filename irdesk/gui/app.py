@@ -14,9 +14,9 @@ from irdesk.gui.common.crash_dialog import install_excepthook
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage import paths
 
-# Set by tests/benchmarks/bench_startup.py: the window closes itself once the first
-# database's incidents are on screen and the process ends there, so a stopwatch outside
-# the process times start-up and nothing else.
+# Set by tests/benchmarks/bench_startup.py, so that a stopwatch outside the process times
+# start-up and nothing else: "window" ends the process once the window is painted, any
+# other value once the first database's incidents are.
 EXIT_WHEN_SHOWN = "IRDESK_EXIT_WHEN_SHOWN"
 
 ICON_NAMES = ("irdesk.svg", "irdesk.png")
@@ -57,23 +57,32 @@ def user_settings() -> QSettings:
     return QSettings(str(paths.config_dir() / "irdesk.ini"), QSettings.Format.IniFormat)
 
 
-def close_once_listed(main: MainWindow) -> None:
-    """Close `main` as soon as its first database is listed and painted (or failed to open).
+def end_once_shown(main: MainWindow, what: str) -> None:
+    """End the process as soon as `what` ("window", or else the incident list) is painted.
 
-    The close is the user's own (settings saved, database closed), so the process ends
-    as it would after File › Quit; a failure to open leaves a non-zero exit code.
+    Before the list ends it the window is closed the user's way (settings saved, the
+    database closed); a file that fails to open ends it with 1. It ends with os._exit:
+    the interpreter's teardown, freeing what the system reclaims anyway, is not start-up.
     """
+
+    def painted() -> None:
+        main.repaint()
+        os._exit(0)
 
     def listed(*_opened: object) -> None:
         main.repaint()  # the rows are drawn, not just handed to the model
         # Closed from the event loop, not from inside the task's delivery that called us.
-        QTimer.singleShot(0, main.close)
+        QTimer.singleShot(0, closed)
 
-    def failed(*_error: object) -> None:
-        QApplication.exit(1)
+    def closed() -> None:
+        main.close()
+        os._exit(0)
 
+    if what == "window":
+        QTimer.singleShot(0, painted)
+        return
     main.files.opened.connect(listed)
-    main.tasks.errored.connect(failed)
+    main.tasks.errored.connect(lambda *_error: os._exit(1))
 
 
 def run_gui(
@@ -95,15 +104,10 @@ def run_gui(
     try:
         main = MainWindow(settings if settings is not None else user_settings())
         window.append(main)
-        if os.environ.get(EXIT_WHEN_SHOWN):
-            close_once_listed(main)
+        if ending := os.environ.get(EXIT_WHEN_SHOWN):
+            end_once_shown(main, ending)
         main.show()
         main.open_database(Path(db_path), create=True)
-        code = app.exec()
-        if os.environ.get(EXIT_WHEN_SHOWN):
-            # Skip the interpreter's teardown (freeing what the system reclaims anyway):
-            # it is not what the stopwatch is for. The window has closed the database.
-            os._exit(code)
-        return code
+        return app.exec()
     finally:
         sys.excepthook = previous_hook

@@ -6,7 +6,8 @@ Runs, as separate processes, alternately and several times each:
   closed), the least any PySide6 window can cost on this machine;
 - irdesk through its real entry point (`python -m irdesk --db FILE`, i.e.
   `irdesk.cli.main:main`) on a demo database written once by `irdesk demo`, told by
-  IRDESK_EXIT_WHEN_SHOWN to close its window once the incidents are listed and painted.
+  IRDESK_EXIT_WHEN_SHOWN to end once the incidents are listed and painted (the target),
+  and, for the record, once its window is painted (the list still loading).
 
 Each time is the wall clock from starting the process to its end: interpreter start-up
 counts for both, teardown for neither (both leave with os._exit once painted and
@@ -108,28 +109,33 @@ def main(argv: list[str] | None = None) -> int:
         bare_script.write_text(BARE_WINDOW, encoding="utf-8")
         bare = [sys.executable, str(bare_script)]
         irdesk = [sys.executable, "-m", "irdesk", "--db", str(database)]
-        irdesk_env = dict(env, IRDESK_EXIT_WHEN_SHOWN="1")
+        list_env = dict(env, IRDESK_EXIT_WHEN_SHOWN="list")
+        window_env = dict(env, IRDESK_EXIT_WHEN_SHOWN="window")
         # One unmeasured run of each fills the file cache, the bytecode cache and the
         # settings file.
         timed(bare, env)
-        timed(irdesk, irdesk_env)
+        timed(irdesk, list_env)
         floor: list[tuple[float, float]] = []
         ours: list[tuple[float, float]] = []
+        window: list[tuple[float, float]] = []
         for _ in range(args.runs):
             floor.append(timed(bare, env))
-            ours.append(timed(irdesk, irdesk_env))
+            ours.append(timed(irdesk, list_env))
+            window.append(timed(irdesk, window_env))
     ours_median = statistics.median(w for w, _ in ours)
     ratio = ours_median / statistics.median(w for w, _ in floor)
     within_seconds = ours_median <= TARGET_SECONDS
     within_ratio = ratio <= TARGET_RATIO
     bytecode = "compiled from source each run" if args.no_bytecode else "bytecode cached"
     print(f"{args.runs} runs each, alternating, on {os.cpu_count()} cores, {bytecode}")
-    print(f"bare QMainWindow (floor):        {summary(floor)}")
-    print(f"irdesk --db demo.db to its list: {summary(ours)}")
-    print(f"ratio of medians: {ratio:.2f}x the floor")
+    window_ratio = statistics.median(w for w, _ in window) / statistics.median(w for w, _ in floor)
+    print(f"bare QMainWindow (floor):          {summary(floor)}")
+    print(f"irdesk --db demo.db, its window:   {summary(window)} ({window_ratio:.2f}x)")
+    print(f"irdesk --db demo.db, its list:     {summary(ours)} ({ratio:.2f}x)")
     print(
-        f"targets: median <= {TARGET_SECONDS} s {'met' if within_seconds else 'NOT met'}; "
-        f"<= {TARGET_RATIO:g}x the floor {'met' if within_ratio else 'NOT met'}"
+        f"targets for the list: median <= {TARGET_SECONDS} s "
+        f"{'met' if within_seconds else 'NOT met'}; "
+        f"<= {TARGET_RATIO:g}x the floor's median {'met' if within_ratio else 'NOT met'}"
     )
     return 0 if within_seconds and within_ratio else 1
 
