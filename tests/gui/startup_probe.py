@@ -4,10 +4,11 @@
 
 Imports what `irdesk --db DB` imports before its window (the command line and
 irdesk.gui.app) and notes the modules loaded; runs `run_gui` on DB as the command does
-and notes them again once the incidents are listed; then presses Ctrl+Shift+M (View ›
-Metrics Dashboard), noting what the user sees while the dashboard's module is being
-imported (the cursor, the status bar's busy indicator) and after. Writes it all as
-JSON to OUT_JSON and closes the window.
+and notes them again once the incidents are listed; presses Ctrl+Shift+P (Export ›
+Review Packet…) and notes them once the dialog's preview is read; closes the dialog and
+presses Ctrl+Shift+M (View › Metrics Dashboard), noting what the user sees while the
+dashboard's module is being imported (the cursor, the status bar's busy indicator) and
+after. Writes it all as JSON to OUT_JSON and closes the window.
 """
 
 import importlib.abc
@@ -73,22 +74,30 @@ def main() -> int:
         found = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         return found[0] if found and found[0].isVisible() else None
 
+    def press(main: MainWindow, key: Qt.Key) -> None:
+        main.activateWindow()
+        QTest.qWaitForWindowActive(main)
+        QTest.keyClick(
+            main, key, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+
     def poll() -> None:
         main = window()
         if main is None or main.db is None or main.tasks.busy:
-            return
+            return  # each step below starts once the work of the one before is done
         if "listed" not in seen:
             seen["listed"] = sorted(sys.modules)
             seen["count"] = main.count_label.text()
+            press(main, Qt.Key.Key_P)
+            dialog = main.packet_actions.dialog
+            seen["packet_dialog_visible"] = dialog is not None and dialog.isVisible()
+        elif "packet_dialog" not in seen:
+            seen["packet_dialog"] = sorted(sys.modules)
+            if main.packet_actions.dialog is not None:
+                main.packet_actions.dialog.close()
             seen["dashboard_loaded_before"] = DASHBOARD_MODULE in sys.modules
-            main.activateWindow()
-            QTest.qWaitForWindowActive(main)
             sys.meta_path.insert(0, WatchDashboardImport(main, seen))
-            QTest.keyClick(
-                main,
-                Qt.Key.Key_M,
-                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
-            )
+            press(main, Qt.Key.Key_M)
             dashboard = main.metrics.dashboard
             seen["after"] = {
                 **what_is_shown(main),

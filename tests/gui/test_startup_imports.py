@@ -69,6 +69,15 @@ def test_listing_a_database_loads_no_packet_chart_importer_or_migration_module(
 
 
 @pytest.mark.slow
+def test_the_packet_dialog_opens_and_previews_without_drawing_or_signing_modules(
+    start: dict[str, Any],
+) -> None:
+    # reportlab, matplotlib and pyHanko wait for the export itself, on the worker.
+    assert start["packet_dialog_visible"] is True
+    assert among(start["packet_dialog"], ("reportlab", "matplotlib", "pyhanko")) == []
+
+
+@pytest.mark.slow
 def test_the_first_dashboard_shows_it_is_busy_while_its_modules_load(
     start: dict[str, Any],
 ) -> None:
