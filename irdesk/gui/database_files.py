@@ -4,9 +4,16 @@ A file is recognised, backed up and upgraded if it must be, and listed on the
 window's background tasks; `opened(db, rows)` hands the result to the window,
 which switches every screen over to it. A file that cannot be opened is
 explained in a message box, and the database already open stays open.
+
+The storage modules (SQLAlchemy, the tables) are imported by the worker that opens
+the first file, not by the window: it shows while they load.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QKeySequence
@@ -18,20 +25,28 @@ from irdesk.gui.common.message_box import show_message
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.recent_files import RecentFiles, fill_recent_menu
 from irdesk.storage import paths
-from irdesk.storage.database import Database
-from irdesk.storage.database import open_database as open_database_file
 from irdesk.storage.errors import DatabaseError
-from irdesk.storage.reads.incident_view import incident_list
-from irdesk.storage.reads.queries import IncidentRow
+
+if TYPE_CHECKING:
+    from irdesk.storage.database import Database
+    from irdesk.storage.reads.queries import IncidentRow
 
 FILE_FILTER = "irdesk databases (*.db *.irdesk *.sqlite);;All files (*)"
 MESSAGE_MS = 30_000
 
-OpenResult = tuple[Database, list[IncidentRow]]
+OpenResult = tuple["Database", list["IncidentRow"]]
+
+
+def open_database_file(path: Path, *, create: bool, on_backup: Callable[[Path], None]) -> Database:
+    """Storage's `open_database`, imported by the worker that opens the first file."""
+    from irdesk.storage.database import open_database
+
+    return open_database(path, create=create, on_backup=on_backup)
 
 
 def _load_database(path: Path, create: bool, report: Report) -> OpenResult:
     """Worker side of opening: recognise, maybe back up and upgrade, then list."""
+    from irdesk.storage.reads.incident_view import incident_list
 
     def backed_up(saved: Path) -> None:
         report(f"Upgrading {path.name} (backup saved as {saved.name})…")

@@ -6,8 +6,11 @@ the undo stack, the menus) and hands each screen the parts it needs; the screens
 never reach into each other, and what one must tell another goes through here.
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt
 from PySide6.QtGui import (
@@ -38,7 +41,6 @@ from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.user_guides import guides, show_user_guide
 from irdesk.gui.common.versions import version_lines
 from irdesk.gui.database_files import DatabaseFiles
-from irdesk.gui.importing.dialog import ImportDialog
 from irdesk.gui.incidents.details import IncidentDetails
 from irdesk.gui.incidents.list_pane import IncidentList
 from irdesk.gui.incidents.merging import IncidentMerging
@@ -47,12 +49,17 @@ from irdesk.gui.metrics.actions import MetricsActions
 from irdesk.gui.packets.actions import PacketActions
 from irdesk.gui.review.tab import ReviewTab
 from irdesk.gui.timeline.controller import TimelineController
-from irdesk.importers.pipeline import ImportReport
-from irdesk.storage.database import Database
 from irdesk.storage.errors import DatabaseError
-from irdesk.storage.reads.incident_view import incident_list
-from irdesk.storage.reads.queries import IncidentRow
-from irdesk.storage.records.policies import PolicyRecord
+
+# What the window needs only once a user asks for it (the import dialog and the
+# importers, the database's own modules) is imported where it is first used, so the
+# window shows without them; tests/gui/test_startup_imports.py holds it so.
+if TYPE_CHECKING:
+    from irdesk.gui.importing.dialog import ImportDialog
+    from irdesk.importers.pipeline import ImportReport
+    from irdesk.storage.database import Database
+    from irdesk.storage.reads.queries import IncidentRow
+    from irdesk.storage.records.policies import PolicyRecord
 
 IMPORT_FILTER = "Exports (*.json *.jsonl *.csv *.zip);;All files (*)"
 DEFAULT_SIZE = (1400, 850)
@@ -80,6 +87,13 @@ def dropped_paths(mime: QMimeData) -> list[Path]:
     if not urls or not all(url.isLocalFile() for url in urls):
         return []
     return [Path(url.toLocalFile()) for url in urls]
+
+
+def _incident_list(db: Database) -> list[IncidentRow]:
+    """Worker side of listing: the read's modules load here, off the GUI thread."""
+    from irdesk.storage.reads.incident_view import incident_list
+
+    return incident_list(db)
 
 
 class MainWindow(QMainWindow):
@@ -114,9 +128,11 @@ class MainWindow(QMainWindow):
             self.actor,
             self.statusBar().showMessage,
         )
-        self.metrics = MetricsActions(self, self.tasks, self.database, self.actor)
+        # Before the screens that load their modules on first use and show it there.
+        self._build_status_bar()
+        self.metrics = MetricsActions(self, self.tasks, self.database, self.actor, self.busy)
         self.packet_actions = PacketActions(
-            self, self.tasks, self.database, self.current_incident_id
+            self, self.tasks, self.database, self.current_incident_id, self.busy
         )
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -132,7 +148,6 @@ class MainWindow(QMainWindow):
         # Files dropped anywhere on the window are imported, the filter box included.
         self.setAcceptDrops(True)
         self.filter_edit.setAcceptDrops(False)
-        self._build_status_bar()
         self.menus = self._build_menus()
         self._build_timeline()
         self._connect_screens()
@@ -348,6 +363,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Open a database before importing into it.", HINT_MS)
             return None
         if self.import_dialog is None:
+            with self.busy.first_import("Loading the importers…", "irdesk.gui.importing.dialog"):
+                from irdesk.gui.importing.dialog import ImportDialog
+
             self.import_dialog = ImportDialog(self.tasks, self)
             self.import_dialog.imported.connect(self._imported)
         dialog = self.import_dialog
@@ -364,7 +382,7 @@ class MainWindow(QMainWindow):
         if db is None:
             return
         self.tasks.run(
-            lambda _report: incident_list(db),
+            lambda _report: _incident_list(db),
             on_done=lambda rows: self._incidents_reloaded(db, rows, select),
             description="Loading incidents…",
         )

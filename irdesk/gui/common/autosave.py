@@ -11,22 +11,27 @@ overwritten; `conflicted` says so and the tab asks what to do.
 another record, before the window closes) and queues its save.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.refusals import Refused, refusing
-from irdesk.storage.database import Database
 from irdesk.storage.errors import EditConflict
+
+if TYPE_CHECKING:
+    from irdesk.storage.database import Database
+
 
 SAVE_DELAY_MS = 400
 RETRY_MS = 2000
 
 # write(db, value, revision) -> the record's new revision; raises EditConflict.
-Write = Callable[[Database, Any, int], int]
+Write = Callable[["Database", Any, int], int]
 Key = Hashable
 
 

@@ -1,7 +1,17 @@
-"""The status bar's busy indicator: what the background work is doing, and a moving bar."""
+"""The status bar's busy indicator: what the background work is doing, and a moving bar.
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+It also stands in for the first opening of a heavy screen (the dashboard, the packet
+dialog, the policy editor, the import dialog): the window starts without their
+modules, so the first opening imports them on the GUI thread, and `first_import`
+shows the wait cursor and says what is loading while it does.
+"""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QStatusBar
 
 from irdesk.gui.common.background import BackgroundTasks
 
@@ -14,6 +24,7 @@ class BusyIndicator(QObject):
 
     def __init__(self, tasks: BackgroundTasks, bar: QStatusBar) -> None:
         super().__init__(bar)
+        self.bar = bar
         self.label = QLabel()
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # indeterminate: we cannot know how long SQLite takes
@@ -34,6 +45,32 @@ class BusyIndicator(QObject):
     @property
     def visible(self) -> bool:
         return self.progress.isVisible()
+
+    @contextmanager
+    def first_import(self, text: str, *modules: str) -> Iterator[None]:
+        """Around importing `modules` on the GUI thread: busy while they load the first time.
+
+        The import holds the event loop, so the wait cursor and `text` are put on the
+        screen before it starts rather than left to a paint that would come too late.
+        Modules loaded already cost nothing and show nothing.
+        """
+        if all(name in sys.modules for name in modules):
+            yield
+            return
+        was_visible, was_text = self.visible, self.label.text()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.label.setText(text)
+        self._set_visible(True)
+        layout = self.bar.layout()
+        if layout is not None:
+            layout.activate()  # place the label now; the layout request would wait for the loop
+        self.bar.repaint()
+        try:
+            yield
+        finally:
+            self.label.setText(was_text)
+            self._set_visible(was_visible)
+            QApplication.restoreOverrideCursor()
 
     def _busy_changed(self, busy: bool) -> None:
         if busy:

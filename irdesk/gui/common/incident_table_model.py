@@ -1,8 +1,10 @@
 """The incident list: a table model over `IncidentRow`s and the proxy that sorts and filters it."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QSortFilterProxyModel,
@@ -13,7 +15,10 @@ from PySide6.QtGui import QFont
 from irdesk.domain.enums import Severity
 from irdesk.gui.common import formatting
 from irdesk.gui.common.row_table_model import SORT_ROLE, AnyIndex, RowTableModel
-from irdesk.storage.reads.queries import IncidentRow
+
+if TYPE_CHECKING:
+    from irdesk.storage.reads.queries import IncidentRow
+
 
 COL_ID = 0
 COL_SEVERITY = 1
@@ -82,7 +87,7 @@ _SORT_KEY: dict[int, Callable[[IncidentRow], Any]] = {
 }
 
 
-class IncidentTableModel(RowTableModel[IncidentRow]):
+class IncidentTableModel(RowTableModel["IncidentRow"]):
     headers = HEADERS
 
     def __init__(self, parent: Any = None) -> None:

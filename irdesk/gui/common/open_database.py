@@ -5,9 +5,14 @@ they got with that work, so a result that comes back after another file was
 opened can be recognised (`db is not open_database.current()`) and dropped.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
-from irdesk.storage.database import Database
+if TYPE_CHECKING:
+    from irdesk.storage.database import Database
 
 
 class OpenDatabase(QObject):

@@ -4,7 +4,10 @@ An incident that others are merged into lists them ("Also seen as"), each with a
 Unlink button; the pane only says which was pressed (`unlink_requested`).
 """
 
+from __future__ import annotations
+
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -24,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.domain.enums import Severity
-from irdesk.domain.models import Incident
 from irdesk.gui.common import formatting
 from irdesk.gui.incidents.overview_timeline_model import (
     COL_ACTOR,
@@ -33,9 +35,13 @@ from irdesk.gui.incidents.overview_timeline_model import (
     COL_TIME,
     TimelineModel,
 )
-from irdesk.storage.reads import queries
-from irdesk.storage.reads.incident_view import IncidentView
-from irdesk.storage.records import merges
+
+if TYPE_CHECKING:
+    from irdesk.domain.models import Incident
+    from irdesk.storage.reads import queries
+    from irdesk.storage.reads.incident_view import IncidentView
+    from irdesk.storage.records import merges
+
 
 LIFECYCLE = (
     ("Started", "started_at"),

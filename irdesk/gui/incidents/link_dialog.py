@@ -7,8 +7,11 @@ undo stack: undoing it applies the opposite change, restoring a link found in
 the source data as it was.
 """
 
+from __future__ import annotations
+
 import html
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -37,7 +40,10 @@ from irdesk.gui.common.incident_table_model import (
     IncidentFilterProxy,
     IncidentTableModel,
 )
-from irdesk.storage.reads.queries import IncidentRow
+
+if TYPE_CHECKING:
+    from irdesk.storage.reads.queries import IncidentRow
+
 
 HIDDEN_COLUMNS = (COL_SERVICE, COL_STATUS, COL_DURATION, COL_REVIEW)
 

@@ -1,6 +1,9 @@
 """The left pane: the filter box over the sortable incident table."""
 
+from __future__ import annotations
+
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,7 +31,10 @@ from irdesk.gui.common.incident_table_model import (
     IncidentFilterProxy,
     IncidentTableModel,
 )
-from irdesk.storage.reads.queries import IncidentRow
+
+if TYPE_CHECKING:
+    from irdesk.storage.reads.queries import IncidentRow
+
 
 FILTER_PLACEHOLDER = "Filter incidents…  (Ctrl+F)"
 

@@ -7,7 +7,10 @@ pushed on the window's undo stack as an `EditCommand`; `links_changed(id)` then
 asks the window to list the incidents again with `id` selected.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
@@ -20,16 +23,18 @@ from irdesk.gui.common.refusals import Refused, tell_refused
 from irdesk.gui.common.undo import EditCommand, replay_refused
 from irdesk.gui.incidents.link_dialog import LinkIncidentDialog
 from irdesk.gui.incidents.list_pane import IncidentList
-from irdesk.storage.database import Database
 from irdesk.storage.errors import DatabaseError
-from irdesk.storage.records import merge_changes
-from irdesk.storage.records.merge_changes import MergeChange, MergeOutcome
+
+if TYPE_CHECKING:
+    from irdesk.storage.database import Database
+    from irdesk.storage.records.merge_changes import MergeChange, MergeOutcome
+
 
 LINK_KEY = "Ctrl+L"
 MESSAGE_MS = 30_000
 HINT_MS = 10_000
 
-MergeWork = Callable[[Database, str], MergeOutcome]
+MergeWork = Callable[["Database", str], "MergeOutcome"]
 
 
 class IncidentMerging(QObject):
@@ -138,27 +143,33 @@ class IncidentMerging(QObject):
 
     def link_incidents(self, incident_id: int, into_id: int) -> None:
         """Merge `incident_id` into `into_id` in the background; Ctrl+Z takes it back."""
-        self._run(
-            lambda db, actor: merge_changes.link(db, incident_id, into_id, actor=actor),
-            undoable=True,
-            description="Linking incidents…",
-        )
+
+        def link(db: Database, actor: str) -> MergeOutcome:
+            from irdesk.storage.records import merge_changes
+
+            return merge_changes.link(db, incident_id, into_id, actor=actor)
+
+        self._run(link, undoable=True, description="Linking incidents…")
 
     def unlink_incident(self, incident_id: int) -> None:
         """Show a merged incident on its own again; Ctrl+Z links it back as it was."""
-        self._run(
-            lambda db, actor: merge_changes.unlink(db, incident_id, actor=actor),
-            undoable=True,
-            description="Unlinking incident…",
-        )
+
+        def unlink(db: Database, actor: str) -> MergeOutcome:
+            from irdesk.storage.records import merge_changes
+
+            return merge_changes.unlink(db, incident_id, actor=actor)
+
+        self._run(unlink, undoable=True, description="Unlinking incident…")
 
     def _apply(self, change: MergeChange) -> None:
         """Undo and redo: make `change` happen; the stack already moved."""
-        self._run(
-            lambda db, actor: merge_changes.apply(db, change, actor=actor),
-            undoable=False,
-            description="Undoing…",
-        )
+
+        def apply(db: Database, actor: str) -> MergeOutcome:
+            from irdesk.storage.records import merge_changes
+
+            return merge_changes.apply(db, change, actor=actor)
+
+        self._run(apply, undoable=False, description="Undoing…")
 
     def _run(self, work: MergeWork, *, undoable: bool, description: str) -> None:
         db, actor = self.database.current(), self.actor

@@ -4,12 +4,25 @@ Every new request (and every other database) makes the loads still under way
 stale: the user has moved on, so their results are dropped, never shown.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.incidents.details import IncidentDetails
-from irdesk.storage.reads.incident_view import IncidentView, load_incident_view
+
+if TYPE_CHECKING:
+    from irdesk.storage.database import Database
+    from irdesk.storage.reads.incident_view import IncidentView
+
+
+def _load_view(db: Database, incident_id: int) -> IncidentView | None:
+    from irdesk.storage.reads.incident_view import load_incident_view
+
+    return load_incident_view(db, incident_id)
 
 
 class OverviewLoader(QObject):
@@ -37,7 +50,7 @@ class OverviewLoader(QObject):
             return
         generation = self._generation
         self.tasks.run(
-            lambda _report: load_incident_view(db, incident_id),
+            lambda _report: _load_view(db, incident_id),
             on_done=lambda view: self._loaded(generation, view),
             description="Loading incident…",
         )

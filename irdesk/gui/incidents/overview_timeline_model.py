@@ -1,13 +1,18 @@
 """One incident's timeline as a table: time, kind, source, actor, text."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from irdesk.gui.common import formatting
 from irdesk.gui.common.row_table_model import SORT_ROLE, AnyIndex, RowTableModel
-from irdesk.storage.reads.queries import EventRow
+
+if TYPE_CHECKING:
+    from irdesk.storage.reads.queries import EventRow
+
 
 COL_TIME = 0
 COL_KIND = 1
@@ -25,7 +30,7 @@ def kind_text(row: EventRow) -> str:
     return row.kind.value.replace("_", " ")
 
 
-class TimelineModel(RowTableModel[EventRow]):
+class TimelineModel(RowTableModel["EventRow"]):
     headers = HEADERS
 
     def __init__(self, parent: Any = None) -> None:

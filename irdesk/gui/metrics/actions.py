@@ -3,20 +3,30 @@
 The main window constructs one `MetricsActions` and adds its entries to the
 menus; the dashboard is one window, kept once opened and pointed at every
 database the window opens. What the window must act on comes out as signals.
+
+The dashboard (numpy, matplotlib, the figures) and the policy editor are imported
+the first time they are opened, not when the window starts.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.busy_indicator import BusyIndicator
 from irdesk.gui.common.menus import Menus
 from irdesk.gui.common.message_box import show_message
 from irdesk.gui.common.open_database import OpenDatabase
-from irdesk.gui.metrics.dashboard import MetricsDashboard
-from irdesk.gui.metrics.policy_dialog import PolicyDialog
-from irdesk.storage.database import Database
-from irdesk.storage.records.policies import PolicyRecord
+
+if TYPE_CHECKING:
+    from irdesk.gui.metrics.dashboard import MetricsDashboard
+    from irdesk.gui.metrics.policy_dialog import PolicyDialog
+    from irdesk.storage.database import Database
+    from irdesk.storage.records.policies import PolicyRecord
 
 METRICS_KEY = "Ctrl+Shift+M"
 
@@ -33,12 +43,14 @@ class MetricsActions(QObject):
         tasks: BackgroundTasks,
         database: OpenDatabase,
         actor: str,
+        busy: BusyIndicator,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.tasks = tasks
         self.database = database
         self.actor = actor
+        self.busy = busy
         self.dashboard: MetricsDashboard | None = None
         self.dashboard_action = QAction("&Metrics Dashboard", window)
         self.dashboard_action.setShortcut(QKeySequence(METRICS_KEY))
@@ -62,6 +74,11 @@ class MetricsActions(QObject):
             )
             return None
         if self.dashboard is None:
+            with self.busy.first_import(
+                "Loading the metrics dashboard…", "irdesk.gui.metrics.dashboard"
+            ):
+                from irdesk.gui.metrics.dashboard import MetricsDashboard
+
             self.dashboard = MetricsDashboard(self.tasks, self.window)
             self.dashboard.incident_chosen.connect(self.incident_chosen)
         # Read again each time it is asked for: imports and edits since then count.
@@ -78,6 +95,11 @@ class MetricsActions(QObject):
                 self.window, QMessageBox.Icon.Information, "Policy", "Open a database first."
             )
             return None
+        with self.busy.first_import(
+            "Loading the policy editor…", "irdesk.gui.metrics.policy_dialog"
+        ):
+            from irdesk.gui.metrics.policy_dialog import PolicyDialog
+
         dialog = PolicyDialog(db, self.tasks, self.actor, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._policy_saved)

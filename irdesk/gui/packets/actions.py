@@ -3,23 +3,33 @@
 The main window constructs one `PacketActions` and adds its entries to the
 menus; the work runs on the window's background tasks, and outcomes are shown
 in non-blocking message boxes over the window.
+
+The dialog (reportlab, the packet composition) is imported the first time it opens,
+pyHanko by the first verification or countersignature, on the background worker.
 """
+
+from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from irdesk.gui.common.actor import current_actor
-from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.background import BackgroundTasks, Report
+from irdesk.gui.common.busy_indicator import BusyIndicator
 from irdesk.gui.common.menus import Menus
 from irdesk.gui.common.message_box import show_message
 from irdesk.gui.common.open_database import OpenDatabase
-from irdesk.gui.packets.dialog import IDENTITY_FILTER, PDF_FILTER, Failure, PacketDialog, guarded
-from irdesk.reports.signing.countersign import CountersignResult, countersign_packet
-from irdesk.reports.signing.verify import VerifyReport, report_lines, verify_packet
+from irdesk.gui.packets.outcomes import IDENTITY_FILTER, PDF_FILTER, Failure, guarded
+
+if TYPE_CHECKING:
+    from irdesk.gui.packets.dialog import PacketDialog
+    from irdesk.reports.signing.countersign import CountersignResult
+    from irdesk.reports.signing.verify import VerifyReport
 
 PACKET_KEY = "Ctrl+Shift+P"
 
@@ -33,12 +43,14 @@ class PacketActions(QObject):
         tasks: BackgroundTasks,
         database: OpenDatabase,
         incident_id: Callable[[], int | None],
+        busy: BusyIndicator,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.tasks = tasks
         self.database = database
         self.incident_id = incident_id
+        self.busy = busy
         self.dialog: PacketDialog | None = None
         self.packet_action = QAction("Review &Packet…", window)
         self.packet_action.setShortcut(QKeySequence(PACKET_KEY))
@@ -70,6 +82,9 @@ class PacketActions(QObject):
             return None
         if self.dialog is not None:
             self.dialog.close()
+        with self.busy.first_import("Loading the packet export…", "irdesk.gui.packets.dialog"):
+            from irdesk.gui.packets.dialog import PacketDialog
+
         dialog = PacketDialog(self.tasks, database, self.incident_id(), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda _obj=None: self._dialog_gone(dialog))
@@ -116,12 +131,18 @@ class PacketActions(QObject):
     def countersign(self, packet: Path, identity: Path, passphrase: bytes) -> None:
         """Countersign `packet` in place; recorded when the open database exported it."""
         database, actor = self.database.current(), current_actor()
-        self.tasks.run(
-            lambda _report: guarded(
+
+        def work(_report: Report) -> CountersignResult | Failure:
+            from irdesk.reports.signing.countersign import countersign_packet
+
+            return guarded(
                 lambda: countersign_packet(
                     packet, identity, passphrase, actor=actor, database=database
                 )
-            ),
+            )
+
+        self.tasks.run(
+            work,
             on_done=lambda result: self._countersigned(packet, result),
             description=f"Countersigning {packet.name}…",
         )
@@ -154,8 +175,14 @@ class PacketActions(QObject):
             self.verify(path)
 
     def verify(self, path: Path) -> None:
+
+        def work(_report: Report) -> VerifyReport | Failure:
+            from irdesk.reports.signing.verify import verify_packet
+
+            return guarded(lambda: verify_packet(path))
+
         self.tasks.run(
-            lambda _report: guarded(lambda: verify_packet(path)),
+            work,
             on_done=lambda result: self._verified(path, result),
             description=f"Verifying {path.name}…",
         )
@@ -169,6 +196,8 @@ class PacketActions(QObject):
                 f"{path.name}: {result.message}",
             )
             return
+        from irdesk.reports.signing.verify import report_lines  # loaded by the verification
+
         ok = result.ok()
         show_message(
             self.window,

@@ -7,11 +7,8 @@ is typed into a password field. Reading, composing and signing run on the
 window's background tasks; the dialog only shows progress and the outcome.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,6 +31,7 @@ from shiboken6 import isValid
 
 from irdesk.gui.common.actor import current_actor
 from irdesk.gui.common.background import BackgroundTasks, Report
+from irdesk.gui.packets.outcomes import IDENTITY_FILTER, PDF_FILTER, Failure, guarded
 from irdesk.reports.packets.export import (
     ExportResult,
     PacketRequest,
@@ -44,27 +42,6 @@ from irdesk.reports.packets.export import (
 )
 from irdesk.reports.packets.profiles import PROFILES, Scope
 from irdesk.storage.database import Database
-
-PDF_FILTER = "PDF packets (*.pdf);;All files (*)"
-IDENTITY_FILTER = "PKCS#12 identities (*.p12 *.pfx);;All files (*)"
-
-
-@dataclass(frozen=True)
-class Failure:
-    """An expected problem (bad input, wrong passphrase): shown in the dialog, not the crash box."""
-
-    message: str
-
-
-EXPECTED = (LookupError, ValueError, OSError)
-T = TypeVar("T")
-
-
-def guarded(work: Callable[[], T]) -> T | Failure:
-    try:
-        return work()
-    except EXPECTED as exc:
-        return Failure(str(exc))
 
 
 def current_quarter(now: datetime | None = None) -> str:

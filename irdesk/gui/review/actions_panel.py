@@ -4,6 +4,8 @@ Title and key autosave as they are typed; owner, due date and status save when
 chosen; Delete removes the item (Ctrl+Z brings it back).
 """
 
+from __future__ import annotations
+
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -46,14 +48,12 @@ from irdesk.gui.review.models import (
     select_quietly,
 )
 from irdesk.gui.review.rows_panel import ReviewRowsPanel
-from irdesk.storage.database import Database
-from irdesk.storage.reads.review_sheet import ReviewSheet
-from irdesk.storage.records import database_edits
-from irdesk.storage.records.action_items import ActionRow
-from irdesk.storage.records.reviews import EDITABLE
 
 if TYPE_CHECKING:
     from irdesk.gui.review.tab import ReviewTab
+    from irdesk.storage.database import Database
+    from irdesk.storage.reads.review_sheet import ReviewSheet
+    from irdesk.storage.records.action_items import ActionRow
 
 DEFAULT_DUE_DAYS = 14
 OWNER_WIDTH = 120
@@ -62,7 +62,7 @@ OWNER_WIDTH = 120
 class ActionsPanel(ReviewRowsPanel):
     noun = "action item"
 
-    def __init__(self, tab: "ReviewTab") -> None:
+    def __init__(self, tab: ReviewTab) -> None:
         super().__init__(tab)
         self.sheet: ReviewSheet | None = None
 
@@ -166,6 +166,8 @@ class ActionsPanel(ReviewRowsPanel):
     # ------------------------------------------------------------- showing
 
     def show_sheet(self, sheet: ReviewSheet, *, force: bool) -> None:
+        from irdesk.storage.records.reviews import EDITABLE  # loaded with the sheet
+
         self.sheet = sheet
         editable = sheet.review is not None and sheet.review.status in EDITABLE
         saver = self.tab.autosaver
@@ -297,6 +299,8 @@ class ActionsPanel(ReviewRowsPanel):
         self.tab.fields.changed(ACTION, "due_on", self.due_value)
 
     def add_action(self) -> None:
+        from irdesk.storage.records import database_edits
+
         review = self.tab.review
         if review is None:
             return
@@ -318,12 +322,18 @@ class ActionsPanel(ReviewRowsPanel):
             self._delete_undoably(row.id, row.title)
 
     def delete_row(self, db: Database, row_id: int, *, actor: str) -> Any:
+        from irdesk.storage.records import database_edits
+
         return database_edits.delete_action(db, row_id, actor=actor)
 
     def restore_row(self, db: Database, deleted: Any, *, actor: str) -> ActionRow:
+        from irdesk.storage.records import database_edits
+
         return database_edits.restore_action(db, deleted, actor=actor)
 
     def choose_findings(self) -> ChecklistDialog | None:
+        from irdesk.storage.records import database_edits
+
         row, sheet = self.current_row(), self.sheet
         if row is None or sheet is None:
             return None

@@ -6,17 +6,21 @@ Review tab and the feedback window each keep one `ConflictPrompts` for the
 conflicts their Autosaver reports.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from irdesk.gui.common.autosave import Autosaver, Write
-from irdesk.gui.common.background import BackgroundTasks
-from irdesk.storage.database import Database
+from irdesk.gui.common.background import BackgroundTasks, Report
 from irdesk.storage.errors import EditConflict
-from irdesk.storage.reads import database_reads
+
+if TYPE_CHECKING:
+    from irdesk.storage.database import Database
+
 
 Record = tuple[str, int]
 
@@ -135,6 +139,9 @@ class ConflictPrompts:
                 return
             self._autosaver.keep_mine(record, field, value, write, revision)
 
-        self._tasks.run(
-            lambda _report: database_reads.current_revision(db, kind, record_id), on_done=done
-        )
+        def read(_report: Report) -> int | None:
+            from irdesk.storage.reads import database_reads
+
+            return database_reads.current_revision(db, kind, record_id)
+
+        self._tasks.run(read, on_done=done)

@@ -6,9 +6,11 @@ window's widget tree can show a note, whatever tab or pane is open. The notes
 autosave like every capture field; the window's title says they are private.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -37,10 +39,12 @@ from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
 from irdesk.gui.review.blame_editor import set_text_quietly
 from irdesk.gui.review.conflict_prompt import ConflictPrompts
 from irdesk.gui.review.models import first_line, select_quietly
-from irdesk.storage.database import Database
-from irdesk.storage.reads.database_reads import FeedbackView, load_feedback
-from irdesk.storage.records import database_edits
-from irdesk.storage.records.feedback import NoteRow
+
+if TYPE_CHECKING:
+    from irdesk.storage.database import Database
+    from irdesk.storage.reads.database_reads import FeedbackView
+    from irdesk.storage.records.feedback import NoteRow
+
 
 KIND_TEXT = {
     FeedbackKind.RECOGNITION: "Recognition",
@@ -51,7 +55,13 @@ N_KIND, N_TEXT, N_CHANGED = range(3)
 T = TypeVar("T")
 
 
-class NotesModel(RowTableModel[NoteRow]):
+def _load_feedback(db: Database, incident_id: int) -> FeedbackView | None:
+    from irdesk.storage.reads.database_reads import load_feedback
+
+    return load_feedback(db, incident_id)
+
+
+class NotesModel(RowTableModel["NoteRow"]):
     headers: ClassVar[tuple[str, ...]] = ("Kind", "Note", "Changed")
 
     def row_of(self, note_id: int) -> int | None:
@@ -194,7 +204,7 @@ class FeedbackWindow(QWidget):
         if db is None or incident_id is None:
             return
         self.tasks.run(
-            lambda _report: load_feedback(db, incident_id),
+            lambda _report: _load_feedback(db, incident_id),
             on_done=lambda view: self._loaded(incident_id, view, force),
         )
 
@@ -285,6 +295,8 @@ class FeedbackWindow(QWidget):
         actor = self.actor
 
         def write(db: Database, value: Any, revision: int) -> int:
+            from irdesk.storage.records import database_edits
+
             return database_edits.edit_note(db, note_id, revision, actor=actor, **{field: value})
 
         return write
@@ -323,6 +335,8 @@ class FeedbackWindow(QWidget):
         self.reload()
 
     def add_note(self) -> None:
+        from irdesk.storage.records import database_edits
+
         db, incident_id = self.database.current(), self.incident_id
         person_id = self.person_combo.currentData()
         if db is None or incident_id is None or person_id is None:
@@ -343,6 +357,8 @@ class FeedbackWindow(QWidget):
         )
 
     def delete_note(self) -> None:
+        from irdesk.storage.records import database_edits
+
         db, note_id = self.database.current(), self.bound_id
         if db is None or note_id is None:
             return

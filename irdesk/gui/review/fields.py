@@ -12,6 +12,8 @@ typed) or `chosen` (saved straight away, then shown as stored). Saves go through
 the tab's Autosaver, which carries each record's revision and reports conflicts.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Flag, auto
@@ -22,11 +24,10 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, Q
 from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.review.blame_editor import BlameTextEdit
 from irdesk.gui.review.models import as_date
-from irdesk.storage.database import Database
-from irdesk.storage.records import database_edits
 
 if TYPE_CHECKING:
     from irdesk.gui.review.tab import ReviewTab
+    from irdesk.storage.database import Database
 
 Record = tuple[str, int]  # ("finding", 12): a kind below and the record's id
 REVIEW, FINDING, ACTION = "review", "finding", "action"
@@ -81,12 +82,29 @@ def chosen(
 # ------------------------------------------------------- setters of two values
 
 
+def stored(name: str) -> Setter:
+    """The storage setter `name` of one field, found when it first writes (on the worker):
+    the tab is built with the window, before the storage modules are loaded."""
+
+    def write(db: Database, record_id: int, revision: int, value: Any, /, *, actor: str) -> int:
+        from irdesk.storage.records import database_edits
+
+        setter: Setter = getattr(database_edits, name)
+        return setter(db, record_id, revision, value, actor=actor)
+
+    return write
+
+
 def set_tier(db: Database, review_id: int, revision: int, value: Any, *, actor: str) -> int:
+    from irdesk.storage.records import database_edits
+
     tier, reason = value
     return database_edits.set_tier(db, review_id, revision, tier, reason, actor=actor)
 
 
 def set_status(db: Database, review_id: int, revision: int, value: Any, *, actor: str) -> int:
+    from irdesk.storage.records import database_edits
+
     status, override_reason = value
     return database_edits.set_status(
         db, review_id, revision, status, actor=actor, override_reason=override_reason
@@ -95,6 +113,8 @@ def set_status(db: Database, review_id: int, revision: int, value: Any, *, actor
 
 def set_action_owner(db: Database, action_id: int, revision: int, value: Any, *, actor: str) -> int:
     """`value` as the owner combo box holds it: 'person:3', 'team:2' or None."""
+    from irdesk.storage.records import database_edits
+
     kind, _, owner_id = (value or ":").partition(":")
     return database_edits.set_action_owner(
         db,
@@ -110,6 +130,8 @@ def action_field(name: str) -> Setter:
     """The setter of an action item's plain field `name`."""
 
     def write(db: Database, action_id: int, revision: int, value: Any, *, actor: str) -> int:
+        from irdesk.storage.records import database_edits
+
         return database_edits.edit_action(db, action_id, revision, actor=actor, **{name: value})
 
     return write
@@ -118,21 +140,20 @@ def action_field(name: str) -> Setter:
 # ----------------------------------------------------------------- the table
 
 
-def review_fields(tab: "ReviewTab") -> "FieldTable":
+def review_fields(tab: ReviewTab) -> FieldTable:
     header, findings, actions = tab.header, tab.findings, tab.actions
-    store = database_edits
     # fmt: off
     rows = (
-        typed(REVIEW, "summary", header.summary_edit, store.set_summary),
+        typed(REVIEW, "summary", header.summary_edit, stored("set_summary")),
         typed(REVIEW, "tier", None, set_tier, Then.RELOAD | Then.CLEAR_PROBLEM),
         # Picked in a calendar or typed a part at a time: saved like typing, but a refused
         # date is put back as stored, like a choice.
-        typed(REVIEW, "due_on", header.due_edit, store.set_due_on, Then.RELOAD_IF_REFUSED),
-        chosen(REVIEW, "facilitator", header.facilitator_combo, store.set_facilitator),
-        chosen(REVIEW, "attendees", None, store.set_attendees),
+        typed(REVIEW, "due_on", header.due_edit, stored("set_due_on"), Then.RELOAD_IF_REFUSED),
+        chosen(REVIEW, "facilitator", header.facilitator_combo, stored("set_facilitator")),
+        chosen(REVIEW, "attendees", None, stored("set_attendees")),
         chosen(REVIEW, "status", None, set_status),
-        typed(FINDING, "text", findings.editor, store.set_finding_text),
-        chosen(FINDING, "category", findings.category_combo, store.set_finding_category, Then.RELOAD),
+        typed(FINDING, "text", findings.editor, stored("set_finding_text")),
+        chosen(FINDING, "category", findings.category_combo, stored("set_finding_category"), Then.RELOAD),
         typed(ACTION, "title", actions.title_edit, action_field("title")),
         typed(ACTION, "external_key", actions.key_edit, action_field("external_key"), Then.CLEAR_PROBLEM),
         chosen(ACTION, "owner", actions.owner_combo, set_action_owner),

@@ -4,6 +4,8 @@ Alt+Up / Alt+Down move the selected finding within its category, Delete removes
 it (Ctrl+Z brings it back with its links), the editor autosaves as one types.
 """
 
+from __future__ import annotations
+
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -40,14 +42,12 @@ from irdesk.gui.review.models import (
     select_quietly,
 )
 from irdesk.gui.review.rows_panel import ReviewRowsPanel
-from irdesk.storage.database import Database
-from irdesk.storage.reads.review_sheet import ReviewSheet
-from irdesk.storage.records import database_edits
-from irdesk.storage.records.findings import CATEGORY_ORDER, FindingRow
-from irdesk.storage.records.reviews import EDITABLE
 
 if TYPE_CHECKING:
     from irdesk.gui.review.tab import ReviewTab
+    from irdesk.storage.database import Database
+    from irdesk.storage.reads.review_sheet import ReviewSheet
+    from irdesk.storage.records.findings import FindingRow
 
 
 class FindingsPanel(ReviewRowsPanel):
@@ -55,7 +55,7 @@ class FindingsPanel(ReviewRowsPanel):
 
     flags_changed = Signal()
 
-    def __init__(self, tab: "ReviewTab") -> None:
+    def __init__(self, tab: ReviewTab) -> None:
         super().__init__(tab)
         self.sheet: ReviewSheet | None = None
 
@@ -82,7 +82,7 @@ class FindingsPanel(ReviewRowsPanel):
         delete.activated.connect(self.delete_selected)
 
         self.new_category = QComboBox()
-        for category in CATEGORY_ORDER:
+        for category in CATEGORY_TEXT:
             self.new_category.addItem(CATEGORY_TEXT[category], category)
         self.add_button = QPushButton("&Add Finding")
         self.add_button.setToolTip("Add a finding of the chosen category (Ctrl+Shift+N)")
@@ -111,7 +111,7 @@ class FindingsPanel(ReviewRowsPanel):
         bar.addWidget(self.delete_button)
 
         self.category_combo = QComboBox()
-        for category in CATEGORY_ORDER:
+        for category in CATEGORY_TEXT:
             self.category_combo.addItem(CATEGORY_TEXT[category], category)
         self.category_combo.activated.connect(self._category_chosen)
         self.editor = BlameTextEdit()
@@ -159,6 +159,8 @@ class FindingsPanel(ReviewRowsPanel):
     # ------------------------------------------------------------- showing
 
     def show_sheet(self, sheet: ReviewSheet, checker: BlamelessChecker, *, force: bool) -> None:
+        from irdesk.storage.records.reviews import EDITABLE  # loaded with the sheet
+
         self.sheet = sheet
         editable = sheet.review is not None and sheet.review.status in EDITABLE
         self.editor.set_people([p.name for p in sheet.people])
@@ -270,6 +272,8 @@ class FindingsPanel(ReviewRowsPanel):
         self._select_after_load = self.bound_id
 
     def add_finding(self, category: FindingCategory | None = None) -> None:
+        from irdesk.storage.records import database_edits
+
         review = self.tab.review
         if review is None:
             return
@@ -287,12 +291,18 @@ class FindingsPanel(ReviewRowsPanel):
             self._delete_undoably(row.id, row.text)
 
     def delete_row(self, db: Database, row_id: int, *, actor: str) -> Any:
+        from irdesk.storage.records import database_edits
+
         return database_edits.delete_finding(db, row_id, actor=actor)
 
     def restore_row(self, db: Database, deleted: Any, *, actor: str) -> FindingRow:
+        from irdesk.storage.records import database_edits
+
         return database_edits.restore_finding(db, deleted, actor=actor)
 
     def move_selected(self, step: int) -> None:
+        from irdesk.storage.records import database_edits
+
         row = self.current_row()
         if row is None:
             return
@@ -320,6 +330,8 @@ class FindingsPanel(ReviewRowsPanel):
         )
 
     def choose_events(self) -> ChecklistDialog | None:
+        from irdesk.storage.records import database_edits
+
         row, sheet = self.current_row(), self.sheet
         if row is None or sheet is None:
             return None

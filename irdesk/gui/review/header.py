@@ -6,6 +6,8 @@ of blameless-language flags across the summary and the findings. What is typed
 or chosen here is saved through the tab's field table (review.fields).
 """
 
+from __future__ import annotations
+
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -27,11 +29,11 @@ from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
 from irdesk.gui.review.fields import REVIEW
 from irdesk.gui.review.models import as_date, local_today, qdate
-from irdesk.storage.reads.review_sheet import ReviewSheet
-from irdesk.storage.records import reviews
 
 if TYPE_CHECKING:
     from irdesk.gui.review.tab import ReviewTab
+    from irdesk.storage.reads.review_sheet import ReviewSheet
+    from irdesk.storage.records import reviews
 
 TIER_TEXT = {ReviewTier.FULL: "Full postmortem", ReviewTier.LIGHTWEIGHT: "Lightweight summary"}
 STATUS_TEXT = {
@@ -52,7 +54,7 @@ MOVE_TEXT = {
 class ReviewHeader(QWidget):
     """Shows the tab's review (`show_review`) and takes its edits to the field table."""
 
-    def __init__(self, tab: "ReviewTab") -> None:
+    def __init__(self, tab: ReviewTab) -> None:
         super().__init__(tab)
         self.tab = tab
         self._shown_review_id: int | None = None
@@ -143,6 +145,8 @@ class ReviewHeader(QWidget):
         self._shown_review_id = None
 
     def show_review(self, sheet: ReviewSheet, review: reviews.ReviewRecord, force: bool) -> None:
+        from irdesk.storage.records import reviews  # loaded with the sheet
+
         saver = self.tab.autosaver
         record = (REVIEW, review.id)
         editable = review.status in reviews.EDITABLE
@@ -187,6 +191,8 @@ class ReviewHeader(QWidget):
             widget.setEnabled(editable)
 
     def show_overdue(self, due_on: date | None, status: ReviewStatus) -> None:
+        from irdesk.storage.records import reviews  # loaded with the sheet
+
         today = local_today()
         if due_on is not None and status in reviews.EDITABLE and due_on < today:
             days = (today - due_on).days
@@ -207,6 +213,8 @@ class ReviewHeader(QWidget):
             self.flag_label.setStyleSheet("color: #2e7d32")
 
     def _rebuild_status_buttons(self, status: ReviewStatus) -> None:
+        from irdesk.storage.records import reviews  # loaded with the sheet
+
         while self.status_buttons.count():
             item = self.status_buttons.takeAt(0)
             if item is not None and (widget := item.widget()) is not None:

@@ -6,6 +6,8 @@ its old id when that is still free) with its links; a link change remembers the 
 before it. Both run through the tab's background work and its undo stack.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -15,10 +17,10 @@ from PySide6.QtWidgets import QWidget
 from irdesk.gui.common.undo import EditCommand, Holder
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
 from irdesk.gui.review.models import first_line
-from irdesk.storage.database import Database
 
 if TYPE_CHECKING:
     from irdesk.gui.review.tab import ReviewTab
+    from irdesk.storage.database import Database
 
 # set_links(db, row id, linked ids, *, actor): storage setting one row's links.
 SetLinks = Callable[..., None]
@@ -29,7 +31,7 @@ class ReviewRowsPanel(QWidget):
 
     noun = ""  # "finding", "action item": in undo texts and messages
 
-    def __init__(self, tab: "ReviewTab") -> None:
+    def __init__(self, tab: ReviewTab) -> None:
         super().__init__(tab)
         self.tab = tab
         self.bound_id: int | None = None  # the row the editor is bound to

@@ -8,8 +8,10 @@ silently. Feedback notes are not here and never will be: they live in their own
 window (review.feedback_window), reached from the Review menu.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShowEvent, QUndoStack
@@ -39,16 +41,25 @@ from irdesk.gui.review.feedback_window import FeedbackWindow
 from irdesk.gui.review.fields import REVIEW, WHAT, Record, Then, review_fields
 from irdesk.gui.review.findings_panel import FindingsPanel
 from irdesk.gui.review.header import TIER_TEXT, ReviewHeader
-from irdesk.storage.database import Database
-from irdesk.storage.reads import database_reads
-from irdesk.storage.reads.review_sheet import ReviewSheet
-from irdesk.storage.records import database_edits, reviews
+
+if TYPE_CHECKING:
+    from irdesk.storage.database import Database
+    from irdesk.storage.reads.review_sheet import ReviewSheet
+    from irdesk.storage.records import reviews
+
 
 T = TypeVar("T")
 
 ADD_FINDING_KEY = "Ctrl+Shift+N"
 ADD_ACTION_KEY = "Ctrl+Shift+A"
 FEEDBACK_KEY = "Ctrl+Alt+F"
+
+
+def _load_sheet(db: Database, incident_id: int) -> ReviewSheet | None:
+    """Worker side of showing a review: its storage modules load here, off the GUI thread."""
+    from irdesk.storage.reads import database_reads
+
+    return database_reads.load_review_sheet(db, incident_id)
 
 
 class ReviewTab(QWidget):
@@ -236,7 +247,7 @@ class ReviewTab(QWidget):
         self._stale = False
 
         self.tasks.run(
-            lambda _report: database_reads.load_review_sheet(db, incident_id),
+            lambda _report: _load_sheet(db, incident_id),
             on_done=lambda sheet: self._loaded(generation, sheet, force),
             description="Loading review…",
         )
@@ -369,6 +380,8 @@ class ReviewTab(QWidget):
         return self.sheet.review if self.sheet is not None else None
 
     def start_review(self) -> None:
+        from irdesk.storage.records import database_edits
+
         incident_id, actor = self.incident_id, self.actor
         if incident_id is None or self.review is not None:
             return

@@ -7,7 +7,10 @@ does, and how it is undone, is timeline.edits; an undo storage refuses (another
 window changed the event meanwhile) drops the history, and the user is told.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import (
@@ -30,10 +33,12 @@ from irdesk.gui.timeline.edits import Edit, EditOutcome, RevisionBook, run_edit,
 from irdesk.gui.timeline.event_dialog import EventDialog
 from irdesk.gui.timeline.presenter_window import PresenterWindow, screen_label
 from irdesk.gui.timeline.tab import TimelineTab
-from irdesk.storage.database import Database
 from irdesk.storage.errors import DatabaseError
-from irdesk.storage.reads import database_reads
-from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
+
+if TYPE_CHECKING:
+    from irdesk.storage.database import Database
+    from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
+
 
 WALK_KEY = "F5"
 PRESENT_KEY = "Shift+F5"
@@ -51,6 +56,13 @@ LIFECYCLE_LABELS = {
     "verified_at": "&Verified",
 }
 assert tuple(LIFECYCLE_LABELS) == LIFECYCLE_FIELDS
+
+
+def _load_timeline(db: Database, incident_id: int) -> IncidentTimeline | None:
+    """Worker side of showing a timeline: its storage modules load here, off the GUI thread."""
+    from irdesk.storage.reads import database_reads
+
+    return database_reads.load_timeline(db, incident_id)
 
 
 class TimelineController(QObject):
@@ -214,7 +226,7 @@ class TimelineController(QObject):
         generation = self._generation
 
         self.tasks.run(
-            lambda _report: database_reads.load_timeline(db, incident_id),
+            lambda _report: _load_timeline(db, incident_id),
             on_done=lambda record: self._loaded(generation, record, select, then),
             description="Loading timeline…",
         )

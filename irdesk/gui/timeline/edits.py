@@ -8,20 +8,25 @@ refuses the undo instead.
 
 Each builder below returns an `Edit`: a function of the Database that makes the
 change and hands back an `EditOutcome` carrying its undo and redo, themselves
-edits. The controller runs them on the window's background tasks.
+edits. The controller runs them on the window's background tasks; each imports the
+storage edits where it runs, on the worker, so the window is built without them.
 """
+
+from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from irdesk.domain.enums import EventKind
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.timeline.event_dialog import EventInput
-from irdesk.storage.database import Database
-from irdesk.storage.reads.timeline_records import RecordEvent
-from irdesk.storage.records import database_edits
-from irdesk.storage.records.event_edits import EventState
+
+if TYPE_CHECKING:
+    from irdesk.storage.database import Database
+    from irdesk.storage.reads.timeline_records import RecordEvent
+    from irdesk.storage.records.event_edits import EventState
 
 
 class RevisionBook:
@@ -54,11 +59,11 @@ class EditOutcome:
 
     select: int | None = None
     message: str = ""
-    undo: Callable[[Database], "EditOutcome"] | None = field(default=None, compare=False)
-    redo: Callable[[Database], "EditOutcome"] | None = field(default=None, compare=False)
+    undo: Callable[[Database], EditOutcome] | None = field(default=None, compare=False)
+    redo: Callable[[Database], EditOutcome] | None = field(default=None, compare=False)
 
 
-Edit = Callable[[Database], EditOutcome]
+Edit = Callable[["Database"], EditOutcome]
 
 
 def run_edit(db: Database, edit: Edit) -> EditOutcome | Refused:
@@ -76,6 +81,8 @@ def adding(book: RevisionBook, actor: str, incident_id: int, value: EventInput) 
     """Add an event; undo takes it back, redo adds it again under the same id."""
 
     def add(db: Database, event_id: int | None = None) -> EditOutcome:
+        from irdesk.storage.records import database_edits
+
         added = database_edits.add_event(
             db,
             incident_id,
@@ -89,6 +96,8 @@ def adding(book: RevisionBook, actor: str, incident_id: int, value: EventInput) 
         new_id = added.event_id
 
         def remove(db: Database) -> EditOutcome:
+            from irdesk.storage.records import database_edits
+
             database_edits.remove_added_event(db, new_id, revision=book.own(new_id), actor=actor)
             return EditOutcome(message="Added event taken back")
 
@@ -108,6 +117,8 @@ def correcting(book: RevisionBook, actor: str, event: RecordEvent, value: EventI
 
     def restore(state: EventState, message: str) -> Edit:
         def apply(db: Database) -> EditOutcome:
+            from irdesk.storage.records import database_edits
+
             done = database_edits.restore_event(
                 db, event_id, revision=book.own(event_id), state=state, actor=actor
             )
@@ -117,6 +128,8 @@ def correcting(book: RevisionBook, actor: str, event: RecordEvent, value: EventI
         return apply
 
     def correct(db: Database) -> EditOutcome:
+        from irdesk.storage.records import database_edits
+
         done, after = database_edits.correct_event(
             db,
             event_id,
@@ -143,6 +156,8 @@ def keying(book: RevisionBook, actor: str, event: RecordEvent, marked: bool) -> 
 
     def setting(value: bool, expected: Callable[[], int], message: str) -> Edit:
         def apply(db: Database) -> EditOutcome:
+            from irdesk.storage.records import database_edits
+
             done = database_edits.set_key_moment(
                 db, event_id, revision=expected(), key_moment=value, actor=actor
             )
@@ -167,15 +182,21 @@ def lifecycle_from(actor: str, incident_id: int, event: RecordEvent, field_name:
     label = field_name.removesuffix("_at").capitalize()
 
     def set_time(db: Database) -> EditOutcome:
+        from irdesk.storage.records import database_edits
+
         change = database_edits.lifecycle_from_event(
             db, incident_id, event.id, field_name, actor=actor
         )
 
         def undo(db: Database) -> EditOutcome:
+            from irdesk.storage.records import database_edits
+
             database_edits.restore_lifecycle(db, change, actor=actor)
             return EditOutcome(select=event.id, message=f"{label} time restored")
 
         def redo(db: Database) -> EditOutcome:
+            from irdesk.storage.records import database_edits
+
             database_edits.redo_lifecycle(db, change, actor=actor)
             return EditOutcome(select=event.id, message=f"{label} time set again")
 

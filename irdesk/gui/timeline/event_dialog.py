@@ -4,8 +4,11 @@ Bad input (a time irdesk cannot read, no text, a correction without a reason)
 is named under the fields and the dialog stays open; nothing is written.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -22,7 +25,10 @@ from PySide6.QtWidgets import (
 from irdesk.domain.enums import EventKind
 from irdesk.gui.common import formatting
 from irdesk.gui.timeline.walk_model import kind_text
-from irdesk.storage.reads.timeline_records import RecordEvent
+
+if TYPE_CHECKING:
+    from irdesk.storage.reads.timeline_records import RecordEvent
+
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 ACCEPTED_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
@@ -121,11 +127,11 @@ class EventDialog(QDialog):
         (self.reason_edit if correcting is not None else self.text_edit).setFocus()
 
     @classmethod
-    def adding(cls, when: datetime, parent: QWidget | None = None) -> "EventDialog":
+    def adding(cls, when: datetime, parent: QWidget | None = None) -> EventDialog:
         return cls(title="Add Event", when=when, text="", kind=None, correcting=None, parent=parent)
 
     @classmethod
-    def correcting_event(cls, event: RecordEvent, parent: QWidget | None = None) -> "EventDialog":
+    def correcting_event(cls, event: RecordEvent, parent: QWidget | None = None) -> EventDialog:
         return cls(
             title="Correct Event",
             when=event.occurred_at,

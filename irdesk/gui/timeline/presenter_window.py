@@ -7,7 +7,10 @@ them. It takes the stepping keys itself (a clicker talks to whichever window
 has focus) and Esc closes it; the facilitator's window keeps working meanwhile.
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QPalette, QScreen
@@ -15,7 +18,10 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from irdesk.gui.timeline.time_ruler import HIGH_CONTRAST, TimeRuler
 from irdesk.gui.timeline.walk_card import PROJECTOR, WalkCard, WalkText
-from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
+
+if TYPE_CHECKING:
+    from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
+
 
 BACKGROUND = "#000000"
 FOREGROUND = "#ffffff"

@@ -9,6 +9,10 @@ moment. The tab only says what was asked (`key_moment_requested`); edits are
 the window's business.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -39,7 +43,10 @@ from irdesk.gui.timeline.walk_model import (
     WalkTimelineModel,
     kind_text,
 )
-from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
+
+if TYPE_CHECKING:
+    from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
+
 
 ALL_SOURCES = "All sources"
 # No Alt key: Alt+W opens the Review menu, and F5 walks from anywhere.

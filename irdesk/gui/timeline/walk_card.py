@@ -7,8 +7,11 @@ only: the event, its phase, where it sits in time. Nothing from the review
 cannot reveal them.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
@@ -23,7 +26,9 @@ from irdesk.gui.timeline.walk_model import (
     correction_text,
     kind_text,
 )
-from irdesk.storage.reads.timeline_records import RecordEvent
+
+if TYPE_CHECKING:
+    from irdesk.storage.reads.timeline_records import RecordEvent
 
 
 @dataclass(frozen=True)

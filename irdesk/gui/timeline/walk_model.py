@@ -6,10 +6,12 @@ mode steps through exactly the rows shown, and a Python filter over a list is
 quicker than thousands of `filterAcceptsRow` calls.
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
@@ -18,7 +20,10 @@ from irdesk.domain.enums import EventKind
 from irdesk.domain.phases import Phase, PhaseLookup
 from irdesk.gui.common import formatting
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
-from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
+
+if TYPE_CHECKING:
+    from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
+
 
 COL_TIME = 0
 COL_PHASE = 1
@@ -83,7 +88,7 @@ class TimelineFilter:
     @classmethod
     def of(
         cls, sources: Sequence[str] = (), kinds: Sequence[EventKind] = (), text: str = ""
-    ) -> "TimelineFilter":
+    ) -> TimelineFilter:
         return cls(frozenset(sources), frozenset(kinds), tuple(text.casefold().split()))
 
     def accepts(self, event: RecordEvent) -> bool:
@@ -102,7 +107,7 @@ class TimelineFilter:
         return bool(self.sources or self.kinds or self.words)
 
 
-class WalkTimelineModel(RowTableModel[RecordEvent]):
+class WalkTimelineModel(RowTableModel["RecordEvent"]):
     """The events that pass the filter, in time order, with the phase each falls in."""
 
     headers = HEADERS

@@ -3,6 +3,10 @@
 `prepare` reads everything from the database in one session; `preview` says
 what redaction will remove; `render` makes the PDF bytes (no database);
 `export_packet` does all of it, writes the file and records the export.
+
+Drawing (reportlab, matplotlib) and signing (pyHanko) are imported by `render` and
+`export_packet` where they are first used: preparing and previewing a packet, which
+the window's packet dialog does as soon as it opens, needs none of them.
 """
 
 import hashlib
@@ -11,25 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-
-from reportlab.platypus import Flowable
+from typing import TYPE_CHECKING
 
 from irdesk.domain.metrics.definitions import LIFECYCLE, metric_definitions
 from irdesk.domain.metrics.named_periods import named_period
 from irdesk.domain.utc import utc_now
-from irdesk.reports.packets.assemble import assemble
-from irdesk.reports.packets.charts import incident_charts
-from irdesk.reports.packets.compose import Cover, compose
 from irdesk.reports.packets.executive_figures import ExecutiveFigures, executive_figures
 from irdesk.reports.packets.formatting import incident_label
-from irdesk.reports.packets.incident_sections import IncidentSections
-from irdesk.reports.packets.layout import Layout, utc_text
 from irdesk.reports.packets.manifest import build_manifest
-from irdesk.reports.packets.period_sections import PeriodSections, period_charts
-from irdesk.reports.packets.person_sections import PersonSections
 from irdesk.reports.packets.profiles import Profile, Scope, profile_named
 from irdesk.reports.packets.redaction import Redactor, Removal
-from irdesk.reports.signing.sign import sign_packet
 from irdesk.storage.database import Database
 from irdesk.storage.reads.packet_data import IncidentPacketData, PeriodIncidents, PersonPacketData
 from irdesk.storage.reads.packet_reads import (
@@ -39,6 +34,9 @@ from irdesk.storage.reads.packet_reads import (
 )
 from irdesk.storage.records.packets import record_packet
 from irdesk.storage.records.policies import PolicyRecord, policy_version
+
+if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
 
 Report = Callable[[str], None]
 
@@ -158,6 +156,14 @@ def render(
     now: datetime,
     report: Report = lambda _text: None,
 ) -> RenderedPacket:
+    from irdesk.reports.packets.assemble import assemble
+    from irdesk.reports.packets.charts import incident_charts
+    from irdesk.reports.packets.compose import Cover, compose
+    from irdesk.reports.packets.incident_sections import IncidentSections
+    from irdesk.reports.packets.layout import Layout, utc_text
+    from irdesk.reports.packets.period_sections import PeriodSections, period_charts
+    from irdesk.reports.packets.person_sections import PersonSections
+
     profile, data, redact = prepared.profile, prepared.data, prepared.redactor
     layout = Layout(redact=redact)
     policy = prepared.policy
@@ -302,6 +308,7 @@ def export_packet(
     if sign is not None:
         report("Signing…")
         from irdesk.reports.signing.identity import read_identity
+        from irdesk.reports.signing.sign import sign_packet
 
         signed_by = read_identity(sign.identity, sign.passphrase).name
         pdf = sign_packet(pdf, sign.identity, sign.passphrase)
