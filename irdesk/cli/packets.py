@@ -16,6 +16,7 @@ from irdesk.cli.common import (
     opened_database,
     refuse_to_replace,
 )
+from irdesk.storage.records.actor import current_actor
 
 if TYPE_CHECKING:
     from irdesk.cli.common import Subcommands
@@ -148,16 +149,6 @@ def read_passphrase(passphrase_file: Path | None, *, confirm: bool = False) -> b
     return first.encode()
 
 
-def _login_name() -> str:
-    """Who the audit log says exported or countersigned, when run outside the window."""
-    import getpass
-
-    try:
-        return getpass.getuser() or "irdesk user"
-    except (OSError, KeyError):
-        return "irdesk user"
-
-
 def cmd_packet(args: argparse.Namespace) -> int:
     from irdesk.reports.packets.export import (
         PacketRequest,
@@ -199,7 +190,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
         if args.preview:
             print_redaction_preview(args.profile, redaction_preview(prepare(database, request)))
             return 0
-        result = export_packet(database, request, args.out, created_by=_login_name(), sign=sign)
+        result = export_packet(database, request, args.out, created_by=current_actor(), sign=sign)
     signed = f", signed by {result.signed_by}" if result.signed_by else ", not signed"
     print(f"Wrote {result.path}: packet {result.packet_uid}, {result.pages} pages{signed}.")
     print(f"SHA-256 {result.sha256}; recorded in {path}.")
@@ -241,7 +232,7 @@ def cmd_countersign(args: argparse.Namespace) -> int:
             args.packet,
             args.sign,
             passphrase,
-            actor=_login_name(),
+            actor=current_actor(),
             out=args.out,
             database=database,
         )

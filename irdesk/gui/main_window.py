@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from irdesk import __version__
 from irdesk.gui.common import message_box
-from irdesk.gui.common.actor import current_actor
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.busy_indicator import BusyIndicator
 from irdesk.gui.common.menus import Menus, add_action, standard_keys
@@ -50,6 +49,7 @@ from irdesk.gui.packets.actions import PacketActions
 from irdesk.gui.review.tab import ReviewTab
 from irdesk.gui.timeline.controller import TimelineController
 from irdesk.storage.errors import DatabaseError
+from irdesk.storage.records.actor import current_actor
 
 # What the window needs only once a user asks for it (the import dialog and the
 # importers, the database's own modules) is imported where it is first used, so the

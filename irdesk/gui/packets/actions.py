@@ -18,13 +18,13 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from irdesk.gui.common.actor import current_actor
 from irdesk.gui.common.background import BackgroundTasks, Report
 from irdesk.gui.common.busy_indicator import BusyIndicator
 from irdesk.gui.common.menus import Menus
 from irdesk.gui.common.message_box import show_message
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.packets.outcomes import IDENTITY_FILTER, PDF_FILTER, Failure, guarded
+from irdesk.storage.records.actor import current_actor
 
 if TYPE_CHECKING:
     from irdesk.gui.packets.dialog import PacketDialog

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from irdesk.gui.common.actor import current_actor
 from irdesk.gui.common.background import BackgroundTasks, Report
 from irdesk.gui.packets.outcomes import IDENTITY_FILTER, PDF_FILTER, Failure, guarded
 from irdesk.reports.packets.export import (
@@ -42,6 +41,7 @@ from irdesk.reports.packets.export import (
 )
 from irdesk.reports.packets.profiles import PROFILES, Scope
 from irdesk.storage.database import Database
+from irdesk.storage.records.actor import current_actor
 
 
 def current_quarter(now: datetime | None = None) -> str:

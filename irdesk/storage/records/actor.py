@@ -1,4 +1,8 @@
-"""Who the audit log names for changes made in the desktop application."""
+"""Who the audit log names for a change made on this machine, by the window or a command.
+
+Imports nothing but the standard library, so the window can name its actor before the
+database libraries load.
+"""
 
 import getpass
 
