@@ -38,31 +38,10 @@ export IRDESK_HOME="$tmp/irdesk-home" HOME="$tmp/home"
 mkdir -p "$HOME"
 unset QT_QPA_PLATFORM
 
-step() { printf '  %-22s %s\n' "$1" "$2"; }
-fail() {
-  echo "smoke_bundle: FAILED at '$1': $2" >&2
-  if [[ -s "$tmp/err" ]]; then tail -n 20 "$tmp/err" | sed 's/^/  | /' >&2; fi
-  exit 1
-}
-# run STEP COMMAND...: stdout in $tmp/out, stderr in $tmp/err; a non-zero exit or a
-# traceback fails the step.
-run() {
-  local name="$1"
-  shift
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local status=$?
-  ((status == 0)) || fail "$name" "exit status $status from: $*"
-  if grep -q "^Traceback" "$tmp/err"; then fail "$name" "a traceback on stderr"; fi
-}
-expect() {  # expect STEP PATTERN: the step's output holds PATTERN
-  grep -q -- "$2" "$tmp/out" || fail "$1" "expected '$2' in its output, got: $(head -c 300 "$tmp/out")"
-}
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+SMOKE_NAME=smoke_bundle
+# shellcheck source=packaging/smoke_steps.sh
+source packaging/smoke_steps.sh  # the script runs from the repository root
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
-is_irdesk_file() {  # the SQLite header with irdesk's application id "IRDK" at offset 68
-  [[ -f "$1" ]] && [[ "$(head -c 15 "$1")" == "SQLite format 3" ]] &&
-    [[ "$(dd if="$1" bs=1 skip=68 count=4 2>/dev/null)" == "IRDK" ]]
-}
 
 echo "smoke_bundle: $repo/$bundle"
 [[ -x "$exe" ]] || fail "bundle" "no executable $exe (run packaging/build_bundle.sh first)"

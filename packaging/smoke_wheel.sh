@@ -32,27 +32,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step() { printf '  %-22s %s\n' "$1" "$2"; }
-fail() {
-  echo "smoke_wheel: FAILED at '$1': $2" >&2
-  if [[ -s "$tmp/err" ]]; then tail -n 20 "$tmp/err" | sed 's/^/  | /' >&2; fi
-  exit 1
-}
-run() {
-  local name="$1"
-  shift
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local status=$?
-  ((status == 0)) || fail "$name" "exit status $status from: $*"
-  if grep -q "^Traceback" "$tmp/err"; then fail "$name" "a traceback on stderr"; fi
-}
-expect() {
-  grep -q -- "$2" "$tmp/out" || fail "$1" "expected '$2' in its output, got: $(head -c 300 "$tmp/out")"
-}
-is_irdesk_file() {
-  [[ -f "$1" ]] && [[ "$(head -c 15 "$1")" == "SQLite format 3" ]] &&
-    [[ "$(dd if="$1" bs=1 skip=68 count=4 2>/dev/null)" == "IRDK" ]]
-}
+SMOKE_NAME=smoke_wheel
+# shellcheck source=packaging/smoke_steps.sh
+source packaging/smoke_steps.sh  # the script runs from the repository root
 
 echo "smoke_wheel: $repo/$dist"
 [[ -f "$wheel" ]] || fail "wheel" "no $wheel (run: python -m build --outdir $dist .)"
