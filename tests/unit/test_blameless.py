@@ -21,6 +21,14 @@ from irdesk.domain.blameless import PERSON, PHRASE, find_flags
         ("It was his fault.", "his fault"),
         ("It was her own fault.", "her own fault"),
         ("A better test could have prevented it.", "could have prevented"),
+        ("The outage was blamed on the intern.", "blamed on"),
+        ("Ops is to blame for the delay.", "to blame"),
+        ("A lazy rollback plan.", "lazy"),
+        ("The reviewer was incompetent.", "incompetent"),
+        ("The responder ignored the second page.", "ignored the"),
+        ("The on-call wasn't paying attention.", "wasn't paying attention"),
+        ("It was obviously a bad idea.", "obviously"),
+        ("They simply had to restart it.", "simply had to"),
     ],
 )
 def test_blame_phrases_are_flagged_with_a_hint(text: str, flagged: str) -> None:
@@ -66,3 +74,15 @@ def test_a_name_inside_a_blame_phrase_is_one_flag_per_span() -> None:
 def test_names_with_accents_and_apostrophes() -> None:
     flags = find_flags("Zoë and Liam O'Connor escalated.", ["Zoë Ñúñez", "Liam O'Connor"])
     assert [f.text for f in flags] == ["Zoë", "Liam O'Connor"]
+
+
+def test_every_phrase_pattern_has_an_example_above() -> None:
+    """A pattern without an example could be deleted or broken and nothing would notice."""
+    from irdesk.domain.blameless import BLAME_PHRASES, phrase_flags
+
+    hints = [hint for _pattern, hint in BLAME_PHRASES]
+    assert len(set(hints)) == len(hints), "each pattern is told apart by its hint"
+    examples = test_blame_phrases_are_flagged_with_a_hint.pytestmark[0].args[1]
+    hints_hit = {flag.hint for text, _flagged in examples for flag in phrase_flags(text)}
+    missing = [pattern for pattern, hint in BLAME_PHRASES if hint not in hints_hit]
+    assert missing == []
