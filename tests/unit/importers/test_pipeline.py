@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, select
-from testdata import FIXTURES, SHARED_DATA
+from testdata import FIXTURES, SAMPLE_FILES, SHARED_DATA
 from testdata import database_dump as dump
 
 from irdesk.domain.enums import EventKind
@@ -298,7 +298,7 @@ def test_every_sample_imported_together_leaves_no_dangling_reference(database: D
     """
     samples = sorted(
         p
-        for p in SHARED_DATA.iterdir()
+        for p in SAMPLE_FILES
         # The Opsgenie alert log needs its alert's id in its name (test_opsgenie.py).
         if p.suffix in {".json", ".jsonl", ".csv"} and p.name != "opsgenie_alert_logs.json"
     )
