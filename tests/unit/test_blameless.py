@@ -86,3 +86,32 @@ def test_every_phrase_pattern_has_an_example_above() -> None:
     hints_hit = {flag.hint for text, _flagged in examples for flag in phrase_flags(text)}
     missing = [pattern for pattern, hint in BLAME_PHRASES if hint not in hints_hit]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Bob should have checked the dashboard.", "Bob"),
+        ("Bob Smith forgot to renew the certificate.", "Bob Smith"),
+        ("During the failover Priya ignored the second page.", "Priya"),
+        ("Zoë wasn't paying attention.", "Zoë"),
+    ],
+)
+def test_an_unknown_name_before_blame_phrasing_is_flagged_as_a_person(
+    text: str, person: str
+) -> None:
+    people = [f for f in find_flags(text) if f.kind == PERSON]
+    assert [f.text for f in people] == [person]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The engineer should have seen the alert.",
+        "Alerts should have fired earlier.",
+        "CI failed to run the migration tests.",
+        "Yesterday we should have paged the vendor.",
+    ],
+)
+def test_capitalised_words_that_are_not_names_are_not_people(text: str) -> None:
+    assert [f for f in find_flags(text) if f.kind == PERSON] == []
