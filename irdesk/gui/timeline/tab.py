@@ -52,10 +52,15 @@ ALL_SOURCES = "All sources"
 # No Alt key: Alt+W opens the Review menu, and F5 walks from anywhere.
 WALK_BUTTON = "Walk (F5)"
 ALL_KINDS = "All kinds"
-WALK_HINT = (
-    "→ / Space / PageDown next  ·  ← / PageUp previous  ·  Home / End  ·  "
-    "K key moment  ·  Esc back to the list"
+# The keys walk mode answers, as (keys, what they do): its hint line and Help's list.
+WALK_KEYS = (
+    ("→ / Space / PageDown", "next"),
+    ("← / PageUp", "previous"),
+    ("Home / End", "first / last"),
+    ("K", "key moment"),
+    ("Esc", "back to the list"),
 )
+WALK_HINT = "  ·  ".join(f"{keys} {what}" for keys, what in WALK_KEYS)
 # Keys that step the walk, as (key, step); None: to the first / last event.
 STEP_KEYS: dict[Qt.Key, int] = {
     Qt.Key.Key_Right: 1,
