@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self.packet_actions = PacketActions(
             self, self.tasks, self.database, self.current_incident_id, self.busy
         )
+        self.packet_actions.exported.connect(lambda: self.review_tab.reload())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
