@@ -128,6 +128,11 @@ class ReviewHeader(QWidget):
         form.addRow(summary_label, self.summary_edit)
         self.flag_label = QLabel()
         form.addRow("", self.flag_label)
+        # Why it was approved with flags open: part of the record, shown with it.
+        self.override_label = QLabel()
+        self.override_label.setWordWrap(True)
+        self.override_label.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow("", self.override_label)
         header.addLayout(form)
         self._editable_widgets: list[QWidget] = [
             self.tier_combo,
@@ -155,9 +160,13 @@ class ReviewHeader(QWidget):
         self._rebuild_status_buttons(review.status)
         self.tier_combo.setCurrentIndex(self.tier_combo.findData(review.tier))
         proposal = sheet.proposal
-        self.proposal_label.setText(
-            f"Proposed: {TIER_TEXT[proposal.tier].lower()} — {proposal.explanation}"
-        )
+        if editable:
+            self.proposal_label.setText(
+                f"Proposed: {TIER_TEXT[proposal.tier].lower()} — {proposal.explanation}"
+            )
+        else:
+            # Settled: a later policy's proposal is no question for a review already decided.
+            self.proposal_label.setText("Settled when the review was approved.")
         # A reload never replaces what is being typed into this review's fields; only a
         # review shown for the first time, or "Reload Theirs" (force), sets them.
         fresh = force or review.id != self._shown_review_id
@@ -169,7 +178,13 @@ class ReviewHeader(QWidget):
             saver.note_revision(record, review.revision)
         if fresh:
             self.tier_reason_edit.setText(review.tier_reason or "")
-        self.tier_reason_edit.setVisible(review.tier != proposal.tier or bool(review.tier_reason))
+        asks_reason = editable and review.tier != proposal.tier
+        self.tier_reason_edit.setVisible(asks_reason or bool(review.tier_reason))
+        reason = review.blameless_override_reason
+        self.override_label.setText(
+            f"Approved with blameless-language flags open, because: {reason}" if reason else ""
+        )
+        self.override_label.setVisible(bool(reason))
         self.facilitator_combo.clear()
         self.facilitator_combo.addItem("(no facilitator)", None)
         for person in sheet.people:
