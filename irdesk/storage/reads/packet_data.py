@@ -95,6 +95,7 @@ class AuditRecord:
     action: str
     entity: str
     detail: str
+    entity_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -348,6 +349,7 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
             action=a.action,
             entity=a.entity,
             detail=a.detail_json,
+            entity_id=a.entity_id,
         )
         for a in session.exec(
             select(AuditEntry).where(or_(*entity_filters)).order_by(col(AuditEntry.id))
