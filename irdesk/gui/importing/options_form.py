@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from irdesk.gui.common.colours import text_style
 from irdesk.gui.common.zones import zone_completer
 from irdesk.gui.importing.clock_offsets import ClockOffsetBox
 from irdesk.importers import registry
@@ -60,7 +61,7 @@ class ImportOptionsForm(QWidget):
         # Says what is wrong with the zone typed; hidden while there is nothing to say.
         self.zone_note = QLabel()
         self.zone_note.setWordWrap(True)
-        self.zone_note.setStyleSheet("QLabel { color: #b3261e; }")
+        self.zone_note.setStyleSheet(f"QLabel {{ {text_style('#b3261e')} }}")
 
         self._form = form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.domain.enums import ReviewStatus, ReviewTier
+from irdesk.gui.common.colours import make_quiet, text_style
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
 from irdesk.gui.review.fields import REVIEW
@@ -85,7 +86,7 @@ class ReviewHeader(QWidget):
         self.tier_combo.activated.connect(self._tier_edited)
         self.proposal_label = QLabel()
         self.proposal_label.setWordWrap(True)
-        self.proposal_label.setStyleSheet("color: palette(mid)")
+        make_quiet(self.proposal_label)
         self.tier_reason_edit = QLineEdit()
         self.tier_reason_edit.setPlaceholderText("Why not the proposed tier? (required)")
         self.tier_reason_edit.textEdited.connect(self._tier_edited)
@@ -101,7 +102,7 @@ class ReviewHeader(QWidget):
         self.due_edit.setDisplayFormat("yyyy-MM-dd")
         self.due_edit.dateChanged.connect(self._due_edited)
         self.overdue_label = QLabel()
-        self.overdue_label.setStyleSheet("color: #c62828; font-weight: bold")
+        self.overdue_label.setStyleSheet(text_style("#c62828", bold=True))
         people_row.addWidget(self.facilitator_combo, 1)
         due_label = QLabel("Due:")
         due_label.setBuddy(self.due_edit)
@@ -222,10 +223,10 @@ class ReviewHeader(QWidget):
                 f"⚑ {count} blameless-language flag{'s' if count != 1 else ''} — hover an "
                 "underline for a way to say it about the system"
             )
-            self.flag_label.setStyleSheet("color: #c62828; font-weight: bold")
+            self.flag_label.setStyleSheet(text_style("#c62828", bold=True))
         else:
             self.flag_label.setText("✓ No blame phrasing or names found")
-            self.flag_label.setStyleSheet("color: #2e7d32")
+            self.flag_label.setStyleSheet(text_style("#2e7d32"))
 
     def _rebuild_status_buttons(self, status: ReviewStatus) -> None:
         from irdesk.storage.records import reviews  # loaded with the sheet

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from irdesk.domain.phases import Phase
 from irdesk.gui.common import formatting
+from irdesk.gui.common.colours import readable, window_colour
 from irdesk.gui.timeline.walk_model import (
     ADDED_MARK,
     CORRECTED_MARK,
@@ -158,8 +159,10 @@ class WalkCard(QWidget):
         self.elapsed_label = self._label(1.25)
         self.note_label = self._label(1.0)
         if style.accent is not None:
+            drawn_on = QColor(style.background) if style.background else window_colour()
+            accent = readable(style.accent, drawn_on).name()
             for label in (self.clock_label, self.phase_label):
-                label.setStyleSheet(f"color: {style.accent};")
+                label.setStyleSheet(f"color: {accent};")
         self._labels = (
             self.position_label,
             self.phase_label,
