@@ -1,0 +1,135 @@
+"""Imports that keep the good records: recoverable problems read with a fallback and a
+warning naming file, place and field; unrecoverable ones refuse the import, unless
+skip_bad_records leaves the record out and lists it; strict refuses both, as before.
+
+Every input is a real sample from /work/shared/data, damaged the way the files irdesk had
+never seen were: jira_search_with_changelog.json (25 issues, UT-26…), with one summary
+blanked or the field gone; pagerduty_incidents_page.json (26 incidents, numbers
+11860–12728) with its ids blanked; pagerduty_incident_and_log_entry.jsonl's log entry
+without its incident.
+"""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from testdata import SHARED_DATA
+from testdata import database_dump as dump
+
+from irdesk.importers.formats.base import ImportOptions
+from irdesk.importers.pipeline import run_import
+from irdesk.importers.problems import ImportProblem
+from irdesk.storage.database import Database
+from irdesk.storage.reads import database_reads
+
+JIRA = SHARED_DATA / "jira_search_with_changelog.json"
+PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
+PD_LINES = SHARED_DATA / "pagerduty_incident_and_log_entry.jsonl"
+STRICT = ImportOptions(strict=True)
+SKIP = ImportOptions(skip_bad_records=True)
+
+
+def derived(tmp_path: Path, sample: Path, change: Callable[[Any], None]) -> Path:
+    data = json.loads(sample.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / sample.name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def titles(database: Database) -> dict[str, str]:
+    return {row.external_id: row.title for row in database_reads.list_incidents(database)}
+
+
+# --- Jira: an issue without a summary takes its key as its title ------------------------------
+
+
+def _blank_summary(data: Any) -> None:
+    data["issues"][2]["fields"]["summary"] = ""
+
+
+def _no_summary(data: Any) -> None:
+    for issue in data["issues"]:
+        del issue["fields"]["summary"]
+
+
+def test_a_jira_issue_with_an_empty_summary_is_titled_by_its_key(
+    database: Database, tmp_path: Path
+) -> None:
+    path = derived(tmp_path, JIRA, _blank_summary)
+    report = run_import(database, [path])
+    assert report.count("new") == 25
+    assert titles(database)["UT-28"] == "UT-28"
+    assert titles(database)["UT-29"] == "Sample Item 29"  # the others as they were
+    assert (
+        f"{path}: issues[2].fields.summary: field 'summary': expected a non-empty summary, "
+        "found ''; its key UT-28 is its title"
+    ) in report.warnings
+    assert "Warnings:" in report.lines()
+
+
+def test_a_jira_response_without_summaries_is_titled_by_keys(
+    database: Database, tmp_path: Path
+) -> None:
+    path = derived(tmp_path, JIRA, _no_summary)
+    report = run_import(database, [path])
+    assert report.count("new") == 25
+    assert set(titles(database).items()) == {(key, key) for key in titles(database)}
+    recovered = [w for w in report.warnings if "field 'summary'" in w]
+    assert len(recovered) == 25
+    assert recovered[0] == (
+        f"{path}: issues[0].fields.summary: field 'summary': expected a non-empty summary; "
+        "its key UT-26 is its title"
+    )
+
+
+def test_strict_refuses_an_empty_summary_as_before(database: Database, tmp_path: Path) -> None:
+    path = derived(tmp_path, JIRA, _blank_summary)
+    before = dump(database)
+    with pytest.raises(ImportProblem, match=r"issues\[2\]\.fields\.summary: field 'summary'"):
+        run_import(database, [path], STRICT)
+    assert dump(database) == before
+
+
+# --- unrecoverable records: refused whole, or left out and listed -------------------------------
+
+
+def _bad_created(data: Any) -> None:
+    data["issues"][4]["fields"]["created"] = "yesterday"
+
+
+def test_an_unrecoverable_record_refuses_the_whole_import(
+    database: Database, tmp_path: Path
+) -> None:
+    path = derived(tmp_path, JIRA, _bad_created)
+    before = dump(database)
+    with pytest.raises(ImportProblem) as error:
+        run_import(database, [PD_PAGE, path])
+    assert str(error.value).startswith(f"{path}, issues[4].fields.created: field 'created'")
+    assert dump(database) == before
+
+
+def test_skip_bad_records_leaves_the_record_out_and_lists_it(
+    database: Database, tmp_path: Path
+) -> None:
+    path = derived(tmp_path, JIRA, _bad_created)
+    report = run_import(database, [PD_PAGE, path], SKIP)
+    assert report.count("new") == 26 + 24
+    assert "UT-30" not in titles(database)
+    assert [item.line() for item in report.left_out] == [
+        f"{path}, issues[4].fields.created: field 'created': expected an ISO 8601 timestamp "
+        "such as 2026-10-14T09:30:00Z, found 'yesterday'"
+    ]
+    lines = report.lines()
+    assert lines[lines.index("Left out (--skip-bad-records):") + 1].startswith(f"  {path}, ")
+
+
+def test_strict_with_skip_leaves_out_what_it_would_otherwise_recover(
+    database: Database, tmp_path: Path
+) -> None:
+    path = derived(tmp_path, JIRA, _blank_summary)
+    report = run_import(database, [path], ImportOptions(strict=True, skip_bad_records=True))
+    assert report.count("new") == 24
+    assert [item.location for item in report.left_out] == ["issues[2].fields.summary"]
