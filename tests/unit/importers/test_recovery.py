@@ -18,11 +18,14 @@ import pytest
 from testdata import SHARED_DATA
 from testdata import database_dump as dump
 
+from irdesk.domain.lifecycle import PARTIAL
+from irdesk.domain.models import Incident
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.pipeline import run_import
 from irdesk.importers.problems import ImportProblem
 from irdesk.storage.database import Database
 from irdesk.storage.reads import database_reads
+from irdesk.storage.reads.packet_data import find_incident
 
 JIRA = SHARED_DATA / "jira_search_with_changelog.json"
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
@@ -37,6 +40,14 @@ def derived(tmp_path: Path, sample: Path, change: Callable[[Any], None]) -> Path
     path = tmp_path / sample.name
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
+
+
+def stored(database: Database, name: str) -> Incident:
+    """The incident people name `name` ("#12728"), as the command line finds it."""
+    with database.session() as session:
+        found = session.get(Incident, find_incident(session, name))
+        assert found is not None
+        return found
 
 
 def titles(database: Database) -> dict[str, str]:
@@ -133,3 +144,101 @@ def test_strict_with_skip_leaves_out_what_it_would_otherwise_recover(
     report = run_import(database, [path], ImportOptions(strict=True, skip_bad_records=True))
     assert report.count("new") == 24
     assert [item.location for item in report.left_out] == ["issues[2].fields.summary"]
+
+
+# --- PagerDuty: blanked ids fall back to the incident number ------------------------------------
+
+
+def _blank_ids(data: Any) -> None:
+    for incident in data["incidents"]:
+        incident["id"] = ""
+        incident["first_trigger_log_entry"]["id"] = ""
+
+
+def test_pagerduty_incidents_with_blanked_ids_are_keyed_by_their_numbers(
+    database: Database, tmp_path: Path
+) -> None:
+    path = derived(tmp_path, PD_PAGE, _blank_ids)
+    report = run_import(database, [path])
+    assert report.count("new") == 26
+    assert titles(database)["12728"] == "Test"
+    assert (
+        f"{path}: incidents[0]: field 'id': expected a non-empty PagerDuty id such as "
+        "'PH4UE4E', found ''; keyed by its incident number 12728"
+    ) in report.warnings
+    assert (
+        f"{path}: incidents[0].first_trigger_log_entry: field 'id': expected a non-empty "
+        "PagerDuty id such as 'R2XQ6NVNQ6QKN5', found ''; its alert event is keyed "
+        "'first-trigger'"
+    ) in report.warnings
+    # The numbers keep working as the names other tools use: "#12728" finds it.
+    assert stored(database, "#12728").external_id == "12728"
+    # The same file again changes nothing: the fallback keys are stable.
+    again = run_import(database, [path])
+    assert (again.count("unchanged"), again.new_events) == (26, 0)
+
+
+def test_a_blanked_id_with_a_shared_number_is_unrecoverable(
+    database: Database, tmp_path: Path
+) -> None:
+    def change(data: Any) -> None:
+        _blank_ids(data)
+        data["incidents"][5]["incident_number"] = data["incidents"][4]["incident_number"]
+
+    path = derived(tmp_path, PD_PAGE, change)
+    before = dump(database)
+    with pytest.raises(ImportProblem, match=r"incidents\[4\]: field 'id': .* no other incident"):
+        run_import(database, [path])
+    assert dump(database) == before
+    report = run_import(database, [path], SKIP)
+    assert report.count("new") == 24
+    assert [item.location for item in report.left_out] == ["incidents[4]", "incidents[5]"]
+
+
+def test_strict_refuses_blanked_ids(database: Database, tmp_path: Path) -> None:
+    path = derived(tmp_path, PD_PAGE, _blank_ids)
+    with pytest.raises(ImportProblem, match=r"incidents\[0\]: field 'id'"):
+        run_import(database, [path], STRICT)
+
+
+# --- PagerDuty: log entries whose incident is missing make it from their reference -------------
+
+
+def _log_entries_only(tmp_path: Path) -> Path:
+    lines = PD_LINES.read_text(encoding="utf-8").splitlines()
+    entries = [line for line in lines if json.loads(line)["stream"] == "incident_logs"]
+    path = tmp_path / "pagerduty_log_entries_only.jsonl"
+    path.write_text("\n".join(entries) + "\n", encoding="utf-8")
+    return path
+
+
+def test_log_entries_without_their_incident_make_a_partial_incident(
+    database: Database, tmp_path: Path
+) -> None:
+    path = _log_entries_only(tmp_path)
+    report = run_import(database, [path])
+    assert (report.count("new"), report.new_events) == (1, 1)
+    assert (
+        f"{path}: line 1: field 'incident': pagerduty incident Q2U8NVNBMCM7JW is neither in "
+        "this import nor in the database; made from the entries' reference to it ('admin') "
+        "and marked partial until the incident itself is imported"
+    ) in report.warnings
+    made = stored(database, "#1")
+    assert (made.external_id, made.title) == ("Q2U8NVNBMCM7JW", "admin")
+    assert made.url == "https://dev-pixil.pagerduty.com/incidents/Q2U8NVNBMCM7JW"
+    assert made.flags == [PARTIAL]
+    # The incident itself, imported later, completes it and clears the mark.
+    run_import(database, [PD_LINES])
+    completed = stored(database, "#1")
+    assert completed.flags == []
+    assert completed.started_at is not None and completed.started_at.minute == 25
+
+
+def test_log_entries_without_their_incident_under_strict_are_refused(
+    database: Database, tmp_path: Path
+) -> None:
+    path = _log_entries_only(tmp_path)
+    before = dump(database)
+    with pytest.raises(ImportProblem, match=r"line 1: field 'incident'.*import the incident list"):
+        run_import(database, [path], STRICT)
+    assert dump(database) == before
