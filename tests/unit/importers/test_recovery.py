@@ -11,8 +11,10 @@ without its incident.
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from testdata import SHARED_DATA
@@ -242,3 +244,36 @@ def test_log_entries_without_their_incident_under_strict_are_refused(
     with pytest.raises(ImportProblem, match=r"line 1: field 'incident'.*import the incident list"):
         run_import(database, [path], STRICT)
     assert dump(database) == before
+
+
+# --- Jira CSV (jira_service_management_export_es.csv, 3 tickets): a row left out ---------------
+
+
+def test_a_jira_csv_row_with_a_bad_date_is_left_out_when_asked(
+    database: Database, tmp_path: Path
+) -> None:
+    text = (SHARED_DATA / "jira_service_management_export_es.csv").read_text(encoding="utf-8-sig")
+    assert text.count("18/jul/26 9:09 AM") == 1  # IHS-4's creation, and nothing else
+    path = tmp_path / "jira_service_management_export_es.csv"
+    path.write_text(text.replace("18/jul/26 9:09 AM", "mañana"), encoding="utf-8")
+    zone = ZoneInfo("Europe/Madrid")
+    with pytest.raises(ImportProblem, match="'Creada'"):
+        run_import(database, [path], ImportOptions(zone=zone))
+    report = run_import(database, [path], ImportOptions(zone=zone, skip_bad_records=True))
+    assert sorted(titles(database)) == ["IHS-3", "IHS-5"]
+    [left_out] = report.left_out
+    assert (left_out.file, "'Creada'" in left_out.why) == (str(path), True)
+
+
+def test_the_partial_mark_survives_recomputing_the_lifecycle_flags() -> None:
+    # A facilitator's edit recomputes the flags from the times; the mark is about the record.
+    incident = Incident(
+        source="pagerduty",
+        external_id="Q2U8NVNBMCM7JW",
+        title="admin",
+        consistency_flags=PARTIAL,
+        detected_at=datetime(2023, 10, 7, 7, 28, tzinfo=UTC),
+        resolved_at=datetime(2023, 10, 7, 7, 0, tzinfo=UTC),
+    )
+    incident.refresh_consistency_flags()
+    assert incident.flags == ["resolved_before_detected", PARTIAL]
