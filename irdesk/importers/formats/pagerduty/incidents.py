@@ -55,7 +55,7 @@ def _key(reader: Reader, raw: dict[str, Any], location: str, number: int | None)
     try:
         return reader.ident(raw, "id", location, "PH4UE4E")
     except ImportProblem as problem:
-        if number is None or reader.recovery is None:
+        if number is None or reader.recovery is None or reader.options.strict:
             raise
         if reader.incident_numbers[number] > 1:
             raise reader.problem(
