@@ -1,4 +1,6 @@
-"""The import dialog's options: the source format, the time zone, and clock offsets.
+"""The import dialog's options: the source format, the time zone, clock offsets, and
+whether records that cannot be read are left out (listed in the report) instead of
+refusing the whole import.
 
 The time zone is applied when the user is done with it (Enter, leaving the field,
 picking a completion) or has paused typing: `zone_applied(explicit)` says which,
@@ -7,7 +9,7 @@ so that only an explicit one is told it is not a zone irdesk knows.
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from irdesk.gui.common.colours import text_style
 from irdesk.gui.common.zones import zone_completer
@@ -25,6 +27,7 @@ class ImportOptionsForm(QWidget):
     zone_typed = Signal()  # the field no longer says what the preview used
     zone_applied = Signal(bool)  # explicit: the user is done with it, not only pausing
     clock_changed = Signal()
+    skip_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +82,13 @@ class ImportOptionsForm(QWidget):
         clock_label.setBuddy(self.clock_box.seconds)
         form.addRow(clock_label, self.clock_box)
         form.setRowVisible(self.clock_box, False)  # until a preview names its sources
+        self.skip_check = QCheckBox("Leave out records that cannot be read (&listed in the report)")
+        self.skip_check.setToolTip(
+            "Without it, one record irdesk cannot read stops the whole import, "
+            "and nothing is written"
+        )
+        self.skip_check.toggled.connect(lambda _on: self.skip_changed.emit())
+        form.addRow("", self.skip_check)
         form.setContentsMargins(0, 0, 0, 0)
 
     def _zone_typed(self, _text: str) -> None:
@@ -109,3 +119,7 @@ class ImportOptionsForm(QWidget):
         self.source_combo.blockSignals(False)
         self.clock_box.reset()
         self.show_clock(False)
+        # Leaving records out is decided for each batch, after seeing what is wrong.
+        self.skip_check.blockSignals(True)
+        self.skip_check.setChecked(False)
+        self.skip_check.blockSignals(False)

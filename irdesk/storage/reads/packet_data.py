@@ -469,8 +469,12 @@ def find_incident(session: Session, text: str) -> int:
             Incident.source == source, Incident.external_id == external
         )
     else:
+        # "#12728" names an incident keyed by its number as well (as imports link it).
         statement = select(Incident.id).where(
-            or_(col(Incident.external_id) == text, col(Incident.url) == text)
+            or_(
+                col(Incident.external_id).in_({text, text.removeprefix("#")}),
+                col(Incident.url) == text,
+            )
         )
     found = {i for i in session.exec(statement).all() if i is not None}
     number = text.removeprefix("#")
