@@ -34,12 +34,13 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
     area = available_area(widget)
     room = area.size() - FRAME_ALLOWANCE
     size = QSize(min(width, room.width()), min(height, room.height()))
-    widget.setMaximumSize(QSize(16_777_215, 16_777_215).boundedTo(widget.maximumSize()))
     widget.resize(size)
-    if widget.parentWidget() is None or widget.isWindow():
+    # A dialog is centred over its parent by Qt when shown; a window of its own, here.
+    if widget.parentWidget() is None:
         frame = widget.frameGeometry()
         frame.moveCenter(area.center())
-        widget.move(frame.topLeft().expandedTo(area.topLeft()))
+        top_left = frame.topLeft()
+        widget.move(max(top_left.x(), area.left()), max(top_left.y(), area.top()))
 
 
 def scrolling(content: QWidget) -> QScrollArea:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.versions import version_text
 
 LOGGER_NAME = "irdesk"
@@ -133,7 +134,7 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
         layout.addWidget(buttons)
-        self.resize(620, 520)
+        fit_to_screen(self, 620, 520)
 
     def _filter(self, text: str) -> None:
         needle = text.casefold().strip()
@@ -174,7 +175,7 @@ class ProblemReportDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.text_box, 1)
         layout.addWidget(buttons)
-        self.resize(720, 480)
+        fit_to_screen(self, 720, 480)
 
     def copy_report(self) -> None:
         QGuiApplication.clipboard().setText(self.report)

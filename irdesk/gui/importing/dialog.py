@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.zones import parse_zone, unknown_zone_text
 from irdesk.gui.importing.clock_offsets import sources_in
 from irdesk.gui.importing.column_mapping_dialog import ColumnMappingDialog
@@ -90,7 +91,7 @@ class ImportDialog(QDialog):
         self.setWindowTitle("Import incidents")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setSizeGripEnabled(True)
-        self.resize(820, 620)
+        fit_to_screen(self, 820, 620)
         self._build()
 
     # ---------------------------------------------------------------- building

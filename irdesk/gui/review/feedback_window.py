@@ -34,6 +34,7 @@ from irdesk.gui.common import formatting
 from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.colours import text_style
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
@@ -102,7 +103,7 @@ class FeedbackWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.setWindowTitle("Feedback Notes — private — irdesk")
-        self.resize(760, 560)
+        fit_to_screen(self, 760, 560)
         self.tasks = tasks
         self.actor = actor
         self.database = database
