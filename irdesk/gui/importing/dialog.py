@@ -209,6 +209,7 @@ class ImportDialog(QDialog):
         self.slack_box.reset()
         self.slack_box.hide()
         self.options_box.new_files()
+        self._zone = None  # asked for each batch: the last one is only offered
         self._close_mapping_dialog()
         self.show()
         self.raise_()

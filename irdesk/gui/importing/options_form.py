@@ -9,7 +9,16 @@ so that only an explicit one is told it is not a zone irdesk knows.
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from irdesk.gui.common.colours import text_style
 from irdesk.gui.common.zones import zone_completer
@@ -66,6 +75,18 @@ class ImportOptionsForm(QWidget):
         self.zone_note.setWordWrap(True)
         self.zone_note.setStyleSheet(f"QLabel {{ {text_style('#b3261e')} }}")
 
+        # The zone of the last batch, offered (never applied) for the next one: files from
+        # another team may be in another zone, and a wrong zone shifts every time silently.
+        self.last_zone = ""
+        self.last_zone_button = QPushButton()
+        self.last_zone_button.setToolTip("Use the time zone of the previous import again")
+        self.last_zone_button.clicked.connect(self._use_last_zone)
+        self.last_zone_button.hide()
+        zone_row = QHBoxLayout()
+        zone_row.setContentsMargins(0, 0, 0, 0)
+        zone_row.addWidget(self.zone_edit, 1)
+        zone_row.addWidget(self.last_zone_button)
+
         self._form = form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         source_label = QLabel("&Source:")
@@ -73,7 +94,7 @@ class ImportOptionsForm(QWidget):
         zone_label = QLabel("&Time zone:")
         zone_label.setBuddy(self.zone_edit)
         form.addRow(source_label, self.source_combo)
-        form.addRow(zone_label, self.zone_edit)
+        form.addRow(zone_label, zone_row)
         form.addRow("", self.zone_note)
         form.setRowVisible(self.zone_note, False)
         self.clock_box = ClockOffsetBox()
@@ -90,6 +111,10 @@ class ImportOptionsForm(QWidget):
         self.skip_check.toggled.connect(lambda _on: self.skip_changed.emit())
         form.addRow("", self.skip_check)
         form.setContentsMargins(0, 0, 0, 0)
+
+    def _use_last_zone(self) -> None:
+        self.zone_edit.setText(self.last_zone)
+        self.zone_applied.emit(True)
 
     def _zone_typed(self, _text: str) -> None:
         self.zone_typed.emit()
@@ -113,7 +138,19 @@ class ImportOptionsForm(QWidget):
         self._form.setRowVisible(self.clock_box, visible)
 
     def new_files(self) -> None:
-        """Options that belong to the files chosen before go with them; the zone is the user's."""
+        """Options that belong to the files chosen before go with them, the zone too.
+
+        The zone used last is offered as a suggestion (a button and the placeholder), so a
+        CSV from another place is never read in the previous batch's zone without a word.
+        """
+        if typed := self.zone_edit.text().strip():
+            self.last_zone = typed
+        self.zone_edit.clear()
+        self.show_zone_note("")
+        if self.last_zone:
+            self.zone_edit.setPlaceholderText(f"Last used: {self.last_zone} (not applied)")
+            self.last_zone_button.setText(f"Use {self.last_zone}")
+        self.last_zone_button.setVisible(bool(self.last_zone))
         self.source_combo.blockSignals(True)
         self.source_combo.setCurrentIndex(0)
         self.source_combo.blockSignals(False)
