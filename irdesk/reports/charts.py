@@ -298,9 +298,9 @@ def distribution_chart(figures: Figures, kpi: str | None = None) -> Chart:
 
 
 def _budget_label(row: SloRow) -> str:
-    label = f"{row.service} ({row.availability:.2f}% of {row.target:g}%)"
+    label = f"{row.service}: {row.availability:.2f}% of {row.target:g}%"
     if row.budget_consumed > 1:
-        label += f", exhausted: {format_cell(row.budget_consumed, SHARE)} of the budget used"
+        label += f", exhausted: {format_cell(row.budget_consumed, SHARE)} used"
     return label
 
 
@@ -362,7 +362,7 @@ def slo_burn_chart(figures: Figures) -> Chart:
         ax.text(
             0.01,
             0.02,
-            "exhausted" + (" (lines below the axis run along it)" if lowest < BUDGET_FLOOR else ""),
+            "exhausted",
             transform=ax.transAxes,
             fontsize=FONT_SIZE - 1,
             color="#8A3B00",

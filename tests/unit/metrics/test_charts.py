@@ -218,7 +218,7 @@ def test_a_service_at_zero_availability_reads_exhausted_on_a_sane_axis() -> None
     assert len(entries) == 7
     exhausted = [e for e in entries if "exhausted" in e]
     assert len(exhausted) == 6
-    assert "Team 8 (0.00% of 99.9%), exhausted: 100000% of the budget used" in entries
+    assert "Team 8: 0.00% of 99.9%, exhausted: 100000% used" in entries
     assert any(t.get_text().startswith("exhausted") for t in texts)  # on the axes too
     _, box, title = legend_and_title(chart)
     assert not box.overlaps(title)
