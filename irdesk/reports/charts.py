@@ -125,17 +125,23 @@ def _figure(width: float = 6.0, height: float = 3.4, legend_rows: int = 0) -> Fi
     return figure
 
 
+# Characters of legend text across a chart, at the legend's size, with room to spare.
+LEGEND_LINE_CHARACTERS = 72
+
+
 def legend_columns(labels: Sequence[str], most: int = 5) -> int:
     """As many columns as labels of that length fit across the figure."""
     longest = max((len(label) for label in labels), default=0)
-    return max(1, min(most, len(labels), 72 // max(longest + 4, 1)))
+    return max(1, min(most, len(labels), LEGEND_LINE_CHARACTERS // (longest + 4)))
 
 
 def legend_rows(labels: Sequence[str], most: int = 5) -> int:
     return -(-len(labels) // legend_columns(labels, most)) if labels else 0
 
 
-def _legend_below(figure: Figure, handles: list[Artist], labels: list[str], size: float) -> None:
+def _legend_below(
+    figure: Figure, handles: list[Artist], labels: list[str], size: float, most: int = 5
+) -> None:
     """The legend under the axes, outside them: it never covers a title, a line or a bar.
 
     A figure legend placed "outside" is laid out by the constrained layout, which shrinks
@@ -145,7 +151,7 @@ def _legend_below(figure: Figure, handles: list[Artist], labels: list[str], size
         handles,
         labels,
         loc="outside lower center",
-        ncols=legend_columns(labels),
+        ncols=legend_columns(labels, most),
         prop={**LEGEND_FONT, "size": size},
         frameon=False,
     )
@@ -216,11 +222,9 @@ def _biggest(count: int, sizes: Sequence[float]) -> tuple[list[int], list[int]]:
     """(indices of the `count` largest sizes in their own order, the rest): ties keep order."""
     if len(sizes) <= count + 1:  # folding one group into "others" would hide its name for nothing
         return list(range(len(sizes))), []
-    order = sorted(range(len(sizes)), key=lambda n: -sizes[n])
-    kept = set(order[:count])
-    return [n for n in range(len(sizes)) if n in kept], [
-        n for n in range(len(sizes)) if n not in kept
-    ]
+    kept = set(sorted(range(len(sizes)), key=lambda n: -sizes[n])[:count])
+    rest = [n for n in range(len(sizes)) if n not in kept]
+    return sorted(kept), rest
 
 
 def _ids(arrays: Sequence[np.ndarray]) -> np.ndarray:
@@ -316,14 +320,8 @@ def slo_burn_chart(figures: Figures) -> Chart:
     """
     title = "Error budget remaining"
     order = sorted(figures.slo, key=lambda r: (-r.budget_consumed, r.service))
-    named, rest = (
-        (order, [])
-        if len(order) <= TOP_SERIES + 1
-        else (
-            order[:TOP_SERIES],
-            order[TOP_SERIES:],
-        )
-    )
+    shown = len(order) if len(order) <= TOP_SERIES + 1 else TOP_SERIES
+    named, rest = order[:shown], order[shown:]
     labels = [_budget_label(r) for r in named]
     if rest:
         exhausted = sum(r.budget_consumed > 1 for r in rest)
@@ -374,7 +372,7 @@ def slo_burn_chart(figures: Figures) -> Chart:
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     if figures.slo:
-        _legend_below(figure, handles, labels, FONT_SIZE - 1)
+        _legend_below(figure, handles, labels, FONT_SIZE - 1, most=2)
     else:
         _empty(ax, "no services")
     return chart
@@ -386,7 +384,8 @@ def load_chart(figures: Figures) -> Chart:
     The TOP_BARS people paged most are named; the rest are one "others" bar.
     """
     every = sorted((r for r in figures.load if r.pages), key=lambda r: (-r.pages, r.person))
-    rows, rest = (every, []) if len(every) <= TOP_BARS + 1 else (every[:TOP_BARS], every[TOP_BARS:])
+    shown = len(every) if len(every) <= TOP_BARS + 1 else TOP_BARS
+    rows, rest = every[:shown], every[shown:]
     title = "On-call load: pages per person"
     figure = _figure(legend_rows=1)
     ax = figure.add_subplot()
@@ -410,7 +409,8 @@ def load_chart(figures: Figures) -> Chart:
         )
         for r in rows
     ]
-    labels = [f"{'⚠ ' if r.flags else ''}{r.person}" for r in rows]
+    names = [r.person for r in rows]
+    flagged = [bool(r.flags) for r in rows]
     if rest:
         business.append(sum(r.pages - r.after_hours_pages for r in rest))
         late.append(sum(r.after_hours_pages for r in rest))
@@ -423,8 +423,9 @@ def load_chart(figures: Figures) -> Chart:
                 _ids([r.ids["after_hours"] for r in rest]),
             )
         )
-        flagged = sum(bool(r.flags) for r in rest)
-        labels.append(f"{'⚠ ' if flagged else ''}{label}")
+        names.append(label)
+        flagged.append(any(r.flags for r in rest))
+    labels = [f"⚠ {name}" if flag else name for name, flag in zip(names, flagged, strict=True)]
     day_bars = ax.barh(positions, business, color=BUSINESS, label="business hours")
     night_bars = ax.barh(positions, late, left=business, color=AFTER_HOURS, label="after hours")
     for (day_text, day_ids, night_text, night_ids), day, night in zip(
@@ -435,8 +436,8 @@ def load_chart(figures: Figures) -> Chart:
         chart.targets[day] = Target(day_text, ids=day_ids)
         chart.targets[night] = Target(night_text, ids=night_ids)
     ax.set_yticks(positions, labels)
-    for tick, label in zip(ax.get_yticklabels(), labels, strict=True):
-        if label.startswith("⚠ "):
+    for tick, flag in zip(ax.get_yticklabels(), flagged, strict=True):
+        if flag:
             tick.set_color("#B00020")
     ax.set_xlabel("pages (⚠ over the alert-fatigue limits)", fontsize=FONT_SIZE)
     handles, names = ax.get_legend_handles_labels()
