@@ -29,7 +29,7 @@ from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
     from irdesk.storage.database import Database
-    from irdesk.storage.reads.queries import IncidentRow
+    from irdesk.storage.reads.incident_row import IncidentRow
 
 FILE_FILTER = "irdesk databases (*.db *.irdesk *.sqlite);;All files (*)"
 MESSAGE_MS = 30_000

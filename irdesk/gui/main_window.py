@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from irdesk.gui.importing.dialog import ImportDialog
     from irdesk.importers.pipeline import ImportReport
     from irdesk.storage.database import Database
-    from irdesk.storage.reads.queries import IncidentRow
+    from irdesk.storage.reads.incident_row import IncidentRow
     from irdesk.storage.records.policies import PolicyRecord
 
 IMPORT_FILTER = "Exports (*.json *.jsonl *.csv *.zip);;All files (*)"

@@ -33,7 +33,7 @@ from irdesk.gui.common.incident_table_model import (
 )
 
 if TYPE_CHECKING:
-    from irdesk.storage.reads.queries import IncidentRow
+    from irdesk.storage.reads.incident_row import IncidentRow
 
 
 FILTER_PLACEHOLDER = "Filter incidents…  (Ctrl+F)"
