@@ -156,6 +156,10 @@ class IncidentList(QWidget):
         current = self.table.currentIndex()
         return current.data(INCIDENT_ID_ROLE) if current.isValid() else None
 
+    def announce_current(self) -> None:
+        """Say which incident is selected again, for screens that could not read it before."""
+        self.current_incident_changed.emit(self.current_incident_id())
+
     def total_count(self) -> int:
         return self.model.rowCount()
 
