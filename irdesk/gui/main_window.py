@@ -428,6 +428,9 @@ class MainWindow(QMainWindow):
         self._first_look = path.resolve()
         self.incident_list.set_rows(rows)
         self._show_file_name(self._first_look)
+        # Drawn now: the opening that follows on the worker loads modules for a while,
+        # and a paint left to the event loop would wait on it for the interpreter.
+        self.repaint()
 
     def _preview_withdrawn(self, _path: Path) -> None:
         if self.database.current() is None:
