@@ -409,13 +409,6 @@ class LifecycleOverride(SQLModel, table=True):
     set_at: datetime = utc_field(nullable=False)
 
 
-# IncidentMerge.how: found in the source data, linked by hand, or unlinked by hand. An
-# unlinked row stays so that re-importing the same files does not link them again.
-MERGE_REFERENCE = "reference"
-MERGE_MANUAL = "manual"
-MERGE_UNLINKED = "unlinked"
-
-
 class IncidentMerge(SQLModel, table=True):
     """The same outage seen by another tool: this incident's events join `into_id`'s timeline."""
 

@@ -43,7 +43,7 @@ from irdesk.gui.common.incident_table_model import (
 )
 
 if TYPE_CHECKING:
-    from irdesk.storage.reads.queries import IncidentRow
+    from irdesk.storage.reads.incident_row import IncidentRow
 
 
 HIDDEN_COLUMNS = (COL_SERVICE, COL_STATUS, COL_DURATION, COL_REVIEW)

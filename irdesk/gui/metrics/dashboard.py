@@ -45,7 +45,7 @@ from irdesk.gui.metrics.models import FigureTableModel
 from irdesk.reports.charts import Chart, dashboard_charts
 from irdesk.storage.bulk.metric_data import compute_from_database, incident_rows, load_metric_data
 from irdesk.storage.database import Database
-from irdesk.storage.reads.queries import IncidentRow
+from irdesk.storage.reads.incident_row import IncidentRow
 from irdesk.storage.records.policies import PolicyRecord, policy_versions
 
 DEFAULT_DAYS = 90

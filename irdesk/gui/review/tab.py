@@ -318,8 +318,9 @@ class ReviewTab(QWidget):
     def _update_actions(self) -> None:
         if not hasattr(self, "start_action"):
             return
-        # Until the tab has loaded the selected incident, commands are offered and wait for it.
-        has_incident = self.incident_id is not None
+        # Until the tab has loaded the selected incident, commands are offered and wait for
+        # it; none is offered for an incident listed before its file is open.
+        has_incident = self.incident_id is not None and self.database.current() is not None
         known = self.sheet is not None
         has_review = known and self.sheet is not None and self.sheet.review is not None
         self.start_action.setEnabled(has_incident and not has_review)
