@@ -35,6 +35,7 @@ from irdesk import __version__
 from irdesk.gui.common import message_box
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.busy_indicator import BusyIndicator
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.help_windows import add_help_entries
 from irdesk.gui.common.menus import Menus, add_action, standard_keys
 from irdesk.gui.common.open_database import OpenDatabase
@@ -65,7 +66,7 @@ if TYPE_CHECKING:
 
 IMPORT_FILTER = "Exports (*.json *.jsonl *.csv *.zip);;All files (*)"
 DEFAULT_SIZE = (1400, 850)
-SPLIT_RATIO = (57, 43)
+SPLIT_RATIO = (45, 55)
 MESSAGE_MS = 30_000
 HINT_MS = 10_000
 REVIEW_MESSAGE_MS = 15_000
@@ -148,6 +149,9 @@ class MainWindow(QMainWindow):
         self.incident_tabs.addTab(self.review_tab, "&Review")
         self.splitter.addWidget(self.incident_list)
         self.splitter.addWidget(self.incident_tabs)
+        # A wider window widens the incident's panes; the list keeps the width it was given.
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
         # Files dropped anywhere on the window are imported, the filter box included.
         self.setAcceptDrops(True)
@@ -286,7 +290,10 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         geometry = self.settings.value(KEY_GEOMETRY)
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(*DEFAULT_SIZE)
+            fit_to_screen(self, *DEFAULT_SIZE)
+        elif not self.isMaximized():
+            # Saved on a larger screen than the one it opens on now (a projector): shrink.
+            fit_to_screen(self, self.width(), self.height())
         splitter = self.settings.value(KEY_SPLITTER)
         if not (isinstance(splitter, QByteArray) and self.splitter.restoreState(splitter)):
             width = self.width()

@@ -190,7 +190,7 @@ def test_opening_another_database_clears_the_timeline(
 
     qtbot.waitUntil(lambda: tab.record is None, timeout=2000)
     assert not tab.walking and tab.model.rowCount() == 0
-    assert tab.title_label.text() == TimelineTab.PLACEHOLDER
+    assert tab.title_label.full_text() == TimelineTab.PLACEHOLDER
     # Selecting an incident of the new file shows its own timeline.
     tab = open_timeline(qtbot, opened, "INC-101")
     assert tab.record is not None and tab.record.detail.incident.external_id == "INC-101"

@@ -10,37 +10,44 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QGuiApplication, QScreen
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QDialog, QFrame, QScrollArea, QWidget
 
 # The window frame and title bar take room the available geometry still counts.
 FRAME_ALLOWANCE = QSize(16, 48)
 
 
-def screen_of(widget: QWidget) -> QScreen | None:
-    parent = widget.parentWidget()
-    window = parent.window() if parent is not None else widget
+def screen_of(widget: QWidget, near: QWidget | None = None) -> QScreen | None:
+    """The screen `widget` belongs on: `near`'s, its parent window's, or its own."""
+    anchor = near or widget.parentWidget()
+    window = anchor.window() if anchor is not None else widget
     return window.screen() or QGuiApplication.primaryScreen()
 
 
-def available_area(widget: QWidget) -> QRect:
-    screen = screen_of(widget)
+def available_area(widget: QWidget, near: QWidget | None = None) -> QRect:
+    screen = screen_of(widget, near)
     if screen is None:
         return QRect(0, 0, 1024, 768)
     return screen.availableGeometry()
 
 
-def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
-    """Resize `widget` to width×height, or to as much of its screen as there is."""
-    area = available_area(widget)
+def fit_to_screen(widget: QWidget, width: int, height: int, *, near: QWidget | None = None) -> None:
+    """Resize `widget` to width×height, or to as much of its screen as there is.
+
+    The screen is `near`'s (the window that opened it), else its parent's. A dialog is
+    centred over its parent by Qt when shown; any other window is centred here.
+    """
+    area = available_area(widget, near)
     room = area.size() - FRAME_ALLOWANCE
-    size = QSize(min(width, room.width()), min(height, room.height()))
-    widget.resize(size)
-    # A dialog is centred over its parent by Qt when shown; a window of its own, here.
-    if widget.parentWidget() is None:
-        frame = widget.frameGeometry()
-        frame.moveCenter(area.center())
-        top_left = frame.topLeft()
-        widget.move(max(top_left.x(), area.left()), max(top_left.y(), area.top()))
+    widget.resize(QSize(min(width, room.width()), min(height, room.height())))
+    if isinstance(widget, QDialog) and near is None:
+        return
+    screen = screen_of(widget, near)
+    if screen is not None and widget.screen() is not screen:
+        widget.setScreen(screen)
+    frame = widget.frameGeometry()
+    frame.moveCenter(area.center())
+    top_left = frame.topLeft()
+    widget.move(max(top_left.x(), area.left()), max(top_left.y(), area.top()))
 
 
 def scrolling(content: QWidget) -> QScrollArea:

@@ -63,6 +63,10 @@ def _load_feedback(db: Database, incident_id: int) -> FeedbackView | None:
     return load_feedback(db, incident_id)
 
 
+# Wide enough for a paragraph of note beside the list of notes.
+FEEDBACK_SIZE = (760, 560)
+
+
 class NotesModel(RowTableModel["NoteRow"]):
     headers: ClassVar[tuple[str, ...]] = ("Kind", "Note", "Changed")
 
@@ -103,7 +107,7 @@ class FeedbackWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.setWindowTitle("Feedback Notes — private — irdesk")
-        fit_to_screen(self, 760, 560)
+        fit_to_screen(self, *FEEDBACK_SIZE)
         self.tasks = tasks
         self.actor = actor
         self.database = database

@@ -34,11 +34,12 @@ from irdesk.domain.enums import ReviewStatus
 from irdesk.gui.common.autosave import Autosaver
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.colours import text_style
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.review.actions_panel import ActionsPanel
 from irdesk.gui.review.conflict_prompt import ConflictPrompts
-from irdesk.gui.review.feedback_window import FeedbackWindow
+from irdesk.gui.review.feedback_window import FEEDBACK_SIZE, FeedbackWindow
 from irdesk.gui.review.fields import REVIEW, WHAT, Record, Then, review_fields
 from irdesk.gui.review.findings_panel import FindingsPanel
 from irdesk.gui.review.header import TIER_TEXT, ReviewHeader
@@ -271,6 +272,8 @@ class ReviewTab(QWidget):
             return None
         if self.feedback_window is None:
             self.feedback_window = FeedbackWindow(self.tasks, self.actor, self.database)
+            # Its own window, on the screen the facilitator is using.
+            fit_to_screen(self.feedback_window, *FEEDBACK_SIZE, near=self)
         window = self.feedback_window
         window.show_incident(self.incident_id)
         window.show()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from irdesk.domain.enums import EventKind
 from irdesk.gui.common.colours import make_quiet
+from irdesk.gui.common.elided_label import ElidedLabel
 from irdesk.gui.timeline.time_ruler import TimeRuler
 from irdesk.gui.timeline.walk_card import WalkCard, WalkText, walk_text
 from irdesk.gui.timeline.walk_model import (
@@ -122,7 +123,7 @@ class TimelineTab(QWidget):
         self.walking = False
         self._moving = False
 
-        self.title_label = QLabel(self.PLACEHOLDER)
+        self.title_label = ElidedLabel(self.PLACEHOLDER)
         title_font = self.title_label.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.2)
         title_font.setBold(True)
@@ -216,7 +217,7 @@ class TimelineTab(QWidget):
     def clear(self, message: str | None = None) -> None:
         self.record = None
         self.model.set_record(None)
-        self.title_label.setText(message or self.PLACEHOLDER)
+        self.title_label.set_full_text(message or self.PLACEHOLDER)
         self.placeholder.setText(message or self.PLACEHOLDER)
         self._fill_sources([])
         self.ruler.set_timeline([], [], {})
@@ -236,7 +237,9 @@ class TimelineTab(QWidget):
             keep_event = current.id if current is not None else None
         self.record = record
         incident = record.detail.incident
-        self.title_label.setText(f"{incident.title}  ·  {incident.source}:{incident.external_id}")
+        self.title_label.set_full_text(
+            f"{incident.title}  ·  {incident.source}:{incident.external_id}"
+        )
         if not same_incident:
             self._reset_filters(record)
         else:

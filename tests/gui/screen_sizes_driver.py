@@ -1,0 +1,146 @@
+"""Run in a fresh process by test_screen_sizes.py: every window and dialog on every screen.
+
+The offscreen platform is configured (its `configfile` option) with one screen per size
+a review room has. On each, the main window opens on the database given, an incident
+is selected and its Review tab shown, then each window and dialog is opened the way the
+window opens it. For each, what does not fit is collected: the frame outside the
+screen's available area, a button outside the window or clipped by a scroll area. The
+result is printed as JSON on the last line.
+
+Usage: python screen_sizes_driver.py DB SETTINGS.ini INCIDENT SAMPLE_FILE
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QPoint, QRect, QSettings, QTimer
+from PySide6.QtGui import QGuiApplication, QScreen
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QDialog,
+    QMessageBox,
+    QWidget,
+)
+
+from irdesk.gui.common.crash_dialog import show_crash_dialog
+from irdesk.gui.common.help_windows import ProblemReportDialog, ShortcutsDialog
+from irdesk.gui.common.user_guides import guides, show_user_guide
+from irdesk.gui.main_window import MainWindow
+
+
+def settle(ms: int = 30) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_idle(window: MainWindow) -> None:
+    for _ in range(500):
+        settle(10)
+        if not window.tasks.busy:
+            return
+
+
+def newest(kind: type[QWidget], before: set[int]) -> QWidget | None:
+    found = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+    fresh = [w for w in found if id(w) not in before]
+    return (fresh or found or [None])[-1]
+
+
+def in_scroll_area(button: QWidget, window: QWidget) -> bool:
+    """Inside a scroll area the user can scroll it into view: that counts as reachable."""
+    parent = button.parentWidget()
+    while parent is not None and parent is not window:
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def what_does_not_fit(widget: QWidget, screen: QScreen) -> list[str]:
+    area = screen.availableGeometry()
+    problems = []
+    frame = widget.frameGeometry()
+    if not area.contains(frame):
+        problems.append(f"frame {frame.getRect()} outside {area.getRect()}")
+    inside = QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size()).intersected(area)
+    for button in widget.findChildren(QAbstractButton):
+        if not button.isVisible() or in_scroll_area(button, widget):
+            continue
+        box = QRect(button.mapToGlobal(QPoint(0, 0)), button.size())
+        if not inside.contains(box):
+            problems.append(f"button {button.text()!r} at {box.getRect()} not on screen")
+    return problems
+
+
+def window_openers(
+    window: MainWindow, sample: Path
+) -> list[tuple[str, type[QWidget], Callable[[], object]]]:
+    """(name, kind, how the window opens it) for every window and dialog irdesk has."""
+    return [
+        ("import", QDialog, lambda: window.import_paths([sample])),
+        ("metrics dashboard", QWidget, window.metrics.show_dashboard),
+        ("policy", QDialog, window.metrics.edit_policy),
+        ("review packet", QDialog, window.packet_actions.open_dialog),
+        ("feedback notes", QWidget, window.review_tab.open_feedback),
+        ("attendees", QDialog, window.review_tab.header.choose_attendees),
+        ("add event", QDialog, window.timeline.add_event),
+        ("user guide", QDialog, lambda: show_user_guide(guides()[0][1], window)),
+        ("keyboard shortcuts", ShortcutsDialog, window.shortcuts_action.trigger),
+        ("report a problem", ProblemReportDialog, window.report_action.trigger),
+        ("about", QMessageBox, window.show_about),
+        ("crash", QDialog, lambda: show_crash_dialog(ValueError, ValueError("x"), None, window)),
+    ]
+
+
+def main() -> int:
+    db_path, settings_path, incident, sample = sys.argv[1:5]
+    _app = QApplication(sys.argv[:1])
+    results: dict[str, dict[str, list[str]]] = {}
+    for screen in QGuiApplication.screens():
+        size = f"{screen.size().width()}x{screen.size().height()}"
+        window = MainWindow(QSettings(settings_path, QSettings.Format.IniFormat))
+        window.setScreen(screen)
+        window.move(screen.availableGeometry().topLeft())
+        window.show()
+        window.open_database(Path(db_path))
+        wait_idle(window)
+        model = window.incident_model
+        ids = [model.row_at(r).external_id for r in range(model.rowCount())]
+        window.table.setCurrentIndex(
+            window.proxy.mapFromSource(model.index(ids.index(incident), 2))
+        )
+        wait_idle(window)
+        window.incident_tabs.setCurrentWidget(window.review_tab)
+        wait_idle(window)
+        settle(100)
+        found: dict[str, list[str]] = {"main window": what_does_not_fit(window, screen)}
+        openers = window_openers(window, Path(sample))
+        for name, kind, open_it in openers:
+            before = {id(w) for w in QApplication.topLevelWidgets()}
+            opened = open_it()
+            wait_idle(window)
+            settle(100)
+            shown = opened if isinstance(opened, QWidget) and opened.isVisible() else None
+            shown = shown or newest(kind, before)
+            if shown is None or shown is window:
+                found[name] = ["did not open"]
+                continue
+            found[name] = what_does_not_fit(shown, screen)
+            shown.close()
+            wait_idle(window)
+        results[size] = found
+        window.close()
+        wait_idle(window)
+    print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

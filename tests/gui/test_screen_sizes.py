@@ -1,0 +1,75 @@
+"""Every window and dialog fits the screens a review room has: 1024×768, 1280×800, 1920×1080.
+
+Runs screen_sizes_driver.py in a fresh process whose offscreen platform has one screen
+of each size, on the sample incidents, and asserts that every window it opens lies
+within its screen's available area with every button on screen.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sample_incidents import IncidentFile
+from testdata import SHARED_DATA
+
+DRIVER = Path(__file__).with_name("screen_sizes_driver.py")
+SIZES = [(1024, 768), (1280, 800), (1920, 1080)]
+WINDOWS = {
+    "main window",
+    "import",
+    "metrics dashboard",
+    "policy",
+    "review packet",
+    "feedback notes",
+    "attendees",
+    "add event",
+    "user guide",
+    "keyboard shortcuts",
+    "report a problem",
+    "about",
+    "crash",
+}
+
+
+@pytest.mark.slow
+def test_every_window_and_dialog_fits_every_screen_size(
+    incident_file: IncidentFile, tmp_path: Path
+) -> None:
+    screens, x = [], 0
+    for index, (width, height) in enumerate(SIZES):
+        screens.append({"name": f"s{index}", "x": x, "y": 0, "width": width, "height": height})
+        x += width
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps({"screens": screens}))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    sample = SHARED_DATA / "pagerduty_incidents_page.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(DRIVER),
+            str(incident_file.path),
+            str(tmp_path / "irdesk.ini"),
+            "INC-101",
+            str(sample),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(done.stdout.strip().splitlines()[-1])
+    assert sorted(results) == [f"{w}x{h}" for w, h in SIZES]
+    for size, windows in results.items():
+        assert set(windows) == WINDOWS, size
+    problems = {
+        f"{size} {name}": found
+        for size, windows in results.items()
+        for name, found in windows.items()
+        if found
+    }
+    assert problems == {}
