@@ -129,6 +129,20 @@ def backup(path: Path, target: Path) -> Path:
     return target
 
 
+@contextlib.contextmanager
+def failures_named(path: Path) -> Iterator[None]:
+    """SQLite's failures a user can act on (locked, read-only, full) as a `DatabaseError`
+    naming `path`; the transaction they interrupted has been rolled back by then.
+
+    The one place storage turns them into messages: the CLI's top-level handler and the
+    window's error boxes show the `DatabaseError` as it is. Anything else is a bug.
+    """
+    try:
+        yield
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        raise expected_error(exc, path) or exc from exc
+
+
 def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -194,20 +208,14 @@ class Database:
         A locked, read-only or full database raises a `DatabaseError` the user can act
         on rather than SQLAlchemy's OperationalError.
         """
-        try:
-            with self.session() as session, session.begin():
-                yield session
-        except OperationalError as exc:
-            raise expected_error(exc, self.path) or exc from exc
+        with failures_named(self.path), self.session() as session, session.begin():
+            yield session
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[Connection]:
         """A raw connection in one transaction, for set-based writes; errors as above."""
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except OperationalError as exc:
-            raise expected_error(exc, self.path) or exc from exc
+        with failures_named(self.path), self.engine.begin() as conn:
+            yield conn
 
     def close(self) -> None:
         self.engine.dispose()
