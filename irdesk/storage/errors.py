@@ -89,6 +89,24 @@ def disk_full(path: Path, doing: str = "") -> DatabaseNotWritable:
     )
 
 
+def no_room_for_backup(
+    path: Path, needed: int | None = None, free: int | None = None
+) -> DatabaseNotWritable:
+    """An upgrade refused (or stopped) before it changed anything, for want of disk space."""
+    room = (
+        f"its backup needs {_megabytes(needed)} and the folder has {_megabytes(free)} free"
+        if needed is not None and free is not None
+        else f"the disk filled up while its backup was being written in {path.parent}"
+    )
+    return DatabaseNotWritable(
+        path, f"was not upgraded: {room};", f"free some space and try again {UNCHANGED}."
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
 def io_error(path: Path) -> DatabaseNotWritable:
     return DatabaseNotWritable(
         path,
