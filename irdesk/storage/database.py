@@ -211,11 +211,23 @@ def failures_named(path: Path) -> Iterator[None]:
         raise expected_error(exc, path) or exc from exc
 
 
+# SQLite's result codes for a file or folder it cannot write to (or make its journal in).
+NOT_WRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_FULL", "SQLITE_IOERR")
+
+
 def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # The driver's `timeout` above sets SQLite's busy timeout for this connection.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError as exc:
+        # A file that is not in WAL mode yet, in a folder (or on a disk) irdesk cannot
+        # write to: it can still be read as it is, and a write fails later with the
+        # message that names why (`failures_named`).
+        code = str(getattr(exc, "sqlite_errorname", ""))
+        if not code.startswith(NOT_WRITABLE) and "readonly" not in str(exc):
+            raise
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

@@ -220,3 +220,17 @@ def test_an_os_error_beside_sqlite_is_named_too(tmp_path: Path) -> None:
     full = expected_os_error(OSError(28, "No space left on device"), tmp_path / "x.db")
     assert full is not None and "the disk is full" in str(full)
     assert expected_os_error(OSError(2, "No such file"), tmp_path / "x.db") is None
+
+
+def test_a_file_in_a_read_only_folder_can_still_be_read(
+    imported: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with contextlib.closing(sqlite3.connect(imported)) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    with really_read_only(imported.parent):
+        code = main(
+            ["metrics", "--db", str(imported), "--from", "2021-05-01", "--to", "2021-06-30"]
+        )
+        out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.startswith("26 incidents from 2021-05-01 to 2021-06-30")
