@@ -54,8 +54,8 @@ def add_db_parser(commands: "Subcommands") -> None:
         action="append",
         default=[],
         metavar="FOLDER",
-        help="also hold the audit log to the anchors of the packets (PDFs) in FOLDER, which "
-        "show entries removed with their packet's record; repeatable",
+        help="also hold the audit log to the anchors of the packets (PDFs) exported from PATH "
+        "that FOLDER holds, which show entries removed with their packet's record; repeatable",
     )
 
 
