@@ -48,6 +48,15 @@ def add_db_parser(commands: "Subcommands") -> None:
     )
     check.set_defaults(handler=cmd_db_check)
     check.add_argument("path", type=Path, metavar="PATH")
+    check.add_argument(
+        "--packets",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FOLDER",
+        help="also hold the audit log to the anchors of the packets (PDFs) exported from PATH "
+        "that FOLDER holds, which show entries removed with their packet's record; repeatable",
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -106,8 +115,20 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_db_check(args: argparse.Namespace) -> int:
     from irdesk.storage.check import check_database
 
+    claims, untrusted = [], []
+    if args.packets:
+        from irdesk.reports.packets.anchors import packet_files, read_anchors
+
+        for folder in args.packets:
+            if not folder.is_dir():
+                raise CommandFailed(f"{folder} is not a folder; --packets names a folder of PDFs.")
+        found = read_anchors(pdf for folder in args.packets for pdf in packet_files(folder))
+        claims, untrusted = found.claims, found.problems
+        for line in found.skipped:
+            print(f"note: {line}")
     with failures_reported(DatabaseError):
-        report = check_database(args.path)
+        report = check_database(args.path, claims)
+    report.anchor_problems += untrusted
     print_check_report(report)
     if not report.ok:
         raise CommandFailed(f"{report.path} failed its check.")
@@ -138,5 +159,12 @@ def print_check_report(report: "CheckReport") -> None:
         broken = report.audit_broken_at
         audit = "ok" if broken is None else f"TAMPERED: entry {broken} does not match its hash"
         print(f"  audit log:       {audit}")
+        anchors = report.anchors_checked
+        if report.anchor_problems:
+            print(f"  packet anchors:  BROKEN ({len(report.anchor_problems)} of {anchors})")
+        else:
+            print(f"  packet anchors:  {'ok' if anchors else 'none to check'} ({anchors})")
+        for line in report.anchor_problems:
+            print(f"    {line}")
     if report.counts:
         print("  rows:            " + ", ".join(f"{t} {n}" for t, n in report.counts.items()))

@@ -11,13 +11,15 @@ from irdesk.cli.common import (
     add_database_option,
     chosen_database,
     failures_reported,
-    open_database_at,
+    opened_database,
 )
 from irdesk.domain.enums import Severity
 
 if TYPE_CHECKING:
     from irdesk.cli.common import Subcommands
+    from irdesk.importers.formats.base import ImportOptions
     from irdesk.importers.reading.column_mapping import ColumnMapping
+    from irdesk.importers.report import ImportReport
 
 
 # --- argument types: a malformed value is a usage error that shows the expected form ---
@@ -194,29 +196,42 @@ def cmd_import(args: argparse.Namespace) -> int:
         allow_emptying=args.allow_emptying,
     )
     path = chosen_database(args.import_db, args.db)
-    created = not path.exists()
-    # A dry run changes nothing, not even the schema of an older file.
-    database = open_database_at(path, create=True, upgrade=not args.dry_run)
-    written = False
-    try:
-        with failures_reported(ImportProblem, kept="Nothing was imported."):
-            report = run_import(database, args.files, options, dry_run=args.dry_run)
-        written = not args.dry_run
-    finally:
-        database.close()
-        # A dry run or a failed import into a file that did not exist leaves no file behind
-        # (a typo in --db must not leave an empty database to be found later).
-        if created and not written:
-            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                leftover.unlink(missing_ok=True)
+    if not path.exists():
+        report, shown = _import_into_new_file(path, args.files, options, dry_run=args.dry_run)
+    else:
+        # A dry run changes nothing, not even the schema of an older file.
+        with opened_database(path, upgrade=not args.dry_run) as database:
+            with failures_reported(ImportProblem, kept="Nothing was imported."):
+                report = run_import(database, args.files, options, dry_run=args.dry_run)
+            shown = database.path
     print("\n".join(report.lines()))
     if not args.dry_run:
-        print(f"Database: {database.path}")
+        print(f"Database: {shown}")
         if mapping is not None:
             remember_mapping(args.files, mapping)
         if severity_maps:
             remember_severity_maps(severity_maps)
     return 0
+
+
+def _import_into_new_file(
+    path: Path, files: list[Path], options: "ImportOptions", *, dry_run: bool
+) -> tuple["ImportReport", Path]:
+    """An import into a file that does not exist yet, which appears only once it succeeded.
+
+    A dry run, a failure or a kill leaves no file behind: a typo in --db must not leave
+    an empty database to be found later, nor a killed import one with no incidents.
+    """
+    from irdesk.importers.pipeline import run_import
+    from irdesk.importers.problems import ImportProblem
+    from irdesk.storage.database import creating_database
+
+    with creating_database(path) as new:
+        with failures_reported(ImportProblem, kept="Nothing was imported."):
+            report = run_import(new.database, files, options, dry_run=dry_run)
+        if not dry_run:
+            new.keep()
+    return report, new.database.path
 
 
 def remember_severity_maps(maps: dict[str, dict[str, Severity]]) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from irdesk.cli.common import CommandFailed, UsageError
 from irdesk.cli.parser import build_parser
+from irdesk.storage.errors import DatabaseError
 
 # Set to anything but "" or "0" to see what irdesk's libraries warn about.
 DEBUG_VARIABLE = "IRDESK_DEBUG"
@@ -55,7 +56,9 @@ def _run(argv: Sequence[str] | None) -> int:
     except UsageError as mistake:
         print(mistake, file=sys.stderr)
         code = 2  # a wrong command line, like argparse's own errors
-    except CommandFailed as failure:
+    except (CommandFailed, DatabaseError) as failure:
+        # DatabaseError: storage's one sentence naming the file (locked, read-only, full,
+        # damaged, …), raised after its transaction rolled back, from whichever command.
         print(f"irdesk: error: {failure}", file=sys.stderr)
         code = 1
     if args.command == "import" and argv is None:  # the `irdesk` script or `python -m irdesk`

@@ -109,12 +109,14 @@ def print_json(figures: "Figures", *, with_mean: bool) -> None:
 
 
 def print_csv(figures: "Figures", *, with_mean: bool) -> None:
-    """One value a row, so a spreadsheet or a script picks any figure by its keys."""
-    import csv
+    """One value a row, so a spreadsheet or a script picks any figure by its keys.
 
+    Through `csv_writer`, so a title or name from an export cannot run as a formula.
+    """
+    from irdesk.domain.csv_cells import csv_writer
     from irdesk.domain.metrics.tables import figure_tables
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = csv_writer(sys.stdout)
     writer.writerow(["table", "row", "column", "value"])
     for table in figure_tables(figures):
         for n, row in enumerate(table.rows):

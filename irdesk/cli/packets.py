@@ -104,6 +104,14 @@ def add_packet_parsers(commands: "Subcommands") -> None:
     verify.add_argument(
         "--require-trust", action="store_true", help="also fail when a signer is not trusted"
     )
+    verify.add_argument(
+        "--db",
+        dest="verify_db",
+        type=Path,
+        metavar="PATH",
+        help="also check that this database's audit log still holds what it held when the "
+        "packet was made (read-only)",
+    )
 
     identity = commands.add_parser("identity", help="signing identities")
     identity_commands = identity.add_subparsers(
@@ -248,7 +256,34 @@ def cmd_verify(args: argparse.Namespace) -> int:
     with failures_reported(PacketReadError, ValueError):
         report = verify_packet(args.packet, trust=args.trust)
     print("\n".join(report_lines(report, require_trust=args.require_trust)))
-    return 0 if report.ok(require_trust=args.require_trust) else 1
+    ok = report.ok(require_trust=args.require_trust)
+    if args.verify_db is not None:
+        ok = print_audit_anchor(args.packet, args.verify_db) and ok
+    return 0 if ok else 1
+
+
+def print_audit_anchor(packet: Path, db: Path) -> bool:
+    """Whether `db`'s audit log still holds the anchor the packet's manifest carries."""
+    from irdesk.reports.packets.anchors import read_anchors
+    from irdesk.storage.check import check_anchors
+    from irdesk.storage.errors import DatabaseError
+
+    found = read_anchors([packet])
+    for line in found.skipped + found.problems:
+        print(f"  audit log of {db}: not checked: {line}")
+    if not found.claims:
+        return not found.problems
+    (claim,) = found.claims
+    with failures_reported(DatabaseError):
+        problems = check_anchors(db, [claim])
+    for line in problems:
+        print(f"  audit log of {db}: BROKEN: {line}")
+    if not problems:
+        print(
+            f"  audit log of {db}: holds the {claim.anchor.entries} entries this packet saw, "
+            "and its export"
+        )
+    return not problems
 
 
 def cmd_identity_create(args: argparse.Namespace) -> int:

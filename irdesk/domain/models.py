@@ -371,6 +371,10 @@ class Packet(SQLModel, table=True):
     signers_json: str = Field(default="[]", sa_type=Text)
     created_by: str | None = None
     created_at: datetime = utc_field(nullable=False)
+    # The audit log as the packet's manifest names it: how many entries it had, and the
+    # newest one's hash, when the packet was made (None: exported before irdesk kept them).
+    audit_entries: int | None = None
+    audit_head: str | None = Field(default=None, max_length=64)
 
 
 class AuditEntry(SQLModel, table=True):

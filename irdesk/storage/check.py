@@ -1,7 +1,13 @@
-"""`irdesk db check`: integrity and schema version, read-only."""
+"""`irdesk db check`: integrity, schema version and the audit log, read-only.
+
+The audit log is checked as a chain (every hash holds) and against every anchor
+known: the one each packet row recorded, and those the caller read from packet files
+(a packet row can be deleted with the newest entries; a signed PDF elsewhere cannot).
+"""
 
 import contextlib
 import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,7 +15,13 @@ from pathlib import Path
 from irdesk.storage import schema
 from irdesk.storage.errors import CorruptDatabase
 from irdesk.storage.inspection import inspect_file, read_only_connection
-from irdesk.storage.records.audit import first_broken
+from irdesk.storage.records.audit import (
+    AnchorClaim,
+    AuditAnchor,
+    ChainEntry,
+    anchor_problems,
+    first_broken,
+)
 
 # Tables whose sizes are worth showing; older revisions may lack some.
 COUNTED_TABLES = (
@@ -33,6 +45,9 @@ class CheckReport:
     counts: dict[str, int] = field(default_factory=dict)
     # None: intact (or no log yet); otherwise the first audit entry whose hash fails.
     audit_broken_at: int | None = None
+    # Anchors held to the chain, and one sentence for each it does not hold.
+    anchors_checked: int = 0
+    anchor_problems: list[str] = field(default_factory=list)
 
     @property
     def is_current(self) -> bool:
@@ -44,12 +59,17 @@ class CheckReport:
             self.integrity == ["ok"]
             and not self.foreign_key_problems
             and self.audit_broken_at is None
+            and not self.anchor_problems
         )
 
 
-def check_database(path: Path) -> CheckReport:
+def check_database(path: Path, anchors: Iterable[AnchorClaim] = ()) -> CheckReport:
     """Raises the same `DatabaseError`s as opening, except that a damaged file is
-    reported on (every problem SQLite finds) rather than refused; never writes."""
+    reported on (every problem SQLite finds) rather than refused; never writes.
+
+    The audit log is held to `anchors` (read from packet files) as well as to the
+    anchors of the packets the file records.
+    """
     path = Path(path).expanduser().resolve()
     try:
         revision = inspect_file(path).revision
@@ -61,7 +81,7 @@ def check_database(path: Path) -> CheckReport:
     report = CheckReport(path=path, revision=revision, head=schema.head_revision())
     try:
         with contextlib.closing(read_only_connection(path)) as conn:
-            _fill(report, conn)
+            _fill(report, conn, list(anchors))
     except sqlite3.DatabaseError:
         if error is not None:
             raise error from None  # too damaged to say more than opening did
@@ -69,7 +89,35 @@ def check_database(path: Path) -> CheckReport:
     return report
 
 
-def _fill(report: CheckReport, conn: sqlite3.Connection) -> None:
+def check_anchors(path: Path, anchors: Sequence[AnchorClaim]) -> list[str]:
+    """What `anchors` find wrong with the audit log of the irdesk file `path` (read-only)."""
+    path = Path(path).expanduser().resolve()
+    inspect_file(path)
+    with contextlib.closing(read_only_connection(path)) as conn:
+        return anchor_problems(_chain(conn), anchors)
+
+
+def _chain(conn: sqlite3.Connection) -> list[ChainEntry]:
+    rows = conn.execute("SELECT hash, action, detail_json FROM audit_entry ORDER BY id")
+    return [ChainEntry.of(*row) for row in rows]
+
+
+def _recorded_anchors(conn: sqlite3.Connection) -> list[AnchorClaim]:
+    """The anchors packet rows hold; none in a file from before they were kept."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(packet)")}
+    if "audit_head" not in columns:
+        return []
+    rows = conn.execute(
+        "SELECT packet_uid, audit_entries, audit_head FROM packet"
+        " WHERE audit_entries IS NOT NULL AND audit_head IS NOT NULL ORDER BY id"
+    )
+    return [
+        AnchorClaim(uid, AuditAnchor(entries, head), f"packet {uid}'s record")
+        for uid, entries, head in rows
+    ]
+
+
+def _fill(report: CheckReport, conn: sqlite3.Connection, anchors: list[AnchorClaim]) -> None:
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.DatabaseError:
@@ -104,3 +152,6 @@ def _fill(report: CheckReport, conn: sqlite3.Connection) -> None:
             (row[0], datetime.fromisoformat(row[1]).replace(tzinfo=UTC), *row[2:])
             for row in entries
         )
+        claims = _recorded_anchors(conn) + anchors
+        report.anchors_checked = len(claims)
+        report.anchor_problems = anchor_problems(_chain(conn), claims)

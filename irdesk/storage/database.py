@@ -6,6 +6,7 @@ connection.
 """
 
 import contextlib
+import errno
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -17,12 +18,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 
-from irdesk.storage import head_schema, schema
+from irdesk.storage import durable_files, head_schema, schema
 from irdesk.storage.errors import (
+    DatabaseError,
+    DatabaseNotWritable,
     NotAnIrdeskDatabase,
     UpgradeFailed,
     UpgradeRequired,
     expected_error,
+    expected_os_error,
+    no_room_for_backup,
 )
 from irdesk.storage.inspection import FileState, inspect_file, log_files, read_only_connection
 
@@ -38,20 +43,109 @@ def backup_path(path: Path, revision: str) -> Path:
 
 
 def backup(path: Path, target: Path) -> Path:
-    """A consistent copy via SQLite's backup API (it includes a WAL's contents)."""
-    with (
-        contextlib.closing(read_only_connection(path)) as source,
-        contextlib.closing(sqlite3.connect(target)) as copy,
-    ):
-        source.backup(copy)
+    """A consistent, checked copy of `path` at `target`, which exists only once complete.
+
+    SQLite's backup API (which includes a write-ahead log's contents) writes a hidden
+    file beside `target`; its `quick_check` must pass, and it is flushed to the disk,
+    before the rename. A full disk, a damaged copy or a kill leaves nothing named
+    `target`. Raises `DatabaseNotWritable` (no room, read-only folder) or
+    `UpgradeFailed` (the copy did not check out), `path` untouched either way.
+    """
+    _room_for_copy(path, target)
+    partial = durable_files.partial_name(target, "partial")
+    with durable_files.removed_on_failure(partial, *_journals(partial)):
+        try:
+            with (
+                contextlib.closing(read_only_connection(path)) as source,
+                contextlib.closing(sqlite3.connect(partial)) as copy,
+            ):
+                source.backup(copy)
+                check = quick_check(copy)
+            if check != ["ok"]:
+                raise UpgradeFailed(
+                    path,
+                    f"could not be backed up: the copy failed SQLite's check ({check[0]});",
+                    "run `irdesk db check` on it to see what SQLite finds (nothing was changed).",
+                )
+            durable_files.move_into_place(partial, target, replace=True)
+        except sqlite3.Error as exc:
+            raise _backup_failure(exc, path) from exc
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise no_room_for_backup(path) from exc
+            raise expected_os_error(exc, path) or exc from exc
     return target
+
+
+def quick_check(conn: sqlite3.Connection) -> list[str]:
+    """SQLite's quick check: ["ok"], or the problems it found."""
+    return [row[0] for row in conn.execute("PRAGMA quick_check")]
+
+
+def _journals(path: Path) -> tuple[Path, ...]:
+    return (Path(f"{path}-journal"), *log_files(path))
+
+
+def _room_for_copy(path: Path, target: Path) -> None:
+    """Refuse before writing a byte when the folder has no room for a copy of `path`."""
+    wal, _ = log_files(path)
+    needed = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+    try:
+        free = shutil.disk_usage(target.parent).free
+    except OSError:
+        return  # unknown: the copy itself will say if it does not fit
+    if free < needed:
+        raise no_room_for_backup(path, needed, free)
+
+
+def _backup_failure(exc: sqlite3.Error, path: Path) -> DatabaseError:
+    found = expected_error(exc, path)
+    if found is not None and "disk is full" in str(found):
+        return no_room_for_backup(path)
+    return found or UpgradeFailed(path, f"could not be backed up: {exc};", "nothing was changed.")
+
+
+def restore(saved: Path, path: Path) -> None:
+    """Put the backup `saved` back as `path`: a complete copy renamed over it, never a
+    half-written file in its place."""
+    partial = durable_files.partial_name(path, "restoring")
+    with durable_files.removed_on_failure(partial):
+        shutil.copyfile(saved, partial)
+        durable_files.remove_quietly(*log_files(path))
+        durable_files.move_into_place(partial, path, replace=True)
+
+
+@contextlib.contextmanager
+def failures_named(path: Path) -> Iterator[None]:
+    """SQLite's failures a user can act on (locked, read-only, full) as a `DatabaseError`
+    naming `path`; the transaction they interrupted has been rolled back by then.
+
+    The one place storage turns them into messages: the CLI's top-level handler and the
+    window's error boxes show the `DatabaseError` as it is. Anything else is a bug.
+    """
+    try:
+        yield
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        raise expected_error(exc, path) or exc from exc
+
+
+# SQLite's result codes for a file or folder it cannot write to (or make its journal in).
+NOT_WRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_FULL", "SQLITE_IOERR")
 
 
 def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # The driver's `timeout` above sets SQLite's busy timeout for this connection.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError as exc:
+        # A file that is not in WAL mode yet, in a folder (or on a disk) irdesk cannot
+        # write to: it can still be read as it is, and a write fails later with the
+        # message that names why (`failures_named`).
+        code = str(getattr(exc, "sqlite_errorname", ""))
+        if not code.startswith(NOT_WRITABLE) and "readonly" not in str(exc):
+            raise
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -112,38 +206,94 @@ class Database:
         A locked, read-only or full database raises a `DatabaseError` the user can act
         on rather than SQLAlchemy's OperationalError.
         """
-        try:
-            with self.session() as session, session.begin():
-                yield session
-        except OperationalError as exc:
-            raise expected_error(exc, self.path) or exc from exc
+        with failures_named(self.path), self.session() as session, session.begin():
+            yield session
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[Connection]:
         """A raw connection in one transaction, for set-based writes; errors as above."""
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except OperationalError as exc:
-            raise expected_error(exc, self.path) or exc from exc
+        with failures_named(self.path), self.engine.begin() as conn:
+            yield conn
 
     def close(self) -> None:
         self.engine.dispose()
 
 
 def _create(path: Path) -> Database:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = None
-    try:
-        head_schema.create(path)
-        engine = make_engine(path)
-    except BaseException:
-        if engine is not None:
-            engine.dispose()
-        for leftover in (path, *log_files(path)):
-            leftover.unlink(missing_ok=True)
-        raise
-    return Database(path=path, engine=engine)
+    """A new file holding the head schema, under the name `path` only once complete.
+
+    Another process that created `path` meanwhile wins: its file is opened instead.
+    """
+    with failures_named(path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise expected_os_error(exc, path) or exc from exc
+        partial = durable_files.partial_name(path, "new")
+        with durable_files.removed_on_failure(partial, *_journals(partial)):
+            head_schema.create(partial)
+            if not durable_files.move_into_place(partial, path, replace=False):
+                durable_files.remove_quietly(partial)
+                return open_database(path, create=False)
+    return Database(path=path, engine=make_engine(path))
+
+
+@contextlib.contextmanager
+def creating_database(path: Path) -> Iterator["NewDatabase"]:
+    """A new database for work that must finish before the file appears (an import into a
+    file that did not exist): made under a hidden name and moved to `path` after the
+    block if the block called `keep()`; removed otherwise, or when the block fails.
+
+    So a failed, cancelled or killed import never leaves an empty-schema file where the
+    user will find it. The Database's `path` is `path` already, so messages name the
+    file the user asked for.
+    """
+    path = Path(path).expanduser().resolve()
+    partial = durable_files.partial_name(path, "new")
+    with failures_named(path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise expected_os_error(exc, path) or exc from exc
+        with durable_files.removed_on_failure(partial, *_journals(partial)):
+            head_schema.create(partial)
+    new = NewDatabase(Database(path=path, engine=make_engine(partial)))
+    with durable_files.removed_on_failure(partial, *_journals(partial)):
+        try:
+            yield new
+        finally:
+            new.database.close()
+        _fold_log(partial)
+        if not new.kept:
+            durable_files.remove_quietly(partial, *_journals(partial))
+            return
+        try:
+            moved = durable_files.move_into_place(partial, path, replace=False)
+        except OSError as exc:
+            raise expected_os_error(exc, path) or exc from exc
+        if not moved:
+            raise DatabaseNotWritable(
+                path,
+                "was created by another program while this one was being written;",
+                "run the command again to write into it (nothing was changed).",
+            )
+
+
+def _fold_log(path: Path) -> None:
+    """Everything in the file itself, no write-ahead log beside it, before it is moved."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    # Closing the last connection removes the emptied log; one SQLite kept is stale now.
+    durable_files.remove_quietly(*log_files(path))
+
+
+@dataclass
+class NewDatabase:
+    database: Database
+    kept: bool = False
+
+    def keep(self) -> None:
+        self.kept = True
 
 
 def _upgrade(path: Path, state: FileState) -> Path:
@@ -154,13 +304,20 @@ def _upgrade(path: Path, state: FileState) -> Path:
             schema.upgrade(conn)
     except Exception as exc:
         engine.dispose()
-        for leftover in log_files(path):
-            leftover.unlink(missing_ok=True)
-        shutil.copyfile(saved, path)
+        why = expected_error(exc, path)
+        try:
+            restore(saved, path)
+        except OSError as restoring:
+            raise UpgradeFailed(
+                path,
+                f"could not be upgraded ({why or exc}), nor put back as it was ({restoring});",
+                f"copy the backup {saved} over it by hand.",
+            ) from exc
         raise UpgradeFailed(
             path,
-            f"could not be upgraded from schema revision {state.revision}: {exc}.",
-            f"The file was restored from the backup {saved.name}.",
+            f"could not be upgraded from schema revision {state.revision}"
+            + (f": {why.problem.rstrip(';')};" if why else f": {exc};"),
+            f"it was restored from the backup {saved.name}, so nothing was changed.",
         ) from exc
     engine.dispose()
     return saved

@@ -7,6 +7,8 @@ window changed or removed the record first), which callers handle apart because
 they offer to reload or keep the user's version.
 """
 
+import errno
+import tempfile
 from pathlib import Path
 
 
@@ -49,29 +51,130 @@ class DatabaseNotWritable(DatabaseError):
     """Read-only file or folder, full disk, or an I/O error: the change was not saved."""
 
 
+# Every message below is one sentence after the file's name: what happened, what to do,
+# and that the data is as it was (SQLite rolled the transaction back).
+UNCHANGED = "(nothing was changed)"
+
+
+def busy(path: Path) -> DatabaseBusy:
+    return DatabaseBusy(
+        path,
+        "is being written by another irdesk or another program;",
+        f"try again when it has finished {UNCHANGED}.",
+    )
+
+
+def read_only_file(path: Path) -> DatabaseNotWritable:
+    return DatabaseNotWritable(
+        path,
+        "is read-only;",
+        f"change its permissions or copy it somewhere you can write to {UNCHANGED}.",
+    )
+
+
+def read_only_folder(path: Path) -> DatabaseNotWritable:
+    # SQLite keeps its write-ahead log beside the file, so the folder must be writable too.
+    return DatabaseNotWritable(
+        path,
+        f"is in a read-only folder ({path.parent}), where SQLite must keep its journal;",
+        f"move the file to a folder you can write to {UNCHANGED}.",
+    )
+
+
+def disk_full(path: Path, doing: str = "") -> DatabaseNotWritable:
+    return DatabaseNotWritable(
+        path,
+        f"could not be written{doing}: the disk is full;",
+        f"free some space and try again {UNCHANGED}.",
+    )
+
+
+def no_room_for_backup(
+    path: Path, needed: int | None = None, free: int | None = None
+) -> DatabaseNotWritable:
+    """An upgrade refused (or stopped) before it changed anything, for want of disk space."""
+    room = (
+        f"its backup needs {_megabytes(needed)} and the folder has {_megabytes(free)} free"
+        if needed is not None and free is not None
+        else f"the disk filled up while its backup was being written in {path.parent}"
+    )
+    return DatabaseNotWritable(
+        path, f"was not upgraded: {room};", f"free some space and try again {UNCHANGED}."
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def io_error(path: Path) -> DatabaseNotWritable:
+    return DatabaseNotWritable(
+        path,
+        "could not be written: the disk reported an input/output error;",
+        f"check the disk and try again {UNCHANGED}.",
+    )
+
+
+def cannot_open(path: Path) -> DatabaseNotWritable:
+    return DatabaseNotWritable(
+        path,
+        "cannot be opened for writing (its folder may be read-only, missing or full);",
+        f"check the folder and try again {UNCHANGED}.",
+    )
+
+
 def expected_error(exc: BaseException, path: Path) -> DatabaseError | None:
-    """SQLite's run-time failures a user can act on, as messages; None for anything else (a bug)."""
-    text = str(getattr(exc, "orig", exc)).lower()
-    if "database is locked" in text or "database table is locked" in text:
-        return DatabaseBusy(
-            path,
-            "is locked by another program or irdesk window, so the change could not be saved.",
-            "Close the other program or try again in a moment; nothing was changed.",
-        )
-    if "readonly" in text or "read-only" in text:
-        return DatabaseNotWritable(
-            path,
-            "cannot be written (the file or its folder is read-only).",
-            "Copy it somewhere you can write to, or change its permissions; nothing was changed.",
-        )
-    if "disk is full" in text or "database or disk is full" in text:
-        return DatabaseNotWritable(
-            path, "cannot be written: the disk is full.", "Free some space; nothing was changed."
-        )
-    if "disk i/o error" in text:
-        return DatabaseNotWritable(
-            path, "could not be written (disk I/O error).", "Check the disk; nothing was changed."
-        )
+    """SQLite's run-time failures a user can act on, as messages; None for anything else (a bug).
+
+    SQLAlchemy wraps the driver's exception (`orig`); Python's sqlite3 names SQLite's
+    extended result code, which tells a read-only folder from a read-only file.
+    """
+    if isinstance(exc, DatabaseError):
+        return exc
+    original = getattr(exc, "orig", None) or exc
+    code = str(getattr(original, "sqlite_errorname", "") or "")
+    text = str(original).lower()
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return busy(path)
+    if "database table is locked" in text:
+        return busy(path)
+    if code == "SQLITE_READONLY_DIRECTORY":
+        return read_only_folder(path)
+    if code.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
+        return read_only_file(path)
+    if code == "SQLITE_FULL" or "database or disk is full" in text or "disk is full" in text:
+        return disk_full(path)
+    if code.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return io_error(path)
+    if code.startswith("SQLITE_CANTOPEN") or "unable to open database file" in text:
+        # SQLite could not make its journal beside the file; the folder says why.
+        return _why_not_beside(path) or cannot_open(path)
+    if isinstance(original, OSError):
+        return expected_os_error(original, path)
+    return None
+
+
+def _why_not_beside(path: Path) -> DatabaseError | None:
+    """Try to make (and at once remove) a file beside `path`: the error that gives, named."""
+    try:
+        with tempfile.TemporaryFile(dir=path.parent, prefix=f".{path.name}-probe-"):
+            return None
+    except OSError as exc:
+        exc.filename = exc.filename or str(path.parent)
+        return expected_os_error(exc, path)
+
+
+def expected_os_error(exc: OSError, path: Path, doing: str = "") -> DatabaseError | None:
+    """A file operation irdesk does beside SQLite (a backup, a rename), as a message."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return disk_full(path, doing)
+    if exc.errno == errno.EROFS:
+        return read_only_folder(path)
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        where = Path(exc.filename) if exc.filename else path
+        return read_only_folder(path) if where != path else read_only_file(path)
+    if exc.errno == errno.EIO:
+        return io_error(path)
     return None
 
 

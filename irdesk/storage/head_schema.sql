@@ -295,7 +295,7 @@ CREATE TABLE "packet" (
 	created_by VARCHAR, 
 	created_at DATETIME NOT NULL, 
 	incident_id INTEGER, 
-	subject VARCHAR, 
+	subject VARCHAR, audit_entries INTEGER, audit_head VARCHAR(64), 
 	PRIMARY KEY (id), 
 	FOREIGN KEY(policy_version_id) REFERENCES policy_version (id) ON DELETE RESTRICT, 
 	FOREIGN KEY(review_id) REFERENCES review (id) ON DELETE SET NULL, 
@@ -318,5 +318,5 @@ CREATE TABLE incident_reference (
 	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE
 );
 CREATE INDEX ix_incident_reference_incident_id ON incident_reference (incident_id);
-INSERT INTO alembic_version (version_num) VALUES ('0007');
+INSERT INTO alembic_version (version_num) VALUES ('0012');
 COMMIT;

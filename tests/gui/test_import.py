@@ -412,3 +412,39 @@ def test_the_next_batch_is_not_read_in_the_last_zone_unless_the_user_says_so(
     with qtbot.waitSignal(again.preview_finished, timeout=TIMEOUT_MS):
         qtbot.mouseClick(box.last_zone_button, Qt.MouseButton.LeftButton)
     assert again.state is State.READY and str(again.options().zone) == "Europe/Madrid"
+
+
+@pytest.fixture
+def impatient_engines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Databases opened from now on wait 0.1 s, not 5, for another writer's lock."""
+    from irdesk.storage import database as storage_database
+
+    original = storage_database.make_engine
+    monkeypatch.setattr(
+        storage_database, "make_engine", lambda path, busy_timeout_ms=100: original(path, 100)
+    )
+
+
+def test_an_import_while_another_program_writes_says_so_and_writes_nothing(
+    impatient_engines: None, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, empty: MainWindow
+) -> None:
+    import sqlite3
+
+    assert empty.db is not None
+    db_path = empty.db.path
+    dialog = choose_files(qtbot, monkeypatch, empty, PAGERDUTY)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with qtbot.waitSignal(dialog.import_finished, timeout=TIMEOUT_MS):
+            click(qtbot, dialog.import_button)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert dialog.state is State.FAILED
+    # The sentence the command line prints, naming the file as the window names files.
+    assert (
+        "“fresh.db” is being written by another irdesk or another program; "
+        "try again when it has finished (nothing was changed)."
+    ) in dialog.headline.text()
+    assert stored_ids(db_path) == []

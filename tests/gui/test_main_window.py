@@ -467,3 +467,43 @@ def test_alt_keys_of_menus_and_tabs_are_all_different(qtbot: QtBot, window: Main
     activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
     assert window.incident_tabs.currentWidget() is window.review_tab
+
+
+def test_an_upgrade_without_room_for_its_backup_says_so_and_changes_nothing(
+    qtbot: QtBot,
+    opened: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from sqlalchemy import create_engine
+
+    from irdesk.storage import database as storage_database
+    from irdesk.storage import schema
+
+    old = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{old}")
+    with engine.begin() as conn:
+        schema.upgrade(conn, schema.known_revisions()[0])
+    engine.dispose()
+    before = old.read_bytes()
+    monkeypatch.setattr(
+        storage_database.shutil, "disk_usage", lambda _p: SimpleNamespace(total=0, used=0, free=0)
+    )
+    monkeypatch.setattr(opened.files, "ask_open_path", lambda: old)
+    activate(qtbot, opened)
+
+    with qtbot.waitSignal(opened.tasks.idle, timeout=5000):
+        qtbot.keyClick(opened, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+
+    [box] = visible_boxes(opened)
+    size = old.stat().st_size / 1_000_000
+    # The command line's sentence, in the window's two parts: what happened, what to do.
+    assert box.text() == (
+        f"“old.db” was not upgraded: its backup needs {size:.1f} MB and the folder has 0.0 MB free;"
+    )
+    assert box.informativeText().startswith("free some space and try again (nothing was changed).")
+    assert old.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "old.db" in p.name) == ["old.db"]
+    box.button(QMessageBox.StandardButton.Ok).click()

@@ -57,3 +57,15 @@ def test_an_entry_rolled_back_with_its_change_leaves_no_trace(database: Database
     with database.session() as session:
         assert verify_chain(session) is None
         assert session.exec(text("SELECT count(*) FROM audit_entry")).one()[0] == 3
+
+
+def test_editing_what_changed_is_detected_at_that_entry(database: Database) -> None:
+    # detail_json says what changed; an entry whose detail can be swapped proves little.
+    ids = record_three(database)
+    with database.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE audit_entry SET detail_json = :detail WHERE id = :id"),
+            {"detail": '{"step": 1, "text": "nothing happened"}', "id": ids[1]},
+        )
+    with database.session() as session:
+        assert verify_chain(session) == ids[1]

@@ -268,12 +268,17 @@ def test_a_database_that_already_holds_incidents_is_refused(database: Database) 
 
 
 def content_digest(path: Path) -> str:
-    """SHA-256 of every table's rows, each row keyed by column name (the schema text left out)."""
+    """SHA-256 of every table's rows, each row keyed by column name (the schema text left out).
+
+    Not the schema's revision (alembic_version): a new migration is not a new organisation.
+    """
     digest = hashlib.sha256()
     with contextlib.closing(sqlite3.connect(path)) as conn:
         conn.row_factory = sqlite3.Row
         tables = conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
         for (table,) in tables.fetchall():
+            if table == "alembic_version":
+                continue
             rows = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
             plain = [sorted(dict(row).items()) for row in rows]
             digest.update(json.dumps([table, plain]).encode())
@@ -282,9 +287,10 @@ def content_digest(path: Path) -> str:
 
 # Fixed from the generator as it was before it was split into modules: a refactor of the
 # demo must give the same organisation, row for row, for the same seed and anchor.
+# (Re-pinned without the schema revision, from rows shown equal to the earlier pins'.)
 EXPECTED_DIGESTS = {
-    DEFAULT_SEED: "ab84c118586c906dbce791e53063eff1f7313e75287088dec4c555db6e6d6590",
-    77: "dae0a6ae7401c4d2c97859472eee762adff3afabcd4cb703011eccc50f78d7ed",
+    DEFAULT_SEED: "c7ac8dab3eb8a5e771e6f444e6041cec3d595397ca5b45cdc749612087fd7fe5",
+    77: "0c913e3d0281651a462c1a05629a136e735b4a64b3873bad7c88e609cd2180ce",
 }
 
 

@@ -26,7 +26,10 @@ def test_a_database_locked_by_another_program_is_reported(database: Database) ->
     other.execute("BEGIN EXCLUSIVE")
     try:
         with (
-            pytest.raises(DatabaseBusy, match="is locked by another program") as error,
+            pytest.raises(
+                DatabaseBusy,
+                match="is being written by another irdesk or another program; try again",
+            ) as error,
             impatient.transaction() as session,
         ):
             session.add(Team(name="Payments"))

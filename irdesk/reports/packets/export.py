@@ -32,7 +32,8 @@ from irdesk.storage.reads.packet_reads import (
     read_period_packet,
     read_person_packet,
 )
-from irdesk.storage.records.packets import record_packet
+from irdesk.storage.records.audit import AuditAnchor
+from irdesk.storage.records.packets import audit_anchor, record_packet
 from irdesk.storage.records.policies import PolicyRecord, policy_version
 
 if TYPE_CHECKING:
@@ -155,6 +156,7 @@ def render(
     created_by: str,
     now: datetime,
     report: Report = lambda _text: None,
+    audit: AuditAnchor | None = None,
 ) -> RenderedPacket:
     from irdesk.reports.packets.assemble import assemble
     from irdesk.reports.packets.charts import incident_charts
@@ -259,6 +261,7 @@ def render(
         source_files=data.source_files,
         redaction=profile.redaction.names(),
         patterns=list(prepared.patterns),
+        audit=audit,
     )
     report("Composing pages…")
     composed = compose(
@@ -300,8 +303,15 @@ def export_packet(
     report("Reading the records…")
     prepared = prepare(database, request)
     now = now or utc_now()
+    # Where the audit log stands: signed into the manifest, kept in the packet's row.
+    audit = audit_anchor(database)
     rendered = render(
-        prepared, packet_uid=new_packet_uid(now), created_by=created_by, now=now, report=report
+        prepared,
+        packet_uid=new_packet_uid(now),
+        created_by=created_by,
+        now=now,
+        report=report,
+        audit=audit,
     )
     pdf = rendered.pdf
     signed_by = None
@@ -331,6 +341,7 @@ def export_packet(
         created_by=created_by,
         created_at=now,
         write=lambda: write_atomically(out, pdf),
+        audit=audit,
     )
     return ExportResult(
         packet_uid=rendered.packet_uid,

@@ -4,6 +4,10 @@ It says what the packet is (ID, profile, policy version, metric definitions)
 and what it was made from: the SHA-256 of the records exported (canonical
 JSON of the rows as read, before redaction, so they can be checked against
 the database later) and each imported source file's name and SHA-256.
+
+And the audit log's anchor: how many entries the log had when the packet was made,
+and the newest one's hash. Signed with the packet, it lets `irdesk db check --packets`
+and `irdesk verify --db` show that a database's log still holds what it held then.
 """
 
 import json
@@ -13,6 +17,7 @@ from typing import Any
 
 from irdesk import __version__
 from irdesk.storage.reads.packet_data import SourceFileRecord, records_sha256
+from irdesk.storage.records.audit import AuditAnchor
 from irdesk.storage.records.policies import PolicyRecord
 
 MANIFEST_NAME = "irdesk-manifest.json"
@@ -31,6 +36,10 @@ class Manifest:
     def packet_uid(self) -> str:
         return str(self.data["packet_id"])
 
+    @property
+    def audit(self) -> AuditAnchor | None:
+        return AuditAnchor.from_json(self.data.get("audit_log"))
+
 
 def build_manifest(
     *,
@@ -45,9 +54,11 @@ def build_manifest(
     source_files: list[SourceFileRecord],
     redaction: list[str],
     patterns: list[str],
+    audit: AuditAnchor | None = None,
 ) -> Manifest:
     return Manifest(
         {
+            **({"audit_log": audit.to_json()} if audit is not None else {}),
             "format": FORMAT,
             "packet_id": packet_uid,
             "profile": profile,

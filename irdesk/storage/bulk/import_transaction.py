@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import Connection
 
-from irdesk.storage.database import Database
+from irdesk.storage.database import Database, failures_named
 
 # Pages SQLite may keep in memory while an import writes, in KiB (negative: a size, not
 # a page count). The default 2 MB makes a large import write pages out and read them back
@@ -31,10 +31,27 @@ class ImportTransaction:
 @contextlib.contextmanager
 def import_transaction(db: Database, *, dry_run: bool = False) -> Iterator[ImportTransaction]:
     """A transaction committed when the block ends, or rolled back: when the block raises
-    (anything, a cancel included) and for a dry run."""
-    with db.engine.connect() as conn, _bulk_write_settings(conn):
+    (anything, a cancel included) and for a dry run.
+
+    It takes the write lock before its first read. Without that, the driver begins the
+    transaction only at the first INSERT: two imports of the same file would both look
+    up a service, both find it missing, and the second, once the first committed, would
+    insert it again (a UNIQUE failure). With it, the second waits (the busy timeout) for
+    the first to finish and then reads what the first wrote, reporting it unchanged; a
+    lock held for longer is the one-sentence `DatabaseBusy`. A locked, read-only or full
+    file is a `DatabaseError` naming it, after the rollback.
+    """
+    with (
+        failures_named(db.path),
+        db.engine.connect() as conn,
+        _bulk_write_settings(conn),
+    ):
         transaction = conn.begin()
         try:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            # SQLAlchemy's begin() sends nothing to pysqlite; this is the transaction.
+            raw.execute("BEGIN IMMEDIATE")
             yield ImportTransaction(conn)
         except BaseException:
             transaction.rollback()

@@ -14,8 +14,14 @@ from sqlmodel import Session, select
 from irdesk.domain.enums import ReviewStatus
 from irdesk.domain.models import Packet, Review
 from irdesk.storage.database import Database
-from irdesk.storage.records.audit import append_entry
+from irdesk.storage.records.audit import AuditAnchor, append_entry, current_anchor
 from irdesk.storage.records.reviews import set_status
+
+
+def audit_anchor(database: Database) -> AuditAnchor:
+    """The audit log's anchor for a packet about to be made: its manifest carries it."""
+    with database.session() as session:
+        return current_anchor(session)
 
 
 def record_packet(
@@ -33,7 +39,9 @@ def record_packet(
     created_by: str,
     created_at: datetime,
     write: Callable[[], None],
+    audit: AuditAnchor | None = None,
 ) -> None:
+    """Record the export (with `audit`, the anchor its manifest carries), then `write` it."""
     with database.transaction() as session:
         packet = Packet(
             packet_uid=packet_uid,
@@ -47,6 +55,8 @@ def record_packet(
             signers_json=json.dumps(signers, ensure_ascii=False),
             created_by=created_by,
             created_at=created_at,
+            audit_entries=audit.entries if audit else None,
+            audit_head=audit.head if audit else None,
         )
         session.add(packet)
         session.flush()
@@ -64,6 +74,7 @@ def record_packet(
                 "sha256": sha256,
                 "file_name": file_name,
                 "signers": signers,
+                **({"audit_anchor": audit.to_json()} if audit else {}),
             },
             occurred_at=created_at,
         )
