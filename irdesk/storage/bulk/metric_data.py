@@ -6,8 +6,9 @@ and building ORM objects would cost more than the arithmetic. The big tables are
 in parts, a string per column and part (`metric_scans`), on two connections at once
 (`snapshot_readers`), and a table's rows the ordinary way (`metric_row_reads`) only when
 a value of it does not parse. Times become epoch seconds (numpy parses the stored UTC
-text); a facilitator's lifecycle corrections replace the source's times; events of an
-incident linked into another count for the one it joined.
+text); a facilitator's lifecycle corrections replace the source's times, and their
+classifications the source's severity, impact and flags (`metric_classifications`);
+events of an incident linked into another count for the one it joined.
 """
 
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
+from irdesk.domain.classification import SourceValues, effective_impact
 from irdesk.domain.enums import IncidentStatus, ReviewStatus, Severity
 from irdesk.domain.metrics.data import (
     LIFECYCLE,
@@ -35,6 +37,12 @@ from irdesk.domain.metrics.kernels.lookups import find_keys
 from irdesk.domain.metrics.selection import Period
 from irdesk.domain.models import MERGE_UNLINKED
 from irdesk.storage.bulk.batching import batches, cyclic_gc_paused
+from irdesk.storage.bulk.metric_classifications import COLUMNS as CLASSIFICATION_COLUMNS
+from irdesk.storage.bulk.metric_classifications import (
+    apply_classifications,
+    classification_of_row,
+    read_classifications,
+)
 from irdesk.storage.bulk.metric_row_reads import (
     actions_by_rows,
     events_by_rows,
@@ -154,14 +162,15 @@ def _incidents(
     cur: Cursor,
     parts: list["Future[Scanned | None]"],
     overrides: "Future[list[tuple[Any, ...]]]",
+    classified: "Future[list[tuple[Any, ...]]]",
     merged: dict[int, int],
 ) -> IncidentColumns:
     fields = scanned_incident_fields(parts)
     if fields is None:
         fields = incident_fields_by_rows(cur)
-    ids = fields["ids"]
-    _apply_overrides(overrides.result(), ids, {name: fields[name] for name in LIFECYCLE})
-    return IncidentColumns(**fields, merged=np.isin(ids, list(merged)))
+    _apply_overrides(overrides.result(), fields["ids"], {name: fields[name] for name in LIFECYCLE})
+    fields = apply_classifications(classified.result(), fields)
+    return IncidentColumns(**fields, merged=np.isin(fields["ids"], list(merged)))
 
 
 def _events(
@@ -215,8 +224,11 @@ def load_metric_data(db: Database) -> MetricData:
         # The other incident parts, the small tables, and last the incidents joined.
         incident_parts += [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[1:]]
         overrides = tasks.add(_overrides)
+        classified = tasks.add(read_classifications)
         services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
-        incidents = tasks.add(lambda c: _incidents(c, incident_parts, overrides, merged))
+        incidents = tasks.add(
+            lambda c: _incidents(c, incident_parts, overrides, classified, merged)
+        )
         tasks.run(cursors)
         return MetricData(
             incidents=incidents.result(),
@@ -254,13 +266,15 @@ def compute_from_database(
     )
 
 
-INCIDENT_ROWS = """
+CLASSIFIED_COLUMNS = ", ".join(f"c.{name.strip()}" for name in CLASSIFICATION_COLUMNS.split(","))
+INCIDENT_ROWS = f"""
 SELECT i.id, i.source, i.external_id, i.title, s.name, i.severity, i.status, i.started_at,
-       i.resolved_at, r.status, i.external_cause, i.consistency_flags
+       i.resolved_at, r.status, i.external_cause, i.consistency_flags, {CLASSIFIED_COLUMNS}
 FROM incident i
 LEFT JOIN service s ON s.id = i.service_id
 LEFT JOIN review r ON r.incident_id = i.id
-WHERE i.id IN ({})
+LEFT JOIN incident_classification c ON c.incident_id = i.id
+WHERE i.id IN ({{}})
 ORDER BY i.started_at IS NULL, i.started_at DESC
 """
 
@@ -276,6 +290,11 @@ def incident_rows(db: Database, ids: Sequence[int]) -> list[IncidentRow]:
             for chunk in batches(unique):
                 sql = INCIDENT_ROWS.format(", ".join("?" * len(chunk)))
                 for r in cur.execute(sql, chunk):
+                    source = SourceValues(
+                        severity=Severity(r[5]) if r[5] else None, external_cause=bool(r[10])
+                    )
+                    # Only the severity and the flag are shown, so only they are read.
+                    effective = effective_impact(source, classification_of_row(r[12:]))
                     result.append(
                         IncidentRow(
                             id=r[0],
@@ -283,12 +302,12 @@ def incident_rows(db: Database, ids: Sequence[int]) -> list[IncidentRow]:
                             external_id=r[2],
                             title=r[3],
                             service=r[4],
-                            severity=Severity(r[5]) if r[5] else None,
+                            severity=effective.severity,
                             status=IncidentStatus(r[6]),
                             started_at=_time(r[7]),
                             resolved_at=_time(r[8]),
                             review_status=ReviewStatus(r[9]) if r[9] else None,
-                            external_cause=bool(r[10]),
+                            external_cause=effective.external_cause,
                             flags=tuple(f for f in (r[11] or "").split(",") if f),
                         )
                     )

@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from irdesk.domain.classification import EffectiveImpact, effective_impact
 from irdesk.domain.enums import EventKind, IncidentStatus, ReviewStatus, Severity
 from irdesk.domain.lifecycle import effective_lifecycle
 from irdesk.domain.models import (
@@ -25,6 +26,7 @@ from irdesk.domain.models import (
     TimelineEvent,
     stored_id,
 )
+from irdesk.storage.records.classifications import classification_of, classifications
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ class IncidentDetail:
     review: Review | None
     event_count: int
     overrides: dict[str, LifecycleOverride]
+    # The values that count (the classification over the source's) and its revision.
+    impact: EffectiveImpact | None = None
+    classification_revision: int = 0
 
     @property
     def lifecycle(self) -> dict[str, datetime | None]:
@@ -94,6 +99,11 @@ def list_incidents(session: Session) -> list[IncidentRow]:
         .where(col(Incident.id).not_in(merged))
         .order_by(col(Incident.started_at).is_(None), col(Incident.started_at).desc())
     )
+    rows = session.exec(statement).all()
+    classified = classifications(session)
+    impacts = {
+        stored_id(i.id): effective_impact(i, classified.get(stored_id(i.id))) for i, _, _ in rows
+    }
     return [
         IncidentRow(
             id=stored_id(incident.id),
@@ -101,17 +111,17 @@ def list_incidents(session: Session) -> list[IncidentRow]:
             external_id=incident.external_id,
             title=incident.title,
             service=service_name,
-            severity=incident.severity,
+            severity=impacts[stored_id(incident.id)].severity,
             status=incident.status,
             started_at=incident.started_at,
             resolved_at=incident.resolved_at,
             # sqlmodel's select() types a column through a TypeVar that widens an enum
             # to str and drops the None of an outer join; the value is the enum, or None.
             review_status=cast(ReviewStatus | None, review_status),
-            external_cause=incident.external_cause,
+            external_cause=impacts[stored_id(incident.id)].external_cause,
             flags=tuple(incident.flags),
         )
-        for incident, service_name, review_status in session.exec(statement)
+        for incident, service_name, review_status in rows
     ]
 
 
@@ -130,6 +140,7 @@ def incident_detail(session: Session, incident_id: int) -> IncidentDetail | None
     overrides = session.exec(
         select(LifecycleOverride).where(LifecycleOverride.incident_id == incident_id)
     ).all()
+    classification, revision = classification_of(session, incident_id)
     return IncidentDetail(
         incident=incident,
         service=service,
@@ -137,6 +148,8 @@ def incident_detail(session: Session, incident_id: int) -> IncidentDetail | None
         review=review,
         event_count=count,
         overrides={o.field: o for o in overrides},
+        impact=effective_impact(incident, classification),
+        classification_revision=revision,
     )
 
 
