@@ -101,7 +101,8 @@ class Classification:
         if unknown:
             raise ValueError(f"not a classification attribute: {', '.join(sorted(unknown))}")
         tidy: dict[str, Any] = {
-            k: (v.strip() or None) if isinstance(v, str) else v for k, v in changes.items()
+            k: (v.strip() or None) if type(v) is str else v  # a Severity is a str too
+            for k, v in changes.items()
         }
         return replace(self, **tidy)
 
