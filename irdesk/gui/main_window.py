@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
             file=file_menu,
             edit=edit_menu,
             view=view_menu,
-            incident=bar.addMenu("&Incident"),
+            incident=bar.addMenu("In&cident"),
             review=self.review_tab.build_menu(bar),  # Review › …, beside the tab it acts on
             export=bar.addMenu("E&xport"),
             tools=bar.addMenu("&Tools"),
