@@ -33,9 +33,11 @@ from irdesk.importers.writing.outcomes import WriteResult
 from irdesk.importers.writing.people import People
 from irdesk.storage.bulk import import_writer
 from irdesk.storage.bulk.batching import cyclic_gc_paused
+from irdesk.storage.bulk.import_classifications import mark_not_incidents
 from irdesk.storage.bulk.import_lookup import IncidentKey
 from irdesk.storage.bulk.import_transaction import ImportTransaction, import_transaction
 from irdesk.storage.database import Database
+from irdesk.storage.records.actor import current_actor
 
 __all__ = ["IMPORTER_VERSION", "ImportReport", "Progress", "parse_files", "run_import"]
 
@@ -69,7 +71,14 @@ def _run_import(
     if progress:
         progress(WRITING, 0, 1)
     with import_transaction(db, dry_run=dry_run) as tx:
-        _write(tx, parsed, merged, result, progress)
+        ids = _write(tx, parsed, merged, result, progress)
+        marked = [
+            i
+            for (source, external), i in ids.items()
+            if f"{source}:{external}" in options.not_incidents
+        ]
+        if marked:
+            mark_not_incidents(tx, marked, actor=current_actor())
     return import_report(parsed, result, merged.referrals, skipped, dry_run)
 
 
@@ -102,7 +111,8 @@ def _write(
     merged: _Merged,
     result: WriteResult,
     progress: Progress | None,
-) -> None:
+) -> dict[IncidentKey, int]:
+    """Write the import; the id of each incident it holds."""
     prepared = merged.incidents
     ids = write_incidents(tx, list(prepared.values()), result) if prepared else {}
     write_names(tx, {ids[key]: item for key, item in prepared.items()})
@@ -116,3 +126,4 @@ def _write(
     write_events(tx, events, outcomes, People(tx, result), result, progress)
     write_links(tx, prepared, ids, result)
     import_writer.write_provenance(tx, parsed, incident_files, IMPORTER_VERSION)
+    return ids

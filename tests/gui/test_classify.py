@@ -1,12 +1,15 @@
 """Incident › Classify… on incidents imported from /work/shared/data/pagerduty_incidents_page.json
 (PE8XPNI and PXQYZNB are P3 temperature warnings): the dialog, what the window shows,
-what the file holds, and Edit › Undo."""
+what the file holds, and Edit › Undo. And File › Import's preview of
+/work/shared/data/jira_search_with_changelog.json, where backlog stories are ticked as
+no incidents before anything is written."""
 
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from import_driver import choose_files, import_and_close, open_empty
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QStyle
 from pytestqt.qtbot import QtBot
 from testdata import SHARED_DATA
 from window_driver import activate, click_row, open_and_wait, row_of, shown_column
@@ -14,9 +17,11 @@ from window_driver import activate, click_row, open_and_wait, row_of, shown_colu
 from irdesk.domain.classification import Classification
 from irdesk.domain.enums import Severity
 from irdesk.gui.common.incident_table_model import COL_SEVERITY, COL_TITLE
+from irdesk.gui.importing.not_incidents import TicketModel
 from irdesk.gui.incidents.classify_dialog import DIFFERS, ClassifyDialog
 from irdesk.gui.main_window import MainWindow
 from irdesk.importers.pipeline import run_import
+from irdesk.storage.bulk.metric_data import load_metric_data
 from irdesk.storage.database import open_database
 from irdesk.storage.reads.packet_data import find_incident
 from irdesk.storage.records import classifications
@@ -213,3 +218,56 @@ def test_only_one_selection_model_row_is_shown_when_clicking(
     assert len(window.incident_list.selected_incident_ids()) == 2
     click_row(qtbot, window, row_of(window, "PXQYZNB"))
     assert len(window.incident_list.selected_incident_ids()) == 1
+
+
+JIRA = SHARED_DATA / "jira_search_with_changelog.json"  # UT-26 … UT-50: stories and bugs
+
+
+def test_jira_stories_ticked_in_the_preview_are_imported_as_no_incidents(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "jira.db"
+    open_empty(qtbot, window, path)
+    dialog = choose_files(qtbot, monkeypatch, window, JIRA)
+    box = dialog.not_incidents_box
+    assert box.isVisible()
+    model = box.model
+    tickets = [model.index(r, TicketModel.COL_TICKET).data() for r in range(model.rowCount())]
+    assert len(tickets) == 25 and "UT-27" in tickets
+    # Nothing is written by the preview.
+    assert stored_count(path) == 0
+
+    for ticket in ("UT-27", "UT-28"):
+        index = model.index(tickets.index(ticket), TicketModel.COL_NOT_INCIDENT)
+        box.table.scrollTo(index)
+        rect = box.table.visualRect(index)
+        # The check box sits at the left of its cell.
+        spot = rect.topLeft() + QPoint(
+            box.table.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) // 2 + 4,
+            rect.height() // 2,
+        )
+        qtbot.mouseClick(box.table.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    assert dialog.options().not_incidents == {"jira:UT-27", "jira:UT-28"}
+    import_and_close(qtbot, window, dialog)
+
+    assert stored(path, "UT-27").not_incident and stored(path, "UT-28").not_incident
+    assert not stored(path, "UT-26").not_incident
+    db = open_database(path, create=False)
+    try:
+        assert len(load_metric_data(db).incidents) == 23
+    finally:
+        db.close()
+    # The list still shows them; the Overview says what they are.
+    click_row(qtbot, window, row_of(window, "UT-27"))
+    details = window.details
+    qtbot.waitUntil(lambda: details.values["Classified"].isVisible(), timeout=TIMEOUT_MS)
+    assert "Not an incident" in details.values["Classified"].text()
+
+
+def stored_count(path: Path) -> int:
+    db = open_database(path, create=False)
+    try:
+        with db.session() as session:
+            return len(classifications.classifications(session))
+    finally:
+        db.close()

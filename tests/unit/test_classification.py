@@ -26,6 +26,7 @@ from irdesk.domain.metrics.selection import EXTERNAL, Period
 from irdesk.domain.models import AuditEntry, Incident
 from irdesk.domain.policy import Policy
 from irdesk.domain.tiering import TieringRules, propose_tier
+from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.pipeline import run_import
 from irdesk.storage.bulk.metric_data import compute_from_database, incident_rows, load_metric_data
 from irdesk.storage.database import Database
@@ -288,3 +289,24 @@ def test_the_packet_names_the_third_party(imported: Database) -> None:
     assert data.incident.external_vendor == "Acme Cooling"
     assert data.incident.external_evidence == VENDOR["external_evidence"]
     assert any(a.action == "classify_incident" for a in data.audit)
+
+
+JIRA = SHARED_DATA / "jira_search_with_changelog.json"  # UT-26 … UT-50, stories and bugs
+
+
+def test_tickets_marked_before_an_import_are_written_as_no_incidents(database: Database) -> None:
+    marks = ImportOptions(not_incidents=frozenset({"jira:UT-27", "jira:UT-28"}))
+    before = dump(database)
+    run_import(database, [JIRA], marks, dry_run=True)
+    assert dump(database) == before  # a preview writes nothing, marks included
+
+    run_import(database, [JIRA], marks)
+    assert len(load_metric_data(database).incidents) == 23
+    marked = [e for e in audit(database) if json.loads(e.detail_json)["changed"]]
+    assert len(marked) == 2
+    # Importing the same file again, unmarked, keeps what was said.
+    run_import(database, [JIRA])
+    assert len(load_metric_data(database).incidents) == 23
+    with database.session() as session:
+        story = classifications.classification_of(session, find_incident(session, "UT-27"))
+    assert story == (Classification(not_incident=True), 1)

@@ -32,6 +32,9 @@ class ImportOptions:
     key_reaction: str = "pushpin"
     # Generic CSV/JSON: a mapping for this import only (the stored ones apply anyway).
     column_mapping: ColumnMapping | None = None
+    # "source:external id" of tickets the preview marked as no incidents (a Jira backlog
+    # story): written classified so, in the import's transaction.
+    not_incidents: frozenset[str] = frozenset()
 
     def offset(self, source: str) -> timedelta:
         return self.clock_offsets.get(source, timedelta(0))
