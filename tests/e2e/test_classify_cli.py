@@ -3,11 +3,13 @@
 is P3, PH4UE4E P4 and still open)."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from packet_fixtures import pdf_text
 from testdata import SHARED_DATA, database_dump
 
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
@@ -144,3 +146,25 @@ def test_bad_input_is_one_located_sentence_and_changes_nothing(
     assert "Traceback" not in done.stderr
     assert done.stderr.rstrip().endswith("Nothing was changed.")
     assert database_dump(imported) == before
+
+
+def test_the_insurance_packet_names_the_third_party(imported: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "insurance.pdf"
+    done = irdesk(
+        "classify",
+        "PE8XPNI",
+        "--db",
+        str(imported),
+        "--external-cause",
+        "Acme Cooling",
+        "--evidence",
+        EVIDENCE,
+    )
+    assert done.returncode == 0, done.stderr
+    packet = irdesk(
+        "packet", "PE8XPNI", "--profile", "insurance", "--db", str(imported), "--out", str(pdf)
+    )
+    assert packet.returncode == 0, packet.stderr
+    text = re.sub(r"\s+", "", pdf_text(pdf))
+    assert "Causedbyathirdpartyyes" in text
+    assert "ThirdpartyAcmeCooling" in text
