@@ -488,9 +488,11 @@ class MainWindow(QMainWindow):
         self._current_incident_changed(self.current_incident_id())
 
     def _classified(self) -> None:
-        """The list's severities and the Overview follow a classification."""
+        """The list's severities, the Overview and the review's tier proposal follow a
+        classification."""
         self.reload_incidents()
         self._reload_current_incident()
+        self.review_tab.show_incident(self.current_incident_id())
 
     def _links_changed(self, into_id: int) -> None:
         self.reload_incidents(select=into_id)

@@ -33,7 +33,6 @@ from irdesk.importers.writing.outcomes import WriteResult
 from irdesk.importers.writing.people import People
 from irdesk.storage.bulk import import_writer
 from irdesk.storage.bulk.batching import cyclic_gc_paused
-from irdesk.storage.bulk.import_classifications import mark_not_incidents
 from irdesk.storage.bulk.import_lookup import IncidentKey
 from irdesk.storage.bulk.import_transaction import ImportTransaction, import_transaction
 from irdesk.storage.database import Database
@@ -78,6 +77,9 @@ def _run_import(
             if f"{source}:{external}" in options.not_incidents
         ]
         if marked:
+            # Only then: the edit needs the ORM, which an import otherwise never loads.
+            from irdesk.storage.bulk.import_classifications import mark_not_incidents
+
             mark_not_incidents(tx, marked, actor=current_actor())
     return import_report(parsed, result, merged.referrals, skipped, dry_run)
 
