@@ -38,6 +38,7 @@ from irdesk.domain.metrics.figures import Figures
 from irdesk.domain.metrics.selection import GROUPINGS, Period
 from irdesk.domain.metrics.tables import Table, figure_tables, undated_note
 from irdesk.gui.common.background import BackgroundTasks, Report
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.incident_table_model import INCIDENT_ID_ROLE, IncidentTableModel
 from irdesk.gui.common.row_table_model import SORT_ROLE
 from irdesk.gui.metrics.models import FigureTableModel
@@ -197,7 +198,7 @@ class MetricsDashboard(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.status_label)
-        self.resize(1280, 900)
+        fit_to_screen(self, 1280, 900)
 
     # ----------------------------------------------------------------- loading
 
