@@ -13,6 +13,7 @@ import argparse
 from pathlib import Path
 
 from irdesk import __version__
+from irdesk.cli.classify import add_classify_parser
 from irdesk.cli.database import add_db_parser, add_demo_parser
 from irdesk.cli.gui import cmd_gui
 from irdesk.cli.imports import add_import_parser
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo_parser(commands)
     add_import_parser(commands)
     add_metrics_parser(commands)
+    add_classify_parser(commands)
     add_db_parser(commands)
     add_packet_parsers(commands)
     return parser

@@ -457,6 +457,51 @@ class IncidentReference(SQLModel, table=True):
     )
 
 
+class IncidentClassification(SQLModel, table=True):
+    """A facilitator's classification of one incident, kept beside the source's values.
+
+    A side table, so that an import (which rewrites the incident's own columns) never
+    touches it. None in a column says nothing: the source's value counts
+    (`domain.classification.effective_impact`). The row stays once written, emptied
+    rather than deleted, so its revision keeps counting up for compare-and-set.
+    """
+
+    __tablename__ = "incident_classification"
+    __table_args__ = (
+        CheckConstraint(
+            "users_affected IS NULL OR users_affected >= 0", name="classification_users"
+        ),
+        CheckConstraint("downtime_cost IS NULL OR downtime_cost >= 0", name="classification_cost"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE", unique=True)
+    customer_severity: Severity | None = Field(default=None, sa_type=enum_type(Severity))
+    severity: Severity | None = Field(
+        default=None, sa_type=enum_type(Severity), description="the corrected internal severity"
+    )
+    users_affected: int | None = None
+    downtime_cost: float | None = None
+    external_cause: bool | None = None
+    external_vendor: str | None = None
+    external_evidence: str | None = Field(default=None, description="URL of the vendor's report")
+    approved_tech_debt: bool | None = None
+    debt_approver: str | None = None
+    debt_decision: str | None = Field(default=None, description="the decision's reference")
+    regulatory_exposure: bool | None = None
+    regulation: str | None = None
+    notification_deadline: datetime | None = utc_field()
+    not_incident: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    set_by: str | None = None
+    revision: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="bumped by every edit, so a writer holding an older copy is refused",
+    )
+    created_at: datetime = utc_field(nullable=False)
+    updated_at: datetime = utc_field(nullable=False)
+
+
 class SourceFile(SQLModel, table=True):
     """One imported file, for provenance: a packet names the files its data came from."""
 

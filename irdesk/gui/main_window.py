@@ -42,6 +42,7 @@ from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.user_guides import guides, show_user_guide
 from irdesk.gui.common.versions import version_lines
 from irdesk.gui.database_files import DatabaseFiles
+from irdesk.gui.incidents.classifying import IncidentClassifying
 from irdesk.gui.incidents.details import IncidentDetails
 from irdesk.gui.incidents.list_pane import IncidentList
 from irdesk.gui.incidents.merging import IncidentMerging
@@ -132,6 +133,15 @@ class MainWindow(QMainWindow):
             self.actor,
             self.statusBar().showMessage,
         )
+        self.classifying = IncidentClassifying(
+            self,
+            self.incident_list.selected_incident_ids,
+            self.tasks,
+            self.undo_stack,
+            self.database,
+            self.actor,
+            self.statusBar().showMessage,
+        )
         # Before the screens that load their modules on first use and show it there.
         self._build_status_bar()
         self.metrics = MetricsActions(self, self.tasks, self.database, self.actor, self.busy)
@@ -186,6 +196,7 @@ class MainWindow(QMainWindow):
             file=file_menu,
             edit=edit_menu,
             view=view_menu,
+            incident=bar.addMenu("In&cident"),
             review=self.review_tab.build_menu(bar),  # Review › …, beside the tab it acts on
             export=bar.addMenu("E&xport"),
             tools=bar.addMenu("&Tools"),
@@ -219,6 +230,7 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(self.focus_filter)
         menus.edit.addSeparator()
         menus.edit.addAction(self.merging.link_action)
+        menus.incident.addAction(self.classifying.classify_action)
 
         self.details_action = add_action(menus.view, "&Details Pane")
         self.details_action.setCheckable(True)
@@ -278,6 +290,8 @@ class MainWindow(QMainWindow):
         self.incident_model.modelReset.connect(self.timeline.list_reset)
         self.details.unlink_requested.connect(self.merging.unlink_incident)
         self.merging.links_changed.connect(self._links_changed)
+        self.classifying.classified.connect(self._classified)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.review_tab.message.connect(self._show_review_message)
         self.metrics.incident_chosen.connect(self._metrics_incident_chosen)
         self.metrics.policy_saved.connect(self._policy_saved)
@@ -315,6 +329,7 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self._closed = True
             self.merging.shut_down()
+            self.classifying.shut_down()
             self._save_settings()
             if self.import_dialog is not None:
                 # An import being written stops at its next step and rolls back.
@@ -525,6 +540,13 @@ class MainWindow(QMainWindow):
         """A timeline edit moved a lifecycle time: the Overview shows it."""
         self._current_incident_changed(self.current_incident_id())
 
+    def _classified(self) -> None:
+        """The list's severities, the Overview and the review's tier proposal follow a
+        classification."""
+        self.reload_incidents()
+        self._reload_current_incident()
+        self.review_tab.show_incident(self.current_incident_id())
+
     def _links_changed(self, into_id: int) -> None:
         self.reload_incidents(select=into_id)
 
@@ -546,6 +568,7 @@ class MainWindow(QMainWindow):
         for action in (self.import_action, self.import_folder_action):
             action.setEnabled(self.database.current() is not None)
         self.merging.update_action()
+        self.classifying.update_action()
 
     def _update_count(self) -> None:
         self.count_label.setText(self.incident_list.count_text())

@@ -40,6 +40,7 @@ from irdesk.storage.bulk.batching import cyclic_gc_paused
 from irdesk.storage.bulk.import_lookup import IncidentKey
 from irdesk.storage.bulk.import_transaction import ImportTransaction, import_transaction
 from irdesk.storage.database import Database
+from irdesk.storage.records.actor import current_actor
 
 __all__ = ["IMPORTER_VERSION", "ImportReport", "Progress", "parse_files", "run_import"]
 
@@ -75,7 +76,17 @@ def _run_import(
         progress(WRITING, 0, 1)
     with import_transaction(db, dry_run=dry_run) as tx:
         _adopt_orphans(tx, parsed, merged, options)
-        _write(tx, parsed, merged, result, progress, options)
+        ids = _write(tx, parsed, merged, result, progress, options)
+        marked = [
+            i
+            for (source, external), i in ids.items()
+            if f"{source}:{external}" in options.not_incidents
+        ]
+        if marked:
+            # Only then: the edit needs the ORM, which an import otherwise never loads.
+            from irdesk.storage.bulk.import_classifications import mark_not_incidents
+
+            mark_not_incidents(tx, marked, actor=current_actor())
     report = import_report(parsed, result, merged.referrals, skipped, dry_run, merged.left_out)
     report.notes += remembered
     return report
@@ -192,7 +203,8 @@ def _write(
     result: WriteResult,
     progress: Progress | None,
     options: ImportOptions,
-) -> None:
+) -> dict[IncidentKey, int]:
+    """Write the import; the id of each incident it holds."""
     prepared = merged.incidents
     ids = (
         write_incidents(tx, list(prepared.values()), result, allow_emptying=options.allow_emptying)
@@ -210,3 +222,4 @@ def _write(
     write_events(tx, events, outcomes, People(tx, result), result, progress)
     write_links(tx, prepared, ids, result)
     import_writer.write_provenance(tx, parsed, incident_files, IMPORTER_VERSION)
+    return ids

@@ -318,5 +318,34 @@ CREATE TABLE incident_reference (
 	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE
 );
 CREATE INDEX ix_incident_reference_incident_id ON incident_reference (incident_id);
-INSERT INTO alembic_version (version_num) VALUES ('0012');
+CREATE TABLE incident_classification (
+	id INTEGER NOT NULL, 
+	incident_id INTEGER NOT NULL, 
+	customer_severity VARCHAR(32), 
+	severity VARCHAR(32), 
+	users_affected INTEGER, 
+	downtime_cost FLOAT, 
+	external_cause BOOLEAN, 
+	external_vendor VARCHAR, 
+	external_evidence VARCHAR, 
+	approved_tech_debt BOOLEAN, 
+	debt_approver VARCHAR, 
+	debt_decision VARCHAR, 
+	regulatory_exposure BOOLEAN, 
+	regulation VARCHAR, 
+	notification_deadline DATETIME, 
+	not_incident BOOLEAN DEFAULT '0' NOT NULL, 
+	set_by VARCHAR, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT classification_users CHECK (users_affected IS NULL OR users_affected >= 0), 
+	CONSTRAINT classification_cost CHECK (downtime_cost IS NULL OR downtime_cost >= 0), 
+	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE, 
+	UNIQUE (incident_id), 
+	CONSTRAINT severity CHECK (customer_severity IN ('SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5')), 
+	CONSTRAINT severity CHECK (severity IN ('SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5'))
+);
+INSERT INTO alembic_version (version_num) VALUES ('0009');
 COMMIT;

@@ -28,6 +28,7 @@ class Menus:
     file: QMenu
     edit: QMenu
     view: QMenu
+    incident: QMenu
     review: QMenu
     export: QMenu
     tools: QMenu

@@ -35,6 +35,7 @@ from irdesk.gui.common.zones import parse_zone, unknown_zone_text
 from irdesk.gui.importing.clock_offsets import sources_in
 from irdesk.gui.importing.column_mapping_dialog import ColumnMappingDialog
 from irdesk.gui.importing.mappable_file import MappableFile
+from irdesk.gui.importing.not_incidents import NotIncidentsBox
 from irdesk.gui.importing.options_form import ImportOptionsForm
 from irdesk.gui.importing.presentation import asks_for_zone, failure_text, progress_text
 from irdesk.gui.importing.report_view import ImportReportView
@@ -136,6 +137,7 @@ class ImportDialog(QDialog):
         self.mapping_dialog: ColumnMappingDialog | None = None
 
         self.report_view = ImportReportView()
+        self.not_incidents_box = NotIncidentsBox()
         self.report_view.remove_requested.connect(self.remove_file)
 
         self.progress_label = QLabel()
@@ -171,6 +173,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.slack_box)
         layout.addWidget(self.headline_box)
         layout.addWidget(self.report_view, 1)
+        layout.addWidget(self.not_incidents_box)
         layout.addLayout(buttons)
         self._set_progress_visible(False)
 
@@ -193,6 +196,7 @@ class ImportDialog(QDialog):
             slack_channels=self.slack_box.links(),
             key_reaction=self.slack_box.reaction(),
             column_mapping=self._column_mapping,
+            not_incidents=self.not_incidents_box.marked(),
             skip_bad_records=self.options_box.skip_check.isChecked(),
         )
 
@@ -208,6 +212,7 @@ class ImportDialog(QDialog):
         self._column_mapping = None
         self.slack_box.reset()
         self.slack_box.hide()
+        self.not_incidents_box.reset()
         self.options_box.new_files()
         self._zone = None  # asked for each batch: the last one is only offered
         self._close_mapping_dialog()
@@ -501,6 +506,7 @@ class ImportDialog(QDialog):
         self.mappable = mappable
         self.report = None
         self.report_view.show_paths(self.paths, "—")
+        self.not_incidents_box.hide()  # its marks wait for the next preview
         self._enter(State.BLOCKED)
         self._show_slack(None, problem)
         if asks_for_zone(problem):
@@ -511,6 +517,8 @@ class ImportDialog(QDialog):
 
     def _show_report(self, report: ImportReport) -> None:
         self.report_view.show_report(report)
+        if report.dry_run:
+            self.not_incidents_box.show_report(report)
         self._show_slack(report, None)
         clock_box = self.options_box.clock_box
         clock_box.set_sources(sources_in(report))

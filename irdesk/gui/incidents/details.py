@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irdesk.domain.classification import EffectiveImpact, describe, effective_impact
 from irdesk.domain.enums import Severity
 from irdesk.gui.common import formatting
 from irdesk.gui.common.colours import make_quiet
@@ -37,7 +38,6 @@ from irdesk.gui.incidents.overview_timeline_model import (
 )
 
 if TYPE_CHECKING:
-    from irdesk.domain.models import Incident
     from irdesk.storage.reads import queries
     from irdesk.storage.reads.incident_view import IncidentView
     from irdesk.storage.records import merges
@@ -70,29 +70,41 @@ INTERVALS = {
 }
 
 
-def _severity_html(severity: Severity | None, raw: str | None) -> str:
+def _severity_html(severity: Severity | None, raw: str | None, corrected: bool = False) -> str:
     colour = formatting.severity_colour(severity)
     swatch = f'<span style="color:{colour.name()}">■</span> ' if colour else ""
-    source = f" (source: {html.escape(raw)})" if raw and raw != severity else ""
+    if corrected:
+        # A correction is visible as one, with what the source said beside it.
+        source = f" ✎ (source: {html.escape(raw)})" if raw else " ✎ (corrected)"
+    else:
+        source = f" (source: {html.escape(raw)})" if raw and raw != severity else ""
     return f"{swatch}<b>{formatting.severity_text(severity)}</b>{source}"
 
 
-def _impact_text(incident: Incident) -> str:
+def _impact_text(impact: EffectiveImpact) -> str:
     parts = []
-    if incident.users_affected is not None:
-        parts.append(f"{incident.users_affected:,} users affected")
-    if incident.downtime_cost is not None:
-        parts.append(f"downtime cost {incident.downtime_cost:,.0f}")
+    if impact.users_affected is not None:
+        parts.append(f"{impact.users_affected:,} users affected")
+    if impact.downtime_cost is not None:
+        parts.append(f"downtime cost {impact.downtime_cost:,.0f}")
+    if impact.customer_severity is not None:
+        parts.append(f"customers reported {impact.customer_severity.value}")
     return ", ".join(parts) or formatting.MISSING
 
 
-def _notes_text(incident: Incident) -> str:
+def _notes_text(impact: EffectiveImpact) -> str:
     notes = [
-        ("External cause (third party)", incident.external_cause),
-        ("Approved tech debt", incident.approved_tech_debt),
-        ("Regulatory exposure", incident.regulatory_exposure),
+        ("Not an incident: left out of the incident figures", impact.not_incident),
+        ("External cause (third party)", impact.external_cause),
+        ("Approved tech debt", impact.approved_tech_debt),
+        ("Regulatory exposure", impact.regulatory_exposure),
     ]
     return " · ".join(text for text, present in notes if present)
+
+
+def classification_text(impact: EffectiveImpact) -> str:
+    """What the facilitator's classification says, a line each; empty when nothing."""
+    return "\n".join(describe(impact.classification))
 
 
 class _RoomyRowDelegate(QStyledItemDelegate):
@@ -165,8 +177,10 @@ class IncidentDetails(QWidget):
         self._add_fact(facts, 2, 0, "Review", span=3)
         self._add_fact(facts, 3, 0, "Impact", span=3)
         self._add_fact(facts, 4, 0, "Notes", span=3)
+        self._add_fact(facts, 5, 0, "Classified", span=3)
+        self.values["Classified"].setWordWrap(True)
         self.values["Severity"].setTextFormat(Qt.TextFormat.RichText)
-        for offset, (label, field) in enumerate(LIFECYCLE, start=5):
+        for offset, (label, field) in enumerate(LIFECYCLE, start=6):
             self._add_fact(facts, offset, 0, label)
             if field in INTERVALS:
                 self._add_fact(facts, offset, 2, INTERVALS[field][0])
@@ -255,16 +269,27 @@ class IncidentDetails(QWidget):
         flags = incident.flags
         self.warning_label.setText("\n".join(formatting.flag_warning(f) for f in flags))
         self.warning_label.setVisible(bool(flags))
-        notes = _notes_text(incident)
+        impact = detail.impact or effective_impact(incident, None)
+        notes = _notes_text(impact)
         self.values["Notes"].setText(notes)
         for widget in (self.names["Notes"], self.values["Notes"]):
             widget.setVisible(bool(notes))
+        classified = classification_text(impact)
+        self.values["Classified"].setText(classified)
+        for widget in (self.names["Classified"], self.values["Classified"]):
+            widget.setVisible(bool(classified))
 
         self.values["Service"].setText(self._service_text(detail))
-        self.values["Severity"].setText(_severity_html(incident.severity, incident.severity_raw))
+        self.values["Severity"].setText(
+            _severity_html(
+                impact.severity,
+                incident.severity_raw or (incident.severity.value if incident.severity else None),
+                corrected=impact.classified("severity"),
+            )
+        )
         self.values["Status"].setText(formatting.status_text(incident.status))
         self.values["Review"].setText(self._review_text(detail))
-        self.values["Impact"].setText(_impact_text(incident))
+        self.values["Impact"].setText(_impact_text(impact))
         times = detail.lifecycle
         for label, field in LIFECYCLE:
             value = self.values[label]

@@ -98,7 +98,8 @@ class IncidentList(QWidget):
     def _setup_table(self) -> None:
         table = self.table
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several at once for Incident › Classify…; the current row is the one shown.
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setSortingEnabled(True)
         table.sortByColumn(COL_STARTED, Qt.SortOrder.DescendingOrder)
         table.setAlternatingRowColors(True)
@@ -159,6 +160,15 @@ class IncidentList(QWidget):
     def announce_current(self) -> None:
         """Say which incident is selected again, for screens that could not read it before."""
         self.current_incident_changed.emit(self.current_incident_id())
+
+    def selected_incident_ids(self) -> list[int]:
+        """The selected incidents, top to bottom as listed; the current one if none is."""
+        rows = sorted(self.table.selectionModel().selectedRows(COL_TITLE), key=lambda i: i.row())
+        ids = [index.data(INCIDENT_ID_ROLE) for index in rows]
+        current = self.current_incident_id()
+        if not ids and current is not None:
+            ids = [current]
+        return ids
 
     def total_count(self) -> int:
         return self.model.rowCount()

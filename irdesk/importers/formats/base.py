@@ -41,6 +41,9 @@ class ImportOptions:
     # value stays and the report lists it (a map missing from the command line must not
     # blank every severity).
     allow_emptying: bool = False
+    # "source:external id" of tickets the preview marked as no incidents (a Jira backlog
+    # story): written classified so, in the import's transaction.
+    not_incidents: frozenset[str] = frozenset()
 
     def offset(self, source: str) -> timedelta:
         return self.clock_offsets.get(source, timedelta(0))

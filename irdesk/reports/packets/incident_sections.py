@@ -71,6 +71,11 @@ class IncidentSections:
             ("Downtime cost", money(incident.downtime_cost)),
             ("External cause", yes(incident.external_cause)),
             ("Approved tech debt", yes(incident.approved_tech_debt)),
+            *(
+                [("Approved by", f"{incident.debt_approver} ({incident.debt_decision})")]
+                if incident.approved_tech_debt and incident.debt_approver
+                else []
+            ),
             *self._lifecycle_pairs(),
         ]
         return [self.layout.facts(pairs)]
@@ -208,15 +213,21 @@ class IncidentSections:
         return [self.layout.facts(pairs)]
 
     def regulatory(self) -> list[Flowable]:
-        flagged = self.data.incident.regulatory_exposure
+        incident = self.data.incident
+        flagged = incident.regulatory_exposure
         text = (
             "This incident is flagged for regulatory exposure: it may have to be reported to a "
             "regulator."
             if flagged
             else "This incident is not flagged for regulatory exposure."
         )
+        pairs: list[tuple[str, str | None]] = [("Regulatory exposure", yes(flagged))]
+        if flagged and incident.regulation:
+            pairs.append(("Regulation", incident.regulation))
+        if flagged and incident.notification_deadline is not None:
+            pairs.append(("Notification deadline", utc_text(incident.notification_deadline)))
         return [
-            self.layout.facts([("Regulatory exposure", yes(flagged))]),
+            self.layout.facts(pairs),
             self.layout.gap(),
             self.layout.para(text, redact=False),
         ]
@@ -244,9 +255,14 @@ class IncidentSections:
 
     def external_cause(self) -> list[Flowable]:
         incident = self.data.incident
-        out: list[Flowable] = [
-            self.layout.facts([("Caused by a third party", yes(incident.external_cause))])
+        pairs: list[tuple[str, str | None]] = [
+            ("Caused by a third party", yes(incident.external_cause))
         ]
+        if incident.external_cause and incident.external_vendor:
+            pairs.append(("Third party", incident.external_vendor))
+        if incident.external_cause and incident.external_evidence:
+            pairs.append(("Evidence", incident.external_evidence))
+        out: list[Flowable] = [self.layout.facts(pairs)]
         evidence = [e for e in self.data.events if e.source in THIRD_PARTY_SOURCES]
         factors = [f for f in self.data.findings if f.category == "contributing_factor"]
         out.append(self.layout.heading("Third-party status updates", 2))

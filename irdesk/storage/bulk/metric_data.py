@@ -6,8 +6,9 @@ and building ORM objects would cost more than the arithmetic. The big tables are
 in parts, a string per column and part (`metric_scans`), on two connections at once
 (`snapshot_readers`), and a table's rows the ordinary way (`metric_row_reads`) only when
 a value of it does not parse. Times become epoch seconds (numpy parses the stored UTC
-text); a facilitator's lifecycle corrections replace the source's times; events of an
-incident linked into another count for the one it joined.
+text); a facilitator's lifecycle corrections replace the source's times, and their
+classifications the source's severity, impact and flags (`metric_classifications`);
+events of an incident linked into another count for the one it joined.
 """
 
 from collections.abc import Sequence
@@ -35,6 +36,10 @@ from irdesk.domain.metrics.kernels.lookups import find_keys
 from irdesk.domain.metrics.selection import Period
 from irdesk.storage.bulk.batching import batches, cyclic_gc_paused
 from irdesk.storage.bulk.incident_list import ROW_COLUMNS, incident_row
+from irdesk.storage.bulk.metric_classifications import (
+    apply_classifications,
+    read_classifications,
+)
 from irdesk.storage.bulk.metric_row_reads import (
     actions_by_rows,
     events_by_rows,
@@ -154,14 +159,15 @@ def _incidents(
     cur: Cursor,
     parts: list["Future[Scanned | None]"],
     overrides: "Future[list[tuple[Any, ...]]]",
+    classified: "Future[list[tuple[Any, ...]]]",
     merged: dict[int, int],
 ) -> IncidentColumns:
     fields = scanned_incident_fields(parts)
     if fields is None:
         fields = incident_fields_by_rows(cur)
-    ids = fields["ids"]
-    _apply_overrides(overrides.result(), ids, {name: fields[name] for name in LIFECYCLE})
-    return IncidentColumns(**fields, merged=np.isin(ids, list(merged)))
+    _apply_overrides(overrides.result(), fields["ids"], {name: fields[name] for name in LIFECYCLE})
+    fields = apply_classifications(classified.result(), fields)
+    return IncidentColumns(**fields, merged=np.isin(fields["ids"], list(merged)))
 
 
 def _events(
@@ -215,8 +221,11 @@ def load_metric_data(db: Database) -> MetricData:
         # The other incident parts, the small tables, and last the incidents joined.
         incident_parts += [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[1:]]
         overrides = tasks.add(_overrides)
+        classified = tasks.add(read_classifications)
         services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
-        incidents = tasks.add(lambda c: _incidents(c, incident_parts, overrides, merged))
+        incidents = tasks.add(
+            lambda c: _incidents(c, incident_parts, overrides, classified, merged)
+        )
         tasks.run(cursors)
         return MetricData(
             incidents=incidents.result(),

@@ -4,12 +4,15 @@ Each read takes the open `Database` and uses one session of its own, so the
 window can run it on a worker thread and hand the plain rows back to the GUI.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from irdesk.domain.classification import Classification, EffectiveImpact, effective_impact
+from irdesk.domain.models import Incident
 from irdesk.storage.database import Database
 from irdesk.storage.reads import queries
 from irdesk.storage.reads.incident_row import IncidentRow
-from irdesk.storage.records import merges
+from irdesk.storage.records import classifications, merges
 
 
 def incident_list(db: Database) -> list[IncidentRow]:
@@ -39,3 +42,38 @@ def load_incident_view(db: Database, incident_id: int) -> IncidentView | None:
             events=queries.timeline(session, incident_id),
             linked=tuple(merges.linked_into(session, incident_id)),
         )
+
+
+@dataclass(frozen=True)
+class ClassificationTarget:
+    """One incident as the Classify dialog starts from: its classification, the revision
+    an edit must name, and the source's own values to show beside it."""
+
+    incident_id: int
+    label: str  # SOURCE:ID
+    title: str
+    classification: Classification
+    revision: int
+    source: EffectiveImpact  # the source's values alone
+
+
+def classification_targets(db: Database, incident_ids: Sequence[int]) -> list[ClassificationTarget]:
+    """The incidents of `incident_ids` that still exist, in that order."""
+    with db.session() as session:
+        targets = []
+        for incident_id in incident_ids:
+            incident = session.get(Incident, incident_id)
+            if incident is None:
+                continue
+            classification, revision = classifications.classification_of(session, incident_id)
+            targets.append(
+                ClassificationTarget(
+                    incident_id=incident_id,
+                    label=f"{incident.source}:{incident.external_id}",
+                    title=incident.title,
+                    classification=classification,
+                    revision=revision,
+                    source=effective_impact(incident, None),
+                )
+            )
+        return targets

@@ -37,6 +37,7 @@ from irdesk.domain.models import (
     stored_id,
 )
 from irdesk.storage.reads.queries import merged_ids
+from irdesk.storage.records.classifications import effective_of
 
 
 class PacketDataError(LookupError):
@@ -126,6 +127,13 @@ class PacketIncident:
     external_cause: bool
     approved_tech_debt: bool
     regulatory_exposure: bool
+    # What backs each yes above, from the facilitator's classification (None: not said).
+    external_vendor: str | None = None
+    external_evidence: str | None = None
+    debt_approver: str | None = None
+    debt_decision: str | None = None
+    regulation: str | None = None
+    notification_deadline: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +228,7 @@ def _packet_incident(session: Session, incident: Incident) -> PacketIncident:
     overrides = session.exec(
         select(LifecycleOverride).where(LifecycleOverride.incident_id == incident.id)
     ).all()
+    impact = effective_of(session, incident)
     return PacketIncident(
         id=stored_id(incident.id),
         source=incident.source,
@@ -229,15 +238,21 @@ def _packet_incident(session: Session, incident: Incident) -> PacketIncident:
         url=incident.url,
         service=service.name if service else None,
         cost_per_minute=service.cost_per_minute if service else None,
-        severity=incident.severity.value if incident.severity else None,
+        severity=impact.severity.value if impact.severity else None,
         status=incident.status.value,
         lifecycle=effective_lifecycle(incident, {o.field: o.value for o in overrides}),
         overridden=tuple(o.field for o in overrides if o.field in LIFECYCLE_FIELDS),
-        users_affected=incident.users_affected,
-        downtime_cost=incident.downtime_cost,
-        external_cause=incident.external_cause,
-        approved_tech_debt=incident.approved_tech_debt,
-        regulatory_exposure=incident.regulatory_exposure,
+        users_affected=impact.users_affected,
+        downtime_cost=impact.downtime_cost,
+        external_cause=impact.external_cause,
+        approved_tech_debt=impact.approved_tech_debt,
+        regulatory_exposure=impact.regulatory_exposure,
+        external_vendor=impact.classification.external_vendor,
+        external_evidence=impact.classification.external_evidence,
+        debt_approver=impact.classification.debt_approver,
+        debt_decision=impact.classification.debt_decision,
+        regulation=impact.classification.regulation,
+        notification_deadline=impact.classification.notification_deadline,
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from irdesk.domain.classification import EffectiveImpact, effective_impact
 from irdesk.domain.enums import MERGE_UNLINKED, EventKind, ReviewStatus
 from irdesk.domain.lifecycle import effective_lifecycle
 from irdesk.domain.models import (
@@ -25,6 +26,7 @@ from irdesk.domain.models import (
     stored_id,
 )
 from irdesk.storage.reads.incident_row import IncidentRow
+from irdesk.storage.records.classifications import classification_of, classifications
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,9 @@ class IncidentDetail:
     review: Review | None
     event_count: int
     overrides: dict[str, LifecycleOverride]
+    # The values that count (the classification over the source's) and its revision.
+    impact: EffectiveImpact | None = None
+    classification_revision: int = 0
 
     @property
     def lifecycle(self) -> dict[str, datetime | None]:
@@ -75,6 +80,11 @@ def list_incidents(session: Session) -> list[IncidentRow]:
             col(Incident.id).desc(),
         )
     )
+    rows = session.exec(statement).all()
+    classified = classifications(session)
+    impacts = {
+        stored_id(i.id): effective_impact(i, classified.get(stored_id(i.id))) for i, _, _ in rows
+    }
     return [
         IncidentRow(
             id=stored_id(incident.id),
@@ -82,17 +92,17 @@ def list_incidents(session: Session) -> list[IncidentRow]:
             external_id=incident.external_id,
             title=incident.title,
             service=service_name,
-            severity=incident.severity,
+            severity=impacts[stored_id(incident.id)].severity,
             status=incident.status,
             started_at=incident.started_at,
             resolved_at=incident.resolved_at,
             # sqlmodel's select() types a column through a TypeVar that widens an enum
             # to str and drops the None of an outer join; the value is the enum, or None.
             review_status=cast(ReviewStatus | None, review_status),
-            external_cause=incident.external_cause,
+            external_cause=impacts[stored_id(incident.id)].external_cause,
             flags=tuple(incident.flags),
         )
-        for incident, service_name, review_status in session.exec(statement)
+        for incident, service_name, review_status in rows
     ]
 
 
@@ -111,6 +121,7 @@ def incident_detail(session: Session, incident_id: int) -> IncidentDetail | None
     overrides = session.exec(
         select(LifecycleOverride).where(LifecycleOverride.incident_id == incident_id)
     ).all()
+    classification, revision = classification_of(session, incident_id)
     return IncidentDetail(
         incident=incident,
         service=service,
@@ -118,6 +129,8 @@ def incident_detail(session: Session, incident_id: int) -> IncidentDetail | None
         review=review,
         event_count=count,
         overrides={o.field: o for o in overrides},
+        impact=effective_impact(incident, classification),
+        classification_revision=revision,
     )
 
 

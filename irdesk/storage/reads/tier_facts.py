@@ -1,7 +1,7 @@
 """What the tiering rule needs to know about one incident, read as the metrics read it.
 
 The lifecycle times are the ones in force (a facilitator's corrections replace the
-source's), and recurrence is the metrics' own `recurrence_groups`, run over the
+source's), severity, users affected and regulatory exposure the classified ones, and recurrence is the metrics' own `recurrence_groups`, run over the
 incident's service. The one difference from the dashboard: the dashboard groups only
 the incidents of the period it shows, while the Review tab looks at every incident
 of the service on file, before and after this one. An incident near the edge of a
@@ -20,10 +20,16 @@ from irdesk.domain.enums import MERGE_UNLINKED
 from irdesk.domain.metrics.data import IncidentInput, MetricData, incident_columns
 from irdesk.domain.metrics.followup import recurrence_groups
 from irdesk.domain.metrics.selection import anchor_times
-from irdesk.domain.models import Incident, IncidentMerge, LifecycleOverride
+from irdesk.domain.models import (
+    Incident,
+    IncidentClassification,
+    IncidentMerge,
+    LifecycleOverride,
+)
 from irdesk.domain.policy import Policy
 from irdesk.domain.tiering import TierFacts
 from irdesk.domain.utc import as_utc
+from irdesk.storage.records.classifications import effective_of
 
 TIMES = ("started_at", "detected_at", "resolved_at")
 
@@ -70,7 +76,15 @@ def _recurrences(session: Session, incident: Incident, policy: Policy) -> int:
     if incident.service_id is None or incident.id is None:
         return 0
     same_service = col(Incident.service_id) == incident.service_id
-    rows = session.exec(select(Incident.id, Incident.title).where(same_service)).all()
+    # Tickets classified as no incident are in no figure, and recur with nothing.
+    not_incidents = select(IncidentClassification.incident_id).where(
+        col(IncidentClassification.not_incident)
+    )
+    rows = session.exec(
+        select(Incident.id, Incident.title).where(
+            same_service, col(Incident.id).not_in(not_incidents)
+        )
+    ).all()
     if len(rows) < 2:
         return 0
     times = _times_in_force(session, same_service)
@@ -101,11 +115,13 @@ def _recurrences(session: Session, incident: Incident, policy: Policy) -> int:
 def incident_tiering(session: Session, incident: Incident, policy: Policy) -> IncidentTiering:
     assert incident.id is not None
     resolved = _times_in_force(session, col(Incident.id) == incident.id)[incident.id]["resolved_at"]
+    # The classified values, as the compliance figures count them.
+    impact = effective_of(session, incident)
     facts = TierFacts(
-        severity=incident.severity,
-        customer_severity=incident.customer_severity,
-        users_affected=incident.users_affected,
+        severity=impact.severity,
+        customer_severity=impact.customer_severity,
+        users_affected=impact.users_affected,
         recurrences=_recurrences(session, incident, policy),
-        regulatory_exposure=incident.regulatory_exposure,
+        regulatory_exposure=impact.regulatory_exposure,
     )
     return IncidentTiering(facts, as_utc(resolved).date() if resolved is not None else None)

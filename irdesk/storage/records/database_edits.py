@@ -7,15 +7,25 @@ doors. A refusal (ReviewRefused, EditConflict, …) rolls the transaction back a
 reaches the caller unchanged.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlmodel import Session
 
-from irdesk.domain.models import TimelineEvent
+from irdesk.domain.classification import EffectiveImpact
+from irdesk.domain.models import Incident, TimelineEvent
 from irdesk.storage.database import Database
-from irdesk.storage.records import action_items, event_edits, feedback, findings, reviews
+from irdesk.storage.reads.packet_data import find_incident
+from irdesk.storage.records import (
+    action_items,
+    classifications,
+    event_edits,
+    feedback,
+    findings,
+    reviews,
+)
+from irdesk.storage.records.classifications import Classified
 from irdesk.storage.records.event_edits import Corrected, EventState
 
 P = ParamSpec("P")
@@ -76,6 +86,49 @@ def edit_action(db: Database, action_id: int, revision: int, *, actor: str, **ch
 add_note = in_transaction(feedback.add_note)
 edit_note = in_transaction(feedback.edit_note)
 delete_note = in_transaction(feedback.delete_note)
+
+# ------------------------------------------------- incident classification
+
+classify = in_transaction(classifications.classify)
+restore_classifications = in_transaction(classifications.restore)
+
+
+def classify_named(
+    db: Database,
+    names: Sequence[str],
+    changes: Mapping[str, Any],
+    *,
+    clear: Sequence[str] = (),
+    actor: str,
+) -> list[Classified]:
+    """`classifications.classify` for incidents as people name them (INC-1022,
+    pagerduty:PXXXX, 12728), at their revision now: the command line's door.
+    LookupError naming the first name that finds no incident; nothing is written then."""
+    with db.transaction() as session:
+        targets = []
+        for name in names:
+            incident_id = find_incident(session, name)
+            targets.append(
+                (incident_id, classifications.classification_of(session, incident_id)[1])
+            )
+        return classifications.classify(session, targets, changes, clear=clear, actor=actor)
+
+
+def read_classifications(db: Database, names: Sequence[str]) -> list[tuple[str, EffectiveImpact]]:
+    """(SOURCE:ID, the values that count) of each incident named, for showing them."""
+    with db.session() as session:
+        found = []
+        for name in names:
+            incident = session.get(Incident, find_incident(session, name))
+            assert incident is not None  # just found
+            found.append(
+                (
+                    f"{incident.source}:{incident.external_id}",
+                    classifications.effective_of(session, incident),
+                )
+            )
+        return found
+
 
 # ---------------------------------------------------------------- timeline
 
