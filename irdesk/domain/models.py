@@ -491,9 +491,10 @@ class IncidentSourceFile(SQLModel, table=True):
 
 # --- the organisation directory ---------------------------------------------------------
 #
-# Imported values live in the tables' own columns; what someone typed lives beside them
-# in DirectoryOverride, so a re-import can update the source's values without touching a
-# hand edit (as LifecycleOverride does for an incident's times).
+# A directory row's columns hold its effective values, so every reader (the figures, the
+# packets) sees what someone typed without knowing about it. A typed value is also kept in
+# DirectoryOverride, with who, why and what the last import said: a re-import updates
+# that instead of the column, and lists the disagreement.
 
 DIRECTORY_ENTITIES = ("team", "person", "service", "rotation", "policy")
 
@@ -629,7 +630,7 @@ class EscalationTarget(SQLModel, table=True):
 
 
 class DirectoryOverride(SQLModel, table=True):
-    """A value someone typed for a directory record; the imported value stays in its row."""
+    """A value someone typed for a directory record, beside what the import brought."""
 
     __tablename__ = "directory_override"
     __table_args__ = (
@@ -642,7 +643,10 @@ class DirectoryOverride(SQLModel, table=True):
     entity: str = Field(primary_key=True)
     entity_id: int = Field(primary_key=True)
     field: str = Field(primary_key=True)
-    value_json: str = Field(sa_type=Text, description="the typed value as JSON (null clears)")
+    value_json: str = Field(sa_type=Text, description="the typed value, as JSON")
+    imported_json: str | None = Field(
+        default=None, sa_type=Text, description="what the latest import said, as JSON"
+    )
     reason: str | None = None
     set_by: str | None = None
     set_at: datetime = utc_field(nullable=False)

@@ -26,6 +26,7 @@ from irdesk.importers.progress import WRITING, Progress
 from irdesk.importers.records import ParsedFile
 from irdesk.importers.referrals import ReferralLog, attach_referring, attach_to_stored_by_reference
 from irdesk.importers.report import ImportReport, import_report
+from irdesk.importers.writing.directory import write_directory
 from irdesk.importers.writing.events import write_events
 from irdesk.importers.writing.incidents import write_incidents, write_names
 from irdesk.importers.writing.links import write_links
@@ -103,6 +104,8 @@ def _write(
     result: WriteResult,
     progress: Progress | None,
 ) -> None:
+    # The directory first: incidents then find the services it brought by their keys.
+    write_directory(tx, parsed, result)
     prepared = merged.incidents
     ids = write_incidents(tx, list(prepared.values()), result) if prepared else {}
     write_names(tx, {ids[key]: item for key, item in prepared.items()})

@@ -429,6 +429,7 @@ CREATE TABLE directory_override (
 	entity_id INTEGER NOT NULL, 
 	field VARCHAR NOT NULL, 
 	value_json TEXT NOT NULL, 
+	imported_json TEXT, 
 	reason VARCHAR, 
 	set_by VARCHAR, 
 	set_at DATETIME NOT NULL, 

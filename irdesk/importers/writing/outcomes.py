@@ -29,3 +29,14 @@ class WriteResult:
     new_services: list[str] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    # Directory records by kind ("teams", "people", …) → change ("new", …) → how many.
+    directory: dict[str, dict[str, int]] = field(default_factory=dict)
+    directory_warnings: list[str] = field(default_factory=list)
+
+    def count_directory(self, kind: str, change: str) -> None:
+        counts = self.directory.setdefault(kind, {"new": 0, "updated": 0, "unchanged": 0})
+        counts[change] += 1
+
+    @property
+    def directory_changed(self) -> bool:
+        return any(c["new"] or c["updated"] for c in self.directory.values())

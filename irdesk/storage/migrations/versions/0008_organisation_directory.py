@@ -128,9 +128,7 @@ def upgrade() -> None:
         sa.Column("rotation_id", sa.Integer(), nullable=True),
         sa.Column("team_id", sa.Integer(), nullable=True),
         sa.Column("name", sa.String(), nullable=True),
-        sa.CheckConstraint(
-            "kind IN ('person','rotation','team')", name="escalation_target_kind"
-        ),
+        sa.CheckConstraint("kind IN ('person','rotation','team')", name="escalation_target_kind"),
         sa.ForeignKeyConstraint(["level_id"], ["escalation_level.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["rotation_id"], ["rotation.id"], ondelete="SET NULL"),
@@ -143,6 +141,7 @@ def upgrade() -> None:
         sa.Column("entity_id", sa.Integer(), nullable=False),
         sa.Column("field", sa.String(), nullable=False),
         sa.Column("value_json", sa.Text(), nullable=False),
+        sa.Column("imported_json", sa.Text(), nullable=True),
         sa.Column("reason", sa.String(), nullable=True),
         sa.Column("set_by", sa.String(), nullable=True),
         sa.Column("set_at", sa.DateTime(), nullable=False),
