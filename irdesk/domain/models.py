@@ -9,7 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, String, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -500,12 +500,15 @@ DIRECTORY_ENTITIES = ("team", "person", "service", "rotation", "policy")
 
 
 class TeamKey(SQLModel, table=True):
-    """A name a source knows a team by: PagerDuty's PQ9K7I8, Backstage's giantswarm/team-atlas."""
+    """A name a source knows a team by: PagerDuty's PQ9K7I8, Backstage's giantswarm/team-atlas.
+
+    Keys compare without case (Backstage references do), and keep the first spelling seen.
+    """
 
     __tablename__ = "team_key"
 
     source: str = Field(primary_key=True)
-    key: str = Field(primary_key=True, description="casefolded")
+    key: str = Field(primary_key=True, sa_type=String(collation="NOCASE"))
     team_id: int = Field(foreign_key="team.id", ondelete="CASCADE", index=True)
 
 
@@ -515,7 +518,7 @@ class PersonKey(SQLModel, table=True):
     __tablename__ = "person_key"
 
     source: str = Field(primary_key=True)
-    key: str = Field(primary_key=True, description="casefolded")
+    key: str = Field(primary_key=True, sa_type=String(collation="NOCASE"))
     person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
 
 
@@ -525,7 +528,7 @@ class ServiceKey(SQLModel, table=True):
     __tablename__ = "service_key"
 
     source: str = Field(primary_key=True)
-    key: str = Field(primary_key=True, description="casefolded")
+    key: str = Field(primary_key=True, sa_type=String(collation="NOCASE"))
     service_id: int = Field(foreign_key="service.id", ondelete="CASCADE", index=True)
 
 

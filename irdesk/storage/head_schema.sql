@@ -320,7 +320,7 @@ CREATE TABLE incident_reference (
 CREATE INDEX ix_incident_reference_incident_id ON incident_reference (incident_id);
 CREATE TABLE team_key (
 	source VARCHAR NOT NULL, 
-	"key" VARCHAR NOT NULL, 
+	"key" VARCHAR COLLATE "NOCASE" NOT NULL, 
 	team_id INTEGER NOT NULL, 
 	PRIMARY KEY (source, "key"), 
 	FOREIGN KEY(team_id) REFERENCES team (id) ON DELETE CASCADE
@@ -328,7 +328,7 @@ CREATE TABLE team_key (
 CREATE INDEX ix_team_key_team_id ON team_key (team_id);
 CREATE TABLE person_key (
 	source VARCHAR NOT NULL, 
-	"key" VARCHAR NOT NULL, 
+	"key" VARCHAR COLLATE "NOCASE" NOT NULL, 
 	person_id INTEGER NOT NULL, 
 	PRIMARY KEY (source, "key"), 
 	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE
@@ -336,7 +336,7 @@ CREATE TABLE person_key (
 CREATE INDEX ix_person_key_person_id ON person_key (person_id);
 CREATE TABLE service_key (
 	source VARCHAR NOT NULL, 
-	"key" VARCHAR NOT NULL, 
+	"key" VARCHAR COLLATE "NOCASE" NOT NULL, 
 	service_id INTEGER NOT NULL, 
 	PRIMARY KEY (source, "key"), 
 	FOREIGN KEY(service_id) REFERENCES service (id) ON DELETE CASCADE

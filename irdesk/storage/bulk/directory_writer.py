@@ -82,7 +82,7 @@ class Applied(NamedTuple):
 def id_by_key(tx: ImportTransaction, entity: str, source: str, key: str) -> int | None:
     table = KEY_TABLES[entity]
     found = tx.conn.exec_driver_sql(
-        f"SELECT {entity}_id FROM {table} WHERE source = ? AND key = ?", (source, key.casefold())
+        f"SELECT {entity}_id FROM {table} WHERE source = ? AND key = ?", (source, key)
     ).scalar()
     return None if found is None else int(found)
 
@@ -101,11 +101,12 @@ def has_key_from(tx: ImportTransaction, entity: str, entity_id: int, source: str
 
 
 def add_key(tx: ImportTransaction, entity: str, source: str, key: str, entity_id: int) -> bool:
-    """Remember the key; False when it was known already (to this row or another)."""
+    """Remember the key; False when it was known already (to this row or another, in any
+    case: the column compares without case)."""
     table = KEY_TABLES[entity]
     cursor = tx.conn.exec_driver_sql(
         f"INSERT OR IGNORE INTO {table} (source, key, {entity}_id) VALUES (?, ?, ?)",
-        (source, key.casefold(), entity_id),
+        (source, key, entity_id),
     )
     return bool(cursor.rowcount)
 

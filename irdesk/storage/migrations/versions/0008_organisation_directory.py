@@ -33,7 +33,7 @@ def upgrade() -> None:
         op.create_table(
             table,
             sa.Column("source", sa.String(), nullable=False),
-            sa.Column("key", sa.String(), nullable=False),
+            sa.Column("key", sa.String(collation="NOCASE"), nullable=False),
             sa.Column(f"{entity}_id", sa.Integer(), nullable=False),
             sa.ForeignKeyConstraint([f"{entity}_id"], [f"{entity}.id"], ondelete="CASCADE"),
             sa.PrimaryKeyConstraint("source", "key"),
