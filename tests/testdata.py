@@ -11,6 +11,8 @@ from typing import Protocol
 
 # ../shared/data beside the repository: real exports from the tools our users have.
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/org-data: real on-call directory exports (people, teams, schedules, catalogs).
+ORG_DATA = Path(__file__).resolve().parents[2] / "shared" / "org-data"
 # Small hand-made files, each folder with a README saying what was made up.
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

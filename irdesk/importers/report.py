@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from irdesk.importers.records import ParsedFile
 from irdesk.importers.referrals import ReferralLog
-from irdesk.importers.writing.outcomes import WriteResult
+from irdesk.importers.writing.outcomes import DIRECTORY_KINDS, WriteResult
 
 
 @dataclass
@@ -47,7 +47,10 @@ class ImportReport:
             f"Timeline events: {self.new_events} new, {self.result.updated_events} updated, "
             f"{self.result.unchanged_events} unchanged"
         )
-        for kind, counts in self.result.directory.items():
+        for kind in DIRECTORY_KINDS:
+            counts = self.result.directory.get(kind)
+            if counts is None:
+                continue
             out.append(
                 f"{kind.capitalize()}: {counts['new']} new, {counts['updated']} updated, "
                 f"{counts['unchanged']} unchanged"

@@ -46,6 +46,7 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "demo",
         "import",
         "metrics",
+        "org",
         "db",
         "packet",
         "countersign",

@@ -36,6 +36,13 @@ from irdesk.storage.bulk.stored_text import db_time
 NEW_SERVICE = {"tier": ServiceTier.TIER3.value, "slo_target": 99.9, "cost_per_minute": 0.0}
 
 Key = tuple[str, str]  # (source, key casefolded)
+_ENTITIES = {
+    "teams": "team",
+    "people": "person",
+    "services": "service",
+    "rotations": "rotation",
+    "escalation policies": "policy",
+}
 R = TypeVar("R", TeamRecord, PersonRecord, RotationRecord)
 
 
@@ -120,14 +127,22 @@ class _Writer:
         self.rotations: dict[Key, int] = {}
         self.missing_teams: dict[tuple[str, str], int] = {}
         self.variants: set[tuple[str, str]] = set()
+        # Every row this import wrote: (entity, id) → (kind, its columns before, key added).
+        self.touched: dict[tuple[str, int], tuple[str, dict[str, Any] | None, bool]] = {}
 
     # --- what the report hears ---
 
     def count(self, kind: str, applied: Applied, key_added: bool, label: str) -> None:
-        change = applied.change
-        if change == "unchanged" and key_added:
-            change = "updated"  # the same row, now also known by this source's key
-        self.result.count_directory(kind, change)
+        """Remember the row; finish() counts it once, by its state before and after the
+        whole import, so two sources describing one row count it once, and a re-import
+        of both counts it unchanged."""
+        entity = _ENTITIES[kind]
+        row = (entity, applied.entity_id)
+        if row in self.touched:
+            old_kind, before, added = self.touched[row]
+            self.touched[row] = (old_kind, before, added or key_added)
+        else:
+            self.touched[row] = (kind, applied.before, key_added)
         for conflict in applied.conflicts:
             self.result.conflicts.append(
                 f"{label}: {conflict.field} was typed by hand as {conflict.typed!r}, the "
@@ -135,6 +150,14 @@ class _Writer:
             )
 
     def finish(self) -> None:
+        for (entity, entity_id), (kind, before, key_added) in self.touched.items():
+            if before is None:
+                change = "new"
+            elif key_added or store.row_values(self.tx, entity, entity_id) != before:
+                change = "updated"  # new values, or the same row now known by another key
+            else:
+                change = "unchanged"
+            self.result.count_directory(kind, change)
         for (source, key), count in sorted(self.missing_teams.items()):
             self.warn(
                 f"{source}: team {key} is defined nowhere in this import or the database "
@@ -351,9 +374,7 @@ class _Writer:
                 targets.append((target.kind, person, rotation, team, target.name))
             levels.append((level.delay_minutes, level.notify, level.condition, tuple(targets)))
         replaced = store.replace_levels(self.tx, applied.entity_id, levels)
-        if replaced and applied.change == "unchanged":
-            applied = applied._replace(change="updated")
-        self.count("escalation policies", applied, False, f"escalation policy {record.name}")
+        self.count("escalation policies", applied, replaced, f"escalation policy {record.name}")
 
 
 def _time(value: datetime | None) -> str | None:

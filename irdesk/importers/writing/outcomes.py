@@ -2,6 +2,17 @@
 
 from dataclasses import dataclass, field
 
+# The directory's kinds of record, in the order the report lists them.
+DIRECTORY_KINDS = (
+    "teams",
+    "people",
+    "team memberships",
+    "services",
+    "rotations",
+    "rotation memberships",
+    "escalation policies",
+)
+
 
 @dataclass
 class IncidentOutcome:

@@ -77,6 +77,7 @@ class Applied(NamedTuple):
     change: str  # "new", "updated" or "unchanged"
     changed: list[str]
     conflicts: list[Conflict]
+    before: dict[str, Any] | None  # the row's columns before, None for a new row
 
 
 def id_by_key(tx: ImportTransaction, entity: str, source: str, key: str) -> int | None:
@@ -172,11 +173,8 @@ def apply_source_values(
             f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
             tuple(said[name] for name in names),
         )
-        return Applied(int(cursor.lastrowid), "new", names, [])
-    row = tx.conn.exec_driver_sql(
-        f"SELECT {', '.join(allowed)} FROM {table} WHERE id = ?", (entity_id,)
-    ).one()
-    stored = dict(zip(allowed, row, strict=True))
+        return Applied(int(cursor.lastrowid), "new", names, [], None)
+    stored = row_values(tx, entity, entity_id)
     typed = _overrides(tx, entity, entity_id)
     changes: dict[str, Any] = {}
     conflicts = []
@@ -194,7 +192,17 @@ def apply_source_values(
         tx.conn.exec_driver_sql(
             f"UPDATE {table} SET {sets} WHERE id = ?", (*changes.values(), entity_id)
         )
-    return Applied(entity_id, "updated" if changes else "unchanged", list(changes), conflicts)
+    change = "updated" if changes else "unchanged"
+    return Applied(entity_id, change, list(changes), conflicts, stored)
+
+
+def row_values(tx: ImportTransaction, entity: str, entity_id: int) -> dict[str, Any]:
+    """The columns an import may set, as stored."""
+    columns = COLUMNS[entity]
+    row = tx.conn.exec_driver_sql(
+        f"SELECT {', '.join(columns)} FROM {TABLES[entity]} WHERE id = ?", (entity_id,)
+    ).one()
+    return dict(zip(columns, row, strict=True))
 
 
 def _overrides(tx: ImportTransaction, entity: str, entity_id: int) -> dict[str, tuple[Any, Any]]:
