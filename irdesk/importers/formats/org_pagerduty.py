@@ -98,8 +98,8 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
         reader.policy(node)
     for node in root.children("services"):
         reader.service(node)
-    for index, node in enumerate(root.children("oncalls")):
-        reader.oncall(node, index)
+    for node in root.children("oncalls"):
+        reader.oncall(node)
     return parsed
 
 
@@ -268,7 +268,7 @@ class _Reader:
             )
         )
 
-    def oncall(self, node: OrgNode, index: int) -> None:
+    def oncall(self, node: OrgNode) -> None:
         user = node.child("user")
         if user is None:
             raise node.problem("user", "a user reference", None)
