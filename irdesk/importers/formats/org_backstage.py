@@ -28,8 +28,6 @@ A component without either is a service of its own: most catalogs have none.
 
 from typing import Any
 
-import yaml  # type: ignore[import-untyped,unused-ignore]
-
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
 from irdesk.importers.org_records import (
     Directory,
@@ -57,6 +55,14 @@ def sniff(content: Content) -> bool:
 
 
 def parse(content: Content, options: ImportOptions) -> ParsedFile:
+    # Imported here: detection, and every other format, work without PyYAML.
+    try:
+        import yaml  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        raise ImportProblem(
+            content.name, "", "PyYAML installed, to read a Backstage catalog", found="no yaml"
+        ) from None
+
     parsed = content.parsed(FORMAT.name)
     text = decode_text(content.file)
     try:
