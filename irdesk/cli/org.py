@@ -114,7 +114,12 @@ def _rows(db: "Database", what: str, on: date | None) -> list[dict[str, Any]]:
 
     if what == "teams":
         return [
-            {"team": t.name, "members": t.members, "keys": ", ".join(t.keys)}
+            {
+                "team": t.name,
+                "rotation": t.rotation,
+                "members": t.members,
+                "keys": ", ".join(t.keys),
+            }
             for t in d.list_teams(db)
         ]
     if what == "people":

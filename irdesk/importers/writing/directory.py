@@ -320,6 +320,11 @@ class _Writer:
         applied = store.apply_source_values(
             self.tx, "rotation", rotation_id, values, fill_only=not record.complete
         )
+        if record.kind == "schedule" and values["team_id"] is not None:
+            # The rotation a team staffs, where nothing (nobody) named one before.
+            store.apply_source_values(
+                self.tx, "team", values["team_id"], {"rotation": record.name}, fill_only=True
+            )
         self.rotations[_key(record.source, record.key)] = applied.entity_id
         self.count("rotations", applied, False, f"rotation {record.name}")
 

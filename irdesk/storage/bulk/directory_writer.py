@@ -28,7 +28,7 @@ TABLES = {
 KEY_TABLES = {"team": "team_key", "person": "person_key", "service": "service_key"}
 # The columns an import may set, per entity.
 COLUMNS = {
-    "team": ("name",),
+    "team": ("name", "rotation"),
     "person": (
         "name",
         "email",

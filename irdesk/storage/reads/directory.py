@@ -39,6 +39,7 @@ LISTS = ("teams", "people", "rotations", "services", "policies")
 class TeamRow:
     id: int
     name: str
+    rotation: str | None  # the rotation the team staffs
     members: int
     keys: tuple[str, ...]  # "pagerduty:PQ9K7I8", the names the tools know it by
 
@@ -149,7 +150,11 @@ def list_teams(db: Database) -> list[TeamRow]:
             members[member.team_id] += 1
         return [
             TeamRow(
-                stored_id(t.id), t.name, members[stored_id(t.id)], keys.get(stored_id(t.id), ())
+                stored_id(t.id),
+                t.name,
+                t.rotation,
+                members[stored_id(t.id)],
+                keys.get(stored_id(t.id), ()),
             )
             for t in session.exec(select(Team).order_by(col(Team.name))).all()
         ]

@@ -117,6 +117,9 @@ def test_escalation_policies_keep_their_levels(imported: tuple[Database, ImportR
     assert [lv.delay_minutes for lv in engineering.levels] == [0, 5, 10]
     assert engineering.team == "Engineering"
     assert engineering.levels[2].targets == ("team Engineering",)
+    # pagerduty_schedule_rendered.json: the schedule belongs to team PQ9K7I8 (Engineering).
+    teams = {t.name: t for t in directory.list_teams(db)}
+    assert teams["Engineering"].rotation == "Daily Engineering Rotation"
 
 
 def test_service_owners_come_from_the_backstage_catalog(
