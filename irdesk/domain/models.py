@@ -24,7 +24,7 @@ from irdesk.domain.enums import (
     ServiceTier,
     Severity,
 )
-from irdesk.domain.lifecycle import lifecycle_problems
+from irdesk.domain.lifecycle import lifecycle_problems, refreshed_flags
 from irdesk.domain.utc import UTCDateTime, utc_now
 
 
@@ -140,14 +140,15 @@ class Incident(SQLModel, table=True):
     regulatory_exposure: bool = False
     consistency_flags: str = Field(
         default="",
-        description="comma-separated lifecycle problems found in the source data; empty if none",
+        description="comma-separated lifecycle problems found in the source data, and "
+        "'partial' for an incident made from another record's reference; empty if none",
     )
     created_at: datetime = utc_field(nullable=False)
     updated_at: datetime = utc_field(nullable=False)
 
     def refresh_consistency_flags(self) -> None:
         """Record (never reject) lifecycle timestamps that contradict each other."""
-        self.consistency_flags = ",".join(lifecycle_problems(self))
+        self.consistency_flags = refreshed_flags(self.consistency_flags, lifecycle_problems(self))
 
     @property
     def flags(self) -> list[str]:

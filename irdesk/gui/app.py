@@ -10,6 +10,7 @@ from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from irdesk import __version__
+from irdesk.gui.common.colours import follow_system_scheme
 from irdesk.gui.common.crash_dialog import install_excepthook
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage import paths
@@ -98,6 +99,7 @@ def run_gui(
     if icon is not None:
         app.setWindowIcon(icon)
     add_shipped_fonts()
+    follow_system_scheme(app)
 
     window: list[QWidget] = []
     previous_hook = install_excepthook(lambda: window[0] if window else None)

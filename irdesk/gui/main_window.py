@@ -35,6 +35,7 @@ from irdesk import __version__
 from irdesk.gui.common import message_box
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.busy_indicator import BusyIndicator
+from irdesk.gui.common.help_windows import add_help_entries
 from irdesk.gui.common.menus import Menus, add_action, standard_keys
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.user_guides import guides, show_user_guide
@@ -48,6 +49,7 @@ from irdesk.gui.metrics.actions import MetricsActions
 from irdesk.gui.packets.actions import PacketActions
 from irdesk.gui.review.tab import ReviewTab
 from irdesk.gui.timeline.controller import TimelineController
+from irdesk.gui.timeline.tab import WALK_KEYS
 from irdesk.storage.errors import DatabaseError
 from irdesk.storage.records.actor import current_actor
 
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
         self.packet_actions = PacketActions(
             self, self.tasks, self.database, self.current_incident_id, self.busy
         )
+        self.packet_actions.exported.connect(lambda: self.review_tab.reload())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -226,6 +229,11 @@ class MainWindow(QMainWindow):
             action = add_action(menus.help, title, key)
             action.triggered.connect(lambda _checked=False, n=name: show_user_guide(n, self))
             self.guide_actions.append(action)
+        menus.help.addSeparator()
+        walk_keys = [("Timeline › walk mode", what, keys) for keys, what in WALK_KEYS]
+        self.shortcuts_action, self.report_action = add_help_entries(
+            menus.help, bar, self, walk_keys
+        )
         menus.help.addSeparator()
         self.about_action = add_action(menus.help, "&About irdesk")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)

@@ -60,6 +60,9 @@ class IncidentRecord:
     # The tool's own id of the service (PagerDuty's P6ZOTJ8): links the incident to a
     # directory service that tool's export brought, whatever either is named.
     service_key: str | None = None
+    # Made from another record's reference to it (a log entry's `incident`), not from the
+    # incident itself: stored with the PARTIAL consistency flag until the incident is imported.
+    partial: bool = False
 
 
 @dataclass
@@ -82,6 +85,21 @@ class EventBatch:
     window: tuple[timedelta, timedelta] | None = None
     # The chat channel the events came from, so the user can be asked to link it.
     channel: str | None = None
+    # The incident as the events' own reference describes it (title, URL), created as a
+    # partial incident when neither this import nor the database holds it.
+    fallback: IncidentRecord | None = None
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A record left out of an import by --skip-bad-records, and why."""
+
+    file: str
+    location: str
+    why: str
+
+    def line(self) -> str:
+        return f"{self.file}, {self.location or 'whole file'}: {self.why}"
 
 
 @dataclass
@@ -97,6 +115,8 @@ class ParsedFile:
     unlinked_channels: list[str] = field(default_factory=list)
     # What an on-call directory export (users, teams, schedules, …) holds.
     directory: Directory = field(default_factory=Directory)
+    # Records left out under ImportOptions.skip_bad_records (see recovery.py).
+    left_out: list[LeftOut] = field(default_factory=list)
 
     @property
     def event_count(self) -> int:

@@ -126,3 +126,19 @@ def test_only_the_manager_profile_includes_feedback_and_profiles_are_named() -> 
     assert EXECUTIVE.redaction.free_text
     with pytest.raises(ValueError, match="unknown profile 'board'; one of legal, insurance"):
         profile_named("board")
+
+
+def test_a_name_the_directory_does_not_hold_is_removed_where_blame_phrasing_follows_it() -> None:
+    redact = Redactor(ALL, PEOPLE)
+    text = (
+        "Bob should have paged Zoë Ñúñez; the deploy failed to roll back. Alerts should have fired."
+    )
+    assert redact(text) == (
+        "[name removed] should have paged Staff Engineer; the deploy failed to roll back. "
+        "Alerts should have fired."
+    )
+    assert ("name not in the directory", "Bob", "[name removed]", 1) in [
+        (r.rule, r.text, r.replacement, r.count) for r in redact.removals()
+    ]
+    # A profile that keeps names keeps these too.
+    assert Redactor(RedactionRules(emails=True))(text) == text

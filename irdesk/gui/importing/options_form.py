@@ -1,4 +1,6 @@
-"""The import dialog's options: the source format, the time zone, and clock offsets.
+"""The import dialog's options: the source format, the time zone, clock offsets, and
+whether records that cannot be read are left out (listed in the report) instead of
+refusing the whole import.
 
 The time zone is applied when the user is done with it (Enter, leaving the field,
 picking a completion) or has paused typing: `zone_applied(explicit)` says which,
@@ -7,8 +9,9 @@ so that only an explicit one is told it is not a zone irdesk knows.
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from irdesk.gui.common.colours import text_style
 from irdesk.gui.common.zones import zone_completer
 from irdesk.gui.importing.clock_offsets import ClockOffsetBox
 from irdesk.importers import registry
@@ -24,6 +27,7 @@ class ImportOptionsForm(QWidget):
     zone_typed = Signal()  # the field no longer says what the preview used
     zone_applied = Signal(bool)  # explicit: the user is done with it, not only pausing
     clock_changed = Signal()
+    skip_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,7 +64,7 @@ class ImportOptionsForm(QWidget):
         # Says what is wrong with the zone typed; hidden while there is nothing to say.
         self.zone_note = QLabel()
         self.zone_note.setWordWrap(True)
-        self.zone_note.setStyleSheet("QLabel { color: #b3261e; }")
+        self.zone_note.setStyleSheet(f"QLabel {{ {text_style('#b3261e')} }}")
 
         self._form = form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -78,6 +82,13 @@ class ImportOptionsForm(QWidget):
         clock_label.setBuddy(self.clock_box.seconds)
         form.addRow(clock_label, self.clock_box)
         form.setRowVisible(self.clock_box, False)  # until a preview names its sources
+        self.skip_check = QCheckBox("Leave out records that cannot be read (&listed in the report)")
+        self.skip_check.setToolTip(
+            "Without it, one record irdesk cannot read stops the whole import, "
+            "and nothing is written"
+        )
+        self.skip_check.toggled.connect(lambda _on: self.skip_changed.emit())
+        form.addRow("", self.skip_check)
         form.setContentsMargins(0, 0, 0, 0)
 
     def _zone_typed(self, _text: str) -> None:
@@ -108,3 +119,7 @@ class ImportOptionsForm(QWidget):
         self.source_combo.blockSignals(False)
         self.clock_box.reset()
         self.show_clock(False)
+        # Leaving records out is decided for each batch, after seeing what is wrong.
+        self.skip_check.blockSignals(True)
+        self.skip_check.setChecked(False)
+        self.skip_check.blockSignals(False)

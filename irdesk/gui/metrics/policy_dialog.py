@@ -36,6 +36,7 @@ from irdesk.domain.policy import (
     PolicyError,
 )
 from irdesk.gui.common.background import BackgroundTasks, Report
+from irdesk.gui.common.colours import text_style
 from irdesk.storage.database import Database
 from irdesk.storage.records.policies import PolicyRecord, current_policy, save_policy
 
@@ -160,7 +161,7 @@ class PolicyDialog(QDialog):
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("Why it changes (kept with the version)")
         self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #B00020")
+        self.error_label.setStyleSheet(text_style("#B00020"))
         self.error_label.setWordWrap(True)
         note_row = QFormLayout()
         note_row.addRow("&Note", self.note_edit)

@@ -33,6 +33,7 @@ from irdesk.domain.enums import FeedbackKind
 from irdesk.gui.common import formatting
 from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.colours import text_style
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
@@ -159,7 +160,7 @@ class FeedbackWindow(QWidget):
         self.delete_button = QPushButton("&Delete Note")
         self.delete_button.clicked.connect(self.delete_note)
         self.problem_label = QLabel()
-        self.problem_label.setStyleSheet("color: #c62828")
+        self.problem_label.setStyleSheet(text_style("#c62828"))
         self.problem_label.hide()
         close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
         close.activated.connect(self.close)

@@ -33,6 +33,7 @@ from irdesk.domain.blameless import BlamelessChecker
 from irdesk.domain.enums import ReviewStatus
 from irdesk.gui.common.autosave import Autosaver
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.colours import text_style
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.review.actions_panel import ActionsPanel
@@ -138,7 +139,7 @@ class ReviewTab(QWidget):
         page.addWidget(self.header)
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
-        self.problem_label.setStyleSheet("color: #c62828")
+        self.problem_label.setStyleSheet(text_style("#c62828"))
         self.problem_label.hide()
         page.addWidget(self.problem_label)
         self.findings = FindingsPanel(self)

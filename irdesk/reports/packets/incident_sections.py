@@ -1,10 +1,10 @@
 """The sections of an incident packet (legal, insurance, postmortem), one method each."""
 
-import json
 from collections.abc import Callable
 
 from reportlab.platypus import Flowable, KeepTogether
 
+from irdesk.reports.packets.audit_sessions import audit_lines
 from irdesk.reports.packets.charts import Chart
 from irdesk.reports.packets.formatting import minutes_text, money, yes
 from irdesk.reports.packets.layout import Layout, utc_text
@@ -222,14 +222,18 @@ class IncidentSections:
         if not entries:
             return [self.layout.para("No changes to this incident or its review were audited.")]
         rows: list[list[str | None]] = [["Time", "Who", "Change", "Detail"]]
-        for entry in entries:
-            detail = json.loads(entry.detail) if entry.detail else {}
+        for line in audit_lines(entries):
+            when = utc_text(line.started_at)
+            change = f"{line.first.action.replace('_', ' ')} ({line.first.entity})"
+            if line.saves > 1:
+                when = f"{when} – {utc_text(line.ended_at)}"
+                change = f"{change}, {line.saves} saves"
             rows.append(
                 [
-                    utc_text(entry.occurred_at),
-                    entry.actor,
-                    f"{entry.action.replace('_', ' ')} ({entry.entity})",
-                    "; ".join(f"{k}: {v}" for k, v in sorted(detail.items())),
+                    when,
+                    line.first.actor,
+                    change,
+                    "; ".join(f"{k}: {v}" for k, v in sorted(line.detail.items())),
                 ]
             )
         return [self.layout.table(rows, [0.2, 0.15, 0.2, 0.45])]

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from irdesk.domain.blameless import blamed_names
 from irdesk.reports.packets.profiles import RedactionRules
 from irdesk.storage.reads.packet_data import PersonRecord
 
@@ -29,6 +30,10 @@ FQDN = re.compile(
 )
 # Machine names as operators write them: pg-checkout-06, es-search-05, web-3.
 HOST = re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)*-\d+[a-z]?\b")
+
+
+UNKNOWN_NAME = "name not in the directory"
+UNKNOWN_NAME_REPLACEMENT = "[name removed]"
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,18 @@ class Redactor:
             return ""
         for rule, pattern, replacement in self._steps:
             text = pattern.sub(lambda m, r=rule, rep=replacement: self._replace(r, m, rep), text)
+        if self.rules.names_to_roles:
+            text = self._remove_blamed_names(text)
+        return text
+
+    def _remove_blamed_names(self, text: str) -> str:
+        """Names the directory does not hold, caught by the blame phrasing that follows them.
+
+        Run after the known names became roles, so only the unknown ones are left to find.
+        """
+        for start, end in reversed(blamed_names(text)):
+            self.seen[(UNKNOWN_NAME, text[start:end], UNKNOWN_NAME_REPLACEMENT)] += 1
+            text = text[:start] + UNKNOWN_NAME_REPLACEMENT + text[end:]
         return text
 
     def _replace(self, rule: str, match: re.Match[str], replacement: str | dict[str, str]) -> str:
