@@ -11,6 +11,8 @@ from typing import Protocol
 
 # ../shared/data beside the repository: real exports from the tools our users have.
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/org-data: real on-call directory exports (people, teams, schedules, catalogs).
+ORG_DATA = Path(__file__).resolve().parents[2] / "shared" / "org-data"
 # Its export files: not its README, nor any folder someone may add beside them.
 SAMPLE_FILES = sorted(
     path for path in SHARED_DATA.iterdir() if path.is_file() and path.name != "README.md"

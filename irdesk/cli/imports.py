@@ -85,7 +85,8 @@ def add_import_parser(commands: "Subcommands") -> None:
         "--source",
         metavar="KIND",
         help="the format, when detection should not decide: pagerduty, opsgenie, statuspage, "
-        "jira, jira-csv, slack or csv",
+        "jira, jira-csv, slack or csv; for the organisation directory pagerduty-directory, "
+        "opsgenie-directory, backstage or roster",
     )
     imp.add_argument(
         "--tz",

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, String, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -80,6 +80,8 @@ class Person(SQLModel, table=True):
     role: str | None = None
     time_zone: str | None = Field(default=None, description="IANA zone, e.g. Europe/Berlin")
     hourly_rate: float | None = None
+    start_date: date | None = None
+    seniority: str | None = None
 
 
 class Service(SQLModel, table=True):
@@ -96,6 +98,9 @@ class Service(SQLModel, table=True):
     slo_target: float = Field(description="availability target in percent, e.g. 99.9")
     cost_per_minute: float = Field(default=0.0, description="downtime cost per minute")
     owner_team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
+    slo_window_days: int | None = Field(default=None, description="the SLO's rolling window")
+    rto_minutes: float | None = Field(default=None, description="recovery time objective")
+    rpo_minutes: float | None = Field(default=None, description="recovery point objective")
 
 
 class Incident(SQLModel, table=True):
@@ -525,3 +530,169 @@ class IncidentSourceFile(SQLModel, table=True):
     source_file_id: int = Field(
         foreign_key="source_file.id", ondelete="CASCADE", primary_key=True, index=True
     )
+
+
+# --- the organisation directory ---------------------------------------------------------
+#
+# A directory row's columns hold its effective values, so every reader (the figures, the
+# packets) sees what someone typed without knowing about it. A typed value is also kept in
+# DirectoryOverride, with who, why and what the last import said: a re-import updates
+# that instead of the column, and lists the disagreement.
+
+DIRECTORY_ENTITIES = ("team", "person", "service", "rotation", "policy")
+
+
+class TeamKey(SQLModel, table=True):
+    """A name a source knows a team by: PagerDuty's PQ9K7I8, Backstage's giantswarm/team-atlas.
+
+    Keys compare without case (Backstage references do), and keep the first spelling seen.
+    """
+
+    __tablename__ = "team_key"
+
+    source: str = Field(primary_key=True)
+    key: str = Field(primary_key=True, sa_type=String(collation="NOCASE"))
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE", index=True)
+
+
+class PersonKey(SQLModel, table=True):
+    """A name a source knows a person by (a user id, a login)."""
+
+    __tablename__ = "person_key"
+
+    source: str = Field(primary_key=True)
+    key: str = Field(primary_key=True, sa_type=String(collation="NOCASE"))
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+
+
+class ServiceKey(SQLModel, table=True):
+    """A name a source knows a service by, so incidents link by the tool's service id."""
+
+    __tablename__ = "service_key"
+
+    source: str = Field(primary_key=True)
+    key: str = Field(primary_key=True, sa_type=String(collation="NOCASE"))
+    service_id: int = Field(foreign_key="service.id", ondelete="CASCADE", index=True)
+
+
+class TeamMember(SQLModel, table=True):
+    """Every team a person belongs to; Person.team_id is the one their figures count under."""
+
+    __tablename__ = "team_member"
+
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE", primary_key=True)
+    person_id: int = Field(
+        foreign_key="person.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+    role: str | None = Field(default=None, description="as the source says: admin, lead, …")
+
+
+class Rotation(SQLModel, table=True):
+    """An on-call schedule, or one layer (rotation) of a schedule when parent_id is set."""
+
+    __tablename__ = "rotation"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="rotation_source_key"),
+        CheckConstraint("kind IN ('schedule','layer')", name="rotation_kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    kind: str = Field(default="schedule", description="schedule or layer")
+    source: str | None = None
+    external_id: str | None = None
+    parent_id: int | None = Field(
+        default=None, foreign_key="rotation.id", ondelete="CASCADE", index=True
+    )
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
+    time_zone: str | None = None
+    turn_seconds: int | None = Field(default=None, description="length of one person's turn")
+    starts_at: datetime | None = utc_field()
+    ends_at: datetime | None = utc_field()
+
+
+class RotationMember(SQLModel, table=True):
+    """Who was on a rotation when. Undated rows say "a member", dates unknown.
+
+    `how` says what the dates come from: a layer's own dates (layer), a rendered or final
+    schedule entry, an on-call interval, a rotation's participants, or an on-call answer
+    at one instant (snapshot).
+    """
+
+    __tablename__ = "rotation_member"
+    __table_args__ = (Index("ix_rotation_member_rotation", "rotation_id", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rotation_id: int = Field(foreign_key="rotation.id", ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    how: str
+    starts_at: datetime | None = utc_field()
+    ends_at: datetime | None = utc_field()
+    position: int | None = None
+    escalation_level: int | None = None
+
+
+class EscalationPolicy(SQLModel, table=True):
+    __tablename__ = "escalation_policy"
+    __table_args__ = (UniqueConstraint("source", "external_id", name="policy_source_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    source: str | None = None
+    external_id: str | None = None
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
+    loops: int | None = Field(default=None, description="how often the levels repeat")
+
+
+class EscalationLevel(SQLModel, table=True):
+    __tablename__ = "escalation_level"
+    __table_args__ = (
+        UniqueConstraint("policy_id", "level", name="escalation_level_number"),
+        CheckConstraint("level >= 1", name="escalation_level_positive"),
+        CheckConstraint("delay_minutes >= 0", name="escalation_delay_not_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    policy_id: int = Field(foreign_key="escalation_policy.id", ondelete="CASCADE")
+    level: int
+    delay_minutes: float = Field(description="after the previous level (or the alert)")
+    notify: str | None = Field(default=None, description="Opsgenie's notifyType")
+    condition: str | None = None
+
+
+class EscalationTarget(SQLModel, table=True):
+    __tablename__ = "escalation_target"
+    __table_args__ = (
+        CheckConstraint("kind IN ('person','rotation','team')", name="escalation_target_kind"),
+    )
+
+    level_id: int = Field(foreign_key="escalation_level.id", ondelete="CASCADE", primary_key=True)
+    position: int = Field(primary_key=True)
+    kind: str
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    rotation_id: int | None = Field(default=None, foreign_key="rotation.id", ondelete="SET NULL")
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
+    name: str | None = Field(default=None, description="as the source named the target")
+
+
+class DirectoryOverride(SQLModel, table=True):
+    """A value someone typed for a directory record, beside what the import brought."""
+
+    __tablename__ = "directory_override"
+    __table_args__ = (
+        CheckConstraint(
+            "entity IN ('team','person','service','rotation','policy')",
+            name="directory_override_entity",
+        ),
+    )
+
+    entity: str = Field(primary_key=True)
+    entity_id: int = Field(primary_key=True)
+    field: str = Field(primary_key=True)
+    value_json: str = Field(sa_type=Text, description="the typed value, as JSON")
+    imported_json: str | None = Field(
+        default=None, sa_type=Text, description="what the latest import said, as JSON"
+    )
+    reason: str | None = None
+    set_by: str | None = None
+    set_at: datetime = utc_field(nullable=False)

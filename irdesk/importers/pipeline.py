@@ -30,6 +30,7 @@ from irdesk.importers.reading.column_mapping import MappingStore, MappingStoreEr
 from irdesk.importers.records import IncidentRecord, LeftOut, ParsedFile
 from irdesk.importers.referrals import ReferralLog, attach_referring, attach_to_stored_by_reference
 from irdesk.importers.report import ImportReport, import_report
+from irdesk.importers.writing.directory import write_directory
 from irdesk.importers.writing.events import write_events
 from irdesk.importers.writing.incidents import write_incidents, write_names
 from irdesk.importers.writing.links import write_links
@@ -205,6 +206,8 @@ def _write(
     options: ImportOptions,
 ) -> dict[IncidentKey, int]:
     """Write the import; the id of each incident it holds."""
+    # The directory first: incidents then find the services it brought by their keys.
+    write_directory(tx, parsed, result)
     prepared = merged.incidents
     ids = (
         write_incidents(tx, list(prepared.values()), result, allow_emptying=options.allow_emptying)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
+from irdesk.importers.org_records import Directory
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,9 @@ class IncidentRecord:
     references: list[str] = field(default_factory=list)
     # Keys other sources may use to name this one (its number, its URL).
     aliases: list[str] = field(default_factory=list)
+    # The tool's own id of the service (PagerDuty's P6ZOTJ8): links the incident to a
+    # directory service that tool's export brought, whatever either is named.
+    service_key: str | None = None
     # Made from another record's reference to it (a log entry's `incident`), not from the
     # incident itself: stored with the PARTIAL consistency flag until the incident is imported.
     partial: bool = False
@@ -109,6 +113,8 @@ class ParsedFile:
     warnings: list[str] = field(default_factory=list)
     # Chat channels skipped because no incident could be found for them.
     unlinked_channels: list[str] = field(default_factory=list)
+    # What an on-call directory export (users, teams, schedules, …) holds.
+    directory: Directory = field(default_factory=Directory)
     # Records left out under ImportOptions.skip_bad_records (see recovery.py).
     left_out: list[LeftOut] = field(default_factory=list)
 

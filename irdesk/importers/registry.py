@@ -8,12 +8,19 @@ from irdesk.importers.problems import ImportProblem
 
 # Detection order: the most specific shapes first.
 FORMAT_MODULES = (
+    # Directory exports first: their sniffers look for directory shapes only, while the
+    # incident formats take any Opsgenie envelope or PagerDuty page.
+    "irdesk.importers.formats.org_pagerduty",
+    "irdesk.importers.formats.org_opsgenie",
+    "irdesk.importers.formats.org_backstage",
     "irdesk.importers.formats.pagerduty",
     "irdesk.importers.formats.opsgenie",
     "irdesk.importers.formats.statuspage",
     "irdesk.importers.formats.jira.json_issues",
     "irdesk.importers.formats.jira.csv_export",
     "irdesk.importers.formats.slack",
+    # Before generic, which would take a roster a stored mapping happens to fit.
+    "irdesk.importers.formats.org_roster",
     # Last: it takes any table a column mapping fits, so it must never shadow a real format.
     "irdesk.importers.formats.generic",
 )

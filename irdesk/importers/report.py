@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from irdesk.importers.records import LeftOut, ParsedFile
 from irdesk.importers.referrals import ReferralLog
-from irdesk.importers.writing.outcomes import WriteResult
+from irdesk.importers.writing.outcomes import DIRECTORY_KINDS, WriteResult
 
 
 @dataclass
@@ -33,6 +33,7 @@ class ImportReport:
             any(o.change != "unchanged" for o in self.result.incidents)
             or bool(self.result.merges)
             or bool(self.result.new_events or self.result.updated_events)
+            or self.result.directory_changed
         )
 
     def lines(self) -> list[str]:
@@ -50,6 +51,14 @@ class ImportReport:
             f"Timeline events: {self.new_events} new, {self.result.updated_events} updated, "
             f"{self.result.unchanged_events} unchanged"
         )
+        for kind in DIRECTORY_KINDS:
+            counts = self.result.directory.get(kind)
+            if counts is None:
+                continue
+            out.append(
+                f"{kind.capitalize()}: {counts['new']} new, {counts['updated']} updated, "
+                f"{counts['unchanged']} unchanged"
+            )
         for title, items in (
             (
                 "New services (tier 3, SLO 99.9 %, no cost until you set them)",
@@ -90,10 +99,11 @@ def import_report(
     warnings += [
         f"{f.name}: holds no incidents or events (cut short, or an empty export?)"
         for f in parsed
-        if not f.incidents and not f.event_batches and f.format != "slack"
+        if not f.incidents and not f.event_batches and not f.directory and f.format != "slack"
     ]
     warnings += [f"{f.name}: {w}" for f in parsed for w in f.warnings]
     warnings += referrals.warnings()
+    warnings += result.directory_warnings
     channels = [c for f in parsed for c in f.unlinked_channels] + referrals.unlinked_channels
     return ImportReport(
         files=parsed,

@@ -19,7 +19,7 @@ CREATE TABLE person (
 	team_id INTEGER, 
 	role VARCHAR, 
 	time_zone VARCHAR, 
-	hourly_rate FLOAT, 
+	hourly_rate FLOAT, start_date DATE, seniority VARCHAR, 
 	PRIMARY KEY (id), 
 	CONSTRAINT person_email_not_empty CHECK (email IS NULL OR email <> ''), 
 	FOREIGN KEY(team_id) REFERENCES team (id) ON DELETE SET NULL, 
@@ -33,7 +33,7 @@ CREATE TABLE service (
 	tier VARCHAR(32) NOT NULL, 
 	slo_target FLOAT NOT NULL, 
 	cost_per_minute FLOAT NOT NULL, 
-	owner_team_id INTEGER, 
+	owner_team_id INTEGER, slo_window_days INTEGER, rto_minutes FLOAT, rpo_minutes FLOAT, 
 	PRIMARY KEY (id), 
 	CONSTRAINT service_cost_not_negative CHECK (cost_per_minute >= 0), 
 	CONSTRAINT service_slo_range CHECK (slo_target > 0 AND slo_target <= 100), 
@@ -318,6 +318,124 @@ CREATE TABLE incident_reference (
 	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE
 );
 CREATE INDEX ix_incident_reference_incident_id ON incident_reference (incident_id);
+CREATE TABLE team_key (
+	source VARCHAR NOT NULL, 
+	"key" VARCHAR COLLATE "NOCASE" NOT NULL, 
+	team_id INTEGER NOT NULL, 
+	PRIMARY KEY (source, "key"), 
+	FOREIGN KEY(team_id) REFERENCES team (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_team_key_team_id ON team_key (team_id);
+CREATE TABLE person_key (
+	source VARCHAR NOT NULL, 
+	"key" VARCHAR COLLATE "NOCASE" NOT NULL, 
+	person_id INTEGER NOT NULL, 
+	PRIMARY KEY (source, "key"), 
+	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_person_key_person_id ON person_key (person_id);
+CREATE TABLE service_key (
+	source VARCHAR NOT NULL, 
+	"key" VARCHAR COLLATE "NOCASE" NOT NULL, 
+	service_id INTEGER NOT NULL, 
+	PRIMARY KEY (source, "key"), 
+	FOREIGN KEY(service_id) REFERENCES service (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_service_key_service_id ON service_key (service_id);
+CREATE TABLE team_member (
+	team_id INTEGER NOT NULL, 
+	person_id INTEGER NOT NULL, 
+	role VARCHAR, 
+	PRIMARY KEY (team_id, person_id), 
+	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE, 
+	FOREIGN KEY(team_id) REFERENCES team (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_team_member_person_id ON team_member (person_id);
+CREATE TABLE rotation (
+	id INTEGER NOT NULL, 
+	name VARCHAR NOT NULL, 
+	kind VARCHAR NOT NULL, 
+	source VARCHAR, 
+	external_id VARCHAR, 
+	parent_id INTEGER, 
+	team_id INTEGER, 
+	time_zone VARCHAR, 
+	turn_seconds INTEGER, 
+	starts_at DATETIME, 
+	ends_at DATETIME, 
+	PRIMARY KEY (id), 
+	CONSTRAINT rotation_kind CHECK (kind IN ('schedule','layer')), 
+	FOREIGN KEY(parent_id) REFERENCES rotation (id) ON DELETE CASCADE, 
+	FOREIGN KEY(team_id) REFERENCES team (id) ON DELETE SET NULL, 
+	CONSTRAINT rotation_source_key UNIQUE (source, external_id)
+);
+CREATE INDEX ix_rotation_parent_id ON rotation (parent_id);
+CREATE TABLE rotation_member (
+	id INTEGER NOT NULL, 
+	rotation_id INTEGER NOT NULL, 
+	person_id INTEGER NOT NULL, 
+	how VARCHAR NOT NULL, 
+	starts_at DATETIME, 
+	ends_at DATETIME, 
+	position INTEGER, 
+	escalation_level INTEGER, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE, 
+	FOREIGN KEY(rotation_id) REFERENCES rotation (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_rotation_member_rotation ON rotation_member (rotation_id, starts_at);
+CREATE INDEX ix_rotation_member_person_id ON rotation_member (person_id);
+CREATE TABLE escalation_policy (
+	id INTEGER NOT NULL, 
+	name VARCHAR NOT NULL, 
+	source VARCHAR, 
+	external_id VARCHAR, 
+	team_id INTEGER, 
+	loops INTEGER, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(team_id) REFERENCES team (id) ON DELETE SET NULL, 
+	CONSTRAINT policy_source_key UNIQUE (source, external_id)
+);
+CREATE TABLE escalation_level (
+	id INTEGER NOT NULL, 
+	policy_id INTEGER NOT NULL, 
+	level INTEGER NOT NULL, 
+	delay_minutes FLOAT NOT NULL, 
+	notify VARCHAR, 
+	condition VARCHAR, 
+	PRIMARY KEY (id), 
+	CONSTRAINT escalation_delay_not_negative CHECK (delay_minutes >= 0), 
+	CONSTRAINT escalation_level_positive CHECK (level >= 1), 
+	FOREIGN KEY(policy_id) REFERENCES escalation_policy (id) ON DELETE CASCADE, 
+	CONSTRAINT escalation_level_number UNIQUE (policy_id, level)
+);
+CREATE TABLE escalation_target (
+	level_id INTEGER NOT NULL, 
+	position INTEGER NOT NULL, 
+	kind VARCHAR NOT NULL, 
+	person_id INTEGER, 
+	rotation_id INTEGER, 
+	team_id INTEGER, 
+	name VARCHAR, 
+	PRIMARY KEY (level_id, position), 
+	CONSTRAINT escalation_target_kind CHECK (kind IN ('person','rotation','team')), 
+	FOREIGN KEY(level_id) REFERENCES escalation_level (id) ON DELETE CASCADE, 
+	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE SET NULL, 
+	FOREIGN KEY(rotation_id) REFERENCES rotation (id) ON DELETE SET NULL, 
+	FOREIGN KEY(team_id) REFERENCES team (id) ON DELETE SET NULL
+);
+CREATE TABLE directory_override (
+	entity VARCHAR NOT NULL, 
+	entity_id INTEGER NOT NULL, 
+	field VARCHAR NOT NULL, 
+	value_json TEXT NOT NULL, 
+	imported_json TEXT, 
+	reason VARCHAR, 
+	set_by VARCHAR, 
+	set_at DATETIME NOT NULL, 
+	PRIMARY KEY (entity, entity_id, field), 
+	CONSTRAINT directory_override_entity CHECK (entity IN ('team','person','service','rotation','policy'))
+);
 CREATE TABLE incident_classification (
 	id INTEGER NOT NULL, 
 	incident_id INTEGER NOT NULL, 
@@ -347,5 +465,5 @@ CREATE TABLE incident_classification (
 	CONSTRAINT severity CHECK (customer_severity IN ('SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5')), 
 	CONSTRAINT severity CHECK (severity IN ('SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5'))
 );
-INSERT INTO alembic_version (version_num) VALUES ('0009');
+INSERT INTO alembic_version (version_num) VALUES ('0010');
 COMMIT;

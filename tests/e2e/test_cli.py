@@ -47,6 +47,7 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "import",
         "metrics",
         "classify",
+        "org",
         "db",
         "packet",
         "countersign",

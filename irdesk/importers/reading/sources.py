@@ -61,7 +61,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 # Inside a folder or zip, only these are taken as exports; a README or a screenshot
 # beside the pages is skipped (and reported), not an error. A file named directly is
 # always read, whatever its name.
-EXPORT_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".zip"})
+EXPORT_SUFFIXES = frozenset(
+    {".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".zip", ".yaml", ".yml"}  # yaml: Backstage
+)
 
 
 def _is_export_name(name: str) -> bool:

@@ -5,7 +5,7 @@ A lifecycle time a facilitator set by hand is never overwritten: a source that n
 disagrees is listed as a conflict instead.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from irdesk.domain.enums import ServiceTier
@@ -13,7 +13,7 @@ from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, joined_flags, lifecycle_pr
 from irdesk.importers.merging import PreparedIncident
 from irdesk.importers.records import IncidentRecord
 from irdesk.importers.writing.outcomes import IncidentOutcome, WriteResult
-from irdesk.storage.bulk import import_lookup, import_writer
+from irdesk.storage.bulk import directory_writer, import_lookup, import_writer
 from irdesk.storage.bulk.import_lookup import IncidentKey
 from irdesk.storage.bulk.import_transaction import ImportTransaction
 from irdesk.storage.bulk.import_writer import NewIncident, ServiceSettings
@@ -35,7 +35,7 @@ def write_incidents(
     A stored value the source no longer gives (a severity map left off the command line,
     a trimmed export) is kept unless `allow_emptying`; either way the report names it.
     """
-    services = _services(tx, (p.record.service for p in prepared if p.record.service), result)
+    services = _services(tx, prepared, result)
     keys = [(p.record.source, p.record.external_id) for p in prepared]
     existing = import_lookup.stored_incidents(tx, keys)
     overridden = import_lookup.overridden_fields(tx, [row["id"] for row in existing.values()])
@@ -46,7 +46,7 @@ def write_incidents(
     for item in prepared:
         record = item.record
         key = (record.source, record.external_id)
-        service_id = services.get(record.service) if record.service else None
+        service_id = services.get(key)
         outcome = IncidentOutcome(record.source, record.external_id, record.title, change="new")
         result.incidents.append(outcome)
         if key not in existing:
@@ -90,13 +90,41 @@ def _emptied_line(name: str, keys: list[str], shown: int = 5) -> str:
     return f"{name}: {len(keys)} incident(s) ({', '.join(keys[:shown])}{more})"
 
 
-def _services(tx: ImportTransaction, names: Iterable[str], result: WriteResult) -> dict[str, int]:
-    """Every named service's id; those not stored yet are added with NEW_SERVICE."""
+def _services(
+    tx: ImportTransaction, prepared: Sequence[PreparedIncident], result: WriteResult
+) -> dict[IncidentKey, int]:
+    """Each incident's service id: by the tool's own service id when a directory import
+    (or an earlier incident) made it known, else by name; services not stored yet are
+    added with NEW_SERVICE, and remember the tool's id for the directory to find them."""
     known = import_lookup.services(tx)
-    new = sorted(set(names) - known.keys())
+    by_key: dict[tuple[str, str], int | None] = {}
+    for item in prepared:
+        record = item.record
+        if record.service_key and (record.source, record.service_key) not in by_key:
+            by_key[(record.source, record.service_key)] = directory_writer.id_by_key(
+                tx, "service", record.source, record.service_key
+            )
+    names = {
+        p.record.service
+        for p in prepared
+        if p.record.service and by_key.get((p.record.source, p.record.service_key or "")) is None
+    }
+    new = sorted(names - known.keys())
     known.update(import_writer.insert_services(tx, new, NEW_SERVICE))
     result.new_services.extend(new)
-    return known
+    ids: dict[IncidentKey, int] = {}
+    for item in prepared:
+        record = item.record
+        service_key = (record.source, record.service_key or "")
+        service_id = by_key.get(service_key)
+        if service_id is None and record.service:
+            service_id = known[record.service]
+            if record.service_key:
+                directory_writer.add_key(tx, "service", *service_key, service_id)
+                by_key[service_key] = service_id
+        if service_id is not None:
+            ids[(record.source, record.external_id)] = service_id
+    return ids
 
 
 def _source_values(record: IncidentRecord) -> dict[str, Any]:

@@ -2,6 +2,17 @@
 
 from dataclasses import dataclass, field
 
+# The directory's kinds of record, in the order the report lists them.
+DIRECTORY_KINDS = (
+    "teams",
+    "people",
+    "team memberships",
+    "services",
+    "rotations",
+    "rotation memberships",
+    "escalation policies",
+)
+
 
 @dataclass
 class IncidentOutcome:
@@ -32,3 +43,14 @@ class WriteResult:
     # A stored value a re-import would empty, per field: "severity: 157 incidents (…)".
     kept_values: list[str] = field(default_factory=list)
     emptied_values: list[str] = field(default_factory=list)
+    # Directory records by kind ("teams", "people", …) → change ("new", …) → how many.
+    directory: dict[str, dict[str, int]] = field(default_factory=dict)
+    directory_warnings: list[str] = field(default_factory=list)
+
+    def count_directory(self, kind: str, change: str) -> None:
+        counts = self.directory.setdefault(kind, {"new": 0, "updated": 0, "unchanged": 0})
+        counts[change] += 1
+
+    @property
+    def directory_changed(self) -> bool:
+        return any(c["new"] or c["updated"] for c in self.directory.values())

@@ -96,6 +96,9 @@ def incident(reader: Reader, value: object, location: str) -> IncidentRecord:
 
     service = reader.child(raw, "service", location)
     service_name = ref_name(reader, service, key_path(location, "service"))
+    service_key = (
+        None if service is None else reader.text(service, "id", key_path(location, "service"))
+    )
 
     priority = reader.child(raw, "priority", location)
     severity_raw = None
@@ -193,6 +196,7 @@ def incident(reader: Reader, value: object, location: str) -> IncidentRecord:
         summary=description if description and description != title else None,
         url=url,
         service=service_name,
+        service_key=service_key,
         severity=reader.options.severity(SOURCE, severity_raw),
         severity_raw=severity_raw,
         status=status,
