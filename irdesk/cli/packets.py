@@ -120,7 +120,11 @@ def add_packet_parsers(commands: "Subcommands") -> None:
     create.add_argument("--org", help="organisation")
     create.add_argument("--email")
     create.add_argument("--passphrase-file", type=Path, metavar="FILE")
-    create.add_argument("--force", action="store_true", help="replace ID.p12 if it exists")
+    create.add_argument(
+        "--force",
+        action="store_true",
+        help="replace ID.p12 and its certificate ID.pem if they exist (regular files only)",
+    )
 
 
 def read_passphrase(passphrase_file: Path | None, *, confirm: bool = False) -> bytes:
@@ -190,7 +194,14 @@ def cmd_packet(args: argparse.Namespace) -> int:
         if args.preview:
             print_redaction_preview(args.profile, redaction_preview(prepare(database, request)))
             return 0
-        result = export_packet(database, request, args.out, created_by=current_actor(), sign=sign)
+        result = export_packet(
+            database,
+            request,
+            args.out,
+            created_by=current_actor(),
+            sign=sign,
+            overwrite=args.force,
+        )
     signed = f", signed by {result.signed_by}" if result.signed_by else ", not signed"
     print(f"Wrote {result.path}: packet {result.packet_uid}, {result.pages} pages{signed}.")
     print(f"SHA-256 {result.sha256}; recorded in {path}.")
@@ -235,6 +246,7 @@ def cmd_countersign(args: argparse.Namespace) -> int:
             actor=current_actor(),
             out=args.out,
             database=database,
+            overwrite=args.force,
         )
     print(f"Countersigned {result.path} as {result.signer}. SHA-256 {result.sha256}.")
     if database is not None and not result.recorded:
@@ -254,6 +266,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_identity_create(args: argparse.Namespace) -> int:
     from irdesk.reports.signing.identity import IdentityError, create_identity
 
+    certificate = args.path.with_suffix(".pem")
+    # Before the passphrase is asked for: a name that is taken is known already.
+    for target in (args.path, certificate):
+        refuse_to_replace(target, force=args.force, kept="No identity was written.")
     passphrase = read_passphrase(args.passphrase_file, confirm=True)
     with failures_reported(IdentityError, OSError):
         identity = create_identity(
@@ -264,9 +280,8 @@ def cmd_identity_create(args: argparse.Namespace) -> int:
             email=args.email,
             passphrase=passphrase,
             overwrite=args.force,
+            certificate_path=certificate,
         )
-    certificate = args.path.with_suffix(".pem")
-    certificate.write_bytes(identity.certificate_pem)
     print(f"Wrote {args.path} (keep it and its passphrase private) for {identity.name}.")
     print(f"Certificate for readers to trust: {certificate} (irdesk verify --trust {certificate}).")
     return 0

@@ -26,6 +26,7 @@ from irdesk.reports.packets.manifest import build_manifest
 from irdesk.reports.packets.profiles import Profile, Scope, profile_named
 from irdesk.reports.packets.redaction import Redactor, Removal
 from irdesk.storage.database import Database
+from irdesk.storage.files import SHARED, write_atomically
 from irdesk.storage.reads.packet_data import IncidentPacketData, PeriodIncidents, PersonPacketData
 from irdesk.storage.reads.packet_reads import (
     read_incident_packet,
@@ -279,14 +280,6 @@ class ExportResult:
     removals: list[Removal]
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Readers never see half a packet: write beside it, then rename over."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(data)
-    partial.replace(path)
-
-
 def export_packet(
     database: Database,
     request: PacketRequest,
@@ -296,7 +289,9 @@ def export_packet(
     sign: SignRequest | None = None,
     report: Report = lambda _text: None,
     now: datetime | None = None,
+    overwrite: bool = False,
 ) -> ExportResult:
+    """Write the packet to `out` (replacing a regular file there only with `overwrite`)."""
     report("Reading the records…")
     prepared = prepare(database, request)
     now = now or utc_now()
@@ -330,7 +325,7 @@ def export_packet(
         signers=[signed_by] if signed_by else [],
         created_by=created_by,
         created_at=now,
-        write=lambda: write_atomically(out, pdf),
+        write=lambda: write_atomically(out, pdf, replace=overwrite, mode=SHARED),
     )
     return ExportResult(
         packet_uid=rendered.packet_uid,

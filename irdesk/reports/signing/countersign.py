@@ -4,11 +4,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from irdesk.reports.packets.export import write_atomically
 from irdesk.reports.signing.identity import read_identity
 from irdesk.reports.signing.sign import sign_packet
 from irdesk.reports.signing.verify import verify_packet
 from irdesk.storage.database import Database
+from irdesk.storage.files import SHARED, write_atomically
 from irdesk.storage.records.packets import record_countersignature
 
 
@@ -33,11 +33,13 @@ def countersign_packet(
     actor: str,
     out: Path | None = None,
     database: Database | None = None,
+    overwrite: bool = False,
 ) -> CountersignResult:
     """Fill the packet's next signature field; record it if `database` exported the packet.
 
     A packet that does not verify as it is (invalid, modified, unsigned) is refused:
-    a countersignature must not vouch for a document already broken.
+    a countersignature must not vouch for a document already broken. Without `out`
+    the packet itself is updated; an existing `out` is replaced only with `overwrite`.
     """
     before = verify_packet(packet)
     if not before.ok():
@@ -49,6 +51,7 @@ def countersign_packet(
     signed = sign_packet(packet.read_bytes(), identity, passphrase)
     digest = hashlib.sha256(signed).hexdigest()
     target = out or packet
+    replace = overwrite or out is None
     packet_uid = (before.manifest or {}).get("packet_id")
     recorded = False
     if database is not None and packet_uid:
@@ -58,10 +61,10 @@ def countersign_packet(
             signer=signer,
             sha256=digest,
             actor=actor,
-            write=lambda: write_atomically(target, signed),
+            write=lambda: write_atomically(target, signed, replace=replace, mode=SHARED),
         )
     else:
-        write_atomically(target, signed)
+        write_atomically(target, signed, replace=replace, mode=SHARED)
     return CountersignResult(
         path=target,
         signer=signer,
