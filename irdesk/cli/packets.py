@@ -89,7 +89,17 @@ def add_packet_parsers(commands: "Subcommands") -> None:
     add_database_option(counter, dest="packet_db", help="record it in this database")
 
     verify = commands.add_parser(
-        "verify", help="check every signature of a packet; exit 1 if any is invalid or modified"
+        "verify",
+        help="check a packet's signatures and who made them; exit 0 only when verified",
+        description="Check every signature of a packet: intact, nothing but allowed changes "
+        "after it, and made by a signer you name. Anyone can make a certificate carrying any "
+        "name, so a packet verifies only against a key or a certificate authority you name: "
+        "--trust CERT.pem (that certificate's key must have signed), --trust-fingerprint "
+        "SHA256 (the key's or the certificate's SHA-256 fingerprint), or --trust-roots "
+        "CA.pem|FOLDER (a certificate that chains to one of those roots). Each signature must "
+        "be accepted by one of them. Exit codes: 0 intact and verified; 1 anything else, "
+        "including intact signatures by a signer you did not name (NOT VERIFIED: the key "
+        "fingerprints are printed to compare); 2 bad usage.",
     )
     verify.set_defaults(handler=cmd_verify)
     verify.add_argument("packet", type=Path, metavar="PACKET.pdf")
@@ -99,11 +109,28 @@ def add_packet_parsers(commands: "Subcommands") -> None:
         action="append",
         default=[],
         metavar="CERT.pem",
-        help="trust signers whose certificate is (or is issued by) this one; repeatable",
+        help="the packet must be signed by this certificate's key; repeatable",
     )
     verify.add_argument(
-        "--require-trust", action="store_true", help="also fail when a signer is not trusted"
+        "--trust-fingerprint",
+        action="append",
+        default=[],
+        metavar="SHA256",
+        help="the packet must be signed by the key with this SHA-256 fingerprint (of the key, "
+        "as irdesk prints it, or of the certificate, as openssl prints it); repeatable",
     )
+    verify.add_argument(
+        "--trust-roots",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="CA.pem|FOLDER",
+        help="accept signers whose certificate chains to a certificate authority in this file "
+        "or folder; repeatable",
+    )
+    # Kept so that scripts written for earlier versions still run: what it asked for,
+    # failing an unverified signer, is what verify always does now.
+    verify.add_argument("--require-trust", action="store_true", help=argparse.SUPPRESS)
 
     identity = commands.add_parser("identity", help="signing identities")
     identity_commands = identity.add_subparsers(
@@ -255,12 +282,19 @@ def cmd_countersign(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from irdesk.reports.signing.verify import PacketReadError, report_lines, verify_packet
+    from irdesk.reports.signing.verify import (
+        PacketReadError,
+        TrustError,
+        load_trust,
+        report_lines,
+        verify_packet,
+    )
 
-    with failures_reported(PacketReadError, ValueError):
-        report = verify_packet(args.packet, trust=args.trust)
-    print("\n".join(report_lines(report, require_trust=args.require_trust)))
-    return 0 if report.ok(require_trust=args.require_trust) else 1
+    with failures_reported(PacketReadError, TrustError):
+        trust = load_trust(args.trust, args.trust_fingerprint, args.trust_roots)
+        report = verify_packet(args.packet, trust=trust)
+    print("\n".join(report_lines(report)))
+    return 0 if report.ok() else 1
 
 
 def cmd_identity_create(args: argparse.Namespace) -> int:
@@ -284,4 +318,5 @@ def cmd_identity_create(args: argparse.Namespace) -> int:
         )
     print(f"Wrote {args.path} (keep it and its passphrase private) for {identity.name}.")
     print(f"Certificate for readers to trust: {certificate} (irdesk verify --trust {certificate}).")
+    print(f"Key fingerprint (SHA-256), to give readers by another way: {identity.key_sha256}")
     return 0

@@ -101,22 +101,29 @@ def test_sign_countersign_verify_and_a_tampered_copy(demo_db: Path, tmp_path: Pa
     assert signers == '["Ελένη Παπαδοπούλου", "Aiko Tanaka"]'
     assert actions[-2:] == ["export_packet", "countersign_packet"]
 
-    verified = irdesk("verify", str(packet))
-    assert verified.returncode == 0, verified.stdout
-    assert "Ελένη Παπαδοπούλου (Review Facilitator)" in verified.stdout
-    assert "after it: only later signatures or form fields filled" in verified.stdout
-    assert verified.stdout.count("valid; signer not trusted") == 2
-    assert irdesk("verify", str(packet), "--require-trust").returncode == 1
+    # Intact, but nobody named the signers: not verified, and the keys are shown to compare.
+    unverified = irdesk("verify", str(packet))
+    assert unverified.returncode == 1, unverified.stdout
+    assert "Ελένη Παπαδοπούλου (Review Facilitator)" in unverified.stdout
+    assert "after it: only later signatures or form fields filled" in unverified.stdout
+    assert unverified.stdout.count("valid; signer UNVERIFIED") == 2
+    assert unverified.stdout.count("signed with key SHA-256 ") == 2
+    assert "result: NOT VERIFIED" in unverified.stdout
+    assert "Key fingerprint (SHA-256)" in made.stdout
+    comp_key = made.stdout.rsplit("Key fingerprint (SHA-256), to give readers by another way: ")[
+        1
+    ].strip()
+    assert f"signed with key SHA-256 {comp_key} (Title: Compliance Officer" in unverified.stdout
     trusted = irdesk(
         "verify",
         str(packet),
-        "--require-trust",
         "--trust",
         str(tmp_path / "fac.pem"),
         "--trust",
         str(tmp_path / "comp.pem"),
     )
-    assert trusted.returncode == 0 and trusted.stdout.count("valid; trusted") == 2
+    assert trusted.returncode == 0 and trusted.stdout.count("signed by the key you named") == 2
+    assert "result: OK" in trusted.stdout
 
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(tamper_page_content(packet.read_bytes()))

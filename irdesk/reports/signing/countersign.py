@@ -42,7 +42,7 @@ def countersign_packet(
     the packet itself is updated; an existing `out` is replaced only with `overwrite`.
     """
     before = verify_packet(packet)
-    if not before.ok():
+    if not before.intact():
         raise CountersignRefused(
             f"{packet.name} does not verify as it is; it was not countersigned "
             "(irdesk verify shows why)"

@@ -5,6 +5,7 @@ their role; a company-issued PKCS#12 is used the same way.
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,15 @@ class Identity:
     role: str | None
     organisation: str | None
     certificate_pem: bytes
+    # SHA-256 of the public key (SubjectPublicKeyInfo): what `irdesk verify` shows and pins.
+    key_sha256: str
+
+
+def key_sha256(certificate: x509.Certificate) -> str:
+    spki = certificate.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return hashlib.sha256(spki).hexdigest()
 
 
 def create_identity(
@@ -136,6 +146,7 @@ def create_identity(
         role=role,
         organisation=organisation,
         certificate_pem=certificate_pem,
+        key_sha256=key_sha256(certificate),
     )
 
 
@@ -162,4 +173,5 @@ def read_identity(path: Path, passphrase: bytes) -> Identity:
         role=_attribute(certificate, NameOID.TITLE),
         organisation=_attribute(certificate, NameOID.ORGANIZATION_NAME),
         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM),
+        key_sha256=key_sha256(certificate),
     )
