@@ -87,6 +87,7 @@ def add_packet_parsers(commands: "Subcommands") -> None:
     counter.add_argument("--force", action="store_true", help="replace --out FILE if it exists")
     counter.add_argument("--passphrase-file", type=Path, metavar="FILE")
     add_database_option(counter, dest="packet_db", help="record it in this database")
+    add_trust_options(counter, "countersign only if the packet is signed by")
 
     verify = commands.add_parser(
         "verify",
@@ -103,31 +104,7 @@ def add_packet_parsers(commands: "Subcommands") -> None:
     )
     verify.set_defaults(handler=cmd_verify)
     verify.add_argument("packet", type=Path, metavar="PACKET.pdf")
-    verify.add_argument(
-        "--trust",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="CERT.pem",
-        help="the packet must be signed by this certificate's key; repeatable",
-    )
-    verify.add_argument(
-        "--trust-fingerprint",
-        action="append",
-        default=[],
-        metavar="SHA256",
-        help="the packet must be signed by the key with this SHA-256 fingerprint (of the key, "
-        "as irdesk prints it, or of the certificate, as openssl prints it); repeatable",
-    )
-    verify.add_argument(
-        "--trust-roots",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="CA.pem|FOLDER",
-        help="accept signers whose certificate chains to a certificate authority in this file "
-        "or folder; repeatable",
-    )
+    add_trust_options(verify, "the packet must be signed by")
     # Kept so that scripts written for earlier versions still run: what it asked for,
     # failing an unverified signer, is what verify always does now.
     verify.add_argument("--require-trust", action="store_true", help=argparse.SUPPRESS)
@@ -151,6 +128,34 @@ def add_packet_parsers(commands: "Subcommands") -> None:
         "--force",
         action="store_true",
         help="replace ID.p12 and its certificate ID.pem if they exist (regular files only)",
+    )
+
+
+def add_trust_options(parser: argparse.ArgumentParser, must: str) -> None:
+    parser.add_argument(
+        "--trust",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="CERT.pem",
+        help=f"{must} this certificate's key; repeatable",
+    )
+    parser.add_argument(
+        "--trust-fingerprint",
+        action="append",
+        default=[],
+        metavar="SHA256",
+        help=f"{must} the key with this SHA-256 fingerprint (of the key, as irdesk prints it, "
+        "or of the certificate, as openssl prints it); repeatable",
+    )
+    parser.add_argument(
+        "--trust-roots",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="CA.pem|FOLDER",
+        help=f"{must} a certificate that chains to a certificate authority in this file or "
+        "folder; repeatable",
     )
 
 
@@ -256,9 +261,11 @@ def cmd_countersign(args: argparse.Namespace) -> int:
     from irdesk.reports.signing.countersign import countersign_packet
     from irdesk.reports.signing.identity import IdentityError
     from irdesk.reports.signing.sign import SigningError
-    from irdesk.reports.signing.verify import PacketReadError
+    from irdesk.reports.signing.verify import PacketReadError, TrustError, load_trust
 
     refuse_to_replace(args.out, force=args.force, kept="The packet was not changed.")
+    with failures_reported(TrustError, kept="The packet was not changed."):
+        trust = load_trust(args.trust, args.trust_fingerprint, args.trust_roots)
     passphrase = read_passphrase(args.passphrase_file)
     # Without --db the signature is added to the file alone; nothing is recorded.
     recording: AbstractContextManager[Database | None] = (
@@ -274,8 +281,12 @@ def cmd_countersign(args: argparse.Namespace) -> int:
             out=args.out,
             database=database,
             overwrite=args.force,
+            trust=trust,
         )
     print(f"Countersigned {result.path} as {result.signer}. SHA-256 {result.sha256}.")
+    for number, key in enumerate(result.earlier_keys, 1):
+        checked = "as you named" if trust.given else "not checked: compare it with the signer's"
+        print(f"Signature {number} was made with key SHA-256 {key} ({checked}).")
     if database is not None and not result.recorded:
         print(f"(packet {result.packet_uid} was not exported from {args.packet_db}; not recorded)")
     return 0

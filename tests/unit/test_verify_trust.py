@@ -316,3 +316,33 @@ def test_a_ca_issued_identity_verifies_with_its_root_and_fails_with_another(
     assert code == 1 and "not the key you named" in out
     require_tools("pdfsig")
     assert "Signature is Valid." in run_tool("pdfsig", str(packet)).stdout
+
+
+def test_countersign_with_trust_refuses_the_forgery(
+    forgery: Forgery,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _countersigned(forgery.genuine, tmp_path)  # makes counter.p12
+    monkeypatch.setenv("IRDESK_PASSPHRASE", "counter phrase")
+    base = [
+        "countersign",
+        "--sign",
+        str(tmp_path / "counter.p12"),
+        "--trust",
+        str(forgery.real_pem),
+    ]
+    before = forgery.forged.read_bytes()
+    out = tmp_path / "out.pdf"
+    assert main([*base, str(forgery.forged), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "forged.pdf was not signed by the signer you named, so it was not countersigned" in err
+    assert f"made by key SHA-256 {forgery.forged_key_sha256}" in err
+    assert "The packet was not changed." in err
+    assert forgery.forged.read_bytes() == before and not out.exists()
+    assert main([*base, str(forgery.genuine), "--out", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert (
+        f"Signature 1 was made with key SHA-256 {forgery.real_key_sha256} (as you named)" in shown
+    )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from irdesk.reports.signing.identity import read_identity
 from irdesk.reports.signing.sign import sign_packet
-from irdesk.reports.signing.verify import verify_packet
+from irdesk.reports.signing.verify import Trust, verify_packet
 from irdesk.storage.database import Database
 from irdesk.storage.files import SHARED, write_atomically
 from irdesk.storage.records.packets import record_countersignature
@@ -23,6 +23,8 @@ class CountersignResult:
     sha256: str
     packet_uid: str | None
     recorded: bool
+    # The keys of the signatures countersigned over, for the countersigner to compare.
+    earlier_keys: tuple[str, ...] = ()
 
 
 def countersign_packet(
@@ -34,18 +36,26 @@ def countersign_packet(
     out: Path | None = None,
     database: Database | None = None,
     overwrite: bool = False,
+    trust: Trust | None = None,
 ) -> CountersignResult:
     """Fill the packet's next signature field; record it if `database` exported the packet.
 
     A packet that does not verify as it is (invalid, modified, unsigned) is refused:
-    a countersignature must not vouch for a document already broken. Without `out`
+    a countersignature must not vouch for a document already broken. With `trust`,
+    so is one whose earlier signatures were not made by the keys it names. Without `out`
     the packet itself is updated; an existing `out` is replaced only with `overwrite`.
     """
-    before = verify_packet(packet)
+    before = verify_packet(packet, trust=trust)
     if not before.intact():
         raise CountersignRefused(
             f"{packet.name} does not verify as it is; it was not countersigned "
             "(irdesk verify shows why)"
+        )
+    if before.trust_given and not before.ok():
+        refusals = "; ".join(s.refusal for s in before.signatures if s.refusal)
+        raise CountersignRefused(
+            f"{packet.name} was not signed by the signer you named, so it was not "
+            f"countersigned: {refusals}"
         )
     signer = read_identity(identity, passphrase).name
     signed = sign_packet(packet.read_bytes(), identity, passphrase)
@@ -71,4 +81,5 @@ def countersign_packet(
         sha256=digest,
         packet_uid=str(packet_uid) if packet_uid else None,
         recorded=recorded,
+        earlier_keys=tuple(s.key_sha256 for s in before.signatures),
     )
