@@ -25,6 +25,22 @@ if TYPE_CHECKING:
 
 # Never an option: a passphrase on the command line ends up in the shell's history.
 PASSPHRASE_ENV = "IRDESK_PASSPHRASE"
+# The organisation's timestamp authority, set once for every signing command.
+TIMESTAMP_ENV = "IRDESK_TIMESTAMP_URL"
+
+
+def add_timestamp_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timestamp-url",
+        metavar="URL",
+        default=None,
+        help="timestamp the signature at this RFC 3161 timestamp authority and embed the "
+        f"validation data (PAdES B-LT); default: the {TIMESTAMP_ENV} variable, if set",
+    )
+
+
+def timestamp_url(args: argparse.Namespace) -> str | None:
+    return str(args.timestamp_url or os.environ.get(TIMESTAMP_ENV) or "") or None
 
 
 def add_packet_parsers(commands: "Subcommands") -> None:
@@ -64,6 +80,7 @@ def add_packet_parsers(commands: "Subcommands") -> None:
         metavar="FILE",
         help="the identity's passphrase (first line)",
     )
+    add_timestamp_option(packet)
     packet.add_argument(
         "--redact",
         action="append",
@@ -86,6 +103,7 @@ def add_packet_parsers(commands: "Subcommands") -> None:
     counter.add_argument("--out", type=Path, metavar="FILE", help="default: update PACKET.pdf")
     counter.add_argument("--force", action="store_true", help="replace --out FILE if it exists")
     counter.add_argument("--passphrase-file", type=Path, metavar="FILE")
+    add_timestamp_option(counter)
     add_database_option(counter, dest="packet_db", help="record it in this database")
     add_trust_options(counter, "countersign only if the packet is signed by")
 
@@ -214,7 +232,9 @@ def cmd_packet(args: argparse.Namespace) -> int:
         refuse_to_replace(args.out, force=args.force, kept="No packet was written.")
     sign = None
     if args.sign is not None and not args.preview:
-        sign = SignRequest(args.sign, read_passphrase(args.passphrase_file))
+        sign = SignRequest(
+            args.sign, read_passphrase(args.passphrase_file), timestamp_url=timestamp_url(args)
+        )
     path = chosen_database(args.packet_db, args.db)
     # LookupError: no such incident or person (PacketDataError), or policy version.
     expected = (LookupError, ValueError, IdentityError, SigningError, OSError)
@@ -282,6 +302,7 @@ def cmd_countersign(args: argparse.Namespace) -> int:
             database=database,
             overwrite=args.force,
             trust=trust,
+            timestamp_url=timestamp_url(args),
         )
     print(f"Countersigned {result.path} as {result.signer}. SHA-256 {result.sha256}.")
     for number, key in enumerate(result.earlier_keys, 1):

@@ -8,17 +8,14 @@ Its signature is intact and valid; only the key tells it apart.
 import datetime as dt
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 from packet_fixtures import PASSPHRASE, PacketWorld, packet_world, require_tools, run_tool
+from pki import ISSUED_PASSPHRASE, issue_identity, make_ca, timestamp_authority
 
 from irdesk.cli.main import main
 from irdesk.reports.packets.export import PacketRequest, SignRequest, export_packet
@@ -208,96 +205,17 @@ def test_a_bad_fingerprint_or_certificate_is_one_sentence(
 # --- a certificate authority the reader names -------------------------------------------
 
 
-def _name(common: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
-
-
-def _ca(folder: Path, common: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = dt.datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(_name(common))
-        .issuer_name(_name(common))
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    (folder / f"{common}.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    return key, certificate
-
-
-def _issued_identity(
-    folder: Path, ca_key: ec.EllipticCurvePrivateKey, ca: x509.Certificate
-) -> Path:
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = dt.datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(_name("Zoë Ñúñez"))
-        .issuer_name(ca.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    path = folder / "issued.p12"
-    path.write_bytes(
-        pkcs12.serialize_key_and_certificates(
-            b"issued", key, certificate, [ca], serialization.BestAvailableEncryption(b"issued!!")
-        )
-    )
-    return path
-
-
 def test_a_ca_issued_identity_verifies_with_its_root_and_fails_with_another(
     forgery: Forgery, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ours, other = tmp_path / "ours", tmp_path / "other"
     ours.mkdir()
     other.mkdir()
-    ca_key, ca = _ca(ours, "Larkspur Signing CA")
-    _ca(other, "Some Other CA")
-    identity = _issued_identity(tmp_path, ca_key, ca)
+    ca_key, ca = make_ca(ours, "Larkspur Signing CA")
+    make_ca(other, "Some Other CA")
+    identity = issue_identity(tmp_path, ca_key, ca)
     packet = tmp_path / "issued.pdf"
-    packet.write_bytes(sign_packet(forgery.unsigned.read_bytes(), identity, b"issued!!"))
+    packet.write_bytes(sign_packet(forgery.unsigned.read_bytes(), identity, ISSUED_PASSPHRASE))
 
     for roots in (ours / "Larkspur Signing CA.pem", ours):  # a file, or a folder of them
         code, out = _verify(capsys, str(packet), "--trust-roots", str(roots))
@@ -346,3 +264,93 @@ def test_countersign_with_trust_refuses_the_forgery(
     assert (
         f"Signature 1 was made with key SHA-256 {forgery.real_key_sha256} (as you named)" in shown
     )
+
+
+# --- signatures that hold up years later ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def roots_and_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """A folder holding the signing CA's and the TSA's roots, and the TSA's address."""
+    folder = tmp_path_factory.mktemp("roots")
+    with timestamp_authority(folder) as url:
+        yield folder, url
+
+
+def test_a_timestamped_packet_is_b_lt_and_verifies_after_the_certificate_expires(
+    forgery: Forgery, roots_and_tsa: tuple[Path, str], tmp_path: Path
+) -> None:
+    roots, url = roots_and_tsa
+    ca_key, ca = make_ca(roots, "Short-lived Signing CA")
+    # Valid for a day: a month later only the timestamp proves it signed in time.
+    identity = issue_identity(tmp_path, ca_key, ca, days=1)
+    unsigned = forgery.unsigned.read_bytes()
+    stamped = tmp_path / "stamped.pdf"
+    stamped.write_bytes(sign_packet(unsigned, identity, ISSUED_PASSPHRASE, timestamp_url=url))
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(sign_packet(unsigned, identity, ISSUED_PASSPHRASE))
+    trust = load_trust(roots=[roots])
+
+    today = verify_packet(stamped, trust=trust)
+    assert today.ok(), today.signatures
+    (signature,) = today.signatures
+    assert signature.level == "B-LT" and signature.timestamp is not None
+    assert signature.timestamp_authority == "Common Name: Test TSA"
+    assert verify_packet(plain, trust=trust).signatures[0].level == "B-B"
+
+    later = datetime.now(UTC) + dt.timedelta(days=30)
+    assert verify_packet(stamped, trust=trust, now=later).ok()
+    expired = verify_packet(plain, trust=trust, now=later)
+    assert expired.intact() and not expired.ok()
+    (refused,) = expired.signatures
+    assert refused.refusal is not None
+    assert "its certificate was not valid at the time of checking" in refused.refusal
+    assert "nothing proves the signature was made while it was" in refused.refusal
+
+    require_tools("pdfsig")
+    shown = run_tool("pdfsig", str(stamped)).stdout
+    assert "Signature is Valid." in shown
+
+
+def test_packet_and_verify_on_the_command_line_with_a_timestamp(
+    forgery: Forgery,
+    roots_and_tsa: tuple[Path, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _roots, url = roots_and_tsa
+    made = create_identity(
+        tmp_path / "id.p12",
+        name="Zoë Ñúñez",
+        role=None,
+        organisation=None,
+        email=None,
+        passphrase=b"a long phrase",
+        certificate_path=tmp_path / "id.pem",
+    )
+    monkeypatch.setenv("IRDESK_PASSPHRASE", "a long phrase")
+    db = tmp_path / "copy.db"
+    shutil.copy(forgery.unsigned.parent / "altered.db", db)
+    out = tmp_path / "packet.pdf"
+    base = ["packet", "INC-1022", "--profile", "postmortem", "--db", str(db)]
+    signing = ["--sign", str(tmp_path / "id.p12")]
+    assert main([*base, *signing, "--timestamp-url", url, "--out", str(out)]) == 0
+    capsys.readouterr()
+    code, shown = _verify(capsys, str(out), "--trust", str(tmp_path / "id.pem"))
+    assert code == 0, shown
+    assert (
+        "level: PAdES B-LT" in shown
+        and "timestamp: " in shown
+        and "by Common Name: Test TSA" in shown
+    )
+    assert f"signed with key SHA-256 {made.key_sha256}" in shown
+
+    # The setting instead of the option; and an authority that does not answer.
+    monkeypatch.setenv("IRDESK_TIMESTAMP_URL", "http://127.0.0.1:9/")
+    failed = tmp_path / "failed.pdf"
+    assert main([*base, *signing, "--out", str(failed)]) == 1
+    err = capsys.readouterr().err
+    assert "irdesk: error: the timestamp authority at http://127.0.0.1:9/ did not give" in err
+    assert "No packet was written." in err and "Traceback" not in err
+    assert not failed.exists()

@@ -73,6 +73,8 @@ class PacketRequest:
 class SignRequest:
     identity: Path
     passphrase: bytes
+    # An RFC 3161 timestamp authority: the signature is then PAdES B-LT, not B-B.
+    timestamp_url: str | None = None
 
 
 @dataclass
@@ -306,7 +308,7 @@ def export_packet(
         from irdesk.reports.signing.sign import sign_packet
 
         signed_by = read_identity(sign.identity, sign.passphrase).name
-        pdf = sign_packet(pdf, sign.identity, sign.passphrase)
+        pdf = sign_packet(pdf, sign.identity, sign.passphrase, timestamp_url=sign.timestamp_url)
     digest = hashlib.sha256(pdf).hexdigest()
     report("Writing and recording the export…")
     review = prepared.data.review if isinstance(prepared.data, IncidentPacketData) else None

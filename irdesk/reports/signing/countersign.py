@@ -37,6 +37,7 @@ def countersign_packet(
     database: Database | None = None,
     overwrite: bool = False,
     trust: Trust | None = None,
+    timestamp_url: str | None = None,
 ) -> CountersignResult:
     """Fill the packet's next signature field; record it if `database` exported the packet.
 
@@ -58,7 +59,7 @@ def countersign_packet(
             f"countersigned: {refusals}"
         )
     signer = read_identity(identity, passphrase).name
-    signed = sign_packet(packet.read_bytes(), identity, passphrase)
+    signed = sign_packet(packet.read_bytes(), identity, passphrase, timestamp_url=timestamp_url)
     digest = hashlib.sha256(signed).hexdigest()
     target = out or packet
     replace = overwrite or out is None

@@ -34,7 +34,12 @@ from pyhanko.sign import fields
 from pyhanko.sign.ades.report import AdESIndeterminate, AdESSubIndic
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.errors import (
+    NoDSSFoundError,
+    SignatureValidationError,
+    ValidationInfoReadingError,
+)
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -254,6 +259,9 @@ class SignatureReport:
     # Set when the reader named what to trust: what accepted the signer, or why nothing did.
     accepted_by: str | None = None
     refusal: str | None = None
+    level: str = "B-B"  # the PAdES baseline level it meets (see `pades_level`)
+    timestamp: datetime | None = None  # from an intact RFC 3161 signature timestamp
+    timestamp_authority: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -343,7 +351,73 @@ def _acceptance(
     )
 
 
-def verify_packet(path: Path, *, trust: Trust | None = None) -> VerifyReport:
+PADES_SUBFILTER = "/ETSI.CAdES.detached"
+
+
+def _dss_certificates(reader: PdfFileReader) -> tuple[set[str], list[x509.Certificate]]:
+    """The certificates in the document's security store, by fingerprint, and as themselves."""
+    try:
+        certificates = list(DocumentSecurityStore.read_dss(reader).load_certs())
+    except (NoDSSFoundError, ValidationInfoReadingError, PdfError, KeyError, TypeError, ValueError):
+        return set(), []
+    return {certificate_fingerprint(c) for c in certificates}, certificates
+
+
+def pades_level(signature: Any, status: Any, stored: set[str]) -> str:
+    """The PAdES baseline level (ETSI EN 319 142-1) the signature meets.
+
+    B-B: a PAdES (CAdES-detached) signature; B-T: with an intact signature timestamp,
+    which proves when it existed; B-LT: and the document's security store holds the
+    certificates of the signer and of the timestamp authority, so it can be checked
+    without reaching either.
+    """
+    subfilter = str(signature.sig_object.get("/SubFilter", "none"))
+    if subfilter != PADES_SUBFILTER:
+        return f"not PAdES ({subfilter.lstrip('/')})"
+    stamp = status.timestamp_validity
+    if stamp is None or not (stamp.intact and stamp.valid):
+        return "B-B"
+    needed = {
+        certificate_fingerprint(status.signing_cert),
+        certificate_fingerprint(stamp.signing_cert),
+    }
+    return "B-LT" if needed <= stored else "B-T"
+
+
+def _at_proven_time(
+    signature: Any, status: Any, trust: Trust, stored: list[x509.Certificate]
+) -> Any:
+    """The signature checked again at its timestamp's time, when only expiry failed it.
+
+    A certificate that expired after the signature was made (as a timestamp the reader's
+    roots vouch for proves) does not undo it: that is what B-T and B-LT are for.
+    """
+    stamp = status.timestamp_validity
+    if (
+        not trust.roots
+        or status.trusted
+        or stamp is None
+        or not stamp.trusted
+        or status.trust_problem_indic
+        not in (AdESIndeterminate.OUT_OF_BOUNDS_NO_POE, AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED)
+    ):
+        return status
+    context = ValidationContext(
+        trust_roots=list(trust.roots),
+        other_certs=stored,
+        moment=stamp.timestamp,
+        allow_fetching=False,
+    )
+    try:
+        return validate_pdf_signature(signature, context)
+    except (SignatureValidationError, PdfError, ValueError):
+        return status
+
+
+def verify_packet(
+    path: Path, *, trust: Trust | None = None, now: datetime | None = None
+) -> VerifyReport:
+    """Every signature of the packet at `path`, checked against `trust` as of `now`."""
     trust = trust or Trust()
     try:
         data = path.read_bytes()
@@ -360,17 +434,24 @@ def verify_packet(path: Path, *, trust: Trust | None = None) -> VerifyReport:
     except (PdfError, ValueError, KeyError) as exc:
         raise PacketReadError(f"{path} is not a readable PDF: {exc}") from None
     reports, problems = [], []
+    stored_fingerprints, stored = _dss_certificates(reader)
     for number, signature in enumerate(signatures, 1):
-        # Only the reader's roots: a certificate the packet carries vouches for nothing.
-        context = ValidationContext(trust_roots=list(trust.roots), allow_fetching=False)
+        # Only the reader's roots: a certificate the packet carries vouches for nothing,
+        # though the ones in its security store may complete a chain to those roots.
+        context = ValidationContext(
+            trust_roots=list(trust.roots), other_certs=stored, moment=now, allow_fetching=False
+        )
         try:
             status = validate_pdf_signature(signature, context)
+            status = _at_proven_time(signature, status, trust, stored)
         except (SignatureValidationError, PdfError, ValueError) as exc:
             problems.append(
                 f"signature {number} [{signature.field_name}] is INVALID: the bytes it signed "
                 f"were changed or damaged, so it cannot be checked (pyHanko: {exc})"
             )
             continue
+        stamp = status.timestamp_validity
+        stamped = stamp is not None and stamp.intact and stamp.valid
         certificate = status.signing_cert
         level = status.modification_level
         whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
@@ -399,6 +480,9 @@ def verify_packet(path: Path, *, trust: Trust | None = None) -> VerifyReport:
                 self_signed=certificate.self_signed != "no",
                 accepted_by=accepted_by,
                 refusal=refusal,
+                level=pades_level(signature, status, stored_fingerprints),
+                timestamp=stamp.timestamp if stamped else None,
+                timestamp_authority=subject_text(stamp.signing_cert) if stamped else None,
             )
         )
     if not signatures:
@@ -447,6 +531,12 @@ def report_lines(report: VerifyReport) -> list[str]:
         lines.append(f"    signed with {s.signed_by()}")
         lines.append(f"    {verdict}; {trust}")
         lines.append(f"    after it: {changed}")
+        lines.append(
+            f"    level: PAdES {s.level}" if "PAdES" not in s.level else f"    level: {s.level}"
+        )
+        if s.timestamp is not None:
+            stamped_at = s.timestamp.strftime("%Y-%m-%d %H:%M:%S UTC")
+            lines.append(f"    timestamp: {stamped_at}, by {s.timestamp_authority}")
     for name in report.unsigned_fields:
         lines.append(f"  signature field {name}: not signed yet")
     lines += [f"  problem: {p}" for p in report.problems]
