@@ -21,12 +21,48 @@ from irdesk.storage.records.actor import current_actor
 if TYPE_CHECKING:
     from irdesk.cli.common import Subcommands
     from irdesk.reports.packets.redaction import Removal
+    from irdesk.reports.signing.token import TokenKey
     from irdesk.storage.database import Database
 
 # Never an option: a passphrase on the command line ends up in the shell's history.
 PASSPHRASE_ENV = "IRDESK_PASSPHRASE"
 # The organisation's timestamp authority, set once for every signing command.
 TIMESTAMP_ENV = "IRDESK_TIMESTAMP_URL"
+# A token's PIN, for scripts; like a passphrase, never an option.
+PIN_ENV = "IRDESK_PKCS11_PIN"
+
+
+def add_token_options(parser: argparse.ArgumentParser) -> None:
+    token = parser.add_argument_group(
+        "signing with a PKCS#11 token or HSM, instead of --sign (the PIN comes from the "
+        f"{PIN_ENV} variable or a prompt)"
+    )
+    token.add_argument("--pkcs11-module", type=Path, metavar="PATH", help="the PKCS#11 library")
+    token.add_argument("--pkcs11-token", metavar="LABEL", help="the token's label")
+    token.add_argument(
+        "--pkcs11-key", metavar="LABEL", help="the key's label (its certificate has the same)"
+    )
+
+
+def token_key(args: argparse.Namespace, command: str) -> "TokenKey | None":
+    """The token named by the --pkcs11-* options, with its PIN; None when none are given."""
+    given = [args.pkcs11_module, args.pkcs11_token, args.pkcs11_key]
+    if not any(given):
+        return None
+    if not all(given):
+        raise UsageError(
+            command, "a token needs all three of --pkcs11-module, --pkcs11-token and --pkcs11-key"
+        )
+    if args.sign is not None:
+        raise UsageError(command, "sign with --sign ID.p12 or with a token, not both")
+    from irdesk.reports.signing.token import TokenKey
+
+    return TokenKey(
+        module=args.pkcs11_module,
+        token=args.pkcs11_token,
+        key=args.pkcs11_key,
+        pin=read_secret(None, env=PIN_ENV, prompt="Token PIN: ", what="PIN").decode(),
+    )
 
 
 def add_timestamp_option(parser: argparse.ArgumentParser) -> None:
@@ -81,6 +117,7 @@ def add_packet_parsers(commands: "Subcommands") -> None:
         help="the identity's passphrase (first line)",
     )
     add_timestamp_option(packet)
+    add_token_options(packet)
     packet.add_argument(
         "--redact",
         action="append",
@@ -99,11 +136,14 @@ def add_packet_parsers(commands: "Subcommands") -> None:
     )
     counter.set_defaults(handler=cmd_countersign)
     counter.add_argument("packet", type=Path, metavar="PACKET.pdf")
-    counter.add_argument("--sign", type=Path, required=True, metavar="ID.p12")
+    counter.add_argument(
+        "--sign", type=Path, metavar="ID.p12", help="the second signer's identity (or a token)"
+    )
     counter.add_argument("--out", type=Path, metavar="FILE", help="default: update PACKET.pdf")
     counter.add_argument("--force", action="store_true", help="replace --out FILE if it exists")
     counter.add_argument("--passphrase-file", type=Path, metavar="FILE")
     add_timestamp_option(counter)
+    add_token_options(counter)
     add_database_option(counter, dest="packet_db", help="record it in this database")
     add_trust_options(counter, "countersign only if the packet is signed by")
 
@@ -178,28 +218,47 @@ def add_trust_options(parser: argparse.ArgumentParser, must: str) -> None:
 
 
 def read_passphrase(passphrase_file: Path | None, *, confirm: bool = False) -> bytes:
-    """From --passphrase-file (its first line), the environment, or a prompt at a terminal.
+    """From --passphrase-file (its first line), the environment, or a prompt at a terminal."""
+    return read_secret(
+        passphrase_file,
+        env=PASSPHRASE_ENV,
+        prompt="Passphrase: ",
+        what="passphrase",
+        confirm=confirm,
+    )
+
+
+def read_secret(
+    secret_file: Path | None,
+    *,
+    env: str,
+    prompt: str,
+    what: str,
+    confirm: bool = False,
+) -> bytes:
+    """From a file (its first line), the variable `env`, or a prompt at a terminal.
 
     Without a terminal there is nobody to answer a prompt, so a script that gave no
-    passphrase fails with the two ways to give one.
+    secret fails with the ways to give one.
     """
     import getpass
 
-    if passphrase_file is not None:
+    if secret_file is not None:
         try:
-            text = passphrase_file.read_text(encoding="utf-8").splitlines()
+            text = secret_file.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise CommandFailed(
-                f"cannot read the passphrase file {passphrase_file}: {exc.strerror or exc}"
+                f"cannot read the {what} file {secret_file}: {exc.strerror or exc}"
             ) from exc
         return (text[0] if text else "").encode()
-    if os.environ.get(PASSPHRASE_ENV):
-        return os.environ[PASSPHRASE_ENV].encode()
+    if os.environ.get(env):
+        return os.environ[env].encode()
     if not sys.stdin.isatty():
-        raise CommandFailed(f"no passphrase: use --passphrase-file or set {PASSPHRASE_ENV}")
-    first = getpass.getpass("Passphrase: ")
-    if confirm and getpass.getpass("Passphrase again: ") != first:
-        raise CommandFailed("the passphrases differ")
+        ways = f"--{what}-file or set {env}" if what == "passphrase" else f"set {env}"
+        raise CommandFailed(f"no {what}: use {ways}")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass(f"{what.capitalize()} again: ") != first:
+        raise CommandFailed(f"the {what}s differ")
     return first.encode()
 
 
@@ -231,7 +290,10 @@ def cmd_packet(args: argparse.Namespace) -> int:
     if not args.preview:
         refuse_to_replace(args.out, force=args.force, kept="No packet was written.")
     sign = None
-    if args.sign is not None and not args.preview:
+    token = None if args.preview else token_key(args, "packet")
+    if token is not None:
+        sign = SignRequest(None, timestamp_url=timestamp_url(args), token=token)
+    elif args.sign is not None and not args.preview:
         sign = SignRequest(
             args.sign, read_passphrase(args.passphrase_file), timestamp_url=timestamp_url(args)
         )
@@ -286,7 +348,10 @@ def cmd_countersign(args: argparse.Namespace) -> int:
     refuse_to_replace(args.out, force=args.force, kept="The packet was not changed.")
     with failures_reported(TrustError, kept="The packet was not changed."):
         trust = load_trust(args.trust, args.trust_fingerprint, args.trust_roots)
-    passphrase = read_passphrase(args.passphrase_file)
+    token = token_key(args, "countersign")
+    if token is None and args.sign is None:
+        raise UsageError("countersign", "name the second signer with --sign ID.p12 or a token")
+    passphrase = b"" if token is not None else read_passphrase(args.passphrase_file)
     # Without --db the signature is added to the file alone; nothing is recorded.
     recording: AbstractContextManager[Database | None] = (
         nullcontext() if args.packet_db is None else opened_database(args.packet_db, upgrade=True)
@@ -303,6 +368,7 @@ def cmd_countersign(args: argparse.Namespace) -> int:
             overwrite=args.force,
             trust=trust,
             timestamp_url=timestamp_url(args),
+            token=token,
         )
     print(f"Countersigned {result.path} as {result.signer}. SHA-256 {result.sha256}.")
     for number, key in enumerate(result.earlier_keys, 1):

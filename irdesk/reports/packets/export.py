@@ -12,7 +12,7 @@ the window's packet dialog does as soon as it opens, needs none of them.
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +38,8 @@ from irdesk.storage.records.policies import PolicyRecord, policy_version
 
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
+
+    from irdesk.reports.signing.token import TokenKey
 
 Report = Callable[[str], None]
 
@@ -71,10 +73,13 @@ class PacketRequest:
 
 @dataclass(frozen=True)
 class SignRequest:
-    identity: Path
-    passphrase: bytes
+    """Sign with a PKCS#12 file (`identity`, `passphrase`) or a PKCS#11 `token`."""
+
+    identity: Path | None
+    passphrase: bytes = field(default=b"", repr=False)
     # An RFC 3161 timestamp authority: the signature is then PAdES B-LT, not B-B.
     timestamp_url: str | None = None
+    token: "TokenKey | None" = None
 
 
 @dataclass
@@ -304,11 +309,19 @@ def export_packet(
     signed_by = None
     if sign is not None:
         report("Signing…")
-        from irdesk.reports.signing.identity import read_identity
-        from irdesk.reports.signing.sign import sign_packet
+        if sign.token is not None:
+            from irdesk.reports.signing.token import sign_packet_with_token
 
-        signed_by = read_identity(sign.identity, sign.passphrase).name
-        pdf = sign_packet(pdf, sign.identity, sign.passphrase, timestamp_url=sign.timestamp_url)
+            pdf, signed_by = sign_packet_with_token(
+                pdf, sign.token, timestamp_url=sign.timestamp_url
+            )
+        else:
+            from irdesk.reports.signing.identity import read_identity
+            from irdesk.reports.signing.sign import sign_packet
+
+            assert sign.identity is not None
+            signed_by = read_identity(sign.identity, sign.passphrase).name
+            pdf = sign_packet(pdf, sign.identity, sign.passphrase, timestamp_url=sign.timestamp_url)
     digest = hashlib.sha256(pdf).hexdigest()
     report("Writing and recording the export…")
     review = prepared.data.review if isinstance(prepared.data, IncidentPacketData) else None

@@ -3,12 +3,16 @@
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from irdesk.reports.signing.identity import read_identity
 from irdesk.reports.signing.sign import sign_packet
 from irdesk.reports.signing.verify import Trust, verify_packet
 from irdesk.storage.database import Database
 from irdesk.storage.files import SHARED, write_atomically
+
+if TYPE_CHECKING:
+    from irdesk.reports.signing.token import TokenKey
 from irdesk.storage.records.packets import record_countersignature
 
 
@@ -29,7 +33,7 @@ class CountersignResult:
 
 def countersign_packet(
     packet: Path,
-    identity: Path,
+    identity: Path | None,
     passphrase: bytes,
     *,
     actor: str,
@@ -38,6 +42,7 @@ def countersign_packet(
     overwrite: bool = False,
     trust: Trust | None = None,
     timestamp_url: str | None = None,
+    token: "TokenKey | None" = None,
 ) -> CountersignResult:
     """Fill the packet's next signature field; record it if `database` exported the packet.
 
@@ -58,8 +63,16 @@ def countersign_packet(
             f"{packet.name} was not signed by the signer you named, so it was not "
             f"countersigned: {refusals}"
         )
-    signer = read_identity(identity, passphrase).name
-    signed = sign_packet(packet.read_bytes(), identity, passphrase, timestamp_url=timestamp_url)
+    if token is not None:
+        from irdesk.reports.signing.token import sign_packet_with_token
+
+        signed, signer = sign_packet_with_token(
+            packet.read_bytes(), token, timestamp_url=timestamp_url
+        )
+    else:
+        assert identity is not None
+        signer = read_identity(identity, passphrase).name
+        signed = sign_packet(packet.read_bytes(), identity, passphrase, timestamp_url=timestamp_url)
     digest = hashlib.sha256(signed).hexdigest()
     target = out or packet
     replace = overwrite or out is None

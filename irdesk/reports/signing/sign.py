@@ -77,6 +77,34 @@ def sign_packet(
     embedded (PAdES B-LT); without, it is PAdES B-B.
     """
     identity = read_identity(identity_path, passphrase)
+    try:
+        signer = signers.SimpleSigner.load_pkcs12(identity_path, passphrase=passphrase)
+    except (ValueError, OSError) as exc:
+        raise IdentityError(f"{identity_path} cannot be used for signing: {exc}") from None
+    if signer is None:
+        raise IdentityError(f"{identity_path} cannot be used for signing")
+    return sign_with(
+        pdf,
+        signer,
+        name=identity.name,
+        role=identity.role,
+        field=field,
+        reason=reason,
+        timestamp_url=timestamp_url,
+    )
+
+
+def sign_with(
+    pdf: bytes,
+    signer: signers.Signer,
+    *,
+    name: str,
+    role: str | None,
+    field: str | None = None,
+    reason: str | None = None,
+    timestamp_url: str | None = None,
+) -> bytes:
+    """`sign_packet` with any pyHanko signer: a PKCS#12 file's, or a token's (`token`)."""
     free = empty_signature_fields(pdf)
     if field is None:
         if not free:
@@ -84,13 +112,7 @@ def sign_packet(
         field = free[0]
     elif field not in free:
         raise SigningError(f"the packet has no empty signature field {field!r}")
-    try:
-        signer = signers.SimpleSigner.load_pkcs12(identity_path, passphrase=passphrase)
-    except (ValueError, OSError) as exc:
-        raise IdentityError(f"{identity_path} cannot be used for signing: {exc}") from None
-    if signer is None:
-        raise IdentityError(f"{identity_path} cannot be used for signing")
-    role = identity.role or "not stated"
+    shown_role = role or "not stated"
     timestamper = None
     validation_context = None
     if timestamp_url:
@@ -101,18 +123,21 @@ def sign_packet(
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason or ("Countersigned" if field == COUNTER_FIELD else "Prepared and signed"),
-        name=identity.name,
+        name=name,
         embed_validation_info=validation_context is not None,
         validation_context=validation_context,
     )
     pdf_signer = signers.PdfSigner(
-        meta, signer, timestamper=timestamper, stamp_style=_stamp(identity.name + role)
+        meta, signer, timestamper=timestamper, stamp_style=_stamp(name + shown_role)
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     out = io.BytesIO()
     try:
         pdf_signer.sign_pdf(
-            writer, existing_fields_only=True, appearance_text_params={"role": role}, output=out
+            writer,
+            existing_fields_only=True,
+            appearance_text_params={"role": shown_role},
+            output=out,
         )
     except (TimeoutError, TimestampRequestError, ClientError, OSError, PdfSigningError) as exc:
         raise SigningError(_tsa_failure(timestamp_url, exc)) from None
@@ -133,7 +158,7 @@ def _anchors(certificates: list[Any]) -> list[Any]:
 
 
 def _embedding_context(
-    signer: signers.SimpleSigner, timestamper: HTTPTimeStamper, url: str
+    signer: signers.Signer, timestamper: HTTPTimeStamper, url: str
 ) -> ValidationContext:
     """Where the signer's and the authority's chains end, to embed them (and their revocation data).
 
