@@ -131,6 +131,19 @@ def test_the_forgery_fails_with_trust_fingerprint(
         assert f"not the key you named: SHA-256 {forgery.real_key_sha256}" in out
 
 
+def test_the_forgery_fails_with_the_real_certificate_as_a_root(
+    forgery: Forgery, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Same subject and issuer name as the real self-signed certificate, another key: the
+    # chain is checked by signature, not by name.
+    code, out = _verify(capsys, str(forgery.forged), "--trust-roots", str(forgery.real_pem))
+    assert code == 1 and "result: FAILED" in out
+    assert f"signature 1 was made by key SHA-256 {forgery.forged_key_sha256}" in out
+    assert "it is not accepted under the roots in" in out
+    code, out = _verify(capsys, str(forgery.genuine), "--trust-roots", str(forgery.real_pem))
+    assert code == 0, out
+
+
 def test_without_trust_the_forgery_is_not_verified_and_shows_its_key(
     forgery: Forgery, capsys: pytest.CaptureFixture[str]
 ) -> None:
