@@ -138,6 +138,18 @@ def test_a_packet_signed_on_a_token_verifies_against_the_token_key(
     assert "Traceback" not in err and not out.exists()
 
     monkeypatch.setenv("IRDESK_PKCS11_PIN", PIN)
+    wrong = {
+        ("--pkcs11-token", "no-such-token"): "token 'no-such-token'",
+        ("--pkcs11-key", "no-such-key"): "key 'no-such-key'",
+    }
+    for (option, value), named in wrong.items():
+        changed = [*token_args]
+        changed[changed.index(option) + 1] = value
+        assert main([*args, *changed]) == 1
+        err = capsys.readouterr().err
+        assert named in err and "No packet was written." in err and "Traceback" not in err
+    assert main([*args, *token_args, "--sign", pem]) == 2  # a token or a file, not both
+    assert "not both" in capsys.readouterr().err
     assert main([*args, *token_args]) == 0, capsys.readouterr().err
     assert "signed by Aiko Tanaka" in capsys.readouterr().out
     assert main(["verify", str(out), "--trust", pem]) == 0
