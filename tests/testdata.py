@@ -11,6 +11,10 @@ from typing import Protocol
 
 # ../shared/data beside the repository: real exports from the tools our users have.
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# Its export files: not its README, nor any folder someone may add beside them.
+SAMPLE_FILES = sorted(
+    path for path in SHARED_DATA.iterdir() if path.is_file() and path.name != "README.md"
+)
 # Small hand-made files, each folder with a README saying what was made up.
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

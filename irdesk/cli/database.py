@@ -71,8 +71,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def refuse_to_overwrite_a_stranger(path: Path) -> None:
     """--force replaces an irdesk database, never a folder or another program's file."""
-    from irdesk.storage.database import inspect_file
     from irdesk.storage.errors import NotAnIrdeskDatabase
+    from irdesk.storage.inspection import inspect_file
 
     if path.is_dir():
         raise CommandFailed(f"{path} is a folder; name the database file to write.")

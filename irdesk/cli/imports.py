@@ -106,7 +106,8 @@ def add_import_parser(commands: "Subcommands") -> None:
         default=[],
         metavar="SOURCE:VALUE=SEVn",
         help="map a source's priority to a severity, over the defaults "
-        "(e.g. jira:Blocker=SEV1, pagerduty:P2=SEV1); repeatable",
+        "(e.g. jira:Blocker=SEV1, pagerduty:P2=SEV1); repeatable. Remembered per source: "
+        "later imports without it map the same way",
     )
     imp.add_argument(
         "--slack-channel",
@@ -143,6 +144,24 @@ def add_import_parser(commands: "Subcommands") -> None:
         help="with --column: the tool these incidents come from, e.g. ops-tracker (default: csv)",
     )
     imp.add_argument(
+        "--skip-bad-records",
+        action="store_true",
+        help="leave out a record that cannot be read (and list it in the report: file, place, "
+        "why) instead of refusing the whole import",
+    )
+    imp.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the import on recoverable problems too (an empty title, a blank id), "
+        "instead of reading them with a fallback and a warning",
+    )
+    imp.add_argument(
+        "--allow-emptying",
+        action="store_true",
+        help="let a re-import empty stored fields the files no longer give (by default the "
+        "stored value is kept, and the report lists it)",
+    )
+    imp.add_argument(
         "--dry-run", action="store_true", help="report what would change, write nothing"
     )
 
@@ -170,6 +189,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         slack_channels=dict(args.slack_channel),
         key_reaction=args.key_reaction,
         column_mapping=mapping,
+        strict=args.strict,
+        skip_bad_records=args.skip_bad_records,
+        allow_emptying=args.allow_emptying,
     )
     path = chosen_database(args.import_db, args.db)
     created = not path.exists()
@@ -192,7 +214,22 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Database: {database.path}")
         if mapping is not None:
             remember_mapping(args.files, mapping)
+        if severity_maps:
+            remember_severity_maps(severity_maps)
     return 0
+
+
+def remember_severity_maps(maps: dict[str, dict[str, Severity]]) -> None:
+    """The next import from these sources maps their priorities the same way."""
+    from irdesk.importers.reading.column_mapping import MappingStore, MappingStoreError
+
+    try:
+        MappingStore().remember_severity_maps(maps)
+    except (MappingStoreError, OSError) as exc:
+        # The import is written; only the remembering failed, and the user should know.
+        print(f"Severity maps not remembered: {exc}")
+        return
+    print(f"Severity map remembered for {', '.join(sorted(maps))}.")
 
 
 def column_mapping(args: argparse.Namespace) -> "ColumnMapping | None":

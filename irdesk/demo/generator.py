@@ -46,7 +46,8 @@ from irdesk.domain.models import (
     Team,
     stored_id,
 )
-from irdesk.storage.database import Database, log_files, open_database
+from irdesk.storage.database import Database, open_database
+from irdesk.storage.inspection import log_files
 
 DEFAULT_SEED = 2026
 

@@ -78,6 +78,69 @@ _PHRASE_RE = re.compile(
 MIN_NAME_PART = 3
 
 
+# Blame phrasing that follows whoever it blames: "Bob should have", "Priya forgot".
+_BLAMING_VERB = re.compile(
+    r"\b(?:should(?:\s+not|n['’]t)?\s+have|forg(?:o|e)t|forgotten|failed\s+to"
+    r"|did(?:\s+not|n['’]t)\s+(?:bother|check|notice|follow|read|test|see)|ignored"
+    r"|(?:was|were)(?:\s+not|n['’]t)?\s+(?:paying\s+attention|careless|negligent|lazy|sloppy)"
+    r"|messed\s+up|screwed\s+up|blew\s+up)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Capitalised words before blame phrasing that are not anybody's name.
+NOT_NAMES = frozenset(
+    " ".join(
+        (
+            "a an the this that these those it its we our us i you your he she they their his her",
+            "someone somebody nobody no one everyone everybody anyone anybody who which what there here",
+            "yesterday today tonight then later also however unfortunately finally meanwhile first next",
+            "ops engineering support management leadership team on-call oncall customer customers",
+            "monitoring alerting nothing everything something",
+            "alert alerts alarm alarms page pages pager paging deploy deploys deployment deployments",
+            "release releases rollback rollbacks test tests testing check checks monitor monitors",
+            "dashboard dashboards runbook runbooks config configuration automation tooling tools",
+            "system systems service services process review reviews reviewer reviewers engineer",
+            "engineers responder responders operator operators developer developers staff vendor",
+            "vendors provider providers database databases cache caches script scripts job jobs",
+            "pipeline pipelines cron backup backups failover load traffic user users client clients",
+            "migration migrations change changes code infra infrastructure network firewall",
+        )
+    ).split()
+)
+
+
+def blamed_names(text: str) -> list[tuple[int, int]]:
+    """Spans of capitalised names right before blame phrasing, whether or not irdesk knows them.
+
+    One or two capitalised words ("Bob", "Bob Smith") directly before "should have",
+    "forgot", "failed to" and their kin: a name the directory does not hold is still a
+    person being blamed.
+    """
+    spans: list[tuple[int, int]] = []
+    for verb in _BLAMING_VERB.finditer(text):
+        words = list(_WORD.finditer(text, max(0, verb.start() - 80), verb.start()))
+        name: list[re.Match[str]] = []
+        end = verb.start()
+        for word in reversed(words[-2:]):
+            between = text[word.end() : end]
+            if not between.isspace() or not _is_name_word(word.group()):
+                break
+            name.insert(0, word)
+            end = word.start()
+        if name:
+            spans.append((name[0].start(), name[-1].end()))
+    return spans
+
+
+def _is_name_word(word: str) -> bool:
+    """Capitalised as names are ("Bob", "McKay", "Zoë"), never all capitals ("DNS", "CI")."""
+    return (
+        word[:1].isupper()
+        and any(c.islower() for c in word[1:])
+        and word.casefold() not in NOT_NAMES
+    )
+
+
 def phrase_flags(text: str) -> list[BlameFlag]:
     flags = []
     for match in _PHRASE_RE.finditer(text):
@@ -116,6 +179,10 @@ class BlamelessChecker:
 
     def flags(self, text: str) -> list[BlameFlag]:
         found = phrase_flags(text)
+        found += [
+            BlameFlag(start, end, text[start:end], PERSON, PERSON_HINT)
+            for start, end in blamed_names(text)
+        ]
         if self._names is not None:
             found += [
                 BlameFlag(m.start(), m.end(), m.group(), PERSON, PERSON_HINT)

@@ -81,3 +81,10 @@ class ActionStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     WONT_DO = "wont_do"
+
+
+# IncidentMerge.how: found in the source data, linked by hand, or unlinked by hand. An
+# unlinked row stays so that re-importing the same files does not link them again.
+MERGE_REFERENCE = "reference"
+MERGE_MANUAL = "manual"
+MERGE_UNLINKED = "unlinked"

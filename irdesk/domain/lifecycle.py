@@ -58,8 +58,27 @@ def problems_in(times: "Mapping[str, datetime | None]") -> list[str]:
     return problems
 
 
+# A flag about the record rather than its times: the incident was made from another
+# record's reference to it (a log entry naming an incident the import did not hold), so
+# most of what the source knows about it is missing. An import sets it and clears it;
+# recomputing the lifecycle problems keeps it.
+PARTIAL = "partial"
+
+
+def joined_flags(problems: list[str], *, partial: bool) -> str:
+    """What Incident.consistency_flags stores: the lifecycle problems, then PARTIAL."""
+    return ",".join([*problems, *([PARTIAL] if partial else [])])
+
+
+def refreshed_flags(stored: str, problems: list[str]) -> str:
+    """The lifecycle problems recomputed, the record flags of `stored` kept."""
+    return joined_flags(problems, partial=PARTIAL in stored.split(","))
+
+
 def describe_problem(flag: str) -> str:
     """A sentence for the user: 'resolved_before_detected' → 'Resolved before detected'."""
+    if flag == PARTIAL:
+        return "Partial record, made from another file's reference to it (import the incident)"
     later, _, earlier = flag.partition("_before_")
     return f"{later.capitalize()} before {earlier}" if earlier else flag
 

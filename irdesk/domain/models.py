@@ -24,7 +24,7 @@ from irdesk.domain.enums import (
     ServiceTier,
     Severity,
 )
-from irdesk.domain.lifecycle import lifecycle_problems
+from irdesk.domain.lifecycle import lifecycle_problems, refreshed_flags
 from irdesk.domain.utc import UTCDateTime, utc_now
 
 
@@ -135,14 +135,15 @@ class Incident(SQLModel, table=True):
     regulatory_exposure: bool = False
     consistency_flags: str = Field(
         default="",
-        description="comma-separated lifecycle problems found in the source data; empty if none",
+        description="comma-separated lifecycle problems found in the source data, and "
+        "'partial' for an incident made from another record's reference; empty if none",
     )
     created_at: datetime = utc_field(nullable=False)
     updated_at: datetime = utc_field(nullable=False)
 
     def refresh_consistency_flags(self) -> None:
         """Record (never reject) lifecycle timestamps that contradict each other."""
-        self.consistency_flags = ",".join(lifecycle_problems(self))
+        self.consistency_flags = refreshed_flags(self.consistency_flags, lifecycle_problems(self))
 
     @property
     def flags(self) -> list[str]:
@@ -406,13 +407,6 @@ class LifecycleOverride(SQLModel, table=True):
     reason: str | None = None
     set_by: str | None = None
     set_at: datetime = utc_field(nullable=False)
-
-
-# IncidentMerge.how: found in the source data, linked by hand, or unlinked by hand. An
-# unlinked row stays so that re-importing the same files does not link them again.
-MERGE_REFERENCE = "reference"
-MERGE_MANUAL = "manual"
-MERGE_UNLINKED = "unlinked"
 
 
 class IncidentMerge(SQLModel, table=True):

@@ -10,13 +10,14 @@ from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from irdesk import __version__
+from irdesk.gui.common.colours import follow_system_scheme
 from irdesk.gui.common.crash_dialog import install_excepthook
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage import paths
 
 # Set by tests/benchmarks/bench_startup.py, so that a stopwatch outside the process times
-# start-up and nothing else: "window" ends the process once the window is painted, any
-# other value once the first database's incidents are.
+# start-up and nothing else: "window" ends the process once the window is painted, "list"
+# once the first database's incidents are, "ready" once that database is open as well.
 EXIT_WHEN_SHOWN = "IRDESK_EXIT_WHEN_SHOWN"
 
 ICON_NAMES = ("irdesk.svg", "irdesk.png")
@@ -58,19 +59,26 @@ def user_settings() -> QSettings:
 
 
 def end_once_shown(main: MainWindow, what: str) -> None:
-    """End the process as soon as `what` ("window", or else the incident list) is painted.
+    """End the process as soon as `what` is painted: "window", "list" (the incidents of
+    the first database, from the first look at it or from the open file, whichever
+    comes first) or "ready" (the database open, the screens able to read and edit it).
 
-    Before the list ends it the window is closed the user's way (settings saved, the
-    database closed); a file that fails to open ends it with 1. It ends with os._exit:
-    the interpreter's teardown, freeing what the system reclaims anyway, is not start-up.
+    Once ready the window is closed the user's way first (settings saved, the database
+    closed); closing it sooner would wait for the opening still running. A file that
+    fails to open ends it with 1. It ends with os._exit: the interpreter's teardown,
+    freeing what the system reclaims anyway, is not start-up.
     """
 
     def painted() -> None:
         main.repaint()
         os._exit(0)
 
-    def listed(*_opened: object) -> None:
+    def listed(*_shown: object) -> None:
         main.repaint()  # the rows are drawn, not just handed to the model
+        os._exit(0)
+
+    def ready(*_opened: object) -> None:
+        main.repaint()
         # Closed from the event loop, not from inside the task's delivery that called us.
         QTimer.singleShot(0, closed)
 
@@ -81,7 +89,11 @@ def end_once_shown(main: MainWindow, what: str) -> None:
     if what == "window":
         QTimer.singleShot(0, painted)
         return
-    main.files.opened.connect(listed)
+    if what == "list":
+        main.files.previewed.connect(listed)
+        main.files.opened.connect(listed)
+    else:
+        main.files.opened.connect(ready)
     main.tasks.errored.connect(lambda *_error: os._exit(1))
 
 
@@ -98,6 +110,7 @@ def run_gui(
     if icon is not None:
         app.setWindowIcon(icon)
     add_shipped_fonts()
+    follow_system_scheme(app)
 
     window: list[QWidget] = []
     previous_hook = install_excepthook(lambda: window[0] if window else None)

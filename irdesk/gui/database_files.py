@@ -6,7 +6,11 @@ which switches every screen over to it. A file that cannot be opened is
 explained in a message box, and the database already open stays open.
 
 The storage modules (SQLAlchemy, the tables) are imported by the worker that opens
-the first file, not by the window: it shows while they load.
+the first file, not by the window: it shows while they load. Loading them takes
+longer than anything else the window does to start, so the first file is looked at
+before it is opened: `previewed(path, rows)` carries its incident list read with
+plain sqlite3 (storage/bulk/incident_list), for the window to show while the worker
+goes on to open it; `preview_withdrawn(path)` follows if it then cannot be opened.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
     from irdesk.storage.database import Database
-    from irdesk.storage.reads.queries import IncidentRow
+    from irdesk.storage.reads.incident_row import IncidentRow
 
 FILE_FILTER = "irdesk databases (*.db *.irdesk *.sqlite);;All files (*)"
 MESSAGE_MS = 30_000
@@ -42,6 +46,13 @@ def open_database_file(path: Path, *, create: bool, on_backup: Callable[[Path], 
     from irdesk.storage.database import open_database
 
     return open_database(path, create=create, on_backup=on_backup)
+
+
+def _first_look(path: Path) -> list[IncidentRow] | None:
+    """Worker side of the first look: the incident list of a file not open yet, or None."""
+    from irdesk.storage.bulk.incident_list import first_incident_list
+
+    return first_incident_list(path)
 
 
 def _load_database(path: Path, create: bool, report: Report) -> OpenResult:
@@ -64,6 +75,8 @@ class DatabaseFiles(QObject):
     """The File menu's database entries, the file dialogs they show, and the recent list."""
 
     opened = Signal(object, object)  # the Database and its incident rows
+    previewed = Signal(object, object)  # the path and its incident rows, the file not open yet
+    preview_withdrawn = Signal(object)  # the path previewed, which could not be opened
 
     def __init__(
         self,
@@ -79,6 +92,10 @@ class DatabaseFiles(QObject):
         self.recent = RecentFiles(settings)
         self.recent_menu = QMenu("Open &Recent", window)
         self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
+        self._opening = 0  # openings queued and not over yet
+        # Files asked for while the first file is looked at, opened after it.
+        self._waiting: list[tuple[Path, bool]] | None = None
+        self._previewed: Path | None = None  # the file looked at, until it is open
 
     def add_to(self, file_menu: QMenu) -> None:
         """New…, Open… and Open Recent at the top of the File menu."""
@@ -142,12 +159,42 @@ class DatabaseFiles(QObject):
         Without `create`, a missing file is an error rather than a new empty database.
         """
         path = Path(path).expanduser()
+        if self._waiting is not None:
+            self._waiting.append((path, create))  # opened after the file being looked at
+        elif self.database.current() is None and not self._opening:
+            self._waiting = []
+            # The opening is queued once the rows are shown, whatever the look found: the
+            # modules it loads neither slow the list's first drawing nor come before it.
+            self.tasks.run(
+                lambda _report: _first_look(path),
+                on_done=lambda rows: self._looked(path, rows),
+                description=f"Opening {path.name}…",
+                then=lambda: self._open_after_look(path, create),
+            )
+        else:
+            self._open(path, create)
+
+    def _open_after_look(self, path: Path, create: bool) -> None:
+        waiting, self._waiting = self._waiting or [], None
+        for each, create_each in [(path, create), *waiting]:
+            self._open(each, create_each)
+
+    def _open(self, path: Path, create: bool) -> None:
+        self._opening += 1
         self.tasks.run(
             lambda report: _load_database(path, create, report),
             on_done=self._opened,
             on_expected_error=lambda exc: self._open_failed(path, exc),
             description=f"Opening {path.name}…",
+            then=self._open_over,
         )
+
+    def _open_over(self) -> None:
+        self._opening -= 1
+        if self._previewed is not None and not self._opening:
+            # Every file asked for failed: the rows of the first look are not a file's.
+            withdrawn, self._previewed = self._previewed, None
+            self.preview_withdrawn.emit(withdrawn)
 
     def open_recent(self, path: Path) -> None:
         if path.exists():
@@ -169,8 +216,14 @@ class DatabaseFiles(QObject):
 
     # ------------------------------------------------------ background results
 
+    def _looked(self, path: Path, rows: list[IncidentRow] | None) -> None:
+        if rows is not None:  # None: the opening will say what the file is
+            self._previewed = path
+            self.previewed.emit(path, rows)
+
     def _opened(self, result: OpenResult) -> None:
         db, rows = result
+        self._previewed = None
         self.opened.emit(db, rows)
         self.recent.add(db.path)
         self._rebuild_recent_menu()

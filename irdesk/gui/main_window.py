@@ -35,6 +35,7 @@ from irdesk import __version__
 from irdesk.gui.common import message_box
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.busy_indicator import BusyIndicator
+from irdesk.gui.common.help_windows import add_help_entries
 from irdesk.gui.common.menus import Menus, add_action, standard_keys
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.user_guides import guides, show_user_guide
@@ -48,6 +49,7 @@ from irdesk.gui.metrics.actions import MetricsActions
 from irdesk.gui.packets.actions import PacketActions
 from irdesk.gui.review.tab import ReviewTab
 from irdesk.gui.timeline.controller import TimelineController
+from irdesk.gui.timeline.tab import WALK_KEYS
 from irdesk.storage.errors import DatabaseError
 from irdesk.storage.records.actor import current_actor
 
@@ -58,7 +60,7 @@ if TYPE_CHECKING:
     from irdesk.gui.importing.dialog import ImportDialog
     from irdesk.importers.pipeline import ImportReport
     from irdesk.storage.database import Database
-    from irdesk.storage.reads.queries import IncidentRow
+    from irdesk.storage.reads.incident_row import IncidentRow
     from irdesk.storage.records.policies import PolicyRecord
 
 IMPORT_FILTER = "Exports (*.json *.jsonl *.csv *.zip);;All files (*)"
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
         self.tasks = BackgroundTasks(expected=(DatabaseError, OSError), parent=self)
         self.files = DatabaseFiles(self, self.tasks, self.database, settings)
         self.import_dialog: ImportDialog | None = None
+        self._first_look: Path | None = None  # the file whose rows are listed before it is open
         # Every edit made here, for Ctrl+Z; emptied when another database opens.
         self.undo_stack = QUndoStack(self)
         self.actor = current_actor()
@@ -134,6 +137,7 @@ class MainWindow(QMainWindow):
         self.packet_actions = PacketActions(
             self, self.tasks, self.database, self.current_incident_id, self.busy
         )
+        self.packet_actions.exported.connect(lambda: self.review_tab.reload())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -227,6 +231,11 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, n=name: show_user_guide(n, self))
             self.guide_actions.append(action)
         menus.help.addSeparator()
+        walk_keys = [("Timeline › walk mode", what, keys) for keys, what in WALK_KEYS]
+        self.shortcuts_action, self.report_action = add_help_entries(
+            menus.help, bar, self, walk_keys
+        )
+        menus.help.addSeparator()
         self.about_action = add_action(menus.help, "&About irdesk")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
@@ -269,6 +278,8 @@ class MainWindow(QMainWindow):
         self.metrics.incident_chosen.connect(self._metrics_incident_chosen)
         self.metrics.policy_saved.connect(self._policy_saved)
         self.files.opened.connect(self._database_opened)
+        self.files.previewed.connect(self._database_previewed)
+        self.files.preview_withdrawn.connect(self._preview_withdrawn)
 
     # ---------------------------------------------------------------- settings
 
@@ -419,6 +430,25 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------ background results
 
+    def _database_previewed(self, path: Path, rows: list[IncidentRow]) -> None:
+        """The file's incidents, read before it is open: listed and selectable, while
+        everything that reads or edits more waits for the open database."""
+        self._first_look = path.resolve()
+        self.incident_list.set_rows(rows)
+        self._show_file_name(self._first_look)
+        # Drawn now: the opening that follows on the worker loads modules for a while,
+        # and a paint left to the event loop would wait on it for the interpreter.
+        self.repaint()
+
+    def _preview_withdrawn(self, _path: Path) -> None:
+        if self.database.current() is None:
+            self._first_look = None
+            self.incident_list.set_rows([])
+            self.path_label.setText("No database open")
+            self.path_label.setToolTip("")
+            self.setWindowTitle("irdesk")
+            self.setWindowFilePath("")
+
     def _database_opened(self, db: Database, rows: list[IncidentRow]) -> None:
         self.review_tab.flush()  # typing still unsaved goes to the file it was typed in
         previous = self.database.current()
@@ -426,20 +456,36 @@ class MainWindow(QMainWindow):
             # Queued behind any work still reading the old file.
             self.tasks.run(lambda _report: previous.close(), on_done=lambda _none: None)
         self.undo_stack.clear()  # the history belongs to the file it was made in
+        looked, self._first_look = self._first_look == db.path, None
+        # What was picked from the first look at this file (see _database_previewed).
+        picked = self.current_incident_id() if looked else None
+        # The first look's rows stay when the file still holds them: the list neither
+        # blinks nor loses its place.
+        kept = looked and rows == self.incident_list.rows()
         self.database.replace(db)  # the Overview and the dashboard follow it
-        self.incident_list.set_rows(rows)
+        if not kept:
+            self.incident_list.set_rows(rows)
         self.review_tab.database_changed()
-        self.path_label.setText(str(db.path))
-        self.path_label.setToolTip(str(db.path))
-        self.setWindowTitle(f"{db.path.name} — irdesk")
-        self.setWindowFilePath(str(db.path))
+        self._show_file_name(db.path)
         self._update_actions()
+        if picked is not None:
+            # Every screen reads it now that the file is open.
+            if kept:
+                self.incident_list.announce_current()
+            else:
+                self.incident_list.select_incident(picked)
         if db.backup_made is not None:
             self.statusBar().showMessage(
                 f"Upgraded {db.path.name} to the current schema; "
                 f"backup saved as {db.backup_made.name}",
                 MESSAGE_MS,
             )
+
+    def _show_file_name(self, path: Path) -> None:
+        self.path_label.setText(str(path))
+        self.path_label.setToolTip(str(path))
+        self.setWindowTitle(f"{path.name} — irdesk")
+        self.setWindowFilePath(str(path))
 
     def _imported(self, report: ImportReport) -> None:
         self.statusBar().showMessage(

@@ -2,14 +2,17 @@
 
 Parsing all files comes first, so a bad file stops the import before a row
 is written; the writing runs in one transaction, so a failure there leaves
-the database as it was. A dry run does all of it and rolls back.
+the database as it was. A dry run does all of it and rolls back. What one bad
+record does (a fallback, the import refused, or the record left out) is
+recovery.py's to say; severity maps remembered from earlier imports apply here.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from irdesk import __version__
+from irdesk.domain.enums import IncidentStatus
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.merging import (
     EventsById,
@@ -23,7 +26,8 @@ from irdesk.importers.merging import (
 )
 from irdesk.importers.parsing import parse_files
 from irdesk.importers.progress import WRITING, Progress
-from irdesk.importers.records import ParsedFile
+from irdesk.importers.reading.column_mapping import MappingStore, MappingStoreError
+from irdesk.importers.records import IncidentRecord, LeftOut, ParsedFile
 from irdesk.importers.referrals import ReferralLog, attach_referring, attach_to_stored_by_reference
 from irdesk.importers.report import ImportReport, import_report
 from irdesk.importers.writing.events import write_events
@@ -31,7 +35,7 @@ from irdesk.importers.writing.incidents import write_incidents, write_names
 from irdesk.importers.writing.links import write_links
 from irdesk.importers.writing.outcomes import WriteResult
 from irdesk.importers.writing.people import People
-from irdesk.storage.bulk import import_writer
+from irdesk.storage.bulk import import_lookup, import_writer
 from irdesk.storage.bulk.batching import cyclic_gc_paused
 from irdesk.storage.bulk.import_lookup import IncidentKey
 from irdesk.storage.bulk.import_transaction import ImportTransaction, import_transaction
@@ -63,14 +67,41 @@ def _run_import(
     progress: Progress | None,
 ) -> ImportReport:
     skipped: list[str] = []
+    options, remembered = _with_remembered_severities(options)
     parsed = parse_files(paths, options, progress, skipped)
     merged = _merge(parsed)
     result = WriteResult()
     if progress:
         progress(WRITING, 0, 1)
     with import_transaction(db, dry_run=dry_run) as tx:
-        _write(tx, parsed, merged, result, progress)
-    return import_report(parsed, result, merged.referrals, skipped, dry_run)
+        _adopt_orphans(tx, parsed, merged, options)
+        _write(tx, parsed, merged, result, progress, options)
+    report = import_report(parsed, result, merged.referrals, skipped, dry_run, merged.left_out)
+    report.notes += remembered
+    return report
+
+
+def _with_remembered_severities(options: ImportOptions) -> tuple[ImportOptions, list[str]]:
+    """The options with the severity maps remembered from earlier imports under the ones
+    given now, and a line for each source a remembered map applies to."""
+    try:
+        stored = MappingStore().severity_maps()
+    except MappingStoreError:
+        return options, []  # unreadable: the maps given now and the defaults still hold
+    notes = []
+    merged = {source: dict(table) for source, table in stored.items()}
+    for source, table in options.severity_maps.items():
+        merged.setdefault(source, {}).update(table)
+    for source, table in sorted(stored.items()):
+        used = {
+            raw: sev
+            for raw, sev in table.items()
+            if raw not in options.severity_maps.get(source, {})
+        }
+        if used:
+            pairs = ", ".join(f"{raw}={sev.value}" for raw, sev in used.items())
+            notes.append(f"Remembered severity map for {source}: {pairs}")
+    return replace(options, severity_maps=merged), notes
 
 
 @dataclass
@@ -82,6 +113,7 @@ class _Merged:
     keyed_elsewhere: list[FileBatch]  # by (source, external id)
     referring_elsewhere: list[FileBatch]  # by reference
     referrals: ReferralLog
+    left_out: list[LeftOut] = field(default_factory=list)
 
 
 def _merge(parsed: list[ParsedFile]) -> _Merged:
@@ -96,15 +128,77 @@ def _merge(parsed: list[ParsedFile]) -> _Merged:
     return _Merged(incidents, keyed_elsewhere, referring_elsewhere, referrals)
 
 
+def _adopt_orphans(
+    tx: ImportTransaction, parsed: list[ParsedFile], merged: _Merged, options: ImportOptions
+) -> None:
+    """Batches keyed by an incident neither this import nor the database holds: made a
+    partial incident from their own reference to it (a recoverable problem), or left out
+    under skip_bad_records; the rest stay for attach_to_stored_by_key, which refuses them."""
+    if not merged.keyed_elsewhere:
+        return
+    keys = [(batch.source, batch.incident_external_id) for batch, _ in merged.keyed_elsewhere]
+    stored = import_lookup.incident_ids(tx, keys)
+    files = {file.name: file for file in parsed}
+    remaining: list[FileBatch] = []
+    adopted: list[PreparedIncident] = []
+    for batch, file_name in merged.keyed_elsewhere:
+        key = (batch.source, batch.incident_external_id)
+        item = None if key in stored else merged.incidents.get(key)
+        if item is None and key not in stored and batch.fallback is not None and not options.strict:
+            item = merged.incidents[key] = PreparedIncident(batch.fallback, [], set())
+            adopted.append(item)
+            files[file_name].warnings.append(
+                f"{batch.location}: field 'incident': {batch.source} incident "
+                f"{batch.incident_external_id} is neither in this import nor in the database; "
+                f"made from the entries' reference to it ({batch.fallback.title!r}) and "
+                "marked partial until the incident itself is imported"
+            )
+        if item is not None:
+            item.events.extend(batch.events)
+            item.files.add(file_name)
+        elif key not in stored and options.skip_bad_records:
+            merged.left_out.append(
+                LeftOut(
+                    file_name,
+                    batch.location,
+                    f"field 'incident': {len(batch.events)} event(s) of {batch.source} incident "
+                    f"{batch.incident_external_id}, which is neither in this import nor in the "
+                    "database",
+                )
+            )
+        else:
+            remaining.append((batch, file_name))
+    for item in adopted:
+        fill_lifecycle(item.record, item.events)
+        item.record.status = _status_from_times(item.record)
+    merged.keyed_elsewhere = remaining
+
+
+def _status_from_times(record: IncidentRecord) -> IncidentStatus:
+    # A partial incident's status is only what its events show.
+    if record.resolved_at is not None:
+        return IncidentStatus.RESOLVED
+    if record.mitigated_at is not None:
+        return IncidentStatus.MITIGATED
+    if record.acknowledged_at is not None:
+        return IncidentStatus.ACKNOWLEDGED
+    return IncidentStatus.TRIGGERED
+
+
 def _write(
     tx: ImportTransaction,
     parsed: list[ParsedFile],
     merged: _Merged,
     result: WriteResult,
     progress: Progress | None,
+    options: ImportOptions,
 ) -> None:
     prepared = merged.incidents
-    ids = write_incidents(tx, list(prepared.values()), result) if prepared else {}
+    ids = (
+        write_incidents(tx, list(prepared.values()), result, allow_emptying=options.allow_emptying)
+        if prepared
+        else {}
+    )
     write_names(tx, {ids[key]: item for key, item in prepared.items()})
     events: EventsById = {ids[key]: item.events for key, item in prepared.items()}
     incident_files: FilesById = {ids[key]: set(item.files) for key, item in prepared.items()}

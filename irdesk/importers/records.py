@@ -56,6 +56,9 @@ class IncidentRecord:
     references: list[str] = field(default_factory=list)
     # Keys other sources may use to name this one (its number, its URL).
     aliases: list[str] = field(default_factory=list)
+    # Made from another record's reference to it (a log entry's `incident`), not from the
+    # incident itself: stored with the PARTIAL consistency flag until the incident is imported.
+    partial: bool = False
 
 
 @dataclass
@@ -78,6 +81,21 @@ class EventBatch:
     window: tuple[timedelta, timedelta] | None = None
     # The chat channel the events came from, so the user can be asked to link it.
     channel: str | None = None
+    # The incident as the events' own reference describes it (title, URL), created as a
+    # partial incident when neither this import nor the database holds it.
+    fallback: IncidentRecord | None = None
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A record left out of an import by --skip-bad-records, and why."""
+
+    file: str
+    location: str
+    why: str
+
+    def line(self) -> str:
+        return f"{self.file}, {self.location or 'whole file'}: {self.why}"
 
 
 @dataclass
@@ -91,6 +109,8 @@ class ParsedFile:
     warnings: list[str] = field(default_factory=list)
     # Chat channels skipped because no incident could be found for them.
     unlinked_channels: list[str] = field(default_factory=list)
+    # Records left out under ImportOptions.skip_bad_records (see recovery.py).
+    left_out: list[LeftOut] = field(default_factory=list)
 
     @property
     def event_count(self) -> int:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from irdesk.importers.records import ParsedFile
+from irdesk.importers.records import LeftOut, ParsedFile
 from irdesk.importers.referrals import ReferralLog
 from irdesk.importers.writing.outcomes import WriteResult
 
@@ -15,6 +15,10 @@ class ImportReport:
     dry_run: bool = False
     # Chat channels skipped for want of an incident, once each: the GUI offers to link them.
     unlinked_channels: list[str] = field(default_factory=list)
+    # Records left out by --skip-bad-records: file, place, why.
+    left_out: list[LeftOut] = field(default_factory=list)
+    # What the import applied that the user did not give this time (remembered maps).
+    notes: list[str] = field(default_factory=list)
 
     def count(self, change: str) -> int:
         return sum(1 for outcome in self.result.incidents if outcome.change == change)
@@ -55,7 +59,15 @@ class ImportReport:
             ("People to check (kept apart until someone links them)", self.result.uncertain_people),
             ("Linked across tools", self.result.merges),
             ("Conflicts (your edits kept)", self.result.conflicts),
+            (
+                "Fields the files no longer give (stored values kept; --allow-emptying "
+                "empties them)",
+                self.result.kept_values,
+            ),
+            ("Fields emptied because the files no longer give them", self.result.emptied_values),
+            ("Applied from earlier imports", self.notes),
             ("Warnings", self.warnings),
+            ("Left out (--skip-bad-records)", [item.line() for item in self.left_out]),
         ):
             if items:
                 out.append(f"{title}:")
@@ -69,6 +81,7 @@ def import_report(
     referrals: ReferralLog,
     skipped: list[str],
     dry_run: bool,
+    left_out: list[LeftOut] | None = None,
 ) -> ImportReport:
     """The report of an import that read `parsed` and wrote `result`."""
     warnings = [f"{name}: skipped, not an export file" for name in skipped]
@@ -88,4 +101,5 @@ def import_report(
         warnings=warnings,
         dry_run=dry_run,
         unlinked_channels=list(dict.fromkeys(channels)),
+        left_out=[item for f in parsed for item in f.left_out] + (left_out or []),
     )

@@ -13,7 +13,7 @@ from importlib import resources
 from io import BytesIO
 
 import numpy as np
-from matplotlib import font_manager
+from matplotlib import font_manager, rcParams
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -22,6 +22,8 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from irdesk.domain.metrics.durations import KPI_LABELS
 from irdesk.domain.metrics.figures import Figures
+from irdesk.domain.metrics.service import SloRow
+from irdesk.domain.metrics.tables import SHARE, format_cell
 
 # Colour-blind-safe (Okabe-Ito), severity worst first; text always says which is which.
 SEVERITY_COLOURS = {
@@ -34,6 +36,15 @@ SEVERITY_COLOURS = {
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 BUSINESS, AFTER_HOURS = "#56B4E9", "#0B3C5D"
 FONT_SIZE = 8.5
+OTHERS_COLOUR = "#BBBBBB"
+# An import can bring dozens of groups (a Jira backlog made "Team 1…30" services): a chart
+# names the groups a reader needs most and folds the rest into one "others".
+TOP_SERIES = 6  # lines, each a legend entry
+TOP_BARS = 8  # bars, each a tick label
+# The error budget's axis stops at twice the budget used: a service at 0 % availability
+# would otherwise stretch it to -100,000 % and flatten every other line. Lines below are
+# drawn along the floor and their legend entry says by how much the budget ran out.
+BUDGET_FLOOR = -100.0
 # Names are in any script (Ελένη, 王伟): DejaVu first, then a CJK font. irdesk ships one
 # (resources/fonts, also used by the PDF packets), so charts never depend on what the
 # system has installed; others found on the system come after it.
@@ -44,6 +55,13 @@ _FALLBACKS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "Dr
 _INSTALLED = {f.name for f in font_manager.fontManager.ttflist}
 FONT_FAMILIES = ["DejaVu Sans", *[f for f in _FALLBACKS if f in _INSTALLED]]
 LEGEND_FONT = {"family": FONT_FAMILIES, "size": FONT_SIZE}
+# Names and sources are user text and print as typed: a `$` in `deploy-${ENV}_$ api` is a
+# dollar sign, never math text (which would draw a formula or fail the whole packet).
+# Set in matplotlib's own defaults rather than on each Text, because tick labels are made
+# while a figure is drawn, long after a chart function returns; this covers every title,
+# legend, tick label, annotation and bar label of the dashboard and the packets alike.
+rcParams["text.parse_math"] = False
+rcParams["text.usetex"] = False
 
 
 def _hours_text(hours: float, _position: object = None) -> str:
@@ -96,10 +114,47 @@ class Chart:
         return buffer.getvalue()
 
 
-def _figure(width: float = 6.0, height: float = 3.4) -> Figure:
-    figure = Figure(figsize=(width, height), layout="constrained")
+LEGEND_ROW_INCHES = 0.2
+PLURALS = {"service": "services", "team": "teams", "person": "people", "severity": "severities"}
+
+
+def _figure(width: float = 6.0, height: float = 3.4, legend_rows: int = 0) -> Figure:
+    """A figure `height` tall plus room for `legend_rows` rows of legend below the axes."""
+    figure = Figure(figsize=(width, height + legend_rows * LEGEND_ROW_INCHES), layout="constrained")
     FigureCanvasAgg(figure)  # a canvas of its own until the GUI gives it a Qt one
     return figure
+
+
+# Characters of legend text across a chart, at the legend's size, with room to spare.
+LEGEND_LINE_CHARACTERS = 72
+
+
+def legend_columns(labels: Sequence[str], most: int = 5) -> int:
+    """As many columns as labels of that length fit across the figure."""
+    longest = max((len(label) for label in labels), default=0)
+    return max(1, min(most, len(labels), LEGEND_LINE_CHARACTERS // (longest + 4)))
+
+
+def legend_rows(labels: Sequence[str], most: int = 5) -> int:
+    return -(-len(labels) // legend_columns(labels, most)) if labels else 0
+
+
+def _legend_below(
+    figure: Figure, handles: list[Artist], labels: list[str], size: float, most: int = 5
+) -> None:
+    """The legend under the axes, outside them: it never covers a title, a line or a bar.
+
+    A figure legend placed "outside" is laid out by the constrained layout, which shrinks
+    the axes to make room; `_figure(legend_rows=…)` has already made the figure taller.
+    """
+    figure.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncols=legend_columns(labels, most),
+        prop={**LEGEND_FONT, "size": size},
+        frameon=False,
+    )
 
 
 def _style(ax, title: str) -> None:  # type: ignore[no-untyped-def]
@@ -123,7 +178,8 @@ def trend_chart(figures: Figures) -> Chart:
     """The primary KPI's rolling median per severity, with each severity's target dashed."""
     kpi = figures.policy.primary_kpi
     title = f"{KPI_LABELS[kpi]}: rolling {figures.policy.trend_window_days}-day median"
-    figure = _figure()
+    labels = [series.label for series in figures.trends]
+    figure = _figure(legend_rows=legend_rows(labels))
     ax = figure.add_subplot()
     _style(ax, title)
     chart = Chart("trend", title, figure)
@@ -157,16 +213,37 @@ def trend_chart(figures: Figures) -> Chart:
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     if figures.trends:
-        ax.legend(prop=LEGEND_FONT, frameon=False, ncols=min(5, len(figures.trends)))
+        handles, labels = ax.get_legend_handles_labels()
+        _legend_below(figure, handles, labels, FONT_SIZE)
     return chart
 
 
+def _biggest(count: int, sizes: Sequence[float]) -> tuple[list[int], list[int]]:
+    """(indices of the `count` largest sizes in their own order, the rest): ties keep order."""
+    if len(sizes) <= count + 1:  # folding one group into "others" would hide its name for nothing
+        return list(range(len(sizes))), []
+    kept = set(sorted(range(len(sizes)), key=lambda n: -sizes[n])[:count])
+    rest = [n for n in range(len(sizes)) if n not in kept]
+    return sorted(kept), rest
+
+
+def _ids(arrays: Sequence[np.ndarray]) -> np.ndarray:
+    return np.unique(np.concatenate(arrays)) if arrays else np.zeros(0, dtype=np.int64)
+
+
 def distribution_chart(figures: Figures, kpi: str | None = None) -> Chart:
-    """Median (bar) and p90 (tick) of a KPI per group, the spread of each group as dots."""
+    """Median (bar) and p90 (tick) of a KPI per group, the spread of each group as dots.
+
+    Past TOP_BARS groups the smallest fold into "others": their incidents are drawn as
+    dots and lead to their incidents, but get no median, which would mix unlike groups.
+    """
     kpi = kpi or figures.policy.primary_kpi
-    rows = [r for r in figures.durations[kpi][1:] if r.count]
+    every = [r for r in figures.durations[kpi][1:] if r.count]
+    kept, folded = _biggest(TOP_BARS, [r.count for r in every])
+    rows = [every[n] for n in kept]
+    others = [every[n] for n in folded]
     title = f"{KPI_LABELS[kpi]} by {figures.by}: median and p90"
-    figure = _figure()
+    figure = _figure(legend_rows=1)
     ax = figure.add_subplot()
     _style(ax, title)
     chart = Chart("distribution", title, figure)
@@ -194,55 +271,123 @@ def distribution_chart(figures: Figures, kpi: str | None = None) -> Chart:
         label="p90",
         zorder=3,
     )
+    labels = [r.label for r in rows]
+    if others:
+        values = np.concatenate([r.values for r in others]) / 60.0
+        dots = ax.scatter(
+            len(rows) + rng.uniform(-0.22, 0.22, len(values)),
+            values,
+            s=5,
+            color="#666666",
+            alpha=0.5,
+            picker=True,
+        )
+        label = f"others ({len(others)} {PLURALS.get(figures.by, figures.by)})"
+        chart.targets[dots] = Target(
+            f"{KPI_LABELS[kpi]}, {label}", ids=_ids([r.ids["count"] for r in others])
+        )
+        labels.append(label)
+    slanted = len(labels) > 4
     ax.set_xticks(
-        positions,
-        [r.label for r in rows],
-        rotation=20 if len(rows) > 4 else 0,
-        ha="right" if len(rows) > 4 else "center",
+        np.arange(len(labels)),
+        labels,
+        rotation=20 if slanted else 0,
+        ha="right" if slanted else "center",
     )
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(HOURS_FORMAT)
-    ax.legend(prop=LEGEND_FONT, frameon=False)
+    handles, names = ax.get_legend_handles_labels()
+    _legend_below(figure, handles, names, FONT_SIZE)
     return chart
 
 
+def _budget_label(row: SloRow) -> str:
+    label = f"{row.service}: {row.availability:.2f}% of {row.target:g}%"
+    if row.budget_consumed > 1:
+        label += f", exhausted: {format_cell(row.budget_consumed, SHARE)} used"
+    return label
+
+
+def _percent(value: float, _position: object = None) -> str:
+    return f"{value:.0f}%"
+
+
 def slo_burn_chart(figures: Figures) -> Chart:
-    """Error budget left over the period, per service; below zero is a breach."""
+    """Error budget left over the period, per service; below zero is a breach.
+
+    The TOP_SERIES services that used most of their budget are named; the others are
+    drawn in grey under one legend entry, so each still leads to its incidents.
+    """
     title = "Error budget remaining"
-    figure = _figure()
+    order = sorted(figures.slo, key=lambda r: (-r.budget_consumed, r.service))
+    shown = len(order) if len(order) <= TOP_SERIES + 1 else TOP_SERIES
+    named, rest = order[:shown], order[shown:]
+    labels = [_budget_label(r) for r in named]
+    if rest:
+        exhausted = sum(r.budget_consumed > 1 for r in rest)
+        labels.append(
+            f"others: {len(rest)} services" + (f", {exhausted} exhausted" if exhausted else "")
+        )
+    figure = _figure(legend_rows=legend_rows(labels, most=2))
     ax = figure.add_subplot()
     _style(ax, title)
     chart = Chart("slo_burn", title, figure)
-    for n, row in enumerate(figures.slo):
-        colour = SERIES_COLOURS[n % len(SERIES_COLOURS)]
+    handles: list[Artist] = []
+    lowest = 0.0
+    for n, row in enumerate([*named, *rest]):
+        others = n >= len(named)
+        percent = 100 * row.burn_remaining
+        lowest = min(lowest, float(np.min(percent, initial=0.0)))
         (line,) = ax.step(
             _dates(row.burn_times),
-            100 * row.burn_remaining,
+            np.maximum(percent, BUDGET_FLOOR),
             where="post",
-            color=colour,
-            label=f"{row.service} ({row.availability:.2f}% of {row.target:g}%)",
+            color=OTHERS_COLOUR if others else SERIES_COLOURS[n % len(SERIES_COLOURS)],
+            linewidth=0.8 if others else 1.5,
+            zorder=1 if others else 2,
             picker=6,
         )
         chart.targets[line] = Target(
             f"{row.service}, incidents with impact in the period", ids=row.ids["count"]
         )
+        if not others or n == len(named):
+            handles.append(line)
     ax.axhline(0, color="#333333", linewidth=0.8)
-    ax.set_ylabel("% of budget left", fontsize=FONT_SIZE)
+    if lowest < 0:
+        # Below zero the budget is spent; the band says so where the lines run.
+        bottom = max(lowest, BUDGET_FLOOR)
+        ax.axhspan(bottom, 0, color="#D55E00", alpha=0.08, linewidth=0)
+        ax.text(
+            0.01,
+            0.02,
+            "exhausted",
+            transform=ax.transAxes,
+            fontsize=FONT_SIZE - 1,
+            color="#8A3B00",
+        )
+    ax.set_ylim(max(lowest, BUDGET_FLOOR) - 5, 105)
+    ax.yaxis.set_major_formatter(FuncFormatter(_percent))
+    ax.set_ylabel("budget left", fontsize=FONT_SIZE)
     locator = AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     if figures.slo:
-        ax.legend(prop={**LEGEND_FONT, "size": FONT_SIZE - 1}, frameon=False, loc="lower left")
+        _legend_below(figure, handles, labels, FONT_SIZE - 1, most=2)
     else:
         _empty(ax, "no services")
     return chart
 
 
 def load_chart(figures: Figures) -> Chart:
-    """Pages per person, after hours stacked on business hours; fatigue flagged in red."""
-    rows = sorted((r for r in figures.load if r.pages), key=lambda r: (-r.pages, r.person))
+    """Pages per person, after hours stacked on business hours; fatigue flagged in red.
+
+    The TOP_BARS people paged most are named; the rest are one "others" bar.
+    """
+    every = sorted((r for r in figures.load if r.pages), key=lambda r: (-r.pages, r.person))
+    shown = len(every) if len(every) <= TOP_BARS + 1 else TOP_BARS
+    rows, rest = every[:shown], every[shown:]
     title = "On-call load: pages per person"
-    figure = _figure()
+    figure = _figure(legend_rows=1)
     ax = figure.add_subplot()
     _style(ax, title)
     ax.grid(axis="y", visible=False)
@@ -251,25 +396,52 @@ def load_chart(figures: Figures) -> Chart:
     if not rows:
         _empty(ax, "no pages in the period")
         return chart
-    positions = np.arange(len(rows))[::-1]
+    count = len(rows) + bool(rest)
+    positions = np.arange(count)[::-1]
     business = [r.pages - r.after_hours_pages for r in rows]
     late = [r.after_hours_pages for r in rows]
+    targets = [
+        (
+            f"{r.person}, paged",
+            r.ids["pages"],
+            f"{r.person}, paged after hours",
+            r.ids["after_hours"],
+        )
+        for r in rows
+    ]
+    names = [r.person for r in rows]
+    flagged = [bool(r.flags) for r in rows]
+    if rest:
+        business.append(sum(r.pages - r.after_hours_pages for r in rest))
+        late.append(sum(r.after_hours_pages for r in rest))
+        label = f"others ({len(rest)} people)"
+        targets.append(
+            (
+                f"{label}, paged",
+                _ids([r.ids["pages"] for r in rest]),
+                f"{label}, paged after hours",
+                _ids([r.ids["after_hours"] for r in rest]),
+            )
+        )
+        names.append(label)
+        flagged.append(any(r.flags for r in rest))
+    labels = [f"⚠ {name}" if flag else name for name, flag in zip(names, flagged, strict=True)]
     day_bars = ax.barh(positions, business, color=BUSINESS, label="business hours")
     night_bars = ax.barh(positions, late, left=business, color=AFTER_HOURS, label="after hours")
-    for row, day, night in zip(rows, day_bars, night_bars, strict=True):
+    for (day_text, day_ids, night_text, night_ids), day, night in zip(
+        targets, day_bars, night_bars, strict=True
+    ):
         day.set_picker(True)
         night.set_picker(True)
-        chart.targets[day] = Target(f"{row.person}, paged", ids=row.ids["pages"])
-        chart.targets[night] = Target(
-            f"{row.person}, paged after hours", ids=row.ids["after_hours"]
-        )
-    labels = [f"{'⚠ ' if r.flags else ''}{r.person}" for r in rows]
+        chart.targets[day] = Target(day_text, ids=day_ids)
+        chart.targets[night] = Target(night_text, ids=night_ids)
     ax.set_yticks(positions, labels)
-    for tick, row in zip(ax.get_yticklabels(), rows, strict=True):
-        if row.flags:
+    for tick, flag in zip(ax.get_yticklabels(), flagged, strict=True):
+        if flag:
             tick.set_color("#B00020")
     ax.set_xlabel("pages (⚠ over the alert-fatigue limits)", fontsize=FONT_SIZE)
-    ax.legend(prop=LEGEND_FONT, frameon=False, loc="lower right")
+    handles, names = ax.get_legend_handles_labels()
+    _legend_below(figure, handles, names, FONT_SIZE)
     return chart
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from irdesk.storage import schema
-from irdesk.storage.database import inspect_file, read_only_connection
 from irdesk.storage.errors import CorruptDatabase
+from irdesk.storage.inspection import inspect_file, read_only_connection
 from irdesk.storage.records.audit import first_broken
 
 # Tables whose sizes are worth showing; older revisions may lack some.

@@ -1,7 +1,8 @@
 """Opening an irdesk file: recognise it, refuse what is not ours, back up and upgrade.
 
 Nothing here writes to a file before it has been recognised as an irdesk
-database of a revision we know; the inspection uses a read-only connection.
+database of a revision we know; the inspection (storage/inspection) uses a read-only
+connection.
 """
 
 import contextlib
@@ -18,100 +19,17 @@ from sqlalchemy.exc import OperationalError
 
 from irdesk.storage import head_schema, schema
 from irdesk.storage.errors import (
-    CorruptDatabase,
-    NewerDatabase,
     NotAnIrdeskDatabase,
     UpgradeFailed,
     UpgradeRequired,
     expected_error,
 )
+from irdesk.storage.inspection import FileState, inspect_file, log_files, read_only_connection
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
-
-
-@dataclass(frozen=True)
-class FileState:
-    """What a read-only look at an existing file found."""
-
-    revision: str
-    is_current: bool
-
-
-def log_files(path: Path) -> tuple[Path, Path]:
-    """The write-ahead log and its shared-memory index SQLite keeps beside the file `path`."""
-    return Path(f"{path}-wal"), Path(f"{path}-shm")
-
-
-def read_only_connection(path: Path) -> sqlite3.Connection:
-    """A connection that cannot write and, for a closed file, leaves no -wal/-shm behind.
-
-    With no write-ahead log beside the file, all its content is in the file and
-    `immutable=1` reads it without creating SQLite's sidecar files. With a log
-    present (another process has it open, or one crashed) we must read through it.
-    """
-    wal, _ = log_files(path)
-    immutable = "" if wal.exists() else "&immutable=1"
-    return sqlite3.connect(f"{path.as_uri()}?mode=ro{immutable}", uri=True)
-
-
-def inspect_file(path: Path) -> FileState:
-    """Recognise an irdesk database without changing a byte of it."""
-    if not path.exists():
-        raise NotAnIrdeskDatabase(path, "does not exist.")
-    if path.is_dir():
-        raise NotAnIrdeskDatabase(path, "is a folder, not a database file.")
-    size = path.stat().st_size
-    if size == 0:
-        raise NotAnIrdeskDatabase(path, "is empty (0 bytes), not an irdesk database.")
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        raise NotAnIrdeskDatabase(
-            path, "is not an irdesk database (it is not an SQLite file at all)."
-        )
-    try:
-        with contextlib.closing(read_only_connection(path)) as conn:
-            check = [row[0] for row in conn.execute("PRAGMA quick_check")]
-            if check != ["ok"]:
-                first = check[0].replace("*** in database main ***", "").strip().splitlines()
-                more = len(check) - 1
-                raise CorruptDatabase(
-                    path,
-                    f"is damaged: SQLite reports {(first or check)[0]!r}"
-                    + (f" and {more} more problem{'s' if more > 1 else ''}." if more else "."),
-                    "Open a backup copy instead; `irdesk db check` lists every problem.",
-                )
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            tables = {
-                row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            revision = None
-            if "alembic_version" in tables:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-    except sqlite3.DatabaseError as exc:
-        raise CorruptDatabase(
-            path, f"cannot be read: {exc}.", "Open a backup copy instead."
-        ) from exc
-
-    if app_id != schema.APPLICATION_ID or revision is None:
-        sample = ", ".join(sorted(tables)[:5]) or "no tables"
-        raise NotAnIrdeskDatabase(
-            path, f"is an SQLite database of another program (it holds {sample})."
-        )
-    known = schema.known_revisions()
-    if revision not in known:
-        raise NewerDatabase(
-            path,
-            f"was written by a newer irdesk (schema revision {revision}; this irdesk knows up to "
-            f"{known[-1]}).",
-            "Update irdesk to open it; the file has not been changed.",
-        )
-    return FileState(revision=revision, is_current=revision == known[-1])
 
 
 def backup_path(path: Path, revision: str) -> Path:

@@ -4,7 +4,8 @@
 
 Imports what `irdesk --db DB` imports before its window (the command line and
 irdesk.gui.app) and notes the modules loaded; runs `run_gui` on DB as the command does
-and notes them again once the incidents are listed; presses Ctrl+Shift+P (Export ›
+and notes them again when the first look at the file lists its incidents (the list shown,
+the count with it), and once the file is open and listed; presses Ctrl+Shift+P (Export ›
 Review Packet…) and notes them once the dialog's preview is read; closes the dialog and
 presses Ctrl+Shift+M (View › Metrics Dashboard), noting what the user sees while the
 dashboard's module is being imported (the cursor, the status bar's busy indicator) and
@@ -25,6 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import irdesk.cli.main  # noqa: F401  (the start path: the command line first)
 from irdesk.cli.parser import build_parser
+from irdesk.gui import app as gui_app
 from irdesk.gui.app import run_gui
 
 AFTER_IMPORT = sorted(sys.modules)
@@ -38,6 +40,23 @@ from irdesk.gui.main_window import MainWindow  # noqa: E402
 DASHBOARD_MODULE = "irdesk.gui.metrics.dashboard"
 GIVE_UP_MS = 60_000
 POLL_MS = 10
+
+SEEN: dict[str, Any] = {"after_import": AFTER_IMPORT}
+
+
+class WatchedWindow(MainWindow):
+    """The window run_gui makes, noting the moment the first look's rows are listed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # After the window's own slot: the rows are in the list when this runs.
+        self.files.previewed.connect(self._first_look_listed)
+
+    def _first_look_listed(self, _path: Path, _rows: object) -> None:
+        SEEN["first_look"] = {"modules": sorted(sys.modules), "count": self.count_label.text()}
+
+
+gui_app.MainWindow = WatchedWindow  # type: ignore[misc]
 
 
 def what_is_shown(window: MainWindow) -> dict[str, Any]:
@@ -68,7 +87,7 @@ def main() -> int:
     db_path, out_path = Path(sys.argv[1]), Path(sys.argv[2])
     build_parser()  # as the command does before it starts the window
     app = QApplication(sys.argv[:1])
-    seen: dict[str, Any] = {"after_import": AFTER_IMPORT}
+    seen = SEEN
 
     def window() -> MainWindow | None:
         found = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QThread
+from PySide6.QtCore import QCoreApplication, QObject, QThread
 from pytestqt.qtbot import QtBot
 
 from irdesk.gui.common.background import BackgroundTasks, Report
@@ -102,7 +102,49 @@ def test_shutdown_waits_for_running_work_and_drops_its_result(
     assert started.wait(5)
     tasks.shutdown()
     assert tasks.active_thread_count() == 0
-    qtbot.wait(20)  # let the queued result reach the event loop
+    # Whatever the worker queued before it stopped is delivered now, if it is delivered at all.
+    QCoreApplication.sendPostedEvents()
+    QCoreApplication.processEvents()
     assert delivered == []
     with pytest.raises(RuntimeError, match="shut down"):
         tasks.run(slow, on_done=delivered.append)
+
+
+def test_what_follows_a_task_runs_after_its_outcome_whatever_it_was(
+    qtbot: QtBot, tasks: BackgroundTasks
+) -> None:
+    seen: list[object] = []
+    idle_after: list[int] = []
+    tasks.idle.connect(lambda: idle_after.append(len(seen)))
+
+    def expected(_report: Report) -> None:
+        raise NotAnIrdeskDatabase(Path("x.db"), "is not an irdesk database.")
+
+    def bug(_report: Report) -> None:
+        raise KeyError("bug")
+
+    def after_expected() -> None:
+        seen.append("after the expected error")
+        tasks.run(bug, on_done=seen.append, then=lambda: seen.append("after the bug"))
+
+    def after_result() -> None:
+        seen.append("after the result")
+        tasks.run(
+            expected,
+            on_done=seen.append,
+            on_expected_error=lambda _exc: seen.append("expected error"),
+            then=after_expected,
+        )
+
+    with qtbot.waitSignal(tasks.idle, timeout=5000):
+        tasks.run(lambda _r: 1, on_done=seen.append, then=after_result)
+    assert seen == [
+        1,
+        "after the result",
+        "expected error",
+        "after the expected error",
+        "after the bug",
+    ]
+    assert idle_after == [5]  # busy from the first task to the last that followed it
+    [crash] = tasks.unexpected  # type: ignore[attr-defined]
+    assert isinstance(crash, KeyError)

@@ -142,3 +142,21 @@ def test_feedback_notes_appear_in_no_view_of_the_main_window(
     tab.reload(force=True)
     wait_settled(qtbot, opened)
     assert not contains(shown_texts(opened), "Zanzibar")
+
+
+def test_closing_the_notes_window_right_after_typing_keeps_the_text(
+    qtbot: QtBot, opened: MainWindow, incident_file: IncidentFile
+) -> None:
+    open_review(qtbot, opened, "INC-101")
+    notes = open_notes(qtbot, opened)
+    qtbot.mouseClick(notes.add_button, Qt.MouseButton.LeftButton)
+    wait_notes_saved(qtbot, opened, notes)
+    qtbot.keyClicks(notes.editor, "Typed just before closing the notes")
+    assert notes.autosaver.busy and not opened.tasks.busy  # typed, waiting for the timer
+    notes.close()
+    # Closing hands the text to the writer at once rather than leaving it to the timer.
+    assert opened.tasks.busy
+    wait_notes_saved(qtbot, opened, notes)
+    assert query(incident_file.path, "SELECT text FROM feedback_note") == [
+        ("Typed just before closing the notes",)
+    ]

@@ -374,7 +374,11 @@ def test_cancel_while_writing_rolls_everything_back(
     click(qtbot, dialog.import_button)
     qtbot.waitUntil(reached.is_set, timeout=TIMEOUT_MS)
     qtbot.waitUntil(lambda: dialog.state is State.WRITING, timeout=TIMEOUT_MS)
-    assert dialog.progress_label.text().startswith("Writing timeline events (0 of ")
+    # The worker's progress reaches the window as a queued signal: wait for it, not race it.
+    qtbot.waitUntil(
+        lambda: dialog.progress_label.text().startswith("Writing timeline events (0 of "),
+        timeout=TIMEOUT_MS,
+    )
     assert dialog.cancel_button.isEnabled()
 
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
@@ -385,3 +389,26 @@ def test_cancel_while_writing_rolls_everything_back(
     assert dialog.state is State.CANCELLED
     assert dialog.headline.text() == CANCELLED_TEXT
     assert stored_ids(empty.db.path) == []  # type: ignore[union-attr]
+
+
+def test_the_next_batch_is_not_read_in_the_last_zone_unless_the_user_says_so(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, empty: MainWindow
+) -> None:
+    """jira_service_management_export_es.csv: its dates carry no zone, so one must be chosen."""
+    dialog = choose_files(qtbot, monkeypatch, empty, JIRA_CSV_ES)
+    assert not dialog.options_box.last_zone_button.isVisible()
+    with qtbot.waitSignal(dialog.preview_finished, timeout=TIMEOUT_MS):
+        qtbot.keyClicks(dialog.options_box.zone_edit, "Europe/Madrid")
+        qtbot.keyClick(dialog.options_box.zone_edit, Qt.Key.Key_Return)
+    assert dialog.state is State.READY
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+
+    again = choose_files(qtbot, monkeypatch, empty, JIRA_CSV_ES)
+    box = again.options_box
+    assert box.zone_edit.text() == "" and again.options().zone is None
+    assert again.state is State.BLOCKED  # asked again, not read in Madrid time unseen
+    assert "Europe/Madrid" in box.zone_edit.placeholderText()
+    assert box.last_zone_button.isVisible() and box.last_zone_button.text() == "Use Europe/Madrid"
+    with qtbot.waitSignal(again.preview_finished, timeout=TIMEOUT_MS):
+        qtbot.mouseClick(box.last_zone_button, Qt.MouseButton.LeftButton)
+    assert again.state is State.READY and str(again.options().zone) == "Europe/Madrid"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QContextMenuEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 from sample_incidents import IncidentFile, write_incidents
 from window_driver import (
@@ -449,13 +449,19 @@ def test_alt_keys_of_menus_and_tabs_are_all_different(qtbot: QtBot, window: Main
         "Review",
     ]
 
-    # No button of a tab takes a letter the menus or tabs own.
+    # No button or field label of a tab takes a letter the menus or tabs own, and no two
+    # on one tab share one.
     taken = set(menus + tabs)
     for page in range(window.incident_tabs.count()):
-        for button in window.incident_tabs.widget(page).findChildren(QAbstractButton):
-            text = button.text().replace("&&", "")
-            if "&" in text:
-                assert mnemonic(text) not in taken, (button.text(), menus, tabs)
+        widget = window.incident_tabs.widget(page)
+        texts = [button.text() for button in widget.findChildren(QAbstractButton)]
+        texts += [label.text() for label in widget.findChildren(QLabel) if label.buddy()]
+        letters = []
+        for text in texts:
+            if "&" in text.replace("&&", ""):
+                letters.append(mnemonic(text))
+                assert letters[-1] not in taken, (text, menus, tabs)
+        assert len(letters) == len(set(letters)), (window.incident_tabs.tabText(page), texts)
 
     # Alt+R brings the Review tab forward; Alt+T opens Tools, not a tab.
     activate(qtbot, window)

@@ -155,6 +155,43 @@ def test_clicking_a_bar_lists_the_incidents_behind_it(
     assert "Time to resolve, api" in dashboard.drill_label.text()
 
 
+def test_names_with_dollar_signs_are_drawn_as_typed(
+    qtbot: QtBot, window: MainWindow, fixture_file: Path
+) -> None:
+    # Once drawn as formulas, or a math-text parse error on every repaint.
+    from matplotlib.text import Text
+
+    from irdesk.domain.models import Service
+
+    names = {"api": "deploy-${ENV}_$ api", "web": r"$\undefinedmacro$"}
+    db = open_database(fixture_file)
+    try:
+        with db.transaction() as session:
+            for service in session.exec(select(Service)).all():
+                service.name = names[service.name]
+                session.add(service)
+    finally:
+        db.close()
+    open_and_wait(qtbot, window, fixture_file)
+    activate(qtbot, window)
+    with qtbot.waitSignal(window.tasks.idle, timeout=TIMEOUT_MS):
+        qtbot.keyClick(window, Qt.Key.Key_M, CTRL_SHIFT)
+    board = window.metrics.dashboard
+    assert board is not None
+    with qtbot.waitSignal(board.figures_shown, timeout=TIMEOUT_MS):
+        board.from_edit.setDate(_qdate(date(2026, 1, 5)))
+        board.to_edit.setDate(_qdate(date(2026, 1, 14)))
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+    texts = []
+    for canvas in board.canvases:
+        canvas.draw()
+        texts += [t for t in canvas.figure.findobj(Text) if t.get_text()]
+    assert all(not t.get_parse_math() for t in texts)
+    drawn = " | ".join(t.get_text() for t in texts)
+    for name in names.values():
+        assert name in drawn
+
+
 def test_the_command_line_shows_the_dashboards_numbers(
     qtbot: QtBot,
     dashboard: MetricsDashboard,

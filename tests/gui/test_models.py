@@ -28,9 +28,10 @@ from irdesk.gui.incidents.overview_timeline_model import (
 )
 from irdesk.storage.database import open_database
 from irdesk.storage.reads import queries
+from irdesk.storage.reads.incident_row import IncidentRow
 
 
-def incident_rows(incident_file: IncidentFile) -> list[queries.IncidentRow]:
+def incident_rows(incident_file: IncidentFile) -> list[IncidentRow]:
     db = open_database(incident_file.path)
     try:
         with db.session() as session:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from packet_fixtures import pdf_text
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 from sample_incidents import IncidentFile
 from window_driver import choose_from_menu, click_row, row_of, visible_boxes
@@ -104,10 +104,12 @@ def test_export_a_signed_packet_with_a_redaction_preview(
     assert dialog.identity.text() == str(identity)
     qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
     out = tmp_path / "insurance.pdf"
-    monkeypatch.setattr(dialog, "ask_output_path", lambda _suggested: out)
+    suggested: list[str] = []
+    monkeypatch.setattr(dialog, "ask_output_path", lambda name: suggested.append(name) or out)
     with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
 
+    assert suggested == ["insurance-INC-101.pdf"]  # the ID the list shows
     assert "signed by Søren Kjærgaard" in dialog.status.text()
     assert dialog.passphrase.text() == ""  # not kept around after use
     report = verify_packet(out)
@@ -267,3 +269,45 @@ def test_countersign_from_the_tools_menu_records_the_second_signer(
     with sqlite3.connect(incident_file.path) as conn:
         (signers,) = conn.execute("SELECT signers_json FROM packet").fetchone()
     assert signers == '["Søren Kjærgaard", "王伟"]'
+
+
+def test_a_signed_export_signs_the_approved_review_which_can_then_be_archived(
+    qtbot: QtBot,
+    opened: MainWindow,
+    incident_file: IncidentFile,
+    identity: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from review_driver import wait_settled
+
+    from irdesk.domain.enums import ReviewStatus
+    from irdesk.storage.records import reviews
+
+    assert opened.db is not None
+    with opened.db.transaction() as session:
+        review = reviews.get_review(session, incident_file.ids["INC-101"])
+        assert review is not None and review.status == ReviewStatus.IN_REVIEW
+        reviews.set_status(session, review.id, review.revision, ReviewStatus.APPROVED, actor="t")
+    dialog = open_packet_dialog(qtbot, opened)  # INC-101 selected
+    bar = opened.incident_tabs.tabBar()
+    review_tab = bar.tabRect(opened.incident_tabs.indexOf(opened.review_tab)).center()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=review_tab)
+    wait_settled(qtbot, opened)
+    tab = opened.review_tab
+    assert tab.header.status_label.text() == "Approved"
+
+    tick(qtbot, dialog)
+    dialog.identity.setFocus()
+    qtbot.keyClicks(dialog.identity, str(identity))
+    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    monkeypatch.setattr(dialog, "ask_output_path", lambda _name: tmp_path / "legal.pdf")
+    with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.header.status_label.text() == "Signed", timeout=10_000)
+    archive = tab.header.findChild(QPushButton, "move_to_archived")
+    assert archive is not None
+    with sqlite3.connect(incident_file.path) as conn:
+        assert conn.execute("SELECT status FROM review WHERE id = ?", (review.id,)).fetchall() == [
+            ("signed",)
+        ]

@@ -18,6 +18,18 @@ def load_script(script: Path = SCRIPT) -> ModuleType:
     return module
 
 
+def drawn(image: QImage) -> bool:
+    """Something was painted: text and widgets, not one flat colour (a blank image fails)."""
+    colours: dict[int, int] = {}
+    for y in range(0, image.height(), 4):
+        for x in range(0, image.width(), 4):
+            rgb = image.pixel(x, y)
+            colours[rgb] = colours.get(rgb, 0) + 1
+    background = max(colours.values())
+    others = sum(colours.values()) - background
+    return len(colours) >= 20 and others >= 0.02 * sum(colours.values())
+
+
 def test_screenshot_renders_the_window_on_a_database(
     incident_file: IncidentFile, tmp_path: Path
 ) -> None:
@@ -25,6 +37,7 @@ def test_screenshot_renders_the_window_on_a_database(
     assert load_script().main([str(out), "--db", str(incident_file.path)]) == 0
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1400, 850)
+    assert drawn(image)
     assert incident_file.path.exists()
 
 
@@ -38,6 +51,7 @@ def test_walk_screenshots_render_walk_and_presenter_mode(
     presenter = QImage(str(out / "presenter-mode.png"))
     assert (walk.width(), walk.height()) == (1400, 850)
     assert (presenter.width(), presenter.height()) == (1920, 1080)
+    assert drawn(walk) and drawn(presenter)
     # High contrast: the projector's picture is mostly black.
     assert presenter.pixelColor(5, presenter.height() - 5).name() == "#000000"
 
@@ -55,4 +69,5 @@ def test_findings_screenshot_shows_a_flag_on_a_copy_of_the_database(
     assert module.main([str(out), "--db", str(incident_file.path)]) == 0
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1400, 850)
+    assert drawn(image)
     assert incident_file.path.read_bytes() == before  # it typed into a copy

@@ -21,7 +21,7 @@ from irdesk.storage.records.findings import CATEGORY_ORDER
 PROBE = Path(__file__).with_name("startup_probe.py")
 # Never needed to show the incident list: packets, charts, signing, importers, migrations.
 HEAVY = ("pyhanko", "reportlab", "matplotlib", "numpy", "alembic", "irdesk.importers")
-# Loaded by the worker that opens the file, after the window is on screen.
+# Loaded by the worker that opens the file, after the window and its list are on screen.
 DATABASE = ("sqlalchemy", "sqlmodel", "pydantic", "irdesk.domain.models")
 
 
@@ -57,6 +57,16 @@ def test_the_window_starts_without_the_database_reports_or_importers(
     # What the command line and the window import before the window shows.
     assert "irdesk.gui.main_window" in start["after_import"]
     assert among(start["after_import"], HEAVY + DATABASE) == []
+
+
+@pytest.mark.slow
+def test_the_first_look_lists_the_incidents_before_the_database_modules_load(
+    start: dict[str, Any],
+) -> None:
+    # SQLAlchemy, SQLModel, pydantic and the tables load on the worker once the rows show.
+    first_look = start["first_look"]
+    assert first_look["count"] == "5 incidents"
+    assert among(first_look["modules"], HEAVY + DATABASE) == []
 
 
 @pytest.mark.slow

@@ -18,7 +18,8 @@ import pytest
 
 from irdesk import __version__
 from irdesk.storage import schema
-from irdesk.storage.database import SQLITE_HEADER, open_database
+from irdesk.storage.database import open_database
+from irdesk.storage.inspection import SQLITE_HEADER
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"

@@ -5,7 +5,8 @@ import sqlite3
 from pathlib import Path
 
 from irdesk.storage import head_schema, schema
-from irdesk.storage.database import inspect_file, open_database
+from irdesk.storage.database import open_database
+from irdesk.storage.inspection import inspect_file
 
 
 def _schema_of(path: Path) -> tuple[list[tuple[str, str, str, str]], int, str]:

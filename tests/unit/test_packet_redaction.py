@@ -126,3 +126,89 @@ def test_only_the_manager_profile_includes_feedback_and_profiles_are_named() -> 
     assert EXECUTIVE.redaction.free_text
     with pytest.raises(ValueError, match="unknown profile 'board'; one of legal, insurance"):
         profile_named("board")
+
+
+def test_a_name_the_directory_does_not_hold_is_removed_where_blame_phrasing_follows_it() -> None:
+    redact = Redactor(ALL, PEOPLE)
+    text = (
+        "Bob should have paged Zoë Ñúñez; the deploy failed to roll back. Alerts should have fired."
+    )
+    assert redact(text) == (
+        "[name removed] should have paged Staff Engineer; the deploy failed to roll back. "
+        "Alerts should have fired."
+    )
+    assert ("name not in the directory", "Bob", "[name removed]", 1) in [
+        (r.rule, r.text, r.replacement, r.count) for r in redact.removals()
+    ]
+    # A profile that keeps names keeps these too.
+    assert Redactor(RedactionRules(emails=True))(text) == text
+
+
+# ------------------------------------------------------------ long words, linear time
+# An event holding a 200,000-character word (a hash, a base64 blob) once took minutes:
+# the email pattern retried every character, and reportlab re-measured the word per line.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from irdesk.reports.packets import redaction  # noqa: E402
+
+# Every character the patterns treat specially, and some they do not.
+TRICKY = st.text(alphabet="ab9Z_.-+@é :/x", max_size=60)
+
+
+def _mark(match) -> str:  # type: ignore[no-untyped-def]
+    return f"<{match.group(0)}>"
+
+
+@settings(max_examples=800, deadline=None)
+@given(TRICKY)
+def test_emails_found_from_each_at_sign_are_the_patterns_own(text: str) -> None:
+    assert redaction.Emails().sub(_mark, text) == redaction.EMAIL.sub(_mark, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab9Z_.-+@é :/xlocanetio", max_size=60))
+def test_host_patterns_tried_only_where_their_anchor_is_find_the_same(text: str) -> None:
+    for pattern, anchor in (
+        (redaction.FQDN, redaction.FQDN_ANCHOR),
+        (redaction.HOST, redaction.HOST_ANCHOR),
+    ):
+        assert redaction.Anchored(pattern, anchor).sub(_mark, text) == pattern.sub(_mark, text)
+
+
+def test_emails_next_to_each_other_and_in_a_long_word_are_all_removed() -> None:
+    redact = Redactor(ALL, [])
+    word = "f00d" * 50_000
+    assert redact(f"a@b.io+c@d.io {word} x@y.example.com") == (
+        f"[email removed][email removed] {word} [email removed]"  # "+c@d.io" is an address
+    )
+
+
+def test_a_long_word_is_broken_into_line_wide_pieces_and_keeps_every_character() -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from irdesk.reports.packets.fonts import BODY, register_fonts
+    from irdesk.reports.packets.text import break_long_words
+
+    register_fonts()
+    word = "".join(chr(0x41 + n % 26) for n in range(5_000)) + "王伟" * 100
+    broken = break_long_words(f"before {word} after", 200, BODY, 9)
+    assert broken.replace("\n", "") == f"before {word} after"  # only line breaks were added
+    lines = broken.removeprefix("before ").removesuffix(" after").split("\n")
+    assert len(lines) > 100
+    for line in lines[:-1]:
+        measured = sum(stringWidth(c, CJK if c in "王伟" else BODY, 9) for c in line)
+        assert 190 < measured <= 200
+    assert break_long_words("short words stay as they are", 50, BODY, 9) == (
+        "short words stay as they are"
+    )
+
+
+def test_a_long_word_in_a_table_cell_is_broken_at_the_cells_width() -> None:
+    layout = Layout(redact=Redactor(LEGAL.redaction, []))
+    table = layout.table([["Ticket"], ["9" * 400]], [0.11])
+    cell = table._cellvalues[1][0]
+    assert isinstance(cell, Paragraph)
+    pieces = cell.text.split("<br/>")
+    assert "".join(pieces) == "9" * 400 and len(pieces) > 5

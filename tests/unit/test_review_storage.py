@@ -411,3 +411,52 @@ def test_a_corrected_resolution_time_is_the_one_the_due_date_counts_from(
         )
     review = new_review(database, ids["incident"])
     assert review.due_on == date(2026, 10, 17) + timedelta(days=10)  # lightweight: 10 days
+
+
+def _export(database: Database, review_id: int, uid: str, signers: list[str]) -> None:
+    from irdesk.storage.records.packets import record_packet
+
+    record_packet(
+        database,
+        packet_uid=uid,
+        profile="legal",
+        incident_id=None,
+        review_id=review_id,
+        subject=None,
+        policy_version_id=None,
+        sha256="0" * 64,
+        file_name=f"{uid}.pdf",
+        signers=signers,
+        created_by=ACTOR,
+        created_at=T0,
+        write=lambda: None,
+    )
+
+
+def test_an_approved_review_is_signed_by_its_first_signed_packet_and_can_then_be_archived(
+    database: Database, ids: dict[str, int]
+) -> None:
+    review = new_review(database, ids["incident"])
+    _export(database, review.id, "draft-packet", ["Zoë Ñúñez"])
+    with database.session() as session:
+        assert reviews.review_by_id(session, review.id).status == ReviewStatus.DRAFT
+    with database.transaction() as session:
+        revision = reviews.set_status(
+            session, review.id, review.revision, ReviewStatus.IN_REVIEW, actor=ACTOR
+        )
+        reviews.set_status(session, review.id, revision, ReviewStatus.APPROVED, actor=ACTOR)
+    _export(database, review.id, "unsigned-packet", [])
+    with database.session() as session:
+        assert reviews.review_by_id(session, review.id).status == ReviewStatus.APPROVED
+    _export(database, review.id, "signed-packet", ["Zoë Ñúñez"])
+    with database.session() as session:
+        signed = reviews.review_by_id(session, review.id)
+        assert signed.status == ReviewStatus.SIGNED
+        last = audit(session, "review")[-1]
+        assert json.loads(last.detail_json) == {"from": "approved", "to": "signed"}
+        assert verify_chain(session) is None
+    with database.transaction() as session:
+        reviews.set_status(session, review.id, signed.revision, ReviewStatus.ARCHIVED, actor=ACTOR)
+    _export(database, review.id, "later-packet", ["Zoë Ñúñez"])
+    with database.session() as session:
+        assert reviews.review_by_id(session, review.id).status == ReviewStatus.ARCHIVED

@@ -9,6 +9,8 @@ touch widgets; their result or exception travels back to the GUI thread as
 a queued signal. Expected errors (the `expected` classes, e.g. a file that is
 not an irdesk database) go to the caller's handler; anything else is a bug
 and goes to `on_unexpected` (by default `sys.excepthook`, i.e. the crash dialog).
+A task's `then` runs after its outcome, whichever it was: work that must follow
+it whatever happened is queued there, and the helper is never idle in between.
 """
 
 import itertools
@@ -32,6 +34,7 @@ def report_to_excepthook(exc: BaseException) -> None:
 class _Callbacks:
     on_done: Callable[[Any], None]
     on_expected_error: Callable[[Exception], None] | None
+    then: Callable[[], None] | None
 
 
 class BackgroundTasks(QObject):
@@ -81,13 +84,18 @@ class BackgroundTasks(QObject):
         on_done: Callable[[T], None],
         on_expected_error: Callable[[Exception], None] | None = None,
         description: str = "",
+        then: Callable[[], None] | None = None,
     ) -> int:
-        """Queue `work`; returns a task id that `finished`/`errored` carry."""
+        """Queue `work`; returns a task id that `finished`/`errored` carry.
+
+        `then` is called on the GUI thread once `work`'s result or error has been
+        delivered, whichever it was (unless the helper was shut down meanwhile).
+        """
         if self._closed:
             raise RuntimeError("background tasks were shut down; no new work is accepted")
         task_id = next(self._ids)
         was_idle = not self._pending
-        self._pending[task_id] = _Callbacks(on_done, on_expected_error)
+        self._pending[task_id] = _Callbacks(on_done, on_expected_error, then)
         if was_idle:
             self.busy_changed.emit(True)
         if description:
@@ -141,7 +149,12 @@ class BackgroundTasks(QObject):
             self.progress.emit(text)
 
     def _task_over(self, task_id: int) -> None:
-        del self._pending[task_id]
-        if not self._pending:
-            self.busy_changed.emit(False)
-            self.idle.emit()
+        then = self._pending[task_id].then
+        try:
+            if then is not None:
+                then()  # while this task still counts: no idle between it and what follows
+        finally:
+            del self._pending[task_id]
+            if not self._pending:
+                self.busy_changed.emit(False)
+                self.idle.emit()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.versions import version_text
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
@@ -64,7 +65,7 @@ class CrashDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.text_box, 1)
         layout.addWidget(buttons)
-        self.resize(760, 480)
+        fit_to_screen(self, 760, 480)
 
     def copy_report(self) -> None:
         QGuiApplication.clipboard().setText(self.report)

@@ -17,7 +17,7 @@ from irdesk.gui.common import formatting
 from irdesk.gui.common.row_table_model import SORT_ROLE, AnyIndex, RowTableModel
 
 if TYPE_CHECKING:
-    from irdesk.storage.reads.queries import IncidentRow
+    from irdesk.storage.reads.incident_row import IncidentRow
 
 
 COL_ID = 0

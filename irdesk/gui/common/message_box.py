@@ -1,5 +1,7 @@
 """The message boxes the window shows: modeless, so the window stays usable behind them."""
 
+import logging
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -11,6 +13,8 @@ def show_message(
 
     Plain text only: file names and incident titles come from outside and may hold "<".
     """
+    # For Help › Report a Problem: what the user was told, in this session's log.
+    logging.getLogger("irdesk").info("%s: %s %s", title, text, informative)
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setInformativeText(informative)
     box.setTextFormat(Qt.TextFormat.PlainText)

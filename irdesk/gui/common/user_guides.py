@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irdesk.gui.common.fit import fit_to_screen
+
 DOCS_PACKAGE = "irdesk.docs"
 # (title, resource name), in the order the Help menu lists them; each title is the
 # guide's own first heading.
@@ -132,7 +134,7 @@ class UserGuideDialog(QDialog):
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModal(False)
-        self.resize(*DEFAULT_SIZE)
+        fit_to_screen(self, *DEFAULT_SIZE)
         self.current = ""
         self.history: list[str] = []
         self.browser = GuideBrowser()

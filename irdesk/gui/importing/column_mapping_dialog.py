@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.zones import parse_zone, unknown_zone_text, zone_completer
 from irdesk.gui.importing.mappable_file import (
     DATE_PATTERNS,
@@ -114,7 +115,7 @@ class ColumnMappingDialog(QDialog):
 
         self.setWindowTitle("Map columns")
         self.setSizeGripEnabled(True)
-        self.resize(980, 720)
+        fit_to_screen(self, 980, 720)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TEXT_APPLY_DELAY_MS)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.zones import parse_zone, unknown_zone_text
 from irdesk.gui.importing.clock_offsets import sources_in
 from irdesk.gui.importing.column_mapping_dialog import ColumnMappingDialog
@@ -50,6 +51,13 @@ from irdesk.storage.database import Database
 PROGRESS_DELAY_MS = 200
 MAP_COLUMNS_TEXT = "&Map columns…"
 EDIT_MAPPING_TEXT = "&Edit column mapping…"
+
+
+def _holds(chosen: Path, name: str) -> bool:
+    """Whether the file the pipeline names `name` is `chosen` or inside it (a zip's
+    members are "export.zip!page.json", a folder's its paths)."""
+    text = str(chosen)
+    return name == text or name.startswith((f"{text}!", f"{text}/", f"{text}\\"))
 
 
 # ------------------------------------------------------------------- the dialog
@@ -83,7 +91,7 @@ class ImportDialog(QDialog):
         self.setWindowTitle("Import incidents")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setSizeGripEnabled(True)
-        self.resize(820, 620)
+        fit_to_screen(self, 820, 620)
         self._build()
 
     # ---------------------------------------------------------------- building
@@ -100,6 +108,7 @@ class ImportDialog(QDialog):
         self.options_box.zone_typed.connect(self._zone_typed)
         self.options_box.zone_applied.connect(lambda explicit: self._apply_zone(explicit=explicit))
         self.options_box.clock_changed.connect(self.preview)
+        self.options_box.skip_changed.connect(self.preview)
 
         self.slack_box = SlackLinksBox()
         self.slack_box.edited.connect(self._slack_edited)
@@ -127,6 +136,7 @@ class ImportDialog(QDialog):
         self.mapping_dialog: ColumnMappingDialog | None = None
 
         self.report_view = ImportReportView()
+        self.report_view.remove_requested.connect(self.remove_file)
 
         self.progress_label = QLabel()
         self.progress_bar = QProgressBar()
@@ -183,6 +193,7 @@ class ImportDialog(QDialog):
             slack_channels=self.slack_box.links(),
             key_reaction=self.slack_box.reaction(),
             column_mapping=self._column_mapping,
+            skip_bad_records=self.options_box.skip_check.isChecked(),
         )
 
     def start(self, db: Database, paths: Sequence[Path]) -> bool:
@@ -198,6 +209,7 @@ class ImportDialog(QDialog):
         self.slack_box.reset()
         self.slack_box.hide()
         self.options_box.new_files()
+        self._zone = None  # asked for each batch: the last one is only offered
         self._close_mapping_dialog()
         self.show()
         self.raise_()
@@ -218,6 +230,18 @@ class ImportDialog(QDialog):
         self.report_view.show_paths(self.paths, "…")
         self._launch(dry_run=True)
         self._enter(State.PREVIEWING)
+
+    def remove_file(self, name: str) -> None:
+        """Take the file `name` (as the table shows it) out of the batch and preview the
+        rest; a file found inside a chosen zip or folder takes that zip or folder out."""
+        if self.writing or len(self.paths) < 2:
+            return
+        chosen = next((p for p in self.paths if _holds(p, name)), None)
+        if chosen is None:
+            return
+        self.paths.remove(chosen)
+        self.title_label.setToolTip("\n".join(str(p) for p in self.paths))
+        self.preview()
 
     def start_import(self) -> None:
         if self.state is not State.READY or self.db is None:
@@ -422,7 +446,13 @@ class ImportDialog(QDialog):
             self._set_progress_visible(False)
         self.options_box.setEnabled(state not in (*WRITING_IMPORT, State.DONE))
         self.slack_box.setEnabled(state not in (*WRITING_IMPORT, State.DONE))
-        self.report_view.setEnabled(state in (State.READY, State.DONE, State.CANCELLED))
+        self.report_view.setEnabled(
+            state in (State.READY, State.DONE, State.CANCELLED, State.BLOCKED)
+        )
+        self.report_view.set_removable(
+            state in (State.READY, State.BLOCKED, State.CANCELLED, State.FAILED)
+            and len(self.paths) > 1
+        )
         self.import_button.setVisible(state is not State.DONE)
         self.import_button.setEnabled(state in (State.READY, State.CANCELLED))
         self.cancel_button.setEnabled(state is not State.CANCELLING)

@@ -1,16 +1,23 @@
-"""The import dialog's report: the files read, a summary of what changes, and the full report."""
+"""The import dialog's report: the files read, a summary of what changes, and the full report.
+
+A file can be taken out of the batch from here (the Remove button, or Delete on the file
+list): the view asks, with `remove_requested(name)`, and the dialog previews again
+without it, so a bad file does not mean choosing all the others again.
+"""
 
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,7 +41,9 @@ SUMMARY_ROWS = (
     "New people",
     "Linked across tools",
     "Conflicts",
+    "Fields kept",
     "Warnings",
+    "Left out",
 )
 # Shown even when they say "none": every import is about incidents and their events.
 ALWAYS_SHOWN = ("Incidents", "Timeline events")
@@ -43,8 +52,11 @@ ALWAYS_SHOWN = ("Incidents", "Timeline events")
 class ImportReportView(QWidget):
     """`show_report` fills it; `show_paths` lists the files while nothing is known yet."""
 
+    remove_requested = Signal(str)  # the file's name, as the table shows it
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._removable = False
         self.file_model = ImportFileModel(self)
         self.files_table = QTableView()
         self.files_table.setModel(self.file_model)
@@ -53,8 +65,9 @@ class ImportReportView(QWidget):
         self.files_table.setAlternatingRowColors(True)
         self.files_table.setWordWrap(False)
         self.files_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.files_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.files_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.files_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.files_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.files_table.setTabKeyNavigation(False)
         row_height = self.files_table.fontMetrics().height() + 8
         self.files_table.verticalHeader().setDefaultSectionSize(row_height)
         header = self.files_table.horizontalHeader()
@@ -67,6 +80,17 @@ class ImportReportView(QWidget):
         )
         header.resizeSection(ImportFileModel.COL_SIZE, metrics.horizontalAdvance("1,024 KB") + 16)
         self.file_model.modelReset.connect(self._fit_files_table)
+        self.file_model.modelReset.connect(self._update_remove)
+        self.files_table.selectionModel().selectionChanged.connect(self._update_remove)
+        self.remove_button = QPushButton("&Remove from Import")
+        self.remove_button.setToolTip(
+            "Leave the selected file (a zip or folder as a whole) out of this import "
+            "and preview the rest again (Delete)"
+        )
+        self.remove_button.clicked.connect(self._remove_selected)
+        remove_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.files_table)
+        remove_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove_key.activated.connect(self._remove_selected)
 
         self.summary = QFormLayout()
         self.summary.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -91,6 +115,10 @@ class ImportReportView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addWidget(self.files_table)
+        file_buttons = QHBoxLayout()
+        file_buttons.addStretch(1)
+        file_buttons.addWidget(self.remove_button)
+        layout.addLayout(file_buttons)
         layout.addLayout(self.summary)
         self.report_heading = QLabel("Full report")
         layout.addWidget(self.report_heading)
@@ -118,7 +146,9 @@ class ImportReportView(QWidget):
             "New people": names_text(result.new_people),
             "Linked across tools": names_text(result.merges),
             "Conflicts": names_text(result.conflicts),
+            "Fields kept": names_text(result.kept_values),
             "Warnings": names_text(report.warnings, limit=2),
+            "Left out": names_text([item.line() for item in report.left_out], limit=2),
         }
         for name, text in counts.items():
             self.values[name].setText(text)
@@ -132,3 +162,24 @@ class ImportReportView(QWidget):
         height = table.horizontalHeader().sizeHint().height()
         height += rows * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth()
         table.setFixedHeight(height)
+
+    # ------------------------------------------------------------ removing a file
+
+    def set_removable(self, removable: bool) -> None:
+        """Whether a file may be taken out now (not while importing, not the last one)."""
+        self._removable = removable
+        self._update_remove()
+
+    def selected_name(self) -> str | None:
+        rows = self.files_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.file_model.row_at(rows[0].row()).name
+
+    def _update_remove(self) -> None:
+        self.remove_button.setEnabled(self._removable and self.selected_name() is not None)
+
+    def _remove_selected(self) -> None:
+        name = self.selected_name()
+        if self._removable and name is not None:
+            self.remove_requested.emit(name)

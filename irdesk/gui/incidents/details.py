@@ -10,7 +10,6 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from irdesk.domain.enums import Severity
 from irdesk.gui.common import formatting
+from irdesk.gui.common.colours import make_quiet
 from irdesk.gui.incidents.overview_timeline_model import (
     COL_ACTOR,
     COL_KIND,
@@ -95,22 +95,6 @@ def _notes_text(incident: Incident) -> str:
     return " · ".join(text for text, present in notes if present)
 
 
-def _secondary(label: QLabel) -> QLabel:
-    """Quieter than the values it names, yet well above the contrast of disabled text."""
-    palette = label.palette()
-    text = palette.color(QPalette.ColorRole.WindowText)
-    background = palette.color(QPalette.ColorRole.Window)
-    mixed = QColor.fromRgbF(
-        *(
-            0.68 * a + 0.32 * b
-            for a, b in zip(text.getRgbF()[:3], background.getRgbF()[:3], strict=True)
-        )
-    )
-    palette.setColor(QPalette.ColorRole.WindowText, mixed)
-    label.setPalette(palette)
-    return label
-
-
 class _RoomyRowDelegate(QStyledItemDelegate):
     """Wrapped rows need air between them, or one event's text runs into the next."""
 
@@ -141,7 +125,7 @@ class IncidentDetails(QWidget):
         self.placeholder = QLabel(self.PLACEHOLDER)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
-        self.placeholder.setEnabled(False)  # greyed: it is a hint, not content
+        make_quiet(self.placeholder)  # a hint, not content: quieter, still readable
 
         self.title_label = QLabel()
         title_font = self.title_label.font()
@@ -151,7 +135,7 @@ class IncidentDetails(QWidget):
         self.title_label.setWordWrap(True)
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.subtitle_label = _secondary(QLabel())
+        self.subtitle_label = make_quiet(QLabel())
         self.subtitle_label.setTextFormat(Qt.TextFormat.PlainText)
         self.warning_label = QLabel()
         self.warning_label.setStyleSheet(formatting.WARNING_STYLE)
@@ -218,7 +202,7 @@ class IncidentDetails(QWidget):
         self.view: IncidentView | None = None
 
     def _add_fact(self, grid: QGridLayout, row: int, column: int, name: str, span: int = 1) -> None:
-        label = _secondary(QLabel(f"{name}:"))
+        label = make_quiet(QLabel(f"{name}:"))
         value = QLabel()
         # Names come from imported data: never let a "<" in them turn into markup.
         value.setTextFormat(Qt.TextFormat.PlainText)
@@ -329,7 +313,7 @@ class IncidentDetails(QWidget):
         self.unlink_buttons = []
         for row, item in enumerate(linked):
             if row == 0:
-                self.linked_layout.addWidget(_secondary(QLabel("Also seen as:")), 0, 0)
+                self.linked_layout.addWidget(make_quiet(QLabel("Also seen as:")), 0, 0)
             text = QLabel(linked_text(item))
             text.setTextFormat(Qt.TextFormat.PlainText)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.incident_table_model import (
     COL_DURATION,
     COL_ID,
@@ -42,7 +43,7 @@ from irdesk.gui.common.incident_table_model import (
 )
 
 if TYPE_CHECKING:
-    from irdesk.storage.reads.queries import IncidentRow
+    from irdesk.storage.reads.incident_row import IncidentRow
 
 
 HIDDEN_COLUMNS = (COL_SERVICE, COL_STATUS, COL_DURATION, COL_REVIEW)
@@ -64,7 +65,7 @@ class LinkIncidentDialog(QDialog):
         self.incident = incident
         self.setWindowTitle("Link to Incident")
         self.setSizeGripEnabled(True)
-        self.resize(720, 460)
+        fit_to_screen(self, 720, 460)
 
         self.intro = intro = QLabel(
             f"Link <b>{html.escape(incident.source)}:{html.escape(incident.external_id)}</b> "

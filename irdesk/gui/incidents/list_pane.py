@@ -33,7 +33,7 @@ from irdesk.gui.common.incident_table_model import (
 )
 
 if TYPE_CHECKING:
-    from irdesk.storage.reads.queries import IncidentRow
+    from irdesk.storage.reads.incident_row import IncidentRow
 
 
 FILTER_PLACEHOLDER = "Filter incidents…  (Ctrl+F)"
@@ -155,6 +155,10 @@ class IncidentList(QWidget):
     def current_incident_id(self) -> int | None:
         current = self.table.currentIndex()
         return current.data(INCIDENT_ID_ROLE) if current.isValid() else None
+
+    def announce_current(self) -> None:
+        """Say which incident is selected again, for screens that could not read it before."""
+        self.current_incident_changed.emit(self.current_incident_id())
 
     def total_count(self) -> int:
         return self.model.rowCount()

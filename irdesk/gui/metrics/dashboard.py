@@ -38,13 +38,14 @@ from irdesk.domain.metrics.figures import Figures
 from irdesk.domain.metrics.selection import GROUPINGS, Period
 from irdesk.domain.metrics.tables import Table, figure_tables, undated_note
 from irdesk.gui.common.background import BackgroundTasks, Report
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.incident_table_model import INCIDENT_ID_ROLE, IncidentTableModel
 from irdesk.gui.common.row_table_model import SORT_ROLE
 from irdesk.gui.metrics.models import FigureTableModel
 from irdesk.reports.charts import Chart, dashboard_charts
 from irdesk.storage.bulk.metric_data import compute_from_database, incident_rows, load_metric_data
 from irdesk.storage.database import Database
-from irdesk.storage.reads.queries import IncidentRow
+from irdesk.storage.reads.incident_row import IncidentRow
 from irdesk.storage.records.policies import PolicyRecord, policy_versions
 
 DEFAULT_DAYS = 90
@@ -197,7 +198,7 @@ class MetricsDashboard(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.status_label)
-        self.resize(1280, 900)
+        fit_to_screen(self, 1280, 900)
 
     # ----------------------------------------------------------------- loading
 

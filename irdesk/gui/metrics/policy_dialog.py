@@ -36,6 +36,8 @@ from irdesk.domain.policy import (
     PolicyError,
 )
 from irdesk.gui.common.background import BackgroundTasks, Report
+from irdesk.gui.common.colours import text_style
+from irdesk.gui.common.fit import fit_to_screen, scrolling
 from irdesk.storage.database import Database
 from irdesk.storage.records.policies import PolicyRecord, current_policy, save_policy
 
@@ -160,7 +162,7 @@ class PolicyDialog(QDialog):
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("Why it changes (kept with the version)")
         self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #B00020")
+        self.error_label.setStyleSheet(text_style("#B00020"))
         self.error_label.setWordWrap(True)
         note_row = QFormLayout()
         note_row.addRow("&Note", self.note_edit)
@@ -171,18 +173,27 @@ class PolicyDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(choices)
-        layout.addWidget(target_box)
-        layout.addWidget(review_box)
-        layout.addWidget(fatigue_box)
+        # The form scrolls on a short screen; the note, message and buttons stay in view.
+        form = QWidget()
+        form_layout = QVBoxLayout(form)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        form_layout.addLayout(choices)
+        form_layout.addWidget(target_box)
+        form_layout.addWidget(review_box)
+        form_layout.addWidget(fatigue_box)
         if policy.retired:
             retired = ", ".join(sorted(policy.retired))
-            layout.addWidget(QLabel(f"Kept from an older irdesk, no longer used: {retired}"))
+            form_layout.addWidget(QLabel(f"Kept from an older irdesk, no longer used: {retired}"))
+        form_layout.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scrolling(form), 1)
         layout.addLayout(note_row)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self._show(policy)
+        fit_to_screen(
+            self, form.sizeHint().width() + 40, self.sizeHint().height() + form.sizeHint().height()
+        )
 
     def _show(self, policy: Policy) -> None:
         self.kpi_combo.setCurrentIndex(self.kpi_combo.findData(policy.primary_kpi))

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
@@ -36,6 +36,8 @@ PACKET_KEY = "Ctrl+Shift+P"
 
 class PacketActions(QObject):
     """The menu entries, and the dialogs they open, for the main window."""
+
+    exported = Signal()  # a packet was recorded: a review it signed shows its new status
 
     def __init__(
         self,
@@ -88,6 +90,7 @@ class PacketActions(QObject):
         dialog = PacketDialog(self.tasks, database, self.incident_id(), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda _obj=None: self._dialog_gone(dialog))
+        dialog.exported.connect(lambda _result: self.exported.emit())
         self.dialog = dialog
         dialog.show()
         return dialog

@@ -7,10 +7,11 @@ is typed into a password field. Reading, composing and signing run on the
 window's background tasks; the dialog only shows progress and the outcome.
 """
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -49,7 +50,15 @@ def current_quarter(now: datetime | None = None) -> str:
     return f"{now.year}-Q{(now.month - 1) // 3 + 1}"
 
 
+def suggested_file_name(profile: str, subject: str) -> str:
+    """'legal-INC-1186.pdf': what the packet is and whose, safe as a file name anywhere."""
+    safe = re.sub(r"[^\w.-]+", "-", f"{profile}-{subject}", flags=re.ASCII).strip("-.")
+    return f"{safe or profile}.pdf"
+
+
 class PacketDialog(QDialog):
+    exported = Signal(object)  # the ExportResult: the records it changed (a review now Signed)
+
     def __init__(
         self,
         tasks: BackgroundTasks,
@@ -64,6 +73,7 @@ class PacketDialog(QDialog):
         self.incident_id = incident_id
         self.result: ExportResult | None = None
         self._preview_generation = 0
+        self._incident_key: str | None = None
 
         self.profile = QComboBox()
         for profile in PROFILES.values():
@@ -197,8 +207,8 @@ class PacketDialog(QDialog):
         generation = self._preview_generation
         self.preview.setPlainText("Reading…")
 
-        def work(_report: Report) -> tuple[str | None, list[str]] | Failure:
-            def lines() -> tuple[str | None, list[str]]:
+        def work(_report: Report) -> tuple[str | None, str | None, list[str]] | Failure:
+            def lines() -> tuple[str | None, str | None, list[str]]:
                 prepared = prepare(database, request)
                 removals = redaction_preview(prepared)
                 incident = getattr(prepared.data, "incident", None)
@@ -207,19 +217,26 @@ class PacketDialog(QDialog):
                     if incident
                     else None
                 )
+                key = incident.external_id if incident else None
                 if not removals:
-                    return label, [
-                        "Nothing: no text in this packet matches the profile's redaction rules."
-                    ]
-                return label, [
-                    f"{r.rule}: “{r.text}” → {r.replacement} ({r.count}×)" for r in removals
-                ]
+                    return (
+                        label,
+                        key,
+                        ["Nothing: no text in this packet matches the profile's redaction rules."],
+                    )
+                return (
+                    label,
+                    key,
+                    [f"{r.rule}: “{r.text}” → {r.replacement} ({r.count}×)" for r in removals],
+                )
 
             return guarded(lines)
 
         self.tasks.run(work, on_done=lambda result: self._previewed(generation, result))
 
-    def _previewed(self, generation: int, result: tuple[str | None, list[str]] | Failure) -> None:
+    def _previewed(
+        self, generation: int, result: tuple[str | None, str | None, list[str]] | Failure
+    ) -> None:
         if not isValid(self):
             return  # closed while the preview was read
         if generation != self._preview_generation:
@@ -228,7 +245,7 @@ class PacketDialog(QDialog):
             self.preview.setPlainText(f"Cannot make this packet: {result.message}")
             self.export_button.setEnabled(False)
             return
-        label, lines = result
+        label, self._incident_key, lines = result
         if label is not None:
             self.incident_label.setText(label)
         rules = PROFILES[self.profile.currentData()].redaction.names()
@@ -247,9 +264,11 @@ class PacketDialog(QDialog):
                 return
             sign = SignRequest(Path(identity).expanduser(), self.passphrase.text().encode())
         request = self.request()
-        subject = request.period or request.person or f"incident-{request.incident_id}"
-        suggested = f"{request.profile}-{subject}.pdf".replace(" ", "-").replace("/", "-")
-        out = self.ask_output_path(suggested)
+        # The ID the incident list shows (INC-1186), not irdesk's row number.
+        incident = self._incident_key or f"incident-{request.incident_id}"
+        out = self.ask_output_path(
+            suggested_file_name(request.profile, request.period or request.person or incident)
+        )
         if out is None:
             return
         self.export(request, out, sign)
@@ -287,6 +306,7 @@ class PacketDialog(QDialog):
             self.status.setText(f"Not exported: {result.message}")
             return
         self.result = result
+        self.exported.emit(result)
         signed = f"signed by {result.signed_by}" if result.signed_by else "not signed"
         self.status.setText(
             f"Wrote {result.path.name}: packet {result.packet_uid}, {result.pages} pages, "

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.domain.enums import ReviewStatus
+from irdesk.gui.common.colours import text_style
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
 from irdesk.gui.review.fields import ACTION
 from irdesk.gui.review.models import (
@@ -89,7 +90,7 @@ class ActionsPanel(ReviewRowsPanel):
         title = QLabel("Action items")
         title.setStyleSheet("font-weight: bold")
         self.overdue_label = QLabel()
-        self.overdue_label.setStyleSheet("color: #c62828; font-weight: bold")
+        self.overdue_label.setStyleSheet(text_style("#c62828", bold=True))
         self.add_button = QPushButton("Add Action &Item")
         self.add_button.setToolTip("Add an action item for the selected finding (Ctrl+Shift+A)")
         self.add_button.clicked.connect(self.add_action)
@@ -131,9 +132,9 @@ class ActionsPanel(ReviewRowsPanel):
         form_box = QWidget()
         form = QGridLayout(form_box)
         form.setContentsMargins(0, 0, 0, 0)
-        owner_label = QLabel("&Owner:")
+        owner_label = QLabel("Ow&ner:")
         owner_label.setBuddy(self.owner_combo)
-        status_label = QLabel("&Status:")
+        status_label = QLabel("Stat&us:")
         status_label.setBuddy(self.status_combo)
         form.addWidget(QLabel("Title:"), 0, 0)
         form.addWidget(self.title_edit, 0, 1, 1, 3)

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irdesk.gui.common.fit import fit_to_screen
+
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -33,7 +35,7 @@ class ChecklistDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(640, 480)
+        fit_to_screen(self, 640, 480)
         chosen = set(checked)
         self.model = QStandardItemModel(self)
         for item_id, text in items:

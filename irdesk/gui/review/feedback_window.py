@@ -33,6 +33,8 @@ from irdesk.domain.enums import FeedbackKind
 from irdesk.gui.common import formatting
 from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.colours import text_style
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
@@ -101,7 +103,7 @@ class FeedbackWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.setWindowTitle("Feedback Notes — private — irdesk")
-        self.resize(760, 560)
+        fit_to_screen(self, 760, 560)
         self.tasks = tasks
         self.actor = actor
         self.database = database
@@ -159,7 +161,7 @@ class FeedbackWindow(QWidget):
         self.delete_button = QPushButton("&Delete Note")
         self.delete_button.clicked.connect(self.delete_note)
         self.problem_label = QLabel()
-        self.problem_label.setStyleSheet("color: #c62828")
+        self.problem_label.setStyleSheet(text_style("#c62828"))
         self.problem_label.hide()
         close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
         close.activated.connect(self.close)

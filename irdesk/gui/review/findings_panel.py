@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from irdesk.domain.blameless import BlamelessChecker
 from irdesk.domain.enums import FindingCategory
 from irdesk.gui.common import formatting
+from irdesk.gui.common.colours import text_style
 from irdesk.gui.common.undo import EditCommand
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
@@ -127,7 +128,7 @@ class FindingsPanel(ReviewRowsPanel):
         self.events_button.clicked.connect(self.choose_events)
         self.hints_label = QLabel()
         self.hints_label.setWordWrap(True)
-        self.hints_label.setStyleSheet("color: #c62828")
+        self.hints_label.setStyleSheet(text_style("#c62828"))
         self.hints_label.setTextFormat(Qt.TextFormat.PlainText)
 
         editor_box = QWidget()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.domain.enums import ReviewStatus, ReviewTier
+from irdesk.gui.common.colours import make_quiet, text_style
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
 from irdesk.gui.review.fields import REVIEW
@@ -85,7 +86,7 @@ class ReviewHeader(QWidget):
         self.tier_combo.activated.connect(self._tier_edited)
         self.proposal_label = QLabel()
         self.proposal_label.setWordWrap(True)
-        self.proposal_label.setStyleSheet("color: palette(mid)")
+        make_quiet(self.proposal_label)
         self.tier_reason_edit = QLineEdit()
         self.tier_reason_edit.setPlaceholderText("Why not the proposed tier? (required)")
         self.tier_reason_edit.textEdited.connect(self._tier_edited)
@@ -101,7 +102,7 @@ class ReviewHeader(QWidget):
         self.due_edit.setDisplayFormat("yyyy-MM-dd")
         self.due_edit.dateChanged.connect(self._due_edited)
         self.overdue_label = QLabel()
-        self.overdue_label.setStyleSheet("color: #c62828; font-weight: bold")
+        self.overdue_label.setStyleSheet(text_style("#c62828", bold=True))
         people_row.addWidget(self.facilitator_combo, 1)
         due_label = QLabel("Due:")
         due_label.setBuddy(self.due_edit)
@@ -113,7 +114,7 @@ class ReviewHeader(QWidget):
         attendee_row = QHBoxLayout()
         self.attendees_label = QLabel()
         self.attendees_label.setWordWrap(True)
-        self.attendees_button = QPushButton("Atte&ndees…")
+        self.attendees_button = QPushButton("Atten&dees…")
         self.attendees_button.clicked.connect(self.choose_attendees)
         attendee_row.addWidget(self.attendees_label, 1)
         attendee_row.addWidget(self.attendees_button)
@@ -123,11 +124,16 @@ class ReviewHeader(QWidget):
         self.summary_edit.setPlaceholderText("What happened, in two or three sentences…")
         self.summary_edit.setMaximumHeight(64)
         self.summary_edit.setTabChangesFocus(True)
-        summary_label = QLabel("Su&mmary:")
+        summary_label = QLabel("Summar&y:")
         summary_label.setBuddy(self.summary_edit)
         form.addRow(summary_label, self.summary_edit)
         self.flag_label = QLabel()
         form.addRow("", self.flag_label)
+        # Why it was approved with flags open: part of the record, shown with it.
+        self.override_label = QLabel()
+        self.override_label.setWordWrap(True)
+        self.override_label.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow("", self.override_label)
         header.addLayout(form)
         self._editable_widgets: list[QWidget] = [
             self.tier_combo,
@@ -155,9 +161,13 @@ class ReviewHeader(QWidget):
         self._rebuild_status_buttons(review.status)
         self.tier_combo.setCurrentIndex(self.tier_combo.findData(review.tier))
         proposal = sheet.proposal
-        self.proposal_label.setText(
-            f"Proposed: {TIER_TEXT[proposal.tier].lower()} — {proposal.explanation}"
-        )
+        if editable:
+            self.proposal_label.setText(
+                f"Proposed: {TIER_TEXT[proposal.tier].lower()} — {proposal.explanation}"
+            )
+        else:
+            # Settled: a later policy's proposal is no question for a review already decided.
+            self.proposal_label.setText("Settled when the review was approved.")
         # A reload never replaces what is being typed into this review's fields; only a
         # review shown for the first time, or "Reload Theirs" (force), sets them.
         fresh = force or review.id != self._shown_review_id
@@ -169,7 +179,13 @@ class ReviewHeader(QWidget):
             saver.note_revision(record, review.revision)
         if fresh:
             self.tier_reason_edit.setText(review.tier_reason or "")
-        self.tier_reason_edit.setVisible(review.tier != proposal.tier or bool(review.tier_reason))
+        asks_reason = editable and review.tier != proposal.tier
+        self.tier_reason_edit.setVisible(asks_reason or bool(review.tier_reason))
+        reason = review.blameless_override_reason
+        self.override_label.setText(
+            f"Approved with blameless-language flags open, because: {reason}" if reason else ""
+        )
+        self.override_label.setVisible(bool(reason))
         self.facilitator_combo.clear()
         self.facilitator_combo.addItem("(no facilitator)", None)
         for person in sheet.people:
@@ -207,10 +223,10 @@ class ReviewHeader(QWidget):
                 f"⚑ {count} blameless-language flag{'s' if count != 1 else ''} — hover an "
                 "underline for a way to say it about the system"
             )
-            self.flag_label.setStyleSheet("color: #c62828; font-weight: bold")
+            self.flag_label.setStyleSheet(text_style("#c62828", bold=True))
         else:
             self.flag_label.setText("✓ No blame phrasing or names found")
-            self.flag_label.setStyleSheet("color: #2e7d32")
+            self.flag_label.setStyleSheet(text_style("#2e7d32"))
 
     def _rebuild_status_buttons(self, status: ReviewStatus) -> None:
         from irdesk.storage.records import reviews  # loaded with the sheet

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QTableView
 
 from irdesk.domain.blameless import BlamelessChecker
 from irdesk.domain.enums import ActionStatus, FindingCategory
+from irdesk.gui.common.colours import base_colour, readable
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
 
 if TYPE_CHECKING:
@@ -123,9 +124,9 @@ class FindingsModel(RowTableModel["FindingRow"]):
                 return f"{FLAG_MARK} {count}" if count else ""
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == F_CATEGORY:
-                return CATEGORY_COLOUR[row.category]
+                return readable(CATEGORY_COLOUR[row.category], base_colour())
             if column == F_FLAGS:
-                return OVERDUE_COLOUR
+                return readable(OVERDUE_COLOUR, base_colour())
         if role == Qt.ItemDataRole.ToolTipRole and column == F_TEXT:
             return row.text
         if role == Qt.ItemDataRole.ToolTipRole and column == F_FLAGS:
@@ -187,7 +188,7 @@ class ActionsModel(RowTableModel["ActionRow"]):
                 count = len(row.finding_ids)
                 return f"{count} finding{'s' if count != 1 else ''}" if count else ""
         if role == Qt.ItemDataRole.ForegroundRole and overdue and column in (A_TITLE, A_DUE):
-            return OVERDUE_COLOUR
+            return readable(OVERDUE_COLOUR, base_colour())
         if role == Qt.ItemDataRole.FontRole and overdue and column == A_DUE:
             font = QFont()
             font.setBold(True)

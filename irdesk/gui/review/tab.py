@@ -33,6 +33,7 @@ from irdesk.domain.blameless import BlamelessChecker
 from irdesk.domain.enums import ReviewStatus
 from irdesk.gui.common.autosave import Autosaver
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.colours import text_style
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.review.actions_panel import ActionsPanel
@@ -138,7 +139,7 @@ class ReviewTab(QWidget):
         page.addWidget(self.header)
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
-        self.problem_label.setStyleSheet("color: #c62828")
+        self.problem_label.setStyleSheet(text_style("#c62828"))
         self.problem_label.hide()
         page.addWidget(self.problem_label)
         self.findings = FindingsPanel(self)
@@ -317,8 +318,9 @@ class ReviewTab(QWidget):
     def _update_actions(self) -> None:
         if not hasattr(self, "start_action"):
             return
-        # Until the tab has loaded the selected incident, commands are offered and wait for it.
-        has_incident = self.incident_id is not None
+        # Until the tab has loaded the selected incident, commands are offered and wait for
+        # it; none is offered for an incident listed before its file is open.
+        has_incident = self.incident_id is not None and self.database.current() is not None
         known = self.sheet is not None
         has_review = known and self.sheet is not None and self.sheet.review is not None
         self.start_action.setEnabled(has_incident and not has_review)

@@ -174,7 +174,8 @@ class TimelineController(QObject):
     def _update_actions(self) -> None:
         has_record = self.tab.record is not None
         has_event = self.tab.current_event() is not None
-        self.walk_action.setEnabled(has_record or self.incident_id is not None)
+        chosen = self.incident_id is not None and self.database.current() is not None
+        self.walk_action.setEnabled(has_record or chosen)
         self.present_action.setEnabled(has_record)
         self.add_action.setEnabled(has_record)
         for action in (self.correct_action, self.key_action, self.lifecycle_menu.menuAction()):

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from irdesk.domain.enums import EventKind
 from irdesk.gui.common import formatting
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.timeline.walk_model import kind_text
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class EventDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        self.resize(560, self.sizeHint().height())
+        fit_to_screen(self, 560, self.sizeHint().height())
         (self.reason_edit if correcting is not None else self.text_edit).setFocus()
 
     @classmethod

@@ -13,8 +13,17 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QPalette, QScreen
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QPalette,
+    QResizeEvent,
+    QScreen,
+)
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from irdesk.gui.timeline.time_ruler import HIGH_CONTRAST, TimeRuler
 from irdesk.gui.timeline.walk_card import PROJECTOR, WalkCard, WalkText
@@ -54,7 +63,9 @@ class PresenterWindow(QWidget):
         self.title_label = QLabel()
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.title_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.title_label.setWordWrap(True)
+        # One line, elided: a long title must leave the room to the event, not push it off.
+        self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._title = ""
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 2.8)
         font.setBold(True)
@@ -69,7 +80,8 @@ class PresenterWindow(QWidget):
 
     def show_record(self, record: IncidentTimeline | None, events: Sequence[RecordEvent]) -> None:
         """The incident and the events shown in the tab (its filters apply here too)."""
-        self.title_label.setText(record.detail.incident.title if record is not None else "")
+        self._title = record.detail.incident.title if record is not None else ""
+        self._show_title()
         self.ruler.set_timeline(
             [e.occurred_at for e in events],
             [e.is_key_moment for e in events],
@@ -91,6 +103,19 @@ class PresenterWindow(QWidget):
         self.setGeometry(screen.geometry())
         self.showFullScreen()
         self.activateWindow()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._show_title()
+
+    def _show_title(self) -> None:
+        metrics = QFontMetrics(self.title_label.font())
+        width = self.title_label.width()
+        self.title_label.setText(
+            metrics.elidedText(self._title, Qt.TextElideMode.ElideRight, width)
+            if width > 0
+            else self._title
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:

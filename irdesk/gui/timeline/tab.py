@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.domain.enums import EventKind
+from irdesk.gui.common.colours import make_quiet
 from irdesk.gui.timeline.time_ruler import TimeRuler
 from irdesk.gui.timeline.walk_card import WalkCard, WalkText, walk_text
 from irdesk.gui.timeline.walk_model import (
@@ -52,10 +53,15 @@ ALL_SOURCES = "All sources"
 # No Alt key: Alt+W opens the Review menu, and F5 walks from anywhere.
 WALK_BUTTON = "Walk (F5)"
 ALL_KINDS = "All kinds"
-WALK_HINT = (
-    "→ / Space / PageDown next  ·  ← / PageUp previous  ·  Home / End  ·  "
-    "K key moment  ·  Esc back to the list"
+# The keys walk mode answers, as (keys, what they do): its hint line and Help's list.
+WALK_KEYS = (
+    ("→ / Space / PageDown", "next"),
+    ("← / PageUp", "previous"),
+    ("Home / End", "first / last"),
+    ("K", "key moment"),
+    ("Esc", "back to the list"),
 )
+WALK_HINT = "  ·  ".join(f"{keys} {what}" for keys, what in WALK_KEYS)
 # Keys that step the walk, as (key, step); None: to the first / last event.
 STEP_KEYS: dict[Qt.Key, int] = {
     Qt.Key.Key_Right: 1,
@@ -87,7 +93,7 @@ class _WalkPage(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.hint = QLabel(WALK_HINT)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setEnabled(False)
+        make_quiet(self.hint)  # quieter than the event, still readable (not disabled grey)
         self.hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -151,7 +157,7 @@ class TimelineTab(QWidget):
         self.walk_page.key_pressed.connect(self._walk_key)
         self.placeholder = QLabel(self.PLACEHOLDER)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setEnabled(False)
+        make_quiet(self.placeholder)
         self.pages = QStackedWidget()
         for page in (self.placeholder, self.table, self.walk_page):
             self.pages.addWidget(page)

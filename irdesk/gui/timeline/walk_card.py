@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from irdesk.domain.phases import Phase
 from irdesk.gui.common import formatting
+from irdesk.gui.common.colours import readable, window_colour
 from irdesk.gui.timeline.walk_model import (
     ADDED_MARK,
     CORRECTED_MARK,
@@ -101,6 +102,31 @@ def text_scale(length: int) -> float:
     return next((share for limit, share in TEXT_SCALES if length <= limit), SMALLEST_TEXT_SCALE)
 
 
+# Fitting the card to a small screen: each try shrinks every line's type by this much,
+# down to this share of the designed size (below it, text is too small to read anyway).
+FIT_STEP = 0.9
+SMALLEST_FIT = 0.2
+# A word longer than this gets invisible break opportunities, so that a log line or a
+# URL wraps instead of running off the screen or widening the window.
+LONGEST_UNBROKEN = 24
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def breakable(text: str) -> str:
+    """`text` as shown, with zero-width break opportunities inside very long words."""
+    words = text.split(" ")
+    if all(len(word) <= LONGEST_UNBROKEN for word in words):
+        return text
+    return " ".join(
+        ZERO_WIDTH_SPACE.join(
+            word[i : i + LONGEST_UNBROKEN] for i in range(0, len(word), LONGEST_UNBROKEN)
+        )
+        if len(word) > LONGEST_UNBROKEN
+        else word
+        for word in words
+    )
+
+
 @dataclass(frozen=True)
 class CardStyle:
     background: str | None  # None: the window's own
@@ -130,21 +156,37 @@ class WalkCard(QWidget):
         self.clock_label = self._label(2.0, bold=True)
         self.heading_label = self._label(1.3)
         self.text_label = self._label(2.3, bold=True)
-        self._text_size = self.text_label.font().pointSizeF()
-        self.text_label.setWordWrap(True)
         self.elapsed_label = self._label(1.25)
-        self.elapsed_label.setWordWrap(True)
         self.note_label = self._label(1.0)
-        self.note_label.setWordWrap(True)
         if style.accent is not None:
+            drawn_on = QColor(style.background) if style.background else window_colour()
+            accent = readable(style.accent, drawn_on).name()
             for label in (self.clock_label, self.phase_label):
-                label.setStyleSheet(f"color: {style.accent};")
-        self.text_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+                label.setStyleSheet(f"color: {accent};")
+        self._labels = (
+            self.position_label,
+            self.phase_label,
+            self.clock_label,
+            self.heading_label,
+            self.text_label,
+            self.elapsed_label,
+            self.note_label,
+        )
+        # The designed size of each line's type; _fit shrinks them all alike to fit.
+        self._designed = {label: label.font().pointSizeF() for label in self._labels}
+        self._text_share = 1.0
+        for label in self._labels:
+            # The card decides how big the text is; the text never decides how wide the window is.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setWordWrap(True)
 
+        # Likewise the card takes the room it is given and fits its type to it (_fit).
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(self)
         margin = int(24 * style.scale)
         layout.setContentsMargins(margin, margin // 2, margin, margin // 2)
-        layout.setSpacing(int(10 * style.scale))
+        self._designed_spacing = int(10 * style.scale)
+        layout.setSpacing(self._designed_spacing)
         layout.addWidget(self.position_label)
         layout.addStretch(1)
         layout.addWidget(self.phase_label)
@@ -167,20 +209,48 @@ class WalkCard(QWidget):
         return label
 
     def show_text(self, text: WalkText) -> None:
-        # A long chat message still fits the screen: the longer the text, the smaller the type.
-        size = self._text_size * text_scale(len(text.text))
-        if size != self.text_label.font().pointSizeF():
-            font = self.text_label.font()
-            font.setPointSizeF(size)
-            self.text_label.setFont(font)
+        # A long chat message gets smaller type than a one-liner, before any fitting.
+        self._text_share = text_scale(len(text.text))
         self.position_label.setText(text.position)
         self.phase_label.setText(text.phase.upper())
         self.clock_label.setText(text.clock)
-        self.heading_label.setText(text.heading)
-        self.text_label.setText(text.text)
+        self.heading_label.setText(breakable(text.heading))
+        self.text_label.setText(breakable(text.text))
         self.elapsed_label.setText(text.elapsed)
-        self.note_label.setText(text.note)
+        self.note_label.setText(breakable(text.note))
         self.note_label.setVisible(bool(text.note))
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _set_sizes(self, factor: float) -> None:
+        self.layout().setSpacing(int(self._designed_spacing * factor))
+        for label, designed in self._designed.items():
+            size = designed * factor * (self._text_share if label is self.text_label else 1.0)
+            if label.font().pointSizeF() != size:
+                font = label.font()
+                font.setPointSizeF(size)
+                label.setFont(font)
+
+    def _fit(self) -> None:
+        """The largest type, up to the designed size, at which every line shows whole."""
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        width = self.width() - margins.left() - margins.right()
+        height = self.height() - margins.top() - margins.bottom()
+        if width <= 0 or height <= 0:
+            return
+        shown = [label for label in self._labels if not label.isHidden()]
+        factor = 1.0
+        while True:
+            self._set_sizes(factor)
+            spacing = layout.spacing() * (layout.count() - 1)
+            needed = spacing + sum(label.heightForWidth(width) for label in shown)
+            if needed <= height or factor <= SMALLEST_FIT:
+                break
+            factor *= FIT_STEP
 
     def clear(self, message: str = "No event to show") -> None:
         for label in (
@@ -193,3 +263,4 @@ class WalkCard(QWidget):
         ):
             label.setText("")
         self.text_label.setText(message)
+        self._fit()

@@ -32,6 +32,15 @@ class ImportOptions:
     key_reaction: str = "pushpin"
     # Generic CSV/JSON: a mapping for this import only (the stored ones apply anyway).
     column_mapping: ColumnMapping | None = None
+    # Recoverable problems (a blank title, a blank id beside a unique number) are read with
+    # a fallback and a warning; strict refuses the import on them, as it was before.
+    strict: bool = False
+    # An unrecoverable record is left out and listed in the report, not the whole import.
+    skip_bad_records: bool = False
+    # A re-import may empty a stored field the files no longer give; by default the stored
+    # value stays and the report lists it (a map missing from the command line must not
+    # blank every severity).
+    allow_emptying: bool = False
 
     def offset(self, source: str) -> timedelta:
         return self.clock_offsets.get(source, timedelta(0))

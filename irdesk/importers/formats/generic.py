@@ -50,6 +50,7 @@ from irdesk.importers.reading.column_mapping import (
 from irdesk.importers.reading.sources import SourceFile
 from irdesk.importers.reading.timestamps import parse_timestamp
 from irdesk.importers.records import IncidentRecord, ParsedFile
+from irdesk.importers.recovery import Recovery
 
 STATUSES: dict[str, IncidentStatus] = {
     **dict.fromkeys(
@@ -283,48 +284,52 @@ def parse_with(
     source = mapping.source
     seen: dict[str, str] = {}
     unknown_statuses: dict[str, int] = {}
+    recovery = Recovery(parsed, options)
     for location, cells in table.rows if limit is None else table.rows[:limit]:
-        row = _Row(content.name, location, cells, columns, mapping, zone, options)
-        external_id = row.required("external_id", "an incident id in every row")
-        if external_id in seen:
-            raise row.problem(
-                "external_id",
-                f"each incident once; it is already at {seen[external_id]}",
-                external_id,
+        with recovery.record():
+            row = _Row(content.name, location, cells, columns, mapping, zone, options)
+            external_id = row.required("external_id", "an incident id in every row")
+            if external_id in seen:
+                raise row.problem(
+                    "external_id",
+                    f"each incident once; it is already at {seen[external_id]}",
+                    external_id,
+                )
+            seen[external_id] = location
+            severity_raw = row.text("severity")
+            url = row.text("url")
+            record = IncidentRecord(
+                source=source,
+                external_id=external_id,
+                title=row.required("title", "an incident title in every row"),
+                location=location,
+                summary=row.text("summary"),
+                url=url,
+                service=row.text("service"),
+                severity=_severity(source, severity_raw, options),
+                severity_raw=severity_raw,
+                started_at=row.time("started_at"),
+                detected_at=row.time("detected_at"),
+                acknowledged_at=row.time("acknowledged_at"),
+                mitigated_at=row.time("mitigated_at"),
+                resolved_at=row.time("resolved_at"),
             )
-        seen[external_id] = location
-        severity_raw = row.text("severity")
-        url = row.text("url")
-        record = IncidentRecord(
-            source=source,
-            external_id=external_id,
-            title=row.required("title", "an incident title in every row"),
-            location=location,
-            summary=row.text("summary"),
-            url=url,
-            service=row.text("service"),
-            severity=_severity(source, severity_raw, options),
-            severity_raw=severity_raw,
-            started_at=row.time("started_at"),
-            detected_at=row.time("detected_at"),
-            acknowledged_at=row.time("acknowledged_at"),
-            mitigated_at=row.time("mitigated_at"),
-            resolved_at=row.time("resolved_at"),
-        )
-        status = row.text("status")
-        known = (
-            STATUSES.get(" ".join(status.replace("_", " ").split()).casefold()) if status else None
-        )
-        if status is not None and known is None:
-            unknown_statuses[status] = unknown_statuses.get(status, 0) + 1
-        record.status = known or _status_from_times(record)
-        aliases = [external_id]
-        if external_id.isdigit():
-            aliases.append(f"#{external_id}")
-        if url:
-            aliases.append(url)
-        record.aliases = aliases
-        parsed.incidents.append(record)
+            status = row.text("status")
+            known = (
+                STATUSES.get(" ".join(status.replace("_", " ").split()).casefold())
+                if status
+                else None
+            )
+            if status is not None and known is None:
+                unknown_statuses[status] = unknown_statuses.get(status, 0) + 1
+            record.status = known or _status_from_times(record)
+            aliases = [external_id]
+            if external_id.isdigit():
+                aliases.append(f"#{external_id}")
+            if url:
+                aliases.append(url)
+            record.aliases = aliases
+            parsed.incidents.append(record)
     for status, count in unknown_statuses.items():
         parsed.warnings.append(
             f"status {status!r} ({count} row(s)) is none irdesk knows; "

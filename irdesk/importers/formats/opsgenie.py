@@ -1,7 +1,11 @@
-"""Opsgenie REST API v2: alerts and alert logs.
+"""Opsgenie REST API: alerts and alert logs (v2), incidents (v1).
 
 Accepted files
 --------------
+- An incidents page, ``{"data": [incident, ...], "paging", "took", "requestId"}`` as
+  ``GET /v1/incidents`` returns it, or one incident as ``GET /v1/incidents/{id}`` does.
+  A record with ``impactStartDate`` or ``impactEndDate`` is an incident, whatever else it
+  shares with an alert (``tinyId``, ``message``, ``priority``); see "Incidents" below.
 - An alerts page, ``{"data": [alert, ...], "paging": {...}, "took", "requestId"}`` as
   ``GET /v2/alerts`` returns it, or one alert ``{"data": {alert}, "took", "requestId"}`` as
   ``GET /v2/alerts/{id}`` returns it. Each alert becomes one incident.
@@ -26,6 +30,25 @@ Lifecycle rules (where each irdesk timestamp comes from)
   closed and the report has it; otherwise none, for the same reason.
 - verified_at: never set.
 - status: closed → resolved; open and ``acknowledged`` → acknowledged; open → triggered.
+
+Incidents (v1)
+--------------
+Fields read: ``id``, ``tinyId``, ``message``, ``description``, ``status``, ``priority``,
+``createdAt``, ``impactStartDate``, ``impactEndDate`` and ``links.web``.
+
+- started_at: ``impactStartDate`` (when the impact began, which Opsgenie lets responders
+  set before the incident was opened); ``createdAt`` without it.
+- detected_at: ``createdAt``: the incident was known once it was opened.
+- acknowledged_at: never set; the incident API records no acknowledgement.
+- mitigated_at: ``impactEndDate``: the impact ended.
+- resolved_at: ``impactEndDate`` when ``status`` is resolved or closed (Opsgenie keeps no
+  resolution time of its own, and ``updatedAt`` moves with any change); none otherwise.
+- status: resolved or closed → resolved; open with an impact end → mitigated; open →
+  triggered.
+- ``impactedServices`` names services by id only, so it does not set the service.
+
+Events: an ALERT at ``createdAt`` (key ``created``, text its message) and a MITIGATE at
+``impactEndDate`` (key ``impact-ended``).
 
 Timeline events
 ---------------
@@ -54,6 +77,7 @@ from irdesk.importers.records import (
     ParsedFile,
     PersonRef,
 )
+from irdesk.importers.recovery import Recovery
 
 SOURCE = "opsgenie"
 
@@ -94,6 +118,8 @@ LOG_TYPE_KINDS = {
 NOTIFICATION_WORDS = ("notif", "sent", "call", "sms", "email", "push")
 
 CREATED_KEY = "created"
+IMPACT_ENDED_KEY = "impact-ended"
+INCIDENT_STATUSES = {"open", "resolved", "closed"}
 
 
 # --- JSON reading with located problems ------------------------------------------------
@@ -210,6 +236,88 @@ def _alert(reader: _Reader, value: object, location: str) -> IncidentRecord:
     )
 
 
+# --- incidents (v1) ----------------------------------------------------------------------------
+
+
+def _is_incident(value: object) -> bool:
+    return isinstance(value, dict) and ("impactStartDate" in value or "impactEndDate" in value)
+
+
+def _incident(reader: _Reader, value: object, location: str) -> IncidentRecord:
+    raw = reader.mapping(value, location, "an Opsgenie incident object")
+    external_id = reader.ident(raw, "id", location, "Opsgenie incident id")
+    tiny_id = raw.get("tinyId")
+    if tiny_id is not None and (isinstance(tiny_id, bool) or not isinstance(tiny_id, str | int)):
+        raise reader.problem(location, "a short incident number", field="tinyId", found=tiny_id)
+    tiny = str(tiny_id).strip() if tiny_id is not None else ""
+    title = reader.text(raw, "message", location)
+    if title is None:
+        if not tiny:
+            raise reader.problem(
+                location, "the incident's message", field="message", found=raw.get("message")
+            )
+        title = f"Opsgenie incident #{tiny}"
+    status_text = (reader.text(raw, "status", location) or "open").casefold()
+    if status_text not in INCIDENT_STATUSES:
+        raise reader.problem(
+            location, "open, resolved or closed", field="status", found=raw.get("status")
+        )
+    created_at = reader.time(raw, "createdAt", location)
+    impact_start = (
+        reader.time(raw, "impactStartDate", location)
+        if raw.get("impactStartDate") not in (None, "")
+        else None
+    )
+    impact_end = (
+        reader.time(raw, "impactEndDate", location)
+        if raw.get("impactEndDate") not in (None, "")
+        else None
+    )
+    closed = status_text in ("resolved", "closed")
+    if closed:
+        status = IncidentStatus.RESOLVED
+    elif impact_end is not None:
+        status = IncidentStatus.MITIGATED
+    else:
+        status = IncidentStatus.TRIGGERED
+    links = raw.get("links")
+    url = (
+        reader.text(links, "web", _key_path(location, "links")) if isinstance(links, dict) else None
+    )
+    description = reader.text(raw, "description", location)
+    severity_raw = reader.text(raw, "priority", location)
+    events = [EventRecord(created_at, EventKind.ALERT, SOURCE, CREATED_KEY, title)]
+    if impact_end is not None:
+        events.append(
+            EventRecord(impact_end, EventKind.MITIGATE, SOURCE, IMPACT_ENDED_KEY, "Impact ended")
+        )
+    aliases = [tiny, f"#{tiny}" if tiny else "", url or "", external_id]
+    return IncidentRecord(
+        source=SOURCE,
+        external_id=external_id,
+        title=title,
+        location=location,
+        summary=description if description and description != title else None,
+        url=url,
+        severity=reader.options.severity(SOURCE, severity_raw),
+        severity_raw=severity_raw,
+        status=status,
+        started_at=impact_start or created_at,
+        detected_at=created_at,
+        mitigated_at=impact_end,
+        resolved_at=impact_end if closed else None,
+        events=events,
+        aliases=list(dict.fromkeys(a for a in aliases if a)),
+    )
+
+
+def _record(reader: _Reader, value: object, location: str) -> IncidentRecord:
+    """An incident or an alert, each as what it is."""
+    if _is_incident(value):
+        return _incident(reader, value, location)
+    return _alert(reader, value, location)
+
+
 # --- alert logs ------------------------------------------------------------------------------
 
 
@@ -296,8 +404,8 @@ def sniff(content: Content) -> bool:
     # Opsgenie's envelope: every response carries these two.
     envelope = "requestId" in data and "took" in data
     if isinstance(items, list) and items:
-        return _is_alert(items[0]) or _is_log(items[0]) or envelope
-    return _is_alert(items) or envelope
+        return _is_alert(items[0]) or _is_incident(items[0]) or _is_log(items[0]) or envelope
+    return _is_alert(items) or _is_incident(items) or envelope
 
 
 def parse(content: Content, options: ImportOptions) -> ParsedFile:
@@ -312,14 +420,16 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
         )
     items = data["data"]
     if isinstance(items, dict):
-        parsed.incidents.append(_alert(reader, items, "data"))
+        parsed.incidents.append(_record(reader, items, "data"))
         return parsed
     if not isinstance(items, list):
         raise reader.problem("", "a list of alerts or alert logs", field="data", found=items)
     if not items:
         parsed.warnings.append(f"{parsed.name}: the page has no alerts or log entries")
         return parsed
-    if "alertId" in data or (_is_log(items[0]) and not _is_alert(items[0])):
+    if "alertId" in data or (
+        _is_log(items[0]) and not _is_alert(items[0]) and not _is_incident(items[0])
+    ):
         batch = EventBatch(
             source=SOURCE, incident_external_id=_alert_id(reader, data, parsed), location="data"
         )
@@ -330,13 +440,16 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
         batch.events = sorted(events, key=lambda event: event.occurred_at)
         parsed.event_batches.append(batch)
     else:
-        parsed.incidents.extend(_alert(reader, item, f"data[{i}]") for i, item in enumerate(items))
+        recovery = Recovery(parsed, options)
+        for i, item in enumerate(items):
+            with recovery.record():
+                parsed.incidents.append(_record(reader, item, f"data[{i}]"))
     return parsed
 
 
 FORMAT = SourceFormat(
     name="opsgenie",
-    label="Opsgenie REST API v2 (alerts, alert logs)",
+    label="Opsgenie REST API (v2 alerts, alert logs; v1 incidents)",
     sniff=sniff,
     parse=parse,
 )

@@ -55,6 +55,7 @@ from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.located import JsonNode
 from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile
+from irdesk.importers.recovery import Recovery
 
 SOURCE = "statuspage"
 
@@ -243,8 +244,10 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
     else:
         raise ImportProblem(file, "top level", expected, found="keys " + ", ".join(list(data)[:6]))
     seen: dict[str, str] = {}
+    recovery = Recovery(parsed, options)
     for node in nodes:
-        parsed.incidents.append(_parse_incident(node, page, options, seen))
+        with recovery.record():
+            parsed.incidents.append(_parse_incident(node, page, options, seen))
     return parsed
 
 

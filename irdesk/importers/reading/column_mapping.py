@@ -11,6 +11,9 @@ so an export whose columns were reordered still reads correctly with it. Adding,
 removing or renaming a column makes a new signature, because a mapping may then
 point at a column that is gone.
 
+The same file remembers severity maps per source (`--severity jira:Blocker=SEV1`), so
+that a re-import without them maps as the import before it did.
+
 This module depends on nothing else in irdesk.importers, so ImportOptions can
 carry a ColumnMapping without an import cycle.
 """
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from irdesk.domain.enums import Severity
 from irdesk.storage.files import write_atomically
 from irdesk.storage.paths import config_dir
 
@@ -46,6 +50,9 @@ REQUIRED_FIELDS = ("external_id", "title")
 TIME_FIELDS = ("started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at")
 STORE_FILE = "column-mappings.json"
 STORE_VERSION = 1
+# Severity maps (--severity SOURCE:VALUE=SEVn) are remembered in the same file, per source.
+SEVERITY_KEY = "severity_maps"
+SEVERITY_VALUES = frozenset(severity.value for severity in Severity)
 # JSON APIs write startedAt where spreadsheets write "Started at".
 _CAMEL_CASE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -144,7 +151,8 @@ class MappingStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else config_dir() / STORE_FILE
 
-    def _read(self) -> dict[str, Any]:
+    def _document(self) -> dict[str, Any]:
+        """The whole file: column mappings, and the severity maps kept beside them."""
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -155,9 +163,12 @@ class MappingStore:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise MappingStoreError(f"{self.path} is not valid JSON ({exc.msg})") from exc
-        entries = data.get("mappings") if isinstance(data, dict) else None
-        if not isinstance(entries, dict):
+        if not isinstance(data, dict) or not isinstance(data.get("mappings", {}), dict):
             raise MappingStoreError(f"{self.path} holds no column mappings")
+        return data
+
+    def _read(self) -> dict[str, Any]:
+        entries: dict[str, Any] = self._document().get("mappings", {})
         return entries
 
     def load_all(self) -> dict[str, ColumnMapping]:
@@ -200,11 +211,49 @@ class MappingStore:
         self._write(entries)
         return True
 
-    def _write(self, entries: dict[str, Any]) -> None:
+    def severity_maps(self) -> dict[str, dict[str, Severity]]:
+        """Per source, raw priority → severity, as remembered from earlier imports'
+        --severity options; an entry a newer or hand-edited file garbled is left out."""
+        stored = self._document().get(SEVERITY_KEY)
+        maps: dict[str, dict[str, Severity]] = {}
+        if not isinstance(stored, dict):
+            return maps
+        for source, table in stored.items():
+            if not isinstance(table, dict):
+                continue
+            for raw, value in table.items():
+                if isinstance(raw, str) and value in SEVERITY_VALUES:
+                    maps.setdefault(source, {})[raw] = Severity(value)
+        return maps
+
+    def remember_severity_maps(self, maps: Mapping[str, Mapping[str, Severity]]) -> None:
+        """Add `maps` to the remembered ones, per source and raw value; the newest wins."""
+        if not any(maps.values()):
+            return
+        document = self._document()
+        stored = document.get(SEVERITY_KEY)
+        stored = stored if isinstance(stored, dict) else {}
+        for source, table in maps.items():
+            known = stored.get(source)
+            known = known if isinstance(known, dict) else {}
+            # One entry per value whatever its case: map_severity compares casefolded.
+            for raw, severity in table.items():
+                for old in [k for k in known if k.casefold() == raw.casefold()]:
+                    del known[old]
+                known[raw] = severity.value
+            stored[source] = known
+        self._write(document.get("mappings", {}), severity_maps=stored)
+
+    def _write(
+        self, entries: dict[str, Any], *, severity_maps: dict[str, Any] | None = None
+    ) -> None:
         # The one careful write (storage.files): a crash mid-write leaves the old file whole.
-        text = json.dumps(
-            {"version": STORE_VERSION, "mappings": entries}, indent=2, ensure_ascii=False
-        )
+        if severity_maps is None:
+            severity_maps = self._document().get(SEVERITY_KEY)
+        document: dict[str, Any] = {"version": STORE_VERSION, "mappings": entries}
+        if severity_maps:
+            document[SEVERITY_KEY] = severity_maps
+        text = json.dumps(document, indent=2, ensure_ascii=False)
         write_atomically(self.path, (text + "\n").encode("utf-8"), replace=True)
 
 

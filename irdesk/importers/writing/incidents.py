@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from irdesk.domain.enums import ServiceTier
-from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, lifecycle_problems
+from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, joined_flags, lifecycle_problems
 from irdesk.importers.merging import PreparedIncident
 from irdesk.importers.records import IncidentRecord
 from irdesk.importers.writing.outcomes import IncidentOutcome, WriteResult
@@ -24,15 +24,25 @@ NEW_SERVICE = ServiceSettings(tier=ServiceTier.TIER3.value, slo_target=99.9, cos
 
 
 def write_incidents(
-    tx: ImportTransaction, prepared: Sequence[PreparedIncident], result: WriteResult
+    tx: ImportTransaction,
+    prepared: Sequence[PreparedIncident],
+    result: WriteResult,
+    *,
+    allow_emptying: bool = False,
 ) -> dict[IncidentKey, int]:
-    """Insert new incidents, update changed ones; returns the id of every key."""
+    """Insert new incidents, update changed ones; returns the id of every key.
+
+    A stored value the source no longer gives (a severity map left off the command line,
+    a trimmed export) is kept unless `allow_emptying`; either way the report names it.
+    """
     services = _services(tx, (p.record.service for p in prepared if p.record.service), result)
     keys = [(p.record.source, p.record.external_id) for p in prepared]
     existing = import_lookup.stored_incidents(tx, keys)
     overridden = import_lookup.overridden_fields(tx, [row["id"] for row in existing.values()])
     inserts: list[NewIncident] = []
     changes: list[tuple[int, dict[str, Any]]] = []
+    emptied: dict[str, list[str]] = {}  # field → keys of the incidents it would empty in
+    partial: list[int] = []
     for item in prepared:
         record = item.record
         key = (record.source, record.external_id)
@@ -44,7 +54,13 @@ def write_incidents(
             continue
         values = _source_values(record)
         old = existing[key]
+        if record.partial:
+            partial.append(old["id"])
         changed = [name for name, value in values.items() if old[name] != value]
+        for name in [n for n in changed if values[n] is None]:
+            emptied.setdefault(name, []).append(outcome.key)
+            if not allow_emptying:
+                changed.remove(name)
         if service_id is not None and old["service_id"] != service_id:
             changed.append("service_id")
             values["service_id"] = service_id
@@ -63,8 +79,15 @@ def write_incidents(
         ids.update(import_writer.insert_incidents(tx, inserts))
     import_writer.update_incidents(tx, changes)
     # New rows got their flags from the same timestamps above; stored ones may be stale.
-    import_writer.refresh_consistency_flags(tx, [row["id"] for row in existing.values()])
+    import_writer.refresh_consistency_flags(tx, [row["id"] for row in existing.values()], partial)
+    lines = result.emptied_values if allow_emptying else result.kept_values
+    lines.extend(_emptied_line(name, keys) for name, keys in emptied.items())
     return ids
+
+
+def _emptied_line(name: str, keys: list[str], shown: int = 5) -> str:
+    more = f", … {len(keys) - shown} more" if len(keys) > shown else ""
+    return f"{name}: {len(keys)} incident(s) ({', '.join(keys[:shown])}{more})"
 
 
 def _services(tx: ImportTransaction, names: Iterable[str], result: WriteResult) -> dict[str, int]:
@@ -106,7 +129,7 @@ def _new_incident(record: IncidentRecord, service_id: int | None) -> NewIncident
         resolved_at=db_time(record.resolved_at),
         verified_at=db_time(record.verified_at),
         service_id=service_id,
-        consistency_flags=",".join(lifecycle_problems(record)),
+        consistency_flags=joined_flags(lifecycle_problems(record), partial=record.partial),
     )
 
 

@@ -29,3 +29,6 @@ class WriteResult:
     new_services: list[str] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    # A stored value a re-import would empty, per field: "severity: 157 incidents (…)".
+    kept_values: list[str] = field(default_factory=list)
+    emptied_values: list[str] = field(default_factory=list)

@@ -3,7 +3,8 @@
 An incident packet draws that incident's timeline, phases and sources here;
 figures over many incidents are drawn by `irdesk.reports.charts`, the module
 the dashboard draws with, and placed through `rendered`. No chart drawn here
-carries a name or a free-text entry, so charts need no redaction.
+carries a person's name or a free-text entry, so charts need no redaction; event
+sources are user text and print as typed (no math text: see `metric_charts`).
 """
 
 import io
@@ -22,6 +23,8 @@ from irdesk.storage.reads.packet_data import PacketEvent, PacketIncident
 DPI = 150
 WIDTH_IN = 6.6
 # Colour-blind-safe (Okabe-Ito); severity is also named in every legend.
+# Stands for the sources folded together: an object no source name can equal.
+OTHERS = object()
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
 
 
@@ -116,21 +119,47 @@ def phases_chart(incident: PacketIncident, policy: Policy) -> Chart:
 
 
 def sources_chart(events: list[PacketEvent]) -> Chart:
-    figure = _figure(2.0)
+    """Events per source over time; past TOP_SERIES sources the smallest stack as "others"."""
+    counts = Counter(e.source for e in events)
+    sources = sorted(counts)
+    if len(sources) > metric_charts.TOP_SERIES + 1:
+        named = sorted(s for s, _ in counts.most_common(metric_charts.TOP_SERIES))
+        sources = [*named, OTHERS]
+    labels = [
+        f"others ({len(counts) - len(sources) + 1} sources)" if s is OTHERS else s for s in sources
+    ]
+    rows = metric_charts.legend_rows(labels) if events else 0
+    figure = _figure(2.0 + rows * metric_charts.LEGEND_ROW_INCHES)
     axes = figure.add_subplot()
-    sources = sorted({e.source for e in events})
     if events:
         first = min(e.occurred_at for e in events)
         last = max(e.occurred_at for e in events)
         bins = 24 if last > first else 1
+        named_sources = set(sources)
         axes.hist(
-            [[e.occurred_at for e in events if e.source == s] for s in sources],
+            [
+                [
+                    e.occurred_at
+                    for e in events
+                    if e.source == s or (s is OTHERS and e.source not in named_sources)
+                ]
+                for s in sources
+            ],
             bins=bins,
             stacked=True,
-            label=sources,
-            color=[PALETTE[i % len(PALETTE)] for i in range(len(sources))],
+            label=labels,
+            color=[
+                metric_charts.OTHERS_COLOUR if s is OTHERS else PALETTE[i % len(PALETTE)]
+                for i, s in enumerate(sources)
+            ],
         )
-        axes.legend(fontsize=6, frameon=False, ncols=min(4, len(sources)))
+        # Below the axes, never over the title or the bars (see metric_charts._legend_below).
+        figure.legend(
+            loc="outside lower center",
+            fontsize=6,
+            frameon=False,
+            ncols=metric_charts.legend_columns(labels, most=4),
+        )
         locator = AutoDateLocator()
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))

@@ -1,10 +1,10 @@
 """The sections of an incident packet (legal, insurance, postmortem), one method each."""
 
-import json
 from collections.abc import Callable
 
 from reportlab.platypus import Flowable, KeepTogether
 
+from irdesk.reports.packets.audit_sessions import audit_lines
 from irdesk.reports.packets.charts import Chart
 from irdesk.reports.packets.formatting import minutes_text, money, yes
 from irdesk.reports.packets.layout import Layout, utc_text
@@ -44,11 +44,11 @@ class IncidentSections:
 
     def summary(self) -> list[Flowable]:
         incident, review = self.data.incident, self.data.review
-        out: list[Flowable] = [self.layout.para(incident.summary or "No summary was recorded.")]
+        out: list[Flowable] = [*self.layout.paras(incident.summary or "No summary was recorded.")]
         if review is not None and review.summary:
             out += [
                 self.layout.heading("The review's summary", 2),
-                self.layout.para(review.summary),
+                *self.layout.paras(review.summary),
             ]
         return out
 
@@ -115,10 +115,14 @@ class IncidentSections:
         head = (
             f"<b>{event.occurred_at.strftime('%Y-%m-%d %H:%M:%S')}</b> {star}"
             f"{para_text(event.kind.replace('_', ' '))} · "
-            f"{para_text(event.source)}{' · ' + para_text(actor) if actor else ''} — "
+            f"{layout.text(event.source, 'event')}"
+            f"{' · ' + layout.text(actor, 'event') if actor else ''} — "
         )
-        text = "" if self.profile.redaction.free_text else para_text(layout.redact(event.text))
-        out: list[Flowable] = [layout.markup(head + text, "event")]
+        out: list[Flowable] = (
+            [layout.markup(head, "event")]
+            if self.profile.redaction.free_text
+            else [*layout.paras(event.text, "event", head=head)]
+        )
         if event.original_text is not None or event.original_occurred_at is not None:
             parts = []
             if event.original_occurred_at is not None:
@@ -163,7 +167,7 @@ class IncidentSections:
             chosen = [f for f in findings if f.category == category]
             if chosen:
                 out.append(self.layout.heading(category.replace("_", " ").capitalize(), 2))
-                out += [self.layout.para(f"• {f.text}") for f in chosen]
+                out += [p for f in chosen for p in self.layout.paras(f"• {f.text}")]
         return out
 
     def _action_rows(self) -> list[list[str | None]]:
@@ -222,14 +226,18 @@ class IncidentSections:
         if not entries:
             return [self.layout.para("No changes to this incident or its review were audited.")]
         rows: list[list[str | None]] = [["Time", "Who", "Change", "Detail"]]
-        for entry in entries:
-            detail = json.loads(entry.detail) if entry.detail else {}
+        for line in audit_lines(entries):
+            when = utc_text(line.started_at)
+            change = f"{line.first.action.replace('_', ' ')} ({line.first.entity})"
+            if line.saves > 1:
+                when = f"{when} – {utc_text(line.ended_at)}"
+                change = f"{change}, {line.saves} saves"
             rows.append(
                 [
-                    utc_text(entry.occurred_at),
-                    entry.actor,
-                    f"{entry.action.replace('_', ' ')} ({entry.entity})",
-                    "; ".join(f"{k}: {v}" for k, v in sorted(detail.items())),
+                    when,
+                    line.first.actor,
+                    change,
+                    "; ".join(f"{k}: {v}" for k, v in sorted(line.detail.items())),
                 ]
             )
         return [self.layout.table(rows, [0.2, 0.15, 0.2, 0.45])]
@@ -248,7 +256,7 @@ class IncidentSections:
         else:
             out.append(self.layout.para("None were imported for this incident.", redact=False))
         out.append(self.layout.heading("Contributing factors found by the review", 2))
-        out += [self.layout.para(f"• {f.text}") for f in factors] or [
+        out += [p for f in factors for p in self.layout.paras(f"• {f.text}")] or [
             self.layout.para("None recorded.", redact=False)
         ]
         return out

@@ -1,7 +1,8 @@
 """The page furniture every packet shares: styles, header and footer, contents, signature boxes.
 
 Every piece of user text reaches a Paragraph through `Layout.para`, which
-escapes it (`text.para_text`) after the profile's redaction.
+escapes it (`text.para_text`) after the profile's redaction, and breaks words
+too long for the line it will get (the text width, or a table column's).
 """
 
 import io
@@ -28,7 +29,7 @@ from reportlab.platypus import (
 
 from irdesk.reports.packets.charts import Chart
 from irdesk.reports.packets.fonts import BODY, BOLD, register_fonts
-from irdesk.reports.packets.text import para_text, plain
+from irdesk.reports.packets.text import break_long_words, para_text, plain
 
 PAGE = A4
 MARGIN = 18 * mm
@@ -37,6 +38,16 @@ INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#52606d")
 RULE = colors.HexColor("#cbd2d9")
 SHADE = colors.HexColor("#f0f4f8")
+# reportlab's default padding, left and right, of a frame and of a table cell: what the
+# text has of the frame's width or of its column.
+FRAME_PADDING = 6 + 6
+CELL_PADDING = 6 + 6
+# Lines per paragraph of a long text: reportlab lays out the rest of a paragraph again
+# at every page it splits, so one paragraph of 2,000 lines costs as much as 30 pages
+# of them; blocks of a few dozen lines, set to read as one paragraph, cost their own.
+BLOCK_LINES = 40
+# The least height of a table row's part worth placing at the foot of a page.
+SPLIT_ROW_POINTS = 30
 # The signature fields' size on the page, in points.
 SIGNATURE_WIDTH = 250
 SIGNATURE_HEIGHT = 70
@@ -259,9 +270,68 @@ class Layout:
     styles: dict[str, ParagraphStyle] = field(default_factory=_styles)
     _keys: int = 0
 
-    def para(self, text: str | None, style: str = "body", *, redact: bool = True) -> Paragraph:
+    def para(
+        self,
+        text: str | None,
+        style: str = "body",
+        *,
+        redact: bool = True,
+        width: float | None = None,
+    ) -> Paragraph:
+        """A paragraph of user text, `width` points wide (the text width by default)."""
         value = self.redact(text) if redact else (text or "")
-        return Paragraph(para_text(value), self.styles[style])
+        return Paragraph(self.text(value, style, width), self.styles[style])
+
+    def paras(
+        self, text: str | None, style: str = "body", *, redact: bool = True, head: str = ""
+    ) -> list[Paragraph]:
+        """User text after `head` (our markup) as one paragraph of `style` on the page.
+
+        A text of more than BLOCK_LINES lines (once its long words are broken) becomes
+        blocks of that many lines, styled so that they read as one paragraph.
+        """
+        value = self.redact(text) if redact else (text or "")
+        chosen = self.styles[style]
+        broken = break_long_words(value, self.line_width(style), chosen.fontName, chosen.fontSize)
+        lines = broken.split("\n")
+        if len(lines) <= BLOCK_LINES:
+            return [Paragraph(head + para_text(broken), chosen)]
+        blocks = ["\n".join(lines[n : n + BLOCK_LINES]) for n in range(0, len(lines), BLOCK_LINES)]
+        first, middle, last = self._block_styles(style)
+        out = [Paragraph(head + para_text(blocks[0]), first)]
+        out += [Paragraph(para_text(block), middle) for block in blocks[1:-1]]
+        return [*out, Paragraph(para_text(blocks[-1]), last)]
+
+    def _block_styles(self, style: str) -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
+        """`style` for the first, middle and last blocks of one paragraph: no space between
+        them, and the lines after the first indented as the paragraph's own would be."""
+        key = f"{style} blocks"
+        if key not in self.styles:
+            base = self.styles[style]
+            self.styles[f"{key} first"] = ParagraphStyle(f"{key} first", parent=base, spaceAfter=0)
+            self.styles[f"{key} last"] = ParagraphStyle(
+                f"{key} last", parent=base, firstLineIndent=0, spaceBefore=0
+            )
+            self.styles[key] = ParagraphStyle(
+                key, parent=base, firstLineIndent=0, spaceBefore=0, spaceAfter=0
+            )
+        return self.styles[f"{key} first"], self.styles[key], self.styles[f"{key} last"]
+
+    def text(self, value: str | None, style: str = "body", width: float | None = None) -> str:
+        """`value` escaped for a paragraph of `style`, its long words broken to fit the line."""
+        chosen = self.styles[style]
+        return para_text(
+            value,
+            width=self.line_width(style, width),
+            font=chosen.fontName,
+            size=chosen.fontSize,
+        )
+
+    def line_width(self, style: str, width: float | None = None) -> float:
+        """The narrowest line a paragraph of `style` gets in `width` (default: the page's)."""
+        chosen = self.styles[style]
+        indent = chosen.leftIndent + max(chosen.firstLineIndent, 0) + chosen.rightIndent
+        return (TEXT_WIDTH - FRAME_PADDING if width is None else width) - indent
 
     def markup(self, markup: str, style: str = "body") -> Paragraph:
         """Our own markup around already-escaped pieces (see `text.para_text`)."""
@@ -281,18 +351,27 @@ class Layout:
         repeat: bool = True,
     ) -> Table:
         """A table of text cells; widths are shares of the text width."""
+        columns = [w * TEXT_WIDTH for w in widths]
         cells = [
             [
-                self.para(value, "cellhead" if header and r == 0 else "cell", redact=redact)
-                for value in row
+                self.para(
+                    value,
+                    "cellhead" if header and r == 0 else "cell",
+                    redact=redact,
+                    width=column - CELL_PADDING,
+                )
+                for value, column in zip(row, columns, strict=True)
             ]
             for r, row in enumerate(rows)
         ]
         table = Table(
             cells,
-            colWidths=[w * TEXT_WIDTH for w in widths],
+            colWidths=columns,
             repeatRows=1 if header and repeat else 0,
             hAlign="LEFT",
+            # A row taller than a page (a pasted log in an action's description) splits
+            # across pages, keeping at least a few lines on each, instead of failing.
+            splitInRow=SPLIT_ROW_POINTS,
         )
         style = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -307,14 +386,15 @@ class Layout:
 
     def facts(self, pairs: list[tuple[str, str | None]], *, redact: bool = True) -> Table:
         """Label / value lines, labels in bold."""
+        label_width, value_width = 0.28 * TEXT_WIDTH, 0.72 * TEXT_WIDTH
         rows = [
             [
-                self.para(label, "cellhead", redact=False),
-                self.para(value or "—", "cell", redact=redact),
+                self.para(label, "cellhead", redact=False, width=label_width - CELL_PADDING),
+                self.para(value or "—", "cell", redact=redact, width=value_width - CELL_PADDING),
             ]
             for label, value in pairs
         ]
-        table = Table(rows, colWidths=[0.28 * TEXT_WIDTH, 0.72 * TEXT_WIDTH], hAlign="LEFT")
+        table = Table(rows, colWidths=[label_width, value_width], hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [

@@ -77,7 +77,7 @@ class PersonSections:
                             f"{note.written_at:%Y-%m-%d}{author}{justified}",
                             "cellhead",
                         ),
-                        self.layout.para(note.text),
+                        *self.layout.paras(note.text),
                         self.layout.gap(4),
                     ]
                 )

@@ -9,7 +9,7 @@ constraints would, for the inserts that skip them.
 
 import contextlib
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
@@ -17,7 +17,7 @@ from typing import Any, NamedTuple, Protocol
 from sqlalchemy import Connection
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
-from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, problems_in
+from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, joined_flags, problems_in
 from irdesk.domain.utc import utc_now
 from irdesk.storage.bulk.batching import batches
 from irdesk.storage.bulk.import_lookup import SOURCE_FIELDS, IncidentKey
@@ -148,8 +148,11 @@ def update_incidents(
         )
 
 
-def refresh_consistency_flags(tx: ImportTransaction, incident_ids: Sequence[int]) -> None:
-    """Recompute consistency flags from the stored timestamps (imports change them in bulk)."""
+def refresh_consistency_flags(
+    tx: ImportTransaction, incident_ids: Sequence[int], partial: Collection[int] = ()
+) -> None:
+    """Recompute consistency flags from the stored timestamps (imports change them in bulk);
+    the incidents in `partial` are still known only by reference, the others no longer."""
     conn = tx.conn
     columns = ", ".join(LIFECYCLE_FIELDS)
     updates = []
@@ -161,7 +164,7 @@ def refresh_consistency_flags(tx: ImportTransaction, incident_ids: Sequence[int]
         )
         for row in rows:
             times = dict(zip(LIFECYCLE_FIELDS, map(from_db_time, row[2:]), strict=True))
-            flags = ",".join(problems_in(times))
+            flags = joined_flags(problems_in(times), partial=row[0] in partial)
             if flags != row[1]:
                 updates.append((flags, row[0]))
     if updates:

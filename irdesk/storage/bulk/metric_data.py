@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
-from irdesk.domain.enums import IncidentStatus, ReviewStatus, Severity
+from irdesk.domain.enums import MERGE_UNLINKED
 from irdesk.domain.metrics.data import (
     LIFECYCLE,
     ActionColumns,
@@ -33,8 +33,8 @@ from irdesk.domain.metrics.data import (
 from irdesk.domain.metrics.figures import Figures, compute_figures
 from irdesk.domain.metrics.kernels.lookups import find_keys
 from irdesk.domain.metrics.selection import Period
-from irdesk.domain.models import MERGE_UNLINKED
 from irdesk.storage.bulk.batching import batches, cyclic_gc_paused
+from irdesk.storage.bulk.incident_list import ROW_COLUMNS, incident_row
 from irdesk.storage.bulk.metric_row_reads import (
     actions_by_rows,
     events_by_rows,
@@ -54,7 +54,7 @@ from irdesk.storage.bulk.metric_scans import (
 )
 from irdesk.storage.bulk.snapshot_readers import InOrder, snapshot_cursors
 from irdesk.storage.database import Database
-from irdesk.storage.reads.queries import IncidentRow
+from irdesk.storage.reads.incident_row import IncidentRow
 from irdesk.storage.records.policies import policy_version as policy_version_record
 
 # Connections reading at once: SQLite runs a statement without holding Python's lock, so
@@ -254,13 +254,8 @@ def compute_from_database(
     )
 
 
-INCIDENT_ROWS = """
-SELECT i.id, i.source, i.external_id, i.title, s.name, i.severity, i.status, i.started_at,
-       i.resolved_at, r.status, i.external_cause, i.consistency_flags
-FROM incident i
-LEFT JOIN service s ON s.id = i.service_id
-LEFT JOIN review r ON r.incident_id = i.id
-WHERE i.id IN ({})
+INCIDENT_ROWS = f"""{ROW_COLUMNS}
+WHERE i.id IN ({{}})
 ORDER BY i.started_at IS NULL, i.started_at DESC
 """
 
@@ -276,22 +271,7 @@ def incident_rows(db: Database, ids: Sequence[int]) -> list[IncidentRow]:
             for chunk in batches(unique):
                 sql = INCIDENT_ROWS.format(", ".join("?" * len(chunk)))
                 for r in cur.execute(sql, chunk):
-                    result.append(
-                        IncidentRow(
-                            id=r[0],
-                            source=r[1],
-                            external_id=r[2],
-                            title=r[3],
-                            service=r[4],
-                            severity=Severity(r[5]) if r[5] else None,
-                            status=IncidentStatus(r[6]),
-                            started_at=_time(r[7]),
-                            resolved_at=_time(r[8]),
-                            review_status=ReviewStatus(r[9]) if r[9] else None,
-                            external_cause=bool(r[10]),
-                            flags=tuple(f for f in (r[11] or "").split(",") if f),
-                        )
-                    )
+                    result.append(incident_row(r))
         finally:
             cur.close()
     result.sort(key=lambda row: (row.started_at is None, -(row.started_at or _EPOCH).timestamp()))

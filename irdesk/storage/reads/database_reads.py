@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 from irdesk.domain.models import ActionItem, FeedbackNote, Finding, Incident, Review
 from irdesk.storage.database import Database
 from irdesk.storage.reads import queries, review_sheet, timeline_records
-from irdesk.storage.reads.queries import IncidentRow
+from irdesk.storage.reads.incident_row import IncidentRow
 from irdesk.storage.reads.review_sheet import Named, ReviewSheet
 from irdesk.storage.reads.timeline_records import IncidentTimeline
 from irdesk.storage.records import feedback, revisions

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from irdesk.storage.database import Database
 from irdesk.storage.reads import queries
+from irdesk.storage.reads.incident_row import IncidentRow
 from irdesk.storage.records import merges
 
 
-def incident_list(db: Database) -> list[queries.IncidentRow]:
+def incident_list(db: Database) -> list[IncidentRow]:
     """The rows of the incident list (merged incidents are shown through their target)."""
     with db.session() as session:
         return queries.list_incidents(session)

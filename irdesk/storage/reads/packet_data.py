@@ -95,6 +95,7 @@ class AuditRecord:
     action: str
     entity: str
     detail: str
+    entity_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -348,6 +349,7 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
             action=a.action,
             entity=a.entity,
             detail=a.detail_json,
+            entity_id=a.entity_id,
         )
         for a in session.exec(
             select(AuditEntry).where(or_(*entity_filters)).order_by(col(AuditEntry.id))
@@ -467,8 +469,12 @@ def find_incident(session: Session, text: str) -> int:
             Incident.source == source, Incident.external_id == external
         )
     else:
+        # "#12728" names an incident keyed by its number as well (as imports link it).
         statement = select(Incident.id).where(
-            or_(col(Incident.external_id) == text, col(Incident.url) == text)
+            or_(
+                col(Incident.external_id).in_({text, text.removeprefix("#")}),
+                col(Incident.url) == text,
+            )
         )
     found = {i for i in session.exec(statement).all() if i is not None}
     number = text.removeprefix("#")

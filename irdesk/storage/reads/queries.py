@@ -11,10 +11,9 @@ from typing import Any, cast
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from irdesk.domain.enums import EventKind, IncidentStatus, ReviewStatus, Severity
+from irdesk.domain.enums import MERGE_UNLINKED, EventKind, ReviewStatus
 from irdesk.domain.lifecycle import effective_lifecycle
 from irdesk.domain.models import (
-    MERGE_UNLINKED,
     Incident,
     IncidentMerge,
     LifecycleOverride,
@@ -25,30 +24,7 @@ from irdesk.domain.models import (
     TimelineEvent,
     stored_id,
 )
-
-
-@dataclass(frozen=True)
-class IncidentRow:
-    """One line of the incident list."""
-
-    id: int
-    source: str
-    external_id: str
-    title: str
-    service: str | None
-    severity: Severity | None
-    status: IncidentStatus
-    started_at: datetime | None
-    resolved_at: datetime | None
-    review_status: ReviewStatus | None
-    external_cause: bool
-    flags: tuple[str, ...]
-
-    @property
-    def duration_seconds(self) -> float | None:
-        if self.started_at is None or self.resolved_at is None:
-            return None
-        return (self.resolved_at - self.started_at).total_seconds()
+from irdesk.storage.reads.incident_row import IncidentRow
 
 
 @dataclass(frozen=True)
@@ -81,7 +57,8 @@ class EventRow:
 
 
 def list_incidents(session: Session) -> list[IncidentRow]:
-    """Every incident, newest impact first, no start time last.
+    """Every incident, newest impact first (of two that started together, the one stored
+    last), no start time last.
 
     An incident merged into another (the same outage seen by a second tool) is
     shown through that one, not as a row of its own.
@@ -92,7 +69,11 @@ def list_incidents(session: Session) -> list[IncidentRow]:
         .join(Service, col(Incident.service_id) == col(Service.id), isouter=True)
         .join(Review, col(Review.incident_id) == col(Incident.id), isouter=True)
         .where(col(Incident.id).not_in(merged))
-        .order_by(col(Incident.started_at).is_(None), col(Incident.started_at).desc())
+        .order_by(
+            col(Incident.started_at).is_(None),
+            col(Incident.started_at).desc(),
+            col(Incident.id).desc(),
+        )
     )
     return [
         IncidentRow(

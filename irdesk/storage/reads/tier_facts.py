@@ -16,10 +16,11 @@ import numpy as np
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
+from irdesk.domain.enums import MERGE_UNLINKED
 from irdesk.domain.metrics.data import IncidentInput, MetricData, incident_columns
 from irdesk.domain.metrics.followup import recurrence_groups
 from irdesk.domain.metrics.selection import anchor_times
-from irdesk.domain.models import MERGE_UNLINKED, Incident, IncidentMerge, LifecycleOverride
+from irdesk.domain.models import Incident, IncidentMerge, LifecycleOverride
 from irdesk.domain.policy import Policy
 from irdesk.domain.tiering import TierFacts
 from irdesk.domain.utc import as_utc

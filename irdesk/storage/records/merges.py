@@ -17,10 +17,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from irdesk.domain.enums import MERGE_MANUAL, MERGE_REFERENCE, MERGE_UNLINKED
 from irdesk.domain.models import (
-    MERGE_MANUAL,
-    MERGE_REFERENCE,
-    MERGE_UNLINKED,
     Incident,
     IncidentMerge,
     stored_id,

@@ -11,9 +11,11 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from irdesk.domain.models import Packet
+from irdesk.domain.enums import ReviewStatus
+from irdesk.domain.models import Packet, Review
 from irdesk.storage.database import Database
 from irdesk.storage.records.audit import append_entry
+from irdesk.storage.records.reviews import set_status
 
 
 def record_packet(
@@ -65,7 +67,16 @@ def record_packet(
             },
             occurred_at=created_at,
         )
+        if review_id is not None and signers:
+            _mark_signed(session, review_id, actor=created_by)
         write()
+
+
+def _mark_signed(session: Session, review_id: int, *, actor: str) -> None:
+    """An approved review becomes Signed with its first signed packet (then it can be archived)."""
+    review = session.get(Review, review_id, populate_existing=True)
+    if review is not None and review.status == ReviewStatus.APPROVED:
+        set_status(session, review_id, review.revision, ReviewStatus.SIGNED, actor=actor)
 
 
 def record_countersignature(

@@ -54,6 +54,14 @@ def _delete(path: tuple[object, ...]) -> Callable[[dict], None]:
     return change
 
 
+def _both(*changes: Callable[[dict], None]) -> Callable[[dict], None]:
+    def change(page: dict) -> None:
+        for one in changes:
+            one(page)
+
+    return change
+
+
 CASES: dict[str, tuple[bytes, list[str]]] = {
     "truncated download": (
         PD_PAGE.read_bytes()[:50_000],
@@ -64,8 +72,20 @@ CASES: dict[str, tuple[bytes, list[str]]] = {
     "binary file": (bytes(range(256)) * 64, ["binary data"]),
     "another format": (b"<html><body>Status: all good</body></html>\n", ["an export irdesk reads"]),
     "json of another tool": (b'{"builds": [{"id": 1}]}', ["an export irdesk reads", "keys builds"]),
-    "missing id": (pd_with(_delete(("incidents", 3, "id"))), ["incidents[3]", "'id'"]),
-    "empty id": (pd_with(_set(("incidents", 3, "id"), "")), ["incidents[3]", "'id'", "non-empty"]),
+    # Without its number too: a blank id beside a unique number is recovered
+    # (test_recovery.py), one with nothing else to key by is not.
+    "missing id": (
+        pd_with(
+            _both(_delete(("incidents", 3, "id")), _delete(("incidents", 3, "incident_number")))
+        ),
+        ["incidents[3]", "'id'"],
+    ),
+    "empty id": (
+        pd_with(
+            _both(_set(("incidents", 3, "id"), ""), _delete(("incidents", 3, "incident_number")))
+        ),
+        ["incidents[3]", "'id'", "non-empty"],
+    ),
     "impossible date": (
         pd_with(_set(("incidents", 5, "created_at"), "2021-13-45T25:00:00Z")),
         ["incidents[5]", "'created_at'", "ISO 8601", "2021-13-45"],

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from testdata import FIXTURES, SHARED_DATA
+from testdata import FIXTURES, SAMPLE_FILES, SHARED_DATA
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
 from irdesk.importers.formats.base import Content, ImportOptions
@@ -32,7 +32,7 @@ CSV_FIXTURE_ES = JIRA_FIXTURES / "jira_export_small_es.csv"
 CSV_FIXTURE_EN = JIRA_FIXTURES / "jira_export_small_en.csv"
 
 MADRID = ImportOptions(zone=ZoneInfo("Europe/Madrid"))
-ALL_SAMPLES = sorted(path.name for path in SHARED_DATA.iterdir() if path.name != "README.md")
+ALL_SAMPLES = [path.name for path in SAMPLE_FILES]
 
 
 def content_of(name: str, data: bytes) -> Content:

@@ -300,3 +300,79 @@ def test_sniff_refuses_other_tools_samples(name: str) -> None:
 )
 def test_sniff_refuses_other_content_without_raising(data: bytes) -> None:
     assert not opsgenie.sniff(content_of("other.json", data))
+
+
+# --- v1 incidents ------------------------------------------------------------------------------
+
+# The shape GET /v1/incidents returns, as assumed here (the Opsgenie Incident API's fields;
+# no stored documentation or sample of it was found): {data: [incident], paging, took,
+# requestId}, each incident {id, tinyId, message, status (open|resolved|closed), priority,
+# createdAt, updatedAt, impactStartDate, impactEndDate, impactedServices (service ids),
+# tags, links {web, api}}. Values follow the real alert sample (opsgenie_alerts_page.json).
+INCIDENT_ID = "70413a06-38d6-4c85-92b8-5ebc900d42e2"
+INCIDENTS_PAGE: dict[str, Any] = {
+    "data": [
+        {
+            "id": INCIDENT_ID,
+            "tinyId": "42",
+            "message": "Checkout errors above 5 %",
+            "status": "resolved",
+            "tags": ["checkout"],
+            "createdAt": "2021-11-24T12:20:00.5Z",
+            "updatedAt": "2021-11-24T14:02:11.03Z",
+            "priority": "P2",
+            "impactedServices": ["cb17b0a6-5b9c-4a0c-8b4b-2d5b1a2f9d41"],
+            "impactStartDate": "2021-11-24T12:14:40.926Z",
+            "impactEndDate": "2021-11-24T13:40:00Z",
+            "links": {
+                "web": "https://app.opsgenie.com/incident/detail/" + INCIDENT_ID,
+                "api": "https://api.opsgenie.com/v1/incidents/" + INCIDENT_ID,
+            },
+        },
+        {
+            "id": "9c1d1a3e-8f8e-4f5b-9a57-0c6d2f0a7c10",
+            "tinyId": "43",
+            "message": "Search latency",
+            "status": "open",
+            "createdAt": "2021-11-25T08:00:00Z",
+            "priority": "P3",
+            "impactedServices": [],
+            "impactStartDate": "2021-11-25T07:55:00Z",
+            "impactEndDate": None,
+        },
+    ],
+    "paging": {"first": "https://api.opsgenie.com/v1/incidents?offset=0&limit=20"},
+    "took": 0.104,
+    "requestId": "cd63a8b5-cae5-4e3c-9c29-3c38a2fd5a3e",
+}
+
+
+def test_v1_incidents_are_read_as_incidents_with_their_impact() -> None:
+    content = content_of("opsgenie_incidents.json", json.dumps(INCIDENTS_PAGE).encode())
+    assert opsgenie.sniff(content)
+    resolved, still_open = opsgenie.parse(content, ImportOptions()).incidents
+    assert resolved.external_id == INCIDENT_ID
+    assert resolved.title == "Checkout errors above 5 %"
+    assert resolved.started_at == datetime(2021, 11, 24, 12, 14, 40, 926000, tzinfo=UTC)
+    assert resolved.detected_at == datetime(2021, 11, 24, 12, 20, 0, 500000, tzinfo=UTC)
+    assert (
+        resolved.mitigated_at == resolved.resolved_at == datetime(2021, 11, 24, 13, 40, tzinfo=UTC)
+    )
+    assert resolved.acknowledged_at is None
+    assert resolved.status is IncidentStatus.RESOLVED
+    assert (resolved.severity_raw, resolved.severity) == ("P2", Severity.SEV2)
+    assert resolved.url == "https://app.opsgenie.com/incident/detail/" + INCIDENT_ID
+    assert resolved.aliases[:2] == ["42", "#42"]
+    assert [(e.kind, e.external_id) for e in resolved.events] == [
+        (EventKind.ALERT, "created"),
+        (EventKind.MITIGATE, "impact-ended"),
+    ]
+    assert still_open.status is IncidentStatus.TRIGGERED
+    assert still_open.started_at == datetime(2021, 11, 25, 7, 55, tzinfo=UTC)
+    assert (still_open.mitigated_at, still_open.resolved_at) == (None, None)
+
+
+def test_alerts_stay_alerts() -> None:
+    [alert] = parse_path(ALERTS_PAGE).incidents
+    assert alert.started_at == alert.detected_at
+    assert [e.kind for e in alert.events] == [EventKind.ALERT]

@@ -40,8 +40,8 @@ def parse_path(path: Path, options: ImportOptions | None = None) -> ParsedFile:
     return pagerduty.parse(content_of(path.name, path.read_bytes()), options or ImportOptions())
 
 
-def parse_json(name: str, value: Any) -> ParsedFile:
-    return pagerduty.parse(content_of(name, json.dumps(value).encode()), ImportOptions())
+def parse_json(name: str, value: Any, options: ImportOptions | None = None) -> ParsedFile:
+    return pagerduty.parse(content_of(name, json.dumps(value).encode()), options or ImportOptions())
 
 
 def sample_page() -> dict[str, Any]:
@@ -243,7 +243,11 @@ def test_airbyte_jsonl_annotate_entry_is_a_note_batch() -> None:
         incident_external_id="Q2U8NVNBMCM7JW",
         location="line 2",
         events=batch.events,
+        fallback=batch.fallback,
     )
+    # What the entry's `incident` reference says, for when the incident itself is missing.
+    assert batch.fallback is not None
+    assert (batch.fallback.title, batch.fallback.partial) == ("admin", True)
     [note] = batch.events
     assert note.kind is EventKind.NOTE
     assert note.text == "sdgsdf"  # the note (channel.summary), not "Note added by …"
@@ -377,16 +381,21 @@ def test_unknown_log_entry_type_is_a_note_with_a_warning() -> None:
 # --- bad input: located problems ------------------------------------------------------------
 
 
-def problem_for(name: str, value: Any) -> str:
+def problem_for(name: str, value: Any, options: ImportOptions | None = None) -> str:
     with pytest.raises(ImportProblem) as caught:
-        parse_json(name, value)
+        parse_json(name, value, options)
     return str(caught.value)
+
+
+# A blank id beside a unique incident number is recovered (test_recovery.py); strict
+# refuses it, as every import did before.
+STRICT = ImportOptions(strict=True)
 
 
 def test_missing_incident_id() -> None:
     page = sample_page()
     del page["incidents"][3]["id"]
-    message = problem_for("page-missing-id.json", page)
+    message = problem_for("page-missing-id.json", page, STRICT)
     assert "page-missing-id.json" in message
     assert "incidents[3]" in message
     assert "'id'" in message and "missing" in message
@@ -395,7 +404,7 @@ def test_missing_incident_id() -> None:
 def test_empty_incident_id_is_refused() -> None:
     page = sample_page()
     page["incidents"][3]["id"] = "  "
-    message = problem_for("page-empty-id.json", page)
+    message = problem_for("page-empty-id.json", page, STRICT)
     assert "page-empty-id.json, incidents[3]: field 'id'" in message
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import select
-from testdata import FIXTURES, SHARED_DATA
+from sqlmodel import Session, select
+from testdata import FIXTURES, SAMPLE_FILES, SHARED_DATA
 from testdata import database_dump as dump
 
 from irdesk.domain.enums import EventKind
@@ -106,10 +106,11 @@ def test_one_bad_file_stops_the_whole_import(database: Database, tmp_path: Path)
     assert dump(database) == before
 
 
-def test_log_entries_for_an_unknown_incident_are_refused(database: Database) -> None:
+def test_log_entries_for_an_unknown_incident_are_refused_under_strict(database: Database) -> None:
+    # By default their incident is made from the entries' reference to it (test_recovery.py).
     before = dump(database)
     with pytest.raises(ImportProblem, match="import the incident list too"):
-        run_import(database, [PD_LOG_ENTRIES])
+        run_import(database, [PD_LOG_ENTRIES], ImportOptions(strict=True))
     assert dump(database) == before
 
 
@@ -298,7 +299,7 @@ def test_every_sample_imported_together_leaves_no_dangling_reference(database: D
     """
     samples = sorted(
         p
-        for p in SHARED_DATA.iterdir()
+        for p in SAMPLE_FILES
         # The Opsgenie alert log needs its alert's id in its name (test_opsgenie.py).
         if p.suffix in {".json", ".jsonl", ".csv"} and p.name != "opsgenie_alert_logs.json"
     )
@@ -311,3 +312,49 @@ def test_every_sample_imported_together_leaves_no_dangling_reference(database: D
         events = conn.exec_driver_sql("SELECT count(*) FROM timeline_event").scalar()
         links = conn.exec_driver_sql("SELECT count(*) FROM incident_source_file").scalar()
     assert events and links
+
+
+PD_STREAM = SHARED_DATA / "pagerduty_incident_and_log_entry.jsonl"
+
+
+def events_by_key(session: Session, incident_id: int | None) -> dict[str | None, TimelineEvent]:
+    found = session.exec(select(TimelineEvent).where(TimelineEvent.incident_id == incident_id))
+    return {event.external_id: event for event in found}
+
+
+def test_a_newer_export_moves_and_rewrites_a_changed_event(
+    database: Database, tmp_path: Path
+) -> None:
+    """pagerduty_incident_and_log_entry.jsonl: its note, moved and then reworded in later exports."""
+    run_import(database, [PD_STREAM])
+    lines = [json.loads(line) for line in PD_STREAM.read_text().splitlines()]
+    note = lines[1]["data"]
+    target = incident(database, note["incident"]["id"])
+    with database.session() as session:
+        before = {k: (e.occurred_at, e.text) for k, e in events_by_key(session, target.id).items()}
+    assert note["id"] in before
+
+    def reimport(name: str) -> tuple[datetime, str]:
+        newer = tmp_path / name
+        newer.write_text("".join(json.dumps(line) + "\n" for line in lines))
+        report = run_import(database, [newer])
+        assert report.result.updated_events == 1 and report.new_events == 0
+        outcome = next(o for o in report.result.incidents if o.key.endswith(target.external_id))
+        assert outcome.change == "updated" and "timeline" in outcome.changed_fields
+        with database.session() as session:
+            after = {
+                k: (e.occurred_at, e.text) for k, e in events_by_key(session, target.id).items()
+            }
+        others = {k: v for k, v in after.items() if k != note["id"]}
+        assert others == {k: v for k, v in before.items() if k != note["id"]}
+        return after[note["id"]]
+
+    note["created_at"] = "2023-10-07T07:31:02Z"
+    moved_at, text = reimport("moved.jsonl")
+    assert moved_at == datetime(2023, 10, 7, 7, 31, 2, tzinfo=UTC)
+    assert text == before[note["id"]][1]
+
+    note["channel"]["summary"] = "Rolled back the admin deploy"
+    same_time, reworded = reimport("reworded.jsonl")
+    assert same_time == moved_at
+    assert "Rolled back the admin deploy" in reworded and "sdgsdf" not in reworded

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testdata import SHARED_DATA
+from testdata import SAMPLE_FILES, SHARED_DATA
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
 from irdesk.importers.formats import statuspage
@@ -17,7 +17,7 @@ from irdesk.importers.records import ParsedFile
 
 SAMPLE_2019 = SHARED_DATA / "statuspage_incident_github_2019.json"
 SAMPLE_2023 = SHARED_DATA / "statuspage_incident_github_2023.json"
-ALL_SAMPLES = sorted(path.name for path in SHARED_DATA.iterdir() if path.name != "README.md")
+ALL_SAMPLES = [path.name for path in SAMPLE_FILES]
 
 
 def content_of(name: str, data: bytes) -> Content:

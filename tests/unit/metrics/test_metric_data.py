@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from irdesk.domain.enums import (
+    MERGE_MANUAL,
     EventKind,
     Severity,
 )
@@ -15,7 +16,6 @@ from irdesk.domain.metrics.data import ACTION_STATUSES
 from irdesk.domain.metrics.figures import compute_figures
 from irdesk.domain.metrics.tables import figure_tables
 from irdesk.domain.models import (
-    MERGE_MANUAL,
     IncidentMerge,
 )
 from irdesk.domain.policy import Policy

@@ -11,9 +11,9 @@ import metric_fixture as fx
 import numpy as np
 import pytest
 
-from irdesk.domain.enums import EventKind, Severity
+from irdesk.domain.enums import MERGE_MANUAL, EventKind, Severity
 from irdesk.domain.metrics.data import MetricData
-from irdesk.domain.models import MERGE_MANUAL, Incident, IncidentMerge, TimelineEvent
+from irdesk.domain.models import Incident, IncidentMerge, TimelineEvent
 from irdesk.storage.bulk import metric_data, metric_row_reads, metric_scans, snapshot_readers
 from irdesk.storage.bulk.metric_data import load_metric_data
 from irdesk.storage.database import Database

@@ -67,6 +67,7 @@ from irdesk.importers.formats.jira.references import find_references
 from irdesk.importers.formats.jira.statuses import DONE, STATUS_FOR_CATEGORY, category_of_name
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile, PersonRef
+from irdesk.importers.recovery import Recovery
 
 # Our name for a column → the header Jira writes for it, per interface language.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -369,40 +370,51 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
                 found=", ".join(names[:6]) + ("…" if len(names) > 6 else ""),
             )
     rows = []
+    recovery = Recovery(parsed, options)
     for line, cells in raw_rows:
-        if len(cells) < len(names):
-            raise ImportProblem(
-                content.name,
-                f"line {line}",
-                f"{len(names)} cells, one per header column (the row may be cut short)",
-                field=names[len(cells)],
-                found=f"{len(cells)} cells",
-            )
-        if len(cells) > len(names) and any(cell.strip() for cell in cells[len(names) :]):
-            raise ImportProblem(
-                content.name,
-                f"line {line}",
-                f"{len(names)} cells, one per header column (a stray delimiter or quote?)",
-                found=f"{len(cells)} cells",
-            )
-        rows.append(_Row(content.name, line, cells, header))
+        with recovery.record():
+            rows.append(_checked_row(content.name, line, cells, names, header))
 
     people = _people_by_account(rows)
     seen: dict[str, str] = {}
     unknown: set[str] = set()
     for row in rows:
-        record = _parse_row(row, people, options, parsed, unknown)
-        if record.external_id in seen:
-            raise ImportProblem(
-                content.name,
-                row.location,
-                f"each issue once; {record.external_id} is already at {seen[record.external_id]}",
-                field=row.column_name("key"),
-                found=record.external_id,
-            )
-        seen[record.external_id] = row.location
-        parsed.incidents.append(record)
+        with recovery.record():
+            record = _parse_row(row, people, options, parsed, unknown)
+            if record.external_id in seen:
+                raise ImportProblem(
+                    content.name,
+                    row.location,
+                    f"each issue once; {record.external_id} is already at "
+                    f"{seen[record.external_id]}",
+                    field=row.column_name("key"),
+                    found=record.external_id,
+                )
+            seen[record.external_id] = row.location
+            parsed.incidents.append(record)
     return parsed
+
+
+def _checked_row(
+    file: str, line: int, cells: list[str], names: list[str], header: _Header
+) -> "_Row":
+    """A row with one cell per header column; a cut or overfull one is a located problem."""
+    if len(cells) < len(names):
+        raise ImportProblem(
+            file,
+            f"line {line}",
+            f"{len(names)} cells, one per header column (the row may be cut short)",
+            field=names[len(cells)],
+            found=f"{len(cells)} cells",
+        )
+    if len(cells) > len(names) and any(cell.strip() for cell in cells[len(names) :]):
+        raise ImportProblem(
+            file,
+            f"line {line}",
+            f"{len(names)} cells, one per header column (a stray delimiter or quote?)",
+            found=f"{len(cells)} cells",
+        )
+    return _Row(file, line, cells, header)
 
 
 FORMAT = SourceFormat(

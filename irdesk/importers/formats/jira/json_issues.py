@@ -50,6 +50,9 @@ Timeline events
   reopened issue is not taken for resolved;
 - comments (``fields.comment.comments``), NOTEs by their authors (``comment:ID``).
 
+Recovered with a warning (refused under ``--strict``): an issue whose ``summary`` is
+empty or missing takes its key as its title.
+
 Warnings: a changelog or comment list cut short by its own ``maxResults`` (fetch the
 issue's full changelog), issues without a changelog (searched without
 ``expand=changelog``), and a page that holds only part of the search result.
@@ -81,6 +84,7 @@ from irdesk.importers.formats.jira.statuses import (
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.located import JsonNode, join
 from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile, PersonRef
+from irdesk.importers.recovery import Recovery
 
 # --- located access to JSON values -------------------------------------------------
 
@@ -226,9 +230,10 @@ def _parse_issue(
     raw: object,
     categories: Categories,
     options: ImportOptions,
-    parsed: ParsedFile,
+    recovery: Recovery,
     seen: dict[str, str],
 ) -> IncidentRecord:
+    parsed = recovery.parsed
     file = parsed.name
     location = path or "issue"
     if not isinstance(raw, dict):
@@ -247,7 +252,12 @@ def _parse_issue(
     fields = issue.child("fields")
     if fields is None:
         raise issue.problem("fields", "the issue's fields (an object)", None)
-    title = fields.text("summary", "a non-empty summary").strip()
+    try:
+        title = fields.text("summary", "a non-empty summary").strip()
+    except ImportProblem as problem:
+        # The key names the issue in Jira and in every reference to it.
+        recovery.fallback(problem, f"its key {key} is its title")
+        title = key
     created = fields.time("created", options)
     description, description_links = _rich_text(fields, "description")
 
@@ -400,8 +410,10 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
     issues = _issues(content.json, content.name, parsed)
     categories = Categories(status_categories([issue for _path, issue in issues]))
     seen: dict[str, str] = {}
+    recovery = Recovery(parsed, options)
     for path, raw in issues:
-        parsed.incidents.append(_parse_issue(path, raw, categories, options, parsed, seen))
+        with recovery.record():
+            parsed.incidents.append(_parse_issue(path, raw, categories, options, recovery, seen))
     without = sum(1 for _path, raw in issues if "changelog" not in raw)
     if without:
         parsed.warnings.append(

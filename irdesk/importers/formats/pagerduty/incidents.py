@@ -5,13 +5,18 @@ docstring; the events an incident records share their keys and words with the lo
 entries of the same moments (rules.py), so that importing both gives one event each.
 """
 
+import re
 from datetime import datetime
 from typing import Any
 
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers.formats.pagerduty.reader import SOURCE, Reader, key_path, ref_name
 from irdesk.importers.formats.pagerduty.rules import ACKNOWLEDGED, RESOLVED, RESOLVED_KEY, ack_key
+from irdesk.importers.problems import ImportProblem
 from irdesk.importers.records import EventRecord, IncidentRecord
+
+# The alert event's key when the first trigger log entry's id was blanked.
+FIRST_TRIGGER_KEY = "first-trigger"
 
 STATUSES = {
     "triggered": IncidentStatus.TRIGGERED,
@@ -44,9 +49,41 @@ def _status(reader: Reader, raw: dict[str, Any], location: str) -> IncidentStatu
     return STATUSES[value.strip().casefold()]
 
 
+def _key(reader: Reader, raw: dict[str, Any], location: str, number: int | None) -> str:
+    """The incident's id; a blanked one falls back to its number, when no other incident
+    of the file has that number (the number is an alias other tools already use)."""
+    try:
+        return reader.ident(raw, "id", location, "PH4UE4E")
+    except ImportProblem as problem:
+        if number is None or reader.recovery is None or reader.options.strict:
+            raise
+        if reader.incident_numbers[number] > 1:
+            raise reader.problem(
+                location,
+                f"an id; without one, an incident number no other incident of the file has "
+                f"(#{number} is on {reader.incident_numbers[number]} incidents)",
+                field="id",
+                found=raw.get("id"),
+            ) from None
+        reader.recovery.fallback(problem, f"keyed by its incident number {number}")
+        return str(number)
+
+
+def _trigger_key(reader: Reader, trigger: dict[str, Any], where: str) -> str:
+    try:
+        return reader.ident(trigger, "id", where, "R2XQ6NVNQ6QKN5")
+    except ImportProblem as problem:
+        if reader.recovery is None:
+            raise
+        # An incident has one first trigger: a key of its own keeps re-imports to one event.
+        reader.recovery.fallback(problem, f"its alert event is keyed {FIRST_TRIGGER_KEY!r}")
+        return FIRST_TRIGGER_KEY
+
+
 def incident(reader: Reader, value: object, location: str) -> IncidentRecord:
     raw = reader.mapping(value, location, "a PagerDuty incident object")
-    external_id = reader.ident(raw, "id", location, "PH4UE4E")
+    number = _incident_number(reader, raw, location)
+    external_id = _key(reader, raw, location, number)
     title = (
         reader.text(raw, "title", location)
         or reader.text(raw, "description", location)
@@ -56,7 +93,6 @@ def incident(reader: Reader, value: object, location: str) -> IncidentRecord:
         raise reader.problem(location, "an incident title", field="title", found=raw.get("title"))
     description = reader.text(raw, "description", location)
     url = reader.text(raw, "html_url", location)
-    number = _incident_number(reader, raw, location)
 
     service = reader.child(raw, "service", location)
     service_name = ref_name(reader, service, key_path(location, "service"))
@@ -89,7 +125,7 @@ def incident(reader: Reader, value: object, location: str) -> IncidentRecord:
                 occurred_at=created_at,
                 kind=EventKind.ALERT,
                 source=SOURCE,
-                external_id=reader.ident(trigger, "id", where, "R2XQ6NVNQ6QKN5"),
+                external_id=_trigger_key(reader, trigger, where),
                 text=reader.text(trigger, "summary", where) or "Triggered",
             )
         )
@@ -166,4 +202,33 @@ def incident(reader: Reader, value: object, location: str) -> IncidentRecord:
         resolved_at=resolved_at,
         events=events,
         aliases=list(dict.fromkeys(aliases)),
+    )
+
+
+# A PagerDuty incident's summary: "[#12728] Test", its number and its title.
+NUMBERED_SUMMARY = re.compile(r"\[#(\d+)\]\s*(.*)", re.DOTALL)
+
+
+def from_reference(ref: object, incident_id: str, location: str) -> IncidentRecord | None:
+    """The incident as a log entry's `incident` reference describes it (its summary and
+    URL), marked partial; None when the reference has no summary to name it by. Only its
+    title, number and URL are known: its times come from its events."""
+    if not isinstance(ref, dict):
+        return None
+    summary, url = ref.get("summary"), ref.get("html_url")
+    if not isinstance(summary, str) or not summary.strip():
+        return None
+    summary = summary.strip()
+    url = url.strip() or None if isinstance(url, str) else None
+    match = NUMBERED_SUMMARY.fullmatch(summary)
+    title = (match.group(2).strip() if match else "") or summary
+    aliases = [f"#{match.group(1)}", match.group(1)] if match else []
+    return IncidentRecord(
+        source=SOURCE,
+        external_id=incident_id,
+        title=title,
+        location=location,
+        url=url,
+        aliases=[*aliases, *([url] if url else []), incident_id],
+        partial=True,
     )

@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from irdesk.importers.formats.pagerduty.incidents import from_reference
 from irdesk.importers.formats.pagerduty.reader import (
     PERSON_TYPES,
     SOURCE,
     Reader,
     key_path,
+    parsed_record,
 )
 from irdesk.importers.formats.pagerduty.rules import (
     BY_ACKNOWLEDGEMENT,
@@ -254,24 +256,36 @@ def batches(
     without one.
     """
     found: dict[str, EventBatch] = {}
+    references: dict[str, object] = {}  # the first entry's `incident` of each batch
     where = _Where(prefix, 0)
     for key, value in entries:
         where.key = key
         try:
             incident_id, event = plain_event(reader, value)
         except Unusual:  # read it again, the careful way, to say what is wrong where
-            location = where.text()
-            entry = checked_entry(reader, value, location)
-            incident_id, event = entry.incident_id, careful_event(reader, entry, location)
+            read = _careful(reader, value, where.text())
+            if read is None:
+                continue  # left out, and listed in the report
+            incident_id, event = read
         batch = found.get(incident_id)
         if batch is None:
             batch = found[incident_id] = EventBatch(
                 source=SOURCE, incident_external_id=incident_id, location=where.text()
             )
+            references[incident_id] = value.get("incident") if isinstance(value, dict) else None
         batch.events.append(event)
-    for batch in found.values():
+    for incident_id, batch in found.items():
         batch.events = oldest_first(batch.events)
+        batch.fallback = from_reference(references[incident_id], incident_id, batch.location)
     return list(found.values())
+
+
+def _careful(reader: Reader, value: object, location: str) -> tuple[str, EventRecord] | None:
+    """(incident id, event) of an entry the fast way gave up on; None when it was left out."""
+    with parsed_record(reader):
+        entry = checked_entry(reader, value, location)
+        return entry.incident_id, careful_event(reader, entry, location)
+    return None
 
 
 _OCCURRED_AT = operator.attrgetter("occurred_at")

@@ -5,9 +5,10 @@ from typing import Any
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
 from irdesk.importers.formats.pagerduty.incidents import incident
 from irdesk.importers.formats.pagerduty.log_entries import batches
-from irdesk.importers.formats.pagerduty.reader import Reader
+from irdesk.importers.formats.pagerduty.reader import Reader, parsed_record
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.records import ParsedFile
+from irdesk.importers.recovery import Recovery
 
 INCIDENT_STREAMS = frozenset({"incidents"})
 LOG_ENTRY_STREAMS = frozenset({"incident_logs", "log_entries"})
@@ -88,6 +89,11 @@ def sniff(content: Content) -> bool:
 def _parse_airbyte(reader: Reader, lines: list[tuple[int, Any]], parsed: ParsedFile) -> None:
     log_entries: list[tuple[int | str, object]] = []
     skipped: dict[str, int] = {}
+    reader.count_numbers(
+        record["data"]
+        for _number, record in lines
+        if _is_airbyte_record(record) and record["stream"] in INCIDENT_STREAMS
+    )
     for number, record in lines:
         location = f"line {number}"
         if not _is_airbyte_record(record):
@@ -96,7 +102,8 @@ def _parse_airbyte(reader: Reader, lines: list[tuple[int, Any]], parsed: ParsedF
             )
         stream = record["stream"]
         if stream in INCIDENT_STREAMS:
-            parsed.incidents.append(incident(reader, record["data"], location))
+            with parsed_record(reader):
+                parsed.incidents.append(incident(reader, record["data"], location))
         elif stream in LOG_ENTRY_STREAMS:
             log_entries.append((location, record["data"]))
         else:
@@ -112,9 +119,10 @@ def _parse_airbyte(reader: Reader, lines: list[tuple[int, Any]], parsed: ParsedF
 def _parse_list(reader: Reader, key: str, items: list[Any], parsed: ParsedFile) -> None:
     prefix = key or ""
     if key == "incidents" or (not key and items and _looks_like_incident(items[0])):
-        parsed.incidents.extend(
-            incident(reader, item, f"{prefix}[{index}]") for index, item in enumerate(items)
-        )
+        reader.count_numbers(items)
+        for index, item in enumerate(items):
+            with parsed_record(reader):
+                parsed.incidents.append(incident(reader, item, f"{prefix}[{index}]"))
     else:
         parsed.event_batches.extend(batches(reader, enumerate(items), prefix))
 
@@ -122,6 +130,7 @@ def _parse_list(reader: Reader, key: str, items: list[Any], parsed: ParsedFile) 
 def parse(content: Content, options: ImportOptions) -> ParsedFile:
     parsed = content.parsed(FORMAT.name)
     reader = Reader(content.name, options)
+    reader.recovery = Recovery(parsed, options)
     try:
         data = content.json
     except ImportProblem as problem:
@@ -143,6 +152,7 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
             items = reader.array(data["log_entries"], "", "log_entries", "a list of log entries")
             _parse_list(reader, "log_entries", items, parsed)
         elif isinstance(data, dict) and "incident" in data:
+            reader.count_numbers([data["incident"]])
             parsed.incidents.append(incident(reader, data["incident"], "incident"))
         else:
             raise reader.problem(

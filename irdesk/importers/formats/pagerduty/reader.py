@@ -1,5 +1,8 @@
 """Reading PagerDuty's JSON with located problems: ids, references and people."""
 
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -7,6 +10,7 @@ from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.reading.located import JsonReader
 from irdesk.importers.reading.timestamps import optional_timestamp
 from irdesk.importers.records import PersonRef
+from irdesk.importers.recovery import Recovery
 
 SOURCE = "pagerduty"
 
@@ -36,6 +40,19 @@ class Reader(JsonReader):
         # One PersonRef per person: a page names the same few people thousands of times.
         self.people: dict[tuple[str | None, str | None], PersonRef] = {}
         self.agents: dict[tuple[object, ...], PersonRef | None] = {}
+        # Set by the file's parse: recoverable problems become warnings (see recovery.py);
+        # without it (a reader on its own, in tests) every problem is refused.
+        self.recovery: Recovery | None = None
+        # How many incidents of the file carry each incident number: a blanked id falls
+        # back to the number only when it is unique.
+        self.incident_numbers: Counter[object] = Counter()
+
+    def count_numbers(self, incidents: Iterable[object]) -> None:
+        for item in incidents:
+            number = item.get("incident_number") if isinstance(item, dict) else None
+            if isinstance(number, str) and number.strip().isdigit():
+                number = int(number)
+            self.incident_numbers[number] += 1
 
     def array(self, value: object, location: str, field: str | None, what: str) -> list[Any]:
         if not isinstance(value, list):
@@ -105,3 +122,10 @@ class Reader(JsonReader):
 def ref_name(reader: Reader, ref: dict[str, Any] | None, location: str) -> str | None:
     """The name a reference gives its object (`summary`), if any."""
     return None if ref is None else reader.text(ref, "summary", location)
+
+
+@contextmanager
+def parsed_record(reader: Reader) -> Iterator[None]:
+    """Reading one record of the file: left out on a problem when the import says so."""
+    with reader.recovery.record() if reader.recovery is not None else nullcontext():
+        yield

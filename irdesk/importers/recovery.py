@@ -1,0 +1,54 @@
+"""What one bad record of a file does to an import: a fallback, or the whole import refused.
+
+A *recoverable* problem has a fallback that keeps the record recognisable (an issue's key
+as its title when its summary is blank, a PagerDuty incident's number as its key when its
+id was blanked): the record is read with it, and the report warns, naming the file, the
+place and the field. Under ImportOptions.strict it refuses the import like any other.
+
+An *unrecoverable* problem refuses the whole import, as always; with
+ImportOptions.skip_bad_records the record it is in is left out instead, and the report
+lists it (file, place, why), so that one damaged record does not cost the good ones.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from irdesk.importers.formats.base import ImportOptions
+from irdesk.importers.problems import ImportProblem
+from irdesk.importers.records import LeftOut, ParsedFile
+
+
+def _why(problem: ImportProblem) -> str:
+    """The problem's sentence without its file and place, which are said apart."""
+    text = str(problem)
+    where = f"{problem.file}, {problem.location}: " if problem.location else f"{problem.file}: "
+    return text.removeprefix(where)
+
+
+class Recovery:
+    """One file's record problems, sorted by the import's options."""
+
+    def __init__(self, parsed: ParsedFile, options: ImportOptions) -> None:
+        self.parsed = parsed
+        self.options = options
+
+    def fallback(self, problem: ImportProblem, how: str) -> None:
+        """A recoverable problem: a warning naming place and field, or refused under strict."""
+        if self.options.strict:
+            raise problem
+        self.parsed.warnings.append(f"{problem.location}: {_why(problem)}; {how}")
+
+    @contextmanager
+    def record(self) -> Iterator[None]:
+        """Reading one record: a problem in it refuses the import, or leaves the record out."""
+        try:
+            yield
+        except ImportProblem as problem:
+            # A missing zone or a problem of another file is no fault of this record.
+            if (
+                not self.options.skip_bad_records
+                or problem.needs_zone
+                or problem.file != self.parsed.name
+            ):
+                raise
+            self.parsed.left_out.append(LeftOut(problem.file, problem.location, _why(problem)))
