@@ -74,11 +74,24 @@ def refuse_to_replace(path: Path | None, *, force: bool, kept: str = "") -> None
     """`CommandFailed` if `path`, a file the command would write, exists without --force.
 
     A signed packet that left the building, or a database, must not be replaced by
-    accident. `kept` says what stayed as it was, on a line of its own.
+    accident; and a link, device, pipe or folder is never replaced, --force or not.
+    Checked before the work starts, and again by the write itself
+    (`storage.files.write_atomically`). `kept` says what stayed as it was, on a line
+    of its own.
     """
-    if path is not None and path.exists() and not force:
+    if path is None:
+        return
+    from irdesk.storage.files import FileWriteError, TargetExists, check_target
+
+    try:
+        check_target(path, replace=force)
+    except TargetExists:
         message = f"{path} already exists; add --force to replace it."
-        raise CommandFailed(f"{message}\n{kept}" if kept else message)
+    except FileWriteError as exc:
+        message = str(exc)  # a link, device, pipe or folder: not even with --force
+    else:
+        return
+    raise CommandFailed(f"{message}\n{kept}" if kept else message)
 
 
 @contextmanager

@@ -21,10 +21,62 @@ from irdesk.storage.records.actor import current_actor
 if TYPE_CHECKING:
     from irdesk.cli.common import Subcommands
     from irdesk.reports.packets.redaction import Removal
+    from irdesk.reports.signing.token import TokenKey
     from irdesk.storage.database import Database
 
 # Never an option: a passphrase on the command line ends up in the shell's history.
 PASSPHRASE_ENV = "IRDESK_PASSPHRASE"
+# The organisation's timestamp authority, set once for every signing command.
+TIMESTAMP_ENV = "IRDESK_TIMESTAMP_URL"
+# A token's PIN, for scripts; like a passphrase, never an option.
+PIN_ENV = "IRDESK_PKCS11_PIN"
+
+
+def add_token_options(parser: argparse.ArgumentParser) -> None:
+    token = parser.add_argument_group(
+        "signing with a PKCS#11 token or HSM, instead of --sign (the PIN comes from the "
+        f"{PIN_ENV} variable or a prompt)"
+    )
+    token.add_argument("--pkcs11-module", type=Path, metavar="PATH", help="the PKCS#11 library")
+    token.add_argument("--pkcs11-token", metavar="LABEL", help="the token's label")
+    token.add_argument(
+        "--pkcs11-key", metavar="LABEL", help="the key's label (its certificate has the same)"
+    )
+
+
+def token_key(args: argparse.Namespace, command: str) -> "TokenKey | None":
+    """The token named by the --pkcs11-* options, with its PIN; None when none are given."""
+    given = [args.pkcs11_module, args.pkcs11_token, args.pkcs11_key]
+    if not any(given):
+        return None
+    if not all(given):
+        raise UsageError(
+            command, "a token needs all three of --pkcs11-module, --pkcs11-token and --pkcs11-key"
+        )
+    if args.sign is not None:
+        raise UsageError(command, "sign with --sign ID.p12 or with a token, not both")
+    from irdesk.reports.signing.token import TokenKey
+
+    return TokenKey(
+        module=args.pkcs11_module,
+        token=args.pkcs11_token,
+        key=args.pkcs11_key,
+        pin=read_secret(None, env=PIN_ENV, prompt="Token PIN: ", what="PIN").decode(),
+    )
+
+
+def add_timestamp_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timestamp-url",
+        metavar="URL",
+        default=None,
+        help="timestamp the signature at this RFC 3161 timestamp authority and embed the "
+        f"validation data (PAdES B-LT); default: the {TIMESTAMP_ENV} variable, if set",
+    )
+
+
+def timestamp_url(args: argparse.Namespace) -> str | None:
+    return str(args.timestamp_url or os.environ.get(TIMESTAMP_ENV) or "") or None
 
 
 def add_packet_parsers(commands: "Subcommands") -> None:
@@ -64,6 +116,8 @@ def add_packet_parsers(commands: "Subcommands") -> None:
         metavar="FILE",
         help="the identity's passphrase (first line)",
     )
+    add_timestamp_option(packet)
+    add_token_options(packet)
     packet.add_argument(
         "--redact",
         action="append",
@@ -82,28 +136,36 @@ def add_packet_parsers(commands: "Subcommands") -> None:
     )
     counter.set_defaults(handler=cmd_countersign)
     counter.add_argument("packet", type=Path, metavar="PACKET.pdf")
-    counter.add_argument("--sign", type=Path, required=True, metavar="ID.p12")
+    counter.add_argument(
+        "--sign", type=Path, metavar="ID.p12", help="the second signer's identity (or a token)"
+    )
     counter.add_argument("--out", type=Path, metavar="FILE", help="default: update PACKET.pdf")
     counter.add_argument("--force", action="store_true", help="replace --out FILE if it exists")
     counter.add_argument("--passphrase-file", type=Path, metavar="FILE")
+    add_timestamp_option(counter)
+    add_token_options(counter)
     add_database_option(counter, dest="packet_db", help="record it in this database")
+    add_trust_options(counter, "countersign only if the packet is signed by")
 
     verify = commands.add_parser(
-        "verify", help="check every signature of a packet; exit 1 if any is invalid or modified"
+        "verify",
+        help="check a packet's signatures and who made them; exit 0 only when verified",
+        description="Check every signature of a packet: intact, nothing but allowed changes "
+        "after it, and made by a signer you name. Anyone can make a certificate carrying any "
+        "name, so a packet verifies only against a key or a certificate authority you name: "
+        "--trust CERT.pem (that certificate's key must have signed), --trust-fingerprint "
+        "SHA256 (the key's or the certificate's SHA-256 fingerprint), or --trust-roots "
+        "CA.pem|FOLDER (a certificate that chains to one of those roots). Each signature must "
+        "be accepted by one of them. Exit codes: 0 intact and verified; 1 anything else, "
+        "including intact signatures by a signer you did not name (NOT VERIFIED: the key "
+        "fingerprints are printed to compare); 2 bad usage.",
     )
     verify.set_defaults(handler=cmd_verify)
     verify.add_argument("packet", type=Path, metavar="PACKET.pdf")
-    verify.add_argument(
-        "--trust",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="CERT.pem",
-        help="trust signers whose certificate is (or is issued by) this one; repeatable",
-    )
-    verify.add_argument(
-        "--require-trust", action="store_true", help="also fail when a signer is not trusted"
-    )
+    add_trust_options(verify, "the packet must be signed by")
+    # Kept so that scripts written for earlier versions still run: what it asked for,
+    # failing an unverified signer, is what verify always does now.
+    verify.add_argument("--require-trust", action="store_true", help=argparse.SUPPRESS)
     verify.add_argument(
         "--db",
         dest="verify_db",
@@ -128,32 +190,83 @@ def add_packet_parsers(commands: "Subcommands") -> None:
     create.add_argument("--org", help="organisation")
     create.add_argument("--email")
     create.add_argument("--passphrase-file", type=Path, metavar="FILE")
-    create.add_argument("--force", action="store_true", help="replace ID.p12 if it exists")
+    create.add_argument(
+        "--force",
+        action="store_true",
+        help="replace ID.p12 and its certificate ID.pem if they exist (regular files only)",
+    )
+
+
+def add_trust_options(parser: argparse.ArgumentParser, must: str) -> None:
+    parser.add_argument(
+        "--trust",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="CERT.pem",
+        help=f"{must} this certificate's key; repeatable",
+    )
+    parser.add_argument(
+        "--trust-fingerprint",
+        action="append",
+        default=[],
+        metavar="SHA256",
+        help=f"{must} the key with this SHA-256 fingerprint (of the key, as irdesk prints it, "
+        "or of the certificate, as openssl prints it); repeatable",
+    )
+    parser.add_argument(
+        "--trust-roots",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="CA.pem|FOLDER",
+        help=f"{must} a certificate that chains to a certificate authority in this file or "
+        "folder; repeatable",
+    )
 
 
 def read_passphrase(passphrase_file: Path | None, *, confirm: bool = False) -> bytes:
-    """From --passphrase-file (its first line), the environment, or a prompt at a terminal.
+    """From --passphrase-file (its first line), the environment, or a prompt at a terminal."""
+    return read_secret(
+        passphrase_file,
+        env=PASSPHRASE_ENV,
+        prompt="Passphrase: ",
+        what="passphrase",
+        confirm=confirm,
+    )
+
+
+def read_secret(
+    secret_file: Path | None,
+    *,
+    env: str,
+    prompt: str,
+    what: str,
+    confirm: bool = False,
+) -> bytes:
+    """From a file (its first line), the variable `env`, or a prompt at a terminal.
 
     Without a terminal there is nobody to answer a prompt, so a script that gave no
-    passphrase fails with the two ways to give one.
+    secret fails with the ways to give one.
     """
     import getpass
 
-    if passphrase_file is not None:
+    if secret_file is not None:
         try:
-            text = passphrase_file.read_text(encoding="utf-8").splitlines()
+            text = secret_file.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise CommandFailed(
-                f"cannot read the passphrase file {passphrase_file}: {exc.strerror or exc}"
+                f"cannot read the {what} file {secret_file}: {exc.strerror or exc}"
             ) from exc
         return (text[0] if text else "").encode()
-    if os.environ.get(PASSPHRASE_ENV):
-        return os.environ[PASSPHRASE_ENV].encode()
+    if os.environ.get(env):
+        return os.environ[env].encode()
     if not sys.stdin.isatty():
-        raise CommandFailed(f"no passphrase: use --passphrase-file or set {PASSPHRASE_ENV}")
-    first = getpass.getpass("Passphrase: ")
-    if confirm and getpass.getpass("Passphrase again: ") != first:
-        raise CommandFailed("the passphrases differ")
+        ways = f"--{what}-file or set {env}" if what == "passphrase" else f"set {env}"
+        raise CommandFailed(f"no {what}: use {ways}")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass(f"{what.capitalize()} again: ") != first:
+        raise CommandFailed(f"the {what}s differ")
     return first.encode()
 
 
@@ -185,8 +298,13 @@ def cmd_packet(args: argparse.Namespace) -> int:
     if not args.preview:
         refuse_to_replace(args.out, force=args.force, kept="No packet was written.")
     sign = None
-    if args.sign is not None and not args.preview:
-        sign = SignRequest(args.sign, read_passphrase(args.passphrase_file))
+    token = None if args.preview else token_key(args, "packet")
+    if token is not None:
+        sign = SignRequest(None, timestamp_url=timestamp_url(args), token=token)
+    elif args.sign is not None and not args.preview:
+        sign = SignRequest(
+            args.sign, read_passphrase(args.passphrase_file), timestamp_url=timestamp_url(args)
+        )
     path = chosen_database(args.packet_db, args.db)
     # LookupError: no such incident or person (PacketDataError), or policy version.
     expected = (LookupError, ValueError, IdentityError, SigningError, OSError)
@@ -198,7 +316,14 @@ def cmd_packet(args: argparse.Namespace) -> int:
         if args.preview:
             print_redaction_preview(args.profile, redaction_preview(prepare(database, request)))
             return 0
-        result = export_packet(database, request, args.out, created_by=current_actor(), sign=sign)
+        result = export_packet(
+            database,
+            request,
+            args.out,
+            created_by=current_actor(),
+            sign=sign,
+            overwrite=args.force,
+        )
     signed = f", signed by {result.signed_by}" if result.signed_by else ", not signed"
     print(f"Wrote {result.path}: packet {result.packet_uid}, {result.pages} pages{signed}.")
     print(f"SHA-256 {result.sha256}; recorded in {path}.")
@@ -226,10 +351,15 @@ def cmd_countersign(args: argparse.Namespace) -> int:
     from irdesk.reports.signing.countersign import countersign_packet
     from irdesk.reports.signing.identity import IdentityError
     from irdesk.reports.signing.sign import SigningError
-    from irdesk.reports.signing.verify import PacketReadError
+    from irdesk.reports.signing.verify import PacketReadError, TrustError, load_trust
 
     refuse_to_replace(args.out, force=args.force, kept="The packet was not changed.")
-    passphrase = read_passphrase(args.passphrase_file)
+    with failures_reported(TrustError, kept="The packet was not changed."):
+        trust = load_trust(args.trust, args.trust_fingerprint, args.trust_roots)
+    token = token_key(args, "countersign")
+    if token is None and args.sign is None:
+        raise UsageError("countersign", "name the second signer with --sign ID.p12 or a token")
+    passphrase = b"" if token is not None else read_passphrase(args.passphrase_file)
     # Without --db the signature is added to the file alone; nothing is recorded.
     recording: AbstractContextManager[Database | None] = (
         nullcontext() if args.packet_db is None else opened_database(args.packet_db, upgrade=True)
@@ -243,20 +373,34 @@ def cmd_countersign(args: argparse.Namespace) -> int:
             actor=current_actor(),
             out=args.out,
             database=database,
+            overwrite=args.force,
+            trust=trust,
+            timestamp_url=timestamp_url(args),
+            token=token,
         )
     print(f"Countersigned {result.path} as {result.signer}. SHA-256 {result.sha256}.")
+    for number, key in enumerate(result.earlier_keys, 1):
+        checked = "as you named" if trust.given else "not checked: compare it with the signer's"
+        print(f"Signature {number} was made with key SHA-256 {key} ({checked}).")
     if database is not None and not result.recorded:
         print(f"(packet {result.packet_uid} was not exported from {args.packet_db}; not recorded)")
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from irdesk.reports.signing.verify import PacketReadError, report_lines, verify_packet
+    from irdesk.reports.signing.verify import (
+        PacketReadError,
+        TrustError,
+        load_trust,
+        report_lines,
+        verify_packet,
+    )
 
-    with failures_reported(PacketReadError, ValueError):
-        report = verify_packet(args.packet, trust=args.trust)
-    print("\n".join(report_lines(report, require_trust=args.require_trust)))
-    ok = report.ok(require_trust=args.require_trust)
+    with failures_reported(PacketReadError, TrustError):
+        trust = load_trust(args.trust, args.trust_fingerprint, args.trust_roots)
+        report = verify_packet(args.packet, trust=trust)
+    print("\n".join(report_lines(report)))
+    ok = report.ok()
     if args.verify_db is not None:
         ok = print_audit_anchor(args.packet, args.verify_db) and ok
     return 0 if ok else 1
@@ -289,6 +433,10 @@ def print_audit_anchor(packet: Path, db: Path) -> bool:
 def cmd_identity_create(args: argparse.Namespace) -> int:
     from irdesk.reports.signing.identity import IdentityError, create_identity
 
+    certificate = args.path.with_suffix(".pem")
+    # Before the passphrase is asked for: a name that is taken is known already.
+    for target in (args.path, certificate):
+        refuse_to_replace(target, force=args.force, kept="No identity was written.")
     passphrase = read_passphrase(args.passphrase_file, confirm=True)
     with failures_reported(IdentityError, OSError):
         identity = create_identity(
@@ -299,9 +447,9 @@ def cmd_identity_create(args: argparse.Namespace) -> int:
             email=args.email,
             passphrase=passphrase,
             overwrite=args.force,
+            certificate_path=certificate,
         )
-    certificate = args.path.with_suffix(".pem")
-    certificate.write_bytes(identity.certificate_pem)
     print(f"Wrote {args.path} (keep it and its passphrase private) for {identity.name}.")
     print(f"Certificate for readers to trust: {certificate} (irdesk verify --trust {certificate}).")
+    print(f"Key fingerprint (SHA-256), to give readers by another way: {identity.key_sha256}")
     return 0

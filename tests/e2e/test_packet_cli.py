@@ -4,8 +4,10 @@ Passphrases come from files (--passphrase-file) or the IRDESK_PASSPHRASE
 variable, never from the command line.
 """
 
+import errno
 import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -99,22 +101,29 @@ def test_sign_countersign_verify_and_a_tampered_copy(demo_db: Path, tmp_path: Pa
     assert signers == '["Ελένη Παπαδοπούλου", "Aiko Tanaka"]'
     assert actions[-2:] == ["export_packet", "countersign_packet"]
 
-    verified = irdesk("verify", str(packet))
-    assert verified.returncode == 0, verified.stdout
-    assert "Ελένη Παπαδοπούλου (Review Facilitator)" in verified.stdout
-    assert "after it: only later signatures or form fields filled" in verified.stdout
-    assert verified.stdout.count("valid; signer not trusted") == 2
-    assert irdesk("verify", str(packet), "--require-trust").returncode == 1
+    # Intact, but nobody named the signers: not verified, and the keys are shown to compare.
+    unverified = irdesk("verify", str(packet))
+    assert unverified.returncode == 1, unverified.stdout
+    assert "Ελένη Παπαδοπούλου (Review Facilitator)" in unverified.stdout
+    assert "after it: only later signatures or form fields filled" in unverified.stdout
+    assert unverified.stdout.count("valid; signer UNVERIFIED") == 2
+    assert unverified.stdout.count("signed with key SHA-256 ") == 2
+    assert "result: NOT VERIFIED" in unverified.stdout
+    assert "Key fingerprint (SHA-256)" in made.stdout
+    comp_key = made.stdout.rsplit("Key fingerprint (SHA-256), to give readers by another way: ")[
+        1
+    ].strip()
+    assert f"signed with key SHA-256 {comp_key} (Title: Compliance Officer" in unverified.stdout
     trusted = irdesk(
         "verify",
         str(packet),
-        "--require-trust",
         "--trust",
         str(tmp_path / "fac.pem"),
         "--trust",
         str(tmp_path / "comp.pem"),
     )
-    assert trusted.returncode == 0 and trusted.stdout.count("valid; trusted") == 2
+    assert trusted.returncode == 0 and trusted.stdout.count("signed by the key you named") == 2
+    assert "result: OK" in trusted.stdout
 
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(tamper_page_content(packet.read_bytes()))
@@ -236,3 +245,70 @@ def test_the_preview_lists_exactly_what_the_export_removes(
         exported = capsys.readouterr().out
         assert f"Redacted {total} pieces of text" in exported, (preview, exported)
         assert listed and total == sum(int(line.rsplit("(", 1)[1].rstrip("x)")) for line in listed)
+
+
+def test_a_link_planted_at_the_old_partial_name_is_not_written_through(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"someone else's file")
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    planted = out_dir / ".legal.pdf.partial"
+    planted.symlink_to(victim)
+    args = ["packet", "INC-1022", "--profile", "legal", "--db", str(demo_db)]
+    assert main([*args, "--out", str(out_dir / "legal.pdf")]) == 0, capsys.readouterr().err
+    assert planted.is_symlink() and planted.readlink() == victim
+    assert victim.read_bytes() == b"someone else's file"
+    assert sorted(p.name for p in out_dir.iterdir()) == [".legal.pdf.partial", "legal.pdf"]
+    assert (out_dir / "legal.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_link_fifo_or_device_as_out_is_refused_even_with_force(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    victim = tmp_path / "victim.pdf"
+    victim.write_bytes(b"someone else's file")
+    link = tmp_path / "link.pdf"
+    link.symlink_to(victim)
+    fifo = tmp_path / "fifo.pdf"
+    os.mkfifo(fifo)
+    cases = {link: "is a symbolic link", fifo: "is a named pipe (FIFO)"}
+    # /dev/null is only checked, and refused before any work: the write never comes near it.
+    cases[Path("/dev/null")] = "is a device"
+    args = ["packet", "INC-1022", "--profile", "legal", "--db", str(demo_db), "--force"]
+    for out, kind in cases.items():
+        assert main([*args, "--out", str(out)]) == 1, out
+        err = capsys.readouterr().err
+        assert f"irdesk: error: {out} {kind}" in err and "No packet was written." in err
+        assert "Traceback" not in err
+    assert link.readlink() == victim and victim.read_bytes() == b"someone else's file"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    with sqlite3.connect(demo_db) as conn:
+        assert conn.execute("SELECT count(*) FROM packet").fetchone() == (0,)
+    conn.close()
+
+
+def test_a_failure_mid_write_leaves_no_packet_no_temporary_file_and_no_record(
+    demo_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from irdesk.storage import files
+
+    def disk_full(_handle: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    monkeypatch.setattr(files.os, "fsync", disk_full)
+    args = ["packet", "INC-1022", "--profile", "legal", "--db", str(demo_db)]
+    assert main([*args, "--out", str(out_dir / "legal.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert f"irdesk: error: cannot write {out_dir / 'legal.pdf'}: No space left on device" in err
+    assert "No packet was written." in err and "Traceback" not in err
+    assert list(out_dir.iterdir()) == []
+    with sqlite3.connect(demo_db) as conn:
+        assert conn.execute("SELECT count(*) FROM packet").fetchone() == (0,)
+    conn.close()

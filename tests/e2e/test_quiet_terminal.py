@@ -57,17 +57,22 @@ def test_import_identity_packet_verify_and_countersign_print_nothing_on_stderr(
         (incident,) = conn.execute("SELECT id FROM incident ORDER BY id LIMIT 1").fetchone()
 
     signing = ("--sign", str(identity), "--db", str(db))
+    trusted = ("--trust", str(identity.with_suffix(".pem")))
     steps = [
         ("packet", str(incident), "--profile", "legal", "--out", str(packet), *signing),
-        ("verify", str(packet)),
+        ("verify", str(packet), *trusted),
         ("countersign", str(packet), "--sign", str(identity), "--db", str(db)),
-        ("verify", str(packet)),
+        ("verify", str(packet), *trusted),
     ]
     for step in steps:
         done = irdesk(*step)
         assert (done.returncode, done.stderr) == (0, ""), step
         assert done.stdout  # each says what it did
-    assert done.stdout.count("valid; signer not trusted") == 2
+    assert done.stdout.count("valid; signed by the key you named (officer.pem)") == 2
+    # Without a key to trust, verify says so on stdout (and exits 1), still nothing on stderr.
+    unverified = irdesk("verify", str(packet))
+    assert (unverified.returncode, unverified.stderr) == (1, "")
+    assert "result: NOT VERIFIED" in unverified.stdout
 
 
 @pytest.fixture

@@ -113,7 +113,7 @@ def test_export_a_signed_packet_with_a_redaction_preview(
     assert "signed by Søren Kjærgaard" in dialog.status.text()
     assert dialog.passphrase.text() == ""  # not kept around after use
     report = verify_packet(out)
-    assert report.ok() and report.signatures[0].signer == "Søren Kjærgaard"
+    assert report.intact() and report.signatures[0].signer == "Søren Kjærgaard"
     assert report.manifest is not None
     assert report.manifest["redaction"]["patterns"] == [r"release \d\.\d\.\d"]
     with sqlite3.connect(incident_file.path) as conn:
@@ -227,13 +227,16 @@ def test_verify_packet_reports_a_valid_and_a_tampered_file(
     data = bytearray(good.read_bytes())
     data[data.index(b"/Producer") + 2] ^= 1  # inside the signed bytes
     bad.write_bytes(bytes(data))
-    for path, title in ((good, "Packet verified"), (bad, "Packet does NOT verify")):
+    # The window names no signer to trust: an intact packet is never called verified.
+    titles = ((good, "Signatures intact, signer not verified"), (bad, "Packet does NOT verify"))
+    for path, title in titles:
         monkeypatch.setattr(PacketActions, "ask_packet_path", lambda _self, p=path: p)
         with qtbot.waitSignal(opened.tasks.idle, timeout=10_000):
             choose_from_menu(qtbot, opened, Qt.Key.Key_T, Qt.Key.Key_V)  # Tools › Verify Packet…
         (box,) = visible_boxes(opened)
         assert box.windowTitle() == title
         assert "Søren Kjærgaard (Compliance Officer)" in box.informativeText()
+        assert "signed with key SHA-256 " in box.informativeText()
         box.accept()
         qtbot.waitUntil(lambda: not visible_boxes(opened), timeout=2000)
     assert QApplication.activePopupWidget() is None
@@ -262,7 +265,7 @@ def test_countersign_from_the_tools_menu_records_the_second_signer(
     assert "Recorded in the open database." in box.informativeText()
     box.accept()
     report = verify_packet(packet)
-    assert report.ok() and [s.signer for s in report.signatures] == ["Søren Kjærgaard", "王伟"]
+    assert report.intact() and [s.signer for s in report.signatures] == ["Søren Kjærgaard", "王伟"]
     with sqlite3.connect(incident_file.path) as conn:
         (signers,) = conn.execute("SELECT signers_json FROM packet").fetchone()
     assert signers == '["Søren Kjærgaard", "王伟"]'

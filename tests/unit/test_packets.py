@@ -263,7 +263,7 @@ def test_countersigning_keeps_the_first_signature_valid(
     assert "Signature is Valid." in second and "  - Total document signed" in second
     assert "Signer Certificate Common Name: 王伟" in second
     report = verify_packet(countersigned)
-    assert report.ok()
+    assert report.intact()
     assert [s.signer for s in report.signatures] == ["Zoë Ñúñez", "王伟"]
     assert report.signatures[0].changes_after == "only later signatures or form fields filled"
     assert report.signatures[1].covers_whole_file
@@ -281,7 +281,7 @@ def test_one_changed_byte_of_page_content_fails_verify_and_pdfsig(
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(tamper_page_content(packet_world.packets["legal"].path.read_bytes()))
     report = verify_packet(tampered)
-    assert not report.ok()
+    assert not report.intact()
     assert not report.signatures[0].intact
     out = run_tool("pdfsig", str(tampered)).stdout
     assert "Signature is Valid." not in out
@@ -297,7 +297,7 @@ def test_content_added_after_signing_fails_verify_though_the_signed_bytes_are_in
     (signature,) = report.signatures
     assert signature.intact and signature.valid
     assert not signature.allowed_changes and signature.changes_after == "content changed"
-    assert not report.ok()
+    assert not report.intact()
     # pdfsig checks the signed range only: valid, but no longer the whole document.
     out = run_tool("pdfsig", str(altered)).stdout
     assert "Signature is Valid." in out and "  - Not total document signed" in out

@@ -201,15 +201,19 @@ class PacketActions(QObject):
             return
         from irdesk.reports.signing.verify import report_lines  # loaded by the verification
 
-        ok = result.ok()
+        # The window names no signer to trust, so an intact packet is shown as intact
+        # with its key fingerprints, never as verified: a forger's packet is intact too.
+        intact = result.intact()
         show_message(
             self.window,
-            QMessageBox.Icon.Information if ok else QMessageBox.Icon.Warning,
-            "Packet verified" if ok else "Packet does NOT verify",
+            QMessageBox.Icon.Warning,
+            "Signatures intact, signer not verified" if intact else "Packet does NOT verify",
             f"{path.name}: "
             + (
-                "every signature is valid and nothing changed after it."
-                if ok
+                "every signature is intact and nothing changed after it, but anyone can sign "
+                "with any name: compare each key fingerprint with the one the signer gave you "
+                "(or run irdesk verify --trust CERT.pem)."
+                if intact
                 else "a signature is invalid or missing, or the document changed after signing."
             ),
             "\n".join(report_lines(result)[1:]),

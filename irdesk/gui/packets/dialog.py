@@ -281,8 +281,16 @@ class PacketDialog(QDialog):
 
         def work(report: Report) -> ExportResult | Failure:
             return guarded(
+                # The save dialog has asked before replacing a file; a link, device or
+                # folder chosen there is still refused by the write itself.
                 lambda: export_packet(
-                    database, request, out, created_by=actor, sign=sign, report=report
+                    database,
+                    request,
+                    out,
+                    created_by=actor,
+                    sign=sign,
+                    report=report,
+                    overwrite=True,
                 )
             )
 

@@ -20,9 +20,7 @@ carry a ColumnMapping without an import cycle.
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from irdesk.domain.enums import Severity
+from irdesk.storage.files import write_atomically
 from irdesk.storage.paths import config_dir
 
 # Every incident field a mapping can fill, in the order the dialog shows them.
@@ -248,26 +247,14 @@ class MappingStore:
     def _write(
         self, entries: dict[str, Any], *, severity_maps: dict[str, Any] | None = None
     ) -> None:
-        # Write beside the target and rename over it: a crash mid-write leaves the old file whole.
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The one careful write (storage.files): a crash mid-write leaves the old file whole.
         if severity_maps is None:
             severity_maps = self._document().get(SEVERITY_KEY)
         document: dict[str, Any] = {"version": STORE_VERSION, "mappings": entries}
         if severity_maps:
             document[SEVERITY_KEY] = severity_maps
         text = json.dumps(document, indent=2, ensure_ascii=False)
-        handle, temp_name = tempfile.mkstemp(
-            prefix=".column-mappings-", suffix=".tmp", dir=self.path.parent
-        )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text + "\n")
-                out.flush()
-                os.fsync(out.fileno())
-            Path(temp_name).replace(self.path)  # os.replace: atomic on one filesystem
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, (text + "\n").encode("utf-8"), replace=True)
 
 
 # Normalised column names each field is guessed from, best first. A name may serve two

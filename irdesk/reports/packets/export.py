@@ -12,7 +12,7 @@ the window's packet dialog does as soon as it opens, needs none of them.
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +26,7 @@ from irdesk.reports.packets.manifest import build_manifest
 from irdesk.reports.packets.profiles import Profile, Scope, profile_named
 from irdesk.reports.packets.redaction import Redactor, Removal
 from irdesk.storage.database import Database
+from irdesk.storage.files import SHARED, write_atomically
 from irdesk.storage.reads.packet_data import IncidentPacketData, PeriodIncidents, PersonPacketData
 from irdesk.storage.reads.packet_reads import (
     read_incident_packet,
@@ -38,6 +39,8 @@ from irdesk.storage.records.policies import PolicyRecord, policy_version
 
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
+
+    from irdesk.reports.signing.token import TokenKey
 
 Report = Callable[[str], None]
 
@@ -71,8 +74,13 @@ class PacketRequest:
 
 @dataclass(frozen=True)
 class SignRequest:
-    identity: Path
-    passphrase: bytes
+    """Sign with a PKCS#12 file (`identity`, `passphrase`) or a PKCS#11 `token`."""
+
+    identity: Path | None
+    passphrase: bytes = field(default=b"", repr=False)
+    # An RFC 3161 timestamp authority: the signature is then PAdES B-LT, not B-B.
+    timestamp_url: str | None = None
+    token: "TokenKey | None" = None
 
 
 @dataclass
@@ -282,14 +290,6 @@ class ExportResult:
     removals: list[Removal]
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Readers never see half a packet: write beside it, then rename over."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(data)
-    partial.replace(path)
-
-
 def export_packet(
     database: Database,
     request: PacketRequest,
@@ -299,7 +299,9 @@ def export_packet(
     sign: SignRequest | None = None,
     report: Report = lambda _text: None,
     now: datetime | None = None,
+    overwrite: bool = False,
 ) -> ExportResult:
+    """Write the packet to `out` (replacing a regular file there only with `overwrite`)."""
     report("Reading the records…")
     prepared = prepare(database, request)
     now = now or utc_now()
@@ -317,11 +319,19 @@ def export_packet(
     signed_by = None
     if sign is not None:
         report("Signing…")
-        from irdesk.reports.signing.identity import read_identity
-        from irdesk.reports.signing.sign import sign_packet
+        if sign.token is not None:
+            from irdesk.reports.signing.token import sign_packet_with_token
 
-        signed_by = read_identity(sign.identity, sign.passphrase).name
-        pdf = sign_packet(pdf, sign.identity, sign.passphrase)
+            pdf, signed_by = sign_packet_with_token(
+                pdf, sign.token, timestamp_url=sign.timestamp_url
+            )
+        else:
+            from irdesk.reports.signing.identity import read_identity
+            from irdesk.reports.signing.sign import sign_packet
+
+            assert sign.identity is not None
+            signed_by = read_identity(sign.identity, sign.passphrase).name
+            pdf = sign_packet(pdf, sign.identity, sign.passphrase, timestamp_url=sign.timestamp_url)
     digest = hashlib.sha256(pdf).hexdigest()
     report("Writing and recording the export…")
     review = prepared.data.review if isinstance(prepared.data, IncidentPacketData) else None
@@ -340,7 +350,7 @@ def export_packet(
         signers=[signed_by] if signed_by else [],
         created_by=created_by,
         created_at=now,
-        write=lambda: write_atomically(out, pdf),
+        write=lambda: write_atomically(out, pdf, replace=overwrite, mode=SHARED),
         audit=audit,
     )
     return ExportResult(

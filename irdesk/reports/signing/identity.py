@@ -5,6 +5,7 @@ their role; a company-issued PKCS#12 is used the same way.
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,15 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from irdesk.storage.files import (
+    PRIVATE,
+    SHARED,
+    FileWriteError,
+    TargetExists,
+    check_target,
+    write_atomically,
+)
 
 MIN_PASSPHRASE = 8
 VALID_DAYS = 3 * 365
@@ -28,6 +38,15 @@ class Identity:
     role: str | None
     organisation: str | None
     certificate_pem: bytes
+    # SHA-256 of the public key (SubjectPublicKeyInfo): what `irdesk verify` shows and pins.
+    key_sha256: str
+
+
+def key_sha256(certificate: x509.Certificate) -> str:
+    spki = certificate.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return hashlib.sha256(spki).hexdigest()
 
 
 def create_identity(
@@ -40,13 +59,33 @@ def create_identity(
     passphrase: bytes,
     overwrite: bool = False,
     now: dt.datetime | None = None,
+    certificate_path: Path | None = None,
 ) -> Identity:
+    """Write the PKCS#12 identity to `path`, and its certificate to `certificate_path` if given.
+
+    The key file is readable by its owner only from its first byte (never made and
+    then narrowed, which leaves a moment when others may open it), is written
+    through a fresh temporary file, and replaces a regular file only with
+    `overwrite`; a link, device or folder in its place is refused either way.
+    """
     if not name.strip():
         raise IdentityError("the identity needs the signer's name")
     if len(passphrase) < MIN_PASSPHRASE:
         raise IdentityError(f"the passphrase must have at least {MIN_PASSPHRASE} characters")
-    if path.exists() and not overwrite:
-        raise IdentityError(f"{path} already exists; choose another file (or --force)")
+    if certificate_path is not None and certificate_path.absolute() == path.absolute():
+        raise IdentityError(f"{path} cannot hold both the identity and its certificate")
+    # Both checked before the key is made, so a refusal leaves neither file half done.
+    for target in (path, certificate_path):
+        if target is None:
+            continue
+        try:
+            check_target(target, replace=overwrite)
+        except TargetExists:
+            raise IdentityError(
+                f"{target} already exists; choose another file (or --force)"
+            ) from None
+        except FileWriteError as exc:
+            raise IdentityError(str(exc)) from None
     now = now or dt.datetime.now(dt.UTC)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     attributes = [x509.NameAttribute(NameOID.COMMON_NAME, name.strip())]
@@ -93,14 +132,21 @@ def create_identity(
         None,
         serialization.BestAvailableEncryption(passphrase),
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(blob)
-    path.chmod(0o600)
+    certificate_pem = certificate.public_bytes(serialization.Encoding.PEM)
+    try:
+        write_atomically(path, blob, replace=overwrite, mode=PRIVATE)
+        if certificate_path is not None:
+            write_atomically(certificate_path, certificate_pem, replace=overwrite, mode=SHARED)
+    except TargetExists as exc:
+        raise IdentityError(f"{exc} Choose another file (or --force).") from None
+    except FileWriteError as exc:
+        raise IdentityError(str(exc)) from None
     return Identity(
         name=name.strip(),
         role=role,
         organisation=organisation,
-        certificate_pem=certificate.public_bytes(serialization.Encoding.PEM),
+        certificate_pem=certificate_pem,
+        key_sha256=key_sha256(certificate),
     )
 
 
@@ -127,4 +173,5 @@ def read_identity(path: Path, passphrase: bytes) -> Identity:
         role=_attribute(certificate, NameOID.TITLE),
         organisation=_attribute(certificate, NameOID.ORGANIZATION_NAME),
         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM),
+        key_sha256=key_sha256(certificate),
     )

@@ -4,16 +4,29 @@ The first signature fills Signature1; a countersignature fills Signature2 as
 an incremental update, so the bytes the first signature covers stay as they
 were and it stays valid. The visible stamp shows name, role and time in the
 packet's Unicode font.
+
+Levels (ETSI EN 319 142): every signature is PAdES B-B. With a timestamp
+authority (RFC 3161) it gets a signature timestamp, B-T, which proves it
+existed before the certificate expired; and the certificates of both chains
+(with any revocation data their issuers publish) are embedded in the
+document's security store after it, B-LT, so it can be checked years later
+without the signer's or the authority's servers.
 """
 
+import asyncio
 import io
 from pathlib import Path
+from typing import Any
 
+from aiohttp import ClientError
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError as PdfSigningError
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
 
 from irdesk.reports.packets.fonts import BODY, CJK, font_path
 from irdesk.reports.packets.text import has_cjk
@@ -22,6 +35,8 @@ from irdesk.reports.signing.stamp_font import StampFontFactory
 
 FIRST_FIELD = "Signature1"
 COUNTER_FIELD = "Signature2"
+# Seconds to wait for the timestamp authority; it answers in well under one when it works.
+TSA_TIMEOUT = 20
 
 
 class SigningError(ValueError):
@@ -54,9 +69,42 @@ def sign_packet(
     *,
     field: str | None = None,
     reason: str | None = None,
+    timestamp_url: str | None = None,
 ) -> bytes:
-    """`pdf` with a signature in `field` (default: the first empty one) as an incremental update."""
+    """`pdf` with a signature in `field` (default: the first empty one) as an incremental update.
+
+    With `timestamp_url`, the signature is timestamped there and validation data is
+    embedded (PAdES B-LT); without, it is PAdES B-B.
+    """
     identity = read_identity(identity_path, passphrase)
+    try:
+        signer = signers.SimpleSigner.load_pkcs12(identity_path, passphrase=passphrase)
+    except (ValueError, OSError) as exc:
+        raise IdentityError(f"{identity_path} cannot be used for signing: {exc}") from None
+    if signer is None:
+        raise IdentityError(f"{identity_path} cannot be used for signing")
+    return sign_with(
+        pdf,
+        signer,
+        name=identity.name,
+        role=identity.role,
+        field=field,
+        reason=reason,
+        timestamp_url=timestamp_url,
+    )
+
+
+def sign_with(
+    pdf: bytes,
+    signer: signers.Signer,
+    *,
+    name: str,
+    role: str | None,
+    field: str | None = None,
+    reason: str | None = None,
+    timestamp_url: str | None = None,
+) -> bytes:
+    """`sign_packet` with any pyHanko signer: a PKCS#12 file's, or a token's (`token`)."""
     free = empty_signature_fields(pdf)
     if field is None:
         if not free:
@@ -64,24 +112,67 @@ def sign_packet(
         field = free[0]
     elif field not in free:
         raise SigningError(f"the packet has no empty signature field {field!r}")
-    try:
-        signer = signers.SimpleSigner.load_pkcs12(identity_path, passphrase=passphrase)
-    except (ValueError, OSError) as exc:
-        raise IdentityError(f"{identity_path} cannot be used for signing: {exc}") from None
-    if signer is None:
-        raise IdentityError(f"{identity_path} cannot be used for signing")
-    role = identity.role or "not stated"
+    shown_role = role or "not stated"
+    timestamper = None
+    validation_context = None
+    if timestamp_url:
+        timestamper = HTTPTimeStamper(timestamp_url, timeout=TSA_TIMEOUT)
+        validation_context = _embedding_context(signer, timestamper, timestamp_url)
     meta = signers.PdfSignatureMetadata(
         field_name=field,
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason or ("Countersigned" if field == COUNTER_FIELD else "Prepared and signed"),
-        name=identity.name,
+        name=name,
+        embed_validation_info=validation_context is not None,
+        validation_context=validation_context,
     )
-    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=_stamp(identity.name + role))
+    pdf_signer = signers.PdfSigner(
+        meta, signer, timestamper=timestamper, stamp_style=_stamp(name + shown_role)
+    )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     out = io.BytesIO()
-    pdf_signer.sign_pdf(
-        writer, existing_fields_only=True, appearance_text_params={"role": role}, output=out
-    )
+    try:
+        pdf_signer.sign_pdf(
+            writer,
+            existing_fields_only=True,
+            appearance_text_params={"role": shown_role},
+            output=out,
+        )
+    except (TimeoutError, TimestampRequestError, ClientError, OSError, PdfSigningError) as exc:
+        raise SigningError(_tsa_failure(timestamp_url, exc)) from None
     return out.getvalue()
+
+
+def _tsa_failure(url: str | None, exc: BaseException) -> str:
+    detail = str(exc) or type(exc).__name__
+    if url is None:
+        return f"the packet cannot be signed: {detail}"
+    return f"the timestamp authority at {url} did not give a timestamp: {detail}"
+
+
+def _anchors(certificates: list[Any]) -> list[Any]:
+    """The self-signed certificates among a chain; the chain itself if it has none."""
+    roots = [c for c in certificates if c.self_signed != "no"]
+    return roots or certificates
+
+
+def _embedding_context(
+    signer: signers.Signer, timestamper: HTTPTimeStamper, url: str
+) -> ValidationContext:
+    """Where the signer's and the authority's chains end, to embed them (and their revocation data).
+
+    Which roots the reader trusts is the reader's decision at verification; here the
+    chains are only collected, so each is anchored at its own top certificate.
+    """
+    try:
+        token = asyncio.run(timestamper.async_dummy_response("sha256"))
+    except (TimeoutError, TimestampRequestError, ClientError, OSError) as exc:
+        raise SigningError(_tsa_failure(url, exc)) from None
+    tsa_certificates = list(token["content"]["certificates"] or [])
+    own = [signer.signing_cert, *signer.cert_registry]
+    return ValidationContext(
+        trust_roots=_anchors([c.chosen for c in tsa_certificates]) + _anchors(own),
+        other_certs=[c.chosen for c in tsa_certificates] + own,
+        allow_fetching=True,
+    )
