@@ -5,11 +5,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from irdesk.storage.database import Database, open_database
+
+# The same examples on every run and machine: a failure found once is found again, and a
+# slow shared runner never fails a test on hypothesis's per-example deadline.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
