@@ -265,3 +265,16 @@ def test_a_page_read_as_a_stream_parses_as_read_whole(
     streamed = parse_files([sample], ImportOptions())
     assert streamed == whole
     assert whole[0].incidents
+
+
+def test_a_table_of_ones_own_read_as_a_stream_parses_as_read_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from test_generic import JSON_FILE, JSON_MAPPING
+
+    options = ImportOptions(column_mapping=JSON_MAPPING, format="csv")
+    whole = parse_files([JSON_FILE], options)
+    monkeypatch.setattr("irdesk.importers.reading.sources.STREAM_JSON_FROM_BYTES", 0)
+    streamed = parse_files([JSON_FILE], options)
+    assert streamed == whole
+    assert len(whole[0].incidents) > 1
