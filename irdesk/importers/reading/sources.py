@@ -196,8 +196,11 @@ def _read_member(
     about sizes, so what is actually inflated is held to the same limits."""
     try:
         return _inflate(archive, info, name, archive_total)
-    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
-        # zipfile itself stops at the declared size, and then the checksum fails.
+    except RuntimeError as exc:  # zipfile's word for a member it needs a password for
+        raise _member_problem(name, "a zip member without a password", str(exc)) from exc
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError, ValueError) as exc:
+        # zipfile itself stops at the declared size, and then the checksum fails; a damaged
+        # directory sends it to seek before the file's start (OSError) or past sense.
         raise _member_problem(
             name,
             f"a zip member as its directory declares it ({info.file_size:,} bytes, "
@@ -243,38 +246,46 @@ def _inflate(
     return b"".join(chunks)
 
 
-def _from_zip(path: Path, skipped: list[str], budget: _Budget) -> list[SourceFile]:
+def _from_zip(path: Path, handle: Any, skipped: list[str], budget: _Budget) -> list[SourceFile]:
+    """The export members of the zip open as `handle` (the file already checked, never
+    opened again by name), each read in turn."""
     try:
-        with path.open("rb") as handle:
-            count = _zip_member_count(handle)
-            if count is not None and count > MAX_ARCHIVE_MEMBERS:
-                raise ImportProblem(
-                    str(path),
-                    "",
-                    f"a zip of at most {MAX_ARCHIVE_MEMBERS:,} members",
-                    found=f"{count:,} members",
-                )
-            with zipfile.ZipFile(handle) as archive:
-                members = []
-                for info in sorted(archive.infolist(), key=lambda info: info.filename):
-                    if info.is_dir():
-                        continue
-                    why = _member_skip_reason(info.filename)
-                    if why is None:
-                        members.append(info)
-                    else:
-                        _skip(skipped, f"{path}!{info.filename}", why)
-                _check_declared(path, members)
-                files = []
-                total = 0
-                for info in members:
-                    name = f"{path}!{info.filename}"
-                    budget.take(name, info.file_size)
-                    data = _read_member(archive, info, name, total)
-                    total += len(data)
-                    files.append(SourceFile(name, data))
-                return files
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
+        count = _zip_member_count(handle)
+        if count is not None and count > MAX_ARCHIVE_MEMBERS:
+            raise ImportProblem(
+                str(path),
+                "",
+                f"a zip of at most {MAX_ARCHIVE_MEMBERS:,} members",
+                found=f"{count:,} members",
+            )
+        with zipfile.ZipFile(handle) as archive:
+            members = []
+            for info in sorted(archive.infolist(), key=lambda info: info.filename):
+                if info.is_dir():
+                    continue
+                why = _member_skip_reason(info.filename)
+                if why is None:
+                    members.append(info)
+                else:
+                    _skip(skipped, f"{path}!{info.filename}", why)
+            _check_declared(path, members)
+            files = []
+            total = 0
+            for info in members:
+                name = f"{path}!{info.filename}"
+                budget.take(name, info.file_size)
+                data = _read_member(archive, info, name, total)
+                total += len(data)
+                files.append(SourceFile(name, data))
+            return files
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        NotImplementedError,
+        OSError,
+        ValueError,
+    ) as exc:
         raise ImportProblem(
             str(path), "", "a complete zip archive", found=f"a damaged one ({exc})"
         ) from exc
@@ -335,8 +346,7 @@ def _from_file(
         head = handle.read(len(ZIP_MAGIC))
         if head == ZIP_MAGIC:
             # A zip is read member by member from the file, never whole into memory.
-            handle.close()
-            return _from_zip(Path(name), skipped, budget)
+            return _from_zip(Path(name), handle, skipped, budget)
         budget.take(name, status.st_size)
         # At most one byte past the size: a file growing meanwhile stays within the limit.
         data = head + handle.read(status.st_size - len(head) + 1)
@@ -476,6 +486,11 @@ def load_json(file: SourceFile) -> Any:
         # Both parsers recurse per level; orjson refuses past its limit, json runs out of
         # stack. Which level broke it says more than either.
         raise json_stream.too_deep(file.name, text) from None
+
+
+def reads_as_stream(file: SourceFile) -> bool:
+    """Whether `file` is large enough for its JSON arrays to be read an element at a time."""
+    return file.size >= STREAM_JSON_FROM_BYTES
 
 
 def load_json_streamed(file: SourceFile, *, from_bytes: int | None = None) -> Any:

@@ -6,6 +6,8 @@ ImportProblem (never any other exception), and when it fails the database is exa
 it was before. Examples are derandomised (tests/conftest.py's "ci" profile).
 """
 
+import io
+import zipfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -77,6 +79,46 @@ def test_damaged_samples_import_cleanly_or_fail_located(
         except ImportProblem as problem:
             assert problem.file.startswith(str(mutant))
             assert problem.expected
+            assert dump(db) == before
+
+    try:
+        check()
+    finally:
+        db.close()
+
+
+def _zip_of_samples() -> bytes:
+    """The samples that read on their own, in one zip as an export tool would pack them."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for sample in SAMPLES:
+            if sample.name != ALERT_LOGS:
+                archive.writestr(f"export/{sample.name}", sample.read_bytes())
+    return out.getvalue()
+
+
+def test_a_damaged_zip_of_the_samples_imports_cleanly_or_fails_located(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    folder = tmp_path_factory.mktemp("fuzz-zip")
+    db = open_database(folder / "irdesk.db")
+    original = _zip_of_samples()
+    mutant = folder / "export.zip"
+    mutant.write_bytes(original)
+    run_import(db, [mutant], OPTIONS)
+
+    @settings(
+        max_examples=60,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=damaged(original))
+    def check(data: bytes) -> None:
+        mutant.write_bytes(data)
+        before = dump(db)
+        try:
+            run_import(db, [mutant], OPTIONS)
+        except ImportProblem as problem:
+            assert problem.file.startswith(str(mutant))
             assert dump(db) == before
 
     try:
