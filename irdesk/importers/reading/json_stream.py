@@ -23,6 +23,7 @@ from irdesk.importers.reading.limits import MAX_JSON_DEPTH
 
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
+_BLANKS = frozenset(" \t\n\r")
 # What changes the depth: brackets outside strings. A string is matched whole, so that a
 # bracket inside one does not count.
 _DEPTH_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
@@ -101,12 +102,12 @@ class JsonArray(Sequence[Any]):
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        return _DECODER.raw_decode(self._text, self._starts[index])[0]
+        return _DECODER.scan_once(self._text, self._starts[index])[0]
 
     def __iter__(self) -> Iterator[Any]:
-        text = self._text
+        text, scan = self._text, _DECODER.scan_once
         for start in self._starts:
-            yield _DECODER.raw_decode(text, start)[0]
+            yield scan(text, start)[0]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, JsonArray | list):
@@ -125,9 +126,24 @@ def _array(name: str, text: str, offset: int) -> tuple[JsonArray, int]:
     offset = _skip_space(text, offset + 1)
     if text.startswith("]", offset):
         return JsonArray(text, starts), offset + 1
+    # The loop runs once per element of a million: the decoder's own scanner, which
+    # raw_decode wraps, and a look at one character where compact JSON has its comma.
+    scan, append = _DECODER.scan_once, starts.append
     while True:
-        starts.append(offset)
-        _value, offset = _decode_at(name, text, offset)
+        append(offset)
+        try:
+            offset = scan(text, offset)[1]
+        except StopIteration:
+            _decode_at(name, text, offset)  # raises the located problem
+        except json.JSONDecodeError as exc:
+            raise _invalid(name, text, exc.pos, exc.msg) from exc
+        except RecursionError:
+            raise too_deep(name, text) from None
+        if text.startswith(",", offset):
+            offset += 1
+            if text[offset : offset + 1] in _BLANKS:
+                offset = _skip_space(text, offset)
+            continue
         offset = _skip_space(text, offset)
         if text.startswith(",", offset):
             offset = _skip_space(text, offset + 1)

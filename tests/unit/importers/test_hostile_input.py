@@ -9,8 +9,12 @@ import json
 import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_json_reading import JSON_VALUES
 from testdata import SHARED_DATA
 from testdata import database_dump as dump
 from zips import write_bomb, write_zip_by_hand
@@ -278,3 +282,34 @@ def test_a_table_of_ones_own_read_as_a_stream_parses_as_read_whole(
     streamed = parse_files([JSON_FILE], options)
     assert streamed == whole
     assert len(whole[0].incidents) > 1
+
+
+@given(
+    JSON_VALUES,
+    st.sampled_from([(",", ":"), (", ", ": "), (" ,\n", " :\t")]),
+    st.sampled_from(["", " ", "\n\t ", "\ufeff"]),
+)
+def test_any_json_read_as_a_stream_is_what_json_loads_gives(
+    value: Any, separators: tuple[str, str], around: str
+) -> None:
+    text = around + json.dumps({"items": [value, value], "more": value}, separators=separators)
+    streamed = load_json_streamed(
+        SourceFile("x.json", (text + around.strip("\ufeff")).encode()), from_bytes=0
+    )
+    assert json_stream.materialised(streamed) == json.loads(text.lstrip("\ufeff"))
+
+
+@given(st.binary(max_size=3), st.integers(min_value=0, max_value=40))
+def test_damaged_json_fails_as_a_stream_exactly_when_it_fails_whole(
+    payload: bytes, position: int
+) -> None:
+    page = b'{"incidents": [{"id": "P1", "n": [1, 2]}, {"id": "P2"}], "more": false}'
+    data = page[:position] + payload + page[position + len(payload) :]
+    file = SourceFile("page.json", data)
+    try:
+        whole = load_json(file)
+    except ImportProblem:
+        with pytest.raises(ImportProblem):
+            load_json_streamed(file, from_bytes=0)
+    else:
+        assert json_stream.materialised(load_json_streamed(file, from_bytes=0)) == whole
