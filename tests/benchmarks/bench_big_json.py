@@ -2,7 +2,7 @@
 
 Generates one PagerDuty incidents page (the envelope of GET /incidents, as in
 /work/shared/data/pagerduty_incidents_page.json) holding 1,000,000 small incidents,
-about 85 MB of compact JSON, then, each in a fresh subprocess so time and peak memory are
+about 92 MB of compact JSON, then, each in a fresh subprocess so time and peak memory are
 its own:
 
   floor   json.load of the file + sqlite3 executemany of the same rows into a table with
@@ -26,8 +26,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-STATUSES = ("triggered", "acknowledged", "resolved")
-
 
 def generate(path: Path, incidents: int) -> None:
     """A page of `incidents` incidents, written as the API writes JSON: compact."""
@@ -36,12 +34,9 @@ def generate(path: Path, incidents: int) -> None:
         out.write('{"incidents":[')
         for n in range(incidents):
             created = (start + timedelta(minutes=n)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            item = {
-                "id": f"P{n:07d}",
-                "title": f"Disk full {n % 97}",
-                "created_at": created,
-                "status": STATUSES[n % 2],
-            }
+            # What irdesk needs of an incident and little more: some 92 bytes each.
+            item = {"id": f"P{n:07d}", "title": f"Disk {n % 9}", "created_at": created}
+            item["status"] = "triggered"
             out.write(("," if n else "") + json.dumps(item, separators=(",", ":")))
         out.write(f'],"limit":{incidents},"offset":0,"more":false,"total":null}}')
 
