@@ -62,6 +62,22 @@ def test_a_zip_over_its_total_is_refused_at_the_member_that_crosses_it(
         load_sources([archive])
 
 
+def test_an_import_over_its_total_is_refused_at_the_file_that_crosses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"page-{n}.json").write_bytes(PD_PAGE.read_bytes())
+    size = len(PD_PAGE.read_bytes())
+    monkeypatch.setattr("irdesk.importers.reading.sources.MAX_IMPORT_BYTES", 2 * size + 1)
+    with pytest.raises(ImportProblem) as error:
+        load_sources([folder])
+    assert str(error.value).startswith(
+        f"{folder / 'page-2.json'}: expected an import of at most {2 * size + 1:,} bytes in all"
+    )
+
+
 def test_a_zip_whose_directory_understates_a_member_is_refused(tmp_path: Path) -> None:
     archive = tmp_path / "liar.zip"
     data = PD_PAGE.read_bytes()
