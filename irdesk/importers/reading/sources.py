@@ -38,8 +38,6 @@ from irdesk.importers.reading.limits import (
     megabytes,
 )
 
-__all__ = ["MAX_FILE_BYTES", "SourceFile", "load_sources"]
-
 
 @dataclass(frozen=True)
 class SourceFile:
