@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,6 +23,11 @@ if os.environ["QT_QPA_PLATFORM"] == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screens}"
 
 from irdesk.storage.database import Database, open_database
+
+# The same examples on every run and machine: a failure found once is found again, and a
+# slow shared runner never fails a test on hypothesis's per-example deadline.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -93,7 +93,8 @@ def import_report(
     left_out: list[LeftOut] | None = None,
 ) -> ImportReport:
     """The report of an import that read `parsed` and wrote `result`."""
-    warnings = [f"{name}: skipped, not an export file" for name in skipped]
+    # Each already says which entry and why ("…/.env: skipped, a hidden file …").
+    warnings = list(skipped)
     # An export with a header and nothing else is legal but rarely meant (a cut download,
     # a filter that matched nothing). Slack's users.json and channels.json hold no events.
     warnings += [

@@ -328,6 +328,34 @@ def test_a_folder_is_imported_through_file_import_folder(
     assert dialog.report_view.values["Incidents"].text() == "27 new · 0 updated · 0 unchanged"
 
 
+def test_entries_of_a_folder_left_unread_are_listed_in_the_report(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, empty: MainWindow, tmp_path: Path
+) -> None:
+    outside = tmp_path / "private.json"
+    outside.write_bytes(PAGERDUTY.read_bytes())
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "page-1.json").write_bytes(PAGERDUTY.read_bytes())
+    (folder / ".draft.json").write_text("{}")
+    (folder / "linked.json").symlink_to(outside)
+    monkeypatch.setattr(empty, "ask_import_folder", lambda: folder)
+
+    empty.import_folder_action.trigger()
+    dialog = empty.import_dialog
+    assert dialog is not None
+    wait_for_preview(qtbot, dialog)
+
+    assert file_column(dialog, ImportFileModel.COL_NAME) == ["page-1.json"]
+    assert dialog.report_view.values["Warnings"].text().startswith("2: ")
+    report = dialog.report_view.report_text.toPlainText().splitlines()
+    assert f"  {folder / '.draft.json'}: skipped, a hidden file (its name starts with a dot)" in (
+        report
+    )
+    assert any(
+        line.startswith(f"  {folder / 'linked.json'}: skipped, a symbolic link") for line in report
+    )
+
+
 def test_screenshot_script_renders_the_preview(tmp_path: Path) -> None:
     """packaging/screenshot_import.py keeps working: the README's picture is made by it."""
     script = Path(__file__).resolve().parents[2] / "packaging" / "screenshot_import.py"

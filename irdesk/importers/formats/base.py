@@ -71,6 +71,16 @@ class Content:
     def json(self) -> Any:
         return sources.load_json(self.file)
 
+    @cached_property
+    def json_streamed(self) -> Any:
+        """`json`, but for a large file its arrays (the top level's, or those of the top-level
+        object) are read an element at a time (JsonArray), for formats that take their
+        records one by one; `reading.json_stream.is_array` tells either kind of array."""
+        # A small file, or one some sniffer already read whole: the whole reading, once.
+        if "json" in self.__dict__ or not sources.reads_as_stream(self.file):
+            return self.json
+        return sources.load_json_streamed(self.file, from_bytes=0)
+
     def json_object(self) -> dict[str, Any] | None:
         """The file's top-level JSON object, or None for anything else. For sniffers,
         which must never raise on another format's file."""

@@ -33,9 +33,10 @@ Every bad cell stops the import with its line (or ``[index]`` in JSON), its colu
 and what was expected.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from irdesk.domain.enums import IncidentStatus, Severity
@@ -47,6 +48,7 @@ from irdesk.importers.reading.column_mapping import (
     MappingStoreError,
     normalise,
 )
+from irdesk.importers.reading.json_stream import is_array
 from irdesk.importers.reading.sources import SourceFile
 from irdesk.importers.reading.timestamps import parse_timestamp
 from irdesk.importers.records import IncidentRecord, ParsedFile
@@ -77,22 +79,58 @@ class Table:
     """A file's header and rows: (location for messages, cell by header column)."""
 
     header: list[str]
-    rows: list[tuple[str, dict[str, object]]]
+    rows: Sequence[tuple[str, dict[str, object]]]
+
+
+class _StreamedRows(Sequence[tuple[str, dict[str, object]]]):
+    """The rows of a large JSON array, each made when it is asked for: a million rows are
+    never all in memory at once. Every element was checked to be an object already."""
+
+    def __init__(self, items: Sequence[object]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, dict[str, object]]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, dict[str, object]]]: ...
+    def __getitem__(
+        self, index: int | slice
+    ) -> tuple[str, dict[str, object]] | list[tuple[str, dict[str, object]]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        position = range(len(self))[index]
+        return _row(position, self._items[position])  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[tuple[str, dict[str, object]]]:
+        for index, item in enumerate(self._items):
+            yield _row(index, item)  # type: ignore[arg-type]
+
+
+def _row(index: int, item: dict[object, object]) -> tuple[str, dict[str, object]]:
+    return f"[{index}]", {str(key): value for key, value in item.items()}
 
 
 def _json_table(content: Content, limit: int | None = None) -> Table:
-    data = content.json
-    if not isinstance(data, list):
+    # A large array comes as a JsonArray, read an element at a time.
+    data = content.json_streamed
+    if not is_array(data):
         raise ImportProblem(
             content.name, "top level", "a JSON array of objects, one per incident", found=data
         )
     header: dict[str, None] = {}
-    rows: list[tuple[str, dict[str, object]]] = []
     for index, item in enumerate(data if limit is None else data[:limit]):
         if not isinstance(item, dict):
             raise ImportProblem(content.name, f"[{index}]", "an object (one incident)", found=item)
         header.update(dict.fromkeys(str(key) for key in item))
-        rows.append((f"[{index}]", {str(key): value for key, value in item.items()}))
+    items = data if limit is None else data[:limit]
+    rows: Sequence[tuple[str, dict[str, object]]] = (
+        [_row(index, item) for index, item in enumerate(items)]
+        if isinstance(items, list)
+        else _StreamedRows(items)
+    )
     return Table(list(header), rows)
 
 

@@ -69,6 +69,8 @@ from typing import Any
 
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
+from irdesk.importers.problems import ImportProblem
+from irdesk.importers.reading.json_stream import is_array
 from irdesk.importers.reading.located import JsonReader
 from irdesk.importers.records import (
     EventBatch,
@@ -394,8 +396,20 @@ def _is_log(value: object) -> bool:
     return isinstance(value, dict) and "log" in value and "offset" in value
 
 
+def _streamed_object(content: Content) -> dict[str, Any] | None:
+    """The top-level object, its big arrays read an element at a time; None for anything
+    else, never a problem: for sniffing."""
+    if content.first_char != "{":
+        return None
+    try:
+        data = content.json_streamed
+    except ImportProblem:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def sniff(content: Content) -> bool:
-    data = content.json_object()
+    data = _streamed_object(content)
     if data is None or "data" not in data:
         return False
     items = data["data"]
@@ -403,7 +417,7 @@ def sniff(content: Content) -> bool:
         return True
     # Opsgenie's envelope: every response carries these two.
     envelope = "requestId" in data and "took" in data
-    if isinstance(items, list) and items:
+    if is_array(items) and items:
         return _is_alert(items[0]) or _is_incident(items[0]) or _is_log(items[0]) or envelope
     return _is_alert(items) or _is_incident(items) or envelope
 
@@ -412,7 +426,7 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
     parsed = content.parsed(FORMAT.name)
     reader = _Reader(content.name, options)
     data = reader.mapping(
-        content.json, "", 'an Opsgenie response {"data": [...], "took", "requestId"}'
+        content.json_streamed, "", 'an Opsgenie response {"data": [...], "took", "requestId"}'
     )
     if "data" not in data:
         raise reader.problem(
@@ -422,7 +436,8 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
     if isinstance(items, dict):
         parsed.incidents.append(_record(reader, items, "data"))
         return parsed
-    if not isinstance(items, list):
+    # In a large page, `items` is a JsonArray: each alert decoded as it is read.
+    if not is_array(items):
         raise reader.problem("", "a list of alerts or alert logs", field="data", found=items)
     if not items:
         parsed.warnings.append(f"{parsed.name}: the page has no alerts or log entries")

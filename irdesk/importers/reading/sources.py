@@ -2,7 +2,11 @@
 
 Everything is read up front so that parsing can fail on any file before a
 single row is written, and so the provenance (name, size, SHA-256) of each
-file is known.
+file is known. Because it all sits in memory, what is read is bounded
+(`limits`): a file, a zip member, a zip, an import. Nothing is opened before
+its kind is known (a FIFO would block the import forever), nothing outside a
+folder is read through a link inside it, and every entry of a folder or zip
+left unread is named in `skipped` for the import report.
 """
 
 import csv
@@ -10,19 +14,29 @@ import hashlib
 import io
 import json
 import os
+import stat
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import orjson
 
 from irdesk.importers.problems import ImportProblem
-
-# A single export beyond this is almost certainly not an incident export; refusing it
-# early keeps a mistaken drop (a disk image, a database dump) from exhausting memory.
-MAX_FILE_BYTES = 100 * 1024 * 1024
+from irdesk.importers.reading import json_stream
+from irdesk.importers.reading.limits import (
+    MAX_ARCHIVE_BYTES,
+    MAX_ARCHIVE_MEMBERS,
+    MAX_COMPRESSION_RATIO,
+    MAX_FILE_BYTES,
+    MAX_IMPORT_BYTES,
+    RATIO_CHECKED_FROM_BYTES,
+    STREAM_JSON_FROM_BYTES,
+    megabytes,
+)
 
 
 @dataclass(frozen=True)
@@ -52,9 +66,27 @@ def _check_size(name: str, size: int) -> None:
         raise ImportProblem(
             name,
             "",
-            f"an export of at most {MAX_FILE_BYTES // (1024 * 1024)} MB (split larger exports into pages)",
-            found=f"{size / (1024 * 1024):.0f} MB",
+            f"an export of at most {megabytes(MAX_FILE_BYTES)} (split larger exports into pages)",
+            found=megabytes(size),
         )
+
+
+class _Budget:
+    """What one import has read so far, against MAX_IMPORT_BYTES."""
+
+    def __init__(self) -> None:
+        self.used = 0
+
+    def take(self, name: str, size: int) -> None:
+        if self.used + size > MAX_IMPORT_BYTES:
+            raise ImportProblem(
+                name,
+                "",
+                f"an import of at most {megabytes(MAX_IMPORT_BYTES)} in all "
+                "(import the files in several goes)",
+                found=f"{megabytes(self.used + size)} with this file",
+            )
+        self.used += size
 
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -71,50 +103,261 @@ def _is_export_name(name: str) -> bool:
     return os.path.splitext(name)[1].lower() in EXPORT_SUFFIXES  # noqa: PTH122
 
 
-def _from_zip(path: Path, data: bytes, skipped: list[str]) -> list[SourceFile]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = sorted(
-                (
-                    info
-                    for info in archive.infolist()
-                    if not info.is_dir()
-                    and not Path(info.filename).name.startswith((".", "__MACOSX"))
-                ),
-                key=lambda info: info.filename,
+def _skip(skipped: list[str], name: str, why: str) -> None:
+    skipped.append(f"{name}: skipped, {why}")
+
+
+NOT_AN_EXPORT = "not an export file"
+
+
+def _member_skip_reason(filename: str) -> str | None:
+    """Why a zip member is not read, or None when it is an export to read."""
+    path = PurePosixPath(filename.replace("\\", "/"))
+    if filename.startswith(("/", "\\")) or (len(filename) > 1 and filename[1] == ":"):
+        return "an absolute path inside the zip"
+    if ".." in path.parts:
+        return "a path leading out of the zip ('..')"
+    if any(part.startswith(".") or part == "__MACOSX" for part in path.parts):
+        return "a hidden file (its name or folder starts with a dot, or __MACOSX)"
+    if not _is_export_name(filename):
+        return NOT_AN_EXPORT
+    return None
+
+
+def _zip_member_count(handle: Any) -> int | None:
+    """The number of members the zip's end record declares, read before zipfile builds an
+    entry for each; None when there is no readable end record (zipfile then says why)."""
+    handle.seek(0, os.SEEK_END)
+    size = handle.tell()
+    tail_size = min(size, 22 + 65535 + 20)
+    handle.seek(size - tail_size)
+    tail = handle.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    count = struct.unpack_from("<H", tail, at + 10)[0]
+    locator = at - 20
+    if count == 0xFFFF and locator >= 0 and tail.startswith(b"PK\x06\x07", locator):
+        # Zip64: the true count is in the zip64 end record the locator points to.
+        (record,) = struct.unpack_from("<Q", tail, locator + 8)
+        handle.seek(record)
+        head = handle.read(40)
+        if len(head) == 40 and head.startswith(b"PK\x06\x06"):
+            count = struct.unpack_from("<Q", head, 32)[0]
+    handle.seek(0)
+    return int(count)
+
+
+def _member_problem(name: str, limit: str, found: str) -> ImportProblem:
+    return ImportProblem(name, "", limit, found=found)
+
+
+def _ratio_limit() -> str:
+    return (
+        f"a zip member compressed at most {MAX_COMPRESSION_RATIO}:1 "
+        "(a higher ratio is how zip bombs are made)"
+    )
+
+
+def _archive_limit() -> str:
+    return f"a zip holding at most {megabytes(MAX_ARCHIVE_BYTES)} uncompressed in all"
+
+
+def _check_declared(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip by what its directory declares, before a byte of it is inflated."""
+    total = 0
+    for info in members:
+        name = f"{path}!{info.filename}"
+        _check_size(name, info.file_size)
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size >= RATIO_CHECKED_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise _member_problem(
+                name,
+                _ratio_limit(),
+                f"{ratio:,.0f}:1 declared ({megabytes(info.file_size)} from "
+                f"{megabytes(info.compress_size)})",
             )
+        total += info.file_size
+        if total > MAX_ARCHIVE_BYTES:
+            raise _member_problem(
+                name,
+                _archive_limit(),
+                f"{megabytes(total)} declared up to this member",
+            )
+
+
+_CHUNK = 1024 * 1024
+
+
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, archive_total: int
+) -> bytes:
+    """One member, read a chunk at a time and checked as it comes: a directory can lie
+    about sizes, so what is actually inflated is held to the same limits."""
+    try:
+        return _inflate(archive, info, name, archive_total)
+    except RuntimeError as exc:  # zipfile's word for a member it needs a password for
+        raise _member_problem(name, "a zip member without a password", str(exc)) from exc
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError, ValueError) as exc:
+        # zipfile itself stops at the declared size, and then the checksum fails; a damaged
+        # directory sends it to seek before the file's start (OSError) or past sense.
+        raise _member_problem(
+            name,
+            f"a zip member as its directory declares it ({info.file_size:,} bytes, "
+            "with their checksum)",
+            f"a damaged or altered one ({exc})",
+        ) from exc
+
+
+def _inflate(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, archive_total: int
+) -> bytes:
+    chunks = []
+    read = 0
+    with archive.open(info) as member:
+        while chunk := member.read(_CHUNK):
+            read += len(chunk)
+            if read > info.file_size:
+                raise _member_problem(
+                    name,
+                    f"a zip member of the {info.file_size:,} bytes its directory declares",
+                    f"more than that ({read:,} bytes read so far)",
+                )
+            if read > MAX_FILE_BYTES:
+                raise _member_problem(
+                    name,
+                    f"an export of at most {megabytes(MAX_FILE_BYTES)}",
+                    f"more than that inflated ({megabytes(read)} so far)",
+                )
+            if archive_total + read > MAX_ARCHIVE_BYTES:
+                raise _member_problem(
+                    name, _archive_limit(), f"{megabytes(archive_total + read)} inflated so far"
+                )
+            if read >= RATIO_CHECKED_FROM_BYTES and read > MAX_COMPRESSION_RATIO * max(
+                info.compress_size, 1
+            ):
+                raise _member_problem(
+                    name,
+                    _ratio_limit(),
+                    f"more than that inflated ({megabytes(read)} from "
+                    f"{megabytes(info.compress_size)})",
+                )
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _from_zip(path: Path, handle: Any, skipped: list[str], budget: _Budget) -> list[SourceFile]:
+    """The export members of the zip open as `handle` (the file already checked, never
+    opened again by name), each read in turn."""
+    try:
+        count = _zip_member_count(handle)
+        if count is not None and count > MAX_ARCHIVE_MEMBERS:
+            raise ImportProblem(
+                str(path),
+                "",
+                f"a zip of at most {MAX_ARCHIVE_MEMBERS:,} members",
+                found=f"{count:,} members",
+            )
+        with zipfile.ZipFile(handle) as archive:
+            members = []
+            for info in sorted(archive.infolist(), key=lambda info: info.filename):
+                if info.is_dir():
+                    continue
+                why = _member_skip_reason(info.filename)
+                if why is None:
+                    members.append(info)
+                else:
+                    _skip(skipped, f"{path}!{info.filename}", why)
+            _check_declared(path, members)
             files = []
+            total = 0
             for info in members:
                 name = f"{path}!{info.filename}"
-                if not _is_export_name(info.filename):
-                    skipped.append(name)
-                    continue
-                _check_size(name, info.file_size)
-                files.append(SourceFile(name, archive.read(info)))
+                budget.take(name, info.file_size)
+                data = _read_member(archive, info, name, total)
+                total += len(data)
+                files.append(SourceFile(name, data))
             return files
-    except (zipfile.BadZipFile, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        NotImplementedError,
+        OSError,
+        ValueError,
+    ) as exc:
         raise ImportProblem(
             str(path), "", "a complete zip archive", found=f"a damaged one ({exc})"
         ) from exc
 
 
-def _from_file(name: str, skipped: list[str]) -> list[SourceFile]:
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISLNK, "a symbolic link"),
+)
+
+
+def _kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    return next((words for test, words in _KINDS if test(mode)), "not a regular file")
+
+
+def _special(name: str, mode: int) -> ImportProblem:
+    return ImportProblem(
+        name, "", "a regular file, a folder or a zip", found=_kind(mode) + "; it was not opened"
+    )
+
+
+# Opening must never block (a FIFO swapped in after the check) and, inside a folder, never
+# follow a link (one swapped in after the listing).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _from_file(
+    name: str, skipped: list[str], budget: _Budget, *, follow: bool = True
+) -> list[SourceFile]:
     try:
-        # One unbuffered open for the size and the bytes: an export can be 10,000 pages.
-        with open(name, "rb", buffering=0) as handle:  # noqa: PTH123
-            _check_size(name, os.fstat(handle.fileno()).st_size)
-            data = handle.readall()
+        # Named by the user, a link is followed; found inside a folder, it is not.
+        mode = (os.stat if follow else os.lstat)(name).st_mode
+        if not stat.S_ISREG(mode):
+            raise _special(name, mode)
+        descriptor = os.open(name, _OPEN_FLAGS | (0 if follow else _NO_FOLLOW))
     except FileNotFoundError:
         raise ImportProblem(
             name, "", "an existing file or folder", found="nothing at that path"
         ) from None
-    if data.startswith(ZIP_MAGIC):
-        return _from_zip(Path(name), data, skipped)
+    except PermissionError:
+        raise ImportProblem(
+            name, "", "a file irdesk may read", found="no permission to read it"
+        ) from None
+    except OSError as exc:
+        raise ImportProblem(name, "", "a readable file", found=exc.strerror or str(exc)) from exc
+    # One unbuffered handle for the size and the bytes: an export can be 10,000 pages.
+    with open(descriptor, "rb", buffering=0) as handle:  # noqa: PTH123
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):  # swapped between the check and the open
+            raise _special(name, status.st_mode)
+        _check_size(name, status.st_size)
+        head = handle.read(len(ZIP_MAGIC))
+        if head == ZIP_MAGIC:
+            # A zip is read member by member from the file, never whole into memory.
+            return _from_zip(Path(name), handle, skipped, budget)
+        budget.take(name, status.st_size)
+        # At most one byte past the size: a file growing meanwhile stays within the limit.
+        data = head + handle.read(status.st_size - len(head) + 1)
+    _check_size(name, len(data))
     return [SourceFile(name, data)]
 
 
-def _visible_files(folder: Path) -> list[str]:
-    """The files under `folder` in name order, leaving out hidden files and folders.
+def _folder_entries(folder: Path, skipped: list[str]) -> list[str]:
+    """The regular files under `folder` in name order; everything else is listed in
+    `skipped`: hidden entries, links (never followed: the folder is all that is read),
+    pipes, sockets and devices.
 
     What `sorted(folder.rglob("*"))` would give, filtered, at a fraction of the cost: the
     directory entries say which are files without a stat of each.
@@ -125,11 +368,22 @@ def _visible_files(folder: Path) -> list[str]:
         with os.scandir(pending.pop()) as entries:
             for entry in entries:
                 if entry.name.startswith("."):
-                    continue
-                if entry.is_dir() and not entry.is_symlink():  # as rglob: no symlinked folders
+                    what = "folder" if entry.is_dir(follow_symlinks=False) else "file"
+                    _skip(skipped, entry.path, f"a hidden {what} (its name starts with a dot)")
+                elif entry.is_symlink():
+                    _skip(
+                        skipped,
+                        entry.path,
+                        "a symbolic link (links inside a folder are not followed, so that "
+                        "nothing outside it is read)",
+                    )
+                elif entry.is_dir(follow_symlinks=False):
                     pending.append(entry.path)
-                elif entry.is_file():
+                elif entry.is_file(follow_symlinks=False):
                     found.append(entry.path)
+                else:
+                    kind = _kind(entry.stat(follow_symlinks=False).st_mode)
+                    _skip(skipped, entry.path, f"{kind}, not a file; it was not opened")
     # Path's own order (by parts, case-insensitive on Windows) without building 10,000 Paths
     # to compare: Path.parts is what this avoids.
     found.sort(key=lambda name: os.path.normcase(name).split(os.sep))  # noqa: PTH206
@@ -139,21 +393,33 @@ def _visible_files(folder: Path) -> list[str]:
 def load_sources(paths: Iterable[Path], skipped: list[str] | None = None) -> list[SourceFile]:
     """Files as given, folders by their visible files in name order, zips by their members.
 
-    Names of files inside folders and zips that are not exports (README.md, images) are
-    appended to `skipped` instead of being read.
+    Entries of folders and zips that are not read (README.md, images, hidden files, links,
+    pipes, members with paths leading outside the zip) are appended to `skipped`, each as
+    "name: skipped, why".
     """
     skipped = [] if skipped is None else skipped
+    budget = _Budget()
     files: list[SourceFile] = []
     for path in paths:
         path = Path(path)
-        if path.is_dir():
-            for child in _visible_files(path):
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            raise ImportProblem(
+                str(path), "", "an existing file or folder", found="nothing at that path"
+            ) from None
+        except OSError as exc:
+            raise ImportProblem(
+                str(path), "", "a readable file or folder", found=exc.strerror or str(exc)
+            ) from exc
+        if stat.S_ISDIR(mode):
+            for child in _folder_entries(path, skipped):
                 if _is_export_name(child):
-                    files.extend(_from_file(child, skipped))
+                    files.extend(_from_file(child, skipped, budget, follow=False))
                 else:
-                    skipped.append(child)
+                    _skip(skipped, child, NOT_AN_EXPORT)
         else:
-            files.extend(_from_file(str(path), skipped))
+            files.extend(_from_file(str(path), skipped, budget))
     return files
 
 
@@ -216,6 +482,25 @@ def load_json(file: SourceFile) -> Any:
             found=exc.msg
             + ("; the file seems cut short" if not text.rstrip().endswith(("}", "]")) else ""),
         ) from exc
+    except RecursionError:
+        # Both parsers recurse per level; orjson refuses past its limit, json runs out of
+        # stack. Which level broke it says more than either.
+        raise json_stream.too_deep(file.name, text) from None
+
+
+def reads_as_stream(file: SourceFile) -> bool:
+    """Whether `file` is large enough for its JSON arrays to be read an element at a time."""
+    return file.size >= STREAM_JSON_FROM_BYTES
+
+
+def load_json_streamed(file: SourceFile, *, from_bytes: int | None = None) -> Any:
+    """`load_json(file)`, except that a file of at least `from_bytes` (by default
+    STREAM_JSON_FROM_BYTES) has its top-level array (or the arrays of its top-level object)
+    read an element at a time, as json_stream.JsonArray: for formats that take their
+    records one by one."""
+    if file.size < (STREAM_JSON_FROM_BYTES if from_bytes is None else from_bytes):
+        return load_json(file)
+    return json_stream.load_streamed(file.name, decode_text(file))
 
 
 def load_json_lines(file: SourceFile) -> list[tuple[int, Any]]:
@@ -233,6 +518,14 @@ def load_json_lines(file: SourceFile) -> list[tuple[int, Any]]:
                 "one JSON object per line",
                 found=exc.msg,
             ) from exc
+        except RecursionError:
+            problem = json_stream.too_deep(file.name, line)
+            raise ImportProblem(
+                file.name,
+                f"line {number}, {problem.location.split(', ')[1]}",
+                problem.expected,
+                found=problem.found,
+            ) from None
     return records
 
 

@@ -1,5 +1,6 @@
 """Which PagerDuty file this is, and reading it whole: pages, single incidents, Airbyte lines."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
@@ -7,6 +8,7 @@ from irdesk.importers.formats.pagerduty.incidents import incident
 from irdesk.importers.formats.pagerduty.log_entries import batches
 from irdesk.importers.formats.pagerduty.reader import Reader, parsed_record
 from irdesk.importers.problems import ImportProblem
+from irdesk.importers.reading.json_stream import is_array
 from irdesk.importers.records import ParsedFile
 from irdesk.importers.recovery import Recovery
 
@@ -43,7 +45,7 @@ def _looks_like_page(data: dict[str, Any]) -> bool:
     ):
         if key in data:
             items = data[key]
-            if isinstance(items, list) and items and looks_like(items[0]):
+            if is_array(items) and items and looks_like(items[0]):
                 return True
             return envelope
     return _looks_like_incident(data.get("incident"))
@@ -68,7 +70,7 @@ def sniff(content: Content) -> bool:
     if not first or first not in "{[":
         return False
     try:
-        data = content.json
+        data = content.json_streamed
     except ImportProblem:
         if first != "{":
             return False
@@ -77,7 +79,7 @@ def sniff(content: Content) -> bool:
         except ImportProblem:
             return False
         return _airbyte_lines_look_like_pagerduty(lines)
-    if isinstance(data, list):
+    if is_array(data):
         return bool(data) and (_looks_like_incident(data[0]) or _looks_like_log_entry(data[0]))
     if not isinstance(data, dict):
         return False
@@ -116,7 +118,9 @@ def _parse_airbyte(reader: Reader, lines: list[tuple[int, Any]], parsed: ParsedF
         )
 
 
-def _parse_list(reader: Reader, key: str, items: list[Any], parsed: ParsedFile) -> None:
+def _parse_list(reader: Reader, key: str, items: Sequence[Any], parsed: ParsedFile) -> None:
+    # `items` may be a JsonArray of a large page: each element is decoded as it is read
+    # and dropped once it is a record, never all of them at once.
     prefix = key or ""
     if key == "incidents" or (not key and items and _looks_like_incident(items[0])):
         reader.count_numbers(items)
@@ -127,12 +131,20 @@ def _parse_list(reader: Reader, key: str, items: list[Any], parsed: ParsedFile) 
         parsed.event_batches.extend(batches(reader, enumerate(items), prefix))
 
 
+def _page_items(reader: Reader, data: dict[str, Any], key: str, what: str) -> Sequence[Any]:
+    """A page's list, whole or (in a large file) read an element at a time."""
+    items = data[key]
+    if not is_array(items):
+        raise reader.problem("", what, field=key, found=items)
+    return items  # type: ignore[no-any-return]
+
+
 def parse(content: Content, options: ImportOptions) -> ParsedFile:
     parsed = content.parsed(FORMAT.name)
     reader = Reader(content.name, options)
     reader.recovery = Recovery(parsed, options)
     try:
-        data = content.json
+        data = content.json_streamed
     except ImportProblem as problem:
         # Not one JSON document: Airbyte's JSON Lines, if every line is an object.
         try:
@@ -143,13 +155,13 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
     else:
         if _is_airbyte_record(data):
             _parse_airbyte(reader, [(1, data)], parsed)
-        elif isinstance(data, list):
+        elif is_array(data):
             _parse_list(reader, "", data, parsed)
         elif isinstance(data, dict) and "incidents" in data:
-            items = reader.array(data["incidents"], "", "incidents", "a list of incidents")
+            items = _page_items(reader, data, "incidents", "a list of incidents")
             _parse_list(reader, "incidents", items, parsed)
         elif isinstance(data, dict) and "log_entries" in data:
-            items = reader.array(data["log_entries"], "", "log_entries", "a list of log entries")
+            items = _page_items(reader, data, "log_entries", "a list of log entries")
             _parse_list(reader, "log_entries", items, parsed)
         elif isinstance(data, dict) and "incident" in data:
             reader.count_numbers([data["incident"]])
