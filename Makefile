@@ -121,10 +121,24 @@ uninstall-desktop:
 icons: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/render_icons.py
 
+SAMPLES ?= ../shared/data
+SCREENSHOT_SAMPLES := pagerduty_incidents_page.json pagerduty_incident_and_log_entry.jsonl \
+	statuspage_incident_github_2019.json statuspage_incident_github_2023.json \
+	opsgenie_alerts_page.json jira_search_with_changelog.json
 screenshot: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot.py resources/screenshots/main-window.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_dashboard.py resources/screenshots/dashboard.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_findings.py resources/screenshots/findings.png
+	@# The window at a projector's and a big monitor's size, light and dark, on real
+	@# exports imported into a scratch database (SAMPLES: a folder of them).
+	rm -rf .screenshot-samples && mkdir .screenshot-samples
+	$(BIN)/irdesk import --db .screenshot-samples/real.db \
+	  $(addprefix $(SAMPLES)/,$(SCREENSHOT_SAMPLES)) >/dev/null
+	for size in 1024x768 1920x1080; do \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot.py resources/screenshots/main-window-$$size.png --db .screenshot-samples/real.db --size $$size && \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot.py resources/screenshots/main-window-$$size-dark.png --db .screenshot-samples/real.db --size $$size --dark || exit 1; \
+	done
+	rm -rf .screenshot-samples
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) $(LATEST_VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -1,15 +1,19 @@
 """Render the main window to a PNG, the way the README shows it.
 
     QT_QPA_PLATFORM=offscreen python packaging/screenshot.py OUT.png [--db PATH]
+        [--size WxH] [--dark]
 
 Without --db it writes the demo organisation (fixed seed and anchor day, so
 the picture is the same every time) into a temporary folder. It selects the
 SEV1/SEV2 incident with the richest timeline, waits for the background loads,
 and saves `window.grab()`. Window settings go to a temporary file, never to
-the user's configuration.
+the user's configuration. --size shows it on a screen of that size (the window
+fits it, as it does on a projector); --dark in the dark palette irdesk uses when
+the system asks for dark.
 """
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from irdesk.domain.enums import Severity
 from irdesk.gui.app import add_shipped_fonts, window_icon
+from irdesk.gui.common.colours import dark_palette, readable_palette
 from irdesk.gui.common.incident_table_model import COL_TITLE
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage.database import open_database
@@ -62,6 +67,28 @@ def richest_severe_incident(db_path: Path) -> int | None:
     return max(counted, key=lambda pair: pair[0])[1].id
 
 
+def screen_size(text: str) -> tuple[int, int]:
+    """'1024x768' as (1024, 768), for --size."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected WIDTHxHEIGHT, e.g. 1024x768; found {text!r}"
+        ) from None
+    return width, height
+
+
+def offscreen_screen(scratch: Path, size: tuple[int, int]) -> None:
+    """Before the application exists: an offscreen screen of `size`, so that the window
+    lays itself out for that screen (as on a projector) rather than for Qt's 800×600."""
+    if QApplication.instance() is not None or os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        return
+    config = scratch / "screens.json"
+    screen = {"name": "screen", "x": 0, "y": 0, "width": size[0], "height": size[1]}
+    config.write_text(json.dumps({"screens": [screen]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
 def settle(ms: int = 50) -> None:
     """Let layouts and the delayed widgets (timers of 0 ms) catch up before grabbing."""
     loop = QEventLoop()
@@ -94,17 +121,23 @@ def save_grab(widget: QWidget, out: Path) -> None:
         raise SystemExit(f"screenshot: could not write {out}")
 
 
-def open_window(db_path: Path, scratch: Path) -> tuple[QApplication, MainWindow]:
-    """The main window at the README's size on `db_path`, loaded; settings kept in `scratch`."""
+def open_window(
+    db_path: Path, scratch: Path, size: tuple[int, int] = SIZE, *, dark: bool = False
+) -> tuple[QApplication, MainWindow]:
+    """The main window at `size` on `db_path`, loaded; settings kept in `scratch`."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    if dark:
+        app.setPalette(readable_palette(dark_palette()))
+    else:
+        app.setPalette(readable_palette(app.style().standardPalette()))
     icon = window_icon()
     if icon is not None:
         app.setWindowIcon(icon)
     add_shipped_fonts()
     settings = QSettings(str(scratch / "irdesk.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings)
-    window.resize(*SIZE)
+    window.resize(*size)
     window.show()
     window.open_database(db_path)
     wait_until_idle(window)
@@ -117,11 +150,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="PNG file to write")
     parser.add_argument("--db", type=Path, help="database to show (default: the demo)")
+    parser.add_argument(
+        "--size", type=screen_size, default=SIZE, metavar="WxH", help="the window's size"
+    )
+    parser.add_argument("--dark", action="store_true", help="the dark palette")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:
+        offscreen_screen(Path(scratch), args.size)
         db_path = args.db or demo_database(Path(scratch))
-        _app, window = open_window(db_path, Path(scratch))  # the app lives until the grab
+        # The app lives until the grab.
+        _app, window = open_window(db_path, Path(scratch), args.size, dark=args.dark)
 
         incident_id = richest_severe_incident(db_path)
         if incident_id is not None:
@@ -129,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         window.table.setFocus()
         save_grab(window, args.out)
         window.close()
-    print(f"Wrote {args.out} ({SIZE[0]}×{SIZE[1]})")
+    print(f"Wrote {args.out} ({args.size[0]}×{args.size[1]})")
     return 0
 
 

@@ -159,9 +159,10 @@ class MainWindow(QMainWindow):
         self.incident_tabs.addTab(self.review_tab, "&Review")
         self.splitter.addWidget(self.incident_list)
         self.splitter.addWidget(self.incident_tabs)
-        # A wider window widens the incident's panes; the list keeps the width it was given.
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
+        # A wider window gives most of the new room to the incident's panes (their text
+        # wraps), a third to the list (its titles are elided).
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 2)
         self.setCentralWidget(self.splitter)
         # Files dropped anywhere on the window are imported, the filter box included.
         self.setAcceptDrops(True)

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QContextMenuEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMenu, QMessageBox
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QMessageBox,
+)
 from pytestqt.qtbot import QtBot
 from sample_incidents import IncidentFile, write_incidents
 from window_driver import (
@@ -131,7 +138,7 @@ def test_columns_can_be_hidden_from_the_header_and_stay_hidden_after_a_restart(
     window starts without it; ticking it again brings it back."""
     first = make_window()
     open_and_wait(qtbot, first, incident_file.path)
-    first.resize(1100, 700)
+    first.resize(1900, 1000)  # wide enough that the title stretches (narrower, it scrolls)
     header = first.table.horizontalHeader()
     title_before = header.sectionSize(COL_TITLE)
     seen: list[list[str]] = []
@@ -507,3 +514,21 @@ def test_an_upgrade_without_room_for_its_backup_says_so_and_changes_nothing(
     assert old.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if "old.db" in p.name) == ["old.db"]
     box.button(QMessageBox.StandardButton.Ok).click()
+
+
+def test_a_narrow_list_keeps_titles_readable_and_scrolls_the_other_columns(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    header = opened.table.horizontalHeader()
+    opened.resize(1000, 700)
+    qtbot.waitUntil(lambda: opened.table.viewport().width() < 500, timeout=2000)
+    qtbot.waitUntil(
+        lambda: header.sectionSize(COL_TITLE) >= opened.incident_list.title_minimum, timeout=2000
+    )
+    assert opened.table.horizontalScrollBar().maximum() > 0  # the rest is a scroll away
+    opened.resize(1900, 1000)
+    qtbot.waitUntil(
+        lambda: header.sectionResizeMode(COL_TITLE) == QHeaderView.ResizeMode.Stretch,
+        timeout=2000,
+    )
+    assert header.sectionSize(COL_TITLE) >= opened.incident_list.title_minimum

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -113,6 +113,11 @@ class IncidentList(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        # The title stays readable however narrow the list: below this it stops
+        # stretching and the other columns scroll instead (_keep_title_readable).
+        self.title_minimum = metrics.horizontalAdvance("Checkout latency spike on …")
+        table.viewport().installEventFilter(self)
+        header.sectionResized.connect(lambda *_args: self._keep_title_readable())
         for column, sample in COLUMN_SAMPLES.items():
             width = max(
                 metrics.horizontalAdvance(sample) + CELL_PADDING,
@@ -123,6 +128,29 @@ class IncidentList(QWidget):
         # the ones they do not need. The window saves the header's state, hidden ones too.
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._show_column_menu)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._keep_title_readable()
+        return super().eventFilter(watched, event)
+
+    def _keep_title_readable(self) -> None:
+        header = self.table.horizontalHeader()
+        others = sum(
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c != COL_TITLE and not header.isSectionHidden(c)
+        )
+        room = self.table.viewport().width() - others
+        mode = (
+            QHeaderView.ResizeMode.Stretch
+            if room >= self.title_minimum
+            else QHeaderView.ResizeMode.Interactive
+        )
+        if header.sectionResizeMode(COL_TITLE) != mode:
+            header.setSectionResizeMode(COL_TITLE, mode)
+            if mode == QHeaderView.ResizeMode.Interactive:
+                header.resizeSection(COL_TITLE, self.title_minimum)
 
     def column_menu(self) -> QMenu:
         """Every column but the title, checked when shown; choosing one shows or hides it."""
