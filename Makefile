@@ -138,6 +138,7 @@ screenshot: venv
 	  QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot.py resources/screenshots/main-window-$$size.png --db .screenshot-samples/real.db --size $$size && \
 	  QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot.py resources/screenshots/main-window-$$size-dark.png --db .screenshot-samples/real.db --size $$size --dark || exit 1; \
 	done
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_classify.py resources/screenshots/classify-dialog.png --db .screenshot-samples/real.db --id PGW5XNE
 	rm -rf .screenshot-samples
 
 clean:
