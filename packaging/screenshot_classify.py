@@ -18,9 +18,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshot import open_window, save_grab, settle, wait_until_idle  # noqa: E402
+from screenshot import open_window, save_grab, settle, wait_until_idle
 
-from irdesk.gui.common.incident_table_model import COL_TITLE  # noqa: E402
+from irdesk.gui.common.incident_table_model import COL_TITLE
 
 
 def main(argv: list[str] | None = None) -> int:
