@@ -311,3 +311,49 @@ def test_a_signed_export_signs_the_approved_review_which_can_then_be_archived(
         assert conn.execute("SELECT status FROM review WHERE id = ?", (review.id,)).fetchall() == [
             ("signed",)
         ]
+
+
+def test_a_new_identity_is_made_from_the_dialog_and_signs_the_packet(
+    qtbot: QtBot,
+    opened: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import stat
+
+    from irdesk.gui.packets.identity_dialog import NewIdentityDialog
+
+    dialog = open_packet_dialog(qtbot, opened)
+    tick(qtbot, dialog)
+    qtbot.mouseClick(dialog.new_identity, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dialog.findChildren(NewIdentityDialog)), timeout=2000)
+    [maker] = dialog.findChildren(NewIdentityDialog)
+    qtbot.keyClicks(maker.name_edit, "Søren Kjærgaard")
+    assert maker.path_edit.text().endswith("Søren-Kjærgaard.p12")  # suggested from the name
+    maker.path_edit.clear()
+    qtbot.keyClicks(maker.path_edit, str(tmp_path / "me.p12"))
+    qtbot.keyClicks(maker.passphrase_edit, PASSPHRASE)
+    qtbot.keyClicks(maker.again_edit, PASSPHRASE + "x")
+    qtbot.mouseClick(
+        maker.buttons.button(maker.buttons.StandardButton.Save), Qt.MouseButton.LeftButton
+    )
+    assert "differ" in maker.problem_label.text() and maker.isVisible()
+    assert not (tmp_path / "me.p12").exists()
+    qtbot.keyClicks(maker.again_edit, PASSPHRASE)
+    qtbot.mouseClick(
+        maker.buttons.button(maker.buttons.StandardButton.Save), Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lambda: not maker.isVisible(), timeout=10_000)
+
+    key = tmp_path / "me.p12"
+    assert dialog.identity.text() == str(key)
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert (tmp_path / "me.pem").exists()
+    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    out = tmp_path / "legal.pdf"
+    monkeypatch.setattr(dialog, "ask_output_path", lambda _name: out)
+    with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert "signed by Søren Kjærgaard" in dialog.status.text()
+    report = verify_packet(out)
+    assert report.signatures[0].signer == "Søren Kjærgaard"

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from irdesk.gui.common.background import BackgroundTasks, Report
+from irdesk.gui.packets.identity_dialog import NewIdentityDialog
 from irdesk.gui.packets.outcomes import IDENTITY_FILTER, PDF_FILTER, Failure, guarded
 from irdesk.reports.packets.export import (
     ExportResult,
@@ -91,6 +92,8 @@ class PacketDialog(QDialog):
         self.identity = QLineEdit()
         self.identity.setPlaceholderText("PKCS#12 file (irdesk identity create)")
         self.choose_identity = QPushButton("Choose…")
+        self.new_identity = QPushButton("&New…")
+        self.new_identity.setToolTip("Make a signing identity (a key pair and certificate)")
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText("the identity's passphrase")
@@ -117,6 +120,7 @@ class PacketDialog(QDialog):
         identity_row = QHBoxLayout()
         identity_row.addWidget(self.identity)
         identity_row.addWidget(self.choose_identity)
+        identity_row.addWidget(self.new_identity)
         form = QFormLayout()
         form.addRow("&Profile:", self.profile)
         form.addRow("Incident:", self.incident_label)
@@ -142,6 +146,7 @@ class PacketDialog(QDialog):
         self.pattern.editingFinished.connect(self.refresh_preview)
         self.sign.toggled.connect(self._update_fields)
         self.choose_identity.clicked.connect(self._choose_identity)
+        self.new_identity.clicked.connect(self._new_identity)
         self.buttons.rejected.connect(self.reject)
         self.export_button.clicked.connect(self.choose_output)
         self.tasks.progress.connect(self._progress_text)
@@ -185,7 +190,7 @@ class PacketDialog(QDialog):
         self.person.setEnabled(scope is Scope.PERSON)
         self.incident_label.setEnabled(scope is Scope.INCIDENT)
         signing = self.sign.isChecked()
-        for widget in (self.identity, self.choose_identity, self.passphrase):
+        for widget in (self.identity, self.choose_identity, self.new_identity, self.passphrase):
             widget.setEnabled(signing)
 
     def _choose_identity(self) -> None:
@@ -193,6 +198,23 @@ class PacketDialog(QDialog):
         if path is not None:
             self.identity.setText(str(path))
             self.passphrase.setFocus()
+
+    def _new_identity(self) -> NewIdentityDialog:
+        dialog = NewIdentityDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def created() -> None:
+            if dialog.created is not None:
+                self.identity.setText(str(dialog.created))
+                self.status.setText(
+                    f"Identity written to {dialog.created}; its certificate, to give to whoever "
+                    f"checks your packets, to {dialog.created.with_suffix('.pem')}."
+                )
+                self.passphrase.setFocus()
+
+        dialog.accepted.connect(created)
+        dialog.open()
+        return dialog
 
     def _progress_text(self, text: str) -> None:
         if self.progress.isVisible():
