@@ -89,6 +89,11 @@ def sql(path: Path, *statements: str) -> None:
             conn.execute(statement)
 
 
+def trusting(pdf: Path) -> tuple[str, str]:
+    """--trust-fingerprint for the key that signed `pdf`: the signer is not the question here."""
+    return ("--trust-fingerprint", verify_packet(pdf).signatures[0].key_sha256)
+
+
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
@@ -116,7 +121,7 @@ def test_the_packet_carries_the_logs_anchor_and_every_check_holds_it(
     assert code == 0 and "  packet anchors:  ok (1)\n" in out
     code, out = run(capsys, "db", "check", str(db), "--packets", str(exported.packets))
     assert code == 0 and "  packet anchors:  ok (2)\n" in out
-    code, out = run(capsys, "verify", str(exported.pdf), "--db", str(db))
+    code, out = run(capsys, "verify", str(exported.pdf), *trusting(exported.pdf), "--db", str(db))
     assert code == 0, out
     assert f"audit log of {db}: holds the 1 entries this packet saw, and its export" in out
 
@@ -139,7 +144,7 @@ def test_the_newest_entry_removed_with_its_packet_row_is_found_by_the_packet_fil
     ) in out
     assert out.endswith(f"irdesk: error: {db} failed its check.\n")
 
-    code, out = run(capsys, "verify", str(exported.pdf), "--db", str(db))
+    code, out = run(capsys, "verify", str(exported.pdf), *trusting(exported.pdf), "--db", str(db))
     assert code == 1
     assert f"audit log of {db}: BROKEN: {exported.pdf}: the log holds no record" in out
 
@@ -192,5 +197,5 @@ def test_a_rewritten_and_rehashed_log_is_found_by_the_anchor(
     sql(db, "UPDATE packet SET audit_head = (SELECT hash FROM audit_entry WHERE id = 1)")
     code, out = run(capsys, "db", "check", str(db))
     assert code == 0
-    code, out = run(capsys, "verify", str(exported.pdf), "--db", str(db))
+    code, out = run(capsys, "verify", str(exported.pdf), *trusting(exported.pdf), "--db", str(db))
     assert code == 1 and "they were rewritten" in out

@@ -49,7 +49,8 @@ def read_anchors(paths: Iterable[Path]) -> PacketAnchors:
                 f"{path}: packet {uid} was exported before packets carried the audit log's "
                 "anchor; skipped"
             )
-        elif _signed(report.signatures, report.problems) and not report.ok():
+        # Whose key signed does not matter here, only that the signed bytes are intact.
+        elif _signed(report.signatures, report.problems) and not report.intact():
             found.problems.append(
                 f"{path}: packet {uid}'s signature does not hold, so its audit-log anchor "
                 "cannot be trusted (irdesk verify says why)"
