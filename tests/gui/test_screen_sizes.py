@@ -22,6 +22,7 @@ WINDOWS = {
     "import",
     "metrics dashboard",
     "policy",
+    "organisation",
     "review packet",
     "feedback notes",
     "attendees",
