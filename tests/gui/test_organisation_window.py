@@ -211,6 +211,13 @@ def test_the_window_shows_the_imported_directory(
     atlas = organisation.team_members
     assert "Dominik Schmidle" in {atlas.row_at(r).person for r in range(atlas.rowCount())}
 
+    # opsgenie_schedule_first_line.json: support_team staffs first_line, whose people
+    # are on its layers over time.
+    filter_to(qtbot, organisation.teams, "support_team")
+    over_time = organisation.team_rotations
+    rotations = {over_time.row_at(r).rotation for r in range(over_time.rowCount())}
+    assert {"OOH", "Ops", "On Call Phone"} <= rotations
+
     # Services: pagerduty_services.json's service id.
     qtbot.keyClick(organisation, Qt.Key.Key_4, ALT)
     filter_to(qtbot, organisation.services, "My Application")

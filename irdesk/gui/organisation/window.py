@@ -587,8 +587,13 @@ class OrganisationWindow(QWidget):
             self.team_rotations.set_rows([])
             return
         self.team_members.set_rows([m for m in found.team_members if m.team_id == team.id])
-        staffed = {r.id for r in found.rotations if r.team == team.name}
-        self.team_rotations.set_rows([m for m in found.memberships if m.rotation_id in staffed])
+        staffed = [r for r in found.rotations if r.team == team.name]
+        ids = {r.id for r in staffed}
+        # A schedule's people are on its layers, which name the schedule, not the team.
+        schedules = {r.name for r in staffed if r.kind == "schedule"}
+        self.team_rotations.set_rows(
+            [m for m in found.memberships if m.rotation_id in ids or m.schedule in schedules]
+        )
 
     def _policy_chosen(self) -> None:
         policy = self.policies.current()
