@@ -127,3 +127,16 @@ def test_a_reason_is_required(imported: Database) -> None:
             [Change("service", service.id, "cost_per_minute", typed(42.5, " "), 0.0)],
             actor="t",
         )
+
+
+def test_an_email_someone_else_has_is_refused_in_words(imported: Database) -> None:
+    """pagerduty_users.json: Earline Greenholt's email typed for Kyler Kuhn."""
+    person = kyler(imported)
+    earline = next(p for p in directory.list_people(imported) if p.name == "Earline Greenholt")
+    with pytest.raises(EditRefused) as refused:
+        put_states(
+            imported,
+            [Change("person", person.id, "email", typed(earline.email), person.email)],
+            actor="t",
+        )
+    assert str(refused.value) == f"Email: Earline Greenholt already has {earline.email!r}."

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from irdesk.domain.enums import ServiceTier
 from irdesk.domain.models import (
@@ -200,6 +200,7 @@ def set_value(
     if check:
         value = checked(field, value)
         _still(session, row, entity, entity_id, field, expected)
+        _unique(session, entity, entity_id, field, value)
     typed = _python(field, _stored(value))
     override = session.get(DirectoryOverride, (entity, entity_id, field))
     if override is None:
@@ -233,6 +234,21 @@ def set_value(
     )
     session.flush()
     return override
+
+
+# Columns the schema keeps unique: a duplicate is refused here in words, not by a constraint.
+UNIQUE = {("person", "email"), ("service", "name"), ("team", "name")}
+
+
+def _unique(session: Session, entity: str, entity_id: int, field: str, value: Any) -> None:
+    if (entity, field) not in UNIQUE or value is None:
+        return
+    model: Any = MODELS[entity]
+    other = session.exec(
+        select(model).where(getattr(model, field) == value, model.id != entity_id)
+    ).first()
+    if other is not None:
+        raise EditRefused(f"{LABELS.get(field, field)}: {other.name} already has {value!r}.")
 
 
 def _still(
