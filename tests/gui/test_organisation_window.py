@@ -14,6 +14,7 @@ import pytest
 from import_driver import choose_files, import_and_close
 from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 from testdata import ORG_DATA
@@ -21,7 +22,7 @@ from window_driver import choose_from_menu, open_and_wait
 
 from irdesk.domain.models import AuditEntry
 from irdesk.gui.main_window import MainWindow
-from irdesk.gui.organisation.models import TYPED_MARK
+from irdesk.gui.organisation.models import TYPED_MARK, PeopleModel, ServicesModel
 from irdesk.gui.organisation.window import ListPane, OrganisationWindow
 from irdesk.importers.pipeline import run_import
 from irdesk.storage.database import open_database
@@ -329,3 +330,21 @@ def test_typed_values_are_audited_undone_and_kept_by_a_reimport(
     qtbot.keyClick(organisation, Qt.Key.Key_3, ALT)
     qtbot.waitUntil(lambda: cell(people, "Time zone") == f"Europe/London {TYPED_MARK}")
     assert "'Asia/Hong_Kong'" in str(cell(people, "Time zone", Qt.ItemDataRole.ToolTipRole))
+
+
+def test_the_people_and_services_models_are_sound_qt_models(
+    qtmodeltester: ModelTester, imported: Path
+) -> None:
+    """pagerduty_users.json and pagerduty_services.json, as the window lists them."""
+    db = open_database(imported, create=False)
+    try:
+        people = PeopleModel()
+        people.set_rows(directory.list_people(db))
+        qtmodeltester.check(people)
+        services = ServicesModel()
+        services.set_rows(directory.list_services(db))
+        qtmodeltester.check(services)
+        names = [services.index(r, 0).data() for r in range(services.rowCount())]
+        assert "My Application Service" in names
+    finally:
+        db.close()
