@@ -48,6 +48,7 @@ from irdesk.gui.incidents.list_pane import IncidentList
 from irdesk.gui.incidents.merging import IncidentMerging
 from irdesk.gui.incidents.overview import OverviewLoader
 from irdesk.gui.metrics.actions import MetricsActions
+from irdesk.gui.organisation.actions import OrganisationActions
 from irdesk.gui.packets.actions import PacketActions
 from irdesk.gui.review.tab import ReviewTab
 from irdesk.gui.timeline.controller import TimelineController
@@ -145,6 +146,9 @@ class MainWindow(QMainWindow):
         # Before the screens that load their modules on first use and show it there.
         self._build_status_bar()
         self.metrics = MetricsActions(self, self.tasks, self.database, self.actor, self.busy)
+        self.organisation = OrganisationActions(
+            self, self.tasks, self.database, self.undo_stack, self.actor, self.busy
+        )
         self.packet_actions = PacketActions(
             self, self.tasks, self.database, self.current_incident_id, self.busy
         )
@@ -238,6 +242,7 @@ class MainWindow(QMainWindow):
         self.details_action.setChecked(True)
         self.details_action.toggled.connect(self.details.setVisible)
         self.metrics.add_to(menus)
+        self.organisation.add_to(menus)
         self.packet_actions.add_to(menus)
 
         # F1 opens the first guide: the facilitator's, the one the review room reaches for.
@@ -331,6 +336,7 @@ class MainWindow(QMainWindow):
             self._closed = True
             self.merging.shut_down()
             self.classifying.shut_down()
+            self.organisation.shut_down()
             self._save_settings()
             if self.import_dialog is not None:
                 # An import being written stops at its next step and rolls back.
@@ -516,6 +522,7 @@ class MainWindow(QMainWindow):
             MESSAGE_MS,
         )
         self.reload_incidents()
+        self.organisation.refresh()  # an import may have brought people, services, rotations
 
     def _incidents_reloaded(
         self, db: Database, rows: list[IncidentRow], select: int | None = None

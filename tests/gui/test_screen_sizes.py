@@ -28,6 +28,7 @@ WINDOWS = {
     "import",
     "metrics dashboard",
     "policy",
+    "organisation",
     "review packet",
     "feedback notes",
     "attendees",

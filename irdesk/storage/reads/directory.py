@@ -7,6 +7,7 @@ membership without dates (a layer without an end, a rotation's participants) is 
 on that side.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -123,6 +124,29 @@ class PolicyRow:
     levels: tuple[LevelRow, ...]
 
 
+@dataclass(frozen=True)
+class TeamMemberRow:
+    team_id: int
+    team: str
+    person_id: int
+    person: str
+    role: str | None  # as the source says: admin, lead, …
+
+
+@dataclass(frozen=True)
+class TypedValueRow:
+    """A value typed by hand, beside what the latest import said."""
+
+    entity: str
+    entity_id: int
+    field: str
+    value: Any  # as JSON holds it: a date as ISO text, a tier as its value
+    imported: Any
+    reason: str | None
+    set_by: str | None
+    set_at: datetime
+
+
 def _names(session: Session, model: Any) -> dict[int, str]:
     return {stored_id(row.id): row.name for row in session.exec(select(model)).all()}
 
@@ -188,6 +212,40 @@ def list_people(db: Database) -> list[PersonRow]:
                 )
             )
         return rows
+
+
+def team_members(db: Database) -> list[TeamMemberRow]:
+    """Who belongs to which team, by team then name. Team membership has no dates: the
+    tools say who is in a team now; what changes over time is rotation membership."""
+    with db.session() as session:
+        teams = _names(session, Team)
+        people = _names(session, Person)
+        rows = [
+            TeamMemberRow(m.team_id, teams[m.team_id], m.person_id, people[m.person_id], m.role)
+            for m in session.exec(select(TeamMember)).all()
+        ]
+    return sorted(rows, key=lambda r: (r.team, r.person, r.person_id))
+
+
+def typed_values(db: Database, entity: str) -> list[TypedValueRow]:
+    """Every value typed by hand for `entity` ("person", "service", …)."""
+    with db.session() as session:
+        query = select(DirectoryOverride).where(DirectoryOverride.entity == entity)
+        return [
+            TypedValueRow(
+                o.entity,
+                o.entity_id,
+                o.field,
+                json.loads(o.value_json),
+                json.loads(o.imported_json or "null"),
+                o.reason,
+                o.set_by,
+                o.set_at,
+            )
+            for o in session.exec(
+                query.order_by(col(DirectoryOverride.entity_id), col(DirectoryOverride.field))
+            ).all()
+        ]
 
 
 def list_rotations(db: Database) -> list[RotationRow]:

@@ -1,0 +1,703 @@
+"""The Organisation window: five lists of the directory, and a form for typing values.
+
+Reads run on the window's background tasks (storage/reads/directory); an edit is one
+transaction through storage/records/directory_edits.put_states, naming the values the
+form showed, and is pushed on the main window's undo stack once written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.colours import make_quiet
+from irdesk.gui.common.fit import fit_to_screen, scrolling
+from irdesk.gui.common.menus import standard_keys
+from irdesk.gui.common.message_box import show_message
+from irdesk.gui.common.refusals import Refused, refusing, tell_refused
+from irdesk.gui.common.row_table_model import SORT_ROLE
+from irdesk.gui.common.undo import EditCommand, replay_refused
+from irdesk.gui.common.zones import zone_completer
+from irdesk.gui.organisation.models import (
+    TYPED_MARK,
+    ColumnsModel,
+    LevelsModel,
+    MembersModel,
+    PeopleModel,
+    PoliciesModel,
+    RotationsModel,
+    ServicesModel,
+    TeamMembersModel,
+    TeamsModel,
+    typed_tooltip,
+)
+
+if TYPE_CHECKING:
+    from irdesk.storage.database import Database
+    from irdesk.storage.reads.directory import MemberRow, TypedValueRow
+    from irdesk.storage.records.directory_edits import Change, Typed
+
+ORGANISATION_SIZE = (1200, 760)
+REFUSED_TITLE = "Cannot save"
+NO_REASON = "Why: say why the value is typed by hand; the reason is kept with it."
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Everything the window lists, read in one go."""
+
+    teams: list[Any]
+    team_members: list[Any]
+    people: list[Any]
+    rotations: list[Any]
+    memberships: list[Any]
+    services: list[Any]
+    policies: list[Any]
+    typed: dict[str, dict[tuple[int, str], TypedValueRow]] = field(default_factory=dict)
+
+
+def load_directory(db: Database) -> Directory:
+    """Worker side: every list, and the values typed by hand for people and services."""
+    from irdesk.storage.reads import directory
+
+    return Directory(
+        directory.list_teams(db),
+        directory.team_members(db),
+        directory.list_people(db),
+        directory.list_rotations(db),
+        directory.rotation_members(db),
+        directory.list_services(db),
+        directory.list_policies(db),
+        {
+            entity: {(t.entity_id, t.field): t for t in directory.typed_values(db, entity)}
+            for entity in ("person", "service")
+        },
+    )
+
+
+def members_on(db: Database, day: date) -> list[MemberRow]:
+    from irdesk.storage.reads.directory import rotation_members
+
+    return rotation_members(db, day)
+
+
+# ------------------------------------------------------------------ the lists
+
+
+class ListPane(QWidget):
+    """A filter field above a sortable table; the filter matches any column, any case."""
+
+    def __init__(self, noun: str, model: ColumnsModel[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(f"Filter {noun}…")
+        self.filter_edit.setAccessibleName(f"Filter {noun}")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName(noun.capitalize())
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.table)
+        # Down from the filter goes into the list, as in the incident list.
+        QShortcut(QKeySequence(Qt.Key.Key_Down), self.filter_edit, self._into_list).setContext(
+            Qt.ShortcutContext.WidgetShortcut
+        )
+
+    def _into_list(self) -> None:
+        self.table.setFocus()
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
+
+    def current(self) -> Any | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(self.proxy.mapToSource(index).row())
+
+    def select_id(self, entity_id: int | None) -> bool:
+        for row in range(self.model.rowCount()):
+            if getattr(self.model.row_at(row), "id", None) == entity_id:
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                if index.isValid():
+                    self.table.setCurrentIndex(index)
+                    return True
+        return False
+
+    def on_current_changed(self, slot: Callable[[], None]) -> None:
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: slot())
+        self.model.modelReset.connect(slot)
+
+
+def detail_table(model: ColumnsModel[Any], name: str) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def titled(title: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(title)
+    label.setBuddy(widget)
+    layout.addWidget(label)
+    layout.addWidget(widget)
+    return box
+
+
+# ------------------------------------------------------------------ the form
+
+
+@dataclass(frozen=True)
+class FormField:
+    field: str
+    label: str
+    kind: str  # text, zone, number, whole, date, team, tier
+    value: Callable[[Any], Any]  # the row's value, as the override's JSON holds it
+
+
+PERSON_FIELDS = (
+    FormField("name", "&Name", "text", lambda r: r.name),
+    FormField("team_id", "&Team", "team", lambda r: r.team),
+    FormField("role", "&Role", "text", lambda r: r.role),
+    FormField("time_zone", "Time &zone", "zone", lambda r: r.time_zone),
+    FormField("hourly_rate", "Hourly r&ate", "number", lambda r: r.hourly_rate),
+    FormField("start_date", "Start &date", "date", lambda r: r.start_date),
+    FormField("seniority", "Seniorit&y", "text", lambda r: r.seniority),
+    FormField("email", "&Email", "text", lambda r: r.email),
+)
+SERVICE_FIELDS = (
+    FormField("name", "&Name", "text", lambda r: r.name),
+    FormField("tier", "T&ier", "tier", lambda r: r.tier),
+    FormField("owner_team_id", "Owner &team", "team", lambda r: r.owner_team),
+    FormField("slo_target", "SLO tar&get (%)", "number", lambda r: r.slo_target),
+    FormField("slo_window_days", "SLO &window (days)", "whole", lambda r: r.slo_window_days),
+    FormField("cost_per_minute", "&Cost per minute", "number", lambda r: r.cost_per_minute),
+    FormField("rto_minutes", "RT&O (minutes)", "number", lambda r: r.rto_minutes),
+    FormField("rpo_minutes", "R&PO (minutes)", "number", lambda r: r.rpo_minutes),
+)
+TIERS = ("tier1", "tier2", "tier3")
+
+
+class BadEntry(ValueError):
+    """Text in the form that is not a value of its field; the message names the field."""
+
+
+def plain_label(text: str) -> str:
+    return text.replace("&", "")
+
+
+class EditForm(QWidget):
+    """The selected row's editable fields, the reason, and Save (Ctrl+Return)."""
+
+    def __init__(self, entity: str, fields: Sequence[FormField]) -> None:
+        super().__init__()
+        self.entity = entity
+        self.fields = tuple(fields)
+        self.row: Any | None = None
+        self.teams: dict[str, int] = {}
+        self.editors: dict[str, QLineEdit | QComboBox] = {}
+        self.labels: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for spec in self.fields:
+            editor: QLineEdit | QComboBox
+            if spec.kind in {"team", "tier"}:
+                editor = QComboBox()
+                if spec.kind == "tier":
+                    editor.addItems(TIERS)
+            else:
+                editor = QLineEdit()
+                if spec.kind == "zone":
+                    editor.setCompleter(zone_completer(editor))
+                    editor.setPlaceholderText("e.g. Europe/Madrid")
+                if spec.kind == "date":
+                    editor.setPlaceholderText("YYYY-MM-DD")
+            editor.setAccessibleName(plain_label(spec.label))
+            label = QLabel(spec.label)
+            label.setBuddy(editor)
+            self.editors[spec.field] = editor
+            self.labels[spec.field] = label
+            form.addRow(label, editor)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText("why it is typed by hand (kept with the value)")
+        self.reason_edit.setAccessibleName("Why")
+        reason_label = QLabel("W&hy")
+        reason_label.setBuddy(self.reason_edit)
+        form.addRow(reason_label, self.reason_edit)
+        self.note = make_quiet(
+            QLabel(
+                f"{TYPED_MARK} marks a value typed by hand: a re-import keeps it. The value "
+                "applies from now on; the directory keeps no dates for it."
+            )
+        )
+        self.note.setWordWrap(True)
+        self.save_button = QPushButton("&Save")
+        self.save_button.setToolTip("Save the changed fields (Ctrl+Return)")
+        self.save_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        for key in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(key), self, self.save_button.click).setContext(
+                Qt.ShortcutContext.WidgetWithChildrenShortcut
+            )
+
+    def set_teams(self, names: Sequence[tuple[str, int]]) -> None:
+        self.teams = dict(names)
+        for spec in self.fields:
+            if spec.kind == "team":
+                combo = self.editors[spec.field]
+                assert isinstance(combo, QComboBox)
+                combo.clear()
+                combo.addItems(["", *sorted(self.teams)])
+
+    def show_row(self, row: Any | None, typed: Callable[[int, str], TypedValueRow | None]) -> None:
+        self.row = row
+        self.save_button.setEnabled(row is not None)
+        for spec in self.fields:
+            editor, label = self.editors[spec.field], self.labels[spec.field]
+            value = spec.value(row) if row is not None else None
+            text = (
+                "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+            )
+            if isinstance(editor, QComboBox):
+                editor.setCurrentIndex(max(editor.findText(text), 0))
+            else:
+                editor.setText(text)
+                editor.setCursorPosition(0)
+            found = typed(row.id, spec.field) if row is not None else None
+            label.setText(f"{spec.label} {TYPED_MARK}" if found else spec.label)
+            tip = typed_tooltip(found) if found else ""
+            label.setToolTip(tip)
+            editor.setToolTip(tip)
+            editor.setEnabled(row is not None)
+        self.reason_edit.clear()
+
+    def entered(self, spec: FormField) -> Any:
+        """The field's value as typed, in the form put_states takes; BadEntry if it is none."""
+        editor = self.editors[spec.field]
+        text = (editor.currentText() if isinstance(editor, QComboBox) else editor.text()).strip()
+        name = plain_label(spec.label)
+        if spec.kind == "team":
+            return self.teams.get(text) if text else None
+        if not text:
+            return None
+        if spec.kind in {"number", "whole"}:
+            try:
+                number = float(text.replace(",", ""))
+            except ValueError:
+                raise BadEntry(f"{name}: expected a number, found “{text}”.") from None
+            return int(number) if spec.kind == "whole" and number.is_integer() else number
+        return text
+
+    def shown(self, spec: FormField) -> Any:
+        """The value the form was filled with, as put_states compares it."""
+        assert self.row is not None
+        if spec.kind == "team":
+            name = spec.value(self.row)
+            return self.teams.get(name) if name else None
+        value = spec.value(self.row)
+        return value.isoformat() if isinstance(value, date) else value
+
+
+# ------------------------------------------------------------------ the window
+
+
+class OrganisationWindow(QWidget):
+    """Tools › Organisation…: one tab per list; Esc closes."""
+
+    def __init__(
+        self,
+        tasks: BackgroundTasks,
+        undo_stack: QUndoStack,
+        actor: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle("Organisation — irdesk")
+        self.tasks = tasks
+        self.undo_stack = undo_stack
+        self.actor = actor
+        self.db: Database | None = None
+        self.directory: Directory | None = None
+        self._closed = False
+
+        self.tabs = QTabWidget()
+        self.teams = ListPane("teams", TeamsModel(self))
+        self.team_members = TeamMembersModel(self)
+        self.team_rotations = MembersModel(self)
+        self.rotations = ListPane("rotations", RotationsModel(self))
+        self.members = MembersModel(self)
+        self.people = ListPane("people", PeopleModel(self))
+        self.services = ListPane("services", ServicesModel(self))
+        self.policies = ListPane("escalation policies", PoliciesModel(self))
+        self.levels = LevelsModel(self)
+        self.person_form = EditForm("person", PERSON_FIELDS)
+        self.service_form = EditForm("service", SERVICE_FIELDS)
+        self._on_day: list[MemberRow] = []
+
+        # Alt+1…5 rather than mnemonics: the forms' fields need the letters.
+        for number, (tab, title) in enumerate(
+            (
+                (self._teams_tab(), "Teams"),
+                (self._rotations_tab(), "Rotations"),
+                (self._editing_tab(self.people, self.person_form), "People"),
+                (self._editing_tab(self.services, self.service_form), "Services"),
+                (self._policies_tab(), "Escalation Policies"),
+            ),
+            start=1,
+        ):
+            self.tabs.addTab(tab, title)
+            self.tabs.setTabToolTip(number - 1, f"Alt+{number}")
+            QShortcut(
+                QKeySequence(f"Alt+{number}"),
+                self,
+                lambda index=number - 1: self.tabs.setCurrentIndex(index),
+            )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.status = make_quiet(QLabel())
+        self.status.setAccessibleName("Status")
+        layout.addWidget(self.status)
+
+        self.person_form.save_button.clicked.connect(lambda: self.save(self.person_form))
+        self.service_form.save_button.clicked.connect(lambda: self.save(self.service_form))
+        self.people.on_current_changed(self._person_chosen)
+        self.services.on_current_changed(self._service_chosen)
+        self.teams.on_current_changed(self._team_chosen)
+        self.rotations.on_current_changed(self._show_members)
+        self.policies.on_current_changed(self._policy_chosen)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        # The main window's Ctrl+Z does not reach a window of its own: the same stack here.
+        for standard, step in (
+            (QKeySequence.StandardKey.Undo, self.undo_stack.undo),
+            (QKeySequence.StandardKey.Redo, self.undo_stack.redo),
+        ):
+            for key in standard_keys(standard):
+                QShortcut(key, self, step)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_filter)
+        fit_to_screen(self, *ORGANISATION_SIZE, near=parent)
+
+    # ------------------------------------------------------------ building
+
+    def _teams_tab(self) -> QWidget:
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(titled("Members", detail_table(self.team_members, "Team members")))
+        right.addWidget(
+            titled(
+                "On call over time (the team's rotations)",
+                detail_table(self.team_rotations, "Team rotation membership"),
+            )
+        )
+        return self._split(self.teams, right)
+
+    def _rotations_tab(self) -> QWidget:
+        self.day_edit = QDateEdit()
+        self.day_edit.setCalendarPopup(True)
+        self.day_edit.setDisplayFormat("yyyy-MM-dd")
+        self.day_edit.setAccessibleName("Members on")
+        self.day_edit.setDate(QDate.currentDate())
+        self.day_edit.dateChanged.connect(lambda _d: self._load_day())
+        self.every_date = QCheckBox("Every &date")
+        self.every_date.setToolTip("Every membership the import knows, not only on that day")
+        self.every_date.toggled.connect(self._show_members)
+        day_label = QLabel("Members &on (UTC day)")
+        day_label.setBuddy(self.day_edit)
+        bar = QHBoxLayout()
+        bar.addWidget(day_label)
+        bar.addWidget(self.day_edit)
+        bar.addWidget(self.every_date)
+        bar.addStretch(1)
+        self.all_rotations = QPushButton("&All Rotations")
+        self.all_rotations.setToolTip("Members of every rotation, not only the one selected")
+        self.all_rotations.clicked.connect(self._all_rotations)
+        bar.addWidget(self.all_rotations)
+        right = QWidget()
+        layout = QVBoxLayout(right)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        self.members_table = detail_table(self.members, "Rotation members")
+        layout.addWidget(self.members_table)
+        return self._split(self.rotations, right)
+
+    def _editing_tab(self, pane: ListPane, form: EditForm) -> QWidget:
+        return self._split(pane, scrolling(form), (3, 2))
+
+    def _policies_tab(self) -> QWidget:
+        return self._split(
+            self.policies, titled("Levels", detail_table(self.levels, "Escalation levels"))
+        )
+
+    def _split(self, left: QWidget, right: QWidget, stretch: tuple[int, int] = (1, 1)) -> QSplitter:
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, stretch[0])
+        splitter.setStretchFactor(1, stretch[1])
+        return splitter
+
+    # ------------------------------------------------------------- reading
+
+    def set_database(self, db: Database) -> None:
+        """Read the directory of `db` (again: imports and edits since count)."""
+        if db is not self.db:
+            self.directory = None
+        self.db = db
+        self.reload()
+
+    def reload(self) -> None:
+        db = self.db
+        if db is None:
+            return
+        self.tasks.run(
+            lambda _report: load_directory(db),
+            on_done=lambda found: self._loaded(db, found),
+            description="Reading the organisation…",
+        )
+        self._load_day()
+
+    def _loaded(self, db: Database, found: Directory) -> None:
+        if db is not self.db or self._closed:
+            return
+        self.directory = found
+        teams = [(t.name, t.id) for t in found.teams]
+        self.person_form.set_teams(teams)
+        self.service_form.set_teams(teams)
+        keep = {pane: getattr(pane.current(), "id", None) for pane in self._panes()}
+        for pane, rows in (
+            (self.teams, found.teams),
+            (self.people, found.people),
+            (self.rotations, found.rotations),
+            (self.services, found.services),
+            (self.policies, found.policies),
+        ):
+            pane.model.set_rows(rows)
+        self.people.model.set_typed(found.typed.get("person", {}))
+        self.services.model.set_typed(found.typed.get("service", {}))
+        for pane, entity_id in keep.items():
+            # Rotations unselected show every rotation's members on the day.
+            if not pane.select_id(entity_id) and pane is not self.rotations:
+                pane.table.selectRow(0)
+        self.status.setText(
+            f"{len(found.people)} people, {len(found.teams)} teams, "
+            f"{len(found.rotations)} rotations, {len(found.services)} services, "
+            f"{len(found.policies)} escalation policies"
+        )
+
+    def _panes(self) -> tuple[ListPane, ...]:
+        return (self.teams, self.people, self.rotations, self.services, self.policies)
+
+    def chosen_day(self) -> date:
+        return self.day_edit.date().toPython()  # type: ignore[no-any-return]
+
+    def _load_day(self) -> None:
+        db, day = self.db, self.chosen_day()
+        if db is None:
+            return
+        self.tasks.run(
+            lambda _report: members_on(db, day),
+            on_done=lambda rows: self._day_loaded(db, day, rows),
+            description="Reading who was on call…",
+        )
+
+    def _day_loaded(self, db: Database, day: date, rows: list[MemberRow]) -> None:
+        if db is not self.db or self._closed or day != self.chosen_day():
+            return
+        self._on_day = rows
+        self._show_members()
+
+    def _show_members(self) -> None:
+        rotation = self.rotations.current()
+        rows = (
+            self.directory.memberships
+            if self.every_date.isChecked() and self.directory
+            else self._on_day
+        )
+        if rotation is not None:
+            rows = [
+                m
+                for m in rows
+                if m.rotation_id == rotation.id
+                or (rotation.kind == "schedule" and m.schedule == rotation.name)
+            ]
+        self.members.set_rows(rows)
+
+    def _all_rotations(self) -> None:
+        self.rotations.table.selectionModel().clearSelection()
+        self.rotations.table.selectionModel().clearCurrentIndex()
+        self._show_members()
+
+    def _team_chosen(self) -> None:
+        team, found = self.teams.current(), self.directory
+        if team is None or found is None:
+            self.team_members.set_rows([])
+            self.team_rotations.set_rows([])
+            return
+        self.team_members.set_rows([m for m in found.team_members if m.team_id == team.id])
+        staffed = [r for r in found.rotations if r.team == team.name]
+        ids = {r.id for r in staffed}
+        # A schedule's people are on its layers, which name the schedule, not the team.
+        schedules = {r.name for r in staffed if r.kind == "schedule"}
+        self.team_rotations.set_rows(
+            [m for m in found.memberships if m.rotation_id in ids or m.schedule in schedules]
+        )
+
+    def _policy_chosen(self) -> None:
+        policy = self.policies.current()
+        self.levels.set_rows(list(policy.levels) if policy is not None else [])
+
+    def _person_chosen(self) -> None:
+        self.person_form.show_row(self.people.current(), self.people.model.typed)
+
+    def _service_chosen(self) -> None:
+        self.service_form.show_row(self.services.current(), self.services.model.typed)
+
+    def focus_filter(self) -> None:
+        widget = self.tabs.currentWidget()
+        for pane in self._panes():
+            if widget is not None and widget.isAncestorOf(pane):
+                pane.filter_edit.setFocus()
+                pane.filter_edit.selectAll()
+
+    # ------------------------------------------------------------- editing
+
+    def save(self, form: EditForm) -> None:
+        """The fields whose text changed, typed by hand in one transaction."""
+        from irdesk.storage.records.directory_edits import Change, TypedState
+
+        db, row = self.db, form.row
+        if db is None or row is None:
+            return
+        changes = []
+        try:
+            for spec in form.fields:
+                value, shown = form.entered(spec), form.shown(spec)
+                if value != shown:
+                    state = TypedState(value, True, form.reason_edit.text().strip())
+                    changes.append(Change(form.entity, row.id, spec.field, state, shown))
+        except BadEntry as exc:
+            self._show_message(QMessageBox.Icon.Warning, REFUSED_TITLE, str(exc), "")
+            return
+        if not changes:
+            self.status.setText("Nothing was changed.")
+            return
+        if not form.reason_edit.text().strip():
+            self._show_message(QMessageBox.Icon.Warning, REFUSED_TITLE, NO_REASON, "")
+            form.reason_edit.setFocus()
+            return
+        self._write(db, changes, f"Type {row.name}'s {self._names(form, changes)}", push=True)
+
+    @staticmethod
+    def _names(form: EditForm, changes: Sequence[Change]) -> str:
+        labels = {spec.field: plain_label(spec.label).lower() for spec in form.fields}
+        return ", ".join(labels[c.field] for c in changes)
+
+    def _write(self, db: Database, changes: Sequence[Change], text: str, *, push: bool) -> None:
+        actor = self.actor
+
+        def write(_report: object) -> list[Typed] | Refused:
+            from irdesk.storage.records.directory_edits import put_states
+
+            return refusing(lambda: put_states(db, changes, actor=actor))
+
+        self.tasks.run(
+            write,
+            on_done=lambda done: self._written(db, done, text, push),
+            on_expected_error=self._failed,
+            description="Saving…",
+        )
+
+    def _written(self, db: Database, done: list[Typed] | Refused, text: str, push: bool) -> None:
+        if db is not self.db:
+            return
+        if isinstance(done, Refused):
+            if push:
+                tell_refused(self._show_message, REFUSED_TITLE, done)
+            else:
+                replay_refused(self.undo_stack, self._show_message, done)
+            return
+        if push:
+            before = [self._change(t, t.before, t.after.value) for t in done]
+            after = [self._change(t, t.after, t.before.value) for t in done]
+            self.undo_stack.push(
+                EditCommand(
+                    text,
+                    redo=lambda: self._write(db, after, text, push=False),
+                    undo=lambda: self._write(db, list(reversed(before)), text, push=False),
+                )
+            )
+            self.status.setText(f"Saved: {text} (Ctrl+Z undoes)")
+        self.reload()
+
+    @staticmethod
+    def _change(typed: Typed, state: Any, expected: Any) -> Change:
+        from irdesk.storage.records.directory_edits import Change
+
+        return Change(typed.entity, typed.entity_id, typed.field, state, expected)
+
+    def _show_message(self, icon: QMessageBox.Icon, title: str, text: str, info: str) -> None:
+        show_message(self, icon, title, text, info)
+
+    def _failed(self, exc: Exception) -> None:
+        from irdesk.storage.errors import DatabaseError
+
+        text = f"“{exc.path.name}” {exc.problem}" if isinstance(exc, DatabaseError) else str(exc)
+        hint = exc.hint if isinstance(exc, DatabaseError) else ""
+        self._show_message(QMessageBox.Icon.Warning, REFUSED_TITLE, text, hint)
+
+    def shut_down(self) -> None:
+        """Results still on their way are dropped: the main window is closing."""
+        self._closed = True
