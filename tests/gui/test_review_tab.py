@@ -501,3 +501,20 @@ def test_an_approved_review_stays_settled_and_shows_why_it_was_approved_with_fla
     assert header.proposal_label.text() == "Settled when the review was approved."
     assert header.override_label.isVisible()
     assert "quoted from the customer's complaint" in header.override_label.text()
+
+
+def test_the_finding_editor_keeps_its_size_as_flags_come_and_go(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    tab = open_review(qtbot, opened, "INC-101")
+    _add_finding(qtbot, opened, "The deploy tool retried without backoff")
+    wait_settled(qtbot, opened)
+    editor = tab.findings.editor
+    before = editor.geometry()
+    assert tab.findings.hints_label.text() == ""
+    qtbot.keyClicks(editor, "; Ada Lovelace should have noticed, obviously")
+    qtbot.waitUntil(lambda: "obviously" in tab.findings.hints_label.text(), timeout=5000)
+    wait_settled(qtbot, opened)
+    assert editor.geometry() == before  # no jump when the hints appear
+    area = tab.findings.hints_area
+    assert area.isVisible() and area.height() >= 3 * tab.findings.hints_label.fontMetrics().height()

@@ -28,6 +28,7 @@ from irdesk.domain.blameless import BlamelessChecker
 from irdesk.domain.enums import FindingCategory
 from irdesk.gui.common import formatting
 from irdesk.gui.common.colours import text_style
+from irdesk.gui.common.fit import scrolling
 from irdesk.gui.common.undo import EditCommand
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
@@ -130,6 +131,7 @@ class FindingsPanel(ReviewRowsPanel):
         self.hints_label.setWordWrap(True)
         self.hints_label.setStyleSheet(text_style("#c62828"))
         self.hints_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.hints_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
         editor_box = QWidget()
         editor_layout = QVBoxLayout(editor_box)
@@ -139,7 +141,14 @@ class FindingsPanel(ReviewRowsPanel):
         category_row.addWidget(self.category_combo, 1)
         editor_layout.addLayout(category_row)
         editor_layout.addWidget(self.editor, 1)
-        editor_layout.addWidget(self.hints_label)
+        # The hints have a room of their own, three lines high and scrolling beyond: the
+        # editor above never jumps as flags come and go, and no hint is cut off.
+        hints_area = scrolling(self.hints_label)
+        lines = self.hints_label.fontMetrics().lineSpacing()
+        hints_area.setFixedHeight(lines * 3 + 6)
+        hints_area.setAccessibleName("Blameless-language hints")
+        self.hints_area = hints_area
+        editor_layout.addWidget(hints_area)
         events_row = QHBoxLayout()
         events_row.addWidget(self.events_label, 1)
         events_row.addWidget(self.events_button)
@@ -241,7 +250,7 @@ class FindingsPanel(ReviewRowsPanel):
     def _show_flag_hints(self) -> None:
         flags = self.editor.flags()
         self.hints_label.setText("\n".join(f"⚑ “{f.text}”: {f.hint}" for f in flags))
-        self.hints_label.setVisible(bool(flags))
+        self.hints_label.setVisible(True)
 
     def flag_total(self) -> int:
         return self.model.flag_total()
