@@ -267,6 +267,7 @@ class MainWindow(QMainWindow):
             actor=self.actor,
             show_message=self.show_message,
             status=self.statusBar().showMessage,
+            withdraw_status=self.withdraw_message,
             lifecycle_changed=self._reload_current_incident,
             current_incident=self.current_incident_id,
             parent=self,
@@ -293,6 +294,7 @@ class MainWindow(QMainWindow):
         self.classifying.classified.connect(self._classified)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.review_tab.message.connect(self._show_review_message)
+        self.review_tab.message_withdrawn.connect(self.withdraw_message)
         self.metrics.incident_chosen.connect(self._metrics_incident_chosen)
         self.metrics.policy_saved.connect(self._policy_saved)
         self.files.opened.connect(self._database_opened)
@@ -552,6 +554,11 @@ class MainWindow(QMainWindow):
 
     def _show_review_message(self, text: str) -> None:
         self.statusBar().showMessage(text, REVIEW_MESSAGE_MS)
+
+    def withdraw_message(self, text: str) -> None:
+        """Take back a status-bar message that stopped being true, unless another replaced it."""
+        if self.statusBar().currentMessage() == text:
+            self.statusBar().clearMessage()
 
     def _metrics_incident_chosen(self, incident_id: int) -> None:
         self.incident_list.reveal_incident(incident_id)
