@@ -66,6 +66,7 @@ class IncidentList(QWidget):
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(FILTER_PLACEHOLDER)
+        self.filter_edit.setAccessibleName("Filter incidents")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
         self._on_filter_key(Qt.Key.Key_Escape, self.filter_edit.clear)
@@ -74,6 +75,10 @@ class IncidentList(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Incidents")
+        self.table.setAccessibleDescription(
+            "One row per incident, newest first; the selected one is shown beside the list"
+        )
         self._setup_table()
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         for signal in (

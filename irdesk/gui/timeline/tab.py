@@ -132,13 +132,16 @@ class TimelineTab(QWidget):
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Search the timeline (Ctrl+F)")
+        self.search_edit.setAccessibleName("Search the timeline")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._filters_changed)
         self.source_combo = QComboBox()
         self.source_combo.setToolTip("Show the events of one source only")
+        self.source_combo.setAccessibleName("Source")
         self.source_combo.currentIndexChanged.connect(self._filters_changed)
         self.kind_combo = QComboBox()
         self.kind_combo.setToolTip("Show the events of one kind only")
+        self.kind_combo.setAccessibleName("Kind of event")
         self.kind_combo.addItem(ALL_KINDS, None)
         for kind in EventKind:
             self.kind_combo.addItem(kind_text(kind), kind)
@@ -183,6 +186,10 @@ class TimelineTab(QWidget):
     def _setup_table(self) -> None:
         view = self.table
         view.setModel(self.model)
+        view.setAccessibleName("Timeline events")
+        view.setAccessibleDescription(
+            "One row per event shown, in time order, with its phase; Enter walks from the event"
+        )
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
