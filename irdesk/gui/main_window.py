@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -227,6 +228,9 @@ class MainWindow(QMainWindow):
             menus.edit.addAction(action)
         menus.edit.addSeparator()
         self.find_action = add_action(menus.edit, "&Find", QKeySequence.StandardKey.Find)
+        self.find_action.setStatusTip(
+            "Filter the incident list; in the Timeline tab, search the timeline"
+        )
         self.find_action.triggered.connect(self.focus_filter)
         menus.edit.addSeparator()
         menus.edit.addAction(self.merging.link_action)
@@ -377,7 +381,13 @@ class MainWindow(QMainWindow):
         self.files.open_database(path, create=create)
 
     def focus_filter(self) -> None:
-        self.incident_list.focus_filter()
+        """Edit › Find: the timeline's search while the Timeline tab has the focus, else the
+        incident list's filter; each box names Ctrl+F in its placeholder."""
+        focused = QApplication.focusWidget()
+        if focused is not None and self.timeline.tab.isAncestorOf(focused):
+            self.timeline.tab.focus_search()
+        else:
+            self.incident_list.focus_filter()
 
     def choose_import_files(self) -> None:
         chosen = self.ask_import_paths()

@@ -21,7 +21,9 @@ from review_driver import open_review, wait_settled
 from screen_sizes_driver import window_openers
 from testdata import SHARED_DATA
 from timeline_driver import open_timeline
+from window_driver import activate
 
+from irdesk.domain.enums import EventKind
 from irdesk.gui.main_window import MainWindow
 
 SAMPLE = SHARED_DATA / "pagerduty_incidents_page.json"
@@ -149,3 +151,72 @@ def test_tab_reaches_every_control_of_the_main_window(qtbot: QtBot, opened: Main
     for state in each_main_window_state(qtbot, opened):
         found[state] = unreachable_by_tab(opened)
     assert_none(found)
+
+
+def press_find(qtbot: QtBot) -> None:
+    """Ctrl+F where the focus is, as the user presses it."""
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    qtbot.keyClick(focused, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_ctrl_f_finds_in_the_timeline_from_inside_it_and_in_the_incident_list_elsewhere(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    tab = open_timeline(qtbot, opened, "INC-101")
+    activate(qtbot, opened)
+    # Each box says which key brings it, and Edit › Find says where it goes.
+    assert "Ctrl+F" in opened.filter_edit.placeholderText()
+    assert "Ctrl+F" in tab.search_edit.placeholderText()
+    assert "Timeline" in opened.find_action.statusTip()
+
+    for inside in (tab.table, tab.kind_combo, tab.source_combo, tab.walk_button):
+        inside.setFocus()
+        press_find(qtbot)
+        assert tab.search_edit.hasFocus(), inside
+
+    # From walk mode too: the walk ends and the search has the keys.
+    qtbot.mouseClick(tab.walk_button, Qt.MouseButton.LeftButton)
+    assert tab.walking and tab.walk_page.hasFocus()
+    press_find(qtbot)
+    assert not tab.walking and tab.search_edit.hasFocus()
+
+    # Outside the tab (the list beside it, still showing the Timeline) it filters the list.
+    opened.table.setFocus()
+    press_find(qtbot)
+    assert opened.filter_edit.hasFocus()
+    # And from the list's filter it stays there, even with the Timeline tab in front.
+    press_find(qtbot)
+    assert opened.filter_edit.hasFocus()
+    opened.incident_tabs.setCurrentWidget(opened.details)
+    opened.details.timeline_view.setFocus()
+    press_find(qtbot)
+    assert opened.filter_edit.hasFocus()
+
+
+def test_a_filter_or_search_without_a_match_says_so_over_the_empty_table(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    tab = open_timeline(qtbot, opened, "INC-101")
+    activate(qtbot, opened)
+    qtbot.mouseClick(tab.search_edit, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(tab.search_edit, "plugh")
+    assert tab.model.rowCount() == 0
+    assert tab.no_match.isVisible() and tab.no_match.text() == "No event matches “plugh”."
+    qtbot.keyClick(tab.search_edit, Qt.Key.Key_Escape)
+    assert tab.model.rowCount() > 0 and not tab.no_match.isVisible()
+    # A source and a kind that have nothing in common empty it too, and it says so.
+    tab.source_combo.setCurrentIndex(tab.source_combo.findText("slack"))
+    tab.kind_combo.setCurrentIndex(tab.kind_combo.findData(EventKind.ALERT))
+    assert tab.model.rowCount() == 0
+    assert tab.no_match.isVisible() and tab.no_match.text() == "No event of this source and kind."
+
+    notice = opened.incident_list.no_match
+    assert not notice.isVisible()
+    qtbot.mouseClick(opened.filter_edit, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(opened.filter_edit, "xyzzy")
+    assert opened.proxy.rowCount() == 0
+    assert notice.isVisible() and notice.text() == "No incident matches “xyzzy”."
+    assert notice.geometry() == opened.table.viewport().rect()
+    qtbot.keyClick(opened.filter_edit, Qt.Key.Key_Escape)
+    assert opened.proxy.rowCount() > 0 and not notice.isVisible()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from irdesk.domain.enums import EventKind
 from irdesk.gui.common.colours import make_quiet
 from irdesk.gui.common.elided_label import ElidedLabel
+from irdesk.gui.common.no_match import NoMatchNotice
 from irdesk.gui.timeline.time_ruler import TimeRuler
 from irdesk.gui.timeline.walk_card import WalkCard, WalkText, walk_text
 from irdesk.gui.timeline.walk_model import (
@@ -156,6 +157,7 @@ class TimelineTab(QWidget):
 
         self.table = QTableView()
         self._setup_table()
+        self.no_match = NoMatchNotice(self.table, self._no_match_text)
         self.card = WalkCard()
         self.walk_page = _WalkPage(self.card)
         self.walk_page.key_pressed.connect(self._walk_key)
@@ -294,7 +296,18 @@ class TimelineTab(QWidget):
         )
         self._after_rows_changed(current.id if current is not None else None)
 
+    def _no_match_text(self) -> str | None:
+        if self.record is None or not self.model.all_events:
+            return None
+        text = self.search_edit.text().strip()
+        if text:
+            return f"No event matches “{text}”."
+        if self.source_combo.currentData() or self.kind_combo.currentData():
+            return "No event of this source and kind."
+        return None
+
     def _after_rows_changed(self, keep_event: int | None) -> None:
+        self.no_match.update_notice()  # another search may empty the table another way
         events = self.model.events()
         lifecycle = self.record.lifecycle if self.record is not None else {}
         self.ruler.set_timeline(
