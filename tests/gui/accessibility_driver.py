@@ -48,7 +48,10 @@ def accessible_description(widget: QWidget) -> str:
 def visible_controls(window: QWidget) -> Iterator[QWidget]:
     """Every control shown in `window` that a user can reach, composites' pieces left out."""
     for widget in window.findChildren(QWidget):
-        if not isinstance(widget, CONTROLS) or isinstance(widget, QHeaderView):
+        # A widget of our own that takes the focus is a control too: the walk page, say.
+        # (One that hands its focus on, as a tab widget to its tab bar, is named there.)
+        focusable = bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and not widget.focusProxy()
+        if not (isinstance(widget, CONTROLS) or focusable) or isinstance(widget, QHeaderView):
             continue
         if not widget.isVisible() or isinstance(widget.parentWidget(), COMPOSITES):
             continue

@@ -93,6 +93,8 @@ class _WalkPage(QWidget):
         super().__init__(parent)
         self.card = card
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Walk mode")
+        self.setAccessibleDescription(WALK_HINT)
         self.hint = QLabel(WALK_HINT)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         make_quiet(self.hint)  # quieter than the event, still readable (not disabled grey)
