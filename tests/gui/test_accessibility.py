@@ -3,7 +3,7 @@ reader can say, each table says what its rows are, each chart says in words what
 draws; no two controls of a window share an Alt letter; Tab reaches every control.
 """
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pprint import pformat
 
 from accessibility_driver import (
@@ -35,7 +35,7 @@ def assert_none(found: Mapping[str, Collection[object]]) -> None:
     assert not problems, pformat(problems, width=100)
 
 
-def each_main_window_state(qtbot: QtBot, window: MainWindow):  # type: ignore[no-untyped-def]
+def each_main_window_state(qtbot: QtBot, window: MainWindow) -> Iterator[str]:
     """Yields the name of each state the main window is in, as a user would bring it."""
     open_timeline(qtbot, window, "INC-101")
     window.incident_tabs.setCurrentWidget(window.details)
@@ -62,7 +62,7 @@ def each_main_window_state(qtbot: QtBot, window: MainWindow):  # type: ignore[no
     yield "review"
 
 
-def each_window(qtbot: QtBot, window: MainWindow):  # type: ignore[no-untyped-def]
+def each_window(qtbot: QtBot, window: MainWindow) -> Iterator[tuple[str, QWidget]]:
     """Yields (name, window) for every window and dialog, opened the way the window opens
     them, each closed again before the next."""
     for name, kind, open_it in window_openers(window, SAMPLE):
