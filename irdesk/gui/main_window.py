@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -232,6 +233,9 @@ class MainWindow(QMainWindow):
             menus.edit.addAction(action)
         menus.edit.addSeparator()
         self.find_action = add_action(menus.edit, "&Find", QKeySequence.StandardKey.Find)
+        self.find_action.setStatusTip(
+            "Filter the incident list; in the Timeline tab, search the timeline"
+        )
         self.find_action.triggered.connect(self.focus_filter)
         menus.edit.addSeparator()
         menus.edit.addAction(self.merging.link_action)
@@ -273,6 +277,7 @@ class MainWindow(QMainWindow):
             actor=self.actor,
             show_message=self.show_message,
             status=self.statusBar().showMessage,
+            withdraw_status=self.withdraw_message,
             lifecycle_changed=self._reload_current_incident,
             current_incident=self.current_incident_id,
             parent=self,
@@ -299,6 +304,7 @@ class MainWindow(QMainWindow):
         self.classifying.classified.connect(self._classified)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.review_tab.message.connect(self._show_review_message)
+        self.review_tab.message_withdrawn.connect(self.withdraw_message)
         self.metrics.incident_chosen.connect(self._metrics_incident_chosen)
         self.metrics.policy_saved.connect(self._policy_saved)
         self.files.opened.connect(self._database_opened)
@@ -382,7 +388,13 @@ class MainWindow(QMainWindow):
         self.files.open_database(path, create=create)
 
     def focus_filter(self) -> None:
-        self.incident_list.focus_filter()
+        """Edit › Find: the timeline's search while the Timeline tab has the focus, else the
+        incident list's filter; each box names Ctrl+F in its placeholder."""
+        focused = QApplication.focusWidget()
+        if focused is not None and self.timeline.tab.isAncestorOf(focused):
+            self.timeline.tab.focus_search()
+        else:
+            self.incident_list.focus_filter()
 
     def choose_import_files(self) -> None:
         chosen = self.ask_import_paths()
@@ -560,6 +572,11 @@ class MainWindow(QMainWindow):
 
     def _show_review_message(self, text: str) -> None:
         self.statusBar().showMessage(text, REVIEW_MESSAGE_MS)
+
+    def withdraw_message(self, text: str) -> None:
+        """Take back a status-bar message that stopped being true, unless another replaced it."""
+        if self.statusBar().currentMessage() == text:
+            self.statusBar().clearMessage()
 
     def _metrics_incident_chosen(self, incident_id: int) -> None:
         self.incident_list.reveal_incident(incident_id)

@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from irdesk.domain.metrics.durations import KPI_LABELS
 from irdesk.domain.metrics.figures import Figures
 from irdesk.domain.metrics.service import SloRow
-from irdesk.domain.metrics.tables import SHARE, format_cell
+from irdesk.domain.metrics.tables import MINUTES, SHARE, format_cell
 
 # Colour-blind-safe (Okabe-Ito), severity worst first; text always says which is which.
 SEVERITY_COLOURS = {
@@ -91,6 +91,8 @@ class Chart:
     title: str
     figure: Figure
     targets: dict[Artist, Target] = field(default_factory=dict)
+    # What the chart shows, in words, from the data it draws: for a screen reader.
+    summary: str = ""
 
     def incidents_at(
         self, artist: Artist, index: int | None = None
@@ -170,6 +172,10 @@ def _dates(seconds: np.ndarray) -> list[datetime]:
     return [datetime.fromtimestamp(float(s), UTC) for s in seconds]
 
 
+def _summary(title: str, parts: Sequence[str], empty: str) -> str:
+    return f"{title}: {'; '.join(parts) if parts else empty}."
+
+
 def _empty(ax, text: str) -> None:  # type: ignore[no-untyped-def]
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#666666")
 
@@ -183,6 +189,7 @@ def trend_chart(figures: Figures) -> Chart:
     ax = figure.add_subplot()
     _style(ax, title)
     chart = Chart("trend", title, figure)
+    chart.summary = _summary(title, _trend_parts(figures), "no incidents in the period")
     if not figures.trends:
         _empty(ax, "no incidents in the period")
     for series in figures.trends:
@@ -218,6 +225,19 @@ def trend_chart(figures: Figures) -> Chart:
     return chart
 
 
+def _trend_parts(figures: Figures) -> list[str]:
+    parts = []
+    for series in figures.trends:
+        known = series.medians[~np.isnan(series.medians)]
+        if not len(known):
+            continue
+        part = f"{series.label} latest median {format_cell(float(known[-1]), MINUTES)}"
+        if not np.isnan(series.target):
+            part += f" (target {format_cell(float(series.target), MINUTES)})"
+        parts.append(part)
+    return parts
+
+
 def _biggest(count: int, sizes: Sequence[float]) -> tuple[list[int], list[int]]:
     """(indices of the `count` largest sizes in their own order, the rest): ties keep order."""
     if len(sizes) <= count + 1:  # folding one group into "others" would hide its name for nothing
@@ -247,6 +267,15 @@ def distribution_chart(figures: Figures, kpi: str | None = None) -> Chart:
     ax = figure.add_subplot()
     _style(ax, title)
     chart = Chart("distribution", title, figure)
+    chart.summary = _summary(
+        f"{KPI_LABELS[kpi]} by {figures.by}",
+        [
+            f"{r.label} median {format_cell(r.median, MINUTES)}, p90 "
+            f"{format_cell(r.p90, MINUTES)} over {r.count} incident{'s' if r.count != 1 else ''}"
+            for r in every
+        ],
+        "no incidents in the period",
+    )
     if not rows:
         _empty(ax, "no incidents in the period")
         return chart
@@ -332,6 +361,7 @@ def slo_burn_chart(figures: Figures) -> Chart:
     ax = figure.add_subplot()
     _style(ax, title)
     chart = Chart("slo_burn", title, figure)
+    chart.summary = _summary(title, [_budget_label(r) for r in order], "no services")
     handles: list[Artist] = []
     lowest = 0.0
     for n, row in enumerate([*named, *rest]):
@@ -393,6 +423,14 @@ def load_chart(figures: Figures) -> Chart:
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     chart = Chart("load", title, figure)
+    chart.summary = _summary(
+        title,
+        [
+            f"{'⚠ ' if r.flags else ''}{r.person} {r.pages} ({r.after_hours_pages} after hours)"
+            for r in every
+        ],
+        "no pages in the period",
+    )
     if not rows:
         _empty(ax, "no pages in the period")
         return chart

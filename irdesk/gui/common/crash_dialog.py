@@ -51,6 +51,7 @@ class CrashDialog(QDialog):
 
         self.text_box = QPlainTextEdit(report)
         self.text_box.setReadOnly(True)
+        self.text_box.setAccessibleName("Crash report")
         self.text_box.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text_box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
 

@@ -8,7 +8,7 @@ at most the screen's available area (less a margin for the window frame), and
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QDialog, QFrame, QScrollArea, QWidget
 
@@ -56,4 +56,7 @@ def scrolling(content: QWidget) -> QScrollArea:
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidgetResizable(True)
     area.setWidget(content)
+    # Tab goes from field to field and the area scrolls each into view; a stop of its own
+    # would be one more, unnamed, for a keyboard or a screen reader.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return area

@@ -113,6 +113,9 @@ class ShortcutsDialog(QDialog):
         self.filter_edit.setAccessibleName("Find a shortcut")
         self.table = QTableWidget(len(rows), 3)
         self.table.setAccessibleName("Keyboard shortcuts")
+        self.table.setAccessibleDescription(
+            "One row per command: where it is, what it does, its keys"
+        )
         self.table.setHorizontalHeaderLabels(["Where", "Command", "Keys"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -139,6 +139,7 @@ class UserGuideDialog(QDialog):
         self.history: list[str] = []
         self.browser = GuideBrowser()
         self.browser.setOpenLinks(False)
+        self.browser.setAccessibleName("User guide")
         self.browser.anchorClicked.connect(self.follow_link)
         self.notice = QLabel()
         self.notice.setWordWrap(True)

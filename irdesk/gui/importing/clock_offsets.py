@@ -43,12 +43,14 @@ class ClockOffsetBox(QWidget):
         self._offsets: dict[str, int] = {}
         self.source_combo = QComboBox()
         self.source_combo.setToolTip("The source whose clock was off")
+        self.source_combo.setAccessibleName("Source with a clock offset")
         self.seconds = QSpinBox()
         self.seconds.setRange(-LIMIT_SECONDS, LIMIT_SECONDS)
         self.seconds.setSuffix(" s")
         self.seconds.setKeyboardTracking(False)  # one preview per value, not per digit
         self.seconds.setAccelerated(True)
         self.seconds.setToolTip(HINT)
+        self.seconds.setAccessibleName("Clock offset in seconds")
         self.note = QLabel("ahead (negative: behind)")
         self.note.setEnabled(False)  # secondary text
         layout = QHBoxLayout(self)

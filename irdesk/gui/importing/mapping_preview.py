@@ -120,6 +120,10 @@ class MappingPreview:
         self.model = MappingPreviewModel(parent)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName("Preview")
+        self.table.setAccessibleDescription(
+            "One row per record of the file, as the mapping reads it"
+        )
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)

@@ -77,6 +77,10 @@ class NotIncidentsBox(QGroupBox):
         self.model = TicketModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName("Tickets")
+        self.table.setAccessibleDescription(
+            "One row per ticket; a ticked one is kept as not an incident"
+        )
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)

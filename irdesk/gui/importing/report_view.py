@@ -60,6 +60,10 @@ class ImportReportView(QWidget):
         self.file_model = ImportFileModel(self)
         self.files_table = QTableView()
         self.files_table.setModel(self.file_model)
+        self.files_table.setAccessibleName("Files")
+        self.files_table.setAccessibleDescription(
+            "One row per file in the import, with its format, size and outcome"
+        )
         self.files_table.verticalHeader().hide()
         self.files_table.setShowGrid(False)
         self.files_table.setAlternatingRowColors(True)
@@ -106,6 +110,7 @@ class ImportReportView(QWidget):
 
         self.report_text = QPlainTextEdit()
         self.report_text.setReadOnly(True)
+        self.report_text.setAccessibleName("Import report")
         self.report_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.report_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.report_text.setPlaceholderText("The full report appears here.")

@@ -112,11 +112,11 @@ class ClassifyDialog(QDialog):
         self.evidence_edit.setPlaceholderText(
             self.evidence_edit.placeholderText() or "https://status.vendor.example/…"
         )
-        cause_form.addRow("Evidence &URL:", self.evidence_edit)
+        cause_form.addRow("Ev&idence URL:", self.evidence_edit)
         self.debt_check = self._check("approved_tech_debt", "Approved &technical debt")
         cause_form.addRow(self.debt_check)
         self.approver_edit = self._line("debt_approver", "Approved by", self._text)
-        cause_form.addRow("Appro&ved by:", self.approver_edit)
+        cause_form.addRow("Approved &by:", self.approver_edit)
         self.decision_edit = self._line("debt_decision", "Decision", self._text)
         cause_form.addRow("Decisio&n:", self.decision_edit)
 

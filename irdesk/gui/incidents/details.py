@@ -192,6 +192,10 @@ class IncidentDetails(QWidget):
         self.timeline_model = TimelineModel(self)
         self.timeline_view = QTableView()
         self.timeline_view.setModel(self.timeline_model)
+        self.timeline_view.setAccessibleName("Timeline")
+        self.timeline_view.setAccessibleDescription(
+            "One row per event of the incident, in time order"
+        )
         self._setup_timeline_view()
 
         content = QWidget()

@@ -78,6 +78,7 @@ class LinkIncidentDialog(QDialog):
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter incidents…")
+        self.filter_edit.setAccessibleName("Filter incidents")
         self.filter_edit.setClearButtonEnabled(True)
         self.model = IncidentTableModel(self)
         self.model.set_rows([row for row in candidates if row.id != incident.id])
@@ -90,6 +91,8 @@ class LinkIncidentDialog(QDialog):
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Incidents to link into")
+        self.table.setAccessibleDescription("One row per other incident; Enter links into it")
         self._setup_table()
         self.table.doubleClicked.connect(lambda _index: self.accept())
         self.table.selectionModel().currentRowChanged.connect(self._update_ok)

@@ -31,6 +31,7 @@ from irdesk.gui.common.incident_table_model import (
     IncidentFilterProxy,
     IncidentTableModel,
 )
+from irdesk.gui.common.no_match import NoMatchNotice
 
 if TYPE_CHECKING:
     from irdesk.storage.reads.incident_row import IncidentRow
@@ -66,6 +67,7 @@ class IncidentList(QWidget):
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(FILTER_PLACEHOLDER)
+        self.filter_edit.setAccessibleName("Filter incidents")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
         self._on_filter_key(Qt.Key.Key_Escape, self.filter_edit.clear)
@@ -74,8 +76,14 @@ class IncidentList(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Incidents")
+        self.table.setAccessibleDescription(
+            "One row per incident, newest first; the selected one is shown beside the list"
+        )
         self._setup_table()
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.no_match = NoMatchNotice(self.table, self._no_match_text)
+        self.filter_edit.textChanged.connect(self.no_match.update_notice)
         for signal in (
             self.proxy.modelReset,
             self.proxy.rowsInserted,
@@ -89,6 +97,10 @@ class IncidentList(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.table)
+
+    def _no_match_text(self) -> str | None:
+        text = self.filter_edit.text().strip()
+        return f"No incident matches “{text}”." if text and self.model.rowCount() else None
 
     def _on_filter_key(self, key: Qt.Key, slot: object) -> None:
         shortcut = QShortcut(QKeySequence(key), self.filter_edit)

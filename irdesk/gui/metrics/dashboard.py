@@ -144,6 +144,10 @@ class MetricsDashboard(QWidget):
 
         # Tables: the list of figures on the left, the chosen one on the right.
         self.table_list = QListWidget()
+        self.table_list.setAccessibleName("Figures")
+        self.table_list.setAccessibleDescription(
+            "One row per table of figures; pick one to show it"
+        )
         self.table_list.currentRowChanged.connect(self._show_table)
         self.table_model = FigureTableModel(self)
         # Sorted by the raw values (a click on a header), never by their text.
@@ -159,6 +163,10 @@ class MetricsDashboard(QWidget):
         self.table_view.verticalHeader().hide()
         self.table_view.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.table_view.setAccessibleName("Figure table")
+        self.table_view.setAccessibleDescription(
+            "One row per group; a cell lists the incidents behind its figure"
         )
         self.table_view.clicked.connect(self._table_clicked)
         self.table_view.activated.connect(self._table_clicked)
@@ -182,6 +190,10 @@ class MetricsDashboard(QWidget):
         self.drill_view.verticalHeader().hide()
         self.drill_view.horizontalHeader().setStretchLastSection(True)
         self.drill_view.setSortingEnabled(False)
+        self.drill_view.setAccessibleName("Incidents behind the figure")
+        self.drill_view.setAccessibleDescription(
+            "One row per incident behind the last figure chosen; Enter shows it in the main window"
+        )
         self.drill_view.activated.connect(self._incident_activated)
         self.drill_view.doubleClicked.connect(self._incident_activated)
         drill = QWidget()
@@ -332,6 +344,9 @@ class MetricsDashboard(QWidget):
         for n, chart in enumerate(self.charts):
             canvas = FigureCanvasQTAgg(chart.figure)
             canvas.setMinimumSize(360, 240)
+            # A screen reader cannot see the picture: it reads the chart's summary instead.
+            canvas.setAccessibleName(chart.title)
+            canvas.setAccessibleDescription(chart.summary)
             canvas.mpl_connect("pick_event", lambda event, c=chart: self._picked(c, event))
             self.chart_grid.addWidget(canvas, n // 2, n % 2)
             self.canvases.append(canvas)

@@ -101,7 +101,7 @@ class PolicyDialog(QDialog):
         choices.addRow("Primary &KPI", self.kpi_combo)
         choices.addRow("&Weighting", self.weighting_combo)
         choices.addRow("&Evaluation", self.evaluation_combo)
-        choices.addRow("Trend &window", self.trend_spin)
+        choices.addRow("&Trend window", self.trend_spin)
         choices.addRow(self.verification_check)
         choices.addRow(self.external_check)
         choices.addRow(self.debt_check)

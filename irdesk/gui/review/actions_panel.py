@@ -70,6 +70,10 @@ class ActionsPanel(ReviewRowsPanel):
         self.model = ActionsModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName("Action items")
+        self.table.setAccessibleDescription(
+            "One row per action item, with its owner, due date, status and findings"
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
@@ -105,6 +109,7 @@ class ActionsPanel(ReviewRowsPanel):
 
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("What will be done")
+        self.title_edit.setAccessibleName("Action item")
         self.title_edit.textEdited.connect(self._title_edited)
         self.owner_combo = QComboBox()
         self.owner_combo.setSizeAdjustPolicy(
@@ -113,6 +118,7 @@ class ActionsPanel(ReviewRowsPanel):
         self.owner_combo.setMinimumContentsLength(12)
         self.owner_combo.activated.connect(self._keep_selected)
         self.due_edit = QDateEdit()
+        self.due_edit.setAccessibleName("Action item due")
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setDisplayFormat("yyyy-MM-dd")
         self.due_edit.dateChanged.connect(self._due_edited)
@@ -124,6 +130,7 @@ class ActionsPanel(ReviewRowsPanel):
         self.status_combo.activated.connect(self._keep_selected)
         self.key_edit = QLineEdit()
         self.key_edit.setPlaceholderText("e.g. OPS-123")
+        self.key_edit.setAccessibleName("Ticket key")
         self.findings_label = QLabel()
         self.findings_button = QPushButton("Findings…")
         self.findings_button.clicked.connect(self.choose_findings)

@@ -52,10 +52,13 @@ class ChecklistDialog(QDialog):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter…")
+        self.filter_edit.setAccessibleName("Filter")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.list = QListView()
         self.list.setModel(self.proxy)
+        self.list.setAccessibleName(self.windowTitle() or "Choices")
+        self.list.setAccessibleDescription("One row per choice; Space ticks or unticks it")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setUniformItemSizes(True)
         buttons = QDialogButtonBox(

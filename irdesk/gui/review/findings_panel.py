@@ -64,6 +64,10 @@ class FindingsPanel(ReviewRowsPanel):
         self.model = FindingsModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName("Findings")
+        self.table.setAccessibleDescription(
+            "One row per finding, by category, with its linked events and blame flags"
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
@@ -86,14 +90,17 @@ class FindingsPanel(ReviewRowsPanel):
         self.new_category = QComboBox()
         for category in CATEGORY_TEXT:
             self.new_category.addItem(CATEGORY_TEXT[category], category)
+        self.new_category.setAccessibleName("Category of the new finding")
         self.add_button = QPushButton("&Add Finding")
         self.add_button.setToolTip("Add a finding of the chosen category (Ctrl+Shift+N)")
         self.add_button.clicked.connect(lambda: self.add_finding())
         self.up_button = QPushButton("↑")
         self.up_button.setToolTip("Move up within its category (Alt+Up)")
+        self.up_button.setAccessibleName("Move finding up")
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
         self.down_button = QPushButton("↓")
         self.down_button.setToolTip("Move down within its category (Alt+Down)")
+        self.down_button.setAccessibleName("Move finding down")
         self.down_button.clicked.connect(lambda: self.move_selected(1))
         self.delete_button = QPushButton("Delete")
         self.delete_button.setToolTip("Delete the finding (Delete; Ctrl+Z brings it back)")
@@ -115,11 +122,13 @@ class FindingsPanel(ReviewRowsPanel):
         self.category_combo = QComboBox()
         for category in CATEGORY_TEXT:
             self.category_combo.addItem(CATEGORY_TEXT[category], category)
+        self.category_combo.setAccessibleName("Category")
         self.category_combo.activated.connect(self._category_chosen)
         self.editor = BlameTextEdit()
         self.editor.setPlaceholderText(
             "Say what the system did and what made it possible — not who erred."
         )
+        self.editor.setAccessibleName("Finding")
         self.editor.setTabChangesFocus(True)
         self.editor.text_edited.connect(self._text_edited)
         self.editor.flags_changed.connect(lambda _n: self._show_flag_hints())

@@ -83,12 +83,15 @@ class ReviewHeader(QWidget):
         self.tier_combo = QComboBox()
         for tier, text in TIER_TEXT.items():
             self.tier_combo.addItem(text, tier)
+        # The form's labels sit beside rows of several widgets, so Qt cannot pair them.
+        self.tier_combo.setAccessibleName("Tier")
         self.tier_combo.activated.connect(self._tier_edited)
         self.proposal_label = QLabel()
         self.proposal_label.setWordWrap(True)
         make_quiet(self.proposal_label)
         self.tier_reason_edit = QLineEdit()
         self.tier_reason_edit.setPlaceholderText("Why not the proposed tier? (required)")
+        self.tier_reason_edit.setAccessibleName("Why not the proposed tier")
         self.tier_reason_edit.textEdited.connect(self._tier_edited)
         tier_row.addWidget(self.tier_combo)
         tier_row.addWidget(self.proposal_label, 1)
@@ -97,6 +100,7 @@ class ReviewHeader(QWidget):
 
         people_row = QHBoxLayout()
         self.facilitator_combo = QComboBox()
+        self.facilitator_combo.setAccessibleName("Facilitator")
         self.due_edit = QDateEdit()
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setDisplayFormat("yyyy-MM-dd")

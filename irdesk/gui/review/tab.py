@@ -68,6 +68,7 @@ class ReviewTab(QWidget):
     """Shows and edits the review of the incident `show_incident` was last given."""
 
     message = Signal(str)  # for the window's status bar
+    message_withdrawn = Signal(str)  # a message no longer true, if the bar still shows it
 
     def __init__(
         self,
@@ -142,6 +143,7 @@ class ReviewTab(QWidget):
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet(text_style("#c62828"))
         self.problem_label.hide()
+        self._problem = ""
         page.addWidget(self.problem_label)
         self.findings = FindingsPanel(self)
         self.actions = ActionsPanel(self)
@@ -373,10 +375,15 @@ class ReviewTab(QWidget):
     def show_problem(self, text: str) -> None:
         self.problem_label.setText(f"⚠ {text}")
         self.problem_label.show()
+        self._problem = text
         self.message.emit(text)
 
     def clear_problem(self) -> None:
         self.problem_label.hide()
+        if self._problem:
+            # Whatever ended the problem (an approval with a reason, say) ends its message.
+            self.message_withdrawn.emit(self._problem)
+            self._problem = ""
 
     # ------------------------------------------------------------ review edits
 

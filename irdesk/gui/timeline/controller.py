@@ -65,6 +65,9 @@ def _load_timeline(db: Database, incident_id: int) -> IncidentTimeline | None:
     return database_reads.load_timeline(db, incident_id)
 
 
+PRESENTING = "Presenting: Esc on the presenter screen ends it."
+
+
 class TimelineController(QObject):
     def __init__(
         self,
@@ -76,6 +79,7 @@ class TimelineController(QObject):
         actor: str,
         show_message: ShowMessage,
         status: Callable[[str, int], None],
+        withdraw_status: Callable[[str], None],
         lifecycle_changed: Callable[[], None],
         current_incident: Callable[[], int | None],
         parent: QWidget,
@@ -89,6 +93,7 @@ class TimelineController(QObject):
         self.actor = actor
         self.show_message = show_message
         self.status = status
+        self.withdraw_status = withdraw_status
         self.lifecycle_changed = lifecycle_changed
         self.current_incident = current_incident
         self.book = RevisionBook()
@@ -289,7 +294,8 @@ class TimelineController(QObject):
         self.presenter.show_record(self.tab.record, self.tab.model.events())
         self.presenter.show_current(self.tab.current_row, self.tab.walk_text())
         self.presenter.present_on(screen)
-        self.status("Presenting: Esc on the presenter screen ends it.", MESSAGE_MS)
+        # Said for as long as it is true: shown until presenting ends, then taken back.
+        self.status(PRESENTING, 0)
         return self.presenter
 
     def close_presenter(self) -> None:
@@ -301,6 +307,7 @@ class TimelineController(QObject):
             event.accept()
 
     def _presenter_closed(self) -> None:
+        self.withdraw_status(PRESENTING)
         self.window.activateWindow()
 
     def _timeline_shown(self) -> None:

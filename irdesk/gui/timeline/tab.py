@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from irdesk.domain.enums import EventKind
 from irdesk.gui.common.colours import make_quiet
 from irdesk.gui.common.elided_label import ElidedLabel
+from irdesk.gui.common.no_match import NoMatchNotice
 from irdesk.gui.timeline.time_ruler import TimeRuler
 from irdesk.gui.timeline.walk_card import WalkCard, WalkText, walk_text
 from irdesk.gui.timeline.walk_model import (
@@ -92,6 +93,8 @@ class _WalkPage(QWidget):
         super().__init__(parent)
         self.card = card
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Walk mode")
+        self.setAccessibleDescription(WALK_HINT)
         self.hint = QLabel(WALK_HINT)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         make_quiet(self.hint)  # quieter than the event, still readable (not disabled grey)
@@ -132,13 +135,16 @@ class TimelineTab(QWidget):
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Search the timeline (Ctrl+F)")
+        self.search_edit.setAccessibleName("Search the timeline")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._filters_changed)
         self.source_combo = QComboBox()
         self.source_combo.setToolTip("Show the events of one source only")
+        self.source_combo.setAccessibleName("Source")
         self.source_combo.currentIndexChanged.connect(self._filters_changed)
         self.kind_combo = QComboBox()
         self.kind_combo.setToolTip("Show the events of one kind only")
+        self.kind_combo.setAccessibleName("Kind of event")
         self.kind_combo.addItem(ALL_KINDS, None)
         for kind in EventKind:
             self.kind_combo.addItem(kind_text(kind), kind)
@@ -153,6 +159,7 @@ class TimelineTab(QWidget):
 
         self.table = QTableView()
         self._setup_table()
+        self.no_match = NoMatchNotice(self.table, self._no_match_text)
         self.card = WalkCard()
         self.walk_page = _WalkPage(self.card)
         self.walk_page.key_pressed.connect(self._walk_key)
@@ -183,6 +190,10 @@ class TimelineTab(QWidget):
     def _setup_table(self) -> None:
         view = self.table
         view.setModel(self.model)
+        view.setAccessibleName("Timeline events")
+        view.setAccessibleDescription(
+            "One row per event shown, in time order, with its phase; Enter walks from the event"
+        )
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -287,7 +298,18 @@ class TimelineTab(QWidget):
         )
         self._after_rows_changed(current.id if current is not None else None)
 
+    def _no_match_text(self) -> str | None:
+        if self.record is None or not self.model.all_events:
+            return None
+        text = self.search_edit.text().strip()
+        if text:
+            return f"No event matches “{text}”."
+        if self.source_combo.currentData() or self.kind_combo.currentData():
+            return "No event of this source and kind."
+        return None
+
     def _after_rows_changed(self, keep_event: int | None) -> None:
+        self.no_match.update_notice()  # another search may empty the table another way
         events = self.model.events()
         lifecycle = self.record.lifecycle if self.record is not None else {}
         self.ruler.set_timeline(
