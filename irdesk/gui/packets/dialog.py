@@ -92,7 +92,7 @@ class PacketDialog(QDialog):
         self.identity = QLineEdit()
         self.identity.setPlaceholderText("PKCS#12 file (irdesk identity create)")
         self.choose_identity = QPushButton("Choose…")
-        self.new_identity = QPushButton("&New…")
+        self.new_identity = QPushButton("Ne&w…")
         self.new_identity.setToolTip("Make a signing identity (a key pair and certificate)")
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
