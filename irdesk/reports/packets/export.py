@@ -173,6 +173,7 @@ def render(
     from irdesk.reports.packets.layout import Layout, utc_text
     from irdesk.reports.packets.period_sections import PeriodSections, period_charts
     from irdesk.reports.packets.person_sections import PersonSections
+    from irdesk.reports.packets.retired import live_sections
 
     profile, data, redact = prepared.profile, prepared.data, prepared.redactor
     layout = Layout(redact=redact)
@@ -234,6 +235,7 @@ def render(
                 *common,
             ],
         )
+        profile = live_sections(profile, policy.policy)
         draw = PeriodSections(layout, figures, period_charts(figures)).draw
         definitions = metric_definitions(policy.policy)
         records = {"incident": data.incidents}

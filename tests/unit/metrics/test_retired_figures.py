@@ -1,0 +1,70 @@
+"""A policy version retiring a figure: hidden under it, still computed under the versions before."""
+
+import pytest
+from metric_fixture import PERIOD, metric_data
+
+from irdesk.domain.metrics.definitions import metric_definitions
+from irdesk.domain.metrics.figures import compute_figures
+from irdesk.domain.metrics.tables import figure_tables, figures_json
+from irdesk.domain.policy import Policy, PolicyError
+from irdesk.reports.charts import dashboard_charts
+
+RETIRING = Policy(
+    retired_figures={
+        "cost": "finance reports downtime cost now",
+        "time_to_acknowledge_target": "acknowledgement is automatic",
+    }
+)
+
+
+def test_retired_figures_round_trip_and_older_versions_retire_nothing() -> None:
+    assert Policy.from_json(RETIRING.to_json()) == RETIRING
+    older = Policy().to_dict()
+    del older["retired_figures"]  # saved before figures could be retired
+    assert Policy.from_dict(older).retired_figures == {}
+
+
+@pytest.mark.parametrize(
+    ("retired", "message"),
+    [
+        ({"cost": "  "}, "retired_figures.cost: say why the figure is retired"),
+        ({"velocity": "gone"}, "retired_figures: 'velocity' is not one of"),
+        ({"time_to_resolve": "gone"}, "time_to_resolve is the primary KPI"),
+    ],
+)
+def test_a_retirement_needs_a_known_figure_and_a_reason(
+    retired: dict[str, str], message: str
+) -> None:
+    with pytest.raises(PolicyError, match=message):
+        Policy(retired_figures=retired)
+
+
+def test_a_retired_figure_leaves_the_tables_under_its_version_only() -> None:
+    data = metric_data()
+    live = compute_figures(data, Policy(), PERIOD)
+    retired = compute_figures(data, RETIRING, PERIOD)
+    live_keys = [t.key for t in figure_tables(live)]
+    assert "cost" in live_keys
+    assert [t.key for t in figure_tables(retired)] == [k for k in live_keys if k != "cost"]
+    # Still computed: the figures hold it, only the tables (what is shown) leave it out.
+    assert [r.total for r in retired.cost] == [r.total for r in live.cost]
+    assert "cost" not in figures_json(retired)["tables"]
+    assert "cost" not in metric_definitions(RETIRING)
+    tables = {t.key: t for t in figure_tables(retired)}
+    columns = [c.key for c in tables["time_to_acknowledge"].columns]
+    assert "attainment" not in columns
+    assert "attainment" in [c.key for c in tables["time_to_detect"].columns]
+
+
+def test_a_retired_chart_leaves_the_dashboard() -> None:
+    figures = compute_figures(
+        metric_data(), Policy(retired_figures={"slo": "moved to SRE"}), PERIOD
+    )
+    charts = dashboard_charts(figures)
+    try:
+        assert "slo_burn" not in [c.key for c in charts]
+    finally:
+        from matplotlib import pyplot
+
+        for chart in charts:
+            pyplot.close(chart.figure)
