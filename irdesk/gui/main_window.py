@@ -48,6 +48,7 @@ from irdesk.gui.incidents.list_pane import IncidentList
 from irdesk.gui.incidents.merging import IncidentMerging
 from irdesk.gui.incidents.overview import OverviewLoader
 from irdesk.gui.metrics.actions import MetricsActions
+from irdesk.gui.metrics.validation_actions import ValidationActions
 from irdesk.gui.packets.actions import PacketActions
 from irdesk.gui.review.tab import ReviewTab
 from irdesk.gui.timeline.controller import TimelineController
@@ -145,6 +146,9 @@ class MainWindow(QMainWindow):
         # Before the screens that load their modules on first use and show it there.
         self._build_status_bar()
         self.metrics = MetricsActions(self, self.tasks, self.database, self.actor, self.busy)
+        self.validation = ValidationActions(
+            self, self.tasks, self.database, self.undo_stack, self.actor, self.busy
+        )
         self.packet_actions = PacketActions(
             self, self.tasks, self.database, self.current_incident_id, self.busy
         )
@@ -237,6 +241,7 @@ class MainWindow(QMainWindow):
         self.details_action.setChecked(True)
         self.details_action.toggled.connect(self.details.setVisible)
         self.metrics.add_to(menus)
+        self.validation.add_to(menus)
         self.packet_actions.add_to(menus)
 
         # F1 opens the first guide: the facilitator's, the one the review room reaches for.

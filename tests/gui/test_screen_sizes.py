@@ -22,6 +22,7 @@ WINDOWS = {
     "import",
     "metrics dashboard",
     "policy",
+    "validation sample",
     "review packet",
     "feedback notes",
     "attendees",
