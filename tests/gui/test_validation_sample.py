@@ -98,6 +98,15 @@ def test_a_reviewer_checks_a_seeded_sample_by_keys(
     finally:
         db.close()
 
+    # Edit › Undo takes the draw back; Redo draws the same incidents again.
+    drawn = dialog.sample.incidents
+    with qtbot.waitSignal(dialog.shown, timeout=TIMEOUT_MS):
+        window.undo_action.trigger()
+    assert dialog.sample is None and "No sample drawn yet" in dialog.sample_label.text()
+    with qtbot.waitSignal(dialog.shown, timeout=TIMEOUT_MS):
+        window.redo_action.trigger()
+    assert dialog.sample is not None and dialog.sample.incidents == drawn
+
     # 1st: Enter confirms every field as shown.
     first = dialog.current()
     assert first is not None

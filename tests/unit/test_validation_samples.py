@@ -12,7 +12,7 @@ from irdesk.cli.main import main
 from irdesk.domain.validation import draw
 from irdesk.importers.pipeline import run_import
 from irdesk.storage.database import Database, open_database
-from irdesk.storage.errors import EditConflict
+from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.reads.queries import incident_detail
 from irdesk.storage.records import validation_samples as vs
 
@@ -124,6 +124,21 @@ def test_a_check_is_compare_and_set_and_undone(imported: Path) -> None:
         db.close()
     assert not after.checked and after.state.findings == ()
     assert after.recorded["started_at"] == item.recorded["started_at"]
+
+
+def test_a_sample_is_discarded_only_before_any_check(imported: Path) -> None:
+    db = _open(imported)
+    try:
+        kept = vs.draw_sample(db, per_source=2, seed=3, actor="Ana")
+        item = vs.sample_items(db, kept.id)[0]
+        vs.record_check(db, item.id, item.revision, {}, apply=False, actor="Ana")
+        with pytest.raises(EditRefused, match="has checked incidents"):
+            vs.discard_sample(db, kept.id, actor="Ana")
+        mistaken = vs.draw_sample(db, per_source=2, seed=4, actor="Ana")
+        vs.discard_sample(db, mistaken.id, actor="Ana")
+        assert vs.sample_info(db).id == kept.id
+    finally:
+        db.close()
 
 
 def test_bad_input_is_one_sentence(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:

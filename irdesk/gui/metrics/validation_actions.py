@@ -101,9 +101,50 @@ class ValidationActions(QObject):
             if isinstance(result, Refused):
                 dialog.refused(result.message)
                 return
+            drawn = [result.id]
+            self.undo_stack.push(
+                EditCommand(
+                    f"Draw validation sample {result.id}",
+                    redo=lambda: self._redraw(db, drawn, per_source, seed),
+                    undo=lambda: self._discard(db, drawn),
+                )
+            )
             dialog.reload(result.id)
 
         self.tasks.run(work, on_done=done, on_expected_error=lambda e: dialog.refused(str(e)))
+
+    def _discard(self, db: Database, drawn: list[int]) -> None:
+        actor = self.actor
+
+        def work(_report: object) -> Refused | None:
+            from irdesk.storage.records.validation_samples import discard_sample
+
+            return refusing(lambda: discard_sample(db, drawn[0], actor=actor))
+
+        self.tasks.run(work, on_done=self._replayed, description="Undoing…")
+
+    def _redraw(self, db: Database, drawn: list[int], per_source: int, seed: int) -> None:
+        """Redo of a draw: the same seed over the same incidents draws the same sample."""
+        actor = self.actor
+
+        def work(_report: object) -> SampleInfo | Refused:
+            from irdesk.storage.records.validation_samples import draw_sample
+
+            return refusing(lambda: draw_sample(db, per_source=per_source, seed=seed, actor=actor))
+
+        def done(result: SampleInfo | Refused) -> None:
+            if not isinstance(result, Refused):
+                drawn[0] = result.id
+            self._replayed(result)
+
+        self.tasks.run(work, on_done=done, description="Redoing…")
+
+    def _replayed(self, result: object) -> None:
+        if isinstance(result, Refused):
+            replay_refused(self.undo_stack, self._show_message, result)
+            return
+        if self.dialog is not None:
+            self.dialog.reload()
 
     # ----------------------------------------------------------------- checking
 

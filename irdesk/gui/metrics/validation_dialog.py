@@ -226,6 +226,10 @@ class ValidationDialog(QDialog):
         position: int | None,
     ) -> None:
         if loaded is None:
+            self.sample, self.items = None, []
+            self.report_model.set_rows([])
+            self._enable_form(False)
+            self.incident_label.clear()
             self.sample_label.setText(
                 "No sample drawn yet: choose how many incidents per source and a seed, then Draw."
             )

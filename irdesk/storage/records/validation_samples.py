@@ -190,6 +190,32 @@ def draw_sample(db: Database, *, per_source: int, seed: int, actor: str) -> Samp
         return info
 
 
+def discard_sample(db: Database, sample_id: int, *, actor: str) -> None:
+    """Take back a sample drawn by mistake (undo of a draw); refused once any incident is checked,
+    since its findings are then the sample's record. Audited."""
+    with db.transaction() as session:
+        sample = _sample(session, sample_id)
+        items = session.exec(
+            select(ValidationSampleIncident).where(ValidationSampleIncident.sample_id == sample_id)
+        ).all()
+        if any(i.checked_at is not None for i in items):
+            raise EditRefused(
+                f"validation sample {sample_id} has checked incidents; its findings are kept"
+            )
+        for item in items:
+            session.delete(item)
+        session.flush()
+        session.delete(sample)
+        append_entry(
+            session,
+            actor=actor,
+            action="discard_validation_sample",
+            entity="validation_sample",
+            entity_id=sample_id,
+            detail={"seed": sample.seed, "per_source": sample.per_source},
+        )
+
+
 def _sample(session: Session, sample_id: int | None) -> ValidationSample:
     statement = select(ValidationSample)
     if sample_id is None:
