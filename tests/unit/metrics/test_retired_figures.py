@@ -1,13 +1,19 @@
 """A policy version retiring a figure: hidden under it, still computed under the versions before."""
 
+import json
+from pathlib import Path
+
 import pytest
 from metric_fixture import PERIOD, metric_data
 
+from irdesk.cli.main import main
 from irdesk.domain.metrics.definitions import metric_definitions
 from irdesk.domain.metrics.figures import compute_figures
 from irdesk.domain.metrics.tables import figure_tables, figures_json
 from irdesk.domain.policy import Policy, PolicyError
 from irdesk.reports.charts import dashboard_charts
+from irdesk.storage.database import open_database
+from irdesk.storage.records.policies import save_policy
 
 RETIRING = Policy(
     retired_figures={
@@ -69,3 +75,28 @@ def test_a_retired_chart_leaves_the_dashboard() -> None:
 
         for chart in charts:
             pyplot.close(chart.figure)
+
+
+def test_the_policy_history_lists_what_each_version_retired(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "policy.db"
+    db = open_database(path)
+    try:
+        save_policy(db, Policy(), note="the defaults", author="Ana")
+        save_policy(db, RETIRING, note="cost moves to finance", author="Bo")
+    finally:
+        db.close()
+    assert main(["metrics", "--db", str(path), "--policy-history", "--format", "json"]) == 0
+    history = json.loads(capsys.readouterr().out)
+    assert [(v["version"], v["author"], v["note"], v["retired_figures"]) for v in history] == [
+        (2, "Bo", "cost moves to finance", dict(sorted(RETIRING.retired_figures.items()))),
+        (1, "Ana", "the defaults", {}),
+    ]
+    assert main(["metrics", "--db", str(path), "--policy-history"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:3] == [
+        "    retired cost: finance reports downtime cost now",
+        "    retired time_to_acknowledge_target: acknowledgement is automatic",
+    ]
+    assert lines[0].startswith("version 2  ") and lines[0].endswith("Bo: cost moves to finance")
