@@ -3,7 +3,7 @@
 import argparse
 import sys
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from irdesk.cli.common import (
     CommandFailed,
@@ -18,6 +18,8 @@ from irdesk.cli.common import (
 from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from irdesk.cli.common import Subcommands
     from irdesk.domain.metrics.figures import Figures
     from irdesk.domain.metrics.tables import Table
@@ -56,6 +58,12 @@ def add_metrics_parser(commands: "Subcommands") -> None:
     metrics.add_argument(
         "--mean", action="store_true", help="show the mean too (medians are the headline)"
     )
+    metrics.add_argument(
+        "--policy-history",
+        action="store_true",
+        help="list the stored policy versions instead: who saved each, why, and the figures "
+        "each retired",
+    )
 
 
 def metrics_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
@@ -75,6 +83,8 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         raise CommandFailed(
             f"{path} does not exist; import incidents first or name a file with --db."
         )
+    if args.policy_history:
+        return print_policy_history(path, args.format)
     first, after = metrics_period(args.start, args.end, today())
     if after <= first:
         raise UsageError(
@@ -96,6 +106,42 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         print_csv(figures, with_mean=args.mean)
     else:
         print_tables(figures, first, after, with_mean=args.mean)
+    return 0
+
+
+def print_policy_history(path: "Path", form: str) -> int:
+    """Every stored version, newest first, with what it retired: the dashboard's version list."""
+    import json
+
+    from irdesk.domain.policy import PolicyError
+    from irdesk.storage.records.policies import policy_versions
+
+    with (
+        opened_database(path, upgrade=False) as db,
+        failures_reported(PolicyError, DatabaseError),
+    ):
+        versions = policy_versions(db)
+    rows: list[dict[str, Any]] = [
+        {
+            "version": r.version,
+            "saved_at": r.created_at.isoformat() if r.created_at else None,
+            "author": r.author,
+            "note": r.note,
+            "retired_figures": dict(sorted(r.policy.retired_figures.items())),
+        }
+        for r in versions
+    ]
+    if form == "json":
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    if not rows:
+        print("No policy version saved: the figures use the built-in defaults.")
+    for row in rows:
+        when = (row["saved_at"] or "")[:10]
+        print(f"version {row['version']}  {when}  {row['author'] or 'unknown'}: {row['note']}")
+        for figure, reason in row["retired_figures"].items():
+            print(f"    retired {figure}: {reason}")
     return 0
 
 

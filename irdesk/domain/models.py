@@ -696,3 +696,68 @@ class DirectoryOverride(SQLModel, table=True):
     reason: str | None = None
     set_by: str | None = None
     set_at: datetime = utc_field(nullable=False)
+
+
+class ValidationSample(SQLModel, table=True):
+    """Incidents drawn to be checked by hand against their source; redrawn by its seed."""
+
+    __tablename__ = "validation_sample"
+    __table_args__ = (
+        CheckConstraint("per_source >= 1", name="validation_sample_size"),
+        CheckConstraint("seed >= 0", name="validation_sample_seed"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    seed: int
+    per_source: int
+    drawn_at: datetime = utc_field(nullable=False)
+    drawn_by: str
+
+
+class ValidationSampleIncident(SQLModel, table=True):
+    """One incident of a sample, and whether (and by whom) it was checked yet."""
+
+    __tablename__ = "validation_sample_incident"
+    __table_args__ = (
+        UniqueConstraint("sample_id", "incident_id", name="validation_sample_incident_once"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    sample_id: int = Field(foreign_key="validation_sample.id", ondelete="CASCADE", index=True)
+    incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE")
+    source: str = Field(description="the source it was drawn for, as it was then")
+    position: int = Field(description="order of checking: by source, then by incident id")
+    checked_at: datetime | None = utc_field()
+    checked_by: str | None = None
+    revision: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="bumped by every check, so a reviewer holding an older copy is refused",
+    )
+
+
+class ValidationFinding(SQLModel, table=True):
+    """What a reviewer found for one field of one sampled incident: confirmed or corrected."""
+
+    __tablename__ = "validation_finding"
+    __table_args__ = (
+        CheckConstraint(
+            "field IN ('started_at','detected_at','acknowledged_at','mitigated_at','resolved_at',"
+            "'severity')",
+            name="validation_finding_field",
+        ),
+    )
+
+    item_id: int = Field(
+        foreign_key="validation_sample_incident.id", ondelete="CASCADE", primary_key=True
+    )
+    field: str = Field(primary_key=True)
+    recorded: str | None = Field(
+        default=None, description="what irdesk held when checked: ISO time or severity"
+    )
+    corrected: bool = False
+    value: str | None = Field(default=None, description="the reviewer's value when corrected")
+    minutes: float | None = Field(
+        default=None, description="corrected − recorded in minutes, when both are times"
+    )
+    applied: bool = Field(default=False, description="also set as a lifecycle correction")

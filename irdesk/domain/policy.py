@@ -8,6 +8,7 @@ setting this irdesk no longer knows (a retired metric's) is kept in ``retired``
 rather than refused, so an old version stays readable and recomputable.
 """
 
+import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -19,6 +20,22 @@ KPIS = ("time_to_detect", "time_to_acknowledge", "time_to_mitigate", "time_to_re
 PRIMARY_KPIS = ("time_to_detect", "time_to_resolve")
 WEIGHTINGS = ("equal", "severity", "downtime_cost")
 EVALUATIONS = ("threshold", "trend", "both")
+# What a policy version can retire: each figure by its table's key, and each duration's
+# target (its attainment column) as "<kpi>_target".
+FIGURES = (
+    *KPIS,
+    "severity_mismatch",
+    "slo",
+    "cost",
+    "load",
+    "rotations",
+    "concentration",
+    "follow_through",
+    "recurrence",
+    "compliance",
+)
+TARGETS = tuple(f"{kpi}_target" for kpi in KPIS)
+RETIRABLE = FIGURES + TARGETS
 
 
 class PolicyError(ValueError):
@@ -38,7 +55,7 @@ def _default_thresholds() -> dict[str, dict[str, float]]:
 # Settings added after policies were first stored, and what a stored version without one
 # means: the rule did not exist when it was saved, so it stays off and figures computed
 # under that version recompute as they were.
-ADDED_LATER: dict[str, Any] = {"full_review_customer_severities": ()}
+ADDED_LATER: dict[str, Any] = {"full_review_customer_severities": (), "retired_figures": {}}
 
 
 def _default_severity_weights() -> dict[str, float]:
@@ -86,6 +103,10 @@ class Policy:
     concentration_share: float = 0.5
     # For responders without an hourly rate of their own.
     default_hourly_rate: float = 90.0
+    # Figures and targets this version no longer shows (figure or "<kpi>_target" → why):
+    # hidden from the dashboard and packets under it, still computed for versions where
+    # they were live.
+    retired_figures: dict[str, str] = field(default_factory=dict)
     # Settings from another irdesk version this one no longer uses, kept as they were.
     retired: dict[str, Any] = field(default_factory=dict)
 
@@ -101,6 +122,10 @@ class Policy:
             if f.name == "retired":
                 continue
             value = getattr(self, f.name)
+            if f.name == "retired_figures" and not value:
+                # A version retiring nothing is stored as before retiring existed, so its
+                # JSON (and every hash taken over it) stays the same.
+                continue
             data[f.name] = list(value) if isinstance(value, tuple) else value
         data.update(self.retired)
         return data
@@ -116,7 +141,7 @@ class Policy:
         if schema != SCHEMA:
             raise PolicyError(f"schema: this irdesk reads policy schema {SCHEMA}, not {schema!r}")
         known = {f.name for f in fields(cls)} - {"retired"}
-        values: dict[str, Any] = {k: v for k, v in ADDED_LATER.items() if k not in data}
+        values: dict[str, Any] = {k: copy.copy(v) for k, v in ADDED_LATER.items() if k not in data}
         retired: dict[str, Any] = {}
         for key, value in data.items():
             if key == "schema":
@@ -140,6 +165,10 @@ class Policy:
     def threshold_seconds(self, kpi: str, severity: str) -> float | None:
         minutes = self.thresholds_minutes.get(kpi, {}).get(severity)
         return None if minutes is None else float(minutes) * 60.0
+
+    def shows(self, figure: str) -> bool:
+        """Whether a figure (or "<kpi>_target") is live under this version."""
+        return figure not in self.retired_figures
 
     def review_deadline_days(self, tier: str) -> int:
         return self.postmortem_deadline_days if tier == "full" else self.lightweight_deadline_days
@@ -234,5 +263,19 @@ def _validate(p: Policy) -> None:
         )
     _number("concentration_share", p.concentration_share, low=0.05, high=1)
     _number("default_hourly_rate", p.default_hourly_rate, low=0)
+    _retired_figures(p)
     if not isinstance(p.retired, Mapping):
         raise PolicyError("retired: expected an object")
+
+
+def _retired_figures(p: Policy) -> None:
+    if not isinstance(p.retired_figures, Mapping):
+        raise PolicyError("retired_figures: expected an object of figure to reason")
+    for figure, reason in p.retired_figures.items():
+        _choice("retired_figures", figure, RETIRABLE)
+        if not isinstance(reason, str) or not reason.strip():
+            raise PolicyError(f"retired_figures.{figure}: say why the figure is retired")
+    if p.primary_kpi in p.retired_figures:
+        raise PolicyError(
+            f"retired_figures: {p.primary_kpi} is the primary KPI; choose another before retiring it"
+        )

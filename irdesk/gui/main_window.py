@@ -50,6 +50,7 @@ from irdesk.gui.incidents.merging import IncidentMerging
 from irdesk.gui.incidents.overview import OverviewLoader
 from irdesk.gui.metrics.actions import MetricsActions
 from irdesk.gui.organisation.actions import OrganisationActions
+from irdesk.gui.metrics.validation_actions import ValidationActions
 from irdesk.gui.packets.actions import PacketActions
 from irdesk.gui.review.tab import ReviewTab
 from irdesk.gui.timeline.controller import TimelineController
@@ -150,6 +151,9 @@ class MainWindow(QMainWindow):
         self.organisation = OrganisationActions(
             self, self.tasks, self.database, self.undo_stack, self.actor, self.busy
         )
+        self.validation = ValidationActions(
+            self, self.tasks, self.database, self.undo_stack, self.actor, self.busy
+        )
         self.packet_actions = PacketActions(
             self, self.tasks, self.database, self.current_incident_id, self.busy
         )
@@ -247,6 +251,7 @@ class MainWindow(QMainWindow):
         self.details_action.toggled.connect(self.details.setVisible)
         self.metrics.add_to(menus)
         self.organisation.add_to(menus)
+        self.validation.add_to(menus)
         self.packet_actions.add_to(menus)
 
         # F1 opens the first guide: the facilitator's, the one the review room reaches for.

@@ -486,9 +486,14 @@ def load_chart(figures: Figures) -> Chart:
 CHARTS = (trend_chart, distribution_chart, slo_burn_chart, load_chart)
 
 
+# A chart's key → the figure (policy.FIGURES) it draws, where the two differ.
+CHART_FIGURES = {"slo_burn": "slo", "trend": "", "distribution": ""}
+
+
 def dashboard_charts(figures: Figures) -> list[Chart]:
-    """The dashboard's four charts, in reading order."""
-    return [build(figures) for build in CHARTS]
+    """The dashboard's charts, in reading order; none of a figure the policy version retired."""
+    charts = [build(figures) for build in CHARTS]
+    return [c for c in charts if figures.policy.shows(CHART_FIGURES.get(c.key, c.key))]
 
 
 def chart_pngs(figures: Figures, dpi: int = 150) -> Sequence[tuple[str, bytes]]:

@@ -465,5 +465,42 @@ CREATE TABLE incident_classification (
 	CONSTRAINT severity CHECK (customer_severity IN ('SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5')), 
 	CONSTRAINT severity CHECK (severity IN ('SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5'))
 );
-INSERT INTO alembic_version (version_num) VALUES ('0010');
+CREATE TABLE validation_sample (
+	id INTEGER NOT NULL, 
+	seed INTEGER NOT NULL, 
+	per_source INTEGER NOT NULL, 
+	drawn_at DATETIME NOT NULL, 
+	drawn_by VARCHAR NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT validation_sample_size CHECK (per_source >= 1), 
+	CONSTRAINT validation_sample_seed CHECK (seed >= 0)
+);
+CREATE TABLE validation_sample_incident (
+	id INTEGER NOT NULL, 
+	sample_id INTEGER NOT NULL, 
+	incident_id INTEGER NOT NULL, 
+	source VARCHAR NOT NULL, 
+	position INTEGER NOT NULL, 
+	checked_at DATETIME, 
+	checked_by VARCHAR, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE, 
+	FOREIGN KEY(sample_id) REFERENCES validation_sample (id) ON DELETE CASCADE, 
+	CONSTRAINT validation_sample_incident_once UNIQUE (sample_id, incident_id)
+);
+CREATE INDEX ix_validation_sample_incident_sample_id ON validation_sample_incident (sample_id);
+CREATE TABLE validation_finding (
+	item_id INTEGER NOT NULL, 
+	field VARCHAR NOT NULL, 
+	recorded VARCHAR, 
+	corrected BOOLEAN NOT NULL, 
+	value VARCHAR, 
+	minutes FLOAT, 
+	applied BOOLEAN NOT NULL, 
+	PRIMARY KEY (item_id, field), 
+	CONSTRAINT validation_finding_field CHECK (field IN ('started_at','detected_at','acknowledged_at','mitigated_at','resolved_at','severity')), 
+	FOREIGN KEY(item_id) REFERENCES validation_sample_incident (id) ON DELETE CASCADE
+);
+INSERT INTO alembic_version (version_num) VALUES ('0011');
 COMMIT;

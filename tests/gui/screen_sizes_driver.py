@@ -88,6 +88,7 @@ def window_openers(
         ("metrics dashboard", QWidget, window.metrics.show_dashboard),
         ("policy", QDialog, window.metrics.edit_policy),
         ("organisation", QWidget, window.organisation.show_organisation),
+        ("validation sample", QDialog, window.validation.open_dialog),
         ("review packet", QDialog, window.packet_actions.open_dialog),
         ("feedback notes", QWidget, window.review_tab.open_feedback),
         ("attendees", QDialog, window.review_tab.header.choose_attendees),

@@ -29,6 +29,7 @@ WINDOWS = {
     "metrics dashboard",
     "policy",
     "organisation",
+    "validation sample",
     "review packet",
     "feedback notes",
     "attendees",

@@ -29,6 +29,14 @@ def _kpi(kpi: str, policy: Policy) -> str:
     return text
 
 
+# A definition's key → the figure (policy.FIGURES) it defines, where the two differ.
+DEFINITION_FIGURES = {
+    "slo_adherence": "slo",
+    "on_call_load": "rotations",
+    "postmortem_compliance": "compliance",
+}
+
+
 def metric_definitions(policy: Policy, keys: tuple[str, ...] | None = None) -> dict[str, str]:
     """Figure → its definition under `policy`; `keys` picks some (default: all)."""
     shift, week = policy.pages_per_shift, policy.after_hours_pages_per_week
@@ -70,6 +78,10 @@ def metric_definitions(policy: Policy, keys: tuple[str, ...] | None = None) -> d
         f"{policy.postmortem_deadline_days} days of resolution (full postmortem) or "
         f"{policy.lightweight_deadline_days} days (lightweight summary)",
     }
+    # A figure the version retired is not shown, so its definition would define nothing.
+    definitions = {
+        k: v for k, v in definitions.items() if policy.shows(DEFINITION_FIGURES.get(k, k))
+    }
     if keys is None:
         return definitions
-    return {k: definitions[k] for k in keys}
+    return {k: definitions[k] for k in keys if k in definitions}

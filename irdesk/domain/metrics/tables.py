@@ -125,7 +125,9 @@ THRESHOLD_COLUMNS = ("attainment",)
 TREND_COLUMNS = ("previous_median", "change")
 
 
-def _duration_table(kpi: str, rows: tuple[DurationRow, ...], by: str, evaluation: str) -> Table:
+def _duration_table(
+    kpi: str, rows: tuple[DurationRow, ...], by: str, evaluation: str, *, target_live: bool = True
+) -> Table:
     columns: tuple[Column, ...] = (
         Column("group", by.capitalize()),
         Column("count", "Counted", COUNT),
@@ -140,6 +142,8 @@ def _duration_table(kpi: str, rows: tuple[DurationRow, ...], by: str, evaluation
         Column("change", "Change", "signed_minutes"),
     )
     hidden = {"threshold": TREND_COLUMNS, "trend": THRESHOLD_COLUMNS}.get(evaluation, ())
+    if not target_live:
+        hidden = (*hidden, *THRESHOLD_COLUMNS)
     columns = tuple(c for c in columns if c.key not in hidden)
     out = []
     for r in rows:
@@ -172,11 +176,17 @@ def _duration_table(kpi: str, rows: tuple[DurationRow, ...], by: str, evaluation
 
 
 def figure_tables(figures: Figures) -> list[Table]:
-    """Every figure as a table, the primary KPI first."""
+    """Every figure as a table, the primary KPI first; none the policy version retired."""
     by = figures.by
-    kpis = [figures.policy.primary_kpi, *[k for k in KPIS if k != figures.policy.primary_kpi]]
-    evaluation = figures.policy.evaluation
-    tables = [_duration_table(k, figures.durations[k], by, evaluation) for k in kpis]
+    policy = figures.policy
+    kpis = [policy.primary_kpi, *[k for k in KPIS if k != policy.primary_kpi]]
+    evaluation = policy.evaluation
+    tables = [
+        _duration_table(
+            k, figures.durations[k], by, evaluation, target_live=policy.shows(f"{k}_target")
+        )
+        for k in kpis
+    ]
 
     tables.append(
         Table(
@@ -484,7 +494,7 @@ def figure_tables(figures: Figures) -> list[Table]:
             ),
         )
     )
-    return tables
+    return [t for t in tables if policy.shows(t.key)]
 
 
 def undated_note(figures: Figures) -> str:

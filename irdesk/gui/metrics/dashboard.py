@@ -252,6 +252,8 @@ class MetricsDashboard(QWidget):
             when = f"{record.created_at:%Y-%m-%d}" if record.created_at else ""
             self.version_combo.addItem(f"Version {record.version} ({when})", record.version)
             why = f"{record.note or ''} — {record.author or 'unknown'}"
+            for figure, reason in sorted(record.policy.retired_figures.items()):
+                why += f"\nretired: {figure.replace('_', ' ')} ({reason})"
             self.version_combo.setItemData(
                 self.version_combo.count() - 1, why, Qt.ItemDataRole.ToolTipRole
             )

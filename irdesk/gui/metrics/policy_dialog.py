@@ -30,6 +30,7 @@ from irdesk.domain.policy import (
     EVALUATIONS,
     KPIS,
     PRIMARY_KPIS,
+    RETIRABLE,
     SEVERITIES,
     WEIGHTINGS,
     Policy,
@@ -50,6 +51,21 @@ EVALUATION_LABELS = {
     "threshold": "Targets per severity",
     "trend": "Trend against the previous period",
     "both": "Targets and trend",
+}
+
+
+FIGURE_LABELS = {
+    **KPI_LABELS,
+    **{f"{kpi}_target": f"{KPI_LABELS[kpi]}: its targets" for kpi in KPIS},
+    "severity_mismatch": "Customer-reported vs internal severity",
+    "slo": "SLO adherence",
+    "cost": "Cost",
+    "load": "On-call load per person",
+    "rotations": "On-call load per rotation",
+    "concentration": "Concentration",
+    "follow_through": "Action item follow-through",
+    "recurrence": "Recurrence",
+    "compliance": "Postmortem compliance",
 }
 
 
@@ -159,6 +175,24 @@ class PolicyDialog(QDialog):
         fatigue_box = QGroupBox("Alert fatigue")
         fatigue_box.setLayout(fatigue)
 
+        # Retiring a figure hides it under this version only; the reason is kept with it.
+        self.retire_checks: dict[str, QCheckBox] = {}
+        self.retire_reasons: dict[str, QLineEdit] = {}
+        retiring = QGridLayout()
+        for row, figure in enumerate(RETIRABLE):
+            check = QCheckBox(FIGURE_LABELS[figure])
+            reason = QLineEdit(policy.retired_figures.get(figure, ""))
+            reason.setPlaceholderText("Why it is retired (required)")
+            reason.setAccessibleName(f"Why {FIGURE_LABELS[figure]} is retired")
+            check.setChecked(figure in policy.retired_figures)
+            reason.setEnabled(check.isChecked())
+            check.toggled.connect(reason.setEnabled)
+            retiring.addWidget(check, row, 0)
+            retiring.addWidget(reason, row, 1)
+            self.retire_checks[figure], self.retire_reasons[figure] = check, reason
+        retire_box = QGroupBox("Retired figures (hidden under this version; kept for earlier ones)")
+        retire_box.setLayout(retiring)
+
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("Why it changes (kept with the version)")
         self.error_label = QLabel()
@@ -181,6 +215,7 @@ class PolicyDialog(QDialog):
         form_layout.addWidget(target_box)
         form_layout.addWidget(review_box)
         form_layout.addWidget(fatigue_box)
+        form_layout.addWidget(retire_box)
         if policy.retired:
             retired = ", ".join(sorted(policy.retired))
             form_layout.addWidget(QLabel(f"Kept from an older irdesk, no longer used: {retired}"))
@@ -241,7 +276,24 @@ class PolicyDialog(QDialog):
             pages_per_shift=self.pages_spin.value(),
             shift_hours=self.shift_spin.value(),
             after_hours_pages_per_week=self.after_hours_spin.value(),
+            retired_figures=self.chosen_retirements(),
         )
+
+    def chosen_retirements(self) -> dict[str, str]:
+        """Figure → reason for each ticked figure; PolicyError names one ticked without a reason."""
+        out = {}
+        for figure, check in self.retire_checks.items():
+            if not check.isChecked():
+                continue
+            reason = self.retire_reasons[figure].text().strip()
+            if not reason:
+                self.retire_reasons[figure].setFocus()
+                raise PolicyError(
+                    f"Retired figures: say why {FIGURE_LABELS[figure]} is retired; the reason "
+                    "is kept with the version."
+                )
+            out[figure] = reason
+        return out
 
     def save(self) -> None:
         try:

@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from irdesk.domain.metrics.definitions import LIFECYCLE, metric_definitions
 from irdesk.domain.metrics.named_periods import named_period
 from irdesk.domain.utc import utc_now
+from irdesk.reports.packets import validation
 from irdesk.reports.packets.executive_figures import ExecutiveFigures, executive_figures
 from irdesk.reports.packets.formatting import incident_label
 from irdesk.reports.packets.manifest import build_manifest
@@ -94,6 +95,7 @@ class PreparedPacket:
     figures: ExecutiveFigures | None = None  # a period packet's
     incident_id: int | None = None
     subject: str | None = None
+    validation: dict[str, Any] | None = None  # the manifest's "validation", for some profiles
 
 
 def prepare(database: Database, request: PacketRequest) -> PreparedPacket:
@@ -123,6 +125,8 @@ def prepare(database: Database, request: PacketRequest) -> PreparedPacket:
         policy=policy,
         figures=figures,
     )
+    if profile.key in validation.PROFILES:
+        prepared.validation = validation.manifest_validation(database)
     if isinstance(data, IncidentPacketData):
         prepared.incident_id = data.incident.id
     elif isinstance(data, PeriodIncidents):
@@ -173,6 +177,7 @@ def render(
     from irdesk.reports.packets.layout import Layout, utc_text
     from irdesk.reports.packets.period_sections import PeriodSections, period_charts
     from irdesk.reports.packets.person_sections import PersonSections
+    from irdesk.reports.packets.retired import live_sections
 
     profile, data, redact = prepared.profile, prepared.data, prepared.redactor
     layout = Layout(redact=redact)
@@ -234,6 +239,7 @@ def render(
                 *common,
             ],
         )
+        profile = live_sections(profile, policy.policy)
         draw = PeriodSections(layout, figures, period_charts(figures)).draw
         definitions = metric_definitions(policy.policy)
         records = {"incident": data.incidents}
@@ -270,6 +276,7 @@ def render(
         redaction=profile.redaction.names(),
         patterns=list(prepared.patterns),
         audit=audit,
+        validation=prepared.validation,
     )
     report("Composing pages…")
     composed = compose(

@@ -55,10 +55,13 @@ def build_manifest(
     redaction: list[str],
     patterns: list[str],
     audit: AuditAnchor | None = None,
+    validation: dict[str, Any] | None = None,
 ) -> Manifest:
     return Manifest(
         {
             **({"audit_log": audit.to_json()} if audit is not None else {}),
+            # The newest validation sample's figures: how far the records were checked.
+            **({"validation": validation} if validation is not None else {}),
             "format": FORMAT,
             "packet_id": packet_uid,
             "profile": profile,

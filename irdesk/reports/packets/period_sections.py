@@ -22,6 +22,7 @@ from irdesk.reports.packets.charts import Chart, rendered
 from irdesk.reports.packets.executive_figures import ExecutiveFigures
 from irdesk.reports.packets.fonts import BODY, BOLD
 from irdesk.reports.packets.layout import Layout
+from irdesk.reports.packets.retired import retired_note
 
 Cells = list[list[str | None]]
 # Inches on the page: a little under the dashboard's size, so a table and a chart share a page.
@@ -96,8 +97,7 @@ class PeriodSections:
         period, policy = f.period, f.policy
         kpi = policy.policy.primary_kpi
         everything = self.severity[kpi].rows[0].values
-        costs = self.service["cost"].rows[0].values
-        slo = f.by_service.slo
+        live = policy.policy.shows
         last_day = (period.end - timedelta(days=1)).date()
         version = "" if policy.version is None else f" --policy-version {policy.version}"
         return [
@@ -120,9 +120,13 @@ class PeriodSections:
                         f"median {format_cell(everything['median'], MINUTES)}, "
                         f"p90 {format_cell(everything['p90'], MINUTES)}",
                     ),
-                    ("Estimated cost", format_cell(costs["total"], MONEY)),
-                    ("Services meeting their SLO", f"{sum(s.met for s in slo)} of {len(slo)}"),
+                    *self._cost_and_slo(live("cost"), live("slo")),
                     ("Policy", policy.label),
+                    *(
+                        [("Retired by this policy", retired_note(policy.policy))]
+                        if policy.policy.retired_figures
+                        else []
+                    ),
                     (
                         "The same figures",
                         f"irdesk metrics --from {period.start:%Y-%m-%d} --to {last_day} "
@@ -132,6 +136,17 @@ class PeriodSections:
                 redact=False,
             )
         ]
+
+    def _cost_and_slo(self, cost: bool, slo: bool) -> list[tuple[str, str]]:
+        """The overview's lines of the two figures a policy version may have retired."""
+        out = []
+        if cost:
+            total = self.service["cost"].rows[0].values["total"]
+            out.append(("Estimated cost", format_cell(total, MONEY)))
+        if slo:
+            rows = self.figures.by_service.slo
+            out.append(("Services meeting their SLO", f"{sum(s.met for s in rows)} of {len(rows)}"))
+        return out
 
     def response(self) -> list[Flowable]:
         policy = self.figures.policy.policy
@@ -154,7 +169,7 @@ class PeriodSections:
         if why:
             out += [layout.gap(2), layout.para(f"Excluded: {why}.", "small", redact=False)]
         others: Cells = [["Measure, all incidents", "Counted", "Missing", "Median", "p90"]]
-        for other in (k for k in KPIS if k != kpi):
+        for other in (k for k in KPIS if k != kpi and k in self.severity):
             values = self.severity[other].rows[0].values
             others.append(
                 [
