@@ -49,8 +49,8 @@ from irdesk.gui.incidents.list_pane import IncidentList
 from irdesk.gui.incidents.merging import IncidentMerging
 from irdesk.gui.incidents.overview import OverviewLoader
 from irdesk.gui.metrics.actions import MetricsActions
-from irdesk.gui.organisation.actions import OrganisationActions
 from irdesk.gui.metrics.validation_actions import ValidationActions
+from irdesk.gui.organisation.actions import OrganisationActions
 from irdesk.gui.packets.actions import PacketActions
 from irdesk.gui.review.tab import ReviewTab
 from irdesk.gui.timeline.controller import TimelineController
