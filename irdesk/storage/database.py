@@ -5,6 +5,7 @@ database of a revision we know; the inspection uses a read-only connection.
 """
 
 import contextlib
+import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -114,13 +115,56 @@ def inspect_file(path: Path) -> FileState:
     return FileState(revision=revision, is_current=revision == known[-1])
 
 
+def plaintext_backups(path: Path) -> list[Path]:
+    """The backup copies beside `path` that still hold feedback notes in plain text.
+
+    Every upgrade leaves a copy of the file as it was; those made before notes were
+    sealed hold their words. Read only, through the read-only connection.
+    """
+    found = []
+    for copy in sorted(path.parent.glob(f"{path.name}.backup-*")):
+        try:
+            with contextlib.closing(read_only_connection(copy)) as conn:
+                tables = {
+                    row[0]
+                    for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                }
+                columns = {row[1] for row in conn.execute("PRAGMA table_info(feedback_note)")}
+                plain = 0
+                if "text" in columns:
+                    plain += conn.execute("SELECT count(*) FROM feedback_note").fetchone()[0]
+                if "feedback_note_pending" in tables:
+                    plain += conn.execute("SELECT count(*) FROM feedback_note_pending").fetchone()[
+                        0
+                    ]
+        except sqlite3.DatabaseError:
+            continue
+        if plain:
+            found.append(copy)
+    return found
+
+
 def backup_path(path: Path, revision: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return path.with_name(f"{path.name}.backup-{revision}-{stamp}")
 
 
+PRIVATE = 0o600
+
+
+def create_private(path: Path) -> None:
+    """Make the empty file `path` readable by its owner only, before a byte is written.
+
+    An irdesk file holds personnel data (even sealed, who has notes about whom), so no
+    moment may exist in which the umask leaves it readable by others. SQLite gives a
+    database's -wal and -shm the mode of the database file itself.
+    """
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+
+
 def backup(path: Path, target: Path) -> Path:
     """A consistent copy via SQLite's backup API (it includes a WAL's contents)."""
+    create_private(target)
     with (
         contextlib.closing(read_only_connection(path)) as source,
         contextlib.closing(sqlite3.connect(target)) as copy,
@@ -132,6 +176,9 @@ def backup(path: Path, target: Path) -> Path:
 def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # A deleted or rewritten row (a note's old ciphertext, an upgrade's plain text) is
+    # overwritten with zeros, not left in a free page for anyone with the file to read.
+    cursor.execute("PRAGMA secure_delete=ON")
     # The driver's `timeout` above sets SQLite's busy timeout for this connection.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -209,6 +256,21 @@ class Database:
         except OperationalError as exc:
             raise expected_error(exc, self.path) or exc from exc
 
+    def scrub(self) -> None:
+        """Leave no freed bytes behind: fold the write-ahead log in, rebuild, empty the log.
+
+        The write-ahead log keeps every page's older versions until a checkpoint; VACUUM
+        writes the file anew without its free pages; TRUNCATE leaves the log at 0 bytes.
+        """
+        try:
+            with self.engine.connect() as conn:
+                raw = conn.execution_options(isolation_level="AUTOCOMMIT")
+                raw.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                raw.exec_driver_sql("VACUUM")
+                raw.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except OperationalError as exc:
+            raise expected_error(exc, self.path) or exc from exc
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -216,6 +278,7 @@ class Database:
 def _create(path: Path) -> Database:
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = None
+    create_private(path)
     try:
         head_schema.create(path)
         engine = make_engine(path)

@@ -10,6 +10,7 @@ the window's packet dialog does as soon as it opens, needs none of them.
 """
 
 import hashlib
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ from irdesk.storage.reads.packet_reads import (
 )
 from irdesk.storage.records.packets import record_packet
 from irdesk.storage.records.policies import PolicyRecord, policy_version
+from irdesk.storage.sealing import Keyring
 
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
@@ -87,7 +89,10 @@ class PreparedPacket:
     subject: str | None = None
 
 
-def prepare(database: Database, request: PacketRequest) -> PreparedPacket:
+def prepare(
+    database: Database, request: PacketRequest, keyring: Keyring | None = None
+) -> PreparedPacket:
+    """`keyring`: the unlocked reader, whose feedback notes a manager packet may show."""
     profile = request.check()
     policy = policy_version(database, request.policy_version)
     figures = None
@@ -104,7 +109,7 @@ def prepare(database: Database, request: PacketRequest) -> PreparedPacket:
         data = read_period_packet(database, figures.label, figures.incident_ids)
     else:
         assert request.person is not None
-        data = read_person_packet(database, request.person)
+        data = read_person_packet(database, request.person, keyring)
     redactor = Redactor(profile.redaction, data.people, list(request.patterns))
     prepared = PreparedPacket(
         profile=profile,
@@ -283,7 +288,11 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Readers never see half a packet: write beside it, then rename over."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(data)
+    partial.unlink(missing_ok=True)
+    # 0600 from the first byte: a manager packet holds personnel notes.
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
     partial.replace(path)
 
 
@@ -296,9 +305,10 @@ def export_packet(
     sign: SignRequest | None = None,
     report: Report = lambda _text: None,
     now: datetime | None = None,
+    keyring: Keyring | None = None,
 ) -> ExportResult:
     report("Reading the records…")
-    prepared = prepare(database, request)
+    prepared = prepare(database, request, keyring)
     now = now or utc_now()
     rendered = render(
         prepared, packet_uid=new_packet_uid(now), created_by=created_by, now=now, report=report

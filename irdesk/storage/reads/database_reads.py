@@ -8,7 +8,7 @@ makes (a feedback window's notes, a record's revision now).
 
 from dataclasses import dataclass
 
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select
 
 from irdesk.domain.models import ActionItem, FeedbackNote, Finding, Incident, Review
 from irdesk.storage.database import Database
@@ -17,7 +17,8 @@ from irdesk.storage.reads.queries import IncidentRow
 from irdesk.storage.reads.review_sheet import Named, ReviewSheet
 from irdesk.storage.reads.timeline_records import IncidentTimeline
 from irdesk.storage.records import feedback, revisions
-from irdesk.storage.records.feedback import NoteRow
+from irdesk.storage.records.feedback import NoteRow, ReaderRow
+from irdesk.storage.sealing import Keyring
 
 # The records a screen edits field by field (compare-and-set on their revision), by
 # the name the screens key them with.
@@ -55,10 +56,14 @@ class FeedbackView:
     involved: tuple[int, ...]  # people with a part in the incident, offered first
     people: tuple[Named, ...]
     notes: tuple[NoteRow, ...]
+    readers: tuple[ReaderRow, ...] = ()
+    pending: int = 0  # notes of an older file waiting to be sealed
 
 
-def load_feedback(db: Database, incident_id: int) -> FeedbackView | None:
-    """The incident's feedback notes; None if the incident is gone.
+def load_feedback(
+    db: Database, incident_id: int, keyring: Keyring | None = None
+) -> FeedbackView | None:
+    """The incident's feedback notes as `keyring` may read them; None if the incident is gone.
 
     Read apart from the review sheet on purpose: the notes never reach a view of the review.
     """
@@ -70,8 +75,55 @@ def load_feedback(db: Database, incident_id: int) -> FeedbackView | None:
             incident_label=f"{incident.external_id} — {incident.title}",
             involved=tuple(feedback.involved_people(session, incident_id)),
             people=review_sheet.people(session),
-            notes=tuple(feedback.list_notes(session, incident_id=incident_id)),
+            notes=tuple(feedback.list_notes(session, incident_id=incident_id, keyring=keyring)),
+            readers=tuple(feedback.list_readers(session)),
+            pending=feedback.pending_count(session),
         )
+
+
+@dataclass(frozen=True)
+class NoteListing:
+    """A note with the names people know it by, for `irdesk notes list` and `export`."""
+
+    note: NoteRow
+    person: str
+    incident: str | None
+    author: str | None
+
+
+def list_all_notes(
+    db: Database, *, person: str | None = None, keyring: Keyring | None = None
+) -> list[NoteListing]:
+    """Every note (or those about `person`, by name), as `keyring` may read them."""
+    with db.session() as session:
+        people = {p.id: p.name for p in review_sheet.people(session)}
+        person_id = None
+        if person is not None:
+            matches = [i for i, name in people.items() if name.casefold() == person.casefold()]
+            if not matches:
+                raise feedback.FeedbackRefused(f"nobody is called {person!r}")
+            person_id = matches[0]
+        rows = feedback.list_notes(session, person_id=person_id, keyring=keyring)
+        incidents = {
+            i.id: i.external_id
+            for i in session.exec(
+                select(Incident).where(col(Incident.id).in_({r.incident_id for r in rows}))
+            )
+        }
+        return [
+            NoteListing(
+                note=row,
+                person=people.get(row.person_id, f"person {row.person_id}"),
+                incident=incidents.get(row.incident_id) if row.incident_id else None,
+                author=people.get(row.author_id) if row.author_id else None,
+            )
+            for row in rows
+        ]
+
+
+def list_note_readers(db: Database) -> list[ReaderRow]:
+    with db.session() as session:
+        return feedback.list_readers(session)
 
 
 def current_revision(db: Database, kind: str, record_id: int) -> int | None:
