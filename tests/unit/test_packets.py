@@ -10,9 +10,11 @@ import io
 import json
 import re
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
+from note_keys import file_bytes
 from packet_fixtures import (
     COUNTER_PASSPHRASE,
     EMAIL,
@@ -97,6 +99,26 @@ def test_the_manager_profile_shows_that_persons_feedback_notes(packet_world: Pac
     assert shows(text, FEEDBACK)
     assert shows(text, packet_world.person)
     assert shows(text, packet_world.incident_ref.split(":")[1])
+
+
+def test_a_manager_packet_made_locked_says_its_notes_are_locked(packet_world: PacketWorld) -> None:
+    text = pdf_text(packet_world.locked_manager.path)
+    assert not shows(text, FEEDBACK)
+    assert FEEDBACK.encode() not in packet_world.locked_manager.path.read_bytes()
+    # The planted note and the demo's own, with who can read them.
+    assert shows(text, "feedback notes are locked: they are sealed to")
+    assert shows(text, "Morgan Manager") and shows(text, "their text is not shown")
+    assert not shows(text, "No feedback notes were written about this person")
+
+
+def test_every_packet_is_private_to_its_owner(packet_world: PacketWorld) -> None:
+    for result in (*packet_world.packets.values(), packet_world.locked_manager):
+        assert stat.S_IMODE(result.path.stat().st_mode) == 0o600, result.path
+
+
+def test_the_database_holds_no_note_in_plain_text(packet_world: PacketWorld) -> None:
+    for path, data in file_bytes(packet_world.db_path).items():
+        assert FEEDBACK.encode() not in data, path
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -187,7 +209,8 @@ def test_each_export_is_recorded_with_its_hash_in_the_packet_table_and_audit_log
                 "SELECT detail_json FROM audit_entry WHERE action = 'export_packet' ORDER BY id"
             )
         ]
-    assert len(rows) == len(PROFILES)
+    assert len(rows) == len(PROFILES) + 1  # and the locked manager packet
+    assert rows[packet_world.locked_manager.packet_uid][0] == "manager"
     for profile, result in packet_world.packets.items():
         stored = rows[result.packet_uid]
         assert stored[0] == profile
@@ -196,7 +219,10 @@ def test_each_export_is_recorded_with_its_hash_in_the_packet_table_and_audit_log
         assert stored[6] == newest_policy(packet_world.db_path)[0]  # the version it names
     assert rows[packet_world.packets["legal"].packet_uid][2] == packet_world.incident_id
     assert rows[packet_world.packets["executive"].packet_uid][3] == packet_world.period
-    assert [a["packet_uid"] for a in audit] == [r.packet_uid for r in packet_world.packets.values()]
+    assert [a["packet_uid"] for a in audit] == [
+        *(r.packet_uid for r in packet_world.packets.values()),
+        packet_world.locked_manager.packet_uid,
+    ]
     database = open_database(packet_world.db_path)
     try:
         with database.session() as session:
