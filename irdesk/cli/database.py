@@ -33,6 +33,13 @@ def add_demo_parser(commands: "Subcommands") -> None:
         help="the demo's 'today', YYYY-MM-DD (default: today)",
     )
     demo.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    demo.add_argument(
+        "--identity",
+        type=Path,
+        metavar="ID.p12",
+        help="seal the demo's feedback notes to this identity (default: to a key nobody keeps)",
+    )
+    demo.add_argument("--passphrase-file", type=Path, metavar="FILE")
 
 
 def add_db_parser(commands: "Subcommands") -> None:
@@ -57,15 +64,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
     refuse_to_replace(args.path, force=args.force)
     if args.force and args.path.exists():
         refuse_to_overwrite_a_stranger(args.path)
+    readers = []
+    if args.identity is not None:
+        from irdesk.cli.packets import read_passphrase
+        from irdesk.reports.signing.identity import IdentityError
+        from irdesk.reports.signing.note_keys import unlock
+
+        with failures_reported(IdentityError, kept="No demo was written."):
+            readers = [unlock(args.identity, read_passphrase(args.passphrase_file)).public]
     with failures_reported(DatabaseError, OSError):
         summary = write_demo(
-            args.path, seed=seed, anchor=args.anchor or today(), overwrite=args.force
+            args.path,
+            seed=seed,
+            anchor=args.anchor or today(),
+            overwrite=args.force,
+            note_readers=readers,
         )
     print(
         f"Wrote {args.path}: {summary.incidents} incidents, {summary.events} timeline events, "
         f"{summary.reviews} reviews, {summary.people} people in {summary.teams} teams, "
         f"{summary.services} services."
     )
+    sealed_to = (
+        readers[0].name if readers else "a key that was not kept (add --identity to read them)"
+    )
+    print(f"Its {summary.feedback_notes} feedback notes are sealed to {sealed_to}.")
     return 0
 
 

@@ -65,6 +65,12 @@ def add_packet_parsers(commands: "Subcommands") -> None:
         help="the identity's passphrase (first line)",
     )
     packet.add_argument(
+        "--identity",
+        type=Path,
+        metavar="ID.p12",
+        help="manager: unlock the feedback notes you are a reader of (else they show as locked)",
+    )
+    packet.add_argument(
         "--redact",
         action="append",
         default=[],
@@ -177,8 +183,16 @@ def cmd_packet(args: argparse.Namespace) -> int:
     if not args.preview:
         refuse_to_replace(args.out, force=args.force, kept="No packet was written.")
     sign = None
+    passphrase = None
     if args.sign is not None and not args.preview:
-        sign = SignRequest(args.sign, read_passphrase(args.passphrase_file))
+        passphrase = read_passphrase(args.passphrase_file)
+        sign = SignRequest(args.sign, passphrase)
+    keyring = None
+    if args.identity is not None:
+        from irdesk.reports.signing.note_keys import unlock
+
+        with failures_reported(IdentityError, kept="No packet was written."):
+            keyring = unlock(args.identity, passphrase or read_passphrase(args.passphrase_file))
     path = chosen_database(args.packet_db, args.db)
     # LookupError: no such incident or person (PacketDataError), or policy version.
     expected = (LookupError, ValueError, IdentityError, SigningError, OSError)
@@ -188,9 +202,13 @@ def cmd_packet(args: argparse.Namespace) -> int:
         failures_reported(*expected, kept="No packet was written."),
     ):
         if args.preview:
-            print_redaction_preview(args.profile, redaction_preview(prepare(database, request)))
+            print_redaction_preview(
+                args.profile, redaction_preview(prepare(database, request, keyring))
+            )
             return 0
-        result = export_packet(database, request, args.out, created_by=current_actor(), sign=sign)
+        result = export_packet(
+            database, request, args.out, created_by=current_actor(), sign=sign, keyring=keyring
+        )
     signed = f", signed by {result.signed_by}" if result.signed_by else ", not signed"
     print(f"Wrote {result.path}: packet {result.packet_uid}, {result.pages} pages{signed}.")
     print(f"SHA-256 {result.sha256}; recorded in {path}.")
@@ -265,8 +283,15 @@ def cmd_identity_create(args: argparse.Namespace) -> int:
             passphrase=passphrase,
             overwrite=args.force,
         )
+    from irdesk.reports.signing.note_keys import create_note_key
+
+    with failures_reported(IdentityError, OSError):
+        notes_key = create_note_key(args.path, passphrase, overwrite=args.force)
     certificate = args.path.with_suffix(".pem")
     certificate.write_bytes(identity.certificate_pem)
     print(f"Wrote {args.path} (keep it and its passphrase private) for {identity.name}.")
+    print(
+        f"Wrote {notes_key}: the key feedback notes are sealed to (same passphrase; keep it too)."
+    )
     print(f"Certificate for readers to trust: {certificate} (irdesk verify --trust {certificate}).")
     return 0

@@ -17,6 +17,7 @@ from irdesk.cli.database import add_db_parser, add_demo_parser
 from irdesk.cli.gui import cmd_gui
 from irdesk.cli.imports import add_import_parser
 from irdesk.cli.metrics import add_metrics_parser
+from irdesk.cli.notes import add_notes_parser
 from irdesk.cli.packets import add_packet_parsers
 from irdesk.storage import paths
 
@@ -49,4 +50,5 @@ def build_parser() -> argparse.ArgumentParser:
     add_metrics_parser(commands)
     add_db_parser(commands)
     add_packet_parsers(commands)
+    add_notes_parser(commands)
     return parser

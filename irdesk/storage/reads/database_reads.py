@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import SQLModel, col, select
 
-from irdesk.domain.models import ActionItem, FeedbackNote, Finding, Incident, Review
+from irdesk.domain.models import ActionItem, FeedbackNote, Finding, Incident, Review, stored_id
 from irdesk.storage.database import Database
 from irdesk.storage.reads import queries, review_sheet, timeline_records
 from irdesk.storage.reads.queries import IncidentRow
@@ -130,3 +130,37 @@ def current_revision(db: Database, kind: str, record_id: int) -> int | None:
     """The revision of record `kind` (a key of REVISIONED) now; None if it is gone."""
     with db.session() as session:
         return revisions.current_revision(session, REVISIONED[kind], record_id)
+
+
+def pending_notes(db: Database) -> int:
+    """Notes an upgrade left waiting for a reader to seal them to."""
+    with db.session() as session:
+        return feedback.pending_count(session)
+
+
+def find_note_reader(db: Database, wanted: str) -> ReaderRow:
+    with db.session() as session:
+        return feedback.find_reader(session, wanted)
+
+
+@dataclass(frozen=True)
+class NoteTargets:
+    person_id: int
+    incident_id: int | None
+    reader_ids: tuple[int, ...]
+
+
+def note_targets(
+    db: Database, *, person: str, incident: str | None, readers: list[str]
+) -> NoteTargets:
+    """What a new note names, by the names people use: the person as the list shows
+    them, the incident's ID (INC-1022), readers by name or fingerprint."""
+    from irdesk.storage.reads.packet_data import find_incident, find_person
+
+    with db.session() as session:
+        found = find_person(session, person)
+        return NoteTargets(
+            person_id=stored_id(found.id),
+            incident_id=find_incident(session, incident) if incident else None,
+            reader_ids=tuple(feedback.find_reader(session, r).id for r in readers),
+        )

@@ -13,3 +13,14 @@ def current_actor() -> str:
         return getpass.getuser() or "irdesk user"
     except (OSError, KeyError):  # no login name in this environment
         return "irdesk user"
+
+
+def identity_actor(name: str, certificate_fingerprint: str | None) -> str:
+    """The person behind an unlocked identity, as the audit log names them.
+
+    The certificate's fingerprint makes the entry point to one key, not to whoever
+    typed a name: two people called the same are told apart.
+    """
+    if not certificate_fingerprint:
+        return name
+    return f"{name} [cert {certificate_fingerprint[:16]}]"
