@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from note_keys import PASSPHRASE, file_bytes, make_identity, opened_notes
+from notes_driver import unlock_and_wait, unlock_notes
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -96,21 +97,8 @@ def keyring(identity: Path) -> Keyring:
     return unlock(identity, PASSPHRASE)
 
 
-def unlock_notes(qtbot: QtBot, notes: FeedbackWindow, identity: Path, phrase: bytes) -> None:
-    """Unlock… as a user: the identity file, the passphrase, OK."""
-    qtbot.mouseClick(notes.unlock_button, Qt.MouseButton.LeftButton)
-    dialog = notes.unlock_dialog
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible, timeout=2000)
-    dialog.identity_edit.setText(str(identity))
-    qtbot.keyClicks(dialog.passphrase_edit, phrase.decode())
-    qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
-
-
 def unlocked_notes(qtbot: QtBot, window: MainWindow, identity: Path) -> FeedbackWindow:
-    notes = open_notes(qtbot, window)
-    unlock_notes(qtbot, notes, identity, PASSPHRASE)
-    qtbot.waitUntil(lambda: notes.lock_button.isVisible(), timeout=5000)
+    notes = unlock_and_wait(qtbot, open_notes(qtbot, window), identity, PASSPHRASE)
     wait_notes_saved(qtbot, window, notes)
     return notes
 
