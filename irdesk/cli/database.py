@@ -112,15 +112,27 @@ def refuse_to_overwrite_a_stranger(path: Path) -> None:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from irdesk.storage.check import check_database
     from irdesk.storage.database import open_database
+    from irdesk.storage.reads.database_reads import pending_notes
 
     saved: list[Path] = []
     with failures_reported(DatabaseError):
         database = open_database(args.path, create=False, on_backup=saved.append)
-    database.close()
+    try:
+        waiting = pending_notes(database)
+    finally:
+        database.close()
     report = check_database(database.path)
     if saved:
         print(f"Upgraded {database.path} to schema revision {report.revision}.")
         print(f"Backup of the previous file: {saved[0]}")
+    if waiting:
+        # No one's key was at hand to seal them to: say so, and how to finish.
+        print(
+            f"{waiting} feedback note{'s' if waiting != 1 else ''} from before notes were "
+            "encrypted are kept unreadable to everyone until a reader seals them: "
+            f"irdesk notes list --db {database.path} --identity ID.p12. The backup still holds "
+            "them in plain text (irdesk notes backups)."
+        )
     else:
         print(f"{database.path} is already at the current schema revision {report.revision}.")
     return 0

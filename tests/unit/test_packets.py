@@ -14,6 +14,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from note_keys import file_bytes
 from packet_fixtures import (
     COUNTER_PASSPHRASE,
@@ -23,6 +25,7 @@ from packet_fixtures import (
     IP,
     LONG_WORD,
     MARKUP,
+    PASSPHRASE,
     PROFILES,
     SOURCE_FILE,
     URL,
@@ -41,6 +44,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from irdesk.domain.metrics.definitions import metric_definitions
 from irdesk.reports.packets.profiles import PROFILES as PROFILE_SPECS
+from irdesk.reports.signing.identity import read_identity
 from irdesk.reports.signing.sign import sign_packet
 from irdesk.reports.signing.verify import verify_packet
 from irdesk.storage.database import open_database
@@ -219,6 +223,13 @@ def test_each_export_is_recorded_with_its_hash_in_the_packet_table_and_audit_log
         assert stored[6] == newest_policy(packet_world.db_path)[0]  # the version it names
     assert rows[packet_world.packets["legal"].packet_uid][2] == packet_world.incident_id
     assert rows[packet_world.packets["executive"].packet_uid][3] == packet_world.period
+    # A signed export names the key that signed: the certificate's SHA-256.
+    pem = read_identity(packet_world.identity, PASSPHRASE).certificate_pem
+    fingerprint = x509.load_pem_x509_certificate(pem).fingerprint(hashes.SHA256()).hex()
+    signed = [a for a in audit if a["signers"]]
+    assert len(signed) == len(PROFILES)
+    assert all(a["signer_certificates"] == [fingerprint] for a in signed)
+    assert all("signer_certificates" not in a for a in audit if not a["signers"])
     assert [a["packet_uid"] for a in audit] == [
         *(r.packet_uid for r in packet_world.packets.values()),
         packet_world.locked_manager.packet_uid,

@@ -284,6 +284,13 @@ class ExportResult:
     removals: list[Removal]
 
 
+def _certificate_sha256(pem: bytes) -> str:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    return x509.load_pem_x509_certificate(pem).fingerprint(hashes.SHA256()).hex()
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Readers never see half a packet: write beside it, then rename over."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -315,12 +322,15 @@ def export_packet(
     )
     pdf = rendered.pdf
     signed_by = None
+    signer_certificates: list[str] = []
     if sign is not None:
         report("Signing…")
         from irdesk.reports.signing.identity import read_identity
         from irdesk.reports.signing.sign import sign_packet
 
-        signed_by = read_identity(sign.identity, sign.passphrase).name
+        identity = read_identity(sign.identity, sign.passphrase)
+        signed_by = identity.name
+        signer_certificates.append(_certificate_sha256(identity.certificate_pem))
         pdf = sign_packet(pdf, sign.identity, sign.passphrase)
     digest = hashlib.sha256(pdf).hexdigest()
     report("Writing and recording the export…")
@@ -341,6 +351,7 @@ def export_packet(
         created_by=created_by,
         created_at=now,
         write=lambda: write_atomically(out, pdf),
+        signer_certificates=signer_certificates,
     )
     return ExportResult(
         packet_uid=rendered.packet_uid,

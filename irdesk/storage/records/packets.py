@@ -6,7 +6,7 @@ that transaction: a file that cannot be written leaves nothing recorded.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -33,7 +33,10 @@ def record_packet(
     created_by: str,
     created_at: datetime,
     write: Callable[[], None],
+    signer_certificates: Sequence[str] = (),
 ) -> None:
+    """`signer_certificates`: SHA-256 of each signer's certificate, so the audit log
+    names the key that signed, not only the name the certificate claims."""
     with database.transaction() as session:
         packet = Packet(
             packet_uid=packet_uid,
@@ -64,6 +67,11 @@ def record_packet(
                 "sha256": sha256,
                 "file_name": file_name,
                 "signers": signers,
+                **(
+                    {"signer_certificates": list(signer_certificates)}
+                    if signer_certificates
+                    else {}
+                ),
             },
             occurred_at=created_at,
         )
