@@ -127,6 +127,13 @@ def add_packet_parsers(commands: "Subcommands") -> None:
     create.add_argument("--email")
     create.add_argument("--passphrase-file", type=Path, metavar="FILE")
     create.add_argument("--force", action="store_true", help="replace ID.p12 if it exists")
+    use = identity_commands.add_parser(
+        "use",
+        help="this identity is you: the audit log names you by it on this machine",
+    )
+    use.set_defaults(handler=cmd_identity_use)
+    use.add_argument("path", type=Path, metavar="ID.p12")
+    use.add_argument("--passphrase-file", type=Path, metavar="FILE")
 
 
 def read_passphrase(passphrase_file: Path | None, *, confirm: bool = False) -> bytes:
@@ -294,4 +301,21 @@ def cmd_identity_create(args: argparse.Namespace) -> int:
         f"Wrote {notes_key}: the key feedback notes are sealed to (same passphrase; keep it too)."
     )
     print(f"Certificate for readers to trust: {certificate} (irdesk verify --trust {certificate}).")
+    return 0
+
+
+def cmd_identity_use(args: argparse.Namespace) -> int:
+    """Who the audit log names on this machine: the identity's name and certificate."""
+    from irdesk.reports.signing.identity import IdentityError
+    from irdesk.reports.signing.note_keys import unlock
+    from irdesk.storage.records.actor import identity_actor, remember_actor
+
+    # The passphrase proves the identity is yours, not only a file you can read.
+    with failures_reported(IdentityError, kept="Nothing was changed."):
+        keyring = unlock(args.path, read_passphrase(args.passphrase_file))
+    remember_actor(keyring.name, keyring.certificate_fingerprint)
+    print(
+        "The audit log names you "
+        f"{identity_actor(keyring.name, keyring.certificate_fingerprint)} from now on."
+    )
     return 0

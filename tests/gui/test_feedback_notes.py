@@ -34,6 +34,7 @@ from irdesk.domain.models import Person
 from irdesk.gui.main_window import MainWindow
 from irdesk.gui.review.feedback_window import FeedbackWindow
 from irdesk.reports.signing.note_keys import unlock
+from irdesk.storage.records.actor import current_actor
 from irdesk.storage.sealing import Keyring
 
 SECRET = "Zanzibar-7 kept the bridge calm while the vendor was unreachable"
@@ -270,5 +271,7 @@ def test_quitting_forgets_the_unlocked_key(
     unlocked_notes(qtbot, opened, identity)
     session = opened.notes_session
     assert session.keyring is not None
+    # The first identity unlocked here names this machine's user in the audit log.
+    assert current_actor().startswith("Morgan Manager [cert ")
     opened.close()
     assert session.keyring is None

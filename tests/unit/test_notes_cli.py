@@ -223,3 +223,39 @@ def test_the_demo_seals_its_notes_to_the_identity_it_is_given(
     assert "feedback notes are sealed to Morgan Manager" in out
     listed = run("notes", "list", "--db", str(path), *as_(world, "manager"))[1]
     assert "locked" not in listed and listed.count("(readers: Morgan Manager)") >= 10
+
+
+def test_the_audit_log_names_the_person_who_said_who_they_are(
+    world: dict[str, Path], tmp_path: Path
+) -> None:
+    from irdesk.storage.records.actor import actor_file, current_actor
+
+    login_name = current_actor()  # nobody said yet: the login name
+    assert not actor_file().exists()
+    code, out, err = run("identity", "use", str(world["manager"]), *as_(world, "manager")[2:])
+    assert code == 0, err
+    assert out.startswith("The audit log names you Morgan Manager [cert ")
+    assert stat.S_IMODE(actor_file().stat().st_mode) == 0o600
+    assert current_actor().startswith("Morgan Manager [cert ") and current_actor() != login_name
+    out_file = tmp_path / "legal.pdf"
+    with contextlib.closing(sqlite3.connect(world["db"])) as conn:
+        (incident,) = conn.execute("SELECT external_id FROM incident LIMIT 1").fetchone()
+    code, _out, err = run(
+        "packet", incident, "--profile", "legal", "--db", str(world["db"]), "--out", str(out_file)
+    )
+    assert code == 0, err
+    with contextlib.closing(sqlite3.connect(world["db"])) as conn:
+        (actor,) = conn.execute(
+            "SELECT actor FROM audit_entry WHERE action = 'export_packet'"
+        ).fetchone()
+    assert (
+        actor.startswith("Morgan Manager [cert ")
+        and len(actor) == len("Morgan Manager [cert ]") + 16
+    )
+    # A wrong passphrase changes nothing.
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("nope\n", encoding="utf-8")
+    before = actor_file().read_bytes()
+    code, _out, err = run("identity", "use", str(world["hr"]), "--passphrase-file", str(wrong))
+    assert code == 1 and "wrong passphrase" in err
+    assert actor_file().read_bytes() == before

@@ -55,7 +55,17 @@ class NotesSession(QObject):
 
         keyring = unlock(identity, passphrase)
         self._keyring, self.identity = keyring, identity
+        self._remember_first(keyring)
         self.changed.emit()
+
+    @staticmethod
+    def _remember_first(keyring: Keyring) -> None:
+        """The first identity unlocked on this machine names its user in the audit log,
+        unless they already said who they are (`irdesk identity use`)."""
+        from irdesk.storage.records.actor import actor_remembered, remember_actor
+
+        if not actor_remembered():
+            remember_actor(keyring.name, keyring.certificate_fingerprint)
 
     def lock(self) -> None:
         if self._keyring is not None:
