@@ -10,14 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from sqlalchemy import create_engine
 
-from irdesk.storage import sealing
+from irdesk.storage import schema, sealing
 from irdesk.storage.sealing import Keyring
 
 MANAGER = Keyring("Morgan Manager", X25519PrivateKey.generate())
 HR = Keyring("Harper HR", X25519PrivateKey.generate())
 OUTSIDER = Keyring("Olive Outsider", X25519PrivateKey.generate())
 PASSPHRASE = b"correct horse battery"
+# The words of the notes `plaintext_file` holds: distinctive, so finding them in a
+# file's bytes cannot be a coincidence.
+WORDS = "Kept calm when the ledger replica lagged 40 minutes"
+OTHER_WORDS = "Quasar-lentil: slow to page the database team"
 
 
 def make_identity(path: Path, name: str) -> Path:
@@ -82,3 +87,28 @@ def file_bytes(path: Path) -> dict[Path, bytes]:
         *path.parent.glob(f"{path.name}.backup-*"),
     ]
     return {p: p.read_bytes() for p in found if p.exists()}
+
+
+def database_at(path: Path, revision: str) -> Path:
+    """A file as an older irdesk left it: migrated only up to `revision`."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        schema.upgrade(conn, revision)
+    engine.dispose()
+    return path
+
+
+def plaintext_file(path: Path) -> Path:
+    """A file at the schema before sealing, with two notes in plain text."""
+    database_at(path, "0007")
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO person (id, name) VALUES (1, 'Grace Hopper')")
+        for i, (kind, text) in enumerate([("recognition", WORDS), ("growth", OTHER_WORDS)]):
+            conn.execute(
+                "INSERT INTO feedback_note (id, person_id, kind, text, deviation_justified, "
+                "created_at, updated_at, revision) VALUES (?, 1, ?, ?, NULL, "
+                "'2026-01-02 00:00:00', '2026-01-02 00:00:00', 0)",
+                (i + 1, kind, text),
+            )
+    conn.close()
+    return path

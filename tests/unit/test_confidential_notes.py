@@ -12,14 +12,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from note_keys import HR, MANAGER, OUTSIDER, PASSPHRASE, file_bytes, make_identity, opened_notes
-from sqlalchemy import create_engine
+from note_keys import (
+    HR,
+    MANAGER,
+    OUTSIDER,
+    PASSPHRASE,
+    WORDS,
+    database_at,
+    file_bytes,
+    make_identity,
+    opened_notes,
+    plaintext_file,
+)
 
 from irdesk.domain.enums import FeedbackKind, Severity
 from irdesk.domain.models import Incident, Person
 from irdesk.reports.signing.identity import IdentityError
 from irdesk.reports.signing.note_keys import note_key_path, unlock
-from irdesk.storage import schema
 from irdesk.storage.database import Database, open_database, plaintext_backups
 from irdesk.storage.reads.database_reads import list_all_notes, load_feedback
 from irdesk.storage.records import database_edits, feedback
@@ -27,8 +36,7 @@ from irdesk.storage.records.feedback import FeedbackRefused, NotesLocked
 
 T0 = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)
 ACTOR = "tester"
-# Distinctive, so finding them in a file's bytes cannot be a coincidence.
-WORDS = "Kept calm when the ledger replica lagged 40 minutes"
+# Distinctive, so finding it in a file's bytes cannot be a coincidence.
 LATER = "Zanzibar-quartz: wrote after HR was removed"
 
 
@@ -241,33 +249,6 @@ def test_a_new_database_its_logs_and_its_backups_are_private_from_the_first_byte
 
 
 # ------------------------------------------------------------- older files
-
-
-def database_at(path: Path, revision: str) -> Path:
-    """A file as an older irdesk left it: migrated only up to `revision`."""
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        schema.upgrade(conn, revision)
-    engine.dispose()
-    return path
-
-
-def plaintext_file(path: Path) -> Path:
-    """A file at the schema before sealing, with two notes in plain text."""
-    database_at(path, "0007")
-    with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO person (id, name) VALUES (1, 'Grace Hopper')")
-        for i, (kind, text) in enumerate(
-            [("recognition", WORDS), ("growth", "Quasar-lentil: slow to page the database team")]
-        ):
-            conn.execute(
-                "INSERT INTO feedback_note (id, person_id, kind, text, deviation_justified, "
-                "created_at, updated_at, revision) VALUES (?, 1, ?, ?, NULL, "
-                "'2026-01-02 00:00:00', '2026-01-02 00:00:00', 0)",
-                (i + 1, kind, text),
-            )
-    conn.close()
-    return path
 
 
 @pytest.fixture

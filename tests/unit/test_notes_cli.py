@@ -259,3 +259,54 @@ def test_the_audit_log_names_the_person_who_said_who_they_are(
     code, _out, err = run("identity", "use", str(world["hr"]), "--passphrase-file", str(wrong))
     assert code == 1 and "wrong passphrase" in err
     assert actor_file().read_bytes() == before
+
+
+def test_an_older_file_is_upgraded_sealed_and_its_plain_backups_dealt_with(
+    world: dict[str, Path], tmp_path: Path
+) -> None:
+    from note_keys import OTHER_WORDS, WORDS, plaintext_file
+
+    old = plaintext_file(tmp_path / "old.db")
+    code, out, err = run("db", "upgrade", str(old))
+    assert code == 0, err
+    assert "2 feedback notes from before notes were encrypted are kept unreadable" in out
+    (first_backup,) = old.parent.glob("old.db.backup-*")
+    # Nobody's identity yet: the notes wait, shown to nobody.
+    code, out, _err = run("notes", "list", "--db", str(old))
+    assert "2 notes from before notes were encrypted wait to be sealed" in out
+    assert WORDS not in out and out.count("waiting to be sealed") == 2
+
+    code, out, err = run("notes", "list", "--db", str(old), *as_(world, "manager"))
+    assert code == 0, err
+    assert "Sealed 2 older notes to Morgan Manager." in out
+    assert WORDS in out and OTHER_WORDS in out
+    assert f"These backup copies still hold notes in plain text: {first_backup}" in out
+    for path, data in file_bytes(old).items():
+        if path != first_backup:
+            assert WORDS.encode() not in data and OTHER_WORDS.encode() not in data, path
+
+    # The backup: encrypted in place to the same reader, and no copy of it left behind.
+    code, out, err = run(
+        "notes", "backups", "--db", str(old), "--reencrypt", *as_(world, "manager")
+    )
+    assert code == 0, err
+    assert f"Encrypted {first_backup}: 2 notes sealed to Morgan Manager." in out
+    assert sorted(p.name for p in old.parent.glob("old.db*")) == ["old.db", first_backup.name]
+    for path, data in file_bytes(old).items():
+        assert WORDS.encode() not in data and OTHER_WORDS.encode() not in data, path
+    assert run("notes", "backups", "--db", str(old))[1].startswith("No backup copy of")
+    hr_reads = run("notes", "list", "--db", str(first_backup), *as_(world, "hr"))[1]
+    assert WORDS not in hr_reads and "locked (readers: Morgan Manager)" in hr_reads
+
+
+def test_plain_backups_can_be_deleted(world: dict[str, Path], tmp_path: Path) -> None:
+    from note_keys import plaintext_file
+
+    old = plaintext_file(tmp_path / "old.db")
+    assert run("db", "upgrade", str(old))[0] == 0
+    (backup,) = old.parent.glob("old.db.backup-*")
+    code, out, err = run("notes", "backups", "--db", str(old))
+    assert code == 0 and f"{backup} holds notes in plain text." in out, err
+    assert backup.exists()
+    code, out, _err = run("notes", "backups", "--db", str(old), "--delete")
+    assert f"Deleted {backup}." in out and not backup.exists()
