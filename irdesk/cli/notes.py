@@ -170,7 +170,8 @@ def _expected() -> tuple[type[Exception], ...]:
 
 
 def _seal_pending(database: "Database", keyring: "Keyring | None") -> None:
-    """An upgraded file's plain-text notes are sealed to the first reader who unlocks."""
+    """An upgraded file's plain-text notes are sealed to the first reader who unlocks;
+    a reader who unlocks becomes one the file knows (their public key only)."""
     from irdesk.storage.database import plaintext_backups
     from irdesk.storage.reads.database_reads import pending_notes
     from irdesk.storage.records.database_edits import seal_pending_notes
@@ -181,9 +182,11 @@ def _seal_pending(database: "Database", keyring: "Keyring | None") -> None:
             f"{waiting} note{'s' if waiting != 1 else ''} from before notes were encrypted "
             "wait to be sealed; run this again with --identity to seal them to you."
         )
-    elif waiting and keyring is not None:
+    elif keyring is not None:
+        # Also makes the reader known to this file, so others can name them.
         sealed = seal_pending_notes(database, actor=_actor(keyring), keyring=keyring)
-        print(f"Sealed {sealed} older note{'s' if sealed != 1 else ''} to {keyring.name}.")
+        if sealed:
+            print(f"Sealed {sealed} older note{'s' if sealed != 1 else ''} to {keyring.name}.")
     copies = plaintext_backups(database.path)
     if copies:
         print(

@@ -310,3 +310,14 @@ def test_plain_backups_can_be_deleted(world: dict[str, Path], tmp_path: Path) ->
     assert backup.exists()
     code, out, _err = run("notes", "backups", "--db", str(old), "--delete")
     assert f"Deleted {backup}." in out and not backup.exists()
+
+
+def test_a_reader_who_unlocks_can_be_named_by_others(world: dict[str, Path]) -> None:
+    db = str(world["db"])
+    person, _incident = someone(world["db"])
+    add = ["notes", "add", "--db", db, "--about", person, "--reader", "Harper HR"]
+    code, _out, err = run(*add, *as_(world, "manager"), stdin=CLI_WORDS)
+    assert code == 1 and "no reader is called 'Harper HR'" in err
+    assert run("notes", "list", "--db", db, *as_(world, "hr"))[0] == 0  # HR unlocks once
+    code, out, err = run(*add, *as_(world, "manager"), stdin=CLI_WORDS)
+    assert code == 0 and "readable by Harper HR, Morgan Manager" in out, err

@@ -86,6 +86,9 @@ remove_reader = in_transaction(feedback.remove_reader)
 def seal_pending_notes(db: Database, *, actor: str, keyring: Keyring) -> int:
     """Seal an upgraded file's plain-text notes to `keyring`, then scrub what they left.
 
+    Publishes the keyring's public key first, so a reader who unlocks is one others
+    can name, whether or not any note was waiting.
+
     The scrub runs after the commit: VACUUM cannot run inside a transaction, and until
     the commit the old rows are still the file's content.
     """
