@@ -340,8 +340,13 @@ def test_the_manager_packet_shows_notes_only_once_a_reader_unlocks(
         (person,) = conn.execute("SELECT name FROM person WHERE id = 1").fetchone()
     conn.close()
     dialog = open_packet_dialog(qtbot, opened)
-    choose_profile(qtbot, dialog, "manager")
-    with qtbot.waitSignal(opened.tasks.idle, timeout=10_000):
+    # End: straight to the last profile, the manager's, without computing the
+    # executive figures on the way (slow on a busy machine).
+    assert dialog.profile.itemData(dialog.profile.count() - 1) == "manager"
+    dialog.profile.setFocus()
+    with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
+        qtbot.keyClick(dialog.profile, Qt.Key.Key_End)
+    with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
         qtbot.keyClicks(dialog.person, person)
         qtbot.keyClick(dialog.person, Qt.Key.Key_Return)
     assert dialog.unlock_notes.isVisible() and "locked" in dialog.notes_label.text()
@@ -355,7 +360,7 @@ def test_the_manager_packet_shows_notes_only_once_a_reader_unlocks(
             qtbot.waitUntil(unlocking.isVisible, timeout=2000)
             unlocking.identity_edit.setText(str(manager))
             qtbot.keyClicks(unlocking.passphrase_edit, NOTES_PHRASE.decode())
-            with qtbot.waitSignal(opened.tasks.idle, timeout=10_000):
+            with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
                 qtbot.keyClick(unlocking.passphrase_edit, Qt.Key.Key_Return)
             assert "unlocked as Morgan Manager" in dialog.notes_label.text()
             assert opened.notes_session.keyring is not None  # the window's one session
