@@ -16,12 +16,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from note_keys import MANAGER
 from sqlmodel import col, func, select
 
 from irdesk.demo.generator import write_demo
 from irdesk.domain.enums import EventKind, FeedbackKind
 from irdesk.domain.models import (
-    FeedbackNote,
     Incident,
     IncidentSourceFile,
     Person,
@@ -32,6 +32,7 @@ from irdesk.domain.models import (
 from irdesk.reports.packets.export import ExportResult, PacketRequest, SignRequest, export_packet
 from irdesk.reports.signing.identity import create_identity
 from irdesk.storage.database import Database, open_database
+from irdesk.storage.records import feedback
 
 PASSPHRASE = b"correct horse battery"
 COUNTER_PASSPHRASE = b"second signer's phrase"
@@ -58,6 +59,8 @@ class PacketWorld:
     counter_identity: Path
     packets: dict[str, ExportResult]
     texts: dict[str, str]
+    # The manager packet exported by a session that did not unlock.
+    locked_manager: ExportResult
 
 
 def pdf_text(path: Path) -> str:
@@ -159,14 +162,14 @@ def _plant(database: Database) -> tuple[int, str, str]:
         session.flush()
         session.add(IncidentSourceFile(incident_id=incident.id, source_file_id=source_file.id))
         subject = session.exec(select(Person).where(Person.name == "Emre Ağaoğlu")).one()
-        session.add(
-            FeedbackNote(
-                person_id=subject.id,
-                author_id=None,
-                incident_id=incident.id,
-                kind=FeedbackKind.RECOGNITION,
-                text=FEEDBACK,
-            )
+        feedback.add_note(
+            session,
+            person_id=subject.id,
+            incident_id=incident.id,
+            kind=FeedbackKind.RECOGNITION,
+            actor="tester",
+            keyring=MANAGER,
+            text=FEEDBACK,
         )
         quarter = (incident.started_at.month - 1) // 3 + 1
         return (
@@ -219,9 +222,18 @@ def packet_world(tmp_path_factory: pytest.TempPathFactory) -> PacketWorld:
                 created_by="tester",
                 sign=SignRequest(identity, PASSPHRASE),
                 now=now,
+                # The manager packet is made by a reader of the note, unlocked.
+                keyring=MANAGER if name == "manager" else None,
             )
             for name, request in requests.items()
         }
+        locked = export_packet(
+            database,
+            requests["manager"],
+            folder / "manager-locked.pdf",
+            created_by="tester",
+            now=now,
+        )
     finally:
         database.close()
     return PacketWorld(
@@ -234,4 +246,5 @@ def packet_world(tmp_path_factory: pytest.TempPathFactory) -> PacketWorld:
         counter_identity=counter,
         packets=packets,
         texts={name: pdf_text(result.path) for name, result in packets.items()},
+        locked_manager=locked,
     )

@@ -33,6 +33,13 @@ def add_demo_parser(commands: "Subcommands") -> None:
         help="the demo's 'today', YYYY-MM-DD (default: today)",
     )
     demo.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    demo.add_argument(
+        "--identity",
+        type=Path,
+        metavar="ID.p12",
+        help="seal the demo's feedback notes to this identity (default: to a key nobody keeps)",
+    )
+    demo.add_argument("--passphrase-file", type=Path, metavar="FILE")
 
 
 def add_db_parser(commands: "Subcommands") -> None:
@@ -66,15 +73,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
     refuse_to_replace(args.path, force=args.force)
     if args.force and args.path.exists():
         refuse_to_overwrite_a_stranger(args.path)
+    readers = []
+    if args.identity is not None:
+        from irdesk.cli.packets import read_passphrase
+        from irdesk.reports.signing.identity import IdentityError
+        from irdesk.reports.signing.note_keys import unlock
+
+        with failures_reported(IdentityError, kept="No demo was written."):
+            readers = [unlock(args.identity, read_passphrase(args.passphrase_file)).public]
     with failures_reported(DatabaseError, OSError):
         summary = write_demo(
-            args.path, seed=seed, anchor=args.anchor or today(), overwrite=args.force
+            args.path,
+            seed=seed,
+            anchor=args.anchor or today(),
+            overwrite=args.force,
+            note_readers=readers,
         )
     print(
         f"Wrote {args.path}: {summary.incidents} incidents, {summary.events} timeline events, "
         f"{summary.reviews} reviews, {summary.people} people in {summary.teams} teams, "
         f"{summary.services} services."
     )
+    sealed_to = (
+        readers[0].name if readers else "a key that was not kept (add --identity to read them)"
+    )
+    print(f"Its {summary.feedback_notes} feedback notes are sealed to {sealed_to}.")
     return 0
 
 
@@ -98,15 +121,27 @@ def refuse_to_overwrite_a_stranger(path: Path) -> None:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from irdesk.storage.check import check_database
     from irdesk.storage.database import open_database
+    from irdesk.storage.reads.database_reads import pending_notes
 
     saved: list[Path] = []
     with failures_reported(DatabaseError):
         database = open_database(args.path, create=False, on_backup=saved.append)
-    database.close()
+    try:
+        waiting = pending_notes(database)
+    finally:
+        database.close()
     report = check_database(database.path)
     if saved:
         print(f"Upgraded {database.path} to schema revision {report.revision}.")
         print(f"Backup of the previous file: {saved[0]}")
+    if waiting:
+        # No one's key was at hand to seal them to: say so, and how to finish.
+        print(
+            f"{waiting} feedback note{'s' if waiting != 1 else ''} from before notes were "
+            "encrypted are kept unreadable to everyone until a reader seals them: "
+            f"irdesk notes list --db {database.path} --identity ID.p12. The backup still holds "
+            "them in plain text (irdesk notes backups)."
+        )
     else:
         print(f"{database.path} is already at the current schema revision {report.revision}.")
     return 0

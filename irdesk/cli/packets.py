@@ -119,6 +119,12 @@ def add_packet_parsers(commands: "Subcommands") -> None:
     add_timestamp_option(packet)
     add_token_options(packet)
     packet.add_argument(
+        "--identity",
+        type=Path,
+        metavar="ID.p12",
+        help="manager: unlock the feedback notes you are a reader of (else they show as locked)",
+    )
+    packet.add_argument(
         "--redact",
         action="append",
         default=[],
@@ -195,6 +201,14 @@ def add_packet_parsers(commands: "Subcommands") -> None:
         action="store_true",
         help="replace ID.p12 and its certificate ID.pem if they exist (regular files only)",
     )
+
+    use = identity_commands.add_parser(
+        "use",
+        help="this identity is you: the audit log names you by it on this machine",
+    )
+    use.set_defaults(handler=cmd_identity_use)
+    use.add_argument("path", type=Path, metavar="ID.p12")
+    use.add_argument("--passphrase-file", type=Path, metavar="FILE")
 
 
 def add_trust_options(parser: argparse.ArgumentParser, must: str) -> None:
@@ -298,13 +312,19 @@ def cmd_packet(args: argparse.Namespace) -> int:
     if not args.preview:
         refuse_to_replace(args.out, force=args.force, kept="No packet was written.")
     sign = None
+    passphrase = None
     token = None if args.preview else token_key(args, "packet")
     if token is not None:
         sign = SignRequest(None, timestamp_url=timestamp_url(args), token=token)
     elif args.sign is not None and not args.preview:
-        sign = SignRequest(
-            args.sign, read_passphrase(args.passphrase_file), timestamp_url=timestamp_url(args)
-        )
+        passphrase = read_passphrase(args.passphrase_file)
+        sign = SignRequest(args.sign, passphrase, timestamp_url=timestamp_url(args))
+    keyring = None
+    if args.identity is not None:
+        from irdesk.reports.signing.note_keys import unlock
+
+        with failures_reported(IdentityError, kept="No packet was written."):
+            keyring = unlock(args.identity, passphrase or read_passphrase(args.passphrase_file))
     path = chosen_database(args.packet_db, args.db)
     # LookupError: no such incident or person (PacketDataError), or policy version.
     expected = (LookupError, ValueError, IdentityError, SigningError, OSError)
@@ -314,7 +334,9 @@ def cmd_packet(args: argparse.Namespace) -> int:
         failures_reported(*expected, kept="No packet was written."),
     ):
         if args.preview:
-            print_redaction_preview(args.profile, redaction_preview(prepare(database, request)))
+            print_redaction_preview(
+                args.profile, redaction_preview(prepare(database, request, keyring))
+            )
             return 0
         result = export_packet(
             database,
@@ -323,6 +345,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
             created_by=current_actor(),
             sign=sign,
             overwrite=args.force,
+            keyring=keyring,
         )
     signed = f", signed by {result.signed_by}" if result.signed_by else ", not signed"
     print(f"Wrote {result.path}: packet {result.packet_uid}, {result.pages} pages{signed}.")
@@ -449,7 +472,31 @@ def cmd_identity_create(args: argparse.Namespace) -> int:
             overwrite=args.force,
             certificate_path=certificate,
         )
+    from irdesk.reports.signing.note_keys import create_note_key
+
+    with failures_reported(IdentityError, OSError):
+        notes_key = create_note_key(args.path, passphrase, overwrite=args.force)
     print(f"Wrote {args.path} (keep it and its passphrase private) for {identity.name}.")
+    print(
+        f"Wrote {notes_key}: the key feedback notes are sealed to (same passphrase; keep it too)."
+    )
     print(f"Certificate for readers to trust: {certificate} (irdesk verify --trust {certificate}).")
     print(f"Key fingerprint (SHA-256), to give readers by another way: {identity.key_sha256}")
+    return 0
+
+
+def cmd_identity_use(args: argparse.Namespace) -> int:
+    """Who the audit log names on this machine: the identity's name and certificate."""
+    from irdesk.reports.signing.identity import IdentityError
+    from irdesk.reports.signing.note_keys import unlock
+    from irdesk.storage.records.actor import identity_actor, remember_actor
+
+    # The passphrase proves the identity is yours, not only a file you can read.
+    with failures_reported(IdentityError, kept="Nothing was changed."):
+        keyring = unlock(args.path, read_passphrase(args.passphrase_file))
+    remember_actor(keyring.name, keyring.certificate_fingerprint)
+    print(
+        "The audit log names you "
+        f"{identity_actor(keyring.name, keyring.certificate_fingerprint)} from now on."
+    )
     return 0

@@ -18,6 +18,7 @@ from irdesk.cli.database import add_db_parser, add_demo_parser
 from irdesk.cli.gui import cmd_gui
 from irdesk.cli.imports import add_import_parser
 from irdesk.cli.metrics import add_metrics_parser
+from irdesk.cli.notes import add_notes_parser
 from irdesk.cli.org import add_org_parser
 from irdesk.cli.packets import add_packet_parsers
 from irdesk.cli.validation import add_validation_parser
@@ -55,4 +56,5 @@ def build_parser() -> argparse.ArgumentParser:
     add_org_parser(commands)
     add_db_parser(commands)
     add_packet_parsers(commands)
+    add_notes_parser(commands)
     return parser

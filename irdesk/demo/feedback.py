@@ -1,18 +1,32 @@
 """Managers' feedback notes on the people who responded to reviewed incidents."""
 
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from irdesk.demo.times import seconds
 from irdesk.demo.wording import GROWTH_NOTES, PROCEDURAL_NOTES, RECOGNITION_NOTES
 from irdesk.demo.working_state import Case, Org
 from irdesk.domain.enums import FeedbackKind
-from irdesk.domain.models import FeedbackNote, stored_id
+from irdesk.domain.models import stored_id
+
+
+@dataclass(frozen=True)
+class DemoNote:
+    """A note's words before they are sealed (storage/records/feedback.insert_sealed)."""
+
+    person_id: int
+    author_id: int | None
+    incident_id: int | None
+    kind: FeedbackKind
+    text: str
+    deviation_justified: bool | None
+    written_at: datetime
 
 
 def feedback_notes(
     rng: random.Random, org: Org, cases: list[Case], now: datetime
-) -> list[FeedbackNote]:
+) -> list[DemoNote]:
     pairs = [
         (case, member)
         for case in cases
@@ -59,15 +73,14 @@ def feedback_notes(
         at = min(seconds(resolved + timedelta(days=rng.uniform(1, 6))), now - timedelta(hours=1))
         assert case.incident is not None
         notes.append(
-            FeedbackNote(
+            DemoNote(
                 person_id=stored_id(member.person.id),
                 author_id=org.manager_of(member).person.id,
                 incident_id=case.incident.id,
                 kind=kind,
                 text=text.format_map(values),
                 deviation_justified=justified,
-                created_at=at,
-                updated_at=at,
+                written_at=at,
             )
         )
     return notes

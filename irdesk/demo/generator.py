@@ -11,10 +11,12 @@ import json
 import random
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -48,6 +50,8 @@ from irdesk.domain.models import (
 )
 from irdesk.storage.database import Database, open_database
 from irdesk.storage.inspection import log_files
+from irdesk.storage.records import feedback
+from irdesk.storage.sealing import PublicReader, raw_public
 
 DEFAULT_SEED = 2026
 
@@ -130,10 +134,24 @@ def _add_org(session: Session, origin: datetime) -> Org:
     )
 
 
-def generate_demo(db: Database, *, seed: int = DEFAULT_SEED, anchor: date) -> DemoSummary:
+def _throwaway() -> PublicReader:
+    """A reader whose private key is dropped at once: the demo's notes then exist, sealed,
+    and nobody can read them (see `note_readers`)."""
+    key = X25519PrivateKey.generate()
+    return PublicReader("Demo reader (key not kept)", raw_public(key.public_key()))
+
+
+def generate_demo(
+    db: Database,
+    *,
+    seed: int = DEFAULT_SEED,
+    anchor: date,
+    note_readers: Sequence[PublicReader] = (),
+) -> DemoSummary:
     """Fill an empty, freshly created database with the demo organisation, in one transaction.
 
-    `anchor` is "today" for the data: incidents fall in the six months before it.
+    `anchor` is "today" for the data: incidents fall in the six months before it. The
+    feedback notes are sealed to `note_readers`; with none, to a key nobody keeps.
     Raises ValueError if the database already holds incidents.
     """
     rng = random.Random(seed)
@@ -167,7 +185,19 @@ def generate_demo(db: Database, *, seed: int = DEFAULT_SEED, anchor: date) -> De
         session.flush()
         reviews, findings, actions = add_reviews(session, rng, org, cases, anchor, now)
         notes = feedback_notes(rng, org, cases, now)
-        session.add_all(notes)
+        readers = [feedback.publish_reader(session, r) for r in note_readers or [_throwaway()]]
+        for note in notes:
+            feedback.insert_sealed(
+                session,
+                person_id=note.person_id,
+                author_id=note.author_id,
+                incident_id=note.incident_id,
+                kind=note.kind,
+                text=note.text,
+                deviation_justified=note.deviation_justified,
+                written_at=note.written_at,
+                readers=[r.id for r in readers],
+            )
     return DemoSummary(
         services=len(org.services),
         teams=len(org.teams),
@@ -182,7 +212,12 @@ def generate_demo(db: Database, *, seed: int = DEFAULT_SEED, anchor: date) -> De
 
 
 def write_demo(
-    path: Path, *, seed: int = DEFAULT_SEED, anchor: date, overwrite: bool = False
+    path: Path,
+    *,
+    seed: int = DEFAULT_SEED,
+    anchor: date,
+    overwrite: bool = False,
+    note_readers: Sequence[PublicReader] = (),
 ) -> DemoSummary:
     """Create a new demo database at `path`; the file appears complete or not at all.
 
@@ -201,7 +236,7 @@ def write_demo(
         draft = scratch / path.name
         db = open_database(draft)
         try:
-            summary = generate_demo(db, seed=seed, anchor=anchor)
+            summary = generate_demo(db, seed=seed, anchor=anchor, note_readers=note_readers)
         finally:
             db.close()
         if any(p.exists() for p in log_files(draft)):

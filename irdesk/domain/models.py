@@ -9,7 +9,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -264,7 +272,12 @@ class FindingEventLink(SQLModel, table=True):
 
 
 class FeedbackNote(SQLModel, table=True):
-    """Sensitive personnel data: kept in its own table, away from findings."""
+    """Sensitive personnel data: kept in its own table, away from findings.
+
+    What the note says (its kind, text and whether a deviation was justified) is in
+    `sealed` only, encrypted with the note's own key (storage/sealing); who it is
+    about, when and by whom stay readable so a locked window can show that it exists.
+    """
 
     __tablename__ = "feedback_note"
 
@@ -274,10 +287,10 @@ class FeedbackNote(SQLModel, table=True):
     incident_id: int | None = Field(
         default=None, foreign_key="incident.id", ondelete="SET NULL", index=True
     )
-    kind: FeedbackKind = Field(sa_type=enum_type(FeedbackKind), nullable=False)
-    text: str = Field(sa_type=Text)
-    deviation_justified: bool | None = Field(
-        default=None, description="for procedural compliance: was leaving the runbook justified"
+    sealed: bytes | None = Field(
+        default=None,
+        sa_type=LargeBinary,
+        description="nonce and AES-256-GCM ciphertext; None while the note is pending sealing",
     )
     revision: int = Field(
         default=0,
@@ -286,6 +299,52 @@ class FeedbackNote(SQLModel, table=True):
     )
     created_at: datetime = utc_field(nullable=False)
     updated_at: datetime = utc_field(nullable=False)
+
+
+class PendingNote(SQLModel, table=True):
+    """A note from a file older than encryption, waiting for an identity to seal it to.
+
+    Only an upgrade fills this table; sealing empties it and scrubs the freed pages.
+    """
+
+    __tablename__ = "feedback_note_pending"
+
+    note_id: int = Field(foreign_key="feedback_note.id", ondelete="CASCADE", primary_key=True)
+    kind: FeedbackKind = Field(sa_type=enum_type(FeedbackKind), nullable=False)
+    text: str = Field(sa_type=Text)
+    deviation_justified: bool | None = None
+
+
+class NoteReader(SQLModel, table=True):
+    """Someone notes can be sealed to: only the public key, never a private one."""
+
+    __tablename__ = "note_reader"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    fingerprint: str = Field(unique=True, max_length=64, description="SHA-256 of public_key")
+    public_key: bytes = Field(sa_type=LargeBinary, description="raw X25519 public key")
+    certificate_fingerprint: str | None = Field(
+        default=None, max_length=64, description="SHA-256 of the signing certificate it came with"
+    )
+    recovery: bool = Field(
+        default=False, description="the organisation's recovery key: every new note is sealed to it"
+    )
+    # No note written after this is sealed to the reader.
+    removed_at: datetime | None = utc_field()
+    created_at: datetime = utc_field(nullable=False)
+
+
+class NoteKey(SQLModel, table=True):
+    """A note's key, wrapped for one of its readers."""
+
+    __tablename__ = "note_key"
+
+    note_id: int = Field(foreign_key="feedback_note.id", ondelete="CASCADE", primary_key=True)
+    reader_id: int = Field(
+        foreign_key="note_reader.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+    wrapped: bytes = Field(sa_type=LargeBinary)
 
 
 class ActionItem(SQLModel, table=True):

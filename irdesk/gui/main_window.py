@@ -39,6 +39,7 @@ from irdesk.gui.common.busy_indicator import BusyIndicator
 from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.help_windows import add_help_entries
 from irdesk.gui.common.menus import Menus, add_action, standard_keys
+from irdesk.gui.common.notes_session import NotesSession
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.user_guides import guides, show_user_guide
 from irdesk.gui.common.versions import version_lines
@@ -126,7 +127,11 @@ class MainWindow(QMainWindow):
         self.filter_edit = self.incident_list.filter_edit
         self.details = IncidentDetails()
         self.overview = OverviewLoader(self.details, self.tasks, self.database, self)
-        self.review_tab = ReviewTab(self.tasks, self.undo_stack, self.actor, self.database)
+        # The feedback notes' unlocked reader, in memory for this window's session only.
+        self.notes_session = NotesSession(self)
+        self.review_tab = ReviewTab(
+            self.tasks, self.undo_stack, self.actor, self.database, notes=self.notes_session
+        )
         self.merging = IncidentMerging(
             self,
             self.incident_list,
@@ -155,7 +160,7 @@ class MainWindow(QMainWindow):
             self, self.tasks, self.database, self.undo_stack, self.actor, self.busy
         )
         self.packet_actions = PacketActions(
-            self, self.tasks, self.database, self.current_incident_id, self.busy
+            self, self.tasks, self.database, self.current_incident_id, self.busy, self.notes_session
         )
         self.packet_actions.exported.connect(lambda: self.review_tab.reload())
 
@@ -353,6 +358,7 @@ class MainWindow(QMainWindow):
                 # An import being written stops at its next step and rolls back.
                 self.import_dialog.shut_down()
             self.review_tab.shut_down()  # what was typed is queued before the shutdown
+            self.notes_session.lock()
             # Running work may still hold the database: let it finish before closing it.
             self.tasks.shutdown()
             db = self.database.current()

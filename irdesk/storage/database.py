@@ -7,6 +7,7 @@ connection.
 
 import contextlib
 import errno
+import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -37,9 +38,51 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 5000
 
 
+def plaintext_backups(path: Path) -> list[Path]:
+    """The backup copies beside `path` that still hold feedback notes in plain text.
+
+    Every upgrade leaves a copy of the file as it was; those made before notes were
+    sealed hold their words. Read only, through the read-only connection.
+    """
+    found = []
+    for copy in sorted(path.parent.glob(f"{path.name}.backup-*")):
+        try:
+            with contextlib.closing(read_only_connection(copy)) as conn:
+                tables = {
+                    row[0]
+                    for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                }
+                columns = {row[1] for row in conn.execute("PRAGMA table_info(feedback_note)")}
+                plain = 0
+                if "text" in columns:
+                    plain += conn.execute("SELECT count(*) FROM feedback_note").fetchone()[0]
+                if "feedback_note_pending" in tables:
+                    plain += conn.execute("SELECT count(*) FROM feedback_note_pending").fetchone()[
+                        0
+                    ]
+        except sqlite3.DatabaseError:
+            continue
+        if plain:
+            found.append(copy)
+    return found
+
+
 def backup_path(path: Path, revision: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return path.with_name(f"{path.name}.backup-{revision}-{stamp}")
+
+
+PRIVATE = 0o600
+
+
+def create_private(path: Path) -> None:
+    """Make the empty file `path` readable by its owner only, before a byte is written.
+
+    An irdesk file holds personnel data (even sealed, who has notes about whom), so no
+    moment may exist in which the umask leaves it readable by others. SQLite gives a
+    database's -wal and -shm the mode of the database file itself.
+    """
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
 
 
 def backup(path: Path, target: Path) -> Path:
@@ -55,6 +98,7 @@ def backup(path: Path, target: Path) -> Path:
     partial = durable_files.partial_name(target, "partial")
     with durable_files.removed_on_failure(partial, *_journals(partial)):
         try:
+            create_private(partial)  # personnel data: owner-only from the first byte
             with (
                 contextlib.closing(read_only_connection(path)) as source,
                 contextlib.closing(sqlite3.connect(partial)) as copy,
@@ -136,6 +180,9 @@ NOT_WRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_FULL", "SQLITE_IOE
 def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # A deleted or rewritten row (a note's old ciphertext, an upgrade's plain text) is
+    # overwritten with zeros, not left in a free page for anyone with the file to read.
+    cursor.execute("PRAGMA secure_delete=ON")
     # The driver's `timeout` above sets SQLite's busy timeout for this connection.
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -215,6 +262,21 @@ class Database:
         with failures_named(self.path), self.engine.begin() as conn:
             yield conn
 
+    def scrub(self) -> None:
+        """Leave no freed bytes behind: fold the write-ahead log in, rebuild, empty the log.
+
+        The write-ahead log keeps every page's older versions until a checkpoint; VACUUM
+        writes the file anew without its free pages; TRUNCATE leaves the log at 0 bytes.
+        """
+        try:
+            with self.engine.connect() as conn:
+                raw = conn.execution_options(isolation_level="AUTOCOMMIT")
+                raw.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                raw.exec_driver_sql("VACUUM")
+                raw.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except OperationalError as exc:
+            raise expected_error(exc, self.path) or exc from exc
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -231,6 +293,7 @@ def _create(path: Path) -> Database:
             raise expected_os_error(exc, path) or exc from exc
         partial = durable_files.partial_name(path, "new")
         with durable_files.removed_on_failure(partial, *_journals(partial)):
+            create_private(partial)  # personnel data: owner-only from the first byte
             head_schema.create(partial)
             if not durable_files.move_into_place(partial, path, replace=False):
                 durable_files.remove_quietly(partial)
@@ -256,6 +319,7 @@ def creating_database(path: Path) -> Iterator["NewDatabase"]:
         except OSError as exc:
             raise expected_os_error(exc, path) or exc from exc
         with durable_files.removed_on_failure(partial, *_journals(partial)):
+            create_private(partial)
             head_schema.create(partial)
     new = NewDatabase(Database(path=path, engine=make_engine(partial)))
     with durable_files.removed_on_failure(partial, *_journals(partial)):

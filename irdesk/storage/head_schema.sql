@@ -139,24 +139,6 @@ CREATE TABLE policy_version (
 	FOREIGN KEY(policy_id) REFERENCES policy (id) ON DELETE RESTRICT, 
 	CONSTRAINT policy_version_number UNIQUE (policy_id, version)
 );
-CREATE TABLE feedback_note (
-	id INTEGER NOT NULL, 
-	person_id INTEGER NOT NULL, 
-	author_id INTEGER, 
-	incident_id INTEGER, 
-	kind VARCHAR(32) NOT NULL, 
-	text TEXT NOT NULL, 
-	deviation_justified BOOLEAN, 
-	created_at DATETIME NOT NULL, 
-	updated_at DATETIME NOT NULL, revision INTEGER DEFAULT '0' NOT NULL, 
-	PRIMARY KEY (id), 
-	FOREIGN KEY(author_id) REFERENCES person (id) ON DELETE SET NULL, 
-	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE SET NULL, 
-	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE, 
-	CONSTRAINT feedbackkind CHECK (kind IN ('recognition', 'growth', 'procedural_compliance'))
-);
-CREATE INDEX ix_feedback_note_incident_id ON feedback_note (incident_id);
-CREATE INDEX ix_feedback_note_person_id ON feedback_note (person_id);
 CREATE TABLE review (
 	id INTEGER NOT NULL, 
 	incident_id INTEGER NOT NULL, 
@@ -502,5 +484,51 @@ CREATE TABLE validation_finding (
 	CONSTRAINT validation_finding_field CHECK (field IN ('started_at','detected_at','acknowledged_at','mitigated_at','resolved_at','severity')), 
 	FOREIGN KEY(item_id) REFERENCES validation_sample_incident (id) ON DELETE CASCADE
 );
-INSERT INTO alembic_version (version_num) VALUES ('0011');
+CREATE TABLE feedback_note (
+	id INTEGER NOT NULL, 
+	person_id INTEGER NOT NULL, 
+	author_id INTEGER, 
+	incident_id INTEGER, 
+	sealed BLOB, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(author_id) REFERENCES person (id) ON DELETE SET NULL, 
+	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE SET NULL, 
+	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_feedback_note_incident_id ON feedback_note (incident_id);
+CREATE INDEX ix_feedback_note_person_id ON feedback_note (person_id);
+CREATE TABLE feedback_note_pending (
+	note_id INTEGER NOT NULL, 
+	kind VARCHAR(32) NOT NULL, 
+	text TEXT NOT NULL, 
+	deviation_justified BOOLEAN, 
+	PRIMARY KEY (note_id), 
+	FOREIGN KEY(note_id) REFERENCES feedback_note (id) ON DELETE CASCADE, 
+	CONSTRAINT feedbackkind CHECK (kind IN ('recognition', 'growth', 'procedural_compliance'))
+);
+CREATE TABLE note_reader (
+	id INTEGER NOT NULL, 
+	name VARCHAR NOT NULL, 
+	fingerprint VARCHAR(64) NOT NULL, 
+	public_key BLOB NOT NULL, 
+	certificate_fingerprint VARCHAR(64), 
+	recovery BOOLEAN NOT NULL, 
+	removed_at DATETIME, 
+	created_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (fingerprint)
+);
+CREATE TABLE note_key (
+	note_id INTEGER NOT NULL, 
+	reader_id INTEGER NOT NULL, 
+	wrapped BLOB NOT NULL, 
+	PRIMARY KEY (note_id, reader_id), 
+	FOREIGN KEY(note_id) REFERENCES feedback_note (id) ON DELETE CASCADE, 
+	FOREIGN KEY(reader_id) REFERENCES note_reader (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_note_key_reader_id ON note_key (reader_id);
+INSERT INTO alembic_version (version_num) VALUES ('0012');
 COMMIT;

@@ -30,7 +30,7 @@ def irdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
 def listed_commands(help_text: str) -> list[str]:
     """The sub-command names argparse prints under 'positional arguments'."""
     section = help_text.split("positional arguments:")[1].split("options:")[0]
-    return re.findall(r"^    (\w+)(?:  |$)", section, flags=re.MULTILINE)
+    return re.findall(r"^    ([\w-]+)(?:  |$)", section, flags=re.MULTILINE)
 
 
 def test_version() -> None:
@@ -47,16 +47,27 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "import",
         "metrics",
         "classify",
+        "validation",
         "org",
         "db",
         "packet",
         "countersign",
         "verify",
         "identity",
+        "notes",
     ]
     for option in ("--db PATH", "--demo", "--version"):
         assert option in result.stdout
     assert listed_commands(irdesk("db", "--help").stdout) == ["upgrade", "check"]
+    assert listed_commands(irdesk("notes", "--help").stdout) == [
+        "list",
+        "add",
+        "export",
+        "readers",
+        "share",
+        "remove-reader",
+        "backups",
+    ]
 
 
 def test_an_unknown_command_is_a_usage_error() -> None:

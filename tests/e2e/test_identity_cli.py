@@ -49,7 +49,8 @@ def test_the_key_file_is_private_from_its_first_byte(
     assert created[key_temp] == (0o600, 0)
     assert _mode(tmp_path / "id.p12") == 0o600  # right after creation, under umask 022
     assert _mode(tmp_path / "id.pem") == 0o644  # the certificate is for others to read
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["id.p12", "id.pem"]
+    assert _mode(tmp_path / "id.p12.notes-key") == 0o600  # the key notes are sealed to
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["id.p12", "id.p12.notes-key", "id.pem"]
 
 
 @pytest.mark.parametrize("existing", ["id.p12", "id.pem"])

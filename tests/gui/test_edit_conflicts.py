@@ -1,8 +1,11 @@
 """Two windows on one file: a change made in one is never silently overwritten by the other."""
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from note_keys import PASSPHRASE, make_identity, opened_notes
+from notes_driver import unlock_and_wait
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -11,6 +14,8 @@ from sample_incidents import IncidentFile
 from window_driver import open_and_wait
 
 from irdesk.gui.main_window import MainWindow
+from irdesk.gui.review.feedback_window import FeedbackWindow
+from irdesk.reports.signing.note_keys import unlock
 
 
 def conflict_box(qtbot: QtBot, window: MainWindow) -> QMessageBox:
@@ -131,24 +136,39 @@ def test_a_reload_for_something_else_does_not_make_a_stale_field_look_current(
     ]
 
 
+@pytest.fixture
+def manager(tmp_path: Path) -> Path:
+    return make_identity(tmp_path / "manager.p12", "Morgan Manager")
+
+
+def opened_notes_of(qtbot: QtBot, window: MainWindow, identity: Path) -> FeedbackWindow:
+    """The window's Feedback Notes, unlocked by the manager who writes in both windows."""
+    notes = window.review_tab.open_feedback()
+    assert notes is not None
+    wait_settled(qtbot, window)
+    return unlock_and_wait(qtbot, notes, identity, PASSPHRASE)
+
+
+def note_texts(path: Path) -> list[str]:
+    return [n["text"] for n in opened_notes(path, unlock(path.parent / "manager.p12", PASSPHRASE))]
+
+
 def test_feedback_notes_conflict_in_their_own_window(
     qtbot: QtBot,
     opened: MainWindow,
     make_window: Callable[..., MainWindow],
     incident_file: IncidentFile,
+    manager: Path,
 ) -> None:
     first = opened
     second = second_window_on_the_review(qtbot, first, make_window, incident_file)
-    mine = first.review_tab.open_feedback()
-    assert mine is not None
-    wait_settled(qtbot, first)
+    mine = opened_notes_of(qtbot, first, manager)
     mine.add_button.click()
     wait_settled(qtbot, first)
     qtbot.keyClicks(mine.editor, "Calm on the bridge")
     qtbot.waitUntil(lambda: not mine.autosaver.busy and not first.tasks.busy, timeout=3000)
 
-    theirs = second.review_tab.open_feedback()
-    assert theirs is not None
+    theirs = opened_notes_of(qtbot, second, manager)
     qtbot.waitUntil(lambda: theirs.editor.toPlainText() == "Calm on the bridge", timeout=3000)
     qtbot.keyClicks(mine.editor, ", and clear")
     qtbot.waitUntil(lambda: not mine.autosaver.busy and not first.tasks.busy, timeout=3000)
@@ -156,15 +176,10 @@ def test_feedback_notes_conflict_in_their_own_window(
     qtbot.waitUntil(lambda: theirs.conflict_box is not None, timeout=3000)
     box = theirs.conflict_box
     assert box.isVisible() and box.parent() is theirs  # shown in the notes window only
-    assert query(incident_file.path, "SELECT text FROM feedback_note") == [
-        ("Calm on the bridge, and clear",)
-    ]
+    assert note_texts(incident_file.path) == ["Calm on the bridge, and clear"]
     qtbot.mouseClick(button(box, "Keep Mine"), qtbot_button())
     qtbot.waitUntil(
-        lambda: (
-            query(incident_file.path, "SELECT text FROM feedback_note")
-            == [("Calm on the bridge under pressure",)]
-        ),
+        lambda: note_texts(incident_file.path) == ["Calm on the bridge under pressure"],
         timeout=3000,
     )
     wait_settled(qtbot, second)
@@ -176,18 +191,16 @@ def test_a_note_deleted_in_another_window_cannot_be_deleted_again(
     make_window: Callable[..., MainWindow],
     incident_file: IncidentFile,
     monkeypatch: pytest.MonkeyPatch,
+    manager: Path,
 ) -> None:
     """Storage refuses the second delete: the notes window says why instead of crashing."""
     first = opened
     second = second_window_on_the_review(qtbot, first, make_window, incident_file)
-    mine = first.review_tab.open_feedback()
-    assert mine is not None
-    wait_settled(qtbot, first)
+    mine = opened_notes_of(qtbot, first, manager)
     mine.add_button.click()
     qtbot.waitUntil(lambda: mine.bound_id is not None and not first.tasks.busy, timeout=3000)
 
-    theirs = second.review_tab.open_feedback()
-    assert theirs is not None
+    theirs = opened_notes_of(qtbot, second, manager)
     qtbot.waitUntil(lambda: theirs.bound_id is not None and not second.tasks.busy, timeout=3000)
     for window in (mine, theirs):
         monkeypatch.setattr(window, "ask_delete", lambda: True)

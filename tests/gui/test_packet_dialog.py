@@ -357,3 +357,67 @@ def test_a_new_identity_is_made_from_the_dialog_and_signs_the_packet(
     assert "signed by Søren Kjærgaard" in dialog.status.text()
     report = verify_packet(out)
     assert report.signatures[0].signer == "Søren Kjærgaard"
+
+
+def test_the_manager_packet_shows_notes_only_once_a_reader_unlocks(
+    qtbot: QtBot,
+    opened: MainWindow,
+    incident_file: IncidentFile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from note_keys import PASSPHRASE as NOTES_PHRASE
+    from note_keys import make_identity
+
+    from irdesk.domain.enums import FeedbackKind
+    from irdesk.reports.signing.note_keys import unlock
+    from irdesk.storage.records import database_edits
+
+    manager = make_identity(tmp_path / "manager.p12", "Morgan Manager")
+    words = "Vermilion-harbour: calm and clear on the bridge"
+    assert opened.db is not None
+    database_edits.add_note(
+        opened.db,
+        person_id=1,
+        incident_id=incident_file.ids["INC-101"],
+        kind=FeedbackKind.RECOGNITION,
+        actor="t",
+        keyring=unlock(manager, NOTES_PHRASE),
+        text=words,
+    )
+    with sqlite3.connect(incident_file.path) as conn:
+        (person,) = conn.execute("SELECT name FROM person WHERE id = 1").fetchone()
+    conn.close()
+    dialog = open_packet_dialog(qtbot, opened)
+    # End: straight to the last profile, the manager's, without computing the
+    # executive figures on the way (slow on a busy machine).
+    assert dialog.profile.itemData(dialog.profile.count() - 1) == "manager"
+    dialog.profile.setFocus()
+    with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
+        qtbot.keyClick(dialog.profile, Qt.Key.Key_End)
+    with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
+        qtbot.keyClicks(dialog.person, person)
+        qtbot.keyClick(dialog.person, Qt.Key.Key_Return)
+    assert dialog.unlock_notes.isVisible() and "locked" in dialog.notes_label.text()
+
+    locked, unlocked = tmp_path / "locked.pdf", tmp_path / "unlocked.pdf"
+    for out in (locked, unlocked):
+        if out is unlocked:  # Unlock Notes…, as in the Feedback Notes window
+            qtbot.mouseClick(dialog.unlock_notes, Qt.MouseButton.LeftButton)
+            unlocking = dialog.unlock_dialog
+            assert unlocking is not None
+            qtbot.waitUntil(unlocking.isVisible, timeout=2000)
+            unlocking.identity_edit.setText(str(manager))
+            qtbot.keyClicks(unlocking.passphrase_edit, NOTES_PHRASE.decode())
+            with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
+                qtbot.keyClick(unlocking.passphrase_edit, Qt.Key.Key_Return)
+            assert "unlocked as Morgan Manager" in dialog.notes_label.text()
+            assert opened.notes_session.keyring is not None  # the window's one session
+        monkeypatch.setattr(dialog, "ask_output_path", lambda _suggested, out=out: out)
+        with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
+            qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        assert oct(out.stat().st_mode & 0o777) == oct(0o600)
+    shown = " ".join(pdf_text(locked).split())
+    assert "1 feedback note is locked: it is sealed to Morgan Manager" in shown
+    assert "Vermilion" not in shown and b"Vermilion" not in locked.read_bytes()
+    assert words in " ".join(pdf_text(unlocked).split())

@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from note_keys import MANAGER, opened_notes
 from sqlmodel import select
-from testdata import database_dump as dump
+from testdata import database_dump
 
 from irdesk.demo import generator as demo
 from irdesk.demo.generator import DEFAULT_SEED, generate_demo, write_demo
@@ -40,14 +41,28 @@ NOW = datetime(2026, 12, 1, tzinfo=UTC)
 SEEDS = [DEFAULT_SEED, 1, 77, 31337]
 
 
+# Sealed notes differ byte for byte on every run (fresh keys and nonces): the demo is
+# compared as its reader sees it, the notes opened with the key they were sealed to.
+SEALED_TABLES = ("feedback_note", "note_key", "note_reader")
+
+
+def dump(path: Path) -> list[str]:
+    rows = [
+        line
+        for line in database_dump(path)
+        if not any(line.startswith(f'INSERT INTO "{t}"') for t in SEALED_TABLES)
+    ]
+    return rows + [repr(sorted(n.items())) for n in opened_notes(path, MANAGER)]
+
+
 def query(path: Path, sql: str) -> list[tuple[object, ...]]:
     with contextlib.closing(sqlite3.connect(path)) as conn:
         return conn.execute(sql).fetchall()
 
 
 def test_the_same_seed_and_anchor_give_identical_content(tmp_path: Path) -> None:
-    first = write_demo(tmp_path / "a.db", anchor=ANCHOR)
-    second = write_demo(tmp_path / "b.db", anchor=ANCHOR)
+    first = write_demo(tmp_path / "a.db", anchor=ANCHOR, note_readers=[MANAGER.public])
+    second = write_demo(tmp_path / "b.db", anchor=ANCHOR, note_readers=[MANAGER.public])
     assert first == second
     lines = dump(tmp_path / "a.db")
     assert len(lines) > 1000  # the rows themselves, not just the schema
@@ -55,22 +70,24 @@ def test_the_same_seed_and_anchor_give_identical_content(tmp_path: Path) -> None
 
 
 def test_a_different_seed_or_anchor_gives_different_content(tmp_path: Path) -> None:
-    write_demo(tmp_path / "a.db", anchor=ANCHOR)
-    write_demo(tmp_path / "b.db", seed=DEFAULT_SEED + 1, anchor=ANCHOR)
-    write_demo(tmp_path / "c.db", anchor=ANCHOR + timedelta(days=1))
+    readers = [MANAGER.public]
+    write_demo(tmp_path / "a.db", anchor=ANCHOR, note_readers=readers)
+    write_demo(tmp_path / "b.db", seed=DEFAULT_SEED + 1, anchor=ANCHOR, note_readers=readers)
+    write_demo(tmp_path / "c.db", anchor=ANCHOR + timedelta(days=1), note_readers=readers)
     assert dump(tmp_path / "a.db") != dump(tmp_path / "b.db")
     assert dump(tmp_path / "a.db") != dump(tmp_path / "c.db")
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_organisation_has_the_promised_shape(database: Database, seed: int) -> None:
-    summary = generate_demo(database, seed=seed, anchor=ANCHOR)
+    summary = generate_demo(database, seed=seed, anchor=ANCHOR, note_readers=[MANAGER.public])
+    notes = opened_notes(database.path, MANAGER)
     with database.session() as session:
         incidents = session.exec(select(Incident)).all()
         reviews = session.exec(select(Review)).all()
         findings = session.exec(select(Finding)).all()
         actions = session.exec(select(ActionItem)).all()
-        notes = session.exec(select(FeedbackNote)).all()
+        sealed = session.exec(select(FeedbackNote)).all()
         people = session.exec(select(Person)).all()
         services = session.exec(select(Service)).all()
         counted = {
@@ -82,7 +99,7 @@ def test_the_organisation_has_the_promised_shape(database: Database, seed: int) 
             "reviews": len(reviews),
             "findings": len(findings),
             "action_items": len(actions),
-            "feedback_notes": len(notes),
+            "feedback_notes": len(sealed),
         }
         attendees = session.exec(select(ReviewAttendee)).all()
         action_links = session.exec(select(ActionFindingLink)).all()
@@ -136,9 +153,11 @@ def test_the_organisation_has_the_promised_shape(database: Database, seed: int) 
     assert done and all(a.completed_at and a.completed_at < NOW for a in done)
     assert {link.action_id for link in action_links} == {a.id for a in actions}
 
-    assert {n.kind for n in notes} == {"recognition", "growth", "procedural_compliance"}
-    assert {n.deviation_justified for n in notes} >= {True, False}
-    assert all(n.author_id is not None and n.author_id != n.person_id for n in notes)
+    assert len(notes) == len(sealed)  # every note opens for the reader it was sealed to
+    assert {n["kind"] for n in notes} == {"recognition", "growth", "procedural_compliance"}
+    assert {n["deviation_justified"] for n in notes} >= {True, False}
+    assert all(n["author_id"] is not None and n["author_id"] != n["person_id"] for n in notes)
+    assert all(n["text"] and n["text"].encode() not in database.path.read_bytes() for n in notes)
 
 
 def test_the_file_is_consistent(tmp_path: Path) -> None:
@@ -196,12 +215,13 @@ def test_timelines_fit_their_incidents(database: Database) -> None:
 
 def test_no_placeholder_text_anywhere(tmp_path: Path) -> None:
     path = tmp_path / "demo.db"
-    write_demo(path, anchor=ANCHOR)
+    write_demo(path, anchor=ANCHOR, note_readers=[MANAGER.public])
     tables = [row[0] for row in query(path, "SELECT name FROM sqlite_master WHERE type='table'")]
     texts: list[str] = []
     for table in tables:
         for row in query(path, f'SELECT * FROM "{table}"'):
             texts += [value for value in row if isinstance(value, str)]
+    texts += [n["text"] for n in opened_notes(path, MANAGER)]
     assert len(texts) > 1000
     for text in texts:
         lowered = text.lower()
@@ -226,14 +246,14 @@ def test_overwrite_replaces_the_file_and_its_stale_logs(tmp_path: Path) -> None:
     path.write_bytes(b"old")
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").write_bytes(b"stale log of the old file")
-    write_demo(path, anchor=ANCHOR, overwrite=True)
+    write_demo(path, anchor=ANCHOR, overwrite=True, note_readers=[MANAGER.public])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.db"]
-    write_demo(tmp_path / "fresh.db", anchor=ANCHOR)
+    write_demo(tmp_path / "fresh.db", anchor=ANCHOR, note_readers=[MANAGER.public])
     assert dump(path) == dump(tmp_path / "fresh.db")
 
 
 def test_a_failure_leaves_no_file_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(db: Database, *, seed: int, anchor: date) -> demo.DemoSummary:
+    def broken(db: Database, *, seed: int, anchor: date, note_readers: object) -> demo.DemoSummary:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(demo, "generate_demo", broken)
@@ -267,6 +287,20 @@ def test_a_database_that_already_holds_incidents_is_refused(database: Database) 
         assert len(session.exec(select(Team)).all()) == 3  # the refused run added nothing
 
 
+def _notes_as_stored(path: Path) -> list[list[tuple[str, object]]]:
+    """The notes as their reader opens them, in the columns and form they had before
+    sealing, so the digest still says the demo wrote the same words."""
+    columns = ("id", "person_id", "author_id", "incident_id", "kind", "text")
+    columns += ("deviation_justified", "created_at", "updated_at", "revision")
+    out = []
+    for note in opened_notes(path, MANAGER):
+        justified = note["deviation_justified"]
+        # SQLite kept a boolean as 0 or 1.
+        note["deviation_justified"] = None if justified is None else int(justified)
+        out.append(sorted({c: note[c] for c in columns}.items()))
+    return out
+
+
 def content_digest(path: Path) -> str:
     """SHA-256 of every table's rows, each row keyed by column name.
 
@@ -282,7 +316,14 @@ def content_digest(path: Path) -> str:
             " ORDER BY name"
         )
         for (table,) in tables.fetchall():
-            if table == "alembic_version":
+            if table == "feedback_note":
+                notes = [
+                    [(k, v) for k, v in row if v is not None] for row in _notes_as_stored(path)
+                ]
+                if notes:
+                    digest.update(json.dumps([table, notes]).encode())
+                continue
+            if table in (*SEALED_TABLES, "feedback_note_pending"):
                 continue
             rows = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
             plain = [sorted((k, v) for k, v in dict(row).items() if v is not None) for row in rows]
@@ -304,5 +345,5 @@ EXPECTED_DIGESTS = {
 @pytest.mark.parametrize("seed", sorted(EXPECTED_DIGESTS))
 def test_a_seed_gives_the_same_rows_as_it_always_has(tmp_path: Path, seed: int) -> None:
     path = tmp_path / "demo.db"
-    write_demo(path, seed=seed, anchor=ANCHOR)
+    write_demo(path, seed=seed, anchor=ANCHOR, note_readers=[MANAGER.public])
     assert content_digest(path) == EXPECTED_DIGESTS[seed]

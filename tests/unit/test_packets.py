@@ -10,9 +10,13 @@ import io
 import json
 import re
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from note_keys import file_bytes
 from packet_fixtures import (
     COUNTER_PASSPHRASE,
     EMAIL,
@@ -21,6 +25,7 @@ from packet_fixtures import (
     IP,
     LONG_WORD,
     MARKUP,
+    PASSPHRASE,
     PROFILES,
     SOURCE_FILE,
     URL,
@@ -39,6 +44,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from irdesk.domain.metrics.definitions import metric_definitions
 from irdesk.reports.packets.profiles import PROFILES as PROFILE_SPECS
+from irdesk.reports.signing.identity import read_identity
 from irdesk.reports.signing.sign import sign_packet
 from irdesk.reports.signing.verify import verify_packet
 from irdesk.storage.database import open_database
@@ -97,6 +103,26 @@ def test_the_manager_profile_shows_that_persons_feedback_notes(packet_world: Pac
     assert shows(text, FEEDBACK)
     assert shows(text, packet_world.person)
     assert shows(text, packet_world.incident_ref.split(":")[1])
+
+
+def test_a_manager_packet_made_locked_says_its_notes_are_locked(packet_world: PacketWorld) -> None:
+    text = pdf_text(packet_world.locked_manager.path)
+    assert not shows(text, FEEDBACK)
+    assert FEEDBACK.encode() not in packet_world.locked_manager.path.read_bytes()
+    # The planted note and the demo's own, with who can read them.
+    assert shows(text, "feedback notes are locked: they are sealed to")
+    assert shows(text, "Morgan Manager") and shows(text, "their text is not shown")
+    assert not shows(text, "No feedback notes were written about this person")
+
+
+def test_every_packet_is_private_to_its_owner(packet_world: PacketWorld) -> None:
+    for result in (*packet_world.packets.values(), packet_world.locked_manager):
+        assert stat.S_IMODE(result.path.stat().st_mode) == 0o600, result.path
+
+
+def test_the_database_holds_no_note_in_plain_text(packet_world: PacketWorld) -> None:
+    for path, data in file_bytes(packet_world.db_path).items():
+        assert FEEDBACK.encode() not in data, path
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -187,7 +213,8 @@ def test_each_export_is_recorded_with_its_hash_in_the_packet_table_and_audit_log
                 "SELECT detail_json FROM audit_entry WHERE action = 'export_packet' ORDER BY id"
             )
         ]
-    assert len(rows) == len(PROFILES)
+    assert len(rows) == len(PROFILES) + 1  # and the locked manager packet
+    assert rows[packet_world.locked_manager.packet_uid][0] == "manager"
     for profile, result in packet_world.packets.items():
         stored = rows[result.packet_uid]
         assert stored[0] == profile
@@ -196,7 +223,17 @@ def test_each_export_is_recorded_with_its_hash_in_the_packet_table_and_audit_log
         assert stored[6] == newest_policy(packet_world.db_path)[0]  # the version it names
     assert rows[packet_world.packets["legal"].packet_uid][2] == packet_world.incident_id
     assert rows[packet_world.packets["executive"].packet_uid][3] == packet_world.period
-    assert [a["packet_uid"] for a in audit] == [r.packet_uid for r in packet_world.packets.values()]
+    # A signed export names the key that signed: the certificate's SHA-256.
+    pem = read_identity(packet_world.identity, PASSPHRASE).certificate_pem
+    fingerprint = x509.load_pem_x509_certificate(pem).fingerprint(hashes.SHA256()).hex()
+    signed = [a for a in audit if a["signers"]]
+    assert len(signed) == len(PROFILES)
+    assert all(a["signer_certificates"] == [fingerprint] for a in signed)
+    assert all("signer_certificates" not in a for a in audit if not a["signers"])
+    assert [a["packet_uid"] for a in audit] == [
+        *(r.packet_uid for r in packet_world.packets.values()),
+        packet_world.locked_manager.packet_uid,
+    ]
     database = open_database(packet_world.db_path)
     try:
         with database.session() as session:

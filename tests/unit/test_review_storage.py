@@ -4,6 +4,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from note_keys import MANAGER
 from sqlmodel import Session, col, select
 
 from irdesk.domain.enums import (
@@ -281,15 +282,22 @@ def test_feedback_note_edits_are_audited_without_their_words(
             incident_id=ids["incident"],
             kind=FeedbackKind.RECOGNITION,
             actor=ACTOR,
+            keyring=MANAGER,
         )
-        feedback.edit_note(session, note.id, note.revision, actor=ACTOR, text=secret)
+        feedback.edit_note(
+            session, note.id, note.revision, actor=ACTOR, keyring=MANAGER, text=secret
+        )
         with pytest.raises(EditConflict):
-            feedback.edit_note(session, note.id, note.revision, actor=ACTOR, text="stale")
+            feedback.edit_note(
+                session, note.id, note.revision, actor=ACTOR, keyring=MANAGER, text="stale"
+            )
     with database.session() as session:
-        assert feedback.get_note(session, note.id).text == secret
+        assert feedback.get_note(session, note.id, MANAGER).text == secret
         entries = audit(session, "feedback_note")
         assert [e.action for e in entries] == ["add_feedback_note", "edit_feedback_note"]
         assert all(secret not in e.detail_json for e in entries)
+        # Nor the kind: it is part of what the note says.
+        assert all("recognition" not in e.detail_json for e in entries)
         assert feedback.involved_people(session, ids["incident"]) == []
 
 

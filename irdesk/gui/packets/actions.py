@@ -22,6 +22,7 @@ from irdesk.gui.common.background import BackgroundTasks, Report
 from irdesk.gui.common.busy_indicator import BusyIndicator
 from irdesk.gui.common.menus import Menus
 from irdesk.gui.common.message_box import show_message
+from irdesk.gui.common.notes_session import NotesSession
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.packets.outcomes import IDENTITY_FILTER, PDF_FILTER, Failure, guarded
 from irdesk.storage.records.actor import current_actor
@@ -46,8 +47,10 @@ class PacketActions(QObject):
         database: OpenDatabase,
         incident_id: Callable[[], int | None],
         busy: BusyIndicator,
+        notes: NotesSession | None = None,
     ) -> None:
         super().__init__(window)
+        self.notes = notes if notes is not None else NotesSession(self)
         self.window = window
         self.tasks = tasks
         self.database = database
@@ -87,7 +90,9 @@ class PacketActions(QObject):
         with self.busy.first_import("Loading the packet export…", "irdesk.gui.packets.dialog"):
             from irdesk.gui.packets.dialog import PacketDialog
 
-        dialog = PacketDialog(self.tasks, database, self.incident_id(), self.window)
+        dialog = PacketDialog(
+            self.tasks, database, self.incident_id(), self.window, notes=self.notes
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda _obj=None: self._dialog_gone(dialog))
         dialog.exported.connect(lambda _result: self.exported.emit())

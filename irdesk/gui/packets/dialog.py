@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from irdesk.gui.common.background import BackgroundTasks, Report
+from irdesk.gui.common.notes_session import NotesSession, UnlockDialog
 from irdesk.gui.packets.identity_dialog import NewIdentityDialog
 from irdesk.gui.packets.outcomes import IDENTITY_FILTER, PDF_FILTER, Failure, guarded
 from irdesk.reports.packets.export import (
@@ -66,9 +67,18 @@ class PacketDialog(QDialog):
         database: Database,
         incident_id: int | None,
         parent: QWidget | None = None,
+        notes: NotesSession | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export Review Packet")
+        # The manager packet shows the notes this session's reader unlocked, and says
+        # how many are locked otherwise.
+        self.notes = notes if notes is not None else NotesSession(self)
+        self.notes_label = QLabel()
+        self.notes_label.setWordWrap(True)
+        self.unlock_notes = QPushButton("&Unlock Notes…")
+        self.unlock_notes.clicked.connect(self.ask_unlock)
+        self.unlock_dialog: UnlockDialog | None = None
         self.tasks = tasks
         self.database = database
         self.incident_id = incident_id
@@ -127,6 +137,10 @@ class PacketDialog(QDialog):
         form.addRow("Incident:", self.incident_label)
         form.addRow("Peri&od:", self.period)
         form.addRow("Perso&n:", self.person)
+        notes_row = QHBoxLayout()
+        notes_row.addWidget(self.notes_label, 1)
+        notes_row.addWidget(self.unlock_notes)
+        form.addRow("Feedback notes:", notes_row)
         form.addRow("Also &remove:", self.pattern)
         form.addRow("", self.sign)
         identity_label = QLabel("&Identity:")
@@ -151,6 +165,18 @@ class PacketDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.export_button.clicked.connect(self.choose_output)
         self.tasks.progress.connect(self._progress_text)
+        self.notes.changed.connect(self._notes_changed)
+        self._update_fields()
+        self.refresh_preview()
+
+    def ask_unlock(self) -> UnlockDialog:
+        """Non-blocking, as in the Feedback Notes window: the same session, unlocked once."""
+        dialog = UnlockDialog(self.notes, self)
+        self.unlock_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _notes_changed(self) -> None:
         self._update_fields()
         self.refresh_preview()
 
@@ -190,6 +216,14 @@ class PacketDialog(QDialog):
         self.period.setEnabled(scope is Scope.PERIOD)
         self.person.setEnabled(scope is Scope.PERSON)
         self.incident_label.setEnabled(scope is Scope.INCIDENT)
+        keyring = self.notes.keyring
+        self.notes_label.setText(
+            f"unlocked as {keyring.name}: the notes you may read are shown"
+            if keyring is not None
+            else "locked: the packet says how many notes are locked, and to whom"
+        )
+        self.notes_label.setEnabled(scope is Scope.PERSON)
+        self.unlock_notes.setVisible(scope is Scope.PERSON and keyring is None)
         signing = self.sign.isChecked()
         for widget in (self.identity, self.choose_identity, self.new_identity, self.passphrase):
             widget.setEnabled(signing)
@@ -225,14 +259,14 @@ class PacketDialog(QDialog):
 
     def refresh_preview(self) -> None:
         request = self.request()
-        database = self.database
+        database, keyring = self.database, self.notes.keyring
         self._preview_generation += 1
         generation = self._preview_generation
         self.preview.setPlainText("Reading…")
 
         def work(_report: Report) -> tuple[str | None, str | None, list[str]] | Failure:
             def lines() -> tuple[str | None, str | None, list[str]]:
-                prepared = prepare(database, request)
+                prepared = prepare(database, request, keyring)
                 removals = redaction_preview(prepared)
                 incident = getattr(prepared.data, "incident", None)
                 label = (
@@ -297,7 +331,8 @@ class PacketDialog(QDialog):
         self.export(request, out, sign)
 
     def export(self, request: PacketRequest, out: Path, sign: SignRequest | None) -> None:
-        database, actor = self.database, current_actor()
+        database, actor = self.database, self.notes.actor(current_actor())
+        keyring = self.notes.keyring
         self.export_button.setEnabled(False)
         self.progress.setVisible(True)
         self.status.setText("Exporting…")
@@ -314,6 +349,7 @@ class PacketDialog(QDialog):
                     sign=sign,
                     report=report,
                     overwrite=True,
+                    keyring=keyring,
                 )
             )
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from irdesk.gui.common.colours import text_style
 from irdesk.gui.packets.outcomes import IDENTITY_FILTER
 from irdesk.reports.signing.identity import MIN_PASSPHRASE, IdentityError, create_identity
+from irdesk.reports.signing.note_keys import create_note_key
 from irdesk.storage.paths import data_dir
 
 
@@ -130,6 +131,8 @@ class NewIdentityDialog(QDialog):
                 passphrase=passphrase.encode(),
                 certificate_path=path.with_suffix(".pem"),
             )
+            # Feedback notes are sealed to this key: made with the identity, same passphrase.
+            create_note_key(path, passphrase.encode())
         except (IdentityError, OSError) as exc:
             self._problem(f"Not created: {exc}")
             return

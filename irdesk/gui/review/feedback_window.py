@@ -4,12 +4,18 @@ Reached only through Review › Feedback Notes… (Ctrl+Alt+F), never a tab besi
 the findings, and never a child of the main window: nothing in the main
 window's widget tree can show a note, whatever tab or pane is open. The notes
 autosave like every capture field; the window's title says they are private.
+
+Notes are sealed to their readers. Until the session is unlocked (Unlock…, with
+the reader's identity and passphrase, once per session) the window lists that
+notes exist, about whom, when, and who may read them, and nothing of what they
+say; Lock (Ctrl+L) drops the unlocked key again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from PySide6.QtCore import QItemSelection, Qt
@@ -35,6 +41,7 @@ from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.colours import text_style
 from irdesk.gui.common.fit import fit_to_screen
+from irdesk.gui.common.notes_session import NotesSession, UnlockDialog
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
@@ -46,6 +53,7 @@ if TYPE_CHECKING:
     from irdesk.storage.database import Database
     from irdesk.storage.reads.database_reads import FeedbackView
     from irdesk.storage.records.feedback import NoteRow
+    from irdesk.storage.sealing import Keyring
 
 
 KIND_TEXT = {
@@ -53,14 +61,14 @@ KIND_TEXT = {
     FeedbackKind.GROWTH: "Growth",
     FeedbackKind.PROCEDURAL_COMPLIANCE: "Procedural compliance",
 }
-N_KIND, N_TEXT, N_CHANGED = range(3)
+N_KIND, N_TEXT, N_READERS, N_CHANGED = range(4)
 T = TypeVar("T")
 
 
-def _load_feedback(db: Database, incident_id: int) -> FeedbackView | None:
+def _load_feedback(db: Database, incident_id: int, keyring: Keyring | None) -> FeedbackView | None:
     from irdesk.storage.reads.database_reads import load_feedback
 
-    return load_feedback(db, incident_id)
+    return load_feedback(db, incident_id, keyring)
 
 
 # Wide enough for a paragraph of note beside the list of notes.
@@ -68,7 +76,7 @@ FEEDBACK_SIZE = (760, 560)
 
 
 class NotesModel(RowTableModel["NoteRow"]):
-    headers: ClassVar[tuple[str, ...]] = ("Kind", "Note", "Changed")
+    headers: ClassVar[tuple[str, ...]] = ("Kind", "Note", "Readers", "Changed")
 
     def row_of(self, note_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.id == note_id), None)
@@ -84,6 +92,18 @@ class NotesModel(RowTableModel["NoteRow"]):
         row = self._row_for(index)
         if row is None or role != Qt.ItemDataRole.DisplayRole:
             return None
+        if index.column() == N_READERS:
+            return ", ".join(row.readers) or "—"
+        if not row.readable or row.kind is None:
+            if index.column() == N_KIND:
+                return "Waiting to be sealed" if row.pending else "🔒 Locked"
+            if index.column() == N_TEXT:
+                return (
+                    "(from before notes were encrypted: unlock to seal it to you)"
+                    if row.pending
+                    else "(sealed: only its readers can open it)"
+                )
+            return formatting.local_time(row.updated_at)
         if index.column() == N_KIND:
             text = KIND_TEXT[row.kind]
             if row.kind == FeedbackKind.PROCEDURAL_COMPLIANCE and row.deviation_justified:
@@ -102,6 +122,7 @@ class FeedbackWindow(QWidget):
         tasks: BackgroundTasks,
         actor: str,
         database: OpenDatabase,
+        notes: NotesSession | None = None,
     ) -> None:
         # No parent on purpose (see the module docstring).
         super().__init__(None, Qt.WindowType.Window)
@@ -109,8 +130,11 @@ class FeedbackWindow(QWidget):
         self.setWindowTitle("Feedback Notes — private — irdesk")
         fit_to_screen(self, *FEEDBACK_SIZE)
         self.tasks = tasks
-        self.actor = actor
+        self.default_actor = actor
         self.database = database
+        self.notes = notes if notes is not None else NotesSession(self)
+        self.notes.changed.connect(self._session_changed)
+        self.unlock_dialog: UnlockDialog | None = None
         self.autosaver = Autosaver(tasks, database.current, parent=self)
         self.conflicts = ConflictPrompts(
             self,
@@ -151,6 +175,7 @@ class FeedbackWindow(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(N_KIND, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(N_TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(N_READERS, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(N_CHANGED, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.kind_combo = QComboBox()
@@ -171,8 +196,23 @@ class FeedbackWindow(QWidget):
         self.problem_label = QLabel()
         self.problem_label.setStyleSheet(text_style("#c62828"))
         self.problem_label.hide()
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.hide()
         close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
         close.activated.connect(self.close)
+        self.lock_label = QLabel()
+        self.lock_label.setWordWrap(True)
+        self.unlock_button = QPushButton("&Unlock…")
+        self.unlock_button.clicked.connect(self.ask_unlock)
+        self.lock_button = QPushButton("&Lock")
+        self.lock_button.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_button.setToolTip("Forget the unlocked key (Ctrl+L); notes show as locked again")
+        self.lock_button.clicked.connect(self.lock)
+        self.share_combo = QComboBox()
+        self.share_combo.setToolTip("Another reader for the selected note")
+        self.share_button = QPushButton("S&hare")
+        self.share_button.clicked.connect(self.share_note)
 
         person_row = QHBoxLayout()
         person_label = QLabel("&Person:")
@@ -191,14 +231,126 @@ class FeedbackWindow(QWidget):
         editor_layout.setContentsMargins(0, 0, 0, 0)
         editor_layout.addLayout(kind_row)
         editor_layout.addWidget(self.editor, 1)
+        lock_row = QHBoxLayout()
+        lock_row.addWidget(self.lock_label, 1)
+        lock_row.addWidget(self.unlock_button)
+        lock_row.addWidget(self.lock_button)
+        share_row = QHBoxLayout()
+        share_row.addWidget(QLabel("Also readable by:"))
+        share_row.addWidget(self.share_combo, 1)
+        share_row.addWidget(self.share_button)
+        editor_layout.addLayout(share_row)
         layout = QVBoxLayout(self)
         layout.addWidget(notice)
+        layout.addLayout(lock_row)
         layout.addWidget(self.incident_label)
         layout.addLayout(person_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.editor_box, 2)
         layout.addWidget(self.problem_label)
+        layout.addWidget(self.message_label)
+        self._show_lock_state()
         self._bind(None)
+
+    # ------------------------------------------------------------- locking
+
+    @property
+    def actor(self) -> str:
+        return self.notes.actor(self.default_actor)
+
+    def _show_lock_state(self) -> None:
+        keyring = self.notes.keyring
+        if keyring is None:
+            self.lock_label.setText(
+                "🔒 Locked: you see which notes exist, about whom, when and who may read them. "
+                "Unlock with your identity to read and write them."
+            )
+        else:
+            self.lock_label.setText(f"Unlocked as {keyring.name}.")
+        self.unlock_button.setVisible(keyring is None)
+        self.lock_button.setVisible(keyring is not None)
+        self.add_button.setEnabled(keyring is not None)
+
+    def ask_unlock(self) -> UnlockDialog:
+        """Non-blocking: the dialog unlocks the session itself, or says why not."""
+        dialog = UnlockDialog(self.notes, self)
+        self.unlock_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def lock(self) -> None:
+        # What was typed is sealed with the key it was typed under, before the key goes.
+        self.autosaver.flush()
+        self.notes.lock()
+
+    def _session_changed(self) -> None:
+        self._show_lock_state()
+        self.message_label.hide()
+        if self.notes.keyring is not None:
+            self._seal_pending()
+        self.reload(force=True)
+
+    def _seal_pending(self) -> None:
+        from irdesk.storage.records import database_edits
+
+        db, keyring, actor = self.database.current(), self.notes.keyring, self.actor
+        if db is None or keyring is None:
+            return
+
+        def work() -> tuple[int, list[Path]]:
+            from irdesk.storage.database import plaintext_backups
+
+            sealed = database_edits.seal_pending_notes(db, actor=actor, keyring=keyring)
+            return sealed, plaintext_backups(db.path)
+
+        self._run(work, self._sealed)
+
+    def _sealed(self, result: tuple[int, list[Path]]) -> None:
+        sealed, copies = result
+        lines = []
+        if sealed:
+            lines.append(
+                f"Sealed {sealed} note{'s' if sealed != 1 else ''} from before notes "
+                f"were encrypted to you; the file keeps no plain text of them."
+            )
+        if copies:
+            names = ", ".join(c.name for c in copies)
+            lines.append(
+                f"These backup copies still hold notes in plain text: {names}. Delete them, or "
+                "encrypt them with `irdesk notes backups --reencrypt`."
+            )
+            self.backups_box = self.ask_delete_backups(copies)
+        if lines:
+            self.message_label.setText(" ".join(lines))
+            self.message_label.show()
+        if sealed:
+            self.reload(force=True)
+
+    def ask_delete_backups(self, copies: list[Path]) -> QMessageBox:
+        """Non-blocking: Delete removes the copies named; Keep leaves them (named above)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Backups hold notes in plain text",
+            "Delete these backup copies? They hold feedback notes in plain text:\n"
+            + "\n".join(str(c) for c in copies),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Discard).setText("&Delete Them")
+        box.button(QMessageBox.StandardButton.Cancel).setText("&Keep Them")
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Discard:
+                for copy in copies:
+                    copy.unlink(missing_ok=True)
+                self.message_label.setText(
+                    f"Deleted {len(copies)} backup cop{'ies' if len(copies) != 1 else 'y'} "
+                    "that held notes in plain text."
+                )
+
+        box.finished.connect(answered)
+        box.open()
+        return box
 
     # ------------------------------------------------------------- loading
 
@@ -213,8 +365,9 @@ class FeedbackWindow(QWidget):
         db, incident_id = self.database.current(), self.incident_id
         if db is None or incident_id is None:
             return
+        keyring = self.notes.keyring
         self.tasks.run(
-            lambda _report: _load_feedback(db, incident_id),
+            lambda _report: _load_feedback(db, incident_id, keyring),
             on_done=lambda view: self._loaded(incident_id, view, force),
         )
 
@@ -282,17 +435,46 @@ class FeedbackWindow(QWidget):
     def _bind(self, row: NoteRow | None, *, force: bool = True) -> None:
         if row is None or row.id != self.bound_id:
             self.autosaver.flush()
-        self.bound_id = row.id if row is not None else None
-        self.editor_box.setEnabled(row is not None)
-        self.delete_button.setEnabled(row is not None)
-        if row is None:
+        readable = row is not None and row.readable and row.kind is not None
+        self.bound_id = row.id if row is not None and readable else None
+        self.editor_box.setEnabled(readable)
+        self.delete_button.setEnabled(readable)
+        if row is None or not readable:
             set_text_quietly(self.editor, "")
+            self.share_combo.clear()
             return
+        self._offer_readers(row)
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(row.kind))
         self.justified_check.setVisible(row.kind == FeedbackKind.PROCEDURAL_COMPLIANCE)
         self.justified_check.setChecked(bool(row.deviation_justified))
         if force:
             set_text_quietly(self.editor, row.text)
+
+    def _offer_readers(self, row: NoteRow) -> None:
+        self.share_combo.clear()
+        readers = self.view.readers if self.view is not None else ()
+        for reader in readers:
+            if reader.id not in row.reader_ids:
+                self.share_combo.addItem(reader.label, reader.id)
+        self.share_button.setEnabled(self.share_combo.count() > 0)
+
+    def share_note(self) -> None:
+        from irdesk.storage.records import database_edits
+
+        db, note_id, reader_id = (
+            self.database.current(),
+            self.bound_id,
+            self.share_combo.currentData(),
+        )
+        if db is None or note_id is None or reader_id is None:
+            return
+        self.autosaver.flush()
+        keyring, actor = self.notes.keyring, self.actor
+        self._select_after_load = note_id
+        self._run(
+            lambda: database_edits.share_note(db, note_id, reader_id, actor=actor, keyring=keyring),
+            lambda _row: self.reload(),
+        )
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
@@ -302,12 +484,15 @@ class FeedbackWindow(QWidget):
     # ------------------------------------------------------------- editing
 
     def _write(self, note_id: int, field: str) -> Write:
-        actor = self.actor
+        # The key is taken now, as the text is typed: a Lock meanwhile still saves it.
+        actor, keyring = self.actor, self.notes.keyring
 
         def write(db: Database, value: Any, revision: int) -> int:
             from irdesk.storage.records import database_edits
 
-            return database_edits.edit_note(db, note_id, revision, actor=actor, **{field: value})
+            return database_edits.edit_note(
+                db, note_id, revision, actor=actor, keyring=keyring, **{field: value}
+            )
 
         return write
 
@@ -353,6 +538,7 @@ class FeedbackWindow(QWidget):
             return
         self.autosaver.flush()
         kind, actor = self.kind_combo.currentData() or FeedbackKind.RECOGNITION, self.actor
+        keyring = self.notes.keyring
 
         def added(row: NoteRow) -> None:
             self._select_after_load = row.id
@@ -361,7 +547,12 @@ class FeedbackWindow(QWidget):
 
         self._run(
             lambda: database_edits.add_note(
-                db, person_id=person_id, incident_id=incident_id, kind=kind, actor=actor
+                db,
+                person_id=person_id,
+                incident_id=incident_id,
+                kind=kind,
+                actor=actor,
+                keyring=keyring,
             ),
             added,
         )
@@ -375,10 +566,10 @@ class FeedbackWindow(QWidget):
         if not self.ask_delete():
             return
         self.autosaver.flush()
-        actor = self.actor
+        actor, keyring = self.actor, self.notes.keyring
         self.bound_id = None
         self._run(
-            lambda: database_edits.delete_note(db, note_id, actor=actor),
+            lambda: database_edits.delete_note(db, note_id, actor=actor, keyring=keyring),
             lambda _row: self.reload(),
         )
 

@@ -35,6 +35,7 @@ from irdesk.gui.common.autosave import Autosaver
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.colours import text_style
 from irdesk.gui.common.fit import fit_to_screen
+from irdesk.gui.common.notes_session import NotesSession
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.review.actions_panel import ActionsPanel
@@ -77,8 +78,11 @@ class ReviewTab(QWidget):
         actor: str,
         database: OpenDatabase,
         parent: QWidget | None = None,
+        notes: NotesSession | None = None,
     ) -> None:
         super().__init__(parent)
+        # Who unlocked the feedback notes: shared with the packet dialog by the window.
+        self.notes = notes if notes is not None else NotesSession(self)
         self.tasks = tasks
         self.undo_stack = undo_stack
         self.actor = actor
@@ -273,7 +277,7 @@ class ReviewTab(QWidget):
         if self.incident_id is None or self.database.current() is None:
             return None
         if self.feedback_window is None:
-            self.feedback_window = FeedbackWindow(self.tasks, self.actor, self.database)
+            self.feedback_window = FeedbackWindow(self.tasks, self.actor, self.database, self.notes)
             # Its own window, on the screen the facilitator is using.
             fit_to_screen(self.feedback_window, *FEEDBACK_SIZE, near=self)
         window = self.feedback_window

@@ -27,7 +27,7 @@ from irdesk.reports.packets.manifest import build_manifest
 from irdesk.reports.packets.profiles import Profile, Scope, profile_named
 from irdesk.reports.packets.redaction import Redactor, Removal
 from irdesk.storage.database import Database
-from irdesk.storage.files import SHARED, write_atomically
+from irdesk.storage.files import PRIVATE, write_atomically
 from irdesk.storage.reads.packet_data import IncidentPacketData, PeriodIncidents, PersonPacketData
 from irdesk.storage.reads.packet_reads import (
     read_incident_packet,
@@ -37,6 +37,7 @@ from irdesk.storage.reads.packet_reads import (
 from irdesk.storage.records.audit import AuditAnchor
 from irdesk.storage.records.packets import audit_anchor, record_packet
 from irdesk.storage.records.policies import PolicyRecord, policy_version
+from irdesk.storage.sealing import Keyring
 
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
@@ -98,7 +99,10 @@ class PreparedPacket:
     validation: dict[str, Any] | None = None  # the manifest's "validation", for some profiles
 
 
-def prepare(database: Database, request: PacketRequest) -> PreparedPacket:
+def prepare(
+    database: Database, request: PacketRequest, keyring: Keyring | None = None
+) -> PreparedPacket:
+    """`keyring`: the unlocked reader, whose feedback notes a manager packet may show."""
     profile = request.check()
     policy = policy_version(database, request.policy_version)
     figures = None
@@ -115,7 +119,7 @@ def prepare(database: Database, request: PacketRequest) -> PreparedPacket:
         data = read_period_packet(database, figures.label, figures.incident_ids)
     else:
         assert request.person is not None
-        data = read_person_packet(database, request.person)
+        data = read_person_packet(database, request.person, keyring)
     redactor = Redactor(profile.redaction, data.people, list(request.patterns))
     prepared = PreparedPacket(
         profile=profile,
@@ -297,6 +301,13 @@ class ExportResult:
     removals: list[Removal]
 
 
+def _certificate_sha256(pem: bytes) -> str:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    return x509.load_pem_x509_certificate(pem).fingerprint(hashes.SHA256()).hex()
+
+
 def export_packet(
     database: Database,
     request: PacketRequest,
@@ -307,10 +318,11 @@ def export_packet(
     report: Report = lambda _text: None,
     now: datetime | None = None,
     overwrite: bool = False,
+    keyring: Keyring | None = None,
 ) -> ExportResult:
     """Write the packet to `out` (replacing a regular file there only with `overwrite`)."""
     report("Reading the records…")
-    prepared = prepare(database, request)
+    prepared = prepare(database, request, keyring)
     now = now or utc_now()
     # Where the audit log stands: signed into the manifest, kept in the packet's row.
     audit = audit_anchor(database)
@@ -324,6 +336,7 @@ def export_packet(
     )
     pdf = rendered.pdf
     signed_by = None
+    signer_certificates: list[str] = []
     if sign is not None:
         report("Signing…")
         if sign.token is not None:
@@ -337,7 +350,9 @@ def export_packet(
             from irdesk.reports.signing.sign import sign_packet
 
             assert sign.identity is not None
-            signed_by = read_identity(sign.identity, sign.passphrase).name
+            identity = read_identity(sign.identity, sign.passphrase)
+            signed_by = identity.name
+            signer_certificates.append(_certificate_sha256(identity.certificate_pem))
             pdf = sign_packet(pdf, sign.identity, sign.passphrase, timestamp_url=sign.timestamp_url)
     digest = hashlib.sha256(pdf).hexdigest()
     report("Writing and recording the export…")
@@ -357,8 +372,11 @@ def export_packet(
         signers=[signed_by] if signed_by else [],
         created_by=created_by,
         created_at=now,
-        write=lambda: write_atomically(out, pdf, replace=overwrite, mode=SHARED),
+        # Owner-only from the first byte: a manager packet holds personnel notes, and
+        # every packet names people; the user shares it deliberately.
+        write=lambda: write_atomically(out, pdf, replace=overwrite, mode=PRIVATE),
         audit=audit,
+        signer_certificates=signer_certificates,
     )
     return ExportResult(
         packet_uid=rendered.packet_uid,

@@ -27,7 +27,7 @@ class PersonSections:
                     ("Role", p.role),
                     ("Team", p.team),
                     ("Incidents taken part in", str(len(self.data.incidents))),
-                    ("Feedback notes", str(len(self.data.feedback))),
+                    ("Feedback notes", self.note_count()),
                 ]
             ),
             self.layout.gap(),
@@ -38,6 +38,12 @@ class PersonSections:
                 redact=False,
             ),
         ]
+
+    def note_count(self) -> str:
+        shown = str(len(self.data.feedback))
+        return (
+            f"{shown} shown, {self.data.locked_notes} locked" if self.data.locked_notes else shown
+        )
 
     def incidents(self) -> list[Flowable]:
         if not self.data.incidents:
@@ -55,12 +61,28 @@ class PersonSections:
             )
         return [self.layout.table(rows, [0.44, 0.13, 0.11, 0.22, 0.1])]
 
+    def locked(self) -> list[Flowable]:
+        count = self.data.locked_notes
+        if not count:
+            return []
+        readers = ", ".join(self.data.locked_readers) or "nobody"
+        return [
+            self.layout.para(
+                f"{count} feedback note{'s are' if count != 1 else ' is'} locked: "
+                f"{'they are' if count != 1 else 'it is'} sealed to {readers}, and this packet "
+                "was made without one of their identities unlocked, so "
+                f"{'their' if count != 1 else 'its'} text is not shown.",
+                redact=False,
+            ),
+            self.layout.gap(4),
+        ]
+
     def feedback(self) -> list[Flowable]:
-        if not self.data.feedback:
+        if not self.data.feedback and not self.data.locked_notes:
             return [
                 self.layout.para("No feedback notes were written about this person.", redact=False)
             ]
-        out: list[Flowable] = []
+        out: list[Flowable] = self.locked()
         for note in self.data.feedback:
             about = f" on {note.incident}" if note.incident else ""
             author = f" by {note.author}" if note.author else ""

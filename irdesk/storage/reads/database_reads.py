@@ -8,16 +8,17 @@ makes (a feedback window's notes, a record's revision now).
 
 from dataclasses import dataclass
 
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select
 
-from irdesk.domain.models import ActionItem, FeedbackNote, Finding, Incident, Review
+from irdesk.domain.models import ActionItem, FeedbackNote, Finding, Incident, Review, stored_id
 from irdesk.storage.database import Database
 from irdesk.storage.reads import queries, review_sheet, timeline_records
 from irdesk.storage.reads.incident_row import IncidentRow
 from irdesk.storage.reads.review_sheet import Named, ReviewSheet
 from irdesk.storage.reads.timeline_records import IncidentTimeline
 from irdesk.storage.records import feedback, revisions
-from irdesk.storage.records.feedback import NoteRow
+from irdesk.storage.records.feedback import NoteRow, ReaderRow
+from irdesk.storage.sealing import Keyring
 
 # The records a screen edits field by field (compare-and-set on their revision), by
 # the name the screens key them with.
@@ -55,10 +56,14 @@ class FeedbackView:
     involved: tuple[int, ...]  # people with a part in the incident, offered first
     people: tuple[Named, ...]
     notes: tuple[NoteRow, ...]
+    readers: tuple[ReaderRow, ...] = ()
+    pending: int = 0  # notes of an older file waiting to be sealed
 
 
-def load_feedback(db: Database, incident_id: int) -> FeedbackView | None:
-    """The incident's feedback notes; None if the incident is gone.
+def load_feedback(
+    db: Database, incident_id: int, keyring: Keyring | None = None
+) -> FeedbackView | None:
+    """The incident's feedback notes as `keyring` may read them; None if the incident is gone.
 
     Read apart from the review sheet on purpose: the notes never reach a view of the review.
     """
@@ -70,11 +75,92 @@ def load_feedback(db: Database, incident_id: int) -> FeedbackView | None:
             incident_label=f"{incident.external_id} — {incident.title}",
             involved=tuple(feedback.involved_people(session, incident_id)),
             people=review_sheet.people(session),
-            notes=tuple(feedback.list_notes(session, incident_id=incident_id)),
+            notes=tuple(feedback.list_notes(session, incident_id=incident_id, keyring=keyring)),
+            readers=tuple(feedback.list_readers(session)),
+            pending=feedback.pending_count(session),
         )
+
+
+@dataclass(frozen=True)
+class NoteListing:
+    """A note with the names people know it by, for `irdesk notes list` and `export`."""
+
+    note: NoteRow
+    person: str
+    incident: str | None
+    author: str | None
+
+
+def list_all_notes(
+    db: Database, *, person: str | None = None, keyring: Keyring | None = None
+) -> list[NoteListing]:
+    """Every note (or those about `person`, by name), as `keyring` may read them."""
+    with db.session() as session:
+        people = {p.id: p.name for p in review_sheet.people(session)}
+        person_id = None
+        if person is not None:
+            matches = [i for i, name in people.items() if name.casefold() == person.casefold()]
+            if not matches:
+                raise feedback.FeedbackRefused(f"nobody is called {person!r}")
+            person_id = matches[0]
+        rows = feedback.list_notes(session, person_id=person_id, keyring=keyring)
+        incidents = {
+            i.id: i.external_id
+            for i in session.exec(
+                select(Incident).where(col(Incident.id).in_({r.incident_id for r in rows}))
+            )
+        }
+        return [
+            NoteListing(
+                note=row,
+                person=people.get(row.person_id, f"person {row.person_id}"),
+                incident=incidents.get(row.incident_id) if row.incident_id else None,
+                author=people.get(row.author_id) if row.author_id else None,
+            )
+            for row in rows
+        ]
+
+
+def list_note_readers(db: Database) -> list[ReaderRow]:
+    with db.session() as session:
+        return feedback.list_readers(session)
 
 
 def current_revision(db: Database, kind: str, record_id: int) -> int | None:
     """The revision of record `kind` (a key of REVISIONED) now; None if it is gone."""
     with db.session() as session:
         return revisions.current_revision(session, REVISIONED[kind], record_id)
+
+
+def pending_notes(db: Database) -> int:
+    """Notes an upgrade left waiting for a reader to seal them to."""
+    with db.session() as session:
+        return feedback.pending_count(session)
+
+
+def find_note_reader(db: Database, wanted: str) -> ReaderRow:
+    with db.session() as session:
+        return feedback.find_reader(session, wanted)
+
+
+@dataclass(frozen=True)
+class NoteTargets:
+    person_id: int
+    incident_id: int | None
+    reader_ids: tuple[int, ...]
+
+
+def note_targets(
+    db: Database, *, person: str, incident: str | None, readers: list[str]
+) -> NoteTargets:
+    """What a new note names, by the names people use: the person as the list shows
+    them, the incident's ID (INC-1022), readers by name or fingerprint."""
+    from irdesk.storage.reads.packet_data import find_incident, find_person
+
+    with db.session() as session:
+        found = find_person(session, person)
+        return NoteTargets(
+            person_id=stored_id(found.id),
+            incident_id=find_incident(session, incident) if incident else None,
+            reader_ids=tuple(feedback.find_reader(session, r).id for r in readers),
+        )

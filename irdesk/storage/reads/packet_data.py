@@ -21,7 +21,6 @@ from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, effective_lifecycle
 from irdesk.domain.models import (
     ActionItem,
     AuditEntry,
-    FeedbackNote,
     Finding,
     Incident,
     IncidentAlias,
@@ -38,6 +37,8 @@ from irdesk.domain.models import (
 )
 from irdesk.storage.reads.queries import merged_ids
 from irdesk.storage.records.classifications import effective_of
+from irdesk.storage.records.feedback import list_notes
+from irdesk.storage.sealing import Keyring
 
 
 class PacketDataError(LookupError):
@@ -187,6 +188,10 @@ class PersonPacketData:
     feedback: list[FeedbackRecord]
     people: list[PersonRecord]
     source_files: list[SourceFileRecord]
+    # Notes the packet's maker could not open (locked session, or not one of their
+    # readers), and who can: the packet says they exist rather than leaving them out.
+    locked_notes: int = 0
+    locked_readers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -395,7 +400,11 @@ def find_person(session: Session, name: str) -> Person:
     return matches[0]
 
 
-def person_packet_data(session: Session, person_name: str) -> PersonPacketData:
+def person_packet_data(
+    session: Session, person_name: str, keyring: Keyring | None = None
+) -> PersonPacketData:
+    """`keyring`: the unlocked reader making the packet; notes it cannot open are counted
+    as locked, with their readers, so the packet says so instead of leaving them out."""
     person = find_person(session, person_name)
     people = _people(session)
     by_id = {p.id: p for p in people}
@@ -432,9 +441,10 @@ def person_packet_data(session: Session, person_name: str) -> PersonPacketData:
             )
         )
     titles = {i.incident.id: f"{i.incident.external_id}" for i in incidents}
+    notes = list_notes(session, person_id=stored_id(person.id), keyring=keyring)
     feedback = [
         FeedbackRecord(
-            id=stored_id(n.id),
+            id=n.id,
             kind=n.kind.value,
             text=n.text,
             incident=titles.get(n.incident_id) if n.incident_id else None,
@@ -442,16 +452,17 @@ def person_packet_data(session: Session, person_name: str) -> PersonPacketData:
             written_at=n.created_at,
             deviation_justified=n.deviation_justified,
         )
-        for n in session.exec(
-            select(FeedbackNote)
-            .where(FeedbackNote.person_id == person.id)
-            .order_by(col(FeedbackNote.created_at), col(FeedbackNote.id))
-        )
+        for n in notes
+        if n.readable and n.kind is not None
     ]
+    locked = [n for n in notes if not (n.readable and n.kind is not None)]
+    readers = sorted({r for n in locked for r in n.readers})
     return PersonPacketData(
         person=by_id[stored_id(person.id)],
         incidents=incidents,
         feedback=feedback,
+        locked_notes=len(locked),
+        locked_readers=tuple(readers),
         people=people,
         source_files=_source_files(session, [i.incident.id for i in incidents]),
     )

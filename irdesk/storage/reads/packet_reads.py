@@ -14,6 +14,7 @@ from irdesk.storage.reads.packet_data import (
     period_incidents,
     person_packet_data,
 )
+from irdesk.storage.sealing import Keyring
 
 
 def read_incident_packet(database: Database, reference: str) -> IncidentPacketData:
@@ -28,7 +29,9 @@ def read_period_packet(database: Database, label: str, incident_ids: list[int]) 
         return period_incidents(session, label, incident_ids)
 
 
-def read_person_packet(database: Database, person: str) -> PersonPacketData:
-    """One person's incidents and the feedback notes about them."""
+def read_person_packet(
+    database: Database, person: str, keyring: Keyring | None = None
+) -> PersonPacketData:
+    """One person's incidents and the feedback notes about them `keyring` can read."""
     with database.session() as session:
-        return person_packet_data(session, person)
+        return person_packet_data(session, person, keyring)

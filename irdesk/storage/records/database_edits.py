@@ -27,6 +27,7 @@ from irdesk.storage.records import (
 )
 from irdesk.storage.records.classifications import Classified
 from irdesk.storage.records.event_edits import Corrected, EventState
+from irdesk.storage.sealing import Keyring
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -86,6 +87,27 @@ def edit_action(db: Database, action_id: int, revision: int, *, actor: str, **ch
 add_note = in_transaction(feedback.add_note)
 edit_note = in_transaction(feedback.edit_note)
 delete_note = in_transaction(feedback.delete_note)
+restore_note = in_transaction(feedback.restore_note)
+share_note = in_transaction(feedback.share_note)
+publish_reader = in_transaction(feedback.publish_reader)
+remove_reader = in_transaction(feedback.remove_reader)
+
+
+def seal_pending_notes(db: Database, *, actor: str, keyring: Keyring) -> int:
+    """Seal an upgraded file's plain-text notes to `keyring`, then scrub what they left.
+
+    Publishes the keyring's public key first, so a reader who unlocks is one others
+    can name, whether or not any note was waiting.
+
+    The scrub runs after the commit: VACUUM cannot run inside a transaction, and until
+    the commit the old rows are still the file's content.
+    """
+    with db.transaction() as session:
+        sealed = feedback.seal_pending(session, actor=actor, keyring=keyring)
+    if sealed:
+        db.scrub()
+    return sealed
+
 
 # ------------------------------------------------- incident classification
 

@@ -6,7 +6,7 @@ that transaction: a file that cannot be written leaves nothing recorded.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -40,8 +40,13 @@ def record_packet(
     created_at: datetime,
     write: Callable[[], None],
     audit: AuditAnchor | None = None,
+    signer_certificates: Sequence[str] = (),
 ) -> None:
-    """Record the export (with `audit`, the anchor its manifest carries), then `write` it."""
+    """Record the export (with `audit`, the anchor its manifest carries), then `write` it.
+
+    `signer_certificates`: SHA-256 of each signer's certificate, so the audit log
+    names the key that signed, not only the name the certificate claims.
+    """
     with database.transaction() as session:
         packet = Packet(
             packet_uid=packet_uid,
@@ -75,6 +80,11 @@ def record_packet(
                 "file_name": file_name,
                 "signers": signers,
                 **({"audit_anchor": audit.to_json()} if audit else {}),
+                **(
+                    {"signer_certificates": list(signer_certificates)}
+                    if signer_certificates
+                    else {}
+                ),
             },
             occurred_at=created_at,
         )
