@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SCHEMA = 1
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4", "SEV5")
@@ -38,7 +39,18 @@ def _default_thresholds() -> dict[str, dict[str, float]]:
 # Settings added after policies were first stored, and what a stored version without one
 # means: the rule did not exist when it was saved, so it stays off and figures computed
 # under that version recompute as they were.
-ADDED_LATER: dict[str, Any] = {"full_review_customer_severities": ()}
+ADDED_LATER: dict[str, Any] = {
+    "full_review_customer_severities": (),
+    "default_time_zone": "UTC",
+}
+
+
+def known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _default_severity_weights() -> dict[str, float]:
@@ -82,6 +94,8 @@ class Policy:
     after_hours_pages_per_week: int = 3
     business_hours_start: int = 9
     business_hours_end: int = 18
+    # The wall clock of people whose own IANA zone nobody recorded.
+    default_time_zone: str = "UTC"
     # Hero culture: one person resolving more than this share of a team's incidents.
     concentration_share: float = 0.5
     # For responders without an hourly rate of their own.
@@ -231,6 +245,10 @@ def _validate(p: Policy) -> None:
         raise PolicyError(
             f"business_hours_end: {p.business_hours_end} must be after the start "
             f"({p.business_hours_start})"
+        )
+    if not isinstance(p.default_time_zone, str) or not known_zone(p.default_time_zone):
+        raise PolicyError(
+            f"default_time_zone: {p.default_time_zone!r} is no IANA time zone (e.g. Europe/Berlin)"
         )
     _number("concentration_share", p.concentration_share, low=0.05, high=1)
     _number("default_hourly_rate", p.default_hourly_rate, low=0)

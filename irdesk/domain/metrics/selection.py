@@ -123,6 +123,22 @@ def accountability_exclusions(
     return reasons
 
 
+def policy_exclusions(data: MetricData, policy: Policy, rows: np.ndarray) -> dict[int, list[str]]:
+    """Incident id → every reason the policy leaves it out of team and individual figures
+    (all of them, where `accountability_exclusions` names the first), in id order."""
+    inc = data.incidents
+    checks = []
+    if policy.exclude_external_cause:
+        checks.append((EXTERNAL, inc.external_cause[rows]))
+    if policy.exclude_approved_tech_debt:
+        checks.append((TECH_DEBT, inc.tech_debt[rows]))
+    reasons: dict[int, list[str]] = {}
+    for reason, hit in checks:
+        for incident_id in inc.ids[rows[hit]].tolist():
+            reasons.setdefault(incident_id, []).append(reason)
+    return dict(sorted(reasons.items()))
+
+
 def merged_exclusion(data: MetricData, rows: np.ndarray) -> dict[str, np.ndarray]:
     hit = data.incidents.merged[rows]
     return {MERGED: rows[hit]} if hit.any() else {}

@@ -219,6 +219,8 @@ def figure_tables(figures: Figures) -> list[Table]:
             (
                 Column("service", "Service"),
                 Column("target", "SLO", PERCENT),
+                Column("target_from", "SLO from"),
+                Column("window_days", "Window (days)", COUNT),
                 Column("availability", "Availability", PERCENT),
                 Column("impact_minutes", "Impact", MINUTES),
                 Column("budget_minutes", "Error budget", MINUTES),
@@ -233,6 +235,8 @@ def figure_tables(figures: Figures) -> list[Table]:
                     {
                         "service": s.service,
                         "target": s.target,
+                        "target_from": "directory" if s.target_stated else "default",
+                        "window_days": s.window_days,
                         "availability": s.availability,
                         "impact_minutes": s.impact_minutes,
                         "budget_minutes": s.budget_minutes,
@@ -300,6 +304,7 @@ def figure_tables(figures: Figures) -> list[Table]:
             (
                 Column("person", "Person"),
                 Column("team", "Team"),
+                Column("time_zone", "Judged in"),
                 Column("pages", "Pages", COUNT),
                 Column("after_hours_pages", "After hours", COUNT),
                 Column("after_hours_share", "After-hours share", SHARE),
@@ -313,6 +318,9 @@ def figure_tables(figures: Figures) -> list[Table]:
                     {
                         "person": p.person,
                         "team": p.team,
+                        "time_zone": p.time_zone
+                        if p.own_zone
+                        else f"{p.time_zone} (policy default: their zone is unknown)",
                         "pages": p.pages,
                         "after_hours_pages": p.after_hours_pages,
                         "after_hours_share": p.after_hours_share,
@@ -337,14 +345,21 @@ def figure_tables(figures: Figures) -> list[Table]:
             "rotations",
             "Load spread per rotation",
             (
+                Column("rotation", "Rotation"),
                 Column("team", "Team"),
-                Column("members", "People paged", COUNT),
+                Column("members", "Members", COUNT),
                 Column("pages", "Pages", COUNT),
                 Column("gini", "Gini", RATIO),
             ),
             tuple(
                 _row(
-                    {"team": r.team, "members": r.members, "pages": r.pages, "gini": r.gini},
+                    {
+                        "rotation": r.rotation,
+                        "team": r.team,
+                        "members": r.members,
+                        "pages": r.pages,
+                        "gini": r.gini,
+                    },
                     {"": ("incidents that paged the rotation", r.ids["count"])},
                 )
                 for r in figures.rotations
@@ -506,6 +521,10 @@ def figures_json(figures: Figures, *, with_optional: bool = True) -> dict[str, A
         "policy": figures.policy.to_dict(),
         "incidents": figures.incidents,
         "undated_incidents": figures.undated.tolist(),
+        "excluded_incidents": [
+            {"id": incident_id, "reasons": reasons}
+            for incident_id, reasons in figures.excluded_by_policy.items()
+        ],
         "tables": {
             t.key: {
                 "title": t.title,
