@@ -45,6 +45,13 @@ ADDED_LATER: dict[str, Any] = {
 }
 
 
+def _as_before(name: str, value: Any, default: Any) -> bool:
+    """Whether a setting added later holds both its default and the value older versions
+    are read with: left out of the stored JSON, a policy that does not use it is stored
+    as it was before the setting existed (`from_dict` gives the same value back)."""
+    return name in ADDED_LATER and value == ADDED_LATER[name] == default
+
+
 def known_zone(name: str) -> bool:
     try:
         ZoneInfo(name)
@@ -115,6 +122,8 @@ class Policy:
             if f.name == "retired":
                 continue
             value = getattr(self, f.name)
+            if _as_before(f.name, value, f.default):
+                continue
             data[f.name] = list(value) if isinstance(value, tuple) else value
         data.update(self.retired)
         return data

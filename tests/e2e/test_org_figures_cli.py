@@ -346,9 +346,14 @@ def test_slo_per_service_from_the_directory(figures: dict[str, Any]) -> None:
     assert payments["impact_minutes"] == pytest.approx(28257 / 60)
     assert payments["budget_minutes"] == pytest.approx(21.6)
     assert payments["availability"] == pytest.approx(100 * (1 - 28257 / 60 / 43200))
-    # Services nobody gave a target keep the import's 99.9 %, and say so.
+    # Services no directory describes keep the import's 99.9 %, and say so: BD: Analytics
+    # is in no directory; WD: Storage is, but with neither owner nor SLO.
     assert (slo["BD: Analytics"]["target"], slo["BD: Analytics"]["target_from"]) == (
         99.9,
         "default",
     )
-    assert slo["ID: Production"]["target_from"] == "default"
+    assert slo["WD: Storage"]["target_from"] == "default"
+    assert (slo["ID: Production"]["target"], slo["ID: Production"]["target_from"]) == (
+        99.9,
+        "directory",
+    )

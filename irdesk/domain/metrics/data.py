@@ -14,7 +14,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from irdesk.domain.metrics.kernels.grouping import last_per_group, sorted_pairs
+from irdesk.domain.metrics.kernels.grouping import (
+    inside_intervals,
+    last_per_group,
+    sorted_pairs,
+)
 from irdesk.domain.metrics.kernels.lookups import find_keys, lookup
 from irdesk.domain.utc import as_utc
 
@@ -27,9 +31,12 @@ def epoch(value: datetime | None) -> float:
     return float("nan") if value is None else as_utc(value).timestamp()
 
 
-def impact_start_of(incidents: "IncidentColumns") -> np.ndarray:
+def impact_start_of(
+    incidents: "IncidentColumns", rows: np.ndarray | slice = slice(None)
+) -> np.ndarray:
     """When each incident's impact started: its start, else its detection (NaN: neither)."""
-    start: np.ndarray = np.where(np.isnan(incidents.started), incidents.detected, incidents.started)
+    started = incidents.started[rows]
+    start: np.ndarray = np.where(np.isnan(started), incidents.detected[rows], started)
     return start
 
 
@@ -167,8 +174,8 @@ class ServiceInfo:
     owner_team_id: int | None
     # The SLO's own window in days; None: the figures' period stands in for it.
     slo_window_days: int | None = None
-    # False for a service only an incident import made: its target is the import's default,
-    # which the SLO table says rather than passing it off as the organisation's.
+    # False for a service no directory describes (an incident import made it): its target
+    # is the import's default, which the SLO table says rather than pass it off as chosen.
     slo_stated: bool = True
 
 
@@ -438,11 +445,7 @@ class MetricData:
     def on_call(self, people: np.ndarray, times: np.ndarray) -> np.ndarray:
         """Whether each person was on any rotation at the time beside them."""
         m = self.memberships
-        result = np.zeros(len(people), dtype=bool)
-        # Memberships are few (a directory's), pages many: one pass per membership.
-        for k in range(len(m)):
-            result |= (people == m.person[k]) & (times >= m.start[k]) & (times < m.end[k])
-        return result
+        return inside_intervals(people, times, m.person, m.start, m.end)
 
     @cached_property
     def completed_reviews(self) -> tuple[np.ndarray, np.ndarray]:

@@ -23,6 +23,7 @@ from irdesk.domain.metrics.kernels.calendar import (
 from irdesk.domain.metrics.kernels.grouping import (
     distinct_per_group,
     fullest_bucket_per_group,
+    inside_intervals,
     split_by_code,
 )
 from irdesk.domain.metrics.kernels.lookups import lookup, marked, position_in, row_mask
@@ -200,11 +201,7 @@ def directory_rotation_rows(data: MetricData, period: Period) -> tuple[RotationR
     for rotation_id in distinct(m.rotation[meets]).tolist():
         mine = np.flatnonzero(meets & (m.rotation == rotation_id))
         members = distinct(m.person[mine])
-        on_it = np.zeros(len(page_person), dtype=bool)
-        for k in mine.tolist():
-            on_it |= (
-                (page_person == m.person[k]) & (page_time >= m.start[k]) & (page_time < m.end[k])
-            )
+        on_it = inside_intervals(page_person, page_time, m.person[mine], m.start[mine], m.end[mine])
         pages = np.bincount(
             position_in(members, page_person[on_it]), minlength=len(members)
         ).astype(np.float64)

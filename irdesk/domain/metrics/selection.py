@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from irdesk.domain.metrics.data import MetricData, epoch
+from irdesk.domain.metrics.data import MetricData, epoch, impact_start_of
 from irdesk.domain.metrics.kernels.grouping import split_rows_by_key
 from irdesk.domain.metrics.kernels.lookups import marked, row_mask, rows_without
 from irdesk.domain.metrics.kernels.sorting import distinct, stable_argsort
@@ -65,10 +65,7 @@ EVERY = slice(None)
 
 def impact_start(data: MetricData, rows: np.ndarray | slice = EVERY) -> np.ndarray:
     """When each incident's impact started: its start, else its detection (NaN: neither)."""
-    inc = data.incidents
-    started = inc.started[rows]
-    start: np.ndarray = np.where(np.isnan(started), inc.detected[rows], started)
-    return start
+    return impact_start_of(data.incidents, rows)
 
 
 def impact_end(data: MetricData, rows: np.ndarray | slice = EVERY) -> np.ndarray:

@@ -219,8 +219,6 @@ def figure_tables(figures: Figures) -> list[Table]:
             (
                 Column("service", "Service"),
                 Column("target", "SLO", PERCENT),
-                Column("target_from", "SLO from"),
-                Column("window_days", "Window (days)", COUNT),
                 Column("availability", "Availability", PERCENT),
                 Column("impact_minutes", "Impact", MINUTES),
                 Column("budget_minutes", "Error budget", MINUTES),
@@ -229,6 +227,8 @@ def figure_tables(figures: Figures) -> list[Table]:
                 Column("missing", "Missing data", COUNT),
                 Column("excluded", "Excluded", COUNT),
                 Column("still_open", "Still open", COUNT),
+                Column("target_from", "SLO from"),
+                Column("window_days", "Window (days)", COUNT),
             ),
             tuple(
                 _row(
@@ -304,7 +304,6 @@ def figure_tables(figures: Figures) -> list[Table]:
             (
                 Column("person", "Person"),
                 Column("team", "Team"),
-                Column("time_zone", "Judged in"),
                 Column("pages", "Pages", COUNT),
                 Column("after_hours_pages", "After hours", COUNT),
                 Column("after_hours_share", "After-hours share", SHARE),
@@ -312,6 +311,7 @@ def figure_tables(figures: Figures) -> list[Table]:
                 Column("most_pages_in_a_shift", "Most in a shift", COUNT),
                 Column("most_after_hours_pages_in_a_week", "Most after hours in a week", COUNT),
                 Column("flags", "Alert fatigue"),
+                Column("time_zone", "After hours in"),
             ),
             tuple(
                 _row(

@@ -114,12 +114,14 @@ def _zone(name: str | None) -> tzinfo | None:
 
 # The target both importers give a service nobody described (tier 3, 99.9 %).
 IMPORT_DEFAULT_SLO = 99.9
-# A service's SLO target is stated unless it is that default with nothing to say someone
-# chose it: no SLO window from a directory, no target typed by hand. (The keys cannot
-# tell: an incident import keys the services it makes by the tool's id too.)
+# A service's SLO target is the directory's unless the service has no entry there: the
+# import's default with nothing to say anyone described the service (no owner, no SLO
+# window, no target typed by hand). The keys cannot tell: an incident import keys the
+# services it makes by the tool's id too.
 SERVICES = f"""
 SELECT s.id, s.name, s.slo_target, s.cost_per_minute, s.owner_team_id, s.slo_window_days,
        s.slo_target <> {IMPORT_DEFAULT_SLO}
+       OR s.owner_team_id IS NOT NULL
        OR s.slo_window_days IS NOT NULL
        OR EXISTS (SELECT 1 FROM directory_override o
                   WHERE o.entity = 'service' AND o.entity_id = s.id AND o.field = 'slo_target')
