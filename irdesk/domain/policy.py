@@ -11,8 +11,9 @@ rather than refused, so an old version stays readable and recomputable.
 import copy
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SCHEMA = 1
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4", "SEV5")
@@ -55,7 +56,35 @@ def _default_thresholds() -> dict[str, dict[str, float]]:
 # Settings added after policies were first stored, and what a stored version without one
 # means: the rule did not exist when it was saved, so it stays off and figures computed
 # under that version recompute as they were.
-ADDED_LATER: dict[str, Any] = {"full_review_customer_severities": (), "retired_figures": {}}
+ADDED_LATER: dict[str, Any] = {
+    "full_review_customer_severities": (),
+    "retired_figures": {},
+    "default_time_zone": "UTC",
+}
+
+
+def _as_before(name: str, value: Any, default: Any) -> bool:
+    """Whether a setting added later holds both its default and the value older versions
+    are read with: left out of the stored JSON, a policy that does not use it is stored
+    as it was before the setting existed (`from_dict` gives the same value back)."""
+    return name in ADDED_LATER and value == ADDED_LATER[name] == default
+
+
+def _default_of(setting: Any) -> Any:
+    """A dataclass field's default, whether given as a value or as a factory."""
+    if setting.default is not MISSING:
+        return setting.default
+    if setting.default_factory is not MISSING:
+        return setting.default_factory()
+    return MISSING
+
+
+def known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _default_severity_weights() -> dict[str, float]:
@@ -99,6 +128,8 @@ class Policy:
     after_hours_pages_per_week: int = 3
     business_hours_start: int = 9
     business_hours_end: int = 18
+    # The wall clock of people whose own IANA zone nobody recorded.
+    default_time_zone: str = "UTC"
     # Hero culture: one person resolving more than this share of a team's incidents.
     concentration_share: float = 0.5
     # For responders without an hourly rate of their own.
@@ -122,9 +153,7 @@ class Policy:
             if f.name == "retired":
                 continue
             value = getattr(self, f.name)
-            if f.name == "retired_figures" and not value:
-                # A version retiring nothing is stored as before retiring existed, so its
-                # JSON (and every hash taken over it) stays the same.
+            if _as_before(f.name, value, _default_of(f)):
                 continue
             data[f.name] = list(value) if isinstance(value, tuple) else value
         data.update(self.retired)
@@ -260,6 +289,10 @@ def _validate(p: Policy) -> None:
         raise PolicyError(
             f"business_hours_end: {p.business_hours_end} must be after the start "
             f"({p.business_hours_start})"
+        )
+    if not isinstance(p.default_time_zone, str) or not known_zone(p.default_time_zone):
+        raise PolicyError(
+            f"default_time_zone: {p.default_time_zone!r} is no IANA time zone (e.g. Europe/Berlin)"
         )
     _number("concentration_share", p.concentration_share, low=0.05, high=1)
     _number("default_hourly_rate", p.default_hourly_rate, low=0)

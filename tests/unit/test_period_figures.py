@@ -146,7 +146,7 @@ def test_on_call_load_shows_rotations_and_names_no_person(
         assert squash(first_name) not in text, row["person"]
     for rotation in by_person["tables"]["rotations"]["rows"]:
         if rotation["pages"]:
-            assert squash(f"{rotation['team']}{rotation['members']}{rotation['pages']}") in text
+            assert squash(f"{rotation['rotation']}{rotation['members']}{rotation['pages']}") in text
 
 
 def test_an_older_policy_version_names_and_computes_the_packet_as_it_did(

@@ -14,7 +14,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from irdesk.domain.metrics.kernels.grouping import last_per_group, sorted_pairs
+from irdesk.domain.metrics.kernels.grouping import (
+    inside_intervals,
+    last_per_group,
+    sorted_pairs,
+)
 from irdesk.domain.metrics.kernels.lookups import find_keys, lookup
 from irdesk.domain.utc import as_utc
 
@@ -25,6 +29,15 @@ NONE_ID = -1
 def epoch(value: datetime | None) -> float:
     """Seconds since the epoch of an aware datetime; NaN for None. Naive times are refused."""
     return float("nan") if value is None else as_utc(value).timestamp()
+
+
+def impact_start_of(
+    incidents: "IncidentColumns", rows: np.ndarray | slice = slice(None)
+) -> np.ndarray:
+    """When each incident's impact started: its start, else its detection (NaN: neither)."""
+    started = incidents.started[rows]
+    start: np.ndarray = np.where(np.isnan(started), incidents.detected[rows], started)
+    return start
 
 
 def from_epoch(seconds: float) -> datetime:
@@ -159,6 +172,11 @@ class ServiceInfo:
     slo_target: float  # percent
     cost_per_minute: float
     owner_team_id: int | None
+    # The SLO's own window in days; None: the figures' period stands in for it.
+    slo_window_days: int | None = None
+    # False for a service no directory describes (an incident import made it): its target
+    # is the import's default, which the SLO table says rather than pass it off as chosen.
+    slo_stated: bool = True
 
 
 @dataclass(frozen=True)
@@ -172,8 +190,39 @@ class PersonInfo:
     id: int
     name: str
     team_id: int | None
-    time_zone: tzinfo  # for after-hours pages; UTC when unknown
+    time_zone: tzinfo | None  # for after-hours pages; None: unknown, the policy's zone counts
     hourly_rate: float | None
+
+
+@dataclass(frozen=True)
+class RotationInfo:
+    id: int
+    name: str  # a layer's as "schedule › layer"
+    team_id: int | None
+
+
+@dataclass(frozen=True)
+class Memberships:
+    """Who was on which rotation when, one entry per dated membership. An open side (a
+    membership without a start or an end) is -inf or +inf, so one comparison serves both."""
+
+    rotation: np.ndarray  # int64 rotation id
+    person: np.ndarray  # int64 person id
+    start: np.ndarray  # float epoch seconds
+    end: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rotation)
+
+    @staticmethod
+    def build(rows: Sequence[tuple[int, int, datetime | None, datetime | None]]) -> "Memberships":
+        """From (rotation, person, start or None, end or None)."""
+        return Memberships(
+            rotation=np.array([r[0] for r in rows], dtype=np.int64),
+            person=np.array([r[1] for r in rows], dtype=np.int64),
+            start=np.array([-np.inf if r[2] is None else epoch(r[2]) for r in rows]),
+            end=np.array([np.inf if r[3] is None else epoch(r[3]) for r in rows]),
+        )
 
 
 @dataclass(frozen=True)
@@ -335,6 +384,8 @@ class MetricData:
     people: dict[int, PersonInfo] = field(default_factory=dict)
     actions: ActionColumns = field(default_factory=lambda: ActionColumns.from_items(()))
     reviews: dict[int, ReviewInfo] = field(default_factory=dict)  # by incident id
+    rotations: dict[int, RotationInfo] = field(default_factory=dict)
+    memberships: Memberships = field(default_factory=lambda: Memberships.build(()))
 
     @cached_property
     def part_rows(self) -> np.ndarray:
@@ -349,12 +400,52 @@ class MetricData:
 
     @cached_property
     def incident_team(self) -> np.ndarray:
-        """The team owning each incident's service; -1 for none."""
+        """The team accountable for each incident; -1 for none. The owner of its service
+        when the directory names one; else the team of the first person paged who was on a
+        rotation when the incident started (the directory records no service's rotation,
+        so the page says which rotation answered for it); else the team of who resolved
+        it, or of the first to act in it."""
         owner = {
             sid: (s.owner_team_id if s.owner_team_id is not None else NONE_ID)
             for sid, s in self.services.items()
         }
-        return lookup(self.incidents.service, owner, NONE_ID, np.int64)
+        team = lookup(self.incidents.service, owner, NONE_ID, np.int64)
+        open_rows = team == NONE_ID
+        if not open_rows.any():
+            return team
+        ev, inc = self.events, self.incidents
+        person_team = {pid: p.team_id for pid, p in self.people.items() if p.team_id is not None}
+
+        def first_with_team(rows: np.ndarray, people: np.ndarray, order: np.ndarray) -> None:
+            """Give each still-open row the team of its first person (by `order`) with one."""
+            teams = lookup(people, person_team, NONE_ID, np.int64)
+            keep = (rows >= 0) & (teams != NONE_ID)
+            keep &= open_rows[np.where(rows >= 0, rows, 0)]
+            rows, teams, order = rows[keep], teams[keep], order[keep]
+            by = np.lexsort((order, rows))
+            rows, teams = rows[by], teams[by]
+            firsts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
+            team[rows[firsts]] = teams[firsts]
+            open_rows[rows[firsts]] = False
+
+        page_rows = inc.rows_of(ev.page_incident)
+        if len(self.memberships):
+            start = impact_start_of(inc)
+            at = start[np.where(page_rows >= 0, page_rows, 0)]
+            on_call = self.on_call(ev.page_person, at) & (page_rows >= 0)
+            first_with_team(page_rows[on_call], ev.page_person[on_call], ev.page_time[on_call])
+        first_with_team(
+            self.resolver_rows,
+            ev.resolver_person,
+            np.zeros(len(ev.resolver_person)),
+        )
+        first_with_team(self.part_rows, ev.part_person, ev.part_first)
+        return team
+
+    def on_call(self, people: np.ndarray, times: np.ndarray) -> np.ndarray:
+        """Whether each person was on any rotation at the time beside them."""
+        m = self.memberships
+        return inside_intervals(people, times, m.person, m.start, m.end)
 
     @cached_property
     def completed_reviews(self) -> tuple[np.ndarray, np.ndarray]:

@@ -65,15 +65,23 @@ def metric_definitions(policy: Policy, keys: tuple[str, ...] | None = None) -> d
         "within_target": "share of incidents inside the policy's target for their severity",
         "trend": f"rolling {policy.trend_window_days}-day median per severity, weekly; change: "
         "this period's median minus the previous period's of the same length",
-        "slo_adherence": "per service, availability = 1 − impact minutes / minutes in the period; "
+        "slo_adherence": "per service, availability = 1 − impact minutes / minutes in its SLO "
+        "window (the service's own window of days ending with the period, else the period); "
         "impact runs from the start (else detection) to mitigation (else resolution, else the "
-        "period's end), overlapping incidents counted once; error budget = (1 − SLO target) × "
-        "minutes in the period",
-        "cost": "downtime minutes × the service's cost per minute + responder hours × their "
+        "window's end), overlapping incidents counted once; error budget = (1 − SLO target) × "
+        "minutes in the window; a service no directory describes has the default target, "
+        "and is shown so",
+        "cost": "downtime cost (the incident's own, when a classification or its source states "
+        "it, else downtime minutes × the service's cost per minute) + responder hours × their "
         f"hourly rate ({policy.default_hourly_rate:g} an hour for people without one)",
-        "on_call_load": "pages per person and their spread across each rotation (Gini "
-        f"coefficient, 0 = even); alert fatigue: more than {shift} pages in a "
+        "on_call_load": "pages per person, after hours in their own time zone (the policy's, "
+        f"{policy.default_time_zone}, for people whose zone is unknown), and their spread "
+        "across each rotation by who was on it when (Gini coefficient over its members, 0 = "
+        f"even); alert fatigue: more than {shift} pages in a "
         f"{policy.shift_hours}-hour shift or {week} after-hours pages in a week",
+        "team": "an incident's team is its service's owner; else the team of the first person "
+        "paged who was on a rotation when it started; else that of who resolved it, or of the "
+        "first to act in it",
         "postmortem_compliance": "reviews the policy requires, completed within "
         f"{policy.postmortem_deadline_days} days of resolution (full postmortem) or "
         f"{policy.lightweight_deadline_days} days (lightweight summary)",

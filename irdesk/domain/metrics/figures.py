@@ -33,6 +33,7 @@ from irdesk.domain.metrics.selection import (
     groups,
     in_period,
     index_of_ids,
+    policy_exclusions,
     time_order,
 )
 from irdesk.domain.metrics.service import CostRow, SloRow, cost_rows, responder_hours, slo_rows
@@ -59,6 +60,8 @@ class Figures:
     follow_through: tuple[FollowThroughRow, ...]
     recurrence: tuple[RecurrenceGroup, ...]
     compliance: tuple[ComplianceRow, ...]
+    # Incident id → why the policy leaves it out of team and individual figures.
+    excluded_by_policy: dict[int, list[str]]
 
 
 def compute_figures(
@@ -127,4 +130,5 @@ def compute_figures(
         follow_through=follow_through,
         recurrence=recurrence,
         compliance=compliance,
+        excluded_by_policy=policy_exclusions(data, policy, rows),
     )

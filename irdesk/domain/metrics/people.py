@@ -7,11 +7,12 @@ shift length from local midnight.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, tzinfo
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from irdesk.domain.metrics.data import MetricData
+from irdesk.domain.metrics.data import NONE_ID, MetricData
 from irdesk.domain.metrics.kernels.calendar import (
     SATURDAY,
     split_days,
@@ -22,6 +23,7 @@ from irdesk.domain.metrics.kernels.calendar import (
 from irdesk.domain.metrics.kernels.grouping import (
     distinct_per_group,
     fullest_bucket_per_group,
+    inside_intervals,
     split_by_code,
 )
 from irdesk.domain.metrics.kernels.lookups import lookup, marked, position_in, row_mask
@@ -56,6 +58,10 @@ class LoadRow:
     most_after_hours_pages_in_a_week: int
     flags: tuple[str, ...]
     ids: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+    # The zone their after-hours pages were judged in, and whether it is their own or the
+    # policy's (nobody recorded theirs).
+    time_zone: str = ""
+    own_zone: bool = True
 
     @property
     def after_hours_share(self) -> float:
@@ -64,16 +70,29 @@ class LoadRow:
 
 @dataclass(frozen=True)
 class RotationRow:
-    team_id: int
+    team_id: int  # NONE_ID for a rotation of no team
     team: str
-    members: int  # people of the team ever paged
+    members: int  # a directory rotation's members in the period; else people of the team paged
     pages: int
     gini: float
     ids: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+    rotation_id: int | None = None  # None: the team stands in for a rotation (no directory)
+    rotation: str = ""
 
 
-def local_page_times(data: MetricData, people: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """Wall-clock time of each page in the paged person's zone (UTC for someone unknown)."""
+def zone_of(data: MetricData, person_id: int, policy: Policy) -> tuple[tzinfo, bool]:
+    """(the zone a person's pages are judged in, whether it is their own)."""
+    person = data.people.get(person_id)
+    if person is not None and person.time_zone is not None:
+        return person.time_zone, True
+    return ZoneInfo(policy.default_time_zone), False
+
+
+def local_page_times(
+    data: MetricData, people: np.ndarray, times: np.ndarray, policy: Policy
+) -> np.ndarray:
+    """Wall-clock time of each page in the paged person's zone (the policy's for someone
+    whose zone is unknown)."""
     if len(times) == 0:
         return times.copy()
     # The zones of the people paged, each numbered once (zones compared by name).
@@ -82,8 +101,7 @@ def local_page_times(data: MetricData, people: np.ndarray, times: np.ndarray) ->
     paged = distinct(people)
     zone_of_paged = []
     for pid in paged.tolist():
-        person = data.people.get(pid)
-        zone = person.time_zone if person is not None else UTC
+        zone, _ = zone_of(data, pid, policy)
         if str(zone) not in number_of:
             number_of[str(zone)] = len(zones)
             zones.append(zone)
@@ -105,7 +123,7 @@ def load_rows(
     in_window = (ev.page_time >= low) & (ev.page_time < high)
     page_person, page_time = ev.page_person[in_window], ev.page_time[in_window]
     page_incident = ev.page_incident[in_window]
-    local = local_page_times(data, page_person, page_time)
+    local = local_page_times(data, page_person, page_time, policy)
     late = after_hours(local, policy)
     p_rows, p_people, p_hours = responders if responders is not None else responder_hours(data)
     mine = row_mask(rows, len(inc))[p_rows] if len(p_rows) else np.zeros(0, dtype=bool)
@@ -140,6 +158,7 @@ def load_rows(
                 f"(limit {policy.after_hours_pages_per_week})"
             )
         team = data.teams.get(person.team_id) if person and person.team_id is not None else None
+        zone, own = zone_of(data, pid, policy)
         result.append(
             LoadRow(
                 person_id=pid,
@@ -152,6 +171,8 @@ def load_rows(
                 most_after_hours_pages_in_a_week=int(most_week[k]),
                 flags=tuple(flags),
                 ids={"count": involved[k], "pages": paged[k], "after_hours": paged_late[k]},
+                time_zone=str(zone),
+                own_zone=own,
             )
         )
     result.sort(key=lambda r: (r.team, r.person))
@@ -159,6 +180,51 @@ def load_rows(
 
 
 def rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
+    """The spread of pages across each rotation of the directory, by who was on it when;
+    the teams stand in for rotations where the directory has no memberships (the demo)."""
+    if len(data.memberships):
+        return directory_rotation_rows(data, period)
+    return team_rotation_rows(data, period)
+
+
+def directory_rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
+    """Per rotation: its members are the people whose membership meets the period, each
+    with the pages they got while on it (a page while on two rotations counts for both);
+    a member never paged counts as 0, which is what an even spread is measured against."""
+    ev, m = data.events, data.memberships
+    low, high = period.bounds
+    in_window = (ev.page_time >= low) & (ev.page_time < high)
+    page_person, page_time = ev.page_person[in_window], ev.page_time[in_window]
+    page_incident = ev.page_incident[in_window]
+    meets = (m.start < high) & (m.end > low)
+    result = []
+    for rotation_id in distinct(m.rotation[meets]).tolist():
+        mine = np.flatnonzero(meets & (m.rotation == rotation_id))
+        members = distinct(m.person[mine])
+        on_it = inside_intervals(page_person, page_time, m.person[mine], m.start[mine], m.end[mine])
+        pages = np.bincount(
+            position_in(members, page_person[on_it]), minlength=len(members)
+        ).astype(np.float64)
+        info = data.rotations.get(rotation_id)
+        team_id = info.team_id if info is not None and info.team_id is not None else NONE_ID
+        team = data.teams.get(team_id)
+        result.append(
+            RotationRow(
+                team_id=team_id,
+                team=team.name if team else "",
+                members=len(members),
+                pages=int(pages.sum()),
+                gini=gini(pages),
+                ids={"count": distinct(page_incident[on_it])},
+                rotation_id=rotation_id,
+                rotation=info.name if info is not None else f"rotation {rotation_id}",
+            )
+        )
+    result.sort(key=lambda r: (r.rotation, r.rotation_id))
+    return tuple(result)
+
+
+def team_rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
     ev = data.events
     low, high = period.bounds
     ever_paged = set(distinct(ev.page_person).tolist())
@@ -194,6 +260,7 @@ def rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
                 pages=int(pages.sum()),
                 gini=gini(pages),
                 ids={"count": paged[n]},
+                rotation=team.name,
             )
         )
     return tuple(result)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from irdesk.domain.metrics.data import MetricData, epoch
+from irdesk.domain.metrics.data import MetricData, epoch, impact_start_of
 from irdesk.domain.metrics.kernels.grouping import split_rows_by_key
 from irdesk.domain.metrics.kernels.lookups import marked, row_mask, rows_without
 from irdesk.domain.metrics.kernels.sorting import distinct, stable_argsort
@@ -65,10 +65,7 @@ EVERY = slice(None)
 
 def impact_start(data: MetricData, rows: np.ndarray | slice = EVERY) -> np.ndarray:
     """When each incident's impact started: its start, else its detection (NaN: neither)."""
-    inc = data.incidents
-    started = inc.started[rows]
-    start: np.ndarray = np.where(np.isnan(started), inc.detected[rows], started)
-    return start
+    return impact_start_of(data.incidents, rows)
 
 
 def impact_end(data: MetricData, rows: np.ndarray | slice = EVERY) -> np.ndarray:
@@ -121,6 +118,22 @@ def accountability_exclusions(
             reasons[reason] = rows[new]
         taken |= hit
     return reasons
+
+
+def policy_exclusions(data: MetricData, policy: Policy, rows: np.ndarray) -> dict[int, list[str]]:
+    """Incident id → every reason the policy leaves it out of team and individual figures
+    (all of them, where `accountability_exclusions` names the first), in id order."""
+    inc = data.incidents
+    checks = []
+    if policy.exclude_external_cause:
+        checks.append((EXTERNAL, inc.external_cause[rows]))
+    if policy.exclude_approved_tech_debt:
+        checks.append((TECH_DEBT, inc.tech_debt[rows]))
+    reasons: dict[int, list[str]] = {}
+    for reason, hit in checks:
+        for incident_id in inc.ids[rows[hit]].tolist():
+            reasons.setdefault(incident_id, []).append(reason)
+    return dict(sorted(reasons.items()))
 
 
 def merged_exclusion(data: MetricData, rows: np.ndarray) -> dict[str, np.ndarray]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from irdesk.domain.metrics.data import MetricData
+from irdesk.domain.metrics.data import MetricData, ServiceInfo
 from irdesk.domain.metrics.kernels.grouping import overlap_unions, split_by_code
 from irdesk.domain.metrics.kernels.lookups import lookup, position_in, row_mask
 from irdesk.domain.metrics.kernels.sorting import distinct
@@ -47,6 +47,9 @@ class SloRow:
     burn_times: np.ndarray = field(repr=False)  # epoch seconds
     burn_remaining: np.ndarray = field(repr=False)  # share of the budget left at each time
     ids: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+    # False: nobody stated the service's target (an incident import's default).
+    target_stated: bool = True
+    window_days: int | None = None  # the service's own SLO window; None: the period
 
     @property
     def met(self) -> bool:
@@ -67,35 +70,57 @@ def _outages(s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ends, (ends - starts) / 60.0
 
 
+DAY_SECONDS = 86400.0
+
+
+def slo_window(info: ServiceInfo, period: Period) -> tuple[float, float]:
+    """(start, end) in epoch seconds of the window a service's SLO is judged over: its own
+    window of days ending with the period, or the period when the directory gives none."""
+    low, high = period.bounds
+    if info.slo_window_days:
+        return high - info.slo_window_days * DAY_SECONDS, high
+    return low, high
+
+
 def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
     inc = data.incidents
-    low, high = period.bounds
+    _, high = period.bounds
+    services = sorted(data.services.items(), key=lambda kv: kv[1].name)
+    windows = [slo_window(info, period) for _, info in services]
+    low = min((w[0] for w in windows), default=period.bounds[0])
     start, end = impact_start(data), impact_end(data)
     known = ~np.isnan(start)
-    # Any impact overlapping the window counts, including an incident that began before it.
+    # Any impact overlapping a window counts, including an incident that began before it.
     overlaps = known & (start < high) & (np.isnan(end) | (end > low))
     unknown = ~known & (end >= low) & (end < high)
     candidates = np.flatnonzero(overlaps | unknown)
-    window = period.minutes
     candidate_merged = inc.merged[candidates]
     candidate_open = np.isnan(end[candidates])
-    start_all, end_all = _clipped(start[candidates], end[candidates], low, high)
-    services = sorted(data.services.items(), key=lambda kv: kv[1].name)
+    c_start, c_end = start[candidates], end[candidates]
     # The candidates split by service (in that order, the last part: no known service).
     position = {service_id: n for n, (service_id, _) in enumerate(services)}
     code = lookup(inc.service[candidates], position, len(services), np.int64)
     by_service = split_by_code(code, len(services) + 1)
     result = []
     for n, (service_id, info) in enumerate(services):
+        own_low, own_high = windows[n]
+        window = (own_high - own_low) / 60.0
         own = by_service.positions(n)
+        # Only what meets this service's own window (the candidates meet the widest).
+        cs, ce = c_start[own], c_end[own]
+        meets = np.where(
+            np.isnan(cs), (ce >= own_low) & (ce < own_high), np.isnan(ce) | (ce > own_low)
+        )
+        own = own[meets]
+        s_all, e_all = _clipped(c_start[own], c_end[own], own_low, own_high)
         merged = candidate_merged[own]
         excluded = {MERGED: candidates[own][merged]} if merged.any() else {}
-        kept = own[~merged]
-        rows, s, e = candidates[kept], start_all[kept], end_all[kept]
+        kept = ~merged
+        rows, s, e = candidates[own][kept], s_all[kept], e_all[kept]
         missing = rows[np.isnan(s)]
         contradictory = rows[~np.isnan(s) & (e < s)]
         good = ~np.isnan(s) & (e >= s)
-        still_open = rows[good & candidate_open[kept]]
+        still_open = rows[good & candidate_open[own][kept]]
         counted = rows[good]
         ends, minutes = _outages(s[good], e[good])
         impact = float(minutes.sum())
@@ -117,13 +142,15 @@ def slo_rows(data: MetricData, period: Period) -> tuple[SloRow, ...]:
                 missing=len(missing),
                 excluded=reasons,
                 still_open=len(still_open),
-                burn_times=np.concatenate([[low], ends, [high]]),
+                burn_times=np.concatenate([[own_low], ends, [own_high]]),
                 burn_remaining=1.0 - used / budget if budget > 0 else np.zeros(len(used)),
                 ids={
                     "count": inc.ids[counted],
                     "missing": inc.ids[missing],
                     "still_open": inc.ids[still_open],
                 },
+                target_stated=info.slo_stated,
+                window_days=info.slo_window_days,
             )
         )
     return tuple(result)
@@ -201,7 +228,9 @@ def cost_rows(
     minutes = (impact_end(data) - impact_start(data)) / 60.0
     per_minute_of = {sid: s.cost_per_minute for sid, s in data.services.items()}
     per_minute = lookup(inc.service, per_minute_of, 0.0)
-    downtime = minutes * per_minute
+    # An incident's own downtime cost (a facilitator's classification over the source's)
+    # is what it cost; the service's price per minute only estimates the rest.
+    downtime = np.where(np.isnan(inc.downtime_cost), minutes * per_minute, inc.downtime_cost)
     p_rows, p_people, p_hours = responders if responders is not None else responder_hours(data)
     rates = {
         pid: (p.hourly_rate if p.hourly_rate is not None else policy.default_hourly_rate)
@@ -218,6 +247,7 @@ def cost_rows(
         r = group.rows
         m = minutes[r]
         ok = m >= 0  # NaN compares False: missing
+        priced = ok | ~np.isnan(inc.downtime_cost[r])  # a stated cost needs no minutes
         if by == "person" and group.key != "all":
             # A person's own time; the downtime belongs to the services, not to them.
             hours, cost = own_time.get(int(group.key), (0.0, 0.0))
@@ -240,12 +270,12 @@ def cost_rows(
                 key=group.key,
                 label=group.label,
                 count=len(r),
-                missing=len(r) - int(np.count_nonzero(ok)),
+                missing=len(r) - int(np.count_nonzero(priced)),
                 downtime_minutes=float(np.sum(m[ok])),
-                downtime_cost=float(np.sum(downtime[r[ok]])),
+                downtime_cost=float(np.sum(downtime[r[priced]])),
                 responder_hours=float(np.sum(hours_by_row[r])),
                 responder_cost=float(np.sum(cost_by_row[r])),
-                ids={"count": inc.ids[r], "missing": inc.ids[r[~ok]]},
+                ids={"count": inc.ids[r], "missing": inc.ids[r[~priced]]},
             )
         )
     return tuple(result)

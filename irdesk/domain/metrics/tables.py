@@ -237,12 +237,16 @@ def figure_tables(figures: Figures) -> list[Table]:
                 Column("missing", "Missing data", COUNT),
                 Column("excluded", "Excluded", COUNT),
                 Column("still_open", "Still open", COUNT),
+                Column("target_from", "SLO from"),
+                Column("window_days", "Window (days)", COUNT),
             ),
             tuple(
                 _row(
                     {
                         "service": s.service,
                         "target": s.target,
+                        "target_from": "directory" if s.target_stated else "default",
+                        "window_days": s.window_days,
                         "availability": s.availability,
                         "impact_minutes": s.impact_minutes,
                         "budget_minutes": s.budget_minutes,
@@ -317,12 +321,16 @@ def figure_tables(figures: Figures) -> list[Table]:
                 Column("most_pages_in_a_shift", "Most in a shift", COUNT),
                 Column("most_after_hours_pages_in_a_week", "Most after hours in a week", COUNT),
                 Column("flags", "Alert fatigue"),
+                Column("time_zone", "After hours in"),
             ),
             tuple(
                 _row(
                     {
                         "person": p.person,
                         "team": p.team,
+                        "time_zone": p.time_zone
+                        if p.own_zone
+                        else f"{p.time_zone} (policy default: their zone is unknown)",
                         "pages": p.pages,
                         "after_hours_pages": p.after_hours_pages,
                         "after_hours_share": p.after_hours_share,
@@ -347,14 +355,21 @@ def figure_tables(figures: Figures) -> list[Table]:
             "rotations",
             "Load spread per rotation",
             (
+                Column("rotation", "Rotation"),
                 Column("team", "Team"),
-                Column("members", "People paged", COUNT),
+                Column("members", "Members", COUNT),
                 Column("pages", "Pages", COUNT),
                 Column("gini", "Gini", RATIO),
             ),
             tuple(
                 _row(
-                    {"team": r.team, "members": r.members, "pages": r.pages, "gini": r.gini},
+                    {
+                        "rotation": r.rotation,
+                        "team": r.team,
+                        "members": r.members,
+                        "pages": r.pages,
+                        "gini": r.gini,
+                    },
                     {"": ("incidents that paged the rotation", r.ids["count"])},
                 )
                 for r in figures.rotations
@@ -516,6 +531,10 @@ def figures_json(figures: Figures, *, with_optional: bool = True) -> dict[str, A
         "policy": figures.policy.to_dict(),
         "incidents": figures.incidents,
         "undated_incidents": figures.undated.tolist(),
+        "excluded_incidents": [
+            {"id": incident_id, "reasons": reasons}
+            for incident_id, reasons in figures.excluded_by_policy.items()
+        ],
         "tables": {
             t.key: {
                 "title": t.title,

@@ -198,7 +198,7 @@ class PeriodSections:
         flagged: dict[str, int] = {}
         for person in self.figures.by_severity.load:
             flagged[person.team] = flagged.get(person.team, 0) + bool(person.flags)
-        rows = _cells(self.service["rotations"], ["team", "members", "pages", "gini"])
+        rows = _cells(self.service["rotations"], ["rotation", "members", "pages", "gini"])
         rows[0].append("Over the alert-fatigue limits")
         for row, rotation in zip(rows[1:], self.figures.by_service.rotations, strict=True):
             row.append(f"{flagged.get(rotation.team, 0)} of {rotation.members}")

@@ -25,9 +25,11 @@ from irdesk.domain.metrics.data import (
     ActionColumns,
     EventColumns,
     IncidentColumns,
+    Memberships,
     MetricData,
     PersonInfo,
     ReviewInfo,
+    RotationInfo,
     ServiceInfo,
     TeamInfo,
 )
@@ -96,25 +98,77 @@ def _utc(text: str | None) -> datetime | None:
         return _time(text)
 
 
-def _zone(name: str | None) -> tzinfo:
+def _zone(name: str | None) -> tzinfo | None:
+    """None for a zone nobody gave or no zone database knows: the policy's zone counts then,
+    and the load table says so."""
     if not name:
-        return UTC
+        return None
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return UTC  # an unknown zone: judged in UTC rather than not at all
+        return None
 
 
 # --- the small tables ------------------------------------------------------------
 
 
+# The target both importers give a service nobody described (tier 3, 99.9 %).
+IMPORT_DEFAULT_SLO = 99.9
+# A service's SLO target is the directory's unless the service has no entry there: the
+# import's default with nothing to say anyone described the service (no owner, no SLO
+# window, no target typed by hand). The keys cannot tell: an incident import keys the
+# services it makes by the tool's id too.
+SERVICES = f"""
+SELECT s.id, s.name, s.slo_target, s.cost_per_minute, s.owner_team_id, s.slo_window_days,
+       s.slo_target <> {IMPORT_DEFAULT_SLO}
+       OR s.owner_team_id IS NOT NULL
+       OR s.slo_window_days IS NOT NULL
+       OR EXISTS (SELECT 1 FROM directory_override o
+                  WHERE o.entity = 'service' AND o.entity_id = s.id AND o.field = 'slo_target')
+FROM service s
+"""
+# A person's team: their own, else the first team they are a member of.
+PEOPLE = """
+SELECT p.id, p.name,
+       coalesce(p.team_id, (SELECT min(m.team_id) FROM team_member m WHERE m.person_id = p.id)),
+       p.time_zone, p.hourly_rate
+FROM person p
+"""
+# A layer is named under its schedule, as the on-call tools show it.
+ROTATIONS = """
+SELECT r.id, CASE WHEN s.id IS NULL THEN r.name ELSE s.name || ' › ' || r.name END,
+       coalesce(r.team_id, s.team_id)
+FROM rotation r LEFT JOIN rotation s ON s.id = r.parent_id
+"""
+MEMBERSHIPS = """
+SELECT rotation_id, person_id,
+       round((julianday(starts_at) - 2440587.5) * 86400.0, 3),
+       round((julianday(ends_at) - 2440587.5) * 86400.0, 3)
+FROM rotation_member
+"""
+
+
 def _services(cur: Cursor) -> dict[int, ServiceInfo]:
     return {
-        r[0]: ServiceInfo(r[0], r[1], float(r[2]), float(r[3]), r[4])
-        for r in cur.execute(
-            "SELECT id, name, slo_target, cost_per_minute, owner_team_id FROM service"
-        )
+        r[0]: ServiceInfo(r[0], r[1], float(r[2]), float(r[3]), r[4], r[5], bool(r[6]))
+        for r in cur.execute(SERVICES)
     }
+
+
+def _rotations(cur: Cursor) -> dict[int, RotationInfo]:
+    return {r[0]: RotationInfo(r[0], r[1], r[2]) for r in cur.execute(ROTATIONS)}
+
+
+def _memberships(cur: Cursor) -> Memberships:
+    rows = cur.execute(MEMBERSHIPS).fetchall()
+    start = np.array([-np.inf if r[2] is None else r[2] for r in rows], dtype=np.float64)
+    end = np.array([np.inf if r[3] is None else r[3] for r in rows], dtype=np.float64)
+    return Memberships(
+        rotation=np.array([r[0] for r in rows], dtype=np.int64),
+        person=np.array([r[1] for r in rows], dtype=np.int64),
+        start=start,
+        end=end,
+    )
 
 
 def _teams(cur: Cursor) -> dict[int, TeamInfo]:
@@ -122,10 +176,7 @@ def _teams(cur: Cursor) -> dict[int, TeamInfo]:
 
 
 def _people(cur: Cursor) -> dict[int, PersonInfo]:
-    return {
-        r[0]: PersonInfo(r[0], r[1], r[2], _zone(r[3]), r[4])
-        for r in cur.execute("SELECT id, name, team_id, time_zone, hourly_rate FROM person")
-    }
+    return {r[0]: PersonInfo(r[0], r[1], r[2], _zone(r[3]), r[4]) for r in cur.execute(PEOPLE)}
 
 
 def _reviews(cur: Cursor) -> dict[int, ReviewInfo]:
@@ -223,6 +274,7 @@ def load_metric_data(db: Database) -> MetricData:
         overrides = tasks.add(_overrides)
         classified = tasks.add(read_classifications)
         services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
+        rotations, memberships = tasks.add(_rotations), tasks.add(_memberships)
         incidents = tasks.add(
             lambda c: _incidents(c, incident_parts, overrides, classified, merged)
         )
@@ -235,6 +287,8 @@ def load_metric_data(db: Database) -> MetricData:
             people=people.result(),
             actions=actions.result(),
             reviews=reviews.result(),
+            rotations=rotations.result(),
+            memberships=memberships.result(),
         )
 
 

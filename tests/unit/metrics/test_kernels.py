@@ -24,6 +24,7 @@ from irdesk.domain.metrics.kernels.calendar import (
 from irdesk.domain.metrics.kernels.grouping import (
     distinct_per_group,
     fullest_bucket_per_group,
+    inside_intervals,
     last_per_group,
     overlap_unions,
     pack_pairs,
@@ -371,3 +372,23 @@ def test_days_seconds_weekdays_and_weeks_of_wall_clock_times(values: list[float]
         assert wd == when.weekday()  # 0 = Monday
         # Weeks run Monday to Sunday; week 0 began on Monday 1969-12-29.
         assert week == (when - date(1969, 12, 29)).days // 7, t
+
+
+edge = st.sampled_from([-np.inf, np.inf, 0.0, 10.0, 20.0])
+moment = st.one_of(st.integers(-5, 40).map(float), edge)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 4), st.integers(-5, 40).map(float)), max_size=40),
+    st.lists(st.tuples(st.integers(0, 4), moment, moment), max_size=12),
+)
+def test_inside_intervals_is_any_interval_of_the_key_holding_the_time(
+    points: list[tuple[int, float]], intervals: list[tuple[int, float, float]]
+) -> None:
+    keys = np.array([p[0] for p in points], dtype=np.int64)
+    times = np.array([p[1] for p in points], dtype=np.float64)
+    owners = np.array([i[0] for i in intervals], dtype=np.int64)
+    starts = np.array([i[1] for i in intervals], dtype=np.float64)
+    ends = np.array([i[2] for i in intervals], dtype=np.float64)
+    plain = [any(k == o and s <= t < e for o, s, e in intervals) for k, t in points]
+    assert inside_intervals(keys, times, owners, starts, ends).tolist() == plain

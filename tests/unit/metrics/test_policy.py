@@ -131,3 +131,14 @@ def test_the_customer_severity_rule_round_trips_and_is_off_in_versions_saved_bef
     assert Policy.from_dict(old).full_review_customer_severities == ()
     with pytest.raises(PolicyError, match=r"^full_review_customer_severities: expected a list"):
         Policy(full_review_customer_severities=("SEV0",))
+
+
+def test_the_default_zone_round_trips_and_versions_saved_before_it_judge_in_utc() -> None:
+    policy = Policy(default_time_zone="Asia/Hong_Kong")
+    assert Policy.from_json(policy.to_json()) == policy
+    # Left out while it is UTC, so a policy that does not use it is stored as before it.
+    assert "default_time_zone" not in Policy().to_dict()
+    old = Policy().to_dict()
+    assert Policy.from_dict(old).default_time_zone == "UTC"
+    with pytest.raises(PolicyError, match=r"^default_time_zone: 'Europe/Atlantis' is no IANA"):
+        Policy(default_time_zone="Europe/Atlantis")

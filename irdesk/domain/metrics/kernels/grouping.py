@@ -203,3 +203,36 @@ def windows_in_sorted(
     lo = np.searchsorted(times, window_ends - length, side="left")
     hi = np.searchsorted(times, window_ends, side="left")
     return lo, hi
+
+
+def inside_intervals(
+    keys: np.ndarray,
+    times: np.ndarray,
+    interval_keys: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+) -> np.ndarray:
+    """Whether each (key, time) falls inside some half-open interval [start, end) of the
+    same key. Each key's intervals are joined (`overlap_unions`) so that they are disjoint
+    and in order; a binary search then finds the one interval each time could be in. One
+    pass per distinct key of the intervals (a directory's people: few) instead of one
+    comparison of every time with every interval."""
+    result = np.zeros(len(keys), dtype=bool)
+    if len(keys) == 0 or len(interval_keys) == 0:
+        return result
+    order = stable_argsort(keys)
+    sorted_keys = keys[order]
+    for key in distinct(interval_keys).tolist():
+        lo = int(np.searchsorted(sorted_keys, key, side="left"))
+        hi = int(np.searchsorted(sorted_keys, key, side="right"))
+        if lo == hi:
+            continue
+        mine = interval_keys == key
+        union_starts, union_ends = overlap_unions(starts[mine], ends[mine])
+        rows = order[lo:hi]
+        t = times[rows]
+        k = np.searchsorted(union_starts, t, side="right") - 1
+        hit = k >= 0
+        hit[hit] = t[hit] < union_ends[k[hit]]
+        result[rows] = hit
+    return result
