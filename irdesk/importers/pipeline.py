@@ -224,7 +224,12 @@ def _write(
     attach_to_stored_by_reference(
         tx, merged.referring_elsewhere, merged.referrals, events, incident_files
     )
-    outcomes = {ids[(o.source, o.external_id)]: o for o in result.incidents}
+    # Only the outcomes of incidents whose timelines change: the rest have nothing to count.
+    outcomes = {
+        incident_id: o
+        for o in result.incidents
+        if (incident_id := ids[(o.source, o.external_id)]) in events
+    }
     write_events(tx, events, outcomes, People(tx, result), result, progress)
     write_links(tx, prepared, ids, result)
     import_writer.write_provenance(tx, parsed, incident_files, IMPORTER_VERSION)
