@@ -9,7 +9,8 @@
 #
 # PYTHON names the interpreter (a venv with mutmut installed: pip install mutmut);
 # MUTATION_DIR the copy (default /tmp/irdesk-mutation-<target>); MUTATION_JOBS the
-# parallel children (default 2); MUTATE some of the target's files instead of all of them. Afterwards: cd "$MUTATION_DIR" && mutmut results, and
+# parallel children (default 2); MUTATE some of the target's files instead of all of them,
+# MUTATION_TESTS some of its tests. Afterwards: cd "$MUTATION_DIR" && mutmut results, and
 # mutmut show <name> for the diff of one survivor.
 set -euo pipefail
 
@@ -37,6 +38,8 @@ case "$target" in
 esac
 # MUTATE narrows the run to some of those files: MUTATE="irdesk/domain/phases.py" …
 sources=${MUTATE:-$sources}
+# MUTATION_TESTS the tests to run instead of the target's (a quicker run over a few files).
+tests=${MUTATION_TESTS:-$tests}
 
 [ -z "${MUTATION_DEBUG:-}" ] || debug="debug=true"
 mkdir -p "$work"
