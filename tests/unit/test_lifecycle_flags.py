@@ -1,4 +1,4 @@
-"""Consistency flags: which lifecycle times contradict each other, and what is stored.
+"""Consistency flags and phase boundaries: which lifecycle times contradict each other, what is stored, and which phase begins when.
 
 An incident with a flag leaves the metrics (counted as excluded), so a flag raised on
 times that agree drops a real incident from every figure, and one missed lets a
@@ -48,3 +48,17 @@ def test_refreshed_flags_keep_partial_and_replace_the_problems() -> None:
     assert refreshed_flags("", ["x_before_y"]) == "x_before_y"
     # A problem whose name merely contains the word is not the partial flag.
     assert refreshed_flags("partially_before_x", []) == ""
+
+
+def test_phases_beginning_at_the_same_moment_are_kept_in_response_order() -> None:
+    from irdesk.domain.phases import Phase, phase_boundaries
+
+    # Acknowledged the moment it was detected: responding and mitigating both begin then,
+    # in that order (by name, "mitigating" would come first and hide "responding").
+    lifecycle = {"started_at": T0, "detected_at": T0 + timedelta(minutes=2)}
+    lifecycle["acknowledged_at"] = lifecycle["detected_at"]
+    assert phase_boundaries(lifecycle) == [
+        (T0, Phase.DETECTING),
+        (T0 + timedelta(minutes=2), Phase.RESPONDING),
+        (T0 + timedelta(minutes=2), Phase.MITIGATING),
+    ]
