@@ -6,6 +6,7 @@ incident is not in this import are kept to be looked up in the database while wr
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from irdesk.domain.lifecycle import derive_from_events
 from irdesk.importers.problems import ImportProblem
@@ -19,33 +20,49 @@ FileBatch = tuple[EventBatch, str]
 # What an incident's timeline gains from this import, by incident id.
 EventsById = dict[int, list[EventRecord]]
 # The files of this import each incident came from (or got events from), by incident id.
-FilesById = dict[int, set[str]]
+FilesById = dict[int, frozenset[str]]
 
 
-@dataclass
+@lru_cache(maxsize=1024)
+def with_file(files: frozenset[str], name: str) -> frozenset[str]:
+    """`files` and `name`, as one set shared by every incident that has the same files.
+
+    An import of a million incidents from a handful of files holds a handful of sets,
+    not a million: the cache hands back the set already made for that combination.
+    """
+    return files if name in files else files | {name}
+
+
+@dataclass(slots=True)
 class PreparedIncident:
     """An incident record after merging all files' views of it, ready to write."""
 
     record: IncidentRecord
     events: list[EventRecord]
-    files: set[str]  # names of the ParsedFiles it came from
+    # Names of the ParsedFiles it came from; shared with other incidents, never changed
+    # in place (add_file makes or finds another).
+    files: frozenset[str]
+
+    def add_file(self, name: str) -> None:
+        self.files = with_file(self.files, name)
 
 
 def merge_records(parsed: list[ParsedFile]) -> dict[IncidentKey, PreparedIncident]:
     """The same incident in several files (pages, newer exports): the later file's fields win."""
     prepared: dict[IncidentKey, PreparedIncident] = {}
     for file in parsed:
+        only_this = with_file(frozenset(), file.name)
         for record in file.incidents:
             key = (record.source, record.external_id)
             if key in prepared:
                 earlier = prepared[key]
                 earlier.events.extend(record.events)
-                earlier.files.add(file.name)
+                earlier.add_file(file.name)
                 record.aliases = [*earlier.record.aliases, *record.aliases]
                 record.references = [*earlier.record.references, *record.references]
                 earlier.record = record
             else:
-                prepared[key] = PreparedIncident(record, list(record.events), {file.name})
+                prepared[key] = PreparedIncident(record, list(record.events), only_this)
     return prepared
 
 
@@ -66,7 +83,7 @@ def attach_keyed_batches(
                 elsewhere.append((batch, file.name))
             else:
                 item.events.extend(batch.events)
-                item.files.add(file.name)
+                item.add_file(file.name)
     return elsewhere, referring
 
 
@@ -99,7 +116,7 @@ def add_events(
     file_name: str,
 ) -> None:
     events.setdefault(incident_id, []).extend(more)
-    files.setdefault(incident_id, set()).add(file_name)
+    files[incident_id] = with_file(files.get(incident_id, frozenset()), file_name)
 
 
 def attach_to_stored_by_key(

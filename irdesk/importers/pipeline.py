@@ -157,7 +157,7 @@ def _adopt_orphans(
         key = (batch.source, batch.incident_external_id)
         item = None if key in stored else merged.incidents.get(key)
         if item is None and key not in stored and batch.fallback is not None and not options.strict:
-            item = merged.incidents[key] = PreparedIncident(batch.fallback, [], set())
+            item = merged.incidents[key] = PreparedIncident(batch.fallback, [], frozenset())
             adopted.append(item)
             files[file_name].warnings.append(
                 f"{batch.location}: field 'incident': {batch.source} incident "
@@ -167,7 +167,7 @@ def _adopt_orphans(
             )
         if item is not None:
             item.events.extend(batch.events)
-            item.files.add(file_name)
+            item.add_file(file_name)
         elif key not in stored and options.skip_bad_records:
             merged.left_out.append(
                 LeftOut(
@@ -215,13 +215,21 @@ def _write(
         else {}
     )
     write_names(tx, {ids[key]: item for key, item in prepared.items()})
-    events: EventsById = {ids[key]: item.events for key, item in prepared.items()}
-    incident_files: FilesById = {ids[key]: set(item.files) for key, item in prepared.items()}
+    # Incidents without events have nothing to write to their timelines; leaving them out
+    # spares a big import a map, and a lookup of stored events, the size of the file.
+    events: EventsById = {ids[key]: item.events for key, item in prepared.items() if item.events}
+    # The sets themselves, shared: attaching events to an incident replaces its entry.
+    incident_files: FilesById = {ids[key]: item.files for key, item in prepared.items()}
     attach_to_stored_by_key(tx, merged.keyed_elsewhere, events, incident_files)
     attach_to_stored_by_reference(
         tx, merged.referring_elsewhere, merged.referrals, events, incident_files
     )
-    outcomes = {ids[(o.source, o.external_id)]: o for o in result.incidents}
+    # Only the outcomes of incidents whose timelines change: the rest have nothing to count.
+    outcomes = {
+        incident_id: o
+        for o in result.incidents
+        if (incident_id := ids[(o.source, o.external_id)]) in events
+    }
     write_events(tx, events, outcomes, People(tx, result), result, progress)
     write_links(tx, prepared, ids, result)
     import_writer.write_provenance(tx, parsed, incident_files, IMPORTER_VERSION)

@@ -137,7 +137,7 @@ def attach_referring(
         kept = referrals.keep(batch, target)
         if kept:
             item.events.extend(kept)
-            item.files.add(file_name)
+            item.add_file(file_name)
     return elsewhere
 
 

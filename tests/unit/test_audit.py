@@ -1,5 +1,7 @@
 """The audit log detects tampering done to the file behind irdesk's back."""
 
+import hashlib
+
 from sqlalchemy import text
 
 from irdesk.storage.database import Database
@@ -69,3 +71,34 @@ def test_editing_what_changed_is_detected_at_that_entry(database: Database) -> N
         )
     with database.session() as session:
         assert verify_chain(session) == ids[1]
+
+
+def test_an_entry_keeps_its_detail_sorted_and_readable_and_hashes_it_as_stored_logs_do(
+    database: Database,
+) -> None:
+    # Databases already hold chains hashed this way: a change in how an entry is written
+    # down or hashed would make every one of them look tampered with.
+    from datetime import UTC, datetime
+
+    from irdesk.storage.records.audit import GENESIS
+
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    with database.transaction() as session:
+        entry = append_entry(
+            session,
+            actor="Zoë",
+            action="edit",
+            entity="incident",
+            entity_id=7,
+            detail={"why": "ü", "field": "title"},
+            occurred_at=when,
+        )
+        detail_json, stored_hash = entry.detail_json, entry.hash
+    assert detail_json == '{"field": "title", "why": "ü"}'
+    canonical = (
+        f'["{GENESIS}","2026-01-02T03:04:05+00:00","Zoë","edit","incident",7,'
+        '"{\\"field\\": \\"title\\", \\"why\\": \\"ü\\"}"]'
+    )
+    assert stored_hash == hashlib.sha256(canonical.encode()).hexdigest()
+    with database.session() as session:
+        assert verify_chain(session) is None

@@ -21,6 +21,9 @@ from irdesk.storage.bulk.stored_text import alias_text, db_time
 
 # A service first seen in an import gets these until someone sets the real values.
 NEW_SERVICE = ServiceSettings(tier=ServiceTier.TIER3.value, slo_target=99.9, cost_per_minute=0.0)
+# New incidents are inserted this many at a time: a file of a million holds a few
+# thousand rows at once, not a million (each row is built, bound and dropped).
+INSERT_BATCH = 10_000
 
 
 def write_incidents(
@@ -40,6 +43,7 @@ def write_incidents(
     existing = import_lookup.stored_incidents(tx, keys)
     overridden = import_lookup.overridden_fields(tx, [row["id"] for row in existing.values()])
     inserts: list[NewIncident] = []
+    ids = {key: row["id"] for key, row in existing.items()}
     changes: list[tuple[int, dict[str, Any]]] = []
     emptied: dict[str, list[str]] = {}  # field → keys of the incidents it would empty in
     partial: list[int] = []
@@ -51,6 +55,9 @@ def write_incidents(
         result.incidents.append(outcome)
         if key not in existing:
             inserts.append(_new_incident(record, service_id))
+            if len(inserts) >= INSERT_BATCH:
+                ids.update(import_writer.insert_incidents(tx, inserts))
+                inserts = []
             continue
         values = _source_values(record)
         old = existing[key]
@@ -74,7 +81,6 @@ def write_incidents(
         outcome.changed_fields = changed
         if changed:
             changes.append((old["id"], {name: values[name] for name in changed}))
-    ids = {key: row["id"] for key, row in existing.items()}
     if inserts:
         ids.update(import_writer.insert_incidents(tx, inserts))
     import_writer.update_incidents(tx, changes)

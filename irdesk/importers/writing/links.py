@@ -24,13 +24,21 @@ def write_links(
 ) -> None:
     """Link every incident of this import that names another, and every stored one that
     names one of this import's; the report hears what was linked and what was refused."""
-    labels = {ids[key]: f"{key[0]}:{key[1]}" for key in prepared}
+    labels: dict[int, str] = {}  # stored incidents' names, as the lookups find them
     links = _links(prepared)
     requests = [(ids[a], ids[b], evidence) for a, b, evidence in links]
     requests += _links_to_stored(tx, prepared, ids, {a for a, _, _ in links}, labels)
     requests += _links_from_stored(tx, prepared, ids, labels)
+    # This import's incidents by id, made only when a line of the report names one: a
+    # big import that links nothing never holds a second map of all its incidents.
+    ours: dict[int, IncidentKey] = {}
 
     def label(incident_id: int) -> str:
+        if not ours:
+            ours.update((ids[key], key) for key in prepared)
+        key = ours.get(incident_id)
+        if key is not None:
+            return f"{key[0]}:{key[1]}"
         return labels.get(incident_id, str(incident_id))
 
     for link in import_writer.link_by_reference(tx, requests):
@@ -49,6 +57,8 @@ def _links(
     prepared: dict[IncidentKey, PreparedIncident],
 ) -> list[tuple[IncidentKey, IncidentKey, str]]:
     """(incident, into, evidence) for every record that names another record of this import."""
+    if not any(item.record.references for item in prepared.values()):
+        return []  # nothing names anything: no need for every incident's names
     alias_to_key: dict[str, IncidentKey] = {}
     for key, item in prepared.items():
         alias_to_key[f"{key[0]}:{key[1]}"] = key
@@ -106,6 +116,8 @@ def _links_from_stored(
     The other order of `_links_to_stored`: a Jira ticket imported last week that cites
     "#12728" joins PagerDuty's incident #12728 when that incident arrives.
     """
+    if not import_lookup.any_citations(tx):
+        return []
     names = reference_index(prepared)
     if not names:
         return []

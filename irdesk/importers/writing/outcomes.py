@@ -14,7 +14,8 @@ DIRECTORY_KINDS = (
 )
 
 
-@dataclass
+# Slots: an import keeps one outcome for each of its incidents, a million for a big file.
+@dataclass(slots=True)
 class IncidentOutcome:
     source: str
     external_id: str

@@ -157,6 +157,14 @@ def incidents_by_reference(
     return found
 
 
+def any_citations(tx: ImportTransaction) -> bool:
+    """Whether any stored incident cites another: when none does, an import need not ask
+    which incidents cite each of its names (a million names for a big file)."""
+    return bool(
+        tx.conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM incident_reference)").scalar()
+    )
+
+
 def incidents_citing(
     tx: ImportTransaction, references: Sequence[str]
 ) -> Iterator[tuple[int, str, str, str]]:

@@ -10,6 +10,7 @@ constraints would, for the inserts that skip them.
 import contextlib
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from enum import Enum
 from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
@@ -290,7 +291,7 @@ class ImportedFile(Protocol):
 def write_provenance(
     tx: ImportTransaction,
     files: Sequence[ImportedFile],
-    incident_files: Mapping[int, set[str]],
+    incident_files: Mapping[int, AbstractSet[str]],
     importer_version: str,
 ) -> None:
     """Record the files read and which incidents each one gave (names as in `files`)."""

@@ -5,8 +5,10 @@ Samples: /work/shared/data/pagerduty_incidents_page.json (26 incidents, among th
 names PagerDuty #12728 and links its URL).
 """
 
+import contextlib
 import hashlib
 import json
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,7 +30,8 @@ from irdesk.domain.models import (
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.pipeline import run_import
 from irdesk.importers.problems import ImportProblem
-from irdesk.storage.database import Database
+from irdesk.importers.writing import incidents as incidents_writing
+from irdesk.storage.database import Database, open_database
 from irdesk.storage.reads import queries
 from irdesk.storage.records.merges import link_incidents, unlink_incident
 
@@ -358,3 +361,47 @@ def test_a_newer_export_moves_and_rewrites_a_changed_event(
     same_time, reworded = reimport("reworded.jsonl")
     assert same_time == moved_at
     assert "Rolled back the admin deploy" in reworded and "sdgsdf" not in reworded
+
+
+def written_rows(db: Database) -> tuple[list[tuple[object, ...]], ...]:
+    """What an import wrote, without the times and ids of the import itself."""
+    with contextlib.closing(sqlite3.connect(db.path)) as conn:
+        incidents = conn.execute(
+            "SELECT id, source, external_id, title, summary, severity, status, started_at,"
+            " resolved_at, service_id, consistency_flags FROM incident ORDER BY id"
+        ).fetchall()
+        files = conn.execute(
+            "SELECT i.external_id, f.name FROM incident_source_file l"
+            " JOIN incident i ON i.id = l.incident_id JOIN source_file f ON f.id = l.source_file_id"
+            " ORDER BY 1, 2"
+        ).fetchall()
+        events = conn.execute(
+            "SELECT i.external_id, e.external_id, e.kind, e.text FROM timeline_event e"
+            " JOIN incident i ON i.id = e.incident_id ORDER BY 1, 2, 3, 4"
+        ).fetchall()
+    return incidents, files, events
+
+
+def test_incidents_inserted_a_few_at_a_time_keep_their_ids_events_and_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The log entries' incident comes from two files; the rest from the page alone.
+    paths = [PD_PAGE, PD_LOG_ENTRIES, JIRA_OPS_7]
+    whole = open_database(tmp_path / "whole.db")
+    run_import(whole, paths)
+    monkeypatch.setattr(incidents_writing, "INSERT_BATCH", 4)
+    batched = open_database(tmp_path / "batched.db")
+    run_import(batched, paths)
+
+    rows = written_rows(batched)
+    assert rows == written_rows(whole)
+    incidents, files, events = rows
+    assert len(incidents) == 27
+    log_incident = json.loads(PD_LOG_ENTRIES.read_text())["log_entries"][0]["incident"]["id"]
+    assert [name for key, name in files if key == log_incident] == sorted(
+        [str(PD_PAGE), str(PD_LOG_ENTRIES)]
+    )
+    assert len(files) == 28
+    assert {key for key, *_ in events} >= {log_incident}
+    whole.close()
+    batched.close()
