@@ -16,6 +16,7 @@ moved on (a policy's loops, or a manual re-escalation).
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 
 from irdesk.domain.enums import EventKind
 
@@ -132,7 +133,7 @@ def analyse(
         reached.setdefault(level, []).append((at, left))
     skipped: list[int] = []
     repeated = sorted(level for level, visits in reached.items() if len(visits) > 1)
-    for (a, _), (b, _) in zip(path, path[1:], strict=False):
+    for (a, _), (b, _) in pairwise(path):
         skipped += [n for n in numbers if a < n < b and n not in reached]
     last_level = path[-1][0] if path else None
     outcomes = []
