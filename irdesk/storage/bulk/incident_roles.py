@@ -55,13 +55,13 @@ def refresh_imported_roles(tx: ImportTransaction, incident_ids: Iterable[int]) -
                 tx.conn.exec_driver_sql(
                     "UPDATE incident_role SET how = ? WHERE id = ?", (wanted[key], row_id)
                 )
-        for (person_id, role), how in wanted.items():
-            if (person_id, role) not in stored:
+        for (person_id, role_value), how in wanted.items():
+            if (person_id, role_value) not in stored:
                 tx.conn.exec_driver_sql(
                     "INSERT INTO incident_role"
                     " (incident_id, person_id, role, source, how, set_at, revision)"
                     " VALUES (?, ?, ?, ?, ?, ?, 0)",
-                    (incident_id, person_id, role, ROLE_IMPORTED, how, now),
+                    (incident_id, person_id, role_value, ROLE_IMPORTED, how, now),
                 )
                 changed += 1
     return changed
