@@ -20,6 +20,7 @@ from irdesk.cli.imports import add_import_parser
 from irdesk.cli.metrics import add_metrics_parser
 from irdesk.cli.org import add_org_parser
 from irdesk.cli.packets import add_packet_parsers
+from irdesk.cli.roles import add_roles_parsers
 from irdesk.storage import paths
 
 
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_parser(commands)
     add_metrics_parser(commands)
     add_classify_parser(commands)
+    add_roles_parsers(commands)
     add_org_parser(commands)
     add_db_parser(commands)
     add_packet_parsers(commands)
