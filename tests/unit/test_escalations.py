@@ -11,6 +11,7 @@ from irdesk.domain.enums import FindingCategory, FindingTag
 from irdesk.importers.pipeline import run_import
 from irdesk.storage.database import Database
 from irdesk.storage.errors import EditConflict
+from irdesk.storage.reads import database_reads
 from irdesk.storage.reads.escalations import escalation_summary, incident_escalation
 from irdesk.storage.reads.packet_data import find_incident
 from irdesk.storage.records import database_edits
@@ -67,7 +68,7 @@ def test_the_table_per_team_and_month(database: Database, org: dict[str, int]) -
     assert revision == 1
     with pytest.raises(EditConflict):
         database_edits.set_finding_tag(database, finding.id, FindingTag.EXTERNAL, 0, actor="ben")
-    assert database_edits.read_finding_tag(database, finding.id) == (FindingTag.TOOLING, 1)
+    assert database_reads.read_finding_tag(database, finding.id) == (FindingTag.TOOLING, 1)
     with database.session() as session:
         rows = escalation_summary(session, date(2026, 3, 1), date(2026, 4, 30))
     assert [

@@ -14,7 +14,6 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlmodel import Session
 
 from irdesk.domain.classification import EffectiveImpact
-from irdesk.domain.enums import FindingTag
 from irdesk.domain.models import Incident, TimelineEvent, stored_id
 from irdesk.storage.database import Database
 from irdesk.storage.reads.packet_data import find_incident
@@ -175,16 +174,6 @@ def correct_event(
 
 set_typed_role = in_transaction(incident_roles.set_typed_role)
 set_finding_tag = in_transaction(finding_tags.set_finding_tag)
-
-
-def read_roles(db: Database, incident_id: int) -> list[incident_roles.RoleRow]:
-    with db.session() as session:
-        return incident_roles.roles_of(session, incident_id)
-
-
-def read_finding_tag(db: Database, finding_id: int) -> tuple[FindingTag | None, int]:
-    with db.session() as session:
-        return finding_tags.tag_of(session, finding_id)
 
 
 def set_roles_named(
