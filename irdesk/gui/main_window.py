@@ -47,6 +47,7 @@ from irdesk.gui.incidents.details import IncidentDetails
 from irdesk.gui.incidents.list_pane import IncidentList
 from irdesk.gui.incidents.merging import IncidentMerging
 from irdesk.gui.incidents.overview import OverviewLoader
+from irdesk.gui.incidents.roles_panel import RolesPanel
 from irdesk.gui.metrics.actions import MetricsActions
 from irdesk.gui.packets.actions import PacketActions
 from irdesk.gui.review.tab import ReviewTab
@@ -123,6 +124,10 @@ class MainWindow(QMainWindow):
         self.filter_edit = self.incident_list.filter_edit
         self.details = IncidentDetails()
         self.overview = OverviewLoader(self.details, self.tasks, self.database, self)
+        self.roles_panel = RolesPanel(
+            self.tasks, self.undo_stack, self.database, self.actor, self.statusBar().showMessage
+        )
+        self.details.add_section(self.roles_panel)
         self.review_tab = ReviewTab(self.tasks, self.undo_stack, self.actor, self.database)
         self.merging = IncidentMerging(
             self,
@@ -535,6 +540,7 @@ class MainWindow(QMainWindow):
             return
         self._update_actions()
         self.overview.show_incident(incident_id)
+        self.roles_panel.show_incident(incident_id)
 
     def _reload_current_incident(self) -> None:
         """A timeline edit moved a lifecycle time: the Overview shows it."""

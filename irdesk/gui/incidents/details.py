@@ -204,6 +204,10 @@ class IncidentDetails(QWidget):
         layout.addSpacing(4)
         layout.addLayout(facts)
         layout.addSpacing(8)
+        # Sections the window adds (the roles), between the facts and the timeline.
+        self.sections = QVBoxLayout()
+        self.sections.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.sections)
         layout.addWidget(self.timeline_label)
         layout.addWidget(self.timeline_view, 1)
 
@@ -214,6 +218,10 @@ class IncidentDetails(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.pages)
         self.view: IncidentView | None = None
+
+    def add_section(self, widget: QWidget) -> None:
+        self.sections.addWidget(widget)
+        self.sections.addSpacing(8)
 
     def _add_fact(self, grid: QGridLayout, row: int, column: int, name: str, span: int = 1) -> None:
         label = make_quiet(QLabel(f"{name}:"))

@@ -90,6 +90,8 @@ class RolesView:
     incident_id: int
     roles: list[RoleRow]
     people: list[tuple[int, str]]  # (id, name), by name
+    # person id → the revision of their typed role (cleared ones too), for the next edit
+    typed_revisions: dict[int, int]
 
 
 def load_roles(db: Database, incident_id: int) -> RolesView:
@@ -99,6 +101,7 @@ def load_roles(db: Database, incident_id: int) -> RolesView:
             incident_id,
             incident_roles.roles_of(session, incident_id),
             [(int(pid), name) for pid, name in people if pid is not None],
+            incident_roles.typed_revisions(session, incident_id),
         )
 
 

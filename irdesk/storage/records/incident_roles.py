@@ -132,6 +132,16 @@ def typed_revision(session: Session, incident_id: int, person_id: int) -> int:
     return row.revision if row is not None else 0
 
 
+def typed_revisions(session: Session, incident_id: int) -> dict[int, int]:
+    """Each person's typed-role revision in the incident, cleared roles included."""
+    rows = session.exec(
+        select(IncidentRole.person_id, IncidentRole.revision).where(
+            IncidentRole.incident_id == incident_id, IncidentRole.source == ROLE_TYPED
+        )
+    ).all()
+    return {person: revision for person, revision in rows}
+
+
 def _typed(session: Session, incident_id: int, person_id: int) -> IncidentRole | None:
     return session.exec(
         select(IncidentRole)
