@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +53,7 @@ ROLE_TEXT = {
 NO_ROLE = "(no typed role)"
 REFUSED_TITLE = "Cannot set the role"
 MESSAGE_MS = 30_000
+MIN_HEIGHT = 40
 
 
 def from_text(row: RoleRow) -> str:
@@ -137,6 +138,10 @@ class RolesPanel(QWidget):
         layout.addLayout(row)
         self._enable(False)
         database.changed.connect(self.clear)
+
+    def minimumSizeHint(self) -> QSize:
+        """Small: the Overview's splitter may fold the roles away on a short screen."""
+        return QSize(super().minimumSizeHint().width(), MIN_HEIGHT)
 
     def _enable(self, enabled: bool) -> None:
         for widget in (self.person_combo, self.role_combo, self.set_button):
