@@ -124,7 +124,7 @@ def cmd_roles(args: argparse.Namespace) -> int:
     if not rows:
         print("  no roles known")
     for row in rows:
-        note = " (a typed role counts instead)" if row.superseded else ""
+        note = " (the typed role takes precedence)" if row.superseded else ""
         how = f", {row.how}" if row.how else ""
         print(f"  {row.person}: {row.label} [{row.source}{how}]{note}")
     return 0

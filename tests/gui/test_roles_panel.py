@@ -73,7 +73,7 @@ def test_typing_a_role_shows_it_and_ctrl_z_takes_it_back(
     assert shown(window)[-1] == (
         "Bryce Blake",
         "On-call secondary",
-        "import: paged after escalation 13:52 (a typed role counts instead)",
+        "import: paged after escalation 13:52 (the typed role takes precedence)",
     )
     assert window.undo_action.text() == "&Undo Set Bryce Blake's role"
 

@@ -60,7 +60,7 @@ def from_text(row: RoleRow) -> str:
     if row.source == ROLE_TYPED:
         return f"typed by {row.set_by}" if row.set_by else "typed"
     how = f"import: {row.how}" if row.how else "import"
-    return f"{how} (a typed role counts instead)" if row.superseded else how
+    return f"{how} (the typed role takes precedence)" if row.superseded else how
 
 
 class RolesModel(RowTableModel["RoleRow"]):
@@ -108,6 +108,8 @@ class RolesPanel(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
+        # One line a role: a handful of roles should fit without scrolling.
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setShowGrid(False)
