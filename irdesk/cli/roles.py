@@ -162,7 +162,7 @@ HEADERS = (
 
 
 def cmd_escalations(args: argparse.Namespace) -> int:
-    from irdesk.storage.reads.escalations import escalation_summary
+    from irdesk.storage.reads.database_reads import read_escalation_summary
 
     first, last = args.first_day, args.last_day
     if last < first:
@@ -175,9 +175,8 @@ def cmd_escalations(args: argparse.Namespace) -> int:
     with (
         opened_database(path, upgrade=False) as database,
         failures_reported(DatabaseError),
-        database.session() as session,
     ):
-        rows = escalation_summary(session, first, last)
+        rows = read_escalation_summary(database, first, last)
     if args.format == "json":
         print(json.dumps([summary_json(r) for r in rows], indent=2))
         return 0

@@ -7,6 +7,7 @@ makes (a feedback window's notes, a record's revision now).
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import SQLModel, col, select
 
@@ -14,7 +15,12 @@ from irdesk.domain.enums import FindingTag
 from irdesk.domain.models import ActionItem, FeedbackNote, Finding, Incident, Person, Review
 from irdesk.storage.database import Database
 from irdesk.storage.reads import queries, review_sheet, timeline_records
-from irdesk.storage.reads.escalations import IncidentEscalation, incident_escalation
+from irdesk.storage.reads.escalations import (
+    EscalationSummaryRow,
+    IncidentEscalation,
+    escalation_summary,
+    incident_escalation,
+)
 from irdesk.storage.reads.incident_row import IncidentRow
 from irdesk.storage.reads.review_sheet import Named, ReviewSheet
 from irdesk.storage.reads.timeline_records import IncidentTimeline
@@ -120,3 +126,10 @@ def read_finding_tags(
 ) -> dict[int, tuple[FindingTag | None, int]]:
     with db.session() as session:
         return {i: finding_tags.tag_of(session, i) for i in finding_ids}
+
+
+def read_escalation_summary(
+    db: Database, first_day: date, last_day: date
+) -> list[EscalationSummaryRow]:
+    with db.session() as session:
+        return escalation_summary(session, first_day, last_day)
