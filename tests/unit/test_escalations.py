@@ -128,3 +128,43 @@ def test_the_real_sample_without_a_directory(database: Database) -> None:
     assert found.path.started_at == datetime(2021, 5, 4, 13, 48, 51, tzinfo=UTC)
     assert found.path.acknowledged_at == datetime(2021, 5, 4, 13, 50, 7, tzinfo=UTC)
     assert found.path.levels == ()
+
+
+def test_roles_from_the_schedule_on_call_at_detection(
+    database: Database, org: dict[str, int]
+) -> None:
+    # The leads' schedule joins level 2 beside Ben: Cal is on call for it on 2 March,
+    # Dee from 8 March (tests/escalation_fixture.py).
+    from sqlmodel import select
+
+    from irdesk.domain.models import EscalationLevel, EscalationTarget, Rotation
+    from irdesk.storage.bulk.import_transaction import import_transaction
+    from irdesk.storage.bulk.incident_roles import refresh_imported_roles
+
+    with database.transaction() as session:
+        level_two = session.exec(select(EscalationLevel).where(EscalationLevel.level == 2)).one()
+        leads = session.exec(select(Rotation)).one()
+        session.add(
+            EscalationTarget(
+                level_id=level_two.id, position=2, kind="rotation", rotation_id=leads.id
+            )
+        )
+    with import_transaction(database) as tx:
+        assert refresh_imported_roles(tx, [org["PAY-1"], org["PAY-2"]]) == 8
+    _, pay1 = database_edits.read_roles_named(database, "hand:PAY-1")
+    _, pay2 = database_edits.read_roles_named(database, "hand:PAY-2")
+    assert [(r.person, r.role.value, r.how) for r in pay1] == [
+        ("Ben", "responder", "acknowledged 09:50"),
+        ("Ana", "oncall_primary", "paged 09:00"),
+        ("Ben", "oncall_secondary", "escalation level 2"),
+        ("Cal", "oncall_secondary", "on call for Payments leads, level 2"),
+    ]
+    assert [(r.person, r.role.value, r.how) for r in pay2] == [
+        ("Dee", "responder", "acknowledged 14:20"),
+        ("Ana", "oncall_primary", "paged 14:00"),
+        ("Ben", "oncall_secondary", "escalation level 2"),
+        ("Dee", "oncall_secondary", "on call for Payments leads, level 2"),
+    ]
+    # Again: nothing to change.
+    with import_transaction(database) as tx:
+        assert refresh_imported_roles(tx, [org["PAY-1"], org["PAY-2"]]) == 0
