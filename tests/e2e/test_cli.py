@@ -47,6 +47,8 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "import",
         "metrics",
         "classify",
+        "roles",
+        "escalations",
         "org",
         "db",
         "packet",
