@@ -88,3 +88,30 @@ class ActionStatus(StrEnum):
 MERGE_REFERENCE = "reference"
 MERGE_MANUAL = "manual"
 MERGE_UNLINKED = "unlinked"
+
+
+class IncidentRoleKind(StrEnum):
+    """A person's part in one incident, as the source said or a facilitator typed it."""
+
+    COMMANDER = "commander"
+    RESPONDER = "responder"
+    ONCALL_PRIMARY = "oncall_primary"
+    ONCALL_SECONDARY = "oncall_secondary"
+    TEAM_LEAD = "team_lead"
+    COMMUNICATIONS = "communications"
+    SCRIBE = "scribe"
+
+
+class FindingTag(StrEnum):
+    """Where a finding says a delay or a failure came from: the system, never a person's fault."""
+
+    PROCESS_GAP = "process_gap"
+    INDIVIDUAL_DECISION = "individual_decision"
+    TOOLING = "tooling"
+    EXTERNAL = "external"
+
+
+# IncidentRole.source: what an import found, or what someone typed. A re-import replaces
+# only its own rows, so a typed role is never overwritten.
+ROLE_IMPORTED = "import"
+ROLE_TYPED = "typed"

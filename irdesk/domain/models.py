@@ -26,6 +26,8 @@ from irdesk.domain.enums import (
     EventKind,
     FeedbackKind,
     FindingCategory,
+    FindingTag,
+    IncidentRoleKind,
     IncidentStatus,
     ReviewStatus,
     ReviewTier,
@@ -820,3 +822,77 @@ class ValidationFinding(SQLModel, table=True):
         default=None, description="corrected − recorded in minutes, when both are times"
     )
     applied: bool = Field(default=False, description="also set as a lifecycle correction")
+
+
+class IncidentRole(SQLModel, table=True):
+    """A person's part in one incident: found by an import, or typed by a facilitator.
+
+    Imported rows are replaced by every import of the incident; typed rows (one per
+    person, `role` NULL once cleared, so the revision keeps counting) are never touched
+    by an import. Readers show the typed role over the imported ones for the same person.
+    """
+
+    __tablename__ = "incident_role"
+    __table_args__ = (
+        CheckConstraint("source IN ('import','typed')", name="incident_role_source"),
+        CheckConstraint("role IS NOT NULL OR source = 'typed'", name="incident_role_cleared"),
+        Index(
+            "ux_incident_role_imported",
+            "incident_id",
+            "person_id",
+            "role",
+            unique=True,
+            sqlite_where=Column("source") == "import",
+        ),
+        Index(
+            "ux_incident_role_typed",
+            "incident_id",
+            "person_id",
+            unique=True,
+            sqlite_where=Column("source") == "typed",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE", index=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    role: IncidentRoleKind | None = Field(default=None, sa_type=enum_type(IncidentRoleKind))
+    source: str
+    how: str | None = Field(default=None, description="what in the source made it so")
+    set_by: str | None = None
+    set_at: datetime = utc_field(nullable=False)
+    revision: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="bumped by every edit, so a writer holding an older copy is refused",
+    )
+
+
+class ServicePolicy(SQLModel, table=True):
+    """The escalation policy a service pages through, as the on-call tool links them.
+
+    A table beside `service` rather than a column, because altering `service` on SQLite
+    means copying it under every foreign key that points at it.
+    """
+
+    __tablename__ = "service_policy"
+
+    service_id: int = Field(foreign_key="service.id", ondelete="CASCADE", primary_key=True)
+    policy_id: int = Field(foreign_key="escalation_policy.id", ondelete="CASCADE", index=True)
+    source: str | None = None
+
+
+class FindingTagRow(SQLModel, table=True):
+    """Where a finding says a delay came from, set in the finding editor; audited, CAS."""
+
+    __tablename__ = "finding_tag"
+
+    finding_id: int = Field(foreign_key="finding.id", ondelete="CASCADE", primary_key=True)
+    tag: FindingTag | None = Field(default=None, sa_type=enum_type(FindingTag))
+    set_by: str | None = None
+    set_at: datetime = utc_field(nullable=False)
+    revision: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="bumped by every edit, so a writer holding an older copy is refused",
+    )

@@ -49,6 +49,7 @@ from irdesk.gui.incidents.details import IncidentDetails
 from irdesk.gui.incidents.list_pane import IncidentList
 from irdesk.gui.incidents.merging import IncidentMerging
 from irdesk.gui.incidents.overview import OverviewLoader
+from irdesk.gui.incidents.roles_panel import RolesPanel
 from irdesk.gui.metrics.actions import MetricsActions
 from irdesk.gui.metrics.validation_actions import ValidationActions
 from irdesk.gui.organisation.actions import OrganisationActions
@@ -127,6 +128,10 @@ class MainWindow(QMainWindow):
         self.filter_edit = self.incident_list.filter_edit
         self.details = IncidentDetails()
         self.overview = OverviewLoader(self.details, self.tasks, self.database, self)
+        self.roles_panel = RolesPanel(
+            self.tasks, self.undo_stack, self.database, self.actor, self.statusBar().showMessage
+        )
+        self.details.add_section(self.roles_panel)
         # The feedback notes' unlocked reader, in memory for this window's session only.
         self.notes_session = NotesSession(self)
         self.review_tab = ReviewTab(
@@ -566,6 +571,7 @@ class MainWindow(QMainWindow):
             return
         self._update_actions()
         self.overview.show_incident(incident_id)
+        self.roles_panel.show_incident(incident_id)
 
     def _reload_current_incident(self) -> None:
         """A timeline edit moved a lifecycle time: the Overview shows it."""

@@ -72,6 +72,8 @@ class ServiceRecord:
     # (source, key) of the same service in an on-call tool: a Backstage component's
     # pagerduty.com/service-id annotation.
     also_known_as: list[tuple[str, str]] = field(default_factory=list)
+    # The escalation policy the service pages through, by the same source's key.
+    policy_key: str | None = None
 
 
 @dataclass
@@ -137,6 +139,8 @@ class Directory:
     rotations: list[RotationRecord] = field(default_factory=list)
     members: list[RotationMemberRecord] = field(default_factory=list)
     policies: list[PolicyRecord] = field(default_factory=list)
+    # (source, service key, policy key): a policy's own list of the services it serves.
+    service_policies: list[tuple[str, str, str]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return any(
@@ -148,5 +152,6 @@ class Directory:
                 self.rotations,
                 self.members,
                 self.policies,
+                self.service_policies,
             )
         )

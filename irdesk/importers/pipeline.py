@@ -40,6 +40,7 @@ from irdesk.storage.bulk import import_lookup, import_writer
 from irdesk.storage.bulk.batching import cyclic_gc_paused
 from irdesk.storage.bulk.import_lookup import IncidentKey
 from irdesk.storage.bulk.import_transaction import ImportTransaction, import_transaction
+from irdesk.storage.bulk.incident_roles import incidents_with_policies, refresh_imported_roles
 from irdesk.storage.database import Database
 from irdesk.storage.records.actor import current_actor
 
@@ -232,5 +233,10 @@ def _write(
     }
     write_events(tx, events, outcomes, People(tx, result), result, progress)
     write_links(tx, prepared, ids, result)
+    # After the events and the directory: roles come from both.
+    touched = set(ids.values()) | set(events)
+    if any(file.directory for file in parsed):
+        touched |= set(incidents_with_policies(tx))
+    refresh_imported_roles(tx, touched)
     import_writer.write_provenance(tx, parsed, incident_files, IMPORTER_VERSION)
     return ids

@@ -20,6 +20,7 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from irdesk.domain.escalation import EscalationPath
 from irdesk.domain.metrics.durations import KPI_LABELS
 from irdesk.domain.metrics.figures import Figures
 from irdesk.domain.metrics.service import SloRow
@@ -499,3 +500,94 @@ def dashboard_charts(figures: Figures) -> list[Chart]:
 def chart_pngs(figures: Figures, dpi: int = 150) -> Sequence[tuple[str, bytes]]:
     """(title, PNG) of each dashboard chart, for a packet."""
     return [(c.title, c.png(dpi)) for c in dashboard_charts(figures)]
+
+
+PRESCRIBED, TAKEN, LATE = "#CCCCCC", "#0072B2", "#D55E00"
+
+
+def escalation_chart(path: EscalationPath, title: str, incident_id: int) -> Chart:
+    """One incident's escalation: each level's prescribed window (grey) against the time
+    the incident actually spent there (blue), the minutes beyond the prescribed window in
+    orange, skipped levels named, and the acknowledgement as a line. Minutes from T0."""
+    levels = path.levels
+    rows = max(1, len(levels))
+    figure = _figure(6.0, 1.2 + 0.45 * rows, legend_rows=1)
+    ax = figure.add_subplot()
+    _style(ax, title)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    chart = Chart("escalation", title, figure)
+    ids = np.array([incident_id])
+    if path.started_at is None or not levels:
+        _empty(ax, "no escalation policy known for this service" if not levels else "no page")
+        ax.set_yticks([])
+        return chart
+
+    def minutes(at: datetime | None) -> float | None:
+        return (
+            None
+            if at is None or path.started_at is None
+            else ((at - path.started_at).total_seconds() / 60.0)
+        )
+
+    ack = minutes(path.acknowledged_at)
+    ends = [minutes(o.left_at) for o in levels] + [ack]
+    starts = [o.prescribed_start_min or 0.0 for o in levels]
+    horizon = max([x for x in ends if x is not None] + starts + [1.0]) * 1.15
+    handles: dict[str, Artist] = {}
+    for row, outcome in enumerate(levels):
+        start = outcome.prescribed_start_min or 0.0
+        length = (
+            outcome.prescribed_minutes
+            if outcome.prescribed_minutes is not None
+            else (horizon - start)
+        )
+        bar = ax.barh(row, length, left=start, height=0.7, color=PRESCRIBED)
+        handles.setdefault("prescribed", bar.patches[0])
+        reached = minutes(outcome.reached_at)
+        if reached is not None:
+            left = minutes(outcome.left_at)
+            end = left if left is not None else (ack if outcome.acknowledged_here else None)
+            end = end if end is not None else horizon
+            taken = ax.barh(row, end - reached, left=reached, height=0.34, color=TAKEN)
+            handles.setdefault("taken", taken.patches[0])
+            chart.targets[taken.patches[0]] = Target(f"level {outcome.level}", ids)
+            if outcome.late_minutes and outcome.late_minutes > 0:
+                late = ax.barh(
+                    row,
+                    outcome.late_minutes,
+                    left=end - outcome.late_minutes,
+                    height=0.34,
+                    color=LATE,
+                )
+                handles.setdefault("late", late.patches[0])
+                ax.text(
+                    end,
+                    row,
+                    f"  +{outcome.late_minutes:g} min",
+                    va="center",
+                    fontsize=FONT_SIZE,
+                    color=LATE,
+                )
+        elif outcome.skipped:
+            ax.text(start, row, "  skipped", va="center", fontsize=FONT_SIZE, color=LATE)
+    if ack is not None:
+        line = ax.axvline(ack, color="#000000", linewidth=1.0, linestyle="--")
+        handles["acknowledged"] = line
+    ax.set_yticks(range(len(levels)))
+    ax.set_yticklabels(
+        [f"{o.level} · {', '.join(o.targets) or '?'}"[:40] for o in levels],
+        fontfamily=FONT_FAMILIES,
+    )
+    ax.invert_yaxis()
+    ax.set_xlim(0, horizon)
+    ax.set_xlabel("minutes after the first page", fontsize=FONT_SIZE)
+    labels = {
+        "prescribed": "prescribed window",
+        "taken": "time at the level",
+        "late": "beyond the prescribed window",
+        "acknowledged": "acknowledged",
+    }
+    keys = [k for k in labels if k in handles]
+    _legend_below(figure, [handles[k] for k in keys], [labels[k] for k in keys], FONT_SIZE)
+    return chart

@@ -530,5 +530,45 @@ CREATE TABLE note_key (
 	FOREIGN KEY(reader_id) REFERENCES note_reader (id) ON DELETE CASCADE
 );
 CREATE INDEX ix_note_key_reader_id ON note_key (reader_id);
-INSERT INTO alembic_version (version_num) VALUES ('0012');
+CREATE TABLE incident_role (
+	id INTEGER NOT NULL, 
+	incident_id INTEGER NOT NULL, 
+	person_id INTEGER NOT NULL, 
+	role VARCHAR(32), 
+	source VARCHAR NOT NULL, 
+	how VARCHAR, 
+	set_by VARCHAR, 
+	set_at DATETIME NOT NULL, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT incident_role_source CHECK (source IN ('import','typed')), 
+	CONSTRAINT incident_role_cleared CHECK (role IS NOT NULL OR source = 'typed'), 
+	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE, 
+	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE, 
+	CONSTRAINT incidentrolekind CHECK (role IN ('commander', 'responder', 'oncall_primary', 'oncall_secondary', 'team_lead', 'communications', 'scribe'))
+);
+CREATE INDEX ix_incident_role_incident_id ON incident_role (incident_id);
+CREATE INDEX ix_incident_role_person_id ON incident_role (person_id);
+CREATE UNIQUE INDEX ux_incident_role_imported ON incident_role (incident_id, person_id, role) WHERE source = 'import';
+CREATE UNIQUE INDEX ux_incident_role_typed ON incident_role (incident_id, person_id) WHERE source = 'typed';
+CREATE TABLE service_policy (
+	service_id INTEGER NOT NULL, 
+	policy_id INTEGER NOT NULL, 
+	source VARCHAR, 
+	PRIMARY KEY (service_id), 
+	FOREIGN KEY(service_id) REFERENCES service (id) ON DELETE CASCADE, 
+	FOREIGN KEY(policy_id) REFERENCES escalation_policy (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_service_policy_policy_id ON service_policy (policy_id);
+CREATE TABLE finding_tag (
+	finding_id INTEGER NOT NULL, 
+	tag VARCHAR(32), 
+	set_by VARCHAR, 
+	set_at DATETIME NOT NULL, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	PRIMARY KEY (finding_id), 
+	FOREIGN KEY(finding_id) REFERENCES finding (id) ON DELETE CASCADE, 
+	CONSTRAINT findingtag CHECK (tag IN ('process_gap', 'individual_decision', 'tooling', 'external'))
+);
+INSERT INTO alembic_version (version_num) VALUES ('0013');
 COMMIT;

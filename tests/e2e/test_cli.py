@@ -48,6 +48,8 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "metrics",
         "classify",
         "validation",
+        "roles",
+        "escalations",
         "org",
         "db",
         "packet",

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSplitter,
     QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -208,8 +209,17 @@ class IncidentDetails(QWidget):
         layout.addSpacing(4)
         layout.addLayout(facts)
         layout.addSpacing(8)
-        layout.addWidget(self.timeline_label)
-        layout.addWidget(self.timeline_view, 1)
+        # Sections the window adds (the roles) share the space below the facts with the
+        # timeline, in a splitter whose panes may fold away: a small window still fits.
+        timeline_box = QWidget()
+        timeline_layout = QVBoxLayout(timeline_box)
+        timeline_layout.setContentsMargins(0, 0, 0, 0)
+        timeline_layout.addWidget(self.timeline_label)
+        timeline_layout.addWidget(self.timeline_view, 1)
+        self.lower = QSplitter(Qt.Orientation.Vertical)
+        self.lower.setChildrenCollapsible(True)
+        self.lower.addWidget(timeline_box)
+        layout.addWidget(self.lower, 1)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self.placeholder)
@@ -218,6 +228,12 @@ class IncidentDetails(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.pages)
         self.view: IncidentView | None = None
+
+    def add_section(self, widget: QWidget) -> None:
+        self.lower.insertWidget(self.lower.count() - 1, widget)
+        # The timeline takes what the sections leave.
+        for index in range(self.lower.count()):
+            self.lower.setStretchFactor(index, 1 if index == self.lower.count() - 1 else 0)
 
     def _add_fact(self, grid: QGridLayout, row: int, column: int, name: str, span: int = 1) -> None:
         label = make_quiet(QLabel(f"{name}:"))

@@ -6,6 +6,7 @@ it (Ctrl+Z brings it back with its links), the editor autosaves as one types.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.domain.blameless import BlamelessChecker
-from irdesk.domain.enums import FindingCategory
+from irdesk.domain.enums import FindingCategory, FindingTag
 from irdesk.gui.common import formatting
 from irdesk.gui.common.colours import text_style
 from irdesk.gui.common.fit import scrolling
@@ -50,6 +51,14 @@ if TYPE_CHECKING:
     from irdesk.storage.database import Database
     from irdesk.storage.reads.review_sheet import ReviewSheet
     from irdesk.storage.records.findings import FindingRow
+
+
+TAG_TEXT = {
+    FindingTag.PROCESS_GAP: "Process gap",
+    FindingTag.INDIVIDUAL_DECISION: "Individual decision",
+    FindingTag.TOOLING: "Tooling",
+    FindingTag.EXTERNAL: "External",
+}
 
 
 class FindingsPanel(ReviewRowsPanel):
@@ -124,6 +133,20 @@ class FindingsPanel(ReviewRowsPanel):
             self.category_combo.addItem(CATEGORY_TEXT[category], category)
         self.category_combo.setAccessibleName("Category")
         self.category_combo.activated.connect(self._category_chosen)
+        # Where a delay or failure came from, for the escalation table's "where from".
+        self.tag_combo = QComboBox()
+        self.tag_combo.setAccessibleName("Where from")
+        self.tag_combo.addItem("(not tagged)", None)
+        for tag, text in TAG_TEXT.items():
+            self.tag_combo.addItem(text, tag.value)
+        self.tag_combo.setToolTip(
+            "Where this finding says a delay came from: a process gap, an individual "
+            "decision, tooling or something external (Ctrl+Z undoes)"
+        )
+        self.tag_combo.activated.connect(self._tag_chosen)
+        # finding id → (tag value or None, the tag's revision), read with each sheet.
+        self.tags: dict[int, tuple[str | None, int]] = {}
+        self._tags_generation = 0
         self.editor = BlameTextEdit()
         self.editor.setPlaceholderText(
             "Say what the system did and what made it possible — not who erred."
@@ -148,6 +171,8 @@ class FindingsPanel(ReviewRowsPanel):
         category_row = QHBoxLayout()
         category_row.addWidget(QLabel("Category:"))
         category_row.addWidget(self.category_combo, 1)
+        category_row.addWidget(QLabel("Where from:"))
+        category_row.addWidget(self.tag_combo, 1)
         editor_layout.addLayout(category_row)
         editor_layout.addWidget(self.editor, 1)
         # The hints have a room of their own, three lines high and scrolling beyond: the
@@ -226,6 +251,7 @@ class FindingsPanel(ReviewRowsPanel):
             self.editor_box,
         ):
             widget.setEnabled(editable)
+        self._read_tags([row.id for row in rows])
         self.flags_changed.emit()
 
     def _bind(self, row: FindingRow | None, *, force: bool = True) -> None:
@@ -238,6 +264,7 @@ class FindingsPanel(ReviewRowsPanel):
             set_text_quietly(self.editor, "")
             return
         self.category_combo.setCurrentIndex(self.category_combo.findData(row.category))
+        self._show_tag(row.id)
         if force and self.editor.toPlainText() != row.text:
             set_text_quietly(self.editor, row.text)
         self._show_events(row)
@@ -289,6 +316,70 @@ class FindingsPanel(ReviewRowsPanel):
 
     def _category_chosen(self, _index: int) -> None:
         self._select_after_load = self.bound_id
+
+    # ------------------------------------------------------------- tags
+
+    tags_shown = Signal()
+
+    def _read_tags(self, ids: list[int]) -> None:
+        db = self.tab.database.current()
+        if db is None:
+            return
+        self._tags_generation += 1
+        generation = self._tags_generation
+
+        def read(_report: object) -> dict[int, tuple[FindingTag | None, int]]:
+            from irdesk.storage.reads.database_reads import read_finding_tags
+
+            return read_finding_tags(db, ids)
+
+        self.tab.tasks.run(
+            read, on_done=lambda tags: self._tags_read(generation, tags), description=""
+        )
+
+    def _tags_read(self, generation: int, tags: dict[int, tuple[FindingTag | None, int]]) -> None:
+        if generation != self._tags_generation:
+            return
+        self.tags = {i: (t.value if t else None, revision) for i, (t, revision) in tags.items()}
+        if self.bound_id is not None:
+            self._show_tag(self.bound_id)
+        self.tags_shown.emit()
+
+    def _show_tag(self, finding_id: int) -> None:
+        value, _ = self.tags.get(finding_id, (None, 0))
+        self.tag_combo.setCurrentIndex(max(0, self.tag_combo.findData(value)))
+
+    def _tag_chosen(self, _index: int) -> None:
+        from irdesk.storage.records import database_edits
+
+        finding_id = self.bound_id
+        if finding_id is None:
+            return
+        before, revision = self.tags.get(finding_id, (None, 0))
+        value = self.tag_combo.currentData()
+        if value == before:
+            return
+        actor = self.tab.actor
+        held = [revision]
+
+        def tag(wanted: str | None) -> Callable[[Database], int]:
+            chosen = FindingTag(wanted) if wanted else None
+            return lambda db: database_edits.set_finding_tag(
+                db, finding_id, chosen, held[0], actor=actor
+            )
+
+        def replay(wanted: str | None) -> None:
+            self._select_after_load = finding_id
+            self.tab.run(tag(wanted), lambda r: held.__setitem__(0, r), description="Tagging…")
+
+        def tagged(new_revision: int) -> None:
+            held[0] = new_revision
+            self.tab.undo_stack.push(
+                EditCommand("Tag finding", redo=lambda: replay(value), undo=lambda: replay(before))
+            )
+
+        self._select_after_load = finding_id
+        self.tab.run(tag(value), tagged, description="Tagging…")
 
     def add_finding(self, category: FindingCategory | None = None) -> None:
         from irdesk.storage.records import database_edits

@@ -16,6 +16,9 @@ be stale: a person named only in a reference gets that name until a users export
 otherwise. Non-IANA zones (v1, older accounts: "Eastern Time (US & Canada)") are
 mapped to IANA with a warning.
 
+Services name the escalation policy they page through (``escalation_policy``), and a
+policy lists its ``services``; either links the two once both are in the directory.
+
 Membership
 ----------
 A layer's users are members from the layer's ``start`` to its ``end`` (open when
@@ -242,6 +245,8 @@ class _Reader:
                 levels=levels,
             )
         )
+        for service in node.children("services"):
+            self.out.service_policies.append((SOURCE, service.key(), key))
 
     def target(self, node: OrgNode) -> TargetRecord:
         kind = node.text("type", "user_reference or schedule_reference")
@@ -265,8 +270,12 @@ class _Reader:
                 node.path,
                 description=node.optional_text("description"),
                 owner_team_key=self.first_team(node),
+                policy_key=self.policy_ref(node.child("escalation_policy")),
             )
         )
+
+    def policy_ref(self, node: OrgNode | None) -> str | None:
+        return None if node is None else node.key()
 
     def oncall(self, node: OrgNode) -> None:
         user = node.child("user")

@@ -63,6 +63,7 @@ def merged(parsed: Iterable[ParsedFile]) -> Directory:
         out.rotations += d.rotations
         out.members += d.members
         out.policies += d.policies
+        out.service_policies += d.service_policies
     out.teams = _one_each(out.teams)
     out.people = _one_each(out.people)
     out.rotations = _one_each(out.rotations)
@@ -113,6 +114,10 @@ def write_directory(tx: ImportTransaction, parsed: list[ParsedFile], result: Wri
         writer.membership(membership)
     for policy in directory.policies:
         writer.policy(policy)
+    # After both: a service names its policy, or a policy its services, in either file.
+    links = [(s.source, s.key, s.policy_key) for s in directory.services if s.policy_key]
+    for source, service_key, policy_key in links + directory.service_policies:
+        writer.service_policy(source, service_key, policy_key)
     writer.finish()
 
 
@@ -352,6 +357,14 @@ class _Writer:
             record.escalation_level,
         )
         self.result.count_directory("rotation memberships", store.add_membership(self.tx, row))
+
+    def service_policy(self, source: str, service_key: str, policy_key: str) -> None:
+        service = store.id_by_key(self.tx, "service", source, service_key)
+        policy = store.id_by_external(self.tx, "policy", source, policy_key)
+        if service is None or policy is None:
+            return  # the other half is in a file not imported yet: linked when it is
+        changed = store.link_service_policy(self.tx, service, policy, source)
+        self.result.count_directory("service policies", "new" if changed else "unchanged")
 
     def policy(self, record: PolicyRecord) -> None:
         policy_id = store.id_by_external(self.tx, "policy", record.source, record.key)

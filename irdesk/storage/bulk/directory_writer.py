@@ -326,3 +326,21 @@ def _stored_levels(tx: ImportTransaction, policy_id: int) -> list[Level]:
         ).all()
         stored.append((float(delay), notify, condition, tuple(tuple(t) for t in targets)))
     return stored
+
+
+def link_service_policy(
+    tx: ImportTransaction, service_id: int, policy_id: int, source: str
+) -> bool:
+    """The service pages through the policy now; False when it already did."""
+    current = tx.conn.exec_driver_sql(
+        "SELECT policy_id FROM service_policy WHERE service_id = ?", (service_id,)
+    ).scalar()
+    if current == policy_id:
+        return False
+    tx.conn.exec_driver_sql(
+        "INSERT INTO service_policy (service_id, policy_id, source) VALUES (?, ?, ?)"
+        " ON CONFLICT (service_id) DO UPDATE SET policy_id = excluded.policy_id,"
+        " source = excluded.source",
+        (service_id, policy_id, source),
+    )
+    return True

@@ -7,17 +7,34 @@ makes (a feedback window's notes, a record's revision now).
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import SQLModel, col, select
 
-from irdesk.domain.models import ActionItem, FeedbackNote, Finding, Incident, Review, stored_id
+from irdesk.domain.enums import FindingTag
+from irdesk.domain.models import (
+    ActionItem,
+    FeedbackNote,
+    Finding,
+    Incident,
+    Person,
+    Review,
+    stored_id,
+)
 from irdesk.storage.database import Database
 from irdesk.storage.reads import queries, review_sheet, timeline_records
+from irdesk.storage.reads.escalations import (
+    EscalationSummaryRow,
+    IncidentEscalation,
+    escalation_summary,
+    incident_escalation,
+)
 from irdesk.storage.reads.incident_row import IncidentRow
 from irdesk.storage.reads.review_sheet import Named, ReviewSheet
 from irdesk.storage.reads.timeline_records import IncidentTimeline
-from irdesk.storage.records import feedback, revisions
+from irdesk.storage.records import feedback, finding_tags, incident_roles, revisions
 from irdesk.storage.records.feedback import NoteRow, ReaderRow
+from irdesk.storage.records.incident_roles import RoleRow
 from irdesk.storage.sealing import Keyring
 
 # The records a screen edits field by field (compare-and-set on their revision), by
@@ -164,3 +181,49 @@ def note_targets(
             incident_id=find_incident(session, incident) if incident else None,
             reader_ids=tuple(feedback.find_reader(session, r).id for r in readers),
         )
+
+
+@dataclass(frozen=True)
+class RolesView:
+    """An incident's roles, and the people a role can be typed for."""
+
+    incident_id: int
+    roles: list[RoleRow]
+    people: list[tuple[int, str]]  # (id, name), by name
+    # person id → the revision of their typed role (cleared ones too), for the next edit
+    typed_revisions: dict[int, int]
+
+
+def load_roles(db: Database, incident_id: int) -> RolesView:
+    with db.session() as session:
+        people = session.exec(select(Person.id, Person.name).order_by(col(Person.name))).all()
+        return RolesView(
+            incident_id,
+            incident_roles.roles_of(session, incident_id),
+            [(int(pid), name) for pid, name in people if pid is not None],
+            incident_roles.typed_revisions(session, incident_id),
+        )
+
+
+def load_escalation(db: Database, incident_id: int) -> IncidentEscalation | None:
+    with db.session() as session:
+        return incident_escalation(session, incident_id)
+
+
+def read_finding_tag(db: Database, finding_id: int) -> tuple[FindingTag | None, int]:
+    with db.session() as session:
+        return finding_tags.tag_of(session, finding_id)
+
+
+def read_finding_tags(
+    db: Database, finding_ids: list[int]
+) -> dict[int, tuple[FindingTag | None, int]]:
+    with db.session() as session:
+        return {i: finding_tags.tag_of(session, i) for i in finding_ids}
+
+
+def read_escalation_summary(
+    db: Database, first_day: date, last_day: date
+) -> list[EscalationSummaryRow]:
+    with db.session() as session:
+        return escalation_summary(session, first_day, last_day)

@@ -14,7 +14,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlmodel import Session
 
 from irdesk.domain.classification import EffectiveImpact
-from irdesk.domain.models import Incident, TimelineEvent
+from irdesk.domain.models import Incident, TimelineEvent, stored_id
 from irdesk.storage.database import Database
 from irdesk.storage.reads.packet_data import find_incident
 from irdesk.storage.records import (
@@ -22,7 +22,9 @@ from irdesk.storage.records import (
     classifications,
     event_edits,
     feedback,
+    finding_tags,
     findings,
+    incident_roles,
     reviews,
 )
 from irdesk.storage.records.classifications import Classified
@@ -188,3 +190,44 @@ def correct_event(
         stored = session.get(TimelineEvent, event_id)
         assert stored is not None  # corrected in this very transaction
         return done, EventState.of(stored)
+
+
+# ------------------------------------------------------------------ roles and tags
+
+set_typed_role = in_transaction(incident_roles.set_typed_role)
+set_finding_tag = in_transaction(finding_tags.set_finding_tag)
+
+
+def set_roles_named(
+    db: Database, name: str, assignments: Sequence[tuple[str, str]], *, actor: str
+) -> tuple[int, list[incident_roles.RoleSet]]:
+    """Type each (person, role) for the incident as people name them ('none' clears),
+    at the typed rows' revisions now: the command line's door. All or nothing."""
+    with db.transaction() as session:
+        incident_id = find_incident(session, name)
+        done = []
+        for person_text, role_text in assignments:
+            person = incident_roles.find_person(session, person_text)
+            person_id = stored_id(person.id)
+            role = (
+                None
+                if role_text.strip().lower() in ("none", "")
+                else incident_roles.parse_role(role_text)
+            )
+            revision = incident_roles.typed_revision(session, incident_id, person_id)
+            done.append(
+                incident_roles.set_typed_role(
+                    session, incident_id, person_id, role, revision, actor=actor
+                )
+            )
+        return incident_id, done
+
+
+def read_roles_named(db: Database, name: str) -> tuple[str, list[incident_roles.RoleRow]]:
+    """(SOURCE:ID, its roles) of the incident as people name it."""
+    with db.session() as session:
+        incident_id = find_incident(session, name)
+        incident = session.get(Incident, incident_id)
+        assert incident is not None  # just found
+        label = f"{incident.source}:{incident.external_id}"
+        return label, incident_roles.roles_of(session, incident_id)

@@ -1,0 +1,184 @@
+"""The roles an import finds for its incidents, written beside the typed ones.
+
+An import replaces the rows it wrote before (source 'import') for every incident it
+touches and never reads or writes a typed row, so a facilitator's role survives any
+number of re-imports. What counts as the source saying so:
+
+- an acknowledgement by a person: responder;
+- a page (a notification) of a person before any escalation: on-call primary; after
+  one: on-call secondary (an assignment before the first page escalates nothing);
+- the service's escalation policy at the incident's detection (else its start): a
+  person targeted at level 1 is on-call primary, at level 2 secondary; a schedule
+  targeted there contributes whoever its dated entries (final or rendered schedule,
+  on-call intervals, on-call answers) put on call at that instant. A layer's own dates
+  say only who takes turns, not whose turn it was, so they count for nothing here.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from irdesk.domain.enums import ROLE_IMPORTED, EventKind, IncidentRoleKind
+from irdesk.domain.utc import utc_now
+from irdesk.storage.bulk.batching import batches
+from irdesk.storage.bulk.import_transaction import ImportTransaction
+from irdesk.storage.bulk.stored_text import db_time
+
+# Membership rows that say whose turn it was, not only who takes turns.
+ON_CALL_HOW = ("final", "rendered", "oncall", "snapshot")
+# Incidents read at once: well under SQLite's limit of variables in one statement.
+ROLE_BATCH = 500
+LEVEL_ROLES = {1: IncidentRoleKind.ONCALL_PRIMARY, 2: IncidentRoleKind.ONCALL_SECONDARY}
+
+Found = tuple[int, IncidentRoleKind, str]  # person id, role, how
+
+
+def refresh_imported_roles(tx: ImportTransaction, incident_ids: Iterable[int]) -> int:
+    """Bring the imported roles of these incidents to what the data says now; the number
+    of rows added or removed. Rows that stay are left as they were (their time too), so
+    importing the same files again changes nothing. Read a batch of incidents at a time:
+    an import of many incidents with no roles to find costs three queries a batch."""
+    changed = 0
+    now = db_time(utc_now())
+    for batch in batches(sorted(set(incident_ids)), ROLE_BATCH):
+        events = _events_by_incident(tx, batch)
+        policies = _policies_by_incident(tx, batch)
+        stored_rows = _stored_by_incident(tx, batch)
+        for incident_id in batch:
+            found = _from_events(events.get(incident_id, []))
+            if incident_id in policies:
+                policy_id, instant = policies[incident_id]
+                found += on_call_at(tx, policy_id, instant)
+            wanted: dict[tuple[int, str], str] = {}
+            for person_id, role, how in found:
+                wanted.setdefault((person_id, role.value), how)
+            stored = stored_rows.get(incident_id, {})
+            for key, (row_id, stored_how) in stored.items():
+                if key not in wanted:
+                    tx.conn.exec_driver_sql("DELETE FROM incident_role WHERE id = ?", (row_id,))
+                    changed += 1
+                elif wanted[key] != stored_how:
+                    tx.conn.exec_driver_sql(
+                        "UPDATE incident_role SET how = ? WHERE id = ?", (wanted[key], row_id)
+                    )
+            for (person_id, role_value), how in wanted.items():
+                if (person_id, role_value) not in stored:
+                    tx.conn.exec_driver_sql(
+                        "INSERT INTO incident_role"
+                        " (incident_id, person_id, role, source, how, set_at, revision)"
+                        " VALUES (?, ?, ?, ?, ?, ?, 0)",
+                        (incident_id, person_id, role_value, ROLE_IMPORTED, how, now),
+                    )
+                    changed += 1
+    return changed
+
+
+EventRow = tuple[str, int | None, str]  # kind, actor person id, stored time
+
+
+def _events_by_incident(tx: ImportTransaction, ids: Sequence[int]) -> dict[int, list[EventRow]]:
+    marks = ",".join("?" * len(ids))
+    rows = tx.conn.exec_driver_sql(
+        "SELECT incident_id, kind, actor_person_id, occurred_at FROM timeline_event"
+        f" WHERE incident_id IN ({marks}) AND kind IN (?, ?, ?)"
+        " ORDER BY incident_id, occurred_at, id",
+        (*ids, EventKind.PAGE.value, EventKind.ACKNOWLEDGE.value, EventKind.ESCALATE.value),
+    ).all()
+    out: dict[int, list[EventRow]] = {}
+    for incident_id, kind, person, when in rows:
+        out.setdefault(int(incident_id), []).append(
+            (str(kind), None if person is None else int(person), str(when))
+        )
+    return out
+
+
+def _policies_by_incident(tx: ImportTransaction, ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+    marks = ",".join("?" * len(ids))
+    rows = tx.conn.exec_driver_sql(
+        "SELECT i.id, sp.policy_id, COALESCE(i.detected_at, i.started_at) FROM incident i"
+        f" JOIN service_policy sp ON sp.service_id = i.service_id WHERE i.id IN ({marks})",
+        tuple(ids),
+    ).all()
+    return {int(i): (int(p), str(t)) for i, p, t in rows if t is not None}
+
+
+def _stored_by_incident(
+    tx: ImportTransaction, ids: Sequence[int]
+) -> dict[int, dict[tuple[int, str], tuple[int, str | None]]]:
+    marks = ",".join("?" * len(ids))
+    rows = tx.conn.exec_driver_sql(
+        "SELECT incident_id, id, person_id, role, how FROM incident_role"
+        f" WHERE incident_id IN ({marks}) AND source = 'import'",
+        tuple(ids),
+    ).all()
+    out: dict[int, dict[tuple[int, str], tuple[int, str | None]]] = {}
+    for incident_id, row_id, person, role, how in rows:
+        out.setdefault(int(incident_id), {})[(int(person), str(role))] = (int(row_id), how)
+    return out
+
+
+def incidents_with_policies(tx: ImportTransaction) -> list[int]:
+    """Incidents whose service has an escalation policy: a directory import can change
+    who was on call for any of them."""
+    rows = tx.conn.exec_driver_sql(
+        "SELECT i.id FROM incident i JOIN service_policy sp ON sp.service_id = i.service_id"
+    ).all()
+    return [int(r[0]) for r in rows]
+
+
+def _clock(stored: object) -> str:
+    return str(stored)[11:16]
+
+
+def _from_events(rows: Sequence[EventRow]) -> list[Found]:
+    found: list[Found] = []
+    escalated = paged = False
+    for kind, person, when in rows:
+        # PagerDuty's first assignment is an ESCALATE event too; only one after a page
+        # moves the incident on.
+        if kind == EventKind.ESCALATE.value and paged:
+            escalated = True
+        paged = paged or kind == EventKind.PAGE.value
+        if person is None:
+            continue
+        if kind == EventKind.ACKNOWLEDGE.value:
+            found.append((person, IncidentRoleKind.RESPONDER, f"acknowledged {_clock(when)}"))
+        elif kind == EventKind.PAGE.value and not escalated:
+            found.append((person, IncidentRoleKind.ONCALL_PRIMARY, f"paged {_clock(when)}"))
+        elif kind == EventKind.PAGE.value:
+            found.append(
+                (
+                    person,
+                    IncidentRoleKind.ONCALL_SECONDARY,
+                    f"paged after escalation {_clock(when)}",
+                )
+            )
+    return found
+
+
+def on_call_at(tx: ImportTransaction, policy_id: int, instant: str | datetime) -> list[Found]:
+    """Who the policy's first two levels paged at `instant` (a stored time)."""
+    targets = tx.conn.exec_driver_sql(
+        "SELECT l.level, t.kind, t.person_id, t.rotation_id FROM escalation_level l"
+        " JOIN escalation_target t ON t.level_id = l.id"
+        " WHERE l.policy_id = ? AND l.level IN (1, 2) ORDER BY l.level, t.position",
+        (policy_id,),
+    ).all()
+    found: list[Found] = []
+    marks = ",".join("?" * len(ON_CALL_HOW))
+    for level, kind, person, rotation in targets:
+        role = LEVEL_ROLES[int(level)]
+        if kind == "person" and person is not None:
+            found.append((int(person), role, f"escalation level {level}"))
+        elif kind == "rotation" and rotation is not None:
+            members = tx.conn.exec_driver_sql(
+                "SELECT DISTINCT m.person_id, r.name FROM rotation_member m"
+                " JOIN rotation r ON r.id = ?"
+                " WHERE (m.rotation_id = r.id OR m.rotation_id IN"
+                "  (SELECT id FROM rotation WHERE parent_id = r.id))"
+                f" AND m.how IN ({marks}) AND m.starts_at IS NOT NULL AND m.starts_at <= ?"
+                " AND (m.ends_at IS NULL OR m.ends_at > ?)",
+                (rotation, *ON_CALL_HOW, instant, instant),
+            ).all()
+            for member, name in members:
+                found.append((int(member), role, f"on call for {name}, level {level}"))
+    return found
