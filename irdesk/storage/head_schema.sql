@@ -465,5 +465,32 @@ CREATE TABLE incident_classification (
 	CONSTRAINT severity CHECK (customer_severity IN ('SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5')), 
 	CONSTRAINT severity CHECK (severity IN ('SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5'))
 );
-INSERT INTO alembic_version (version_num) VALUES ('0010');
+CREATE TABLE regulation_rule (
+	id INTEGER NOT NULL, 
+	regulation VARCHAR NOT NULL, 
+	notice VARCHAR NOT NULL, 
+	within_hours FLOAT NOT NULL, 
+	set_by VARCHAR, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT regulation_rule_hours_positive CHECK (within_hours > 0), 
+	CONSTRAINT regulation_rule_name_not_empty CHECK (regulation <> ''), 
+	UNIQUE (regulation)
+);
+CREATE TABLE incident_notification (
+	id INTEGER NOT NULL, 
+	incident_id INTEGER NOT NULL, 
+	notified_at DATETIME, 
+	notified_by VARCHAR, 
+	set_by VARCHAR, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE, 
+	UNIQUE (incident_id)
+);
+INSERT INTO alembic_version (version_num) VALUES ('0014');
 COMMIT;
