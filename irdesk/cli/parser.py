@@ -20,6 +20,7 @@ from irdesk.cli.imports import add_import_parser
 from irdesk.cli.metrics import add_metrics_parser
 from irdesk.cli.org import add_org_parser
 from irdesk.cli.packets import add_packet_parsers
+from irdesk.cli.register import add_register_parser
 from irdesk.storage import paths
 
 
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_metrics_parser(commands)
     add_classify_parser(commands)
     add_org_parser(commands)
+    add_register_parser(commands)
     add_db_parser(commands)
     add_packet_parsers(commands)
     return parser

@@ -16,7 +16,6 @@ service's recovery time objective (RTO).
 register packet show the same words.
 """
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -108,8 +107,8 @@ def _minutes(delta: timedelta) -> float:
 
 
 def span(minutes: float) -> str:
-    """Whole minutes as people say them: 35 min, 2 h 5 min, 3 d 4 h (rounded down)."""
-    whole = math.floor(minutes + 1e-9)
+    """Minutes as people say them: 35 min, 2 h 5 min, 3 d 4 h (to the nearest minute)."""
+    whole = round(minutes)
     days, rest = divmod(whole, 1440)
     hours, mins = divmod(rest, 60)
     if days:

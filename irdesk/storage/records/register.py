@@ -218,3 +218,22 @@ def rule_revision(session: Session, regulation: str) -> int:
 def current_rule_revision(database: Database, regulation: str) -> int:
     with database.session() as session:
         return rule_revision(session, regulation)
+
+
+def record_notice_named(
+    database: Database, name: str, value: NoticeState, *, actor: str
+) -> tuple[str, NoticeState]:
+    """The command line's notice: the incident as people name it, at its revision now.
+
+    LookupError when no incident goes by `name`; RegisterRefused as `set_notice`.
+    """
+    from irdesk.storage.reads.packet_data import find_incident
+
+    with database.transaction() as session:
+        incident_id = find_incident(session, name)
+        _before, revision = notice_of(session, incident_id)
+        set_notice(session, incident_id, revision, value, actor=actor)
+        incident = session.get(Incident, incident_id)
+        assert incident is not None
+        after, _ = notice_of(session, incident_id)
+        return f"{incident.source}:{incident.external_id}", after
