@@ -184,21 +184,22 @@ class RegisterColumn:
 
 
 COLUMNS = (
+    # What a compliance officer looks for first leads: the notice, then recovery.
     RegisterColumn("incident", "Incident"),
-    RegisterColumn("title", "Title"),
-    RegisterColumn("service", "Service"),
-    RegisterColumn("regulation", "Regulation"),
-    RegisterColumn("rule", "Rule"),
-    RegisterColumn("detected", "Detected"),
+    RegisterColumn("status", "Notice"),
     RegisterColumn("deadline", "Notice due"),
     RegisterColumn("notified_at", "Notice given"),
     RegisterColumn("notified_by", "Given by"),
-    RegisterColumn("status", "Notice"),
+    RegisterColumn("continuity", "Against RTO"),
+    RegisterColumn("regulation", "Regulation"),
+    RegisterColumn("title", "Title"),
+    RegisterColumn("service", "Service"),
+    RegisterColumn("rule", "Rule"),
+    RegisterColumn("detected", "Detected"),
     RegisterColumn("legal_signoff", "Legal sign-off"),
     RegisterColumn("packets", "Packets sent"),
     RegisterColumn("recovery", "Recovery"),
     RegisterColumn("rto", "RTO"),
-    RegisterColumn("continuity", "Against RTO"),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 

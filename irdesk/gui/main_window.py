@@ -49,6 +49,7 @@ from irdesk.gui.incidents.merging import IncidentMerging
 from irdesk.gui.incidents.overview import OverviewLoader
 from irdesk.gui.metrics.actions import MetricsActions
 from irdesk.gui.packets.actions import PacketActions
+from irdesk.gui.packets.register_actions import RegisterActions
 from irdesk.gui.review.tab import ReviewTab
 from irdesk.gui.timeline.controller import TimelineController
 from irdesk.gui.timeline.tab import WALK_KEYS
@@ -149,6 +150,15 @@ class MainWindow(QMainWindow):
             self, self.tasks, self.database, self.current_incident_id, self.busy
         )
         self.packet_actions.exported.connect(lambda: self.review_tab.reload())
+        self.register_actions = RegisterActions(
+            self,
+            self.tasks,
+            self.undo_stack,
+            self.database,
+            self.actor,
+            self.busy,
+            self.show_message,
+        )
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -237,6 +247,7 @@ class MainWindow(QMainWindow):
         self.details_action.setChecked(True)
         self.details_action.toggled.connect(self.details.setVisible)
         self.metrics.add_to(menus)
+        self.register_actions.add_to(menus)
         self.packet_actions.add_to(menus)
 
         # F1 opens the first guide: the facilitator's, the one the review room reaches for.
@@ -330,6 +341,7 @@ class MainWindow(QMainWindow):
             self._closed = True
             self.merging.shut_down()
             self.classifying.shut_down()
+            self.register_actions.shut_down()
             self._save_settings()
             if self.import_dialog is not None:
                 # An import being written stops at its next step and rolls back.
@@ -488,6 +500,7 @@ class MainWindow(QMainWindow):
         if not kept:
             self.incident_list.set_rows(rows)
         self.review_tab.database_changed()
+        self.register_actions.database_changed()
         self._show_file_name(db.path)
         self._update_actions()
         if picked is not None:

@@ -88,6 +88,7 @@ def window_openers(
         ("metrics dashboard", QWidget, window.metrics.show_dashboard),
         ("policy", QDialog, window.metrics.edit_policy),
         ("review packet", QDialog, window.packet_actions.open_dialog),
+        ("compliance register", QWidget, window.register_actions.open_register),
         ("feedback notes", QWidget, window.review_tab.open_feedback),
         ("attendees", QDialog, window.review_tab.header.choose_attendees),
         ("add event", QDialog, window.timeline.add_event),

@@ -23,6 +23,7 @@ WINDOWS = {
     "metrics dashboard",
     "policy",
     "review packet",
+    "compliance register",
     "feedback notes",
     "attendees",
     "add event",
