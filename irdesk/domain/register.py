@@ -235,3 +235,49 @@ def cells(row: RegisterRow, audience: Callable[[str], str]) -> dict[str, str]:
         "rto": _minutes_text(row.rto_minutes),
         "continuity": continuity_text(row.recovery_minutes, row.rto_minutes),
     }
+
+
+@dataclass(frozen=True)
+class ContinuityRow:
+    """One incident's recovery against its service's RTO, for a period's packets."""
+
+    incident_id: int
+    label: str
+    service: str | None
+    recovery_minutes: float | None
+    rto_minutes: float | None
+
+    @property
+    def missed_by(self) -> float | None:
+        return rto_missed_by(self.recovery_minutes, self.rto_minutes)
+
+
+def continuity_summary(rows: Sequence[ContinuityRow]) -> str:
+    """One sentence over the incidents whose service has an RTO."""
+    held = [r for r in rows if r.rto_minutes is not None]
+    measured = [r for r in held if r.recovery_minutes is not None]
+    missed = [r for r in measured if r.missed_by]
+    if not held:
+        return "No incident in the period belongs to a service with a recovery time objective."
+    text = (
+        f"{len(measured) - len(missed)} of {len(measured)} incidents of services with an RTO "
+        "recovered within it"
+    )
+    if len(measured) < len(held):
+        text += f"; {len(held) - len(measured)} not recovered or without a start"
+    return text + "."
+
+
+def continuity_misses(rows: Sequence[ContinuityRow]) -> list[list[str]]:
+    """The incidents that missed their RTO, worst first: service, incident, RTO, recovery, by."""
+    missed = sorted((r for r in rows if r.missed_by), key=lambda r: (-(r.missed_by or 0), r.label))
+    return [
+        [
+            r.service or NOTHING,
+            r.label,
+            _minutes_text(r.rto_minutes),
+            _minutes_text(r.recovery_minutes),
+            f"missed by {span(r.missed_by or 0)}",
+        ]
+        for r in missed
+    ]

@@ -23,6 +23,7 @@ from irdesk.domain.models import (
     stored_id,
 )
 from irdesk.domain.register import (
+    ContinuityRow,
     PacketSent,
     RegisterRow,
     Rule,
@@ -156,3 +157,32 @@ def read_register(database: Database, now: datetime) -> list[RegisterRow]:
 def read_rules(database: Database) -> list[Rule]:
     with database.session() as session:
         return regulation_rules(session)
+
+
+def continuity_in(session: Session, incident_ids: list[int]) -> list[ContinuityRow]:
+    """Recovery against RTO for `incident_ids`, in their order."""
+    incidents = session.exec(select(Incident).where(col(Incident.id).in_(incident_ids))).all()
+    lifecycles = _lifecycles(session, list(incidents))
+    services = {s.id: s for s in session.exec(select(Service))}
+    by_id = {stored_id(i.id): i for i in incidents}
+    rows = []
+    for iid in incident_ids:
+        incident = by_id.get(iid)
+        if incident is None:
+            continue
+        service = services.get(incident.service_id) if incident.service_id else None
+        rows.append(
+            ContinuityRow(
+                incident_id=iid,
+                label=f"{incident.source}:{incident.external_id}",
+                service=service.name if service else None,
+                recovery_minutes=recovery_minutes(lifecycles[iid]),
+                rto_minutes=service.rto_minutes if service else None,
+            )
+        )
+    return rows
+
+
+def read_continuity(database: Database, incident_ids: list[int]) -> list[ContinuityRow]:
+    with database.session() as session:
+        return continuity_in(session, incident_ids)
