@@ -126,3 +126,49 @@ def test_a_real_sample_notified_late_then_the_rule_relaxed(tmp_path: Path) -> No
         "cells"
     ]
     assert (cells["rule"], cells["status"]) == ("notice within 96 h of detection", "on time")
+
+
+def test_irdesk_packet_register_is_signed_and_pdfsig_accepts_it(
+    hand_built: Path, tmp_path: Path
+) -> None:
+    from packet_fixtures import PASSPHRASE, pdf_text, require_tools, run_tool
+
+    from irdesk.reports.signing.identity import create_identity
+
+    require_tools("pdfsig", "pdftotext")
+    identity = tmp_path / "officer.p12"
+    create_identity(
+        identity,
+        name="Casey Compliance",
+        role=None,
+        organisation=None,
+        email=None,
+        passphrase=PASSPHRASE,
+    )
+    phrase = tmp_path / "phrase.txt"
+    phrase.write_bytes(PASSPHRASE + b"\n")
+    out = tmp_path / "register-2026-Q4.pdf"
+    done = irdesk(
+        "packet",
+        "--profile",
+        "register",
+        "--period",
+        "2026-Q4",
+        "--out",
+        str(out),
+        "--sign",
+        str(identity),
+        "--passphrase-file",
+        str(phrase),
+        "--db",
+        str(hand_built),
+    )
+    assert done.returncode == 0, done.stderr
+    signatures = run_tool("pdfsig", str(out))
+    assert signatures.returncode == 0, signatures.stderr
+    assert signatures.stdout.count("Signature is Valid.") == 1
+    assert "Signer Certificate Common Name: Casey Compliance" in signatures.stdout
+    text = " ".join(pdf_text(out).split())
+    assert "Review packet: Compliance register" in text
+    assert "⚠ late by 3 h 30 min" in text
+    assert "1 h 35 min missed by 35 min" in text

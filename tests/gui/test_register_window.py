@@ -179,3 +179,65 @@ def shown_id(register: RegisterWindow, row: int) -> int:
     return register.model.row_at(
         register.proxy.mapToSource(register.proxy.index(row, 0)).row()
     ).incident_id
+
+
+PASSPHRASE = "register test phrase"
+
+
+@pytest.mark.slow
+def test_the_register_packet_from_the_packet_dialog_is_signed_and_verifies(
+    qtbot: QtBot,
+    window: MainWindow,
+    register_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from packet_fixtures import pdf_text, require_tools, run_tool
+
+    from irdesk.reports.signing.identity import create_identity
+
+    require_tools("pdfsig", "pdftotext")
+    identity = tmp_path / "officer.p12"
+    create_identity(
+        identity,
+        name="Casey Compliance",
+        role="Compliance officer",
+        organisation=None,
+        email=None,
+        passphrase=PASSPHRASE.encode(),
+    )
+    open_and_wait(qtbot, window, register_file)
+    with qtbot.waitSignal(window.tasks.idle, timeout=TIMEOUT_MS):
+        choose_from_menu(qtbot, window, Qt.Key.Key_X, Qt.Key.Key_P)  # Export › Review Packet…
+    dialog = window.packet_actions.dialog
+    assert dialog is not None and dialog.isVisible()
+    keys = [dialog.profile.itemData(i) for i in range(dialog.profile.count())]
+    dialog.profile.setFocus()
+    for _ in range(keys.index("register") - dialog.profile.currentIndex()):
+        qtbot.keyClick(dialog.profile, Qt.Key.Key_Down)
+    assert dialog.profile.currentData() == "register"
+    # The preview renders the packet once to count what redaction removes.
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=60_000)
+    assert dialog.period.isEnabled()
+    dialog.period.selectAll()
+    with qtbot.waitSignal(window.tasks.idle, timeout=60_000):
+        qtbot.keyClicks(dialog.period, "2026-Q4")
+        qtbot.keyClick(dialog.period, Qt.Key.Key_Return)
+    dialog.sign.setFocus()
+    qtbot.keyClick(dialog.sign, Qt.Key.Key_Space)
+    monkeypatch.setattr(dialog, "ask_identity_path", lambda: identity)
+    qtbot.mouseClick(dialog.choose_identity, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    out = tmp_path / "register.pdf"
+    monkeypatch.setattr(dialog, "ask_output_path", lambda _suggested: out)
+    with qtbot.waitSignal(window.tasks.idle, timeout=30_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert "signed by Casey Compliance" in dialog.status.text()
+    signatures = run_tool("pdfsig", str(out))
+    assert signatures.returncode == 0, signatures.stderr
+    assert signatures.stdout.count("Signature is Valid.") == 1
+    assert "  - Total document signed" in signatures.stdout
+    text = " ".join(pdf_text(out).split())
+    assert "Review packet: Compliance register" in text
+    # Measured when the packet was made: REG-3's deadline (2026-12-04 06:00) has passed.
+    assert "⚠ late by 3 h 30 min" in text and "⚠ overdue by" in text
