@@ -302,6 +302,9 @@ class MainWindow(QMainWindow):
         self.details.unlink_requested.connect(self.merging.unlink_incident)
         self.merging.links_changed.connect(self._links_changed)
         self.classifying.classified.connect(self._classified)
+        # A classification or an export changes who is in the register and what it shows.
+        self.classifying.classified.connect(self.register_actions.database_changed)
+        self.packet_actions.exported.connect(self.register_actions.database_changed)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.review_tab.message.connect(self._show_review_message)
         self.metrics.incident_chosen.connect(self._metrics_incident_chosen)

@@ -241,3 +241,20 @@ def test_the_register_packet_from_the_packet_dialog_is_signed_and_verifies(
     assert "Review packet: Compliance register" in text
     # Measured when the packet was made: REG-3's deadline (2026-12-04 06:00) has passed.
     assert "⚠ late by 3 h 30 min" in text and "⚠ overdue by" in text
+
+
+def test_an_export_elsewhere_in_the_window_refreshes_the_open_register(
+    qtbot: QtBot, window: MainWindow, register_file: Path
+) -> None:
+    register = open_register(qtbot, window, register_file)
+    database = open_database(register_file, create=False)
+    try:
+        from irdesk.storage.records.register import NoticeState, record_notice
+
+        incident_id = register.model.row_at(2).incident_id
+        record_notice(database, incident_id, 0, NoticeState(NOW, "Dana"), actor="Dana")
+    finally:
+        database.close()
+    with qtbot.waitSignal(register.loaded, timeout=TIMEOUT_MS):
+        window.packet_actions.exported.emit()
+    assert shown(register)[2]["status"] == "⚠ late by 3 d 6 h"
