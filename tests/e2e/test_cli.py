@@ -48,6 +48,7 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "metrics",
         "classify",
         "org",
+        "register",
         "db",
         "packet",
         "countersign",
