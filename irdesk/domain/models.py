@@ -896,3 +896,47 @@ class FindingTagRow(SQLModel, table=True):
         sa_column_kwargs={"server_default": "0"},
         description="bumped by every edit, so a writer holding an older copy is refused",
     )
+
+
+class RegulationRule(SQLModel, table=True):
+    """How long a regulation allows before a notice is due, counted from detection.
+
+    Kept in the database, not in code, because which regulations apply and how they
+    are read is the organisation's (and its counsel's) decision, and it changes.
+    A classification's regulation is governed by the rule whose name it starts with
+    ("GDPR" governs "GDPR Art. 33").
+    """
+
+    __tablename__ = "regulation_rule"
+    __table_args__ = (
+        CheckConstraint("within_hours > 0", name="regulation_rule_hours_positive"),
+        CheckConstraint("regulation <> ''", name="regulation_rule_name_not_empty"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    regulation: str = Field(unique=True, description="e.g. GDPR; matched case-insensitively")
+    notice: str = Field(default="initial notice", description="what is due, e.g. initial notice")
+    within_hours: float = Field(description="hours after detection the notice is due")
+    set_by: str | None = None
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    created_at: datetime = utc_field(nullable=False)
+    updated_at: datetime = utc_field(nullable=False)
+
+
+class IncidentNotification(SQLModel, table=True):
+    """When a regulator was given notice of one incident, and by whom.
+
+    A side table like the classification's, so an import never touches it; the row
+    stays once written, emptied rather than deleted, so its revision keeps counting.
+    """
+
+    __tablename__ = "incident_notification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE", unique=True)
+    notified_at: datetime | None = utc_field()
+    notified_by: str | None = None
+    set_by: str | None = None
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    created_at: datetime = utc_field(nullable=False)
+    updated_at: datetime = utc_field(nullable=False)

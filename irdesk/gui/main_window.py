@@ -54,6 +54,7 @@ from irdesk.gui.metrics.actions import MetricsActions
 from irdesk.gui.metrics.validation_actions import ValidationActions
 from irdesk.gui.organisation.actions import OrganisationActions
 from irdesk.gui.packets.actions import PacketActions
+from irdesk.gui.packets.register_actions import RegisterActions
 from irdesk.gui.review.tab import ReviewTab
 from irdesk.gui.timeline.controller import TimelineController
 from irdesk.gui.timeline.tab import WALK_KEYS
@@ -168,6 +169,15 @@ class MainWindow(QMainWindow):
             self, self.tasks, self.database, self.current_incident_id, self.busy, self.notes_session
         )
         self.packet_actions.exported.connect(lambda: self.review_tab.reload())
+        self.register_actions = RegisterActions(
+            self,
+            self.tasks,
+            self.undo_stack,
+            self.database,
+            self.actor,
+            self.busy,
+            self.show_message,
+        )
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -262,6 +272,7 @@ class MainWindow(QMainWindow):
         self.metrics.add_to(menus)
         self.organisation.add_to(menus)
         self.validation.add_to(menus)
+        self.register_actions.add_to(menus)
         self.packet_actions.add_to(menus)
 
         # F1 opens the first guide: the facilitator's, the one the review room reaches for.
@@ -317,6 +328,9 @@ class MainWindow(QMainWindow):
         self.details.unlink_requested.connect(self.merging.unlink_incident)
         self.merging.links_changed.connect(self._links_changed)
         self.classifying.classified.connect(self._classified)
+        # A classification or an export changes who is in the register and what it shows.
+        self.classifying.classified.connect(self.register_actions.database_changed)
+        self.packet_actions.exported.connect(self.register_actions.database_changed)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.review_tab.message.connect(self._show_review_message)
         self.review_tab.message_withdrawn.connect(self.withdraw_message)
@@ -358,6 +372,7 @@ class MainWindow(QMainWindow):
             self.merging.shut_down()
             self.classifying.shut_down()
             self.organisation.shut_down()
+            self.register_actions.shut_down()
             self._save_settings()
             if self.import_dialog is not None:
                 # An import being written stops at its next step and rolls back.
@@ -523,6 +538,7 @@ class MainWindow(QMainWindow):
         if not kept:
             self.incident_list.set_rows(rows)
         self.review_tab.database_changed()
+        self.register_actions.database_changed()
         self._show_file_name(db.path)
         self._update_actions()
         if picked is not None:

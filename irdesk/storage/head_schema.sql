@@ -570,5 +570,32 @@ CREATE TABLE finding_tag (
 	FOREIGN KEY(finding_id) REFERENCES finding (id) ON DELETE CASCADE, 
 	CONSTRAINT findingtag CHECK (tag IN ('process_gap', 'individual_decision', 'tooling', 'external'))
 );
-INSERT INTO alembic_version (version_num) VALUES ('0013');
+CREATE TABLE regulation_rule (
+	id INTEGER NOT NULL, 
+	regulation VARCHAR NOT NULL, 
+	notice VARCHAR NOT NULL, 
+	within_hours FLOAT NOT NULL, 
+	set_by VARCHAR, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT regulation_rule_hours_positive CHECK (within_hours > 0), 
+	CONSTRAINT regulation_rule_name_not_empty CHECK (regulation <> ''), 
+	UNIQUE (regulation)
+);
+CREATE TABLE incident_notification (
+	id INTEGER NOT NULL, 
+	incident_id INTEGER NOT NULL, 
+	notified_at DATETIME, 
+	notified_by VARCHAR, 
+	set_by VARCHAR, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE, 
+	UNIQUE (incident_id)
+);
+INSERT INTO alembic_version (version_num) VALUES ('0014');
 COMMIT;

@@ -51,6 +51,7 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "roles",
         "escalations",
         "org",
+        "register",
         "db",
         "packet",
         "countersign",

@@ -90,6 +90,7 @@ def window_openers(
         ("organisation", QWidget, window.organisation.show_organisation),
         ("validation sample", QDialog, window.validation.open_dialog),
         ("review packet", QDialog, window.packet_actions.open_dialog),
+        ("compliance register", QWidget, window.register_actions.open_register),
         ("feedback notes", QWidget, window.review_tab.open_feedback),
         ("attendees", QDialog, window.review_tab.header.choose_attendees),
         ("add event", QDialog, window.timeline.add_event),

@@ -31,6 +31,7 @@ WINDOWS = {
     "organisation",
     "validation sample",
     "review packet",
+    "compliance register",
     "feedback notes",
     "attendees",
     "add event",

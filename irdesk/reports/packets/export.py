@@ -42,6 +42,7 @@ from irdesk.storage.sealing import Keyring
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
 
+    from irdesk.domain.register import ContinuityRow, RegisterRow, Rule
     from irdesk.reports.signing.token import TokenKey
 
 Report = Callable[[str], None]
@@ -57,6 +58,8 @@ class PacketRequest:
     patterns: tuple[str, ...] = ()
     # A stored policy version to name and compute under; None: the current one.
     policy_version: int | None = None
+    # When the register measures pending notices; None: when the packet is prepared.
+    as_of: datetime | None = None
 
     def check(self) -> Profile:
         """The profile, once the request names exactly what that profile is about."""
@@ -94,6 +97,12 @@ class PreparedPacket:
     # The version the dashboard and `irdesk metrics` call current: every packet names it.
     policy: PolicyRecord
     figures: ExecutiveFigures | None = None  # a period packet's
+    # A period packet's: its incidents' recovery against RTO, and the register's rows
+    # (incidents detected in the period) as of `as_of`.
+    continuity: "list[ContinuityRow]" = field(default_factory=list)
+    register: "list[RegisterRow]" = field(default_factory=list)
+    rules: "list[Rule]" = field(default_factory=list)
+    as_of: datetime | None = None
     incident_id: int | None = None
     subject: str | None = None
     validation: dict[str, Any] | None = None  # the manifest's "validation", for some profiles
@@ -131,6 +140,8 @@ def prepare(
     )
     if profile.key in validation.PROFILES:
         prepared.validation = validation.manifest_validation(database)
+    if figures is not None:
+        _read_register(database, prepared, request.as_of or utc_now())
     if isinstance(data, IncidentPacketData):
         prepared.incident_id = data.incident.id
     elif isinstance(data, PeriodIncidents):
@@ -138,6 +149,24 @@ def prepare(
     else:
         prepared.subject = data.person.name
     return prepared
+
+
+def _read_register(database: Database, prepared: PreparedPacket, as_of: datetime) -> None:
+    """A period packet's continuity rows, and the register profile's rows and rules."""
+    from irdesk.storage.reads.register import read_continuity, read_register, read_rules
+
+    figures = prepared.figures
+    assert figures is not None
+    prepared.continuity = read_continuity(database, figures.incident_ids)
+    if "Notifications" in prepared.profile.sections:
+        period = figures.period
+        prepared.as_of = as_of
+        prepared.rules = read_rules(database)
+        prepared.register = [
+            r
+            for r in read_register(database, as_of)
+            if r.detected_at is not None and period.start <= r.detected_at < period.end
+        ]
 
 
 def redaction_preview(prepared: PreparedPacket) -> list[Removal]:
@@ -240,13 +269,30 @@ def render(
                     f"{data.label} ({period.start:%Y-%m-%d} to {period.end:%Y-%m-%d}, UTC)",
                 ),
                 ("Incidents", str(figures.by_severity.incidents)),
+                *(
+                    [("Register as of", utc_text(prepared.as_of))]
+                    if prepared.as_of is not None
+                    else []
+                ),
                 *common,
             ],
         )
         profile = live_sections(profile, policy.policy)
-        draw = PeriodSections(layout, figures, period_charts(figures)).draw
+        # The register names no chart: drawing the dashboard's for it would be wasted time.
+        charts = period_charts(figures) if "Trend" in profile.sections else {}
+        draw = PeriodSections(
+            layout,
+            figures,
+            charts,
+            continuity=prepared.continuity,
+            register=prepared.register,
+            rules=prepared.rules,
+        ).draw
         definitions = metric_definitions(policy.policy)
         records = {"incident": data.incidents}
+        if prepared.as_of is not None:
+            records["register"] = prepared.register
+            records["regulation_rule"] = prepared.rules
     else:
         person = data.person
         subject = f"{person.name}, {person.role or 'no role recorded'}"
@@ -322,8 +368,9 @@ def export_packet(
 ) -> ExportResult:
     """Write the packet to `out` (replacing a regular file there only with `overwrite`)."""
     report("Reading the records…")
-    prepared = prepare(database, request, keyring)
     now = now or utc_now()
+    # The register in the packet is as of the moment the packet says it was created.
+    prepared = prepare(database, replace(request, as_of=request.as_of or now), keyring)
     # Where the audit log stands: signed into the manifest, kept in the packet's row.
     audit = audit_anchor(database)
     rendered = render(

@@ -7,6 +7,7 @@ dashboard's (`irdesk.reports.charts`). On-call load appears per rotation
 in a small team, so the per-person load table and chart stay out.
 """
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -17,12 +18,20 @@ from irdesk.domain.metrics.durations import KPI_LABELS
 from irdesk.domain.metrics.figures import Figures
 from irdesk.domain.metrics.tables import COUNT, MINUTES, MONEY, Table, figure_tables, format_cell
 from irdesk.domain.policy import KPIS
+from irdesk.domain.register import (
+    ContinuityRow,
+    RegisterRow,
+    Rule,
+    continuity_misses,
+    continuity_summary,
+)
 from irdesk.reports import charts as metric_charts
 from irdesk.reports.packets.charts import Chart, rendered
 from irdesk.reports.packets.executive_figures import ExecutiveFigures
 from irdesk.reports.packets.fonts import BODY, BOLD
 from irdesk.reports.packets.layout import Layout
 from irdesk.reports.packets.retired import retired_note
+from irdesk.reports.register import register_cells
 
 Cells = list[list[str | None]]
 # Inches on the page: a little under the dashboard's size, so a table and a chart share a page.
@@ -67,10 +76,22 @@ def _shares(rows: Cells) -> list[float]:
 
 
 class PeriodSections:
-    def __init__(self, layout: Layout, figures: ExecutiveFigures, charts: dict[str, Chart]) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        figures: ExecutiveFigures,
+        charts: dict[str, Chart],
+        *,
+        continuity: Sequence[ContinuityRow] = (),
+        register: Sequence[RegisterRow] = (),
+        rules: Sequence[Rule] = (),
+    ) -> None:
         self.layout = layout
         self.figures = figures
         self.charts = charts
+        self.continuity = continuity
+        self.register = register
+        self.rules = rules
         self.severity = _tables(figures.by_severity)
         self.service = _tables(figures.by_service)
 
@@ -84,6 +105,10 @@ class PeriodSections:
             "Postmortem compliance": self.compliance,
             "Trend": self.trend,
             "Metric definitions": self.definitions,
+            "Business continuity": self.business_continuity,
+            "Notifications": self.notifications,
+            "Legal sign-off and packets sent": self.signoff,
+            "Notice rules": self.notice_rules,
         }[name]()
 
     def _chart(self, key: str) -> Flowable:
@@ -225,3 +250,73 @@ class PeriodSections:
         definitions = metric_definitions(self.figures.policy.policy)
         rows += [[k.replace("_", " "), v] for k, v in definitions.items()]
         return [self.layout.table(rows, [0.25, 0.75], redact=False)]
+
+    # ------------------------------------------------ continuity and the register
+
+    def business_continuity(self) -> list[Flowable]:
+        """The services whose incidents took longer to recover than their RTO, and by how much."""
+        layout = self.layout
+        out: list[Flowable] = [
+            layout.para(
+                "Recovery runs from the start of impact (its detection when the start is "
+                "unknown) to resolution, against the service's recovery time objective (RTO) "
+                f"from the directory. {continuity_summary(self.continuity)}",
+                redact=False,
+            )
+        ]
+        misses = continuity_misses(self.continuity)
+        if misses:
+            rows: Cells = [["Service", "Incident", "RTO", "Recovery", "Against RTO"]]
+            rows += [list(m) for m in misses]
+            out += [layout.gap(4), layout.table(rows, _shares(rows))]
+        return out
+
+    def _register_table(self, keys: list[str], shares: list[float]) -> list[Flowable]:
+        if not self.register:
+            return [
+                self.layout.para(
+                    "No incident detected in the period has regulatory exposure.", redact=False
+                )
+            ]
+        from irdesk.domain.register import COLUMNS
+
+        labels = {c.key: c.label for c in COLUMNS}
+        rows: Cells = [[labels[k] for k in keys]]
+        for row in self.register:
+            cells = register_cells(row)
+            rows.append([cells[k] for k in keys])
+        return [self.layout.table(rows, shares)]
+
+    def notifications(self) -> list[Flowable]:
+        breached = sum(r.notice.breached for r in self.register)
+        return [
+            self.layout.para(
+                f"Incidents with regulatory exposure detected in the period: {len(self.register)}; "
+                f"notices late or overdue: {breached} (marked ⚠). A notice is due at the earlier "
+                "of the classified deadline and the regulation's rule.",
+                redact=False,
+            ),
+            self.layout.gap(4),
+            # Fixed shares: measured ones let the long dates squeeze the incident's name.
+            *self._register_table(
+                ["incident", "regulation", "deadline", "notified_at", "notified_by", "status"],
+                [0.14, 0.13, 0.15, 0.15, 0.17, 0.26],
+            ),
+        ]
+
+    def signoff(self) -> list[Flowable]:
+        return [
+            self.layout.para(
+                "Legal sign-off is the countersignature on the incident's legal packet.",
+                redact=False,
+            ),
+            self.layout.gap(4),
+            *self._register_table(["incident", "legal_signoff", "packets"], [0.14, 0.2, 0.66]),
+        ]
+
+    def notice_rules(self) -> list[Flowable]:
+        if not self.rules:
+            return [self.layout.para("No regulation's rule is recorded.", redact=False)]
+        rows: Cells = [["Regulation", "Rule"]]
+        rows += [[r.regulation, r.text] for r in self.rules]
+        return [self.layout.table(rows, [0.3, 0.7], redact=False)]

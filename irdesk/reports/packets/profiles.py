@@ -89,6 +89,7 @@ EXECUTIVE = Profile(
         "Response times by severity",
         "Trend",
         "SLO adherence",
+        "Business continuity",
         "Cost",
         "On-call load",
         "Postmortem compliance",
@@ -121,7 +122,23 @@ MANAGER = Profile(
     includes_feedback=True,
 )
 
-PROFILES = {p.key: p for p in (LEGAL, INSURANCE, EXECUTIVE, POSTMORTEM, MANAGER)}
+REGISTER = Profile(
+    key="register",
+    title="Compliance register",
+    audience="auditors and regulators",
+    scope=Scope.PERIOD,
+    classification="CONFIDENTIAL — REGULATORY",
+    sections=(
+        "Notifications",
+        "Legal sign-off and packets sent",
+        "Notice rules",
+        "Business continuity",
+    ),
+    # An auditor checks who gave notice and who signed off: names stay, contact details go.
+    redaction=RedactionRules(emails=True),
+)
+
+PROFILES = {p.key: p for p in (LEGAL, INSURANCE, EXECUTIVE, POSTMORTEM, MANAGER, REGISTER)}
 
 
 def profile_named(key: str) -> Profile:
