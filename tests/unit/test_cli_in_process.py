@@ -26,6 +26,7 @@ from irdesk.reports.signing.verify import verify_packet
 from irdesk.storage.check import check_database
 from irdesk.storage.database import open_database
 from irdesk.storage.reads.review_sheet import load_sheet
+from irdesk.storage.schema_revisions import REVISIONS
 
 __all__ = ["packet_world"]  # the session fixture, used by name below
 
@@ -46,6 +47,12 @@ def secret(folder: Path, text: bytes) -> Path:
     return path
 
 
+def packet_rows(db: Path) -> int:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        (count,) = conn.execute("SELECT count(*) FROM packet").fetchone()
+        return int(count)
+
+
 def audit_actions(db: Path) -> list[str]:
     with contextlib.closing(sqlite3.connect(db)) as conn:
         return [a for (a,) in conn.execute("SELECT action FROM audit_entry ORDER BY id")]
@@ -62,14 +69,14 @@ def test_check_of_an_intact_database_lists_its_rows_and_exits_zero(
     out = capsys.readouterr().out.splitlines()
     assert out[0] == str(db)
     assert out[1:6] == [
-        "  schema revision: 0010 (current)",
+        f"  schema revision: {REVISIONS[-1]} (current)",
         "  integrity:       ok",
         "  foreign keys:    ok",
         "  audit log:       ok",
-        "  packet anchors:  ok (5)",  # one for each packet the session exported
+        f"  packet anchors:  ok ({packet_rows(db)})",  # one for each packet recorded
     ]
     assert out[6].startswith("  rows:            incident 78, timeline_event ")
-    assert out[6].endswith(", audit_entry 5")
+    assert out[6].endswith(f", audit_entry {len(audit_actions(db))}")
 
 
 def test_check_of_a_damaged_file_lists_what_sqlite_found_and_exits_one(

@@ -106,6 +106,11 @@ class RolesPanel(QWidget):
         heading.setFont(font)
         self.model = RolesModel(self)
         self.table = QTableView()
+        self.table.setAccessibleName("Incident roles")
+        self.table.setAccessibleDescription(
+            "One row per person with a part in the incident: their role, and whether the "
+            "import found it or someone typed it"
+        )
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         # One line a role: a handful of roles should fit without scrolling.

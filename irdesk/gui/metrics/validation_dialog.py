@@ -135,6 +135,7 @@ class ValidationDialog(QDialog):
         self.per_source_spin.setRange(1, MAX_PER_SOURCE)
         self.per_source_spin.setValue(10)
         self.per_source_spin.setSuffix(" per source")
+        self.per_source_spin.setAccessibleName("Incidents per source")
         self.seed_edit = QLineEdit(str(secrets.randbelow(2**31)))
         self.seed_edit.setAccessibleName("Seed")
         self.draw_button = QPushButton("&Draw New Sample")
@@ -180,7 +181,14 @@ class ValidationDialog(QDialog):
         self.report_model = ReportModel(self)
         self.report_view = QTableView()
         self.report_view.setModel(self.report_model)
-        self.report_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Reached by Tab to read it, never by a click that would take Enter from the dialog.
+        self.report_view.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.report_view.verticalHeader().hide()  # rows are named by source and field
+        self.report_view.setAccessibleName("Validation report")
+        self.report_view.setAccessibleDescription(
+            "One row per source and field: checked, corrected, the discrepancy rate and the "
+            "median correction, each with its 95 % interval"
+        )
         self.report_label = QLabel(
             "Rates: Wilson score interval. Medians: corrected minus recorded, order-statistic "
             "interval (exact for small samples; none below 6 corrections)."

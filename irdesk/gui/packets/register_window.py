@@ -144,6 +144,11 @@ class RegisterWindow(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()
+        self.table.setAccessibleName("Compliance register")
+        self.table.setAccessibleDescription(
+            "One row per incident with regulatory exposure: its regulation, the notice due "
+            "and when it was given, legal sign-off, packets sent, recovery against the RTO"
+        )
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         # Oldest detection first, as the command line lists them (Qt's default is descending).

@@ -211,6 +211,7 @@ class FeedbackWindow(QWidget):
         self.lock_button.clicked.connect(self.lock)
         self.share_combo = QComboBox()
         self.share_combo.setToolTip("Another reader for the selected note")
+        self.share_combo.setAccessibleName("Another reader for the selected note")
         self.share_button = QPushButton("S&hare")
         self.share_button.clicked.connect(self.share_note)
 
