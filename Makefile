@@ -18,7 +18,7 @@ LOCK_VENV := .venv-lock
 LATEST_VENV := .venv-latest
 
 .PHONY: run test lint lint-only system-packages venv lock test-latest screenshot clean \
-	dist bundle smoke-bundle smoke-wheel package install-desktop uninstall-desktop icons
+	dist bundle smoke-bundle smoke-wheel package install-desktop uninstall-desktop icons mutation
 
 # Debian's packages first (Qt's libraries, poppler-utils, qpdf, …): installed when
 # allowed, otherwise a stop with the apt-get line to run.
@@ -117,6 +117,11 @@ install-desktop:
 
 uninstall-desktop:
 	packaging/install_desktop.sh --uninstall
+
+# Mutation testing (mutmut, pip-installed into .venv by hand: not in the lock), outside
+# `make test`: TARGET=domain, writing or audit; MUTATE= and MUTATION_TESTS= narrow a run.
+mutation: venv
+	PYTHON=$(BIN)/python tools/mutation.sh $(or $(TARGET),domain)
 
 icons: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/render_icons.py
