@@ -96,7 +96,7 @@ class NotesModel(RowTableModel["NoteRow"]):
             return ", ".join(row.readers) or "—"
         if not row.readable or row.kind is None:
             if index.column() == N_KIND:
-                return "Waiting to be sealed" if row.pending else "🔒 Locked"
+                return "Waiting to be sealed" if row.pending else "Locked"
             if index.column() == N_TEXT:
                 return (
                     "(from before notes were encrypted: unlock to seal it to you)"
@@ -263,7 +263,7 @@ class FeedbackWindow(QWidget):
         keyring = self.notes.keyring
         if keyring is None:
             self.lock_label.setText(
-                "🔒 Locked: you see which notes exist, about whom, when and who may read them. "
+                "Locked: you see which notes exist, about whom, when and who may read them. "
                 "Unlock with your identity to read and write them."
             )
         else:
