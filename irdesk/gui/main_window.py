@@ -37,7 +37,7 @@ from irdesk.gui.common import message_box
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.busy_indicator import BusyIndicator
 from irdesk.gui.common.fit import fit_to_screen
-from irdesk.gui.common.help_windows import add_help_entries
+from irdesk.gui.common.help_menu import add_help_entries
 from irdesk.gui.common.menus import Menus, add_action, standard_keys
 from irdesk.gui.common.notes_session import NotesSession
 from irdesk.gui.common.open_database import OpenDatabase

@@ -23,11 +23,11 @@ from irdesk.gui.common.message_box import show_message
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.refusals import Refused, refusing, tell_refused
 from irdesk.gui.common.undo import EditCommand, replay_refused
-from irdesk.gui.incidents.classify_dialog import ClassifyDialog
 from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
     from irdesk.domain.classification import Classification
+    from irdesk.gui.incidents.classify_dialog import ClassifyDialog
     from irdesk.storage.database import Database
     from irdesk.storage.reads.incident_view import ClassificationTarget
     from irdesk.storage.records.classifications import Classified
@@ -106,6 +106,9 @@ class IncidentClassifying(QObject):
             return
         if self.dialog is not None:
             self.dialog.reject()
+        # Loaded the first time it opens: the window starts without it.
+        from irdesk.gui.incidents.classify_dialog import ClassifyDialog
+
         dialog = ClassifyDialog(targets, self.window)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
