@@ -92,6 +92,7 @@ def window_openers(
         ("review packet", QDialog, window.packet_actions.open_dialog),
         ("compliance register", QWidget, window.register_actions.open_register),
         ("feedback notes", QWidget, window.review_tab.open_feedback),
+        ("your name", QDialog, window.ask_name),
         ("attendees", QDialog, window.review_tab.header.choose_attendees),
         ("add event", QDialog, window.timeline.add_event),
         ("correct event", QDialog, window.timeline.correct_event),

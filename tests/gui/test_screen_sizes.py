@@ -33,6 +33,7 @@ WINDOWS = {
     "review packet",
     "compliance register",
     "feedback notes",
+    "your name",
     "attendees",
     "add event",
     "correct event",
