@@ -34,6 +34,7 @@ WINDOWS = {
     "compliance register",
     "feedback notes",
     "your name",
+    "note readers",
     "attendees",
     "add event",
     "correct event",
