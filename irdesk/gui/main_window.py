@@ -162,7 +162,13 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.metrics = MetricsActions(self, self.tasks, self.database, self.actor, self.busy)
         self.organisation = OrganisationActions(
-            self, self.tasks, self.database, self.undo_stack, self.actor, self.busy
+            self,
+            self.tasks,
+            self.database,
+            self.undo_stack,
+            self.actor,
+            self.busy,
+            self.notes_session,
         )
         self.validation = ValidationActions(
             self, self.tasks, self.database, self.undo_stack, self.actor, self.busy

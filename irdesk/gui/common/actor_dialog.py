@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.gui.common.colours import text_style
+from irdesk.gui.common.fit import fit_to_screen
 from irdesk.storage.records.actor import (
     identity_actor,
     login_full_name,
@@ -40,6 +41,10 @@ if TYPE_CHECKING:
     from irdesk.storage.sealing import Keyring
 
 
+# Room for a long name and an identity's path without scrolling them.
+NAME_SIZE = (520, 280)
+
+
 class ActorDialog(QDialog):
     """Your name, and optionally your identity; OK saves them, Cancel changes nothing."""
 
@@ -49,6 +54,7 @@ class ActorDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, *, first_start: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle("Welcome to irdesk" if first_start else "Your Name")
+        fit_to_screen(self, *NAME_SIZE, near=parent)
         saved = saved_actor()
         self.certificate_fingerprint: str | None = saved[1] if saved else None
         self.read_from: str | None = None  # the identity file the name was read from

@@ -510,12 +510,27 @@ class FeedbackWindow(QWidget):
                 f"Their manager in the directory, {', '.join(waiting)}, has no key here yet: "
                 "they become a reader the first time they unlock notes in irdesk."
             )
+        about = self.person_combo.currentText()
+        tags = {
+            r.id: "their manager in the directory"
+            for r in choice.readers
+            if r.name in choice.keyed_managers
+        }
+        keyring = self.notes.keyring
+        tags.update(
+            {
+                r.id: "you"
+                for r in choice.readers
+                if keyring and r.fingerprint == keyring.fingerprint
+            }
+        )
         dialog = ReadersDialog(
-            about=self.person_combo.currentText(),
+            about=about,
             readers=choice.readers,
             ticked=row.reader_ids,
             fixed=fixed,
             note=note,
+            tags=tags,
             parent=self,
         )
         dialog.chosen.connect(lambda added, removed: self._change_readers(row.id, added, removed))

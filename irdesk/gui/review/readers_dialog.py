@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -31,7 +32,7 @@ from irdesk.gui.common.fit import fit_to_screen
 if TYPE_CHECKING:
     from irdesk.storage.records.feedback import ReaderRow
 
-READERS_SIZE = (520, 420)
+READERS_SIZE = (600, 380)
 READER_ID = Qt.ItemDataRole.UserRole
 
 
@@ -49,6 +50,7 @@ class ReadersDialog(QDialog):
         ticked: tuple[int, ...],
         fixed: dict[int, str],
         note: str,
+        tags: dict[int, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -68,8 +70,10 @@ class ReadersDialog(QDialog):
         self.list.setAccessibleDescription(
             "One row per reader with a published key; ticked readers can open the note"
         )
+        # Why a reader is there: fixed ones cannot be unticked; tags only explain.
+        why = {**(tags or {}), **{i: f"{text}, always a reader" for i, text in fixed.items()}}
         for reader in readers:
-            label = reader.label + (f" — {fixed[reader.id]}" if reader.id in fixed else "")
+            label = reader.label + (f" — {why[reader.id]}" if reader.id in why else "")
             item = QListWidgetItem(label)
             item.setData(READER_ID, reader.id)
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -100,7 +104,10 @@ class ReadersDialog(QDialog):
         layout.addWidget(label)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.note_label)
-        layout.addWidget(self.remove_button)
+        remove_row = QHBoxLayout()
+        remove_row.addWidget(self.remove_button)
+        remove_row.addStretch(1)
+        layout.addLayout(remove_row)
         layout.addWidget(self.problem_label)
         layout.addWidget(self.buttons)
         self.fixed = fixed
