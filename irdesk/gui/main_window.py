@@ -414,19 +414,24 @@ class MainWindow(QMainWindow):
 
         def opened(*_args: object) -> None:
             self.files.opened.disconnect(opened)
-            if not actor_remembered() and not self._closed:
+            if not actor_remembered() and not self._closed and self.name_dialog is None:
                 self.ask_name(first_start=True)
 
         self.files.opened.connect(opened)
 
     def ask_name(self, *, first_start: bool = False) -> ActorDialog:
-        """File › Your Name…: non-blocking; OK names the person from then on."""
+        """File › Your Name…: OK names the person from then on.
+
+        Modeless: the window stays usable while it is open, so a first start is never held
+        up by it (nor is a script driving the window).
+        """
         from irdesk.gui.common.actor_dialog import ActorDialog
 
         dialog = ActorDialog(self, first_start=first_start)
         dialog.chosen.connect(self.set_actor)
         self.name_dialog = dialog
-        dialog.open()
+        dialog.setModal(False)
+        dialog.show()
         return dialog
 
     def set_actor(self, actor: str) -> None:
