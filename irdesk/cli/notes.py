@@ -382,9 +382,9 @@ def cmd_notes_remove_reader(args: argparse.Namespace) -> int:
 
 
 def cmd_notes_backups(args: argparse.Namespace) -> int:
-    from irdesk.storage.database import open_database, plaintext_backups
+    from irdesk.storage.database import plaintext_backups
     from irdesk.storage.errors import DatabaseError
-    from irdesk.storage.records.database_edits import seal_pending_notes
+    from irdesk.storage.records.database_edits import reencrypt_backup
 
     path = chosen_database(args.notes_db, args.db).expanduser().resolve()
     if args.reencrypt and args.identity is None:
@@ -401,14 +401,7 @@ def cmd_notes_backups(args: argparse.Namespace) -> int:
             print(f"Deleted {copy}.")
         elif keyring is not None:
             with failures_reported(DatabaseError, OSError):
-                database = open_database(copy, create=False)
-                try:
-                    sealed = seal_pending_notes(database, actor=_actor(keyring), keyring=keyring)
-                finally:
-                    database.close()
-                # The upgrade's own copy of the copy holds the same plain text.
-                if database.backup_made is not None:
-                    database.backup_made.unlink()
+                sealed = reencrypt_backup(copy, actor=_actor(keyring), keyring=keyring)
             print(f"Encrypted {copy}: {sealed} notes sealed to {keyring.name}.")
         else:
             print(f"{copy} holds notes in plain text.")

@@ -120,6 +120,7 @@ def run_gui(
         if ending := os.environ.get(EXIT_WHEN_SHOWN):
             end_once_shown(main, ending)
         main.show()
+        main.ask_name_at_first_start()
         main.open_database(Path(db_path), create=True)
         return app.exec()
     finally:

@@ -59,12 +59,13 @@ from irdesk.gui.review.tab import ReviewTab
 from irdesk.gui.timeline.controller import TimelineController
 from irdesk.gui.timeline.tab import WALK_KEYS
 from irdesk.storage.errors import DatabaseError
-from irdesk.storage.records.actor import current_actor
+from irdesk.storage.records.actor import actor_remembered, current_actor
 
 # What the window needs only once a user asks for it (the import dialog and the
 # importers, the database's own modules) is imported where it is first used, so the
 # window shows without them; tests/gui/test_startup_imports.py holds it so.
 if TYPE_CHECKING:
+    from irdesk.gui.common.actor_dialog import ActorDialog
     from irdesk.gui.importing.dialog import ImportDialog
     from irdesk.importers.pipeline import ImportReport
     from irdesk.storage.database import Database
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         # Every edit made here, for Ctrl+Z; emptied when another database opens.
         self.undo_stack = QUndoStack(self)
         self.actor = current_actor()
+        self.name_dialog: ActorDialog | None = None
         self.setWindowTitle("irdesk")
 
         self.incident_list = IncidentList()
@@ -160,7 +162,13 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.metrics = MetricsActions(self, self.tasks, self.database, self.actor, self.busy)
         self.organisation = OrganisationActions(
-            self, self.tasks, self.database, self.undo_stack, self.actor, self.busy
+            self,
+            self.tasks,
+            self.database,
+            self.undo_stack,
+            self.actor,
+            self.busy,
+            self.notes_session,
         )
         self.validation = ValidationActions(
             self, self.tasks, self.database, self.undo_stack, self.actor, self.busy
@@ -242,6 +250,10 @@ class MainWindow(QMainWindow):
         self.import_action.triggered.connect(self.choose_import_files)
         self.import_folder_action = add_action(menus.file, "Import &Folder…", IMPORT_FOLDER_KEY)
         self.import_folder_action.triggered.connect(self.choose_import_folder)
+        menus.file.addSeparator()
+        self.name_action = add_action(menus.file, "Your Na&me…")
+        self.name_action.setStatusTip("The name the audit log and your edits record")
+        self.name_action.triggered.connect(lambda: self.ask_name())
         menus.file.addSeparator()
         self.quit_action = add_action(menus.file, "&Quit", QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -379,12 +391,71 @@ class MainWindow(QMainWindow):
                 self.import_dialog.shut_down()
             self.review_tab.shut_down()  # what was typed is queued before the shutdown
             self.notes_session.lock()
+            if self.name_dialog is not None:
+                # Asked again at the next start: nothing was said.
+                self.name_dialog.close()
             # Running work may still hold the database: let it finish before closing it.
             self.tasks.shutdown()
             db = self.database.current()
             if db is not None:
                 db.close()
         super().closeEvent(event)
+
+    # ------------------------------------------------------------ who is using it
+
+    def ask_name_at_first_start(self) -> None:
+        """Once the first database is open, ask who is using irdesk, unless they said.
+
+        After the opening, not before: the list shows as fast as ever, and the dialog's
+        module loads only when it is needed.
+        """
+        if actor_remembered():
+            return
+
+        def opened(*_args: object) -> None:
+            self.files.opened.disconnect(opened)
+            if not actor_remembered() and not self._closed and self.name_dialog is None:
+                self.ask_name(first_start=True)
+
+        self.files.opened.connect(opened)
+
+    def ask_name(self, *, first_start: bool = False) -> ActorDialog:
+        """File › Your Name…: OK names the person from then on.
+
+        Modeless: the window stays usable while it is open, so a first start is never held
+        up by it (nor is a script driving the window).
+        """
+        from irdesk.gui.common.actor_dialog import ActorDialog
+
+        dialog = ActorDialog(self, first_start=first_start)
+        dialog.chosen.connect(self.set_actor)
+        self.name_dialog = dialog
+        dialog.setModal(False)
+        dialog.show()
+        return dialog
+
+    def set_actor(self, actor: str) -> None:
+        """Every screen names `actor` on the edits it makes from now on."""
+        self.actor = actor
+        holders: list[object] = [
+            self.roles_panel,
+            self.review_tab,
+            self.merging,
+            self.classifying,
+            self.metrics,
+            self.organisation,
+            self.validation,
+            self.register_actions,
+            self.timeline,
+        ]
+        for window in (self.organisation.organisation, self.register_actions.register_window):
+            if window is not None:
+                holders.append(window)
+        for holder in holders:
+            holder.actor = actor  # type: ignore[attr-defined]
+        if self.review_tab.feedback_window is not None:
+            self.review_tab.feedback_window.default_actor = actor
+        self.statusBar().showMessage(f"Your edits are recorded as {actor}.", MESSAGE_MS)
 
     # ------------------------------------------------------- fakeable dialogs
 

@@ -6,8 +6,11 @@ with python-pkcs11; the PIN comes from IRDESK_PKCS11_PIN, never the command line
 """
 
 import datetime as dt
+import json
 import shutil
+import sqlite3
 import subprocess
+from contextlib import closing
 from datetime import UTC, date
 from pathlib import Path
 
@@ -152,6 +155,15 @@ def test_a_packet_signed_on_a_token_verifies_against_the_token_key(
     assert "not both" in capsys.readouterr().err
     assert main([*args, *token_args]) == 0, capsys.readouterr().err
     assert "signed by Aiko Tanaka" in capsys.readouterr().out
+    # The audit log names the token's certificate, as it does a file's.
+    certificate = x509.load_pem_x509_certificate(Path(pem).read_bytes())
+    with closing(sqlite3.connect(db)) as conn:
+        (detail,) = conn.execute(
+            "SELECT detail_json FROM audit_entry WHERE action = 'export_packet'"
+        ).fetchone()
+    assert json.loads(detail)["signer_certificates"] == [
+        certificate.fingerprint(hashes.SHA256()).hex()
+    ]
     assert main(["verify", str(out), "--trust", pem]) == 0
     shown = capsys.readouterr().out
     assert "Aiko Tanaka (Compliance Officer)" in shown and "result: OK" in shown

@@ -79,6 +79,31 @@ def what_does_not_fit(widget: QWidget, screen: QScreen) -> list[str]:
     return problems
 
 
+def open_readers_dialog(window: MainWindow) -> QDialog:
+    """The readers of a note, as Readers… shows them: four readers, one a manager without
+    a key and one the organisation's recovery reader, the longest names the demo has."""
+    from irdesk.gui.review.readers_dialog import ReadersDialog
+    from irdesk.storage.records.feedback import ReaderRow
+
+    readers = (
+        ReaderRow(1, "Morgan Manager", "a1" * 32, recovery=False, removed=False),
+        ReaderRow(2, "Ελένη Παπαδοπούλου", "b2" * 32, recovery=False, removed=False),
+        ReaderRow(3, "Priya Raghunathan", "c3" * 32, recovery=False, removed=False),
+        ReaderRow(4, "Acme Recovery", "d4" * 32, recovery=True, removed=False),
+    )
+    dialog = ReadersDialog(
+        about="Hannah Okafor",
+        readers=readers,
+        ticked=(1, 3),
+        fixed={4: "organisation recovery"},
+        note="Their manager in the directory, Liam O'Connor, has no key here yet: they "
+        "become a reader the first time they unlock notes in irdesk.",
+        parent=window,
+    )
+    dialog.open()
+    return dialog
+
+
 def window_openers(
     window: MainWindow, sample: Path
 ) -> list[tuple[str, type[QWidget], Callable[[], object]]]:
@@ -92,6 +117,8 @@ def window_openers(
         ("review packet", QDialog, window.packet_actions.open_dialog),
         ("compliance register", QWidget, window.register_actions.open_register),
         ("feedback notes", QWidget, window.review_tab.open_feedback),
+        ("your name", QDialog, window.ask_name),
+        ("note readers", QDialog, lambda: open_readers_dialog(window)),
         ("attendees", QDialog, window.review_tab.header.choose_attendees),
         ("add event", QDialog, window.timeline.add_event),
         ("correct event", QDialog, window.timeline.correct_event),

@@ -107,6 +107,12 @@ def main() -> int:
         if "listed" not in seen:
             seen["listed"] = sorted(sys.modules)
             seen["count"] = main.count_label.text()
+            # A first start (IRDESK_HOME is new) asks the user's name beside the window.
+            seen["name_dialog_visible"] = (
+                main.name_dialog is not None and main.name_dialog.isVisible()
+            )
+            if main.name_dialog is not None:
+                main.name_dialog.reject()  # Later, as a user who goes straight to work
             press(main, Qt.Key.Key_P)
             dialog = main.packet_actions.dialog
             seen["packet_dialog_visible"] = dialog is not None and dialog.isVisible()

@@ -46,9 +46,16 @@ def start_irdesk(qtbot: QtBot, *args: str) -> tuple[Path, str]:
     poll.setInterval(10)
     poll.timeout.connect(close_when_loaded)
     poll.start()
-    # Never hang the suite: if the window never loads, stop the loop anyway.
-    QTimer.singleShot(10_000, QApplication.quit)
-    assert main(list(args)) == 0
+    # Never hang the suite: if the window never loads, stop the loop anyway. Stopped once
+    # this start is over, so it cannot end the next start of the same test early.
+    give_up = QTimer()
+    give_up.setSingleShot(True)
+    give_up.timeout.connect(QApplication.quit)
+    give_up.start(10_000)
+    try:
+        assert main(list(args)) == 0
+    finally:
+        give_up.stop()
     assert "path" in seen, "the window never finished opening a database"
     return Path(str(seen["path"])), str(seen["count"])
 

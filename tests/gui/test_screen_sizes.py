@@ -33,6 +33,8 @@ WINDOWS = {
     "review packet",
     "compliance register",
     "feedback notes",
+    "your name",
+    "note readers",
     "attendees",
     "add event",
     "correct event",

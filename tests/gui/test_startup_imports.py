@@ -57,6 +57,10 @@ def test_the_window_starts_without_the_database_reports_or_importers(
     # What the command line and the window import before the window shows.
     assert "irdesk.gui.main_window" in start["after_import"]
     assert among(start["after_import"], HEAVY + DATABASE) == []
+    # The first start's name prompt loads once the file is open, and leaves the window usable.
+    assert "irdesk.gui.common.actor_dialog" not in start["after_import"]
+    assert "irdesk.gui.common.actor_dialog" not in start["first_look"]["modules"]
+    assert start["name_dialog_visible"] is True
 
 
 @pytest.mark.slow

@@ -7,11 +7,14 @@ and the functions behind it, on copies of the session's demo database and packet
 
 import contextlib
 import hashlib
+import json
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from packet_fixtures import (
     COUNTER_PASSPHRASE,
     FEEDBACK,
@@ -22,6 +25,7 @@ from packet_fixtures import (
 
 from irdesk.cli.main import main
 from irdesk.reports.signing.countersign import CountersignRefused, countersign_packet
+from irdesk.reports.signing.identity import read_identity
 from irdesk.reports.signing.verify import verify_packet
 from irdesk.storage.check import check_database
 from irdesk.storage.database import open_database
@@ -188,6 +192,14 @@ def test_a_countersignature_is_recorded_in_the_database_that_exported_the_packet
             "SELECT signers_json, sha256 FROM packet WHERE packet_uid = ?", (uid,)
         ).fetchone()
     assert signers == '["Zoë Ñúñez", "王伟"]' and sha256 == digest
+    # The entry names the key that countersigned: its certificate's SHA-256.
+    pem = read_identity(packet_world.counter_identity, COUNTER_PASSPHRASE).certificate_pem
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        (detail,) = conn.execute(
+            "SELECT detail_json FROM audit_entry WHERE action = 'countersign_packet'"
+        ).fetchone()
+    certificate = x509.load_pem_x509_certificate(pem).fingerprint(hashes.SHA256()).hex()
+    assert json.loads(detail)["signer_certificate"] == certificate
     assert len(verify_packet(packet).signatures) == 2
 
 

@@ -16,6 +16,7 @@ from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.busy_indicator import BusyIndicator
 from irdesk.gui.common.menus import Menus
 from irdesk.gui.common.message_box import show_message
+from irdesk.gui.common.notes_session import NotesSession
 from irdesk.gui.common.open_database import OpenDatabase
 
 if TYPE_CHECKING:
@@ -36,8 +37,10 @@ class OrganisationActions(QObject):
         undo_stack: QUndoStack,
         actor: str,
         busy: BusyIndicator,
+        notes: NotesSession | None = None,
     ) -> None:
         super().__init__(window)
+        self.notes = notes
         self.window = window
         self.tasks = tasks
         self.database = database
@@ -71,7 +74,7 @@ class OrganisationActions(QObject):
                 from irdesk.gui.organisation.window import OrganisationWindow
 
             self.organisation = OrganisationWindow(
-                self.tasks, self.undo_stack, self.actor, self.window
+                self.tasks, self.undo_stack, self.actor, self.window, self.notes
             )
         # Read again each time it is asked for: imports and edits since then count.
         self.organisation.set_database(db)

@@ -1,4 +1,5 @@
-"""The Organisation window: five lists of the directory, and a form for typing values.
+"""The Organisation window: five lists of the directory, a form for typing values, and
+the feedback notes' recovery reader (recovery_tab).
 
 Reads run on the window's background tasks (storage/reads/directory); an edit is one
 transaction through storage/records/directory_edits.put_states, naming the values the
@@ -55,8 +56,10 @@ from irdesk.gui.organisation.models import (
     TeamsModel,
     typed_tooltip,
 )
+from irdesk.gui.organisation.recovery_tab import RecoveryTab
 
 if TYPE_CHECKING:
+    from irdesk.gui.common.notes_session import NotesSession
     from irdesk.storage.database import Database
     from irdesk.storage.reads.directory import MemberRow, TypedValueRow
     from irdesk.storage.records.directory_edits import Change, Typed
@@ -366,6 +369,7 @@ class OrganisationWindow(QWidget):
         undo_stack: QUndoStack,
         actor: str,
         parent: QWidget | None = None,
+        notes: NotesSession | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Organisation — irdesk")
@@ -389,6 +393,7 @@ class OrganisationWindow(QWidget):
         self.person_form = EditForm("person", PERSON_FIELDS)
         self.service_form = EditForm("service", SERVICE_FIELDS)
         self._on_day: list[MemberRow] = []
+        self.recovery = RecoveryTab(tasks, lambda: self.actor, notes)
 
         # Alt+1…5 rather than mnemonics: the forms' fields need the letters.
         for number, (tab, title) in enumerate(
@@ -398,6 +403,7 @@ class OrganisationWindow(QWidget):
                 (self._editing_tab(self.people, self.person_form), "People"),
                 (self._editing_tab(self.services, self.service_form), "Services"),
                 (self._policies_tab(), "Escalation Policies"),
+                (self.recovery, "Notes Recovery"),
             ),
             start=1,
         ):
@@ -499,6 +505,7 @@ class OrganisationWindow(QWidget):
             self.directory = None
         self.db = db
         self.reload()
+        self.recovery.set_database(db)
 
     def reload(self) -> None:
         db = self.db

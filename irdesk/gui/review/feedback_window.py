@@ -50,9 +50,10 @@ from irdesk.gui.review.conflict_prompt import ConflictPrompts
 from irdesk.gui.review.models import first_line, select_quietly
 
 if TYPE_CHECKING:
+    from irdesk.gui.review.readers_dialog import ReadersDialog
     from irdesk.storage.database import Database
     from irdesk.storage.reads.database_reads import FeedbackView
-    from irdesk.storage.records.feedback import NoteRow
+    from irdesk.storage.records.feedback import NoteRow, ReaderChoice
     from irdesk.storage.sealing import Keyring
 
 
@@ -62,6 +63,10 @@ KIND_TEXT = {
     FeedbackKind.PROCEDURAL_COMPLIANCE: "Procedural compliance",
 }
 N_KIND, N_TEXT, N_READERS, N_CHANGED = range(4)
+NOBODY_CAN_READ = (
+    "(no reader can open this note: every reader it was encrypted to was removed, and "
+    "there was no organisation recovery reader; its words cannot be recovered)"
+)
 T = TypeVar("T")
 
 
@@ -96,13 +101,15 @@ class NotesModel(RowTableModel["NoteRow"]):
             return ", ".join(row.readers) or "—"
         if not row.readable or row.kind is None:
             if index.column() == N_KIND:
-                return "Waiting to be sealed" if row.pending else "Locked"
+                if row.pending:
+                    return "Waiting to be sealed"
+                return "Unreadable" if not row.reader_ids else "Locked"
             if index.column() == N_TEXT:
-                return (
-                    "(from before notes were encrypted: unlock to seal it to you)"
-                    if row.pending
-                    else "(sealed: only its readers can open it)"
-                )
+                if row.pending:
+                    return "(from before notes were encrypted: unlock to seal it to you)"
+                if not row.reader_ids:
+                    return NOBODY_CAN_READ
+                return "(sealed: only its readers can open it)"
             return formatting.local_time(row.updated_at)
         if index.column() == N_KIND:
             text = KIND_TEXT[row.kind]
@@ -209,11 +216,12 @@ class FeedbackWindow(QWidget):
         self.lock_button.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_button.setToolTip("Forget the unlocked key (Ctrl+L); notes show as locked again")
         self.lock_button.clicked.connect(self.lock)
-        self.share_combo = QComboBox()
-        self.share_combo.setToolTip("Another reader for the selected note")
-        self.share_combo.setAccessibleName("Another reader for the selected note")
-        self.share_button = QPushButton("S&hare")
-        self.share_button.clicked.connect(self.share_note)
+        self.readers_label = QLabel()
+        self.readers_label.setWordWrap(True)
+        self.readers_button = QPushButton("&Readers…")
+        self.readers_button.setToolTip("Choose who may read the selected note")
+        self.readers_button.clicked.connect(self.choose_readers)
+        self.readers_dialog: ReadersDialog | None = None
 
         person_row = QHBoxLayout()
         person_label = QLabel("&Person:")
@@ -237,9 +245,8 @@ class FeedbackWindow(QWidget):
         lock_row.addWidget(self.unlock_button)
         lock_row.addWidget(self.lock_button)
         share_row = QHBoxLayout()
-        share_row.addWidget(QLabel("Also readable by:"))
-        share_row.addWidget(self.share_combo, 1)
-        share_row.addWidget(self.share_button)
+        share_row.addWidget(self.readers_label, 1)
+        share_row.addWidget(self.readers_button)
         editor_layout.addLayout(share_row)
         layout = QVBoxLayout(self)
         layout.addWidget(notice)
@@ -317,8 +324,8 @@ class FeedbackWindow(QWidget):
         if copies:
             names = ", ".join(c.name for c in copies)
             lines.append(
-                f"These backup copies still hold notes in plain text: {names}. Delete them, or "
-                "encrypt them with `irdesk notes backups --reencrypt`."
+                f"These backup copies still hold notes in plain text: {names}. Encrypt or "
+                "delete them (asked in the box that opened)."
             )
             self.backups_box = self.ask_delete_backups(copies)
         if lines:
@@ -328,15 +335,19 @@ class FeedbackWindow(QWidget):
             self.reload(force=True)
 
     def ask_delete_backups(self, copies: list[Path]) -> QMessageBox:
-        """Non-blocking: Delete removes the copies named; Keep leaves them (named above)."""
+        """Non-blocking: Encrypt seals the copies' notes to the unlocked reader (as
+        `irdesk notes backups --reencrypt` does), Delete removes them, Keep leaves them."""
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Backups hold notes in plain text",
-            "Delete these backup copies? They hold feedback notes in plain text:\n"
-            + "\n".join(str(c) for c in copies),
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            "These backup copies hold feedback notes in plain text. Encrypt their notes to "
+            "you, or delete the copies?\n" + "\n".join(str(c) for c in copies),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
             self,
         )
+        box.button(QMessageBox.StandardButton.Save).setText("&Encrypt Them")
         box.button(QMessageBox.StandardButton.Discard).setText("&Delete Them")
         box.button(QMessageBox.StandardButton.Cancel).setText("&Keep Them")
 
@@ -348,10 +359,32 @@ class FeedbackWindow(QWidget):
                     f"Deleted {len(copies)} backup cop{'ies' if len(copies) != 1 else 'y'} "
                     "that held notes in plain text."
                 )
+            elif button == QMessageBox.StandardButton.Save:
+                self.encrypt_backups(copies)
 
         box.finished.connect(answered)
         box.open()
         return box
+
+    def encrypt_backups(self, copies: list[Path]) -> None:
+        from irdesk.storage.records.database_edits import reencrypt_backup
+
+        keyring, actor = self.notes.keyring, self.actor
+        if keyring is None:
+            return
+
+        def work() -> int:
+            return sum(reencrypt_backup(c, actor=actor, keyring=keyring) for c in copies)
+
+        def done(sealed: int) -> None:
+            self.message_label.setText(
+                f"Encrypted {len(copies)} backup cop{'ies' if len(copies) != 1 else 'y'}: "
+                f"{sealed} note{'s' if sealed != 1 else ''} sealed to {keyring.name}; no plain "
+                "text is left in them."
+            )
+            self.message_label.show()
+
+        self._run(work, done)
 
     # ------------------------------------------------------------- loading
 
@@ -442,39 +475,104 @@ class FeedbackWindow(QWidget):
         self.delete_button.setEnabled(readable)
         if row is None or not readable:
             set_text_quietly(self.editor, "")
-            self.share_combo.clear()
+            self.readers_label.clear()
             return
-        self._offer_readers(row)
+        self.readers_label.setText("Readers: " + (", ".join(row.readers) or "nobody"))
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(row.kind))
         self.justified_check.setVisible(row.kind == FeedbackKind.PROCEDURAL_COMPLIANCE)
         self.justified_check.setChecked(bool(row.deviation_justified))
         if force:
             set_text_quietly(self.editor, row.text)
 
-    def _offer_readers(self, row: NoteRow) -> None:
-        self.share_combo.clear()
-        readers = self.view.readers if self.view is not None else ()
-        for reader in readers:
-            if reader.id not in row.reader_ids:
-                self.share_combo.addItem(reader.label, reader.id)
-        self.share_button.setEnabled(self.share_combo.count() > 0)
+    def choose_readers(self) -> None:
+        """Readers…: who may read the selected note, the directory's manager named."""
+        from irdesk.storage.reads.database_reads import note_reader_choice
 
-    def share_note(self) -> None:
+        db, note_id, keyring = self.database.current(), self.bound_id, self.notes.keyring
+        index = self.model.row_of(note_id) if note_id is not None else None
+        if db is None or index is None:
+            return
+        row = self.model.row_at(index)
+        self.autosaver.flush()
+        self.tasks.run(
+            lambda _report: note_reader_choice(db, row.person_id, keyring),
+            on_done=lambda choice: self._readers_chosen(row, choice),
+        )
+
+    def _readers_chosen(self, row: NoteRow, choice: ReaderChoice) -> None:
+        from irdesk.gui.review.readers_dialog import ReadersDialog
+
+        fixed = {r.id: "organisation recovery" for r in choice.readers if r.recovery}
+        waiting = [m for m in choice.managers if m not in choice.keyed_managers]
+        note = ""
+        if waiting:
+            note = (
+                f"Their manager in the directory, {', '.join(waiting)}, has no key here yet: "
+                "they become a reader the first time they unlock notes in irdesk."
+            )
+        about = self.person_combo.currentText()
+        tags = {
+            r.id: "their manager in the directory"
+            for r in choice.readers
+            if r.name in choice.keyed_managers
+        }
+        keyring = self.notes.keyring
+        tags.update(
+            {
+                r.id: "you"
+                for r in choice.readers
+                if keyring and r.fingerprint == keyring.fingerprint
+            }
+        )
+        dialog = ReadersDialog(
+            about=about,
+            readers=choice.readers,
+            ticked=row.reader_ids,
+            fixed=fixed,
+            note=note,
+            tags=tags,
+            parent=self,
+        )
+        dialog.chosen.connect(lambda added, removed: self._change_readers(row.id, added, removed))
+        dialog.remove_everywhere.connect(self._remove_reader)
+        self.readers_dialog = dialog
+        dialog.open()
+
+    def _change_readers(self, note_id: int, added: list[int], removed: list[int]) -> None:
         from irdesk.storage.records import database_edits
 
-        db, note_id, reader_id = (
-            self.database.current(),
-            self.bound_id,
-            self.share_combo.currentData(),
-        )
-        if db is None or note_id is None or reader_id is None:
+        db, keyring, actor = self.database.current(), self.notes.keyring, self.actor
+        if db is None or not (added or removed):
             return
-        self.autosaver.flush()
-        keyring, actor = self.notes.keyring, self.actor
         self._select_after_load = note_id
         self._run(
-            lambda: database_edits.share_note(db, note_id, reader_id, actor=actor, keyring=keyring),
+            lambda: database_edits.change_note_readers(
+                db, note_id, added=added, removed=removed, actor=actor, keyring=keyring
+            ),
             lambda _row: self.reload(),
+        )
+
+    def _remove_reader(self, reader_id: int) -> None:
+        from irdesk.storage.records import database_edits
+
+        db, keyring, actor = self.database.current(), self.notes.keyring, self.actor
+        if db is None:
+            return
+        self._select_after_load = self.bound_id
+
+        def removed(counts: tuple[int, int]) -> None:
+            rekeyed, dropped = counts
+            self.message_label.setText(
+                f"Removed the reader: {rekeyed} note{'s' if rekeyed != 1 else ''} got a new key "
+                "without them"
+                + (f"; {dropped} you cannot read lost their copy of the key." if dropped else ".")
+            )
+            self.message_label.show()
+            self.reload()
+
+        self._run(
+            lambda: database_edits.remove_reader(db, reader_id, actor=actor, keyring=keyring),
+            removed,
         )
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -546,17 +644,22 @@ class FeedbackWindow(QWidget):
             self.reload()
             self.editor.setFocus()
 
-        self._run(
-            lambda: database_edits.add_note(
+        def add() -> NoteRow:
+            from irdesk.storage.reads.database_reads import note_reader_choice
+
+            # The author, the manager with a key, the recovery reader: Readers… changes them.
+            readers = note_reader_choice(db, person_id, keyring).chosen
+            return database_edits.add_note(
                 db,
                 person_id=person_id,
                 incident_id=incident_id,
                 kind=kind,
                 actor=actor,
                 keyring=keyring,
-            ),
-            added,
-        )
+                readers=readers,
+            )
+
+        self._run(add, added)
 
     def delete_note(self) -> None:
         from irdesk.storage.records import database_edits

@@ -347,13 +347,6 @@ class ExportResult:
     removals: list[Removal]
 
 
-def _certificate_sha256(pem: bytes) -> str:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-
-    return x509.load_pem_x509_certificate(pem).fingerprint(hashes.SHA256()).hex()
-
-
 def export_packet(
     database: Database,
     request: PacketRequest,
@@ -386,12 +379,15 @@ def export_packet(
     signer_certificates: list[str] = []
     if sign is not None:
         report("Signing…")
+        from irdesk.reports.signing.sign import last_signer_certificate
+
         if sign.token is not None:
             from irdesk.reports.signing.token import sign_packet_with_token
 
             pdf, signed_by = sign_packet_with_token(
                 pdf, sign.token, timestamp_url=sign.timestamp_url
             )
+            signer_certificates.append(last_signer_certificate(pdf))
         else:
             from irdesk.reports.signing.identity import read_identity
             from irdesk.reports.signing.sign import sign_packet
@@ -399,8 +395,8 @@ def export_packet(
             assert sign.identity is not None
             identity = read_identity(sign.identity, sign.passphrase)
             signed_by = identity.name
-            signer_certificates.append(_certificate_sha256(identity.certificate_pem))
             pdf = sign_packet(pdf, sign.identity, sign.passphrase, timestamp_url=sign.timestamp_url)
+            signer_certificates.append(last_signer_certificate(pdf))
     digest = hashlib.sha256(pdf).hexdigest()
     report("Writing and recording the export…")
     review = prepared.data.review if isinstance(prepared.data, IncidentPacketData) else None

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from irdesk.reports.signing.identity import read_identity
-from irdesk.reports.signing.sign import sign_packet
+from irdesk.reports.signing.sign import last_signer_certificate, sign_packet
 from irdesk.reports.signing.verify import Trust, verify_packet
 from irdesk.storage.database import Database
 from irdesk.storage.files import SHARED, write_atomically
@@ -85,6 +85,7 @@ def countersign_packet(
             signer=signer,
             sha256=digest,
             actor=actor,
+            signer_certificate=last_signer_certificate(signed),
             write=lambda: write_atomically(target, signed, replace=replace, mode=SHARED),
         )
     else:

@@ -176,3 +176,14 @@ def _embedding_context(
         other_certs=[c.chosen for c in tsa_certificates] + own,
         allow_fetching=True,
     )
+
+
+def last_signer_certificate(pdf: bytes) -> str:
+    """SHA-256 of the certificate of the packet's latest signature (file or token alike):
+    what the audit log records, so an entry names the key that signed, not a name."""
+    import hashlib
+
+    signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+    if not signatures:
+        raise IdentityError("the packet holds no signature")
+    return hashlib.sha256(signatures[-1].signer_cert.dump()).hexdigest()

@@ -33,7 +33,7 @@ from irdesk.storage.reads.incident_row import IncidentRow
 from irdesk.storage.reads.review_sheet import Named, ReviewSheet
 from irdesk.storage.reads.timeline_records import IncidentTimeline
 from irdesk.storage.records import feedback, finding_tags, incident_roles, revisions
-from irdesk.storage.records.feedback import NoteRow, ReaderRow
+from irdesk.storage.records.feedback import NoteRow, ReaderChoice, ReaderRow
 from irdesk.storage.records.incident_roles import RoleRow
 from irdesk.storage.sealing import Keyring
 
@@ -141,6 +141,12 @@ def list_all_notes(
 def list_note_readers(db: Database) -> list[ReaderRow]:
     with db.session() as session:
         return feedback.list_readers(session)
+
+
+def note_reader_choice(db: Database, person_id: int, keyring: Keyring | None) -> ReaderChoice:
+    """The readers offered for a new note about `person_id`, the usual ones ticked."""
+    with db.session() as session:
+        return feedback.reader_choice(session, person_id, keyring)
 
 
 def current_revision(db: Database, kind: str, record_id: int) -> int | None:

@@ -54,6 +54,35 @@ def actor_remembered() -> bool:
     return actor_file().exists()
 
 
+def saved_actor() -> tuple[str, str | None] | None:
+    """(name, certificate fingerprint) as the person last said, or None if they never did."""
+    try:
+        saved = json.loads(actor_file().read_text(encoding="utf-8"))
+        fingerprint = saved.get("certificate_fingerprint")
+        return str(saved["name"]), str(fingerprint) if fingerprint else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def login_full_name() -> str:
+    """The name the system account gives its user (the GECOS field), else the login name.
+
+    Only a suggestion for the person to confirm: a shared account's name is nobody's.
+    """
+    try:
+        import pwd
+
+        full = pwd.getpwuid(os.getuid()).pw_gecos.split(",")[0].strip()
+    except (ImportError, KeyError, OSError):  # not a POSIX system, or no such account
+        full = ""
+    if full:
+        return full
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
+
+
 def identity_actor(name: str, certificate_fingerprint: str | None) -> str:
     """The person behind an identity, as the audit log names them.
 

@@ -9,6 +9,7 @@ reaches the caller unchanged.
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlmodel import Session
@@ -93,6 +94,9 @@ restore_note = in_transaction(feedback.restore_note)
 share_note = in_transaction(feedback.share_note)
 publish_reader = in_transaction(feedback.publish_reader)
 remove_reader = in_transaction(feedback.remove_reader)
+unshare_note = in_transaction(feedback.unshare_note)
+change_note_readers = in_transaction(feedback.change_readers)
+set_recovery = in_transaction(feedback.set_recovery)
 
 
 def seal_pending_notes(db: Database, *, actor: str, keyring: Keyring) -> int:
@@ -108,6 +112,24 @@ def seal_pending_notes(db: Database, *, actor: str, keyring: Keyring) -> int:
         sealed = feedback.seal_pending(session, actor=actor, keyring=keyring)
     if sealed:
         db.scrub()
+    return sealed
+
+
+def reencrypt_backup(copy: Path, *, actor: str, keyring: Keyring) -> int:
+    """Upgrade a backup copy that holds notes in plain text and seal them to `keyring`.
+
+    The upgrade's own backup of the copy holds the same plain text: it is deleted.
+    Returns how many notes were sealed.
+    """
+    from irdesk.storage.database import open_database
+
+    database = open_database(copy, create=False)
+    try:
+        sealed = seal_pending_notes(database, actor=actor, keyring=keyring)
+    finally:
+        database.close()
+    if database.backup_made is not None:
+        database.backup_made.unlink(missing_ok=True)
     return sealed
 
 

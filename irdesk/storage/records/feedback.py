@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from irdesk.domain.enums import FeedbackKind
+from irdesk.domain.managers import is_managing_role
 from irdesk.domain.models import (
     FeedbackNote,
     Incident,
@@ -28,6 +29,7 @@ from irdesk.domain.models import (
     Person,
     Review,
     ReviewAttendee,
+    TeamMember,
     TimelineEvent,
     stored_id,
 )
@@ -551,6 +553,195 @@ def remove_reader(
         detail={"fingerprint": reader.fingerprint, "rekeyed": rekeyed, "unwrapped": dropped},
     )
     return rekeyed, dropped
+
+
+def unshare_note(
+    session: Session, note_id: int, reader_id: int, *, actor: str, keyring: Keyring | None
+) -> NoteRow:
+    """`reader_id` no longer reads this note: a new key, wrapped for its other readers.
+
+    Done by one who can read the note; the organisation's recovery reader stays (it is
+    cleared in the Organisation settings), and a note keeps at least one reader.
+    """
+    note = current_row(session, FeedbackNote, note_id)
+    _open(session, note, keyring)
+    assert keyring is not None
+    reader = session.get(NoteReader, reader_id)
+    if reader is None:
+        raise FeedbackRefused(f"reader {reader_id} does not exist")
+    holders = set(session.exec(select(NoteKey.reader_id).where(NoteKey.note_id == note_id)))
+    if reader_id not in holders:
+        return get_note(session, note_id, keyring)
+    if reader.recovery and reader.removed_at is None:
+        raise FeedbackRefused(
+            f"{reader.name} is the organisation's recovery reader and reads every note; "
+            "clear it in Tools › Organisation… › Notes Recovery"
+        )
+    if holders == {reader_id}:
+        raise FeedbackRefused(f"{reader.name} is this note's only reader; add another first")
+    _rekey(session, note, keyring, reader_id)
+    append_entry(
+        session,
+        actor=actor,
+        action="unshare_feedback_note",
+        entity="feedback_note",
+        entity_id=note_id,
+        detail={"reader": reader.fingerprint},
+    )
+    session.flush()
+    return get_note(session, note_id, keyring)
+
+
+def change_readers(
+    session: Session,
+    note_id: int,
+    *,
+    added: Sequence[int],
+    removed: Sequence[int],
+    actor: str,
+    keyring: Keyring | None,
+) -> NoteRow:
+    """The note's readers with `added` and without `removed`, all or nothing."""
+    for reader_id in added:
+        share_note(session, note_id, reader_id, actor=actor, keyring=keyring)
+    for reader_id in removed:
+        unshare_note(session, note_id, reader_id, actor=actor, keyring=keyring)
+    return get_note(session, note_id, keyring)
+
+
+def subject_managers(session: Session, person_id: int) -> list[Person]:
+    """The people the directory names as managing `person_id` (domain/managers' rule)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        return []
+    teams = set(session.exec(select(TeamMember.team_id).where(TeamMember.person_id == person_id)))
+    if person.team_id is not None:
+        teams.add(person.team_id)
+    if not teams:
+        return []
+    team_roles: dict[int, list[str | None]] = {}
+    for member in session.exec(select(TeamMember).where(col(TeamMember.team_id).in_(teams))):
+        team_roles.setdefault(member.person_id, []).append(member.role)
+    candidates = set(team_roles) | set(
+        session.exec(select(Person.id).where(col(Person.team_id).in_(teams)))
+    )
+    candidates.discard(person_id)
+    managers = []
+    for candidate_id in sorted(c for c in candidates if c is not None):
+        candidate = session.get(Person, candidate_id)
+        assert candidate is not None
+        roles = [candidate.role, *team_roles.get(candidate_id, [])]
+        if any(is_managing_role(r) for r in roles):
+            managers.append(candidate)
+    return managers
+
+
+@dataclass(frozen=True)
+class ReaderChoice:
+    """The readers offered for a new note about one person, and which are ticked."""
+
+    readers: tuple[ReaderRow, ...]
+    chosen: tuple[int, ...]  # ticked at first: the author, the manager, the recovery reader
+    fixed: tuple[int, ...]  # always readers: the author and the recovery reader
+    managers: tuple[str, ...]  # the directory's managers of the person, keyed or not
+    keyed_managers: tuple[str, ...]
+
+
+def reader_choice(session: Session, person_id: int, keyring: Keyring | None) -> ReaderChoice:
+    """Who a new note about `person_id` is sealed to unless the author says otherwise.
+
+    The author, the person's manager from the directory when they have published a key
+    (a reader named as they are in the directory, by name or e-mail), and the
+    organisation's recovery reader. A manager without a key is named, not ticked.
+    """
+    readers = list_readers(session)
+    fixed = [r.id for r in readers if r.recovery]
+    if keyring is not None:
+        own = next((r for r in readers if r.fingerprint == keyring.fingerprint), None)
+        if own is not None:
+            fixed.insert(0, own.id)
+    by_name: dict[str, ReaderRow] = {r.name.casefold(): r for r in readers}
+    managers = subject_managers(session, person_id)
+    keyed: list[ReaderRow] = []
+    for manager in managers:
+        names = [manager.name, manager.email or ""]
+        found = next((by_name[n.casefold()] for n in names if n and n.casefold() in by_name), None)
+        if found is not None:
+            keyed.append(found)
+    chosen = list(dict.fromkeys([*fixed, *(r.id for r in keyed)]))
+    return ReaderChoice(
+        readers=tuple(readers),
+        chosen=tuple(chosen),
+        fixed=tuple(dict.fromkeys(fixed)),
+        managers=tuple(m.name for m in managers),
+        keyed_managers=tuple(r.name for r in keyed),
+    )
+
+
+def set_recovery(
+    session: Session, reader_id: int | None, *, actor: str, keyring: Keyring | None
+) -> int:
+    """The organisation's recovery reader from now on (None: no recovery reader).
+
+    Every note written after is sealed to it; the notes `keyring` can read now are
+    wrapped for it too (returned: how many). A cleared recovery reader keeps the notes
+    it was given, as any reader does until it is removed.
+    """
+    chosen = session.get(NoteReader, reader_id) if reader_id is not None else None
+    if reader_id is not None and chosen is None:
+        raise FeedbackRefused(f"reader {reader_id} does not exist")
+    if chosen is not None and chosen.removed_at is not None:
+        raise FeedbackRefused(f"{chosen.name} was removed as a reader; choose another")
+    for reader in session.exec(select(NoteReader).where(col(NoteReader.recovery).is_(True))):
+        if reader.id != reader_id:
+            reader.recovery = False
+            session.add(reader)
+    wrapped = 0
+    if chosen is not None:
+        chosen.recovery = True
+        session.add(chosen)
+        session.flush()
+        if keyring is not None:
+            wrapped = _wrap_readable(session, chosen, keyring)
+    session.flush()
+    append_entry(
+        session,
+        actor=actor,
+        action="set_note_recovery",
+        entity="note_reader",
+        entity_id=reader_id,
+        detail={"fingerprint": chosen.fingerprint if chosen else None, "wrapped": wrapped},
+    )
+    return wrapped
+
+
+def _wrap_readable(session: Session, reader: NoteReader, keyring: Keyring) -> int:
+    """Wrap for `reader` the key of every note `keyring` can read and `reader` cannot."""
+    own = session.exec(
+        select(NoteReader).where(NoteReader.fingerprint == keyring.fingerprint)
+    ).first()
+    if own is None:
+        return 0
+    reader_id = stored_id(reader.id)
+    theirs = set(session.exec(select(NoteKey.note_id).where(NoteKey.reader_id == reader_id)))
+    public = PublicReader(reader.name, reader.public_key)
+    wrapped = 0
+    for key in list(session.exec(select(NoteKey).where(NoteKey.reader_id == own.id))):
+        if key.note_id in theirs:
+            continue
+        try:
+            note_key = sealing.unwrap(key.wrapped, keyring, note_id=key.note_id)
+        except SealError:
+            continue
+        session.add(
+            NoteKey(
+                note_id=key.note_id,
+                reader_id=reader_id,
+                wrapped=sealing.wrap(note_key, public, note_id=key.note_id),
+            )
+        )
+        wrapped += 1
+    return wrapped
 
 
 # ----------------------------------------------------- notes of older files

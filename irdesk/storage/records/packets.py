@@ -108,21 +108,34 @@ def record_countersignature(
     sha256: str,
     actor: str,
     write: Callable[[], None],
+    signer_certificate: str | None = None,
 ) -> bool:
     """Note a countersignature on a packet this database exported, then `write` the file.
 
     False, and the file written all the same, when this database did not export it.
+    `signer_certificate`: SHA-256 of the countersigner's certificate, as for an export.
     """
     with database.transaction() as session:
         recorded = _note_countersignature(
-            session, packet_uid=packet_uid, signer=signer, sha256=sha256, actor=actor
+            session,
+            packet_uid=packet_uid,
+            signer=signer,
+            sha256=sha256,
+            actor=actor,
+            signer_certificate=signer_certificate,
         )
         write()
     return recorded
 
 
 def _note_countersignature(
-    session: Session, *, packet_uid: str, signer: str, sha256: str, actor: str
+    session: Session,
+    *,
+    packet_uid: str,
+    signer: str,
+    sha256: str,
+    actor: str,
+    signer_certificate: str | None,
 ) -> bool:
     packet = session.exec(select(Packet).where(Packet.packet_uid == packet_uid)).first()
     if packet is None:
@@ -143,6 +156,7 @@ def _note_countersignature(
             "signer": signer,
             "sha256": sha256,
             "previous_sha256": previous,
+            **({"signer_certificate": signer_certificate} if signer_certificate else {}),
         },
     )
     session.flush()
