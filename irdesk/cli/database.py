@@ -58,6 +58,12 @@ def add_db_parser(commands: "Subcommands") -> None:
         help="check PATH's (a file's or a postgresql:// address's) integrity and schema "
         "version (read-only)",
     )
+    roles = db_commands.add_parser(
+        "roles",
+        help="print the SQL that makes a team database's roles (viewer, facilitator, "
+        "manager, compliance) and its row-level security, for an administrator to run",
+    )
+    roles.set_defaults(handler=cmd_db_roles)
     check.set_defaults(handler=cmd_db_check)
     check.add_argument("path", type=path_or_address, metavar="PATH")
     check.add_argument(
@@ -207,6 +213,13 @@ def _check_server(text: str, claims: "list[AnchorClaim]", untrusted: list[str]) 
         print("  rows:            " + ", ".join(f"{t} {n}" for t, n in report.counts.items()))
     if not report.ok:
         raise CommandFailed(f"{address.shown} failed its check.")
+    return 0
+
+
+def cmd_db_roles(_args: argparse.Namespace) -> int:
+    from irdesk.storage.server_roles import roles_sql, schema_tables
+
+    print(roles_sql(schema_tables()), end="")
     return 0
 
 

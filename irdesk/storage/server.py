@@ -208,11 +208,18 @@ def _schema_drift(conn: Connection) -> list[str]:
 
     import irdesk.domain.models  # noqa: F401  (registers the tables)
 
-    context = MigrationContext.configure(conn, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        conn, opts={"compare_type": True, "include_name": _irdesk_object}
+    )
     return [
         f"schema differs from this irdesk's: {diff}"
         for diff in compare_metadata(context, SQLModel.metadata)
     ]
+
+
+def _irdesk_object(name: str | None, kind: str, _parents: object) -> bool:
+    """Leave out what `irdesk db roles` adds beside the schema (its `irdesk_` tables)."""
+    return not (kind == "table" and name is not None and name.startswith("irdesk_"))
 
 
 def _invalid_objects(conn: Connection) -> list[str]:
