@@ -177,6 +177,7 @@ class TimelineEvent(SQLModel, table=True):
             "external_id",
             unique=True,
             sqlite_where=Column("external_id").isnot(None),
+            postgresql_where=Column("external_id").isnot(None),
         ),
         CheckConstraint(
             "external_id IS NULL OR external_id <> ''", name="event_external_id_not_empty"
@@ -843,6 +844,7 @@ class IncidentRole(SQLModel, table=True):
             "role",
             unique=True,
             sqlite_where=Column("source") == "import",
+            postgresql_where=Column("source") == "import",
         ),
         Index(
             "ux_incident_role_typed",
@@ -850,6 +852,7 @@ class IncidentRole(SQLModel, table=True):
             "person_id",
             unique=True,
             sqlite_where=Column("source") == "typed",
+            postgresql_where=Column("source") == "typed",
         ),
     )
 
