@@ -943,3 +943,16 @@ class IncidentNotification(SQLModel, table=True):
     revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = utc_field(nullable=False)
     updated_at: datetime = utc_field(nullable=False)
+
+
+class Facilitator(SQLModel, table=True):
+    """A person trained to facilitate reviews: the pool a review's facilitator is
+    suggested from (domain/facilitation). Leaving the pool deletes the row; their past
+    reviews keep naming them."""
+
+    __tablename__ = "facilitator"
+
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    trained_on: date | None = None
+    set_by: str | None = None
+    created_at: datetime = utc_field(nullable=False)
