@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,3 +43,43 @@ def database(tmp_path: Path) -> Iterator[Database]:
     db = open_database(tmp_path / "test.db")
     yield db
     db.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """One throwaway PostgreSQL cluster for the whole run; its superuser's URL.
+
+    `make test` installs Debian's postgresql package (tools/debian-packages.txt), so a
+    missing server is a set-up failure to report, not a reason to skip.
+    """
+    import pg_cluster
+
+    if pg_cluster.bindir() is None:
+        pytest.fail(
+            "PostgreSQL's server is not installed: run `make test` (or apt-get install postgresql)"
+        )
+    # Not under pytest's own folder: that is private to this user, and under root the
+    # server runs as the postgres user, who must reach its data folder.
+    base = Path(tempfile.mkdtemp(prefix="irdesk-test-postgres-"))
+    folder = base / "cluster"
+    try:
+        yield pg_cluster.start(folder)
+    finally:
+        pg_cluster.stop(folder)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new, empty database on the run's cluster for one test; dropped afterwards."""
+    import pg_cluster
+
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    admin = pg_cluster.engine(postgres_server)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield postgres_server.replace("/postgres?", f"/{name}?")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()

@@ -16,6 +16,7 @@ from irdesk.storage.errors import DatabaseError
 if TYPE_CHECKING:
     from irdesk.cli.common import Subcommands
     from irdesk.storage.check import CheckReport
+    from irdesk.storage.records.audit import AnchorClaim
 
 
 def add_demo_parser(commands: "Subcommands") -> None:
@@ -46,15 +47,25 @@ def add_db_parser(commands: "Subcommands") -> None:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     upgrade = db_commands.add_parser(
-        "upgrade", help="upgrade PATH to this irdesk's schema (backs it up first)"
+        "upgrade",
+        help="upgrade PATH (a file, backed up first, or a postgresql:// address) to this "
+        "irdesk's schema",
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
-    upgrade.add_argument("path", type=Path, metavar="PATH")
+    upgrade.add_argument("path", type=path_or_address, metavar="PATH")
     check = db_commands.add_parser(
-        "check", help="check PATH's integrity and schema version (read-only)"
+        "check",
+        help="check PATH's (a file's or a postgresql:// address's) integrity and schema "
+        "version (read-only)",
     )
+    roles = db_commands.add_parser(
+        "roles",
+        help="print the SQL that makes a team database's roles (viewer, facilitator, "
+        "manager, compliance) and its row-level security, for an administrator to run",
+    )
+    roles.set_defaults(handler=cmd_db_roles)
     check.set_defaults(handler=cmd_db_check)
-    check.add_argument("path", type=Path, metavar="PATH")
+    check.add_argument("path", type=path_or_address, metavar="PATH")
     check.add_argument(
         "--packets",
         type=Path,
@@ -118,7 +129,16 @@ def refuse_to_overwrite_a_stranger(path: Path) -> None:
         pass  # an irdesk file, damaged or from a newer irdesk: replacing it is what was asked
 
 
+def path_or_address(text: str) -> Path | str:
+    """A file's path, or a server's address kept as written (a Path would fold its //)."""
+    from irdesk.storage.server import is_server_address
+
+    return text if is_server_address(text) else Path(text)
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    if isinstance(args.path, str):
+        return _upgrade_server(args.path)
     from irdesk.storage.check import check_database
     from irdesk.storage.database import open_database
     from irdesk.storage.reads.database_reads import pending_notes
@@ -147,6 +167,62 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _upgrade_server(text: str) -> int:
+    from irdesk.storage import server
+
+    with failures_reported(server.ServerError):
+        address = server.ServerAddress.parse(text)
+        before, after = server.upgrade(address)
+    if before == after:
+        print(f"{address.shown} is already at the current schema revision {after}.")
+    else:
+        print(f"Upgraded {address.shown} from schema revision {before or 'none'} to {after}.")
+    return 0
+
+
+def _check_server(text: str, claims: "list[AnchorClaim]", untrusted: list[str]) -> int:
+    from irdesk.storage import server
+
+    with failures_reported(server.ServerError):
+        address = server.ServerAddress.parse(text)
+        report = server.check(address, claims)
+    report.anchor_problems += untrusted
+    if report.revision is None:
+        revision = "none"
+    elif report.is_current:
+        revision = f"{report.revision} (current)"
+    else:
+        revision = f"{report.revision} (older than {report.head}; `irdesk db upgrade` updates it)"
+    print(address.shown)
+    print(f"  schema revision: {revision}")
+    print(f"  schema objects:  {'PROBLEMS' if report.problems else 'ok'}")
+    for line in report.problems:
+        print(f"    {line}")
+    if report.is_current:
+        broken = report.audit_broken_at
+        audit = "ok" if broken is None else f"TAMPERED: entry {broken} does not match its hash"
+        print(f"  audit log:       {audit}")
+        anchors = report.anchors_checked
+        if report.anchor_problems:
+            print(f"  packet anchors:  BROKEN ({len(report.anchor_problems)} of {anchors})")
+        else:
+            print(f"  packet anchors:  {'ok' if anchors else 'none to check'} ({anchors})")
+        for line in report.anchor_problems:
+            print(f"    {line}")
+    if report.counts:
+        print("  rows:            " + ", ".join(f"{t} {n}" for t, n in report.counts.items()))
+    if not report.ok:
+        raise CommandFailed(f"{address.shown} failed its check.")
+    return 0
+
+
+def cmd_db_roles(_args: argparse.Namespace) -> int:
+    from irdesk.storage.server_roles import roles_sql, schema_tables
+
+    print(roles_sql(schema_tables()), end="")
+    return 0
+
+
 def cmd_db_check(args: argparse.Namespace) -> int:
     from irdesk.storage.check import check_database
 
@@ -161,6 +237,8 @@ def cmd_db_check(args: argparse.Namespace) -> int:
         claims, untrusted = found.claims, found.problems
         for line in found.skipped:
             print(f"note: {line}")
+    if isinstance(args.path, str):
+        return _check_server(args.path, claims, untrusted)
     with failures_reported(DatabaseError):
         report = check_database(args.path, claims)
     report.anchor_problems += untrusted

@@ -128,6 +128,7 @@ def print_policy_history(path: "Path", form: str) -> int:
             "author": r.author,
             "note": r.note,
             "retired_figures": dict(sorted(r.policy.retired_figures.items())),
+            "controls": dict(sorted(r.policy.controls.items())),
         }
         for r in versions
     ]
@@ -142,6 +143,8 @@ def print_policy_history(path: "Path", form: str) -> int:
         print(f"version {row['version']}  {when}  {row['author'] or 'unknown'}: {row['note']}")
         for figure, reason in row["retired_figures"].items():
             print(f"    retired {figure}: {reason}")
+        for figure, control in row["controls"].items():
+            print(f"    {figure} satisfies {control}")
     return 0
 
 

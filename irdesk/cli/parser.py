@@ -15,6 +15,7 @@ from pathlib import Path
 from irdesk import __version__
 from irdesk.cli.classify import add_classify_parser
 from irdesk.cli.database import add_db_parser, add_demo_parser
+from irdesk.cli.facilitators import add_facilitators_parser
 from irdesk.cli.gui import cmd_gui
 from irdesk.cli.imports import add_import_parser
 from irdesk.cli.metrics import add_metrics_parser
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_roles_parsers(commands)
     add_org_parser(commands)
     add_register_parser(commands)
+    add_facilitators_parser(commands)
     add_db_parser(commands)
     add_packet_parsers(commands)
     add_notes_parser(commands)

@@ -177,6 +177,7 @@ class TimelineEvent(SQLModel, table=True):
             "external_id",
             unique=True,
             sqlite_where=Column("external_id").isnot(None),
+            postgresql_where=Column("external_id").isnot(None),
         ),
         CheckConstraint(
             "external_id IS NULL OR external_id <> ''", name="event_external_id_not_empty"
@@ -843,6 +844,7 @@ class IncidentRole(SQLModel, table=True):
             "role",
             unique=True,
             sqlite_where=Column("source") == "import",
+            postgresql_where=Column("source") == "import",
         ),
         Index(
             "ux_incident_role_typed",
@@ -850,6 +852,7 @@ class IncidentRole(SQLModel, table=True):
             "person_id",
             unique=True,
             sqlite_where=Column("source") == "typed",
+            postgresql_where=Column("source") == "typed",
         ),
     )
 
@@ -940,3 +943,16 @@ class IncidentNotification(SQLModel, table=True):
     revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = utc_field(nullable=False)
     updated_at: datetime = utc_field(nullable=False)
+
+
+class Facilitator(SQLModel, table=True):
+    """A person trained to facilitate reviews: the pool a review's facilitator is
+    suggested from (domain/facilitation). Leaving the pool deletes the row; their past
+    reviews keep naming them."""
+
+    __tablename__ = "facilitator"
+
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    trained_on: date | None = None
+    set_by: str | None = None
+    created_at: datetime = utc_field(nullable=False)

@@ -60,6 +60,7 @@ ADDED_LATER: dict[str, Any] = {
     "full_review_customer_severities": (),
     "retired_figures": {},
     "default_time_zone": "UTC",
+    "controls": {},
 }
 
 
@@ -138,6 +139,9 @@ class Policy:
     # hidden from the dashboard and packets under it, still computed for versions where
     # they were live.
     retired_figures: dict[str, str] = field(default_factory=dict)
+    # The control or clause each figure or target satisfies (figure or "<kpi>_target" →
+    # e.g. "SOC 2 CC7.4"), as the organisation writes it; the executive packet lists them.
+    controls: dict[str, str] = field(default_factory=dict)
     # Settings from another irdesk version this one no longer uses, kept as they were.
     retired: dict[str, Any] = field(default_factory=dict)
 
@@ -297,6 +301,7 @@ def _validate(p: Policy) -> None:
     _number("concentration_share", p.concentration_share, low=0.05, high=1)
     _number("default_hourly_rate", p.default_hourly_rate, low=0)
     _retired_figures(p)
+    _controls(p)
     if not isinstance(p.retired, Mapping):
         raise PolicyError("retired: expected an object")
 
@@ -312,3 +317,21 @@ def _retired_figures(p: Policy) -> None:
         raise PolicyError(
             f"retired_figures: {p.primary_kpi} is the primary KPI; choose another before retiring it"
         )
+
+
+# Long enough for "ISO/IEC 27001:2022 Annex A 5.26, response to information security
+# incidents", short enough that one line of the packet's table holds it.
+CONTROL_LENGTH = 200
+
+
+def _controls(p: Policy) -> None:
+    if not isinstance(p.controls, Mapping):
+        raise PolicyError("controls: expected an object of figure or target to a control")
+    for figure, control in p.controls.items():
+        _choice("controls", figure, RETIRABLE)
+        if not isinstance(control, str) or not control.strip():
+            raise PolicyError(f"controls.{figure}: name the control or clause, or leave it out")
+        if len(control) > CONTROL_LENGTH:
+            raise PolicyError(
+                f"controls.{figure}: {len(control)} characters; at most {CONTROL_LENGTH}"
+            )

@@ -597,5 +597,13 @@ CREATE TABLE incident_notification (
 	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE, 
 	UNIQUE (incident_id)
 );
-INSERT INTO alembic_version (version_num) VALUES ('0014');
+CREATE TABLE facilitator (
+	person_id INTEGER NOT NULL, 
+	trained_on DATE, 
+	set_by VARCHAR, 
+	created_at DATETIME NOT NULL, 
+	PRIMARY KEY (person_id), 
+	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE
+);
+INSERT INTO alembic_version (version_num) VALUES ('0021');
 COMMIT;

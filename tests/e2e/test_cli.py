@@ -52,6 +52,7 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "escalations",
         "org",
         "register",
+        "facilitators",
         "db",
         "packet",
         "countersign",
@@ -61,7 +62,7 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
     ]
     for option in ("--db PATH", "--demo", "--version"):
         assert option in result.stdout
-    assert listed_commands(irdesk("db", "--help").stdout) == ["upgrade", "check"]
+    assert listed_commands(irdesk("db", "--help").stdout) == ["upgrade", "check", "roles"]
     assert listed_commands(irdesk("notes", "--help").stdout) == [
         "list",
         "add",

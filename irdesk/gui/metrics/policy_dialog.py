@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from irdesk.domain.metrics.durations import KPI_LABELS
 from irdesk.domain.policy import (
+    CONTROL_LENGTH,
     EVALUATIONS,
     KPIS,
     PRIMARY_KPIS,
@@ -176,10 +177,16 @@ class PolicyDialog(QDialog):
         fatigue_box.setLayout(fatigue)
 
         # Retiring a figure hides it under this version only; the reason is kept with it.
+        # Beside it, the control or clause the figure satisfies, which the executive
+        # packet lists.
         self.retire_checks: dict[str, QCheckBox] = {}
         self.retire_reasons: dict[str, QLineEdit] = {}
+        self.control_edits: dict[str, QLineEdit] = {}
         retiring = QGridLayout()
-        for row, figure in enumerate(RETIRABLE):
+        retiring.addWidget(QLabel("Figure or target (tick to retire it)"), 0, 0)
+        retiring.addWidget(QLabel("Why it is retired"), 0, 1)
+        retiring.addWidget(QLabel("Control or clause it satisfies"), 0, 2)
+        for row, figure in enumerate(RETIRABLE, start=1):
             check = QCheckBox(FIGURE_LABELS[figure])
             reason = QLineEdit(policy.retired_figures.get(figure, ""))
             reason.setPlaceholderText("Why it is retired (required)")
@@ -187,10 +194,19 @@ class PolicyDialog(QDialog):
             check.setChecked(figure in policy.retired_figures)
             reason.setEnabled(check.isChecked())
             check.toggled.connect(reason.setEnabled)
+            control = QLineEdit(policy.controls.get(figure, ""))
+            control.setPlaceholderText("e.g. SOC 2 CC7.4 (optional)")
+            control.setMaxLength(CONTROL_LENGTH)
+            control.setAccessibleName(f"The control or clause {FIGURE_LABELS[figure]} satisfies")
             retiring.addWidget(check, row, 0)
             retiring.addWidget(reason, row, 1)
+            retiring.addWidget(control, row, 2)
             self.retire_checks[figure], self.retire_reasons[figure] = check, reason
-        retire_box = QGroupBox("Retired figures (hidden under this version; kept for earlier ones)")
+            self.control_edits[figure] = control
+        retire_box = QGroupBox(
+            "Figures and targets: retired (hidden under this version; kept for earlier ones), "
+            "and the controls they satisfy"
+        )
         retire_box.setLayout(retiring)
 
         self.note_edit = QLineEdit()
@@ -277,6 +293,11 @@ class PolicyDialog(QDialog):
             shift_hours=self.shift_spin.value(),
             after_hours_pages_per_week=self.after_hours_spin.value(),
             retired_figures=self.chosen_retirements(),
+            controls={
+                figure: edit.text().strip()
+                for figure, edit in self.control_edits.items()
+                if edit.text().strip()
+            },
         )
 
     def chosen_retirements(self) -> dict[str, str]:

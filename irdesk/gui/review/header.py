@@ -32,6 +32,7 @@ from irdesk.gui.review.fields import REVIEW
 from irdesk.gui.review.models import as_date, local_today, qdate
 
 if TYPE_CHECKING:
+    from irdesk.domain.facilitation import Suggestion
     from irdesk.gui.review.tab import ReviewTab
     from irdesk.storage.reads.review_sheet import ReviewSheet
     from irdesk.storage.records import reviews
@@ -108,6 +109,13 @@ class ReviewHeader(QWidget):
         self.overdue_label = QLabel()
         self.overdue_label.setStyleSheet(text_style("#c62828", bold=True))
         people_row.addWidget(self.facilitator_combo, 1)
+        # The pool's suggestion: someone who was not in the incident and is within their
+        # share; a click makes it the facilitator (saved and undoable like a choice).
+        self.suggest_button = QPushButton("Suggest")
+        self.suggest_button.setAccessibleName("Use the suggested facilitator")
+        self.suggest_button.clicked.connect(self.use_suggested_facilitator)
+        self._suggested_id: int | None = None
+        people_row.addWidget(self.suggest_button)
         due_label = QLabel("Due:")
         due_label.setBuddy(self.due_edit)
         people_row.addWidget(due_label)
@@ -209,6 +217,32 @@ class ReviewHeader(QWidget):
             set_text_quietly(self.summary_edit, review.summary)
         for widget in self._editable_widgets:
             widget.setEnabled(editable)
+        self._show_suggestion(sheet.facilitator_suggestion, editable)
+
+    def _show_suggestion(self, suggestion: Suggestion | None, editable: bool) -> None:
+        """The pool's suggestion on the button's tooltip; the button only when it helps."""
+        self._suggested_id = None
+        if suggestion is None:
+            self.suggest_button.setToolTip("Add trained facilitators: irdesk facilitators add NAME")
+            self.suggest_button.setEnabled(False)
+            return
+        lines = [suggestion.sentence()]
+        lines += [f"Not {name}: {why}." for name, why in suggestion.passed_over]
+        self.suggest_button.setToolTip("\n".join(lines))
+        if suggestion.suggested is not None:
+            self._suggested_id = suggestion.suggested.person_id
+        # Once someone facilitates, their own review counts in their load and the
+        # suggestion would move on: it is for choosing, not for second-guessing.
+        chosen = self.facilitator_combo.currentData() is not None
+        self.suggest_button.setEnabled(editable and self._suggested_id is not None and not chosen)
+
+    def use_suggested_facilitator(self) -> None:
+        index = self.facilitator_combo.findData(self._suggested_id)
+        if self._suggested_id is not None and index >= 0:
+            self.facilitator_combo.setCurrentIndex(index)
+            # Saved as the user's own choice in the list is (autosaved, undoable).
+            self.facilitator_combo.activated.emit(index)
+            self.suggest_button.setEnabled(False)
 
     def show_overdue(self, due_on: date | None, status: ReviewStatus) -> None:
         from irdesk.storage.records import reviews  # loaded with the sheet

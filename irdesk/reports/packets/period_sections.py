@@ -17,7 +17,7 @@ from irdesk.domain.metrics.definitions import metric_definitions
 from irdesk.domain.metrics.durations import KPI_LABELS
 from irdesk.domain.metrics.figures import Figures
 from irdesk.domain.metrics.tables import COUNT, MINUTES, MONEY, Table, figure_tables, format_cell
-from irdesk.domain.policy import KPIS
+from irdesk.domain.policy import KPIS, RETIRABLE
 from irdesk.domain.register import (
     ContinuityRow,
     RegisterRow,
@@ -105,6 +105,7 @@ class PeriodSections:
             "Postmortem compliance": self.compliance,
             "Trend": self.trend,
             "Metric definitions": self.definitions,
+            "Controls": self.controls,
             "Business continuity": self.business_continuity,
             "Notifications": self.notifications,
             "Legal sign-off and packets sent": self.signoff,
@@ -244,6 +245,24 @@ class PeriodSections:
 
     def trend(self) -> list[Flowable]:
         return [self._chart("trend")]
+
+    def controls(self) -> list[Flowable]:
+        """Which control or clause each figure and target satisfies, as the policy says."""
+        policy = self.figures.policy.policy
+        rows: Cells = [["Figure or target", "Control or clause it satisfies", "Shown"]]
+        for figure in RETIRABLE:
+            if figure in policy.controls:
+                shown = "yes" if policy.shows(figure) else "retired under this version"
+                rows.append([figure.replace("_", " "), policy.controls[figure], shown])
+        return [
+            self.layout.para(
+                f"As mapped by {self.figures.policy.label}; the figures themselves are in the "
+                "sections above.",
+                redact=False,
+            ),
+            self.layout.gap(4),
+            self.layout.table(rows, [0.3, 0.5, 0.2], redact=False),
+        ]
 
     def definitions(self) -> list[Flowable]:
         rows: Cells = [["Figure", "Definition"]]

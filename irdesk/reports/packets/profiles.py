@@ -93,6 +93,7 @@ EXECUTIVE = Profile(
         "Cost",
         "On-call load",
         "Postmortem compliance",
+        "Controls",
         "Metric definitions",
     ),
     redaction=RedactionRules(

@@ -20,11 +20,13 @@ SECTION_FIGURES: dict[str, tuple[str, ...]] = {
 
 
 def live_sections(profile: Profile, policy: Policy) -> Profile:
-    """`profile` without the sections whose figures `policy` retired."""
+    """`profile` without the sections whose figures `policy` retired, and without the
+    controls section when the version maps nothing to a control."""
     sections = tuple(
         name
         for name in profile.sections
         if any(policy.shows(f) for f in SECTION_FIGURES.get(name, (name,)))
+        and (name != "Controls" or policy.controls)
     )
     return profile if sections == profile.sections else replace(profile, sections=sections)
 

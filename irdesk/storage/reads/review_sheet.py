@@ -9,10 +9,11 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from irdesk.domain.facilitation import Suggestion, suggest
 from irdesk.domain.models import Incident, Person, Team
 from irdesk.domain.tiering import TierProposal
 from irdesk.domain.utc import utc_now
-from irdesk.storage.reads import queries
+from irdesk.storage.reads import facilitation, queries
 from irdesk.storage.records import action_items, findings, reviews
 
 
@@ -35,6 +36,8 @@ class ReviewSheet:
     teams: tuple[Named, ...]
     # The due date a review started now would get (None once there is a review).
     proposed_due_on: date | None = None
+    # Who should facilitate, from the pool (None: the pool is empty).
+    facilitator_suggestion: Suggestion | None = None
 
     def person_name(self, person_id: int | None) -> str | None:
         return next((p.name for p in self.people if p.id == person_id), None)
@@ -68,4 +71,12 @@ def load_sheet(session: Session, incident_id: int) -> ReviewSheet | None:
         people=people(session),
         teams=teams(session),
         proposed_due_on=None if review else plan.due_on(plan.proposal.tier, utc_now().date()),
+        facilitator_suggestion=_suggestion(session, incident_id),
     )
+
+
+def _suggestion(session: Session, incident_id: int) -> Suggestion | None:
+    pool = facilitation.pool_loads(session)
+    if not pool:
+        return None
+    return suggest(pool, facilitation.responders(session, incident_id))

@@ -45,6 +45,22 @@ def _entry_hash(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def take_the_chain(session: Session) -> None:
+    """Make this transaction the only one extending the chain until it ends.
+
+    Two writers that both read the newest entry and then append would each chain to
+    it: a fork no check could tell from tampering. A file has one writer at a time
+    (SQLite's write lock); a server lets many transactions write at once, so there the
+    chain is taken with a transaction-scoped advisory lock, released at commit or
+    rollback.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.connection().exec_driver_sql(
+            "SELECT pg_advisory_xact_lock(hashtext('irdesk audit chain'))"
+        )
+
+
 def append_entry(
     session: Session,
     *,
@@ -56,6 +72,7 @@ def append_entry(
     occurred_at: datetime | None = None,
 ) -> AuditEntry:
     """Add an entry in the caller's transaction, so the change and its record commit together."""
+    take_the_chain(session)
     last = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
     prev_hash = last.hash if last else GENESIS
     # Stored times lose sub-microsecond detail; hash what will be read back.

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from irdesk.storage.migrations import portable
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -18,7 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     # Marks the file as irdesk's in the SQLite header ("IRDK").
-    op.execute("PRAGMA application_id = 1230128203")
+    if portable.on_sqlite():
+        op.execute("PRAGMA application_id = 1230128203")
     op.create_table(
         "team",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -104,7 +107,7 @@ def upgrade() -> None:
                 "SEV3",
                 "SEV4",
                 "SEV5",
-                name="severity",
+                name=portable.check_name("severity", "customer_severity"),
                 native_enum=False,
                 create_constraint=True,
                 length=32,
@@ -210,7 +213,7 @@ def upgrade() -> None:
             "ux_timeline_source_key",
             ["incident_id", "source", "external_id"],
             unique=True,
-            sqlite_where=sa.text("external_id IS NOT NULL"),
+            **portable.partial("external_id IS NOT NULL"),
         )
 
 

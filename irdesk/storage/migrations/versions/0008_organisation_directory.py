@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from irdesk.storage.migrations import portable
+
 revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
@@ -23,6 +25,7 @@ _KEY_TABLES = (("team_key", "team"), ("person_key", "person"), ("service_key", "
 
 
 def upgrade() -> None:
+    portable.create_nocase_collation()
     op.add_column("person", sa.Column("start_date", sa.Date(), nullable=True))
     op.add_column("person", sa.Column("seniority", sa.String(), nullable=True))
     op.add_column("service", sa.Column("slo_window_days", sa.Integer(), nullable=True))

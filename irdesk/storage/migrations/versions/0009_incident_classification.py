@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from irdesk.storage.migrations import portable
+
 revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
@@ -25,7 +27,7 @@ def _severity(name: str) -> sa.Column[str]:
         name,
         sa.Enum(
             *SEVERITIES,
-            name="severity",
+            name=portable.check_name("severity", name),
             native_enum=False,
             create_constraint=True,
             length=32,
@@ -52,7 +54,9 @@ def upgrade() -> None:
         sa.Column("regulatory_exposure", sa.Boolean(), nullable=True),
         sa.Column("regulation", sa.String(), nullable=True),
         sa.Column("notification_deadline", sa.DateTime(), nullable=True),
-        sa.Column("not_incident", sa.Boolean(), server_default="0", nullable=False),
+        sa.Column(
+            "not_incident", sa.Boolean(), server_default=portable.false_default(), nullable=False
+        ),
         sa.Column("set_by", sa.String(), nullable=True),
         sa.Column("revision", sa.Integer(), server_default="0", nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from irdesk.storage.migrations import portable
+
 revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
@@ -63,14 +65,14 @@ def upgrade() -> None:
         "incident_role",
         ["incident_id", "person_id", "role"],
         unique=True,
-        sqlite_where=sa.text("source = 'import'"),
+        **portable.partial("source = 'import'"),
     )
     op.create_index(
         "ux_incident_role_typed",
         "incident_role",
         ["incident_id", "person_id"],
         unique=True,
-        sqlite_where=sa.text("source = 'typed'"),
+        **portable.partial("source = 'typed'"),
     )
     op.create_table(
         "service_policy",
