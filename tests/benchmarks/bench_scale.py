@@ -379,8 +379,12 @@ def main() -> int:
         f"{db.stat().st_size / 1e9:.2f} GB ({db.stat().st_size / meta['events']:.0f} bytes an event)"
     )
     print(f"  its bulk write into irdesk's schema (executemany, when the cache was made): {write}")
-    lines: list[str] = []
     verdicts: list[str] = []
+    print(f"{'':<34} {'irdesk':>11} {'floor':>11} {'ratio':>8}   {'peak':>10} {'floor peak':>10}")
+
+    def show(line: str) -> None:
+        print(line, flush=True)  # each figure as soon as it is measured
+
     with tempfile.TemporaryDirectory(prefix="bench-scale-", dir=folder) as tmp:
         export = folder / "export"
         floor_import = child(me("floor-import", str(export), f"{tmp}/floor.db"))
@@ -388,9 +392,9 @@ def main() -> int:
             [sys.executable, "-m", "irdesk", "import", str(export), "--db", f"{tmp}/irdesk.db"]
         )
         share = f"{meta['export_incidents']:,} inc., {meta['export_events']:,} events"
-        lines.append(row(f"import ({share})", imported, floor_import))
+        show(row(f"import ({share})", imported, floor_import))
         sizes = [Path(tmp, name).stat().st_size for name in ("irdesk.db", "floor.db")]
-        lines.append(
+        show(
             f"{'file size of that import':<34} {sizes[0] / 1e6:9.1f} MB{sizes[1] / 1e6:8.1f} MB"
             f" {sizes[0] / sizes[1]:7.2f}x"
         )
@@ -400,14 +404,14 @@ def main() -> int:
             [sys.executable, "-m", "irdesk", "--db", str(db)],
             env | {"IRDESK_EXIT_WHEN_SHOWN": "list"},
         )
-        lines.append(row("window open, list painted", window, bare))
+        show(row("window open, list painted", window, bare))
         for span, label in (("year", f"dashboard, {LAST_YEAR}"), ("ten", "dashboard, ten years")):
             ours = child(me("figures", str(db), span))
             theirs = child(me("pandas", str(db), span))
             seconds = (inner(ours), inner(theirs)) if ours and theirs else None
-            lines.append(row(label + " (from the file)", ours, theirs, seconds))
+            show(row(label + " (from the file)", ours, theirs, seconds))
             if ours and theirs:
-                lines.append(
+                show(
                     f"{'  the same in CPU time':<34} {inner(ours, 'cpu'):9.2f} s "
                     f"{inner(theirs, 'cpu'):9.2f} s   ({json.loads(ours.out)['incidents']:,} incidents)"
                 )
@@ -439,12 +443,9 @@ def main() -> int:
             ],
             env,
         )
-        lines.append(row(f"executive packet, {LAST_YEAR}", packet, packet_floor))
+        show(row(f"executive packet, {LAST_YEAR}", packet, packet_floor))
         listed = child(me("list", str(db)), env)
         list_text = listed.out.strip() if listed else f"(ran past {STEP_TIMEOUT} s)"
-    print(f"{'':<34} {'irdesk':>11} {'floor':>11} {'ratio':>8}   {'peak':>10} {'floor peak':>10}")
-    for line in lines:
-        print(line)
     print(list_text)
     for verdict in verdicts:
         print(verdict)
