@@ -22,6 +22,10 @@ its own; each is printed beside its floor, run in the same way in the same run:
                 floor: that year's figures from the file + a one-table reportlab PDF
   list          measure_list from scale_list_probe.py, when that module exists
 
+A step running past STEP_TIMEOUT is stopped and shown as such: from the cache, a run ends
+within about ten minutes whatever the machine's load. (The packet is recorded in the
+cached file, as irdesk records every packet: one row a run.)
+
 Run:  QT_QPA_PLATFORM=offscreen .venv/bin/python tests/benchmarks/bench_scale.py
           [--incidents N] [--events N] [--seed S] [--fraction F]
 Needs the bench extra (pandas):  .venv/bin/pip install -e '.[bench]'
