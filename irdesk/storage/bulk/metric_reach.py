@@ -7,7 +7,10 @@ going at the reach's start (their SLO impact counts), a facilitator's corrected 
 merge. Their ids make runs; each run is read in parts as the whole table is, and with it
 every timeline event of its incidents. An incident that is read although no figure of
 the period counts it (an id inside a run) changes no figure: only the period's incidents,
-and impacts or pages within the period, are counted.
+and impacts or pages within the period, are counted. One thing the index cannot find
+without reading every event: a page within the period of an incident that began before
+the reach and whose impact ended before it (a page weeks after the outage was over);
+such a page is not counted by a period read.
 
 Stored times are compared as stored text, one day wider on either side than asked: a
 time stored in another form (an offset, a "T") still sorts within a day of its instant.
