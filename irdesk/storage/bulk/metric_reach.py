@@ -10,7 +10,8 @@ the period counts it (an id inside a run) changes no figure: only the period's i
 and impacts or pages within the period, are counted. One thing the index cannot find
 without reading every event: a page within the period of an incident that began before
 the reach and whose impact ended before it (a page weeks after the outage was over);
-such a page is not counted by a period read.
+such a page (or one before the start of an incident that began after the period) is not
+counted by a period read.
 
 Stored times are compared as stored text, one day wider on either side than asked: a
 time stored in another form (an offset, a "T") still sorts within a day of its instant.
