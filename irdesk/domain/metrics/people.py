@@ -21,6 +21,7 @@ from irdesk.domain.metrics.kernels.calendar import (
     weekday,
 )
 from irdesk.domain.metrics.kernels.grouping import (
+    CodeSplit,
     distinct_per_group,
     fullest_bucket_per_group,
     inside_intervals,
@@ -187,6 +188,16 @@ def rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
     return team_rotation_rows(data, period)
 
 
+def _pages_of(paged: np.ndarray, by_person: CodeSplit, people: np.ndarray) -> np.ndarray:
+    """The positions, ascending, of the pages of `people` (sorted) among pages split
+    `by_person` over the distinct people `paged`."""
+    k = np.searchsorted(paged, people)
+    found = k < len(paged)
+    found[found] = paged[k[found]] == people[found]  # a person never paged has no pages
+    parts = [by_person.positions(j) for j in k[found].tolist()]
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
 def directory_rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
     """Per rotation: its members are the people whose membership meets the period, each
     with the pages they got while on it (a page while on two rotations counts for both);
@@ -197,11 +208,20 @@ def directory_rotation_rows(data: MetricData, period: Period) -> tuple[RotationR
     page_person, page_time = ev.page_person[in_window], ev.page_time[in_window]
     page_incident = ev.page_incident[in_window]
     meets = (m.start < high) & (m.end > low)
+    # The period's pages split once by the person paged: each rotation then searches its
+    # own members' pages rather than every page of the period.
+    paged = distinct(page_person)
+    by_person = split_by_code(position_in(paged, page_person), len(paged))
     result = []
     for rotation_id in distinct(m.rotation[meets]).tolist():
         mine = np.flatnonzero(meets & (m.rotation == rotation_id))
         members = distinct(m.person[mine])
-        on_it = inside_intervals(page_person, page_time, m.person[mine], m.start[mine], m.end[mine])
+        theirs = _pages_of(paged, by_person, members)
+        on_it = theirs[
+            inside_intervals(
+                page_person[theirs], page_time[theirs], m.person[mine], m.start[mine], m.end[mine]
+            )
+        ]
         pages = np.bincount(
             position_in(members, page_person[on_it]), minlength=len(members)
         ).astype(np.float64)

@@ -82,6 +82,20 @@ def anchor_times(data: MetricData) -> np.ndarray:
     return impact_start(data)
 
 
+def reach(period: Period, policy: Policy, longest_slo_window_days: int) -> Period:
+    """The anchor times whose incidents the figures of `period` count: the period's own,
+    the previous period's (the change of each median), the trend's window before its
+    first point, and the longest SLO window ending with the period. An incident anchored
+    earlier counts only through an impact lasting into that span, or pages in the period.
+    """
+    start = min(
+        period.previous().start,
+        period.start - timedelta(days=policy.trend_window_days),
+        period.end - timedelta(days=longest_slo_window_days),
+    )
+    return Period(start, period.end)
+
+
 def time_order(data: MetricData, anchors: np.ndarray) -> np.ndarray:
     """The rows that have an anchor time, by that time; at the same moment by id, whatever
     the input order. Sorted once: any subset taken in this order is in time order too."""

@@ -32,7 +32,7 @@ class ExecutiveFigures:
 def executive_figures(
     db: Database, label: str, period: Period, policy: PolicyRecord
 ) -> ExecutiveFigures:
-    data = load_metric_data(db)
+    data = load_metric_data(db, period, policy.policy)
 
     def figures(by: str) -> Figures:
         return compute_from_database(db, period, by, policy_version=policy.version, data=data)

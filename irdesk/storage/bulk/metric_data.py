@@ -36,12 +36,14 @@ from irdesk.domain.metrics.data import (
 from irdesk.domain.metrics.figures import Figures, compute_figures
 from irdesk.domain.metrics.kernels.lookups import find_keys
 from irdesk.domain.metrics.selection import Period
+from irdesk.domain.policy import Policy
 from irdesk.storage.bulk.batching import batches, cyclic_gc_paused
 from irdesk.storage.bulk.incident_list import ROW_COLUMNS, incident_row
 from irdesk.storage.bulk.metric_classifications import (
     apply_classifications,
     read_classifications,
 )
+from irdesk.storage.bulk.metric_reach import period_parts, whole_parts
 from irdesk.storage.bulk.metric_row_reads import (
     actions_by_rows,
     events_by_rows,
@@ -52,9 +54,7 @@ from irdesk.storage.bulk.metric_scans import (
     EventArrays,
     Scanned,
     event_part,
-    event_ranges,
     incident_part,
-    incident_ranges,
     scanned_actions,
     scanned_events,
     scanned_incident_fields,
@@ -242,8 +242,12 @@ def _actions(cur: Cursor) -> ActionColumns:
     return scanned if scanned is not None else actions_by_rows(cur)
 
 
-def load_metric_data(db: Database) -> MetricData:
-    """Everything `compute_figures` reads.
+def load_metric_data(
+    db: Database, period: Period | None = None, policy: Policy | None = None
+) -> MetricData:
+    """Everything `compute_figures` reads; with `period` and `policy`, everything it reads
+    for that period under that policy (`metric_reach`): the figures of the period come out
+    the same, and a year of a decade's file costs about a year.
 
     The big tables are read in parts (ranges of ids) on READERS connections at once,
     all in one snapshot of the file (`snapshot_cursors`): a write committed meanwhile
@@ -259,14 +263,18 @@ def load_metric_data(db: Database) -> MetricData:
     with cyclic_gc_paused(), snapshot_cursors(db, READERS) as cursors:
         cur = cursors[0]
         merged = dict(cur.execute(MERGED, (MERGE_UNLINKED,)).fetchall())
-        incident_id_ranges, event_id_ranges = incident_ranges(cur), event_ranges(cur)
+        if period is None or policy is None:
+            parts = whole_parts(cur)
+        else:
+            parts = period_parts(cur, period, policy)
+        incident_id_ranges = parts.incidents
         tasks = InOrder()
         # Python work (a named tuple per review) beside the action items' scan.
         reviews = tasks.add(_reviews)
         actions = tasks.add(_actions)
         # The events' scans, then one incident part so that the other reader has SQLite
         # work while the first joins the event parts (which waits for all of them).
-        event_parts = [tasks.add(event_part(lo, hi)) for lo, hi in event_id_ranges]
+        event_parts = [tasks.add(event_part(*part)) for part in parts.events]
         incident_parts = [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[:1]]
         events = tasks.add(lambda c: _events(c, event_parts, merged))
         # The other incident parts, the small tables, and last the incidents joined.
@@ -308,7 +316,7 @@ def compute_from_database(
     """
     record = policy_version_record(db, policy_version)
     return compute_figures(
-        data if data is not None else load_metric_data(db),
+        data if data is not None else load_metric_data(db, period, record.policy),
         record.policy,
         period,
         by,

@@ -67,6 +67,12 @@ def id_ranges(cur: Cursor, table: str, rows: int) -> list[tuple[int, int]]:
     ).fetchone()
     if first is None:
         return []
+    return split_range(first, last, rows)
+
+
+def split_range(first: int, last: int, rows: int) -> list[tuple[int, int]]:
+    """Consecutive ranges covering `first` … `last`, inclusive, of about `rows` ids each
+    (at most MAX_PARTS of them)."""
     count = max(1, min(MAX_PARTS, (last - first + 1) // rows))
     edges = [first + (last + 1 - first) * k // count for k in range(count + 1)]
     return [(lo, hi - 1) for lo, hi in itertools.pairwise(edges)]
@@ -184,13 +190,19 @@ SCANNED_EVENTS = (
 )
 EVENTS_SOURCE = "FROM timeline_event NOT INDEXED WHERE actor_person_id IS NOT NULL"
 EVENTS_PART = f"{EVENTS_SOURCE} AND id BETWEEN ? AND ?"
+EVENTS_PART_OF_INCIDENTS = f"{EVENTS_PART} AND incident_id BETWEEN ? AND ?"
 
 
-def event_part(lo: int, hi: int) -> Callable[[Cursor], Scanned | None]:
-    """A task reading the events (with a person as actor) of ids `lo` … `hi`."""
+def event_part(
+    lo: int, hi: int, incidents: tuple[int, int] | None = None
+) -> Callable[[Cursor], Scanned | None]:
+    """A task reading the events (with a person as actor) of ids `lo` … `hi`; only those of
+    the incidents of ids `incidents` (first, last) when given."""
 
     def read(cur: Cursor) -> Scanned | None:
-        return read_columns(cur, SCANNED_EVENTS, EVENTS_PART, (lo, hi))
+        if incidents is None:
+            return read_columns(cur, SCANNED_EVENTS, EVENTS_PART, (lo, hi))
+        return read_columns(cur, SCANNED_EVENTS, EVENTS_PART_OF_INCIDENTS, (lo, hi, *incidents))
 
     return read
 

@@ -1,0 +1,113 @@
+"""The parts of the big tables the figures of one period read (`period_parts`), so that a
+year of a decade's file costs what a year costs.
+
+The incidents are found by the index on their start (`selection.reach` says how far back
+the figures look), together with those the index cannot place: no start, an impact still
+going at the reach's start (their SLO impact counts), a facilitator's corrected times, a
+merge. Their ids make runs; each run is read in parts as the whole table is, and with it
+every timeline event of its incidents. An incident that is read although no figure of
+the period counts it (an id inside a run) changes no figure: only the period's incidents,
+and impacts or pages within the period, are counted. One thing the index cannot find
+without reading every event: a page within the period of an incident that began before
+the reach and whose impact ended before it (a page weeks after the outage was over);
+such a page (or one before the start of an incident that began after the period) is not
+counted by a period read.
+
+Stored times are compared as stored text, one day wider on either side than asked: a
+time stored in another form (an offset, a "T") still sorts within a day of its instant.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+
+from irdesk.domain.metrics.selection import Period, reach
+from irdesk.domain.policy import Policy
+from irdesk.storage.bulk.metric_scans import (
+    EVENT_PART_ROWS,
+    INCIDENT_PART_ROWS,
+    Cursor,
+    event_ranges,
+    incident_ranges,
+    split_range,
+)
+
+STORED = "%Y-%m-%d %H:%M:%S.%f"
+MARGIN = timedelta(days=1)
+# Ids further apart than this start a new run: reading the incidents between costs more
+# than a statement of its own. At most MAX_RUNS runs: beyond that, the closest merge.
+GAP = 4 * INCIDENT_PART_ROWS
+MAX_RUNS = 32
+
+# Each of these is cheap on its own: an index range, a small table, or (the impacts
+# still going) one pass over the incidents that returns few of them.
+REACHED = """
+SELECT id FROM incident INDEXED BY ix_incident_started_at
+WHERE started_at >= :low AND started_at < :high
+UNION ALL
+SELECT id FROM incident INDEXED BY ix_incident_started_at WHERE started_at IS NULL
+UNION ALL
+SELECT id FROM incident NOT INDEXED
+WHERE started_at < :low
+  AND (coalesce(mitigated_at, resolved_at) IS NULL OR coalesce(mitigated_at, resolved_at) >= :low)
+UNION ALL
+SELECT incident_id FROM lifecycle_override
+UNION ALL
+SELECT incident_id FROM incident_merge
+UNION ALL
+SELECT into_id FROM incident_merge
+"""
+EVENT_IDS = """
+SELECT min(id), max(id) FROM timeline_event INDEXED BY ix_timeline_incident_time
+WHERE incident_id BETWEEN ? AND ?
+"""
+
+
+@dataclass(frozen=True)
+class Parts:
+    incidents: list[tuple[int, int]]  # id ranges, inclusive
+    # (first event id, last event id, (first incident id, last incident id) or None: all)
+    events: list[tuple[int, int, tuple[int, int] | None]]
+
+
+def whole_parts(cur: Cursor) -> Parts:
+    """Every incident and event."""
+    return Parts(incident_ranges(cur), [(lo, hi, None) for lo, hi in event_ranges(cur)])
+
+
+def runs(ids: np.ndarray) -> list[tuple[int, int]]:
+    """Sorted distinct `ids` as (first, last) runs: split where ids lie more than GAP apart,
+    at the MAX_RUNS - 1 widest such gaps."""
+    if len(ids) == 0:
+        return []
+    gaps = np.diff(ids)
+    wide = np.flatnonzero(gaps > GAP)
+    if len(wide) >= MAX_RUNS:
+        wide = np.sort(wide[np.argsort(gaps[wide], kind="stable")[-(MAX_RUNS - 1) :]])
+    firsts = np.r_[ids[0], ids[wide + 1]]
+    lasts = np.r_[ids[wide], ids[-1]]
+    return list(zip(firsts.tolist(), lasts.tolist(), strict=True))
+
+
+def period_parts(cur: Cursor, period: Period, policy: Policy) -> Parts:
+    """The parts whose incidents and events the figures of `period` under `policy` read."""
+    longest = cur.execute("SELECT max(slo_window_days) FROM service").fetchone()[0] or 0
+    span = reach(period, policy, longest)
+    bounds = {
+        "low": (span.start - MARGIN).strftime(STORED),
+        "high": (span.end + MARGIN).strftime(STORED),
+    }
+    ids = np.unique(np.array([r[0] for r in cur.execute(REACHED, bounds)], dtype=np.int64))
+    whole = cur.execute("SELECT min(id), max(id) FROM incident").fetchone()
+    found = runs(ids)
+    if found == [tuple(whole)]:
+        return whole_parts(cur)  # the whole table: no need to pick its events
+    incidents: list[tuple[int, int]] = []
+    events: list[tuple[int, int, tuple[int, int] | None]] = []
+    for first, last in found:
+        incidents += split_range(first, last, INCIDENT_PART_ROWS)
+        lo, hi = cur.execute(EVENT_IDS, (first, last)).fetchone()
+        if lo is not None:
+            events += [(a, b, (first, last)) for a, b in split_range(lo, hi, EVENT_PART_ROWS)]
+    return Parts(incidents, events)
