@@ -241,16 +241,15 @@ class FeedbackChecker:
     hint aimed at behaviour and impact. Names are not flagged: a note is about someone."""
 
     def flags(self, text: str) -> list[BlameFlag]:
+        # The feedback-specific hints first: on the same words ("lazy") the sort keeps them.
         found = [
+            BlameFlag(m.start(), m.end(), m.group(), PHRASE, FEEDBACK_PHRASES[int(n[1:])][1])
+            for m in _FEEDBACK_RE.finditer(text)
+            if (n := m.lastgroup) is not None
+        ]
+        found += [
             BlameFlag(f.start, f.end, f.text, PHRASE, BEHAVIOUR_HINT) for f in phrase_flags(text)
         ]
-        for match in _FEEDBACK_RE.finditer(text):
-            index = int((match.lastgroup or "f0")[1:])
-            found.append(
-                BlameFlag(
-                    match.start(), match.end(), match.group(), PHRASE, FEEDBACK_PHRASES[index][1]
-                )
-            )
         found.sort(key=lambda flag: (flag.start, -flag.end))
         kept: list[BlameFlag] = []
         for flag in found:
