@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from irdesk.domain.load_fairness import LONG_INCIDENT
 from irdesk.domain.person_period import PersonPeriod
 
 
@@ -118,6 +119,64 @@ def figures_section(p: PersonPeriod) -> Section:
         ("Figure", "Theirs", rotation, team),
         rows,
         "",
+    )
+
+
+def shares_section(p: PersonPeriod) -> Section:
+    rows = tuple(
+        Row(
+            (
+                h.rotation,
+                str(h.members),
+                hours_text(h.held_hours),
+                f"{h.share:.0%}",
+                str(h.rotation_pages),
+                number_text(round(h.expected_pages, 1)),
+                str(h.pages),
+                str(h.after_hours_pages),
+            ),
+            h.incident_ids,
+        )
+        for h in p.shares
+    )
+    return Section(
+        "shares",
+        "On-call time held against pages",
+        (
+            "Rotation",
+            "Members",
+            "On call",
+            "Share",
+            "Rotation's pages",
+            "Expected",
+            "Theirs",
+            "After hours",
+        ),
+        rows,
+        "No dated rotation membership of theirs meets this period.",
+    )
+
+
+def surges_section(p: PersonPeriod) -> Section:
+    rows = tuple(
+        Row(
+            (
+                s.kind,
+                s.first_day.isoformat(),
+                s.last_day.isoformat(),
+                hours_text(s.amount) if s.kind == LONG_INCIDENT else f"{s.amount:g} nights",
+                ", ".join(p.label_of(i) for i in s.incident_ids),
+            ),
+            s.incident_ids,
+        )
+        for s in p.surges
+    )
+    return Section(
+        "surges",
+        "Surge periods",
+        ("Surge", "From", "To", "How much", "Incidents"),
+        rows,
+        "No long incident and no run of nights paged in this period.",
     )
 
 
@@ -233,6 +292,8 @@ def sections(p: PersonPeriod, *, notes: bool = True) -> tuple[Section, ...]:
     out = [
         incidents_section(p),
         figures_section(p),
+        shares_section(p),
+        surges_section(p),
         escalations_section(p),
         actions_section(p),
         cadence_section(p),

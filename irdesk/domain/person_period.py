@@ -20,6 +20,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from irdesk.domain.load_fairness import HeldShare, Surge, counted_rows
 from irdesk.domain.metrics.data import MetricData, from_epoch, impact_start_of
 from irdesk.domain.metrics.people import after_hours, local_page_times
 from irdesk.domain.metrics.selection import Period, anchor_times, in_period, policy_exclusions
@@ -137,19 +138,17 @@ class PersonPeriod:
     cadence: tuple[Cadence, ...] = ()
     notes: tuple[NoteFact, ...] = ()
     locked_notes: int = 0
+    shares: tuple[HeldShare, ...] = ()  # on-call time held against pages, per rotation
+    surges: tuple[Surge, ...] = ()
     rotation: str = ""  # the rotations their medians come from, by name
     peers: dict[str, int] = field(default_factory=dict)  # "rotation"/"team" → people
 
-
-def counted_rows(
-    data: MetricData, policy: Policy, period: Period
-) -> tuple[np.ndarray, dict[int, list[str]]]:
-    """(rows of the incidents of the period that count for people, id → exclusion reasons)."""
-    rows = in_period(data, period, anchor_times(data))
-    excluded = policy_exclusions(data, policy, rows)
-    inc = data.incidents
-    keep = ~inc.merged[rows] & ~np.isin(inc.ids[rows], list(excluded))
-    return rows[keep], excluded
+    def label_of(self, incident_id: int) -> str:
+        """The ID the list shows, for an incident of theirs."""
+        for part in self.incidents:
+            if part.incident_id == incident_id:
+                return part.label
+        return str(incident_id)
 
 
 def loads(

@@ -62,6 +62,15 @@ def test_load_against_rotation_and_team(ana: PersonPeriod, org: dict[str, int]) 
     assert ana.time_zone == "Europe/Berlin" and ana.own_zone
 
 
+def test_on_call_time_held_against_pages(ana: PersonPeriod) -> None:
+    # Payments primary, March: Ana and Ben each held 744 hours; Ana's three pages are
+    # all the rotation's, against 1.5 expected. One after-hours night: no surge.
+    (share,) = ana.shares
+    assert (share.rotation, share.held_hours, share.share) == ("Payments primary", 744.0, 0.5)
+    assert (share.rotation_pages, share.pages, share.expected_pages) == (3, 3, 1.5)
+    assert ana.surges == ()
+
+
 def test_escalations_passed_on_with_their_delays(ana: PersonPeriod) -> None:
     steps = [
         (e.label, e.direction, e.level, e.minutes_at_level, e.against_min) for e in ana.escalations
@@ -111,7 +120,15 @@ def test_json_holds_incidents_with_roles_and_the_cells(ana: PersonPeriod) -> Non
         ("PAY-3", [], ["external cause"]),
     ]
     keys = [s["key"] for s in shown["sections"]]
-    assert keys == ["incidents", "figures", "escalations", "actions", "cadence"]
+    assert keys == [
+        "incidents",
+        "figures",
+        "shares",
+        "surges",
+        "escalations",
+        "actions",
+        "cadence",
+    ]
     figures = next(s for s in shown["sections"] if s["key"] == "figures")
     assert figures["rows"][3]["cells"] == ["Incident hours", "3.6 h", "2.6", "1.2"]
 

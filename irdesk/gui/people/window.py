@@ -46,6 +46,8 @@ DEFAULT_DAYS = 90
 TAB_TEXT = {
     "incidents": "&Incidents",
     "figures": "&Load",
+    "shares": "&On-call Share",
+    "surges": "Sur&ges",
     "escalations": "&Escalations",
     "actions": "&Action Items",
     "cadence": "Status Up&dates",
@@ -56,6 +58,9 @@ DESCRIPTIONS = {
     "whether the policy counts it. Double-click a row to open the incident.",
     "figures": "Their pages, after-hours pages, incident hours and resolutions beside their "
     "rotation's and team's medians. Double-click a figure to select its incidents.",
+    "shares": "Per rotation they were on: the on-call time they held, their share of the "
+    "rotation's, and the pages they got against the pages that share would expect.",
+    "surges": "Long incidents and runs of nights paged: spans to read their figures beside.",
     "escalations": "Escalation levels that reached them, and levels they were on when the "
     "path moved on, against the policy's times.",
     "actions": "Action items they own that fall due in the period, with status and lateness.",

@@ -13,6 +13,7 @@ from irdesk.storage.reads.packet_data import PersonPacketData
 WIDTHS = {
     "incidents": [0.10, 0.12, 0.15, 0.09, 0.12, 0.07, 0.07, 0.07, 0.09, 0.12],
     "escalations": [0.10, 0.11, 0.07, 0.11, 0.11, 0.11, 0.13, 0.26],
+    "shares": [0.24, 0.10, 0.10, 0.08, 0.12, 0.12, 0.12, 0.12],
 }
 FIRST_SHARE = 0.22
 

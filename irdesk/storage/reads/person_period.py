@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from irdesk.domain.enums import EventKind
 from irdesk.domain.escalation import PrescribedLevel
+from irdesk.domain.load_fairness import held_shares, surges
 from irdesk.domain.metrics.data import MetricData, from_epoch
 from irdesk.domain.metrics.people import zone_of
 from irdesk.domain.metrics.selection import Period
@@ -121,6 +122,8 @@ def _read(
         ),
         notes=notes,
         locked_notes=locked,
+        shares=held_shares(data, policy, period, person_id),
+        surges=surges(data, policy, period, person_id),
         rotation=rotations,
         peers=peers,
     )
