@@ -1,4 +1,5 @@
-"""`irdesk person`: one person's period, as the People › Person… window shows it.
+"""`irdesk person` and `irdesk team`: one person's period, as the People › Person… window
+shows it, and a team against its people.
 
 The incidents they took part in and their role in each, their load against their
 rotation's and team's medians, escalations, action items, status updates and, with
@@ -54,10 +55,62 @@ def add_person_parser(commands: "Subcommands") -> None:
     )
 
 
+def add_team_parser(commands: "Subcommands") -> None:
+    team = commands.add_parser(
+        "team",
+        allow_abbrev=False,
+        help="a team against its people: outcomes, each person's share, who carried it",
+        description="For the incidents a team is accountable for in the period: its outcomes "
+        "(incidents, resolved, median time to resolve), each person's share of its "
+        "incidents, incident hours and resolutions, who held the most hours each week, and "
+        "flags where the team's picture and a person's disagree (one person carrying the "
+        "team, long work on few incidents, resolutions closed on others' work).",
+    )
+    team.set_defaults(handler=cmd_team)
+    team.add_argument("name", metavar="TEAM", help="the team's name")
+    add_database_option(team, dest="team_db", help="the database")
+    team.add_argument("--from", dest="first_day", type=parse_date, required=True, metavar="DATE")
+    team.add_argument("--to", dest="last_day", type=parse_date, required=True, metavar="DATE")
+    team.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def cmd_team(args: argparse.Namespace) -> int:
+    from irdesk.domain.team_cells import team_json, team_sections
+    from irdesk.storage.errors import DatabaseError
+    from irdesk.storage.reads.packet_data import PacketDataError
+    from irdesk.storage.reads.team_picture import team_picture_named
+
+    if args.last_day < args.first_day:
+        raise CommandFailed("--to is before --from")
+    path = chosen_database(args.team_db, args.db)
+    if not path.exists():
+        raise CommandFailed(
+            f"{path} does not exist; import incidents first or name a file with --db."
+        )
+    with (
+        opened_database(path, upgrade=False) as database,
+        failures_reported(PacketDataError, DatabaseError),
+    ):
+        found = team_picture_named(database, args.name, args.first_day, args.last_day)
+    if args.format == "json":
+        print(json.dumps(team_json(found), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{found.team}, {found.first_day:%Y-%m-%d} to {found.last_day:%Y-%m-%d}")
+    print()
+    for section in team_sections(found):
+        print_section(section)
+    return 0
+
+
 def print_section(section: "Section") -> None:
     print(section.title)
     if not section.rows:
         print(f"  {section.empty}")
+        print()
+        return
+    if len(section.columns) == 1:  # sentences: printed whole
+        for row in section.rows:
+            print(f"  - {row.cells[0]}")
         print()
         return
     table = [section.columns, *(row.cells for row in section.rows)]

@@ -102,3 +102,30 @@ def test_the_manager_packet_for_the_period(imported: Path, tmp_path: Path) -> No
     )
     assert alone.returncode != 0 and "both --from and --to" in alone.stderr
     assert not (tmp_path / "no.pdf").exists()
+
+
+def test_team_against_its_people(imported: Path) -> None:
+    done = irdesk(
+        "team",
+        "Payments Team",
+        "--from",
+        "2021-05-01",
+        "--to",
+        "2021-06-30",
+        "--db",
+        imported,
+        "--format",
+        "json",
+    )
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    # WD: Payments (owned by Payments Team): 18 incidents, PS8TBIQ approved technical debt,
+    # all resolved by Hattie Hendricks; Akiko Almeda, on the same schedule, took none.
+    assert len(shown["incident_ids"]) == 17
+    members = next(s for s in shown["sections"] if s["key"] == "members")
+    cells = {r["cells"][0]: r["cells"] for r in members["rows"]}
+    assert cells["Hattie Hendricks"][2:4] == ["17", "100%"]
+    assert cells["Akiko Almeda"][2:4] == ["0", "0%"]
+    assert shown["flags"][0].startswith("Hattie Hendricks held 100% of the team's incident hours")
+    table = irdesk("team", "Nobody", "--from", "2021-05-01", "--to", "2021-06-30", "--db", imported)
+    assert table.returncode == 1 and "no team named 'Nobody'" in table.stderr
