@@ -197,3 +197,49 @@ def test_the_notes_tab_once_unlocked_shows_only_theirs(
     assert notes[0][-1] == WORDS
     assert all(OTHER_WORDS not in cell for row in notes for cell in row)
     assert not person.unlock_button.isVisible()
+
+
+def test_the_team_window_agrees_with_the_command_and_leads_to_people(
+    qtbot: QtBot, window: MainWindow, imported: Path
+) -> None:
+    open_and_wait(qtbot, window, imported)
+    choose_from_menu(qtbot, window, Qt.Key.Key_P, Qt.Key.Key_T)  # People › Team…
+    team = window.people.team
+    assert team is not None
+    qtbot.waitUntil(team.isVisible, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: team.team_combo.count() > 0, timeout=TIMEOUT_MS)
+    team.activateWindow()
+    qtbot.waitUntil(team.isActiveWindow, timeout=TIMEOUT_MS)
+    qtbot.keyClick(team, Qt.Key.Key_T, ALT)
+    assert team.team_combo.hasFocus()
+    qtbot.keyClicks(team.team_combo, "Payments Team")
+    pick_day(qtbot, team.from_edit, "2021-05-01")
+    pick_day(qtbot, team.to_edit, "2021-06-30")
+    qtbot.keyClick(team.to_edit, Qt.Key.Key_Tab)
+    assert team.show_button.hasFocus()
+    qtbot.keyClick(team.show_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: team.picture is not None, timeout=TIMEOUT_MS)
+    printed = irdesk_json(
+        "team", "Payments Team", "--from", "2021-05-01", "--to", "2021-06-30", "--db", imported
+    )
+    for section in printed["sections"]:
+        assert team.pages[section["key"]].model.cells() == [r["cells"] for r in section["rows"]], (
+            section["key"]
+        )
+    # Enter on a person opens their period in the Person window.
+    team.tabs.setCurrentIndex(1)
+    table = team.pages["members"].table
+    qtbot.waitUntil(table.isVisible, timeout=TIMEOUT_MS)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    person = window.people.person
+    assert person is not None
+    qtbot.waitUntil(
+        lambda: person.period is not None and person.period.person == "Hattie Hendricks",
+        timeout=TIMEOUT_MS,
+    )
+    assert (person.period.first_day.isoformat(), person.period.last_day.isoformat()) == (
+        "2021-05-01",
+        "2021-06-30",
+    )

@@ -30,6 +30,7 @@ WINDOWS = {
     "policy",
     "organisation",
     "person",
+    "team",
     "validation sample",
     "review packet",
     "compliance register",

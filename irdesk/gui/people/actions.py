@@ -1,7 +1,7 @@
-"""People › Person… (Ctrl+Shift+U) for the main window.
+"""People › Person… (Ctrl+Shift+U) and People › Team… (Ctrl+Shift+Y) for the main window.
 
-One window, kept once opened and pointed at each database the main window opens; its
-module is imported the first time it is opened, not when the window starts.
+One window of each, kept once opened and pointed at each database the main window opens;
+their modules are imported the first time they are opened, not when the window starts.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ from irdesk.gui.common.notes_session import NotesSession
 from irdesk.gui.common.open_database import OpenDatabase
 
 if TYPE_CHECKING:
+    from irdesk.gui.people.team_window import TeamWindow
     from irdesk.gui.people.window import PersonWindow
     from irdesk.storage.database import Database
 
 PERSON_KEY = "Ctrl+Shift+U"
+TEAM_KEY = "Ctrl+Shift+Y"
 
 
 class PeopleActions(QObject):
@@ -52,10 +54,46 @@ class PeopleActions(QObject):
             "rotation and team, escalations, action items, status updates and notes"
         )
         self.action.triggered.connect(self.show_person)
+        self.team: TeamWindow | None = None
+        self.team_action = QAction("&Team…", window)
+        self.team_action.setShortcut(QKeySequence(TEAM_KEY))
+        self.team_action.setStatusTip(
+            "A team's outcomes beside each person's share of its incidents, hours and "
+            "resolutions; who carried each week; where the pictures disagree"
+        )
+        self.team_action.triggered.connect(self.show_team)
         database.changed.connect(self._database_changed)
 
     def add_to(self, menu: QMenu) -> None:
         menu.addAction(self.action)
+        menu.addAction(self.team_action)
+
+    def show_team(self) -> TeamWindow | None:
+        db = self.database.current()
+        if db is None:
+            show_message(
+                self.window, QMessageBox.Icon.Information, "Team", "Open a database first."
+            )
+            return None
+        if self.team is None:
+            with self.busy.first_import(
+                "Loading the Team window…", "irdesk.gui.people.team_window"
+            ):
+                from irdesk.gui.people.team_window import TeamWindow
+
+            self.team = TeamWindow(self.tasks, self.window)
+            self.team.incident_chosen.connect(self.incident_chosen)
+            self.team.person_chosen.connect(self._show_period)
+        self.team.set_database(db)
+        self.team.show()
+        self.team.raise_()
+        self.team.activateWindow()
+        return self.team
+
+    def _show_period(self, name: str, first: object, last: object) -> None:
+        person = self.show_person()
+        if person is not None:
+            person.show_person(name, first, last)  # type: ignore[arg-type]
 
     def show_person(self) -> PersonWindow | None:
         db = self.database.current()
@@ -77,10 +115,12 @@ class PeopleActions(QObject):
         return self.person
 
     def shut_down(self) -> None:
-        if self.person is not None:
-            self.person.shut_down()
-            self.person.close()
+        for window in (self.person, self.team):
+            if window is not None:
+                window.shut_down()
+                window.close()
 
     def _database_changed(self, db: Database) -> None:
-        if self.person is not None and self.person.isVisible():
-            self.person.set_database(db)
+        for window in (self.person, self.team):
+            if window is not None and window.isVisible():
+                window.set_database(db)

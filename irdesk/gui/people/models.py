@@ -4,8 +4,17 @@ the incidents behind each row kept for drill-down."""
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from irdesk.domain.person_cells import Row, Section
+from irdesk.gui.common.colours import make_quiet
 from irdesk.gui.common.row_table_model import SORT_ROLE, AnyIndex, RowTableModel
 
 INCIDENTS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -42,3 +51,41 @@ class SectionModel(RowTableModel[Row]):
         if role == INCIDENTS_ROLE:
             return row.incident_ids
         return None
+
+
+# Wider than this, a column is cut (its tooltip and the JSON hold the whole text).
+MAX_COLUMN = 320
+
+
+class SectionPage(QWidget):
+    """One section as a tab's page: a sentence when it is empty, else its table."""
+
+    def __init__(self, title: str, description: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = SectionModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(title)
+        self.table.setAccessibleDescription(description)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        make_quiet(self.empty)
+        self.empty.hide()
+        box = QVBoxLayout(self)
+        box.addWidget(self.empty)
+        box.addWidget(self.table, 1)
+
+    def show_section(self, section: Section, empty: str) -> None:
+        self.model.set_section(section)
+        self.empty.setText(empty)
+        self.empty.setVisible(not section.rows)
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column in range(header.count()):
+            header.resizeSection(column, min(header.sectionSize(column), MAX_COLUMN))

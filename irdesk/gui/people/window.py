@@ -14,11 +14,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDate, QItemSelection, QItemSelectionModel, QModelIndex, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -33,7 +31,7 @@ from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.colours import make_quiet, text_style
 from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.notes_session import NotesSession, UnlockDialog
-from irdesk.gui.people.models import INCIDENTS_ROLE, SectionModel
+from irdesk.gui.people.models import INCIDENTS_ROLE, SectionModel, SectionPage
 
 if TYPE_CHECKING:
     from irdesk.domain.person_period import PersonPeriod
@@ -96,6 +94,7 @@ class PersonWindow(QWidget):
         self.period: PersonPeriod | None = None
         self._closed = False
         self.unlock_dialog: UnlockDialog | None = None
+        self._wanted: str | None = None  # asked for before the names were read
 
         self.person_combo = QComboBox()
         self.person_combo.setAccessibleName("Person")
@@ -126,6 +125,7 @@ class PersonWindow(QWidget):
         self.models: dict[str, SectionModel] = {}
         self.tables: dict[str, QTableView] = {}
         self.empty_labels: dict[str, QLabel] = {}
+        self.pages: dict[str, SectionPage] = {}
         for key, text in TAB_TEXT.items():
             self.tabs.addTab(self._section_page(key, text.replace("&", "")), text)
 
@@ -157,28 +157,15 @@ class PersonWindow(QWidget):
         fit_to_screen(self, *PERSON_SIZE, near=parent)
 
     def _section_page(self, key: str, title: str) -> QWidget:
-        page = QWidget()
-        model = SectionModel(self)
-        table = QTableView()
-        table.setModel(model)
-        table.setAccessibleName(title)
-        table.setAccessibleDescription(DESCRIPTIONS[key])
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.horizontalHeader().setStretchLastSection(True)
+        page = SectionPage(title, DESCRIPTIONS[key], self)
         # Double-click or Enter: an incident opens, a figure selects its incidents.
-        table.activated.connect(lambda index, k=key: self._open(k, index))
-        empty = QLabel()
-        empty.setWordWrap(True)
-        make_quiet(empty)
-        empty.hide()
-        box = QVBoxLayout(page)
-        box.addWidget(empty)
-        box.addWidget(table, 1)
-        self.models[key], self.tables[key], self.empty_labels[key] = model, table, empty
+        page.table.activated.connect(lambda index, k=key: self._open(k, index))
+        self.models[key], self.tables[key], self.empty_labels[key] = (
+            page.model,
+            page.table,
+            page.empty,
+        )
+        self.pages[key] = page
         return page
 
     # ------------------------------------------------------------- reading
@@ -194,16 +181,23 @@ class PersonWindow(QWidget):
     def _names_loaded(self, db: Database, names: list[str]) -> None:
         if db is not self.db or self._closed:
             return
-        current = self.person_combo.currentText()
+        current = self._wanted or self.person_combo.currentText()
         self.person_combo.clear()
         self.person_combo.addItems(names)
         if current in names:
             self.person_combo.setCurrentText(current)
+        if self._wanted is not None:
+            self._wanted = None
+            self.reload()
 
     def show_person(self, name: str, first_day: date, last_day: date) -> None:
-        self.person_combo.setCurrentText(name)
+        """Show `name`'s period; if the names are still being read, once they are."""
         self.from_edit.setDate(_qdate(first_day))
         self.to_edit.setDate(_qdate(last_day))
+        if self.person_combo.findText(name) < 0:
+            self._wanted = name
+            return
+        self.person_combo.setCurrentText(name)
         self.reload()
 
     def reload(self) -> None:
@@ -240,17 +234,10 @@ class PersonWindow(QWidget):
         self._show_lock_state()
 
     def _show_section(self, key: str, model: SectionModel, section: Section) -> None:
-        model.set_section(section)
-        table, empty = self.tables[key], self.empty_labels[key]
+        empty = section.empty
         if key == "notes" and self.notes.keyring is None:
-            empty.setText("Feedback notes are sealed: unlock to see the ones you may read.")
-        else:
-            empty.setText(section.empty)
-        empty.setVisible(not section.rows)
-        table.resizeColumnsToContents()
-        header = table.horizontalHeader()
-        for column in range(header.count()):
-            header.resizeSection(column, min(header.sectionSize(column), 320))
+            empty = "Feedback notes are sealed: unlock to see the ones you may read."
+        self.pages[key].show_section(section, empty)
 
     def _problem(self, text: str) -> None:
         self.problem_label.setText(text)

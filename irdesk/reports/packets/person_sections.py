@@ -11,11 +11,13 @@ from irdesk.storage.reads.packet_data import PersonPacketData
 # Width shares of a period table's columns, so times and words wrap at spaces; a section
 # not named here shares the width evenly after a wider first column.
 WIDTHS = {
-    "incidents": [0.10, 0.12, 0.15, 0.09, 0.12, 0.07, 0.07, 0.07, 0.09, 0.12],
+    "incidents": [0.13, 0.17, 0.09, 0.14, 0.08, 0.08, 0.09, 0.09, 0.13],
     "escalations": [0.10, 0.11, 0.07, 0.11, 0.11, 0.11, 0.13, 0.26],
-    "shares": [0.24, 0.10, 0.10, 0.08, 0.12, 0.12, 0.12, 0.12],
+    "shares": [0.22, 0.11, 0.11, 0.08, 0.13, 0.11, 0.10, 0.14],
 }
 FIRST_SHARE = 0.22
+# Columns the page leaves out: the incidents' titles are in the Incidents section.
+LEFT_OUT = {"incidents": {"Title"}}
 
 
 class PersonSections:
@@ -58,10 +60,12 @@ class PersonSections:
                 self.layout.para(section.empty, "small", redact=False),
                 self.layout.gap(),
             ]
-        rest = (1.0 - FIRST_SHARE) / (len(section.columns) - 1)
-        widths = WIDTHS.get(section.key, [FIRST_SHARE] + [rest] * (len(section.columns) - 1))
-        rows: list[list[str | None]] = [list(section.columns)]
-        rows += [list(row.cells) for row in section.rows]
+        dropped = LEFT_OUT.get(section.key, set())
+        keep = [i for i, name in enumerate(section.columns) if name not in dropped]
+        rest = (1.0 - FIRST_SHARE) / (len(keep) - 1)
+        widths = WIDTHS.get(section.key, [FIRST_SHARE] + [rest] * (len(keep) - 1))
+        rows: list[list[str | None]] = [[section.columns[i] for i in keep]]
+        rows += [[row.cells[i] for i in keep] for row in section.rows]
         return [title, self.layout.table(rows, widths), self.layout.gap()]
 
     def overview(self) -> list[Flowable]:
