@@ -31,6 +31,7 @@ from irdesk.domain.models import (
 from irdesk.domain.person_period import (
     Cadence,
     EscalationStep,
+    IncidentPart,
     NoteFact,
     OwnedAction,
     PersonPeriod,
@@ -42,7 +43,7 @@ from irdesk.domain.person_period import (
 from irdesk.domain.policy import Policy
 from irdesk.storage.bulk.metric_data import load_metric_data
 from irdesk.storage.database import Database
-from irdesk.storage.reads.escalations import incident_escalation, prescribed_levels
+from irdesk.storage.reads.escalations import PATH_KINDS, incident_escalation, prescribed_levels
 from irdesk.storage.reads.packet_data import find_person
 from irdesk.storage.reads.review_sheet import people
 from irdesk.storage.records.feedback import list_notes
@@ -100,6 +101,16 @@ def _read(
     team = data.teams.get(info.team_id) if info and info.team_id is not None else None
     zone, own = zone_of(data, person_id, policy)
     ids = [p.incident_id for p in parts]
+    # Only a path they were on (paged, escalated to, acknowledging) can have reached them.
+    on_path = set(
+        session.exec(
+            select(TimelineEvent.incident_id).where(
+                TimelineEvent.actor_person_id == person_id,
+                col(TimelineEvent.kind).in_(PATH_KINDS),
+                col(TimelineEvent.incident_id).in_(ids),
+            )
+        )
+    )
     notes, locked = _notes(session, person_id, keyring, set(ids), period, labels)
     return PersonPeriod(
         person_id=person_id,
@@ -112,14 +123,13 @@ def _read(
         incidents=parts,
         figures=shown,
         escalations=tuple(
-            step for p in parts for step in _escalations(session, p.incident_id, p.label, person_id)
+            step
+            for p in parts
+            if p.incident_id in on_path
+            for step in _escalations(session, p.incident_id, p.label, person_id)
         ),
         actions=_actions(session, person_id, first_day, last_day, labels),
-        cadence=tuple(
-            c
-            for p in parts
-            if (c := _cadence(session, data, p.incident_id, p.label, person_id)) is not None
-        ),
+        cadence=_cadences(session, data, parts, person_id),
         notes=notes,
         locked_notes=locked,
         shares=held_shares(data, policy, period, person_id),
@@ -263,29 +273,39 @@ def _actions(
     return tuple(out)
 
 
-def _cadence(
-    session: Session, data: MetricData, incident_id: int, label: str, person_id: int
-) -> Cadence | None:
-    row = int(data.incidents.rows_of(np.array([incident_id], dtype=np.int64))[0])
-    if row < 0:
-        return None
+def _cadences(
+    session: Session, data: MetricData, parts: tuple[IncidentPart, ...], person_id: int
+) -> tuple[Cadence, ...]:
+    """Each incident's status updates, read in one query, measured from its detection
+    (else start) to its resolution; incidents with neither time are left out."""
+    ids = [p.incident_id for p in parts]
+    updates: dict[int, list[tuple[datetime, bool]]] = {i: [] for i in ids}
+    for incident_id, at, who in session.exec(
+        select(
+            TimelineEvent.incident_id, TimelineEvent.occurred_at, TimelineEvent.actor_person_id
+        ).where(col(TimelineEvent.incident_id).in_(ids), col(TimelineEvent.kind).in_(UPDATE_KINDS))
+    ):
+        updates[incident_id].append((at.astimezone(UTC), who == person_id))
     inc = data.incidents
-    begin_at = inc.detected[row] if not np.isnan(inc.detected[row]) else inc.started[row]
-    if np.isnan(begin_at):
-        return None
-    end_at = inc.resolved[row]
-    updates = session.exec(
-        select(TimelineEvent.occurred_at, TimelineEvent.actor_person_id).where(
-            TimelineEvent.incident_id == incident_id, col(TimelineEvent.kind).in_(UPDATE_KINDS)
+    rows = inc.rows_of(np.array(ids, dtype=np.int64)).tolist()
+    out = []
+    for part, row in zip(parts, rows, strict=True):
+        if row < 0:
+            continue
+        begin_at = inc.detected[row] if not np.isnan(inc.detected[row]) else inc.started[row]
+        if np.isnan(begin_at):
+            continue
+        end_at = inc.resolved[row]
+        out.append(
+            cadence(
+                part.incident_id,
+                part.label,
+                from_epoch(float(begin_at)),
+                None if np.isnan(end_at) else from_epoch(float(end_at)),
+                updates[part.incident_id],
+            )
         )
-    ).all()
-    return cadence(
-        incident_id,
-        label,
-        from_epoch(float(begin_at)),
-        None if np.isnan(end_at) else from_epoch(float(end_at)),
-        [(at.astimezone(UTC), who == person_id) for at, who in updates],
-    )
+    return tuple(out)
 
 
 def _notes(
