@@ -14,18 +14,15 @@ import numpy as np
 from sqlmodel import Session, col, select
 
 from irdesk.domain.enums import EventKind
-from irdesk.domain.escalation import PrescribedLevel
 from irdesk.domain.load_fairness import held_shares, surges
 from irdesk.domain.metrics.data import MetricData, from_epoch
 from irdesk.domain.metrics.people import zone_of
 from irdesk.domain.metrics.selection import Period
 from irdesk.domain.models import (
     ActionItem,
-    EscalationPolicy,
     Incident,
     IncidentRole,
     Review,
-    ServicePolicy,
     TimelineEvent,
 )
 from irdesk.domain.person_period import (
@@ -43,7 +40,7 @@ from irdesk.domain.person_period import (
 from irdesk.domain.policy import Policy
 from irdesk.storage.bulk.metric_data import load_metric_data
 from irdesk.storage.database import Database
-from irdesk.storage.reads.escalations import PATH_KINDS, incident_escalation, prescribed_levels
+from irdesk.storage.reads.escalations import PATH_KINDS, incident_escalation
 from irdesk.storage.reads.packet_data import find_person
 from irdesk.storage.reads.review_sheet import people
 from irdesk.storage.records.feedback import list_notes
@@ -171,27 +168,15 @@ def _labels(session: Session, data: MetricData) -> dict[int, tuple[str, str, str
     return out
 
 
-def _levels(session: Session, incident_id: int) -> dict[int, PrescribedLevel]:
-    incident = session.get(Incident, incident_id)
-    if incident is None or incident.service_id is None:
-        return {}
-    link = session.get(ServicePolicy, incident.service_id)
-    policy = session.get(EscalationPolicy, link.policy_id) if link else None
-    if policy is None or policy.id is None:
-        return {}
-    instant = incident.detected_at or incident.started_at
-    return {lv.level: lv for lv in prescribed_levels(session, policy.id, instant)}
-
-
 def _escalations(
     session: Session, incident_id: int, label: str, person_id: int
 ) -> list[EscalationStep]:
     """The levels of the incident's path that reached them after its first, and the
     levels they were on when the path moved on."""
     found = incident_escalation(session, incident_id)
-    levels = _levels(session, incident_id)
     if found is None or found.policy is None:
         return []
+    levels = {lv.level: lv for lv in found.levels}
     path = found.path
     first = min((o.reached_at for o in path.levels if o.reached_at is not None), default=None)
     out = []
