@@ -1,15 +1,14 @@
 """A person's period and a team's picture against the floor: the dashboard's whole figure
 set computed from the same columns.
 
-Writes the demo organisation (fixed seed and anchor day), reads its columns once
-(`load_metric_data`), then times, best of R runs each, over the last 90 days:
+Writes the demo organisation (fixed seed and anchor day), then times, best of R runs
+each, over the last 90 days, each from the open file as its window does:
 
-  floor   compute_figures: every figure of the dashboard for everyone in the period
-  person  person_period for the person who took part in the most incidents: their
-          incidents, load against rotation and team medians, on-call share, surges,
-          escalation paths, action items, status-update gaps (their own reads of the
-          file included, on the columns already read)
-  team    team_picture_named for that person's team
+  floor   load_metric_data + compute_figures: the dashboard, every figure for everyone
+  person  person_period for the person who took part in the most incidents (the same
+          columns read, then their incidents, load against rotation and team medians,
+          on-call share, surges, escalation paths, action items, status-update gaps)
+  team    team_picture_named for that person's team (the same columns read)
 
 and prints each with its ratio to the floor. Target: each within 3x the floor, as a
 window that shows one person should cost no more than the dashboard that shows all.
@@ -62,16 +61,16 @@ def main() -> int:
             busiest, _ = Counter(data.events.part_person.tolist()).most_common(1)[0]
             person = data.people[busiest]
             team = data.teams[person.team_id].name if person.team_id is not None else None
-            floor = best(args.repeat, lambda: compute_figures(data, policy, period))
-            own = best(
-                args.repeat,
-                lambda: person_period(db, person.name, first, last, data=data, policy=policy),
-            )
-            rows = [("floor: compute_figures (everyone)", floor), (f"person: {person.name}", own)]
+            floor = best(args.repeat, lambda: compute_figures(load_metric_data(db), policy, period))
+            own = best(args.repeat, lambda: person_period(db, person.name, first, last))
+            rows = [
+                ("floor: the dashboard's figures (everyone)", floor),
+                (f"person: {person.name}", own),
+            ]
             if team is not None:
                 picture = best(
                     args.repeat,
-                    lambda: team_picture_named(db, team, first, last, data=data, policy=policy),
+                    lambda: team_picture_named(db, team, first, last),
                 )
                 rows.append((f"team: {team}", picture))
             print(f"demo organisation, {len(data.incidents)} incidents, {first} to {last}")
