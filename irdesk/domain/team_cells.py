@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from irdesk.domain.load_fairness import LONG_INCIDENT
 from irdesk.domain.person_cells import Row, Section, hours_text, minutes_text
 from irdesk.domain.team_picture import TeamPicture, week_label
 
@@ -66,6 +67,25 @@ def team_sections(t: TeamPicture) -> tuple[Section, ...]:
         ),
         "No incident hours in this period.",
     )
+    surged = Section(
+        "surges",
+        "Surge periods of its members",
+        ("Person", "Surge", "From", "To", "How much"),
+        tuple(
+            Row(
+                (
+                    person,
+                    s.kind,
+                    s.first_day.isoformat(),
+                    s.last_day.isoformat(),
+                    hours_text(s.amount) if s.kind == LONG_INCIDENT else f"{s.amount:g} nights",
+                ),
+                s.incident_ids,
+            )
+            for person, s in t.surges
+        ),
+        "No member had a long incident or a run of nights paged in this period.",
+    )
     flags = Section(
         "flags",
         "Where the pictures disagree",
@@ -73,7 +93,7 @@ def team_sections(t: TeamPicture) -> tuple[Section, ...]:
         tuple(Row((flag,), ()) for flag in t.flags),
         "The team's picture and each person's agree.",
     )
-    return (outcome, members, weeks, flags)
+    return (outcome, members, weeks, surged, flags)
 
 
 def team_json(t: TeamPicture) -> dict[str, Any]:

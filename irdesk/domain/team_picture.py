@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from irdesk.domain.load_fairness import counted_rows
+from irdesk.domain.load_fairness import Surge, counted_rows, surges
 from irdesk.domain.metrics.data import MetricData, from_epoch, impact_start_of
 from irdesk.domain.metrics.people import MIN_RESOLVED_FOR_CONCENTRATION
 from irdesk.domain.metrics.selection import Period
@@ -59,6 +59,8 @@ class TeamPicture:
     members: tuple[MemberShare, ...]
     weeks: tuple[WeekShare, ...]
     flags: tuple[str, ...]
+    # The team's members' surges (a long incident, nights paged in a row), by start.
+    surges: tuple[tuple[str, Surge], ...] = ()
 
 
 def _share(part: float, whole: float) -> float:
@@ -118,6 +120,17 @@ def team_picture(
         members=tuple(members),
         weeks=weeks,
         flags=disagreements(policy, members, weeks, len(rows)),
+        surges=tuple(
+            sorted(
+                (
+                    (m.person, surge)
+                    for m in members
+                    if m.member
+                    for surge in surges(data, policy, period, m.person_id)
+                ),
+                key=lambda pair: (pair[1].first_day, pair[0]),
+            )
+        ),
     )
 
 

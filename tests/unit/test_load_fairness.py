@@ -29,6 +29,7 @@ from irdesk.domain.metrics.data import (
 )
 from irdesk.domain.metrics.selection import Period
 from irdesk.domain.policy import Policy
+from irdesk.domain.team_picture import team_picture
 
 UTC_ZONE = ZoneInfo("UTC")
 MARCH = Period(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC))
@@ -137,3 +138,11 @@ def test_a_page_before_the_working_day_belongs_to_the_night_before(data: MetricD
     )
     (run,) = surges(shifted, Policy(), MARCH, 1)
     assert (run.first_day, run.last_day, run.amount) == (date(2026, 3, 10), date(2026, 3, 12), 3.0)
+
+
+def test_a_teams_surges_are_its_members(data: MetricData) -> None:
+    picture = team_picture(data, Policy(), MARCH, 1, date(2026, 3, 1), date(2026, 3, 31))
+    assert [(name, s.kind, s.first_day.day) for name, s in picture.surges] == [
+        ("Ben", LONG_INCIDENT, 3),
+        ("Ana", NIGHTS_PAGED, 10),
+    ]

@@ -40,6 +40,7 @@ TAB_TEXT = {
     "outcomes": "O&utcomes",
     "members": "&Each Person",
     "weeks": "&Weeks",
+    "surges": "Sur&ges",
     "flags": "&Disagreements",
 }
 DESCRIPTIONS = {
@@ -48,6 +49,7 @@ DESCRIPTIONS = {
     "members": "Each person's share of the team's incidents, incident hours and resolutions. "
     "Double-click a person to open their period.",
     "weeks": "Per week, who held the most of the team's incident hours, and what share.",
+    "surges": "Long incidents and runs of nights paged of the team's members.",
     "flags": "Where the team's picture and a person's disagree.",
 }
 
