@@ -23,6 +23,7 @@ from irdesk.cli.common import (
     opened_database,
     refuse_to_replace,
 )
+from irdesk.domain.enums import NoteDimension
 from irdesk.storage.records.actor import current_actor, identity_actor
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from irdesk.storage.sealing import Keyring
 
 KINDS = {"recognition": "recognition", "growth": "growth", "procedural": "procedural_compliance"}
+DIMENSIONS = tuple(d.value for d in NoteDimension)
 
 
 def add_notes_parser(commands: "Subcommands") -> None:
@@ -76,6 +78,13 @@ def add_notes_parser(commands: "Subcommands") -> None:
         "--justified",
         choices=("yes", "no"),
         help="procedural: was leaving the runbook justified",
+    )
+    add.add_argument(
+        "--dimension",
+        action="append",
+        default=[],
+        choices=DIMENSIONS,
+        help="what the note speaks to (sealed with it); repeatable",
     )
     add.add_argument(
         "--reader",
@@ -220,6 +229,8 @@ def cmd_notes_list(args: argparse.Namespace) -> int:
                 justified = ", deviation " + (
                     "justified" if note.deviation_justified else "not justified"
                 )
+            if note.dimensions:
+                justified += ", about " + ", ".join(note.dimensions)
             print(f"{head} — {note.kind.value}{justified} (readers: {readers})")
             for line in note.text.splitlines() or [""]:
                 print(f"    {line}")
@@ -274,6 +285,7 @@ def cmd_notes_add(args: argparse.Namespace) -> int:
             text=text,
             deviation_justified=justified,
             readers=list(targets.reader_ids),
+            dimensions=args.dimension,
         )
     print(f"Wrote note #{row.id} about {args.about}, readable by {', '.join(row.readers)}.")
     return 0
@@ -298,6 +310,7 @@ def cmd_notes_export(args: argparse.Namespace) -> int:
             "written_at": i.note.created_at.isoformat(),
             "kind": i.note.kind.value if i.note.kind else None,
             "deviation_justified": i.note.deviation_justified,
+            "dimensions": list(i.note.dimensions),
             "text": i.note.text,
             "readers": list(i.note.readers),
         }

@@ -14,6 +14,7 @@ from irdesk.cli.common import (
     chosen_database,
     failures_reported,
     opened_database,
+    parse_date,
     refuse_to_replace,
 )
 from irdesk.storage.records.actor import current_actor
@@ -99,6 +100,20 @@ def add_packet_parsers(commands: "Subcommands") -> None:
     )
     packet.add_argument("--period", metavar="PERIOD", help="executive: 2026-Q3, 2026-07 or 2026")
     packet.add_argument("--person", metavar="NAME", help="manager: the person's full name")
+    packet.add_argument(
+        "--from",
+        dest="packet_first_day",
+        type=parse_date,
+        metavar="DATE",
+        help="manager: the first day of the person's period (with --to): adds its Period section",
+    )
+    packet.add_argument(
+        "--to",
+        dest="packet_last_day",
+        type=parse_date,
+        metavar="DATE",
+        help="manager: the last day of the person's period, included",
+    )
     packet.add_argument(
         "--policy-version",
         type=int,
@@ -300,6 +315,8 @@ def cmd_packet(args: argparse.Namespace) -> int:
         incident_id=args.incident,
         period=args.period,
         person=args.person,
+        first_day=args.packet_first_day,
+        last_day=args.packet_last_day,
         patterns=tuple(args.redact),
         policy_version=args.policy_version,
     )

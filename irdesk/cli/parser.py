@@ -22,6 +22,7 @@ from irdesk.cli.metrics import add_metrics_parser
 from irdesk.cli.notes import add_notes_parser
 from irdesk.cli.org import add_org_parser
 from irdesk.cli.packets import add_packet_parsers
+from irdesk.cli.person import add_person_parser, add_team_parser
 from irdesk.cli.register import add_register_parser
 from irdesk.cli.roles import add_roles_parsers
 from irdesk.cli.validation import add_validation_parser
@@ -57,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_classify_parser(commands)
     add_validation_parser(commands)
     add_roles_parsers(commands)
+    add_person_parser(commands)
+    add_team_parser(commands)
     add_org_parser(commands)
     add_register_parser(commands)
     add_facilitators_parser(commands)

@@ -200,3 +200,64 @@ class BlamelessChecker:
 
 def find_flags(text: str, people_names: Iterable[str] = ()) -> list[BlameFlag]:
     return BlamelessChecker(people_names).flags(text)
+
+
+# Feedback notes are about one person, so their name is expected; what the check looks
+# for is a verdict on the person where a description of what they did would serve.
+BEHAVIOUR_HINT = (
+    "Say what they did, when, and what it changed for the incident (e.g. 'the status page "
+    "had no update for 50 minutes'), and what would help next time."
+)
+FEEDBACK_PHRASES: tuple[tuple[str, str], ...] = (
+    (
+        r"always|never|every\s+time|constantly",
+        "An absolute reads as a verdict: name the incidents and what happened in each.",
+    ),
+    (
+        r"lazy|laziness|careless(?:ly|ness)?|sloppy|sloppiness|incompeten(?:t|ce)"
+        r"|unreliable|negligen(?:t|ce)|useless|hopeless",
+        "A judgement of character: describe the behaviour and its impact instead.",
+    ),
+    (
+        r"(?:bad|poor|negative)\s+attitude|not\s+a\s+team\s+player"
+        r"|does(?:\s+not|n['’]t)\s+care|no\s+ownership",
+        "Describe what they did and its effect on the people around them, not who they are.",
+    ),
+    (
+        r"(?:is|was|seems)\s+(?:not\s+)?(?:good|bad|weak|strong)\s+(?:at|with)",
+        "Point to the moment: which incident, what they did, and what it led to.",
+    ),
+)
+_FEEDBACK_RE = re.compile(
+    "|".join(
+        f"(?P<f{i}>\\b(?:{pattern})\\b)" for i, (pattern, _hint) in enumerate(FEEDBACK_PHRASES)
+    ),
+    re.IGNORECASE,
+)
+
+
+class FeedbackChecker:
+    """The check for feedback notes: blame phrasing and verdicts on the person, each with a
+    hint aimed at behaviour and impact. Names are not flagged: a note is about someone."""
+
+    def flags(self, text: str) -> list[BlameFlag]:
+        # The feedback-specific hints first: on the same words ("lazy") the sort keeps them.
+        found = [
+            BlameFlag(m.start(), m.end(), m.group(), PHRASE, FEEDBACK_PHRASES[int(n[1:])][1])
+            for m in _FEEDBACK_RE.finditer(text)
+            if (n := m.lastgroup) is not None
+        ]
+        found += [
+            BlameFlag(f.start, f.end, f.text, PHRASE, BEHAVIOUR_HINT) for f in phrase_flags(text)
+        ]
+        found.sort(key=lambda flag: (flag.start, -flag.end))
+        kept: list[BlameFlag] = []
+        for flag in found:
+            if kept and flag.start < kept[-1].end:
+                continue
+            kept.append(flag)
+        return kept
+
+
+def feedback_flags(text: str) -> list[BlameFlag]:
+    return FeedbackChecker().flags(text)

@@ -76,6 +76,16 @@ class FeedbackKind(StrEnum):
     PROCEDURAL_COMPLIANCE = "procedural_compliance"
 
 
+class NoteDimension(StrEnum):
+    """What a feedback note speaks to, so that "resolved it, wrote nothing down" can be
+    said precisely: one note may name several."""
+
+    TECHNICAL_RESOLUTION = "technical_resolution"
+    COMMUNICATION = "communication"
+    DOCUMENTATION = "documentation"
+    PROCEDURE = "procedure"
+
+
 class ActionStatus(StrEnum):
     OPEN = "open"
     IN_PROGRESS = "in_progress"

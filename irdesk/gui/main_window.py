@@ -55,6 +55,7 @@ from irdesk.gui.metrics.validation_actions import ValidationActions
 from irdesk.gui.organisation.actions import OrganisationActions
 from irdesk.gui.packets.actions import PacketActions
 from irdesk.gui.packets.register_actions import RegisterActions
+from irdesk.gui.people.actions import PeopleActions
 from irdesk.gui.review.tab import ReviewTab
 from irdesk.gui.timeline.controller import TimelineController
 from irdesk.gui.timeline.tab import WALK_KEYS
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
             self.busy,
             self.notes_session,
         )
+        self.people = PeopleActions(self, self.tasks, self.database, self.notes_session, self.busy)
         self.validation = ValidationActions(
             self, self.tasks, self.database, self.undo_stack, self.actor, self.busy
         )
@@ -237,6 +239,7 @@ class MainWindow(QMainWindow):
             incident=bar.addMenu("In&cident"),
             review=self.review_tab.build_menu(bar),  # Review › …, beside the tab it acts on
             export=bar.addMenu("E&xport"),
+            people=bar.addMenu("&People"),
             tools=bar.addMenu("&Tools"),
             help=bar.addMenu("&Help"),
         )
@@ -283,6 +286,7 @@ class MainWindow(QMainWindow):
         self.details_action.toggled.connect(self.details.setVisible)
         self.metrics.add_to(menus)
         self.organisation.add_to(menus)
+        self.people.add_to(menus.people)
         self.validation.add_to(menus)
         self.register_actions.add_to(menus)
         self.packet_actions.add_to(menus)
@@ -347,6 +351,7 @@ class MainWindow(QMainWindow):
         self.review_tab.message.connect(self._show_review_message)
         self.review_tab.message_withdrawn.connect(self.withdraw_message)
         self.metrics.incident_chosen.connect(self._metrics_incident_chosen)
+        self.people.incident_chosen.connect(self._metrics_incident_chosen)
         self.metrics.policy_saved.connect(self._policy_saved)
         self.files.opened.connect(self._database_opened)
         self.files.previewed.connect(self._database_previewed)
@@ -384,6 +389,7 @@ class MainWindow(QMainWindow):
             self.merging.shut_down()
             self.classifying.shut_down()
             self.organisation.shut_down()
+            self.people.shut_down()
             self.register_actions.shut_down()
             self._save_settings()
             if self.import_dialog is not None:

@@ -19,28 +19,15 @@ window would (storage/records).
 The period is 3–4 May 2021 (a Monday and a Tuesday), UTC days: the 25 incidents 11860–11884.
 """
 
-import csv
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from testdata import ORG_DATA, SHARED_DATA
-
-from irdesk.storage.database import open_database
-from irdesk.storage.records.classifications import classification_of, classify
-from irdesk.storage.records.directory_edits import set_value
-
-INCIDENT_SAMPLES = [
-    SHARED_DATA / "pagerduty_incidents_page.json",
-    SHARED_DATA / "pagerduty_incident_and_log_entry.jsonl",
-]
-ORG_SAMPLES = [ORG_DATA / "pagerduty_users.json", ORG_DATA / "pagerduty_schedule_rendered.json"]
-PAGE = {"limit": 25, "offset": 0, "more": False}
+from org_samples import import_organisation
 
 
 def irdesk(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -54,179 +41,9 @@ def irdesk(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def ref(kind: str, key: str, summary: str) -> dict[str, str]:
-    return {"id": key, "type": f"{kind}_reference", "summary": summary}
-
-
-PAYMENTS = ref("team", "PHZCDPO", "Payments Team")
-WAREHOUSE = ref("team", "PT5UAVI", "Warehouse Team")
-OPERATIONS = ref("team", "PJ8M4HI", "Operations Team")
-TIM = ref("user", "PJOJ0I0", "Tim Teller")
-HATTIE = ref("user", "PHE3VOG", "Hattie Hendricks")
-GIRAN = ref("user", "PPT6IUJ", "Giran Moodley")
-BRYCE = ref("user", "PZ5AJAG", "Bryce Blake")
-AKIKO = ref("user", "P8PKMJS", "Akiko Almeda")
-
-
-def user(who: dict[str, str], team: dict[str, str], zone: str | None) -> dict[str, Any]:
-    email = who["summary"].lower().replace(" ", ".") + "@example.com"
-    found: dict[str, Any] = {**who, "type": "user", "name": who["summary"], "email": email}
-    found["teams"] = [team]
-    if zone:
-        found["time_zone"] = zone
-    return found
-
-
-def schedule(key: str, name: str, team: dict[str, str], *people: dict[str, str]) -> dict[str, Any]:
-    return {
-        "id": key,
-        "type": "schedule",
-        "name": name,
-        "time_zone": "UTC",
-        "teams": [team],
-        "schedule_layers": [
-            {
-                "name": "Primary",
-                "start": "2021-05-01T00:00:00Z",
-                "rotation_turn_length_seconds": 604800,
-                "users": [{"user": p} for p in people],
-            }
-        ],
-    }
-
-
-def notify(n: int, incident: str, who: dict[str, str], at: str) -> dict[str, Any]:
-    return {
-        "id": f"RNOTIFY{n:019d}",
-        "type": "notify_log_entry",
-        "summary": f"Notified {who['summary']} by SMS.",
-        "created_at": at,
-        "agent": ref("service", "PVSU9UY", "WD: Payments"),
-        "user": who,
-        "channel": {"type": "auto"},
-        "incident": ref("incident", incident, incident),
-    }
-
-
-def write_directory(folder: Path) -> list[Path]:
-    files = {
-        "teams.json": {
-            "teams": [
-                {**t, "type": "team", "name": t["summary"]}
-                for t in (PAYMENTS, WAREHOUSE, OPERATIONS)
-            ]
-        },
-        "users.json": {
-            "users": [
-                user(TIM, WAREHOUSE, "America/New_York"),
-                user(HATTIE, PAYMENTS, "Asia/Hong_Kong"),
-                user(AKIKO, PAYMENTS, "Asia/Hong_Kong"),
-                user(GIRAN, OPERATIONS, "Europe/London"),
-                user(BRYCE, OPERATIONS, None),  # no zone: the policy's counts
-            ]
-        },
-        "schedules.json": {
-            "schedules": [
-                schedule("PSPAY01", "Payments", PAYMENTS, HATTIE, AKIKO),
-                schedule("PSWAR01", "Warehouse", WAREHOUSE, TIM),
-            ]
-        },
-        "services.json": {
-            "services": [
-                {
-                    **ref("service", "PVSU9UY", "WD: Payments"),
-                    "type": "service",
-                    "name": "WD: Payments",
-                    "teams": [PAYMENTS],
-                },
-                # No owner: its incidents' team comes from who was on call.
-                {
-                    **ref("service", "PWM457M", "WD: Storage"),
-                    "type": "service",
-                    "name": "WD: Storage",
-                    "teams": [],
-                },
-                {
-                    **ref("service", "P6ZOTJ8", "ID: Production"),
-                    "type": "service",
-                    "name": "ID: Production",
-                    "teams": [OPERATIONS],
-                },
-            ]
-        },
-    }
-    paths = []
-    for name, data in files.items():
-        path = folder / name
-        path.write_text(json.dumps({**data, **PAGE}), encoding="utf-8")
-        paths.append(path)
-    roster = folder / "rates.csv"
-    with roster.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(["name", "email", "hourly rate", "start date"])
-        for who, rate in ((TIM, 110), (HATTIE, 95), (GIRAN, 120)):
-            email = who["summary"].lower().replace(" ", ".") + "@example.com"
-            writer.writerow([who["summary"], email, rate, "2019-01-07"])
-    return [*paths, roster]
-
-
-def write_pages(folder: Path) -> Path:
-    entries = [
-        notify(1, "PE8XPNI", TIM, "2021-05-03T19:02:00Z"),  # 15:02 in New York
-        notify(2, "PXQYZNB", TIM, "2021-05-03T23:02:30Z"),  # 19:02 in New York: after hours
-        notify(3, "PTVD0IY", HATTIE, "2021-05-04T01:39:30Z"),  # 09:39 in Hong Kong
-        notify(4, "PS8TBIQ", HATTIE, "2021-05-04T01:50:30Z"),  # 09:50 in Hong Kong
-        notify(5, "P22QOP7", HATTIE, "2021-05-04T03:08:00Z"),  # 11:08 in Hong Kong
-        notify(6, "PGW5XNE", GIRAN, "2021-05-04T13:48:52Z"),  # 14:48 in London
-        notify(7, "PGW5XNE", BRYCE, "2021-05-04T13:52:01Z"),  # 13:52 in UTC, the policy's
-    ]
-    path = folder / "log_entries.json"
-    path.write_text(json.dumps({"log_entries": entries, **PAGE, "total": len(entries)}))
-    return path
-
-
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    folder = tmp_path_factory.mktemp("org")
-    db = folder / "org.db"
-    # The directory first, so the incidents' people and services are found in it.
-    directory = irdesk("import", *ORG_SAMPLES, *write_directory(folder), "--db", db)
-    assert directory.returncode == 0, directory.stderr
-    incidents = irdesk("import", *INCIDENT_SAMPLES, write_pages(folder), "--db", db)
-    assert incidents.returncode == 0, incidents.stderr
-    with sqlite3.connect(db) as conn:
-        ids = dict(conn.execute("SELECT external_id, id FROM incident").fetchall())
-        services = dict(conn.execute("SELECT name, id FROM service").fetchall())
-    database = open_database(db)
-    try:
-        with database.transaction() as session:
-            for service, field, value in (
-                ("WD: Payments", "slo_target", 99.95),
-                ("WD: Payments", "slo_window_days", 30),
-                ("ID: Production", "cost_per_minute", 100.0),
-            ):
-                set_value(
-                    session, "service", services[service], field, value, reason="SLA", actor="t"
-                )
-            for external_id, changes in (
-                ("PE8XPNI", {"downtime_cost": 2500.0}),
-                (
-                    "PXQYZNB",
-                    {
-                        "external_cause": True,
-                        "external_vendor": "AWS",
-                        "external_evidence": "https://health.aws.amazon.com/event/1",
-                    },
-                ),
-                (
-                    "PS8TBIQ",
-                    {"approved_tech_debt": True, "debt_approver": "CTO", "debt_decision": "ADR-12"},
-                ),
-            ):
-                _, revision = classification_of(session, ids[external_id])
-                classify(session, [(ids[external_id], revision)], changes, actor="t")
-    finally:
-        database.close()
+    db, ids = import_organisation(tmp_path_factory.mktemp("org"))
     shown = irdesk(
         "metrics",
         "--db",

@@ -113,6 +113,8 @@ def window_openers(
         ("metrics dashboard", QWidget, window.metrics.show_dashboard),
         ("policy", QDialog, window.metrics.edit_policy),
         ("organisation", QWidget, window.organisation.show_organisation),
+        ("person", QWidget, window.people.show_person),
+        ("team", QWidget, window.people.show_team),
         ("validation sample", QDialog, window.validation.open_dialog),
         ("review packet", QDialog, window.packet_actions.open_dialog),
         ("compliance register", QWidget, window.register_actions.open_register),

@@ -29,6 +29,8 @@ WINDOWS = {
     "metrics dashboard",
     "policy",
     "organisation",
+    "person",
+    "team",
     "validation sample",
     "review packet",
     "compliance register",

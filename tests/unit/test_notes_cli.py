@@ -123,6 +123,20 @@ def test_the_text_may_come_from_stdin(world: dict[str, Path]) -> None:
     assert CLI_WORDS in run("notes", "list", "--db", db, *as_(world, "manager"))[1]
 
 
+def test_dimensions_are_written_and_listed(world: dict[str, Path]) -> None:
+    person, _incident = someone(world["db"])
+    db = str(world["db"])
+    dims = ["--dimension", "documentation", "--dimension", "communication"]
+    add = ["notes", "add", "--db", db, "--about", person, *dims]
+    code, _out, err = run(*add, *as_(world, "manager"), stdin=CLI_WORDS)
+    assert code == 0, err
+    # Listed in the dimensions' own order, whatever order they were typed in.
+    assert (
+        "about communication, documentation"
+        in run("notes", "list", "--db", db, *as_(world, "manager"))[1]
+    )
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -31,6 +31,7 @@ class Menus:
     incident: QMenu
     review: QMenu
     export: QMenu
+    people: QMenu
     tools: QMenu
     help: QMenu
 

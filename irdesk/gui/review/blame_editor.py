@@ -9,7 +9,9 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
-from irdesk.domain.blameless import PERSON, BlameFlag, BlamelessChecker
+from irdesk.domain.blameless import PERSON, BlameFlag, BlamelessChecker, FeedbackChecker
+
+Checker = BlamelessChecker | FeedbackChecker
 
 PHRASE_COLOUR = QColor("#d32f2f")
 PERSON_COLOUR = QColor("#ef6c00")
@@ -19,11 +21,11 @@ PERSON_TINT = QColor("#fff3e0")
 
 
 class BlameHighlighter(QSyntaxHighlighter):
-    def __init__(self, document: QTextDocument, checker: BlamelessChecker) -> None:
+    def __init__(self, document: QTextDocument, checker: Checker) -> None:
         super().__init__(document)
         self.checker = checker
 
-    def set_checker(self, checker: BlamelessChecker) -> None:
+    def set_checker(self, checker: Checker) -> None:
         self.checker = checker
         self.rehighlight()
 
@@ -45,9 +47,9 @@ class BlameTextEdit(QPlainTextEdit):
     # The text itself changed; textChanged also fires when only the underlines are redrawn.
     text_edited = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, checker: Checker | None = None) -> None:
         super().__init__(parent)
-        self._checker = BlamelessChecker()
+        self._checker: Checker = checker if checker is not None else BlamelessChecker()
         self._count = 0
         self.last_text = ""
         self.textChanged.connect(self._text_changed)

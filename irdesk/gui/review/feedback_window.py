@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from irdesk.domain.enums import FeedbackKind
+from irdesk.domain.blameless import FeedbackChecker
+from irdesk.domain.enums import FeedbackKind, NoteDimension
 from irdesk.gui.common import formatting
 from irdesk.gui.common.autosave import Autosaver, Write
 from irdesk.gui.common.background import BackgroundTasks
@@ -45,7 +45,7 @@ from irdesk.gui.common.notes_session import NotesSession, UnlockDialog
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
-from irdesk.gui.review.blame_editor import set_text_quietly
+from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.conflict_prompt import ConflictPrompts
 from irdesk.gui.review.models import first_line, select_quietly
 
@@ -61,6 +61,13 @@ KIND_TEXT = {
     FeedbackKind.RECOGNITION: "Recognition",
     FeedbackKind.GROWTH: "Growth",
     FeedbackKind.PROCEDURAL_COMPLIANCE: "Procedural compliance",
+}
+# What a note speaks to; the Alt letters are free in this window.
+DIMENSION_TEXT = {
+    NoteDimension.TECHNICAL_RESOLUTION: "&Technical resolution",
+    NoteDimension.COMMUNICATION: "C&ommunication",
+    NoteDimension.DOCUMENTATION: "Documentatio&n",
+    NoteDimension.PROCEDURE: "P&rocedure",
 }
 N_KIND, N_TEXT, N_READERS, N_CHANGED = range(4)
 NOBODY_CAN_READ = (
@@ -115,6 +122,8 @@ class NotesModel(RowTableModel["NoteRow"]):
             text = KIND_TEXT[row.kind]
             if row.kind == FeedbackKind.PROCEDURAL_COMPLIANCE and row.deviation_justified:
                 text += " (deviation justified)"
+            if row.dimensions:
+                text += ": " + ", ".join(d.replace("_", " ") for d in row.dimensions)
             return text
         if index.column() == N_TEXT:
             return first_line(row.text, 100) or "(empty)"
@@ -192,7 +201,15 @@ class FeedbackWindow(QWidget):
         self.kind_combo.activated.connect(self._kind_chosen)
         self.justified_check = QCheckBox("Deviation from the runbook was &justified")
         self.justified_check.clicked.connect(self._justified_toggled)
-        self.editor = QPlainTextEdit()
+        self.dimension_checks = {}
+        for dimension, label in DIMENSION_TEXT.items():
+            check = QCheckBox(label)
+            check.setToolTip("What this note speaks to (kept sealed with the note)")
+            check.clicked.connect(self._dimensions_toggled)
+            self.dimension_checks[dimension] = check
+        # Feedback is checked too: verdicts on the person underlined, hints aimed at what
+        # they did and what it changed.
+        self.editor = BlameTextEdit(checker=FeedbackChecker())
         self.editor.setPlaceholderText("What they did, and what it meant…")
         self.editor.setAccessibleName("Note")
         self.editor.textChanged.connect(self._text_edited)
@@ -235,10 +252,16 @@ class FeedbackWindow(QWidget):
         kind_row.addWidget(self.kind_combo)
         kind_row.addWidget(self.justified_check)
         kind_row.addStretch(1)
+        dimension_row = QHBoxLayout()
+        dimension_row.addWidget(QLabel("About:"))
+        for check in self.dimension_checks.values():
+            dimension_row.addWidget(check)
+        dimension_row.addStretch(1)
         self.editor_box = QWidget()
         editor_layout = QVBoxLayout(self.editor_box)
         editor_layout.setContentsMargins(0, 0, 0, 0)
         editor_layout.addLayout(kind_row)
+        editor_layout.addLayout(dimension_row)
         editor_layout.addWidget(self.editor, 1)
         lock_row = QHBoxLayout()
         lock_row.addWidget(self.lock_label, 1)
@@ -481,6 +504,8 @@ class FeedbackWindow(QWidget):
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(row.kind))
         self.justified_check.setVisible(row.kind == FeedbackKind.PROCEDURAL_COMPLIANCE)
         self.justified_check.setChecked(bool(row.deviation_justified))
+        for dimension, check in self.dimension_checks.items():
+            check.setChecked(dimension.value in row.dimensions)
         if force:
             set_text_quietly(self.editor, row.text)
 
@@ -625,6 +650,19 @@ class FeedbackWindow(QWidget):
             "deviation_justified",
             checked,
             self._write(self.bound_id, "deviation_justified"),
+        )
+        self.reload()
+
+    def _dimensions_toggled(self, _checked: bool) -> None:
+        if self.bound_id is None:
+            return
+        chosen = [d.value for d, check in self.dimension_checks.items() if check.isChecked()]
+        self._select_after_load = self.bound_id
+        self.autosaver.save_now(
+            ("note", self.bound_id),
+            "dimensions",
+            chosen,
+            self._write(self.bound_id, "dimensions"),
         )
         self.reload()
 

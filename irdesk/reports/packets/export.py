@@ -13,12 +13,14 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from irdesk.domain.metrics.definitions import LIFECYCLE, metric_definitions
 from irdesk.domain.metrics.named_periods import named_period
+from irdesk.domain.person_cells import person_json
+from irdesk.domain.person_period import PersonPeriod
 from irdesk.domain.utc import utc_now
 from irdesk.reports.packets import validation
 from irdesk.reports.packets.executive_figures import ExecutiveFigures, executive_figures
@@ -34,6 +36,7 @@ from irdesk.storage.reads.packet_reads import (
     read_period_packet,
     read_person_packet,
 )
+from irdesk.storage.reads.person_period import person_period
 from irdesk.storage.records.audit import AuditAnchor
 from irdesk.storage.records.packets import audit_anchor, record_packet
 from irdesk.storage.records.policies import PolicyRecord, policy_version
@@ -60,6 +63,9 @@ class PacketRequest:
     policy_version: int | None = None
     # When the register measures pending notices; None: when the packet is prepared.
     as_of: datetime | None = None
+    # A manager packet's period (UTC days, both included): its Period section.
+    first_day: date | None = None
+    last_day: date | None = None
 
     def check(self) -> Profile:
         """The profile, once the request names exactly what that profile is about."""
@@ -74,6 +80,14 @@ class PacketRequest:
             raise ValueError(f"the {profile.key} profile is about {wants[profile.scope]} only")
         if self.period is not None:
             named_period(self.period)
+        if (self.first_day is None) != (self.last_day is None):
+            raise ValueError("a person's period needs both --from and --to")
+        if self.first_day is not None:
+            if profile.scope is not Scope.PERSON:
+                raise ValueError("--from and --to are for the manager profile's person")
+            assert self.last_day is not None
+            if self.last_day < self.first_day:
+                raise ValueError("--to is before --from")
         return profile
 
 
@@ -106,6 +120,7 @@ class PreparedPacket:
     incident_id: int | None = None
     subject: str | None = None
     validation: dict[str, Any] | None = None  # the manifest's "validation", for some profiles
+    person_period: PersonPeriod | None = None  # a manager packet's, when a period was asked
 
 
 def prepare(
@@ -129,6 +144,15 @@ def prepare(
     else:
         assert request.person is not None
         data = read_person_packet(database, request.person, keyring)
+        if request.first_day is not None and request.last_day is not None:
+            person_facts = person_period(
+                database,
+                request.person,
+                request.first_day,
+                request.last_day,
+                keyring=keyring,
+                policy=policy.policy,
+            )
     redactor = Redactor(profile.redaction, data.people, list(request.patterns))
     prepared = PreparedPacket(
         profile=profile,
@@ -138,6 +162,8 @@ def prepare(
         policy=policy,
         figures=figures,
     )
+    if profile.scope is Scope.PERSON and request.first_day is not None:
+        prepared.person_period = person_facts
     if profile.key in validation.PROFILES:
         prepared.validation = validation.manifest_validation(database)
     if figures is not None:
@@ -306,13 +332,16 @@ def render(
                 *common,
             ],
         )
-        draw = PersonSections(layout, data).draw
+        draw = PersonSections(layout, data, prepared.person_period).draw
         definitions = {}
         records = {
             "person": person,
             "incident": [i.incident for i in data.incidents],
             "feedback_note": data.feedback,
         }
+        if prepared.person_period is not None:
+            # The period's cells as the packet shows them (its notes are feedback_note's).
+            records["person_period"] = person_json(prepared.person_period, notes=False)
     manifest = build_manifest(
         packet_uid=packet_uid,
         profile=profile.key,

@@ -1,22 +1,72 @@
-"""The sections of a manager's packet: one person's incidents and the feedback notes about them."""
+"""The sections of a manager's packet: one person's period, their incidents and the feedback
+notes about them."""
 
 from reportlab.platypus import Flowable, KeepTogether
 
+from irdesk.domain.person_cells import Section, sections, summary
+from irdesk.domain.person_period import PersonPeriod
 from irdesk.reports.packets.layout import Layout, utc_text
 from irdesk.storage.reads.packet_data import PersonPacketData
 
+# Width shares of a period table's columns, so times and words wrap at spaces; a section
+# not named here shares the width evenly after a wider first column.
+WIDTHS = {
+    "incidents": [0.13, 0.17, 0.09, 0.14, 0.08, 0.08, 0.09, 0.09, 0.13],
+    "escalations": [0.10, 0.11, 0.07, 0.11, 0.11, 0.11, 0.13, 0.26],
+    "shares": [0.22, 0.11, 0.11, 0.08, 0.13, 0.11, 0.10, 0.14],
+}
+FIRST_SHARE = 0.22
+# Columns the page leaves out: the incidents' titles are in the Incidents section.
+LEFT_OUT = {"incidents": {"Title"}}
+
 
 class PersonSections:
-    def __init__(self, layout: Layout, data: PersonPacketData) -> None:
+    def __init__(
+        self, layout: Layout, data: PersonPacketData, period: PersonPeriod | None = None
+    ) -> None:
         self.layout = layout
         self.data = data
+        self.period_facts = period
 
     def draw(self, name: str) -> list[Flowable]:
         return {
             "Overview": self.overview,
+            "Period": self.period,
             "Incidents": self.incidents,
             "Feedback notes": self.feedback,
         }[name]()
+
+    def period(self) -> list[Flowable]:
+        """The facts of the period asked for, as the Person window shows them; the notes
+        stay in their own section."""
+        facts = self.period_facts
+        if facts is None:
+            return [
+                self.layout.para(
+                    "No period was asked for: irdesk packet --from DATE --to DATE adds one.",
+                    redact=False,
+                )
+            ]
+        out: list[Flowable] = [self.layout.para(summary(facts)), self.layout.gap()]
+        for section in sections(facts, notes=False):
+            out += self.period_table(section)
+        return out
+
+    def period_table(self, section: Section) -> list[Flowable]:
+        title = self.layout.para(section.title, "cellhead", redact=False)
+        if not section.rows:
+            return [
+                title,
+                self.layout.para(section.empty, "small", redact=False),
+                self.layout.gap(),
+            ]
+        dropped = LEFT_OUT.get(section.key, set())
+        keep = [i for i, name in enumerate(section.columns) if name not in dropped]
+        rest = (1.0 - FIRST_SHARE) / (len(keep) - 1)
+        widths = WIDTHS.get(section.key, [FIRST_SHARE] + [rest] * (len(keep) - 1))
+        rows: list[list[str | None]] = [[section.columns[i] for i in keep]]
+        rows += [[row.cells[i] for i in keep] for row in section.rows]
+        return [title, self.layout.table(rows, widths), self.layout.gap()]
 
     def overview(self) -> list[Flowable]:
         p = self.data.person
@@ -87,6 +137,8 @@ class PersonSections:
             about = f" on {note.incident}" if note.incident else ""
             author = f" by {note.author}" if note.author else ""
             justified = ""
+            if note.dimensions:
+                justified += " — about " + ", ".join(d.replace("_", " ") for d in note.dimensions)
             if note.deviation_justified is not None:
                 justified = " — leaving the runbook was " + (
                     "justified" if note.deviation_justified else "not justified"

@@ -118,7 +118,7 @@ MANAGER = Profile(
     audience="one person's manager",
     scope=Scope.PERSON,
     classification="CONFIDENTIAL — PERSONNEL",
-    sections=("Overview", "Incidents", "Feedback notes"),
+    sections=("Overview", "Period", "Incidents", "Feedback notes"),
     redaction=RedactionRules(emails=True),
     includes_feedback=True,
 )

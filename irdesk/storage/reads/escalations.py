@@ -52,6 +52,8 @@ class IncidentEscalation:
     incident_id: int
     policy: str | None
     path: EscalationPath
+    # The policy's levels as resolved at the incident's time (who each would page).
+    levels: tuple[PrescribedLevel, ...] = ()
 
 
 def _members(session: Session, rotation_id: int, instant: datetime | None) -> frozenset[int]:
@@ -137,7 +139,9 @@ def incident_escalation(session: Session, incident_id: int) -> IncidentEscalatio
     instant = incident.detected_at or incident.started_at
     levels = prescribed_levels(session, _id(policy.id), instant)
     delays = DELAY_FROM_ALERT if policy.source in FROM_ALERT_SOURCES else DELAY_PER_LEVEL
-    return IncidentEscalation(incident_id, policy.name, analyse(levels, path_events, delays))
+    return IncidentEscalation(
+        incident_id, policy.name, analyse(levels, path_events, delays), tuple(levels)
+    )
 
 
 def _id(value: int | None) -> int:

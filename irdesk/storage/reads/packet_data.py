@@ -179,6 +179,7 @@ class FeedbackRecord:
     author: str | None
     written_at: datetime
     deviation_justified: bool | None
+    dimensions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -451,6 +452,7 @@ def person_packet_data(
             author=_name(by_id, n.author_id),
             written_at=n.created_at,
             deviation_justified=n.deviation_justified,
+            dimensions=n.dimensions,
         )
         for n in notes
         if n.readable and n.kind is not None

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from irdesk.domain.enums import FeedbackKind
+from irdesk.domain.enums import FeedbackKind, NoteDimension
 from irdesk.domain.managers import is_managing_role
 from irdesk.domain.models import (
     FeedbackNote,
@@ -60,6 +60,8 @@ class NoteRow:
     reader_ids: tuple[int, ...] = ()
     readable: bool = True
     pending: bool = False
+    # What the note speaks to (NoteDimension values), sealed with its text.
+    dimensions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,7 @@ def _rows(
                 reader_ids=reader_ids,
                 readable=content is not None,
                 pending=note_id in pending,
+                dimensions=tuple(content.get("dimensions", ())) if content else (),
             )
         )
     return rows
@@ -228,8 +231,21 @@ def get_note(session: Session, note_id: int, keyring: Keyring | None = None) -> 
     return _rows(session, [current_row(session, FeedbackNote, note_id)], keyring)[0]
 
 
-def _payload(kind: FeedbackKind, text: str, justified: bool | None) -> dict[str, Any]:
-    return {"kind": FeedbackKind(kind).value, "text": text, "deviation_justified": justified}
+def _dimensions(values: Iterable[str]) -> list[str]:
+    """In NoteDimension's order, each once; ValueError names one that is not a dimension."""
+    chosen = {NoteDimension(v) for v in values}
+    return [d.value for d in NoteDimension if d in chosen]
+
+
+def _payload(
+    kind: FeedbackKind, text: str, justified: bool | None, dimensions: Iterable[str] = ()
+) -> dict[str, Any]:
+    return {
+        "kind": FeedbackKind(kind).value,
+        "text": text,
+        "deviation_justified": justified,
+        "dimensions": _dimensions(dimensions),
+    }
 
 
 def _current_readers(session: Session) -> list[NoteReader]:
@@ -294,6 +310,7 @@ def add_note(
     deviation_justified: bool | None = None,
     author_id: int | None = None,
     readers: Sequence[int] = (),
+    dimensions: Sequence[str] = (),
 ) -> NoteRow:
     """A new note sealed to the author (the keyring's owner), `readers` and the recovery key."""
     if keyring is None:
@@ -310,7 +327,7 @@ def add_note(
     _seal_new(
         session,
         note,
-        _payload(kind, text, deviation_justified),
+        _payload(kind, text, deviation_justified, dimensions),
         [own, *named, *_current_readers(session)],
     )
     append_entry(
@@ -388,8 +405,11 @@ def edit_note(
     text: str | None = None,
     kind: FeedbackKind | None = None,
     deviation_justified: bool | None = _UNSET,
+    dimensions: Sequence[str] | None = None,
 ) -> int:
     changes: dict[str, Any] = {}
+    if dimensions is not None:
+        changes["dimensions"] = _dimensions(dimensions)
     if text is not None:
         changes["text"] = text
     if kind is not None:
@@ -455,7 +475,7 @@ def restore_note(session: Session, row: NoteRow, *, actor: str, keyring: Keyring
     _seal_new(
         session,
         note,
-        _payload(row.kind, row.text, row.deviation_justified),
+        _payload(row.kind, row.text, row.deviation_justified, row.dimensions),
         [_own_reader(session, keyring), *readers],
     )
     append_entry(

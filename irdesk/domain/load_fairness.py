@@ -1,0 +1,179 @@
+"""Load over time, fairly: the on-call time a person held against the pages they got, and
+the surges (a long incident, nights paged one after another) that a period's figures
+should be read beside.
+
+Held time is the union of a person's dated memberships of a rotation within the period
+(a schedule layer's open dates count as held throughout: every member of the layer takes
+turns). Their expected pages are the rotation's pages in the period (to anyone on it,
+while on it) times their share of the rotation's held time. Only incidents that count
+for people (not merged, not left out by the policy) are counted.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from irdesk.domain.metrics.data import MetricData, from_epoch
+from irdesk.domain.metrics.kernels.grouping import inside_intervals
+from irdesk.domain.metrics.kernels.sorting import distinct
+from irdesk.domain.metrics.people import after_hours, local_page_times
+from irdesk.domain.metrics.selection import Period, anchor_times, in_period, policy_exclusions
+from irdesk.domain.metrics.service import responder_hours
+from irdesk.domain.policy import Policy
+
+# An incident that took this many of a person's hours is a surge of its own.
+LONG_INCIDENT_HOURS = 4.0
+# After-hours pages on this many nights in a row make a surge.
+CONSECUTIVE_NIGHTS = 2
+
+LONG_INCIDENT = "long incident"
+NIGHTS_PAGED = "nights paged in a row"
+
+
+@dataclass(frozen=True)
+class HeldShare:
+    """One rotation a person was on in the period."""
+
+    rotation_id: int
+    rotation: str
+    members: int
+    held_hours: float
+    share: float  # of the rotation's held time
+    rotation_pages: int
+    pages: int  # theirs, while on it
+    after_hours_pages: int
+    incident_ids: tuple[int, ...]
+
+    @property
+    def expected_pages(self) -> float:
+        return self.rotation_pages * self.share
+
+
+@dataclass(frozen=True)
+class Surge:
+    kind: str  # LONG_INCIDENT or NIGHTS_PAGED
+    first_day: date
+    last_day: date
+    amount: float  # hours of the incident, or nights in a row
+    incident_ids: tuple[int, ...]
+
+
+def counted_rows(
+    data: MetricData, policy: Policy, period: Period
+) -> tuple[np.ndarray, dict[int, list[str]]]:
+    """(rows of the incidents of the period that count for people, id → exclusion reasons)."""
+    rows = in_period(data, period, anchor_times(data))
+    excluded = policy_exclusions(data, policy, rows)
+    inc = data.incidents
+    keep = ~inc.merged[rows] & ~np.isin(inc.ids[rows], list(excluded))
+    return rows[keep], excluded
+
+
+def _union_hours(starts: np.ndarray, ends: np.ndarray, low: float, high: float) -> float:
+    """Hours covered by the intervals, each clipped to [low, high), overlaps counted once."""
+    spans = sorted(
+        (max(s, low), min(e, high)) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
+    )
+    total, reach = 0.0, low
+    for start, end in spans:
+        start = max(start, reach)
+        if end > start:
+            total += end - start
+            reach = end
+    return total / 3600.0
+
+
+def held_shares(
+    data: MetricData, policy: Policy, period: Period, person_id: int
+) -> tuple[HeldShare, ...]:
+    m, ev, inc = data.memberships, data.events, data.incidents
+    low, high = period.bounds
+    rows, _ = counted_rows(data, policy, period)
+    counted = np.isin(ev.page_incident, inc.ids[rows])
+    when = (ev.page_time >= low) & (ev.page_time < high) & counted
+    meets = (m.start < high) & (m.end > low)
+    out = []
+    for rotation_id in distinct(m.rotation[meets & (m.person == person_id)]).tolist():
+        mine = np.flatnonzero(meets & (m.rotation == rotation_id))
+        members = distinct(m.person[mine])
+        held = {
+            int(p): _union_hours(
+                m.start[mine][m.person[mine] == p], m.end[mine][m.person[mine] == p], low, high
+            )
+            for p in members.tolist()
+        }
+        total = sum(held.values())
+        on_it = when & inside_intervals(
+            ev.page_person, ev.page_time, m.person[mine], m.start[mine], m.end[mine]
+        )
+        theirs = on_it & (ev.page_person == person_id)
+        local = local_page_times(data, ev.page_person[theirs], ev.page_time[theirs], policy)
+        info = data.rotations.get(rotation_id)
+        out.append(
+            HeldShare(
+                rotation_id=rotation_id,
+                rotation=info.name if info is not None else f"rotation {rotation_id}",
+                members=len(members),
+                held_hours=held[person_id],
+                share=held[person_id] / total if total else 0.0,
+                rotation_pages=int(on_it.sum()),
+                pages=int(theirs.sum()),
+                after_hours_pages=int(after_hours(local, policy).sum()),
+                incident_ids=tuple(sorted(set(ev.page_incident[theirs].tolist()))),
+            )
+        )
+    out.sort(key=lambda h: (h.rotation, h.rotation_id))
+    return tuple(out)
+
+
+def surges(data: MetricData, policy: Policy, period: Period, person_id: int) -> tuple[Surge, ...]:
+    """A counted incident that took LONG_INCIDENT_HOURS or more of theirs; after-hours pages
+    on CONSECUTIVE_NIGHTS or more nights in a row (in their zone; a page before the
+    working day belongs to the night before)."""
+    ev, inc = data.events, data.incidents
+    rows, _ = counted_rows(data, policy, period)
+    out = []
+    r_rows, r_people, r_hours = responder_hours(data)
+    mine = (r_people == person_id) & np.isin(r_rows, rows) & (r_hours >= LONG_INCIDENT_HOURS)
+    for row, hours in zip(r_rows[mine].tolist(), r_hours[mine].tolist(), strict=True):
+        begin = inc.started[row] if not np.isnan(inc.started[row]) else inc.detected[row]
+        end = inc.resolved[row] if not np.isnan(inc.resolved[row]) else begin
+        out.append(
+            Surge(
+                LONG_INCIDENT,
+                from_epoch(float(begin)).date(),
+                from_epoch(float(end)).date(),
+                float(hours),
+                (int(inc.ids[row]),),
+            )
+        )
+    paged = (ev.page_person == person_id) & np.isin(ev.page_incident, inc.ids[rows])
+    local = local_page_times(data, ev.page_person[paged], ev.page_time[paged], policy)
+    late = after_hours(local, policy)
+    nights: dict[date, set[int]] = {}
+    for seconds, incident in zip(
+        local[late].tolist(), ev.page_incident[paged][late].tolist(), strict=True
+    ):
+        moment = from_epoch(seconds)  # wall-clock time, read as if UTC
+        night = moment.date()
+        if moment.hour < policy.business_hours_start:
+            night -= timedelta(days=1)
+        nights.setdefault(night, set()).add(int(incident))
+    for run in _runs(sorted(nights)):
+        if len(run) >= CONSECUTIVE_NIGHTS:
+            ids = sorted(set().union(*(nights[n] for n in run)))
+            out.append(Surge(NIGHTS_PAGED, run[0], run[-1], float(len(run)), tuple(ids)))
+    out.sort(key=lambda s: (s.first_day, s.kind))
+    return tuple(out)
+
+
+def _runs(days: list[date]) -> list[list[date]]:
+    """Sorted days split into runs of consecutive ones."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and day - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return runs

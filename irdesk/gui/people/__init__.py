@@ -1,0 +1,1 @@
+"""People › Person…: one person's period, facts first, each figure leading to its incidents."""
