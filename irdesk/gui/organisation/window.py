@@ -2,18 +2,20 @@
 
 Reads run on the window's background tasks (storage/reads/directory); an edit is one
 transaction through storage/records/directory_edits.put_states, naming the values the
-form showed, and is pushed on the main window's undo stack once written.
+form showed, and is pushed on the main window's undo stack once written. A typed value
+is in force from the day chosen under "Effective from"; the form lists a field's values
+over time, and can put it back to the import's value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtCore import QDate, QEvent, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -45,6 +47,8 @@ from irdesk.gui.common.zones import zone_completer
 from irdesk.gui.organisation.models import (
     TYPED_MARK,
     ColumnsModel,
+    HistoryModel,
+    HistoryRow,
     LevelsModel,
     MembersModel,
     PeopleModel,
@@ -53,17 +57,20 @@ from irdesk.gui.organisation.models import (
     ServicesModel,
     TeamMembersModel,
     TeamsModel,
+    cell_text,
+    since_text,
     typed_tooltip,
 )
 
 if TYPE_CHECKING:
     from irdesk.storage.database import Database
     from irdesk.storage.reads.directory import MemberRow, TypedValueRow
-    from irdesk.storage.records.directory_edits import Change, Typed
+    from irdesk.storage.records.directory_edits import Change, DatedValue, Typed
 
 ORGANISATION_SIZE = (1200, 760)
 REFUSED_TITLE = "Cannot save"
 NO_REASON = "Why: say why the value is typed by hand; the reason is kept with it."
+BACK_TO_IMPORTED_KEY = "Ctrl+Shift+Backspace"
 
 
 @dataclass(frozen=True)
@@ -273,10 +280,22 @@ class EditForm(QWidget):
         reason_label = QLabel("W&hy")
         reason_label.setBuddy(self.reason_edit)
         form.addRow(reason_label, self.reason_edit)
+        self.effective_edit = QDateEdit()
+        self.effective_edit.setCalendarPopup(True)
+        self.effective_edit.setDisplayFormat("yyyy-MM-dd")
+        self.effective_edit.setAccessibleName("Effective from")
+        self.effective_edit.setToolTip(
+            "The day (yours) from which the typed values are in force: incidents before it "
+            "keep the earlier value"
+        )
+        self.effective_edit.setMinimumDate(QDate(1970, 1, 2))
+        effective_label = QLabel("E&ffective from")
+        effective_label.setBuddy(self.effective_edit)
+        form.addRow(effective_label, self.effective_edit)
         self.note = make_quiet(
             QLabel(
-                f"{TYPED_MARK} marks a value typed by hand: a re-import keeps it. The value "
-                "applies from now on; the directory keeps no dates for it."
+                f"{TYPED_MARK} marks a value typed by hand: a re-import keeps it. An "
+                "incident's figures use the value in force when it started."
             )
         )
         self.note.setWordWrap(True)
@@ -286,15 +305,105 @@ class EditForm(QWidget):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
+        self.history_field = QComboBox()
+        self.history_field.setAccessibleName("History of field")
+        for spec in self.fields:
+            self.history_field.addItem(plain_label(spec.label), spec.field)
+        history_label = QLabel("History of fie&ld")
+        history_label.setBuddy(self.history_field)
+        self.back_button = QPushButton("&Back to Imported")
+        self.back_button.setToolTip(
+            f"Drop every typed value of this field: the import's value stands for all time "
+            f"({BACK_TO_IMPORTED_KEY}; Ctrl+Z undoes)"
+        )
+        self.back_button.setEnabled(False)
+        history_bar = QHBoxLayout()
+        history_bar.addWidget(history_label)
+        history_bar.addWidget(self.history_field, 1)
+        history_bar.addWidget(self.back_button)
+        self.history = HistoryModel(self)
+        self.history_table = detail_table(self.history, "Value history")
+        self.history_table.setAccessibleDescription(
+            "The chosen field's values over time: the import's, then each typed value "
+            "with the day it took force, who typed it and why"
+        )
+        self.back_action = QAction("Back to the Imported Value", self)
+        self.back_action.setShortcut(QKeySequence(BACK_TO_IMPORTED_KEY))
+        self.back_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.back_action.setEnabled(False)
+        self.back_action.triggered.connect(self.back_button.click)
+        self.addAction(self.back_action)
+        self.history_table.addAction(self.back_action)
+        self.history_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
-        layout.addStretch(1)
+        layout.addLayout(history_bar)
+        layout.addWidget(self.history_table, 1)
+        self.typed: Callable[[int, str], TypedValueRow | None] = lambda _id, _field: None
+        self._showing = False
+        self.history_field.currentIndexChanged.connect(lambda _i: self.show_history())
+        # The history follows the field being typed into.
+        for editor in self.editors.values():
+            editor.installEventFilter(self)
         for key in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(key), self, self.save_button.click).setContext(
                 Qt.ShortcutContext.WidgetWithChildrenShortcut
             )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Focus moved by a row shown (its fields disabled and enabled again) is not the user's.
+        if event.type() == QEvent.Type.FocusIn and not self._showing:
+            for name, editor in self.editors.items():
+                if editor is watched:
+                    self.history_field.setCurrentIndex(self.history_field.findData(name))
+        return False
+
+    def effective_from(self) -> datetime:
+        """The start of the chosen day in the user's zone, as aware UTC."""
+        day: date = self.effective_edit.date().toPython()  # type: ignore[assignment]
+        # A naive time's astimezone() reads it in the user's zone, daylight saving included.
+        return datetime(day.year, day.month, day.day).astimezone().astimezone(UTC)
+
+    def history_spec(self) -> FormField:
+        field = self.history_field.currentData()
+        return next(spec for spec in self.fields if spec.field == field)
+
+    def _text(self, spec: FormField, value: Any) -> str:
+        if spec.kind == "team" and value is not None:
+            names = {team_id: name for name, team_id in self.teams.items()}
+            return names.get(value, f"team {value}")
+        return "nothing" if value is None else cell_text(value)
+
+    def show_history(self) -> None:
+        """The chosen field's values over time, the import's first."""
+        row = self.row
+        if row is None:
+            self.history.set_rows([])
+            self.back_button.setEnabled(False)
+            self.back_action.setEnabled(False)
+            return
+        spec = self.history_spec()
+        found = self.typed(row.id, spec.field)
+        if found is None:
+            shown = self._text(spec, self.shown(spec))
+            rows = [HistoryRow("as imported", shown, "", None, "")]
+        else:
+            rows = [HistoryRow("as imported", self._text(spec, found.imported), "", None, "")]
+            rows += [
+                HistoryRow(
+                    since_text(v.effective_from),
+                    self._text(spec, v.value),
+                    v.set_by or "",
+                    v.set_at,
+                    v.reason or "",
+                )
+                for v in found.history
+            ]
+        self.history.set_rows(rows)
+        self.back_button.setEnabled(found is not None)
+        self.back_action.setEnabled(found is not None)
 
     def set_teams(self, names: Sequence[tuple[str, int]]) -> None:
         self.teams = dict(names)
@@ -306,7 +415,15 @@ class EditForm(QWidget):
                 combo.addItems(["", *sorted(self.teams)])
 
     def show_row(self, row: Any | None, typed: Callable[[int, str], TypedValueRow | None]) -> None:
+        self._showing = True
+        try:
+            self._show_row(row, typed)
+        finally:
+            self._showing = False
+
+    def _show_row(self, row: Any | None, typed: Callable[[int, str], TypedValueRow | None]) -> None:
         self.row = row
+        self.typed = typed
         self.save_button.setEnabled(row is not None)
         for spec in self.fields:
             editor, label = self.editors[spec.field], self.labels[spec.field]
@@ -326,6 +443,10 @@ class EditForm(QWidget):
             editor.setToolTip(tip)
             editor.setEnabled(row is not None)
         self.reason_edit.clear()
+        # Today, the user's: what "from now on" meant before values had dates.
+        self.effective_edit.setMaximumDate(QDate.currentDate())
+        self.effective_edit.setDate(QDate.currentDate())
+        self.show_history()
 
     def entered(self, spec: FormField) -> Any:
         """The field's value as typed, in the form put_states takes; BadEntry if it is none."""
@@ -414,8 +535,9 @@ class OrganisationWindow(QWidget):
         self.status.setAccessibleName("Status")
         layout.addWidget(self.status)
 
-        self.person_form.save_button.clicked.connect(lambda: self.save(self.person_form))
-        self.service_form.save_button.clicked.connect(lambda: self.save(self.service_form))
+        for form in (self.person_form, self.service_form):
+            form.save_button.clicked.connect(lambda _=False, f=form: self.save(f))
+            form.back_button.clicked.connect(lambda _=False, f=form: self.back_to_imported(f))
         self.people.on_current_changed(self._person_chosen)
         self.services.on_current_changed(self._service_chosen)
         self.teams.on_current_changed(self._team_chosen)
@@ -618,18 +740,19 @@ class OrganisationWindow(QWidget):
 
     def save(self, form: EditForm) -> None:
         """The fields whose text changed, typed by hand in one transaction."""
-        from irdesk.storage.records.directory_edits import Change, TypedState
+        from irdesk.storage.records.directory_edits import Change, Typing
 
         db, row = self.db, form.row
         if db is None or row is None:
             return
         changes = []
+        since = form.effective_from()
         try:
             for spec in form.fields:
                 value, shown = form.entered(spec), form.shown(spec)
                 if value != shown:
-                    state = TypedState(value, True, form.reason_edit.text().strip())
-                    changes.append(Change(form.entity, row.id, spec.field, state, shown))
+                    typing = Typing(value, since, form.reason_edit.text().strip())
+                    changes.append(Change(form.entity, row.id, spec.field, shown, typing=typing))
         except BadEntry as exc:
             self._show_message(QMessageBox.Icon.Warning, REFUSED_TITLE, str(exc), "")
             return
@@ -640,7 +763,28 @@ class OrganisationWindow(QWidget):
             self._show_message(QMessageBox.Icon.Warning, REFUSED_TITLE, NO_REASON, "")
             form.reason_edit.setFocus()
             return
-        self._write(db, changes, f"Type {row.name}'s {self._names(form, changes)}", push=True)
+        day = form.effective_edit.date().toString("yyyy-MM-dd")
+        self._write(
+            db,
+            changes,
+            f"Type {row.name}'s {self._names(form, changes)} from {day}",
+            push=True,
+        )
+
+    def back_to_imported(self, form: EditForm) -> None:
+        """The chosen field's typed values dropped: the import's value stands again."""
+        from irdesk.storage.records.directory_edits import Change
+
+        db, row = self.db, form.row
+        if db is None or row is None:
+            return
+        spec = form.history_spec()
+        if form.typed(row.id, spec.field) is None:
+            self.status.setText(f"{plain_label(spec.label)} is as imported already.")
+            return
+        change = Change(form.entity, row.id, spec.field, form.shown(spec))
+        label = plain_label(spec.label).lower()
+        self._write(db, [change], f"Put {row.name}'s {label} back to the import's", push=True)
 
     @staticmethod
     def _names(form: EditForm, changes: Sequence[Change]) -> str:
@@ -672,8 +816,8 @@ class OrganisationWindow(QWidget):
                 replay_refused(self.undo_stack, self._show_message, done)
             return
         if push:
-            before = [self._change(t, t.before, t.after.value) for t in done]
-            after = [self._change(t, t.after, t.before.value) for t in done]
+            before = [self._change(t, t.before.history, t.after.value) for t in done]
+            after = [self._change(t, t.after.history, t.before.value) for t in done]
             self.undo_stack.push(
                 EditCommand(
                     text,
@@ -685,10 +829,11 @@ class OrganisationWindow(QWidget):
         self.reload()
 
     @staticmethod
-    def _change(typed: Typed, state: Any, expected: Any) -> Change:
+    def _change(typed: Typed, history: tuple[DatedValue, ...], expected: Any) -> Change:
+        """Put back exactly `history` (undo and redo): the values typed then, with dates."""
         from irdesk.storage.records.directory_edits import Change
 
-        return Change(typed.entity, typed.entity_id, typed.field, state, expected)
+        return Change(typed.entity, typed.entity_id, typed.field, expected, history=history)
 
     def _show_message(self, icon: QMessageBox.Icon, title: str, text: str, info: str) -> None:
         show_message(self, icon, title, text, info)
