@@ -3,6 +3,8 @@ uses: validation in one sentence naming the field, compare-and-set on the value 
 one transaction, and the way back. Samples: /work/shared/org-data/pagerduty_users.json
 (Kyler Kuhn, Asia/Hong_Kong) and pagerduty_services.json (My Application Service)."""
 
+from datetime import UTC, datetime
+
 import pytest
 from testdata import ORG_DATA
 from testdata import database_dump as dump
@@ -144,3 +146,54 @@ def test_an_email_someone_else_has_is_refused_in_words(imported: Database) -> No
             actor="t",
         )
     assert str(refused.value) == f"Email: Earline Greenholt already has {earline.email!r}."
+
+
+def test_dated_values_keep_their_history_through_a_reimport_and_undo(imported: Database) -> None:
+    """Kyler Kuhn (pagerduty_users.json, Asia/Hong_Kong) moves to London from 1 March 2026
+    and to New York from 1 June: the column shows the latest, the history both, the
+    import's zone stays beside them; putting back the history before the second takes off
+    only that one."""
+    person = kyler(imported)
+    march, june = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 6, 1, tzinfo=UTC)
+    [first] = put_states(
+        imported,
+        [
+            typing(
+                "person",
+                person.id,
+                "time_zone",
+                Typing("Europe/London", march, "moved"),
+                "Asia/Hong_Kong",
+            )
+        ],
+        actor="t",
+    )
+    put_states(
+        imported,
+        [
+            typing(
+                "person",
+                person.id,
+                "time_zone",
+                Typing("America/New_York", june, "moved"),
+                "Europe/London",
+            )
+        ],
+        actor="t",
+    )
+    run_import(imported, [SAMPLES[0]])
+    [row] = [t for t in directory.typed_values(imported, "person") if t.entity_id == person.id]
+    assert (row.value, row.imported) == ("America/New_York", "Asia/Hong_Kong")
+    assert [(v.value, v.effective_from, v.set_by) for v in row.history] == [
+        ("Europe/London", march, "t"),
+        ("America/New_York", june, "t"),
+    ]
+    assert kyler(imported).time_zone == "America/New_York"
+    put_states(
+        imported,
+        [Change("person", person.id, "time_zone", "America/New_York", history=first.after.history)],
+        actor="t",
+    )
+    [row] = [t for t in directory.typed_values(imported, "person") if t.entity_id == person.id]
+    assert [(v.value, v.effective_from) for v in row.history] == [("Europe/London", march)]
+    assert kyler(imported).time_zone == "Europe/London"

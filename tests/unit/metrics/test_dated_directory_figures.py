@@ -8,13 +8,17 @@ the values typed here, and what each changes, are worked out beside each test.
 from datetime import UTC, datetime
 
 import pytest
+from sqlmodel import select
 from test_org_figures import ANA, API, BILLING, CORE, EDGE, at, figures, org, table
+from testdata import SHARED_DATA
 from testdata import database_dump as dump
 
+from irdesk.domain.models import Incident, Service
+from irdesk.importers.pipeline import run_import
 from irdesk.storage.bulk.metric_data import load_metric_data
 from irdesk.storage.database import Database
 from irdesk.storage.errors import EditRefused
-from irdesk.storage.records.directory_edits import set_value
+from irdesk.storage.records.directory_edits import FROM_THE_START, set_value
 
 __all__ = ["org"]  # the fixture, shared
 
@@ -102,3 +106,50 @@ def test_a_value_typed_for_the_future_is_refused(org: Database) -> None:
             effective_from=datetime(2999, 1, 1, tzinfo=UTC),
         )
     assert dump(org) == before
+
+
+def test_on_real_incidents_the_rate_follows_each_incidents_start(database: Database) -> None:
+    """/work/shared/data/pagerduty_incidents_page.json: WD: Payments's 18 incidents of
+    4 May 2021, 01:39 to 10:32 UTC. Its cost per minute typed as 5 from the start and 8 from
+    06:00 UTC that day: the 8 incidents that started before (PTVD0IY … P49AF1R) at 5, the
+    10 after (PU5SZGD … PUJY049) at 8; WD: Storage's keep the import's 0."""
+    run_import(database, [SHARED_DATA / "pagerduty_incidents_page.json"])
+    with database.session() as session:
+        services = {s.name: s.id for s in session.exec(select(Service)).all()}
+        external = {i.id: i.external_id for i in session.exec(select(Incident)).all()}
+    with database.transaction() as session:
+        for rate, since in ((5.0, FROM_THE_START), (8.0, datetime(2021, 5, 4, 6, tzinfo=UTC))):
+            set_value(
+                session,
+                "service",
+                services["WD: Payments"],
+                "cost_per_minute",
+                rate,
+                reason="finance",
+                actor="test",
+                effective_from=since,
+            )
+    data = load_metric_data(database)
+    rate_of = {
+        external[i]: r
+        for i, r in zip(data.incidents.ids.tolist(), data.cost_per_minute.tolist(), strict=True)
+    }
+    before = [
+        "PTVD0IY",
+        "PS8TBIQ",
+        "P22QOP7",
+        "PXR5S6B",
+        "P1YLU5N",
+        "PN3CO5D",
+        "P3GABBL",
+        "P49AF1R",
+    ]
+    after = "PU5SZGD PACT48M PVQAEN3 PGL6OCK PVVCK93 P1HFQE9 PO3U4E3 P1I97AH P0MHP79 PUJY049"
+    assert {i: rate_of[i] for i in before} == dict.fromkeys(before, 5.0)
+    assert {i: rate_of[i] for i in after.split()} == dict.fromkeys(after.split(), 8.0)
+    storage = [
+        rate_of[external[i]]
+        for i, s in zip(data.incidents.ids.tolist(), data.incidents.service.tolist(), strict=True)
+        if s == services["WD: Storage"]
+    ]
+    assert storage == [0.0] * 6
