@@ -25,8 +25,9 @@ from test_organisation_window import (
 from window_driver import open_and_wait
 
 from irdesk.gui.main_window import MainWindow
+from irdesk.gui.organisation.models import TYPED_MARK
 from irdesk.gui.organisation.window import OrganisationWindow
-from irdesk.storage.reads.directory import typed_values
+from irdesk.storage.reads.directory import list_policies, list_teams, typed_values
 
 __all__ = ["imported"]  # the fixture, shared
 APP = "My Application Service"
@@ -156,3 +157,53 @@ def test_a_day_after_today_cannot_be_chosen(
     qtbot.keyClick(edit, Qt.Key.Key_Home)
     qtbot.keyClick(edit, Qt.Key.Key_Up)  # a year on: the picker stays on today
     assert edit.date() == QDate.currentDate()
+
+
+def test_a_team_renamed_and_a_policy_given_a_team_by_hand(
+    qtbot: QtBot, window: MainWindow, imported: Path
+) -> None:
+    """backstage_giantswarm_2026-01-08_groups.yaml's Team Atlas renamed, then put back;
+    pagerduty_escalation_policies.json's Engineering Escalation Policy (no team in the
+    export) given Team Atlas."""
+    open_and_wait(qtbot, window, imported)
+    organisation = open_organisation(qtbot, window)
+    qtbot.keyClick(organisation, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    # "Atlas" finds the team under either name.
+    filter_to(qtbot, organisation.teams, "Atlas")
+    assert organisation.teams.current().name == "Team Atlas"
+    team_id = organisation.teams.current().id
+    form = organisation.team_form
+    type_into(qtbot, form.editors["name"], "Atlas")
+    type_into(qtbot, form.reason_edit, "renamed in the reorganisation")
+    save(qtbot, window, organisation, form)
+    teams = {t.id: t for t in read(imported, list_teams)}
+    assert teams[team_id].name == "Atlas"
+    assert audit(imported)[-1][1]["imported"] == "Team Atlas"
+    qtbot.waitUntil(lambda: form.history.rowCount() == 2, timeout=TIMEOUT_MS)
+    assert form.history.index(0, 1).data() == "Team Atlas"
+    assert form.history.index(1, 1).data() == "Atlas"
+    assert organisation.teams.current().name == "Atlas"
+    assert str(
+        organisation.teams.proxy.index(organisation.teams.table.currentIndex().row(), 0).data()
+    ).endswith(TYPED_MARK)
+
+    form.editors["name"].setFocus()
+    qtbot.mouseClick(form.back_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert {t.id: t for t in read(imported, list_teams)}[team_id].name == "Team Atlas"
+
+    qtbot.keyClick(organisation, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
+    filter_to(qtbot, organisation.policies, "Engineering")
+    policy_form = organisation.policy_form
+    team_box = policy_form.editors["team_id"]
+    team_box.setFocus()
+    qtbot.keyClicks(team_box, "Team Atlas")
+    assert team_box.currentText() == "Team Atlas"
+    type_into(qtbot, policy_form.reason_edit, "Atlas answers for it")
+    save(qtbot, window, organisation, policy_form)
+    policy = next(p for p in read(imported, list_policies) if "Engineering" in p.name)
+    assert policy.team == "Team Atlas"
+    assert (audit(imported)[-1][0], audit(imported)[-1][1]["field"]) == (
+        "type_directory_value",
+        "team_id",
+    )

@@ -112,8 +112,8 @@ class ColumnsModel(RowTableModel[RowT], Generic[RowT]):
 
 class TeamsModel(ColumnsModel[Any]):
     columns = (
-        ("Team", None, lambda r: r.name),
-        ("Rotation", None, lambda r: r.rotation),
+        ("Team", "name", lambda r: r.name),
+        ("Rotation", "rotation", lambda r: r.rotation),
         ("Members", None, lambda r: r.members),
         ("Known as", None, lambda r: r.keys),
     )
@@ -142,11 +142,11 @@ class PeopleModel(ColumnsModel[Any]):
 
 class RotationsModel(ColumnsModel[Any]):
     columns = (
-        ("Rotation", None, lambda r: r.name),
+        ("Rotation", "name", lambda r: r.name),
         ("Kind", None, lambda r: r.kind),
         ("Schedule", None, lambda r: r.schedule),
-        ("Team", None, lambda r: r.team),
-        ("Time zone", None, lambda r: r.time_zone),
+        ("Team", "team_id", lambda r: r.team),
+        ("Time zone", "time_zone", lambda r: r.time_zone),
         ("Source", None, lambda r: r.source),
     )
 
@@ -179,8 +179,8 @@ class ServicesModel(ColumnsModel[Any]):
 
 class PoliciesModel(ColumnsModel[Any]):
     columns = (
-        ("Policy", None, lambda r: r.name),
-        ("Team", None, lambda r: r.team),
+        ("Policy", "name", lambda r: r.name),
+        ("Team", "team_id", lambda r: r.team),
         ("Source", None, lambda r: r.source),
         ("Loops", None, lambda r: r.loops),
         ("Levels", None, lambda r: len(r.levels)),

@@ -101,7 +101,7 @@ def load_directory(db: Database) -> Directory:
         directory.list_policies(db),
         {
             entity: {(t.entity_id, t.field): t for t in directory.typed_values(db, entity)}
-            for entity in ("person", "service")
+            for entity in ("team", "person", "rotation", "service", "policy")
         },
     )
 
@@ -231,6 +231,19 @@ SERVICE_FIELDS = (
     FormField("cost_per_minute", "&Cost per minute", "number", lambda r: r.cost_per_minute),
     FormField("rto_minutes", "RT&O (minutes)", "number", lambda r: r.rto_minutes),
     FormField("rpo_minutes", "R&PO (minutes)", "number", lambda r: r.rpo_minutes),
+)
+TEAM_FIELDS = (
+    FormField("name", "&Name", "text", lambda r: r.name),
+    FormField("rotation", "On-call &rotation", "text", lambda r: r.rotation),
+)
+ROTATION_FIELDS = (
+    FormField("name", "&Name", "text", lambda r: r.name),
+    FormField("team_id", "&Team", "team", lambda r: r.team),
+    FormField("time_zone", "Time &zone", "zone", lambda r: r.time_zone),
+)
+POLICY_FIELDS = (
+    FormField("name", "&Name", "text", lambda r: r.name),
+    FormField("team_id", "&Team", "team", lambda r: r.team),
 )
 TIERS = ("tier1", "tier2", "tier3")
 
@@ -509,6 +522,17 @@ class OrganisationWindow(QWidget):
         self.levels = LevelsModel(self)
         self.person_form = EditForm("person", PERSON_FIELDS)
         self.service_form = EditForm("service", SERVICE_FIELDS)
+        self.team_form = EditForm("team", TEAM_FIELDS)
+        self.rotation_form = EditForm("rotation", ROTATION_FIELDS)
+        self.policy_form = EditForm("policy", POLICY_FIELDS)
+        # Each editable list with the form beside it.
+        self.forms = {
+            self.teams: self.team_form,
+            self.people: self.person_form,
+            self.rotations: self.rotation_form,
+            self.services: self.service_form,
+            self.policies: self.policy_form,
+        }
         self._on_day: list[MemberRow] = []
 
         # Alt+1…5 rather than mnemonics: the forms' fields need the letters.
@@ -535,7 +559,7 @@ class OrganisationWindow(QWidget):
         self.status.setAccessibleName("Status")
         layout.addWidget(self.status)
 
-        for form in (self.person_form, self.service_form):
+        for form in self.forms.values():
             form.save_button.clicked.connect(lambda _=False, f=form: self.save(f))
             form.back_button.clicked.connect(lambda _=False, f=form: self.back_to_imported(f))
         self.people.on_current_changed(self._person_chosen)
@@ -565,6 +589,7 @@ class OrganisationWindow(QWidget):
                 detail_table(self.team_rotations, "Team rotation membership"),
             )
         )
+        right.addWidget(scrolling(self.team_form))
         return self._split(self.teams, right)
 
     def _rotations_tab(self) -> QWidget:
@@ -594,15 +619,19 @@ class OrganisationWindow(QWidget):
         layout.addLayout(bar)
         self.members_table = detail_table(self.members, "Rotation members")
         layout.addWidget(self.members_table)
-        return self._split(self.rotations, right)
+        stacked = QSplitter(Qt.Orientation.Vertical)
+        stacked.addWidget(right)
+        stacked.addWidget(scrolling(self.rotation_form))
+        return self._split(self.rotations, stacked)
 
     def _editing_tab(self, pane: ListPane, form: EditForm) -> QWidget:
         return self._split(pane, scrolling(form), (3, 2))
 
     def _policies_tab(self) -> QWidget:
-        return self._split(
-            self.policies, titled("Levels", detail_table(self.levels, "Escalation levels"))
-        )
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(titled("Levels", detail_table(self.levels, "Escalation levels")))
+        right.addWidget(scrolling(self.policy_form))
+        return self._split(self.policies, right)
 
     def _split(self, left: QWidget, right: QWidget, stretch: tuple[int, int] = (1, 1)) -> QSplitter:
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -638,8 +667,8 @@ class OrganisationWindow(QWidget):
             return
         self.directory = found
         teams = [(t.name, t.id) for t in found.teams]
-        self.person_form.set_teams(teams)
-        self.service_form.set_teams(teams)
+        for form in self.forms.values():
+            form.set_teams(teams)
         keep = {pane: getattr(pane.current(), "id", None) for pane in self._panes()}
         for pane, rows in (
             (self.teams, found.teams),
@@ -649,8 +678,8 @@ class OrganisationWindow(QWidget):
             (self.policies, found.policies),
         ):
             pane.model.set_rows(rows)
-        self.people.model.set_typed(found.typed.get("person", {}))
-        self.services.model.set_typed(found.typed.get("service", {}))
+        for pane, form in self.forms.items():
+            pane.model.set_typed(found.typed.get(form.entity, {}))
         for pane, entity_id in keep.items():
             # Rotations unselected show every rotation's members on the day.
             if not pane.select_id(entity_id) and pane is not self.rotations:
@@ -685,6 +714,7 @@ class OrganisationWindow(QWidget):
 
     def _show_members(self) -> None:
         rotation = self.rotations.current()
+        self.rotation_form.show_row(rotation, self.rotations.model.typed)
         rows = (
             self.directory.memberships
             if self.every_date.isChecked() and self.directory
@@ -706,6 +736,7 @@ class OrganisationWindow(QWidget):
 
     def _team_chosen(self) -> None:
         team, found = self.teams.current(), self.directory
+        self.team_form.show_row(team, self.teams.model.typed)
         if team is None or found is None:
             self.team_members.set_rows([])
             self.team_rotations.set_rows([])
@@ -721,6 +752,7 @@ class OrganisationWindow(QWidget):
 
     def _policy_chosen(self) -> None:
         policy = self.policies.current()
+        self.policy_form.show_row(policy, self.policies.model.typed)
         self.levels.set_rows(list(policy.levels) if policy is not None else [])
 
     def _person_chosen(self) -> None:
