@@ -60,7 +60,7 @@ def midnight(day: str) -> datetime:
 def history_shown(organisation: OrganisationWindow) -> list[tuple[str, str, str]]:
     model = organisation.service_form.history
     return [
-        (model.index(r, 0).data(), model.index(r, 1).data(), model.index(r, 4).data())
+        (model.index(r, 0).data(), model.index(r, 1).data(), model.index(r, 2).data())
         for r in range(model.rowCount())
     ]
 

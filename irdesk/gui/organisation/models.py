@@ -201,7 +201,7 @@ class HistoryModel(ColumnsModel[HistoryRow]):
     columns = (
         ("From", None, lambda r: r.since),
         ("Value", None, lambda r: r.value),
-        ("Typed by", None, lambda r: r.set_by),
-        ("Typed on", None, lambda r: r.set_at),
         ("Why", None, lambda r: r.reason),
+        ("Typed on", None, lambda r: r.set_at),
+        ("Typed by", None, lambda r: r.set_by),
     )

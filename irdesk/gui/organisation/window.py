@@ -336,6 +336,7 @@ class EditForm(QWidget):
         history_bar.addWidget(self.back_button)
         self.history = HistoryModel(self)
         self.history_table = detail_table(self.history, "Value history")
+        self.history_table.setWordWrap(False)
         self.history_table.setAccessibleDescription(
             "The chosen field's values over time: the import's, then each typed value "
             "with the day it took force, who typed it and why"
@@ -456,6 +457,8 @@ class EditForm(QWidget):
             editor.setToolTip(tip)
             editor.setEnabled(row is not None)
         self.reason_edit.clear()
+        self.reason_edit.setEnabled(row is not None)
+        self.effective_edit.setEnabled(row is not None)
         # Today, the user's: what "from now on" meant before values had dates.
         self.effective_edit.setMaximumDate(QDate.currentDate())
         self.effective_edit.setDate(QDate.currentDate())
