@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDateEdit
+from PySide6.QtWidgets import QApplication, QDateEdit
 from pytestqt.qtbot import QtBot
 from test_organisation_window import (
     CTRL,
@@ -197,7 +197,11 @@ def test_a_team_renamed_and_a_policy_given_a_team_by_hand(
     policy_form = organisation.policy_form
     team_box = policy_form.editors["team_id"]
     team_box.setFocus()
+    # The space opens the list; the rest of the name finds the team in it; Return takes it.
     qtbot.keyClicks(team_box, "Team Atlas")
+    assert QApplication.activePopupWidget() is not None
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # the list in the popup
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=TIMEOUT_MS)
     assert team_box.currentText() == "Team Atlas"
     type_into(qtbot, policy_form.reason_edit, "Atlas answers for it")
     save(qtbot, window, organisation, policy_form)

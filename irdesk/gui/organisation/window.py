@@ -44,6 +44,7 @@ from irdesk.gui.common.refusals import Refused, refusing, tell_refused
 from irdesk.gui.common.row_table_model import SORT_ROLE
 from irdesk.gui.common.undo import EditCommand, replay_refused
 from irdesk.gui.common.zones import zone_completer
+from irdesk.gui.organisation.membership import MembershipBar
 from irdesk.gui.organisation.models import (
     TYPED_MARK,
     ColumnsModel,
@@ -622,6 +623,13 @@ class OrganisationWindow(QWidget):
         layout.addLayout(bar)
         self.members_table = detail_table(self.members, "Rotation members")
         layout.addWidget(self.members_table)
+        self.membership_bar = MembershipBar(
+            self.tasks, self.undo_stack, self.actor, self._show_message, self.reload
+        )
+        layout.addWidget(self.membership_bar)
+        self.members_table.selectionModel().currentRowChanged.connect(
+            lambda *_: self._member_chosen()
+        )
         stacked = QSplitter(Qt.Orientation.Vertical)
         stacked.addWidget(right)
         stacked.addWidget(scrolling(self.rotation_form))
@@ -652,6 +660,7 @@ class OrganisationWindow(QWidget):
         if db is not self.db:
             self.directory = None
         self.db = db
+        self.membership_bar.db = db
         self.reload()
 
     def reload(self) -> None:
@@ -670,6 +679,7 @@ class OrganisationWindow(QWidget):
             return
         self.directory = found
         teams = [(t.name, t.id) for t in found.teams]
+        self.membership_bar.set_people([(p.name, p.id) for p in found.people])
         for form in self.forms.values():
             form.set_teams(teams)
         keep = {pane: getattr(pane.current(), "id", None) for pane in self._panes()}
@@ -718,6 +728,7 @@ class OrganisationWindow(QWidget):
     def _show_members(self) -> None:
         rotation = self.rotations.current()
         self.rotation_form.show_row(rotation, self.rotations.model.typed)
+        self.membership_bar.show_selection(rotation, None)
         rows = (
             self.directory.memberships
             if self.every_date.isChecked() and self.directory
@@ -731,6 +742,11 @@ class OrganisationWindow(QWidget):
                 or (rotation.kind == "schedule" and m.schedule == rotation.name)
             ]
         self.members.set_rows(rows)
+
+    def _member_chosen(self) -> None:
+        index = self.members_table.currentIndex()
+        member = self.members.row_at(index.row()) if index.isValid() else None
+        self.membership_bar.show_selection(self.rotations.current(), member)
 
     def _all_rotations(self) -> None:
         self.rotations.table.selectionModel().clearSelection()

@@ -89,6 +89,7 @@ class MemberRow:
     ends_at: datetime | None
     position: int | None
     escalation_level: int | None
+    member_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -304,6 +305,7 @@ def rotation_members(db: Database, on: date | None = None) -> list[MemberRow]:
                     m.ends_at,
                     m.position,
                     m.escalation_level,
+                    stored_id(m.id),
                 )
             )
     earliest = datetime.min.replace(tzinfo=UTC)
