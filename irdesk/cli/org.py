@@ -2,7 +2,8 @@
 
 `irdesk import` brings the directory in (PagerDuty, Opsgenie, Backstage, roster CSVs);
 these commands read it through the same reads the Organisation window uses
-(`storage/reads/directory`), and never change the file.
+(`storage/reads/directory`), and never change the file. Typing values by hand is
+`org_edits` (`irdesk org set | back | history`).
 """
 
 import argparse
@@ -21,6 +22,7 @@ from irdesk.cli.common import (
     parse_date,
     refuse_to_replace,
 )
+from irdesk.cli.org_edits import add_edit_parsers
 from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -36,7 +38,8 @@ def add_org_parser(commands: "Subcommands") -> None:
         "org",
         help="the organisation directory: teams, people, rotations, services, policies",
         description="List or export the organisation directory that `irdesk import` read "
-        "from PagerDuty, Opsgenie, Backstage catalogs and roster CSVs.",
+        "from PagerDuty, Opsgenie, Backstage catalogs and roster CSVs; type values by hand, "
+        "each from a day.",
     )
     actions = org.add_subparsers(dest="org_action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="one list of the directory, as a table or JSON")
@@ -58,6 +61,7 @@ def add_org_parser(commands: "Subcommands") -> None:
         "--on", type=parse_date, metavar="DATE", help="rotation members on this UTC day only"
     )
     export.add_argument("--force", action="store_true", help="replace FILE.json if it exists")
+    add_edit_parsers(actions)
 
 
 def _existing(args: argparse.Namespace) -> Path:

@@ -596,10 +596,11 @@ class IncidentSourceFile(SQLModel, table=True):
 
 # --- the organisation directory ---------------------------------------------------------
 #
-# A directory row's columns hold its effective values, so every reader (the figures, the
-# packets) sees what someone typed without knowing about it. A typed value is also kept in
-# DirectoryOverride, with who, why and what the last import said: a re-import updates
-# that instead of the column, and lists the disagreement.
+# A directory row's columns hold its latest values, so every reader (the packets, the
+# lists) sees what someone typed without knowing about it. Typed values are kept in
+# DirectoryValue, each effective from a date, which the figures read to take the value in
+# force when an incident happened; DirectoryOverride keeps what the last import said: a
+# re-import updates that instead of the column, and lists the disagreement.
 
 DIRECTORY_ENTITIES = ("team", "person", "service", "rotation", "policy")
 
@@ -755,6 +756,32 @@ class DirectoryOverride(SQLModel, table=True):
     imported_json: str | None = Field(
         default=None, sa_type=Text, description="what the latest import said, as JSON"
     )
+    reason: str | None = None
+    set_by: str | None = None
+    set_at: datetime = utc_field(nullable=False)
+
+
+class DirectoryValue(SQLModel, table=True):
+    """One value typed for a directory record, in force from `effective_from` until the
+    next one of the same field; before the first, what the import brought stands."""
+
+    __tablename__ = "directory_value"
+    __table_args__ = (
+        CheckConstraint(
+            "entity IN ('team','person','service','rotation','policy')",
+            name="directory_value_entity",
+        ),
+        UniqueConstraint(
+            "entity", "entity_id", "field", "effective_from", name="directory_value_once_a_time"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity: str
+    entity_id: int
+    field: str
+    value_json: str = Field(sa_type=Text, description="the typed value, as JSON")
+    effective_from: datetime = utc_field(nullable=False)
     reason: str | None = None
     set_by: str | None = None
     set_at: datetime = utc_field(nullable=False)

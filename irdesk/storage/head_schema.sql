@@ -597,6 +597,20 @@ CREATE TABLE incident_notification (
 	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE, 
 	UNIQUE (incident_id)
 );
+CREATE TABLE directory_value (
+	id INTEGER NOT NULL, 
+	entity VARCHAR NOT NULL, 
+	entity_id INTEGER NOT NULL, 
+	field VARCHAR NOT NULL, 
+	value_json TEXT NOT NULL, 
+	effective_from DATETIME NOT NULL, 
+	reason VARCHAR, 
+	set_by VARCHAR, 
+	set_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT directory_value_entity CHECK (entity IN ('team','person','service','rotation','policy')), 
+	CONSTRAINT directory_value_once_a_time UNIQUE (entity, entity_id, field, effective_from)
+);
 CREATE TABLE facilitator (
 	person_id INTEGER NOT NULL, 
 	trained_on DATE, 

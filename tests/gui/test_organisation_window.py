@@ -7,6 +7,7 @@ by hand (the database, the audit log, Ctrl+Z) and a re-import that keeps them.""
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TypeVar
 
@@ -77,6 +78,12 @@ def person(path: Path, name: str) -> directory.PersonRow:
 
 def service(path: Path, name: str) -> directory.ServiceRow:
     return next(s for s in read(path, directory.list_services) if s.name == name)
+
+
+def today_starts() -> datetime:
+    """Midnight today where the user is, in UTC: the default "Effective from"."""
+    today = datetime.now(UTC).astimezone().date()
+    return datetime.combine(today, time()).astimezone().astimezone(UTC)
 
 
 def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
@@ -279,6 +286,7 @@ def test_typed_values_are_audited_undone_and_kept_by_a_reimport(
     assert detail == {
         "field": "time_zone",
         "value": "Europe/London",
+        "effective_from": today_starts().isoformat(),
         "imported": "Asia/Hong_Kong",
         "reason": "moved to the London office",
     }
@@ -307,14 +315,21 @@ def test_typed_values_are_audited_undone_and_kept_by_a_reimport(
     qtbot.waitUntil(lambda: cell(services, "Cost per minute") == f"42.5 {TYPED_MARK}")
 
     # Ctrl+Z in the Organisation window: the cost goes back to the import's, audited.
-    assert window.undo_action.text() == "&Undo Type My Application Service's cost per minute"
+    today = datetime.now(UTC).astimezone().date().isoformat()
+    assert window.undo_action.text() == (
+        f"&Undo Type My Application Service's cost per minute from {today}"
+    )
     qtbot.keyClick(services.table, Qt.Key.Key_Z, CTRL)
     wait_idle(qtbot, window)
     restored = service(imported, "My Application Service")
     assert (restored.cost_per_minute, restored.typed) == (0.0, ())
     assert audit(imported)[-1] == (
         "clear_directory_value",
-        {"field": "cost_per_minute", "back_to": 0.0},
+        {
+            "field": "cost_per_minute",
+            "back_to": 0.0,
+            "removed": [{"value": 42.5, "effective_from": today_starts().isoformat()}],
+        },
     )
     qtbot.waitUntil(lambda: cell(services, "Cost per minute") == "0")
     # …and Ctrl+Shift+Z types it again.

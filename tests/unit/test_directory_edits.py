@@ -3,6 +3,8 @@ uses: validation in one sentence naming the field, compare-and-set on the value 
 one transaction, and the way back. Samples: /work/shared/org-data/pagerduty_users.json
 (Kyler Kuhn, Asia/Hong_Kong) and pagerduty_services.json (My Application Service)."""
 
+from datetime import UTC, datetime
+
 import pytest
 from testdata import ORG_DATA
 from testdata import database_dump as dump
@@ -11,7 +13,7 @@ from irdesk.importers.pipeline import run_import
 from irdesk.storage.database import Database
 from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.reads import directory
-from irdesk.storage.records.directory_edits import Change, TypedState, put_states
+from irdesk.storage.records.directory_edits import FROM_THE_START, Change, Typing, put_states
 
 SAMPLES = [ORG_DATA / "pagerduty_users.json", ORG_DATA / "pagerduty_services.json"]
 
@@ -30,8 +32,12 @@ def app_service(db: Database) -> directory.ServiceRow:
     return next(s for s in directory.list_services(db) if s.name == "My Application Service")
 
 
-def typed(value: object, reason: str = "checked with the team") -> TypedState:
-    return TypedState(value, True, reason)
+def typed(value: object, reason: str = "checked with the team") -> Typing:
+    return Typing(value, FROM_THE_START, reason)
+
+
+def typing(entity: str, entity_id: int, field: str, value: Typing, seen: object) -> Change:
+    return Change(entity, entity_id, field, seen, typing=value)
 
 
 @pytest.mark.parametrize(
@@ -80,7 +86,7 @@ def test_a_value_that_cannot_be_typed_is_refused_in_one_sentence(
     before = dump(imported)
     seen = getattr(row, field)
     with pytest.raises(EditRefused) as refused:
-        put_states(imported, [Change(entity, row.id, field, typed(value), seen)], actor="t")
+        put_states(imported, [typing(entity, row.id, field, typed(value), seen)], actor="t")
     assert str(refused.value) == message
     assert dump(imported) == before
 
@@ -89,7 +95,7 @@ def test_a_zone_is_stored_as_iana_spells_it_and_undone(imported: Database) -> No
     person = kyler(imported)
     [done] = put_states(
         imported,
-        [Change("person", person.id, "time_zone", typed("europe/london"), "Asia/Hong_Kong")],
+        [typing("person", person.id, "time_zone", typed("europe/london"), "Asia/Hong_Kong")],
         actor="t",
     )
     assert kyler(imported).time_zone == "Europe/London"
@@ -97,7 +103,7 @@ def test_a_zone_is_stored_as_iana_spells_it_and_undone(imported: Database) -> No
     assert (done.after.value, done.after.typed) == ("Europe/London", True)
     put_states(
         imported,
-        [Change("person", person.id, "time_zone", done.before, done.after.value)],
+        [Change("person", person.id, "time_zone", done.after.value, history=done.before.history)],
         actor="t",
     )
     assert (kyler(imported).time_zone, kyler(imported).typed) == ("Asia/Hong_Kong", ())
@@ -110,9 +116,9 @@ def test_a_value_changed_meanwhile_refuses_the_whole_edit(imported: Database) ->
         put_states(
             imported,
             [
-                Change("service", service.id, "cost_per_minute", typed(42.5), 0.0),
+                typing("service", service.id, "cost_per_minute", typed(42.5), 0.0),
                 # The window had shown an older zone than the file now holds.
-                Change("person", person.id, "time_zone", typed("Europe/Paris"), "UTC"),
+                typing("person", person.id, "time_zone", typed("Europe/Paris"), "UTC"),
             ],
             actor="t",
         )
@@ -124,7 +130,7 @@ def test_a_reason_is_required(imported: Database) -> None:
     with pytest.raises(EditRefused, match="say why"):
         put_states(
             imported,
-            [Change("service", service.id, "cost_per_minute", typed(42.5, " "), 0.0)],
+            [typing("service", service.id, "cost_per_minute", typed(42.5, " "), 0.0)],
             actor="t",
         )
 
@@ -136,7 +142,58 @@ def test_an_email_someone_else_has_is_refused_in_words(imported: Database) -> No
     with pytest.raises(EditRefused) as refused:
         put_states(
             imported,
-            [Change("person", person.id, "email", typed(earline.email), person.email)],
+            [typing("person", person.id, "email", typed(earline.email), person.email)],
             actor="t",
         )
     assert str(refused.value) == f"Email: Earline Greenholt already has {earline.email!r}."
+
+
+def test_dated_values_keep_their_history_through_a_reimport_and_undo(imported: Database) -> None:
+    """Kyler Kuhn (pagerduty_users.json, Asia/Hong_Kong) moves to London from 1 March 2026
+    and to New York from 1 June: the column shows the latest, the history both, the
+    import's zone stays beside them; putting back the history before the second takes off
+    only that one."""
+    person = kyler(imported)
+    march, june = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 6, 1, tzinfo=UTC)
+    [first] = put_states(
+        imported,
+        [
+            typing(
+                "person",
+                person.id,
+                "time_zone",
+                Typing("Europe/London", march, "moved"),
+                "Asia/Hong_Kong",
+            )
+        ],
+        actor="t",
+    )
+    put_states(
+        imported,
+        [
+            typing(
+                "person",
+                person.id,
+                "time_zone",
+                Typing("America/New_York", june, "moved"),
+                "Europe/London",
+            )
+        ],
+        actor="t",
+    )
+    run_import(imported, [SAMPLES[0]])
+    [row] = [t for t in directory.typed_values(imported, "person") if t.entity_id == person.id]
+    assert (row.value, row.imported) == ("America/New_York", "Asia/Hong_Kong")
+    assert [(v.value, v.effective_from, v.set_by) for v in row.history] == [
+        ("Europe/London", march, "t"),
+        ("America/New_York", june, "t"),
+    ]
+    assert kyler(imported).time_zone == "America/New_York"
+    put_states(
+        imported,
+        [Change("person", person.id, "time_zone", "America/New_York", history=first.after.history)],
+        actor="t",
+    )
+    [row] = [t for t in directory.typed_values(imported, "person") if t.entity_id == person.id]
+    assert [(v.value, v.effective_from) for v in row.history] == [("Europe/London", march)]
+    assert kyler(imported).time_zone == "Europe/London"

@@ -6,7 +6,7 @@ these in bulk from SQL; tests and small callers build them from plain rows
 with aware datetimes in any zone (`incident_columns`, `MetricData.build`).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from functools import cached_property
@@ -374,6 +374,42 @@ class EventColumns:
 
 
 @dataclass(frozen=True)
+class DatedValues:
+    """Values typed by hand from a date, per (entity, field, record id): the moments (epoch
+    seconds, ascending) each took force, the values, and what stood before the first (the
+    import's value). Values are as the figures use them: a zone as a tzinfo, an unknown
+    rate as NaN, no team as NONE_ID."""
+
+    changes: Mapping[tuple[str, str, int], tuple[np.ndarray, tuple[Any, ...], Any]] = field(
+        default_factory=dict
+    )
+
+    def has(self, entity: str, name: str) -> bool:
+        return bool(self.keys(entity, name))
+
+    def keys(self, entity: str, name: str) -> list[int]:
+        """The records with values typed for `name`."""
+        return [key for e, f, key in self.changes if e == entity and f == name]
+
+    def at(
+        self, entity: str, name: str, keys: np.ndarray, times: np.ndarray, current: np.ndarray
+    ) -> np.ndarray:
+        """`current` (each key's latest value), except for records with typed values: there
+        the value in force at the time beside the key (an unknown time keeps the latest)."""
+        result = current.copy()
+        for (e, f, key), (starts, values, before) in self.changes.items():
+            if e != entity or f != name:
+                continue
+            mine = np.flatnonzero(keys == key)
+            mine = mine[~np.isnan(times[mine])]
+            if len(mine):
+                table = np.empty(len(values) + 1, dtype=result.dtype)
+                table[:] = [before, *values]
+                result[mine] = table[np.searchsorted(starts, times[mine], side="right")]
+        return result
+
+
+@dataclass(frozen=True)
 class MetricData:
     """Everything the figures are computed from, read once."""
 
@@ -386,6 +422,7 @@ class MetricData:
     reviews: dict[int, ReviewInfo] = field(default_factory=dict)  # by incident id
     rotations: dict[int, RotationInfo] = field(default_factory=dict)
     memberships: Memberships = field(default_factory=lambda: Memberships.build(()))
+    dated: DatedValues = field(default_factory=DatedValues)
 
     @cached_property
     def part_rows(self) -> np.ndarray:
@@ -409,7 +446,13 @@ class MetricData:
             sid: (s.owner_team_id if s.owner_team_id is not None else NONE_ID)
             for sid, s in self.services.items()
         }
-        team = lookup(self.incidents.service, owner, NONE_ID, np.int64)
+        team = self.dated.at(
+            "service",
+            "owner_team_id",
+            self.incidents.service,
+            impact_start_of(self.incidents),
+            lookup(self.incidents.service, owner, NONE_ID, np.int64),
+        )
         open_rows = team == NONE_ID
         if not open_rows.any():
             return team
@@ -441,6 +484,18 @@ class MetricData:
         )
         first_with_team(self.part_rows, ev.part_person, ev.part_first)
         return team
+
+    @cached_property
+    def cost_per_minute(self) -> np.ndarray:
+        """Each incident's service's cost per minute of downtime, as in force when its
+        impact started (0 without a service)."""
+        inc = self.incidents
+        current = lookup(
+            inc.service, {sid: s.cost_per_minute for sid, s in self.services.items()}, 0.0
+        )
+        return self.dated.at(
+            "service", "cost_per_minute", inc.service, impact_start_of(inc), current
+        )
 
     def on_call(self, people: np.ndarray, times: np.ndarray) -> np.ndarray:
         """Whether each person was on any rotation at the time beside them."""

@@ -108,6 +108,19 @@ def local_page_times(
             zones.append(zone)
         zone_of_paged.append(number_of[str(zone)])
     zone = np.array(zone_of_paged, dtype=np.int64)[position_in(paged, people)]
+    if data.dated.has("person", "time_zone"):
+        # A zone typed from a date: each page in the zone in force when it was sent.
+        current = np.empty(len(zones), dtype=object)
+        current[:] = zones
+        in_force = data.dated.at("person", "time_zone", people, times, current[zone])
+        default = ZoneInfo(policy.default_time_zone)
+        for n in np.flatnonzero(np.isin(people, data.dated.keys("person", "time_zone"))):
+            found = in_force[n]
+            found = found if found is not None else default
+            if str(found) not in number_of:
+                number_of[str(found)] = len(zones)
+                zones.append(found)
+            zone[n] = number_of[str(found)]
     return wall_clock_times(times, zone, zones)
 
 

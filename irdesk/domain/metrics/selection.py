@@ -244,12 +244,7 @@ def weights(data: MetricData, policy: Policy, rows: np.ndarray) -> np.ndarray | 
     cost = inc.downtime_cost[rows].copy()
     gap = np.isnan(cost)
     if gap.any():
-        per_minute = np.array(
-            [
-                data.services[int(s)].cost_per_minute if int(s) in data.services else 0.0
-                for s in inc.service[rows][gap]
-            ]
-        )
+        per_minute = data.cost_per_minute[rows][gap]
         minutes = impact_minutes(data, rows[gap], float("nan"))
         cost[gap] = np.nan_to_num(np.clip(minutes, 0, None) * per_minute)
     by_cost: np.ndarray = np.clip(cost, 0, None)

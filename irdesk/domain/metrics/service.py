@@ -226,8 +226,7 @@ def cost_rows(
     rows = without(rows, merged_exclusion(data, rows))
     grouped = groups(data, rows, by) if grouped is None else restricted(grouped, ~inc.merged)
     minutes = (impact_end(data) - impact_start(data)) / 60.0
-    per_minute_of = {sid: s.cost_per_minute for sid, s in data.services.items()}
-    per_minute = lookup(inc.service, per_minute_of, 0.0)
+    per_minute = data.cost_per_minute
     # An incident's own downtime cost (a facilitator's classification over the source's)
     # is what it cost; the service's price per minute only estimates the rest.
     downtime = np.where(np.isnan(inc.downtime_cost), minutes * per_minute, inc.downtime_cost)
@@ -237,6 +236,11 @@ def cost_rows(
         for pid, p in data.people.items()
     }
     p_rate = lookup(p_people, rates, policy.default_hourly_rate)
+    if data.dated.has("person", "hourly_rate") and len(p_rows):
+        # The rate in force when the incident started; an unknown one is the policy's.
+        started = impact_start(data)[p_rows]
+        p_rate = data.dated.at("person", "hourly_rate", p_people, started, p_rate)
+        p_rate = np.where(np.isnan(p_rate), policy.default_hourly_rate, p_rate)
     hours_by_row = np.bincount(p_rows, weights=p_hours, minlength=len(inc))
     cost_by_row = np.bincount(p_rows, weights=p_hours * p_rate, minlength=len(inc))
     own_time = (

@@ -52,7 +52,7 @@ class OrganisationActions(QObject):
         self.action.setShortcut(QKeySequence(ORGANISATION_KEY))
         self.action.setStatusTip(
             "Teams, rotations, people, services and escalation policies as imported; "
-            "type a person's or a service's values by hand"
+            "type their values by hand, each from a day"
         )
         self.action.triggered.connect(self.show_organisation)
         database.changed.connect(self._database_changed)

@@ -1,12 +1,13 @@
 """The Organisation window's table models: frozen directory rows under named columns.
 
-A value typed by hand shows ✎ after it; its tooltip says who typed it, why, and what
-the import says.
+A value typed by hand shows ✎ after it; its tooltip says who typed it, why, from when,
+and what the import says. `HistoryModel` lists one field's values over time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import Qt
 
 from irdesk.gui.common.formatting import local_time
 from irdesk.gui.common.row_table_model import SORT_ROLE, AnyIndex, RowTableModel
+from irdesk.storage.records.directory_edits import FROM_THE_START
 
 if TYPE_CHECKING:
     from irdesk.storage.reads.directory import TypedValueRow
@@ -37,13 +39,33 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def since_text(moment: datetime | None) -> str:
+    """When a value took force, as the user's calendar day."""
+    if moment is None:
+        return "as imported"
+    return "always" if moment <= FROM_THE_START else local_time(moment, "%Y-%m-%d")
+
+
 def typed_tooltip(typed: TypedValueRow) -> str:
     imported = "nothing" if typed.imported is None else repr(typed.imported)
+    since = since_text(typed.history[-1].effective_from) if typed.history else "always"
     return (
         f"{TYPED_MARK} Typed by hand by {typed.set_by or 'someone'} on "
-        f"{local_time(typed.set_at)}: {typed.reason or 'no reason given'}.\n"
+        f"{local_time(typed.set_at)}, in force from {since}: "
+        f"{typed.reason or 'no reason given'}.\n"
         f"The import says {imported}; a re-import keeps the typed value."
     )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One value a field has had: the import's, or one typed from a date."""
+
+    since: str  # "as imported", "always" or the day it took force
+    value: str
+    set_by: str
+    set_at: datetime | None
+    reason: str
 
 
 class ColumnsModel(RowTableModel[RowT], Generic[RowT]):
@@ -90,8 +112,8 @@ class ColumnsModel(RowTableModel[RowT], Generic[RowT]):
 
 class TeamsModel(ColumnsModel[Any]):
     columns = (
-        ("Team", None, lambda r: r.name),
-        ("Rotation", None, lambda r: r.rotation),
+        ("Team", "name", lambda r: r.name),
+        ("Rotation", "rotation", lambda r: r.rotation),
         ("Members", None, lambda r: r.members),
         ("Known as", None, lambda r: r.keys),
     )
@@ -120,11 +142,11 @@ class PeopleModel(ColumnsModel[Any]):
 
 class RotationsModel(ColumnsModel[Any]):
     columns = (
-        ("Rotation", None, lambda r: r.name),
+        ("Rotation", "name", lambda r: r.name),
         ("Kind", None, lambda r: r.kind),
         ("Schedule", None, lambda r: r.schedule),
-        ("Team", None, lambda r: r.team),
-        ("Time zone", None, lambda r: r.time_zone),
+        ("Team", "team_id", lambda r: r.team),
+        ("Time zone", "time_zone", lambda r: r.time_zone),
         ("Source", None, lambda r: r.source),
     )
 
@@ -157,8 +179,8 @@ class ServicesModel(ColumnsModel[Any]):
 
 class PoliciesModel(ColumnsModel[Any]):
     columns = (
-        ("Policy", None, lambda r: r.name),
-        ("Team", None, lambda r: r.team),
+        ("Policy", "name", lambda r: r.name),
+        ("Team", "team_id", lambda r: r.team),
         ("Source", None, lambda r: r.source),
         ("Loops", None, lambda r: r.loops),
         ("Levels", None, lambda r: len(r.levels)),
@@ -172,4 +194,14 @@ class LevelsModel(ColumnsModel[Any]):
         ("Notify", None, lambda r: r.notify),
         ("Condition", None, lambda r: r.condition),
         ("Targets", None, lambda r: r.targets),
+    )
+
+
+class HistoryModel(ColumnsModel[HistoryRow]):
+    columns = (
+        ("From", None, lambda r: r.since),
+        ("Value", None, lambda r: r.value),
+        ("Why", None, lambda r: r.reason),
+        ("Typed on", None, lambda r: r.set_at),
+        ("Typed by", None, lambda r: r.set_by),
     )

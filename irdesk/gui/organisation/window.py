@@ -3,18 +3,20 @@ the feedback notes' recovery reader (recovery_tab).
 
 Reads run on the window's background tasks (storage/reads/directory); an edit is one
 transaction through storage/records/directory_edits.put_states, naming the values the
-form showed, and is pushed on the main window's undo stack once written.
+form showed, and is pushed on the main window's undo stack once written. A typed value
+is in force from the day chosen under "Effective from"; the form lists a field's values
+over time, and can put it back to the import's value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtCore import QDate, QEvent, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,9 +45,12 @@ from irdesk.gui.common.refusals import Refused, refusing, tell_refused
 from irdesk.gui.common.row_table_model import SORT_ROLE
 from irdesk.gui.common.undo import EditCommand, replay_refused
 from irdesk.gui.common.zones import zone_completer
+from irdesk.gui.organisation.membership import MembershipBar
 from irdesk.gui.organisation.models import (
     TYPED_MARK,
     ColumnsModel,
+    HistoryModel,
+    HistoryRow,
     LevelsModel,
     MembersModel,
     PeopleModel,
@@ -54,6 +59,8 @@ from irdesk.gui.organisation.models import (
     ServicesModel,
     TeamMembersModel,
     TeamsModel,
+    cell_text,
+    since_text,
     typed_tooltip,
 )
 from irdesk.gui.organisation.recovery_tab import RecoveryTab
@@ -62,11 +69,12 @@ if TYPE_CHECKING:
     from irdesk.gui.common.notes_session import NotesSession
     from irdesk.storage.database import Database
     from irdesk.storage.reads.directory import MemberRow, TypedValueRow
-    from irdesk.storage.records.directory_edits import Change, Typed
+    from irdesk.storage.records.directory_edits import Change, DatedValue, Typed
 
 ORGANISATION_SIZE = (1200, 760)
 REFUSED_TITLE = "Cannot save"
 NO_REASON = "Why: say why the value is typed by hand; the reason is kept with it."
+BACK_TO_IMPORTED_KEY = "Ctrl+Shift+Backspace"
 
 
 @dataclass(frozen=True)
@@ -97,7 +105,7 @@ def load_directory(db: Database) -> Directory:
         directory.list_policies(db),
         {
             entity: {(t.entity_id, t.field): t for t in directory.typed_values(db, entity)}
-            for entity in ("person", "service")
+            for entity in ("team", "person", "rotation", "service", "policy")
         },
     )
 
@@ -228,6 +236,19 @@ SERVICE_FIELDS = (
     FormField("rto_minutes", "RT&O (minutes)", "number", lambda r: r.rto_minutes),
     FormField("rpo_minutes", "R&PO (minutes)", "number", lambda r: r.rpo_minutes),
 )
+TEAM_FIELDS = (
+    FormField("name", "&Name", "text", lambda r: r.name),
+    FormField("rotation", "On-call &rotation", "text", lambda r: r.rotation),
+)
+ROTATION_FIELDS = (
+    FormField("name", "&Name", "text", lambda r: r.name),
+    FormField("team_id", "&Team", "team", lambda r: r.team),
+    FormField("time_zone", "Time &zone", "zone", lambda r: r.time_zone),
+)
+POLICY_FIELDS = (
+    FormField("name", "&Name", "text", lambda r: r.name),
+    FormField("team_id", "&Team", "team", lambda r: r.team),
+)
 TIERS = ("tier1", "tier2", "tier3")
 
 
@@ -276,10 +297,22 @@ class EditForm(QWidget):
         reason_label = QLabel("W&hy")
         reason_label.setBuddy(self.reason_edit)
         form.addRow(reason_label, self.reason_edit)
+        self.effective_edit = QDateEdit()
+        self.effective_edit.setCalendarPopup(True)
+        self.effective_edit.setDisplayFormat("yyyy-MM-dd")
+        self.effective_edit.setAccessibleName("Effective from")
+        self.effective_edit.setToolTip(
+            "The day (yours) from which the typed values are in force: incidents before it "
+            "keep the earlier value"
+        )
+        self.effective_edit.setMinimumDate(QDate(1970, 1, 2))
+        effective_label = QLabel("E&ffective from")
+        effective_label.setBuddy(self.effective_edit)
+        form.addRow(effective_label, self.effective_edit)
         self.note = make_quiet(
             QLabel(
-                f"{TYPED_MARK} marks a value typed by hand: a re-import keeps it. The value "
-                "applies from now on; the directory keeps no dates for it."
+                f"{TYPED_MARK} marks a value typed by hand: a re-import keeps it. An "
+                "incident's figures use the value in force when it started."
             )
         )
         self.note.setWordWrap(True)
@@ -289,15 +322,106 @@ class EditForm(QWidget):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
+        self.history_field = QComboBox()
+        self.history_field.setAccessibleName("History of field")
+        for spec in self.fields:
+            self.history_field.addItem(plain_label(spec.label), spec.field)
+        history_label = QLabel("History of fie&ld")
+        history_label.setBuddy(self.history_field)
+        self.back_button = QPushButton("&Back to Imported")
+        self.back_button.setToolTip(
+            f"Drop every typed value of this field: the import's value stands for all time "
+            f"({BACK_TO_IMPORTED_KEY}; Ctrl+Z undoes)"
+        )
+        self.back_button.setEnabled(False)
+        history_bar = QHBoxLayout()
+        history_bar.addWidget(history_label)
+        history_bar.addWidget(self.history_field, 1)
+        history_bar.addWidget(self.back_button)
+        self.history = HistoryModel(self)
+        self.history_table = detail_table(self.history, "Value history")
+        self.history_table.setWordWrap(False)
+        self.history_table.setAccessibleDescription(
+            "The chosen field's values over time: the import's, then each typed value "
+            "with the day it took force, who typed it and why"
+        )
+        self.back_action = QAction("Back to the Imported Value", self)
+        self.back_action.setShortcut(QKeySequence(BACK_TO_IMPORTED_KEY))
+        self.back_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.back_action.setEnabled(False)
+        self.back_action.triggered.connect(self.back_button.click)
+        self.addAction(self.back_action)
+        self.history_table.addAction(self.back_action)
+        self.history_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
-        layout.addStretch(1)
+        layout.addLayout(history_bar)
+        layout.addWidget(self.history_table, 1)
+        self.typed: Callable[[int, str], TypedValueRow | None] = lambda _id, _field: None
+        self._showing = False
+        self.history_field.currentIndexChanged.connect(lambda _i: self.show_history())
+        # The history follows the field being typed into.
+        for editor in self.editors.values():
+            editor.installEventFilter(self)
         for key in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(key), self, self.save_button.click).setContext(
                 Qt.ShortcutContext.WidgetWithChildrenShortcut
             )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Focus moved by a row shown (its fields disabled and enabled again) is not the user's.
+        if event.type() == QEvent.Type.FocusIn and not self._showing:
+            for name, editor in self.editors.items():
+                if editor is watched:
+                    self.history_field.setCurrentIndex(self.history_field.findData(name))
+        return False
+
+    def effective_from(self) -> datetime:
+        """The start of the chosen day in the user's zone, as aware UTC."""
+        day: date = self.effective_edit.date().toPython()  # type: ignore[assignment]
+        # A naive time's astimezone() reads it in the user's zone, daylight saving included.
+        return datetime(day.year, day.month, day.day).astimezone().astimezone(UTC)
+
+    def history_spec(self) -> FormField:
+        field = self.history_field.currentData()
+        return next(spec for spec in self.fields if spec.field == field)
+
+    def _text(self, spec: FormField, value: Any) -> str:
+        if spec.kind == "team" and value is not None:
+            names = {team_id: name for name, team_id in self.teams.items()}
+            return names.get(value, f"team {value}")
+        return "nothing" if value is None else cell_text(value)
+
+    def show_history(self) -> None:
+        """The chosen field's values over time, the import's first."""
+        row = self.row
+        if row is None:
+            self.history.set_rows([])
+            self.back_button.setEnabled(False)
+            self.back_action.setEnabled(False)
+            return
+        spec = self.history_spec()
+        found = self.typed(row.id, spec.field)
+        if found is None:
+            shown = self._text(spec, self.shown(spec))
+            rows = [HistoryRow("as imported", shown, "", None, "")]
+        else:
+            rows = [HistoryRow("as imported", self._text(spec, found.imported), "", None, "")]
+            rows += [
+                HistoryRow(
+                    since_text(v.effective_from),
+                    self._text(spec, v.value),
+                    v.set_by or "",
+                    v.set_at,
+                    v.reason or "",
+                )
+                for v in found.history
+            ]
+        self.history.set_rows(rows)
+        self.back_button.setEnabled(found is not None)
+        self.back_action.setEnabled(found is not None)
 
     def set_teams(self, names: Sequence[tuple[str, int]]) -> None:
         self.teams = dict(names)
@@ -309,7 +433,15 @@ class EditForm(QWidget):
                 combo.addItems(["", *sorted(self.teams)])
 
     def show_row(self, row: Any | None, typed: Callable[[int, str], TypedValueRow | None]) -> None:
+        self._showing = True
+        try:
+            self._show_row(row, typed)
+        finally:
+            self._showing = False
+
+    def _show_row(self, row: Any | None, typed: Callable[[int, str], TypedValueRow | None]) -> None:
         self.row = row
+        self.typed = typed
         self.save_button.setEnabled(row is not None)
         for spec in self.fields:
             editor, label = self.editors[spec.field], self.labels[spec.field]
@@ -329,6 +461,12 @@ class EditForm(QWidget):
             editor.setToolTip(tip)
             editor.setEnabled(row is not None)
         self.reason_edit.clear()
+        self.reason_edit.setEnabled(row is not None)
+        self.effective_edit.setEnabled(row is not None)
+        # Today, the user's: what "from now on" meant before values had dates.
+        self.effective_edit.setMaximumDate(QDate.currentDate())
+        self.effective_edit.setDate(QDate.currentDate())
+        self.show_history()
 
     def entered(self, spec: FormField) -> Any:
         """The field's value as typed, in the form put_states takes; BadEntry if it is none."""
@@ -392,6 +530,17 @@ class OrganisationWindow(QWidget):
         self.levels = LevelsModel(self)
         self.person_form = EditForm("person", PERSON_FIELDS)
         self.service_form = EditForm("service", SERVICE_FIELDS)
+        self.team_form = EditForm("team", TEAM_FIELDS)
+        self.rotation_form = EditForm("rotation", ROTATION_FIELDS)
+        self.policy_form = EditForm("policy", POLICY_FIELDS)
+        # Each editable list with the form beside it.
+        self.forms = {
+            self.teams: self.team_form,
+            self.people: self.person_form,
+            self.rotations: self.rotation_form,
+            self.services: self.service_form,
+            self.policies: self.policy_form,
+        }
         self._on_day: list[MemberRow] = []
         self.recovery = RecoveryTab(tasks, lambda: self.actor, notes)
 
@@ -420,8 +569,9 @@ class OrganisationWindow(QWidget):
         self.status.setAccessibleName("Status")
         layout.addWidget(self.status)
 
-        self.person_form.save_button.clicked.connect(lambda: self.save(self.person_form))
-        self.service_form.save_button.clicked.connect(lambda: self.save(self.service_form))
+        for form in self.forms.values():
+            form.save_button.clicked.connect(lambda _=False, f=form: self.save(f))
+            form.back_button.clicked.connect(lambda _=False, f=form: self.back_to_imported(f))
         self.people.on_current_changed(self._person_chosen)
         self.services.on_current_changed(self._service_chosen)
         self.teams.on_current_changed(self._team_chosen)
@@ -449,6 +599,7 @@ class OrganisationWindow(QWidget):
                 detail_table(self.team_rotations, "Team rotation membership"),
             )
         )
+        right.addWidget(scrolling(self.team_form))
         return self._split(self.teams, right)
 
     def _rotations_tab(self) -> QWidget:
@@ -478,15 +629,26 @@ class OrganisationWindow(QWidget):
         layout.addLayout(bar)
         self.members_table = detail_table(self.members, "Rotation members")
         layout.addWidget(self.members_table)
-        return self._split(self.rotations, right)
+        self.membership_bar = MembershipBar(
+            self.tasks, self.undo_stack, self.actor, self._show_message, self.reload
+        )
+        layout.addWidget(self.membership_bar)
+        self.members_table.selectionModel().currentRowChanged.connect(
+            lambda *_: self._member_chosen()
+        )
+        stacked = QSplitter(Qt.Orientation.Vertical)
+        stacked.addWidget(right)
+        stacked.addWidget(scrolling(self.rotation_form))
+        return self._split(self.rotations, stacked)
 
     def _editing_tab(self, pane: ListPane, form: EditForm) -> QWidget:
         return self._split(pane, scrolling(form), (3, 2))
 
     def _policies_tab(self) -> QWidget:
-        return self._split(
-            self.policies, titled("Levels", detail_table(self.levels, "Escalation levels"))
-        )
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(titled("Levels", detail_table(self.levels, "Escalation levels")))
+        right.addWidget(scrolling(self.policy_form))
+        return self._split(self.policies, right)
 
     def _split(self, left: QWidget, right: QWidget, stretch: tuple[int, int] = (1, 1)) -> QSplitter:
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -504,6 +666,7 @@ class OrganisationWindow(QWidget):
         if db is not self.db:
             self.directory = None
         self.db = db
+        self.membership_bar.db = db
         self.reload()
         self.recovery.set_database(db)
 
@@ -523,8 +686,9 @@ class OrganisationWindow(QWidget):
             return
         self.directory = found
         teams = [(t.name, t.id) for t in found.teams]
-        self.person_form.set_teams(teams)
-        self.service_form.set_teams(teams)
+        self.membership_bar.set_people([(p.name, p.id) for p in found.people])
+        for form in self.forms.values():
+            form.set_teams(teams)
         keep = {pane: getattr(pane.current(), "id", None) for pane in self._panes()}
         for pane, rows in (
             (self.teams, found.teams),
@@ -534,8 +698,8 @@ class OrganisationWindow(QWidget):
             (self.policies, found.policies),
         ):
             pane.model.set_rows(rows)
-        self.people.model.set_typed(found.typed.get("person", {}))
-        self.services.model.set_typed(found.typed.get("service", {}))
+        for pane, form in self.forms.items():
+            pane.model.set_typed(found.typed.get(form.entity, {}))
         for pane, entity_id in keep.items():
             # Rotations unselected show every rotation's members on the day.
             if not pane.select_id(entity_id) and pane is not self.rotations:
@@ -570,6 +734,8 @@ class OrganisationWindow(QWidget):
 
     def _show_members(self) -> None:
         rotation = self.rotations.current()
+        self.rotation_form.show_row(rotation, self.rotations.model.typed)
+        self.membership_bar.show_selection(rotation, None)
         rows = (
             self.directory.memberships
             if self.every_date.isChecked() and self.directory
@@ -584,6 +750,11 @@ class OrganisationWindow(QWidget):
             ]
         self.members.set_rows(rows)
 
+    def _member_chosen(self) -> None:
+        index = self.members_table.currentIndex()
+        member = self.members.row_at(index.row()) if index.isValid() else None
+        self.membership_bar.show_selection(self.rotations.current(), member)
+
     def _all_rotations(self) -> None:
         self.rotations.table.selectionModel().clearSelection()
         self.rotations.table.selectionModel().clearCurrentIndex()
@@ -591,6 +762,7 @@ class OrganisationWindow(QWidget):
 
     def _team_chosen(self) -> None:
         team, found = self.teams.current(), self.directory
+        self.team_form.show_row(team, self.teams.model.typed)
         if team is None or found is None:
             self.team_members.set_rows([])
             self.team_rotations.set_rows([])
@@ -606,6 +778,7 @@ class OrganisationWindow(QWidget):
 
     def _policy_chosen(self) -> None:
         policy = self.policies.current()
+        self.policy_form.show_row(policy, self.policies.model.typed)
         self.levels.set_rows(list(policy.levels) if policy is not None else [])
 
     def _person_chosen(self) -> None:
@@ -625,18 +798,19 @@ class OrganisationWindow(QWidget):
 
     def save(self, form: EditForm) -> None:
         """The fields whose text changed, typed by hand in one transaction."""
-        from irdesk.storage.records.directory_edits import Change, TypedState
+        from irdesk.storage.records.directory_edits import Change, Typing
 
         db, row = self.db, form.row
         if db is None or row is None:
             return
         changes = []
+        since = form.effective_from()
         try:
             for spec in form.fields:
                 value, shown = form.entered(spec), form.shown(spec)
                 if value != shown:
-                    state = TypedState(value, True, form.reason_edit.text().strip())
-                    changes.append(Change(form.entity, row.id, spec.field, state, shown))
+                    typing = Typing(value, since, form.reason_edit.text().strip())
+                    changes.append(Change(form.entity, row.id, spec.field, shown, typing=typing))
         except BadEntry as exc:
             self._show_message(QMessageBox.Icon.Warning, REFUSED_TITLE, str(exc), "")
             return
@@ -647,7 +821,28 @@ class OrganisationWindow(QWidget):
             self._show_message(QMessageBox.Icon.Warning, REFUSED_TITLE, NO_REASON, "")
             form.reason_edit.setFocus()
             return
-        self._write(db, changes, f"Type {row.name}'s {self._names(form, changes)}", push=True)
+        day = form.effective_edit.date().toString("yyyy-MM-dd")
+        self._write(
+            db,
+            changes,
+            f"Type {row.name}'s {self._names(form, changes)} from {day}",
+            push=True,
+        )
+
+    def back_to_imported(self, form: EditForm) -> None:
+        """The chosen field's typed values dropped: the import's value stands again."""
+        from irdesk.storage.records.directory_edits import Change
+
+        db, row = self.db, form.row
+        if db is None or row is None:
+            return
+        spec = form.history_spec()
+        if form.typed(row.id, spec.field) is None:
+            self.status.setText(f"{plain_label(spec.label)} is as imported already.")
+            return
+        change = Change(form.entity, row.id, spec.field, form.shown(spec))
+        label = plain_label(spec.label).lower()
+        self._write(db, [change], f"Put {row.name}'s {label} back to the import's", push=True)
 
     @staticmethod
     def _names(form: EditForm, changes: Sequence[Change]) -> str:
@@ -679,8 +874,8 @@ class OrganisationWindow(QWidget):
                 replay_refused(self.undo_stack, self._show_message, done)
             return
         if push:
-            before = [self._change(t, t.before, t.after.value) for t in done]
-            after = [self._change(t, t.after, t.before.value) for t in done]
+            before = [self._change(t, t.before.history, t.after.value) for t in done]
+            after = [self._change(t, t.after.history, t.before.value) for t in done]
             self.undo_stack.push(
                 EditCommand(
                     text,
@@ -692,10 +887,11 @@ class OrganisationWindow(QWidget):
         self.reload()
 
     @staticmethod
-    def _change(typed: Typed, state: Any, expected: Any) -> Change:
+    def _change(typed: Typed, history: tuple[DatedValue, ...], expected: Any) -> Change:
+        """Put back exactly `history` (undo and redo): the values typed then, with dates."""
         from irdesk.storage.records.directory_edits import Change
 
-        return Change(typed.entity, typed.entity_id, typed.field, state, expected)
+        return Change(typed.entity, typed.entity_id, typed.field, expected, history=history)
 
     def _show_message(self, icon: QMessageBox.Icon, title: str, text: str, info: str) -> None:
         show_message(self, icon, title, text, info)

@@ -11,6 +11,7 @@ classifications the source's severity, impact and flags (`metric_classifications
 events of an incident linked into another count for the one it joined.
 """
 
+import json
 from collections.abc import Sequence
 from concurrent.futures import Future
 from datetime import UTC, datetime, tzinfo
@@ -22,7 +23,9 @@ import numpy as np
 from irdesk.domain.enums import MERGE_UNLINKED
 from irdesk.domain.metrics.data import (
     LIFECYCLE,
+    NONE_ID,
     ActionColumns,
+    DatedValues,
     EventColumns,
     IncidentColumns,
     Memberships,
@@ -146,6 +149,48 @@ SELECT rotation_id, person_id,
        round((julianday(ends_at) - 2440587.5) * 86400.0, 3)
 FROM rotation_member
 """
+
+# Values typed from a date that the figures take as they were when an incident happened;
+# beside each, what the import had said (in force before the first).
+DATED = """
+SELECT v.entity, v.entity_id, v.field, v.value_json,
+       round((julianday(v.effective_from) - 2440587.5) * 86400.0, 3), o.imported_json
+FROM directory_value v
+LEFT JOIN directory_override o
+       ON o.entity = v.entity AND o.entity_id = v.entity_id AND o.field = v.field
+WHERE (v.entity, v.field) IN (VALUES ('service', 'cost_per_minute'),
+                                     ('service', 'owner_team_id'),
+                                     ('person', 'time_zone'),
+                                     ('person', 'hourly_rate'))
+ORDER BY v.entity, v.entity_id, v.field, v.effective_from
+"""
+
+
+def _figure_value(field: str, value: Any) -> Any:
+    """A typed or imported value as `DatedValues` holds it for the figures."""
+    if field == "time_zone":
+        return _zone(value)
+    if field == "owner_team_id":
+        return NONE_ID if value is None else int(value)
+    if field == "hourly_rate":
+        return float("nan") if value is None else float(value)
+    return 0.0 if value is None else float(value)
+
+
+def _dated(cur: Cursor) -> DatedValues:
+    found: dict[tuple[str, str, int], tuple[list[float], list[Any], Any]] = {}
+    for entity, entity_id, field, value, start, imported in cur.execute(DATED):
+        key = (entity, field, entity_id)
+        if key not in found:
+            found[key] = ([], [], _figure_value(field, json.loads(imported or "null")))
+        found[key][0].append(start)
+        found[key][1].append(_figure_value(field, json.loads(value)))
+    return DatedValues(
+        {
+            key: (np.array(starts, dtype=np.float64), tuple(values), before)
+            for key, (starts, values, before) in found.items()
+        }
+    )
 
 
 def _services(cur: Cursor) -> dict[int, ServiceInfo]:
@@ -283,6 +328,7 @@ def load_metric_data(
         classified = tasks.add(read_classifications)
         services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
         rotations, memberships = tasks.add(_rotations), tasks.add(_memberships)
+        dated = tasks.add(_dated)
         incidents = tasks.add(
             lambda c: _incidents(c, incident_parts, overrides, classified, merged)
         )
@@ -297,6 +343,7 @@ def load_metric_data(
             reviews=reviews.result(),
             rotations=rotations.result(),
             memberships=memberships.result(),
+            dated=dated.result(),
         )
 
 

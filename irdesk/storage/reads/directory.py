@@ -32,6 +32,7 @@ from irdesk.domain.models import (
     stored_id,
 )
 from irdesk.storage.database import Database
+from irdesk.storage.records.directory_edits import DatedValue, history_of
 
 LISTS = ("teams", "people", "rotations", "services", "policies")
 
@@ -88,6 +89,7 @@ class MemberRow:
     ends_at: datetime | None
     position: int | None
     escalation_level: int | None
+    member_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,8 @@ class TypedValueRow:
     reason: str | None
     set_by: str | None
     set_at: datetime
+    # Every value typed for the field, oldest effective date first; `value` is the last.
+    history: tuple[DatedValue, ...] = ()
 
 
 def _names(session: Session, model: Any) -> dict[int, str]:
@@ -241,6 +245,7 @@ def typed_values(db: Database, entity: str) -> list[TypedValueRow]:
                 o.reason,
                 o.set_by,
                 o.set_at,
+                history_of(session, o.entity, o.entity_id, o.field),
             )
             for o in session.exec(
                 query.order_by(col(DirectoryOverride.entity_id), col(DirectoryOverride.field))
@@ -300,6 +305,7 @@ def rotation_members(db: Database, on: date | None = None) -> list[MemberRow]:
                     m.ends_at,
                     m.position,
                     m.escalation_level,
+                    stored_id(m.id),
                 )
             )
     earliest = datetime.min.replace(tzinfo=UTC)

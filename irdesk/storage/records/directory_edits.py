@@ -1,25 +1,28 @@
 """Values typed by hand into the organisation directory, kept apart from what imports bring.
 
-The row's column takes the typed value at once, so the figures and packets use it; the
-`directory_override` row remembers it with who and why, and what the import had said.
-Re-imports leave such a column alone and list the disagreement
-(`storage/bulk/directory_writer`); clearing the override puts the import's value back.
-Each change is written to the audit log in the same transaction.
+Each typed value is in force from a date (`directory_value`), until the next one of the
+same field; before the first, the import's value stands. The figures take the value in
+force when an incident happened (`storage/bulk/metric_data`). The row's column holds the
+latest typed value, so the lists and packets show it; the `directory_override` row
+remembers what the import had said. Re-imports leave such a column alone and list the
+disagreement (`storage/bulk/directory_writer`); clearing the typed values puts the
+import's value back. Each change is written to the audit log in the same transaction.
 """
 
 import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from irdesk.domain.enums import ServiceTier
 from irdesk.domain.models import (
     DirectoryOverride,
+    DirectoryValue,
     EscalationPolicy,
     Person,
     Rotation,
@@ -176,6 +179,107 @@ def _require(session: Session, entity: str, entity_id: int, field: str) -> SQLMo
     return row
 
 
+# "From the start": a value typed for all time, as every value was before values had dates.
+FROM_THE_START = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    """One typed value and the moment (aware UTC) from which it is in force."""
+
+    value: Any  # as the JSON holds it: a date as ISO text, a tier as its value
+    effective_from: datetime
+    reason: str | None = None
+    set_by: str | None = None
+    set_at: datetime | None = None
+
+
+def history_of(session: Session, entity: str, entity_id: int, field: str) -> tuple[DatedValue, ...]:
+    """The values typed for one field, oldest effective date first."""
+    query = (
+        select(DirectoryValue)
+        .where(
+            DirectoryValue.entity == entity,
+            DirectoryValue.entity_id == entity_id,
+            DirectoryValue.field == field,
+        )
+        .order_by(col(DirectoryValue.effective_from))
+    )
+    return tuple(
+        DatedValue(json.loads(v.value_json), v.effective_from, v.reason, v.set_by, v.set_at)
+        for v in session.exec(query).all()
+    )
+
+
+def _put_history(
+    session: Session,
+    row: SQLModel,
+    entity: str,
+    entity_id: int,
+    field: str,
+    history: Sequence[DatedValue],
+) -> None:
+    """Make `history` the field's typed values, and the column and override follow it."""
+    for old in session.exec(
+        select(DirectoryValue).where(
+            DirectoryValue.entity == entity,
+            DirectoryValue.entity_id == entity_id,
+            DirectoryValue.field == field,
+        )
+    ).all():
+        session.delete(old)
+    session.flush()
+    override = session.get(DirectoryOverride, (entity, entity_id, field))
+    if not history:
+        if override is not None:
+            setattr(row, field, _python(field, json.loads(override.imported_json or "null")))
+            session.add(row)
+            session.delete(override)
+        return
+    ordered = sorted(history, key=lambda v: v.effective_from)
+    for value in ordered:
+        session.add(
+            DirectoryValue(
+                entity=entity,
+                entity_id=entity_id,
+                field=field,
+                value_json=json.dumps(value.value),
+                effective_from=value.effective_from,
+                reason=value.reason,
+                set_by=value.set_by,
+                set_at=value.set_at or utc_now(),
+            )
+        )
+    latest = ordered[-1]
+    if override is None:
+        # The column holds what the import brought until now: keep it beside the typed values.
+        override = DirectoryOverride(
+            entity=entity,
+            entity_id=entity_id,
+            field=field,
+            value_json="null",
+            imported_json=json.dumps(_stored(getattr(row, field))),
+        )
+    override.value_json = json.dumps(latest.value)
+    override.reason = latest.reason
+    override.set_by = latest.set_by
+    override.set_at = latest.set_at or utc_now()
+    setattr(row, field, _python(field, latest.value))
+    session.add(row)
+    session.add(override)
+
+
+def _effective(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("an effective date is an aware datetime")
+    if value > utc_now():
+        raise EditRefused(
+            f"Effective from: a day up to today, found {value.date().isoformat()}; "
+            "a value typed for the future is not kept."
+        )
+    return value.astimezone(UTC)
+
+
 def set_value(
     session: Session,
     entity: str,
@@ -185,40 +289,43 @@ def set_value(
     *,
     reason: str,
     actor: str,
+    effective_from: datetime = FROM_THE_START,
     expected: Any = None,
     check: bool = False,
-) -> DirectoryOverride:
-    """Type `field` by hand; a reason is required, and kept.
+) -> DatedValue:
+    """Type `field` by hand, in force from `effective_from`; a reason is required, and kept.
 
-    With `check`, `value` is validated first (`checked`) and the column must still hold
-    `expected`, the value the caller saw: directory rows have no revision, so the value
-    itself is what compare-and-set compares.
+    A value typed for the same moment as an earlier one replaces it. With `check`, `value`
+    is validated first (`checked`) and the column must still hold `expected`, the value
+    the caller saw: directory rows have no revision, so the value itself is what
+    compare-and-set compares.
     """
     row = _require(session, entity, entity_id, field)
     if not reason.strip():
         raise EditRefused("say why the value is set by hand; the reason is kept with it")
+    when = _effective(effective_from)
     if check:
         value = checked(field, value)
         _still(session, row, entity, entity_id, field, expected)
         _unique(session, entity, entity_id, field, value)
-    typed = _python(field, _stored(value))
+    typed = DatedValue(
+        _stored(_python(field, _stored(value))), when, reason.strip(), actor, utc_now()
+    )
+    before = history_of(session, entity, entity_id, field)
     override = session.get(DirectoryOverride, (entity, entity_id, field))
-    if override is None:
-        # The column holds what the import brought until now: keep it beside the typed value.
-        override = DirectoryOverride(
-            entity=entity,
-            entity_id=entity_id,
-            field=field,
-            value_json="null",
-            imported_json=json.dumps(_stored(getattr(row, field))),
-        )
-    override.value_json = json.dumps(_stored(typed))
-    override.reason = reason.strip()
-    override.set_by = actor
-    override.set_at = utc_now()
-    setattr(row, field, typed)
-    session.add(row)
-    session.add(override)
+    imported = (
+        json.loads(override.imported_json or "null")
+        if override is not None
+        else _stored(getattr(row, field))
+    )
+    _put_history(
+        session,
+        row,
+        entity,
+        entity_id,
+        field,
+        [v for v in before if v.effective_from != when] + [typed],
+    )
     append_entry(
         session,
         actor=actor,
@@ -227,13 +334,14 @@ def set_value(
         entity_id=entity_id,
         detail={
             "field": field,
-            "value": _stored(typed),
-            "imported": json.loads(override.imported_json or "null"),
-            "reason": override.reason,
+            "value": typed.value,
+            "effective_from": when.isoformat(),
+            "imported": imported,
+            "reason": typed.reason,
         },
     )
     session.flush()
-    return override
+    return typed
 
 
 # Columns the schema keeps unique: a duplicate is refused here in words, not by a constraint.
@@ -278,7 +386,8 @@ def clear_value(
     expected: Any = None,
     check: bool = False,
 ) -> bool:
-    """Back to what the import said (empty if none ever did). False if nothing was typed.
+    """Back to what the import said (empty if none ever did), for all time: every typed
+    value of the field goes. False if nothing was typed.
 
     With `check`, the column must still hold `expected` (see `set_value`).
     """
@@ -289,33 +398,66 @@ def clear_value(
     if override is None:
         return False
     imported = json.loads(override.imported_json or "null")
-    setattr(row, field, _python(field, imported))
-    session.add(row)
-    session.delete(override)
+    removed = history_of(session, entity, entity_id, field)
+    _put_history(session, row, entity, entity_id, field, ())
     append_entry(
         session,
         actor=actor,
         action="clear_directory_value",
         entity=entity,
         entity_id=entity_id,
-        detail={"field": field, "back_to": imported},
+        detail={"field": field, "back_to": imported, "removed": _described(removed)},
     )
     session.flush()
     return True
 
 
+def _described(history: Sequence[DatedValue]) -> list[dict[str, Any]]:
+    return [{"value": v.value, "effective_from": v.effective_from.isoformat()} for v in history]
+
+
+def restore_history(
+    session: Session,
+    entity: str,
+    entity_id: int,
+    field: str,
+    history: Sequence[DatedValue],
+    *,
+    actor: str,
+    expected: Any = None,
+    check: bool = False,
+) -> None:
+    """Put back exactly `history` as the field's typed values: undo and redo come here."""
+    row = _require(session, entity, entity_id, field)
+    if check:
+        _still(session, row, entity, entity_id, field, expected)
+    _put_history(session, row, entity, entity_id, field, history)
+    append_entry(
+        session,
+        actor=actor,
+        action="restore_directory_values",
+        entity=entity,
+        entity_id=entity_id,
+        detail={"field": field, "values": _described(history)},
+    )
+    session.flush()
+
+
 @dataclass(frozen=True)
 class TypedState:
-    """One field as a typed-by-hand edit left it, or found it: enough to go back."""
+    """One field as an edit left it, or found it: enough to go back."""
 
     value: Any  # the column's value, as the override's JSON holds it
-    typed: bool  # whether a person had typed it (else the import's value stands)
-    reason: str | None = None
+    history: tuple[DatedValue, ...] = ()  # its typed values; none: the import's value stands
+
+    @property
+    def typed(self) -> bool:
+        return bool(self.history)
 
 
 @dataclass(frozen=True)
 class Typed:
-    """What `type_value` did: the field before and after, for undo and redo."""
+    """What `put_states` did to one field: before and after, for undo and redo."""
 
     entity: str
     entity_id: int
@@ -326,46 +468,65 @@ class Typed:
 
 def _state(session: Session, entity: str, entity_id: int, field: str) -> TypedState:
     row = _require(session, entity, entity_id, field)
-    override = session.get(DirectoryOverride, (entity, entity_id, field))
-    return TypedState(
-        _stored(getattr(row, field)),
-        override is not None,
-        override.reason if override is not None else None,
-    )
+    return TypedState(_stored(getattr(row, field)), history_of(session, entity, entity_id, field))
+
+
+@dataclass(frozen=True)
+class Typing:
+    """A value to type, in force from `effective_from` (aware)."""
+
+    value: Any
+    effective_from: datetime
+    reason: str
 
 
 @dataclass(frozen=True)
 class Change:
-    """One field to put in `state`, named with the value the caller saw there."""
+    """One field to change, named with the value the caller saw in its column: a value to
+    type (`typing`), or else exactly the typed values to keep (`history`; none: back to
+    the import's value)."""
 
     entity: str
     entity_id: int
     field: str
-    state: TypedState
     expected: Any
+    typing: Typing | None = None
+    history: tuple[DatedValue, ...] = ()
 
 
 def put_states(db: Database, changes: Sequence[Change], *, actor: str) -> list[Typed]:
-    """One transaction: each field becomes its `state` (typed with its value, or the
-    import's), all or none.
+    """One transaction: each change made, all or none.
 
-    The window's typing and its undo and redo all come here. A column that no longer holds
-    the value the caller saw refuses the whole edit (EditConflict); a value that cannot be
-    typed, with a sentence naming the field (EditRefused).
+    The window's typing, its "back to the imported value", undo and redo all come here.
+    A column that no longer holds the value the caller saw refuses the whole edit
+    (EditConflict); a value that cannot be typed, with a sentence naming the field
+    (EditRefused).
     """
     done = []
     with db.transaction() as session:
         for change in changes:
             entity, entity_id, field = change.entity, change.entity_id, change.field
             before = _state(session, entity, entity_id, field)
-            if change.state.typed:
+            if change.typing is not None:
                 set_value(
                     session,
                     entity,
                     entity_id,
                     field,
-                    change.state.value,
-                    reason=change.state.reason or "",
+                    change.typing.value,
+                    reason=change.typing.reason,
+                    actor=actor,
+                    effective_from=change.typing.effective_from,
+                    expected=change.expected,
+                    check=True,
+                )
+            elif change.history:
+                restore_history(
+                    session,
+                    entity,
+                    entity_id,
+                    field,
+                    change.history,
                     actor=actor,
                     expected=change.expected,
                     check=True,
