@@ -40,7 +40,7 @@ class IncidentTiering:
     resolved_on: date | None  # UTC day the incident was resolved (as corrected), if it was
 
 
-def _times_in_force(
+def times_in_force(
     session: Session, which: ColumnElement[bool]
 ) -> dict[int, dict[str, datetime | None]]:
     """Started, detected and resolved of the incidents `which` selects, a correction
@@ -87,7 +87,7 @@ def _recurrences(session: Session, incident: Incident, policy: Policy) -> int:
     ).all()
     if len(rows) < 2:
         return 0
-    times = _times_in_force(session, same_service)
+    times = times_in_force(session, same_service)
     merged = _merged(session, same_service)
 
     columns = incident_columns(
@@ -114,7 +114,7 @@ def _recurrences(session: Session, incident: Incident, policy: Policy) -> int:
 
 def incident_tiering(session: Session, incident: Incident, policy: Policy) -> IncidentTiering:
     assert incident.id is not None
-    resolved = _times_in_force(session, col(Incident.id) == incident.id)[incident.id]["resolved_at"]
+    resolved = times_in_force(session, col(Incident.id) == incident.id)[incident.id]["resolved_at"]
     # The classified values, as the compliance figures count them.
     impact = effective_of(session, incident)
     facts = TierFacts(
