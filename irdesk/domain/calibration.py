@@ -81,7 +81,7 @@ def calibrate(reviews: list[ReviewFact], as_of: date) -> list[TeamCalibration]:
                 overrides=tuple(
                     Override(r.label, r.tier, r.proposed, r.tier_reason or "(no reason recorded)")
                     for r in members
-                    if r.tier != r.proposed or r.tier_reason
+                    if r.tier != r.proposed
                 ),
                 blame_overrides=tuple(
                     BlameOverride(r.label, r.blame_override) for r in members if r.blame_override

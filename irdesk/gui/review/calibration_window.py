@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from irdesk.storage.reads.review_facts import Calibration
     from irdesk.storage.records.policies import PolicyRecord
 
-CALIBRATION_SIZE = (1200, 680)
+CALIBRATION_SIZE = (1240, 680)
 PROBLEM_COLOUR = "#c62828"
 
 
@@ -187,6 +187,7 @@ class CalibrationWindow(QWidget):
             "and the policy version each led to"
         )
         self.sessions.setWordWrap(True)
+        self.sessions.setSpacing(3)
         sessions_label = QLabel("&Sessions held:")
         sessions_label.setBuddy(self.sessions)
         self.held_on = QDateEdit(QDate(today.year, today.month, today.day))
@@ -202,6 +203,8 @@ class CalibrationWindow(QWidget):
         self.decisions.setAccessibleName("Decisions")
         for edit in (self.attendees, self.discussed, self.decisions):
             edit.setTabChangesFocus(True)
+            # A few lines each: the sessions already held get the rest of the height.
+            edit.setMaximumHeight(90)
         self.version = QComboBox()
         self.version.setAccessibleName("Led to policy version")
         self.record_button = QPushButton("Record S&ession")

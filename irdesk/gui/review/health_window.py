@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from irdesk.storage.database import Database
     from irdesk.storage.reads.review_facts import ReviewHealth
 
-HEALTH_SIZE = (1160, 600)
+# Room for every column beside the policy versions on a 1280-pixel screen.
+HEALTH_SIZE = (1260, 600)
 
 
 class HealthModel(RowTableModel[HealthRow]):
@@ -124,6 +125,7 @@ class ReviewHealthWindow(QWidget):
         self.versions.setAccessibleName("Policy versions")
         self.versions.setAccessibleDescription("Each saved policy version, when and why")
         self.versions.setWordWrap(True)
+        self.versions.setSpacing(3)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
@@ -135,7 +137,7 @@ class ReviewHealthWindow(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.table)
         splitter.addWidget(side)
-        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 1)
 
         note = QLabel(
