@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from irdesk.domain.calibration import SessionRecord, TeamCalibration, calibrate
+from irdesk.domain.enums import ActionStatus
 from irdesk.domain.models import (
     ActionFindingLink,
     ActionItem,
@@ -30,13 +31,14 @@ from irdesk.domain.review_health import (
     SurveyAnswer,
     health_rows,
 )
+from irdesk.domain.tiering import TieringRules, propose_tier
 from irdesk.domain.utc import as_utc
 from irdesk.storage.database import Database
-from irdesk.storage.reads.tier_facts import times_in_force
+from irdesk.storage.reads.tier_facts import service_recurrences, tier_facts_of, times_in_force
 from irdesk.storage.records.calibration_sessions import sessions_in
+from irdesk.storage.records.classifications import classifications
 from irdesk.storage.records.policies import PolicyRecord, versions_in
 from irdesk.storage.records.review_surveys import APPROVED
-from irdesk.storage.records.reviews import tier_plan
 
 
 def day_span(first: date, last: date) -> tuple[datetime, datetime]:
@@ -45,12 +47,14 @@ def day_span(first: date, last: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC)
 
 
-def in_force(versions: list[PolicyRecord], moment: datetime) -> PolicyRecord:
-    """The newest version saved at or before `moment` (the built-in defaults before any)."""
+def in_force(
+    versions: list[PolicyRecord], moment: datetime, defaults: PolicyRecord
+) -> PolicyRecord:
+    """The newest version saved at or before `moment` (`defaults` before any was)."""
     for record in versions:  # newest first
         if record.created_at is not None and as_utc(record.created_at) <= moment:
             return record
-    return PolicyRecord(version=None, policy=Policy())
+    return defaults
 
 
 def _actions(session: Session, review_ids: list[int]) -> dict[int, list[ActionFact]]:
@@ -62,19 +66,39 @@ def _actions(session: Session, review_ids: list[int]) -> dict[int, list[ActionFa
         ).all()
     )
     out: dict[int, list[ActionFact]] = {}
+    # Columns, not rows: a year's action items are thousands of objects otherwise (and
+    # the typed select takes four columns at a time).
+    of_reviews = col(ActionItem.review_id).in_(review_ids)
+    done_and_owner = {
+        i: (done, person, team)
+        for i, done, person, team in session.exec(
+            select(
+                col(ActionItem.id),
+                col(ActionItem.completed_at),
+                col(ActionItem.owner_person_id),
+                col(ActionItem.owner_team_id),
+            ).where(of_reviews)
+        )
+    }
     items = session.exec(
-        select(ActionItem)
-        .where(col(ActionItem.review_id).in_(review_ids))
+        select(
+            col(ActionItem.id),
+            col(ActionItem.review_id),
+            col(ActionItem.due_on),
+            col(ActionItem.status),
+        )
+        .where(of_reviews)
         .order_by(col(ActionItem.id))
     )
-    for item in items:
-        out.setdefault(item.review_id, []).append(
+    for item_id, review_id, due_on, status in items:
+        completed_at, person, team = done_and_owner[item_id]
+        out.setdefault(review_id, []).append(
             ActionFact(
-                due_on=item.due_on,
-                status=item.status,
-                completed_on=as_utc(item.completed_at).date() if item.completed_at else None,
-                has_owner=item.owner_person_id is not None or item.owner_team_id is not None,
-                linked=item.id in linked,
+                due_on=due_on,
+                status=ActionStatus(status),
+                completed_on=as_utc(completed_at).date() if completed_at else None,
+                has_owner=person is not None or team is not None,
+                linked=item_id in linked,
             )
         )
     return out
@@ -105,12 +129,24 @@ def review_facts_in(session: Session, first: date, last: date) -> list[ReviewFac
     incident_ids = [stored_id(i.id) for _, i in rows]
     resolved = times_in_force(session, col(Incident.id).in_(incident_ids))
     versions = versions_in(session)
+    defaults = PolicyRecord(version=None, policy=Policy())
+    classified = classifications(session, incident_ids)
+    # Recurrences per policy version and service: found once, not once per review.
+    recurring: dict[tuple[int | None, int], dict[int, int]] = {}
     facts = []
     for review, incident in rows:
         assert review.approved_at is not None
         approved = as_utc(review.approved_at)
-        policy = in_force(versions, approved)
-        proposed = tier_plan(session, stored_id(incident.id), policy).proposal.tier
+        policy = in_force(versions, approved, defaults)
+        count = 0
+        if incident.service_id is not None:
+            key = (policy.version, incident.service_id)
+            if key not in recurring:
+                recurring[key] = service_recurrences(session, incident.service_id, policy.policy)
+            count = recurring[key].get(stored_id(incident.id), 0)
+        rules = TieringRules.from_policy(policy.policy, policy.version)
+        facts_now = tier_facts_of(incident, classified.get(stored_id(incident.id)), count)
+        proposed = propose_tier(facts_now, rules).tier
         end_time = resolved[stored_id(incident.id)]["resolved_at"]
         facts.append(
             ReviewFact(
