@@ -359,3 +359,32 @@ def test_calibration_json_agrees_with_the_hand_built_reviews(
     assert "full         Payments  2026-Q4" in out
     assert "fewer than 3" in out
     assert "v2  2026-10-01  Full reviews for SEV1 only" in out
+
+
+def test_calibration_on_reviews_of_real_incidents(
+    imported: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PGW5XNE and PO3U4E3 full as proposed, PH4UE4E lightweight as proposed; no team owns
+    their services, no action items, no flag overridden."""
+    today = datetime.now(UTC).date()
+    code, out, _ = run(
+        capsys, "calibration", "--from", str(today), "--to", str(today), "--format", "json",
+        "--db", str(imported),
+    )  # fmt: skip
+    assert code == 0
+    [team] = json.loads(out)["teams"]
+    assert team["team"] == "no team"
+    cells = team["cells"]
+    # Resolved in 2021, approved today: days apart that grow with the calendar.
+    assert cells.pop("wait").endswith(" d")
+    assert cells == {
+        "reviews": "3",
+        "tiers": "2 / 2",
+        "overrides": "0",
+        "blame": "0",
+        "owner": "—",
+        "due": "—",
+        "linked": "—",
+        "on_time": "—",
+    }
+    assert team["overrides"] == [] and team["blame_overrides"] == []
