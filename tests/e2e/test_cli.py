@@ -52,6 +52,9 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "escalations",
         "org",
         "register",
+        "survey",
+        "review-health",
+        "calibration",
         "db",
         "packet",
         "countersign",
@@ -62,6 +65,7 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
     for option in ("--db PATH", "--demo", "--version"):
         assert option in result.stdout
     assert listed_commands(irdesk("db", "--help").stdout) == ["upgrade", "check"]
+    assert listed_commands(irdesk("survey", "--help").stdout) == ["import"]
     assert listed_commands(irdesk("notes", "--help").stdout) == [
         "list",
         "add",
