@@ -8,14 +8,13 @@ quarter so far; the survey asks for the selected incident's approved review.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
-from irdesk.domain.utc import utc_now
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.busy_indicator import BusyIndicator
 from irdesk.gui.common.fit import fit_to_screen
@@ -55,8 +54,8 @@ class ReviewFeedbackActions(QObject):
         self.current_incident = current_incident
         self.actor = actor
         self.busy = busy
-        # The day the windows count from (tests fix it).
-        self.today: Callable[[], date] = lambda: utc_now().date()
+        # The day the windows count from (tests fix it); UTC, as the stored times are.
+        self.today: Callable[[], date] = lambda: datetime.now(UTC).date()
         self.health_window: ReviewHealthWindow | None = None
         self.calibration_window: CalibrationWindow | None = None
         self.survey_dialog: SurveyDialog | None = None
