@@ -24,6 +24,7 @@ from irdesk.cli.org import add_org_parser
 from irdesk.cli.packets import add_packet_parsers
 from irdesk.cli.person import add_person_parser, add_team_parser
 from irdesk.cli.register import add_register_parser
+from irdesk.cli.review_feedback import add_review_feedback_parsers
 from irdesk.cli.roles import add_roles_parsers
 from irdesk.cli.validation import add_validation_parser
 from irdesk.storage import paths
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_org_parser(commands)
     add_register_parser(commands)
     add_facilitators_parser(commands)
+    add_review_feedback_parsers(commands)
     add_db_parser(commands)
     add_packet_parsers(commands)
     add_notes_parser(commands)

@@ -983,3 +983,62 @@ class Facilitator(SQLModel, table=True):
     trained_on: date | None = None
     set_by: str | None = None
     created_at: datetime = utc_field(nullable=False)
+
+
+class ReviewSurvey(SQLModel, table=True):
+    """One attendee's answer to the short survey after a review was approved.
+
+    No column names the person: a named answer has its `ReviewSurveyRespondent` row,
+    an anonymous one has none, so nothing in the file ties it to anyone. Only the day
+    is kept, not the moment, for the same reason.
+    """
+
+    __tablename__ = "review_survey"
+    __table_args__ = (
+        CheckConstraint("useful BETWEEN 1 AND 5", name="review_survey_useful_1_to_5"),
+        CheckConstraint("safe BETWEEN 1 AND 5", name="review_survey_safe_1_to_5"),
+        CheckConstraint("hours >= 0", name="review_survey_hours_not_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    useful: int = Field(description="was the review useful, 1 (not at all) to 5 (very)")
+    safe: int = Field(description="did it feel safe to speak, 1 (not at all) to 5 (fully)")
+    hours: float = Field(description="hours the person spent on the review")
+    comment: str | None = Field(default=None, sa_type=Text)
+    anonymous: bool = False
+    answered_on: date
+
+
+class ReviewSurveyRespondent(SQLModel, table=True):
+    """Who gave a named survey answer; an anonymous answer has no row here."""
+
+    __tablename__ = "review_survey_respondent"
+    __table_args__ = (UniqueConstraint("review_id", "person_id"),)
+
+    survey_id: int = Field(foreign_key="review_survey.id", ondelete="CASCADE", primary_key=True)
+    review_id: int = Field(foreign_key="review.id", ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+
+
+class CalibrationSession(SQLModel, table=True):
+    """A calibration meeting over a period: who came, what was discussed and decided,
+    and the policy version it led to (whose note says what changed)."""
+
+    __tablename__ = "calibration_session"
+    __table_args__ = (CheckConstraint("period_from <= period_to", name="calibration_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    held_on: date
+    period_from: date
+    period_to: date
+    attendees: str = Field(default="", sa_type=Text, description="one name a line")
+    discussed: str = Field(default="", sa_type=Text)
+    decisions: str = Field(default="", sa_type=Text)
+    policy_version_id: int | None = Field(
+        default=None, foreign_key="policy_version.id", ondelete="SET NULL"
+    )
+    recorded_by: str | None = None
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    created_at: datetime = utc_field(nullable=False)
+    updated_at: datetime = utc_field(nullable=False)

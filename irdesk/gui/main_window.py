@@ -56,6 +56,7 @@ from irdesk.gui.organisation.actions import OrganisationActions
 from irdesk.gui.packets.actions import PacketActions
 from irdesk.gui.packets.register_actions import RegisterActions
 from irdesk.gui.people.actions import PeopleActions
+from irdesk.gui.review.feedback_actions import ReviewFeedbackActions
 from irdesk.gui.review.tab import ReviewTab
 from irdesk.gui.timeline.controller import TimelineController
 from irdesk.gui.timeline.tab import WALK_KEYS
@@ -188,6 +189,9 @@ class MainWindow(QMainWindow):
             self.busy,
             self.show_message,
         )
+        self.review_feedback = ReviewFeedbackActions(
+            self, self.tasks, self.database, self.current_incident_id, self.actor, self.busy
+        )
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -289,6 +293,7 @@ class MainWindow(QMainWindow):
         self.people.add_to(menus.people)
         self.validation.add_to(menus)
         self.register_actions.add_to(menus)
+        self.review_feedback.add_to(menus.review)
         self.packet_actions.add_to(menus)
 
         # F1 opens the first guide: the facilitator's, the one the review room reaches for.
@@ -391,6 +396,7 @@ class MainWindow(QMainWindow):
             self.organisation.shut_down()
             self.people.shut_down()
             self.register_actions.shut_down()
+            self.review_feedback.shut_down()
             self._save_settings()
             if self.import_dialog is not None:
                 # An import being written stops at its next step and rolls back.
@@ -616,6 +622,7 @@ class MainWindow(QMainWindow):
             self.incident_list.set_rows(rows)
         self.review_tab.database_changed()
         self.register_actions.database_changed()
+        self.review_feedback.database_changed()
         self._show_file_name(db.path)
         self._update_actions()
         if picked is not None:

@@ -611,6 +611,49 @@ CREATE TABLE directory_value (
 	CONSTRAINT directory_value_entity CHECK (entity IN ('team','person','service','rotation','policy')), 
 	CONSTRAINT directory_value_once_a_time UNIQUE (entity, entity_id, field, effective_from)
 );
+CREATE TABLE review_survey (
+	id INTEGER NOT NULL, 
+	review_id INTEGER NOT NULL, 
+	useful INTEGER NOT NULL, 
+	safe INTEGER NOT NULL, 
+	hours FLOAT NOT NULL, 
+	comment TEXT, 
+	anonymous BOOLEAN NOT NULL, 
+	answered_on DATE NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT review_survey_useful_1_to_5 CHECK (useful BETWEEN 1 AND 5), 
+	CONSTRAINT review_survey_safe_1_to_5 CHECK (safe BETWEEN 1 AND 5), 
+	CONSTRAINT review_survey_hours_not_negative CHECK (hours >= 0), 
+	FOREIGN KEY(review_id) REFERENCES review (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_review_survey_review_id ON review_survey (review_id);
+CREATE TABLE review_survey_respondent (
+	survey_id INTEGER NOT NULL, 
+	review_id INTEGER NOT NULL, 
+	person_id INTEGER NOT NULL, 
+	PRIMARY KEY (survey_id), 
+	FOREIGN KEY(survey_id) REFERENCES review_survey (id) ON DELETE CASCADE, 
+	FOREIGN KEY(review_id) REFERENCES review (id) ON DELETE CASCADE, 
+	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE, 
+	UNIQUE (review_id, person_id)
+);
+CREATE TABLE calibration_session (
+	id INTEGER NOT NULL, 
+	held_on DATE NOT NULL, 
+	period_from DATE NOT NULL, 
+	period_to DATE NOT NULL, 
+	attendees TEXT NOT NULL, 
+	discussed TEXT NOT NULL, 
+	decisions TEXT NOT NULL, 
+	policy_version_id INTEGER, 
+	recorded_by VARCHAR, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT calibration_period CHECK (period_from <= period_to), 
+	FOREIGN KEY(policy_version_id) REFERENCES policy_version (id) ON DELETE SET NULL
+);
 CREATE TABLE facilitator (
 	person_id INTEGER NOT NULL, 
 	trained_on DATE, 

@@ -50,9 +50,14 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "validation",
         "roles",
         "escalations",
+        "person",
+        "team",
         "org",
         "register",
         "facilitators",
+        "survey",
+        "review-health",
+        "calibration",
         "db",
         "packet",
         "countersign",
@@ -63,6 +68,7 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
     for option in ("--db PATH", "--demo", "--version"):
         assert option in result.stdout
     assert listed_commands(irdesk("db", "--help").stdout) == ["upgrade", "check", "roles"]
+    assert listed_commands(irdesk("survey", "--help").stdout) == ["import"]
     assert listed_commands(irdesk("notes", "--help").stdout) == [
         "list",
         "add",

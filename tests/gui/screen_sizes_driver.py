@@ -104,6 +104,17 @@ def open_readers_dialog(window: MainWindow) -> QDialog:
     return dialog
 
 
+def open_survey(window: MainWindow) -> QWidget | None:
+    """The survey dialog on a made-up approved review with two attendees; nothing is saved."""
+    from irdesk.storage.records.review_surveys import SurveyTarget
+
+    if window.db is None:
+        return None
+    attendees = ((1, "Ana Lima"), (2, "Benedikt Oyelaran-Whitfield"))
+    target = SurveyTarget(0, "demo:INC-1022", True, attendees, frozenset(), 0)
+    return window.review_feedback.show_survey(window.db, target)
+
+
 def window_openers(
     window: MainWindow, sample: Path
 ) -> list[tuple[str, type[QWidget], Callable[[], object]]]:
@@ -118,6 +129,9 @@ def window_openers(
         ("validation sample", QDialog, window.validation.open_dialog),
         ("review packet", QDialog, window.packet_actions.open_dialog),
         ("compliance register", QWidget, window.register_actions.open_register),
+        ("review health", QWidget, window.review_feedback.open_health),
+        ("calibration", QWidget, window.review_feedback.open_calibration),
+        ("participant survey", QDialog, lambda: open_survey(window)),
         ("feedback notes", QWidget, window.review_tab.open_feedback),
         ("your name", QDialog, window.ask_name),
         ("note readers", QDialog, lambda: open_readers_dialog(window)),

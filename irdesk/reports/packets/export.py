@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
     from irdesk.domain.register import ContinuityRow, RegisterRow, Rule
     from irdesk.reports.signing.token import TokenKey
+    from irdesk.storage.reads.review_facts import Calibration, ReviewHealth
 
 Report = Callable[[str], None]
 
@@ -121,6 +122,9 @@ class PreparedPacket:
     subject: str | None = None
     validation: dict[str, Any] | None = None  # the manifest's "validation", for some profiles
     person_period: PersonPeriod | None = None  # a manager packet's, when a period was asked
+    # The calibration profile's: teams side by side and review health over the period.
+    calibration: "Calibration | None" = None
+    health: "ReviewHealth | None" = None
 
 
 def prepare(
@@ -168,6 +172,8 @@ def prepare(
         prepared.validation = validation.manifest_validation(database)
     if figures is not None:
         _read_register(database, prepared, request.as_of or utc_now())
+        if profile.key == "calibration":
+            _read_calibration(database, prepared, request.as_of or utc_now())
     if isinstance(data, IncidentPacketData):
         prepared.incident_id = data.incident.id
     elif isinstance(data, PeriodIncidents):
@@ -193,6 +199,17 @@ def _read_register(database: Database, prepared: PreparedPacket, as_of: datetime
             for r in read_register(database, as_of)
             if r.detected_at is not None and period.start <= r.detected_at < period.end
         ]
+
+
+def _read_calibration(database: Database, prepared: PreparedPacket, as_of: datetime) -> None:
+    """The calibration packet's teams and review health, for the days of its period."""
+    from irdesk.storage.reads.review_facts import read_calibration, read_review_health
+
+    assert prepared.figures is not None
+    period = prepared.figures.period
+    first, last = period.start.date(), (period.end - timedelta(microseconds=1)).date()
+    prepared.calibration = read_calibration(database, first, last, as_of.date())
+    prepared.health = read_review_health(database, first, last, as_of.date())
 
 
 def redaction_preview(prepared: PreparedPacket) -> list[Removal]:
@@ -314,11 +331,20 @@ def render(
             register=prepared.register,
             rules=prepared.rules,
         ).draw
+        if prepared.calibration is not None and prepared.health is not None:
+            from irdesk.reports.packets.calibration_sections import CalibrationSections
+
+            draw = CalibrationSections(layout, prepared.calibration, prepared.health).draw
         definitions = metric_definitions(policy.policy)
         records = {"incident": data.incidents}
         if prepared.as_of is not None:
             records["register"] = prepared.register
             records["regulation_rule"] = prepared.rules
+        if prepared.calibration is not None and prepared.health is not None:
+            records["calibration_team"] = prepared.calibration.teams
+            records["calibration_session"] = prepared.calibration.sessions
+            # Only the rows the page shows: a withheld group's answers are not in them.
+            records["review_health"] = prepared.health.rows
     else:
         person = data.person
         subject = f"{person.name}, {person.role or 'no role recorded'}"

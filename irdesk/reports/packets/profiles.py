@@ -139,7 +139,25 @@ REGISTER = Profile(
     redaction=RedactionRules(emails=True),
 )
 
-PROFILES = {p.key: p for p in (LEGAL, INSURANCE, EXECUTIVE, POSTMORTEM, MANAGER, REGISTER)}
+CALIBRATION = Profile(
+    key="calibration",
+    title="Calibration",
+    audience="review owners and the teams calibrating",
+    scope=Scope.PERIOD,
+    classification="INTERNAL",
+    sections=(
+        "Teams side by side",
+        "Overrides and reasons",
+        "Review health",
+        "Calibration sessions",
+    ),
+    # Survey answers appear only as groups of three or more; attendees' names stay.
+    redaction=RedactionRules(emails=True),
+)
+
+PROFILES = {
+    p.key: p for p in (LEGAL, INSURANCE, EXECUTIVE, POSTMORTEM, CALIBRATION, MANAGER, REGISTER)
+}
 
 
 def profile_named(key: str) -> Profile:

@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
+from irdesk.domain.classification import Classification, effective_impact
 from irdesk.domain.enums import MERGE_UNLINKED
 from irdesk.domain.metrics.data import IncidentInput, MetricData, incident_columns
 from irdesk.domain.metrics.followup import recurrence_groups
@@ -29,7 +30,7 @@ from irdesk.domain.models import (
 from irdesk.domain.policy import Policy
 from irdesk.domain.tiering import TierFacts
 from irdesk.domain.utc import as_utc
-from irdesk.storage.records.classifications import effective_of
+from irdesk.storage.records.classifications import classifications
 
 TIMES = ("started_at", "detected_at", "resolved_at")
 
@@ -40,7 +41,7 @@ class IncidentTiering:
     resolved_on: date | None  # UTC day the incident was resolved (as corrected), if it was
 
 
-def _times_in_force(
+def times_in_force(
     session: Session, which: ColumnElement[bool]
 ) -> dict[int, dict[str, datetime | None]]:
     """Started, detected and resolved of the incidents `which` selects, a correction
@@ -71,11 +72,9 @@ def _merged(session: Session, which: ColumnElement[bool]) -> set[int]:
     return set(rows)
 
 
-def _recurrences(session: Session, incident: Incident, policy: Policy) -> int:
-    """How many other incidents share this one's recurrence group (0: it does not recur)."""
-    if incident.service_id is None or incident.id is None:
-        return 0
-    same_service = col(Incident.service_id) == incident.service_id
+def service_recurrences(session: Session, service_id: int, policy: Policy) -> dict[int, int]:
+    """Every recurring incident of the service: how many others share its recurrence group."""
+    same_service = col(Incident.service_id) == service_id
     # Tickets classified as no incident are in no figure, and recur with nothing.
     not_incidents = select(IncidentClassification.incident_id).where(
         col(IncidentClassification.not_incident)
@@ -86,8 +85,8 @@ def _recurrences(session: Session, incident: Incident, policy: Policy) -> int:
         )
     ).all()
     if len(rows) < 2:
-        return 0
-    times = _times_in_force(session, same_service)
+        return {}
+    times = times_in_force(session, same_service)
     merged = _merged(session, same_service)
 
     columns = incident_columns(
@@ -95,7 +94,7 @@ def _recurrences(session: Session, incident: Incident, policy: Policy) -> int:
             IncidentInput(
                 id=incident_id,
                 title=title,
-                service_id=incident.service_id,
+                service_id=service_id,
                 started_at=times[incident_id]["started_at"],
                 detected_at=times[incident_id]["detected_at"],
                 merged=incident_id in merged,
@@ -106,22 +105,34 @@ def _recurrences(session: Session, incident: Incident, policy: Policy) -> int:
     )
     data = MetricData(incidents=columns)
     everything = np.arange(len(columns), dtype=np.int64)
+    out: dict[int, int] = {}
     for group in recurrence_groups(data, policy, everything, anchor_times(data)):
-        if incident.id in group.ids["count"]:
-            return group.count - 1
-    return 0
+        for member in group.ids["count"]:
+            out[int(member)] = group.count - 1
+    return out
+
+
+def tier_facts_of(
+    incident: Incident, classification: Classification | None, recurrences: int
+) -> TierFacts:
+    """What the tiering rule looks at: the classified values, as the compliance figures
+    count them, and the recurrences found on the service."""
+    impact = effective_impact(incident, classification)
+    return TierFacts(
+        severity=impact.severity,
+        customer_severity=impact.customer_severity,
+        users_affected=impact.users_affected,
+        recurrences=recurrences,
+        regulatory_exposure=impact.regulatory_exposure,
+    )
 
 
 def incident_tiering(session: Session, incident: Incident, policy: Policy) -> IncidentTiering:
     assert incident.id is not None
-    resolved = _times_in_force(session, col(Incident.id) == incident.id)[incident.id]["resolved_at"]
-    # The classified values, as the compliance figures count them.
-    impact = effective_of(session, incident)
-    facts = TierFacts(
-        severity=impact.severity,
-        customer_severity=impact.customer_severity,
-        users_affected=impact.users_affected,
-        recurrences=_recurrences(session, incident, policy),
-        regulatory_exposure=impact.regulatory_exposure,
-    )
+    resolved = times_in_force(session, col(Incident.id) == incident.id)[incident.id]["resolved_at"]
+    recurring = {}
+    if incident.service_id is not None:
+        recurring = service_recurrences(session, incident.service_id, policy)
+    classified = classifications(session, [incident.id]).get(incident.id)
+    facts = tier_facts_of(incident, classified, recurring.get(incident.id, 0))
     return IncidentTiering(facts, as_utc(resolved).date() if resolved is not None else None)

@@ -56,7 +56,7 @@ def _policy_id(session: Session) -> int | None:
     return row.id if row else None
 
 
-def _versions(session: Session, limit: int | None = None) -> list[PolicyRecord]:
+def versions_in(session: Session, limit: int | None = None) -> list[PolicyRecord]:
     policy_id = _policy_id(session)
     if policy_id is None:
         return []
@@ -72,12 +72,12 @@ def _versions(session: Session, limit: int | None = None) -> list[PolicyRecord]:
 def policy_versions(db: Database) -> list[PolicyRecord]:
     """Every saved version, newest first."""
     with db.session() as session:
-        return _versions(session)
+        return versions_in(session)
 
 
 def current_policy_in(session: Session) -> PolicyRecord:
     """`current_policy` inside a session the caller holds (one read with the rest)."""
-    versions = _versions(session, limit=1)
+    versions = versions_in(session, limit=1)
     return versions[0] if versions else PolicyRecord(version=None, policy=Policy())
 
 

@@ -1,0 +1,99 @@
+"""The calibration packet on the hand-built reviews of tests/review_feedback_fixture.py,
+signed and read with poppler's pdfsig and pdftotext: teams side by side for 2026-Q4,
+the override and its reason, review health with the two-answer group withheld, and the
+session held with the policy version it led to."""
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from packet_fixtures import PASSPHRASE, pdf_text, require_tools, run_tool
+from review_feedback_fixture import ACTOR, build_reviews
+
+from irdesk.reports.packets.export import PacketRequest, SignRequest, export_packet
+from irdesk.reports.signing.identity import create_identity
+from irdesk.storage.database import Database
+from irdesk.storage.records.calibration_sessions import SessionDraft, record_session
+
+NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def identity(tmp_path: Path) -> Path:
+    path = tmp_path / "lead.p12"
+    create_identity(
+        path,
+        name="Robin Review-Owner",
+        role="Head of reliability",
+        organisation="Larkspur",
+        email=None,
+        passphrase=PASSPHRASE,
+    )
+    return path
+
+
+def squeezed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_calibration_packet_is_signed_and_withholds_small_groups(
+    database: Database, identity: Path, tmp_path: Path
+) -> None:
+    require_tools("pdfsig", "pdftotext")
+    build_reviews(database)
+    record_session(
+        database,
+        None,
+        0,
+        SessionDraft(
+            held_on=date(2026, 12, 3),
+            period_from=date(2026, 10, 1),
+            period_to=date(2026, 12, 31),
+            attendees=("Ana", "Eli"),
+            discussed="Payments chose a full review v2 would not ask for",
+            decisions="Card data makes a review full",
+            policy_version=2,
+        ),
+        actor=ACTOR,
+    )
+    out = tmp_path / "calibration-2026-Q4.pdf"
+    result = export_packet(
+        database,
+        PacketRequest(profile="calibration", period="2026-Q4", as_of=NOW),
+        out,
+        created_by="Robin Review-Owner",
+        sign=SignRequest(identity, PASSPHRASE),
+        now=NOW,
+    )
+    assert result.signed_by == "Robin Review-Owner"
+    signatures = run_tool("pdfsig", str(out))
+    assert signatures.returncode == 0, signatures.stderr
+    assert signatures.stdout.count("Signature is Valid.") == 1
+    assert "  - Total document signed" in signatures.stdout
+    assert "Signer Certificate Common Name: Robin Review-Owner" in signatures.stdout
+    text = squeezed(pdf_text(out))
+    assert "Review packet: Calibration" in text
+    for expected in [
+        # Q4 alone: P-2 for Payments (36 h to approval), S-2 for Search (204 h).
+        "Measure Payments Search",
+        "Reviews approved 1 1",
+        "Resolution to approval (median) 36.0 h 8.5 d",
+        "Action items with an owner 2 of 2 (100%) 1 of 1 (100%)",
+        "… linked to a finding 1 of 2 (50%) 1 of 1 (100%)",
+        "… done on time (of those due) 0 of 1 (0%) 0 of 1 (0%)",
+        "Payments demo:P-2 full, proposed lightweight Card data involved",
+        "Payments demo:P-2 approved over blame flags Quoted customer email",
+        # Four answers on P-2: shown, with no earlier quarter to compare.
+        "full · Payments · 2026-Q4 v2 1 4 8.0 4.5 4.5 1 of 2 (50%)",
+        # Two answers on S-2: withheld, with no figure of theirs anywhere.
+        "lightweight · Search · 2026-Q4 v2 1 fewer than 3 — — — 1 of 1 (100%)",
+        "v2 2026-10-01 Full reviews for SEV1 only",
+        "2026-12-03 Ana, Eli Payments chose a full review v2 would not ask for "
+        "Card data makes a review full v2: Full reviews for SEV1 only",
+    ]:
+        assert expected in text, expected
+    # P-2 was chosen full where v2 proposed lightweight (pdftotext drops the spaces here).
+    assert "Fullreviews:chosen/proposed1/00/0" in text.replace(" ", "")
+    # S-2's answers were useful 2 and 3, safe 2 and 2: neither mean reaches the page.
+    assert "2.5" not in text
+    assert " 2.0 " not in text
