@@ -62,7 +62,9 @@ def merge_records(parsed: list[ParsedFile]) -> dict[IncidentKey, PreparedInciden
                 record.references = [*earlier.record.references, *record.references]
                 earlier.record = record
             else:
-                prepared[key] = PreparedIncident(record, list(record.events), only_this)
+                # The record's own list, taken over rather than copied: nothing reads a
+                # record's events after the merge, and a copy each costs a big file dearly.
+                prepared[key] = PreparedIncident(record, record.events, only_this)
     return prepared
 
 
@@ -89,6 +91,8 @@ def attach_keyed_batches(
 
 def fill_lifecycle(record: IncidentRecord, events: list[EventRecord]) -> None:
     """The lifecycle times the record's source left out, from its events."""
+    if not events:
+        return  # nothing to derive, and a big file's incidents often have no events
     # An EventKind is its value, as a str: no need to ask every event for `.value`.
     derived = derive_from_events([(e.kind, e.occurred_at) for e in events])
     for name, value in derived.items():

@@ -211,11 +211,11 @@ def _write(
     write_directory(tx, parsed, result)
     prepared = merged.incidents
     ids = (
-        write_incidents(tx, list(prepared.values()), result, allow_emptying=options.allow_emptying)
+        write_incidents(tx, prepared, result, allow_emptying=options.allow_emptying)
         if prepared
         else {}
     )
-    write_names(tx, {ids[key]: item for key, item in prepared.items()})
+    write_names(tx, prepared, ids)
     # Incidents without events have nothing to write to their timelines; leaving them out
     # spares a big import a map, and a lookup of stored events, the size of the file.
     events: EventsById = {ids[key]: item.events for key, item in prepared.items() if item.events}

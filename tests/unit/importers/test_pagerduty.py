@@ -93,7 +93,7 @@ def test_triggered_incident_12728() -> None:
         "https://pdt-giran.pagerduty.com/incidents/PH4UE4E",
         "PH4UE4E",
     ]
-    assert incident.references == []
+    assert list(incident.references) == []
     [alert] = incident.events
     assert alert.kind is EventKind.ALERT
     assert alert.external_id == "RO1V3ZV6N8336V01DE7M6WWQY2"
