@@ -294,10 +294,11 @@ class ImportedFile(Protocol):
 def write_provenance(
     tx: ImportTransaction,
     files: Sequence[ImportedFile],
-    incident_files: Mapping[int, AbstractSet[str]],
+    incident_files: Iterable[tuple[int, AbstractSet[str]]],
     importer_version: str,
 ) -> None:
-    """Record the files read and which incidents each one gave (names as in `files`)."""
+    """Record the files read and which incidents each one gave (names as in `files`): (incident
+    id, names) pairs, an incident in several pairs linked to the files of all of them."""
     conn = tx.conn
     now = db_time(utc_now())
     import_id = uuid.uuid4().hex
@@ -333,7 +334,7 @@ def write_provenance(
     by_name = {file.name: file_ids[f"{file.sha256}/{file.name}"] for file in files}
     # The links go in PROVENANCE_ROWS at a time: a file of a million incidents never
     # holds a million link rows at once, only the map it was given.
-    pending = iter(incident_files.items())
+    pending = iter(incident_files)
     while chunk := list(islice(pending, PROVENANCE_ROWS)):
         links = [
             (incident_id, by_name[name]) for incident_id, names in chunk for name in sorted(names)

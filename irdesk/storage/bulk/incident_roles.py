@@ -15,6 +15,7 @@ number of re-imports. What counts as the source saying so:
 """
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
 from irdesk.domain.enums import ROLE_IMPORTED, EventKind, IncidentRoleKind
@@ -39,7 +40,9 @@ def refresh_imported_roles(tx: ImportTransaction, incident_ids: Iterable[int]) -
     an import of many incidents with no roles to find costs three queries a batch."""
     changed = 0
     now = db_time(utc_now())
-    for batch in batches(sorted(set(incident_ids)), ROLE_BATCH):
+    # Sorted straight from a set, not through another copy of one: a big import's ids.
+    unique = incident_ids if isinstance(incident_ids, AbstractSet) else set(incident_ids)
+    for batch in batches(sorted(unique), ROLE_BATCH):
         events = _events_by_incident(tx, batch)
         policies = _policies_by_incident(tx, batch)
         stored_rows = _stored_by_incident(tx, batch)
