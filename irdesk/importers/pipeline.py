@@ -168,7 +168,7 @@ def _adopt_orphans(
                 "marked partial until the incident itself is imported"
             )
         if item is not None:
-            item.events.extend(batch.events)
+            item.add_events(batch.events)
             item.add_file(file_name)
         elif key not in stored and options.skip_bad_records:
             merged.left_out.append(
@@ -219,7 +219,9 @@ def _write(
     write_names(tx, prepared, ids)
     # Incidents without events have nothing to write to their timelines; leaving them out
     # spares a big import a map, and a lookup of stored events, the size of the file.
-    events: EventsById = {ids[key]: item.events for key, item in prepared.items() if item.events}
+    events: EventsById = {
+        ids[key]: list(item.events) for key, item in prepared.items() if item.events
+    }
     # The files that gave events to stored incidents; this import's own incidents keep
     # theirs in `prepared` (provenance reads both), not in a second map of them all.
     stored_files: FilesById = {}

@@ -55,7 +55,8 @@ class IncidentRecord:
     mitigated_at: datetime | None = None
     resolved_at: datetime | None = None
     verified_at: datetime | None = None
-    events: list[EventRecord] = field(default_factory=list)
+    # By default the shared empty tuple: most incidents of a big page have no events.
+    events: Sequence[EventRecord] = ()
     # Keys of incidents in other sources this one names ("pagerduty:PH4UE4E", "#12728", URLs).
     # Read-only sequences, by default the one shared empty tuple rather than a list each.
     references: Sequence[str] = ()

@@ -138,7 +138,7 @@ def attach_referring(
         )
         kept = referrals.keep(batch, target)
         if kept:
-            item.events.extend(kept)
+            item.add_events(kept)
             item.add_file(file_name)
     return elsewhere
 
