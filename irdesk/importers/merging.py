@@ -5,6 +5,7 @@ batches join their incident by that key, or by a reference (referrals.py); batch
 incident is not in this import are kept to be looked up in the database while writing.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -38,13 +39,22 @@ class PreparedIncident:
     """An incident record after merging all files' views of it, ready to write."""
 
     record: IncidentRecord
-    events: list[EventRecord]
+    # The record's own events until more join (add_events makes it a list of its own).
+    events: Sequence[EventRecord]
     # Names of the ParsedFiles it came from; shared with other incidents, never changed
     # in place (add_file makes or finds another).
     files: frozenset[str]
 
     def add_file(self, name: str) -> None:
         self.files = with_file(self.files, name)
+
+    def add_events(self, more: Sequence[EventRecord]) -> None:
+        if not more:
+            return
+        if isinstance(self.events, list):
+            self.events.extend(more)
+        else:
+            self.events = [*self.events, *more]
 
 
 def merge_records(parsed: list[ParsedFile]) -> dict[IncidentKey, PreparedIncident]:
@@ -56,13 +66,15 @@ def merge_records(parsed: list[ParsedFile]) -> dict[IncidentKey, PreparedInciden
             key = (record.source, record.external_id)
             if key in prepared:
                 earlier = prepared[key]
-                earlier.events.extend(record.events)
+                earlier.add_events(record.events)
                 earlier.add_file(file.name)
                 record.aliases = [*earlier.record.aliases, *record.aliases]
                 record.references = [*earlier.record.references, *record.references]
                 earlier.record = record
             else:
-                prepared[key] = PreparedIncident(record, list(record.events), only_this)
+                # The record's own list, taken over rather than copied: nothing reads a
+                # record's events after the merge, and a copy each costs a big file dearly.
+                prepared[key] = PreparedIncident(record, record.events, only_this)
     return prepared
 
 
@@ -82,13 +94,15 @@ def attach_keyed_batches(
             if item is None:
                 elsewhere.append((batch, file.name))
             else:
-                item.events.extend(batch.events)
+                item.add_events(batch.events)
                 item.add_file(file.name)
     return elsewhere, referring
 
 
-def fill_lifecycle(record: IncidentRecord, events: list[EventRecord]) -> None:
+def fill_lifecycle(record: IncidentRecord, events: Sequence[EventRecord]) -> None:
     """The lifecycle times the record's source left out, from its events."""
+    if not events:
+        return  # nothing to derive, and a big file's incidents often have no events
     # An EventKind is its value, as a str: no need to ask every event for `.value`.
     derived = derive_from_events([(e.kind, e.occurred_at) for e in events])
     for name, value in derived.items():

@@ -9,6 +9,7 @@ recovery.py's to say; severity maps remembered from earlier imports apply here.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 
 from irdesk import __version__
@@ -167,7 +168,7 @@ def _adopt_orphans(
                 "marked partial until the incident itself is imported"
             )
         if item is not None:
-            item.events.extend(batch.events)
+            item.add_events(batch.events)
             item.add_file(file_name)
         elif key not in stored and options.skip_bad_records:
             merged.left_out.append(
@@ -211,32 +212,44 @@ def _write(
     write_directory(tx, parsed, result)
     prepared = merged.incidents
     ids = (
-        write_incidents(tx, list(prepared.values()), result, allow_emptying=options.allow_emptying)
+        write_incidents(tx, prepared, result, allow_emptying=options.allow_emptying)
         if prepared
         else {}
     )
-    write_names(tx, {ids[key]: item for key, item in prepared.items()})
+    write_names(tx, prepared, ids)
     # Incidents without events have nothing to write to their timelines; leaving them out
     # spares a big import a map, and a lookup of stored events, the size of the file.
-    events: EventsById = {ids[key]: item.events for key, item in prepared.items() if item.events}
-    # The sets themselves, shared: attaching events to an incident replaces its entry.
-    incident_files: FilesById = {ids[key]: item.files for key, item in prepared.items()}
-    attach_to_stored_by_key(tx, merged.keyed_elsewhere, events, incident_files)
+    events: EventsById = {
+        ids[key]: list(item.events) for key, item in prepared.items() if item.events
+    }
+    # The files that gave events to stored incidents; this import's own incidents keep
+    # theirs in `prepared` (provenance reads both), not in a second map of them all.
+    stored_files: FilesById = {}
+    attach_to_stored_by_key(tx, merged.keyed_elsewhere, events, stored_files)
     attach_to_stored_by_reference(
-        tx, merged.referring_elsewhere, merged.referrals, events, incident_files
+        tx, merged.referring_elsewhere, merged.referrals, events, stored_files
     )
     # Only the outcomes of incidents whose timelines change: the rest have nothing to count.
-    outcomes = {
-        incident_id: o
-        for o in result.incidents
-        if (incident_id := ids[(o.source, o.external_id)]) in events
-    }
+    outcomes = (
+        {
+            incident_id: o
+            for o in result.incidents
+            if (incident_id := ids[(o.source, o.external_id)]) in events
+        }
+        if events
+        else {}
+    )
     write_events(tx, events, outcomes, People(tx, result), result, progress)
     write_links(tx, prepared, ids, result)
     # After the events and the directory: roles come from both.
-    touched = set(ids.values()) | set(events)
+    touched = set(ids.values())
+    touched.update(events)
     if any(file.directory for file in parsed):
-        touched |= set(incidents_with_policies(tx))
+        touched.update(incidents_with_policies(tx))
     refresh_imported_roles(tx, touched)
+    del touched
+    incident_files = chain(
+        ((ids[key], item.files) for key, item in prepared.items()), stored_files.items()
+    )
     import_writer.write_provenance(tx, parsed, incident_files, IMPORTER_VERSION)
     return ids

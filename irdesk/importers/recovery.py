@@ -10,9 +10,6 @@ ImportOptions.skip_bad_records the record it is in is left out instead, and the 
 lists it (file, place, why), so that one damaged record does not cost the good ones.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.records import LeftOut, ParsedFile
@@ -38,17 +35,35 @@ class Recovery:
             raise problem
         self.parsed.warnings.append(f"{problem.location}: {_why(problem)}; {how}")
 
-    @contextmanager
-    def record(self) -> Iterator[None]:
+    def record(self) -> "_Record":
         """Reading one record: a problem in it refuses the import, or leaves the record out."""
-        try:
-            yield
-        except ImportProblem as problem:
-            # A missing zone or a problem of another file is no fault of this record.
-            if (
-                not self.options.skip_bad_records
-                or problem.needs_zone
-                or problem.file != self.parsed.name
-            ):
-                raise
-            self.parsed.left_out.append(LeftOut(problem.file, problem.location, _why(problem)))
+        return _Record(self)
+
+
+class _Record:
+    """Recovery.record's context: a class, not a generator, as it wraps every record of a
+    file (a million in a big one), and entering a generator context costs several calls."""
+
+    __slots__ = ("recovery",)
+
+    def __init__(self, recovery: Recovery) -> None:
+        self.recovery = recovery
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, problem: BaseException | None, _trace: object
+    ) -> bool:
+        if not isinstance(problem, ImportProblem):
+            return False
+        recovery = self.recovery
+        # A missing zone or a problem of another file is no fault of this record.
+        if (
+            not recovery.options.skip_bad_records
+            or problem.needs_zone
+            or problem.file != recovery.parsed.name
+        ):
+            return False
+        recovery.parsed.left_out.append(LeftOut(problem.file, problem.location, _why(problem)))
+        return True

@@ -118,6 +118,8 @@ def attach_referring(
     """Batches naming an incident of this import join it (inside its window); returns the
     others, to be looked for in the database. Runs after the lifecycle is filled: the
     window needs the incident's times."""
+    if not referring:
+        return []  # no batch names one: no need for every incident's names
     index = reference_index(prepared)
     elsewhere: list[FileBatch] = []
     for batch, file_name in referring:
@@ -136,7 +138,7 @@ def attach_referring(
         )
         kept = referrals.keep(batch, target)
         if kept:
-            item.events.extend(kept)
+            item.add_events(kept)
             item.add_file(file_name)
     return elsewhere
 

@@ -83,11 +83,16 @@ class Content:
 
     def json_object(self) -> dict[str, Any] | None:
         """The file's top-level JSON object, or None for anything else. For sniffers,
-        which must never raise on another format's file."""
+        which must never raise on another format's file.
+
+        A large file's object comes from the streamed reading (its arrays as JsonArray,
+        which `json_stream.is_array` tells): a sniffer looks at its keys and first items,
+        and a whole parse made for it would be kept for the file's own parse, defeating
+        the streamed one."""
         if self.first_char != "{":
             return None
         try:
-            data = self.json
+            data = self.json_streamed
         except ImportProblem:
             return None
         return data if isinstance(data, dict) else None

@@ -1,9 +1,11 @@
 """What the directory formats share: located reading of references, zones and numbers."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from irdesk.importers.formats.base import Content
 from irdesk.importers.problems import ImportProblem
+from irdesk.importers.reading.json_stream import is_array
 from irdesk.importers.reading.located import JsonNode
 from irdesk.importers.reading.zones import UnknownZone, iana_zone
 
@@ -55,8 +57,9 @@ def root_object(content: Content, expected: str) -> OrgNode:
     return OrgNode(content.name, "", data)
 
 
-def list_of_objects(value: object) -> list[dict[str, Any]] | None:
-    """`value` when it is a list whose items are all objects (an empty list too), else None."""
-    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+def list_of_objects(value: object) -> Sequence[dict[str, Any]] | None:
+    """`value` when it is an array (whole, or a large file's JsonArray) whose items are
+    all objects (an empty one too), else None."""
+    if is_array(value) and all(isinstance(item, dict) for item in value):
         return value
     return None

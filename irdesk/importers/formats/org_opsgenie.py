@@ -48,6 +48,7 @@ from irdesk.importers.org_records import (
     TeamMemberRecord,
     TeamRecord,
 )
+from irdesk.importers.reading.json_stream import is_array
 from irdesk.importers.records import ParsedFile
 
 SOURCE = "opsgenie"
@@ -78,7 +79,7 @@ def _kind(data: object) -> str | None:
         if "members" in data and "id" in data:
             return "team"
         return None
-    if not isinstance(data, list) or not data or not isinstance(data[0], dict):
+    if not is_array(data) or not data or not isinstance(data[0], dict):
         return None
     first = data[0]
     if "username" in first and "fullName" in first:

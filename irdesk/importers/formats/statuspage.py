@@ -53,6 +53,7 @@ from datetime import datetime
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
 from irdesk.importers.problems import ImportProblem
+from irdesk.importers.reading.json_stream import is_array
 from irdesk.importers.reading.located import JsonNode
 from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile
 from irdesk.importers.recovery import Recovery
@@ -88,7 +89,7 @@ def sniff(content: Content) -> bool:
     if "incident" in data:
         return _looks_like_incident(data["incident"])
     incidents = data.get("incidents")
-    if not isinstance(incidents, list):
+    if not is_array(incidents):
         return False
     return not incidents or _looks_like_incident(incidents[0])
 

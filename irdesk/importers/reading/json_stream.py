@@ -16,7 +16,7 @@ import json
 import re
 from array import array
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import Any, TypeGuard, overload
 
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.limits import MAX_JSON_DEPTH
@@ -196,7 +196,7 @@ def load_streamed(name: str, text: str) -> Any:
     return value
 
 
-def is_array(value: object) -> bool:
+def is_array(value: object) -> TypeGuard[Sequence[Any]]:
     """A JSON array, whole (a list) or read an element at a time (a JsonArray)."""
     return isinstance(value, list | JsonArray)
 

@@ -63,7 +63,7 @@ def write_events(
     for outcome in outcomes.values():
         if outcome.change == "unchanged" and (outcome.new_events or outcome.updated_events):
             outcome.change = "updated"
-            outcome.changed_fields.append("timeline")
+            outcome.changed_fields = [*outcome.changed_fields, "timeline"]
 
 
 def _incident_event_rows(

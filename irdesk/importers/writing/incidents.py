@@ -5,7 +5,8 @@ A lifecycle time a facilitator set by hand is never overwritten: a source that n
 disagrees is listed as a conflict instead.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 from irdesk.domain.enums import ServiceTier
@@ -21,14 +22,13 @@ from irdesk.storage.bulk.stored_text import alias_text, db_time
 
 # A service first seen in an import gets these until someone sets the real values.
 NEW_SERVICE = ServiceSettings(tier=ServiceTier.TIER3.value, slo_target=99.9, cost_per_minute=0.0)
-# New incidents are inserted this many at a time: a file of a million holds a few
-# thousand rows at once, not a million (each row is built, bound and dropped).
+# Incidents written a slice of this many at a time (see write_incidents).
 INSERT_BATCH = 10_000
 
 
 def write_incidents(
     tx: ImportTransaction,
-    prepared: Sequence[PreparedIncident],
+    prepared: Mapping[IncidentKey, PreparedIncident],
     result: WriteResult,
     *,
     allow_emptying: bool = False,
@@ -38,26 +38,49 @@ def write_incidents(
     A stored value the source no longer gives (a severity map left off the command line,
     a trimmed export) is kept unless `allow_emptying`; either way the report names it.
     """
-    services = _services(tx, prepared, result)
-    keys = [(p.record.source, p.record.external_id) for p in prepared]
-    existing = import_lookup.stored_incidents(tx, keys)
+    services = _services(tx, prepared.values(), result)
+    # Asked once: a first import looks nothing up, however many slices it writes.
+    any_stored = import_lookup.any_incidents(tx)
+    ids: dict[IncidentKey, int] = {}
+    emptied: dict[str, list[str]] = {}  # field → keys of the incidents it would empty in
+    # A slice of INSERT_BATCH incidents at a time, looked up, inserted and updated before
+    # the next: what a slice needs (stored rows, rows to insert) is dropped after it, so a
+    # file of a million holds a few thousand rows at once, not a million.
+    pending = iter(prepared.items())
+    while chunk := list(islice(pending, INSERT_BATCH)):
+        ids.update(_write_slice(tx, chunk, services, any_stored, result, emptied, allow_emptying))
+    lines = result.emptied_values if allow_emptying else result.kept_values
+    lines.extend(_emptied_line(name, keys) for name, keys in emptied.items())
+    return ids
+
+
+def _write_slice(
+    tx: ImportTransaction,
+    prepared: Sequence[tuple[IncidentKey, PreparedIncident]],
+    services: dict[IncidentKey, int],
+    any_stored: bool,
+    result: WriteResult,
+    emptied: dict[str, list[str]],
+    allow_emptying: bool,
+) -> dict[IncidentKey, int]:
+    """write_incidents for one slice of the incidents; the id of each of its keys."""
+    # The merge's own keys, shared by the map of ids rather than made again.
+    keys = [key for key, _ in prepared]
+    existing = import_lookup.stored_incidents(tx, keys) if any_stored else {}
     overridden = import_lookup.overridden_fields(tx, [row["id"] for row in existing.values()])
     inserts: list[NewIncident] = []
-    ids = {key: row["id"] for key, row in existing.items()}
+    new_keys: list[IncidentKey] = []
+    ids = {key: existing[key]["id"] for key in keys if key in existing}
     changes: list[tuple[int, dict[str, Any]]] = []
-    emptied: dict[str, list[str]] = {}  # field → keys of the incidents it would empty in
     partial: list[int] = []
-    for item in prepared:
+    for key, item in prepared:
         record = item.record
-        key = (record.source, record.external_id)
         service_id = services.get(key)
         outcome = IncidentOutcome(record.source, record.external_id, record.title, change="new")
         result.incidents.append(outcome)
         if key not in existing:
             inserts.append(_new_incident(record, service_id))
-            if len(inserts) >= INSERT_BATCH:
-                ids.update(import_writer.insert_incidents(tx, inserts))
-                inserts = []
+            new_keys.append(key)
             continue
         values = _source_values(record)
         old = existing[key]
@@ -82,12 +105,13 @@ def write_incidents(
         if changed:
             changes.append((old["id"], {name: values[name] for name in changed}))
     if inserts:
-        ids.update(import_writer.insert_incidents(tx, inserts))
+        # Keyed by the merge's own key tuples, not those read back: the map of ids lives
+        # as long as the import, and a second tuple and two strings each would too.
+        inserted = import_writer.insert_incidents(tx, inserts)
+        ids.update((key, inserted[key]) for key in new_keys)
     import_writer.update_incidents(tx, changes)
     # New rows got their flags from the same timestamps above; stored ones may be stale.
     import_writer.refresh_consistency_flags(tx, [row["id"] for row in existing.values()], partial)
-    lines = result.emptied_values if allow_emptying else result.kept_values
-    lines.extend(_emptied_line(name, keys) for name, keys in emptied.items())
     return ids
 
 
@@ -97,7 +121,7 @@ def _emptied_line(name: str, keys: list[str], shown: int = 5) -> str:
 
 
 def _services(
-    tx: ImportTransaction, prepared: Sequence[PreparedIncident], result: WriteResult
+    tx: ImportTransaction, prepared: Collection[PreparedIncident], result: WriteResult
 ) -> dict[IncidentKey, int]:
     """Each incident's service id: by the tool's own service id when a directory import
     (or an earlier incident) made it known, else by name; services not stored yet are
@@ -167,21 +191,28 @@ def _new_incident(record: IncidentRecord, service_id: int | None) -> NewIncident
     )
 
 
-def write_names(tx: ImportTransaction, incidents: dict[int, PreparedIncident]) -> None:
+def write_names(
+    tx: ImportTransaction,
+    prepared: Mapping[IncidentKey, PreparedIncident],
+    ids: Mapping[IncidentKey, int],
+) -> None:
     """Remember the names incidents go by beyond their key and URL, and the names they
     cite, so that an incident imported later finds them, or is found by them."""
     aliases = []
-    for incident_id, item in incidents.items():
+    references = set()
+    for key, item in prepared.items():
         record = item.record
+        if record.references:
+            incident_id = ids[key]
+            references.update((ref.casefold(), incident_id) for ref in record.references if ref)
+        # Most incidents' only aliases are their key and URL, stored already: those skip
+        # the normalising below.
+        own = (record.external_id, record.url)
+        if all(name in own for name in record.aliases):
+            continue
         known = {alias_text(record.external_id), alias_text(record.url or "")}
         for alias in dict.fromkeys(alias_text(name) for name in record.aliases if name):
             if alias and alias not in known:
-                aliases.append((alias, incident_id))
+                aliases.append((alias, ids[key]))
     import_writer.insert_aliases(tx, aliases)
-    references = {
-        (reference.casefold(), incident_id)
-        for incident_id, item in incidents.items()
-        for reference in item.record.references
-        if reference
-    }
     import_writer.insert_references(tx, sorted(references))

@@ -1,5 +1,6 @@
 """What an import changed, per incident and in total, for its report."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 # The directory's kinds of record, in the order the report lists them.
@@ -21,7 +22,8 @@ class IncidentOutcome:
     external_id: str
     title: str
     change: str  # "new", "updated", "unchanged"
-    changed_fields: list[str] = field(default_factory=list)
+    # Replaced, never changed in place: a new incident keeps the one shared empty tuple.
+    changed_fields: Sequence[str] = ()
     new_events: int = 0
     updated_events: int = 0
 

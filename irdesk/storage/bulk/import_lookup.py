@@ -60,6 +60,11 @@ def services(tx: ImportTransaction) -> dict[str, int]:
     return {name: sid for sid, name in rows}
 
 
+def any_incidents(tx: ImportTransaction) -> bool:
+    """Whether any incident is stored (a first import has nothing to look up)."""
+    return bool(tx.conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM incident)").scalar())
+
+
 def stored_incidents(
     tx: ImportTransaction, keys: Sequence[IncidentKey]
 ) -> dict[IncidentKey, dict[str, Any]]:

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from enum import Enum
+from itertools import islice
 from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
@@ -30,6 +31,8 @@ from irdesk.storage.bulk.stored_text import db_time, from_db_time
 PROGRESS_ROWS = 5_000
 # Fewer rows than this go in with the indexes in place, however small the table.
 BULK_ROWS = 10_000
+# Incidents whose provenance links are built and inserted at once.
+PROVENANCE_ROWS = 10_000
 
 # (done, total) rows, before each slice of the writing and once at the end; raising from
 # it stops the write (and the import's transaction rolls back).
@@ -291,10 +294,11 @@ class ImportedFile(Protocol):
 def write_provenance(
     tx: ImportTransaction,
     files: Sequence[ImportedFile],
-    incident_files: Mapping[int, AbstractSet[str]],
+    incident_files: Iterable[tuple[int, AbstractSet[str]]],
     importer_version: str,
 ) -> None:
-    """Record the files read and which incidents each one gave (names as in `files`)."""
+    """Record the files read and which incidents each one gave (names as in `files`): (incident
+    id, names) pairs, an incident in several pairs linked to the files of all of them."""
     conn = tx.conn
     now = db_time(utc_now())
     import_id = uuid.uuid4().hex
@@ -328,12 +332,13 @@ def write_provenance(
         ):
             file_ids[f"{sha256}/{name}"] = file_id
     by_name = {file.name: file_ids[f"{file.sha256}/{file.name}"] for file in files}
-    links = [
-        (incident_id, by_name[name])
-        for incident_id, names in incident_files.items()
-        for name in sorted(names)
-    ]
-    if links:
+    # The links go in PROVENANCE_ROWS at a time: a file of a million incidents never
+    # holds a million link rows at once, only the map it was given.
+    pending = iter(incident_files)
+    while chunk := list(islice(pending, PROVENANCE_ROWS)):
+        links = [
+            (incident_id, by_name[name]) for incident_id, names in chunk for name in sorted(names)
+        ]
         conn.exec_driver_sql(
             "INSERT OR IGNORE INTO incident_source_file (incident_id, source_file_id)"
             " VALUES (?, ?)",

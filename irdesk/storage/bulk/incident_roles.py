@@ -15,6 +15,7 @@ number of re-imports. What counts as the source saying so:
 """
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
 from irdesk.domain.enums import ROLE_IMPORTED, EventKind, IncidentRoleKind
@@ -39,10 +40,16 @@ def refresh_imported_roles(tx: ImportTransaction, incident_ids: Iterable[int]) -
     an import of many incidents with no roles to find costs three queries a batch."""
     changed = 0
     now = db_time(utc_now())
-    for batch in batches(sorted(set(incident_ids)), ROLE_BATCH):
+    # Sorted straight from a set, not through another copy of one: a big import's ids.
+    unique = incident_ids if isinstance(incident_ids, AbstractSet) else set(incident_ids)
+    for batch in batches(sorted(unique), ROLE_BATCH):
         events = _events_by_incident(tx, batch)
         policies = _policies_by_incident(tx, batch)
         stored_rows = _stored_by_incident(tx, batch)
+        # A batch's changes go in one executemany each, not a statement per role row.
+        deletes: list[tuple[int]] = []
+        updates: list[tuple[str, int]] = []
+        inserts: list[tuple[int, int, str, str, str, str | None]] = []
         for incident_id in batch:
             found = _from_events(events.get(incident_id, []))
             if incident_id in policies:
@@ -54,22 +61,35 @@ def refresh_imported_roles(tx: ImportTransaction, incident_ids: Iterable[int]) -
             stored = stored_rows.get(incident_id, {})
             for key, (row_id, stored_how) in stored.items():
                 if key not in wanted:
-                    tx.conn.exec_driver_sql("DELETE FROM incident_role WHERE id = ?", (row_id,))
-                    changed += 1
+                    deletes.append((row_id,))
                 elif wanted[key] != stored_how:
-                    tx.conn.exec_driver_sql(
-                        "UPDATE incident_role SET how = ? WHERE id = ?", (wanted[key], row_id)
-                    )
+                    updates.append((wanted[key], row_id))
             for (person_id, role_value), how in wanted.items():
                 if (person_id, role_value) not in stored:
-                    tx.conn.exec_driver_sql(
-                        "INSERT INTO incident_role"
-                        " (incident_id, person_id, role, source, how, set_at, revision)"
-                        " VALUES (?, ?, ?, ?, ?, ?, 0)",
-                        (incident_id, person_id, role_value, ROLE_IMPORTED, how, now),
-                    )
-                    changed += 1
+                    inserts.append((incident_id, person_id, role_value, ROLE_IMPORTED, how, now))
+        _write_roles(tx, deletes, updates, inserts)
+        changed += len(deletes) + len(inserts)
     return changed
+
+
+def _write_roles(
+    tx: ImportTransaction,
+    deletes: list[tuple[int]],
+    updates: list[tuple[str, int]],
+    inserts: list[tuple[int, int, str, str, str, str | None]],
+) -> None:
+    """One batch's role rows removed, changed and added, in that order."""
+    if deletes:
+        tx.conn.exec_driver_sql("DELETE FROM incident_role WHERE id = ?", deletes)
+    if updates:
+        tx.conn.exec_driver_sql("UPDATE incident_role SET how = ? WHERE id = ?", updates)
+    if inserts:
+        tx.conn.exec_driver_sql(
+            "INSERT INTO incident_role"
+            " (incident_id, person_id, role, source, how, set_at, revision)"
+            " VALUES (?, ?, ?, ?, ?, ?, 0)",
+            inserts,
+        )
 
 
 EventRow = tuple[str, int | None, str]  # kind, actor person id, stored time

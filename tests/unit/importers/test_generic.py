@@ -249,7 +249,7 @@ def test_csv_with_its_mapping_exactly_as_in_the_file() -> None:
     assert first.resolved_at == utc(2026, 10, 14, 8, 5)
     assert first.verified_at is None
     assert first.aliases == ["4711", "#4711", "https://ops.example.com/t/4711"]
-    assert first.events == []
+    assert list(first.events) == []
 
     assert (second.severity, second.severity_raw) == (Severity.SEV3, "Sev 3")
     assert second.status is IncidentStatus.TRIGGERED  # "Investigating"

@@ -87,13 +87,13 @@ def test_triggered_incident_12728() -> None:
     # Not resolved: last_status_change_at (an escalation here) is no resolution.
     assert incident.resolved_at is None
     assert incident.acknowledged_at is None
-    assert incident.aliases == [
+    assert list(incident.aliases) == [
         "#12728",
         "12728",
         "https://pdt-giran.pagerduty.com/incidents/PH4UE4E",
         "PH4UE4E",
     ]
-    assert incident.references == []
+    assert list(incident.references) == []
     [alert] = incident.events
     assert alert.kind is EventKind.ALERT
     assert alert.external_id == "RO1V3ZV6N8336V01DE7M6WWQY2"
@@ -231,7 +231,7 @@ def test_airbyte_jsonl_incident_in_2023_shape() -> None:
     assert incident.started_at == utc(2023, 10, 7, 7, 25, 26)
     # resolved_at is in this shape but null: still open, and last_status_change_at is no stand-in.
     assert incident.resolved_at is None
-    assert incident.aliases[:2] == ["#1", "1"]
+    assert list(incident.aliases[:2]) == ["#1", "1"]
     assert incident.events[0].external_id == "R21I9CLEE8JB0F7ICF7XBE1CMI"
 
 

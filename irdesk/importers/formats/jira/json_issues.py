@@ -82,6 +82,7 @@ from irdesk.importers.formats.jira.statuses import (
     status_categories,
 )
 from irdesk.importers.problems import ImportProblem
+from irdesk.importers.reading.json_stream import is_array
 from irdesk.importers.reading.located import JsonNode, join
 from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile, PersonRef
 from irdesk.importers.recovery import Recovery
@@ -144,7 +145,7 @@ def sniff(content: Content) -> bool:
     if _is_issue(data):
         return True
     issues = data.get("issues")
-    if not isinstance(issues, list):
+    if not is_array(issues):
         return False
     if issues:
         return _is_issue(issues[0])

@@ -204,8 +204,8 @@ def incident(reader: Reader, value: object, location: str) -> IncidentRecord:
         detected_at=created_at,
         acknowledged_at=acknowledged_at,
         resolved_at=resolved_at,
-        events=events,
-        aliases=list(dict.fromkeys(aliases)),
+        events=events or (),  # no list kept for an incident without events
+        aliases=tuple(dict.fromkeys(aliases)),
     )
 
 

@@ -1,8 +1,8 @@
 """Reading PagerDuty's JSON with located problems: ids, references and people."""
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -124,8 +124,6 @@ def ref_name(reader: Reader, ref: dict[str, Any] | None, location: str) -> str |
     return None if ref is None else reader.text(ref, "summary", location)
 
 
-@contextmanager
-def parsed_record(reader: Reader) -> Iterator[None]:
+def parsed_record(reader: Reader) -> AbstractContextManager[None]:
     """Reading one record of the file: left out on a problem when the import says so."""
-    with reader.recovery.record() if reader.recovery is not None else nullcontext():
-        yield
+    return reader.recovery.record() if reader.recovery is not None else nullcontext()
