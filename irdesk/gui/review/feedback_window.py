@@ -67,7 +67,7 @@ DIMENSION_TEXT = {
     NoteDimension.TECHNICAL_RESOLUTION: "&Technical resolution",
     NoteDimension.COMMUNICATION: "C&ommunication",
     NoteDimension.DOCUMENTATION: "Documentatio&n",
-    NoteDimension.PROCEDURE: "P&rocedure",
+    NoteDimension.PROCEDURE: "Pro&cedure",
 }
 N_KIND, N_TEXT, N_READERS, N_CHANGED = range(4)
 NOBODY_CAN_READ = (
