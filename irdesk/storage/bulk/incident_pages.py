@@ -1,0 +1,163 @@
+"""The incident list as pages of an indexed query: what it costs grows with what is shown.
+
+The window lists a file's incidents a page at a time (`IncidentPages.page`), sorted and
+filtered by SQLite rather than in Python, so a file of a million incidents opens, scrolls
+and filters as quickly as one of a hundred. The order and the filter are the ones the
+list has always had:
+
+- each column sorts on its raw value, the missing ones last both ways, ties in the
+  list's own order (newest first); text columns compare ignoring ASCII case;
+- the filter keeps the incidents matching every word typed, in any order and any case:
+  a word matches when it is part of the title, the external id, the source, the service
+  name (the `incident_search` index, see migration 0017), the effective severity or
+  the status.
+
+tests/unit/test_incident_pages.py holds the pages equal to the plain list filtered and
+sorted in Python, on the real sample exports.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from irdesk.domain.enums import MERGE_UNLINKED, IncidentStatus, ReviewStatus, Severity
+from irdesk.storage.bulk.incident_list import ROW_COLUMNS, incident_row
+from irdesk.storage.inspection import current_file_connection
+from irdesk.storage.reads.incident_row import IncidentRow
+
+# Trigrams need three characters; a shorter word is looked for in each row's words.
+SHORTEST_INDEXED = 3
+
+
+def _position(column: str, enum: type[StrEnum]) -> str:
+    """`column`'s place in `enum`'s order, NULL where it is missing."""
+    cases = " ".join(f"WHEN '{member.value}' THEN {n}" for n, member in enumerate(enum))
+    return f"CASE {column} {cases} END"
+
+
+EFFECTIVE_SEVERITY = "COALESCE(c.severity, i.severity)"
+
+# The sort keys by name; SEV1..SEV5 sort as their ranks do.
+SORT_KEYS: dict[str, str] = {
+    "external_id": "i.external_id COLLATE NOCASE",
+    "severity": EFFECTIVE_SEVERITY,
+    "title": "i.title COLLATE NOCASE",
+    "service": "s.name COLLATE NOCASE",
+    "status": _position("i.status", IncidentStatus),
+    "started": "i.started_at",
+    "duration": "julianday(i.resolved_at) - julianday(i.started_at)",
+    "review": _position("r.status", ReviewStatus),
+}
+# The list's own order: newest first. SQLite puts NULL below every time, so descending it
+# leaves the incidents without a start last, and the index on started_at (which holds
+# the id too) yields the rows in this order without sorting them.
+LIST_ORDER = "i.started_at DESC, i.id DESC"
+
+# What a count needs of ROW_COLUMNS' joins: the classification, for the effective severity.
+COUNTED = "incident i LEFT JOIN incident_classification c ON c.incident_id = i.id"
+NOT_MERGED = "i.id NOT IN (SELECT incident_id FROM incident_merge WHERE how <> ?)"
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Which incidents the list shows and in what order."""
+
+    sort: str = "started"
+    descending: bool = True
+    words: tuple[str, ...] = ()
+
+    @classmethod
+    def filtered(cls, text: str, sort: str = "started", descending: bool = True) -> "ListQuery":
+        return cls(sort=sort, descending=descending, words=tuple(text.casefold().split()))
+
+
+def _order_by(query: ListQuery) -> str:
+    if query.sort == "started" and query.descending:
+        return LIST_ORDER
+    key = SORT_KEYS[query.sort]
+    direction = "DESC" if query.descending else "ASC"
+    return f"({key}) IS NULL, {key} {direction}, {LIST_ORDER}"
+
+
+def _word_condition(word: str) -> tuple[str, list[object]]:
+    """SQL keeping the incidents `word` (casefolded) is part of, and its parameters."""
+    if len(word) >= SHORTEST_INDEXED:
+        phrase = '"' + word.replace('"', '""') + '"'
+        words = "i.id IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)"
+        params: list[object] = [phrase]
+    else:
+        words = (
+            "EXISTS (SELECT 1 FROM incident_search f"
+            " WHERE f.rowid = i.id AND irdesk_contains(f.words, ?))"
+        )
+        params = [word]
+    alternatives = [words]
+    severities = [s.value for s in Severity if word in s.value.casefold()]
+    if severities:
+        alternatives.append(f"{EFFECTIVE_SEVERITY} IN ({', '.join('?' * len(severities))})")
+        params += severities
+    statuses = [s.value for s in IncidentStatus if word in s.value.casefold()]
+    if statuses:
+        alternatives.append(f"i.status IN ({', '.join('?' * len(statuses))})")
+        params += statuses
+    return "(" + " OR ".join(alternatives) + ")", params
+
+
+def _where(query: ListQuery) -> tuple[str, list[object]]:
+    conditions, params = [NOT_MERGED], [MERGE_UNLINKED]
+    for word in query.words:
+        condition, word_params = _word_condition(word)
+        conditions.append(condition)
+        params += word_params
+    return " AND ".join(conditions), params
+
+
+def _contains(words: str | None, word: str) -> bool:
+    return words is not None and word in words.casefold()
+
+
+class IncidentPages:
+    """The incident list of one file, read a page at a time on a read-only connection.
+
+    Each call is one short statement, so the file's writers are never kept waiting;
+    the connection may be made on one thread and used on another, one call at a time.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        conn.create_function("irdesk_contains", 2, _contains, deterministic=True)
+
+    @classmethod
+    def first_look(cls, path: Path) -> "IncidentPages | None":
+        """The pages of `path` before it is opened, if it is an irdesk file at the newest
+        schema revision (see `first_incident_list`); they show the file as it is now."""
+        conn = current_file_connection(Path(path).expanduser().resolve(), any_thread=True)
+        return None if conn is None else cls(conn)
+
+    @classmethod
+    def of_open_file(cls, path: Path) -> "IncidentPages":
+        """The pages of the file `path` irdesk has open, following what its writers commit."""
+        conn = sqlite3.connect(path, check_same_thread=False)
+        conn.execute("PRAGMA query_only = ON")
+        return cls(conn)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def count(self, query: ListQuery = ListQuery(), limit: int | None = None) -> int:  # noqa: B008
+        """How many incidents `query` lists, counting no further than `limit`."""
+        where, params = _where(query)
+        if limit is None:
+            sql = f"SELECT COUNT(*) FROM {COUNTED} WHERE {where}"
+        else:
+            sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {COUNTED} WHERE {where} LIMIT ?)"
+            params = [*params, limit]
+        (count,) = self._conn.execute(sql, params).fetchone()
+        return int(count)
+
+    def page(self, query: ListQuery, offset: int, limit: int) -> list[IncidentRow]:
+        """The rows `offset` to `offset + limit` of the list `query` describes."""
+        where, params = _where(query)
+        sql = f"{ROW_COLUMNS} WHERE {where} ORDER BY {_order_by(query)} LIMIT ? OFFSET ?"
+        return [incident_row(r) for r in self._conn.execute(sql, [*params, limit, offset])]
