@@ -32,8 +32,8 @@ from irdesk.storage import paths
 from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
-    from irdesk.storage.database import Database
     from irdesk.storage.bulk.incident_pages import IncidentPages
+    from irdesk.storage.database import Database
 
 FILE_FILTER = "irdesk databases (*.db *.irdesk *.sqlite);;All files (*)"
 MESSAGE_MS = 30_000

@@ -67,8 +67,8 @@ from irdesk.storage.records.actor import current_actor
 if TYPE_CHECKING:
     from irdesk.gui.importing.dialog import ImportDialog
     from irdesk.importers.pipeline import ImportReport
-    from irdesk.storage.database import Database
     from irdesk.storage.bulk.incident_pages import IncidentPages
+    from irdesk.storage.database import Database
     from irdesk.storage.records.policies import PolicyRecord
 
 IMPORT_FILTER = "Exports (*.json *.jsonl *.csv *.zip);;All files (*)"

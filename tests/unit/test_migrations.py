@@ -31,7 +31,9 @@ def digest(path: Path) -> str:
 # The models against the file, leaving out the search index the triggers keep (0017).
 COMPARED = {
     "compare_type": True,
-    "include_name": lambda name, kind, _parents: kind != "table" or not schema.is_search_index(name),
+    "include_name": lambda name, kind, _parents: (
+        kind != "table" or not schema.is_search_index(name)
+    ),
 }
 
 

@@ -202,15 +202,18 @@ class IncidentList(QWidget):
         """Read the list again (after an import or an edit), keeping the selected incident
         (or selecting `select`) and the rows scrolled through."""
         selected = select if select is not None else self.current_incident_id()
+        # Announced even when the same incident stays selected: what changed may be it.
         self._keeping_current(
-            lambda: self.model.refresh(keep=self.model.rowCount()), selected=selected
+            lambda: self.model.refresh(keep=self.model.rowCount()), selected=selected, always=True
         )
         if select is not None and self.current_incident_id() != select:
             self.select_incident(select)  # read on to it: it was asked for
 
-    def _keeping_current(self, refill: Callable[[], None], selected: int | None = None) -> None:
+    def _keeping_current(
+        self, refill: Callable[[], None], selected: int | None = None, *, always: bool = False
+    ) -> None:
         """Run `refill`, then select the incident selected before (or `selected`) if it is
-        still listed; announce the current incident only if that changed it."""
+        still listed; announce the current incident if that changed it, or `always`."""
         before = self.current_incident_id()
         wanted = selected if selected is not None else before
         self._refilling = True
@@ -222,7 +225,7 @@ class IncidentList(QWidget):
                 self.table.setCurrentIndex(self.model.index(row, COL_TITLE))
         finally:
             self._refilling = False
-        if self.current_incident_id() != before:
+        if always or self.current_incident_id() != before:
             self.announce_current()
 
     def rows(self) -> list[IncidentRow]:

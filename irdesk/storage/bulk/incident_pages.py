@@ -105,7 +105,8 @@ def _word_condition(word: str) -> tuple[str, list[object]]:
 
 
 def _where(query: ListQuery) -> tuple[str, list[object]]:
-    conditions, params = [NOT_MERGED], [MERGE_UNLINKED]
+    conditions = [NOT_MERGED]
+    params: list[object] = [MERGE_UNLINKED]
     for word in query.words:
         condition, word_params = _word_condition(word)
         conditions.append(condition)
@@ -145,7 +146,7 @@ class IncidentPages:
     def close(self) -> None:
         self._conn.close()
 
-    def count(self, query: ListQuery = ListQuery(), limit: int | None = None) -> int:  # noqa: B008
+    def count(self, query: ListQuery = ListQuery(), limit: int | None = None) -> int:
         """How many incidents `query` lists, counting no further than `limit`."""
         where, params = _where(query)
         if limit is None:

@@ -30,9 +30,7 @@ COALESCE((SELECT name FROM service WHERE service.id = {ref}.service_id), '')
 
 
 def upgrade() -> None:
-    op.execute(
-        "CREATE VIRTUAL TABLE incident_search USING fts5(words, tokenize = 'trigram')"
-    )
+    op.execute("CREATE VIRTUAL TABLE incident_search USING fts5(words, tokenize = 'trigram')")
     op.execute(
         "INSERT INTO incident_search (rowid, words) "
         f"SELECT incident.id, {_WORDS.format(ref='incident')} FROM incident"
