@@ -316,6 +316,7 @@ class MainWindow(QMainWindow):
         incidents.counts_changed.connect(self._update_count)
         incidents.current_incident_changed.connect(self.review_tab.show_incident)
         incidents.current_incident_changed.connect(self.timeline.incident_changed)
+        self.overview.timeline_read.connect(self.timeline.timeline_read)
         self.incident_model.modelReset.connect(self.timeline.list_reset)
         self.details.unlink_requested.connect(self.merging.unlink_incident)
         self.merging.links_changed.connect(self._links_changed)
