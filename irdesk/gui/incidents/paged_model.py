@@ -35,9 +35,9 @@ if TYPE_CHECKING:
 
 # Rows read at a time: a few screens' worth, so a page of scrolling reads at most one.
 PAGE_ROWS = 200
-# A filter's matches are counted no further: "10000+ shown" says enough, and counting
+# A filter's matches are counted no further: "1000+ shown" says enough, and counting
 # every match of a common word in a large file would cost what the page saved.
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1_000
 
 SORT_NAMES = {
     COL_ID: "external_id",

@@ -54,6 +54,15 @@ SORT_KEYS: dict[str, str] = {
 # the id too) yields the rows in this order without sorting them.
 LIST_ORDER = "i.started_at DESC, i.id DESC"
 
+UNFILTERED_COUNT = """
+SELECT (SELECT COUNT(*) FROM incident)
+     - (SELECT COUNT(DISTINCT incident_id) FROM incident_merge WHERE how <> ?)
+"""
+# A word matching this many incidents is common (see IncidentPages._common).
+COMMON = 2_000
+COMMON_PROBE = """
+SELECT COUNT(*) FROM (SELECT 1 FROM incident_search WHERE incident_search MATCH ? LIMIT ?)
+"""
 # What a count needs of ROW_COLUMNS' joins: the classification, for the effective severity.
 COUNTED = "incident i LEFT JOIN incident_classification c ON c.incident_id = i.id"
 NOT_MERGED = "i.id NOT IN (SELECT incident_id FROM incident_merge WHERE how <> ?)"
@@ -80,17 +89,24 @@ def _order_by(query: ListQuery) -> str:
     return f"({key}) IS NULL, {key} {direction}, {LIST_ORDER}"
 
 
-def _word_condition(word: str) -> tuple[str, list[object]]:
-    """SQL keeping the incidents `word` (casefolded) is part of, and its parameters."""
+def _word_condition(word: str, *, common: bool) -> tuple[str, list[object]]:
+    """SQL keeping the incidents `word` (casefolded) is part of, and its parameters.
+
+    A `common` word's matches are looked up row by row as the list is read in its
+    order; a rarer one's are read from the index first and then sorted (see `_common`).
+    """
     if len(word) >= SHORTEST_INDEXED:
         phrase = '"' + word.replace('"', '""') + '"'
-        words = "i.id IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)"
+        # The unary + keeps SQLite from reading the incidents through the matches.
+        member = "+i.id" if common else "i.id"
+        words = f"{member} IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)"
         params: list[object] = [phrase]
     else:
-        words = (
-            "EXISTS (SELECT 1 FROM incident_search f"
-            " WHERE f.rowid = i.id AND irdesk_contains(f.words, ?))"
+        # SQLite's lower() folds ASCII only: other words are folded in Python.
+        contains = (
+            "instr(lower(f.words), ?) > 0" if word.isascii() else "irdesk_contains(f.words, ?)"
         )
+        words = f"EXISTS (SELECT 1 FROM incident_search f WHERE f.rowid = i.id AND {contains})"
         params = [word]
     alternatives = [words]
     severities = [s.value for s in Severity if word in s.value.casefold()]
@@ -104,11 +120,11 @@ def _word_condition(word: str) -> tuple[str, list[object]]:
     return "(" + " OR ".join(alternatives) + ")", params
 
 
-def _where(query: ListQuery) -> tuple[str, list[object]]:
+def _where(query: ListQuery, *, common: bool) -> tuple[str, list[object]]:
     conditions = [NOT_MERGED]
     params: list[object] = [MERGE_UNLINKED]
     for word in query.words:
-        condition, word_params = _word_condition(word)
+        condition, word_params = _word_condition(word, common=common)
         conditions.append(condition)
         params += word_params
     return " AND ".join(conditions), params
@@ -148,7 +164,11 @@ class IncidentPages:
 
     def count(self, query: ListQuery = ListQuery(), limit: int | None = None) -> int:
         """How many incidents `query` lists, counting no further than `limit`."""
-        where, params = _where(query)
+        if not query.words:
+            # The table's own count, less the merged: no incident is read.
+            (count,) = self._conn.execute(UNFILTERED_COUNT, (MERGE_UNLINKED,)).fetchone()
+            return int(count) if limit is None else min(int(count), limit)
+        where, params = _where(query, common=self._common(query))
         if limit is None:
             sql = f"SELECT COUNT(*) FROM {COUNTED} WHERE {where}"
         else:
@@ -159,6 +179,21 @@ class IncidentPages:
 
     def page(self, query: ListQuery, offset: int, limit: int) -> list[IncidentRow]:
         """The rows `offset` to `offset + limit` of the list `query` describes."""
-        where, params = _where(query)
+        where, params = _where(query, common=self._common(query))
         sql = f"{ROW_COLUMNS} WHERE {where} ORDER BY {_order_by(query)} LIMIT ? OFFSET ?"
         return [incident_row(r) for r in self._conn.execute(sql, [*params, limit, offset])]
+
+    def _common(self, query: ListQuery) -> bool:
+        """Whether every indexed word of `query` matches at least COMMON incidents.
+
+        Then the list is read in its order, each row checked against the matches, and
+        a page is found after a few pages' worth of rows. A rarer word is better read
+        from the index and its few matches sorted; SQLite cannot tell the two apart.
+        """
+        for word in query.words:
+            if len(word) >= SHORTEST_INDEXED:
+                phrase = '"' + word.replace('"', '""') + '"'
+                (found,) = self._conn.execute(COMMON_PROBE, (phrase, COMMON)).fetchone()
+                if found < COMMON:
+                    return False
+        return True
