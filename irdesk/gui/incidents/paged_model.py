@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from irdesk.storage.reads.incident_row import IncidentRow
 
 # Rows read at a time: a few screens' worth, so a page of scrolling reads at most one.
-PAGE_ROWS = 200
+PAGE_ROWS = 100
 # A filter's matches are counted no further: "1000+ shown" says enough, and counting
 # every match of a common word in a large file would cost what the page saved.
 COUNT_LIMIT = 1_000
