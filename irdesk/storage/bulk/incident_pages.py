@@ -23,6 +23,7 @@ from pathlib import Path
 
 from irdesk.domain.enums import MERGE_UNLINKED, IncidentStatus, ReviewStatus, Severity
 from irdesk.storage.bulk.incident_list import ROW_COLUMNS, incident_row
+from irdesk.storage.errors import CorruptDatabase
 from irdesk.storage.inspection import current_file_connection
 from irdesk.storage.reads.incident_row import IncidentRow
 
@@ -151,16 +152,38 @@ class IncidentPages:
     @classmethod
     def first_look(cls, path: Path) -> "IncidentPages | None":
         """The pages of `path` before it is opened, if it is an irdesk file at the newest
-        schema revision (see `first_incident_list`); they show the file as it is now."""
+        schema revision whose first page reads without a fault; they show the file as it
+        is now. None is no verdict on the file: opening it says what is wrong."""
         conn = current_file_connection(Path(path).expanduser().resolve(), any_thread=True)
-        return None if conn is None else cls(conn)
+        if conn is None:
+            return None
+        pages = cls(conn)
+        try:
+            pages.page(ListQuery(), 0, 1)
+        except (sqlite3.Error, ValueError):
+            # Damage, or a value the schema's checks should have kept out.
+            pages.close()
+            return None
+        return pages
 
     @classmethod
     def of_open_file(cls, path: Path) -> "IncidentPages":
-        """The pages of the file `path` irdesk has open, following what its writers commit."""
+        """The pages of the file `path` irdesk has open, following what its writers commit;
+        raises CorruptDatabase if its first page cannot be read."""
         conn = sqlite3.connect(path, check_same_thread=False)
         conn.execute("PRAGMA query_only = ON")
-        return cls(conn)
+        pages = cls(conn)
+        try:
+            pages.count()
+            pages.page(ListQuery(), 0, 1)
+        except sqlite3.DatabaseError as exc:
+            pages.close()
+            raise CorruptDatabase(
+                path,
+                f"is damaged: SQLite reports {str(exc)!r} reading its incidents.",
+                "Open a backup copy instead; `irdesk db check` lists every problem.",
+            ) from exc
+        return pages
 
     def close(self) -> None:
         self._conn.close()
