@@ -1,15 +1,15 @@
 """File › New…, Open… and Open Recent: choosing a database file and opening it.
 
 A file is recognised, backed up and upgraded if it must be, and listed on the
-window's background tasks; `opened(db, rows)` hands the result to the window,
+window's background tasks; `opened(db, pages)` hands the result to the window,
 which switches every screen over to it. A file that cannot be opened is
 explained in a message box, and the database already open stays open.
 
 The storage modules (SQLAlchemy, the tables) are imported by the worker that opens
 the first file, not by the window: it shows while they load. Loading them takes
 longer than anything else the window does to start, so the first file is looked at
-before it is opened: `previewed(path, rows)` carries its incident list read with
-plain sqlite3 (storage/bulk/incident_list), for the window to show while the worker
+before it is opened: `previewed(path, pages)` carries its incident list, read with
+plain sqlite3 (storage/bulk/incident_pages), for the window to show while the worker
 goes on to open it; `preview_withdrawn(path)` follows if it then cannot be opened.
 """
 
@@ -32,13 +32,13 @@ from irdesk.storage import paths
 from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
+    from irdesk.storage.bulk.incident_pages import IncidentPages
     from irdesk.storage.database import Database
-    from irdesk.storage.reads.incident_row import IncidentRow
 
 FILE_FILTER = "irdesk databases (*.db *.irdesk *.sqlite);;All files (*)"
 MESSAGE_MS = 30_000
 
-OpenResult = tuple["Database", list["IncidentRow"]]
+OpenResult = tuple["Database", "IncidentPages"]
 
 
 def open_database_file(path: Path, *, create: bool, on_backup: Callable[[Path], None]) -> Database:
@@ -48,34 +48,34 @@ def open_database_file(path: Path, *, create: bool, on_backup: Callable[[Path], 
     return open_database(path, create=create, on_backup=on_backup)
 
 
-def _first_look(path: Path) -> list[IncidentRow] | None:
+def _first_look(path: Path) -> IncidentPages | None:
     """Worker side of the first look: the incident list of a file not open yet, or None."""
-    from irdesk.storage.bulk.incident_list import first_incident_list
+    from irdesk.storage.bulk.incident_pages import IncidentPages
 
-    return first_incident_list(path)
+    return IncidentPages.first_look(path)
 
 
 def _load_database(path: Path, create: bool, report: Report) -> OpenResult:
     """Worker side of opening: recognise, maybe back up and upgrade, then list."""
-    from irdesk.storage.reads.incident_view import incident_list
+    from irdesk.storage.bulk.incident_pages import IncidentPages
 
     def backed_up(saved: Path) -> None:
         report(f"Upgrading {path.name} (backup saved as {saved.name})…")
 
     db = open_database_file(path, create=create, on_backup=backed_up)
     try:
-        rows = incident_list(db)
+        pages = IncidentPages.of_open_file(db.path)
     except BaseException:
         db.close()
         raise
-    return db, rows
+    return db, pages
 
 
 class DatabaseFiles(QObject):
     """The File menu's database entries, the file dialogs they show, and the recent list."""
 
-    opened = Signal(object, object)  # the Database and its incident rows
-    previewed = Signal(object, object)  # the path and its incident rows, the file not open yet
+    opened = Signal(object, object)  # the Database and its incident list's pages
+    previewed = Signal(object, object)  # the path and its list's pages, the file not open yet
     preview_withdrawn = Signal(object)  # the path previewed, which could not be opened
 
     def __init__(
@@ -167,7 +167,7 @@ class DatabaseFiles(QObject):
             # modules it loads neither slow the list's first drawing nor come before it.
             self.tasks.run(
                 lambda _report: _first_look(path),
-                on_done=lambda rows: self._looked(path, rows),
+                on_done=lambda pages: self._looked(path, pages),
                 description=f"Opening {path.name}…",
                 then=lambda: self._open_after_look(path, create),
             )
@@ -216,15 +216,15 @@ class DatabaseFiles(QObject):
 
     # ------------------------------------------------------ background results
 
-    def _looked(self, path: Path, rows: list[IncidentRow] | None) -> None:
-        if rows is not None:  # None: the opening will say what the file is
+    def _looked(self, path: Path, pages: IncidentPages | None) -> None:
+        if pages is not None:  # None: the opening will say what the file is
             self._previewed = path
-            self.previewed.emit(path, rows)
+            self.previewed.emit(path, pages)
 
     def _opened(self, result: OpenResult) -> None:
-        db, rows = result
+        db, pages = result
         self._previewed = None
-        self.opened.emit(db, rows)
+        self.opened.emit(db, pages)
         self.recent.add(db.path)
         self._rebuild_recent_menu()
 

@@ -70,8 +70,8 @@ if TYPE_CHECKING:
     from irdesk.gui.common.actor_dialog import ActorDialog
     from irdesk.gui.importing.dialog import ImportDialog
     from irdesk.importers.pipeline import ImportReport
+    from irdesk.storage.bulk.incident_pages import IncidentPages
     from irdesk.storage.database import Database
-    from irdesk.storage.reads.incident_row import IncidentRow
     from irdesk.storage.records.policies import PolicyRecord
 
 IMPORT_FILTER = "Exports (*.json *.jsonl *.csv *.zip);;All files (*)"
@@ -102,13 +102,6 @@ def dropped_paths(mime: QMimeData) -> list[Path]:
     return [Path(url.toLocalFile()) for url in urls]
 
 
-def _incident_list(db: Database) -> list[IncidentRow]:
-    """Worker side of listing: the read's modules load here, off the GUI thread."""
-    from irdesk.storage.reads.incident_view import incident_list
-
-    return incident_list(db)
-
-
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,7 +121,6 @@ class MainWindow(QMainWindow):
         self.incident_list = IncidentList()
         # Short names for what the window and its tests reach for most.
         self.incident_model = self.incident_list.model
-        self.proxy = self.incident_list.proxy
         self.table = self.incident_list.table
         self.filter_edit = self.incident_list.filter_edit
         self.details = IncidentDetails()
@@ -345,6 +337,7 @@ class MainWindow(QMainWindow):
         incidents.counts_changed.connect(self._update_count)
         incidents.current_incident_changed.connect(self.review_tab.show_incident)
         incidents.current_incident_changed.connect(self.timeline.incident_changed)
+        self.overview.timeline_read.connect(self.timeline.timeline_read)
         self.incident_model.modelReset.connect(self.timeline.list_reset)
         self.details.unlink_requested.connect(self.merging.unlink_incident)
         self.merging.links_changed.connect(self._links_changed)
@@ -408,6 +401,7 @@ class MainWindow(QMainWindow):
                 self.name_dialog.close()
             # Running work may still hold the database: let it finish before closing it.
             self.tasks.shutdown()
+            self.incident_list.set_pages(None)
             db = self.database.current()
             if db is not None:
                 db.close()
@@ -544,14 +538,13 @@ class MainWindow(QMainWindow):
 
     def reload_incidents(self, *, select: int | None = None) -> None:
         """List the incidents again, keeping the selected one (or `select`) selected."""
-        db = self.database.current()
-        if db is None:
+        if self.database.current() is None:
             return
-        self.tasks.run(
-            lambda _report: _incident_list(db),
-            on_done=lambda rows: self._incidents_reloaded(db, rows, select),
-            description="Loading incidents…",
-        )
+        self.overview.drop_pending()
+        self.incident_list.refresh(select=select)
+        if self.current_incident_id() is None:
+            self.overview.clear()
+        self._update_actions()
 
     def current_incident_id(self) -> int | None:
         return self.incident_list.current_incident_id()
@@ -585,11 +578,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------ background results
 
-    def _database_previewed(self, path: Path, rows: list[IncidentRow]) -> None:
+    def _database_previewed(self, path: Path, pages: IncidentPages) -> None:
         """The file's incidents, read before it is open: listed and selectable, while
         everything that reads or edits more waits for the open database."""
         self._first_look = path.resolve()
-        self.incident_list.set_rows(rows)
+        self.incident_list.set_pages(pages)
         self._show_file_name(self._first_look)
         # Drawn now: the opening that follows on the worker loads modules for a while,
         # and a paint left to the event loop would wait on it for the interpreter.
@@ -598,13 +591,13 @@ class MainWindow(QMainWindow):
     def _preview_withdrawn(self, _path: Path) -> None:
         if self.database.current() is None:
             self._first_look = None
-            self.incident_list.set_rows([])
+            self.incident_list.set_pages(None)
             self.path_label.setText("No database open")
             self.path_label.setToolTip("")
             self.setWindowTitle("irdesk")
             self.setWindowFilePath("")
 
-    def _database_opened(self, db: Database, rows: list[IncidentRow]) -> None:
+    def _database_opened(self, db: Database, pages: IncidentPages) -> None:
         self.review_tab.flush()  # typing still unsaved goes to the file it was typed in
         previous = self.database.current()
         if previous is not None:
@@ -614,12 +607,12 @@ class MainWindow(QMainWindow):
         looked, self._first_look = self._first_look == db.path, None
         # What was picked from the first look at this file (see _database_previewed).
         picked = self.current_incident_id() if looked else None
+        self.database.replace(db)  # the Overview and the dashboard follow it
         # The first look's rows stay when the file still holds them: the list neither
         # blinks nor loses its place.
-        kept = looked and rows == self.incident_list.rows()
-        self.database.replace(db)  # the Overview and the dashboard follow it
+        kept = looked and self.incident_model.follow(pages)
         if not kept:
-            self.incident_list.set_rows(rows)
+            self.incident_list.set_pages(pages)
         self.review_tab.database_changed()
         self.register_actions.database_changed()
         self.review_feedback.database_changed()
@@ -651,18 +644,6 @@ class MainWindow(QMainWindow):
         )
         self.reload_incidents()
         self.organisation.refresh()  # an import may have brought people, services, rotations
-
-    def _incidents_reloaded(
-        self, db: Database, rows: list[IncidentRow], select: int | None = None
-    ) -> None:
-        if db is not self.database.current() or self._closed:
-            return  # another database was opened meanwhile; its own rows are shown
-        selected = select if select is not None else self.current_incident_id()
-        self.overview.drop_pending()
-        self.incident_list.set_rows(rows)
-        if selected is None or not self.incident_list.select_incident(selected):
-            self.overview.clear()
-        self._update_actions()
 
     # ---------------------------------------------------- between the screens
 

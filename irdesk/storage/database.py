@@ -404,9 +404,14 @@ def open_database(
         if not create:
             raise NotAnIrdeskDatabase(path, "does not exist.")
         return _create(path)
-    state = inspect_file(path)
+    # Opening reads the header and the schema revision only, in a time that does not grow
+    # with the file: reading every page for damage would make a decade of incidents slow
+    # to open, and SQLite reports a damaged page when a read reaches it. `irdesk db check`
+    # reads them all, and so does an upgrade, before it rewrites the file.
+    state = inspect_file(path, check_damage=False)
     saved = None
     if not state.is_current:
+        inspect_file(path)  # refuses a damaged file before the backup copies it
         if not upgrade:
             raise UpgradeRequired(
                 path,

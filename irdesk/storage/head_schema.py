@@ -34,9 +34,11 @@ def script_of(conn: sqlite3.Connection) -> str:
     """The SQL that recreates `conn`'s schema, revision and application id, in one transaction."""
     statements = [
         sql
-        for (sql,) in conn.execute(
-            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
+        for (kind, name, sql) in conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
         )
+        # Creating the search index creates its shadow tables too.
+        if kind != "table" or name == schema.SEARCH_INDEX or not schema.is_search_index(name)
     ]
     (revision,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     (app_id,) = conn.execute("PRAGMA application_id").fetchone()

@@ -611,6 +611,34 @@ CREATE TABLE directory_value (
 	CONSTRAINT directory_value_entity CHECK (entity IN ('team','person','service','rotation','policy')), 
 	CONSTRAINT directory_value_once_a_time UNIQUE (entity, entity_id, field, effective_from)
 );
+CREATE VIRTUAL TABLE incident_search USING fts5(words, tokenize = 'trigram');
+CREATE TRIGGER incident_search_insert AFTER INSERT ON incident BEGIN
+        INSERT INTO incident_search (rowid, words) VALUES (NEW.id, 
+NEW.title || ' ' || NEW.external_id || ' ' || NEW.source || ' ' ||
+COALESCE((SELECT name FROM service WHERE service.id = NEW.service_id), '')
+);
+        END;
+CREATE TRIGGER incident_search_update
+        AFTER UPDATE OF title, external_id, source, service_id ON incident BEGIN
+        DELETE FROM incident_search WHERE rowid = OLD.id;
+        INSERT INTO incident_search (rowid, words) VALUES (NEW.id, 
+NEW.title || ' ' || NEW.external_id || ' ' || NEW.source || ' ' ||
+COALESCE((SELECT name FROM service WHERE service.id = NEW.service_id), '')
+);
+        END;
+CREATE TRIGGER incident_search_delete AFTER DELETE ON incident BEGIN
+        DELETE FROM incident_search WHERE rowid = OLD.id;
+        END;
+CREATE TRIGGER incident_search_service AFTER UPDATE OF name ON service BEGIN
+        DELETE FROM incident_search
+            WHERE rowid IN (SELECT id FROM incident WHERE service_id = NEW.id);
+        INSERT INTO incident_search (rowid, words)
+            SELECT incident.id, 
+incident.title || ' ' || incident.external_id || ' ' || incident.source || ' ' ||
+COALESCE((SELECT name FROM service WHERE service.id = incident.service_id), '')
+
+            FROM incident WHERE incident.service_id = NEW.id;
+        END;
 CREATE TABLE review_survey (
 	id INTEGER NOT NULL, 
 	review_id INTEGER NOT NULL, 

@@ -29,7 +29,7 @@ def log_files(path: Path) -> tuple[Path, Path]:
     return Path(f"{path}-wal"), Path(f"{path}-shm")
 
 
-def read_only_connection(path: Path) -> sqlite3.Connection:
+def read_only_connection(path: Path, *, any_thread: bool = False) -> sqlite3.Connection:
     """A connection that cannot write and, for a closed file, leaves no -wal/-shm behind.
 
     With no write-ahead log beside the file, all its content is in the file and
@@ -38,15 +38,23 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
     """
     wal, _ = log_files(path)
     immutable = "" if wal.exists() else "&immutable=1"
-    return sqlite3.connect(f"{path.as_uri()}?mode=ro{immutable}", uri=True)
+    return sqlite3.connect(
+        f"{path.as_uri()}?mode=ro{immutable}", uri=True, check_same_thread=not any_thread
+    )
 
 
-def inspect_file(path: Path) -> FileState:
-    """Recognise an irdesk database without changing a byte of it, damage included."""
+def inspect_file(path: Path, *, check_damage: bool = True) -> FileState:
+    """Recognise an irdesk database without changing a byte of it, damage included
+    unless not `check_damage`.
+
+    Checking for damage reads every page of the file, so its cost grows with the file;
+    opening a current file leaves it to `irdesk db check` (see storage/database).
+    """
     _check_header(path)
     try:
         with contextlib.closing(read_only_connection(path)) as conn:
-            _check_integrity(path, conn)
+            if check_damage:
+                _check_integrity(path, conn)
             return recognise(path, conn)
     except sqlite3.DatabaseError as exc:
         raise CorruptDatabase(
@@ -109,7 +117,7 @@ def recognise(path: Path, conn: sqlite3.Connection) -> FileState:
     return FileState(revision=revision, is_current=revision == known[-1])
 
 
-def current_file_connection(path: Path) -> sqlite3.Connection | None:
+def current_file_connection(path: Path, *, any_thread: bool = False) -> sqlite3.Connection | None:
     """A read-only connection to `path` if it is an irdesk file at the newest schema
     revision, else None: for a first look at a file, before (and never instead of)
     opening it, which checks for damage and says what is wrong with any other file.
@@ -118,7 +126,7 @@ def current_file_connection(path: Path) -> sqlite3.Connection | None:
     """
     try:
         _check_header(path)
-        conn = read_only_connection(path)
+        conn = read_only_connection(path, any_thread=any_thread)
     except (NotAnIrdeskDatabase, OSError, sqlite3.Error):
         return None
     try:

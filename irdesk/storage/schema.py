@@ -19,6 +19,16 @@ if TYPE_CHECKING:
 # "IRDK": written into the SQLite header so irdesk files are recognisable.
 APPLICATION_ID = 0x4952444B
 
+# The incident list's FTS5 index (migration 0017): derived from `incident` by triggers,
+# so no model describes it. SQLite keeps it in shadow tables named after it.
+SEARCH_INDEX = "incident_search"
+
+
+def is_search_index(name: str | None) -> bool:
+    """Whether `name` is the search index or one of its shadow tables, which comparing
+    the file with the models leaves out and the head schema creates with the index."""
+    return name is not None and (name == SEARCH_INDEX or name.startswith(f"{SEARCH_INDEX}_"))
+
 
 def alembic_config(connection: "Connection | None" = None) -> "Config":
     from alembic.config import Config

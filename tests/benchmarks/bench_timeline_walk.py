@@ -144,16 +144,16 @@ def main(argv: list[str] | None = None) -> int:
         wait_idle(window)
         tab = window.timeline.tab
         window.incident_tabs.setCurrentWidget(window.details if args.overview else tab)
-        proxy, model = window.proxy, window.incident_model
+        model = window.incident_model
         row = model.row_of(incident_id)
         assert row is not None
-        target = proxy.mapFromSource(model.index(row, COL_TITLE))
+        target = model.index(row, COL_TITLE)
 
         opens: list[float] = []
         open_cpu: list[float] = []
         for _ in range(args.opens):
             window.table.clearSelection()
-            window.table.setCurrentIndex(proxy.index(-1, -1))
+            window.table.setCurrentIndex(model.index(-1, -1))
             wait_idle(window)
             app.processEvents()
             started, cpu = time.perf_counter(), time.process_time()

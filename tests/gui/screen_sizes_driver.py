@@ -162,9 +162,7 @@ def main() -> int:
         wait_idle(window)
         model = window.incident_model
         ids = [model.row_at(r).external_id for r in range(model.rowCount())]
-        window.table.setCurrentIndex(
-            window.proxy.mapFromSource(model.index(ids.index(incident), 2))
-        )
+        window.table.setCurrentIndex(model.index(ids.index(incident), 2))
         wait_idle(window)
         window.incident_tabs.setCurrentWidget(window.review_tab)
         wait_idle(window)

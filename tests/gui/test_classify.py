@@ -156,7 +156,7 @@ def test_a_bulk_classification_keeps_what_differs_per_incident(
     wait_idle(qtbot, window)
 
     # Ctrl+click adds the second to the selection.
-    other = window.proxy.index(row_of(window, "PXQYZNB"), COL_TITLE)
+    other = window.incident_model.index(row_of(window, "PXQYZNB"), COL_TITLE)
     centre = window.table.visualRect(other).center()
     qtbot.mouseClick(
         window.table.viewport(),
@@ -211,7 +211,7 @@ def test_only_one_selection_model_row_is_shown_when_clicking(
     """A plain click after a multi-selection selects that one incident again."""
     open_and_wait(qtbot, window, imported)
     click_row(qtbot, window, row_of(window, "PE8XPNI"))
-    index = window.proxy.index(row_of(window, "PXQYZNB"), COL_TITLE)
+    index = window.incident_model.index(row_of(window, "PXQYZNB"), COL_TITLE)
     window.table.selectionModel().select(
         index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
     )

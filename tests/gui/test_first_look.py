@@ -50,7 +50,7 @@ def look_at(qtbot: QtBot, window: MainWindow, path: Path) -> None:
 
 
 def pick(qtbot: QtBot, window: MainWindow, external_id: str) -> None:
-    index = window.proxy.index(row_of(window, external_id), COL_TITLE)
+    index = window.incident_model.index(row_of(window, external_id), COL_TITLE)
     centre = window.table.visualRect(index).center()
     qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
 
@@ -126,13 +126,13 @@ def test_a_file_that_then_fails_to_open_leaves_no_rows_behind(
     incident_file: IncidentFile,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The look leaves SQLite's damage check to the opening, which can still refuse.
+    # The opening can still refuse the file the look listed (here: found damaged).
     def damaged(path: Path, **_options: object) -> Database:
         raise CorruptDatabase(path, "is damaged: SQLite reports 'page 7 is never used'.")
 
     monkeypatch.setattr(database_files, "open_database_file", damaged)
     shown: list[int] = []
-    window.files.previewed.connect(lambda _path, rows: shown.append(len(rows)))
+    window.files.previewed.connect(lambda _path, pages: shown.append(pages.count()))
     with qtbot.waitSignal(window.tasks.idle, timeout=5000):
         window.open_database(incident_file.path)
 
@@ -140,7 +140,7 @@ def test_a_file_that_then_fails_to_open_leaves_no_rows_behind(
     [box] = visible_boxes(window)
     assert box.text() == "“incidents.db” is damaged: SQLite reports 'page 7 is never used'."
     box.accept()
-    assert window.proxy.rowCount() == 0
+    assert window.incident_model.rowCount() == 0
     assert window.count_label.text() == "0 incidents"
     assert window.path_label.text() == "No database open"
     assert window.windowTitle() == "irdesk"

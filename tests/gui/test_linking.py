@@ -155,7 +155,9 @@ def test_the_list_context_menu_links_into_an_incident_double_clicked_in_the_pick
 ) -> None:
     ids, path = incident_file.ids, incident_file.path
     table = opened.table
-    centre = table.visualRect(opened.proxy.index(row_of(opened, "OPS-9"), COL_TITLE)).center()
+    centre = table.visualRect(
+        opened.incident_model.index(row_of(opened, "OPS-9"), COL_TITLE)
+    ).center()
 
     activate(qtbot, opened)
     # A right click: the press, then the context menu event the platform sends with it.

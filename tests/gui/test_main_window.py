@@ -61,7 +61,7 @@ def test_typing_in_the_filter_narrows_the_list_and_the_status_bar_says_so(
 
     qtbot.keyClick(opened.filter_edit, Qt.Key.Key_Escape)
     assert opened.filter_edit.text() == ""
-    assert opened.proxy.rowCount() == 5
+    assert opened.incident_model.rowCount() == 5
     assert opened.count_label.text() == "5 incidents"
 
 
@@ -106,15 +106,15 @@ def test_keyboard_selection_from_the_filter_box_shows_details(
     # Back to the filter, clear it, and walk on down the whole list.
     qtbot.keyClick(opened, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(opened.filter_edit, Qt.Key.Key_Escape)
-    assert opened.proxy.rowCount() == 5
+    assert opened.incident_model.rowCount() == 5
     qtbot.keyClick(opened.filter_edit, Qt.Key.Key_Down)
     assert opened.table.hasFocus()
     row = opened.table.currentIndex().row()
-    assert opened.proxy.index(row, COL_TITLE).data() == "Search index lagging"
+    assert opened.incident_model.index(row, COL_TITLE).data() == "Search index lagging"
     with qtbot.waitSignal(opened.tasks.idle, timeout=5000):
         qtbot.keyClick(opened.table, Qt.Key.Key_Down)
     assert opened.table.currentIndex().row() == row + 1
-    expected = opened.proxy.index(row + 1, COL_TITLE).data().removeprefix("⚠ ")
+    expected = opened.incident_model.index(row + 1, COL_TITLE).data().removeprefix("⚠ ")
     assert opened.details.title_label.text() == expected
 
 
@@ -208,7 +208,7 @@ def test_opening_a_garbage_file_reports_it_and_keeps_the_open_database(
     assert "incidents.db stays open." in box.informativeText()
     assert opened.db is not None
     assert opened.db.path == incident_file.path.resolve()
-    assert opened.proxy.rowCount() == 5
+    assert opened.incident_model.rowCount() == 5
     assert opened.path_label.text() == str(incident_file.path.resolve())
     assert garbage.read_bytes() == b"not a database"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("garbage")) == [
@@ -276,7 +276,7 @@ def test_new_creates_an_empty_database_and_never_replaces_a_file(
         qtbot.keyClick(opened, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert opened.db is not None
     assert opened.db.path == (tmp_path / "fresh.db").resolve()
-    assert opened.proxy.rowCount() == 0
+    assert opened.incident_model.rowCount() == 0
     assert opened.count_label.text() == "0 incidents"
     # A real irdesk file: it opens without being created again.
     open_database(tmp_path / "fresh.db", create=False).close()

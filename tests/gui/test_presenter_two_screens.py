@@ -50,7 +50,7 @@ window.show()
 window.open_database(db_path)
 wait_idle(window)
 ids = [window.incident_model.row_at(r).external_id for r in range(window.incident_model.rowCount())]
-row = window.proxy.mapFromSource(window.incident_model.index(ids.index("INC-101"), 2))
+row = window.incident_model.index(ids.index("INC-101"), 2)
 window.table.setCurrentIndex(row)
 wait_idle(window)
 window.activateWindow(); settle()

@@ -78,7 +78,9 @@ def test_listing_a_database_loads_no_packet_chart_importer_or_migration_module(
     start: dict[str, Any],
 ) -> None:
     assert start["count"] == "5 incidents"
-    assert among(start["listed"], DATABASE) == sorted(DATABASE)  # the list was read
+    # The file is open (SQLAlchemy's engine); the list reads its pages with plain sqlite3,
+    # so the ORM and the tables wait for the first screen that reads more.
+    assert among(start["listed"], DATABASE) == ["sqlalchemy"]
     assert among(start["listed"], HEAVY) == []
 
 

@@ -17,8 +17,8 @@ def open_and_wait(qtbot: QtBot, window: MainWindow, path: Path) -> None:
 
 
 def shown_column(window: MainWindow, column: int) -> list[str]:
-    proxy = window.proxy
-    return [proxy.index(row, column).data() for row in range(proxy.rowCount())]
+    model = window.incident_model
+    return [model.index(row, column).data() for row in range(model.rowCount())]
 
 
 def row_of(window: MainWindow, external_id: str) -> int:
@@ -27,7 +27,7 @@ def row_of(window: MainWindow, external_id: str) -> int:
 
 def click_row(qtbot: QtBot, window: MainWindow, row: int) -> None:
     table = window.table
-    centre = table.visualRect(window.proxy.index(row, COL_TITLE)).center()
+    centre = table.visualRect(window.incident_model.index(row, COL_TITLE)).center()
     with qtbot.waitSignal(window.tasks.idle, timeout=5000):
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
 

@@ -33,6 +33,7 @@ from irdesk.domain.models import (
     TimelineEvent,
 )
 from irdesk.domain.policy import Policy
+from irdesk.storage import schema
 from irdesk.storage.database import Database, open_database
 
 ANCHOR = date(2026, 12, 1)
@@ -325,6 +326,8 @@ def content_digest(path: Path) -> str:
                 continue
             if table in (*SEALED_TABLES, "feedback_note_pending"):
                 continue
+            if schema.is_search_index(table):
+                continue  # derived from the incidents' rows by triggers
             rows = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
             plain = [sorted((k, v) for k, v in dict(row).items() if v is not None) for row in rows]
             if plain:

@@ -1,4 +1,4 @@
-"""The window's first look at a file (storage/bulk/incident_list, plain sqlite3) lists
+"""The window's first look at a file (storage/bulk/incident_pages, plain sqlite3) lists
 exactly what the list read through the ORM lists once the file is open, and answers
 only for an irdesk file at the newest schema revision, changing none.
 
@@ -8,6 +8,7 @@ pagerduty_incidents_page.json, whose #12728 tests/fixtures/jira/jira_cloud_v3_se
 (OPS-7) links into.
 """
 
+import contextlib
 import hashlib
 import sqlite3
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from irdesk.domain.models import Incident, Review
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.pipeline import run_import
 from irdesk.storage import schema
-from irdesk.storage.bulk.incident_list import first_incident_list
+from irdesk.storage.bulk.incident_pages import IncidentPages, ListQuery
 from irdesk.storage.database import Database, open_database
 from irdesk.storage.reads.incident_row import IncidentRow
 from irdesk.storage.reads.incident_view import incident_list
@@ -38,6 +39,19 @@ SAMPLES = sorted(
     for p in SHARED_DATA.iterdir()
     if p.suffix in {".json", ".jsonl", ".csv"} and p.name != "opsgenie_alert_logs.json"
 )
+
+
+def first_incident_list(path: Path) -> list[IncidentRow] | None:
+    """Every row the window's first look at `path` lists, page after page, or None."""
+    pages = IncidentPages.first_look(path)
+    if pages is None:
+        return None
+    with contextlib.closing(pages):
+        rows: list[IncidentRow] = []
+        while page := pages.page(ListQuery(), len(rows), 7):
+            rows += page
+        assert len(rows) == pages.count()
+        return rows
 
 
 def listed_alike(db: Database) -> list[IncidentRow]:

@@ -1,4 +1,6 @@
-"""The incident list: a table model over `IncidentRow`s and the proxy that sorts and filters it."""
+"""Incident tables: a model over a list of `IncidentRow`s and the proxy that sorts and
+filters it in memory (the dashboard's drill-down, the link picker), and what every
+incident table shows of a row (`incident_data`)."""
 
 from __future__ import annotations
 
@@ -116,37 +118,39 @@ class IncidentTableModel(RowTableModel["IncidentRow"]):
         row = self._row_for(index)
         if row is None:
             return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _DISPLAY[column](row)
-        if role == SORT_ROLE:
-            return _SORT_KEY[column](row)
         if role == FILTER_ROLE:
             return self._filter_texts[index.row()]
-        if role == INCIDENT_ID_ROLE:
-            return row.id
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if column == COL_SEVERITY:
-            if role == Qt.ItemDataRole.DecorationRole:
-                return formatting.severity_colour(row.severity)
-            if role == Qt.ItemDataRole.FontRole and row.severity in (
-                Severity.SEV1,
-                Severity.SEV2,
-            ):
-                return self._bold
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_DURATION:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return incident_data(row, index.column(), role, self._bold)
 
-    @staticmethod
-    def _tooltip(row: IncidentRow, column: int) -> str | None:
-        lines = [formatting.flag_warning(flag) for flag in row.flags]
-        if column == COL_TITLE:
-            lines.insert(0, row.title)
-        if column == COL_STARTED and row.started_at:
-            lines.insert(0, formatting.local_time(row.started_at, "%Y-%m-%d %H:%M:%S %Z"))
-        return "\n".join(lines) or None
+
+def incident_data(row: IncidentRow, column: int, role: int, bold: QFont) -> Any:
+    """What the incident list shows of `row` in `column` for `role`; shared by the
+    in-memory model here and the list's paged one (gui/incidents/paged_model)."""
+    if role == Qt.ItemDataRole.DisplayRole:
+        return _DISPLAY[column](row)
+    if role == SORT_ROLE:
+        return _SORT_KEY[column](row)
+    if role == INCIDENT_ID_ROLE:
+        return row.id
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return _tooltip(row, column)
+    if column == COL_SEVERITY:
+        if role == Qt.ItemDataRole.DecorationRole:
+            return formatting.severity_colour(row.severity)
+        if role == Qt.ItemDataRole.FontRole and row.severity in (Severity.SEV1, Severity.SEV2):
+            return bold
+    if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_DURATION:
+        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return None
+
+
+def _tooltip(row: IncidentRow, column: int) -> str | None:
+    lines = [formatting.flag_warning(flag) for flag in row.flags]
+    if column == COL_TITLE:
+        lines.insert(0, row.title)
+    if column == COL_STARTED and row.started_at:
+        lines.insert(0, formatting.local_time(row.started_at, "%Y-%m-%d %H:%M:%S %Z"))
+    return "\n".join(lines) or None
 
 
 class IncidentFilterProxy(QSortFilterProxyModel):

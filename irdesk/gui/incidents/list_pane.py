@@ -1,8 +1,9 @@
-"""The left pane: the filter box over the sortable incident table."""
+"""The left pane: the filter box over the sortable incident table (its rows are read a
+page at a time, see paged_model)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, Signal
@@ -28,12 +29,12 @@ from irdesk.gui.common.incident_table_model import (
     COL_TITLE,
     HEADERS,
     INCIDENT_ID_ROLE,
-    IncidentFilterProxy,
-    IncidentTableModel,
 )
 from irdesk.gui.common.no_match import NoMatchNotice
+from irdesk.gui.incidents.paged_model import COUNT_LIMIT, PagedIncidentModel
 
 if TYPE_CHECKING:
+    from irdesk.storage.bulk.incident_pages import IncidentPages
     from irdesk.storage.reads.incident_row import IncidentRow
 
 
@@ -61,21 +62,23 @@ class IncidentList(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = IncidentTableModel(self)
-        self.proxy = IncidentFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.model = PagedIncidentModel(self)
+        # Announced once a refill has put the selection back, not row by row meanwhile.
+        self._refilling = False
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(FILTER_PLACEHOLDER)
         self.filter_edit.setAccessibleName("Filter incidents")
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
+        self.filter_edit.textChanged.connect(
+            lambda text: self._keeping_current(lambda: self.model.set_filter_text(text))
+        )
         self._on_filter_key(Qt.Key.Key_Escape, self.filter_edit.clear)
         for key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self._on_filter_key(key, self.focus_list)
 
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setAccessibleName("Incidents")
         self.table.setAccessibleDescription(
             "One row per incident, newest first; the selected one is shown beside the list"
@@ -85,10 +88,10 @@ class IncidentList(QWidget):
         self.no_match = NoMatchNotice(self.table, self._no_match_text)
         self.filter_edit.textChanged.connect(self.no_match.update_notice)
         for signal in (
-            self.proxy.modelReset,
-            self.proxy.rowsInserted,
-            self.proxy.rowsRemoved,
-            self.proxy.layoutChanged,
+            self.model.modelReset,
+            self.model.rowsInserted,
+            self.model.rowsRemoved,
+            self.model.layoutChanged,
         ):
             signal.connect(self.counts_changed)
 
@@ -100,7 +103,7 @@ class IncidentList(QWidget):
 
     def _no_match_text(self) -> str | None:
         text = self.filter_edit.text().strip()
-        return f"No incident matches “{text}”." if text and self.model.rowCount() else None
+        return f"No incident matches “{text}”." if text and self.model.total_count() else None
 
     def _on_filter_key(self, key: Qt.Key, slot: object) -> None:
         shortcut = QShortcut(QKeySequence(key), self.filter_edit)
@@ -112,8 +115,14 @@ class IncidentList(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         # Several at once for Incident › Classify…; the current row is the one shown.
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setSortingEnabled(True)
-        table.sortByColumn(COL_STARTED, Qt.SortOrder.DescendingOrder)
+        # The header's clicks sort in SQL (PagedIncidentModel.sort), keeping the selection.
+        header = table.horizontalHeader()
+        header.setSortIndicator(COL_STARTED, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.sortIndicatorChanged.connect(
+            lambda column, order: self._keeping_current(lambda: self.model.sort(column, order))
+        )
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
         table.setShowGrid(False)
@@ -121,7 +130,6 @@ class IncidentList(QWidget):
         table.verticalHeader().hide()
         metrics = table.fontMetrics()
         table.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
-        header = table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
@@ -186,12 +194,43 @@ class IncidentList(QWidget):
 
     # ------------------------------------------------------------------- API
 
-    def set_rows(self, rows: Sequence[IncidentRow]) -> None:
-        self.model.set_rows(rows)
+    def set_pages(self, pages: IncidentPages | None) -> None:
+        """List the file `pages` reads, or nothing; the previous pages are closed."""
+        self.model.set_pages(pages)
+
+    def refresh(self, *, select: int | None = None) -> None:
+        """Read the list again (after an import or an edit), keeping the selected incident
+        (or selecting `select`) and the rows scrolled through."""
+        selected = select if select is not None else self.current_incident_id()
+        # Announced even when the same incident stays selected: what changed may be it.
+        self._keeping_current(
+            lambda: self.model.refresh(keep=self.model.rowCount()), selected=selected, always=True
+        )
+        if select is not None and self.current_incident_id() != select:
+            self.select_incident(select)  # read on to it: it was asked for
+
+    def _keeping_current(
+        self, refill: Callable[[], None], selected: int | None = None, *, always: bool = False
+    ) -> None:
+        """Run `refill`, then select the incident selected before (or `selected`) if it is
+        still listed; announce the current incident if that changed it, or `always`."""
+        before = self.current_incident_id()
+        wanted = selected if selected is not None else before
+        self._refilling = True
+        try:
+            refill()
+            # Among the rows read: a filter or a sort never reads on to find it.
+            row = None if wanted is None else self.model.row_of(wanted, read_on=False)
+            if row is not None:
+                self.table.setCurrentIndex(self.model.index(row, COL_TITLE))
+        finally:
+            self._refilling = False
+        if always or self.current_incident_id() != before:
+            self.announce_current()
 
     def rows(self) -> list[IncidentRow]:
         """Every listed incident, the ones the filter hides included."""
-        return [self.model.row_at(row) for row in range(self.model.rowCount())]
+        return self.model.every_listed_row()
 
     def current_incident_id(self) -> int | None:
         current = self.table.currentIndex()
@@ -211,25 +250,25 @@ class IncidentList(QWidget):
         return ids
 
     def total_count(self) -> int:
-        return self.model.rowCount()
+        return self.model.total_count()
 
     def shown_count(self) -> int:
-        return self.proxy.rowCount()
+        return self.model.shown_count()
 
     def count_text(self) -> str:
         total = self.total_count()
         text = f"{total} incident{'s' if total != 1 else ''}"
-        if self.proxy.is_filtering:
-            text += f" · {self.shown_count()} shown"
+        if self.model.is_filtering:
+            shown = self.shown_count()
+            text += f" · {COUNT_LIMIT}+ shown" if shown > COUNT_LIMIT else f" · {shown} shown"
         return text
 
     def select_incident(self, incident_id: int) -> bool:
+        """Select `incident_id` if the list (as filtered) shows it, reading down to it."""
         row = self.model.row_of(incident_id)
         if row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, COL_TITLE))
-        if not index.isValid():
-            return False  # filtered out
+            return False  # filtered out, or no longer there
+        index = self.model.index(row, COL_TITLE)
         self.table.setCurrentIndex(index)
         self.table.scrollTo(index)
         return True
@@ -247,9 +286,11 @@ class IncidentList(QWidget):
 
     def focus_list(self) -> None:
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if not self.table.currentIndex().isValid() and self.proxy.rowCount() > 0:
-            self.table.setCurrentIndex(self.proxy.index(0, COL_TITLE))
+        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.table.setCurrentIndex(self.model.index(0, COL_TITLE))
 
     def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._refilling:
+            return
         incident_id = current.data(INCIDENT_ID_ROLE) if current.isValid() else None
         self.current_incident_changed.emit(incident_id)

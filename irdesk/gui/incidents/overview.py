@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.open_database import OpenDatabase
@@ -26,7 +26,10 @@ def _load_view(db: Database, incident_id: int) -> IncidentView | None:
 
 
 class OverviewLoader(QObject):
-    """Fills `details` with the incident `show_incident` was last given."""
+    """Fills `details` with the incident `show_incident` was last given, and hands the
+    timeline it read on (`timeline_read(incident_id, IncidentTimeline or None)`)."""
+
+    timeline_read = Signal(int, object)
 
     def __init__(
         self,
@@ -51,7 +54,7 @@ class OverviewLoader(QObject):
         generation = self._generation
         self.tasks.run(
             lambda _report: _load_view(db, incident_id),
-            on_done=lambda view: self._loaded(generation, view),
+            on_done=lambda view: self._loaded(generation, incident_id, view),
             description="Loading incident…",
         )
 
@@ -63,10 +66,11 @@ class OverviewLoader(QObject):
         self.drop_pending()
         self.details.clear()
 
-    def _loaded(self, generation: int, view: IncidentView | None) -> None:
+    def _loaded(self, generation: int, incident_id: int, view: IncidentView | None) -> None:
         if generation != self._generation:
             return  # the user has moved on; a newer load is queued
         if view is None:
             self.details.show_missing()
         else:
             self.details.show_incident(view)
+        self.timeline_read.emit(incident_id, None if view is None else view.timeline)

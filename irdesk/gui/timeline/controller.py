@@ -102,6 +102,8 @@ class TimelineController(QObject):
         self.dialog: EventDialog | None = None
         self.incident_id: int | None = None
         self._generation = 0
+        # The incident chosen in the list whose timeline the Overview's read will bring.
+        self._awaited: int | None = None
         self._db_seen: Database | None = None
         self._closed = False
         self._build_actions()
@@ -204,11 +206,21 @@ class TimelineController(QObject):
             self.book.clear()  # revisions belong to the file they were read from
         self.incident_id = incident_id
         self._generation += 1
+        self._awaited = None
         if incident_id is None or db is None:
             self.tab.clear()
             self._update_actions()
             return
-        self.reload()
+        # The Overview reads the incident with its timeline (`timeline_read`): one read
+        # of the timeline serves both tabs.
+        self._awaited = incident_id
+
+    def timeline_read(self, incident_id: int, record: IncidentTimeline | None) -> None:
+        """The Overview's read of `incident_id`: shown if it is the one awaited."""
+        if self._closed or incident_id != self._awaited or incident_id != self.incident_id:
+            return
+        self._awaited = None
+        self._loaded(self._generation, record, None, None)
 
     def list_reset(self) -> None:
         """The incident list was refilled (another file, an import): follow what it selects.
@@ -224,11 +236,13 @@ class TimelineController(QObject):
         current = self.current_incident()
         if current != self.incident_id or self.database.current() is not self._db_seen:
             self.incident_changed(current)
+            self.reload()  # no selection was announced, so no Overview read is coming
 
     def reload(self, *, select: int | None = None, then: Callable[[], None] | None = None) -> None:
         db, incident_id = self.database.current(), self.incident_id
         if db is None or incident_id is None or self._closed:
             return
+        self._awaited = None  # read here instead
         generation = self._generation
 
         self.tasks.run(

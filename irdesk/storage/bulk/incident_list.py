@@ -1,23 +1,17 @@
-"""The incident list in plain SQL: the window's first look at a file, before it is open.
+"""One incident list row in plain SQL: the columns, their joins, and the IncidentRow.
 
 Opening a file (storage/database) loads SQLAlchemy, SQLModel and the tables, which
-takes longer than everything else the window does to start. `first_incident_list`
-reads the rows the list shows with the standard library's sqlite3 on a read-only
-connection, so the window can show them while the file is opened; it answers only
-for a file recognised as an irdesk database at the newest schema revision, whose
-tables are the ones this SQL names. `queries.list_incidents` is the plain version,
-through the ORM, and tests/unit/test_first_incident_list.py holds the two equal.
+takes longer than everything else the window does to start; the list reads its rows
+with the standard library's sqlite3 instead (storage/bulk/incident_pages), before
+the file is open and after. `queries.list_incidents` is the plain version, through
+the ORM, and tests/unit/test_first_incident_list.py holds the two equal.
 """
 
-import contextlib
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 from irdesk.domain.classification import Classification, SourceValues, effective_impact
-from irdesk.domain.enums import MERGE_UNLINKED, IncidentStatus, ReviewStatus, Severity
+from irdesk.domain.enums import IncidentStatus, ReviewStatus, Severity
 from irdesk.storage.bulk.stored_text import from_db_time
-from irdesk.storage.inspection import current_file_connection
 from irdesk.storage.reads.incident_row import IncidentRow
 
 # The columns `incident_row` turns into an IncidentRow, and the joins they come from: a
@@ -30,11 +24,6 @@ FROM incident i
 LEFT JOIN service s ON s.id = i.service_id
 LEFT JOIN review r ON r.incident_id = i.id
 LEFT JOIN incident_classification c ON c.incident_id = i.id
-"""
-
-LISTED = f"""{ROW_COLUMNS}
-WHERE i.id NOT IN (SELECT incident_id FROM incident_merge WHERE how <> ?)
-ORDER BY i.started_at IS NULL, i.started_at DESC, i.id DESC
 """
 
 
@@ -62,26 +51,3 @@ def incident_row(r: tuple[Any, ...]) -> IncidentRow:
         external_cause=effective.external_cause,
         flags=tuple(f for f in (r[11] or "").split(",") if f),
     )
-
-
-def list_incidents(conn: sqlite3.Connection) -> list[IncidentRow]:
-    """Every incident as the list shows it, in the list's order (`queries.list_incidents`)."""
-    return [incident_row(r) for r in conn.execute(LISTED, (MERGE_UNLINKED,))]
-
-
-def first_incident_list(path: Path) -> list[IncidentRow] | None:
-    """The incident list of the irdesk file `path`, read without opening it; None unless
-    it is an irdesk file at the newest schema revision that reads without a fault.
-
-    None is no verdict on the file: opening it says what, if anything, is wrong.
-    """
-    conn = current_file_connection(Path(path).expanduser().resolve())
-    if conn is None:
-        return None
-    with contextlib.closing(conn):
-        try:
-            return list_incidents(conn)
-        except (sqlite3.Error, ValueError):
-            # Damage, or a value the schema's checks should have kept out: the
-            # opening finds and reports it.
-            return None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from irdesk.domain.classification import Classification, EffectiveImpact, effective_impact
 from irdesk.domain.models import Incident
 from irdesk.storage.database import Database
-from irdesk.storage.reads import queries
+from irdesk.storage.reads import queries, timeline_records
 from irdesk.storage.reads.incident_row import IncidentRow
 from irdesk.storage.records import classifications, merges
 
@@ -23,25 +23,41 @@ def incident_list(db: Database) -> list[IncidentRow]:
 
 @dataclass(frozen=True)
 class IncidentView:
-    """Everything the Overview pane shows of one incident, read in one go."""
+    """Everything the Overview pane shows of one incident, read in one go; `timeline` is
+    the same read as the Timeline tab shows it, so selecting an incident reads it once."""
 
     detail: queries.IncidentDetail
     events: list[queries.EventRow]
     # Incidents merged into this one: the same outage as other tools saw it.
     linked: tuple[merges.LinkedIncident, ...] = ()
+    timeline: timeline_records.IncidentTimeline | None = None
 
 
 def load_incident_view(db: Database, incident_id: int) -> IncidentView | None:
     """The overview of `incident_id`, or None if it no longer exists."""
     with db.session() as session:
-        detail = queries.incident_detail(session, incident_id)
-        if detail is None:
+        record = timeline_records.incident_timeline(session, incident_id)
+        if record is None:
             return None
         return IncidentView(
-            detail=detail,
-            events=queries.timeline(session, incident_id),
+            detail=record.detail,
+            events=[_event_row(event) for event in record.events],
             linked=tuple(merges.linked_into(session, incident_id)),
+            timeline=record,
         )
+
+
+def _event_row(event: timeline_records.RecordEvent) -> queries.EventRow:
+    return queries.EventRow(
+        id=event.id,
+        occurred_at=event.occurred_at,
+        kind=event.kind,
+        source=event.source,
+        actor=event.actor,
+        text=event.text,
+        is_key_moment=event.is_key_moment,
+        corrected=event.corrected,
+    )
 
 
 @dataclass(frozen=True)

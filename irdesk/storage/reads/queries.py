@@ -106,18 +106,24 @@ def list_incidents(session: Session) -> list[IncidentRow]:
     ]
 
 
-def incident_detail(session: Session, incident_id: int) -> IncidentDetail | None:
+def incident_detail(
+    session: Session, incident_id: int, *, event_count: int | None = None
+) -> IncidentDetail | None:
+    """The incident's facts; `event_count` is its timeline's length where the caller has
+    read the timeline already (else it is counted here)."""
     incident = session.get(Incident, incident_id)
     if incident is None:
         return None
     service = session.get(Service, incident.service_id) if incident.service_id else None
     owner = session.get(Team, service.owner_team_id) if service and service.owner_team_id else None
     review = session.exec(select(Review).where(Review.incident_id == incident_id)).first()
-    count = session.exec(
-        select(func.count())
-        .select_from(TimelineEvent)
-        .where(col(TimelineEvent.incident_id).in_(merged_ids(session, incident_id)))
-    ).one()
+    count = event_count
+    if count is None:
+        count = session.exec(
+            select(func.count())
+            .select_from(TimelineEvent)
+            .where(col(TimelineEvent.incident_id).in_(merged_ids(session, incident_id)))
+        ).one()
     overrides = session.exec(
         select(LifecycleOverride).where(LifecycleOverride.incident_id == incident_id)
     ).all()

@@ -104,7 +104,9 @@ def record_events(session: Session, incident_id: int) -> list[RecordEvent]:
 
 
 def incident_timeline(session: Session, incident_id: int) -> IncidentTimeline | None:
-    detail = queries.incident_detail(session, incident_id)
+    # The events are read once: their number is the detail's event count.
+    events = tuple(record_events(session, incident_id))
+    detail = queries.incident_detail(session, incident_id, event_count=len(events))
     if detail is None:
         return None
-    return IncidentTimeline(detail=detail, events=tuple(record_events(session, incident_id)))
+    return IncidentTimeline(detail=detail, events=events)

@@ -1,0 +1,215 @@
+"""The incident list's model: the rows of an indexed query, fetched as the view scrolls.
+
+It holds only the rows fetched so far. Qt asks `canFetchMore`/`fetchMore` when the
+view scrolls near the last of them, and the next page is read then; sorting by a
+column and the filter box become a new query (storage/bulk/incident_pages), read from
+its first page. What the list costs thus grows with what is shown, not with the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from irdesk.gui.common.incident_table_model import (
+    COL_DURATION,
+    COL_ID,
+    COL_REVIEW,
+    COL_SERVICE,
+    COL_SEVERITY,
+    COL_STARTED,
+    COL_STATUS,
+    COL_TITLE,
+    HEADERS,
+    INITIAL_ORDER,
+    incident_data,
+)
+from irdesk.gui.common.row_table_model import AnyIndex
+
+if TYPE_CHECKING:
+    from irdesk.storage.bulk.incident_pages import IncidentPages, ListQuery
+    from irdesk.storage.reads.incident_row import IncidentRow
+
+# Rows read at a time: a few screens' worth, so a page of scrolling reads at most one.
+PAGE_ROWS = 100
+# A filter's matches are counted no further: "1000+ shown" says enough, and counting
+# every match of a common word in a large file would cost what the page saved.
+COUNT_LIMIT = 1_000
+
+SORT_NAMES = {
+    COL_ID: "external_id",
+    COL_SEVERITY: "severity",
+    COL_TITLE: "title",
+    COL_SERVICE: "service",
+    COL_STATUS: "status",
+    COL_STARTED: "started",
+    COL_DURATION: "duration",
+    COL_REVIEW: "review",
+}
+
+
+class PagedIncidentModel(QAbstractTableModel):
+    """The incident list of one file (`set_pages`), in the order and filter last asked."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._pages: IncidentPages | None = None
+        self._query: ListQuery | None = None
+        self._rows: list[IncidentRow] = []
+        self._more = False
+        self._total = 0
+        self._shown = 0
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # ------------------------------------------------------------- the query
+
+    def set_pages(self, pages: IncidentPages | None) -> None:
+        """List the file `pages` reads (None: no file), closing the one listed before."""
+        if self._pages is not None and self._pages is not pages:
+            self._pages.close()
+        self._pages = pages
+        self.refresh()
+
+    def follow(self, pages: IncidentPages) -> bool:
+        """Read on through `pages`, the file whose first look is listed now opened, keeping
+        the rows read (True) if it lists the same ones; else list it afresh (False)."""
+        query = self._current_query()
+        if pages.page(query, 0, len(self._rows)) != self._rows or pages.count() != self._total:
+            return False
+        if self._pages is not None:
+            self._pages.close()
+        self._pages = pages
+        return True
+
+    def refresh(self, *, keep: int = 0) -> None:
+        """Read the file's list again, at least `keep` rows of it (the ones scrolled
+        through, so the view keeps its place)."""
+        self._reset(max(keep, PAGE_ROWS), recount=True)
+
+    def _reset(self, wanted: int, *, recount: bool) -> None:
+        self.beginResetModel()
+        self._read(wanted, recount=recount)
+        self.endResetModel()
+
+    def _read(self, wanted: int, *, recount: bool) -> None:
+        pages, query = self._pages, self._current_query()
+        if pages is None:
+            self._rows, self._more, self._total, self._shown = [], False, 0, 0
+            return
+        self._rows = pages.page(query, 0, wanted)
+        self._more = len(self._rows) == wanted
+        if recount:
+            self._total = pages.count()
+        if query.words:
+            self._shown = pages.count(query, limit=COUNT_LIMIT + 1)
+        else:
+            self._shown = self._total
+
+    def _current_query(self) -> ListQuery:
+        if self._query is None:
+            from irdesk.storage.bulk.incident_pages import ListQuery
+
+            self._query = ListQuery()
+        return self._query
+
+    def set_filter_text(self, text: str) -> None:
+        query = self._current_query()
+        words = tuple(text.casefold().split())
+        if words != query.words:
+            self._query = replace(query, words=words)
+            self._reset(PAGE_ROWS, recount=False)
+
+    @property
+    def is_filtering(self) -> bool:
+        return bool(self._current_query().words)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        name = SORT_NAMES.get(column)
+        if name is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        query = self._current_query()
+        if (query.sort, query.descending) != (name, descending):
+            self._query = replace(query, sort=name, descending=descending)
+            self._reset(PAGE_ROWS, recount=False)
+
+    # ---------------------------------------------------------------- counts
+
+    def total_count(self) -> int:
+        """Every listed incident, the filter's hidden ones included."""
+        return self._total
+
+    def shown_count(self) -> int:
+        """The filter's matches, counted up to COUNT_LIMIT + 1."""
+        return self._shown
+
+    # ------------------------------------------------------------------ rows
+
+    def row_at(self, row: int) -> IncidentRow:
+        return self._rows[row]
+
+    def fetched_rows(self) -> list[IncidentRow]:
+        return list(self._rows)
+
+    def row_of(self, incident_id: int, *, read_on: bool = True) -> int | None:
+        """The row showing `incident_id`, reading further pages until it is found unless
+        not `read_on` (then only the rows already read are looked through)."""
+        start = 0
+        while True:
+            for number in range(start, len(self._rows)):
+                if self._rows[number].id == incident_id:
+                    return number
+            if not (read_on and self._more):
+                return None
+            start = len(self._rows)
+            self.fetchMore(QModelIndex())
+
+    def every_listed_row(self) -> list[IncidentRow]:
+        """Every incident of the file as listed, the filter's hidden ones included (for
+        pickers that offer the whole list); one read to the end."""
+        if self._pages is None:
+            return []
+        query = replace(self._current_query(), words=())
+        return self._pages.page(query, 0, max(self._total, 1))
+
+    # ------------------------------------------------------------ Qt's model
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self._more or self._pages is None:
+            return
+        page = self._pages.page(self._current_query(), len(self._rows), PAGE_ROWS)
+        self._more = len(page) == PAGE_ROWS
+        if page:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            return INITIAL_ORDER.get(section, Qt.SortOrder.AscendingOrder).value
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return incident_data(self._rows[index.row()], index.column(), role, self._bold)

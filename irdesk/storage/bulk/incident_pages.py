@@ -1,0 +1,230 @@
+"""The incident list as pages of an indexed query: what it costs grows with what is shown.
+
+The window lists a file's incidents a page at a time (`IncidentPages.page`), sorted and
+filtered by SQLite rather than in Python, so a file of a million incidents opens, scrolls
+and filters as quickly as one of a hundred. The order and the filter are the ones the
+list has always had:
+
+- each column sorts on its raw value, the missing ones last both ways, ties in the
+  list's own order (newest first); text columns compare ignoring ASCII case;
+- the filter keeps the incidents matching every word typed, in any order and any case:
+  a word matches when it is part of the title, the external id, the source, the service
+  name (the `incident_search` index, see migration 0017), the effective severity or
+  the status.
+
+tests/unit/test_incident_pages.py holds the pages equal to the plain list filtered and
+sorted in Python, on the real sample exports.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from irdesk.domain.enums import MERGE_UNLINKED, IncidentStatus, ReviewStatus, Severity
+from irdesk.storage.bulk.incident_list import ROW_COLUMNS, incident_row
+from irdesk.storage.errors import CorruptDatabase
+from irdesk.storage.inspection import current_file_connection
+from irdesk.storage.reads.incident_row import IncidentRow
+
+# Trigrams need three characters; a shorter word is looked for in each row's words.
+SHORTEST_INDEXED = 3
+
+
+def _position(column: str, enum: type[StrEnum]) -> str:
+    """`column`'s place in `enum`'s order, NULL where it is missing."""
+    cases = " ".join(f"WHEN '{member.value}' THEN {n}" for n, member in enumerate(enum))
+    return f"CASE {column} {cases} END"
+
+
+EFFECTIVE_SEVERITY = "COALESCE(c.severity, i.severity)"
+
+# The sort keys by name; SEV1..SEV5 sort as their ranks do.
+SORT_KEYS: dict[str, str] = {
+    "external_id": "i.external_id COLLATE NOCASE",
+    "severity": EFFECTIVE_SEVERITY,
+    "title": "i.title COLLATE NOCASE",
+    "service": "s.name COLLATE NOCASE",
+    "status": _position("i.status", IncidentStatus),
+    "started": "i.started_at",
+    "duration": "julianday(i.resolved_at) - julianday(i.started_at)",
+    "review": _position("r.status", ReviewStatus),
+}
+# The list's own order: newest first. SQLite puts NULL below every time, so descending it
+# leaves the incidents without a start last, and the index on started_at (which holds
+# the id too) yields the rows in this order without sorting them.
+LIST_ORDER = "i.started_at DESC, i.id DESC"
+
+UNFILTERED_COUNT = """
+SELECT (SELECT COUNT(*) FROM incident)
+     - (SELECT COUNT(DISTINCT incident_id) FROM incident_merge WHERE how <> ?)
+"""
+# A word matching this many incidents is common (see IncidentPages._common).
+COMMON = 2_000
+COMMON_PROBE = """
+SELECT COUNT(*) FROM (SELECT 1 FROM incident_search WHERE incident_search MATCH ? LIMIT ?)
+"""
+# ROW_COLUMNS' joins, for the sort keys and the filter; SQLite leaves out those unused.
+JOINED = """incident i
+LEFT JOIN service s ON s.id = i.service_id
+LEFT JOIN review r ON r.incident_id = i.id
+LEFT JOIN incident_classification c ON c.incident_id = i.id"""
+NOT_MERGED = "i.id NOT IN (SELECT incident_id FROM incident_merge WHERE how <> ?)"
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Which incidents the list shows and in what order."""
+
+    sort: str = "started"
+    descending: bool = True
+    words: tuple[str, ...] = ()
+
+    @classmethod
+    def filtered(cls, text: str, sort: str = "started", descending: bool = True) -> "ListQuery":
+        return cls(sort=sort, descending=descending, words=tuple(text.casefold().split()))
+
+
+def _order_by(query: ListQuery) -> str:
+    if query.sort == "started" and query.descending:
+        return LIST_ORDER
+    key = SORT_KEYS[query.sort]
+    direction = "DESC" if query.descending else "ASC"
+    return f"({key}) IS NULL, {key} {direction}, {LIST_ORDER}"
+
+
+def _word_condition(word: str, *, common: bool) -> tuple[str, list[object]]:
+    """SQL keeping the incidents `word` (casefolded) is part of, and its parameters.
+
+    A `common` word's matches are looked up row by row as the list is read in its
+    order; a rarer one's are read from the index first and then sorted (see `_common`).
+    """
+    if len(word) >= SHORTEST_INDEXED:
+        phrase = '"' + word.replace('"', '""') + '"'
+        # The unary + keeps SQLite from reading the incidents through the matches.
+        member = "+i.id" if common else "i.id"
+        words = f"{member} IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)"
+        params: list[object] = [phrase]
+    else:
+        # SQLite's lower() folds ASCII only: other words are folded in Python.
+        contains = (
+            "instr(lower(f.words), ?) > 0" if word.isascii() else "irdesk_contains(f.words, ?)"
+        )
+        words = f"EXISTS (SELECT 1 FROM incident_search f WHERE f.rowid = i.id AND {contains})"
+        params = [word]
+    alternatives = [words]
+    severities = [s.value for s in Severity if word in s.value.casefold()]
+    if severities:
+        alternatives.append(f"{EFFECTIVE_SEVERITY} IN ({', '.join('?' * len(severities))})")
+        params += severities
+    statuses = [s.value for s in IncidentStatus if word in s.value.casefold()]
+    if statuses:
+        alternatives.append(f"i.status IN ({', '.join('?' * len(statuses))})")
+        params += statuses
+    return "(" + " OR ".join(alternatives) + ")", params
+
+
+def _where(query: ListQuery, *, common: bool) -> tuple[str, list[object]]:
+    conditions = [NOT_MERGED]
+    params: list[object] = [MERGE_UNLINKED]
+    for word in query.words:
+        condition, word_params = _word_condition(word, common=common)
+        conditions.append(condition)
+        params += word_params
+    return " AND ".join(conditions), params
+
+
+def _contains(words: str | None, word: str) -> bool:
+    return words is not None and word in words.casefold()
+
+
+class IncidentPages:
+    """The incident list of one file, read a page at a time on a read-only connection.
+
+    Each call is one short statement, so the file's writers are never kept waiting;
+    the connection may be made on one thread and used on another, one call at a time.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        conn.create_function("irdesk_contains", 2, _contains, deterministic=True)
+
+    @classmethod
+    def first_look(cls, path: Path) -> "IncidentPages | None":
+        """The pages of `path` before it is opened, if it is an irdesk file at the newest
+        schema revision whose first page reads without a fault; they show the file as it
+        is now. None is no verdict on the file: opening it says what is wrong."""
+        conn = current_file_connection(Path(path).expanduser().resolve(), any_thread=True)
+        if conn is None:
+            return None
+        pages = cls(conn)
+        try:
+            pages.page(ListQuery(), 0, 1)
+        except (sqlite3.Error, ValueError):
+            # Damage, or a value the schema's checks should have kept out.
+            pages.close()
+            return None
+        return pages
+
+    @classmethod
+    def of_open_file(cls, path: Path) -> "IncidentPages":
+        """The pages of the file `path` irdesk has open, following what its writers commit;
+        raises CorruptDatabase if its first page cannot be read."""
+        conn = sqlite3.connect(path, check_same_thread=False)
+        conn.execute("PRAGMA query_only = ON")
+        pages = cls(conn)
+        try:
+            pages.count()
+            pages.page(ListQuery(), 0, 1)
+        except sqlite3.DatabaseError as exc:
+            pages.close()
+            raise CorruptDatabase(
+                path,
+                f"is damaged: SQLite reports {str(exc)!r} reading its incidents.",
+                "Open a backup copy instead; `irdesk db check` lists every problem.",
+            ) from exc
+        return pages
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def count(self, query: ListQuery = ListQuery(), limit: int | None = None) -> int:
+        """How many incidents `query` lists, counting no further than `limit`."""
+        if not query.words:
+            # The table's own count, less the merged: no incident is read.
+            (count,) = self._conn.execute(UNFILTERED_COUNT, (MERGE_UNLINKED,)).fetchone()
+            return int(count) if limit is None else min(int(count), limit)
+        where, params = _where(query, common=self._common(query))
+        if limit is None:
+            sql = f"SELECT COUNT(*) FROM {JOINED} WHERE {where}"
+        else:
+            sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {JOINED} WHERE {where} LIMIT ?)"
+            params = [*params, limit]
+        (count,) = self._conn.execute(sql, params).fetchone()
+        return int(count)
+
+    def page(self, query: ListQuery, offset: int, limit: int) -> list[IncidentRow]:
+        """The rows `offset` to `offset + limit` of the list `query` describes."""
+        where, params = _where(query, common=self._common(query))
+        order = _order_by(query)
+        # The rows skipped are stepped over in the index alone; only the page's are read.
+        sql = (
+            f"{ROW_COLUMNS} WHERE i.id IN (SELECT i.id FROM {JOINED} WHERE {where}"
+            f" ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}"
+        )
+        return [incident_row(r) for r in self._conn.execute(sql, [*params, limit, offset])]
+
+    def _common(self, query: ListQuery) -> bool:
+        """Whether every indexed word of `query` matches at least COMMON incidents.
+
+        Then the list is read in its order, each row checked against the matches, and
+        a page is found after a few pages' worth of rows. A rarer word is better read
+        from the index and its few matches sorted; SQLite cannot tell the two apart.
+        """
+        for word in query.words:
+            if len(word) >= SHORTEST_INDEXED:
+                phrase = '"' + word.replace('"', '""') + '"'
+                (found,) = self._conn.execute(COMMON_PROBE, (phrase, COMMON)).fetchone()
+                if found < COMMON:
+                    return False
+        return True
