@@ -136,6 +136,7 @@ screenshot: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_findings.py resources/screenshots/findings.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_notes.py resources/screenshots/feedback-notes-locked.png resources/screenshots/feedback-notes-unlocked.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_readers.py resources/screenshots/name-prompt.png resources/screenshots/note-readers.png --size 1280x800
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_review_feedback.py resources/screenshots/review-health.png resources/screenshots/calibration.png
 	@# The window at a projector's and a big monitor's size, light and dark, on real
 	@# exports imported into a scratch database (SAMPLES: a folder of them).
 	rm -rf .screenshot-samples && mkdir .screenshot-samples
@@ -146,6 +147,7 @@ screenshot: venv
 	  QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot.py resources/screenshots/main-window-$$size-dark.png --db .screenshot-samples/real.db --size $$size --dark || exit 1; \
 	done
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_classify.py resources/screenshots/classify-dialog.png --db .screenshot-samples/real.db --id PGW5XNE
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_organisation.py resources/screenshots/organisation-history.png --db .screenshot-samples/real.db
 	rm -rf .screenshot-samples
 
 clean:
