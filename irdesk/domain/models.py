@@ -940,3 +940,45 @@ class IncidentNotification(SQLModel, table=True):
     revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = utc_field(nullable=False)
     updated_at: datetime = utc_field(nullable=False)
+
+
+class ActionTicket(SQLModel, table=True):
+    """The ticket an action item follows, as the last import that held it saw it.
+
+    An import changes a field of the item only when the ticket's value differs from the
+    one seen here: a facilitator's edit made after an import stands until the ticket
+    itself changes again.
+    """
+
+    __tablename__ = "action_ticket"
+
+    action_id: int = Field(foreign_key="action_item.id", ondelete="CASCADE", primary_key=True)
+    ticket: str = Field(description="the ticket's key with its source, e.g. jira:OPS-7")
+    status: ActionStatus = Field(sa_type=enum_type(ActionStatus), nullable=False)
+    done_at: datetime | None = utc_field()
+    assignee_person_id: int | None = Field(
+        default=None, foreign_key="person.id", ondelete="SET NULL"
+    )
+    seen_at: datetime = utc_field(nullable=False)  # when first seen in this state
+
+
+class ActionItemChange(SQLModel, table=True):
+    """One field of an action item changed by its ticket: what, when and by whom.
+
+    `changed_by` and `changed_at` are the ticket's own (the author and time of its last
+    change, when the export says); `recorded_by` is who ran the import.
+    """
+
+    __tablename__ = "action_item_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action_item.id", ondelete="CASCADE", index=True)
+    field: str = Field(description="status, completed_at or owner")
+    before: str | None = None
+    after: str | None = None
+    ticket: str
+    changed_by: str | None = None
+    changed_at: datetime | None = utc_field()
+    recorded_by: str
+    recorded_at: datetime = utc_field(nullable=False)
+    file: str | None = None

@@ -30,6 +30,7 @@ from irdesk.importers.reading.column_mapping import MappingStore, MappingStoreEr
 from irdesk.importers.records import IncidentRecord, LeftOut, ParsedFile
 from irdesk.importers.referrals import ReferralLog, attach_referring, attach_to_stored_by_reference
 from irdesk.importers.report import ImportReport, import_report
+from irdesk.importers.writing.action_tickets import follow_tickets
 from irdesk.importers.writing.directory import write_directory
 from irdesk.importers.writing.events import write_events
 from irdesk.importers.writing.incidents import write_incidents, write_names
@@ -231,12 +232,14 @@ def _write(
         for o in result.incidents
         if (incident_id := ids[(o.source, o.external_id)]) in events
     }
-    write_events(tx, events, outcomes, People(tx, result), result, progress)
+    people = People(tx, result)
+    write_events(tx, events, outcomes, people, result, progress)
     write_links(tx, prepared, ids, result)
     # After the events and the directory: roles come from both.
     touched = set(ids.values()) | set(events)
     if any(file.directory for file in parsed):
         touched |= set(incidents_with_policies(tx))
     refresh_imported_roles(tx, touched)
+    follow_tickets(tx, prepared, people, result, actor=current_actor())
     import_writer.write_provenance(tx, parsed, incident_files, IMPORTER_VERSION)
     return ids

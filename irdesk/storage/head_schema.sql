@@ -597,5 +597,33 @@ CREATE TABLE incident_notification (
 	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE, 
 	UNIQUE (incident_id)
 );
-INSERT INTO alembic_version (version_num) VALUES ('0014');
+CREATE TABLE action_ticket (
+	action_id INTEGER NOT NULL, 
+	ticket VARCHAR NOT NULL, 
+	status VARCHAR(32) NOT NULL, 
+	done_at DATETIME, 
+	assignee_person_id INTEGER, 
+	seen_at DATETIME NOT NULL, 
+	PRIMARY KEY (action_id), 
+	FOREIGN KEY(action_id) REFERENCES action_item (id) ON DELETE CASCADE, 
+	FOREIGN KEY(assignee_person_id) REFERENCES person (id) ON DELETE SET NULL, 
+	CONSTRAINT actionstatus CHECK (status IN ('open', 'in_progress', 'done', 'wont_do'))
+);
+CREATE TABLE action_item_change (
+	id INTEGER NOT NULL, 
+	action_id INTEGER NOT NULL, 
+	field VARCHAR NOT NULL, 
+	"before" VARCHAR, 
+	"after" VARCHAR, 
+	ticket VARCHAR NOT NULL, 
+	changed_by VARCHAR, 
+	changed_at DATETIME, 
+	recorded_by VARCHAR NOT NULL, 
+	recorded_at DATETIME NOT NULL, 
+	file VARCHAR, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(action_id) REFERENCES action_item (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_action_item_change_action_id ON action_item_change (action_id);
+INSERT INTO alembic_version (version_num) VALUES ('0019');
 COMMIT;
