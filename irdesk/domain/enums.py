@@ -115,3 +115,7 @@ class FindingTag(StrEnum):
 # only its own rows, so a typed role is never overwritten.
 ROLE_IMPORTED = "import"
 ROLE_TYPED = "typed"
+# The key of a timeline event recording that a source assigned the incident to someone
+# (PagerDuty's `assignments`): "assign:<person's id in the source>:<time as written>".
+# The event's actor is the assignee, so imported roles can name them.
+ASSIGNMENT_KEY_PREFIX = "assign:"
