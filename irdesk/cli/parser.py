@@ -23,6 +23,7 @@ from irdesk.cli.org import add_org_parser
 from irdesk.cli.packets import add_packet_parsers
 from irdesk.cli.register import add_register_parser
 from irdesk.cli.roles import add_roles_parsers
+from irdesk.cli.runbooks import add_runbooks_parser
 from irdesk.cli.validation import add_validation_parser
 from irdesk.storage import paths
 
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_classify_parser(commands)
     add_validation_parser(commands)
     add_roles_parsers(commands)
+    add_runbooks_parser(commands)
     add_org_parser(commands)
     add_register_parser(commands)
     add_db_parser(commands)

@@ -102,6 +102,14 @@ class IncidentRoleKind(StrEnum):
     SCRIBE = "scribe"
 
 
+class RunbookOutcome(StrEnum):
+    """What became of one runbook step in one incident."""
+
+    FOLLOWED = "followed"
+    SKIPPED = "skipped"
+    DEVIATED = "deviated"
+
+
 class FindingTag(StrEnum):
     """Where a finding says a delay or a failure came from: the system, never a person's fault."""
 

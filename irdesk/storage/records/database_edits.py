@@ -14,7 +14,9 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlmodel import Session
 
 from irdesk.domain.classification import EffectiveImpact
+from irdesk.domain.enums import RunbookOutcome
 from irdesk.domain.models import Incident, TimelineEvent, stored_id
+from irdesk.domain.runbooks import StepFact
 from irdesk.storage.database import Database
 from irdesk.storage.reads.packet_data import find_incident
 from irdesk.storage.records import (
@@ -26,6 +28,7 @@ from irdesk.storage.records import (
     findings,
     incident_roles,
     reviews,
+    runbooks,
 )
 from irdesk.storage.records.classifications import Classified
 from irdesk.storage.records.event_edits import Corrected, EventState
@@ -231,3 +234,75 @@ def read_roles_named(db: Database, name: str) -> tuple[str, list[incident_roles.
         assert incident is not None  # just found
         label = f"{incident.source}:{incident.external_id}"
         return label, incident_roles.roles_of(session, incident_id)
+
+
+# ------------------------------------------------------------------ runbooks
+
+record_runbook_step = in_transaction(runbooks.record_step)
+
+
+def save_runbooks(
+    db: Database, drafts: Sequence[tuple[str, str, Sequence[str], str | None]], *, actor: str
+) -> list[runbooks.SavedRunbook]:
+    """Save each (service, title, steps, source) runbook: all of them, or none."""
+    with db.transaction() as session:
+        return [
+            runbooks.save_runbook(
+                session, service=service, title=title, steps=steps, source=source, actor=actor
+            )
+            for service, title, steps, source in drafts
+        ]
+
+
+def read_incident_steps(
+    db: Database, incident_id: int
+) -> tuple[str | None, list[runbooks.StepRow]]:
+    """The runbook that applies to the incident (its title; None if none) and its steps."""
+    with db.session() as session:
+        return runbooks.incident_steps(session, incident_id)
+
+
+def read_step_facts(db: Database, start: datetime, end: datetime) -> list[StepFact]:
+    """Every runbook step of incidents started in [start, end), for adherence figures."""
+    with db.session() as session:
+        return runbooks.step_facts(session, start, end)
+
+
+def record_step_named(
+    db: Database,
+    name: str,
+    position: int,
+    *,
+    outcome: RunbookOutcome | None,
+    event_id: int | None,
+    person: str | None,
+    reason: str | None,
+    actor: str,
+) -> tuple[int, runbooks.StepRow]:
+    """Record what became of step `position` of the incident as people name it, at the
+    record's revision now: the command line's door. (incident id, the step now)."""
+    with db.transaction() as session:
+        incident_id = find_incident(session, name)
+        title, steps = runbooks.incident_steps(session, incident_id)
+        if title is None:
+            raise runbooks.RunbookRefused(f"no runbook applies to {name}'s service")
+        step = next((s for s in steps if s.position == position), None)
+        if step is None:
+            raise runbooks.RunbookRefused(
+                f"the runbook {title!r} has steps 1 to {len(steps)}, not {position}"
+            )
+        person_id = stored_id(incident_roles.find_person(session, person).id) if person else None
+        runbooks.record_step(
+            session,
+            incident_id,
+            step.step_id,
+            step.revision,
+            outcome=outcome,
+            event_id=event_id,
+            person_id=person_id,
+            justified=reason is not None,
+            reason=reason,
+            actor=actor,
+        )
+        _, after = runbooks.incident_steps(session, incident_id)
+        return incident_id, next(s for s in after if s.step_id == step.step_id)
