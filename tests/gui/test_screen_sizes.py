@@ -36,6 +36,7 @@ WINDOWS = {
     "attendees",
     "add event",
     "correct event",
+    "runbook step",
     "link incidents",
     "classify",
     "user guide",

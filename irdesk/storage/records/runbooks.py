@@ -61,6 +61,7 @@ class StepRow:
     text: str
     outcome: RunbookOutcome | None
     event_id: int | None
+    person_id: int | None
     person: str | None
     justified: bool
     reason: str | None
@@ -183,6 +184,7 @@ def incident_steps(session: Session, incident_id: int) -> tuple[str | None, list
                 text=step.text,
                 outcome=record.outcome if record else None,
                 event_id=record.event_id if record else None,
+                person_id=record.person_id if record else None,
                 person=person.name if person else None,
                 justified=record.justified if record else False,
                 reason=record.reason if record else None,
