@@ -79,7 +79,12 @@ def test_tag_an_event_with_its_step_then_a_justified_skip_and_undo(
 
     dialog = open_dialog(qtbot, window)
     assert dialog.windowTitle() == "Runbook Step: Office 365 outage"
-    assert [dialog.model.index(r, 1).data() for r in range(4)][0] == "Acknowledge the page"
+    assert [dialog.model.index(r, 1).data() for r in range(dialog.model.rowCount())] == [
+        "Acknowledge the page",
+        "Check the Office 365 health dashboard for known issues",
+        "Escalate to the secondary if nobody acknowledged within 5 minutes",
+        "Post a status update to the #incidents channel",
+    ]
     assert dialog.event_label.text() == "Acknowledged by Giran Moodley"
     # The first step nobody recorded is chosen, "followed" proposed: Record records it.
     assert dialog.chosen_step().position == 1
