@@ -21,6 +21,7 @@ from irdesk.cli.metrics import add_metrics_parser
 from irdesk.cli.notes import add_notes_parser
 from irdesk.cli.org import add_org_parser
 from irdesk.cli.packets import add_packet_parsers
+from irdesk.cli.problems import add_problems_parser
 from irdesk.cli.register import add_register_parser
 from irdesk.cli.roles import add_roles_parsers
 from irdesk.cli.runbooks import add_runbooks_parser
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_validation_parser(commands)
     add_roles_parsers(commands)
     add_runbooks_parser(commands)
+    add_problems_parser(commands)
     add_org_parser(commands)
     add_register_parser(commands)
     add_db_parser(commands)

@@ -1043,3 +1043,37 @@ class RunbookStepRecord(SQLModel, table=True):
     set_by: str | None = None
     set_at: datetime = utc_field(nullable=False)
     revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class Problem(SQLModel, table=True):
+    """A cause behind recurring incidents, possibly across services and teams: one team
+    accountable for it, others contributing."""
+
+    __tablename__ = "problem"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    accountable_team_id: int | None = Field(
+        default=None, foreign_key="team.id", ondelete="SET NULL"
+    )
+    created_by: str
+    created_at: datetime = utc_field(nullable=False)
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class ProblemIncident(SQLModel, table=True):
+    __tablename__ = "problem_incident"
+
+    problem_id: int = Field(foreign_key="problem.id", ondelete="CASCADE", primary_key=True)
+    incident_id: int = Field(
+        foreign_key="incident.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+
+
+class ProblemTeam(SQLModel, table=True):
+    """A team contributing to a problem (not the accountable one)."""
+
+    __tablename__ = "problem_team"
+
+    problem_id: int = Field(foreign_key="problem.id", ondelete="CASCADE", primary_key=True)
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE", primary_key=True)

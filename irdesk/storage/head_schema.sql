@@ -670,5 +670,30 @@ CREATE TABLE runbook_step_record (
 );
 CREATE INDEX ix_runbook_step_record_incident_id ON runbook_step_record (incident_id);
 CREATE INDEX ix_runbook_step_record_step_id ON runbook_step_record (step_id);
+CREATE TABLE problem (
+	id INTEGER NOT NULL, 
+	title VARCHAR NOT NULL, 
+	accountable_team_id INTEGER, 
+	created_by VARCHAR NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(accountable_team_id) REFERENCES team (id) ON DELETE SET NULL
+);
+CREATE TABLE problem_incident (
+	problem_id INTEGER NOT NULL, 
+	incident_id INTEGER NOT NULL, 
+	PRIMARY KEY (problem_id, incident_id), 
+	FOREIGN KEY(problem_id) REFERENCES problem (id) ON DELETE CASCADE, 
+	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_problem_incident_incident_id ON problem_incident (incident_id);
+CREATE TABLE problem_team (
+	problem_id INTEGER NOT NULL, 
+	team_id INTEGER NOT NULL, 
+	PRIMARY KEY (problem_id, team_id), 
+	FOREIGN KEY(problem_id) REFERENCES problem (id) ON DELETE CASCADE, 
+	FOREIGN KEY(team_id) REFERENCES team (id) ON DELETE CASCADE
+);
 INSERT INTO alembic_version (version_num) VALUES ('0019');
 COMMIT;

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from irdesk.domain.enums import MERGE_UNLINKED
 from irdesk.domain.metrics.data import IncidentInput, MetricData, incident_columns
-from irdesk.domain.metrics.followup import recurrence_groups
+from irdesk.domain.metrics.followup import RecurrenceGroup, recurrence_groups
 from irdesk.domain.metrics.selection import anchor_times
 from irdesk.domain.models import (
     Incident,
@@ -73,8 +73,16 @@ def _merged(session: Session, which: ColumnElement[bool]) -> set[int]:
 
 def _recurrences(session: Session, incident: Incident, policy: Policy) -> int:
     """How many other incidents share this one's recurrence group (0: it does not recur)."""
+    group = recurrence_group_of(session, incident, policy)
+    return 0 if group is None else group.count - 1
+
+
+def recurrence_group_of(
+    session: Session, incident: Incident, policy: Policy
+) -> RecurrenceGroup | None:
+    """The recurrence group of the incident's service that holds it, if it recurs."""
     if incident.service_id is None or incident.id is None:
-        return 0
+        return None
     same_service = col(Incident.service_id) == incident.service_id
     # Tickets classified as no incident are in no figure, and recur with nothing.
     not_incidents = select(IncidentClassification.incident_id).where(
@@ -86,7 +94,7 @@ def _recurrences(session: Session, incident: Incident, policy: Policy) -> int:
         )
     ).all()
     if len(rows) < 2:
-        return 0
+        return None
     times = _times_in_force(session, same_service)
     merged = _merged(session, same_service)
 
@@ -108,8 +116,8 @@ def _recurrences(session: Session, incident: Incident, policy: Policy) -> int:
     everything = np.arange(len(columns), dtype=np.int64)
     for group in recurrence_groups(data, policy, everything, anchor_times(data)):
         if incident.id in group.ids["count"]:
-            return group.count - 1
-    return 0
+            return group
+    return None
 
 
 def incident_tiering(session: Session, incident: Incident, policy: Policy) -> IncidentTiering:

@@ -27,6 +27,7 @@ from irdesk.storage.records import (
     finding_tags,
     findings,
     incident_roles,
+    problems,
     reviews,
     runbooks,
 )
@@ -306,3 +307,33 @@ def record_step_named(
         )
         _, after = runbooks.incident_steps(session, incident_id)
         return incident_id, next(s for s in after if s.step_id == step.step_id)
+
+
+# ------------------------------------------------------------------ problems
+
+
+def create_problem_named(
+    db: Database, name: str, *, accountable_team: str, title: str | None, actor: str
+) -> problems.ProblemView:
+    """A problem from the recurrence group of the incident as people name it, under the
+    current policy's recurrence rules: the command line's and the window's door."""
+    from irdesk.domain.utc import utc_now
+    from irdesk.storage.records.policies import current_policy_in
+
+    with db.transaction() as session:
+        incident_id = find_incident(session, name)
+        problem_id = problems.create_problem(
+            session,
+            incident_id,
+            accountable_team=accountable_team,
+            title=title,
+            policy=current_policy_in(session).policy,
+            actor=actor,
+        )
+        return problems.problem_view(session, problem_id, utc_now())
+
+
+def read_problems(db: Database, now: datetime) -> list[problems.ProblemView]:
+    """Every problem with its incidents, open actions and figure as of `now`."""
+    with db.session() as session:
+        return problems.list_problems(session, now)

@@ -1,5 +1,6 @@
 """Action items following their tickets (the ticket as last seen, each change it made),
-and runbooks: their steps, and what became of each step in an incident.
+runbooks (their steps, and what became of each step in an incident), and problems
+that span teams (their incidents, accountable and contributing teams).
 
 New tables only (see 0003 on why `incident` itself is never batch-altered).
 
@@ -112,9 +113,41 @@ def upgrade() -> None:
     )
     op.create_index("ix_runbook_step_record_incident_id", "runbook_step_record", ["incident_id"])
     op.create_index("ix_runbook_step_record_step_id", "runbook_step_record", ["step_id"])
+    op.create_table(
+        "problem",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(), nullable=False),
+        sa.Column("accountable_team_id", sa.Integer(), nullable=True),
+        sa.Column("created_by", sa.String(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("revision", sa.Integer(), server_default="0", nullable=False),
+        sa.ForeignKeyConstraint(["accountable_team_id"], ["team.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "problem_incident",
+        sa.Column("problem_id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["problem_id"], ["problem.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["incident_id"], ["incident.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("problem_id", "incident_id"),
+    )
+    op.create_index("ix_problem_incident_incident_id", "problem_incident", ["incident_id"])
+    op.create_table(
+        "problem_team",
+        sa.Column("problem_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["problem_id"], ["problem.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["team_id"], ["team.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("problem_id", "team_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("problem_team")
+    op.drop_index("ix_problem_incident_incident_id", table_name="problem_incident")
+    op.drop_table("problem_incident")
+    op.drop_table("problem")
     op.drop_index("ix_runbook_step_record_step_id", table_name="runbook_step_record")
     op.drop_index("ix_runbook_step_record_incident_id", table_name="runbook_step_record")
     op.drop_table("runbook_step_record")
