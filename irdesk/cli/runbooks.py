@@ -136,16 +136,13 @@ def _print_steps(title: str, rows: "list[StepRow]") -> None:
 
 
 def cmd_steps(args: argparse.Namespace) -> int:
-    from irdesk.storage.reads.packet_data import find_incident
-    from irdesk.storage.records.database_edits import read_incident_steps
+    from irdesk.storage.records.database_edits import read_steps_named
 
     with (
         opened_database(_path(args), upgrade=False) as database,
         failures_reported(LookupError, DatabaseError),
     ):
-        with database.session() as session:
-            incident_id = find_incident(session, args.incident)
-        title, rows = read_incident_steps(database, incident_id)
+        _incident_id, title, rows = read_steps_named(database, args.incident)
     if args.format == "json":
         body = {"incident": args.incident, "runbook": title, "steps": [step_json(r) for r in rows]}
         print(json.dumps(body, indent=2))

@@ -49,6 +49,7 @@ from irdesk.gui.incidents.details import IncidentDetails
 from irdesk.gui.incidents.list_pane import IncidentList
 from irdesk.gui.incidents.merging import IncidentMerging
 from irdesk.gui.incidents.overview import OverviewLoader
+from irdesk.gui.incidents.problems_actions import ProblemsActions
 from irdesk.gui.incidents.roles_panel import RolesPanel
 from irdesk.gui.metrics.actions import MetricsActions
 from irdesk.gui.metrics.validation_actions import ValidationActions
@@ -162,6 +163,15 @@ class MainWindow(QMainWindow):
         self.organisation = OrganisationActions(
             self, self.tasks, self.database, self.undo_stack, self.actor, self.busy
         )
+        self.problems = ProblemsActions(
+            self,
+            self.tasks,
+            self.database,
+            self.actor,
+            self.busy,
+            self.current_incident_id,
+            self.statusBar().showMessage,
+        )
         self.validation = ValidationActions(
             self, self.tasks, self.database, self.undo_stack, self.actor, self.busy
         )
@@ -271,6 +281,7 @@ class MainWindow(QMainWindow):
         self.details_action.toggled.connect(self.details.setVisible)
         self.metrics.add_to(menus)
         self.organisation.add_to(menus)
+        self.problems.add_to(menus)
         self.validation.add_to(menus)
         self.register_actions.add_to(menus)
         self.packet_actions.add_to(menus)
@@ -372,6 +383,7 @@ class MainWindow(QMainWindow):
             self.merging.shut_down()
             self.classifying.shut_down()
             self.organisation.shut_down()
+            self.problems.shut_down()
             self.register_actions.shut_down()
             self._save_settings()
             if self.import_dialog is not None:

@@ -111,6 +111,7 @@ def window_openers(
         ("metrics dashboard", QWidget, window.metrics.show_dashboard),
         ("policy", QDialog, window.metrics.edit_policy),
         ("organisation", QWidget, window.organisation.show_organisation),
+        ("problems", QWidget, window.problems.show_problems),
         ("validation sample", QDialog, window.validation.open_dialog),
         ("review packet", QDialog, window.packet_actions.open_dialog),
         ("compliance register", QWidget, window.register_actions.open_register),

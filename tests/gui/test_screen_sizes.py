@@ -29,6 +29,7 @@ WINDOWS = {
     "metrics dashboard",
     "policy",
     "organisation",
+    "problems",
     "validation sample",
     "review packet",
     "compliance register",

@@ -160,7 +160,7 @@ class TimelineController(QObject):
         self.add_action = self._action("&Add Event…", ADD_KEY, self.add_event)
         self.correct_action = self._action("&Correct Event…", CORRECT_KEY, self.correct_event)
         self.key_action = self._action("Mark &Key Moment", KEY_MOMENT_KEY, self.toggle_key_moment)
-        self.runbook_action = self._action("&Runbook Step…", RUNBOOK_KEY, self.runbook_step)
+        self.runbook_action = self._action("Run&book Step…", RUNBOOK_KEY, self.runbook_step)
         self.runbook_action.setStatusTip(
             "Which runbook step the selected event carried out, or a step skipped or done "
             "differently, justified or not"

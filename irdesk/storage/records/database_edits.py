@@ -263,6 +263,14 @@ def read_incident_steps(
         return runbooks.incident_steps(session, incident_id)
 
 
+def read_steps_named(db: Database, name: str) -> tuple[int, str | None, list[runbooks.StepRow]]:
+    """(incident id, runbook title or None, steps) of the incident as people name it."""
+    with db.session() as session:
+        incident_id = find_incident(session, name)
+        title, steps = runbooks.incident_steps(session, incident_id)
+        return incident_id, title, steps
+
+
 def read_step_facts(db: Database, start: datetime, end: datetime) -> list[StepFact]:
     """Every runbook step of incidents started in [start, end), for adherence figures."""
     with db.session() as session:
@@ -316,12 +324,22 @@ def create_problem_named(
     db: Database, name: str, *, accountable_team: str, title: str | None, actor: str
 ) -> problems.ProblemView:
     """A problem from the recurrence group of the incident as people name it, under the
-    current policy's recurrence rules: the command line's and the window's door."""
+    current policy's recurrence rules: the command line's door."""
+    with db.session() as session:
+        incident_id = find_incident(session, name)
+    return create_problem(
+        db, incident_id, accountable_team=accountable_team, title=title, actor=actor
+    )
+
+
+def create_problem(
+    db: Database, incident_id: int, *, accountable_team: str, title: str | None, actor: str
+) -> problems.ProblemView:
+    """A problem from the recurrence group of the incident, under the current policy."""
     from irdesk.domain.utc import utc_now
     from irdesk.storage.records.policies import current_policy_in
 
     with db.transaction() as session:
-        incident_id = find_incident(session, name)
         problem_id = problems.create_problem(
             session,
             incident_id,
