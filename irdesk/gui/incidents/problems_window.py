@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.fit import fit_to_screen
+from irdesk.gui.common.formatting import local_time
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
 
@@ -73,13 +74,13 @@ class ProblemsModel(RowTableModel["ProblemView"]):
 
 
 class IncidentsModel(RowTableModel["ProblemIncidentRow"]):
-    headers: ClassVar[tuple[str, ...]] = ("Incident", "Service", "Started (UTC)", "Title", "Review")
+    headers: ClassVar[tuple[str, ...]] = ("Incident", "Service", "Started", "Title", "Review")
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self._row_for(index)
         if row is None or role != Qt.ItemDataRole.DisplayRole:
             return None
-        started = row.started_at.strftime("%Y-%m-%d %H:%M") if row.started_at else "—"
+        started = local_time(row.started_at) if row.started_at else "—"
         review = row.review.replace("_", " ") if row.review else "none"
         return (row.label, row.service or "—", started, row.title, review)[index.column()]
 
