@@ -35,6 +35,22 @@ EXTERNAL_KEY_MAX = 200
 
 
 @dataclass(frozen=True)
+class ActionChangeRow:
+    """One change a ticket made to an action item, as the history shows it."""
+
+    action_id: int
+    field: str
+    before: str | None
+    after: str | None
+    ticket: str
+    changed_by: str | None
+    changed_at: datetime | None
+    recorded_by: str
+    recorded_at: datetime
+    file: str | None
+
+
+@dataclass(frozen=True)
 class ActionRow:
     id: int
     review_id: int
@@ -48,6 +64,8 @@ class ActionRow:
     completed_at: datetime | None
     revision: int
     finding_ids: tuple[int, ...]
+    # What its ticket changed, oldest first (see storage.bulk.action_tickets).
+    ticket_changes: tuple[ActionChangeRow, ...] = ()
 
     def is_overdue(self, today: date) -> bool:
         return self.status in OPEN_STATUSES and self.due_on is not None and self.due_on < today
@@ -110,6 +128,7 @@ def _row(session: Session, item: ActionItem) -> ActionRow:
         completed_at=item.completed_at,
         revision=item.revision,
         finding_ids=tuple(findings),
+        ticket_changes=tuple(ticket_changes(session, item.id)),
     )
 
 
@@ -303,22 +322,6 @@ def restore_action(session: Session, deleted: DeletedAction, *, actor: str) -> A
     )
     session.flush()
     return _row(session, item)
-
-
-@dataclass(frozen=True)
-class ActionChangeRow:
-    """One change a ticket made to an action item, as the history shows it."""
-
-    action_id: int
-    field: str
-    before: str | None
-    after: str | None
-    ticket: str
-    changed_by: str | None
-    changed_at: datetime | None
-    recorded_by: str
-    recorded_at: datetime
-    file: str | None
 
 
 def ticket_changes(session: Session, action_id: int) -> list[ActionChangeRow]:
