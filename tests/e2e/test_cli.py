@@ -50,6 +50,8 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "validation",
         "roles",
         "escalations",
+        "runbooks",
+        "problems",
         "org",
         "register",
         "db",
