@@ -23,9 +23,11 @@ from irdesk.cli.notes import add_notes_parser
 from irdesk.cli.org import add_org_parser
 from irdesk.cli.packets import add_packet_parsers
 from irdesk.cli.person import add_person_parser, add_team_parser
+from irdesk.cli.problems import add_problems_parser
 from irdesk.cli.register import add_register_parser
 from irdesk.cli.review_feedback import add_review_feedback_parsers
 from irdesk.cli.roles import add_roles_parsers
+from irdesk.cli.runbooks import add_runbooks_parser
 from irdesk.cli.validation import add_validation_parser
 from irdesk.storage import paths
 
@@ -61,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_roles_parsers(commands)
     add_person_parser(commands)
     add_team_parser(commands)
+    add_runbooks_parser(commands)
+    add_problems_parser(commands)
     add_org_parser(commands)
     add_register_parser(commands)
     add_facilitators_parser(commands)

@@ -112,6 +112,14 @@ class IncidentRoleKind(StrEnum):
     SCRIBE = "scribe"
 
 
+class RunbookOutcome(StrEnum):
+    """What became of one runbook step in one incident."""
+
+    FOLLOWED = "followed"
+    SKIPPED = "skipped"
+    DEVIATED = "deviated"
+
+
 class FindingTag(StrEnum):
     """Where a finding says a delay or a failure came from: the system, never a person's fault."""
 
@@ -125,3 +133,7 @@ class FindingTag(StrEnum):
 # only its own rows, so a typed role is never overwritten.
 ROLE_IMPORTED = "import"
 ROLE_TYPED = "typed"
+# The key of a timeline event recording that a source assigned the incident to someone
+# (PagerDuty's `assignments`): "assign:<person's id in the source>:<time as written>".
+# The event's actor is the assignee, so imported roles can name them.
+ASSIGNMENT_KEY_PREFIX = "assign:"

@@ -31,6 +31,7 @@ from irdesk.domain.enums import (
     IncidentStatus,
     ReviewStatus,
     ReviewTier,
+    RunbookOutcome,
     ServiceTier,
     Severity,
 )
@@ -1042,3 +1043,139 @@ class CalibrationSession(SQLModel, table=True):
     revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = utc_field(nullable=False)
     updated_at: datetime = utc_field(nullable=False)
+
+
+class ActionTicket(SQLModel, table=True):
+    """The ticket an action item follows, as the last import that held it saw it.
+
+    An import changes a field of the item only when the ticket's value differs from the
+    one seen here: a facilitator's edit made after an import stands until the ticket
+    itself changes again.
+    """
+
+    __tablename__ = "action_ticket"
+
+    action_id: int = Field(foreign_key="action_item.id", ondelete="CASCADE", primary_key=True)
+    ticket: str = Field(description="the ticket's key with its source, e.g. jira:OPS-7")
+    status: ActionStatus = Field(sa_type=enum_type(ActionStatus), nullable=False)
+    done_at: datetime | None = utc_field()
+    assignee_person_id: int | None = Field(
+        default=None, foreign_key="person.id", ondelete="SET NULL"
+    )
+    seen_at: datetime = utc_field(nullable=False)  # when first seen in this state
+
+
+class ActionItemChange(SQLModel, table=True):
+    """One field of an action item changed by its ticket: what, when and by whom.
+
+    `changed_by` and `changed_at` are the ticket's own (the author and time of its last
+    change, when the export says); `recorded_by` is who ran the import.
+    """
+
+    __tablename__ = "action_item_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action_item.id", ondelete="CASCADE", index=True)
+    field: str = Field(description="status, completed_at or owner")
+    before: str | None = None
+    after: str | None = None
+    ticket: str
+    changed_by: str | None = None
+    changed_at: datetime | None = utc_field()
+    recorded_by: str
+    recorded_at: datetime = utc_field(nullable=False)
+    file: str | None = None
+
+
+class Runbook(SQLModel, table=True):
+    """Ordered steps for one service, imported from a Markdown checklist or typed in.
+
+    Tied to its service by name (compared without case), so a runbook imported before
+    the directory names the service still applies once it does.
+    """
+
+    __tablename__ = "runbook"
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_name: str = Field(unique=True, description="the service, as its incidents name it")
+    title: str
+    source: str | None = Field(default=None, description="the file it was imported from")
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    updated_at: datetime = utc_field(nullable=False)
+
+
+class RunbookStep(SQLModel, table=True):
+    """One step of a runbook; a step dropped by a later import but already tagged on
+    some incident is kept, retired, so what was recorded still says which step."""
+
+    __tablename__ = "runbook_step"
+    __table_args__ = (CheckConstraint("position >= 1", name="runbook_step_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    runbook_id: int = Field(foreign_key="runbook.id", ondelete="CASCADE", index=True)
+    position: int
+    text: str
+    retired: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+
+
+class RunbookStepRecord(SQLModel, table=True):
+    """What became of one step in one incident: followed (by a timeline event), skipped
+    or deviated from; a skip or deviation is justified (with the reason) or not."""
+
+    __tablename__ = "runbook_step_record"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "step_id", name="runbook_step_once"),
+        CheckConstraint(
+            "justified = 0 OR (reason IS NOT NULL AND reason <> '')",
+            name="runbook_justified_reason",
+        ),
+        CheckConstraint(
+            "outcome <> 'followed' OR justified = 0", name="runbook_followed_not_justified"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE", index=True)
+    step_id: int = Field(foreign_key="runbook_step.id", ondelete="CASCADE", index=True)
+    outcome: RunbookOutcome = Field(sa_type=enum_type(RunbookOutcome), nullable=False)
+    event_id: int | None = Field(default=None, foreign_key="timeline_event.id", ondelete="SET NULL")
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    justified: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    reason: str | None = None
+    set_by: str | None = None
+    set_at: datetime = utc_field(nullable=False)
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class Problem(SQLModel, table=True):
+    """A cause behind recurring incidents, possibly across services and teams: one team
+    accountable for it, others contributing."""
+
+    __tablename__ = "problem"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    accountable_team_id: int | None = Field(
+        default=None, foreign_key="team.id", ondelete="SET NULL"
+    )
+    created_by: str
+    created_at: datetime = utc_field(nullable=False)
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class ProblemIncident(SQLModel, table=True):
+    __tablename__ = "problem_incident"
+
+    problem_id: int = Field(foreign_key="problem.id", ondelete="CASCADE", primary_key=True)
+    incident_id: int = Field(
+        foreign_key="incident.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+
+
+class ProblemTeam(SQLModel, table=True):
+    """A team contributing to a problem (not the accountable one)."""
+
+    __tablename__ = "problem_team"
+
+    problem_id: int = Field(foreign_key="problem.id", ondelete="CASCADE", primary_key=True)
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE", primary_key=True)

@@ -49,6 +49,7 @@ from irdesk.gui.incidents.details import IncidentDetails
 from irdesk.gui.incidents.list_pane import IncidentList
 from irdesk.gui.incidents.merging import IncidentMerging
 from irdesk.gui.incidents.overview import OverviewLoader
+from irdesk.gui.incidents.problems_actions import ProblemsActions
 from irdesk.gui.incidents.roles_panel import RolesPanel
 from irdesk.gui.metrics.actions import MetricsActions
 from irdesk.gui.metrics.validation_actions import ValidationActions
@@ -165,6 +166,15 @@ class MainWindow(QMainWindow):
             self.notes_session,
         )
         self.people = PeopleActions(self, self.tasks, self.database, self.notes_session, self.busy)
+        self.problems = ProblemsActions(
+            self,
+            self.tasks,
+            self.database,
+            self.actor,
+            self.busy,
+            self.current_incident_id,
+            self.statusBar().showMessage,
+        )
         self.validation = ValidationActions(
             self, self.tasks, self.database, self.undo_stack, self.actor, self.busy
         )
@@ -283,6 +293,7 @@ class MainWindow(QMainWindow):
         self.metrics.add_to(menus)
         self.organisation.add_to(menus)
         self.people.add_to(menus.people)
+        self.problems.add_to(menus)
         self.validation.add_to(menus)
         self.register_actions.add_to(menus)
         self.review_feedback.add_to(menus.review)
@@ -388,6 +399,7 @@ class MainWindow(QMainWindow):
             self.classifying.shut_down()
             self.organisation.shut_down()
             self.people.shut_down()
+            self.problems.shut_down()
             self.register_actions.shut_down()
             self.review_feedback.shut_down()
             self._save_settings()

@@ -31,6 +31,7 @@ from irdesk.importers.reading.column_mapping import MappingStore, MappingStoreEr
 from irdesk.importers.records import IncidentRecord, LeftOut, ParsedFile
 from irdesk.importers.referrals import ReferralLog, attach_referring, attach_to_stored_by_reference
 from irdesk.importers.report import ImportReport, import_report
+from irdesk.importers.writing.action_tickets import follow_tickets
 from irdesk.importers.writing.directory import write_directory
 from irdesk.importers.writing.events import write_events
 from irdesk.importers.writing.incidents import write_incidents, write_names
@@ -230,6 +231,7 @@ def _write(
         tx, merged.referring_elsewhere, merged.referrals, events, stored_files
     )
     # Only the outcomes of incidents whose timelines change: the rest have nothing to count.
+    people = People(tx, result)
     outcomes = (
         {
             incident_id: o
@@ -239,7 +241,7 @@ def _write(
         if events
         else {}
     )
-    write_events(tx, events, outcomes, People(tx, result), result, progress)
+    write_events(tx, events, outcomes, people, result, progress)
     write_links(tx, prepared, ids, result)
     # After the events and the directory: roles come from both.
     touched = set(ids.values())
@@ -248,6 +250,7 @@ def _write(
         touched.update(incidents_with_policies(tx))
     refresh_imported_roles(tx, touched)
     del touched
+    follow_tickets(tx, prepared, people, result, actor=current_actor())
     incident_files = chain(
         ((ids[key], item.files) for key, item in prepared.items()), stored_files.items()
     )

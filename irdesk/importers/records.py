@@ -21,6 +21,18 @@ class PersonRef:
     email: str | None = None
 
 
+@dataclass(frozen=True)
+class TicketState:
+    """A ticket as a tracker shows it now, for the action items that name it by its key."""
+
+    status_name: str | None = None
+    resolution: str | None = None
+    assignee: PersonRef | None = None
+    # The ticket's last change, when the export says: its time and who made it.
+    changed_at: datetime | None = None
+    changed_by: PersonRef | None = None
+
+
 # Slots on the two records an import makes one of per incident and per event: no
 # per-instance __dict__, about half the memory of each (a big file holds millions).
 @dataclass(slots=True)
@@ -68,6 +80,9 @@ class IncidentRecord:
     # Made from another record's reference to it (a log entry's `incident`), not from the
     # incident itself: stored with the PARTIAL consistency flag until the incident is imported.
     partial: bool = False
+    # What a tracker's ticket says of itself (status, resolution, assignee): action items
+    # whose external key is this record's key follow it.
+    ticket: TicketState | None = None
 
 
 @dataclass

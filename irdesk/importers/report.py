@@ -34,6 +34,7 @@ class ImportReport:
             or bool(self.result.merges)
             or bool(self.result.new_events or self.result.updated_events)
             or self.result.directory_changed
+            or bool(self.result.action_changes)
         )
 
     def lines(self) -> list[str]:
@@ -68,6 +69,7 @@ class ImportReport:
             ("People to check (kept apart until someone links them)", self.result.uncertain_people),
             ("Linked across tools", self.result.merges),
             ("Conflicts (your edits kept)", self.result.conflicts),
+            ("Action items following their tickets", self.result.action_changes),
             (
                 "Fields the files no longer give (stored values kept; --allow-emptying "
                 "empties them)",

@@ -639,6 +639,104 @@ COALESCE((SELECT name FROM service WHERE service.id = incident.service_id), '')
 
             FROM incident WHERE incident.service_id = NEW.id;
         END;
+CREATE TABLE action_ticket (
+	action_id INTEGER NOT NULL, 
+	ticket VARCHAR NOT NULL, 
+	status VARCHAR(32) NOT NULL, 
+	done_at DATETIME, 
+	assignee_person_id INTEGER, 
+	seen_at DATETIME NOT NULL, 
+	PRIMARY KEY (action_id), 
+	FOREIGN KEY(action_id) REFERENCES action_item (id) ON DELETE CASCADE, 
+	FOREIGN KEY(assignee_person_id) REFERENCES person (id) ON DELETE SET NULL, 
+	CONSTRAINT actionstatus CHECK (status IN ('open', 'in_progress', 'done', 'wont_do'))
+);
+CREATE TABLE action_item_change (
+	id INTEGER NOT NULL, 
+	action_id INTEGER NOT NULL, 
+	field VARCHAR NOT NULL, 
+	"before" VARCHAR, 
+	"after" VARCHAR, 
+	ticket VARCHAR NOT NULL, 
+	changed_by VARCHAR, 
+	changed_at DATETIME, 
+	recorded_by VARCHAR NOT NULL, 
+	recorded_at DATETIME NOT NULL, 
+	file VARCHAR, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(action_id) REFERENCES action_item (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_action_item_change_action_id ON action_item_change (action_id);
+CREATE TABLE runbook (
+	id INTEGER NOT NULL, 
+	service_name VARCHAR NOT NULL, 
+	title VARCHAR NOT NULL, 
+	source VARCHAR, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (service_name)
+);
+CREATE TABLE runbook_step (
+	id INTEGER NOT NULL, 
+	runbook_id INTEGER NOT NULL, 
+	position INTEGER NOT NULL, 
+	text VARCHAR NOT NULL, 
+	retired BOOLEAN DEFAULT '0' NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT runbook_step_position CHECK (position >= 1), 
+	FOREIGN KEY(runbook_id) REFERENCES runbook (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_runbook_step_runbook_id ON runbook_step (runbook_id);
+CREATE TABLE runbook_step_record (
+	id INTEGER NOT NULL, 
+	incident_id INTEGER NOT NULL, 
+	step_id INTEGER NOT NULL, 
+	outcome VARCHAR(32) NOT NULL, 
+	event_id INTEGER, 
+	person_id INTEGER, 
+	justified BOOLEAN DEFAULT '0' NOT NULL, 
+	reason VARCHAR, 
+	set_by VARCHAR, 
+	set_at DATETIME NOT NULL, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT runbook_justified_reason CHECK (justified = 0 OR (reason IS NOT NULL AND reason <> '')), 
+	CONSTRAINT runbook_followed_not_justified CHECK (outcome <> 'followed' OR justified = 0), 
+	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE, 
+	FOREIGN KEY(step_id) REFERENCES runbook_step (id) ON DELETE CASCADE, 
+	FOREIGN KEY(event_id) REFERENCES timeline_event (id) ON DELETE SET NULL, 
+	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE SET NULL, 
+	CONSTRAINT runbook_step_once UNIQUE (incident_id, step_id), 
+	CONSTRAINT runbookoutcome CHECK (outcome IN ('followed', 'skipped', 'deviated'))
+);
+CREATE INDEX ix_runbook_step_record_incident_id ON runbook_step_record (incident_id);
+CREATE INDEX ix_runbook_step_record_step_id ON runbook_step_record (step_id);
+CREATE TABLE problem (
+	id INTEGER NOT NULL, 
+	title VARCHAR NOT NULL, 
+	accountable_team_id INTEGER, 
+	created_by VARCHAR NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(accountable_team_id) REFERENCES team (id) ON DELETE SET NULL
+);
+CREATE TABLE problem_incident (
+	problem_id INTEGER NOT NULL, 
+	incident_id INTEGER NOT NULL, 
+	PRIMARY KEY (problem_id, incident_id), 
+	FOREIGN KEY(problem_id) REFERENCES problem (id) ON DELETE CASCADE, 
+	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_problem_incident_incident_id ON problem_incident (incident_id);
+CREATE TABLE problem_team (
+	problem_id INTEGER NOT NULL, 
+	team_id INTEGER NOT NULL, 
+	PRIMARY KEY (problem_id, team_id), 
+	FOREIGN KEY(problem_id) REFERENCES problem (id) ON DELETE CASCADE, 
+	FOREIGN KEY(team_id) REFERENCES team (id) ON DELETE CASCADE
+);
 CREATE TABLE review_survey (
 	id INTEGER NOT NULL, 
 	review_id INTEGER NOT NULL, 

@@ -52,6 +52,8 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "escalations",
         "person",
         "team",
+        "runbooks",
+        "problems",
         "org",
         "register",
         "facilitators",

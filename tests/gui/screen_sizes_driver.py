@@ -115,6 +115,29 @@ def open_survey(window: MainWindow) -> QWidget | None:
     return window.review_feedback.show_survey(window.db, target)
 
 
+# A runbook for INC-101's service, so the Runbook Step dialog has steps to show.
+RUNBOOK = (
+    "checkout-api",
+    "Checkout errors",
+    [
+        "Acknowledge the page and open the incident channel",
+        "Check the error rate on the checkout dashboard against the last deploy",
+        "Roll back the last deploy if it started the errors",
+        "Post a status update for customers",
+    ],
+    None,
+)
+
+
+def open_runbook_step(window: MainWindow) -> None:
+    from irdesk.storage.records.database_edits import save_runbooks
+
+    db = window.database.current()
+    assert db is not None
+    save_runbooks(db, [RUNBOOK], actor="screen sizes")
+    window.timeline.runbook_step()
+
+
 def window_openers(
     window: MainWindow, sample: Path
 ) -> list[tuple[str, type[QWidget], Callable[[], object]]]:
@@ -126,6 +149,7 @@ def window_openers(
         ("organisation", QWidget, window.organisation.show_organisation),
         ("person", QWidget, window.people.show_person),
         ("team", QWidget, window.people.show_team),
+        ("problems", QWidget, window.problems.show_problems),
         ("validation sample", QDialog, window.validation.open_dialog),
         ("review packet", QDialog, window.packet_actions.open_dialog),
         ("compliance register", QWidget, window.register_actions.open_register),
@@ -138,6 +162,7 @@ def window_openers(
         ("attendees", QDialog, window.review_tab.header.choose_attendees),
         ("add event", QDialog, window.timeline.add_event),
         ("correct event", QDialog, window.timeline.correct_event),
+        ("runbook step", QDialog, lambda: open_runbook_step(window)),
         ("link incidents", QDialog, window.merging.link_current_incident),
         ("classify", QDialog, window.classifying.classify_selected),
         ("user guide", QDialog, lambda: show_user_guide(guides()[0][1], window)),

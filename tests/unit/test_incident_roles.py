@@ -4,9 +4,13 @@ Samples: /work/shared/data/pagerduty_incidents_page.json (26 incidents; its
 acknowledgements lists are all empty, PagerDuty empties them on resolution) with
 tests/fixtures/pagerduty/log_entries_PGW5XNE.json (hand-written log entries for its
 incident PGW5XNE: Giran Moodley notified 13:48:52 and acknowledging 13:50:07, Bryce
-Blake notified 13:52:01 after an escalation at 13:52:00); /work/shared/org-data's
+Blake notified 13:52:01 after an escalation at 13:52:00), and its incident 12728
+(PH4UE4E), triggered and assigned to Michael Mandy; /work/shared/org-data's
 PagerDuty services and escalation policies.
 """
+
+import json
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
@@ -148,3 +152,79 @@ def test_services_are_linked_to_their_policies(database: Database) -> None:
         [ORG_DATA / "pagerduty_services.json", ORG_DATA / "pagerduty_escalation_policies.json"],
     )
     assert dump(database) == before
+
+
+def test_the_assignee_of_a_triggered_incident_is_on_call_primary(database: Database) -> None:
+    # Incident 12728 (PH4UE4E) is triggered and assigned to Michael Mandy at 22:16:55.
+    run_import(database, [PD_PAGE])
+    assert roles(database, "PH4UE4E") == [("Michael Mandy", "oncall_primary", "import", False)]
+    _, rows = database_edits.read_roles_named(database, "PH4UE4E")
+    assert [r.how for r in rows] == ["assigned 22:16"]
+
+
+def test_an_assignment_outlives_the_export_that_emptied_it_and_yields_to_a_typed_role(
+    database: Database, tmp_path: Path
+) -> None:
+    run_import(database, [PD_PAGE])
+    mandy = person_id(database, "Michael Mandy")
+    with database.session() as session:
+        incident_id = find_incident(session, "PH4UE4E")
+    database_edits.set_typed_role(
+        database, incident_id, mandy, IncidentRoleKind.COMMANDER, 0, actor="ana"
+    )
+    # PagerDuty empties `assignments` once an incident resolves.
+    page = json.loads(PD_PAGE.read_text())
+    later = next(i for i in page["incidents"] if i["id"] == "PH4UE4E")
+    later["assignments"] = []
+    (tmp_path / "later.json").write_text(json.dumps(page))
+    run_import(database, [tmp_path / "later.json"])
+    assert roles(database, "PH4UE4E") == [
+        ("Michael Mandy", "commander", "typed", False),
+        ("Michael Mandy", "oncall_primary", "import", True),
+    ]
+
+
+def _ref(kind: str, ident: str, name: str) -> dict[str, str]:
+    return {"id": ident, "type": f"{kind}_reference", "summary": name}
+
+
+def test_a_hand_built_assignment_after_an_escalation_is_secondary(
+    database: Database, tmp_path: Path
+) -> None:
+    # Ann is paged at 10:01, the incident escalates at 10:16 and is assigned to Bob at
+    # 10:16:30: Ann on-call primary, Bob secondary; nobody acknowledged, so no responder.
+    incident = {
+        "id": "PHAND01",
+        "incident_number": 1,
+        "title": "Queue backlog",
+        "status": "triggered",
+        "created_at": "2026-11-02T10:00:00Z",
+        "service": _ref("service", "PSVC001", "Queue"),
+        "assignments": [{"at": "2026-11-02T10:16:30Z", "assignee": _ref("user", "PBOB", "Bob")}],
+    }
+    entries = [
+        {
+            "id": "RNOTIFY1",
+            "type": "notify_log_entry",
+            "created_at": "2026-11-02T10:01:00Z",
+            "agent": _ref("service", "PSVC001", "Queue"),
+            "user": _ref("user", "PANN", "Ann"),
+            "incident": _ref("incident", "PHAND01", "[#1] Queue backlog"),
+        },
+        {
+            "id": "RESCALATE1",
+            "type": "escalate_log_entry",
+            "created_at": "2026-11-02T10:16:00Z",
+            "agent": _ref("service", "PSVC001", "Queue"),
+            "incident": _ref("incident", "PHAND01", "[#1] Queue backlog"),
+        },
+    ]
+    (tmp_path / "incidents.json").write_text(json.dumps({"incidents": [incident]}))
+    (tmp_path / "log.json").write_text(json.dumps({"log_entries": entries}))
+    run_import(database, [tmp_path / "incidents.json", tmp_path / "log.json"])
+    assert roles(database, "PHAND01") == [
+        ("Ann", "oncall_primary", "import", False),
+        ("Bob", "oncall_secondary", "import", False),
+    ]
+    _, rows = database_edits.read_roles_named(database, "PHAND01")
+    assert [r.how for r in rows] == ["paged 10:01", "assigned 10:16"]

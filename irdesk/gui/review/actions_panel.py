@@ -7,7 +7,8 @@ chosen; Delete removes the item (Ctrl+Z brings it back).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, Qt
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from irdesk.domain.enums import ReviewStatus
 from irdesk.gui.common.colours import text_style
+from irdesk.gui.common.formatting import local_time
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
 from irdesk.gui.review.fields import ACTION
 from irdesk.gui.review.models import (
@@ -54,9 +56,25 @@ if TYPE_CHECKING:
     from irdesk.gui.review.tab import ReviewTab
     from irdesk.storage.database import Database
     from irdesk.storage.reads.review_sheet import ReviewSheet
-    from irdesk.storage.records.action_items import ActionRow
+    from irdesk.storage.records.action_items import ActionChangeRow, ActionRow
 
 DEFAULT_DUE_DAYS = 14
+
+
+def ticket_change_text(change: ActionChangeRow) -> str:
+    """'status open → done (Grace Hopper, 2015-11-21 13:14; imported by ana from f.json)'."""
+    when = local_time(change.changed_at) if change.changed_at else "time unknown"
+    who = f"{change.changed_by}, " if change.changed_by else ""
+    source = f" from {Path(change.file).name}" if change.file else ""
+    before, after = change.before, change.after
+    if change.field == "completed_at":  # stored as ISO UTC; shown in the user's zone
+        before, after = (
+            local_time(datetime.fromisoformat(v)) if v else None for v in (before, after)
+        )
+    said = f"{change.field.replace('_', ' ')} {before or '—'} → {after or '—'}"
+    return f"{said} ({who}{when}; imported by {change.recorded_by}{source})"
+
+
 OWNER_WIDTH = 120
 
 
@@ -132,6 +150,10 @@ class ActionsPanel(ReviewRowsPanel):
         self.key_edit.setPlaceholderText("e.g. OPS-123")
         self.key_edit.setAccessibleName("Ticket key")
         self.findings_label = QLabel()
+        # What the item's ticket changed on import, the latest in words, all in the tooltip.
+        self.ticket_label = QLabel()
+        self.ticket_label.setWordWrap(True)
+        self.ticket_label.setAccessibleName("Ticket history")
         self.findings_button = QPushButton("Findings…")
         self.findings_button.clicked.connect(self.choose_findings)
 
@@ -159,6 +181,7 @@ class ActionsPanel(ReviewRowsPanel):
         form.addWidget(QLabel("Addresses:"), 2, 0)
         form.addWidget(self.findings_label, 2, 1, 1, 4)
         form.addWidget(self.findings_button, 2, 5)
+        form.addWidget(self.ticket_label, 3, 0, 1, 6)
         form.setColumnStretch(1, 2)
         form.setColumnStretch(3, 1)
         form.setColumnStretch(5, 1)
@@ -257,6 +280,7 @@ class ActionsPanel(ReviewRowsPanel):
         self.due_edit.setEnabled(row.due_on is not None)
         self.status_combo.setCurrentIndex(self.status_combo.findData(row.status))
         self._show_findings(row)
+        self._show_ticket(row)
 
     def _show_findings(self, row: ActionRow) -> None:
         sheet = self.sheet
@@ -269,6 +293,20 @@ class ActionsPanel(ReviewRowsPanel):
         self.findings_label.setToolTip(
             "\n".join(f"{CATEGORY_TEXT[f.category]}: {f.text}" for f in linked)
         )
+
+    def _show_ticket(self, row: ActionRow) -> None:
+        changes = row.ticket_changes
+        self.ticket_label.setVisible(bool(changes))
+        if not changes:
+            self.ticket_label.clear()
+            self.ticket_label.setToolTip("")
+            return
+        lines = [ticket_change_text(c) for c in changes]
+        self.ticket_label.setText(
+            f"Follows {changes[-1].ticket}: {len(changes)} change(s) from its imports; "
+            f"latest: {lines[-1]}"
+        )
+        self.ticket_label.setToolTip("\n".join(lines))
 
     def current_row(self) -> ActionRow | None:
         if self.bound_id is None:

@@ -10,7 +10,7 @@ window changed the event meanwhile) drops the history, and the user is told.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import (
@@ -21,7 +21,7 @@ from PySide6.QtGui import (
     QScreen,
     QUndoStack,
 )
-from PySide6.QtWidgets import QMenu, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QTabWidget, QWidget
 
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS
 from irdesk.gui.common.background import BackgroundTasks
@@ -36,15 +36,20 @@ from irdesk.gui.timeline.tab import TimelineTab
 from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
+    from irdesk.gui.timeline.runbook_dialog import RunbookStepDialog
     from irdesk.storage.database import Database
     from irdesk.storage.reads.timeline_records import IncidentTimeline, RecordEvent
+    from irdesk.storage.records.runbooks import StepRow
 
+
+DialogT = TypeVar("DialogT", bound=QDialog)
 
 WALK_KEY = "F5"
 PRESENT_KEY = "Shift+F5"
 ADD_KEY = "Ctrl+E"
 CORRECT_KEY = "Ctrl+Shift+E"
 KEY_MOMENT_KEY = "Ctrl+K"
+RUNBOOK_KEY = "Ctrl+R"
 MESSAGE_MS = 15_000
 
 LIFECYCLE_LABELS = {
@@ -99,7 +104,7 @@ class TimelineController(QObject):
         self.book = RevisionBook()
         self.tab = TimelineTab()
         self.presenter: PresenterWindow | None = None
-        self.dialog: EventDialog | None = None
+        self.dialog: QDialog | None = None
         self.incident_id: int | None = None
         self._generation = 0
         # The incident chosen in the list whose timeline the Overview's read will bring.
@@ -157,6 +162,11 @@ class TimelineController(QObject):
         self.add_action = self._action("&Add Event…", ADD_KEY, self.add_event)
         self.correct_action = self._action("&Correct Event…", CORRECT_KEY, self.correct_event)
         self.key_action = self._action("Mark &Key Moment", KEY_MOMENT_KEY, self.toggle_key_moment)
+        self.runbook_action = self._action("Run&book Step…", RUNBOOK_KEY, self.runbook_step)
+        self.runbook_action.setStatusTip(
+            "Which runbook step the selected event carried out, or a step skipped or done "
+            "differently, justified or not"
+        )
         self.lifecycle_menu = QMenu("Set Lifecycle &Time from Event")
         self.lifecycle_actions: dict[str, QAction] = {}
         for field_name, label in LIFECYCLE_LABELS.items():
@@ -175,6 +185,7 @@ class TimelineController(QObject):
             self.add_action,
             self.correct_action,
             self.key_action,
+            self.runbook_action,
             self.lifecycle_menu.menuAction(),
         ]
 
@@ -185,6 +196,7 @@ class TimelineController(QObject):
         self.walk_action.setEnabled(has_record or chosen)
         self.present_action.setEnabled(has_record)
         self.add_action.setEnabled(has_record)
+        self.runbook_action.setEnabled(has_record)
         for action in (self.correct_action, self.key_action, self.lifecycle_menu.menuAction()):
             action.setEnabled(has_event)
         event = self.tab.current_event()
@@ -365,7 +377,7 @@ class TimelineController(QObject):
         dialog.accepted.connect(lambda: self._correct_chosen(dialog, event))
         return self._open_dialog(dialog)
 
-    def _open_dialog(self, dialog: EventDialog) -> EventDialog:
+    def _open_dialog(self, dialog: DialogT) -> DialogT:
         if self.dialog is not None:
             self.dialog.reject()
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -375,7 +387,7 @@ class TimelineController(QObject):
         dialog.show()
         return dialog
 
-    def _dialog_gone(self, dialog: EventDialog) -> None:
+    def _dialog_gone(self, dialog: QDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
 
@@ -416,6 +428,59 @@ class TimelineController(QObject):
         self._edit(
             edits.lifecycle_from(self.actor, editable[1].incident_id, event, field_name),
             f"Set {label} from “{short(event.text)}”",
+        )
+
+    def runbook_step(self) -> None:
+        """Read the runbook of the incident's service, then ask which step and how."""
+        editable = self._editable()
+        if editable is None:
+            return
+        db, record = editable
+        incident_id, event = record.incident_id, self.tab.current_event()
+
+        def read(_report: object) -> tuple[str | None, list[StepRow]]:
+            from irdesk.storage.records.database_edits import read_incident_steps
+
+            return read_incident_steps(db, incident_id)
+
+        self.tasks.run(
+            read,
+            on_done=lambda found: self._ask_step(db, incident_id, event, *found),
+            on_expected_error=self._failed,
+            description="Reading the runbook…",
+        )
+
+    def _ask_step(
+        self,
+        db: Database,
+        incident_id: int,
+        event: RecordEvent | None,
+        title: str | None,
+        steps: list[StepRow],
+    ) -> None:
+        if db is not self.database.current() or self._closed or incident_id != self.incident_id:
+            return
+        if title is None:
+            self.status(
+                "No runbook for this incident's service: import one with "
+                "irdesk runbooks import FOLDER.",
+                MESSAGE_MS,
+            )
+            return
+        # Loaded the first time it opens: the window starts without it.
+        from irdesk.gui.timeline.runbook_dialog import RunbookStepDialog
+
+        dialog = RunbookStepDialog(title, steps, event, self.window)
+        dialog.accepted.connect(lambda: self._step_chosen(incident_id, dialog))
+        self._open_dialog(dialog)
+
+    def _step_chosen(self, incident_id: int, dialog: RunbookStepDialog) -> None:
+        step = dialog.chosen_step()
+        if step is None:
+            return
+        self._edit(
+            edits.recording_step(self.actor, incident_id, step, dialog.choice()),
+            f"Record runbook step {step.position}",
         )
 
     # ----------------------------------------------------------- running edits

@@ -24,9 +24,11 @@ from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.timeline.event_dialog import EventInput
 
 if TYPE_CHECKING:
+    from irdesk.domain.enums import RunbookOutcome
     from irdesk.storage.database import Database
     from irdesk.storage.reads.timeline_records import RecordEvent
     from irdesk.storage.records.event_edits import EventState
+    from irdesk.storage.records.runbooks import StepRow
 
 
 class RevisionBook:
@@ -208,3 +210,48 @@ def lifecycle_from(actor: str, incident_id: int, event: RecordEvent, field_name:
         )
 
     return set_time
+
+
+@dataclass(frozen=True)
+class StepChoice:
+    """What the Runbook Step dialog chose for one step (outcome None: not recorded)."""
+
+    outcome: RunbookOutcome | None
+    event_id: int | None
+    person_id: int | None
+    justified: bool
+    reason: str | None
+
+
+def recording_step(actor: str, incident_id: int, step: StepRow, choice: StepChoice) -> Edit:
+    """Record what became of a runbook step; undo puts back what was recorded before."""
+    before = StepChoice(step.outcome, step.event_id, step.person_id, step.justified, step.reason)
+    revision = [step.revision]
+
+    def setting(value: StepChoice, message: str, back: StepChoice, again: StepChoice) -> Edit:
+        def apply(db: Database) -> EditOutcome:
+            from irdesk.storage.records import database_edits
+
+            revision[0] = database_edits.record_runbook_step(
+                db,
+                incident_id,
+                step.step_id,
+                revision[0],
+                outcome=value.outcome,
+                event_id=value.event_id,
+                person_id=value.person_id,
+                justified=value.justified,
+                reason=value.reason,
+                actor=actor,
+            )
+            return EditOutcome(
+                select=value.event_id,
+                message=message,
+                undo=setting(back, f"Step {step.position} put back", back, again),
+                redo=setting(again, f"Step {step.position} recorded again", back, again),
+            )
+
+        return apply
+
+    said = choice.outcome.value if choice.outcome else "not recorded"
+    return setting(choice, f"Step {step.position} {said} (Ctrl+Z undoes)", before, choice)

@@ -49,6 +49,8 @@ class WriteResult:
     # Directory records by kind ("teams", "people", …) → change ("new", …) → how many.
     directory: dict[str, dict[str, int]] = field(default_factory=dict)
     directory_warnings: list[str] = field(default_factory=list)
+    # Action items that followed their tickets: one line each, naming what changed.
+    action_changes: list[str] = field(default_factory=list)
 
     def count_directory(self, kind: str, change: str) -> None:
         counts = self.directory.setdefault(kind, {"new": 0, "updated": 0, "unchanged": 0})

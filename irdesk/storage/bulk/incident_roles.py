@@ -7,6 +7,9 @@ number of re-imports. What counts as the source saying so:
 - an acknowledgement by a person: responder;
 - a page (a notification) of a person before any escalation: on-call primary; after
   one: on-call secondary (an assignment before the first page escalates nothing);
+- the source's assignment of the incident to a person (PagerDuty's `assignments`, kept
+  as an event keyed ASSIGNMENT_KEY_PREFIX…), read as a page is: on-call primary unless
+  an escalation after a page came before it, then secondary;
 - the service's escalation policy at the incident's detection (else its start): a
   person targeted at level 1 is on-call primary, at level 2 secondary; a schedule
   targeted there contributes whoever its dated entries (final or rendered schedule,
@@ -18,7 +21,12 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 
-from irdesk.domain.enums import ROLE_IMPORTED, EventKind, IncidentRoleKind
+from irdesk.domain.enums import (
+    ASSIGNMENT_KEY_PREFIX,
+    ROLE_IMPORTED,
+    EventKind,
+    IncidentRoleKind,
+)
 from irdesk.domain.utc import utc_now
 from irdesk.storage.bulk.batching import batches
 from irdesk.storage.bulk.import_transaction import ImportTransaction
@@ -31,6 +39,8 @@ ROLE_BATCH = 500
 LEVEL_ROLES = {1: IncidentRoleKind.ONCALL_PRIMARY, 2: IncidentRoleKind.ONCALL_SECONDARY}
 
 Found = tuple[int, IncidentRoleKind, str]  # person id, role, how
+# The kind an assignment event is read as (see _events_by_incident).
+ASSIGNED = "assigned"
 
 
 def refresh_imported_roles(tx: ImportTransaction, incident_ids: Iterable[int]) -> int:
@@ -97,11 +107,24 @@ EventRow = tuple[str, int | None, str]  # kind, actor person id, stored time
 
 def _events_by_incident(tx: ImportTransaction, ids: Sequence[int]) -> dict[int, list[EventRow]]:
     marks = ",".join("?" * len(ids))
+    # An assignment is a status change keyed as one; it reads as ASSIGNED here.
     rows = tx.conn.exec_driver_sql(
-        "SELECT incident_id, kind, actor_person_id, occurred_at FROM timeline_event"
-        f" WHERE incident_id IN ({marks}) AND kind IN (?, ?, ?)"
+        "SELECT incident_id, CASE WHEN kind = ? THEN ? ELSE kind END, actor_person_id,"
+        " occurred_at FROM timeline_event"
+        f" WHERE incident_id IN ({marks})"
+        " AND (kind IN (?, ?, ?) OR (kind = ? AND substr(external_id, 1, ?) = ?))"
         " ORDER BY incident_id, occurred_at, id",
-        (*ids, EventKind.PAGE.value, EventKind.ACKNOWLEDGE.value, EventKind.ESCALATE.value),
+        (
+            EventKind.STATUS_CHANGE.value,
+            ASSIGNED,
+            *ids,
+            EventKind.PAGE.value,
+            EventKind.ACKNOWLEDGE.value,
+            EventKind.ESCALATE.value,
+            EventKind.STATUS_CHANGE.value,
+            len(ASSIGNMENT_KEY_PREFIX),
+            ASSIGNMENT_KEY_PREFIX,
+        ),
     ).all()
     out: dict[int, list[EventRow]] = {}
     for incident_id, kind, person, when in rows:
@@ -164,6 +187,11 @@ def _from_events(rows: Sequence[EventRow]) -> list[Found]:
             found.append((person, IncidentRoleKind.RESPONDER, f"acknowledged {_clock(when)}"))
         elif kind == EventKind.PAGE.value and not escalated:
             found.append((person, IncidentRoleKind.ONCALL_PRIMARY, f"paged {_clock(when)}"))
+        elif kind == ASSIGNED:
+            role = (
+                IncidentRoleKind.ONCALL_SECONDARY if escalated else IncidentRoleKind.ONCALL_PRIMARY
+            )
+            found.append((person, role, f"assigned {_clock(when)}"))
         elif kind == EventKind.PAGE.value:
             found.append(
                 (

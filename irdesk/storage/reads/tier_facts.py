@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from irdesk.domain.classification import Classification, effective_impact
 from irdesk.domain.enums import MERGE_UNLINKED
 from irdesk.domain.metrics.data import IncidentInput, MetricData, incident_columns
-from irdesk.domain.metrics.followup import recurrence_groups
+from irdesk.domain.metrics.followup import RecurrenceGroup, recurrence_groups
 from irdesk.domain.metrics.selection import anchor_times
 from irdesk.domain.models import (
     Incident,
@@ -72,8 +72,8 @@ def _merged(session: Session, which: ColumnElement[bool]) -> set[int]:
     return set(rows)
 
 
-def service_recurrences(session: Session, service_id: int, policy: Policy) -> dict[int, int]:
-    """Every recurring incident of the service: how many others share its recurrence group."""
+def _service_groups(session: Session, service_id: int, policy: Policy) -> list[RecurrenceGroup]:
+    """The recurrence groups among the service's incidents."""
     same_service = col(Incident.service_id) == service_id
     # Tickets classified as no incident are in no figure, and recur with nothing.
     not_incidents = select(IncidentClassification.incident_id).where(
@@ -85,7 +85,7 @@ def service_recurrences(session: Session, service_id: int, policy: Policy) -> di
         )
     ).all()
     if len(rows) < 2:
-        return {}
+        return []
     times = times_in_force(session, same_service)
     merged = _merged(session, same_service)
 
@@ -105,11 +105,28 @@ def service_recurrences(session: Session, service_id: int, policy: Policy) -> di
     )
     data = MetricData(incidents=columns)
     everything = np.arange(len(columns), dtype=np.int64)
+    return list(recurrence_groups(data, policy, everything, anchor_times(data)))
+
+
+def service_recurrences(session: Session, service_id: int, policy: Policy) -> dict[int, int]:
+    """Every recurring incident of the service: how many others share its recurrence group."""
     out: dict[int, int] = {}
-    for group in recurrence_groups(data, policy, everything, anchor_times(data)):
+    for group in _service_groups(session, service_id, policy):
         for member in group.ids["count"]:
             out[int(member)] = group.count - 1
     return out
+
+
+def recurrence_group_of(
+    session: Session, incident: Incident, policy: Policy
+) -> RecurrenceGroup | None:
+    """The recurrence group of the incident's service that holds it, if it recurs."""
+    if incident.service_id is None or incident.id is None:
+        return None
+    for group in _service_groups(session, incident.service_id, policy):
+        if incident.id in group.ids["count"]:
+            return group
+    return None
 
 
 def tier_facts_of(

@@ -16,6 +16,7 @@ from irdesk.domain.enums import ActionStatus, ReviewStatus
 from irdesk.domain.models import (
     ActionFindingLink,
     ActionItem,
+    ActionItemChange,
     Finding,
     Person,
     Review,
@@ -34,6 +35,22 @@ EXTERNAL_KEY_MAX = 200
 
 
 @dataclass(frozen=True)
+class ActionChangeRow:
+    """One change a ticket made to an action item, as the history shows it."""
+
+    action_id: int
+    field: str
+    before: str | None
+    after: str | None
+    ticket: str
+    changed_by: str | None
+    changed_at: datetime | None
+    recorded_by: str
+    recorded_at: datetime
+    file: str | None
+
+
+@dataclass(frozen=True)
 class ActionRow:
     id: int
     review_id: int
@@ -47,6 +64,8 @@ class ActionRow:
     completed_at: datetime | None
     revision: int
     finding_ids: tuple[int, ...]
+    # What its ticket changed, oldest first (see storage.bulk.action_tickets).
+    ticket_changes: tuple[ActionChangeRow, ...] = ()
 
     def is_overdue(self, today: date) -> bool:
         return self.status in OPEN_STATUSES and self.due_on is not None and self.due_on < today
@@ -109,6 +128,7 @@ def _row(session: Session, item: ActionItem) -> ActionRow:
         completed_at=item.completed_at,
         revision=item.revision,
         finding_ids=tuple(findings),
+        ticket_changes=tuple(ticket_changes(session, item.id)),
     )
 
 
@@ -302,3 +322,27 @@ def restore_action(session: Session, deleted: DeletedAction, *, actor: str) -> A
     )
     session.flush()
     return _row(session, item)
+
+
+def ticket_changes(session: Session, action_id: int) -> list[ActionChangeRow]:
+    """The changes tickets made to one action item, oldest first."""
+    rows = session.exec(
+        select(ActionItemChange)
+        .where(ActionItemChange.action_id == action_id)
+        .order_by(col(ActionItemChange.id))
+    ).all()
+    return [
+        ActionChangeRow(
+            action_id=row.action_id,
+            field=row.field,
+            before=row.before,
+            after=row.after,
+            ticket=row.ticket,
+            changed_by=row.changed_by,
+            changed_at=row.changed_at,
+            recorded_by=row.recorded_by,
+            recorded_at=row.recorded_at,
+            file=row.file,
+        )
+        for row in rows
+    ]

@@ -15,7 +15,9 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlmodel import Session
 
 from irdesk.domain.classification import EffectiveImpact
+from irdesk.domain.enums import RunbookOutcome
 from irdesk.domain.models import Incident, TimelineEvent, stored_id
+from irdesk.domain.runbooks import StepFact
 from irdesk.storage.database import Database
 from irdesk.storage.reads.packet_data import find_incident
 from irdesk.storage.records import (
@@ -26,7 +28,9 @@ from irdesk.storage.records import (
     finding_tags,
     findings,
     incident_roles,
+    problems,
     reviews,
+    runbooks,
 )
 from irdesk.storage.records.classifications import Classified
 from irdesk.storage.records.event_edits import Corrected, EventState
@@ -253,3 +257,123 @@ def read_roles_named(db: Database, name: str) -> tuple[str, list[incident_roles.
         assert incident is not None  # just found
         label = f"{incident.source}:{incident.external_id}"
         return label, incident_roles.roles_of(session, incident_id)
+
+
+# ------------------------------------------------------------------ runbooks
+
+record_runbook_step = in_transaction(runbooks.record_step)
+
+
+def save_runbooks(
+    db: Database, drafts: Sequence[tuple[str, str, Sequence[str], str | None]], *, actor: str
+) -> list[runbooks.SavedRunbook]:
+    """Save each (service, title, steps, source) runbook: all of them, or none."""
+    with db.transaction() as session:
+        return [
+            runbooks.save_runbook(
+                session, service=service, title=title, steps=steps, source=source, actor=actor
+            )
+            for service, title, steps, source in drafts
+        ]
+
+
+def read_incident_steps(
+    db: Database, incident_id: int
+) -> tuple[str | None, list[runbooks.StepRow]]:
+    """The runbook that applies to the incident (its title; None if none) and its steps."""
+    with db.session() as session:
+        return runbooks.incident_steps(session, incident_id)
+
+
+def read_steps_named(db: Database, name: str) -> tuple[int, str | None, list[runbooks.StepRow]]:
+    """(incident id, runbook title or None, steps) of the incident as people name it."""
+    with db.session() as session:
+        incident_id = find_incident(session, name)
+        title, steps = runbooks.incident_steps(session, incident_id)
+        return incident_id, title, steps
+
+
+def read_step_facts(db: Database, start: datetime, end: datetime) -> list[StepFact]:
+    """Every runbook step of incidents started in [start, end), for adherence figures."""
+    with db.session() as session:
+        return runbooks.step_facts(session, start, end)
+
+
+def record_step_named(
+    db: Database,
+    name: str,
+    position: int,
+    *,
+    outcome: RunbookOutcome | None,
+    event_id: int | None,
+    person: str | None,
+    reason: str | None,
+    actor: str,
+) -> tuple[int, runbooks.StepRow]:
+    """Record what became of step `position` of the incident as people name it, at the
+    record's revision now: the command line's door. (incident id, the step now)."""
+    with db.transaction() as session:
+        incident_id = find_incident(session, name)
+        title, steps = runbooks.incident_steps(session, incident_id)
+        if title is None:
+            raise runbooks.RunbookRefused(f"no runbook applies to {name}'s service")
+        step = next((s for s in steps if s.position == position), None)
+        if step is None:
+            raise runbooks.RunbookRefused(
+                f"the runbook {title!r} has steps 1 to {len(steps)}, not {position}"
+            )
+        person_id = stored_id(incident_roles.find_person(session, person).id) if person else None
+        runbooks.record_step(
+            session,
+            incident_id,
+            step.step_id,
+            step.revision,
+            outcome=outcome,
+            event_id=event_id,
+            person_id=person_id,
+            justified=reason is not None,
+            reason=reason,
+            actor=actor,
+        )
+        _, after = runbooks.incident_steps(session, incident_id)
+        return incident_id, next(s for s in after if s.step_id == step.step_id)
+
+
+# ------------------------------------------------------------------ problems
+
+
+def create_problem_named(
+    db: Database, name: str, *, accountable_team: str, title: str | None, actor: str
+) -> problems.ProblemView:
+    """A problem from the recurrence group of the incident as people name it, under the
+    current policy's recurrence rules: the command line's door."""
+    with db.session() as session:
+        incident_id = find_incident(session, name)
+    return create_problem(
+        db, incident_id, accountable_team=accountable_team, title=title, actor=actor
+    )
+
+
+def create_problem(
+    db: Database, incident_id: int, *, accountable_team: str, title: str | None, actor: str
+) -> problems.ProblemView:
+    """A problem from the recurrence group of the incident, under the current policy."""
+    from irdesk.domain.utc import utc_now
+    from irdesk.storage.records.policies import current_policy_in
+
+    with db.transaction() as session:
+        problem_id = problems.create_problem(
+            session,
+            incident_id,
+            accountable_team=accountable_team,
+            title=title,
+            policy=current_policy_in(session).policy,
+            actor=actor,
+        )
+        return problems.problem_view(session, problem_id, utc_now())
+
+
+def read_problems(db: Database, now: datetime) -> list[problems.ProblemView]:
+    """Every problem with its incidents, open actions and figure as of `now`."""
+    with db.session() as session:
+        return problems.list_problems(session, now)

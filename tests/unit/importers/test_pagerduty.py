@@ -94,11 +94,17 @@ def test_triggered_incident_12728() -> None:
         "PH4UE4E",
     ]
     assert list(incident.references) == []
-    [alert] = incident.events
+    [alert, assigned] = incident.events
     assert alert.kind is EventKind.ALERT
     assert alert.external_id == "RO1V3ZV6N8336V01DE7M6WWQY2"
     assert alert.text == "Triggered through the website"
     assert alert.occurred_at == utc(2021, 6, 3, 20, 16, 54)
+    # Its `assignments`: whom PagerDuty holds responsible now, kept as an event.
+    assert assigned.kind is EventKind.STATUS_CHANGE
+    assert assigned.external_id == "assign:PZH62CI:2021-06-03T22:16:55Z"
+    assert assigned.text == "Assigned to Michael Mandy"
+    assert assigned.actor == PersonRef(name="Michael Mandy")
+    assert assigned.occurred_at == utc(2021, 6, 3, 22, 16, 55)
 
 
 def test_resolved_p1_incident_11884_takes_resolution_from_last_status_change() -> None:
@@ -254,7 +260,8 @@ def test_airbyte_jsonl_annotate_entry_is_a_note_batch() -> None:
     assert note.occurred_at == utc(2023, 10, 7, 7, 28, 46)
     assert note.external_id == "RNUYTXSTD6TFUACXJH8FS2I4TM"
     assert note.actor == PersonRef(name="testertester")
-    assert parsed.event_count == 2
+    # The incident's alert and its assignment to "tester tester", and the note.
+    assert parsed.event_count == 3
 
 
 def test_airbyte_jsonl_other_streams_are_skipped_with_a_warning() -> None:

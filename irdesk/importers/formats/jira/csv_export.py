@@ -50,6 +50,9 @@ Timeline events
   own name/id column pairs (Assignee/Assignee Id, Reporter, Creator, Watchers);
 - "Status Category Changed", a STATUS_CHANGE "Status category: Done (status: …)".
 
+The ticket itself (status, resolution, "Assignee" / "Persona asignada", "Updated" /
+"Actualizada") is kept for the action items that name the issue's key.
+
 References (PagerDuty URLs and ``#12345`` incident numbers) are looked for in the
 summary, description, environment, labels and custom fields, as for Jira JSON.
 """
@@ -66,7 +69,13 @@ from irdesk.importers.formats.jira.csv_dates import local_date
 from irdesk.importers.formats.jira.references import find_references
 from irdesk.importers.formats.jira.statuses import DONE, STATUS_FOR_CATEGORY, category_of_name
 from irdesk.importers.problems import ImportProblem
-from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile, PersonRef
+from irdesk.importers.records import (
+    EventRecord,
+    IncidentRecord,
+    ParsedFile,
+    PersonRef,
+    TicketState,
+)
 from irdesk.importers.recovery import Recovery
 
 # Our name for a column → the header Jira writes for it, per interface language.
@@ -80,6 +89,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "resolution": ("Resolution", "Resolución"),
     "created": ("Created", "Creada", "Creado"),
     "resolved": ("Resolved", "Resuelta", "Resuelto", "Fecha de resolución"),
+    "updated": ("Updated", "Actualizada", "Actualizado"),
     "description": ("Description", "Descripción"),
     "environment": ("Environment", "Entorno"),
     "components": ("Component/s", "Componente/s", "Componentes"),
@@ -353,6 +363,12 @@ def _parse_row(
         events=events,
         references=find_references(texts),
         aliases=[key],
+        ticket=TicketState(
+            status_name=status_name,
+            resolution=_resolution(row),
+            assignee=_person(row.first("assignee")),
+            changed_at=date("updated", row.first("updated")),
+        ),
     )
 
 

@@ -50,6 +50,9 @@ Timeline events
   reopened issue is not taken for resolved;
 - comments (``fields.comment.comments``), NOTEs by their authors (``comment:ID``).
 
+The ticket itself (status name, resolution, assignee, ``fields.updated`` and the author
+of the last history entry) is kept for the action items that name the issue's key.
+
 Recovered with a warning (refused under ``--strict``): an issue whose ``summary`` is
 empty or missing takes its key as its title.
 
@@ -84,7 +87,13 @@ from irdesk.importers.formats.jira.statuses import (
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.json_stream import is_array
 from irdesk.importers.reading.located import JsonNode, join
-from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile, PersonRef
+from irdesk.importers.records import (
+    EventRecord,
+    IncidentRecord,
+    ParsedFile,
+    PersonRef,
+    TicketState,
+)
 from irdesk.importers.recovery import Recovery
 
 # --- located access to JSON values -------------------------------------------------
@@ -349,6 +358,16 @@ def _parse_issue(
     # Time order for the timeline; the sort is stable, so a history's items keep theirs.
     events.sort(key=lambda event: event.occurred_at)
 
+    last_change = history[-1] if history else None
+    ticket = TicketState(
+        status_name=status_name,
+        resolution=resolution.optional_text("name") if resolution else None,
+        assignee=_person(fields.child("assignee")),
+        changed_at=fields.optional_time("updated", options)
+        or (last_change[0] if last_change else None),
+        changed_by=_person(last_change[2].child("author")) if last_change else None,
+    )
+
     environment, environment_links = _rich_text(fields, "environment")
     reference_texts = [title, description or "", environment or ""]
     reference_texts += description_links + environment_links
@@ -374,6 +393,7 @@ def _parse_issue(
         events=events,
         references=find_references(reference_texts),
         aliases=[key, *([url] if url else [])],
+        ticket=ticket,
     )
 
 

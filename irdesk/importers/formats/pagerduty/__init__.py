@@ -33,7 +33,9 @@ Timeline events
 ---------------
 From an incident alone: ALERT at ``created_at`` for ``first_trigger_log_entry`` (keyed by
 that log entry's id, text its summary); one ACKNOWLEDGE per ``acknowledgements[]`` entry
-(keyed ``ack:<acknowledger id>:<at>``); RESOLVE at resolved_at when resolved (keyed
+(keyed ``ack:<acknowledger id>:<at>``); one STATUS_CHANGE "Assigned to …" per
+``assignments[]`` entry, its actor the assignee (keyed ``assign:<assignee id>:<at>``,
+so that an export made after the list was emptied keeps it); RESOLVE at resolved_at when resolved (keyed
 ``resolved``, actor ``last_status_change_by``).
 
 From log entries: keyed by the log entry id, except acknowledge and resolve entries,

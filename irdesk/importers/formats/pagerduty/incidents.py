@@ -11,7 +11,13 @@ from typing import Any
 
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers.formats.pagerduty.reader import SOURCE, Reader, key_path, ref_name
-from irdesk.importers.formats.pagerduty.rules import ACKNOWLEDGED, RESOLVED, RESOLVED_KEY, ack_key
+from irdesk.importers.formats.pagerduty.rules import (
+    ACKNOWLEDGED,
+    RESOLVED,
+    RESOLVED_KEY,
+    ack_key,
+    assignment_key,
+)
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.records import EventRecord, IncidentRecord
 
@@ -154,6 +160,28 @@ def incident(reader: Reader, value: object, location: str) -> IncidentRecord:
         )
         if acknowledged_at is None or at < acknowledged_at:
             acknowledged_at = at
+
+    # Who the incident is assigned to now: PagerDuty empties the list on resolution, so
+    # the event keeps what an earlier export said.
+    assign_location = key_path(location, "assignments")
+    for index, item in enumerate(reader.items(raw, "assignments", location)):
+        where = f"{assign_location}[{index}]"
+        assignment = reader.mapping(item, where, "an assignment object {at, assignee}")
+        assignee = reader.child(assignment, "assignee", where)
+        who = key_path(where, "assignee")
+        if assignee is None:
+            continue
+        assignee_id = reader.text(assignee, "id", who)
+        events.append(
+            EventRecord(
+                occurred_at=reader.time(assignment, "at", where),
+                kind=EventKind.STATUS_CHANGE,
+                source=SOURCE,
+                external_id=assignment_key(assignee_id, str(assignment["at"]).strip()),
+                text=f"Assigned to {ref_name(reader, assignee, who) or 'someone'}",
+                actor=reader.person(assignee, who),
+            )
+        )
 
     status = _status(reader, raw, location)
     if status is None:

@@ -8,7 +8,7 @@ entry's type, so a rule is changed here, once.
 
 from typing import NamedTuple
 
-from irdesk.domain.enums import EventKind
+from irdesk.domain.enums import ASSIGNMENT_KEY_PREFIX, EventKind
 
 # Where a text is: the entry itself, its `agent` (who acted) or its `channel` (how).
 ENTRY, AGENT, CHANNEL = 0, 1, 2
@@ -134,3 +134,8 @@ def unknown_rule(entry_type: str) -> Rule:
 def ack_key(agent_id: str | None, at: str) -> str:
     """The key of an acknowledgement, the same from the incident and from its log entry."""
     return f"ack:{agent_id or ''}:{at}"
+
+
+def assignment_key(assignee_id: str | None, at: str) -> str:
+    """The key of an assignment, stable across exports of the same incident."""
+    return f"{ASSIGNMENT_KEY_PREFIX}{assignee_id or ''}:{at}"
