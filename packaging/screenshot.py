@@ -109,7 +109,7 @@ def select_incident(window: MainWindow, incident_id: int) -> None:
     """Select the incident in the list, scrolled into view, and wait for its panes."""
     row = window.incident_model.row_of(incident_id)
     assert row is not None
-    index = window.proxy.mapFromSource(window.incident_model.index(row, COL_TITLE))
+    index = window.incident_model.index(row, COL_TITLE)
     window.table.setCurrentIndex(index)
     window.table.scrollTo(index)
     wait_until_idle(window)

@@ -32,14 +32,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:
         _app, window = open_window(args.db, Path(scratch), (1280, 800))
         model = window.incident_model
-        rows = [model.row_at(r) for r in range(model.rowCount())]
+        rows = model.every_listed_row()
         wanted = next(
             (r for r in rows if r.external_id == args.id)
             if args.id
             else (r for r in rows if r.severity is not None and r.severity.value == "SEV1"),
             rows[0],
         )
-        index = window.proxy.mapFromSource(model.index(rows.index(wanted), COL_TITLE))
+        row = model.row_of(wanted.id)
+        assert row is not None
+        index = model.index(row, COL_TITLE)
         window.table.setCurrentIndex(index)
         wait_until_idle(window)
         window.classifying.classify_action.trigger()

@@ -64,15 +64,13 @@ def _existing(own: Path | None, top: Path | None) -> Path:
 
 def cmd_facilitators(args: argparse.Namespace) -> int:
     from irdesk.domain.facilitation import SHARE_WINDOW_DAYS, fair_share, reviews_that_waited
-    from irdesk.storage.reads.facilitation import facilitated, pool_loads
+    from irdesk.storage.reads.facilitation import pool_overview
 
     with (
         opened_database(_existing(args.pool_db, args.db), upgrade=False) as db,
         failures_reported(DatabaseError),
-        db.session() as session,
     ):
-        loads = pool_loads(session)
-        reviews = facilitated(session)
+        loads, reviews = pool_overview(db)
     per_person: dict[int, int] = {}
     for review in reviews:
         per_person[review.facilitator_id] = per_person.get(review.facilitator_id, 0) + 1
@@ -115,42 +113,38 @@ def cmd_facilitators(args: argparse.Namespace) -> int:
 
 def cmd_facilitators_add(args: argparse.Namespace) -> int:
     from irdesk.storage.records.actor import current_actor
-    from irdesk.storage.records.facilitators import PoolRefused, join_pool
+    from irdesk.storage.records.facilitators import PoolRefused, join_pool_named
 
     with (
         opened_database(_existing(args.add_db, args.db), upgrade=True) as db,
         failures_reported(PoolRefused, DatabaseError, kept="Nothing was changed."),
-        db.transaction() as session,
     ):
-        person = join_pool(session, args.name, args.trained_on, actor=current_actor())
-    print(f"{person.name} is in the facilitator pool.")
+        name = join_pool_named(db, args.name, args.trained_on, actor=current_actor())
+    print(f"{name} is in the facilitator pool.")
     return 0
 
 
 def cmd_facilitators_remove(args: argparse.Namespace) -> int:
     from irdesk.storage.records.actor import current_actor
-    from irdesk.storage.records.facilitators import PoolRefused, leave_pool
+    from irdesk.storage.records.facilitators import PoolRefused, leave_pool_named
 
     with (
         opened_database(_existing(args.remove_db, args.db), upgrade=True) as db,
         failures_reported(PoolRefused, DatabaseError, kept="Nothing was changed."),
-        db.transaction() as session,
     ):
-        person = leave_pool(session, args.name, actor=current_actor())
-    print(f"{person.name} left the facilitator pool; their past reviews still name them.")
+        name = leave_pool_named(db, args.name, actor=current_actor())
+    print(f"{name} left the facilitator pool; their past reviews still name them.")
     return 0
 
 
 def cmd_facilitators_suggest(args: argparse.Namespace) -> int:
-    from irdesk.storage.reads.facilitation import suggestion_for
-    from irdesk.storage.reads.packet_data import find_incident
+    from irdesk.storage.reads.facilitation import suggestion_named
 
     with (
         opened_database(_existing(args.suggest_db, args.db), upgrade=False) as db,
         failures_reported(LookupError, DatabaseError),
-        db.session() as session,
     ):
-        suggestion = suggestion_for(session, find_incident(session, args.incident))
+        suggestion = suggestion_named(db, args.incident)
     if args.format == "json":
         json.dump(
             {

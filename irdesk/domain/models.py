@@ -1126,11 +1126,11 @@ class RunbookStepRecord(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("incident_id", "step_id", name="runbook_step_once"),
         CheckConstraint(
-            "justified = 0 OR (reason IS NOT NULL AND reason <> '')",
+            "NOT justified OR (reason IS NOT NULL AND reason <> '')",
             name="runbook_justified_reason",
         ),
         CheckConstraint(
-            "outcome <> 'followed' OR justified = 0", name="runbook_followed_not_justified"
+            "outcome <> 'followed' OR NOT justified", name="runbook_followed_not_justified"
         ),
     )
 

@@ -21,6 +21,7 @@ from irdesk.domain.models import (
     stored_id,
 )
 from irdesk.domain.utc import utc_now
+from irdesk.storage.database import Database
 
 
 def facilitated(session: Session) -> list[Facilitated]:
@@ -80,3 +81,17 @@ def responders(session: Session, incident_id: int) -> set[int]:
 
 def suggestion_for(session: Session, incident_id: int) -> Suggestion:
     return suggest(pool_loads(session), responders(session, incident_id))
+
+
+def pool_overview(db: Database) -> tuple[list[FacilitatorLoad], list[Facilitated]]:
+    """The pool with its loads, and every facilitated review (for the figures)."""
+    with db.session() as session:
+        return pool_loads(session), facilitated(session)
+
+
+def suggestion_named(db: Database, incident: str) -> Suggestion:
+    """The suggestion for the incident as people name it (LookupError: no such incident)."""
+    from irdesk.storage.reads.packet_data import find_incident
+
+    with db.session() as session:
+        return suggestion_for(session, find_incident(session, incident))

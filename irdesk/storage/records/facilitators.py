@@ -5,6 +5,7 @@ from datetime import date
 from sqlmodel import Session, func, select
 
 from irdesk.domain.models import Facilitator, Person, stored_id
+from irdesk.storage.database import Database
 from irdesk.storage.errors import EditRefused
 from irdesk.storage.records.audit import append_entry
 
@@ -56,3 +57,14 @@ def leave_pool(session: Session, name: str, *, actor: str) -> Person:
         session, actor=actor, action="leave_facilitator_pool", entity="person", entity_id=person.id
     )
     return person
+
+
+def join_pool_named(db: Database, name: str, trained_on: date | None, *, actor: str) -> str:
+    """`join_pool` in its own transaction; the person's name as the directory has it."""
+    with db.transaction() as session:
+        return join_pool(session, name, trained_on, actor=actor).name
+
+
+def leave_pool_named(db: Database, name: str, *, actor: str) -> str:
+    with db.transaction() as session:
+        return leave_pool(session, name, actor=actor).name

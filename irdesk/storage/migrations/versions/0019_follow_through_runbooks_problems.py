@@ -102,11 +102,11 @@ def upgrade() -> None:
         sa.Column("set_at", sa.DateTime(), nullable=False),
         sa.Column("revision", sa.Integer(), server_default="0", nullable=False),
         sa.CheckConstraint(
-            "justified = 0 OR (reason IS NOT NULL AND reason <> '')",
+            "NOT justified OR (reason IS NOT NULL AND reason <> '')",
             name="runbook_justified_reason",
         ),
         sa.CheckConstraint(
-            "outcome <> 'followed' OR justified = 0", name="runbook_followed_not_justified"
+            "outcome <> 'followed' OR NOT justified", name="runbook_followed_not_justified"
         ),
         sa.ForeignKeyConstraint(["incident_id"], ["incident.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["step_id"], ["runbook_step.id"], ondelete="CASCADE"),
