@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
+from irdesk.domain.escalation import EscalationPath
 from irdesk.domain.metrics.durations import KPI_LABELS, span
 from irdesk.domain.policy import KPIS, Policy
 from irdesk.reports import charts as metric_charts
@@ -183,11 +184,18 @@ def kinds_chart(events: list[PacketEvent]) -> Chart:
 
 
 def incident_charts(
-    incident: PacketIncident, events: list[PacketEvent], policy: Policy
+    incident: PacketIncident,
+    events: list[PacketEvent],
+    policy: Policy,
+    escalation: EscalationPath | None = None,
 ) -> list[Chart]:
-    return [
+    charts = [
         timeline_chart(incident, events),
         phases_chart(incident, policy),
         sources_chart(events),
         kinds_chart(events),
     ]
+    if escalation is not None:
+        title = "Escalation against the service's policy"
+        charts.append(rendered(metric_charts.escalation_chart(escalation, title, incident.id)))
+    return charts

@@ -283,7 +283,7 @@ def render(
                 *common,
             ],
         )
-        charts = incident_charts(incident, data.events, policy.policy)
+        charts = incident_charts(incident, data.events, policy.policy, data.escalation)
         draw = IncidentSections(layout, data, profile, charts).draw
         definitions = metric_definitions(policy.policy, LIFECYCLE)
         records: dict[str, object] = {

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, and_, col, or_, select
 
+from irdesk.domain.escalation import EscalationPath
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, effective_lifecycle
 from irdesk.domain.models import (
     ActionItem,
@@ -161,6 +162,8 @@ class IncidentPacketData:
     audit: list[AuditRecord]
     people: list[PersonRecord]
     source_files: list[SourceFileRecord]
+    # Its escalation against the service's policy, when the directory gives one.
+    escalation: EscalationPath | None = None
 
 
 @dataclass(frozen=True)
@@ -385,7 +388,18 @@ def incident_packet_data(session: Session, incident_id: int) -> IncidentPacketDa
         audit=audit,
         people=people,
         source_files=_source_files(session, ids),
+        escalation=_escalation_path(session, incident_id),
     )
+
+
+def _escalation_path(session: Session, incident_id: int) -> EscalationPath | None:
+    from irdesk.storage.reads.escalations import incident_escalation
+
+    found = incident_escalation(session, incident_id)
+    # No policy, or nobody paged (a ticket): no path to draw.
+    if found is None or not found.path.levels or found.path.started_at is None:
+        return None
+    return found.path
 
 
 def find_person(session: Session, name: str) -> Person:
