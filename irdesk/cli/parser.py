@@ -23,6 +23,7 @@ from irdesk.cli.org import add_org_parser
 from irdesk.cli.packets import add_packet_parsers
 from irdesk.cli.register import add_register_parser
 from irdesk.cli.roles import add_roles_parsers
+from irdesk.cli.themes import add_themes_parser
 from irdesk.cli.validation import add_validation_parser
 from irdesk.storage import paths
 
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_roles_parsers(commands)
     add_org_parser(commands)
     add_register_parser(commands)
+    add_themes_parser(commands)
     add_db_parser(commands)
     add_packet_parsers(commands)
     add_notes_parser(commands)

@@ -597,5 +597,14 @@ CREATE TABLE incident_notification (
 	FOREIGN KEY(incident_id) REFERENCES incident (id) ON DELETE CASCADE, 
 	UNIQUE (incident_id)
 );
-INSERT INTO alembic_version (version_num) VALUES ('0014');
+CREATE TABLE finding_factors (
+	finding_id INTEGER NOT NULL, 
+	factors_json TEXT NOT NULL, 
+	set_by VARCHAR, 
+	set_at DATETIME NOT NULL, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	PRIMARY KEY (finding_id), 
+	FOREIGN KEY(finding_id) REFERENCES finding (id) ON DELETE CASCADE
+);
+INSERT INTO alembic_version (version_num) VALUES ('0022');
 COMMIT;
