@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from irdesk.domain.models import Finding, FindingFactorsRow
 from irdesk.domain.utc import utc_now
+from irdesk.storage.errors import EditRefused
 from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.revisions import ConflictWording
 
@@ -46,7 +47,7 @@ def set_finding_factors(
     the taxonomy's, so the same choice is always stored the same way."""
     unknown = [f for f in factors if f not in taxonomy]
     if unknown:
-        raise ValueError(
+        raise EditRefused(
             f"finding {finding_id}: factor {unknown[0]!r} is not in the policy's taxonomy "
             f"({', '.join(taxonomy)})"
         )
