@@ -117,6 +117,7 @@ def window_openers(
         ("review packet", QDialog, window.packet_actions.open_dialog),
         ("compliance register", QWidget, window.register_actions.open_register),
         ("feedback notes", QWidget, window.review_tab.open_feedback),
+        ("themes", QWidget, window.review_tab.open_themes),
         ("your name", QDialog, window.ask_name),
         ("note readers", QDialog, lambda: open_readers_dialog(window)),
         ("attendees", QDialog, window.review_tab.header.choose_attendees),

@@ -33,6 +33,7 @@ WINDOWS = {
     "review packet",
     "compliance register",
     "feedback notes",
+    "themes",
     "your name",
     "note readers",
     "attendees",

@@ -333,6 +333,10 @@ class FindingsPanel(ReviewRowsPanel):
         self.model.show_text(self.bound_id, self.editor.toPlainText())
         self.flags_changed.emit()
 
+    def select_after_load(self, finding_id: int) -> None:
+        """The next sheet shown selects this finding (one chosen in another window)."""
+        self._select_after_load = finding_id
+
     def _category_chosen(self, _index: int) -> None:
         self._select_after_load = self.bound_id
 
