@@ -4,8 +4,10 @@ by hand below."""
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
+from packet_fixtures import pdf_text, require_tools
 from sqlmodel import col, select
 from testdata import SHARED_DATA
 
@@ -14,6 +16,7 @@ from irdesk.domain.models import AuditEntry
 from irdesk.domain.policy import Policy, PolicyError
 from irdesk.domain.themes import Suggestion, suggest_factors, theme_cells, themes_json
 from irdesk.importers.pipeline import run_import
+from irdesk.reports.packets.export import PacketRequest, export_packet
 from irdesk.storage.database import Database
 from irdesk.storage.errors import EditConflict
 from irdesk.storage.reads.packet_data import find_incident
@@ -241,3 +244,31 @@ def test_a_factor_the_organisation_added(database: Database) -> None:
     shown = read_finding_factors(database, finding)
     assert shown.taxonomy[-2:] == ("security", "tooling")
     assert shown.suggestions == (Suggestion("security", ("certificate",)),)
+
+
+def test_the_executive_packet_names_the_top_themes(database: Database, tmp_path: Path) -> None:
+    require_tools("pdftotext")
+    run_import(database, [PAGE])
+    for ref, category, factors in (
+        ("PTVD0IY", FindingCategory.CONTRIBUTING_FACTOR, ("change",)),
+        ("PTVD0IY", FindingCategory.LUCKY, ("detection",)),
+        ("PS8TBIQ", FindingCategory.CONTRIBUTING_FACTOR, ("capacity", "change")),
+        ("PGW5XNE", FindingCategory.CONTRIBUTING_FACTOR, ("detection",)),
+        ("PE8XPNI", FindingCategory.CONTRIBUTING_FACTOR, ("change", "detection")),
+        ("PH4UE4E", FindingCategory.CONTRIBUTING_FACTOR, ("capacity",)),
+    ):
+        _tag(database, _finding(database, ref, "A finding.", category), *factors)
+    out = tmp_path / "executive-2021-Q2.pdf"
+    export_packet(
+        database, PacketRequest(profile="executive", period="2021-Q2"), out, created_by="ana"
+    )
+    text = " ".join(pdf_text(out).split())
+    assert "Top themes" in text
+    # All in May and June 2021, none in the quarter before: every factor is up from 0.
+    for row in (
+        "change 3 0 0 ▲ up",
+        "detection 2 1 0 ▲ up",
+        "capacity 2 0 0 ▲ up",
+    ):
+        assert row in text, row
+    assert text.index("change 3 0 0") < text.index("detection 2 1 0") < text.index("capacity 2")

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from reportlab.platypus import Flowable
 
     from irdesk.domain.register import ContinuityRow, RegisterRow, Rule
+    from irdesk.domain.themes import Theme
     from irdesk.reports.signing.token import TokenKey
 
 Report = Callable[[str], None]
@@ -102,6 +103,8 @@ class PreparedPacket:
     continuity: "list[ContinuityRow]" = field(default_factory=list)
     register: "list[RegisterRow]" = field(default_factory=list)
     rules: "list[Rule]" = field(default_factory=list)
+    # A period packet's contributing factors that recur most, against the period before.
+    themes: "list[Theme]" = field(default_factory=list)
     as_of: datetime | None = None
     incident_id: int | None = None
     subject: str | None = None
@@ -158,6 +161,10 @@ def _read_register(database: Database, prepared: PreparedPacket, as_of: datetime
     figures = prepared.figures
     assert figures is not None
     prepared.continuity = read_continuity(database, figures.incident_ids)
+    if "Top themes" in prepared.profile.sections:
+        from irdesk.storage.reads.themes import read_themes_between
+
+        prepared.themes = read_themes_between(database, figures.period.start, figures.period.end)
     if "Notifications" in prepared.profile.sections:
         period = figures.period
         prepared.as_of = as_of
@@ -287,6 +294,7 @@ def render(
             continuity=prepared.continuity,
             register=prepared.register,
             rules=prepared.rules,
+            themes=prepared.themes,
         ).draw
         definitions = metric_definitions(policy.policy)
         records = {"incident": data.incidents}

@@ -22,6 +22,7 @@ from irdesk.domain.models import (
 from irdesk.domain.themes import (
     Suggestion,
     TaggedFinding,
+    Theme,
     ThemesReport,
     suggest_factors,
     themes,
@@ -113,7 +114,11 @@ def tagged_findings(session: Session, start: datetime, end: datetime) -> list[Ta
 
 def themes_in(session: Session, first_day: date, last_day: date) -> ThemesReport:
     """The themes of the days first_day..last_day (UTC), against as many days before."""
-    start, end = _start(first_day), _start(last_day + timedelta(days=1))
+    return _themes(session, _start(first_day), _start(last_day + timedelta(days=1)))
+
+
+def _themes(session: Session, start: datetime, end: datetime) -> ThemesReport:
+    first_day, last_day = start.date(), (end - timedelta(microseconds=1)).date()
     current = tagged_findings(session, start, end)
     previous = tagged_findings(session, start - (end - start), start)
     return ThemesReport(
@@ -124,3 +129,9 @@ def themes_in(session: Session, first_day: date, last_day: date) -> ThemesReport
 def read_themes(db: Database, first_day: date, last_day: date) -> ThemesReport:
     with db.session() as session:
         return themes_in(session, first_day, last_day)
+
+
+def read_themes_between(db: Database, start: datetime, end: datetime) -> list[Theme]:
+    """The themes of a packet's period [start, end), most incidents first."""
+    with db.session() as session:
+        return _themes(session, start, end).themes
