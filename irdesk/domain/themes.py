@@ -16,6 +16,32 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 
+def taxonomy_text(taxonomy: Mapping[str, list[str]]) -> str:
+    """The taxonomy as it is edited: one line per factor, "factor: word, word"."""
+    return "\n".join(f"{f}: {', '.join(words)}" for f, words in sorted(taxonomy.items()))
+
+
+def parse_taxonomy(text: str) -> dict[str, list[str]]:
+    """`taxonomy_text` read back; ValueError names the line that is not "factor: words".
+
+    Whether a factor is allowed (never a person's fault) is the policy's to say."""
+    taxonomy: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        factor, colon, words = line.partition(":")
+        if not colon or not factor.strip():
+            raise ValueError(
+                f"Contributing factors, line {number}: expected “factor: word, word”, "
+                f"found “{line.strip()}”."
+            )
+        name = factor.strip().lower()
+        if name in taxonomy:
+            raise ValueError(f"Contributing factors, line {number}: {name} is listed twice.")
+        taxonomy[name] = [w.strip().lower() for w in words.split(",") if w.strip()]
+    return taxonomy
+
+
 @dataclass(frozen=True)
 class Suggestion:
     factor: str

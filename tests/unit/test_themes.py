@@ -14,7 +14,14 @@ from testdata import SHARED_DATA
 from irdesk.domain.enums import FindingCategory
 from irdesk.domain.models import AuditEntry
 from irdesk.domain.policy import Policy, PolicyError
-from irdesk.domain.themes import Suggestion, suggest_factors, theme_cells, themes_json
+from irdesk.domain.themes import (
+    Suggestion,
+    parse_taxonomy,
+    suggest_factors,
+    taxonomy_text,
+    theme_cells,
+    themes_json,
+)
 from irdesk.importers.pipeline import run_import
 from irdesk.reports.packets.export import PacketRequest, export_packet
 from irdesk.storage.database import Database
@@ -272,3 +279,19 @@ def test_the_executive_packet_names_the_top_themes(database: Database, tmp_path:
     ):
         assert row in text, row
     assert text.index("change 3 0 0") < text.index("detection 2 1 0") < text.index("capacity 2")
+
+
+def test_the_taxonomy_as_edited_reads_back_or_names_the_line() -> None:
+    text = taxonomy_text(Policy().contributing_factors)
+    assert parse_taxonomy(text) == Policy().contributing_factors
+    assert parse_taxonomy("Security: Certificate, CVE\n\nchange: deploy") == {
+        "security": ["certificate", "cve"],
+        "change": ["deploy"],
+    }
+    with pytest.raises(ValueError) as bad:
+        parse_taxonomy("change: deploy\nthe pager\n")
+    assert str(bad.value) == (
+        "Contributing factors, line 2: expected “factor: word, word”, found “the pager”."
+    )
+    with pytest.raises(ValueError, match="line 2: change is listed twice"):
+        parse_taxonomy("change: deploy\nChange: config")
