@@ -4,8 +4,9 @@ over a period.
 A factor is suggested when one of its keywords (policy ``contributing_factors``) starts a
 word in the finding's text or in a timeline event linked to it; the suggestion names the
 words that led to it, so the facilitator can see why and decide. Only confirmed factors
-are counted. A finding in the "lucky" category ("where we got lucky") is a near miss:
-its factors are counted beside the incidents they contributed to, not among them.
+are counted, and only on contributing-factor findings and near misses: a finding in the
+"lucky" category ("where we got lucky") is a near miss, its factors counted beside the
+incidents they contributed to, not among them.
 """
 
 import re

@@ -171,6 +171,7 @@ def test_themes_over_a_day_against_the_day_before(database: Database) -> None:
     e = _finding(database, "PE8XPNI", "Config push, no alert.", FindingCategory.CONTRIBUTING_FACTOR)
     f = _finding(database, "PH4UE4E", "Disk full.", FindingCategory.CONTRIBUTING_FACTOR)
     untagged = _finding(database, "PGW5XNE", "Not yet discussed.", FindingCategory.OPEN_QUESTION)
+    went_well = _finding(database, "PGW5XNE", "The dashboard helped.", FindingCategory.WENT_WELL)
     for finding, factors in (
         (a, ("change",)),
         (b, ("detection",)),
@@ -179,6 +180,7 @@ def test_themes_over_a_day_against_the_day_before(database: Database) -> None:
         (d, ("detection",)),
         (e, ("change", "detection")),
         (f, ("capacity",)),
+        (went_well, ("detection", "tooling")),
     ):
         _tag(database, finding, *factors)
 
@@ -228,7 +230,8 @@ def test_themes_over_a_day_against_the_day_before(database: Database) -> None:
         "text": "Someone happened to watch the graph.",
     }
     assert by_factor["change"]["recurs"] and not by_factor["capacity"]["recurs"]
-    assert untagged not in report.findings
+    # What went well is no theme, however tagged; an untagged finding is none either.
+    assert went_well not in report.findings and untagged not in report.findings
 
     # A week that held nothing is down against the one before it.
     later = read_themes(database, date(2021, 5, 5), date(2021, 5, 5))

@@ -31,6 +31,8 @@ from irdesk.storage.database import Database
 from irdesk.storage.records import finding_factors
 from irdesk.storage.records.policies import current_policy_in
 
+COUNTED = (FindingCategory.CONTRIBUTING_FACTOR, FindingCategory.LUCKY)
+
 
 @dataclass(frozen=True)
 class FindingFactors:
@@ -76,13 +78,15 @@ def _start(day: date) -> datetime:
 
 
 def tagged_findings(session: Session, start: datetime, end: datetime) -> list[TaggedFinding]:
-    """Findings with confirmed factors on incidents that started in [start, end)."""
+    """Contributing-factor and near-miss findings with confirmed factors, on incidents
+    that started in [start, end). What went well and open questions are no themes."""
     rows = session.exec(
         select(Finding, FindingFactorsRow, Incident)
         .join(FindingFactorsRow, col(FindingFactorsRow.finding_id) == col(Finding.id))
         .join(Review, col(Review.id) == col(Finding.review_id))
         .join(Incident, col(Incident.id) == col(Review.incident_id))
         .where(col(Incident.started_at) >= start, col(Incident.started_at) < end)
+        .where(col(Finding.category).in_(COUNTED))
         .order_by(col(Incident.started_at), col(Finding.review_id), col(Finding.position))
     ).all()
     teams = {t.id: t.name for t in session.exec(select(Team))}
