@@ -35,7 +35,7 @@ from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
 if TYPE_CHECKING:
     from irdesk.storage.database import Database
 
-THEMES_SIZE = (1000, 600)
+THEMES_SIZE = (1180, 620)
 # A quarter, the span a review system's themes are usually read over.
 DEFAULT_DAYS = 91
 
