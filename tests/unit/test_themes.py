@@ -11,6 +11,7 @@ from packet_fixtures import pdf_text, require_tools
 from sqlmodel import col, select
 from testdata import SHARED_DATA
 
+from irdesk.cli.main import main
 from irdesk.domain.enums import FindingCategory
 from irdesk.domain.models import AuditEntry
 from irdesk.domain.policy import Policy, PolicyError
@@ -298,3 +299,60 @@ def test_the_taxonomy_as_edited_reads_back_or_names_the_line() -> None:
     )
     with pytest.raises(ValueError, match="line 2: change is listed twice"):
         parse_taxonomy("change: deploy\nChange: config")
+
+
+def test_irdesk_themes_prints_the_table_and_refuses_bad_input(
+    database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_import(database, [PAGE])
+    for ref, factors in (("PTVD0IY", ("change",)), ("PE8XPNI", ("change", "detection"))):
+        _tag(
+            database,
+            _finding(database, ref, "A finding.", FindingCategory.CONTRIBUTING_FACTOR),
+            *factors,
+        )
+    path = str(database.path)
+    database.close()
+    assert main(["themes", "--db", path, "--from", "2021-05-04", "--to", "2021-05-04"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == [
+        "Factor",
+        "Incidents",
+        "Near",
+        "misses",
+        "Previous",
+        "period",
+        "Trend",
+        "Services",
+        "Teams",
+        "Findings",
+    ]
+    # PTVD0IY on the day; PE8XPNI the day before.
+    assert lines[2].split() == [
+        "change",
+        "1",
+        "0",
+        "1",
+        "=",
+        "steady",
+        "WD:",
+        "Payments",
+        "(1)",
+        "—",
+        "1",
+    ]
+    assert lines[3].split() == ["detection", "0", "0", "1", "▼", "down", "—", "—", "0"]
+    assert lines[-1] == (
+        "2021-05-04 to 2021-05-04, against 2021-05-03 onwards; near misses are findings in "
+        "the 'lucky' category."
+    )
+
+    assert main(["themes", "--db", path, "--from", "2021-05-04", "--to", "2021-05-03"]) == 2
+    assert "--to (2021-05-03) is before --from (2021-05-04)" in capsys.readouterr().err
+    missing = str(tmp_path / "none.db")
+    assert main(["themes", "--db", missing, "--from", "2021-05-04", "--to", "2021-05-04"]) == 1
+    assert capsys.readouterr().err == (
+        f"irdesk: error: {missing} does not exist; import incidents first or name a file "
+        "with --db.\n"
+    )
+    assert not Path(missing).exists()
