@@ -80,12 +80,31 @@ def _start(day: date) -> datetime:
 def tagged_findings(session: Session, start: datetime, end: datetime) -> list[TaggedFinding]:
     """Contributing-factor and near-miss findings with confirmed factors, on incidents
     that started in [start, end). What went well and open questions are no themes."""
+    # Columns rather than whole records: a year holds tens of thousands of findings,
+    # and building an ORM object for each is most of the time such a read takes.
+    in_period = (col(Incident.started_at) >= start, col(Incident.started_at) < end)
+    incidents = {
+        i: (ref, started, service)
+        for i, ref, started, service in session.exec(
+            select(
+                Incident.id, Incident.external_id, Incident.started_at, Incident.service_id
+            ).where(*in_period)
+        )
+    }
+    factors_of = dict(
+        session.exec(
+            select(FindingFactorsRow.finding_id, FindingFactorsRow.factors_json)
+            .join(Finding, col(Finding.id) == col(FindingFactorsRow.finding_id))
+            .join(Review, col(Review.id) == col(Finding.review_id))
+            .join(Incident, col(Incident.id) == col(Review.incident_id))
+            .where(*in_period)
+        ).all()
+    )
     rows = session.exec(
-        select(Finding, FindingFactorsRow, Incident)
-        .join(FindingFactorsRow, col(FindingFactorsRow.finding_id) == col(Finding.id))
+        select(Finding.id, Finding.category, Finding.text, Review.incident_id)
         .join(Review, col(Review.id) == col(Finding.review_id))
         .join(Incident, col(Incident.id) == col(Review.incident_id))
-        .where(col(Incident.started_at) >= start, col(Incident.started_at) < end)
+        .where(*in_period)
         .where(col(Finding.category).in_(COUNTED))
         .order_by(col(Incident.started_at), col(Finding.review_id), col(Finding.position))
     ).all()
@@ -95,22 +114,24 @@ def tagged_findings(session: Session, start: datetime, end: datetime) -> list[Ta
         for s in session.exec(select(Service))
     }
     found = []
-    for finding, tags, incident in rows:
-        factors = tuple(json.loads(tags.factors_json))
-        if not factors or incident.started_at is None:
+    for finding_id, category, text, incident_id in rows:
+        stored = factors_of.get(stored_id(finding_id))
+        factors = tuple(json.loads(stored)) if stored else ()
+        ref, started, service_id = incidents[incident_id]
+        if not factors or started is None:
             continue
-        service, team = places.get(incident.service_id or -1, (None, None))
+        service, team = places.get(service_id or -1, (None, None))
         found.append(
             TaggedFinding(
-                finding_id=stored_id(finding.id),
-                incident_id=stored_id(incident.id),
-                incident_ref=incident.external_id,
-                started_at=incident.started_at,
+                finding_id=stored_id(finding_id),
+                incident_id=incident_id,
+                incident_ref=ref,
+                started_at=started,
                 service=service,
                 team=team,
-                near_miss=finding.category == FindingCategory.LUCKY,
+                near_miss=category == FindingCategory.LUCKY,
                 factors=factors,
-                text=finding.text,
+                text=text,
             )
         )
     return found
