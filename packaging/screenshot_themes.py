@@ -6,7 +6,7 @@ shows them.
 It writes the demo organisation (fixed seed and anchor day) to a temporary folder,
 confirms on every contributing factor and near miss the factors its words suggest (as a facilitator accepting
 each suggestion would), then saves the Themes window over the demo's last quarter
-(themes.png) and the Review tab of the incident with the most tagged findings
+(themes.png) and the Review tab of the open review with the most tagged findings
 (findings-factors.png).
 """
 
@@ -22,7 +22,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QDate
 
+from irdesk.domain.enums import ReviewStatus
 from irdesk.storage.database import open_database
+from irdesk.storage.reads import queries
 from irdesk.storage.reads.themes import COUNTED, read_finding_factors, tagged_findings
 from irdesk.storage.records.database_edits import set_finding_factors
 
@@ -73,7 +75,19 @@ def confirm_suggestions(db_path: Path) -> int | None:
     finally:
         db.close()
     counts = Counter(f.incident_id for f in found)
-    return counts.most_common(1)[0][0] if counts else None
+    # A review still open shows the controls as a facilitator uses them, not greyed out.
+    db = open_database(db_path, create=False)
+    try:
+        with db.session() as session:
+            open_reviews = {
+                row.id
+                for row in queries.list_incidents(session)
+                if row.review_status in (ReviewStatus.DRAFT, ReviewStatus.IN_REVIEW)
+            }
+    finally:
+        db.close()
+    ranked = sorted(counts, key=lambda i: (i not in open_reviews, -counts[i]))
+    return ranked[0] if ranked else None
 
 
 def main(argv: list[str] | None = None) -> int:
