@@ -52,6 +52,7 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "escalations",
         "org",
         "register",
+        "themes",
         "db",
         "packet",
         "countersign",
