@@ -28,6 +28,7 @@ from irdesk.cli.register import add_register_parser
 from irdesk.cli.review_feedback import add_review_feedback_parsers
 from irdesk.cli.roles import add_roles_parsers
 from irdesk.cli.runbooks import add_runbooks_parser
+from irdesk.cli.themes import add_themes_parser
 from irdesk.cli.validation import add_validation_parser
 from irdesk.storage import paths
 
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_register_parser(commands)
     add_facilitators_parser(commands)
     add_review_feedback_parsers(commands)
+    add_themes_parser(commands)
     add_db_parser(commands)
     add_packet_parsers(commands)
     add_notes_parser(commands)

@@ -913,6 +913,23 @@ class ServicePolicy(SQLModel, table=True):
     source: str | None = None
 
 
+class FindingFactorsRow(SQLModel, table=True):
+    """The contributing factors a facilitator confirmed for a finding (policy
+    ``contributing_factors``), as a JSON list; audited, compare-and-set on its revision."""
+
+    __tablename__ = "finding_factors"
+
+    finding_id: int = Field(foreign_key="finding.id", ondelete="CASCADE", primary_key=True)
+    factors_json: str = Field(default="[]", sa_type=Text)
+    set_by: str | None = None
+    set_at: datetime = utc_field(nullable=False)
+    revision: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="bumped by every edit, so a writer holding an older copy is refused",
+    )
+
+
 class FindingTagRow(SQLModel, table=True):
     """Where a finding says a delay came from, set in the finding editor; audited, CAS."""
 

@@ -53,6 +53,27 @@ def _default_thresholds() -> dict[str, dict[str, float]]:
     }
 
 
+def _default_contributing_factors() -> dict[str, list[str]]:
+    # System-level domains a finding can be tagged with, each with the words in a
+    # finding's text or its timeline that suggest it. People's choices are the system's
+    # output, so no domain names a person's fault.
+    return {
+        "capacity": ["capacity", "saturation", "load", "quota", "memory", "disk", "throttl"],
+        "change": ["deploy", "release", "rollout", "rollback", "config", "migration"],
+        "communication": ["status page", "customer", "announce", "slack", "message", "notify"],
+        "coordination": ["handoff", "hand-off", "escalat", "ownership", "on-call", "waiting"],
+        "dependency": ["upstream", "downstream", "vendor", "third-party", "provider", "dns"],
+        "detection": ["alert", "monitor", "page", "noticed", "dashboard", "detect"],
+        "knowledge": ["unfamiliar", "documentation", "docs", "undocumented", "training"],
+        "tooling": ["tool", "script", "runbook", "console", "automation", "pager"],
+    }
+
+
+# A contributing factor may never say a person failed: the review looks for the
+# conditions that made the action sensible at the time.
+REFUSED_FACTORS = ("human error", "operator error", "user error", "human factor")
+
+
 # Settings added after policies were first stored, and what a stored version without one
 # means: the rule did not exist when it was saved, so it stays off and figures computed
 # under that version recompute as they were.
@@ -61,6 +82,7 @@ ADDED_LATER: dict[str, Any] = {
     "retired_figures": {},
     "default_time_zone": "UTC",
     "controls": {},
+    "contributing_factors": _default_contributing_factors(),
 }
 
 
@@ -142,6 +164,12 @@ class Policy:
     # The control or clause each figure or target satisfies (figure or "<kpi>_target" →
     # e.g. "SOC 2 CC7.4"), as the organisation writes it; the executive packet lists them.
     controls: dict[str, str] = field(default_factory=dict)
+    # The organisation's taxonomy of contributing factors (factor → the words that
+    # suggest it); findings are tagged with these, and themes count them. Stored JSON
+    # sorts its keys, so factors are always listed alphabetically (`factor_names`).
+    contributing_factors: dict[str, list[str]] = field(
+        default_factory=_default_contributing_factors
+    )
     # Settings from another irdesk version this one no longer uses, kept as they were.
     retired: dict[str, Any] = field(default_factory=dict)
 
@@ -202,6 +230,9 @@ class Policy:
     def shows(self, figure: str) -> bool:
         """Whether a figure (or "<kpi>_target") is live under this version."""
         return figure not in self.retired_figures
+
+    def factor_names(self) -> tuple[str, ...]:
+        return tuple(sorted(self.contributing_factors))
 
     def review_deadline_days(self, tier: str) -> int:
         return self.postmortem_deadline_days if tier == "full" else self.lightweight_deadline_days
@@ -302,6 +333,7 @@ def _validate(p: Policy) -> None:
     _number("default_hourly_rate", p.default_hourly_rate, low=0)
     _retired_figures(p)
     _controls(p)
+    _contributing_factors(p)
     if not isinstance(p.retired, Mapping):
         raise PolicyError("retired: expected an object")
 
@@ -334,4 +366,27 @@ def _controls(p: Policy) -> None:
         if len(control) > CONTROL_LENGTH:
             raise PolicyError(
                 f"controls.{figure}: {len(control)} characters; at most {CONTROL_LENGTH}"
+            )
+
+
+def _contributing_factors(p: Policy) -> None:
+    if not isinstance(p.contributing_factors, Mapping) or not p.contributing_factors:
+        raise PolicyError("contributing_factors: expected an object of factor to its keywords")
+    for factor, words in p.contributing_factors.items():
+        if not isinstance(factor, str) or not factor.strip() or factor != factor.strip().lower():
+            raise PolicyError(
+                f"contributing_factors: {factor!r} must be a lower-case name without "
+                "surrounding spaces"
+            )
+        spoken = factor.replace("_", " ").replace("-", " ")
+        if any(refused in spoken for refused in REFUSED_FACTORS):
+            raise PolicyError(
+                f"contributing_factors: {factor!r} names a person's fault; name the condition "
+                "that made the action sensible (e.g. tooling, knowledge, coordination)"
+            )
+        if not isinstance(words, list) or any(
+            not isinstance(w, str) or not w.strip() for w in words
+        ):
+            raise PolicyError(
+                f"contributing_factors.{factor}: expected a list of keywords, got {words!r}"
             )

@@ -359,6 +359,7 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.review_tab.message.connect(self._show_review_message)
         self.review_tab.message_withdrawn.connect(self.withdraw_message)
+        self.review_tab.incident_wanted.connect(self._review_incident_wanted)
         self.metrics.incident_chosen.connect(self._metrics_incident_chosen)
         self.people.incident_chosen.connect(self._metrics_incident_chosen)
         self.metrics.policy_saved.connect(self._policy_saved)
@@ -690,6 +691,12 @@ class MainWindow(QMainWindow):
 
     def _metrics_incident_chosen(self, incident_id: int) -> None:
         self.incident_list.reveal_incident(incident_id)
+        self.raise_()
+        self.activateWindow()
+
+    def _review_incident_wanted(self, incident_id: int) -> None:
+        self.incident_list.reveal_incident(incident_id)
+        self.incident_tabs.setCurrentWidget(self.review_tab)
         self.raise_()
         self.activateWindow()
 

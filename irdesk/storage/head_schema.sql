@@ -788,5 +788,14 @@ CREATE TABLE facilitator (
 	PRIMARY KEY (person_id), 
 	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE
 );
-INSERT INTO alembic_version (version_num) VALUES ('0021');
+CREATE TABLE finding_factors (
+	finding_id INTEGER NOT NULL, 
+	factors_json TEXT NOT NULL, 
+	set_by VARCHAR, 
+	set_at DATETIME NOT NULL, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	PRIMARY KEY (finding_id), 
+	FOREIGN KEY(finding_id) REFERENCES finding (id) ON DELETE CASCADE
+);
+INSERT INTO alembic_version (version_num) VALUES ('0022');
 COMMIT;

@@ -60,6 +60,7 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
         "survey",
         "review-health",
         "calibration",
+        "themes",
         "db",
         "packet",
         "countersign",

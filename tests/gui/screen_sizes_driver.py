@@ -157,6 +157,7 @@ def window_openers(
         ("calibration", QWidget, window.review_feedback.open_calibration),
         ("participant survey", QDialog, lambda: open_survey(window)),
         ("feedback notes", QWidget, window.review_tab.open_feedback),
+        ("themes", QWidget, window.review_tab.open_themes),
         ("your name", QDialog, window.ask_name),
         ("note readers", QDialog, lambda: open_readers_dialog(window)),
         ("attendees", QDialog, window.review_tab.header.choose_attendees),

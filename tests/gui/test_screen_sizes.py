@@ -39,6 +39,7 @@ WINDOWS = {
     "calibration",
     "participant survey",
     "feedback notes",
+    "themes",
     "your name",
     "note readers",
     "attendees",

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -37,6 +38,7 @@ from irdesk.domain.policy import (
     Policy,
     PolicyError,
 )
+from irdesk.domain.themes import parse_taxonomy, taxonomy_text
 from irdesk.gui.common.background import BackgroundTasks, Report
 from irdesk.gui.common.colours import text_style
 from irdesk.gui.common.fit import fit_to_screen, scrolling
@@ -209,6 +211,26 @@ class PolicyDialog(QDialog):
         )
         retire_box.setLayout(retiring)
 
+        # The organisation's own taxonomy of contributing factors, versioned with the rest.
+        self.factors_edit = QPlainTextEdit(taxonomy_text(policy.contributing_factors))
+        self.factors_edit.setTabChangesFocus(True)
+        self.factors_edit.setAccessibleName("Contributing factors")
+        self.factors_edit.setAccessibleDescription(
+            "One factor per line, then a colon and the words that suggest it"
+        )
+        lines = self.factors_edit.fontMetrics().lineSpacing()
+        self.factors_edit.setFixedHeight(lines * 6 + 12)
+        factors_label = QLabel(
+            "&Factors and the words that suggest them, one per line (factor: word, word). "
+            "A factor names a condition of the system, never a person's fault."
+        )
+        factors_label.setWordWrap(True)
+        factors_label.setBuddy(self.factors_edit)
+        factors_box = QGroupBox("Contributing factors (findings are tagged with these)")
+        factors_layout = QVBoxLayout(factors_box)
+        factors_layout.addWidget(factors_label)
+        factors_layout.addWidget(self.factors_edit)
+
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("Why it changes (kept with the version)")
         self.error_label = QLabel()
@@ -232,6 +254,7 @@ class PolicyDialog(QDialog):
         form_layout.addWidget(review_box)
         form_layout.addWidget(fatigue_box)
         form_layout.addWidget(retire_box)
+        form_layout.addWidget(factors_box)
         if policy.retired:
             retired = ", ".join(sorted(policy.retired))
             form_layout.addWidget(QLabel(f"Kept from an older irdesk, no longer used: {retired}"))
@@ -298,7 +321,15 @@ class PolicyDialog(QDialog):
                 for figure, edit in self.control_edits.items()
                 if edit.text().strip()
             },
+            contributing_factors=self.chosen_factors(),
         )
+
+    def chosen_factors(self) -> dict[str, list[str]]:
+        try:
+            return parse_taxonomy(self.factors_edit.toPlainText())
+        except ValueError as exc:
+            self.factors_edit.setFocus()
+            raise PolicyError(str(exc)) from exc
 
     def chosen_retirements(self) -> dict[str, str]:
         """Figure → reason for each ticked figure; PolicyError names one ticked without a reason."""

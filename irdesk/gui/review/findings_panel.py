@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from irdesk.gui.review.tab import ReviewTab
     from irdesk.storage.database import Database
     from irdesk.storage.reads.review_sheet import ReviewSheet
+    from irdesk.storage.reads.themes import FindingFactors
     from irdesk.storage.records.findings import FindingRow
 
 
@@ -159,6 +160,19 @@ class FindingsPanel(ReviewRowsPanel):
         self.events_label.setWordWrap(True)
         self.events_button = QPushButton("Lin&k Events…")
         self.events_button.clicked.connect(self.choose_events)
+        # Contributing factors from the policy's taxonomy, with what the finding's words
+        # and its linked events suggest; only what the facilitator confirms is counted.
+        self.factors_label = QLabel()
+        self.factors_label.setWordWrap(True)
+        self.factors_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.factors_button = QPushButton("Ta&g Factors…")
+        self.factors_button.setToolTip(
+            "Confirm the contributing factors of this finding; the suggested ones are "
+            "ticked to start with (Ctrl+Z undoes)"
+        )
+        self.factors_button.clicked.connect(self.choose_factors)
+        self.factors: FindingFactors | None = None
+        self._factors_generation = 0
         self.hints_label = QLabel()
         self.hints_label.setWordWrap(True)
         self.hints_label.setStyleSheet(text_style("#c62828"))
@@ -187,6 +201,10 @@ class FindingsPanel(ReviewRowsPanel):
         events_row.addWidget(self.events_label, 1)
         events_row.addWidget(self.events_button)
         editor_layout.addLayout(events_row)
+        factors_row = QHBoxLayout()
+        factors_row.addWidget(self.factors_label, 1)
+        factors_row.addWidget(self.factors_button)
+        editor_layout.addLayout(factors_row)
         self.editor_box = editor_box
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -269,6 +287,7 @@ class FindingsPanel(ReviewRowsPanel):
             set_text_quietly(self.editor, row.text)
         self._show_events(row)
         self._show_flag_hints()
+        self._read_factors(row.id)
 
     def _show_events(self, row: FindingRow) -> None:
         sheet = self.sheet
@@ -313,6 +332,10 @@ class FindingsPanel(ReviewRowsPanel):
             return
         self.model.show_text(self.bound_id, self.editor.toPlainText())
         self.flags_changed.emit()
+
+    def select_after_load(self, finding_id: int) -> None:
+        """The next sheet shown selects this finding (one chosen in another window)."""
+        self._select_after_load = finding_id
 
     def _category_chosen(self, _index: int) -> None:
         self._select_after_load = self.bound_id
@@ -380,6 +403,112 @@ class FindingsPanel(ReviewRowsPanel):
 
         self._select_after_load = finding_id
         self.tab.run(tag(value), tagged, description="Tagging…")
+
+    # ------------------------------------------------------------- factors
+
+    factors_shown = Signal()
+
+    def _read_factors(self, finding_id: int) -> None:
+        db = self.tab.database.current()
+        if db is None:
+            return
+        self._factors_generation += 1
+        generation = self._factors_generation
+        self.factors = None
+        self.factors_label.setText("Factors: reading…")
+
+        def read(_report: object) -> FindingFactors:
+            from irdesk.storage.reads.themes import read_finding_factors
+
+            return read_finding_factors(db, finding_id)
+
+        self.tab.tasks.run(
+            read,
+            on_done=lambda found: self._factors_read(generation, finding_id, found),
+            description="",
+        )
+
+    def _factors_read(self, generation: int, finding_id: int, found: FindingFactors) -> None:
+        if generation != self._factors_generation or finding_id != self.bound_id:
+            return
+        self.factors = found
+        confirmed = ", ".join(found.factors) or "none confirmed"
+        suggested = "; ".join(
+            f"{s.factor} ({', '.join(f'“{w}”' for w in s.words)})" for s in found.suggestions
+        )
+        self.factors_label.setText(
+            f"Factors: {confirmed}"
+            + (f"\nSuggested by the words: {suggested}" if suggested else "")
+        )
+        self.factors_shown.emit()
+
+    def choose_factors(self) -> ChecklistDialog | None:
+        """The taxonomy to tick, the confirmed factors (or else the suggested) ticked."""
+        found, finding_id = self.factors, self.bound_id
+        if found is None or finding_id is None:
+            return None
+        words = {s.factor: s.words for s in found.suggestions}
+        items = [
+            (
+                n,
+                factor
+                + (
+                    f" — suggested by {', '.join(f'“{w}”' for w in words[factor])}"
+                    if factor in words
+                    else ""
+                ),
+            )
+            for n, factor in enumerate(found.taxonomy)
+        ]
+        ticked = found.factors or tuple(words)
+        dialog = ChecklistDialog(
+            "Contributing Factors",
+            "The conditions that contributed, from the organisation's taxonomy "
+            f"(the policy's):\n“{first_line(self.editor.toPlainText(), 80)}”",
+            items,
+            [n for n, factor in enumerate(found.taxonomy) if factor in ticked],
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(
+            lambda: self._confirm_factors(
+                finding_id, found, tuple(found.taxonomy[n] for n in dialog.chosen_ids())
+            )
+        )
+        dialog.open()
+        return dialog
+
+    def _confirm_factors(
+        self, finding_id: int, found: FindingFactors, chosen: tuple[str, ...]
+    ) -> None:
+        from irdesk.storage.records import database_edits
+
+        before = found.factors
+        if set(chosen) == set(before):
+            return
+        actor, taxonomy = self.tab.actor, found.taxonomy
+        held = [found.revision]
+
+        def confirm(wanted: tuple[str, ...]) -> Callable[[Database], int]:
+            return lambda db: database_edits.set_finding_factors(
+                db, finding_id, wanted, held[0], taxonomy=taxonomy, actor=actor
+            )
+
+        def settled(new_revision: int) -> None:
+            held[0] = new_revision  # the reload that follows shows what was stored
+
+        def replay(wanted: tuple[str, ...]) -> None:
+            self._select_after_load = finding_id
+            self.tab.run(confirm(wanted), settled, description="Tagging factors…")
+
+        def confirmed(new_revision: int) -> None:
+            settled(new_revision)
+            self.tab.undo_stack.push(
+                EditCommand("Tag factors", redo=lambda: replay(chosen), undo=lambda: replay(before))
+            )
+
+        self._select_after_load = finding_id
+        self.tab.run(confirm(chosen), confirmed, description="Tagging factors…")
 
     def add_finding(self, category: FindingCategory | None = None) -> None:
         from irdesk.storage.records import database_edits

@@ -46,6 +46,7 @@ from irdesk.gui.review.findings_panel import FindingsPanel
 from irdesk.gui.review.header import TIER_TEXT, ReviewHeader
 
 if TYPE_CHECKING:
+    from irdesk.gui.review.themes_window import ThemesWindow
     from irdesk.storage.database import Database
     from irdesk.storage.reads.review_sheet import ReviewSheet
     from irdesk.storage.records import reviews
@@ -56,6 +57,7 @@ T = TypeVar("T")
 ADD_FINDING_KEY = "Ctrl+Shift+N"
 ADD_ACTION_KEY = "Ctrl+Shift+A"
 FEEDBACK_KEY = "Ctrl+Alt+F"
+THEMES_KEY = "Ctrl+Shift+T"
 
 
 def _load_sheet(db: Database, incident_id: int) -> ReviewSheet | None:
@@ -70,6 +72,7 @@ class ReviewTab(QWidget):
 
     message = Signal(str)  # for the window's status bar
     message_withdrawn = Signal(str)  # a message no longer true, if the bar still shows it
+    incident_wanted = Signal(int)  # the window shows this incident, its Review tab in front
 
     def __init__(
         self,
@@ -92,6 +95,7 @@ class ReviewTab(QWidget):
         self.incident_id: int | None = None
         self._generation = 0
         self.feedback_window: FeedbackWindow | None = None
+        self.themes_window: ThemesWindow | None = None
         self._stale = False
         self._after_load: Callable[[], object] | None = None
         self._build()
@@ -192,6 +196,13 @@ class ReviewTab(QWidget):
             "Private notes on one person's part: opens its own window, never shown in the review"
         )
         self.feedback_action.triggered.connect(self.open_feedback)
+        menu.addSeparator()
+        self.themes_action = menu.addAction("&Themes…")
+        self.themes_action.setShortcut(QKeySequence(THEMES_KEY))
+        self.themes_action.setStatusTip(
+            "Contributing factors that recur across incidents over a period, with their trend"
+        )
+        self.themes_action.triggered.connect(self.open_themes)
         self._update_actions()
         return menu
 
@@ -266,6 +277,8 @@ class ReviewTab(QWidget):
         if self.feedback_window is not None:
             self.feedback_window.autosaver.flush()
             self.feedback_window.close()
+        if self.themes_window is not None:
+            self.themes_window.close()
         self.conflicts.close_all()
         self.show_incident(None)
 
@@ -287,9 +300,37 @@ class ReviewTab(QWidget):
         window.activateWindow()
         return window
 
+    def open_themes(self) -> ThemesWindow | None:
+        """Review › Themes…: its module loads the first time it opens."""
+        if self.database.current() is None:
+            return None
+        if self.themes_window is None:
+            from irdesk.gui.review.themes_window import THEMES_SIZE, ThemesWindow
+
+            self.themes_window = ThemesWindow(self.tasks, self.database)
+            self.themes_window.finding_chosen.connect(self.show_finding)
+            fit_to_screen(self.themes_window, *THEMES_SIZE, near=self)
+        window = self.themes_window
+        window.reload()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def show_finding(self, incident_id: int, finding_id: int) -> None:
+        """Ask the window for the incident; its review opens with the finding selected."""
+        self.findings.select_after_load(finding_id)
+        if incident_id == self.incident_id:
+            self.reload()
+        self.incident_wanted.emit(incident_id)
+
     def shut_down(self) -> None:
         """The main window closes: queue what is typed, and close the notes window."""
         self.autosaver.flush()
+        if self.themes_window is not None:
+            self.themes_window.shut_down()
+            self.themes_window.deleteLater()
+            self.themes_window = None
         if self.feedback_window is not None:
             self.feedback_window.shut_down()
             self.feedback_window.deleteLater()

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from reportlab.platypus import Flowable
 
     from irdesk.domain.register import ContinuityRow, RegisterRow, Rule
+    from irdesk.domain.themes import Theme
     from irdesk.reports.signing.token import TokenKey
     from irdesk.storage.reads.review_facts import Calibration, ReviewHealth
 
@@ -117,6 +118,8 @@ class PreparedPacket:
     continuity: "list[ContinuityRow]" = field(default_factory=list)
     register: "list[RegisterRow]" = field(default_factory=list)
     rules: "list[Rule]" = field(default_factory=list)
+    # A period packet's contributing factors that recur most, against the period before.
+    themes: "list[Theme]" = field(default_factory=list)
     as_of: datetime | None = None
     incident_id: int | None = None
     subject: str | None = None
@@ -190,6 +193,10 @@ def _read_register(database: Database, prepared: PreparedPacket, as_of: datetime
     figures = prepared.figures
     assert figures is not None
     prepared.continuity = read_continuity(database, figures.incident_ids)
+    if "Top themes" in prepared.profile.sections:
+        from irdesk.storage.reads.themes import read_themes_between
+
+        prepared.themes = read_themes_between(database, figures.period.start, figures.period.end)
     if "Notifications" in prepared.profile.sections:
         period = figures.period
         prepared.as_of = as_of
@@ -330,6 +337,7 @@ def render(
             continuity=prepared.continuity,
             register=prepared.register,
             rules=prepared.rules,
+            themes=prepared.themes,
         ).draw
         if prepared.calibration is not None and prepared.health is not None:
             from irdesk.reports.packets.calibration_sections import CalibrationSections

@@ -25,6 +25,8 @@ from irdesk.domain.register import (
     continuity_misses,
     continuity_summary,
 )
+from irdesk.domain.themes import COLUMNS as THEME_COLUMNS
+from irdesk.domain.themes import Theme, theme_cells
 from irdesk.reports import charts as metric_charts
 from irdesk.reports.packets.charts import Chart, rendered
 from irdesk.reports.packets.executive_figures import ExecutiveFigures
@@ -36,7 +38,8 @@ from irdesk.reports.register import register_cells
 Cells = list[list[str | None]]
 # Inches on the page: a little under the dashboard's size, so a table and a chart share a page.
 CHART_WIDTH = 5.4
-CELL_POINTS, CELL_PADDING = 8, 14  # the layout's cell font size; reportlab's padding, and air
+CELL_POINTS, CELL_PADDING = 8, 14
+TOP_THEMES = 5  # a board reads the few that matter; the Themes window has them all  # the layout's cell font size; reportlab's padding, and air
 
 
 def period_charts(figures: ExecutiveFigures) -> dict[str, Chart]:
@@ -85,6 +88,7 @@ class PeriodSections:
         continuity: Sequence[ContinuityRow] = (),
         register: Sequence[RegisterRow] = (),
         rules: Sequence[Rule] = (),
+        themes: Sequence[Theme] = (),
     ) -> None:
         self.layout = layout
         self.figures = figures
@@ -92,6 +96,7 @@ class PeriodSections:
         self.continuity = continuity
         self.register = register
         self.rules = rules
+        self.themes = themes
         self.severity = _tables(figures.by_severity)
         self.service = _tables(figures.by_service)
 
@@ -107,6 +112,7 @@ class PeriodSections:
             "Metric definitions": self.definitions,
             "Controls": self.controls,
             "Business continuity": self.business_continuity,
+            "Top themes": self.top_themes,
             "Notifications": self.notifications,
             "Legal sign-off and packets sent": self.signoff,
             "Notice rules": self.notice_rules,
@@ -289,6 +295,32 @@ class PeriodSections:
             rows += [list(m) for m in misses]
             out += [layout.gap(4), layout.table(rows, _shares(rows))]
         return out
+
+    def top_themes(self) -> list[Flowable]:
+        """The contributing factors behind the most incidents, with near misses beside them."""
+        layout = self.layout
+        top = [t for t in self.themes if t.incidents or t.near_misses][:TOP_THEMES]
+        if not top:
+            return [
+                layout.para(
+                    "No finding of an incident in the period has a confirmed contributing factor.",
+                    redact=False,
+                )
+            ]
+        keys = ["factor", "incidents", "near_misses", "previous", "trend"]
+        labels = dict(THEME_COLUMNS)
+        rows: Cells = [[labels[k] for k in keys]]
+        rows += [[theme_cells(t)[k] for k in keys] for t in top]
+        return [
+            layout.para(
+                "The contributing factors facilitators confirmed on the period's findings, "
+                "by the incidents they contributed to; near misses are findings of what "
+                "went right by luck. The trend compares the period of the same length before.",
+                redact=False,
+            ),
+            layout.gap(4),
+            layout.table(rows, _shares(rows), redact=False),
+        ]
 
     def _register_table(self, keys: list[str], shares: list[float]) -> list[Flowable]:
         if not self.register:

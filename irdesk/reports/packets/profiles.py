@@ -90,6 +90,7 @@ EXECUTIVE = Profile(
         "Trend",
         "SLO adherence",
         "Business continuity",
+        "Top themes",
         "Cost",
         "On-call load",
         "Postmortem compliance",

@@ -25,6 +25,7 @@ from irdesk.storage.records import (
     classifications,
     event_edits,
     feedback,
+    finding_factors,
     finding_tags,
     findings,
     incident_roles,
@@ -222,6 +223,7 @@ def correct_event(
 
 set_typed_role = in_transaction(incident_roles.set_typed_role)
 set_finding_tag = in_transaction(finding_tags.set_finding_tag)
+set_finding_factors = in_transaction(finding_factors.set_finding_factors)
 
 
 def set_roles_named(
