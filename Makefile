@@ -138,6 +138,7 @@ screenshot: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_readers.py resources/screenshots/name-prompt.png resources/screenshots/note-readers.png --size 1280x800
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_review_feedback.py resources/screenshots/review-health.png resources/screenshots/calibration.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_themes.py resources/screenshots --size 1280x800
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_register.py resources/screenshots/register.png
 	@# The window at a projector's and a big monitor's size, light and dark, on real
 	@# exports imported into a scratch database (SAMPLES: a folder of them).
 	rm -rf .screenshot-samples && mkdir .screenshot-samples
