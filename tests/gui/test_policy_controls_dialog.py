@@ -4,6 +4,7 @@ with the new policy version; the file is the real PagerDuty page of the shared s
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -17,6 +18,17 @@ from irdesk.storage.database import open_database
 from irdesk.storage.records.policies import current_policy
 
 TIMEOUT_MS = 10_000
+
+
+def open_policy_dialog() -> PolicyDialog:
+    """The Policy dialog on screen; a closed one may linger in the list, already deleted."""
+    return next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, PolicyDialog) and shiboken6.isValid(w) and w.isVisible()
+    )
+
+
 CONTROL = "SOC 2 CC7.4"
 
 
@@ -37,9 +49,7 @@ def test_a_control_typed_beside_a_target_is_kept_with_the_new_version(
     open_and_wait(qtbot, window, imported_file)
     activate(qtbot, window)
     choose_from_menu(qtbot, window, Qt.Key.Key_T, Qt.Key.Key_P)
-    dialog = next(
-        w for w in QApplication.topLevelWidgets() if isinstance(w, PolicyDialog) and w.isVisible()
-    )
+    dialog = open_policy_dialog()
     edit = dialog.control_edits["time_to_resolve_target"]
     assert edit.accessibleName().startswith("The control or clause")
     edit.setFocus()
@@ -47,7 +57,9 @@ def test_a_control_typed_beside_a_target_is_kept_with_the_new_version(
     qtbot.keyClicks(dialog.note_edit, "controls for the audit")
     save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), timeout=TIMEOUT_MS
+    )
     qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
 
     db = open_database(imported_file, create=False)
@@ -59,9 +71,7 @@ def test_a_control_typed_beside_a_target_is_kept_with_the_new_version(
     assert saved.policy.controls == {"time_to_resolve_target": CONTROL}
 
     choose_from_menu(qtbot, window, Qt.Key.Key_T, Qt.Key.Key_P)
-    again = next(
-        w for w in QApplication.topLevelWidgets() if isinstance(w, PolicyDialog) and w.isVisible()
-    )
+    again = open_policy_dialog()
     assert again.control_edits["time_to_resolve_target"].text() == CONTROL
     assert again.control_edits["slo"].text() == ""
     again.reject()
