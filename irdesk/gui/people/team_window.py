@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,7 @@ from irdesk.domain.team_cells import team_sections
 from irdesk.domain.utc import utc_now
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.colours import text_style
+from irdesk.gui.common.dates import as_date, qdate
 from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.people.models import INCIDENTS_ROLE, SectionPage
 
@@ -54,14 +55,6 @@ DESCRIPTIONS = {
 }
 
 
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _day(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
 class TeamWindow(QWidget):
     incident_chosen = Signal(int)
     person_chosen = Signal(str, object, object)  # name, first day, last day
@@ -86,7 +79,7 @@ class TeamWindow(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setAccessibleName(f"{name} (UTC day, included)")
-            edit.setDate(_qdate(day))
+            edit.setDate(qdate(day))
         self.show_button = QPushButton("&Show")
         self.show_button.clicked.connect(self.reload)
         self.title_label = QLabel("Choose a team and a period, then Show.")
@@ -139,7 +132,7 @@ class TeamWindow(QWidget):
 
     def reload(self) -> None:
         db, name = self.db, self.team_combo.currentText()
-        first, last = _day(self.from_edit.date()), _day(self.to_edit.date())
+        first, last = as_date(self.from_edit.date()), as_date(self.to_edit.date())
         if db is None or not name:
             return
         if last < first:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QItemSelection, QItemSelectionModel, QModelIndex, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +29,7 @@ from irdesk.domain.person_cells import Section, sections, summary
 from irdesk.domain.utc import utc_now
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.colours import make_quiet, text_style
+from irdesk.gui.common.dates import as_date, qdate
 from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.notes_session import NotesSession, UnlockDialog
 from irdesk.gui.people.models import INCIDENTS_ROLE, SectionModel, SectionPage
@@ -67,14 +68,6 @@ DESCRIPTIONS = {
 }
 
 
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _day(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
 class PersonWindow(QWidget):
     """`show_person` chooses who and when; `incident_chosen` asks the main window to open one."""
 
@@ -106,8 +99,8 @@ class PersonWindow(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setAccessibleName(f"{name} (UTC day, included)")
         today = utc_now().date()
-        self.from_edit.setDate(_qdate(today - timedelta(days=DEFAULT_DAYS)))
-        self.to_edit.setDate(_qdate(today))
+        self.from_edit.setDate(qdate(today - timedelta(days=DEFAULT_DAYS)))
+        self.to_edit.setDate(qdate(today))
         self.show_button = QPushButton("&Show")
         self.show_button.clicked.connect(self.reload)
         self.summary_label = QLabel("Choose a person and a period, then Show.")
@@ -192,8 +185,8 @@ class PersonWindow(QWidget):
 
     def show_person(self, name: str, first_day: date, last_day: date) -> None:
         """Show `name`'s period; if the names are still being read, once they are."""
-        self.from_edit.setDate(_qdate(first_day))
-        self.to_edit.setDate(_qdate(last_day))
+        self.from_edit.setDate(qdate(first_day))
+        self.to_edit.setDate(qdate(last_day))
         if self.person_combo.findText(name) < 0:
             self._wanted = name
             return
@@ -202,7 +195,7 @@ class PersonWindow(QWidget):
 
     def reload(self) -> None:
         db, name = self.db, self.person_combo.currentText()
-        first, last = _day(self.from_edit.date()), _day(self.to_edit.date())
+        first, last = as_date(self.from_edit.date()), as_date(self.to_edit.date())
         if db is None or not name:
             return
         if last < first:

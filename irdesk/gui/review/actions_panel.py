@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from irdesk.domain.enums import ReviewStatus
 from irdesk.gui.common.colours import text_style
+from irdesk.gui.common.dates import as_date, qdate
 from irdesk.gui.common.formatting import local_time
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
 from irdesk.gui.review.fields import ACTION
@@ -44,10 +45,8 @@ from irdesk.gui.review.models import (
     CATEGORY_TEXT,
     STATUS_TEXT,
     ActionsModel,
-    as_date,
     first_line,
     local_today,
-    qdate,
     select_quietly,
 )
 from irdesk.gui.review.rows_panel import ReviewRowsPanel

@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
 from irdesk.domain.calibration import MEASURES, SessionRecord, TeamCalibration, team_cells
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.colours import text_style
+from irdesk.gui.common.dates import as_date
 from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.common.row_table_model import AnyIndex
-from irdesk.gui.review.health_window import period_editors, picked
+from irdesk.gui.review.health_window import period_editors
 
 if TYPE_CHECKING:
     from irdesk.storage.database import Database
@@ -243,7 +244,7 @@ class CalibrationWindow(QWidget):
         layout.addWidget(splitter, 1)
 
     def period(self) -> tuple[date, date]:
-        return picked(self.first), picked(self.last)
+        return as_date(self.first.date()), as_date(self.last.date())
 
     def reload(self) -> None:
         db = self.database.current()

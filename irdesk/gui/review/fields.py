@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
 
 from irdesk.gui.common.autosave import Autosaver, Write
+from irdesk.gui.common.dates import as_date
 from irdesk.gui.review.blame_editor import BlameTextEdit
-from irdesk.gui.review.models import as_date
 
 if TYPE_CHECKING:
     from irdesk.gui.review.tab import ReviewTab

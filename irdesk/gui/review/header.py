@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 
 from irdesk.domain.enums import ReviewStatus, ReviewTier
 from irdesk.gui.common.colours import make_quiet, text_style
+from irdesk.gui.common.dates import as_date, qdate
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
 from irdesk.gui.review.checklist_dialog import ChecklistDialog
 from irdesk.gui.review.fields import REVIEW
-from irdesk.gui.review.models import as_date, local_today, qdate
+from irdesk.gui.review.models import local_today
 
 if TYPE_CHECKING:
     from irdesk.domain.facilitation import Suggestion

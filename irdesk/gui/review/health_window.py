@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from irdesk.domain.review_health import COLUMNS, MIN_GROUP, HealthRow, health_cells
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.dates import as_date, qdate
 from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
@@ -61,17 +62,12 @@ class HealthModel(RowTableModel[HealthRow]):
 def period_editors(first: date, last: date) -> tuple[QDateEdit, QDateEdit]:
     editors = []
     for value, name in ((first, "From"), (last, "To")):
-        editor = QDateEdit(QDate(value.year, value.month, value.day))
+        editor = QDateEdit(qdate(value))
         editor.setCalendarPopup(True)
         editor.setDisplayFormat("yyyy-MM-dd")
         editor.setAccessibleName(name)
         editors.append(editor)
     return editors[0], editors[1]
-
-
-def picked(editor: QDateEdit) -> date:
-    value = editor.date()
-    return date(value.year(), value.month(), value.day())
 
 
 class ReviewHealthWindow(QWidget):
@@ -151,7 +147,7 @@ class ReviewHealthWindow(QWidget):
         layout.addWidget(note)
 
     def period(self) -> tuple[date, date]:
-        return picked(self.first), picked(self.last)
+        return as_date(self.first.date()), as_date(self.last.date())
 
     def reload(self) -> None:
         db = self.database.current()

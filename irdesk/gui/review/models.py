@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QTableView
 
@@ -62,16 +62,6 @@ def select_quietly(table: QTableView, row: int) -> None:
 def local_today() -> date:
     """Due dates are calendar days where the user is."""
     return datetime.now().astimezone().date()
-
-
-def qdate(value: date) -> QDate:
-    """A due date as a date edit shows it."""
-    return QDate(value.year, value.month, value.day)
-
-
-def as_date(value: QDate) -> date:
-    """A date edit's date as storage takes it."""
-    return date(value.year(), value.month(), value.day())
 
 
 def first_line(text: str, limit: int = 160) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from irdesk.domain.themes import COLUMNS, TaggedFinding, Theme, ThemesReport, theme_cells
 from irdesk.gui.common import formatting
 from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.dates import as_date, qdate
 from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
@@ -72,14 +73,6 @@ class FindingsModel(RowTableModel[TaggedFinding]):
         )[index.column()]
 
 
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _day(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
 class ThemesWindow(QWidget):
     """The themes of a period in a window of its own; `reload` reads them again."""
 
@@ -99,8 +92,8 @@ class ThemesWindow(QWidget):
         self._closed = False
         last = today or datetime.now(UTC).date()
 
-        self.first_edit = QDateEdit(_qdate(last - timedelta(days=DEFAULT_DAYS - 1)))
-        self.last_edit = QDateEdit(_qdate(last))
+        self.first_edit = QDateEdit(qdate(last - timedelta(days=DEFAULT_DAYS - 1)))
+        self.last_edit = QDateEdit(qdate(last))
         for edit, name in ((self.first_edit, "First day"), (self.last_edit, "Last day")):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -168,7 +161,7 @@ class ThemesWindow(QWidget):
         return table
 
     def period(self) -> tuple[date, date]:
-        return _day(self.first_edit.date()), _day(self.last_edit.date())
+        return as_date(self.first_edit.date()), as_date(self.last_edit.date())
 
     def reload(self) -> None:
         db = self.database.current()
