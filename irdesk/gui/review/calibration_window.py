@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -38,7 +37,7 @@ from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.common.row_table_model import AnyIndex
-from irdesk.gui.review.health_window import period_editors
+from irdesk.gui.review.health_window import period_bar
 
 if TYPE_CHECKING:
     from irdesk.storage.database import Database
@@ -135,19 +134,10 @@ class CalibrationWindow(QWidget):
         self.today = today
         self._closed = False
 
-        self.first, self.last = period_editors(first, last)
-        from_label = QLabel("&From:")
-        from_label.setBuddy(self.first)
-        to_label = QLabel("&To:")
-        to_label.setBuddy(self.last)
-        self.refresh_button = QPushButton("&Refresh")
-        self.refresh_button.clicked.connect(self.reload)
-        self.summary = QLabel()
-        top = QHBoxLayout()
-        for widget in (from_label, self.first, to_label, self.last, self.refresh_button):
-            top.addWidget(widget)
-        top.addStretch(1)
-        top.addWidget(self.summary)
+        bar = period_bar(first, last, self.reload)
+        self.first, self.last = bar.first, bar.last
+        self.refresh_button, self.summary = bar.refresh_button, bar.summary
+        top = bar.layout
 
         self.model = SideBySideModel(self)
         self.table = QTableView()

@@ -9,6 +9,8 @@ read against the version then in force.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -59,7 +61,18 @@ class HealthModel(RowTableModel[HealthRow]):
         return None
 
 
-def period_editors(first: date, last: date) -> tuple[QDateEdit, QDateEdit]:
+@dataclass
+class PeriodBar:
+    """The top row of the review-system windows: From, To, Refresh and a summary."""
+
+    first: QDateEdit
+    last: QDateEdit
+    refresh_button: QPushButton
+    summary: QLabel
+    layout: QHBoxLayout
+
+
+def period_bar(first: date, last: date, reload: Callable[[], None]) -> PeriodBar:
     editors = []
     for value, name in ((first, "From"), (last, "To")):
         editor = QDateEdit(qdate(value))
@@ -67,7 +80,19 @@ def period_editors(first: date, last: date) -> tuple[QDateEdit, QDateEdit]:
         editor.setDisplayFormat("yyyy-MM-dd")
         editor.setAccessibleName(name)
         editors.append(editor)
-    return editors[0], editors[1]
+    from_label = QLabel("&From:")
+    from_label.setBuddy(editors[0])
+    to_label = QLabel("&To:")
+    to_label.setBuddy(editors[1])
+    refresh = QPushButton("&Refresh")
+    refresh.clicked.connect(reload)
+    summary = QLabel()
+    row = QHBoxLayout()
+    for widget in (from_label, editors[0], to_label, editors[1], refresh):
+        row.addWidget(widget)
+    row.addStretch(1)
+    row.addWidget(summary)
+    return PeriodBar(editors[0], editors[1], refresh, summary, row)
 
 
 class ReviewHealthWindow(QWidget):
@@ -87,19 +112,10 @@ class ReviewHealthWindow(QWidget):
         self.today = today
         self._closed = False
 
-        self.first, self.last = period_editors(first, last)
-        from_label = QLabel("&From:")
-        from_label.setBuddy(self.first)
-        to_label = QLabel("&To:")
-        to_label.setBuddy(self.last)
-        self.refresh_button = QPushButton("&Refresh")
-        self.refresh_button.clicked.connect(self.reload)
-        self.summary = QLabel()
-        top = QHBoxLayout()
-        for widget in (from_label, self.first, to_label, self.last, self.refresh_button):
-            top.addWidget(widget)
-        top.addStretch(1)
-        top.addWidget(self.summary)
+        bar = period_bar(first, last, self.reload)
+        self.first, self.last = bar.first, bar.last
+        self.refresh_button, self.summary = bar.refresh_button, bar.summary
+        top = bar.layout
 
         self.model = HealthModel(self)
         self.table = QTableView()
