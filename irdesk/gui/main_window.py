@@ -334,6 +334,7 @@ class MainWindow(QMainWindow):
         )
         # Second, between the facts and the review: the order a review walks through.
         self.incident_tabs.insertTab(1, self.timeline.tab, "Ti&meline")
+        self.incident_tabs.insertTab(2, self.timeline.escalation, "Esc&alation")
         for menu, actions in (
             (self.menus.edit, self.timeline.edit_actions()),
             (self.menus.view, self.timeline.view_actions()),
