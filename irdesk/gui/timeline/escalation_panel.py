@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irdesk.domain.person_cells import minutes_text
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.colours import make_quiet
 from irdesk.gui.common.row_table_model import RowTableModel
@@ -41,10 +42,6 @@ NO_POLICY = (
     "No escalation policy is known for this incident's service: import the directory's "
     "escalation policies and services (irdesk import) to compare its path with one."
 )
-
-
-def _minutes(value: float | None) -> str:
-    return "" if value is None else f"{value:.0f} min"
 
 
 def level_notes(outcome: LevelOutcome, repeated: tuple[int, ...]) -> str:
@@ -95,11 +92,11 @@ class LevelsModel(RowTableModel["LevelOutcome"]):
         return (
             str(o.level),
             ", ".join(o.targets) or "?",
-            _minutes(o.prescribed_start_min),
-            _minutes(o.prescribed_minutes) or "open",
-            _minutes(reached),
-            _minutes(o.actual_minutes),
-            _minutes(beyond),
+            minutes_text(o.prescribed_start_min),
+            minutes_text(o.prescribed_minutes) or "open",
+            minutes_text(reached),
+            minutes_text(o.actual_minutes),
+            minutes_text(beyond),
             level_notes(o, self.repeated),
         )
 
