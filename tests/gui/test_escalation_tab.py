@@ -37,7 +37,7 @@ def test_the_path_against_the_policy_beside_the_timeline(
     click_row(qtbot, window, row_of(window, "PGW5XNE"))
     panel = window.timeline.escalation
     activate(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # Escalation
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # Escalation
     assert window.incident_tabs.currentWidget() is panel
     qtbot.waitUntil(lambda: panel.canvas is not None, timeout=TIMEOUT_MS)
     assert panel.summary_label.text() == (
