@@ -60,14 +60,16 @@ def level_notes(outcome: LevelOutcome, repeated: tuple[int, ...]) -> str:
 class LevelsModel(RowTableModel["LevelOutcome"]):
     """One row per level of the policy, as the chart draws it."""
 
+    # Short, so that eight columns fit beside the incident list on a 1024-pixel screen;
+    # the accessible description of the table spells them out.
     headers: ClassVar[tuple[str, ...]] = (
         "Level",
         "Targets",
-        "Policy's start",
-        "Policy's window",
+        "Due after",
+        "Window",
         "Reached after",
-        "Time at level",
-        "Beyond the window",
+        "Stayed",
+        "Beyond",
         "Notes",
     )
 
@@ -162,14 +164,18 @@ class EscalationPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setAccessibleName("Escalation levels")
         self.table.setAccessibleDescription(
-            "One row per level of the service's escalation policy: its prescribed start and "
-            "window against when the incident reached it and how long it stayed"
+            "One row per level of the service's escalation policy: when the policy says it "
+            "starts (due after) and how long it gives it (window), against when the incident "
+            "reached it, how long it stayed there and the minutes beyond the window"
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The names and notes take what the minutes leave.
+        for column in (1, 7):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.table.setMaximumHeight(self.table.fontMetrics().height() * 9)
         self.note = QLabel(
