@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from irdesk.domain.person_cells import minutes_text
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.colours import make_quiet
 from irdesk.gui.common.row_table_model import RowTableModel
-from irdesk.reports.charts import escalation_chart
 
 if TYPE_CHECKING:
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
     from irdesk.domain.escalation import LevelOutcome
     from irdesk.storage.database import Database
     from irdesk.storage.reads.escalations import IncidentEscalation
@@ -85,6 +84,9 @@ class LevelsModel(RowTableModel["LevelOutcome"]):
         self.set_rows(list(path.levels) if path is not None else [])
 
     def cells(self, o: LevelOutcome) -> tuple[str, ...]:
+        # Loaded with the first path shown, not with the window (numpy comes with it).
+        from irdesk.domain.person_cells import minutes_text
+
         reached = (
             (o.reached_at - self.started_at).total_seconds() / 60.0
             if o.reached_at is not None and self.started_at is not None
@@ -246,6 +248,12 @@ class EscalationPanel(QWidget):
             self.summary_label.setText(NO_POLICY)
             return
         self.summary_label.setText(path_summary(found))
+        # The packet's chart, drawn with the first path shown: matplotlib is not needed to
+        # start the window.
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        from irdesk.reports.charts import escalation_chart
+
         chart = escalation_chart(found.path, f"Escalation: {found.policy}", found.incident_id)
         canvas = FigureCanvasQTAgg(chart.figure)
         canvas.setMinimumSize(320, 140)
