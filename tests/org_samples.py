@@ -5,8 +5,8 @@ The incidents: /work/shared/data/pagerduty_incidents_page.json and
 pagerduty_incident_and_log_entry.jsonl; the directory: /work/shared/org-data's
 pagerduty_users.json and pagerduty_schedule_rendered.json (another account's, whose final
 schedule of November 2015 is outside the incidents' period), with the teams, users,
-schedules and services written here from the incident sample's own names, user, team and
-service ids and times: Tim Teller PJOJ0I0, Hattie Hendricks PHE3VOG, Giran Moodley
+schedules, services and (on request) escalation policies written here from the incident
+sample's own names, user, team and service ids and times: Tim Teller PJOJ0I0, Hattie Hendricks PHE3VOG, Giran Moodley
 PPT6IUJ, Bryce Blake PZ5AJAG, Akiko Almeda P8PKMJS; WD: Payments PVSU9UY, WD: Storage
 PWM457M, ID: Production P6ZOTJ8; Payments Team PHZCDPO, Warehouse Team PT5UAVI, Operations
 Team PJ8M4HI. The emails, zones, rates, schedules and page times are invented.
@@ -166,6 +166,72 @@ def write_pages(folder: Path) -> Path:
     return path
 
 
+def rule(delay: int, *targets: dict[str, str]) -> dict[str, Any]:
+    return {"escalation_delay_in_minutes": delay, "targets": list(targets)}
+
+
+def write_escalation_policies(folder: Path) -> Path:
+    """Escalation policies for the sample's three services, as PagerDuty's
+    /escalation_policies lists them; the levels and delays are made up. ID: Production
+    pages Giran Moodley, then after 2 minutes Bryce Blake; WD: Payments its schedule, then
+    after 15 minutes Akiko Almeda; WD: Storage its schedule alone."""
+    schedule_ref = {"type": "schedule_reference"}
+    policies = [
+        {
+            "id": "PEPOPS1",
+            "type": "escalation_policy",
+            "name": "ID: Production on call",
+            "num_loops": 1,
+            "teams": [OPERATIONS],
+            "escalation_rules": [rule(2, GIRAN), rule(5, BRYCE)],
+            "services": [ref("service", "P6ZOTJ8", "ID: Production")],
+        },
+        {
+            "id": "PEPPAY1",
+            "type": "escalation_policy",
+            "name": "Payments on call",
+            "num_loops": 0,
+            "teams": [PAYMENTS],
+            "escalation_rules": [
+                rule(15, {**schedule_ref, "id": "PSPAY01", "summary": "Payments"}),
+                rule(15, AKIKO),
+            ],
+            "services": [ref("service", "PVSU9UY", "WD: Payments")],
+        },
+        {
+            "id": "PEPWAR1",
+            "type": "escalation_policy",
+            "name": "Storage on call",
+            "num_loops": 0,
+            "teams": [WAREHOUSE],
+            "escalation_rules": [
+                rule(30, {**schedule_ref, "id": "PSWAR01", "summary": "Warehouse"})
+            ],
+            "services": [ref("service", "PWM457M", "WD: Storage")],
+        },
+    ]
+    path = folder / "escalation_policies.json"
+    path.write_text(json.dumps({"escalation_policies": policies, **PAGE}), encoding="utf-8")
+    return path
+
+
+def write_acknowledgement(folder: Path) -> Path:
+    """Bryce Blake acknowledging PGW5XNE at 13:54:10, two minutes after his page (made up;
+    the sample's incidents lose their acknowledgements on resolution)."""
+    entry = {
+        "id": "RACK00000000000000000000001",
+        "type": "acknowledge_log_entry",
+        "summary": "Acknowledged by Bryce Blake.",
+        "created_at": "2021-05-04T13:54:10Z",
+        "agent": BRYCE,
+        "channel": {"type": "sms"},
+        "incident": ref("incident", "PGW5XNE", "PGW5XNE"),
+    }
+    path = folder / "acknowledgements.json"
+    path.write_text(json.dumps({"log_entries": [entry], **PAGE, "total": 1}))
+    return path
+
+
 def irdesk(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "irdesk", *map(str, args)],
@@ -177,16 +243,23 @@ def irdesk(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def import_organisation(folder: Path) -> tuple[Path, dict[str, int]]:
+def import_organisation(folder: Path, *, escalations: bool = False) -> tuple[Path, dict[str, int]]:
     """The directory, then the incidents and pages, imported as a user would; then a
     facilitator types two services' prices and SLO and classifies three incidents, as the
     window would (storage/records): PE8XPNI a downtime cost, PXQYZNB an external cause
-    (AWS), PS8TBIQ approved technical debt. Returns the file and incident id by source ID."""
+    (AWS), PS8TBIQ approved technical debt. With `escalations`, the directory holds the
+    services' escalation policies and PGW5XNE Bryce Blake's acknowledgement too. Returns
+    the file and incident id by source ID."""
     db = folder / "org.db"
     # The directory first, so the incidents' people and services are found in it.
-    directory = irdesk("import", *ORG_SAMPLES, *write_directory(folder), "--db", db)
+    files = write_directory(folder)
+    logs = [write_pages(folder)]
+    if escalations:
+        files.append(write_escalation_policies(folder))
+        logs.append(write_acknowledgement(folder))
+    directory = irdesk("import", *ORG_SAMPLES, *files, "--db", db)
     assert directory.returncode == 0, directory.stderr
-    incidents = irdesk("import", *INCIDENT_SAMPLES, write_pages(folder), "--db", db)
+    incidents = irdesk("import", *INCIDENT_SAMPLES, *logs, "--db", db)
     assert incidents.returncode == 0, incidents.stderr
     with sqlite3.connect(db) as conn:
         ids = dict(conn.execute("SELECT external_id, id FROM incident").fetchall())

@@ -110,10 +110,12 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def print_policy_history(path: "Path", form: str) -> int:
-    """Every stored version, newest first, with what it retired: the dashboard's version list."""
+    """Every stored version, newest first, with what it retired and each setting it changed
+    from the version before (the first, from the built-in defaults): the dashboard's
+    version list."""
     import json
 
-    from irdesk.domain.policy import PolicyError
+    from irdesk.domain.policy import PolicyError, changed_settings, setting_text
     from irdesk.storage.records.policies import policy_versions
 
     with (
@@ -121,6 +123,8 @@ def print_policy_history(path: "Path", form: str) -> int:
         failures_reported(PolicyError, DatabaseError),
     ):
         versions = policy_versions(db)
+    # Newest first: each version's changes are against the one after it in the list.
+    earlier = [*(r.policy for r in versions[1:]), None][: len(versions)]
     rows: list[dict[str, Any]] = [
         {
             "version": r.version,
@@ -129,8 +133,13 @@ def print_policy_history(path: "Path", form: str) -> int:
             "note": r.note,
             "retired_figures": dict(sorted(r.policy.retired_figures.items())),
             "controls": dict(sorted(r.policy.controls.items())),
+            "changes": {
+                name: {"before": setting_text(old), "after": setting_text(new)}
+                for name, (old, new) in changed_settings(before, r.policy).items()
+                if name not in ("retired_figures", "controls", "retired")
+            },
         }
-        for r in versions
+        for r, before in zip(versions, earlier, strict=True)
     ]
     if form == "json":
         json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
@@ -145,6 +154,8 @@ def print_policy_history(path: "Path", form: str) -> int:
             print(f"    retired {figure}: {reason}")
         for figure, control in row["controls"].items():
             print(f"    {figure} satisfies {control}")
+        for name, change in row["changes"].items():
+            print(f"    {name}: {change['before']} → {change['after']}")
     return 0
 
 

@@ -1,6 +1,8 @@
 """Load over time, fairly: the on-call time a person held against the pages they got, and
 the surges (a long incident, nights paged one after another) that a period's figures
-should be read beside.
+should be read beside. What counts as a surge, and what it does to the person's figures
+(marked, excluded, or shown beside a figure without it), is the policy's
+(`surge_long_incident_hours`, `surge_consecutive_nights`, `surge_treatment`).
 
 Held time is the union of a person's dated memberships of a rotation within the period
 (a schedule layer's open dates count as held throughout: every member of the layer takes
@@ -9,6 +11,7 @@ while on it) times their share of the rotation's held time. Only incidents that 
 for people (not merged, not left out by the policy) are counted.
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,11 +24,6 @@ from irdesk.domain.metrics.people import after_hours, local_page_times
 from irdesk.domain.metrics.selection import Period, anchor_times, in_period, policy_exclusions
 from irdesk.domain.metrics.service import responder_hours
 from irdesk.domain.policy import Policy
-
-# An incident that took this many of a person's hours is a surge of its own.
-LONG_INCIDENT_HOURS = 4.0
-# After-hours pages on this many nights in a row make a surge.
-CONSECUTIVE_NIGHTS = 2
 
 LONG_INCIDENT = "long incident"
 NIGHTS_PAGED = "nights paged in a row"
@@ -57,6 +55,41 @@ class Surge:
     last_day: date
     amount: float  # hours of the incident, or nights in a row
     incident_ids: tuple[int, ...]
+
+    def span(self) -> str:
+        first, last = self.first_day.isoformat(), self.last_day.isoformat()
+        return first if first == last else f"{first} to {last}"
+
+    def describe(self) -> str:
+        """What and when, as a reason a figure names: "long incident 2026-03-03"."""
+        return f"{self.kind} {self.span()}"
+
+
+TREATMENT_WORDS = {
+    "mark": "marked; counted in their figures",
+    "exclude": "left out of their figures",
+    "adjust": "counted; their figures also shown without it",
+}
+
+
+def surge_reasons(found: Sequence[Surge]) -> dict[int, tuple[str, ...]]:
+    """Incident id → the surges it belongs to, described."""
+    out: dict[int, list[str]] = {}
+    for surge in found:
+        for incident_id in surge.incident_ids:
+            out.setdefault(incident_id, []).append(surge.describe())
+    return {i: tuple(dict.fromkeys(reasons)) for i, reasons in out.items()}
+
+
+def surge_incidents(
+    data: MetricData, policy: Policy, period: Period, people: Iterable[int]
+) -> dict[int, frozenset[int]]:
+    """Person → the incidents of their surges in the period (the ones "exclude" leaves out
+    of their figures and "adjust" shows their figures without)."""
+    return {
+        pid: frozenset(i for s in surges(data, policy, period, pid) for i in s.incident_ids)
+        for pid in people
+    }
 
 
 def counted_rows(
@@ -128,14 +161,18 @@ def held_shares(
 
 
 def surges(data: MetricData, policy: Policy, period: Period, person_id: int) -> tuple[Surge, ...]:
-    """A counted incident that took LONG_INCIDENT_HOURS or more of theirs; after-hours pages
-    on CONSECUTIVE_NIGHTS or more nights in a row (in their zone; a page before the
-    working day belongs to the night before)."""
+    """A counted incident that took the policy's `surge_long_incident_hours` or more of
+    theirs; after-hours pages on `surge_consecutive_nights` or more nights in a row (in
+    their zone; a page before the working day belongs to the night before)."""
     ev, inc = data.events, data.incidents
     rows, _ = counted_rows(data, policy, period)
     out = []
     r_rows, r_people, r_hours = responder_hours(data)
-    mine = (r_people == person_id) & np.isin(r_rows, rows) & (r_hours >= LONG_INCIDENT_HOURS)
+    mine = (
+        (r_people == person_id)
+        & np.isin(r_rows, rows)
+        & (r_hours >= policy.surge_long_incident_hours)
+    )
     for row, hours in zip(r_rows[mine].tolist(), r_hours[mine].tolist(), strict=True):
         begin = inc.started[row] if not np.isnan(inc.started[row]) else inc.detected[row]
         end = inc.resolved[row] if not np.isnan(inc.resolved[row]) else begin
@@ -161,7 +198,7 @@ def surges(data: MetricData, policy: Policy, period: Period, person_id: int) -> 
             night -= timedelta(days=1)
         nights.setdefault(night, set()).add(int(incident))
     for run in _runs(sorted(nights)):
-        if len(run) >= CONSECUTIVE_NIGHTS:
+        if len(run) >= policy.surge_consecutive_nights:
             ids = sorted(set().union(*(nights[n] for n in run)))
             out.append(Surge(NIGHTS_PAGED, run[0], run[-1], float(len(run)), tuple(ids)))
     out.sort(key=lambda s: (s.first_day, s.kind))

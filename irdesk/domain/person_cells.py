@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from irdesk.domain.load_fairness import LONG_INCIDENT
+from irdesk.domain.load_fairness import LONG_INCIDENT, TREATMENT_WORDS
 from irdesk.domain.person_period import PersonPeriod
 
 
@@ -60,7 +60,14 @@ def _against(value: float | None) -> str:
 def incidents_section(p: PersonPeriod) -> Section:
     rows = []
     for part in p.incidents:
-        counted = "not counted: " + ", ".join(part.excluded) if part.excluded else "counted"
+        if part.excluded:
+            counted = "not counted: " + ", ".join(part.excluded)
+        elif part.surges and p.surge_treatment == "adjust":
+            counted = f"counted; in a surge ({', '.join(part.surges)}), left out beside"
+        elif part.surges:
+            counted = f"counted; in a surge ({', '.join(part.surges)})"
+        else:
+            counted = "counted"
         rows.append(
             Row(
                 (
@@ -98,28 +105,48 @@ def incidents_section(p: PersonPeriod) -> Section:
     )
 
 
+def _figure_text(name: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    return hours_text(value) if name == "Incident hours" else number_text(value)
+
+
 def figures_section(p: PersonPeriod) -> Section:
-    rows = tuple(
-        Row(
-            (
-                f.name,
-                hours_text(f.value) if f.name == "Incident hours" else number_text(f.value),
-                number_text(f.rotation_median),
-                number_text(f.team_median),
-            ),
-            f.incident_ids,
-        )
-        for f in p.figures
+    """Under the policy's surge treatment "exclude" the figures (theirs and each peer's)
+    leave out the incidents of each person's own surges, and a column names theirs with
+    its span and incidents; under "adjust" a column beside theirs gives the figure
+    without their surges' incidents, the medians staying as counted."""
+    treatment = p.surge_treatment
+    # Why, and which incidents: each surge with its span and the incidents it holds.
+    why = "; ".join(
+        f"{s.describe()} ({', '.join(p.label_of(i) for i in s.incident_ids)})" for s in p.surges
     )
+    surged = {i for s in p.surges for i in s.incident_ids}
+    rows = []
+    for f in p.figures:
+        cells = [f.name, _figure_text(f.name, f.value)]
+        if treatment == "adjust":
+            cells.append(_figure_text(f.name, f.outside_surges))
+        cells += [number_text(f.rotation_median), number_text(f.team_median)]
+        ids = f.incident_ids
+        if treatment != "mark":
+            cells.append(why)
+            # The row leads to the surges' incidents too: the ones its figure left out.
+            ids = tuple(sorted(set(ids) | surged))
+        rows.append(Row(tuple(cells), ids))
     rotation = f"Rotation median ({p.peers.get('rotation', 0)})"
     team = f"Team median ({p.peers.get('team', 0)})"
-    return Section(
-        "figures",
-        "Load against their rotation and team",
-        ("Figure", "Theirs", rotation, team),
-        rows,
-        "",
-    )
+    columns = ["Figure", "Theirs"]
+    title = "Load against their rotation and team"
+    if treatment == "adjust":
+        columns.append("Without their surges")
+    columns += [rotation, team]
+    if treatment == "exclude":
+        columns.append("Surges left out")
+        title += " (each person's surges left out, by the policy)"
+    elif treatment == "adjust":
+        columns.append("Surges")
+    return Section("figures", title, tuple(columns), tuple(rows), "")
 
 
 def shares_section(p: PersonPeriod) -> Section:
@@ -166,6 +193,7 @@ def surges_section(p: PersonPeriod) -> Section:
                 s.last_day.isoformat(),
                 hours_text(s.amount) if s.kind == LONG_INCIDENT else f"{s.amount:g} nights",
                 ", ".join(p.label_of(i) for i in s.incident_ids),
+                TREATMENT_WORDS[p.surge_treatment],
             ),
             s.incident_ids,
         )
@@ -174,7 +202,7 @@ def surges_section(p: PersonPeriod) -> Section:
     return Section(
         "surges",
         "Surge periods",
-        ("Surge", "From", "To", "How much", "Incidents"),
+        ("Surge", "From", "To", "How much", "Incidents", "In figures (the policy)"),
         rows,
         "No long incident and no run of nights paged in this period.",
     )
@@ -315,7 +343,12 @@ def summary(p: PersonPeriod) -> str:
     )
     if left_out:
         text += f"; {left_out} of them are left out of the figures by the policy"
-    return f"{text}. After-hours pages are judged in {zone}."
+    text += f". After-hours pages are judged in {zone}."
+    if p.surges and p.surge_treatment == "exclude":
+        text += " The incidents of their surge periods are left out of their figures."
+    elif p.surges and p.surge_treatment == "adjust":
+        text += " Their figures are also shown without the incidents of their surge periods."
+    return text
 
 
 def person_json(p: PersonPeriod, *, notes: bool = True) -> dict[str, Any]:
@@ -341,9 +374,11 @@ def person_json(p: PersonPeriod, *, notes: bool = True) -> dict[str, Any]:
                 "after_hours_pages": part.after_hours_pages,
                 "resolved_by_them": part.resolved_by_them,
                 "excluded": list(part.excluded),
+                "surges": list(part.surges),
             }
             for part in p.incidents
         ],
+        "surge_treatment": p.surge_treatment,
         "locked_notes": p.locked_notes if notes else None,
         "sections": [
             {

@@ -7,20 +7,28 @@ own zone) and incident hours against the medians of their rotation and of their 
 the escalations that reached them and those that left them; the action items they own;
 how often the incident's status was updated; the feedback notes about them that the
 reader can open. Incidents the policy leaves out of individual figures (an external
-cause, approved technical debt) are listed with the reason and counted nowhere else.
+cause, approved technical debt, and under the surge treatment "exclude" the incidents of
+the person's surge periods) are listed with the reason and counted nowhere else.
 
 `sections` turns it into the one set of cells the window, `irdesk person` and the
 manager packet show, so the three cannot disagree.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import pairwise
 
 import numpy as np
 
-from irdesk.domain.load_fairness import HeldShare, Surge, counted_rows
+from irdesk.domain.load_fairness import (
+    HeldShare,
+    Surge,
+    counted_rows,
+    surge_incidents,
+    surge_reasons,
+    surges,
+)
 from irdesk.domain.metrics.data import MetricData, from_epoch, impact_start_of
 from irdesk.domain.metrics.people import after_hours, local_page_times
 from irdesk.domain.metrics.selection import Period, anchor_times, in_period, policy_exclusions
@@ -52,6 +60,8 @@ class Figure:
     rotation_median: float | None
     team_median: float | None
     incident_ids: tuple[int, ...]
+    # The policy's surge treatment "adjust": the figure without their surges' incidents.
+    outside_surges: float | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,7 @@ class IncidentPart:
     after_hours_pages: int
     resolved_by_them: bool
     excluded: tuple[str, ...]  # why the policy leaves it out of individual figures
+    surges: tuple[str, ...] = ()  # the surges of theirs it belongs to, described
 
 
 @dataclass(frozen=True)
@@ -141,6 +152,7 @@ class PersonPeriod:
     shares: tuple[HeldShare, ...] = ()  # on-call time held against pages, per rotation
     surges: tuple[Surge, ...] = ()
     rotation: str = ""  # the rotations their medians come from, by name
+    surge_treatment: str = "mark"  # the policy's, which the figures were made under
     peers: dict[str, int] = field(default_factory=dict)  # "rotation"/"team" → people
 
     def label_of(self, incident_id: int) -> str:
@@ -152,9 +164,15 @@ class PersonPeriod:
 
 
 def loads(
-    data: MetricData, policy: Policy, rows: np.ndarray, people: Sequence[int]
+    data: MetricData,
+    policy: Policy,
+    rows: np.ndarray,
+    people: Sequence[int],
+    left_out: Mapping[int, frozenset[int]] | None = None,
 ) -> dict[int, Load]:
-    """Each person's figures over the incidents of `rows` (everyone asked for, even at 0)."""
+    """Each person's figures over the incidents of `rows` (everyone asked for, even at 0);
+    `left_out`: person → incidents not counted for them (their surges, when the policy
+    excludes those)."""
     ev, inc = data.events, data.incidents
     counted = set(inc.ids[rows].tolist())
     wanted = set(people)
@@ -168,10 +186,12 @@ def loads(
     resolved_rows = data.resolver_rows
     res_ok = (resolved_rows >= 0) & np.isin(resolved_rows, rows)
     result = {}
+    r_ids, s_ids = inc.ids[r_rows], inc.ids[np.maximum(resolved_rows, 0)]
     for pid in people:
-        paged = p_person == pid
-        acted = r_people == pid
-        incidents = set(p_incident[paged].tolist()) | set(inc.ids[r_rows[acted]].tolist())
+        skip = list((left_out or {}).get(pid, ()))
+        paged = (p_person == pid) & ~np.isin(p_incident, skip)
+        acted = (r_people == pid) & ~np.isin(r_ids, skip)
+        incidents = set(p_incident[paged].tolist()) | set(r_ids[acted].tolist())
         result[pid] = Load(
             incidents=frozenset(incidents),
             pages=frozenset(p_incident[paged].tolist()),
@@ -180,7 +200,7 @@ def loads(
             after_hours_count=int((paged & late).sum()),
             hours=float(r_hours[acted].sum()),
             resolved=frozenset(
-                inc.ids[resolved_rows[res_ok & (ev.resolver_person == pid)]].tolist()
+                s_ids[res_ok & (ev.resolver_person == pid) & ~np.isin(s_ids, skip)].tolist()
             ),
         )
     return result
@@ -226,8 +246,18 @@ def figures(
     rotation, rotation_names = rotation_peers(data, period, person_id)
     team = team_peers(data, person_id)
     everyone = sorted(rotation | team | {person_id})
-    load = loads(data, policy, rows, everyone)
+    treatment = policy.surge_treatment
+    surged: dict[int, frozenset[int]] = {}
+    if treatment != "mark":
+        # Under "exclude" everyone's own surges are left out, so the medians compare like
+        # with like; "adjust" needs only theirs.
+        asked = everyone if treatment == "exclude" else [person_id]
+        surged = surge_incidents(data, policy, period, asked)
+    load = loads(data, policy, rows, everyone, surged if treatment == "exclude" else None)
     mine = load[person_id]
+    outside = (
+        loads(data, policy, rows, [person_id], surged)[person_id] if treatment == "adjust" else None
+    )
     out = []
     for name, value_of, ids in FIGURES:
         values = {p: value_of(load[p]) for p in everyone}
@@ -238,6 +268,7 @@ def figures(
                 rotation_median=_median([values[p] for p in rotation]),
                 team_median=_median([values[p] for p in team]),
                 incident_ids=tuple(sorted(getattr(mine, ids))),
+                outside_surges=None if outside is None else value_of(outside),
             )
         )
     return tuple(out), mine, rotation_names, {"rotation": len(rotation), "team": len(team)}
@@ -267,6 +298,7 @@ def incident_parts(
     mine |= set(ev.part_incident[ev.part_person == person_id].tolist())
     mine |= set(roles)
     load = loads(data, policy, rows, [person_id])[person_id]
+    in_surges = surge_reasons(surges(data, policy, period, person_id))
     r_rows, r_people, r_hours = responder_hours(data)
     starts = impact_start_of(inc)
     out = []
@@ -292,7 +324,13 @@ def incident_parts(
                 pages=int(pages.sum()),
                 after_hours_pages=late_pages,
                 resolved_by_them=incident_id in load.resolved,
-                excluded=tuple(excluded.get(incident_id, ())),
+                excluded=tuple(excluded.get(incident_id, ()))
+                + (
+                    tuple(f"surge ({r})" for r in in_surges.get(incident_id, ()))
+                    if policy.surge_treatment == "exclude"
+                    else ()
+                ),
+                surges=in_surges.get(incident_id, ()),
             )
         )
     out.sort(key=lambda p: (p.started_at or LATEST, p.incident_id))

@@ -21,6 +21,11 @@ KPIS = ("time_to_detect", "time_to_acknowledge", "time_to_mitigate", "time_to_re
 PRIMARY_KPIS = ("time_to_detect", "time_to_resolve")
 WEIGHTINGS = ("equal", "severity", "downtime_cost")
 EVALUATIONS = ("threshold", "trend", "both")
+# What a surge period (a long incident, nights paged in a row) does to a person's figures:
+# mark: listed beside them, the figures as counted; exclude: the surge's incidents are
+# left out of that person's figures (and each peer's own surges out of the medians);
+# adjust: the figures as counted, and beside each the figure without the surge's incidents.
+SURGE_TREATMENTS = ("mark", "exclude", "adjust")
 # What a policy version can retire: each figure by its table's key, and each duration's
 # target (its attainment column) as "<kpi>_target".
 FIGURES = (
@@ -83,6 +88,10 @@ ADDED_LATER: dict[str, Any] = {
     "default_time_zone": "UTC",
     "controls": {},
     "contributing_factors": _default_contributing_factors(),
+    # Before they were settings, surges were found with these and only marked.
+    "surge_long_incident_hours": 4.0,
+    "surge_consecutive_nights": 2,
+    "surge_treatment": "mark",
 }
 
 
@@ -157,6 +166,12 @@ class Policy:
     concentration_share: float = 0.5
     # For responders without an hourly rate of their own.
     default_hourly_rate: float = 90.0
+    # Surge periods: an incident that took this many of a person's hours, and after-hours
+    # pages on this many nights in a row; and what they do to that person's figures
+    # (SURGE_TREATMENTS).
+    surge_long_incident_hours: float = 4.0
+    surge_consecutive_nights: int = 2
+    surge_treatment: str = "mark"
     # Figures and targets this version no longer shows (figure or "<kpi>_target" → why):
     # hidden from the dashboard and packets under it, still computed for versions where
     # they were live.
@@ -236,6 +251,25 @@ class Policy:
 
     def review_deadline_days(self, tier: str) -> int:
         return self.postmortem_deadline_days if tier == "full" else self.lightweight_deadline_days
+
+
+def changed_settings(before: Policy | None, after: Policy) -> dict[str, tuple[Any, Any]]:
+    """Setting → (value before, value after) for each setting `after` changes, in field
+    order; against the built-in defaults when there is no version before."""
+    base = before if before is not None else Policy()
+    out: dict[str, tuple[Any, Any]] = {}
+    for f in fields(Policy):
+        old, new = getattr(base, f.name), getattr(after, f.name)
+        if old != new:
+            out[f.name] = (old, new)
+    return out
+
+
+def setting_text(value: Any) -> str:
+    """A setting's value as the history prints it: JSON for objects and lists."""
+    if isinstance(value, tuple):
+        value = list(value)
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
 def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
@@ -331,6 +365,9 @@ def _validate(p: Policy) -> None:
         )
     _number("concentration_share", p.concentration_share, low=0.05, high=1)
     _number("default_hourly_rate", p.default_hourly_rate, low=0)
+    _number("surge_long_incident_hours", p.surge_long_incident_hours, low=0.5, high=168)
+    _whole("surge_consecutive_nights", p.surge_consecutive_nights, low=2, high=31)
+    _choice("surge_treatment", p.surge_treatment, SURGE_TREATMENTS)
     _retired_figures(p)
     _controls(p)
     _contributing_factors(p)

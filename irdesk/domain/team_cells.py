@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from irdesk.domain.load_fairness import LONG_INCIDENT
+from irdesk.domain.load_fairness import LONG_INCIDENT, TREATMENT_WORDS
 from irdesk.domain.person_cells import Row, Section, hours_text, minutes_text
 from irdesk.domain.team_picture import TeamPicture, week_label
 
@@ -23,35 +23,46 @@ def team_sections(t: TeamPicture) -> tuple[Section, ...]:
         ),
         "",
     )
+    treatment = t.surge_treatment
+    columns = [
+        "Person",
+        "Member",
+        "Incidents",
+        "Share",
+        "Hours",
+        "Share of hours",
+        "Resolved",
+        "Share of resolutions",
+    ]
+    if treatment == "adjust":
+        columns += ["Hours without their surges", "Surges"]
+    elif treatment == "exclude":
+        columns.append("Surges left out")
+    rows = []
+    for m in t.members:
+        cells = [
+            m.person,
+            "yes" if m.member else "from elsewhere",
+            str(m.incidents),
+            _pct(m.incident_share),
+            hours_text(m.hours),
+            _pct(m.hours_share),
+            str(m.resolved),
+            _pct(m.resolved_share),
+        ]
+        if treatment == "adjust":
+            outside = m.hours_outside_surges
+            cells.append(hours_text(outside) if outside is not None else "")
+        if treatment != "mark":
+            cells.append("; ".join(m.surges))
+        # Under a treatment the row leads to the surges' incidents too.
+        rows.append(Row(tuple(cells), tuple(sorted({*m.incident_ids, *m.surge_incident_ids}))))
     members = Section(
         "members",
-        "Each person's share",
-        (
-            "Person",
-            "Member",
-            "Incidents",
-            "Share",
-            "Hours",
-            "Share of hours",
-            "Resolved",
-            "Share of resolutions",
-        ),
-        tuple(
-            Row(
-                (
-                    m.person,
-                    "yes" if m.member else "from elsewhere",
-                    str(m.incidents),
-                    _pct(m.incident_share),
-                    hours_text(m.hours),
-                    _pct(m.hours_share),
-                    str(m.resolved),
-                    _pct(m.resolved_share),
-                ),
-                m.incident_ids,
-            )
-            for m in t.members
-        ),
+        "Each person's share"
+        + (" (each member's surges left out, by the policy)" if treatment == "exclude" else ""),
+        tuple(columns),
+        tuple(rows),
         "Nobody is in this team and nobody took part in its incidents.",
     )
     weeks = Section(
@@ -70,7 +81,7 @@ def team_sections(t: TeamPicture) -> tuple[Section, ...]:
     surged = Section(
         "surges",
         "Surge periods of its members",
-        ("Person", "Surge", "From", "To", "How much"),
+        ("Person", "Surge", "From", "To", "How much", "In figures (the policy)"),
         tuple(
             Row(
                 (
@@ -79,6 +90,7 @@ def team_sections(t: TeamPicture) -> tuple[Section, ...]:
                     s.first_day.isoformat(),
                     s.last_day.isoformat(),
                     hours_text(s.amount) if s.kind == LONG_INCIDENT else f"{s.amount:g} nights",
+                    TREATMENT_WORDS[treatment],
                 ),
                 s.incident_ids,
             )
@@ -103,6 +115,7 @@ def team_json(t: TeamPicture) -> dict[str, Any]:
         "to": t.last_day.isoformat(),
         "incident_ids": list(t.incident_ids),
         "flags": list(t.flags),
+        "surge_treatment": t.surge_treatment,
         "sections": [
             {
                 "key": s.key,

@@ -4,7 +4,10 @@ where the individual and team pictures disagree.
 
 A team's incidents are those it is accountable for (`MetricData.incident_team`) that
 count for people (not merged, not left out by the policy). A person's share counts their
-part in those incidents only, whoever's team they are in.
+part in those incidents only, whoever's team they are in. Under the policy's surge
+treatment "exclude", a member's share leaves out the incidents of their own surge periods
+(the team's outcomes keep them: the team still had them); under "adjust", their hours
+without those incidents are shown beside.
 """
 
 from dataclasses import dataclass
@@ -36,6 +39,11 @@ class MemberShare:
     resolved: int
     resolved_share: float
     incident_ids: tuple[int, ...]
+    # The policy's surge treatment "adjust": their hours without their surges' incidents.
+    hours_outside_surges: float | None = None
+    # "exclude" and "adjust": their surges, described, and the incidents left out for them.
+    surges: tuple[str, ...] = ()
+    surge_incident_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class TeamPicture:
     flags: tuple[str, ...]
     # The team's members' surges (a long incident, nights paged in a row), by start.
     surges: tuple[tuple[str, Surge], ...] = ()
+    surge_treatment: str = "mark"  # the policy's, which the shares were made under
 
 
 def _share(part: float, whole: float) -> float:
@@ -83,11 +92,24 @@ def team_picture(
     team_people = {pid for pid, p in data.people.items() if p.team_id == team_id}
     people = sorted(team_people | set(r_people.tolist()) | set(s_people.tolist()))
     total_hours = float(r_hours.sum())
+    treatment = policy.surge_treatment
+    # A member's surges, as the person view finds them; someone from elsewhere is counted
+    # as they are (their surges belong to their own team's picture).
+    found = {pid: surges(data, policy, period, pid) if pid in team_people else () for pid in people}
     members = []
+    r_ids, s_ids = inc.ids[r_rows], inc.ids[s_rows]
     for pid in people:
-        took = set(inc.ids[r_rows[r_people == pid]].tolist())
-        hours = float(r_hours[r_people == pid].sum())
-        resolved = int((s_people == pid).sum())
+        theirs = [i for s in found[pid] for i in s.incident_ids]
+        acted = r_people == pid
+        kept = acted & ~np.isin(r_ids, theirs)
+        if treatment == "exclude":
+            acted = kept
+        took = set(r_ids[acted].tolist())
+        hours = float(r_hours[acted].sum())
+        solved = s_people == pid
+        if treatment == "exclude":
+            solved &= ~np.isin(s_ids, theirs)
+        resolved = int(solved.sum())
         info = data.people.get(pid)
         members.append(
             MemberShare(
@@ -101,6 +123,11 @@ def team_picture(
                 resolved=resolved,
                 resolved_share=_share(resolved, len(s_rows)),
                 incident_ids=tuple(sorted(took)),
+                hours_outside_surges=(
+                    float(r_hours[kept].sum()) if treatment == "adjust" else None
+                ),
+                surges=(tuple(s.describe() for s in found[pid]) if treatment != "mark" else ()),
+                surge_incident_ids=tuple(sorted(set(theirs))) if treatment != "mark" else (),
             )
         )
     members.sort(key=lambda m: (-m.hours, m.person))
@@ -122,15 +149,11 @@ def team_picture(
         flags=disagreements(policy, members, weeks, len(rows)),
         surges=tuple(
             sorted(
-                (
-                    (m.person, surge)
-                    for m in members
-                    if m.member
-                    for surge in surges(data, policy, period, m.person_id)
-                ),
+                ((m.person, surge) for m in members if m.member for surge in found[m.person_id]),
                 key=lambda pair: (pair[1].first_day, pair[0]),
             )
         ),
+        surge_treatment=treatment,
     )
 
 

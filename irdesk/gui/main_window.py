@@ -1,5 +1,5 @@
 """The main window, where the screens meet: the incident list on the left, the selected
-incident's tabs (Overview, Timeline, Review) on the right, the menus above.
+incident's tabs (Overview, Timeline, Escalation, Review) on the right, the menus above.
 
 The window owns what the screens share (the open database, the background tasks,
 the undo stack, the menus) and hands each screen the parts it needs; the screens
@@ -334,6 +334,7 @@ class MainWindow(QMainWindow):
         )
         # Second, between the facts and the review: the order a review walks through.
         self.incident_tabs.insertTab(1, self.timeline.tab, "Ti&meline")
+        self.incident_tabs.insertTab(2, self.timeline.escalation, "Esca&lation")
         for menu, actions in (
             (self.menus.edit, self.timeline.edit_actions()),
             (self.menus.view, self.timeline.view_actions()),

@@ -453,6 +453,7 @@ def test_alt_keys_of_menus_and_tabs_are_all_different(qtbot: QtBot, window: Main
     assert [window.incident_tabs.tabText(i).replace("&", "") for i in range(len(tabs))] == [
         "Overview",
         "Timeline",
+        "Escalation",
         "Review",
     ]
 

@@ -16,16 +16,18 @@ from note_keys import OTHER_WORDS, PASSPHRASE, WORDS, make_identity
 from org_samples import import_organisation
 from person_fixture import build
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDateEdit
+from PySide6.QtWidgets import QApplication, QDateEdit, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from window_driver import choose_from_menu, open_and_wait
 
 from irdesk.domain.enums import FeedbackKind
 from irdesk.gui.main_window import MainWindow
+from irdesk.gui.metrics.policy_dialog import PolicyDialog
 from irdesk.gui.people.window import PersonWindow
 from irdesk.reports.signing.note_keys import unlock
 from irdesk.storage.database import open_database
 from irdesk.storage.records import database_edits, feedback
+from irdesk.storage.records.policies import current_policy
 
 TIMEOUT_MS = 15_000
 ALT = Qt.KeyboardModifier.AltModifier
@@ -243,3 +245,56 @@ def test_the_team_window_agrees_with_the_command_and_leads_to_people(
         "2021-05-01",
         "2021-06-30",
     )
+
+
+def test_the_policys_surge_treatment_from_its_dialog_to_the_person_view(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Tools › Policy…: a long incident at half an hour, surges left out of the figures;
+    Hattie Hendricks's two incidents of 0.8 h and 0.7 h (PTVD0IY, P22QOP7) then leave her
+    figures, each saying why (tests/e2e/test_surge_policy.py works the figures out)."""
+    db, _ = import_organisation(tmp_path)
+    open_and_wait(qtbot, window, db)
+    choose_from_menu(qtbot, window, Qt.Key.Key_T, Qt.Key.Key_P)  # Tools › Policy…
+    dialog = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, PolicyDialog) and w.isVisible()
+    )
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=TIMEOUT_MS)
+    qtbot.keyClick(dialog, Qt.Key.Key_L, ALT)  # A long incident takes
+    assert dialog.surge_hours_spin.hasFocus()
+    qtbot.keyClick(dialog.surge_hours_spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.surge_hours_spin, "0.5")
+    qtbot.keyClick(dialog, Qt.Key.Key_P, ALT)  # Surge periods
+    assert dialog.surge_combo.hasFocus()
+    qtbot.keyClick(dialog.surge_combo, Qt.Key.Key_Down)  # mark → exclude
+    assert dialog.surge_combo.currentText() == "Leave their incidents out of the person's figures"
+    qtbot.keyClicks(dialog.note_edit, "a long night is half an hour for us")
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
+    )
+    saved = open_database(db)
+    try:
+        qtbot.waitUntil(lambda: current_policy(saved).version == 1, timeout=TIMEOUT_MS)
+        policy = current_policy(saved).policy
+    finally:
+        saved.close()
+    assert (policy.surge_long_incident_hours, policy.surge_treatment) == (0.5, "exclude")
+
+    person = open_person(qtbot, window)
+    ask(qtbot, window, person, "Hattie Hendricks", "2021-05-01", "2021-06-30")
+    figures = person.models["figures"]
+    assert figures.section is not None and figures.section.columns[-1] == "Surges left out"
+    why = "long incident 2021-05-04 (PTVD0IY); long incident 2021-05-04 (P22QOP7)"
+    assert figures.cells()[:2] == [
+        ["Incidents taken part in", "15", "7.5", "7.5", why],
+        ["Pages", "0", "0", "0", why],
+    ]
+    incidents = {row[0]: row for row in person.models["incidents"].cells()}
+    assert incidents["PTVD0IY"][-1] == "not counted: surge (long incident 2021-05-04)"
+    # Enter on "Pages" selects the incidents its surges left out.
+    activate_row(qtbot, person, "figures", 1)
+    chosen = person.tables["incidents"].selectionModel().selectedRows()
+    assert sorted(person.models["incidents"].row_at(i.row()).cells[0] for i in chosen) == [
+        "P22QOP7",
+        "PTVD0IY",
+    ]

@@ -11,6 +11,7 @@ Rotation 1 "Primary" (team 1), March 2026 (31 days, 744 hours), zones UTC:
   her run stays three nights and the rotation four pages.
 """
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,7 +29,17 @@ from irdesk.domain.metrics.data import (
     incident_columns,
 )
 from irdesk.domain.metrics.selection import Period
-from irdesk.domain.policy import Policy
+from irdesk.domain.person_cells import (
+    Section,
+    figures_section,
+    incidents_section,
+    person_json,
+    summary,
+    surges_section,
+)
+from irdesk.domain.person_period import PersonPeriod, figures, incident_parts
+from irdesk.domain.policy import Policy, PolicyError, changed_settings
+from irdesk.domain.team_cells import team_sections
 from irdesk.domain.team_picture import team_picture
 
 UTC_ZONE = ZoneInfo("UTC")
@@ -146,3 +157,178 @@ def test_a_teams_surges_are_its_members(data: MetricData) -> None:
         ("Ben", LONG_INCIDENT, 3),
         ("Ana", NIGHTS_PAGED, 10),
     ]
+
+
+# The policy's surge settings, on the same organisation. Worked by hand, from the figures
+# as counted (treatment "mark"): Ana 3 incidents (11–13), 3 pages, 3 after hours, 1.5 h
+# (three incidents of 30 min), resolved none; Ben 1 incident (10), 1 page, 0 after hours,
+# 5 h, resolved 1. Both are on the rotation and in the team, so each median is of the two.
+
+
+def person(data: MetricData, policy: Policy, person_id: int) -> PersonPeriod:
+    shown, _, rotations, peers = figures(data, policy, MARCH, person_id)
+    return PersonPeriod(
+        person_id=person_id,
+        person=data.people[person_id].name,
+        team="Payments",
+        time_zone="UTC",
+        own_zone=True,
+        first_day=date(2026, 3, 1),
+        last_day=date(2026, 3, 31),
+        incidents=incident_parts(data, policy, MARCH, person_id, {}, {}),
+        figures=shown,
+        surges=surges(data, policy, MARCH, person_id),
+        rotation=rotations,
+        peers=peers,
+        surge_treatment=policy.surge_treatment,
+    )
+
+
+def cells(section: Section) -> list[tuple[str, ...]]:
+    return [row.cells for row in section.rows]
+
+
+def test_the_policy_says_what_a_surge_is(data: MetricData) -> None:
+    # Three nights in a row are a surge of 3 nights or fewer, not of 4.
+    assert len(surges(data, Policy(surge_consecutive_nights=3), MARCH, 1)) == 1
+    assert surges(data, Policy(surge_consecutive_nights=4), MARCH, 1) == ()
+    # Ben's incident took 5 hours: long at 5 hours, not at 5.5.
+    assert len(surges(data, Policy(surge_long_incident_hours=5), MARCH, 2)) == 1
+    assert surges(data, Policy(surge_long_incident_hours=5.5), MARCH, 2) == ()
+
+
+def test_mark_leaves_the_figures_as_counted(data: MetricData) -> None:
+    ana = person(data, Policy(), 1)
+    assert cells(figures_section(ana)) == [
+        ("Incidents taken part in", "3", "2", "2"),
+        ("Pages", "3", "2", "2"),
+        ("After-hours pages", "3", "1.5", "1.5"),
+        ("Incident hours", "1.5 h", "3.2", "3.2"),  # (1.5 + 5) / 2 = 3.25
+        ("Incidents resolved", "0", "0.5", "0.5"),
+    ]
+    assert cells(surges_section(ana)) == [
+        (
+            "nights paged in a row",
+            "2026-03-10",
+            "2026-03-12",
+            "3 nights",
+            "11, 12, 13",
+            "marked; counted in their figures",
+        )
+    ]
+    # Incident 14 (an external cause) is hers, left out by the policy as before.
+    assert [p.excluded for p in ana.incidents] == [(), (), (), ("external cause",)]
+    assert incidents_section(ana).rows[0].cells[-1] == (
+        "counted; in a surge (nights paged in a row 2026-03-10 to 2026-03-12)"
+    )
+
+
+def test_exclude_leaves_each_persons_surges_out_of_their_figures_and_the_medians(
+    data: MetricData,
+) -> None:
+    # Four nights make a surge: Ana's three do not, Ben's 5-hour incident still does. Her
+    # figures stay as counted; Ben's incident 10 is left out of his, so each median is of
+    # Ana's value and 0.
+    policy = Policy(surge_treatment="exclude", surge_consecutive_nights=4)
+    ana = person(data, policy, 1)
+    section = figures_section(ana)
+    assert section.columns[-1] == "Surges left out"
+    assert cells(section) == [
+        ("Incidents taken part in", "3", "1.5", "1.5", ""),
+        ("Pages", "3", "1.5", "1.5", ""),
+        ("After-hours pages", "3", "1.5", "1.5", ""),
+        ("Incident hours", "1.5 h", "0.8", "0.8", ""),  # (1.5 + 0) / 2 = 0.75
+        ("Incidents resolved", "0", "0", "0", ""),
+    ]
+    ben = person(data, policy, 2)
+    why = "long incident 2026-03-03 (10)"
+    assert cells(figures_section(ben)) == [
+        ("Incidents taken part in", "0", "1.5", "1.5", why),
+        ("Pages", "0", "1.5", "1.5", why),
+        ("After-hours pages", "0", "1.5", "1.5", why),
+        ("Incident hours", "0.0 h", "0.8", "0.8", why),
+        ("Incidents resolved", "0", "0", "0", why),
+    ]
+    # Each figure leads to the incident its surge left out.
+    assert [row.incident_ids for row in figures_section(ben).rows] == [(10,)] * 5
+    assert [(p.incident_id, p.excluded) for p in ben.incidents] == [
+        (10, ("surge (long incident 2026-03-03)",))
+    ]
+    assert surges_section(ben).rows[0].cells[-1] == "left out of their figures"
+    assert summary(ben).endswith(
+        "The incidents of their surge periods are left out of their figures."
+    )
+
+
+def test_adjust_shows_each_figure_beside_it_without_the_surge(data: MetricData) -> None:
+    ana = person(data, Policy(surge_treatment="adjust"), 1)
+    section = figures_section(ana)
+    assert section.columns[:3] == ("Figure", "Theirs", "Without their surges")
+    why = "nights paged in a row 2026-03-10 to 2026-03-12 (11, 12, 13)"
+    # Medians as counted; beside Ana's figures, the same without incidents 11, 12 and 13.
+    assert cells(section) == [
+        ("Incidents taken part in", "3", "0", "2", "2", why),
+        ("Pages", "3", "0", "2", "2", why),
+        ("After-hours pages", "3", "0", "1.5", "1.5", why),
+        ("Incident hours", "1.5 h", "0.0 h", "3.2", "3.2", why),
+        ("Incidents resolved", "0", "0", "0.5", "0.5", why),
+    ]
+    # Incident 14 (an external cause) is hers, left out by the policy as before.
+    assert [p.excluded for p in ana.incidents] == [(), (), (), ("external cause",)]
+    assert person_json(ana)["surge_treatment"] == "adjust"
+    assert person_json(ana)["incidents"][0]["surges"] == [
+        "nights paged in a row 2026-03-10 to 2026-03-12"
+    ]
+
+
+def test_the_team_view_under_each_treatment(data: MetricData) -> None:
+    march = (date(2026, 3, 1), date(2026, 3, 31))
+    excluded = team_picture(data, Policy(surge_treatment="exclude"), MARCH, 1, *march)
+    outcomes, members, _weeks, surged, _flags = team_sections(excluded)
+    # The team keeps its four incidents; each member's share leaves out their own surges.
+    assert cells(outcomes)[0] == ("Incidents", "4")
+    assert cells(members) == [
+        (
+            "Ana",
+            "yes",
+            "0",
+            "0%",
+            "0.0 h",
+            "0%",
+            "0",
+            "0%",
+            "nights paged in a row 2026-03-10 to 2026-03-12",
+        ),
+        ("Ben", "yes", "0", "0%", "0.0 h", "0%", "0", "0%", "long incident 2026-03-03"),
+    ]
+    assert [row.incident_ids for row in members.rows] == [(11, 12, 13), (10,)]
+    assert [row.cells[-1] for row in surged.rows] == ["left out of their figures"] * 2
+    # Ben's 5 hours were a surge: no flag says the team's figures rest on him.
+    assert not any("rest on one person" in flag for flag in excluded.flags)
+    adjusted = team_picture(data, Policy(surge_treatment="adjust"), MARCH, 1, *march)
+    _, members, *_ = team_sections(adjusted)
+    assert members.columns[-2:] == ("Hours without their surges", "Surges")
+    assert [row.cells[4:6] + row.cells[8:9] for row in members.rows] == [
+        ("5.0 h", "77%", "0.0 h"),  # Ben: 5 of the 6.5 hours
+        ("1.5 h", "23%", "0.0 h"),
+    ]
+
+
+def test_surge_settings_in_the_policy_file() -> None:
+    # A version stored before the settings existed reads as they were: 4 hours, 2 nights,
+    # marked only.
+    old = Policy.from_json("{}")
+    assert (old.surge_long_incident_hours, old.surge_consecutive_nights) == (4.0, 2)
+    assert old.surge_treatment == "mark"
+    assert "surge_treatment" not in old.to_dict()
+    chosen = Policy(surge_treatment="exclude", surge_long_incident_hours=6)
+    assert Policy.from_json(chosen.to_json()) == chosen
+    assert json.loads(chosen.to_json())["surge_treatment"] == "exclude"
+    with pytest.raises(PolicyError, match="surge_treatment: 'ignore' is not one of mark"):
+        Policy(surge_treatment="ignore")
+    with pytest.raises(PolicyError, match="surge_consecutive_nights: 1 must be between 2"):
+        Policy(surge_consecutive_nights=1)
+    assert changed_settings(None, chosen) == {
+        "surge_long_incident_hours": (4.0, 6),
+        "surge_treatment": ("mark", "exclude"),
+    }

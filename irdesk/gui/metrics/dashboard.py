@@ -37,6 +37,7 @@ from irdesk.domain.metrics.data import MetricData
 from irdesk.domain.metrics.figures import Figures
 from irdesk.domain.metrics.selection import GROUPINGS, Period
 from irdesk.domain.metrics.tables import Table, figure_tables, undated_note
+from irdesk.domain.policy import changed_settings, setting_text
 from irdesk.gui.common.background import BackgroundTasks, Report
 from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.incident_table_model import INCIDENT_ID_ROLE, IncidentTableModel
@@ -248,12 +249,16 @@ class MetricsDashboard(QWidget):
         self.version_combo.blockSignals(True)
         self.version_combo.clear()
         self.version_combo.addItem("Current", CURRENT)
-        for record in versions:
+        earlier = [*(r.policy for r in versions[1:]), None][: len(versions)]  # newest first
+        for record, before in zip(versions, earlier, strict=True):
             when = f"{record.created_at:%Y-%m-%d}" if record.created_at else ""
             self.version_combo.addItem(f"Version {record.version} ({when})", record.version)
             why = f"{record.note or ''} — {record.author or 'unknown'}"
             for figure, reason in sorted(record.policy.retired_figures.items()):
                 why += f"\nretired: {figure.replace('_', ' ')} ({reason})"
+            for name, (old, new) in changed_settings(before, record.policy).items():
+                if name not in ("retired_figures", "controls", "contributing_factors", "retired"):
+                    why += f"\n{name.replace('_', ' ')}: {setting_text(old)} → {setting_text(new)}"
             self.version_combo.setItemData(
                 self.version_combo.count() - 1, why, Qt.ItemDataRole.ToolTipRole
             )

@@ -34,6 +34,7 @@ from irdesk.domain.policy import (
     PRIMARY_KPIS,
     RETIRABLE,
     SEVERITIES,
+    SURGE_TREATMENTS,
     WEIGHTINGS,
     Policy,
     PolicyError,
@@ -55,6 +56,21 @@ EVALUATION_LABELS = {
     "trend": "Trend against the previous period",
     "both": "Targets and trend",
 }
+
+
+# What each treatment does, in the words the dialog shows under its choice.
+SURGE_LABELS = {
+    "mark": "Mark them beside the figures",
+    "exclude": "Leave their incidents out of the person's figures",
+    "adjust": "Show each figure also without their incidents",
+}
+SURGE_MEANING = (
+    "A surge is an incident that took a person this many hours, or after-hours pages on "
+    "this many nights in a row. Leaving out: the person's figures, and each peer's in the "
+    "medians, count without the incidents of their own surges. Showing beside: the figures "
+    "as counted, and next to each the person's figure without them. The team's outcomes "
+    "always keep every incident."
+)
 
 
 FIGURE_LABELS = {
@@ -178,6 +194,26 @@ class PolicyDialog(QDialog):
         fatigue_box = QGroupBox("Alert fatigue")
         fatigue_box.setLayout(fatigue)
 
+        self.surge_hours_spin = QDoubleSpinBox()
+        self.surge_hours_spin.setRange(0.5, 168)
+        self.surge_hours_spin.setDecimals(1)
+        self.surge_hours_spin.setSingleStep(0.5)
+        self.surge_hours_spin.setSuffix(" h")
+        self.surge_hours_spin.setValue(policy.surge_long_incident_hours)
+        self.surge_nights_spin = _spin(2, 31, policy.surge_consecutive_nights, " nights")
+        self.surge_combo = QComboBox()
+        for treatment in SURGE_TREATMENTS:
+            self.surge_combo.addItem(SURGE_LABELS[treatment], treatment)
+        surge_meaning = QLabel(SURGE_MEANING)
+        surge_meaning.setWordWrap(True)
+        surge = QFormLayout()
+        surge.addRow("A &long incident takes", self.surge_hours_spin)
+        surge.addRow("After-hours pages on ni&ghts in a row", self.surge_nights_spin)
+        surge.addRow("Surge &periods", self.surge_combo)
+        surge.addRow(surge_meaning)
+        surge_box = QGroupBox("Surge periods (person and team views, the manager packet)")
+        surge_box.setLayout(surge)
+
         # Retiring a figure hides it under this version only; the reason is kept with it.
         # Beside it, the control or clause the figure satisfies, which the executive
         # packet lists.
@@ -253,6 +289,7 @@ class PolicyDialog(QDialog):
         form_layout.addWidget(target_box)
         form_layout.addWidget(review_box)
         form_layout.addWidget(fatigue_box)
+        form_layout.addWidget(surge_box)
         form_layout.addWidget(retire_box)
         form_layout.addWidget(factors_box)
         if policy.retired:
@@ -282,6 +319,7 @@ class PolicyDialog(QDialog):
             box.setChecked(severity in policy.full_review_customer_severities)
         self.recurrence_check.setChecked(policy.full_review_on_recurrence)
         self.regulatory_check.setChecked(policy.full_review_regulatory)
+        self.surge_combo.setCurrentIndex(self.surge_combo.findData(policy.surge_treatment))
 
     def chosen_policy(self) -> Policy:
         """The policy as edited; PolicyError names a value it refuses."""
@@ -315,6 +353,9 @@ class PolicyDialog(QDialog):
             pages_per_shift=self.pages_spin.value(),
             shift_hours=self.shift_spin.value(),
             after_hours_pages_per_week=self.after_hours_spin.value(),
+            surge_long_incident_hours=self.surge_hours_spin.value(),
+            surge_consecutive_nights=self.surge_nights_spin.value(),
+            surge_treatment=self.surge_combo.currentData(),
             retired_figures=self.chosen_retirements(),
             controls={
                 figure: edit.text().strip()

@@ -30,6 +30,7 @@ from irdesk.gui.common.refusals import Refused, ShowMessage, tell_refused
 from irdesk.gui.common.undo import EditCommand, replay_refused
 from irdesk.gui.timeline import edits
 from irdesk.gui.timeline.edits import Edit, EditOutcome, RevisionBook, run_edit, short
+from irdesk.gui.timeline.escalation_panel import EscalationPanel
 from irdesk.gui.timeline.event_dialog import EventDialog
 from irdesk.gui.timeline.presenter_window import PresenterWindow, screen_label
 from irdesk.gui.timeline.tab import TimelineTab
@@ -103,6 +104,8 @@ class TimelineController(QObject):
         self.current_incident = current_incident
         self.book = RevisionBook()
         self.tab = TimelineTab()
+        # Beside the timeline: its pages and acknowledgement against the service's policy.
+        self.escalation = EscalationPanel(tasks, database.current)
         self.presenter: PresenterWindow | None = None
         self.dialog: QDialog | None = None
         self.incident_id: int | None = None
@@ -219,6 +222,7 @@ class TimelineController(QObject):
         self.incident_id = incident_id
         self._generation += 1
         self._awaited = None
+        self.escalation.show_incident(incident_id if db is not None else None)
         if incident_id is None or db is None:
             self.tab.clear()
             self._update_actions()
@@ -541,6 +545,7 @@ class TimelineController(QObject):
     def _changed(self, outcome: EditOutcome) -> None:
         self.status(outcome.message, MESSAGE_MS)
         self.reload(select=outcome.select)
+        self.escalation.mark_stale()  # a page or acknowledgement may have moved
         self.lifecycle_changed()
 
     def _failed(self, exc: Exception) -> None:

@@ -132,6 +132,7 @@ def _read(
         shares=held_shares(data, policy, period, person_id),
         surges=surges(data, policy, period, person_id),
         rotation=rotations,
+        surge_treatment=policy.surge_treatment,
         peers=peers,
     )
 
