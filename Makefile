@@ -139,6 +139,9 @@ screenshot: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_review_feedback.py resources/screenshots/review-health.png resources/screenshots/calibration.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_themes.py resources/screenshots --size 1280x800
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_register.py resources/screenshots/register.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_person.py resources/screenshots/person.png --samples --person "Hattie Hendricks" --from 2021-05-01 --to 2021-06-30
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_person.py resources/screenshots/team.png --samples --team "Payments Team" --from 2021-05-01 --to 2021-06-30 --tab members
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_person.py resources/screenshots/escalation-chart.png --samples --escalation PGW5XNE
 	@# The window at a projector's and a big monitor's size, light and dark, on real
 	@# exports imported into a scratch database (SAMPLES: a folder of them).
 	rm -rf .screenshot-samples && mkdir .screenshot-samples
