@@ -9,13 +9,10 @@ others must be told they lost; the hand-counted expectations are written out bel
 
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from team_clients import seeded_review, server_database
 
-from irdesk.domain.enums import FindingCategory
-from irdesk.domain.models import Incident
 from irdesk.storage import server
 from irdesk.storage.database import Database
 from irdesk.storage.errors import EditConflict
@@ -39,42 +36,9 @@ class Outcome:
     revision: int | None  # the revision the win made; None for a conflict
 
 
-def server_database(url: str) -> Database:
-    address = server.ServerAddress.parse(url)
-    return Database(path=Path(address.shown), engine=address.engine())
-
-
 @pytest.fixture
 def team(postgres_url: str) -> dict[str, int]:
-    """A review with two findings and two action items on an upgraded server database."""
-    server.upgrade(server.ServerAddress.parse(postgres_url))
-    db = server_database(postgres_url)
-    try:
-        with db.transaction() as session:
-            incident = Incident(
-                source="pagerduty",
-                external_id="Q1",
-                title="Checkout errors",
-                started_at=datetime(2026, 5, 4, 9, 0, tzinfo=UTC),
-                resolved_at=datetime(2026, 5, 4, 10, 0, tzinfo=UTC),
-            )
-            session.add(incident)
-            session.flush()
-            assert incident.id is not None
-            incident_id = incident.id
-        review = database_edits.create_review(db, incident_id, actor="setup")
-        ids = {"review": review.id}
-        for n in (1, 2):
-            finding = database_edits.add_finding(
-                db, review.id, FindingCategory.CONTRIBUTING_FACTOR, actor="setup", text=f"F{n}"
-            )
-            ids[f"finding {n}"] = finding.id
-            ids[f"action {n}"] = database_edits.add_action(
-                db, review.id, actor="setup", title=f"A{n}"
-            ).id
-        return ids
-    finally:
-        db.close()
+    return seeded_review(postgres_url)
 
 
 def read(db: Database, record: str, record_id: int) -> tuple[int, str]:
@@ -153,9 +117,10 @@ def test_twenty_clients_lose_no_edit_and_hear_of_every_conflict(
         for record in RECORDS:
             revision, text = read(db, record, team[record])
             mine = sorted((o for o in wins if o.record == record), key=lambda o: o.round)
-            # Created at revision 1 (0 for an action item's first write is not assumed):
-            # each win is one revision more, and the last win's text is what is stored.
-            assert [o.revision for o in mine] == list(range(revision - ROUNDS + 1, revision + 1))
+            # Created at revision 0: each win is one revision more, and the last win's text
+            # is what is stored.
+            assert revision == ROUNDS
+            assert [o.revision for o in mine] == [1, 2, 3, 4]
             assert text == mine[-1].text
     finally:
         db.close()
