@@ -45,6 +45,7 @@ class ChangeListener:
         from sqlalchemy import event
         from sqlalchemy.exc import DBAPIError
 
+        self._shown = str(db.path)
         self._engine = db.engine
         self._own: set[int] = set()
         event.listen(self._engine, "checkout", self._checked_out)
@@ -69,9 +70,21 @@ class ChangeListener:
         return int(self._conn.pgconn.socket)
 
     def changes(self) -> list[Change]:
-        """What arrived since the last call, without waiting; others' changes only."""
+        """What arrived since the last call, without waiting; others' changes only.
+
+        ServerError when the connection is lost (the server restarted, the network went).
+        """
+        import psycopg
+
         pgconn = self._conn.pgconn
-        pgconn.consume_input()
+        try:
+            pgconn.consume_input()
+        except psycopg.OperationalError as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "connection lost"
+            raise ServerError(
+                f"{self._shown}: others' changes no longer show ({reason}); open it again "
+                "to see them."
+            ) from exc
         found = []
         while (notice := pgconn.notifies()) is not None:
             if notice.be_pid in self._own:
