@@ -158,7 +158,13 @@ class _Selection:
         for table in ordered:
             if any(fk.column.table.name in self.scoped for fk in table.foreign_keys):
                 self.scoped.add(table.name)
-        # For each scoped table, the values of its referenced columns that were kept.
+        # The columns a foreign key points at, and the values of them that were kept.
+        self.referenced: dict[str, list[str]] = {}
+        for table in ordered:
+            for fk in table.foreign_keys:
+                columns = self.referenced.setdefault(fk.column.table.name, [])
+                if fk.column.name not in columns:
+                    columns.append(fk.column.name)
         self.kept: dict[tuple[str, str], set[Any]] = {}
 
     def keeps(self, table: Table, row: dict[str, Any]) -> bool:
@@ -177,9 +183,8 @@ class _Selection:
                 if fk.column.table.name in self.scoped
             )
         if keep:
-            for column in table.columns:
-                if column.name in row:
-                    self.kept.setdefault((table.name, column.name), set()).add(row[column.name])
+            for column in self.referenced.get(table.name, ()):
+                self.kept.setdefault((table.name, column), set()).add(row[column])
         return keep
 
 

@@ -18,11 +18,13 @@ import pytest
 import sqlmodel
 from sqlalchemy import create_engine, select
 
-from irdesk.domain.models import ActionItem, Finding, Review
+from irdesk.domain.enums import FindingCategory
+from irdesk.domain.models import ActionItem, Finding, Incident, IncidentMerge, Person, Review
 from irdesk.storage import server
 from irdesk.storage.copy import CopyRefused, Period, copy_database, tables
 from irdesk.storage.database import open_database
 from irdesk.storage.records import database_edits
+from irdesk.storage.records.audit import append_entry
 from irdesk.storage.records.packets import audit_anchor, record_packet
 from irdesk.storage.records.reviews import EDITABLE
 
@@ -289,3 +291,59 @@ def test_progress_is_reported_as_rows_are_copied(demo_file: Path, tmp_path: Path
     assert seen[-1] == (total, total)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     assert summary.total == total
+
+
+def test_a_period_copy_of_two_hand_made_incidents(tmp_path: Path) -> None:
+    """INC-APR (started 30 April 23:59 UTC) and INC-MAY (1 May 00:00 UTC), each with a
+    review, a finding and an action item, linked to each other: April's copy holds
+    INC-APR and its three records, not the link (it names May's incident), and all
+    seven audit entries (three per review, and the person's)."""
+    source = tmp_path / "two.db"
+    db = open_database(source)
+    try:
+        with db.transaction() as session:
+            ana = Person(name="Ana Ruiz", email="ana@example.org")
+            april = Incident(
+                source="pagerduty",
+                external_id="INC-APR",
+                title="April",
+                started_at=datetime(2026, 4, 30, 23, 59, tzinfo=UTC),
+            )
+            may = Incident(
+                source="pagerduty",
+                external_id="INC-MAY",
+                title="May",
+                started_at=datetime(2026, 5, 1, 0, 0, tzinfo=UTC),
+            )
+            session.add_all([ana, april, may])
+            session.flush()
+            assert april.id is not None and may.id is not None
+            session.add(IncidentMerge(incident_id=may.id, into_id=april.id, how="MERGE_MANUAL"))
+            append_entry(session, actor="setup", action="add_person", entity="person")
+            ids = (april.id, may.id)
+        for incident_id in ids:
+            review = database_edits.create_review(db, incident_id, actor="Ana")
+            database_edits.add_finding(
+                db, review.id, FindingCategory.CONTRIBUTING_FACTOR, actor="Ana", text="Slow DNS"
+            )
+            database_edits.add_action(db, review.id, actor="Ana", title="Cache DNS")
+    finally:
+        db.close()
+
+    target = tmp_path / "april.db"
+    summary = copy_database(
+        str(source), str(target), period=Period(date(2026, 4, 1), date(2026, 4, 30))
+    )
+
+    assert summary.rows["incident"] == 1
+    assert summary.rows["review"] == 1
+    assert summary.rows["finding"] == 1
+    assert summary.rows["action_item"] == 1
+    assert summary.rows["incident_merge"] == 0
+    assert summary.rows["person"] == 1
+    assert summary.rows["audit_entry"] == 7
+    copied = dump(file_url(target))
+    assert [row[2] for row in copied["incident"]] == ["INC-APR"]
+    checked = irdesk("db", "check", str(target))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "audit log:       ok" in checked.stdout
