@@ -227,7 +227,7 @@ def _source(text: str) -> Iterator[tuple[Engine, str]]:
     try:
         database = open_database(path, create=False, upgrade=False)
     except DatabaseError as exc:
-        raise CopyRefused(f"{exc} (nothing was copied)") from exc
+        raise CopyRefused(str(exc)) from exc
     try:
         yield database.engine, str(database.path)
     finally:
@@ -267,7 +267,7 @@ def _destination(text: str) -> Iterator[tuple[Connection, str]]:
     try:
         database = open_database(path, create=False, upgrade=False)
     except DatabaseError as exc:
-        raise CopyRefused(f"{exc} (nothing was copied)") from exc
+        raise CopyRefused(str(exc)) from exc
     try:
         with database.connection() as conn:
             _require_empty(conn, str(database.path))
