@@ -11,6 +11,7 @@ from irdesk.cli.common import (
     refuse_to_replace,
     today,
 )
+from irdesk.cli.db_copy import add_copy_parser
 from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def add_db_parser(commands: "Subcommands") -> None:
         "manager, compliance) and its row-level security, for an administrator to run",
     )
     roles.set_defaults(handler=cmd_db_roles)
+    add_copy_parser(db_commands)
     check.set_defaults(handler=cmd_db_check)
     check.add_argument("path", type=path_or_address, metavar="PATH")
     check.add_argument(

@@ -38,6 +38,7 @@ from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.busy_indicator import BusyIndicator
 from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.help_menu import add_help_entries
+from irdesk.gui.common.live import LiveChanges
 from irdesk.gui.common.menus import Menus, add_action, standard_keys
 from irdesk.gui.common.notes_session import NotesSession
 from irdesk.gui.common.open_database import OpenDatabase
@@ -361,6 +362,10 @@ class MainWindow(QMainWindow):
         self.review_tab.message.connect(self._show_review_message)
         self.review_tab.message_withdrawn.connect(self.withdraw_message)
         self.review_tab.incident_wanted.connect(self._review_incident_wanted)
+        # Others' changes to a team database, shown as they commit; a file stays quiet.
+        self.live = LiveChanges(self.database, self)
+        self.live.changed.connect(self.review_tab.changed_elsewhere)
+        self.live.unavailable.connect(self.statusBar().showMessage)
         self.metrics.incident_chosen.connect(self._metrics_incident_chosen)
         self.people.incident_chosen.connect(self._metrics_incident_chosen)
         self.metrics.policy_saved.connect(self._policy_saved)
@@ -409,6 +414,7 @@ class MainWindow(QMainWindow):
                 # An import being written stops at its next step and rolls back.
                 self.import_dialog.shut_down()
             self.review_tab.shut_down()  # what was typed is queued before the shutdown
+            self.live.stop()
             self.notes_session.lock()
             if self.name_dialog is not None:
                 # Asked again at the next start: nothing was said.

@@ -797,5 +797,5 @@ CREATE TABLE finding_factors (
 	PRIMARY KEY (finding_id), 
 	FOREIGN KEY(finding_id) REFERENCES finding (id) ON DELETE CASCADE
 );
-INSERT INTO alembic_version (version_num) VALUES ('0022');
+INSERT INTO alembic_version (version_num) VALUES ('0026');
 COMMIT;

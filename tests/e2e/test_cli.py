@@ -70,7 +70,7 @@ def test_help_lists_exactly_the_commands_that_work() -> None:
     ]
     for option in ("--db PATH", "--demo", "--version"):
         assert option in result.stdout
-    assert listed_commands(irdesk("db", "--help").stdout) == ["upgrade", "check", "roles"]
+    assert listed_commands(irdesk("db", "--help").stdout) == ["upgrade", "check", "roles", "copy"]
     assert listed_commands(irdesk("survey", "--help").stdout) == ["import"]
     assert listed_commands(irdesk("notes", "--help").stdout) == [
         "list",

@@ -41,13 +41,14 @@ from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.review.actions_panel import ActionsPanel
 from irdesk.gui.review.conflict_prompt import ConflictPrompts
 from irdesk.gui.review.feedback_window import FEEDBACK_SIZE, FeedbackWindow
-from irdesk.gui.review.fields import REVIEW, WHAT, Record, Then, review_fields
+from irdesk.gui.review.fields import ACTION, FINDING, REVIEW, WHAT, Record, Then, review_fields
 from irdesk.gui.review.findings_panel import FindingsPanel
 from irdesk.gui.review.header import TIER_TEXT, ReviewHeader
 
 if TYPE_CHECKING:
     from irdesk.gui.review.themes_window import ThemesWindow
     from irdesk.storage.database import Database
+    from irdesk.storage.notify import Change
     from irdesk.storage.reads.review_sheet import ReviewSheet
     from irdesk.storage.records import reviews
 
@@ -271,6 +272,29 @@ class ReviewTab(QWidget):
             description="Loading review…",
         )
 
+    def changed_elsewhere(self, change: Change) -> None:
+        """Someone else's committed change (gui/common/live): the review shown follows it.
+
+        Whether anything typed here is unsaved is decided when the reload arrives, not
+        when it is asked for, record by record (`_untouched`): a record with nothing
+        unsaved shows what is stored; one being typed into stays as typed, with the
+        revision it was based on, so its save meets the other change as a conflict and
+        asks.
+        """
+        if change.incident_id is None or change.incident_id != self.incident_id:
+            return
+        db = self.database.current()
+        if db is None or not self.isVisible():
+            self._stale = True
+            return
+        incident_id, generation = change.incident_id, self._generation
+
+        self.tasks.run(
+            lambda _report: _load_sheet(db, incident_id),
+            on_done=lambda sheet: self._loaded(generation, sheet, False, live=True),
+            description="Loading review…",
+        )
+
     def database_changed(self) -> None:
         self.autosaver.forget()
         self.header.forget_shown()
@@ -336,7 +360,16 @@ class ReviewTab(QWidget):
             self.feedback_window.deleteLater()
             self.feedback_window = None
 
-    def _loaded(self, generation: int, sheet: ReviewSheet | None, force: bool) -> None:
+    def _untouched(self, kind: str, record_id: int | None) -> bool:
+        """Nothing typed, saving or asked about in this record: a live reload may show it."""
+        record = (kind, record_id) if record_id is not None else None
+        return record is None or (
+            not self.autosaver.is_saving(record) and record not in self.conflict_boxes
+        )
+
+    def _loaded(
+        self, generation: int, sheet: ReviewSheet | None, force: bool, *, live: bool = False
+    ) -> None:
         if generation != self._generation:
             return
         self.sheet = sheet
@@ -352,9 +385,16 @@ class ReviewTab(QWidget):
             self.stack.setCurrentIndex(1)
         else:
             checker = BlamelessChecker(p.name for p in sheet.people)
-            self.header.show_review(sheet, sheet.review, force)
-            self.findings.show_sheet(sheet, checker, force=force)
-            self.actions.show_sheet(sheet, force=force)
+            review_id = sheet.review.id
+            self.header.show_review(
+                sheet, sheet.review, force or (live and self._untouched(REVIEW, review_id))
+            )
+            bound = self.findings.bound_id
+            self.findings.show_sheet(
+                sheet, checker, force=force or (live and self._untouched(FINDING, bound))
+            )
+            bound = self.actions.bound_id
+            self.actions.show_sheet(sheet, force=force or (live and self._untouched(ACTION, bound)))
             self.stack.setCurrentIndex(2)
         self._update_actions()
         self._update_flag_label()
