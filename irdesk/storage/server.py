@@ -33,6 +33,8 @@ from irdesk.storage.records.audit import (
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
+    from irdesk.storage.database import Database
+
 SCHEMES = ("postgresql://", "postgres://")
 
 
@@ -75,8 +77,12 @@ class ServerAddress:
     def engine(self) -> Engine:
         from sqlalchemy import create_engine
 
+        from irdesk.storage.bulk import dialect
+
         driver_url = "postgresql+psycopg://" + self.url.split("://", 1)[1]
-        return create_engine(driver_url, pool_pre_ping=True)
+        engine = create_engine(driver_url, pool_pre_ping=True)
+        dialect.install(engine)  # the bulk SQL's placeholders, as written for both engines
+        return engine
 
 
 def current_revision(conn: Connection) -> str | None:
@@ -104,6 +110,35 @@ def upgrade(address: ServerAddress) -> tuple[str | None, str]:
     finally:
         engine.dispose()
     return before, schema.head_revision()
+
+
+def open_server_database(address: ServerAddress, *, may_upgrade: bool = False) -> Database:
+    """The server database as a `Database` every storage function takes, as a file's.
+
+    One at an older revision is upgraded first when `may_upgrade` (a writing command), else
+    refused with the command to run; one from a newer irdesk is refused either way.
+    """
+    from pathlib import Path
+
+    from irdesk.storage.database import Database
+
+    engine = address.engine()
+    try:
+        with _reported(address), engine.connect() as conn:
+            revision = current_revision(conn)
+        _refuse_unknown(address, revision)
+        if revision != schema.head_revision():
+            if not may_upgrade:
+                raise ServerError(
+                    f"{address.shown}: its schema revision is {revision or 'none'}; run "
+                    f"`irdesk db upgrade {address.shown}` first (nothing was changed)."
+                )
+            upgrade(address)
+    except BaseException:
+        engine.dispose()
+        raise
+    # Messages name the address as shown: no socket folder or service in the query.
+    return Database(path=Path(address.shown), engine=engine)
 
 
 @dataclass

@@ -106,7 +106,7 @@ def add_key(tx: ImportTransaction, entity: str, source: str, key: str, entity_id
     case: the column compares without case)."""
     table = KEY_TABLES[entity]
     cursor = tx.conn.exec_driver_sql(
-        f"INSERT OR IGNORE INTO {table} (source, key, {entity}_id) VALUES (?, ?, ?)",
+        f"INSERT INTO {table} (source, key, {entity}_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (source, key, entity_id),
     )
     return bool(cursor.rowcount)
@@ -115,7 +115,7 @@ def add_key(tx: ImportTransaction, entity: str, source: str, key: str, entity_id
 def id_by_name(tx: ImportTransaction, entity: str, name: str) -> int | None:
     """A team or service by name, case aside (names are unique, case included)."""
     found = tx.conn.exec_driver_sql(
-        f"SELECT id FROM {TABLES[entity]} WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1",
+        f'SELECT id FROM {TABLES[entity]} WHERE name = ? COLLATE "NOCASE" ORDER BY id LIMIT 1',
         (name,),
     ).scalar()
     return None if found is None else int(found)
@@ -123,7 +123,7 @@ def id_by_name(tx: ImportTransaction, entity: str, name: str) -> int | None:
 
 def person_by_email(tx: ImportTransaction, email: str) -> int | None:
     found = tx.conn.exec_driver_sql(
-        "SELECT id FROM person WHERE email = ? COLLATE NOCASE ORDER BY id LIMIT 1", (email,)
+        'SELECT id FROM person WHERE email = ? COLLATE "NOCASE" ORDER BY id LIMIT 1', (email,)
     ).scalar()
     return None if found is None else int(found)
 
@@ -170,10 +170,11 @@ def apply_source_values(
     if entity_id is None:
         names = list(said)
         cursor = tx.conn.exec_driver_sql(
-            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+            " RETURNING id",
             tuple(said[name] for name in names),
         )
-        return Applied(int(cursor.lastrowid), "new", names, [], None)
+        return Applied(int(cursor.scalar_one()), "new", names, [], None)
     stored = row_values(tx, entity, entity_id)
     typed = _overrides(tx, entity, entity_id)
     changes: dict[str, Any] = {}
@@ -298,10 +299,10 @@ def replace_levels(tx: ImportTransaction, policy_id: int, levels: Sequence[Level
     for number, (delay, notify, condition, targets) in enumerate(levels, start=1):
         cursor = tx.conn.exec_driver_sql(
             "INSERT INTO escalation_level (policy_id, level, delay_minutes, notify, condition)"
-            " VALUES (?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?) RETURNING id",
             (policy_id, number, delay, notify, condition),
         )
-        level_id = int(cursor.lastrowid)
+        level_id = int(cursor.scalar_one())
         for position, target in enumerate(targets, start=1):
             tx.conn.exec_driver_sql(
                 "INSERT INTO escalation_target (level_id, position, kind, person_id,"
