@@ -15,9 +15,11 @@ backup copy is made (the server's own backups, `pg_dump`, are the administrator'
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
+from pathlib import PosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -85,6 +87,42 @@ class ServerAddress:
         return engine
 
 
+class ServerLocation(PosixPath):
+    """A server database where a file's path goes (`--db`, `Database.path`), so every
+    command and message that names its database names the server's the same way.
+
+    It shows as the address without its query, exists (the server says otherwise when
+    asked), and is already absolute.
+    """
+
+    address: ServerAddress
+
+    def __new__(cls, address: ServerAddress) -> ServerLocation:
+        self = super().__new__(cls, address.shown)
+        self.address = address
+        return self
+
+    if sys.version_info >= (3, 12):
+
+        def __init__(self, address: ServerAddress) -> None:
+            super().__init__(address.shown)
+
+    def __str__(self) -> str:
+        return self.address.shown
+
+    def __repr__(self) -> str:
+        return f"ServerLocation({self.address.shown!r})"
+
+    def exists(self, *, follow_symlinks: bool = True) -> bool:
+        return True
+
+    def expanduser(self) -> ServerLocation:
+        return self
+
+    def resolve(self, strict: bool = False) -> ServerLocation:
+        return self
+
+
 def current_revision(conn: Connection) -> str | None:
     """The schema revision Alembic recorded on the server; None for an empty database."""
     from sqlalchemy import inspect
@@ -118,8 +156,6 @@ def open_server_database(address: ServerAddress, *, may_upgrade: bool = False) -
     One at an older revision is upgraded first when `may_upgrade` (a writing command), else
     refused with the command to run; one from a newer irdesk is refused either way.
     """
-    from pathlib import Path
-
     from irdesk.storage.database import Database
 
     engine = address.engine()
@@ -138,7 +174,7 @@ def open_server_database(address: ServerAddress, *, may_upgrade: bool = False) -
         engine.dispose()
         raise
     # Messages name the address as shown: no socket folder or service in the query.
-    return Database(path=Path(address.shown), engine=engine)
+    return Database(path=ServerLocation(address), engine=engine)
 
 
 @dataclass

@@ -14,8 +14,10 @@ dates as ISO text), so comparing them with the stored row is plain equality.
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any, NamedTuple
 
+from irdesk.storage.bulk.dialect import stored_time
 from irdesk.storage.bulk.import_transaction import ImportTransaction
 
 TABLES = {
@@ -203,7 +205,11 @@ def row_values(tx: ImportTransaction, entity: str, entity_id: int) -> dict[str, 
     row = tx.conn.exec_driver_sql(
         f"SELECT {', '.join(columns)} FROM {TABLES[entity]} WHERE id = ?", (entity_id,)
     ).one()
-    return dict(zip(columns, row, strict=True))
+    # A server hands back a DATE as a date; a file, and the import, as its ISO text.
+    return {
+        name: value.isoformat() if isinstance(value, date) else value
+        for name, value in zip(columns, row, strict=True)
+    }
 
 
 def _overrides(tx: ImportTransaction, entity: str, entity_id: int) -> dict[str, tuple[Any, Any]]:
@@ -265,7 +271,8 @@ def add_membership(tx: ImportTransaction, row: Membership) -> str:
     """Known again by (rotation, person, how, start); "new", "updated" or "unchanged"."""
     old = tx.conn.exec_driver_sql(
         "SELECT id, ends_at, position, escalation_level FROM rotation_member"
-        " WHERE rotation_id = ? AND person_id = ? AND how = ? AND starts_at IS ?",
+        " WHERE rotation_id = ? AND person_id = ? AND how = ?"
+        " AND starts_at IS NOT DISTINCT FROM ?",
         (row.rotation_id, row.person_id, row.how, row.starts_at),
     ).first()
     if old is None:
@@ -275,7 +282,7 @@ def add_membership(tx: ImportTransaction, row: Membership) -> str:
             row,
         )
         return "new"
-    if tuple(old[1:]) == (row.ends_at, row.position, row.escalation_level):
+    if (stored_time(old[1]), *old[2:]) == (row.ends_at, row.position, row.escalation_level):
         return "unchanged"
     tx.conn.exec_driver_sql(
         "UPDATE rotation_member SET ends_at = ?, position = ?, escalation_level = ? WHERE id = ?",
