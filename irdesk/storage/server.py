@@ -107,14 +107,18 @@ class ServerLocation(PosixPath):
         def __init__(self, address: ServerAddress) -> None:
             super().__init__(address.shown)
 
+    # pathlib makes the paths it derives (`parent`, `with_name`) without `__new__`: they
+    # hold no address and are the plain (folded) paths they look like, found nowhere.
+
     def __str__(self) -> str:
-        return self.address.shown
+        address = self.__dict__.get("address")
+        return super().__str__() if address is None else address.shown
 
     def __repr__(self) -> str:
-        return f"ServerLocation({self.address.shown!r})"
+        return f"ServerLocation({str(self)!r})"
 
     def exists(self, *, follow_symlinks: bool = True) -> bool:
-        return True
+        return "address" in self.__dict__ or super().exists()
 
     def expanduser(self) -> ServerLocation:
         return self
