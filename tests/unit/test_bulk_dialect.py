@@ -121,7 +121,9 @@ def test_bulk_rows_go_in_with_their_constants_and_read_back_alike(database: Data
 
 def test_stored_times_read_back_as_the_import_writes_them() -> None:
     assert stored_time("2026-03-01 10:00:00.000000") == "2026-03-01 10:00:00.000000"
-    assert stored_time(datetime(2026, 3, 1, 10, 0)) == "2026-03-01 10:00:00.000000"
+    # A server's TIMESTAMP comes back naive: UTC, as every stored time.
+    naive = datetime(2026, 3, 1, 10, 0, tzinfo=UTC).replace(tzinfo=None)
+    assert stored_time(naive) == "2026-03-01 10:00:00.000000"
     assert stored_time(datetime(2026, 3, 1, 10, 0, 0, 5, tzinfo=UTC)) == (
         "2026-03-01 10:00:00.000005"
     )
