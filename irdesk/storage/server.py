@@ -66,15 +66,22 @@ class ServerAddress:
                 "and the process list; put it in ~/.pgpass (or a pg_service.conf entry) and "
                 "leave it out of the address."
             )
-        if not parts.path.strip("/"):
+        # A service entry (pg_service.conf) may name the database itself.
+        named_elsewhere = any(
+            item.split("=", 1)[0] in ("service", "dbname") for item in parts.query.split("&")
+        )
+        if not parts.path.strip("/") and not named_elsewhere:
             raise ServerError(f"{text}: name the database after the host (postgresql://HOST/NAME).")
         return cls(text)
 
     @property
     def shown(self) -> str:
-        """The address without its query (a socket folder or a service name)."""
+        """The address without its query (a socket folder), but for the service entry
+        that names the database when the address itself does not."""
         parts = urlsplit(self.url)
-        return f"{parts.scheme}://{parts.netloc}{parts.path}"
+        service = [item for item in parts.query.split("&") if item.startswith("service=")]
+        named = f"?{service[0]}" if service and not parts.path.strip("/") else ""
+        return f"{parts.scheme}://{parts.netloc}{parts.path}{named}"
 
     def engine(self) -> Engine:
         from sqlalchemy import create_engine

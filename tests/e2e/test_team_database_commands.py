@@ -10,19 +10,20 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from testdata import SHARED_DATA
 
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 
 
-def irdesk(*args: str) -> subprocess.CompletedProcess[str]:
+def irdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "irdesk", *args],
         capture_output=True,
         text=True,
         timeout=180,
-        env=os.environ.copy(),
+        env={**os.environ, **(env or {})},
         check=False,
     )
 
@@ -85,3 +86,27 @@ def test_a_reading_command_on_a_database_without_the_schema_names_the_upgrade(
     assert f"run `irdesk db upgrade {shown(postgres_url)}` first" in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_service_file_entry_names_the_server_the_database_and_the_login(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """What the administrator's guide tells a person to write in ~/.pg_service.conf."""
+    parts = urlsplit(postgres_url)
+    services = tmp_path / "pg_service.conf"
+    services.write_text(
+        "[team]\n"
+        f"host={parse_qs(parts.query)['host'][0]}\n"
+        f"dbname={parts.path.strip('/')}\n"
+        f"user={parts.username}\n"
+    )
+    done = irdesk(
+        "import",
+        str(PD_PAGE),
+        "--db",
+        "postgresql:///?service=team",
+        env={"PGSERVICEFILE": str(services)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Incidents: 26 new, 0 updated, 0 unchanged" in done.stdout
+    assert "Database: postgresql:///?service=team\n" in done.stdout
