@@ -11,8 +11,8 @@ small classes behind one interface, chosen by the connection:
   cache, no foreign-key checks) against a transaction-scoped advisory lock on the
   server, which serialises imports the way SQLite's write lock does while readers and
   reviewers go on;
-- bulk rows: executemany against COPY, which PostgreSQL takes several times faster than
-  one INSERT per row (tests/benchmarks/bench_pg_import.py measures it against `psql
+- bulk rows: executemany against COPY (through a temporary table for rows that may be
+  there already), which PostgreSQL takes several times faster than one INSERT per row (tests/benchmarks/bench_pg_import.py measures it against `psql
   \\copy`);
 - SQLite-only speed-ups (CHECKs skipped for rows checked in Python, indexes rebuilt
   after a large insert) that the server does not need;
@@ -61,10 +61,17 @@ class Dialect(Protocol):
         table: str,
         columns: Sequence[str],
         rows: Iterable[Sequence[Any]],
-        constants: Mapping[str, bool] | None = None,
+        constants: Mapping[str, int] | None = None,
     ) -> None:
         """Many new rows of `columns` into `table`, values as db_time and the ORM store
         them; `constants` are columns with the same value in every row."""
+        ...
+
+    def insert_ignoring(
+        self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Many rows of `columns` into `table`, each one already there (by a unique key)
+        left as it is."""
         ...
 
     def checks_made_here(self, conn: Connection) -> contextlib.AbstractContextManager[None]:
@@ -132,7 +139,7 @@ class SqliteDialect:
         table: str,
         columns: Sequence[str],
         rows: Iterable[Sequence[Any]],
-        constants: Mapping[str, bool] | None = None,
+        constants: Mapping[str, int] | None = None,
     ) -> None:
         rows = rows if isinstance(rows, list) else list(rows)
         if rows:
@@ -140,6 +147,17 @@ class SqliteDialect:
             names = ", ".join((*columns, *fixed))
             values = ", ".join(("?",) * len(columns) + tuple(str(int(v)) for v in fixed.values()))
             conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)
+
+    def insert_ignoring(
+        self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        if rows:
+            marks = ", ".join("?" * len(columns))
+            conn.exec_driver_sql(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+                " ON CONFLICT DO NOTHING",
+                rows,
+            )
 
     @contextlib.contextmanager
     def checks_made_here(self, conn: Connection) -> Iterator[None]:
@@ -196,7 +214,7 @@ class PostgresDialect:
         table: str,
         columns: Sequence[str],
         rows: Iterable[Sequence[Any]],
-        constants: Mapping[str, bool] | None = None,
+        constants: Mapping[str, int] | None = None,
     ) -> None:
         """COPY, through psycopg's copy in text form: the server parses the times'
         text as a timestamp and 0/1 as a boolean, as it would from an INSERT."""
@@ -212,6 +230,25 @@ class PostgresDialect:
             else:
                 for row in rows:
                     write(row)
+
+    def insert_ignoring(
+        self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """COPY into a temporary table, then one INSERT … SELECT that skips the rows
+        already there: an executemany would cost a round trip a row."""
+        if not rows:
+            return
+        names = ", ".join(columns)
+        conn.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE irdesk_incoming ON COMMIT DROP AS"
+            f" SELECT {names} FROM {table} WITH NO DATA"
+        )
+        self.insert_rows(conn, "irdesk_incoming", columns, rows)
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM irdesk_incoming"
+            " ON CONFLICT DO NOTHING"
+        )
+        conn.exec_driver_sql("DROP TABLE irdesk_incoming")
 
     @contextlib.contextmanager
     def checks_made_here(self, conn: Connection) -> Iterator[None]:

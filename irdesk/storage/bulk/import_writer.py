@@ -182,19 +182,14 @@ def refresh_consistency_flags(
 def insert_aliases(tx: ImportTransaction, rows: Sequence[tuple[str, int]]) -> None:
     """(alias as alias_text makes it, incident id); one already stored is left as it is."""
     if rows:
-        tx.conn.exec_driver_sql(
-            "INSERT INTO incident_alias (alias, incident_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            rows,
-        )
+        dialect(tx.conn).insert_ignoring(tx.conn, "incident_alias", ("alias", "incident_id"), rows)
 
 
 def insert_references(tx: ImportTransaction, rows: Sequence[tuple[str, int]]) -> None:
     """(reference casefolded, citing incident id); one already stored is left as it is."""
     if rows:
-        tx.conn.exec_driver_sql(
-            "INSERT INTO incident_reference (reference, incident_id) VALUES (?, ?)"
-            " ON CONFLICT DO NOTHING",
-            rows,
+        dialect(tx.conn).insert_ignoring(
+            tx.conn, "incident_reference", ("reference", "incident_id"), rows
         )
 
 
@@ -318,10 +313,8 @@ def write_provenance(
         links = [
             (incident_id, by_name[name]) for incident_id, names in chunk for name in sorted(names)
         ]
-        conn.exec_driver_sql(
-            "INSERT INTO incident_source_file (incident_id, source_file_id)"
-            " VALUES (?, ?) ON CONFLICT DO NOTHING",
-            links,
+        dialect(conn).insert_ignoring(
+            conn, "incident_source_file", ("incident_id", "source_file_id"), links
         )
 
 
