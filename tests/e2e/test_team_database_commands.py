@@ -110,3 +110,24 @@ def test_a_service_file_entry_names_the_server_the_database_and_the_login(
     assert done.returncode == 0, done.stderr
     assert "Incidents: 26 new, 0 updated, 0 unchanged" in done.stdout
     assert "Database: postgresql:///?service=team\n" in done.stdout
+
+
+def test_two_imports_of_the_same_file_at_once_write_it_once(postgres_url: str) -> None:
+    """The second waits for the first (the server's import lock) and finds its rows,
+    instead of inserting the same services and incidents again."""
+    assert irdesk("db", "upgrade", postgres_url).returncode == 0
+    command = [sys.executable, "-m", "irdesk", "import", str(PD_PAGE), "--db", postgres_url]
+    running = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=180) for process in running]
+    assert [process.returncode for process in running] == [0, 0], [err for _, err in outputs]
+    incidents = sorted(
+        next(line for line in out.splitlines() if line.startswith("Incidents:"))
+        for out, _ in outputs
+    )
+    assert incidents == [
+        "Incidents: 0 new, 0 updated, 26 unchanged",
+        "Incidents: 26 new, 0 updated, 0 unchanged",
+    ]
