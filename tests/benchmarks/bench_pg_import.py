@@ -4,16 +4,16 @@ The export is bench_pagerduty_import.py's: 10,000 PagerDuty incidents with 200,0
 log entries as the API pages them. On a throwaway cluster (tests/pg_cluster.py), each
 timed in a fresh subprocess:
 
-  import        irdesk's import of the folder into an empty database at the head schema
-                (its bulk rows go in by COPY, storage/bulk/dialect)
+  import        `irdesk import FOLDER --db postgresql://…` into an empty database at
+                the head schema (its bulk rows go in by COPY, storage/bulk/dialect)
   floor         `psql \\copy` into another such database of the very rows the import
-                wrote to incident and timeline_event (dumped from the first with COPY TO,
-                not timed): the least a client can do to put them there
+                wrote, in every table it wrote (dumped from the first with COPY TO, not
+                timed), parents first: the least a client can do to put them there
   floor + json  the floor plus json.loads of every export file, as the SQLite
                 benchmark's floor reads them: no importer can skip reading its input
 
-Wall times (the server's work is part of either), same run, so the ratios hold on a
-loaded machine. Target: import / floor ≤ 1.5x.
+Wall times (the server's work is part of either), same run; on a loaded machine run
+it alone, or the longest run suffers most. Target: import / floor ≤ 1.5x.
 
 Run:  .venv/bin/python tests/benchmarks/bench_pg_import.py [--incidents N]
 """
@@ -66,17 +66,6 @@ def _database(cluster: str, name: str) -> str:
     return url
 
 
-def import_only(folder: str, url: str) -> None:
-    from irdesk.importers.pipeline import run_import
-    from irdesk.storage import server
-
-    db = server.open_server_database(server.ServerAddress(url))
-    try:
-        run_import(db, [Path(folder)])
-    finally:
-        db.close()
-
-
 def floor_only(url: str, dumps: str, tables: list[str], with_json: str | None) -> None:
     """psql's \\copy of the dumped rows, in one transaction as the import's; first
     json.loads of the export when `with_json` names its folder."""
@@ -125,12 +114,8 @@ def main() -> None:
     )
     parser.add_argument("--incidents", type=int, default=10_000)
     parser.add_argument("--entries", type=int, default=20, help="log entries per incident")
-    parser.add_argument("--import-only", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--floor-only", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.import_only:
-        import_only(*args.import_only)
-        return
     if args.floor_only:
         url, dumps, tables, with_json = args.floor_only
         floor_only(url, dumps, tables.split(","), with_json or None)
@@ -147,7 +132,7 @@ def main() -> None:
         print(f"{args.incidents:,} incidents, {entries:,} log entries, into PostgreSQL")
         imported = _database(cluster, "imported")
         import_s = _timed(
-            [sys.executable, __file__, "--import-only", str(folder), imported],
+            [sys.executable, "-m", "irdesk", "import", str(folder), "--db", imported],
         )
         rows = {table: _count(imported, table) for table in COUNTED}
         tables = _written_tables(imported)
