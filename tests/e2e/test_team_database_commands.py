@@ -131,3 +131,13 @@ def test_two_imports_of_the_same_file_at_once_write_it_once(postgres_url: str) -
         "Incidents: 0 new, 0 updated, 26 unchanged",
         "Incidents: 26 new, 0 updated, 0 unchanged",
     ]
+
+
+def test_the_window_on_a_server_address_says_what_to_use_instead() -> None:
+    done = irdesk(
+        "--db", "postgresql://ana@db.example/irdesk", env={"QT_QPA_PLATFORM": "offscreen"}
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("irdesk: error: postgresql://ana@db.example/irdesk: the window")
+    assert "--db ADDRESS" in done.stderr
+    assert "Traceback" not in done.stderr
