@@ -39,7 +39,12 @@ def irdesk_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A new, empty database: a file, or (in a `both_backends` module's second run) a
+    database on the run's PostgreSQL cluster."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        yield request.getfixturevalue("postgres_database")
+        return
     db = open_database(tmp_path / "test.db")
     yield db
     db.close()
@@ -80,6 +85,81 @@ def postgres_url(postgres_server: str, request: pytest.FixtureRequest) -> Iterat
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     yield postgres_server.replace("/postgres?", f"/{name}?")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+# ---- Both backends: the storage suite and a subset of the import, review and packet
+# suites run once on a file and once on PostgreSQL. A module marked `both_backends`
+# gets each test that takes `database` twice, [sqlite] and [postgresql]; a test of what
+# only a file does is marked `sqlite_only`. The server's databases are copies of one
+# template upgraded once per run, so a test pays for CREATE DATABASE, not for the
+# migrations.
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "both_backends: the module's `database` tests run on SQLite and PostgreSQL"
+    )
+    config.addinivalue_line("markers", "sqlite_only: a test of what only a SQLite file does")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("both_backends") is None:
+        return
+    backends = ["sqlite"]
+    if metafunc.definition.get_closest_marker("sqlite_only") is None:
+        backends.append("postgresql")
+    metafunc.parametrize("database", backends, indirect=True)
+
+
+TEMPLATE = "irdesk_template"
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> str:
+    """A database at this irdesk's head schema, for CREATE DATABASE … TEMPLATE."""
+    import pg_cluster
+
+    from irdesk.storage import server
+
+    admin = pg_cluster.engine(postgres_server)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{TEMPLATE}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{TEMPLATE}"')
+    admin.dispose()
+    server.upgrade(server.ServerAddress(postgres_server.replace("/postgres?", f"/{TEMPLATE}?")))
+    return TEMPLATE
+
+
+@pytest.fixture
+def postgres_database(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """An empty irdesk database at the head schema on the run's cluster; dropped after.
+
+    Skipped, saying why, only where PostgreSQL's server is not installed: CI and
+    `make test` install it (tools/debian-packages.txt).
+    """
+    import pg_cluster
+
+    from irdesk.storage import server
+
+    if pg_cluster.bindir() is None:
+        pytest.skip("PostgreSQL's server is not installed (apt-get install postgresql)")
+    cluster = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    name = "b_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    admin = pg_cluster.engine(cluster)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    db = server.open_server_database(
+        server.ServerAddress(cluster.replace("/postgres?", f"/{name}?"))
+    )
+    yield db
+    db.close()
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()

@@ -62,12 +62,36 @@ def add_database_option(parser: argparse.ArgumentParser, *, dest: str, help: str
     Each keeps it under its own `dest`: under "db", the subcommand's default (None)
     would overwrite the top-level --db the user gave before the command.
     """
-    parser.add_argument("--db", dest=dest, type=Path, metavar="PATH", help=help)
+    parser.add_argument("--db", dest=dest, type=database_argument, metavar="PATH", help=help)
+
+
+# A team database: `--db postgresql://HOST/NAME` (storage/server).
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+def database_argument(text: str) -> Path:
+    """An argparse type: a file's path, or a server's address as a `ServerLocation`
+    (which every command takes where it takes a file's path)."""
+    if not text.startswith(SERVER_SCHEMES):
+        return Path(text)
+    from irdesk.storage.server import ServerAddress, ServerError, ServerLocation
+
+    try:
+        return ServerLocation(ServerAddress.parse(text))
+    except ServerError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def is_server(path: Path) -> bool:
+    return str(path).startswith(SERVER_SCHEMES)
 
 
 def chosen_database(own: Path | None, top: Path | None) -> Path:
     """The command's own --db, else the top-level --db, else the user's database."""
-    return Path(own or top or paths.default_database()).expanduser()
+    chosen = own or top
+    if chosen is not None and is_server(chosen):
+        return chosen
+    return Path(chosen or paths.default_database()).expanduser()
 
 
 def refuse_to_replace(path: Path | None, *, force: bool, kept: str = "") -> None:
@@ -115,12 +139,24 @@ def open_database_at(path: Path, *, create: bool = False, upgrade: bool) -> "Dat
     """
     from irdesk.storage.database import open_database
 
+    if is_server(path):
+        return _open_server(path, upgrade=upgrade)
     saved: list[Path] = []
     with failures_reported(DatabaseError):
         database = open_database(path, create=create, upgrade=upgrade, on_backup=saved.append)
     if saved:
         print(f"Upgraded {database.path} to this irdesk's schema first; backup: {saved[0]}")
     return database
+
+
+def _open_server(path: Path, *, upgrade: bool) -> "Database":
+    """A team database; one at an older revision is upgraded only when `upgrade`, as a
+    file is (the server's own transaction is its backup: see storage/server)."""
+    from irdesk.storage.server import ServerError, ServerLocation, open_server_database
+
+    assert isinstance(path, ServerLocation)
+    with failures_reported(ServerError, DatabaseError):
+        return open_server_database(path.address, may_upgrade=upgrade)
 
 
 @contextmanager

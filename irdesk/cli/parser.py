@@ -10,10 +10,10 @@ for another command) is start-up time a script pays.
 """
 
 import argparse
-from pathlib import Path
 
 from irdesk import __version__
 from irdesk.cli.classify import add_classify_parser
+from irdesk.cli.common import database_argument
 from irdesk.cli.database import add_db_parser, add_demo_parser
 from irdesk.cli.facilitators import add_facilitators_parser
 from irdesk.cli.gui import cmd_gui
@@ -46,7 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"irdesk {__version__}")
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
-        "--db", type=Path, metavar="PATH", help="open this database file (created if missing)"
+        "--db",
+        type=database_argument,
+        metavar="PATH",
+        help="open this database file (created if missing)",
     )
     where.add_argument(
         "--demo",

@@ -15,9 +15,11 @@ backup copy is made (the server's own backups, `pg_dump`, are the administrator'
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
+from pathlib import PosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -32,6 +34,8 @@ from irdesk.storage.records.audit import (
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
+
+    from irdesk.storage.database import Database
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -62,21 +66,72 @@ class ServerAddress:
                 "and the process list; put it in ~/.pgpass (or a pg_service.conf entry) and "
                 "leave it out of the address."
             )
-        if not parts.path.strip("/"):
+        # A service entry (pg_service.conf) may name the database itself.
+        named_elsewhere = any(
+            item.split("=", 1)[0] in ("service", "dbname") for item in parts.query.split("&")
+        )
+        if not parts.path.strip("/") and not named_elsewhere:
             raise ServerError(f"{text}: name the database after the host (postgresql://HOST/NAME).")
         return cls(text)
 
     @property
     def shown(self) -> str:
-        """The address without its query (a socket folder or a service name)."""
+        """The address without its query (a socket folder), but for the service entry
+        that names the database when the address itself does not."""
         parts = urlsplit(self.url)
-        return f"{parts.scheme}://{parts.netloc}{parts.path}"
+        service = [item for item in parts.query.split("&") if item.startswith("service=")]
+        named = f"?{service[0]}" if service and not parts.path.strip("/") else ""
+        return f"{parts.scheme}://{parts.netloc}{parts.path}{named}"
 
     def engine(self) -> Engine:
         from sqlalchemy import create_engine
 
+        from irdesk.storage.bulk import dialect
+
         driver_url = "postgresql+psycopg://" + self.url.split("://", 1)[1]
-        return create_engine(driver_url, pool_pre_ping=True)
+        engine = create_engine(driver_url, pool_pre_ping=True)
+        dialect.install(engine)  # the bulk SQL's placeholders, as written for both engines
+        return engine
+
+
+class ServerLocation(PosixPath):
+    """A server database where a file's path goes (`--db`, `Database.path`), so every
+    command and message that names its database names the server's the same way.
+
+    It shows as the address without its query, exists (the server says otherwise when
+    asked), and is already absolute.
+    """
+
+    address: ServerAddress
+
+    def __new__(cls, address: ServerAddress) -> ServerLocation:
+        self = super().__new__(cls, address.shown)
+        self.address = address
+        return self
+
+    if sys.version_info >= (3, 12):
+
+        def __init__(self, address: ServerAddress) -> None:
+            super().__init__(address.shown)
+
+    # pathlib makes the paths it derives (`parent`, `with_name`) without `__new__`: they
+    # hold no address and are the plain (folded) paths they look like, found nowhere.
+
+    def __str__(self) -> str:
+        address = self.__dict__.get("address")
+        return super().__str__() if address is None else address.shown
+
+    def __repr__(self) -> str:
+        return f"ServerLocation({str(self)!r})"
+
+    def exists(self, *, follow_symlinks: bool = True) -> bool:
+        return "address" in self.__dict__ or super().exists()
+
+    def expanduser(self) -> ServerLocation:
+        return self
+
+    def resolve(self, strict: bool = False) -> ServerLocation:
+        return self
 
 
 def current_revision(conn: Connection) -> str | None:
@@ -104,6 +159,33 @@ def upgrade(address: ServerAddress) -> tuple[str | None, str]:
     finally:
         engine.dispose()
     return before, schema.head_revision()
+
+
+def open_server_database(address: ServerAddress, *, may_upgrade: bool = False) -> Database:
+    """The server database as a `Database` every storage function takes, as a file's.
+
+    One at an older revision is upgraded first when `may_upgrade` (a writing command), else
+    refused with the command to run; one from a newer irdesk is refused either way.
+    """
+    from irdesk.storage.database import Database
+
+    engine = address.engine()
+    try:
+        with _reported(address), engine.connect() as conn:
+            revision = current_revision(conn)
+        _refuse_unknown(address, revision)
+        if revision != schema.head_revision():
+            if not may_upgrade:
+                raise ServerError(
+                    f"{address.shown}: its schema revision is {revision or 'none'}; run "
+                    f"`irdesk db upgrade {address.shown}` first (nothing was changed)."
+                )
+            upgrade(address)
+    except BaseException:
+        engine.dispose()
+        raise
+    # Messages name the address as shown: no socket folder or service in the query.
+    return Database(path=ServerLocation(address), engine=engine)
 
 
 @dataclass

@@ -2,10 +2,13 @@
 
 import hashlib
 
+import pytest
 from sqlalchemy import text
 
 from irdesk.storage.database import Database
 from irdesk.storage.records.audit import append_entry, verify_chain
+
+pytestmark = pytest.mark.both_backends
 
 
 def record_three(db: Database) -> list[int]:

@@ -37,6 +37,8 @@ from irdesk.storage.reads.tier_facts import incident_tiering
 from irdesk.storage.records import classifications, database_edits
 from irdesk.storage.records.classifications import ClassificationRefused
 
+pytestmark = pytest.mark.both_backends
+
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 VENDOR = {
     "external_cause": True,
@@ -217,6 +219,8 @@ def queries_list(db: Database) -> list[queries.IncidentRow]:
 # ------------------------------------------------------ what the figures count
 
 
+# Its figures come from the metric reads, which read a file until they read a server.
+@pytest.mark.sqlite_only
 def test_the_metrics_read_the_classified_values(imported: Database) -> None:
     classify(imported, "PE8XPNI", severity=Severity.SEV1, customer_severity=Severity.SEV2, **VENDOR)
     classify(imported, "PH4UE4E", not_incident=True)
@@ -236,6 +240,8 @@ def test_the_metrics_read_the_classified_values(imported: Database) -> None:
     assert drill[0].external_cause and drill[0].severity == Severity.SEV1
 
 
+# Its figures come from the metric reads, which read a file until they read a server.
+@pytest.mark.sqlite_only
 def test_an_external_cause_leaves_the_team_figures_with_its_reason(imported: Database) -> None:
     classify(imported, "PE8XPNI", **VENDOR)
     figures = compute_from_database(imported, MAY, "team")
@@ -294,6 +300,8 @@ def test_the_packet_names_the_third_party(imported: Database) -> None:
 JIRA = SHARED_DATA / "jira_search_with_changelog.json"  # UT-26 … UT-50, stories and bugs
 
 
+# Its figures come from the metric reads, which read a file until they read a server.
+@pytest.mark.sqlite_only
 def test_tickets_marked_before_an_import_are_written_as_no_incidents(database: Database) -> None:
     marks = ImportOptions(not_incidents=frozenset({"jira:UT-27", "jira:UT-28"}))
     before = dump(database)

@@ -34,6 +34,8 @@ from irdesk.storage.reads.database_reads import list_all_notes, load_feedback
 from irdesk.storage.records import database_edits, feedback
 from irdesk.storage.records.feedback import FeedbackRefused, NotesLocked
 
+pytestmark = pytest.mark.both_backends
+
 T0 = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)
 ACTOR = "tester"
 # Distinctive, so finding it in a file's bytes cannot be a coincidence.
@@ -106,6 +108,8 @@ def test_the_author_and_the_readers_they_name_read_the_note_and_nobody_else(
     assert notes_as(database, MANAGER)[note].text == WORDS
 
 
+# The bytes of the file itself: a server's storage is the server's.
+@pytest.mark.sqlite_only
 def test_the_file_holds_ciphertext_only(database: Database, ids: dict[str, int]) -> None:
     note = add(database, ids, WORDS, ids["hr"])
     row = notes_as(database, MANAGER)[note]
@@ -122,6 +126,8 @@ def test_the_file_holds_ciphertext_only(database: Database, ids: dict[str, int])
     assert len(sealed) > len(WORDS)
 
 
+# The bytes of the file itself: a server's storage is the server's.
+@pytest.mark.sqlite_only
 def test_sharing_and_removing_a_reader(database: Database, ids: dict[str, int]) -> None:
     first = add(database, ids, WORDS)
     assert not notes_as(database, HR)[first].readable

@@ -15,6 +15,8 @@ from irdesk.storage.errors import EditConflict, EditRefused
 from irdesk.storage.reads import directory
 from irdesk.storage.records.directory_edits import FROM_THE_START, Change, Typing, put_states
 
+pytestmark = pytest.mark.both_backends
+
 SAMPLES = [ORG_DATA / "pagerduty_users.json", ORG_DATA / "pagerduty_services.json"]
 
 

@@ -17,6 +17,8 @@ from irdesk.storage.reads import timeline_records
 from irdesk.storage.records import event_edits
 from irdesk.storage.records.audit import verify_chain
 
+pytestmark = pytest.mark.both_backends
+
 T0 = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)
 
 

@@ -26,6 +26,8 @@ from irdesk.storage.reads.packet_data import find_incident
 from irdesk.storage.records import database_edits
 from irdesk.storage.records.incident_roles import RoleRefused, find_person, parse_role
 
+pytestmark = pytest.mark.both_backends
+
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 PD_LOG = FIXTURES / "pagerduty" / "log_entries_PGW5XNE.json"
 

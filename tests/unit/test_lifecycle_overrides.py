@@ -11,6 +11,8 @@ from irdesk.storage.reads import queries
 from irdesk.storage.records.audit import verify_chain
 from irdesk.storage.records.lifecycle_edits import clear_override, set_override
 
+pytestmark = pytest.mark.both_backends
+
 T0 = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)
 
 

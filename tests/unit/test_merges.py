@@ -21,6 +21,8 @@ from irdesk.storage.records.merges import (
     unlink_incident,
 )
 
+pytestmark = pytest.mark.both_backends
+
 T0 = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)
 
 

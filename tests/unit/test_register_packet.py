@@ -11,6 +11,8 @@ from irdesk.reports.packets.export import PacketRequest, SignRequest, export_pac
 from irdesk.reports.signing.identity import create_identity
 from irdesk.storage.database import Database
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def identity(tmp_path: Path) -> Path:
@@ -30,6 +32,8 @@ def squeezed(text: str) -> str:
     return " ".join(text.split())
 
 
+# Its figures come from the metric reads, which read a file until they read a server.
+@pytest.mark.sqlite_only
 def test_the_register_packet_is_signed_and_lists_every_notice(
     database: Database, identity: Path, tmp_path: Path
 ) -> None:
@@ -71,6 +75,8 @@ def test_the_register_packet_is_signed_and_lists_every_notice(
     assert "demo:OPS-4" not in text
 
 
+# Its figures come from the metric reads, which read a file until they read a server.
+@pytest.mark.sqlite_only
 def test_the_executive_packet_names_the_rto_miss(database: Database, tmp_path: Path) -> None:
     require_tools("pdftotext")
     build_register(database)

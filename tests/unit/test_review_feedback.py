@@ -41,6 +41,8 @@ from irdesk.storage.records.review_surveys import (
     record_answer,
 )
 
+pytestmark = pytest.mark.both_backends
+
 FIRST, LAST = date(2026, 7, 1), date(2026, 12, 7)
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 
@@ -67,6 +69,8 @@ def test_groups_under_three_answers_show_no_survey_figure(database: Database) ->
         assert (row.useful_trend, row.safe_trend) == (None, None)
 
 
+# The bytes of the file itself: a server's storage is the server's.
+@pytest.mark.sqlite_only
 def test_an_anonymous_answer_names_nobody(database: Database) -> None:
     ids = build_reviews(database)
     with database.session() as session:
@@ -319,6 +323,8 @@ def test_a_bad_row_is_one_located_sentence_and_changes_nothing(
         assert database_dump(imported) == before
 
 
+# Through `--db PATH`: a file.
+@pytest.mark.sqlite_only
 def test_calibration_json_agrees_with_the_hand_built_reviews(
     database: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:

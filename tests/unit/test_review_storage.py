@@ -33,6 +33,8 @@ from irdesk.storage.records import action_items, feedback, findings, lifecycle_e
 from irdesk.storage.records.audit import verify_chain
 from irdesk.storage.records.policies import save_policy
 
+pytestmark = pytest.mark.both_backends
+
 T0 = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)
 ACTOR = "tester"
 

@@ -14,8 +14,10 @@ dates as ISO text), so comparing them with the stored row is plain equality.
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any, NamedTuple
 
+from irdesk.storage.bulk.dialect import stored_time
 from irdesk.storage.bulk.import_transaction import ImportTransaction
 
 TABLES = {
@@ -106,7 +108,7 @@ def add_key(tx: ImportTransaction, entity: str, source: str, key: str, entity_id
     case: the column compares without case)."""
     table = KEY_TABLES[entity]
     cursor = tx.conn.exec_driver_sql(
-        f"INSERT OR IGNORE INTO {table} (source, key, {entity}_id) VALUES (?, ?, ?)",
+        f"INSERT INTO {table} (source, key, {entity}_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (source, key, entity_id),
     )
     return bool(cursor.rowcount)
@@ -115,7 +117,7 @@ def add_key(tx: ImportTransaction, entity: str, source: str, key: str, entity_id
 def id_by_name(tx: ImportTransaction, entity: str, name: str) -> int | None:
     """A team or service by name, case aside (names are unique, case included)."""
     found = tx.conn.exec_driver_sql(
-        f"SELECT id FROM {TABLES[entity]} WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1",
+        f'SELECT id FROM {TABLES[entity]} WHERE name = ? COLLATE "NOCASE" ORDER BY id LIMIT 1',
         (name,),
     ).scalar()
     return None if found is None else int(found)
@@ -123,7 +125,7 @@ def id_by_name(tx: ImportTransaction, entity: str, name: str) -> int | None:
 
 def person_by_email(tx: ImportTransaction, email: str) -> int | None:
     found = tx.conn.exec_driver_sql(
-        "SELECT id FROM person WHERE email = ? COLLATE NOCASE ORDER BY id LIMIT 1", (email,)
+        'SELECT id FROM person WHERE email = ? COLLATE "NOCASE" ORDER BY id LIMIT 1', (email,)
     ).scalar()
     return None if found is None else int(found)
 
@@ -170,10 +172,11 @@ def apply_source_values(
     if entity_id is None:
         names = list(said)
         cursor = tx.conn.exec_driver_sql(
-            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+            " RETURNING id",
             tuple(said[name] for name in names),
         )
-        return Applied(int(cursor.lastrowid), "new", names, [], None)
+        return Applied(int(cursor.scalar_one()), "new", names, [], None)
     stored = row_values(tx, entity, entity_id)
     typed = _overrides(tx, entity, entity_id)
     changes: dict[str, Any] = {}
@@ -202,7 +205,11 @@ def row_values(tx: ImportTransaction, entity: str, entity_id: int) -> dict[str, 
     row = tx.conn.exec_driver_sql(
         f"SELECT {', '.join(columns)} FROM {TABLES[entity]} WHERE id = ?", (entity_id,)
     ).one()
-    return dict(zip(columns, row, strict=True))
+    # A server hands back a DATE as a date; a file, and the import, as its ISO text.
+    return {
+        name: value.isoformat() if isinstance(value, date) else value
+        for name, value in zip(columns, row, strict=True)
+    }
 
 
 def _overrides(tx: ImportTransaction, entity: str, entity_id: int) -> dict[str, tuple[Any, Any]]:
@@ -264,7 +271,8 @@ def add_membership(tx: ImportTransaction, row: Membership) -> str:
     """Known again by (rotation, person, how, start); "new", "updated" or "unchanged"."""
     old = tx.conn.exec_driver_sql(
         "SELECT id, ends_at, position, escalation_level FROM rotation_member"
-        " WHERE rotation_id = ? AND person_id = ? AND how = ? AND starts_at IS ?",
+        " WHERE rotation_id = ? AND person_id = ? AND how = ?"
+        " AND starts_at IS NOT DISTINCT FROM ?",
         (row.rotation_id, row.person_id, row.how, row.starts_at),
     ).first()
     if old is None:
@@ -274,7 +282,7 @@ def add_membership(tx: ImportTransaction, row: Membership) -> str:
             row,
         )
         return "new"
-    if tuple(old[1:]) == (row.ends_at, row.position, row.escalation_level):
+    if (stored_time(old[1]), *old[2:]) == (row.ends_at, row.position, row.escalation_level):
         return "unchanged"
     tx.conn.exec_driver_sql(
         "UPDATE rotation_member SET ends_at = ?, position = ?, escalation_level = ? WHERE id = ?",
@@ -298,10 +306,10 @@ def replace_levels(tx: ImportTransaction, policy_id: int, levels: Sequence[Level
     for number, (delay, notify, condition, targets) in enumerate(levels, start=1):
         cursor = tx.conn.exec_driver_sql(
             "INSERT INTO escalation_level (policy_id, level, delay_minutes, notify, condition)"
-            " VALUES (?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?) RETURNING id",
             (policy_id, number, delay, notify, condition),
         )
-        level_id = int(cursor.lastrowid)
+        level_id = int(cursor.scalar_one())
         for position, target in enumerate(targets, start=1):
             tx.conn.exec_driver_sql(
                 "INSERT INTO escalation_target (level_id, position, kind, person_id,"

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS
 from irdesk.storage.bulk.batching import BATCH_ROWS, batches
+from irdesk.storage.bulk.dialect import stored_time
 from irdesk.storage.bulk.import_transaction import ImportTransaction
 from irdesk.storage.bulk.stored_text import alias_text, from_db_time
 
@@ -122,7 +123,13 @@ def stored_events(tx: ImportTransaction, incident_ids: Sequence[int]) -> StoredE
             f" FROM timeline_event WHERE external_id IS NOT NULL AND incident_id IN ({marks})",
             tuple(batch),
         ):
-            stored[(row[0], row[1], row[2])] = (row[3], row[4], row[5], row[6])
+            # As db_time writes it on either engine: the importer compares it with its own.
+            stored[(row[0], row[1], row[2])] = (
+                row[3],
+                stored_time(row[4]),
+                row[5],
+                stored_time(row[6]),
+            )
     return stored
 
 
@@ -141,9 +148,9 @@ def incidents_by_reference(
         if colon and "://" not in reference:
             queries.append(("source = ? AND external_id = ?", (source, external_id)))
         queries.append(("url = ?", (reference,)))
-        queries.append(("external_id = ? COLLATE NOCASE", (reference,)))
+        queries.append(('external_id = ? COLLATE "NOCASE"', (reference,)))
         if reference.startswith("#") and len(reference) > 1:
-            queries.append(("external_id = ? COLLATE NOCASE", (reference[1:],)))
+            queries.append(('external_id = ? COLLATE "NOCASE"', (reference[1:],)))
         queries.append(
             (
                 "id IN (SELECT incident_id FROM incident_alias WHERE alias = ?)",

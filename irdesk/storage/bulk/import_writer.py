@@ -1,7 +1,8 @@
 """Writing an import's rows: set-based, in the import's one transaction.
 
-Rows go in through executemany, not the ORM's per-object path, which would cost far
-more per row than an export of hundreds of thousands of log entries can afford. What
+Rows go in through executemany (COPY on a server, storage/bulk/dialect), not the ORM's
+per-object path, which would cost far more per row than an export of hundreds of
+thousands of log entries can afford. What
 to insert and update is decided
 by the importer; this module sends it, and checks in Python what SQLite's CHECK
 constraints would, for the inserts that skip them.
@@ -9,7 +10,7 @@ constraints would, for the inserts that skip them.
 
 import contextlib
 import uuid
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from enum import Enum
 from itertools import islice
@@ -22,6 +23,7 @@ from irdesk.domain.enums import EventKind, IncidentStatus, Severity
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, joined_flags, problems_in
 from irdesk.domain.utc import utc_now
 from irdesk.storage.bulk.batching import batches
+from irdesk.storage.bulk.dialect import dialect
 from irdesk.storage.bulk.import_lookup import SOURCE_FIELDS, IncidentKey
 from irdesk.storage.bulk.import_transaction import ImportTransaction
 from irdesk.storage.bulk.stored_text import db_time, from_db_time
@@ -75,9 +77,9 @@ _UPDATABLE = frozenset((*SOURCE_FIELDS, "service_id"))
 
 def insert_person(tx: ImportTransaction, name: str, email: str | None) -> int:
     cursor = tx.conn.exec_driver_sql(
-        "INSERT INTO person (name, email) VALUES (?, ?)", (name, email)
+        "INSERT INTO person (name, email) VALUES (?, ?) RETURNING id", (name, email)
     )
-    return int(cursor.lastrowid)
+    return int(cursor.scalar_one())
 
 
 class ServiceSettings(NamedTuple):
@@ -93,10 +95,11 @@ def insert_services(
     ids: dict[str, int] = {}
     for name in names:
         cursor = tx.conn.exec_driver_sql(
-            "INSERT INTO service (name, tier, slo_target, cost_per_minute) VALUES (?, ?, ?, ?)",
+            "INSERT INTO service (name, tier, slo_target, cost_per_minute) VALUES (?, ?, ?, ?)"
+            " RETURNING id",
             (name, *settings),
         )
-        ids[name] = int(cursor.lastrowid)
+        ids[name] = int(cursor.scalar_one())
     return ids
 
 
@@ -117,14 +120,15 @@ def insert_incidents(tx: ImportTransaction, rows: Sequence[NewIncident]) -> dict
     now = db_time(utc_now())
     (largest_before,) = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM incident").one()
     columns = (*NewIncident._fields, "created_at", "updated_at")
-    marks = ",".join("?" * len(columns))
     # The values were checked above; the IN-list CHECKs on severity and status would cost
     # SQLite a lookup table per row.
     with _checks_made_here(conn):
-        conn.exec_driver_sql(
-            f"INSERT INTO incident ({', '.join(columns)}, external_cause, approved_tech_debt,"
-            f" regulatory_exposure) VALUES ({marks}, 0, 0, 0)",
+        dialect(conn).insert_rows(
+            conn,
+            "incident",
+            columns,
             [(*row, now, now) for row in rows],
+            {"external_cause": False, "approved_tech_debt": False, "regulatory_exposure": False},
         )
     # This transaction's inserts are the rows after the largest id before them.
     new_rows = conn.exec_driver_sql(
@@ -178,25 +182,22 @@ def refresh_consistency_flags(
 def insert_aliases(tx: ImportTransaction, rows: Sequence[tuple[str, int]]) -> None:
     """(alias as alias_text makes it, incident id); one already stored is left as it is."""
     if rows:
-        tx.conn.exec_driver_sql(
-            "INSERT OR IGNORE INTO incident_alias (alias, incident_id) VALUES (?, ?)", rows
-        )
+        dialect(tx.conn).insert_ignoring(tx.conn, "incident_alias", ("alias", "incident_id"), rows)
 
 
 def insert_references(tx: ImportTransaction, rows: Sequence[tuple[str, int]]) -> None:
     """(reference casefolded, citing incident id); one already stored is left as it is."""
     if rows:
-        tx.conn.exec_driver_sql(
-            "INSERT OR IGNORE INTO incident_reference (reference, incident_id) VALUES (?, ?)",
-            rows,
+        dialect(tx.conn).insert_ignoring(
+            tx.conn, "incident_reference", ("reference", "incident_id"), rows
         )
 
 
-INSERT_EVENT = (
-    "INSERT INTO timeline_event (incident_id, occurred_at, kind, source, external_id,"
-    " actor_person_id, actor_name, text, is_key_moment, added_by_facilitator)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+EVENT_COLUMNS = (
+    *("incident_id", "occurred_at", "kind", "source", "external_id", "actor_person_id"),
+    *("actor_name", "text", "is_key_moment"),
 )
+IMPORTED_EVENT = {"added_by_facilitator": False}
 UPDATE_EVENT = "UPDATE timeline_event SET occurred_at = ?, text = ?, kind = ? WHERE id = ?"
 
 
@@ -216,7 +217,7 @@ def write_events(
         for batch in batches(inserts, PROGRESS_ROWS):
             if progress:
                 progress(done, total)
-            conn.exec_driver_sql(INSERT_EVENT, batch)
+            dialect(conn).insert_rows(conn, "timeline_event", EVENT_COLUMNS, batch, IMPORTED_EVENT)
             done += len(batch)
     # The rare updates keep SQLite's own checks.
     for changed in batches(changes, PROGRESS_ROWS):
@@ -239,43 +240,16 @@ def _check_new_events(rows: Sequence[NewEvent]) -> None:
         )
 
 
-@contextlib.contextmanager
-def _checks_made_here(conn: Connection) -> Iterator[None]:
-    """SQLite's CHECK constraints off for rows whose values were checked in Python.
-
-    SQLite evaluates an IN-list CHECK such as timeline_event's `kind IN (…11 values…)` by
-    building a lookup table for every row, a large part of the cost of a bulk insert;
-    the inserts above check the same in Python, once for all rows, and skip SQLite's.
-    """
-    conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+def _checks_made_here(conn: Connection) -> contextlib.AbstractContextManager[None]:
+    """The engine's CHECKs off for rows whose values were checked in Python (dialect)."""
+    return dialect(conn).checks_made_here(conn)
 
 
-@contextlib.contextmanager
-def _indexes_built_after(conn: Connection, table: str, rows: int) -> Iterator[None]:
-    """For an insert at least as large as the table: its indexes dropped, then built anew.
-
-    SQLite builds an index from all its keys at once faster than it inserts them one
-    by one; on a table already larger than the insert the rebuild would cost more. In the
-    transaction, so a rollback brings the indexes back as they were.
-    """
-    (largest_id,) = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").one()
-    if rows < max(largest_id, BULK_ROWS):
-        yield
-        return
-    indexes = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
-        " AND sql IS NOT NULL",  # automatic indexes of UNIQUE constraints have none
-        (table,),
-    ).all()
-    for name, _sql in indexes:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield
-    for _name, sql in indexes:
-        conn.exec_driver_sql(sql)
+def _indexes_built_after(
+    conn: Connection, table: str, rows: int
+) -> contextlib.AbstractContextManager[None]:
+    """For an insert at least as large as the table: its indexes built after (dialect)."""
+    return dialect(conn).indexes_built_after(conn, table, rows, BULK_ROWS)
 
 
 class ImportedFile(Protocol):
@@ -339,10 +313,8 @@ def write_provenance(
         links = [
             (incident_id, by_name[name]) for incident_id, names in chunk for name in sorted(names)
         ]
-        conn.exec_driver_sql(
-            "INSERT OR IGNORE INTO incident_source_file (incident_id, source_file_id)"
-            " VALUES (?, ?)",
-            links,
+        dialect(conn).insert_ignoring(
+            conn, "incident_source_file", ("incident_id", "source_file_id"), links
         )
 
 
@@ -378,9 +350,9 @@ def link_by_reference(
             outcome = LinkOutcome.OTHERS_LINKED_INTO_IT
         else:
             cursor = conn.exec_driver_sql(
-                "INSERT OR IGNORE INTO incident_merge"
+                "INSERT INTO incident_merge"
                 " (incident_id, into_id, how, evidence, created_at)"
-                " VALUES (?, ?, 'reference', ?, ?)",
+                " VALUES (?, ?, 'reference', ?, ?) ON CONFLICT DO NOTHING",
                 (incident_id, into_id, evidence, now),
             )
             outcome = LinkOutcome.LINKED if cursor.rowcount else LinkOutcome.ALREADY_LINKED

@@ -29,6 +29,7 @@ from irdesk.domain.enums import (
 )
 from irdesk.domain.utc import utc_now
 from irdesk.storage.bulk.batching import batches
+from irdesk.storage.bulk.dialect import dialect
 from irdesk.storage.bulk.import_transaction import ImportTransaction
 from irdesk.storage.bulk.stored_text import db_time
 
@@ -94,11 +95,12 @@ def _write_roles(
     if updates:
         tx.conn.exec_driver_sql("UPDATE incident_role SET how = ? WHERE id = ?", updates)
     if inserts:
-        tx.conn.exec_driver_sql(
-            "INSERT INTO incident_role"
-            " (incident_id, person_id, role, source, how, set_at, revision)"
-            " VALUES (?, ?, ?, ?, ?, ?, 0)",
+        dialect(tx.conn).insert_rows(
+            tx.conn,
+            "incident_role",
+            ("incident_id", "person_id", "role", "source", "how", "set_at"),
             inserts,
+            {"revision": 0},
         )
 
 

@@ -18,9 +18,13 @@ def db_time(value: datetime | None) -> str | None:
     return value.isoformat(" ", "microseconds")[:-6]
 
 
-def from_db_time(text: str | None) -> datetime | None:
-    """A stored time read back as aware UTC."""
-    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
+def from_db_time(value: str | datetime | None) -> datetime | None:
+    """A stored time read back as aware UTC: SQLite's text, or a server's naive datetime."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def alias_text(name: str) -> str:

@@ -22,6 +22,8 @@ from irdesk.storage.database import Database, open_database
 from irdesk.storage.reads import directory
 from irdesk.storage.records import directory_edits
 
+pytestmark = pytest.mark.both_backends
+
 OPTIONS = ImportOptions(zone=ZoneInfo("Europe/Madrid"))  # the Jira CSV's dates have none
 INCIDENT_SAMPLES = sorted(
     p

@@ -35,6 +35,8 @@ from irdesk.storage.database import Database, open_database
 from irdesk.storage.reads import queries
 from irdesk.storage.records.merges import link_incidents, unlink_incident
 
+pytestmark = pytest.mark.both_backends
+
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 PD_LOG_ENTRIES = FIXTURES / "pagerduty" / "log_entries_PGW5XNE.json"
 JIRA_OPS_7 = FIXTURES / "jira" / "jira_cloud_v3_search_adf.json"
@@ -310,8 +312,11 @@ def test_every_sample_imported_together_leaves_no_dangling_reference(database: D
     run_import(database, [*samples, PD_LOG_ENTRIES, JIRA_OPS_7], options)
     run_import(database, [PD_LOG_ENTRIES, JIRA_OPS_7, *samples], options)
     with database.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        # A server keeps its foreign keys on during an import: the writes above were
+        # checked as they went in.
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         events = conn.exec_driver_sql("SELECT count(*) FROM timeline_event").scalar()
         links = conn.exec_driver_sql("SELECT count(*) FROM incident_source_file").scalar()
     assert events and links

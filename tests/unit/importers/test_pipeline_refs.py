@@ -22,6 +22,8 @@ from irdesk.importers.referrals import stored_incidents_by_reference
 from irdesk.storage.bulk.import_transaction import import_transaction
 from irdesk.storage.database import Database
 
+pytestmark = pytest.mark.both_backends
+
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 WINDOW = (timedelta(hours=1), timedelta(hours=24))
 

@@ -29,6 +29,8 @@ from irdesk.storage.database import Database
 from irdesk.storage.reads import database_reads
 from irdesk.storage.reads.packet_data import find_incident
 
+pytestmark = pytest.mark.both_backends
+
 JIRA = SHARED_DATA / "jira_search_with_changelog.json"
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 PD_LINES = SHARED_DATA / "pagerduty_incident_and_log_entry.jsonl"

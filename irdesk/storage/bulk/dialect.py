@@ -1,0 +1,296 @@
+"""Where the bulk SQL differs between a file (SQLite) and a team's server (PostgreSQL).
+
+The bulk modules write their SQL once, in the spelling both engines accept (`ON
+CONFLICT DO NOTHING`, `RETURNING id`, `COLLATE "NOCASE"`, which the migrations make on
+the server) with SQLite's `?` placeholders. What cannot be spelled once is here, in two
+small classes behind one interface, chosen by the connection:
+
+- placeholders: psycopg takes `%s`; `install` rewrites the driver-level statements of a
+  server's engine, so no module spells its SQL twice;
+- the import's transaction: SQLite's `BEGIN IMMEDIATE` and pragmas (a bigger page
+  cache, no foreign-key checks) against a transaction-scoped advisory lock on the
+  server, which serialises imports the way SQLite's write lock does while readers and
+  reviewers go on;
+- bulk rows: executemany against COPY (through a temporary table for rows that may be
+  there already), which PostgreSQL takes several times faster than one INSERT per row (tests/benchmarks/bench_pg_import.py measures it against `psql
+  \\copy`);
+- SQLite-only speed-ups (CHECKs skipped for rows checked in Python, indexes rebuilt
+  after a large insert) that the server does not need;
+- stored times: SQLite hands back the text SQLAlchemy wrote, the server a datetime;
+  `stored_time` makes both the text, so comparisons with `db_time` hold on both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol, overload
+
+from irdesk.storage.bulk.stored_text import db_time
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+# Pages SQLite may keep in memory while an import writes, in KiB (negative: a size, not
+# a page count). The default 2 MB makes a large import write pages out and read them back
+# while it inserts and builds indexes; the connection returns to the pool with its own.
+IMPORT_CACHE_KIB = 64 * 1024
+# The advisory lock an import holds on a server, for its transaction: any constant
+# distinct from the audit chain's (storage/records/audit).
+IMPORT_LOCK = 0x1D5C_1A70
+
+
+class Dialect(Protocol):
+    """What a bulk module asks of the engine under its connection."""
+
+    name: str
+
+    def import_settings(self, conn: Connection) -> contextlib.AbstractContextManager[None]:
+        """The connection set up for an import's writes, put back as it was after; entered
+        before the import's transaction begins."""
+        ...
+
+    def begin_import(self, conn: Connection) -> None:
+        """Take what keeps two imports from interleaving, in the transaction just begun."""
+        ...
+
+    def insert_rows(
+        self,
+        conn: Connection,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        constants: Mapping[str, int] | None = None,
+    ) -> None:
+        """Many new rows of `columns` into `table`, values as db_time and the ORM store
+        them; `constants` are columns with the same value in every row."""
+        ...
+
+    def insert_ignoring(
+        self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Many rows of `columns` into `table`, each one already there (by a unique key)
+        left as it is."""
+        ...
+
+    def checks_made_here(self, conn: Connection) -> contextlib.AbstractContextManager[None]:
+        """The engine's CHECKs off for rows whose values were checked in Python, where
+        that is measured to matter."""
+        ...
+
+    def indexes_built_after(
+        self, conn: Connection, table: str, rows: int, at_least: int
+    ) -> contextlib.AbstractContextManager[None]:
+        """For an insert of `rows` at least as large as the table (and `at_least`): the
+        table's indexes dropped and built after, where that is measured to matter."""
+        ...
+
+
+@overload
+def stored_time(value: str | datetime) -> str: ...
+@overload
+def stored_time(value: str | datetime | None) -> str | None: ...
+def stored_time(value: str | datetime | None) -> str | None:
+    """A time as read back by raw SQL, as the text `db_time` writes, on either engine."""
+    if value is None or isinstance(value, str):
+        return value
+    return db_time(value if value.tzinfo else value.replace(tzinfo=UTC))
+
+
+class SqliteDialect:
+    name = "sqlite"
+
+    @contextlib.contextmanager
+    def import_settings(self, conn: Connection) -> Iterator[None]:
+        """A page cache large enough for the inserts and index builds, and no
+        foreign-key checks: every incident, person and file id an import writes was read
+        from this database or inserted by it in the same transaction, and an import
+        deletes nothing, so the checks (a large share of inserting many events) could
+        never fail. Set on the driver's connection before the transaction begins: SQLite
+        ignores `foreign_keys` inside one, and through SQLAlchemy's connection the pragmas
+        would begin the transaction that the caller begins next.
+        """
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        (cache_before,) = raw.execute("PRAGMA cache_size").fetchone()
+        (keys_before,) = raw.execute("PRAGMA foreign_keys").fetchone()
+        raw.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            raw.execute(f"PRAGMA cache_size = {int(cache_before)}")
+            raw.execute(f"PRAGMA foreign_keys = {int(keys_before)}")
+
+    def begin_import(self, conn: Connection) -> None:
+        """The write lock before the first read. Without it, the driver begins the
+        transaction only at the first INSERT: two imports of the same file would both
+        look up a service, both find it missing, and the second, once the first
+        committed, would insert it again (a UNIQUE failure)."""
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        # SQLAlchemy's begin() sends nothing to pysqlite; this is the transaction.
+        raw.execute("BEGIN IMMEDIATE")
+
+    def insert_rows(
+        self,
+        conn: Connection,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        constants: Mapping[str, int] | None = None,
+    ) -> None:
+        rows = rows if isinstance(rows, list) else list(rows)
+        if rows:
+            fixed = constants or {}
+            names = ", ".join((*columns, *fixed))
+            values = ", ".join(("?",) * len(columns) + tuple(str(int(v)) for v in fixed.values()))
+            conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)
+
+    def insert_ignoring(
+        self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        if rows:
+            marks = ", ".join("?" * len(columns))
+            conn.exec_driver_sql(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+                " ON CONFLICT DO NOTHING",
+                rows,
+            )
+
+    @contextlib.contextmanager
+    def checks_made_here(self, conn: Connection) -> Iterator[None]:
+        """SQLite evaluates an IN-list CHECK such as timeline_event's `kind IN (…11
+        values…)` by building a lookup table for every row, a large part of the cost of
+        a bulk insert; the callers check the same in Python, once for all rows."""
+        conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+
+    @contextlib.contextmanager
+    def indexes_built_after(
+        self, conn: Connection, table: str, rows: int, at_least: int
+    ) -> Iterator[None]:
+        """SQLite builds an index from all its keys at once faster than it inserts them
+        one by one; on a table already larger than the insert the rebuild would cost
+        more. In the transaction, so a rollback brings the indexes back as they were."""
+        (largest_id,) = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").one()
+        if rows < max(largest_id, at_least):
+            yield
+            return
+        indexes = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+            " AND sql IS NOT NULL",  # automatic indexes of UNIQUE constraints have none
+            (table,),
+        ).all()
+        for name, _sql in indexes:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        yield
+        for _name, sql in indexes:
+            conn.exec_driver_sql(sql)
+
+
+class PostgresDialect:
+    name = "postgresql"
+
+    @contextlib.contextmanager
+    def import_settings(self, conn: Connection) -> Iterator[None]:
+        # The server's own settings serve an import: its buffers are the administrator's,
+        # and its foreign keys stay on (a team's other writers are not this import).
+        yield
+
+    def begin_import(self, conn: Connection) -> None:
+        """One import at a time, as SQLite's write lock gives: the second waits for the
+        first to commit, then reads what it wrote (a service, an incident) instead of
+        inserting it again. Readers, reviews and notes do not wait for it."""
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})")
+
+    def insert_rows(
+        self,
+        conn: Connection,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        constants: Mapping[str, int] | None = None,
+    ) -> None:
+        """COPY, through psycopg's copy in text form: the server parses the times'
+        text as a timestamp and 0/1 as a boolean, as it would from an INSERT."""
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        fixed = tuple(constants.values()) if constants else ()
+        names = ", ".join((*columns, *(constants or {})))
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            write = copy.write_row
+            if fixed:
+                for row in rows:
+                    write((*row, *fixed))
+            else:
+                for row in rows:
+                    write(row)
+
+    def insert_ignoring(
+        self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """COPY into a temporary table, then one INSERT … SELECT that skips the rows
+        already there: an executemany would cost a round trip a row."""
+        if not rows:
+            return
+        names = ", ".join(columns)
+        conn.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE irdesk_incoming ON COMMIT DROP AS"
+            f" SELECT {names} FROM {table} WITH NO DATA"
+        )
+        self.insert_rows(conn, "irdesk_incoming", columns, rows)
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM irdesk_incoming"
+            " ON CONFLICT DO NOTHING"
+        )
+        conn.exec_driver_sql("DROP TABLE irdesk_incoming")
+
+    @contextlib.contextmanager
+    def checks_made_here(self, conn: Connection) -> Iterator[None]:
+        # The server checks an IN-list CHECK for the cost of a comparison or two.
+        yield
+
+    @contextlib.contextmanager
+    def indexes_built_after(
+        self, conn: Connection, table: str, rows: int, at_least: int
+    ) -> Iterator[None]:
+        # Dropping a server's index takes a lock every reader of the table waits on.
+        yield
+
+
+SQLITE = SqliteDialect()
+POSTGRESQL = PostgresDialect()
+
+
+def dialect(conn: Connection) -> Dialect:
+    """The dialect of the engine under `conn`."""
+    return POSTGRESQL if conn.dialect.name == "postgresql" else SQLITE
+
+
+def install(engine: Engine) -> None:
+    """Let a server's engine take the bulk SQL as written, with SQLite's `?` placeholders.
+
+    Only statements sent as written (exec_driver_sql) are rewritten; SQLAlchemy compiles
+    its own for the server already. With parameters, psycopg reads `%` as the start of
+    a placeholder, so a literal one is doubled first.
+    """
+    from sqlalchemy import event
+
+    if engine.dialect.name != "postgresql" or event.contains(
+        engine, "before_cursor_execute", _qmark_to_format
+    ):
+        return
+    event.listen(engine, "before_cursor_execute", _qmark_to_format, retval=True)
+
+
+def _qmark_to_format(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, context: Any, _many: bool
+) -> tuple[str, Any]:
+    if context is not None and context.compiled is None and parameters and "?" in statement:
+        statement = statement.replace("%", "%%").replace("?", "%s")
+    return statement, parameters

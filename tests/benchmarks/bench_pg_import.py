@@ -1,0 +1,159 @@
+"""Import speed on PostgreSQL against the floor: `psql \\copy` of the same rows.
+
+The export is bench_pagerduty_import.py's: 10,000 PagerDuty incidents with 200,000
+log entries as the API pages them. On a throwaway cluster (tests/pg_cluster.py), each
+timed in a fresh subprocess:
+
+  import        `irdesk import FOLDER --db postgresql://…` into an empty database at
+                the head schema (its bulk rows go in by COPY, storage/bulk/dialect)
+  floor         `psql \\copy` into another such database of the very rows the import
+                wrote, in every table it wrote (dumped from the first with COPY TO, not
+                timed), parents first: the least a client can do to put them there
+  floor + json  the floor plus json.loads of every export file, as the SQLite
+                benchmark's floor reads them: no importer can skip reading its input
+
+Wall times (the server's work is part of either), same run; on a loaded machine run
+it alone, or the longest run suffers most. Target: import / floor ≤ 1.5x.
+
+Run:  .venv/bin/python tests/benchmarks/bench_pg_import.py [--incidents N]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: pg_cluster
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pg_cluster
+from bench_pagerduty_import import generate
+
+COUNTED = ("incident", "timeline_event")
+
+
+def _written_tables(url: str) -> list[str]:
+    """The tables the import wrote rows to, parents before children (foreign keys)."""
+    from sqlmodel import SQLModel
+
+    import irdesk.domain.models  # noqa: F401  (registers the tables)
+
+    engine = pg_cluster.engine(url)
+    with engine.connect() as conn:
+        written = [
+            table.name
+            for table in SQLModel.metadata.sorted_tables
+            if conn.exec_driver_sql(f'SELECT EXISTS (SELECT 1 FROM "{table.name}")').scalar()
+        ]
+    engine.dispose()
+    return written
+
+
+def _database(cluster: str, name: str) -> str:
+    admin = pg_cluster.engine(cluster)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    url = cluster.replace("/postgres?", f"/{name}?")
+    from irdesk.storage import server
+
+    server.upgrade(server.ServerAddress(url))
+    return url
+
+
+def floor_only(url: str, dumps: str, tables: list[str], with_json: str | None) -> None:
+    """psql's \\copy of the dumped rows, in one transaction as the import's; first
+    json.loads of the export when `with_json` names its folder."""
+    if with_json:
+        for path in sorted(Path(with_json).glob("*.json")):
+            json.loads(path.read_text())
+    script = "BEGIN;\n" + "".join(
+        f"\\copy {table} FROM '{dumps}/{table}.copy'\n" for table in tables
+    )
+    script += "COMMIT;\n"
+    subprocess.run(
+        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url],
+        input=script,
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _dump(url: str, dumps: Path, tables: list[str]) -> None:
+    for table in tables:
+        subprocess.run(
+            ["psql", "-X", "-q", "-d", url, "-c", f"\\copy {table} TO '{dumps}/{table}.copy'"],
+            check=True,
+            capture_output=True,
+        )
+
+
+def _timed(args: list[str]) -> float:
+    began = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - began
+
+
+def _count(url: str, table: str) -> int:
+    engine = pg_cluster.engine(url)
+    with engine.connect() as conn:
+        found = int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
+    engine.dispose()
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--incidents", type=int, default=10_000)
+    parser.add_argument("--entries", type=int, default=20, help="log entries per incident")
+    parser.add_argument("--floor-only", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.floor_only:
+        url, dumps, tables, with_json = args.floor_only
+        floor_only(url, dumps, tables.split(","), with_json or None)
+        return
+    if pg_cluster.bindir() is None:
+        sys.exit("PostgreSQL's server is not installed: apt-get install postgresql")
+    base = Path(tempfile.mkdtemp(prefix="irdesk-bench-pg-"))
+    try:
+        folder = base / "export"
+        folder.mkdir()
+        entries = generate(folder, args.incidents, args.entries, True)
+        os.sync()
+        cluster = pg_cluster.start(base / "cluster")
+        print(f"{args.incidents:,} incidents, {entries:,} log entries, into PostgreSQL")
+        imported = _database(cluster, "imported")
+        import_s = _timed(
+            [sys.executable, "-m", "irdesk", "import", str(folder), "--db", imported],
+        )
+        rows = {table: _count(imported, table) for table in COUNTED}
+        tables = _written_tables(imported)
+        dumps = base / "dumps"
+        dumps.mkdir()
+        _dump(imported, dumps, tables)
+        floor = [sys.executable, __file__, "--floor-only"]
+        named = ",".join(tables)
+        floor_s = _timed([*floor, _database(cluster, "floor"), str(dumps), named, ""])
+        json_s = _timed([*floor, _database(cluster, "floor_json"), str(dumps), named, str(folder)])
+        print(f"rows: {rows['incident']:,} incidents, {rows['timeline_event']:,} events")
+        print(f"tables written: {named}")
+        print(f"floor (psql \\copy of the same rows):  {floor_s:6.2f} s")
+        print(f"floor + json.loads of the export:     {json_s:6.2f} s")
+        print(f"irdesk import (COPY):                 {import_s:6.2f} s")
+        print(f"ratio import / floor:                 {import_s / floor_s:6.2f}x  (target ≤ 1.5x)")
+        print(f"ratio import / floor + json:          {import_s / json_s:6.2f}x")
+    finally:
+        pg_cluster.stop(base / "cluster")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
