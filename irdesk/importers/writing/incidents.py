@@ -32,15 +32,19 @@ def write_incidents(
     result: WriteResult,
     *,
     allow_emptying: bool = False,
+    any_stored: bool | None = None,
 ) -> dict[IncidentKey, int]:
     """Insert new incidents, update changed ones; returns the id of every key.
 
     A stored value the source no longer gives (a severity map left off the command line,
     a trimmed export) is kept unless `allow_emptying`; either way the report names it.
+    `any_stored`: whether the database held incidents before the import, when the caller
+    knows (an import written in several calls asks once, before the first).
     """
     services = _services(tx, prepared.values(), result)
     # Asked once: a first import looks nothing up, however many slices it writes.
-    any_stored = import_lookup.any_incidents(tx)
+    if any_stored is None:
+        any_stored = import_lookup.any_incidents(tx)
     ids: dict[IncidentKey, int] = {}
     emptied: dict[str, list[str]] = {}  # field → keys of the incidents it would empty in
     # A slice of INSERT_BATCH incidents at a time, looked up, inserted and updated before

@@ -100,8 +100,14 @@ def insert_services(
     return ids
 
 
+class IncidentKeyTaken(ValueError):
+    """An incident to insert whose (source, external id) is stored already: an import
+    that inserts as it reads met the same incident twice."""
+
+
 def insert_incidents(tx: ImportTransaction, rows: Sequence[NewIncident]) -> dict[IncidentKey, int]:
-    """Insert new incidents; returns their ids by (source, external id)."""
+    """Insert new incidents; returns their ids by (source, external id). Raises
+    IncidentKeyTaken, the rows of the call not inserted, when a key is stored already."""
     for row in rows:
         if (
             not row.source
@@ -122,7 +128,8 @@ def insert_incidents(tx: ImportTransaction, rows: Sequence[NewIncident]) -> dict
     # SQLite a lookup table per row.
     with _checks_made_here(conn):
         conn.exec_driver_sql(
-            f"INSERT INTO incident ({', '.join(columns)}, external_cause, approved_tech_debt,"
+            f"INSERT OR IGNORE INTO incident ({', '.join(columns)}, external_cause,"
+            " approved_tech_debt,"
             f" regulatory_exposure) VALUES ({marks}, 0, 0, 0)",
             [(*row, now, now) for row in rows],
         )
@@ -130,7 +137,14 @@ def insert_incidents(tx: ImportTransaction, rows: Sequence[NewIncident]) -> dict
     new_rows = conn.exec_driver_sql(
         "SELECT id, source, external_id FROM incident WHERE id > ?", (largest_before,)
     )
-    return {(source, external_id): iid for iid, source, external_id in new_rows}
+    ids = {(source, external_id): iid for iid, source, external_id in new_rows}
+    if len(ids) < len(rows):
+        # OR IGNORE above skipped a key stored already (values are checked above, so
+        # nothing else is skipped): take this call's rows out again and say so.
+        conn.exec_driver_sql("DELETE FROM incident WHERE id > ?", (largest_before,))
+        taken = next(row for row in rows if (row.source, row.external_id) not in ids)
+        raise IncidentKeyTaken(f"incident {taken.source}:{taken.external_id} is stored already")
+    return ids
 
 
 def update_incidents(

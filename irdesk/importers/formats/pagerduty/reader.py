@@ -43,16 +43,27 @@ class Reader(JsonReader):
         # Set by the file's parse: recoverable problems become warnings (see recovery.py);
         # without it (a reader on its own, in tests) every problem is refused.
         self.recovery: Recovery | None = None
-        # How many incidents of the file carry each incident number: a blanked id falls
-        # back to the number only when it is unique.
-        self.incident_numbers: Counter[object] = Counter()
+        # The file's incidents, whose numbers are counted only when an incident's id is
+        # blank: a blanked id falls back to the number only when no other has it. Counted
+        # up front, a page of a million would be decoded once more for nothing.
+        self._numbered: Iterable[object] = ()
+        self._numbers: Counter[object] | None = None
 
     def count_numbers(self, incidents: Iterable[object]) -> None:
-        for item in incidents:
-            number = item.get("incident_number") if isinstance(item, dict) else None
-            if isinstance(number, str) and number.strip().isdigit():
-                number = int(number)
-            self.incident_numbers[number] += 1
+        """The incidents whose numbers incident_numbers counts (read again on its first use)."""
+        self._numbered, self._numbers = incidents, None
+
+    @property
+    def incident_numbers(self) -> Counter[object]:
+        """How many incidents of the file carry each incident number."""
+        if self._numbers is None:
+            self._numbers = Counter()
+            for item in self._numbered:
+                number = item.get("incident_number") if isinstance(item, dict) else None
+                if isinstance(number, str) and number.strip().isdigit():
+                    number = int(number)
+                self._numbers[number] += 1
+        return self._numbers
 
     def array(self, value: object, location: str, field: str | None, what: str) -> list[Any]:
         if not isinstance(value, list):
