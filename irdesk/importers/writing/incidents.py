@@ -175,6 +175,7 @@ def _source_values(record: IncidentRecord) -> dict[str, Any]:
 
 
 def _new_incident(record: IncidentRecord, service_id: int | None) -> NewIncident:
+    started_at = db_time(record.started_at)
     return NewIncident(
         source=record.source,
         external_id=record.external_id,
@@ -184,8 +185,11 @@ def _new_incident(record: IncidentRecord, service_id: int | None) -> NewIncident
         severity=record.severity.value if record.severity else None,
         severity_raw=record.severity_raw,
         status=record.status.value,
-        started_at=db_time(record.started_at),
-        detected_at=db_time(record.detected_at),
+        started_at=started_at,
+        # Most sources detect when they start (PagerDuty's created_at is both): one text.
+        detected_at=started_at
+        if record.detected_at is record.started_at
+        else db_time(record.detected_at),
         acknowledged_at=db_time(record.acknowledged_at),
         mitigated_at=db_time(record.mitigated_at),
         resolved_at=db_time(record.resolved_at),

@@ -8,7 +8,7 @@ from typing import Any
 
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.reading.located import JsonReader
-from irdesk.importers.reading.timestamps import optional_timestamp
+from irdesk.importers.reading.timestamps import parse_timestamp
 from irdesk.importers.records import PersonRef
 from irdesk.importers.recovery import Recovery
 
@@ -99,14 +99,29 @@ class Reader(JsonReader):
             return []
         return self.array(value, location, key, "a list")
 
-    def optional_time(self, raw: dict[str, Any], key: str, location: str) -> datetime | None:
-        return optional_timestamp(
+    # The clock offset read once (self.offset), not asked of the options for every time
+    # of every incident.
+    def time(self, raw: dict[str, Any], key: str, location: str) -> datetime:
+        return parse_timestamp(
             raw.get(key),
             file=self.file,
             location=location,
             field=key,
             zone=self.options.zone,
-            offset=self.options.offset(SOURCE),
+            offset=self.offset,
+        )
+
+    def optional_time(self, raw: dict[str, Any], key: str, location: str) -> datetime | None:
+        value = raw.get(key)
+        if value is None or value == "":
+            return None  # most incidents lack most times: no call for those
+        return parse_timestamp(
+            value,
+            file=self.file,
+            location=location,
+            field=key,
+            zone=self.options.zone,
+            offset=self.offset,
         )
 
     def person(self, ref: dict[str, Any] | None, location: str) -> PersonRef | None:
