@@ -67,7 +67,8 @@ def any_incidents(tx: ImportTransaction) -> bool:
 
 def largest_incident_id(tx: ImportTransaction) -> int:
     """The largest incident id stored (0 for none): rows inserted after it are new."""
-    return int(tx.conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM incident").scalar())
+    (largest,) = tx.conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM incident").one()
+    return int(largest)
 
 
 def stored_incidents(
