@@ -155,8 +155,9 @@ class ParsedFile:
     # A large file's incidents, not yet parsed (see IncidentStream); None once they are in
     # `incidents`, which then holds them all, or once the import wrote them as they came.
     incident_stream: IncidentStream | None = field(default=None, compare=False, repr=False)
-    # Incidents the import wrote straight from incident_stream, not kept in `incidents`.
-    streamed_incidents: int = 0
+    # How many incidents the import wrote straight from incident_stream, by source: they
+    # are not kept in `incidents`.
+    streamed: dict[str, int] = field(default_factory=dict)
 
     def materialise(self) -> None:
         """Every streamed incident parsed into `incidents`, for the imports that need them

@@ -103,7 +103,7 @@ def import_report(
         f"{f.name}: holds no incidents or events (cut short, or an empty export?)"
         for f in parsed
         if not f.incidents
-        and not f.streamed_incidents
+        and not f.streamed
         and not f.event_batches
         and not f.directory
         and f.format != "slack"

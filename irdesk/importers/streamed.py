@@ -110,7 +110,7 @@ def write_streamed(
         )
         _mark_not_incidents(tx, ids, options)
         done += len(prepared)
-        file.streamed_incidents += len(prepared)
+        file.streamed[stream.source] = file.streamed.get(stream.source, 0) + len(prepared)
         result.fold_outcomes(OUTCOMES_KEPT)
     # Listed in one order, as an import that writes them all at once lists them.
     result.new_services.sort()

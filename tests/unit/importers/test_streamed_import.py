@@ -77,7 +77,7 @@ def test_a_page_longer_than_a_slice_is_written_whole_slice_by_slice(
     export = write_page(tmp_path / "incidents.json", FIVE)
     report = run_import(database, [export])
     assert small_streams == [2, 2, 1]  # streamed: three slices, not one merge
-    assert report.files[0].streamed_incidents == 5
+    assert report.files[0].streamed == {"pagerduty": 5}
     assert (report.count("new"), report.count("updated"), report.new_events) == (5, 0, 5)
     assert "Incidents: 5 new, 0 updated, 0 unchanged" in report.lines()
     assert not report.warnings  # not "holds no incidents": they were written as read
@@ -161,7 +161,7 @@ def test_an_incident_listed_twice_is_merged_as_a_whole_import_merges_it(
     database = open_database(tmp_path / "streamed.db")
     report = run_import(database, [export])
     assert report.count("new") == 5
-    assert report.files[0].streamed_incidents == 0  # written again the whole way
+    assert report.files[0].streamed == {}  # written again the whole way
     assert rows(database, "SELECT title FROM incident WHERE external_id = 'P1'") == [
         ("Disk full on db-1",)
     ]
@@ -195,7 +195,7 @@ def test_the_real_page_imports_the_same_streamed_or_whole(
     monkeypatch.setattr(streamed, "STREAM_SLICE", 3)
     streamed_db = open_database(tmp_path / "streamed.db")
     streamed_report = run_import(streamed_db, [PD_PAGE])
-    assert streamed_report.files[0].streamed_incidents == 26
+    assert streamed_report.files[0].streamed == {"pagerduty": 26}
     assert streamed_report.lines() == whole_report.lines()
     for table in ("incident", "timeline_event", "person", "service", "incident_alias"):
         columns = "*" if table != "incident" else "source, external_id, title, status, started_at"
