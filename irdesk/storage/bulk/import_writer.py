@@ -148,9 +148,10 @@ def insert_incidents(tx: ImportTransaction, rows: Sequence[NewIncident]) -> dict
     finally:
         conn.exec_driver_sql(f"DROP TABLE temp.{_STAGED}")
     # This transaction's inserts are the rows after the largest id before them.
+    # .all(): one fetch of every row, where iterating the result fetches them one by one.
     new_rows = conn.exec_driver_sql(
         "SELECT id, source, external_id FROM incident WHERE id > ?", (largest_before,)
-    )
+    ).all()
     ids = {(source, external_id): iid for iid, source, external_id in new_rows}
     if len(ids) < len(rows):
         # OR IGNORE above skipped a key stored already (values are checked above, so
