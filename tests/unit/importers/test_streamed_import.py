@@ -15,6 +15,7 @@ import pytest
 from testdata import SHARED_DATA
 from testdata import database_dump as dump
 
+from irdesk.cli.main import main as irdesk_main
 from irdesk.importers import streamed
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.pipeline import run_import
@@ -209,3 +210,32 @@ def test_the_real_page_imports_the_same_streamed_or_whole(
     assert dump(streamed_db) == before
     whole.close()
     streamed_db.close()
+
+
+def test_the_command_refuses_a_bad_record_late_in_a_stream_in_one_sentence(
+    tmp_path: Path, small_streams: list[int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "incidents.db"
+    assert (
+        irdesk_main(["import", str(write_page(tmp_path / "old.json", FIVE)), "--db", str(target)])
+        == 0
+    )
+    capsys.readouterr()
+    with sqlite3.connect(target) as conn:
+        before = conn.execute("SELECT external_id, title FROM incident ORDER BY id").fetchall()
+    # P3 retitled in the second slice, written before the last slice meets a bad status.
+    bad = [*FIVE[:2], incident(3, "Queue backlog, retitled", "2026-03-03T10:00:00Z"), *FIVE[3:]]
+    bad.append(
+        {"id": "P6", "title": "Cache miss", "created_at": "2026-03-06T10:00:00Z", "status": "lost"}
+    )
+    code = irdesk_main(["import", str(write_page(tmp_path / "new.json", bad)), "--db", str(target)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert small_streams == [2, 2, 1, 2, 2]  # the third slice of the second import failed
+    assert "Traceback" not in out + err
+    [sentence] = [line for line in err.splitlines() if "incidents[5]" in line]
+    assert "status" in sentence and "lost" in sentence
+    with sqlite3.connect(target) as conn:
+        after = conn.execute("SELECT external_id, title FROM incident ORDER BY id").fetchall()
+    assert after == before  # P3's new title rolled back with the rest
+    assert ("P3", "Queue backlog") in after
