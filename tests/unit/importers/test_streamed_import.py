@@ -94,8 +94,14 @@ def test_a_page_longer_than_a_slice_is_written_whole_slice_by_slice(
         "SELECT i.external_id, e.external_id, e.kind, e.text FROM timeline_event e"
         " JOIN incident i ON i.id = e.incident_id ORDER BY e.id",
     ) == [(f"P{n}", f"R{n}", "alert", "Disk alarm") for n in range(1, 6)]
-    # Every incident knows the file it came from.
+    # Every incident knows the file it came from, and the list's search finds each.
     assert rows(database, "SELECT count(*) FROM incident_source_file") == [(5,)]
+    assert rows(
+        database,
+        "SELECT i.external_id FROM incident_search s JOIN incident i ON i.id = s.rowid"
+        " WHERE incident_search MATCH 'backlog'",
+    ) == [("P3",)]
+    assert rows(database, "SELECT count(*) FROM incident_search") == [(5,)]
 
 
 def test_a_re_import_of_a_changed_export_updates_the_moved_and_reworded_events(
