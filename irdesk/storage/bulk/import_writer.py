@@ -135,18 +135,18 @@ def insert_incidents(tx: ImportTransaction, rows: Sequence[NewIncident]) -> dict
     conn.exec_driver_sql(f"CREATE TEMP TABLE {_STAGED} ({columns})")
     try:
         conn.exec_driver_sql(
-            f"INSERT INTO temp.{_STAGED} VALUES ({marks})", [(*row, now, now) for row in rows]
+            f"INSERT INTO {_STAGED} VALUES ({marks})", [(*row, now, now) for row in rows]
         )
         # The values were checked above; the IN-list CHECKs on severity and status would
         # cost SQLite a lookup table per row.
         with _checks_made_here(conn):
             conn.exec_driver_sql(
                 f"INSERT OR IGNORE INTO incident ({columns}, external_cause, approved_tech_debt,"
-                f" regulatory_exposure) SELECT {columns}, 0, 0, 0 FROM temp.{_STAGED}"
+                f" regulatory_exposure) SELECT {columns}, 0, 0, 0 FROM {_STAGED}"
                 " ORDER BY rowid"
             )
     finally:
-        conn.exec_driver_sql(f"DROP TABLE temp.{_STAGED}")
+        conn.exec_driver_sql(f"DROP TABLE {_STAGED}")
     # This transaction's inserts are the rows after the largest id before them.
     # .all(): one fetch of every row, where iterating the result fetches them one by one.
     new_rows = conn.exec_driver_sql(
