@@ -3,10 +3,10 @@
 Parsing all files comes first, so a bad file stops the import before a row
 is written; the writing runs in one transaction, so a failure there leaves
 the database as it was. A single large file of incidents is the exception: it is
-parsed as it is written, in the same one transaction (streamed.py). A dry run does all
-of it and rolls back. What one bad
-record does (a fallback, the import refused, or the record left out) is
-recovery.py's to say; severity maps remembered from earlier imports apply here.
+parsed as it is written, in the same one transaction (streamed.py). A dry run does
+all of it and rolls back. What one bad record does (a fallback, the import refused,
+or the record left out) is recovery.py's to say; severity maps remembered from
+earlier imports apply here.
 """
 
 from collections.abc import Iterable
