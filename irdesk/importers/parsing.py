@@ -52,9 +52,12 @@ def parse_files(
     options: ImportOptions,
     progress: Progress | None = None,
     skipped: list[str] | None = None,
+    *,
+    streams: bool = False,
 ) -> list[ParsedFile]:
     """Every file parsed, or the first located ImportProblem. Non-exports found inside
-    folders and zips are listed in `skipped`."""
+    folders and zips are listed in `skipped`. With `streams`, a large file's incidents
+    may be left in its incident_stream, for the caller to parse as it writes them."""
     files = load_sources(paths, skipped)
     siblings: SiblingFiles = MappingProxyType({file.name: file for file in files})
     parsed = []
@@ -72,6 +75,8 @@ def parse_files(
             parsed.append(in_import.parse_in_import(content, options, siblings))
         else:
             parsed.append(source_format.parse(content, options))
+        if not streams:
+            parsed[-1].materialise()
     return parsed
 
 

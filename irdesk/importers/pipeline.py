@@ -2,9 +2,11 @@
 
 Parsing all files comes first, so a bad file stops the import before a row
 is written; the writing runs in one transaction, so a failure there leaves
-the database as it was. A dry run does all of it and rolls back. What one bad
-record does (a fallback, the import refused, or the record left out) is
-recovery.py's to say; severity maps remembered from earlier imports apply here.
+the database as it was. A single large file of incidents is the exception: it is
+parsed as it is written, in the same one transaction (streamed.py). A dry run does
+all of it and rolls back. What one bad record does (a fallback, the import refused,
+or the record left out) is recovery.py's to say; severity maps remembered from
+earlier imports apply here.
 """
 
 from collections.abc import Iterable
@@ -31,6 +33,7 @@ from irdesk.importers.reading.column_mapping import MappingStore, MappingStoreEr
 from irdesk.importers.records import IncidentRecord, LeftOut, ParsedFile
 from irdesk.importers.referrals import ReferralLog, attach_referring, attach_to_stored_by_reference
 from irdesk.importers.report import ImportReport, import_report
+from irdesk.importers.streamed import NotStreamable, streamable, write_streamed
 from irdesk.importers.writing.action_tickets import follow_tickets
 from irdesk.importers.writing.directory import write_directory
 from irdesk.importers.writing.events import write_events
@@ -73,7 +76,23 @@ def _run_import(
 ) -> ImportReport:
     skipped: list[str] = []
     options, remembered = _with_remembered_severities(options)
-    parsed = parse_files(paths, options, progress, skipped)
+    paths = list(paths)  # read twice when a streamed write has to start again
+    parsed = parse_files(paths, options, progress, skipped, streams=True)
+    if streamable(parsed):
+        result = WriteResult()
+        try:
+            with import_transaction(db, dry_run=dry_run) as tx:
+                write_streamed(tx, parsed[0], result, progress, options, IMPORTER_VERSION)
+        except NotStreamable:
+            # Rolled back: read again, this time whole, and merge before writing.
+            skipped.clear()
+            parsed = parse_files(paths, options, progress, skipped)
+        else:
+            report = import_report(parsed, result, ReferralLog(), skipped, dry_run)
+            report.notes += remembered
+            return report
+    for file in parsed:
+        file.materialise()
     merged = _merge(parsed)
     result = WriteResult()
     if progress:

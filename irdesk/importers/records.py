@@ -5,7 +5,7 @@ Parsers fill these; the pipeline merges them (merging.py), turns them into rows
 record is built.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -123,6 +123,21 @@ class LeftOut:
 
 
 @dataclass
+class IncidentStream:
+    """The incidents of a large array, each parsed when the import asks for the next.
+
+    A page of a million incidents held as records costs a gigabyte; parsed as it is
+    written, a slice at a time, it costs one slice. A problem in a record is raised (or
+    the record left out) when it is reached, inside the import's transaction.
+    """
+
+    # Elements of the array: the records, less any left out by --skip-bad-records.
+    count: int
+    records: Iterator["IncidentRecord"]
+    source: str  # what ImportOptions.clock_offsets and the preview know the records by
+
+
+@dataclass
 class ParsedFile:
     name: str
     sha256: str
@@ -137,6 +152,19 @@ class ParsedFile:
     directory: Directory = field(default_factory=Directory)
     # Records left out under ImportOptions.skip_bad_records (see recovery.py).
     left_out: list[LeftOut] = field(default_factory=list)
+    # A large file's incidents, not yet parsed (see IncidentStream); None once they are in
+    # `incidents`, which then holds them all, or once the import wrote them as they came.
+    incident_stream: IncidentStream | None = field(default=None, compare=False, repr=False)
+    # How many incidents the import wrote straight from incident_stream, by source: they
+    # are not kept in `incidents`.
+    streamed: dict[str, int] = field(default_factory=dict)
+
+    def materialise(self) -> None:
+        """Every streamed incident parsed into `incidents`, for the imports that need them
+        all at once (several files to merge, events to attach)."""
+        if self.incident_stream is not None:
+            stream, self.incident_stream = self.incident_stream, None
+            self.incidents.extend(stream.records)
 
     @property
     def event_count(self) -> int:

@@ -21,7 +21,7 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def count(self, change: str) -> int:
-        return sum(1 for outcome in self.result.incidents if outcome.change == change)
+        return self.result.count_change(change)
 
     @property
     def new_events(self) -> int:
@@ -30,7 +30,7 @@ class ImportReport:
     @property
     def changed_anything(self) -> bool:
         return (
-            any(o.change != "unchanged" for o in self.result.incidents)
+            bool(self.count("new") or self.count("updated"))
             or bool(self.result.merges)
             or bool(self.result.new_events or self.result.updated_events)
             or self.result.directory_changed
@@ -102,7 +102,11 @@ def import_report(
     warnings += [
         f"{f.name}: holds no incidents or events (cut short, or an empty export?)"
         for f in parsed
-        if not f.incidents and not f.event_batches and not f.directory and f.format != "slack"
+        if not f.incidents
+        and not f.streamed
+        and not f.event_batches
+        and not f.directory
+        and f.format != "slack"
     ]
     warnings += [f"{f.name}: {w}" for f in parsed for w in f.warnings]
     warnings += referrals.warnings()

@@ -28,6 +28,7 @@ def sources_in(report: ImportReport) -> list[str]:
     for parsed in report.files:
         for incident in parsed.incidents:
             names.setdefault(incident.source, None)
+        names.update(dict.fromkeys(parsed.streamed))  # a large file's, written as read
         for batch in parsed.event_batches:
             names.setdefault(batch.source, None)
     return list(names)

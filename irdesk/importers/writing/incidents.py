@@ -9,7 +9,7 @@ from collections.abc import Collection, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
-from irdesk.domain.enums import ServiceTier
+from irdesk.domain.enums import IncidentStatus, ServiceTier, Severity
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, joined_flags, lifecycle_problems
 from irdesk.importers.merging import PreparedIncident
 from irdesk.importers.records import IncidentRecord
@@ -32,15 +32,19 @@ def write_incidents(
     result: WriteResult,
     *,
     allow_emptying: bool = False,
+    any_stored: bool | None = None,
 ) -> dict[IncidentKey, int]:
     """Insert new incidents, update changed ones; returns the id of every key.
 
     A stored value the source no longer gives (a severity map left off the command line,
     a trimmed export) is kept unless `allow_emptying`; either way the report names it.
+    `any_stored`: whether the database held incidents before the import, when the caller
+    knows (an import written in several calls asks once, before the first).
     """
     services = _services(tx, prepared.values(), result)
     # Asked once: a first import looks nothing up, however many slices it writes.
-    any_stored = import_lookup.any_incidents(tx)
+    if any_stored is None:
+        any_stored = import_lookup.any_incidents(tx)
     ids: dict[IncidentKey, int] = {}
     emptied: dict[str, list[str]] = {}  # field → keys of the incidents it would empty in
     # A slice of INSERT_BATCH incidents at a time, looked up, inserted and updated before
@@ -170,25 +174,46 @@ def _source_values(record: IncidentRecord) -> dict[str, Any]:
     }
 
 
+# Enum members' texts by member: a dict lookup, not a descriptor call per incident.
+_STATUS_TEXT = {status: status.value for status in IncidentStatus}
+_SEVERITY_TEXT: dict[Severity | None, str | None] = {None: None}
+_SEVERITY_TEXT.update((severity, severity.value) for severity in Severity)
+
+
 def _new_incident(record: IncidentRecord, service_id: int | None) -> NewIncident:
-    return NewIncident(
-        source=record.source,
-        external_id=record.external_id,
-        title=record.title,
-        summary=record.summary,
-        url=record.url,
-        severity=record.severity.value if record.severity else None,
-        severity_raw=record.severity_raw,
-        status=record.status.value,
-        started_at=db_time(record.started_at),
-        detected_at=db_time(record.detected_at),
-        acknowledged_at=db_time(record.acknowledged_at),
-        mitigated_at=db_time(record.mitigated_at),
-        resolved_at=db_time(record.resolved_at),
-        verified_at=db_time(record.verified_at),
-        service_id=service_id,
-        consistency_flags=joined_flags(lifecycle_problems(record), partial=record.partial),
+    # Positional, and db_time only for the times there are: this runs for every new
+    # incident, and most incidents of a big page have two times of six.
+    started = record.started_at
+    started_at = None if started is None else db_time(started)
+    detected = record.detected_at
+    later = (record.acknowledged_at, record.mitigated_at, record.resolved_at, record.verified_at)
+    acknowledged_at, mitigated_at, resolved_at, verified_at = (
+        (None, None, None, None)
+        if later == _NO_TIMES
+        else (None if value is None else db_time(value) for value in later)
     )
+    return NewIncident(
+        record.source,
+        record.external_id,
+        record.title,
+        record.summary,
+        record.url,
+        _SEVERITY_TEXT[record.severity],
+        record.severity_raw,
+        _STATUS_TEXT[record.status],
+        started_at,
+        # Most sources detect when they start (PagerDuty's created_at is both): one text.
+        started_at if detected is started else db_time(detected),
+        acknowledged_at,
+        mitigated_at,
+        resolved_at,
+        verified_at,
+        service_id,
+        joined_flags(lifecycle_problems(record), partial=record.partial),
+    )
+
+
+_NO_TIMES = (None, None, None, None)
 
 
 def write_names(

@@ -34,7 +34,11 @@ class IncidentOutcome:
 
 @dataclass
 class WriteResult:
+    # Every incident's outcome; an import too large to keep one each keeps a sample here
+    # and counts the rest in incident_counts.
     incidents: list[IncidentOutcome] = field(default_factory=list)
+    # Outcomes counted rather than kept, by change ("new", "updated", "unchanged").
+    incident_counts: dict[str, int] = field(default_factory=dict)
     new_events: int = 0
     updated_events: int = 0
     unchanged_events: int = 0
@@ -51,6 +55,17 @@ class WriteResult:
     directory_warnings: list[str] = field(default_factory=list)
     # Action items that followed their tickets: one line each, naming what changed.
     action_changes: list[str] = field(default_factory=list)
+
+    def count_change(self, change: str) -> int:
+        """Incidents whose outcome is `change`, kept or counted."""
+        kept = sum(1 for outcome in self.incidents if outcome.change == change)
+        return kept + self.incident_counts.get(change, 0)
+
+    def fold_outcomes(self, keep: int) -> None:
+        """Only the first `keep` outcomes kept; the rest counted in incident_counts."""
+        for outcome in self.incidents[keep:]:
+            self.incident_counts[outcome.change] = self.incident_counts.get(outcome.change, 0) + 1
+        del self.incidents[keep:]
 
     def count_directory(self, kind: str, change: str) -> None:
         counts = self.directory.setdefault(kind, {"new": 0, "updated": 0, "unchanged": 0})

@@ -66,6 +66,12 @@ def any_incidents(tx: ImportTransaction) -> bool:
     return bool(tx.conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM incident)").scalar())
 
 
+def largest_incident_id(tx: ImportTransaction) -> int:
+    """The largest incident id stored (0 for none): rows inserted after it are new."""
+    (largest,) = tx.conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM incident").one()
+    return int(largest)
+
+
 def stored_incidents(
     tx: ImportTransaction, keys: Sequence[IncidentKey]
 ) -> dict[IncidentKey, dict[str, Any]]:

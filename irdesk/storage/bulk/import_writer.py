@@ -103,8 +103,14 @@ def insert_services(
     return ids
 
 
+class IncidentKeyTaken(ValueError):
+    """An incident to insert whose (source, external id) is stored already: an import
+    that inserts as it reads met the same incident twice."""
+
+
 def insert_incidents(tx: ImportTransaction, rows: Sequence[NewIncident]) -> dict[IncidentKey, int]:
-    """Insert new incidents; returns their ids by (source, external id)."""
+    """Insert new incidents; returns their ids by (source, external id). Raises
+    IncidentKeyTaken, the rows of the call not inserted, when a key is stored already."""
     for row in rows:
         if (
             not row.source
@@ -119,22 +125,33 @@ def insert_incidents(tx: ImportTransaction, rows: Sequence[NewIncident]) -> dict
     conn = tx.conn
     now = db_time(utc_now())
     (largest_before,) = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM incident").one()
-    columns = (*NewIncident._fields, "created_at", "updated_at")
+    columns = (
+        *NewIncident._fields,
+        "created_at",
+        "updated_at",
+        "external_cause",
+        "approved_tech_debt",
+        "regulatory_exposure",
+    )
     # The values were checked above; the IN-list CHECKs on severity and status would cost
     # SQLite a lookup table per row.
     with _checks_made_here(conn):
-        dialect(conn).insert_rows(
-            conn,
-            "incident",
-            columns,
-            [(*row, now, now) for row in rows],
-            {"external_cause": False, "approved_tech_debt": False, "regulatory_exposure": False},
+        dialect(conn).insert_ignoring(
+            conn, "incident", columns, [(*row, now, now, False, False, False) for row in rows]
         )
     # This transaction's inserts are the rows after the largest id before them.
+    # .all(): one fetch of every row, where iterating the result fetches them one by one.
     new_rows = conn.exec_driver_sql(
         "SELECT id, source, external_id FROM incident WHERE id > ?", (largest_before,)
-    )
-    return {(source, external_id): iid for iid, source, external_id in new_rows}
+    ).all()
+    ids = {(source, external_id): iid for iid, source, external_id in new_rows}
+    if len(ids) < len(rows):
+        # The insert above skipped a key stored already (values are checked above, so
+        # nothing else is skipped): take this call's rows out again and say so.
+        conn.exec_driver_sql("DELETE FROM incident WHERE id > ?", (largest_before,))
+        taken = next(row for row in rows if (row.source, row.external_id) not in ids)
+        raise IncidentKeyTaken(f"incident {taken.source}:{taken.external_id} is stored already")
+    return ids
 
 
 def update_incidents(

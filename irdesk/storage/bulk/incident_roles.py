@@ -68,7 +68,7 @@ def refresh_imported_roles(tx: ImportTransaction, incident_ids: Iterable[int]) -
                 found += on_call_at(tx, policy_id, instant)
             wanted: dict[tuple[int, str], str] = {}
             for person_id, role, how in found:
-                wanted.setdefault((person_id, role.value), how)
+                wanted.setdefault((person_id, _ROLE_TEXT[role]), how)
             stored = stored_rows.get(incident_id, {})
             for key, (row_id, stored_how) in stored.items():
                 if key not in wanted:
@@ -174,27 +174,35 @@ def _clock(stored: object) -> str:
     return str(stored)[11:16]
 
 
+# The kinds' stored texts as plain strings: an enum member's .value is a descriptor call,
+# and _from_events compares every event of an import against three of them.
+_ESCALATE = EventKind.ESCALATE.value
+_PAGE = EventKind.PAGE.value
+_ACKNOWLEDGE = EventKind.ACKNOWLEDGE.value
+_ROLE_TEXT = {role: role.value for role in IncidentRoleKind}
+
+
 def _from_events(rows: Sequence[EventRow]) -> list[Found]:
     found: list[Found] = []
     escalated = paged = False
     for kind, person, when in rows:
         # PagerDuty's first assignment is an ESCALATE event too; only one after a page
         # moves the incident on.
-        if kind == EventKind.ESCALATE.value and paged:
+        if kind == _ESCALATE and paged:
             escalated = True
-        paged = paged or kind == EventKind.PAGE.value
+        paged = paged or kind == _PAGE
         if person is None:
             continue
-        if kind == EventKind.ACKNOWLEDGE.value:
+        if kind == _ACKNOWLEDGE:
             found.append((person, IncidentRoleKind.RESPONDER, f"acknowledged {_clock(when)}"))
-        elif kind == EventKind.PAGE.value and not escalated:
+        elif kind == _PAGE and not escalated:
             found.append((person, IncidentRoleKind.ONCALL_PRIMARY, f"paged {_clock(when)}"))
         elif kind == ASSIGNED:
             role = (
                 IncidentRoleKind.ONCALL_SECONDARY if escalated else IncidentRoleKind.ONCALL_PRIMARY
             )
             found.append((person, role, f"assigned {_clock(when)}"))
-        elif kind == EventKind.PAGE.value:
+        elif kind == _PAGE:
             found.append(
                 (
                     person,

@@ -101,10 +101,10 @@ def incident(reader: Reader, value: object, location: str) -> IncidentRecord:
     url = reader.text(raw, "html_url", location)
 
     service = reader.child(raw, "service", location)
-    service_name = ref_name(reader, service, key_path(location, "service"))
-    service_key = (
-        None if service is None else reader.text(service, "id", key_path(location, "service"))
-    )
+    service_name = service_key = None
+    if service is not None:  # the places in messages made only when there is a service
+        service_name = ref_name(reader, service, key_path(location, "service"))
+        service_key = reader.text(service, "id", key_path(location, "service"))
 
     priority = reader.child(raw, "priority", location)
     severity_raw = None
@@ -140,9 +140,8 @@ def incident(reader: Reader, value: object, location: str) -> IncidentRecord:
         )
 
     acknowledged_at: datetime | None = None
-    ack_location = key_path(location, "acknowledgements")
     for index, item in enumerate(reader.items(raw, "acknowledgements", location)):
-        where = f"{ack_location}[{index}]"
+        where = f"{key_path(location, 'acknowledgements')}[{index}]"
         ack = reader.mapping(item, where, "an acknowledgement object {at, acknowledger}")
         at = reader.time(ack, "at", where)
         acknowledger = reader.child(ack, "acknowledger", where)
@@ -163,9 +162,8 @@ def incident(reader: Reader, value: object, location: str) -> IncidentRecord:
 
     # Who the incident is assigned to now: PagerDuty empties the list on resolution, so
     # the event keeps what an earlier export said.
-    assign_location = key_path(location, "assignments")
     for index, item in enumerate(reader.items(raw, "assignments", location)):
-        where = f"{assign_location}[{index}]"
+        where = f"{key_path(location, 'assignments')}[{index}]"
         assignment = reader.mapping(item, where, "an assignment object {at, assignee}")
         assignee = reader.child(assignment, "assignee", where)
         who = key_path(where, "assignee")

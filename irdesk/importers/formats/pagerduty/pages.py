@@ -1,15 +1,15 @@
 """Which PagerDuty file this is, and reading it whole: pages, single incidents, Airbyte lines."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
 from irdesk.importers.formats.pagerduty.incidents import incident
 from irdesk.importers.formats.pagerduty.log_entries import batches
-from irdesk.importers.formats.pagerduty.reader import Reader, parsed_record
+from irdesk.importers.formats.pagerduty.reader import SOURCE, Reader, parsed_record
 from irdesk.importers.problems import ImportProblem
-from irdesk.importers.reading.json_stream import is_array
-from irdesk.importers.records import ParsedFile
+from irdesk.importers.reading.json_stream import JsonArray, is_array
+from irdesk.importers.records import IncidentRecord, IncidentStream, ParsedFile
 from irdesk.importers.recovery import Recovery
 
 INCIDENT_STREAMS = frozenset({"incidents"})
@@ -124,11 +124,23 @@ def _parse_list(reader: Reader, key: str, items: Sequence[Any], parsed: ParsedFi
     prefix = key or ""
     if key == "incidents" or (not key and items and _looks_like_incident(items[0])):
         reader.count_numbers(items)
-        for index, item in enumerate(items):
-            with parsed_record(reader):
-                parsed.incidents.append(incident(reader, item, f"{prefix}[{index}]"))
+        records = _incidents(reader, items, prefix)
+        if isinstance(items, JsonArray):
+            # A large file: parsed as the import writes it (IncidentStream).
+            parsed.incident_stream = IncidentStream(len(items), records, SOURCE)
+        else:
+            parsed.incidents.extend(records)
     else:
         parsed.event_batches.extend(batches(reader, enumerate(items), prefix))
+
+
+def _incidents(reader: Reader, items: Sequence[Any], prefix: str) -> Iterator[IncidentRecord]:
+    for index, item in enumerate(items):
+        record = None
+        with parsed_record(reader):
+            record = incident(reader, item, f"{prefix}[{index}]")
+        if record is not None:  # None: left out (--skip-bad-records)
+            yield record
 
 
 def _page_items(reader: Reader, data: dict[str, Any], key: str, what: str) -> Sequence[Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.reading.located import JsonReader
-from irdesk.importers.reading.timestamps import optional_timestamp
+from irdesk.importers.reading.timestamps import parse_timestamp
 from irdesk.importers.records import PersonRef
 from irdesk.importers.recovery import Recovery
 
@@ -43,16 +43,27 @@ class Reader(JsonReader):
         # Set by the file's parse: recoverable problems become warnings (see recovery.py);
         # without it (a reader on its own, in tests) every problem is refused.
         self.recovery: Recovery | None = None
-        # How many incidents of the file carry each incident number: a blanked id falls
-        # back to the number only when it is unique.
-        self.incident_numbers: Counter[object] = Counter()
+        # The file's incidents, whose numbers are counted only when an incident's id is
+        # blank: a blanked id falls back to the number only when no other has it. Counted
+        # up front, a page of a million would be decoded once more for nothing.
+        self._numbered: Iterable[object] = ()
+        self._numbers: Counter[object] | None = None
 
     def count_numbers(self, incidents: Iterable[object]) -> None:
-        for item in incidents:
-            number = item.get("incident_number") if isinstance(item, dict) else None
-            if isinstance(number, str) and number.strip().isdigit():
-                number = int(number)
-            self.incident_numbers[number] += 1
+        """The incidents whose numbers incident_numbers counts (read again on its first use)."""
+        self._numbered, self._numbers = incidents, None
+
+    @property
+    def incident_numbers(self) -> Counter[object]:
+        """How many incidents of the file carry each incident number."""
+        if self._numbers is None:
+            self._numbers = Counter()
+            for item in self._numbered:
+                number = item.get("incident_number") if isinstance(item, dict) else None
+                if isinstance(number, str) and number.strip().isdigit():
+                    number = int(number)
+                self._numbers[number] += 1
+        return self._numbers
 
     def array(self, value: object, location: str, field: str | None, what: str) -> list[Any]:
         if not isinstance(value, list):
@@ -88,14 +99,29 @@ class Reader(JsonReader):
             return []
         return self.array(value, location, key, "a list")
 
-    def optional_time(self, raw: dict[str, Any], key: str, location: str) -> datetime | None:
-        return optional_timestamp(
+    # The clock offset read once (self.offset), not asked of the options for every time
+    # of every incident.
+    def time(self, raw: dict[str, Any], key: str, location: str) -> datetime:
+        return parse_timestamp(
             raw.get(key),
             file=self.file,
             location=location,
             field=key,
             zone=self.options.zone,
-            offset=self.options.offset(SOURCE),
+            offset=self.offset,
+        )
+
+    def optional_time(self, raw: dict[str, Any], key: str, location: str) -> datetime | None:
+        value = raw.get(key)
+        if value is None or value == "":
+            return None  # most incidents lack most times: no call for those
+        return parse_timestamp(
+            value,
+            file=self.file,
+            location=location,
+            field=key,
+            zone=self.options.zone,
+            offset=self.offset,
         )
 
     def person(self, ref: dict[str, Any] | None, location: str) -> PersonRef | None:
