@@ -77,12 +77,14 @@ OVERRIDES = """
 SELECT incident_id, field, round((julianday(value) - 2440587.5) * 86400.0, 3)
 FROM lifecycle_override
 """
-# A review covers its own incident and the recurring ones linked to it.
+# A review covers its own incident and the recurring ones linked to it. Only the reviews
+# of the incidents read are read ({} is their ranges, `spans_sql`): a review of another
+# incident counts in no figure, and a decade holds many.
 REVIEWS = """
-SELECT incident_id, tier, status, approved_at FROM review
+SELECT incident_id, tier, status, approved_at FROM review WHERE {0}
 UNION ALL
 SELECT l.incident_id, r.tier, r.status, r.approved_at
-FROM review_incident l JOIN review r ON r.id = l.review_id
+FROM review_incident l JOIN review r ON r.id = l.review_id WHERE {1}
 """
 
 
@@ -224,9 +226,29 @@ def _people(cur: Cursor) -> dict[int, PersonInfo]:
     return {r[0]: PersonInfo(r[0], r[1], r[2], _zone(r[3]), r[4]) for r in cur.execute(PEOPLE)}
 
 
-def _reviews(cur: Cursor) -> dict[int, ReviewInfo]:
+def spans_sql(column: str, spans: Sequence[tuple[int, int]] | None) -> str:
+    """A condition that `column` lies in one of `spans` (inclusive id ranges; None: any)."""
+    if spans is None:
+        return "1 = 1"
+    ranges = [f"{column} BETWEEN {int(lo)} AND {int(hi)}" for lo, hi in spans]
+    return "(" + " OR ".join(ranges) + ")" if ranges else "0 = 1"
+
+
+def joined_spans(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Inclusive id ranges with the adjacent ones joined: fewer terms for `spans_sql`."""
+    spans: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if spans and lo <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
+def _reviews(cur: Cursor, spans: Sequence[tuple[int, int]] | None = None) -> dict[int, ReviewInfo]:
     reviews: dict[int, ReviewInfo] = {}
-    for incident_id, tier, status, approved in cur.execute(REVIEWS).fetchall():
+    sql = REVIEWS.format(spans_sql("incident_id", spans), spans_sql("l.incident_id", spans))
+    for incident_id, tier, status, approved in cur.execute(sql).fetchall():
         if incident_id not in reviews:  # the review of its own incident comes first
             reviews[incident_id] = ReviewInfo(incident_id, tier, status, _utc(approved))
     return reviews
@@ -308,14 +330,16 @@ def load_metric_data(
     with cyclic_gc_paused(), snapshot_cursors(db, READERS) as cursors:
         cur = cursors[0]
         merged = dict(cur.execute(MERGED, (MERGE_UNLINKED,)).fetchall())
+        spans: list[tuple[int, int]] | None = None  # the incidents read: all
         if period is None or policy is None:
             parts = whole_parts(cur)
         else:
             parts = period_parts(cur, period, policy)
+            spans = joined_spans(parts.incidents)
         incident_id_ranges = parts.incidents
         tasks = InOrder()
         # Python work (a named tuple per review) beside the action items' scan.
-        reviews = tasks.add(_reviews)
+        reviews = tasks.add(lambda c: _reviews(c, spans))
         actions = tasks.add(_actions)
         # The events' scans, then one incident part so that the other reader has SQLite
         # work while the first joins the event parts (which waits for all of them).
