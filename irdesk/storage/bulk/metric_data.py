@@ -46,6 +46,7 @@ from irdesk.storage.bulk.metric_classifications import (
     apply_classifications,
     read_classifications,
 )
+from irdesk.storage.bulk.metric_dialect import SQLITE, MetricDialect, dialect_of
 from irdesk.storage.bulk.metric_reach import period_parts, whole_parts
 from irdesk.storage.bulk.metric_row_reads import (
     actions_by_rows,
@@ -72,11 +73,8 @@ from irdesk.storage.records.policies import policy_version as policy_version_rec
 READERS = 2
 
 MERGED = "SELECT incident_id, into_id FROM incident_merge WHERE how <> ?"
-# julianday is exact to well under a millisecond at today's dates; rounded to that.
-OVERRIDES = """
-SELECT incident_id, field, round((julianday(value) - 2440587.5) * 86400.0, 3)
-FROM lifecycle_override
-"""
+# A time as epoch seconds is written {column} (`_with_epochs`), here and below.
+OVERRIDES = "SELECT incident_id, field, {value} FROM lifecycle_override"
 # A review covers its own incident and the recurring ones linked to it. Only the reviews
 # of the incidents read are read ({} is their ranges, `spans_sql`): a review of another
 # incident counts in no figure, and a decade holds many.
@@ -92,11 +90,21 @@ def _time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def _utc(text: str | None) -> datetime | None:
+def _with_epochs(sql: str, dialect: MetricDialect, *columns: str) -> str:
+    """`sql` with each `{column}` replaced by that column as epoch seconds."""
+    for column in columns:
+        sql = sql.replace("{" + column + "}", dialect.epoch(column))
+    return sql
+
+
+def _utc(text: str | datetime | None) -> datetime | None:
     """`_time`, by one parse of the stored format (which has no offset of its own) with
-    UTC's offset appended instead of a parse and then a replace."""
+    UTC's offset appended instead of a parse and then a replace. PostgreSQL's driver
+    gives the stored (naive UTC) time itself."""
     if text is None:
         return None
+    if isinstance(text, datetime):
+        return text.replace(tzinfo=UTC)
     try:
         return datetime.fromisoformat(f"{text}+00:00")
     except ValueError:
@@ -145,18 +153,12 @@ SELECT r.id, CASE WHEN s.id IS NULL THEN r.name ELSE s.name || ' › ' || r.name
        coalesce(r.team_id, s.team_id)
 FROM rotation r LEFT JOIN rotation s ON s.id = r.parent_id
 """
-MEMBERSHIPS = """
-SELECT rotation_id, person_id,
-       round((julianday(starts_at) - 2440587.5) * 86400.0, 3),
-       round((julianday(ends_at) - 2440587.5) * 86400.0, 3)
-FROM rotation_member
-"""
+MEMBERSHIPS = "SELECT rotation_id, person_id, {starts_at}, {ends_at} FROM rotation_member"
 
 # Values typed from a date that the figures take as they were when an incident happened;
 # beside each, what the import had said (in force before the first).
 DATED = """
-SELECT v.entity, v.entity_id, v.field, v.value_json,
-       round((julianday(v.effective_from) - 2440587.5) * 86400.0, 3), o.imported_json
+SELECT v.entity, v.entity_id, v.field, v.value_json, {v.effective_from}, o.imported_json
 FROM directory_value v
 LEFT JOIN directory_override o
        ON o.entity = v.entity AND o.entity_id = v.entity_id AND o.field = v.field
@@ -179,9 +181,11 @@ def _figure_value(field: str, value: Any) -> Any:
     return 0.0 if value is None else float(value)
 
 
-def _dated(cur: Cursor) -> DatedValues:
+def _dated(cur: Cursor, dialect: MetricDialect = SQLITE) -> DatedValues:
     found: dict[tuple[str, str, int], tuple[list[float], list[Any], Any]] = {}
-    for entity, entity_id, field, value, start, imported in cur.execute(DATED):
+    for entity, entity_id, field, value, start, imported in cur.execute(
+        _with_epochs(DATED, dialect, "v.effective_from")
+    ):
         key = (entity, field, entity_id)
         if key not in found:
             found[key] = ([], [], _figure_value(field, json.loads(imported or "null")))
@@ -206,8 +210,8 @@ def _rotations(cur: Cursor) -> dict[int, RotationInfo]:
     return {r[0]: RotationInfo(r[0], r[1], r[2]) for r in cur.execute(ROTATIONS)}
 
 
-def _memberships(cur: Cursor) -> Memberships:
-    rows = cur.execute(MEMBERSHIPS).fetchall()
+def _memberships(cur: Cursor, dialect: MetricDialect = SQLITE) -> Memberships:
+    rows = cur.execute(_with_epochs(MEMBERSHIPS, dialect, "starts_at", "ends_at")).fetchall()
     start = np.array([-np.inf if r[2] is None else r[2] for r in rows], dtype=np.float64)
     end = np.array([np.inf if r[3] is None else r[3] for r in rows], dtype=np.float64)
     return Memberships(
@@ -254,8 +258,8 @@ def _reviews(cur: Cursor, spans: Sequence[tuple[int, int]] | None = None) -> dic
     return reviews
 
 
-def _overrides(cur: Cursor) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = cur.execute(OVERRIDES).fetchall()
+def _overrides(cur: Cursor, dialect: MetricDialect = SQLITE) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = cur.execute(_with_epochs(OVERRIDES, dialect, "value")).fetchall()
     return rows
 
 
@@ -283,8 +287,18 @@ def _incidents(
     fields = scanned_incident_fields(parts)
     if fields is None:
         fields = incident_fields_by_rows(cur)
-    _apply_overrides(overrides.result(), fields["ids"], {name: fields[name] for name in LIFECYCLE})
-    fields = apply_classifications(classified.result(), fields)
+    return incident_columns(fields, overrides.result(), classified.result(), merged)
+
+
+def incident_columns(
+    fields: dict[str, Any],
+    overrides: list[tuple[Any, ...]],
+    classified: list[tuple[Any, ...]],
+    merged: dict[int, int],
+) -> IncidentColumns:
+    """The incidents as read, with the facilitators' corrections and classifications."""
+    _apply_overrides(overrides, fields["ids"], {name: fields[name] for name in LIFECYCLE})
+    fields = apply_classifications(classified, fields)
     return IncidentColumns(**fields, merged=np.isin(fields["ids"], list(merged)))
 
 
@@ -294,6 +308,11 @@ def _events(
     read: EventArrays | None = scanned_events(parts)
     if read is None:
         read = events_by_rows(cur)
+    return event_columns(read, merged)
+
+
+def event_columns(read: EventArrays, merged: dict[int, int]) -> EventColumns:
+    """The events as read, those of a linked incident counting for the one it joined."""
     incident = read.incident
     if merged and len(incident):
         # Events of an incident linked into another count for the one it joined.
@@ -327,6 +346,10 @@ def load_metric_data(
     that both cores stay busy. A task may wait for tasks added before it: those have
     started by then, so the wait ends.
     """
+    if dialect_of(db.engine).name == "postgresql":
+        from irdesk.storage.bulk.metric_server import load_server_metric_data
+
+        return load_server_metric_data(db, period, policy)
     with cyclic_gc_paused(), snapshot_cursors(db, READERS) as cursors:
         cur = cursors[0]
         merged = dict(cur.execute(MERGED, (MERGE_UNLINKED,)).fetchall())
