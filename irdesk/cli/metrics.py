@@ -8,21 +8,22 @@ from typing import TYPE_CHECKING, Any
 from irdesk.cli.common import (
     CommandFailed,
     UsageError,
-    add_database_option,
     chosen_database,
     failures_reported,
     opened_database,
     parse_date,
     today,
 )
+from irdesk.cli.database import path_or_address
 from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from contextlib import AbstractContextManager
 
     from irdesk.cli.common import Subcommands
     from irdesk.domain.metrics.figures import Figures
     from irdesk.domain.metrics.tables import Table
+    from irdesk.storage.database import Database
 
 METRIC_FORMATS = ("table", "csv", "json")
 METRIC_DEFAULT_DAYS = 90
@@ -38,7 +39,14 @@ def add_metrics_parser(commands: "Subcommands") -> None:
         f"days; the default is the last {METRIC_DEFAULT_DAYS} days up to today.",
     )
     metrics.set_defaults(handler=cmd_metrics)
-    add_database_option(metrics, dest="metrics_db", help="database to read")
+    # Not `add_database_option`: a server's address must stay as written (a Path folds //).
+    metrics.add_argument(
+        "--db",
+        dest="metrics_db",
+        type=path_or_address,
+        metavar="PATH",
+        help="database to read: a file, or a team database (postgresql://HOST/NAME)",
+    )
     metrics.add_argument(
         "--from", dest="start", type=parse_date, metavar="DATE", help="first day, YYYY-MM-DD"
     )
@@ -77,14 +85,20 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     from irdesk.domain.metrics.selection import Period
     from irdesk.domain.policy import PolicyError
     from irdesk.storage.bulk.metric_data import compute_from_database
+    from irdesk.storage.server import ServerError
 
-    path = chosen_database(args.metrics_db, args.db)
-    if not path.exists():
-        raise CommandFailed(
-            f"{path} does not exist; import incidents first or name a file with --db."
-        )
+    if isinstance(args.metrics_db, str):
+        opened = _server(args.metrics_db)
+    else:
+        path = chosen_database(args.metrics_db, args.db)
+        if not path.exists():
+            raise CommandFailed(
+                f"{path} does not exist; import incidents first or name a file with --db."
+            )
+        # Reading figures never changes the file, not even the schema of an older one.
+        opened = opened_database(path, upgrade=False)
     if args.policy_history:
-        return print_policy_history(path, args.format)
+        return print_policy_history(opened, args.format)
     first, after = metrics_period(args.start, args.end, today())
     if after <= first:
         raise UsageError(
@@ -94,10 +108,9 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         datetime.combine(first, datetime.min.time(), UTC),
         datetime.combine(after, datetime.min.time(), UTC),
     )
-    # Reading figures never changes the file, not even the schema of an older one.
     with (
-        opened_database(path, upgrade=False) as db,
-        failures_reported(LookupError, PolicyError, DatabaseError),
+        failures_reported(LookupError, PolicyError, DatabaseError, ServerError),
+        opened as db,
     ):
         figures = compute_from_database(db, period, args.by, policy_version=args.policy_version)
     if args.format == "json":
@@ -109,16 +122,25 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_policy_history(path: "Path", form: str) -> int:
+def _server(text: str) -> "AbstractContextManager[Database]":
+    """A team database's figures: read as a file's are, from the server."""
+    from irdesk.storage import server
+
+    with failures_reported(server.ServerError):
+        return server.reading(server.ServerAddress.parse(text))
+
+
+def print_policy_history(opened: "AbstractContextManager[Database]", form: str) -> int:
     """Every stored version, newest first, with what it retired: the dashboard's version list."""
     import json
 
     from irdesk.domain.policy import PolicyError
     from irdesk.storage.records.policies import policy_versions
+    from irdesk.storage.server import ServerError
 
     with (
-        opened_database(path, upgrade=False) as db,
-        failures_reported(PolicyError, DatabaseError),
+        failures_reported(PolicyError, DatabaseError, ServerError),
+        opened as db,
     ):
         versions = policy_versions(db)
     rows: list[dict[str, Any]] = [

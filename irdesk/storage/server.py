@@ -18,6 +18,7 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -32,6 +33,8 @@ from irdesk.storage.records.audit import (
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
+
+    from irdesk.storage.database import Database
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -251,3 +254,25 @@ def _reported(address: ServerAddress) -> Iterator[None]:
     except (OperationalError, ProgrammingError) as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise ServerError(f"{address.shown}: {reason} (nothing was changed).") from exc
+
+
+@contextlib.contextmanager
+def reading(address: ServerAddress) -> Iterator[Database]:
+    """The server's database for reading (the figures, a packet), at this irdesk's head
+    revision; no server, a refused login or an older schema as one ServerError."""
+    from irdesk.storage.database import Database
+
+    engine = address.engine()
+    try:
+        with _reported(address):
+            with engine.connect() as conn:
+                revision = current_revision(conn)
+            if revision != schema.head_revision():
+                _refuse_unknown(address, revision)
+                raise ServerError(
+                    f"{address.shown}: its schema is at revision {revision or 'none'}, not this "
+                    f"irdesk's; run `irdesk db upgrade {address.shown}` first (nothing was changed)."
+                )
+            yield Database(path=Path(address.shown), engine=engine)
+    finally:
+        engine.dispose()
