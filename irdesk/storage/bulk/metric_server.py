@@ -20,6 +20,8 @@ every incident in the runs those ids make (`metric_reach.runs`), and their event
 same incidents as a file's read, so the same figures.
 """
 
+import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -98,6 +100,7 @@ ACTION_NUMBERS: tuple[tuple[str, str, str], ...] = (
     ("status", f"CASE a.status {_STATUS} ELSE -1 END::int8", "i8"),
 )
 
+SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
 # The incidents a period's figures read: as `metric_reach.REACHED`, for the server.
 REACHED = """
 SELECT id FROM incident WHERE started_at >= {low} AND started_at < {high}
@@ -176,10 +179,20 @@ def _timestamp(moment: datetime) -> str:
 def load_server_metric_data(
     db: Database, period: Period | None = None, policy: Policy | None = None
 ) -> MetricData:
-    """`metric_data.load_metric_data` for a database on a PostgreSQL server."""
-    with db.connection() as conn:
-        cur = conn.connection.cursor()
-        cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    """`metric_data.load_metric_data` for a database on a PostgreSQL server.
+
+    Two connections read at once, as from a file: the server works on the events' scan
+    in one backend while another reads the incidents and the small tables. The second
+    transaction takes the first one's snapshot (`pg_export_snapshot`), so both see the
+    same committed state whatever is written meanwhile."""
+    with db.connection() as conn, db.connection() as other, ThreadPoolExecutor(1) as pool:
+        cur, second = conn.connection.cursor(), other.connection.cursor()
+        cur.execute(SNAPSHOT)
+        snapshot = cur.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        second.execute(SNAPSHOT)
+        if not re.fullmatch(r"[0-9A-F-]+", snapshot):  # SET takes no parameter: checked
+            raise ValueError(f"the server named its snapshot {snapshot!r}")
+        second.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
         merged = dict(cur.execute(POSTGRESQL.params(md.MERGED), (MERGE_UNLINKED,)).fetchall())
         incident_where, event_where = "", ""
         if period is not None and policy is not None:
@@ -193,10 +206,9 @@ def load_server_metric_data(
             found = runs(ids)
             incident_where = f"WHERE {md.spans_sql('id', found)}"
             event_where = f"AND {md.spans_sql('incident_id', found)}"
-        events = md.event_columns(_events(cur, event_where), merged)
+        events = pool.submit(lambda: md.event_columns(_events(second, event_where), merged))
         return MetricData(
             incidents=_incidents(cur, incident_where, merged),
-            events=events,
             services=md._services(cur),
             teams=md._teams(cur),
             people=md._people(cur),
@@ -205,4 +217,5 @@ def load_server_metric_data(
             rotations=md._rotations(cur),
             memberships=md._memberships(cur, POSTGRESQL),
             dated=md._dated(cur, POSTGRESQL),
+            events=events.result(),
         )
