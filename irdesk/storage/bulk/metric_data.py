@@ -46,6 +46,7 @@ from irdesk.storage.bulk.metric_classifications import (
     apply_classifications,
     read_classifications,
 )
+from irdesk.storage.bulk.metric_dialect import SQLITE, MetricDialect, dialect_of
 from irdesk.storage.bulk.metric_reach import period_parts, whole_parts
 from irdesk.storage.bulk.metric_row_reads import (
     actions_by_rows,
@@ -72,17 +73,16 @@ from irdesk.storage.records.policies import policy_version as policy_version_rec
 READERS = 2
 
 MERGED = "SELECT incident_id, into_id FROM incident_merge WHERE how <> ?"
-# julianday is exact to well under a millisecond at today's dates; rounded to that.
-OVERRIDES = """
-SELECT incident_id, field, round((julianday(value) - 2440587.5) * 86400.0, 3)
-FROM lifecycle_override
-"""
-# A review covers its own incident and the recurring ones linked to it.
+# A time as epoch seconds is written {column} (`_with_epochs`), here and below.
+OVERRIDES = "SELECT incident_id, field, {value} FROM lifecycle_override"
+# A review covers its own incident and the recurring ones linked to it. Only the reviews
+# of the incidents read are read ({} is their ranges, `spans_sql`): a review of another
+# incident counts in no figure, and a decade holds many.
 REVIEWS = """
-SELECT incident_id, tier, status, approved_at FROM review
+SELECT incident_id, tier, status, approved_at FROM review WHERE {0}
 UNION ALL
 SELECT l.incident_id, r.tier, r.status, r.approved_at
-FROM review_incident l JOIN review r ON r.id = l.review_id
+FROM review_incident l JOIN review r ON r.id = l.review_id WHERE {1}
 """
 
 
@@ -90,11 +90,21 @@ def _time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def _utc(text: str | None) -> datetime | None:
+def _with_epochs(sql: str, dialect: MetricDialect, *columns: str) -> str:
+    """`sql` with each `{column}` replaced by that column as epoch seconds."""
+    for column in columns:
+        sql = sql.replace("{" + column + "}", dialect.epoch(column))
+    return sql
+
+
+def _utc(text: str | datetime | None) -> datetime | None:
     """`_time`, by one parse of the stored format (which has no offset of its own) with
-    UTC's offset appended instead of a parse and then a replace."""
+    UTC's offset appended instead of a parse and then a replace. PostgreSQL's driver
+    gives the stored (naive UTC) time itself."""
     if text is None:
         return None
+    if isinstance(text, datetime):
+        return text.replace(tzinfo=UTC)
     try:
         return datetime.fromisoformat(f"{text}+00:00")
     except ValueError:
@@ -143,18 +153,12 @@ SELECT r.id, CASE WHEN s.id IS NULL THEN r.name ELSE s.name || ' › ' || r.name
        coalesce(r.team_id, s.team_id)
 FROM rotation r LEFT JOIN rotation s ON s.id = r.parent_id
 """
-MEMBERSHIPS = """
-SELECT rotation_id, person_id,
-       round((julianday(starts_at) - 2440587.5) * 86400.0, 3),
-       round((julianday(ends_at) - 2440587.5) * 86400.0, 3)
-FROM rotation_member
-"""
+MEMBERSHIPS = "SELECT rotation_id, person_id, {starts_at}, {ends_at} FROM rotation_member"
 
 # Values typed from a date that the figures take as they were when an incident happened;
 # beside each, what the import had said (in force before the first).
 DATED = """
-SELECT v.entity, v.entity_id, v.field, v.value_json,
-       round((julianday(v.effective_from) - 2440587.5) * 86400.0, 3), o.imported_json
+SELECT v.entity, v.entity_id, v.field, v.value_json, {v.effective_from}, o.imported_json
 FROM directory_value v
 LEFT JOIN directory_override o
        ON o.entity = v.entity AND o.entity_id = v.entity_id AND o.field = v.field
@@ -177,9 +181,11 @@ def _figure_value(field: str, value: Any) -> Any:
     return 0.0 if value is None else float(value)
 
 
-def _dated(cur: Cursor) -> DatedValues:
+def _dated(cur: Cursor, dialect: MetricDialect = SQLITE) -> DatedValues:
     found: dict[tuple[str, str, int], tuple[list[float], list[Any], Any]] = {}
-    for entity, entity_id, field, value, start, imported in cur.execute(DATED):
+    for entity, entity_id, field, value, start, imported in cur.execute(
+        _with_epochs(DATED, dialect, "v.effective_from")
+    ):
         key = (entity, field, entity_id)
         if key not in found:
             found[key] = ([], [], _figure_value(field, json.loads(imported or "null")))
@@ -204,8 +210,8 @@ def _rotations(cur: Cursor) -> dict[int, RotationInfo]:
     return {r[0]: RotationInfo(r[0], r[1], r[2]) for r in cur.execute(ROTATIONS)}
 
 
-def _memberships(cur: Cursor) -> Memberships:
-    rows = cur.execute(MEMBERSHIPS).fetchall()
+def _memberships(cur: Cursor, dialect: MetricDialect = SQLITE) -> Memberships:
+    rows = cur.execute(_with_epochs(MEMBERSHIPS, dialect, "starts_at", "ends_at")).fetchall()
     start = np.array([-np.inf if r[2] is None else r[2] for r in rows], dtype=np.float64)
     end = np.array([np.inf if r[3] is None else r[3] for r in rows], dtype=np.float64)
     return Memberships(
@@ -224,16 +230,36 @@ def _people(cur: Cursor) -> dict[int, PersonInfo]:
     return {r[0]: PersonInfo(r[0], r[1], r[2], _zone(r[3]), r[4]) for r in cur.execute(PEOPLE)}
 
 
-def _reviews(cur: Cursor) -> dict[int, ReviewInfo]:
+def spans_sql(column: str, spans: Sequence[tuple[int, int]] | None) -> str:
+    """A condition that `column` lies in one of `spans` (inclusive id ranges; None: any)."""
+    if spans is None:
+        return "1 = 1"
+    ranges = [f"{column} BETWEEN {int(lo)} AND {int(hi)}" for lo, hi in spans]
+    return "(" + " OR ".join(ranges) + ")" if ranges else "0 = 1"
+
+
+def joined_spans(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Inclusive id ranges with the adjacent ones joined: fewer terms for `spans_sql`."""
+    spans: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if spans and lo <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
+def _reviews(cur: Cursor, spans: Sequence[tuple[int, int]] | None = None) -> dict[int, ReviewInfo]:
     reviews: dict[int, ReviewInfo] = {}
-    for incident_id, tier, status, approved in cur.execute(REVIEWS).fetchall():
+    sql = REVIEWS.format(spans_sql("incident_id", spans), spans_sql("l.incident_id", spans))
+    for incident_id, tier, status, approved in cur.execute(sql).fetchall():
         if incident_id not in reviews:  # the review of its own incident comes first
             reviews[incident_id] = ReviewInfo(incident_id, tier, status, _utc(approved))
     return reviews
 
 
-def _overrides(cur: Cursor) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = cur.execute(OVERRIDES).fetchall()
+def _overrides(cur: Cursor, dialect: MetricDialect = SQLITE) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = cur.execute(_with_epochs(OVERRIDES, dialect, "value")).fetchall()
     return rows
 
 
@@ -261,8 +287,18 @@ def _incidents(
     fields = scanned_incident_fields(parts)
     if fields is None:
         fields = incident_fields_by_rows(cur)
-    _apply_overrides(overrides.result(), fields["ids"], {name: fields[name] for name in LIFECYCLE})
-    fields = apply_classifications(classified.result(), fields)
+    return incident_columns(fields, overrides.result(), classified.result(), merged)
+
+
+def incident_columns(
+    fields: dict[str, Any],
+    overrides: list[tuple[Any, ...]],
+    classified: list[tuple[Any, ...]],
+    merged: dict[int, int],
+) -> IncidentColumns:
+    """The incidents as read, with the facilitators' corrections and classifications."""
+    _apply_overrides(overrides, fields["ids"], {name: fields[name] for name in LIFECYCLE})
+    fields = apply_classifications(classified, fields)
     return IncidentColumns(**fields, merged=np.isin(fields["ids"], list(merged)))
 
 
@@ -272,6 +308,11 @@ def _events(
     read: EventArrays | None = scanned_events(parts)
     if read is None:
         read = events_by_rows(cur)
+    return event_columns(read, merged)
+
+
+def event_columns(read: EventArrays, merged: dict[int, int]) -> EventColumns:
+    """The events as read, those of a linked incident counting for the one it joined."""
     incident = read.incident
     if merged and len(incident):
         # Events of an incident linked into another count for the one it joined.
@@ -305,17 +346,23 @@ def load_metric_data(
     that both cores stay busy. A task may wait for tasks added before it: those have
     started by then, so the wait ends.
     """
+    if dialect_of(db.engine).name == "postgresql":
+        from irdesk.storage.bulk.metric_server import load_server_metric_data
+
+        return load_server_metric_data(db, period, policy)
     with cyclic_gc_paused(), snapshot_cursors(db, READERS) as cursors:
         cur = cursors[0]
         merged = dict(cur.execute(MERGED, (MERGE_UNLINKED,)).fetchall())
+        spans: list[tuple[int, int]] | None = None  # the incidents read: all
         if period is None or policy is None:
             parts = whole_parts(cur)
         else:
             parts = period_parts(cur, period, policy)
+            spans = joined_spans(parts.incidents)
         incident_id_ranges = parts.incidents
         tasks = InOrder()
         # Python work (a named tuple per review) beside the action items' scan.
-        reviews = tasks.add(_reviews)
+        reviews = tasks.add(lambda c: _reviews(c, spans))
         actions = tasks.add(_actions)
         # The events' scans, then one incident part so that the other reader has SQLite
         # work while the first joins the event parts (which waits for all of them).

@@ -7,11 +7,11 @@ import metric_fixture as fx
 import pytest
 from testdata import SHARED_DATA
 
-from irdesk.domain.enums import EventKind, IncidentStatus, Severity
+from irdesk.domain.enums import EventKind, IncidentStatus, ReviewStatus, ReviewTier, Severity
 from irdesk.domain.metrics.figures import Figures, compute_figures
 from irdesk.domain.metrics.selection import GROUPINGS, Period
 from irdesk.domain.metrics.tables import figures_json
-from irdesk.domain.models import Incident, TimelineEvent
+from irdesk.domain.models import Incident, Review, TimelineEvent
 from irdesk.domain.policy import Policy
 from irdesk.importers.pipeline import run_import
 from irdesk.storage.bulk import metric_reach
@@ -107,6 +107,30 @@ def test_a_period_read_leaves_out_what_no_figure_of_the_period_counts(decade: Da
     assert figures.undated.tolist() == [105]
     api = next(r for r in figures.slo if r.service == "api")
     assert 103 in api.ids["still_open"].tolist()  # its impact still counts against api's SLO
+
+
+def test_a_period_read_reads_the_reviews_of_the_incidents_it_reads_only(
+    decade: Database,
+) -> None:
+    with decade.transaction() as session:
+        for incident_id in (101, 102):  # long before the period; the previous period's
+            session.add(
+                Review(
+                    id=incident_id,
+                    incident_id=incident_id,
+                    tier=ReviewTier.FULL,
+                    status=ReviewStatus.APPROVED,
+                    approved_at=datetime(2025, 12, 30, 9, tzinfo=UTC),
+                )
+            )
+    read = load_metric_data(decade, fx.PERIOD, Policy())
+    assert 102 in read.reviews
+    assert 101 not in read.reviews
+    assert read.reviews.keys() - {102} == set(fx.REVIEWS)  # the hand-written ones: all read
+    for by in GROUPINGS:
+        assert period_read(decade, fx.PERIOD, by, Policy()) == whole_then_filtered(
+            decade, fx.PERIOD, by, Policy()
+        )
 
 
 def test_a_longer_slo_window_reaches_further_back(decade: Database) -> None:

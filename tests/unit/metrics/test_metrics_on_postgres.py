@@ -1,0 +1,76 @@
+"""The figures of a period read from a team database on PostgreSQL (`metric_server`) are
+the figures of the same rows read from a file (`metric_data`), every table and the ids
+behind each cell."""
+
+from datetime import UTC, datetime
+
+import metric_fixture as fx
+import pg_copy
+import pytest
+from testdata import SHARED_DATA
+
+from irdesk.domain.metrics.figures import compute_figures
+from irdesk.domain.metrics.selection import GROUPINGS, Period
+from irdesk.domain.metrics.tables import figures_json
+from irdesk.domain.policy import Policy
+from irdesk.importers.pipeline import run_import
+from irdesk.storage.bulk.metric_data import compute_from_database, load_metric_data
+from irdesk.storage.database import Database
+from irdesk.storage.records.lifecycle_edits import set_override
+
+PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
+
+
+def figures(db: Database, period: Period, by: str, *, whole: bool = False) -> object:
+    data = load_metric_data(db) if whole else load_metric_data(db, period, Policy())
+    return figures_json(compute_figures(data, Policy(), period, by))
+
+
+@pytest.fixture
+def both(database: Database, postgres_url: str) -> tuple[Database, Database]:
+    """The hand-written fixture, a facilitator's correction, and the PagerDuty sample
+    /work/shared/data/pagerduty_incidents_page.json, in a file and on the server."""
+    with database.transaction() as session:
+        fx.write_to(session)
+    with database.transaction() as session:
+        set_override(session, 3, "started_at", fx.at(3, 8), reason="began earlier", actor="t")
+    run_import(database, [PD_PAGE])
+    served = pg_copy.server_database(postgres_url)
+    pg_copy.copy_file_to_server(database, served)
+    yield database, served
+    served.close()
+
+
+@pytest.mark.parametrize("by", GROUPINGS)
+def test_the_hand_written_period_from_postgresql_is_the_figures_from_the_file(
+    both: tuple[Database, Database], by: str
+) -> None:
+    file, served = both
+    shown = figures(served, fx.PERIOD, by)
+    assert shown == figures(file, fx.PERIOD, by)
+    assert shown == figures(served, fx.PERIOD, by, whole=True)  # the period's read: all it needs
+
+
+def test_a_month_of_pagerduty_incidents_from_postgresql_is_the_figures_from_the_file(
+    both: tuple[Database, Database],
+) -> None:
+    """June 2021 of /work/shared/data/pagerduty_incidents_page.json (26 incidents, May-June)."""
+    file, served = both
+    june = Period(datetime(2021, 6, 1, tzinfo=UTC), datetime(2021, 7, 1, tzinfo=UTC))
+    from_server = compute_from_database(served, june, "severity")
+    assert from_server.incidents > 0
+    assert figures_json(from_server) == figures_json(compute_from_database(file, june, "severity"))
+
+
+def test_the_server_read_gives_the_file_read_columns(both: tuple[Database, Database]) -> None:
+    file, served = both
+    a, b = load_metric_data(file), load_metric_data(served)
+    assert a.incidents.ids.tolist() == b.incidents.ids.tolist()
+    assert a.incidents.title_texts == b.incidents.title_texts
+    for name in ("started", "resolved", "users_affected", "downtime_cost", "severity", "service"):
+        left, right = getattr(a.incidents, name), getattr(b.incidents, name)
+        assert left.dtype == right.dtype, name
+        assert left.tobytes() == right.tobytes(), name  # NaN included, to the last bit
+    assert a.events.page_time.tobytes() == b.events.page_time.tobytes()
+    assert a.actions.due_day.tobytes() == b.actions.due_day.tobytes()
+    assert a.reviews == b.reviews
