@@ -283,7 +283,7 @@ def factor_names(teams: list[TeamTagging]) -> list[str]:
 def tagging_measures(teams: list[TeamTagging]) -> list[tuple[str, str]]:
     """The factor table's rows: key and label, one row per factor any team used."""
     return [
-        ("findings", "Contributing-factor findings and near misses"),
+        ("findings", "Findings: contributing factors and near misses"),
         ("tagged", "… tagged with a factor"),
         ("untagged", "… untagged"),
         ("other", f"… tagged “{OTHER_FACTOR}”"),

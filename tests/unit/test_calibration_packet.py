@@ -131,7 +131,7 @@ def test_the_packet_compares_tagging_and_the_notes_its_maker_may_read(
     reader = f"Morgan Manager ({short_fingerprint(MANAGER.fingerprint)})"
     for expected in [
         "Contributing factors by team",
-        "Contributing-factor findings and near misses 2 2",
+        "Findings: contributing factors and near misses 2 2",
         "… tagged with a factor 2 of 2 (100%) 2 of 2 (100%)",
         "… tagged “other” 0 of 2 (0%) 1 of 2 (50%)",
         "Factor: change (of tagged) 1 of 2 (50%) 0 of 2 (0%)",

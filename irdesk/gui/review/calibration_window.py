@@ -205,11 +205,13 @@ class CalibrationWindow(QWidget):
             "Where a team tags factors differently from the other teams together"
         )
         self.flags.setWordWrap(True)
+        # A few sentences at most: the table above gets the height.
+        self.flags.setMinimumHeight(48)
         flags_label = QLabel("Di&fferences flagged:")
         flags_label.setBuddy(self.flags)
         factor_page = QWidget()
         factor_layout = QVBoxLayout(factor_page)
-        factor_layout.addWidget(self.factor_table, 3)
+        factor_layout.addWidget(self.factor_table, 4)
         factor_layout.addWidget(flags_label)
         factor_layout.addWidget(self.flags, 1)
 
@@ -249,7 +251,7 @@ class CalibrationWindow(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.tabs, 3)
+        left_layout.addWidget(self.tabs, 4)
         left_layout.addWidget(overrides_label)
         left_layout.addWidget(self.overrides, 1)
 
