@@ -172,12 +172,19 @@ def test_a_recorded_session_is_undone_and_redone_with_the_keys(
     qtbot: QtBot, window: MainWindow, compared_file: Path
 ) -> None:
     calibration = open_calibration(qtbot, window, compared_file)
-    calibration.attendees.setFocus()
-    qtbot.keyClicks(calibration.attendees, "Ana")
     calibration.decisions.setFocus()
     qtbot.keyClicks(calibration.decisions, "Tag what fits no factor as other")
+    # No attendee: refused in the window, with what was typed still there, and no step.
+    qtbot.mouseClick(calibration.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: calibration.problem.text() != "", timeout=TIMEOUT_MS)
+    assert calibration.problem.text() == "a session needs at least one attendee."
+    assert calibration.decisions.toPlainText() == "Tag what fits no factor as other"
+    assert window.undo_stack.count() == 0
+    calibration.attendees.setFocus()
+    qtbot.keyClicks(calibration.attendees, "Ana")
     with qtbot.waitSignal(calibration.loaded, timeout=TIMEOUT_MS):
         qtbot.mouseClick(calibration.record_button, Qt.MouseButton.LeftButton)
+    assert calibration.problem.text() == ""
     assert calibration.sessions.item(0).text().startswith(f"{AS_OF} · 2026-07-01 to")
     assert window.undo_stack.undoText() == f"Record the calibration session of {AS_OF}"
     database = window.db
