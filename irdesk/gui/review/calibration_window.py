@@ -207,7 +207,7 @@ class CalibrationWindow(QWidget):
         self.flags.setWordWrap(True)
         # A few sentences at most: the table above gets the height.
         self.flags.setMinimumHeight(48)
-        flags_label = QLabel("Di&fferences flagged:")
+        flags_label = QLabel("Differe&nces flagged:")
         flags_label.setBuddy(self.flags)
         factor_page = QWidget()
         factor_layout = QVBoxLayout(factor_page)
