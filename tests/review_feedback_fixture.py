@@ -22,14 +22,21 @@ Figures are as of AS_OF, 2026-12-07.
 - demo:S-2 (search, SEV2): resolved 11-02 08:00, approved 11-10 20:00 (204 h).
   Lightweight, as v2 proposes. Attendees Eli, Fay; answers Eli (2, 2, 1 h, named), Fay
   (3, 2, 1 h, anonymous). Action: Fay, due 11-30, open, linked (overdue).
+
+`add_factor_findings` adds contributing-factor findings and near misses with the factors
+confirmed on them (default taxonomy; v2 adds "other"), and `add_notes` feedback notes
+on the incidents, some sealed to a second reader only; both are described there.
 """
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import col, select, update
+from sqlmodel import Session, col, select, update
 
 from irdesk.domain.enums import (
     ActionStatus,
+    EventKind,
+    FeedbackKind,
     FindingCategory,
     IncidentStatus,
     ReviewStatus,
@@ -41,6 +48,8 @@ from irdesk.domain.models import (
     ActionFindingLink,
     ActionItem,
     Finding,
+    FindingEventLink,
+    FindingFactorsRow,
     Incident,
     Person,
     PolicyVersion,
@@ -48,12 +57,15 @@ from irdesk.domain.models import (
     ReviewAttendee,
     Service,
     Team,
+    TimelineEvent,
     stored_id,
 )
 from irdesk.domain.policy import Policy
 from irdesk.storage.database import Database
+from irdesk.storage.records.feedback import add_note
 from irdesk.storage.records.policies import save_policy
 from irdesk.storage.records.review_surveys import Answer, record_answers
+from irdesk.storage.sealing import Keyring
 
 AS_OF = date(2026, 12, 7)
 ACTOR = "Facilitator Fox"
@@ -65,7 +77,12 @@ def at(month: int, day: int, hour: int = 0, year: int = 2026) -> datetime:
 
 def _policies(database: Database) -> None:
     save_policy(database, Policy(), note="Starting policy", author=ACTOR)
-    v2 = Policy(full_review_severities=("SEV1",), lightweight_review_severities=("SEV2", "SEV3"))
+    # v2 also lets a finding be tagged "other", for what fits no factor of the taxonomy.
+    v2 = Policy(
+        full_review_severities=("SEV1",),
+        lightweight_review_severities=("SEV2", "SEV3"),
+        contributing_factors={**Policy().contributing_factors, "other": []},
+    )
     save_policy(database, v2, note="Full reviews for SEV1 only", author=ACTOR)
     with database.transaction() as session:
         for version, saved in ((1, at(7, 1)), (2, at(10, 1))):
@@ -257,3 +274,170 @@ EXPECTED_TEAMS = {
         "on_time": "0 of 1 (0%)",
     },
 }
+
+
+# Findings whose factors are compared across teams: incident, category, text, a linked
+# event's text, and the factors confirmed (None: never decided).
+FACTOR_FINDINGS = [
+    # suggests capacity (memory) and change (deploy); change confirmed, capacity rejected
+    ("P-1", FindingCategory.CONTRIBUTING_FACTOR, "The deploy raised memory use", None,
+     ("change",)),
+    # suggests detection (alert), confirmed
+    ("P-1", FindingCategory.CONTRIBUTING_FACTOR, "Alert fired late", None, ("detection",)),
+    # a near miss: suggests dependency (vendor), confirmed
+    ("P-2", FindingCategory.LUCKY, "A vendor fix landed in time", None, ("dependency",)),
+    # suggests nothing; change added by hand
+    ("P-2", FindingCategory.CONTRIBUTING_FACTOR, "Refund totals were summed twice", None,
+     ("change",)),
+    # suggests capacity (disk); never decided: a pending suggestion, untagged
+    ("S-1", FindingCategory.CONTRIBUTING_FACTOR, "Index rebuild ran out of disk", None, None),
+    # suggests nothing; decided with no factor: untagged
+    ("S-1", FindingCategory.CONTRIBUTING_FACTOR, "Nobody knew who owned the rebuild", None,
+     ()),
+    # suggests tooling (script), rejected; "other" added by hand (v2's taxonomy)
+    ("S-2", FindingCategory.CONTRIBUTING_FACTOR, "Rebuild script needed a manual step", None,
+     ("other",)),
+    # a near miss; its linked event suggests coordination (on-call) and detection (paged):
+    # coordination confirmed, detection rejected
+    ("S-2", FindingCategory.LUCKY, "The engineer happened to be awake",
+     "Paged the on-call engineer", ("coordination",)),
+]  # fmt: skip
+
+
+def add_factor_findings(database: Database) -> None:
+    """The findings above, on the reviews `build_reviews` wrote."""
+    with database.transaction() as session:
+        for position, (key, category, text, event, factors) in enumerate(FACTOR_FINDINGS, 1):
+            review_id = review_of_in(session, key)
+            finding = Finding(review_id=review_id, category=category, text=text, position=position)
+            session.add(finding)
+            session.flush()
+            finding_id = stored_id(finding.id)
+            if event is not None:
+                review = session.get(Review, review_id)
+                assert review is not None
+                row = TimelineEvent(
+                    incident_id=review.incident_id,
+                    occurred_at=at(11, 2, 7),
+                    kind=EventKind.PAGE,
+                    source="demo",
+                    text=event,
+                )
+                session.add(row)
+                session.flush()
+                session.add(FindingEventLink(finding_id=finding_id, event_id=stored_id(row.id)))
+            if factors is not None:
+                session.add(
+                    FindingFactorsRow(
+                        finding_id=finding_id,
+                        factors_json=json.dumps(list(factors)),
+                        set_by=ACTOR,
+                        revision=1,
+                    )
+                )
+
+
+# Feedback notes: incident, about whom, written by the reader (True) or the other
+# (False), and the dimensions it names.
+NOTES = [
+    ("P-1", "Ana", True, ("technical_resolution", "communication")),
+    ("P-1", "Ben", True, ("documentation",)),
+    ("P-2", "Cy", False, ("procedure",)),  # sealed to the other reader only
+    ("P-2", "Dee", True, ()),
+    ("S-1", "Eli", True, ("communication",)),
+    ("S-2", "Fay", False, ("technical_resolution",)),  # sealed to the other reader only
+]
+
+
+def add_notes(database: Database, ids: dict[str, int], reader: Keyring, other: Keyring) -> None:
+    """The notes above, each sealed to its author only (no recovery reader is set)."""
+    with database.transaction() as session:
+        for key, name, by_reader, dimensions in NOTES:
+            review = session.get(Review, review_of_in(session, key))
+            assert review is not None
+            add_note(
+                session,
+                person_id=ids[name],
+                incident_id=review.incident_id,
+                kind=FeedbackKind.GROWTH,
+                actor=ACTOR,
+                keyring=reader if by_reader else other,
+                text=f"Note on {name}",
+                dimensions=dimensions,
+            )
+
+
+# The notes' column per team from 2026-07-01 to 2026-12-07, by hand: unlocked by the
+# reader (Payments: 3 of 4 open, one names no dimension; Search: 1 of 2 open) …
+EXPECTED_NOTES_UNLOCKED = {
+    "Payments": {
+        "notes": "4",
+        "locked": "1",
+        "technical_resolution": "1 of 3 (33%)",
+        "communication": "1 of 3 (33%)",
+        "documentation": "1 of 3 (33%)",
+        "procedure": "0 of 3 (0%)",
+        "none": "1 of 3 (33%)",
+    },
+    "Search": {
+        "notes": "2",
+        "locked": "1",
+        "technical_resolution": "0 of 1 (0%)",
+        "communication": "1 of 1 (100%)",
+        "documentation": "0 of 1 (0%)",
+        "procedure": "0 of 1 (0%)",
+        "none": "0 of 1 (0%)",
+    },
+}
+# … and without any reader's keys: counts only.
+EXPECTED_NOTES_LOCKED = {
+    team: {k: v if k == "notes" else "—" for k, v in cells.items()} | {"locked": cells["notes"]}
+    for team, cells in EXPECTED_NOTES_UNLOCKED.items()
+}
+
+# How the teams tag, by hand (rows in tagging_measures' order).
+EXPECTED_TAGGING = {
+    "Payments": {
+        "findings": "4",
+        "tagged": "4 of 4 (100%)",
+        "untagged": "0 of 4 (0%)",
+        "other": "0 of 4 (0%)",
+        "factor:change": "2 of 4 (50%)",
+        "factor:coordination": "0 of 4 (0%)",
+        "factor:dependency": "1 of 4 (25%)",
+        "factor:detection": "1 of 4 (25%)",
+        "confirmed": "3 of 4 (75%)",
+        "rejected": "1 of 4 (25%)",
+        "added": "1",
+        "pending": "0",
+    },
+    "Search": {
+        "findings": "4",
+        "tagged": "2 of 4 (50%)",
+        "untagged": "2 of 4 (50%)",
+        "other": "1 of 2 (50%)",
+        "factor:change": "0 of 2 (0%)",
+        "factor:coordination": "1 of 2 (50%)",
+        "factor:dependency": "0 of 2 (0%)",
+        "factor:detection": "0 of 2 (0%)",
+        "confirmed": "1 of 3 (33%)",
+        "rejected": "2 of 3 (67%)",
+        "added": "1",
+        "pending": "1",
+    },
+}
+# Search's base of tagged findings (2) is under three: only the tags and the rejections
+# are compared, each once (two teams).
+EXPECTED_FLAGS = [
+    "Payments tags 4 of 4 (100%) findings; Search 2 of 4 (50%).",
+    "Payments rejects 1 of 4 (25%) suggestions; Search 2 of 3 (67%).",
+]
+
+
+def review_of_in(session: Session, key: str) -> int:
+    found = session.exec(
+        select(Review.id)
+        .join(Incident, col(Incident.id) == col(Review.incident_id))
+        .where(Incident.external_id == key)
+    ).one()
+    return stored_id(found)

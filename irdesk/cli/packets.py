@@ -137,7 +137,8 @@ def add_packet_parsers(commands: "Subcommands") -> None:
         "--identity",
         type=Path,
         metavar="ID.p12",
-        help="manager: unlock the feedback notes you are a reader of (else they show as locked)",
+        help="manager and calibration: unlock the feedback notes you are a reader of (else "
+        "they are counted as locked)",
     )
     packet.add_argument(
         "--redact",

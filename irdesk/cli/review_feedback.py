@@ -75,11 +75,23 @@ def add_review_feedback_parsers(commands: "Subcommands") -> None:
         help="teams side by side on how they apply the review standards",
         description="For the reviews approved in the period, per team: tier chosen against "
         "tier proposed, overrides and reasons, blame flags overridden at approval, time from "
-        "resolution to approval, action-item quality; and the sessions held.",
+        "resolution to approval, action-item quality, the spread of feedback-note dimensions "
+        "(with --identity; locked notes are counted, never read), how contributing factors "
+        "are tagged with the differences between teams flagged; and the sessions held.",
     )
     calibration.set_defaults(handler=cmd_calibration)
     add_database_option(calibration, dest="calibration_db", help="database to read")
     _period(calibration)
+    calibration.add_argument(
+        "--identity",
+        type=Path,
+        metavar="ID.p12",
+        help="your identity: compares what the feedback notes you may read speak to "
+        "(without it, notes are counted only)",
+    )
+    calibration.add_argument(
+        "--passphrase-file", type=Path, metavar="FILE", help="the passphrase (first line)"
+    )
     steps = calibration.add_subparsers(dest="calibration_action", metavar="ACTION")
     record = steps.add_parser("record", help="record a calibration session over the period")
     record.set_defaults(handler=cmd_calibration_record)
@@ -162,28 +174,54 @@ def cmd_review_health(args: argparse.Namespace) -> int:
 
 
 def cmd_calibration(args: argparse.Namespace) -> int:
-    from irdesk.domain.calibration import MEASURES, calibration_json, team_cells
+    from irdesk.domain.calibration import (
+        MEASURES,
+        NOTE_MEASURES,
+        calibration_json,
+        factor_names,
+        note_cells,
+        notes_reader_text,
+        tagging_cells,
+        tagging_flags,
+        tagging_measures,
+        team_cells,
+    )
     from irdesk.storage.reads.review_facts import read_calibration
 
     first, last = _span(args)
+    keyring = None
+    if args.identity is not None:
+        from irdesk.cli.packets import read_passphrase
+        from irdesk.reports.signing.identity import IdentityError
+        from irdesk.reports.signing.note_keys import unlock
+
+        passphrase = read_passphrase(args.passphrase_file)
+        with failures_reported(IdentityError):
+            keyring = unlock(args.identity, passphrase)
     with (
         opened_database(_existing(args.calibration_db, args.db), upgrade=False) as db,
         failures_reported(DatabaseError),
     ):
-        found = read_calibration(db, first, last, args.as_of or today())
+        found = read_calibration(db, first, last, args.as_of or today(), keyring)
     if args.format == "json":
-        out = calibration_json(found.teams, found.sessions, first, last)
+        out = calibration_json(
+            found.teams,
+            found.sessions,
+            first,
+            last,
+            notes=found.notes,
+            notes_reader=found.notes_reader,
+            tagging=found.tagging,
+        )
         json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
         print()
         return 0
     if not found.teams:
         print(f"No review was approved from {first} to {last}.")
     else:
+        names = [t.team for t in found.teams]
         cells = [team_cells(t) for t in found.teams]
-        print_table(
-            ["", *(t.team for t in found.teams)],
-            [[label, *(c[key] for c in cells)] for key, label in MEASURES],
-        )
+        print_table(["", *names], [[label, *(c[key] for c in cells)] for key, label in MEASURES])
         for team in found.teams:
             for o in team.overrides:
                 print(
@@ -191,6 +229,22 @@ def cmd_calibration(args: argparse.Namespace) -> int:
                 )
             for b in team.blame_overrides:
                 print(f"{team.team}: {b.label} approved over blame flags: {b.reason}")
+        print("\nFeedback notes")
+        unlocked = found.notes_reader is not None
+        notes = [note_cells(n, unlocked) for n in found.notes]
+        print_table(
+            ["", *names], [[label, *(c[key] for c in notes)] for key, label in NOTE_MEASURES]
+        )
+        print(notes_reader_text(found.notes_reader, found.notes))
+        print("\nContributing factors")
+        factors = factor_names(found.tagging)
+        tags = [tagging_cells(t, factors) for t in found.tagging]
+        print_table(
+            ["", *names],
+            [[label, *(c[key] for c in tags)] for key, label in tagging_measures(found.tagging)],
+        )
+        for flag in tagging_flags(found.tagging) or ["No team tags differently from the others."]:
+            print(f"  {flag}")
     for s in found.sessions:
         led = f"; led to policy v{s.policy_version}" if s.policy_version else ""
         print(f"\nSession {s.held_on} ({', '.join(s.attendees)}){led}")

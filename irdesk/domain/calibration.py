@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from irdesk.domain.enums import ReviewTier
+from irdesk.domain.enums import NoteDimension, ReviewTier
 from irdesk.domain.review_health import ReviewFact
 
 
@@ -127,6 +127,240 @@ def team_cells(team: TeamCalibration) -> dict[str, str]:
     }
 
 
+# ------------------------------------------------------------ feedback-note dimensions
+
+
+@dataclass(frozen=True)
+class NoteFact:
+    """One feedback note on an incident whose review is calibrated: its team, and what
+    it speaks to when this reader could open it (nothing is read from a locked note)."""
+
+    team: str
+    readable: bool
+    dimensions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TeamNotes:
+    team: str
+    notes: int
+    locked: int  # sealed to other readers (or not yet sealed): counted, never read
+    dimensions: tuple[tuple[str, int], ...]  # in NoteDimension's order, every one
+    none_named: int  # readable notes that name no dimension
+
+    @property
+    def readable(self) -> int:
+        return self.notes - self.locked
+
+
+def team_notes(teams: list[str], notes: list[NoteFact]) -> list[TeamNotes]:
+    """One entry per calibrated team, in `teams`' order; notes of other teams are left out."""
+    out = []
+    for team in teams:
+        mine = [n for n in notes if n.team == team]
+        readable = [n for n in mine if n.readable]
+        out.append(
+            TeamNotes(
+                team=team,
+                notes=len(mine),
+                locked=len(mine) - len(readable),
+                dimensions=tuple(
+                    (d.value, sum(d.value in n.dimensions for n in readable)) for d in NoteDimension
+                ),
+                none_named=sum(not n.dimensions for n in readable),
+            )
+        )
+    return out
+
+
+NOTE_MEASURES: tuple[tuple[str, str], ...] = (
+    ("notes", "Feedback notes"),
+    ("locked", "… locked (counted, not read)"),
+    *((d.value, f"… about {d.value.replace('_', ' ')}") for d in NoteDimension),
+    ("none", "… naming no dimension"),
+)
+
+
+def note_cells(team: TeamNotes, unlocked: bool) -> dict[str, str]:
+    """The team's notes column as text. Without a reader's keys only the counts show;
+    with them, each dimension's share of the notes this reader could open."""
+    cells = {"notes": str(team.notes), "locked": str(team.locked)}
+    for dimension, count in team.dimensions:
+        cells[dimension] = share(count, team.readable) if unlocked else "—"
+    cells["none"] = share(team.none_named, team.readable) if unlocked else "—"
+    return cells
+
+
+def notes_reader_text(reader: str | None, teams: list[TeamNotes]) -> str:
+    """Whose keys opened the notes, and how many stayed locked: the window's and the
+    packet's one sentence on it."""
+    locked = sum(t.locked for t in teams)
+    total = sum(t.notes for t in teams)
+    if reader is None:
+        return (
+            f"No reader's keys were used: {total} feedback notes counted, none read. "
+            "Unlock the notes to compare what they speak to."
+        )
+    return (
+        f"Feedback-note dimensions read with the keys of {reader}: "
+        f"{total - locked} of {total} notes opened; {locked} locked to other readers, "
+        "counted and not read."
+    )
+
+
+# ----------------------------------------------------- how teams tag contributing factors
+
+# A factor an organisation may add for what fits no other: its use is compared, not its share.
+OTHER_FACTOR = "other"
+# A team is flagged when a share of its differs from the other teams' together by this
+# much, each side counted over at least MIN_BASE findings (or suggestions): below that
+# one finding moves a share by a third or more, which says nothing about practice.
+FLAG_GAP = 0.25
+MIN_BASE = 3
+
+
+@dataclass(frozen=True)
+class TagFact:
+    """A contributing-factor or near-miss finding on a calibrated review."""
+
+    team: str
+    factors: tuple[str, ...]  # confirmed by the facilitator
+    decided: bool  # the facilitator has set its factors (even to none)
+    suggested: tuple[str, ...]  # what its words suggest, under the policy in force then
+
+
+@dataclass(frozen=True)
+class TeamTagging:
+    team: str
+    findings: int
+    tagged: int
+    factors: tuple[tuple[str, int], ...]  # findings naming each factor, by name
+    other: int  # findings tagged OTHER_FACTOR
+    confirmed: int  # suggestions the facilitator confirmed
+    rejected: int  # suggestions on decided findings left out
+    added: int  # factors confirmed without a suggestion
+    pending: int  # suggestions on findings not yet decided
+
+    @property
+    def untagged(self) -> int:
+        return self.findings - self.tagged
+
+    def count(self, factor: str) -> int:
+        return dict(self.factors).get(factor, 0)
+
+
+def team_tagging(teams: list[str], facts: list[TagFact]) -> list[TeamTagging]:
+    """One entry per calibrated team, in `teams`' order."""
+    out = []
+    for team in teams:
+        mine = [f for f in facts if f.team == team]
+        counts: dict[str, int] = defaultdict(int)
+        for fact in mine:
+            for factor in set(fact.factors):
+                counts[factor] += 1
+        decided = [f for f in mine if f.decided]
+        out.append(
+            TeamTagging(
+                team=team,
+                findings=len(mine),
+                tagged=sum(bool(f.factors) for f in mine),
+                factors=tuple(sorted(counts.items())),
+                other=counts.get(OTHER_FACTOR, 0),
+                confirmed=sum(len(set(f.suggested) & set(f.factors)) for f in decided),
+                rejected=sum(len(set(f.suggested) - set(f.factors)) for f in decided),
+                added=sum(len(set(f.factors) - set(f.suggested)) for f in decided),
+                pending=sum(len(set(f.suggested)) for f in mine if not f.decided),
+            )
+        )
+    return out
+
+
+def factor_names(teams: list[TeamTagging]) -> list[str]:
+    """Every factor a team used, by name; "other" has a row of its own."""
+    return sorted({f for t in teams for f, _ in t.factors if f != OTHER_FACTOR})
+
+
+def tagging_measures(teams: list[TeamTagging]) -> list[tuple[str, str]]:
+    """The factor table's rows: key and label, one row per factor any team used."""
+    return [
+        ("findings", "Findings: contributing factors and near misses"),
+        ("tagged", "… tagged with a factor"),
+        ("untagged", "… untagged"),
+        ("other", f"… tagged “{OTHER_FACTOR}”"),
+        *((f"factor:{f}", f"Factor: {f} (of tagged)") for f in factor_names(teams)),
+        ("confirmed", "Suggestions confirmed"),
+        ("rejected", "Suggestions rejected"),
+        ("added", "Factors added without a suggestion"),
+        ("pending", "Suggestions not yet decided"),
+    ]
+
+
+def tagging_cells(team: TeamTagging, factors: list[str]) -> dict[str, str]:
+    """The team's factor column as text; `factors`: `factor_names` of every team."""
+    decided = team.confirmed + team.rejected
+    cells = {
+        "findings": str(team.findings),
+        "tagged": share(team.tagged, team.findings),
+        "untagged": share(team.untagged, team.findings),
+        "other": share(team.other, team.tagged),
+    }
+    for factor in factors:
+        cells[f"factor:{factor}"] = share(team.count(factor), team.tagged)
+    cells["confirmed"] = share(team.confirmed, decided)
+    cells["rejected"] = share(team.rejected, decided)
+    cells["added"] = str(team.added)
+    cells["pending"] = str(team.pending)
+    return cells
+
+
+def _compared(teams: list[TeamTagging]) -> list[tuple[str, str, dict[str, tuple[int, int]]]]:
+    """(what, plural noun, per team (part, whole)) for every share the flags compare."""
+    measures = [
+        ("tags", "findings", {t.team: (t.tagged, t.findings) for t in teams}),
+        (
+            f"tags “{OTHER_FACTOR}” on",
+            "tagged findings",
+            {t.team: (t.other, t.tagged) for t in teams},
+        ),
+        (
+            "rejects",
+            "suggestions",
+            {t.team: (t.rejected, t.confirmed + t.rejected) for t in teams},
+        ),
+    ]
+    for factor in factor_names(teams):
+        measures.append(
+            (
+                f"tags {factor} on",
+                "tagged findings",
+                {t.team: (t.count(factor), t.tagged) for t in teams},
+            )
+        )
+    return measures
+
+
+def tagging_flags(teams: list[TeamTagging]) -> list[str]:
+    """Where a team tags differently from the other teams together, one sentence each.
+
+    Two teams differ from each other alike, so between two only the first is named."""
+    flags = []
+    for what, noun, shares in _compared(teams):
+        for team in teams[:1] if len(teams) == 2 else teams:
+            part, whole = shares[team.team]
+            others = [name for name in shares if name != team.team]
+            rest_part = sum(shares[name][0] for name in others)
+            rest_whole = sum(shares[name][1] for name in others)
+            if whole < MIN_BASE or rest_whole < MIN_BASE:
+                continue
+            if abs(part / whole - rest_part / rest_whole) >= FLAG_GAP:
+                rest = others[0] if len(others) == 1 else "the other teams"
+                flags.append(
+                    f"{team.team} {what} {share(part, whole)} {noun}; "
+                    f"{rest} {share(rest_part, rest_whole)}."
+                )
+    return flags
+
+
 @dataclass(frozen=True)
 class SessionRecord:
     """A calibration session as recorded; `policy_version` the one it led to, if any."""
@@ -145,13 +379,32 @@ class SessionRecord:
 
 
 def calibration_json(
-    teams: list[TeamCalibration], sessions: list[SessionRecord], first: date, last: date
+    teams: list[TeamCalibration],
+    sessions: list[SessionRecord],
+    first: date,
+    last: date,
+    *,
+    notes: list[TeamNotes] | None = None,
+    notes_reader: str | None = None,
+    tagging: list[TeamTagging] | None = None,
 ) -> dict[str, object]:
-    """Teams side by side and the sessions held over the period, for scripts."""
+    """Teams side by side, their notes and factor tagging, and the sessions held over the
+    period, for scripts: every `cells` as the window shows it."""
+    notes_of = {n.team: n for n in notes or []}
+    tagging = tagging or []
+    tags_of = {t.team: t for t in tagging}
+    factors = factor_names(tagging)
+    unlocked = notes_reader is not None
     return {
         "from": first.isoformat(),
         "to": last.isoformat(),
         "measures": [{"key": k, "label": label} for k, label in MEASURES],
+        "note_measures": [{"key": k, "label": label} for k, label in NOTE_MEASURES],
+        "factor_measures": [{"key": k, "label": label} for k, label in tagging_measures(tagging)],
+        # Whose keys opened the notes; None: nobody's, and the dimensions show no figure.
+        "notes_reader": notes_reader,
+        "notes_summary": notes_reader_text(notes_reader, list(notes_of.values())),
+        "factor_flags": tagging_flags(tagging),
         "teams": [
             {
                 "team": t.team,
@@ -180,8 +433,8 @@ def calibration_json(
                     "done_on_time": t.done_on_time,
                     "due_by_now": t.due_by_now,
                 },
-                # Feedback notes are sealed to their readers; the command holds no key.
-                "feedback_notes": None,
+                "feedback_notes": _notes_json(notes_of.get(t.team), unlocked),
+                "factor_tagging": _tagging_json(tags_of.get(t.team), factors),
             }
             for t in teams
         ],
@@ -199,4 +452,36 @@ def calibration_json(
             }
             for s in sessions
         ],
+    }
+
+
+def _notes_json(team: TeamNotes | None, unlocked: bool) -> dict[str, object] | None:
+    if team is None:
+        return None
+    return {
+        "cells": note_cells(team, unlocked),
+        "notes": team.notes,
+        "locked": team.locked,
+        # Counts only for a reader who opened the notes: without keys nothing was read.
+        "dimensions": dict(team.dimensions) if unlocked else None,
+        "none_named": team.none_named if unlocked else None,
+    }
+
+
+def _tagging_json(team: TeamTagging | None, factors: list[str]) -> dict[str, object] | None:
+    if team is None:
+        return None
+    return {
+        "cells": tagging_cells(team, factors),
+        "findings": team.findings,
+        "tagged": team.tagged,
+        "untagged": team.untagged,
+        "other": team.other,
+        "factors": dict(team.factors),
+        "suggestions": {
+            "confirmed": team.confirmed,
+            "rejected": team.rejected,
+            "added": team.added,
+            "pending": team.pending,
+        },
     }

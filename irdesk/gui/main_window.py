@@ -193,7 +193,14 @@ class MainWindow(QMainWindow):
             self.show_message,
         )
         self.review_feedback = ReviewFeedbackActions(
-            self, self.tasks, self.database, self.current_incident_id, self.actor, self.busy
+            self,
+            self.tasks,
+            self.database,
+            self.current_incident_id,
+            self.actor,
+            self.busy,
+            undo_stack=self.undo_stack,
+            notes=self.notes_session,
         )
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -76,8 +76,10 @@ def test_findings_screenshot_shows_a_flag_on_a_copy_of_the_database(
 def test_review_health_and_calibration_screenshots_render_on_the_demo(tmp_path: Path) -> None:
     script = SCRIPT.with_name("screenshot_review_feedback.py")
     health, calibration = tmp_path / "review-health.png", tmp_path / "calibration.png"
-    assert load_script(script).main([str(health), str(calibration)]) == 0
-    for image in (QImage(str(health)), QImage(str(calibration))):
+    factors, notes = tmp_path / "calibration-factors.png", tmp_path / "calibration-notes.png"
+    argv = [str(health), str(calibration), "--factors", str(factors), "--notes", str(notes)]
+    assert load_script(script).main(argv) == 0
+    for image in (QImage(str(p)) for p in (health, calibration, factors, notes)):
         # Their own windows, fitted inside the 1280x800 screen less the frame.
         assert 0 < image.width() <= 1264 and 0 < image.height() <= 752
         assert drawn(image)

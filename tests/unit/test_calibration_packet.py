@@ -7,13 +7,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from note_keys import HR, MANAGER
 from packet_fixtures import PASSPHRASE, pdf_text, require_tools, run_tool
-from review_feedback_fixture import ACTOR, build_reviews
+from review_feedback_fixture import ACTOR, add_factor_findings, add_notes, build_reviews
 
 from irdesk.reports.packets.export import PacketRequest, SignRequest, export_packet
 from irdesk.reports.signing.identity import create_identity
 from irdesk.storage.database import Database
 from irdesk.storage.records.calibration_sessions import SessionDraft, record_session
+from irdesk.storage.sealing import short_fingerprint
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
@@ -97,3 +99,82 @@ def test_the_calibration_packet_is_signed_and_withholds_small_groups(
     # S-2's answers were useful 2 and 3, safe 2 and 2: neither mean reaches the page.
     assert "2.5" not in text
     assert " 2.0 " not in text
+
+
+def test_the_packet_compares_tagging_and_the_notes_its_maker_may_read(
+    database: Database, identity: Path, tmp_path: Path
+) -> None:
+    """2026-Q4 holds P-2 (Payments) and S-2 (Search). Their findings: P-2 a near miss
+    tagged dependency as suggested, and change added by hand; S-2 "other" (tooling
+    rejected) and a near miss tagged coordination (detection rejected). Notes: Cy's on
+    P-2 and Fay's on S-2 are sealed to HR only; Dee's on P-2, to the packet's maker,
+    names no dimension."""
+    require_tools("pdfsig", "pdftotext")
+    ids = build_reviews(database)
+    add_factor_findings(database)
+    add_notes(database, ids, MANAGER, HR)
+    out = tmp_path / "calibration-2026-Q4.pdf"
+    export_packet(
+        database,
+        PacketRequest(profile="calibration", period="2026-Q4", as_of=NOW),
+        out,
+        created_by="Robin Review-Owner",
+        sign=SignRequest(identity, PASSPHRASE),
+        now=NOW,
+        keyring=MANAGER,
+    )
+    signatures = run_tool("pdfsig", str(out))
+    assert signatures.returncode == 0, signatures.stderr
+    assert signatures.stdout.count("Signature is Valid.") == 1
+    assert "  - Total document signed" in signatures.stdout
+    text = squeezed(pdf_text(out))
+    reader = f"Morgan Manager ({short_fingerprint(MANAGER.fingerprint)})"
+    for expected in [
+        "Contributing factors by team",
+        "Findings: contributing factors and near misses 2 2",
+        "… tagged with a factor 2 of 2 (100%) 2 of 2 (100%)",
+        "… tagged “other” 0 of 2 (0%) 1 of 2 (50%)",
+        "Factor: change (of tagged) 1 of 2 (50%) 0 of 2 (0%)",
+        "Factor: coordination (of tagged) 0 of 2 (0%) 1 of 2 (50%)",
+        "Factor: dependency (of tagged) 1 of 2 (50%) 0 of 2 (0%)",
+        "Suggestions confirmed 1 of 1 (100%) 1 of 3 (33%)",
+        "Suggestions rejected 0 of 1 (0%) 2 of 3 (67%)",
+        "Factors added without a suggestion 1 1",
+        # Two findings a team: too few to flag a difference.
+        "No team tags differently from the others.",
+        "Feedback-note dimensions",
+        f"Feedback-note dimensions read with the keys of {reader}: 1 of 3 notes opened; "
+        "2 locked to other readers, counted and not read.",
+        "Feedback notes 2 1",
+        "… locked (counted, not read) 1 1",
+        "… about procedure 0 of 1 (0%) —",
+        "… naming no dimension 1 of 1 (100%) —",
+    ]:
+        assert expected in text, expected
+    # Cy's note on P-2 names procedure, sealed to HR: it is counted, never read.
+    assert "1 of 1 (100%) —" not in text.split("… about procedure")[1].split("…")[0]
+    assert "Note on" not in text
+
+
+def test_a_packet_made_without_keys_counts_the_notes_only(
+    database: Database, tmp_path: Path
+) -> None:
+    require_tools("pdftotext")
+    ids = build_reviews(database)
+    add_notes(database, ids, MANAGER, HR)
+    out = tmp_path / "calibration-2026-Q4.pdf"
+    export_packet(
+        database,
+        PacketRequest(profile="calibration", period="2026-Q4", as_of=NOW),
+        out,
+        created_by="Robin Review-Owner",
+        now=NOW,
+    )
+    text = squeezed(pdf_text(out))
+    for expected in [
+        "No reader's keys were used: 3 feedback notes counted, none read.",
+        "Feedback notes 2 1",
+        "… locked (counted, not read) 2 1",
+        "… about communication — —",
+    ]:
+        assert expected in text, expected

@@ -22,18 +22,20 @@ from testdata import SHARED_DATA, database_dump
 
 from irdesk.cli.main import main
 from irdesk.domain.calibration import team_cells
-from irdesk.domain.enums import ReviewStatus
+from irdesk.domain.enums import FindingCategory, ReviewStatus
 from irdesk.domain.models import AuditEntry, Incident, Person, ReviewSurvey, stored_id
+from irdesk.domain.policy import Policy
 from irdesk.domain.review_health import COLUMNS, health_cells
 from irdesk.importers.pipeline import run_import
 from irdesk.storage.database import Database, open_database
 from irdesk.storage.reads.review_facts import read_calibration, read_review_health
-from irdesk.storage.records import reviews
+from irdesk.storage.records import findings, reviews
 from irdesk.storage.records.calibration_sessions import (
     CalibrationRefused,
     SessionDraft,
     record_session,
 )
+from irdesk.storage.records.finding_factors import set_finding_factors
 from irdesk.storage.records.review_surveys import (
     ANONYMOUS_ACTOR,
     Answer,
@@ -185,6 +187,7 @@ def imported(tmp_path: Path) -> Path:
     PGW5XNE is SEV1 (a full review); PO3U4E3, SEV3, recurs on WD: Payments (three
     more "High Response Time Detected" within the hour: full); PH4UE4E, SEV4, needs
     no review and is proposed a lightweight one. None of the services has a team.
+    PO3U4E3's review holds one contributing-factor finding, its title, tagged detection.
     """
     path = tmp_path / "pd.db"
     db = open_database(path)
@@ -204,6 +207,25 @@ def imported(tmp_path: Path) -> Path:
                     )
                 ).one()
                 review = reviews.create_review(session, stored_id(incident_id), actor=ACTOR)
+                if external_id == "PO3U4E3":
+                    # Its title, as the sample has it, suggests detection; confirmed.
+                    title = session.get(Incident, incident_id)
+                    assert title is not None
+                    finding = findings.add_finding(
+                        session,
+                        review.id,
+                        FindingCategory.CONTRIBUTING_FACTOR,
+                        actor=ACTOR,
+                        text=title.title,
+                    )
+                    set_finding_factors(
+                        session,
+                        finding.id,
+                        ("detection",),
+                        0,
+                        taxonomy=Policy().factor_names(),
+                        actor=ACTOR,
+                    )
                 revision = reviews.set_attendees(
                     session, review.id, review.revision, people, actor=ACTOR
                 )
@@ -348,7 +370,13 @@ def test_calibration_json_agrees_with_the_hand_built_reviews(
     assert code == 0
     found = json.loads(out)
     assert {t["team"]: t["cells"] for t in found["teams"]} == EXPECTED_TEAMS
-    assert found["teams"][0]["feedback_notes"] is None
+    # No note was written and no identity given: counted (none), nothing compared.
+    assert found["notes_reader"] is None
+    assert found["teams"][0]["feedback_notes"] == {
+        "cells": {"notes": "0", "locked": "0", "technical_resolution": "—",
+                  "communication": "—", "documentation": "—", "procedure": "—", "none": "—"},
+        "notes": 0, "locked": 0, "dimensions": None, "none_named": None,
+    }  # fmt: skip
     code, out, _ = run(
         capsys,
         "review-health",
@@ -394,3 +422,17 @@ def test_calibration_on_reviews_of_real_incidents(
         "on_time": "—",
     }
     assert team["overrides"] == [] and team["blame_overrides"] == []
+    # "Warning: High Response Time Detected [#11879]": "Detected" suggests detection,
+    # and the facilitator confirmed it.
+    assert team["factor_tagging"]["cells"] == {
+        "findings": "1",
+        "tagged": "1 of 1 (100%)",
+        "untagged": "0 of 1 (0%)",
+        "other": "0 of 1 (0%)",
+        "factor:detection": "1 of 1 (100%)",
+        "confirmed": "1 of 1 (100%)",
+        "rejected": "0 of 1 (0%)",
+        "added": "0",
+        "pending": "0",
+    }
+    assert json.loads(out)["factor_flags"] == []

@@ -222,8 +222,10 @@ class PacketDialog(QDialog):
             if keyring is not None
             else "locked: the packet says how many notes are locked, and to whom"
         )
-        self.notes_label.setEnabled(scope is Scope.PERSON)
-        self.unlock_notes.setVisible(scope is Scope.PERSON and keyring is None)
+        # The calibration packet compares what the notes its maker may read speak to.
+        reads_notes = scope is Scope.PERSON or self.profile.currentData() == "calibration"
+        self.notes_label.setEnabled(reads_notes)
+        self.unlock_notes.setVisible(reads_notes and keyring is None)
         signing = self.sign.isChecked()
         for widget in (self.identity, self.choose_identity, self.new_identity, self.passphrase):
             widget.setEnabled(signing)

@@ -1,10 +1,14 @@
 """Review › Calibration…: teams side by side on how they apply the review standards.
 
-One column per team, one row per measure, in `domain.calibration.team_cells`'s words
-(`irdesk calibration` prints the same cells); below, each tier override and each
-approval over blame flags with its reason. On the right, the sessions held over the
-period and the form that records one: attendees, what was discussed and decided,
-and the policy version it led to, with that version's note.
+One column per team, one row per measure, in `domain.calibration`'s words (`irdesk
+calibration` prints the same cells), on three tabs: tiers and action items, how the
+teams tag contributing factors (with the differences flagged), and the spread of
+feedback-note dimensions as far as this window's unlocked reader may open the notes
+(locked notes are counted, never read; without keys, counts only). Below, each tier
+override and each approval over blame flags with its reason. On the right, the
+sessions held over the period and the form that records one: attendees, what was
+discussed and decided, and the policy version it led to, with that version's note.
+Recording a session is undoable (Ctrl+Z, here or in the main window).
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -25,18 +31,33 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from irdesk.domain.calibration import MEASURES, SessionRecord, TeamCalibration, team_cells
+from irdesk.domain.calibration import (
+    MEASURES,
+    NOTE_MEASURES,
+    SessionRecord,
+    TeamCalibration,
+    factor_names,
+    note_cells,
+    notes_reader_text,
+    tagging_cells,
+    tagging_flags,
+    tagging_measures,
+    team_cells,
+)
 from irdesk.gui.common.background import BackgroundTasks
-from irdesk.gui.common.colours import text_style
+from irdesk.gui.common.colours import make_quiet, text_style
 from irdesk.gui.common.dates import as_date
 from irdesk.gui.common.fit import fit_to_screen
+from irdesk.gui.common.notes_session import NotesSession, UnlockDialog
 from irdesk.gui.common.open_database import OpenDatabase
-from irdesk.gui.common.refusals import Refused, refusing
+from irdesk.gui.common.refusals import Refused, ShowMessage, refusing
 from irdesk.gui.common.row_table_model import AnyIndex
+from irdesk.gui.common.undo import EditCommand, Holder, replay_refused
 from irdesk.gui.review.health_window import period_bar
 
 if TYPE_CHECKING:
@@ -53,20 +74,25 @@ class SideBySideModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.teams: list[TeamCalibration] = []
+        self.names: list[str] = []
+        self.measures: list[tuple[str, str]] = list(MEASURES)
         self._cells: list[dict[str, str]] = []
 
     def set_teams(self, teams: list[TeamCalibration]) -> None:
+        self.set_columns([t.team for t in teams], list(MEASURES), [team_cells(t) for t in teams])
+
+    def set_columns(
+        self, names: list[str], measures: list[tuple[str, str]], cells: list[dict[str, str]]
+    ) -> None:
         self.beginResetModel()
-        self.teams = teams
-        self._cells = [team_cells(t) for t in teams]
+        self.names, self.measures, self._cells = names, measures, cells
         self.endResetModel()
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(MEASURES)
+        return 0 if parent.isValid() else len(self.measures)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.teams) + 1
+        return 0 if parent.isValid() else len(self.names) + 1
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -75,7 +101,7 @@ class SideBySideModel(QAbstractTableModel):
             return None
         if section == 0:
             return "Measure"
-        return self.teams[section - 1].team if 0 < section <= len(self.teams) else None
+        return self.names[section - 1] if 0 < section <= len(self.names) else None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (
@@ -83,8 +109,19 @@ class SideBySideModel(QAbstractTableModel):
             Qt.ItemDataRole.ToolTipRole,
         ):
             return None
-        key, label = MEASURES[index.row()]
+        key, label = self.measures[index.row()]
         return label if index.column() == 0 else self._cells[index.column() - 1][key]
+
+
+def side_by_side_table(model: SideBySideModel, name: str, description: str) -> QTableView:
+    table = QTableView()
+    table.setAccessibleName(name)
+    table.setAccessibleDescription(description)
+    table.setModel(model)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
 
 
 def override_lines(teams: list[TeamCalibration]) -> list[str]:
@@ -113,7 +150,7 @@ def session_text(s: SessionRecord) -> str:
 
 class CalibrationWindow(QWidget):
     loaded = Signal()
-    recorded = Signal()
+    recorded = Signal()  # a session was recorded, withdrawn (undo) or recorded again (redo)
 
     def __init__(
         self,
@@ -123,6 +160,10 @@ class CalibrationWindow(QWidget):
         first: date,
         last: date,
         today: date,
+        *,
+        undo_stack: QUndoStack,
+        notes: NotesSession,
+        show_message: ShowMessage,
     ) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
@@ -132,6 +173,10 @@ class CalibrationWindow(QWidget):
         self.database = database
         self.actor = actor
         self.today = today
+        self.undo_stack = undo_stack
+        self.notes = notes
+        self.show_message = show_message
+        self.unlock_dialog: UnlockDialog | None = None
         self._closed = False
 
         bar = period_bar(first, last, self.reload)
@@ -140,17 +185,61 @@ class CalibrationWindow(QWidget):
         top = bar.layout
 
         self.model = SideBySideModel(self)
-        self.table = QTableView()
-        self.table.setAccessibleName("Teams side by side")
-        self.table.setAccessibleDescription(
+        self.table = side_by_side_table(
+            self.model,
+            "Teams side by side",
             "One column per team, one row per measure: reviews approved, full reviews chosen "
             "against proposed, tier overrides, blame flags overridden, resolution to approval, "
-            "and the quality of the action items"
+            "and the quality of the action items",
         )
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.factor_model = SideBySideModel(self)
+        self.factor_table = side_by_side_table(
+            self.factor_model,
+            "How teams tag contributing factors",
+            "One column per team: findings tagged, each factor's share, use of other and "
+            "untagged findings, suggestions confirmed and rejected",
+        )
+        self.flags = QListWidget()
+        self.flags.setAccessibleName("Differences between teams")
+        self.flags.setAccessibleDescription(
+            "Where a team tags factors differently from the other teams together"
+        )
+        self.flags.setWordWrap(True)
+        # A few sentences at most: the table above gets the height.
+        self.flags.setMinimumHeight(48)
+        flags_label = QLabel("Differe&nces flagged:")
+        flags_label.setBuddy(self.flags)
+        factor_page = QWidget()
+        factor_layout = QVBoxLayout(factor_page)
+        factor_layout.addWidget(self.factor_table, 4)
+        factor_layout.addWidget(flags_label)
+        factor_layout.addWidget(self.flags, 1)
+
+        self.notes_model = SideBySideModel(self)
+        self.notes_table = side_by_side_table(
+            self.notes_model,
+            "Feedback-note dimensions per team",
+            "One column per team: feedback notes, those locked to other readers, and the "
+            "share of the notes you may read that speak to each dimension",
+        )
+        self.notes_label = QLabel()
+        self.notes_label.setWordWrap(True)
+        make_quiet(self.notes_label)
+        self.unlock_button = QPushButton("&Unlock Notes…")
+        self.unlock_button.clicked.connect(self.ask_unlock)
+        notes_page = QWidget()
+        notes_layout = QVBoxLayout(notes_page)
+        notes_layout.addWidget(self.notes_table, 1)
+        unlock_row = QHBoxLayout()
+        unlock_row.addWidget(self.notes_label, 1)
+        unlock_row.addWidget(self.unlock_button)
+        notes_layout.addLayout(unlock_row)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.table, "Tiers and act&ions")
+        self.tabs.addTab(factor_page, "Factor ta&gging")
+        self.tabs.addTab(notes_page, "Note di&mensions")
+
         self.overrides = QListWidget()
         self.overrides.setAccessibleName("Overrides and their reasons")
         self.overrides.setAccessibleDescription(
@@ -159,17 +248,12 @@ class CalibrationWindow(QWidget):
         self.overrides.setWordWrap(True)
         overrides_label = QLabel("&Overrides and reasons:")
         overrides_label.setBuddy(self.overrides)
-        self.notes_label = QLabel(
-            "Feedback-note dimensions are sealed to their readers and not compared here."
-        )
-        self.notes_label.setWordWrap(True)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.table, 3)
+        left_layout.addWidget(self.tabs, 4)
         left_layout.addWidget(overrides_label)
-        left_layout.addWidget(self.overrides, 2)
-        left_layout.addWidget(self.notes_label)
+        left_layout.addWidget(self.overrides, 1)
 
         self.sessions = QListWidget()
         self.sessions.setAccessibleName("Sessions held")
@@ -232,6 +316,33 @@ class CalibrationWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
+        # The main window's history, here too: a session recorded by mistake is one Ctrl+Z.
+        for action, keys in (
+            (undo_stack.createUndoAction(self, "&Undo"), QKeySequence.StandardKey.Undo),
+            (undo_stack.createRedoAction(self, "&Redo"), QKeySequence.StandardKey.Redo),
+        ):
+            action.setShortcut(QKeySequence(keys))
+            self.addAction(action)
+        notes.changed.connect(self._notes_changed)
+        self._show_lock_state()
+
+    # ------------------------------------------------------------ notes
+
+    def _show_lock_state(self) -> None:
+        self.unlock_button.setVisible(not self.notes.unlocked)
+
+    def _notes_changed(self) -> None:
+        self._show_lock_state()
+        if self.isVisible():
+            self.reload()
+
+    def ask_unlock(self) -> UnlockDialog:
+        """Unlock the notes of this window's session; the table reads them again once open."""
+        dialog = UnlockDialog(self.notes, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.unlock_dialog = dialog
+        dialog.open()
+        return dialog
 
     def period(self) -> tuple[date, date]:
         return as_date(self.first.date()), as_date(self.last.date())
@@ -244,13 +355,13 @@ class CalibrationWindow(QWidget):
         if last < first:
             self.summary.setText("The period ends before it starts.")
             return
-        today = self.today
+        today, keyring = self.today, self.notes.keyring
 
         def read(_report: object) -> tuple[Calibration, list[PolicyRecord]]:
             from irdesk.storage.reads.review_facts import read_calibration
             from irdesk.storage.records.policies import policy_versions
 
-            return read_calibration(db, first, last, today), policy_versions(db)
+            return read_calibration(db, first, last, today, keyring), policy_versions(db)
 
         self.tasks.run(
             read, on_done=lambda found: self._loaded(db, *found), description="Reading calibration…"
@@ -260,6 +371,22 @@ class CalibrationWindow(QWidget):
         if db is not self.database.current() or self._closed:
             return
         self.model.set_teams(found.teams)
+        names = [t.team for t in found.teams]
+        factors = factor_names(found.tagging)
+        self.factor_model.set_columns(
+            names,
+            tagging_measures(found.tagging),
+            [tagging_cells(t, factors) for t in found.tagging],
+        )
+        self.flags.clear()
+        self.flags.addItems(
+            tagging_flags(found.tagging) or ["No team tags differently from the others."]
+        )
+        unlocked = found.notes_reader is not None
+        self.notes_model.set_columns(
+            names, list(NOTE_MEASURES), [note_cells(n, unlocked) for n in found.notes]
+        )
+        self.notes_label.setText(notes_reader_text(found.notes_reader, found.notes))
         self.overrides.clear()
         self.overrides.addItems(override_lines(found.teams) or ["No overrides in the period."])
         self.sessions.clear()
@@ -309,10 +436,53 @@ class CalibrationWindow(QWidget):
                 return
             for edit in (self.attendees, self.discussed, self.decisions):
                 edit.clear()
+            held = Holder(id=done.id, revision=done.revision, draft=draft)
+            self.undo_stack.push(
+                EditCommand(
+                    f"Record the calibration session of {done.held_on}",
+                    redo=lambda: self._record_again(db, held),
+                    undo=lambda: self._withdraw(db, held),
+                )
+            )
             self.recorded.emit()
             self.reload()
 
         self.tasks.run(write, on_done=written, description="Recording the session…")
+
+    def _withdraw(self, db: Database, held: Holder) -> None:
+        """Undo: the session goes, if nobody changed it since."""
+        actor, session_id, revision = self.actor, held.id, held.revision
+
+        def work(_report: object) -> object:
+            from irdesk.storage.records.calibration_sessions import withdraw_session
+
+            return refusing(lambda: withdraw_session(db, session_id, revision, actor=actor))
+
+        self.tasks.run(work, on_done=lambda done: self._replayed(db, done), description="Undoing…")
+
+    def _record_again(self, db: Database, held: Holder) -> None:
+        """Redo: the same session, recorded again (under a new number)."""
+        actor, draft = self.actor, held.draft
+
+        def work(_report: object) -> SessionRecord | Refused:
+            from irdesk.storage.records.calibration_sessions import record_session
+
+            return refusing(lambda: record_session(db, None, 0, draft, actor=actor))
+
+        def done(result: SessionRecord | Refused) -> None:
+            if not isinstance(result, Refused):
+                held.id, held.revision = result.id, result.revision
+            self._replayed(db, result)
+
+        self.tasks.run(work, on_done=done, description="Redoing…")
+
+    def _replayed(self, db: Database, result: object) -> None:
+        if isinstance(result, Refused):
+            replay_refused(self.undo_stack, self.show_message, result)
+            return
+        if not self._closed and db is self.database.current():
+            self.recorded.emit()
+            self.reload()
 
     def shut_down(self) -> None:
         self._closed = True

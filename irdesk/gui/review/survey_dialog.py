@@ -3,7 +3,8 @@
 The attendee is chosen from the review's attendees (those who gave a named answer
 already are left out); "Answer anonymously" stores the answer without them, as
 `storage.records.review_surveys` does. Saving runs in the background; a refusal is
-shown in the dialog with the answer still in it, so nothing typed is lost.
+shown in the dialog with the answer still in it, so nothing typed is lost; a stored
+answer is one undo step of the window (Review › … `feedback_actions`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def score_box(name: str) -> QSpinBox:
 
 class SurveyDialog(QDialog):
     saved = Signal()
+    stored = Signal(int, object)  # the answer's id and the Answer stored, for undo
 
     def __init__(
         self,
@@ -149,6 +151,7 @@ class SurveyDialog(QDialog):
             if isinstance(done, Refused):
                 self.problem.setText(done.message)
                 return
+            self.stored.emit(done, answer)
             self.saved.emit()
             self.accept()
 

@@ -176,7 +176,7 @@ def prepare(
     if figures is not None:
         _read_register(database, prepared, request.as_of or utc_now())
         if profile.key == "calibration":
-            _read_calibration(database, prepared, request.as_of or utc_now())
+            _read_calibration(database, prepared, request.as_of or utc_now(), keyring)
     if isinstance(data, IncidentPacketData):
         prepared.incident_id = data.incident.id
     elif isinstance(data, PeriodIncidents):
@@ -208,14 +208,17 @@ def _read_register(database: Database, prepared: PreparedPacket, as_of: datetime
         ]
 
 
-def _read_calibration(database: Database, prepared: PreparedPacket, as_of: datetime) -> None:
-    """The calibration packet's teams and review health, for the days of its period."""
+def _read_calibration(
+    database: Database, prepared: PreparedPacket, as_of: datetime, keyring: Keyring | None
+) -> None:
+    """The calibration packet's teams and review health, for the days of its period;
+    `keyring`'s notes are the ones whose dimensions it compares."""
     from irdesk.storage.reads.review_facts import read_calibration, read_review_health
 
     assert prepared.figures is not None
     period = prepared.figures.period
     first, last = period.start.date(), (period.end - timedelta(microseconds=1)).date()
-    prepared.calibration = read_calibration(database, first, last, as_of.date())
+    prepared.calibration = read_calibration(database, first, last, as_of.date(), keyring)
     prepared.health = read_review_health(database, first, last, as_of.date())
 
 
@@ -350,6 +353,9 @@ def render(
             records["regulation_rule"] = prepared.rules
         if prepared.calibration is not None and prepared.health is not None:
             records["calibration_team"] = prepared.calibration.teams
+            # Counts per team only: what a note says never reaches the manifest.
+            records["calibration_notes"] = prepared.calibration.notes
+            records["calibration_tagging"] = prepared.calibration.tagging
             records["calibration_session"] = prepared.calibration.sessions
             # Only the rows the page shows: a withheld group's answers are not in them.
             records["review_health"] = prepared.health.rows

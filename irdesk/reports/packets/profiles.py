@@ -149,6 +149,8 @@ CALIBRATION = Profile(
     sections=(
         "Teams side by side",
         "Overrides and reasons",
+        "Contributing factors by team",
+        "Feedback-note dimensions",
         "Review health",
         "Calibration sessions",
     ),

@@ -2,24 +2,41 @@
 
 A review belongs to the team owning its incident's service, and to the quarter it
 was approved in. The tier proposed is `domain.tiering`'s under the policy version
-in force when the review was approved (the newest saved before that moment).
+in force when the review was approved (the newest saved before that moment), and so
+is the taxonomy a finding's suggested factors come from.
 """
 
-from dataclasses import dataclass
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from irdesk.domain.calibration import SessionRecord, TeamCalibration, calibrate
+from irdesk.domain.calibration import (
+    NoteFact,
+    SessionRecord,
+    TagFact,
+    TeamCalibration,
+    TeamNotes,
+    TeamTagging,
+    calibrate,
+    team_notes,
+    team_tagging,
+)
 from irdesk.domain.enums import ActionStatus
 from irdesk.domain.models import (
     ActionFindingLink,
     ActionItem,
+    Finding,
+    FindingEventLink,
+    FindingFactorsRow,
     Incident,
     Review,
     ReviewSurvey,
     Service,
     Team,
+    TimelineEvent,
     stored_id,
 )
 from irdesk.domain.policy import Policy
@@ -31,14 +48,18 @@ from irdesk.domain.review_health import (
     SurveyAnswer,
     health_rows,
 )
+from irdesk.domain.themes import suggest_factors
 from irdesk.domain.tiering import TieringRules, propose_tier
 from irdesk.domain.utc import as_utc
 from irdesk.storage.database import Database
+from irdesk.storage.reads.themes import COUNTED
 from irdesk.storage.reads.tier_facts import service_recurrences, tier_facts_of, times_in_force
 from irdesk.storage.records.calibration_sessions import sessions_in
 from irdesk.storage.records.classifications import classifications
+from irdesk.storage.records.feedback import note_dimensions
 from irdesk.storage.records.policies import PolicyRecord, versions_in
 from irdesk.storage.records.review_surveys import APPROVED
+from irdesk.storage.sealing import Keyring, short_fingerprint
 
 
 def day_span(first: date, last: date) -> tuple[datetime, datetime]:
@@ -207,10 +228,90 @@ def read_review_health(database: Database, first: date, last: date, as_of: date)
 class Calibration:
     teams: list[TeamCalibration]
     sessions: list[SessionRecord]
+    notes: list[TeamNotes] = field(default_factory=list)
+    # Whose keys opened the notes ("name (fingerprint)"); None: nobody's, counts only.
+    notes_reader: str | None = None
+    tagging: list[TeamTagging] = field(default_factory=list)
 
 
-def read_calibration(database: Database, first: date, last: date, as_of: date) -> Calibration:
+def _incidents_of(session: Session, review_ids: list[int]) -> dict[int, int]:
+    return {
+        stored_id(r): i
+        for r, i in session.exec(
+            select(Review.id, Review.incident_id).where(col(Review.id).in_(review_ids))
+        )
+    }
+
+
+def note_facts_in(
+    session: Session, facts: list[ReviewFact], keyring: Keyring | None
+) -> list[NoteFact]:
+    """The feedback notes on the calibrated reviews' incidents, under each one's team."""
+    incidents = _incidents_of(session, [f.review_id for f in facts])
+    team_of = {incidents[f.review_id]: f.team for f in facts}
+    return [
+        NoteFact(team_of[incident], opened, dimensions)
+        for incident, opened, dimensions in note_dimensions(session, list(team_of), keyring)
+        if incident in team_of
+    ]
+
+
+def tag_facts_in(session: Session, facts: list[ReviewFact]) -> list[TagFact]:
+    """The calibrated reviews' contributing-factor and near-miss findings: their confirmed
+    factors, and what their words (and linked events') suggest under the policy the
+    review was approved under, so a suggestion is judged by the taxonomy then in force."""
+    by_review = {f.review_id: f for f in facts}
+    rows = session.exec(
+        select(Finding.id, Finding.review_id, Finding.text)
+        .where(col(Finding.review_id).in_(list(by_review)))
+        .where(col(Finding.category).in_(COUNTED))
+        .order_by(col(Finding.review_id), col(Finding.position), col(Finding.id))
+    ).all()
+    ids = [stored_id(i) for i, _, _ in rows]
+    chosen = {
+        f: tuple(json.loads(text))
+        for f, text in session.exec(
+            select(FindingFactorsRow.finding_id, FindingFactorsRow.factors_json).where(
+                col(FindingFactorsRow.finding_id).in_(ids)
+            )
+        )
+    }
+    linked: dict[int, list[str]] = defaultdict(list)
+    for linked_id, event_text in session.exec(
+        select(FindingEventLink.finding_id, TimelineEvent.text)
+        .join(TimelineEvent, col(TimelineEvent.id) == col(FindingEventLink.event_id))
+        .where(col(FindingEventLink.finding_id).in_(ids))
+    ):
+        linked[linked_id].append(event_text or "")
+    taxonomies = {v.version: v.policy.contributing_factors for v in versions_in(session)}
+    defaults = Policy().contributing_factors
+    out = []
+    for finding_id, review_id, text in rows:
+        fact = by_review[review_id]
+        taxonomy = taxonomies.get(fact.policy_version, defaults)
+        words = [text, *linked.get(stored_id(finding_id), [])]
+        out.append(
+            TagFact(
+                team=fact.team,
+                factors=chosen.get(stored_id(finding_id), ()),
+                decided=stored_id(finding_id) in chosen,
+                suggested=tuple(s.factor for s in suggest_factors(taxonomy, words)),
+            )
+        )
+    return out
+
+
+def read_calibration(
+    database: Database, first: date, last: date, as_of: date, keyring: Keyring | None = None
+) -> Calibration:
+    """`keyring`: the unlocked reader whose notes' dimensions are compared; without one
+    the notes are only counted."""
     with database.session() as session:
         facts = review_facts_in(session, first, last)
         sessions = sessions_in(session, first, last)
-    return Calibration(calibrate(facts, as_of), sessions)
+        notes = note_facts_in(session, facts, keyring)
+        tags = tag_facts_in(session, facts)
+    teams = calibrate(facts, as_of)
+    names = [t.team for t in teams]
+    reader = f"{keyring.name} ({short_fingerprint(keyring.fingerprint)})" if keyring else None
+    return Calibration(teams, sessions, team_notes(names, notes), reader, team_tagging(names, tags))

@@ -1,6 +1,7 @@
 """Calibration sessions as recorded: who came, what was discussed and decided, and the
 policy version the session led to. Written and changed compare-and-set on the row's
-revision (0: a new session), each change audited under `calibration_session`.
+revision (0: a new session), each change audited under `calibration_session`; a
+session recorded by mistake is withdrawn the same way (the window's undo).
 """
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from irdesk.domain.models import CalibrationSession, PolicyVersion, stored_id
 from irdesk.storage.database import Database
 from irdesk.storage.errors import EditRefused
 from irdesk.storage.records.audit import append_entry
-from irdesk.storage.records.revisions import ConflictWording, compare_and_set
+from irdesk.storage.records.revisions import ConflictWording, compare_and_set, current_row
 
 WORDING = ConflictWording(
     changed="calibration session {id} was changed elsewhere (another window?)",
@@ -125,3 +126,34 @@ def record_session(
 ) -> SessionRecord:
     with database.transaction() as session:
         return save_session(session, session_id, revision, draft, actor=actor)
+
+
+def withdraw_session(
+    database: Database, session_id: int, revision: int, *, actor: str
+) -> SessionDraft:
+    """Take back a session recorded by mistake (undo), if still at `revision`; what it
+    held, so a redo records it again. Audited."""
+    with database.transaction() as session:
+        row = current_row(session, CalibrationSession, session_id, wording=WORDING)
+        if row.revision != revision:
+            raise WORDING.conflict("calibration_session", session_id, deleted=False)
+        record = _record(session, row)
+        session.delete(row)
+        session.flush()
+        append_entry(
+            session,
+            actor=actor,
+            action="withdraw_calibration",
+            entity="calibration_session",
+            entity_id=session_id,
+            detail={"held_on": record.held_on.isoformat(), "revision": revision},
+        )
+    return SessionDraft(
+        held_on=record.held_on,
+        period_from=record.period_from,
+        period_to=record.period_to,
+        attendees=record.attendees,
+        discussed=record.discussed,
+        decisions=record.decisions,
+        policy_version=record.policy_version,
+    )

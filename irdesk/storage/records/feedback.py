@@ -227,6 +227,28 @@ def list_notes(
     return _rows(session, notes, keyring)
 
 
+def note_dimensions(
+    session: Session, incident_ids: Sequence[int], keyring: Keyring | None
+) -> list[tuple[int, bool, tuple[str, ...]]]:
+    """(incident, opened, dimensions) of each note on those incidents, for calibration.
+
+    Only what a note speaks to leaves this module: never its text, kind or person. A
+    note this keyring cannot open (or none given) is (incident, False, ()): counted,
+    not read."""
+    if not incident_ids:
+        return []
+    notes = session.exec(
+        select(FeedbackNote)
+        .where(col(FeedbackNote.incident_id).in_(list(incident_ids)))
+        .order_by(col(FeedbackNote.id))
+    ).all()
+    if keyring is None:
+        return [(int(n.incident_id or 0), False, ()) for n in notes]
+    return [
+        (int(r.incident_id or 0), r.readable, r.dimensions) for r in _rows(session, notes, keyring)
+    ]
+
+
 def get_note(session: Session, note_id: int, keyring: Keyring | None = None) -> NoteRow:
     return _rows(session, [current_row(session, FeedbackNote, note_id)], keyring)[0]
 

@@ -4,7 +4,9 @@ A named answer is tied to its person through `ReviewSurveyRespondent`; an anonym
 one is written without the person anywhere: no respondent row, and an audit entry
 whose actor and detail name nobody (the person entering it may be the respondent).
 A review takes at most one named answer per attendee, and no more answers in all
-than it has attendees.
+than it has attendees. An answer is never edited; the window's undo withdraws the
+answers it stored, only while each is still the answer it stored (compare-and-set on
+the answer itself), audited as the answer was.
 """
 
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from irdesk.domain.models import (
 from irdesk.storage.database import Database
 from irdesk.storage.errors import EditRefused
 from irdesk.storage.records.audit import append_entry
+from irdesk.storage.records.revisions import ConflictWording
 
 # The audit actor of an anonymous answer: whoever typed it, it names nobody.
 ANONYMOUS_ACTOR = "anonymous respondent"
@@ -152,12 +155,74 @@ def record_answer(database: Database, answer: Answer, *, actor: str) -> int:
         return add_answer(session, answer, actor=actor)
 
 
-def record_answers(database: Database, answers: list[Answer], *, actor: str) -> int:
-    """Every answer or none: a refusal rolls the whole file back. The number stored."""
+def store_answers(database: Database, answers: list[Answer], *, actor: str) -> list[int]:
+    """Every answer or none: a refusal rolls the whole file back. Their ids, in order."""
     with database.transaction() as session:
-        for answer in answers:
-            add_answer(session, answer, actor=actor)
-    return len(answers)
+        return [add_answer(session, answer, actor=actor) for answer in answers]
+
+
+def record_answers(database: Database, answers: list[Answer], *, actor: str) -> int:
+    """`store_answers`; the number stored."""
+    return len(store_answers(database, answers, actor=actor))
+
+
+WORDING = ConflictWording(
+    changed="survey answer {id} is no longer the answer this window stored (another window?)",
+    deleted="survey answer {id} was withdrawn elsewhere",
+)
+
+
+def _is_stored(session: Session, row: ReviewSurvey, answer: Answer) -> bool:
+    """Whether `row` is still the answer stored from `answer`: an id SQLite gave again
+    after a withdrawal names another answer, and that one is not ours to take back."""
+    comment = (answer.comment or "").strip() or None
+    same = (
+        row.review_id == answer.review_id
+        and (row.useful, row.safe, row.hours) == (answer.useful, answer.safe, answer.hours)
+        and (row.comment, row.anonymous, row.answered_on)
+        == (comment, answer.anonymous, answer.answered_on)
+    )
+    respondent = session.get(ReviewSurveyRespondent, row.id)
+    if answer.anonymous:
+        return same and respondent is None
+    return same and respondent is not None and respondent.person_id == answer.person_id
+
+
+def withdraw_answers(database: Database, stored: list[tuple[int, Answer]], *, actor: str) -> None:
+    """Take back answers this window stored (undo): each must still be the answer stored
+    from its `Answer`, or nothing is withdrawn. Audited like the answer itself: an
+    anonymous one names nobody."""
+    with database.transaction() as session:
+        for survey_id, answer in stored:
+            row = session.get(ReviewSurvey, survey_id, populate_existing=True)
+            if row is None:
+                raise WORDING.conflict("review_survey", survey_id, deleted=True)
+            if not _is_stored(session, row, answer):
+                raise WORDING.conflict("review_survey", survey_id, deleted=False)
+            respondent = session.get(ReviewSurveyRespondent, survey_id)
+            if respondent is not None:
+                session.delete(respondent)
+                session.flush()
+            session.delete(row)
+            session.flush()
+            if answer.anonymous:
+                append_entry(
+                    session,
+                    actor=ANONYMOUS_ACTOR,
+                    action="withdraw_survey_answer",
+                    entity="review",
+                    entity_id=answer.review_id,
+                    detail={"anonymous": True},
+                )
+            else:
+                append_entry(
+                    session,
+                    actor=actor,
+                    action="withdraw_survey_answer",
+                    entity="review",
+                    entity_id=answer.review_id,
+                    detail={"person_id": answer.person_id, "survey_id": survey_id},
+                )
 
 
 @dataclass(frozen=True)
@@ -215,8 +280,16 @@ def _person(session: Session, text: str) -> int | None:
 
 def import_answers(database: Database, file: str, lines: list[SurveyLine], *, actor: str) -> int:
     """Every line's answer or none; SurveyRefused names the file, the row and why."""
+    return len(import_answer_rows(database, file, lines, actor=actor))
+
+
+def import_answer_rows(
+    database: Database, file: str, lines: list[SurveyLine], *, actor: str
+) -> list[tuple[int, Answer]]:
+    """`import_answers`, giving each stored answer's id and what was stored (for undo)."""
     from irdesk.storage.reads.packet_data import PacketDataError, find_incident
 
+    stored: list[tuple[int, Answer]] = []
     with database.transaction() as session:
         for line in lines:
             where = f"{file}, {line.location}"
@@ -248,7 +321,7 @@ def import_answers(database: Database, file: str, lines: list[SurveyLine], *, ac
                 answered_on=line.answered_on,
             )
             try:
-                add_answer(session, answer, actor=actor)
+                stored.append((add_answer(session, answer, actor=actor), answer))
             except SurveyRefused as exc:
                 raise SurveyRefused(f"{where}: {exc}") from None
-    return len(lines)
+    return stored
