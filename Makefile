@@ -136,7 +136,7 @@ screenshot: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_findings.py resources/screenshots/findings.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_notes.py resources/screenshots/feedback-notes-locked.png resources/screenshots/feedback-notes-unlocked.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_readers.py resources/screenshots/name-prompt.png resources/screenshots/note-readers.png --size 1280x800
-	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_review_feedback.py resources/screenshots/review-health.png resources/screenshots/calibration.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_review_feedback.py resources/screenshots/review-health.png resources/screenshots/calibration.png --factors resources/screenshots/calibration-factors.png --notes resources/screenshots/calibration-notes.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_themes.py resources/screenshots --size 1280x800
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_register.py resources/screenshots/register.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_person.py resources/screenshots/person.png --samples --person "Hattie Hendricks" --from 2021-05-01 --to 2021-06-30
