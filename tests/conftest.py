@@ -4,7 +4,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,12 @@ if os.environ["QT_QPA_PLATFORM"] == "offscreen":
     )
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screens}"
 
+from irdesk.demo.generator import DEFAULT_SEED, DemoSummary, write_demo
 from irdesk.storage.database import Database, open_database
 
 # The same examples on every run and machine: a failure found once is found again, and a
-# slow shared runner never fails a test on hypothesis's per-example deadline.
+# slow shared runner never fails a test on hypothesis's per-example deadline. Derandomized
+# runs keep no example database either, so parallel workers share no file of hypothesis's.
 settings.register_profile("ci", derandomize=True, deadline=None)
 settings.load_profile("ci")
 
@@ -43,6 +46,30 @@ def database(tmp_path: Path) -> Iterator[Database]:
     db = open_database(tmp_path / "test.db")
     yield db
     db.close()
+
+
+@pytest.fixture(scope="session")
+def copy_demo(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., DemoSummary]:
+    """`write_demo(path, anchor=…, seed=…)` for tests that only need the demo organisation.
+
+    The same seed and anchor always give the same file (tests/unit/test_demo.py holds
+    write_demo to that), so each is generated once per test process and copied after.
+    """
+    folder = tmp_path_factory.mktemp("demo-cache")
+    made: dict[tuple[int, date], tuple[Path, DemoSummary]] = {}
+
+    def copy(path: Path, *, anchor: date, seed: int = DEFAULT_SEED) -> DemoSummary:
+        if (seed, anchor) not in made:
+            original = folder / f"demo-{seed}-{anchor.isoformat()}.db"
+            made[seed, anchor] = (original, write_demo(original, seed=seed, anchor=anchor))
+        original, summary = made[seed, anchor]
+        if path.exists():
+            raise FileExistsError(f"{path} already exists")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(original, path)
+        return summary
+
+    return copy
 
 
 @pytest.fixture(scope="session")
