@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
@@ -23,6 +24,9 @@ if os.environ["QT_QPA_PLATFORM"] == "offscreen":
         )
     )
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screens}"
+
+if TYPE_CHECKING:
+    from packet_fixtures import PacketWorld
 
 from irdesk.demo.generator import DEFAULT_SEED, DemoSummary, write_demo
 from irdesk.storage.database import Database, open_database
@@ -73,8 +77,25 @@ def copy_demo(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., DemoSum
 
 
 @pytest.fixture(scope="session")
+def packet_world(
+    tmp_path_factory: pytest.TempPathFactory, copy_demo: Callable[..., DemoSummary]
+) -> "PacketWorld":
+    """Five signed packets and what they were made from, made once and only read by tests.
+
+    Here, not imported into each test module: an imported fixture is a fixture of that
+    module, and would be made again for each one.
+    """
+    from packet_fixtures import make_packet_world
+
+    return make_packet_world(tmp_path_factory, copy_demo)
+
+
+@pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
-    """One throwaway PostgreSQL cluster for the whole run; its superuser's URL.
+    """One throwaway PostgreSQL cluster for the test process; its superuser's URL.
+
+    Under `pytest -n` each worker starts its own, in a folder (and so a socket) of its
+    own: the workers share no server and no database name.
 
     `make test` installs Debian's postgresql package (tools/debian-packages.txt), so a
     missing server is a set-up failure to report, not a reason to skip.

@@ -179,8 +179,8 @@ def _plant(database: Database) -> tuple[int, str, str]:
         )
 
 
-@pytest.fixture(scope="session")
-def packet_world(tmp_path_factory: pytest.TempPathFactory, copy_demo: CopyDemo) -> PacketWorld:
+def make_packet_world(tmp_path_factory: pytest.TempPathFactory, copy_demo: CopyDemo) -> PacketWorld:
+    """The `packet_world` fixture's making (tests/conftest.py holds the fixture itself)."""
     require_tools("pdftotext", "pdfsig", "qpdf")
     folder = tmp_path_factory.mktemp("packets")
     db_path = folder / "demo.db"
