@@ -51,8 +51,11 @@ run: venv
 lint: venv
 	@$(MAKE) --no-print-directory lint-only
 
+# The tests in parallel, a worker per CPU (at most 4: each holds its own Qt and, when a
+# test asks for one, its own PostgreSQL cluster); a file's tests stay on one worker, so
+# a module's expensive fixtures are made once. `pytest` alone runs them in one process.
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n logical --maxprocesses=4 --dist=loadfile
 
 # Refresh the lock from pyproject.toml's ranges (and the holds in $(LOCK_CONSTRAINTS)):
 # the newest versions they allow, for every platform and Python from 3.11 on, with the

@@ -4,8 +4,10 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
@@ -23,10 +25,15 @@ if os.environ["QT_QPA_PLATFORM"] == "offscreen":
     )
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screens}"
 
+if TYPE_CHECKING:
+    from packet_fixtures import PacketWorld
+
+from irdesk.demo.generator import DEFAULT_SEED, DemoSummary, write_demo
 from irdesk.storage.database import Database, open_database
 
 # The same examples on every run and machine: a failure found once is found again, and a
-# slow shared runner never fails a test on hypothesis's per-example deadline.
+# slow shared runner never fails a test on hypothesis's per-example deadline. Derandomized
+# runs keep no example database either, so parallel workers share no file of hypothesis's.
 settings.register_profile("ci", derandomize=True, deadline=None)
 settings.load_profile("ci")
 
@@ -51,8 +58,49 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 
 @pytest.fixture(scope="session")
+def copy_demo(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., DemoSummary]:
+    """`write_demo(path, anchor=…, seed=…)` for tests that only need the demo organisation.
+
+    The same seed and anchor always give the same file (tests/unit/test_demo.py holds
+    write_demo to that), so each is generated once per test process and copied after.
+    """
+    folder = tmp_path_factory.mktemp("demo-cache")
+    made: dict[tuple[int, date], tuple[Path, DemoSummary]] = {}
+
+    def copy(path: Path, *, anchor: date, seed: int = DEFAULT_SEED) -> DemoSummary:
+        if (seed, anchor) not in made:
+            original = folder / f"demo-{seed}-{anchor.isoformat()}.db"
+            made[seed, anchor] = (original, write_demo(original, seed=seed, anchor=anchor))
+        original, summary = made[seed, anchor]
+        if path.exists():
+            raise FileExistsError(f"{path} already exists")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(original, path)
+        return summary
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def packet_world(
+    tmp_path_factory: pytest.TempPathFactory, copy_demo: Callable[..., DemoSummary]
+) -> "PacketWorld":
+    """Five signed packets and what they were made from, made once and only read by tests.
+
+    Here, not imported into each test module: an imported fixture is a fixture of that
+    module, and would be made again for each one.
+    """
+    from packet_fixtures import make_packet_world
+
+    return make_packet_world(tmp_path_factory, copy_demo)
+
+
+@pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
-    """One throwaway PostgreSQL cluster for the whole run; its superuser's URL.
+    """One throwaway PostgreSQL cluster for the test process; its superuser's URL.
+
+    Under `pytest -n` each worker starts its own, in a folder (and so a socket) of its
+    own: the workers share no server and no database name.
 
     `make test` installs Debian's postgresql package (tools/debian-packages.txt), so a
     missing server is a set-up failure to report, not a reason to skip.

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from note_keys import MANAGER
 from sqlmodel import col, func, select
+from testdata import CopyDemo
 
-from irdesk.demo.generator import write_demo
 from irdesk.domain.enums import EventKind, FeedbackKind
 from irdesk.domain.models import (
     Incident,
@@ -179,12 +179,12 @@ def _plant(database: Database) -> tuple[int, str, str]:
         )
 
 
-@pytest.fixture(scope="session")
-def packet_world(tmp_path_factory: pytest.TempPathFactory) -> PacketWorld:
+def make_packet_world(tmp_path_factory: pytest.TempPathFactory, copy_demo: CopyDemo) -> PacketWorld:
+    """The `packet_world` fixture's making (tests/conftest.py holds the fixture itself)."""
     require_tools("pdftotext", "pdfsig", "qpdf")
     folder = tmp_path_factory.mktemp("packets")
     db_path = folder / "demo.db"
-    write_demo(db_path, anchor=date(2026, 11, 28))
+    copy_demo(db_path, anchor=date(2026, 11, 28))
     identity = folder / "facilitator.p12"
     create_identity(
         identity,

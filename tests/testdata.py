@@ -6,8 +6,11 @@ second conftest.py under the same module name.)
 
 import contextlib
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
+
+from irdesk.demo.generator import DemoSummary
 
 # ../shared/data beside the repository: real exports from the tools our users have.
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -19,6 +22,12 @@ SAMPLE_FILES = sorted(
 )
 # Small hand-made files, each folder with a README saying what was made up.
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+class CopyDemo(Protocol):
+    """The `copy_demo` fixture (tests/conftest.py): write_demo's file, made once and copied."""
+
+    def __call__(self, path: Path, *, anchor: date, seed: int = ...) -> DemoSummary: ...
 
 
 class _HasPath(Protocol):

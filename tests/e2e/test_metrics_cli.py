@@ -9,8 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from irdesk.demo.generator import write_demo
+from testdata import CopyDemo
 
 ANCHOR = date(2026, 11, 2)
 
@@ -26,9 +25,9 @@ def irdesk(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo(tmp_path_factory: pytest.TempPathFactory, copy_demo: CopyDemo) -> Path:
     path = tmp_path_factory.mktemp("metrics") / "demo.db"
-    write_demo(path, anchor=ANCHOR)
+    copy_demo(path, anchor=ANCHOR)
     return path
 
 

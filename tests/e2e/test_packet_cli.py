@@ -13,19 +13,19 @@ from pathlib import Path
 import pytest
 from packet_fixtures import pdf_text, require_tools, run_tool, tamper_page_content
 from test_cli import irdesk
+from testdata import CopyDemo
 
 from irdesk.cli.main import main
-from irdesk.demo.generator import write_demo
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
+def demo_db(tmp_path: Path, copy_demo: CopyDemo) -> Path:
     path = tmp_path / "demo.db"
     from datetime import date
 
-    write_demo(path, anchor=date(2026, 11, 28))
+    copy_demo(path, anchor=date(2026, 11, 28))
     return path
 
 

@@ -19,9 +19,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+from testdata import CopyDemo
 
 from irdesk.cli.main import main
-from irdesk.demo.generator import write_demo
 
 pytestmark = pytest.mark.slow
 
@@ -125,10 +125,11 @@ def test_a_packet_signed_on_a_token_verifies_against_the_token_key(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    copy_demo: CopyDemo,
 ) -> None:
     module, pem = token
     db = tmp_path / "demo.db"
-    write_demo(db, anchor=date(2026, 11, 28))
+    copy_demo(db, anchor=date(2026, 11, 28))
     out = tmp_path / "packet.pdf"
     args = ["packet", "INC-1022", "--profile", "legal", "--db", str(db), "--out", str(out)]
     token_args = ["--pkcs11-module", str(module), "--pkcs11-token", "irdesk-test"]

@@ -47,6 +47,29 @@ def wait_idle(window: MainWindow) -> None:
             return
 
 
+def placed(widget: QWidget) -> list[tuple[int, int, int, int]]:
+    """Where the window and each of its buttons are on the screen."""
+    buttons = widget.findChildren(QAbstractButton)
+    return [widget.frameGeometry().getRect()] + [
+        QRect(button.mapToGlobal(QPoint(0, 0)), button.size()).getRect() for button in buttons
+    ]
+
+
+def laid_out(widget: QWidget) -> None:
+    """Deliver what is posted (layouts, resizes, zero timers) until nothing moves any more.
+
+    The check needs the window where it settles, not where it was first shown; waiting
+    for it to stop moving takes as long as it needs, never a guessed pause.
+    """
+    before = placed(widget)
+    for _ in range(50):
+        settle(0)
+        after = placed(widget)
+        if after == before:
+            return
+        before = after
+
+
 def newest(kind: type[QWidget], before: set[int]) -> QWidget | None:
     found = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
     fresh = [w for w in found if id(w) not in before]
@@ -192,19 +215,20 @@ def main() -> int:
         wait_idle(window)
         window.incident_tabs.setCurrentWidget(window.review_tab)
         wait_idle(window)
-        settle(100)
+        laid_out(window)
         found: dict[str, list[str]] = {"main window": what_does_not_fit(window, screen)}
         openers = window_openers(window, Path(sample))
         for name, kind, open_it in openers:
             before = {id(w) for w in QApplication.topLevelWidgets()}
             opened = open_it()
             wait_idle(window)
-            settle(100)
+            settle(0)
             shown = opened if isinstance(opened, QWidget) and opened.isVisible() else None
             shown = shown or newest(kind, before)
             if shown is None or shown is window:
                 found[name] = ["did not open"]
                 continue
+            laid_out(shown)
             found[name] = what_does_not_fit(shown, screen)
             shown.close()
             wait_idle(window)

@@ -18,10 +18,9 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from review_driver import open_review, wait_settled
 from sqlmodel import select
-from testdata import ORG_DATA, SHARED_DATA
+from testdata import ORG_DATA, SHARED_DATA, CopyDemo
 from window_driver import activate, open_and_wait
 
-from irdesk.demo.generator import write_demo
 from irdesk.domain.enums import FeedbackKind
 from irdesk.domain.models import Incident, Person
 from irdesk.gui.main_window import MainWindow
@@ -39,9 +38,9 @@ SECOND = "Marigold-kestrel wrote the runbook step that was missing"
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
+def demo(tmp_path: Path, copy_demo: CopyDemo) -> Path:
     path = tmp_path / "demo.db"
-    write_demo(path, anchor=date(2026, 12, 1))
+    copy_demo(path, anchor=date(2026, 12, 1))
     db = open_database(path)
     try:
         run_import(

@@ -12,10 +12,9 @@ from note_keys import HR, PASSPHRASE, file_bytes, make_identity, opened_notes
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
-from testdata import ORG_DATA, SHARED_DATA
+from testdata import ORG_DATA, SHARED_DATA, CopyDemo
 from window_driver import open_and_wait
 
-from irdesk.demo.generator import write_demo
 from irdesk.domain.enums import FeedbackKind
 from irdesk.domain.models import Person
 from irdesk.gui.main_window import MainWindow
@@ -36,9 +35,9 @@ def identity(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo(tmp_path: Path, identity: Path) -> Path:
+def demo(tmp_path: Path, identity: Path, copy_demo: CopyDemo) -> Path:
     path = tmp_path / "demo.db"
-    write_demo(path, anchor=date(2026, 12, 1))
+    copy_demo(path, anchor=date(2026, 12, 1))
     db = open_database(path)
     try:
         run_import(

@@ -18,9 +18,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from testdata import SAMPLE_FILES
+from testdata import SAMPLE_FILES, CopyDemo
 
-from irdesk.demo.generator import write_demo
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.pipeline import run_import
 from irdesk.storage.database import open_database
@@ -113,9 +112,11 @@ def longest_texts(db_path: Path) -> list[tuple[str, str]]:
 
 
 @pytest.mark.slow
-def test_presenter_mode_shows_every_line_whole_on_every_projector(tmp_path: Path) -> None:
+def test_presenter_mode_shows_every_line_whole_on_every_projector(
+    tmp_path: Path, copy_demo: CopyDemo
+) -> None:
     demo = tmp_path / "demo.db"
-    write_demo(demo, anchor=date(2026, 12, 1))
+    copy_demo(demo, anchor=date(2026, 12, 1))
     real = tmp_path / "real.db"
     database = open_database(real, create=True)
     try:

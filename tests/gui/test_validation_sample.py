@@ -22,7 +22,6 @@ from irdesk.storage.records import validation_samples as vs
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 TIMEOUT_MS = 10_000
 SEED = 20261207
-SCREENSHOT = Path("/tmp/validate/validation-dialog.png")
 
 
 @pytest.fixture
@@ -72,7 +71,7 @@ def press(qtbot: QtBot, dialog: ValidationDialog, key: Qt.Key) -> None:
 
 
 def test_a_reviewer_checks_a_seeded_sample_by_keys(
-    qtbot: QtBot, window: MainWindow, imported: Path
+    qtbot: QtBot, window: MainWindow, imported: Path, tmp_path: Path
 ) -> None:
     open_and_wait(qtbot, window, imported)
     dialog = open_dialog(qtbot, window)
@@ -167,5 +166,6 @@ def test_a_reviewer_checks_a_seeded_sample_by_keys(
         window.redo_action.trigger()
     assert "2 of 4 incidents checked" in dialog.sample_label.text()
     assert overrides_of(imported, second.incident_id) == {"detected_at": later}
-    dialog.grab().save(str(SCREENSHOT))
+    # To look at when changing the dialog: under the test's own folder, as in parallel runs.
+    dialog.grab().save(str(tmp_path / "validation-dialog.png"))
     dialog.close()

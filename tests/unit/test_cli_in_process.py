@@ -19,7 +19,6 @@ from packet_fixtures import (
     COUNTER_PASSPHRASE,
     FEEDBACK,
     PacketWorld,
-    packet_world,
     tamper_page_content,
 )
 
@@ -31,8 +30,6 @@ from irdesk.storage.check import check_database
 from irdesk.storage.database import open_database
 from irdesk.storage.reads.review_sheet import load_sheet
 from irdesk.storage.schema_revisions import REVISIONS
-
-__all__ = ["packet_world"]  # the session fixture, used by name below
 
 
 def copy_database(source: Path, target: Path) -> Path:

@@ -4,17 +4,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from testdata import SHARED_DATA
+from testdata import SHARED_DATA, CopyDemo
 
-from irdesk.demo.generator import write_demo
 from irdesk.importers.pipeline import run_import
 from irdesk.storage.database import open_database
 from irdesk.storage.reads.packet_data import PacketDataError, find_incident
 
 
-def test_the_list_id_the_source_key_and_the_bare_number_name_one_incident(tmp_path: Path) -> None:
+def test_the_list_id_the_source_key_and_the_bare_number_name_one_incident(
+    tmp_path: Path, copy_demo: CopyDemo
+) -> None:
     path = tmp_path / "demo.db"
-    write_demo(path, anchor=date(2026, 11, 28))
+    copy_demo(path, anchor=date(2026, 11, 28))
     db = open_database(path)
     try:
         with db.session() as session:

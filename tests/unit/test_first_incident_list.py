@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import create_engine
 from sqlmodel import select
-from testdata import FIXTURES, SHARED_DATA
+from testdata import FIXTURES, SHARED_DATA, CopyDemo
 
-from irdesk.demo.generator import DEFAULT_SEED, write_demo
+from irdesk.demo.generator import DEFAULT_SEED
 from irdesk.domain.enums import IncidentStatus, ReviewStatus, ReviewTier, Severity
 from irdesk.domain.models import Incident, Review
 from irdesk.importers.formats.base import ImportOptions
@@ -66,9 +66,9 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_the_demo_organisation_lists_alike_both_ways(tmp_path: Path) -> None:
+def test_the_demo_organisation_lists_alike_both_ways(tmp_path: Path, copy_demo: CopyDemo) -> None:
     path = tmp_path / "demo.db"
-    write_demo(path, seed=DEFAULT_SEED, anchor=date(2026, 12, 1))
+    copy_demo(path, seed=DEFAULT_SEED, anchor=date(2026, 12, 1))
     db = open_database(path, create=False)
     try:
         rows = listed_alike(db)

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
-from testdata import SHARED_DATA
+from testdata import SHARED_DATA, CopyDemo
 
-from irdesk.demo.generator import DEFAULT_SEED, write_demo
+from irdesk.demo.generator import DEFAULT_SEED
 from irdesk.domain.enums import IncidentStatus, ReviewStatus
 from irdesk.domain.models import Incident, Service
 from irdesk.importers.formats.base import ImportOptions
@@ -80,11 +80,13 @@ def read_in_pages(pages: IncidentPages, query: ListQuery, size: int = 7) -> list
 
 @pytest.fixture(scope="module", params=["samples", "demo"])
 def listed(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    copy_demo: CopyDemo,
 ) -> Iterator[tuple[IncidentPages, list[IncidentRow]]]:
     path = tmp_path_factory.mktemp(request.param) / "incidents.db"
     if request.param == "demo":
-        write_demo(path, seed=DEFAULT_SEED, anchor=date(2026, 12, 1))
+        copy_demo(path, seed=DEFAULT_SEED, anchor=date(2026, 12, 1))
     db = open_database(path)
     if request.param == "samples":
         # The Jira CSV's dates have no zone of their own.

@@ -61,7 +61,10 @@ def test_a_fresh_machine_installs_exactly_the_lock_with_its_hashes(tmp_path: Pat
     editable = commands.index(
         f"{venv}/bin/python -m pip install --quiet --no-deps --no-build-isolation -e ."
     )
-    tests = commands.index(f"QT_QPA_PLATFORM=offscreen {venv}/bin/python -m pytest")
+    tests = commands.index(
+        f"QT_QPA_PLATFORM=offscreen {venv}/bin/python -m pytest"
+        " -n logical --maxprocesses=4 --dist=loadfile"
+    )
     # The Debian packages are checked before anything is installed or tested.
     assert system < install < editable < tests
 

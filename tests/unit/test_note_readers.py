@@ -14,9 +14,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from note_keys import HR, MANAGER, OUTSIDER, WORDS
 from sqlmodel import select
-from testdata import ORG_DATA, SHARED_DATA
+from testdata import ORG_DATA, SHARED_DATA, CopyDemo
 
-from irdesk.demo.generator import write_demo
 from irdesk.domain.enums import FeedbackKind
 from irdesk.domain.managers import is_managing_role
 from irdesk.domain.models import Person
@@ -36,9 +35,9 @@ INCIDENT_FILES = [
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Database:
+def demo(tmp_path: Path, copy_demo: CopyDemo) -> Database:
     path = tmp_path / "demo.db"
-    write_demo(path, anchor=date(2026, 12, 1))
+    copy_demo(path, anchor=date(2026, 12, 1))
     db = open_database(path)
     run_import(db, [*INCIDENT_FILES, TEAM_FILE])
     return db

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 from note_keys import file_bytes
-from testdata import database_dump
+from testdata import CopyDemo, database_dump
 
 from irdesk.cli.main import main
-from irdesk.demo.generator import write_demo
 
 PHRASES = {"manager": "manager phrase 1", "hr": "hr partner phrase", "outsider": "outside phrase"}
 NAMES = {"manager": "Morgan Manager", "hr": "Harper HR", "outsider": "Olive Outsider"}
@@ -27,7 +26,7 @@ AFTER_REMOVAL = "Tangerine-basalt: written after HR left the readers"
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> dict[str, Path]:
+def world(tmp_path: Path, copy_demo: CopyDemo) -> dict[str, Path]:
     paths: dict[str, Path] = {}
     for who, phrase in PHRASES.items():
         secret = tmp_path / f"{who}.txt"
@@ -51,7 +50,7 @@ def world(tmp_path: Path) -> dict[str, Path]:
         notes_key = tmp_path / f"{who}.p12.notes-key"
         assert stat.S_IMODE(notes_key.stat().st_mode) == 0o600
     db = tmp_path / "team.db"
-    write_demo(db, anchor=date(2026, 11, 28))
+    copy_demo(db, anchor=date(2026, 11, 28))
     paths["db"] = db
     return paths
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from packet_fixtures import pdf_text, require_tools
+from testdata import CopyDemo
 
-from irdesk.demo.generator import write_demo
 from irdesk.reports.packets.export import PacketRequest, export_packet
 from irdesk.reports.signing.verify import verify_packet
 from irdesk.storage.database import Database, open_database
@@ -23,11 +23,13 @@ NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
+def world(
+    tmp_path_factory: pytest.TempPathFactory, copy_demo: CopyDemo
+) -> tuple[Path, dict[str, Path]]:
     require_tools("pdftotext")
     folder = tmp_path_factory.mktemp("retired")
     db_path = folder / "demo.db"
-    write_demo(db_path, anchor=date(2026, 11, 28))
+    copy_demo(db_path, anchor=date(2026, 11, 28))
     db = open_database(db_path)
     try:
         live = current_policy(db)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from packet_fixtures import PROFILES, pdf_text, require_tools
 from sqlmodel import col, func, select
+from testdata import CopyDemo
 
-from irdesk.demo.generator import write_demo
 from irdesk.domain.enums import EventKind
 from irdesk.domain.models import ActionItem, Incident, Person, Review, Service, TimelineEvent
 from irdesk.reports.packets.export import PacketRequest, export_packet
@@ -41,11 +41,11 @@ def squash(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> Exported:
+def exported(tmp_path_factory: pytest.TempPathFactory, copy_demo: CopyDemo) -> Exported:
     require_tools("pdftotext")
     folder = tmp_path_factory.mktemp("user-text")
     db_path = folder / "demo.db"
-    write_demo(db_path, anchor=date(2026, 11, 28))
+    copy_demo(db_path, anchor=date(2026, 11, 28))
     database = open_database(db_path)
     try:
         with database.transaction() as session:

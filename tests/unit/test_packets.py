@@ -31,7 +31,6 @@ from packet_fixtures import (
     URL,
     PacketWorld,
     append_page_content,
-    packet_world,
     pdf_text,
     require_tools,
     run_tool,
@@ -50,8 +49,6 @@ from irdesk.reports.signing.verify import verify_packet
 from irdesk.storage.database import open_database
 from irdesk.storage.records.audit import verify_chain
 from irdesk.storage.records.policies import current_policy
-
-__all__ = ["packet_world"]  # the fixture, imported for pytest
 
 
 def squash(text: str) -> str:

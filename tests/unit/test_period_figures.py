@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from packet_fixtures import PacketWorld, packet_world, pdf_text
+from packet_fixtures import PacketWorld, pdf_text
 
 from irdesk.cli import main as cli
 from irdesk.domain.metrics.named_periods import named_period
@@ -20,8 +20,6 @@ from irdesk.domain.metrics.tables import MINUTES, MONEY, PERCENT, SHARE, format_
 from irdesk.reports.packets.export import PacketRequest, prepare, render
 from irdesk.storage.database import open_database
 from irdesk.storage.records.policies import current_policy
-
-__all__ = ["packet_world"]  # the fixture, imported for pytest
 
 
 def squash(text: str) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sqlmodel import select
+from testdata import CopyDemo
 
-from irdesk.demo.generator import write_demo
 from irdesk.domain.enums import ReviewTier
 from irdesk.domain.metrics.figures import compute_figures
 from irdesk.domain.metrics.followup import required_tier, required_tiers
@@ -25,9 +25,9 @@ EVERYTHING = Period(datetime(2025, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinf
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo(tmp_path_factory: pytest.TempPathFactory, copy_demo: CopyDemo) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    write_demo(path, anchor=ANCHOR)
+    copy_demo(path, anchor=ANCHOR)
     return path
 
 

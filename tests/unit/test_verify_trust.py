@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from packet_fixtures import PASSPHRASE, PacketWorld, packet_world, require_tools, run_tool
+from packet_fixtures import PASSPHRASE, PacketWorld, require_tools, run_tool
 from pki import ISSUED_PASSPHRASE, issue_identity, make_ca, timestamp_authority
 
 from irdesk.cli.main import main
@@ -23,8 +23,6 @@ from irdesk.reports.signing.identity import create_identity, read_identity
 from irdesk.reports.signing.sign import sign_packet
 from irdesk.reports.signing.verify import load_trust, verify_packet
 from irdesk.storage.database import open_database
-
-__all__ = ["packet_world"]  # the fixture, imported for pytest
 
 FORGED_TITLE = "Nothing happened, nobody was paged"
 

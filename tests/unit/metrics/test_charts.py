@@ -204,7 +204,7 @@ def test_thirty_groups_fold_into_the_top_ones_and_others_with_the_legend_clear_o
     assert len(people) == TOP_BARS + 1 and people[-1].endswith("others (22 people)")
 
 
-def test_a_service_at_zero_availability_reads_exhausted_on_a_sane_axis() -> None:
+def test_a_service_at_zero_availability_reads_exhausted_on_a_sane_axis(tmp_path: Path) -> None:
     from irdesk.reports.charts import BUDGET_FLOOR, slo_burn_chart
 
     figures = crowded_figures(groups=8, dead=6)
@@ -223,4 +223,4 @@ def test_a_service_at_zero_availability_reads_exhausted_on_a_sane_axis() -> None
     _, box, title = legend_and_title(chart)
     assert not box.overlaps(title)
     # The picture is readable at a glance: look at it when changing the chart.
-    (Path(__import__("tempfile").gettempdir()) / "irdesk-slo-burn.png").write_bytes(chart.png())
+    (tmp_path / "irdesk-slo-burn.png").write_bytes(chart.png())

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from testdata import CopyDemo
 
-from irdesk.demo.generator import write_demo
 from irdesk.domain.metrics.selection import Period
 from irdesk.domain.models import AuditEntry
 from irdesk.domain.policy import Policy, PolicyError
@@ -98,10 +98,12 @@ def test_a_version_needs_a_note_and_an_unknown_version_is_named(database: Databa
         policy_version(database, 4)
 
 
-def test_old_figures_recompute_under_the_version_they_used(tmp_path: Path) -> None:
+def test_old_figures_recompute_under_the_version_they_used(
+    tmp_path: Path, copy_demo: CopyDemo
+) -> None:
     path = tmp_path / "demo.db"
     anchor = datetime(2026, 11, 2, tzinfo=UTC)
-    write_demo(path, anchor=anchor.date())
+    copy_demo(path, anchor=anchor.date())
     half_year = Period(anchor - timedelta(days=182), anchor)
     db = open_database(path)
     try:
