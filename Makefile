@@ -54,8 +54,11 @@ lint: venv
 # The tests in parallel, a worker per CPU (at most 4: each holds its own Qt and, when a
 # test asks for one, its own PostgreSQL cluster); a file's tests stay on one worker, so
 # a module's expensive fixtures are made once. `pytest` alone runs them in one process.
+# A worker per CPU; then, by themselves, the few tests of a promise in time that a busy
+# neighbour would break (typing saved within a second).
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n logical --maxprocesses=4 --dist=loadfile
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n logical --maxprocesses=4 --dist=loadfile -m "not alone"
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m alone
 
 # Refresh the lock from pyproject.toml's ranges (and the holds in $(LOCK_CONSTRAINTS)):
 # the newest versions they allow, for every platform and Python from 3.11 on, with the

@@ -71,6 +71,7 @@ def typed_by(typed: list[tuple[int, float]], moment: float) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.alone
 def test_a_killed_process_loses_nothing_older_than_a_second(tmp_path: Path) -> None:
     db_path = tmp_path / "review.db"
     incident_id = prepare(db_path)

@@ -63,10 +63,11 @@ def test_a_fresh_machine_installs_exactly_the_lock_with_its_hashes(tmp_path: Pat
     )
     tests = commands.index(
         f"QT_QPA_PLATFORM=offscreen {venv}/bin/python -m pytest"
-        " -n logical --maxprocesses=4 --dist=loadfile"
+        ' -n logical --maxprocesses=4 --dist=loadfile -m "not alone"'
     )
+    alone = commands.index(f"QT_QPA_PLATFORM=offscreen {venv}/bin/python -m pytest -m alone")
     # The Debian packages are checked before anything is installed or tested.
-    assert system < install < editable < tests
+    assert system < install < editable < tests < alone
 
 
 def test_the_venv_is_made_anew_when_the_lock_changes(installed_venv: Path) -> None:
