@@ -62,7 +62,8 @@ class Surge:
     @property
     def unit(self) -> str:
         """What `amount` counts, when not hours."""
-        return "nights" if self.kind == NIGHTS_PAGED else "days"
+        unit = "night" if self.kind == NIGHTS_PAGED else "day"
+        return unit if self.amount == 1 else f"{unit}s"
 
     def span(self) -> str:
         first, last = self.first_day.isoformat(), self.last_day.isoformat()
