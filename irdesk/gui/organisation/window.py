@@ -648,6 +648,8 @@ class OrganisationWindow(QWidget):
         right.setChildrenCollapsible(False)
         right.addWidget(scrolling(self.person_form))
         right.addWidget(self.leave)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
         return self._split(self.people, right, (3, 2))
 
     def _editing_tab(self, pane: ListPane, form: EditForm) -> QWidget:

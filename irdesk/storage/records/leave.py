@@ -17,7 +17,7 @@ from irdesk.domain.utc import utc_now
 from irdesk.storage.database import Database
 from irdesk.storage.errors import EditRefused
 from irdesk.storage.records.audit import append_entry
-from irdesk.storage.records.revisions import ConflictWording, audited_edit, current_row
+from irdesk.storage.records.revisions import ConflictWording, compare_and_set, current_row
 
 WORDING = ConflictWording(
     changed="This leave was changed in another window; look again before changing it.",
@@ -139,20 +139,20 @@ def end_leave(
             select(Leave).where(col(Leave.person_id) == leave.person_id, col(Leave.id) != leave_id)
         )
         _overlap(list(others), leave.starts_on, ends_on, name)
-        new_revision = audited_edit(
+        new_revision = compare_and_set(
+            session, Leave, leave_id, revision, {"ends_on": ends_on}, wording=WORDING
+        )
+        append_entry(
             session,
-            Leave,
-            leave_id,
-            revision,
-            {"ends_on": ends_on},
             actor=actor,
             action="end_leave",
+            entity="person",
+            entity_id=leave.person_id,
             detail={
                 "person": name,
                 "from": leave.starts_on.isoformat(),
                 "until": None if ends_on is None else ends_on.isoformat(),
             },
-            wording=WORDING,
         )
         return LeaveRow(
             leave_id, leave.person_id, name, leave.starts_on, ends_on, leave.note, new_revision
