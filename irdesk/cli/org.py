@@ -23,6 +23,7 @@ from irdesk.cli.common import (
     refuse_to_replace,
 )
 from irdesk.cli.org_edits import add_edit_parsers
+from irdesk.cli.org_leave import add_leave_parser
 from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ def add_org_parser(commands: "Subcommands") -> None:
     )
     export.add_argument("--force", action="store_true", help="replace FILE.json if it exists")
     add_edit_parsers(actions)
+    add_leave_parser(actions)
 
 
 def _existing(args: argparse.Namespace) -> Path:

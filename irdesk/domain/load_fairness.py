@@ -1,6 +1,6 @@
 """Load over time, fairly: the on-call time a person held against the pages they got, and
-the surges (a long incident, nights paged one after another) that a period's figures
-should be read beside. What counts as a surge, and what it does to the person's figures
+the surges (a long incident, nights paged one after another, leave: their own, or a
+teammate's they covered for) that a period's figures should be read beside. What counts as a surge, and what it does to the person's figures
 (marked, excluded, or shown beside a figure without it), is the policy's
 (`surge_long_incident_hours`, `surge_consecutive_nights`, `surge_treatment`).
 
@@ -27,6 +27,9 @@ from irdesk.domain.policy import Policy
 
 LONG_INCIDENT = "long incident"
 NIGHTS_PAGED = "nights paged in a row"
+ON_LEAVE = "on leave"
+# A teammate's leave, named: "covering for Ana Silva on leave".
+COVERING = "covering for {name} on leave"
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,17 @@ class HeldShare:
 
 @dataclass(frozen=True)
 class Surge:
-    kind: str  # LONG_INCIDENT or NIGHTS_PAGED
+    kind: str  # LONG_INCIDENT, NIGHTS_PAGED, ON_LEAVE or COVERING with the name
     first_day: date
     last_day: date
-    amount: float  # hours of the incident, or nights in a row
+    amount: float  # hours of the incident, nights in a row, or days of leave
     incident_ids: tuple[int, ...]
+
+    @property
+    def unit(self) -> str:
+        """What `amount` counts, when not hours."""
+        unit = "night" if self.kind == NIGHTS_PAGED else "day"
+        return unit if self.amount == 1 else f"{unit}s"
 
     def span(self) -> str:
         first, last = self.first_day.isoformat(), self.last_day.isoformat()
@@ -163,7 +172,9 @@ def held_shares(
 def surges(data: MetricData, policy: Policy, period: Period, person_id: int) -> tuple[Surge, ...]:
     """A counted incident that took the policy's `surge_long_incident_hours` or more of
     theirs; after-hours pages on `surge_consecutive_nights` or more nights in a row (in
-    their zone; a page before the working day belongs to the night before)."""
+    their zone; a page before the working day belongs to the night before); their leave
+    (the pages they got while away) and a teammate's (the incidents they were paged for
+    or joined while covering)."""
     ev, inc = data.events, data.incidents
     rows, _ = counted_rows(data, policy, period)
     out = []
@@ -201,8 +212,72 @@ def surges(data: MetricData, policy: Policy, period: Period, person_id: int) -> 
         if len(run) >= policy.surge_consecutive_nights:
             ids = sorted(set().union(*(nights[n] for n in run)))
             out.append(Surge(NIGHTS_PAGED, run[0], run[-1], float(len(run)), tuple(ids)))
+    out.extend(_leave_surges(data, policy, period, person_id, inc.ids[rows]))
     out.sort(key=lambda s: (s.first_day, s.kind))
     return tuple(out)
+
+
+def _leave_surges(
+    data: MetricData, policy: Policy, period: Period, person_id: int, counted: np.ndarray
+) -> list[Surge]:
+    """Their own leave and their teammates' that meet the period, each with the counted
+    incidents of theirs inside it: a page sent, or their first part in an incident, on one
+    of its days (in their zone). A span still open is read up to the period's end."""
+    me = data.people.get(person_id)
+    team = me.team_id if me is not None else None
+    first_day = from_epoch(period.bounds[0]).date()
+    last_day = from_epoch(period.bounds[1] - 1).date()
+    spans = [
+        span
+        for span in data.leave
+        if span.first_day <= last_day
+        and (span.last_day is None or span.last_day >= first_day)
+        and (
+            span.person_id == person_id
+            or (team is not None and _team_of(data, span.person_id) == team)
+        )
+    ]
+    if not spans:
+        return []
+    ev = data.events
+    paged = (ev.page_person == person_id) & np.isin(ev.page_incident, counted)
+    joined = (ev.part_person == person_id) & np.isin(ev.part_incident, counted)
+    pages = _on_days(data, policy, person_id, ev.page_time[paged], ev.page_incident[paged])
+    parts = _on_days(data, policy, person_id, ev.part_first[joined], ev.part_incident[joined])
+    out = []
+    for span in spans:
+        last = span.last_day if span.last_day is not None else last_day
+        away = span.person_id == person_id
+        # Their own pages in their leave; a teammate's leave also counts the work they
+        # joined, as covering is more than answering the pager.
+        found = pages if away else pages + parts
+        ids = sorted({i for day, i in found if span.first_day <= day <= last})
+        absent = data.people.get(span.person_id)
+        kind = (
+            ON_LEAVE
+            if away
+            else COVERING.format(name=absent.name if absent else f"person {span.person_id}")
+        )
+        days_away = float((last - span.first_day).days + 1)
+        out.append(Surge(kind, span.first_day, last, days_away, tuple(ids)))
+    return out
+
+
+def _on_days(
+    data: MetricData, policy: Policy, person_id: int, times: np.ndarray, incidents: np.ndarray
+) -> list[tuple[date, int]]:
+    """(their day, incident) of each moment, the day in their zone."""
+    people = np.full(len(times), person_id, dtype=np.int64)
+    local = local_page_times(data, people, times, policy)
+    return [
+        (from_epoch(t).date(), int(i))
+        for t, i in zip(local.tolist(), incidents.tolist(), strict=True)
+    ]
+
+
+def _team_of(data: MetricData, person_id: int) -> int | None:
+    info = data.people.get(person_id)
+    return info.team_id if info is not None else None
 
 
 def _runs(days: list[date]) -> list[list[date]]:

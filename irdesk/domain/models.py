@@ -696,6 +696,31 @@ class RotationMember(SQLModel, table=True):
     escalation_level: int | None = None
 
 
+class Leave(SQLModel, table=True):
+    """A person away, typed by hand (the on-call tools' exports hold no absences): from
+    `starts_on` through `ends_on` (the person's days; None: not ended yet). The figures
+    read it as a surge: the person's own pages in it, and their teammates' work while
+    covering for them (`domain/load_fairness`)."""
+
+    __tablename__ = "leave"
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="leave_ends_after"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    starts_on: date
+    ends_on: date | None = None
+    note: str | None = None
+    created_by: str | None = None
+    created_at: datetime = utc_field(nullable=False)
+    revision: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="bumped by every edit, so a writer holding an older copy is refused",
+    )
+
+
 class EscalationPolicy(SQLModel, table=True):
     __tablename__ = "escalation_policy"
     __table_args__ = (UniqueConstraint("source", "external_id", name="policy_source_key"),)

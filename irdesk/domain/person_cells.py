@@ -191,7 +191,7 @@ def surges_section(p: PersonPeriod) -> Section:
                 s.kind,
                 s.first_day.isoformat(),
                 s.last_day.isoformat(),
-                hours_text(s.amount) if s.kind == LONG_INCIDENT else f"{s.amount:g} nights",
+                hours_text(s.amount) if s.kind == LONG_INCIDENT else f"{s.amount:g} {s.unit}",
                 ", ".join(p.label_of(i) for i in s.incident_ids),
                 TREATMENT_WORDS[p.surge_treatment],
             ),

@@ -89,7 +89,7 @@ def team_sections(t: TeamPicture) -> tuple[Section, ...]:
                     s.kind,
                     s.first_day.isoformat(),
                     s.last_day.isoformat(),
-                    hours_text(s.amount) if s.kind == LONG_INCIDENT else f"{s.amount:g} nights",
+                    hours_text(s.amount) if s.kind == LONG_INCIDENT else f"{s.amount:g} {s.unit}",
                     TREATMENT_WORDS[treatment],
                 ),
                 s.incident_ids,

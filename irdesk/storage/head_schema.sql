@@ -797,5 +797,19 @@ CREATE TABLE finding_factors (
 	PRIMARY KEY (finding_id), 
 	FOREIGN KEY(finding_id) REFERENCES finding (id) ON DELETE CASCADE
 );
-INSERT INTO alembic_version (version_num) VALUES ('0026');
+CREATE TABLE leave (
+	id INTEGER NOT NULL, 
+	person_id INTEGER NOT NULL, 
+	starts_on DATE NOT NULL, 
+	ends_on DATE, 
+	note VARCHAR, 
+	created_by VARCHAR, 
+	created_at DATETIME NOT NULL, 
+	revision INTEGER DEFAULT '0' NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT leave_ends_after CHECK (ends_on IS NULL OR ends_on >= starts_on), 
+	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_leave_person_id ON leave (person_id);
+INSERT INTO alembic_version (version_num) VALUES ('0023');
 COMMIT;

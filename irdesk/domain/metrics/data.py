@@ -226,6 +226,16 @@ class Memberships:
 
 
 @dataclass(frozen=True)
+class LeaveSpan:
+    """A person away, typed by hand: their days `first_day` through `last_day` (None: not
+    ended yet)."""
+
+    person_id: int
+    first_day: date
+    last_day: date | None = None
+
+
+@dataclass(frozen=True)
 class ActionInfo:
     id: int
     incident_id: int  # the incident of the review the item came from
@@ -423,6 +433,7 @@ class MetricData:
     rotations: dict[int, RotationInfo] = field(default_factory=dict)
     memberships: Memberships = field(default_factory=lambda: Memberships.build(()))
     dated: DatedValues = field(default_factory=DatedValues)
+    leave: tuple[LeaveSpan, ...] = ()
 
     @cached_property
     def part_rows(self) -> np.ndarray:

@@ -45,6 +45,7 @@ from irdesk.gui.common.refusals import Refused, refusing, tell_refused
 from irdesk.gui.common.row_table_model import SORT_ROLE
 from irdesk.gui.common.undo import EditCommand, replay_refused
 from irdesk.gui.common.zones import zone_completer
+from irdesk.gui.organisation.leave import LeavePanel
 from irdesk.gui.organisation.membership import MembershipBar
 from irdesk.gui.organisation.models import (
     TYPED_MARK,
@@ -543,13 +544,14 @@ class OrganisationWindow(QWidget):
         }
         self._on_day: list[MemberRow] = []
         self.recovery = RecoveryTab(tasks, lambda: self.actor, notes)
+        self.leave = LeavePanel(tasks, undo_stack, actor, self._show_message)
 
         # Alt+1…5 rather than mnemonics: the forms' fields need the letters.
         for number, (tab, title) in enumerate(
             (
                 (self._teams_tab(), "Teams"),
                 (self._rotations_tab(), "Rotations"),
-                (self._editing_tab(self.people, self.person_form), "People"),
+                (self._people_tab(), "People"),
                 (self._editing_tab(self.services, self.service_form), "Services"),
                 (self._policies_tab(), "Escalation Policies"),
                 (self.recovery, "Notes Recovery"),
@@ -641,6 +643,15 @@ class OrganisationWindow(QWidget):
         stacked.addWidget(scrolling(self.rotation_form))
         return self._split(self.rotations, stacked)
 
+    def _people_tab(self) -> QWidget:
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setChildrenCollapsible(False)
+        right.addWidget(scrolling(self.person_form))
+        right.addWidget(self.leave)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        return self._split(self.people, right, (3, 2))
+
     def _editing_tab(self, pane: ListPane, form: EditForm) -> QWidget:
         return self._split(pane, scrolling(form), (3, 2))
 
@@ -667,6 +678,7 @@ class OrganisationWindow(QWidget):
             self.directory = None
         self.db = db
         self.membership_bar.db = db
+        self.leave.db = db
         self.reload()
         self.recovery.set_database(db)
 
@@ -783,6 +795,7 @@ class OrganisationWindow(QWidget):
 
     def _person_chosen(self) -> None:
         self.person_form.show_row(self.people.current(), self.people.model.typed)
+        self.leave.show_person(self.people.current())
 
     def _service_chosen(self) -> None:
         self.service_form.show_row(self.services.current(), self.services.model.typed)

@@ -14,7 +14,7 @@ events of an incident linked into another count for the one it joined.
 import json
 from collections.abc import Sequence
 from concurrent.futures import Future
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +28,7 @@ from irdesk.domain.metrics.data import (
     DatedValues,
     EventColumns,
     IncidentColumns,
+    LeaveSpan,
     Memberships,
     MetricData,
     PersonInfo,
@@ -222,6 +223,16 @@ def _memberships(cur: Cursor, dialect: MetricDialect = SQLITE) -> Memberships:
     )
 
 
+def _day(value: Any) -> date:
+    """A stored day: SQLite gives its text, PostgreSQL a date."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _leave(cur: Cursor) -> tuple[LeaveSpan, ...]:
+    rows = cur.execute("SELECT person_id, starts_on, ends_on FROM leave ORDER BY id").fetchall()
+    return tuple(LeaveSpan(r[0], _day(r[1]), None if r[2] is None else _day(r[2])) for r in rows)
+
+
 def _teams(cur: Cursor) -> dict[int, TeamInfo]:
     return {r[0]: TeamInfo(r[0], r[1]) for r in cur.execute("SELECT id, name FROM team")}
 
@@ -376,6 +387,7 @@ def load_metric_data(
         services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
         rotations, memberships = tasks.add(_rotations), tasks.add(_memberships)
         dated = tasks.add(_dated)
+        leave = tasks.add(_leave)
         incidents = tasks.add(
             lambda c: _incidents(c, incident_parts, overrides, classified, merged)
         )
@@ -391,6 +403,7 @@ def load_metric_data(
             rotations=rotations.result(),
             memberships=memberships.result(),
             dated=dated.result(),
+            leave=leave.result(),
         )
 
 
