@@ -13,6 +13,7 @@ import argparse
 import sqlite3
 import sys
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         keyring = unlock(identity, PHRASE)
         db_path = folder / "demo.db"
         write_demo(db_path, seed=DEFAULT_SEED, anchor=DEMO_ANCHOR, note_readers=[keyring.public])
-        with sqlite3.connect(db_path) as conn:
+        with closing(sqlite3.connect(db_path)) as conn, conn:
             (incident_id,) = conn.execute(
                 "SELECT incident_id FROM feedback_note WHERE incident_id IS NOT NULL"
                 " GROUP BY incident_id ORDER BY count(*) DESC, incident_id LIMIT 1"

@@ -15,6 +15,7 @@ import argparse
 import shutil
 import sys
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -51,7 +52,7 @@ def _type(window: MainWindow, form: EditForm, cost: str, day: QDate, why: str) -
 def _busiest_service(db: Path) -> str:
     import sqlite3
 
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         row = conn.execute(
             "SELECT s.name FROM incident i JOIN service s ON s.id = i.service_id"
             " GROUP BY s.id ORDER BY count(*) DESC, s.name LIMIT 1"
@@ -101,7 +102,7 @@ def _first_incident_day(db: Path, service: str) -> QDate:
     """The first of the month of the service's first incident."""
     import sqlite3
 
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         (started,) = conn.execute(
             "SELECT min(i.started_at) FROM incident i JOIN service s ON s.id = i.service_id"
             " WHERE s.name = ?",

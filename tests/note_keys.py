@@ -6,6 +6,7 @@ needs a reader's identity file (with its passphrase) makes one with `make_identi
 
 import contextlib
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,7 @@ def database_at(path: Path, revision: str) -> Path:
 def plaintext_file(path: Path) -> Path:
     """A file at the schema before sealing, with two notes in plain text."""
     database_at(path, "0007")
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("INSERT INTO person (id, name) VALUES (1, 'Grace Hopper')")
         for i, (kind, text) in enumerate([("recognition", WORDS), ("growth", OTHER_WORDS)]):
             conn.execute(

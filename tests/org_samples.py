@@ -18,6 +18,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -261,7 +262,7 @@ def import_organisation(folder: Path, *, escalations: bool = False) -> tuple[Pat
     assert directory.returncode == 0, directory.stderr
     incidents = irdesk("import", *INCIDENT_SAMPLES, *logs, "--db", db)
     assert incidents.returncode == 0, incidents.stderr
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         ids = dict(conn.execute("SELECT external_id, id FROM incident").fetchall())
         services = dict(conn.execute("SELECT name, id FROM service").fetchall())
     database = open_database(db)

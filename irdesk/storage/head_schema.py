@@ -15,6 +15,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -55,7 +56,7 @@ def script_of(conn: sqlite3.Connection) -> str:
 
 def create(path: Path) -> None:
     """Write the head schema into the new, empty file `path`."""
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.executescript(stored_script())
     conn.close()
 
@@ -70,7 +71,7 @@ def migrated_script() -> str:
         with engine.begin() as connection:
             schema.upgrade(connection)
         engine.dispose()
-        with sqlite3.connect(path) as conn:
+        with closing(sqlite3.connect(path)) as conn, conn:
             script = script_of(conn)
         conn.close()
     return script

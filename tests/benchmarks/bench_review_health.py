@@ -22,6 +22,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -141,7 +142,7 @@ def make_database(path: Path, reviews: int) -> Database:
 
 
 def floor(path: Path) -> None:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute(
             "SELECT r.id, r.tier, r.tier_reason, r.blameless_override_reason, r.approved_at, "
             "i.source, i.external_id, i.resolved_at, s.owner_team_id FROM review r "

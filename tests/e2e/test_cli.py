@@ -6,6 +6,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,7 @@ def test_demo_writes_a_database_that_passes_its_check(tmp_path: Path) -> None:
     result = irdesk("demo", str(path), "--anchor", "2026-11-01")
     assert result.returncode == 0, result.stderr
     assert "incidents" in result.stdout
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
@@ -227,7 +228,7 @@ def test_import_severity_rules_override_the_defaults(tmp_path: Path) -> None:
     sample = SHARED_DATA / "pagerduty_incidents_page.json"
     result = irdesk("import", str(sample), "--db", str(db), "--severity", "pagerduty:p4=sev2")
     assert result.returncode == 0, result.stderr
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         row = conn.execute(
             "SELECT severity, severity_raw FROM incident WHERE external_id = 'PH4UE4E'"
         ).fetchone()
@@ -259,7 +260,7 @@ def test_import_of_your_own_csv_with_columns_then_remembered(tmp_path: Path) -> 
     )
     assert mapped.returncode == 0, mapped.stderr
     assert "Incidents: 3 new" in mapped.stdout and "Column mapping remembered" in mapped.stdout
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         row = conn.execute(
             "SELECT title, started_at FROM incident WHERE source = 'ops-tracker' AND external_id = '4711'"
         ).fetchone()
@@ -319,7 +320,7 @@ def test_check_detects_an_audit_log_edited_behind_irdesks_back(tmp_path: Path) -
     db.close()
     assert "audit log:       ok" in irdesk("db", "check", str(path)).stdout
 
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("UPDATE audit_entry SET actor = 'someone else'")
     conn.close()
     result = irdesk("db", "check", str(path))

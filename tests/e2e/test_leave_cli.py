@@ -11,6 +11,7 @@ Akiko herself was paged for none, so her own leave holds no incident.
 
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ def section(printed: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def leave_rows(db: Path) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection, connection:
         return connection.execute(
             "SELECT p.name, l.starts_on, l.ends_on, l.note FROM leave l "
             "JOIN person p ON p.id = l.person_id ORDER BY l.id"
@@ -110,7 +111,7 @@ def test_leave_typed_at_the_command_line_is_a_surge_for_the_team(
                      "--db", imported)  # fmt: skip
     assert removed.returncode == 0, removed.stderr
     assert leave_rows(imported) == []
-    with sqlite3.connect(imported) as connection:
+    with closing(sqlite3.connect(imported)) as connection, connection:
         actions = [r[0] for r in connection.execute(
             "SELECT action FROM audit_entry WHERE action LIKE '%leave' ORDER BY id"
         )]  # fmt: skip

@@ -8,6 +8,7 @@ import errno
 import os
 import sqlite3
 import stat
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,7 @@ def test_sign_countersign_verify_and_a_tampered_copy(demo_db: Path, tmp_path: Pa
         str(demo_db),
     )
     assert countersigned.returncode == 0, countersigned.stderr
-    with sqlite3.connect(demo_db) as conn:
+    with closing(sqlite3.connect(demo_db)) as conn, conn:
         (signers,) = conn.execute("SELECT signers_json FROM packet").fetchone()
         actions = [a for (a,) in conn.execute("SELECT action FROM audit_entry ORDER BY id")]
     assert signers == '["Ελένη Παπαδοπούλου", "Aiko Tanaka"]'
@@ -163,7 +164,7 @@ def test_a_wrong_passphrase_writes_nothing_and_records_nothing(
     assert result.returncode == 1
     assert "wrong passphrase" in result.stderr and "No packet was written." in result.stderr
     assert not out.exists()
-    with sqlite3.connect(demo_db) as conn:
+    with closing(sqlite3.connect(demo_db)) as conn, conn:
         assert conn.execute("SELECT count(*) FROM packet").fetchone() == (0,)
 
 
@@ -203,7 +204,7 @@ def test_an_existing_packet_is_replaced_only_with_force(
     assert main(args) == 1
     assert "already exists; add --force" in capsys.readouterr().err
     assert out.read_bytes().startswith(b"%PDF- a signed packet")
-    with sqlite3.connect(demo_db) as conn:
+    with closing(sqlite3.connect(demo_db)) as conn, conn:
         assert conn.execute("SELECT count(*) FROM packet").fetchone() == (0,)
     conn.close()
     assert main([*args, "--force"]) == 0  # "INC-1022": the ID the list shows
@@ -284,7 +285,7 @@ def test_a_link_fifo_or_device_as_out_is_refused_even_with_force(
         assert "Traceback" not in err
     assert link.readlink() == victim and victim.read_bytes() == b"someone else's file"
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
-    with sqlite3.connect(demo_db) as conn:
+    with closing(sqlite3.connect(demo_db)) as conn, conn:
         assert conn.execute("SELECT count(*) FROM packet").fetchone() == (0,)
     conn.close()
 
@@ -309,6 +310,6 @@ def test_a_failure_mid_write_leaves_no_packet_no_temporary_file_and_no_record(
     assert f"irdesk: error: cannot write {out_dir / 'legal.pdf'}: No space left on device" in err
     assert "No packet was written." in err and "Traceback" not in err
     assert list(out_dir.iterdir()) == []
-    with sqlite3.connect(demo_db) as conn:
+    with closing(sqlite3.connect(demo_db)) as conn, conn:
         assert conn.execute("SELECT count(*) FROM packet").fetchone() == (0,)
     conn.close()

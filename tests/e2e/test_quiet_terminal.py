@@ -13,6 +13,7 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def test_import_identity_packet_verify_and_countersign_print_nothing_on_stderr(
     for step in steps:
         done = irdesk(*step)
         assert (done.returncode, done.stderr) == (0, ""), step
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         (incident,) = conn.execute("SELECT id FROM incident ORDER BY id LIMIT 1").fetchone()
 
     signing = ("--sign", str(identity), "--db", str(db))

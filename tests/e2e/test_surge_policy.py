@@ -56,9 +56,7 @@ def section(printed: dict[str, Any], key: str) -> dict[str, Any]:
 def test_each_treatment_in_the_person_and_team_views_the_packet_and_the_history(
     imported: Path, tmp_path: Path
 ) -> None:
-    # A copy for "adjust", made before any command runs on the file. (Saving a policy
-    # in this process after the commands below have run on the same file fails here with
-    # a disk I/O error from SQLite; a command line or the window opens the file anew.)
+    # A copy for "adjust", made before any command runs on the file.
     other = tmp_path / "adjust.db"
     source, copy = sqlite3.connect(imported), sqlite3.connect(other)
     try:

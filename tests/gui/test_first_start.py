@@ -5,6 +5,7 @@ as it is, so a finding typed on the first day is there on the second.
 """
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,7 @@ def write_a_finding(path: Path) -> None:
 
 
 def count_own_findings(path: Path) -> int:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         (count,) = conn.execute(
             "SELECT count(*) FROM finding WHERE text = ?", (OWN_FINDING,)
         ).fetchone()

@@ -1,6 +1,7 @@
 """Export › Review Packet… and Tools › Verify Packet…, driven as a compliance officer would."""
 
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -119,7 +120,7 @@ def test_export_a_signed_packet_with_a_redaction_preview(
     assert report.intact() and report.signatures[0].signer == "Søren Kjærgaard"
     assert report.manifest is not None
     assert report.manifest["redaction"]["patterns"] == [r"release \d\.\d\.\d"]
-    with sqlite3.connect(incident_file.path) as conn:
+    with closing(sqlite3.connect(incident_file.path)) as conn, conn:
         rows = conn.execute("SELECT profile, incident_id, signers_json FROM packet").fetchall()
     assert rows == [("insurance", incident_file.ids["INC-101"], '["Søren Kjærgaard"]')]
 
@@ -143,7 +144,7 @@ def test_a_wrong_passphrase_is_said_in_the_dialog_and_writes_nothing(
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     assert "Not exported:" in dialog.status.text() and "wrong passphrase" in dialog.status.text()
     assert not out.exists()
-    with sqlite3.connect(incident_file.path) as conn:
+    with closing(sqlite3.connect(incident_file.path)) as conn, conn:
         assert conn.execute("SELECT count(*) FROM packet").fetchone() == (0,)
 
 
@@ -162,7 +163,7 @@ def test_closing_the_dialog_during_an_export_lets_the_export_finish(
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: opened.packet_actions.dialog is None, timeout=WORK_MS)
     assert verify_packet(out).problems == ["the packet is not signed"]
-    with sqlite3.connect(incident_file.path) as conn:
+    with closing(sqlite3.connect(incident_file.path)) as conn, conn:
         assert conn.execute("SELECT profile FROM packet").fetchall() == [("legal",)]
 
 
@@ -213,7 +214,7 @@ def test_an_executive_packet_from_the_dialog_shows_the_metrics_figures(
     text = " ".join(pdf_text(out).split())
     assert f"Incidents {figures.incidents}" in text
     assert "Policy built-in defaults" in text  # the file never saved a policy
-    with sqlite3.connect(incident_file.path) as conn:
+    with closing(sqlite3.connect(incident_file.path)) as conn, conn:
         row = conn.execute("SELECT profile, subject, policy_version_id FROM packet").fetchone()
     assert row == ("executive", "2026-Q4", None)
 
@@ -269,7 +270,7 @@ def test_countersign_from_the_tools_menu_records_the_second_signer(
     box.accept()
     report = verify_packet(packet)
     assert report.intact() and [s.signer for s in report.signatures] == ["Søren Kjærgaard", "王伟"]
-    with sqlite3.connect(incident_file.path) as conn:
+    with closing(sqlite3.connect(incident_file.path)) as conn, conn:
         (signers,) = conn.execute("SELECT signers_json FROM packet").fetchone()
     assert signers == '["Søren Kjærgaard", "王伟"]'
 
@@ -310,7 +311,7 @@ def test_a_signed_export_signs_the_approved_review_which_can_then_be_archived(
     qtbot.waitUntil(lambda: tab.header.status_label.text() == "Signed", timeout=WORK_MS)
     archive = tab.header.findChild(QPushButton, "move_to_archived")
     assert archive is not None
-    with sqlite3.connect(incident_file.path) as conn:
+    with closing(sqlite3.connect(incident_file.path)) as conn, conn:
         assert conn.execute("SELECT status FROM review WHERE id = ?", (review.id,)).fetchall() == [
             ("signed",)
         ]
@@ -388,7 +389,7 @@ def test_the_manager_packet_shows_notes_only_once_a_reader_unlocks(
         keyring=unlock(manager, NOTES_PHRASE),
         text=words,
     )
-    with sqlite3.connect(incident_file.path) as conn:
+    with closing(sqlite3.connect(incident_file.path)) as conn, conn:
         (person,) = conn.execute("SELECT name FROM person WHERE id = 1").fetchone()
     conn.close()
     dialog = open_packet_dialog(qtbot, opened)

@@ -7,6 +7,7 @@ delete them.
 """
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from note_keys import (
@@ -33,7 +34,7 @@ from irdesk.storage.database import plaintext_backups
 def older_file(path: Path) -> Path:
     """Two plain-text notes (note_keys.plaintext_file) and an incident to open them on."""
     plaintext_file(path)
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute(
             "INSERT INTO incident (source, external_id, title, status, external_cause, "
             "approved_tech_debt, regulatory_exposure, consistency_flags, created_at, "

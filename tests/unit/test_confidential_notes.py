@@ -8,6 +8,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -120,7 +121,7 @@ def test_the_file_holds_ciphertext_only(database: Database, ids: dict[str, int])
         assert WORDS.encode() not in data, path
     # …and the ciphertext opens to the words for their reader, straight from the bytes.
     assert [n["text"] for n in opened_notes(database.path, HR)] == [WORDS + " again"]
-    with sqlite3.connect(database.path) as conn:
+    with closing(sqlite3.connect(database.path)) as conn, conn:
         (sealed,) = conn.execute("SELECT sealed FROM feedback_note").fetchone()
     conn.close()
     assert len(sealed) > len(WORDS)

@@ -2,6 +2,7 @@
 one value in force from the start, so every figure stays what it was."""
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import create_engine
@@ -18,7 +19,7 @@ def test_a_value_typed_before_dates_is_in_force_from_the_start(tmp_path: Path) -
     with engine.begin() as conn:
         schema.upgrade(conn, "0014")
     engine.dispose()
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute(
             "INSERT INTO service (id, name, tier, slo_target, cost_per_minute)"
             " VALUES (1, 'api', 'tier1', 99.9, 25.0)"

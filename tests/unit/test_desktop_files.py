@@ -12,6 +12,7 @@ import struct
 import subprocess
 import time
 import xml.etree.ElementTree as ET
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -162,7 +163,7 @@ def test_the_magic_matches_an_irdesk_database_and_no_other_sqlite_file(tmp_path:
     ours = open_database(tmp_path / "team.db")
     ours.close()
     theirs = tmp_path / "other.db"
-    with sqlite3.connect(theirs) as conn:
+    with closing(sqlite3.connect(theirs)) as conn, conn:
         conn.execute("CREATE TABLE notes (text TEXT)")
     conn.close()
 
@@ -181,7 +182,7 @@ def test_shared_mime_info_and_gio_recognise_irdesk_files_by_content(tmp_path: Pa
     ours = open_database(tmp_path / "q3 reviews.db")
     ours.close()
     theirs = tmp_path / "browser-history.db"
-    with sqlite3.connect(theirs) as conn:
+    with closing(sqlite3.connect(theirs)) as conn, conn:
         conn.execute("CREATE TABLE visits (url TEXT)")
     conn.close()
     env = {**os.environ, "XDG_DATA_HOME": str(data), "XDG_DATA_DIRS": "/usr/share"}

@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -33,7 +34,7 @@ def older_file(path: Path) -> Path:
     with engine.begin() as conn:
         schema.upgrade(conn, schema.known_revisions()[0])
     engine.dispose()
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute(
             "INSERT INTO incident (source, external_id, title, status, external_cause,"
             " approved_tech_debt, regulatory_exposure, consistency_flags, created_at, updated_at)"
@@ -190,7 +191,7 @@ def test_an_import_into_a_new_file_makes_it_whole(
     assert main(["import", str(PAGERDUTY), "--db", str(path)]) == 0
     assert f"Database: {path}" in capsys.readouterr().out
     assert names(tmp_path) == {"new.db"}  # no log or hidden copy beside it
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         assert conn.execute("SELECT count(*) FROM incident").fetchone() == (26,)
     conn.close()
 

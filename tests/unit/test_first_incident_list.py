@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -129,14 +130,14 @@ def older(path: Path) -> Path:
 
 def newer(path: Path) -> Path:
     open_database(path).close()
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("UPDATE alembic_version SET version_num = '0099'")
     conn.close()
     return path
 
 
 def another_programs(path: Path) -> Path:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("CREATE TABLE incident (id INTEGER PRIMARY KEY, title TEXT)")
         conn.execute("CREATE TABLE alembic_version (version_num TEXT)")
         conn.execute("INSERT INTO alembic_version VALUES (?)", (schema.head_revision(),))

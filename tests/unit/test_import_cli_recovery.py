@@ -8,6 +8,7 @@ default map knows; jira_search_with_changelog.json (25 issues) gets one bad date
 
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ def urgent_page(tmp_path: Path) -> Path:
 
 
 def severities(db: Path) -> dict[str | None, int]:
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         rows = conn.execute("SELECT severity, count(*) FROM incident GROUP BY severity")
         return dict(rows.fetchall())
 

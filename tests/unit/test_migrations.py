@@ -2,6 +2,7 @@
 
 import hashlib
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def test_every_revision_downgrades_and_upgrades_again(tmp_path: Path) -> None:
 
 def test_an_older_file_is_backed_up_next_to_itself_then_upgraded(tmp_path: Path) -> None:
     path = database_at(tmp_path / "old.db", schema.known_revisions()[0])
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute(
             "INSERT INTO incident (source, external_id, title, status, external_cause, approved_tech_debt,"
             " regulatory_exposure, consistency_flags, created_at, updated_at)"
@@ -142,7 +143,7 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(
 
 def test_another_programs_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "places.sqlite"
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
     conn.close()
     before = digest(path)

@@ -11,6 +11,7 @@ import json
 import re
 import sqlite3
 import stat
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,7 @@ def shows(text: str, wanted: str) -> bool:
 def newest_policy(db_path: Path) -> tuple[int, int]:
     """(row id, number) of the version a packet made now must name: the newest stored one,
     which the dashboard and `irdesk metrics` call current."""
-    with sqlite3.connect(db_path) as conn:
+    with closing(sqlite3.connect(db_path)) as conn, conn:
         row_id, version = conn.execute(
             "SELECT id, version FROM policy_version ORDER BY version DESC LIMIT 1"
         ).fetchone()
@@ -198,7 +199,7 @@ def test_pdfsig_and_qpdf_accept_every_signed_profile(
 def test_each_export_is_recorded_with_its_hash_in_the_packet_table_and_audit_log(
     packet_world: PacketWorld,
 ) -> None:
-    with sqlite3.connect(packet_world.db_path) as conn:
+    with closing(sqlite3.connect(packet_world.db_path)) as conn, conn:
         rows = {
             uid: (profile, sha, incident, subject, json.loads(signers), who, policy)
             for uid, profile, sha, incident, subject, signers, who, policy in conn.execute(

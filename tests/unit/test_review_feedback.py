@@ -5,6 +5,7 @@ tests/review_feedback_fixture.py, and on reviews of incidents imported from
 
 import json
 import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -84,7 +85,7 @@ def test_an_anonymous_answer_names_nobody(database: Database) -> None:
             select(AuditEntry).where(AuditEntry.action == "add_survey_answer")
         ).all()
     # No table has a column tying an anonymous answer to its person.
-    with sqlite3.connect(database.path) as conn:
+    with closing(sqlite3.connect(database.path)) as conn, conn:
         tied = conn.execute(
             "SELECT survey_id FROM review_survey_respondent JOIN review_survey "
             "ON review_survey.id = survey_id WHERE anonymous"
@@ -267,7 +268,7 @@ def test_survey_import_on_reviews_of_real_incidents(
     code, out, err = run(capsys, "survey", "import", str(survey), "--db", str(imported))
     assert (code, err) == (0, "")
     assert out == "survey.csv: 4 survey answers stored.\n"
-    with sqlite3.connect(imported) as conn:
+    with closing(sqlite3.connect(imported)) as conn, conn:
         comments = conn.execute(
             "SELECT comment, anonymous FROM review_survey ORDER BY id"
         ).fetchall()

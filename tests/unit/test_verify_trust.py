@@ -9,6 +9,7 @@ import datetime as dt
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,7 +56,7 @@ def forgery(packet_world: PacketWorld, tmp_path_factory: pytest.TempPathFactory)
     )
     copy = folder / "altered.db"
     shutil.copy(packet_world.db_path, copy)
-    with sqlite3.connect(copy) as conn:
+    with closing(sqlite3.connect(copy)) as conn, conn:
         conn.execute(
             "UPDATE incident SET title = ? WHERE id = ?", (FORGED_TITLE, packet_world.incident_id)
         )

@@ -11,6 +11,7 @@ plus a hand-built page of three PagerDuty incidents whose titles are written out
 
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -64,7 +65,7 @@ def page(path: Path, titles: list[str]) -> Path:
 def stored(db: Database) -> tuple[list[tuple[object, ...]], ...]:
     """What an import writes, without its ids and clock times: incidents, the files each
     came from, and timeline events."""
-    with sqlite3.connect(db.path) as conn:
+    with closing(sqlite3.connect(db.path)) as conn, conn:
         incidents = conn.execute(
             "SELECT source, external_id, title, status, severity, started_at, detected_at,"
             " acknowledged_at, resolved_at, consistency_flags FROM incident ORDER BY 1, 2"

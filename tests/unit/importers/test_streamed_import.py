@@ -8,6 +8,7 @@ incidents), which must import the same streamed or whole.
 
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ FIVE = [
 
 
 def rows(db: Database, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db.path) as conn:
+    with closing(sqlite3.connect(db.path)) as conn, conn:
         return conn.execute(sql).fetchall()
 
 
@@ -227,7 +228,7 @@ def test_the_command_refuses_a_bad_record_late_in_a_stream_in_one_sentence(
         == 0
     )
     capsys.readouterr()
-    with sqlite3.connect(target) as conn:
+    with closing(sqlite3.connect(target)) as conn, conn:
         before = conn.execute("SELECT external_id, title FROM incident ORDER BY id").fetchall()
     # P3 retitled in the second slice, written before the last slice meets a bad status.
     bad = [*FIVE[:2], incident(3, "Queue backlog, retitled", "2026-03-03T10:00:00Z"), *FIVE[3:]]
@@ -241,7 +242,7 @@ def test_the_command_refuses_a_bad_record_late_in_a_stream_in_one_sentence(
     assert "Traceback" not in out + err
     [sentence] = [line for line in err.splitlines() if "incidents[5]" in line]
     assert "status" in sentence and "lost" in sentence
-    with sqlite3.connect(target) as conn:
+    with closing(sqlite3.connect(target)) as conn, conn:
         after = conn.execute("SELECT external_id, title FROM incident ORDER BY id").fetchall()
     assert after == before  # P3's new title rolled back with the rest
     assert ("P3", "Queue backlog") in after
