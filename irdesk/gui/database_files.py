@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from irdesk.storage.database import Database
 
 FILE_FILTER = "irdesk databases (*.db *.irdesk *.sqlite);;All files (*)"
+# A team database's address where a file's path goes (as `irdesk --db` takes it).
+SERVER_SCHEMES = ("postgresql://", "postgres://")
 MESSAGE_MS = 30_000
 
 OpenResult = tuple["Database", "IncidentPages"]
@@ -55,9 +57,44 @@ def _first_look(path: Path) -> IncidentPages | None:
     return IncidentPages.first_look(path)
 
 
+def is_server(path: Path) -> bool:
+    """Whether `path` is a team database's address (storage/server.ServerLocation)."""
+    return str(path).startswith(SERVER_SCHEMES)
+
+
+def shown_name(path: Path) -> str:
+    """A database's name in a title or a message: a file's name, a server's address
+    (as ServerLocation shows it: no password, socket folder or service entry)."""
+    return str(path) if is_server(path) else path.name
+
+
+def _load_server(path: Path) -> OpenResult:
+    """A team database on a PostgreSQL server. Its schema is upgraded by `irdesk db
+    upgrade`, not by one member's window: the team's other clients may still run the
+    irdesk it was at, and the server, unlike a file, is backed up by its administrator."""
+    from irdesk.storage.bulk.incident_pages import IncidentPages
+    from irdesk.storage.server import ServerError, ServerLocation, open_server_database
+
+    assert isinstance(path, ServerLocation)
+    try:
+        db = open_server_database(path.address, may_upgrade=False)
+    except ServerError as exc:
+        problem = str(exc).removeprefix(f"{path}: ")
+        raise DatabaseError(path, problem) from exc
+    try:
+        pages = IncidentPages.of_server(db.engine)
+    except BaseException:
+        db.close()
+        raise
+    return db, pages
+
+
 def _load_database(path: Path, create: bool, report: Report) -> OpenResult:
     """Worker side of opening: recognise, maybe back up and upgrade, then list."""
     from irdesk.storage.bulk.incident_pages import IncidentPages
+
+    if is_server(path):
+        return _load_server(path)
 
     def backed_up(saved: Path) -> None:
         report(f"Upgrading {path.name} (backup saved as {saved.name})…")
@@ -127,7 +164,7 @@ class DatabaseFiles(QObject):
 
     def _dialog_folder(self) -> Path:
         db = self.database.current()
-        return db.path.parent if db is not None else paths.data_dir()
+        return db.path.parent if db is not None and not is_server(db.path) else paths.data_dir()
 
     # ------------------------------------------------------------ user actions
 
@@ -158,10 +195,11 @@ class DatabaseFiles(QObject):
 
         Without `create`, a missing file is an error rather than a new empty database.
         """
-        path = Path(path).expanduser()
+        # A server's address stays a ServerLocation: Path() would fold its "//".
+        path = path if is_server(path) else Path(path).expanduser()
         if self._waiting is not None:
             self._waiting.append((path, create))  # opened after the file being looked at
-        elif self.database.current() is None and not self._opening:
+        elif self.database.current() is None and not self._opening and not is_server(path):
             self._waiting = []
             # The opening is queued once the rows are shown, whatever the look found: the
             # modules it loads neither slow the list's first drawing nor come before it.
@@ -185,7 +223,7 @@ class DatabaseFiles(QObject):
             lambda report: _load_database(path, create, report),
             on_done=self._opened,
             on_expected_error=lambda exc: self._open_failed(path, exc),
-            description=f"Opening {path.name}…",
+            description=f"Opening {shown_name(path)}…",
             then=self._open_over,
         )
 
@@ -225,22 +263,26 @@ class DatabaseFiles(QObject):
         db, pages = result
         self._previewed = None
         self.opened.emit(db, pages)
+        if is_server(db.path):
+            return  # the recent list holds files: a path read back would fold the address
         self.recent.add(db.path)
         self._rebuild_recent_menu()
 
     def _open_failed(self, path: Path, exc: Exception) -> None:
         if isinstance(exc, DatabaseError):
-            text = f"“{exc.path.name}” {exc.problem}"
+            text = f"“{shown_name(exc.path)}” {exc.problem}"
             hint = exc.hint
             where = exc.path
         else:
-            text = f"“{path.name}” could not be opened: {exc}"
+            text = f"“{shown_name(path)}” could not be opened: {exc}"
             hint = ""
             where = path
         db = self.database.current()
-        still_open = f"{db.path.name} stays open." if db is not None else "No database is open."
+        still_open = (
+            f"{shown_name(db.path)} stays open." if db is not None else "No database is open."
+        )
         informative = "\n\n".join(part for part in (hint, str(where), still_open) if part)
-        self.window.statusBar().showMessage(f"Could not open {path.name}", MESSAGE_MS)
+        self.window.statusBar().showMessage(f"Could not open {shown_name(path)}", MESSAGE_MS)
         show_message(
             self.window, QMessageBox.Icon.Warning, "Cannot open database", text, informative
         )

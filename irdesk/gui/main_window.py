@@ -44,7 +44,7 @@ from irdesk.gui.common.notes_session import NotesSession
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.common.user_guides import guides, show_user_guide
 from irdesk.gui.common.versions import version_lines
-from irdesk.gui.database_files import DatabaseFiles
+from irdesk.gui.database_files import DatabaseFiles, is_server, shown_name
 from irdesk.gui.incidents.classifying import IncidentClassifying
 from irdesk.gui.incidents.details import IncidentDetails
 from irdesk.gui.incidents.list_pane import IncidentList
@@ -646,7 +646,7 @@ class MainWindow(QMainWindow):
                 self.incident_list.select_incident(picked)
         if db.backup_made is not None:
             self.statusBar().showMessage(
-                f"Upgraded {db.path.name} to the current schema; "
+                f"Upgraded {shown_name(db.path)} to the current schema; "
                 f"backup saved as {db.backup_made.name}",
                 MESSAGE_MS,
             )
@@ -654,8 +654,9 @@ class MainWindow(QMainWindow):
     def _show_file_name(self, path: Path) -> None:
         self.path_label.setText(str(path))
         self.path_label.setToolTip(str(path))
-        self.setWindowTitle(f"{path.name} — irdesk")
-        self.setWindowFilePath(str(path))
+        self.setWindowTitle(f"{shown_name(path)} — irdesk")
+        # A team database is no file: the title bar offers no folder for it.
+        self.setWindowFilePath("" if is_server(path) else str(path))
 
     def _imported(self, report: ImportReport) -> None:
         self.statusBar().showMessage(
