@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from team_clients import seeded_review, server_database
-from window_driver import click_row, row_of, shown_column
+from window_driver import click_row, row_of, shown_column, visible_boxes
 
 from irdesk.domain.models import Incident
 from irdesk.gui.common.incident_table_model import COL_ID
@@ -91,3 +91,20 @@ def test_the_window_opens_a_team_database_and_follows_others_changes(
         lambda: tab.header.summary_edit.toPlainText() == "Checkout failed for 40 minutes.",
         timeout=10_000,
     )
+
+
+def test_a_server_database_not_upgraded_yet_is_named_with_the_command_to_run(
+    qtbot: QtBot, window: MainWindow, postgres_url: str
+) -> None:
+    # postgres_url is an empty database: no irdesk schema on it yet.
+    address = ServerAddress.parse(postgres_url)
+    with qtbot.waitSignal(window.tasks.idle, timeout=20_000):
+        window.open_database(ServerLocation(address))
+    [box] = visible_boxes(window)
+    assert box.windowTitle() == "Cannot open database"
+    assert box.text() == (
+        f"“{address.shown}” its schema revision is none; run "
+        f"`irdesk db upgrade {address.shown}` first (nothing was changed)."
+    )
+    assert "host=" not in box.text() + box.informativeText()
+    assert window.database.current() is None
