@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from irdesk import __version__
 from irdesk.gui.common.colours import follow_system_scheme
 from irdesk.gui.common.crash_dialog import install_excepthook
-from irdesk.gui.database_files import is_server
+from irdesk.gui.common.open_database import is_server
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage import paths
 

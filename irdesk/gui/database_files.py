@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 from irdesk.gui.common.background import BackgroundTasks, Report
 from irdesk.gui.common.menus import add_action
 from irdesk.gui.common.message_box import show_message
-from irdesk.gui.common.open_database import OpenDatabase
+from irdesk.gui.common.open_database import OpenDatabase, is_server, shown_name
 from irdesk.gui.common.recent_files import RecentFiles, fill_recent_menu
 from irdesk.storage import paths
 from irdesk.storage.errors import DatabaseError
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     from irdesk.storage.database import Database
 
 FILE_FILTER = "irdesk databases (*.db *.irdesk *.sqlite);;All files (*)"
-# A team database's address where a file's path goes (as `irdesk --db` takes it).
-SERVER_SCHEMES = ("postgresql://", "postgres://")
 MESSAGE_MS = 30_000
 
 OpenResult = tuple["Database", "IncidentPages"]
@@ -55,17 +53,6 @@ def _first_look(path: Path) -> IncidentPages | None:
     from irdesk.storage.bulk.incident_pages import IncidentPages
 
     return IncidentPages.first_look(path)
-
-
-def is_server(path: Path) -> bool:
-    """Whether `path` is a team database's address (storage/server.ServerLocation)."""
-    return str(path).startswith(SERVER_SCHEMES)
-
-
-def shown_name(path: Path) -> str:
-    """A database's name in a title or a message: a file's name, a server's address
-    (as ServerLocation shows it: no password, socket folder or service entry)."""
-    return str(path) if is_server(path) else path.name
 
 
 def _load_server(path: Path) -> OpenResult:

@@ -41,10 +41,10 @@ from irdesk.gui.common.help_menu import add_help_entries
 from irdesk.gui.common.live import LiveChanges
 from irdesk.gui.common.menus import Menus, add_action, standard_keys
 from irdesk.gui.common.notes_session import NotesSession
-from irdesk.gui.common.open_database import OpenDatabase
+from irdesk.gui.common.open_database import OpenDatabase, is_server, shown_name
 from irdesk.gui.common.user_guides import guides, show_user_guide
 from irdesk.gui.common.versions import version_lines
-from irdesk.gui.database_files import DatabaseFiles, is_server, shown_name
+from irdesk.gui.database_files import DatabaseFiles
 from irdesk.gui.incidents.classifying import IncidentClassifying
 from irdesk.gui.incidents.details import IncidentDetails
 from irdesk.gui.incidents.list_pane import IncidentList
