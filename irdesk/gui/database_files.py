@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMessageBox
 
 from irdesk.gui.common.background import BackgroundTasks, Report
 from irdesk.gui.common.menus import add_action
@@ -127,6 +127,8 @@ class DatabaseFiles(QObject):
         self.new_action.triggered.connect(self.new_database)
         self.open_action = add_action(file_menu, "&Open…", QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.choose_database)
+        self.team_action = add_action(file_menu, "Open &Team Database…")
+        self.team_action.triggered.connect(self.choose_team_database)
         file_menu.addMenu(self.recent_menu)
         self._rebuild_recent_menu()
 
@@ -149,6 +151,15 @@ class DatabaseFiles(QObject):
         )
         return Path(name) if name else None
 
+    def ask_server_address(self) -> str | None:
+        text, accepted = QInputDialog.getText(
+            self.window,
+            "Open team database",
+            "PostgreSQL address, postgresql://[USER@]HOST[:PORT]/DATABASE\n"
+            "(its password comes from ~/.pgpass, never from the address):",
+        )
+        return text.strip() if accepted and text.strip() else None
+
     def _dialog_folder(self) -> Path:
         db = self.database.current()
         return db.path.parent if db is not None and not is_server(db.path) else paths.data_dir()
@@ -159,6 +170,27 @@ class DatabaseFiles(QObject):
         path = self.ask_open_path()
         if path is not None:
             self.open_database(path)
+
+    def choose_team_database(self) -> None:
+        """File › Open Team Database…: a server's address, checked before anything opens."""
+        from irdesk.storage.server import ServerAddress, ServerError, ServerLocation
+
+        text = self.ask_server_address()
+        if text is None:
+            return
+        try:
+            location = ServerLocation(ServerAddress.parse(text))
+        except ServerError as exc:
+            db = self.database.current()
+            show_message(
+                self.window,
+                QMessageBox.Icon.Warning,
+                "Cannot open database",
+                str(exc),
+                f"{shown_name(db.path)} stays open." if db is not None else "No database is open.",
+            )
+            return
+        self.open_database(location)
 
     def new_database(self) -> None:
         path = self.ask_new_path()

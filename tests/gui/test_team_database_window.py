@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from team_clients import seeded_review, server_database
-from window_driver import click_row, row_of, shown_column, visible_boxes
+from window_driver import choose_from_menu, click_row, row_of, shown_column, visible_boxes
 
 from irdesk.domain.models import Incident
 from irdesk.gui.common.incident_table_model import COL_ID
@@ -108,3 +108,29 @@ def test_a_server_database_not_upgraded_yet_is_named_with_the_command_to_run(
     )
     assert "host=" not in box.text() + box.informativeText()
     assert window.database.current() is None
+
+
+def test_file_open_team_database_takes_an_address_and_refuses_a_password(
+    qtbot: QtBot,
+    window: MainWindow,
+    postgres_url: str,
+    team: tuple[dict[str, int], Database],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answers = ["postgresql://ana:secret@db.example/irdesk", postgres_url]
+    monkeypatch.setattr(window.files, "ask_server_address", lambda: answers.pop(0))
+
+    # An address holding a password is refused in one sentence, before anything opens.
+    choose_from_menu(qtbot, window, Qt.Key.Key_F, Qt.Key.Key_T)
+    [box] = visible_boxes(window)
+    assert box.text().startswith("postgresql://ana@db.example…: the address holds a password")
+    assert "secret" not in box.text() + box.informativeText()
+    assert box.informativeText() == "No database is open."
+    assert window.database.current() is None
+    box.close()
+
+    with qtbot.waitSignal(window.files.opened, timeout=20_000):
+        choose_from_menu(qtbot, window, Qt.Key.Key_F, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: shown_column(window, COL_ID) == ["OG-8", "INC-1", "OG-7"])
+    # Open Recent lists files: an address read back as a path would lose its "//".
+    assert window.files.recent.paths() == []
