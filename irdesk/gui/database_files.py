@@ -1,4 +1,9 @@
-"""File › New…, Open… and Open Recent: choosing a database file and opening it.
+"""File › New…, Open…, Open Team Database… and Open Recent: choosing a database and
+opening it.
+
+A team database on a PostgreSQL server (storage/server) is opened by its address: not
+looked at first, never upgraded by the window (`irdesk db upgrade` is run once for the
+team), and left out of the recent list, which holds files.
 
 A file is recognised, backed up and upgraded if it must be, and listed on the
 window's background tasks; `opened(db, pages)` hands the result to the window,
