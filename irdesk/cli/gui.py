@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from irdesk.cli.common import CommandFailed, is_server, today
+from irdesk.cli.common import CommandFailed, today
 from irdesk.storage import paths
 
 HEADLESS_HINT = "Headless commands work without one: irdesk import, irdesk metrics, irdesk demo, irdesk packet, irdesk countersign, irdesk verify, irdesk identity, irdesk db check, irdesk db upgrade (see irdesk --help)."
@@ -37,12 +37,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         path = paths.demo_database()
         write_demo(path, seed=DEFAULT_SEED, anchor=today(), overwrite=True)
     elif args.db:
-        path = args.db
-        if is_server(path):
-            raise CommandFailed(
-                f"{path}: the window opens a database file; a team database on a server "
-                "is used through the commands (irdesk import, packet, notes, … --db ADDRESS)."
-            )
+        path = args.db  # a file's path, or a team database's address (a ServerLocation)
     else:
         path = paths.default_database()
         # A dangling link is the user's file on a drive not mounted now: not a first start.

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from irdesk import __version__
 from irdesk.gui.common.colours import follow_system_scheme
 from irdesk.gui.common.crash_dialog import install_excepthook
+from irdesk.gui.common.open_database import is_server
 from irdesk.gui.main_window import MainWindow
 from irdesk.storage import paths
 
@@ -121,7 +122,9 @@ def run_gui(
             end_once_shown(main, ending)
         main.show()
         main.ask_name_at_first_start()
-        main.open_database(Path(db_path), create=True)
+        # A team database's address (storage/server.ServerLocation) is a Path already, and
+        # Path() would fold its "//".
+        main.open_database(db_path if is_server(db_path) else Path(db_path), create=True)
         return app.exec()
     finally:
         sys.excepthook = previous_hook

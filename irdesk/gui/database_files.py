@@ -1,4 +1,9 @@
-"""File › New…, Open… and Open Recent: choosing a database file and opening it.
+"""File › New…, Open…, Open Team Database… and Open Recent: choosing a database and
+opening it.
+
+A team database on a PostgreSQL server (storage/server) is opened by its address: not
+looked at first, never upgraded by the window (`irdesk db upgrade` is run once for the
+team), and left out of the recent list, which holds files.
 
 A file is recognised, backed up and upgraded if it must be, and listed on the
 window's background tasks; `opened(db, pages)` hands the result to the window,
@@ -21,12 +26,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMessageBox
 
 from irdesk.gui.common.background import BackgroundTasks, Report
 from irdesk.gui.common.menus import add_action
 from irdesk.gui.common.message_box import show_message
-from irdesk.gui.common.open_database import OpenDatabase
+from irdesk.gui.common.open_database import OpenDatabase, is_server, shown_name
 from irdesk.gui.common.recent_files import RecentFiles, fill_recent_menu
 from irdesk.storage import paths
 from irdesk.storage.errors import DatabaseError
@@ -55,9 +60,33 @@ def _first_look(path: Path) -> IncidentPages | None:
     return IncidentPages.first_look(path)
 
 
+def _load_server(path: Path) -> OpenResult:
+    """A team database on a PostgreSQL server. Its schema is upgraded by `irdesk db
+    upgrade`, not by one member's window: the team's other clients may still run the
+    irdesk it was at, and the server, unlike a file, is backed up by its administrator."""
+    from irdesk.storage.bulk.incident_pages import IncidentPages
+    from irdesk.storage.server import ServerError, ServerLocation, open_server_database
+
+    assert isinstance(path, ServerLocation)
+    try:
+        db = open_server_database(path.address, may_upgrade=False)
+    except ServerError as exc:
+        problem = str(exc).removeprefix(f"{path}: ")
+        raise DatabaseError(path, problem) from exc
+    try:
+        pages = IncidentPages.of_server(db.engine)
+    except BaseException:
+        db.close()
+        raise
+    return db, pages
+
+
 def _load_database(path: Path, create: bool, report: Report) -> OpenResult:
     """Worker side of opening: recognise, maybe back up and upgrade, then list."""
     from irdesk.storage.bulk.incident_pages import IncidentPages
+
+    if is_server(path):
+        return _load_server(path)
 
     def backed_up(saved: Path) -> None:
         report(f"Upgrading {path.name} (backup saved as {saved.name})…")
@@ -103,6 +132,8 @@ class DatabaseFiles(QObject):
         self.new_action.triggered.connect(self.new_database)
         self.open_action = add_action(file_menu, "&Open…", QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.choose_database)
+        self.team_action = add_action(file_menu, "Open &Team Database…")
+        self.team_action.triggered.connect(self.choose_team_database)
         file_menu.addMenu(self.recent_menu)
         self._rebuild_recent_menu()
 
@@ -125,9 +156,18 @@ class DatabaseFiles(QObject):
         )
         return Path(name) if name else None
 
+    def ask_server_address(self) -> str | None:
+        text, accepted = QInputDialog.getText(
+            self.window,
+            "Open team database",
+            "PostgreSQL address, postgresql://[USER@]HOST[:PORT]/DATABASE\n"
+            "(its password comes from ~/.pgpass, never from the address):",
+        )
+        return text.strip() if accepted and text.strip() else None
+
     def _dialog_folder(self) -> Path:
         db = self.database.current()
-        return db.path.parent if db is not None else paths.data_dir()
+        return db.path.parent if db is not None and not is_server(db.path) else paths.data_dir()
 
     # ------------------------------------------------------------ user actions
 
@@ -135,6 +175,27 @@ class DatabaseFiles(QObject):
         path = self.ask_open_path()
         if path is not None:
             self.open_database(path)
+
+    def choose_team_database(self) -> None:
+        """File › Open Team Database…: a server's address, checked before anything opens."""
+        from irdesk.storage.server import ServerAddress, ServerError, ServerLocation
+
+        text = self.ask_server_address()
+        if text is None:
+            return
+        try:
+            location = ServerLocation(ServerAddress.parse(text))
+        except ServerError as exc:
+            db = self.database.current()
+            show_message(
+                self.window,
+                QMessageBox.Icon.Warning,
+                "Cannot open database",
+                str(exc),
+                f"{shown_name(db.path)} stays open." if db is not None else "No database is open.",
+            )
+            return
+        self.open_database(location)
 
     def new_database(self) -> None:
         path = self.ask_new_path()
@@ -158,10 +219,11 @@ class DatabaseFiles(QObject):
 
         Without `create`, a missing file is an error rather than a new empty database.
         """
-        path = Path(path).expanduser()
+        # A server's address stays a ServerLocation: Path() would fold its "//".
+        path = path if is_server(path) else Path(path).expanduser()
         if self._waiting is not None:
             self._waiting.append((path, create))  # opened after the file being looked at
-        elif self.database.current() is None and not self._opening:
+        elif self.database.current() is None and not self._opening and not is_server(path):
             self._waiting = []
             # The opening is queued once the rows are shown, whatever the look found: the
             # modules it loads neither slow the list's first drawing nor come before it.
@@ -185,7 +247,7 @@ class DatabaseFiles(QObject):
             lambda report: _load_database(path, create, report),
             on_done=self._opened,
             on_expected_error=lambda exc: self._open_failed(path, exc),
-            description=f"Opening {path.name}…",
+            description=f"Opening {shown_name(path)}…",
             then=self._open_over,
         )
 
@@ -225,22 +287,26 @@ class DatabaseFiles(QObject):
         db, pages = result
         self._previewed = None
         self.opened.emit(db, pages)
+        if is_server(db.path):
+            return  # the recent list holds files: a path read back would fold the address
         self.recent.add(db.path)
         self._rebuild_recent_menu()
 
     def _open_failed(self, path: Path, exc: Exception) -> None:
         if isinstance(exc, DatabaseError):
-            text = f"“{exc.path.name}” {exc.problem}"
+            text = f"“{shown_name(exc.path)}” {exc.problem}"
             hint = exc.hint
             where = exc.path
         else:
-            text = f"“{path.name}” could not be opened: {exc}"
+            text = f"“{shown_name(path)}” could not be opened: {exc}"
             hint = ""
             where = path
         db = self.database.current()
-        still_open = f"{db.path.name} stays open." if db is not None else "No database is open."
+        still_open = (
+            f"{shown_name(db.path)} stays open." if db is not None else "No database is open."
+        )
         informative = "\n\n".join(part for part in (hint, str(where), still_open) if part)
-        self.window.statusBar().showMessage(f"Could not open {path.name}", MESSAGE_MS)
+        self.window.statusBar().showMessage(f"Could not open {shown_name(path)}", MESSAGE_MS)
         show_message(
             self.window, QMessageBox.Icon.Warning, "Cannot open database", text, informative
         )

@@ -41,7 +41,7 @@ from irdesk.gui.common.help_menu import add_help_entries
 from irdesk.gui.common.live import LiveChanges
 from irdesk.gui.common.menus import Menus, add_action, standard_keys
 from irdesk.gui.common.notes_session import NotesSession
-from irdesk.gui.common.open_database import OpenDatabase
+from irdesk.gui.common.open_database import OpenDatabase, is_server, shown_name
 from irdesk.gui.common.user_guides import guides, show_user_guide
 from irdesk.gui.common.versions import version_lines
 from irdesk.gui.database_files import DatabaseFiles
@@ -653,7 +653,7 @@ class MainWindow(QMainWindow):
                 self.incident_list.select_incident(picked)
         if db.backup_made is not None:
             self.statusBar().showMessage(
-                f"Upgraded {db.path.name} to the current schema; "
+                f"Upgraded {shown_name(db.path)} to the current schema; "
                 f"backup saved as {db.backup_made.name}",
                 MESSAGE_MS,
             )
@@ -661,8 +661,9 @@ class MainWindow(QMainWindow):
     def _show_file_name(self, path: Path) -> None:
         self.path_label.setText(str(path))
         self.path_label.setToolTip(str(path))
-        self.setWindowTitle(f"{path.name} — irdesk")
-        self.setWindowFilePath(str(path))
+        self.setWindowTitle(f"{shown_name(path)} — irdesk")
+        # A team database is no file: the title bar offers no folder for it.
+        self.setWindowFilePath("" if is_server(path) else str(path))
 
     def _imported(self, report: ImportReport) -> None:
         self.statusBar().showMessage(

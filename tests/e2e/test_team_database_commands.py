@@ -133,11 +133,13 @@ def test_two_imports_of_the_same_file_at_once_write_it_once(postgres_url: str) -
     ]
 
 
-def test_the_window_on_a_server_address_says_what_to_use_instead() -> None:
+def test_the_window_opens_on_a_server_address(postgres_url: str) -> None:
+    assert irdesk("import", str(PD_PAGE), "--db", postgres_url).returncode == 0
+    # "list": the process ends once the server's incidents are drawn in the window.
     done = irdesk(
-        "--db", "postgresql://ana@db.example/irdesk", env={"QT_QPA_PLATFORM": "offscreen"}
+        "--db",
+        postgres_url,
+        env={"QT_QPA_PLATFORM": "offscreen", "IRDESK_EXIT_WHEN_SHOWN": "list"},
     )
-    assert done.returncode == 1
-    assert done.stderr.startswith("irdesk: error: postgresql://ana@db.example/irdesk: the window")
-    assert "--db ADDRESS" in done.stderr
+    assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr

@@ -7,12 +7,28 @@ opened can be recognised (`db is not open_database.current()`) and dropped.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
     from irdesk.storage.database import Database
+
+
+# A team database's address where a file's path goes (storage/server.ServerLocation).
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_server(path: Path) -> bool:
+    """Whether `path` is a team database's address rather than a file's path."""
+    return str(path).startswith(SERVER_SCHEMES)
+
+
+def shown_name(path: Path) -> str:
+    """A database's name in a title or a message: a file's name, a server's address
+    (as ServerLocation shows it: no password, socket folder or service entry)."""
+    return str(path) if is_server(path) else path.name
 
 
 class OpenDatabase(QObject):

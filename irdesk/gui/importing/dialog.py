@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.fit import fit_to_screen
+from irdesk.gui.common.open_database import shown_name
 from irdesk.gui.common.zones import parse_zone, unknown_zone_text
 from irdesk.gui.importing.clock_offsets import sources_in
 from irdesk.gui.importing.column_mapping_dialog import ColumnMappingDialog
@@ -206,7 +207,7 @@ class ImportDialog(QDialog):
             return False
         self.db = db
         self.paths = [Path(p) for p in paths]
-        self.title_label.setText(f"Import into {db.path.name}")
+        self.title_label.setText(f"Import into {shown_name(db.path)}")
         self.title_label.setToolTip("\n".join(str(p) for p in self.paths))
         # Options that belong to the files chosen before go with them.
         self._column_mapping = None

@@ -42,7 +42,7 @@ from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.colours import text_style
 from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.notes_session import NotesSession, UnlockDialog
-from irdesk.gui.common.open_database import OpenDatabase
+from irdesk.gui.common.open_database import OpenDatabase, is_server
 from irdesk.gui.common.refusals import Refused, refusing
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
 from irdesk.gui.review.blame_editor import BlameTextEdit, set_text_quietly
@@ -332,7 +332,8 @@ class FeedbackWindow(QWidget):
             from irdesk.storage.database import plaintext_backups
 
             sealed = database_edits.seal_pending_notes(db, actor=actor, keyring=keyring)
-            return sealed, plaintext_backups(db.path)
+            # Backup copies are a file's: a team database's are its administrator's.
+            return sealed, [] if is_server(db.path) else plaintext_backups(db.path)
 
         self._run(work, self._sealed)
 

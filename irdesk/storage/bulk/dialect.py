@@ -305,3 +305,65 @@ def _qmark_to_format(
     if context is not None and context.compiled is None and parameters and "?" in statement:
         statement = statement.replace("%", "%%").replace("?", "%s")
     return statement, parameters
+
+
+# ---- The incident list's SQL (storage/bulk/incident_pages) -----------------------------
+# Kept in a block of its own: the list is read on a connection of its own, sqlite3's or a
+# server's, with no SQLAlchemy Connection to choose a Dialect from.
+
+
+class ListSpelling(Protocol):
+    """Where the incident list's page, count and filter SQL differ between the engines."""
+
+    name: str
+    # The sort keys' case-blind collation: SQLite's built-in, or the one migration 0008
+    # makes on the server (quoted there: unquoted, PostgreSQL folds it to lower case).
+    nocase: str
+    # The list's own order, newest first with the incidents without a start last.
+    newest_first: str
+
+    # The filter's words: SQLite's FTS5 trigram index (migration 0017) where there is one,
+    # else `contains`, true where the incident's words (`?`, casefolded) hold the word.
+    indexed_words: bool
+    contains: str
+
+    def duration(self, start: str, end: str) -> str:
+        """An expression ordering the incidents by the time from `start` to `end`."""
+        ...
+
+
+class SqliteListSpelling:
+    name = "sqlite"
+    nocase = "COLLATE NOCASE"
+    # SQLite puts NULL below every time, so descending leaves the incidents without a
+    # start last, and the index on started_at (which holds the id too) yields the rows
+    # in this order without sorting them.
+    newest_first = "i.started_at DESC, i.id DESC"
+    indexed_words = True
+    contains = ""  # the index's rows are read instead (incident_pages)
+
+    def duration(self, start: str, end: str) -> str:
+        return f"julianday({end}) - julianday({start})"
+
+
+class PostgresListSpelling:
+    name = "postgresql"
+    nocase = 'COLLATE "NOCASE"'
+    # PostgreSQL puts NULL above every value: descending would list them first.
+    newest_first = "i.started_at DESC NULLS LAST, i.id DESC"
+    # No FTS5 there: the same words the index holds (title, external id, source, service
+    # name), read row by row. The default collation, as the service's name may not be
+    # compared by strpos under a case-blind (nondeterministic) one.
+    indexed_words = False
+    contains = (
+        "strpos(lower((i.title || ' ' || i.external_id || ' ' || i.source || ' ' ||"
+        " COALESCE(s.name, '')) COLLATE \"default\"), ?) > 0"
+    )
+
+    def duration(self, start: str, end: str) -> str:
+        # The times are timestamps there; their difference's seconds order as the days do.
+        return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+
+
+SQLITE_LIST = SqliteListSpelling()
+POSTGRESQL_LIST = PostgresListSpelling()

@@ -1,8 +1,9 @@
 """The incident list as pages of an indexed query: what it costs grows with what is shown.
 
-The window lists a file's incidents a page at a time (`IncidentPages.page`), sorted and
-filtered by SQLite rather than in Python, so a file of a million incidents opens, scrolls
-and filters as quickly as one of a hundred. The order and the filter are the ones the
+The window lists a database's incidents a page at a time (`IncidentPages.page`), sorted
+and filtered by the database (a file's SQLite, or a team's PostgreSQL server in the
+spelling storage/bulk/dialect gives) rather than in Python, so a file of a million
+incidents opens, scrolls and filters as quickly as one of a hundred. The order and the filter are the ones the
 list has always had:
 
 - each column sorts on its raw value, the missing ones last both ways, ties in the
@@ -17,15 +18,21 @@ sorted in Python, on the real sample exports.
 """
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from irdesk.domain.enums import MERGE_UNLINKED, IncidentStatus, ReviewStatus, Severity
+from irdesk.storage.bulk.dialect import POSTGRESQL_LIST, SQLITE_LIST, ListSpelling
 from irdesk.storage.bulk.incident_list import ROW_COLUMNS, incident_row
 from irdesk.storage.errors import CorruptDatabase
 from irdesk.storage.inspection import current_file_connection
 from irdesk.storage.reads.incident_row import IncidentRow
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 # Trigrams need three characters; a shorter word is looked for in each row's words.
 SHORTEST_INDEXED = 3
@@ -39,21 +46,24 @@ def _position(column: str, enum: type[StrEnum]) -> str:
 
 EFFECTIVE_SEVERITY = "COALESCE(c.severity, i.severity)"
 
-# The sort keys by name; SEV1..SEV5 sort as their ranks do.
-SORT_KEYS: dict[str, str] = {
-    "external_id": "i.external_id COLLATE NOCASE",
-    "severity": EFFECTIVE_SEVERITY,
-    "title": "i.title COLLATE NOCASE",
-    "service": "s.name COLLATE NOCASE",
-    "status": _position("i.status", IncidentStatus),
-    "started": "i.started_at",
-    "duration": "julianday(i.resolved_at) - julianday(i.started_at)",
-    "review": _position("r.status", ReviewStatus),
-}
-# The list's own order: newest first. SQLite puts NULL below every time, so descending it
-# leaves the incidents without a start last, and the index on started_at (which holds
-# the id too) yields the rows in this order without sorting them.
-LIST_ORDER = "i.started_at DESC, i.id DESC"
+
+def sort_keys(spelling: ListSpelling) -> dict[str, str]:
+    """The sort keys by name, in `spelling`'s SQL; SEV1..SEV5 sort as their ranks do."""
+    return {
+        "external_id": f"i.external_id {spelling.nocase}",
+        "severity": EFFECTIVE_SEVERITY,
+        "title": f"i.title {spelling.nocase}",
+        "service": f"s.name {spelling.nocase}",
+        "status": _position("i.status", IncidentStatus),
+        "started": "i.started_at",
+        "duration": spelling.duration("i.started_at", "i.resolved_at"),
+        "review": _position("r.status", ReviewStatus),
+    }
+
+
+SORT_KEYS = sort_keys(SQLITE_LIST)
+# The list's own order: newest first (see the spellings in storage/bulk/dialect).
+LIST_ORDER = SQLITE_LIST.newest_first
 
 UNFILTERED_COUNT = """
 SELECT (SELECT COUNT(*) FROM incident)
@@ -85,26 +95,32 @@ class ListQuery:
         return cls(sort=sort, descending=descending, words=tuple(text.casefold().split()))
 
 
-def _order_by(query: ListQuery) -> str:
+def _order_by(query: ListQuery, spelling: ListSpelling = SQLITE_LIST) -> str:
+    newest_first = spelling.newest_first
     if query.sort == "started" and query.descending:
-        return LIST_ORDER
-    key = SORT_KEYS[query.sort]
+        return newest_first
+    key = sort_keys(spelling)[query.sort]
     direction = "DESC" if query.descending else "ASC"
-    return f"({key}) IS NULL, {key} {direction}, {LIST_ORDER}"
+    return f"({key}) IS NULL, {key} {direction}, {newest_first}"
 
 
-def _word_condition(word: str, *, common: bool) -> tuple[str, list[object]]:
+def _word_condition(
+    word: str, *, common: bool, spelling: ListSpelling = SQLITE_LIST
+) -> tuple[str, list[object]]:
     """SQL keeping the incidents `word` (casefolded) is part of, and its parameters.
 
     A `common` word's matches are looked up row by row as the list is read in its
     order; a rarer one's are read from the index first and then sorted (see `_common`).
     """
-    if len(word) >= SHORTEST_INDEXED:
+    if not spelling.indexed_words:
+        words = spelling.contains
+        params: list[object] = [word]
+    elif len(word) >= SHORTEST_INDEXED:
         phrase = '"' + word.replace('"', '""') + '"'
         # The unary + keeps SQLite from reading the incidents through the matches.
         member = "+i.id" if common else "i.id"
         words = f"{member} IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)"
-        params: list[object] = [phrase]
+        params = [phrase]
     else:
         # SQLite's lower() folds ASCII only: other words are folded in Python.
         contains = (
@@ -124,11 +140,13 @@ def _word_condition(word: str, *, common: bool) -> tuple[str, list[object]]:
     return "(" + " OR ".join(alternatives) + ")", params
 
 
-def _where(query: ListQuery, *, common: bool) -> tuple[str, list[object]]:
+def _where(
+    query: ListQuery, *, common: bool, spelling: ListSpelling = SQLITE_LIST
+) -> tuple[str, list[object]]:
     conditions = [NOT_MERGED]
     params: list[object] = [MERGE_UNLINKED]
     for word in query.words:
-        condition, word_params = _word_condition(word, common=common)
+        condition, word_params = _word_condition(word, common=common, spelling=spelling)
         conditions.append(condition)
         params += word_params
     return " AND ".join(conditions), params
@@ -138,16 +156,52 @@ def _contains(words: str | None, word: str) -> bool:
     return words is not None and word in words.casefold()
 
 
+class _ServerStatements:
+    """A team database's engine where the list takes a sqlite3 connection: each statement
+    on a pooled connection of its own, its rows read before the connection goes back, so
+    every page sees what the team committed until then and no transaction stays open."""
+
+    def __init__(self, engine: "Engine") -> None:
+        self._engine = engine
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> "_Rows":
+        # The engine rewrites the `?` placeholders for the server (dialect.install).
+        with self._engine.connect() as conn:
+            return _Rows(tuple(row) for row in conn.exec_driver_sql(sql, tuple(params)))
+
+    def close(self) -> None:
+        """The engine is the Database's, disposed when it closes."""
+
+
+class _Rows(list[tuple[Any, ...]]):
+    def fetchone(self) -> Any:  # as sqlite3's: the first row, or None
+        return self[0] if self else None
+
+
 class IncidentPages:
-    """The incident list of one file, read a page at a time on a read-only connection.
+    """The incident list of one database, read a page at a time on a read-only connection.
 
     Each call is one short statement, so the file's writers are never kept waiting;
     the connection may be made on one thread and used on another, one call at a time.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(
+        self,
+        conn: "sqlite3.Connection | _ServerStatements",
+        spelling: ListSpelling = SQLITE_LIST,
+    ) -> None:
         self._conn = conn
-        conn.create_function("irdesk_contains", 2, _contains, deterministic=True)
+        self._spelling = spelling
+        if isinstance(conn, sqlite3.Connection):
+            conn.create_function("irdesk_contains", 2, _contains, deterministic=True)
+
+    @classmethod
+    def of_server(cls, engine: "Engine") -> "IncidentPages":
+        """The pages of a team database on a PostgreSQL server (storage/server), read
+        through its engine; a fault reading them is the server's to name."""
+        pages = cls(_ServerStatements(engine), POSTGRESQL_LIST)
+        pages.page(ListQuery(), 0, 1)
+        return pages
 
     @classmethod
     def first_look(cls, path: Path) -> "IncidentPages | None":
@@ -194,19 +248,19 @@ class IncidentPages:
             # The table's own count, less the merged: no incident is read.
             (count,) = self._conn.execute(UNFILTERED_COUNT, (MERGE_UNLINKED,)).fetchone()
             return int(count) if limit is None else min(int(count), limit)
-        where, params = _where(query, common=self._common(query))
+        where, params = _where(query, common=self._common(query), spelling=self._spelling)
         if limit is None:
             sql = f"SELECT COUNT(*) FROM {JOINED} WHERE {where}"
         else:
-            sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {JOINED} WHERE {where} LIMIT ?)"
+            sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {JOINED} WHERE {where} LIMIT ?) AS listed"
             params = [*params, limit]
         (count,) = self._conn.execute(sql, params).fetchone()
         return int(count)
 
     def page(self, query: ListQuery, offset: int, limit: int) -> list[IncidentRow]:
         """The rows `offset` to `offset + limit` of the list `query` describes."""
-        where, params = _where(query, common=self._common(query))
-        order = _order_by(query)
+        where, params = _where(query, common=self._common(query), spelling=self._spelling)
+        order = _order_by(query, self._spelling)
         # The rows skipped are stepped over in the index alone; only the page's are read.
         sql = (
             f"{ROW_COLUMNS} WHERE i.id IN (SELECT i.id FROM {JOINED} WHERE {where}"
@@ -221,6 +275,8 @@ class IncidentPages:
         a page is found after a few pages' worth of rows. A rarer word is better read
         from the index and its few matches sorted; SQLite cannot tell the two apart.
         """
+        if not self._spelling.indexed_words:
+            return True  # no index to read the matches from: the rows are read in order
         for word in query.words:
             if len(word) >= SHORTEST_INDEXED:
                 phrase = '"' + word.replace('"', '""') + '"'
