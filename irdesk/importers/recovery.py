@@ -82,7 +82,7 @@ def read_incidents(
     *,
     streamed: bool,
     finished: Callable[[], None] | None = None,
-) -> None:
+) -> IncidentStream | None:
     """Each of `items` read as an incident of recovery's file (`read(index, item)`), a bad
     one left out or refusing the import as the options say.
 
@@ -91,12 +91,14 @@ def read_incidents(
     million are never all in memory; otherwise they are read now into `incidents`. Every
     format whose one file can hold a huge array of incidents reads it through here.
     `finished` runs once every item is read (then, or at the stream's end): warnings that
-    count over the whole file belong there, as the report is made after the write."""
+    count over the whole file belong there, as the report is made after the write.
+    Returns the stream, if any."""
     records = _records(recovery, items, read, finished)
     if streamed:
-        recovery.parsed.incident_stream = IncidentStream(len(items), records, source)
-    else:
-        recovery.parsed.incidents.extend(records)
+        stream = recovery.parsed.incident_stream = IncidentStream(len(items), records, source)
+        return stream
+    recovery.parsed.incidents.extend(records)
+    return None
 
 
 def _records(

@@ -51,7 +51,7 @@ from irdesk.importers.reading.column_mapping import (
 from irdesk.importers.reading.json_stream import is_array
 from irdesk.importers.reading.sources import SourceFile
 from irdesk.importers.reading.timestamps import parse_timestamp
-from irdesk.importers.records import IncidentRecord, ParsedFile
+from irdesk.importers.records import IncidentRecord, IncidentStream, ParsedFile
 from irdesk.importers.recovery import Recovery, read_incidents
 
 STATUSES: dict[str, IncidentStatus] = {
@@ -351,8 +351,11 @@ def parse_with(
     zone = ZoneInfo(mapping.zone) if mapping.zone else options.zone
     source = mapping.source
     # Where each id was first met, by row index: a large file's location texts are made
-    # again only for the problem.
+    # again only for the problem. Written as it is read (stream), a million rows would
+    # keep a million ids here; the streamed write finds an id met twice itself, and the
+    # import is then read again whole, which says where.
     seen: dict[str, int] = {}
+    stream: IncidentStream | None = None
     unknown_statuses: dict[str, int] = {}
     rows = table.rows if limit is None else table.rows[:limit]
 
@@ -360,13 +363,14 @@ def parse_with(
         location, cells = item
         row = _Row(content.name, location, cells, columns, mapping, zone, options)
         external_id = row.required("external_id", "an incident id in every row")
-        if external_id in seen:
-            raise row.problem(
-                "external_id",
-                f"each incident once; it is already at {rows[seen[external_id]][0]}",
-                external_id,
-            )
-        seen[external_id] = index
+        if stream is None or stream.whole:
+            if external_id in seen:
+                raise row.problem(
+                    "external_id",
+                    f"each incident once; it is already at {rows[seen[external_id]][0]}",
+                    external_id,
+                )
+            seen[external_id] = index
         severity_raw = row.text("severity")
         url = row.text("url")
         record = IncidentRecord(
@@ -407,7 +411,7 @@ def parse_with(
                 "those incidents take their status from their times"
             )
 
-    read_incidents(
+    stream = read_incidents(
         Recovery(parsed, options),
         rows,
         read,

@@ -376,9 +376,14 @@ def test_a_row_listed_twice_in_a_large_table_is_refused_where_it_is_repeated(
     where: str,
     first: str,
 ) -> None:
-    bad = write(tmp_path / "new", [*FIVE_ROWS, ("T-1", "Disk full again", "2026-03-06", "open")])
+    bad = write(
+        tmp_path / "new", [*FIVE_ROWS, ("T-1", "Disk full again", "2026-03-06T10:00:00Z", "open")]
+    )
     with pytest.raises(ImportProblem) as refused:
         run_import(database, [bad], BY_MAPPING)
+    # Streamed first, until the third slice met T-1 again; then read again whole, which
+    # says where the id was first met.
+    assert slices == [2, 2, 2]
     assert refused.value.location == where
     assert f"it is already at {first}" in str(refused.value)
     assert rows(database, "SELECT count(*) FROM incident") == [(0,)]
