@@ -135,6 +135,9 @@ class IncidentStream:
     count: int
     records: Iterator["IncidentRecord"]
     source: str  # what ImportOptions.clock_offsets and the preview know the records by
+    # Set by ParsedFile.materialise: the records are read all at once after all. A check
+    # the streamed write makes anyway (an incident listed twice) is then the format's own.
+    whole: bool = False
 
 
 @dataclass
@@ -164,6 +167,7 @@ class ParsedFile:
         all at once (several files to merge, events to attach)."""
         if self.incident_stream is not None:
             stream, self.incident_stream = self.incident_stream, None
+            stream.whole = True
             self.incidents.extend(stream.records)
 
     @property

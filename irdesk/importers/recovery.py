@@ -10,9 +10,14 @@ ImportOptions.skip_bad_records the record it is in is left out instead, and the 
 lists it (file, place, why), so that one damaged record does not cost the good ones.
 """
 
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.problems import ImportProblem
-from irdesk.importers.records import LeftOut, ParsedFile
+from irdesk.importers.records import IncidentRecord, IncidentStream, LeftOut, ParsedFile
+
+Item = TypeVar("Item")
 
 
 def _why(problem: ImportProblem) -> str:
@@ -67,3 +72,47 @@ class _Record:
             return False
         recovery.parsed.left_out.append(LeftOut(problem.file, problem.location, _why(problem)))
         return True
+
+
+def read_incidents(
+    recovery: Recovery,
+    items: Sequence[Item],
+    read: Callable[[int, Item], IncidentRecord],
+    source: str,
+    *,
+    streamed: bool,
+    finished: Callable[[], None] | None = None,
+) -> IncidentStream | None:
+    """Each of `items` read as an incident of recovery's file (`read(index, item)`), a bad
+    one left out or refusing the import as the options say.
+
+    With `streamed` (the items of a large file, read an element at a time), the records
+    are made only as the import asks for them (ParsedFile.incident_stream), so that a
+    million are never all in memory; otherwise they are read now into `incidents`. Every
+    format whose one file can hold a huge array of incidents reads it through here.
+    `finished` runs once every item is read (then, or at the stream's end): warnings that
+    count over the whole file belong there, as the report is made after the write.
+    Returns the stream, if any."""
+    records = _records(recovery, items, read, finished)
+    if streamed:
+        stream = recovery.parsed.incident_stream = IncidentStream(len(items), records, source)
+        return stream
+    recovery.parsed.incidents.extend(records)
+    return None
+
+
+def _records(
+    recovery: Recovery,
+    items: Sequence[Item],
+    read: Callable[[int, Item], IncidentRecord],
+    finished: Callable[[], None] | None,
+) -> Iterator[IncidentRecord]:
+    context = recovery.record()  # holds no state of its own: one for every record
+    for index, item in enumerate(items):
+        record = None
+        with context:
+            record = read(index, item)
+        if record is not None:  # None: left out (--skip-bad-records)
+            yield record
+    if finished is not None:
+        finished()

@@ -1,6 +1,6 @@
 """What every source format provides, and the file content they all read from."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta, tzinfo
 from functools import cached_property
@@ -104,6 +104,14 @@ class Content:
     @cached_property
     def csv(self) -> tuple[list[str], list[tuple[int, list[str]]]]:
         return sources.load_csv(self.file)
+
+    @cached_property
+    def csv_streamed(self) -> tuple[list[str], Sequence[tuple[int, list[str]]]]:
+        """`csv`, but a large file's rows are made one at a time as they are read
+        (sources.CsvRows), for formats that take their records one by one."""
+        if "csv" in self.__dict__:
+            return self.csv
+        return sources.load_csv_streamed(self.file)
 
     def parsed(self, format_name: str) -> ParsedFile:
         return ParsedFile(

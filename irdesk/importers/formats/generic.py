@@ -51,8 +51,8 @@ from irdesk.importers.reading.column_mapping import (
 from irdesk.importers.reading.json_stream import is_array
 from irdesk.importers.reading.sources import SourceFile
 from irdesk.importers.reading.timestamps import parse_timestamp
-from irdesk.importers.records import IncidentRecord, ParsedFile
-from irdesk.importers.recovery import Recovery
+from irdesk.importers.records import IncidentRecord, IncidentStream, ParsedFile
+from irdesk.importers.recovery import Recovery, read_incidents
 
 STATUSES: dict[str, IncidentStatus] = {
     **dict.fromkeys(
@@ -135,14 +135,44 @@ def _json_table(content: Content, limit: int | None = None) -> Table:
 
 
 def _csv_table(content: Content) -> Table:
-    header, raw_rows = content.csv
-    rows = []
-    for line, cells in raw_rows:
-        row: dict[str, object] = {}
-        for name, cell in zip(header, cells, strict=False):
-            row.setdefault(name, cell)  # a repeated column: the first one counts
-        rows.append((f"line {line}", row))
-    return Table(list(header), rows)
+    # A large file's rows come as CsvRows, each parsed as it is read.
+    header, raw_rows = content.csv_streamed
+    if isinstance(raw_rows, list):
+        return Table(list(header), [_csv_row(header, line, cells) for line, cells in raw_rows])
+    return Table(list(header), _StreamedCsvRows(header, raw_rows))
+
+
+def _csv_row(header: list[str], line: int, cells: list[str]) -> tuple[str, dict[str, object]]:
+    row: dict[str, object] = {}
+    for name, cell in zip(header, cells, strict=False):
+        row.setdefault(name, cell)  # a repeated column: the first one counts
+    return f"line {line}", row
+
+
+class _StreamedCsvRows(Sequence[tuple[str, dict[str, object]]]):
+    """The rows of a large CSV file, each made when it is asked for (as _StreamedRows)."""
+
+    def __init__(self, header: list[str], rows: Sequence[tuple[int, list[str]]]) -> None:
+        self._header = header
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, dict[str, object]]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, dict[str, object]]]: ...
+    def __getitem__(
+        self, index: int | slice
+    ) -> tuple[str, dict[str, object]] | list[tuple[str, dict[str, object]]]:
+        if isinstance(index, slice):
+            return [_csv_row(self._header, *row) for row in self._rows[index]]
+        return _csv_row(self._header, *self._rows[index])
+
+    def __iter__(self) -> Iterator[tuple[str, dict[str, object]]]:
+        for line, cells in self._rows:
+            yield _csv_row(self._header, line, cells)
 
 
 def read_table(content: Content) -> Table:
@@ -159,7 +189,7 @@ def read_header(content: Content) -> list[str] | None:
             return _json_table(content, _SNIFF_ITEMS).header or None
         if content.first_char in ("", "{", "<"):
             return None
-        header, _rows = content.csv
+        header, _rows = content.csv_streamed
     except ImportProblem:
         return None
     return header if len(header) > 1 else None  # one column is plain text, not a table
@@ -320,59 +350,75 @@ def parse_with(
     columns = _header_columns(table.header, mapping)
     zone = ZoneInfo(mapping.zone) if mapping.zone else options.zone
     source = mapping.source
-    seen: dict[str, str] = {}
+    # Where each id was first met, by row index: a large file's location texts are made
+    # again only for the problem. Written as it is read (stream), a million rows would
+    # keep a million ids here; the streamed write finds an id met twice itself, and the
+    # import is then read again whole, which says where.
+    seen: dict[str, int] = {}
+    stream: IncidentStream | None = None
     unknown_statuses: dict[str, int] = {}
-    recovery = Recovery(parsed, options)
-    for location, cells in table.rows if limit is None else table.rows[:limit]:
-        with recovery.record():
-            row = _Row(content.name, location, cells, columns, mapping, zone, options)
-            external_id = row.required("external_id", "an incident id in every row")
+    rows = table.rows if limit is None else table.rows[:limit]
+
+    def read(index: int, item: tuple[str, Mapping[str, object]]) -> IncidentRecord:
+        location, cells = item
+        row = _Row(content.name, location, cells, columns, mapping, zone, options)
+        external_id = row.required("external_id", "an incident id in every row")
+        if stream is None or stream.whole:
             if external_id in seen:
                 raise row.problem(
                     "external_id",
-                    f"each incident once; it is already at {seen[external_id]}",
+                    f"each incident once; it is already at {rows[seen[external_id]][0]}",
                     external_id,
                 )
-            seen[external_id] = location
-            severity_raw = row.text("severity")
-            url = row.text("url")
-            record = IncidentRecord(
-                source=source,
-                external_id=external_id,
-                title=row.required("title", "an incident title in every row"),
-                location=location,
-                summary=row.text("summary"),
-                url=url,
-                service=row.text("service"),
-                severity=_severity(source, severity_raw, options),
-                severity_raw=severity_raw,
-                started_at=row.time("started_at"),
-                detected_at=row.time("detected_at"),
-                acknowledged_at=row.time("acknowledged_at"),
-                mitigated_at=row.time("mitigated_at"),
-                resolved_at=row.time("resolved_at"),
-            )
-            status = row.text("status")
-            known = (
-                STATUSES.get(" ".join(status.replace("_", " ").split()).casefold())
-                if status
-                else None
-            )
-            if status is not None and known is None:
-                unknown_statuses[status] = unknown_statuses.get(status, 0) + 1
-            record.status = known or _status_from_times(record)
-            aliases = [external_id]
-            if external_id.isdigit():
-                aliases.append(f"#{external_id}")
-            if url:
-                aliases.append(url)
-            record.aliases = aliases
-            parsed.incidents.append(record)
-    for status, count in unknown_statuses.items():
-        parsed.warnings.append(
-            f"status {status!r} ({count} row(s)) is none irdesk knows; "
-            "those incidents take their status from their times"
+            seen[external_id] = index
+        severity_raw = row.text("severity")
+        url = row.text("url")
+        record = IncidentRecord(
+            source=source,
+            external_id=external_id,
+            title=row.required("title", "an incident title in every row"),
+            location=location,
+            summary=row.text("summary"),
+            url=url,
+            service=row.text("service"),
+            severity=_severity(source, severity_raw, options),
+            severity_raw=severity_raw,
+            started_at=row.time("started_at"),
+            detected_at=row.time("detected_at"),
+            acknowledged_at=row.time("acknowledged_at"),
+            mitigated_at=row.time("mitigated_at"),
+            resolved_at=row.time("resolved_at"),
         )
+        status = row.text("status")
+        known = (
+            STATUSES.get(" ".join(status.replace("_", " ").split()).casefold()) if status else None
+        )
+        if status is not None and known is None:
+            unknown_statuses[status] = unknown_statuses.get(status, 0) + 1
+        record.status = known or _status_from_times(record)
+        aliases = [external_id]
+        if external_id.isdigit():
+            aliases.append(f"#{external_id}")
+        if url:
+            aliases.append(url)
+        record.aliases = aliases
+        return record
+
+    def warn() -> None:
+        for status, count in unknown_statuses.items():
+            parsed.warnings.append(
+                f"status {status!r} ({count} row(s)) is none irdesk knows; "
+                "those incidents take their status from their times"
+            )
+
+    stream = read_incidents(
+        Recovery(parsed, options),
+        rows,
+        read,
+        source,
+        streamed=isinstance(rows, _StreamedRows | _StreamedCsvRows),
+        finished=warn,
+    )
     return parsed
 
 

@@ -70,7 +70,7 @@ from typing import Any
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
 from irdesk.importers.problems import ImportProblem
-from irdesk.importers.reading.json_stream import is_array
+from irdesk.importers.reading.json_stream import JsonArray, is_array
 from irdesk.importers.reading.located import JsonReader
 from irdesk.importers.records import (
     EventBatch,
@@ -79,7 +79,7 @@ from irdesk.importers.records import (
     ParsedFile,
     PersonRef,
 )
-from irdesk.importers.recovery import Recovery
+from irdesk.importers.recovery import Recovery, read_incidents
 
 SOURCE = "opsgenie"
 
@@ -455,10 +455,13 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
         batch.events = sorted(events, key=lambda event: event.occurred_at)
         parsed.event_batches.append(batch)
     else:
-        recovery = Recovery(parsed, options)
-        for i, item in enumerate(items):
-            with recovery.record():
-                parsed.incidents.append(_record(reader, item, f"data[{i}]"))
+        read_incidents(
+            Recovery(parsed, options),
+            items,
+            lambda i, item: _record(reader, item, f"data[{i}]"),
+            SOURCE,
+            streamed=isinstance(items, JsonArray),
+        )
     return parsed
 
 

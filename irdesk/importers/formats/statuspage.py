@@ -53,10 +53,10 @@ from datetime import datetime
 from irdesk.domain.enums import EventKind, IncidentStatus
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
 from irdesk.importers.problems import ImportProblem
-from irdesk.importers.reading.json_stream import is_array
-from irdesk.importers.reading.located import JsonNode
+from irdesk.importers.reading.json_stream import JsonArray, is_array
+from irdesk.importers.reading.located import JsonNode, join
 from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile
-from irdesk.importers.recovery import Recovery
+from irdesk.importers.recovery import Recovery, read_incidents
 
 SOURCE = "statuspage"
 
@@ -220,7 +220,7 @@ def _parse_incident(
 
 def parse(content: Content, options: ImportOptions) -> ParsedFile:
     parsed = content.parsed(FORMAT.name)
-    data = content.json
+    data = content.json_streamed
     file = content.name
     expected = "a Statuspage incident {page, incident} or incident list {page, incidents}"
     if not isinstance(data, dict):
@@ -230,6 +230,8 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
     if page_value is not None and not isinstance(page_value, dict):
         raise ImportProblem(file, "page", "the page object", field="page", found=page_value)
     page = _Node(file, "page", page_value) if page_value else None
+    seen: dict[str, str] = {}
+    recovery = Recovery(parsed, options)
     if "incident" in data:
         incident = data["incident"]
         if not isinstance(incident, dict):
@@ -238,18 +240,48 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
             )
         nodes = [_Node(file, "incident", incident)]
     elif "incidents" in data:
-        if not isinstance(data["incidents"], list):
+        incidents = data["incidents"]
+        if isinstance(incidents, JsonArray):
+            # A large list, read an element at a time as the import writes it.
+            _check_objects(top, incidents)
+            read_incidents(
+                recovery,
+                incidents,
+                lambda index, item: _parse_incident(
+                    _Node(file, join("incidents", index), item), page, options, seen
+                ),
+                SOURCE,
+                streamed=True,
+            )
+            return parsed
+        if not isinstance(incidents, list):
             # objects() would take null for an empty list; a list page without one is broken.
-            raise top.problem("incidents", "a list of incidents", data["incidents"])
+            raise top.problem("incidents", "a list of incidents", incidents)
         nodes = top.objects("incidents")
     else:
         raise ImportProblem(file, "top level", expected, found="keys " + ", ".join(list(data)[:6]))
-    seen: dict[str, str] = {}
-    recovery = Recovery(parsed, options)
-    for node in nodes:
-        with recovery.record():
-            parsed.incidents.append(_parse_incident(node, page, options, seen))
+    read_incidents(
+        recovery,
+        nodes,
+        lambda _index, node: _parse_incident(node, page, options, seen),
+        SOURCE,
+        streamed=False,
+    )
     return parsed
+
+
+def _check_objects(top: _Node, incidents: JsonArray) -> None:
+    """What JsonNode.objects checks of a list, for one read an element at a time: every
+    element an object, before any is read."""
+    index = incidents.first_non_object()
+    if index is not None:
+        raise ImportProblem(
+            top.file,
+            join("incidents", index),
+            "an object",
+            field="incidents",
+            found=incidents[index],
+        )
 
 
 FORMAT = SourceFormat(

@@ -35,8 +35,9 @@ MAX_ARCHIVE_MEMBERS = 50_000
 # orjson stops at this depth itself, and json's recursion limit gives out near it.
 MAX_JSON_DEPTH = 1024
 
-# A JSON file at least this large is read one element of its big arrays at a time by the
-# formats that can (PagerDuty, Opsgenie): a whole parse costs many times the file's size.
+# A JSON or CSV file at least this large is read one element of its big arrays (or one
+# row) at a time by the formats that take incidents one by one (PagerDuty, Opsgenie,
+# Statuspage, Jira JSON, the mapped JSON and CSV): a whole parse costs many times the file.
 STREAM_JSON_FROM_BYTES = 16 * MB
 
 

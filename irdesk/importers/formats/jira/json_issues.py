@@ -66,7 +66,7 @@ description, environment, labels and custom fields: PagerDuty incident URLs
 (``#12345``). Aliases: the issue key and its browse URL.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -85,7 +85,7 @@ from irdesk.importers.formats.jira.statuses import (
     status_categories,
 )
 from irdesk.importers.problems import ImportProblem
-from irdesk.importers.reading.json_stream import is_array
+from irdesk.importers.reading.json_stream import JsonArray, is_array
 from irdesk.importers.reading.located import JsonNode, join
 from irdesk.importers.records import (
     EventRecord,
@@ -94,7 +94,7 @@ from irdesk.importers.records import (
     PersonRef,
     TicketState,
 )
-from irdesk.importers.recovery import Recovery
+from irdesk.importers.recovery import Recovery, read_incidents
 
 # --- located access to JSON values -------------------------------------------------
 
@@ -180,8 +180,9 @@ def _browse_url(self_url: str | None, key: str) -> str | None:
     return f"{self_url.split('/rest/api/', 1)[0]}/browse/{key}"
 
 
-def _issues(data: object, file: str, parsed: ParsedFile) -> list[tuple[str, dict[str, Any]]]:
-    """(path, issue) for a search page or a single issue; warns about a partial page."""
+def _issues(data: object, file: str, parsed: ParsedFile) -> tuple[str | None, Sequence[Any]]:
+    """("issues", the page's issues) for a search page, (None, [the issue]) for a single
+    issue; warns about a partial page. A large page's issues are a JsonArray."""
     if not isinstance(data, dict):
         raise ImportProblem(
             file,
@@ -190,9 +191,9 @@ def _issues(data: object, file: str, parsed: ParsedFile) -> list[tuple[str, dict
             found=data,
         )
     if _is_issue(data):
-        return [("", data)]
+        return None, [data]
     issues = data.get("issues")
-    if not isinstance(issues, list):
+    if not is_array(issues):
         raise ImportProblem(
             file,
             "issues",
@@ -210,7 +211,7 @@ def _issues(data: object, file: str, parsed: ParsedFile) -> list[tuple[str, dict
         parsed.warnings.append(
             "this page is not the last one of the search; import the other pages too"
         )
-    return [(f"issues[{index}]", issue) for index, issue in enumerate(issues)]
+    return "issues", issues
 
 
 def _changelog(
@@ -428,14 +429,22 @@ def _comments(
 
 def parse(content: Content, options: ImportOptions) -> ParsedFile:
     parsed = content.parsed(FORMAT.name)
-    issues = _issues(content.json, content.name, parsed)
-    categories = Categories(status_categories([issue for _path, issue in issues]))
+    key, issues = _issues(content.json_streamed, content.name, parsed)
+    # One look at every issue before any is read: the file's status categories, and how
+    # many were searched without their changelog.
+    categories = Categories(status_categories(issues))
+    without = sum(1 for raw in issues if isinstance(raw, dict) and "changelog" not in raw)
     seen: dict[str, str] = {}
     recovery = Recovery(parsed, options)
-    for path, raw in issues:
-        with recovery.record():
-            parsed.incidents.append(_parse_issue(path, raw, categories, options, recovery, seen))
-    without = sum(1 for _path, raw in issues if "changelog" not in raw)
+    read_incidents(
+        recovery,
+        issues,
+        lambda index, raw: _parse_issue(
+            "" if key is None else join(key, index), raw, categories, options, recovery, seen
+        ),
+        SOURCE,
+        streamed=isinstance(issues, JsonArray),
+    )
     if without:
         parsed.warnings.append(
             f"{without} of {len(issues)} issues have no changelog (searched without "

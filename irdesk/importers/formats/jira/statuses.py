@@ -5,6 +5,7 @@ the file itself when it says (issues currently in that status carry it), then fr
 well-known names in English and Spanish; the JSON and the CSV importer share these.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from irdesk.domain.enums import IncidentStatus
@@ -100,7 +101,7 @@ def category_of_name(name: str | None) -> str | None:
     return STATUS_NAME_CATEGORIES.get(name.strip().casefold()) if name else None
 
 
-def status_categories(issues: list[Any]) -> dict[str, str]:
+def status_categories(issues: Iterable[Any]) -> dict[str, str]:
     """Status id and casefolded name → category key, from the issues' current statuses."""
     known: dict[str, str] = {}
     for issue in issues:

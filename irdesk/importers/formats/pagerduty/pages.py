@@ -1,6 +1,6 @@
 """Which PagerDuty file this is, and reading it whole: pages, single incidents, Airbyte lines."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
@@ -9,8 +9,8 @@ from irdesk.importers.formats.pagerduty.log_entries import batches
 from irdesk.importers.formats.pagerduty.reader import SOURCE, Reader, parsed_record
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.json_stream import JsonArray, is_array
-from irdesk.importers.records import IncidentRecord, IncidentStream, ParsedFile
-from irdesk.importers.recovery import Recovery
+from irdesk.importers.records import ParsedFile
+from irdesk.importers.recovery import Recovery, read_incidents
 
 INCIDENT_STREAMS = frozenset({"incidents"})
 LOG_ENTRY_STREAMS = frozenset({"incident_logs", "log_entries"})
@@ -124,23 +124,20 @@ def _parse_list(reader: Reader, key: str, items: Sequence[Any], parsed: ParsedFi
     prefix = key or ""
     if key == "incidents" or (not key and items and _looks_like_incident(items[0])):
         reader.count_numbers(items)
-        records = _incidents(reader, items, prefix)
-        if isinstance(items, JsonArray):
-            # A large file: parsed as the import writes it (IncidentStream).
-            parsed.incident_stream = IncidentStream(len(items), records, SOURCE)
-        else:
-            parsed.incidents.extend(records)
+        assert reader.recovery is not None  # set by parse
+        streamed = isinstance(items, JsonArray)
+        read_incidents(
+            reader.recovery,
+            items,
+            lambda index, item: incident(reader, item, f"{prefix}[{index}]"),
+            SOURCE,
+            streamed=streamed,
+            # Streamed, the incidents' log entries are read only as the import writes them
+            # (parse warns at once otherwise).
+            finished=(lambda: _warn_unknown_types(reader, parsed)) if streamed else None,
+        )
     else:
         parsed.event_batches.extend(batches(reader, enumerate(items), prefix))
-
-
-def _incidents(reader: Reader, items: Sequence[Any], prefix: str) -> Iterator[IncidentRecord]:
-    for index, item in enumerate(items):
-        record = None
-        with parsed_record(reader):
-            record = incident(reader, item, f"{prefix}[{index}]")
-        if record is not None:  # None: left out (--skip-bad-records)
-            yield record
 
 
 def _page_items(reader: Reader, data: dict[str, Any], key: str, what: str) -> Sequence[Any]:
@@ -184,12 +181,17 @@ def parse(content: Content, options: ImportOptions) -> ParsedFile:
                 "a PagerDuty page with 'incidents' or 'log_entries'",
                 found=list(data)[:6] if isinstance(data, dict) else data,
             )
+    if parsed.incident_stream is None:
+        _warn_unknown_types(reader, parsed)
+    return parsed
+
+
+def _warn_unknown_types(reader: Reader, parsed: ParsedFile) -> None:
     for entry_type, count in reader.unknown_log_types.items():
         parsed.warnings.append(
             f"{parsed.name}: {count} log entr{'y' if count == 1 else 'ies'} of unknown type "
             f"{entry_type!r} imported as notes"
         )
-    return parsed
 
 
 FORMAT = SourceFormat(
