@@ -13,6 +13,7 @@ jira_search_with_changelog.json.
 import json
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ def slices(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def rows(db: Database, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db.path) as conn:
+    with closing(sqlite3.connect(db.path)) as conn, conn:
         return conn.execute(sql).fetchall()
 
 
@@ -416,7 +417,7 @@ def test_the_command_refuses_a_bad_csv_row_late_in_a_stream_in_one_sentence(
     [sentence] = [line for line in err.splitlines() if "line 8" in line]
     assert "opened" in sentence
     assert slices == [2, 2, 2]  # the second import wrote two slices, then met the bad row
-    with sqlite3.connect(target) as conn:
+    with closing(sqlite3.connect(target)) as conn, conn:
         assert conn.execute("SELECT external_id FROM incident ORDER BY id").fetchall() == [
             ("T-1",),
             ("T-2",),
