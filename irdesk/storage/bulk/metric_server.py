@@ -2,7 +2,7 @@
 
 The same columns as a file's read (`metric_data`), from the same tables, in one snapshot
 (a read-only REPEATABLE READ transaction). The small tables go through the same readers
-as a file's, with the times spelt by `metric_dialect`; the big ones (incidents, timeline
+as a file's, with the times spelt by the server's `dialect`; the big ones (incidents, timeline
 events, action items) come as numbers only, by one trick:
 
 One string of bytes per column. Each column is one aggregate over the rows:
@@ -41,8 +41,8 @@ from irdesk.domain.metrics.kernels.calendar import DAY
 from irdesk.domain.metrics.selection import Period, reach
 from irdesk.domain.policy import Policy
 from irdesk.storage.bulk import metric_data as md
+from irdesk.storage.bulk.dialect import POSTGRESQL
 from irdesk.storage.bulk.metric_classifications import read_classifications
-from irdesk.storage.bulk.metric_dialect import POSTGRESQL
 from irdesk.storage.bulk.metric_reach import MARGIN, runs
 from irdesk.storage.bulk.metric_scans import Cursor, EventArrays
 from irdesk.storage.database import Database
@@ -193,7 +193,8 @@ def load_server_metric_data(
         if not re.fullmatch(r"[0-9A-F-]+", snapshot):  # SET takes no parameter: checked
             raise ValueError(f"the server named its snapshot {snapshot!r}")
         second.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-        merged = dict(cur.execute(POSTGRESQL.params(md.MERGED), (MERGE_UNLINKED,)).fetchall())
+        # On the connection, in the transaction `cur` began: its `?` rewritten (`dialect`).
+        merged = dict(conn.exec_driver_sql(md.MERGED, (MERGE_UNLINKED,)).all())
         incident_where, event_where = "", ""
         if period is not None and policy is not None:
             longest = cur.execute("SELECT max(slo_window_days) FROM service").fetchone()[0] or 0
