@@ -194,7 +194,7 @@ def load_server_metric_data(
             raise ValueError(f"the server named its snapshot {snapshot!r}")
         second.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
         # On the connection, in the transaction `cur` began: its `?` rewritten (`dialect`).
-        merged = dict(conn.exec_driver_sql(md.MERGED, (MERGE_UNLINKED,)).all())
+        merged: dict[int, int] = dict(conn.exec_driver_sql(md.MERGED, (MERGE_UNLINKED,)).all())
         incident_where, event_where = "", ""
         if period is not None and policy is not None:
             longest = cur.execute("SELECT max(slo_window_days) FROM service").fetchone()[0] or 0
