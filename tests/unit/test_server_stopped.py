@@ -75,11 +75,11 @@ def test_an_import_whose_connection_ends_writes_nothing(
 def test_a_metrics_read_whose_connection_ends_says_so(
     postgres_database: Database, end_connection_at: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """June 2021 of /work/shared/data/pagerduty_incidents_page.json, the read stopped in its
-    snapshot, after the policy was read."""
+    """June 2021 of /work/shared/data/pagerduty_incidents_page.json, the command stopped
+    as it reads the stored policy the figures are computed under."""
     run_import(postgres_database, [PD_PAGE])
     url = postgres_database.path.address.url
-    end_connection_at.append("incident_merge")
+    end_connection_at.append("FROM policy")
     code = main(["metrics", "--db", url, "--from", "2021-06-01", "--to", "2021-06-30"])
     out, err = capsys.readouterr()
     assert code == 1

@@ -72,7 +72,8 @@ from irdesk.storage.records.policies import policy_version as policy_version_rec
 # two connections scan on two cores while Python parses what they have read.
 READERS = 2
 
-MERGED = "SELECT incident_id, into_id FROM incident_merge WHERE how <> ?"
+# A literal, not a parameter: the same statement on a file's cursor and a server's.
+MERGED = f"SELECT incident_id, into_id FROM incident_merge WHERE how <> '{MERGE_UNLINKED}'"
 # A time as epoch seconds is written {column} (`_with_epochs`), here and below.
 OVERRIDES = "SELECT incident_id, field, {value} FROM lifecycle_override"
 # A review covers its own incident and the recurring ones linked to it. Only the reviews
@@ -352,7 +353,7 @@ def load_metric_data(
         return load_server_metric_data(db, period, policy)
     with cyclic_gc_paused(), snapshot_cursors(db, READERS) as cursors:
         cur = cursors[0]
-        merged = dict(cur.execute(MERGED, (MERGE_UNLINKED,)).fetchall())
+        merged = dict(cur.execute(MERGED).fetchall())
         spans: list[tuple[int, int]] | None = None  # the incidents read: all
         if period is None or policy is None:
             parts = whole_parts(cur)
