@@ -29,6 +29,7 @@ from irdesk.storage.errors import (
     expected_error,
     expected_os_error,
     no_room_for_backup,
+    server_stopped,
 )
 from irdesk.storage.inspection import FileState, inspect_file, log_files, read_only_connection
 
@@ -161,16 +162,24 @@ def restore(saved: Path, path: Path) -> None:
 
 @contextlib.contextmanager
 def failures_named(path: Path) -> Iterator[None]:
-    """SQLite's failures a user can act on (locked, read-only, full) as a `DatabaseError`
-    naming `path`; the transaction they interrupted has been rolled back by then.
+    """SQLite's failures a user can act on (locked, read-only, full), and a server's that
+    stopped the command (`errors.server_stopped`), as a `DatabaseError` naming `path`;
+    the transaction they interrupted has been rolled back by then.
 
     The one place storage turns them into messages: the CLI's top-level handler and the
     window's error boxes show the `DatabaseError` as it is. Anything else is a bug.
+    A server's engine names its failures the same way outside this block
+    (`server.open_server_database`); here are also those of a driver's own cursor.
     """
     try:
         yield
     except (OperationalError, sqlite3.OperationalError) as exc:
         raise expected_error(exc, path) or exc from exc
+    except Exception as exc:
+        stopped = server_stopped(exc, path)
+        if stopped is None:
+            raise
+        raise stopped from exc
 
 
 # SQLite's result codes for a file or folder it cannot write to (or make its journal in).

@@ -51,8 +51,14 @@ class DatabaseNotWritable(DatabaseError):
     """Read-only file or folder, full disk, or an I/O error: the change was not saved."""
 
 
+class ServerStopped(DatabaseError):
+    """A team database's server that dropped the connection or refused the work while a
+    command ran (restarted, shut down, the connection ended by its administrator, no
+    connection left, a cancelled statement): its transaction is rolled back."""
+
+
 # Every message below is one sentence after the file's name: what happened, what to do,
-# and that the data is as it was (SQLite rolled the transaction back).
+# and that the data is as it was (SQLite, or the server, rolled the transaction back).
 UNCHANGED = "(nothing was changed)"
 
 
@@ -123,6 +129,28 @@ def cannot_open(path: Path) -> DatabaseNotWritable:
     )
 
 
+def server_stopped(exc: BaseException, path: Path) -> ServerStopped | None:
+    """psycopg's OperationalError (raised by the driver, or wrapped by SQLAlchemy) as one
+    sentence naming the server's database; None for anything else.
+
+    The driver is imported only when the error came from it: a file's commands never load
+    it. Its other errors (a constraint, a permission) are the caller's to answer."""
+    original = getattr(exc, "orig", None) or exc
+    if not type(original).__module__.startswith("psycopg"):
+        return None
+    import psycopg
+
+    if not isinstance(original, psycopg.OperationalError):
+        return None
+    lines = str(original).strip().splitlines()
+    reason = lines[0].strip().rstrip(".") if lines else "the connection was lost"
+    return ServerStopped(
+        path,
+        f"the server stopped the command ({reason});",
+        f"try again once it answers {UNCHANGED}.",
+    )
+
+
 def expected_error(exc: BaseException, path: Path) -> DatabaseError | None:
     """SQLite's run-time failures a user can act on, as messages; None for anything else (a bug).
 
@@ -131,6 +159,9 @@ def expected_error(exc: BaseException, path: Path) -> DatabaseError | None:
     """
     if isinstance(exc, DatabaseError):
         return exc
+    stopped = server_stopped(exc, path)
+    if stopped is not None:
+        return stopped
     original = getattr(exc, "orig", None) or exc
     code = str(getattr(original, "sqlite_errorname", "") or "")
     text = str(original).lower()

@@ -185,7 +185,28 @@ def open_server_database(address: ServerAddress, *, may_upgrade: bool = False) -
         engine.dispose()
         raise
     # Messages name the address as shown: no socket folder or service in the query.
-    return Database(path=ServerLocation(address), engine=engine)
+    location = ServerLocation(address)
+    _name_stopped_commands(engine, location)
+    return Database(path=location, engine=engine)
+
+
+def _name_stopped_commands(engine: Engine, location: ServerLocation) -> None:
+    """Every statement of the database's engine that the server stops (a connection ended,
+    a shutdown, a cancelled statement) raises `errors.ServerStopped` naming `location`,
+    wherever it runs: in a session, a transaction or a plain read, as SQLite's failures
+    become sentences in `failures_named`. A failed connect stays the opener's to name, and
+    the pool's liveness check its own to recover from (it reconnects)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import ExceptionContext
+
+    from irdesk.storage.errors import server_stopped
+
+    def named(context: ExceptionContext) -> BaseException | None:
+        if context.is_pre_ping or context.connection is None:
+            return None
+        return server_stopped(context.original_exception, location)
+
+    event.listen(engine, "handle_error", named)
 
 
 @dataclass

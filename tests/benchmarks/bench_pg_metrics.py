@@ -35,15 +35,16 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import pg_cluster  # noqa: E402
-import pg_copy  # noqa: E402
 from bench_metrics import DAYS, KPIS, START, _pandas_figures, generate  # noqa: E402
 
 from irdesk.domain.metrics.figures import compute_figures  # noqa: E402
 from irdesk.domain.metrics.selection import Period  # noqa: E402
 from irdesk.domain.metrics.tables import figures_json  # noqa: E402
 from irdesk.storage.bulk.metric_data import load_metric_data  # noqa: E402
+from irdesk.storage.copy import copy_database  # noqa: E402
 from irdesk.storage.database import Database, open_database  # noqa: E402
 from irdesk.storage.records.policies import current_policy  # noqa: E402
+from irdesk.storage.server import ServerAddress, open_server_database  # noqa: E402
 
 PERIOD = Period(START, START + timedelta(days=DAYS + 1))
 PANDAS_SQL = """
@@ -94,8 +95,10 @@ def main() -> int:
         seconds, _, _ = timed(lambda: generate(path, args.incidents))
         print(f"generated {args.incidents:,} incidents into a file in {seconds:.1f} s")
         file = open_database(path)
-        served = pg_copy.server_database(url.replace("/postgres?", "/bench?"))
-        seconds, _, _ = timed(lambda: pg_copy.copy_file_to_server(file, served))
+        address = ServerAddress(url.replace("/postgres?", "/bench?"))
+        # `irdesk db copy`'s own copier, which makes the schema in the empty database.
+        seconds, _, _ = timed(lambda: copy_database(str(path), address.url))
+        served = open_server_database(address)
         with served.engine.connect() as conn:
             events = conn.exec_driver_sql("SELECT count(*) FROM timeline_event").scalar()
         print(f"copied into PostgreSQL ({events:,} timeline events) in {seconds:.1f} s")

@@ -6,10 +6,10 @@ import os
 import subprocess
 import sys
 
-import pg_copy
 from testdata import SHARED_DATA
 
 from irdesk.importers.pipeline import run_import
+from irdesk.storage.copy import copy_database
 from irdesk.storage.database import Database
 
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
@@ -32,9 +32,7 @@ def test_the_figures_of_a_team_database_are_those_of_the_file_it_came_from(
 ) -> None:
     """June 2021 of /work/shared/data/pagerduty_incidents_page.json, from both."""
     run_import(database, [PD_PAGE])
-    served = pg_copy.server_database(postgres_url)
-    pg_copy.copy_file_to_server(database, served)
-    served.close()
+    copy_database(str(database.path), postgres_url)  # `irdesk db copy`'s own copier
     from_server = irdesk("metrics", "--db", postgres_url, *JUNE, "--format", "json")
     assert from_server.returncode == 0, from_server.stderr
     from_file = irdesk("metrics", "--db", str(database.path), *JUNE, "--format", "json")

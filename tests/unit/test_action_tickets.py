@@ -112,8 +112,6 @@ def test_an_edit_after_the_import_stands_until_the_ticket_moves(database: Databa
     assert _action(database, ids["UT-35"]).status == ActionStatus.WONT_DO
 
 
-# Its figures come from the metric reads, which read a file until they read a server.
-@pytest.mark.sqlite_only
 def test_the_csv_assignee_becomes_the_owner_and_counts_in_follow_through(
     database: Database,
 ) -> None:

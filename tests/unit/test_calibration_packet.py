@@ -17,6 +17,8 @@ from irdesk.storage.database import Database
 from irdesk.storage.records.calibration_sessions import SessionDraft, record_session
 from irdesk.storage.sealing import short_fingerprint
 
+pytestmark = pytest.mark.both_backends
+
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
 

@@ -219,8 +219,6 @@ def queries_list(db: Database) -> list[queries.IncidentRow]:
 # ------------------------------------------------------ what the figures count
 
 
-# Its figures come from the metric reads, which read a file until they read a server.
-@pytest.mark.sqlite_only
 def test_the_metrics_read_the_classified_values(imported: Database) -> None:
     classify(imported, "PE8XPNI", severity=Severity.SEV1, customer_severity=Severity.SEV2, **VENDOR)
     classify(imported, "PH4UE4E", not_incident=True)
@@ -240,8 +238,6 @@ def test_the_metrics_read_the_classified_values(imported: Database) -> None:
     assert drill[0].external_cause and drill[0].severity == Severity.SEV1
 
 
-# Its figures come from the metric reads, which read a file until they read a server.
-@pytest.mark.sqlite_only
 def test_an_external_cause_leaves_the_team_figures_with_its_reason(imported: Database) -> None:
     classify(imported, "PE8XPNI", **VENDOR)
     figures = compute_from_database(imported, MAY, "team")
@@ -300,8 +296,6 @@ def test_the_packet_names_the_third_party(imported: Database) -> None:
 JIRA = SHARED_DATA / "jira_search_with_changelog.json"  # UT-26 … UT-50, stories and bugs
 
 
-# Its figures come from the metric reads, which read a file until they read a server.
-@pytest.mark.sqlite_only
 def test_tickets_marked_before_an_import_are_written_as_no_incidents(database: Database) -> None:
     marks = ImportOptions(not_incidents=frozenset({"jira:UT-27", "jira:UT-28"}))
     before = dump(database)

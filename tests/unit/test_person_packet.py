@@ -14,6 +14,8 @@ from irdesk.reports.packets.export import PacketRequest, export_packet
 from irdesk.storage.database import Database
 from irdesk.storage.records import database_edits, feedback
 
+pytestmark = pytest.mark.both_backends
+
 
 def note(database: Database, person: int, incident: int, text: str, *dims: str) -> None:
     database_edits.add_note(

@@ -12,6 +12,8 @@ from irdesk.storage.database import Database
 from irdesk.storage.reads.packet_data import PacketDataError
 from irdesk.storage.reads.person_period import person_period
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def org(database: Database) -> dict[str, int]:

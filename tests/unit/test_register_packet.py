@@ -32,8 +32,6 @@ def squeezed(text: str) -> str:
     return " ".join(text.split())
 
 
-# Its figures come from the metric reads, which read a file until they read a server.
-@pytest.mark.sqlite_only
 def test_the_register_packet_is_signed_and_lists_every_notice(
     database: Database, identity: Path, tmp_path: Path
 ) -> None:
@@ -75,8 +73,6 @@ def test_the_register_packet_is_signed_and_lists_every_notice(
     assert "demo:OPS-4" not in text
 
 
-# Its figures come from the metric reads, which read a file until they read a server.
-@pytest.mark.sqlite_only
 def test_the_executive_packet_names_the_rto_miss(database: Database, tmp_path: Path) -> None:
     require_tools("pdftotext")
     build_register(database)

@@ -346,13 +346,13 @@ def test_a_bad_row_is_one_located_sentence_and_changes_nothing(
         assert database_dump(imported) == before
 
 
-# Through `--db PATH`: a file.
-@pytest.mark.sqlite_only
+# Through `--db`: a file's path, or a server's address (with its socket folder).
 def test_calibration_json_agrees_with_the_hand_built_reviews(
     database: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
     build_reviews(database)
-    path = str(database.path)
+    address = getattr(database.path, "address", None)  # a server's (`ServerLocation`)
+    path = address.url if address is not None else str(database.path)
     database.close()
     code, out, _ = run(
         capsys,

@@ -17,7 +17,11 @@ small classes behind one interface, chosen by the connection:
 - SQLite-only speed-ups (CHECKs skipped for rows checked in Python, indexes rebuilt
   after a large insert) that the server does not need;
 - stored times: SQLite hands back the text SQLAlchemy wrote, the server a datetime;
-  `stored_time` makes both the text, so comparisons with `db_time` hold on both.
+  `stored_time` makes both the text, so comparisons with `db_time` hold on both;
+- a stored time as epoch seconds in SQL (`epoch`), for the metric reads: SQLite keeps
+  times as UTC text and has julianday(), the server a `timestamp` (naive UTC, as irdesk
+  writes it) and extract(epoch). Both are rounded to the millisecond, which julianday is
+  exact to at today's dates, so the two give the same number for the same stored time.
 """
 
 from __future__ import annotations
@@ -84,6 +88,13 @@ class Dialect(Protocol):
     ) -> contextlib.AbstractContextManager[None]:
         """For an insert of `rows` at least as large as the table (and `at_least`): the
         table's indexes dropped and built after, where that is measured to matter."""
+        ...
+
+    # --- the metric reads ---------------------------------------------------------
+
+    def epoch(self, column: str) -> str:
+        """SQL for `column` (a stored time) as epoch seconds, to the millisecond; NULL
+        stays NULL."""
         ...
 
 
@@ -203,6 +214,11 @@ class SqliteDialect:
         for _name, sql in indexes:
             conn.exec_driver_sql(sql)
 
+    # --- the metric reads ---------------------------------------------------------
+
+    def epoch(self, column: str) -> str:
+        return f"round((julianday({column}) - 2440587.5) * 86400.0, 3)"
+
 
 class PostgresDialect:
     name = "postgresql"
@@ -272,6 +288,12 @@ class PostgresDialect:
     ) -> Iterator[None]:
         # Dropping a server's index takes a lock every reader of the table waits on.
         yield
+
+    # --- the metric reads ---------------------------------------------------------
+
+    def epoch(self, column: str) -> str:
+        # numeric before rounding: round(double precision, int) does not exist here.
+        return f"round(extract(epoch FROM {column})::numeric, 3)::float8"
 
 
 SQLITE = SqliteDialect()

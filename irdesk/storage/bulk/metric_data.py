@@ -42,12 +42,12 @@ from irdesk.domain.metrics.kernels.lookups import find_keys
 from irdesk.domain.metrics.selection import Period
 from irdesk.domain.policy import Policy
 from irdesk.storage.bulk.batching import batches, cyclic_gc_paused
+from irdesk.storage.bulk.dialect import SQLITE, Dialect
 from irdesk.storage.bulk.incident_list import ROW_COLUMNS, incident_row
 from irdesk.storage.bulk.metric_classifications import (
     apply_classifications,
     read_classifications,
 )
-from irdesk.storage.bulk.metric_dialect import SQLITE, MetricDialect, dialect_of
 from irdesk.storage.bulk.metric_reach import period_parts, whole_parts
 from irdesk.storage.bulk.metric_row_reads import (
     actions_by_rows,
@@ -73,7 +73,8 @@ from irdesk.storage.records.policies import policy_version as policy_version_rec
 # two connections scan on two cores while Python parses what they have read.
 READERS = 2
 
-MERGED = "SELECT incident_id, into_id FROM incident_merge WHERE how <> ?"
+# A literal, not a parameter: the same statement on a file's cursor and a server's.
+MERGED = f"SELECT incident_id, into_id FROM incident_merge WHERE how <> '{MERGE_UNLINKED}'"
 # A time as epoch seconds is written {column} (`_with_epochs`), here and below.
 OVERRIDES = "SELECT incident_id, field, {value} FROM lifecycle_override"
 # A review covers its own incident and the recurring ones linked to it. Only the reviews
@@ -91,7 +92,7 @@ def _time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def _with_epochs(sql: str, dialect: MetricDialect, *columns: str) -> str:
+def _with_epochs(sql: str, dialect: Dialect, *columns: str) -> str:
     """`sql` with each `{column}` replaced by that column as epoch seconds."""
     for column in columns:
         sql = sql.replace("{" + column + "}", dialect.epoch(column))
@@ -182,7 +183,7 @@ def _figure_value(field: str, value: Any) -> Any:
     return 0.0 if value is None else float(value)
 
 
-def _dated(cur: Cursor, dialect: MetricDialect = SQLITE) -> DatedValues:
+def _dated(cur: Cursor, dialect: Dialect = SQLITE) -> DatedValues:
     found: dict[tuple[str, str, int], tuple[list[float], list[Any], Any]] = {}
     for entity, entity_id, field, value, start, imported in cur.execute(
         _with_epochs(DATED, dialect, "v.effective_from")
@@ -211,7 +212,7 @@ def _rotations(cur: Cursor) -> dict[int, RotationInfo]:
     return {r[0]: RotationInfo(r[0], r[1], r[2]) for r in cur.execute(ROTATIONS)}
 
 
-def _memberships(cur: Cursor, dialect: MetricDialect = SQLITE) -> Memberships:
+def _memberships(cur: Cursor, dialect: Dialect = SQLITE) -> Memberships:
     rows = cur.execute(_with_epochs(MEMBERSHIPS, dialect, "starts_at", "ends_at")).fetchall()
     start = np.array([-np.inf if r[2] is None else r[2] for r in rows], dtype=np.float64)
     end = np.array([np.inf if r[3] is None else r[3] for r in rows], dtype=np.float64)
@@ -269,7 +270,7 @@ def _reviews(cur: Cursor, spans: Sequence[tuple[int, int]] | None = None) -> dic
     return reviews
 
 
-def _overrides(cur: Cursor, dialect: MetricDialect = SQLITE) -> list[tuple[Any, ...]]:
+def _overrides(cur: Cursor, dialect: Dialect = SQLITE) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = cur.execute(_with_epochs(OVERRIDES, dialect, "value")).fetchall()
     return rows
 
@@ -357,13 +358,13 @@ def load_metric_data(
     that both cores stay busy. A task may wait for tasks added before it: those have
     started by then, so the wait ends.
     """
-    if dialect_of(db.engine).name == "postgresql":
+    if db.engine.dialect.name == "postgresql":
         from irdesk.storage.bulk.metric_server import load_server_metric_data
 
         return load_server_metric_data(db, period, policy)
     with cyclic_gc_paused(), snapshot_cursors(db, READERS) as cursors:
         cur = cursors[0]
-        merged = dict(cur.execute(MERGED, (MERGE_UNLINKED,)).fetchall())
+        merged = dict(cur.execute(MERGED).fetchall())
         spans: list[tuple[int, int]] | None = None  # the incidents read: all
         if period is None or policy is None:
             parts = whole_parts(cur)
@@ -443,15 +444,12 @@ def incident_rows(db: Database, ids: Sequence[int]) -> list[IncidentRow]:
     unique = sorted({int(i) for i in ids})
     result: list[IncidentRow] = []
     with db.connection() as conn:
-        cur = conn.connection.cursor()
-        try:
-            # SQLite caps the number of parameters; ask in batches.
-            for chunk in batches(unique):
-                sql = INCIDENT_ROWS.format(", ".join("?" * len(chunk)))
-                for r in cur.execute(sql, chunk):
-                    result.append(incident_row(r))
-        finally:
-            cur.close()
+        # SQLite caps the number of parameters; ask in batches. Through the connection,
+        # not its driver's cursor: a server's engine takes the `?` as written (`dialect`).
+        for chunk in batches(unique):
+            sql = INCIDENT_ROWS.format(", ".join("?" * len(chunk)))
+            for r in conn.exec_driver_sql(sql, tuple(chunk)):
+                result.append(incident_row(r))
     result.sort(key=lambda row: (row.started_at is None, -(row.started_at or _EPOCH).timestamp()))
     return result
 

@@ -2,7 +2,7 @@
 
 The same columns as a file's read (`metric_data`), from the same tables, in one snapshot
 (a read-only REPEATABLE READ transaction). The small tables go through the same readers
-as a file's, with the times spelt by `metric_dialect`; the big ones (incidents, timeline
+as a file's, with the times spelt by the server's `dialect`; the big ones (incidents, timeline
 events, action items) come as numbers only, by one trick:
 
 One string of bytes per column. Each column is one aggregate over the rows:
@@ -20,14 +20,13 @@ every incident in the runs those ids make (`metric_reach.runs`), and their event
 same incidents as a file's read, so the same figures.
 """
 
-import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
-from irdesk.domain.enums import MERGE_UNLINKED, EventKind
+from irdesk.domain.enums import EventKind
 from irdesk.domain.metrics.data import (
     ACTION_STATUSES,
     LIFECYCLE,
@@ -41,10 +40,11 @@ from irdesk.domain.metrics.kernels.calendar import DAY
 from irdesk.domain.metrics.selection import Period, reach
 from irdesk.domain.policy import Policy
 from irdesk.storage.bulk import metric_data as md
+from irdesk.storage.bulk.dialect import POSTGRESQL
 from irdesk.storage.bulk.metric_classifications import read_classifications
-from irdesk.storage.bulk.metric_dialect import POSTGRESQL
 from irdesk.storage.bulk.metric_reach import MARGIN, runs
 from irdesk.storage.bulk.metric_scans import Cursor, EventArrays
+from irdesk.storage.bulk.snapshot_readers import snapshot_cursors
 from irdesk.storage.database import Database
 
 # Stand-ins for NULL, so that every field is an 8-byte number.
@@ -100,7 +100,6 @@ ACTION_NUMBERS: tuple[tuple[str, str, str], ...] = (
     ("status", f"CASE a.status {_STATUS} ELSE -1 END::int8", "i8"),
 )
 
-SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
 # The incidents a period's figures read: as `metric_reach.REACHED`, for the server.
 REACHED = """
 SELECT id FROM incident WHERE started_at >= {low} AND started_at < {high}
@@ -185,15 +184,8 @@ def load_server_metric_data(
     in one backend while another reads the incidents and the small tables. The second
     transaction takes the first one's snapshot (`pg_export_snapshot`), so both see the
     same committed state whatever is written meanwhile."""
-    with db.connection() as conn, db.connection() as other, ThreadPoolExecutor(1) as pool:
-        cur, second = conn.connection.cursor(), other.connection.cursor()
-        cur.execute(SNAPSHOT)
-        snapshot = cur.execute("SELECT pg_export_snapshot()").fetchone()[0]
-        second.execute(SNAPSHOT)
-        if not re.fullmatch(r"[0-9A-F-]+", snapshot):  # SET takes no parameter: checked
-            raise ValueError(f"the server named its snapshot {snapshot!r}")
-        second.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-        merged = dict(cur.execute(POSTGRESQL.params(md.MERGED), (MERGE_UNLINKED,)).fetchall())
+    with snapshot_cursors(db, 2) as (cur, second), ThreadPoolExecutor(1) as pool:
+        merged = dict(cur.execute(md.MERGED).fetchall())
         incident_where, event_where = "", ""
         if period is not None and policy is not None:
             longest = cur.execute("SELECT max(slo_window_days) FROM service").fetchone()[0] or 0

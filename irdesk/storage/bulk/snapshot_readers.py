@@ -1,16 +1,21 @@
-"""Reading on several connections at once, all of them in one snapshot of the file.
+"""Reading on several connections at once, all of them in one snapshot of the database.
 
-SQLite runs a statement without holding Python's lock, so connections scanning
+A file: SQLite runs a statement without holding Python's lock, so connections scanning
 different parts of the data use different cores (`InOrder`). Each
 connection reads in its own transaction, and a transaction sees the file as it
 was when it began; so the readers agree only when no write was committed while
 they were beginning. `PRAGMA data_version`, asked on one more connection before
 and after, says whether any was: it changes whenever another connection
 commits. When one was, the readers start again (`snapshot_cursors`).
+
+A server: each connection is a backend of its own, working while the others do. The
+first reader's transaction exports its snapshot (`pg_export_snapshot`) and the others
+take it, so all see the same committed state whatever is written meanwhile, at once.
 """
 
 import contextlib
 import queue
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -40,10 +45,14 @@ def _data_version(cur: sqlite3.Cursor) -> int:
 
 
 @contextlib.contextmanager
-def snapshot_cursors(db: Database, count: int) -> Iterator[list[sqlite3.Cursor]]:
-    """`count` cursors on separate connections, each in a read transaction, all seeing
-    the same committed state of the file (or, should writers keep committing while
-    they begin, one cursor: everything then reads in one transaction)."""
+def snapshot_cursors(db: Database, count: int) -> Iterator[list[Any]]:
+    """`count` driver cursors on separate connections, each in a read transaction, all
+    seeing the same committed state of the database (or, should writers keep committing
+    to a file while they begin, one cursor: everything then reads in one transaction)."""
+    if db.engine.dialect.name == "postgresql":
+        with _server_snapshot_cursors(db, count) as cursors:
+            yield cursors
+        return
     with contextlib.ExitStack() as stack:
 
         def cursor() -> sqlite3.Cursor:
@@ -68,6 +77,30 @@ def snapshot_cursors(db: Database, count: int) -> Iterator[list[sqlite3.Cursor]]
             readers = readers[:1]
             _begin(readers[0])
         yield readers
+
+
+# A read that never writes, and sees one snapshot from its first statement to its last.
+SERVER_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+
+@contextlib.contextmanager
+def _server_snapshot_cursors(db: Database, count: int) -> Iterator[list[Any]]:
+    with contextlib.ExitStack() as stack:
+        cursors = []
+        for _ in range(count):
+            conn = stack.enter_context(db.connection())
+            cur = conn.connection.cursor()  # psycopg's own: no statement is rewritten
+            stack.callback(cur.close)
+            cursors.append(cur)
+        first = cursors[0]
+        first.execute(SERVER_SNAPSHOT)
+        (snapshot,) = first.execute("SELECT pg_export_snapshot()").fetchone()
+        if not re.fullmatch(r"[0-9A-F-]+", snapshot):  # SET takes no parameter: checked
+            raise ValueError(f"the server named its snapshot {snapshot!r}")
+        for cur in cursors[1:]:
+            cur.execute(SERVER_SNAPSHOT)
+            cur.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+        yield cursors
 
 
 class InOrder:

@@ -5,7 +5,6 @@ behind each cell."""
 from datetime import UTC, datetime
 
 import metric_fixture as fx
-import pg_copy
 import pytest
 from testdata import SHARED_DATA
 
@@ -15,6 +14,7 @@ from irdesk.domain.metrics.tables import figures_json
 from irdesk.domain.policy import Policy
 from irdesk.importers.pipeline import run_import
 from irdesk.storage.bulk.metric_data import compute_from_database, load_metric_data
+from irdesk.storage.copy import copy_database
 from irdesk.storage.database import Database
 from irdesk.storage.records.lifecycle_edits import set_override
 
@@ -27,18 +27,17 @@ def figures(db: Database, period: Period, by: str, *, whole: bool = False) -> ob
 
 
 @pytest.fixture
-def both(database: Database, postgres_url: str) -> tuple[Database, Database]:
+def both(database: Database, postgres_database: Database) -> tuple[Database, Database]:
     """The hand-written fixture, a facilitator's correction, and the PagerDuty sample
-    /work/shared/data/pagerduty_incidents_page.json, in a file and on the server."""
+    /work/shared/data/pagerduty_incidents_page.json, in a file and on the server (moved
+    there by `irdesk db copy`'s own copier, into an empty database at the head schema)."""
     with database.transaction() as session:
         fx.write_to(session)
     with database.transaction() as session:
         set_override(session, 3, "started_at", fx.at(3, 8), reason="began earlier", actor="t")
     run_import(database, [PD_PAGE])
-    served = pg_copy.server_database(postgres_url)
-    pg_copy.copy_file_to_server(database, served)
-    yield database, served
-    served.close()
+    copy_database(str(database.path), postgres_database.path.address.url)
+    return database, postgres_database
 
 
 @pytest.mark.parametrize("by", GROUPINGS)
