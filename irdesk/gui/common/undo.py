@@ -15,7 +15,8 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from irdesk.gui.common.refusals import Refused, ShowMessage, tell_refused
+from irdesk.gui.common.background import BackgroundTasks
+from irdesk.gui.common.refusals import Refused, ShowMessage, refusing, tell_refused
 
 Step = Callable[[], None]
 
@@ -45,6 +46,44 @@ def replay_refused(stack: QUndoStack, show_message: ShowMessage, refused: Refuse
     """An undo or redo storage refused: the file changed under the history, so it goes."""
     stack.clear()
     tell_refused(show_message, REPLAY_REFUSED_TITLE, refused)
+
+
+def run_edit(
+    tasks: BackgroundTasks,
+    stack: QUndoStack,
+    show_message: ShowMessage,
+    refused_title: str,
+    *,
+    work: Callable[[], Any],
+    done: Callable[[Any], None],
+    text: str,
+    undo: Callable[[], Any],
+    redo: Callable[[], Any],
+    written: Step,
+) -> None:
+    """`work` in the background; once storage accepts it, `done` with its result and one
+    step named `text` on `stack`, whose undo and redo run `undo` and `redo` in the
+    background too. A refused edit is told under `refused_title` and pushes nothing, so
+    what was typed stays to be corrected; a refused replay drops the history.
+    `written` runs after every write that went through, for the screen to re-read."""
+
+    def replayed(result: Any) -> None:
+        if isinstance(result, Refused):
+            replay_refused(stack, show_message, result)
+        written()
+
+    def replay(step: Callable[[], Any]) -> None:
+        tasks.run(lambda _r: refusing(step), on_done=replayed, description="Saving…")
+
+    def first(result: Any) -> None:
+        if isinstance(result, Refused):
+            tell_refused(show_message, refused_title, result)
+            return
+        done(result)
+        stack.push(EditCommand(text, redo=lambda: replay(redo), undo=lambda: replay(undo)))
+        written()
+
+    tasks.run(lambda _r: refusing(work), on_done=first, description="Saving…")
 
 
 class Holder:

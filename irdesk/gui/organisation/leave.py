@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from irdesk.gui.common.background import BackgroundTasks
-from irdesk.gui.common.refusals import Refused, refusing, tell_refused
-from irdesk.gui.common.undo import EditCommand, Holder, replay_refused
+from irdesk.gui.common.undo import Holder, run_edit
 from irdesk.gui.organisation.models import ColumnsModel
 
 if TYPE_CHECKING:
@@ -263,23 +262,15 @@ class LeavePanel(QWidget):
         undo: Callable[[], Any],
         redo: Callable[[], Any],
     ) -> None:
-        def replay(step: Callable[[], Any]) -> None:
-            self.tasks.run(lambda _r: refusing(step), on_done=self._replayed, description="Saving…")
-
-        def first(result: Any) -> None:
-            if isinstance(result, Refused):
-                # What was typed stays in the fields, to be corrected.
-                tell_refused(self.show_message, REFUSED_TITLE, result)
-                return
-            done(result)
-            self.undo_stack.push(
-                EditCommand(text, redo=lambda: replay(redo), undo=lambda: replay(undo))
-            )
-            self.reload()
-
-        self.tasks.run(lambda _r: refusing(work), on_done=first, description="Saving…")
-
-    def _replayed(self, result: Any) -> None:
-        if isinstance(result, Refused):
-            replay_refused(self.undo_stack, self.show_message, result)
-        self.reload()
+        run_edit(
+            self.tasks,
+            self.undo_stack,
+            self.show_message,
+            REFUSED_TITLE,
+            work=work,
+            done=done,
+            text=text,
+            undo=undo,
+            redo=redo,
+            written=self.reload,
+        )

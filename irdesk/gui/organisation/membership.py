@@ -17,8 +17,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from irdesk.gui.common.background import BackgroundTasks
-from irdesk.gui.common.refusals import Refused, refusing, tell_refused
-from irdesk.gui.common.undo import EditCommand, Holder, replay_refused
+from irdesk.gui.common.undo import Holder, run_edit
 
 if TYPE_CHECKING:
     from irdesk.gui.common.refusals import ShowMessage
@@ -112,7 +111,6 @@ class MembershipBar(QWidget):
             held.membership = membership
 
         self._run(
-            db,
             lambda: rotation_edits.add_member(db, rotation.id, person_id, since, actor=actor),
             done,
             text,
@@ -129,7 +127,6 @@ class MembershipBar(QWidget):
         until, actor, was = self._since(), self.actor, member.ends_at
         text = f"End {member.person}'s membership of {member.rotation}"
         self._run(
-            db,
             lambda: rotation_edits.set_member_end(db, member.member_id, until, actor=actor),
             lambda _m: None,
             text,
@@ -139,7 +136,6 @@ class MembershipBar(QWidget):
 
     def _run(
         self,
-        db: Database,
         work: Callable[[], Any],
         done: Callable[[Any], None],
         text: str,
@@ -147,26 +143,15 @@ class MembershipBar(QWidget):
         undo: Callable[[], Any],
         redo: Callable[[], Any],
     ) -> None:
-        def replay(step: Callable[[], Any]) -> None:
-            self.tasks.run(
-                lambda _r: refusing(step),
-                on_done=lambda result: self._replayed(result),
-                description="Saving…",
-            )
-
-        def first(result: Any) -> None:
-            if isinstance(result, Refused):
-                tell_refused(self.show_message, REFUSED_TITLE, result)
-                return
-            done(result)
-            self.undo_stack.push(
-                EditCommand(text, redo=lambda: replay(redo), undo=lambda: replay(undo))
-            )
-            self.written()
-
-        self.tasks.run(lambda _r: refusing(work), on_done=first, description="Saving…")
-
-    def _replayed(self, result: Any) -> None:
-        if isinstance(result, Refused):
-            replay_refused(self.undo_stack, self.show_message, result)
-        self.written()
+        run_edit(
+            self.tasks,
+            self.undo_stack,
+            self.show_message,
+            REFUSED_TITLE,
+            work=work,
+            done=done,
+            text=text,
+            undo=undo,
+            redo=redo,
+            written=self.written,
+        )
