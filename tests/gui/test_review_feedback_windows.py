@@ -90,10 +90,8 @@ def test_review_health_shows_every_cell_as_written_out_by_hand(
     assert [r["useful"] for r in printed["rows"]] == [3.0, 4.5, None, None]
 
 
-def test_calibration_side_by_side_and_a_session_recorded(
-    qtbot: QtBot, window: MainWindow, reviews_file: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    open_and_wait(qtbot, window, reviews_file)
+def open_calibration(qtbot: QtBot, window: MainWindow, path: Path) -> CalibrationWindow:
+    open_and_wait(qtbot, window, path)
     window.review_feedback.today = lambda: AS_OF
     choose_from_menu(qtbot, window, Qt.Key.Key_W, Qt.Key.Key_C)
     qtbot.waitUntil(
@@ -105,6 +103,13 @@ def test_calibration_side_by_side_and_a_session_recorded(
     type_date(qtbot, calibration.first, "2026-07-01")
     with qtbot.waitSignal(calibration.loaded, timeout=TIMEOUT_MS):
         qtbot.mouseClick(calibration.refresh_button, Qt.MouseButton.LeftButton)
+    return calibration
+
+
+def test_calibration_side_by_side_and_a_session_recorded(
+    qtbot: QtBot, window: MainWindow, reviews_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calibration = open_calibration(qtbot, window, reviews_file)
     model = calibration.model
     header = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert header == ["Measure", "Payments", "Search"]

@@ -25,7 +25,7 @@ from review_feedback_fixture import (
     build_reviews,
 )
 from sqlmodel import col, select
-from test_review_feedback_windows import TIMEOUT_MS, type_date
+from test_review_feedback_windows import TIMEOUT_MS, open_calibration
 from window_driver import (
     activate,
     choose_from_menu,
@@ -39,7 +39,7 @@ from irdesk.cli.main import main
 from irdesk.domain.models import AuditEntry, CalibrationSession, ReviewSurvey
 from irdesk.gui.common.notes_session import UnlockDialog
 from irdesk.gui.main_window import MainWindow
-from irdesk.gui.review.calibration_window import CalibrationWindow, SideBySideModel
+from irdesk.gui.review.calibration_window import SideBySideModel
 from irdesk.gui.review.survey_dialog import SurveyDialog
 from irdesk.reports.signing.note_keys import unlock
 from irdesk.storage.database import open_database
@@ -71,22 +71,6 @@ def columns(model: SideBySideModel) -> dict[str, dict[str, str]]:
         }
         for c in range(1, model.columnCount())
     }
-
-
-def open_calibration(qtbot: QtBot, window: MainWindow, path: Path) -> CalibrationWindow:
-    open_and_wait(qtbot, window, path)
-    window.review_feedback.today = lambda: AS_OF
-    choose_from_menu(qtbot, window, Qt.Key.Key_W, Qt.Key.Key_C)
-    qtbot.waitUntil(
-        lambda: window.review_feedback.calibration_window is not None, timeout=TIMEOUT_MS
-    )
-    calibration = window.review_feedback.calibration_window
-    assert isinstance(calibration, CalibrationWindow)
-    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
-    type_date(qtbot, calibration.first, "2026-07-01")
-    with qtbot.waitSignal(calibration.loaded, timeout=TIMEOUT_MS):
-        qtbot.mouseClick(calibration.refresh_button, Qt.MouseButton.LeftButton)
-    return calibration
 
 
 def cli_json(capsys: pytest.CaptureFixture[str], path: Path, *extra: str) -> dict:
