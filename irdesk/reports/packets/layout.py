@@ -15,6 +15,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -42,6 +43,39 @@ SHADE = colors.HexColor("#f0f4f8")
 # text has of the frame's width or of its column.
 FRAME_PADDING = 6 + 6
 CELL_PADDING = 6 + 6
+# A table cell's text size, and the room a word needs beyond its own width in a column
+# (the padding and a little for rounding) not to wrap.
+CELL_POINTS = 8
+WORD_ROOM = CELL_PADDING + 2
+
+
+def column_shares(rows: list[list[str | None]]) -> list[float]:
+    """Width shares for a table of text cells, header row first: each column at least as
+    wide as its longest header word, so no header word breaks in two; the width left goes
+    to the columns whose cells' text wants more than that, by how much more."""
+    columns = range(len(rows[0]))
+    floors = [
+        WORD_ROOM
+        + max(stringWidth(w, BOLD, CELL_POINTS) for w in (rows[0][n] or "").split() or [""])
+        for n in columns
+    ]
+    wants = [
+        max([WORD_ROOM + stringWidth(r[n] or "", BODY, CELL_POINTS) for r in rows[1:]] or [0.0])
+        for n in columns
+    ]
+    spare = TEXT_WIDTH - sum(floors)
+    more = [max(0.0, want - floor) for want, floor in zip(wants, floors, strict=True)]
+    if spare <= 0 or not sum(more):
+        widths = floors if spare <= 0 else [f + spare / len(floors) for f in floors]
+    elif sum(more) <= spare:
+        # Every column gets all it wants; what is still left is shared evenly.
+        left = (spare - sum(more)) / len(floors)
+        widths = [f + m + left for f, m in zip(floors, more, strict=True)]
+    else:
+        widths = [f + spare * m / sum(more) for f, m in zip(floors, more, strict=True)]
+    return [w / sum(widths) for w in widths]
+
+
 # Lines per paragraph of a long text: reportlab lays out the rest of a paragraph again
 # at every page it splits, so one paragraph of 2,000 lines costs as much as 30 pages
 # of them; blocks of a few dozen lines, set to read as one paragraph, cost their own.

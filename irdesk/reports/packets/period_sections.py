@@ -10,7 +10,6 @@ in a small team, so the per-person load table and chart stay out.
 from collections.abc import Sequence
 from datetime import timedelta
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether
 
 from irdesk.domain.metrics.definitions import metric_definitions
@@ -30,16 +29,14 @@ from irdesk.domain.themes import Theme, theme_cells
 from irdesk.reports import charts as metric_charts
 from irdesk.reports.packets.charts import Chart, rendered
 from irdesk.reports.packets.executive_figures import ExecutiveFigures
-from irdesk.reports.packets.fonts import BODY, BOLD
-from irdesk.reports.packets.layout import Layout
+from irdesk.reports.packets.layout import Layout, column_shares
 from irdesk.reports.packets.retired import retired_note
 from irdesk.reports.register import register_cells
 
 Cells = list[list[str | None]]
 # Inches on the page: a little under the dashboard's size, so a table and a chart share a page.
 CHART_WIDTH = 5.4
-CELL_POINTS, CELL_PADDING = 8, 14
-TOP_THEMES = 5  # a board reads the few that matter; the Themes window has them all  # the layout's cell font size; reportlab's padding, and air
+TOP_THEMES = 5  # a board reads the few that matter; the Themes window has them all
 
 
 def period_charts(figures: ExecutiveFigures) -> dict[str, Chart]:
@@ -63,19 +60,6 @@ def _cells(table: Table, keys: list[str]) -> Cells:
     rows: Cells = [[c.label for c in columns]]
     rows += [[format_cell(r.values[c.key], c.kind) for c in columns] for r in table.rows]
     return rows
-
-
-def _shares(rows: Cells) -> list[float]:
-    """Column widths as shares, by what each column holds, so no header word breaks in two."""
-
-    def need(n: int) -> float:
-        words = (rows[0][n] or "").split() or [""]
-        header = max(stringWidth(w, BOLD, CELL_POINTS) for w in words)
-        cells = [stringWidth(r[n] or "", BODY, CELL_POINTS) for r in rows[1:]]
-        return CELL_PADDING + max([header, *cells])
-
-    needs = [need(n) for n in range(len(rows[0]))]
-    return [n / sum(needs) for n in needs]
 
 
 class PeriodSections:
@@ -195,7 +179,7 @@ class PeriodSections:
                 redact=False,
             ),
             layout.gap(4),
-            layout.table(rows, _shares(rows), redact=False),
+            layout.table(rows, column_shares(rows), redact=False),
         ]
         why = table.rows[0].values["why"]
         if why:
@@ -212,19 +196,19 @@ class PeriodSections:
                     format_cell(values["p90"], MINUTES),
                 ]
             )
-        out += [layout.gap(8), layout.table(others, _shares(others), redact=False)]
+        out += [layout.gap(8), layout.table(others, column_shares(others), redact=False)]
         out.append(self._chart("distribution"))
         return out
 
     def slo(self) -> list[Flowable]:
         keys = ["service", "target", "availability", "impact_minutes", "budget_minutes"]
         rows = _cells(self.service["slo"], [*keys, "budget_consumed", "met", "missing"])
-        return [self.layout.table(rows, _shares(rows)), self._chart("slo_burn")]
+        return [self.layout.table(rows, column_shares(rows)), self._chart("slo_burn")]
 
     def cost(self) -> list[Flowable]:
         keys = ["group", "count", "downtime_minutes", "downtime_cost", "responder_hours"]
         rows = _cells(self.service["cost"], [*keys, "responder_cost", "total", "missing"])
-        return [self.layout.table(rows, _shares(rows))]
+        return [self.layout.table(rows, column_shares(rows))]
 
     def load(self) -> list[Flowable]:
         flagged: dict[str, int] = {}
@@ -241,13 +225,13 @@ class PeriodSections:
                 redact=False,
             ),
             self.layout.gap(4),
-            self.layout.table(rows, _shares(rows)),
+            self.layout.table(rows, column_shares(rows)),
         ]
 
     def compliance(self) -> list[Flowable]:
         keys = ["tier", "required", "on_time", "late", "overdue", "pending", "compliance"]
         rows = _cells(self.severity["compliance"], keys)
-        return [self.layout.table(rows, _shares(rows), redact=False)]
+        return [self.layout.table(rows, column_shares(rows), redact=False)]
 
     def trend(self) -> list[Flowable]:
         return [self._chart("trend")]
@@ -293,7 +277,7 @@ class PeriodSections:
         if misses:
             rows: Cells = [["Service", "Incident", "RTO", "Recovery", "Against RTO"]]
             rows += [list(m) for m in misses]
-            out += [layout.gap(4), layout.table(rows, _shares(rows))]
+            out += [layout.gap(4), layout.table(rows, column_shares(rows))]
         return out
 
     def top_themes(self) -> list[Flowable]:
@@ -319,7 +303,7 @@ class PeriodSections:
                 redact=False,
             ),
             layout.gap(4),
-            layout.table(rows, _shares(rows), redact=False),
+            layout.table(rows, column_shares(rows), redact=False),
         ]
 
     def _register_table(self, keys: list[str], shares: list[float]) -> list[Flowable]:

@@ -5,17 +5,9 @@ from reportlab.platypus import Flowable, KeepTogether
 
 from irdesk.domain.person_cells import Section, sections, summary
 from irdesk.domain.person_period import PersonPeriod
-from irdesk.reports.packets.layout import Layout, utc_text
+from irdesk.reports.packets.layout import Layout, column_shares, utc_text
 from irdesk.storage.reads.packet_data import PersonPacketData
 
-# Width shares of a period table's columns, so times and words wrap at spaces; a section
-# not named here shares the width evenly after a wider first column.
-WIDTHS = {
-    "incidents": [0.13, 0.17, 0.09, 0.14, 0.08, 0.08, 0.09, 0.09, 0.13],
-    "escalations": [0.10, 0.11, 0.07, 0.11, 0.11, 0.11, 0.13, 0.26],
-    "shares": [0.22, 0.11, 0.11, 0.08, 0.13, 0.11, 0.10, 0.14],
-}
-FIRST_SHARE = 0.22
 # Columns the page leaves out: the incidents' titles are in the Incidents section.
 LEFT_OUT = {"incidents": {"Title"}}
 
@@ -62,11 +54,9 @@ class PersonSections:
             ]
         dropped = LEFT_OUT.get(section.key, set())
         keep = [i for i, name in enumerate(section.columns) if name not in dropped]
-        rest = (1.0 - FIRST_SHARE) / (len(keep) - 1)
-        widths = WIDTHS.get(section.key, [FIRST_SHARE] + [rest] * (len(keep) - 1))
         rows: list[list[str | None]] = [[section.columns[i] for i in keep]]
         rows += [[row.cells[i] for i in keep] for row in section.rows]
-        return [title, self.layout.table(rows, widths), self.layout.gap()]
+        return [title, self.layout.table(rows, column_shares(rows)), self.layout.gap()]
 
     def overview(self) -> list[Flowable]:
         p = self.data.person
