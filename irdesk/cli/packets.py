@@ -85,7 +85,8 @@ def add_packet_parsers(commands: "Subcommands") -> None:
         "packet",
         help="export a review packet (PDF) for one audience, optionally signed",
         description="Export a review packet for a profile: legal, insurance or postmortem for one "
-        "incident; executive for a period (--period 2026-Q3); manager for one person (--person). "
+        "incident; executive, register or calibration for a period (--period 2026-Q3); manager "
+        "for one person (--person, and --from/--to for their period). "
         "Passphrases come from --passphrase-file, the IRDESK_PASSPHRASE variable, or a prompt.",
     )
     packet.set_defaults(handler=cmd_packet)
@@ -96,9 +97,15 @@ def add_packet_parsers(commands: "Subcommands") -> None:
         help="the incident: the ID the list shows (INC-1022), SOURCE:ID or its number (12728)",
     )
     packet.add_argument(
-        "--profile", required=True, help="legal, insurance, executive, postmortem or manager"
+        "--profile",
+        required=True,
+        help="legal, insurance, postmortem, executive, register, calibration or manager",
     )
-    packet.add_argument("--period", metavar="PERIOD", help="executive: 2026-Q3, 2026-07 or 2026")
+    packet.add_argument(
+        "--period",
+        metavar="PERIOD",
+        help="executive, register, calibration: 2026-Q3, 2026-07 or 2026",
+    )
     packet.add_argument("--person", metavar="NAME", help="manager: the person's full name")
     packet.add_argument(
         "--from",

@@ -178,6 +178,18 @@ def test_usage_errors_name_what_is_wrong(
         ("packet", "4", "--profile", "legal"): "--out FILE",
         ("packet", "--profile", "executive", "--period", "2026-Q5", "--out", out): "like 2026-Q3",
         ("packet", "4", "--profile", "board", "--out", out): "unknown profile 'board'",
+        # A period given as days says how a period is named.
+        (
+            "packet",
+            "--profile",
+            "calibration",
+            "--from",
+            "2026-07-01",
+            "--to",
+            "2026-09-30",
+            "--out",
+            out,
+        ): "about a period (--period 2026-Q3, 2026-07 or 2026)",
     }
     for args, message in cases.items():
         assert main([*args, "--db", str(demo_db)]) == 2, args

@@ -77,7 +77,11 @@ class PacketRequest:
             Scope.PERIOD: self.period is not None,
             Scope.PERSON: self.person is not None,
         }
-        wants = {Scope.INCIDENT: "an incident", Scope.PERIOD: "a period", Scope.PERSON: "a person"}
+        wants = {
+            Scope.INCIDENT: "an incident (its ID)",
+            Scope.PERIOD: "a period (--period 2026-Q3, 2026-07 or 2026)",
+            Scope.PERSON: "a person (--person NAME)",
+        }
         if not given[profile.scope] or sum(given.values()) != 1:
             raise ValueError(f"the {profile.key} profile is about {wants[profile.scope]} only")
         if self.period is not None:
