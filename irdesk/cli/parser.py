@@ -119,14 +119,18 @@ class CommandLineParser(argparse.ArgumentParser):
             return f"{name} expected one of {choices}, found {choice['found']}"
         typed = _TYPED.fullmatch(rest)
         if typed is not None:
-            expected = _TYPE_WORDS.get(typed["type"], self._form(name))
+            expected = _TYPE_WORDS.get(typed["type"]) or self._metavar(name)
             return f"{name} expected {expected}, found {typed['found']}"
         not_with = _NOT_WITH.fullmatch(rest)
         if not_with is not None:
             return f"{name} cannot be given with {not_with['other']}: expected one of the two"
         if _COUNT.fullmatch(rest):  # the option came last, or another option followed it
-            return f"{name} expected {self._form(name).removeprefix(name).strip()}, found nothing"
+            return f"{name} expected {self._metavar(name)}, found nothing"
         return f"{name}: {rest}"
+
+    def _metavar(self, name: str) -> str:
+        """What an option takes, as the usage names it (`DATE`), or "a value"."""
+        return self._form(name).removeprefix(name).strip() or "a value"
 
     def _form(self, name: str) -> str:
         """How the usage writes an option or argument: `--from DATE`, `PATH`."""
