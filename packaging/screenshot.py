@@ -105,6 +105,19 @@ def demo_database(scratch: Path) -> Path:
     return db_path
 
 
+def samples_database(folder: Path) -> Path:
+    """The tests' organisation around the shared PagerDuty samples (tests/org_samples.py:
+    the org-data's users and schedule, the sample's own teams, users and services, made-up
+    zones, rates, pages and escalation policies), imported into `folder`."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from org_samples import import_organisation
+
+    samples = folder / "samples"
+    samples.mkdir()
+    db, _ = import_organisation(samples, escalations=True)
+    return db
+
+
 def select_incident(window: MainWindow, incident_id: int) -> None:
     """Select the incident in the list, scrolled into view, and wait for its panes."""
     row = window.incident_model.row_of(incident_id)

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screenshot import (
     offscreen_screen,
     open_window,
+    samples_database,
     save_grab,
     screen_size,
     select_incident,
@@ -39,8 +40,6 @@ from screenshot import (
 )
 
 from irdesk.gui.main_window import MainWindow
-
-TESTS = Path(__file__).resolve().parents[1] / "tests"
 
 SIZE = (1280, 800)
 
@@ -66,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--person and --team need --from and --to")
     with tempfile.TemporaryDirectory(prefix="irdesk-screenshot-") as scratch:
         folder = Path(scratch)
-        db = args.db if args.db is not None else _samples(folder)
+        db = args.db if args.db is not None else samples_database(folder)
         offscreen_screen(folder, args.size)
         _app, window = open_window(db, folder, args.size)
         if args.escalation is not None:
@@ -82,17 +81,6 @@ def main(argv: list[str] | None = None) -> int:
         window.close()
     print(f"Wrote {args.out}")
     return 0
-
-
-def _samples(folder: Path) -> Path:
-    """The tests' organisation around the shared PagerDuty samples, imported into `folder`."""
-    sys.path.insert(0, str(TESTS))
-    from org_samples import import_organisation
-
-    samples = folder / "samples"
-    samples.mkdir()
-    db, _ = import_organisation(samples, escalations=True)
-    return db
 
 
 def _escalation(window: MainWindow, db: Path, external_id: str) -> QWidget:

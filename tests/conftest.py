@@ -26,7 +26,7 @@ if os.environ["QT_QPA_PLATFORM"] == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screens}"
 
 if TYPE_CHECKING:
-    from packet_fixtures import PacketWorld
+    from packet_fixtures import PacketWorld, Signer
 
 from irdesk.demo.generator import DEFAULT_SEED, DemoSummary, write_demo
 from irdesk.storage.database import Database, open_database
@@ -93,6 +93,15 @@ def packet_world(
     from packet_fixtures import make_packet_world
 
     return make_packet_world(tmp_path_factory, copy_demo)
+
+
+@pytest.fixture
+def signer(request: pytest.FixtureRequest, tmp_path: Path) -> "Signer":
+    """A signing identity for a packet test: the (name, role) of its module's SIGNER."""
+    from packet_fixtures import make_signer
+
+    name, role = request.module.SIGNER
+    return make_signer(tmp_path, name, role)
 
 
 @pytest.fixture(scope="session")

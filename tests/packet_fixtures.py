@@ -14,6 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from note_keys import MANAGER
@@ -81,6 +82,57 @@ def require_tools(*names: str) -> None:
     missing = [n for n in names if shutil.which(n) is None]
     if missing:
         pytest.fail(f"{', '.join(missing)} not installed (make test installs them)")
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Whoever a packet test signs as: the name is also the packet's maker."""
+
+    name: str
+    identity: Path
+
+
+def make_signer(folder: Path, name: str, role: str) -> Signer:
+    path = folder / f"{name.split()[0].lower()}.p12"
+    create_identity(
+        path, name=name, role=role, organisation="Larkspur", email=None, passphrase=PASSPHRASE
+    )
+    return Signer(name, path)
+
+
+def squeezed(text: str) -> str:
+    """A packet's text with every run of spaces and line ends as one space."""
+    return " ".join(text.split())
+
+
+def signed_packet_text(
+    database: Database,
+    request: PacketRequest,
+    out: Path,
+    signer: Signer,
+    *,
+    now: datetime,
+    keyring: Any = None,
+) -> str:
+    """Export a packet signed by `signer`, check with poppler's pdfsig that one valid
+    signature by them covers the whole file, and return its text, squeezed."""
+    require_tools("pdfsig", "pdftotext")
+    result = export_packet(
+        database,
+        request,
+        out,
+        created_by=signer.name,
+        sign=SignRequest(signer.identity, PASSPHRASE),
+        now=now,
+        keyring=keyring,
+    )
+    assert result.signed_by == signer.name
+    signatures = run_tool("pdfsig", str(out))
+    assert signatures.returncode == 0, signatures.stderr
+    assert signatures.stdout.count("Signature is Valid.") == 1
+    assert "  - Total document signed" in signatures.stdout
+    assert f"Signer Certificate Common Name: {signer.name}" in signatures.stdout
+    return squeezed(pdf_text(out))
 
 
 def tamper_page_content(pdf: bytes) -> bytes:

@@ -33,7 +33,8 @@ class CommandFailed(Exception):
 
 
 class UsageError(Exception):
-    """A command line argparse accepted but the command cannot: exit 2, as argparse's own."""
+    """A command line argparse accepted but the command cannot: exit 1, as argparse's own
+    mistakes (cli/parser.py)."""
 
     def __init__(self, command: str, message: str) -> None:
         self.command = command

@@ -1,6 +1,7 @@
 """The `irdesk` command: the GUI by default, headless commands for scripts.
 
-Exit codes: 0 success, 1 the work failed (message on stderr), 2 bad usage.
+Exit codes: 0 success, 1 the work failed or the command line was wrong (one sentence on
+stderr, nothing changed).
 """
 
 import argparse
@@ -55,7 +56,7 @@ def _run(argv: Sequence[str] | None) -> int:
         code = handler(args)
     except UsageError as mistake:
         print(mistake, file=sys.stderr)
-        code = 2  # a wrong command line, like argparse's own errors
+        code = 1  # a wrong command line, as argparse's own errors (cli/parser.py)
     except (CommandFailed, DatabaseError) as failure:
         # DatabaseError: storage's one sentence naming the file (locked, read-only, full,
         # damaged, …), raised after its transaction rolled back, from whichever command.

@@ -23,7 +23,7 @@ from irdesk.cli.common import (
     refuse_to_replace,
 )
 from irdesk.cli.org_edits import add_edit_parsers
-from irdesk.cli.org_leave import add_leave_parser
+from irdesk.cli.org_leave import add_leave_parser, leave_json
 from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -98,6 +98,8 @@ def cmd_org_export(args: argparse.Namespace) -> int:
         failures_reported(DatabaseError),
     ):
         document = directory.export_directory(db)
+        # Typed by hand, so in no tool's export: this file is the only copy outside irdesk.
+        document["leave"] = leave_json(db)
         if args.on is not None:
             document["members_on"] = args.on.isoformat()
             document["rotation_members"] = _rows(db, "rotations", args.on)
@@ -106,10 +108,12 @@ def cmd_org_export(args: argparse.Namespace) -> int:
             json.dumps(document, indent=2, ensure_ascii=False, default=_iso) + "\n",
             encoding="utf-8",
         )
+    spans = len(document["leave"])
     counts = ", ".join(f"{len(document[k])} {k}" for k in ("teams", "people", "services"))
     print(
         f"Wrote {args.out}: {counts}, {len(document['rotations'])} rotations, "
-        f"{len(document['policies'])} escalation policies"
+        f"{len(document['policies'])} escalation policies, "
+        f"{spans} span{'' if spans == 1 else 's'} of leave"
     )
     return 0
 

@@ -143,23 +143,29 @@ def cmd_leave_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_leave_list(args: argparse.Namespace) -> int:
+def leave_json(db: "Database", person_id: int | None = None) -> list[dict[str, Any]]:
+    """Leave as `org leave list --format json` and `org export` write it: by name and day,
+    as a person would type it back with `org leave add`."""
     from irdesk.storage.records.leave import list_leave
 
+    return [
+        {
+            "person": r.person,
+            "from": r.starts_on.isoformat(),
+            "until": None if r.ends_on is None else r.ends_on.isoformat(),
+            "note": r.note,
+        }
+        for r in list_leave(db, person_id)
+    ]
+
+
+def cmd_leave_list(args: argparse.Namespace) -> int:
     path = chosen_database(args.org_db, args.db)
     if not path.exists():
         raise CommandFailed(f"{path} does not exist; import a directory first or name --db.")
     with opened_database(path, upgrade=False) as db, failures_reported(DatabaseError):
         person_id = None if args.person is None else _record(db, "person", args.person).id
-        rows = [
-            {
-                "person": r.person,
-                "from": r.starts_on.isoformat(),
-                "until": None if r.ends_on is None else r.ends_on.isoformat(),
-                "note": r.note,
-            }
-            for r in list_leave(db, person_id)
-        ]
+        rows = leave_json(db, person_id)
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
         print()

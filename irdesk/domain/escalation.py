@@ -83,6 +83,17 @@ def prescribed_starts(levels: Sequence[PrescribedLevel], delays: str) -> dict[in
     return starts
 
 
+def minutes_text(minutes: float) -> str:
+    """Minutes on the escalation path, as the table, the summary and the chart write them.
+
+    To the hundredth, trailing zeros dropped (2 min, 3.15 min): the policy's delays are
+    whole minutes, so the part of a minute beyond one is what the review asks about,
+    and a table rounding 1.15 to "1 min" beside a chart saying "+1.15 min" reads as
+    two different answers.
+    """
+    return f"{round(minutes, 2):g} min"
+
+
 def _minutes(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() / 60.0
 

@@ -169,6 +169,24 @@ def held_shares(
     return tuple(out)
 
 
+def no_surge_text(hours: float, nights: int, *, team: bool = False) -> str:
+    """What a period without a surge says: the thresholds in force and that leave counts,
+    so that "none" answers a question the reader can see (a 3-hour incident is no surge
+    under a 4-hour threshold; a page on a day of leave would have been one)."""
+    if team:
+        return (
+            f"No member had a surge in this period: no incident took {hours:g} h or more of a "
+            f"member's time, none was paged after hours on {nights} or more nights in a row, "
+            "and none was paged on leave or worked covering a teammate's leave (the policy's "
+            "thresholds)."
+        )
+    return (
+        f"No surge in this period: no incident took {hours:g} h or more of their time, no "
+        f"after-hours pages on {nights} or more nights in a row, no page on their leave and "
+        "no work covering a teammate's leave (the policy's thresholds)."
+    )
+
+
 def surges(data: MetricData, policy: Policy, period: Period, person_id: int) -> tuple[Surge, ...]:
     """A counted incident that took the policy's `surge_long_incident_hours` or more of
     theirs; after-hours pages on `surge_consecutive_nights` or more nights in a row (in

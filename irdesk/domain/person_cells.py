@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from irdesk.domain.load_fairness import LONG_INCIDENT, TREATMENT_WORDS
+from irdesk.domain.load_fairness import LONG_INCIDENT, TREATMENT_WORDS, no_surge_text
 from irdesk.domain.person_period import PersonPeriod
 
 
@@ -204,7 +204,7 @@ def surges_section(p: PersonPeriod) -> Section:
         "Surge periods",
         ("Surge", "From", "To", "How much", "Incidents", "In figures (the policy)"),
         rows,
-        "No long incident and no run of nights paged in this period.",
+        no_surge_text(p.surge_hours, p.surge_nights),
     )
 
 

@@ -153,6 +153,9 @@ class PersonPeriod:
     surges: tuple[Surge, ...] = ()
     rotation: str = ""  # the rotations their medians come from, by name
     surge_treatment: str = "mark"  # the policy's, which the figures were made under
+    # The policy's thresholds the surges were found under, for the text that says none were.
+    surge_hours: float = Policy.surge_long_incident_hours
+    surge_nights: int = Policy.surge_consecutive_nights
     peers: dict[str, int] = field(default_factory=dict)  # "rotation"/"team" → people
 
     def label_of(self, incident_id: int) -> str:

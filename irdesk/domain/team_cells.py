@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from irdesk.domain.load_fairness import LONG_INCIDENT, TREATMENT_WORDS
+from irdesk.domain.load_fairness import LONG_INCIDENT, TREATMENT_WORDS, no_surge_text
 from irdesk.domain.person_cells import Row, Section, hours_text, minutes_text
 from irdesk.domain.team_picture import TeamPicture, week_label
 
@@ -96,7 +96,7 @@ def team_sections(t: TeamPicture) -> tuple[Section, ...]:
             )
             for person, s in t.surges
         ),
-        "No member had a long incident or a run of nights paged in this period.",
+        no_surge_text(t.surge_hours, t.surge_nights, team=True),
     )
     flags = Section(
         "flags",

@@ -70,6 +70,9 @@ class TeamPicture:
     # The team's members' surges (a long incident, nights paged in a row), by start.
     surges: tuple[tuple[str, Surge], ...] = ()
     surge_treatment: str = "mark"  # the policy's, which the shares were made under
+    # The policy's thresholds the surges were found under, for the text that says none were.
+    surge_hours: float = Policy.surge_long_incident_hours
+    surge_nights: int = Policy.surge_consecutive_nights
 
 
 def _share(part: float, whole: float) -> float:
@@ -154,6 +157,8 @@ def team_picture(
             )
         ),
         surge_treatment=treatment,
+        surge_hours=policy.surge_long_incident_hours,
+        surge_nights=policy.surge_consecutive_nights,
     )
 
 

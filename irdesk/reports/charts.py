@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from irdesk.domain.escalation import EscalationPath
+from irdesk.domain.escalation import minutes_text as escalation_minutes
 from irdesk.domain.metrics.durations import KPI_LABELS
 from irdesk.domain.metrics.figures import Figures
 from irdesk.domain.metrics.service import SloRow
@@ -564,7 +565,7 @@ def escalation_chart(path: EscalationPath, title: str, incident_id: int) -> Char
                 ax.text(
                     end,
                     row,
-                    f"  +{outcome.late_minutes:g} min",
+                    f"  +{escalation_minutes(outcome.late_minutes)}",
                     va="center",
                     fontsize=FONT_SIZE,
                     color=LATE,

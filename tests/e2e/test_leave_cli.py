@@ -107,6 +107,16 @@ def test_leave_typed_at_the_command_line_is_a_surge_for_the_team(
     parts = {i["id"]: i["excluded"] for i in excluded["incidents"]}
     assert parts["PTVD0IY"] == ["surge (covering for Akiko Almeda on leave 2021-05-04)"]
 
+    # The export carries the leave, as `org leave add` would take it back.
+    exported = irdesk("org", "export", "--db", imported, "--out", tmp_path / "directory.json")
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.rstrip().endswith(", 1 span of leave")
+    document = json.loads((tmp_path / "directory.json").read_text(encoding="utf-8"))
+    assert document["leave"] == [
+        {"person": "Akiko Almeda", "from": "2021-05-04", "until": "2021-05-04",
+         "note": "parental leave"}
+    ]  # fmt: skip
+
     removed = irdesk("org", "leave", "remove", "Akiko Almeda", "--from", "2021-05-04",
                      "--db", imported)  # fmt: skip
     assert removed.returncode == 0, removed.stderr

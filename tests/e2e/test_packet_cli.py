@@ -192,7 +192,7 @@ def test_usage_errors_name_what_is_wrong(
         ): "about a period (--period 2026-Q3, 2026-07 or 2026)",
     }
     for args, message in cases.items():
-        assert main([*args, "--db", str(demo_db)]) == 2, args
+        assert main([*args, "--db", str(demo_db)]) == 1, args
         assert message in capsys.readouterr().err
     args = ["packet", "no-such", "--profile", "legal", "--out", out, "--db", str(demo_db)]
     assert main(args) == 1

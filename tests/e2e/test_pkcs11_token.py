@@ -152,7 +152,7 @@ def test_a_packet_signed_on_a_token_verifies_against_the_token_key(
         assert main([*args, *changed]) == 1
         err = capsys.readouterr().err
         assert named in err and "No packet was written." in err and "Traceback" not in err
-    assert main([*args, *token_args, "--sign", pem]) == 2  # a token or a file, not both
+    assert main([*args, *token_args, "--sign", pem]) == 1  # a token or a file, not both
     assert "not both" in capsys.readouterr().err
     assert main([*args, *token_args]) == 0, capsys.readouterr().err
     assert "signed by Aiko Tanaka" in capsys.readouterr().out

@@ -141,3 +141,28 @@ def test_each_treatment_in_the_person_and_team_views_the_packet_and_the_history(
         WHY,
     ]
     assert cells["Pages"] == ["Pages", "2", "0", "1", "1", WHY]
+
+
+def test_a_period_without_a_surge_names_the_thresholds_and_leave(imported: Path) -> None:
+    # Under 6 hours and 3 nights Hattie's longest incident (0.9 h) and her nights are no
+    # surge, and no leave is typed: the person and the team views say which question
+    # they answered, in the policy's numbers.
+    use_policy(
+        imported,
+        Policy(surge_long_incident_hours=6, surge_consecutive_nights=3),
+        "six hours, three nights",
+    )
+    person = irdesk("person", "Hattie Hendricks", *PERIOD, "--db", imported)
+    assert person.returncode == 0, person.stderr
+    assert (
+        "No surge in this period: no incident took 6 h or more of their time, no after-hours "
+        "pages on 3 or more nights in a row, no page on their leave and no work covering a "
+        "teammate's leave (the policy's thresholds)."
+    ) in person.stdout
+    team = irdesk("team", "Payments Team", *PERIOD, "--db", imported)
+    assert team.returncode == 0, team.stderr
+    assert (
+        "No member had a surge in this period: no incident took 6 h or more of a member's "
+        "time, none was paged after hours on 3 or more nights in a row, and none was paged "
+        "on leave or worked covering a teammate's leave (the policy's thresholds)."
+    ) in team.stdout

@@ -12,6 +12,7 @@ first page. Q2U8NVNBMCM7JW ("admin", service "asd") has no policy in the directo
 from pathlib import Path
 
 import pytest
+from matplotlib.text import Text
 from org_samples import import_organisation
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -41,13 +42,19 @@ def test_the_path_against_the_policy_beside_the_timeline(
     assert window.incident_tabs.currentWidget() is panel
     qtbot.waitUntil(lambda: panel.canvas is not None, timeout=TIMEOUT_MS)
     assert panel.summary_label.text() == (
-        "Policy ID: Production on call: 2 levels; acknowledged 5 min after the first page; "
-        "1 min beyond the prescribed windows."
+        "Policy ID: Production on call: 2 levels; acknowledged 5.32 min after the first page; "
+        "1.15 min beyond the prescribed windows."
     )
+    # From the first alert (13:48:51): level 1 paged after 1 s (0.02 min), level 2 after
+    # 190 s (3.17 min), the acknowledgement after 319 s (5.32 min); 189 s at level 1
+    # (13:48:52 to 13:52:01) is 3.15 min, 1.15 beyond its 2. The table writes the minutes
+    # as the chart does.
     assert [panel.model.cells(panel.model.row_at(r)) for r in range(panel.model.rowCount())] == [
-        ("1", "Giran Moodley", "0 min", "2 min", "0 min", "3 min", "1 min", ""),
-        ("2", "Bryce Blake", "2 min", "open", "3 min", "", "", "acknowledged here"),
+        ("1", "Giran Moodley", "0 min", "2 min", "0.02 min", "3.15 min", "1.15 min", ""),
+        ("2", "Bryce Blake", "2 min", "open", "3.17 min", "", "", "acknowledged here"),
     ]
+    drawn = [t.get_text() for t in panel.canvas.figure.findobj(Text) if t.get_text()]
+    assert "  +1.15 min" in drawn
     assert panel.canvas.accessibleDescription() == panel.summary_label.text()
     # The levels are reached from the keyboard: Tab moves from the tab bar into the table.
     window.incident_tabs.tabBar().setFocus()

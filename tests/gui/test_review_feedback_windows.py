@@ -88,6 +88,11 @@ def test_review_health_shows_every_cell_as_written_out_by_hand(
     printed = cli_json(capsys, "review-health", reviews_file)
     assert [r["cells"] for r in printed["rows"]] == shown
     assert [r["useful"] for r in printed["rows"]] == [3.0, 4.5, None, None]
+    # A period ending before it starts is said, and nothing is read: the rows stay.
+    type_date(qtbot, health.last, "2026-06-30")
+    qtbot.mouseClick(health.refresh_button, Qt.MouseButton.LeftButton)
+    assert health.summary.text() == "The period ends before it starts."
+    assert not window.tasks.busy and health.model.rowCount() == len(shown)
 
 
 def open_calibration(qtbot: QtBot, window: MainWindow, path: Path) -> CalibrationWindow:

@@ -83,3 +83,23 @@ def test_review_health_and_calibration_screenshots_render_on_the_demo(tmp_path: 
         # Their own windows, fitted inside the 1280x800 screen less the frame.
         assert 0 < image.width() <= 1264 and 0 < image.height() <= 752
         assert drawn(image)
+
+
+def test_leave_screenshot_types_two_spans_on_the_samples(tmp_path: Path) -> None:
+    # The tests' directory around pagerduty_incidents_page.json (tests/org_samples.py).
+    script = SCRIPT.with_name("screenshot_organisation.py")
+    out = tmp_path / "organisation-leave.png"
+    argv = [str(out), "--samples", "--leave", "Akiko Almeda", "--size", "1280x800"]
+    assert load_script(script).main(argv) == 0
+    image = QImage(str(out))
+    assert 0 < image.width() <= 1280 and 0 < image.height() <= 800
+    assert drawn(image)
+
+
+def test_team_database_screenshot_copies_the_demo_to_a_server_of_its_own(tmp_path: Path) -> None:
+    script = SCRIPT.with_name("screenshot_team_database.py")
+    out = tmp_path / "team-database-window.png"
+    assert load_script(script).main([str(out)]) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+    assert drawn(image)

@@ -97,6 +97,12 @@ def test_themes_window_agrees_with_the_command_and_leads_to_findings(
     )
     printed = json.loads(capsys.readouterr().out)
     assert [list(t["cells"].values()) for t in printed["themes"]] == shown
+    # Backwards, the window says so in its own words and counts nothing.
+    themes.first_edit.setDate(QDate(2021, 5, 5))
+    qtbot.mouseClick(themes.refresh_button, Qt.MouseButton.LeftButton)
+    assert themes.summary.text() == "To (2021-05-04) is before From (2021-05-05); nothing to count."
+    assert not window.tasks.busy and themes.model.rowCount() == 2
+    themes.first_edit.setDate(QDate(2021, 5, 4))
 
     # The detection theme's findings; Enter on the near miss opens its review.
     themes.table.setCurrentIndex(themes.model.index(1, 0))

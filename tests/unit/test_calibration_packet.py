@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from note_keys import HR, MANAGER
-from packet_fixtures import PASSPHRASE, pdf_text, require_tools, run_tool
+from packet_fixtures import Signer, pdf_text, require_tools, signed_packet_text, squeezed
 from review_feedback_fixture import ACTOR, add_factor_findings, add_notes, build_reviews
 
-from irdesk.reports.packets.export import PacketRequest, SignRequest, export_packet
-from irdesk.reports.signing.identity import create_identity
+from irdesk.reports.packets.export import PacketRequest, export_packet
 from irdesk.storage.database import Database
 from irdesk.storage.records.calibration_sessions import SessionDraft, record_session
 from irdesk.storage.sealing import short_fingerprint
@@ -22,28 +21,14 @@ pytestmark = pytest.mark.both_backends
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def identity(tmp_path: Path) -> Path:
-    path = tmp_path / "lead.p12"
-    create_identity(
-        path,
-        name="Robin Review-Owner",
-        role="Head of reliability",
-        organisation="Larkspur",
-        email=None,
-        passphrase=PASSPHRASE,
-    )
-    return path
-
-
-def squeezed(text: str) -> str:
-    return " ".join(text.split())
+# Who signs the packets here (the `signer` fixture of tests/conftest.py).
+SIGNER = ("Robin Review-Owner", "Head of reliability")
+Q4 = PacketRequest(profile="calibration", period="2026-Q4", as_of=NOW)
 
 
 def test_the_calibration_packet_is_signed_and_withholds_small_groups(
-    database: Database, identity: Path, tmp_path: Path
+    database: Database, signer: Signer, tmp_path: Path
 ) -> None:
-    require_tools("pdfsig", "pdftotext")
     build_reviews(database)
     record_session(
         database,
@@ -60,22 +45,7 @@ def test_the_calibration_packet_is_signed_and_withholds_small_groups(
         ),
         actor=ACTOR,
     )
-    out = tmp_path / "calibration-2026-Q4.pdf"
-    result = export_packet(
-        database,
-        PacketRequest(profile="calibration", period="2026-Q4", as_of=NOW),
-        out,
-        created_by="Robin Review-Owner",
-        sign=SignRequest(identity, PASSPHRASE),
-        now=NOW,
-    )
-    assert result.signed_by == "Robin Review-Owner"
-    signatures = run_tool("pdfsig", str(out))
-    assert signatures.returncode == 0, signatures.stderr
-    assert signatures.stdout.count("Signature is Valid.") == 1
-    assert "  - Total document signed" in signatures.stdout
-    assert "Signer Certificate Common Name: Robin Review-Owner" in signatures.stdout
-    text = squeezed(pdf_text(out))
+    text = signed_packet_text(database, Q4, tmp_path / "calibration-2026-Q4.pdf", signer, now=NOW)
     assert "Review packet: Calibration" in text
     for expected in [
         # Q4 alone: P-2 for Payments (36 h to approval), S-2 for Search (204 h).
@@ -104,32 +74,18 @@ def test_the_calibration_packet_is_signed_and_withholds_small_groups(
 
 
 def test_the_packet_compares_tagging_and_the_notes_its_maker_may_read(
-    database: Database, identity: Path, tmp_path: Path
+    database: Database, signer: Signer, tmp_path: Path
 ) -> None:
     """2026-Q4 holds P-2 (Payments) and S-2 (Search). Their findings: P-2 a near miss
     tagged dependency as suggested, and change added by hand; S-2 "other" (tooling
     rejected) and a near miss tagged coordination (detection rejected). Notes: Cy's on
     P-2 and Fay's on S-2 are sealed to HR only; Dee's on P-2, to the packet's maker,
     names no dimension."""
-    require_tools("pdfsig", "pdftotext")
     ids = build_reviews(database)
     add_factor_findings(database)
     add_notes(database, ids, MANAGER, HR)
     out = tmp_path / "calibration-2026-Q4.pdf"
-    export_packet(
-        database,
-        PacketRequest(profile="calibration", period="2026-Q4", as_of=NOW),
-        out,
-        created_by="Robin Review-Owner",
-        sign=SignRequest(identity, PASSPHRASE),
-        now=NOW,
-        keyring=MANAGER,
-    )
-    signatures = run_tool("pdfsig", str(out))
-    assert signatures.returncode == 0, signatures.stderr
-    assert signatures.stdout.count("Signature is Valid.") == 1
-    assert "  - Total document signed" in signatures.stdout
-    text = squeezed(pdf_text(out))
+    text = signed_packet_text(database, Q4, out, signer, now=NOW, keyring=MANAGER)
     reader = f"Morgan Manager ({short_fingerprint(MANAGER.fingerprint)})"
     for expected in [
         "Contributing factors by team",
@@ -167,7 +123,7 @@ def test_a_packet_made_without_keys_counts_the_notes_only(
     out = tmp_path / "calibration-2026-Q4.pdf"
     export_packet(
         database,
-        PacketRequest(profile="calibration", period="2026-Q4", as_of=NOW),
+        Q4,
         out,
         created_by="Robin Review-Owner",
         now=NOW,

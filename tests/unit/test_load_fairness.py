@@ -181,6 +181,8 @@ def person(data: MetricData, policy: Policy, person_id: int) -> PersonPeriod:
         rotation=rotations,
         peers=peers,
         surge_treatment=policy.surge_treatment,
+        surge_hours=policy.surge_long_incident_hours,
+        surge_nights=policy.surge_consecutive_nights,
     )
 
 
@@ -195,6 +197,26 @@ def test_the_policy_says_what_a_surge_is(data: MetricData) -> None:
     # Ben's incident took 5 hours: long at 5 hours, not at 5.5.
     assert len(surges(data, Policy(surge_long_incident_hours=5), MARCH, 2)) == 1
     assert surges(data, Policy(surge_long_incident_hours=5.5), MARCH, 2) == ()
+
+
+def test_no_surge_says_the_thresholds_in_force_and_that_leave_counts(data: MetricData) -> None:
+    # Ben's 5-hour incident is no surge at 5.5 hours, nor Ana's three nights at 4 in a row.
+    policy = Policy(surge_long_incident_hours=5.5, surge_consecutive_nights=4)
+    ben = surges_section(person(data, policy, 2))
+    assert ben.rows == ()
+    assert ben.empty == (
+        "No surge in this period: no incident took 5.5 h or more of their time, no after-hours "
+        "pages on 4 or more nights in a row, no page on their leave and no work covering a "
+        "teammate's leave (the policy's thresholds)."
+    )
+    march = (date(2026, 3, 1), date(2026, 3, 31))
+    *_, surged, _flags = team_sections(team_picture(data, policy, MARCH, 1, *march))
+    assert surged.rows == ()
+    assert surged.empty == (
+        "No member had a surge in this period: no incident took 5.5 h or more of a member's "
+        "time, none was paged after hours on 4 or more nights in a row, and none was paged on "
+        "leave or worked covering a teammate's leave (the policy's thresholds)."
+    )
 
 
 def test_mark_leaves_the_figures_as_counted(data: MetricData) -> None:

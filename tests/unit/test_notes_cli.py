@@ -179,7 +179,7 @@ def test_a_wrong_passphrase_is_refused_and_nothing_changes(
 def test_a_passphrase_is_never_an_argument(world: dict[str, Path]) -> None:
     with pytest.raises(SystemExit) as exit_:
         run("notes", "list", "--db", str(world["db"]), "--passphrase", "manager phrase 1")
-    assert exit_.value.code == 2
+    assert exit_.value.code == 1
 
 
 def test_a_removed_reader_cannot_read_what_is_written_after(world: dict[str, Path]) -> None:

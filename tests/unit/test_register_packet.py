@@ -4,55 +4,30 @@ register of tests/register_fixture.py, read with poppler's pdftotext and pdfsig.
 from pathlib import Path
 
 import pytest
-from packet_fixtures import PASSPHRASE, pdf_text, require_tools, run_tool
+from packet_fixtures import Signer, pdf_text, require_tools, signed_packet_text, squeezed
 from register_fixture import NOW, build_register
 
-from irdesk.reports.packets.export import PacketRequest, SignRequest, export_packet
-from irdesk.reports.signing.identity import create_identity
+from irdesk.reports.packets.export import PacketRequest, export_packet
 from irdesk.storage.database import Database
 
 pytestmark = pytest.mark.both_backends
 
 
-@pytest.fixture
-def identity(tmp_path: Path) -> Path:
-    path = tmp_path / "officer.p12"
-    create_identity(
-        path,
-        name="Casey Compliance",
-        role="Compliance officer",
-        organisation="Larkspur",
-        email=None,
-        passphrase=PASSPHRASE,
-    )
-    return path
-
-
-def squeezed(text: str) -> str:
-    return " ".join(text.split())
+# Who signs the packets here (the `signer` fixture of tests/conftest.py).
+SIGNER = ("Casey Compliance", "Compliance officer")
 
 
 def test_the_register_packet_is_signed_and_lists_every_notice(
-    database: Database, identity: Path, tmp_path: Path
+    database: Database, signer: Signer, tmp_path: Path
 ) -> None:
-    require_tools("pdfsig", "pdftotext")
     build_register(database)
-    out = tmp_path / "register-2026-Q4.pdf"
-    result = export_packet(
+    text = signed_packet_text(
         database,
         PacketRequest(profile="register", period="2026-Q4"),
-        out,
-        created_by="Casey Compliance",
-        sign=SignRequest(identity, PASSPHRASE),
+        tmp_path / "register-2026-Q4.pdf",
+        signer,
         now=NOW,
     )
-    assert result.signed_by == "Casey Compliance"
-    signatures = run_tool("pdfsig", str(out))
-    assert signatures.returncode == 0, signatures.stderr
-    assert signatures.stdout.count("Signature is Valid.") == 1
-    assert "  - Total document signed" in signatures.stdout
-    assert "Signer Certificate Common Name: Casey Compliance" in signatures.stdout
-    text = squeezed(pdf_text(out))
     assert "Review packet: Compliance register" in text
     assert "Register as of 2026-12-07 12:00:00 UTC" in text
     assert "notices late or overdue: 2 (marked ⚠)" in text

@@ -347,7 +347,7 @@ def test_irdesk_themes_prints_the_table_and_refuses_bad_input(
         "the 'lucky' category."
     )
 
-    assert main(["themes", "--db", path, "--from", "2021-05-04", "--to", "2021-05-03"]) == 2
+    assert main(["themes", "--db", path, "--from", "2021-05-04", "--to", "2021-05-03"]) == 1
     assert "--to (2021-05-03) is before --from (2021-05-04)" in capsys.readouterr().err
     missing = str(tmp_path / "none.db")
     assert main(["themes", "--db", missing, "--from", "2021-05-04", "--to", "2021-05-04"]) == 1

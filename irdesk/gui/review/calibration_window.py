@@ -51,14 +51,12 @@ from irdesk.domain.calibration import (
 )
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.colours import make_quiet, text_style
-from irdesk.gui.common.dates import as_date
-from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.notes_session import NotesSession, UnlockDialog
 from irdesk.gui.common.open_database import OpenDatabase
+from irdesk.gui.common.period_window import PeriodWindow, period_bar
 from irdesk.gui.common.refusals import Refused, ShowMessage, refusing
 from irdesk.gui.common.row_table_model import AnyIndex
 from irdesk.gui.common.undo import EditCommand, Holder, replay_refused
-from irdesk.gui.review.health_window import period_bar
 
 if TYPE_CHECKING:
     from irdesk.storage.database import Database
@@ -148,7 +146,7 @@ def session_text(s: SessionRecord) -> str:
     )
 
 
-class CalibrationWindow(QWidget):
+class CalibrationWindow(PeriodWindow):
     loaded = Signal()
     recorded = Signal()  # a session was recorded, withdrawn (undo) or recorded again (redo)
 
@@ -165,23 +163,18 @@ class CalibrationWindow(QWidget):
         notes: NotesSession,
         show_message: ShowMessage,
     ) -> None:
-        super().__init__(None, Qt.WindowType.Window)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        self.setWindowTitle("Calibration — irdesk")
-        fit_to_screen(self, *CALIBRATION_SIZE)
-        self.tasks = tasks
-        self.database = database
+        super().__init__(tasks, database, "Calibration — irdesk", CALIBRATION_SIZE)
         self.actor = actor
         self.today = today
         self.undo_stack = undo_stack
         self.notes = notes
         self.show_message = show_message
         self.unlock_dialog: UnlockDialog | None = None
-        self._closed = False
 
         bar = period_bar(first, last, self.reload)
         self.first, self.last = bar.first, bar.last
         self.refresh_button, self.summary = bar.refresh_button, bar.summary
+        self.read_period_from(self.first, self.last, self.summary)
         top = bar.layout
 
         self.model = SideBySideModel(self)
@@ -344,17 +337,11 @@ class CalibrationWindow(QWidget):
         dialog.open()
         return dialog
 
-    def period(self) -> tuple[date, date]:
-        return as_date(self.first.date()), as_date(self.last.date())
-
     def reload(self) -> None:
-        db = self.database.current()
-        if db is None or self._closed:
+        chosen = self.chosen_period()
+        if chosen is None:
             return
-        first, last = self.period()
-        if last < first:
-            self.summary.setText("The period ends before it starts.")
-            return
+        db, first, last = chosen
         today, keyring = self.today, self.notes.keyring
 
         def read(_report: object) -> tuple[Calibration, list[PolicyRecord]]:
@@ -368,7 +355,7 @@ class CalibrationWindow(QWidget):
         )
 
     def _loaded(self, db: Database, found: Calibration, versions: list[PolicyRecord]) -> None:
-        if db is not self.database.current() or self._closed:
+        if not self.still_showing(db):
             return
         self.model.set_teams(found.teams)
         names = [t.team for t in found.teams]
@@ -428,7 +415,7 @@ class CalibrationWindow(QWidget):
             return refusing(lambda: record_session(db, None, 0, draft, actor=actor))
 
         def written(done: SessionRecord | Refused) -> None:
-            if self._closed or db is not self.database.current():
+            if not self.still_showing(db):
                 return
             if isinstance(done, Refused):
                 # What was typed stays in the form, to be put right and recorded again.
@@ -480,10 +467,6 @@ class CalibrationWindow(QWidget):
         if isinstance(result, Refused):
             replay_refused(self.undo_stack, self.show_message, result)
             return
-        if not self._closed and db is self.database.current():
+        if self.still_showing(db):
             self.recorded.emit()
             self.reload()
-
-    def shut_down(self) -> None:
-        self._closed = True
-        self.close()

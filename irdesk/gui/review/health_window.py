@@ -9,20 +9,15 @@ read against the version then in force.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
-    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -31,9 +26,8 @@ from PySide6.QtWidgets import (
 
 from irdesk.domain.review_health import COLUMNS, MIN_GROUP, HealthRow, health_cells
 from irdesk.gui.common.background import BackgroundTasks
-from irdesk.gui.common.dates import as_date, qdate
-from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.open_database import OpenDatabase
+from irdesk.gui.common.period_window import PeriodWindow, period_bar
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
 
 if TYPE_CHECKING:
@@ -61,41 +55,7 @@ class HealthModel(RowTableModel[HealthRow]):
         return None
 
 
-@dataclass
-class PeriodBar:
-    """The top row of the review-system windows: From, To, Refresh and a summary."""
-
-    first: QDateEdit
-    last: QDateEdit
-    refresh_button: QPushButton
-    summary: QLabel
-    layout: QHBoxLayout
-
-
-def period_bar(first: date, last: date, reload: Callable[[], None]) -> PeriodBar:
-    editors = []
-    for value, name in ((first, "From"), (last, "To")):
-        editor = QDateEdit(qdate(value))
-        editor.setCalendarPopup(True)
-        editor.setDisplayFormat("yyyy-MM-dd")
-        editor.setAccessibleName(name)
-        editors.append(editor)
-    from_label = QLabel("&From:")
-    from_label.setBuddy(editors[0])
-    to_label = QLabel("&To:")
-    to_label.setBuddy(editors[1])
-    refresh = QPushButton("&Refresh")
-    refresh.clicked.connect(reload)
-    summary = QLabel()
-    row = QHBoxLayout()
-    for widget in (from_label, editors[0], to_label, editors[1], refresh):
-        row.addWidget(widget)
-    row.addStretch(1)
-    row.addWidget(summary)
-    return PeriodBar(editors[0], editors[1], refresh, summary, row)
-
-
-class ReviewHealthWindow(QWidget):
+class ReviewHealthWindow(PeriodWindow):
     """The table in a window of its own; `reload` reads the chosen period again."""
 
     loaded = Signal()
@@ -103,18 +63,13 @@ class ReviewHealthWindow(QWidget):
     def __init__(
         self, tasks: BackgroundTasks, database: OpenDatabase, first: date, last: date, today: date
     ) -> None:
-        super().__init__(None, Qt.WindowType.Window)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        self.setWindowTitle("Review Health — irdesk")
-        fit_to_screen(self, *HEALTH_SIZE)
-        self.tasks = tasks
-        self.database = database
+        super().__init__(tasks, database, "Review Health — irdesk", HEALTH_SIZE)
         self.today = today
-        self._closed = False
 
         bar = period_bar(first, last, self.reload)
         self.first, self.last = bar.first, bar.last
         self.refresh_button, self.summary = bar.refresh_button, bar.summary
+        self.read_period_from(self.first, self.last, self.summary)
         top = bar.layout
 
         self.model = HealthModel(self)
@@ -162,17 +117,11 @@ class ReviewHealthWindow(QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(note)
 
-    def period(self) -> tuple[date, date]:
-        return as_date(self.first.date()), as_date(self.last.date())
-
     def reload(self) -> None:
-        db = self.database.current()
-        if db is None or self._closed:
+        chosen = self.chosen_period()
+        if chosen is None:
             return
-        first, last = self.period()
-        if last < first:
-            self.summary.setText("The period ends before it starts.")
-            return
+        db, first, last = chosen
         today = self.today
 
         def read(_report: object) -> ReviewHealth:
@@ -185,7 +134,7 @@ class ReviewHealthWindow(QWidget):
         )
 
     def _loaded(self, db: Database, health: ReviewHealth) -> None:
-        if db is not self.database.current() or self._closed:
+        if not self.still_showing(db):
             return
         self.model.set_rows(health.rows)
         withheld = sum(r.withheld for r in health.rows)
@@ -196,7 +145,3 @@ class ReviewHealthWindow(QWidget):
         for number, saved, note in health.versions:
             self.versions.addItem(f"v{number} · {saved:%Y-%m-%d}\n{note or '(no note)'}")
         self.loaded.emit()
-
-    def shut_down(self) -> None:
-        self._closed = True
-        self.close()

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 from irdesk.domain.themes import COLUMNS, TaggedFinding, Theme, ThemesReport, theme_cells
 from irdesk.gui.common import formatting
 from irdesk.gui.common.background import BackgroundTasks
-from irdesk.gui.common.dates import as_date, qdate
-from irdesk.gui.common.fit import fit_to_screen
+from irdesk.gui.common.dates import qdate
 from irdesk.gui.common.open_database import OpenDatabase
+from irdesk.gui.common.period_window import PeriodWindow
 from irdesk.gui.common.row_table_model import AnyIndex, RowTableModel
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class FindingsModel(RowTableModel[TaggedFinding]):
         )[index.column()]
 
 
-class ThemesWindow(QWidget):
+class ThemesWindow(PeriodWindow):
     """The themes of a period in a window of its own; `reload` reads them again."""
 
     loaded = Signal()
@@ -82,14 +82,8 @@ class ThemesWindow(QWidget):
     def __init__(
         self, tasks: BackgroundTasks, database: OpenDatabase, today: date | None = None
     ) -> None:
-        super().__init__(None, Qt.WindowType.Window)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        self.setWindowTitle("Themes — irdesk")
-        fit_to_screen(self, *THEMES_SIZE)
-        self.tasks = tasks
-        self.database = database
+        super().__init__(tasks, database, "Themes — irdesk", THEMES_SIZE)
         self.report: ThemesReport | None = None
-        self._closed = False
         last = today or datetime.now(UTC).date()
 
         self.first_edit = QDateEdit(qdate(last - timedelta(days=DEFAULT_DAYS - 1)))
@@ -107,6 +101,7 @@ class ThemesWindow(QWidget):
         self.refresh_button.clicked.connect(self.reload)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.read_period_from(self.first_edit, self.last_edit, self.summary)
         top = QHBoxLayout()
         for widget in (first_label, self.first_edit, last_label, self.last_edit):
             top.addWidget(widget)
@@ -160,17 +155,14 @@ class ThemesWindow(QWidget):
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         return table
 
-    def period(self) -> tuple[date, date]:
-        return as_date(self.first_edit.date()), as_date(self.last_edit.date())
+    def backwards(self, first: date, last: date) -> str:
+        return f"To ({last}) is before From ({first}); nothing to count."
 
     def reload(self) -> None:
-        db = self.database.current()
-        if db is None or self._closed:
+        chosen = self.chosen_period()
+        if chosen is None:
             return
-        first, last = self.period()
-        if last < first:
-            self.summary.setText(f"To ({last}) is before From ({first}); nothing to count.")
-            return
+        db, first, last = chosen
 
         def read(_report: object) -> ThemesReport:
             from irdesk.storage.reads.themes import read_themes
@@ -182,7 +174,7 @@ class ThemesWindow(QWidget):
         )
 
     def _loaded(self, db: Database, report: ThemesReport) -> None:
-        if db is not self.database.current() or self._closed:
+        if not self.still_showing(db):
             return
         self.report = report
         self.model.set_rows(report.themes)
@@ -211,7 +203,3 @@ class ThemesWindow(QWidget):
         if index.isValid():
             row = self.findings_model.row_at(index.row())
             self.finding_chosen.emit(row.incident_id, row.finding_id)
-
-    def shut_down(self) -> None:
-        self._closed = True
-        self.close()

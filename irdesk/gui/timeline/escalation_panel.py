@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irdesk.domain.escalation import minutes_text
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.colours import make_quiet
 from irdesk.gui.common.row_table_model import RowTableModel
@@ -84,8 +85,8 @@ class LevelsModel(RowTableModel["LevelOutcome"]):
         self.set_rows(list(path.levels) if path is not None else [])
 
     def cells(self, o: LevelOutcome) -> tuple[str, ...]:
-        # Loaded with the first path shown, not with the window (numpy comes with it).
-        from irdesk.domain.person_cells import minutes_text
+        def text(value: float | None) -> str:
+            return "" if value is None else minutes_text(value)
 
         reached = (
             (o.reached_at - self.started_at).total_seconds() / 60.0
@@ -96,11 +97,11 @@ class LevelsModel(RowTableModel["LevelOutcome"]):
         return (
             str(o.level),
             ", ".join(o.targets) or "?",
-            minutes_text(o.prescribed_start_min),
-            minutes_text(o.prescribed_minutes) or "open",
-            minutes_text(reached),
-            minutes_text(o.actual_minutes),
-            minutes_text(beyond),
+            text(o.prescribed_start_min),
+            text(o.prescribed_minutes) or "open",
+            text(reached),
+            text(o.actual_minutes),
+            text(beyond),
             level_notes(o, self.repeated),
         )
 
@@ -119,7 +120,7 @@ def path_summary(found: IncidentEscalation) -> str:
     text = f"Policy {found.policy}: {len(path.levels)} level{'s' if len(path.levels) != 1 else ''}"
     if path.acknowledged_at is not None:
         minutes = (path.acknowledged_at - path.started_at).total_seconds() / 60.0
-        text += f"; acknowledged {minutes:.0f} min after the first page"
+        text += f"; acknowledged {minutes_text(minutes)} after the first page"
     else:
         text += "; no acknowledgement on the timeline"
     if path.skipped:
@@ -127,7 +128,7 @@ def path_summary(found: IncidentEscalation) -> str:
     if path.repeated:
         text += "; reached again: level " + ", ".join(map(str, path.repeated))
     if path.late_minutes:
-        text += f"; {path.late_minutes:.0f} min beyond the prescribed windows"
+        text += f"; {minutes_text(path.late_minutes)} beyond the prescribed windows"
     return text + "."
 
 

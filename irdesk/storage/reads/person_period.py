@@ -133,6 +133,8 @@ def _read(
         surges=surges(data, policy, period, person_id),
         rotation=rotations,
         surge_treatment=policy.surge_treatment,
+        surge_hours=policy.surge_long_incident_hours,
+        surge_nights=policy.surge_consecutive_nights,
         peers=peers,
     )
 
