@@ -290,7 +290,7 @@ def _server_failures(address: ServerAddress) -> Iterator[None]:
     from irdesk.storage import server
 
     try:
-        with server._reported(address):
+        with server.reported(address):
             yield
     except server.ServerError as exc:
         raise CopyRefused(str(exc)) from exc
