@@ -1,0 +1,261 @@
+"""Every screen follows others' changes to a team database as they commit, without a
+restart, and keeps what its own user is typing.
+
+Ana's main window is open on the run's throwaway PostgreSQL cluster; Bo is a second
+Database on the same server writing through the storage functions his own irdesk
+would (an import of /work/shared/data/pagerduty_incidents_page.json, an event, a role,
+a typed hourly rate). The data is tests/team_clients.py's review (INC-1 "Checkout
+errors", 4 May 2026) and, written out below, OG-7 and OG-8 and two people.
+"""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, QSocketNotifier, Qt
+from pytestqt.qtbot import QtBot
+from team_clients import seeded_review, server_database
+from window_driver import choose_from_menu, click_row, row_of, shown_column
+
+from irdesk.domain.enums import EventKind, IncidentRoleKind
+from irdesk.domain.models import Incident, Person
+from irdesk.gui.common.incident_table_model import COL_ID
+from irdesk.gui.common.live import ChangedBar, LiveChanges
+from irdesk.gui.common.open_database import OpenDatabase
+from irdesk.gui.main_window import MainWindow
+from irdesk.gui.organisation.window import OrganisationWindow
+from irdesk.importers.pipeline import run_import
+from irdesk.storage.database import Database
+from irdesk.storage.notify import Change
+from irdesk.storage.records import database_edits, directory_edits, incident_roles
+from irdesk.storage.server import ServerAddress, ServerLocation
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data"
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture
+def team(postgres_url: str) -> Iterator[tuple[dict[str, int], Database]]:
+    ids = seeded_review(postgres_url)
+    bo = server_database(postgres_url)
+    with bo.transaction() as session:
+        session.add(Incident(source="opsgenie", external_id="OG-7", title="Login latency"))
+        session.add(
+            Incident(
+                source="opsgenie",
+                external_id="OG-8",
+                title="Search timeouts",
+                started_at=datetime(2026, 6, 1, 12, 0, tzinfo=UTC),
+            )
+        )
+        dana = Person(name="Dana Lee", email="dana@example.com", hourly_rate=100.0)
+        eli = Person(name="Eli Park", email="eli@example.com", hourly_rate=80.0)
+        session.add_all([dana, eli])
+        session.flush()
+        assert dana.id is not None and eli.id is not None
+        ids["dana"], ids["eli"] = dana.id, eli.id
+    yield ids, bo
+    bo.close()
+
+
+@pytest.fixture
+def ana(qtbot: QtBot, window: MainWindow, postgres_url: str, team: object) -> MainWindow:
+    with qtbot.waitSignal(window.files.opened, timeout=20_000):
+        window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+    assert window.live.listening
+    return window
+
+
+def test_the_list_follows_an_import_elsewhere_in_place(
+    qtbot: QtBot, ana: MainWindow, team: tuple[dict[str, int], Database]
+) -> None:
+    _ids, bo = team
+    assert shown_column(ana, COL_ID) == ["OG-8", "INC-1", "OG-7"]
+    click_row(qtbot, ana, row_of(ana, "INC-1"))
+    ana.incident_tabs.setCurrentWidget(ana.review_tab)
+    tab = ana.review_tab
+    qtbot.waitUntil(lambda: tab.sheet is not None and tab.stack.currentIndex() == 2)
+    qtbot.keyClicks(tab.header.summary_edit, "Ana's words")
+
+    # Bo imports the 26 PagerDuty incidents of pagerduty_incidents_page.json.
+    run_import(bo, [SAMPLES / "pagerduty_incidents_page.json"])
+
+    qtbot.waitUntil(lambda: ana.incident_list.total_count() == 3 + 26, timeout=TIMEOUT_MS)
+    assert ana.count_label.text().startswith("29")
+    assert ana.current_incident_id() == _ids["incident"]  # still INC-1
+    assert tab.header.summary_edit.toPlainText() == "Ana's words"
+    assert ana.statusBar().currentMessage() == "Incidents were imported or updated elsewhere"
+
+
+def test_the_open_incident_follows_a_new_event_and_role(
+    qtbot: QtBot, ana: MainWindow, team: tuple[dict[str, int], Database]
+) -> None:
+    ids, bo = team
+    click_row(qtbot, ana, row_of(ana, "INC-1"))
+    ana.incident_tabs.setCurrentWidget(ana.timeline.tab)
+    timeline = ana.timeline.tab
+    qtbot.waitUntil(lambda: timeline.record is not None, timeout=TIMEOUT_MS)
+    # Ana searches the timeline; what she typed stays through Bo's change.
+    timeline.search_edit.setFocus()
+    qtbot.keyClicks(timeline.search_edit, "deploy")
+
+    database_edits.add_event(
+        bo,
+        ids["incident"],
+        occurred_at=datetime(2026, 5, 4, 9, 20, tzinfo=UTC),
+        kind=EventKind.ACTION,
+        text="Rolled back the deploy",
+        actor="Bo",
+    )
+    qtbot.waitUntil(
+        lambda: (
+            [timeline.model.row_at(n).text for n in range(timeline.model.rowCount())]
+            == ["Rolled back the deploy"]
+        ),
+        timeout=TIMEOUT_MS,
+    )
+    assert timeline.search_edit.text() == "deploy"
+    assert ana.statusBar().currentMessage() == "Bo edited the timeline of INC-1"
+
+    with bo.transaction() as session:
+        incident_roles.set_typed_role(
+            session, ids["incident"], ids["dana"], IncidentRoleKind.COMMANDER, 0, actor="Bo"
+        )
+    roles = ana.roles_panel.model
+    qtbot.waitUntil(
+        lambda: (
+            [(r.person, r.role) for r in (roles.row_at(n) for n in range(roles.rowCount()))]
+            == [("Dana Lee", IncidentRoleKind.COMMANDER)]
+        ),
+        timeout=TIMEOUT_MS,
+    )
+    assert ana.statusBar().currentMessage() == "Bo edited INC-1"
+    assert timeline.search_edit.text() == "deploy"
+
+
+def open_organisation(qtbot: QtBot, window: MainWindow) -> OrganisationWindow:
+    choose_from_menu(qtbot, window, Qt.Key.Key_T, Qt.Key.Key_O)
+    organisation = window.organisation.organisation
+    assert organisation is not None
+    qtbot.waitUntil(organisation.isVisible, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: organisation.people.model.rowCount() == 2, timeout=TIMEOUT_MS)
+    return organisation
+
+
+def rates(organisation: OrganisationWindow) -> dict[str, object]:
+    model = organisation.people.model
+    name, rate = model.headers.index("Name"), model.headers.index("Hourly rate")
+    return {
+        model.index(r, name).data(): model.index(r, rate).data() for r in range(model.rowCount())
+    }
+
+
+def type_rate(bo: Database, person_id: int, rate: float) -> None:
+    with bo.transaction() as session:
+        directory_edits.set_value(
+            session, "person", person_id, "hourly_rate", rate, reason="new contract", actor="Bo"
+        )
+
+
+def test_the_organisation_reloads_or_offers_a_refresh_while_typing(
+    qtbot: QtBot, ana: MainWindow, team: tuple[dict[str, int], Database]
+) -> None:
+    ids, bo = team
+    organisation = open_organisation(qtbot, ana)
+    assert rates(organisation) == {"Dana Lee": "100", "Eli Park": "80"}
+
+    # Nothing typed: Bo's rate shows by itself.
+    type_rate(bo, ids["eli"], 120.0)
+    qtbot.waitUntil(lambda: rates(organisation)["Eli Park"] == "120 ✎", timeout=TIMEOUT_MS)
+    bar = organisation.findChild(ChangedBar)
+    assert bar is None or not bar.isVisible()
+
+    # Ana types a reason: Bo's next change waits behind the bar instead of a reload.
+    form = organisation.person_form
+    form.reason_edit.setFocus()
+    qtbot.keyClicks(form.reason_edit, "started in May")
+    type_rate(bo, ids["dana"], 110.0)
+    qtbot.waitUntil(
+        lambda: (b := organisation.findChild(ChangedBar)) is not None and b.isVisible(),
+        timeout=TIMEOUT_MS,
+    )
+    assert rates(organisation)["Dana Lee"] == "100"
+    assert form.reason_edit.text() == "started in May"
+
+    # F5, when she is ready (her form shows the stored values again, as she asked).
+    qtbot.keyClick(form.reason_edit, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: rates(organisation)["Dana Lee"] == "110 ✎", timeout=TIMEOUT_MS)
+    assert not organisation.findChild(ChangedBar).isVisible()
+    assert ana.statusBar().currentMessage() == "Bo edited a person"
+
+
+def test_a_burst_of_changes_reloads_at_most_once_a_second(
+    qtbot: QtBot, ana: MainWindow, team: tuple[dict[str, int], Database]
+) -> None:
+    ids, bo = team
+    organisation = open_organisation(qtbot, ana)
+    batches: list[int] = []
+    ana.live.settled.connect(lambda changes: batches.append(len(changes)))
+    clock = QElapsedTimer()
+    clock.start()
+    for rate in range(101, 111):  # ten commits, one after another
+        type_rate(bo, ids["dana"], float(rate))
+    qtbot.waitUntil(lambda: sum(batches) == 10, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: rates(organisation)["Dana Lee"] == "110 ✎", timeout=TIMEOUT_MS)
+    assert len(batches) <= 1 + clock.elapsed() // 1000
+
+
+class Gathered:
+    """What `settled` sent, and when (ms after the first `note`)."""
+
+    def __init__(self, live: LiveChanges) -> None:
+        self.clock = QElapsedTimer()
+        self.sent: list[tuple[int, list[str]]] = []
+        live.settled.connect(self.settled)
+
+    def settled(self, changes: list[Change]) -> None:
+        self.sent.append((self.clock.elapsed(), [c.action for c in changes]))
+
+
+def test_changes_are_sent_together_at_most_once_an_interval(qtbot: QtBot) -> None:
+    live = LiveChanges(OpenDatabase(), interval_ms=400)  # nothing open: no listener
+    gathered = Gathered(live)
+    gathered.clock.start()
+
+    # The first change of a quiet spell goes at once, with whatever came with it.
+    live.note([Change("review", 1, 7, "Bo", "set_summary")])
+    live.note([Change("finding", 2, 7, "Bo", "add_finding")])
+    qtbot.waitUntil(lambda: len(gathered.sent) == 1)
+    assert gathered.sent[0][1] == ["set_summary", "add_finding"]
+    first = gathered.sent[0][0]
+    assert first < 400
+
+    # Three more within the interval: held, then sent as one, an interval after the first.
+    for n in range(3):
+        live.note([Change("finding", 3 + n, 7, "Bo", f"move_finding_{n}")])
+    qtbot.waitUntil(lambda: len(gathered.sent) == 2, timeout=5000)
+    when, actions = gathered.sent[1]
+    assert actions == ["move_finding_0", "move_finding_1", "move_finding_2"]
+    assert when - first >= 400
+
+    # Stopping drops what was held: a closed window reloads nothing.
+    live.note([Change("review", 1, 7, "Bo", "set_summary")])
+    live.stop()
+    qtbot.wait(600)
+    assert len(gathered.sent) == 2
+
+
+def test_a_file_has_no_listener_and_nothing_waiting(qtbot: QtBot, tmp_path: Path) -> None:
+    from irdesk.storage.database import open_database
+
+    opened = OpenDatabase()
+    live = LiveChanges(opened)
+    db = open_database(tmp_path / "laptop.db")
+    try:
+        opened.replace(db)
+        assert not live.listening
+        assert live.findChildren(QSocketNotifier) == []
+    finally:
+        db.close()
