@@ -88,7 +88,9 @@ LIVE_MESSAGE_MS = 15_000
 
 # What each screen shows, as the audit log names the records ("incidents": an import or
 # any other write to the incident table): a change to another leaves the screen unread.
-LISTED = frozenset({"incidents", "incident", "review"})
+LISTED = frozenset({"incidents", "incident"})
+# The list shows a review's status only: typing in a review elsewhere leaves it unread.
+LISTED_REVIEW_ACTIONS = frozenset({"create_review", "set_review_status"})
 OPEN_INCIDENT = frozenset({"incidents", "incident", "timeline_event"})
 NOTES = frozenset({"feedback_note", "note_reader"})
 DIRECTORY = frozenset({"incidents", "person", "team", "service", "rotation"})
@@ -719,7 +721,7 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(changes[-1].sentence(), LIVE_MESSAGE_MS)
         entities = {change.entity for change in changes}
-        if entities & LISTED:
+        if entities & LISTED or any(c.action in LISTED_REVIEW_ACTIONS for c in changes):
             self.incident_list.refresh_keeping_place()
         current = self.current_incident_id()
         if current is not None and any(

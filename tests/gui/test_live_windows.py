@@ -18,9 +18,9 @@ from pytestqt.qtbot import QtBot
 from team_clients import seeded_review, server_database
 from window_driver import choose_from_menu, click_row, row_of, shown_column
 
-from irdesk.domain.enums import EventKind, IncidentRoleKind
+from irdesk.domain.enums import EventKind, IncidentRoleKind, Severity
 from irdesk.domain.models import Incident, Person
-from irdesk.gui.common.incident_table_model import COL_ID
+from irdesk.gui.common.incident_table_model import COL_ID, COL_SEVERITY
 from irdesk.gui.common.live import ChangedBar, LiveChanges
 from irdesk.gui.common.open_database import OpenDatabase
 from irdesk.gui.main_window import MainWindow
@@ -132,6 +132,17 @@ def test_the_open_incident_follows_a_new_event_and_role(
         timeout=TIMEOUT_MS,
     )
     assert ana.statusBar().currentMessage() == "Bo edited INC-1"
+    assert timeline.search_edit.text() == "deploy"
+
+    # Bo corrects the severity: the Overview and the list's Severity column show it.
+    database_edits.classify(bo, [(ids["incident"], 0)], {"severity": Severity.SEV1}, actor="Bo")
+    qtbot.waitUntil(
+        lambda: "<b>SEV1</b> ✎ (corrected)" in ana.details.values["Severity"].text(),
+        timeout=TIMEOUT_MS,
+    )
+    assert shown_column(ana, COL_SEVERITY) == ["—", "SEV1", "—"]  # OG-8, INC-1, OG-7
+    assert ana.statusBar().currentMessage() == "Bo classified INC-1"
+    assert ana.current_incident_id() == ids["incident"]
     assert timeline.search_edit.text() == "deploy"
 
 
