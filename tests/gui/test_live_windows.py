@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QElapsedTimer, QSocketNotifier, Qt
+from note_keys import MANAGER, WORDS
+from PySide6.QtCore import QDate, QElapsedTimer, QSocketNotifier, Qt
 from pytestqt.qtbot import QtBot
 from team_clients import seeded_review, server_database
-from window_driver import choose_from_menu, click_row, row_of, shown_column
+from window_driver import activate, choose_from_menu, click_row, row_of, shown_column
 
-from irdesk.domain.enums import EventKind, IncidentRoleKind, Severity
+from irdesk.domain.enums import EventKind, FeedbackKind, IncidentRoleKind, Severity
 from irdesk.domain.models import Incident, Person
 from irdesk.gui.common.incident_table_model import COL_ID, COL_SEVERITY
 from irdesk.gui.common.live import ChangedBar, LiveChanges
@@ -33,6 +34,8 @@ from irdesk.storage.server import ServerAddress, ServerLocation
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data"
 TIMEOUT_MS = 15_000
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 
 
 @pytest.fixture
@@ -270,3 +273,60 @@ def test_a_file_has_no_listener_and_nothing_waiting(qtbot: QtBot, tmp_path: Path
         assert live.findChildren(QSocketNotifier) == []
     finally:
         db.close()
+
+
+def test_the_dashboard_follows_an_import_elsewhere_keeping_its_period(
+    qtbot: QtBot, ana: MainWindow, team: tuple[dict[str, int], Database]
+) -> None:
+    _ids, bo = team
+    activate(qtbot, ana)
+    with qtbot.waitSignal(ana.tasks.idle, timeout=TIMEOUT_MS):
+        qtbot.keyClick(ana, Qt.Key.Key_M, CTRL_SHIFT)
+    board = ana.metrics.dashboard
+    assert board is not None and board.isVisible()
+    # May and June 2021: when the sample's incidents happened; none is here yet.
+    with qtbot.waitSignal(board.figures_shown, timeout=TIMEOUT_MS):
+        board.from_edit.setDate(QDate(2021, 5, 1))
+        board.to_edit.setDate(QDate(2021, 6, 30))
+    qtbot.waitUntil(lambda: board.status_label.text().startswith("0 incidents from 2021-05-01"))
+
+    # Bo imports pagerduty_incidents_page.json: 26 incidents of May and June 2021.
+    with qtbot.waitSignal(board.figures_shown, timeout=TIMEOUT_MS):
+        run_import(bo, [SAMPLES / "pagerduty_incidents_page.json"])
+    assert board.status_label.text().startswith("26 incidents from 2021-05-01 to 2021-06-30")
+    assert board.from_edit.date() == QDate(2021, 5, 1)
+
+
+def test_a_note_written_elsewhere_shows_locked_in_the_notes_window(
+    qtbot: QtBot, ana: MainWindow, team: tuple[dict[str, int], Database]
+) -> None:
+    ids, bo = team
+    click_row(qtbot, ana, row_of(ana, "INC-1"))
+    ana.incident_tabs.setCurrentWidget(ana.review_tab)
+    qtbot.waitUntil(lambda: ana.review_tab.sheet is not None, timeout=TIMEOUT_MS)
+    activate(qtbot, ana)
+    qtbot.keyClick(ana, Qt.Key.Key_F, CTRL_ALT)  # Review › Feedback Notes…
+    notes = ana.review_tab.feedback_window
+    assert notes is not None
+    qtbot.waitUntil(notes.isVisible, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: notes.person_combo.count() == 2, timeout=TIMEOUT_MS)
+    notes.person_combo.setCurrentIndex(notes.person_combo.findText("Dana Lee"))
+    assert notes.model.rowCount() == 0
+
+    # Morgan, a manager, writes about Dana from Bo's desk: sealed to Morgan alone.
+    database_edits.add_note(
+        bo,
+        person_id=ids["dana"],
+        incident_id=ids["incident"],
+        kind=FeedbackKind.RECOGNITION,
+        actor="Morgan",
+        keyring=MANAGER,
+        text=WORDS,
+    )
+    qtbot.waitUntil(lambda: notes.model.rowCount() == 1, timeout=TIMEOUT_MS)
+    assert notes.model.index(0, 0).data() == "Locked"
+    assert notes.model.index(0, 2).data() == "Morgan Manager"
+    assert notes.person_combo.currentText() == "Dana Lee"
+    assert not notes.editor_box.isEnabled()
+    assert WORDS not in notes.editor.toPlainText()
+    assert ana.statusBar().currentMessage() == "Morgan added a feedback note"
