@@ -330,3 +330,87 @@ def test_a_note_written_elsewhere_shows_locked_in_the_notes_window(
     assert not notes.editor_box.isEnabled()
     assert WORDS not in notes.editor.toPlainText()
     assert ana.statusBar().currentMessage() == "Morgan added a feedback note"
+
+
+@pytest.fixture
+def register_on_server(postgres_url: str) -> Iterator[tuple[dict[str, int], Database]]:
+    """tests/register_fixture.py's three regulated incidents (REG-1…REG-3) on the server."""
+    from register_fixture import build_register
+
+    from irdesk.storage import server
+
+    server.upgrade(ServerAddress.parse(postgres_url))
+    bo = server_database(postgres_url)
+    ids = build_register(bo)
+    yield ids, bo
+    bo.close()
+
+
+def test_the_register_follows_a_notice_recorded_elsewhere(
+    qtbot: QtBot,
+    window: MainWindow,
+    postgres_url: str,
+    register_on_server: tuple[dict[str, int], Database],
+) -> None:
+    from register_fixture import NOW
+
+    from irdesk.storage.records.register import NoticeState, record_notice_named
+
+    ids, bo = register_on_server
+    with qtbot.waitSignal(window.files.opened, timeout=20_000):
+        window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
+    window.register_actions.clock = lambda: NOW
+    choose_from_menu(qtbot, window, Qt.Key.Key_T, Qt.Key.Key_R)  # Tools › Register…
+    qtbot.waitUntil(
+        lambda: (
+            (r := window.register_actions.register_window) is not None and r.model.rowCount() == 3
+        ),
+        timeout=TIMEOUT_MS,
+    )
+    register = window.register_actions.register_window
+    assert register is not None
+
+    def notified_by(external_id: str) -> str | None:
+        model = register.model
+        rows = (model.row_at(n) for n in range(model.rowCount()))
+        return next(r for r in rows if r.label.endswith(external_id)).notified_by
+
+    # Nothing typed: the notice Bo records shows by itself.
+    record_notice_named(
+        bo,
+        "REG-1",
+        NoticeState(datetime(2026, 10, 2, 9, tzinfo=UTC), "Bo (DPO)"),
+        actor="Bo",
+    )
+    qtbot.waitUntil(lambda: notified_by("REG-1") == "Bo (DPO)", timeout=TIMEOUT_MS)
+
+    # Ana picks REG-2 and types who notified: Bo's next notice waits behind the bar.
+    qtbot.mouseClick(
+        register.table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=register.table.visualRect(register.proxy.index(1, 0)).center(),
+    )
+    assert register.selected_label.text().startswith("demo:REG-2")
+    register.notified_by.setFocus()
+    qtbot.keyClick(register.notified_by, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(register.notified_by, "Ana for the DPO")
+    record_notice_named(
+        bo,
+        "REG-3",
+        NoticeState(datetime(2026, 12, 5, 9, tzinfo=UTC), "Bo (DPO)"),
+        actor="Bo",
+    )
+    qtbot.waitUntil(
+        lambda: (b := register.findChild(ChangedBar)) is not None and b.isVisible(),
+        timeout=TIMEOUT_MS,
+    )
+    assert notified_by("REG-3") is None
+    assert register.notified_by.text() == "Ana for the DPO"
+    with qtbot.waitSignal(register.loaded, timeout=TIMEOUT_MS):
+        qtbot.mouseClick(register.findChild(ChangedBar).button, Qt.MouseButton.LeftButton)
+    assert notified_by("REG-3") == "Bo (DPO)"
+    assert ana_message(window) == "Bo recorded REG-3"
+
+
+def ana_message(window: MainWindow) -> str:
+    return window.statusBar().currentMessage()
