@@ -92,10 +92,11 @@ class Change:
         if self.entity == INCIDENTS:
             return "Incidents were imported or updated elsewhere"
         who = self.actor or "Someone"
-        verb, thing = (
-            _VERBS.get(self.action.split("_", 1)[0], "edited"),
-            _THINGS.get(self.entity, self.entity.replace("_", " ")),
-        )
+        # The action's verb where the action is done to the record itself ("add_finding",
+        # an incident "recorded"); "add_leave" on a person adds no person: "edited".
+        own = self.entity == "incident" or self.action.endswith(self.entity)
+        verb = _VERBS.get(self.action.split("_", 1)[0], "edited") if own else "edited"
+        thing = _THINGS.get(self.entity, self.entity.replace("_", " "))
         if self.entity == "incident":
             return f"{who} {verb} {self.incident_key or 'an incident'}"
         # "the review of INC-42", "a finding on INC-42"

@@ -9,7 +9,7 @@ errors", 4 May 2026) and, written out below, OG-7 and OG-8 and two people.
 """
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from note_keys import MANAGER, WORDS
 from PySide6.QtCore import QDate, QElapsedTimer, QSocketNotifier, Qt
 from pytestqt.qtbot import QtBot
 from team_clients import seeded_review, server_database
+from testdata import ORG_DATA, SHARED_DATA
 from window_driver import activate, choose_from_menu, click_row, row_of, shown_column
 
 from irdesk.domain.enums import EventKind, FeedbackKind, IncidentRoleKind, Severity
@@ -32,7 +33,6 @@ from irdesk.storage.notify import Change
 from irdesk.storage.records import database_edits, directory_edits, incident_roles
 from irdesk.storage.server import ServerAddress, ServerLocation
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data"
 TIMEOUT_MS = 15_000
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
@@ -83,7 +83,7 @@ def test_the_list_follows_an_import_elsewhere_in_place(
     qtbot.keyClicks(tab.header.summary_edit, "Ana's words")
 
     # Bo imports the 26 PagerDuty incidents of pagerduty_incidents_page.json.
-    run_import(bo, [SAMPLES / "pagerduty_incidents_page.json"])
+    run_import(bo, [SHARED_DATA / "pagerduty_incidents_page.json"])
 
     qtbot.waitUntil(lambda: ana.incident_list.total_count() == 3 + 26, timeout=TIMEOUT_MS)
     assert ana.count_label.text().startswith("29")
@@ -292,7 +292,7 @@ def test_the_dashboard_follows_an_import_elsewhere_keeping_its_period(
 
     # Bo imports pagerduty_incidents_page.json: 26 incidents of May and June 2021.
     with qtbot.waitSignal(board.figures_shown, timeout=TIMEOUT_MS):
-        run_import(bo, [SAMPLES / "pagerduty_incidents_page.json"])
+        run_import(bo, [SHARED_DATA / "pagerduty_incidents_page.json"])
     assert board.status_label.text().startswith("26 incidents from 2021-05-01 to 2021-06-30")
     assert board.from_edit.date() == QDate(2021, 5, 1)
 
@@ -356,7 +356,7 @@ def test_the_register_follows_a_notice_recorded_elsewhere(
 
     from irdesk.storage.records.register import NoticeState, record_notice_named
 
-    ids, bo = register_on_server
+    _ids, bo = register_on_server
     with qtbot.waitSignal(window.files.opened, timeout=20_000):
         window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
     window.register_actions.clock = lambda: NOW
@@ -406,6 +406,7 @@ def test_the_register_follows_a_notice_recorded_elsewhere(
     )
     assert notified_by("REG-3") is None
     assert register.notified_by.text() == "Ana for the DPO"
+    assert register.findChild(ChangedBar).label.text() == "Changed by others: Bo recorded REG-3"
     with qtbot.waitSignal(register.loaded, timeout=TIMEOUT_MS):
         qtbot.mouseClick(register.findChild(ChangedBar).button, Qt.MouseButton.LeftButton)
     assert notified_by("REG-3") == "Bo (DPO)"
@@ -414,3 +415,88 @@ def test_the_register_follows_a_notice_recorded_elsewhere(
 
 def ana_message(window: MainWindow) -> str:
     return window.statusBar().currentMessage()
+
+
+@pytest.fixture
+def people_on_server(postgres_url: str) -> Iterator[tuple[dict[str, int], Database]]:
+    """tests/person_fixture.py's organisation (Ana and Ben on Payments primary in March
+    2026, PAY-1…PAY-4) on the server."""
+    from person_fixture import build
+
+    from irdesk.storage import server
+
+    server.upgrade(ServerAddress.parse(postgres_url))
+    bo = server_database(postgres_url)
+    ids = build(bo)
+    yield ids, bo
+    bo.close()
+
+
+def test_the_person_window_follows_leave_typed_elsewhere_keeping_the_question(
+    qtbot: QtBot,
+    window: MainWindow,
+    postgres_url: str,
+    people_on_server: tuple[dict[str, int], Database],
+) -> None:
+    from test_person_window import ask, open_person
+
+    from irdesk.storage.records.leave import add_leave
+
+    ids, bo = people_on_server
+    with qtbot.waitSignal(window.files.opened, timeout=20_000):
+        window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
+    person = open_person(qtbot, window)
+    ask(qtbot, window, person, "Ana", "2026-03-01", "2026-04-30")
+    before = person.period
+    assert before is not None
+
+    add_leave(bo, ids["Ana"], date(2026, 3, 10), date(2026, 3, 12), None, actor="Bo")
+    qtbot.waitUntil(lambda: person.period is not before, timeout=TIMEOUT_MS)
+    assert person.period is not None and person.period.person == "Ana"
+    assert person.person_combo.currentText() == "Ana"
+    assert person.from_edit.date() == QDate(2026, 3, 1)
+    assert person.to_edit.date() == QDate(2026, 4, 30)
+    assert window.statusBar().currentMessage() == "Bo edited a person"
+
+
+def test_the_problems_window_follows_a_problem_made_elsewhere(
+    qtbot: QtBot, window: MainWindow, postgres_url: str
+) -> None:
+    from irdesk.storage import server
+
+    server.upgrade(ServerAddress.parse(postgres_url))
+    bo = server_database(postgres_url)
+    try:
+        run_import(
+            bo, [SHARED_DATA / "pagerduty_incidents_page.json", ORG_DATA / "pagerduty_teams.json"]
+        )
+        with qtbot.waitSignal(window.files.opened, timeout=20_000):
+            window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
+        qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+        click_row(qtbot, window, row_of(window, "PUJY049"))
+        activate(qtbot, window)
+        qtbot.keyClick(window, Qt.Key.Key_R, CTRL_SHIFT)  # Tools › Problems…
+        qtbot.waitUntil(lambda: window.problems.problems is not None, timeout=TIMEOUT_MS)
+        problems = window.problems.problems
+        assert problems is not None
+        qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+        assert problems.problems.rowCount() == 0
+
+        # Bo makes the problem of PUJY049's recurring group (4 incidents) from his desk.
+        database_edits.create_problem_named(
+            bo,
+            "PUJY049",
+            accountable_team="Engineering",
+            title="Payments response time",
+            actor="Bo",
+        )
+        qtbot.waitUntil(lambda: problems.problems.rowCount() == 1, timeout=TIMEOUT_MS)
+        assert [problems.problems.index(0, c).data() for c in range(4)] == [
+            "Payments response time",
+            "Engineering",
+            "—",
+            "4",
+        ]
+        assert window.statusBar().currentMessage() == "Bo added a problem"
+    finally:
+        bo.close()

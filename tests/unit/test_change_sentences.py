@@ -36,6 +36,12 @@ from irdesk.storage.notify import Change
             ' "actor": "Mia", "action": "add_feedback_note"}',
             "Mia added a feedback note",
         ),
+        # Leave is audited under its person: no person was added.
+        (
+            '{"entity": "person", "id": 2, "incident": null, "key": null,'
+            ' "actor": "Bo", "action": "add_leave"}',
+            "Bo edited a person",
+        ),
         ('{"entity": "incidents"}', "Incidents were imported or updated elsewhere"),
         # 0026's payload, from a server not upgraded yet: no actor, no key.
         ('{"entity": "review", "id": 3, "incident": 42}', "Someone edited the review"),

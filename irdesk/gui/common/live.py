@@ -191,6 +191,8 @@ def follow_changes(
             layout = window.layout()
             if isinstance(layout, QBoxLayout):
                 layout.insertWidget(0, bar)
+        # Who changed what, so the user can judge whether to refresh now.
+        bar.label.setText(f"{ChangedBar.TEXT}: {changes[-1].sentence()}")
         bar.show()
         return False
     if bar is not None:
