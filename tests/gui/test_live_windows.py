@@ -500,3 +500,41 @@ def test_the_problems_window_follows_a_problem_made_elsewhere(
         assert window.statusBar().currentMessage() == "Bo added a problem"
     finally:
         bo.close()
+
+
+def test_the_team_window_follows_leave_typed_elsewhere_keeping_the_question(
+    qtbot: QtBot,
+    window: MainWindow,
+    postgres_url: str,
+    people_on_server: tuple[dict[str, int], Database],
+) -> None:
+    from test_person_window import pick_day
+
+    from irdesk.storage.records.leave import add_leave
+
+    ids, bo = people_on_server
+    with qtbot.waitSignal(window.files.opened, timeout=20_000):
+        window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
+    choose_from_menu(qtbot, window, Qt.Key.Key_P, Qt.Key.Key_T)  # People › Team…
+    team = window.people.team
+    assert team is not None
+    qtbot.waitUntil(lambda: team.team_combo.count() > 0, timeout=TIMEOUT_MS)
+    team.activateWindow()
+    qtbot.waitUntil(team.isActiveWindow, timeout=TIMEOUT_MS)
+    qtbot.keyClick(team, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClicks(team.team_combo, "Payments")
+    pick_day(qtbot, team.from_edit, "2026-03-01")
+    pick_day(qtbot, team.to_edit, "2026-04-30")
+    qtbot.keyClick(team.to_edit, Qt.Key.Key_Tab)
+    qtbot.keyClick(team.show_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: team.picture is not None, timeout=TIMEOUT_MS)
+    before = team.picture
+
+    add_leave(bo, ids["Ben"], date(2026, 3, 10), None, "parental leave", actor="Bo")
+    qtbot.waitUntil(lambda: team.picture is not before, timeout=TIMEOUT_MS)
+    assert team.picture is not None and team.picture.team == "Payments"
+    assert team.team_combo.currentText() == "Payments"
+    assert (team.from_edit.date(), team.to_edit.date()) == (
+        QDate(2026, 3, 1),
+        QDate(2026, 4, 30),
+    )
