@@ -89,6 +89,10 @@ class Change:
 
     def sentence(self) -> str:
         """Who changed what, for a status bar: "Dana edited the review of INC-42"."""
+        said = self._said()
+        return said[:1].upper() + said[1:]  # an actor such as "anonymous respondent"
+
+    def _said(self) -> str:
         if self.entity == INCIDENTS:
             return "Incidents were imported or updated elsewhere"
         who = self.actor or "Someone"

@@ -3,9 +3,12 @@ restart, and keeps what its own user is typing.
 
 Ana's main window is open on the run's throwaway PostgreSQL cluster; Bo is a second
 Database on the same server writing through the storage functions his own irdesk
-would (an import of /work/shared/data/pagerduty_incidents_page.json, an event, a role,
-a typed hourly rate). The data is tests/team_clients.py's review (INC-1 "Checkout
-errors", 4 May 2026) and, written out below, OG-7 and OG-8 and two people.
+would. Real samples: /work/shared/data/pagerduty_incidents_page.json (26 incidents,
+May–June 2021) and /work/shared/org-data/pagerduty_teams.json, imported by Bo. Hand-built
+data: tests/team_clients.py's review (INC-1 "Checkout errors") with OG-7, OG-8, Dana Lee
+(100/h) and Eli Park (80/h) written out below; tests/register_fixture.py (REG-1…REG-3),
+tests/person_fixture.py (Ana and Ben of Payments) and tests/review_feedback_fixture.py
+(P-1, P-2, S-1, S-2), each written out by hand in its module.
 """
 
 from collections.abc import Iterator
@@ -538,3 +541,67 @@ def test_the_team_window_follows_leave_typed_elsewhere_keeping_the_question(
         QDate(2026, 3, 1),
         QDate(2026, 4, 30),
     )
+
+
+def test_calibration_and_review_health_follow_a_survey_answer_given_elsewhere(
+    qtbot: QtBot, window: MainWindow, postgres_url: str
+) -> None:
+    """tests/review_feedback_fixture.py's reviews (P-1, P-2 of Payments; S-1, S-2 of
+    Search) on the server; the windows asked about July–December 2026."""
+    from review_feedback_fixture import AS_OF, build_reviews
+    from test_review_feedback_windows import type_date
+
+    from irdesk.storage import server
+    from irdesk.storage.records.review_surveys import Answer, record_answers
+
+    server.upgrade(ServerAddress.parse(postgres_url))
+    bo = server_database(postgres_url)
+    try:
+        ids = build_reviews(bo)
+        with qtbot.waitSignal(window.files.opened, timeout=20_000):
+            window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
+        window.review_feedback.today = lambda: AS_OF
+        opened = []
+        for key in (Qt.Key.Key_C, Qt.Key.Key_H):  # Review › Calibration…, Review Health…
+            choose_from_menu(qtbot, window, Qt.Key.Key_W, key)
+            qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+        for shown in (
+            window.review_feedback.calibration_window,
+            window.review_feedback.health_window,
+        ):
+            assert shown is not None
+            type_date(qtbot, shown.first, "2026-07-01")
+            with qtbot.waitSignal(shown.loaded, timeout=TIMEOUT_MS):
+                qtbot.mouseClick(shown.refresh_button, Qt.MouseButton.LeftButton)
+            opened.append(shown)
+        calibration, health = opened
+
+        # Fay answers S-1's survey at Bo's desk: both windows read again by themselves.
+        with (
+            qtbot.waitSignal(calibration.loaded, timeout=TIMEOUT_MS),
+            qtbot.waitSignal(health.loaded, timeout=TIMEOUT_MS),
+        ):
+            record_answers(
+                bo,
+                [
+                    Answer(
+                        review_id=ids["S-1"],
+                        person_id=ids["Fay"],
+                        useful=4,
+                        safe=5,
+                        hours=1.0,
+                        comment=None,
+                        anonymous=True,
+                        answered_on=AS_OF,
+                    )
+                ],
+                actor="Bo",
+            )
+        for shown in opened:
+            assert shown.first.date().toString("yyyy-MM-dd") == "2026-07-01"
+        # A survey answer is audited under an anonymous actor: the note names nobody.
+        assert (
+            window.statusBar().currentMessage() == "Anonymous respondent edited the review of S-1"
+        )
+    finally:
+        bo.close()

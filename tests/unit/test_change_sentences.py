@@ -42,6 +42,11 @@ from irdesk.storage.notify import Change
             ' "actor": "Bo", "action": "add_leave"}',
             "Bo edited a person",
         ),
+        (
+            '{"entity": "review", "id": 3, "incident": 42, "key": "S-1",'
+            ' "actor": "anonymous respondent", "action": "add_survey_answer"}',
+            "Anonymous respondent edited the review of S-1",
+        ),
         ('{"entity": "incidents"}', "Incidents were imported or updated elsewhere"),
         # 0026's payload, from a server not upgraded yet: no actor, no key.
         ('{"entity": "review", "id": 3, "incident": 42}', "Someone edited the review"),
