@@ -13,7 +13,7 @@ A file has no counterpart: `listen` answers None for one.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from irdesk.storage.server import ServerError
@@ -71,9 +71,10 @@ class Change:
     entity: str  # the audit log's name for the record: "review", "finding", …; INCIDENTS
     entity_id: int | None
     incident_id: int | None  # the incident it belongs to, when it belongs to one
-    actor: str = ""  # who, as the audit entry names them; empty for a write to incidents
-    action: str = ""  # the audit entry's action: "set_summary", "add_finding", …
-    incident_key: str = ""  # the incident's external id ("INC-42"), when it has one
+    # How the change is told, not which record it is: left out of equality.
+    actor: str = field(default="", compare=False)  # as the audit entry names them
+    action: str = field(default="", compare=False)  # "edit_review", "add_finding", …
+    incident_key: str = field(default="", compare=False)  # "INC-42", when it has one
 
     @classmethod
     def of(cls, payload: str) -> Change:

@@ -255,7 +255,8 @@ def test_changes_are_sent_together_at_most_once_an_interval(qtbot: QtBot) -> Non
     qtbot.waitUntil(lambda: len(gathered.sent) == 2, timeout=5000)
     when, actions = gathered.sent[1]
     assert actions == ["move_finding_0", "move_finding_1", "move_finding_2"]
-    assert when - first >= 400
+    # From the first `settled`, less the few ms between its send and its arrival here.
+    assert when - first >= 400 - 20
 
     # Stopping drops what was held: a closed window reloads nothing.
     live.note([Change("review", 1, 7, "Bo", "set_summary")])

@@ -55,6 +55,8 @@ class LiveChanges(QObject):
         self._since = QElapsedTimer()  # since the last `settled`; invalid before the first
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        # A coarse timer may fire 5% early: "at most once a second" would not hold.
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._settle)
         database.changed.connect(self.follow)
         current = database.current()
