@@ -38,7 +38,7 @@ from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.busy_indicator import BusyIndicator
 from irdesk.gui.common.fit import fit_to_screen
 from irdesk.gui.common.help_menu import add_help_entries
-from irdesk.gui.common.live import LiveChanges
+from irdesk.gui.common.live import LiveChanges, follow_changes
 from irdesk.gui.common.menus import Menus, add_action, standard_keys
 from irdesk.gui.common.notes_session import NotesSession
 from irdesk.gui.common.open_database import OpenDatabase, is_server, shown_name
@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from irdesk.importers.pipeline import ImportReport
     from irdesk.storage.bulk.incident_pages import IncidentPages
     from irdesk.storage.database import Database
+    from irdesk.storage.notify import Change
     from irdesk.storage.records.policies import PolicyRecord
 
 IMPORT_FILTER = "Exports (*.json *.jsonl *.csv *.zip);;All files (*)"
@@ -83,6 +84,22 @@ MESSAGE_MS = 30_000
 HINT_MS = 10_000
 REVIEW_MESSAGE_MS = 15_000
 POLICY_MESSAGE_MS = 5000
+LIVE_MESSAGE_MS = 15_000
+
+# What each screen shows, as the audit log names the records ("incidents": an import or
+# any other write to the incident table): a change to another leaves the screen unread.
+LISTED = frozenset({"incidents", "incident"})
+# The list shows a review's status only: typing in a review elsewhere leaves it unread.
+LISTED_REVIEW_ACTIONS = frozenset({"create_review", "set_review_status"})
+OPEN_INCIDENT = frozenset({"incidents", "incident", "timeline_event"})
+NOTES = frozenset({"feedback_note", "note_reader"})
+DIRECTORY = frozenset({"incidents", "person", "team", "service", "rotation"})
+FIGURES = DIRECTORY | {"incident", "timeline_event", "policy_version"}
+PEOPLE = FIGURES | NOTES
+CALIBRATION = NOTES | {"calibration_session", "finding", "review", "person", "team"}
+REGISTER = frozenset({"incidents", "incident", "packet", "regulation_rule"})
+PROBLEMS = frozenset({"incidents", "incident", "problem", "action_item", "review"})
+REVIEWS = frozenset({"review", "finding", "action_item"})
 
 IMPORT_KEY = "Ctrl+I"
 IMPORT_FOLDER_KEY = "Ctrl+Shift+I"
@@ -372,6 +389,7 @@ class MainWindow(QMainWindow):
         # Others' changes to a team database, shown as they commit; a file stays quiet.
         self.live = LiveChanges(self.database, self)
         self.live.changed.connect(self.review_tab.changed_elsewhere)
+        self.live.settled.connect(self._changed_elsewhere)
         self.live.unavailable.connect(self.statusBar().showMessage)
         self.metrics.incident_chosen.connect(self._metrics_incident_chosen)
         self.people.incident_chosen.connect(self._metrics_incident_chosen)
@@ -695,6 +713,41 @@ class MainWindow(QMainWindow):
 
     def _links_changed(self, into_id: int) -> None:
         self.reload_incidents(select=into_id)
+
+    def _changed_elsewhere(self, changes: list[Change]) -> None:
+        """Others' changes, a second's worth at a time (gui/common/live): every screen
+        showing what they touched reads it again, keeping its place and what is typed."""
+        if self._closed or self.database.current() is None:
+            return
+        self.statusBar().showMessage(changes[-1].sentence(), LIVE_MESSAGE_MS)
+        entities = {change.entity for change in changes}
+        if entities & LISTED or any(c.action in LISTED_REVIEW_ACTIONS for c in changes):
+            self.incident_list.refresh_keeping_place()
+        current = self.current_incident_id()
+        if current is not None and any(
+            c.entity in OPEN_INCIDENT and c.incident_id in (current, None) for c in changes
+        ):
+            self._reload_current_incident()
+            self.timeline.incident_changed(current)  # read with the Overview's read
+        feedback = self.review_tab.feedback_window
+        if entities & NOTES and feedback is not None and feedback.isVisible():
+            feedback.reload()  # a note being typed stays as typed (FeedbackWindow._loaded)
+        people, review = self.people, self.review_feedback
+        dashboard, register = self.metrics.dashboard, self.register_actions.register_window
+        calibration, health = review.calibration_window, review.health_window
+        problems, organisation = self.problems.problems, self.organisation.organisation
+        for shown, window, reload in (
+            (FIGURES, dashboard, dashboard and dashboard.refresh),
+            (PEOPLE, people.person, people.person and people.person.reload),
+            (PEOPLE, people.team, people.team and people.team.reload),
+            (CALIBRATION, calibration, calibration and calibration.reload),
+            (REVIEWS, health, health and health.reload),
+            (REGISTER, register, register and register.reload),
+            (PROBLEMS, problems, problems and problems.reload),
+            (DIRECTORY, organisation, organisation and organisation.reload),
+        ):
+            if window is not None and reload:
+                follow_changes(window, changes, shown, reload)
 
     def _show_review_message(self, text: str) -> None:
         self.statusBar().showMessage(text, REVIEW_MESSAGE_MS)

@@ -140,12 +140,37 @@ def _copy_rows(
             rows = [dict(row._mapping) for row in batch]
             kept = [row for row in rows if plan.keeps(table, row)]
             if kept:
-                write.execute(table.insert(), kept)
+                _insert(write, table, kept)
                 copied += len(kept)
             done += len(rows)
             if report is not None:
                 report(done, total)
         summary.rows[table.name] = copied
+
+
+def _insert(write: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """`rows` into `table`: on a server through COPY, which a big copy measured several
+    times faster than the driver's batched INSERTs; each value bound as the ORM binds it
+    (UTC times, enum values), so either way the same rows arrive."""
+    if write.dialect.name != "postgresql":
+        write.execute(table.insert(), rows)
+        return
+    from irdesk.storage.bulk.dialect import dialect
+
+    quote = write.dialect.identifier_preparer.quote
+    binders = [(c.name, c.type.bind_processor(write.dialect)) for c in table.columns]
+    dialect(write).insert_rows(
+        write,
+        quote(table.name),
+        [quote(name) for name, _ in binders],
+        [
+            tuple(
+                row[name] if bind is None or row[name] is None else bind(row[name])
+                for name, bind in binders
+            )
+            for row in rows
+        ],
+    )
 
 
 class _Selection:
@@ -290,7 +315,7 @@ def _server_failures(address: ServerAddress) -> Iterator[None]:
     from irdesk.storage import server
 
     try:
-        with server._reported(address):
+        with server.reported(address):
             yield
     except server.ServerError as exc:
         raise CopyRefused(str(exc)) from exc

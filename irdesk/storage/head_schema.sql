@@ -811,5 +811,5 @@ CREATE TABLE leave (
 	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE
 );
 CREATE INDEX ix_leave_person_id ON leave (person_id);
-INSERT INTO alembic_version (version_num) VALUES ('0023');
+INSERT INTO alembic_version (version_num) VALUES ('0030');
 COMMIT;

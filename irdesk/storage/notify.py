@@ -13,7 +13,7 @@ A file has no counterpart: `listen` answers None for one.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from irdesk.storage.server import ServerError
@@ -22,20 +22,94 @@ if TYPE_CHECKING:
     from irdesk.storage.database import Database
 
 CHANNEL = "irdesk_changes"
+# Migration 0030's payload for any write to the incident table (an import, above all).
+INCIDENTS = "incidents"
+
+# An audit action's first word, as the status bar says it; every other word is "edited".
+_VERBS = {
+    "add": "added",
+    "create": "added",
+    "delete": "deleted",
+    "remove": "removed",
+    "restore": "restored",
+    "link": "linked",
+    "unlink": "unlinked",
+    "classify": "classified",
+    "share": "shared",
+    "unshare": "unshared",
+    "end": "ended",
+    "record": "recorded",
+    "export": "exported",
+}
+# The audit log's entity names as a sentence says them.
+_THINGS = {
+    "review": "the review",
+    "finding": "a finding",
+    "action_item": "an action item",
+    "timeline_event": "the timeline",
+    "feedback_note": "a feedback note",
+    "note_reader": "a feedback note's readers",
+    "person": "a person",
+    "team": "a team",
+    "service": "a service",
+    "rotation": "a rotation",
+    "policy_version": "the policy",
+    "problem": "a problem",
+    "packet": "a packet",
+    "calibration_session": "a calibration session",
+    "regulation_rule": "a regulation rule",
+    "validation_sample": "a validation sample",
+    "runbook": "a runbook",
+    "runbook_step_record": "a runbook step",
+}
 
 
 @dataclass(frozen=True)
 class Change:
     """One audited change another connection committed."""
 
-    entity: str  # the audit log's name for the record: "review", "finding", …
+    entity: str  # the audit log's name for the record: "review", "finding", …; INCIDENTS
     entity_id: int | None
     incident_id: int | None  # the incident it belongs to, when it belongs to one
+    # How the change is told, not which record it is: left out of equality.
+    actor: str = field(default="", compare=False)  # as the audit entry names them
+    action: str = field(default="", compare=False)  # "edit_review", "add_finding", …
+    incident_key: str = field(default="", compare=False)  # "INC-42", when it has one
 
     @classmethod
     def of(cls, payload: str) -> Change:
         data = json.loads(payload)
-        return cls(str(data.get("entity", "")), data.get("id"), data.get("incident"))
+        return cls(
+            str(data.get("entity", "")),
+            data.get("id"),
+            data.get("incident"),
+            str(data.get("actor") or ""),
+            str(data.get("action") or ""),
+            str(data.get("key") or ""),
+        )
+
+    def sentence(self) -> str:
+        """Who changed what, for a status bar: "Dana edited the review of INC-42"."""
+        said = self._said()
+        return said[:1].upper() + said[1:]  # an actor such as "anonymous respondent"
+
+    def _said(self) -> str:
+        if self.entity == INCIDENTS:
+            return "Incidents were imported or updated elsewhere"
+        who = self.actor or "Someone"
+        # The action's verb where the action is done to the record itself ("add_finding",
+        # an incident "recorded"); "add_leave" on a person adds no person: "edited".
+        own = self.entity == "incident" or self.action.endswith(self.entity)
+        verb = _VERBS.get(self.action.split("_", 1)[0], "edited") if own else "edited"
+        thing = _THINGS.get(self.entity, self.entity.replace("_", " "))
+        if self.entity == "incident":
+            return f"{who} {verb} {self.incident_key or 'an incident'}"
+        # "the review of INC-42", "a finding on INC-42"
+        joint = " of " if thing.startswith("the ") or self.entity == "timeline_event" else " on "
+        place = f"{joint}{self.incident_key}" if self.incident_key else ""
+        if self.entity == "timeline_event":
+            return f"{who} edited the timeline{place}"  # "added the timeline" says otherwise
+        return f"{who} {verb} {thing}{place}"
 
 
 class ChangeListener:

@@ -151,7 +151,7 @@ def upgrade(address: ServerAddress) -> tuple[str | None, str]:
     """
     engine = address.engine()
     try:
-        with _reported(address), engine.begin() as conn:
+        with reported(address), engine.begin() as conn:
             before = current_revision(conn)
             _refuse_unknown(address, before)
             if before != schema.head_revision():
@@ -171,7 +171,7 @@ def open_server_database(address: ServerAddress, *, may_upgrade: bool = False) -
 
     engine = address.engine()
     try:
-        with _reported(address), engine.connect() as conn:
+        with reported(address), engine.connect() as conn:
             revision = current_revision(conn)
         _refuse_unknown(address, revision)
         if revision != schema.head_revision():
@@ -252,7 +252,7 @@ def check(address: ServerAddress, anchors: Iterable[AnchorClaim] = ()) -> Server
     """
     engine = address.engine()
     try:
-        with _reported(address), engine.connect() as conn:
+        with reported(address), engine.connect() as conn:
             revision = current_revision(conn)
             _refuse_unknown(address, revision)
             report = ServerCheck(address, revision, schema.head_revision())
@@ -344,7 +344,7 @@ def _invalid_objects(conn: Connection) -> list[str]:
 
 
 @contextlib.contextmanager
-def _reported(address: ServerAddress) -> Iterator[None]:
+def reported(address: ServerAddress) -> Iterator[None]:
     """The driver's failures a user can act on (no server, no such database, a refused
     login, a missing grant) as one sentence naming the address."""
     from sqlalchemy.exc import OperationalError, ProgrammingError

@@ -209,6 +209,15 @@ class IncidentList(QWidget):
         if select is not None and self.current_incident_id() != select:
             self.select_incident(select)  # read on to it: it was asked for
 
+    def refresh_keeping_place(self) -> None:
+        """Read the shown rows and the count again where they stand (others imported,
+        classified or linked): the selection, the scroll and the filter stay, and the
+        current incident is announced only if it is no longer listed."""
+        bar = self.table.verticalScrollBar()
+        scrolled = bar.value()
+        self._keeping_current(lambda: self.model.refresh(keep=self.model.rowCount()))
+        bar.setValue(scrolled)
+
     def _keeping_current(
         self, refill: Callable[[], None], selected: int | None = None, *, always: bool = False
     ) -> None:
