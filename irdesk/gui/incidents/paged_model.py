@@ -12,10 +12,9 @@ what the user waits for. Meanwhile `shown_count` is the rows read, `counting` tr
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
-
-import sqlite3
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QThreadPool, Signal
 from PySide6.QtGui import QFont

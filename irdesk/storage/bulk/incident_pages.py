@@ -260,9 +260,7 @@ class IncidentPages:
         (_seq, _name, file) = self._conn.execute("PRAGMA database_list").fetchone()
         if not file:
             return None
-        conn = sqlite3.connect(
-            f"{Path(file).as_uri()}?mode=ro", uri=True, check_same_thread=False
-        )
+        conn = sqlite3.connect(f"{Path(file).as_uri()}?mode=ro", uri=True, check_same_thread=False)
         return IncidentPages(conn, self._spelling)
 
     def interrupt(self) -> None:
