@@ -12,7 +12,6 @@ what the user waits for. Meanwhile `shown_count` is the rows read, `counting` tr
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -164,11 +163,9 @@ class PagedIncidentModel(QAbstractTableModel):
         def count() -> None:
             if generation != self._count_generation:
                 return  # a newer filter was typed before this count began
-            try:
-                found = counter.count(query, limit=COUNT_LIMIT + 1)
-            except sqlite3.Error:
-                return  # interrupted for a newer filter, or the file closed meanwhile
-            self._count_done.emit(generation, found)
+            found = counter.count_unless_stopped(query, COUNT_LIMIT + 1)
+            if found is not None:  # else stopped for a newer filter, or the file closed
+                self._count_done.emit(generation, found)
 
         self._count_pool.start(count)
 

@@ -263,6 +263,13 @@ class IncidentPages:
         conn = sqlite3.connect(f"{Path(file).as_uri()}?mode=ro", uri=True, check_same_thread=False)
         return IncidentPages(conn, self._spelling)
 
+    def count_unless_stopped(self, query: ListQuery, limit: int) -> int | None:
+        """`count`, or None if `interrupt` stopped it or the file was closed meanwhile."""
+        try:
+            return self.count(query, limit)
+        except sqlite3.Error:
+            return None
+
     def interrupt(self) -> None:
         """Stop the statement running on another thread (it raises sqlite3.OperationalError
         there): a count no longer wanted."""
