@@ -28,10 +28,11 @@ from irdesk.gui.common.incident_table_model import (
     COL_STATUS,
     COL_TITLE,
     HEADERS,
+    INCIDENT_ID_ROLE,
     INITIAL_ORDER,
     incident_data,
 )
-from irdesk.gui.common.row_table_model import AnyIndex
+from irdesk.gui.common.row_table_model import SORT_ROLE, AnyIndex
 
 if TYPE_CHECKING:
     from irdesk.storage.bulk.incident_pages import IncidentPages, ListQuery
@@ -42,6 +43,22 @@ PAGE_ROWS = 100
 # A filter's matches are counted no further: "1000+ shown" says enough, and counting
 # every match of a common word in a large file would cost what the page saved.
 COUNT_LIMIT = 1_000
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+# The roles incident_data answers. Painting a cell asks for a dozen; a screen of the
+# list is a few hundred cells, repainted on every scroll step: the rest are answered
+# before anything else is looked at.
+ANSWERED = frozenset(
+    {
+        DISPLAY,
+        SORT_ROLE,
+        INCIDENT_ID_ROLE,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+    }
+)
 
 SORT_NAMES = {
     COL_ID: "external_id",
@@ -91,6 +108,7 @@ class PagedIncidentModel(QAbstractTableModel):
     def set_pages(self, pages: IncidentPages | None) -> None:
         """List the file `pages` reads (None: no file), closing the one listed before."""
         if self._pages is not None and self._pages is not pages:
+            self.close_counter()  # its connection is to the file listed before
             self._pages.close()
         self._pages = pages
         self.refresh()
@@ -285,10 +303,12 @@ class PagedIncidentModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        number = index.row()
-        if not 0 <= number < len(self._rows) or not index.isValid():
+        if role not in ANSWERED:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        number = index.row()  # -1 for an invalid index
+        if not 0 <= number < len(self._rows):
+            return None
+        if role == DISPLAY:
             texts = self._texts.get(number)
             if texts is None:
                 row = self._rows[number]
