@@ -24,9 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from scale_fixture import write_scale_file  # noqa: E402
-from scale_list_probe import measure_list, median_of  # noqa: E402
-
-TARGETS = {"open": 1.0, "scroll_p95": 0.05, "filter_p95": 0.05, "select_p95": 0.3}
+from scale_list_probe import measure_list, median_of, report  # noqa: E402
 
 
 def cached_file(folder: Path, incidents: int) -> Path:
@@ -54,23 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     size_mb = path.stat().st_size / 1e6
     runs = [measure_list(path) for _ in range(args.runs)]
     figures = median_of(runs)
-    print(
-        f"{args.incidents:,} incidents, {size_mb:,.0f} MB; median of {args.runs} run(s); "
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
-    )
-    print(
-        f"{'':12} {'irdesk':>10} {'floor':>10} {'ratio':>7}   "
-        f"{'cpu':>8} {'floor cpu':>10} {'ratio':>7} {'target':>8}"
-    )
-    for key, target in TARGETS.items():
-        ours, floor = figures[key] * 1000, figures[f"{key}_floor"] * 1000
-        cpu, cpu_floor = figures[f"{key}_cpu"] * 1000, figures[f"{key}_cpu_floor"] * 1000
-        verdict = "OK" if figures[key] <= target else "MISSED"
-        print(
-            f"{key:12} {ours:8.1f}ms {floor:8.1f}ms {ours / floor:6.1f}x   "
-            f"{cpu:6.1f}ms {cpu_floor:8.1f}ms {cpu / max(cpu_floor, 1e-4):6.1f}x "
-            f"{target * 1000:6.0f}ms {verdict}"
-        )
+    print(f"{args.incidents:,} incidents, {size_mb:,.0f} MB; median of {args.runs} run(s)")
+    print(report(figures))
     return 0
 
 

@@ -21,6 +21,7 @@ reads the incident's row and its timeline into a second bare table. The floor ke
 end in `_floor`. tests/benchmarks/bench_incident_list.py prints them side by side.
 """
 
+import os
 import sqlite3
 import statistics
 import tempfile
@@ -295,6 +296,30 @@ def measure_list(db_path: Path) -> dict[str, float]:
         figures = _floor(app, db_path)
         figures.update(_irdesk(app, db_path, Path(scratch)))
     return figures
+
+
+# Issue 19's targets, in seconds.
+TARGETS = {"open": 1.0, "scroll_p95": 0.05, "filter_p95": 0.05, "select_p95": 0.3}
+
+
+def report(figures: dict[str, float]) -> str:
+    """The figures as a table: each beside its floor, wall time and CPU time, and the
+    target; with the load average, which stretches the wall times and not the CPU."""
+    lines = [
+        f"incident list; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+        f"{'':12} {'irdesk':>10} {'floor':>10} {'ratio':>7}   "
+        f"{'cpu':>8} {'floor cpu':>10} {'ratio':>7} {'target':>8}",
+    ]
+    for key, target in TARGETS.items():
+        ours, floor = figures[key] * 1000, figures[f"{key}_floor"] * 1000
+        cpu, cpu_floor = figures[f"{key}_cpu"] * 1000, figures[f"{key}_cpu_floor"] * 1000
+        verdict = "OK" if figures[key] <= target else "MISSED"
+        lines.append(
+            f"{key:12} {ours:8.1f}ms {floor:8.1f}ms {ours / floor:6.1f}x   "
+            f"{cpu:6.1f}ms {cpu_floor:8.1f}ms {cpu / max(cpu_floor, 1e-4):6.1f}x "
+            f"{target * 1000:6.0f}ms {verdict}"
+        )
+    return "\n".join(lines)
 
 
 def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
