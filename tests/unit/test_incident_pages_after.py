@@ -118,3 +118,23 @@ def test_the_samples_read_on_as_they_read_by_offset(
     finally:
         pages.close()
         db.close()
+
+
+def test_a_count_on_its_own_connection_matches_and_is_dropped_once_closed(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    path = tmp_path_factory.mktemp("counted") / "incidents.db"
+    db = open_database(path)
+    with db.transaction() as session:
+        for n in range(1, 6):
+            session.add(Incident(source="jira", external_id=f"OPS-{n}", title=f"disk {n}"))
+    pages = IncidentPages.of_open_file(path)
+    counter = pages.counter()
+    assert counter is not None and counter is not pages
+    assert counter.count_unless_stopped(ListQuery.filtered("disk"), 1_001) == 5
+    assert counter.count_unless_stopped(ListQuery.filtered("disk 3"), 1_001) == 1
+    counter.close()
+    # The list moved on and closed it while a count was queued: no count, no error.
+    assert counter.count_unless_stopped(ListQuery.filtered("disk"), 1_001) is None
+    pages.close()
+    db.close()

@@ -264,11 +264,19 @@ class IncidentPages:
         return IncidentPages(conn, self._spelling)
 
     def count_unless_stopped(self, query: ListQuery, limit: int) -> int | None:
-        """`count`, or None if `interrupt` stopped it or the file was closed meanwhile."""
+        """`count`, or None if `interrupt` stopped it, the file was closed meanwhile, or
+        the server failed to answer: a count is a hint, and the list says what it read."""
         try:
             return self.count(query, limit)
         except sqlite3.Error:
             return None
+        except Exception as exc:
+            if isinstance(self._conn, _ServerStatements):
+                from sqlalchemy.exc import SQLAlchemyError
+
+                if isinstance(exc, SQLAlchemyError):
+                    return None
+            raise
 
     def interrupt(self) -> None:
         """Stop the statement running on another thread (it raises sqlite3.OperationalError
