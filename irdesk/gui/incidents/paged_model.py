@@ -133,7 +133,10 @@ class PagedIncidentModel(QAbstractTableModel):
         if self._pages is not None:
             self._pages.close()
         self._pages = pages
-        self.close_counter()
+        counting = self._counting
+        self.close_counter()  # its connection is to the first look
+        if counting:
+            self._count_in_background(pages, query)
         return True
 
     def refresh(self, *, keep: int = 0) -> None:
