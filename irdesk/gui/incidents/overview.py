@@ -6,7 +6,6 @@ stale: the user has moved on, so their results are dropped, never shown.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -18,18 +17,6 @@ from irdesk.gui.incidents.details import IncidentDetails
 if TYPE_CHECKING:
     from irdesk.storage.database import Database
     from irdesk.storage.reads.incident_view import IncidentView
-
-
-# The Overview's read and the roles panel's.
-SELECTION_READS = ("irdesk.storage.reads.incident_view", "irdesk.storage.reads.database_reads")
-
-
-def _import_the_reads(_report: object) -> None:
-    """Import what reading a selected incident needs (the ORM's queries and the records
-    they build): about a second of a cold start, paid here while the user looks at the
-    list rather than by the first incident they select."""
-    for module in SELECTION_READS:
-        importlib.import_module(module)
 
 
 def _load_view(db: Database, incident_id: int) -> IncidentView | None:
@@ -56,14 +43,7 @@ class OverviewLoader(QObject):
         self.tasks = tasks
         self.database = database
         self._generation = 0
-        self._imported = False
         database.changed.connect(self.clear)
-        database.changed.connect(self._import_the_reads)
-
-    def _import_the_reads(self, _db: object) -> None:
-        if not self._imported:
-            self._imported = True
-            self.tasks.run(_import_the_reads, on_done=lambda _none: None)
 
     def show_incident(self, incident_id: int | None) -> None:
         self.drop_pending()
