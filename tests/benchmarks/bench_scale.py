@@ -314,11 +314,11 @@ def step_packet_floor(db_path: str, out: str) -> None:
 
 def step_list(db_path: str) -> None:
     try:
-        from scale_list_probe import measure_list  # type: ignore[import-not-found]
+        from scale_list_probe import measure_list, report  # type: ignore[import-not-found]
     except ImportError:
         print("list: see bench_incident_list.py")
         return
-    print(measure_list(db_path))
+    print(report(measure_list(db_path)))
 
 
 BARE_WINDOW = """

@@ -132,3 +132,34 @@ def test_selecting_an_incident_reads_its_timeline_once(
     timeline_reads = [sql for sql in statements if "FROM timeline_event" in sql]
     assert len(timeline_reads) == 1, timeline_reads
     assert opened.details.title_label.text() == "Login emails delayed"
+
+
+def test_a_filter_with_many_matches_lists_them_at_once_and_counts_them_meanwhile(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    # tests/scale_fixture: 1,000 incidents INC-0000001 … INC-0001000, newest last.
+    path = tmp_path / "thousand.db"
+    write_scale_file(path, 1000)
+    open_and_wait(qtbot, window, path)
+    labels: list[str] = []
+    window.incident_list.counts_changed.connect(lambda: labels.append(window.count_label.text()))
+
+    window.filter_edit.setFocus()
+    qtbot.keyClicks(window.filter_edit, "inc-0000")  # INC-0000001 … INC-0000999
+    # A page is listed at once; the matches are counted on another thread meanwhile.
+    assert shown_column(window, COL_ID)[:2] == ["INC-0000999", "INC-0000998"]
+    assert window.incident_model.rowCount() == PAGE_ROWS
+    qtbot.waitUntil(lambda: window.count_label.text() == "1000 incidents · 999 shown")
+    assert "1000 incidents · 100+ shown, counting…" in labels
+
+    qtbot.keyClick(window.filter_edit, "9")  # INC-0000900 … INC-0000999: one full page
+    assert window.count_label.text() == "1000 incidents · 100+ shown, counting…"
+    qtbot.waitUntil(lambda: window.count_label.text() == "1000 incidents · 100 shown")
+
+    qtbot.keyClick(window.filter_edit, "9")  # INC-0000990 … INC-0000999: all read, no count
+    assert not window.incident_model.counting
+    assert window.count_label.text() == "1000 incidents · 10 shown"
+    assert shown_column(window, COL_ID) == [f"INC-0000{n}" for n in range(999, 989, -1)]
+
+    qtbot.keyClick(window.filter_edit, Qt.Key.Key_Escape)  # cleared: the whole list
+    assert window.count_label.text() == "1000 incidents"

@@ -55,8 +55,8 @@ LIFECYCLE = (
 # Above this many events the side pane's timeline stops wrapping rows (the Timeline tab
 # shows each event in full).
 WRAPPED_ROWS_LIMIT = 300
-# Widths for the fitted columns of such a long timeline, from the widest value they show.
-LONG_TIMELINE_COLUMNS = {
+# The timeline's narrow columns, each as wide as the widest value it shows.
+TIMELINE_COLUMN_SAMPLES = {
     COL_TIME: "+10d 00:00:00 ✎",
     COL_KIND: "★ status change",
     COL_SOURCE: "statuspage",
@@ -261,9 +261,12 @@ class IncidentDetails(QWidget):
         header = view.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
-        for column in (COL_TIME, COL_KIND, COL_SOURCE):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         metrics = view.fontMetrics()
+        # Sized from the widest value they show, not fitted to each incident's rows:
+        # fitting measures every row of every column again on each incident selected,
+        # and the columns stay put as the user moves down the list.
+        for column, sample in TIMELINE_COLUMN_SAMPLES.items():
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
         header.resizeSection(COL_ACTOR, metrics.horizontalAdvance("Firstname Lastnam") + 12)
 
     def clear(self) -> None:
@@ -332,19 +335,12 @@ class IncidentDetails(QWidget):
         self.timeline_label.setText(f"Timeline ({count} event{'s' if count != 1 else ''})")
         # Measuring thousands of wrapped rows stalls the window: a long timeline gets one line a row.
         wrap = count <= WRAPPED_ROWS_LIMIT
-        self.timeline_view.setWordWrap(wrap)
-        self.timeline_view.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents if wrap else QHeaderView.ResizeMode.Fixed
-        )
-        # Nor are the columns fitted to every row (a hidden table measures them all).
-        header = self.timeline_view.horizontalHeader()
-        metrics = self.timeline_view.fontMetrics()
-        for column, sample in LONG_TIMELINE_COLUMNS.items():
-            if wrap:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
+        # Each change of mode measures every row again: changed only when it changes.
+        if wrap != self.timeline_view.wordWrap():
+            self.timeline_view.setWordWrap(wrap)
+            self.timeline_view.verticalHeader().setSectionResizeMode(
+                QHeaderView.ResizeMode.ResizeToContents if wrap else QHeaderView.ResizeMode.Fixed
+            )
         self.timeline_model.set_rows(view.events)
         self.pages.setCurrentIndex(1)
 

@@ -92,6 +92,7 @@ class IncidentList(QWidget):
             self.model.rowsInserted,
             self.model.rowsRemoved,
             self.model.layoutChanged,
+            self.model.shown_counted,
         ):
             signal.connect(self.counts_changed)
 
@@ -269,7 +270,13 @@ class IncidentList(QWidget):
         text = f"{total} incident{'s' if total != 1 else ''}"
         if self.model.is_filtering:
             shown = self.shown_count()
-            text += f" · {COUNT_LIMIT}+ shown" if shown > COUNT_LIMIT else f" · {shown} shown"
+            if self.model.counting:
+                # The matches read so far; the rest are being counted.
+                text += f" · {shown}+ shown, counting…"
+            elif shown > COUNT_LIMIT:
+                text += f" · {COUNT_LIMIT}+ shown"
+            else:
+                text += f" · {shown} shown"
         return text
 
     def select_incident(self, incident_id: int) -> bool:

@@ -22,6 +22,16 @@ COL_TEXT = 4
 
 HEADERS = ("Time", "Kind", "Source", "Actor", "What happened")
 
+DISPLAY = Qt.ItemDataRole.DisplayRole
+FONT = Qt.ItemDataRole.FontRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+# Rows grow when the text wraps; the other cells then read from the top line.
+TOP_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+# Every role `data` answers: measuring a wrapped row asks each cell for a dozen roles,
+# a few hundred cells at a time, and the others are answered before the row is found.
+ANSWERED = frozenset({DISPLAY, SORT_ROLE, FONT, TOOLTIP, ALIGNMENT})
+
 KEY_MOMENT_MARK = "★"
 CORRECTED_MARK = "✎"
 
@@ -37,24 +47,34 @@ class TimelineModel(RowTableModel["EventRow"]):
         super().__init__(parent)
         self._bold = QFont()
         self._bold.setBold(True)
+        # Each row's shown texts, made when first asked: a wrapped row is measured and
+        # painted from the same texts several times over.
+        self._texts: dict[int, tuple[str, ...]] = {}
+
+    def _rows_replaced(self) -> None:
+        self._texts = {}
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in ANSWERED:
+            return None
         row = self._row_for(index)
         if row is None:
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
+        if role == DISPLAY:
+            number = index.row()
+            texts = self._texts.get(number)
+            if texts is None:
+                texts = tuple(self._display(row, c) for c in range(len(HEADERS)))
+                self._texts[number] = texts
+            return texts[column]
+        if role == ALIGNMENT:
+            return TOP_LEFT
+        if role == FONT:
+            return self._bold if row.is_key_moment else None
         if role == SORT_ROLE:
             return self._sort_key(row, column)
-        if role == Qt.ItemDataRole.FontRole and row.is_key_moment:
-            return self._bold
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            # Rows grow when the text wraps; the other cells then read from the top line.
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        return None
+        return self._tooltip(row, column)
 
     def _display(self, row: EventRow, column: int) -> str:
         if column == COL_TIME:

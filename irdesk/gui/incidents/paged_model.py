@@ -4,6 +4,10 @@ It holds only the rows fetched so far. Qt asks `canFetchMore`/`fetchMore` when t
 view scrolls near the last of them, and the next page is read then; sorting by a
 column and the filter box become a new query (storage/bulk/incident_pages), read from
 its first page. What the list costs thus grows with what is shown, not with the file.
+
+A filter's matches are counted on a thread of their own (`shown_counted` when done):
+a common word in a large file takes longer to count than to list, and the list is
+what the user waits for. Meanwhile `shown_count` is the rows read, `counting` true.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QThreadPool, Signal
 from PySide6.QtGui import QFont
 
 from irdesk.gui.common.incident_table_model import (
@@ -24,10 +28,11 @@ from irdesk.gui.common.incident_table_model import (
     COL_STATUS,
     COL_TITLE,
     HEADERS,
+    INCIDENT_ID_ROLE,
     INITIAL_ORDER,
     incident_data,
 )
-from irdesk.gui.common.row_table_model import AnyIndex
+from irdesk.gui.common.row_table_model import SORT_ROLE, AnyIndex
 
 if TYPE_CHECKING:
     from irdesk.storage.bulk.incident_pages import IncidentPages, ListQuery
@@ -38,6 +43,22 @@ PAGE_ROWS = 100
 # A filter's matches are counted no further: "1000+ shown" says enough, and counting
 # every match of a common word in a large file would cost what the page saved.
 COUNT_LIMIT = 1_000
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+# The roles incident_data answers. Painting a cell asks for a dozen; a screen of the
+# list is a few hundred cells, repainted on every scroll step: the rest are answered
+# before anything else is looked at.
+ANSWERED = frozenset(
+    {
+        DISPLAY,
+        SORT_ROLE,
+        INCIDENT_ID_ROLE,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+    }
+)
 
 SORT_NAMES = {
     COL_ID: "external_id",
@@ -54,14 +75,31 @@ SORT_NAMES = {
 class PagedIncidentModel(QAbstractTableModel):
     """The incident list of one file (`set_pages`), in the order and filter last asked."""
 
+    # A filter's matches are counted (shown_count); emitted on the GUI thread.
+    shown_counted = Signal()
+    # (generation, count) from the counting thread, delivered queued to `_counted`.
+    _count_done = Signal(int, int)
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._pages: IncidentPages | None = None
         self._query: ListQuery | None = None
         self._rows: list[IncidentRow] = []
+        # Each row's shown texts, made when first painted: a repaint of a scrolled
+        # screen asks for every cell again, and formatting a time costs more than
+        # the rest of a cell's paint.
+        self._texts: dict[int, tuple[str, ...]] = {}
         self._more = False
         self._total = 0
         self._shown = 0
+        self._counting = False
+        # One count at a time on its own connection; a newer filter makes it stale.
+        self._count_pool = QThreadPool(self)
+        self._count_pool.setMaxThreadCount(1)
+        self._count_generation = 0
+        self._counter: IncidentPages | None = None
+        self._counter_of: IncidentPages | None = None
+        self._count_done.connect(self._counted)
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -70,9 +108,21 @@ class PagedIncidentModel(QAbstractTableModel):
     def set_pages(self, pages: IncidentPages | None) -> None:
         """List the file `pages` reads (None: no file), closing the one listed before."""
         if self._pages is not None and self._pages is not pages:
+            self.close_counter()  # its connection is to the file listed before
             self._pages.close()
         self._pages = pages
         self.refresh()
+
+    def close_counter(self) -> None:
+        """Stop counting and let the counting connection go (the file is being closed)."""
+        self._count_generation += 1
+        self._counting = False
+        counter, of = self._counter, self._counter_of
+        self._counter, self._counter_of = None, None
+        if counter is not None and counter is not of:  # not the pages themselves
+            counter.interrupt()
+            # Closed on the counting thread, after the count it may still be running.
+            self._count_pool.start(counter.close)
 
     def follow(self, pages: IncidentPages) -> bool:
         """Read on through `pages`, the file whose first look is listed now opened, keeping
@@ -83,6 +133,10 @@ class PagedIncidentModel(QAbstractTableModel):
         if self._pages is not None:
             self._pages.close()
         self._pages = pages
+        counting = self._counting
+        self.close_counter()  # its connection is to the first look
+        if counting:
+            self._count_in_background(pages, query)
         return True
 
     def refresh(self, *, keep: int = 0) -> None:
@@ -97,17 +151,49 @@ class PagedIncidentModel(QAbstractTableModel):
 
     def _read(self, wanted: int, *, recount: bool) -> None:
         pages, query = self._pages, self._current_query()
+        self._texts = {}
+        self._count_generation += 1
+        self._counting = False
         if pages is None:
             self._rows, self._more, self._total, self._shown = [], False, 0, 0
+            self.close_counter()
             return
         self._rows = pages.page(query, 0, wanted)
         self._more = len(self._rows) == wanted
         if recount:
             self._total = pages.count()
-        if query.words:
-            self._shown = pages.count(query, limit=COUNT_LIMIT + 1)
-        else:
+        if not query.words:
             self._shown = self._total
+        elif not self._more:
+            self._shown = len(self._rows)  # every match is read: no need to count
+        else:
+            self._count_in_background(pages, query)
+
+    def _count_in_background(self, pages: IncidentPages, query: ListQuery) -> None:
+        if self._counter_of is not pages:
+            self.close_counter()
+            self._counter, self._counter_of = pages.counter(), pages
+        counter = self._counter
+        if counter is None:  # no second connection: count here
+            self._shown = pages.count(query, limit=COUNT_LIMIT + 1)
+            return
+        counter.interrupt()  # the count under way is for an older filter
+        self._shown, self._counting = len(self._rows), True
+        generation = self._count_generation
+
+        def count() -> None:
+            if generation != self._count_generation:
+                return  # a newer filter was typed before this count began
+            found = counter.count_unless_stopped(query, COUNT_LIMIT + 1)
+            if found is not None:  # else stopped for a newer filter, or the file closed
+                self._count_done.emit(generation, found)
+
+        self._count_pool.start(count)
+
+    def _counted(self, generation: int, found: int) -> None:
+        if generation == self._count_generation:
+            self._shown, self._counting = found, False
+            self.shown_counted.emit()
 
     def _current_query(self) -> ListQuery:
         if self._query is None:
@@ -144,8 +230,14 @@ class PagedIncidentModel(QAbstractTableModel):
         return self._total
 
     def shown_count(self) -> int:
-        """The filter's matches, counted up to COUNT_LIMIT + 1."""
+        """The filter's matches, counted up to COUNT_LIMIT + 1; while `counting`, the
+        matches read so far."""
         return self._shown
+
+    @property
+    def counting(self) -> bool:
+        """Whether the filter's matches are still being counted."""
+        return self._counting
 
     # ------------------------------------------------------------------ rows
 
@@ -184,7 +276,11 @@ class PagedIncidentModel(QAbstractTableModel):
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or not self._more or self._pages is None:
             return
-        page = self._pages.page(self._current_query(), len(self._rows), PAGE_ROWS)
+        query, first = self._current_query(), len(self._rows)
+        if self._rows:
+            page = self._pages.page_after(query, self._rows[-1].id, first, PAGE_ROWS)
+        else:
+            page = self._pages.page(query, 0, PAGE_ROWS)
         self._more = len(page) == PAGE_ROWS
         if page:
             first = len(self._rows)
@@ -210,6 +306,16 @@ class PagedIncidentModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if role not in ANSWERED:
             return None
-        return incident_data(self._rows[index.row()], index.column(), role, self._bold)
+        number = index.row()  # -1 for an invalid index
+        if not 0 <= number < len(self._rows):
+            return None
+        if role == DISPLAY:
+            texts = self._texts.get(number)
+            if texts is None:
+                row = self._rows[number]
+                texts = tuple(incident_data(row, c, role, self._bold) for c in range(len(HEADERS)))
+                self._texts[number] = texts
+            return texts[index.column()]
+        return incident_data(self._rows[number], index.column(), role, self._bold)

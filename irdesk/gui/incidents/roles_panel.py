@@ -99,6 +99,7 @@ class RolesPanel(QWidget):
         self.status = status
         self.view: RolesView | None = None
         self._generation = 0
+        self._people_listed: list[tuple[int, str]] | None = None
 
         heading = QLabel("Roles")
         font = heading.font()
@@ -159,6 +160,7 @@ class RolesPanel(QWidget):
         self.view = None
         self.model.set_rows([])
         self.person_combo.clear()
+        self._people_listed = None
         self._enable(False)
 
     # ------------------------------------------------------------------ loading
@@ -188,11 +190,15 @@ class RolesPanel(QWidget):
         chosen = self.person_combo.currentData()
         self.view = view
         self.model.set_rows(view.roles)
-        self.person_combo.clear()
-        for person_id, name in view.people:
-            self.person_combo.addItem(name, person_id)
-        if chosen is not None:
-            self.person_combo.setCurrentIndex(max(0, self.person_combo.findData(chosen)))
+        # The directory is the same from one incident to the next: refilling the box
+        # with the same few hundred names would only measure them all again.
+        if view.people != self._people_listed:
+            self.person_combo.clear()
+            for person_id, name in view.people:
+                self.person_combo.addItem(name, person_id)
+            self._people_listed = view.people
+            if chosen is not None:
+                self.person_combo.setCurrentIndex(max(0, self.person_combo.findData(chosen)))
         self._enable(bool(view.people))
         self.roles_shown.emit()
 

@@ -69,8 +69,14 @@ UNFILTERED_COUNT = """
 SELECT (SELECT COUNT(*) FROM incident)
      - (SELECT COUNT(DISTINCT incident_id) FROM incident_merge WHERE how <> ?)
 """
-# A word matching this many incidents is common (see IncidentPages._common).
-COMMON = 2_000
+# A word matching this many incidents is common (see IncidentPages._common): a page of
+# its matches is then found by reading the list in order and looking in each row's
+# words, at most PAGE / (COMMON / incidents) rows for a page. Higher costs the probe
+# more (it reads up to COMMON matches from the index on every keystroke), lower costs
+# the rows read for a page of a word just above it: 20,000 of a million is 2%, about
+# 5,000 rows read for a page of 100, as long as the probe's read of 20,000 matches.
+COMMON = 20_000
+PROBES_KEPT = 1_000
 COMMON_PROBE = """
 SELECT COUNT(*) FROM (SELECT 1 FROM incident_search WHERE incident_search MATCH ? LIMIT ?)
 """
@@ -109,17 +115,17 @@ def _word_condition(
 ) -> tuple[str, list[object]]:
     """SQL keeping the incidents `word` (casefolded) is part of, and its parameters.
 
-    A `common` word's matches are looked up row by row as the list is read in its
-    order; a rarer one's are read from the index first and then sorted (see `_common`).
+    A `common` word is looked for in each row's words as the list is read in its order:
+    a page is found after a few pages' worth of rows, where reading every match from
+    the index first would read them all (a tenth of a large file) for one page. A rarer
+    word's matches are read from the index and then sorted (see `_common`).
     """
     if not spelling.indexed_words:
         words = spelling.contains
         params: list[object] = [word]
-    elif len(word) >= SHORTEST_INDEXED:
+    elif len(word) >= SHORTEST_INDEXED and not common:
         phrase = '"' + word.replace('"', '""') + '"'
-        # The unary + keeps SQLite from reading the incidents through the matches.
-        member = "+i.id" if common else "i.id"
-        words = f"{member} IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)"
+        words = "i.id IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)"
         params = [phrase]
     else:
         # SQLite's lower() folds ASCII only: other words are folded in Python.
@@ -141,12 +147,12 @@ def _word_condition(
 
 
 def _where(
-    query: ListQuery, *, common: bool, spelling: ListSpelling = SQLITE_LIST
+    query: ListQuery, *, common: frozenset[str], spelling: ListSpelling = SQLITE_LIST
 ) -> tuple[str, list[object]]:
     conditions = [NOT_MERGED]
     params: list[object] = [MERGE_UNLINKED]
     for word in query.words:
-        condition, word_params = _word_condition(word, common=common, spelling=spelling)
+        condition, word_params = _word_condition(word, common=word in common, spelling=spelling)
         conditions.append(condition)
         params += word_params
     return " AND ".join(conditions), params
@@ -192,6 +198,9 @@ class IncidentPages:
     ) -> None:
         self._conn = conn
         self._spelling = spelling
+        # Whether each word probed was common: only the plan depends on it, never the
+        # rows, so a word's answer is kept while the list reads on through its pages.
+        self._probed: dict[str, bool] = {}
         if isinstance(conn, sqlite3.Connection):
             conn.create_function("irdesk_contains", 2, _contains, deterministic=True)
 
@@ -242,6 +251,39 @@ class IncidentPages:
     def close(self) -> None:
         self._conn.close()
 
+    def counter(self) -> "IncidentPages | None":
+        """Pages of the same database on a connection of their own, for counting a filter's
+        matches on another thread while the list reads on this one; None where there is
+        no second connection to make (a database in memory): count here instead."""
+        if not isinstance(self._conn, sqlite3.Connection):
+            return self  # each server statement takes a pooled connection of its own
+        (_seq, _name, file) = self._conn.execute("PRAGMA database_list").fetchone()
+        if not file:
+            return None
+        conn = sqlite3.connect(f"{Path(file).as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        return IncidentPages(conn, self._spelling)
+
+    def count_unless_stopped(self, query: ListQuery, limit: int) -> int | None:
+        """`count`, or None if `interrupt` stopped it, the file was closed meanwhile, or
+        the server failed to answer: a count is a hint, and the list says what it read."""
+        try:
+            return self.count(query, limit)
+        except sqlite3.Error:
+            return None
+        except Exception as exc:
+            if isinstance(self._conn, _ServerStatements):
+                from sqlalchemy.exc import SQLAlchemyError
+
+                if isinstance(exc, SQLAlchemyError):
+                    return None
+            raise
+
+    def interrupt(self) -> None:
+        """Stop the statement running on another thread (it raises sqlite3.OperationalError
+        there): a count no longer wanted."""
+        if isinstance(self._conn, sqlite3.Connection):
+            self._conn.interrupt()
+
     def count(self, query: ListQuery = ListQuery(), limit: int | None = None) -> int:
         """How many incidents `query` lists, counting no further than `limit`."""
         if not query.words:
@@ -259,7 +301,45 @@ class IncidentPages:
 
     def page(self, query: ListQuery, offset: int, limit: int) -> list[IncidentRow]:
         """The rows `offset` to `offset + limit` of the list `query` describes."""
+        return self._rows(query, "", [], limit, offset)
+
+    def page_after(
+        self, query: ListQuery, last_id: int, offset: int, limit: int
+    ) -> list[IncidentRow]:
+        """The `limit` rows after the incident `last_id`, listed `offset`-th (0 first).
+
+        In the list's own order (newest first) the page starts where the last ended, in
+        the index of the start times, so the thousandth page costs what the first did;
+        skipping `offset` rows would step over each of them again. Other orders, and an
+        incident `last_id` gone meanwhile, are read by their offset.
+        """
+        if (query.sort, query.descending) != ("started", True):
+            return self.page(query, offset, limit)
+        found = self._conn.execute(
+            "SELECT started_at FROM incident WHERE id = ?", (last_id,)
+        ).fetchone()
+        if found is None:
+            return self.page(query, offset, limit)
+        (started,) = found
+        if started is None:
+            # The incidents without a start come last, newest id first.
+            return self._rows(query, "i.started_at IS NULL AND i.id < ?", [last_id], limit)
+        rows = self._rows(query, "(i.started_at, i.id) < (?, ?)", [started, last_id], limit)
+        if len(rows) < limit:
+            rows += self._rows(query, "i.started_at IS NULL", [], limit - len(rows))
+        return rows
+
+    def _rows(
+        self,
+        query: ListQuery,
+        after: str,
+        after_params: list[object],
+        limit: int,
+        offset: int = 0,
+    ) -> list[IncidentRow]:
         where, params = _where(query, common=self._common(query), spelling=self._spelling)
+        if after:
+            where, params = f"{where} AND {after}", [*params, *after_params]
         order = _order_by(query, self._spelling)
         # The rows skipped are stepped over in the index alone; only the page's are read.
         sql = (
@@ -268,19 +348,24 @@ class IncidentPages:
         )
         return [incident_row(r) for r in self._conn.execute(sql, [*params, limit, offset])]
 
-    def _common(self, query: ListQuery) -> bool:
-        """Whether every indexed word of `query` matches at least COMMON incidents.
+    def _common(self, query: ListQuery) -> frozenset[str]:
+        """The indexed words of `query` matching at least COMMON incidents.
 
-        Then the list is read in its order, each row checked against the matches, and
-        a page is found after a few pages' worth of rows. A rarer word is better read
-        from the index and its few matches sorted; SQLite cannot tell the two apart.
+        Those are looked for row by row as the list is read in its order, and a page is
+        found after a few pages' worth of rows; a rarer word's matches are better read
+        from the index and sorted. SQLite cannot tell the two apart on its own.
         """
         if not self._spelling.indexed_words:
-            return True  # no index to read the matches from: the rows are read in order
+            return frozenset()  # no index: every word is looked for row by row
+        common = set()
         for word in query.words:
             if len(word) >= SHORTEST_INDEXED:
-                phrase = '"' + word.replace('"', '""') + '"'
-                (found,) = self._conn.execute(COMMON_PROBE, (phrase, COMMON)).fetchone()
-                if found < COMMON:
-                    return False
-        return True
+                if word not in self._probed:
+                    if len(self._probed) > PROBES_KEPT:
+                        self._probed.clear()
+                    phrase = '"' + word.replace('"', '""') + '"'
+                    (found,) = self._conn.execute(COMMON_PROBE, (phrase, COMMON)).fetchone()
+                    self._probed[word] = found >= COMMON
+                if self._probed[word]:
+                    common.add(word)
+        return frozenset(common)
