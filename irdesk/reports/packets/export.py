@@ -412,7 +412,12 @@ def render(
     )
     report("Composing pages…")
     composed = compose(
-        profile=profile, layout=layout, cover=cover, draw_section=draw, manifest=manifest
+        profile=profile,
+        layout=layout,
+        cover=cover,
+        draw_section=draw,
+        manifest=manifest,
+        report=report,
     )
     report("Adding signature fields and the manifest…")
     pdf = assemble(composed.pdf, composed.slots, manifest)

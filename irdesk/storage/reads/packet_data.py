@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import String, type_coerce
 from sqlmodel import Session, and_, col, or_, select
 
 from irdesk.domain.classification import Classification, effective_impact
@@ -41,6 +42,7 @@ from irdesk.domain.models import (
     stored_id,
 )
 from irdesk.domain.register import ContinuityRow, recovery_minutes
+from irdesk.storage.bulk.stored_text import from_db_time
 from irdesk.storage.reads.queries import merged_ids
 from irdesk.storage.records.classifications import classifications
 from irdesk.storage.records.feedback import list_notes
@@ -275,6 +277,10 @@ def _id_filters(column: Any, ids: Sequence[int]) -> list[Any]:
     return [col(column).in_(ids[n : n + ID_CHUNK]) for n in range(0, len(ids), ID_CHUNK)]
 
 
+def _severity(stored: str | None) -> Severity | None:
+    return Severity(stored) if stored else None
+
+
 @dataclass(frozen=True)
 class _Facts:
     """An incident's source values, as `effective_impact` reads them from a row."""
@@ -304,10 +310,12 @@ def packet_incidents(session: Session, incident_ids: Sequence[int]) -> list[Pack
         Incident.url,
         Service.name,
         Service.cost_per_minute,
-        Incident.severity,
-        Incident.customer_severity,
-        Incident.status,
-        *(getattr(Incident, name) for name in LIFECYCLE_FIELDS),
+        # Times and enums as stored, turned into values below: SQLAlchemy's own result
+        # processing of them is most of the cost of a year's rows.
+        type_coerce(Incident.severity, String),
+        type_coerce(Incident.customer_severity, String),
+        type_coerce(Incident.status, String),
+        *(type_coerce(getattr(Incident, name), String) for name in LIFECYCLE_FIELDS),
         Incident.users_affected,
         Incident.downtime_cost,
         Incident.external_cause,
@@ -337,7 +345,8 @@ def packet_incidents(session: Session, incident_ids: Sequence[int]) -> list[Pack
         r = rows.get(incident_id)
         if r is None:
             continue
-        lifecycle = dict(zip(LIFECYCLE_FIELDS, r[lifecycle_at : lifecycle_at + 6], strict=True))
+        times = r[lifecycle_at : lifecycle_at + 6]
+        lifecycle = dict(zip(LIFECYCLE_FIELDS, map(from_db_time, times), strict=True))
         own = overrides.get(incident_id, {})
         lifecycle.update(own)
         classified = found.get(incident_id)
@@ -348,9 +357,10 @@ def packet_incidents(session: Session, incident_ids: Sequence[int]) -> list[Pack
             users, cost, external, debt, regulatory = r[lifecycle_at + 6 :]
             c = nothing
         else:
-            facts = _Facts(r[8], r[9], *r[lifecycle_at + 6 :])
+            facts = _Facts(_severity(r[8]), _severity(r[9]), *r[lifecycle_at + 6 :])
             impact = effective_impact(facts, classified)
-            severity, users, cost = impact.severity, impact.users_affected, impact.downtime_cost
+            severity = impact.severity.value if impact.severity else None
+            users, cost = impact.users_affected, impact.downtime_cost
             external, debt = impact.external_cause, impact.approved_tech_debt
             regulatory, c = impact.regulatory_exposure, impact.classification
         out.append(
@@ -363,8 +373,8 @@ def packet_incidents(session: Session, incident_ids: Sequence[int]) -> list[Pack
                 url=r[5],
                 service=r[6],
                 cost_per_minute=r[7],
-                severity=severity.value if severity else None,
-                status=r[10].value,
+                severity=severity or None,
+                status=r[10],
                 lifecycle=lifecycle,
                 overridden=tuple(f for f in own if f in LIFECYCLE_FIELDS),
                 users_affected=users,
