@@ -237,7 +237,7 @@ class PeriodSections:
         rows = _cells(table, [*keys, "budget_consumed", "met", "missing"])
         out: list[Flowable] = [self.layout.table(rows, column_shares(rows))]
         if left:
-            met = sum(bool(r.values.get("met")) for r in left)
+            met = sum(r.values.get("met") == "yes" for r in left)
             out += [
                 self.layout.gap(2),
                 self.layout.para(
