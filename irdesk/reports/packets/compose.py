@@ -114,6 +114,7 @@ def compose(
     cover: Cover,
     draw_section: Callable[[str], list[Flowable]],
     manifest: Manifest,
+    report: Callable[[str], None] = lambda _text: None,
 ) -> ComposedPdf:
     buffer = io.BytesIO()
     furniture = PageFurniture(
@@ -149,6 +150,7 @@ def compose(
         subject=f"Packet {manifest.packet_uid}",
         creator="irdesk",
     )
+    document.progress = lambda page: report(f"Composing pages… {page} so far")
     story.append(ContentsPageNumbers(document.heading_pages))
     document.build(story)
     return ComposedPdf(pdf=buffer.getvalue(), slots=slots, pages=document.page)

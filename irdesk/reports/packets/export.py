@@ -30,7 +30,12 @@ from irdesk.reports.packets.profiles import Profile, Scope, profile_named
 from irdesk.reports.packets.redaction import Redactor, Removal
 from irdesk.storage.database import Database
 from irdesk.storage.files import PRIVATE, write_atomically
-from irdesk.storage.reads.packet_data import IncidentPacketData, PeriodIncidents, PersonPacketData
+from irdesk.storage.reads.packet_data import (
+    IncidentPacketData,
+    PeriodIncidents,
+    PersonPacketData,
+    person_packet_in_period,
+)
 from irdesk.storage.reads.packet_reads import (
     read_incident_packet,
     read_period_packet,
@@ -174,7 +179,11 @@ def prepare(
         figures=figures,
     )
     if profile.scope is Scope.PERSON and request.first_day is not None:
+        assert isinstance(data, PersonPacketData) and request.last_day is not None
         prepared.person_period = person_facts
+        # Every count in a period's packet is the period's, as its Period section counts.
+        taken = {part.incident_id for part in person_facts.incidents}
+        prepared.data = person_packet_in_period(data, taken, request.first_day, request.last_day)
     if profile.key in validation.PROFILES:
         prepared.validation = validation.manifest_validation(database)
     if figures is not None:
@@ -192,11 +201,11 @@ def prepare(
 
 def _read_register(database: Database, prepared: PreparedPacket, as_of: datetime) -> None:
     """A period packet's continuity rows, and the register profile's rows and rules."""
-    from irdesk.storage.reads.register import read_continuity, read_register, read_rules
+    from irdesk.storage.reads.register import read_register, read_rules
 
     figures = prepared.figures
-    assert figures is not None
-    prepared.continuity = read_continuity(database, figures.incident_ids)
+    assert figures is not None and isinstance(prepared.data, PeriodIncidents)
+    prepared.continuity = prepared.data.continuity
     if "Top themes" in prepared.profile.sections:
         from irdesk.storage.reads.themes import read_themes_between
 
@@ -403,7 +412,12 @@ def render(
     )
     report("Composing pages…")
     composed = compose(
-        profile=profile, layout=layout, cover=cover, draw_section=draw, manifest=manifest
+        profile=profile,
+        layout=layout,
+        cover=cover,
+        draw_section=draw,
+        manifest=manifest,
+        report=report,
     )
     report("Adding signature fields and the manifest…")
     pdf = assemble(composed.pdf, composed.slots, manifest)

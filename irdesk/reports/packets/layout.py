@@ -6,6 +6,7 @@ too long for the line it will get (the text width, or a table column's).
 """
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,7 @@ from irdesk.reports.packets.fonts import BODY, BOLD, register_fonts
 from irdesk.reports.packets.text import break_long_words, para_text, plain
 
 PAGE = A4
+PROGRESS_PAGES = 20
 MARGIN = 18 * mm
 TEXT_WIDTH = PAGE[0] - 2 * MARGIN
 INK = colors.HexColor("#1f2933")
@@ -263,6 +265,9 @@ class PacketDocument(BaseDocTemplate):
         )
         self.furniture = furniture
         self.heading_pages: dict[str, int] = {}
+        # Told every PROGRESS_PAGES pages: a packet listing thousands of incidents takes
+        # a while, and the window says how far it got.
+        self.progress: Callable[[int], None] = lambda _page: None
         frame = Frame(
             self.leftMargin, self.bottomMargin, self.width, self.height, id="body", showBoundary=0
         )
@@ -286,6 +291,8 @@ class PacketDocument(BaseDocTemplate):
         canvas.drawCentredString(width / 2, bottom, plain(self.furniture.classification))
         canvas.drawRightString(width - MARGIN, bottom, f"Page {doc.page}")
         canvas.restoreState()
+        if doc.page % PROGRESS_PAGES == 0:
+            self.progress(doc.page)
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):

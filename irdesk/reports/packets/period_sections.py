@@ -8,6 +8,7 @@ in a small team, so the per-person load table and chart stay out.
 """
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 from reportlab.platypus import Flowable, KeepTogether
@@ -15,7 +16,15 @@ from reportlab.platypus import Flowable, KeepTogether
 from irdesk.domain.metrics.definitions import metric_definitions
 from irdesk.domain.metrics.durations import KPI_LABELS
 from irdesk.domain.metrics.figures import Figures
-from irdesk.domain.metrics.tables import COUNT, MINUTES, MONEY, Table, figure_tables, format_cell
+from irdesk.domain.metrics.tables import (
+    COUNT,
+    MINUTES,
+    MONEY,
+    Row,
+    Table,
+    figure_tables,
+    format_cell,
+)
 from irdesk.domain.policy import KPIS, RETIRABLE
 from irdesk.domain.register import (
     ContinuityRow,
@@ -37,6 +46,10 @@ Cells = list[list[str | None]]
 # Inches on the page: a little under the dashboard's size, so a table and a chart share a page.
 CHART_WIDTH = 5.4
 TOP_THEMES = 5  # a board reads the few that matter; the Themes window has them all
+# Per-service tables and the RTO misses are cut to the rows that matter most: a year of a
+# large organisation has hundreds of services and thousands of misses, which would make a
+# summary of dozens of pages; `irdesk metrics --by service` and the register list them all.
+MOST_ROWS = 20
 
 
 def period_charts(figures: ExecutiveFigures) -> dict[str, Chart]:
@@ -52,6 +65,19 @@ def period_charts(figures: ExecutiveFigures) -> dict[str, Chart]:
 
 def _tables(figures: Figures) -> dict[str, Table]:
     return {t.key: t for t in figure_tables(figures)}
+
+
+def _largest(table: Table, key: str, keep: int = 0) -> tuple[Table, tuple[Row, ...]]:
+    """`table` with its first `keep` rows (a total) and the MOST_ROWS others with the largest
+    `key`, in the table's order; and the rows left out."""
+    head, rest = table.rows[:keep], table.rows[keep:]
+    if len(rest) <= MOST_ROWS:
+        return table, ()
+    ranked = sorted(range(len(rest)), key=lambda n: -(rest[n].values.get(key) or 0.0))
+    chosen = set(ranked[:MOST_ROWS])
+    shown = tuple(r for n, r in enumerate(rest) if n in chosen)
+    left = tuple(r for n, r in enumerate(rest) if n not in chosen)
+    return replace(table, rows=(*head, *shown)), left
 
 
 def _cells(table: Table, keys: list[str]) -> Cells:
@@ -200,15 +226,48 @@ class PeriodSections:
         out.append(self._chart("distribution"))
         return out
 
+    def _every_service(self) -> str:
+        period = self.figures.period
+        last_day = (period.end - timedelta(days=1)).date()
+        return f"irdesk metrics --from {period.start:%Y-%m-%d} --to {last_day} --by service"
+
     def slo(self) -> list[Flowable]:
         keys = ["service", "target", "availability", "impact_minutes", "budget_minutes"]
-        rows = _cells(self.service["slo"], [*keys, "budget_consumed", "met", "missing"])
-        return [self.layout.table(rows, column_shares(rows)), self._chart("slo_burn")]
+        table, left = _largest(self.service["slo"], "budget_consumed")
+        rows = _cells(table, [*keys, "budget_consumed", "met", "missing"])
+        out: list[Flowable] = [self.layout.table(rows, column_shares(rows))]
+        if left:
+            met = sum(r.values.get("met") == "yes" for r in left)
+            out += [
+                self.layout.gap(2),
+                self.layout.para(
+                    f"The {len(rows) - 1} services that used the most of their error budget, "
+                    f"of {len(rows) - 1 + len(left)}; of the other {len(left)}, {met} met "
+                    f"their SLO. Every service: {self._every_service()}.",
+                    "small",
+                    redact=False,
+                ),
+            ]
+        return [*out, self._chart("slo_burn")]
 
     def cost(self) -> list[Flowable]:
         keys = ["group", "count", "downtime_minutes", "downtime_cost", "responder_hours"]
-        rows = _cells(self.service["cost"], [*keys, "responder_cost", "total", "missing"])
-        return [self.layout.table(rows, column_shares(rows))]
+        table, left = _largest(self.service["cost"], "total", keep=1)
+        rows = _cells(table, [*keys, "responder_cost", "total", "missing"])
+        out: list[Flowable] = [self.layout.table(rows, column_shares(rows))]
+        if left:
+            together = sum(r.values.get("total") or 0.0 for r in left)
+            out += [
+                self.layout.gap(2),
+                self.layout.para(
+                    f"All, then the {len(rows) - 2} costliest services of "
+                    f"{len(rows) - 2 + len(left)}; the other {len(left)} together cost "
+                    f"{format_cell(together, MONEY)}. Every service: {self._every_service()}.",
+                    "small",
+                    redact=False,
+                ),
+            ]
+        return out
 
     def load(self) -> list[Flowable]:
         flagged: dict[str, int] = {}
@@ -276,8 +335,17 @@ class PeriodSections:
         misses = continuity_misses(self.continuity)
         if misses:
             rows: Cells = [["Service", "Incident", "RTO", "Recovery", "Against RTO"]]
-            rows += [list(m) for m in misses]
+            rows += [list(m) for m in misses[:MOST_ROWS]]
             out += [layout.gap(4), layout.table(rows, column_shares(rows))]
+        if len(misses) > MOST_ROWS:
+            out += [
+                layout.gap(2),
+                layout.para(
+                    f"The {MOST_ROWS} incidents that missed it by most, of {len(misses)}.",
+                    "small",
+                    redact=False,
+                ),
+            ]
         return out
 
     def top_themes(self) -> list[Flowable]:

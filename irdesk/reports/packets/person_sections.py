@@ -10,6 +10,7 @@ from irdesk.storage.reads.packet_data import PersonPacketData
 
 # Columns the page leaves out: the incidents' titles are in the Incidents section.
 LEFT_OUT = {"incidents": {"Title"}}
+TABLE_ROWS = 200
 
 
 class PersonSections:
@@ -66,8 +67,8 @@ class PersonSections:
                     ("Person", p.name),
                     ("Role", p.role),
                     ("Team", p.team),
-                    ("Incidents taken part in", str(len(self.data.incidents))),
-                    ("Feedback notes", self.note_count()),
+                    (f"Incidents taken part in{self.when()}", str(len(self.data.incidents))),
+                    (f"Feedback notes{self.when()}", self.note_count()),
                 ]
             ),
             self.layout.gap(),
@@ -79,27 +80,42 @@ class PersonSections:
             ),
         ]
 
+    def when(self) -> str:
+        """Whose time the counts cover: the period asked for, else all of it."""
+        facts = self.period_facts
+        if facts is None:
+            return " (all time)"
+        return f", {facts.first_day:%Y-%m-%d} to {facts.last_day:%Y-%m-%d}"
+
     def note_count(self) -> str:
         shown = str(len(self.data.feedback))
-        return (
-            f"{shown} shown, {self.data.locked_notes} locked" if self.data.locked_notes else shown
-        )
+        if not self.data.locked_notes:
+            return shown
+        # A locked note's date is sealed with it, so locked ones are counted whatever their date.
+        return f"{shown} shown, {self.data.locked_notes} locked (of any date)"
 
     def incidents(self) -> list[Flowable]:
         if not self.data.incidents:
             return [self.layout.para("No incidents involve this person.", redact=False)]
-        rows: list[list[str | None]] = [["Incident", "Started", "Severity", "Part", "Events"]]
-        for item in self.data.incidents:
-            rows.append(
-                [
-                    f"{item.incident.external_id} — {item.incident.title}",
-                    utc_text(item.incident.lifecycle["started_at"])[:10],
-                    item.incident.severity,
-                    item.part,
-                    str(item.events),
-                ]
-            )
-        return [self.layout.table(rows, [0.44, 0.13, 0.11, 0.22, 0.1])]
+        header: list[str | None] = ["Incident", "Started", "Severity", "Part", "Events"]
+        out: list[Flowable] = []
+        items = self.data.incidents
+        # Tables of TABLE_ROWS each: reportlab splits a long table again on every page it
+        # fills, so one table of thousands of rows costs the square of its pages.
+        for n in range(0, len(items), TABLE_ROWS):
+            rows = [header]
+            for item in items[n : n + TABLE_ROWS]:
+                rows.append(
+                    [
+                        f"{item.incident.external_id} — {item.incident.title}",
+                        utc_text(item.incident.lifecycle["started_at"])[:10],
+                        item.incident.severity,
+                        item.part,
+                        str(item.events),
+                    ]
+                )
+            out.append(self.layout.table(rows, [0.44, 0.13, 0.11, 0.22, 0.1]))
+        return out
 
     def locked(self) -> list[Flowable]:
         count = self.data.locked_notes

@@ -12,13 +12,18 @@ so they are not taken for the importers' records or the review being edited.
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, is_dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import String, type_coerce
 from sqlmodel import Session, and_, col, or_, select
 
+from irdesk.domain.classification import Classification, effective_impact
+from irdesk.domain.enums import Severity
 from irdesk.domain.escalation import EscalationPath
-from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, effective_lifecycle
+from irdesk.domain.lifecycle import LIFECYCLE_FIELDS
 from irdesk.domain.models import (
     ActionItem,
     AuditEntry,
@@ -36,8 +41,10 @@ from irdesk.domain.models import (
     TimelineEvent,
     stored_id,
 )
+from irdesk.domain.register import ContinuityRow, recovery_minutes
+from irdesk.storage.bulk.stored_text import from_db_time
 from irdesk.storage.reads.queries import merged_ids
-from irdesk.storage.records.classifications import effective_of
+from irdesk.storage.records.classifications import classifications
 from irdesk.storage.records.feedback import list_notes
 from irdesk.storage.sealing import Keyring
 
@@ -206,19 +213,35 @@ class PeriodIncidents:
     incidents: list[PacketIncident]
     people: list[PersonRecord]
     source_files: list[SourceFileRecord]
+    # Each incident's recovery against its service's RTO, by incident id: from the same
+    # records, so the period is read once.
+    continuity: list[ContinuityRow] = field(default_factory=list)
 
 
-def _json_default(value: object) -> str:
+def _json_default(value: object) -> object:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
     raise TypeError(f"cannot hash {type(value).__name__}")
+
+
+def _plain(record: object) -> object:
+    """A record as JSON sees it. A dataclass's own fields, not `asdict`'s deep copy: a
+    dataclass inside one becomes a dict when the encoder meets it (`_json_default`),
+    so the text is the same and a year of incidents is not copied twice."""
+    if is_dataclass(record) and not isinstance(record, type):
+        own = getattr(record, "__dict__", None)
+        return dict(own) if own is not None else asdict(record)
+    return record
 
 
 def records_sha256(records: object) -> str:
     """SHA-256 of records as canonical JSON: the same rows give the same hash on any machine."""
     items = records if isinstance(records, list) else [records]
-    plain = [asdict(r) if is_dataclass(r) and not isinstance(r, type) else r for r in items]
-    text = json.dumps(plain, default=_json_default, sort_keys=True, ensure_ascii=False)
+    text = json.dumps(
+        [_plain(r) for r in items], default=_json_default, sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -233,47 +256,156 @@ def _people(session: Session) -> list[PersonRecord]:
 
 
 def _packet_incident(session: Session, incident: Incident) -> PacketIncident:
-    service = session.get(Service, incident.service_id) if incident.service_id else None
-    overrides = session.exec(
-        select(LifecycleOverride).where(LifecycleOverride.incident_id == incident.id)
-    ).all()
-    impact = effective_of(session, incident)
-    return PacketIncident(
-        id=stored_id(incident.id),
-        source=incident.source,
-        external_id=incident.external_id,
-        title=incident.title,
-        summary=incident.summary,
-        url=incident.url,
-        service=service.name if service else None,
-        cost_per_minute=service.cost_per_minute if service else None,
-        severity=impact.severity.value if impact.severity else None,
-        status=incident.status.value,
-        lifecycle=effective_lifecycle(incident, {o.field: o.value for o in overrides}),
-        overridden=tuple(o.field for o in overrides if o.field in LIFECYCLE_FIELDS),
-        users_affected=impact.users_affected,
-        downtime_cost=impact.downtime_cost,
-        external_cause=impact.external_cause,
-        approved_tech_debt=impact.approved_tech_debt,
-        regulatory_exposure=impact.regulatory_exposure,
-        external_vendor=impact.classification.external_vendor,
-        external_evidence=impact.classification.external_evidence,
-        debt_approver=impact.classification.debt_approver,
-        debt_decision=impact.classification.debt_decision,
-        regulation=impact.classification.regulation,
-        notification_deadline=impact.classification.notification_deadline,
-    )
+    return packet_incidents(session, [stored_id(incident.id)])[0]
+
+
+# Ids a query names at once: under SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
+ID_CHUNK = 10_000
+
+
+def _id_filters(column: Any, ids: Sequence[int]) -> list[Any]:
+    """Conditions that together select `ids` (sorted, distinct) from `column`, one a query.
+
+    Ids close together (a period's incidents, imported in order) are one range, read in
+    one query and narrowed in Python; scattered ones (a person's over ten years) go in
+    chunks of ids, so no query names more of them than either database accepts.
+    """
+    if not ids:
+        return []
+    if ids[-1] - ids[0] + 1 <= 2 * len(ids):
+        return [col(column).between(ids[0], ids[-1])]
+    return [col(column).in_(ids[n : n + ID_CHUNK]) for n in range(0, len(ids), ID_CHUNK)]
+
+
+def _severity(stored: str | None) -> Severity | None:
+    return Severity(stored) if stored else None
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """An incident's source values, as `effective_impact` reads them from a row."""
+
+    severity: Severity | None
+    customer_severity: Severity | None
+    users_affected: int | None
+    downtime_cost: float | None
+    external_cause: bool
+    approved_tech_debt: bool
+    regulatory_exposure: bool
+
+
+def packet_incidents(session: Session, incident_ids: Sequence[int]) -> list[PacketIncident]:
+    """`incident_ids` as packets describe them, in the order given, read in bulk: one query
+    per table (per range or chunk of ids), never one per incident, so a year of a large
+    file costs what its rows cost."""
+    ids = sorted(set(incident_ids))
+    wanted = set(ids)
+    rows: dict[int, tuple[Any, ...]] = {}
+    columns: list[Any] = [
+        Incident.id,
+        Incident.source,
+        Incident.external_id,
+        Incident.title,
+        Incident.summary,
+        Incident.url,
+        Service.name,
+        Service.cost_per_minute,
+        # Times and enums as stored, turned into values below: SQLAlchemy's own result
+        # processing of them is most of the cost of a year's rows.
+        type_coerce(Incident.severity, String),
+        type_coerce(Incident.customer_severity, String),
+        type_coerce(Incident.status, String),
+        *(type_coerce(getattr(Incident, name), String) for name in LIFECYCLE_FIELDS),
+        Incident.users_affected,
+        Incident.downtime_cost,
+        Incident.external_cause,
+        Incident.approved_tech_debt,
+        Incident.regulatory_exposure,
+    ]
+    overrides: dict[int, dict[str, datetime | None]] = {}
+    found: dict[int, Classification] = {}
+    for where in _id_filters(Incident.id, ids):
+        statement = (
+            select(*columns)
+            .join(Service, col(Incident.service_id) == col(Service.id), isouter=True)
+            .where(where)
+        )
+        rows.update((r[0], tuple(r)) for r in session.exec(statement) if r[0] in wanted)
+    for where in _id_filters(LifecycleOverride.incident_id, ids):
+        for o in session.exec(select(LifecycleOverride).where(where)):
+            if o.incident_id in wanted:
+                overrides.setdefault(o.incident_id, {})[o.field] = o.value
+    # Few incidents have a classification: their ids in chunks cost less than a range.
+    for n in range(0, len(ids), ID_CHUNK):
+        found.update(classifications(session, ids[n : n + ID_CHUNK]))
+    lifecycle_at = 11  # where the lifecycle columns start in the row above
+    nothing = Classification()
+    out = []
+    for incident_id in incident_ids:
+        r = rows.get(incident_id)
+        if r is None:
+            continue
+        times = r[lifecycle_at : lifecycle_at + 6]
+        lifecycle = dict(zip(LIFECYCLE_FIELDS, map(from_db_time, times), strict=True))
+        own = overrides.get(incident_id, {})
+        lifecycle.update(own)
+        classified = found.get(incident_id)
+        if classified is None:
+            # Most incidents: their source values count as they are (what effective_impact
+            # would return), without building the impact for each of a year's incidents.
+            severity = r[8]
+            users, cost, external, debt, regulatory = r[lifecycle_at + 6 :]
+            c = nothing
+        else:
+            facts = _Facts(_severity(r[8]), _severity(r[9]), *r[lifecycle_at + 6 :])
+            impact = effective_impact(facts, classified)
+            severity = impact.severity.value if impact.severity else None
+            users, cost = impact.users_affected, impact.downtime_cost
+            external, debt = impact.external_cause, impact.approved_tech_debt
+            regulatory, c = impact.regulatory_exposure, impact.classification
+        out.append(
+            PacketIncident(
+                id=incident_id,
+                source=r[1],
+                external_id=r[2],
+                title=r[3],
+                summary=r[4],
+                url=r[5],
+                service=r[6],
+                cost_per_minute=r[7],
+                severity=severity or None,
+                status=r[10],
+                lifecycle=lifecycle,
+                overridden=tuple(f for f in own if f in LIFECYCLE_FIELDS),
+                users_affected=users,
+                downtime_cost=cost,
+                external_cause=bool(external),
+                approved_tech_debt=bool(debt),
+                regulatory_exposure=bool(regulatory),
+                external_vendor=c.external_vendor,
+                external_evidence=c.external_evidence,
+                debt_approver=c.debt_approver,
+                debt_decision=c.debt_decision,
+                regulation=c.regulation,
+                notification_deadline=c.notification_deadline,
+            )
+        )
+    return out
 
 
 def _source_files(session: Session, incident_ids: list[int]) -> list[SourceFileRecord]:
-    rows = session.exec(
-        select(SourceFile)
-        .join(IncidentSourceFile, col(IncidentSourceFile.source_file_id) == col(SourceFile.id))
-        .where(col(IncidentSourceFile.incident_id).in_(incident_ids))
-        .distinct()
-        .order_by(col(SourceFile.name), col(SourceFile.id))
-    )
-    return [SourceFileRecord(name=f.name, sha256=f.sha256, format=f.format) for f in rows]
+    ids = sorted(set(incident_ids))
+    wanted = set(ids)
+    found: dict[int, SourceFile] = {}
+    for where in _id_filters(IncidentSourceFile.incident_id, ids):
+        statement = (
+            select(SourceFile, IncidentSourceFile.incident_id)
+            .join(IncidentSourceFile, col(IncidentSourceFile.source_file_id) == col(SourceFile.id))
+            .where(where)
+        )
+        found.update((stored_id(f.id), f) for f, i in session.exec(statement) if i in wanted)
+    ordered = sorted(found.values(), key=lambda f: (f.name, stored_id(f.id)))
+    return [SourceFileRecord(name=f.name, sha256=f.sha256, format=f.format) for f in ordered]
 
 
 def _name(people: dict[int, PersonRecord], person_id: int | None) -> str | None:
@@ -443,18 +575,10 @@ def person_packet_data(
         .where(ActionItem.owner_person_id == person.id)
     ):
         parts.setdefault(incident_id, set()).add("action owner")
-    incidents = []
-    for incident in session.exec(
-        select(Incident).where(col(Incident.id).in_(list(parts))).order_by(col(Incident.started_at))
-    ):
-        assert incident.id is not None
-        incidents.append(
-            PersonIncident(
-                incident=_packet_incident(session, incident),
-                part=", ".join(sorted(parts[incident.id])),
-                events=counts.get(incident.id, 0),
-            )
-        )
+    incidents = [
+        PersonIncident(incident=i, part=", ".join(sorted(parts[i.id])), events=counts.get(i.id, 0))
+        for i in _by_start(packet_incidents(session, list(parts)))
+    ]
     titles = {i.incident.id: f"{i.incident.external_id}" for i in incidents}
     notes = list_notes(session, person_id=stored_id(person.id), keyring=keyring)
     feedback = [
@@ -484,19 +608,53 @@ def person_packet_data(
     )
 
 
+def _by_start(incidents: list[PacketIncident]) -> list[PacketIncident]:
+    """By start (those without one first, as SQLite orders them), then by id."""
+    return sorted(
+        incidents,
+        key=lambda i: (
+            (started := i.lifecycle["started_at"]) is not None,
+            started.timestamp() if started is not None else 0.0,
+            i.id,
+        ),
+    )
+
+
+def person_packet_in_period(
+    data: PersonPacketData, incident_ids: set[int], first_day: date, last_day: date
+) -> PersonPacketData:
+    """`data` cut to a period: the incidents of it (`incident_ids`, as the Period section
+    counts them) and the notes about them, or about no incident and written in it."""
+    incidents = [i for i in data.incidents if i.incident.id in incident_ids]
+    labels = {i.incident.external_id for i in incidents}
+    feedback = [
+        n
+        for n in data.feedback
+        if (n.incident in labels if n.incident else first_day <= n.written_at.date() <= last_day)
+    ]
+    return replace(data, incidents=incidents, feedback=feedback)
+
+
 def period_incidents(session: Session, label: str, incident_ids: list[int]) -> PeriodIncidents:
     """The records of the incidents a period's figures counted (`incident_ids`), by start."""
-    rows = session.exec(
-        select(Incident)
-        .where(col(Incident.id).in_(incident_ids))
-        .order_by(col(Incident.started_at), col(Incident.id))
-    ).all()
-    incidents = [_packet_incident(session, i) for i in rows]
+    records = packet_incidents(session, sorted(incident_ids))
+    rto = dict(session.exec(select(Service.name, Service.rto_minutes)).all())
+    continuity = [
+        ContinuityRow(
+            incident_id=i.id,
+            label=f"{i.source}:{i.external_id}",
+            service=i.service,
+            recovery_minutes=recovery_minutes(i.lifecycle),
+            rto_minutes=rto.get(i.service) if i.service is not None else None,
+        )
+        for i in records
+    ]
     return PeriodIncidents(
         label=label,
-        incidents=incidents,
+        incidents=_by_start(records),
         people=_people(session),
-        source_files=_source_files(session, [i.id for i in incidents]),
+        source_files=_source_files(session, [i.id for i in records]),
+        continuity=continuity,
     )
 
 
