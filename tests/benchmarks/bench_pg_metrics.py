@@ -21,6 +21,7 @@ Needs Debian's postgresql package (the server) and the bench extra (pandas).
 """
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -131,6 +132,7 @@ def main() -> int:
         cpu = max(min(run[1] for run in rs) for rs in runs.values())
         floor, floor_cpu = min(f[0] for f in floors), min(f[1] for f in floors)
         print(f"best of {args.repeat} runs; for irdesk the slower of by service and by severity")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(f"{'':<44} {'irdesk':>9} {'floor':>9} {'ratio':>7}")
         print(
             f"{'the full figure set from PostgreSQL':<44} {seconds:8.3f}s {floor:8.3f}s"
