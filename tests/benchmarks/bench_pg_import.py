@@ -15,8 +15,8 @@ timed in a fresh subprocess:
 Wall times (the server's work is part of either), same run; on a loaded machine run
 it alone, or the longest run suffers most. Target: import / floor ≤ 1.5x. Beside each,
 the CPU time of the client (the timed process and its children) and of the server (its
-backends, which end with their session: the postmaster's reaped children), so that a
-loaded machine's waits can be told from work.
+processes: pg_cluster.server_cpu_seconds), so that a loaded machine's waits can be told
+from work.
 
 Run:  .venv/bin/python tests/benchmarks/bench_pg_import.py [--incidents N]
 """
@@ -103,27 +103,20 @@ def _children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def _server_cpu(cluster: Path) -> float:
-    """CPU seconds of the cluster's ended backends so far (the postmaster's reaped
-    children: utime and stime of those it has waited for), 0 where /proc is not readable."""
-    try:
-        pid = (cluster / "data" / "postmaster.pid").read_text().split()[0]
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return 0.0
-    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
-
-
 class Timing:
     """Wall seconds, the client's CPU seconds, the server's CPU seconds of one run."""
 
     def __init__(self, cluster: Path, args: list[str]) -> None:
-        began, cpu, served = time.perf_counter(), _children_cpu(), _server_cpu(cluster)
+        began, cpu, served = (
+            time.perf_counter(),
+            _children_cpu(),
+            pg_cluster.server_cpu_seconds(cluster),
+        )
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
         self.wall = time.perf_counter() - began
         self.client = _children_cpu() - cpu
         time.sleep(0.2)  # the backend's exit, reaped by the postmaster
-        self.server = _server_cpu(cluster) - served
+        self.server = pg_cluster.server_cpu_seconds(cluster) - served
 
     def line(self, label: str) -> str:
         return (
