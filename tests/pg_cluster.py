@@ -110,6 +110,32 @@ def stop(folder: Path) -> None:
         _run([str(binaries / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate", "stop"])
 
 
+def server_cpu_seconds(folder: Path) -> float:
+    """CPU seconds the cluster's processes have used so far: its backends' and helpers'
+    (the postmaster's children, live ones read one by one, ended ones from what the
+    postmaster reaped). For benchmarks, beside wall times on a loaded machine; 0 where
+    /proc cannot be read."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def fields(pid: str) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    try:
+        postmaster = (folder / "data" / "postmaster.pid").read_text().split()[0]
+        own = fields(postmaster)
+    except (OSError, IndexError):
+        return 0.0
+    used = int(own[13]) + int(own[14])  # the reaped children's utime and stime
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError):
+            child = fields(entry.name)
+            if child[1] == postmaster:
+                used += int(child[11]) + int(child[12])
+    return used / ticks
+
+
 if __name__ == "__main__":
     verb, where = sys.argv[1], Path(sys.argv[2]).resolve()
     if verb == "start":

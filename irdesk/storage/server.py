@@ -24,18 +24,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from irdesk.storage import schema
-from irdesk.storage.records.audit import (
-    AnchorClaim,
-    AuditAnchor,
-    ChainEntry,
-    anchor_problems,
-    first_broken,
-)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
     from irdesk.storage.database import Database
+    from irdesk.storage.records.audit import AnchorClaim
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -274,6 +268,16 @@ def check(address: ServerAddress, anchors: Iterable[AnchorClaim] = ()) -> Server
 
 
 def _check_audit(conn: Connection, report: ServerCheck, anchors: list[AnchorClaim]) -> None:
+    # Here, not at the top: the audit module brings the ORM's models, which every
+    # command given a server address would otherwise load (a second of an import's start).
+    from irdesk.storage.records.audit import (
+        AnchorClaim,
+        AuditAnchor,
+        ChainEntry,
+        anchor_problems,
+        first_broken,
+    )
+
     entries = conn.exec_driver_sql(
         "SELECT id, occurred_at, actor, action, entity, entity_id, detail_json, prev_hash, hash"
         " FROM audit_entry ORDER BY id"

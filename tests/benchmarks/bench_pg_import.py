@@ -13,7 +13,10 @@ timed in a fresh subprocess:
                 benchmark's floor reads them: no importer can skip reading its input
 
 Wall times (the server's work is part of either), same run; on a loaded machine run
-it alone, or the longest run suffers most. Target: import / floor ≤ 1.5x.
+it alone, or the longest run suffers most. Target: import / floor ≤ 1.5x. Beside each,
+the CPU time of the client (the timed process and its children) and of the server (its
+processes: pg_cluster.server_cpu_seconds), so that a loaded machine's waits can be told
+from work.
 
 Run:  .venv/bin/python tests/benchmarks/bench_pg_import.py [--incidents N]
 """
@@ -21,6 +24,7 @@ Run:  .venv/bin/python tests/benchmarks/bench_pg_import.py [--incidents N]
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -94,10 +98,31 @@ def _dump(url: str, dumps: Path, tables: list[str]) -> None:
         )
 
 
-def _timed(args: list[str]) -> float:
-    began = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - began
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+class Timing:
+    """Wall seconds, the client's CPU seconds, the server's CPU seconds of one run."""
+
+    def __init__(self, cluster: Path, args: list[str]) -> None:
+        began, cpu, served = (
+            time.perf_counter(),
+            _children_cpu(),
+            pg_cluster.server_cpu_seconds(cluster),
+        )
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+        self.wall = time.perf_counter() - began
+        self.client = _children_cpu() - cpu
+        time.sleep(0.2)  # the backend's exit, reaped by the postmaster
+        self.server = pg_cluster.server_cpu_seconds(cluster) - served
+
+    def line(self, label: str) -> str:
+        return (
+            f"{label:<38} {self.wall:6.2f} s   (CPU: client {self.client:5.2f} s,"
+            f" server {self.server:5.2f} s)"
+        )
 
 
 def _count(url: str, table: str) -> int:
@@ -131,7 +156,8 @@ def main() -> None:
         cluster = pg_cluster.start(base / "cluster")
         print(f"{args.incidents:,} incidents, {entries:,} log entries, into PostgreSQL")
         imported = _database(cluster, "imported")
-        import_s = _timed(
+        timed = Timing(
+            base / "cluster",
             [sys.executable, "-m", "irdesk", "import", str(folder), "--db", imported],
         )
         rows = {table: _count(imported, table) for table in COUNTED}
@@ -141,15 +167,22 @@ def main() -> None:
         _dump(imported, dumps, tables)
         floor = [sys.executable, __file__, "--floor-only"]
         named = ",".join(tables)
-        floor_s = _timed([*floor, _database(cluster, "floor"), str(dumps), named, ""])
-        json_s = _timed([*floor, _database(cluster, "floor_json"), str(dumps), named, str(folder)])
+        floor_db = _database(cluster, "floor")
+        floored = Timing(base / "cluster", [*floor, floor_db, str(dumps), named, ""])
+        json_db = _database(cluster, "floor_json")
+        with_json = Timing(base / "cluster", [*floor, json_db, str(dumps), named, str(folder)])
         print(f"rows: {rows['incident']:,} incidents, {rows['timeline_event']:,} events")
         print(f"tables written: {named}")
-        print(f"floor (psql \\copy of the same rows):  {floor_s:6.2f} s")
-        print(f"floor + json.loads of the export:     {json_s:6.2f} s")
-        print(f"irdesk import (COPY):                 {import_s:6.2f} s")
-        print(f"ratio import / floor:                 {import_s / floor_s:6.2f}x  (target ≤ 1.5x)")
-        print(f"ratio import / floor + json:          {import_s / json_s:6.2f}x")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(floored.line("floor (psql \\copy of the same rows):"))
+        print(with_json.line("floor + json.loads of the export:"))
+        print(timed.line("irdesk import (COPY):"))
+        ratio = timed.wall / floored.wall
+        print(f"{'ratio import / floor:':<38} {ratio:6.2f}x  (target ≤ 1.5x)")
+        print(f"{'ratio import / floor + json:':<38} {timed.wall / with_json.wall:6.2f}x")
+        print(
+            f"{'server CPU, import / floor:':<38} {timed.server / max(floored.server, 1e-9):6.2f}x"
+        )
     finally:
         pg_cluster.stop(base / "cluster")
         shutil.rmtree(base, ignore_errors=True)

@@ -21,6 +21,7 @@ Needs Debian's postgresql package (the server) and the bench extra (pandas).
 """
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -57,10 +58,17 @@ FROM incident i LEFT JOIN service s ON s.id = i.service_id
 """
 
 
+CLUSTER: list[Path] = []  # the cluster's folder, once started
+
+
 def timed(work):  # type: ignore[no-untyped-def]
+    """(wall, this process's CPU, the server's CPU, the result) of `work()`."""
+    served = pg_cluster.server_cpu_seconds(CLUSTER[0]) if CLUSTER else 0.0
     begin, cpu = time.perf_counter(), time.process_time()
     out = work()
-    return time.perf_counter() - begin, time.process_time() - cpu, out
+    wall, used = time.perf_counter() - begin, time.process_time() - cpu
+    server = pg_cluster.server_cpu_seconds(CLUSTER[0]) - served if CLUSTER else 0.0
+    return wall, used, server, out
 
 
 def ours(db: Database, by: str):  # type: ignore[no-untyped-def]
@@ -87,17 +95,18 @@ def main() -> int:
     base.chmod(0o755)  # under root the server runs as postgres, who must reach its folder
     try:
         url = pg_cluster.start(base / "cluster")
+        CLUSTER.append(base / "cluster")
         admin = pg_cluster.engine(url)
         with admin.connect() as conn:
             conn.exec_driver_sql("CREATE DATABASE bench")
         admin.dispose()
         path = base / "bench.db"
-        seconds, _, _ = timed(lambda: generate(path, args.incidents))
+        seconds, *_ = timed(lambda: generate(path, args.incidents))
         print(f"generated {args.incidents:,} incidents into a file in {seconds:.1f} s")
         file = open_database(path)
         address = ServerAddress(url.replace("/postgres?", "/bench?"))
         # `irdesk db copy`'s own copier, which makes the schema in the empty database.
-        seconds, _, _ = timed(lambda: copy_database(str(path), address.url))
+        seconds, *_ = timed(lambda: copy_database(str(path), address.url))
         served = open_server_database(address)
         with served.engine.connect() as conn:
             events = conn.exec_driver_sql("SELECT count(*) FROM timeline_event").scalar()
@@ -111,7 +120,7 @@ def main() -> int:
             }
             floors = [timed(lambda: pandas_floor(served)) for _ in range(args.repeat)]
             same = all(
-                figures_json(runs[by][0][2]) == figures_json(ours(file, by))
+                figures_json(runs[by][0][3]) == figures_json(ours(file, by))
                 for by in ("service", "severity")
             )
         finally:
@@ -119,9 +128,9 @@ def main() -> int:
             served.close()
         worst_gap = 0.0
         for by in ("service", "severity"):
-            table = floors[0][2][by]
+            table = floors[0][3][by]
             for kpi in KPIS:
-                for r in runs[by][0][2].durations[kpi][1:]:
+                for r in runs[by][0][3].durations[kpi][1:]:
                     gap = max(
                         abs(r.median - table.loc[r.label, ("median", kpi)]),
                         abs(r.p90 - table.loc[r.label, ("p90", kpi)]),
@@ -129,14 +138,18 @@ def main() -> int:
                     worst_gap = max(worst_gap, gap)
         seconds = max(min(run[0] for run in rs) for rs in runs.values())
         cpu = max(min(run[1] for run in rs) for rs in runs.values())
+        server = max(min(run[2] for run in rs) for rs in runs.values())
         floor, floor_cpu = min(f[0] for f in floors), min(f[1] for f in floors)
+        floor_server = min(f[2] for f in floors)
         print(f"best of {args.repeat} runs; for irdesk the slower of by service and by severity")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(f"{'':<44} {'irdesk':>9} {'floor':>9} {'ratio':>7}")
         print(
             f"{'the full figure set from PostgreSQL':<44} {seconds:8.3f}s {floor:8.3f}s"
             f" {seconds / floor:6.2f}x"
         )
         print(f"{'  the same in CPU time (this process)':<44} {cpu:8.3f}s {floor_cpu:8.3f}s")
+        print(f"{'  CPU time of the server':<44} {server:8.3f}s {floor_server:8.3f}s")
         print("floor: pandas read_sql of the incident columns, medians/p90s by service, severity")
         print(f"largest difference between their medians/p90s: {worst_gap:.1e} minutes")
         print(f"the figures from PostgreSQL are those from the file: {'yes' if same else 'NO'}")

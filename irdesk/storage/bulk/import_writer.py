@@ -309,10 +309,12 @@ def write_provenance(
         if key not in file_ids:
             new_files.setdefault(key, file)
     if new_files:
-        # One executemany and one query for the ids, not one insert per file.
-        conn.exec_driver_sql(
-            "INSERT INTO source_file (import_id, name, size, sha256, format,"
-            " importer_version, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        # One bulk insert (a file's executemany, a server's COPY: an export of 10,000
+        # files would otherwise be 10,000 statements there) and one query for the ids.
+        dialect(conn).insert_rows(
+            conn,
+            "source_file",
+            ("import_id", "name", "size", "sha256", "format", "importer_version", "imported_at"),
             [
                 (import_id, f.name, f.size, f.sha256, f.format, importer_version, now)
                 for f in new_files.values()

@@ -6,13 +6,20 @@ as a file's, with the times spelt by the server's `dialect`; the big ones (incid
 events, action items) come as numbers only, by one trick:
 
 One string of bytes per column. Each column is one aggregate over the rows:
-`string_agg(int8send(x), '')` (or float8send) appends each value's 8 bytes, big-endian,
-into a single bytea, which numpy reads as an array without a Python object per value,
-the server's counterpart of a file's `column_scan`. Every aggregate of one query sees
-the rows in the same order, so the columns line up; the first is an id, and the rows are
-put in its order here (no ORDER BY: the server would sort every column's input). A NULL
-would be skipped by the aggregate, so each is replaced in the SELECT by a stand-in (NaN,
-or an id no row has). The titles, the one text, are fetched as rows.
+`string_agg(int4send(x), '')` (or int2send, float8send, timestamp_send) appends each
+value's bytes, big-endian, into a single bytea, which numpy reads as an array without a
+Python object per value, the server's counterpart of a file's `column_scan`. The answer
+comes in binary, not as hex text. Every aggregate of one query sees the rows in the same
+order, so the columns line up; the first is an id, and the rows are put in its order here
+(no ORDER BY: the server would sort every column's input). A NULL would be skipped by the
+aggregate, so each is replaced in the SELECT by a stand-in (NaN, infinity, or an id no row
+has). The titles, the one text, are fetched as rows.
+
+Most of the server's work is a call per value (the aggregate's step and the send), so
+values are sent as the server keeps them, as narrow as they are (a time's microseconds,
+not date_part's seconds: the seconds are one division here), and small values share a
+column. A file's figures and these agree to the last bit (tests/unit/metrics/
+test_metrics_on_postgres.py).
 
 Which incidents a period reads is asked of the server in SQL (the same conditions as a
 file's `metric_reach`; PostgreSQL's planner picks the indexes); then, as from a file,
@@ -47,58 +54,91 @@ from irdesk.storage.bulk.metric_scans import Cursor, EventArrays
 from irdesk.storage.bulk.snapshot_readers import snapshot_cursors
 from irdesk.storage.database import Database
 
-# Stand-ins for NULL, so that every field is an 8-byte number.
+# Stand-ins for NULL, so that every field has a value of its width.
 NAN = "'NaN'::float8"
+NO_TIME = "'infinity'::timestamp"
+# PostgreSQL's timestamps count microseconds from 2000-01-01; the epoch is this many before.
+EPOCH_2000_MICROSECONDS = 946_684_800_000_000
+# infinity's microseconds (int8's largest): the stand-in for a missing time.
+INFINITY_MICROSECONDS = np.iinfo(np.int64).max
 
 
-def _epoch(column: str) -> str:
-    """A stored time as epoch seconds, NaN when missing: the microseconds divided by a
-    million in double precision, as a file's column scan reads it (`column_scan`).
-    date_part, not extract: extract's answer is a numeric, which costs twice the time
-    and rounds to the same double."""
-    return f"coalesce(date_part('epoch', {column}), {NAN})"
+def _time(column: str) -> str:
+    """A stored time as the server keeps it (timestamp_send: big-endian microseconds
+    since 2000), infinity when missing. The seconds are worked out here: the server's
+    date_part costs a call a value, and its float8 answer is the same division."""
+    return f"coalesce({column}, {NO_TIME})"
 
 
 def _id(column: str) -> str:
-    return f"coalesce({column}, {NONE_ID})::int8"
+    return f"coalesce({column}, {NONE_ID})"
 
 
 def _rank(column: str) -> str:
-    return f"coalesce(substr({column}, 4, 1)::int8, 0)"  # SEV3 → 3; none → 0
+    return f"coalesce(ascii(substr({column}, 4, 1)) - 48, 0)"  # SEV3 → 3; none → 0
 
 
-# (field, SQL, dtype): the incident numbers, in id order.
+# The big tables' fields, one aggregate each, as narrow as their values: each aggregate
+# is a call a row on the server, the larger part of its work, so two small values share
+# one (`ranks`: severity and customer severity; `flags`: the three flags; `kind`: page 1,
+# resolve 2, any other 0).
+# (field, SQL, kind): kind `i4` an int4, `i2` an int2, `f8` a float8, `ts` a time.
 INCIDENT_NUMBERS: tuple[tuple[str, str, str], ...] = (
-    ("ids", "id::int8", "i8"),
-    ("service", _id("service_id"), "i8"),
-    ("severity", _rank("severity"), "i8"),
-    ("customer_severity", _rank("customer_severity"), "i8"),
-    *((name, _epoch(f"{name}_at"), "f8") for name in LIFECYCLE),
+    ("ids", "id", "i4"),
+    ("service", _id("service_id"), "i4"),
+    ("ranks", f"({_rank('severity')} + 16 * {_rank('customer_severity')})::int2", "i2"),
+    *((name, _time(f"{name}_at"), "ts") for name in LIFECYCLE),
     ("users_affected", f"coalesce(users_affected::float8, {NAN})", "f8"),
-    ("downtime_cost", f"coalesce(downtime_cost::float8, {NAN})", "f8"),
-    ("external_cause", "external_cause::int4::int8", "i8"),
-    ("tech_debt", "approved_tech_debt::int4::int8", "i8"),
-    ("regulatory", "regulatory_exposure::int4::int8", "i8"),
+    ("downtime_cost", f"coalesce(downtime_cost, {NAN})", "f8"),
+    (
+        "flags",
+        "(external_cause::int4 + 2 * approved_tech_debt::int4"
+        " + 4 * regulatory_exposure::int4)::int2",
+        "i2",
+    ),
 )
 EVENT_NUMBERS: tuple[tuple[str, str, str], ...] = (
-    ("id", "id::int8", "i8"),
-    ("incident", "incident_id::int8", "i8"),
-    ("person", "actor_person_id::int8", "i8"),
-    ("time", _epoch("occurred_at"), "f8"),
-    ("is_page", f"(kind = '{EventKind.PAGE}')::int4::int8", "i8"),
-    ("is_resolve", f"(kind = '{EventKind.RESOLVE}')::int4::int8", "i8"),
+    ("id", "id", "i4"),
+    ("incident", "incident_id", "i4"),
+    ("person", "actor_person_id", "i4"),
+    ("time", "occurred_at", "ts"),
+    (
+        "kind",
+        f"CASE kind WHEN '{EventKind.PAGE}' THEN 1::int2 WHEN '{EventKind.RESOLVE}'"
+        " THEN 2::int2 ELSE 0::int2 END",
+        "i2",
+    ),
 )
 _STATUS = " ".join(f"WHEN '{s}' THEN {n}" for n, s in enumerate(ACTION_STATUSES))
 ACTION_NUMBERS: tuple[tuple[str, str, str], ...] = (
-    ("id", "a.id::int8", "i8"),
-    ("incident", "r.incident_id::int8", "i8"),
-    ("owner_person", _id("a.owner_person_id"), "i8"),
-    ("owner_team", _id("a.owner_team_id"), "i8"),
+    ("id", "a.id", "i4"),
+    ("incident", "r.incident_id", "i4"),
+    ("owner_person", _id("a.owner_person_id"), "i4"),
+    ("owner_team", _id("a.owner_team_id"), "i4"),
     ("due_day", f"coalesce((a.due_on - DATE '1970-01-01')::float8, {NAN})", "f8"),
-    ("created", _epoch("a.created_at"), "f8"),
-    ("completed", _epoch("a.completed_at"), "f8"),
-    ("status", f"CASE a.status {_STATUS} ELSE -1 END::int8", "i8"),
+    ("created", _time("a.created_at"), "ts"),
+    ("completed", _time("a.completed_at"), "ts"),
+    ("status", f"CASE a.status {_STATUS} ELSE -1 END::int2", "i2"),
 )
+# Each kind's send function (the value's bytes as the binary protocol has them) and its
+# array type: big-endian, read in native order as int64 or float64.
+SEND = {"i4": "int4send", "i2": "int2send", "f8": "float8send", "ts": "timestamp_send"}
+WIRE = {"i4": ">i4", "i2": ">i2", "f8": ">f8", "ts": ">i8"}
+
+
+def _values(blob: bytes | None, kind: str) -> np.ndarray:
+    wire = np.frombuffer(blob or b"", dtype=WIRE[kind])
+    if kind == "f8":
+        return wire.astype(np.float64)
+    if kind != "ts":
+        return wire.astype(np.int64)
+    # Epoch seconds as a file's column scan makes them: the microseconds since 1970 divided
+    # by a million in double precision, which is also the server's own date_part.
+    microseconds = wire.astype(np.int64)
+    seconds: np.ndarray = (microseconds + EPOCH_2000_MICROSECONDS) / 1e6
+    seconds[microseconds == INFINITY_MICROSECONDS] = np.nan
+    return seconds
+
 
 # The incidents a period's figures read: as `metric_reach.REACHED`, for the server.
 REACHED = """
@@ -116,15 +156,12 @@ UNION ALL SELECT into_id FROM incident_merge
 def aggregated_numbers(
     cur: Cursor, fields: tuple[tuple[str, str, str], ...], source: str
 ) -> dict[str, np.ndarray]:
-    """Field → its column (native byte order), in the order of the first field (an id),
-    by one aggregate per column over `FROM … {source}`."""
-    send = {"i8": "int8send", "f8": "float8send"}
-    columns = ", ".join(f"string_agg({send[kind]}({sql}), ''::bytea)" for _, sql, kind in fields)
-    count, *blobs = cur.execute(f"SELECT count(*), {columns} {source}").fetchone()
-    found = {
-        name: np.frombuffer(blob or b"", dtype=f">{kind}").astype(kind)
-        for (name, _, kind), blob in zip(fields, blobs, strict=True)
-    }
+    """Field → its column (int64 or float64), in the order of the first field (an id), by
+    one aggregate per column over `FROM … {source}`. The answer comes in binary: as text,
+    the server would spell each byte of the columns in hex and the client read it back."""
+    columns = ", ".join(f"string_agg({SEND[kind]}({sql}), ''::bytea)" for _, sql, kind in fields)
+    count, *blobs = cur.execute(f"SELECT count(*), {columns} {source}", binary=True).fetchone()
+    found = {name: _values(blob, kind) for (name, _, kind), blob in zip(fields, blobs, strict=True)}
     if any(len(values) != count for values in found.values()):
         raise ValueError("the server's aggregate is not one value a row")
     key = found[fields[0][0]]
@@ -134,15 +171,19 @@ def aggregated_numbers(
     return found
 
 
+FLAGS = {"external_cause": 1, "tech_debt": 2, "regulatory": 4}  # `flags`' bits
+
+
 def _incidents(cur: Cursor, where: str, merged: dict[int, int]) -> IncidentColumns:
     numbers = aggregated_numbers(cur, INCIDENT_NUMBERS, f"FROM incident {where}")
     titles = [r[0] for r in cur.execute(f"SELECT title FROM incident {where} ORDER BY id")]
+    ranks, flags = numbers.pop("ranks"), numbers.pop("flags")
     fields: dict[str, Any] = {
         **numbers,
         **factorize_titles(titles),
-        "severity": numbers["severity"].astype(np.int8),
-        "customer_severity": numbers["customer_severity"].astype(np.int8),
-        **{flag: numbers[flag] != 0 for flag in ("external_cause", "tech_debt", "regulatory")},
+        "severity": (ranks % 16).astype(np.int8),
+        "customer_severity": (ranks // 16).astype(np.int8),
+        **{flag: (flags & bit) != 0 for flag, bit in FLAGS.items()},
     }
     overrides = md._overrides(cur, POSTGRESQL)
     return md.incident_columns(fields, overrides, read_classifications(cur), merged)
@@ -151,9 +192,8 @@ def _incidents(cur: Cursor, where: str, merged: dict[int, int]) -> IncidentColum
 def _events(cur: Cursor, where: str) -> EventArrays:
     source = f"FROM timeline_event WHERE actor_person_id IS NOT NULL {where}"
     col = aggregated_numbers(cur, EVENT_NUMBERS, source)
-    return EventArrays(
-        col["incident"], col["person"], col["time"], col["is_page"] != 0, col["is_resolve"] != 0
-    )
+    kind = col["kind"]
+    return EventArrays(col["incident"], col["person"], col["time"], kind == 1, kind == 2)
 
 
 def _actions(cur: Cursor) -> ActionColumns:
@@ -209,5 +249,6 @@ def load_server_metric_data(
             rotations=md._rotations(cur),
             memberships=md._memberships(cur, POSTGRESQL),
             dated=md._dated(cur, POSTGRESQL),
+            leave=md._leave(cur),
             events=events.result(),
         )
