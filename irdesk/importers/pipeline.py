@@ -36,7 +36,7 @@ from irdesk.importers.report import ImportReport, import_report
 from irdesk.importers.streamed import NotStreamable, streamable, write_streamed
 from irdesk.importers.writing.action_tickets import follow_tickets
 from irdesk.importers.writing.directory import write_directory
-from irdesk.importers.writing.events import write_events
+from irdesk.importers.writing.events import new_incidents, write_events
 from irdesk.importers.writing.incidents import write_incidents, write_names
 from irdesk.importers.writing.links import write_links
 from irdesk.importers.writing.outcomes import WriteResult
@@ -260,15 +260,15 @@ def _write(
         if events
         else {}
     )
-    write_events(tx, events, outcomes, people, result, progress)
+    inserted_events = write_events(tx, events, outcomes, people, result, progress)
     write_links(tx, prepared, ids, result)
     # After the events and the directory: roles come from both.
     touched = set(ids.values())
     touched.update(events)
     if any(file.directory for file in parsed):
         touched.update(incidents_with_policies(tx))
-    refresh_imported_roles(tx, touched)
-    del touched
+    refresh_imported_roles(tx, touched, new_incidents(result.incidents, ids, inserted_events))
+    del touched, inserted_events
     follow_tickets(tx, prepared, people, result, actor=current_actor())
     incident_files = chain(
         ((ids[key], item.files) for key, item in prepared.items()), stored_files.items()

@@ -13,7 +13,7 @@ met a second time (the file lists an incident twice) or a record that names anot
 raises NotStreamable, the transaction rolls back, and the import runs again the whole way.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 
 from irdesk.importers.formats.base import ImportOptions
@@ -21,7 +21,7 @@ from irdesk.importers.merging import PreparedIncident, fill_lifecycle, with_file
 from irdesk.importers.progress import WRITING, Progress
 from irdesk.importers.records import IncidentRecord, ParsedFile
 from irdesk.importers.writing.action_tickets import follow_tickets
-from irdesk.importers.writing.events import write_events
+from irdesk.importers.writing.events import new_incidents, write_events
 from irdesk.importers.writing.incidents import write_incidents, write_names
 from irdesk.importers.writing.links import write_links
 from irdesk.importers.writing.outcomes import WriteResult
@@ -29,6 +29,7 @@ from irdesk.importers.writing.people import People
 from irdesk.storage.bulk import import_lookup, import_writer
 from irdesk.storage.bulk.import_lookup import IncidentKey
 from irdesk.storage.bulk.import_transaction import ImportTransaction
+from irdesk.storage.bulk.import_writer import NewEvent
 from irdesk.storage.bulk.incident_roles import refresh_imported_roles
 from irdesk.storage.records.actor import current_actor
 
@@ -95,15 +96,18 @@ def write_streamed(
         _check_met_once(result, kept, ids, met)
         write_names(tx, prepared, ids)
         events = {ids[key]: list(item.events) for key, item in prepared.items() if item.events}
+        inserted_events: dict[int, Sequence[NewEvent]] = {}
         if events:
             outcomes = {
                 ids[(o.source, o.external_id)]: o
                 for o in result.incidents[kept:]
                 if ids[(o.source, o.external_id)] in events
             }
-            write_events(tx, events, outcomes, people, result)
+            inserted_events = write_events(tx, events, outcomes, people, result)
         write_links(tx, prepared, ids, result)
-        refresh_imported_roles(tx, set(ids.values()))
+        refresh_imported_roles(
+            tx, set(ids.values()), new_incidents(result.incidents[kept:], ids, inserted_events)
+        )
         follow_tickets(tx, prepared, people, result, actor=current_actor())
         import_writer.write_provenance(
             tx, [file], ((ids[key], item.files) for key, item in prepared.items()), importer_version

@@ -12,7 +12,8 @@ Generates one file holding 1,000,000 small incidents in the chosen --format:
 then, each in a fresh subprocess so time and peak memory are its own:
 
   floor   the file read whole (json.load, or csv.reader into a list) + sqlite3 executemany
-          of the same rows into a table with the indexes irdesk's incident table has
+          of the same rows into irdesk's schema as the migrations create it, its indexes
+          and search index included (import_floor.py)
   import  `irdesk import` of the file into a fresh database
 
 A file this size is read an element of its array (or a row) at a time
@@ -28,7 +29,6 @@ import argparse
 import csv
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -36,6 +36,8 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import import_floor
 
 FORMATS = ("pagerduty", "opsgenie", "csv")
 CSV_COLUMNS = ("id", "title", "created_at", "status")
@@ -77,47 +79,49 @@ def generate(path: Path, incidents: int, form: str = "pagerduty") -> None:
             out.write('],"took":0.1,"requestId":"bench"}')
 
 
-FLOOR_SCHEMA = """
-CREATE TABLE incident (id INTEGER PRIMARY KEY, source TEXT, external_id TEXT, title TEXT,
-    status TEXT, started_at TEXT, UNIQUE (source, external_id));
-CREATE INDEX ix_incident_started_at ON incident (started_at);
-"""
-
-
-def _floor_rows(path: str, form: str) -> list[tuple[str, ...]]:
+def _floor_rows(path: str, form: str) -> list[import_floor.IncidentRow]:
     if form == "csv":
         with open(path, newline="") as handle:  # noqa: PTH123
             table = list(csv.reader(handle))
         return [
-            ("csv", ident, title, status, created) for ident, title, created, status in table[1:]
+            ("csv", ident, title, status, None, None, created, None)
+            for ident, title, created, status in table[1:]
         ]
     with open(path, "rb") as handle:  # noqa: PTH123
         data = json.load(handle)
     if form == "opsgenie":
         return [
-            ("opsgenie", item["id"], item["message"], item["status"], item["createdAt"])
+            (
+                "opsgenie",
+                item["id"],
+                item["message"],
+                item["status"],
+                None,
+                None,
+                item["createdAt"],
+                None,
+            )
             for item in data["data"]
         ]
     return [
-        ("pagerduty", item["id"], item["title"], item["status"], item["created_at"])
+        (
+            "pagerduty",
+            item["id"],
+            item["title"],
+            item["status"],
+            None,
+            None,
+            item["created_at"],
+            None,
+        )
         for item in data["incidents"]
     ]
 
 
 def floor(path: str, db: str, form: str = "pagerduty") -> None:
-    """The least any importer must do: read the file and insert the rows."""
+    """The least any importer must do: read the file and insert the rows (import_floor)."""
     rows = _floor_rows(path, form)
-    conn = sqlite3.connect(db)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")  # as irdesk's connections
-    conn.executescript(FLOOR_SCHEMA)
-    with conn:
-        conn.executemany(
-            "INSERT INTO incident (source, external_id, title, status, started_at)"
-            " VALUES (?,?,?,?,?)",
-            rows,
-        )
-    conn.close()
+    import_floor.write(import_floor.connect(db), rows, [])
 
 
 def _timed_subprocess(

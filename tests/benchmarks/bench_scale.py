@@ -10,7 +10,8 @@ Each step runs in a child process of its own, so its time, CPU time and peak mem
 its own; each is printed beside its floor, run in the same way in the same run:
 
   import        `irdesk import` of the fraction's export files   floor: json.loads of the
-                same files + executemany of the same rows into tables with irdesk's indexes
+                same files + executemany of the same rows into irdesk's schema, its indexes
+                and search index included (import_floor.py)
                 (the whole organisation cannot go through the importer in the time; its
                 bulk write, the fastest honest path, is timed when the cache is made)
   file size     the import's database over the floor's, per the same rows
@@ -141,22 +142,8 @@ def step_export(folder: str, incidents: str, events: str, seed: str) -> None:
 
 # --- import and its floor ---------------------------------------------------------
 
-# Tables with the indexes irdesk's incident and timeline_event carry (an index is work
-# every insert must do); only the columns are simpler.
-FLOOR_SCHEMA = """
-CREATE TABLE incident (id INTEGER PRIMARY KEY, source TEXT, external_id TEXT, title TEXT,
-    status TEXT, service TEXT, severity TEXT, started_at TEXT, resolved_at TEXT,
-    UNIQUE (source, external_id));
-CREATE INDEX ix_incident_service_started ON incident (service, started_at);
-CREATE INDEX ix_incident_severity_started ON incident (severity, started_at);
-CREATE INDEX ix_incident_started_at ON incident (started_at);
-CREATE TABLE event (id INTEGER PRIMARY KEY, incident_key TEXT, source TEXT, external_id TEXT,
-    occurred_at TEXT, kind TEXT, actor TEXT, text TEXT);
-CREATE INDEX ix_event_actor ON event (actor);
-CREATE INDEX ix_event_incident_time ON event (incident_key, occurred_at);
-CREATE UNIQUE INDEX ux_event_source_key ON event (incident_key, source, external_id)
-    WHERE external_id IS NOT NULL;
-"""
+# The rows go into irdesk's schema, its indexes and search index included
+# (import_floor.py): work any import of them into an irdesk file does.
 
 
 def _floor_rows(name: str, data: dict) -> tuple[list[tuple], list[tuple]]:
@@ -182,7 +169,7 @@ def _floor_rows(name: str, data: dict) -> tuple[list[tuple], list[tuple]]:
                 e["id"],
                 e["created_at"],
                 e["type"],
-                e["agent"]["id"],
+                e["agent"]["summary"],
                 e["summary"],
             )
             for e in data["log_entries"]
@@ -209,27 +196,15 @@ def _floor_rows(name: str, data: dict) -> tuple[list[tuple], list[tuple]]:
 
 
 def step_floor_import(folder: str, db: str) -> None:
-    conn = sqlite3.connect(db)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")  # as irdesk's connections
-    conn.executescript(FLOOR_SCHEMA)
+    import import_floor
+
+    conn = import_floor.connect(db)
     incidents, events = [], []
     for path in sorted(Path(folder).glob("*.json")):
         more, more_events = _floor_rows(path.name, json.loads(path.read_text()))
         incidents += more
         events += more_events
-    with conn:
-        conn.executemany(
-            "INSERT INTO incident (source, external_id, title, status, service, severity,"
-            " started_at, resolved_at) VALUES (?,?,?,?,?,?,?,?)",
-            incidents,
-        )
-        conn.executemany(
-            "INSERT INTO event (incident_key, source, external_id, occurred_at, kind, actor,"
-            " text) VALUES (?,?,?,?,?,?,?)",
-            events,
-        )
-    conn.close()
+    import_floor.write(conn, incidents, events)
 
 
 # --- the dashboard and its floor ----------------------------------------------------

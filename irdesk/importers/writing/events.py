@@ -5,6 +5,7 @@ facilitator corrected by hand keeps the correction: a source that now says other
 is listed as a conflict.
 """
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -14,7 +15,7 @@ from irdesk.importers.records import EventRecord, PersonRef
 from irdesk.importers.writing.outcomes import IncidentOutcome, WriteResult
 from irdesk.importers.writing.people import People
 from irdesk.storage.bulk import import_lookup, import_writer
-from irdesk.storage.bulk.import_lookup import StoredEvent, StoredEvents
+from irdesk.storage.bulk.import_lookup import IncidentKey, StoredEvent, StoredEvents
 from irdesk.storage.bulk.import_transaction import ImportTransaction
 from irdesk.storage.bulk.import_writer import EventChange, NewEvent
 from irdesk.storage.bulk.stored_text import db_time
@@ -41,15 +42,19 @@ def write_events(
     people: People,
     result: WriteResult,
     progress: Progress | None = None,
-) -> None:
-    """Insert new events, update changed ones; `progress` hears how far the writing got."""
+) -> dict[int, Sequence[NewEvent]]:
+    """Insert new events, update changed ones; `progress` hears how far the writing got.
+    Returns the rows inserted, by incident (refresh_imported_roles reads a new incident's
+    roles from them rather than from the table)."""
     stored = import_lookup.stored_events(tx, list(events_by_incident))
     rows = _EventRows()
+    spans: list[tuple[int, int, int]] = []  # (incident id, its first and last insert + 1)
     for incident_id, events in events_by_incident.items():
         outcome = outcomes.get(incident_id)
         label = outcome.key if outcome else str(incident_id)
         inserted, updated = len(rows.inserts), len(rows.updates)
         _incident_event_rows(incident_id, events, stored, people, rows, label)
+        spans.append((incident_id, inserted, len(rows.inserts)))
         if outcome:
             outcome.new_events += len(rows.inserts) - inserted
             outcome.updated_events += len(rows.updates) - updated
@@ -64,6 +69,8 @@ def write_events(
         if outcome.change == "unchanged" and (outcome.new_events or outcome.updated_events):
             outcome.change = "updated"
             outcome.changed_fields = [*outcome.changed_fields, "timeline"]
+    inserts = rows.inserts
+    return {incident_id: inserts[start:end] for incident_id, start, end in spans if end > start}
 
 
 def _incident_event_rows(
@@ -134,3 +141,18 @@ def _compare(
         )
     else:
         rows.updates.append((when, event.text, event.kind.value, event_id))
+
+
+def new_incidents(
+    outcomes: Iterable[IncidentOutcome],
+    ids: Mapping[IncidentKey, int],
+    inserted: Mapping[int, Sequence[NewEvent]],
+) -> dict[int, Sequence[NewEvent]]:
+    """The incidents these outcomes inserted, each with the events inserted for it (none
+    for most of a big page): what refresh_imported_roles needs to read nothing for them."""
+    return {
+        incident_id: inserted.get(incident_id, ())
+        for o in outcomes
+        if o.change == "new"
+        for incident_id in (ids[(o.source, o.external_id)],)
+    }

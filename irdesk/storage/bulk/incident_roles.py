@@ -17,9 +17,10 @@ number of re-imports. What counts as the source saying so:
   say only who takes turns, not whose turn it was, so they count for nothing here.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
+from operator import itemgetter
 
 from irdesk.domain.enums import (
     ASSIGNMENT_KEY_PREFIX,
@@ -31,6 +32,7 @@ from irdesk.domain.utc import utc_now
 from irdesk.storage.bulk.batching import batches
 from irdesk.storage.bulk.dialect import dialect
 from irdesk.storage.bulk.import_transaction import ImportTransaction
+from irdesk.storage.bulk.import_writer import NewEvent
 from irdesk.storage.bulk.stored_text import db_time
 
 # Membership rows that say whose turn it was, not only who takes turns.
@@ -44,19 +46,37 @@ Found = tuple[int, IncidentRoleKind, str]  # person id, role, how
 ASSIGNED = "assigned"
 
 
-def refresh_imported_roles(tx: ImportTransaction, incident_ids: Iterable[int]) -> int:
+def refresh_imported_roles(
+    tx: ImportTransaction,
+    incident_ids: Iterable[int],
+    inserted: Mapping[int, Sequence[NewEvent]] | None = None,
+) -> int:
     """Bring the imported roles of these incidents to what the data says now; the number
     of rows added or removed. Rows that stay are left as they were (their time too), so
     importing the same files again changes nothing. Read a batch of incidents at a time:
-    an import of many incidents with no roles to find costs three queries a batch."""
+    an import of many incidents with no roles to find costs three queries a batch.
+
+    `inserted`: the incidents this import inserted, each with the events it inserted for
+    it (all its events: the incident is new). Their roles come from those rows, without
+    reading back what was just written, and they have no stored roles to look up: an
+    import of a million new incidents, most without events, reads nothing for them.
+    """
     changed = 0
     now = db_time(utc_now())
+    inserted = inserted or {}
+    any_policies = bool(inserted) and _any_service_policy(tx)
     # Sorted straight from a set, not through another copy of one: a big import's ids.
     unique = incident_ids if isinstance(incident_ids, AbstractSet) else set(incident_ids)
     for batch in batches(sorted(unique), ROLE_BATCH):
-        events = _events_by_incident(tx, batch)
-        policies = _policies_by_incident(tx, batch)
-        stored_rows = _stored_by_incident(tx, batch)
+        stored_ids = [i for i in batch if i not in inserted] if inserted else batch
+        if not stored_ids and not any_policies and not any(inserted[i] for i in batch):
+            continue  # new incidents without events or policies: no role to find
+        events = _events_by_incident(tx, stored_ids) if stored_ids else {}
+        for incident_id in batch:
+            if inserted.get(incident_id):
+                events[incident_id] = _role_events(inserted[incident_id])
+        policies = _policies_by_incident(tx, batch) if any_policies or stored_ids else {}
+        stored_rows = _stored_by_incident(tx, stored_ids) if stored_ids else {}
         # A batch's changes go in one executemany each, not a statement per role row.
         deletes: list[tuple[int]] = []
         updates: list[tuple[str, int]] = []
@@ -136,6 +156,28 @@ def _events_by_incident(tx: ImportTransaction, ids: Sequence[int]) -> dict[int, 
     return out
 
 
+def _role_events(rows: Sequence[NewEvent]) -> list[EventRow]:
+    """_events_by_incident's rows for one incident, from the rows inserted for it: in
+    time order, ties in insertion order (the order of their ids)."""
+    out = [
+        (ASSIGNED if kind == _STATUS_CHANGE else kind, person, when)
+        for _incident, when, kind, _source, key, person, *_rest in rows
+        if when is not None
+        and (
+            kind in _ROLE_KINDS
+            or (
+                kind == _STATUS_CHANGE and key is not None and key.startswith(ASSIGNMENT_KEY_PREFIX)
+            )
+        )
+    ]
+    out.sort(key=itemgetter(2))  # stable: ties keep their insertion order
+    return out
+
+
+def _any_service_policy(tx: ImportTransaction) -> bool:
+    return tx.conn.exec_driver_sql("SELECT 1 FROM service_policy LIMIT 1").first() is not None
+
+
 def _policies_by_incident(tx: ImportTransaction, ids: Sequence[int]) -> dict[int, tuple[int, str]]:
     marks = ",".join("?" * len(ids))
     rows = tx.conn.exec_driver_sql(
@@ -180,6 +222,8 @@ _ESCALATE = EventKind.ESCALATE.value
 _PAGE = EventKind.PAGE.value
 _ACKNOWLEDGE = EventKind.ACKNOWLEDGE.value
 _ROLE_TEXT = {role: role.value for role in IncidentRoleKind}
+_STATUS_CHANGE = EventKind.STATUS_CHANGE.value
+_ROLE_KINDS = frozenset((_ESCALATE, _PAGE, _ACKNOWLEDGE))
 
 
 def _from_events(rows: Sequence[EventRow]) -> list[Found]:
