@@ -64,6 +64,11 @@ SELECT incident_id FROM incident_merge
 UNION ALL
 SELECT into_id FROM incident_merge
 """
+# The first and last start, each from one end of the index on it.
+STARTS = """
+SELECT (SELECT min(started_at) FROM incident INDEXED BY ix_incident_started_at),
+       (SELECT max(started_at) FROM incident INDEXED BY ix_incident_started_at)
+"""
 REACHED_IDS = (Column("id", "id", "int", nullable=False),)
 
 
@@ -103,6 +108,9 @@ def period_parts(cur: Cursor, period: Period, policy: Policy) -> Parts:
         "low": (span.start - MARGIN).strftime(STORED),
         "high": (span.end + MARGIN).strftime(STORED),
     }
+    first, last = cur.execute(STARTS).fetchone()
+    if first is None or (first >= bounds["low"] and last < bounds["high"]):
+        return whole_parts(cur)  # every start within the reach (ten years of ten): all
     # A year of a decade's file reaches some hundred thousand ids: one string, not a row each.
     reached = read_columns(cur, REACHED_IDS, f"FROM ({REACHED})", bounds)
     found_ids = (
