@@ -17,7 +17,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
@@ -125,7 +124,7 @@ class Incident(SQLModel, table=True):
         Index("ix_incident_service_started", "service_id", "started_at"),
         Index("ix_incident_severity_started", "severity", "started_at"),
         # The incidents whose impact is still going at a time, found without reading all.
-        Index("ix_incident_impact_end", text("coalesce(mitigated_at, resolved_at)"), "started_at"),
+        Index("ix_incident_impact_end", "mitigated_at", "resolved_at", "started_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

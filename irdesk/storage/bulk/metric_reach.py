@@ -44,9 +44,9 @@ GAP = 4 * INCIDENT_PART_ROWS
 MAX_RUNS = 32
 
 # Each of these is cheap on its own: an index range or a small table. The impacts still
-# going at the reach's start are two ranges of the index on the impact's end (written as
-# the index writes it, or SQLite would not use it): those with no end, and those ending
-# after the start, with the start beside it in the index to keep only the earlier ones.
+# going at the reach's start (an end, the mitigation else the resolution, that is missing
+# or later) are three ranges of the index on (mitigation, resolution, start), each read
+# from the index alone: mitigated since; not mitigated and resolved since; neither.
 REACHED = """
 SELECT id FROM incident INDEXED BY ix_incident_started_at
 WHERE started_at >= :low AND started_at < :high
@@ -54,10 +54,13 @@ UNION ALL
 SELECT id FROM incident INDEXED BY ix_incident_started_at WHERE started_at IS NULL
 UNION ALL
 SELECT id FROM incident INDEXED BY ix_incident_impact_end
-WHERE coalesce(mitigated_at, resolved_at) IS NULL AND started_at < :low
+WHERE mitigated_at >= :low AND started_at < :low
 UNION ALL
 SELECT id FROM incident INDEXED BY ix_incident_impact_end
-WHERE coalesce(mitigated_at, resolved_at) >= :low AND started_at < :low
+WHERE mitigated_at IS NULL AND resolved_at >= :low AND started_at < :low
+UNION ALL
+SELECT id FROM incident INDEXED BY ix_incident_impact_end
+WHERE mitigated_at IS NULL AND resolved_at IS NULL AND started_at < :low
 UNION ALL
 SELECT incident_id FROM lifecycle_override
 UNION ALL
