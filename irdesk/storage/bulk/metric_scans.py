@@ -241,9 +241,10 @@ def resolves_in_id_order(cur: Cursor, read: EventArrays) -> EventArrays:
     """`read` (in the timeline index's order) with each incident's resolutions at the same
     moment in id order among themselves, as a read in id order has them: the resolver is
     the actor of the last of equals (`EventColumns.from_events`). Only incidents resolved
-    twice at one moment are asked about, each with a look-up in the index; the others'
-    rows stay as read. The rows moved are resolutions of one incident at one time, so the
-    pages and each person's first and last event in an incident stay the same."""
+    twice at one moment are asked about, each with a look-up in the index (on `cur`, in
+    the snapshot the events were read in); the others' rows stay as read. Only that
+    incident's resolutions move, each with its person and time, so the pages and each
+    person's first and last event in an incident stay the same."""
     rows = np.flatnonzero(read.is_resolve)
     if len(rows) < 2:
         return read
@@ -257,8 +258,6 @@ def resolves_in_id_order(cur: Cursor, read: EventArrays) -> EventArrays:
     for incident_id in tied.tolist():
         mine = rows[incident == incident_id]  # ascending: as the index gave them
         ids = np.array([r[0] for r in cur.execute(RESOLVES_OF_INCIDENT, (incident_id,))])
-        if len(ids) != len(mine):
-            raise AssertionError("the timeline changed while it was read")
         by_time_then_id = np.lexsort((ids, time[mine]))
         person[mine], time[mine] = person[mine][by_time_then_id], time[mine][by_time_then_id]
     return read._replace(person=person, time=time)
