@@ -103,7 +103,6 @@ CREATE TABLE timeline_event (
 	CONSTRAINT eventkind CHECK (kind IN ('alert', 'page', 'acknowledge', 'escalate', 'note', 'action', 'status_change', 'mitigate', 'resolve', 'verify', 'communication'))
 );
 CREATE INDEX ix_timeline_event_actor_person_id ON timeline_event (actor_person_id);
-CREATE INDEX ix_timeline_incident_time ON timeline_event (incident_id, occurred_at);
 CREATE UNIQUE INDEX ux_timeline_source_key ON timeline_event (incident_id, source, external_id) WHERE external_id IS NOT NULL;
 CREATE TABLE audit_entry (
 	id INTEGER NOT NULL, 
@@ -811,5 +810,7 @@ CREATE TABLE leave (
 	FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE
 );
 CREATE INDEX ix_leave_person_id ON leave (person_id);
-INSERT INTO alembic_version (version_num) VALUES ('0030');
+CREATE INDEX ix_timeline_incident_time ON timeline_event (incident_id, occurred_at, actor_person_id, kind);
+CREATE INDEX ix_incident_impact_end ON incident (mitigated_at, resolved_at, started_at);
+INSERT INTO alembic_version (version_num) VALUES ('0027');
 COMMIT;

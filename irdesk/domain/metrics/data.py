@@ -344,15 +344,15 @@ class EventColumns:
         # The resolver: the actor of the incident's latest resolve event (the last of equals).
         resolvers = last_per_group(np.flatnonzero(is_resolve), incident, time)
         return EventColumns(
-            page_incident=incident[pages].astype(np.int64),
-            page_person=person[pages].astype(np.int64),
-            page_time=time[pages].astype(np.float64),
-            part_incident=incident[firsts].astype(np.int64),
-            part_person=person[firsts].astype(np.int64),
-            part_first=earliest.astype(np.float64),
-            part_last=latest.astype(np.float64),
-            resolver_incident=incident[resolvers].astype(np.int64),
-            resolver_person=person[resolvers].astype(np.int64),
+            page_incident=incident[pages].astype(np.int64, copy=False),
+            page_person=person[pages].astype(np.int64, copy=False),
+            page_time=time[pages].astype(np.float64, copy=False),
+            part_incident=incident[firsts].astype(np.int64, copy=False),
+            part_person=person[firsts].astype(np.int64, copy=False),
+            part_first=earliest.astype(np.float64, copy=False),
+            part_last=latest.astype(np.float64, copy=False),
+            resolver_incident=incident[resolvers].astype(np.int64, copy=False),
+            resolver_person=person[resolvers].astype(np.int64, copy=False),
         )
 
     @staticmethod

@@ -169,7 +169,10 @@ def empty_column(column: Column) -> Any:
 
 
 def read_columns(
-    cur: Any, columns: tuple[Column, ...], source: str, params: tuple[Any, ...] = ()
+    cur: Any,
+    columns: tuple[Column, ...],
+    source: str,
+    params: tuple[Any, ...] | dict[str, Any] = (),
 ) -> dict[str, Any] | None:
     """name → numpy array (a list of str for text) per column, rows in the table's scan
     order; None when a column did not parse. Missing ints are MISSING_INT, missing floats

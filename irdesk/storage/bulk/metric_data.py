@@ -59,7 +59,9 @@ from irdesk.storage.bulk.metric_scans import (
     EventArrays,
     Scanned,
     event_part,
+    events_of_incidents,
     incident_part,
+    resolves_in_id_order,
     scanned_actions,
     scanned_events,
     scanned_incident_fields,
@@ -315,11 +317,16 @@ def incident_columns(
 
 
 def _events(
-    cur: Cursor, parts: list["Future[Scanned | None]"], merged: dict[int, int]
+    cur: Cursor,
+    parts: list["Future[Scanned | None]"],
+    merged: dict[int, int],
+    by_incident: bool = False,
 ) -> EventColumns:
     read: EventArrays | None = scanned_events(parts)
     if read is None:
         read = events_by_rows(cur)
+    elif by_incident:
+        read = resolves_in_id_order(cur, read)
     return event_columns(read, merged)
 
 
@@ -378,9 +385,10 @@ def load_metric_data(
         actions = tasks.add(_actions)
         # The events' scans, then one incident part so that the other reader has SQLite
         # work while the first joins the event parts (which waits for all of them).
-        event_parts = [tasks.add(event_part(*part)) for part in parts.events]
+        read_part = events_of_incidents if parts.events_by_incident else event_part
+        event_parts = [tasks.add(read_part(lo, hi)) for lo, hi in parts.events]
         incident_parts = [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[:1]]
-        events = tasks.add(lambda c: _events(c, event_parts, merged))
+        events = tasks.add(lambda c: _events(c, event_parts, merged, parts.events_by_incident))
         # The other incident parts, the small tables, and last the incidents joined.
         incident_parts += [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[1:]]
         overrides = tasks.add(_overrides)

@@ -5,7 +5,8 @@ The incidents are found by the index on their start (`selection.reach` says how 
 the figures look), together with those the index cannot place: no start, an impact still
 going at the reach's start (their SLO impact counts), a facilitator's corrected times, a
 merge. Their ids make runs; each run is read in parts as the whole table is, and with it
-every timeline event of its incidents. An incident that is read although no figure of
+every timeline event of its incidents (from the timeline's index alone, which holds what
+the figures read of an event: `metric_scans.events_of_incidents`). An incident that is read although no figure of
 the period counts it (an id inside a run) changes no figure: only the period's incidents,
 and impacts or pages within the period, are counted. One thing the index cannot find
 without reading every event: a page within the period of an incident that began before
@@ -22,10 +23,12 @@ from datetime import timedelta
 
 import numpy as np
 
+from irdesk.domain.metrics.kernels.sorting import distinct
 from irdesk.domain.metrics.selection import Period, reach
 from irdesk.domain.policy import Policy
+from irdesk.storage.bulk.column_scan import Column, read_columns
 from irdesk.storage.bulk.metric_scans import (
-    EVENT_PART_ROWS,
+    EVENT_PART_INCIDENTS,
     INCIDENT_PART_ROWS,
     Cursor,
     event_ranges,
@@ -40,17 +43,24 @@ MARGIN = timedelta(days=1)
 GAP = 4 * INCIDENT_PART_ROWS
 MAX_RUNS = 32
 
-# Each of these is cheap on its own: an index range, a small table, or (the impacts
-# still going) one pass over the incidents that returns few of them.
+# Each of these is cheap on its own: an index range or a small table. The impacts still
+# going at the reach's start (an end, the mitigation else the resolution, that is missing
+# or later) are three ranges of the index on (mitigation, resolution, start), each read
+# from the index alone: mitigated since; not mitigated and resolved since; neither.
 REACHED = """
 SELECT id FROM incident INDEXED BY ix_incident_started_at
 WHERE started_at >= :low AND started_at < :high
 UNION ALL
 SELECT id FROM incident INDEXED BY ix_incident_started_at WHERE started_at IS NULL
 UNION ALL
-SELECT id FROM incident NOT INDEXED
-WHERE started_at < :low
-  AND (coalesce(mitigated_at, resolved_at) IS NULL OR coalesce(mitigated_at, resolved_at) >= :low)
+SELECT id FROM incident INDEXED BY ix_incident_impact_end
+WHERE mitigated_at >= :low AND started_at < :low
+UNION ALL
+SELECT id FROM incident INDEXED BY ix_incident_impact_end
+WHERE mitigated_at IS NULL AND resolved_at >= :low AND started_at < :low
+UNION ALL
+SELECT id FROM incident INDEXED BY ix_incident_impact_end
+WHERE mitigated_at IS NULL AND resolved_at IS NULL AND started_at < :low
 UNION ALL
 SELECT incident_id FROM lifecycle_override
 UNION ALL
@@ -58,22 +68,26 @@ SELECT incident_id FROM incident_merge
 UNION ALL
 SELECT into_id FROM incident_merge
 """
-EVENT_IDS = """
-SELECT min(id), max(id) FROM timeline_event INDEXED BY ix_timeline_incident_time
-WHERE incident_id BETWEEN ? AND ?
+# The first and last start, each from one end of the index on it.
+STARTS = """
+SELECT (SELECT min(started_at) FROM incident INDEXED BY ix_incident_started_at),
+       (SELECT max(started_at) FROM incident INDEXED BY ix_incident_started_at)
 """
+REACHED_IDS = (Column("id", "id", "int", nullable=False),)
 
 
 @dataclass(frozen=True)
 class Parts:
     incidents: list[tuple[int, int]]  # id ranges, inclusive
-    # (first event id, last event id, (first incident id, last incident id) or None: all)
-    events: list[tuple[int, int, tuple[int, int] | None]]
+    # The events: either ranges of event ids (the whole table, in id order) or ranges of
+    # incident ids whose events are read from the timeline's index (in its order).
+    events: list[tuple[int, int]]
+    events_by_incident: bool = False
 
 
 def whole_parts(cur: Cursor) -> Parts:
     """Every incident and event."""
-    return Parts(incident_ranges(cur), [(lo, hi, None) for lo, hi in event_ranges(cur)])
+    return Parts(incident_ranges(cur), event_ranges(cur))
 
 
 def runs(ids: np.ndarray) -> list[tuple[int, int]]:
@@ -98,16 +112,28 @@ def period_parts(cur: Cursor, period: Period, policy: Policy) -> Parts:
         "low": (span.start - MARGIN).strftime(STORED),
         "high": (span.end + MARGIN).strftime(STORED),
     }
-    ids = np.unique(np.array([r[0] for r in cur.execute(REACHED, bounds)], dtype=np.int64))
-    whole = cur.execute("SELECT min(id), max(id) FROM incident").fetchone()
+    first, last = cur.execute(STARTS).fetchone()
+    if first is None or (first >= bounds["low"] and last < bounds["high"]):
+        return whole_parts(cur)  # every start within the reach (ten years of ten): all
+    # A year of a decade's file reaches some hundred thousand ids: one string, not a row each.
+    reached = read_columns(cur, REACHED_IDS, f"FROM ({REACHED})", bounds)
+    found_ids = (
+        reached["id"]
+        if reached is not None
+        else np.array([r[0] for r in cur.execute(REACHED, bounds)], dtype=np.int64)
+    )
+    ids = distinct(found_ids)  # not np.unique, which hashes: slow on this many ids
+    # Two subqueries: SQLite finds a lone min() or max() of the rowid at once, and scans
+    # the table for both in one SELECT (`metric_scans.id_ranges`).
+    whole = cur.execute(
+        "SELECT (SELECT min(id) FROM incident), (SELECT max(id) FROM incident)"
+    ).fetchone()
     found = runs(ids)
     if found == [tuple(whole)]:
         return whole_parts(cur)  # the whole table: no need to pick its events
     incidents: list[tuple[int, int]] = []
-    events: list[tuple[int, int, tuple[int, int] | None]] = []
+    events: list[tuple[int, int]] = []
     for first, last in found:
         incidents += split_range(first, last, INCIDENT_PART_ROWS)
-        lo, hi = cur.execute(EVENT_IDS, (first, last)).fetchone()
-        if lo is not None:
-            events += [(a, b, (first, last)) for a, b in split_range(lo, hi, EVENT_PART_ROWS)]
-    return Parts(incidents, events)
+        events += split_range(first, last, EVENT_PART_INCIDENTS)
+    return Parts(incidents, events, events_by_incident=True)

@@ -54,6 +54,8 @@ class EventArrays(NamedTuple):
 # the values of an event.
 INCIDENT_PART_ROWS = 12_500
 EVENT_PART_ROWS = 50_000
+# A part of the events read by incident: an incident has some twenty events.
+EVENT_PART_INCIDENTS = EVENT_PART_ROWS // 20
 MAX_PARTS = 16
 
 
@@ -190,19 +192,27 @@ SCANNED_EVENTS = (
 )
 EVENTS_SOURCE = "FROM timeline_event NOT INDEXED WHERE actor_person_id IS NOT NULL"
 EVENTS_PART = f"{EVENTS_SOURCE} AND id BETWEEN ? AND ?"
-EVENTS_PART_OF_INCIDENTS = f"{EVENTS_PART} AND incident_id BETWEEN ? AND ?"
+# The timeline's index holds every column read (migration 0027): the events of a range
+# of incidents are one range of it, read without the table, in the index's order.
+EVENTS_OF_INCIDENTS = """FROM timeline_event INDEXED BY ix_timeline_incident_time
+WHERE incident_id BETWEEN ? AND ? AND actor_person_id IS NOT NULL"""
 
 
-def event_part(
-    lo: int, hi: int, incidents: tuple[int, int] | None = None
-) -> Callable[[Cursor], Scanned | None]:
-    """A task reading the events (with a person as actor) of ids `lo` … `hi`; only those of
-    the incidents of ids `incidents` (first, last) when given."""
+def event_part(lo: int, hi: int) -> Callable[[Cursor], Scanned | None]:
+    """A task reading the events (with a person as actor) of ids `lo` … `hi`, in id order."""
 
     def read(cur: Cursor) -> Scanned | None:
-        if incidents is None:
-            return read_columns(cur, SCANNED_EVENTS, EVENTS_PART, (lo, hi))
-        return read_columns(cur, SCANNED_EVENTS, EVENTS_PART_OF_INCIDENTS, (lo, hi, *incidents))
+        return read_columns(cur, SCANNED_EVENTS, EVENTS_PART, (lo, hi))
+
+    return read
+
+
+def events_of_incidents(first: int, last: int) -> Callable[[Cursor], Scanned | None]:
+    """A task reading the events (with a person as actor) of the incidents of ids `first`
+    … `last`, by incident and time (`resolves_in_id_order` makes up for that order)."""
+
+    def read(cur: Cursor) -> Scanned | None:
+        return read_columns(cur, SCANNED_EVENTS, EVENTS_OF_INCIDENTS, (first, last))
 
     return read
 
@@ -216,6 +226,41 @@ def scanned_events(parts: list["Future[Scanned | None]"]) -> EventArrays | None:
     return EventArrays(
         col["incident"], col["person"], col["time"], kind == PAGE_INITIAL, kind == RESOLVE_INITIAL
     )
+
+
+# An incident's resolutions in the order its events were read from the timeline's index
+# (time as stored, actor, then id: the kind is the same), with their ids.
+RESOLVES_OF_INCIDENT = f"""
+SELECT id FROM timeline_event INDEXED BY ix_timeline_incident_time
+WHERE incident_id = ? AND kind = '{EventKind.RESOLVE.value}' AND actor_person_id IS NOT NULL
+ORDER BY occurred_at, actor_person_id, id
+"""
+
+
+def resolves_in_id_order(cur: Cursor, read: EventArrays) -> EventArrays:
+    """`read` (in the timeline index's order) with each incident's resolutions at the same
+    moment in id order among themselves, as a read in id order has them: the resolver is
+    the actor of the last of equals (`EventColumns.from_events`). Only incidents resolved
+    twice at one moment are asked about, each with a look-up in the index (on `cur`, in
+    the snapshot the events were read in); the others' rows stay as read. Only that
+    incident's resolutions move, each with its person and time, so the pages and each
+    person's first and last event in an incident stay the same."""
+    rows = np.flatnonzero(read.is_resolve)
+    if len(rows) < 2:
+        return read
+    incident, time = read.incident[rows], read.time[rows]
+    by_moment = np.lexsort((time, incident))
+    same = (np.diff(incident[by_moment]) == 0) & (np.diff(time[by_moment]) == 0)
+    tied = np.unique(incident[by_moment[1:][same]])
+    if len(tied) == 0:
+        return read
+    person, time = read.person.copy(), read.time.copy()
+    for incident_id in tied.tolist():
+        mine = rows[incident == incident_id]  # ascending: as the index gave them
+        ids = np.array([r[0] for r in cur.execute(RESOLVES_OF_INCIDENT, (incident_id,))])
+        by_time_then_id = np.lexsort((ids, time[mine]))
+        person[mine], time[mine] = person[mine][by_time_then_id], time[mine][by_time_then_id]
+    return read._replace(person=person, time=time)
 
 
 # --- action items --------------------------------------------------------------

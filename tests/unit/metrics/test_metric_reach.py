@@ -164,3 +164,65 @@ def test_a_month_of_pagerduty_demo_incidents(
     assert everything(compute_from_database(database, june, "severity")) == whole_then_filtered(
         database, june, "severity", Policy()
     )
+
+
+def test_two_resolutions_at_one_moment_name_the_later_written_as_resolver(
+    decade: Database,
+) -> None:
+    """A period read takes an incident's events in the timeline index's order (time, then
+    actor), not the order they were written; of two resolutions at one moment the one
+    written last still names the resolver, as a read of the whole file does."""
+    moment = fx.at(6, 9)
+
+    def resolve(event_id: int, incident_id: int, person: int) -> TimelineEvent:
+        return TimelineEvent(
+            id=event_id,
+            incident_id=incident_id,
+            occurred_at=moment,
+            kind=EventKind.RESOLVE,
+            source="test",
+            external_id=f"r{event_id}",
+            actor_person_id=person,
+        )
+
+    with decade.transaction() as session:
+        # 108: Ann's resolution (written by `_outside`), then Bob's: Bob resolved it.
+        _outside(session, 108, moment - timedelta(hours=1), 1)
+        session.add(resolve(9_000, 108, fx.BOB))
+        # 109: Bob's resolution, then Ann's: Ann resolved it, though Bob's id as a person
+        # (2) sorts after hers (1) in the index.
+        _outside(session, 109, moment - timedelta(hours=2), None)
+        incident = session.get(Incident, 109)
+        incident.resolved_at, incident.status = moment, IncidentStatus.RESOLVED
+        session.add(resolve(9_101, 109, fx.BOB))
+        session.add(resolve(9_102, 109, fx.ANN))
+
+    def resolvers(read: object) -> dict[int, int]:
+        ev = read.events  # type: ignore[attr-defined]
+        return dict(zip(ev.resolver_incident.tolist(), ev.resolver_person.tolist(), strict=True))
+
+    period = resolvers(load_metric_data(decade, fx.PERIOD, Policy()))
+    assert (period[108], period[109]) == (fx.BOB, fx.ANN)
+    assert {i: p for i, p in resolvers(load_metric_data(decade)).items() if i in period} == period
+    for by in GROUPINGS:
+        assert period_read(decade, fx.PERIOD, by, Policy()) == whole_then_filtered(
+            decade, fx.PERIOD, by, Policy()
+        )
+
+
+def test_an_impact_still_going_is_found_by_the_index_on_its_end(decade: Database) -> None:
+    """Incident 103 (2025-03-01, never resolved) and one mitigated inside the period but
+    begun months before: both are read; one that ended before the reach is not."""
+    with decade.transaction() as session:
+        _outside(session, 110, datetime(2025, 9, 1, 9, tzinfo=UTC), 24 * 127)  # ends 2026-01-06
+        _outside(session, 111, datetime(2025, 9, 1, 9, tzinfo=UTC), 24 * 30)  # ends 2025-10-01
+    read = load_metric_data(decade, fx.PERIOD, Policy())
+    ids = read.incidents.ids.tolist()
+    assert 103 in ids and 110 in ids and 111 not in ids
+    plan = " ".join(
+        str(row)
+        for row in decade.engine.raw_connection()
+        .cursor()
+        .execute("EXPLAIN QUERY PLAN " + metric_reach.REACHED, {"low": "2025", "high": "2027"})
+    )
+    assert "ix_incident_impact_end" in plan
