@@ -148,6 +148,9 @@ screenshot: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_person.py resources/screenshots/person.png --samples --person "Hattie Hendricks" --from 2021-05-01 --to 2021-06-30
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_person.py resources/screenshots/team.png --samples --team "Payments Team" --from 2021-05-01 --to 2021-06-30 --tab members
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_person.py resources/screenshots/escalation-chart.png --samples --escalation PGW5XNE
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_organisation.py resources/screenshots/organisation-leave.png --samples --leave "Akiko Almeda" --size 1280x800
+	@# Needs Debian's postgresql package: a throwaway cluster holds the demo for the picture.
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshot_team_database.py resources/screenshots/team-database-window.png
 	@# The window at a projector's and a big monitor's size, light and dark, on real
 	@# exports imported into a scratch database (SAMPLES: a folder of them).
 	rm -rf .screenshot-samples && mkdir .screenshot-samples
