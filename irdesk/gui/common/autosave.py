@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from shiboken6 import isValid
 
 from irdesk.gui.common.background import BackgroundTasks
 from irdesk.gui.common.refusals import Refused, refusing
@@ -180,6 +181,10 @@ class Autosaver(QObject):
             self._in_flight.discard(record)
 
     def _done(self, record: Key, field: str, pending: _Pending, outcome: object) -> None:
+        # A save can finish after its window closed: the value is written, and nobody is
+        # left to tell (the signals' object is gone).
+        if not isValid(self):
+            return
         self._in_flight.discard(record)
         if isinstance(outcome, _Saved):
             self._revisions[record] = outcome.revision
