@@ -9,7 +9,8 @@ the import's value stands again; `history` lists a field's values as the window 
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -107,7 +108,8 @@ def _rows(db: "Database", entity: str) -> list[Any]:
     return list(lists[entity](db))
 
 
-def _record(db: "Database", entity: str, name: str) -> Any:
+def named_record(db: "Database", entity: str, name: str) -> Any:
+    """The one `entity` record called `name` (any case), or CommandFailed saying why not."""
     found = [r for r in _rows(db, entity) if r.name.casefold() == name.strip().casefold()]
     if not found:
         raise CommandFailed(f"name: no {entity} is called {name!r}; see `irdesk org list`.")
@@ -117,7 +119,7 @@ def _record(db: "Database", entity: str, name: str) -> Any:
 
 
 def _team_id(db: "Database", name: str) -> int | None:
-    return None if not name.strip() else int(_record(db, "team", name).id)
+    return None if not name.strip() else int(named_record(db, "team", name).id)
 
 
 def _column(db: "Database", entity: str, row: Any, field: str) -> Any:
@@ -143,6 +145,18 @@ def _value(db: "Database", field: str, text: str) -> Any:
     return text
 
 
+@contextmanager
+def directory_edit(args: argparse.Namespace) -> Iterator["Database"]:
+    """The database `--db` names, open for one edit of the directory: a refused value,
+    a conflict or an unusable file ends the command in one sentence, nothing changed."""
+    path = chosen_database(args.org_db, args.db)
+    with (
+        opened_database(path, upgrade=True) as db,
+        failures_reported(ValueError, EditConflict, DatabaseError, kept="Nothing was changed."),
+    ):
+        yield db
+
+
 def _day_starts(day: date) -> datetime:
     """The start of `day` in the user's zone, as aware UTC (as the window's picker)."""
     return datetime(day.year, day.month, day.day).astimezone().astimezone(UTC)
@@ -154,12 +168,8 @@ def cmd_org_set(args: argparse.Namespace) -> int:
 
     field = _field(args.entity, args.field)
     since = args.since or datetime.now(UTC).astimezone().date()
-    path = chosen_database(args.org_db, args.db)
-    with (
-        opened_database(path, upgrade=True) as db,
-        failures_reported(ValueError, EditConflict, DatabaseError, kept="Nothing was changed."),
-    ):
-        row = _record(db, args.entity, args.name)
+    with directory_edit(args) as db:
+        row = named_record(db, args.entity, args.name)
         typing = Typing(_value(db, field, args.value), _day_starts(since), args.reason)
         change = Change(args.entity, row.id, field, _column(db, args.entity, row, field), typing)
         [done] = put_states(db, [change], actor=current_actor())
@@ -175,12 +185,8 @@ def cmd_org_back(args: argparse.Namespace) -> int:
     from irdesk.storage.records.directory_edits import Change, put_states
 
     field = _field(args.entity, args.field)
-    path = chosen_database(args.org_db, args.db)
-    with (
-        opened_database(path, upgrade=True) as db,
-        failures_reported(ValueError, EditConflict, DatabaseError, kept="Nothing was changed."),
-    ):
-        row = _record(db, args.entity, args.name)
+    with directory_edit(args) as db:
+        row = named_record(db, args.entity, args.name)
         change = Change(args.entity, row.id, field, _column(db, args.entity, row, field))
         [done] = put_states(db, [change], actor=current_actor())
     if not done.before.typed:
@@ -219,7 +225,7 @@ def cmd_org_history(args: argparse.Namespace) -> int:
     if not path.exists():
         raise CommandFailed(f"{path} does not exist; import a directory first or name --db.")
     with opened_database(path, upgrade=False) as db, failures_reported(DatabaseError):
-        row = _record(db, args.entity, args.name)
+        row = named_record(db, args.entity, args.name)
         typed = next(
             (t for t in typed_values(db, args.entity) if (t.entity_id, t.field) == (row.id, field)),
             None,

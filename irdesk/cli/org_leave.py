@@ -18,8 +18,8 @@ from irdesk.cli.common import (
     opened_database,
     parse_date,
 )
-from irdesk.cli.org_edits import _record
-from irdesk.storage.errors import DatabaseError, EditConflict
+from irdesk.cli.org_edits import directory_edit, named_record
+from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
     from irdesk.storage.database import Database
@@ -88,7 +88,7 @@ def add_leave_parser(actions: "argparse._SubParsersAction[argparse.ArgumentParse
 def _span(db: "Database", person: str, since: Any) -> "LeaveRow":
     from irdesk.storage.records.leave import list_leave
 
-    row = _record(db, "person", person)
+    row = named_record(db, "person", person)
     for span in list_leave(db, row.id):
         if span.starts_on == since:
             return span
@@ -102,12 +102,8 @@ def cmd_leave_add(args: argparse.Namespace) -> int:
     from irdesk.storage.records.actor import current_actor
     from irdesk.storage.records.leave import add_leave
 
-    path = chosen_database(args.org_db, args.db)
-    with (
-        opened_database(path, upgrade=True) as db,
-        failures_reported(ValueError, EditConflict, DatabaseError, kept="Nothing was changed."),
-    ):
-        person = _record(db, "person", args.person)
+    with directory_edit(args) as db:
+        person = named_record(db, "person", args.person)
         done = add_leave(db, person.id, args.since, args.until, args.note, actor=current_actor())
     print(f"{done.person}: on leave {done.span()}.")
     return 0
@@ -117,11 +113,7 @@ def cmd_leave_end(args: argparse.Namespace) -> int:
     from irdesk.storage.records.actor import current_actor
     from irdesk.storage.records.leave import end_leave
 
-    path = chosen_database(args.org_db, args.db)
-    with (
-        opened_database(path, upgrade=True) as db,
-        failures_reported(ValueError, EditConflict, DatabaseError, kept="Nothing was changed."),
-    ):
+    with directory_edit(args) as db:
         span = _span(db, args.person, args.since)
         done = end_leave(db, span.leave_id, span.revision, args.until, actor=current_actor())
     print(f"{done.person}: on leave {done.span()}.")
@@ -132,11 +124,7 @@ def cmd_leave_remove(args: argparse.Namespace) -> int:
     from irdesk.storage.records.actor import current_actor
     from irdesk.storage.records.leave import remove_leave
 
-    path = chosen_database(args.org_db, args.db)
-    with (
-        opened_database(path, upgrade=True) as db,
-        failures_reported(ValueError, EditConflict, DatabaseError, kept="Nothing was changed."),
-    ):
+    with directory_edit(args) as db:
         span = _span(db, args.person, args.since)
         remove_leave(db, span.leave_id, span.revision, actor=current_actor())
     print(f"{span.person}: leave {span.span()} removed.")
@@ -164,7 +152,7 @@ def cmd_leave_list(args: argparse.Namespace) -> int:
     if not path.exists():
         raise CommandFailed(f"{path} does not exist; import a directory first or name --db.")
     with opened_database(path, upgrade=False) as db, failures_reported(DatabaseError):
-        person_id = None if args.person is None else _record(db, "person", args.person).id
+        person_id = None if args.person is None else named_record(db, "person", args.person).id
         rows = leave_json(db, person_id)
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
