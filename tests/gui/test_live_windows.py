@@ -11,9 +11,11 @@ tests/person_fixture.py (Ana and Ben of Payments) and tests/review_feedback_fixt
 (P-1, P-2, S-1, S-2), each written out by hand in its module.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from note_keys import MANAGER, WORDS
@@ -37,6 +39,31 @@ from irdesk.storage.records import database_edits, directory_edits, incident_rol
 from irdesk.storage.server import ServerAddress, ServerLocation
 
 TIMEOUT_MS = 15_000
+T = TypeVar("T")
+
+
+def open_server(qtbot: QtBot, window: MainWindow, postgres_url: str) -> None:
+    """Ana opens the team database in her window (File › Open Team Database… does this)."""
+    with qtbot.waitSignal(window.files.opened, timeout=20_000):
+        window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
+
+
+@contextmanager
+def built_on_server(
+    postgres_url: str, build: Callable[[Database], T]
+) -> Iterator[tuple[T, Database]]:
+    """The server upgraded to this irdesk's schema, `build` run on Bo's connection: what
+    it returned, and that connection, closed at the end."""
+    from irdesk.storage import server
+
+    server.upgrade(ServerAddress.parse(postgres_url))
+    bo = server_database(postgres_url)
+    try:
+        yield build(bo), bo
+    finally:
+        bo.close()
+
+
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 
@@ -67,8 +94,7 @@ def team(postgres_url: str) -> Iterator[tuple[dict[str, int], Database]]:
 
 @pytest.fixture
 def ana(qtbot: QtBot, window: MainWindow, postgres_url: str, team: object) -> MainWindow:
-    with qtbot.waitSignal(window.files.opened, timeout=20_000):
-        window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
+    open_server(qtbot, window, postgres_url)
     qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
     assert window.live.listening
     return window
@@ -341,13 +367,8 @@ def register_on_server(postgres_url: str) -> Iterator[tuple[dict[str, int], Data
     """tests/register_fixture.py's three regulated incidents (REG-1…REG-3) on the server."""
     from register_fixture import build_register
 
-    from irdesk.storage import server
-
-    server.upgrade(ServerAddress.parse(postgres_url))
-    bo = server_database(postgres_url)
-    ids = build_register(bo)
-    yield ids, bo
-    bo.close()
+    with built_on_server(postgres_url, build_register) as built:
+        yield built
 
 
 def test_the_register_follows_a_notice_recorded_elsewhere(
@@ -361,8 +382,7 @@ def test_the_register_follows_a_notice_recorded_elsewhere(
     from irdesk.storage.records.register import NoticeState, record_notice_named
 
     _ids, bo = register_on_server
-    with qtbot.waitSignal(window.files.opened, timeout=20_000):
-        window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
+    open_server(qtbot, window, postgres_url)
     window.register_actions.clock = lambda: NOW
     choose_from_menu(qtbot, window, Qt.Key.Key_T, Qt.Key.Key_R)  # Tools › Register…
     qtbot.waitUntil(
@@ -427,13 +447,8 @@ def people_on_server(postgres_url: str) -> Iterator[tuple[dict[str, int], Databa
     2026, PAY-1…PAY-4) on the server."""
     from person_fixture import build
 
-    from irdesk.storage import server
-
-    server.upgrade(ServerAddress.parse(postgres_url))
-    bo = server_database(postgres_url)
-    ids = build(bo)
-    yield ids, bo
-    bo.close()
+    with built_on_server(postgres_url, build) as built:
+        yield built
 
 
 def test_the_person_window_follows_leave_typed_elsewhere_keeping_the_question(
@@ -447,8 +462,7 @@ def test_the_person_window_follows_leave_typed_elsewhere_keeping_the_question(
     from irdesk.storage.records.leave import add_leave
 
     ids, bo = people_on_server
-    with qtbot.waitSignal(window.files.opened, timeout=20_000):
-        window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
+    open_server(qtbot, window, postgres_url)
     person = open_person(qtbot, window)
     ask(qtbot, window, person, "Ana", "2026-03-01", "2026-04-30")
     before = person.period
@@ -466,16 +480,9 @@ def test_the_person_window_follows_leave_typed_elsewhere_keeping_the_question(
 def test_the_problems_window_follows_a_problem_made_elsewhere(
     qtbot: QtBot, window: MainWindow, postgres_url: str
 ) -> None:
-    from irdesk.storage import server
-
-    server.upgrade(ServerAddress.parse(postgres_url))
-    bo = server_database(postgres_url)
-    try:
-        run_import(
-            bo, [SHARED_DATA / "pagerduty_incidents_page.json", ORG_DATA / "pagerduty_teams.json"]
-        )
-        with qtbot.waitSignal(window.files.opened, timeout=20_000):
-            window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
+    samples = [SHARED_DATA / "pagerduty_incidents_page.json", ORG_DATA / "pagerduty_teams.json"]
+    with built_on_server(postgres_url, lambda bo: run_import(bo, samples)) as (_report, bo):
+        open_server(qtbot, window, postgres_url)
         qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
         click_row(qtbot, window, row_of(window, "PUJY049"))
         activate(qtbot, window)
@@ -502,8 +509,6 @@ def test_the_problems_window_follows_a_problem_made_elsewhere(
             "4",
         ]
         assert window.statusBar().currentMessage() == "Bo added a problem"
-    finally:
-        bo.close()
 
 
 def test_the_team_window_follows_leave_typed_elsewhere_keeping_the_question(
@@ -517,8 +522,7 @@ def test_the_team_window_follows_leave_typed_elsewhere_keeping_the_question(
     from irdesk.storage.records.leave import add_leave
 
     ids, bo = people_on_server
-    with qtbot.waitSignal(window.files.opened, timeout=20_000):
-        window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
+    open_server(qtbot, window, postgres_url)
     choose_from_menu(qtbot, window, Qt.Key.Key_P, Qt.Key.Key_T)  # People › Team…
     team = window.people.team
     assert team is not None
@@ -552,15 +556,10 @@ def test_calibration_and_review_health_follow_a_survey_answer_given_elsewhere(
     from review_feedback_fixture import AS_OF, build_reviews
     from test_review_feedback_windows import type_date
 
-    from irdesk.storage import server
     from irdesk.storage.records.review_surveys import Answer, record_answers
 
-    server.upgrade(ServerAddress.parse(postgres_url))
-    bo = server_database(postgres_url)
-    try:
-        ids = build_reviews(bo)
-        with qtbot.waitSignal(window.files.opened, timeout=20_000):
-            window.open_database(ServerLocation(ServerAddress.parse(postgres_url)))
+    with built_on_server(postgres_url, build_reviews) as (ids, bo):
+        open_server(qtbot, window, postgres_url)
         window.review_feedback.today = lambda: AS_OF
         opened = []
         for key in (Qt.Key.Key_C, Qt.Key.Key_H):  # Review › Calibration…, Review Health…
@@ -604,5 +603,3 @@ def test_calibration_and_review_health_follow_a_survey_answer_given_elsewhere(
         assert (
             window.statusBar().currentMessage() == "Anonymous respondent edited the review of S-1"
         )
-    finally:
-        bo.close()
