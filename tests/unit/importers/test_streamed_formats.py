@@ -42,22 +42,6 @@ MAPPING = ColumnMapping(
 BY_MAPPING = ImportOptions(column_mapping=MAPPING)
 
 
-@pytest.fixture
-def slices(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every file streamed, two records a slice; the sizes of the slices written."""
-    monkeypatch.setattr(sources, "STREAM_JSON_FROM_BYTES", 0)
-    monkeypatch.setattr(streamed, "STREAM_SLICE", 2)
-    sizes: list[int] = []
-    prepared = streamed._prepared
-
-    def counted(chunk: Any, files: frozenset[str]) -> Any:
-        sizes.append(len(chunk))
-        return prepared(chunk, files)
-
-    monkeypatch.setattr(streamed, "_prepared", counted)
-    return sizes
-
-
 def rows(db: Database, sql: str) -> list[tuple[Any, ...]]:
     with closing(sqlite3.connect(db.path)) as conn, conn:
         return conn.execute(sql).fetchall()

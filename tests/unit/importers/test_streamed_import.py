@@ -27,22 +27,6 @@ from irdesk.storage.database import Database, open_database
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 
 
-@pytest.fixture
-def small_streams(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every JSON file streamed, two records a slice; the sizes of the slices written."""
-    monkeypatch.setattr(sources, "STREAM_JSON_FROM_BYTES", 0)
-    monkeypatch.setattr(streamed, "STREAM_SLICE", 2)
-    sizes: list[int] = []
-    prepared = streamed._prepared
-
-    def counted(chunk: Any, files: frozenset[str]) -> Any:
-        sizes.append(len(chunk))
-        return prepared(chunk, files)
-
-    monkeypatch.setattr(streamed, "_prepared", counted)
-    return sizes
-
-
 def incident(n: int, title: str, created: str, summary: str = "Disk alarm") -> dict[str, Any]:
     """A PagerDuty incident P<n> whose first trigger (log entry R<n>) is its one event."""
     return {
@@ -74,11 +58,11 @@ def rows(db: Database, sql: str) -> list[tuple[Any, ...]]:
 
 
 def test_a_page_longer_than_a_slice_is_written_whole_slice_by_slice(
-    tmp_path: Path, database: Database, small_streams: list[int]
+    tmp_path: Path, database: Database, slices: list[int]
 ) -> None:
     export = write_page(tmp_path / "incidents.json", FIVE)
     report = run_import(database, [export])
-    assert small_streams == [2, 2, 1]  # streamed: three slices, not one merge
+    assert slices == [2, 2, 1]  # streamed: three slices, not one merge
     assert report.files[0].streamed == {"pagerduty": 5}
     assert (report.count("new"), report.count("updated"), report.new_events) == (5, 0, 5)
     assert "Incidents: 5 new, 0 updated, 0 unchanged" in report.lines()
@@ -106,16 +90,16 @@ def test_a_page_longer_than_a_slice_is_written_whole_slice_by_slice(
 
 
 def test_a_re_import_of_a_changed_export_updates_the_moved_and_reworded_events(
-    tmp_path: Path, database: Database, small_streams: list[int]
+    tmp_path: Path, database: Database, slices: list[int]
 ) -> None:
     run_import(database, [write_page(tmp_path / "old.json", FIVE)])
     newer = [*FIVE]
     # P2 was created an hour later than the old export said; P5's alert was reworded.
     newer[1] = incident(2, "DNS outage", "2026-03-02T11:00:00Z")
     newer[4] = incident(5, "Login errors", "2026-03-05T10:00:00Z", summary="Login 5xx alarm")
-    small_streams.clear()
+    slices.clear()
     report = run_import(database, [write_page(tmp_path / "new.json", newer)])
-    assert small_streams == [2, 2, 1]
+    assert slices == [2, 2, 1]
     assert (report.count("new"), report.count("updated"), report.count("unchanged")) == (0, 2, 3)
     assert (report.new_events, report.result.updated_events) == (0, 2)
     assert report.result.unchanged_events == 3
@@ -134,21 +118,21 @@ def test_a_re_import_of_a_changed_export_updates_the_moved_and_reworded_events(
 
 
 def test_a_bad_record_near_the_end_changes_nothing(
-    tmp_path: Path, database: Database, small_streams: list[int]
+    tmp_path: Path, database: Database, slices: list[int]
 ) -> None:
     run_import(database, [write_page(tmp_path / "old.json", FIVE[:2])])
     before = dump(database)
     bad = [*FIVE, incident(6, "Cache miss", "the sixth of March")]
     with pytest.raises(ImportProblem) as refused:
         run_import(database, [write_page(tmp_path / "new.json", bad)])
-    assert small_streams == [2, 2, 2]  # refused in the last slice, after two were written
+    assert slices == [2, 2, 2]  # refused in the last slice, after two were written
     assert "incidents[5]" in str(refused.value)
     assert "created_at" in str(refused.value)
     assert dump(database) == before
 
 
 def test_skip_bad_records_leaves_the_bad_one_out_and_writes_the_rest(
-    tmp_path: Path, database: Database, small_streams: list[int]
+    tmp_path: Path, database: Database, slices: list[int]
 ) -> None:
     bad = [*FIVE[:3], incident(6, "Cache miss", "the sixth of March"), *FIVE[3:]]
     export = write_page(tmp_path / "incidents.json", bad)
@@ -161,7 +145,7 @@ def test_skip_bad_records_leaves_the_bad_one_out_and_writes_the_rest(
 
 
 def test_an_incident_listed_twice_is_merged_as_a_whole_import_merges_it(
-    tmp_path: Path, small_streams: list[int]
+    tmp_path: Path, slices: list[int]
 ) -> None:
     # P1 again in the last slice, retitled: the later entry wins, as for any import.
     twice = [*FIVE, incident(1, "Disk full on db-1", "2026-03-01T10:00:00Z")]
@@ -182,7 +166,7 @@ def test_an_incident_listed_twice_is_merged_as_a_whole_import_merges_it(
 
 
 def test_a_huge_import_keeps_a_sample_of_outcomes_and_counts_the_rest(
-    tmp_path: Path, database: Database, small_streams: list[int], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, database: Database, slices: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(streamed, "OUTCOMES_KEPT", 2)
     report = run_import(database, [write_page(tmp_path / "incidents.json", FIVE)])
@@ -220,7 +204,7 @@ def test_the_real_page_imports_the_same_streamed_or_whole(
 
 
 def test_the_command_refuses_a_bad_record_late_in_a_stream_in_one_sentence(
-    tmp_path: Path, small_streams: list[int], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, slices: list[int], capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "incidents.db"
     assert (
@@ -238,7 +222,7 @@ def test_the_command_refuses_a_bad_record_late_in_a_stream_in_one_sentence(
     code = irdesk_main(["import", str(write_page(tmp_path / "new.json", bad)), "--db", str(target)])
     out, err = capsys.readouterr()
     assert code == 1
-    assert small_streams == [2, 2, 1, 2, 2]  # the third slice of the second import failed
+    assert slices == [2, 2, 1, 2, 2]  # the third slice of the second import failed
     assert "Traceback" not in out + err
     [sentence] = [line for line in err.splitlines() if "incidents[5]" in line]
     assert "status" in sentence and "lost" in sentence
