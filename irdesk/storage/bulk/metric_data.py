@@ -41,10 +41,10 @@ from irdesk.domain.metrics.figures import Figures, compute_figures
 from irdesk.domain.metrics.kernels.lookups import find_keys
 from irdesk.domain.metrics.selection import Period
 from irdesk.domain.policy import Policy
+from irdesk.storage.bulk import metric_facts
 from irdesk.storage.bulk.batching import batches, cyclic_gc_paused
 from irdesk.storage.bulk.dialect import SQLITE, Dialect
 from irdesk.storage.bulk.incident_list import ROW_COLUMNS, incident_row
-from irdesk.storage.bulk import metric_facts
 from irdesk.storage.bulk.metric_classifications import (
     apply_classifications,
     read_classifications,
@@ -397,17 +397,15 @@ def load_metric_data(
         # other reader has SQLite work while the first joins the event parts (which waits
         # for all of them).
         if facts is not None:
-            blocks = [tasks.add(metric_facts.block_task(facts, b)) for b in facts.blocks]
+            blocks = [tasks.add(metric_facts.block_task(facts, b, spans)) for b in facts.blocks]
         else:
             read_part = events_of_incidents if parts.events_by_incident else event_part
             event_parts = [tasks.add(read_part(lo, hi)) for lo, hi in parts.events]
         incident_parts = [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[:1]]
         if facts is not None:
-            events = tasks.add(lambda c: _stored_events(blocks, spans, merged))
+            events = tasks.add(lambda c: _stored_events(blocks, merged))
         else:
-            events = tasks.add(
-                lambda c: _events(c, event_parts, merged, parts.events_by_incident)
-            )
+            events = tasks.add(lambda c: _events(c, event_parts, merged, parts.events_by_incident))
         # The other incident parts, the small tables, and last the incidents joined.
         incident_parts += [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[1:]]
         overrides = tasks.add(_overrides)
@@ -440,14 +438,11 @@ def load_metric_data(
 
 
 def _stored_events(
-    blocks: list["Future[metric_facts.Facts]"],
-    spans: Sequence[tuple[int, int]] | None,
-    merged: dict[int, int],
+    blocks: list["Future[metric_facts.Facts]"], merged: dict[int, int]
 ) -> EventColumns:
-    """The events' facts from their blocks (`metric_facts`): those of the incidents read."""
+    """The events' facts from their blocks (`metric_facts`), each block's of the incidents
+    read, with linked incidents counted once."""
     facts = metric_facts.Facts.joined([b.result() for b in blocks])
-    if spans is not None:
-        facts = facts.within(spans)
     return metric_facts.linked_facts(facts, merged)
 
 

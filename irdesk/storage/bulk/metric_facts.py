@@ -114,7 +114,7 @@ class Facts:
             return Facts.empty()
         return Facts(
             {
-                name: np.concatenate([p.arrays[name] for p in parts]).astype(_dtype(name))
+                name: np.concatenate([p.arrays[name] for p in parts])
                 for names in KINDS
                 for name in names
             }
@@ -122,9 +122,7 @@ class Facts:
 
     @staticmethod
     def empty() -> "Facts":
-        return Facts(
-            {name: np.zeros(0, dtype=_dtype(name)) for names in KINDS for name in names}
-        )
+        return Facts({name: np.zeros(0, dtype=_dtype(name)) for names in KINDS for name in names})
 
     def within(self, spans: Sequence[tuple[int, int]]) -> "Facts":
         """Only the entries of incidents in `spans` (sorted inclusive id ranges, apart)."""
@@ -367,21 +365,33 @@ def plan(cur: Cursor, spans: Sequence[tuple[int, int]] | None) -> Plan:
     return Plan(blocks, stored, newest, edits)
 
 
-def block_task(plan_: Plan, block: int) -> Callable[[Cursor], Facts]:
+def _inside(block: int, spans: Sequence[tuple[int, int]] | None) -> bool:
+    """Whether every incident id of `block` lies in one of `spans` (None: all)."""
+    if spans is None:
+        return True
+    lo, hi = block_range(block)
+    return any(first <= lo and hi <= last for first, last in spans)
+
+
+def block_task(
+    plan_: Plan, block: int, spans: Sequence[tuple[int, int]] | None = None
+) -> Callable[[Cursor], Facts]:
     """A task giving a block's facts: the stored ones when current and intact, else the
-    timeline's (kept in `plan_.built` for the write-back)."""
+    timeline's (kept in `plan_.built` for the write-back); of these, the entries of the
+    incidents in `spans` (None: all). Most blocks lie inside a span and need no look."""
 
     def read(cur: Cursor) -> Facts:
+        facts = None
         mark = plan_.stored.get(block)
         if mark is not None:
             row = cur.execute(BLOB, (block,)).fetchone()
             facts = Facts.decode(None if row is None else row[0], mark.counts, mark.checksum)
-            if facts is not None:
-                return facts
-            del plan_.stored[block]
-        built = build_block(cur, block)
-        plan_.built[block] = built
-        return built
+            if facts is None:
+                del plan_.stored[block]
+        if facts is None:
+            facts = build_block(cur, block)
+            plan_.built[block] = facts
+        return facts if _inside(block, spans) else facts.within(spans or [])
 
     return read
 
@@ -473,7 +483,6 @@ def check_store(cur: Cursor) -> list[str]:
                 )
             elif facts.encode() != build_block(cur, block).encode():
                 problems.append(
-                    f"the stored timeline facts of incidents {lo}–{hi} differ from their "
-                    "timeline"
+                    f"the stored timeline facts of incidents {lo}–{hi} differ from their timeline"
                 )
     return problems

@@ -7,6 +7,7 @@ the timeline alone (`load_metric_data(..., cached=False)`), on the hand-written 
 and on /work/shared/data/pagerduty_incidents_page.json.
 """
 
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,9 +28,9 @@ from irdesk.domain.policy import Policy
 from irdesk.importers.pipeline import run_import
 from irdesk.storage.bulk import metric_facts
 from irdesk.storage.bulk.metric_data import load_metric_data
+from irdesk.storage.check import check_database
 from irdesk.storage.database import Database
 from irdesk.storage.records.merges import link_incidents, unlink_incident
-from irdesk.storage.check import check_database
 
 PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
 # The PagerDuty sample's incidents: May and June 2021.
@@ -112,12 +113,19 @@ def test_the_stored_facts_are_the_hand_worked_ones(hand: Database) -> None:
     assert found.built == {}  # read from the file, not derived again
     events = metric_facts.linked_facts(facts, {})
     pages = sorted(
-        zip(events.page_incident.tolist(), events.page_person.tolist(), events.page_time.tolist())
+        zip(
+            events.page_incident.tolist(),
+            events.page_person.tolist(),
+            events.page_time.tolist(),
+            strict=True,
+        )
     )
     assert pages == sorted(
         [(i, p, t.timestamp()) for i, p, t in fx.PAGES] + [(20_001, fx.BOB, FAR.timestamp())]
     )
-    resolvers = dict(zip(events.resolver_incident.tolist(), events.resolver_person.tolist()))
+    resolvers = dict(
+        zip(events.resolver_incident.tolist(), events.resolver_person.tolist(), strict=True)
+    )
     assert resolvers == dict(fx.RESOLVERS) | {20_001: fx.BOB}
     parts = {
         (i, p): (f, last)
@@ -126,6 +134,7 @@ def test_the_stored_facts_are_the_hand_worked_ones(hand: Database) -> None:
             events.part_person.tolist(),
             events.part_first.tolist(),
             events.part_last.tolist(),
+            strict=True,
         )
     }
     expected = {(i, p): (f.timestamp(), last.timestamp()) for i, p, f, last in fx.PARTICIPATION}
@@ -253,9 +262,13 @@ def test_linked_incidents_count_as_one_and_apart_again(hand: Database) -> None:
     assert stored_blocks(hand) == stored
     assert_as_the_timeline_says(hand)
     data = load_metric_data(hand)
-    resolvers = dict(zip(data.events.resolver_incident.tolist(), data.events.resolver_person))
+    resolvers = dict(
+        zip(data.events.resolver_incident.tolist(), data.events.resolver_person, strict=True)
+    )
     assert 4 not in resolvers and resolvers[3] == fx.CY  # 4's resolution, the later, counts
-    pairs = list(zip(data.events.part_incident.tolist(), data.events.part_person.tolist()))
+    pairs = list(
+        zip(data.events.part_incident.tolist(), data.events.part_person.tolist(), strict=True)
+    )
     assert len(pairs) == len(set(pairs))  # each (incident, person) once
     with hand.transaction() as session:
         unlink_incident(session, 4, actor="facilitator")
@@ -313,8 +326,6 @@ def test_db_check_compares_the_facts_with_the_timeline(hand: Database) -> None:
     arrays = dict(built.arrays)
     arrays["resolver_person"] = np.full_like(arrays["resolver_person"], fx.ANN)
     forged = metric_facts.Facts(arrays).encode()
-    import zlib
-
     sql(hand, "UPDATE metric_fact_blob SET facts = x'" + forged.hex() + "' WHERE block = 0")
     sql(hand, f"UPDATE metric_fact_block SET checksum = {zlib.crc32(forged)} WHERE block = 0")
     problems = check_database(hand.path).metric_fact_problems
