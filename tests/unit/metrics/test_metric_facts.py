@@ -363,3 +363,41 @@ def test_a_file_opened_read_only_computes_and_stores_nothing(
     sql(hand, "UPDATE timeline_event SET actor_person_id = 2 WHERE id = 1")
     reference = figures(hand, None, cached=False)
     assert figures(read_only, None, cached=True) == reference  # the stale block rebuilt
+
+
+def test_an_import_of_more_events_into_an_incident_already_read(
+    database: Database, tmp_path: Path
+) -> None:
+    """/work/shared/data/opsgenie_alerts_page.json (one alert, no one acting yet), read
+    and stored; then /work/shared/data/opsgenie_alert_logs.json, the alert's log (viewed,
+    acknowledged), imported into the same incident: its acknowledger now took part."""
+    import json
+    import shutil
+
+    alerts = SHARED_DATA / "opsgenie_alerts_page.json"
+    run_import(database, [alerts])
+    assert_as_the_timeline_says(database, None)
+    assert len(load_metric_data(database).events.part_incident) == 0
+    assert sorted(stored_blocks(database)) == [0]
+    alert = json.loads(alerts.read_text())["data"][0]["id"]
+    logs = tmp_path / f"alert-{alert}-logs.json"
+    shutil.copy(SHARED_DATA / "opsgenie_alert_logs.json", logs)
+    run_import(database, [logs])
+    assert_as_the_timeline_says(database, None)
+    events = load_metric_data(database).events
+    assert len(events.part_incident) == 1  # one person acknowledged and noted
+
+
+def test_db_check_names_damaged_facts_and_exits_one(
+    hand: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from irdesk.cli.main import main
+
+    load_metric_data(hand)
+    assert main(["db", "check", str(hand.path)]) == 0
+    assert "  figure facts:    ok\n" in capsys.readouterr().out
+    sql(hand, "UPDATE metric_fact_blob SET facts = substr(facts, 1, 40) WHERE block = 2")
+    assert main(["db", "check", str(hand.path)]) == 1
+    out = capsys.readouterr().out
+    assert "  figure facts:    BROKEN\n" in out
+    assert "the stored timeline facts of incidents 20000–29999 are damaged" in out
