@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from sqlalchemy.exc import SQLAlchemyError
 
 from irdesk.domain.enums import EventKind
 from irdesk.domain.metrics.data import EventColumns, epoch_from_text
@@ -417,7 +418,7 @@ def store(engine: Any, plan_: Plan) -> bool:
                 return _store(raw, plan_)
             finally:
                 raw.execute(f"PRAGMA busy_timeout = {int(timeout)}")
-    except sqlite3.Error:
+    except (sqlite3.Error, SQLAlchemyError):
         return False
 
 

@@ -196,8 +196,10 @@ def test_an_import_of_more_incidents_and_of_more_events(hand: Database) -> None:
         "DELETE FROM timeline_event WHERE incident_id = 2 AND kind = 'action'",
         # An incident deleted, its events with it.
         "DELETE FROM incident WHERE id = 5",
-        # A person removed from the directory: their events keep no actor.
+        # A person's events without an actor.
         f"UPDATE timeline_event SET actor_person_id = NULL WHERE actor_person_id = {fx.DEE}",
+        # A person deleted from the directory: their events keep no actor (SET NULL).
+        f"DELETE FROM person WHERE id = {fx.DEE}",
     ],
 )
 def test_a_timeline_edit_drops_the_facts_of_its_block(hand: Database, edit: str) -> None:
