@@ -283,3 +283,9 @@ def print_check_report(report: "CheckReport") -> None:
             print(f"    {line}")
     if report.counts:
         print("  rows:            " + ", ".join(f"{t} {n}" for t, n in report.counts.items()))
+    if not damaged:
+        # After the rows: the stored facts are a derived copy, checked last.
+        facts = "BROKEN" if report.metric_fact_problems else "ok"
+        print(f"  figure facts:    {facts}")
+        for line in report.metric_fact_problems:
+            print(f"    {line}")

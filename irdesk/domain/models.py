@@ -1224,3 +1224,39 @@ class ProblemTeam(SQLModel, table=True):
 
     problem_id: int = Field(foreign_key="problem.id", ondelete="CASCADE", primary_key=True)
     team_id: int = Field(foreign_key="team.id", ondelete="CASCADE", primary_key=True)
+
+
+class MetricFactBlock(SQLModel, table=True):
+    """Which timeline the stored facts of a block of incident ids reflect
+    (`storage/bulk/metric_facts`): a derived copy, rebuilt whenever it is missing,
+    stale or damaged; the timeline stays the record."""
+
+    __tablename__ = "metric_fact_block"
+
+    block: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    format: int
+    watermark: int = Field(description="the highest timeline_event id when derived")
+    pages: int
+    parts: int
+    resolvers: int
+    checksum: int = Field(description="CRC-32 of the blob")
+
+
+class MetricFactBlob(SQLModel, table=True):
+    """The facts of a block, apart from its mark so that moving a watermark rewrites a
+    small row, not megabytes."""
+
+    __tablename__ = "metric_fact_blob"
+
+    block: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    facts: bytes = Field(sa_type=LargeBinary)
+
+
+class MetricFactState(SQLModel, table=True):
+    """One row: how many timeline edits the triggers have counted, so that facts derived
+    before an edit are never stored after it."""
+
+    __tablename__ = "metric_fact_state"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    edits: int

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from irdesk.storage import schema
+from irdesk.storage.bulk.metric_facts import check_store
 from irdesk.storage.errors import CorruptDatabase
 from irdesk.storage.inspection import inspect_file, read_only_connection
 from irdesk.storage.records.audit import (
@@ -48,6 +49,9 @@ class CheckReport:
     # Anchors held to the chain, and one sentence for each it does not hold.
     anchors_checked: int = 0
     anchor_problems: list[str] = field(default_factory=list)
+    # The timeline facts kept for the figures that are damaged or disagree with the
+    # timeline (a read would rebuild a damaged one; a disagreeing one it would trust).
+    metric_fact_problems: list[str] = field(default_factory=list)
 
     @property
     def is_current(self) -> bool:
@@ -60,6 +64,7 @@ class CheckReport:
             and not self.foreign_key_problems
             and self.audit_broken_at is None
             and not self.anchor_problems
+            and not self.metric_fact_problems
         )
 
 
@@ -155,3 +160,4 @@ def _fill(report: CheckReport, conn: sqlite3.Connection, anchors: list[AnchorCla
         claims = _recorded_anchors(conn) + anchors
         report.anchors_checked = len(claims)
         report.anchor_problems = anchor_problems(_chain(conn), claims)
+    report.metric_fact_problems = check_store(conn.cursor())

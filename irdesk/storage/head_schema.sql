@@ -812,5 +812,46 @@ CREATE TABLE leave (
 CREATE INDEX ix_leave_person_id ON leave (person_id);
 CREATE INDEX ix_timeline_incident_time ON timeline_event (incident_id, occurred_at, actor_person_id, kind);
 CREATE INDEX ix_incident_impact_end ON incident (mitigated_at, resolved_at, started_at);
-INSERT INTO alembic_version (version_num) VALUES ('0027');
+CREATE TABLE metric_fact_block (
+	block INTEGER NOT NULL, 
+	format INTEGER NOT NULL, 
+	watermark INTEGER NOT NULL, 
+	pages INTEGER NOT NULL, 
+	parts INTEGER NOT NULL, 
+	resolvers INTEGER NOT NULL, 
+	checksum INTEGER NOT NULL, 
+	PRIMARY KEY (block)
+);
+CREATE TABLE metric_fact_blob (
+	block INTEGER NOT NULL, 
+	facts BLOB NOT NULL, 
+	PRIMARY KEY (block)
+);
+CREATE TABLE metric_fact_state (
+	id INTEGER NOT NULL, 
+	edits INTEGER NOT NULL, 
+	PRIMARY KEY (id)
+);
+CREATE TRIGGER metric_facts_event_update
+AFTER UPDATE OF id, incident_id, actor_person_id, occurred_at, kind ON timeline_event
+BEGIN
+DELETE FROM metric_fact_block WHERE block IN (old.incident_id / 10000, new.incident_id / 10000);
+
+INSERT INTO metric_fact_state (id, edits) VALUES (1, 1)
+ON CONFLICT (id) DO UPDATE SET edits = edits + 1;
+
+UPDATE metric_fact_block SET watermark = (SELECT ifnull(max(id), 0) FROM timeline_event)
+WHERE watermark > (SELECT ifnull(max(id), 0) FROM timeline_event);
+END;
+CREATE TRIGGER metric_facts_event_delete AFTER DELETE ON timeline_event
+BEGIN
+DELETE FROM metric_fact_block WHERE block = old.incident_id / 10000;
+
+INSERT INTO metric_fact_state (id, edits) VALUES (1, 1)
+ON CONFLICT (id) DO UPDATE SET edits = edits + 1;
+
+UPDATE metric_fact_block SET watermark = (SELECT ifnull(max(id), 0) FROM timeline_event)
+WHERE watermark > (SELECT ifnull(max(id), 0) FROM timeline_event);
+END;
+INSERT INTO alembic_version (version_num) VALUES ('0028');
 COMMIT;

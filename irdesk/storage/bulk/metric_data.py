@@ -41,6 +41,7 @@ from irdesk.domain.metrics.figures import Figures, compute_figures
 from irdesk.domain.metrics.kernels.lookups import find_keys
 from irdesk.domain.metrics.selection import Period
 from irdesk.domain.policy import Policy
+from irdesk.storage.bulk import metric_facts
 from irdesk.storage.bulk.batching import batches, cyclic_gc_paused
 from irdesk.storage.bulk.dialect import SQLITE, Dialect
 from irdesk.storage.bulk.incident_list import ROW_COLUMNS, incident_row
@@ -348,7 +349,11 @@ def _actions(cur: Cursor) -> ActionColumns:
 
 
 def load_metric_data(
-    db: Database, period: Period | None = None, policy: Policy | None = None
+    db: Database,
+    period: Period | None = None,
+    policy: Policy | None = None,
+    *,
+    cached: bool = True,
 ) -> MetricData:
     """Everything `compute_figures` reads; with `period` and `policy`, everything it reads
     for that period under that policy (`metric_reach`): the figures of the period come out
@@ -364,6 +369,10 @@ def load_metric_data(
     below puts Python work on one reader while SQLite work is queued for the other, so
     that both cores stay busy. A task may wait for tasks added before it: those have
     started by then, so the wait ends.
+
+    The timeline's events are taken as the facts derived from them and kept in the file
+    (`metric_facts`), those missing or stale derived again and stored; `cached=False`
+    derives them all from the timeline (the reference the stored ones are held to).
     """
     if db.engine.dialect.name == "postgresql":
         from irdesk.storage.bulk.metric_server import load_server_metric_data
@@ -379,16 +388,24 @@ def load_metric_data(
             parts = period_parts(cur, period, policy)
             spans = joined_spans(parts.incidents)
         incident_id_ranges = parts.incidents
+        facts = metric_facts.plan(cur, spans) if cached and metric_facts.has_store(cur) else None
         tasks = InOrder()
         # Python work (a named tuple per review) beside the action items' scan.
         reviews = tasks.add(lambda c: _reviews(c, spans))
         actions = tasks.add(_actions)
-        # The events' scans, then one incident part so that the other reader has SQLite
-        # work while the first joins the event parts (which waits for all of them).
-        read_part = events_of_incidents if parts.events_by_incident else event_part
-        event_parts = [tasks.add(read_part(lo, hi)) for lo, hi in parts.events]
+        # The events' scans (or their stored facts), then one incident part so that the
+        # other reader has SQLite work while the first joins the event parts (which waits
+        # for all of them).
+        if facts is not None:
+            blocks = [tasks.add(metric_facts.block_task(facts, b, spans)) for b in facts.blocks]
+        else:
+            read_part = events_of_incidents if parts.events_by_incident else event_part
+            event_parts = [tasks.add(read_part(lo, hi)) for lo, hi in parts.events]
         incident_parts = [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[:1]]
-        events = tasks.add(lambda c: _events(c, event_parts, merged, parts.events_by_incident))
+        if facts is not None:
+            events = tasks.add(lambda c: _stored_events(blocks, merged))
+        else:
+            events = tasks.add(lambda c: _events(c, event_parts, merged, parts.events_by_incident))
         # The other incident parts, the small tables, and last the incidents joined.
         incident_parts += [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[1:]]
         overrides = tasks.add(_overrides)
@@ -401,7 +418,7 @@ def load_metric_data(
             lambda c: _incidents(c, incident_parts, overrides, classified, merged)
         )
         tasks.run(cursors)
-        return MetricData(
+        data = MetricData(
             incidents=incidents.result(),
             events=events.result(),
             services=services.result(),
@@ -414,6 +431,19 @@ def load_metric_data(
             dated=dated.result(),
             leave=leave.result(),
         )
+    if facts is not None:
+        # After the snapshot ends: the write waits for no reader of this read.
+        metric_facts.store(db.engine, facts)
+    return data
+
+
+def _stored_events(
+    blocks: list["Future[metric_facts.Facts]"], merged: dict[int, int]
+) -> EventColumns:
+    """The events' facts from their blocks (`metric_facts`), each block's of the incidents
+    read, with linked incidents counted once."""
+    facts = metric_facts.Facts.joined([b.result() for b in blocks])
+    return metric_facts.linked_facts(facts, merged)
 
 
 def compute_from_database(

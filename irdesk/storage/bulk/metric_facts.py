@@ -1,0 +1,489 @@
+"""The timeline facts the figures use (`EventColumns`), kept in the file per block of
+incident ids so that a read costs the facts, not the millions of events behind them.
+
+A closed incident's timeline almost never changes, yet every read of the figures used to
+derive its pages, each person's first and last event in it and its resolver from every
+event again. Here they are derived once per block of BLOCK incident ids (`build_block`,
+from the timeline's index as the uncached read takes it) and stored as raw little-endian
+numbers (`metric_fact_blob`), beside a mark (`metric_fact_block`) saying which timeline
+they reflect: the highest event id the file held when they were derived (the
+watermark), how many entries of each kind, and a CRC-32 of the bytes. A blob whose
+length or checksum does not match its mark is rebuilt, never trusted.
+
+How a change to the timeline is never missed:
+- an event added: its id is above the watermark of every block built before it (ids
+  only grow; see the next point for the one exception), so the events above the lowest
+  watermark of the blocks read (a handful, after the first read since an import) name
+  the blocks to rebuild. An import pays nothing per row.
+- an event edited (its incident, actor, time, kind) or deleted: triggers (migration
+  0028) drop the mark of its block; and a delete of the file's newest events lowers the
+  watermarks to the newest id left, as SQLite gives a new row the id after the largest.
+- a write committed between the read and the write-back of a rebuilt block: the
+  triggers count edits (`metric_fact_state`), and the write-back, in a write
+  transaction, stores nothing when the count moved since the read's snapshot.
+- links between incidents: the facts are per incident as the timeline has them; the
+  links are read each time and only the linked incidents' facts are reduced again
+  (`linked_facts`).
+
+A file opened where it cannot be written is read the same way and the rebuilt blocks are
+simply not stored. PostgreSQL keeps its own read (`metric_server`): its tables are the
+same but a server is shared by many writers, and nothing here is written there.
+"""
+
+import sqlite3
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy.exc import SQLAlchemyError
+
+from irdesk.domain.enums import EventKind
+from irdesk.domain.metrics.data import EventColumns, epoch_from_text
+from irdesk.domain.metrics.kernels.grouping import sorted_pairs
+from irdesk.domain.metrics.kernels.lookups import find_keys
+from irdesk.domain.metrics.kernels.sorting import run_starts
+from irdesk.storage.bulk.column_scan import Column, read_columns
+from irdesk.storage.bulk.metric_scans import (
+    EVENTS_OF_INCIDENTS,
+    PAGE_INITIAL,
+    RESOLVE_INITIAL,
+    SCANNED_EVENTS,
+    Cursor,
+)
+
+# Incident ids per block: a year of a decade's file is some ten blocks, and rebuilding
+# one after an edit reads some two hundred thousand events.
+BLOCK = 10_000
+# The layout of a blob; a change of the layout or of how the facts are derived raises it,
+# and every stored block then counts as missing.
+FORMAT = 1
+
+# The arrays of a block, in the order they are stored, each of `count` entries of one of
+# the three kinds. Stored little-endian whatever the machine (`<i8`, `<f8`).
+PAGES = ("page_incident", "page_person", "page_time")
+PARTS = ("part_incident", "part_person", "part_first", "part_last")
+# The resolver's time and event id let linked incidents choose theirs again (the latest
+# resolution; of equal times, the last in id order, as `EventColumns.from_events` does).
+RESOLVERS = ("resolver_incident", "resolver_person", "resolver_time", "resolver_event")
+FLOATS = {"page_time", "part_first", "part_last", "resolver_time"}
+KINDS = (PAGES, PARTS, RESOLVERS)
+
+
+def _dtype(name: str) -> str:
+    return "<f8" if name in FLOATS else "<i8"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A block's facts (or several blocks' one after the other), per incident as its own
+    timeline has them: name → array, for the names of PAGES, PARTS and RESOLVERS."""
+
+    arrays: dict[str, np.ndarray]
+
+    def count(self, names: tuple[str, ...]) -> int:
+        return len(self.arrays[names[0]])
+
+    def encode(self) -> bytes:
+        return b"".join(
+            np.ascontiguousarray(self.arrays[name], dtype=_dtype(name)).tobytes()
+            for names in KINDS
+            for name in names
+        )
+
+    @staticmethod
+    def decode(blob: bytes | None, counts: Sequence[int], checksum: int) -> "Facts | None":
+        """The facts of a stored blob; None when its length or checksum is not its mark's."""
+        if blob is None or len(blob) != 8 * sum(
+            n * len(names) for n, names in zip(counts, KINDS, strict=True)
+        ):
+            return None
+        if zlib.crc32(blob) != checksum:
+            return None
+        arrays: dict[str, np.ndarray] = {}
+        offset = 0
+        for n, names in zip(counts, KINDS, strict=True):
+            for name in names:
+                arrays[name] = np.frombuffer(blob, dtype=_dtype(name), count=n, offset=offset)
+                offset += 8 * n
+        return Facts(arrays)
+
+    @staticmethod
+    def joined(parts: Sequence["Facts"]) -> "Facts":
+        if not parts:
+            return Facts.empty()
+        return Facts(
+            {
+                name: np.concatenate([p.arrays[name] for p in parts])
+                for names in KINDS
+                for name in names
+            }
+        )
+
+    @staticmethod
+    def empty() -> "Facts":
+        return Facts({name: np.zeros(0, dtype=_dtype(name)) for names in KINDS for name in names})
+
+    def within(self, spans: Sequence[tuple[int, int]]) -> "Facts":
+        """Only the entries of incidents in `spans` (sorted inclusive id ranges, apart)."""
+        bounds = np.array([b for lo, hi in spans for b in (lo, hi + 1)], dtype=np.int64)
+        arrays = {}
+        for names in KINDS:
+            incident = self.arrays[names[0]]
+            keep = np.searchsorted(bounds, incident, side="right") % 2 == 1
+            if keep.all():
+                arrays.update({name: self.arrays[name] for name in names})
+            else:
+                arrays.update({name: self.arrays[name][keep] for name in names})
+        return Facts(arrays)
+
+
+# --- deriving a block from the timeline ---------------------------------------------
+
+EVENT_IDS = (*SCANNED_EVENTS, Column("id", "id", "int", nullable=False))
+# The same rows, the ordinary way, for a block whose column scan met a value it could not
+# parse (a time in another format), in the index's order as the scan reads them.
+EVENTS_OF_INCIDENTS_BY_ROWS = f"""
+SELECT incident_id, actor_person_id, occurred_at,
+       kind = '{EventKind.PAGE.value}', kind = '{EventKind.RESOLVE.value}', id
+FROM timeline_event INDEXED BY ix_timeline_incident_time
+WHERE incident_id BETWEEN ? AND ? AND actor_person_id IS NOT NULL
+ORDER BY incident_id, occurred_at, actor_person_id, kind, id
+"""
+
+
+def block_range(block: int) -> tuple[int, int]:
+    return block * BLOCK, block * BLOCK + BLOCK - 1
+
+
+def _events_of_block(cur: Cursor, block: int) -> dict[str, np.ndarray]:
+    """The block's events with a person as actor, in the timeline index's order (incident,
+    time as stored, actor): incident, person, time, is_page, is_resolve, id."""
+    lo, hi = block_range(block)
+    col = read_columns(cur, EVENT_IDS, EVENTS_OF_INCIDENTS, (lo, hi))
+    if col is not None:
+        kind = col.pop("kind")
+        return {**col, "is_page": kind == PAGE_INITIAL, "is_resolve": kind == RESOLVE_INITIAL}
+    rows = cur.execute(EVENTS_OF_INCIDENTS_BY_ROWS, (lo, hi)).fetchall()
+    return {
+        "incident": np.array([r[0] for r in rows], dtype=np.int64),
+        "person": np.array([r[1] for r in rows], dtype=np.int64),
+        "time": epoch_from_text([r[2] for r in rows]),
+        "is_page": np.array([bool(r[3]) for r in rows], dtype=bool),
+        "is_resolve": np.array([bool(r[4]) for r in rows], dtype=bool),
+        "id": np.array([r[5] for r in rows], dtype=np.int64),
+    }
+
+
+def _latest(incident: np.ndarray, time: np.ndarray, event: np.ndarray) -> np.ndarray:
+    """The position of each incident's latest entry by time (a NaN time never wins unless
+    all are NaN), of equal times the highest event id; in incident order."""
+    if len(incident) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort((event, np.where(np.isnan(time), -np.inf, time), incident))
+    ends = np.r_[run_starts(incident[order])[1:], len(order)] - 1
+    result: np.ndarray = order[ends]
+    return result
+
+
+def facts_of_events(ev: dict[str, np.ndarray]) -> Facts:
+    """The facts of events as `_events_of_block` gives them, per incident as read."""
+    incident, person, time = ev["incident"], ev["person"], ev["time"]
+    pages = ev["is_page"]
+    order, starts = sorted_pairs(incident, person)
+    t = time[order]
+    firsts = order[starts]
+    resolves = np.flatnonzero(ev["is_resolve"])
+    latest = resolves[_latest(incident[resolves], time[resolves], ev["id"][resolves])]
+    return Facts(
+        {
+            "page_incident": incident[pages],
+            "page_person": person[pages],
+            "page_time": time[pages],
+            "part_incident": incident[firsts],
+            "part_person": person[firsts],
+            "part_first": np.minimum.reduceat(t, starts) if len(t) else t,
+            "part_last": np.maximum.reduceat(t, starts) if len(t) else t,
+            "resolver_incident": incident[latest],
+            "resolver_person": person[latest],
+            "resolver_time": time[latest],
+            "resolver_event": ev["id"][latest],
+        }
+    )
+
+
+def build_block(cur: Cursor, block: int) -> Facts:
+    """A block's facts derived from the timeline (on `cur`, in its snapshot)."""
+    return facts_of_events(_events_of_block(cur, block))
+
+
+# --- links between incidents ---------------------------------------------------------
+
+
+def linked_facts(facts: Facts, merged: dict[int, int]) -> EventColumns:
+    """The figures' EventColumns: the events of an incident linked into another count for
+    the one it joined, so its pages move there, and the pairs and resolvers of the
+    incidents that gained some are reduced again (first of firsts, last of lasts, the
+    latest resolution)."""
+    a = facts.arrays
+    page_incident, part_incident = a["page_incident"], a["part_incident"]
+    resolver_incident = a["resolver_incident"]
+    part_person, first, last = a["part_person"], a["part_first"], a["part_last"]
+    resolver_person = a["resolver_person"]
+    if merged and (len(part_incident) or len(resolver_incident) or len(page_incident)):
+        source = np.array(sorted(merged), dtype=np.int64)
+        target = np.array([merged[i] for i in source.tolist()], dtype=np.int64)
+
+        def relabel(incident: np.ndarray) -> np.ndarray:
+            linked = find_keys(source, incident, None)  # -1: not linked into another
+            moved: np.ndarray = np.where(linked >= 0, target[np.maximum(linked, 0)], incident)
+            return moved
+
+        page_incident = relabel(page_incident)
+        part_incident = relabel(part_incident)
+        resolver_incident = relabel(resolver_incident)
+        # Only where a link moved something may a pair or an incident occur twice; a
+        # whole sort of the pairs is still cheap next to the figures.
+        order, starts = sorted_pairs(part_incident, part_person)
+        firsts = order[starts]
+        if len(order):
+            first = np.minimum.reduceat(first[order], starts)
+            last = np.maximum.reduceat(last[order], starts)
+        part_incident, part_person = part_incident[firsts], part_person[firsts]
+        latest = _latest(resolver_incident, a["resolver_time"], a["resolver_event"])
+        resolver_incident, resolver_person = resolver_incident[latest], resolver_person[latest]
+    return EventColumns(
+        page_incident=page_incident,
+        page_person=a["page_person"],
+        page_time=a["page_time"],
+        part_incident=part_incident,
+        part_person=part_person,
+        part_first=first,
+        part_last=last,
+        resolver_incident=resolver_incident,
+        resolver_person=resolver_person,
+    )
+
+
+# --- what is stored, and what must be built ----------------------------------------
+
+MARKS = """
+SELECT block, format, watermark, pages, parts, resolvers, checksum FROM metric_fact_block
+WHERE block BETWEEN ? AND ?
+"""
+# As bytes whatever was stored: a damaged value could be text.
+BLOB = "SELECT CAST(facts AS BLOB) FROM metric_fact_blob WHERE block = ?"
+EDITS = "SELECT ifnull((SELECT edits FROM metric_fact_state WHERE id = 1), 0)"
+NEWEST = "SELECT ifnull((SELECT max(id) FROM timeline_event), 0)"
+# The incidents the timeline names, from the two ends of its index.
+INCIDENT_SPAN = """
+SELECT (SELECT min(incident_id) FROM timeline_event), (SELECT max(incident_id) FROM timeline_event)
+"""
+ADDED = (
+    Column("incident", "incident_id", "int", nullable=False),
+    Column("id", "id", "int", nullable=False),
+)
+ADDED_SOURCE = "FROM timeline_event WHERE id > ?"
+
+
+@dataclass(frozen=True)
+class Mark:
+    block: int
+    watermark: int
+    counts: tuple[int, int, int]
+    checksum: int
+
+
+@dataclass
+class Plan:
+    """What one read takes from the store and what it builds, in one snapshot."""
+
+    blocks: list[int]
+    stored: dict[int, Mark]  # the blocks whose stored facts are current
+    newest: int  # the snapshot's highest event id: the watermark of what is built now
+    edits: int  # the snapshot's count of timeline edits
+    built: dict[int, Facts] = field(default_factory=dict)  # filled by the read
+
+
+# The first incident at or after an id that has an event: one seek in the timeline's index.
+NEXT_INCIDENT = "SELECT min(incident_id) FROM timeline_event WHERE incident_id >= ?"
+
+
+def _blocks_of(cur: Cursor, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """The blocks of `spans` that hold an event: one seek per block, so that ids far apart
+    make no run of empty blocks."""
+    blocks: list[int] = []
+    for lo, hi in sorted(spans):
+        at = max(lo, 0, (blocks[-1] + 1) * BLOCK if blocks else 0)
+        while at <= hi:
+            found = cur.execute(NEXT_INCIDENT, (at,)).fetchone()[0]
+            if found is None or found > hi:
+                break
+            blocks.append(int(found) // BLOCK)
+            at = (blocks[-1] + 1) * BLOCK
+    return blocks
+
+
+def has_store(cur: Cursor) -> bool:
+    """Whether the file has the tables (a file being upgraded to 0028 has not yet)."""
+    found = cur.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'metric_fact_block'"
+    ).fetchone()[0]
+    return bool(found)
+
+
+def plan(cur: Cursor, spans: Sequence[tuple[int, int]] | None) -> Plan:
+    """Which blocks a read of the events of the incidents in `spans` (None: all) needs,
+    and which of them are stored and current (on `cur`, in the read's snapshot)."""
+    if spans is None:
+        low, high = cur.execute(INCIDENT_SPAN).fetchone()
+        spans = [] if low is None else [(int(low), int(high))]
+    blocks = _blocks_of(cur, spans)
+    newest = int(cur.execute(NEWEST).fetchone()[0])
+    edits = int(cur.execute(EDITS).fetchone()[0])
+    if not blocks:
+        return Plan(blocks, {}, newest, edits)
+    marks = {
+        r[0]: Mark(r[0], r[2], (r[3], r[4], r[5]), r[6])
+        for r in cur.execute(MARKS, (blocks[0], blocks[-1]))
+        if r[1] == FORMAT
+    }
+    wanted = set(blocks)
+    stored = {b: m for b, m in marks.items() if b in wanted}
+    if stored:
+        lowest = min(m.watermark for m in stored.values())
+        if lowest < newest:
+            added = read_columns(cur, ADDED, ADDED_SOURCE, (lowest,))
+            if added is None:  # an id or incident that is not a plain integer
+                return Plan(blocks, {}, newest, edits)
+            for incident, event in zip(
+                (added["incident"] // BLOCK).tolist(), added["id"].tolist(), strict=True
+            ):
+                mark = stored.get(incident)
+                if mark is not None and event > mark.watermark:
+                    del stored[incident]
+    return Plan(blocks, stored, newest, edits)
+
+
+def _inside(block: int, spans: Sequence[tuple[int, int]] | None) -> bool:
+    """Whether every incident id of `block` lies in one of `spans` (None: all)."""
+    if spans is None:
+        return True
+    lo, hi = block_range(block)
+    return any(first <= lo and hi <= last for first, last in spans)
+
+
+def block_task(
+    plan_: Plan, block: int, spans: Sequence[tuple[int, int]] | None = None
+) -> Callable[[Cursor], Facts]:
+    """A task giving a block's facts: the stored ones when current and intact, else the
+    timeline's (kept in `plan_.built` for the write-back); of these, the entries of the
+    incidents in `spans` (None: all). Most blocks lie inside a span and need no look."""
+
+    def read(cur: Cursor) -> Facts:
+        facts = None
+        mark = plan_.stored.get(block)
+        if mark is not None:
+            row = cur.execute(BLOB, (block,)).fetchone()
+            facts = Facts.decode(None if row is None else row[0], mark.counts, mark.checksum)
+            if facts is None:
+                del plan_.stored[block]
+        if facts is None:
+            facts = build_block(cur, block)
+            plan_.built[block] = facts
+        return facts if _inside(block, spans) else facts.within(spans or [])
+
+    return read
+
+
+def _raw(conn: Any) -> sqlite3.Connection:
+    raw: sqlite3.Connection = conn.connection.dbapi_connection
+    return raw
+
+
+def store(engine: Any, plan_: Plan) -> bool:
+    """Write the blocks the read built, and move the watermark of those it found current
+    to the read's; nothing when the timeline was edited since the read's snapshot (the
+    facts could be stale) or the file cannot be written now (read-only, or another
+    writer holds it: the next read tries again). True when stored."""
+    if not plan_.built and all(m.watermark >= plan_.newest for m in plan_.stored.values()):
+        return False
+    try:
+        with engine.connect() as conn:
+            raw = _raw(conn)
+            (timeout,) = raw.execute("PRAGMA busy_timeout").fetchone()
+            raw.execute("PRAGMA busy_timeout = 0")  # never keep the figures waiting
+            try:
+                return _store(raw, plan_)
+            finally:
+                raw.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+    except (sqlite3.Error, SQLAlchemyError):
+        return False
+
+
+def _store(raw: sqlite3.Connection, plan_: Plan) -> bool:
+    if raw.in_transaction:
+        raw.rollback()
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        (edits,) = raw.execute(EDITS).fetchone()
+        if edits != plan_.edits:
+            raw.rollback()
+            return False
+        for block, facts in plan_.built.items():
+            blob = facts.encode()
+            counts = [facts.count(names) for names in KINDS]
+            raw.execute(
+                "INSERT OR REPLACE INTO metric_fact_block"
+                " (block, format, watermark, pages, parts, resolvers, checksum)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (block, FORMAT, plan_.newest, *counts, zlib.crc32(blob)),
+            )
+            raw.execute(
+                "INSERT OR REPLACE INTO metric_fact_blob (block, facts) VALUES (?, ?)",
+                (block, blob),
+            )
+        current = [b for b, m in plan_.stored.items() if m.watermark < plan_.newest]
+        raw.executemany(
+            "UPDATE metric_fact_block SET watermark = ? WHERE block = ? AND watermark < ?",
+            [(plan_.newest, b, plan_.newest) for b in current],
+        )
+        raw.commit()
+        return True
+    except sqlite3.Error:
+        raw.rollback()
+        raise
+
+
+# --- checking the store ------------------------------------------------------------
+
+
+def check_store(cur: Cursor) -> list[str]:
+    """Each stored block that is current but does not hold what its timeline says (its
+    blob damaged, or facts that differ from the ones derived again): a sentence each.
+    A block that is not current is no problem: a read rebuilds it."""
+    if not has_store(cur):
+        return []
+    problems = []
+    blocks = [r[0] for r in cur.execute("SELECT block FROM metric_fact_block ORDER BY block")]
+    for start in range(0, len(blocks), 100):
+        part = blocks[start : start + 100]
+        found = plan(cur, [block_range(b) for b in part])
+        for block in part:
+            mark = found.stored.get(block)
+            if mark is None:
+                continue
+            row = cur.execute(BLOB, (block,)).fetchone()
+            facts = Facts.decode(None if row is None else row[0], mark.counts, mark.checksum)
+            lo, hi = block_range(block)
+            if facts is None:
+                problems.append(
+                    f"the stored timeline facts of incidents {lo}–{hi} are damaged "
+                    "(they are rebuilt on the next read of the figures)"
+                )
+            elif facts.encode() != build_block(cur, block).encode():
+                problems.append(
+                    f"the stored timeline facts of incidents {lo}–{hi} differ from their timeline"
+                )
+    return problems

@@ -1,0 +1,405 @@
+"""The timeline facts kept in the file (`metric_facts`) give the figures the timeline gives.
+
+After every kind of change a file sees (an import, events added to an incident, a timeline
+edit, an event or an incident deleted, a link made and undone, a damaged blob, a file that
+cannot be written) the figures read with the stored facts equal the figures derived from
+the timeline alone (`load_metric_data(..., cached=False)`), on the hand-written fixture
+and on /work/shared/data/pagerduty_incidents_page.json.
+"""
+
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import metric_fixture as fx
+import numpy as np
+import pytest
+from sqlalchemy import create_engine
+from sqlmodel import select
+from testdata import SHARED_DATA
+
+from irdesk.domain.enums import EventKind
+from irdesk.domain.metrics.figures import compute_figures
+from irdesk.domain.metrics.selection import GROUPINGS, Period
+from irdesk.domain.metrics.tables import figures_json
+from irdesk.domain.models import Incident, TimelineEvent
+from irdesk.domain.policy import Policy
+from irdesk.importers.pipeline import run_import
+from irdesk.storage.bulk import metric_facts
+from irdesk.storage.bulk.metric_data import load_metric_data
+from irdesk.storage.check import check_database
+from irdesk.storage.database import Database
+from irdesk.storage.records.merges import link_incidents, unlink_incident
+
+PD_PAGE = SHARED_DATA / "pagerduty_incidents_page.json"
+# The PagerDuty sample's incidents: May and June 2021.
+PD_PERIOD = Period(datetime(2021, 5, 1, tzinfo=UTC), datetime(2021, 7, 1, tzinfo=UTC))
+FAR = fx.at(0, 9) + timedelta(days=3 * 365)  # a block of its own, years later
+
+
+def figures(db: Database, period: Period | None, *, cached: bool) -> list[object]:
+    policy = Policy()
+    shown = period or fx.PERIOD
+    data = load_metric_data(db, period, policy if period else None, cached=cached)
+    return [figures_json(compute_figures(data, policy, shown, by)) for by in GROUPINGS]
+
+
+def assert_as_the_timeline_says(db: Database, *periods: Period | None) -> None:
+    """The figures with the stored facts (read twice: built, then stored) equal the
+    figures derived from the timeline alone, for the whole file and each period."""
+    for period in periods or (None, fx.PERIOD):
+        reference = figures(db, period, cached=False)
+        assert figures(db, period, cached=True) == reference
+        assert figures(db, period, cached=True) == reference
+
+
+def stored_blocks(db: Database) -> dict[int, int]:
+    """Stored block → its watermark."""
+    with db.connection() as conn:
+        return dict(conn.exec_driver_sql("SELECT block, watermark FROM metric_fact_block").all())
+
+
+def sql(db: Database, statement: str) -> None:
+    with db.connection() as conn:
+        conn.exec_driver_sql(statement)
+
+
+def event(incident: int, kind: EventKind, person: int, when: datetime, key: str) -> TimelineEvent:
+    return TimelineEvent(
+        incident_id=incident,
+        occurred_at=when,
+        kind=kind,
+        source="test",
+        external_id=key,
+        actor_person_id=person,
+    )
+
+
+@pytest.fixture
+def hand(database: Database) -> Database:
+    """The hand-written fixture (incidents 1-5), and incident 20_001 three years later,
+    paged to Bob and resolved by him: two blocks of incident ids."""
+    with database.transaction() as session:
+        fx.write_to(session)
+        session.add(
+            Incident(
+                id=20_001,
+                source="test",
+                external_id="T-20001",
+                title="far",
+                service_id=fx.API,
+                started_at=FAR,
+                detected_at=FAR,
+                resolved_at=FAR + timedelta(hours=1),
+            )
+        )
+        session.flush()
+        session.add(event(20_001, EventKind.PAGE, fx.BOB, FAR, "far-page"))
+        session.add(event(20_001, EventKind.RESOLVE, fx.BOB, FAR + timedelta(hours=1), "far-r"))
+    return database
+
+
+def test_the_stored_facts_are_the_hand_worked_ones(hand: Database) -> None:
+    load_metric_data(hand)  # derives and stores both blocks
+    assert sorted(stored_blocks(hand)) == [0, 2]
+    with hand.connection() as conn:
+        cur = conn.connection.dbapi_connection.cursor()
+        found = metric_facts.plan(cur, None)
+        assert sorted(found.stored) == [0, 2]
+        facts = metric_facts.Facts.joined(
+            [metric_facts.block_task(found, b)(cur) for b in found.blocks]
+        )
+    assert found.built == {}  # read from the file, not derived again
+    events = metric_facts.linked_facts(facts, {})
+    pages = sorted(
+        zip(
+            events.page_incident.tolist(),
+            events.page_person.tolist(),
+            events.page_time.tolist(),
+            strict=True,
+        )
+    )
+    assert pages == sorted(
+        [(i, p, t.timestamp()) for i, p, t in fx.PAGES] + [(20_001, fx.BOB, FAR.timestamp())]
+    )
+    resolvers = dict(
+        zip(events.resolver_incident.tolist(), events.resolver_person.tolist(), strict=True)
+    )
+    assert resolvers == dict(fx.RESOLVERS) | {20_001: fx.BOB}
+    parts = {
+        (i, p): (f, last)
+        for i, p, f, last in zip(
+            events.part_incident.tolist(),
+            events.part_person.tolist(),
+            events.part_first.tolist(),
+            events.part_last.tolist(),
+            strict=True,
+        )
+    }
+    expected = {(i, p): (f.timestamp(), last.timestamp()) for i, p, f, last in fx.PARTICIPATION}
+    expected[(20_001, fx.BOB)] = (FAR.timestamp(), (FAR + timedelta(hours=1)).timestamp())
+    assert parts == expected
+    assert_as_the_timeline_says(hand)
+
+
+def test_a_warm_read_derives_nothing(hand: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    reference = figures(hand, fx.PERIOD, cached=False)
+    load_metric_data(hand)
+
+    def refuse(cur: object, block: int) -> None:
+        raise AssertionError(f"block {block} derived again")
+
+    monkeypatch.setattr(metric_facts, "build_block", refuse)
+    assert figures(hand, fx.PERIOD, cached=True) == reference
+
+
+def test_events_added_to_an_incident_are_found_by_their_ids(hand: Database) -> None:
+    load_metric_data(hand)
+    before = stored_blocks(hand)
+    with hand.transaction() as session:
+        # Dee acts in incident 1 two hours after it began: a new participant, and an
+        # event above every watermark.
+        session.add(event(1, EventKind.ACTION, fx.DEE, fx.at(0, 11), "late"))
+        session.add(event(1, EventKind.PAGE, fx.CY, fx.at(0, 10, 30), "late-page"))
+    assert stored_blocks(hand) == before  # no trigger: an insert costs nothing
+    assert_as_the_timeline_says(hand)
+    after = stored_blocks(hand)
+    assert after[0] > before[0]  # rebuilt with the new events
+    assert after[2] == after[0]  # found current, its watermark moved on
+
+
+def test_an_import_of_more_incidents_and_of_more_events(hand: Database) -> None:
+    """/work/shared/data/pagerduty_incidents_page.json imported into a file whose facts
+    are stored, then imported again (the same incidents: nothing new), each time equal."""
+    assert_as_the_timeline_says(hand)
+    run_import(hand, [PD_PAGE])
+    assert_as_the_timeline_says(hand, None, PD_PERIOD, fx.PERIOD)
+    run_import(hand, [PD_PAGE])
+    assert_as_the_timeline_says(hand, None, PD_PERIOD)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # Incident 2's resolution an hour later; Bob's last event moves with it.
+        "UPDATE timeline_event SET occurred_at = '2026-01-06 13:00:00.000000'"
+        " WHERE incident_id = 2 AND kind = 'resolve'",
+        # Incident 3 resolved by Ann, not Cy.
+        f"UPDATE timeline_event SET actor_person_id = {fx.ANN}"
+        " WHERE incident_id = 3 AND kind = 'resolve'",
+        # Incident 1's page becomes a note: Ann was not paged.
+        "UPDATE timeline_event SET kind = 'note' WHERE incident_id = 1 AND kind = 'page'",
+        # An event moved to the far incident, in another block.
+        "UPDATE timeline_event SET incident_id = 20001 WHERE incident_id = 4 AND kind = 'page'",
+        # An event deleted.
+        "DELETE FROM timeline_event WHERE incident_id = 2 AND kind = 'action'",
+        # An incident deleted, its events with it.
+        "DELETE FROM incident WHERE id = 5",
+        # A person's events without an actor.
+        f"UPDATE timeline_event SET actor_person_id = NULL WHERE actor_person_id = {fx.DEE}",
+        # A person deleted from the directory: their events keep no actor (SET NULL).
+        f"DELETE FROM person WHERE id = {fx.DEE}",
+    ],
+)
+def test_a_timeline_edit_drops_the_facts_of_its_block(hand: Database, edit: str) -> None:
+    assert_as_the_timeline_says(hand)
+    before = stored_blocks(hand)
+    sql(hand, edit)
+    assert 0 not in stored_blocks(hand)  # the trigger dropped it
+    assert_as_the_timeline_says(hand)
+    assert sorted(stored_blocks(hand)) == sorted(before)
+
+
+def test_a_correction_through_the_timeline_editor(hand: Database) -> None:
+    from irdesk.storage.records.event_edits import correct_event
+
+    assert_as_the_timeline_says(hand)
+    with hand.transaction() as session:
+        resolve = session.exec(
+            select(TimelineEvent).where(
+                TimelineEvent.incident_id == 4, TimelineEvent.kind == EventKind.RESOLVE
+            )
+        ).one()
+        correct_event(
+            session,
+            resolve.id,
+            revision=resolve.revision,
+            reason="the log said 21:30",
+            actor="facilitator",
+            occurred_at=fx.at(3, 21, 30),
+        )
+    assert_as_the_timeline_says(hand)
+
+
+def test_text_edits_keep_the_facts(hand: Database) -> None:
+    load_metric_data(hand)
+    before = stored_blocks(hand)
+    sql(hand, "UPDATE timeline_event SET text = 'rolled back', is_key_moment = 1")
+    assert stored_blocks(hand) == before
+
+
+def test_the_newest_events_deleted_then_their_ids_given_again(hand: Database) -> None:
+    """SQLite gives a new row the id after the largest: after the newest event is deleted
+    its id comes back, on an event of another block, and must still be seen as new."""
+    load_metric_data(hand)
+    newest = max(stored_blocks(hand).values())
+    sql(hand, f"DELETE FROM timeline_event WHERE id = {newest}")  # the far incident's
+    assert_as_the_timeline_says(hand)
+    with hand.transaction() as session:
+        session.add(event(1, EventKind.PAGE, fx.DEE, fx.at(0, 9, 5), "reused"))
+    with hand.connection() as conn:
+        reused = conn.exec_driver_sql("SELECT max(id) FROM timeline_event").scalar()
+    assert reused == newest  # the same id, now in block 0
+    assert_as_the_timeline_says(hand)
+
+
+def test_linked_incidents_count_as_one_and_apart_again(hand: Database) -> None:
+    """Incident 4 linked into 3: its page (Cy) and resolution (Cy, later) count for 3;
+    unlinked, each has its own again. The facts stay per incident: only the link changes."""
+    assert_as_the_timeline_says(hand)
+    stored = stored_blocks(hand)
+    with hand.transaction() as session:
+        link_incidents(session, 4, 3, actor="facilitator")
+    assert stored_blocks(hand) == stored
+    assert_as_the_timeline_says(hand)
+    data = load_metric_data(hand)
+    resolvers = dict(
+        zip(data.events.resolver_incident.tolist(), data.events.resolver_person, strict=True)
+    )
+    assert 4 not in resolvers and resolvers[3] == fx.CY  # 4's resolution, the later, counts
+    pairs = list(
+        zip(data.events.part_incident.tolist(), data.events.part_person.tolist(), strict=True)
+    )
+    assert len(pairs) == len(set(pairs))  # each (incident, person) once
+    with hand.transaction() as session:
+        unlink_incident(session, 4, actor="facilitator")
+    assert_as_the_timeline_says(hand)
+
+
+def test_linked_incidents_of_the_pagerduty_sample(database: Database) -> None:
+    """/work/shared/data/pagerduty_incidents_page.json with two of its incidents linked."""
+    run_import(database, [PD_PAGE])
+    assert_as_the_timeline_says(database, None, PD_PERIOD)
+    with database.connection() as conn:
+        first, second = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT incident_id FROM timeline_event WHERE actor_person_id IS NOT NULL"
+                " GROUP BY incident_id ORDER BY count(*) DESC LIMIT 2"
+            )
+        ]
+    with database.transaction() as session:
+        link_incidents(session, second, first, actor="facilitator")
+    assert_as_the_timeline_says(database, None, PD_PERIOD)
+    with database.transaction() as session:
+        unlink_incident(session, second, actor="facilitator")
+    assert_as_the_timeline_says(database, None, PD_PERIOD)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE metric_fact_blob SET facts = substr(facts, 1, 40)",  # truncated
+        # The same length, one byte changed: only the checksum can tell.
+        "UPDATE metric_fact_blob SET facts = zeroblob(8) || substr(facts, 9)",
+        "DELETE FROM metric_fact_blob",  # the mark without its blob
+    ],
+)
+def test_a_damaged_blob_is_rebuilt_never_trusted(hand: Database, damage: str) -> None:
+    reference = figures(hand, None, cached=False)
+    load_metric_data(hand)
+    sql(hand, damage)
+    report = check_database(hand.path)
+    assert any("damaged" in p for p in report.metric_fact_problems), report.metric_fact_problems
+    assert figures(hand, None, cached=True) == reference
+    assert check_database(hand.path).ok  # rebuilt and stored by that read
+    assert figures(hand, None, cached=True) == reference
+
+
+def test_db_check_compares_the_facts_with_the_timeline(hand: Database) -> None:
+    load_metric_data(hand)
+    assert check_database(hand.path).ok
+    # Facts that disagree with their timeline, with a checksum that matches: only a
+    # comparison with the timeline can tell.
+    with hand.connection() as conn:
+        cur = conn.connection.dbapi_connection.cursor()
+        built = metric_facts.build_block(cur, 0)
+    arrays = dict(built.arrays)
+    arrays["resolver_person"] = np.full_like(arrays["resolver_person"], fx.ANN)
+    forged = metric_facts.Facts(arrays).encode()
+    sql(hand, "UPDATE metric_fact_blob SET facts = x'" + forged.hex() + "' WHERE block = 0")
+    sql(hand, f"UPDATE metric_fact_block SET checksum = {zlib.crc32(forged)} WHERE block = 0")
+    problems = check_database(hand.path).metric_fact_problems
+    assert any("differ from their timeline" in p for p in problems), problems
+
+
+def test_an_edit_between_the_read_and_the_write_back_stores_nothing(hand: Database) -> None:
+    with hand.connection() as conn:
+        cur = conn.connection.dbapi_connection.cursor()
+        found = metric_facts.plan(cur, None)
+        for block in found.blocks:
+            metric_facts.block_task(found, block)(cur)
+    sql(hand, "UPDATE timeline_event SET occurred_at = '2026-01-05 09:01:00.000000' WHERE id = 1")
+    assert not metric_facts.store(hand.engine, found)
+    assert stored_blocks(hand) == {}
+    assert_as_the_timeline_says(hand)
+
+
+@pytest.fixture
+def read_only(hand: Database) -> Iterator[Database]:
+    """`hand`, opened again through a connection SQLite refuses every write on."""
+    uri = f"file:{Path(hand.path)}?mode=ro"
+    engine = create_engine("sqlite:///" + uri + "&uri=true")
+    yield Database(path=hand.path, engine=engine)
+    engine.dispose()
+
+
+def test_a_file_opened_read_only_computes_and_stores_nothing(
+    hand: Database, read_only: Database
+) -> None:
+    reference = figures(hand, None, cached=False)
+    assert figures(read_only, None, cached=True) == reference
+    assert stored_blocks(hand) == {}
+    load_metric_data(hand)  # stored by a writer
+    sql(hand, "UPDATE timeline_event SET actor_person_id = 2 WHERE id = 1")
+    reference = figures(hand, None, cached=False)
+    assert figures(read_only, None, cached=True) == reference  # the stale block rebuilt
+
+
+def test_an_import_of_more_events_into_an_incident_already_read(
+    database: Database, tmp_path: Path
+) -> None:
+    """/work/shared/data/opsgenie_alerts_page.json (one alert, no one acting yet), read
+    and stored; then /work/shared/data/opsgenie_alert_logs.json, the alert's log (viewed,
+    acknowledged), imported into the same incident: its acknowledger now took part."""
+    import json
+    import shutil
+
+    alerts = SHARED_DATA / "opsgenie_alerts_page.json"
+    run_import(database, [alerts])
+    assert_as_the_timeline_says(database, None)
+    assert len(load_metric_data(database).events.part_incident) == 0
+    assert sorted(stored_blocks(database)) == [0]
+    alert = json.loads(alerts.read_text())["data"][0]["id"]
+    logs = tmp_path / f"alert-{alert}-logs.json"
+    shutil.copy(SHARED_DATA / "opsgenie_alert_logs.json", logs)
+    run_import(database, [logs])
+    assert_as_the_timeline_says(database, None)
+    events = load_metric_data(database).events
+    assert len(events.part_incident) == 1  # one person acknowledged and noted
+
+
+def test_db_check_names_damaged_facts_and_exits_one(
+    hand: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from irdesk.cli.main import main
+
+    load_metric_data(hand)
+    assert main(["db", "check", str(hand.path)]) == 0
+    assert "  figure facts:    ok\n" in capsys.readouterr().out
+    sql(hand, "UPDATE metric_fact_blob SET facts = substr(facts, 1, 40) WHERE block = 2")
+    assert main(["db", "check", str(hand.path)]) == 1
+    out = capsys.readouterr().out
+    assert "  figure facts:    BROKEN\n" in out
+    assert "the stored timeline facts of incidents 20000–29999 are damaged" in out
