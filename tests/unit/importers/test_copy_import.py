@@ -10,12 +10,14 @@ time that is no time; the expected counts and messages are written out below.
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from testdata import SHARED_DATA
 from testdata import database_dump as dump
 
 from irdesk.cli.main import main
+from irdesk.importers import overlapped
 from irdesk.importers.pipeline import run_import
 from irdesk.importers.progress import WRITING_EVENTS
 from irdesk.storage.bulk import import_writer
@@ -109,7 +111,9 @@ def test_the_events_go_in_a_slice_at_a_time_with_progress_before_each(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """6 events (each incident's resolution and trigger entry) in slices of 2: told 0, 2
-    and 4 rows sent before each slice, 6 at the end."""
+    and 4 rows sent before each slice, 6 at the end. Into a database that holds incidents
+    already (the sample page's 26), which a server's import writes after reading."""
+    run_import(database, [PD_PAGE])
     monkeypatch.setattr(import_writer, "PROGRESS_ROWS", 2)
     heard: list[tuple[int, int]] = []
 
@@ -123,7 +127,8 @@ def test_the_events_go_in_a_slice_at_a_time_with_progress_before_each(
     with database.connection() as conn:
         rows = conn.exec_driver_sql(
             "SELECT i.external_id, e.external_id, e.occurred_at FROM timeline_event e"
-            " JOIN incident i ON i.id = e.incident_id ORDER BY e.id"
+            " JOIN incident i ON i.id = e.incident_id WHERE i.external_id IN ('PX1', 'PX2', 'PX3')"
+            " ORDER BY e.id"
         ).all()
     # In the order written, each incident's events together, as a file gets them: the
     # incident's own resolution first (the resolve entry at the same time is the same
@@ -194,3 +199,169 @@ def test_insert_slices_counts_the_rows_and_keeps_their_order(database: Database)
     with database.connection() as conn:
         texts = conn.exec_driver_sql("SELECT text FROM timeline_event ORDER BY id").scalars().all()
     assert texts == ["first", "second", "third"]
+
+
+# --- a server's first import, written while it is read (importers/overlapped) -----------
+
+
+def written(database: Database) -> dict[str, list[tuple[object, ...]]]:
+    """The rows whose ids an import hands out, with what they belong to by name."""
+    with database.connection() as conn:
+
+        def rows(sql: str) -> list[tuple[object, ...]]:
+            return [tuple(row) for row in conn.exec_driver_sql(sql).all()]
+
+        return {
+            "incident": rows("SELECT id, external_id, service_id FROM incident ORDER BY id"),
+            "timeline_event": rows(
+                "SELECT e.id, i.external_id, e.external_id, e.actor_person_id"
+                " FROM timeline_event e JOIN incident i ON i.id = e.incident_id ORDER BY e.id"
+            ),
+            "person": rows("SELECT id, name FROM person ORDER BY id"),
+            "service": rows("SELECT id, name FROM service ORDER BY id"),
+            "source_file": [
+                (i, Path(str(name)).name)
+                for i, name in rows("SELECT id, name FROM source_file ORDER BY id")
+            ],
+            "incident_source_file": rows(
+                "SELECT incident_id, source_file_id FROM incident_source_file ORDER BY 1, 2"
+            ),
+        }
+
+
+def slices_written(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """One incident a slice; the slices the overlapped write hands its writer, by key."""
+    monkeypatch.setattr(overlapped, "OVERLAP_SLICE", 1)
+    seen: list[list[str]] = []
+    write_slice = overlapped._write_slice
+
+    def spy(tx: Any, prepared: dict[Any, Any], *args: Any) -> Any:
+        seen.append([external for _source, external in prepared])
+        return write_slice(tx, prepared, *args)
+
+    monkeypatch.setattr(overlapped, "_write_slice", spy)
+    return seen
+
+
+LATE_NOTE = {
+    "log_entries": [
+        {
+            "id": "R1N",
+            "type": "annotate_log_entry",
+            "summary": "Note added by Ana Ruiz",
+            "created_at": "2026-02-01T10:30:00Z",
+            "incident": _ref("incident", "PX1", "Queue backlog 1"),
+            "agent": _ref("user", "PUANA", "Ana Ruiz"),
+            "channel": {"type": "note", "summary": "Drained the queue"},
+        }
+    ],
+    "limit": 100,
+    "offset": 0,
+    "more": False,
+    "total": 1,
+}
+
+
+def test_a_first_import_written_while_read_gives_the_ids_of_one_read_whole(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a server, PX1..PX3 each written once its log-entry page is read; on a file,
+    all read first. The same rows with the same ids either way."""
+    seen = slices_written(monkeypatch)
+    report = run_import(database, [export(tmp_path / "export")])
+    assert "Timeline events: 6 new, 0 updated, 0 unchanged" in report.lines()
+    on_server = database.engine.dialect.name == "postgresql"
+    assert seen == ([["PX1"], ["PX2"], ["PX3"]] if on_server else [])
+    assert written(database) == {
+        "incident": [(1, "PX1", 1), (2, "PX2", 1), (3, "PX3", 1)],
+        "timeline_event": [
+            (1, "PX1", "resolved", None),
+            (2, "PX1", "R1T", None),
+            (3, "PX2", "resolved", None),
+            (4, "PX2", "R2T", None),
+            (5, "PX3", "resolved", None),
+            (6, "PX3", "R3T", None),
+        ],
+        "person": [],
+        "service": [(1, "queue")],
+        "source_file": [
+            (1, "incidents-0.json"),
+            (2, "log_entries-PX1.json"),
+            (3, "log_entries-PX2.json"),
+            (4, "log_entries-PX3.json"),
+        ],
+        "incident_source_file": [(1, 1), (1, 2), (2, 1), (2, 3), (3, 1), (3, 4)],
+    }
+
+
+def test_a_file_adding_to_an_incident_written_already_is_read_again_the_usual_way(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """zz-late.json, read last, holds a note of PX1's, which the server was given before:
+    rolled back and read whole, the note joins PX1's timeline where one read would put it."""
+    seen = slices_written(monkeypatch)
+    folder = export(tmp_path / "export")
+    (folder / "zz-late.json").write_text(json.dumps(LATE_NOTE), encoding="utf-8")
+    report = run_import(database, [folder])
+    assert "Timeline events: 7 new, 0 updated, 0 unchanged" in report.lines()
+    if database.engine.dialect.name == "postgresql":
+        assert seen[0] == ["PX1"]
+    # In the order of one read. A server's rolled-back attempt used ids of its own (its
+    # sequences do not roll back), so the ids themselves are compared on a file only.
+    rows = written(database)
+    assert [row[1:3] for row in rows["timeline_event"]] == [
+        ("PX1", "resolved"),
+        ("PX1", "R1T"),
+        ("PX1", "R1N"),
+        ("PX2", "resolved"),
+        ("PX2", "R2T"),
+        ("PX3", "resolved"),
+        ("PX3", "R3T"),
+    ]
+    assert [name for _, name in rows["person"]] == ["Ana Ruiz"]
+    assert [name for _, name in rows["source_file"]][-1] == "zz-late.json"
+    if database.engine.dialect.name == "sqlite":
+        assert [row[0] for row in rows["timeline_event"]] == [1, 2, 3, 4, 5, 6, 7]
+        assert (1, 5) in rows["incident_source_file"]
+
+
+def test_a_bad_log_entry_after_slices_were_written_leaves_the_database_empty(
+    database: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """PX3's page, read last, has a bad time: PX1 and PX2 were handed to the server's
+    writer already, and the one transaction takes them back."""
+    slices_written(monkeypatch)
+    before = dump(database)
+    folder = export(tmp_path / "export", bad_time="half past ten")
+    (folder / "log_entries-PX2.json").rename(folder / "log_entries-PX9.json")
+    assert main(["import", str(folder), "--db", address(database)]) == 1
+    located, *rest = capsys.readouterr().err.strip().splitlines()
+    assert located == (
+        f"irdesk: error: {folder / 'log_entries-PX9.json'}, log_entries[1]: field 'created_at':"
+        " expected an ISO 8601 timestamp such as 2026-10-14T09:30:00Z, found 'half past ten'"
+    )
+    assert rest == ["Nothing was imported."]
+    assert dump(database) == before
+
+
+def test_a_cancel_while_reading_after_slices_were_handed_out_changes_nothing(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancelled as PX3's page is read: PX1 and PX2 were handed to the server's writer
+    (written or not yet, as the threads ran), and nothing of them stays."""
+    slices_written(monkeypatch)
+    before = dump(database)
+    folder = export(tmp_path / "export")
+
+    def progress(what: str, _done: int, _total: int) -> None:
+        if what.endswith("log_entries-PX3.json"):
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        run_import(database, [folder], progress=progress)
+    assert dump(database) == before
+    report = run_import(database, [folder])
+    assert "Incidents: 3 new, 0 updated, 0 unchanged" in report.lines()
