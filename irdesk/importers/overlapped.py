@@ -95,11 +95,17 @@ class _Merge:
     service_keys: dict[tuple[str, str], str] = field(default_factory=dict)
     # How far from the head of `order` every incident has been joined by events.
     joined_to: int = 0
+    # The incidents the file read last named: held back until a file names none of them.
+    recent: set[IncidentKey] = field(default_factory=set)
 
     def add(self, file: ParsedFile) -> None:
         if file.incident_stream is not None or file.directory:
             raise NotOverlapped
         only_this = with_file(frozenset(), file.name)
+        # Pages of events in an incident's order (a global log-entry list) carry one
+        # incident's events over into the next page: what this file named waits a file.
+        self.recent = {(r.source, r.external_id) for r in file.incidents}
+        self.recent.update((b.source, b.incident_external_id) for b in file.event_batches)
         for record in file.incidents:
             key = (record.source, record.external_id)
             if key in self.written or record.references:
@@ -140,11 +146,15 @@ class _Merge:
 
     def ready(self, at_least: int) -> Iterator[dict[IncidentKey, PreparedIncident]]:
         """Slices of `at_least` incidents from the head of the merge's order, each joined
-        by a file of events; with 0 (the end), every incident left, joined or not."""
+        by a file of events and not named by the file read last; with 0 (the end), every
+        incident left."""
         if at_least:
-            # Joined stays joined: the scan goes on from where the last one stopped.
+            # Joined stays joined: the scan goes on from where the last one stopped (one
+            # it passed that a later file names is not handed out yet, and joins as usual).
             while (
-                self.joined_to < len(self.order) and self.pending[self.order[self.joined_to]].joined
+                self.joined_to < len(self.order)
+                and self.pending[self.order[self.joined_to]].joined
+                and self.order[self.joined_to] not in self.recent
             ):
                 self.joined_to += 1
             end = self.joined_to

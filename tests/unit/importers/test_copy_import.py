@@ -230,16 +230,17 @@ def written(database: Database) -> dict[str, list[tuple[object, ...]]]:
 
 
 def slices_written(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """One incident a slice; the slices the overlapped write hands its writer, by key."""
+    """One incident a slice; the slices the overlapped write hands its writer, by key (as
+    handed out: the writer may not get to a slice handed out just before a failure)."""
     monkeypatch.setattr(overlapped, "OVERLAP_SLICE", 1)
     seen: list[list[str]] = []
-    write_slice = overlapped._write_slice
+    hand_out = overlapped._Merge._hand_out
 
-    def spy(tx: Any, prepared: dict[Any, Any], *args: Any) -> Any:
-        seen.append([external for _source, external in prepared])
-        return write_slice(tx, prepared, *args)
+    def spy(merge: Any, keys: list[tuple[str, str]]) -> Any:
+        seen.append([external for _source, external in keys])
+        return hand_out(merge, keys)
 
-    monkeypatch.setattr(overlapped, "_write_slice", spy)
+    monkeypatch.setattr(overlapped._Merge, "_hand_out", spy)
     return seen
 
 
@@ -365,3 +366,34 @@ def test_a_cancel_while_reading_after_slices_were_handed_out_changes_nothing(
     assert dump(database) == before
     report = run_import(database, [folder])
     assert "Incidents: 3 new, 0 updated, 0 unchanged" in report.lines()
+
+
+def test_log_entries_paged_across_incidents_are_written_a_page_behind(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One log-entry list paged by incident: page-1 holds PX1's entries and PX2's first,
+    page-2 PX2's second and PX3's. PX2 is written only once page-2 is read, so nothing
+    written is added to after (on a server: no second reading)."""
+    seen = slices_written(monkeypatch)
+    folder = export(tmp_path / "export")
+    entries = []
+    for n in (1, 2, 3):
+        path = folder / f"log_entries-PX{n}.json"
+        entries += json.loads(path.read_text(encoding="utf-8"))["log_entries"]
+        path.unlink()
+    for number, page in enumerate((entries[:3], entries[3:]), start=1):
+        envelope = {"log_entries": page, "limit": 3, "offset": 3 * (number - 1)}
+        envelope |= {"more": number == 1, "total": 6}
+        (folder / f"log_entries-page-{number}.json").write_text(json.dumps(envelope))
+    report = run_import(database, [folder])
+    assert "Timeline events: 6 new, 0 updated, 0 unchanged" in report.lines()
+    if database.engine.dialect.name == "postgresql":
+        assert seen == [["PX1"], ["PX2"], ["PX3"]]
+    assert [row[:3] for row in written(database)["timeline_event"]] == [
+        (1, "PX1", "resolved"),
+        (2, "PX1", "R1T"),
+        (3, "PX2", "resolved"),
+        (4, "PX2", "R2T"),
+        (5, "PX3", "resolved"),
+        (6, "PX3", "R3T"),
+    ]
