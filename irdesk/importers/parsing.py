@@ -3,7 +3,7 @@
 Parsing all files comes first, so a bad file stops the import before a row is written.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -58,9 +58,25 @@ def parse_files(
     """Every file parsed, or the first located ImportProblem. Non-exports found inside
     folders and zips are listed in `skipped`. With `streams`, a large file's incidents
     may be left in its incident_stream, for the caller to parse as it writes them."""
+    parsed = []
+    for file in parsed_one_by_one(paths, options, progress, skipped):
+        if not streams:
+            file.materialise()
+        parsed.append(file)
+    return parsed
+
+
+def parsed_one_by_one(
+    paths: Iterable[Path],
+    options: ImportOptions,
+    progress: Progress | None = None,
+    skipped: list[str] | None = None,
+) -> Iterator[ParsedFile]:
+    """parse_files a file at a time, each as soon as it is parsed (a large file's
+    incidents maybe left in its incident_stream), for an import that writes while it
+    reads (overlapped.py)."""
     files = load_sources(paths, skipped)
     siblings: SiblingFiles = MappingProxyType({file.name: file for file in files})
-    parsed = []
     for number, file in enumerate(files):
         if progress:
             progress(reading(file.name), number, len(files))
@@ -72,12 +88,9 @@ def parse_files(
         )
         in_import = _with_import(source_format)
         if in_import is not None:
-            parsed.append(in_import.parse_in_import(content, options, siblings))
+            yield in_import.parse_in_import(content, options, siblings)
         else:
-            parsed.append(source_format.parse(content, options))
-        if not streams:
-            parsed[-1].materialise()
-    return parsed
+            yield source_format.parse(content, options)
 
 
 def _detect(content: Content, options: ImportOptions, siblings: SiblingFiles) -> SourceFormat:

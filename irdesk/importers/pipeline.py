@@ -3,7 +3,8 @@
 Parsing all files comes first, so a bad file stops the import before a row
 is written; the writing runs in one transaction, so a failure there leaves
 the database as it was. A single large file of incidents is the exception: it is
-parsed as it is written, in the same one transaction (streamed.py). A dry run does
+parsed as it is written, in the same one transaction (streamed.py); so is a team
+server's first import, where that gives the same rows (overlapped.py). A dry run does
 all of it and rolls back. What one bad record does (a fallback, the import refused,
 or the record left out) is recovery.py's to say; severity maps remembered from
 earlier imports apply here.
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from irdesk import __version__
 from irdesk.domain.enums import IncidentStatus
+from irdesk.importers import overlapped
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.merging import (
     EventsById,
@@ -27,7 +29,7 @@ from irdesk.importers.merging import (
     fill_lifecycle,
     merge_records,
 )
-from irdesk.importers.parsing import parse_files
+from irdesk.importers.parsing import parse_files, parsed_one_by_one
 from irdesk.importers.progress import WRITING, Progress
 from irdesk.importers.reading.column_mapping import MappingStore, MappingStoreError
 from irdesk.importers.records import IncidentRecord, LeftOut, ParsedFile
@@ -77,6 +79,20 @@ def _run_import(
     skipped: list[str] = []
     options, remembered = _with_remembered_severities(options)
     paths = list(paths)  # read twice when a streamed write has to start again
+    if overlapped.overlaps(db):
+        try:
+            files = parsed_one_by_one(paths, options, progress, skipped)
+            done = overlapped.write_overlapped(
+                db, files, options, progress, dry_run, IMPORTER_VERSION
+            )
+        except overlapped.NotOverlapped:
+            done = None  # rolled back: read again, the usual way
+        if done is not None:
+            parsed, result = done
+            report = import_report(parsed, result, ReferralLog(), skipped, dry_run)
+            report.notes += remembered
+            return report
+        skipped.clear()
     parsed = parse_files(paths, options, progress, skipped, streams=True)
     if streamable(parsed):
         result = WriteResult()

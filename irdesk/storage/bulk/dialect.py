@@ -12,8 +12,10 @@ small classes behind one interface, chosen by the connection:
   server, which serialises imports the way SQLite's write lock does while readers and
   reviewers go on;
 - bulk rows: executemany against COPY (through a temporary table for rows that may be
-  there already), which PostgreSQL takes several times faster than one INSERT per row (tests/benchmarks/bench_pg_import.py measures it against `psql
-  \\copy`);
+  there already), which PostgreSQL takes several times faster than one INSERT per row
+  (tests/benchmarks/bench_pg_import.py measures it against `psql \\copy`); a large
+  insert in slices (an import's events, with progress between them) is one COPY there,
+  sent by a thread of its own while the next slice's rows are formatted;
 - SQLite-only speed-ups (CHECKs skipped for rows checked in Python, indexes rebuilt
   after a large insert) that the server does not need;
 - stored times: SQLite hands back the text SQLAlchemy wrote, the server a datetime;
@@ -27,7 +29,7 @@ small classes behind one interface, chosen by the connection:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, overload
 
@@ -69,6 +71,20 @@ class Dialect(Protocol):
     ) -> None:
         """Many new rows of `columns` into `table`, values as db_time and the ORM store
         them; `constants` are columns with the same value in every row."""
+        ...
+
+    def insert_slices(
+        self,
+        conn: Connection,
+        table: str,
+        columns: Sequence[str],
+        slices: Iterable[Sequence[Sequence[Any]]],
+        constants: Mapping[str, int] | None = None,
+        before_each: Callable[[int], None] | None = None,
+    ) -> int:
+        """insert_rows of every slice in turn, `before_each` told the rows sent before
+        it (raising from it stops the insert, and the caller's transaction rolls back);
+        the rows inserted."""
         ...
 
     def insert_ignoring(
@@ -159,6 +175,23 @@ class SqliteDialect:
             values = ", ".join(("?",) * len(columns) + tuple(str(int(v)) for v in fixed.values()))
             conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)
 
+    def insert_slices(
+        self,
+        conn: Connection,
+        table: str,
+        columns: Sequence[str],
+        slices: Iterable[Sequence[Sequence[Any]]],
+        constants: Mapping[str, int] | None = None,
+        before_each: Callable[[int], None] | None = None,
+    ) -> int:
+        done = 0
+        for rows in slices:
+            if before_each:
+                before_each(done)
+            self.insert_rows(conn, table, columns, rows, constants)
+            done += len(rows)
+        return done
+
     def insert_ignoring(
         self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
@@ -245,18 +278,47 @@ class PostgresDialect:
     ) -> None:
         """COPY, through psycopg's copy in text form: the server parses the times'
         text as a timestamp and 0/1 as a boolean, as it would from an INSERT."""
+        self.insert_slices(conn, table, columns, (rows,), constants)
+
+    def insert_slices(
+        self,
+        conn: Connection,
+        table: str,
+        columns: Sequence[str],
+        slices: Iterable[Iterable[Sequence[Any]]],
+        constants: Mapping[str, int] | None = None,
+        before_each: Callable[[int], None] | None = None,
+    ) -> int:
+        """One COPY for every slice. A COPY per slice made client and server take turns:
+        the server checks a statement's foreign keys when it ends, so the client waited
+        for the checks of one slice before formatting the next, and the server then
+        waited for it. Sent by psycopg's queued writer, a thread that waits on the
+        socket (without the GIL) while this one formats the next rows, and the server
+        works in its own process."""
+        from psycopg.copy import QueuedLibpqWriter
+
         raw = conn.connection.driver_connection
         assert raw is not None
         fixed = tuple(constants.values()) if constants else ()
         names = ", ".join((*columns, *(constants or {})))
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            write = copy.write_row
-            if fixed:
-                for row in rows:
-                    write((*row, *fixed))
-            else:
-                for row in rows:
-                    write(row)
+        done = 0
+        with raw.cursor() as cursor:
+            statement = f"COPY {table} ({names}) FROM STDIN"
+            with cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy:
+                write = copy.write_row
+                for rows in slices:
+                    if before_each:
+                        before_each(done)
+                    if fixed:
+                        for row in rows:
+                            write((*row, *fixed))
+                    else:
+                        for row in rows:
+                            write(row)
+                    # Slices are sized (the protocol's); insert_rows's one may be an
+                    # iterator, and nobody asks for its count.
+                    done += len(rows) if isinstance(rows, Sized) else 0
+        return done
 
     def insert_ignoring(
         self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]

@@ -224,18 +224,20 @@ def write_events(
     changes: Sequence[EventChange],
     progress: RowProgress | None = None,
 ) -> None:
-    """executemany in slices of PROGRESS_ROWS, reporting before each, so that a raising
-    callback stops the write between two slices."""
+    """Inserted in slices of PROGRESS_ROWS (one COPY on a server), reporting before each,
+    so that a raising callback stops the write between two slices."""
     _check_new_events(inserts)
     conn = tx.conn
     total = len(inserts) + len(changes)
-    done = 0
     with _checks_made_here(conn), _indexes_built_after(conn, "timeline_event", len(inserts)):
-        for batch in batches(inserts, PROGRESS_ROWS):
-            if progress:
-                progress(done, total)
-            dialect(conn).insert_rows(conn, "timeline_event", EVENT_COLUMNS, batch, IMPORTED_EVENT)
-            done += len(batch)
+        done = dialect(conn).insert_slices(
+            conn,
+            "timeline_event",
+            EVENT_COLUMNS,
+            batches(inserts, PROGRESS_ROWS),
+            IMPORTED_EVENT,
+            None if progress is None else lambda sent: progress(sent, total),
+        )
     # The rare updates keep SQLite's own checks.
     for changed in batches(changes, PROGRESS_ROWS):
         if progress:

@@ -89,6 +89,8 @@ def run_parsed(
     **kwargs: Any,
 ) -> pipeline.ImportReport:
     monkeypatch.setattr(pipeline, "parse_files", lambda *args, **kw: files)
+    # A server's import reads them one by one (importers/overlapped).
+    monkeypatch.setattr(pipeline, "parsed_one_by_one", lambda *args, **kw: iter(files))
     return run_import(db, [], **kwargs)
 
 
