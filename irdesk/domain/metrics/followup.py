@@ -19,7 +19,11 @@ from irdesk.domain.metrics.data import (
     from_epoch,
 )
 from irdesk.domain.metrics.kernels.calendar import DAY
-from irdesk.domain.metrics.kernels.grouping import distinct_per_group, split_by_code
+from irdesk.domain.metrics.kernels.grouping import (
+    distinct_per_group,
+    first_appearances,
+    split_by_code,
+)
 from irdesk.domain.metrics.kernels.lookups import lookup, position_in, row_mask
 from irdesk.domain.metrics.kernels.sorting import distinct, run_starts
 from irdesk.domain.metrics.selection import (
@@ -247,32 +251,45 @@ def recurrence_groups(
     starts[bounds[:-1]] = True
     first = np.flatnonzero(starts)
     lengths = np.diff(np.append(first, len(seq)))
+    # Only chains of two or more recur: most are single incidents, dropped here at once.
+    # `entries` are the incidents of the chains that recur, chain after chain.
+    recurs = lengths >= 2
+    entries = seq[np.repeat(recurs, lengths)]
+    first, lengths = first[recurs], lengths[recurs]
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
     chain_class = np.searchsorted(bounds, first, side="right") - 1
+    # Who resolved each chain's incidents, each person once, in order of first appearance.
+    chain_of = np.repeat(np.arange(len(lengths)), lengths)
+    who = resolver[entries]
+    new = first_appearances(chain_of, who)
+    resolvers_before = np.zeros(len(entries) + 1, dtype=np.int64)
+    np.cumsum(new, out=resolvers_before[1:])
+    resolver_bounds = resolvers_before[offsets].tolist()
+    resolver_names = [data.people[p].name if p in data.people else None for p in who[new].tolist()]
+    # Per chain, every value the rows below need, taken from numpy once for all chains.
+    first_rows, last_rows = entries[offsets[:-1]], entries[offsets[1:] - 1]
+    first_times, last_times = anchors[first_rows].tolist(), anchors[last_rows].tolist()
+    chain_titles = [inc.title_texts[code] for code in inc.title_codes[first_rows].tolist()]
+    ids = inc.ids[entries]
     result = []
-    for begin, length, c in zip(
-        first.tolist(), lengths.tolist(), chain_class.tolist(), strict=True
+    for k, (service_id, length) in enumerate(
+        zip(service_of_class[chain_class].tolist(), lengths.tolist(), strict=True)
     ):
-        if length < 2:
-            continue
-        chain = seq[begin : begin + length]
-        service_id = int(service_of_class[c])
         info = data.services.get(service_id)
         team = data.teams.get(info.owner_team_id) if info and info.owner_team_id else None
-        # Who resolved them, in order of first appearance.
-        resolvers = [
-            data.people[p].name for p in dict.fromkeys(resolver[chain].tolist()) if p in data.people
-        ]
+        names = resolver_names[resolver_bounds[k] : resolver_bounds[k + 1]]
         result.append(
             RecurrenceGroup(
                 service_id=service_id,
                 service=info.name if info else "no service",
                 owner_team=team.name if team else "",
-                title=inc.title(chain[0]),
+                title=chain_titles[k],
                 count=length,
-                first=from_epoch(float(anchors[chain[0]])),
-                last=from_epoch(float(anchors[chain[-1]])),
-                owners=((team.name,) if team else ()) + tuple(resolvers),
-                ids={"count": inc.ids[chain]},
+                first=from_epoch(first_times[k]),
+                last=from_epoch(last_times[k]),
+                owners=((team.name,) if team else ()) + tuple(n for n in names if n is not None),
+                ids={"count": ids[offsets[k] : offsets[k + 1]]},
             )
         )
     # The title last: chains of different classes may start at the same moment.

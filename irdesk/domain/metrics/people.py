@@ -28,7 +28,7 @@ from irdesk.domain.metrics.kernels.grouping import (
     split_by_code,
 )
 from irdesk.domain.metrics.kernels.lookups import lookup, marked, position_in, row_mask
-from irdesk.domain.metrics.kernels.sorting import distinct
+from irdesk.domain.metrics.kernels.sorting import distinct, merge_order
 from irdesk.domain.metrics.selection import Period, accountability_exclusions, without
 from irdesk.domain.metrics.service import Responders, responder_hours
 from irdesk.domain.metrics.stats import gini
@@ -155,9 +155,13 @@ def load_rows(
     most_week = fullest_bucket_per_group(who[late], week_index(local[late]), n)
     paged = distinct_per_group(who, page_incident, n)
     paged_late = distinct_per_group(who[late], page_incident[late], n)
+    # The pages' and the participations' incidents, merged into one ascending list (each
+    # is grouped by incident already), so that the distinct count needs no sort of pairs.
+    part_incident = inc.ids[p_rows]
+    merged = merge_order(page_incident, part_incident)
     involved = distinct_per_group(
-        np.concatenate([who, part_who]),
-        np.concatenate([page_incident, inc.ids[p_rows]]).astype(np.int64, copy=False),
+        np.concatenate([who, part_who])[merged],
+        np.concatenate([page_incident, part_incident]).astype(np.int64, copy=False)[merged],
         n,
     )
     result = []
@@ -202,13 +206,15 @@ def rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
 
 
 def _pages_of(paged: np.ndarray, by_person: CodeSplit, people: np.ndarray) -> np.ndarray:
-    """The positions, ascending, of the pages of `people` (sorted) among pages split
-    `by_person` over the distinct people `paged`."""
+    """The positions of the pages of `people` (sorted) among pages split `by_person` over
+    the distinct people `paged`: person by person, each person's ascending. Grouped by
+    person is the order `inside_intervals` wants, and the counts taken from them do not
+    depend on it, so they are not sorted back into one ascending list."""
     k = np.searchsorted(paged, people)
     found = k < len(paged)
     found[found] = paged[k[found]] == people[found]  # a person never paged has no pages
     parts = [by_person.positions(j) for j in k[found].tolist()]
-    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def directory_rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
