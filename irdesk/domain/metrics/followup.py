@@ -272,23 +272,31 @@ def recurrence_groups(
     first_times, last_times = anchors[first_rows].tolist(), anchors[last_rows].tolist()
     chain_titles = [inc.title_texts[code] for code in inc.title_codes[first_rows].tolist()]
     ids = inc.ids[entries]
-    result = []
-    for k, (service_id, length) in enumerate(
-        zip(service_of_class[chain_class].tolist(), lengths.tolist(), strict=True)
-    ):
+    chain_services = service_of_class[chain_class].tolist()
+    # Per service once: its name, its owning team's name, and the owners that team starts.
+    named: dict[int, tuple[str, str, tuple[str, ...]]] = {}
+    for service_id in set(chain_services):
         info = data.services.get(service_id)
         team = data.teams.get(info.owner_team_id) if info and info.owner_team_id else None
+        named[service_id] = (
+            info.name if info else "no service",
+            team.name if team else "",
+            (team.name,) if team else (),
+        )
+    result = []
+    for k, (service_id, length) in enumerate(zip(chain_services, lengths.tolist(), strict=True)):
+        service, owner_team, owned_by = named[service_id]
         names = resolver_names[resolver_bounds[k] : resolver_bounds[k + 1]]
         result.append(
             RecurrenceGroup(
                 service_id=service_id,
-                service=info.name if info else "no service",
-                owner_team=team.name if team else "",
+                service=service,
+                owner_team=owner_team,
                 title=chain_titles[k],
                 count=length,
                 first=from_epoch(first_times[k]),
                 last=from_epoch(last_times[k]),
-                owners=((team.name,) if team else ()) + tuple(n for n in names if n is not None),
+                owners=owned_by + tuple(n for n in names if n is not None),
                 ids={"count": ids[offsets[k] : offsets[k + 1]]},
             )
         )

@@ -155,8 +155,8 @@ def load_rows(
     # Everyone paged in the period or acting in its incidents, as 0 … n-1 for bincount.
     ids = distinct(np.concatenate([page_person, p_people]))
     n = len(ids)
-    who = position_in(ids, page_person)
-    part_who = position_in(ids, p_people)
+    who = position_in(ids, page_person, np.int32)
+    part_who = position_in(ids, p_people, np.int32)
     pages = np.bincount(who, minlength=n)
     late_pages = np.bincount(who[late], minlength=n)
     hours = np.bincount(part_who, weights=p_hours, minlength=n)

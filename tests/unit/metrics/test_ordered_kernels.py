@@ -25,6 +25,7 @@ from irdesk.domain.metrics.kernels.grouping import (
     fullest_bucket_per_group,
     inside_intervals,
 )
+from irdesk.domain.metrics.kernels.lookups import position_in
 from irdesk.domain.metrics.kernels.sorting import is_sorted, merge_order
 from irdesk.domain.metrics.selection import EXTERNAL, TECH_DEBT, policy_exclusions
 from irdesk.domain.policy import Policy
@@ -92,6 +93,17 @@ def test_distinct_values_per_group_are_each_groups_sorted_set(seed: int) -> None
     assert as_lists(distinct_per_group(group, values, groups)) == plain
     if is_sorted(values):
         assert as_lists(distinct_per_group_of_sorted(group, values, groups)) == plain
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_positions_in_a_narrow_type_are_the_same_positions(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    # Small ids (a table) for even seeds, far apart ones (a binary search) for odd ones.
+    known = np.unique(rng.integers(0, 50 if seed % 2 == 0 else 2**40, int(rng.integers(1, 9))))
+    keys = known[rng.integers(0, len(known), int(rng.integers(0, 30)))]
+    plain = [known.tolist().index(k) for k in keys.tolist()]
+    positions = position_in(known, keys, np.int32)
+    assert positions.dtype == np.int32 and positions.tolist() == plain
 
 
 @pytest.mark.parametrize("seed", SEEDS)
