@@ -262,17 +262,20 @@ def recurrence_groups(
     # Who resolved each chain's incidents, each person once, in order of first appearance.
     chain_of = np.repeat(np.arange(len(lengths)), lengths)
     who = resolver[entries]
-    new = first_appearances(chain_of, who)
+    # Only people of the directory are named (-1, nobody, is not among them).
+    named_person = np.isin(who, np.fromiter(data.people, dtype=np.int64, count=len(data.people)))
+    new = first_appearances(chain_of, who) & named_person
     resolvers_before = np.zeros(len(entries) + 1, dtype=np.int64)
     np.cumsum(new, out=resolvers_before[1:])
     resolver_bounds = resolvers_before[offsets].tolist()
-    resolver_names = [data.people[p].name if p in data.people else None for p in who[new].tolist()]
+    resolver_names = [data.people[p].name for p in who[new].tolist()]
     # Per chain, every value the rows below need, taken from numpy once for all chains.
     first_rows, last_rows = entries[offsets[:-1]], entries[offsets[1:] - 1]
     first_times, last_times = anchors[first_rows].tolist(), anchors[last_rows].tolist()
     chain_titles = [inc.title_texts[code] for code in inc.title_codes[first_rows].tolist()]
     ids = inc.ids[entries]
     chain_services = service_of_class[chain_class].tolist()
+    chain_bounds = offsets.tolist()
     # Per service once: its name, its owning team's name, and the owners that team starts.
     named: dict[int, tuple[str, str, tuple[str, ...]]] = {}
     for service_id in set(chain_services):
@@ -296,8 +299,8 @@ def recurrence_groups(
                 count=length,
                 first=from_epoch(first_times[k]),
                 last=from_epoch(last_times[k]),
-                owners=owned_by + tuple(n for n in names if n is not None),
-                ids={"count": ids[offsets[k] : offsets[k + 1]]},
+                owners=owned_by + tuple(names),
+                ids={"count": ids[chain_bounds[k] : chain_bounds[k + 1]]},
             )
         )
     # The title last: chains of different classes may start at the same moment.
