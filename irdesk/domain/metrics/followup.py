@@ -19,7 +19,11 @@ from irdesk.domain.metrics.data import (
     from_epoch,
 )
 from irdesk.domain.metrics.kernels.calendar import DAY
-from irdesk.domain.metrics.kernels.grouping import distinct_per_group, split_by_code
+from irdesk.domain.metrics.kernels.grouping import (
+    distinct_per_group,
+    first_appearances,
+    split_by_code,
+)
 from irdesk.domain.metrics.kernels.lookups import lookup, position_in, row_mask
 from irdesk.domain.metrics.kernels.sorting import distinct, run_starts
 from irdesk.domain.metrics.selection import (
@@ -247,32 +251,56 @@ def recurrence_groups(
     starts[bounds[:-1]] = True
     first = np.flatnonzero(starts)
     lengths = np.diff(np.append(first, len(seq)))
+    # Only chains of two or more recur: most are single incidents, dropped here at once.
+    # `entries` are the incidents of the chains that recur, chain after chain.
+    recurs = lengths >= 2
+    entries = seq[np.repeat(recurs, lengths)]
+    first, lengths = first[recurs], lengths[recurs]
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
     chain_class = np.searchsorted(bounds, first, side="right") - 1
-    result = []
-    for begin, length, c in zip(
-        first.tolist(), lengths.tolist(), chain_class.tolist(), strict=True
-    ):
-        if length < 2:
-            continue
-        chain = seq[begin : begin + length]
-        service_id = int(service_of_class[c])
+    # Who resolved each chain's incidents, each person once, in order of first appearance.
+    chain_of = np.repeat(np.arange(len(lengths)), lengths)
+    who = resolver[entries]
+    # Only people of the directory are named (-1, nobody, is not among them).
+    named_person = np.isin(who, np.fromiter(data.people, dtype=np.int64, count=len(data.people)))
+    new = first_appearances(chain_of, who) & named_person
+    resolvers_before = np.zeros(len(entries) + 1, dtype=np.int64)
+    np.cumsum(new, out=resolvers_before[1:])
+    resolver_bounds = resolvers_before[offsets].tolist()
+    resolver_names = [data.people[p].name for p in who[new].tolist()]
+    # Per chain, every value the rows below need, taken from numpy once for all chains.
+    first_rows, last_rows = entries[offsets[:-1]], entries[offsets[1:] - 1]
+    first_times, last_times = anchors[first_rows].tolist(), anchors[last_rows].tolist()
+    chain_titles = [inc.title_texts[code] for code in inc.title_codes[first_rows].tolist()]
+    ids = inc.ids[entries]
+    chain_services = service_of_class[chain_class].tolist()
+    chain_bounds = offsets.tolist()
+    # Per service once: its name, its owning team's name, and the owners that team starts.
+    named: dict[int, tuple[str, str, tuple[str, ...]]] = {}
+    for service_id in set(chain_services):
         info = data.services.get(service_id)
         team = data.teams.get(info.owner_team_id) if info and info.owner_team_id else None
-        # Who resolved them, in order of first appearance.
-        resolvers = [
-            data.people[p].name for p in dict.fromkeys(resolver[chain].tolist()) if p in data.people
-        ]
+        named[service_id] = (
+            info.name if info else "no service",
+            team.name if team else "",
+            (team.name,) if team else (),
+        )
+    result = []
+    for k, (service_id, length) in enumerate(zip(chain_services, lengths.tolist(), strict=True)):
+        service, owner_team, owned_by = named[service_id]
+        names = resolver_names[resolver_bounds[k] : resolver_bounds[k + 1]]
         result.append(
             RecurrenceGroup(
                 service_id=service_id,
-                service=info.name if info else "no service",
-                owner_team=team.name if team else "",
-                title=inc.title(chain[0]),
+                service=service,
+                owner_team=owner_team,
+                title=chain_titles[k],
                 count=length,
-                first=from_epoch(float(anchors[chain[0]])),
-                last=from_epoch(float(anchors[chain[-1]])),
-                owners=((team.name,) if team else ()) + tuple(resolvers),
-                ids={"count": inc.ids[chain]},
+                first=from_epoch(first_times[k]),
+                last=from_epoch(last_times[k]),
+                owners=owned_by + tuple(names),
+                ids={"count": ids[chain_bounds[k] : chain_bounds[k + 1]]},
             )
         )
     # The title last: chains of different classes may start at the same moment.

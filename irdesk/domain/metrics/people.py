@@ -28,7 +28,7 @@ from irdesk.domain.metrics.kernels.grouping import (
     split_by_code,
 )
 from irdesk.domain.metrics.kernels.lookups import lookup, marked, position_in, row_mask
-from irdesk.domain.metrics.kernels.sorting import distinct
+from irdesk.domain.metrics.kernels.sorting import distinct, merge_order
 from irdesk.domain.metrics.selection import Period, accountability_exclusions, without
 from irdesk.domain.metrics.service import Responders, responder_hours
 from irdesk.domain.metrics.stats import gini
@@ -41,7 +41,7 @@ MIN_RESOLVED_FOR_CONCENTRATION = 4
 def after_hours(local: np.ndarray, policy: Policy) -> np.ndarray:
     """Whether each wall-clock time is outside the policy's business hours or on a weekend."""
     day, seconds = split_days(local)
-    hour = seconds / 3600.0
+    hour = np.divide(seconds, 3600.0, out=seconds)
     outside = (hour < policy.business_hours_start) | (hour >= policy.business_hours_end)
     result: np.ndarray = outside | (weekday(day) >= SATURDAY)
     return result
@@ -102,12 +102,13 @@ def local_page_times(
     paged = distinct(people)
     zone_of_paged = []
     for pid in paged.tolist():
-        zone, _ = zone_of(data, pid, policy)
-        if str(zone) not in number_of:
-            number_of[str(zone)] = len(zones)
-            zones.append(zone)
-        zone_of_paged.append(number_of[str(zone)])
-    zone = np.array(zone_of_paged, dtype=np.int64)[position_in(paged, people)]
+        person_zone, _ = zone_of(data, pid, policy)
+        if str(person_zone) not in number_of:
+            number_of[str(person_zone)] = len(zones)
+            zones.append(person_zone)
+        zone_of_paged.append(number_of[str(person_zone)])
+    # Small zone numbers, looked up by person id in one gather.
+    zone = lookup(people, dict(zip(paged.tolist(), zone_of_paged, strict=True)), 0, np.int16)
     if data.dated.has("person", "time_zone"):
         # A zone typed from a date: each page in the zone in force when it was sent.
         current = np.empty(len(zones), dtype=object)
@@ -124,6 +125,18 @@ def local_page_times(
     return wall_clock_times(times, zone, zones)
 
 
+def pages_in(data: MetricData, period: Period) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(person, time, incident) of the pages sent in `period`. When every page is in it
+    (a long period) these are the columns themselves, not copies: nothing writes to them,
+    and over ten years each copy is tens of megabytes."""
+    ev = data.events
+    low, high = period.bounds
+    in_window = (ev.page_time >= low) & (ev.page_time < high)
+    if in_window.all():
+        return ev.page_person, ev.page_time, ev.page_incident
+    return ev.page_person[in_window], ev.page_time[in_window], ev.page_incident[in_window]
+
+
 def load_rows(
     data: MetricData,
     policy: Policy,
@@ -132,11 +145,8 @@ def load_rows(
     responders: Responders | None = None,
 ) -> tuple[LoadRow, ...]:
     """`responders`: `responder_hours(data)`, when the caller has it already."""
-    ev, inc = data.events, data.incidents
-    low, high = period.bounds
-    in_window = (ev.page_time >= low) & (ev.page_time < high)
-    page_person, page_time = ev.page_person[in_window], ev.page_time[in_window]
-    page_incident = ev.page_incident[in_window]
+    inc = data.incidents
+    page_person, page_time, page_incident = pages_in(data, period)
     local = local_page_times(data, page_person, page_time, policy)
     late = after_hours(local, policy)
     p_rows, p_people, p_hours = responders if responders is not None else responder_hours(data)
@@ -145,19 +155,24 @@ def load_rows(
     # Everyone paged in the period or acting in its incidents, as 0 … n-1 for bincount.
     ids = distinct(np.concatenate([page_person, p_people]))
     n = len(ids)
-    who = position_in(ids, page_person)
-    part_who = position_in(ids, p_people)
+    who = position_in(ids, page_person, np.int32)
+    part_who = position_in(ids, p_people, np.int32)
     pages = np.bincount(who, minlength=n)
     late_pages = np.bincount(who[late], minlength=n)
     hours = np.bincount(part_who, weights=p_hours, minlength=n)
-    shift = np.floor(local / (policy.shift_hours * 3600.0))
+    shift = local / (policy.shift_hours * 3600.0)
+    np.floor(shift, out=shift)
     most_shift = fullest_bucket_per_group(who, shift, n)
     most_week = fullest_bucket_per_group(who[late], week_index(local[late]), n)
     paged = distinct_per_group(who, page_incident, n)
     paged_late = distinct_per_group(who[late], page_incident[late], n)
+    # The pages' and the participations' incidents, merged into one ascending list (each
+    # is grouped by incident already), so that the distinct count needs no sort of pairs.
+    part_incident = inc.ids[p_rows]
+    merged = merge_order(page_incident, part_incident)
     involved = distinct_per_group(
-        np.concatenate([who, part_who]),
-        np.concatenate([page_incident, inc.ids[p_rows]]).astype(np.int64, copy=False),
+        np.concatenate([who, part_who])[merged],
+        np.concatenate([page_incident, part_incident]).astype(np.int64, copy=False)[merged],
         n,
     )
     result = []
@@ -202,24 +217,24 @@ def rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
 
 
 def _pages_of(paged: np.ndarray, by_person: CodeSplit, people: np.ndarray) -> np.ndarray:
-    """The positions, ascending, of the pages of `people` (sorted) among pages split
-    `by_person` over the distinct people `paged`."""
+    """The positions of the pages of `people` (sorted) among pages split `by_person` over
+    the distinct people `paged`: person by person, each person's ascending. Grouped by
+    person is the order `inside_intervals` wants, and the counts taken from them do not
+    depend on it, so they are not sorted back into one ascending list."""
     k = np.searchsorted(paged, people)
     found = k < len(paged)
     found[found] = paged[k[found]] == people[found]  # a person never paged has no pages
     parts = [by_person.positions(j) for j in k[found].tolist()]
-    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def directory_rotation_rows(data: MetricData, period: Period) -> tuple[RotationRow, ...]:
     """Per rotation: its members are the people whose membership meets the period, each
     with the pages they got while on it (a page while on two rotations counts for both);
     a member never paged counts as 0, which is what an even spread is measured against."""
-    ev, m = data.events, data.memberships
+    m = data.memberships
     low, high = period.bounds
-    in_window = (ev.page_time >= low) & (ev.page_time < high)
-    page_person, page_time = ev.page_person[in_window], ev.page_time[in_window]
-    page_incident = ev.page_incident[in_window]
+    page_person, page_time, page_incident = pages_in(data, period)
     meets = (m.start < high) & (m.end > low)
     # The period's pages split once by the person paged: each rotation then searches its
     # own members' pages rather than every page of the period.

@@ -14,7 +14,7 @@ import numpy as np
 from irdesk.domain.metrics.data import MetricData, epoch, impact_start_of
 from irdesk.domain.metrics.kernels.grouping import split_rows_by_key
 from irdesk.domain.metrics.kernels.lookups import marked, row_mask, rows_without
-from irdesk.domain.metrics.kernels.sorting import distinct, stable_argsort
+from irdesk.domain.metrics.kernels.sorting import distinct, is_sorted, stable_argsort
 from irdesk.domain.policy import Policy
 from irdesk.domain.utc import as_utc
 
@@ -143,11 +143,23 @@ def policy_exclusions(data: MetricData, policy: Policy, rows: np.ndarray) -> dic
         checks.append((EXTERNAL, inc.external_cause[rows]))
     if policy.exclude_approved_tech_debt:
         checks.append((TECH_DEBT, inc.tech_debt[rows]))
-    reasons: dict[int, list[str]] = {}
-    for reason, hit in checks:
-        for incident_id in inc.ids[rows[hit]].tolist():
-            reasons.setdefault(incident_id, []).append(reason)
-    return dict(sorted(reasons.items()))
+    if not checks:
+        return {}
+    # Which reasons hold for each incident, as one bit per reason: each combination's list
+    # of names is then made once, not appended to reason by reason, incident by incident.
+    combination = np.zeros(len(rows), dtype=np.int64)
+    for bit, (_, hit) in enumerate(checks):
+        combination[hit] |= 1 << bit
+    names = [
+        [reason for bit, (reason, _) in enumerate(checks) if c >> bit & 1]
+        for c in range(1 << len(checks))
+    ]
+    excluded = np.flatnonzero(combination)
+    ids, combination = inc.ids[rows[excluded]], combination[excluded]
+    if not is_sorted(ids):
+        order = np.argsort(ids, kind="stable")
+        ids, combination = ids[order], combination[order]
+    return {i: list(names[c]) for i, c in zip(ids.tolist(), combination.tolist(), strict=True)}
 
 
 def merged_exclusion(data: MetricData, rows: np.ndarray) -> dict[str, np.ndarray]:

@@ -12,10 +12,12 @@ One module per family:
 
 - `reductions`: an array to one number (quantiles of sorted values, the median by one
   partition, a sum of products without BLAS).
-- `sorting`: the stable argsort, distinct values, where runs of equal values start.
+- `sorting`: the stable argsort, distinct values, where runs of equal values start;
+  whether values are in order already, and the merge of two sorted lists (the events
+  come grouped per incident: an order that is known is kept, not sorted again).
 - `grouping`: rows split by a small code or any key; per group its distinct values, its
-  fullest bucket, its last entry; (group, value) pairs packed into one integer; unions of
-  overlapping intervals; windows over sorted times.
+  fullest bucket, its last entry; each run's first appearances; (group, value) pairs
+  packed into one integer; unions of overlapping intervals; windows over sorted times.
 - `lookups`: row masks, set difference in order, values and positions by key.
 - `calendar`: wall-clock time in a zone (offsets kept per block of days), days, weekdays
   and weeks.

@@ -35,8 +35,12 @@ def split_days(local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     The seconds are `local % DAY` to the last bit, computed as one multiply and subtract:
     numpy's float `%` also divides and fixes the sign per value.
     """
-    day = np.floor(local / DAY)
-    seconds = local - day * DAY
+    # In place where the arithmetic allows: over ten years of pages each fresh array is
+    # tens of megabytes, and the memory for it costs as much as the arithmetic.
+    day = local / DAY
+    np.floor(day, out=day)
+    seconds = day * DAY
+    np.subtract(local, seconds, out=seconds)
     seconds[seconds < 0] += DAY  # where local / DAY rounded up to a whole day
     return day, seconds
 
@@ -44,14 +48,20 @@ def split_days(local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def weekday(day: np.ndarray) -> np.ndarray:
     """0 = Monday … 6 = Sunday of day numbers (as floats), like `datetime.weekday`."""
     shifted = day + DAYS_FROM_MONDAY_AT_EPOCH
-    result: np.ndarray = shifted - 7 * np.floor(shifted / 7)
+    weeks = shifted / 7
+    np.floor(weeks, out=weeks)
+    weeks *= 7
+    result: np.ndarray = np.subtract(shifted, weeks, out=shifted)
     return result
 
 
 def week_index(local: np.ndarray) -> np.ndarray:
     """The Monday-to-Sunday week of wall-clock epoch seconds, numbered from the week of
     1970-01-01 (Monday 1969-12-29) as 0; equal numbers, the same week."""
-    result: np.ndarray = np.floor((local / DAY + DAYS_FROM_MONDAY_AT_EPOCH) / 7)
+    result: np.ndarray = local / DAY
+    result += DAYS_FROM_MONDAY_AT_EPOCH
+    result /= 7
+    np.floor(result, out=result)
     return result
 
 
@@ -95,17 +105,25 @@ def wall_clock_times(
 
     A table of offsets, one row per zone and one column per day of the span (or per day
     that occurs, when the span is long), filled by `day_offsets`; each time then takes its
-    offset by indexing.
+    offset by one index into the flattened table (zone × columns + column), which is one
+    gather where indexing by the two arrays would be two.
     """
     if len(times) == 0:
         return times.copy()
-    days = np.floor(times / DAY)
+    days = times / DAY
+    np.floor(days, out=days)
     first = days.min()
     span = int(days.max() - first) + 1
     if span <= DENSE_DAYS:
-        table_days, day = first + np.arange(span), (days - first).astype(np.int64)
+        table_days = first + np.arange(span)
+        days -= first
+        day = days.astype(np.intp)
     else:
         table_days, day = np.unique(days, return_inverse=True)
+        span = len(table_days)
     offsets = np.array([day_offsets(table_days, zone) for zone in zones], dtype=np.float64)
-    shifted: np.ndarray = times + offsets[zone_code, day]
+    cell = np.multiply(zone_code, span, dtype=np.intp)
+    cell += day
+    shifted: np.ndarray = offsets.ravel()[cell]
+    shifted += times
     return shifted

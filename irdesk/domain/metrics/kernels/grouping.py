@@ -10,7 +10,15 @@ from typing import NamedTuple
 import numpy as np
 
 from irdesk.domain.metrics.kernels.lookups import position_in
-from irdesk.domain.metrics.kernels.sorting import distinct, fits_int32, run_starts, stable_argsort
+from irdesk.domain.metrics.kernels.sorting import (
+    distinct,
+    first_of_each_run,
+    fits_int32,
+    is_dense,
+    is_sorted,
+    run_starts,
+    stable_argsort,
+)
 
 # Packed keys must stay clear of int64's limits, with room for the arithmetic on them.
 PACKED_KEY_LIMIT = 2**62
@@ -122,11 +130,28 @@ def sorted_pairs(major: np.ndarray, minor: np.ndarray) -> tuple[np.ndarray, np.n
     return order, run_starts(pairs.keys[order])
 
 
+def first_appearances(run: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """A mask: True where `values[i]` (integers) has not occurred earlier in its run
+    (`run[i]`, a non-negative run number): what `dict.fromkeys` keeps of each run's values,
+    in its order, for every run at once.
+
+    One stable sort of the (run, value) pairs (`sorted_pairs`): equal pairs stay in
+    position order, so the first of each run of equal pairs is the earliest occurrence.
+    """
+    keep = np.zeros(len(values), dtype=bool)
+    order, starts = sorted_pairs(run, values)
+    keep[order[starts]] = True
+    return keep
+
+
 def distinct_per_group(group: np.ndarray, values: np.ndarray, groups: int) -> list[np.ndarray]:
     """For each group 0 … groups-1, the sorted distinct `values` (int64) it has: one
-    `distinct` of the packed (group, value) pairs instead of one per group."""
+    `distinct` of the packed (group, value) pairs instead of one per group, or, when the
+    values are in order already, `distinct_per_group_of_sorted` (no sort of the pairs)."""
     if len(values) == 0:
         return [values[:0].astype(np.int64)] * groups
+    if is_sorted(values):
+        return distinct_per_group_of_sorted(group, values, groups)
     pairs = pack_pairs(group, values, groups)
     if pairs is not None:
         g, v = pairs.unpack(distinct(pairs.keys), overwrite_keys=True)
@@ -138,15 +163,58 @@ def distinct_per_group(group: np.ndarray, values: np.ndarray, groups: int) -> li
     return [v[bounds[i] : bounds[i + 1]] for i in range(groups)]
 
 
+def distinct_per_group_of_sorted(
+    group: np.ndarray, values: np.ndarray, groups: int
+) -> list[np.ndarray]:
+    """`distinct_per_group` of `values` in ascending order (incident ids of events, which
+    come grouped per incident).
+
+    A stable split by group (`split_by_code`, a radix sort of the small group codes in
+    linear time) keeps each group's values in their ascending order (dropping some
+    entries keeps it too), so each group's distinct values are those differing from the
+    value before them in the group: one comparison of neighbours instead of a sort of
+    the packed pairs.
+    """
+    if len(values) == 0:
+        return [values[:0].astype(np.int64)] * groups
+    # The same (group, value) again right after itself (one person paged again and again
+    # in one incident: half the pages of a large organisation) adds nothing to either
+    # set: dropped first, by comparing neighbours, the split below moves half as much.
+    fresh = first_of_each_run(values)
+    fresh[1:] |= group[1:] != group[:-1]
+    group, values = group[fresh], values[fresh]
+    split = split_by_code(group, groups)
+    # Gathered as int32 when they fit: the gather and the comparison then move half the
+    # bytes (incident ids of ten years of pages are millions of values).
+    narrow = values.dtype.itemsize > 4 and fits_int32(int(values[0]), int(values[-1]))
+    ordered = (values.astype(np.int32) if narrow else values)[split.order]
+    keep = first_of_each_run(ordered)
+    starts = split.bounds[:-1]
+    keep[starts[starts < len(ordered)]] = True  # a group's first value, whatever came before
+    kept = np.flatnonzero(keep)
+    v = ordered[kept].astype(np.int64, copy=False)
+    bounds = np.searchsorted(kept, split.bounds)  # each group's part of the kept values
+    return [v[bounds[i] : bounds[i + 1]] for i in range(groups)]
+
+
 def fullest_bucket_per_group(group: np.ndarray, buckets: np.ndarray, groups: int) -> np.ndarray:
     """For each group 0 … groups-1, the most entries sharing one (whole-numbered) bucket;
-    0 for none. One sort of the packed (group, bucket) pairs: each run of equal keys is
-    one bucket of one group, and the runs come group by group."""
+    0 for none.
+
+    When the packed (group, bucket) keys are small ids for this many entries (a few
+    hundred people by the shifts of ten years), one `np.bincount` of the keys counts every
+    bucket of every group; laid out as a table with a row per group, each row's maximum
+    is the answer, with no sort at all. Otherwise one sort of the packed keys: each run of
+    equal keys is one bucket of one group, and the runs come group by group."""
     fullest = np.zeros(groups, dtype=np.int64)
     if len(buckets) == 0:
         return fullest
     whole = buckets.astype(np.int64)
     pairs = pack_pairs(group, whole, groups)
+    if pairs is not None and is_dense(0, groups * pairs.span - 1, len(buckets)):
+        counts = np.bincount(pairs.keys, minlength=groups * pairs.span)
+        most: np.ndarray = counts.reshape(groups, pairs.span).max(axis=1).astype(np.int64)
+        return most
     if pairs is not None:
         keys = np.sort(pairs.keys)
         starts = run_starts(keys)
@@ -220,8 +288,10 @@ def inside_intervals(
     result = np.zeros(len(keys), dtype=bool)
     if len(keys) == 0 or len(interval_keys) == 0:
         return result
-    order = stable_argsort(keys)
-    sorted_keys = keys[order]
+    # Keys grouped already (pages gathered person by person) need no sort: each key's
+    # entries are then a slice, read and written in place.
+    order = None if is_sorted(keys) else stable_argsort(keys)
+    sorted_keys = keys if order is None else keys[order]
     for key in distinct(interval_keys).tolist():
         lo = int(np.searchsorted(sorted_keys, key, side="left"))
         hi = int(np.searchsorted(sorted_keys, key, side="right"))
@@ -229,7 +299,7 @@ def inside_intervals(
             continue
         mine = interval_keys == key
         union_starts, union_ends = overlap_unions(starts[mine], ends[mine])
-        rows = order[lo:hi]
+        rows = slice(lo, hi) if order is None else order[lo:hi]
         t = times[rows]
         k = np.searchsorted(union_starts, t, side="right") - 1
         hit = k >= 0

@@ -22,6 +22,29 @@ def fits_int32(low: int, high: int) -> bool:
     return INT32_RANGE[0] <= low and high < INT32_RANGE[1]
 
 
+def is_sorted(values: np.ndarray) -> bool:
+    """Whether `values` are in ascending order already (ties allowed; integers).
+
+    One comparison of each value with the next: the events arrive grouped by incident,
+    so arrays of incident ids are often in order, and a kernel that checks this first
+    can keep that order instead of sorting again.
+    """
+    return len(values) < 2 or bool(np.all(values[1:] >= values[:-1]))
+
+
+def merge_order(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The stable order of `np.concatenate([first, second])` (integers): each position of
+    `first` before an equal one of `second`.
+
+    numpy's stable sort of integers wider than 16 bits is a timsort, which finds runs
+    already in order and merges them: when both arrays are sorted (incident ids of the
+    pages and of the participations, both grouped per incident) this is one linear merge,
+    and any other input is still sorted correctly.
+    """
+    order: np.ndarray = np.argsort(np.concatenate([first, second]), kind="stable")
+    return order
+
+
 def stable_argsort(values: np.ndarray) -> np.ndarray:
     """`np.argsort(values, kind="stable")`, by the unstable sort and then putting each run
     of equal values back in index order.
