@@ -396,6 +396,24 @@ def _upgrade(path: Path, state: FileState) -> Path:
     return saved
 
 
+# As written, and as a Path folds it ("postgresql:/host/db").
+_SERVER_SCHEMES = ("postgresql:", "postgres:")
+
+
+def _refuse_server_address(path: Path | str) -> None:
+    """A team database's address is not a file name: resolving it would make a folder
+    named "postgresql:" in the working directory. The CLI's --db and the window's Open
+    Team Database… choose `server.open_server_database` themselves, each deciding
+    whether it may upgrade a schema the whole team shares, so this one refuses rather
+    than guess that for them."""
+    if str(path).split("/", 1)[0].lower() in _SERVER_SCHEMES:
+        raise NotAnIrdeskDatabase(
+            Path(str(path)),
+            "is a PostgreSQL address, not a file: open it with "
+            "irdesk.storage.server.open_server_database.",
+        )
+
+
 def open_database(
     path: Path,
     *,
@@ -408,6 +426,7 @@ def open_database(
     Raises a `DatabaseError` subclass, with the file unchanged, for anything
     that is not an irdesk database this version can use.
     """
+    _refuse_server_address(path)
     path = Path(path).expanduser().resolve()
     if not path.exists():
         if not create:
