@@ -812,5 +812,5 @@ CREATE TABLE leave (
 CREATE INDEX ix_leave_person_id ON leave (person_id);
 CREATE INDEX ix_timeline_incident_time ON timeline_event (incident_id, occurred_at, actor_person_id, kind);
 CREATE INDEX ix_incident_impact_end ON incident (mitigated_at, resolved_at, started_at);
-INSERT INTO alembic_version (version_num) VALUES ('0027');
+INSERT INTO alembic_version (version_num) VALUES ('0031');
 COMMIT;
