@@ -20,6 +20,7 @@ from typing import TypeVar
 import pytest
 from note_keys import MANAGER, WORDS
 from PySide6.QtCore import QDate, QElapsedTimer, QSocketNotifier, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from team_clients import seeded_review, server_database
 from testdata import ORG_DATA, SHARED_DATA
@@ -209,15 +210,34 @@ def test_the_organisation_reloads_or_offers_a_refresh_while_typing(
     organisation = open_organisation(qtbot, ana)
     assert rates(organisation) == {"Dana Lee": "100", "Eli Park": "80"}
 
-    # Nothing typed: Bo's rate shows by itself.
+    # Ana picks Dana's time zone with the completer's help, on the People tab (Alt+3).
+    qtbot.keyClick(organisation, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    form = organisation.person_form
+    qtbot.waitUntil(form.isVisible, timeout=TIMEOUT_MS)
+    assert form.row is not None and form.row.name == "Dana Lee"
+    zone = form.editors["time_zone"]
+    zone.setFocus()
+    qtbot.keyClicks(zone, "europe/lisb")
+    # The completer offers Europe/Lisbon; Down and Return take it.
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None, timeout=TIMEOUT_MS)
+    popup = QApplication.activePopupWidget()
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert zone.text() == "Europe/Lisbon"
+    # Offscreen, nothing hands the focus back from a closed popup: the user's click does.
+    organisation.activateWindow()
+    qtbot.waitUntil(organisation.isActiveWindow, timeout=TIMEOUT_MS)
+
+    # Not typing at that moment: Bo's rate shows by itself, and her zone stays.
     type_rate(bo, ids["eli"], 120.0)
     qtbot.waitUntil(lambda: rates(organisation)["Eli Park"] == "120 ✎", timeout=TIMEOUT_MS)
     bar = organisation.findChild(ChangedBar)
     assert bar is None or not bar.isVisible()
+    assert zone.text() == "Europe/Lisbon"
 
     # Ana types a reason: Bo's next change waits behind the bar instead of a reload.
-    form = organisation.person_form
     form.reason_edit.setFocus()
+    qtbot.waitUntil(form.reason_edit.hasFocus, timeout=TIMEOUT_MS)
     qtbot.keyClicks(form.reason_edit, "started in May")
     type_rate(bo, ids["dana"], 110.0)
     qtbot.waitUntil(
@@ -227,11 +247,26 @@ def test_the_organisation_reloads_or_offers_a_refresh_while_typing(
     assert rates(organisation)["Dana Lee"] == "100"
     assert form.reason_edit.text() == "started in May"
 
-    # F5, when she is ready (her form shows the stored values again, as she asked).
+    # F5, when she is ready: Bo's rate shows, and what she typed is still there.
     qtbot.keyClick(form.reason_edit, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: rates(organisation)["Dana Lee"] == "110 ✎", timeout=TIMEOUT_MS)
     assert not organisation.findChild(ChangedBar).isVisible()
-    assert ana.statusBar().currentMessage() == "Bo edited a person"
+    assert form.row is not None and form.row.name == "Dana Lee"
+    assert form.editors["hourly_rate"].text() == "110"  # Bo's, read afresh
+    assert zone.text() == "Europe/Lisbon"
+    assert form.reason_edit.text() == "started in May"
+    assert form.reason_edit.hasFocus()  # where she was typing
+    assert ana.statusBar().currentMessage() == "Bo edited person Dana Lee: hourly rate"
+
+    # Ctrl+Return saves what she kept: her zone, with her reason, beside Bo's rate.
+    qtbot.keyClick(form.reason_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: form.reason_edit.text() == "", timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not ana.tasks.busy, timeout=TIMEOUT_MS)
+    with bo.session() as session:
+        dana = session.get(Person, ids["dana"])
+        assert dana is not None
+        assert (dana.time_zone, dana.hourly_rate) == ("Europe/Lisbon", 110.0)
+    assert zone.text() == "Europe/Lisbon" and not zone.isModified()
 
 
 def test_a_burst_of_changes_reloads_at_most_once_a_second(
@@ -474,7 +509,7 @@ def test_the_person_window_follows_leave_typed_elsewhere_keeping_the_question(
     assert person.person_combo.currentText() == "Ana"
     assert person.from_edit.date() == QDate(2026, 3, 1)
     assert person.to_edit.date() == QDate(2026, 4, 30)
-    assert window.statusBar().currentMessage() == "Bo edited a person"
+    assert window.statusBar().currentMessage() == "Bo edited person Ana: leave"
 
 
 def test_the_problems_window_follows_a_problem_made_elsewhere(
