@@ -100,6 +100,8 @@ class Change:
     # A directory record's name and the field its audit entry names (migration 0031).
     name: str = field(default="", compare=False)  # "Ana Lima"
     changed_field: str = field(default="", compare=False)  # "time_zone"
+    # The person a person's edit or a feedback note is about (0031); None: not told.
+    person_id: int | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, payload: str) -> Change:
@@ -113,6 +115,7 @@ class Change:
             str(data.get("key") or ""),
             str(data.get("name") or ""),
             str(data.get("field") or ""),
+            data.get("person"),
         )
 
     def sentence(self) -> str:

@@ -84,9 +84,7 @@ def test_the_steps_are_told_in_order_with_the_backups_bytes(old_copy: Path) -> N
     assert copying[-1].text == f"backup copy: {mb} of {mb}"
     assert texts[len(copying) + 1 :] == [*steps(texts), "done"]
     n = len(AFTER)
-    assert [(p.done, p.total) for p in told if p.stage == "migrating"] == [
-        (i, n) for i in range(n)
-    ]
+    assert [(p.done, p.total) for p in told if p.stage == "migrating"] == [(i, n) for i in range(n)]
 
 
 def test_a_terminal_sees_the_progress_on_stderr(old_copy: Path) -> None:

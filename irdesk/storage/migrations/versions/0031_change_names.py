@@ -5,7 +5,10 @@ Migration 0030's notification carries the actor, the action and the incident's k
 which says which review changed but not which person, team, service, rotation or
 escalation policy. Each of those now adds the record's name, read in the transaction
 that wrote the audit entry, and the field the entry names (its detail's "field"),
-so the status bar and the live-change bar can say which one changed and how.
+so the status bar and the live-change bar can say which one changed and how. A
+person's edit and a feedback note's name the person they are about (a note's subject
+is readable in the file already; its incident stays out, as in 0030), so the Person
+window reloads for its own person's notes only.
 
 A file has one writer at a time and nobody to tell, so on SQLite this does nothing.
 
@@ -33,6 +36,7 @@ DECLARE
     v_incident bigint;
     v_key text;
     v_name text;
+    v_person bigint;
 BEGIN
     IF NEW.entity = 'incident' THEN
         v_incident := NEW.entity_id;
@@ -56,6 +60,7 @@ BEGIN
         SELECT external_id INTO v_key FROM incident WHERE id = v_incident;
     END IF;
     IF NEW.entity = 'person' THEN
+        v_person := NEW.entity_id;
         SELECT name INTO v_name FROM person WHERE id = NEW.entity_id;
     ELSIF NEW.entity = 'team' THEN
         SELECT name INTO v_name FROM team WHERE id = NEW.entity_id;
@@ -65,13 +70,15 @@ BEGIN
         SELECT name INTO v_name FROM rotation WHERE id = NEW.entity_id;
     ELSIF NEW.entity = 'policy' THEN
         SELECT name INTO v_name FROM escalation_policy WHERE id = NEW.entity_id;
+    ELSIF NEW.entity = 'feedback_note' THEN
+        SELECT person_id INTO v_person FROM feedback_note WHERE id = NEW.entity_id;
     END IF;
     PERFORM pg_notify(
         'irdesk_changes',
         json_build_object(
             'entity', NEW.entity, 'id', NEW.entity_id, 'incident', v_incident,
             'key', v_key, 'actor', NEW.actor, 'action', NEW.action,
-            'name', v_name, 'field', NEW.detail_json::json ->> 'field'
+            'name', v_name, 'field', NEW.detail_json::json ->> 'field', 'person', v_person
         )::text
     );
     RETURN NULL;
