@@ -434,7 +434,10 @@ def _upgrade(path: Path, state: FileState, on_progress: OnUpgradeProgress | None
     engine = make_engine(path)
     try:
         with engine.begin() as conn:
-            schema.upgrade(conn, on_step=on_step)
+            if on_step is None:
+                schema.upgrade(conn)
+            else:
+                schema.upgrade(conn, on_step=on_step)
     except Exception as exc:
         engine.dispose()
         why = expected_error(exc, path)
