@@ -417,18 +417,21 @@ class NewDatabase:
 
 
 def _upgrade(path: Path, state: FileState, on_progress: OnUpgradeProgress | None) -> Path:
-    on_copied = on_step = None
+    on_copied: Callable[[int, int], None] | None = None
+    on_step: schema.StepStarted | None = None
     if on_progress is not None:
         tell = on_progress
 
-        def on_copied(done: int, total: int) -> None:
+        def copied(done: int, total: int) -> None:
             text = f"backup copy: {size_text(done)} of {size_text(total)}"
             tell(UpgradeProgress("copying", text, done, total))
 
-        def on_step(number: int, steps: int, name: str) -> None:
+        def step(number: int, steps: int, name: str) -> None:
             tell(
                 UpgradeProgress("migrating", f"step {number} of {steps}: {name}", number - 1, steps)
             )
+
+        on_copied, on_step = copied, step
 
     saved = backup(path, backup_path(path, state.revision), on_copied)
     engine = make_engine(path)
