@@ -6,11 +6,12 @@ mistake is a sentence naming the file or the argument at fault, never a tracebac
 """
 
 import argparse
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from irdesk.storage import paths
 from irdesk.storage.errors import DatabaseError
@@ -18,7 +19,7 @@ from irdesk.storage.errors import DatabaseError
 if TYPE_CHECKING:
     from typing import TypeAlias
 
-    from irdesk.storage.database import Database
+    from irdesk.storage.database import Database, OnUpgradeProgress, UpgradeProgress
 
     # What `add_subparsers` returns; each command module adds its parsers to it.
     Subcommands: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -132,6 +133,33 @@ def failures_reported(*expected: type[Exception], kept: str = "") -> Iterator[No
         raise CommandFailed(f"{exc}\n{kept}" if kept else str(exc)) from exc
 
 
+def upgrade_progress_on_terminal(path: Path) -> "OnUpgradeProgress | None":
+    """An upgrade's progress on stderr, when stderr is a terminal, since one takes minutes
+    on a big file; a script's or a test's captured stderr stays empty, as an import's does."""
+    if not sys.stderr.isatty():
+        return None
+    return TerminalProgress(sys.stderr, Path(path).name)
+
+
+class TerminalProgress:
+    """The backup copy's bytes rewritten on one line, then a line for each step."""
+
+    def __init__(self, stream: TextIO, name: str) -> None:
+        self.stream = stream
+        self.name = name
+        self.line_open = False
+
+    def __call__(self, progress: "UpgradeProgress") -> None:
+        line = f"Upgrading {self.name}: {progress.text}"
+        if progress.stage == "copying":
+            self.stream.write(f"\r{line}\x1b[K")  # over the last count, cleared to its end
+            self.line_open = True
+        else:
+            self.stream.write(f"\n{line}\n" if self.line_open else f"{line}\n")
+            self.line_open = False
+        self.stream.flush()
+
+
 def open_database_at(path: Path, *, create: bool = False, upgrade: bool) -> "Database":
     """The database at `path`, or `CommandFailed` naming why it cannot be used.
 
@@ -144,7 +172,13 @@ def open_database_at(path: Path, *, create: bool = False, upgrade: bool) -> "Dat
         return _open_server(path, upgrade=upgrade)
     saved: list[Path] = []
     with failures_reported(DatabaseError):
-        database = open_database(path, create=create, upgrade=upgrade, on_backup=saved.append)
+        database = open_database(
+            path,
+            create=create,
+            upgrade=upgrade,
+            on_backup=saved.append,
+            on_progress=upgrade_progress_on_terminal(path),
+        )
     if saved:
         print(f"Upgraded {database.path} to this irdesk's schema first; backup: {saved[0]}")
     return database

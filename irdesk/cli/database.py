@@ -10,6 +10,7 @@ from irdesk.cli.common import (
     parse_date,
     refuse_to_replace,
     today,
+    upgrade_progress_on_terminal,
 )
 from irdesk.cli.db_copy import add_copy_parser
 from irdesk.storage.errors import DatabaseError
@@ -147,7 +148,12 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
     saved: list[Path] = []
     with failures_reported(DatabaseError):
-        database = open_database(args.path, create=False, on_backup=saved.append)
+        database = open_database(
+            args.path,
+            create=False,
+            on_backup=saved.append,
+            on_progress=upgrade_progress_on_terminal(args.path),
+        )
     try:
         waiting = pending_notes(database)
     finally:
@@ -164,7 +170,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
             f"irdesk notes list --db {database.path} --identity ID.p12. The backup still holds "
             "them in plain text (irdesk notes backups)."
         )
-    else:
+    if not saved:
         print(f"{database.path} is already at the current schema revision {report.revision}.")
     return 0
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from irdesk.domain.escalation import minutes_text as path_minutes_text
 from irdesk.domain.load_fairness import LONG_INCIDENT, TREATMENT_WORDS, no_surge_text
 from irdesk.domain.person_period import PersonPeriod
 
@@ -47,14 +48,20 @@ def number_text(value: float | None) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.1f}"
 
 
+def _path_minutes(value: float | None) -> str:
+    """Minutes on an escalation path as the Escalation tab writes them (3.15 min): the
+    same level read in two places must not read as two answers."""
+    return "" if value is None else path_minutes_text(value)
+
+
 def _against(value: float | None) -> str:
     """Minutes against the policy's time, in words a person can read about themselves."""
     if value is None:
         return ""
-    if abs(value) < 0.5:
+    if round(value, 2) == 0:
         return "on the policy's time"
     side = "after" if value > 0 else "before"
-    return f"{abs(value):.0f} min {side} the policy's time"
+    return f"{path_minutes_text(abs(value))} {side} the policy's time"
 
 
 def incidents_section(p: PersonPeriod) -> Section:
@@ -215,10 +222,10 @@ def escalations_section(p: PersonPeriod) -> Section:
                 e.label,
                 e.direction,
                 str(e.level),
-                minutes_text(e.reached_after_min),
-                minutes_text(e.due_after_min),
-                minutes_text(e.minutes_at_level),
-                minutes_text(e.policy_minutes_at_level),
+                _path_minutes(e.reached_after_min),
+                _path_minutes(e.due_after_min),
+                _path_minutes(e.minutes_at_level),
+                _path_minutes(e.policy_minutes_at_level),
                 _against(e.against_min),
             ),
             (e.incident_id,),

@@ -37,8 +37,9 @@ from irdesk.storage import paths
 from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
+    from irdesk.gui.upgrade_progress import UpgradeProgressDialog
     from irdesk.storage.bulk.incident_pages import IncidentPages
-    from irdesk.storage.database import Database
+    from irdesk.storage.database import Database, UpgradeProgress
 
 FILE_FILTER = "irdesk databases (*.db *.irdesk *.sqlite);;All files (*)"
 MESSAGE_MS = 30_000
@@ -46,11 +47,17 @@ MESSAGE_MS = 30_000
 OpenResult = tuple["Database", "IncidentPages"]
 
 
-def open_database_file(path: Path, *, create: bool, on_backup: Callable[[Path], None]) -> Database:
+def open_database_file(
+    path: Path,
+    *,
+    create: bool,
+    on_backup: Callable[[Path], None],
+    on_progress: Callable[[UpgradeProgress], None] | None = None,
+) -> Database:
     """Storage's `open_database`, imported by the worker that opens the first file."""
     from irdesk.storage.database import open_database
 
-    return open_database(path, create=create, on_backup=on_backup)
+    return open_database(path, create=create, on_backup=on_backup, on_progress=on_progress)
 
 
 def _first_look(path: Path) -> IncidentPages | None:
@@ -81,8 +88,14 @@ def _load_server(path: Path) -> OpenResult:
     return db, pages
 
 
-def _load_database(path: Path, create: bool, report: Report) -> OpenResult:
-    """Worker side of opening: recognise, maybe back up and upgrade, then list."""
+def _load_database(
+    path: Path,
+    create: bool,
+    report: Report,
+    on_progress: Callable[[UpgradeProgress], None] | None = None,
+) -> OpenResult:
+    """Worker side of opening: recognise, maybe back up and upgrade (telling
+    `on_progress` how far it got), then list."""
     from irdesk.storage.bulk.incident_pages import IncidentPages
 
     if is_server(path):
@@ -91,7 +104,7 @@ def _load_database(path: Path, create: bool, report: Report) -> OpenResult:
     def backed_up(saved: Path) -> None:
         report(f"Upgrading {path.name} (backup saved as {saved.name})…")
 
-    db = open_database_file(path, create=create, on_backup=backed_up)
+    db = open_database_file(path, create=create, on_backup=backed_up, on_progress=on_progress)
     try:
         pages = IncidentPages.of_open_file(db.path)
     except BaseException:
@@ -106,6 +119,8 @@ class DatabaseFiles(QObject):
     opened = Signal(object, object)  # the Database and its incident list's pages
     previewed = Signal(object, object)  # the path and its list's pages, the file not open yet
     preview_withdrawn = Signal(object)  # the path previewed, which could not be opened
+    # From the worker: (path, UpgradeProgress) while an opening upgrades an older file.
+    _upgrading = Signal(object, object)
 
     def __init__(
         self,
@@ -125,6 +140,8 @@ class DatabaseFiles(QObject):
         # Files asked for while the first file is looked at, opened after it.
         self._waiting: list[tuple[Path, bool]] | None = None
         self._previewed: Path | None = None  # the file looked at, until it is open
+        self.upgrade_dialog: UpgradeProgressDialog | None = None  # while one upgrades
+        self._upgrading.connect(self.show_upgrade_progress)
 
     def add_to(self, file_menu: QMenu) -> None:
         """New…, Open… and Open Recent at the top of the File menu."""
@@ -243,15 +260,35 @@ class DatabaseFiles(QObject):
 
     def _open(self, path: Path, create: bool) -> None:
         self._opening += 1
+
+        def upgrading(progress: UpgradeProgress) -> None:
+            self._upgrading.emit(path, progress)  # a signal: the worker touches no widget
+
         self.tasks.run(
-            lambda report: _load_database(path, create, report),
+            lambda report: _load_database(path, create, report, upgrading),
             on_done=self._opened,
             on_expected_error=lambda exc: self._open_failed(path, exc),
             description=f"Opening {shown_name(path)}…",
             then=self._open_over,
         )
 
+    def show_upgrade_progress(self, path: Path, progress: UpgradeProgress) -> None:
+        """The upgrade's step in its dialog, opened at its first step."""
+        from irdesk.gui.upgrade_progress import UpgradeProgressDialog
+
+        if self.upgrade_dialog is None:
+            self.upgrade_dialog = UpgradeProgressDialog(shown_name(path), self.window)
+            self.upgrade_dialog.show()
+        self.upgrade_dialog.show_progress(progress)
+
+    def _upgrade_over(self) -> None:
+        dialog, self.upgrade_dialog = self.upgrade_dialog, None
+        if dialog is not None:
+            dialog.hide()
+            dialog.deleteLater()
+
     def _open_over(self) -> None:
+        self._upgrade_over()
         self._opening -= 1
         if self._previewed is not None and not self._opening:
             # Every file asked for failed: the rows of the first look are not a file's.
@@ -284,6 +321,7 @@ class DatabaseFiles(QObject):
             self.previewed.emit(path, pages)
 
     def _opened(self, result: OpenResult) -> None:
+        self._upgrade_over()
         db, pages = result
         self._previewed = None
         self.opened.emit(db, pages)
@@ -293,6 +331,7 @@ class DatabaseFiles(QObject):
         self._rebuild_recent_menu()
 
     def _open_failed(self, path: Path, exc: Exception) -> None:
+        self._upgrade_over()
         if isinstance(exc, DatabaseError):
             text = f"“{shown_name(exc.path)}” {exc.problem}"
             hint = exc.hint

@@ -736,18 +736,24 @@ class MainWindow(QMainWindow):
         dashboard, register = self.metrics.dashboard, self.register_actions.register_window
         calibration, health = review.calibration_window, review.health_window
         problems, organisation = self.problems.problems, self.organisation.organisation
-        for shown, window, reload in (
-            (FIGURES, dashboard, dashboard and dashboard.refresh),
-            (PEOPLE, people.person, people.person and people.person.reload),
-            (PEOPLE, people.team, people.team and people.team.reload),
-            (CALIBRATION, calibration, calibration and calibration.reload),
-            (REVIEWS, health, health and health.reload),
-            (REGISTER, register, register and register.reload),
-            (PROBLEMS, problems, problems and problems.reload),
-            (DIRECTORY, organisation, organisation and organisation.reload),
+        person = people.person
+        for shown, window, reload, concerns in (
+            (FIGURES, dashboard, dashboard and dashboard.refresh, None),
+            (PEOPLE, person, person and person.reload, person and person.concerns),
+            (PEOPLE, people.team, people.team and people.team.reload, None),
+            (
+                CALIBRATION,
+                calibration,
+                calibration and calibration.reload,
+                calibration and calibration.concerns,
+            ),
+            (REVIEWS, health, health and health.reload, None),
+            (REGISTER, register, register and register.reload, None),
+            (PROBLEMS, problems, problems and problems.reload, None),
+            (DIRECTORY, organisation, organisation and organisation.reload, None),
         ):
             if window is not None and reload:
-                follow_changes(window, changes, shown, reload)
+                follow_changes(window, changes, shown, reload, concerns or None)
 
     def _show_review_message(self, text: str) -> None:
         self.statusBar().showMessage(text, REVIEW_MESSAGE_MS)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
@@ -68,6 +68,33 @@ def plaintext_backups(path: Path) -> list[Path]:
     return found
 
 
+@dataclass(frozen=True)
+class UpgradeProgress:
+    """How far upgrading a file got, in the words the terminal and the window both show.
+
+    `done` of `total` (bytes while copying, migrations while migrating) for a bar;
+    `total` 0 when there is nothing to count.
+    """
+
+    stage: Literal["checking", "copying", "migrating", "done"]
+    text: str
+    done: int = 0
+    total: int = 0
+
+
+OnUpgradeProgress = Callable[[UpgradeProgress], None]
+
+# The backup copies this much at a time, so its progress can be told while it runs.
+BACKUP_STEP_BYTES = 32 * 1024 * 1024
+
+
+def size_text(size: int) -> str:
+    """1.2 GB, 36.5 MB: a file's size as the upgrade's progress writes it."""
+    if size >= 1_000_000_000:
+        return f"{size / 1_000_000_000:.1f} GB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
 def backup_path(path: Path, revision: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return path.with_name(f"{path.name}.backup-{revision}-{stamp}")
@@ -86,7 +113,7 @@ def create_private(path: Path) -> None:
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
 
 
-def backup(path: Path, target: Path) -> Path:
+def backup(path: Path, target: Path, on_copied: Callable[[int, int], None] | None = None) -> Path:
     """A consistent, checked copy of `path` at `target`, which exists only once complete.
 
     SQLite's backup API (which includes a write-ahead log's contents) writes a hidden
@@ -94,6 +121,7 @@ def backup(path: Path, target: Path) -> Path:
     before the rename. A full disk, a damaged copy or a kill leaves nothing named
     `target`. Raises `DatabaseNotWritable` (no room, read-only folder) or
     `UpgradeFailed` (the copy did not check out), `path` untouched either way.
+    `on_copied(bytes, of_bytes)` is told before the copy starts and as it goes.
     """
     _room_for_copy(path, target)
     partial = durable_files.partial_name(target, "partial")
@@ -104,7 +132,10 @@ def backup(path: Path, target: Path) -> Path:
                 contextlib.closing(read_only_connection(path)) as source,
                 contextlib.closing(sqlite3.connect(partial)) as copy,
             ):
-                source.backup(copy)
+                if on_copied is None:
+                    source.backup(copy)
+                else:
+                    _backup_in_steps(source, copy, on_copied)
                 check = quick_check(copy)
             if check != ["ok"]:
                 raise UpgradeFailed(
@@ -120,6 +151,22 @@ def backup(path: Path, target: Path) -> Path:
                 raise no_room_for_backup(path) from exc
             raise expected_os_error(exc, path) or exc from exc
     return target
+
+
+def _backup_in_steps(
+    source: sqlite3.Connection,
+    copy: sqlite3.Connection,
+    on_copied: Callable[[int, int], None],
+) -> None:
+    (page_size,) = source.execute("PRAGMA page_size").fetchone()
+    (pages,) = source.execute("PRAGMA page_count").fetchone()
+    on_copied(0, pages * page_size)
+
+    def copied(_status: int, remaining: int, total: int) -> None:
+        on_copied((total - remaining) * page_size, total * page_size)
+
+    step = max(1, BACKUP_STEP_BYTES // page_size)
+    source.backup(copy, pages=step, progress=copied)
 
 
 def quick_check(conn: sqlite3.Connection) -> list[str]:
@@ -369,12 +416,31 @@ class NewDatabase:
         self.kept = True
 
 
-def _upgrade(path: Path, state: FileState) -> Path:
-    saved = backup(path, backup_path(path, state.revision))
+def _upgrade(path: Path, state: FileState, on_progress: OnUpgradeProgress | None) -> Path:
+    on_copied: Callable[[int, int], None] | None = None
+    on_step: schema.StepStarted | None = None
+    if on_progress is not None:
+        tell = on_progress
+
+        def copied(done: int, total: int) -> None:
+            text = f"backup copy: {size_text(done)} of {size_text(total)}"
+            tell(UpgradeProgress("copying", text, done, total))
+
+        def step(number: int, steps: int, name: str) -> None:
+            tell(
+                UpgradeProgress("migrating", f"step {number} of {steps}: {name}", number - 1, steps)
+            )
+
+        on_copied, on_step = copied, step
+
+    saved = backup(path, backup_path(path, state.revision), on_copied)
     engine = make_engine(path)
     try:
         with engine.begin() as conn:
-            schema.upgrade(conn)
+            if on_step is None:
+                schema.upgrade(conn)
+            else:
+                schema.upgrade(conn, on_step=on_step)
     except Exception as exc:
         engine.dispose()
         why = expected_error(exc, path)
@@ -396,18 +462,41 @@ def _upgrade(path: Path, state: FileState) -> Path:
     return saved
 
 
+# As written, and as a Path folds it ("postgresql:/host/db").
+_SERVER_SCHEMES = ("postgresql:", "postgres:")
+
+
+def _refuse_server_address(path: Path | str) -> None:
+    """A team database's address is not a file name: resolving it would make a folder
+    named "postgresql:" in the working directory. The CLI's --db and the window's Open
+    Team Database… choose `server.open_server_database` themselves, each deciding
+    whether it may upgrade a schema the whole team shares, so this one refuses rather
+    than guess that for them."""
+    if str(path).split("/", 1)[0].lower() in _SERVER_SCHEMES:
+        raise NotAnIrdeskDatabase(
+            Path(str(path)),
+            "is a PostgreSQL address, not a file: open it with "
+            "irdesk.storage.server.open_server_database.",
+        )
+
+
 def open_database(
     path: Path,
     *,
     create: bool = True,
     upgrade: bool = True,
     on_backup: Callable[[Path], None] | None = None,
+    on_progress: OnUpgradeProgress | None = None,
 ) -> Database:
     """Open `path`, creating it if missing and `create`, upgrading an older schema if `upgrade`.
+
+    An upgrade tells `on_progress` what it is doing: the file's check, the backup copy
+    (bytes), each migration by name, then "done".
 
     Raises a `DatabaseError` subclass, with the file unchanged, for anything
     that is not an irdesk database this version can use.
     """
+    _refuse_server_address(path)
     path = Path(path).expanduser().resolve()
     if not path.exists():
         if not create:
@@ -420,14 +509,19 @@ def open_database(
     state = inspect_file(path, check_damage=False)
     saved = None
     if not state.is_current:
-        inspect_file(path)  # refuses a damaged file before the backup copies it
         if not upgrade:
+            inspect_file(path)  # a damaged file is named as such, not as an older one
             raise UpgradeRequired(
                 path,
                 f"uses the older schema revision {state.revision}.",
                 "Run `irdesk db upgrade` on it (a backup is made first).",
             )
-        saved = _upgrade(path, state)
+        if on_progress is not None:
+            on_progress(UpgradeProgress("checking", "checking the file for damage"))
+        inspect_file(path)  # refuses a damaged file before the backup copies it
+        saved = _upgrade(path, state, on_progress)
         if on_backup is not None:
             on_backup(saved)
+        if on_progress is not None:
+            on_progress(UpgradeProgress("done", "done", 1, 1))
     return Database(path=path, engine=make_engine(path), backup_made=saved)

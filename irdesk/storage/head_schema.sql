@@ -853,5 +853,5 @@ ON CONFLICT (id) DO UPDATE SET edits = edits + 1;
 UPDATE metric_fact_block SET watermark = (SELECT ifnull(max(id), 0) FROM timeline_event)
 WHERE watermark > (SELECT ifnull(max(id), 0) FROM timeline_event);
 END;
-INSERT INTO alembic_version (version_num) VALUES ('0028');
+INSERT INTO alembic_version (version_num) VALUES ('0031');
 COMMIT;

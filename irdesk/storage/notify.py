@@ -63,6 +63,28 @@ _THINGS = {
     "runbook_step_record": "a runbook step",
 }
 
+# The directory's records, named in a sentence by what they are and their name.
+_DIRECTORY = {
+    "person": "person",
+    "team": "team",
+    "service": "service",
+    "rotation": "rotation",
+    "policy": "escalation policy",
+}
+# A record's field as the Organisation window labels it, where its column name says
+# it otherwise.
+_FIELD_WORDS = {
+    "team_id": "team",
+    "owner_team_id": "owner team",
+    "slo_target": "SLO target",
+    "slo_window_days": "SLO window",
+    "rto_minutes": "RTO",
+    "rpo_minutes": "RPO",
+}
+# An action on something a record holds (its leave, a rotation's members), audited
+# under the record: the thing it changed.
+_PART_OF = {"leave": "leave", "rotation_member": "members"}
+
 
 @dataclass(frozen=True)
 class Change:
@@ -75,6 +97,11 @@ class Change:
     actor: str = field(default="", compare=False)  # as the audit entry names them
     action: str = field(default="", compare=False)  # "edit_review", "add_finding", …
     incident_key: str = field(default="", compare=False)  # "INC-42", when it has one
+    # A directory record's name and the field its audit entry names (migration 0031).
+    name: str = field(default="", compare=False)  # "Ana Lima"
+    changed_field: str = field(default="", compare=False)  # "time_zone"
+    # The person a person's edit or a feedback note is about (0031); None: not told.
+    person_id: int | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, payload: str) -> Change:
@@ -86,6 +113,9 @@ class Change:
             str(data.get("actor") or ""),
             str(data.get("action") or ""),
             str(data.get("key") or ""),
+            str(data.get("name") or ""),
+            str(data.get("field") or ""),
+            data.get("person"),
         )
 
     def sentence(self) -> str:
@@ -109,6 +139,11 @@ class Change:
         place = f"{joint}{self.incident_key}" if self.incident_key else ""
         if self.entity == "timeline_event":
             return f"{who} edited the timeline{place}"  # "added the timeline" says otherwise
+        if self.name and self.entity in _DIRECTORY:
+            # "Bo edited person Ana Lima: time zone": which record, and what of it.
+            what = self.changed_field or _PART_OF.get(self.action.partition("_")[2], "")
+            said = f"{who} {verb} {_DIRECTORY[self.entity]} {self.name}"
+            return f"{said}: {_FIELD_WORDS.get(what, what.replace('_', ' '))}" if what else said
         return f"{who} {verb} {thing}{place}"
 
 

@@ -6,7 +6,9 @@ from alembic: importing alembic and walking its scripts is a good part of a
 headless command's start-up. Alembic is imported only to create or upgrade a file.
 """
 
+from collections.abc import Callable
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from irdesk.storage.schema_revisions import REVISIONS
@@ -56,7 +58,33 @@ def known_revisions() -> list[str]:
     return list(REVISIONS)
 
 
-def upgrade(connection: "Connection", target: str = "head") -> None:
+# (step, steps, name) before each migration runs: 2, 3, "metric read indexes".
+StepStarted = Callable[[int, int, str], None]
+
+
+def step_name(script_path: str) -> str:
+    """A migration as a person reads it: its file's name without the number
+    (0027_metric_read_indexes.py: "metric read indexes")."""
+    return Path(script_path).stem.partition("_")[2].replace("_", " ")
+
+
+def upgrade(
+    connection: "Connection", target: str = "head", on_step: StepStarted | None = None
+) -> None:
+    """Migrate to `target` in the connection's transaction; with `on_step`, one
+    migration at a time, named before it starts, since one may take minutes on a big
+    file (rebuilding an index) and a terminal or window saying nothing looks hung."""
     from alembic import command
 
-    command.upgrade(alembic_config(connection), target)
+    config = alembic_config(connection)
+    if on_step is None:
+        command.upgrade(config, target)
+        return
+    from alembic.migration import MigrationContext
+
+    current = MigrationContext.configure(connection).get_current_revision()
+    scripts = list(script_directory().iterate_revisions(target, current or "base"))
+    scripts.reverse()  # alembic walks from the target down; they run oldest first
+    for number, script in enumerate(scripts, start=1):
+        on_step(number, len(scripts), step_name(script.path))
+        command.upgrade(config, script.revision)

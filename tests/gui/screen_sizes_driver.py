@@ -161,6 +161,14 @@ def open_runbook_step(window: MainWindow) -> None:
     window.timeline.runbook_step()
 
 
+def show_upgrade_progress(window: MainWindow) -> QWidget | None:
+    from irdesk.storage.database import UpgradeProgress
+
+    step = UpgradeProgress("migrating", "step 3 of 3: metric read indexes", 2, 3)
+    window.files.show_upgrade_progress(Path("incidents-2019-2026.db"), step)
+    return window.files.upgrade_dialog
+
+
 def window_openers(
     window: MainWindow, sample: Path
 ) -> list[tuple[str, type[QWidget], Callable[[], object]]]:
@@ -194,6 +202,7 @@ def window_openers(
         ("report a problem", ProblemReportDialog, window.report_action.trigger),
         ("about", QMessageBox, window.show_about),
         ("crash", QDialog, lambda: show_crash_dialog(ValueError, ValueError("x"), None, window)),
+        ("upgrade progress", QDialog, lambda: show_upgrade_progress(window)),
     ]
 
 

@@ -35,9 +35,11 @@ def held_open(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
     release = threading.Event()
     real = database_files.open_database_file
 
-    def held(path: Path, *, create: bool, on_backup: Callable[[Path], None]) -> Database:
+    def held(
+        path: Path, *, create: bool, on_backup: Callable[[Path], None], **options: object
+    ) -> Database:
         release.wait(HOLD_S)
-        return real(path, create=create, on_backup=on_backup)
+        return real(path, create=create, on_backup=on_backup, **options)
 
     monkeypatch.setattr(database_files, "open_database_file", held)
     yield release

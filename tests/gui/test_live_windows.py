@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from note_keys import MANAGER, WORDS
+from note_keys import MANAGER, PASSPHRASE, WORDS
 from PySide6.QtCore import QDate, QElapsedTimer, QSocketNotifier, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from team_clients import seeded_review, server_database
 from testdata import ORG_DATA, SHARED_DATA
@@ -209,15 +210,34 @@ def test_the_organisation_reloads_or_offers_a_refresh_while_typing(
     organisation = open_organisation(qtbot, ana)
     assert rates(organisation) == {"Dana Lee": "100", "Eli Park": "80"}
 
-    # Nothing typed: Bo's rate shows by itself.
+    # Ana picks Dana's time zone with the completer's help, on the People tab (Alt+3).
+    qtbot.keyClick(organisation, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    form = organisation.person_form
+    qtbot.waitUntil(form.isVisible, timeout=TIMEOUT_MS)
+    assert form.row is not None and form.row.name == "Dana Lee"
+    zone = form.editors["time_zone"]
+    zone.setFocus()
+    qtbot.keyClicks(zone, "europe/lisb")
+    # The completer offers Europe/Lisbon; Down and Return take it.
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None, timeout=TIMEOUT_MS)
+    popup = QApplication.activePopupWidget()
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert zone.text() == "Europe/Lisbon"
+    # Offscreen, nothing hands the focus back from a closed popup: the user's click does.
+    organisation.activateWindow()
+    qtbot.waitUntil(organisation.isActiveWindow, timeout=TIMEOUT_MS)
+
+    # Not typing at that moment: Bo's rate shows by itself, and her zone stays.
     type_rate(bo, ids["eli"], 120.0)
     qtbot.waitUntil(lambda: rates(organisation)["Eli Park"] == "120 ✎", timeout=TIMEOUT_MS)
     bar = organisation.findChild(ChangedBar)
     assert bar is None or not bar.isVisible()
+    assert zone.text() == "Europe/Lisbon"
 
     # Ana types a reason: Bo's next change waits behind the bar instead of a reload.
-    form = organisation.person_form
     form.reason_edit.setFocus()
+    qtbot.waitUntil(form.reason_edit.hasFocus, timeout=TIMEOUT_MS)
     qtbot.keyClicks(form.reason_edit, "started in May")
     type_rate(bo, ids["dana"], 110.0)
     qtbot.waitUntil(
@@ -227,11 +247,26 @@ def test_the_organisation_reloads_or_offers_a_refresh_while_typing(
     assert rates(organisation)["Dana Lee"] == "100"
     assert form.reason_edit.text() == "started in May"
 
-    # F5, when she is ready (her form shows the stored values again, as she asked).
+    # F5, when she is ready: Bo's rate shows, and what she typed is still there.
     qtbot.keyClick(form.reason_edit, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: rates(organisation)["Dana Lee"] == "110 ✎", timeout=TIMEOUT_MS)
     assert not organisation.findChild(ChangedBar).isVisible()
-    assert ana.statusBar().currentMessage() == "Bo edited a person"
+    assert form.row is not None and form.row.name == "Dana Lee"
+    assert form.editors["hourly_rate"].text() == "110"  # Bo's, read afresh
+    assert zone.text() == "Europe/Lisbon"
+    assert form.reason_edit.text() == "started in May"
+    assert form.reason_edit.hasFocus()  # where she was typing
+    assert ana.statusBar().currentMessage() == "Bo edited person Dana Lee: hourly rate"
+
+    # Ctrl+Return saves what she kept: her zone, with her reason, beside Bo's rate.
+    qtbot.keyClick(form.reason_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: form.reason_edit.text() == "", timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not ana.tasks.busy, timeout=TIMEOUT_MS)
+    with bo.session() as session:
+        dana = session.get(Person, ids["dana"])
+        assert dana is not None
+        assert (dana.time_zone, dana.hourly_rate) == ("Europe/Lisbon", 110.0)
+    assert zone.text() == "Europe/Lisbon" and not zone.isModified()
 
 
 def test_a_burst_of_changes_reloads_at_most_once_a_second(
@@ -474,7 +509,65 @@ def test_the_person_window_follows_leave_typed_elsewhere_keeping_the_question(
     assert person.person_combo.currentText() == "Ana"
     assert person.from_edit.date() == QDate(2026, 3, 1)
     assert person.to_edit.date() == QDate(2026, 4, 30)
-    assert window.statusBar().currentMessage() == "Bo edited a person"
+    assert window.statusBar().currentMessage() == "Bo edited person Ana: leave"
+
+
+def test_the_person_window_reads_again_for_its_persons_notes_only(
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    postgres_url: str,
+    people_on_server: tuple[dict[str, int], Database],
+) -> None:
+    """tests/person_fixture.py's Ana and Ben (Payments, PAY-1 in March 2026): Bo writes a
+    feedback note about Ben, then one about Ana, each sealed to Morgan Manager."""
+    from note_keys import OTHER_WORDS, make_identity
+    from test_person_window import ask, open_person
+
+    from irdesk.reports.signing.note_keys import unlock
+    from irdesk.storage.records import feedback
+
+    ids, bo = people_on_server
+    keyring = unlock(make_identity(tmp_path / "manager.p12", "Morgan Manager"), PASSPHRASE)
+    with bo.transaction() as session:
+        feedback.publish_reader(session, keyring.public)
+    open_server(qtbot, window, postgres_url)
+    person = open_person(qtbot, window)
+    ask(qtbot, window, person, "Ana", "2026-03-01", "2026-04-30")
+    shown = person.period
+    assert shown is not None and shown.person == "Ana"
+
+    def note_about(who: str, text: str) -> None:
+        database_edits.add_note(
+            bo,
+            person_id=ids[who],
+            incident_id=ids["PAY-1"],
+            kind=FeedbackKind.GROWTH,
+            actor="Bo",
+            keyring=keyring,
+            text=text,
+            dimensions=["documentation"],
+        )
+
+    # A note about Ben: the status bar tells of it, Ana's period is not read again.
+    settled: list[list[Change]] = []
+    window.live.settled.connect(settled.append)
+    note_about("Ben", OTHER_WORDS)
+    qtbot.waitUntil(lambda: bool(settled), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+    assert [c.person_id for c in settled[-1]] == [ids["Ben"]]
+    assert ana_message(window) == "Bo added a feedback note"
+    assert person.period is shown
+
+    # A note about Ana: read again, her question kept.
+    note_about("Ana", WORDS)
+    qtbot.waitUntil(lambda: person.period is not shown, timeout=TIMEOUT_MS)
+    assert person.period is not None and person.period.person == "Ana"
+    assert person.period.locked_notes == shown.locked_notes + 1
+    assert (person.from_edit.date(), person.to_edit.date()) == (
+        QDate(2026, 3, 1),
+        QDate(2026, 4, 30),
+    )
 
 
 def test_the_problems_window_follows_a_problem_made_elsewhere(
@@ -603,3 +696,85 @@ def test_calibration_and_review_health_follow_a_survey_answer_given_elsewhere(
         assert (
             window.statusBar().currentMessage() == "Anonymous respondent edited the review of S-1"
         )
+
+
+def test_calibration_reads_again_for_reviews_of_its_period_only(
+    qtbot: QtBot, window: MainWindow, postgres_url: str
+) -> None:
+    """tests/review_feedback_fixture.py's reviews on the server; Calibration asked about
+    October–December 2026, which holds P-2 (approved 10-06) and S-2 (11-10), not S-1
+    (09-11), with the fixture's findings. Fay answers S-1's survey at Bo's desk, then Bo
+    confirms capacity as the contributing factor of P-2's "Refund totals were summed twice"."""
+    from review_feedback_fixture import AS_OF, add_factor_findings, build_reviews
+    from sqlmodel import select
+    from test_review_feedback_windows import type_date
+
+    from irdesk.domain.models import Finding
+    from irdesk.domain.policy import Policy
+    from irdesk.storage.records.finding_factors import factors_of, set_finding_factors
+    from irdesk.storage.records.review_surveys import Answer, record_answers
+
+    def build(db: Database) -> dict[str, int]:
+        built = build_reviews(db)
+        add_factor_findings(db)
+        return built
+
+    def answer(review: str) -> None:
+        record_answers(
+            bo,
+            [
+                Answer(
+                    review_id=ids[review],
+                    person_id=ids["Fay"],
+                    useful=4,
+                    safe=5,
+                    hours=1.0,
+                    comment=None,
+                    anonymous=True,
+                    answered_on=AS_OF,
+                )
+            ],
+            actor="Bo",
+        )
+
+    with built_on_server(postgres_url, build) as (ids, bo):
+        open_server(qtbot, window, postgres_url)
+        window.review_feedback.today = lambda: AS_OF
+        choose_from_menu(qtbot, window, Qt.Key.Key_W, Qt.Key.Key_C)  # Review › Calibration…
+        qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+        calibration = window.review_feedback.calibration_window
+        assert calibration is not None
+        type_date(qtbot, calibration.first, "2026-10-01")
+        with qtbot.waitSignal(calibration.loaded, timeout=TIMEOUT_MS):
+            qtbot.mouseClick(calibration.refresh_button, Qt.MouseButton.LeftButton)
+        assert calibration.summary.text() == "2 teams · 2 reviews approved"
+        loads: list[None] = []
+        calibration.loaded.connect(lambda: loads.append(None))
+        settled: list[list[Change]] = []
+        window.live.settled.connect(settled.append)
+
+        answer("S-1")  # outside the period: told, not read
+        qtbot.waitUntil(lambda: bool(settled), timeout=TIMEOUT_MS)
+        qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+        assert ana_message(window) == "Anonymous respondent edited the review of S-1"
+        assert loads == []
+
+        with (
+            qtbot.waitSignal(calibration.loaded, timeout=TIMEOUT_MS),
+            bo.transaction() as session,
+        ):  # inside: read again
+            finding = session.exec(
+                select(Finding).where(Finding.text == "Refund totals were summed twice")
+            ).one()
+            assert finding.id is not None
+            _factors, revision = factors_of(session, finding.id)
+            set_finding_factors(
+                session,
+                finding.id,
+                ("capacity",),
+                revision,
+                taxonomy=Policy().contributing_factors,
+                actor="Bo",
+            )
+        assert ana_message(window) == "Bo edited a finding on P-2"
+        assert calibration.first.date().toString("yyyy-MM-dd") == "2026-10-01"

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QContextMenuEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QDialog,
     QHeaderView,
     QLabel,
     QMenu,
@@ -241,6 +242,72 @@ def test_an_upgrade_backup_is_reported(
         f"Upgraded old.db to the current schema; backup saved as {backup.name}"
     )
     assert f"Upgrading old.db (backup saved as {backup.name})…" in progress
+
+
+def test_opening_an_older_file_shows_the_upgrades_steps_in_a_dialog(
+    qtbot: QtBot, opened: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/work/shared/data/pagerduty_incidents_page.json imported, then taken back to schema
+    revision 0026: File › Open… shows the steps `irdesk db upgrade` prints on a terminal,
+    in a dialog over the window, which goes once the file is open and upgraded."""
+    import subprocess
+    import sys
+
+    from alembic import command
+    from sqlalchemy import create_engine
+    from testdata import SHARED_DATA
+
+    from irdesk.storage import schema
+    from irdesk.storage.inspection import inspect_file
+
+    old = tmp_path / "old.db"
+    sample = SHARED_DATA / "pagerduty_incidents_page.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "irdesk", "import", str(sample), "--db", str(old)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    engine = create_engine(f"sqlite:///{old}")
+    with engine.begin() as conn:
+        command.downgrade(schema.alembic_config(conn), "0026")
+    engine.dispose()
+    shown: list[str] = []
+    modal: list[bool] = []
+
+    def seen(_path: object, _progress: object) -> None:
+        dialog = opened.files.upgrade_dialog
+        assert dialog is not None and dialog.isVisible()
+        shown.append(dialog.step_label.text())
+        modal.append(dialog.isModal() or dialog.windowModality() != Qt.WindowModality.NonModal)
+
+    opened.files._upgrading.connect(seen)  # after the dialog's own slot: it shows it first
+    monkeypatch.setattr(opened.files, "ask_open_path", lambda: old)
+    activate(qtbot, opened)
+    with qtbot.waitSignal(opened.tasks.idle, timeout=30_000):
+        qtbot.keyClick(opened, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+
+    copying = [text for text in shown if text.startswith("Backup copy: ")]
+    after = schema.known_revisions()[schema.known_revisions().index("0026") + 1 :]
+    stepping = shown[1 + len(copying) : -1]
+    assert shown == ["Checking the file for damage", *copying, *stepping, "Done"]
+    # The first three after 0026, as they chain; every later one follows them.
+    assert stepping[:3] == [
+        f"Step 1 of {len(after)}: leave",
+        f"Step 2 of {len(after)}: change notices",
+        f"Step 3 of {len(after)}: metric read indexes",
+    ]
+    assert len(stepping) == len(after)
+    total = copying[-1].rsplit(" of ", 1)[1]
+    assert copying[0] == f"Backup copy: 0.0 MB of {total}"
+    assert copying[-1] == f"Backup copy: {total} of {total}"
+    assert all(modal)
+    assert opened.files.upgrade_dialog is None
+    assert not [d for d in opened.findChildren(QDialog) if d.isVisible()]
+    assert inspect_file(old).revision == schema.head_revision()
+    assert "PGW5XNE" in shown_column(opened, COL_ID)
 
 
 def test_a_missing_file_is_not_created_by_open(

@@ -298,3 +298,35 @@ def test_the_policys_surge_treatment_from_its_dialog_to_the_person_view(
         "P22QOP7",
         "PTVD0IY",
     ]
+
+
+@pytest.fixture(scope="module")
+def escalated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db, _ = import_organisation(tmp_path_factory.mktemp("person-escalation"), escalations=True)
+    return db
+
+
+def test_the_escalations_tab_writes_minutes_as_the_escalation_tab_does(
+    qtbot: QtBot, window: MainWindow, escalated: Path
+) -> None:
+    """PGW5XNE (pagerduty_incidents_page.json, with tests/org_samples.py's escalation
+    policies): Giran Moodley held level 1 for 189 s (3.15 min) against the policy's 2, so
+    the path moved on 1.15 min after the policy's time; the Escalation tab beside the
+    timeline writes the same 3.15 and 1.15 (tests/gui/test_escalation_tab.py)."""
+    open_and_wait(qtbot, window, escalated)
+    person = open_person(qtbot, window)
+    ask(qtbot, window, person, "Giran Moodley", "2021-05-01", "2021-05-31")
+    person.tabs.setCurrentIndex(list(person.models).index("escalations"))
+    rows = [r for r in person.models["escalations"].cells() if r[0] == "PGW5XNE"]
+    assert rows == [
+        [
+            "PGW5XNE",
+            "passed on",
+            "1",
+            "0.02 min",
+            "0 min",
+            "3.15 min",
+            "2 min",
+            "1.15 min after the policy's time",
+        ]
+    ]

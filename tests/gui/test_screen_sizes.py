@@ -53,6 +53,7 @@ WINDOWS = {
     "report a problem",
     "about",
     "crash",
+    "upgrade progress",
 }
 
 

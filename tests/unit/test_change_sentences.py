@@ -39,6 +39,29 @@ from irdesk.storage.notify import Change
         # Leave is audited under its person: no person was added.
         (
             '{"entity": "person", "id": 2, "incident": null, "key": null,'
+            ' "actor": "Bo", "action": "add_leave", "name": "Ana Lima", "field": null}',
+            "Bo edited person Ana Lima: leave",
+        ),
+        # 0031's payload names a directory record and the field its entry names.
+        (
+            '{"entity": "person", "id": 2, "incident": null, "key": null,'
+            ' "actor": "Bo", "action": "type_directory_value", "name": "Ana Lima",'
+            ' "field": "time_zone"}',
+            "Bo edited person Ana Lima: time zone",
+        ),
+        (
+            '{"entity": "service", "id": 7, "incident": null, "key": null, "actor": "Dana",'
+            ' "action": "clear_directory_value", "name": "WD: Payments", "field": "slo_target"}',
+            "Dana edited service WD: Payments: SLO target",
+        ),
+        (
+            '{"entity": "rotation", "id": 3, "incident": null, "key": null, "actor": "Bo",'
+            ' "action": "add_rotation_member", "name": "Primary", "field": null}',
+            "Bo edited rotation Primary: members",
+        ),
+        # 0030's payload, from a server not upgraded yet: no name to give.
+        (
+            '{"entity": "person", "id": 2, "incident": null, "key": null,'
             ' "actor": "Bo", "action": "add_leave"}',
             "Bo edited a person",
         ),

@@ -187,3 +187,18 @@ def test_a_missing_file_is_created_only_when_asked(tmp_path: Path) -> None:
     db = open_database(tmp_path / "sub" / "new.db")
     assert db.path.exists()
     db.close()
+
+
+@pytest.mark.parametrize(
+    "address", ["postgresql://irdesk@db.example/incidents", "postgres://db.example/incidents"]
+)
+@pytest.mark.parametrize("as_path", [False, True])
+def test_a_server_address_is_refused_and_no_file_is_made_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, address: str, as_path: bool
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where a relative "postgresql:" would have been made
+    given = Path(address) if as_path else address
+    with pytest.raises(NotAnIrdeskDatabase, match="open_server_database") as refused:
+        open_database(given)  # type: ignore[arg-type]
+    assert "is a PostgreSQL address, not a file" in str(refused.value)
+    assert list(tmp_path.iterdir()) == []

@@ -175,16 +175,21 @@ def follow_changes(
     changes: list[Change],
     entities: frozenset[str],
     reload: Callable[[], None],
+    concerns: Callable[[Change], bool] | None = None,
 ) -> bool:
     """Reload `window` when `changes` (one `settled` batch) touch what it shows, named by
-    the audit log's entities; show its ChangedBar instead while its user is typing.
+    the audit log's entities and, when it can tell, by `concerns` (a note about another
+    person, a review outside its period); show its ChangedBar instead while its user
+    is typing.
 
     True when it reloaded. A closed or hidden window reads nothing: it reads afresh when
     shown.
     """
     if window is None or not window.isVisible():
         return False
-    if not any(change.entity in entities for change in changes):
+    if not any(
+        change.entity in entities and (concerns is None or concerns(change)) for change in changes
+    ):
         return False
     bar = window.findChild(ChangedBar)
     if typing_in(window):

@@ -11,7 +11,7 @@ over time, and can put it back to the import's value.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from PySide6.QtCore import QDate, QEvent, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -261,6 +262,18 @@ def plain_label(text: str) -> str:
     return text.replace("&", "")
 
 
+@dataclass(frozen=True)
+class Unsaved:
+    """A form's typing not saved yet: fields' texts, the values they were typed over,
+    the reason and the day."""
+
+    texts: dict[str, str]
+    over: dict[str, Any]
+    reason: str
+    day: QDate
+    focus: QWidget | None = None  # the field they were typing in
+
+
 class EditForm(QWidget):
     """The selected row's editable fields, the reason, and Save (Ctrl+Return)."""
 
@@ -362,6 +375,11 @@ class EditForm(QWidget):
         layout.addWidget(self.history_table, 1)
         self.typed: Callable[[int, str], TypedValueRow | None] = lambda _id, _field: None
         self._showing = False
+        self._filled: dict[str, str] | None = None  # each field's text as last shown
+        self._filled_day = QDate.currentDate()
+        self._kept_over: dict[str, Any] = {}  # the values kept typing was typed over
+        # Typing over a row while the list shows none (read again): (its id, the typing).
+        self._held: tuple[int, Unsaved] | None = None
         self.history_field.currentIndexChanged.connect(lambda _i: self.show_history())
         # The history follows the field being typed into.
         for editor in self.editors.values():
@@ -430,15 +448,90 @@ class EditForm(QWidget):
             if spec.kind == "team":
                 combo = self.editors[spec.field]
                 assert isinstance(combo, QComboBox)
+                chosen = combo.currentText()  # a team picked and not saved stays picked
                 combo.clear()
                 combo.addItems(["", *sorted(self.teams)])
+                combo.setCurrentIndex(max(combo.findText(chosen), 0))
 
-    def show_row(self, row: Any | None, typed: Callable[[int, str], TypedValueRow | None]) -> None:
+    def show_row(
+        self,
+        row: Any | None,
+        typed: Callable[[int, str], TypedValueRow | None],
+        *,
+        keep_typing: bool = False,
+    ) -> None:
+        """Fill the form with `row`. With `keep_typing` (the window's list read again: F5,
+        others' change, the day's members), the same row shown again keeps what the user
+        typed and has not saved: their fields, reason and day over the values read afresh.
+        """
+        if not keep_typing:
+            self._held = None
+        elif self.row is not None:
+            # A list read again shows no row for a moment before the same row again.
+            unsaved = self.unsaved()
+            self._held = (self.row.id, unsaved) if unsaved is not None else None
+            focus = QApplication.focusWidget()
+            if unsaved is not None and focus is not None and self.isAncestorOf(focus):
+                # Its field is disabled for that moment, which moves the focus away.
+                self._held = (self.row.id, replace(unsaved, focus=focus))
+        held, self._held = self._held, None
         self._showing = True
         try:
             self._show_row(row, typed)
+            if row is None:
+                self._held = held
+            elif held is not None and held[0] == row.id:
+                self._keep(held[1])
         finally:
             self._showing = False
+
+    def _editor_text(self, field: str) -> str:
+        editor = self.editors[field]
+        return editor.currentText() if isinstance(editor, QComboBox) else editor.text()
+
+    def unsaved(self) -> Unsaved | None:
+        """What the user typed over the row shown and has not saved, or None."""
+        if self.row is None or self._filled is None:
+            return None
+        texts = {
+            spec.field: self._editor_text(spec.field)
+            for spec in self.fields
+            if self._editor_text(spec.field) != self._filled[spec.field]
+        }
+        # What they typed over: a save compares with it, so a value changed by someone
+        # else meanwhile is a conflict to look at, not overwritten unseen.
+        over = {field: self.shown(self._spec(field)) for field in texts}
+        reason = self.reason_edit.text()
+        day = self.effective_edit.date()
+        if not texts and not reason and day == self._filled_day:
+            return None
+        return Unsaved(texts, over, reason, day)
+
+    def _keep(self, unsaved: Unsaved) -> None:
+        for name, text in unsaved.texts.items():
+            editor = self.editors[name]
+            if isinstance(editor, QComboBox):
+                editor.setCurrentIndex(max(editor.findText(text), 0))
+            else:
+                editor.setText(text)
+                editor.setModified(True)  # still typing: a live change waits behind the bar
+        self._kept_over = dict(unsaved.over)
+        if unsaved.reason:
+            self.reason_edit.setText(unsaved.reason)
+            self.reason_edit.setModified(True)
+        self.effective_edit.setDate(unsaved.day)
+        if unsaved.focus is not None and unsaved.focus.isEnabled():
+            unsaved.focus.setFocus()
+
+    def forget_typing(self) -> None:
+        """After a save: what was typed is stored, so the next showing starts afresh."""
+        self._filled = None
+        self._kept_over = {}
+        self._held = None
+        self.reason_edit.clear()
+
+    def _spec(self, field: str) -> FormField:
+        return next(spec for spec in self.fields if spec.field == field)
 
     def _show_row(self, row: Any | None, typed: Callable[[int, str], TypedValueRow | None]) -> None:
         self.row = row
@@ -467,6 +560,9 @@ class EditForm(QWidget):
         # Today, the user's: what "from now on" meant before values had dates.
         self.effective_edit.setMaximumDate(QDate.currentDate())
         self.effective_edit.setDate(QDate.currentDate())
+        self._filled = {spec.field: self._editor_text(spec.field) for spec in self.fields}
+        self._filled_day = self.effective_edit.date()
+        self._kept_over = {}
         self.show_history()
 
     def entered(self, spec: FormField) -> Any:
@@ -489,6 +585,8 @@ class EditForm(QWidget):
     def shown(self, spec: FormField) -> Any:
         """The value the form was filled with, as put_states compares it."""
         assert self.row is not None
+        if spec.field in self._kept_over:
+            return self._kept_over[spec.field]
         if spec.kind == "team":
             name = spec.value(self.row)
             return self.teams.get(name) if name else None
@@ -746,7 +844,7 @@ class OrganisationWindow(QWidget):
 
     def _show_members(self) -> None:
         rotation = self.rotations.current()
-        self.rotation_form.show_row(rotation, self.rotations.model.typed)
+        self.rotation_form.show_row(rotation, self.rotations.model.typed, keep_typing=True)
         self.membership_bar.show_selection(rotation, None)
         rows = (
             self.directory.memberships
@@ -774,7 +872,7 @@ class OrganisationWindow(QWidget):
 
     def _team_chosen(self) -> None:
         team, found = self.teams.current(), self.directory
-        self.team_form.show_row(team, self.teams.model.typed)
+        self.team_form.show_row(team, self.teams.model.typed, keep_typing=True)
         if team is None or found is None:
             self.team_members.set_rows([])
             self.team_rotations.set_rows([])
@@ -790,15 +888,17 @@ class OrganisationWindow(QWidget):
 
     def _policy_chosen(self) -> None:
         policy = self.policies.current()
-        self.policy_form.show_row(policy, self.policies.model.typed)
+        self.policy_form.show_row(policy, self.policies.model.typed, keep_typing=True)
         self.levels.set_rows(list(policy.levels) if policy is not None else [])
 
     def _person_chosen(self) -> None:
-        self.person_form.show_row(self.people.current(), self.people.model.typed)
+        self.person_form.show_row(self.people.current(), self.people.model.typed, keep_typing=True)
         self.leave.show_person(self.people.current())
 
     def _service_chosen(self) -> None:
-        self.service_form.show_row(self.services.current(), self.services.model.typed)
+        self.service_form.show_row(
+            self.services.current(), self.services.model.typed, keep_typing=True
+        )
 
     def focus_filter(self) -> None:
         widget = self.tabs.currentWidget()
@@ -840,6 +940,7 @@ class OrganisationWindow(QWidget):
             changes,
             f"Type {row.name}'s {self._names(form, changes)} from {day}",
             push=True,
+            form=form,
         )
 
     def back_to_imported(self, form: EditForm) -> None:
@@ -855,14 +956,25 @@ class OrganisationWindow(QWidget):
             return
         change = Change(form.entity, row.id, spec.field, form.shown(spec))
         label = plain_label(spec.label).lower()
-        self._write(db, [change], f"Put {row.name}'s {label} back to the import's", push=True)
+        self._write(
+            db, [change], f"Put {row.name}'s {label} back to the import's", push=True, form=form
+        )
 
     @staticmethod
     def _names(form: EditForm, changes: Sequence[Change]) -> str:
         labels = {spec.field: plain_label(spec.label).lower() for spec in form.fields}
         return ", ".join(labels[c.field] for c in changes)
 
-    def _write(self, db: Database, changes: Sequence[Change], text: str, *, push: bool) -> None:
+    def _write(
+        self,
+        db: Database,
+        changes: Sequence[Change],
+        text: str,
+        *,
+        push: bool,
+        form: EditForm | None = None,
+    ) -> None:
+        """Write `changes`; `form`, the one they were typed in, starts afresh once they are."""
         actor = self.actor
 
         def write(_report: object) -> list[Typed] | Refused:
@@ -872,12 +984,19 @@ class OrganisationWindow(QWidget):
 
         self.tasks.run(
             write,
-            on_done=lambda done: self._written(db, done, text, push),
+            on_done=lambda done: self._written(db, done, text, push, form),
             on_expected_error=self._failed,
             description="Saving…",
         )
 
-    def _written(self, db: Database, done: list[Typed] | Refused, text: str, push: bool) -> None:
+    def _written(
+        self,
+        db: Database,
+        done: list[Typed] | Refused,
+        text: str,
+        push: bool,
+        form: EditForm | None = None,
+    ) -> None:
         if db is not self.db:
             return
         if isinstance(done, Refused):
@@ -897,6 +1016,8 @@ class OrganisationWindow(QWidget):
                 )
             )
             self.status.setText(f"Saved: {text} (Ctrl+Z undoes)")
+        if form is not None:
+            form.forget_typing()
         self.reload()
 
     @staticmethod

@@ -37,6 +37,7 @@ from irdesk.gui.people.models import INCIDENTS_ROLE, SectionModel, SectionPage
 if TYPE_CHECKING:
     from irdesk.domain.person_period import PersonPeriod
     from irdesk.storage.database import Database
+    from irdesk.storage.notify import Change
     from irdesk.storage.sealing import Keyring
 
 PERSON_SIZE = (1180, 720)
@@ -208,6 +209,25 @@ class PersonWindow(QWidget):
             on_done=lambda found: self._loaded(db, found),
             description=f"Reading {name}'s period…",
         )
+
+    def concerns(self, change: Change) -> bool:
+        """Whether another's `change` may alter this person's period: a note about them
+        (another person's notes are none of this window's), an edit of them or of a
+        leave (a teammate's is read as their covering), an incident of theirs. Anything
+        it cannot place (an import, a team, a service, the policy, a change without
+        those details) may: read again."""
+        period = self.period
+        if period is None:
+            return True
+        if change.entity in {"feedback_note", "person"} and change.person_id is not None:
+            if change.person_id == period.person_id:
+                return True
+            return change.entity == "person" and change.action.endswith("_leave")
+        if change.entity in {"incident", "timeline_event"} and change.incident_id is not None:
+            # A role or page typed on another incident may make it theirs.
+            mine = {i.incident_id for i in period.incidents}
+            return change.incident_id in mine or "role" in change.action
+        return True
 
     def _loaded(self, db: Database, found: PersonPeriod | str) -> None:
         if db is not self.db or self._closed:

@@ -60,6 +60,7 @@ from irdesk.gui.common.undo import EditCommand, Holder, replay_refused
 
 if TYPE_CHECKING:
     from irdesk.storage.database import Database
+    from irdesk.storage.notify import Change
     from irdesk.storage.reads.review_facts import Calibration
     from irdesk.storage.records.policies import PolicyRecord
 
@@ -170,6 +171,8 @@ class CalibrationWindow(PeriodWindow):
         self.notes = notes
         self.show_message = show_message
         self.unlock_dialog: UnlockDialog | None = None
+        # The incidents of the reviews shown; None until the first reading.
+        self.calibrated: frozenset[int] | None = None
 
         bar = period_bar(first, last, self.reload)
         self.first, self.last = bar.first, bar.last
@@ -354,9 +357,22 @@ class CalibrationWindow(PeriodWindow):
             read, on_done=lambda found: self._loaded(db, *found), description="Reading calibration…"
         )
 
+    def concerns(self, change: Change) -> bool:
+        """Whether another's `change` may alter the period's calibration: an edit of one
+        of its reviews (or of its findings), or an approval, which may bring a review
+        into the period. A review of an incident outside it is none of this window's;
+        notes, sessions, people and teams may touch it, and a change it cannot place
+        (no incident told) is read again."""
+        if change.entity not in {"review", "finding"} or change.incident_id is None:
+            return True
+        if self.calibrated is None or change.action == "set_review_status":
+            return True
+        return change.incident_id in self.calibrated
+
     def _loaded(self, db: Database, found: Calibration, versions: list[PolicyRecord]) -> None:
         if not self.still_showing(db):
             return
+        self.calibrated = found.incident_ids
         self.model.set_teams(found.teams)
         names = [t.team for t in found.teams]
         factors = factor_names(found.tagging)

@@ -232,6 +232,9 @@ class Calibration:
     # Whose keys opened the notes ("name (fingerprint)"); None: nobody's, counts only.
     notes_reader: str | None = None
     tagging: list[TeamTagging] = field(default_factory=list)
+    # The calibrated reviews' incidents: another's edit of a review elsewhere leaves the
+    # window unread.
+    incident_ids: frozenset[int] = frozenset()
 
 
 def _incidents_of(session: Session, review_ids: list[int]) -> dict[int, int]:
@@ -311,7 +314,10 @@ def read_calibration(
         sessions = sessions_in(session, first, last)
         notes = note_facts_in(session, facts, keyring)
         tags = tag_facts_in(session, facts)
+        incidents = frozenset(_incidents_of(session, [f.review_id for f in facts]).values())
     teams = calibrate(facts, as_of)
     names = [t.team for t in teams]
     reader = f"{keyring.name} ({short_fingerprint(keyring.fingerprint)})" if keyring else None
-    return Calibration(teams, sessions, team_notes(names, notes), reader, team_tagging(names, tags))
+    return Calibration(
+        teams, sessions, team_notes(names, notes), reader, team_tagging(names, tags), incidents
+    )
