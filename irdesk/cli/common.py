@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from irdesk.storage import paths
+from irdesk.storage.addresses import is_server_address
 from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -67,14 +68,10 @@ def add_database_option(parser: argparse.ArgumentParser, *, dest: str, help: str
     parser.add_argument("--db", dest=dest, type=database_argument, metavar="PATH", help=help)
 
 
-# A team database: `--db postgresql://HOST/NAME` (storage/server).
-SERVER_SCHEMES = ("postgresql://", "postgres://")
-
-
 def database_argument(text: str) -> Path:
     """An argparse type: a file's path, or a server's address as a `ServerLocation`
     (which every command takes where it takes a file's path)."""
-    if not text.startswith(SERVER_SCHEMES):
+    if not is_server_address(text):
         return Path(text)
     from irdesk.storage.server import ServerAddress, ServerError, ServerLocation
 
@@ -85,7 +82,7 @@ def database_argument(text: str) -> Path:
 
 
 def is_server(path: Path) -> bool:
-    return str(path).startswith(SERVER_SCHEMES)
+    return is_server_address(path)
 
 
 def chosen_database(own: Path | None, top: Path | None) -> Path:

@@ -134,7 +134,7 @@ def refuse_to_overwrite_a_stranger(path: Path) -> None:
 
 def path_or_address(text: str) -> Path | str:
     """A file's path, or a server's address kept as written (a Path would fold its //)."""
-    from irdesk.storage.server import is_server_address
+    from irdesk.storage.addresses import is_server_address
 
     return text if is_server_address(text) else Path(text)
 

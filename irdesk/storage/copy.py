@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from irdesk.storage import schema
+from irdesk.storage.addresses import is_server_address
 from irdesk.storage.errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -233,7 +234,7 @@ def _reset_sequences(conn: Connection) -> None:
 def _source(text: str) -> Iterator[tuple[Engine, str]]:
     from irdesk.storage import server
 
-    if server.is_server_address(text):
+    if is_server_address(text):
         address = _address(text)
         engine = address.engine()
         try:
@@ -264,7 +265,7 @@ def _destination(text: str) -> Iterator[tuple[Connection, str]]:
     """One transaction on an empty destination, committed only if the block succeeds."""
     from irdesk.storage import server
 
-    if server.is_server_address(text):
+    if is_server_address(text):
         address = _address(text)
         engine = address.engine()
         try:

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 
 from irdesk.storage import durable_files, head_schema, schema
+from irdesk.storage.addresses import looks_like_server_address
 from irdesk.storage.errors import (
     DatabaseError,
     DatabaseNotWritable,
@@ -462,17 +463,13 @@ def _upgrade(path: Path, state: FileState, on_progress: OnUpgradeProgress | None
     return saved
 
 
-# As written, and as a Path folds it ("postgresql:/host/db").
-_SERVER_SCHEMES = ("postgresql:", "postgres:")
-
-
 def _refuse_server_address(path: Path | str) -> None:
     """A team database's address is not a file name: resolving it would make a folder
     named "postgresql:" in the working directory. The CLI's --db and the window's Open
     Team Database… choose `server.open_server_database` themselves, each deciding
     whether it may upgrade a schema the whole team shares, so this one refuses rather
     than guess that for them."""
-    if str(path).split("/", 1)[0].lower() in _SERVER_SCHEMES:
+    if looks_like_server_address(path):
         raise NotAnIrdeskDatabase(
             Path(str(path)),
             "is a PostgreSQL address, not a file: open it with "

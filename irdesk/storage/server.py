@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from irdesk.storage import schema
+from irdesk.storage.addresses import is_server_address
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -31,15 +32,9 @@ if TYPE_CHECKING:
     from irdesk.storage.database import Database
     from irdesk.storage.records.audit import AnchorClaim
 
-SCHEMES = ("postgresql://", "postgres://")
-
 
 class ServerError(Exception):
     """A server address or server database irdesk cannot use; the message is for the user."""
-
-
-def is_server_address(text: str) -> bool:
-    return text.startswith(SCHEMES)
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from irdesk.storage.addresses import is_server_address
+
 if TYPE_CHECKING:
     from irdesk.storage.database import Database
 
 
-# A team database's address where a file's path goes (storage/server.ServerLocation).
-SERVER_SCHEMES = ("postgresql://", "postgres://")
-
-
 def is_server(path: Path) -> bool:
     """Whether `path` is a team database's address rather than a file's path."""
-    return str(path).startswith(SERVER_SCHEMES)
+    return is_server_address(path)
 
 
 def shown_name(path: Path) -> str:
