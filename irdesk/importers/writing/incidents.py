@@ -10,7 +10,7 @@ from itertools import islice
 from typing import Any
 
 from irdesk.domain.enums import IncidentStatus, ServiceTier, Severity
-from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, joined_flags, lifecycle_problems
+from irdesk.domain.lifecycle import PARTIAL, LIFECYCLE_FIELDS, joined_flags, lifecycle_problems
 from irdesk.importers.merging import PreparedIncident
 from irdesk.importers.records import IncidentRecord
 from irdesk.importers.writing.outcomes import IncidentOutcome, WriteResult
@@ -184,14 +184,34 @@ def _new_incident(record: IncidentRecord, service_id: int | None) -> NewIncident
     # Positional, and db_time only for the times there are: this runs for every new
     # incident, and most incidents of a big page have two times of six.
     started = record.started_at
-    started_at = None if started is None else db_time(started)
+    started_at = (
+        record.stored_start
+        if record.stored_start is not None
+        else None
+        if started is None
+        else db_time(started)
+    )
     detected = record.detected_at
-    later = (record.acknowledged_at, record.mitigated_at, record.resolved_at, record.verified_at)
+    resolved = record.resolved_at
+    later = (record.acknowledged_at, record.mitigated_at, resolved, record.verified_at)
     acknowledged_at, mitigated_at, resolved_at, verified_at = (
         (None, None, None, None)
         if later == _NO_TIMES
         else (None if value is None else db_time(value) for value in later)
     )
+    # The common shape (detected when started, perhaps resolved, no other time) breaks a
+    # rule only by resolving before it started: three comparisons instead of seven
+    # attribute pairs read through lifecycle_problems for every incident.
+    if (
+        detected is started
+        and later[0] is None
+        and later[1] is None
+        and later[3] is None
+        and (resolved is None or started is None or not resolved < started)
+    ):
+        flags = PARTIAL if record.partial else ""
+    else:
+        flags = joined_flags(lifecycle_problems(record), partial=record.partial)
     return NewIncident(
         record.source,
         record.external_id,
@@ -209,7 +229,7 @@ def _new_incident(record: IncidentRecord, service_id: int | None) -> NewIncident
         resolved_at,
         verified_at,
         service_id,
-        joined_flags(lifecycle_problems(record), partial=record.partial),
+        flags,
     )
 
 
