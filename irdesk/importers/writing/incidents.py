@@ -10,7 +10,7 @@ from itertools import islice
 from typing import Any
 
 from irdesk.domain.enums import IncidentStatus, ServiceTier, Severity
-from irdesk.domain.lifecycle import PARTIAL, LIFECYCLE_FIELDS, joined_flags, lifecycle_problems
+from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, PARTIAL, joined_flags, lifecycle_problems
 from irdesk.importers.merging import PreparedIncident
 from irdesk.importers.records import IncidentRecord
 from irdesk.importers.writing.outcomes import IncidentOutcome, WriteResult

@@ -100,9 +100,7 @@ def plain_incident(reader: Reader, raw: object, location: str) -> IncidentRecord
 
     status_text = get("status")
     if status_text is None:
-        status = (
-            IncidentStatus.TRIGGERED if explicit_resolved is None else IncidentStatus.RESOLVED
-        )
+        status = IncidentStatus.TRIGGERED if explicit_resolved is None else IncidentStatus.RESOLVED
     else:
         if not isinstance(status_text, str):
             raise Unusual
