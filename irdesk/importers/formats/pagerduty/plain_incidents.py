@@ -12,6 +12,7 @@ every incident it reads, it gives the record `incident` gives
 (tests/unit/importers/test_pagerduty_incident_fast_path.py holds them together).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
@@ -29,6 +30,20 @@ def read_incident(reader: Reader, value: object, location: str) -> IncidentRecor
         return plain_incident(reader, value, location)
     except Unusual:
         return incident(reader, value, location)
+
+
+def incident_reader(reader: Reader, prefix: str) -> Callable[[int, object], IncidentRecord]:
+    """read_incident of each (index, item) of the array `prefix`: one call per incident
+    of a big page, not one to place it and another to read it."""
+
+    def read(index: int, value: object) -> IncidentRecord:
+        location = f"{prefix}[{index}]"
+        try:
+            return plain_incident(reader, value, location)
+        except Unusual:
+            return incident(reader, value, location)
+
+    return read
 
 
 def plain_incident(reader: Reader, raw: object, location: str) -> IncidentRecord:
