@@ -9,6 +9,7 @@ constraints would, for the inserts that skip them.
 """
 
 import contextlib
+import json
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -332,8 +333,27 @@ def write_provenance(
         links = [
             (incident_id, by_name[name]) for incident_id, names in chunk for name in sorted(names)
         ]
+        _insert_links(conn, links)
+
+
+def _insert_links(conn: Connection, links: list[tuple[int, int]]) -> None:
+    """(incident id, source file id) links, those stored already left as they are."""
+    if dialect(conn).name != "sqlite":
         dialect(conn).insert_ignoring(
             conn, "incident_source_file", ("incident_id", "source_file_id"), links
+        )
+        return
+    # An import links every incident to its file, a million links for a page of a million:
+    # SQLite reads each file's incident ids from one JSON array of them (json_each) in
+    # one statement, half the cost of binding two values a row into a staging table.
+    by_file: dict[int, list[int]] = {}
+    for incident_id, file_id in links:
+        by_file.setdefault(file_id, []).append(incident_id)
+    for file_id, incident_ids in by_file.items():
+        conn.exec_driver_sql(
+            "INSERT INTO incident_source_file (incident_id, source_file_id)"
+            " SELECT value, ? FROM json_each(?) WHERE true ORDER BY key ON CONFLICT DO NOTHING",
+            (file_id, json.dumps(incident_ids)),
         )
 
 
