@@ -112,7 +112,7 @@ def _write_slice(
         # Keyed by the merge's own key tuples, not those read back: the map of ids lives
         # as long as the import, and a second tuple and two strings each would too.
         inserted = import_writer.insert_incidents(tx, inserts)
-        ids.update((key, inserted[key]) for key in new_keys)
+        ids.update(zip(new_keys, map(inserted.__getitem__, new_keys), strict=True))
     import_writer.update_incidents(tx, changes)
     # New rows got their flags from the same timestamps above; stored ones may be stale.
     import_writer.refresh_consistency_flags(tx, [row["id"] for row in existing.values()], partial)
@@ -252,8 +252,11 @@ def write_names(
             references.update((ref.casefold(), incident_id) for ref in record.references if ref)
         # Most incidents' only aliases are their key and URL, stored already: those skip
         # the normalising below.
+        names = record.aliases
+        if len(names) == 1 and names[0] == record.external_id:
+            continue  # the usual shape of a big page's incident, told in two steps
         own = (record.external_id, record.url)
-        if all(name in own for name in record.aliases):
+        if all(name in own for name in names):
             continue
         known = {alias_text(record.external_id), alias_text(record.url or "")}
         for alias in dict.fromkeys(alias_text(name) for name in record.aliases if name):

@@ -346,15 +346,20 @@ def write_provenance(
     # holds a million link rows at once, only the map it was given.
     pending = iter(incident_files)
     while chunk := list(islice(pending, PROVENANCE_ROWS)):
-        links = [
-            (incident_id, by_name[name]) for incident_id, names in chunk for name in sorted(names)
-        ]
-        _insert_links(conn, links)
+        _insert_links(conn, chunk, by_name)
 
 
-def _insert_links(conn: Connection, links: list[tuple[int, int]]) -> None:
-    """(incident id, source file id) links, those stored already left as they are."""
+def _insert_links(
+    conn: Connection,
+    chunk: list[tuple[int, AbstractSet[str]]],
+    file_ids: Mapping[str, int],
+) -> None:
+    """Each incident linked to the files it names (their ids by name), those links stored
+    already left as they are."""
     if dialect(conn).name != "sqlite":
+        links = [
+            (incident_id, file_ids[name]) for incident_id, names in chunk for name in sorted(names)
+        ]
         dialect(conn).insert_ignoring(
             conn, "incident_source_file", ("incident_id", "source_file_id"), links
         )
@@ -362,9 +367,16 @@ def _insert_links(conn: Connection, links: list[tuple[int, int]]) -> None:
     # An import links every incident to its file, a million links for a page of a million:
     # SQLite reads each file's incident ids from one JSON array of them (json_each) in
     # one statement, half the cost of binding two values a row into a staging table.
+    # Incidents of the same files share one set of names (merging.with_file): grouped by
+    # it first, one dict step an incident.
+    by_names: dict[frozenset[str], list[int]] = {}
+    for incident_id, names in chunk:
+        shared = names if isinstance(names, frozenset) else frozenset(names)
+        by_names.setdefault(shared, []).append(incident_id)
     by_file: dict[int, list[int]] = {}
-    for incident_id, file_id in links:
-        by_file.setdefault(file_id, []).append(incident_id)
+    for names, incident_ids in by_names.items():
+        for name in names:
+            by_file.setdefault(file_ids[name], []).extend(incident_ids)
     for file_id, incident_ids in by_file.items():
         conn.exec_driver_sql(
             "INSERT INTO incident_source_file (incident_id, source_file_id)"
