@@ -36,6 +36,8 @@ PROGRESS_ROWS = 5_000
 BULK_ROWS = 10_000
 # Incidents whose provenance links are built and inserted at once.
 PROVENANCE_ROWS = 10_000
+# A file's links go in as one JSON array of incident ids from this many on (see _insert_links).
+LINKS_BY_JSON = 1_000
 
 # (done, total) rows, before each slice of the writing and once at the end; raising from
 # it stops the write (and the import's transaction rolls back).
@@ -357,16 +359,10 @@ def _insert_links(
     """Each incident linked to the files it names (their ids by name), those links stored
     already left as they are."""
     if dialect(conn).name != "sqlite":
-        links = [
-            (incident_id, file_ids[name]) for incident_id, names in chunk for name in sorted(names)
-        ]
-        dialect(conn).insert_ignoring(
-            conn, "incident_source_file", ("incident_id", "source_file_id"), links
+        _insert_link_rows(
+            conn, [(i, file_ids[name]) for i, names in chunk for name in sorted(names)]
         )
         return
-    # An import links every incident to its file, a million links for a page of a million:
-    # SQLite reads each file's incident ids from one JSON array of them (json_each) in
-    # one statement, half the cost of binding two values a row into a staging table.
     # Incidents of the same files share one set of names (merging.with_file): grouped by
     # it first, one dict step an incident.
     by_names: dict[frozenset[str], list[int]] = {}
@@ -377,11 +373,27 @@ def _insert_links(
     for names, incident_ids in by_names.items():
         for name in names:
             by_file.setdefault(file_ids[name], []).extend(incident_ids)
+    # A file that gave many incidents (a page of a million) has its incident ids read from
+    # one JSON array (json_each) in one statement, half the cost of binding two values a
+    # row into a staging table; the files of a few incidents each (an export of a log
+    # entries file per incident) go in together the staged way, not a statement each.
+    few: list[tuple[int, int]] = []
     for file_id, incident_ids in by_file.items():
+        if len(incident_ids) < LINKS_BY_JSON:
+            few.extend((incident_id, file_id) for incident_id in incident_ids)
+            continue
         conn.exec_driver_sql(
             "INSERT INTO incident_source_file (incident_id, source_file_id)"
             " SELECT value, ? FROM json_each(?) WHERE true ORDER BY key ON CONFLICT DO NOTHING",
             (file_id, json.dumps(incident_ids)),
+        )
+    _insert_link_rows(conn, few)
+
+
+def _insert_link_rows(conn: Connection, links: list[tuple[int, int]]) -> None:
+    if links:
+        dialect(conn).insert_ignoring(
+            conn, "incident_source_file", ("incident_id", "source_file_id"), links
         )
 
 
