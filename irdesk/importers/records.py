@@ -83,6 +83,9 @@ class IncidentRecord:
     # What a tracker's ticket says of itself (status, resolution, assignee): action items
     # whose external key is this record's key follow it.
     ticket: TicketState | None = None
+    # started_at as the database stores it, when the reader had that text for free; set
+    # only at construction, and only with started_at (the merge fills only absent times).
+    stored_start: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from itertools import islice
 from typing import Any
 
 from irdesk.domain.enums import IncidentStatus, ServiceTier, Severity
-from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, joined_flags, lifecycle_problems
+from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, PARTIAL, joined_flags, lifecycle_problems
 from irdesk.importers.merging import PreparedIncident
 from irdesk.importers.records import IncidentRecord
 from irdesk.importers.writing.outcomes import IncidentOutcome, WriteResult
@@ -112,7 +112,7 @@ def _write_slice(
         # Keyed by the merge's own key tuples, not those read back: the map of ids lives
         # as long as the import, and a second tuple and two strings each would too.
         inserted = import_writer.insert_incidents(tx, inserts)
-        ids.update((key, inserted[key]) for key in new_keys)
+        ids.update(zip(new_keys, map(inserted.__getitem__, new_keys), strict=True))
     import_writer.update_incidents(tx, changes)
     # New rows got their flags from the same timestamps above; stored ones may be stale.
     import_writer.refresh_consistency_flags(tx, [row["id"] for row in existing.values()], partial)
@@ -184,14 +184,34 @@ def _new_incident(record: IncidentRecord, service_id: int | None) -> NewIncident
     # Positional, and db_time only for the times there are: this runs for every new
     # incident, and most incidents of a big page have two times of six.
     started = record.started_at
-    started_at = None if started is None else db_time(started)
+    started_at = (
+        record.stored_start
+        if record.stored_start is not None
+        else None
+        if started is None
+        else db_time(started)
+    )
     detected = record.detected_at
-    later = (record.acknowledged_at, record.mitigated_at, record.resolved_at, record.verified_at)
+    resolved = record.resolved_at
+    later = (record.acknowledged_at, record.mitigated_at, resolved, record.verified_at)
     acknowledged_at, mitigated_at, resolved_at, verified_at = (
         (None, None, None, None)
         if later == _NO_TIMES
         else (None if value is None else db_time(value) for value in later)
     )
+    # The common shape (detected when started, perhaps resolved, no other time) breaks a
+    # rule only by resolving before it started: three comparisons instead of seven
+    # attribute pairs read through lifecycle_problems for every incident.
+    if (
+        detected is started
+        and later[0] is None
+        and later[1] is None
+        and later[3] is None
+        and (resolved is None or started is None or not resolved < started)
+    ):
+        flags = PARTIAL if record.partial else ""
+    else:
+        flags = joined_flags(lifecycle_problems(record), partial=record.partial)
     return NewIncident(
         record.source,
         record.external_id,
@@ -209,7 +229,7 @@ def _new_incident(record: IncidentRecord, service_id: int | None) -> NewIncident
         resolved_at,
         verified_at,
         service_id,
-        joined_flags(lifecycle_problems(record), partial=record.partial),
+        flags,
     )
 
 
@@ -232,8 +252,11 @@ def write_names(
             references.update((ref.casefold(), incident_id) for ref in record.references if ref)
         # Most incidents' only aliases are their key and URL, stored already: those skip
         # the normalising below.
+        names = record.aliases
+        if len(names) == 1 and names[0] == record.external_id:
+            continue  # the usual shape of a big page's incident, told in two steps
         own = (record.external_id, record.url)
-        if all(name in own for name in record.aliases):
+        if all(name in own for name in names):
             continue
         known = {alias_text(record.external_id), alias_text(record.url or "")}
         for alias in dict.fromkeys(alias_text(name) for name in record.aliases if name):

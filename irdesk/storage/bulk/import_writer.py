@@ -9,6 +9,7 @@ constraints would, for the inserts that skip them.
 """
 
 import contextlib
+import json
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -35,6 +36,8 @@ PROGRESS_ROWS = 5_000
 BULK_ROWS = 10_000
 # Incidents whose provenance links are built and inserted at once.
 PROVENANCE_ROWS = 10_000
+# A file's links go in as one JSON array of incident ids from this many on (see _insert_links).
+LINKS_BY_JSON = 1_000
 
 # (done, total) rows, before each slice of the writing and once at the end; raising from
 # it stops the write (and the import's transaction rolls back).
@@ -70,6 +73,7 @@ NewEvent = tuple[int, str | None, str | None, str, str | None, int | None, str |
 EventChange = tuple[str | None, str, str, int]
 
 _SEVERITIES = frozenset(severity.value for severity in Severity)
+_SEVERITIES_OR_NONE = _SEVERITIES | {None}
 _STATUSES = frozenset(status.value for status in IncidentStatus)
 _KINDS = frozenset(kind.value for kind in EventKind)
 _UPDATABLE = frozenset((*SOURCE_FIELDS, "service_id"))
@@ -111,17 +115,7 @@ class IncidentKeyTaken(ValueError):
 def insert_incidents(tx: ImportTransaction, rows: Sequence[NewIncident]) -> dict[IncidentKey, int]:
     """Insert new incidents; returns their ids by (source, external id). Raises
     IncidentKeyTaken, the rows of the call not inserted, when a key is stored already."""
-    for row in rows:
-        if (
-            not row.source
-            or not row.external_id
-            or row.status not in _STATUSES
-            or not (row.severity is None or row.severity in _SEVERITIES)
-        ):
-            raise ValueError(
-                f"incident refuses source {row.source!r}, key {row.external_id!r}, "
-                f"status {row.status!r} or severity {row.severity!r}"
-            )
+    _check_new_incidents(rows)
     conn = tx.conn
     now = db_time(utc_now())
     (largest_before,) = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM incident").one()
@@ -152,6 +146,31 @@ def insert_incidents(tx: ImportTransaction, rows: Sequence[NewIncident]) -> dict
         taken = next(row for row in rows if (row.source, row.external_id) not in ids)
         raise IncidentKeyTaken(f"incident {taken.source}:{taken.external_id} is stored already")
     return ids
+
+
+def _check_new_incidents(rows: Sequence[NewIncident]) -> None:
+    """incident's CHECKs, made here since the insert skips SQLite's: a source and a key,
+    a known status, and a known severity or none. Over whole columns at once (map and
+    sets, no Python loop per row); a row is looked for only to name it."""
+    if (
+        all(map(itemgetter(0), rows))
+        and all(map(itemgetter(1), rows))
+        and set(map(itemgetter(7), rows)) <= _STATUSES
+        and set(map(itemgetter(5), rows)) <= _SEVERITIES_OR_NONE
+    ):
+        return
+    bad = next(
+        row
+        for row in rows
+        if not row.source
+        or not row.external_id
+        or row.status not in _STATUSES
+        or row.severity not in _SEVERITIES_OR_NONE
+    )
+    raise ValueError(
+        f"incident refuses source {bad.source!r}, key {bad.external_id!r}, "
+        f"status {bad.status!r} or severity {bad.severity!r}"
+    )
 
 
 def update_incidents(
@@ -331,9 +350,50 @@ def write_provenance(
     # holds a million link rows at once, only the map it was given.
     pending = iter(incident_files)
     while chunk := list(islice(pending, PROVENANCE_ROWS)):
-        links = [
-            (incident_id, by_name[name]) for incident_id, names in chunk for name in sorted(names)
-        ]
+        _insert_links(conn, chunk, by_name)
+
+
+def _insert_links(
+    conn: Connection,
+    chunk: list[tuple[int, AbstractSet[str]]],
+    file_ids: Mapping[str, int],
+) -> None:
+    """Each incident linked to the files it names (their ids by name), those links stored
+    already left as they are."""
+    if dialect(conn).name != "sqlite":
+        _insert_link_rows(
+            conn, [(i, file_ids[name]) for i, names in chunk for name in sorted(names)]
+        )
+        return
+    # Incidents of the same files share one set of names (merging.with_file): grouped by
+    # it first, one dict step an incident.
+    by_names: dict[frozenset[str], list[int]] = {}
+    for incident_id, names in chunk:
+        shared = names if isinstance(names, frozenset) else frozenset(names)
+        by_names.setdefault(shared, []).append(incident_id)
+    by_file: dict[int, list[int]] = {}
+    for names, incident_ids in by_names.items():
+        for name in names:
+            by_file.setdefault(file_ids[name], []).extend(incident_ids)
+    # A file that gave many incidents (a page of a million) has its incident ids read from
+    # one JSON array (json_each) in one statement, half the cost of binding two values a
+    # row into a staging table; the files of a few incidents each (an export of a log
+    # entries file per incident) go in together the staged way, not a statement each.
+    few: list[tuple[int, int]] = []
+    for file_id, incident_ids in by_file.items():
+        if len(incident_ids) < LINKS_BY_JSON:
+            few.extend((incident_id, file_id) for incident_id in incident_ids)
+            continue
+        conn.exec_driver_sql(
+            "INSERT INTO incident_source_file (incident_id, source_file_id)"
+            " SELECT value, ? FROM json_each(?) WHERE true ORDER BY key ON CONFLICT DO NOTHING",
+            (file_id, json.dumps(incident_ids)),
+        )
+    _insert_link_rows(conn, few)
+
+
+def _insert_link_rows(conn: Connection, links: list[tuple[int, int]]) -> None:
+    if links:
         dialect(conn).insert_ignoring(
             conn, "incident_source_file", ("incident_id", "source_file_id"), links
         )

@@ -410,3 +410,24 @@ def test_incidents_inserted_a_few_at_a_time_keep_their_ids_events_and_files(
     assert {key for key, *_ in events} >= {log_incident}
     whole.close()
     batched.close()
+
+
+def test_each_incident_is_linked_once_to_each_file_it_came_from(tmp_path: Path) -> None:
+    # pagerduty_incidents_page.json holds 26 incidents; the same bytes under another name
+    # are another file the user imported, and each incident is linked to both.
+    copy = tmp_path / "page_again.json"
+    copy.write_bytes(PD_PAGE.read_bytes())
+    db = open_database(tmp_path / "links.db")
+    run_import(db, [PD_PAGE])
+    run_import(db, [PD_PAGE])  # the same file again: no second link
+    run_import(db, [copy])
+    with contextlib.closing(sqlite3.connect(db.path)) as conn:
+        links = conn.execute(
+            "SELECT f.name, count(*), count(DISTINCT l.incident_id) FROM incident_source_file l"
+            " JOIN source_file f ON f.id = l.source_file_id GROUP BY f.name ORDER BY f.name"
+        ).fetchall()
+    # A file given by itself is named by its path.
+    assert sorted((Path(name).name, *counts) for name, *counts in links) == [
+        ("page_again.json", 26, 26),
+        ("pagerduty_incidents_page.json", 26, 26),
+    ]

@@ -6,6 +6,7 @@ from typing import Any
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
 from irdesk.importers.formats.pagerduty.incidents import incident
 from irdesk.importers.formats.pagerduty.log_entries import batches
+from irdesk.importers.formats.pagerduty.plain_incidents import incident_reader, read_incident
 from irdesk.importers.formats.pagerduty.reader import SOURCE, Reader, parsed_record
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.json_stream import JsonArray, is_array
@@ -105,7 +106,7 @@ def _parse_airbyte(reader: Reader, lines: list[tuple[int, Any]], parsed: ParsedF
         stream = record["stream"]
         if stream in INCIDENT_STREAMS:
             with parsed_record(reader):
-                parsed.incidents.append(incident(reader, record["data"], location))
+                parsed.incidents.append(read_incident(reader, record["data"], location))
         elif stream in LOG_ENTRY_STREAMS:
             log_entries.append((location, record["data"]))
         else:
@@ -129,7 +130,7 @@ def _parse_list(reader: Reader, key: str, items: Sequence[Any], parsed: ParsedFi
         read_incidents(
             reader.recovery,
             items,
-            lambda index, item: incident(reader, item, f"{prefix}[{index}]"),
+            incident_reader(reader, prefix),
             SOURCE,
             streamed=streamed,
             # Streamed, the incidents' log entries are read only as the import writes them

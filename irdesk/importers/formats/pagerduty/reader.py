@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
+from irdesk.domain.enums import Severity
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.reading.located import JsonReader
 from irdesk.importers.reading.timestamps import parse_timestamp
@@ -40,6 +41,8 @@ class Reader(JsonReader):
         # One PersonRef per person: a page names the same few people thousands of times.
         self.people: dict[tuple[str | None, str | None], PersonRef] = {}
         self.agents: dict[tuple[object, ...], PersonRef | None] = {}
+        # Each distinct priority's severity, mapped once (a million incidents, a few priorities).
+        self.severities: dict[str, Severity | None] = {}
         # Set by the file's parse: recoverable problems become warnings (see recovery.py);
         # without it (a reader on its own, in tests) every problem is refused.
         self.recovery: Recovery | None = None
