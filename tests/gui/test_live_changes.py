@@ -62,7 +62,8 @@ def desk(qtbot: QtBot, postgres_url: str) -> Iterator[Desk]:
     yield Desk(tab, live, mine, theirs, ids)
     live.stop()  # no reload starts after this
     tab.shut_down()
-    qtbot.waitUntil(lambda: not tasks.busy and not tab.autosaver.busy)
+    # Generous: on a loaded run the last reload and save finish long after the test's end.
+    qtbot.waitUntil(lambda: not tasks.busy and not tab.autosaver.busy, timeout=20000)
     tasks.shutdown()
     mine.close()
     theirs.close()
