@@ -23,6 +23,7 @@ the usual way from the start.
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -272,6 +273,11 @@ def write_overlapped(
                 merge.add(file)
                 for prepared in merge.ready():
                     writer.put(prepared)
+                # Each of the writer's round trips ends waiting for the GIL, which this
+                # thread, parsing, keeps until the interpreter's switch interval forces
+                # it out: dozens of those waits a slice left the server idle. A file
+                # parsed, it lets the GIL go.
+                time.sleep(0)
             merge.finish()
             total = len(merge.order)
             for prepared in merge.ready(at_end=True):
