@@ -23,6 +23,7 @@ the usual way from the start.
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -44,8 +45,12 @@ from irdesk.storage.database import Database
 from irdesk.storage.records.actor import current_actor
 
 # Incidents a slice holds: enough that its statements carry many rows (some 40,000
-# events in an export of 20 an incident), few enough that the first is written early.
+# events in an export of 20 an incident).
 OVERLAP_SLICE = 2_000
+# The first slice's: the server has nothing to do until it comes, and its work is the
+# longer of the two, so it starts small and each slice is as large as all before it
+# (up to OVERLAP_SLICE), which keeps the statements per incident few.
+FIRST_SLICE = 250
 # Slices parsed but not yet written: the parser runs at most this far ahead.
 AHEAD = 2
 # How often the progress hears how far the writing got once every file is read.
@@ -144,11 +149,12 @@ class _Merge:
             if known != record.service:
                 raise NotOverlapped  # one call would make two services; slices, one
 
-    def ready(self, at_least: int) -> Iterator[dict[IncidentKey, PreparedIncident]]:
-        """Slices of `at_least` incidents from the head of the merge's order, each joined
-        by a file of events and not named by the file read last; with 0 (the end), every
-        incident left."""
-        if at_least:
+    def ready(self, at_end: bool = False) -> Iterator[dict[IncidentKey, PreparedIncident]]:
+        """Slices from the head of the merge's order, each joined by a file of events and
+        not named by the file read last; at the end, every incident left."""
+        if at_end:
+            end = len(self.order)
+        else:
             # Joined stays joined: the scan goes on from where the last one stopped (one
             # it passed that a later file names is not handed out yet, and joins as usual).
             while (
@@ -158,12 +164,12 @@ class _Merge:
             ):
                 self.joined_to += 1
             end = self.joined_to
-        else:
-            end = len(self.order)
-        step = at_least or OVERLAP_SLICE
         start = len(self.written)
-        while end - start >= max(at_least, 1):
-            keys = self.order[start : min(end, start + step)]
+        while True:
+            size = min(OVERLAP_SLICE, max(FIRST_SLICE, start))
+            if end - start < (1 if at_end else size):
+                return
+            keys = self.order[start : min(end, start + size)]
             yield self._hand_out(keys)
             start += len(keys)
 
@@ -265,11 +271,16 @@ def write_overlapped(
             for file in files:
                 parsed.append(file)
                 merge.add(file)
-                for prepared in merge.ready(OVERLAP_SLICE):
+                for prepared in merge.ready():
                     writer.put(prepared)
+                # Each of the writer's round trips ends waiting for the GIL, which this
+                # thread, parsing, keeps until the interpreter's switch interval forces
+                # it out: dozens of those waits a slice left the server idle. A file
+                # parsed, it lets the GIL go.
+                time.sleep(0)
             merge.finish()
             total = len(merge.order)
-            for prepared in merge.ready(0):
+            for prepared in merge.ready(at_end=True):
                 writer.put(prepared)
             # Progress is the caller's (a window's), heard in this thread only.
             writer.finish(None if progress is None else lambda done: progress(WRITING, done, total))
@@ -278,7 +289,11 @@ def write_overlapped(
             raise
         # Last, as the usual way writes them: the files, then each incident's links to them.
         import_writer.write_provenance(
-            tx, parsed, ((ids[key], files) for key, files in merge.files), importer_version
+            tx,
+            parsed,
+            ((ids[key], files) for key, files in merge.files),
+            importer_version,
+            new_incidents=True,
         )
         _mark_not_incidents(tx, ids, options, actor)
     result.new_services.sort()

@@ -308,9 +308,13 @@ def write_provenance(
     files: Sequence[ImportedFile],
     incident_files: Iterable[tuple[int, AbstractSet[str]]],
     importer_version: str,
+    *,
+    new_incidents: bool = False,
 ) -> None:
     """Record the files read and which incidents each one gave (names as in `files`): (incident
-    id, names) pairs, an incident in several pairs linked to the files of all of them."""
+    id, names) pairs, an incident in several pairs linked to the files of all of them.
+    `new_incidents`: every incident was inserted by this import and is in one pair only,
+    so no link can be there already and the links go straight in, not staged."""
     conn = tx.conn
     now = db_time(utc_now())
     import_id = uuid.uuid4().hex
@@ -350,7 +354,15 @@ def write_provenance(
     # holds a million link rows at once, only the map it was given.
     pending = iter(incident_files)
     while chunk := list(islice(pending, PROVENANCE_ROWS)):
-        _insert_links(conn, chunk, by_name)
+        if new_incidents:
+            dialect(conn).insert_rows(
+                conn,
+                "incident_source_file",
+                ("incident_id", "source_file_id"),
+                [(i, by_name[name]) for i, names in chunk for name in sorted(names)],
+            )
+        else:
+            _insert_links(conn, chunk, by_name)
 
 
 def _insert_links(
