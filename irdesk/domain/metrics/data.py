@@ -17,7 +17,7 @@ import numpy as np
 from irdesk.domain.metrics.kernels.grouping import (
     inside_intervals,
     last_per_group,
-    sorted_pairs,
+    pair_spans,
 )
 from irdesk.domain.metrics.kernels.lookups import find_keys, lookup
 from irdesk.domain.utc import as_utc
@@ -335,12 +335,8 @@ class EventColumns:
     ) -> "EventColumns":
         """From every timeline event that has a person as actor (in id order)."""
         pages = is_page
-        # The events by (incident, person), each pair's in id order: a run per pair.
-        order, starts = sorted_pairs(incident, person)
-        t = time[order]
-        firsts = order[starts]
-        earliest = np.minimum.reduceat(t, starts) if len(t) else t
-        latest = np.maximum.reduceat(t, starts) if len(t) else t
+        # Each (incident, person) pair's first event, in id order, and its span.
+        firsts, earliest, latest = pair_spans(incident, person, time, time)
         # The resolver: the actor of the incident's latest resolve event (the last of equals).
         resolvers = last_per_group(np.flatnonzero(is_resolve), incident, time)
         return EventColumns(

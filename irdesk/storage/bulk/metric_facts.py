@@ -41,7 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from irdesk.domain.enums import EventKind
 from irdesk.domain.metrics.data import EventColumns, epoch_from_text
-from irdesk.domain.metrics.kernels.grouping import sorted_pairs
+from irdesk.domain.metrics.kernels.grouping import pair_spans
 from irdesk.domain.metrics.kernels.lookups import find_keys
 from irdesk.domain.metrics.kernels.sorting import run_starts
 from irdesk.storage.bulk.column_scan import Column, read_columns
@@ -191,9 +191,7 @@ def facts_of_events(ev: dict[str, np.ndarray]) -> Facts:
     """The facts of events as `_events_of_block` gives them, per incident as read."""
     incident, person, time = ev["incident"], ev["person"], ev["time"]
     pages = ev["is_page"]
-    order, starts = sorted_pairs(incident, person)
-    t = time[order]
-    firsts = order[starts]
+    firsts, first, last = pair_spans(incident, person, time, time)
     resolves = np.flatnonzero(ev["is_resolve"])
     latest = resolves[_latest(incident[resolves], time[resolves], ev["id"][resolves])]
     return Facts(
@@ -203,8 +201,8 @@ def facts_of_events(ev: dict[str, np.ndarray]) -> Facts:
             "page_time": time[pages],
             "part_incident": incident[firsts],
             "part_person": person[firsts],
-            "part_first": np.minimum.reduceat(t, starts) if len(t) else t,
-            "part_last": np.maximum.reduceat(t, starts) if len(t) else t,
+            "part_first": first,
+            "part_last": last,
             "resolver_incident": incident[latest],
             "resolver_person": person[latest],
             "resolver_time": time[latest],
@@ -245,11 +243,7 @@ def linked_facts(facts: Facts, merged: dict[int, int]) -> EventColumns:
         resolver_incident = relabel(resolver_incident)
         # Only where a link moved something may a pair or an incident occur twice; a
         # whole sort of the pairs is still cheap next to the figures.
-        order, starts = sorted_pairs(part_incident, part_person)
-        firsts = order[starts]
-        if len(order):
-            first = np.minimum.reduceat(first[order], starts)
-            last = np.maximum.reduceat(last[order], starts)
+        firsts, first, last = pair_spans(part_incident, part_person, first, last)
         part_incident, part_person = part_incident[firsts], part_person[firsts]
         latest = _latest(resolver_incident, a["resolver_time"], a["resolver_event"])
         resolver_incident, resolver_person = resolver_incident[latest], resolver_person[latest]

@@ -130,6 +130,21 @@ def sorted_pairs(major: np.ndarray, minor: np.ndarray) -> tuple[np.ndarray, np.n
     return order, run_starts(pairs.keys[order])
 
 
+def pair_spans(
+    major: np.ndarray, minor: np.ndarray, first: np.ndarray, last: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(positions, earliest, latest): for each distinct pair (major, minor), in
+    `sorted_pairs` order, the position of its first entry, the least of its `first`
+    values and the greatest of its `last` values (pass the same times twice for an
+    entry's own span)."""
+    order, starts = sorted_pairs(major, minor)
+    if len(order) == 0:
+        return order, first[:0], last[:0]
+    earliest: np.ndarray = np.minimum.reduceat(first[order], starts)
+    latest: np.ndarray = np.maximum.reduceat(last[order], starts)
+    return order[starts], earliest, latest
+
+
 def first_appearances(run: np.ndarray, values: np.ndarray) -> np.ndarray:
     """A mask: True where `values[i]` (integers) has not occurred earlier in its run
     (`run[i]`, a non-negative run number): what `dict.fromkeys` keeps of each run's values,
