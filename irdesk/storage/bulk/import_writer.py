@@ -359,7 +359,7 @@ def write_provenance(
                 conn,
                 "incident_source_file",
                 ("incident_id", "source_file_id"),
-                [(i, by_name[name]) for i, names in chunk for name in sorted(names)],
+                _link_rows(chunk, by_name),
             )
         else:
             _insert_links(conn, chunk, by_name)
@@ -373,9 +373,7 @@ def _insert_links(
     """Each incident linked to the files it names (their ids by name), those links stored
     already left as they are."""
     if dialect(conn).name != "sqlite":
-        _insert_link_rows(
-            conn, [(i, file_ids[name]) for i, names in chunk for name in sorted(names)]
-        )
+        _insert_link_rows(conn, _link_rows(chunk, file_ids))
         return
     # Incidents of the same files share one set of names (merging.with_file): grouped by
     # it first, one dict step an incident.
@@ -402,6 +400,13 @@ def _insert_links(
             (file_id, json.dumps(incident_ids)),
         )
     _insert_link_rows(conn, few)
+
+
+def _link_rows(
+    chunk: list[tuple[int, AbstractSet[str]]], file_ids: Mapping[str, int]
+) -> list[tuple[int, int]]:
+    """(incident id, file id) of each incident and each file it names."""
+    return [(i, file_ids[name]) for i, names in chunk for name in sorted(names)]
 
 
 def _insert_link_rows(conn: Connection, links: list[tuple[int, int]]) -> None:
