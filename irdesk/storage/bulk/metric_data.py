@@ -370,9 +370,10 @@ def load_metric_data(
     that both cores stay busy. A task may wait for tasks added before it: those have
     started by then, so the wait ends.
 
-    The timeline's events are taken as the facts derived from them and kept in the file
-    (`metric_facts`), those missing or stale derived again and stored; `cached=False`
-    derives them all from the timeline (the reference the stored ones are held to).
+    The incidents and the timeline's events are taken as the columns and facts derived
+    from them and kept in the file (`metric_facts`), those missing or stale derived again
+    and stored; `cached=False` derives them all from the rows (the reference the stored
+    ones are held to).
     """
     if db.engine.dialect.name == "postgresql":
         from irdesk.storage.bulk.metric_server import load_server_metric_data
@@ -393,31 +394,49 @@ def load_metric_data(
         # Python work (a named tuple per review) beside the action items' scan.
         reviews = tasks.add(lambda c: _reviews(c, spans))
         actions = tasks.add(_actions)
-        # The events' scans (or their stored facts), then one incident part so that the
-        # other reader has SQLite work while the first joins the event parts (which waits
-        # for all of them).
         if facts is not None:
+            # The blocks (a blob each, or rebuilt from their rows), the small tables, and
+            # last the blocks joined into the incidents and the events.
             blocks = [tasks.add(metric_facts.block_task(facts, b, spans)) for b in facts.blocks]
+            overrides = tasks.add(_overrides)
+            classified = tasks.add(read_classifications)
+            services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
+            rotations, memberships = tasks.add(_rotations), tasks.add(_memberships)
+            dated = tasks.add(_dated)
+            leave = tasks.add(_leave)
+            stored = tasks.add(lambda c: metric_facts.Facts.joined([b.result() for b in blocks]))
+            events = tasks.add(lambda c: metric_facts.linked_facts(stored.result(), merged))
+            incidents = tasks.add(
+                lambda c: incident_columns(
+                    stored.result().incident_fields(),
+                    overrides.result(),
+                    classified.result(),
+                    merged,
+                )
+            )
+            tasks.run(cursors)
         else:
+            # The events' scans, then one incident part so that the other reader has
+            # SQLite work while the first joins the event parts (which waits for all of
+            # them).
             read_part = events_of_incidents if parts.events_by_incident else event_part
             event_parts = [tasks.add(read_part(lo, hi)) for lo, hi in parts.events]
-        incident_parts = [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[:1]]
-        if facts is not None:
-            events = tasks.add(lambda c: _stored_events(blocks, merged))
-        else:
+            incident_parts = [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[:1]]
             events = tasks.add(lambda c: _events(c, event_parts, merged, parts.events_by_incident))
-        # The other incident parts, the small tables, and last the incidents joined.
-        incident_parts += [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[1:]]
-        overrides = tasks.add(_overrides)
-        classified = tasks.add(read_classifications)
-        services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
-        rotations, memberships = tasks.add(_rotations), tasks.add(_memberships)
-        dated = tasks.add(_dated)
-        leave = tasks.add(_leave)
-        incidents = tasks.add(
-            lambda c: _incidents(c, incident_parts, overrides, classified, merged)
-        )
-        tasks.run(cursors)
+            # The other incident parts, the small tables, and last the incidents joined.
+            incident_parts += [
+                tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[1:]
+            ]
+            overrides = tasks.add(_overrides)
+            classified = tasks.add(read_classifications)
+            services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
+            rotations, memberships = tasks.add(_rotations), tasks.add(_memberships)
+            dated = tasks.add(_dated)
+            leave = tasks.add(_leave)
+            incidents = tasks.add(
+                lambda c: _incidents(c, incident_parts, overrides, classified, merged)
+            )
+            tasks.run(cursors)
         data = MetricData(
             incidents=incidents.result(),
             events=events.result(),
@@ -435,15 +454,6 @@ def load_metric_data(
         # After the snapshot ends: the write waits for no reader of this read.
         metric_facts.store(db.engine, facts)
     return data
-
-
-def _stored_events(
-    blocks: list["Future[metric_facts.Facts]"], merged: dict[int, int]
-) -> EventColumns:
-    """The events' facts from their blocks (`metric_facts`), each block's of the incidents
-    read, with linked incidents counted once."""
-    facts = metric_facts.Facts.joined([b.result() for b in blocks])
-    return metric_facts.linked_facts(facts, merged)
 
 
 def compute_from_database(

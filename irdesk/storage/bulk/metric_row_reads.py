@@ -25,8 +25,10 @@ SELECT i.id, i.title, i.service_id, {RANK.format("i.severity")}, {RANK.format("i
        {", ".join(f"i.{name}_at" for name in LIFECYCLE)},
        i.users_affected, i.downtime_cost, i.external_cause, i.approved_tech_debt,
        i.regulatory_exposure
-FROM incident i ORDER BY i.id
+FROM incident i WHERE i.id BETWEEN ? AND ? ORDER BY i.id
 """
+# Beyond any id SQLite gives: the whole table.
+ALL_IDS = (-(2**63), 2**63 - 1)
 EVENTS = f"""
 SELECT incident_id, actor_person_id, occurred_at,
        kind = '{EventKind.PAGE}', kind = '{EventKind.RESOLVE}'
@@ -47,8 +49,9 @@ def _ids(values: list[Any]) -> np.ndarray:
     return np.array([NONE_ID if v is None else v for v in values], dtype=np.int64)
 
 
-def incident_fields_by_rows(cur: Cursor) -> IncidentFields:
-    c = _columns(cur.execute(INCIDENTS).fetchall(), 16)
+def incident_fields_by_rows(cur: Cursor, ids: tuple[int, int] = ALL_IDS) -> IncidentFields:
+    """The incidents of ids `ids` (an inclusive range; by default all)."""
+    c = _columns(cur.execute(INCIDENTS, ids).fetchall(), 16)
     return {
         "ids": np.array(c[0], dtype=np.int64),
         **factorize_titles(c[1]),

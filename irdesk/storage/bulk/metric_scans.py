@@ -163,11 +163,20 @@ def scanned_incident_fields(parts: list["Future[Scanned | None]"]) -> IncidentFi
     col = joined(parts, INCIDENT_IDS + NUMBERS_OF_INCIDENTS)
     if col is None:
         return None
-    users = col["users_affected"]
     scanned = [p.result() for p in parts]
+    return _fields(col, _merged_titles([p for p in scanned if p is not None]))
+
+
+def incident_fields_of_part(part: Scanned) -> IncidentFields:
+    """The incidents of one part as `incident_part` read them."""
+    return _fields(part, part["title"])
+
+
+def _fields(col: Scanned, titles: dict[str, Any]) -> IncidentFields:
+    users = col["users_affected"]
     return {
         "ids": col["id"],
-        **_merged_titles([p for p in scanned if p is not None]),
+        **titles,
         **service_and_flags.unpack(col["service_and_flags"]),
         "severity": col["severity"],
         "customer_severity": col["customer_severity"],

@@ -327,11 +327,11 @@ def test_db_check_compares_the_facts_with_the_timeline(hand: Database) -> None:
         built = metric_facts.build_block(cur, 0)
     arrays = dict(built.arrays)
     arrays["resolver_person"] = np.full_like(arrays["resolver_person"], fx.ANN)
-    forged = metric_facts.Facts(arrays).encode()
+    forged = metric_facts.Facts(arrays, built.titles).encode()
     sql(hand, "UPDATE metric_fact_blob SET facts = x'" + forged.hex() + "' WHERE block = 0")
     sql(hand, f"UPDATE metric_fact_block SET checksum = {zlib.crc32(forged)} WHERE block = 0")
     problems = check_database(hand.path).metric_fact_problems
-    assert any("differ from their timeline" in p for p in problems), problems
+    assert any("differ from their incidents and timeline" in p for p in problems), problems
 
 
 def test_an_edit_between_the_read_and_the_write_back_stores_nothing(hand: Database) -> None:
@@ -402,4 +402,4 @@ def test_db_check_names_damaged_facts_and_exits_one(
     assert main(["db", "check", str(hand.path)]) == 1
     out = capsys.readouterr().out
     assert "  figure facts:    BROKEN\n" in out
-    assert "the stored timeline facts of incidents 20000–29999 are damaged" in out
+    assert "the stored figure facts of incidents 20000–29999 are damaged" in out
