@@ -217,12 +217,14 @@ class Facts:
 
     def incident_fields(self) -> IncidentFields:
         """The incidents as `metric_scans` reads them (IncidentColumns' fields but
-        `merged`), in arrays of their own: the caller lays corrections over them."""
-        fields: IncidentFields = {
-            name: np.array(self.arrays[name], dtype=np.dtype(_dtype(name)).newbyteorder("="))
-            for name in INCIDENTS
-        }
-        fields["title_texts"] = self.titles
+        `merged`), each in the machine's byte order and writable: the caller lays
+        corrections over them. Copied only when not so already (a joined array is)."""
+        fields: IncidentFields = {"title_texts": self.titles}
+        for name in INCIDENTS:
+            array = self.arrays[name]
+            native = np.dtype(_dtype(name)).newbyteorder("=")
+            writable = array.flags.writeable and array.flags.owndata
+            fields[name] = array if writable and array.dtype == native else array.astype(native)
         return fields
 
 
