@@ -49,7 +49,7 @@ from irdesk.storage.bulk.metric_classifications import (
     apply_classifications,
     read_classifications,
 )
-from irdesk.storage.bulk.metric_reach import period_parts, whole_parts
+from irdesk.storage.bulk.metric_reach import MARGIN, STORED, period_parts, whole_parts
 from irdesk.storage.bulk.metric_row_reads import (
     actions_by_rows,
     events_by_rows,
@@ -343,9 +343,21 @@ def event_columns(read: EventArrays, merged: dict[int, int]) -> EventColumns:
     return EventColumns.from_events(incident, read.person, read.time, read.is_page, read.is_resolve)
 
 
-def _actions(cur: Cursor) -> ActionColumns:
-    scanned = scanned_actions(cur)
-    return scanned if scanned is not None else actions_by_rows(cur)
+def period_actions(period: Period) -> dict[str, str]:
+    """The bounds of `metric_scans.OF_PERIOD` for `period`, a day wider on either side:
+    a value stored in another form (an offset, a "T") still sorts within a day."""
+    low, high = period.start - MARGIN, period.end + MARGIN
+    return {
+        "low_day": low.date().isoformat(),
+        "high_day": high.date().isoformat(),
+        "low": low.strftime(STORED),
+        "high": high.strftime(STORED),
+    }
+
+
+def _actions(cur: Cursor, bounds: dict[str, str] | None = None) -> ActionColumns:
+    scanned = scanned_actions(cur, bounds)
+    return scanned if scanned is not None else actions_by_rows(cur, bounds)
 
 
 def load_metric_data(
@@ -356,8 +368,9 @@ def load_metric_data(
     cached: bool = True,
 ) -> MetricData:
     """Everything `compute_figures` reads; with `period` and `policy`, everything it reads
-    for that period under that policy (`metric_reach`): the figures of the period come out
-    the same, and a year of a decade's file costs about a year.
+    for that period under that policy (`metric_reach`; of the action items, those the
+    period's follow-through counts): the figures of the period come out the same, and a
+    year of a decade's file costs about a year.
 
     The big tables are read in parts (ranges of ids) on READERS connections at once,
     all in one snapshot of the file (`snapshot_cursors`): a write committed meanwhile
@@ -389,11 +402,13 @@ def load_metric_data(
             parts = period_parts(cur, period, policy)
             spans = joined_spans(parts.incidents)
         incident_id_ranges = parts.incidents
+        # Only the action items the period's follow-through can count.
+        bounds = None if period is None or policy is None else period_actions(period)
         facts = metric_facts.plan(cur, spans) if cached and metric_facts.has_store(cur) else None
         tasks = InOrder()
         # Python work (a named tuple per review) beside the action items' scan.
         reviews = tasks.add(lambda c: _reviews(c, spans))
-        actions = tasks.add(_actions)
+        actions = tasks.add(lambda c: _actions(c, bounds))
         if facts is not None:
             # The blocks (a blob each, or rebuilt from their rows), the small tables, and
             # last the blocks joined into the incidents and the events.

@@ -16,7 +16,7 @@ from irdesk.domain.metrics.data import (
     factorize_titles,
 )
 from irdesk.domain.metrics.kernels.calendar import DAY
-from irdesk.storage.bulk.metric_scans import Cursor, EventArrays, IncidentFields
+from irdesk.storage.bulk.metric_scans import OF_PERIOD, Cursor, EventArrays, IncidentFields
 
 RANK = "CAST(substr({0}, 4, 1) AS INTEGER)"  # SEV3 → 3
 # Times as stored (UTC text), parsed by numpy: julianday() per row would cost more.
@@ -78,8 +78,10 @@ def events_by_rows(cur: Cursor) -> EventArrays:
     )
 
 
-def actions_by_rows(cur: Cursor) -> ActionColumns:
-    c = _columns(cur.execute(ACTIONS).fetchall(), 9)
+def actions_by_rows(cur: Cursor, bounds: dict[str, str] | None = None) -> ActionColumns:
+    """The action items; with `bounds`, those a period can count (`metric_scans.OF_PERIOD`)."""
+    sql = ACTIONS if bounds is None else ACTIONS + OF_PERIOD
+    c = _columns(cur.execute(sql, bounds or ()).fetchall(), 9)
 
     def days(seconds: np.ndarray) -> np.ndarray:
         return np.floor(seconds / DAY)
