@@ -35,6 +35,7 @@ simply not stored. PostgreSQL keeps its own read (`metric_server`): its tables a
 same but a server is shared by many writers, and nothing here is written there.
 """
 
+import itertools
 import sqlite3
 import zlib
 from collections.abc import Callable, Sequence
@@ -180,14 +181,15 @@ class Facts:
         appearance (as one read of all their incidents would number them)."""
         if not parts:
             return Facts.empty()
-        code: dict[str, int] = {}
-        codes = []
+        # Every part's texts in one list, numbered by C-level loops (dict.fromkeys, map)
+        # rather than a Python step per text: a decade has some hundred thousand.
+        texts = list(itertools.chain.from_iterable(p.titles for p in parts))
+        code = {t: n for n, t in enumerate(dict.fromkeys(texts))}
+        numbers = np.fromiter(map(code.__getitem__, texts), dtype=np.int64, count=len(texts))
+        codes, start = [], 0
         for part in parts:
-            renumber = np.fromiter(
-                (code.setdefault(t, len(code)) for t in part.titles),
-                dtype=np.int64,
-                count=len(part.titles),
-            )
+            renumber = numbers[start : start + len(part.titles)]
+            start += len(part.titles)
             codes.append(renumber[part.arrays["title_codes"]])
         arrays = {
             name: np.concatenate([p.arrays[name] for p in parts])

@@ -442,6 +442,7 @@ def test_the_stored_incident_columns_are_the_hand_written_ones(hand: Database) -
         stored = fields[name]
         assert stored.dtype == getattr(plain, name).dtype, name  # type: ignore[attr-defined]
         np.testing.assert_array_equal(stored, getattr(plain, name), err_msg=name)
+    assert fields["title_texts"] == plain.title_texts  # numbered in the same order
 
 
 @pytest.mark.parametrize(
