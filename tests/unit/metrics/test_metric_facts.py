@@ -629,3 +629,20 @@ def test_incident_edits_on_a_real_sample(
     assert_as_the_timeline_says(database, None, period)
     run_import(database, [SHARED_DATA / sample])  # imported again: the incident is back
     assert_as_the_timeline_says(database, None, period)
+
+
+def test_the_incident_trigger_names_every_column_the_blocks_hold(hand: Database) -> None:
+    """A column added to the incidents' scan must drop a block when edited: the trigger of
+    migration 0029 names each column the scan reads."""
+    from irdesk.storage.bulk import service_and_flags
+    from irdesk.storage.bulk.metric_scans import SCANNED_INCIDENTS
+
+    with hand.connection() as conn:
+        trigger = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'metric_facts_incident_update'"
+        ).scalar()
+    named = trigger.split(" ON incident")[0].split("UPDATE OF ")[1]
+    columns = {c.strip() for c in named.split(",")}
+    scanned = {c.sql for c in SCANNED_INCIDENTS if c.name != "service_and_flags"}
+    scanned |= {"id", "service_id"} | {column for column, _ in service_and_flags.FLAGS.values()}
+    assert scanned <= columns, scanned - columns
