@@ -411,7 +411,8 @@ def load_metric_data(
         actions = tasks.add(lambda c: _actions(c, bounds))
         if facts is not None:
             # The blocks (a blob each, or rebuilt from their rows), the small tables, and
-            # last the blocks joined into the incidents and the events.
+            # last the blocks joined into the events and, on the other reader at once,
+            # into the incidents.
             blocks = [tasks.add(metric_facts.block_task(facts, b, spans)) for b in facts.blocks]
             overrides = tasks.add(_overrides)
             classified = tasks.add(read_classifications)
@@ -419,11 +420,10 @@ def load_metric_data(
             rotations, memberships = tasks.add(_rotations), tasks.add(_memberships)
             dated = tasks.add(_dated)
             leave = tasks.add(_leave)
-            stored = tasks.add(lambda c: metric_facts.Facts.joined([b.result() for b in blocks]))
-            events = tasks.add(lambda c: metric_facts.linked_facts(stored.result(), merged))
+            events = tasks.add(lambda c: _stored_events(blocks, merged))
             incidents = tasks.add(
                 lambda c: incident_columns(
-                    stored.result().incident_fields(),
+                    _joined(blocks, (metric_facts.INCIDENTS,)).incident_fields(),
                     overrides.result(),
                     classified.result(),
                     merged,
@@ -469,6 +469,19 @@ def load_metric_data(
         # After the snapshot ends: the write waits for no reader of this read.
         metric_facts.store(db.engine, facts)
     return data
+
+
+def _joined(
+    blocks: list["Future[metric_facts.Facts]"], kinds: tuple[tuple[str, ...], ...]
+) -> metric_facts.Facts:
+    return metric_facts.Facts.joined([b.result() for b in blocks], kinds)
+
+
+def _stored_events(
+    blocks: list["Future[metric_facts.Facts]"], merged: dict[int, int]
+) -> EventColumns:
+    """The events' facts from their blocks, with linked incidents counted once."""
+    return metric_facts.linked_facts(_joined(blocks, metric_facts.EVENT_KINDS), merged)
 
 
 def compute_from_database(

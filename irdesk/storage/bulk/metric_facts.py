@@ -93,7 +93,8 @@ INCIDENTS = (
     "tech_debt",
     "regulatory",
 )
-KINDS = (PAGES, PARTS, RESOLVERS, INCIDENTS)
+EVENT_KINDS = (PAGES, PARTS, RESOLVERS)
+KINDS = (*EVENT_KINDS, INCIDENTS)
 _FLOATS = {"page_time", "part_first", "part_last", "resolver_time", *LIFECYCLE}
 _DTYPES = {
     **{name: "<f8" for name in (*_FLOATS, "users_affected", "downtime_cost")},
@@ -176,11 +177,21 @@ class Facts:
         return Facts(arrays, tuple(texts))
 
     @staticmethod
-    def joined(parts: Sequence["Facts"]) -> "Facts":
+    def joined(parts: Sequence["Facts"], kinds: tuple[tuple[str, ...], ...] = KINDS) -> "Facts":
         """The parts one after the other, their titles numbered again in order of first
-        appearance (as one read of all their incidents would number them)."""
+        appearance (as one read of all their incidents would number them); only the
+        arrays of `kinds` (the events' and the incidents' can be joined on two readers
+        at once: numpy copies without Python's lock)."""
         if not parts:
             return Facts.empty()
+        arrays = {
+            name: np.concatenate([p.arrays[name] for p in parts])
+            for names in kinds
+            for name in names
+            if name != "title_codes"
+        }
+        if INCIDENTS not in kinds:
+            return Facts(arrays)
         # Every part's texts in one list, numbered by C-level loops (dict.fromkeys, map)
         # rather than a Python step per text: a decade has some hundred thousand.
         texts = list(itertools.chain.from_iterable(p.titles for p in parts))
@@ -191,12 +202,6 @@ class Facts:
             renumber = numbers[start : start + len(part.titles)]
             start += len(part.titles)
             codes.append(renumber[part.arrays["title_codes"]])
-        arrays = {
-            name: np.concatenate([p.arrays[name] for p in parts])
-            for names in KINDS
-            for name in names
-            if name != "title_codes"
-        }
         arrays["title_codes"] = np.concatenate(codes)
         return Facts(arrays, tuple(code))
 
