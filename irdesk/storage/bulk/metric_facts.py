@@ -62,6 +62,8 @@ from irdesk.storage.bulk.metric_scans import (
     incident_fields_of_part,
     incident_part,
 )
+from irdesk.storage.bulk.snapshot_readers import snapshot_cursors
+from irdesk.storage.database import Database
 
 # Incident ids per block: a year of a decade's file is some ten blocks, and rebuilding
 # one after an edit reads some two hundred thousand events.
@@ -629,3 +631,50 @@ def check_store(cur: Cursor) -> list[str]:
                     " incidents and timeline"
                 )
     return problems
+
+
+# --- building ahead of the first read ------------------------------------------------
+
+# Blocks built per write: each write is short, so that an edit waiting for the file is
+# not kept waiting long, and progress can be told.
+BUILD_BATCH = 8
+
+
+def build_missing(
+    db: Database, on_progress: Callable[[int, int], None] | None = None, batch: int = BUILD_BATCH
+) -> int:
+    """Build and store every block that is missing or stale, `batch` at a time, each
+    batch in a snapshot of its own and written at once (`store`): what the first read of
+    the figures after an upgrade or a big import would otherwise do, done ahead, say in
+    the background once an import ends. Gives way: it stops when a write is refused (an
+    edit since the batch's snapshot, another writer, a read-only file), and the next
+    read builds what is left. `on_progress(done, total)` after each batch. The number of
+    blocks stored. Nothing on a server, which reads its own way (`metric_server`)."""
+    if db.engine.dialect.name != "sqlite":
+        return 0
+    stored = 0
+    total: int | None = None
+    rounds = 1
+    while rounds > 0:
+        rounds -= 1
+        with snapshot_cursors(db, 1) as (cur,):
+            if not has_store(cur):
+                return stored
+            found = plan(cur, None)
+            missing = [b for b in found.blocks if b not in found.stored]
+            if total is None:
+                # Enough rounds for what is missing now; rows another writer adds
+                # meanwhile are left to the next read.
+                total = len(missing)
+                rounds = -(-total // batch)
+            for block in missing[:batch]:
+                found.built[block] = build_block(cur, block)
+        if not found.built:
+            return stored
+        found.stored = {}  # only the batch's blocks are written
+        if not store(db.engine, found):
+            return stored
+        stored += len(found.built)
+        if on_progress is not None:
+            on_progress(min(stored, total), total)
+    return stored

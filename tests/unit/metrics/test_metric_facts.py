@@ -646,3 +646,27 @@ def test_the_incident_trigger_names_every_column_the_blocks_hold(hand: Database)
     scanned = {c.sql for c in SCANNED_INCIDENTS if c.name != "service_and_flags"}
     scanned |= {"id", "service_id"} | {column for column, _ in service_and_flags.FLAGS.values()}
     assert scanned <= columns, scanned - columns
+
+
+def test_the_blocks_built_ahead_of_the_first_read(
+    hand: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an import's end or a window's opening can run in the background: every block
+    built and stored, a batch at a time with its progress; the next read derives nothing."""
+    reference = figures(hand, fx.PERIOD, cached=False)
+    told: list[tuple[int, int]] = []
+    assert metric_facts.build_missing(hand, lambda *p: told.append(p), batch=1) == 2
+    assert told == [(1, 2), (2, 2)]
+    assert sorted(stored_blocks(hand)) == [0, 2]
+    assert metric_facts.build_missing(hand) == 0  # nothing left
+
+    def refuse(cur: object, block: int) -> None:
+        raise AssertionError(f"block {block} derived again")
+
+    monkeypatch.setattr(metric_facts, "build_block", refuse)
+    assert figures(hand, fx.PERIOD, cached=True) == reference
+
+
+def test_building_ahead_gives_way_to_a_read_only_file(hand: Database, read_only: Database) -> None:
+    assert metric_facts.build_missing(read_only) == 0
+    assert stored_blocks(hand) == {}
