@@ -1227,9 +1227,9 @@ class ProblemTeam(SQLModel, table=True):
 
 
 class MetricFactBlock(SQLModel, table=True):
-    """Which timeline the stored facts of a block of incident ids reflect
-    (`storage/bulk/metric_facts`): a derived copy, rebuilt whenever it is missing,
-    stale or damaged; the timeline stays the record."""
+    """Which timeline and incident rows the stored facts of a block of incident ids
+    reflect (`storage/bulk/metric_facts`): a derived copy, rebuilt whenever it is
+    missing, stale or damaged; the rows stay the record."""
 
     __tablename__ = "metric_fact_block"
 
@@ -1240,6 +1240,14 @@ class MetricFactBlock(SQLModel, table=True):
     parts: int
     resolvers: int
     checksum: int = Field(description="CRC-32 of the blob")
+    incident_watermark: int = Field(
+        default=0,
+        description="the highest incident id when derived",
+        sa_column_kwargs={"server_default": "0"},
+    )
+    incidents: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    titles: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    title_bytes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class MetricFactBlob(SQLModel, table=True):

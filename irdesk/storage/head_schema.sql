@@ -819,7 +819,7 @@ CREATE TABLE metric_fact_block (
 	pages INTEGER NOT NULL, 
 	parts INTEGER NOT NULL, 
 	resolvers INTEGER NOT NULL, 
-	checksum INTEGER NOT NULL, 
+	checksum INTEGER NOT NULL, incident_watermark INTEGER DEFAULT '0' NOT NULL, incidents INTEGER DEFAULT '0' NOT NULL, titles INTEGER DEFAULT '0' NOT NULL, title_bytes INTEGER DEFAULT '0' NOT NULL, 
 	PRIMARY KEY (block)
 );
 CREATE TABLE metric_fact_blob (
@@ -853,5 +853,29 @@ ON CONFLICT (id) DO UPDATE SET edits = edits + 1;
 UPDATE metric_fact_block SET watermark = (SELECT ifnull(max(id), 0) FROM timeline_event)
 WHERE watermark > (SELECT ifnull(max(id), 0) FROM timeline_event);
 END;
-INSERT INTO alembic_version (version_num) VALUES ('0031');
+CREATE TRIGGER metric_facts_incident_update AFTER UPDATE OF id, title, service_id, severity, customer_severity, started_at, detected_at, acknowledged_at, mitigated_at, resolved_at, verified_at, users_affected, downtime_cost, external_cause, approved_tech_debt, regulatory_exposure ON incident
+BEGIN
+DELETE FROM metric_fact_block WHERE block IN (old.id / 10000, new.id / 10000);
+
+INSERT INTO metric_fact_state (id, edits) VALUES (1, 1)
+ON CONFLICT (id) DO UPDATE SET edits = edits + 1;
+
+
+UPDATE metric_fact_block SET incident_watermark = (SELECT ifnull(max(id), 0) FROM incident)
+WHERE old.id <> new.id AND incident_watermark > (SELECT ifnull(max(id), 0) FROM incident);
+
+END;
+CREATE TRIGGER metric_facts_incident_delete AFTER DELETE ON incident
+BEGIN
+DELETE FROM metric_fact_block WHERE block = old.id / 10000;
+
+INSERT INTO metric_fact_state (id, edits) VALUES (1, 1)
+ON CONFLICT (id) DO UPDATE SET edits = edits + 1;
+
+
+UPDATE metric_fact_block SET incident_watermark = (SELECT ifnull(max(id), 0) FROM incident)
+WHERE  incident_watermark > (SELECT ifnull(max(id), 0) FROM incident);
+
+END;
+INSERT INTO alembic_version (version_num) VALUES ('0029');
 COMMIT;

@@ -49,7 +49,7 @@ from irdesk.storage.bulk.metric_classifications import (
     apply_classifications,
     read_classifications,
 )
-from irdesk.storage.bulk.metric_reach import period_parts, whole_parts
+from irdesk.storage.bulk.metric_reach import MARGIN, STORED, period_parts, whole_parts
 from irdesk.storage.bulk.metric_row_reads import (
     actions_by_rows,
     events_by_rows,
@@ -343,9 +343,21 @@ def event_columns(read: EventArrays, merged: dict[int, int]) -> EventColumns:
     return EventColumns.from_events(incident, read.person, read.time, read.is_page, read.is_resolve)
 
 
-def _actions(cur: Cursor) -> ActionColumns:
-    scanned = scanned_actions(cur)
-    return scanned if scanned is not None else actions_by_rows(cur)
+def period_actions(period: Period) -> dict[str, str]:
+    """The bounds of `metric_scans.OF_PERIOD` for `period`, a day wider on either side:
+    a value stored in another form (an offset, a "T") still sorts within a day."""
+    low, high = period.start - MARGIN, period.end + MARGIN
+    return {
+        "low_day": low.date().isoformat(),
+        "high_day": high.date().isoformat(),
+        "low": low.strftime(STORED),
+        "high": high.strftime(STORED),
+    }
+
+
+def _actions(cur: Cursor, bounds: dict[str, str] | None = None) -> ActionColumns:
+    scanned = scanned_actions(cur, bounds)
+    return scanned if scanned is not None else actions_by_rows(cur, bounds)
 
 
 def load_metric_data(
@@ -356,8 +368,9 @@ def load_metric_data(
     cached: bool = True,
 ) -> MetricData:
     """Everything `compute_figures` reads; with `period` and `policy`, everything it reads
-    for that period under that policy (`metric_reach`): the figures of the period come out
-    the same, and a year of a decade's file costs about a year.
+    for that period under that policy (`metric_reach`; of the action items, those the
+    period's follow-through counts): the figures of the period come out the same, and a
+    year of a decade's file costs about a year.
 
     The big tables are read in parts (ranges of ids) on READERS connections at once,
     all in one snapshot of the file (`snapshot_cursors`): a write committed meanwhile
@@ -370,9 +383,10 @@ def load_metric_data(
     that both cores stay busy. A task may wait for tasks added before it: those have
     started by then, so the wait ends.
 
-    The timeline's events are taken as the facts derived from them and kept in the file
-    (`metric_facts`), those missing or stale derived again and stored; `cached=False`
-    derives them all from the timeline (the reference the stored ones are held to).
+    The incidents and the timeline's events are taken as the columns and facts derived
+    from them and kept in the file (`metric_facts`), those missing or stale derived again
+    and stored; `cached=False` derives them all from the rows (the reference the stored
+    ones are held to).
     """
     if db.engine.dialect.name == "postgresql":
         from irdesk.storage.bulk.metric_server import load_server_metric_data
@@ -388,36 +402,56 @@ def load_metric_data(
             parts = period_parts(cur, period, policy)
             spans = joined_spans(parts.incidents)
         incident_id_ranges = parts.incidents
+        # Only the action items the period's follow-through can count.
+        bounds = None if period is None or policy is None else period_actions(period)
         facts = metric_facts.plan(cur, spans) if cached and metric_facts.has_store(cur) else None
         tasks = InOrder()
         # Python work (a named tuple per review) beside the action items' scan.
         reviews = tasks.add(lambda c: _reviews(c, spans))
-        actions = tasks.add(_actions)
-        # The events' scans (or their stored facts), then one incident part so that the
-        # other reader has SQLite work while the first joins the event parts (which waits
-        # for all of them).
+        actions = tasks.add(lambda c: _actions(c, bounds))
         if facts is not None:
+            # The blocks (a blob each, or rebuilt from their rows), the small tables, and
+            # last the blocks joined into the events and, on the other reader at once,
+            # into the incidents.
             blocks = [tasks.add(metric_facts.block_task(facts, b, spans)) for b in facts.blocks]
+            overrides = tasks.add(_overrides)
+            classified = tasks.add(read_classifications)
+            services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
+            rotations, memberships = tasks.add(_rotations), tasks.add(_memberships)
+            dated = tasks.add(_dated)
+            leave = tasks.add(_leave)
+            events = tasks.add(lambda c: _stored_events(blocks, merged))
+            incidents = tasks.add(
+                lambda c: incident_columns(
+                    _joined(blocks, (metric_facts.INCIDENTS,)).incident_fields(),
+                    overrides.result(),
+                    classified.result(),
+                    merged,
+                )
+            )
+            tasks.run(cursors)
         else:
+            # The events' scans, then one incident part so that the other reader has
+            # SQLite work while the first joins the event parts (which waits for all of
+            # them).
             read_part = events_of_incidents if parts.events_by_incident else event_part
             event_parts = [tasks.add(read_part(lo, hi)) for lo, hi in parts.events]
-        incident_parts = [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[:1]]
-        if facts is not None:
-            events = tasks.add(lambda c: _stored_events(blocks, merged))
-        else:
+            incident_parts = [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[:1]]
             events = tasks.add(lambda c: _events(c, event_parts, merged, parts.events_by_incident))
-        # The other incident parts, the small tables, and last the incidents joined.
-        incident_parts += [tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[1:]]
-        overrides = tasks.add(_overrides)
-        classified = tasks.add(read_classifications)
-        services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
-        rotations, memberships = tasks.add(_rotations), tasks.add(_memberships)
-        dated = tasks.add(_dated)
-        leave = tasks.add(_leave)
-        incidents = tasks.add(
-            lambda c: _incidents(c, incident_parts, overrides, classified, merged)
-        )
-        tasks.run(cursors)
+            # The other incident parts, the small tables, and last the incidents joined.
+            incident_parts += [
+                tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[1:]
+            ]
+            overrides = tasks.add(_overrides)
+            classified = tasks.add(read_classifications)
+            services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
+            rotations, memberships = tasks.add(_rotations), tasks.add(_memberships)
+            dated = tasks.add(_dated)
+            leave = tasks.add(_leave)
+            incidents = tasks.add(
+                lambda c: _incidents(c, incident_parts, overrides, classified, merged)
+            )
+            tasks.run(cursors)
         data = MetricData(
             incidents=incidents.result(),
             events=events.result(),
@@ -437,13 +471,17 @@ def load_metric_data(
     return data
 
 
+def _joined(
+    blocks: list["Future[metric_facts.Facts]"], kinds: tuple[tuple[str, ...], ...]
+) -> metric_facts.Facts:
+    return metric_facts.Facts.joined([b.result() for b in blocks], kinds)
+
+
 def _stored_events(
     blocks: list["Future[metric_facts.Facts]"], merged: dict[int, int]
 ) -> EventColumns:
-    """The events' facts from their blocks (`metric_facts`), each block's of the incidents
-    read, with linked incidents counted once."""
-    facts = metric_facts.Facts.joined([b.result() for b in blocks])
-    return metric_facts.linked_facts(facts, merged)
+    """The events' facts from their blocks, with linked incidents counted once."""
+    return metric_facts.linked_facts(_joined(blocks, metric_facts.EVENT_KINDS), merged)
 
 
 def compute_from_database(

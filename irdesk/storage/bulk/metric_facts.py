@@ -1,35 +1,41 @@
-"""The timeline facts the figures use (`EventColumns`), kept in the file per block of
-incident ids so that a read costs the facts, not the millions of events behind them.
+"""What the figures read of the big tables, kept in the file per block of incident ids so
+that a read costs these, not the millions of rows behind them: the timeline facts
+(`EventColumns`: every page, each person's first and last event in an incident, each
+incident's resolver) and the incident columns (`IncidentColumns` as the incident table has
+them: times, service, severity, impact, flags, titles).
 
-A closed incident's timeline almost never changes, yet every read of the figures used to
-derive its pages, each person's first and last event in it and its resolver from every
-event again. Here they are derived once per block of BLOCK incident ids (`build_block`,
-from the timeline's index as the uncached read takes it) and stored as raw little-endian
-numbers (`metric_fact_blob`), beside a mark (`metric_fact_block`) saying which timeline
-they reflect: the highest event id the file held when they were derived (the
-watermark), how many entries of each kind, and a CRC-32 of the bytes. A blob whose
-length or checksum does not match its mark is rebuilt, never trusted.
+A closed incident almost never changes, yet every read of the figures used to derive its
+facts from every event again and parse every incident's columns from SQLite's text. Here
+they are derived once per block of BLOCK incident ids (`build_block`, from the timeline's
+index and the incident table as the uncached read takes them) and stored as raw
+little-endian arrays (`metric_fact_blob`), beside a mark (`metric_fact_block`) saying which
+rows they reflect: the highest event id and the highest incident id the file held when
+they were derived (the watermarks), how many entries of each kind, and a CRC-32 of the
+bytes. A blob whose length or checksum does not match its mark is rebuilt, never trusted.
 
-How a change to the timeline is never missed:
-- an event added: its id is above the watermark of every block built before it (ids
-  only grow; see the next point for the one exception), so the events above the lowest
-  watermark of the blocks read (a handful, after the first read since an import) name
-  the blocks to rebuild. An import pays nothing per row.
-- an event edited (its incident, actor, time, kind) or deleted: triggers (migration
-  0028) drop the mark of its block; and a delete of the file's newest events lowers the
-  watermarks to the newest id left, as SQLite gives a new row the id after the largest.
+How a change is never missed:
+- a row added (an event, an incident): its id is above the watermark of every block
+  built before it (ids only grow; see the next point for the one exception), so the rows
+  above the lowest watermark of the blocks read (a handful, after the first read since
+  an import) name the blocks to rebuild. An import pays nothing per row.
+- a row edited (an event's incident, actor, time, kind; any incident column the figures
+  read) or deleted: triggers (migrations 0028 and 0029) drop the mark of its block; and a
+  delete of the file's newest rows lowers the watermarks to the newest id left, as SQLite
+  gives a new row the id after the largest.
 - a write committed between the read and the write-back of a rebuilt block: the
   triggers count edits (`metric_fact_state`), and the write-back, in a write
   transaction, stores nothing when the count moved since the read's snapshot.
-- links between incidents: the facts are per incident as the timeline has them; the
-  links are read each time and only the linked incidents' facts are reduced again
-  (`linked_facts`).
+- what the figures lay over the incident rows at each read, never stored: links between
+  incidents (only the linked incidents' facts are reduced again, `linked_facts`), a
+  facilitator's lifecycle corrections and classifications, the services' names and every
+  other small table, and the policy.
 
 A file opened where it cannot be written is read the same way and the rebuilt blocks are
 simply not stored. PostgreSQL keeps its own read (`metric_server`): its tables are the
 same but a server is shared by many writers, and nothing here is written there.
 """
 
+import itertools
 import sqlite3
 import zlib
 from collections.abc import Callable, Sequence
@@ -40,86 +46,166 @@ import numpy as np
 from sqlalchemy.exc import SQLAlchemyError
 
 from irdesk.domain.enums import EventKind
-from irdesk.domain.metrics.data import EventColumns, epoch_from_text
+from irdesk.domain.metrics.data import LIFECYCLE, EventColumns, epoch_from_text
 from irdesk.domain.metrics.kernels.grouping import pair_spans
 from irdesk.domain.metrics.kernels.lookups import find_keys
 from irdesk.domain.metrics.kernels.sorting import run_starts
 from irdesk.storage.bulk.column_scan import Column, read_columns
+from irdesk.storage.bulk.metric_row_reads import incident_fields_by_rows
 from irdesk.storage.bulk.metric_scans import (
     EVENTS_OF_INCIDENTS,
     PAGE_INITIAL,
     RESOLVE_INITIAL,
     SCANNED_EVENTS,
     Cursor,
+    IncidentFields,
+    incident_fields_of_part,
+    incident_part,
 )
+from irdesk.storage.bulk.snapshot_readers import snapshot_cursors
+from irdesk.storage.database import Database
 
 # Incident ids per block: a year of a decade's file is some ten blocks, and rebuilding
 # one after an edit reads some two hundred thousand events.
 BLOCK = 10_000
 # The layout of a blob; a change of the layout or of how the facts are derived raises it,
 # and every stored block then counts as missing.
-FORMAT = 1
+FORMAT = 2
 
 # The arrays of a block, in the order they are stored, each of `count` entries of one of
-# the three kinds. Stored little-endian whatever the machine (`<i8`, `<f8`).
+# the four kinds; the first of each kind is the incident's id. Stored little-endian
+# whatever the machine.
 PAGES = ("page_incident", "page_person", "page_time")
 PARTS = ("part_incident", "part_person", "part_first", "part_last")
 # The resolver's time and event id let linked incidents choose theirs again (the latest
 # resolution; of equal times, the last in id order, as `EventColumns.from_events` does).
 RESOLVERS = ("resolver_incident", "resolver_person", "resolver_time", "resolver_event")
-FLOATS = {"page_time", "part_first", "part_last", "resolver_time"}
-KINDS = (PAGES, PARTS, RESOLVERS)
+# IncidentColumns' fields as the incident table has them (`metric_scans`), the titles as
+# codes into the block's own title texts; the one-byte arrays last.
+INCIDENTS = (
+    "ids",
+    "title_codes",
+    "service",
+    *LIFECYCLE,
+    "users_affected",
+    "downtime_cost",
+    "severity",
+    "customer_severity",
+    "external_cause",
+    "tech_debt",
+    "regulatory",
+)
+EVENT_KINDS = (PAGES, PARTS, RESOLVERS)
+KINDS = (*EVENT_KINDS, INCIDENTS)
+_FLOATS = {"page_time", "part_first", "part_last", "resolver_time", *LIFECYCLE}
+_DTYPES = {
+    **{name: "<f8" for name in (*_FLOATS, "users_affected", "downtime_cost")},
+    "severity": "i1",
+    "customer_severity": "i1",
+    "external_cause": "?",
+    "tech_debt": "?",
+    "regulatory": "?",
+}
+# After the arrays: each distinct title's length in bytes (<i8), then the titles' UTF-8.
 
 
 def _dtype(name: str) -> str:
-    return "<f8" if name in FLOATS else "<i8"
+    return _DTYPES.get(name, "<i8")
+
+
+def _width(names: tuple[str, ...]) -> int:
+    return sum(np.dtype(_dtype(name)).itemsize for name in names)
 
 
 @dataclass(frozen=True)
 class Facts:
     """A block's facts (or several blocks' one after the other), per incident as its own
-    timeline has them: name → array, for the names of PAGES, PARTS and RESOLVERS."""
+    rows have them: name → array, for the names of KINDS, and the texts the incidents'
+    `title_codes` index."""
 
     arrays: dict[str, np.ndarray]
+    titles: tuple[str, ...] = ()
 
     def count(self, names: tuple[str, ...]) -> int:
         return len(self.arrays[names[0]])
 
+    def counts(self) -> tuple[int, ...]:
+        """What a mark records: the entries of each kind, the titles, their bytes."""
+        encoded = sum(len(t.encode()) for t in self.titles)
+        return (*(self.count(names) for names in KINDS), len(self.titles), encoded)
+
     def encode(self) -> bytes:
+        texts = [t.encode() for t in self.titles]
         return b"".join(
-            np.ascontiguousarray(self.arrays[name], dtype=_dtype(name)).tobytes()
-            for names in KINDS
-            for name in names
+            [
+                *(
+                    np.ascontiguousarray(self.arrays[name], dtype=_dtype(name)).tobytes()
+                    for names in KINDS
+                    for name in names
+                ),
+                np.array([len(t) for t in texts], dtype="<i8").tobytes(),
+                *texts,
+            ]
         )
 
     @staticmethod
     def decode(blob: bytes | None, counts: Sequence[int], checksum: int) -> "Facts | None":
-        """The facts of a stored blob; None when its length or checksum is not its mark's."""
-        if blob is None or len(blob) != 8 * sum(
-            n * len(names) for n, names in zip(counts, KINDS, strict=True)
-        ):
+        """The facts of a stored blob; None when its length or checksum is not its mark's
+        (`counts` as `Facts.counts` gives them)."""
+        *entries, titles, title_bytes = counts
+        size = sum(n * _width(names) for n, names in zip(entries, KINDS, strict=True))
+        if blob is None or len(blob) != size + 8 * titles + title_bytes:
             return None
         if zlib.crc32(blob) != checksum:
             return None
         arrays: dict[str, np.ndarray] = {}
         offset = 0
-        for n, names in zip(counts, KINDS, strict=True):
+        for n, names in zip(entries, KINDS, strict=True):
             for name in names:
                 arrays[name] = np.frombuffer(blob, dtype=_dtype(name), count=n, offset=offset)
-                offset += 8 * n
-        return Facts(arrays)
+                offset += n * np.dtype(_dtype(name)).itemsize
+        lengths = np.frombuffer(blob, dtype="<i8", count=titles, offset=offset).tolist()
+        offset += 8 * titles
+        texts = []
+        try:
+            for length in lengths:
+                texts.append(blob[offset : offset + length].decode())
+                offset += length
+        except UnicodeDecodeError:
+            return None
+        codes = arrays["title_codes"]
+        if offset != len(blob) or (len(codes) and not 0 <= codes.min() <= codes.max() < titles):
+            return None
+        return Facts(arrays, tuple(texts))
 
     @staticmethod
-    def joined(parts: Sequence["Facts"]) -> "Facts":
+    def joined(parts: Sequence["Facts"], kinds: tuple[tuple[str, ...], ...] = KINDS) -> "Facts":
+        """The parts one after the other, their titles numbered again in order of first
+        appearance (as one read of all their incidents would number them); only the
+        arrays of `kinds` (the events' and the incidents' can be joined on two readers
+        at once: numpy copies without Python's lock)."""
         if not parts:
             return Facts.empty()
-        return Facts(
-            {
-                name: np.concatenate([p.arrays[name] for p in parts])
-                for names in KINDS
-                for name in names
-            }
-        )
+        arrays = {
+            name: np.concatenate([p.arrays[name] for p in parts])
+            for names in kinds
+            for name in names
+            if name != "title_codes"
+        }
+        if INCIDENTS not in kinds:
+            return Facts(arrays)
+        # Every part's texts in one list, numbered by C-level loops (dict.fromkeys, map)
+        # rather than a Python step per text: a decade has some hundred thousand.
+        texts = list(itertools.chain.from_iterable(p.titles for p in parts))
+        code = {t: n for n, t in enumerate(dict.fromkeys(texts))}
+        numbers = np.fromiter(map(code.__getitem__, texts), dtype=np.int64, count=len(texts))
+        codes, start = [], 0
+        for part in parts:
+            renumber = numbers[start : start + len(part.titles)]
+            start += len(part.titles)
+            codes.append(renumber[part.arrays["title_codes"]])
+        arrays["title_codes"] = np.concatenate(codes)
+        return Facts(arrays, tuple(code))
 
     @staticmethod
     def empty() -> "Facts":
@@ -136,7 +222,19 @@ class Facts:
                 arrays.update({name: self.arrays[name] for name in names})
             else:
                 arrays.update({name: self.arrays[name][keep] for name in names})
-        return Facts(arrays)
+        return Facts(arrays, self.titles)
+
+    def incident_fields(self) -> IncidentFields:
+        """The incidents as `metric_scans` reads them (IncidentColumns' fields but
+        `merged`), each in the machine's byte order and writable: the caller lays
+        corrections over them. Copied only when not so already (a joined array is)."""
+        fields: IncidentFields = {"title_texts": self.titles}
+        for name in INCIDENTS:
+            array = self.arrays[name]
+            native = np.dtype(_dtype(name)).newbyteorder("=")
+            writable = array.flags.writeable and array.flags.owndata
+            fields[name] = array if writable and array.dtype == native else array.astype(native)
+        return fields
 
 
 # --- deriving a block from the timeline ---------------------------------------------
@@ -187,8 +285,16 @@ def _latest(incident: np.ndarray, time: np.ndarray, event: np.ndarray) -> np.nda
     return result
 
 
+def _incidents_of_block(cur: Cursor, block: int) -> IncidentFields:
+    """The block's incidents as the uncached read takes them, in id order."""
+    lo, hi = block_range(block)
+    part = incident_part(lo, hi)(cur)
+    return incident_fields_by_rows(cur, (lo, hi)) if part is None else incident_fields_of_part(part)
+
+
 def facts_of_events(ev: dict[str, np.ndarray]) -> Facts:
-    """The facts of events as `_events_of_block` gives them, per incident as read."""
+    """The facts of events as `_events_of_block` gives them, per incident as read (and no
+    incidents: `build_block` adds them)."""
     incident, person, time = ev["incident"], ev["person"], ev["time"]
     pages = ev["is_page"]
     firsts, first, last = pair_spans(incident, person, time, time)
@@ -207,13 +313,20 @@ def facts_of_events(ev: dict[str, np.ndarray]) -> Facts:
             "resolver_person": person[latest],
             "resolver_time": time[latest],
             "resolver_event": ev["id"][latest],
+            **{name: Facts.empty().arrays[name] for name in INCIDENTS},
         }
     )
 
 
 def build_block(cur: Cursor, block: int) -> Facts:
-    """A block's facts derived from the timeline (on `cur`, in its snapshot)."""
-    return facts_of_events(_events_of_block(cur, block))
+    """A block's facts derived from its timeline and incident rows (on `cur`, in its
+    snapshot)."""
+    facts = facts_of_events(_events_of_block(cur, block))
+    incidents = _incidents_of_block(cur, block)
+    return Facts(
+        {**facts.arrays, **{name: incidents[name] for name in INCIDENTS}},
+        tuple(incidents["title_texts"]),
+    )
 
 
 # --- links between incidents ---------------------------------------------------------
@@ -262,30 +375,34 @@ def linked_facts(facts: Facts, merged: dict[int, int]) -> EventColumns:
 
 # --- what is stored, and what must be built ----------------------------------------
 
-MARKS = """
-SELECT block, format, watermark, pages, parts, resolvers, checksum FROM metric_fact_block
-WHERE block BETWEEN ? AND ?
+COUNTS = ("pages", "parts", "resolvers", "incidents", "titles", "title_bytes")
+MARKS = f"""
+SELECT block, format, watermark, incident_watermark, {", ".join(COUNTS)}, checksum
+FROM metric_fact_block WHERE block BETWEEN ? AND ?
 """
 # As bytes whatever was stored: a damaged value could be text.
 BLOB = "SELECT CAST(facts AS BLOB) FROM metric_fact_blob WHERE block = ?"
 EDITS = "SELECT ifnull((SELECT edits FROM metric_fact_state WHERE id = 1), 0)"
-NEWEST = "SELECT ifnull((SELECT max(id) FROM timeline_event), 0)"
-# The incidents the timeline names, from the two ends of its index.
-INCIDENT_SPAN = """
-SELECT (SELECT min(incident_id) FROM timeline_event), (SELECT max(incident_id) FROM timeline_event)
+NEWEST = """
+SELECT ifnull((SELECT max(id) FROM timeline_event), 0), ifnull((SELECT max(id) FROM incident), 0)
 """
+# The incidents of the file, from the two ends of the table.
+INCIDENT_SPAN = "SELECT (SELECT min(id) FROM incident), (SELECT max(id) FROM incident)"
 ADDED = (
     Column("incident", "incident_id", "int", nullable=False),
     Column("id", "id", "int", nullable=False),
 )
 ADDED_SOURCE = "FROM timeline_event WHERE id > ?"
+ADDED_INCIDENTS = (Column("id", "id", "int", nullable=False),)
+ADDED_INCIDENTS_SOURCE = "FROM incident WHERE id > ?"
 
 
 @dataclass(frozen=True)
 class Mark:
     block: int
-    watermark: int
-    counts: tuple[int, int, int]
+    watermark: int  # the highest event id when built
+    incident_watermark: int  # the highest incident id when built
+    counts: tuple[int, ...]  # as `Facts.counts` gives them
     checksum: int
 
 
@@ -296,17 +413,18 @@ class Plan:
     blocks: list[int]
     stored: dict[int, Mark]  # the blocks whose stored facts are current
     newest: int  # the snapshot's highest event id: the watermark of what is built now
-    edits: int  # the snapshot's count of timeline edits
+    edits: int  # the snapshot's count of edits
+    newest_incident: int = 0  # the snapshot's highest incident id
     built: dict[int, Facts] = field(default_factory=dict)  # filled by the read
 
 
-# The first incident at or after an id that has an event: one seek in the timeline's index.
-NEXT_INCIDENT = "SELECT min(incident_id) FROM timeline_event WHERE incident_id >= ?"
+# The first incident at or after an id: one seek in the table.
+NEXT_INCIDENT = "SELECT min(id) FROM incident WHERE id >= ?"
 
 
 def _blocks_of(cur: Cursor, spans: Sequence[tuple[int, int]]) -> list[int]:
-    """The blocks of `spans` that hold an event: one seek per block, so that ids far apart
-    make no run of empty blocks."""
+    """The blocks of `spans` that hold an incident: one seek per block, so that ids far
+    apart make no run of empty blocks."""
     blocks: list[int] = []
     for lo, hi in sorted(spans):
         at = max(lo, 0, (blocks[-1] + 1) * BLOCK if blocks else 0)
@@ -320,44 +438,59 @@ def _blocks_of(cur: Cursor, spans: Sequence[tuple[int, int]]) -> list[int]:
 
 
 def has_store(cur: Cursor) -> bool:
-    """Whether the file has the tables (a file being upgraded to 0028 has not yet)."""
+    """Whether the file has the store as this code keeps it (a file being upgraded to
+    0029 has not yet)."""
     found = cur.execute(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'metric_fact_block'"
+        "SELECT count(*) FROM pragma_table_info('metric_fact_block')"
+        " WHERE name = 'incident_watermark'"
     ).fetchone()[0]
     return bool(found)
 
 
+def _drop_added(cur: Cursor, stored: dict[int, Mark], newest: int, *, incident: bool) -> bool:
+    """Drop from `stored` each block with a row (an event, or an incident) above its
+    watermark; False when the rows above the lowest could not be read as numbers."""
+    if not stored:
+        return True
+    lowest = min(m.incident_watermark if incident else m.watermark for m in stored.values())
+    if lowest >= newest:
+        return True
+    columns, source = (
+        (ADDED_INCIDENTS, ADDED_INCIDENTS_SOURCE) if incident else (ADDED, ADDED_SOURCE)
+    )
+    added = read_columns(cur, columns, source, (lowest,))
+    if added is None:  # an id that is not a plain integer
+        return False
+    owner = added["id"] if incident else added["incident"]
+    for block, row in zip((owner // BLOCK).tolist(), added["id"].tolist(), strict=True):
+        mark = stored.get(block)
+        if mark is not None and row > (mark.incident_watermark if incident else mark.watermark):
+            del stored[block]
+    return True
+
+
 def plan(cur: Cursor, spans: Sequence[tuple[int, int]] | None) -> Plan:
-    """Which blocks a read of the events of the incidents in `spans` (None: all) needs,
+    """Which blocks a read of the incidents in `spans` (None: all) and their events needs,
     and which of them are stored and current (on `cur`, in the read's snapshot)."""
     if spans is None:
         low, high = cur.execute(INCIDENT_SPAN).fetchone()
         spans = [] if low is None else [(int(low), int(high))]
     blocks = _blocks_of(cur, spans)
-    newest = int(cur.execute(NEWEST).fetchone()[0])
+    newest, newest_incident = (int(n) for n in cur.execute(NEWEST).fetchone())
     edits = int(cur.execute(EDITS).fetchone()[0])
     if not blocks:
-        return Plan(blocks, {}, newest, edits)
-    marks = {
-        r[0]: Mark(r[0], r[2], (r[3], r[4], r[5]), r[6])
-        for r in cur.execute(MARKS, (blocks[0], blocks[-1]))
-        if r[1] == FORMAT
-    }
+        return Plan(blocks, {}, newest, edits, newest_incident)
     wanted = set(blocks)
-    stored = {b: m for b, m in marks.items() if b in wanted}
-    if stored:
-        lowest = min(m.watermark for m in stored.values())
-        if lowest < newest:
-            added = read_columns(cur, ADDED, ADDED_SOURCE, (lowest,))
-            if added is None:  # an id or incident that is not a plain integer
-                return Plan(blocks, {}, newest, edits)
-            for incident, event in zip(
-                (added["incident"] // BLOCK).tolist(), added["id"].tolist(), strict=True
-            ):
-                mark = stored.get(incident)
-                if mark is not None and event > mark.watermark:
-                    del stored[incident]
-    return Plan(blocks, stored, newest, edits)
+    stored = {
+        r[0]: Mark(r[0], r[2], r[3], tuple(r[4:-1]), r[-1])
+        for r in cur.execute(MARKS, (blocks[0], blocks[-1]))
+        if r[1] == FORMAT and r[0] in wanted
+    }
+    if not _drop_added(cur, stored, newest, incident=False) or not _drop_added(
+        cur, stored, newest_incident, incident=True
+    ):
+        stored = {}
+    return Plan(blocks, stored, newest, edits, newest_incident)
 
 
 def _inside(block: int, spans: Sequence[tuple[int, int]] | None) -> bool:
@@ -401,7 +534,7 @@ def store(engine: Any, plan_: Plan) -> bool:
     to the read's; nothing when the timeline was edited since the read's snapshot (the
     facts could be stale) or the file cannot be written now (read-only, or another
     writer holds it: the next read tries again). True when stored."""
-    if not plan_.built and all(m.watermark >= plan_.newest for m in plan_.stored.values()):
+    if not plan_.built and not _behind(plan_):
         return False
     try:
         with engine.connect() as conn:
@@ -427,27 +560,43 @@ def _store(raw: sqlite3.Connection, plan_: Plan) -> bool:
             return False
         for block, facts in plan_.built.items():
             blob = facts.encode()
-            counts = [facts.count(names) for names in KINDS]
             raw.execute(
-                "INSERT OR REPLACE INTO metric_fact_block"
-                " (block, format, watermark, pages, parts, resolvers, checksum)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (block, FORMAT, plan_.newest, *counts, zlib.crc32(blob)),
+                "INSERT OR REPLACE INTO metric_fact_block (block, format, watermark,"
+                f" incident_watermark, {', '.join(COUNTS)}, checksum)"
+                f" VALUES (?, ?, ?, ?, {', '.join('?' * len(COUNTS))}, ?)",
+                (
+                    block,
+                    FORMAT,
+                    plan_.newest,
+                    plan_.newest_incident,
+                    *facts.counts(),
+                    zlib.crc32(blob),
+                ),
             )
             raw.execute(
                 "INSERT OR REPLACE INTO metric_fact_blob (block, facts) VALUES (?, ?)",
                 (block, blob),
             )
-        current = [b for b, m in plan_.stored.items() if m.watermark < plan_.newest]
+        # Never lowered here: a later read may have moved a mark further meanwhile.
         raw.executemany(
-            "UPDATE metric_fact_block SET watermark = ? WHERE block = ? AND watermark < ?",
-            [(plan_.newest, b, plan_.newest) for b in current],
+            "UPDATE metric_fact_block SET watermark = max(watermark, ?),"
+            " incident_watermark = max(incident_watermark, ?) WHERE block = ?",
+            [(plan_.newest, plan_.newest_incident, b) for b in _behind(plan_)],
         )
         raw.commit()
         return True
     except sqlite3.Error:
         raw.rollback()
         raise
+
+
+def _behind(plan_: Plan) -> list[int]:
+    """The blocks found current whose watermarks are below the read's."""
+    return [
+        b
+        for b, m in plan_.stored.items()
+        if m.watermark < plan_.newest or m.incident_watermark < plan_.newest_incident
+    ]
 
 
 # --- checking the store ------------------------------------------------------------
@@ -473,11 +622,59 @@ def check_store(cur: Cursor) -> list[str]:
             lo, hi = block_range(block)
             if facts is None:
                 problems.append(
-                    f"the stored timeline facts of incidents {lo}–{hi} are damaged "
+                    f"the stored figure facts of incidents {lo}–{hi} are damaged "
                     "(they are rebuilt on the next read of the figures)"
                 )
             elif facts.encode() != build_block(cur, block).encode():
                 problems.append(
-                    f"the stored timeline facts of incidents {lo}–{hi} differ from their timeline"
+                    f"the stored figure facts of incidents {lo}–{hi} differ from their"
+                    " incidents and timeline"
                 )
     return problems
+
+
+# --- building ahead of the first read ------------------------------------------------
+
+# Blocks built per write: each write is short, so that an edit waiting for the file is
+# not kept waiting long, and progress can be told.
+BUILD_BATCH = 8
+
+
+def build_missing(
+    db: Database, on_progress: Callable[[int, int], None] | None = None, batch: int = BUILD_BATCH
+) -> int:
+    """Build and store every block that is missing or stale, `batch` at a time, each
+    batch in a snapshot of its own and written at once (`store`): what the first read of
+    the figures after an upgrade or a big import would otherwise do, done ahead, say in
+    the background once an import ends. Gives way: it stops when a write is refused (an
+    edit since the batch's snapshot, another writer, a read-only file), and the next
+    read builds what is left. `on_progress(done, total)` after each batch. The number of
+    blocks stored. Nothing on a server, which reads its own way (`metric_server`)."""
+    if db.engine.dialect.name != "sqlite":
+        return 0
+    stored = 0
+    total: int | None = None
+    rounds = 1
+    while rounds > 0:
+        rounds -= 1
+        with snapshot_cursors(db, 1) as (cur,):
+            if not has_store(cur):
+                return stored
+            found = plan(cur, None)
+            missing = [b for b in found.blocks if b not in found.stored]
+            if total is None:
+                # Enough rounds for what is missing now; rows another writer adds
+                # meanwhile are left to the next read.
+                total = len(missing)
+                rounds = -(-total // batch)
+            for block in missing[:batch]:
+                found.built[block] = build_block(cur, block)
+        if not found.built:
+            return stored
+        found.stored = {}  # only the batch's blocks are written
+        if not store(db.engine, found):
+            return stored
+        stored += len(found.built)
+        if on_progress is not None:
+            on_progress(min(stored, total), total)
+    return stored

@@ -16,7 +16,7 @@ from irdesk.domain.metrics.data import (
     factorize_titles,
 )
 from irdesk.domain.metrics.kernels.calendar import DAY
-from irdesk.storage.bulk.metric_scans import Cursor, EventArrays, IncidentFields
+from irdesk.storage.bulk.metric_scans import OF_PERIOD, Cursor, EventArrays, IncidentFields
 
 RANK = "CAST(substr({0}, 4, 1) AS INTEGER)"  # SEV3 → 3
 # Times as stored (UTC text), parsed by numpy: julianday() per row would cost more.
@@ -25,8 +25,10 @@ SELECT i.id, i.title, i.service_id, {RANK.format("i.severity")}, {RANK.format("i
        {", ".join(f"i.{name}_at" for name in LIFECYCLE)},
        i.users_affected, i.downtime_cost, i.external_cause, i.approved_tech_debt,
        i.regulatory_exposure
-FROM incident i ORDER BY i.id
+FROM incident i WHERE i.id BETWEEN ? AND ? ORDER BY i.id
 """
+# Beyond any id SQLite gives: the whole table.
+ALL_IDS = (-(2**63), 2**63 - 1)
 EVENTS = f"""
 SELECT incident_id, actor_person_id, occurred_at,
        kind = '{EventKind.PAGE}', kind = '{EventKind.RESOLVE}'
@@ -47,8 +49,9 @@ def _ids(values: list[Any]) -> np.ndarray:
     return np.array([NONE_ID if v is None else v for v in values], dtype=np.int64)
 
 
-def incident_fields_by_rows(cur: Cursor) -> IncidentFields:
-    c = _columns(cur.execute(INCIDENTS).fetchall(), 16)
+def incident_fields_by_rows(cur: Cursor, ids: tuple[int, int] = ALL_IDS) -> IncidentFields:
+    """The incidents of ids `ids` (an inclusive range; by default all)."""
+    c = _columns(cur.execute(INCIDENTS, ids).fetchall(), 16)
     return {
         "ids": np.array(c[0], dtype=np.int64),
         **factorize_titles(c[1]),
@@ -75,8 +78,10 @@ def events_by_rows(cur: Cursor) -> EventArrays:
     )
 
 
-def actions_by_rows(cur: Cursor) -> ActionColumns:
-    c = _columns(cur.execute(ACTIONS).fetchall(), 9)
+def actions_by_rows(cur: Cursor, bounds: dict[str, str] | None = None) -> ActionColumns:
+    """The action items; with `bounds`, those a period can count (`metric_scans.OF_PERIOD`)."""
+    sql = ACTIONS if bounds is None else ACTIONS + OF_PERIOD
+    c = _columns(cur.execute(sql, bounds or ()).fetchall(), 9)
 
     def days(seconds: np.ndarray) -> np.ndarray:
         return np.floor(seconds / DAY)

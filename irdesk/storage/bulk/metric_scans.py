@@ -163,11 +163,20 @@ def scanned_incident_fields(parts: list["Future[Scanned | None]"]) -> IncidentFi
     col = joined(parts, INCIDENT_IDS + NUMBERS_OF_INCIDENTS)
     if col is None:
         return None
-    users = col["users_affected"]
     scanned = [p.result() for p in parts]
+    return _fields(col, _merged_titles([p for p in scanned if p is not None]))
+
+
+def incident_fields_of_part(part: Scanned) -> IncidentFields:
+    """The incidents of one part as `incident_part` read them."""
+    return _fields(part, part["title"])
+
+
+def _fields(col: Scanned, titles: dict[str, Any]) -> IncidentFields:
+    users = col["users_affected"]
     return {
         "ids": col["id"],
-        **_merged_titles([p for p in scanned if p is not None]),
+        **titles,
         **service_and_flags.unpack(col["service_and_flags"]),
         "severity": col["severity"],
         "customer_severity": col["customer_severity"],
@@ -283,10 +292,19 @@ SCANNED_ACTIONS = (
     Column("created", "a.created_at", "time", nullable=False),
 )
 ACTIONS_SOURCE = "FROM action_item a JOIN review r ON r.id = a.review_id"
+# The items one period's follow-through can count (`followup.follow_through_rows`): due
+# within it, or with no due date and created within it. Compared as stored text, the
+# bounds a day wider than the period on either side (`period_actions`).
+OF_PERIOD = """
+WHERE (a.due_on >= :low_day AND a.due_on < :high_day)
+   OR (ifnull(a.due_on, '') = '' AND a.created_at >= :low AND a.created_at < :high)
+"""
 
 
-def scanned_actions(cur: Cursor) -> ActionColumns | None:
-    col = read_columns(cur, SCANNED_ACTIONS, ACTIONS_SOURCE)
+def scanned_actions(cur: Cursor, bounds: dict[str, str] | None = None) -> ActionColumns | None:
+    """The action items; with `bounds` (`period_actions`), those a period can count."""
+    source = ACTIONS_SOURCE if bounds is None else ACTIONS_SOURCE + OF_PERIOD
+    col = read_columns(cur, SCANNED_ACTIONS, source, bounds or ())
     if col is None:
         return None
     status = STATUS_OF_INITIAL[col["status"]]

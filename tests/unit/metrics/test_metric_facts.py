@@ -327,11 +327,11 @@ def test_db_check_compares_the_facts_with_the_timeline(hand: Database) -> None:
         built = metric_facts.build_block(cur, 0)
     arrays = dict(built.arrays)
     arrays["resolver_person"] = np.full_like(arrays["resolver_person"], fx.ANN)
-    forged = metric_facts.Facts(arrays).encode()
+    forged = metric_facts.Facts(arrays, built.titles).encode()
     sql(hand, "UPDATE metric_fact_blob SET facts = x'" + forged.hex() + "' WHERE block = 0")
     sql(hand, f"UPDATE metric_fact_block SET checksum = {zlib.crc32(forged)} WHERE block = 0")
     problems = check_database(hand.path).metric_fact_problems
-    assert any("differ from their timeline" in p for p in problems), problems
+    assert any("differ from their incidents and timeline" in p for p in problems), problems
 
 
 def test_an_edit_between_the_read_and_the_write_back_stores_nothing(hand: Database) -> None:
@@ -402,4 +402,271 @@ def test_db_check_names_damaged_facts_and_exits_one(
     assert main(["db", "check", str(hand.path)]) == 1
     out = capsys.readouterr().out
     assert "  figure facts:    BROKEN\n" in out
-    assert "the stored timeline facts of incidents 20000–29999 are damaged" in out
+    assert "the stored figure facts of incidents 20000–29999 are damaged" in out
+
+
+# --- the incident columns kept in the same blocks ------------------------------------
+
+
+def stored_incidents(db: Database) -> dict[str, object]:
+    """The incident columns as the stored blocks give them (every block current)."""
+    with db.connection() as conn:
+        cur = conn.connection.dbapi_connection.cursor()
+        found = metric_facts.plan(cur, None)
+        facts = metric_facts.Facts.joined(
+            [metric_facts.block_task(found, b)(cur) for b in found.blocks]
+        )
+    assert found.built == {}, "a block was derived again"
+    fields: dict[str, object] = facts.incident_fields()
+    return fields
+
+
+def test_the_stored_incident_columns_are_the_hand_written_ones(hand: Database) -> None:
+    load_metric_data(hand)
+    fields = stored_incidents(hand)
+    ids = fields["ids"].tolist()  # type: ignore[attr-defined]
+    assert ids == [1, 2, 3, 4, 5, 20_001]
+    far = ids.index(20_001)
+    codes = fields["title_codes"]
+    assert fields["title_texts"][codes[far]] == "far"  # type: ignore[index]
+    assert fields["title_texts"][codes[0]] == "API latency high"  # type: ignore[index]
+    assert fields["service"][far] == fx.API  # type: ignore[index]
+    assert fields["started"][far] == FAR.timestamp()  # type: ignore[index]
+    assert fields["resolved"][far] == (FAR + timedelta(hours=1)).timestamp()  # type: ignore[index]
+    assert np.isnan(fields["mitigated"][far])  # type: ignore[index]
+    assert fields["severity"][0] == 1 and fields["severity"][far] == 0  # type: ignore[index]
+    assert fields["users_affected"][0] == 1000  # type: ignore[index]
+    # Each column as the plain read of the table gives it, dtype included.
+    plain = load_metric_data(hand, cached=False).incidents
+    for name in metric_facts.INCIDENTS:
+        stored = fields[name]
+        assert stored.dtype == getattr(plain, name).dtype, name  # type: ignore[attr-defined]
+        np.testing.assert_array_equal(stored, getattr(plain, name), err_msg=name)
+    assert fields["title_texts"] == plain.title_texts  # numbered in the same order
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # Each incident column the figures read, edited as an import or a tool would.
+        "UPDATE incident SET started_at = '2026-01-05 08:00:00.000000' WHERE id = 1",
+        "UPDATE incident SET resolved_at = NULL WHERE id = 2",
+        "UPDATE incident SET acknowledged_at = '2026-01-08 23:00:00.000000' WHERE id = 4",
+        "UPDATE incident SET severity = 'SEV4' WHERE id = 3",
+        "UPDATE incident SET customer_severity = 'SEV1' WHERE id = 2",
+        f"UPDATE incident SET service_id = {fx.WEB} WHERE id = 1",
+        "UPDATE incident SET service_id = NULL WHERE id = 5",
+        "UPDATE incident SET title = 'API latency high' WHERE id = 2",  # now a recurrence
+        "UPDATE incident SET users_affected = 5, downtime_cost = 1234.5 WHERE id = 4",
+        "UPDATE incident SET external_cause = 1, approved_tech_debt = 1 WHERE id = 1",
+        "UPDATE incident SET regulatory_exposure = 1 WHERE id = 3",
+        "DELETE FROM incident WHERE id = 2",
+    ],
+)
+def test_an_incident_edit_drops_the_columns_of_its_block(hand: Database, edit: str) -> None:
+    assert_as_the_timeline_says(hand)
+    sql(hand, edit)
+    assert sorted(stored_blocks(hand)) == [2]  # the trigger dropped block 0 only
+    assert_as_the_timeline_says(hand)
+    assert sorted(stored_blocks(hand)) == [0, 2]
+
+
+def test_edits_the_figures_do_not_read_keep_the_blocks(hand: Database) -> None:
+    """The incident's status, summary, or a service's name (read with the small tables at
+    each read): no block is dropped, and the figures still follow."""
+    load_metric_data(hand)
+    before = stored_blocks(hand)
+    sql(hand, "UPDATE incident SET status = 'acknowledged', summary = 'x' WHERE id = 1")
+    sql(hand, f"UPDATE service SET name = 'Gateway' WHERE id = {fx.API}")
+    assert stored_blocks(hand) == before
+    assert_as_the_timeline_says(hand)
+    data = load_metric_data(hand)
+    assert data.services[fx.API].name == "Gateway"
+
+
+def test_an_incident_added_without_events_is_found_by_its_id(hand: Database) -> None:
+    load_metric_data(hand)
+    before = stored_blocks(hand)
+    with hand.transaction() as session:
+        session.add(
+            Incident(  # its id SQLite's, after the largest: 20,002, in block 2
+                source="test",
+                external_id="T-6",
+                title="quiet",
+                service_id=fx.API,
+                severity="SEV2",
+                started_at=fx.at(2, 9),
+                detected_at=fx.at(2, 9, 10),
+                resolved_at=fx.at(2, 10),
+            )
+        )
+    assert stored_blocks(hand) == before  # no trigger: an insert costs nothing
+    with hand.connection() as conn:
+        cur = conn.connection.dbapi_connection.cursor()
+        assert sorted(metric_facts.plan(cur, None).stored) == [0]  # block 2 is stale
+    assert_as_the_timeline_says(hand)
+    assert 20_002 in load_metric_data(hand, fx.PERIOD, Policy()).incidents.ids.tolist()
+
+
+def test_the_newest_incident_deleted_then_its_id_given_again(hand: Database) -> None:
+    """SQLite gives a new incident the id after the largest: after the newest (20,001) is
+    deleted, the next incident is 5's successor, in block 0, and must be seen as new."""
+    load_metric_data(hand)
+    sql(hand, "DELETE FROM incident WHERE id = 20001")
+    assert_as_the_timeline_says(hand)
+    with hand.transaction() as session:
+        incident = Incident(source="test", external_id="T-new", title="new", started_at=fx.at(1, 1))
+        session.add(incident)
+        session.flush()
+        assert incident.id == 6
+    assert_as_the_timeline_says(hand)
+
+
+def test_corrections_classifications_and_links_are_laid_over_at_each_read(
+    hand: Database,
+) -> None:
+    """A facilitator's lifecycle correction, classification (severity, not an incident) and
+    a link live in their own tables: the blocks stay, and the figures follow each."""
+    from irdesk.domain.classification import Classification
+    from irdesk.domain.enums import Severity
+    from irdesk.storage.records.classifications import classification_of, set_classification
+    from irdesk.storage.records.lifecycle_edits import set_override
+
+    load_metric_data(hand)
+    before = stored_blocks(hand)
+    with hand.transaction() as session:
+        set_override(session, 2, "resolved_at", fx.at(1, 20), reason="log", actor="f")
+    assert_as_the_timeline_says(hand)
+    with hand.transaction() as session:
+        _, revision = classification_of(session, 3)
+        set_classification(session, 3, revision, Classification(severity=Severity.SEV1), actor="f")
+        _, revision = classification_of(session, 5)
+        set_classification(session, 5, revision, Classification(not_incident=True), actor="f")
+    assert_as_the_timeline_says(hand)
+    data = load_metric_data(hand)
+    assert 5 not in data.incidents.ids.tolist()
+    assert data.incidents.severity[data.incidents.rows_of(np.array([3]))[0]] == 1
+    with hand.transaction() as session:
+        link_incidents(session, 2, 1, actor="f")
+    assert_as_the_timeline_says(hand)
+    assert stored_blocks(hand).keys() == before.keys()
+
+
+def test_action_items_added_edited_and_closed(hand: Database) -> None:
+    """Action items are read whole at each read (follow-through counts items by their due
+    day, whichever incident): the figures follow each change."""
+    from irdesk.storage.records.action_items import add_action, edit_action, get_action
+
+    assert_as_the_timeline_says(hand)
+    with hand.connection() as conn:
+        review = conn.exec_driver_sql("SELECT id FROM review WHERE incident_id = 4").scalar()
+    with hand.transaction() as session:
+        added = add_action(session, review, actor="f", title="Alarm", due_on=fx.at(5, 0).date())
+    assert_as_the_timeline_says(hand)
+    with hand.transaction() as session:
+        row = get_action(session, added.id)
+        edit_action(session, added.id, row.revision, actor="f", due_on=fx.at(6, 0).date())
+    with hand.transaction() as session:
+        row = get_action(session, added.id)
+        edit_action(session, added.id, row.revision, actor="f", status="done")
+    assert_as_the_timeline_says(hand)
+
+
+def test_a_read_only_file_with_an_edited_incident(hand: Database, read_only: Database) -> None:
+    load_metric_data(hand)
+    sql(hand, "UPDATE incident SET severity = 'SEV5' WHERE id = 1")
+    before = stored_blocks(hand)
+    reference = figures(hand, None, cached=False)
+    assert figures(read_only, None, cached=True) == reference
+    assert stored_blocks(hand) == before  # nothing written through the read-only file
+
+
+def test_damaged_titles_are_rebuilt_never_trusted(hand: Database) -> None:
+    """The blob's tail holds the titles' bytes: a byte changed there is caught by the
+    checksum, and the figures are the timeline's."""
+    reference = figures(hand, None, cached=False)
+    load_metric_data(hand)
+    sql(
+        hand,
+        "UPDATE metric_fact_blob SET facts = substr(facts, 1, length(facts) - 1) || x'21'"
+        " WHERE block = 0",
+    )
+    problems = check_database(hand.path).metric_fact_problems
+    assert problems == [
+        "the stored figure facts of incidents 0–9999 are damaged"
+        " (they are rebuilt on the next read of the figures)"
+    ]
+    assert figures(hand, None, cached=True) == reference
+    assert check_database(hand.path).ok
+
+
+@pytest.mark.parametrize(
+    ("sample", "period"),
+    [
+        ("pagerduty_incidents_page.json", PD_PERIOD),
+        ("opsgenie_alerts_page.json", None),
+    ],
+)
+def test_incident_edits_on_a_real_sample(
+    database: Database, sample: str, period: Period | None
+) -> None:
+    """/work/shared/data/pagerduty_incidents_page.json and opsgenie_alerts_page.json: after
+    their import, and after each incident column the figures read is edited."""
+    run_import(database, [SHARED_DATA / sample])
+    assert_as_the_timeline_says(database, None, period)
+    with database.connection() as conn:
+        first = conn.exec_driver_sql("SELECT min(id) FROM incident").scalar()
+    for edit in (
+        "severity = 'SEV1'",
+        "title = 'renamed by hand'",
+        "started_at = '2021-05-01 00:00:00.000000'",
+        "resolved_at = NULL",
+        "service_id = NULL",
+    ):
+        sql(database, f"UPDATE incident SET {edit} WHERE id = {first}")
+        assert_as_the_timeline_says(database, None, period)
+    sql(database, f"DELETE FROM incident WHERE id = {first}")
+    assert_as_the_timeline_says(database, None, period)
+    run_import(database, [SHARED_DATA / sample])  # imported again: the incident is back
+    assert_as_the_timeline_says(database, None, period)
+
+
+def test_the_incident_trigger_names_every_column_the_blocks_hold(hand: Database) -> None:
+    """A column added to the incidents' scan must drop a block when edited: the trigger of
+    migration 0029 names each column the scan reads."""
+    from irdesk.storage.bulk import service_and_flags
+    from irdesk.storage.bulk.metric_scans import SCANNED_INCIDENTS
+
+    with hand.connection() as conn:
+        trigger = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'metric_facts_incident_update'"
+        ).scalar()
+    named = trigger.split(" ON incident")[0].split("UPDATE OF ")[1]
+    columns = {c.strip() for c in named.split(",")}
+    scanned = {c.sql for c in SCANNED_INCIDENTS if c.name != "service_and_flags"}
+    scanned |= {"id", "service_id"} | {column for column, _ in service_and_flags.FLAGS.values()}
+    assert scanned <= columns, scanned - columns
+
+
+def test_the_blocks_built_ahead_of_the_first_read(
+    hand: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an import's end or a window's opening can run in the background: every block
+    built and stored, a batch at a time with its progress; the next read derives nothing."""
+    reference = figures(hand, fx.PERIOD, cached=False)
+    told: list[tuple[int, int]] = []
+    assert metric_facts.build_missing(hand, lambda *p: told.append(p), batch=1) == 2
+    assert told == [(1, 2), (2, 2)]
+    assert sorted(stored_blocks(hand)) == [0, 2]
+    assert metric_facts.build_missing(hand) == 0  # nothing left
+
+    def refuse(cur: object, block: int) -> None:
+        raise AssertionError(f"block {block} derived again")
+
+    monkeypatch.setattr(metric_facts, "build_block", refuse)
+    assert figures(hand, fx.PERIOD, cached=True) == reference
+
+
+def test_building_ahead_gives_way_to_a_read_only_file(hand: Database, read_only: Database) -> None:
+    assert metric_facts.build_missing(read_only) == 0
+    assert stored_blocks(hand) == {}

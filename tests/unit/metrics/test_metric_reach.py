@@ -226,3 +226,59 @@ def test_an_impact_still_going_is_found_by_the_index_on_its_end(decade: Database
         .execute("EXPLAIN QUERY PLAN " + metric_reach.REACHED, {"low": "2025", "high": "2027"})
     )
     assert "ix_incident_impact_end" in plan
+
+
+def test_a_period_read_reads_the_action_items_its_follow_through_counts(
+    decade: Database,
+) -> None:
+    """Items of a review of an incident long before the period (101), Ann's, due or (with
+    no due date) created on either side of each edge of the period (2026-01-05 …
+    01-15): a period read takes those of the period's days and no others beyond a day's
+    margin, and counts the same items as the whole file."""
+    from datetime import date
+
+    from irdesk.domain.models import ActionItem
+
+    due = [date(2026, 1, 3), date(2026, 1, 4), date(2026, 1, 5), date(2026, 1, 14)]
+    due += [date(2026, 1, 15), date(2026, 1, 17)]
+    created = [datetime(2026, 1, 4, 23, 59, tzinfo=UTC), datetime(2026, 1, 5, tzinfo=UTC)]
+    created += [datetime(2026, 1, 14, 23, 59, tzinfo=UTC), datetime(2026, 1, 15, tzinfo=UTC)]
+    with decade.transaction() as session:
+        session.add(
+            Review(
+                id=101,
+                incident_id=101,
+                tier=ReviewTier.FULL,
+                status=ReviewStatus.APPROVED,
+                approved_at=datetime(2025, 6, 9, 9, tzinfo=UTC),
+            )
+        )
+        session.flush()
+        for n, day in enumerate(due):
+            session.add(
+                ActionItem(
+                    review_id=101,
+                    title=f"due {day}",
+                    due_on=day,
+                    owner_person_id=fx.ANN,
+                    created_at=datetime(2025, 6, 9, tzinfo=UTC) + timedelta(minutes=n),
+                )
+            )
+        for when in created:
+            session.add(
+                ActionItem(review_id=101, title="undated", owner_person_id=fx.ANN, created_at=when)
+            )
+    read = load_metric_data(decade, fx.PERIOD, Policy())
+    mine = read.actions.incident == 101
+    # Due 01-04 … 01-15 (a day's margin either side), undated created in 01-04 … 01-15.
+    assert mine.sum() == 4 + 4
+    figures = compute_figures(read, Policy(), fx.PERIOD, "service")
+    ann = next(r for r in figures.follow_through if r.owner_kind == "person" and r.key == "1")
+    counted = ann.done_on_time + ann.done_late + ann.open_overdue + ann.open + ann.wont_do
+    # Ann's own from the fixture (item 1, due 01-10) and, of these, due 01-05 and 01-14
+    # and undated created 01-05 and 01-14.
+    assert counted == 1 + 4
+    for by in GROUPINGS:
+        assert period_read(decade, fx.PERIOD, by, Policy()) == whole_then_filtered(
+            decade, fx.PERIOD, by, Policy()
+        )
