@@ -1,16 +1,19 @@
 """`keep_array_memory`: a large array freed is memory the next one uses without faulting
-it in again, and numpy asks for no huge pages. Each check runs in a fresh interpreter:
-the settings are for the whole process, as `irdesk` makes them at start-up."""
+it in again, and numpy asks for no huge pages (each check in a fresh interpreter: the
+settings are for the whole process, as `irdesk` makes them at start-up).
+`collector_paused`: the cycle collector off inside, as it was after."""
 
+import gc
 import json
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 
 import pytest
 
-from irdesk.domain.metrics.kernels.memory import NUMPY_HUGE_PAGES
+from irdesk.domain.metrics.kernels.memory import NUMPY_HUGE_PAGES, collector_paused
 
 glibc_only = pytest.mark.skipif(
     not sys.platform.startswith("linux") or os.confstr("CS_GNU_LIBC_VERSION") is None,
@@ -102,3 +105,45 @@ def test_starting_the_command_line_does_not_import_numpy() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+def test_the_collector_is_paused_inside_and_restored_after_even_on_an_error() -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # a figure set inside another's (or on another thread)
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block still runs
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), collector_paused():
+        1 / 0  # noqa: B018
+    assert gc.isenabled()
+
+
+def test_a_collector_turned_off_by_the_caller_stays_off() -> None:
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_figures_on_another_thread_restore_the_collector_when_the_last_one_ends() -> None:
+    inside, leave = threading.Event(), threading.Event()
+
+    def figures() -> None:
+        with collector_paused():
+            inside.set()
+            leave.wait(10)
+
+    worker = threading.Thread(target=figures)
+    worker.start()
+    inside.wait(10)
+    with collector_paused():
+        pass
+    assert not gc.isenabled()  # the worker's block still runs
+    leave.set()
+    worker.join(10)
+    assert gc.isenabled()

@@ -1,4 +1,6 @@
-"""How this process takes memory for the kernels' large arrays: `keep_array_memory`.
+"""How this process takes memory for the kernels' large arrays (`keep_array_memory`), and
+the cycle collector paused while the figures make their many small objects
+(`collector_paused`).
 
 Over ten years of a large organisation, the figures make arrays of tens of megabytes
 (millions of pages), most of them temporaries freed a moment later. By default, on
@@ -24,8 +26,12 @@ until it exits; that memory is used again by the next one.
 """
 
 import ctypes
+import gc
 import os
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 # numpy's documented switch for its huge-page requests, read when numpy is imported.
@@ -81,3 +87,35 @@ def _ask_numpy_for_no_huge_pages() -> None:
     setter = getattr(multiarray, "_set_madvise_hugepage", None)
     if setter is not None:
         setter(False)
+
+
+# --- the cycle collector, paused while the figures make their objects ----------------
+
+_pause_lock = threading.Lock()
+_pauses = 0  # figure sets being computed now (the window computes on a worker thread)
+_was_enabled = False
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while the block runs, then as it was.
+
+    A figure set over ten years of a million incidents makes some 280,000 objects (a
+    recurrence group per chain, a list of reasons per excluded incident), none of them in
+    a reference cycle. Each 700 of them start a collection, and every so often one of all
+    the objects alive, the loaded incidents' included: 0.3 to 0.7 s of 3.5 s of CPU. Paused,
+    they are looked at once, by the first collection after the block. Nested and
+    concurrent blocks share one pause; the last to leave restores the collector."""
+    global _pauses, _was_enabled
+    with _pause_lock:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _was_enabled:
+                gc.enable()
