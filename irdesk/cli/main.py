@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from irdesk.cli.common import CommandFailed, UsageError
 from irdesk.cli.parser import build_parser
+from irdesk.domain.metrics.kernels.memory import keep_array_memory
 from irdesk.storage.errors import DatabaseError
 
 # Set to anything but "" or "0" to see what irdesk's libraries warn about.
@@ -26,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The command line; `argv` None means this process's own, and the process ends after."""
     if argv is None:
         quiet_third_party_warnings()
+        keep_array_memory()  # before the first figures: see kernels/memory.py
     try:
         return _run(argv)
     except BrokenPipeError:

@@ -224,10 +224,12 @@ def step_figures(db_path: str, span: str) -> None:
     """What the dashboard computes for the period, from the file (open already: the window
     opens it once), timed inside so that interpreter start-up does not count."""
     from irdesk.domain.metrics.figures import compute_figures
+    from irdesk.domain.metrics.kernels.memory import keep_array_memory
     from irdesk.storage.bulk.metric_data import load_metric_data
     from irdesk.storage.database import open_database
     from irdesk.storage.records.policies import current_policy
 
+    keep_array_memory()  # as `irdesk` itself starts (cli/main.py)
     db = open_database(Path(db_path))
     period = _period(span)
     record = current_policy(db)

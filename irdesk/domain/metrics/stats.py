@@ -7,7 +7,7 @@ linear quantile: equal weighting equals the plain figures.
 
 import numpy as np
 
-from irdesk.domain.metrics.kernels.reductions import sorted_quantile, sum_of_products
+from irdesk.domain.metrics.kernels.reductions import partitioned_quantiles, sum_of_products
 
 
 def weighted_mean(values: np.ndarray, weights: np.ndarray | None = None) -> float:
@@ -24,7 +24,7 @@ def weighted_quantile(values: np.ndarray, q: float, weights: np.ndarray | None =
     if n == 0:
         return float("nan")
     if weights is None:
-        return sorted_quantile(np.sort(values), q)
+        return partitioned_quantiles(values, (q,))[0]
     order = np.argsort(values, kind="stable")
     v, w = values[order], weights[order]
     cumulative = np.cumsum(w)
@@ -40,10 +40,10 @@ def weighted_quantile(values: np.ndarray, q: float, weights: np.ndarray | None =
 def summary(values: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, float, float]:
     """(mean, median, p90); NaN each when there are no values."""
     if weights is None and len(values):
-        # Both quantiles from one sort; the mean from the values as given (summing in
-        # another order could change its last digit).
-        ordered = np.sort(values)
-        return float(np.mean(values)), sorted_quantile(ordered, 0.5), sorted_quantile(ordered, 0.9)
+        # Both quantiles from one partition; the mean from the values as given (summing
+        # in another order could change its last digit).
+        median, p90 = partitioned_quantiles(values, (0.5, 0.9))
+        return float(np.mean(values)), median, p90
     return (
         weighted_mean(values, weights),
         weighted_quantile(values, 0.5, weights),

@@ -10,8 +10,9 @@ definitions they compute.
 
 One module per family:
 
-- `reductions`: an array to one number (quantiles of sorted values, the median by one
-  partition, a sum of products without BLAS).
+- `reductions`: an array to one number (quantiles of sorted values, or of values
+  partitioned where those quantiles read, the median by one partition, a sum of
+  products without BLAS).
 - `sorting`: the stable argsort, distinct values, where runs of equal values start;
   whether values are in order already, and the merge of two sorted lists (the events
   come grouped per incident: an order that is known is kept, not sorted again).
@@ -21,6 +22,8 @@ One module per family:
 - `lookups`: row masks, set difference in order, values and positions by key.
 - `calendar`: wall-clock time in a zone (offsets kept per block of days), days, weekdays
   and weeks.
+- `memory`: how the process takes memory for large arrays (set once as irdesk starts),
+  and the cycle collector paused while the figures make their objects.
 
 Kernels take and return numpy arrays and know nothing of incidents or policies.
 """
