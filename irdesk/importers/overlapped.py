@@ -154,7 +154,7 @@ class _Merge:
     def ready(self, at_end: bool = False, idle: bool = False) -> Iterator["_Slice"]:
         """Slices from the head of the merge's order, each joined by a file of events and
         not named by the file read last; at the end, every incident left. `idle`: the
-        writer waits for work, and gets what is ready from FIRST_SLICE incidents on."""
+        writer waits for work, and gets what is ready from half a slice on."""
         if at_end:
             end = len(self.order)
         else:
@@ -170,9 +170,10 @@ class _Merge:
         start = len(self.written)
         while True:
             size = min(OVERLAP_SLICE, max(FIRST_SLICE, start))
-            if idle and end - start >= FIRST_SLICE:
+            if idle and end - start >= max(1, size // 2):
                 # The server would otherwise wait while the slice fills: it gets less
-                # sooner, and the slice left when the reading ends is smaller too.
+                # sooner. Not less than half: each slice costs the server statements of
+                # its own, and a loaded machine's parser leaves the writer idle often.
                 size = min(OVERLAP_SLICE, end - start)
                 idle = False
             if end - start < (1 if at_end else size):
