@@ -6,7 +6,10 @@ file before it writes leaves the server idle while it parses, and then waits whi
 server checks and indexes the rows (the events' foreign keys alone take as long as
 parsing them). Here the main thread parses the files one by one while a writer thread
 writes, in the import's one transaction, each slice of incidents whose records and
-events have all come: the server works on one slice while the next is parsed.
+events have all come: the server works on one slice while the next is parsed. So that
+it starts soon and ends with the last slice, a folder's files are read as the parser
+reaches them (reading.sources.ListedSources), not all before the first is parsed, and
+each slice carries the provenance of the files read since the one before.
 
 The writer cannot see ahead what the whole merge (pipeline.py) decides across files, so
 the overlap is taken only where it gives the same rows with the same ids, and that is
@@ -16,6 +19,8 @@ new services in the order one call would. A file that adds to an incident writte
 already, a record naming another, a directory, events of an incident the import does
 not hold, a large array read as it is written (streamed.py), or a service key under two
 names raise NotOverlapped: the transaction rolls back and the import runs the usual way.
+So does a bad file: read as parsed, it may come before another bad one that a whole
+read names first, and the usual way names the one it always has.
 Taken on a server that holds no incidents and no services yet (a team's first, large
 import), where nothing stored can change an outcome or an order either; the rest goes
 the usual way from the start.
