@@ -6,7 +6,10 @@ file before it writes leaves the server idle while it parses, and then waits whi
 server checks and indexes the rows (the events' foreign keys alone take as long as
 parsing them). Here the main thread parses the files one by one while a writer thread
 writes, in the import's one transaction, each slice of incidents whose records and
-events have all come: the server works on one slice while the next is parsed.
+events have all come: the server works on one slice while the next is parsed. So that
+it starts soon and ends with the last slice, a folder's files are read as the parser
+reaches them (reading.sources.ListedSources), not all before the first is parsed, and
+each slice carries the provenance of the files read since the one before.
 
 The writer cannot see ahead what the whole merge (pipeline.py) decides across files, so
 the overlap is taken only where it gives the same rows with the same ids, and that is
@@ -16,6 +19,8 @@ new services in the order one call would. A file that adds to an incident writte
 already, a record naming another, a directory, events of an incident the import does
 not hold, a large array read as it is written (streamed.py), or a service key under two
 names raise NotOverlapped: the transaction rolls back and the import runs the usual way.
+So does a bad file: read as parsed, it may come before another bad one that a whole
+read names first, and the usual way names the one it always has.
 Taken on a server that holds no incidents and no services yet (a team's first, large
 import), where nothing stored can change an outcome or an order either; the rest goes
 the usual way from the start.
@@ -29,6 +34,7 @@ from dataclasses import dataclass, field
 
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.merging import PreparedIncident, fill_lifecycle, with_file
+from irdesk.importers.problems import ImportProblem
 from irdesk.importers.progress import WRITING, Progress
 from irdesk.importers.records import EventRecord, IncidentRecord, ParsedFile
 from irdesk.importers.writing.action_tickets import follow_tickets
@@ -93,8 +99,8 @@ class _Merge:
     written: set[IncidentKey] = field(default_factory=set)
     # Batches of an incident no record has named yet (a later file may).
     waiting: dict[IncidentKey, list[tuple[list[EventRecord], str]]] = field(default_factory=dict)
-    # Every incident handed out, with its files, for the provenance written at the end.
-    files: list[tuple[IncidentKey, frozenset[str]]] = field(default_factory=list)
+    # Files read since the last slice was handed out: the next one records them.
+    unrecorded: list[ParsedFile] = field(default_factory=list)
     # New services in the order the slices insert them, and each service key's name.
     services: list[str] = field(default_factory=list)
     service_keys: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -106,6 +112,7 @@ class _Merge:
     def add(self, file: ParsedFile) -> None:
         if file.incident_stream is not None or file.directory:
             raise NotOverlapped
+        self.unrecorded.append(file)
         only_this = with_file(frozenset(), file.name)
         # Pages of events in an incident's order (a global log-entry list) carry one
         # incident's events over into the next page: what this file named waits a file.
@@ -149,9 +156,10 @@ class _Merge:
             if known != record.service:
                 raise NotOverlapped  # one call would make two services; slices, one
 
-    def ready(self, at_end: bool = False) -> Iterator[dict[IncidentKey, PreparedIncident]]:
+    def ready(self, at_end: bool = False, idle: bool = False) -> Iterator["_Slice"]:
         """Slices from the head of the merge's order, each joined by a file of events and
-        not named by the file read last; at the end, every incident left."""
+        not named by the file read last; at the end, every incident left. `idle`: the
+        writer waits for work, and gets what is ready from half a slice on."""
         if at_end:
             end = len(self.order)
         else:
@@ -167,19 +175,24 @@ class _Merge:
         start = len(self.written)
         while True:
             size = min(OVERLAP_SLICE, max(FIRST_SLICE, start))
+            if idle and end - start >= max(1, size // 2):
+                # The server would otherwise wait while the slice fills: it gets less
+                # sooner. Not less than half: each slice costs the server statements of
+                # its own, and a loaded machine's parser leaves the writer idle often.
+                size = min(OVERLAP_SLICE, end - start)
+                idle = False
             if end - start < (1 if at_end else size):
                 return
             keys = self.order[start : min(end, start + size)]
             yield self._hand_out(keys)
             start += len(keys)
 
-    def _hand_out(self, keys: list[IncidentKey]) -> dict[IncidentKey, PreparedIncident]:
+    def _hand_out(self, keys: list[IncidentKey]) -> "_Slice":
         prepared = {}
         new_names = set()
         for key in keys:
             item = self.pending.pop(key)
             self.written.add(key)
-            self.files.append((key, item.files))
             prepared[key] = item.prepared()
             if item.record.service:
                 new_names.add(item.record.service)
@@ -188,35 +201,56 @@ class _Merge:
         if new and self.services and new[0] < self.services[-1]:
             raise NotOverlapped
         self.services.extend(new)
-        return prepared
+        files, self.unrecorded = self.unrecorded, []
+        return _Slice(prepared, files)
 
     def finish(self) -> None:
         if self.waiting:
             raise NotOverlapped  # events of incidents the import does not hold
 
 
+@dataclass
+class _Slice:
+    """Incidents to write, and the files read since the last slice (among them every
+    file these incidents came from), whose provenance goes in with them."""
+
+    prepared: dict[IncidentKey, PreparedIncident]
+    files: list[ParsedFile]
+
+    def __len__(self) -> int:
+        return len(self.prepared)
+
+
 class _Writer(threading.Thread):
     """Writes the slices the parser hands it, in the import's transaction, until told
     to stop; the first failure is kept for the parser to raise."""
 
-    def __init__(self, write: Callable[[dict[IncidentKey, PreparedIncident]], None]) -> None:
+    def __init__(self, write: Callable[[_Slice], None]) -> None:
         super().__init__(name="irdesk import writer", daemon=True)
         self.write = write
-        self.slices: queue.Queue[dict[IncidentKey, PreparedIncident] | None] = queue.Queue(AHEAD)
+        self.slices: queue.Queue[_Slice | None] = queue.Queue(AHEAD)
         self.failure: BaseException | None = None
         self.stopping = False
+        self.busy = False  # writing a slice
         self.done = 0  # incidents written
 
     def run(self) -> None:
         while (prepared := self.slices.get()) is not None:
+            self.busy = True
             if self.failure is None and not self.stopping:
                 try:
                     self.write(prepared)
                 except BaseException as failure:  # raised again in the parser's thread
                     self.failure = failure
                 self.done += len(prepared)
+            self.busy = False
 
-    def put(self, prepared: dict[IncidentKey, PreparedIncident]) -> None:
+    @property
+    def idle(self) -> bool:
+        """Waiting for a slice, none queued."""
+        return not self.busy and self.slices.empty()
+
+    def put(self, prepared: _Slice) -> None:
         if self.failure is not None:
             raise self.failure
         self.slices.put(prepared)
@@ -259,9 +293,18 @@ def write_overlapped(
         actor = current_actor()  # read here: the settings file, once, in this thread
         people = People(tx, result)
         ids: dict[IncidentKey, int] = {}
+        # Written with each slice, not after the last: the server records the files and
+        # links while the next slice is read, and the import ends with its last slice.
+        provenance = import_writer.Provenance(tx, importer_version)
 
-        def write(prepared: dict[IncidentKey, PreparedIncident]) -> None:
-            ids.update(_write_slice(tx, prepared, result, people, options, actor))
+        def write(piece: _Slice) -> None:
+            written = _write_slice(tx, piece.prepared, result, people, options, actor)
+            ids.update(written)
+            provenance.add_files(piece.files)
+            provenance.add_links(
+                ((written[key], item.files) for key, item in piece.prepared.items()),
+                new_incidents=True,
+            )
 
         merge = _Merge()
         writer = _Writer(write)
@@ -271,7 +314,7 @@ def write_overlapped(
             for file in files:
                 parsed.append(file)
                 merge.add(file)
-                for prepared in merge.ready():
+                for prepared in merge.ready(idle=writer.idle):
                     writer.put(prepared)
                 # Each of the writer's round trips ends waiting for the GIL, which this
                 # thread, parsing, keeps until the interpreter's switch interval forces
@@ -284,17 +327,15 @@ def write_overlapped(
                 writer.put(prepared)
             # Progress is the caller's (a window's), heard in this thread only.
             writer.finish(None if progress is None else lambda done: progress(WRITING, done, total))
+        except ImportProblem as problem:
+            # Read as parsed, a bad file may be met before another one that the usual
+            # way, reading every file first, would name: it says which, as it always has.
+            writer.stop()
+            raise NotOverlapped from problem
         except BaseException:
             writer.stop()
             raise
-        # Last, as the usual way writes them: the files, then each incident's links to them.
-        import_writer.write_provenance(
-            tx,
-            parsed,
-            ((ids[key], files) for key, files in merge.files),
-            importer_version,
-            new_incidents=True,
-        )
+        provenance.add_files(merge.unrecorded)  # read after the last slice
         _mark_not_incidents(tx, ids, options, actor)
     result.new_services.sort()
     return parsed, result

@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 from irdesk.importers import registry
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
 from irdesk.importers.progress import Progress, reading
-from irdesk.importers.reading.sources import SourceFile, load_sources
+from irdesk.importers.reading.sources import ListedSources, SourceFile, load_sources
 from irdesk.importers.records import ParsedFile
 
 # Every file of one import by name ("export.zip!users.json"): what a format that reads a
@@ -71,15 +71,26 @@ def parsed_one_by_one(
     options: ImportOptions,
     progress: Progress | None = None,
     skipped: list[str] | None = None,
+    *,
+    read_as_parsed: bool = False,
 ) -> Iterator[ParsedFile]:
     """parse_files a file at a time, each as soon as it is parsed (a large file's
     incidents maybe left in its incident_stream), for an import that writes while it
-    reads (overlapped.py)."""
-    files = load_sources(paths, skipped)
-    siblings: SiblingFiles = MappingProxyType({file.name: file for file in files})
+    reads (overlapped.py). `read_as_parsed`: a folder's files read one by one as their
+    turn comes, not all before the first is parsed, so the writing starts sooner; a
+    file that cannot be read is then found only at its turn."""
+    siblings: SiblingFiles
+    files: Iterable[SourceFile]
+    if read_as_parsed:
+        listed = ListedSources(paths, skipped)
+        siblings, files, count = listed, listed.in_order(), len(listed.names)
+    else:
+        loaded = load_sources(paths, skipped)
+        siblings = MappingProxyType({file.name: file for file in loaded})
+        files, count = loaded, len(loaded)
     for number, file in enumerate(files):
         if progress:
-            progress(reading(file.name), number, len(files))
+            progress(reading(file.name), number, count)
         content = Content(file)
         source_format = (
             registry.format_named(options.format)

@@ -81,7 +81,7 @@ def _run_import(
     paths = list(paths)  # read twice when a streamed write has to start again
     if overlapped.overlaps(db):
         try:
-            files = parsed_one_by_one(paths, options, progress, skipped)
+            files = parsed_one_by_one(paths, options, progress, skipped, read_as_parsed=True)
             done = overlapped.write_overlapped(
                 db, files, options, progress, dry_run, IMPORTER_VERSION
             )

@@ -19,7 +19,7 @@ import struct
 import zipfile
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path, PurePosixPath
@@ -404,17 +404,7 @@ def load_sources(paths: Iterable[Path], skipped: list[str] | None = None) -> lis
     files: list[SourceFile] = []
     for path in paths:
         path = Path(path)
-        try:
-            mode = path.stat().st_mode
-        except FileNotFoundError:
-            raise ImportProblem(
-                str(path), "", "an existing file or folder", found="nothing at that path"
-            ) from None
-        except OSError as exc:
-            raise ImportProblem(
-                str(path), "", "a readable file or folder", found=exc.strerror or str(exc)
-            ) from exc
-        if stat.S_ISDIR(mode):
+        if _is_folder(path):
             for child in _folder_entries(path, skipped):
                 if _is_export_name(child):
                     files.extend(_from_file(child, skipped, budget, follow=False))
@@ -423,6 +413,76 @@ def load_sources(paths: Iterable[Path], skipped: list[str] | None = None) -> lis
         else:
             files.extend(_from_file(str(path), skipped, budget))
     return files
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether a path the user named is a folder; an ImportProblem when it is nothing."""
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except FileNotFoundError:
+        raise ImportProblem(
+            str(path), "", "an existing file or folder", found="nothing at that path"
+        ) from None
+    except OSError as exc:
+        raise ImportProblem(
+            str(path), "", "a readable file or folder", found=exc.strerror or str(exc)
+        ) from exc
+
+
+class ListedSources(Mapping[str, SourceFile]):
+    """load_sources's files by name, a folder's read only when first asked for (then
+    kept): for an import that writes as it reads, whose first file is parsed while the
+    rest are still on disk. `names` is load_sources's order. Files named directly and
+    zips are read while listing, as load_sources reads them; a folder's file that turns
+    out to be a zip, or one past the import's limit, is an ImportProblem when read."""
+
+    def __init__(self, paths: Iterable[Path], skipped: list[str] | None = None) -> None:
+        skipped = [] if skipped is None else skipped
+        self._budget = _Budget()
+        self._read: dict[str, SourceFile] = {}
+        self._listed: set[str] = set()
+        self.names: list[str] = []
+        for path in paths:
+            path = Path(path)
+            if not _is_folder(path):
+                self._keep(_from_file(str(path), skipped, self._budget))
+                continue
+            for child in _folder_entries(path, skipped):
+                if not _is_export_name(child):
+                    _skip(skipped, child, NOT_AN_EXPORT)
+                elif os.path.splitext(child)[1].lower() == ".zip":  # noqa: PTH122
+                    self._keep(_from_file(child, skipped, self._budget, follow=False))
+                else:
+                    self._listed.add(child)
+                    self.names.append(child)
+
+    def _keep(self, files: list[SourceFile]) -> None:
+        for file in files:
+            self._read[file.name] = file
+            self.names.append(file.name)
+
+    def __getitem__(self, name: str) -> SourceFile:
+        found = self._read.get(name)
+        if found is not None:
+            return found
+        if name not in self._listed:
+            raise KeyError(name)
+        read = _from_file(name, [], self._budget, follow=False)
+        if len(read) != 1 or read[0].name != name:
+            raise ImportProblem(name, "", "an export file", found="a zip named as one")
+        self._read[name] = read[0]
+        return read[0]
+
+    def in_order(self) -> Iterator[SourceFile]:
+        """Every file in load_sources's order, each read as it is reached."""
+        for name in self.names:
+            yield self[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(self.names))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys(self.names))
 
 
 def decode_text(file: SourceFile, *, allow_legacy: bool = False) -> str:

@@ -46,7 +46,16 @@ def write_events(
     """Insert new events, update changed ones; `progress` hears how far the writing got.
     Returns the rows inserted, by incident (refresh_imported_roles reads a new incident's
     roles from them rather than from the table)."""
-    stored = import_lookup.stored_events(tx, list(events_by_incident))
+    # An incident this import inserted has no stored events to compare with: a server's
+    # import written in slices would otherwise look for each slice's, and find none.
+    stored = import_lookup.stored_events(
+        tx,
+        [
+            incident_id
+            for incident_id in events_by_incident
+            if (outcome := outcomes.get(incident_id)) is None or outcome.change != "new"
+        ],
+    )
     rows = _EventRows()
     spans: list[tuple[int, int, int]] = []  # (incident id, its first and last insert + 1)
     for incident_id, events in events_by_incident.items():

@@ -315,54 +315,100 @@ def write_provenance(
     id, names) pairs, an incident in several pairs linked to the files of all of them.
     `new_incidents`: every incident was inserted by this import and is in one pair only,
     so no link can be there already and the links go straight in, not staged."""
-    conn = tx.conn
-    now = db_time(utc_now())
-    import_id = uuid.uuid4().hex
-    # The same file imported again is the same provenance, not a new record of it.
-    file_ids: dict[str, int] = {}
-    hashes = sorted({file.sha256 for file in files})
-    for batch in batches(hashes):
-        marks = ",".join("?" * len(batch))
-        for file_id, name, sha256 in conn.exec_driver_sql(
-            f"SELECT id, name, sha256 FROM source_file WHERE sha256 IN ({marks}) ORDER BY id DESC",
-            tuple(batch),
-        ):
-            file_ids[f"{sha256}/{name}"] = file_id
-    new_files: dict[str, ImportedFile] = {}
-    for file in files:
-        key = f"{file.sha256}/{file.name}"
-        if key not in file_ids:
-            new_files.setdefault(key, file)
-    if new_files:
-        # One bulk insert (a file's executemany, a server's COPY: an export of 10,000
-        # files would otherwise be 10,000 statements there) and one query for the ids.
-        dialect(conn).insert_rows(
-            conn,
-            "source_file",
-            ("import_id", "name", "size", "sha256", "format", "importer_version", "imported_at"),
-            [
-                (import_id, f.name, f.size, f.sha256, f.format, importer_version, now)
-                for f in new_files.values()
-            ],
-        )
-        for file_id, name, sha256 in conn.exec_driver_sql(
-            "SELECT id, name, sha256 FROM source_file WHERE import_id = ?", (import_id,)
-        ):
-            file_ids[f"{sha256}/{name}"] = file_id
-    by_name = {file.name: file_ids[f"{file.sha256}/{file.name}"] for file in files}
-    # The links go in PROVENANCE_ROWS at a time: a file of a million incidents never
-    # holds a million link rows at once, only the map it was given.
-    pending = iter(incident_files)
-    while chunk := list(islice(pending, PROVENANCE_ROWS)):
-        if new_incidents:
+    provenance = Provenance(tx, importer_version)
+    provenance.add_files(files)
+    provenance.add_links(incident_files, new_incidents=new_incidents)
+
+
+class Provenance:
+    """One import's provenance, written in one go (write_provenance) or as the import goes
+    (importers/overlapped): the files as they are read, each incident's links to them
+    once it is written. The files get the ids they would get in one go."""
+
+    def __init__(self, tx: ImportTransaction, importer_version: str) -> None:
+        self.conn = tx.conn
+        self.now = db_time(utc_now())
+        self.import_id = uuid.uuid4().hex
+        self.importer_version = importer_version
+        # Files by "sha256/name", stored before or by this import: the same file imported
+        # again is the same provenance, not a new record of it.
+        self.file_ids: dict[str, int] = {}
+        self.by_name: dict[str, int] = {}
+        self.largest_id = 0  # of the files this import inserted so far
+
+    def add_files(self, files: Sequence[ImportedFile]) -> None:
+        """Record these files (those recorded already left as they are)."""
+        conn = self.conn
+        file_ids = self.file_ids
+        hashes = sorted({f.sha256 for f in files if f"{f.sha256}/{f.name}" not in file_ids})
+        for batch in batches(hashes):
+            marks = ",".join("?" * len(batch))
+            for file_id, name, sha256 in conn.exec_driver_sql(
+                f"SELECT id, name, sha256 FROM source_file WHERE sha256 IN ({marks})"
+                " ORDER BY id DESC",
+                tuple(batch),
+            ):
+                file_ids[f"{sha256}/{name}"] = file_id
+        new_files: dict[str, ImportedFile] = {}
+        for file in files:
+            key = f"{file.sha256}/{file.name}"
+            if key not in file_ids:
+                new_files.setdefault(key, file)
+        if new_files:
+            # One bulk insert (a file's executemany, a server's COPY: an export of 10,000
+            # files would otherwise be 10,000 statements there) and one query for the ids.
             dialect(conn).insert_rows(
                 conn,
-                "incident_source_file",
-                ("incident_id", "source_file_id"),
-                _link_rows(chunk, by_name),
+                "source_file",
+                (
+                    "import_id",
+                    "name",
+                    "size",
+                    "sha256",
+                    "format",
+                    "importer_version",
+                    "imported_at",
+                ),
+                [
+                    (
+                        self.import_id,
+                        f.name,
+                        f.size,
+                        f.sha256,
+                        f.format,
+                        self.importer_version,
+                        self.now,
+                    )
+                    for f in new_files.values()
+                ],
             )
-        else:
-            _insert_links(conn, chunk, by_name)
+            for file_id, name, sha256 in conn.exec_driver_sql(
+                "SELECT id, name, sha256 FROM source_file WHERE import_id = ? AND id > ?",
+                (self.import_id, self.largest_id),
+            ):
+                file_ids[f"{sha256}/{name}"] = file_id
+                self.largest_id = max(self.largest_id, file_id)
+        self.by_name.update((f.name, file_ids[f"{f.sha256}/{f.name}"]) for f in files)
+
+    def add_links(
+        self, incident_files: Iterable[tuple[int, AbstractSet[str]]], *, new_incidents: bool
+    ) -> None:
+        """Link each incident to the files it names, recorded already by add_files;
+        `new_incidents` as write_provenance's."""
+        conn = self.conn
+        # The links go in PROVENANCE_ROWS at a time: a file of a million incidents never
+        # holds a million link rows at once, only the map it was given.
+        pending = iter(incident_files)
+        while chunk := list(islice(pending, PROVENANCE_ROWS)):
+            if new_incidents:
+                dialect(conn).insert_rows(
+                    conn,
+                    "incident_source_file",
+                    ("incident_id", "source_file_id"),
+                    _link_rows(chunk, self.by_name),
+                )
+            else:
+                _insert_links(conn, chunk, self.by_name)
 
 
 def _insert_links(

@@ -9,6 +9,7 @@ time that is no time; the expected counts and messages are written out below.
 """
 
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from irdesk.cli.main import main
 from irdesk.importers import overlapped
 from irdesk.importers.pipeline import run_import
 from irdesk.importers.progress import WRITING_EVENTS
+from irdesk.importers.reading.sources import ListedSources, load_sources
 from irdesk.storage.bulk import import_writer
 from irdesk.storage.bulk.dialect import dialect, stored_time
 from irdesk.storage.bulk.import_transaction import import_transaction
@@ -397,3 +399,63 @@ def test_log_entries_paged_across_incidents_are_written_a_page_behind(
         (5, "PX3", "resolved"),
         (6, "PX3", "R3T"),
     ]
+
+
+# --- a folder read file by file as the import reaches it (sources.ListedSources) -----------
+
+
+def test_a_folder_listed_gives_the_files_a_whole_read_gives_each_read_at_its_turn(
+    tmp_path: Path,
+) -> None:
+    """A folder of the sample page (pagerduty_incidents_page.json), a README, a hidden
+    file and a zip of one log-entry page: listed, it names the same files in the same
+    order with the same bytes and skips the same entries as load_sources; a file
+    rewritten after the listing is read as it is when its turn comes."""
+    folder = export(tmp_path / "export")
+    (folder / "a-page.json").write_bytes(PD_PAGE.read_bytes())
+    (folder / "README.md").write_text("notes", encoding="utf-8")
+    (folder / ".hidden.json").write_text("{}", encoding="utf-8")
+    with zipfile.ZipFile(folder / "more.zip", "w") as archive:
+        archive.writestr("log_entries-PX9.json", json.dumps(LATE_NOTE))
+    whole_skipped: list[str] = []
+    whole = load_sources([folder], whole_skipped)
+    skipped: list[str] = []
+    listed = ListedSources([folder], skipped)
+    assert [Path(name).name for name in listed.names] == [
+        "a-page.json",
+        "incidents-0.json",
+        "log_entries-PX1.json",
+        "log_entries-PX2.json",
+        "log_entries-PX3.json",
+        "more.zip!log_entries-PX9.json",
+    ]
+    assert sorted(skipped) == sorted(whole_skipped)
+    assert len(skipped) == 2  # the README and the hidden file
+    assert [(f.name, f.data) for f in listed.in_order()] == [(f.name, f.data) for f in whole]
+
+    again = ListedSources([folder])
+    (folder / "log_entries-PX3.json").write_text(json.dumps(LATE_NOTE), encoding="utf-8")
+    assert json.loads(again[str(folder / "log_entries-PX3.json")].data) == LATE_NOTE
+
+
+def test_a_file_gone_before_its_turn_on_a_server_is_read_again_the_usual_way(
+    database: Database, tmp_path: Path
+) -> None:
+    """log_entries-PX3.json is deleted while PX1's page is read. A file's import read
+    every file before that, and imports all three pages. On a server the folder was only
+    listed: the import started writing, rolls back, and reads the folder as it is now, as
+    a whole read does from the start: 3 incidents, PX3 with only its page's resolution."""
+    folder = export(tmp_path / "export")
+
+    def progress(what: str, _done: int, _total: int) -> None:
+        if what.endswith("log_entries-PX1.json"):
+            (folder / "log_entries-PX3.json").unlink(missing_ok=True)
+
+    report = run_import(database, [folder], progress=progress)
+    on_server = database.engine.dialect.name == "postgresql"
+    assert "Incidents: 3 new, 0 updated, 0 unchanged" in report.lines()
+    events = 5 if on_server else 6
+    assert f"Timeline events: {events} new, 0 updated, 0 unchanged" in report.lines()
+    files = [name for _, name in written(database)["source_file"]]
+    pages = ["log_entries-PX1.json", "log_entries-PX2.json", "log_entries-PX3.json"]
+    assert files == ["incidents-0.json", *pages[: 2 if on_server else 3]]
