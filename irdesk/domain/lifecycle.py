@@ -7,6 +7,7 @@ facilitator sees it and the metrics can leave the incident out knowingly.
 
 from collections.abc import Mapping
 from datetime import datetime
+from operator import itemgetter
 from typing import Protocol
 
 LIFECYCLE_FIELDS = (
@@ -103,20 +104,26 @@ LAST_EVENT_OF_KIND = {
 }
 
 
+# The same, by kind: one pass over an incident's events finds every moment.
+_FIRST_BY_KIND = {kind: name for name, kinds in FIRST_EVENT_OF_KIND.items() for kind in kinds}
+_LAST_BY_KIND = {kind: name for name, kinds in LAST_EVENT_OF_KIND.items() for kind in kinds}
+
+
 def derive_from_events(events: "list[tuple[str, datetime]]") -> dict[str, datetime]:
     """Lifecycle moments implied by (kind, time) pairs; the caller fills only what is missing."""
-    ordered = sorted(events, key=lambda pair: pair[1])
+    ordered = sorted(events, key=itemgetter(1))
     derived: dict[str, datetime] = {}
     if ordered:
         derived["started_at"] = ordered[0][1]
-    for name, kinds in FIRST_EVENT_OF_KIND.items():
-        first = next((when for kind, when in ordered if kind in kinds), None)
-        if first is not None:
-            derived[name] = first
-    for name, kinds in LAST_EVENT_OF_KIND.items():
-        last = next((when for kind, when in reversed(ordered) if kind in kinds), None)
+    # One pass, not one per moment: an import derives this for each of its incidents.
+    first_by_kind, last_by_kind = _FIRST_BY_KIND.get, _LAST_BY_KIND.get
+    for kind, when in ordered:
+        first = first_by_kind(kind)
+        if first is not None and first not in derived:
+            derived[first] = when
+        last = last_by_kind(kind)
         if last is not None:
-            derived[name] = last
+            derived[last] = when  # a later one of the kind replaces it
     return derived
 
 

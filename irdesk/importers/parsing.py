@@ -106,7 +106,7 @@ def parsed_one_by_one(
 
 def _detect(content: Content, options: ImportOptions, siblings: SiblingFiles) -> SourceFormat:
     """registry.detect, in the same order, letting formats that read with the import see it."""
-    for candidate in registry.formats():
+    for candidate in registry.in_detection_order():
         in_import = _with_import(candidate)
         if in_import is not None:
             if in_import.sniff_in_import(content, options, siblings):

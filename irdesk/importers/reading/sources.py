@@ -320,14 +320,23 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
+# A file up to this size is read whole before it is known not to be a zip (a zip is read
+# member by member instead): a small zip read twice costs nothing.
+_READ_WHOLE_BYTES = 1024 * 1024
+
+
 def _from_file(
     name: str, skipped: list[str], budget: _Budget, *, follow: bool = True
 ) -> list[SourceFile]:
     try:
-        # Named by the user, a link is followed; found inside a folder, it is not.
-        mode = (os.stat if follow else os.lstat)(name).st_mode
-        if not stat.S_ISREG(mode):
-            raise _special(name, mode)
+        # Named by the user, a link is followed; found inside a folder, it is not. A
+        # folder's entry is known to be a regular file from its listing (_folder_entries),
+        # so only a named path is looked at before it is opened; either is checked again
+        # once open, which catches one swapped in meanwhile.
+        if follow:
+            mode = os.stat(name).st_mode  # noqa: PTH116  (a str path, one of 10,000)
+            if not stat.S_ISREG(mode):
+                raise _special(name, mode)
         descriptor = os.open(name, _OPEN_FLAGS | (0 if follow else _NO_FOLLOW))
     except FileNotFoundError:
         raise ImportProblem(
@@ -345,13 +354,21 @@ def _from_file(
         if not stat.S_ISREG(status.st_mode):  # swapped between the check and the open
             raise _special(name, status.st_mode)
         _check_size(name, status.st_size)
-        head = handle.read(len(ZIP_MAGIC))
+        if status.st_size <= _READ_WHOLE_BYTES:
+            # A page of an export read in one go, not its head first: 10,000 pages.
+            # At most one byte past the size: a file growing meanwhile stays within the limit.
+            data = handle.read(status.st_size + 1)
+            head = data[: len(ZIP_MAGIC)]
+        else:
+            head = handle.read(len(ZIP_MAGIC))
+            data = b""
         if head == ZIP_MAGIC:
             # A zip is read member by member from the file, never whole into memory.
+            handle.seek(0)
             return _from_zip(Path(name), handle, skipped, budget)
         budget.take(name, status.st_size)
-        # At most one byte past the size: a file growing meanwhile stays within the limit.
-        data = head + handle.read(status.st_size - len(head) + 1)
+        if not data:
+            data = head + handle.read(status.st_size - len(head) + 1)
     _check_size(name, len(data))
     return [SourceFile(name, data)]
 

@@ -170,18 +170,23 @@ def _events_by_incident(tx: ImportTransaction, ids: Sequence[int]) -> dict[int, 
 def _role_events(rows: Sequence[NewEvent]) -> list[EventRow]:
     """_events_by_incident's rows for one incident, from the rows inserted for it: in
     time order, ties in insertion order (the order of their ids)."""
+    # By position, not by unpacking: a big import's every event passes here, and most
+    # (notes, alerts, resolutions) are dropped at the first test.
     out = [
-        (ASSIGNED if kind == _STATUS_CHANGE else kind, person, when)
-        for _incident, when, kind, _source, key, person, *_rest in rows
-        if when is not None
-        and (
-            kind in _ROLE_KINDS
+        (kind, row[5], when)
+        for row in rows
+        if (
+            (kind := row[2]) in _ROLE_KINDS
             or (
-                kind == _STATUS_CHANGE and key is not None and key.startswith(ASSIGNMENT_KEY_PREFIX)
+                kind == _STATUS_CHANGE
+                and (key := row[4]) is not None
+                and key.startswith(ASSIGNMENT_KEY_PREFIX)
+                and (kind := ASSIGNED)
             )
         )
+        and (when := row[1]) is not None
     ]
-    out.sort(key=itemgetter(2))  # stable: ties keep their insertion order
+    out.sort(key=_WHEN)  # stable: ties keep their insertion order
     return out
 
 
@@ -235,6 +240,7 @@ _ACKNOWLEDGE = EventKind.ACKNOWLEDGE.value
 _ROLE_TEXT = {role: role.value for role in IncidentRoleKind}
 _STATUS_CHANGE = EventKind.STATUS_CHANGE.value
 _ROLE_KINDS = frozenset((_ESCALATE, _PAGE, _ACKNOWLEDGE))
+_WHEN = itemgetter(2)
 
 
 def _from_events(rows: Sequence[EventRow]) -> list[Found]:

@@ -100,6 +100,34 @@ def test_a_zip_of_too_many_members_is_refused_before_they_are_listed(
         load_sources([archive])
 
 
+def test_a_folders_zip_and_its_page_past_a_megabyte_are_read_as_they_are(
+    tmp_path: Path,
+) -> None:
+    # A small file is read in one go before it is known not to be a zip, a large one head
+    # first: either way a zip beside the pages is read member by member, and a page is
+    # read byte for byte. Samples: pagerduty_incidents_page.json, opsgenie_alerts_page.json.
+    folder = tmp_path / "export"
+    folder.mkdir()
+    big = PD_PAGE.read_bytes() + b" " * (1024 * 1024)  # JSON may end in blanks
+    (folder / "a-big.json").write_bytes(big)
+    (folder / "b-small.json").write_bytes(PD_PAGE.read_bytes())
+    with zipfile.ZipFile(folder / "c-pages.zip", "w") as zf:
+        zf.write(OPSGENIE_PAGE, "alerts.json")
+    files = load_sources([folder])
+    assert [f.name for f in files] == [
+        str(folder / "a-big.json"),
+        str(folder / "b-small.json"),
+        f"{folder / 'c-pages.zip'}!alerts.json",
+    ]
+    assert [f.data for f in files] == [big, PD_PAGE.read_bytes(), OPSGENIE_PAGE.read_bytes()]
+    parsed = parse_files([folder], ImportOptions())
+    assert [(len(p.incidents), p.format) for p in parsed] == [
+        (26, "pagerduty"),
+        (26, "pagerduty"),
+        (1, "opsgenie"),
+    ]
+
+
 def test_zip_members_leading_outside_or_hidden_are_listed_and_skipped(
     database: Database, tmp_path: Path
 ) -> None:

@@ -311,6 +311,7 @@ def test_formats_reading_with_the_import_get_every_file(
     pagerduty = registry.format_named("pagerduty")
     assert not isinstance(pagerduty, ReadsWithImport)
     monkeypatch.setattr(registry, "formats", lambda: (pagerduty, recorder))
+    monkeypatch.setattr(registry, "in_detection_order", lambda: iter((pagerduty, recorder)))
     (tmp_path / "a.chat.json").write_text("x", encoding="utf-8")
     (tmp_path / "b.chat.json").write_text("y", encoding="utf-8")
     (tmp_path / "incidents.json").write_bytes(PD_PAGE.read_bytes())
