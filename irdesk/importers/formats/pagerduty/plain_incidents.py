@@ -22,6 +22,7 @@ from irdesk.importers.formats.pagerduty.reader import SOURCE, Reader
 from irdesk.importers.formats.pagerduty.rules import RESOLVED, RESOLVED_KEY
 from irdesk.importers.reading.timestamps import stored_time, utc_if_plain
 from irdesk.importers.records import EventRecord, IncidentRecord
+from irdesk.storage.bulk.stored_text import db_time
 
 
 def read_incident(reader: Reader, value: object, location: str) -> IncidentRecord:
@@ -44,6 +45,119 @@ def incident_reader(reader: Reader, prefix: str) -> Callable[[int, object], Inci
             return incident(reader, value, location)
 
     return read
+
+
+def row_reader(reader: Reader) -> Callable[[object], tuple[Any, ...] | None]:
+    """plain_row of each incident of a big page: its incident row, or None."""
+
+    def row(value: object) -> tuple[Any, ...] | None:
+        try:
+            return plain_row(reader, value)
+        except Unusual:
+            return None
+
+    return row
+
+
+def plain_row(reader: Reader, raw: object) -> tuple[Any, ...]:
+    """The incident row (import_writer.NewIncident's fields, in order) that a first
+    import writes for an incident that `plain_incident` reads and that needs no other
+    row: no event, no alias beyond its id and URL, no service, no clock offset.
+    Unusual for anything else, and for whatever plain_incident gives up on.
+
+    The streamed import of a page of a million writes these rows straight from the
+    decoded dicts, without a record, a merge entry or an outcome for each
+    (tests/unit/importers/test_streamed_rows.py holds them to the careful path's rows)."""
+    if type(raw) is not dict or reader.offset:
+        raise Unusual
+    get = raw.get
+    # Each of these gives the incident an event, an alias or a service of its own: the
+    # record path writes those.
+    if (
+        get("incident_number") is not None
+        or get("service") is not None
+        or get("first_trigger_log_entry") is not None
+        or get("resolved_at") is not None
+        or "created_on" in raw
+        or "last_status_change_on" in raw
+    ):
+        raise Unusual
+    external_id = get("id")
+    if type(external_id) is not str or not (external_id := external_id.strip()):
+        raise Unusual
+    created_text = get("created_at")
+    created_at = utc_if_plain(created_text)
+    if created_at is None:
+        raise Unusual
+    description = get("description")
+    if description is not None:
+        description = plain_text(description)
+    title = get("title")
+    if title is not None:
+        title = plain_text(title)
+    title = title or description
+    if title is None:
+        title = plain_text(get("summary"))
+        if title is None:
+            raise Unusual
+    url = get("html_url")
+    if url is not None:
+        url = plain_text(url)
+    priority = get("priority")
+    severity_raw = severity = None
+    if priority is not None:
+        if type(priority) is not dict:
+            raise Unusual
+        severity_raw = plain_text(priority.get("summary")) or plain_text(priority.get("name"))
+        severity = _severity(reader, severity_raw)
+    acknowledgements = get("acknowledgements")
+    if acknowledgements is not None and not (
+        type(acknowledgements) is list and not acknowledgements
+    ):
+        raise Unusual
+    assignments = get("assignments")
+    if assignments is not None and not (type(assignments) is list and not assignments):
+        raise Unusual
+    last_change = get("last_status_change_at")
+    if last_change is not None:
+        last_change = _optional_time(last_change)
+    status_text = get("status")
+    if status_text is None:
+        status = IncidentStatus.TRIGGERED
+    else:
+        if type(status_text) is not str:
+            raise Unusual
+        found = STATUSES.get(status_text) or STATUSES.get(status_text.strip().casefold())
+        if found is None:
+            raise Unusual
+        status = found
+    if last_change is not None and status is IncidentStatus.RESOLVED:
+        raise Unusual  # resolved when its status last changed: a resolve event
+    started = stored_time(created_text) or db_time(created_at)
+    return (
+        SOURCE,
+        external_id,
+        title,
+        description if description and description != title else None,  # summary
+        url,
+        _SEVERITY_TEXT[severity],
+        severity_raw,
+        _STATUS_TEXT[status],
+        started,  # started_at
+        started,  # detected_at
+        None,  # acknowledged_at
+        None,  # mitigated_at
+        None,  # resolved_at
+        None,  # verified_at
+        None,  # service_id
+        "",  # consistency_flags: one time, so nothing out of order
+    )
+
+
+# Enum members' texts by member, as the rows store them.
+_STATUS_TEXT = {status: status.value for status in IncidentStatus}
+_SEVERITY_TEXT: dict[Severity | None, str | None] = {None: None}
+_SEVERITY_TEXT.update((severity, severity.value) for severity in Severity)
 
 
 def plain_incident(reader: Reader, raw: object, location: str) -> IncidentRecord:
