@@ -275,3 +275,31 @@ def test_skip_bad_records_leaves_the_bad_one_out_of_a_plain_page(
         "P17",
         "P2",
     ]
+
+
+@pytest.mark.parametrize(
+    ("element", "words"),
+    [
+        (42, ("incident object", "42")),
+        (plain(25, title=["Disk", 25]), ("title", "Disk")),
+        (plain(25, created_at=20260325), ("created_at", "20260325")),
+    ],
+)
+def test_a_wrong_element_after_plain_slices_is_one_located_sentence(
+    tmp_path: Path,
+    row_slices: list[int],
+    capsys: pytest.CaptureFixture[str],
+    element: object,
+    words: tuple[str, str],
+) -> None:
+    target = tmp_path / "incidents.db"
+    open_database(target).close()
+    before = dump(target)
+    page = write_page(tmp_path / "bad.json", [*PLAIN[:4], element])
+    assert irdesk_main(["import", str(page), "--db", str(target)]) == 1
+    out, err = capsys.readouterr()
+    assert row_slices == [2, 2]
+    assert "Traceback" not in out + err
+    [sentence] = [line for line in err.splitlines() if "incidents[4]" in line]
+    assert all(word in sentence for word in words), sentence
+    assert dump(target) == before
