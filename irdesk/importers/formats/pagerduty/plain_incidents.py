@@ -78,7 +78,7 @@ def plain_row(reader: Reader, raw: object) -> tuple[Any, ...]:
     if type(external_id) is not str or not (external_id := external_id.strip()):
         raise Unusual
     created_text = get("created_at")
-    # utc_if_plain and stored_time, inline: they are two calls of a million.
+    # utc_if_plain, inline: this runs a million times.
     if type(created_text) is not str or created_text[-1:] != "Z":
         raise Unusual
     try:
@@ -87,50 +87,48 @@ def plain_row(reader: Reader, raw: object) -> tuple[Any, ...]:
         raise Unusual from None
     if created_at.tzinfo is not UTC:
         raise Unusual
-    description = get("description")
-    if description is not None:
-        description = plain_text(description)
+    # plain_text, inline.
     title = get("title")
     if title is not None:
-        title = plain_text(title)
-    title = title or description
-    if title is None:
-        title = plain_text(get("summary"))
-        if title is None:
+        if type(title) is not str:
             raise Unusual
-    url = get("html_url")
-    if url is not None:
-        url = plain_text(url)
-    priority = get("priority")
-    severity_raw = severity = None
-    if priority is not None:
-        if type(priority) is not dict:
-            raise Unusual
-        severity_raw = plain_text(priority.get("summary")) or plain_text(priority.get("name"))
-        severity = _severity(reader, severity_raw)
-    acknowledgements = get("acknowledgements")
-    if acknowledgements is not None and not (
-        type(acknowledgements) is list and not acknowledgements
-    ):
-        raise Unusual
-    assignments = get("assignments")
-    if assignments is not None and not (type(assignments) is list and not assignments):
-        raise Unusual
-    last_change = get("last_status_change_at")
-    if last_change is not None:
-        last_change = _optional_time(last_change)
+        title = title.strip() or None
     status_text = get("status")
-    if status_text is None:
-        status = IncidentStatus.TRIGGERED
+    if len(raw) == 4 and title is not None and status_text is not None:
+        # id, created_at, title and status, and nothing else: no other field to read.
+        description = url = severity_raw = severity = None
     else:
-        if type(status_text) is not str:
+        description = plain_text(get("description"))
+        title = title or description
+        if title is None:
+            title = plain_text(get("summary"))
+            if title is None:
+                raise Unusual
+        url = plain_text(get("html_url"))
+        priority = get("priority")
+        severity_raw = severity = None
+        if priority is not None:
+            if type(priority) is not dict:
+                raise Unusual
+            severity_raw = plain_text(priority.get("summary")) or plain_text(priority.get("name"))
+            severity = _severity(reader, severity_raw)
+        acknowledgements = get("acknowledgements")
+        if acknowledgements is not None and not (
+            type(acknowledgements) is list and not acknowledgements
+        ):
             raise Unusual
-        found = STATUSES.get(status_text) or STATUSES.get(status_text.strip().casefold())
-        if found is None:
+        assignments = get("assignments")
+        if assignments is not None and not (type(assignments) is list and not assignments):
             raise Unusual
-        status = found
-    if last_change is not None and status is IncidentStatus.RESOLVED:
-        raise Unusual  # resolved when its status last changed: a resolve event
+        last_change = get("last_status_change_at")
+        if (
+            last_change is not None
+            and _optional_time(last_change) is not None
+            and status_text is not None
+            and _status(status_text) is IncidentStatus.RESOLVED
+        ):
+            raise Unusual  # resolved when its status last changed: a resolve event
+    status = IncidentStatus.TRIGGERED if status_text is None else _status(status_text)
     # stored_time's test and text, inline.
     started = (
         f"{created_text[:10]} {created_text[11:19]}.000000"
@@ -160,6 +158,17 @@ def plain_row(reader: Reader, raw: object) -> tuple[Any, ...]:
         None,  # service_id
         "",  # consistency_flags: one time, so nothing out of order
     )
+
+
+def _status(text: object) -> IncidentStatus:
+    """The status as the API writes it, then as the careful reader reads it; Unusual
+    for anything else."""
+    if type(text) is not str:
+        raise Unusual
+    found = STATUSES.get(text) or STATUSES.get(text.strip().casefold())
+    if found is None:
+        raise Unusual
+    return found
 
 
 # Keys that give an incident an alias (its number), a service row, an event (its first
