@@ -121,9 +121,8 @@ def _write_slices(
             progress(WRITING, done, stream.count)
         if isinstance(chunk, PlainRows):
             if file_id is None:
-                (file_id,) = import_writer.write_provenance(
-                    tx, [file], (), importer_version
-                ).values()
+                import_writer.write_provenance(tx, [file], (), importer_version)
+                file_id = import_writer.source_file_id(tx, file)
             _write_rows(tx, chunk, file_id, result)
             done += len(chunk)
             file.streamed[stream.source] = file.streamed.get(stream.source, 0) + len(chunk)

@@ -388,12 +388,11 @@ def write_provenance(
     importer_version: str,
     *,
     new_incidents: bool = False,
-) -> dict[str, int]:
+) -> None:
     """Record the files read and which incidents each one gave (names as in `files`): (incident
     id, names) pairs, an incident in several pairs linked to the files of all of them.
     `new_incidents`: every incident was inserted by this import and is in one pair only,
-    so no link can be there already and the links go straight in, not staged.
-    Returns the files' ids by name."""
+    so no link can be there already and the links go straight in, not staged."""
     conn = tx.conn
     now = db_time(utc_now())
     import_id = uuid.uuid4().hex
@@ -442,7 +441,17 @@ def write_provenance(
             )
         else:
             _insert_links(conn, chunk, by_name)
-    return by_name
+
+
+def source_file_id(tx: ImportTransaction, file: ImportedFile) -> int:
+    """The id write_provenance links `file`'s incidents to (it recorded the file first):
+    the first record of the same name and content."""
+    return int(
+        tx.conn.exec_driver_sql(
+            "SELECT min(id) FROM source_file WHERE sha256 = ? AND name = ?",
+            (file.sha256, file.name),
+        ).scalar_one()
+    )
 
 
 def _insert_links(
