@@ -151,7 +151,7 @@ class IncidentStream:
 
 class PlainRows(list[tuple[Any, ...]]):
     """A slice of incidents as the incident rows a first import inserts
-    (import_writer.NewIncident's fields): nothing else to write for any of them."""
+    (import_writer.PLAIN_FIELDS): nothing else to write for any of them."""
 
     __slots__ = ()
 

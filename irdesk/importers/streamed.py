@@ -174,7 +174,7 @@ def _write_rows(tx: ImportTransaction, rows: PlainRows, file_id: int, result: Wr
         raise NotStreamable from None  # listed twice: the whole merge decides
     room = OUTCOMES_KEPT - len(result.incidents)
     if room > 0:
-        # source, external_id and title: NewIncident's first three fields.
+        # source, external_id and title: a plain row's first three fields.
         result.incidents.extend(
             IncidentOutcome(row[0], row[1], row[2], "new") for row in rows[:room]
         )

@@ -190,29 +190,34 @@ def search_filled_after(tx: ImportTransaction) -> Iterator[bool]:
     conn.exec_driver_sql(trigger)
 
 
+# A plain row: NewIncident's first nine fields. Detected when started, no later time, no
+# service, no flag: the rest is written out in the statement, not bound a million times.
+PLAIN_FIELDS = NewIncident._fields[:9]
+
+
 def insert_plain_incidents(
     tx: ImportTransaction, rows: Sequence[tuple[Any, ...]], source_file_id: int
 ) -> None:
-    """New incidents (NewIncident's fields, a plain tuple each) straight into the table,
-    each linked to the file it came from. For a first import inside search_filled_after:
-    one executemany, no staging table, no ids read back. Raises IncidentKeyTaken when a
-    key is stored already (the caller rolls the import back)."""
+    """New incidents (PLAIN_FIELDS, a plain tuple each) straight into the table, each
+    linked to the file it came from. For a first import inside search_filled_after: one
+    executemany, no staging table, no ids read back. Raises IncidentKeyTaken when a key
+    is stored already (the caller rolls the import back)."""
     if not rows:
         return
     _check_new_incidents(rows)
     conn = tx.conn
     now = db_time(utc_now())
     (largest_before,) = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM incident").one()
-    names = ", ".join(NewIncident._fields)
-    marks = ", ".join("?" * len(NewIncident._fields))
+    names = ", ".join(PLAIN_FIELDS)
+    marks = ", ".join(f"?{n}" for n in range(1, len(PLAIN_FIELDS) + 1))
+    started = len(PLAIN_FIELDS)  # started_at, the last: detected_at too
     try:
         with _checks_made_here(conn):
-            # The time written out (db_time's digits, no quote in them), not bound: binding
-            # it would mean a second tuple for each of a million rows.
+            # The time written out (db_time's digits, no quote in them), not bound.
             conn.exec_driver_sql(
-                f"INSERT INTO incident ({names}, created_at, updated_at, external_cause,"
-                f" approved_tech_debt, regulatory_exposure)"
-                f" VALUES ({marks}, '{now}', '{now}', 0, 0, 0)",
+                f"INSERT INTO incident ({names}, detected_at, consistency_flags, created_at,"
+                " updated_at, external_cause, approved_tech_debt, regulatory_exposure)"
+                f" VALUES ({marks}, ?{started}, '', '{now}', '{now}', 0, 0, 0)",
                 rows,
             )
     except IntegrityError:
@@ -235,19 +240,15 @@ def _check_new_incidents(rows: Sequence[tuple[Any, ...]]) -> None:
         and set(map(itemgetter(5), rows)) <= _SEVERITIES_OR_NONE
     ):
         return
-    bad = NewIncident._make(
-        next(
-            row
-            for row in rows
-            if not row[0]
-            or not row[1]
-            or row[7] not in _STATUSES
-            or row[5] not in _SEVERITIES_OR_NONE
-        )
+    # By position: NewIncident's, or a plain row's (its first fields).
+    bad = next(
+        row
+        for row in rows
+        if not row[0] or not row[1] or row[7] not in _STATUSES or row[5] not in _SEVERITIES_OR_NONE
     )
     raise ValueError(
-        f"incident refuses source {bad.source!r}, key {bad.external_id!r}, "
-        f"status {bad.status!r} or severity {bad.severity!r}"
+        f"incident refuses source {bad[0]!r}, key {bad[1]!r}, "
+        f"status {bad[7]!r} or severity {bad[5]!r}"
     )
 
 

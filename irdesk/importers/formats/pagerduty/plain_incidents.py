@@ -61,8 +61,8 @@ def row_reader(reader: Reader) -> Callable[[object], tuple[Any, ...] | None]:
 
 
 def plain_row(reader: Reader, raw: object) -> tuple[Any, ...]:
-    """The incident row (import_writer.NewIncident's fields, in order) that a first
-    import writes for an incident that `plain_incident` reads and that needs no other
+    """The incident row (import_writer.PLAIN_FIELDS, in order) that a first import
+    writes for an incident that `plain_incident` reads and that needs no other
     row: no event, no alias beyond its id and URL, no service, no clock offset.
     Unusual for anything else, and for whatever plain_incident gives up on.
 
@@ -149,14 +149,7 @@ def plain_row(reader: Reader, raw: object) -> tuple[Any, ...]:
         _SEVERITY_TEXT[severity],
         severity_raw,
         _STATUS_TEXT[status],
-        started,  # started_at
-        started,  # detected_at
-        None,  # acknowledged_at
-        None,  # mitigated_at
-        None,  # resolved_at
-        None,  # verified_at
-        None,  # service_id
-        "",  # consistency_flags: one time, so nothing out of order
+        started,  # started_at, and detected_at; no other time, service or flag
     )
 
 
