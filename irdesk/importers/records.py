@@ -5,9 +5,10 @@ Parsers fill these; the pipeline merges them (merging.py), turns them into rows
 record is built.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
 from irdesk.importers.org_records import Directory
@@ -141,6 +142,18 @@ class IncidentStream:
     # Set by ParsedFile.materialise: the records are read all at once after all. A check
     # the streamed write makes anyway (an incident listed twice) is then the format's own.
     whole: bool = False
+    # For a format with a row reader (recovery.read_incidents' `plain`): the same
+    # incidents a slice of at most N at a time (plain_slices(N)), each slice a PlainRows
+    # when every incident of it is plain, else its records. Used instead of `records`
+    # by a first import, which has nothing stored to compare the incidents with.
+    plain_slices: Callable[[int], Iterator["PlainRows | list[IncidentRecord]"]] | None = None
+
+
+class PlainRows(list[tuple[Any, ...]]):
+    """A slice of incidents as the incident rows a first import inserts
+    (import_writer.PLAIN_FIELDS): nothing else to write for any of them."""
+
+    __slots__ = ()
 
 
 @dataclass

@@ -11,11 +11,18 @@ lists it (file, place, why), so that one damaged record does not cost the good o
 """
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.problems import ImportProblem
-from irdesk.importers.records import IncidentRecord, IncidentStream, LeftOut, ParsedFile
+from irdesk.importers.records import (
+    IncidentRecord,
+    IncidentStream,
+    LeftOut,
+    ParsedFile,
+    PlainRows,
+)
 
 Item = TypeVar("Item")
 
@@ -84,6 +91,7 @@ def read_incidents(
     *,
     streamed: bool,
     finished: Callable[[], None] | None = None,
+    plain: Callable[[Item], tuple[Any, ...] | None] | None = None,
 ) -> IncidentStream | None:
     """Each of `items` read as an incident of recovery's file (`read(index, item)`), a bad
     one left out or refusing the import as the options say.
@@ -94,10 +102,14 @@ def read_incidents(
     format whose one file can hold a huge array of incidents reads it through here.
     `finished` runs once every item is read (then, or at the stream's end): warnings that
     count over the whole file belong there, as the report is made after the write.
+    `plain` (streamed only): an item's incident row when it needs nothing but that row,
+    else None; the stream's plain_slices then offers slices of those rows.
     Returns the stream, if any."""
     records = _records(recovery, items, read, finished)
     if streamed:
         stream = recovery.parsed.incident_stream = IncidentStream(len(items), records, source)
+        if plain is not None:
+            stream.plain_slices = partial(_plain_slices, recovery, items, read, plain, finished)
         return stream
     recovery.parsed.incidents.extend(records)
     return None
@@ -119,5 +131,35 @@ def _records(
                 raise
             continue  # left out (--skip-bad-records)
         yield record
+    if finished is not None:
+        finished()
+
+
+def _plain_slices(
+    recovery: Recovery,
+    items: Sequence[Item],
+    read: Callable[[int, Item], IncidentRecord],
+    plain: Callable[[Item], tuple[Any, ...] | None],
+    finished: Callable[[], None] | None,
+    size: int,
+) -> Iterator[PlainRows | list[IncidentRecord]]:
+    """`items` a slice of `size` at a time: its rows when every item has one, else its
+    records, read (and a bad one refused or left out) as _records reads them."""
+    context = recovery.record()
+    for begin in range(0, len(items), size):
+        chunk = items[begin : begin + size]
+        rows = PlainRows(map(plain, chunk))
+        if None not in rows:
+            yield rows
+            continue
+        del rows
+        records: list[IncidentRecord] = []
+        for index, item in enumerate(chunk, begin):
+            try:
+                records.append(read(index, item))
+            except ImportProblem as problem:
+                if not context.leaves_out(problem):
+                    raise
+        yield records
     if finished is not None:
         finished()

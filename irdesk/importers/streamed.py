@@ -8,6 +8,12 @@ no incident naming another), each slice of STREAM_SLICE records is merged, writt
 dropped before the next is parsed, in the import's one transaction as before: a bad
 record near the end still changes nothing.
 
+A first import (nothing stored to compare with) takes the format's rows where it offers
+them (IncidentStream.plain_slices): a slice whose incidents need nothing but their incident
+rows goes straight into the table, without a record, a merge entry or an outcome for each,
+and the search index is filled once at the end (import_writer.search_filled_after); any
+other slice is written the record way below.
+
 What the merge would have done across slices it cannot see is checked as it goes: a key
 met a second time (the file lists an incident twice) or a record that names another
 raises NotStreamable, the transaction rolls back, and the import runs again the whole way.
@@ -19,12 +25,12 @@ from itertools import islice
 from irdesk.importers.formats.base import ImportOptions
 from irdesk.importers.merging import PreparedIncident, fill_lifecycle, with_file
 from irdesk.importers.progress import WRITING, Progress
-from irdesk.importers.records import IncidentRecord, ParsedFile
+from irdesk.importers.records import IncidentRecord, IncidentStream, ParsedFile, PlainRows
 from irdesk.importers.writing.action_tickets import follow_tickets
 from irdesk.importers.writing.events import new_incidents, write_events
 from irdesk.importers.writing.incidents import write_incidents, write_names
 from irdesk.importers.writing.links import write_links
-from irdesk.importers.writing.outcomes import WriteResult
+from irdesk.importers.writing.outcomes import IncidentOutcome, WriteResult
 from irdesk.importers.writing.people import People
 from irdesk.storage.bulk import import_lookup, import_writer
 from irdesk.storage.bulk.import_lookup import IncidentKey
@@ -71,15 +77,56 @@ def write_streamed(
     assert stream is not None
     file.incident_stream = None
     any_stored = import_lookup.any_incidents(tx)
+    # A first import needs no comparison with stored rows: a slice whose incidents need
+    # nothing but their rows goes straight in (_write_rows), the rest the record way.
+    if stream.plain_slices is None or any_stored or options.not_incidents:
+        slices: Iterator[PlainRows | list[IncidentRecord]] = _slices(stream.records)
+        _write_slices(
+            tx, file, stream, slices, any_stored, result, progress, options, importer_version
+        )
+    else:
+        with import_writer.search_filled_after(tx) as fast:
+            slices = stream.plain_slices(STREAM_SLICE) if fast else _slices(stream.records)
+            _write_slices(
+                tx, file, stream, slices, any_stored, result, progress, options, importer_version
+            )
+    # Listed in one order, as an import that writes them all at once lists them.
+    result.new_services.sort()
+    if progress:
+        progress(WRITING, stream.count, stream.count)
+
+
+def _write_slices(
+    tx: ImportTransaction,
+    file: ParsedFile,
+    stream: IncidentStream,
+    slices: Iterator[PlainRows | list[IncidentRecord]],
+    any_stored: bool,
+    result: WriteResult,
+    progress: Progress | None,
+    options: ImportOptions,
+    importer_version: str,
+) -> None:
+    """Each slice written and dropped before the next is read: rows straight in, records
+    merged and written as merge_records and write_incidents would."""
     # One byte per incident stored before the import: set once a slice finds it, so that
     # finding it again means the file lists it twice (a megabyte for a million).
     met = bytearray(import_lookup.largest_incident_id(tx) + 1)
     people = People(tx, result)
     only_this = with_file(frozenset(), file.name)
+    file_id: int | None = None
     done = 0
-    for chunk in _slices(stream.records):
+    for chunk in slices:
         if progress:
             progress(WRITING, done, stream.count)
+        if isinstance(chunk, PlainRows):
+            if file_id is None:
+                import_writer.write_provenance(tx, [file], (), importer_version)
+                file_id = import_writer.source_file_id(tx, file)
+            _write_rows(tx, chunk, file_id, result)
+            done += len(chunk)
+            file.streamed[stream.source] = file.streamed.get(stream.source, 0) + len(chunk)
+            continue
         prepared = _prepared(chunk, only_this)
         del chunk
         kept = len(result.incidents)
@@ -116,10 +163,24 @@ def write_streamed(
         done += len(prepared)
         file.streamed[stream.source] = file.streamed.get(stream.source, 0) + len(prepared)
         result.fold_outcomes(OUTCOMES_KEPT)
-    # Listed in one order, as an import that writes them all at once lists them.
-    result.new_services.sort()
-    if progress:
-        progress(WRITING, stream.count, stream.count)
+
+
+def _write_rows(tx: ImportTransaction, rows: PlainRows, file_id: int, result: WriteResult) -> None:
+    """A slice of new incidents that need nothing but their rows: inserted and linked to
+    their file; the report keeps the first OUTCOMES_KEPT as outcomes and counts the rest."""
+    try:
+        import_writer.insert_plain_incidents(tx, rows, file_id)
+    except import_writer.IncidentKeyTaken:
+        raise NotStreamable from None  # listed twice: the whole merge decides
+    room = OUTCOMES_KEPT - len(result.incidents)
+    if room > 0:
+        # source, external_id and title: a plain row's first three fields.
+        result.incidents.extend(
+            IncidentOutcome(row[0], row[1], row[2], "new") for row in rows[:room]
+        )
+    counted = len(rows) - max(room, 0)
+    if counted > 0:
+        result.incident_counts["new"] = result.incident_counts.get("new", 0) + counted
 
 
 def _check_met_once(

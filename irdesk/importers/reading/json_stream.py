@@ -101,7 +101,10 @@ class JsonArray(Sequence[Any]):
     def __getitem__(self, index: slice) -> list[Any]: ...
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+            # A slice of a streamed import's ten thousand: the scanner called in the loop,
+            # not through __getitem__ once for each.
+            text, starts, scan = self._text, self._starts, _DECODER.scan_once
+            return [scan(text, start)[0] for start in starts[index]]
         return _DECODER.scan_once(self._text, self._starts[index])[0]
 
     def __iter__(self) -> Iterator[Any]:

@@ -10,8 +10,9 @@ constraints would, for the inserts that skip them.
 
 import contextlib
 import json
+import re
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from enum import Enum
 from itertools import islice
@@ -19,6 +20,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
 from irdesk.domain.lifecycle import LIFECYCLE_FIELDS, joined_flags, problems_in
@@ -148,7 +150,86 @@ def insert_incidents(tx: ImportTransaction, rows: Sequence[NewIncident]) -> dict
     return ids
 
 
-def _check_new_incidents(rows: Sequence[NewIncident]) -> None:
+# The search index's insert trigger, whose words expression fills the index for many
+# rows at once (search_filled_after).
+_SEARCH_TRIGGER = "incident_search_insert"
+_SEARCH_WORDS = re.compile(
+    r"INSERT INTO incident_search \(rowid, words\) VALUES \(NEW\.id,(?P<words>.*)\);\s*END\s*$",
+    re.DOTALL,
+)
+
+
+@contextlib.contextmanager
+def search_filled_after(tx: ImportTransaction) -> Iterator[bool]:
+    """For a first import of many incidents: True, and the search index's insert trigger
+    off until the end, when one statement fills the index for every incident inserted
+    meanwhile and the trigger is made again (as import_floor does). Through the trigger,
+    each executemany row is a statement whose words FTS5 writes as a segment of its own.
+    False (and nothing changed) on a server, or when the trigger is not the one expected.
+    In the import's transaction: a rollback brings the trigger back."""
+    conn = tx.conn
+    if dialect(conn).name != "sqlite":
+        yield False
+        return
+    trigger = conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_SEARCH_TRIGGER,)
+    ).scalar()
+    words = _SEARCH_WORDS.search(trigger) if isinstance(trigger, str) else None
+    if not isinstance(trigger, str) or words is None:
+        yield False
+        return
+    (largest_before,) = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM incident").one()
+    conn.exec_driver_sql(f"DROP TRIGGER {_SEARCH_TRIGGER}")
+    yield True
+    conn.exec_driver_sql(
+        "INSERT INTO incident_search (rowid, words) SELECT incident.id,"
+        f" {words.group('words').replace('NEW.', 'incident.')} FROM incident"
+        " WHERE incident.id > ? ORDER BY incident.id",
+        (largest_before,),
+    )
+    conn.exec_driver_sql(trigger)
+
+
+# A plain row: NewIncident's first nine fields. Detected when started, no later time, no
+# service, no flag: the rest is written out in the statement, not bound a million times.
+PLAIN_FIELDS = NewIncident._fields[:9]
+
+
+def insert_plain_incidents(
+    tx: ImportTransaction, rows: Sequence[tuple[Any, ...]], source_file_id: int
+) -> None:
+    """New incidents (PLAIN_FIELDS, a plain tuple each) straight into the table, each
+    linked to the file it came from. For a first import inside search_filled_after: one
+    executemany, no staging table, no ids read back. Raises IncidentKeyTaken when a key
+    is stored already (the caller rolls the import back)."""
+    if not rows:
+        return
+    _check_new_incidents(rows)
+    conn = tx.conn
+    now = db_time(utc_now())
+    (largest_before,) = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM incident").one()
+    names = ", ".join(PLAIN_FIELDS)
+    marks = ", ".join(f"?{n}" for n in range(1, len(PLAIN_FIELDS) + 1))
+    started = len(PLAIN_FIELDS)  # started_at, the last: detected_at too
+    try:
+        with _checks_made_here(conn):
+            # The time written out (db_time's digits, no quote in them), not bound.
+            conn.exec_driver_sql(
+                f"INSERT INTO incident ({names}, detected_at, consistency_flags, created_at,"
+                " updated_at, external_cause, approved_tech_debt, regulatory_exposure)"
+                f" VALUES ({marks}, ?{started}, '', '{now}', '{now}', 0, 0, 0)",
+                rows,
+            )
+    except IntegrityError:
+        raise IncidentKeyTaken("an incident of this import is stored already") from None
+    conn.exec_driver_sql(
+        "INSERT INTO incident_source_file (incident_id, source_file_id)"
+        " SELECT id, ? FROM incident WHERE id > ? ORDER BY id",
+        (source_file_id, largest_before),
+    )
+
+
+def _check_new_incidents(rows: Sequence[tuple[Any, ...]]) -> None:
     """incident's CHECKs, made here since the insert skips SQLite's: a source and a key,
     a known status, and a known severity or none. Over whole columns at once (map and
     sets, no Python loop per row); a row is looked for only to name it."""
@@ -159,17 +240,15 @@ def _check_new_incidents(rows: Sequence[NewIncident]) -> None:
         and set(map(itemgetter(5), rows)) <= _SEVERITIES_OR_NONE
     ):
         return
+    # By position: NewIncident's, or a plain row's (its first fields).
     bad = next(
         row
         for row in rows
-        if not row.source
-        or not row.external_id
-        or row.status not in _STATUSES
-        or row.severity not in _SEVERITIES_OR_NONE
+        if not row[0] or not row[1] or row[7] not in _STATUSES or row[5] not in _SEVERITIES_OR_NONE
     )
     raise ValueError(
-        f"incident refuses source {bad.source!r}, key {bad.external_id!r}, "
-        f"status {bad.status!r} or severity {bad.severity!r}"
+        f"incident refuses source {bad[0]!r}, key {bad[1]!r}, "
+        f"status {bad[7]!r} or severity {bad[5]!r}"
     )
 
 
@@ -409,6 +488,17 @@ class Provenance:
                 )
             else:
                 _insert_links(conn, chunk, self.by_name)
+
+
+def source_file_id(tx: ImportTransaction, file: ImportedFile) -> int:
+    """The id write_provenance links `file`'s incidents to (it recorded the file first):
+    the first record of the same name and content."""
+    return int(
+        tx.conn.exec_driver_sql(
+            "SELECT min(id) FROM source_file WHERE sha256 = ? AND name = ?",
+            (file.sha256, file.name),
+        ).scalar_one()
+    )
 
 
 def _insert_links(

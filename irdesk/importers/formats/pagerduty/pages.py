@@ -6,7 +6,11 @@ from typing import Any
 from irdesk.importers.formats.base import Content, ImportOptions, SourceFormat
 from irdesk.importers.formats.pagerduty.incidents import incident
 from irdesk.importers.formats.pagerduty.log_entries import batches
-from irdesk.importers.formats.pagerduty.plain_incidents import incident_reader, read_incident
+from irdesk.importers.formats.pagerduty.plain_incidents import (
+    incident_reader,
+    read_incident,
+    row_reader,
+)
 from irdesk.importers.formats.pagerduty.reader import SOURCE, Reader, parsed_record
 from irdesk.importers.problems import ImportProblem
 from irdesk.importers.reading.json_stream import JsonArray, is_array
@@ -136,6 +140,7 @@ def _parse_list(reader: Reader, key: str, items: Sequence[Any], parsed: ParsedFi
             # Streamed, the incidents' log entries are read only as the import writes them
             # (parse warns at once otherwise).
             finished=(lambda: _warn_unknown_types(reader, parsed)) if streamed else None,
+            plain=row_reader(reader),
         )
     else:
         parsed.event_batches.extend(batches(reader, enumerate(items), prefix))

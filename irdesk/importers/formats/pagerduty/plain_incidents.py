@@ -13,6 +13,7 @@ every incident it reads, it gives the record `incident` gives
 """
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from irdesk.domain.enums import EventKind, IncidentStatus, Severity
@@ -22,6 +23,7 @@ from irdesk.importers.formats.pagerduty.reader import SOURCE, Reader
 from irdesk.importers.formats.pagerduty.rules import RESOLVED, RESOLVED_KEY
 from irdesk.importers.reading.timestamps import stored_time, utc_if_plain
 from irdesk.importers.records import EventRecord, IncidentRecord
+from irdesk.storage.bulk.stored_text import db_time
 
 
 def read_incident(reader: Reader, value: object, location: str) -> IncidentRecord:
@@ -44,6 +46,142 @@ def incident_reader(reader: Reader, prefix: str) -> Callable[[int, object], Inci
             return incident(reader, value, location)
 
     return read
+
+
+def row_reader(reader: Reader) -> Callable[[object], tuple[Any, ...] | None]:
+    """plain_row of each incident of a big page: its incident row, or None."""
+
+    def row(value: object) -> tuple[Any, ...] | None:
+        try:
+            return plain_row(reader, value)
+        except Unusual:
+            return None
+
+    return row
+
+
+def plain_row(reader: Reader, raw: object) -> tuple[Any, ...]:
+    """The incident row (import_writer.PLAIN_FIELDS, in order) that a first import
+    writes for an incident that `plain_incident` reads and that needs no other
+    row: no event, no alias beyond its id and URL, no service, no clock offset.
+    Unusual for anything else, and for whatever plain_incident gives up on.
+
+    The streamed import of a page of a million writes these rows straight from the
+    decoded dicts, without a record, a merge entry or an outcome for each
+    (tests/unit/importers/test_streamed_rows.py holds them to the careful path's rows)."""
+    # Any of _NEEDS_RECORD, even null: one set operation over the incident's few keys
+    # rather than a lookup of each.
+    if type(raw) is not dict or not _NEEDS_RECORD.isdisjoint(raw) or reader.offset:
+        raise Unusual
+    get = raw.get
+    external_id = get("id")
+    if type(external_id) is not str or not (external_id := external_id.strip()):
+        raise Unusual
+    created_text = get("created_at")
+    # utc_if_plain, inline: this runs a million times.
+    if type(created_text) is not str or created_text[-1:] != "Z":
+        raise Unusual
+    try:
+        created_at = _from_iso(created_text)
+    except ValueError:
+        raise Unusual from None
+    if created_at.tzinfo is not UTC:
+        raise Unusual
+    # plain_text, inline.
+    title = get("title")
+    if title is not None:
+        if type(title) is not str:
+            raise Unusual
+        title = title.strip() or None
+    status_text = get("status")
+    if len(raw) == 4 and title is not None and status_text is not None:
+        # id, created_at, title and status, and nothing else: no other field to read.
+        description = url = severity_raw = severity = None
+    else:
+        description = plain_text(get("description"))
+        title = title or description
+        if title is None:
+            title = plain_text(get("summary"))
+            if title is None:
+                raise Unusual
+        url = plain_text(get("html_url"))
+        priority = get("priority")
+        severity_raw = severity = None
+        if priority is not None:
+            if type(priority) is not dict:
+                raise Unusual
+            severity_raw = plain_text(priority.get("summary")) or plain_text(priority.get("name"))
+            severity = _severity(reader, severity_raw)
+        acknowledgements = get("acknowledgements")
+        if acknowledgements is not None and not (
+            type(acknowledgements) is list and not acknowledgements
+        ):
+            raise Unusual
+        assignments = get("assignments")
+        if assignments is not None and not (type(assignments) is list and not assignments):
+            raise Unusual
+        last_change = get("last_status_change_at")
+        if (
+            last_change is not None
+            and _optional_time(last_change) is not None
+            and status_text is not None
+            and _status(status_text) is IncidentStatus.RESOLVED
+        ):
+            raise Unusual  # resolved when its status last changed: a resolve event
+    status = IncidentStatus.TRIGGERED if status_text is None else _status(status_text)
+    # stored_time's test and text, inline.
+    started = (
+        f"{created_text[:10]} {created_text[11:19]}.000000"
+        if len(created_text) == 20
+        and created_text[4] == "-"
+        and created_text[7] == "-"
+        and created_text[10] in "Tt "
+        and created_text[13] == ":"
+        and created_text[16] == ":"
+        else db_time(created_at)
+    )
+    return (
+        SOURCE,
+        external_id,
+        title,
+        description if description and description != title else None,  # summary
+        url,
+        _SEVERITY_TEXT[severity],
+        severity_raw,
+        _STATUS_TEXT[status],
+        started,  # started_at, and detected_at; no other time, service or flag
+    )
+
+
+def _status(text: object) -> IncidentStatus:
+    """The status as the API writes it, then as the careful reader reads it; Unusual
+    for anything else."""
+    if type(text) is not str:
+        raise Unusual
+    found = STATUSES.get(text) or STATUSES.get(text.strip().casefold())
+    if found is None:
+        raise Unusual
+    return found
+
+
+# Keys that give an incident an alias (its number), a service row, an event (its first
+# trigger, its resolution) or a rule of v1's naming: the record path reads those.
+_NEEDS_RECORD = frozenset(
+    (
+        "incident_number",
+        "service",
+        "first_trigger_log_entry",
+        "resolved_at",
+        "created_on",
+        "last_status_change_on",
+    )
+)
+_from_iso = datetime.fromisoformat
+
+# Enum members' texts by member, as the rows store them.
+_STATUS_TEXT = {status: status.value for status in IncidentStatus}
+_SEVERITY_TEXT: dict[Severity | None, str | None] = {None: None}
+_SEVERITY_TEXT.update((severity, severity.value) for severity in Severity)
 
 
 def plain_incident(reader: Reader, raw: object, location: str) -> IncidentRecord:
