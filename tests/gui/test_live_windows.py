@@ -886,3 +886,88 @@ def test_the_person_window_follows_action_items_that_are_or_become_its_persons(
     assert person.tabs.currentIndex() == list(person.models).index("actions")
     chosen = person.models["actions"].row_at(table.currentIndex().row())
     assert chosen.cells[0] == "Alert on checkout latency"
+
+
+def test_locked_calibration_reads_again_only_for_a_note_added_or_deleted(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, postgres_url: str
+) -> None:
+    """tests/review_feedback_fixture.py's reviews and NOTES on the server (Payments 4 notes,
+    Search 2 over July–December 2026), Ana's notes locked: her Calibration counts notes
+    and opens none. Bo edits P-1's note on Ana (its dimensions), shares it with HR, then
+    writes another on P-2: only the last changes a count, and only it is read again."""
+    from note_keys import HR, OTHER_WORDS, make_identity
+    from review_feedback_fixture import AS_OF, add_notes, build_reviews
+    from test_review_feedback_windows import type_date
+    from test_review_undo_and_compare import columns
+
+    from irdesk.domain.models import FeedbackNote, Review
+    from irdesk.reports.signing.note_keys import unlock
+    from irdesk.storage.records import feedback
+
+    morgan = unlock(make_identity(tmp_path / "morgan.p12", "Morgan Manager"), PASSPHRASE)
+
+    def build(db: Database) -> dict[str, int]:
+        built = build_reviews(db)
+        add_notes(db, built, morgan, HR)
+        return built
+
+    with built_on_server(postgres_url, build) as (ids, bo):
+        open_server(qtbot, window, postgres_url)
+        window.review_feedback.today = lambda: AS_OF
+        choose_from_menu(qtbot, window, Qt.Key.Key_W, Qt.Key.Key_C)  # Review › Calibration…
+        qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+        calibration = window.review_feedback.calibration_window
+        assert calibration is not None
+        type_date(qtbot, calibration.first, "2026-07-01")
+        with qtbot.waitSignal(calibration.loaded, timeout=TIMEOUT_MS):
+            qtbot.mouseClick(calibration.refresh_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(calibration, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+        assert {t: c["notes"] for t, c in columns(calibration.notes_model).items()} == {
+            "Payments": "4",
+            "Search": "2",
+        }
+        loads: list[None] = []
+        calibration.loaded.connect(lambda: loads.append(None))
+        settled: list[list[Change]] = []
+        window.live.settled.connect(settled.append)
+
+        def told_not_read(write: Callable[[], object]) -> None:
+            count = len(settled)
+            write()
+            qtbot.waitUntil(lambda: len(settled) > count, timeout=TIMEOUT_MS)
+            qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+            assert loads == []
+
+        with bo.session() as session:
+            note = session.exec(
+                select(FeedbackNote).where(FeedbackNote.person_id == ids["Ana"])
+            ).one()
+            hr = next(r for r in feedback.list_readers(session) if r.name == HR.name)
+        assert note.id is not None
+        told_not_read(
+            lambda: database_edits.edit_note(
+                bo, note.id, note.revision, actor="Morgan", keyring=morgan, dimensions=["procedure"]
+            )
+        )
+        told_not_read(
+            lambda: database_edits.share_note(bo, note.id, hr.id, actor="Morgan", keyring=morgan)
+        )
+        assert ana_message(window) == "Morgan shared a feedback note"
+
+        with bo.session() as session:
+            p2 = session.exec(select(Review.incident_id).where(Review.id == ids["P-2"])).one()
+        with qtbot.waitSignal(calibration.loaded, timeout=TIMEOUT_MS):
+            database_edits.add_note(
+                bo,
+                person_id=ids["Cy"],
+                incident_id=p2,
+                kind=FeedbackKind.GROWTH,
+                actor="Morgan",
+                keyring=morgan,
+                text=OTHER_WORDS,
+            )
+        assert {t: c["notes"] for t, c in columns(calibration.notes_model).items()} == {
+            "Payments": "5",
+            "Search": "2",
+        }
+        assert calibration.first.date().toString("yyyy-MM-dd") == "2026-07-01"
