@@ -130,12 +130,13 @@ def failures_reported(*expected: type[Exception], kept: str = "") -> Iterator[No
         raise CommandFailed(f"{exc}\n{kept}" if kept else str(exc)) from exc
 
 
-def upgrade_progress_on_terminal(path: Path) -> "OnUpgradeProgress | None":
+def upgrade_progress_on_terminal(path: Path | str) -> "OnUpgradeProgress | None":
     """An upgrade's progress on stderr, when stderr is a terminal, since one takes minutes
-    on a big file; a script's or a test's captured stderr stays empty, as an import's does."""
+    on a big file; a script's or a test's captured stderr stays empty, as an import's does.
+    A file is named by its name, a server (`str`) by its address as shown."""
     if not sys.stderr.isatty():
         return None
-    return TerminalProgress(sys.stderr, Path(path).name)
+    return TerminalProgress(sys.stderr, path if isinstance(path, str) else Path(path).name)
 
 
 class TerminalProgress:

@@ -180,7 +180,7 @@ def _upgrade_server(text: str) -> int:
 
     with failures_reported(server.ServerError):
         address = server.ServerAddress.parse(text)
-        before, after = server.upgrade(address)
+        before, after = server.upgrade(address, upgrade_progress_on_terminal(address.shown))
     if before == after:
         print(f"{address.shown} is already at the current schema revision {after}.")
     else:

@@ -157,6 +157,9 @@ class PersonPeriod:
     surge_hours: float = Policy.surge_long_incident_hours
     surge_nights: int = Policy.surge_consecutive_nights
     peers: dict[str, int] = field(default_factory=dict)  # "rotation"/"team" → people
+    # Every action item they own, due in the period or not: an edit of one elsewhere (its
+    # due day moved into the period, say) may change what is shown.
+    owned_actions: frozenset[int] = frozenset()
 
     def label_of(self, incident_id: int) -> str:
         """The ID the list shows, for an incident of theirs."""

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt
+from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -96,11 +96,14 @@ NOTES = frozenset({"feedback_note", "note_reader"})
 DIRECTORY = frozenset({"incidents", "person", "team", "service", "rotation"})
 FIGURES = DIRECTORY | {"incident", "timeline_event", "policy_version"}
 PEOPLE = FIGURES | NOTES
+# The Person window also lists the action items its person owns.
+PERSON = PEOPLE | {"action_item"}
 CALIBRATION = NOTES | {"calibration_session", "finding", "review", "person", "team"}
 REGISTER = frozenset({"incidents", "incident", "packet", "regulation_rule"})
 PROBLEMS = frozenset({"incidents", "incident", "problem", "action_item", "review"})
 REVIEWS = frozenset({"review", "finding", "action_item"})
 
+HERE_SETTLE_MS = 1000
 IMPORT_KEY = "Ctrl+I"
 IMPORT_FOLDER_KEY = "Ctrl+Shift+I"
 
@@ -391,6 +394,13 @@ class MainWindow(QMainWindow):
         self.live.changed.connect(self.review_tab.changed_elsewhere)
         self.live.settled.connect(self._changed_elsewhere)
         self.live.unavailable.connect(self.statusBar().showMessage)
+        # This user's own review saves: no server tells of them (nor does a file).
+        self._here: list[Change] = []
+        self._here_timer = QTimer(self)
+        self._here_timer.setSingleShot(True)
+        self._here_timer.setInterval(HERE_SETTLE_MS)
+        self._here_timer.timeout.connect(self._settle_here)
+        self.review_tab.edited_here.connect(self._changed_here)
         self.metrics.incident_chosen.connect(self._metrics_incident_chosen)
         self.people.incident_chosen.connect(self._metrics_incident_chosen)
         self.metrics.policy_saved.connect(self._policy_saved)
@@ -739,7 +749,7 @@ class MainWindow(QMainWindow):
         person = people.person
         for shown, window, reload, concerns in (
             (FIGURES, dashboard, dashboard and dashboard.refresh, None),
-            (PEOPLE, person, person and person.reload, person and person.concerns),
+            (PERSON, person, person and person.reload, person and person.concerns),
             (PEOPLE, people.team, people.team and people.team.reload, None),
             (
                 CALIBRATION,
@@ -754,6 +764,18 @@ class MainWindow(QMainWindow):
         ):
             if window is not None and reload:
                 follow_changes(window, changes, shown, reload, concerns or None)
+
+    def _changed_here(self, change: Change) -> None:
+        """A save of this user's in the review tab, held for a moment: typing saves every
+        half second, and the windows that follow it read once the burst is over."""
+        self._here.append(change)
+        self._here_timer.start()
+
+    def _settle_here(self) -> None:
+        changes, self._here = self._here, []
+        person = self.people.person
+        if changes and not self._closed and person is not None:
+            follow_changes(person, changes, PERSON, person.reload, person.concerns)
 
     def _show_review_message(self, text: str) -> None:
         self.statusBar().showMessage(text, REVIEW_MESSAGE_MS)

@@ -29,7 +29,7 @@ from irdesk.storage.addresses import is_server_address
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-    from irdesk.storage.database import Database
+    from irdesk.storage.database import Database, OnUpgradeProgress
     from irdesk.storage.records.audit import AnchorClaim
 
 
@@ -133,20 +133,46 @@ def current_revision(conn: Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def upgrade(address: ServerAddress) -> tuple[str | None, str]:
+# Where a file's upgrade tells of its backup copy, a server's says why there is none.
+NO_BACKUP = (
+    "no backup copy is made of a server (pg_dump keeps one); the steps run in one "
+    "transaction, so a failed step changes nothing"
+)
+
+
+def upgrade(
+    address: ServerAddress, on_progress: OnUpgradeProgress | None = None
+) -> tuple[str | None, str]:
     """Bring the server's schema to this irdesk's head: (revision before, after).
 
-    A database written by a newer irdesk is refused, as a newer file is.
+    A database written by a newer irdesk is refused, as a newer file is. `on_progress`
+    hears the steps a file's upgrade tells, but the backup copy: the migrations run in
+    one transaction, so a failed step leaves the server as it was (a copy to go back to
+    after a successful upgrade is the administrator's: pg_dump).
     """
+    from irdesk.storage.database import UpgradeProgress
+
+    def tell(progress: UpgradeProgress) -> None:
+        if on_progress is not None:
+            on_progress(progress)
+
+    def step(number: int, steps: int, name: str) -> None:
+        tell(UpgradeProgress("migrating", f"step {number} of {steps}: {name}", number - 1, steps))
+
     engine = address.engine()
     try:
         with reported(address), engine.begin() as conn:
+            tell(UpgradeProgress("checking", "reading its schema revision"))
             before = current_revision(conn)
             _refuse_unknown(address, before)
             if before != schema.head_revision():
-                schema.upgrade(conn)
+                tell(UpgradeProgress("checking", NO_BACKUP))
+                schema.upgrade(conn, on_step=step if on_progress is not None else None)
+                tell(UpgradeProgress("checking", "committing the upgrade"))
     finally:
         engine.dispose()
+    if before != schema.head_revision():
+        tell(UpgradeProgress("done", "done", 1, 1))
     return before, schema.head_revision()
 
 

@@ -131,3 +131,65 @@ def test_a_script_reading_stderr_sees_nothing_there(old_copy: Path) -> None:
     assert again.stdout == (
         f"{old_copy} is already at the current schema revision {schema.head_revision()}.\n"
     )
+
+
+def read_terminal(*args: str | Path) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """`irdesk ARGS` with stderr on a terminal: the run, and the lines it showed there
+    (each as last rewritten)."""
+    controller, terminal = pty.openpty()
+    try:
+        done = irdesk(*args, stderr=terminal)
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(controller)
+    text = shown.decode().replace("\r\n", "\n")
+    return done, [line.split("\r")[-1].removesuffix("\x1b[K") for line in text.split("\n") if line]
+
+
+def test_a_server_tells_its_steps_and_why_there_is_no_backup(postgres_url: str) -> None:
+    """An empty team database (revision none, the run's throwaway PostgreSQL cluster; no
+    sample needed: the schema is what is upgraded) from a terminal: every migration
+    by name, where a file shows its backup copy the reason there is none, and nothing
+    more once it is current."""
+    from irdesk.storage.server import ServerAddress
+
+    shown = ServerAddress.parse(postgres_url).shown
+    done, lines = read_terminal("db", "upgrade", postgres_url)
+    assert done.returncode == 0, done.stderr
+    prefix = f"Upgrading {shown}: "
+    assert all(line.startswith(prefix) for line in lines)
+    said = [line.removeprefix(prefix) for line in lines]
+    revisions = schema.known_revisions()
+    n = len(revisions)
+    assert said[:2] == [
+        "reading its schema revision",
+        "no backup copy is made of a server (pg_dump keeps one); the steps run in one "
+        "transaction, so a failed step changes nothing",
+    ]
+    assert [s.split(":")[0] for s in said[2:-2]] == [f"step {i} of {n}" for i in range(1, n + 1)]
+    assert said[2] == f"step 1 of {n}: incident data"  # 0001_incident_data.py
+    assert said[-2:] == ["committing the upgrade", "done"]
+    assert done.stdout == (
+        f"Upgraded {shown} from schema revision none to {schema.head_revision()}.\n"
+    )
+
+    again, lines = read_terminal("db", "upgrade", postgres_url)
+    assert again.returncode == 0
+    assert lines == [f"{prefix}reading its schema revision"]
+    assert again.stdout == (
+        f"{shown} is already at the current schema revision {schema.head_revision()}.\n"
+    )
+
+
+def test_a_server_upgraded_by_a_script_says_nothing_on_stderr(postgres_url: str) -> None:
+    done = irdesk("db", "upgrade", postgres_url)
+    assert (done.returncode, done.stderr) == (0, "")

@@ -22,6 +22,7 @@ from note_keys import MANAGER, PASSPHRASE, WORDS
 from PySide6.QtCore import QDate, QElapsedTimer, QSocketNotifier, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sqlmodel import select
 from team_clients import seeded_review, server_database
 from testdata import ORG_DATA, SHARED_DATA
 from window_driver import activate, choose_from_menu, click_row, row_of, shown_column
@@ -778,3 +779,195 @@ def test_calibration_reads_again_for_reviews_of_its_period_only(
             )
         assert ana_message(window) == "Bo edited a finding on P-2"
         assert calibration.first.date().toString("yyyy-MM-dd") == "2026-10-01"
+
+
+def test_the_person_window_follows_action_items_that_are_or_become_its_persons(
+    qtbot: QtBot,
+    window: MainWindow,
+    postgres_url: str,
+    people_on_server: tuple[dict[str, int], Database],
+) -> None:
+    """tests/person_fixture.py's review of PAY-1 with Ana's three action items: "Add a
+    rollback step" (due 2026-03-10), "Alert on checkout latency" (2026-03-20) and
+    "Retire the old gateway" (2026-05-15, after March–April). Bo adds one, gives it to
+    Ben, then to Ana, and moves Ana's gateway item into April."""
+    from test_person_window import ask, open_person
+
+    from irdesk.domain.models import ActionItem, Review
+
+    ids, bo = people_on_server
+    open_server(qtbot, window, postgres_url)
+    person = open_person(qtbot, window)
+    ask(qtbot, window, person, "Ana", "2026-03-01", "2026-04-30")
+    qtbot.keyClick(person, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # Action Items
+    table = person.tables["actions"]
+    qtbot.waitUntil(table.isVisible, timeout=TIMEOUT_MS)
+    second = table.visualRect(person.models["actions"].index(1, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=second)
+
+    def titles() -> list[str]:
+        assert person.period is not None
+        return [a.title for a in person.period.actions]
+
+    assert titles() == ["Add a rollback step", "Alert on checkout latency"]
+    settled: list[list[Change]] = []
+    window.live.settled.connect(settled.append)
+
+    def quietly(write: Callable[[], object]) -> None:
+        """Bo's change arrives; Ana's period is not read again."""
+        shown, told = person.period, len(settled)
+        write()
+        qtbot.waitUntil(lambda: len(settled) > told, timeout=TIMEOUT_MS)
+        qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+        assert person.period is shown
+
+    def read_again(write: Callable[[], object]) -> None:
+        shown = person.period
+        write()
+        qtbot.waitUntil(lambda: person.period is not shown, timeout=TIMEOUT_MS)
+        qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+
+    with bo.session() as session:
+        review_id = session.exec(select(Review.id).where(Review.incident_id == ids["PAY-1"])).one()
+    # Added: an item has no owner yet, so it is nobody's.
+    added: list[int] = []
+    quietly(
+        lambda: added.append(
+            database_edits.add_action(
+                bo, review_id, actor="Bo", title="Page the vendor", due_on=date(2026, 4, 10)
+            ).id
+        )
+    )
+    new = added[0]
+
+    def item(title: str) -> ActionItem:
+        with bo.session() as session:
+            return session.exec(select(ActionItem).where(ActionItem.title == title)).one()
+
+    # Given to Ben: the notification says an owner was chosen, and Ana reads again once…
+    read_again(
+        lambda: database_edits.set_action_owner(
+            bo, new, item("Page the vendor").revision, person_id=ids["Ben"], actor="Bo"
+        )
+    )
+    assert titles() == ["Add a rollback step", "Alert on checkout latency"]
+    # …but Ben's item retitled is none of hers.
+    quietly(
+        lambda: database_edits.edit_action(
+            bo, new, item("Page the vendor").revision, actor="Bo", title="Call the vendor"
+        )
+    )
+    # Her gateway item, outside the period, moved into April: read again, in view.
+    gateway = item("Retire the old gateway")
+    assert gateway.id in person.period.owned_actions
+    read_again(
+        lambda: database_edits.edit_action(
+            bo, gateway.id, gateway.revision, actor="Bo", due_on=date(2026, 4, 20)
+        )
+    )
+    assert titles() == [
+        "Add a rollback step",
+        "Alert on checkout latency",
+        "Retire the old gateway",
+    ]
+    # Ben's item given to Ana: hers now.
+    read_again(
+        lambda: database_edits.set_action_owner(
+            bo, new, item("Call the vendor").revision, person_id=ids["Ana"], actor="Bo"
+        )
+    )
+    assert "Call the vendor" in titles()
+    # The question, the tab and the row chosen stay.
+    assert person.person_combo.currentText() == "Ana"
+    assert (person.from_edit.date(), person.to_edit.date()) == (
+        QDate(2026, 3, 1),
+        QDate(2026, 4, 30),
+    )
+    assert person.tabs.currentIndex() == list(person.models).index("actions")
+    chosen = person.models["actions"].row_at(table.currentIndex().row())
+    assert chosen.cells[0] == "Alert on checkout latency"
+
+
+def test_locked_calibration_reads_again_only_for_a_note_added_or_deleted(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, postgres_url: str
+) -> None:
+    """tests/review_feedback_fixture.py's reviews and NOTES on the server (Payments 4 notes,
+    Search 2 over July–December 2026), Ana's notes locked: her Calibration counts notes
+    and opens none. Bo edits P-1's note on Ana (its dimensions), shares it with HR, then
+    writes another on P-2: only the last changes a count, and only it is read again."""
+    from note_keys import HR, OTHER_WORDS, make_identity
+    from review_feedback_fixture import AS_OF, add_notes, build_reviews
+    from test_review_feedback_windows import type_date
+    from test_review_undo_and_compare import columns
+
+    from irdesk.domain.models import FeedbackNote, Review
+    from irdesk.reports.signing.note_keys import unlock
+    from irdesk.storage.records import feedback
+
+    morgan = unlock(make_identity(tmp_path / "morgan.p12", "Morgan Manager"), PASSPHRASE)
+
+    def build(db: Database) -> dict[str, int]:
+        built = build_reviews(db)
+        add_notes(db, built, morgan, HR)
+        return built
+
+    with built_on_server(postgres_url, build) as (ids, bo):
+        open_server(qtbot, window, postgres_url)
+        window.review_feedback.today = lambda: AS_OF
+        choose_from_menu(qtbot, window, Qt.Key.Key_W, Qt.Key.Key_C)  # Review › Calibration…
+        qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+        calibration = window.review_feedback.calibration_window
+        assert calibration is not None
+        type_date(qtbot, calibration.first, "2026-07-01")
+        with qtbot.waitSignal(calibration.loaded, timeout=TIMEOUT_MS):
+            qtbot.mouseClick(calibration.refresh_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(calibration, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+        assert {t: c["notes"] for t, c in columns(calibration.notes_model).items()} == {
+            "Payments": "4",
+            "Search": "2",
+        }
+        loads: list[None] = []
+        calibration.loaded.connect(lambda: loads.append(None))
+        settled: list[list[Change]] = []
+        window.live.settled.connect(settled.append)
+
+        def told_not_read(write: Callable[[], object]) -> None:
+            count = len(settled)
+            write()
+            qtbot.waitUntil(lambda: len(settled) > count, timeout=TIMEOUT_MS)
+            qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+            assert loads == []
+
+        with bo.session() as session:
+            note = session.exec(
+                select(FeedbackNote).where(FeedbackNote.person_id == ids["Ana"])
+            ).one()
+            hr = next(r for r in feedback.list_readers(session) if r.name == HR.name)
+        assert note.id is not None
+        told_not_read(
+            lambda: database_edits.edit_note(
+                bo, note.id, note.revision, actor="Morgan", keyring=morgan, dimensions=["procedure"]
+            )
+        )
+        told_not_read(
+            lambda: database_edits.share_note(bo, note.id, hr.id, actor="Morgan", keyring=morgan)
+        )
+        assert ana_message(window) == "Morgan shared a feedback note"
+
+        with bo.session() as session:
+            p2 = session.exec(select(Review.incident_id).where(Review.id == ids["P-2"])).one()
+        with qtbot.waitSignal(calibration.loaded, timeout=TIMEOUT_MS):
+            database_edits.add_note(
+                bo,
+                person_id=ids["Cy"],
+                incident_id=p2,
+                kind=FeedbackKind.GROWTH,
+                actor="Morgan",
+                keyring=morgan,
+                text=OTHER_WORDS,
+            )
+        assert {t: c["notes"] for t, c in columns(calibration.notes_model).items()} == {
+            "Payments": "5",
+            "Search": "2",
+        }
+        assert calibration.first.date().toString("yyyy-MM-dd") == "2026-07-01"

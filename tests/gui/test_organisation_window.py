@@ -363,3 +363,86 @@ def test_the_people_and_services_models_are_sound_qt_models(
         assert "My Application Service" in names
     finally:
         db.close()
+
+
+def choose_row(qtbot: QtBot, pane: ListPane, name: str) -> None:
+    """A click on the row named `name`, scrolled into view first as the user would."""
+    row = shown(pane, "Name").index(name)
+    index = pane.proxy.index(row, 0)
+    pane.table.scrollTo(index)
+    centre = pane.table.visualRect(index).center()
+    qtbot.mouseClick(pane.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.waitUntil(lambda: pane.current() is not None and pane.current().name == name)
+
+
+def test_typing_is_kept_per_record_and_closing_asks_before_dropping_it(
+    qtbot: QtBot, window: MainWindow, imported: Path
+) -> None:
+    """pagerduty_users.json: Kyler Kuhn (Senior Engineer) and Earline Greenholt
+    (America/Lima)."""
+    open_and_wait(qtbot, window, imported)
+    organisation = open_organisation(qtbot, window)
+    people, form = organisation.people, organisation.person_form
+    qtbot.keyClick(organisation, Qt.Key.Key_3, ALT)
+    choose_row(qtbot, people, "Kyler Kuhn")
+    type_into(qtbot, form.editors["role"], "incident commander")
+    type_into(qtbot, form.reason_edit, "leads the rota")
+    assert form.revert_button.isEnabled()
+
+    # Another row chosen: its own values, nothing marked.
+    choose_row(qtbot, people, "Earline Greenholt")
+    assert form.editors["role"].text() == person(imported, "Earline Greenholt").role
+    assert form.reason_edit.text() == ""
+    assert form.pending_label.isHidden()
+    # Kyler's row again: the typing is back, marked not saved, and nothing was written.
+    choose_row(qtbot, people, "Kyler Kuhn")
+    assert form.editors["role"].text() == "incident commander"
+    assert form.reason_edit.text() == "leads the rota"
+    assert form.pending_label.isVisibleTo(organisation)
+    assert form.pending_label.text() == (
+        "Not saved: typed here earlier. Save (Ctrl+Return) or Revert."
+    )
+    assert person(imported, "Kyler Kuhn").role == "Senior Engineer"
+    # Saving stores it: a click into the reason, Ctrl+Return.
+    qtbot.mouseClick(form.reason_edit, Qt.MouseButton.LeftButton)
+    save(qtbot, window, organisation, form)
+    assert person(imported, "Kyler Kuhn").role == "incident commander"
+    assert audit(imported)[-1][1]["reason"] == "leads the rota"
+    qtbot.waitUntil(lambda: form.pending_label.isHidden(), timeout=TIMEOUT_MS)
+
+    # Revert drops what was typed over the row shown.
+    choose_row(qtbot, people, "Earline Greenholt")
+    type_into(qtbot, form.editors["seniority"], "senior")
+    qtbot.mouseClick(form.revert_button, Qt.MouseButton.LeftButton)
+    assert form.editors["seniority"].text() == ""
+    assert not form.revert_button.isEnabled()
+
+    # Closing with typing not saved asks; Cancel goes back to it, still typed.
+    type_into(qtbot, form.editors["time_zone"], "Europe/Madrid")
+    choose_row(qtbot, people, "Kyler Kuhn")
+    qtbot.keyClick(people.table, Qt.Key.Key_Escape)
+    box = organisation.closing_box
+    assert box is not None
+    qtbot.waitUntil(box.isVisible, timeout=TIMEOUT_MS)
+    assert box.text() == "What you typed for Earline Greenholt is not saved. Discard it and close?"
+    assert organisation.isVisible()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=TIMEOUT_MS)
+    assert organisation.isVisible()
+    assert people.current().name == "Earline Greenholt"
+    assert form.editors["time_zone"].text() == "Europe/Madrid"
+
+    # Discard and Close: the window closes, nothing is written, the next opening is clean.
+    organisation.activateWindow()
+    qtbot.waitUntil(organisation.isActiveWindow, timeout=TIMEOUT_MS)
+    qtbot.keyClick(people.table, Qt.Key.Key_Escape)
+    box = organisation.closing_box
+    qtbot.waitUntil(box.isVisible, timeout=TIMEOUT_MS)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Discard), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not organisation.isVisible(), timeout=TIMEOUT_MS)
+    assert person(imported, "Earline Greenholt").time_zone == "America/Lima"
+    organisation = open_organisation(qtbot, window)
+    qtbot.keyClick(organisation, Qt.Key.Key_3, ALT)
+    choose_row(qtbot, people, "Earline Greenholt")
+    assert form.editors["time_zone"].text() == "America/Lima"
+    assert form.pending_label.isHidden()

@@ -330,3 +330,67 @@ def test_the_escalations_tab_writes_minutes_as_the_escalation_tab_does(
             "1.15 min after the policy's time",
         ]
     ]
+
+
+def test_the_person_window_follows_an_action_item_saved_in_the_review_tab(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """tests/person_fixture.py's review of PAY-1: Ana owns "Add a rollback step" (done),
+    "Alert on checkout latency" (open, due 2026-03-20) and "Retire the old gateway"
+    (due 2026-05-15). This user sets the latency item Done in the main window's Review
+    tab; the Person window, open on Ana's March–April, shows it done, its row still
+    chosen. A file: no server tells of the save, the review tab does."""
+    from review_driver import open_review, query, wait_settled
+
+    from irdesk.gui.review.models import A_TITLE
+
+    path = tmp_path / "hand.db"
+    db = open_database(path)
+    try:
+        build(db)
+    finally:
+        db.close()
+    open_and_wait(qtbot, window, path)
+    person = open_person(qtbot, window)
+    ask(qtbot, window, person, "Ana", "2026-03-01", "2026-04-30")
+    qtbot.keyClick(person, Qt.Key.Key_A, ALT)  # the Action Items tab
+    table, model = person.tables["actions"], person.models["actions"]
+    qtbot.waitUntil(table.isVisible, timeout=TIMEOUT_MS)
+    assert [r[:3] for r in model.cells()] == [
+        ["Add a rollback step", "PAY-1", "done"],
+        ["Alert on checkout latency", "PAY-1", "open"],
+    ]
+    second = table.visualRect(model.index(1, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=second)
+    shown = person.period
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT_MS)
+    tab = open_review(qtbot, window, "PAY-1")
+    panel = tab.actions
+    row = next(
+        r
+        for r in range(panel.model.rowCount())
+        if panel.model.index(r, A_TITLE).data() == "Alert on checkout latency"
+    )
+    index = panel.table.model().index(row, A_TITLE)
+    qtbot.mouseClick(
+        panel.table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=panel.table.visualRect(index).center(),
+    )
+    panel.status_combo.setFocus()
+    qtbot.keyClicks(panel.status_combo, "Done")
+    wait_settled(qtbot, window)
+    assert query(
+        path, "SELECT status FROM action_item WHERE title = 'Alert on checkout latency'"
+    ) == [("done",)]
+
+    qtbot.waitUntil(lambda: person.period is not shown, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+    assert [r[:3] for r in model.cells()] == [
+        ["Add a rollback step", "PAY-1", "done"],
+        ["Alert on checkout latency", "PAY-1", "done"],
+    ]
+    assert model.row_at(table.currentIndex().row()).cells[0] == "Alert on checkout latency"
+    assert person.person_combo.currentText() == "Ana"

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -75,6 +75,7 @@ if TYPE_CHECKING:
 
 ORGANISATION_SIZE = (1200, 760)
 REFUSED_TITLE = "Cannot save"
+PENDING_TEXT = "Not saved: typed here earlier. Save (Ctrl+Return) or Revert."
 NO_REASON = "Why: say why the value is typed by hand; the reason is kept with it."
 BACK_TO_IMPORTED_KEY = "Ctrl+Shift+Backspace"
 
@@ -272,6 +273,7 @@ class Unsaved:
     reason: str
     day: QDate
     focus: QWidget | None = None  # the field they were typing in
+    name: str = ""  # the record's, for the question on closing
 
 
 class EditForm(QWidget):
@@ -333,8 +335,20 @@ class EditForm(QWidget):
         self.save_button = QPushButton("&Save")
         self.save_button.setToolTip("Save the changed fields (Ctrl+Return)")
         self.save_button.setEnabled(False)
+        # Typing kept from an earlier visit to this row (another row was chosen meanwhile).
+        self.pending_label = QLabel(PENDING_TEXT)
+        self.pending_label.setAccessibleName("Not saved")
+        self.pending_label.setWordWrap(True)
+        self.pending_label.hide()
+        self.revert_button = QPushButton("Re&vert")
+        self.revert_button.setToolTip(
+            "Drop what was typed here and not saved: the stored values show again"
+        )
+        self.revert_button.setEnabled(False)
+        self.revert_button.clicked.connect(self.revert)
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons.addWidget(self.pending_label, 1)
+        buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         self.history_field = QComboBox()
         self.history_field.setAccessibleName("History of field")
@@ -378,12 +392,18 @@ class EditForm(QWidget):
         self._filled: dict[str, str] | None = None  # each field's text as last shown
         self._filled_day = QDate.currentDate()
         self._kept_over: dict[str, Any] = {}  # the values kept typing was typed over
-        # Typing over a row while the list shows none (read again): (its id, the typing).
-        self._held: tuple[int, Unsaved] | None = None
+        # Typing over rows not shown now, by row id: another row was chosen, or the list
+        # shows none for a moment while it is read again. It comes back with its row.
+        self._held: dict[int, Unsaved] = {}
         self.history_field.currentIndexChanged.connect(lambda _i: self.show_history())
         # The history follows the field being typed into.
         for editor in self.editors.values():
             editor.installEventFilter(self)
+            if isinstance(editor, QComboBox):
+                editor.activated.connect(lambda _i: self.revert_button.setEnabled(True))
+            else:
+                editor.textEdited.connect(lambda _t: self.revert_button.setEnabled(True))
+        self.reason_edit.textEdited.connect(lambda _t: self.revert_button.setEnabled(True))
         for key in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(key), self, self.save_button.click).setContext(
                 Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -460,30 +480,55 @@ class EditForm(QWidget):
         *,
         keep_typing: bool = False,
     ) -> None:
-        """Fill the form with `row`. With `keep_typing` (the window's list read again: F5,
-        others' change, the day's members), the same row shown again keeps what the user
-        typed and has not saved: their fields, reason and day over the values read afresh.
+        """Fill the form with `row`. With `keep_typing` (another row chosen, the window's
+        list read again: F5, others' change, the day's members), what the user typed over
+        the row shown and has not saved is kept with that row, and shown again over the
+        values read afresh whenever the row is: their fields, reason and day. Without it,
+        `row` shows as stored, its kept typing dropped.
         """
-        if not keep_typing:
-            self._held = None
-        elif self.row is not None:
-            # A list read again shows no row for a moment before the same row again.
+        if keep_typing and self.row is not None:
             unsaved = self.unsaved()
-            self._held = (self.row.id, unsaved) if unsaved is not None else None
-            focus = QApplication.focusWidget()
-            if unsaved is not None and focus is not None and self.isAncestorOf(focus):
-                # Its field is disabled for that moment, which moves the focus away.
-                self._held = (self.row.id, replace(unsaved, focus=focus))
-        held, self._held = self._held, None
+            if unsaved is None:
+                self._held.pop(self.row.id, None)
+            else:
+                focus = QApplication.focusWidget()
+                if focus is not None and self.isAncestorOf(focus):
+                    # A list read again disables its field for a moment, which moves the
+                    # focus away: it goes back once the row is shown again.
+                    unsaved = replace(unsaved, focus=focus)
+                self._held[self.row.id] = unsaved
+        held = None
+        if row is not None:
+            held = self._held.pop(row.id, None)
+            if not keep_typing:
+                held = None
         self._showing = True
         try:
             self._show_row(row, typed)
-            if row is None:
-                self._held = held
-            elif held is not None and held[0] == row.id:
-                self._keep(held[1])
+            if held is not None:
+                self._keep(held)
         finally:
             self._showing = False
+        self.pending_label.setVisible(held is not None)
+        self.revert_button.setEnabled(held is not None)
+
+    def pending(self) -> list[Unsaved]:
+        """Every record's typing not saved: the row shown's, then the rows kept aside."""
+        shown = self.unsaved()
+        return ([shown] if shown is not None else []) + list(self._held.values())
+
+    def pending_ids(self) -> list[int]:
+        shown = [self.row.id] if self.row is not None and self.unsaved() is not None else []
+        return shown + list(self._held)
+
+    def revert(self) -> None:
+        """The row shown as stored: what was typed over it and not saved is dropped."""
+        self.show_row(self.row, self.typed)
+
+    def drop_all_typing(self) -> None:
+        """Every record's unsaved typing dropped (the user said Discard on closing)."""
+        self._held.clear()
+        self.show_row(self.row, self.typed)
 
     def _editor_text(self, field: str) -> str:
         editor = self.editors[field]
@@ -505,7 +550,7 @@ class EditForm(QWidget):
         day = self.effective_edit.date()
         if not texts and not reason and day == self._filled_day:
             return None
-        return Unsaved(texts, over, reason, day)
+        return Unsaved(texts, over, reason, day, name=str(getattr(self.row, "name", "")))
 
     def _keep(self, unsaved: Unsaved) -> None:
         for name, text in unsaved.texts.items():
@@ -523,12 +568,18 @@ class EditForm(QWidget):
         if unsaved.focus is not None and unsaved.focus.isEnabled():
             unsaved.focus.setFocus()
 
-    def forget_typing(self) -> None:
-        """After a save: what was typed is stored, so the next showing starts afresh."""
+    def forget_typing(self, row_id: int) -> None:
+        """After a save of row `row_id`: what was typed is stored, so its next showing
+        starts afresh. The user may have chosen another row while it was written: that
+        row's typing stays."""
+        self._held.pop(row_id, None)
+        if self.row is None or self.row.id != row_id:
+            return
         self._filled = None
         self._kept_over = {}
-        self._held = None
         self.reason_edit.clear()
+        self.pending_label.hide()
+        self.revert_button.setEnabled(False)
 
     def _spec(self, field: str) -> FormField:
         return next(spec for spec in self.fields if spec.field == field)
@@ -616,6 +667,7 @@ class OrganisationWindow(QWidget):
         self.db: Database | None = None
         self.directory: Directory | None = None
         self._closed = False
+        self.closing_box: QMessageBox | None = None
 
         self.tabs = QTabWidget()
         self.teams = ListPane("teams", TeamsModel(self))
@@ -774,6 +826,8 @@ class OrganisationWindow(QWidget):
         """Read the directory of `db` (again: imports and edits since count)."""
         if db is not self.db:
             self.directory = None
+            for form in self.forms.values():
+                form.drop_all_typing()  # typed over another database's records
         self.db = db
         self.membership_bar.db = db
         self.leave.db = db
@@ -1016,8 +1070,8 @@ class OrganisationWindow(QWidget):
                 )
             )
             self.status.setText(f"Saved: {text} (Ctrl+Z undoes)")
-        if form is not None:
-            form.forget_typing()
+        if form is not None and done:
+            form.forget_typing(done[0].entity_id)
         self.reload()
 
     @staticmethod
@@ -1036,6 +1090,64 @@ class OrganisationWindow(QWidget):
         text = f"“{exc.path.name}” {exc.problem}" if isinstance(exc, DatabaseError) else str(exc)
         hint = exc.hint if isinstance(exc, DatabaseError) else ""
         self._show_message(QMessageBox.Icon.Warning, REFUSED_TITLE, text, hint)
+
+    # ------------------------------------------------------------- closing
+
+    def pending(self) -> list[tuple[ListPane, EditForm, Unsaved]]:
+        """Every record's typing not saved, tab by tab."""
+        return [
+            (pane, form, unsaved) for pane, form in self.forms.items() for unsaved in form.pending()
+        ]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Closing hides the window and the next opening reads afresh: typing not saved
+        # would be gone unseen, so the user says whether to drop it first.
+        pending = self.pending()
+        if self._closed or not pending:
+            super().closeEvent(event)
+            return
+        event.ignore()
+        if self.closing_box is None or not self.closing_box.isVisible():
+            self.closing_box = self.ask_discard(pending)
+
+    def ask_discard(self, pending: list[tuple[ListPane, EditForm, Unsaved]]) -> QMessageBox:
+        """Non-blocking: Discard drops every record's unsaved typing and closes; Cancel
+        keeps the window open on the first record typed over."""
+        names = [unsaved.name or "a record" for _pane, _form, unsaved in pending]
+        listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Typing not saved",
+            f"What you typed for {listed} is not saved. Discard it and close?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText("Cancel goes back to it: save each record with Ctrl+Return.")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Discard).setText("&Discard and Close")
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Discard:
+                for form in self.forms.values():
+                    form.drop_all_typing()
+                self.close()
+            else:
+                self._go_to(*pending[0][:2])
+
+        box.finished.connect(answered)
+        box.open()
+        return box
+
+    def _go_to(self, pane: ListPane, form: EditForm) -> None:
+        """The tab of the first record typed over, with that record shown."""
+        for index in range(self.tabs.count()):
+            tab = self.tabs.widget(index)
+            if tab is not None and tab.isAncestorOf(pane):
+                self.tabs.setCurrentIndex(index)
+        ids = form.pending_ids()
+        if ids and (form.row is None or form.row.id != ids[0]):
+            pane.select_id(ids[0])
+        form.save_button.setFocus()
 
     def shut_down(self) -> None:
         """Results still on their way are dropped: the main window is closing."""

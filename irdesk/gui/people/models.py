@@ -82,10 +82,35 @@ class SectionPage(QWidget):
         box.addWidget(self.table, 1)
 
     def show_section(self, section: Section, empty: str) -> None:
+        """Show `section`; read again (another's change), the same columns keep their
+        widths, the row chosen stays chosen and the table stays where it was scrolled."""
+        again = self.model.section is not None and self.model.headers == section.columns
+        current = self.table.currentIndex()
+        chosen = self.model.row_at(current.row()) if current.isValid() else None
+        column = current.column() if current.isValid() else 0
+        scrolled = self.table.verticalScrollBar().value()
         self.model.set_section(section)
         self.empty.setText(empty)
         self.empty.setVisible(not section.rows)
+        if again:
+            if chosen is not None:
+                self._choose(chosen, column)
+            self.table.verticalScrollBar().setValue(scrolled)
+            return
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         for column in range(header.count()):
             header.resizeSection(column, min(header.sectionSize(column), MAX_COLUMN))
+
+    def _choose(self, chosen: Row, column: int) -> None:
+        """The row read again that is `chosen`: the same cells, else the same first cell
+        and incidents (a status or lateness changed)."""
+        rows = [self.model.row_at(r) for r in range(self.model.rowCount())]
+        for same in (
+            lambda r: r == chosen,
+            lambda r: (r.cells[:1], r.incident_ids) == (chosen.cells[:1], chosen.incident_ids),
+        ):
+            found = next((n for n, r in enumerate(rows) if same(r)), None)
+            if found is not None:
+                self.table.setCurrentIndex(self.model.index(found, column))
+                return

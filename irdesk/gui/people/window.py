@@ -213,7 +213,8 @@ class PersonWindow(QWidget):
     def concerns(self, change: Change) -> bool:
         """Whether another's `change` may alter this person's period: a note about them
         (another person's notes are none of this window's), an edit of them or of a
-        leave (a teammate's is read as their covering), an incident of theirs. Anything
+        leave (a teammate's is read as their covering), an incident of theirs, an action
+        item that is or may become theirs (action_concerns). Anything
         it cannot place (an import, a team, a service, the policy, a change without
         those details) may: read again."""
         period = self.period
@@ -227,6 +228,8 @@ class PersonWindow(QWidget):
             # A role or page typed on another incident may make it theirs.
             mine = {i.incident_id for i in period.incidents}
             return change.incident_id in mine or "role" in change.action
+        if change.entity == "action_item":
+            return action_concerns(change, period.owned_actions)
         return True
 
     def _loaded(self, db: Database, found: PersonPeriod | str) -> None:
@@ -302,6 +305,16 @@ class PersonWindow(QWidget):
 
     def shut_down(self) -> None:
         self._closed = True
+
+
+def action_concerns(change: Change, owned: frozenset[int]) -> bool:
+    """Whether an action item's `change` may alter a period whose person owns `owned`:
+    an edit or removal of one of theirs (its due day may move it into the period), an
+    owner chosen (it may be them), or one restored (it may have been theirs). An item
+    added has no owner yet; another's item edited stays another's."""
+    if change.entity_id in owned:
+        return True
+    return change.changed_field == "owner" or change.action == "restore_action_item"
 
 
 def _people_names(db: Database) -> list[str]:

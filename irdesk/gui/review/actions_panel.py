@@ -79,6 +79,7 @@ OWNER_WIDTH = 120
 
 class ActionsPanel(ReviewRowsPanel):
     noun = "action item"
+    entity = "action_item"
 
     def __init__(self, tab: ReviewTab) -> None:
         super().__init__(tab)

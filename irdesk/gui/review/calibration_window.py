@@ -66,6 +66,16 @@ if TYPE_CHECKING:
 
 CALIBRATION_SIZE = (1240, 680)
 PROBLEM_COLOUR = "#c62828"
+# What a note change may do to a count of notes (migration 0031's notification tells the
+# action; seal_pending_feedback_notes turns an upgrade's plain-text notes into notes).
+COUNTED_NOTE_ACTIONS = frozenset(
+    {
+        "add_feedback_note",
+        "delete_feedback_note",
+        "restore_feedback_note",
+        "seal_pending_feedback_notes",
+    }
+)
 
 
 class SideBySideModel(QAbstractTableModel):
@@ -173,6 +183,7 @@ class CalibrationWindow(PeriodWindow):
         self.unlock_dialog: UnlockDialog | None = None
         # The incidents of the reviews shown; None until the first reading.
         self.calibrated: frozenset[int] | None = None
+        self._counts_only = False  # read without a reader's keys: notes counted, not opened
 
         bar = period_bar(first, last, self.reload)
         self.first, self.last = bar.first, bar.last
@@ -363,6 +374,12 @@ class CalibrationWindow(PeriodWindow):
         into the period. A review of an incident outside it is none of this window's;
         notes, sessions, people and teams may touch it, and a change it cannot place
         (no incident told) is read again."""
+        if change.entity in {"feedback_note", "note_reader"}:
+            # A note's incident is kept out of notifications, so which notes it counts
+            # cannot be told. Read without a reader's keys, the window counts notes and
+            # opens none: only a note added, deleted, restored or sealed from plain text
+            # changes a count; an edit, a share or a reader's key cannot.
+            return not self._counts_only or change.action in COUNTED_NOTE_ACTIONS
         if change.entity not in {"review", "finding"} or change.incident_id is None:
             return True
         if self.calibrated is None or change.action == "set_review_status":
@@ -373,6 +390,7 @@ class CalibrationWindow(PeriodWindow):
         if not self.still_showing(db):
             return
         self.calibrated = found.incident_ids
+        self._counts_only = found.notes_reader is None
         self.model.set_teams(found.teams)
         names = [t.team for t in found.teams]
         factors = factor_names(found.tagging)

@@ -64,6 +64,7 @@ TAG_TEXT = {
 
 class FindingsPanel(ReviewRowsPanel):
     noun = "finding"
+    entity = "finding"
 
     flags_changed = Signal()
 

@@ -30,6 +30,7 @@ class ReviewRowsPanel(QWidget):
     """Base of FindingsPanel and ActionsPanel; they name their rows and storage calls."""
 
     noun = ""  # "finding", "action item": in undo texts and messages
+    entity = ""  # "finding", "action_item": the audit log's name, told to other windows
 
     def __init__(self, tab: ReviewTab) -> None:
         super().__init__(tab)
@@ -83,7 +84,12 @@ class ReviewRowsPanel(QWidget):
         def work(db: Database) -> None:
             holder.deleted = self.delete_row(db, row_id, actor=actor)
 
-        self.tab.run(work, then, description=f"Deleting {self.noun}…")
+        def done(result: None) -> None:
+            self.tab.tell(self.entity, row_id, f"delete_{self.entity}")
+            if then is not None:
+                then(result)
+
+        self.tab.run(work, done, description=f"Deleting {self.noun}…")
 
     def _restore(self, holder: Holder) -> None:
         actor, deleted = self.tab.actor, holder.deleted
@@ -93,6 +99,7 @@ class ReviewRowsPanel(QWidget):
         def restored(row: Any) -> None:
             holder.id = row.id
             self._select_after_load = row.id
+            self.tab.tell(self.entity, row.id, f"restore_{self.entity}")
 
         self.tab.run(
             lambda db: self.restore_row(db, deleted, actor=actor),

@@ -59,6 +59,8 @@ ADD_FINDING_KEY = "Ctrl+Shift+N"
 ADD_ACTION_KEY = "Ctrl+Shift+A"
 FEEDBACK_KEY = "Ctrl+Alt+F"
 THEMES_KEY = "Ctrl+Shift+T"
+# A record kind of the review's fields as the audit log names it.
+ENTITIES = {REVIEW: "review", FINDING: "finding", ACTION: "action_item"}
 
 
 def _load_sheet(db: Database, incident_id: int) -> ReviewSheet | None:
@@ -74,6 +76,10 @@ class ReviewTab(QWidget):
     message = Signal(str)  # for the window's status bar
     message_withdrawn = Signal(str)  # a message no longer true, if the bar still shows it
     incident_wanted = Signal(int)  # the window shows this incident, its Review tab in front
+    # This user's own save, as a storage.notify.Change: the other windows that follow
+    # others' changes (the Person window's action items) follow these too, which no
+    # server tells them of.
+    edited_here = Signal(object)
 
     def __init__(
         self,
@@ -516,7 +522,25 @@ class ReviewTab(QWidget):
 
     # ------------------------------------------------------------- autosave news
 
+    def tell(self, entity: str, record_id: int | None, action: str, field: str = "") -> None:
+        """Tell the other windows of a save made here (edited_here)."""
+        from irdesk.storage.notify import Change
+
+        self.edited_here.emit(
+            Change(
+                entity,
+                record_id,
+                self.incident_id,
+                actor=self.actor,
+                action=action,
+                changed_field=field,
+            )
+        )
+
     def _saved(self, record: Record, field: str) -> None:
+        kind, record_id = record
+        entity = ENTITIES.get(kind, kind)
+        self.tell(entity, record_id, f"edit_{entity}", field)
         then = self.fields.then(record, field)
         if Then.CLEAR_PROBLEM in then:
             self.clear_problem()  # what was refused while typing is accepted now

@@ -109,6 +109,7 @@ def _read(
         )
     )
     notes, locked = _notes(session, person_id, keyring, set(ids), period, labels)
+    actions, owned = _actions(session, person_id, first_day, last_day, labels)
     return PersonPeriod(
         person_id=person_id,
         person=info.name if info else f"person {person_id}",
@@ -125,7 +126,8 @@ def _read(
             if p.incident_id in on_path
             for step in _escalations(session, p.incident_id, p.label, person_id)
         ),
-        actions=_actions(session, person_id, first_day, last_day, labels),
+        actions=actions,
+        owned_actions=owned,
         cadence=_cadences(session, data, parts, person_id),
         notes=notes,
         locked_notes=locked,
@@ -230,9 +232,10 @@ def _actions(
     first_day: date,
     last_day: date,
     labels: dict[int, tuple[str, str, str | None]],
-) -> tuple[OwnedAction, ...]:
+) -> tuple[tuple[OwnedAction, ...], frozenset[int]]:
     """Their action items due in the period (created in it, when undated), as the
-    follow-through figure counts them; lateness as of the period's last day."""
+    follow-through figure counts them, lateness as of the period's last day; and the ids
+    of every action item they own."""
     rows = session.exec(
         select(ActionItem, Review.incident_id)
         .join(Review, col(Review.id) == ActionItem.review_id)
@@ -240,6 +243,7 @@ def _actions(
         .order_by(col(ActionItem.due_on), col(ActionItem.id))
     ).all()
     out = []
+    owned = frozenset(item.id for item, _ in rows if item.id is not None)
     for item, incident_id in rows:
         when = item.due_on or item.created_at.astimezone(UTC).date()
         if not first_day <= when <= last_day or item.id is None:
@@ -258,7 +262,7 @@ def _actions(
                 days_late=days_late(status, item.due_on, done, last_day),
             )
         )
-    return tuple(out)
+    return tuple(out), owned
 
 
 def _cadences(

@@ -239,7 +239,9 @@ def set_owner(
         values,
         actor=actor,
         action="edit_action_item",
-        detail=values,
+        # "field" reaches others' windows (a team database's notification): the Person
+        # window reads again for an owner change, which may make an item its person's.
+        detail={**values, "field": "owner"},
         stamp=False,
     )
 
