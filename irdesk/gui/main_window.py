@@ -178,8 +178,6 @@ class MainWindow(QMainWindow):
         # Before the screens that load their modules on first use and show it there.
         self._build_status_bar()
         self.metrics = MetricsActions(self, self.tasks, self.database, self.actor, self.busy)
-        # The dashboard's first read after an import or an opening finds its facts stored.
-        self.figures_preparation = FigurePreparation(self.tasks, self.database, self.statusBar())
         self.organisation = OrganisationActions(
             self,
             self.tasks,
@@ -263,6 +261,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.path_label, 1)
         self.busy = BusyIndicator(self.tasks, bar)
         self.busy_label = self.busy.label
+        # The dashboard's first read after an import or an opening finds its facts stored.
+        self.figures_preparation = FigurePreparation(self.tasks, self.database, bar)
         self.count_label = QLabel()
         bar.addPermanentWidget(self.count_label)
 

@@ -70,6 +70,8 @@ class FigurePreparation(QObject):
         self.opening_delay_ms = OPENING_DELAY_MS
         self.label = QLabel()
         self.label.setAccessibleName("Figures preparation")
+        # Apart from the incident count beside it: one phrase, not "prepared 26 incidents".
+        self.label.setContentsMargins(0, 0, 12, 0)
         bar.addPermanentWidget(self.label)
         self.label.hide()
         self._run = 0  # which build a batch's result belongs to; older ones are dropped
