@@ -53,6 +53,7 @@ from irdesk.gui.incidents.overview import OverviewLoader
 from irdesk.gui.incidents.problems_actions import ProblemsActions
 from irdesk.gui.incidents.roles_panel import RolesPanel
 from irdesk.gui.metrics.actions import MetricsActions
+from irdesk.gui.metrics.prepare import FigurePreparation
 from irdesk.gui.metrics.validation_actions import ValidationActions
 from irdesk.gui.organisation.actions import OrganisationActions
 from irdesk.gui.packets.actions import PacketActions
@@ -260,6 +261,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.path_label, 1)
         self.busy = BusyIndicator(self.tasks, bar)
         self.busy_label = self.busy.label
+        # The dashboard's first read after an import or an opening finds its facts stored.
+        self.figures_preparation = FigurePreparation(self.tasks, self.database, bar)
         self.count_label = QLabel()
         bar.addPermanentWidget(self.count_label)
 
@@ -454,6 +457,7 @@ class MainWindow(QMainWindow):
             if self.name_dialog is not None:
                 # Asked again at the next start: nothing was said.
                 self.name_dialog.close()
+            self.figures_preparation.stop()
             # Running work may still hold the database: let it finish before closing it.
             self.tasks.shutdown()
             self.incident_list.set_pages(None)
@@ -685,6 +689,7 @@ class MainWindow(QMainWindow):
                 f"backup saved as {db.backup_made.name}",
                 MESSAGE_MS,
             )
+        self.figures_preparation.after_opening()
 
     def _show_file_name(self, path: Path) -> None:
         self.path_label.setText(str(path))
@@ -700,6 +705,8 @@ class MainWindow(QMainWindow):
         )
         self.reload_incidents()
         self.organisation.refresh()  # an import may have brought people, services, rotations
+        if report.changed_anything:
+            self.figures_preparation.after_import()
 
     # ---------------------------------------------------- between the screens
 

@@ -57,6 +57,9 @@ def make_window(qtbot: QtBot, gui_settings: QSettings) -> Iterator[Callable[...,
 
     def make(settings: QSettings | None = None) -> MainWindow:
         window = MainWindow(settings if settings is not None else gui_settings)
+        # The figures' facts are prepared as part of an opening rather than seconds
+        # later, in the middle of whatever the test does next.
+        window.figures_preparation.opening_delay_ms = 0
         qtbot.addWidget(window)
         window.show()
         windows.append(window)
