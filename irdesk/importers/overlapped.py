@@ -317,8 +317,7 @@ def write_overlapped(
         writer = _Writer(write)
         writer.start()
         parsed: list[ParsedFile] = []
-        switch = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_SECONDS)
+        _short_switches(True)
         try:
             for file in files:
                 parsed.append(file)
@@ -340,11 +339,30 @@ def write_overlapped(
             writer.stop()
             raise
         finally:
-            sys.setswitchinterval(switch)
+            _short_switches(False)
         provenance.add_files(merge.unrecorded)  # read after the last slice
         _mark_not_incidents(tx, ids, options, actor)
     result.new_services.sort()
     return parsed, result
+
+
+# The interval found before the first of the imports running at once (a window may run
+# one while a command runs another) and how many run: the last to end restores it.
+_switches = threading.Lock()
+_switch_found = [0.0, 0]
+
+
+def _short_switches(on: bool) -> None:
+    with _switches:
+        if on:
+            if _switch_found[1] == 0:
+                _switch_found[0] = sys.getswitchinterval()
+                sys.setswitchinterval(SWITCH_SECONDS)
+            _switch_found[1] += 1
+        else:
+            _switch_found[1] -= 1
+            if _switch_found[1] == 0:
+                sys.setswitchinterval(_switch_found[0])
 
 
 def _write_slice(
