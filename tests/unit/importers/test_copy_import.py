@@ -459,3 +459,36 @@ def test_a_file_gone_before_its_turn_on_a_server_is_read_again_the_usual_way(
     files = [name for _, name in written(database)["source_file"]]
     pages = ["log_entries-PX1.json", "log_entries-PX2.json", "log_entries-PX3.json"]
     assert files == ["incidents-0.json", *pages[: 2 if on_server else 3]]
+
+
+def test_the_process_switch_interval_is_its_own_again_after_an_import_however_it_ends(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The overlapped write shortens the interpreter's switch interval, which the whole
+    process (a window's event loop among it) shares: a finished import, a cancelled
+    one and one read again the usual way each hand back the interval it found.
+    Hand-built: export() and zz-late.json (LATE_NOTE), a note of PX1's read last."""
+    import sys
+
+    slices_written(monkeypatch)
+    own = 0.0123
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(own)
+    try:
+        folder = export(tmp_path / "export")
+
+        def progress(what: str, _done: int, _total: int) -> None:
+            if what.endswith("log_entries-PX3.json"):
+                raise Cancelled
+
+        with pytest.raises(Cancelled):
+            run_import(database, [folder], progress=progress)
+        assert sys.getswitchinterval() == pytest.approx(own)
+        late = tmp_path / "late"
+        late.mkdir()
+        (late / "zz-late.json").write_text(json.dumps(LATE_NOTE), encoding="utf-8")
+        report = run_import(database, [folder, late])
+        assert "Incidents: 3 new, 0 updated, 0 unchanged" in report.lines()
+        assert sys.getswitchinterval() == pytest.approx(own)
+    finally:
+        sys.setswitchinterval(previous)
