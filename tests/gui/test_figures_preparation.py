@@ -225,6 +225,29 @@ def test_a_file_that_refuses_the_write_is_left_to_the_next_read(
     assert on_file(path, stored_blocks) == []
 
 
+def test_a_build_that_gives_way_part_way_does_not_say_prepared(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "fresh.db"
+    open_empty(qtbot, window, path)
+    # One block of two stored, then the next write refused (another writer came in).
+    results = [(1, 2), (0, 0)]
+    calls: list[int] = []
+
+    def one_batch(_db: Database, _report: object) -> tuple[int, int]:
+        calls.append(1)
+        return results[len(calls) - 1] if len(calls) <= len(results) else (0, 0)
+
+    monkeypatch.setattr(prepare, "build_one_batch", one_batch)
+    import_file(qtbot, monkeypatch, window).close()  # pagerduty_incidents_page.json
+    qtbot.waitUntil(lambda: len(calls) >= 2, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.figures_preparation.running, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
+    # The last progress it showed, and nothing claiming the figures are prepared.
+    assert window.figures_preparation.label.text() == "Preparing figures… 1 of 2 blocks"
+    assert label(window) == ""
+
+
 def test_a_file_this_user_cannot_write_is_not_tried(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, window: MainWindow, tmp_path: Path
 ) -> None:

@@ -144,7 +144,9 @@ class FigurePreparation(QObject):
         if run != self._run:
             return
         self.running = False
-        if self._stored:
+        # A build that gave way (a refused write, a failed batch) leaves blocks to the
+        # next read: saying "prepared" then would claim what is not so.
+        if self._stored and self._stored >= self._total:
             self.label.setText("Figures prepared")
             self.label.show()
             self._hide_timer.start(DONE_SHOWN_MS)
