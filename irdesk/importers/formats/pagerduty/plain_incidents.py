@@ -105,13 +105,7 @@ def plain_row(reader: Reader, raw: object) -> tuple[Any, ...]:
             if title is None:
                 raise Unusual
         url = plain_text(get("html_url"))
-        priority = get("priority")
-        severity_raw = severity = None
-        if priority is not None:
-            if type(priority) is not dict:
-                raise Unusual
-            severity_raw = plain_text(priority.get("summary")) or plain_text(priority.get("name"))
-            severity = _severity(reader, severity_raw)
+        severity_raw, severity = _priority(reader, get("priority"))
         acknowledgements = get("acknowledgements")
         if acknowledgements is not None and not (
             type(acknowledgements) is list and not acknowledgements
@@ -226,13 +220,7 @@ def plain_incident(reader: Reader, raw: object, location: str) -> IncidentRecord
         service_name = plain_text(service.get("summary"))
         service_key = plain_text(service.get("id"))
 
-    priority = get("priority")
-    severity_raw = severity = None
-    if priority is not None:
-        if type(priority) is not dict:
-            raise Unusual
-        severity_raw = plain_text(priority.get("summary")) or plain_text(priority.get("name"))
-        severity = _severity(reader, severity_raw)
+    severity_raw, severity = _priority(reader, get("priority"))
 
     last_change = get("last_status_change_at")
     if last_change is not None:
@@ -356,6 +344,16 @@ def _optional_time(value: object) -> Any:
     if parsed is None:
         raise Unusual
     return parsed
+
+
+def _priority(reader: Reader, priority: object) -> tuple[str | None, Severity | None]:
+    """The priority's text as exported and the severity it maps to; none without one."""
+    if priority is None:
+        return None, None
+    if type(priority) is not dict:
+        raise Unusual
+    severity_raw = plain_text(priority.get("summary")) or plain_text(priority.get("name"))
+    return severity_raw, _severity(reader, severity_raw)
 
 
 def _severity(reader: Reader, raw: str | None) -> Severity | None:
