@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from concurrent.futures import Future
 from datetime import UTC, date, datetime, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -414,18 +414,13 @@ def load_metric_data(
             # last the blocks joined into the events and, on the other reader at once,
             # into the incidents.
             blocks = [tasks.add(metric_facts.block_task(facts, b, spans)) for b in facts.blocks]
-            overrides = tasks.add(_overrides)
-            classified = tasks.add(read_classifications)
-            services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
-            rotations, memberships = tasks.add(_rotations), tasks.add(_memberships)
-            dated = tasks.add(_dated)
-            leave = tasks.add(_leave)
+            small = _SmallTables.add(tasks)
             events = tasks.add(lambda c: _stored_events(blocks, merged))
             incidents = tasks.add(
                 lambda c: incident_columns(
                     _joined(blocks, (metric_facts.INCIDENTS,)).incident_fields(),
-                    overrides.result(),
-                    classified.result(),
+                    small.overrides.result(),
+                    small.classified.result(),
                     merged,
                 )
             )
@@ -442,33 +437,57 @@ def load_metric_data(
             incident_parts += [
                 tasks.add(incident_part(lo, hi)) for lo, hi in incident_id_ranges[1:]
             ]
-            overrides = tasks.add(_overrides)
-            classified = tasks.add(read_classifications)
-            services, teams, people = tasks.add(_services), tasks.add(_teams), tasks.add(_people)
-            rotations, memberships = tasks.add(_rotations), tasks.add(_memberships)
-            dated = tasks.add(_dated)
-            leave = tasks.add(_leave)
+            small = _SmallTables.add(tasks)
             incidents = tasks.add(
-                lambda c: _incidents(c, incident_parts, overrides, classified, merged)
+                lambda c: _incidents(c, incident_parts, small.overrides, small.classified, merged)
             )
             tasks.run(cursors)
         data = MetricData(
             incidents=incidents.result(),
             events=events.result(),
-            services=services.result(),
-            teams=teams.result(),
-            people=people.result(),
+            services=small.services.result(),
+            teams=small.teams.result(),
+            people=small.people.result(),
             actions=actions.result(),
             reviews=reviews.result(),
-            rotations=rotations.result(),
-            memberships=memberships.result(),
-            dated=dated.result(),
-            leave=leave.result(),
+            rotations=small.rotations.result(),
+            memberships=small.memberships.result(),
+            dated=small.dated.result(),
+            leave=small.leave.result(),
         )
     if facts is not None:
         # After the snapshot ends: the write waits for no reader of this read.
         metric_facts.store(db.engine, facts)
     return data
+
+
+class _SmallTables(NamedTuple):
+    """The small tables every read takes whole, queued in this order on either path."""
+
+    overrides: "Future[list[tuple[Any, ...]]]"
+    classified: "Future[list[tuple[Any, ...]]]"
+    services: "Future[dict[int, ServiceInfo]]"
+    teams: "Future[dict[int, TeamInfo]]"
+    people: "Future[dict[int, PersonInfo]]"
+    rotations: "Future[dict[int, RotationInfo]]"
+    memberships: "Future[Memberships]"
+    dated: "Future[DatedValues]"
+    leave: "Future[tuple[LeaveSpan, ...]]"
+
+    @classmethod
+    def add(cls, tasks: InOrder) -> "_SmallTables":
+        # Arguments are evaluated left to right: the order the readers take them in.
+        return cls(
+            tasks.add(_overrides),
+            tasks.add(read_classifications),
+            tasks.add(_services),
+            tasks.add(_teams),
+            tasks.add(_people),
+            tasks.add(_rotations),
+            tasks.add(_memberships),
+            tasks.add(_dated),
+            tasks.add(_leave),
+        )
 
 
 def _joined(
